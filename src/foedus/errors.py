@@ -1,0 +1,87 @@
+"""Errors that foedus raises on bad input.
+
+Each error class also inherits the matching builtin, so callers that do not know
+foedus can still catch it (``except ValueError``). Input errors carry a structured
+``errors`` list of :class:`Problem` beside the message, so that the HTTP API can
+return the list and the CLI can print the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one place of one input file."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class FoedusError(Exception):
+    """Base class of every error foedus raises on purpose."""
+
+    exit_code = 1
+
+
+class UserError(FoedusError):
+    """The user's input is wrong; exit code 2."""
+
+    exit_code = 2
+
+
+class CorpusError(UserError, ValueError):
+    """A corpus (or overlay) has problems; ``errors`` lists every one of them."""
+
+    def __init__(self, errors: list[Problem]) -> None:
+        self.errors = sorted(errors)
+        first = str(self.errors[0]) if self.errors else "invalid corpus"
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        super().__init__(first + more)
+
+    def report(self) -> str:
+        """Every problem, one per line."""
+        return "\n".join(str(p) for p in self.errors)
+
+
+class RuleError(UserError, ValueError):
+    """A rule file has a syntax or reference error."""
+
+    def __init__(self, errors: list[Problem]) -> None:
+        self.errors = sorted(errors)
+        first = str(self.errors[0]) if self.errors else "invalid rules"
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        super().__init__(first + more)
+
+    def report(self) -> str:
+        return "\n".join(str(p) for p in self.errors)
+
+
+class DateError(UserError, ValueError):
+    """A date that cannot be read, or that cannot exist."""
+
+
+class UnknownName(UserError, LookupError):
+    """An actor, instrument, event or perspective that is not in the corpus."""
+
+    def __init__(self, kind: str, name: str, suggestions: list[str] | None = None) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = suggestions or []
+        msg = f"unknown {kind} {name!r}"
+        if self.suggestions:
+            msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(msg)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class BackendError(FoedusError, NotImplementedError):
+    """A backend cannot perform an operation; the message names both."""

@@ -1,0 +1,21 @@
+"""Typed records of a corpus and fuzzy dates."""
+
+from foedus.model.dates import FuzzyDate, parse_date, parse_day
+from foedus.model.records import (
+    ActCategory,
+    Actor,
+    Clause,
+    CorpusFile,
+    Event,
+    Instrument,
+    Norm,
+    Party,
+    Perspective,
+    Quote,
+)
+from foedus.model.vocabulary import EVENT_TYPES, NORM_KINDS
+
+__all__ = [
+    "EVENT_TYPES", "NORM_KINDS", "ActCategory", "Actor", "Clause", "CorpusFile", "Event",
+    "FuzzyDate", "Instrument", "Norm", "Party", "Perspective", "Quote", "parse_date", "parse_day",
+]

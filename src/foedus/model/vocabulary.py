@@ -1,0 +1,57 @@
+"""The documented vocabularies: event types and norm kinds.
+
+The tables are regular data, one entry a line; docs/corpus-format.md lists them and a test keeps
+the docs in step with this file.
+"""
+
+from __future__ import annotations
+
+EVENT_TYPES: dict[str, str] = {
+    "declaration_of_war": "a state declares war on another",
+    "invasion": "armed forces enter the territory of another state",
+    "attack": "an attack by land, sea or air forces on another state's territory, vessels or aircraft",
+    "naval_blockade": "a naval blockade of another state's coasts or ports",
+    "support_for_armed_bands": "support for armed bands that invade another state",
+    "occupation": "armed forces take or keep control of another state's territory",
+    "reoccupation": "a state occupies again a territory it had occupied before",
+    "annexation": "a state declares another's territory its own",
+    "incorporation": "a territory is made a constituent part of another state",
+    "admission_request": "a body asks that its territory be admitted into another state",
+    "liquidation_of_administration": "a state's administration is removed and replaced",
+    "withdrawal": "armed forces leave another state's territory",
+    "declaration_of_independence": "a people or body proclaims a state's independence",
+    "declaration_of_sovereignty": "a body asserts the supremacy of its own laws",
+    "restoration_of_independence": "a state restores or reclaims its independence",
+    "recognition": "a state recognises another's status (de jure or de facto: see mode)",
+    "non_recognition": "a state refuses to recognise a status or a change of it",
+    "resumption_of_relations": "full diplomatic relations are resumed",
+    "election": "an election is held",
+    "deportation": "people are expelled or deported",
+    "decree": "an official decree is issued",
+    "condemnation": "a state condemns an act or instrument",
+    "statement": "a public statement of policy or intent",
+    "formation": "a new state or union is formed",
+    "dissolution": "a state or union is dissolved",
+    "coup_attempt": "an attempt to overthrow a government",
+    "seizure_of_power": "a group takes power in a state",
+    "administration": "a territory is put under an administration",
+    "reaffirmation": "a state reaffirms principles or an instrument",
+    "state_entry": "a state enters the state system (imported datasets)",
+    "state_exit": "a state leaves the state system (imported datasets)",
+    "cession": "territory is ceded by one state to another",
+    "secession": "a territory secedes from a state",
+    "unification": "states unify",
+    "threat_of_force": "a threat to use force",
+    "show_of_force": "a display of force",
+    "clash": "an armed clash",
+    "other": "any other event",
+}
+
+NORM_KINDS: dict[str, str] = {
+    "prohibition": "forbids its bearers acts of the named categories towards the beneficiaries",
+    "obligation": "obliges its bearers to a procedure; an act of the named categories without it breaches it",
+    "renunciation": "its bearers renounce rights; asserting them again (acts of the named categories) breaches it",
+    "guarantee": "guarantees the beneficiaries' rights; acts of the named categories impair them",
+    "definition": "defines acts (the five acts of aggression) and the first-to-commit rule",
+    "no_justification": "no consideration excuses the defined acts; claimed justifications are rejected",
+}
