@@ -1,0 +1,129 @@
+"""Turn a corpus into what the engines read: a narrative of happenings and static facts.
+
+Everything the rules can see of a corpus is made here, in one place, and documented in
+docs/rule-language.md ("What the corpus gives the rules"):
+
+- every actor ``X``: ``comes_into_existence(X)`` on its ``existed_from`` (or, when the corpus
+  gives none, at :data:`BEGINNING`), ``ceases_to_exist(X)`` on its ``existed_to``;
+  ``succession(P, X)`` on ``X``'s ``existed_from`` when ``P`` is its predecessor;
+- every instrument ``T``: ``signed(T)``, ``enter_into_force(T)`` (on ``in_force``, else on
+  ``signed``), ``end(T)``; every party ``X``: ``join(X, T)`` on the day it joined (however it
+  joined) and ``leave(X, T)`` on its ``until``;
+- every event of type ``E`` by actor ``A``: ``E(A)``, and ``E(A, B)`` for every target ``B``;
+- facts: ``state(X)`` for actors of kind state; ``forbids(T, C, X, Y, E)``: clause ``C`` of
+  ``T`` forbids its bearer ``X`` acts of event type ``E`` towards ``Y`` (from norms of kind
+  prohibition, obligation, renunciation and guarantee, their categories, bearers and
+  beneficiaries; bearers pass on to their successors).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from foedus.engine.narrative import Facts, Happening
+from foedus.engine.timepoints import event_point
+from foedus.model import FuzzyDate
+
+BEGINNING = date(1800, 1, 1)
+
+#: Norm kinds whose categories name acts that breach the clause.
+BREACHABLE_KINDS = ("prohibition", "obligation", "renunciation", "guarantee")
+
+
+def _at(name: str, args: tuple[str, ...], when: FuzzyDate, ident: str | None) -> Happening:
+    return Happening(name, args, event_point(when.earliest), event_point(when.latest), ident)
+
+
+def _begin(name: str, args: tuple[str, ...], ident: str | None) -> Happening:
+    p = event_point(BEGINNING)
+    return Happening(name, args, p, p, ident)
+
+
+def happenings(corpus: Any) -> list[Happening]:
+    """The narrative of a corpus, in no particular order."""
+    out: list[Happening] = []
+    for actor in corpus.actors:
+        ident = f"actor:{actor.id}"
+        if actor.existed_from is not None:
+            out.append(_at("comes_into_existence", (actor.id,), actor.existed_from, ident))
+            if actor.predecessor:
+                out.append(_at("succession", (actor.predecessor, actor.id), actor.existed_from,
+                               ident))
+        else:
+            out.append(_begin("comes_into_existence", (actor.id,), ident))
+        if actor.existed_to is not None:
+            out.append(_at("ceases_to_exist", (actor.id,), actor.existed_to, ident))
+    for ins in corpus.instruments:
+        ident = f"instrument:{ins.id}"
+        if ins.signed is not None:
+            out.append(_at("signed", (ins.id,), ins.signed, ident))
+        start = ins.in_force or ins.signed
+        if start is not None:
+            out.append(_at("enter_into_force", (ins.id,), start, ident))
+        if ins.ended is not None:
+            out.append(_at("end", (ins.id,), ins.ended, ident))
+        for party in ins.parties:
+            pid = f"party:{ins.id}:{party.actor}:{party.how}"
+            out.append(_at("join", (party.actor, ins.id), party.date, pid))
+            if party.until is not None:
+                out.append(_at("leave", (party.actor, ins.id), party.until, pid))
+    for ev in corpus.events:
+        for a in ev.actors:
+            out.append(_at(ev.type, (a,), ev.date, ev.id))
+            for b in ev.targets:
+                out.append(_at(ev.type, (a, b), ev.date, ev.id))
+    return out
+
+
+def successors(corpus: Any) -> dict[str, list[str]]:
+    """Each actor's chain of successors: ``{"rsfsr": ["ussr", "russia"], ...}``."""
+    nxt: dict[str, str] = {}
+    for actor in corpus.actors:
+        if actor.predecessor:
+            nxt[actor.predecessor] = actor.id
+        if actor.successor:
+            nxt.setdefault(actor.id, actor.successor)
+    chains: dict[str, list[str]] = {}
+    for start in nxt:
+        chain, cur = [], start
+        while cur in nxt and nxt[cur] not in chain and nxt[cur] != start:
+            cur = nxt[cur]
+            chain.append(cur)
+        chains[start] = chain
+    return chains
+
+
+def norm_rows(corpus: Any) -> list[tuple[str, str, str, str, str]]:
+    """``(instrument, clause, bearer, beneficiary, event_type)`` for every breachable norm."""
+    types_of = {c.id: list(c.event_types) for c in corpus.categories}
+    chains = successors(corpus)
+    rows: set[tuple[str, str, str, str, str]] = set()
+    for ins in corpus.instruments:
+        parties = sorted({p.actor for p in ins.parties})
+        for clause in ins.clauses:
+            norm = clause.norm
+            if norm is None or norm.kind not in BREACHABLE_KINDS:
+                continue
+            bearers = set(norm.bearers or parties)
+            for b in list(bearers):
+                bearers.update(chains.get(b, []))
+            beneficiaries = set(norm.beneficiaries or parties)
+            for b in list(beneficiaries):
+                beneficiaries.update(chains.get(b, []))
+            types = {t for cat in norm.categories for t in types_of.get(cat, [])}
+            for x in bearers:
+                for y in beneficiaries:
+                    if x == y:
+                        continue
+                    for t in types:
+                        rows.add((ins.id, clause.id, x, y, t))
+    return sorted(rows)
+
+
+def facts(corpus: Any) -> Facts:
+    """The static facts of a corpus (see the module docstring)."""
+    return {
+        "state": {(a.id,) for a in corpus.actors if a.kind == "state"},
+        "forbids": set(norm_rows(corpus)),
+    }
