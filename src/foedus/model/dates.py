@@ -14,7 +14,8 @@ bundled source uses, and the forms people type:
 The conventions for loose words are fixed here and documented in docs/corpus-format.md:
 early / mid / late month = days 1–10 / 11–20 / 21–end; early / mid / late year = Jan–Apr /
 May–Aug / Sep–Dec; the beginning / end of a year = its first / last two months; early / mid /
-late decade = its years 0–3 / 4–6 / 7–9.
+late decade = its years 0–3 / 3–6 / 6–9 (loose words overlap: the source's "late 1920s" takes in
+the treaty of 1926).
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def parse_date(text: str) -> FuzzyDate:
     >>> parse_date("the end of 1918").latest.isoformat()
     '1918-12-31'
     >>> parse_date("late 1920s").earliest.year
-    1927
+    1926
     """
     if not isinstance(text, str) or not text.strip():
         raise DateError(f"not a date: {text!r}")
@@ -183,7 +184,7 @@ def parse_date(text: str) -> FuzzyDate:
                              latest=date(year, month, _last_day(year, month)), text=given)
         if name in ("decade", "part_decade"):
             decade = int(g["decade"])
-            lo, hi = {"early": (0, 3), "mid": (4, 6), "late": (7, 9), "beginning of": (0, 1),
+            lo, hi = {"early": (0, 3), "mid": (3, 6), "late": (6, 9), "beginning of": (0, 1),
                       "end of": (8, 9), None: (0, 9)}[_norm_part(g["part"]) if g.get("part")
                                                        else None]
             if decade + lo < 1:

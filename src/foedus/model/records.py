@@ -138,6 +138,7 @@ class Instrument(Record):
     clauses: list[Clause] = Field(default_factory=list)
     sources: Quotes = Field(default_factory=list)
     notes: str | None = None
+    hypothetical: bool = False  # set for an overlay's (--assume) instruments
 
 
 class Event(Record):

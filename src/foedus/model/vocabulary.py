@@ -36,6 +36,7 @@ EVENT_TYPES: dict[str, str] = {
     "seizure_of_power": "a group takes power in a state",
     "administration": "a territory is put under an administration",
     "reaffirmation": "a state reaffirms principles or an instrument",
+    "sphere_assignment": "an instrument assigns a territory to a power's sphere of influence",
     "state_entry": "a state enters the state system (imported datasets)",
     "state_exit": "a state leaves the state system (imported datasets)",
     "cession": "territory is ceded by one state to another",

@@ -1,0 +1,14 @@
+"""The rule language: declarations, event rules and static rules, parsed into ``ast`` records.
+
+>>> from foedus.rules import parse_rules
+>>> program = parse_rules("fluent in_force(Treaty). initiated in_force(T) when ratify(T).")
+>>> sorted(program.fluents)
+['in_force']
+
+See docs/rule-language.md for the language, ``parse`` for the parser and ``check`` for the
+checks and the stratification.
+"""
+
+from foedus.rules.parse import load_rules, parse_rules
+
+__all__ = ["load_rules", "parse_rules"]

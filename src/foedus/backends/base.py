@@ -1,0 +1,135 @@
+"""What a backend is: a dialect, a way to run a statement, and a few declarations.
+
+The plan (:mod:`foedus.engine.compile`) is dialect-free; a backend renders it in its dialect,
+runs it (looping a through-time cycle until it settles), loads inputs and reads the result.
+Anything dialect-specific lives in a subclass, as a hook that returns a sqlglot expression.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlglot import exp
+
+from foedus.engine.compile import HAPPENINGS, OUTPUT, Fixpoint, Materialize, Plan, compile_program
+from foedus.engine.narrative import Facts, Happening, Interval
+from foedus.errors import FoedusError
+from foedus.rules.ast import Program
+
+
+class FixpointError(FoedusError, RuntimeError):
+    """A through-time cycle did not settle within the allowed number of rounds."""
+
+
+def happening_columns(arity: int) -> list[tuple[str, str]]:
+    """The layout of the ``happenings`` table for arguments up to ``arity``."""
+    return [("name", "VARCHAR"), ("arity", "INT"),
+            *[(f"a{i}", "VARCHAR") for i in range(arity)],
+            ("t_early", "BIGINT"), ("t_late", "BIGINT"), ("id", "VARCHAR")]
+
+
+def happening_rows(happenings: Iterable[Happening], arity: int) -> list[tuple[Any, ...]]:
+    pad = (None,) * arity
+    return [(h.name, len(h.args), *(h.args + pad)[:arity], h.early, h.late, h.id)
+            for h in happenings]
+
+
+class Backend(ABC):
+    """Runs compiled plans on one database connection."""
+
+    name = "abstract"
+    dialect = ""
+
+    # --- hooks ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def execute(self, sql: str) -> None: ...
+
+    @abstractmethod
+    def fetch(self, sql: str) -> list[tuple[Any, ...]]: ...
+
+    @abstractmethod
+    def has_table(self, name: str) -> bool: ...
+
+    @abstractmethod
+    def load_happenings(self, happenings: Sequence[Happening], arity: int) -> None: ...
+
+    @abstractmethod
+    def load_facts(self, rel: str, arity: int, rows: Iterable[tuple[str, ...]]) -> None: ...
+
+    def materialize(self, step: Materialize) -> exp.Expression:
+        """The statement that creates a step's table (a backend may make it temporary)."""
+        return step.statement()
+
+    def drop(self, name: str) -> exp.Expression:
+        return exp.Drop(this=exp.to_table(name), kind="TABLE", exists=True)
+
+    # --- shared driver --------------------------------------------------------------------
+
+    def sql(self, e: exp.Expression) -> str:
+        return e.sql(dialect=self.dialect, identify=True)
+
+    def run(self, plan: Plan) -> None:
+        """Run every step of ``plan``; leaves the ``intervals`` table."""
+        for step in plan.steps:
+            if isinstance(step, Materialize):
+                self.execute(self.sql(self.materialize(step)))
+            else:
+                self._fixpoint(step)
+        for t in plan.intermediates:
+            self.execute(self.sql(self.drop(t)))
+
+    def _fixpoint(self, step: Fixpoint) -> None:
+        for m in step.init:
+            self.execute(self.sql(self.materialize(m)))
+        for _ in range(step.max_rounds):
+            for m in step.body:
+                self.execute(self.sql(self.materialize(m)))
+            (changed,), = self.fetch(self.sql(step.changed))
+            if not changed:
+                return
+            for m in step.swap:
+                self.execute(self.sql(self.materialize(m)))
+        raise FixpointError(
+            f"{self.name}: the cycle of fluents {', '.join(step.fluents)} did not settle "
+            f"within {step.max_rounds} rounds")
+
+    def scenarios(self) -> int:
+        """2 when some happening has a fuzzy time (t_early < t_late), else 1."""
+        q = exp.select(exp.Count(this=exp.Star())).from_(HAPPENINGS).where(
+            exp.NEQ(this=exp.column("t_early"), expression=exp.column("t_late")))
+        (n,), = self.fetch(self.sql(q))
+        return 2 if n else 1
+
+    def run_tables(self, program: Program, max_rounds: int | None = None) -> Plan:
+        """Compute ``intervals`` from the ``happenings`` and ``facts_*`` tables already loaded
+        (missing fact tables count as empty)."""
+        kw = {} if max_rounds is None else {"max_rounds": max_rounds}
+        plan = compile_program(program, scenarios=self.scenarios(), **kw)
+        for rel, arity in plan.fact_arities.items():
+            if not self.has_table(f"facts_{rel}"):
+                self.load_facts(rel, arity, [])
+        self.run(plan)
+        return plan
+
+    def read_intervals(self) -> list[Interval]:
+        q = exp.select(exp.Star()).from_(OUTPUT)
+        return [Interval(f, tuple(a), v, s, e, c, r, i, t)
+                for f, a, v, s, e, c, r, i, t in self.fetch(self.sql(q))]
+
+    def evaluate_tables(self, program: Program, max_rounds: int | None = None) -> list[Interval]:
+        self.run_tables(program, max_rounds)
+        return self.read_intervals()
+
+    def evaluate(self, program: Program, happenings: Sequence[Happening],
+                 facts: Facts | None = None, max_rounds: int | None = None) -> list[Interval]:
+        """Load a narrative, run ``program`` on it and return every interval."""
+        need = max((len(r.event.args) for r in program.rules if hasattr(r, "event")), default=0)
+        arity = max([need, *(len(h.args) for h in happenings)])
+        self.load_happenings(happenings, arity)
+        facts = facts or {}
+        for rel, decl in program.facts.items():
+            self.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
+        return self.evaluate_tables(program, max_rounds)

@@ -1,0 +1,254 @@
+"""The ``foedus`` command line: thin — parse, call :mod:`foedus.query`, render.
+
+Every command accepts, after its name, the common options ``--corpus PATH``,
+``--perspective NAME``, ``--assume FILE`` and ``--json`` (added by :func:`command`). Errors:
+a :class:`~foedus.errors.FoedusError` becomes its message on stderr and its exit code (2 for
+user errors, every problem line for a corpus); anything else is ``internal error: ...`` and
+exit 1. ``FOEDUS_DEBUG=1`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, get_type_hints
+
+import typer
+from rich.console import Console, RenderableType
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+from foedus import storage
+from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
+from foedus.corpus.coverage import coverage as corpus_coverage
+from foedus.errors import CorpusError, FoedusError
+from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
+from foedus.render import VIEWS, Json
+
+app = typer.Typer(
+    name="foedus", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    help="A sourced, temporal knowledge base of relations between states.\n\n"
+         "Example: foedus events --actor Estonia --from 1940-01-01 --to 1940-12-31",
+)
+
+
+@dataclass
+class Options:
+    """The options every command accepts."""
+
+    corpus: Path | None = None
+    perspective: str = DEFAULT_PERSPECTIVE
+    assume: Path | None = None
+    json: bool = False
+
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base these options name."""
+        return KnowledgeBase(self.corpus, perspective=self.perspective, assume=self.assume)
+
+    def load(self, path: Path | None = None) -> Corpus:
+        """The corpus (positional PATH, else --corpus, else bundled), with the overlay."""
+        corpus = load_corpus(path or self.corpus or bundled_path())
+        return load_overlay(self.assume, corpus) if self.assume else corpus
+
+
+@dataclass
+class Output:
+    """What a command shows: the JSON object, and optionally its own human view."""
+
+    data: Json
+    human: RenderableType | str | None = None
+
+
+_COMMON: list[inspect.Parameter] = [
+    inspect.Parameter("corpus", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+        Path | None, typer.Option("--corpus", help="Corpus folder (default: bundled corpus).",
+                                  metavar="PATH")]),
+    inspect.Parameter(
+        "perspective", inspect.Parameter.KEYWORD_ONLY, default=DEFAULT_PERSPECTIVE,
+        annotation=Annotated[str, typer.Option("--perspective", help="Legal perspective.",
+                                               metavar="NAME")]),
+    inspect.Parameter("assume", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+        Path | None, typer.Option("--assume", help="YAML overlay of hypothetical facts.",
+                                  metavar="FILE")]),
+    inspect.Parameter("json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")]),
+]
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print ``message`` on stderr and exit with ``code``."""
+    print(message, file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _show(name: str, out: Output | Json, opts: Options) -> None:
+    result = out if isinstance(out, Output) else Output(out)
+    if opts.json:
+        sys.stdout.write(json.dumps(result.data, ensure_ascii=False) + "\n")
+        return
+    human = result.human
+    if human is None:
+        view = VIEWS.get(name)
+        human = view(result.data) if view else json.dumps(result.data, indent=2,
+                                                          ensure_ascii=False)
+    Console(soft_wrap=isinstance(human, str)).print(human, markup=False, highlight=False)
+
+
+def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, Any]) -> None:
+    try:
+        _show(name, func(opts, **kwargs), opts)
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except CorpusError as e:
+        if os.environ.get("FOEDUS_DEBUG") == "1":
+            raise
+        fail(e.report(), e.exit_code)
+    except FoedusError as e:
+        if os.environ.get("FOEDUS_DEBUG") == "1":
+            raise
+        fail(str(e), e.exit_code if e.exit_code == 2 else 1)
+    except Exception as e:
+        if os.environ.get("FOEDUS_DEBUG") == "1":
+            raise
+        fail(f"internal error: {type(e).__name__}: {e}", 1)
+
+
+def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``func(opts, ...)`` as a command with the common options and error handling.
+
+    ``func`` returns the command's JSON object (or an :class:`Output`); the wrapper prints it
+    as JSON with ``--json`` and as a table (:data:`foedus.render.VIEWS`) otherwise.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        cmd = name or func.__name__.replace("_", "-")
+        hints = get_type_hints(func, include_extras=True)
+        own = [p.replace(annotation=hints[p.name])
+               for p in inspect.signature(func).parameters.values() if p.name != "opts"]
+        params = own + _COMMON
+
+        def wrapper(**kwargs: Any) -> None:
+            opts = Options(**{p.name: kwargs.pop(p.name) for p in _COMMON})
+            _run(cmd, func, opts, kwargs)
+
+        wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        wrapper.__name__ = func.__name__
+        wrapper.__doc__ = func.__doc__
+        app.command(cmd)(wrapper)
+        return func
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- commands
+
+PathArg = Annotated[Path | None, typer.Argument(help="Corpus folder (default: --corpus, else "
+                                                "the bundled corpus).", show_default=False)]
+
+
+@command()
+def validate(opts: Options, path: PathArg = None) -> Output:
+    """Check a corpus (and an --assume overlay): every problem as file:line:col: message.
+
+    Example: foedus validate tests/corpora/good
+    """
+    try:
+        corpus = opts.load(path)
+    except CorpusError as e:
+        if opts.json:
+            errors = [{"file": p.file, "line": p.line, "col": p.col, "message": p.message}
+                      for p in e.errors]
+            sys.stdout.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False)
+                             + "\n")
+            raise typer.Exit(2) from None
+        raise
+    n = corpus.counts()
+    text = (f"ok: {n['actors']} actors, {n['instruments']} instruments, {n['events']} events, "
+            f"{n['quotes']} quotes")
+    return Output({"ok": True, "counts": n}, text)
+
+
+@command()
+def coverage(opts: Options) -> Json:
+    """How much of each source the corpus quotes, and which dates it records.
+
+    Example: foedus coverage --json
+    """
+    return corpus_coverage(opts.load())
+
+
+@command()
+def build(opts: Options, path: PathArg = None,
+          output: Annotated[Path | None, typer.Option(
+              "-o", "--output", help="Database file to write (default: the cache).",
+              metavar="FILE")] = None) -> Output:
+    """Validate a corpus and write its DuckDB database (atomically).
+
+    Example: foedus build src/foedus/corpora/baltic-soviet -o baltic.duckdb
+    """
+    corpus = opts.load(path)
+    key, steps = storage.registered_steps()
+    target = output or storage.cached_path(corpus, key)
+    total = len(storage.TABLES) + len(steps)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("building", total=total)
+
+        def advance(what: str) -> None:
+            progress.update(task, advance=1, description=what)
+
+        storage.build_database(corpus, target, steps, advance)
+    n = corpus.counts()
+    return Output({"database": str(target), "counts": n},
+                  f"built {target}: {n['actors']} actors, {n['instruments']} instruments, "
+                  f"{n['events']} events, {n['quotes']} quotes")
+
+
+@command()
+def events(
+    opts: Options,
+    actor: Annotated[str | None, typer.Option(help="Done by this actor (any alias).")] = None,
+    target: Annotated[str | None, typer.Option(help="Done to this actor (any alias).")] = None,
+    type: Annotated[str | None, typer.Option(help="Event type, e.g. invasion.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="ISO day; events overlapping "
+                                              "it or later.", metavar="DAY")] = None,
+    to: Annotated[str | None, typer.Option(help="ISO day; events overlapping it or earlier.",
+                                           metavar="DAY")] = None,
+) -> Json:
+    """Events by actor, target, type and dates, sorted by date.
+
+    Example: foedus events --actor Estonia --from 1940-01-01 --to 1940-12-31
+    """
+    return opts.kb().events(actor=actor, target=target, type=type, from_=from_, to=to)
+
+
+@command()
+def treaty(opts: Options,
+           name: Annotated[str, typer.Argument(help="Instrument id, name or alias.")]) -> Json:
+    """One instrument: its dates, parties (how and when each joined), clauses and norms.
+
+    Example: foedus treaty "Treaty of Tartu"
+    """
+    return opts.kb().treaty(name)
+
+
+@command()
+def treaties(opts: Options,
+             party: Annotated[str | None, typer.Option(
+                 help="Only instruments this actor was ever party to.")] = None) -> Json:
+    """Instruments: every one, or those an actor was ever party to.
+
+    Example: foedus treaties --party Latvia
+    """
+    return opts.kb().treaties(party=party)
+
+
+def main() -> None:
+    """The console script: run the app, and make usage errors exit 2."""
+    app()

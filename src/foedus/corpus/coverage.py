@@ -1,0 +1,219 @@
+"""How much of each source a corpus represents: sentences quoted, dates recorded.
+
+A source is split into sentences (:func:`sentences`): headings (``= Title =``, ``==Part==``) are
+not sentences, each ``- `` list item is one, and prose is split after ``.``, ``!`` or ``?``
+followed by a space and a capital letter or an opening quote, except after an abbreviation
+("U.S.", "Mr.") or inside a quotation. A sentence is *covered* when some quote of the corpus
+(a fact's quote or a clause's text) overlaps it by at least :data:`MIN_OVERLAP` words or lies
+entirely inside it. The date expressions of the text (:func:`find_dates`) are *represented*
+when some record's date has the same text (case and white space aside) or the same range.
+
+>>> [s.text for s in sentences("= T =\\nThe U.S. did not. Latvia did.\\n- an item")]
+['The U.S. did not.', 'Latvia did.', 'an item']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from foedus.corpus.load import Corpus
+from foedus.errors import DateError
+from foedus.model import FuzzyDate, parse_date
+
+MIN_OVERLAP = 5
+
+MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|"
+               "November|December")
+DATED = re.compile(rf"\b(1\d{{3}}s?|{MONTH_NAMES})\b")
+"""A sentence carries a date when it holds a year (1000–1999) or a month's name."""
+
+NAMING_WORDS = (
+    "treaty", "treaties", "pact", "pacts", "protocol", "protocols", "convention", "conventions",
+    "declaration", "declarations", "declared", "declare", "charter", "accords", "agreement",
+    "agreements", "resolution", "ultimatum", "decree", "signed", "invaded", "invasion",
+    "invasions", "re-invasion", "annexed", "annexation", "annexations", "occupied", "occupation",
+    "occupations", "reoccupied", "incorporation", "incorporated", "deported", "deportation",
+    "deportations", "elections", "recognised", "recognized", "recognise", "recognize",
+    "recognition", "nonrecognition", "independence", "withdrew", "withdrawn", "withdraw",
+    "condemned", "proclaimed", "reaffirmed", "seceded",
+)
+"""The words that make a sentence name an instrument or an event (docs/corpus-format.md)."""
+NAMED = re.compile(r"\b(" + "|".join(re.escape(w) for w in NAMING_WORDS) + r")\b", re.IGNORECASE)
+
+_ABBREV = re.compile(r"(?:\b(?:[A-Za-z]\.)+|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|No|Art|cf|vs|etc|"
+                     r"e\.g|i\.e|approx|Gen|Col|Lt|Capt|Prof)\.)$")
+_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z])")
+_HEADING = re.compile(r"^\s*=+.*=+\s*$")
+
+_PART = r"(?:early|mid|late|the\s+beginning\s+of|beginning\s+of|the\s+end\s+of|end\s+of)"
+_M = rf"(?:{MONTH_NAMES})"
+_Y = r"1\d{3}"
+_D = r"\d{1,2}"
+_DASH = r"\s*[-–—]\s*"
+_DATE_FORMS = [
+    rf"{_M}\s+{_D}{_DASH}{_D},?\s+{_Y}",
+    rf"{_D}{_DASH}{_D}\s+{_M},?\s+{_Y}",
+    rf"{_M}\s+{_D}(?:st|nd|rd|th)?,\s+{_Y}",
+    rf"{_M}\s+{_D}(?:st|nd|rd|th)?\s+{_Y}",
+    rf"{_D}(?:st|nd|rd|th)?\s+(?:of\s+)?{_M},?\s+{_Y}",
+    rf"{_PART}[\s-]+{_M},?\s+{_Y}",
+    rf"{_M},?\s+{_Y}",
+    rf"{_PART}[\s-]+1\d{{2}}0'?s",
+    r"1\d{2}0'?s",
+    rf"{_PART}[\s-]+{_Y}",
+    rf"{_Y}{_DASH}{_Y}",
+    _Y,
+]
+DATE_EXPR = re.compile(r"(?<![\w-])(?:" + "|".join(_DATE_FORMS) + r")(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a source and its character span in the source text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _split_prose(line: str, offset: int) -> Iterator[Sentence]:
+    straight_odd = line.count('"') % 2 == 1  # unbalanced quotes: ignore quotation state
+    start = 0
+    for m in _BOUNDARY.finditer(line):
+        head = line[start:m.start() + 1]
+        if m.group(0)[0] == "." and _ABBREV.search(line[start:m.start() + 1]):
+            continue
+        upto = line[start:m.end()].rstrip()
+        inside = (not straight_odd and upto.count('"') % 2 == 1) or \
+            upto.count("“") > upto.count("”")
+        if inside or not head.strip():
+            continue
+        end = m.start() + len(m.group(0).rstrip())
+        yield Sentence(line[start:end].strip(), offset + start, offset + end)
+        start = m.end()
+    rest = line[start:].strip()
+    if rest:
+        yield Sentence(rest, offset + start, offset + len(line.rstrip()))
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of a source text (headings skipped, list items whole, prose split)."""
+    out: list[Sentence] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if body.strip() and not _HEADING.match(body):
+            stripped = body.lstrip()
+            if stripped.startswith("- "):
+                lead = len(body) - len(stripped) + 2
+                item = body[lead:].strip()
+                if item:
+                    out.append(Sentence(item, offset + lead, offset + len(body.rstrip())))
+            else:
+                out.extend(_split_prose(body, offset))
+        offset += len(line)
+    return out
+
+
+def find_dates(text: str) -> list[tuple[str, FuzzyDate]]:
+    """Every date expression of ``text`` that :func:`~foedus.model.parse_date` can read."""
+    found = []
+    for m in DATE_EXPR.finditer(text):
+        try:
+            found.append((" ".join(m.group(0).split()), parse_date(m.group(0))))
+        except DateError:
+            continue
+    return found
+
+
+def _quotes(corpus: Corpus) -> Iterator[tuple[str | None, str]]:
+    for _, rec in corpus.records():
+        for q in rec.sources:
+            yield corpus.source_of(q.source), q.quote
+    for i in corpus.instruments:
+        for p in i.parties:
+            for q in p.sources:
+                yield corpus.source_of(q.source), q.quote
+        for cl in i.clauses:
+            yield corpus.source_of(cl.source), cl.text
+
+
+def _dates(corpus: Corpus) -> Iterator[FuzzyDate]:
+    for a in corpus.actors:
+        yield from (d for d in (a.existed_from, a.existed_to) if d)
+    for i in corpus.instruments:
+        yield from (d for d in (i.signed, i.in_force, i.ended) if d)
+        for p in i.parties:
+            yield from (d for d in (p.date, p.until) if d)
+    for e in corpus.events:
+        yield e.date
+
+
+def _ratio(covered: int, total: int) -> dict[str, Any]:
+    percent = round(100.0 * covered / total, 1) if total else 100.0
+    return {"total": total, "covered": covered, "percent": percent}
+
+
+def source_coverage(corpus: Corpus, source: str) -> dict[str, Any]:
+    """The coverage report of one source (see :func:`coverage`)."""
+    text = corpus.sources[source]
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    starts = [w[0] for w in words]
+
+    def word_range(start: int, end: int) -> tuple[int, int]:
+        import bisect
+
+        lo = max(0, bisect.bisect_right(starts, start) - 1)
+        if words and words[lo][1] <= start:
+            lo += 1
+        hi = bisect.bisect_left(starts, end) - 1
+        return lo, hi
+
+    spans: list[tuple[int, int]] = []
+    for src, quote in _quotes(corpus):
+        if src != source or not quote.split():
+            continue
+        pattern = r"\s+".join(re.escape(w) for w in quote.split())
+        spans += [word_range(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    sents = sentences(text)
+    covered: list[bool] = []
+    for s in sents:
+        lo, hi = word_range(s.start, s.end)
+        covered.append(any(
+            (a >= lo and b <= hi) or min(b, hi) - max(a, lo) + 1 >= MIN_OVERLAP
+            for a, b in spans))
+    marked = [bool(DATED.search(s.text) or NAMED.search(s.text)) for s in sents]
+    known = list(_dates(corpus))
+    texts = {" ".join(d.text.split()).lower() for d in known}
+    ranges = {(d.earliest, d.latest) for d in known}
+    dates = [d for s in sents for d in find_dates(s.text)]
+    missing: list[str] = []
+    represented = 0
+    for shown, d in dates:
+        if shown.lower() in texts or (d.earliest, d.latest) in ranges:
+            represented += 1
+        elif shown not in missing:
+            missing.append(shown)
+    return {
+        "source": source,
+        "sentences": _ratio(sum(covered), len(sents)),
+        "dated_or_named": _ratio(sum(c for c, m in zip(covered, marked, strict=True) if m),
+                                 sum(marked)),
+        "dates": _ratio(represented, len(dates)),
+        "uncovered": [" ".join(s.text.split()) for s, c in zip(sents, covered, strict=True)
+                      if not c],
+        "unrepresented_dates": missing,
+    }
+
+
+def coverage(corpus: Corpus) -> dict[str, Any]:
+    """The coverage of every source of a corpus::
+
+        {"sources": [{"source", "sentences": {"total", "covered", "percent"},
+                      "dated_or_named": {...}, "dates": {...},
+                      "uncovered": [str], "unrepresented_dates": [str]}]}
+    """
+    return {"sources": [source_coverage(corpus, s) for s in sorted(corpus.sources)]}

@@ -1,0 +1,68 @@
+"""Resolve what a user types to an actor, instrument or event of a corpus.
+
+An actor answers to its id, name, aliases, ISO 3166 codes, Correlates of War codes and
+Wikidata ids, case-insensitively and with or without a leading "the"::
+
+    r = Resolver(corpus)
+    r.actor("the Soviets").id   # 'ussr' (when "Soviets" is an alias)
+    r.actor("Q15180").id        # 'ussr'
+"""
+
+from __future__ import annotations
+
+from foedus.corpus.load import Corpus
+from foedus.corpus.validate import suggest
+from foedus.errors import UnknownName
+from foedus.model import Actor, Event, Instrument
+
+
+def _key(name: str) -> str:
+    key = " ".join(str(name).split()).lower()
+    return key.removeprefix("the ") if key.startswith("the ") else key
+
+
+class Resolver:
+    """Looks up actors, instruments and events by any of their names."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._actors: dict[str, Actor] = {}
+        self._actor_names: dict[str, str] = {}
+        # ids first, then names, then aliases: an earlier name wins a clash
+        for pass_ in range(3):
+            for a in corpus.actors:
+                names = ([a.id] if pass_ == 0 else [a.name] if pass_ == 1
+                         else a.names()[2:])
+                for n in names:
+                    self._actors.setdefault(_key(n), a)
+                    self._actor_names.setdefault(_key(n), a.id)
+        self._instruments: dict[str, Instrument] = {}
+        self._instrument_names: dict[str, str] = {}
+        for pass_ in range(3):
+            for i in corpus.instruments:
+                names = [i.id] if pass_ == 0 else [i.name] if pass_ == 1 else i.aliases
+                for n in names:
+                    self._instruments.setdefault(_key(n), i)
+                    self._instrument_names.setdefault(_key(n), i.id)
+        self._events: dict[str, Event] = {e.id: e for e in corpus.events}
+
+    def actor(self, name: str) -> Actor:
+        """The actor with this id, name, alias or code; :class:`UnknownName` if none."""
+        found = self._actors.get(_key(name))
+        if found is None:
+            raise UnknownName("actor", name, suggest(_key(name), self._actor_names))
+        return found
+
+    def instrument(self, name: str) -> Instrument:
+        """The instrument with this id, name or alias; :class:`UnknownName` if none."""
+        found = self._instruments.get(_key(name))
+        if found is None:
+            raise UnknownName("instrument", name, suggest(_key(name), self._instrument_names))
+        return found
+
+    def event(self, name: str) -> Event:
+        """The event with this id; :class:`UnknownName` if none."""
+        found = self._events.get(str(name).strip().lower())
+        if found is None:
+            raise UnknownName("event", name, suggest(name, {k: k for k in self._events}))
+        return found

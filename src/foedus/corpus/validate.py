@@ -1,0 +1,253 @@
+"""Cross-record checks of a corpus: references, duplicates, dates, existence and quotes.
+
+:func:`validate_corpus` returns every problem at once, each at the ``file:line:col`` of the
+value that is wrong; docs/corpus-format.md lists the messages with an example of each.
+"""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from foedus.corpus.load import Corpus, Loc, _display
+from foedus.corpus.quotes import found, nearest, normalise
+from foedus.errors import Problem
+from foedus.model import EVENT_TYPES, Actor, FuzzyDate, Quote
+
+
+def suggest(name: str, names: dict[str, str], n: int = 2) -> list[str]:
+    """Ids whose names are closest to ``name``; ``names`` maps lower-case names to ids."""
+    key = name.lower().strip()
+    if key in names:
+        return [names[key]]
+    out: list[str] = []
+    for match in get_close_matches(key, list(names), n=n * 3, cutoff=0.6):
+        if names[match] not in out:
+            out.append(names[match])
+    return out[:n]
+
+
+def did_you_mean(suggestions: list[str]) -> str:
+    """``"; did you mean 'x'?"`` or the empty string."""
+    if not suggestions:
+        return ""
+    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+
+
+def event_type_hint(value: str) -> str:
+    """What to add to "unknown event type 'x'": a suggestion and where the types are listed."""
+    hint = did_you_mean(suggest(value, {t: t for t in EVENT_TYPES}))
+    return hint + " (the event types are listed in docs/corpus-format.md)"
+
+
+def _before(a: FuzzyDate, b: FuzzyDate) -> bool:
+    """``a`` is certainly before ``b``: every day of ``a`` precedes every day of ``b``."""
+    return a.latest < b.earliest
+
+
+class _Validator:
+    def __init__(self, corpus: Corpus, failed: dict[str, set[str]]) -> None:
+        self.c = corpus
+        self.problems: list[Problem] = []
+        self.actors: dict[str, Actor] = {a.id: a for a in corpus.actors}
+        self.known: dict[str, set[str]] = {
+            "actor": set(self.actors),
+            "instrument": {i.id for i in corpus.instruments},
+            "category": {c.id for c in corpus.categories},
+            "source": set(corpus.sources),
+        }
+        for kind, ids in failed.items():
+            self.known.setdefault(kind, set()).update(ids)
+        self.names: dict[str, dict[str, str]] = {
+            "actor": {n.lower(): a.id for a in corpus.actors for n in a.names()},
+            "instrument": {n.lower(): i.id for i in corpus.instruments
+                           for n in (i.id, i.name, *i.aliases)},
+            "category": {n.lower(): c.id for c in corpus.categories for n in (c.id, c.name)},
+            "source": {s.lower(): s for s in corpus.sources},
+        }
+
+    def add(self, loc: Loc, message: str) -> None:
+        self.problems.append(Problem(loc[0], loc[1], loc[2], message))
+
+    def ref(self, kind: str, name: str | None, at: Loc, owner: str) -> bool:
+        """Check a reference; report it when unknown. True when it is known."""
+        if name is None or name in self.known[kind]:
+            return True
+        hint = did_you_mean(suggest(name, self.names[kind]))
+        self.add(at, f"{owner}: unknown {kind} {name!r}{hint}")
+        return False
+
+    # ----------------------------------------------------------------------- the checks
+
+    def run(self) -> list[Problem]:
+        meta = self.c.metadata
+        if meta.default_source and meta.default_source not in self.c.sources:
+            self.ref("source", meta.default_source,
+                     self.c.where("corpus", "", "default_source"), "corpus.yaml default_source")
+        for a in self.c.actors:
+            self.actor(a)
+        for i in self.c.instruments:
+            self.instrument(i)
+        for e in self.c.events:
+            self.event(e)
+        for cat in self.c.categories:
+            for k, t in enumerate(cat.event_types):
+                if t not in EVENT_TYPES:
+                    self.add(self.c.where("category", cat.id, f"event_types[{k}]"),
+                             f"category {cat.id!r}: unknown event type {t!r}" + event_type_hint(t))
+            self.quotes("category", cat.id, cat.sources, f"category {cat.id!r}")
+        for p in self.c.perspectives:
+            self.perspective(p)
+        return self.problems
+
+    def actor(self, a: Actor) -> None:
+        for f in ("predecessor", "successor", "part_of"):
+            self.ref("actor", getattr(a, f), self.c.where("actor", a.id, f), f"actor {a.id!r}")
+        if a.existed_from and a.existed_to and _before(a.existed_to, a.existed_from):
+            self.add(self.c.where("actor", a.id, "existed_to"),
+                     f"actor {a.id!r} ceases to exist on {a.existed_to} before it existed "
+                     f"(from {a.existed_from})")
+        self.quotes("actor", a.id, a.sources, f"actor {a.id!r}")
+
+    def existence(self, actor_id: str, when: FuzzyDate, at: Loc, what: str) -> None:
+        a = self.actors.get(actor_id)
+        if a is None:
+            return
+        if a.existed_from and _before(when, a.existed_from):
+            self.add(at, f"{what} before it existed (from {a.existed_from})")
+        if a.existed_to and _before(a.existed_to, when):
+            self.add(at, f"{what} after it ceased to exist (to {a.existed_to})")
+
+    def instrument(self, i: Any) -> None:
+        where = self.c.where
+        owner = f"instrument {i.id!r}"
+        self.ref("instrument", i.amends, where("instrument", i.id, "amends"), owner)
+        if i.signed and i.in_force and _before(i.in_force, i.signed):
+            self.add(where("instrument", i.id, "in_force"),
+                     f"{owner} enters into force on {i.in_force} before it was signed "
+                     f"({i.signed})")
+        if i.signed and i.ended and _before(i.ended, i.signed):
+            self.add(where("instrument", i.id, "ended"),
+                     f"{owner} ends on {i.ended} before it was signed ({i.signed})")
+        elif i.in_force and i.ended and _before(i.ended, i.in_force):
+            self.add(where("instrument", i.id, "ended"),
+                     f"{owner} ends on {i.ended} before it entered into force ({i.in_force})")
+        for j, p in enumerate(i.parties):
+            self.party(i, j, p)
+        seen: dict[str, Loc] = {}
+        for j, cl in enumerate(i.clauses):
+            at = where("instrument", i.id, f"clauses[{j}].id", f"clauses[{j}]")
+            if cl.id in seen:
+                first = seen[cl.id]
+                self.add(at, f"duplicate clause id {cl.id!r} in {owner} "
+                         f"(first defined at {first[0]}:{first[1]}:{first[2]})")
+            seen.setdefault(cl.id, at)
+            self.quote("instrument", i.id, f"clauses[{j}]", "text", cl.source, cl.text,
+                       f"clause {cl.id!r}")
+            if cl.norm is not None:
+                base = f"clauses[{j}].norm"
+                for k, cat in enumerate(cl.norm.categories):
+                    self.ref("category", cat, where("instrument", i.id, f"{base}.categories[{k}]"),
+                             f"clause {cl.id!r}")
+                for role in ("bearers", "beneficiaries"):
+                    for k, a in enumerate(getattr(cl.norm, role) or []):
+                        self.ref("actor", a, where("instrument", i.id, f"{base}.{role}[{k}]"),
+                                 f"clause {cl.id!r}")
+        self.quotes("instrument", i.id, i.sources, owner)
+        self.flags("instrument", i.id, i.hypothetical, bool(i.sources or i.clauses))
+
+    def party(self, i: Any, j: int, p: Any) -> None:
+        where = self.c.where
+        base = f"parties[{j}]"
+        owner = f"instrument {i.id!r}"
+        known = self.ref("actor", p.actor, where("instrument", i.id, f"{base}.actor", base), owner)
+        date_at = where("instrument", i.id, f"{base}.date", base)
+        if known:
+            self.existence(p.actor, p.date, date_at, f"party {p.actor!r} joins on {p.date}")
+        if p.until and _before(p.until, p.date):
+            self.add(where("instrument", i.id, f"{base}.until", base),
+                     f"party {p.actor!r} leaves on {p.until} before it joined ({p.date})")
+        if p.via is not None:
+            via_at = where("instrument", i.id, f"{base}.via", base)
+            if self.ref("actor", p.via, via_at, owner) and known:
+                actor = self.actors.get(p.actor)
+                pred = actor.predecessor if actor else None
+                via = self.actors.get(p.via)
+                if pred != p.via and (via is None or via.successor != p.actor):
+                    tail = f" (its predecessor is {pred!r})" if pred else ""
+                    self.add(via_at, f"party {p.actor!r} joins via {p.via!r}, which is not its "
+                             f"predecessor{tail}")
+        self.quotes("instrument", i.id, p.sources, f"party {p.actor!r} of {owner}",
+                    prefix=f"{base}.")
+
+    def event(self, e: Any) -> None:
+        where = self.c.where
+        owner = f"event {e.id!r}"
+        for role in ("actors", "targets"):
+            for k, a in enumerate(getattr(e, role)):
+                if self.ref("actor", a, where("event", e.id, f"{role}[{k}]"), owner):
+                    self.existence(a, e.date, where("event", e.id, f"{role}[{k}]"),
+                                   f"event {e.id!r} on {e.date} involves {a!r}")
+        self.ref("instrument", e.instrument, where("event", e.id, "instrument"), owner)
+        self.quotes("event", e.id, e.sources, owner)
+        self.flags("event", e.id, e.hypothetical, bool(e.sources))
+
+    def perspective(self, p: Any) -> None:
+        names = set()
+        for f in self.c.rule_files:
+            names |= {f.name, f.stem, f.relative_to(self.c.path).as_posix()}
+        for k, r in enumerate([*p.rules, *p.replaces]):
+            field_name = f"rules[{k}]" if k < len(p.rules) else f"replaces[{k - len(p.rules)}]"
+            if r not in names:
+                hint = did_you_mean(suggest(r, {n.lower(): n for n in names}))
+                self.add(self.c.where("perspective", p.id, field_name),
+                         f"perspective {p.id!r}: unknown rule file {r!r}{hint}")
+        self.quotes("perspective", p.id, p.sources, f"perspective {p.id!r}")
+
+    def flags(self, kind: str, rid: str, hypothetical: bool, cited: bool) -> None:
+        in_overlay = (kind, rid) in self.c.hypothetical_ids
+        if hypothetical and not in_overlay:
+            self.add(self.c.where(kind, rid, "hypothetical"),
+                     f"{kind} {rid!r} is marked hypothetical; hypothetical facts belong in an "
+                     "overlay (--assume FILE)")
+        if not cited and not in_overlay:
+            self.add(self.c.where(kind, rid, "id"), f"{kind} {rid!r} cites no source")
+
+    # ----------------------------------------------------------------------- quotes
+
+    def quotes(self, kind: str, rid: str, quotes: list[Quote], owner: str,
+               prefix: str = "") -> None:
+        for k, q in enumerate(quotes):
+            self.quote(kind, rid, f"{prefix}sources[{k}]", "quote", q.source, q.quote, owner)
+
+    def quote(self, kind: str, rid: str, base: str, text_field: str, source: str, text: str,
+              owner: str) -> None:
+        at = self.c.where(kind, rid, f"{base}.{text_field}", base, base.rsplit("[", 1)[0])
+        src = self.c.source_of(source)
+        if src is None:
+            self.add(at, f"{owner} quotes without naming a source, and the corpus has no "
+                     "default_source")
+            return
+        if src not in self.c.sources:
+            self.ref("source", src, self.c.where(kind, rid, f"{base}.source", base), owner)
+            return
+        if found(text, self.c.sources[src]):
+            return
+        self.add(at, f"{owner} quotes text not in source {src!r}\n"
+                 f"  quote:   \"{normalise(text)}\"\n"
+                 f"  nearest: \"{nearest(text, self.c.sources[src])}\"")
+
+
+def validate_corpus(corpus: Corpus, failed: dict[str, set[str]] | None = None,
+                    only: Path | None = None) -> list[Problem]:
+    """Every cross-record problem of ``corpus``.
+
+    ``failed`` holds ids of records that could not be read (references to them are not
+    reported again); ``only`` keeps the problems of one file (an overlay's).
+    """
+    problems = _Validator(corpus, failed or {}).run()
+    if only is not None:
+        shown = _display(only)
+        problems = [p for p in problems if p.file == shown]
+    return problems

@@ -1,0 +1,321 @@
+"""Compile a rule program into a plan of SQL statements, built as sqlglot expression trees.
+
+The plan reads two kinds of input table and writes one output table:
+
+``happenings(name VARCHAR, arity INT, a0 VARCHAR, .., a{K-1} VARCHAR, t_early BIGINT,
+t_late BIGINT, id VARCHAR)``
+    one row per happening; ``a<i>`` is its i-th argument (NULL past its arity). ``K`` must be at
+    least the largest event arity in the program (:attr:`Plan.event_arity`).
+``facts_<rel>(c0 VARCHAR, .., c{n-1} VARCHAR)``
+    one table per declared fact relation (the program's own ground facts are added by the plan).
+``intervals(fluent VARCHAR, args VARCHAR[], value VARCHAR, start BIGINT, "end" BIGINT,
+certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, terminated_by VARCHAR)``
+    the result: one row per maximal interval of a fluent-value pair and certainty; ``end`` NULL
+    is open (still holding at the end of the data).
+
+Every intermediate table is named ``_foedus_*``. Each fluent's table carries a scenario column
+``scn``: 0 where every happening is taken at ``t_early``, 1 at ``t_late``. With two scenarios,
+a pair is *certain* where it holds in both and *possible* where it holds in one. A plan built
+with ``scenarios=1`` (all dates exact) computes scenario 0 only and calls everything certain.
+
+>>> from foedus.rules.ast import Program
+>>> plan = compile_program(Program())
+>>> plan.render("duckdb")[-1].startswith('CREATE OR REPLACE TABLE "intervals"')
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from foedus.engine.compile_event import (
+    EV,
+    Context,
+    fact_table,
+    fluent_query,
+    points_query,
+)
+from foedus.engine.compile_sql import (
+    BIGINT,
+    END,
+    INIT_BY,
+    INT,
+    RULE,
+    SCN,
+    START,
+    TERM_BY,
+    VALUE,
+    VARCHAR,
+    alias,
+    and_,
+    case,
+    col,
+    eq,
+    holds_at,
+    key_cols,
+    lit,
+    null,
+    or_,
+    select,
+    sub,
+    sweep,
+    table,
+    union_all,
+)
+from foedus.engine.compile_static import static_query
+from foedus.engine.compile_strata import cyclic, evaluation_strata
+from foedus.errors import BackendError
+from foedus.rules.ast import EventRule, Program, StaticRule
+
+OUTPUT = "intervals"
+HAPPENINGS = "happenings"
+DEFAULT_MAX_ROUNDS = 10_000
+
+
+@dataclass(frozen=True)
+class Materialize:
+    """Create (or replace) ``table`` as the result of ``query``."""
+
+    table: str
+    query: exp.Query
+
+    def statement(self) -> exp.Expression:
+        return exp.Create(this=exp.to_table(self.table), kind="TABLE", replace=True,
+                          expression=self.query)
+
+
+@dataclass(frozen=True)
+class Fixpoint:
+    """A through-time cycle: start ``init``; repeat ``body`` then ``changed`` (a count of
+    differing rows) and ``swap`` until ``changed`` is 0, at most ``max_rounds`` times."""
+
+    fluents: tuple[str, ...]
+    init: tuple[Materialize, ...]
+    body: tuple[Materialize, ...]
+    changed: exp.Query
+    swap: tuple[Materialize, ...]
+    max_rounds: int
+
+
+Step = Materialize | Fixpoint
+
+
+@dataclass
+class Plan:
+    """The ordered steps that compute ``intervals`` from ``happenings`` and ``facts_*``."""
+
+    steps: list[Step]
+    scenarios: int
+    event_arity: int
+    fact_arities: dict[str, int]
+    intermediates: list[str] = field(default_factory=list)
+    output: str = OUTPUT
+
+    def statements(self) -> list[exp.Expression]:
+        """Every statement in order; a fixpoint's body appears once (a driver loops it)."""
+        out: list[exp.Expression] = []
+        for step in self.steps:
+            if isinstance(step, Materialize):
+                out.append(step.statement())
+            else:
+                out += [m.statement() for m in (*step.init, *step.body)]
+                out.append(step.changed)
+                out += [m.statement() for m in step.swap]
+        return out
+
+    def render(self, dialect: str) -> list[str]:
+        return [s.sql(dialect=dialect, identify=True) for s in self.statements()]
+
+
+def fluent_table(name: str) -> str:
+    return f"_foedus_fl_{name}"
+
+
+def _schema(arity: int) -> exp.Select:
+    """An empty fluent table of the right shape."""
+    return select(
+        alias(null(INT), SCN), *[alias(null(VARCHAR), k) for k in key_cols(arity)],
+        alias(null(VARCHAR), VALUE), alias(null(BIGINT), START), alias(null(BIGINT), END),
+        alias(null(VARCHAR), RULE), alias(null(VARCHAR), INIT_BY), alias(null(VARCHAR), TERM_BY),
+    ).where(exp.false(), copy=False)
+
+
+class _Compiler:
+    def __init__(self, program: Program, scenarios: int, max_rounds: int) -> None:
+        if scenarios not in (1, 2):
+            raise ValueError("scenarios must be 1 or 2")
+        self.program = program
+        self.scenarios = scenarios
+        self.max_rounds = max_rounds
+        self.ctx = Context(program)
+        self.steps: list[Step] = []
+        self.temps: list[str] = []
+
+    def arity(self, fluent: str) -> int:
+        return len(self.program.fluents[fluent].arg_types)
+
+    def temp(self, name: str) -> str:
+        if name not in self.temps:
+            self.temps.append(name)
+        return name
+
+    def event_arity(self) -> int:
+        return max((len(r.event.args) for r in self.program.rules
+                    if isinstance(r, EventRule)), default=0)
+
+    def events(self) -> Materialize:
+        k = self.event_arity()
+        parts = []
+        for scn, t in enumerate(("t_early", "t_late")[: self.scenarios]):
+            parts.append(select(
+                alias(lit(scn), SCN), col("name"), col("arity"),
+                *[col(f"a{i}") for i in range(k)], alias(col(t), "t"), col("id"),
+            ).from_(table(HAPPENINGS), copy=False))
+        return Materialize(self.temp(EV), union_all(parts))
+
+    def facts(self) -> list[Materialize]:
+        out = []
+        ground: dict[str, list[tuple[str, ...]]] = {}
+        for g in self.program.ground_facts:
+            ground.setdefault(g.atom.name, []).append(tuple(str(a) for a in g.atom.args))
+        for rel, decl in self.program.facts.items():
+            cs = [f"c{i}" for i in range(len(decl.arg_types))]
+            parts: list[exp.Query] = [select(
+                *[alias(exp.cast(col(c), VARCHAR), c) for c in cs]).from_(table(f"facts_{rel}"), copy=False)]
+            if ground.get(rel):
+                rows = exp.values([tuple(r) for r in sorted(set(ground[rel]))], alias="g",
+                                  columns=cs)
+                parts.append(select(*[col(c) for c in cs]).from_(rows, copy=False))
+            out.append(Materialize(self.temp(fact_table(rel)), union_all(parts)))
+        return out
+
+    def fluent_steps(self, name: str, target: str) -> list[Materialize]:
+        rules = self.program.rules_for(name)
+        arity = self.arity(name)
+        statics = [r for r in rules if isinstance(r, StaticRule)]
+        events = [r for r in rules if isinstance(r, EventRule)]
+        if statics and events:
+            raise BackendError(f"sql compiler: fluent {name} has both event and static rules")
+        if statics:
+            return [Materialize(target, static_query(self.ctx, statics, arity))]
+        if not events:
+            return [Materialize(target, _schema(arity))]
+        init = self.temp(f"_foedus_init_{name}")
+        term = self.temp(f"_foedus_term_{name}")
+        return [
+            Materialize(init, points_query(
+                self.ctx, [r for r in events if r.kind == "initiated"], arity)),
+            Materialize(term, points_query(
+                self.ctx, [r for r in events if r.kind == "terminated"], arity)),
+            Materialize(target, fluent_query(init, term, arity)),
+        ]
+
+    def stratum(self, names: list[str]) -> None:
+        for n in names:
+            self.ctx.tables[n] = self.temp(fluent_table(n))
+        if not cyclic(self.program, names):
+            for n in names:
+                self.steps += self.fluent_steps(n, fluent_table(n))
+            return
+        init = tuple(Materialize(fluent_table(n), _schema(self.arity(n))) for n in names)
+        body: list[Materialize] = []
+        static_first = sorted(names, key=lambda n: not any(
+            isinstance(r, StaticRule) for r in self.program.rules_for(n)))
+        for n in static_first:
+            body += self.fluent_steps(n, self.temp(f"_foedus_next_{n}"))
+        diffs = []
+        for n in names:
+            cs = [SCN, *key_cols(self.arity(n)), VALUE, START, END]
+            cur = select(*[col(c) for c in cs]).from_(table(fluent_table(n)), copy=False)
+            nxt = select(*[col(c) for c in cs]).from_(table(f"_foedus_next_{n}"), copy=False)
+            for a, b in ((cur, nxt), (nxt, cur)):
+                diffs.append(select(alias(exp.Count(this=exp.Star()), "n")).from_(
+                    sub(exp.except_(a.copy(), b.copy(), copy=False), self_name(len(diffs))), copy=False))
+        changed = select(alias(exp.Sum(this=col("n")), "changed")).from_(
+            sub(union_all(diffs), "d"), copy=False)
+        swap = tuple(Materialize(fluent_table(n), select(exp.Star()).from_(
+            table(f"_foedus_next_{n}"), copy=False)) for n in names)
+        self.steps.append(Fixpoint(tuple(names), init, tuple(body), changed, swap,
+                                   self.max_rounds))
+
+    def certainty(self, name: str) -> exp.Query:
+        """One fluent's rows of the output, with certainty and provenance."""
+        arity = self.arity(name)
+        ks = [*key_cols(arity), VALUE]
+        fl = fluent_table(name)
+        prov = [RULE, INIT_BY, TERM_BY]
+        if self.scenarios == 1:
+            return select(*[col(k) for k in ks], col(START), col(END),
+                          alias(lit("certain"), "certainty"), *[col(p) for p in prov]).from_(
+                table(fl), copy=False)
+        src = select(*[col(k) for k in ks], col(START), col(END), alias(col(SCN), "cat")).from_(
+            table(fl), copy=False)
+
+        def label(c: list[exp.Expression]) -> exp.Expression:
+            pos = [exp.GT(this=x, expression=lit(0)) for x in c]
+            return case([(and_(pos), lit("certain")), (or_(pos), lit("possible"))])
+
+        pieces = sweep(src, ks, 2, label)
+        joins = []
+        for a, scn in (("e", 0), ("l", 1)):
+            on = and_([*[eq(col(k, "pc"), col(k, a)) for k in ks], eq(col(SCN, a), lit(scn)),
+                       holds_at(a, col(START, "pc"))])
+            joins.append((table(fl, a), on))
+        from_e = exp.not_(exp.Is(this=col(START, "e"), expression=exp.Null()))
+        q = select(
+            *[col(k, "pc") for k in ks], col(START, "pc"), col(END, "pc"),
+            alias(col("label", "pc"), "certainty"),
+            *[alias(case([(from_e, col(p, "e"))], col(p, "l")), p) for p in prov],
+        ).from_(sub(pieces, "pc"), copy=False)
+        for t, on in joins:
+            q = q.join(t, on=on, join_type="left", copy=False)
+        return q
+
+    def output(self) -> Materialize:
+        parts: list[exp.Query] = []
+        for name in self.program.fluents:
+            arity = self.arity(name)
+            args = exp.cast(exp.Array(expressions=[col(k) for k in key_cols(arity)]),
+                            exp.DataType.build("ARRAY<VARCHAR>"))
+            parts.append(select(
+                alias(lit(name), "fluent"), alias(args, "args"), col(VALUE), col(START),
+                col(END), col("certainty"), col(RULE), col(INIT_BY), col(TERM_BY),
+            ).from_(sub(self.certainty(name), f"o_{len(parts)}"), copy=False))
+        if not parts:
+            parts.append(select(
+                alias(null(VARCHAR), "fluent"),
+                alias(null(exp.DataType.build("ARRAY<VARCHAR>")), "args"),
+                alias(null(VARCHAR), VALUE), alias(null(BIGINT), START),
+                alias(null(BIGINT), END), alias(null(VARCHAR), "certainty"),
+                alias(null(VARCHAR), RULE), alias(null(VARCHAR), INIT_BY),
+                alias(null(VARCHAR), TERM_BY)).where(exp.false(), copy=False))
+        return Materialize(OUTPUT, union_all(parts))
+
+    def compile(self) -> Plan:
+        self.steps.append(self.events())
+        self.steps += self.facts()
+        for names in evaluation_strata(self.program):
+            self.stratum(names)
+        self.steps.append(self.output())
+        return Plan(
+            steps=self.steps, scenarios=self.scenarios, event_arity=self.event_arity(),
+            fact_arities={r: len(d.arg_types) for r, d in self.program.facts.items()},
+            intermediates=list(self.temps),
+        )
+
+
+def self_name(i: int) -> str:
+    return f"x{i}"
+
+
+def compile_program(program: Program, scenarios: int = 2,
+                    max_rounds: int = DEFAULT_MAX_ROUNDS) -> Plan:
+    """Compile ``program`` into a :class:`Plan`.
+
+    ``scenarios=2`` evaluates every happening at its earliest and at its latest time and
+    combines the two into certain and possible intervals; ``scenarios=1`` assumes exact dates.
+    ``max_rounds`` caps the iterations of a through-time cycle.
+    """
+    return _Compiler(program, scenarios, max_rounds).compile()

@@ -1,0 +1,229 @@
+"""Small builders of sqlglot expression trees, and the one sweep that every interval step uses.
+
+Nothing here renders SQL: each function returns a sqlglot expression that a backend renders in
+its own dialect. Column names are plain strings; backends render with every identifier quoted,
+so ``end`` and user-chosen fluent names are safe.
+
+The sweep (:func:`sweep`) turns weighted interval rows into maximal intervals of a label: it is
+the SQL form of a sweep line. Each interval row adds ``+1`` to its category's counter at its
+start and ``-1`` at its end; the running sums per key give, at every boundary point, how many
+intervals of each category cover it; a label computed from the counters (for example "in some
+interval" for a union) is compared with the previous point's label, and every change of label
+is a transition. Transitions alternate, so an interval of a label runs from its transition to
+the next one (``LEAD``), or stays open when there is none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlglot import exp
+
+# Column names shared by every interval table.
+SCN = "scn"  # the scenario: 0 for times taken from t_early, 1 for times taken from t_late
+START = "start"
+END = "end"
+VALUE = "value"
+RULE = "rule"
+INIT_BY = "initiated_by"
+TERM_BY = "terminated_by"
+
+VARCHAR = exp.DataType.build("VARCHAR")
+BIGINT = exp.DataType.build("BIGINT")
+INT = exp.DataType.build("INT")
+
+
+def key_cols(n: int) -> list[str]:
+    """The argument columns of an ``n``-ary fluent table: ``k0 .. k{n-1}``."""
+    return [f"k{i}" for i in range(n)]
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table)
+
+
+def lit(value: str | int) -> exp.Expression:
+    if isinstance(value, int):
+        return exp.Literal.number(value)
+    return exp.Literal.string(value)
+
+
+def null(type_: exp.DataType) -> exp.Expression:
+    return exp.cast(exp.Null(), type_)
+
+
+def alias(e: exp.Expression, name: str) -> exp.Alias:
+    return exp.alias_(e, name)
+
+
+def eq(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.EQ(this=a, expression=b)
+
+
+def neq(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.NEQ(this=a, expression=b)
+
+
+def is_null(e: exp.Expression) -> exp.Expression:
+    return exp.Is(this=e, expression=exp.Null())
+
+
+def not_null(e: exp.Expression) -> exp.Expression:
+    return exp.not_(is_null(e))
+
+
+def and_(conds: Sequence[exp.Expression]) -> exp.Expression:
+    if not conds:
+        return exp.true()
+    return exp.and_(*conds, copy=False)
+
+
+def or_(conds: Sequence[exp.Expression]) -> exp.Expression:
+    if not conds:
+        return exp.false()
+    return exp.or_(*conds, copy=False)
+
+
+def paren(e: exp.Expression) -> exp.Expression:
+    return exp.Paren(this=e)
+
+
+def table(name: str, as_: str | None = None) -> exp.Table:
+    t = exp.to_table(name)
+    return t.as_(as_) if as_ else t
+
+
+def holds_at(iv: str, t: exp.Expression) -> exp.Expression:
+    """``t`` lies in the interval row ``iv``: ``start <= t AND (end IS NULL OR t < end)``."""
+    return and_([
+        exp.LTE(this=col(START, iv), expression=t),
+        paren(or_([is_null(col(END, iv)), exp.LT(this=t, expression=col(END, iv))])),
+    ])
+
+
+def overlaps(a: str, b: str) -> exp.Expression:
+    """The interval rows ``a`` and ``b`` share a time point (``end`` NULL is +infinity)."""
+    return and_([
+        paren(or_([is_null(col(END, b)), exp.LT(this=col(START, a), expression=col(END, b))])),
+        paren(or_([is_null(col(END, a)), exp.LT(this=col(START, b), expression=col(END, a))])),
+    ])
+
+
+def window(
+    func: exp.Expression,
+    partition: Sequence[str],
+    order: str,
+    frame: bool = False,
+) -> exp.Window:
+    spec = (
+        exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
+        if frame
+        else None
+    )
+    return exp.Window(
+        this=func,
+        partition_by=[col(c) for c in partition],
+        order=exp.Order(expressions=[exp.Ordered(this=col(order))]),
+        spec=spec,
+    )
+
+
+def lag(e: exp.Expression, default: exp.Expression | None = None) -> exp.Expression:
+    return exp.Lag(this=e, offset=exp.Literal.number(1), default=default)
+
+
+def lead(e: exp.Expression) -> exp.Expression:
+    return exp.Lead(this=e, offset=exp.Literal.number(1))
+
+
+def case(whens: Sequence[tuple[exp.Expression, exp.Expression]],
+         default: exp.Expression | None = None) -> exp.Expression:
+    c = exp.Case()
+    for cond, then in whens:
+        c = c.when(cond, then)
+    if default is not None:
+        c = c.else_(default)
+    return c
+
+
+def select(*cols: exp.Expression | str) -> exp.Select:
+    return exp.select(*cols)
+
+
+def union_all(queries: Sequence[exp.Query]) -> exp.Query:
+    out = queries[0]
+    for q in queries[1:]:
+        out = exp.union(out, q, distinct=False, copy=False)
+    return out
+
+
+def union_distinct(queries: Sequence[exp.Query]) -> exp.Query:
+    out = queries[0]
+    for q in queries[1:]:
+        out = exp.union(out, q, distinct=True, copy=False)
+    return out
+
+
+def sub(q: exp.Query, name: str) -> exp.Subquery:
+    return q.subquery(name, copy=False)
+
+
+Label = Callable[[list[exp.Expression]], exp.Expression]
+
+
+def sweep(source: exp.Query, keys: Sequence[str], ncat: int, label: Label) -> exp.Select:
+    """Maximal intervals of a label over weighted interval rows.
+
+    ``source`` has the columns ``keys``, ``start``, ``end`` and ``cat`` (an integer category in
+    ``0 .. ncat-1``). ``label`` maps the per-category coverage counters at a point to a string
+    label or NULL (not in any output interval). The result has ``keys``, ``label``, ``start`` and
+    ``end``: one row per maximal run of a non-NULL label (``end`` NULL when it never changes).
+    """
+    keys = list(keys)
+    # deltas: +1 at each start, -1 at each end, per category
+    deltas = []
+    for point, sign, cond in ((START, 1, None), (END, -1, not_null(col(END)))):
+        cats = [
+            alias(case([(eq(col("cat"), lit(i)), lit(sign))], lit(0)), f"d{i}")
+            for i in range(ncat)
+        ]
+        q = select(*[col(k) for k in keys], alias(col(point), "p"), *cats).from_(
+            sub(source, "src"), copy=False)
+        deltas.append(q.where(cond, copy=False) if cond is not None else q)
+    per_point = select(
+        *[col(k) for k in keys], col("p"),
+        *[alias(exp.Sum(this=col(f"d{i}")), f"d{i}") for i in range(ncat)],
+    ).from_(sub(union_all(deltas), "dl"), copy=False).group_by(*[col(k) for k in keys], col("p"), copy=False)
+    running = select(
+        *[col(k) for k in keys], col("p"),
+        *[alias(window(exp.Sum(this=col(f"d{i}")), keys, "p", frame=True), f"c{i}")
+          for i in range(ncat)],
+    ).from_(sub(per_point, "pp"), copy=False)
+    labelled = select(
+        *[col(k) for k in keys], col("p"),
+        alias(label([col(f"c{i}") for i in range(ncat)]), "lbl"),
+    ).from_(sub(running, "rn"), copy=False)
+    none = lit("")
+    with_prev = select(
+        *[col(k) for k in keys], col("p"), col("lbl"),
+        alias(window(lag(col("lbl")), keys, "p"), "plbl"),
+    ).from_(sub(labelled, "lb"), copy=False)
+    transitions = select(
+        *[col(k) for k in keys], col("p"), col("lbl"),
+        alias(window(lead(col("p")), keys, "p"), "nxt"),
+    ).from_(sub(with_prev, "wp"), copy=False).where(
+        neq(exp.Coalesce(this=col("lbl"), expressions=[none]),
+            exp.Coalesce(this=col("plbl"), expressions=[none])), copy=False)
+    return select(
+        *[col(k) for k in keys], alias(col("lbl"), "label"),
+        alias(col("p"), START), alias(col("nxt"), END),
+    ).from_(sub(transitions, "tr"), copy=False).where(not_null(col("lbl")), copy=False)
+
+
+def in_label(counters: list[exp.Expression]) -> exp.Expression:
+    """Label of a union: inside when any category covers the point."""
+    return case([(exp.GT(this=c, expression=lit(0)), lit("in")) for c in counters])
+
+
+def exp_exists(q: exp.Select) -> exp.Expression:
+    return exp.Exists(this=q)

@@ -1,0 +1,227 @@
+"""Statically determined fluents to SQL: union, intersection and complement of interval sets.
+
+A set expression compiles to a relation ``scn, v_<Var>.., start, end`` of intervals per
+grounding of the expression's variables. Fluent references read the fluent's table (already
+maximal per pair); ``or`` merges overlapping and touching intervals with the sweep; ``and``
+joins overlapping intervals (``GREATEST`` of the starts, ``LEAST`` of the ends, which skips NULL
+= +infinity in every dialect we target), which stays maximal because each input is;
+``except`` sweeps the base against the union of the others. Variables that are not in the head
+are projected out: the union over them, again by the sweep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from foedus.engine.compile_event import Context, _Body
+from foedus.engine.compile_sql import (
+    END,
+    INIT_BY,
+    RULE,
+    SCN,
+    START,
+    TERM_BY,
+    VALUE,
+    VARCHAR,
+    alias,
+    and_,
+    case,
+    col,
+    eq,
+    holds_at,
+    in_label,
+    key_cols,
+    lit,
+    null,
+    overlaps,
+    select,
+    sub,
+    sweep,
+    table,
+    union_all,
+)
+from foedus.errors import BackendError
+from foedus.rules.ast import (
+    CompareCond,
+    Complement,
+    Const,
+    FactCond,
+    Intersect,
+    SetExpr,
+    SetRef,
+    StaticRule,
+    Union,
+    Var,
+)
+
+
+def vcol(name: str) -> str:
+    return f"v_{name}"
+
+
+@dataclass(frozen=True)
+class Rel:
+    """Intervals per grounding of ``vars``; ``maximal`` when they are already merged."""
+
+    query: exp.Query
+    vars: tuple[str, ...]
+    maximal: bool
+
+
+class _Static:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.n = 0
+
+    def name(self, prefix: str) -> str:
+        self.n += 1
+        return f"{prefix}{self.n}"
+
+    def cols(self, vars_: tuple[str, ...], t: str | None = None) -> list[exp.Expression]:
+        return [col(vcol(v), t) for v in vars_]
+
+    def merged(self, rel: Rel) -> Rel:
+        if rel.maximal:
+            return rel
+        src = select(col(SCN), *self.cols(rel.vars), col(START), col(END),
+                     alias(lit(0), "cat")).from_(sub(rel.query, self.name("m")), copy=False)
+        keys = [SCN, *map(vcol, rel.vars)]
+        out = sweep(src, keys, 1, in_label)
+        return Rel(select(*[col(k) for k in keys], col(START), col(END)).from_(
+            sub(out, self.name("s")), copy=False), rel.vars, True)
+
+    def expr(self, e: SetExpr) -> Rel:
+        if isinstance(e, SetRef):
+            return self.ref(e)
+        if isinstance(e, Intersect):
+            return self.intersect([self.merged(self.expr(i)) for i in e.items])
+        if isinstance(e, Union):
+            return self.union([self.expr(i) for i in e.items])
+        if isinstance(e, Complement):
+            return self.complement(self.merged(self.expr(e.base)),
+                                   [self.expr(m) for m in e.minus])
+        raise BackendError(f"sql compiler: unknown set expression {e!r}")
+
+    def ref(self, e: SetRef) -> Rel:
+        a = self.name("r")
+        atom = e.ref.atom
+        terms = [*zip(atom.args, key_cols(len(atom.args)), strict=True), (e.ref.value, VALUE)]
+        bound: dict[str, str] = {}
+        conds: list[exp.Expression] = []
+        maximal = True
+        for term, k in terms:
+            if isinstance(term, Const):
+                conds.append(eq(col(k, a), lit(term.value)))
+            elif term.anonymous:
+                maximal = False
+            elif term.name in bound:
+                conds.append(eq(col(k, a), col(bound[term.name], a)))
+            else:
+                bound[term.name] = k
+        vars_ = tuple(bound)
+        q = select(col(SCN, a), *[alias(col(bound[v], a), vcol(v)) for v in vars_],
+                   col(START, a), col(END, a)).from_(table(self.ctx.fluent_table(atom.name), a), copy=False)
+        if conds:
+            q = q.where(and_(conds), copy=False)
+        return Rel(q, vars_, maximal)
+
+    def intersect(self, items: list[Rel]) -> Rel:
+        acc = items[0]
+        for nxt in items[1:]:
+            a, b = self.name("a"), self.name("b")
+            shared = [v for v in nxt.vars if v in acc.vars]
+            vars_ = acc.vars + tuple(v for v in nxt.vars if v not in acc.vars)
+            on = [eq(col(SCN, a), col(SCN, b)),
+                  *[eq(col(vcol(v), a), col(vcol(v), b)) for v in shared], overlaps(a, b)]
+            q = select(
+                col(SCN, a),
+                *[col(vcol(v), a if v in acc.vars else b) for v in vars_],
+                alias(exp.Greatest(this=col(START, a), expressions=[col(START, b)]), START),
+                alias(exp.Least(this=col(END, a), expressions=[col(END, b)]), END),
+            ).from_(sub(acc.query, a), copy=False).join(sub(nxt.query, b), on=and_(on), copy=False)
+            acc = Rel(q, vars_, True)
+        return acc
+
+    def union(self, items: list[Rel]) -> Rel:
+        """The union per grounding of the variables every item has (others projected out)."""
+        common = tuple(v for v in items[0].vars if all(v in i.vars for i in items))
+        parts = [select(col(SCN), *self.cols(common), col(START), col(END)).from_(
+            sub(i.query, self.name("u")), copy=False) for i in items]
+        return self.merged(Rel(union_all(parts), common, False))
+
+    def complement(self, base: Rel, minus: list[Rel]) -> Rel:
+        keys = [SCN, *map(vcol, base.vars)]
+        g = self.name("g")
+        grounds = select(*[col(k) for k in keys]).distinct(copy=False).from_(sub(base.query, g), copy=False)
+        parts = [select(*[col(k) for k in keys], col(START), col(END), alias(lit(0), "cat"))
+                 .from_(sub(base.query, self.name("c")), copy=False)]
+        for m in minus:
+            ga, ma = self.name("g"), self.name("n")
+            shared = [v for v in m.vars if v in base.vars]
+            on = [eq(col(SCN, ga), col(SCN, ma)),
+                  *[eq(col(vcol(v), ga), col(vcol(v), ma)) for v in shared]]
+            parts.append(select(*[col(k, ga) for k in keys], col(START, ma), col(END, ma),
+                                alias(lit(1), "cat"))
+                         .from_(sub(grounds, ga), copy=False).join(sub(m.query, ma), on=and_(on), copy=False))
+
+        def label(c: list[exp.Expression]) -> exp.Expression:
+            return case([(and_([exp.GT(this=c[0], expression=lit(0)),
+                                eq(c[1], lit(0))]), lit("in"))])
+
+        out = sweep(union_all(parts), keys, 2, label)
+        return Rel(select(*[col(k) for k in keys], col(START), col(END)).from_(
+            sub(out, self.name("s")), copy=False), base.vars, True)
+
+
+def _rule_query(ctx: Context, rule: StaticRule) -> exp.Query:
+    """One static rule's maximal intervals: ``scn, k.., value, start, end``."""
+    st = _Static(ctx)
+    rel = st.expr(rule.body)
+    b = "b"
+    body = _Body(ctx, time=lit(0), scn=col(SCN, b))
+    for v in rel.vars:
+        body.env[v] = col(vcol(v), b)
+    conds = tuple(c for c in rule.where if isinstance(c, (FactCond, CompareCond)))
+    body.conditions(conds)
+    head = rule.head
+    head_vars = {t.name for t in (*head.atom.args, head.value) if isinstance(t, Var)}
+    arity = len(head.atom.args)
+    keys = [alias(body.term(t), k) for t, k in zip(head.atom.args, key_cols(arity), strict=True)]
+    value = body.term(head.value)
+    decl = ctx.program.fluents[head.atom.name]
+    if decl.domain and decl.values is not None:
+        body.where.append(exp.In(this=value.copy(), expressions=[lit(x) for x in decl.values]))
+    q = body.query(select(col(SCN, b), *keys, alias(value, VALUE), col(START, b),
+                          col(END, b)).from_(sub(rel.query, b), copy=False))
+    out_keys = [SCN, *key_cols(arity), VALUE]
+    if not rel.maximal or any(v not in head_vars for v in body.env):
+        src = select(*[col(k) for k in out_keys], col(START), col(END),
+                     alias(lit(0), "cat")).from_(sub(q, "h"), copy=False)
+        q = select(*[col(k) for k in out_keys], col(START), col(END)).from_(
+            sub(sweep(src, out_keys, 1, in_label), "hm"), copy=False)
+    return q
+
+
+def static_query(ctx: Context, rules: list[StaticRule], arity: int) -> exp.Query:
+    """A statically determined fluent from its rules (several rules unite), with provenance:
+    the first label, alphabetically, of the rules whose own result holds at the start."""
+    out_keys = [SCN, *key_cols(arity), VALUE]
+    per_rule = [select(*[col(k) for k in out_keys], col(START), col(END),
+                       alias(lit(r.label), RULE)).from_(sub(_rule_query(ctx, r), f"sr{i}"), copy=False)
+                for i, r in enumerate(rules)]
+    tail = [alias(null(VARCHAR), INIT_BY), alias(null(VARCHAR), TERM_BY)]
+    if len(rules) == 1:
+        return select(*[col(k) for k in out_keys], col(START), col(END), col(RULE),
+                      *tail).from_(sub(per_rule[0], "sd"), copy=False)
+    each = union_all(per_rule)
+    src = select(*[col(k) for k in out_keys], col(START), col(END), alias(lit(0), "cat")).from_(
+        sub(each.copy(), "h"), copy=False)
+    merged = sweep(src, out_keys, 1, in_label)
+    on = and_([*[eq(col(k, "m"), col(k, "r")) for k in out_keys], holds_at("r", col(START, "m"))])
+    return select(
+        *[col(k, "m") for k in out_keys], col(START, "m"), col(END, "m"),
+        alias(exp.Min(this=col(RULE, "r")), RULE), *tail,
+    ).from_(sub(merged, "m"), copy=False).join(sub(each, "r"), on=on, copy=False).group_by(
+        *[col(k, "m") for k in out_keys], col(START, "m"), col(END, "m"), copy=False)

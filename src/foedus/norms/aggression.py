@@ -1,0 +1,94 @@
+"""The aggressor under the 1933 Convention for the Definition of Aggression.
+
+Article II: "There shall be recognized as an aggressor that State which shall be the first to
+have committed one of the following actions" — a declaration of war, an invasion, an attack,
+a naval blockade, support for armed bands. Which event types are those acts is data: the
+categories of every clause whose norm is of kind ``definition`` (categories.yaml maps them to
+event types). A claimed justification never changes the answer (Article III, the
+``no_justification`` norm); it is shown as rejected.
+
+The first acts of each side are found in SQL over ``event_acts``; the order of two first acts
+is certain when one's latest day is before the other's earliest day, and uncertain otherwise:
+then the answer is "possible" and names the candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+FIRST_ACTS_SQL = """
+SELECT event_id, type, actor, target, t_early, t_late
+FROM event_acts
+WHERE list_contains(?, type)
+  AND ((actor = ? AND target = ?) OR (actor = ? AND target = ?))
+  AND t_late >= ? AND t_early <= ?
+ORDER BY t_early, t_late, event_id
+"""
+
+
+@dataclass
+class Act:
+    event_id: str
+    type: str
+    actor: str
+    target: str
+    t_early: int
+    t_late: int
+
+
+@dataclass
+class Verdict:
+    """Who was first to commit one of the defined acts, and how sure that is."""
+
+    aggressor: str | None
+    act: Act | None
+    certainty: str | None  # "certain" / "possible" / None when no act at all
+    candidates: list[str] = field(default_factory=list)
+    first_acts: dict[str, Act] = field(default_factory=dict)
+    definition_clauses: list[tuple[str, str]] = field(default_factory=list)  # (instrument, clause)
+
+
+def defined_acts(corpus: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Event type → category id for the acts named by definition norms, and those clauses."""
+    types_of = {c.id: list(c.event_types) for c in corpus.categories}
+    acts: dict[str, str] = {}
+    clauses: list[tuple[str, str]] = []
+    for ins in corpus.instruments:
+        for clause in ins.clauses:
+            if clause.norm is not None and clause.norm.kind == "definition":
+                clauses.append((ins.id, clause.id))
+                for cat in clause.norm.categories:
+                    for t in types_of.get(cat, []):
+                        acts.setdefault(t, cat)
+    return acts, clauses
+
+
+def decide(
+    con: duckdb.DuckDBPyConnection, corpus: Any, a: str, b: str,
+    t_from: int | None = None, t_to: int | None = None,
+) -> Verdict:
+    """Apply the first-to-commit rule to the conflict between ``a`` and ``b``."""
+    acts, clauses = defined_acts(corpus)
+    lo = t_from if t_from is not None else -(2**62)
+    hi = t_to if t_to is not None else 2**62
+    rows = con.execute(FIRST_ACTS_SQL, [sorted(acts), a, b, b, a, lo, hi]).fetchall()
+    first: dict[str, Act] = {}
+    for row in rows:
+        act = Act(*row)
+        first.setdefault(act.actor, act)
+    verdict = Verdict(None, None, None, first_acts=first, definition_clauses=clauses)
+    if not first:
+        return verdict
+    ordered = sorted(first.values(), key=lambda x: (x.t_early, x.t_late, x.event_id))
+    lead = ordered[0]
+    verdict.aggressor, verdict.act = lead.actor, lead
+    if len(ordered) == 1 or lead.t_late < ordered[1].t_early:
+        verdict.certainty = "certain"
+        verdict.candidates = [lead.actor]
+    else:
+        verdict.certainty = "possible"
+        verdict.candidates = [x.actor for x in ordered if x.t_early <= lead.t_late]
+    return verdict

@@ -1,0 +1,93 @@
+"""Breach detection: which events fall within what a binding clause forbids.
+
+For each event ``E(Y, X)`` (actor ``Y``, target ``X``) and each clause whose norm forbids
+``Y`` acts of ``E``'s type towards a beneficiary ``Z`` (table ``norm_rows``, made from the
+corpus by :func:`foedus.engine.from_corpus.norm_rows`), the event breaches the clause when
+the clause's instrument binds ``Y`` towards ``Z`` at the event's time point (fluent
+``binds(T, Y, Z)``, per perspective), where ``Z`` is the target itself or the state the
+target was part of at that time (fluent ``part_of``: an invasion of a Soviet republic is an
+act against the USSR in the views where it is one).
+
+A breach is ``certain`` when the binding (and the part-of link) held throughout the event's
+date range, ``possible`` when only for part of it.
+
+The query is SQL, parsed by sqlglot once and rendered for the backend's dialect; it reads the
+tables ``event_acts``, ``norm_rows`` and ``fluents`` and writes ``breaches``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import sqlglot
+
+from foedus.engine import from_corpus
+from foedus.engine.timepoints import event_point
+
+EVENT_ACTS_DDL = (
+    "CREATE TABLE event_acts (event_id VARCHAR, type VARCHAR, actor VARCHAR, target VARCHAR, "
+    "t_early BIGINT, t_late BIGINT)"
+)
+NORM_ROWS_DDL = (
+    "CREATE TABLE norm_rows (instrument VARCHAR, clause VARCHAR, bearer VARCHAR, "
+    "beneficiary VARCHAR, event_type VARCHAR)"
+)
+
+_COVERS = "{f}.start <= {a}.t_early AND ({f}.\"end\" IS NULL OR {f}.\"end\" > {a}.t_late)"
+_OVERLAPS = "{f}.start <= {a}.t_late AND ({f}.\"end\" IS NULL OR {f}.\"end\" > {a}.t_early)"
+
+BREACHES_SQL = f"""
+CREATE TABLE breaches AS
+WITH persp AS (SELECT DISTINCT perspective FROM fluents),
+links AS (
+  SELECT p.perspective, a.event_id, a.type, a.actor, a.target, a.target AS beneficiary,
+         CAST(NULL AS VARCHAR) AS via, a.t_early, a.t_late, TRUE AS link_certain
+  FROM event_acts AS a CROSS JOIN persp AS p
+  UNION ALL
+  SELECT po.perspective, a.event_id, a.type, a.actor, a.target, po.value AS beneficiary,
+         a.target AS via, a.t_early, a.t_late,
+         (po.certainty = 'certain' AND {_COVERS.format(f="po", a="a")}) AS link_certain
+  FROM event_acts AS a
+  JOIN fluents AS po
+    ON po.fluent = 'part_of' AND po.args[1] = a.target AND {_OVERLAPS.format(f="po", a="a")}
+)
+SELECT l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via, n.instrument,
+       n.clause,
+       CASE WHEN bool_or(l.link_certain) AND bool_or(b.certainty = 'certain'
+                 AND {_COVERS.format(f="b", a="l")})
+            THEN 'certain' ELSE 'possible' END AS certainty,
+       min(b.rule) AS binds_rule, min(b.start) AS binds_start
+FROM links AS l
+JOIN norm_rows AS n
+  ON n.bearer = l.actor AND n.beneficiary = l.beneficiary AND n.event_type = l.type
+JOIN fluents AS b
+  ON b.perspective = l.perspective AND b.fluent = 'binds'
+ AND b.args = [n.instrument, l.actor, l.beneficiary] AND {_OVERLAPS.format(f="b", a="l")}
+GROUP BY l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via, n.instrument,
+         n.clause
+"""
+
+#: The breach query as a sqlglot tree; render it with ``.sql(dialect=...)`` for a backend.
+BREACHES_PLAN = sqlglot.parse_one(BREACHES_SQL, dialect="duckdb")
+
+
+def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+    """Load ``event_acts`` and ``norm_rows`` from the corpus."""
+    con.execute(EVENT_ACTS_DDL)
+    con.execute(NORM_ROWS_DDL)
+    acts = [
+        (ev.id, ev.type, a, b, event_point(ev.date.earliest), event_point(ev.date.latest))
+        for ev in corpus.events for a in ev.actors for b in ev.targets
+    ]
+    if acts:
+        con.executemany("INSERT INTO event_acts VALUES (?, ?, ?, ?, ?, ?)", acts)
+    rows = from_corpus.norm_rows(corpus)
+    if rows:
+        con.executemany("INSERT INTO norm_rows VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "duckdb") -> None:
+    """Build step: compute the table ``breaches`` (needs ``fluents``)."""
+    store_inputs(con, corpus)
+    con.execute(BREACHES_PLAN.sql(dialect=dialect))

@@ -1,0 +1,87 @@
+"""From a corpus to its derived fluents, per perspective: the build step of the engine.
+
+A perspective is a named set of rule files (``perspectives.yaml``). For each perspective this
+module loads its rule program, turns the corpus into a narrative (foedus.engine.from_corpus),
+evaluates it with a backend, and stores every interval, with its provenance, in the table
+``fluents`` of the corpus database:
+
+    fluents(perspective, fluent, args VARCHAR[], value, start BIGINT, "end" BIGINT NULL,
+            certainty, rule, initiated_by, terminated_by)
+
+Breaches (foedus.norms) are computed from this table in the same build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from foedus.engine import from_corpus
+from foedus.engine.narrative import Interval
+from foedus.errors import UnknownName
+from foedus.rules import load_rules
+from foedus.rules.ast import Program
+
+DEFAULT_PERSPECTIVE = "de-facto"
+
+
+def perspective_ids(corpus: Any) -> list[str]:
+    return [p.id for p in corpus.perspectives]
+
+
+def check_perspective(corpus: Any, name: str) -> str:
+    """The id of perspective ``name`` (case-insensitive, by id or name), else UnknownName."""
+    import difflib
+
+    for p in corpus.perspectives:
+        if name.lower() in (p.id.lower(), p.name.lower()):
+            return str(p.id)
+    ids = perspective_ids(corpus)
+    raise UnknownName("perspective", name, difflib.get_close_matches(name, ids, n=2, cutoff=0.5))
+
+
+def program_for(corpus: Any, perspective: str) -> Program:
+    """The rule program of one perspective: its rule files, parsed and checked as one."""
+    persp = next(p for p in corpus.perspectives if p.id == perspective)
+    root = Path(corpus.root)
+    program = load_rules([root / r for r in persp.rules])
+    if persp.replaces:
+        dropped = set(persp.replaces)
+        program.rules = [r for r in program.rules if r.label not in dropped]
+    return program
+
+
+def evaluate(corpus: Any, perspective: str, engine: str = "duckdb") -> list[Interval]:
+    """Every interval of every fluent under ``perspective``."""
+    program = program_for(corpus, perspective)
+    narrative = from_corpus.happenings(corpus)
+    facts = from_corpus.facts(corpus)
+    if engine == "reference":
+        from foedus.engine.reference import evaluate as ref_evaluate
+
+        return ref_evaluate(program, narrative, facts)
+    from foedus.backends.duckdb import DuckDBBackend
+
+    return DuckDBBackend().evaluate(program, narrative, facts)
+
+
+FLUENTS_DDL = (
+    'CREATE TABLE fluents (perspective VARCHAR, fluent VARCHAR, args VARCHAR[], value VARCHAR, '
+    'start BIGINT, "end" BIGINT, certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, '
+    "terminated_by VARCHAR)"
+)
+
+
+def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "duckdb") -> None:
+    """Build step: compute every perspective's fluents into the table ``fluents``."""
+    con.execute(FLUENTS_DDL)
+    for pid in perspective_ids(corpus):
+        rows = [
+            (pid, iv.fluent, list(iv.args), iv.value, iv.start, iv.end, iv.certainty, iv.rule,
+             iv.initiated_by, iv.terminated_by)
+            for iv in evaluate(corpus, pid, engine)
+        ]
+        if rows:
+            con.executemany("INSERT INTO fluents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)

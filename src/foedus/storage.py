@@ -1,0 +1,230 @@
+"""Write a corpus into a DuckDB database, atomically, and cache built databases.
+
+:func:`build_database` writes every table to a temporary file beside the target, closes and
+syncs it, then renames it onto the target: a failed or killed build leaves the previous file
+intact, and concurrent builds each write their own temporary file (the last rename wins).
+Extra *steps* (``step(con, corpus)``) run after the corpus tables are written; the engine adds
+its fluent and breach tables through this hook. :func:`ensure_built` keeps one database per
+corpus content and set of steps in a cache folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from foedus.corpus.load import Corpus
+from foedus.model import FuzzyDate
+
+Step = Callable[[duckdb.DuckDBPyConnection, Corpus], None]
+Progress = Callable[[str], None]
+
+SCHEMA_VERSION = "1"
+
+
+def _date(name: str) -> str:
+    return f"{name}_earliest DATE, {name}_latest DATE, {name}_text VARCHAR"
+
+
+TABLES: dict[str, str] = {
+    "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
+    "actors": "id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, predecessor VARCHAR, "
+              f"successor VARCHAR, part_of VARCHAR, {_date('existed_from')}, "
+              f"{_date('existed_to')}, notes VARCHAR",
+    "aliases": "alias_lower VARCHAR, actor_id VARCHAR",
+    "instruments": "id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, "
+                   f"{_date('signed')}, {_date('in_force')}, {_date('ended')}, amends VARCHAR, "
+                   "notes VARCHAR, hypothetical BOOLEAN",
+    "instrument_aliases": "alias_lower VARCHAR, instrument_id VARCHAR",
+    "parties": "instrument_id VARCHAR, seq INTEGER, actor_id VARCHAR, how VARCHAR, "
+               f"{_date('date')}, {_date('until')}, via VARCHAR, notes VARCHAR",
+    "clauses": "instrument_id VARCHAR, clause_id VARCHAR, seq INTEGER, article VARCHAR, "
+               "text VARCHAR, source_id VARCHAR, notes VARCHAR",
+    "norms": "instrument_id VARCHAR, clause_id VARCHAR, kind VARCHAR, bearers VARCHAR[], "
+             "beneficiaries VARCHAR[], description VARCHAR",
+    "norm_categories": "instrument_id VARCHAR, clause_id VARCHAR, category_id VARCHAR",
+    "events": "id VARCHAR PRIMARY KEY, type VARCHAR, "
+              f"{_date('date')}, instrument_id VARCHAR, mode VARCHAR, summary VARCHAR, "
+              "justification VARCHAR, notes VARCHAR, hypothetical BOOLEAN",
+    "event_actors": "event_id VARCHAR, seq INTEGER, actor_id VARCHAR",
+    "event_targets": "event_id VARCHAR, seq INTEGER, actor_id VARCHAR",
+    "sources": "id VARCHAR PRIMARY KEY, text VARCHAR",
+    "quotes": "owner_kind VARCHAR, owner_id VARCHAR, part VARCHAR, seq INTEGER, "
+              "source_id VARCHAR, quote VARCHAR",
+    "categories": "id VARCHAR PRIMARY KEY, name VARCHAR, notes VARCHAR",
+    "category_event_types": "category_id VARCHAR, event_type VARCHAR",
+    "perspectives": "id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, "
+                    "rules VARCHAR[], replaces VARCHAR[]",
+}
+"""Every table of the corpus database and its columns (docs/corpus-format.md)."""
+
+
+def _d(d: FuzzyDate | None) -> tuple[Any, Any, Any]:
+    return (d.earliest, d.latest, d.text) if d else (None, None, None)
+
+
+def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
+
+    def quotes(kind: str, owner: str, part: str | None, qs: Iterable[Any]) -> None:
+        for k, q in enumerate(qs):
+            rows["quotes"].append((kind, owner, part, k, corpus.source_of(q.source), q.quote))
+
+    for a in corpus.actors:
+        rows["actors"].append((a.id, a.name, a.kind, a.predecessor, a.successor, a.part_of,
+                               *_d(a.existed_from), *_d(a.existed_to), a.notes))
+        names = dict.fromkeys(n.lower() for n in a.names())
+        rows["aliases"] += [(n, a.id) for n in names]
+        quotes("actor", a.id, None, a.sources)
+    for i in corpus.instruments:
+        rows["instruments"].append((i.id, i.name, i.kind, *_d(i.signed), *_d(i.in_force),
+                                    *_d(i.ended), i.amends, i.notes, i.hypothetical))
+        names = dict.fromkeys(n.lower() for n in (i.id, i.name, *i.aliases))
+        rows["instrument_aliases"] += [(n, i.id) for n in names]
+        for k, p in enumerate(i.parties):
+            rows["parties"].append((i.id, k, p.actor, p.how, *_d(p.date), *_d(p.until), p.via,
+                                    p.notes))
+            quotes("party", i.id, str(k), p.sources)
+        for k, c in enumerate(i.clauses):
+            rows["clauses"].append((i.id, c.id, k, c.article, c.text,
+                                    corpus.source_of(c.source), c.notes))
+            rows["quotes"].append(("clause", i.id, c.id, 0, corpus.source_of(c.source), c.text))
+            if c.norm is not None:
+                n = c.norm
+                rows["norms"].append((i.id, c.id, n.kind, n.bearers, n.beneficiaries,
+                                      n.description))
+                rows["norm_categories"] += [(i.id, c.id, cat) for cat in n.categories]
+        quotes("instrument", i.id, None, i.sources)
+    for e in corpus.events:
+        rows["events"].append((e.id, e.type, *_d(e.date), e.instrument, e.mode, e.summary,
+                               e.justification, e.notes, e.hypothetical))
+        rows["event_actors"] += [(e.id, k, a) for k, a in enumerate(e.actors)]
+        rows["event_targets"] += [(e.id, k, a) for k, a in enumerate(e.targets)]
+        quotes("event", e.id, None, e.sources)
+    for c in corpus.categories:
+        rows["categories"].append((c.id, c.name, c.notes))
+        rows["category_event_types"] += [(c.id, t) for t in c.event_types]
+        quotes("category", c.id, None, c.sources)
+    for p in corpus.perspectives:
+        rows["perspectives"].append((p.id, p.name, p.description, p.rules, p.replaces))
+        quotes("perspective", p.id, None, p.sources)
+    rows["sources"] = sorted(corpus.sources.items())
+    rows["meta"] = [("corpus", corpus.metadata.name), ("content_hash", corpus.content_hash),
+                    ("schema_version", SCHEMA_VERSION)]
+    return rows
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, corpus: Corpus,
+                 progress: Progress | None = None) -> None:
+    """Create and fill every corpus table in an open database."""
+    rows = _rows(corpus)
+    for name, columns in TABLES.items():
+        if progress:
+            progress(f"table {name}")
+        con.execute(f"CREATE TABLE {name} ({columns})")
+        if rows[name]:
+            marks = ", ".join("?" * len(rows[name][0]))
+            con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows[name])
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove temporary files that killed builds of ``out`` left behind."""
+    for leftover in out.parent.glob(f".{out.name}.*.tmp*"):
+        try:
+            pid = int(leftover.name[len(out.name) + 2:].split(".")[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        except (ValueError, OSError):
+            continue
+
+
+def build_database(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] = (),
+                   progress: Progress | None = None) -> Path:
+    """Write ``corpus`` (and whatever ``steps`` add) to a DuckDB file at ``out_path``, atomically."""
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            write_tables(con, corpus, progress)
+            for step in steps:
+                if progress:
+                    progress(f"step {getattr(step, '__name__', 'step')}")
+                step(con, corpus)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _fsync(tmp)
+        os.replace(tmp, out)
+        with contextlib.suppress(OSError):
+            _fsync(out.parent)
+        _remove_stale(out)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
+    return out
+
+
+def cache_dir() -> Path:
+    """Where built databases are kept: ``$FOEDUS_CACHE_DIR``, else ``~/.cache/foedus``."""
+    env = os.environ.get("FOEDUS_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "foedus"
+
+
+def cached_path(corpus: Corpus, steps_key: str) -> Path:
+    """The cache file for a corpus's content and a set of steps."""
+    key = hashlib.sha256(f"{SCHEMA_VERSION}\0{steps_key}".encode()).hexdigest()[:12]
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in corpus.metadata.name)
+    return cache_dir() / f"{safe}-{corpus.content_hash[:24]}-{key}.duckdb"
+
+
+def ensure_built(corpus: Corpus, steps_key: str = "", steps: Sequence[Step] = (),
+                 progress: Progress | None = None) -> Path:
+    """The cached database of ``corpus`` built with ``steps``, building it on first use."""
+    path = cached_path(corpus, steps_key)
+    if not path.exists():
+        build_database(corpus, path, steps, progress)
+    return path
+
+
+def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open a built database read-only."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+_REGISTERED: dict[str, tuple[str, Step]] = {}
+
+
+def register_step(name: str, step: Step, version: str = "1") -> None:
+    """Add a build step that every :class:`~foedus.query.KnowledgeBase` database runs.
+
+    The engine registers its fluent and breach tables here; ``version`` is part of the cache
+    key, so bumping it rebuilds cached databases.
+    """
+    _REGISTERED[name] = (version, step)
+
+
+def registered_steps() -> tuple[str, list[Step]]:
+    """The cache key of the registered steps, and the steps in registration order."""
+    key = ",".join(f"{name}@{version}" for name, (version, _) in _REGISTERED.items())
+    return key, [step for _, step in _REGISTERED.values()]

@@ -1,0 +1,149 @@
+"""Building the database: tables, atomic replacement, the cache, and the steps hook."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from foedus import storage
+from foedus.corpus import Corpus, load_corpus
+
+GOOD = Path(__file__).parent / "corpora" / "good"
+
+
+@pytest.fixture(scope="module")
+def good() -> Corpus:
+    return load_corpus(GOOD)
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    con = storage.connect(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_tables_hold_the_corpus(good: Corpus, tmp_path: Path) -> None:
+    db = storage.build_database(good, tmp_path / "good.duckdb")
+    tables = {r[0] for r in rows(db, "SELECT table_name FROM information_schema.tables")}
+    assert tables == set(storage.TABLES)
+    assert rows(db, "SELECT count(*) FROM actors") == [(3,)]
+    assert rows(db, "SELECT actor_id FROM aliases WHERE alias_lower = 'the north'") == [
+        ("northland",)]
+    assert rows(db, "SELECT actor_id, how, date_text FROM parties ORDER BY seq") == [
+        ("northland", "signature", "March 3, 1921"), ("southland", "signature", "March 3, 1921")]
+    assert rows(db, "SELECT clause_id, kind, beneficiaries FROM norms ORDER BY clause_id") == [
+        ("art-1", "prohibition", None), ("art-2", "guarantee", ["northland"])]
+    assert rows(db, "SELECT category_id FROM norm_categories") == [("aggression",)] * 2
+    assert rows(db, "SELECT date_earliest::VARCHAR, date_latest::VARCHAR FROM events "
+                    "WHERE id = 'southland-invades-northland'") == [("1940-06-11", "1940-06-20")]
+    assert rows(db, "SELECT event_id, actor_id FROM event_targets ORDER BY event_id") == [
+        ("southland-invades-northland", "northland"), ("us-non-recognition", "northland")]
+    assert rows(db, "SELECT count(*) FROM quotes") == [(good.counts()["quotes"],)]
+    assert rows(db, "SELECT value FROM meta WHERE key = 'content_hash'") == [
+        (good.content_hash,)]
+
+
+def test_steps_run_after_the_tables(good: Corpus, tmp_path: Path) -> None:
+    def fluents(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+        con.execute("CREATE TABLE fluents AS SELECT id AS actor FROM actors")
+
+    db = storage.build_database(good, tmp_path / "x.duckdb", [fluents])
+    assert rows(db, "SELECT count(*) FROM fluents") == [(3,)]
+
+
+def test_a_failed_build_keeps_the_previous_file(good: Corpus, tmp_path: Path) -> None:
+    target = storage.build_database(good, tmp_path / "db.duckdb")
+    before = target.read_bytes()
+
+    def broken(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        storage.build_database(good, target, [broken])
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]
+
+
+def test_a_killed_build_leaves_the_old_database_intact(good: Corpus, tmp_path: Path) -> None:
+    target = storage.build_database(good, tmp_path / "db.duckdb")
+    marker = tmp_path / "started"
+    script = textwrap.dedent(f"""
+        import pathlib, time
+        from foedus import storage
+        from foedus.corpus import load_corpus
+        def slow(con, corpus):
+            con.execute("CREATE TABLE fluents AS SELECT 1 AS x")
+            pathlib.Path({str(marker)!r}).write_text("x")
+            time.sleep(60)
+        storage.build_database(load_corpus({str(GOOD)!r}), {str(target)!r}, [slow])
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            assert proc.poll() is None, "the build ended early"
+            assert time.monotonic() < deadline, "the build did not start"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert rows(target, "SELECT count(*) FROM actors") == [(3,)]
+    tables = {r[0] for r in rows(target, "SELECT table_name FROM information_schema.tables")}
+    assert "fluents" not in tables
+    storage.build_database(good, target)  # the next build removes what the killed one left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb", "started"]
+
+
+def test_concurrent_builds_do_not_corrupt(good: Corpus, tmp_path: Path) -> None:
+    target = tmp_path / "db.duckdb"
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            storage.build_database(good, target)
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=build) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert rows(target, "SELECT count(*) FROM events") == [(4,)]
+    assert [p.name for p in tmp_path.iterdir()] == ["db.duckdb"]
+
+
+def test_ensure_built_caches_by_content_and_steps(good: Corpus, tmp_path: Path) -> None:
+    first = storage.ensure_built(good, "")
+    assert first.parent == tmp_path / "cache" and first.exists()
+    mtime = first.stat().st_mtime_ns
+    assert storage.ensure_built(good, "") == first and first.stat().st_mtime_ns == mtime
+    other = storage.ensure_built(good, "fluents@1")
+    assert other != first and other.exists()
+
+
+def test_readers_open_read_only(good: Corpus, tmp_path: Path) -> None:
+    db = storage.build_database(good, tmp_path / "db.duckdb")
+    con = storage.connect(db)
+    with pytest.raises(duckdb.Error):
+        con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
