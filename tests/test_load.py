@@ -149,3 +149,23 @@ def test_bundled_corpus_path_and_validity() -> None:
         pytest.skip("the bundled corpus is still being written")
     corpus = load_corpus(path)
     assert {"estonia", "latvia", "lithuania", "ussr"} <= {a.id for a in corpus.actors}
+
+
+def test_resolver_accepts_every_name_of_an_actor(good: Corpus) -> None:
+    from foedus.corpus import Resolver
+    from foedus.errors import UnknownName
+
+    r = Resolver(good)
+    for name in ("northland", "NORTHLAND", "Republic of Northland", "the North", "North",
+                 "nl", "366", "q191", "  the   Republic of Northland "):
+        assert r.actor(name).id == "northland", name
+    assert r.actor("the Soviets").id == "southland"
+    assert r.instrument("harbour treaty").id == "treaty-of-harbour"
+    assert r.event("us-non-recognition").id == "us-non-recognition"
+    with pytest.raises(UnknownName, match=r"unknown actor 'Northlnd'; did you mean 'northland'"):
+        r.actor("Northlnd")
+    with pytest.raises(UnknownName, match="unknown instrument 'Treaty of Harbor'; did you mean "
+                                          "'treaty-of-harbour'"):
+        r.instrument("Treaty of Harbor")
+    with pytest.raises(UnknownName, match="unknown event 'us-non-recog'"):
+        r.event("us-non-recog")

@@ -18,7 +18,7 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from foedus import storage
+from foedus import answers, pipeline, reasoning, storage  # noqa: F401  (pipeline registers)
 from foedus.corpus import Corpus, Resolver, bundled_path, load_corpus, load_overlay
 from foedus.corpus.validate import suggest
 from foedus.errors import DateError, UnknownName
@@ -58,12 +58,29 @@ class KnowledgeBase:
         if assume is not None:
             loaded = load_overlay(assume, loaded)
         self.corpus = loaded
-        self.perspective = perspective
+        self.perspective = reasoning.check_perspective(loaded, perspective)
         self.resolver = Resolver(loaded)
         self.render = Renderer(loaded)
         self._db: Path | None = None
         self._events = {e.id: e for e in loaded.events}
         self._instruments = {i.id: i for i in loaded.instruments}
+        self._rule_texts: dict[str, str] | None = None
+
+    def rule_text(self, label: str | None) -> str | None:
+        """``label: <the rule as written> (file:line)`` for a rule of this perspective."""
+        if label is None:
+            return None
+        if self._rule_texts is None:
+            self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
+        return self._rule_texts.get(label, label)
+
+    def with_perspective(self, perspective: str) -> KnowledgeBase:
+        """The same knowledge base read under another perspective."""
+        other = KnowledgeBase.__new__(KnowledgeBase)
+        other.__dict__.update(self.__dict__)
+        other.perspective = reasoning.check_perspective(self.corpus, perspective)
+        other._rule_texts = None
+        return other
 
     # ----------------------------------------------------------------------- database
 
@@ -118,9 +135,20 @@ class KnowledgeBase:
         """The instrument ``name`` (id, name or alias) with its parties, clauses and norms."""
         return self.render.instrument(self.resolver.instrument(name))
 
-    def treaties(self, party: str | None = None) -> Json:
-        """``{"treaties": [Instrument]}``: every instrument, or those ``party`` was ever party
-        to; sorted by date of signature."""
+    def treaties(self, party: str | None = None, between: tuple[str, str] | list[str] | None = None,
+                 on: Day = None) -> Json:
+        """``{"treaties": [Instrument]}``: with ``between`` and ``on``, the instruments in force
+        and binding both on that day; ``between`` alone, all they ever shared; ``party`` (and
+        ``on``), those the actor was (on that day) party to; ``on`` alone, those in force; no
+        filter, every instrument. Sorted by date of signature."""
+        day = as_day(on, "--on")
+        if between is not None or day is not None:
+            pair = None
+            if between is not None:
+                if len(between) != 2:
+                    raise UnknownName("pair of actors", " ".join(between))
+                pair = (between[0], between[1])
+            return answers.treaties_on(self, pair, party, day)
         q = sqlglot.select("i.id").from_("instruments AS i")
         for condition in self._treaty_conditions(party=party):
             q = q.where(condition)
@@ -138,3 +166,55 @@ class KnowledgeBase:
                    .where(exp.column("actor_id", "p").eq(_lit(actor_id))))
             conditions.append(exp.Exists(this=sub))
         return conditions
+
+    # ----------------------------------------------------------------------- reasoning
+
+    def status(self, actor: str, on: Day) -> Json:
+        """The status of ``actor`` on day ``on`` under this perspective, with its explanation.
+
+        >>> kb = KnowledgeBase(perspective="non-recognition")
+        >>> kb.status("Estonia", "1960-01-01")["status"]["sovereign"]
+        True
+        """
+        return answers.status(self, actor, _need_day(on, "--on"))
+
+    def holds(self, actor: str, on: Day) -> Json:
+        """``{"fluents": [...]}``: every fluent that holds for ``actor`` on ``on``."""
+        return answers.holds(self, actor, _need_day(on, "--on"))
+
+    def timeline(self, actor: str) -> Json:
+        """The periods of ``actor``'s status under this perspective, and its events."""
+        return answers.timeline(self, actor)
+
+    def breaches(self, by: str | None = None, against: str | None = None,
+                 treaty: str | None = None, from_: Day = None, to: Day = None) -> Json:
+        """``{"breaches": [...]}``: events that fell within what a binding clause forbids.
+
+        >>> kb = KnowledgeBase()
+        >>> sorted({b["treaty"]["id"] for b in kb.breaches(by="USSR", against="Estonia",
+        ...         from_="1940-06-01", to="1940-06-30")["breaches"]})[:2]
+        ['convention-for-the-definition-of-aggression', 'kellogg-briand-pact']
+        """
+        return answers.breaches(self, by, against, treaty, as_day(from_, "--from"),
+                                as_day(to, "--to"))
+
+    def aggressor(self, a: str, b: str, from_: Day = None, to: Day = None) -> Json:
+        """The aggressor between ``a`` and ``b`` under the 1933 Convention (first to act).
+
+        >>> KnowledgeBase().aggressor("USSR", "Estonia")["aggressor"]["id"]
+        'ussr'
+        """
+        return answers.aggressor(self, a, b, as_day(from_, "--from"), as_day(to, "--to"))
+
+    def compare(self, p: str, q: str, actor: str | None = None) -> Json:
+        """Where perspectives ``p`` and ``q`` give different statuses, and the rules why."""
+        p_id = reasoning.check_perspective(self.corpus, p)
+        q_id = reasoning.check_perspective(self.corpus, q)
+        return answers.compare(self, p_id, q_id, actor)
+
+
+def _need_day(value: Day, what: str) -> date:
+    day = as_day(value, what)
+    if day is None:
+        raise DateError(f"{what}: a day is required (YYYY-MM-DD)")
+    return day

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+from sqlglot import exp
 
 from foedus.engine import from_corpus
 from foedus.engine.narrative import Interval
@@ -45,7 +47,7 @@ def check_perspective(corpus: Any, name: str) -> str:
 def program_for(corpus: Any, perspective: str) -> Program:
     """The rule program of one perspective: its rule files, parsed and checked as one."""
     persp = next(p for p in corpus.perspectives if p.id == perspective)
-    root = Path(corpus.root)
+    root = Path(corpus.path)
     program = load_rules([root / r for r in persp.rules])
     if persp.replaces:
         dropped = set(persp.replaces)
@@ -78,10 +80,47 @@ def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "du
     """Build step: compute every perspective's fluents into the table ``fluents``."""
     con.execute(FLUENTS_DDL)
     for pid in perspective_ids(corpus):
-        rows = [
-            (pid, iv.fluent, list(iv.args), iv.value, iv.start, iv.end, iv.certainty, iv.rule,
-             iv.initiated_by, iv.terminated_by)
-            for iv in evaluate(corpus, pid, engine)
-        ]
-        if rows:
-            con.executemany("INSERT INTO fluents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        ivs = evaluate(corpus, pid, engine)
+        if not ivs:
+            continue
+        table = pa.table({
+            "perspective": pa.array([pid] * len(ivs), pa.string()),
+            "fluent": pa.array([iv.fluent for iv in ivs], pa.string()),
+            "args": pa.array([list(iv.args) for iv in ivs], pa.list_(pa.string())),
+            "value": pa.array([iv.value for iv in ivs], pa.string()),
+            "start": pa.array([iv.start for iv in ivs], pa.int64()),
+            "end": pa.array([iv.end for iv in ivs], pa.int64()),
+            "certainty": pa.array([iv.certainty for iv in ivs], pa.string()),
+            "rule": pa.array([iv.rule for iv in ivs], pa.string()),
+            "initiated_by": pa.array([iv.initiated_by for iv in ivs], pa.string()),
+            "terminated_by": pa.array([iv.terminated_by for iv in ivs], pa.string()),
+        })
+        insert_arrow(con, "fluents", table)
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Append an Arrow table to table ``name`` in one scan."""
+    view = f"_foedus_in_{name}"
+    con.register(view, table)
+    try:
+        con.execute(exp.insert(exp.select("*").from_(view), name).sql("duckdb"))
+    finally:
+        con.unregister(view)
+
+
+def rule_texts(corpus: Any, perspective: str) -> dict[str, str]:
+    """``{label: "label: <rule text> (file:line)"}`` for every rule of a perspective."""
+    program = program_for(corpus, perspective)
+    out: dict[str, str] = {}
+    cache: dict[str, list[str]] = {}
+    for rule in program.rules:
+        pos = rule.pos
+        if pos.file not in cache:
+            try:
+                cache[pos.file] = Path(pos.file).read_text(encoding="utf-8").splitlines()
+            except OSError:
+                cache[pos.file] = []
+        lines = cache[pos.file]
+        text = lines[pos.line - 1].strip() if 0 < pos.line <= len(lines) else rule.label
+        out[rule.label] = f"{text} ({Path(pos.file).name}:{pos.line})"
+    return out

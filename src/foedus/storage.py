@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from foedus.corpus.load import Corpus
 from foedus.model import FuzzyDate
@@ -108,13 +109,14 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
         rows["event_actors"] += [(e.id, k, a) for k, a in enumerate(e.actors)]
         rows["event_targets"] += [(e.id, k, a) for k, a in enumerate(e.targets)]
         quotes("event", e.id, None, e.sources)
-    for c in corpus.categories:
-        rows["categories"].append((c.id, c.name, c.notes))
-        rows["category_event_types"] += [(c.id, t) for t in c.event_types]
-        quotes("category", c.id, None, c.sources)
-    for p in corpus.perspectives:
-        rows["perspectives"].append((p.id, p.name, p.description, p.rules, p.replaces))
-        quotes("perspective", p.id, None, p.sources)
+    for cat in corpus.categories:
+        rows["categories"].append((cat.id, cat.name, cat.notes))
+        rows["category_event_types"] += [(cat.id, t) for t in cat.event_types]
+        quotes("category", cat.id, None, cat.sources)
+    for view in corpus.perspectives:
+        rows["perspectives"].append((view.id, view.name, view.description, view.rules,
+                                     view.replaces))
+        quotes("perspective", view.id, None, view.sources)
     rows["sources"] = sorted(corpus.sources.items())
     rows["meta"] = [("corpus", corpus.metadata.name), ("content_hash", corpus.content_hash),
                     ("schema_version", SCHEMA_VERSION)]
@@ -125,13 +127,14 @@ def write_tables(con: duckdb.DuckDBPyConnection, corpus: Corpus,
                  progress: Progress | None = None) -> None:
     """Create and fill every corpus table in an open database."""
     rows = _rows(corpus)
+    con.execute("BEGIN TRANSACTION")
     for name, columns in TABLES.items():
         if progress:
             progress(f"table {name}")
         con.execute(f"CREATE TABLE {name} ({columns})")
-        if rows[name]:
-            marks = ", ".join("?" * len(rows[name][0]))
-            con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows[name])
+        if rows[name]:  # one INSERT of literal rows: much faster than binding each row
+            con.execute(exp.insert(exp.values(rows[name]), name).sql("duckdb"))
+    con.execute("COMMIT")
 
 
 def _fsync(path: Path) -> None:
@@ -157,7 +160,7 @@ def _remove_stale(out: Path) -> None:
 
 def build_database(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] = (),
                    progress: Progress | None = None) -> Path:
-    """Write ``corpus`` (and whatever ``steps`` add) to a DuckDB file at ``out_path``, atomically."""
+    """Write ``corpus`` and what ``steps`` add to a DuckDB file at ``out_path``, atomically."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")

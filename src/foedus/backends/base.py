@@ -25,15 +25,21 @@ class FixpointError(FoedusError, RuntimeError):
 
 def happening_columns(arity: int) -> list[tuple[str, str]]:
     """The layout of the ``happenings`` table for arguments up to ``arity``."""
-    return [("name", "VARCHAR"), ("arity", "INT"),
-            *[(f"a{i}", "VARCHAR") for i in range(arity)],
-            ("t_early", "BIGINT"), ("t_late", "BIGINT"), ("id", "VARCHAR")]
+    return [
+        ("name", "VARCHAR"),
+        ("arity", "INT"),
+        *[(f"a{i}", "VARCHAR") for i in range(arity)],
+        ("t_early", "BIGINT"),
+        ("t_late", "BIGINT"),
+        ("id", "VARCHAR"),
+    ]
 
 
 def happening_rows(happenings: Iterable[Happening], arity: int) -> list[tuple[Any, ...]]:
     pad = (None,) * arity
-    return [(h.name, len(h.args), *(h.args + pad)[:arity], h.early, h.late, h.id)
-            for h in happenings]
+    return [
+        (h.name, len(h.args), *(h.args + pad)[:arity], h.early, h.late, h.id) for h in happenings
+    ]
 
 
 class Backend(ABC):
@@ -69,7 +75,8 @@ class Backend(ABC):
     # --- shared driver --------------------------------------------------------------------
 
     def sql(self, e: exp.Expression) -> str:
-        return e.sql(dialect=self.dialect, identify=True)
+        """Render one statement (in place: a plan is rendered once per run, in one dialect)."""
+        return e.sql(dialect=self.dialect, identify=True, copy=False)
 
     def run(self, plan: Plan) -> None:
         """Run every step of ``plan``; leaves the ``intervals`` table."""
@@ -84,23 +91,30 @@ class Backend(ABC):
     def _fixpoint(self, step: Fixpoint) -> None:
         for m in step.init:
             self.execute(self.sql(self.materialize(m)))
+        body = [self.sql(self.materialize(m)) for m in step.body]  # rendered once
+        changed_sql = self.sql(step.changed)
+        swap = [self.sql(self.materialize(m)) for m in step.swap]
         for _ in range(step.max_rounds):
-            for m in step.body:
-                self.execute(self.sql(self.materialize(m)))
-            (changed,), = self.fetch(self.sql(step.changed))
+            for sql in body:
+                self.execute(sql)
+            ((changed,),) = self.fetch(changed_sql)
             if not changed:
                 return
-            for m in step.swap:
-                self.execute(self.sql(self.materialize(m)))
+            for sql in swap:
+                self.execute(sql)
         raise FixpointError(
             f"{self.name}: the cycle of fluents {', '.join(step.fluents)} did not settle "
-            f"within {step.max_rounds} rounds")
+            f"within {step.max_rounds} rounds"
+        )
 
     def scenarios(self) -> int:
         """2 when some happening has a fuzzy time (t_early < t_late), else 1."""
-        q = exp.select(exp.Count(this=exp.Star())).from_(HAPPENINGS).where(
-            exp.NEQ(this=exp.column("t_early"), expression=exp.column("t_late")))
-        (n,), = self.fetch(self.sql(q))
+        q = (
+            exp.select(exp.Count(this=exp.Star()))
+            .from_(HAPPENINGS)
+            .where(exp.NEQ(this=exp.column("t_early"), expression=exp.column("t_late")))
+        )
+        ((n,),) = self.fetch(self.sql(q))
         return 2 if n else 1
 
     def run_tables(self, program: Program, max_rounds: int | None = None) -> Plan:
@@ -114,17 +128,32 @@ class Backend(ABC):
         self.run(plan)
         return plan
 
+    def fetch_columns(self, sql: str) -> list[list[Any]]:
+        """A query's result column by column (a backend may read it in bulk)."""
+        rows = self.fetch(sql)
+        return [list(c) for c in zip(*rows, strict=True)] if rows else []
+
     def read_intervals(self) -> list[Interval]:
         q = exp.select(exp.Star()).from_(OUTPUT)
-        return [Interval(f, tuple(a), v, s, e, c, r, i, t)
-                for f, a, v, s, e, c, r, i, t in self.fetch(self.sql(q))]
+        cols = self.fetch_columns(self.sql(q))
+        if not cols:
+            return []
+        return [
+            Interval(f, tuple(a), v, s, e, c, r, i, t)
+            for f, a, v, s, e, c, r, i, t in zip(*cols, strict=True)
+        ]
 
     def evaluate_tables(self, program: Program, max_rounds: int | None = None) -> list[Interval]:
         self.run_tables(program, max_rounds)
         return self.read_intervals()
 
-    def evaluate(self, program: Program, happenings: Sequence[Happening],
-                 facts: Facts | None = None, max_rounds: int | None = None) -> list[Interval]:
+    def evaluate(
+        self,
+        program: Program,
+        happenings: Sequence[Happening],
+        facts: Facts | None = None,
+        max_rounds: int | None = None,
+    ) -> list[Interval]:
         """Load a narrative, run ``program`` on it and return every interval."""
         need = max((len(r.event.args) for r in program.rules if hasattr(r, "event")), default=0)
         arity = max([need, *(len(h.args) for h in happenings)])

@@ -38,11 +38,22 @@ class DuckDBBackend(Backend):
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()
 
+    def fetch_columns(self, sql: str) -> list[list[Any]]:
+        if pa is None:  # pragma: no cover - without pyarrow
+            return super().fetch_columns(sql)
+        rel = self.con.execute(sql)
+        result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        if result.num_rows == 0:
+            return []
+        return [c.to_pylist() for c in result.columns]
+
     def has_table(self, name: str) -> bool:
-        q = exp.select(exp.Count(this=exp.Star())).from_(
-            exp.to_table("information_schema.tables")).where(
-            exp.EQ(this=exp.column("table_name"), expression=exp.Literal.string(name)))
-        (n,), = self.fetch(self.sql(q))
+        q = (
+            exp.select(exp.Count(this=exp.Star()))
+            .from_(exp.to_table("information_schema.tables"))
+            .where(exp.EQ(this=exp.column("table_name"), expression=exp.Literal.string(name)))
+        )
+        ((n,),) = self.fetch(self.sql(q))
         return bool(n)
 
     def materialize(self, step: Materialize) -> exp.Expression:
@@ -52,15 +63,23 @@ class DuckDBBackend(Backend):
         return stmt
 
     def _load(self, name: str, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]) -> None:
-        schema = exp.Schema(this=exp.to_table(name), expressions=[
-            exp.ColumnDef(this=exp.to_identifier(c), kind=exp.DataType.build(t))
-            for c, t in columns])
+        schema = exp.Schema(
+            this=exp.to_table(name),
+            expressions=[
+                exp.ColumnDef(this=exp.to_identifier(c), kind=exp.DataType.build(t))
+                for c, t in columns
+            ],
+        )
         self.execute(self.sql(exp.Create(this=schema, kind="TABLE", replace=True)))
         if not rows:
             return
         if pa is not None:
-            data = pa.table({c: pa.array([r[i] for r in rows], type=_ARROW[t])
-                             for i, (c, t) in enumerate(columns)})
+            data = pa.table(
+                {
+                    c: pa.array([r[i] for r in rows], type=_ARROW[t])
+                    for i, (c, t) in enumerate(columns)
+                }
+            )
             view = f"_foedus_arrow_{name}"
             self.con.register(view, data)
             try:
@@ -69,7 +88,7 @@ class DuckDBBackend(Backend):
                 self.con.unregister(view)
             return
         for i in range(0, len(rows), _BATCH):  # pragma: no cover - without pyarrow
-            values = exp.values(rows[i:i + _BATCH])
+            values = exp.values(rows[i : i + _BATCH])
             self.execute(self.sql(exp.insert(values, name)))
 
     def load_happenings(self, happenings: Sequence[Happening], arity: int) -> None:

@@ -165,11 +165,9 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
 
 
 def _pos_key(node: Any, key: Any) -> tuple[int, int] | None:
+    lc: Any = getattr(node, "lc", None)  # ruamel's position of every key, value and item
     try:
-        if isinstance(node, dict):
-            line, col = node.lc.value(key)
-        else:
-            line, col = node.lc.item(key)
+        line, col = lc.value(key) if isinstance(node, dict) else lc.item(key)
     except (AttributeError, KeyError, IndexError, TypeError):
         return None
     return line + 1, col + 1
@@ -203,7 +201,7 @@ def _loc_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _message(err: dict[str, Any], where: str) -> str:
+def _message(err: Any, where: str) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
     field_name = err["loc"][-1] if err["loc"] else ""

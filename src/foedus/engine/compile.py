@@ -82,8 +82,9 @@ class Materialize:
     query: exp.Query
 
     def statement(self) -> exp.Expression:
-        return exp.Create(this=exp.to_table(self.table), kind="TABLE", replace=True,
-                          expression=self.query)
+        return exp.Create(
+            this=table(self.table), kind="TABLE", replace=True, expression=self.query
+        )
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,14 @@ def fluent_table(name: str) -> str:
 def _schema(arity: int) -> exp.Select:
     """An empty fluent table of the right shape."""
     return select(
-        alias(null(INT), SCN), *[alias(null(VARCHAR), k) for k in key_cols(arity)],
-        alias(null(VARCHAR), VALUE), alias(null(BIGINT), START), alias(null(BIGINT), END),
-        alias(null(VARCHAR), RULE), alias(null(VARCHAR), INIT_BY), alias(null(VARCHAR), TERM_BY),
+        alias(null(INT), SCN),
+        *[alias(null(VARCHAR), k) for k in key_cols(arity)],
+        alias(null(VARCHAR), VALUE),
+        alias(null(BIGINT), START),
+        alias(null(BIGINT), END),
+        alias(null(VARCHAR), RULE),
+        alias(null(VARCHAR), INIT_BY),
+        alias(null(VARCHAR), TERM_BY),
     ).where(exp.false(), copy=False)
 
 
@@ -162,17 +168,24 @@ class _Compiler:
         return name
 
     def event_arity(self) -> int:
-        return max((len(r.event.args) for r in self.program.rules
-                    if isinstance(r, EventRule)), default=0)
+        return max(
+            (len(r.event.args) for r in self.program.rules if isinstance(r, EventRule)), default=0
+        )
 
     def events(self) -> Materialize:
         k = self.event_arity()
         parts = []
         for scn, t in enumerate(("t_early", "t_late")[: self.scenarios]):
-            parts.append(select(
-                alias(lit(scn), SCN), col("name"), col("arity"),
-                *[col(f"a{i}") for i in range(k)], alias(col(t), "t"), col("id"),
-            ).from_(table(HAPPENINGS), copy=False))
+            parts.append(
+                select(
+                    alias(lit(scn), SCN),
+                    col("name"),
+                    col("arity"),
+                    *[col(f"a{i}") for i in range(k)],
+                    alias(col(t), "t"),
+                    col("id"),
+                ).from_(table(HAPPENINGS), copy=False)
+            )
         return Materialize(self.temp(EV), union_all(parts))
 
     def facts(self) -> list[Materialize]:
@@ -182,11 +195,15 @@ class _Compiler:
             ground.setdefault(g.atom.name, []).append(tuple(str(a) for a in g.atom.args))
         for rel, decl in self.program.facts.items():
             cs = [f"c{i}" for i in range(len(decl.arg_types))]
-            parts: list[exp.Query] = [select(
-                *[alias(exp.cast(col(c), VARCHAR), c) for c in cs]).from_(table(f"facts_{rel}"), copy=False)]
+            parts: list[exp.Query] = [
+                select(*[alias(exp.cast(col(c), VARCHAR), c) for c in cs]).from_(
+                    table(f"facts_{rel}"), copy=False
+                )
+            ]
             if ground.get(rel):
-                rows = exp.values([tuple(r) for r in sorted(set(ground[rel]))], alias="g",
-                                  columns=cs)
+                rows = exp.values(
+                    [tuple(r) for r in sorted(set(ground[rel]))], alias="g", columns=cs
+                )
                 parts.append(select(*[col(c) for c in cs]).from_(rows, copy=False))
             out.append(Materialize(self.temp(fact_table(rel)), union_all(parts)))
         return out
@@ -205,11 +222,16 @@ class _Compiler:
         init = self.temp(f"_foedus_init_{name}")
         term = self.temp(f"_foedus_term_{name}")
         return [
-            Materialize(init, points_query(
-                self.ctx, [r for r in events if r.kind == "initiated"], arity)),
-            Materialize(term, points_query(
-                self.ctx, [r for r in events if r.kind == "terminated"], arity)),
-            Materialize(target, fluent_query(init, term, arity)),
+            Materialize(
+                init, points_query(self.ctx, [r for r in events if r.kind == "initiated"], arity)
+            ),
+            Materialize(
+                term, points_query(self.ctx, [r for r in events if r.kind == "terminated"], arity)
+            ),
+            Materialize(
+                target,
+                fluent_query(init, term, arity, self.program.fluents[name].multivalued),
+            ),
         ]
 
     def stratum(self, names: list[str]) -> None:
@@ -221,8 +243,10 @@ class _Compiler:
             return
         init = tuple(Materialize(fluent_table(n), _schema(self.arity(n))) for n in names)
         body: list[Materialize] = []
-        static_first = sorted(names, key=lambda n: not any(
-            isinstance(r, StaticRule) for r in self.program.rules_for(n)))
+        static_first = sorted(
+            names,
+            key=lambda n: not any(isinstance(r, StaticRule) for r in self.program.rules_for(n)),
+        )
         for n in static_first:
             body += self.fluent_steps(n, self.temp(f"_foedus_next_{n}"))
         diffs = []
@@ -231,14 +255,22 @@ class _Compiler:
             cur = select(*[col(c) for c in cs]).from_(table(fluent_table(n)), copy=False)
             nxt = select(*[col(c) for c in cs]).from_(table(f"_foedus_next_{n}"), copy=False)
             for a, b in ((cur, nxt), (nxt, cur)):
-                diffs.append(select(alias(exp.Count(this=exp.Star()), "n")).from_(
-                    sub(exp.except_(a.copy(), b.copy(), copy=False), self_name(len(diffs))), copy=False))
+                diffs.append(
+                    select(alias(exp.Count(this=exp.Star()), "n")).from_(
+                        sub(exp.except_(a.copy(), b.copy(), copy=False), self_name(len(diffs))),
+                        copy=False,
+                    )
+                )
         changed = select(alias(exp.Sum(this=col("n")), "changed")).from_(
-            sub(union_all(diffs), "d"), copy=False)
-        swap = tuple(Materialize(fluent_table(n), select(exp.Star()).from_(
-            table(f"_foedus_next_{n}"), copy=False)) for n in names)
-        self.steps.append(Fixpoint(tuple(names), init, tuple(body), changed, swap,
-                                   self.max_rounds))
+            sub(union_all(diffs), "d"), copy=False
+        )
+        swap = tuple(
+            Materialize(
+                fluent_table(n), select(exp.Star()).from_(table(f"_foedus_next_{n}"), copy=False)
+            )
+            for n in names
+        )
+        self.steps.append(Fixpoint(tuple(names), init, tuple(body), changed, swap, self.max_rounds))
 
     def certainty(self, name: str) -> exp.Query:
         """One fluent's rows of the output, with certainty and provenance."""
@@ -247,11 +279,16 @@ class _Compiler:
         fl = fluent_table(name)
         prov = [RULE, INIT_BY, TERM_BY]
         if self.scenarios == 1:
-            return select(*[col(k) for k in ks], col(START), col(END),
-                          alias(lit("certain"), "certainty"), *[col(p) for p in prov]).from_(
-                table(fl), copy=False)
+            return select(
+                *[col(k) for k in ks],
+                col(START),
+                col(END),
+                alias(lit("certain"), "certainty"),
+                *[col(p) for p in prov],
+            ).from_(table(fl), copy=False)
         src = select(*[col(k) for k in ks], col(START), col(END), alias(col(SCN), "cat")).from_(
-            table(fl), copy=False)
+            table(fl), copy=False
+        )
 
         def label(c: list[exp.Expression]) -> exp.Expression:
             pos = [exp.GT(this=x, expression=lit(0)) for x in c]
@@ -260,12 +297,19 @@ class _Compiler:
         pieces = sweep(src, ks, 2, label)
         joins = []
         for a, scn in (("e", 0), ("l", 1)):
-            on = and_([*[eq(col(k, "pc"), col(k, a)) for k in ks], eq(col(SCN, a), lit(scn)),
-                       holds_at(a, col(START, "pc"))])
+            on = and_(
+                [
+                    *[eq(col(k, "pc"), col(k, a)) for k in ks],
+                    eq(col(SCN, a), lit(scn)),
+                    holds_at(a, col(START, "pc")),
+                ]
+            )
             joins.append((table(fl, a), on))
-        from_e = exp.not_(exp.Is(this=col(START, "e"), expression=exp.Null()))
+        from_e = exp.Not(this=exp.Is(this=col(START, "e"), expression=exp.Null()))
         q = select(
-            *[col(k, "pc") for k in ks], col(START, "pc"), col(END, "pc"),
+            *[col(k, "pc") for k in ks],
+            col(START, "pc"),
+            col(END, "pc"),
             alias(col("label", "pc"), "certainty"),
             *[alias(case([(from_e, col(p, "e"))], col(p, "l")), p) for p in prov],
         ).from_(sub(pieces, "pc"), copy=False)
@@ -277,20 +321,37 @@ class _Compiler:
         parts: list[exp.Query] = []
         for name in self.program.fluents:
             arity = self.arity(name)
-            args = exp.cast(exp.Array(expressions=[col(k) for k in key_cols(arity)]),
-                            exp.DataType.build("ARRAY<VARCHAR>"))
-            parts.append(select(
-                alias(lit(name), "fluent"), alias(args, "args"), col(VALUE), col(START),
-                col(END), col("certainty"), col(RULE), col(INIT_BY), col(TERM_BY),
-            ).from_(sub(self.certainty(name), f"o_{len(parts)}"), copy=False))
+            args = exp.cast(
+                exp.Array(expressions=[col(k) for k in key_cols(arity)]),
+                exp.DataType.build("ARRAY<VARCHAR>"),
+            )
+            parts.append(
+                select(
+                    alias(lit(name), "fluent"),
+                    alias(args, "args"),
+                    col(VALUE),
+                    col(START),
+                    col(END),
+                    col("certainty"),
+                    col(RULE),
+                    col(INIT_BY),
+                    col(TERM_BY),
+                ).from_(sub(self.certainty(name), f"o_{len(parts)}"), copy=False)
+            )
         if not parts:
-            parts.append(select(
-                alias(null(VARCHAR), "fluent"),
-                alias(null(exp.DataType.build("ARRAY<VARCHAR>")), "args"),
-                alias(null(VARCHAR), VALUE), alias(null(BIGINT), START),
-                alias(null(BIGINT), END), alias(null(VARCHAR), "certainty"),
-                alias(null(VARCHAR), RULE), alias(null(VARCHAR), INIT_BY),
-                alias(null(VARCHAR), TERM_BY)).where(exp.false(), copy=False))
+            parts.append(
+                select(
+                    alias(null(VARCHAR), "fluent"),
+                    alias(null(exp.DataType.build("ARRAY<VARCHAR>")), "args"),
+                    alias(null(VARCHAR), VALUE),
+                    alias(null(BIGINT), START),
+                    alias(null(BIGINT), END),
+                    alias(null(VARCHAR), "certainty"),
+                    alias(null(VARCHAR), RULE),
+                    alias(null(VARCHAR), INIT_BY),
+                    alias(null(VARCHAR), TERM_BY),
+                ).where(exp.false(), copy=False)
+            )
         return Materialize(OUTPUT, union_all(parts))
 
     def compile(self) -> Plan:
@@ -300,7 +361,9 @@ class _Compiler:
             self.stratum(names)
         self.steps.append(self.output())
         return Plan(
-            steps=self.steps, scenarios=self.scenarios, event_arity=self.event_arity(),
+            steps=self.steps,
+            scenarios=self.scenarios,
+            event_arity=self.event_arity(),
             fact_arities={r: len(d.arg_types) for r, d in self.program.facts.items()},
             intermediates=list(self.temps),
         )
@@ -310,8 +373,9 @@ def self_name(i: int) -> str:
     return f"x{i}"
 
 
-def compile_program(program: Program, scenarios: int = 2,
-                    max_rounds: int = DEFAULT_MAX_ROUNDS) -> Plan:
+def compile_program(
+    program: Program, scenarios: int = 2, max_rounds: int = DEFAULT_MAX_ROUNDS
+) -> Plan:
     """Compile ``program`` into a :class:`Plan`.
 
     ``scenarios=2`` evaluates every happening at its earliest and at its latest time and

@@ -118,8 +118,9 @@ class _Body:
             return self.env[term.name].copy()
         raise BackendError(f"sql compiler: variable {term} is not bound")
 
-    def _pattern(self, a: str, args: list[tuple[Term, exp.Expression]],
-                 bind: bool) -> list[exp.Expression]:
+    def _pattern(
+        self, a: str, args: list[tuple[Term, exp.Expression]], bind: bool
+    ) -> list[exp.Expression]:
         conds = []
         for term, column in args:
             c = self.match(term, column, bind)
@@ -130,16 +131,20 @@ class _Body:
     def fluent(self, ref: FluentRef, negated: bool) -> None:
         a = self.alias()
         name = ref.atom.name
-        args = [(t, col(k, a)) for t, k in zip(ref.atom.args, key_cols(len(ref.atom.args)),
-                                                strict=True)]
+        args = [
+            (t, col(k, a)) for t, k in zip(ref.atom.args, key_cols(len(ref.atom.args)), strict=True)
+        ]
         args.append((ref.value, col(VALUE, a)))
         conds = [eq(col(SCN, a), self.scn)]
         conds += self._pattern(a, args, bind=not negated)
         conds.append(holds_at(a, self.time))
         t = table(self.ctx.fluent_table(name), a)
         if negated:
-            self.where.append(exp.not_(exp_exists(
-                select(lit(1)).from_(t, copy=False).where(and_(conds), copy=False))))
+            self.where.append(
+                exp.Not(this=
+                    exp_exists(select(lit(1)).from_(t, copy=False).where(and_(conds), copy=False))
+                )
+            )
         else:
             self.joins.append((t, and_(conds)))
 
@@ -149,8 +154,11 @@ class _Body:
         conds = self._pattern(a, args, bind=not cond.negated)
         t = table(fact_table(cond.atom.name), a)
         if cond.negated:
-            self.where.append(exp.not_(exp_exists(
-                select(lit(1)).from_(t, copy=False).where(and_(conds), copy=False))))
+            self.where.append(
+                exp.Not(this=
+                    exp_exists(select(lit(1)).from_(t, copy=False).where(and_(conds), copy=False))
+                )
+            )
         else:
             self.joins.append((t, and_(conds)))
 
@@ -196,8 +204,10 @@ def rule_query(ctx: Context, rule: EventRule) -> exp.Select:
             body.where.append(c)
     body.conditions(rule.conditions)
     head = rule.head
-    keys = [alias(body.term(t), k) for t, k in zip(head.atom.args, key_cols(len(head.atom.args)),
-                                                    strict=True)]
+    keys = [
+        alias(body.term(t), k)
+        for t, k in zip(head.atom.args, key_cols(len(head.atom.args)), strict=True)
+    ]
     value = head.value
     if isinstance(value, Var) and value.anonymous:
         if rule.kind == "initiated":
@@ -209,9 +219,12 @@ def rule_query(ctx: Context, rule: EventRule) -> exp.Select:
     if rule.kind == "initiated" and decl.domain and decl.values is not None:
         body.where.append(exp.In(this=v.copy(), expressions=[lit(x) for x in decl.values]))
     base = select(
-        col(SCN, "e"), *keys, alias(v, VALUE),
+        col(SCN, "e"),
+        *keys,
+        alias(v, VALUE),
         alias(exp.Add(this=col("t", "e"), expression=lit(1)), "p"),
-        alias(lit(rule.label), RULE), alias(col("id", "e"), "id"),
+        alias(lit(rule.label), RULE),
+        alias(col("id", "e"), "id"),
     ).from_(table(EV, "e"), copy=False)
     return body.query(base)
 
@@ -223,95 +236,232 @@ def points_query(ctx: Context, rules: list[EventRule], arity: int) -> exp.Query:
     return select(
         alias(null(exp.DataType.build("INT")), SCN),
         *[alias(null(VARCHAR), k) for k in key_cols(arity)],
-        alias(null(VARCHAR), VALUE), alias(null(BIGINT), "p"),
-        alias(null(VARCHAR), RULE), alias(null(VARCHAR), "id"),
+        alias(null(VARCHAR), VALUE),
+        alias(null(BIGINT), "p"),
+        alias(null(VARCHAR), RULE),
+        alias(null(VARCHAR), "id"),
     ).where(exp.false(), copy=False)
 
 
-def fluent_query(init: str, term: str, arity: int) -> exp.Query:
-    """The maximal intervals of a simple fluent from its point tables, with provenance."""
+def _multi_points(init: str, term: str, arity: int) -> exp.Query:
+    """Each pair's points ``is_end`` / ``only_v``, breaking included (multi-valued)."""
     ks = [SCN, *key_cols(arity)]
     on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
     kv = [*ks, VALUE]
 
-    inits = select(*[col(k) for k in ks], alias(exp.Min(this=col(VALUE)), "vmin"),
-                   alias(exp.Max(this=col(VALUE)), "vmax"), col("p")).from_(
-        table(init), copy=False).group_by(*[col(k) for k in ks], col("p"), copy=False)
+    inits = (
+        select(
+            *[col(k) for k in ks],
+            alias(exp.Min(this=col(VALUE)), "vmin"),
+            alias(exp.Max(this=col(VALUE)), "vmax"),
+            col("p"),
+        )
+        .from_(table(init), copy=False)
+        .group_by(*[col(k) for k in ks], col("p"), copy=False)
+    )
     pairs = select(*[col(k) for k in kv]).distinct(copy=False).from_(table(init), copy=False)
-    key_points = union_distinct([
-        select(*[col(k) for k in ks], col("p")).from_(table(init), copy=False),
-        select(*[col(k) for k in ks], col("p")).from_(table(term), copy=False),
-    ])
-    term_v = select(*[col(k) for k in kv], col("p")).distinct(copy=False).from_(table(term), copy=False).where(
-        not_null(col(VALUE)), copy=False)
-    term_any = select(*[col(k) for k in ks], col("p")).distinct(copy=False).from_(table(term), copy=False).where(
-        is_null(col(VALUE)), copy=False)
+    key_points = union_distinct(
+        [
+            select(*[col(k) for k in ks], col("p")).from_(table(init), copy=False),
+            select(*[col(k) for k in ks], col("p")).from_(table(term), copy=False),
+        ]
+    )
+    term_v = (
+        select(*[col(k) for k in kv], col("p"))
+        .distinct(copy=False)
+        .from_(table(term), copy=False)
+        .where(not_null(col(VALUE)), copy=False)
+    )
+    term_any = (
+        select(*[col(k) for k in ks], col("p"))
+        .distinct(copy=False)
+        .from_(table(term), copy=False)
+        .where(is_null(col(VALUE)), copy=False)
+    )
 
     only_v = and_([eq(col("vmin", "i"), col(VALUE, "pr")), eq(col("vmax", "i"), col(VALUE, "pr"))])
-    is_end = or_([
-        paren(and_([not_null(col("p", "i")), exp.not_(paren(only_v))])),
-        not_null(col("p", "tv")), not_null(col("p", "ta")),
-    ])
-    pts = select(
-        *[col(k, "pr") for k in kv], col("p", "kp"),
-        alias(paren(is_end), "is_end"),
-        alias(paren(and_([not_null(col("p", "i")), only_v])), "only_v"),
-    ).from_(sub(pairs, "pr"), copy=False).join(
-        sub(key_points, "kp"), on=and_(on_key("pr", "kp")), copy=False).join(
-        sub(inits, "i"), on=and_([*on_key("kp", "i"), eq(col("p", "kp"), col("p", "i"))]),
-        join_type="left",, copy=False).join(
-        sub(term_v, "tv"),
-        on=and_([*on_key("kp", "tv"), eq(col("p", "kp"), col("p", "tv")),
-                 eq(col(VALUE, "pr"), col(VALUE, "tv"))]),
-        join_type="left",, copy=False).join(
-        sub(term_any, "ta"), on=and_([*on_key("kp", "ta"), eq(col("p", "kp"), col("p", "ta"))]),
-        join_type="left",, copy=False)
+    is_end = or_(
+        [
+            paren(and_([not_null(col("p", "i")), exp.Not(this=paren(only_v))])),
+            not_null(col("p", "tv")),
+            not_null(col("p", "ta")),
+        ]
+    )
+    pts = (
+        select(
+            *[col(k, "pr") for k in kv],
+            col("p", "kp"),
+            alias(paren(is_end), "is_end"),
+            alias(paren(and_([not_null(col("p", "i")), only_v])), "only_v"),
+        )
+        .from_(sub(pairs, "pr"), copy=False)
+        .join(sub(key_points, "kp"), on=and_(on_key("pr", "kp")), copy=False)
+        .join(
+            sub(inits, "i"),
+            on=and_([*on_key("kp", "i"), eq(col("p", "kp"), col("p", "i"))]),
+            join_type="left",
+            copy=False,
+        )
+        .join(
+            sub(term_v, "tv"),
+            on=and_(
+                [
+                    *on_key("kp", "tv"),
+                    eq(col("p", "kp"), col("p", "tv")),
+                    eq(col(VALUE, "pr"), col(VALUE, "tv")),
+                ]
+            ),
+            join_type="left",
+            copy=False,
+        )
+        .join(
+            sub(term_any, "ta"),
+            on=and_([*on_key("kp", "ta"), eq(col("p", "kp"), col("p", "ta"))]),
+            join_type="left",
+            copy=False,
+        )
+    )
+    return pts
+
+
+def _bool_points(init: str, term: str, arity: int) -> exp.Query:
+    """Each pair's points for a Boolean fluent: one value, nothing breaks."""
+    ks = [SCN, *key_cols(arity)]
+    parts = [
+        select(*[col(k) for k in ks], col("p"), alias(lit(i), "i"), alias(lit(1 - i), "e")).from_(
+            table(src), copy=False
+        )
+        for src, i in ((init, 1), (term, 0))
+    ]
+    return (
+        select(
+            *[col(k) for k in ks],
+            alias(lit("true"), VALUE),
+            col("p"),
+            alias(exp.GT(this=exp.Max(this=col("e")), expression=lit(0)), "is_end"),
+            alias(exp.GT(this=exp.Max(this=col("i")), expression=lit(0)), "only_v"),
+        )
+        .from_(sub(union_all(parts), "bp"), copy=False)
+        .group_by(*[col(k) for k in ks], col("p"), copy=False)
+    )
+
+
+def fluent_query(init: str, term: str, arity: int, multivalued: bool = True) -> exp.Query:
+    """The maximal intervals of a simple fluent from its point tables, with provenance."""
+    ks = [SCN, *key_cols(arity)]
+    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
+    kv = [*ks, VALUE]
+    pts = (_multi_points if multivalued else _bool_points)(init, term, arity)
     # the state after each point: holding iff the point is a start (not an end)
-    state = select(
-        *[col(k) for k in kv], col("p"),
-        alias(and_([col("only_v"), exp.not_(col("is_end"))]), "s"),
-    ).from_(sub(pts, "pt"), copy=False).where(or_([col("is_end"), col("only_v")]), copy=False)
+    state = (
+        select(
+            *[col(k) for k in kv],
+            col("p"),
+            alias(and_([col("only_v"), exp.Not(this=col("is_end"))]), "s"),
+        )
+        .from_(sub(pts, "pt"), copy=False)
+        .where(or_([col("is_end"), col("only_v")]), copy=False)
+    )
     prev = select(
-        *[col(k) for k in kv], col("p"), col("s"),
+        *[col(k) for k in kv],
+        col("p"),
+        col("s"),
         alias(window(lag(col("s"), exp.false()), kv, "p"), "ps"),
     ).from_(sub(state, "st"), copy=False)
-    changes = select(
-        *[col(k) for k in kv], col("p"), col("s"),
-        alias(window(lead(col("p")), kv, "p"), "nxt"),
-    ).from_(sub(prev, "pv"), copy=False).where(neq(col("s"), col("ps")), copy=False)
-    ivs = select(*[col(k) for k in kv], alias(col("p"), START), alias(col("nxt"), END)).from_(
-        sub(changes, "ch"), copy=False).where(col("s"), copy=False)
+    changes = (
+        select(
+            *[col(k) for k in kv],
+            col("p"),
+            col("s"),
+            alias(window(lead(col("p")), kv, "p"), "nxt"),
+        )
+        .from_(sub(prev, "pv"), copy=False)
+        .where(neq(col("s"), col("ps")), copy=False)
+    )
+    ivs = (
+        select(*[col(k) for k in kv], alias(col("p"), START), alias(col("nxt"), END))
+        .from_(sub(changes, "ch"), copy=False)
+        .where(col("s"), copy=False)
+    )
 
-    started = select(*[col(k) for k in kv], col("p"), alias(exp.Min(this=col(RULE)), RULE),
-                     alias(exp.Min(this=col("id")), "id")).from_(table(init), copy=False).group_by(
-        *[col(k) for k in kv], col("p"), copy=False)
-    enders = union_all([
-        select(*[col(k) for k in kv], col("p"), col("id"), alias(lit(0), "kind")).from_(
-            table(term), copy=False),
-        select(*[col(k) for k in kv], col("p"), col("id"), alias(lit(1), "kind")).from_(
-            table(init), copy=False),
-    ])
-    ends_match = or_([
-        paren(and_([eq(col("kind", "x"), lit(0)),
-                    paren(or_([is_null(col(VALUE, "x")),
-                               eq(col(VALUE, "x"), col(VALUE, "iv"))]))])),
-        paren(and_([eq(col("kind", "x"), lit(1)), neq(col(VALUE, "x"), col(VALUE, "iv"))])),
-    ])
-    ended = select(*[col(k, "iv") for k in kv], col(START, "iv"),
-                   alias(exp.Min(this=col("id", "x")), "id")).from_(sub(ivs, "iv"), copy=False).join(
-        sub(enders, "x"),
-        on=and_([*on_key("iv", "x"), eq(col("p", "x"), col(END, "iv")), paren(ends_match)]),, copy=False).group_by(*[col(k, "iv") for k in kv], col(START, "iv"), copy=False)
+    started = (
+        select(
+            *[col(k) for k in kv],
+            col("p"),
+            alias(exp.Min(this=col(RULE)), RULE),
+            alias(exp.Min(this=col("id")), "id"),
+        )
+        .from_(table(init), copy=False)
+        .group_by(*[col(k) for k in kv], col("p"), copy=False)
+    )
+    enders = union_all(
+        [
+            select(*[col(k) for k in kv], col("p"), col("id"), alias(lit(0), "kind")).from_(
+                table(term), copy=False
+            ),
+            select(*[col(k) for k in kv], col("p"), col("id"), alias(lit(1), "kind")).from_(
+                table(init), copy=False
+            ),
+        ]
+    )
+    ends_match = or_(
+        [
+            paren(
+                and_(
+                    [
+                        eq(col("kind", "x"), lit(0)),
+                        paren(
+                            or_([is_null(col(VALUE, "x")), eq(col(VALUE, "x"), col(VALUE, "iv"))])
+                        ),
+                    ]
+                )
+            ),
+            paren(and_([eq(col("kind", "x"), lit(1)), neq(col(VALUE, "x"), col(VALUE, "iv"))])),
+        ]
+    )
+    ended = (
+        select(
+            *[col(k, "iv") for k in kv], col(START, "iv"), alias(exp.Min(this=col("id", "x")), "id")
+        )
+        .from_(sub(ivs, "iv"), copy=False)
+        .join(
+            sub(enders, "x"),
+            on=and_([*on_key("iv", "x"), eq(col("p", "x"), col(END, "iv")), paren(ends_match)]),
+            copy=False,
+        )
+        .group_by(*[col(k, "iv") for k in kv], col(START, "iv"), copy=False)
+    )
 
-    return select(
-        *[col(k, "iv") for k in kv], col(START, "iv"), col(END, "iv"),
-        alias(col(RULE, "st"), RULE), alias(col("id", "st"), INIT_BY),
-        alias(col("id", "en"), TERM_BY),
-    ).from_(sub(ivs, "iv"), copy=False).join(
-        sub(started, "st"),
-        on=and_([*[eq(col(k, "iv"), col(k, "st")) for k in kv],
-                 eq(col(START, "iv"), col("p", "st"))]),
-        join_type="left",, copy=False).join(
-        sub(ended, "en"),
-        on=and_([*[eq(col(k, "iv"), col(k, "en")) for k in kv],
-                 eq(col(START, "iv"), col(START, "en"))]),
-        join_type="left",, copy=False)
+    return (
+        select(
+            *[col(k, "iv") for k in kv],
+            col(START, "iv"),
+            col(END, "iv"),
+            alias(col(RULE, "st"), RULE),
+            alias(col("id", "st"), INIT_BY),
+            alias(col("id", "en"), TERM_BY),
+        )
+        .from_(sub(ivs, "iv"), copy=False)
+        .join(
+            sub(started, "st"),
+            on=and_(
+                [
+                    *[eq(col(k, "iv"), col(k, "st")) for k in kv],
+                    eq(col(START, "iv"), col("p", "st")),
+                ]
+            ),
+            join_type="left",
+            copy=False,
+        )
+        .join(
+            sub(ended, "en"),
+            on=and_(
+                [
+                    *[eq(col(k, "iv"), col(k, "en")) for k in kv],
+                    eq(col(START, "iv"), col(START, "en")),
+                ]
+            ),
+            join_type="left",
+            copy=False,
+        )
+    )

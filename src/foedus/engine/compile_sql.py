@@ -38,8 +38,12 @@ def key_cols(n: int) -> list[str]:
     return [f"k{i}" for i in range(n)]
 
 
+def ident(name: str) -> exp.Identifier:
+    return exp.Identifier(this=name, quoted=False)
+
+
 def col(name: str, table: str | None = None) -> exp.Column:
-    return exp.column(name, table=table)
+    return exp.Column(this=ident(name), table=ident(table) if table else None)
 
 
 def lit(value: str | int) -> exp.Expression:
@@ -49,11 +53,11 @@ def lit(value: str | int) -> exp.Expression:
 
 
 def null(type_: exp.DataType) -> exp.Expression:
-    return exp.cast(exp.Null(), type_)
+    return exp.Cast(this=exp.Null(), to=type_.copy())
 
 
 def alias(e: exp.Expression, name: str) -> exp.Alias:
-    return exp.alias_(e, name)
+    return exp.Alias(this=e, alias=ident(name))
 
 
 def eq(a: exp.Expression, b: exp.Expression) -> exp.Expression:
@@ -69,7 +73,7 @@ def is_null(e: exp.Expression) -> exp.Expression:
 
 
 def not_null(e: exp.Expression) -> exp.Expression:
-    return exp.not_(is_null(e))
+    return exp.Not(this=is_null(e))
 
 
 def and_(conds: Sequence[exp.Expression]) -> exp.Expression:
@@ -89,24 +93,30 @@ def paren(e: exp.Expression) -> exp.Expression:
 
 
 def table(name: str, as_: str | None = None) -> exp.Table:
-    t = exp.to_table(name)
-    return t.as_(as_) if as_ else t
+    t = exp.Table(this=ident(name))
+    if as_:
+        t.set("alias", exp.TableAlias(this=ident(as_)))
+    return t
 
 
 def holds_at(iv: str, t: exp.Expression) -> exp.Expression:
     """``t`` lies in the interval row ``iv``: ``start <= t AND (end IS NULL OR t < end)``."""
-    return and_([
-        exp.LTE(this=col(START, iv), expression=t),
-        paren(or_([is_null(col(END, iv)), exp.LT(this=t, expression=col(END, iv))])),
-    ])
+    return and_(
+        [
+            exp.LTE(this=col(START, iv), expression=t),
+            paren(or_([is_null(col(END, iv)), exp.LT(this=t, expression=col(END, iv))])),
+        ]
+    )
 
 
 def overlaps(a: str, b: str) -> exp.Expression:
     """The interval rows ``a`` and ``b`` share a time point (``end`` NULL is +infinity)."""
-    return and_([
-        paren(or_([is_null(col(END, b)), exp.LT(this=col(START, a), expression=col(END, b))])),
-        paren(or_([is_null(col(END, a)), exp.LT(this=col(START, b), expression=col(END, a))])),
-    ])
+    return and_(
+        [
+            paren(or_([is_null(col(END, b)), exp.LT(this=col(START, a), expression=col(END, b))])),
+            paren(or_([is_null(col(END, a)), exp.LT(this=col(START, b), expression=col(END, a))])),
+        ]
+    )
 
 
 def window(
@@ -136,14 +146,10 @@ def lead(e: exp.Expression) -> exp.Expression:
     return exp.Lead(this=e, offset=exp.Literal.number(1))
 
 
-def case(whens: Sequence[tuple[exp.Expression, exp.Expression]],
-         default: exp.Expression | None = None) -> exp.Expression:
-    c = exp.Case()
-    for cond, then in whens:
-        c = c.when(cond, then)
-    if default is not None:
-        c = c.else_(default)
-    return c
+def case(
+    whens: Sequence[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None
+) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=c, true=t) for c, t in whens], default=default)
 
 
 def select(*cols: exp.Expression | str) -> exp.Select:
@@ -184,40 +190,67 @@ def sweep(source: exp.Query, keys: Sequence[str], ncat: int, label: Label) -> ex
     deltas = []
     for point, sign, cond in ((START, 1, None), (END, -1, not_null(col(END)))):
         cats = [
-            alias(case([(eq(col("cat"), lit(i)), lit(sign))], lit(0)), f"d{i}")
-            for i in range(ncat)
+            alias(case([(eq(col("cat"), lit(i)), lit(sign))], lit(0)), f"d{i}") for i in range(ncat)
         ]
         q = select(*[col(k) for k in keys], alias(col(point), "p"), *cats).from_(
-            sub(source, "src"), copy=False)
+            sub(source, "src"), copy=False
+        )
         deltas.append(q.where(cond, copy=False) if cond is not None else q)
-    per_point = select(
-        *[col(k) for k in keys], col("p"),
-        *[alias(exp.Sum(this=col(f"d{i}")), f"d{i}") for i in range(ncat)],
-    ).from_(sub(union_all(deltas), "dl"), copy=False).group_by(*[col(k) for k in keys], col("p"), copy=False)
+    per_point = (
+        select(
+            *[col(k) for k in keys],
+            col("p"),
+            *[alias(exp.Sum(this=col(f"d{i}")), f"d{i}") for i in range(ncat)],
+        )
+        .from_(sub(union_all(deltas), "dl"), copy=False)
+        .group_by(*[col(k) for k in keys], col("p"), copy=False)
+    )
     running = select(
-        *[col(k) for k in keys], col("p"),
-        *[alias(window(exp.Sum(this=col(f"d{i}")), keys, "p", frame=True), f"c{i}")
-          for i in range(ncat)],
+        *[col(k) for k in keys],
+        col("p"),
+        *[
+            alias(window(exp.Sum(this=col(f"d{i}")), keys, "p", frame=True), f"c{i}")
+            for i in range(ncat)
+        ],
     ).from_(sub(per_point, "pp"), copy=False)
     labelled = select(
-        *[col(k) for k in keys], col("p"),
+        *[col(k) for k in keys],
+        col("p"),
         alias(label([col(f"c{i}") for i in range(ncat)]), "lbl"),
     ).from_(sub(running, "rn"), copy=False)
     none = lit("")
     with_prev = select(
-        *[col(k) for k in keys], col("p"), col("lbl"),
+        *[col(k) for k in keys],
+        col("p"),
+        col("lbl"),
         alias(window(lag(col("lbl")), keys, "p"), "plbl"),
     ).from_(sub(labelled, "lb"), copy=False)
-    transitions = select(
-        *[col(k) for k in keys], col("p"), col("lbl"),
-        alias(window(lead(col("p")), keys, "p"), "nxt"),
-    ).from_(sub(with_prev, "wp"), copy=False).where(
-        neq(exp.Coalesce(this=col("lbl"), expressions=[none]),
-            exp.Coalesce(this=col("plbl"), expressions=[none])), copy=False)
-    return select(
-        *[col(k) for k in keys], alias(col("lbl"), "label"),
-        alias(col("p"), START), alias(col("nxt"), END),
-    ).from_(sub(transitions, "tr"), copy=False).where(not_null(col("lbl")), copy=False)
+    transitions = (
+        select(
+            *[col(k) for k in keys],
+            col("p"),
+            col("lbl"),
+            alias(window(lead(col("p")), keys, "p"), "nxt"),
+        )
+        .from_(sub(with_prev, "wp"), copy=False)
+        .where(
+            neq(
+                exp.Coalesce(this=col("lbl"), expressions=[none]),
+                exp.Coalesce(this=col("plbl"), expressions=[none]),
+            ),
+            copy=False,
+        )
+    )
+    return (
+        select(
+            *[col(k) for k in keys],
+            alias(col("lbl"), "label"),
+            alias(col("p"), START),
+            alias(col("nxt"), END),
+        )
+        .from_(sub(transitions, "tr"), copy=False)
+        .where(not_null(col("lbl")), copy=False)
+    )
 
 
 def in_label(counters: list[exp.Expression]) -> exp.Expression:

@@ -32,15 +32,22 @@ from foedus.engine.compile_sql import (
     eq,
     holds_at,
     in_label,
+    is_null,
     key_cols,
+    lag,
+    lead,
     lit,
+    not_null,
     null,
+    or_,
     overlaps,
+    paren,
     select,
     sub,
     sweep,
     table,
     union_all,
+    window,
 )
 from foedus.errors import BackendError
 from foedus.rules.ast import (
@@ -85,12 +92,18 @@ class _Static:
     def merged(self, rel: Rel) -> Rel:
         if rel.maximal:
             return rel
-        src = select(col(SCN), *self.cols(rel.vars), col(START), col(END),
-                     alias(lit(0), "cat")).from_(sub(rel.query, self.name("m")), copy=False)
+        src = select(
+            col(SCN), *self.cols(rel.vars), col(START), col(END), alias(lit(0), "cat")
+        ).from_(sub(rel.query, self.name("m")), copy=False)
         keys = [SCN, *map(vcol, rel.vars)]
         out = sweep(src, keys, 1, in_label)
-        return Rel(select(*[col(k) for k in keys], col(START), col(END)).from_(
-            sub(out, self.name("s")), copy=False), rel.vars, True)
+        return Rel(
+            select(*[col(k) for k in keys], col(START), col(END)).from_(
+                sub(out, self.name("s")), copy=False
+            ),
+            rel.vars,
+            True,
+        )
 
     def expr(self, e: SetExpr) -> Rel:
         if isinstance(e, SetRef):
@@ -100,8 +113,7 @@ class _Static:
         if isinstance(e, Union):
             return self.union([self.expr(i) for i in e.items])
         if isinstance(e, Complement):
-            return self.complement(self.merged(self.expr(e.base)),
-                                   [self.expr(m) for m in e.minus])
+            return self.complement(self.merged(self.expr(e.base)), [self.expr(m) for m in e.minus])
         raise BackendError(f"sql compiler: unknown set expression {e!r}")
 
     def ref(self, e: SetRef) -> Rel:
@@ -121,8 +133,12 @@ class _Static:
             else:
                 bound[term.name] = k
         vars_ = tuple(bound)
-        q = select(col(SCN, a), *[alias(col(bound[v], a), vcol(v)) for v in vars_],
-                   col(START, a), col(END, a)).from_(table(self.ctx.fluent_table(atom.name), a), copy=False)
+        q = select(
+            col(SCN, a),
+            *[alias(col(bound[v], a), vcol(v)) for v in vars_],
+            col(START, a),
+            col(END, a),
+        ).from_(table(self.ctx.fluent_table(atom.name), a), copy=False)
         if conds:
             q = q.where(and_(conds), copy=False)
         return Rel(q, vars_, maximal)
@@ -133,46 +149,116 @@ class _Static:
             a, b = self.name("a"), self.name("b")
             shared = [v for v in nxt.vars if v in acc.vars]
             vars_ = acc.vars + tuple(v for v in nxt.vars if v not in acc.vars)
-            on = [eq(col(SCN, a), col(SCN, b)),
-                  *[eq(col(vcol(v), a), col(vcol(v), b)) for v in shared], overlaps(a, b)]
-            q = select(
-                col(SCN, a),
-                *[col(vcol(v), a if v in acc.vars else b) for v in vars_],
-                alias(exp.Greatest(this=col(START, a), expressions=[col(START, b)]), START),
-                alias(exp.Least(this=col(END, a), expressions=[col(END, b)]), END),
-            ).from_(sub(acc.query, a), copy=False).join(sub(nxt.query, b), on=and_(on), copy=False)
+            on = [
+                eq(col(SCN, a), col(SCN, b)),
+                *[eq(col(vcol(v), a), col(vcol(v), b)) for v in shared],
+                overlaps(a, b),
+            ]
+            q = (
+                select(
+                    col(SCN, a),
+                    *[col(vcol(v), a if v in acc.vars else b) for v in vars_],
+                    alias(exp.Greatest(this=col(START, a), expressions=[col(START, b)]), START),
+                    alias(exp.Least(this=col(END, a), expressions=[col(END, b)]), END),
+                )
+                .from_(sub(acc.query, a), copy=False)
+                .join(sub(nxt.query, b), on=and_(on), copy=False)
+            )
             acc = Rel(q, vars_, True)
         return acc
 
     def union(self, items: list[Rel]) -> Rel:
         """The union per grounding of the variables every item has (others projected out)."""
         common = tuple(v for v in items[0].vars if all(v in i.vars for i in items))
-        parts = [select(col(SCN), *self.cols(common), col(START), col(END)).from_(
-            sub(i.query, self.name("u")), copy=False) for i in items]
+        parts = [
+            select(col(SCN), *self.cols(common), col(START), col(END)).from_(
+                sub(i.query, self.name("u")), copy=False
+            )
+            for i in items
+        ]
         return self.merged(Rel(union_all(parts), common, False))
 
+    def project(self, rel: Rel, vars_: tuple[str, ...]) -> Rel:
+        """The union over the variables of ``rel`` not in ``vars_``."""
+        if set(vars_) == set(rel.vars):
+            return self.merged(rel)
+        q = select(col(SCN), *self.cols(vars_), col(START), col(END)).from_(
+            sub(rel.query, self.name("p")), copy=False
+        )
+        return self.merged(Rel(q, vars_, False))
+
     def complement(self, base: Rel, minus: list[Rel]) -> Rel:
-        keys = [SCN, *map(vcol, base.vars)]
-        g = self.name("g")
-        grounds = select(*[col(k) for k in keys]).distinct(copy=False).from_(sub(base.query, g), copy=False)
-        parts = [select(*[col(k) for k in keys], col(START), col(END), alias(lit(0), "cat"))
-                 .from_(sub(base.query, self.name("c")), copy=False)]
+        """``base`` minus each item in turn (a variable the base lacks is existential)."""
         for m in minus:
-            ga, ma = self.name("g"), self.name("n")
-            shared = [v for v in m.vars if v in base.vars]
-            on = [eq(col(SCN, ga), col(SCN, ma)),
-                  *[eq(col(vcol(v), ga), col(vcol(v), ma)) for v in shared]]
-            parts.append(select(*[col(k, ga) for k in keys], col(START, ma), col(END, ma),
-                                alias(lit(1), "cat"))
-                         .from_(sub(grounds, ga), copy=False).join(sub(m.query, ma), on=and_(on), copy=False))
+            base = self.cut(base, self.project(m, tuple(v for v in m.vars if v in base.vars)))
+        return base
 
-        def label(c: list[exp.Expression]) -> exp.Expression:
-            return case([(and_([exp.GT(this=c[0], expression=lit(0)),
-                                eq(c[1], lit(0))]), lit("in"))])
+    def cut(self, base: Rel, m: Rel) -> Rel:
+        """``base`` minus ``m`` (maximal, keyed by some of the base's variables).
 
-        out = sweep(union_all(parts), keys, 2, label)
-        return Rel(select(*[col(k) for k in keys], col(START), col(END)).from_(
-            sub(out, self.name("s")), copy=False), base.vars, True)
+        Each base interval is joined with the ``m`` intervals that overlap it, in order; the
+        pieces are the gap before each of them and the rest after the last one (or the whole
+        interval when none overlaps). A two-row table picks "before" (0) or "after" (1).
+        """
+        keys = [SCN, *map(vcol, base.vars)]
+        b, c = self.name("b"), self.name("m")
+        on = [eq(col(k, b), col(k, c)) for k in [SCN, *map(vcol, m.vars)]]
+        joined = (
+            select(
+                *[col(k, b) for k in keys],
+                alias(col(START, b), "bs"),
+                alias(col(END, b), "be"),
+                alias(col(START, c), "ms"),
+                alias(col(END, c), "me"),
+            )
+            .from_(sub(base.query, b), copy=False)
+            .join(sub(m.query, c), on=and_([*on, overlaps(b, c)]), join_type="left", copy=False)
+        )
+        part = [*keys, "bs"]
+        ordered = select(
+            *[col(k) for k in keys],
+            col("bs"),
+            col("be"),
+            col("ms"),
+            col("me"),
+            alias(window(lag(col("me")), part, "ms"), "pe"),
+            alias(window(lead(col("ms")), part, "ms"), "nx"),
+        ).from_(sub(joined, self.name("j")), copy=False)
+        w, which = self.name("w"), col("which")
+        gap_start = exp.Coalesce(this=col("pe"), expressions=[col("bs")])
+        before = and_(
+            [
+                eq(which, lit(0)),
+                paren(or_([is_null(col("ms")), exp.LT(this=gap_start, expression=col("ms"))])),
+            ]
+        )
+        after = and_(
+            [
+                eq(which, lit(1)),
+                not_null(col("ms")),
+                is_null(col("nx")),
+                not_null(col("me")),
+                paren(or_([is_null(col("be")), exp.LT(this=col("me"), expression=col("be"))])),
+            ]
+        )
+        two = exp.values([(0,), (1,)], alias="two", columns=["which"])
+        q = (
+            select(
+                *[col(k) for k in keys],
+                alias(case([(eq(which.copy(), lit(0)), gap_start.copy())], col("me")), START),
+                alias(
+                    case(
+                        [(eq(which.copy(), lit(1)), col("be"))],
+                        exp.Coalesce(this=col("ms"), expressions=[col("be")]),
+                    ),
+                    END,
+                ),
+            )
+            .from_(sub(ordered, w), copy=False)
+            .join(two, join_type="cross", copy=False)
+            .where(or_([paren(before), paren(after)]), copy=False)
+        )
+        return Rel(q, base.vars, True)
 
 
 def _rule_query(ctx: Context, rule: StaticRule) -> exp.Query:
@@ -193,14 +279,19 @@ def _rule_query(ctx: Context, rule: StaticRule) -> exp.Query:
     decl = ctx.program.fluents[head.atom.name]
     if decl.domain and decl.values is not None:
         body.where.append(exp.In(this=value.copy(), expressions=[lit(x) for x in decl.values]))
-    q = body.query(select(col(SCN, b), *keys, alias(value, VALUE), col(START, b),
-                          col(END, b)).from_(sub(rel.query, b), copy=False))
+    q = body.query(
+        select(col(SCN, b), *keys, alias(value, VALUE), col(START, b), col(END, b)).from_(
+            sub(rel.query, b), copy=False
+        )
+    )
     out_keys = [SCN, *key_cols(arity), VALUE]
     if not rel.maximal or any(v not in head_vars for v in body.env):
-        src = select(*[col(k) for k in out_keys], col(START), col(END),
-                     alias(lit(0), "cat")).from_(sub(q, "h"), copy=False)
+        src = select(*[col(k) for k in out_keys], col(START), col(END), alias(lit(0), "cat")).from_(
+            sub(q, "h"), copy=False
+        )
         q = select(*[col(k) for k in out_keys], col(START), col(END)).from_(
-            sub(sweep(src, out_keys, 1, in_label), "hm"), copy=False)
+            sub(sweep(src, out_keys, 1, in_label), "hm"), copy=False
+        )
     return q
 
 
@@ -208,20 +299,32 @@ def static_query(ctx: Context, rules: list[StaticRule], arity: int) -> exp.Query
     """A statically determined fluent from its rules (several rules unite), with provenance:
     the first label, alphabetically, of the rules whose own result holds at the start."""
     out_keys = [SCN, *key_cols(arity), VALUE]
-    per_rule = [select(*[col(k) for k in out_keys], col(START), col(END),
-                       alias(lit(r.label), RULE)).from_(sub(_rule_query(ctx, r), f"sr{i}"), copy=False)
-                for i, r in enumerate(rules)]
+    per_rule = [
+        select(*[col(k) for k in out_keys], col(START), col(END), alias(lit(r.label), RULE)).from_(
+            sub(_rule_query(ctx, r), f"sr{i}"), copy=False
+        )
+        for i, r in enumerate(rules)
+    ]
     tail = [alias(null(VARCHAR), INIT_BY), alias(null(VARCHAR), TERM_BY)]
     if len(rules) == 1:
-        return select(*[col(k) for k in out_keys], col(START), col(END), col(RULE),
-                      *tail).from_(sub(per_rule[0], "sd"), copy=False)
+        return select(*[col(k) for k in out_keys], col(START), col(END), col(RULE), *tail).from_(
+            sub(per_rule[0], "sd"), copy=False
+        )
     each = union_all(per_rule)
     src = select(*[col(k) for k in out_keys], col(START), col(END), alias(lit(0), "cat")).from_(
-        sub(each.copy(), "h"), copy=False)
+        sub(each.copy(), "h"), copy=False
+    )
     merged = sweep(src, out_keys, 1, in_label)
     on = and_([*[eq(col(k, "m"), col(k, "r")) for k in out_keys], holds_at("r", col(START, "m"))])
-    return select(
-        *[col(k, "m") for k in out_keys], col(START, "m"), col(END, "m"),
-        alias(exp.Min(this=col(RULE, "r")), RULE), *tail,
-    ).from_(sub(merged, "m"), copy=False).join(sub(each, "r"), on=on, copy=False).group_by(
-        *[col(k, "m") for k in out_keys], col(START, "m"), col(END, "m"), copy=False)
+    return (
+        select(
+            *[col(k, "m") for k in out_keys],
+            col(START, "m"),
+            col(END, "m"),
+            alias(exp.Min(this=col(RULE, "r")), RULE),
+            *tail,
+        )
+        .from_(sub(merged, "m"), copy=False)
+        .join(sub(each, "r"), on=on, copy=False)
+        .group_by(*[col(k, "m") for k in out_keys], col(START, "m"), col(END, "m"), copy=False)
+    )

@@ -20,10 +20,12 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import sqlglot
 
 from foedus.engine import from_corpus
 from foedus.engine.timepoints import event_point
+from foedus.reasoning import insert_arrow
 
 EVENT_ACTS_DDL = (
     "CREATE TABLE event_acts (event_id VARCHAR, type VARCHAR, actor VARCHAR, target VARCHAR, "
@@ -80,11 +82,18 @@ def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         (ev.id, ev.type, a, b, event_point(ev.date.earliest), event_point(ev.date.latest))
         for ev in corpus.events for a in ev.actors for b in ev.targets
     ]
-    if acts:
-        con.executemany("INSERT INTO event_acts VALUES (?, ?, ?, ?, ?, ?)", acts)
-    rows = from_corpus.norm_rows(corpus)
+    _insert(con, "event_acts", ["event_id", "type", "actor", "target", "t_early", "t_late"],
+            [pa.string()] * 4 + [pa.int64()] * 2, acts)
+    _insert(con, "norm_rows", ["instrument", "clause", "bearer", "beneficiary", "event_type"],
+            [pa.string()] * 5, from_corpus.norm_rows(corpus))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[str],
+            types: list[pa.DataType], rows: list[tuple[Any, ...]]) -> None:
     if rows:
-        con.executemany("INSERT INTO norm_rows VALUES (?, ?, ?, ?, ?)", rows)
+        table = pa.table({c: pa.array([r[i] for r in rows], t)
+                          for i, (c, t) in enumerate(zip(columns, types, strict=True))})
+        insert_arrow(con, name, table)
 
 
 def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "duckdb") -> None:

@@ -1,0 +1,544 @@
+"""Answers that read the derived tables: status, holds, timeline, treaties on a day, breaches,
+the aggressor and perspective comparison.
+
+Each function takes a :class:`~foedus.query.KnowledgeBase` and returns the contract's JSON
+object (BRIEF.md). The reading of ``fluents`` rows is done here once:
+
+- a fluent-value pair holds on day D when a row has ``start <= query_point(D) < end``;
+- a row's ``certainty`` is ``certain`` or ``possible``; ``sovereign`` is true when a certain
+  row holds, ``"possible"`` when only a possible one does, false otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from foedus.engine.timepoints import event_point, last_day, query_point, start_day
+from foedus.norms import aggression
+from foedus.norms.explain import Explanation, node
+from foedus.render import date_json
+
+if TYPE_CHECKING:
+    from foedus.query import KnowledgeBase
+
+Json = dict[str, Any]
+STATUS_FLUENTS = ("sovereign", "controlled_by", "occupied_by", "part_of")
+
+
+@dataclass(frozen=True)
+class Row:
+    fluent: str
+    args: tuple[str, ...]
+    value: str
+    start: int
+    end: int | None
+    certainty: str
+    rule: str | None
+    initiated_by: str | None
+    terminated_by: str | None
+
+    def holds_at(self, t: int) -> bool:
+        return self.start <= t and (self.end is None or t < self.end)
+
+
+def day_json(d: date | None) -> Json | None:
+    if d is None:
+        return None
+    return {"earliest": d.isoformat(), "latest": d.isoformat(), "text": d.isoformat()}
+
+
+_ROWS_SQL = (
+    'SELECT fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by '
+    "FROM fluents WHERE perspective = ? AND (list_contains(args, ?) OR value = ?) "
+    "ORDER BY fluent, args, value, start"
+)
+_FLUENT_SQL = (
+    'SELECT fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by '
+    "FROM fluents WHERE perspective = ? AND fluent = ? ORDER BY args, value, start"
+)
+
+
+def rows_about(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) -> list[Row]:
+    """Every fluent row whose arguments or value name ``actor_id``."""
+    con = kb.connect()
+    try:
+        got = con.execute(_ROWS_SQL, [perspective or kb.perspective, actor_id, actor_id])
+        return [Row(r[0], tuple(r[1]), *r[2:]) for r in got.fetchall()]
+    finally:
+        con.close()
+
+
+def rows_of(kb: KnowledgeBase, fluent: str, perspective: str | None = None) -> list[Row]:
+    con = kb.connect()
+    try:
+        got = con.execute(_FLUENT_SQL, [perspective or kb.perspective, fluent])
+        return [Row(r[0], tuple(r[1]), *r[2:]) for r in got.fetchall()]
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------- explanations
+
+
+def event_node(kb: KnowledgeBase, ident: str | None, what: str = "") -> Explanation | None:
+    """The premise for a provenance id: a corpus event, an instrument, a party or an actor."""
+    if ident is None:
+        return None
+    c = kb.corpus
+    hyp = lambda kind, i: (kind, i) in c.hypothetical_ids  # noqa: E731
+    if ident in kb._events:
+        ev = kb._events[ident]
+        return node(f"{what}{ev.summary} ({ev.date.text}) [event {ev.id}]",
+                    sources=kb.render.quotes(ev.sources),
+                    hypothetical=ev.hypothetical or hyp("event", ev.id))
+    kind, _, rest = ident.partition(":")
+    if kind == "actor":
+        a = next((a for a in c.actors if a.id == rest), None)
+        if a is not None:
+            since = f" from {a.existed_from.text}" if a.existed_from else ""
+            return node(f"{what}{a.name} exists{since} [actor {a.id}]",
+                        sources=kb.render.quotes(a.sources))
+    if kind == "instrument" and rest in kb._instruments:
+        return instrument_node(kb, rest, what)
+    if kind == "party":
+        ins_id, actor_id, how = (rest.split(":") + ["", "", ""])[:3]
+        ins = kb._instruments.get(ins_id)
+        if ins is not None:
+            for p in ins.parties:
+                if p.actor == actor_id and p.how == how:
+                    return node(f"{what}{kb.render.ref(actor_id)['name']} joined {ins.name} by "
+                                f"{how} ({p.date.text})",
+                                sources=kb.render.quotes(p.sources or ins.sources),
+                                hypothetical=hyp("instrument", ins.id))
+    return node(f"{what}{ident}")
+
+
+def instrument_node(kb: KnowledgeBase, ins_id: str, what: str = "") -> Explanation:
+    ins = kb._instruments[ins_id]
+    signed = f", signed {ins.signed.text}" if ins.signed else ""
+    return node(f"{what}{ins.name}{signed} [instrument {ins.id}]",
+                sources=kb.render.quotes(ins.sources),
+                hypothetical=(("instrument", ins.id) in kb.corpus.hypothetical_ids))
+
+
+def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str) -> Explanation:
+    ins = kb._instruments[ins_id]
+    clause = next(c for c in ins.clauses if c.id == clause_id)
+    src = clause.source or kb.corpus.default_source or ""
+    kind = clause.norm.kind if clause.norm else "clause"
+    art = f"Article {clause.article} " if clause.article else ""
+    return node(conclusion, rule=f"{ins.name}, {art}({clause.id}, {kind})",
+                sources=[{"source": src, "quote": " ".join(clause.text.split())}],
+                premises=[instrument_node(kb, ins_id)])
+
+
+def row_node(kb: KnowledgeBase, row: Row) -> Explanation:
+    """Why a fluent row holds: its rule and the events that started and ended it."""
+    args = ", ".join(row.args)
+    value = "" if row.value == "true" else f" = {row.value}"
+    until = last_day(row.end)
+    span = f"from {start_day(row.start)}" + (f" to {until}" if until else "")
+    premises = [p for p in (event_node(kb, row.initiated_by, "started by: "),
+                            event_node(kb, row.terminated_by, "ended by: ")) if p]
+    return node(f"{row.fluent}({args}){value} holds {span}", rule=kb.rule_text(row.rule),
+                certainty=row.certainty, premises=premises)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def _pick(rows: list[Row], fluent: str) -> Row | None:
+    mine = [r for r in rows if r.fluent == fluent]
+    return next((r for r in mine if r.certainty == "certain"), mine[0] if mine else None)
+
+
+def status_at(kb: KnowledgeBase, actor_id: str, t: int, rows: list[Row]) -> tuple[Json, list[Row]]:
+    """The status object of ``actor_id`` at time point ``t`` and the rows it rests on."""
+    here = [r for r in rows if r.args == (actor_id,) and r.fluent in STATUS_FLUENTS
+            and r.holds_at(t)]
+    sov = _pick(here, "sovereign")
+    sovereign: bool | str = False
+    if sov is not None:
+        sovereign = True if sov.certainty == "certain" else "possible"
+    picked = {f: _pick(here, f) for f in ("controlled_by", "occupied_by", "part_of")}
+    status: Json = {"sovereign": sovereign}
+    for f, r in picked.items():
+        status[f] = kb.render.ref(r.value) if r is not None else None
+    status["label"] = label(kb, status, picked)
+    uncertain = [r for r in here if r.certainty == "possible"]
+    status["certainty"] = "possible" if uncertain else "certain"
+    used = [r for r in (sov, *picked.values()) if r is not None]
+    return status, used
+
+
+def label(kb: KnowledgeBase, status: Json, picked: dict[str, Row | None]) -> str:
+    """A short human label: independent / occupied by Y / part of Y / ..."""
+    def name(f: str) -> str:
+        return str(status[f]["name"]) if status.get(f) else ""
+
+    sov = status["sovereign"]
+    parts: list[str] = []
+    if sov is True:
+        parts.append("sovereign state" if not status["occupied_by"] else "sovereign state")
+    elif sov == "possible":
+        parts.append("possibly sovereign")
+    if status["part_of"]:
+        parts.append(f"part of {name('part_of')}")
+    if status["occupied_by"]:
+        parts.append(f"under occupation by {name('occupied_by')}")
+    if sov is True and not status["occupied_by"] and not status["part_of"]:
+        return "independent"
+    if not parts:
+        ctl = name("controlled_by")
+        return f"not sovereign, controlled by {ctl}" if ctl else "not sovereign"
+    return ", ".join(parts)
+
+
+def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
+    a = kb.resolver.actor(actor)
+    t = query_point(on)
+    rows = rows_about(kb, a.id)
+    st, used = status_at(kb, a.id, t, rows)
+    premises = [row_node(kb, r) for r in used]
+    premises.extend(unless_nodes(kb, a.id, rows, t))
+    expl = node(f"{a.name} on {on.isoformat()} under the {kb.perspective} perspective: "
+                f"{st['label']}", rule=f"perspective {kb.perspective}",
+                certainty=st["certainty"], premises=premises)
+    return {"actor": kb.render.ref(a.id), "on": on.isoformat(), "perspective": kb.perspective,
+            "status": st, "explanation": expl}
+
+
+def unless_nodes(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int) -> list[Explanation]:
+    """Acts against the actor that, in this perspective, did not end its sovereignty because
+    they breached a norm binding their author towards it (the non-recognition argument)."""
+    sov = [r for r in rows if r.fluent == "sovereign" and r.args == (actor_id,)
+           and r.holds_at(t)]
+    if not sov:
+        return []
+    out: list[Explanation] = []
+    seen: set[str] = set()
+    for b in breaches_rows(kb, against=actor_id):
+        ev = kb._events[b["event_id"]]
+        if ev.type not in ("annexation", "incorporation") or ev.id in seen:
+            continue
+        if not (sov[0].start <= event_point(ev.date.earliest) < t):
+            continue
+        seen.add(ev.id)
+        clauses = [clause_node(kb, x["instrument"], x["clause"], f"breaches {x['instrument']}")
+                   for x in breaches_rows(kb, against=actor_id) if x["event_id"] == ev.id]
+        out.append(node(f"{ev.summary} ({ev.date.text}) did not end sovereignty: it breached "
+                        f"norms binding its author towards {kb.render.ref(actor_id)['name']}",
+                        premises=[p for p in [event_node(kb, ev.id)] if p] + clauses))
+    return out
+
+
+# --------------------------------------------------------------------------- holds, timeline
+
+
+def holds(kb: KnowledgeBase, actor: str, on: date) -> Json:
+    a = kb.resolver.actor(actor)
+    t = query_point(on)
+    out = []
+    for r in rows_about(kb, a.id):
+        if r.holds_at(t):
+            out.append({"fluent": r.fluent, "args": list(r.args), "value": r.value,
+                        "from": day_json(start_day(r.start)), "to": day_json(last_day(r.end)),
+                        "certainty": r.certainty, "rule": r.rule})
+    return {"actor": kb.render.ref(a.id), "on": on.isoformat(), "perspective": kb.perspective,
+            "fluents": out}
+
+
+def periods(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) -> list[Json]:
+    """Maximal periods of constant status (and certainty) of an actor."""
+    rows = [r for r in rows_about(kb, actor_id, perspective)
+            if r.args == (actor_id,) and r.fluent in STATUS_FLUENTS]
+    points = sorted({r.start for r in rows} | {r.end for r in rows if r.end is not None})
+    out: list[Json] = []
+    for i, p in enumerate(points):
+        nxt = points[i + 1] if i + 1 < len(points) else None
+        st, used = status_at(kb, actor_id, p, rows)
+        key = {k: st[k] for k in ("sovereign", "controlled_by", "occupied_by", "part_of",
+                                  "label", "certainty")}
+        if all(st[f] in (None, False) for f in STATUS_FLUENTS):
+            key = {}
+        if out and out[-1]["_key"] == key:
+            out[-1]["to"] = day_json(last_day(nxt))
+            out[-1]["_end"] = nxt
+            out[-1]["rules"] = sorted(set(out[-1]["rules"]) | {r.rule for r in used if r.rule})
+            continue
+        out.append({"_key": key, "_start": p, "_end": nxt, "from": day_json(start_day(p)),
+                    "to": day_json(last_day(nxt)), **key,
+                    "rules": sorted({r.rule for r in used if r.rule})})
+    result = []
+    for per in out:
+        if not per["_key"]:
+            continue
+        per.pop("_key")
+        result.append(per)
+    return result
+
+
+def timeline(kb: KnowledgeBase, actor: str) -> Json:
+    a = kb.resolver.actor(actor)
+    pers = periods(kb, a.id)
+    for p in pers:
+        p.pop("_start")
+        p.pop("_end")
+    evs = kb.events(actor=a.id)["events"]
+    evs += [e for e in kb.events(target=a.id)["events"] if e["id"] not in {x["id"] for x in evs}]
+    evs.sort(key=lambda e: (e["date"]["earliest"], e["date"]["latest"], e["id"]))
+    return {"actor": kb.render.ref(a.id), "perspective": kb.perspective, "periods": pers,
+            "events": evs}
+
+
+# --------------------------------------------------------------------------- treaties
+
+
+def treaties_on(kb: KnowledgeBase, between: tuple[str, str] | None, party: str | None,
+                on: date | None) -> Json:
+    """``treaties`` with the temporal filters (see BRIEF.md)."""
+    t = query_point(on) if on else None
+    found: dict[str, str] = {}
+    if between is not None:
+        a, b = (kb.resolver.actor(x).id for x in between)
+        if t is not None:
+            for r in rows_of(kb, "binds"):
+                if r.args[1:] == (a, b) and r.holds_at(t):
+                    _better(found, r.args[0], r.certainty)
+        else:
+            joined: dict[str, set[str]] = {}
+            for r in rows_of(kb, "joined"):
+                if r.args[0] in (a, b):
+                    joined.setdefault(r.args[1], set()).add(r.args[0])
+            for ins in kb.corpus.instruments:
+                if {p.actor for p in ins.parties} >= {a, b}:
+                    joined.setdefault(ins.id, set()).update({a, b})
+            for ins_id, who in joined.items():
+                if who >= {a, b}:
+                    found[ins_id] = "certain"
+        if party is not None:
+            pid = kb.resolver.actor(party).id
+            keep = {i for i in found if pid in {p.actor for p in kb._instruments[i].parties}}
+            found = {i: c for i, c in found.items() if i in keep}
+    elif party is not None:
+        pid = kb.resolver.actor(party).id
+        if t is None:
+            return kb.treaties(party=party)
+        for r in rows_of(kb, "party_to"):
+            if r.args[0] == pid and r.holds_at(t):
+                _better(found, r.args[1], r.certainty)
+    else:
+        for r in rows_of(kb, "in_force"):
+            if t is not None and r.holds_at(t):
+                _better(found, r.args[0], r.certainty)
+    out = []
+    for ins_id in sorted(found, key=lambda i: (_signed(kb, i), i)):
+        j = kb.render.instrument(kb._instruments[ins_id])
+        j["certainty"] = found[ins_id]
+        out.append(j)
+    return {"treaties": out}
+
+
+def _better(found: dict[str, str], key: str, certainty: str) -> None:
+    if found.get(key) != "certain":
+        found[key] = certainty
+
+
+def _signed(kb: KnowledgeBase, ins_id: str) -> str:
+    ins = kb._instruments[ins_id]
+    return ins.signed.earliest.isoformat() if ins.signed else "9999"
+
+
+# --------------------------------------------------------------------------- breaches
+
+
+_BREACH_SQL = (
+    "SELECT event_id, actor, target, beneficiary, via, instrument, clause, certainty "
+    "FROM breaches WHERE perspective = ? ORDER BY event_id, instrument, clause"
+)
+
+
+def breaches_rows(kb: KnowledgeBase, against: str | None = None,
+                  perspective: str | None = None) -> list[Json]:
+    con = kb.connect()
+    try:
+        rows = con.execute(_BREACH_SQL, [perspective or kb.perspective]).fetchall()
+    finally:
+        con.close()
+    keys = ("event_id", "actor", "target", "beneficiary", "via", "instrument", "clause",
+            "certainty")
+    out = [dict(zip(keys, r, strict=True)) for r in rows]
+    if against is not None:
+        out = [b for b in out if against in (b["beneficiary"], b["target"])]
+    return out
+
+
+def breaches(kb: KnowledgeBase, by: str | None = None, against: str | None = None,
+             treaty: str | None = None, from_: date | None = None,
+             to: date | None = None) -> Json:
+    by_id = kb.resolver.actor(by).id if by else None
+    against_id = kb.resolver.actor(against).id if against else None
+    treaty_id = kb.resolver.instrument(treaty).id if treaty else None
+    grouped: dict[tuple[str, str, str], list[Json]] = {}
+    for b in breaches_rows(kb):
+        ev = kb._events[b["event_id"]]
+        if by_id and b["actor"] != by_id:
+            continue
+        if against_id and against_id not in (b["beneficiary"], b["target"]):
+            continue
+        if treaty_id and b["instrument"] != treaty_id:
+            continue
+        if from_ and ev.date.latest < from_:
+            continue
+        if to and ev.date.earliest > to:
+            continue
+        grouped.setdefault((b["event_id"], b["instrument"], b["clause"]), []).append(b)
+    out = []
+    for (event_id, ins_id, clause_id), rows in sorted(
+            grouped.items(), key=lambda kv: (kb._events[kv[0][0]].date.earliest, kv[0])):
+        out.append(breach_json(kb, event_id, ins_id, clause_id, rows))
+    return {"perspective": kb.perspective, "breaches": out}
+
+
+def breach_json(kb: KnowledgeBase, event_id: str, ins_id: str, clause_id: str,
+                rows: list[Json]) -> Json:
+    ev = kb._events[event_id]
+    ins = kb._instruments[ins_id]
+    clause = next(c for c in ins.clauses if c.id == clause_id)
+    certainty = "certain" if any(r["certainty"] == "certain" for r in rows) else "possible"
+    against = sorted({r["beneficiary"] for r in rows})
+    norm = clause.norm
+    kind = norm.kind if norm else "clause"
+    cats = ", ".join(norm.categories) if norm else ""
+    premises = [event_node(kb, ev.id, "the act: ")]
+    for r in rows:
+        via = (f" ({kb.render.ref(r['target'])['name']} being part of "
+               f"{kb.render.ref(r['beneficiary'])['name']})" if r["via"] else "")
+        premises.append(node(
+            f"{ins.name} bound {kb.render.ref(r['actor'])['name']} towards "
+            f"{kb.render.ref(r['beneficiary'])['name']} on {ev.date.text}{via}",
+            rule="binds(T, X, Y) = party_to(X, T) ∩ party_to(Y, T) ∩ in_force(T)",
+            certainty=r["certainty"], premises=[instrument_node(kb, ins_id)]))
+    premises.append(clause_node(
+        kb, ins_id, clause_id,
+        f"the clause's {kind} covers acts of type {ev.type} (categories: {cats})"))
+    if ev.justification:
+        premises.append(justification_node(kb, ev))
+    expl = node(f"{ev.summary} ({ev.date.text}) breached {ins.name}, clause {clause_id}",
+                rule=f"{kind}: an act of a forbidden category by a bound party towards a "
+                     "party it is bound towards", certainty=certainty,
+                premises=[p for p in premises if p],
+                hypothetical=ev.hypothetical)
+    return {"event": kb.render.event(ev), "treaty": kb.render.instrument(ins),
+            "clause": _clause_json(kb, ins_id, clause_id),
+            "against": [kb.render.ref(x) for x in against], "certainty": certainty,
+            "explanation": expl}
+
+
+def _clause_json(kb: KnowledgeBase, ins_id: str, clause_id: str) -> Json:
+    j = kb.render.instrument(kb._instruments[ins_id])
+    return next(c for c in j["clauses"] if c["id"] == clause_id)
+
+
+def justification_node(kb: KnowledgeBase, ev: Any) -> Explanation:
+    """A claimed justification, shown as rejected by the no-justification clauses."""
+    rejecting = [(ins.id, c.id) for ins in kb.corpus.instruments for c in ins.clauses
+                 if c.norm is not None and c.norm.kind == "no_justification"]
+    return node(f"claimed justification rejected: {ev.justification}",
+                rule="no political, military, economic or other considerations may serve as an "
+                     "excuse or justification (no-justification clause)",
+                premises=[clause_node(kb, i, c, "the no-justification clause") for i, c in
+                          rejecting])
+
+
+# --------------------------------------------------------------------------- aggressor
+
+
+def aggressor(kb: KnowledgeBase, a: str, b: str, from_: date | None = None,
+              to: date | None = None) -> Json:
+    x, y = kb.resolver.actor(a).id, kb.resolver.actor(b).id
+    con = kb.connect()
+    try:
+        v = aggression.decide(con, kb.corpus, x, y,
+                              event_point(from_) if from_ else None,
+                              event_point(to) if to else None)
+    finally:
+        con.close()
+    acts, _ = aggression.defined_acts(kb.corpus)
+    defs = [clause_node(kb, i, c, "Article II: the first to commit one of the listed acts is "
+                        "the aggressor") for i, c in v.definition_clauses]
+    rule = "first to have committed one of the acts listed in Article II of the 1933 Convention"
+    names = {k: kb.render.ref(k)["name"] for k in (x, y)}
+    if v.act is None:
+        expl = node(f"no act listed in Article II between {names[x]} and {names[y]}"
+                    " in the period", rule=rule, premises=defs)
+        return {"aggressor": None, "act": None, "category": None, "rule": rule,
+                "certainty": None, "candidates": [], "explanation": expl}
+    ev = kb._events[v.act.event_id]
+    premises: list[Explanation] = []
+    for side, act in sorted(v.first_acts.items()):
+        e = kb._events[act.event_id]
+        p = event_node(kb, e.id, f"first act of {names.get(side, side)}: ")
+        if p is not None:
+            if e.justification:
+                p["premises"].append(justification_node(kb, e))
+            premises.append(p)
+    for side in (x, y):
+        if side not in v.first_acts:
+            premises.append(node(f"{names[side]} committed none of the listed acts in the "
+                                 "period"))
+    premises.extend(defs)
+    who = names.get(v.aggressor or "", v.aggressor)
+    if v.certainty == "possible":
+        cands = " or ".join(names.get(c, c) for c in v.candidates)
+        conclusion = (f"possibly {who}: the order of the first acts is uncertain "
+                      f"(candidates: {cands})")
+    else:
+        conclusion = (f"{who} is the aggressor: first to commit {ev.type.replace('_', ' ')} "
+                      f"({ev.date.text})")
+    expl = node(conclusion, rule=rule, certainty=v.certainty, premises=premises,
+                hypothetical=ev.hypothetical)
+    return {"aggressor": kb.render.ref(v.aggressor), "act": kb.render.event(ev),
+            "category": acts.get(ev.type, ev.type), "rule": rule, "certainty": v.certainty,
+            "candidates": [kb.render.ref(c) for c in v.candidates], "explanation": expl}
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json:
+    """Every actor and date range where perspectives ``p`` and ``q`` give different statuses."""
+    ids = ([kb.resolver.actor(actor).id] if actor else
+           [a.id for a in kb.corpus.actors if a.kind == "state"])
+    diffs = []
+    for aid in ids:
+        rows_p = [r for r in rows_about(kb, aid, p) if r.args == (aid,)]
+        rows_q = [r for r in rows_about(kb, aid, q) if r.args == (aid,)]
+        points = sorted({r.start for r in rows_p + rows_q}
+                        | {r.end for r in rows_p + rows_q if r.end is not None})
+        current: Json | None = None
+        for i, t in enumerate(points):
+            nxt = points[i + 1] if i + 1 < len(points) else None
+            sp, used_p = status_at(kb, aid, t, rows_p)
+            sq, used_q = status_at(kb, aid, t, rows_q)
+            core = ("sovereign", "controlled_by", "occupied_by", "part_of")
+            same = all(sp[k] == sq[k] for k in core)
+            if same:
+                current = None
+                continue
+            key = (sp["label"], sq["label"])
+            if current is not None and current["_key"] == key:
+                current["to"] = day_json(last_day(nxt))
+                continue
+            rules_p = sorted({r.rule for r in used_p if r.rule} - {r.rule for r in used_q})
+            rules_q = sorted({r.rule for r in used_q if r.rule} - {r.rule for r in used_p})
+            current = {"_key": key, "actor": kb.render.ref(aid),
+                       "from": day_json(start_day(t)), "to": day_json(last_day(nxt)),
+                       "status": {p: sp, q: sq}, "rules": {p: rules_p, q: rules_q},
+                       "rule_text": {lbl: kb.rule_text(lbl) for lbl in rules_p + rules_q}}
+            diffs.append(current)
+    for d in diffs:
+        d.pop("_key")
+    return {"perspectives": [p, q], "differences": diffs}
