@@ -13,6 +13,7 @@ Breaches (foedus.norms) are computed from this table in the same build.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,19 @@ def program_for(corpus: Any, perspective: str) -> Program:
     return program
 
 
-def evaluate(corpus: Any, perspective: str, engine: str = "duckdb") -> list[Interval]:
-    """Every interval of every fluent under ``perspective``."""
+def evaluate(corpus: Any, perspective: str, engine: str = "duckdb",
+             scenario: str | None = None) -> list[Interval]:
+    """Every interval of every fluent under ``perspective``.
+
+    With ``scenario`` "early" or "late", every event is placed at that end of its date range
+    (one of the two worlds whose agreement makes an interval certain; docs/decisions/0002).
+    """
     program = program_for(corpus, perspective)
     narrative = from_corpus.happenings(corpus)
+    if scenario == "early":
+        narrative = [replace(h, late=h.early) for h in narrative]
+    elif scenario == "late":
+        narrative = [replace(h, early=h.late) for h in narrative]
     facts = from_corpus.facts(corpus)
     if engine == "reference":
         from foedus.engine.reference import evaluate as ref_evaluate
@@ -68,6 +78,13 @@ def evaluate(corpus: Any, perspective: str, engine: str = "duckdb") -> list[Inte
 
     return DuckDBBackend().evaluate(program, narrative, facts)
 
+
+#: Fluents whose per-scenario intervals breach detection needs (docs/decisions/0002).
+SCENARIO_FLUENTS = ("binds", "part_of")
+SCENARIO_DDL = (
+    "CREATE TABLE scenario_fluents (perspective VARCHAR, scenario VARCHAR, fluent VARCHAR, "
+    'args VARCHAR[], value VARCHAR, start BIGINT, "end" BIGINT)'
+)
 
 FLUENTS_DDL = (
     'CREATE TABLE fluents (perspective VARCHAR, fluent VARCHAR, args VARCHAR[], value VARCHAR, '
@@ -79,7 +96,20 @@ FLUENTS_DDL = (
 def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "duckdb") -> None:
     """Build step: compute every perspective's fluents into the table ``fluents``."""
     con.execute(FLUENTS_DDL)
+    con.execute(SCENARIO_DDL)
     for pid in perspective_ids(corpus):
+        for scenario in ("early", "late"):
+            kept = [iv for iv in evaluate(corpus, pid, engine, scenario)
+                    if iv.fluent in SCENARIO_FLUENTS]
+            insert_arrow(con, "scenario_fluents", pa.table({
+                "perspective": pa.array([pid] * len(kept), pa.string()),
+                "scenario": pa.array([scenario] * len(kept), pa.string()),
+                "fluent": pa.array([iv.fluent for iv in kept], pa.string()),
+                "args": pa.array([list(iv.args) for iv in kept], pa.list_(pa.string())),
+                "value": pa.array([iv.value for iv in kept], pa.string()),
+                "start": pa.array([iv.start for iv in kept], pa.int64()),
+                "end": pa.array([iv.end for iv in kept], pa.int64()),
+            }))
         ivs = evaluate(corpus, pid, engine)
         if not ivs:
             continue

@@ -34,9 +34,9 @@ from foedus.engine.compile_event import (
     EV,
     Context,
     fact_table,
-    fluent_query,
     points_query,
 )
+from foedus.engine.compile_inertia import fluent_query
 from foedus.engine.compile_sql import (
     BIGINT,
     END,
@@ -82,9 +82,7 @@ class Materialize:
     query: exp.Query
 
     def statement(self) -> exp.Expression:
-        return exp.Create(
-            this=table(self.table), kind="TABLE", replace=True, expression=self.query
-        )
+        return exp.Create(this=table(self.table), kind="TABLE", replace=True, expression=self.query)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from foedus.engine.compile_event import Context, _Body
+from foedus.engine.compile_event import Body, Context
 from foedus.engine.compile_sql import (
     END,
     INIT_BY,
@@ -266,7 +266,7 @@ def _rule_query(ctx: Context, rule: StaticRule) -> exp.Query:
     st = _Static(ctx)
     rel = st.expr(rule.body)
     b = "b"
-    body = _Body(ctx, time=lit(0), scn=col(SCN, b))
+    body = Body(ctx, time=lit(0), scn=col(SCN, b))
     for v in rel.vars:
         body.env[v] = col(vcol(v), b)
     conds = tuple(c for c in rule.where if isinstance(c, (FactCond, CompareCond)))

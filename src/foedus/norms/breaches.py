@@ -8,11 +8,12 @@ the clause's instrument binds ``Y`` towards ``Z`` at the event's time point (flu
 target was part of at that time (fluent ``part_of``: an invasion of a Soviet republic is an
 act against the USSR in the views where it is one).
 
-A breach is ``certain`` when the binding (and the part-of link) held throughout the event's
-date range, ``possible`` when only for part of it.
+Fuzzy dates: a breach is ``certain`` when it is found in both scenarios of
+docs/decisions/0002 (every event at the earliest day of its range, and every event at the
+latest; table ``scenario_fluents``), ``possible`` when in one only.
 
 The query is SQL, parsed by sqlglot once and rendered for the backend's dialect; it reads the
-tables ``event_acts``, ``norm_rows`` and ``fluents`` and writes ``breaches``.
+tables ``event_acts``, ``norm_rows`` and ``scenario_fluents`` and writes ``breaches``.
 """
 
 from __future__ import annotations
@@ -36,38 +37,42 @@ NORM_ROWS_DDL = (
     "beneficiary VARCHAR, event_type VARCHAR)"
 )
 
-_COVERS = "{f}.start <= {a}.t_early AND ({f}.\"end\" IS NULL OR {f}.\"end\" > {a}.t_late)"
-_OVERLAPS = "{f}.start <= {a}.t_late AND ({f}.\"end\" IS NULL OR {f}.\"end\" > {a}.t_early)"
-
-BREACHES_SQL = f"""
+BREACHES_SQL = """
 CREATE TABLE breaches AS
 WITH persp AS (SELECT DISTINCT perspective FROM fluents),
-links AS (
-  SELECT p.perspective, a.event_id, a.type, a.actor, a.target, a.target AS beneficiary,
-         CAST(NULL AS VARCHAR) AS via, a.t_early, a.t_late, TRUE AS link_certain
-  FROM event_acts AS a CROSS JOIN persp AS p
-  UNION ALL
-  SELECT po.perspective, a.event_id, a.type, a.actor, a.target, po.value AS beneficiary,
-         a.target AS via, a.t_early, a.t_late,
-         (po.certainty = 'certain' AND {_COVERS.format(f="po", a="a")}) AS link_certain
+acts AS (
+  SELECT a.event_id, a.type, a.actor, a.target, s.scenario,
+         CASE WHEN s.scenario = 'early' THEN a.t_early ELSE a.t_late END AS t
   FROM event_acts AS a
-  JOIN fluents AS po
-    ON po.fluent = 'part_of' AND po.args[1] = a.target AND {_OVERLAPS.format(f="po", a="a")}
+  CROSS JOIN (SELECT 'early' AS scenario UNION ALL SELECT 'late' AS scenario) AS s
+),
+links AS (
+  SELECT p.perspective, a.event_id, a.type, a.actor, a.target, a.scenario, a.t,
+         a.target AS beneficiary, CAST(NULL AS VARCHAR) AS via
+  FROM acts AS a CROSS JOIN persp AS p
+  UNION ALL
+  SELECT po.perspective, a.event_id, a.type, a.actor, a.target, a.scenario, a.t,
+         po.value AS beneficiary, a.target AS via
+  FROM acts AS a
+  JOIN scenario_fluents AS po
+    ON po.fluent = 'part_of' AND po.scenario = a.scenario AND po.args[1] = a.target
+   AND po.start <= a.t AND (po."end" IS NULL OR po."end" > a.t)
+),
+hits AS (
+  SELECT DISTINCT l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via,
+         n.instrument, n.clause, l.scenario
+  FROM links AS l
+  JOIN norm_rows AS n
+    ON n.bearer = l.actor AND n.beneficiary = l.beneficiary AND n.event_type = l.type
+  JOIN scenario_fluents AS b
+    ON b.perspective = l.perspective AND b.scenario = l.scenario AND b.fluent = 'binds'
+   AND b.args = [n.instrument, l.actor, l.beneficiary]
+   AND b.start <= l.t AND (b."end" IS NULL OR b."end" > l.t)
 )
-SELECT l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via, n.instrument,
-       n.clause,
-       CASE WHEN bool_or(l.link_certain) AND bool_or(b.certainty = 'certain'
-                 AND {_COVERS.format(f="b", a="l")})
-            THEN 'certain' ELSE 'possible' END AS certainty,
-       min(b.rule) AS binds_rule, min(b.start) AS binds_start
-FROM links AS l
-JOIN norm_rows AS n
-  ON n.bearer = l.actor AND n.beneficiary = l.beneficiary AND n.event_type = l.type
-JOIN fluents AS b
-  ON b.perspective = l.perspective AND b.fluent = 'binds'
- AND b.args = [n.instrument, l.actor, l.beneficiary] AND {_OVERLAPS.format(f="b", a="l")}
-GROUP BY l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via, n.instrument,
-         n.clause
+SELECT perspective, event_id, actor, target, beneficiary, via, instrument, clause,
+       CASE WHEN count(DISTINCT scenario) = 2 THEN 'certain' ELSE 'possible' END AS certainty
+FROM hits
+GROUP BY perspective, event_id, actor, target, beneficiary, via, instrument, clause
 """
 
 #: The breach query as a sqlglot tree; render it with ``.sql(dialect=...)`` for a backend.

@@ -1,0 +1,274 @@
+"""The inertia sweep of a simple fluent, in SQL: from start and end points to intervals.
+
+The point tables come from :mod:`foedus.engine.compile_event`. The sweep pairs them exactly as
+RTEC does:
+
+* at a point of a key where some value is initiated, a pair ``(key, v)`` is *broken* unless
+  ``v`` is the only value initiated there (MIN = MAX = v), and a broken or terminated point is
+  an end point, whatever else happens there (termination wins ties);
+* otherwise an initiation of ``v`` is a start point;
+* after an end point the pair does not hold, after a start point it does, so the state after
+  each point is ``is_start``; intervals run from each change to "holding" to the next change
+  (``LAG`` finds the changes, ``LEAD`` the next one).
+
+Provenance: the rule (first label) and happening (smallest id) that started each interval, and
+the smallest id among the happenings that made its end point (terminations, or initiations of
+another value).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from foedus.engine.compile_sql import (
+    END,
+    INIT_BY,
+    RULE,
+    SCN,
+    START,
+    TERM_BY,
+    VALUE,
+    alias,
+    and_,
+    col,
+    eq,
+    is_null,
+    key_cols,
+    lag,
+    lead,
+    lit,
+    neq,
+    not_null,
+    or_,
+    paren,
+    select,
+    sub,
+    table,
+    union_all,
+    union_distinct,
+    window,
+)
+
+
+def _multi_points(init: str, term: str, arity: int) -> exp.Query:
+    """Each pair's points ``is_end`` / ``only_v``, breaking included (multi-valued)."""
+    ks = [SCN, *key_cols(arity)]
+    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
+    kv = [*ks, VALUE]
+
+    inits = (
+        select(
+            *[col(k) for k in ks],
+            alias(exp.Min(this=col(VALUE)), "vmin"),
+            alias(exp.Max(this=col(VALUE)), "vmax"),
+            col("p"),
+        )
+        .from_(table(init), copy=False)
+        .group_by(*[col(k) for k in ks], col("p"), copy=False)
+    )
+    pairs = select(*[col(k) for k in kv]).distinct(copy=False).from_(table(init), copy=False)
+    key_points = union_distinct(
+        [
+            select(*[col(k) for k in ks], col("p")).from_(table(init), copy=False),
+            select(*[col(k) for k in ks], col("p")).from_(table(term), copy=False),
+        ]
+    )
+    term_v = (
+        select(*[col(k) for k in kv], col("p"))
+        .distinct(copy=False)
+        .from_(table(term), copy=False)
+        .where(not_null(col(VALUE)), copy=False)
+    )
+    term_any = (
+        select(*[col(k) for k in ks], col("p"))
+        .distinct(copy=False)
+        .from_(table(term), copy=False)
+        .where(is_null(col(VALUE)), copy=False)
+    )
+
+    only_v = and_([eq(col("vmin", "i"), col(VALUE, "pr")), eq(col("vmax", "i"), col(VALUE, "pr"))])
+    is_end = or_(
+        [
+            paren(and_([not_null(col("p", "i")), exp.Not(this=paren(only_v))])),
+            not_null(col("p", "tv")),
+            not_null(col("p", "ta")),
+        ]
+    )
+    pts = (
+        select(
+            *[col(k, "pr") for k in kv],
+            col("p", "kp"),
+            alias(paren(is_end), "is_end"),
+            alias(paren(and_([not_null(col("p", "i")), only_v])), "only_v"),
+        )
+        .from_(sub(pairs, "pr"), copy=False)
+        .join(sub(key_points, "kp"), on=and_(on_key("pr", "kp")), copy=False)
+        .join(
+            sub(inits, "i"),
+            on=and_([*on_key("kp", "i"), eq(col("p", "kp"), col("p", "i"))]),
+            join_type="left",
+            copy=False,
+        )
+        .join(
+            sub(term_v, "tv"),
+            on=and_(
+                [
+                    *on_key("kp", "tv"),
+                    eq(col("p", "kp"), col("p", "tv")),
+                    eq(col(VALUE, "pr"), col(VALUE, "tv")),
+                ]
+            ),
+            join_type="left",
+            copy=False,
+        )
+        .join(
+            sub(term_any, "ta"),
+            on=and_([*on_key("kp", "ta"), eq(col("p", "kp"), col("p", "ta"))]),
+            join_type="left",
+            copy=False,
+        )
+    )
+    return pts
+
+
+def _bool_points(init: str, term: str, arity: int) -> exp.Query:
+    """Each pair's points for a Boolean fluent: one value, nothing breaks."""
+    ks = [SCN, *key_cols(arity)]
+    parts = [
+        select(*[col(k) for k in ks], col("p"), alias(lit(i), "i"), alias(lit(1 - i), "e")).from_(
+            table(src), copy=False
+        )
+        for src, i in ((init, 1), (term, 0))
+    ]
+    return (
+        select(
+            *[col(k) for k in ks],
+            alias(lit("true"), VALUE),
+            col("p"),
+            alias(exp.GT(this=exp.Max(this=col("e")), expression=lit(0)), "is_end"),
+            alias(exp.GT(this=exp.Max(this=col("i")), expression=lit(0)), "only_v"),
+        )
+        .from_(sub(union_all(parts), "bp"), copy=False)
+        .group_by(*[col(k) for k in ks], col("p"), copy=False)
+    )
+
+
+def fluent_query(init: str, term: str, arity: int, multivalued: bool = True) -> exp.Query:
+    """The maximal intervals of a simple fluent from its point tables, with provenance."""
+    ks = [SCN, *key_cols(arity)]
+    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
+    kv = [*ks, VALUE]
+    pts = (_multi_points if multivalued else _bool_points)(init, term, arity)
+    # the state after each point: holding iff the point is a start (not an end)
+    state = (
+        select(
+            *[col(k) for k in kv],
+            col("p"),
+            alias(and_([col("only_v"), exp.Not(this=col("is_end"))]), "s"),
+        )
+        .from_(sub(pts, "pt"), copy=False)
+        .where(or_([col("is_end"), col("only_v")]), copy=False)
+    )
+    prev = select(
+        *[col(k) for k in kv],
+        col("p"),
+        col("s"),
+        alias(window(lag(col("s"), exp.false()), kv, "p"), "ps"),
+    ).from_(sub(state, "st"), copy=False)
+    changes = (
+        select(
+            *[col(k) for k in kv],
+            col("p"),
+            col("s"),
+            alias(window(lead(col("p")), kv, "p"), "nxt"),
+        )
+        .from_(sub(prev, "pv"), copy=False)
+        .where(neq(col("s"), col("ps")), copy=False)
+    )
+    ivs = (
+        select(*[col(k) for k in kv], alias(col("p"), START), alias(col("nxt"), END))
+        .from_(sub(changes, "ch"), copy=False)
+        .where(col("s"), copy=False)
+    )
+
+    started = (
+        select(
+            *[col(k) for k in kv],
+            col("p"),
+            alias(exp.Min(this=col(RULE)), RULE),
+            alias(exp.Min(this=col("id")), "id"),
+        )
+        .from_(table(init), copy=False)
+        .group_by(*[col(k) for k in kv], col("p"), copy=False)
+    )
+    enders = union_all(
+        [
+            select(*[col(k) for k in kv], col("p"), col("id"), alias(lit(0), "kind")).from_(
+                table(term), copy=False
+            ),
+            select(*[col(k) for k in kv], col("p"), col("id"), alias(lit(1), "kind")).from_(
+                table(init), copy=False
+            ),
+        ]
+    )
+    ends_match = or_(
+        [
+            paren(
+                and_(
+                    [
+                        eq(col("kind", "x"), lit(0)),
+                        paren(
+                            or_([is_null(col(VALUE, "x")), eq(col(VALUE, "x"), col(VALUE, "iv"))])
+                        ),
+                    ]
+                )
+            ),
+            paren(and_([eq(col("kind", "x"), lit(1)), neq(col(VALUE, "x"), col(VALUE, "iv"))])),
+        ]
+    )
+    ended = (
+        select(
+            *[col(k, "iv") for k in kv], col(START, "iv"), alias(exp.Min(this=col("id", "x")), "id")
+        )
+        .from_(sub(ivs, "iv"), copy=False)
+        .join(
+            sub(enders, "x"),
+            on=and_([*on_key("iv", "x"), eq(col("p", "x"), col(END, "iv")), paren(ends_match)]),
+            copy=False,
+        )
+        .group_by(*[col(k, "iv") for k in kv], col(START, "iv"), copy=False)
+    )
+
+    return (
+        select(
+            *[col(k, "iv") for k in kv],
+            col(START, "iv"),
+            col(END, "iv"),
+            alias(col(RULE, "st"), RULE),
+            alias(col("id", "st"), INIT_BY),
+            alias(col("id", "en"), TERM_BY),
+        )
+        .from_(sub(ivs, "iv"), copy=False)
+        .join(
+            sub(started, "st"),
+            on=and_(
+                [
+                    *[eq(col(k, "iv"), col(k, "st")) for k in kv],
+                    eq(col(START, "iv"), col("p", "st")),
+                ]
+            ),
+            join_type="left",
+            copy=False,
+        )
+        .join(
+            sub(ended, "en"),
+            on=and_(
+                [
+                    *[eq(col(k, "iv"), col(k, "en")) for k in kv],
+                    eq(col(START, "iv"), col(START, "en")),
+                ]
+            ),
+            join_type="left",
+            copy=False,
+        )
+    )
