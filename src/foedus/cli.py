@@ -28,6 +28,9 @@ from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import CorpusError, FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
 from foedus.render import VIEWS, Json
+from foedus.views import VIEWS as REASONING_VIEWS
+
+VIEWS.update(REASONING_VIEWS)
 
 app = typer.Typer(
     name="foedus", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -240,13 +243,108 @@ def treaty(opts: Options,
 
 @command()
 def treaties(opts: Options,
+             between: Annotated[tuple[str, str] | None, typer.Option(
+                 help="Two actors: instruments binding both (with --on: on that day; "
+                      "without: all they ever shared).", metavar="A B")] = None,
              party: Annotated[str | None, typer.Option(
-                 help="Only instruments this actor was ever party to.")] = None) -> Json:
-    """Instruments: every one, or those an actor was ever party to.
+                 help="Only instruments this actor was (on --on) party to.")] = None,
+             on: Annotated[str | None, typer.Option(help="ISO day.", metavar="DAY")] = None,
+             ) -> Json:
+    """Instruments: binding two actors on a day, shared by them, of a party, or every one.
 
-    Example: foedus treaties --party Latvia
+    Example: foedus treaties --between USSR Latvia --on 1940-06-01
     """
-    return opts.kb().treaties(party=party)
+    return opts.kb().treaties(party=party, between=between, on=on)
+
+
+ActorArg = Annotated[str, typer.Argument(help="Actor: id, name or any alias.", metavar="A")]
+DayOpt = Annotated[str, typer.Option(help="ISO day (YYYY-MM-DD).", metavar="DAY")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="ISO day.", metavar="DAY")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="ISO day.", metavar="DAY")]
+
+
+@command()
+def status(opts: Options, actor: ActorArg, on: DayOpt) -> Json:
+    """An actor's status on a day under a perspective (sovereign, controlled by, occupied
+    by, part of), with the explanation down to the source's words.
+
+    Example: foedus status Estonia --on 1960-01-01 --perspective non-recognition
+    """
+    return opts.kb().status(actor, on)
+
+
+@command()
+def holds(opts: Options, actor: ActorArg, on: DayOpt) -> Json:
+    """Every fluent that holds for an actor on a day, with its certainty and rule.
+
+    Example: foedus holds Lithuania --on 1939-08-26
+    """
+    return opts.kb().holds(actor, on)
+
+
+@command()
+def timeline(opts: Options, actor: ActorArg) -> Json:
+    """The periods of an actor's status under a perspective, and the events it took part in.
+
+    Example: foedus timeline Latvia --perspective non-recognition
+    """
+    return opts.kb().timeline(actor)
+
+
+@command()
+def breaches(
+    opts: Options,
+    by: Annotated[str | None, typer.Option(help="Acts by this actor.")] = None,
+    against: Annotated[str | None, typer.Option(help="Acts against this actor.")] = None,
+    treaty: Annotated[str | None, typer.Option(help="Only this instrument.")] = None,
+    from_: FromOpt = None, to: ToOpt = None,
+) -> Json:
+    """Events that breached a clause binding their author towards their target.
+
+    Example: foedus breaches --by USSR --against Estonia --from 1940-01-01 --to 1940-12-31
+    """
+    return opts.kb().breaches(by=by, against=against, treaty=treaty, from_=from_, to=to)
+
+
+@command()
+def aggressor(opts: Options, a: ActorArg,
+              b: Annotated[str, typer.Argument(help="The other actor.", metavar="B")],
+              from_: FromOpt = None, to: ToOpt = None) -> Json:
+    """The aggressor under the 1933 Convention: the first to commit one of Article II's acts.
+
+    Example: foedus aggressor USSR Estonia --from 1940-01-01 --to 1940-12-31
+    """
+    return opts.kb().aggressor(a, b, from_=from_, to=to)
+
+
+@command()
+def compare(opts: Options,
+            perspectives: Annotated[tuple[str, str], typer.Option(
+                help="The two perspectives to compare.", metavar="P Q")],
+            actor: Annotated[str | None, typer.Argument(
+                help="Only this actor (default: every state).", metavar="[A]")] = None,
+            ) -> Json:
+    """Where two perspectives give different statuses, with the rules that make them differ.
+
+    Example: foedus compare --perspectives de-facto non-recognition Estonia
+    """
+    return opts.kb().compare(perspectives[0], perspectives[1], actor)
+
+
+@command()
+def explain(
+    opts: Options,
+    what: Annotated[str, typer.Argument(
+        help="status | breach | aggressor", metavar="WHAT")],
+    args: Annotated[list[str], typer.Argument(
+        help="status: A; breach: EVENT [TREATY]; aggressor: A B", metavar="ARGS...")],
+    on: Annotated[str | None, typer.Option(help="ISO day (for status).", metavar="DAY")] = None,
+) -> Json:
+    """The explanation tree of an answer: conclusion, rule or clause, premises, quotes.
+
+    Example: foedus explain breach ussr-invades-estonia-1940 treaty-of-tartu
+    """
+    return opts.kb().explain(what, args, on=on)
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from sqlglot import exp
 from foedus import answers, pipeline, reasoning, storage  # noqa: F401  (pipeline registers)
 from foedus.corpus import Corpus, Resolver, bundled_path, load_corpus, load_overlay
 from foedus.corpus.validate import suggest
-from foedus.errors import DateError, UnknownName
+from foedus.errors import DateError, UnknownName, UserError
 from foedus.model import EVENT_TYPES, parse_day
 from foedus.render import Json, Renderer
 
@@ -211,6 +211,29 @@ class KnowledgeBase:
         p_id = reasoning.check_perspective(self.corpus, p)
         q_id = reasoning.check_perspective(self.corpus, q)
         return answers.compare(self, p_id, q_id, actor)
+
+
+    def explain(self, what: str, args: list[str], on: Day = None) -> Json:
+        """``{"explanation": Explanation}`` of a status, a breach or an aggressor answer."""
+        if what == "status" and len(args) == 1:
+            return {"explanation": self.status(args[0], _need_day(on, "--on"))["explanation"]}
+        if what == "aggressor" and len(args) == 2:
+            return {"explanation": self.aggressor(args[0], args[1])["explanation"]}
+        if what == "breach" and 1 <= len(args) <= 2:
+            ev = self.resolver.event(args[0])
+            found = [b for b in answers.breaches(self)["breaches"] if b["event"]["id"] == ev.id]
+            if len(args) == 2:
+                ins = self.resolver.instrument(args[1])
+                found = [b for b in found if b["treaty"]["id"] == ins.id]
+            if not found:
+                raise UnknownName("breach", " ".join(args))
+            if len(found) == 1:
+                return {"explanation": found[0]["explanation"]}
+            return {"explanation": answers.node(
+                f"{ev.summary} ({ev.date.text}) breached {len(found)} clauses",
+                premises=[b["explanation"] for b in found])}
+        raise UserError(f"explain: expected 'status A --on DAY', 'breach EVENT [TREATY]' or "
+                        f"'aggressor A B', got {' '.join([what, *args])!r}")
 
 
 def _need_day(value: Day, what: str) -> date:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from rich.tree import Tree
 
 Explanation = dict[str, Any]
@@ -55,16 +56,16 @@ def all_quotes(tree: Explanation) -> list[dict[str, str]]:
 
 def to_rich(tree: Explanation, parent: Tree | None = None) -> Tree:
     """The tree as a Rich tree: conclusion, then the rule, the quotes and the premises."""
-    label = tree["conclusion"]
+    label = Text(tree["conclusion"])
     if tree.get("certainty") == "possible":
-        label += " [yellow](possibly)[/yellow]"
+        label.append(" (possibly)", style="yellow")
     if tree.get("hypothetical"):
-        label += " [magenta](hypothetical)[/magenta]"
+        label.append(" (hypothetical)", style="magenta")
     branch = parent.add(label) if parent is not None else Tree(label)
     if tree.get("rule"):
-        branch.add(f"[cyan]rule:[/cyan] {tree['rule']}")
+        branch.add(Text.assemble(("rule: ", "cyan"), tree["rule"]))
     for q in tree.get("sources", []):
-        branch.add(f'[green]“{q["quote"]}”[/green] [dim]— {q["source"]}[/dim]')
+        branch.add(Text.assemble((f"“{q['quote']}”", "green"), (f" — {q['source']}", "dim")))
     for p in tree.get("premises", []):
         to_rich(p, branch)
     return branch
