@@ -286,6 +286,13 @@ class _Loader:
     def add(self, kind: str, key: str, rec: Any, shown: str, pos: tuple[int, int],
             fields: dict[str, tuple[int, int]]) -> None:
         first = self.corpus.positions.get((kind, rec.id, None))
+        if first is not None and self.hypothetical and kind == "event" \
+                and (kind, rec.id) not in self.corpus.hypothetical_ids:
+            # An overlay may restate a corpus event (e.g. to add a claimed justification):
+            # the restatement replaces it, marked hypothetical.
+            items = getattr(self.corpus, key)
+            items[:] = [r for r in items if r.id != rec.id]
+            first = None
         if first is not None:
             at = fields.get("id", pos)
             self.problems.append(Problem(

@@ -249,7 +249,7 @@ class _Compiler:
             body += self.fluent_steps(n, self.temp(f"_foedus_next_{n}"))
         diffs = []
         for n in names:
-            cs = [SCN, *key_cols(self.arity(n)), VALUE, START, END]
+            cs = [SCN, *key_cols(self.arity(n)), VALUE, START, END, RULE, INIT_BY, TERM_BY]
             cur = select(*[col(c) for c in cs]).from_(table(fluent_table(n)), copy=False)
             nxt = select(*[col(c) for c in cs]).from_(table(f"_foedus_next_{n}"), copy=False)
             for a, b in ((cur, nxt), (nxt, cur)):

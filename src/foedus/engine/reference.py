@@ -82,7 +82,7 @@ from foedus.rules.ast import (
     Union,
     Var,
 )
-from foedus.rules.check import strata
+from foedus.rules.check import set_refs, strata
 
 __all__ = ["evaluate"]
 
@@ -337,6 +337,19 @@ class _Scenario:
     # --- static fluents ---------------------------------------------------------------------
 
     def compute_static(self, rules: list[StaticRule]) -> None:
+        """Compute the static fluents of ``rules``, each after the static fluents it reads
+        (within a stratum they form no cycle: stratification makes sure of it)."""
+        heads = sorted({r.head.atom.name for r in rules})
+        reads = {h: {ref.atom.name for r in rules if r.head.atom.name == h
+                     for ref, _ in set_refs(r.body)} for h in heads}
+        done: set[str] = set()
+        while len(done) < len(heads):
+            ready = [h for h in heads if h not in done and not (reads[h] & (set(heads) - done))]
+            for h in ready or [h for h in heads if h not in done][:1]:
+                self._compute_static_fluent([r for r in rules if r.head.atom.name == h])
+                done.add(h)
+
+    def _compute_static_fluent(self, rules: list[StaticRule]) -> None:
         results: dict[str, dict[Pair, list[tuple[str, list[Span]]]]] = defaultdict(
             lambda: defaultdict(list)
         )

@@ -45,6 +45,12 @@ EVENT_TYPES: dict[str, str] = {
     "threat_of_force": "a threat to use force",
     "show_of_force": "a display of force",
     "clash": "an armed clash",
+    "alert": "armed forces are put on alert (MID action 8; a nuclear alert is 9)",
+    "mobilization": "armed forces are mobilized (MID action 10)",
+    "border_fortification": "a border is fortified (MID action 11)",
+    "border_violation": "armed forces cross a border without taking territory (MID action 12)",
+    "seizure": "armed forces seize material or personnel of another state (MID action 15)",
+    "interstate_war": "a state begins or joins an interstate war (MID actions 20, 21)",
     "other": "any other event",
 }
 

@@ -1,0 +1,79 @@
+"""The structured query a question maps to, and how it runs.
+
+A :class:`Query` names a :class:`~foedus.query.KnowledgeBase` method (``command``), its keyword
+arguments exactly (``args``: actor ids resolved, days as ISO strings), the perspective it is
+read under, and an optional ``filter`` of the answer's list: ``{"event_type": T}`` keeps the
+breaches or events of that type, ``{"event": [ids]}`` those of these events.
+
+>>> q = Query("treaties", {"between": ["ussr", "latvia"], "on": "1940-06-01"}, "de-facto")
+>>> q.describe()
+'treaties between=ussr,latvia on=1940-06-01 (de-facto)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from foedus.query import KnowledgeBase
+
+Json = dict[str, Any]
+Command = Literal["events", "treaty", "treaties", "status", "holds", "timeline", "breaches",
+                  "aggressor", "compare"]
+COMMANDS: tuple[str, ...] = ("events", "treaty", "treaties", "status", "holds", "timeline",
+                             "breaches", "aggressor", "compare")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One call of the query API: command, keyword arguments, perspective and answer filter."""
+
+    command: Command | str
+    args: dict[str, Any]
+    perspective: str
+    filter: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> Json:
+        """``{"command", "args", "perspective", "filter"}`` as JSON."""
+        return {"command": self.command, "args": dict(self.args),
+                "perspective": self.perspective, "filter": dict(self.filter)}
+
+    def describe(self) -> str:
+        """One line: ``treaties between=ussr,latvia on=1940-06-01 (de-facto)``."""
+        parts = [str(self.command)]
+        for key, value in self.args.items():
+            if value is None:
+                continue
+            shown = ",".join(value) if isinstance(value, list | tuple) else str(value)
+            parts.append(f"{key.rstrip('_')}={shown}")
+        for key, value in self.filter.items():
+            shown = ",".join(value) if isinstance(value, list | tuple) else str(value)
+            parts.append(f"[{key}={shown}]")
+        return " ".join(parts) + f" ({self.perspective})"
+
+    def run(self, kb: KnowledgeBase) -> Json:
+        """The answer: the method's JSON, read under the perspective, with the filter applied."""
+        if self.perspective != kb.perspective:
+            kb = kb.with_perspective(self.perspective)
+        answer: Json = getattr(kb, str(self.command))(**self.args)
+        return self._filtered(answer)
+
+    def _filtered(self, answer: Json) -> Json:
+        if not self.filter:
+            return answer
+        key = "breaches" if "breaches" in answer else "events" if "events" in answer else None
+        if key is None:
+            return answer
+
+        def event_of(item: Json) -> Json:
+            return item["event"] if key == "breaches" else item
+
+        kept = list(answer[key])
+        if "event_type" in self.filter:
+            kept = [x for x in kept if event_of(x)["type"] == self.filter["event_type"]]
+        if "event" in self.filter:
+            ids = set(self.filter["event"])
+            kept = [x for x in kept if event_of(x)["id"] in ids]
+        return {**answer, key: kept}

@@ -1,0 +1,395 @@
+"""The public contract's JSON shapes as pydantic models, and their JSON Schema.
+
+Every ``--json`` output of a query command and every HTTP API response has one of the
+shapes below (BRIEF.md, "Public contract"). The models describe what
+:class:`~foedus.query.KnowledgeBase` returns; they are not used to build answers, only to
+document and check them: the HTTP API names them as response models (OpenAPI at ``/docs``),
+and the tests validate every output against ``src/foedus/schema/contract.schema.json``, the
+committed JSON Schema generated from them. A test keeps that file equal to a fresh
+generation. Regenerate with::
+
+    python -m foedus.contract
+
+Every key the code always writes is required (``null`` where the type allows it); unknown
+keys are refused, so a new key is a deliberate change of the contract.
+
+>>> sorted(RESPONSES)[:3]
+['aggressor', 'ask', 'breaches']
+>>> generate()["$defs"]["Ref"]["required"]
+['id', 'name']
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from foedus.model import EVENT_TYPES, NORM_KINDS
+
+ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+Certainty = Literal["certain", "possible"]
+
+
+class Shape(BaseModel):
+    """A contract shape: unknown keys refused; ``from`` and ``to`` spelled as in JSON."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Ref(Shape):
+    """An actor (or an instrument, where noted): its slug and its name."""
+
+    id: str
+    name: str
+
+
+class Date(Shape):
+    """A date as a closed range of ISO days, and the text as the source gives it."""
+
+    earliest: str = Field(pattern=ISO_DAY)
+    latest: str = Field(pattern=ISO_DAY)
+    text: str
+
+
+class SourceQuote(Shape):
+    """Words quoted verbatim from a source."""
+
+    source: str | None
+    quote: str
+
+
+class Event(Shape):
+    """Something that happened: typed, dated, done by actors to targets, with its sources."""
+
+    id: str
+    type: str = Field(json_schema_extra={"enum": list(EVENT_TYPES)})
+    date: Date
+    actors: list[Ref] | None
+    targets: list[Ref] | None
+    summary: str
+    sources: list[SourceQuote]
+    justification: str | None
+    notes: str | None
+    instrument: Ref | None = Field(description="the instrument the event concerns (a Ref)")
+    mode: str | None = Field(description="of a recognition: de-jure or de-facto")
+    hypothetical: bool
+
+
+class Party(Shape):
+    """How and when an actor joined an instrument (and left it)."""
+
+    actor: Ref
+    how: str
+    date: Date | None
+    until: Date | None
+    via: Ref | None
+    sources: list[SourceQuote]
+
+
+class Norm(Shape):
+    """What a clause makes binding: a prohibition, obligation, guarantee, ..."""
+
+    kind: str = Field(json_schema_extra={"enum": list(NORM_KINDS)})
+    categories: list[str]
+    bearers: list[Ref] | None
+    beneficiaries: list[Ref] | None
+    description: str | None
+
+
+class Clause(Shape):
+    """A clause's verbatim text and, where it binds, its norm."""
+
+    id: str
+    article: str | None
+    text: str
+    source: str | None
+    norm: Norm | None
+
+
+class Instrument(Shape):
+    """A treaty, pact, protocol, convention, declaration, charter or accords."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: list[str]
+    signed: Date | None
+    in_force: Date | None
+    ended: Date | None
+    parties: list[Party]
+    clauses: list[Clause]
+    sources: list[SourceQuote]
+    notes: str | None
+    hypothetical: bool
+    certainty: Certainty | None = Field(
+        None, description="only in `treaties --on`: whether it surely held on that day")
+
+
+class Explanation(Shape):
+    """A conclusion, the rule or clause applied, the quotes it rests on, and its premises."""
+
+    conclusion: str
+    rule: str | None
+    certainty: Certainty | None
+    hypothetical: bool
+    sources: list[SourceQuote]
+    premises: list[Explanation]
+
+
+class Status(Shape):
+    """An actor's status on one day under one perspective."""
+
+    sovereign: bool | Literal["possible"]
+    controlled_by: Ref | None
+    occupied_by: Ref | None
+    part_of: Ref | None
+    label: str
+    certainty: Certainty
+
+
+class Fluent(Shape):
+    """A fluent-value pair that holds over a maximal period."""
+
+    fluent: str
+    args: list[str]
+    value: str
+    from_: Date | None = Field(alias="from")
+    to: Date | None
+    certainty: Certainty
+    rule: str | None
+
+
+class Period(Shape):
+    """A maximal period of constant status (``to`` is null while it lasts)."""
+
+    from_: Date | None = Field(alias="from")
+    to: Date | None
+    sovereign: bool | Literal["possible"]
+    controlled_by: Ref | None
+    occupied_by: Ref | None
+    part_of: Ref | None
+    label: str
+    certainty: Certainty
+    rules: list[str]
+
+
+class Breach(Shape):
+    """An event that fell within what a clause binding its author forbids."""
+
+    event: Event
+    treaty: Instrument
+    clause: Clause
+    against: list[Ref]
+    certainty: Certainty
+    explanation: Explanation
+
+
+class Difference(Shape):
+    """A period in which two perspectives give an actor different statuses."""
+
+    actor: Ref
+    from_: Date | None = Field(alias="from")
+    to: Date | None
+    status: dict[str, Status] = Field(description="perspective id -> status")
+    rules: dict[str, list[str]] = Field(
+        description="perspective id -> labels of the rules only that perspective used")
+    rule_text: dict[str, str | None] = Field(description="rule label -> the rule as written")
+
+
+class Ratio(Shape):
+    total: int
+    covered: int
+    percent: float
+
+
+class SourceCoverage(Shape):
+    """How much of one source the corpus quotes, and which of its dates it records."""
+
+    source: str
+    sentences: Ratio
+    dated_or_named: Ratio
+    dates: Ratio
+    uncovered: list[str]
+    unrepresented_dates: list[str]
+
+
+class Problem(Shape):
+    """One problem in one place of one input file."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+
+# --------------------------------------------------------------------------- responses
+
+
+class EventsResponse(Shape):
+    events: list[Event]
+
+
+class TreatiesResponse(Shape):
+    treaties: list[Instrument]
+
+
+class StatusResponse(Shape):
+    actor: Ref
+    on: str = Field(pattern=ISO_DAY)
+    perspective: str
+    status: Status
+    explanation: Explanation
+
+
+class HoldsResponse(Shape):
+    actor: Ref
+    on: str = Field(pattern=ISO_DAY)
+    perspective: str
+    fluents: list[Fluent]
+
+
+class TimelineResponse(Shape):
+    actor: Ref
+    perspective: str
+    periods: list[Period]
+    events: list[Event]
+
+
+class BreachesResponse(Shape):
+    perspective: str
+    breaches: list[Breach]
+
+
+class AggressorResponse(Shape):
+    """The aggressor (null when neither committed a listed act) and the act that decides."""
+
+    aggressor: Ref | None
+    act: Event | None
+    category: str | None
+    rule: str
+    certainty: Certainty | None
+    candidates: list[Ref]
+    explanation: Explanation
+
+
+class CompareResponse(Shape):
+    perspectives: list[str] = Field(min_length=2, max_length=2)
+    differences: list[Difference]
+
+
+class ExplainResponse(Shape):
+    explanation: Explanation
+
+
+class ValidateResponse(Shape):
+    """``{"ok": true, "counts": {...}}``, or ``{"ok": false, "errors": [Problem]}``."""
+
+    ok: bool
+    counts: dict[str, int] | None = None
+    errors: list[Problem] | None = None
+
+
+class CoverageResponse(Shape):
+    sources: list[SourceCoverage]
+
+
+class AskResponse(BaseModel):
+    """The answer to a plain-English question: the query it was mapped to and that query's
+    answer. Its keys are defined by ``foedus ask``; this shape only requires an object."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorItem(BaseModel):
+    """One problem behind an error: a file problem, a request parameter, or a name."""
+
+    model_config = ConfigDict(extra="allow")
+
+    message: str
+
+
+class ErrorBody(Shape):
+    status: int
+    message: str = Field(description="the same one-line message as the CLI's")
+    errors: list[ErrorItem]
+
+
+class Error(Shape):
+    """Every HTTP error (400, 404, 405, 414, 422, 500, 501, 503) has this shape."""
+
+    error: ErrorBody
+
+
+RESPONSES: dict[str, type[BaseModel]] = {
+    "events": EventsResponse,
+    "treaty": Instrument,
+    "treaties": TreatiesResponse,
+    "status": StatusResponse,
+    "holds": HoldsResponse,
+    "timeline": TimelineResponse,
+    "breaches": BreachesResponse,
+    "aggressor": AggressorResponse,
+    "compare": CompareResponse,
+    "explain": ExplainResponse,
+    "ask": AskResponse,
+    "validate": ValidateResponse,
+    "coverage": CoverageResponse,
+}
+"""The response shape of each command (CLI ``--json`` and ``GET /api/v1/<command>``)."""
+
+
+def generate() -> dict[str, Any]:
+    """The JSON Schema of the contract: every shape under ``$defs``, and in
+    ``x-foedus-commands`` the shape each command returns."""
+    models = sorted({*RESPONSES.values(), Error}, key=lambda m: m.__name__)
+    _, top = models_json_schema([(m, "validation") for m in models],
+                                ref_template="#/$defs/{model}")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://foedus.invalid/schema/contract.schema.json",
+        "title": "foedus public contract",
+        "description": "The JSON objects that `foedus <command> --json` prints and that "
+                       "`GET /api/v1/<command>` returns. Generated by `python -m foedus.contract`"
+                       "; do not edit.",
+        "x-foedus-commands": {cmd: f"#/$defs/{m.__name__}" for cmd, m in RESPONSES.items()},
+        "$defs": top["$defs"],
+    }
+
+
+def render() -> str:
+    """The schema as the committed file's text."""
+    return json.dumps(generate(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def schema_path() -> Path:
+    """Where the committed schema lives in the package."""
+    return Path(str(files("foedus") / "schema" / "contract.schema.json"))
+
+
+def load_schema() -> dict[str, Any]:
+    """The committed schema."""
+    return dict(json.loads(schema_path().read_text(encoding="utf-8")))
+
+
+def schema_for(command: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A schema that validates the response of ``command`` (or a ``$defs`` name)."""
+    full = schema or load_schema()
+    ref = full["x-foedus-commands"].get(command, f"#/$defs/{command}")
+    return {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": ref}
+
+
+def write(path: Path | None = None) -> Path:
+    """Write the schema (to the package's committed copy by default)."""
+    target = path or schema_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(), encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":
+    print(write())

@@ -1,0 +1,170 @@
+"""``foedus import atop``: ATOP alliances as instruments with parties, clauses and norms.
+
+Reads the member-level file (``atop5_1m.csv``: one row per member per phase) and, when given,
+the alliance-level file (``atop5_1a.csv``); they are told apart by their headers. One
+instrument per ``atopid``; its parties are the members, with the day each entered and left
+(contiguous phases joined); each obligation coded 1 becomes a clause whose norm is:
+
+=============  ============  =========================  ===================================
+ATOP column    clause id     norm kind                  categories (categories.yaml)
+=============  ============  =========================  ===================================
+defense        defence       obligation                 militarized-action
+offense        offence       obligation                 (none: owed against third states)
+neutral        neutrality    prohibition                use-of-force
+nonagg         non-aggression prohibition               militarized-action
+consul         consultation  obligation                 (none: a procedure)
+=============  ============  =========================  ===================================
+
+The bearers of a norm are the members coded with that obligation (ATOP codes obligations per
+member); its beneficiaries are every member.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from foedus.io.aliases import AliasTable
+from foedus.io.importers.base import (
+    DatasetInfo,
+    Import,
+    ImportError_,
+    Json,
+    Row,
+    read_rows,
+    sniff_header,
+    ymd,
+)
+
+INFO = DatasetInfo(
+    "atop", "Alliance Treaty Obligations and Provisions (ATOP)",
+    "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. "
+    '2002. "Alliance Treaty Obligations and Provisions, 1815-1944." International '
+    "Interactions 28: 237-260. Data: http://www.atopdata.org.",
+    "No licence stated in the files; the ATOP project asks that it be cited (above). Check "
+    "atopdata.org before redistributing.", "http://www.atopdata.org")
+
+#: ATOP obligation column -> (clause id, clause label, norm kind, categories)
+OBLIGATIONS: dict[str, tuple[str, str, str, list[str]]] = {
+    "defense": ("defence", "defence", "obligation", ["militarized-action"]),
+    "offense": ("offence", "offence", "obligation", []),
+    "neutral": ("neutrality", "neutrality", "prohibition", ["use-of-force"]),
+    "nonagg": ("non-aggression", "non-aggression", "prohibition", ["militarized-action"]),
+    "consul": ("consultation", "consultation", "obligation", []),
+}
+
+
+def _flag(row: Row, col: str) -> bool:
+    return row.get(col).strip() == "1"
+
+
+def import_atop(paths: list[Path], aliases: AliasTable) -> Import:
+    """Import ATOP member-level (required) and alliance-level (optional) files."""
+    imp = Import("atop", INFO, aliases)
+    members: list[Row] = []
+    alliances: dict[str, Row] = {}
+    for path in paths:
+        head = set(sniff_header(path))
+        header, rows = read_rows(path)
+        imp.headers[path.name] = header
+        imp.report.files.append(path.name)
+        imp.report.read += len(rows)
+        if {"atopid", "member", "yrent"} <= head:
+            members += rows
+        elif {"atopid", "begyr", "mem1"} <= head:
+            alliances.update({r.get("atopid"): r for r in rows})
+        else:
+            raise ImportError_(f"{path}: not an ATOP member-level or alliance-level file")
+    if not members:
+        raise ImportError_("import atop: the member-level file (atop5_1m.csv) is required")
+    by_alliance: dict[str, list[Row]] = {}
+    for r in members:
+        by_alliance.setdefault(r.get("atopid"), []).append(r)
+    for atopid, rows in by_alliance.items():
+        _alliance(imp, atopid, rows, alliances.get(atopid))
+    for atopid, row in alliances.items():
+        if atopid not in by_alliance:
+            imp.report.skip("alliance-level row without member-level rows", row.ref)
+    return imp
+
+
+def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> None:
+    rows = sorted(rows, key=lambda r: (r.get("member"), int(r.get("phase") or 0),
+                                       r.line))
+    quotes = [imp.cite(arow)] if arow is not None else []
+    refs = [arow.ref] if arow is not None else []
+    parties: list[Json] = []
+    names: list[str] = []
+    bearers: dict[str, list[str]] = {col: [] for col in OBLIGATIONS}
+    begin = ymd(arow.get("begyr"), arow.get("begmo"), arow.get("begday")) if arow else None
+    end = None
+    if arow is not None and arow.get("ineffect").strip() != "1":
+        end = ymd(arow.get("endyr"), arow.get("endmo"), arow.get("endday"))
+    last: dict[str, Json] = {}
+    for r in rows:
+        alias = imp.aliases.resolve(cow=r.get("member"))
+        actor = imp.actor(alias, ref=r.ref)
+        entered = ymd(r.get("yrent"), r.get("moent"), r.get("dayent"))
+        if entered is None:
+            imp.report.skip("member row without an entry year", r.ref)
+            continue
+        exited = None if r.get("ineffect").strip() == "1" else ymd(
+            r.get("yrexit"), r.get("moexit"), r.get("dayexit"))
+        for col in OBLIGATIONS:
+            if _flag(r, col) and actor not in bearers[col]:
+                bearers[col].append(actor)
+        quote = imp.cite(r)
+        prev = last.get(actor)
+        if prev is not None and prev.get("until") == entered:
+            # the next phase continues the membership: one party, longer
+            prev["until"] = exited
+            prev["sources"].append(quote)
+            prev["notes"] += f"; phase {r.get('phase')}: {r.ref}"
+            imp.report.mapped["member phases joined to the previous phase"] += 1
+            continue
+        if begin is None:
+            begin = entered
+        party: Json = {"actor": actor, "how": "signature" if entered == begin else "accession",
+                       "date": entered}
+        if exited:
+            party["until"] = exited
+        party["sources"] = [quote]
+        party["notes"] = f"ATOP member row {r.ref} (phase {r.get('phase') or 0})"
+        parties.append(party)
+        last[actor] = party
+        if alias.name not in names:
+            names.append(alias.name)
+        imp.report.mapped["parties"] += 1
+    if not parties:
+        return
+    if begin is None:
+        begin = min(p["date"] for p in parties)
+    if end is None and arow is None and all(p.get("until") for p in parties):
+        end = max(p["until"] for p in parties)
+    flags = [col for col in OBLIGATIONS if bearers[col]]
+    label = ", ".join(OBLIGATIONS[c][1] for c in flags) or "no obligation coded"
+    text_row = arow if arow is not None else rows[0]
+    text = " ".join(text_row.raw.split())
+    clauses = []
+    for col in flags:
+        cid, what, kind, cats = OBLIGATIONS[col]
+        clauses.append({
+            "id": cid, "text": text, "source": imp.info.id,
+            "norm": {"kind": kind, "categories": cats, "bearers": bearers[col],
+                     "description": f"ATOP codes a {what} obligation ({col} = 1)"},
+            "notes": f"ATOP {col} = 1 ({text_row.ref}); bearers: the members coded {col} = 1"})
+        imp.report.mapped[f"{cid} clauses"] += 1
+    ident = imp.new_id(f"atop-{atopid}")
+    ins: Json = {"id": ident, "name": f"ATOP {atopid}: {label} ({', '.join(names)})",
+                 "kind": "agreement", "aliases": [f"ATOP {atopid}"], "signed": begin,
+                 "in_force": begin}
+    if end:
+        ins["ended"] = end
+    ins["parties"] = parties
+    ins["clauses"] = clauses
+    ins["sources"] = quotes or [parties[0]["sources"][0]]
+    ins["notes"] = (f"ATOP alliance {atopid}: " + ("; ".join(refs) if refs else
+                    "no alliance-level row given; dates from the member rows")
+                    + (f"; COW alliance id {arow.get('cowid')}" if arow and arow.get("cowid")
+                       else ""))
+    imp.instruments.append(ins)
+    imp.report.mapped["instruments"] += 1

@@ -1,0 +1,366 @@
+"""What every importer shares: reading rows verbatim, dates, citing rows, and the report.
+
+An importer turns the rows of a dataset into corpus records (actors, instruments, events)
+held by an :class:`Import`. Each record cites the rows it comes from twice: a quote (the row
+verbatim, kept in ``sources/<dataset>.txt``, so ``foedus validate`` finds it) and ``notes``
+naming the file and line. Rows that cannot be mapped are counted in the :class:`Report` with
+the reason.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from foedus.errors import UserError
+from foedus.io.aliases import Alias, AliasTable
+
+Json = dict[str, Any]
+
+
+class ImportError_(UserError, ValueError):
+    """A file an importer cannot read (named with its line where there is one)."""
+
+
+@dataclass
+class Row:
+    """One record of a data file: its values, its text as written, and where it is."""
+
+    file: str
+    line: int
+    raw: str
+    values: dict[str, str]
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.values.get(key, default)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.file} line {self.line}"
+
+
+def read_text(path: Path) -> str:
+    """A data file's text: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ImportError_(f"{path}: cannot read file: {e.strerror or e}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+class _Tap:
+    """Feeds lines to csv.reader and remembers which lines the current record took."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._it = iter(enumerate(lines, 1))
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Tap:
+        return self
+
+    def __next__(self) -> str:
+        n, line = next(self._it)
+        self.taken.append((n, line))
+        return line
+
+
+def read_rows(path: Path, delimiter: str = ",", header: list[str] | None = None
+              ) -> tuple[str, list[Row]]:
+    """The header line and every row of a delimited file, each with its raw text and line.
+
+    With ``header`` the file has no header line and these are its column names.
+    """
+    text = read_text(path)
+    lines = text.splitlines(keepends=True)
+    tap = _Tap(lines)
+    reader = csv.reader(tap, delimiter=delimiter)
+    name = path.name
+    head_raw = ""
+    if header is None:
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise ImportError_(f"{path}: empty file") from None
+        head_raw = "".join(x for _, x in tap.taken).rstrip("\r\n")
+        tap.taken.clear()
+    rows = []
+    for values in reader:
+        first = tap.taken[0][0] if tap.taken else 0
+        raw = "".join(x for _, x in tap.taken).rstrip("\r\n")
+        tap.taken.clear()
+        if not raw.strip():
+            continue
+        rows.append(Row(name, first, raw, dict(zip(header, values, strict=False))))
+    return head_raw, rows
+
+
+def sniff_header(path: Path) -> list[str]:
+    """The column names of a CSV file (lower-cased), to tell formats apart."""
+    text = read_text(path)
+    first = text.splitlines()[0] if text else ""
+    return [h.strip().lower() for h in next(csv.reader([first]))] if first else []
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _int(value: str) -> int | None:
+    value = (value or "").strip()
+    if not value or value.upper() == "NA" or value == ".":
+        return None
+    try:
+        n = int(float(value))
+    except ValueError:
+        return None
+    return n if n > 0 else None
+
+
+def ymd(year: str, month: str = "", day: str = "") -> str | None:
+    """A date from year, month and day columns as a corpus writes it: ``1940-06-16``, or
+    ``1940-06`` / ``1940`` when the day / month is missing (-9, NA, 0 or empty).
+
+    >>> ymd("1939", "3", "-9"), ymd("1940", "6", "16"), ymd("-9")
+    ('1939-03', '1940-06-16', None)
+    """
+    y, m, d = _int(year), _int(month), _int(day)
+    if y is None:
+        return None
+    if m is None or not 1 <= m <= 12:
+        return f"{y:04d}"
+    if d is None or d > calendar.monthrange(y, m)[1]:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def day_after(iso_day: str) -> str:
+    """The ISO day after an ISO day (``2016-12-31`` -> ``2017-01-01``)."""
+    return (date.fromisoformat(iso_day) + timedelta(days=1)).isoformat()
+
+
+_MESSY = re.compile(r"^(\d{4})(?:-(\d{2}|XX)(?:-(\d{2}|XX))?)?-?([?~])?$")
+
+
+def _messy_bounds(text: str) -> tuple[date, date] | None:
+    m = _MESSY.match(text.strip())
+    if m is None:
+        return None
+    year = int(m.group(1))
+    if year < 1:
+        return None
+    month = m.group(2)
+    day = m.group(3)
+    if month in (None, "XX"):
+        return date(year, 1, 1), date(year, 12, 31)
+    mo = int(month)
+    if not 1 <= mo <= 12:
+        return None
+    last = calendar.monthrange(year, mo)[1]
+    if day in (None, "XX") or m.group(4):  # unknown or uncertain day: the month
+        return date(year, mo, 1), date(year, mo, last)
+    d = int(day)
+    if not 1 <= d <= last:
+        return None
+    return date(year, mo, d), date(year, mo, d)
+
+
+def messy_date(text: str) -> Json | str | None:
+    """A ``messydates`` value (GGO/manytreaties) as a corpus date; None when unreadable.
+
+    An exact day stays a day; ``1964-06`` is the month; ``1998`` the year; ``a..b`` the range;
+    an uncertain (``?``) or approximate (``~``) day is read as its month, keeping the text.
+
+    >>> messy_date("1981-02-18?")
+    {'earliest': '1981-02-01', 'latest': '1981-02-28', 'text': '1981-02-18?'}
+    >>> messy_date("1920-02-02"), messy_date("9999-12-31") is None
+    ('1920-02-02', True)
+    """
+    text = (text or "").strip()
+    if not text or text.upper() == "NA" or text.startswith("9999"):
+        return None
+    parts = text.split("..")
+    if len(parts) == 2:
+        a, b = _messy_bounds(parts[0]), _messy_bounds(parts[1])
+        if a is None or b is None or b[1] < a[0]:
+            return None
+        lo, hi = a[0], b[1]
+    elif len(parts) == 1:
+        bounds = _messy_bounds(text)
+        if bounds is None:
+            return None
+        lo, hi = bounds
+        if lo == hi:
+            return lo.isoformat()
+    else:
+        return None
+    return {"earliest": lo.isoformat(), "latest": hi.isoformat(), "text": text}
+
+
+def date_bounds(value: Json | str | None) -> tuple[date, date] | None:
+    """The earliest and latest day of a date as written by :func:`ymd` or :func:`messy_date`."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return date.fromisoformat(value["earliest"]), date.fromisoformat(value["latest"])
+    from foedus.model import parse_date
+
+    d = parse_date(value)
+    return d.earliest, d.latest
+
+
+# --------------------------------------------------------------------------- the import
+
+
+@dataclass
+class Report:
+    """What an import mapped, what it skipped and why."""
+
+    kind: str
+    dataset: str
+    files: list[str] = field(default_factory=list)
+    read: int = 0
+    mapped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    unresolved: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str, ref: str) -> None:
+        self.skipped[reason] += 1
+        ex = self.examples.setdefault(reason, [])
+        if len(ex) < 3:
+            ex.append(ref)
+
+    def to_json(self) -> Json:
+        return {"kind": self.kind, "dataset": self.dataset, "files": self.files,
+                "rows_read": self.read, "mapped": dict(self.mapped),
+                "skipped": [{"reason": r, "rows": n, "examples": self.examples.get(r, [])}
+                            for r, n in self.skipped.most_common()],
+                "actors_not_in_alias_table": dict(self.unresolved.most_common()),
+                "notes": self.notes}
+
+    def text(self) -> str:
+        lines = [f"import {self.kind} ({self.dataset}): {self.read} rows read from "
+                 + ", ".join(self.files)]
+        lines.append("mapped: " + ", ".join(f"{n} {k}" for k, n in self.mapped.items()))
+        if self.skipped:
+            lines.append("skipped:")
+            for reason, n in self.skipped.most_common():
+                ex = "; ".join(self.examples.get(reason, []))
+                lines.append(f"  {n:6d}  {reason}  (e.g. {ex})")
+        if self.unresolved:
+            shown = ", ".join(f"{k} ({n})" for k, n in self.unresolved.most_common(12))
+            more = len(self.unresolved) - 12
+            lines.append(f"actors not in the alias table (named from the data): {shown}"
+                         + (f", and {more} more" if more > 0 else ""))
+        lines += self.notes
+        return "\n".join(lines)
+
+
+@dataclass
+class DatasetInfo:
+    """What corpus.yaml says about an imported dataset."""
+
+    id: str  # the source id: sources/<id>.txt
+    title: str
+    citation: str
+    licence: str
+    url: str = ""
+
+
+@dataclass
+class Import:
+    """The records an importer made, the rows they cite, and the report."""
+
+    kind: str
+    info: DatasetInfo
+    aliases: AliasTable
+    report: Report = field(init=False)
+    actors: dict[str, Json] = field(default_factory=dict)
+    instruments: list[Json] = field(default_factory=list)
+    events: list[Json] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    cited: dict[tuple[str, int], str] = field(default_factory=dict)
+    existed_from: dict[str, str] = field(default_factory=dict)
+    used_ids: set[str] = field(default_factory=set)
+
+    def new_id(self, base: str) -> str:
+        """``base`` as a slug, made unique within the import (``-2``, ``-3``, ...)."""
+        from foedus.io.aliases import slugify
+
+        ident = slugify(base)
+        k, out = 1, ident
+        while out in self.used_ids:
+            k += 1
+            out = f"{ident}-{k}"
+        self.used_ids.add(out)
+        return out
+
+    def __post_init__(self) -> None:
+        self.report = Report(self.kind, self.info.id)
+
+    def cite(self, row: Row) -> Json:
+        """A quote of ``row`` (kept for the source file)."""
+        self.cited[(row.file, row.line)] = row.raw
+        return {"source": self.info.id, "quote": " ".join(row.raw.split())}
+
+    def keep(self, row: Row) -> None:
+        """Keep ``row`` in the source file without quoting it (its record names it in notes)."""
+        self.cited[(row.file, row.line)] = row.raw
+
+    def actor(self, alias: Alias, *, ref: str = "") -> str:
+        """The slug of an actor, adding it to the import (merging codes) on first use."""
+        a = self.actors.get(alias.id)
+        if a is None:
+            a = {"id": alias.id, "name": alias.name, "kind": "state", "aliases": [],
+                 "iso3166": [], "cow": []}
+            self.actors[alias.id] = a
+            if not alias.known:
+                a["notes"] = f"not in foedus' alias table; named from {ref or 'the data'}"
+        for n in alias.names:
+            if n not in a["aliases"] and n != a["name"]:
+                a["aliases"].append(n)
+        if alias.cowc and alias.cowc not in a["aliases"]:
+            a["aliases"].append(alias.cowc)
+        for code in alias.iso:
+            if code not in a["iso3166"]:
+                a["iso3166"].append(code)
+        for c in alias.cow:
+            if c not in a["cow"]:
+                a["cow"].append(c)
+        if not alias.known:
+            self.report.unresolved[alias.name] += 1
+        return alias.id
+
+    def source_text(self) -> str:
+        """``sources/<dataset>.txt``: each file's header, then the rows cited, verbatim."""
+        out: list[str] = [f"# {self.info.title}", f"# {self.info.citation}",
+                          f"# Licence/terms: {self.info.licence}",
+                          "# The rows below are copied verbatim from the files imported "
+                          "(file name, then header, then the rows cited).", ""]
+        by_file: dict[str, list[tuple[int, str]]] = {}
+        for (file, line), raw in self.cited.items():
+            by_file.setdefault(file, []).append((line, raw))
+        for file in sorted(by_file):
+            out.append(f"## {file}")
+            if self.headers.get(file):
+                out.append(self.headers[file])
+            out += [raw for _, raw in sorted(by_file[file])]
+            out.append("")
+        return "\n".join(out)
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    for p in paths:
+        if not p.is_file():
+            raise ImportError_(f"{p}: file not found")
+        yield p

@@ -1,0 +1,428 @@
+"""The HTTP API: read-only ``GET /api/v1/<command>``, mirroring the CLI.
+
+Options become query parameters and positional arguments are named
+(``/api/v1/status?actor=Latvia&on=1943-01-01``, ``/api/v1/aggressor?a=ussr&b=estonia``); every
+route takes ``perspective``; the answer is the same JSON object as ``foedus <command> --json``.
+``--assume`` is not a request parameter: the server is read-only, and an overlay is given once,
+when it starts (``foedus serve --assume FILE``).
+
+One :class:`~foedus.query.KnowledgeBase` is built per server, its database once, and read under
+each perspective on demand (cached per perspective). Each query runs in a worker thread under a
+time limit (503 past it; the server stays up). Errors have one shape (:mod:`.errors`). One JSON
+line per request goes to stderr: method, path, query, status, milliseconds.
+
+>>> from foedus.server.app import create_app
+>>> app = create_app(warm=False, log=None)
+>>> sorted(r.path for r in app.routes if r.path.startswith("/api/v1/s"))
+['/api/v1/schema', '/api/v1/status']
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from foedus import __version__, reasoning
+from foedus.contract import RESPONSES, load_schema
+from foedus.corpus.coverage import coverage as corpus_coverage
+from foedus.errors import FoedusError
+from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
+from foedus.render import Json
+from foedus.server import errors, explorer
+from foedus.server.errors import ApiError
+from foedus.server.models import ERROR_RESPONSES
+
+API = "/api/v1"
+STATIC_DIR = Path(__file__).parent / "static"
+MAX_REQUEST_LINE = 8 * 1024
+"""Bytes of path and query string above which a request is refused (414)."""
+QUERY_TIMEOUT = 10.0
+"""Seconds a query may run before the answer is 503."""
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# --------------------------------------------------------------------------- state
+
+class Service:
+    """The served corpus: one knowledge base per perspective, and the worker threads."""
+
+    def __init__(self, corpus: str | Path | None, assume: str | Path | None,
+                 perspective: str, timeout: float, workers: int) -> None:
+        self.base = KnowledgeBase(corpus, perspective=perspective, assume=assume)
+        self.default = self.base.perspective
+        self.timeout = timeout
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="foedus-query")
+        self._kbs: dict[str, KnowledgeBase] = {self.default: self.base}
+        self._lock = threading.Lock()
+        self._coverage: Json | None = None
+
+    def warm(self) -> None:
+        """Build (or find in the cache) the database now rather than on the first query."""
+        with self._lock:
+            self.base.db_path  # noqa: B018 (builds it)
+
+    def kb(self, perspective: str | None) -> KnowledgeBase:
+        """The knowledge base read under ``perspective`` (default: the server's)."""
+        pid = reasoning.check_perspective(self.base.corpus, perspective or self.default)
+        with self._lock:
+            if pid not in self._kbs:
+                self.base.db_path  # noqa: B018 (built once, shared by every perspective)
+                self._kbs[pid] = self.base.with_perspective(pid)
+            return self._kbs[pid]
+
+    def coverage(self) -> Json:
+        if self._coverage is None:
+            self._coverage = corpus_coverage(self.base.corpus)
+        return self._coverage
+
+    async def run(self, work: Callable[[], Json]) -> Json:
+        """``work()`` in a worker thread, under the time limit; errors as :class:`ApiError`."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.pool, _guarded, work)
+        try:
+            return await asyncio.wait_for(future, self.timeout)
+        except TimeoutError:
+            raise ApiError(503, f"the query took longer than {self.timeout:g} s "
+                                "(the server's time limit); try a narrower one") from None
+
+def _guarded(work: Callable[[], Json]) -> Json:
+    try:
+        return work()
+    except ApiError:
+        raise
+    except FoedusError as e:
+        raise errors.from_foedus(e) from e
+    except Exception as e:
+        if os.environ.get("FOEDUS_DEBUG") == "1":
+            raise
+        raise errors.internal(e) from e
+
+def service(request: Request) -> Service:
+    return request.app.state.foedus  # type: ignore[no-any-return]
+
+async def answer(request: Request, perspective: str | None,
+                 call: Callable[[KnowledgeBase], Json]) -> JSONResponse:
+    """The JSON answer of ``call`` on the knowledge base of ``perspective``, unchanged."""
+    svc = service(request)
+    return JSONResponse(await svc.run(lambda: call(svc.kb(perspective))))
+
+# --------------------------------------------------------------------------- parameters
+
+Perspective = Annotated[str | None, Query(
+    description="Legal perspective (default: the server's, normally de-facto).",
+    examples=["non-recognition"])]
+Actor = Annotated[str, Query(description="Actor: id, name or any alias.", examples=["Estonia"])]
+OptActor = Annotated[str | None, Query(description="Actor: id, name or any alias.")]
+Day = Annotated[str, Query(description="ISO day (YYYY-MM-DD).", examples=["1943-01-01"])]
+OptDay = Annotated[str | None, Query(description="ISO day (YYYY-MM-DD).")]
+From = Annotated[str | None, Query(alias="from", description="ISO day (YYYY-MM-DD).")]
+To = Annotated[str | None, Query(description="ISO day (YYYY-MM-DD).")]
+
+def _two(name: str, values: list[str] | None, what: str) -> tuple[str, str] | None:
+    if values is None:
+        return None
+    if len(values) != 2:
+        msg = f"{name}: expected two {what}, got {len(values)}"
+        raise ApiError(422, msg, [{"message": msg, "loc": ["query", name], "type": "count"}])
+    return values[0], values[1]
+
+def _one_of(names: tuple[str, str], first: str | None, second: str | None) -> str:
+    value = first if first is not None else second
+    if value is None:
+        msg = f"{names[0]}: required (or {names[1]})"
+        raise ApiError(422, msg, [{"message": msg, "loc": ["query", names[0]],
+                                   "type": "missing"}])
+    return value
+
+def _route(router: APIRouter, command: str, summary: str) -> Callable[[Any], Any]:
+    return router.get(f"{API}/{command}", response_model=RESPONSES[command], summary=summary,
+                      responses=ERROR_RESPONSES, name=command,
+                      response_model_exclude_none=False)
+
+def api_router() -> APIRouter:
+    """The routes of the query commands, one per CLI command."""
+    r = APIRouter(tags=["queries"])
+
+    @_route(r, "events", "Events by actor, target, type and dates, sorted by date")
+    async def events(request: Request, perspective: Perspective = None, actor: OptActor = None,
+                     target: OptActor = None,
+                     type: Annotated[str | None, Query(description="Event type.")] = None,
+                     from_: From = None, to: To = None) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: kb.events(
+            actor=actor, target=target, type=type, from_=from_, to=to))
+
+    @_route(r, "treaty", "One instrument: dates, parties, clauses and norms")
+    async def treaty(request: Request, perspective: Perspective = None,
+                     name: Annotated[str | None, Query(
+                         description="Instrument id, name or alias.",
+                         examples=["Treaty of Tartu"])] = None,
+                     t: Annotated[str | None, Query(description="Same as name.")] = None,
+                     ) -> JSONResponse:
+        which = _one_of(("name", "t"), name, t)
+        return await answer(request, perspective, lambda kb: kb.treaty(which))
+
+    @_route(r, "treaties", "Instruments binding two actors on a day, of a party, or all")
+    async def treaties(request: Request, perspective: Perspective = None,
+                       between: Annotated[list[str] | None, Query(
+                           description="Two actors (repeat the parameter).")] = None,
+                       party: OptActor = None, on: OptDay = None) -> JSONResponse:
+        pair = _two("between", between, "actors")
+        return await answer(request, perspective, lambda kb: kb.treaties(
+            party=party, between=pair, on=on))
+
+    @_route(r, "status", "An actor's status on a day under a perspective, explained")
+    async def status(request: Request, actor: Actor, on: Day,
+                     perspective: Perspective = None) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: kb.status(actor, on))
+
+    @_route(r, "holds", "Every fluent that holds for an actor on a day")
+    async def holds(request: Request, actor: Actor, on: Day,
+                    perspective: Perspective = None) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: kb.holds(actor, on))
+
+    @_route(r, "timeline", "The periods of an actor's status, and its events")
+    async def timeline(request: Request, actor: Actor,
+                       perspective: Perspective = None) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: kb.timeline(actor))
+
+    @_route(r, "breaches", "Events that breached a clause binding their author")
+    async def breaches(request: Request, perspective: Perspective = None, by: OptActor = None,
+                       against: OptActor = None,
+                       treaty: Annotated[str | None, Query(description="Instrument.")] = None,
+                       from_: From = None, to: To = None) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: kb.breaches(
+            by=by, against=against, treaty=treaty, from_=from_, to=to))
+
+    @_route(r, "aggressor", "The aggressor under the 1933 Convention")
+    async def aggressor(request: Request, a: Actor,
+                        b: Annotated[str, Query(description="The other actor.")],
+                        perspective: Perspective = None, from_: From = None,
+                        to: To = None) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: kb.aggressor(
+            a, b, from_=from_, to=to))
+
+    @_route(r, "compare", "Where two perspectives give different statuses, and why")
+    async def compare(request: Request,
+                      perspectives: Annotated[list[str], Query(
+                          description="The two perspectives (repeat the parameter).")],
+                      perspective: Perspective = None,
+                      actor: OptActor = None) -> JSONResponse:
+        p, q = _two("perspectives", perspectives, "perspectives") or ("", "")
+        return await answer(request, perspective, lambda kb: kb.compare(p, q, actor))
+
+    @_route(r, "explain", "The explanation tree of a status, breach or aggressor answer")
+    async def explain(request: Request,
+                      what: Annotated[str, Query(description="status | breach | aggressor")],
+                      args: Annotated[list[str], Query(
+                          description="status: A; breach: EVENT [TREATY]; aggressor: A B "
+                                      "(repeat the parameter)")],
+                      perspective: Perspective = None, on: OptDay = None) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: kb.explain(what, args, on=on))
+
+    @_route(r, "ask", "A plain-English question, mapped to one of the queries")
+    async def ask(request: Request, perspective: Perspective = None,
+                  q: Annotated[str | None, Query(
+                      description="The question.",
+                      examples=["Was Estonia sovereign in 1960?"])] = None,
+                  question: Annotated[str | None, Query(description="Same as q.")] = None,
+                  ) -> JSONResponse:
+        text = _one_of(("q", "question"), q, question)
+        answer_question = _ask()
+        return await answer(request, perspective, lambda kb: answer_question(text, kb))
+
+    @_route(r, "validate", "The served corpus's validation (it loaded: ok, with counts)")
+    async def validate(request: Request, perspective: Perspective = None) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: {
+            "ok": True, "counts": kb.corpus.counts()})
+
+    @_route(r, "coverage", "How much of each source the served corpus quotes")
+    async def coverage(request: Request, perspective: Perspective = None) -> JSONResponse:
+        svc = service(request)
+        return await answer(request, perspective, lambda kb: svc.coverage())
+
+    return r
+
+def _ask() -> Callable[[str, KnowledgeBase], Json]:
+    """``foedus.ask.answer_question``, imported on first use; 501 if this build lacks it."""
+    try:
+        from foedus.ask import answer_question  # type: ignore[import-not-found, unused-ignore]
+    except ModuleNotFoundError as e:
+        if e.name not in ("foedus.ask", "foedus"):
+            raise
+        raise ApiError(501, "ask: not available in this build (foedus.ask is missing)") from None
+    return answer_question  # type: ignore[no-any-return, unused-ignore]
+
+def meta_router() -> APIRouter:
+    """The index of the API and the contract's JSON Schema."""
+    r = APIRouter(tags=["meta"])
+
+    @r.get(API, summary="The API: its version, perspectives and routes")
+    async def index(request: Request) -> JSONResponse:
+        svc = service(request)
+        return JSONResponse({
+            "name": "foedus", "version": __version__, "corpus": svc.base.corpus.metadata.name,
+            "perspectives": reasoning.perspective_ids(svc.base.corpus),
+            "default_perspective": svc.default,
+            "routes": [f"{API}/{c}" for c in RESPONSES] + [f"{API}/schema"],
+            "docs": "/docs", "schema": f"{API}/schema"})
+
+    @r.get(f"{API}/schema", summary="The contract's JSON Schema (contract.schema.json)")
+    async def schema() -> JSONResponse:
+        return JSONResponse(load_schema(), media_type="application/schema+json")
+
+    return r
+
+
+def unknown_router() -> APIRouter:
+    """Any other path under the API: 404 (included last, after the explorer's routes)."""
+    r = APIRouter()
+
+    @r.get(API + "/{rest:path}", include_in_schema=False)
+    async def unknown(rest: str) -> None:
+        raise ApiError(404, f"not found: {API}/{rest} (see {API} for the routes)")
+
+    return r
+
+# --------------------------------------------------------------------------- middleware
+
+class ReadOnly:
+    """Refuse what a read-only server does not do: methods other than GET, HEAD and OPTIONS
+    (405) and over-long request lines (414); answer OPTIONS, and HEAD as GET without a body."""
+
+    def __init__(self, app: ASGIApp, max_request_line: int = MAX_REQUEST_LINE) -> None:
+        self.app = app
+        self.max = max_request_line
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        size = len(scope.get("raw_path") or scope["path"].encode()) + len(scope["query_string"])
+        allow = {"allow": ", ".join(READ_METHODS)}
+        if method not in READ_METHODS:
+            err = ApiError(405, f"method not allowed: {method} (the API is read-only: GET)",
+                           headers=allow)
+            await errors.response(err)(scope, receive, send)
+        elif size > self.max:
+            err = ApiError(414, f"request line too long: {size} bytes (the limit is "
+                                f"{self.max})")
+            await errors.response(err)(scope, receive, send)
+        elif method == "OPTIONS":
+            await send({"type": "http.response.start", "status": 204,
+                        "headers": [(b"allow", allow["allow"].encode())]})
+            await send({"type": "http.response.body", "body": b""})
+        elif method == "HEAD":
+            async def no_body(message: Message) -> None:
+                if message["type"] == "http.response.body":
+                    message = {**message, "body": b""}
+                await send(message)
+
+            await self.app({**scope, "method": "GET"}, receive, no_body)
+        else:
+            await self.app(scope, receive, send)
+
+class RequestLog:
+    """One JSON line per request on ``stream``: time, method, path, query, status, ms."""
+
+    def __init__(self, app: ASGIApp, stream: TextIO | None = None) -> None:
+        self.app = app
+        self.stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def sent(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sent)
+        finally:
+            line = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    "method": scope["method"], "path": scope["path"],
+                    "query": scope["query_string"].decode("latin-1"), "status": status,
+                    "ms": round((time.perf_counter() - start) * 1000, 1)}
+            stream = self.stream or sys.stderr
+            stream.write(json.dumps(line) + "\n")
+            stream.flush()
+
+# --------------------------------------------------------------------------- the app
+
+_STDERR: Any = object()
+
+def create_app(corpus: str | Path | None = None, *, assume: str | Path | None = None,
+               perspective: str = DEFAULT_PERSPECTIVE, timeout: float = QUERY_TIMEOUT,
+               max_request_line: int = MAX_REQUEST_LINE, workers: int = 8,
+               cors_origins: list[str] | None = None, static_dir: Path | None = STATIC_DIR,
+               log: TextIO | None = _STDERR, warm: bool = True) -> FastAPI:
+    """The HTTP app serving ``corpus`` (default: the bundled one) with an optional overlay.
+
+    ``log=None`` turns the request log off; ``warm`` builds the database before returning;
+    ``cors_origins`` (default none: CORS off) lists origins allowed to call the API from a
+    browser; ``static_dir``, when it exists, is served at ``/`` (the web page).
+    """
+    svc = Service(corpus, assume, perspective, timeout, workers)
+    if warm:
+        svc.warm()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        yield
+        svc.pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="foedus", version=__version__, lifespan=lifespan,
+        summary="A sourced, temporal knowledge base of relations between states.",
+        description="Read-only queries mirroring the `foedus` CLI: `GET /api/v1/<command>` with "
+                    "the CLI's options as query parameters returns what `--json` prints. "
+                    "Errors: `{\"error\": {\"status\", \"message\", \"errors\"}}`.")
+    app.state.foedus = svc
+    errors.install(app)
+    app.include_router(meta_router())
+    app.include_router(api_router())
+    app.include_router(explorer.router)
+    app.include_router(unknown_router())
+    _mount_static(app, static_dir)
+    app.add_middleware(ReadOnly, max_request_line=max_request_line)
+    if cors_origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=cors_origins,
+                           allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"])
+    if log is not None:
+        app.add_middleware(RequestLog, stream=None if log is _STDERR else log)
+    return app
+
+def _mount_static(app: FastAPI, static_dir: Path | None) -> None:
+    """The web page's built assets at ``/`` if present; else ``/`` points to the API."""
+    if static_dir is not None and static_dir.is_dir():
+        from starlette.staticfiles import StaticFiles
+
+        # StaticFiles refuses paths that leave the folder (and symlinks out of it).
+        app.mount("/", StaticFiles(directory=static_dir, html=True), name="static")
+        return
+
+    @app.get("/", include_in_schema=False)
+    async def root(request: Request) -> JSONResponse:
+        return JSONResponse({"name": "foedus", "api": API, "docs": "/docs",
+                             "schema": f"{API}/schema"})

@@ -1,0 +1,109 @@
+"""The one JSON error shape of the HTTP API, and the handlers that produce it.
+
+Every error response, whatever raised it, is::
+
+    {"error": {"status": 404, "message": "unknown actor 'Latvja'; did you mean 'Latvia'?",
+               "errors": []}}
+
+``message`` is the same line the CLI prints on stderr; ``errors`` lists the problems behind it,
+each an object with at least a ``message``: a corpus file's ``{"file", "line", "col"}``, a
+request parameter's ``{"loc", "type"}``. Statuses: 400 a user error (a bad day, a bad
+question), 404 an unknown name, route or perspective, 405 a method other than GET/HEAD/OPTIONS,
+414 a request line too long, 422 a missing or malformed parameter, 500 an internal error,
+501 a command this build lacks, 503 a query over the time limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from foedus.errors import CorpusError, FoedusError, RuleError, UnknownName, UserError
+
+Item = dict[str, Any]
+
+_REASONS = {404: "not found", 405: "method not allowed", 414: "request line too long"}
+
+
+class ApiError(Exception):
+    """An error the API answers with ``status`` and the error shape."""
+
+    def __init__(self, status: int, message: str, errors: list[Item] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors or []
+        self.headers = headers
+
+
+def body(status: int, message: str, errors: list[Item] | None = None) -> dict[str, Any]:
+    """The error shape."""
+    return {"error": {"status": status, "message": message, "errors": errors or []}}
+
+
+def response(err: ApiError) -> JSONResponse:
+    return JSONResponse(body(err.status, err.message, err.errors), status_code=err.status,
+                        headers=err.headers)
+
+
+def from_foedus(e: FoedusError) -> ApiError:
+    """The API error of a foedus error, with the CLI's message."""
+    if isinstance(e, UnknownName):
+        return ApiError(404, str(e), [{"message": str(e), "kind": e.kind, "name": e.name,
+                                       "suggestions": list(e.suggestions)}])
+    if isinstance(e, CorpusError | RuleError):
+        problems = [{"message": p.message, "file": p.file, "line": p.line, "col": p.col}
+                    for p in e.errors]
+        return ApiError(400, str(e), problems)
+    if isinstance(e, UserError):
+        return ApiError(400, str(e))
+    return ApiError(500, str(e))
+
+
+def internal(e: BaseException) -> ApiError:
+    """An unexpected exception, worded as the CLI words it."""
+    return ApiError(500, f"internal error: {type(e).__name__}: {e}")
+
+
+def _param(loc: tuple[Any, ...] | list[Any]) -> str:
+    names = [str(x) for x in loc if x not in ("query", "path", "body")]
+    return ".".join(names) or "request"
+
+
+def validation_items(exc: RequestValidationError) -> list[Item]:
+    return [{"message": f"{_param(e.get('loc', ()))}: {e.get('msg', 'invalid')}",
+             "loc": [str(x) for x in e.get("loc", ())], "type": e.get("type", "")}
+            for e in exc.errors()]
+
+
+def install(app: FastAPI) -> None:
+    """Make every error of ``app`` answer in the error shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+        return response(exc)
+
+    @app.exception_handler(FoedusError)
+    async def _foedus(request: Request, exc: FoedusError) -> JSONResponse:
+        return response(from_foedus(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        items = validation_items(exc)
+        return response(ApiError(422, "; ".join(i["message"] for i in items) or "invalid request",
+                                 items))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        status = exc.status_code
+        message = str(exc.detail) if exc.detail else _REASONS.get(status, "error")
+        if status == 404 and message == "Not Found":
+            message = f"not found: {request.url.path}"
+        if status == 405:
+            message = f"method not allowed: {request.method} (the API is read-only: GET)"
+        return response(ApiError(status, message, headers=getattr(exc, "headers", None)))

@@ -1,0 +1,178 @@
+// The details panel: the explanation tree of whatever was clicked, and the source text with
+// the quotes the explanation rests on marked.
+
+import { get } from "./api.js";
+import { dateText } from "./dates.js";
+import { scrollToQuote, showSource } from "./source.js";
+
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+};
+
+/** Every quote in an explanation tree. */
+export function allQuotes(tree) {
+  const out = [...(tree.sources || [])];
+  for (const p of tree.premises || []) out.push(...allQuotes(p));
+  return out;
+}
+
+function quoteButton(q, sourceBox) {
+  const b = el("button", { type: "button", className: "quote", textContent: `“${q.quote}”` });
+  b.setAttribute("aria-label", `Show in the source: ${q.quote}`);
+  b.addEventListener("click", () => scrollToQuote(sourceBox, q.quote));
+  return b;
+}
+
+/** An explanation node as nested lists: conclusion, rule, quotes, premises. */
+export function treeView(tree, sourceBox, depth = 0) {
+  const li = el("li", { className: `xnode${tree.certainty === "possible" ? " possible" : ""}` });
+  const head = el("div", { className: "conclusion" }, tree.conclusion);
+  if (tree.certainty) head.append(" ", el("span", { className: `badge ${tree.certainty}`, textContent: tree.certainty }));
+  if (tree.hypothetical) head.append(" ", el("span", { className: "badge hypothetical", textContent: "hypothetical" }));
+  li.append(head);
+  if (tree.rule) li.append(el("div", { className: "rule" }, el("span", { className: "k", textContent: "rule " }), tree.rule));
+  if (tree.sources?.length) {
+    const qs = el("ul", { className: "quotes" });
+    for (const q of tree.sources) qs.append(el("li", {}, quoteButton(q, sourceBox)));
+    li.append(qs);
+  }
+  if (tree.premises?.length) {
+    const sub = el("ul", { className: "premises" });
+    for (const p of tree.premises) sub.append(treeView(p, sourceBox, depth + 1));
+    li.append(sub);
+  }
+  return li;
+}
+
+export class Details {
+  constructor(box, sourceBox, heading, overview, state) {
+    this.box = box;
+    this.sourceBox = sourceBox;
+    this.heading = heading;
+    this.overview = overview;
+    this.state = state;
+    this.instruments = new Map(overview.instruments.map((i) => [i.id, i]));
+    this.events = new Map(overview.events.map((e) => [e.id, e]));
+    this.defaultSource = overview.corpus.sources[0]?.id;
+    this.seq = 0;
+  }
+
+  /** Show a title, some fields and an explanation tree; mark its quotes in the source. */
+  async render(title, fields, tree, extra = null) {
+    const list = el("dl", { className: "fields" });
+    for (const [k, v] of fields) if (v) list.append(el("dt", { textContent: k }), el("dd", {}, v));
+    const body = [el("h3", { className: "details-title", textContent: title }), list];
+    if (extra) body.push(extra);
+    if (tree) body.push(el("ul", { className: "tree" }, treeView(tree, this.sourceBox)));
+    this.box.replaceChildren(...body);
+    const quotes = tree ? allQuotes(tree) : [];
+    const sid = quotes.find((q) => q.source)?.source || this.defaultSource;
+    const marks = await showSource(this.sourceBox, sid, quotes.filter((q) => !q.source || q.source === sid).map((q) => q.quote));
+    this.box.dataset.marks = String(marks);
+    this.box.dataset.ready = String(++this.seq);
+  }
+
+  async wrap(title, work) {
+    this.box.replaceChildren(el("p", { className: "hint", textContent: `Loading ${title}…` }));
+    delete this.box.dataset.ready;
+    this.heading.focus({ preventScroll: true });
+    try {
+      await work();
+    } catch (err) {
+      this.box.replaceChildren(el("p", { className: "error", textContent: `${title}: ${err.message}` }));
+      this.box.dataset.ready = String(++this.seq);
+    }
+  }
+
+  period(actor, period, perspective) {
+    return this.wrap("status", async () => {
+      const on = period.from.earliest;
+      const res = await get("/api/v1/status", { actor: actor.id, on, perspective });
+      await this.render(`${actor.name}: ${period.label}`, [
+        ["period", `${dateText(period.from)} – ${period.to ? dateText(period.to) : "open"}`],
+        ["perspective", perspective],
+        ["certainty", period.certainty],
+        ["explained on", on],
+      ], res.explanation);
+    });
+  }
+
+  status(actorId, on, perspective) {
+    return this.wrap("status", async () => {
+      const res = await get("/api/v1/status", { actor: actorId, on, perspective });
+      await this.render(`${res.actor.name} on ${on}: ${res.status.label}`, [
+        ["perspective", res.perspective],
+      ], res.explanation);
+    });
+  }
+
+  event(id) {
+    return this.wrap("event", async () => {
+      const e = this.events.get(id);
+      const names = (refs) => (refs || []).map((r) => r.name).join(", ");
+      const tree = {
+        conclusion: e.summary, rule: null, certainty: e.date.earliest === e.date.latest ? null : "possible",
+        hypothetical: e.hypothetical, sources: e.sources, premises: [],
+      };
+      const breaches = (this.overview.breaches[this.state.perspective] || []).filter((b) => b.event === id);
+      let extra = null;
+      if (breaches.length) {
+        extra = el("div", {}, el("h4", { textContent: `Breaches under ${this.state.perspective}` }));
+        const ul = el("ul", { className: "breach-list" });
+        for (const b of breaches) ul.append(el("li", {}, this.breachButton(b)));
+        extra.append(ul);
+      }
+      await this.render(e.summary, [
+        ["date", dateText(e.date)], ["type", e.type.replaceAll("_", " ")],
+        ["by", names(e.actors)], ["against", names(e.targets)],
+        ["justification", e.justification], ["notes", e.notes],
+      ], tree, extra);
+    });
+  }
+
+  instrument(id, pairText = null) {
+    return this.wrap("instrument", async () => {
+      const t = await get("/api/v1/treaty", { name: id });
+      const premises = (t.clauses || []).map((c) => ({
+        conclusion: `${c.article ? `Article ${c.article} ` : ""}(${c.id})${c.norm ? `: ${c.norm.kind}${c.norm.categories?.length ? ` of ${c.norm.categories.join(", ")}` : ""}` : ""}`,
+        rule: c.norm?.description || null, certainty: null, hypothetical: false,
+        sources: [{ source: c.source, quote: c.text }], premises: [],
+      }));
+      const tree = { conclusion: `${t.name} (${t.kind})`, rule: null, certainty: null,
+        hypothetical: t.hypothetical, sources: t.sources, premises };
+      const parties = (t.parties || []).map((p) => `${p.actor.name} (${p.how}, ${p.date ? p.date.text : "?"})`).join("; ");
+      await this.render(t.name, [
+        ["binds", pairText], ["kind", t.kind], ["signed", dateText(t.signed)],
+        ["in force", dateText(t.in_force)], ["ended", dateText(t.ended)], ["parties", parties],
+      ], tree);
+    });
+  }
+
+  breach(b, perspective = this.state.perspective) {
+    return this.wrap("breach", async () => {
+      const res = await get("/api/v1/breaches", {
+        by: b.by.id, against: b.against[0]?.id, from: b.date.earliest, to: b.date.latest, perspective,
+      });
+      const found = (res.breaches || []).find((x) => x.event.id === b.event && x.treaty.id === b.treaty && x.clause.id === b.clause);
+      if (!found) throw new Error(`no breach ${b.event} / ${b.treaty} under ${perspective}`);
+      await this.render(`Breach of ${found.treaty.name}`, [
+        ["act", `${found.event.summary} (${dateText(found.event.date)})`],
+        ["clause", found.clause.id], ["perspective", perspective], ["certainty", found.certainty],
+      ], found.explanation);
+    });
+  }
+
+  breachButton(b) {
+    const ins = this.instruments.get(b.treaty);
+    const ev = this.events.get(b.event);
+    const label = `${b.date.text}: ${ev ? ev.summary : b.event} — breached ${ins ? ins.name : b.treaty} (${b.clause})`;
+    const btn = el("button", { type: "button", className: `breach ${b.certainty}`, textContent: label });
+    btn.dataset.event = b.event;
+    btn.dataset.treaty = b.treaty;
+    btn.dataset.clause = b.clause;
+    btn.addEventListener("click", () => this.breach(b));
+    return btn;
+  }
+}

@@ -1,0 +1,209 @@
+// The timeline: one lane per state (status periods under a perspective, or two perspectives
+// one above the other in compare mode, differences marked), instruments as bars from signature
+// to end, events as points (or as faded ranges when the source dates them only to a range).
+
+import { DataSet } from "vis-data/peer";
+import { Timeline } from "vis-timeline/peer";
+import "vis-timeline/styles/vis-timeline-graph2d.css";
+import { addDays, FIRST_DAY, LAST_DAY, toDate } from "./dates.js";
+
+const OPEN_END = "2001-01-01";
+
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+/** The day after a period's last day (vis ranges end exclusive); open periods run off the end. */
+function endOf(to) {
+  return to ? addDays(to.latest, 1) : OPEN_END;
+}
+
+/** Core status of a period for comparing perspectives: sovereignty and the three relations. */
+function core(p) {
+  return JSON.stringify([p.sovereign, p.part_of?.id, p.occupied_by?.id, p.controlled_by?.id]);
+}
+
+/** Day ranges where two lists of periods give different statuses. */
+export function differences(a, b) {
+  const cuts = new Set();
+  for (const p of [...a, ...b]) {
+    cuts.add(p.from.earliest);
+    cuts.add(endOf(p.to));
+  }
+  const days = [...cuts].sort();
+  const at = (ps, d) => ps.find((p) => p.from.earliest <= d && d < endOf(p.to));
+  const out = [];
+  for (let i = 0; i + 1 < days.length; i++) {
+    const pa = at(a, days[i]);
+    const pb = at(b, days[i]);
+    const same = (!pa && !pb) || (pa && pb && core(pa) === core(pb));
+    if (same) continue;
+    const last = out[out.length - 1];
+    if (last && last.end === days[i]) last.end = days[i + 1];
+    else out.push({ start: days[i], end: days[i + 1], a: pa, b: pb });
+  }
+  return out;
+}
+
+export class TimelineView {
+  constructor(container, overview, state, onOpen) {
+    this.container = container;
+    this.overview = overview;
+    this.state = state;
+    this.onOpen = onOpen;
+    this.items = new DataSet();
+    this.groups = new DataSet();
+    this.payload = new Map();
+    const options = {
+      min: FIRST_DAY, max: OPEN_END, start: FIRST_DAY, end: OPEN_END,
+      zoomMin: 1000 * 86400 * 20, zoomKey: "ctrlKey", stack: true, orientation: "top",
+      showCurrentTime: false, maxHeight: 620, verticalScroll: true, horizontalScroll: false,
+      margin: { item: { horizontal: 0, vertical: 4 } }, tooltip: { followMouse: true, delay: 150 },
+      groupOrder: "order", selectable: true, multiselect: false,
+      template: (item, element) => this.template(item, element),
+      groupTemplate: (group) => {
+        const d = document.createElement("div");
+        d.className = "group-label";
+        d.innerHTML = group.html;
+        return d;
+      },
+    };
+    this.timeline = new Timeline(container, this.items, this.groups, options);
+    this.timeline.addCustomTime(toDate(state.day), "day");
+    this.timeline.setCustomTimeTitle(`network day ${state.day}`, "day");
+    this.timeline.on("click", (props) => {
+      if (props.item && this.payload.has(props.item)) this.onOpen(this.payload.get(props.item));
+    });
+    container.addEventListener("keydown", (ev) => {
+      const target = ev.target.closest?.("[data-item]");
+      if (!target || !(ev.key === "Enter" || ev.key === " ")) return;
+      ev.preventDefault();
+      const p = this.payload.get(target.dataset.item);
+      if (p) this.onOpen(p);
+    });
+    this.render();
+  }
+
+  template(item, element) {
+    const d = document.createElement("span");
+    d.className = "item-label";
+    if (!item.id || item.type === "background") {
+      d.textContent = item.content || "";
+      return d;
+    }
+    d.dataset.item = item.id;
+    d.tabIndex = 0;
+    d.setAttribute("role", "button");
+    d.setAttribute("aria-label", item.aria || item.content);
+    d.textContent = item.content;
+    return d;
+  }
+
+  /** Rebuild groups and items for the current perspective (and compare mode). */
+  render() {
+    const { perspective, compare, perspectiveB } = this.state;
+    const views = compare && perspectiveB && perspectiveB !== perspective ? [perspective, perspectiveB] : [perspective];
+    const name = Object.fromEntries(this.overview.perspectives.map((p) => [p.id, p.name]));
+    const groups = [];
+    const items = [];
+    this.payload.clear();
+    let order = 0;
+    for (const lane of this.overview.lanes) {
+      for (const pid of views) {
+        const gid = `lane:${lane.actor.id}:${pid}`;
+        const sub = views.length > 1 ? `<span class="persp">${esc(name[pid] || pid)}</span>` : "";
+        groups.push({ id: gid, order: order++, html: `<span class="actor">${esc(lane.actor.name)}</span>${sub}`,
+          className: `lane lane-${views.indexOf(pid) ? "b" : "a"}` });
+        lane.periods[pid].forEach((p, i) => {
+          const id = `period:${pid}:${lane.actor.id}:${i}`;
+          const fuzzy = p.certainty === "possible";
+          const span = `${p.from.earliest} – ${p.to ? p.to.latest : "…"}`;
+          items.push({
+            id, group: gid, start: p.from.earliest, end: endOf(p.to), type: "range", content: p.label,
+            className: `status-${p.class}${fuzzy ? " possible" : ""}`,
+            title: `${esc(lane.actor.name)}: ${esc(p.label)}<br>${span}${fuzzy ? "<br><i>possible: the dates are fuzzy</i>" : ""}<br>(${esc(name[pid] || pid)})`,
+            aria: `${lane.actor.name}, ${name[pid] || pid}: ${p.label}, ${span}${fuzzy ? ", possible" : ""}`,
+          });
+          this.payload.set(id, { kind: "period", actor: lane.actor, period: p, perspective: pid });
+        });
+      }
+      if (views.length > 1) {
+        const diffs = differences(lane.periods[views[0]], lane.periods[views[1]]);
+        diffs.forEach((d, i) => {
+          for (const pid of views) {
+            items.push({ id: `diff:${pid}:${lane.actor.id}:${i}`, group: `lane:${lane.actor.id}:${pid}`,
+              start: d.start, end: d.end, type: "background", className: "diff", content: "" });
+          }
+        });
+        this.lastDiffs = this.lastDiffs || {};
+        this.lastDiffs[lane.actor.id] = diffs;
+      }
+    }
+    groups.push({ id: "instruments", order: order++, html: '<span class="actor">Instruments</span>', className: "lane-instruments" });
+    for (const ins of this.overview.instruments) {
+      if (!ins.signed) continue;
+      const id = `instrument:${ins.id}`;
+      const fuzzy = ins.signed.earliest !== ins.signed.latest || (ins.ended && ins.ended.earliest !== ins.ended.latest);
+      const until = ins.ended ? ins.ended.text : "no end";
+      items.push({
+        id, group: "instruments", start: ins.signed.earliest, end: ins.ended ? addDays(ins.ended.latest, 1) : OPEN_END,
+        type: "range", content: ins.name, className: `instrument kind-${ins.kind}${fuzzy ? " fuzzy" : ""}${ins.ended ? "" : " open"}`,
+        title: `${esc(ins.name)} (${esc(ins.kind)})<br>signed ${esc(ins.signed.text)}; ended ${esc(until)}`,
+        aria: `Instrument ${ins.name}, ${ins.kind}, signed ${ins.signed.text}, ended ${until}`,
+      });
+      this.payload.set(id, { kind: "instrument", id: ins.id });
+    }
+    groups.push({ id: "events", order: order++, html: '<span class="actor">Events</span>', className: "lane-events" });
+    const breached = new Set((this.overview.breaches[perspective] || []).map((b) => b.event));
+    for (const e of this.overview.events) {
+      const id = `event:${e.id}`;
+      const exact = e.date.earliest === e.date.latest;
+      const label = e.type.replaceAll("_", " ");
+      const cls = `event type-${e.type}${breached.has(e.id) ? " breach" : ""}`;
+      const base = {
+        id, group: "events", content: label,
+        title: `${esc(e.summary)}<br>${esc(e.date.text)}${exact ? "" : ` (${e.date.earliest} – ${e.date.latest})`}`,
+        aria: `Event: ${e.summary}, ${e.date.text}${breached.has(e.id) ? ", a breach" : ""}`,
+      };
+      if (exact) items.push({ ...base, start: e.date.earliest, type: "point", className: cls });
+      else items.push({ ...base, start: e.date.earliest, end: addDays(e.date.latest, 1), type: "range", className: `${cls} fuzzy` });
+      this.payload.set(id, { kind: "event", id: e.id });
+    }
+    this.groups.clear();
+    this.items.clear();
+    this.groups.add(groups);
+    this.items.add(items);
+  }
+
+  setDay(day) {
+    this.timeline.setCustomTime(toDate(day), "day");
+    this.timeline.setCustomTimeTitle(`network day ${day}`, "day");
+  }
+
+  /** Centre the timeline on a day (a span of `years` around it); select an actor's period. */
+  focus(day, actorId = null, years = 6) {
+    const d = toDate(day).getTime();
+    const half = years * 365.25 * 86400000 / 2;
+    this.timeline.setWindow(new Date(d - half), new Date(d + half), { animation: false });
+    if (actorId) {
+      const gid = `lane:${actorId}:${this.state.perspective}`;
+      const hit = this.items.get({ filter: (it) => it.group === gid && it.type === "range" && it.start <= day && day < it.end });
+      if (hit.length) this.timeline.setSelection([hit[0].id]);
+    }
+  }
+
+  zoom(factor) {
+    if (factor < 1) this.timeline.zoomIn(1 - factor);
+    else this.timeline.zoomOut(factor - 1);
+  }
+
+  pan(fraction) {
+    const w = this.timeline.getWindow();
+    const span = w.end - w.start;
+    this.timeline.setWindow(new Date(+w.start + span * fraction), new Date(+w.end + span * fraction));
+  }
+
+  fit() {
+    this.timeline.setWindow(FIRST_DAY, OPEN_END);
+  }
+}
+
+export { LAST_DAY };
