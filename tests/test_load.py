@@ -126,13 +126,15 @@ def test_overlay_errors_point_into_the_overlay(
         good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("events:\n  - id: northland-independence\n    type: invasion\n"
-                   "    date: 1950\n    actors: [mars]\n    summary: s\n")
+    bad.write_text("events:\n  - id: northland-blockade\n    type: invasion\n"
+                   "    date: 1950\n    actors: [northland]\n    summary: s\n"
+                   "  - id: northland-blockade\n    type: invasion\n"
+                   "    date: 1950\n    actors: [northland]\n    summary: s\n")
     with pytest.raises(CorpusError) as info:
         load_overlay(bad, good)
     assert info.value.report().splitlines() == [
-        "bad.yaml:2:9: duplicate event id 'northland-independence' (first defined at "
-        f"{good.where('event', 'northland-independence')[0]}:2:9)",
+        "bad.yaml:7:9: duplicate event id 'northland-blockade' (first defined at "
+        "bad.yaml:2:9)",
     ]
     bad.write_text("events:\n  - id: e9\n    type: invasion\n    date: 1950\n"
                    "    actors: [mars]\n    summary: s\n")
@@ -140,6 +142,18 @@ def test_overlay_errors_point_into_the_overlay(
         load_overlay(bad, good)
     assert info.value.report() == "bad.yaml:5:14: event 'e9': unknown actor 'mars'"
     assert info.value.exit_code == 2
+
+
+def test_overlay_may_restate_a_corpus_event(good: Corpus, tmp_path: Path) -> None:
+    over = tmp_path / "restate.yaml"
+    over.write_text("events:\n  - id: northland-independence\n    type: invasion\n"
+                    "    date: 1950\n    actors: [northland]\n    summary: restated\n"
+                    "    justification: a claimed reason\n")
+    merged = load_overlay(over, good)
+    restated = [e for e in merged.events if e.id == "northland-independence"]
+    assert [(e.summary, e.hypothetical, e.justification) for e in restated] == [
+        ("restated", True, "a claimed reason")]
+    assert len(merged.events) == len(good.events)
 
 
 def test_bundled_corpus_path_and_validity() -> None:

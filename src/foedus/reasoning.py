@@ -42,6 +42,8 @@ def check_perspective(corpus: Any, name: str) -> str:
         if name.lower() in (p.id.lower(), p.name.lower()):
             return str(p.id)
     ids = perspective_ids(corpus)
+    if not ids and name == DEFAULT_PERSPECTIVE:
+        return DEFAULT_PERSPECTIVE  # a corpus without rules: nothing is derived
     raise UnknownName("perspective", name, difflib.get_close_matches(name, ids, n=2, cutoff=0.5))
 
 

@@ -108,6 +108,35 @@ export class Details {
     });
   }
 
+  /** Where two perspectives disagree on an actor: each one's status there, and the rules why. */
+  difference(actor, [pa, pb], start, end) {
+    return this.wrap("difference", async () => {
+      const [cmp, sa, sb] = await Promise.all([
+        get("/api/v1/compare", { perspectives: [pa, pb], actor: actor.id }),
+        get("/api/v1/status", { actor: actor.id, on: start, perspective: pa }),
+        get("/api/v1/status", { actor: actor.id, on: start, perspective: pb }),
+      ]);
+      const diffs = (cmp.differences || []).filter((d) => d.from.earliest <= end && (!d.to || start <= d.to.latest));
+      const rules = [];
+      for (const d of diffs) {
+        for (const p of [pa, pb]) {
+          for (const r of d.rules?.[p] || []) {
+            rules.push({ conclusion: `${p}: ${d.status[p].label} (${d.from.text} – ${d.to ? d.to.text : "…"})`,
+              rule: d.rule_text?.[r] || r, certainty: null, hypothetical: false, sources: [], premises: [] });
+          }
+        }
+      }
+      const tree = {
+        conclusion: `${actor.name}, ${start} – ${end}: ${pa} says “${sa.status.label}”, ${pb} says “${sb.status.label}”`,
+        rule: "the rules in which the two perspectives differ", certainty: null, hypothetical: false, sources: [],
+        premises: [...rules, sa.explanation, sb.explanation],
+      };
+      await this.render(`${actor.name}: the perspectives differ`, [
+        ["from", start], ["to", end], [pa, sa.status.label], [pb, sb.status.label],
+      ], tree);
+    });
+  }
+
   event(id) {
     return this.wrap("event", async () => {
       const e = this.events.get(id);

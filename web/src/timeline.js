@@ -8,6 +8,9 @@ import "vis-timeline/styles/vis-timeline-graph2d.css";
 import { addDays, FIRST_DAY, LAST_DAY, toDate } from "./dates.js";
 
 const OPEN_END = "2001-01-01";
+// Lanes hold periods that never overlap: one row, never stacked (a stacking subgroup beside it
+// switches vis-timeline to per-subgroup stacking; see Group._calculateGroupSizeAndPosition).
+const FLAT = { flat: false, stacked: true };
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
@@ -55,8 +58,8 @@ export class TimelineView {
     const options = {
       min: FIRST_DAY, max: OPEN_END, start: FIRST_DAY, end: OPEN_END,
       zoomMin: 1000 * 86400 * 20, zoomKey: "ctrlKey", stack: true, orientation: "top",
-      showCurrentTime: false, maxHeight: 620, verticalScroll: true, horizontalScroll: false,
-      margin: { item: { horizontal: 0, vertical: 4 } }, tooltip: { followMouse: true, delay: 150 },
+      showCurrentTime: false, maxHeight: 760, verticalScroll: true, horizontalScroll: false,
+      margin: { item: { horizontal: 2, vertical: 3 } }, tooltip: { followMouse: true, delay: 150 },
       groupOrder: "order", selectable: true, multiselect: false,
       template: (item, element) => this.template(item, element),
       groupTemplate: (group) => {
@@ -111,13 +114,13 @@ export class TimelineView {
         const gid = `lane:${lane.actor.id}:${pid}`;
         const sub = views.length > 1 ? `<span class="persp">${esc(name[pid] || pid)}</span>` : "";
         groups.push({ id: gid, order: order++, html: `<span class="actor">${esc(lane.actor.name)}</span>${sub}`,
-          className: `lane lane-${views.indexOf(pid) ? "b" : "a"}` });
+          className: `lane lane-${views.indexOf(pid) ? "b" : "a"}`, subgroupStack: FLAT });
         lane.periods[pid].forEach((p, i) => {
           const id = `period:${pid}:${lane.actor.id}:${i}`;
           const fuzzy = p.certainty === "possible";
           const span = `${p.from.earliest} – ${p.to ? p.to.latest : "…"}`;
           items.push({
-            id, group: gid, start: p.from.earliest, end: endOf(p.to), type: "range", content: p.label,
+            id, group: gid, subgroup: "flat", start: p.from.earliest, end: endOf(p.to), type: "range", content: p.label,
             className: `status-${p.class}${fuzzy ? " possible" : ""}`,
             title: `${esc(lane.actor.name)}: ${esc(p.label)}<br>${span}${fuzzy ? "<br><i>possible: the dates are fuzzy</i>" : ""}<br>(${esc(name[pid] || pid)})`,
             aria: `${lane.actor.name}, ${name[pid] || pid}: ${p.label}, ${span}${fuzzy ? ", possible" : ""}`,
@@ -126,18 +129,26 @@ export class TimelineView {
         });
       }
       if (views.length > 1) {
+        // A thin row between the two lanes: one red bar per range where they disagree.
         const diffs = differences(lane.periods[views[0]], lane.periods[views[1]]);
+        const gid = `diff:${lane.actor.id}`;
+        const first = groups.length - 1;
+        groups.splice(first, 0, { id: gid, order: 0, html: '<span class="diff-label">≠ differ</span>', className: "lane-diff", subgroupStack: FLAT });
+        groups.forEach((g, i) => { g.order = i; });
+        order = groups.length;
         diffs.forEach((d, i) => {
-          for (const pid of views) {
-            items.push({ id: `diff:${pid}:${lane.actor.id}:${i}`, group: `lane:${lane.actor.id}:${pid}`,
-              start: d.start, end: d.end, type: "background", className: "diff", content: "" });
+          const id = `diff:${lane.actor.id}:${i}`;
+          const what = `${lane.actor.name} ${d.start} – ${addDays(d.end, -1)}: ${name[views[0]]}: ${d.a ? d.a.label : "no status"}; ${name[views[1]]}: ${d.b ? d.b.label : "no status"}`;
+          items.push({ id, group: gid, subgroup: "flat", start: d.start, end: d.end, type: "range", className: "diff", content: "≠",
+            title: esc(what), aria: `Perspectives differ: ${what}` });
+          this.payload.set(id, { kind: "difference", actor: lane.actor, perspectives: views, start: d.start, end: addDays(d.end, -1) });
+          for (const it of items) {
+            if (it.group?.startsWith(`lane:${lane.actor.id}:`) && it.start < d.end && d.start < it.end) it.className += " differs";
           }
         });
-        this.lastDiffs = this.lastDiffs || {};
-        this.lastDiffs[lane.actor.id] = diffs;
       }
     }
-    groups.push({ id: "instruments", order: order++, html: '<span class="actor">Instruments</span>', className: "lane-instruments" });
+    groups.push({ id: "instruments", order: order + 1, html: '<span class="actor">Instruments</span>', className: "lane-instruments" });
     for (const ins of this.overview.instruments) {
       if (!ins.signed) continue;
       const id = `instrument:${ins.id}`;
@@ -151,7 +162,7 @@ export class TimelineView {
       });
       this.payload.set(id, { kind: "instrument", id: ins.id });
     }
-    groups.push({ id: "events", order: order++, html: '<span class="actor">Events</span>', className: "lane-events" });
+    groups.push({ id: "events", order, html: '<span class="actor">Events</span>', className: "lane-events" });
     const breached = new Set((this.overview.breaches[perspective] || []).map((b) => b.event));
     for (const e of this.overview.events) {
       const id = `event:${e.id}`;

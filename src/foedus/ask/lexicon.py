@@ -62,8 +62,8 @@ PERSPECTIVE_WORDS: dict[str, dict[str, list[str]]] = {
 }
 _PREFIXES = ["according to the", "according to", "under the", "under", "in the", "in",
              "from the", "from", "by the", "by"]
-_SUFFIXES = ["view", "views", "perspective", "law", "reading", "interpretation", "position",
-             "rules", "account", "opinion", "doctrine"]
+_SUFFIXES = ["view", "views", "perspective", "perspectives", "law", "reading",
+             "interpretation", "position", "rules", "account", "opinion", "doctrine"]
 
 
 #: Event types and the words that name them: verbs in every tense, and nouns.

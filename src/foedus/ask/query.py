@@ -3,7 +3,8 @@
 A :class:`Query` names a :class:`~foedus.query.KnowledgeBase` method (``command``), its keyword
 arguments exactly (``args``: actor ids resolved, days as ISO strings), the perspective it is
 read under, and an optional ``filter`` of the answer's list: ``{"event_type": T}`` keeps the
-breaches or events of that type, ``{"event": [ids]}`` those of these events.
+breaches or events of that type, ``{"event": [ids]}`` those of these events, and
+``{"instrument": id}`` keeps that instrument of ``{"treaties": [...]}`` (was it in force?).
 
 >>> q = Query("treaties", {"between": ["ussr", "latvia"], "on": "1940-06-01"}, "de-facto")
 >>> q.describe()
@@ -63,6 +64,9 @@ class Query:
     def _filtered(self, answer: Json) -> Json:
         if not self.filter:
             return answer
+        if "instrument" in self.filter and "treaties" in answer:
+            return {**answer, "treaties": [t for t in answer["treaties"]
+                                           if t["id"] == self.filter["instrument"]]}
         key = "breaches" if "breaches" in answer else "events" if "events" in answer else None
         if key is None:
             return answer

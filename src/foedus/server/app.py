@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -147,14 +147,30 @@ def _one_of(names: tuple[str, str], first: str | None, second: str | None) -> st
                                    "type": "missing"}])
     return value
 
+async def known_params(request: Request) -> None:
+    """Refuse query parameters the route does not take (422), ``assume`` above all."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = {f.alias for f in dependant.query_params}
+    items = []
+    for name in sorted(set(request.query_params) - known):
+        why = ("the server is read-only: start it with `foedus serve --assume FILE`"
+               if name == "assume" else "expected one of " + ", ".join(sorted(known)))
+        items.append({"message": f"{name}: not a parameter of this route ({why})",
+                      "loc": ["query", name], "type": "unknown"})
+    if items:
+        raise ApiError(422, "; ".join(i["message"] for i in items), items)
+
+
 def _route(router: APIRouter, command: str, summary: str) -> Callable[[Any], Any]:
     return router.get(f"{API}/{command}", response_model=RESPONSES[command], summary=summary,
-                      responses=ERROR_RESPONSES, name=command,
-                      response_model_exclude_none=False)
+                      responses=ERROR_RESPONSES, name=command)
 
 def api_router() -> APIRouter:
     """The routes of the query commands, one per CLI command."""
-    r = APIRouter(tags=["queries"])
+    r = APIRouter(tags=["queries"], dependencies=[Depends(known_params)])
 
     @_route(r, "events", "Events by actor, target, type and dates, sorted by date")
     async def events(request: Request, perspective: Perspective = None, actor: OptActor = None,
@@ -259,10 +275,8 @@ def _ask() -> Callable[[str, KnowledgeBase], Json]:
     """``foedus.ask.answer_question``, imported on first use; 501 if this build lacks it."""
     try:
         from foedus.ask import answer_question  # type: ignore[import-not-found, unused-ignore]
-    except ModuleNotFoundError as e:
-        if e.name not in ("foedus.ask", "foedus"):
-            raise
-        raise ApiError(501, "ask: not available in this build (foedus.ask is missing)") from None
+    except ImportError as e:
+        raise ApiError(501, f"ask: not available in this build ({e})") from None
     return answer_question  # type: ignore[no-any-return, unused-ignore]
 
 def meta_router() -> APIRouter:

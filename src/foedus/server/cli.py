@@ -54,12 +54,19 @@ def register(command: Callable[..., Any]) -> None:
     command("serve")(serve)
 
 
-def main() -> None:
-    """``python -m foedus.server.cli``: the CLI with ``serve``."""
+def ensure_registered() -> None:
+    """Add ``serve`` to ``foedus.cli.app`` unless it is there already."""
     from foedus import cli
 
     if not any(c.name == "serve" for c in cli.app.registered_commands):
         register(cli.command)
+
+
+def main() -> None:
+    """``python -m foedus.server.cli``: the CLI with ``serve``."""
+    from foedus import cli
+
+    ensure_registered()
     cli.main()
 
 

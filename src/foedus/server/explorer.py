@@ -1,13 +1,233 @@
-"""Routes of the web page (the explorer), owned by its author.
+"""The read-only routes that the web explorer needs beside the API that mirrors the CLI.
+
+- ``GET /api/v1/explorer/overview``: the corpus at a glance, in one object, for the first
+  render: the perspectives; one lane per state with its status periods under every
+  perspective (:func:`foedus.answers.periods`, the periods of ``foedus timeline``); the
+  instruments with their dates; the events; and the breaches under every perspective.
+- ``GET /api/v1/explorer/network?on=DAY&perspective=P``: the treaty network on a day: nodes
+  are actors, edges are the instruments binding a pair that day (the ``binds`` fluent), an
+  edge flagged when an act breached it on that day.
+- ``GET /api/v1/explorer/source/{source_id}``: the text of one of the corpus's sources.
 
 :func:`foedus.server.app.create_app` includes :data:`router` after the API routes and before
-the built assets (``static/``) mounted at ``/``; add the page's own routes here (they take
-precedence over the static files). The query API is ``/api/v1``; the page should call it
-rather than :mod:`foedus.query` directly, so that it sees what every other client sees.
+the built page mounted at ``/``. The routes read the served
+:class:`~foedus.query.KnowledgeBase` from the app's service (``app.state.foedus``) and run in
+its worker threads under its time limit, errors in its one shape; an app without a service (a
+test's) serves the bundled corpus. The overview is computed once per corpus.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
 
-router = APIRouter(tags=["explorer"])
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from foedus import answers
+from foedus.corpus.validate import suggest
+from foedus.engine.timepoints import query_point
+from foedus.errors import UnknownName
+from foedus.query import KnowledgeBase, _need_day
+
+Json = dict[str, Any]
+
+router = APIRouter(prefix="/api/v1/explorer", tags=["explorer"])
+
+_lock = threading.Lock()
+_overviews: dict[int, tuple[Any, Json]] = {}
+
+
+def knowledge_base(request: Request) -> KnowledgeBase:
+    """The served knowledge base (``app.state.foedus.base``), else the bundled corpus."""
+    state = request.app.state
+    svc = getattr(state, "foedus", None)
+    if svc is not None:
+        return svc.base  # type: ignore[no-any-return]
+    with _lock:
+        kb = getattr(state, "explorer_kb", None)
+        if kb is None:
+            kb = KnowledgeBase()
+            state.explorer_kb = kb
+    return kb  # type: ignore[no-any-return]
+
+
+async def _run(request: Request, work: Callable[[KnowledgeBase], Json]) -> Json:
+    """``work(kb)`` in the service's worker threads (its time limit, its error shape)."""
+    kb = knowledge_base(request)
+    svc = getattr(request.app.state, "foedus", None)
+    if svc is not None:
+        return await svc.run(lambda: work(kb))  # type: ignore[no-any-return]
+    return await run_in_threadpool(work, kb)
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def status_class(period: Json) -> str:
+    """The colour class of a status: ``independent``, ``occupied``, ``part`` or ``other``.
+
+    An occupation wins over annexation: a state under occupation that another state counts as
+    its part (de facto 1941–1944: part of Ostland, occupied by Germany) is drawn occupied.
+
+    >>> status_class({"sovereign": True, "occupied_by": {"id": "ussr"}, "part_of": None})
+    'occupied'
+    """
+    if period.get("occupied_by"):
+        return "occupied"
+    if period.get("part_of"):
+        return "part"
+    if period.get("sovereign") in (True, "possible"):
+        return "independent"
+    return "other"
+
+
+def _period_json(p: Json) -> Json:
+    return {"from": p["from"], "to": p["to"], "label": p["label"],
+            "class": status_class(p), "certainty": p["certainty"],
+            "sovereign": p["sovereign"], "part_of": p["part_of"],
+            "occupied_by": p["occupied_by"], "controlled_by": p["controlled_by"],
+            "rules": p["rules"]}
+
+
+def lanes(kb: KnowledgeBase) -> list[Json]:
+    """One lane per state whose status ever changes, or differs between perspectives."""
+    out = []
+    for actor in kb.corpus.actors:
+        if actor.kind != "state":
+            continue
+        per = {p.id: [_period_json(x) for x in answers.periods(kb, actor.id, p.id)]
+               for p in kb.corpus.perspectives}
+        labels = {tuple(x["label"] for x in ps) for ps in per.values()}
+        if len(labels) == 1 and len(next(iter(labels))) <= 1:
+            continue
+        out.append({"actor": kb.render.ref(actor.id), "periods": per})
+    return out
+
+
+def _instrument_json(kb: KnowledgeBase, ins_id: str) -> Json:
+    full = kb.render.instrument(kb._instruments[ins_id])
+    return {k: full[k] for k in ("id", "name", "kind", "signed", "in_force", "ended",
+                                 "sources", "hypothetical")} | {
+        "parties": [{"actor": p["actor"], "how": p["how"], "date": p["date"]}
+                    for p in full["parties"]]}
+
+
+def _breach_rows(kb: KnowledgeBase, perspective: str) -> list[Json]:
+    """Breaches of one perspective, one per (event, instrument, clause), without the tree."""
+    grouped: dict[tuple[str, str, str], Json] = {}
+    for b in answers.breaches_rows(kb, perspective=perspective):
+        key = (b["event_id"], b["instrument"], b["clause"])
+        ev = kb._events[b["event_id"]]
+        row = grouped.setdefault(key, {
+            "event": b["event_id"], "treaty": b["instrument"], "clause": b["clause"],
+            "by": kb.render.ref(b["actor"]), "against": [], "date": answers.date_json(ev.date),
+            "certainty": "possible"})
+        if b["beneficiary"] not in {a["id"] for a in row["against"]}:
+            row["against"].append(kb.render.ref(b["beneficiary"]))
+        if b["certainty"] == "certain":
+            row["certainty"] = "certain"
+    return sorted(grouped.values(), key=lambda r: (r["date"]["earliest"], r["event"],
+                                                   r["treaty"], r["clause"]))
+
+
+def overview(kb: KnowledgeBase) -> Json:
+    """The explorer's first load: see the module docstring."""
+    key = id(kb.corpus)
+    with _lock:
+        cached = _overviews.get(key)
+        if cached is not None and cached[0] is kb.corpus:
+            return cached[1]
+    c = kb.corpus
+    data: Json = {
+        "corpus": {"name": c.metadata.name, "title": c.metadata.title,
+                   "sources": [{"id": sid, "title": (c.metadata.sources.get(sid) or {}).get(
+                       "title", sid)} for sid in c.sources]},
+        "default_perspective": kb.perspective,
+        "perspectives": [{"id": p.id, "name": p.name, "description": p.description}
+                         for p in c.perspectives],
+        "actors": [{"id": a.id, "name": a.name, "kind": a.kind} for a in c.actors],
+        "lanes": lanes(kb),
+        "instruments": [_instrument_json(kb, i.id) for i in c.instruments],
+        "events": kb.events()["events"],
+        "breaches": {p.id: _breach_rows(kb, p.id) for p in c.perspectives},
+    }
+    with _lock:
+        _overviews[key] = (kb.corpus, data)
+    return data
+
+
+@router.get("/overview")
+async def get_overview(request: Request) -> Json:
+    """Lanes of status periods per perspective, instruments, events and breaches."""
+    return await _run(request, overview)
+
+
+# --------------------------------------------------------------------------- network
+
+
+def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
+    """Nodes and edges of the treaty network on day ``on`` under ``perspective``."""
+    kb = kb.with_perspective(perspective)
+    t = query_point(on)
+    edges: dict[tuple[str, str, str], Json] = {}
+    for r in answers.rows_of(kb, "binds"):
+        if not r.holds_at(t):
+            continue
+        ins_id, x, y = r.args
+        a, b = sorted((x, y))
+        edge = edges.setdefault((ins_id, a, b), {
+            "id": f"{ins_id}:{a}:{b}", "instrument": kb.render.instrument_ref(ins_id),
+            "kind": kb._instruments[ins_id].kind, "source": a, "target": b,
+            "certainty": r.certainty, "breaches": []})
+        if r.certainty == "certain":
+            edge["certainty"] = "certain"
+    for b in _breach_rows(kb, kb.perspective):
+        if not (b["date"]["earliest"] <= on.isoformat() <= b["date"]["latest"]):
+            continue
+        for victim in b["against"]:
+            pair = tuple(sorted((b["by"]["id"], victim["id"])))
+            edge = edges.get((b["treaty"], *pair))
+            if edge is not None:
+                edge["breaches"].append({"event": b["event"], "clause": b["clause"],
+                                         "certainty": b["certainty"]})
+    ids = {e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}
+    lane_ids = {lane["actor"]["id"] for lane in overview(kb)["lanes"]}
+    kinds = {a.id: a.kind for a in kb.corpus.actors}
+    nodes = [kb.render.ref(a) | {"kind": kinds.get(a, "state")}
+             for a in sorted(ids | lane_ids, key=lambda i: (i not in lane_ids, i))]
+    return {"on": on.isoformat(), "perspective": kb.perspective, "nodes": nodes,
+            "edges": sorted(edges.values(), key=lambda e: (e["instrument"]["id"], e["id"]))}
+
+
+@router.get("/network")
+async def get_network(request: Request,
+                      on: Annotated[str, Query(description="ISO day (YYYY-MM-DD).")],
+                      perspective: Annotated[str | None, Query(
+                          description="Legal perspective (default: the server's).")] = None,
+                      ) -> Json:
+    """The actors and the instruments binding them on a day, edges breached that day flagged."""
+    return await _run(request, lambda kb: network(kb, _need_day(on, "on"),
+                                                  perspective or kb.perspective))
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def source(kb: KnowledgeBase, source_id: str) -> Json:
+    """One source's text, by id: only an id of the corpus's sources is served (a lookup in
+    the loaded texts, never a path), so ``../`` and the like are unknown sources."""
+    texts = kb.corpus.sources
+    if source_id not in texts:
+        raise UnknownName("source", source_id, suggest(source_id, {s: s for s in texts}))
+    meta = kb.corpus.metadata.sources.get(source_id) or {}
+    return {"id": source_id, "title": meta.get("title", source_id), "url": meta.get("url"),
+            "licence": meta.get("licence"), "text": texts[source_id]}
+
+
+@router.get("/source/{source_id}")
+async def get_source(request: Request, source_id: str) -> Json:
+    """The text of a source of the corpus (the quotes of every fact are found in it)."""
+    return await _run(request, lambda kb: source(kb, source_id))

@@ -27,7 +27,7 @@ from foedus.io.aliases import AliasTable
 from foedus.io.importers.base import (
     DatasetInfo,
     Import,
-    ImportError_,
+    DatasetError,
     Json,
     Row,
     read_rows,
@@ -73,9 +73,9 @@ def import_atop(paths: list[Path], aliases: AliasTable) -> Import:
         elif {"atopid", "begyr", "mem1"} <= head:
             alliances.update({r.get("atopid"): r for r in rows})
         else:
-            raise ImportError_(f"{path}: not an ATOP member-level or alliance-level file")
+            raise DatasetError(f"{path}: not an ATOP member-level or alliance-level file")
     if not members:
-        raise ImportError_("import atop: the member-level file (atop5_1m.csv) is required")
+        raise DatasetError("import atop: the member-level file (atop5_1m.csv) is required")
     by_alliance: dict[str, list[Row]] = {}
     for r in members:
         by_alliance.setdefault(r.get("atopid"), []).append(r)

@@ -25,7 +25,7 @@ from foedus.io.aliases import Alias, AliasTable
 Json = dict[str, Any]
 
 
-class ImportError_(UserError, ValueError):
+class DatasetError(UserError, ValueError):
     """A file an importer cannot read (named with its line where there is one)."""
 
 
@@ -51,7 +51,7 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise ImportError_(f"{path}: cannot read file: {e.strerror or e}") from None
+        raise DatasetError(f"{path}: cannot read file: {e.strerror or e}") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -90,7 +90,7 @@ def read_rows(path: Path, delimiter: str = ",", header: list[str] | None = None
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
-            raise ImportError_(f"{path}: empty file") from None
+            raise DatasetError(f"{path}: empty file") from None
         head_raw = "".join(x for _, x in tap.taken).rstrip("\r\n")
         tap.taken.clear()
     rows = []
@@ -362,5 +362,5 @@ class Import:
 def iter_files(paths: list[Path]) -> Iterator[Path]:
     for p in paths:
         if not p.is_file():
-            raise ImportError_(f"{p}: file not found")
+            raise DatasetError(f"{p}: file not found")
         yield p

@@ -18,7 +18,7 @@ from foedus.io.aliases import AliasTable
 from foedus.io.importers.base import (
     DatasetInfo,
     Import,
-    ImportError_,
+    DatasetError,
     Row,
     day_after,
     read_rows,
@@ -66,7 +66,7 @@ def detect(path: Path) -> str:
         return "isd2"
     if "state name" in head and "start" in head:
         return "isd1"
-    raise ImportError_(f"{path}: not a state list this importer reads (COW states2016, "
+    raise DatasetError(f"{path}: not a state list this importer reads (COW states2016, "
                        "Gleditsch-Ward gwstates.csv, ISD v2.2 or ISD v1); header: "
                        + ",".join(head[:8]))
 
@@ -142,7 +142,7 @@ def resolve(aliases: AliasTable, fmt: str, spell: Spell):  # type: ignore[no-unt
 def import_states(paths: list[Path], aliases: AliasTable) -> Import:
     """Import one state list (one file)."""
     if len(paths) != 1:
-        raise ImportError_("import states: give exactly one state-list file")
+        raise DatasetError("import states: give exactly one state-list file")
     path = paths[0]
     fmt, found, bad, header = spells(path)
     imp = Import("states", FORMATS[fmt], aliases)

@@ -19,7 +19,7 @@ from foedus.io.aliases import AliasTable
 from foedus.io.importers.base import (
     DatasetInfo,
     Import,
-    ImportError_,
+    DatasetError,
     Json,
     Row,
     date_bounds,
@@ -82,9 +82,9 @@ def import_treaties(paths: list[Path], aliases: AliasTable,
         elif {"treatyid", "title", "signature", "force"} <= head:
             agreements += rows
         else:
-            raise ImportError_(f"{path}: not a GGO agreements or parties file")
+            raise DatasetError(f"{path}: not a GGO agreements or parties file")
     if not agreements:
-        raise ImportError_("import treaties: the agreements file (GGO_agreements.csv) is "
+        raise DatasetError("import treaties: the agreements file (GGO_agreements.csv) is "
                            "required")
     by_treaty: dict[str, list[Row]] = {}
     for r in party_rows:

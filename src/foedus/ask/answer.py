@@ -1,0 +1,98 @@
+"""Answer a question: map it to a query, run the query, note how the question was read.
+
+>>> from foedus.query import KnowledgeBase
+>>> a = answer_question("Who was the aggressor between the Soviet Union and Estonia in 1940?",
+...                     KnowledgeBase())
+>>> a["query"]["command"], a["query"]["args"]["a"], a["answer"]["aggressor"]["id"]
+('aggressor', 'ussr', 'ussr')
+>>> a["notes"]
+['1940 read as 1940-01-01 to 1940-12-31']
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from foedus.ask.forms import parse
+from foedus.ask.query import Query
+
+if TYPE_CHECKING:
+    from foedus.query import KnowledgeBase
+
+Json = dict[str, Any]
+
+
+def parse_question(text: str, kb: KnowledgeBase) -> Query:
+    """The structured :class:`Query` a plain-English question maps to (no database needed).
+
+    >>> from foedus.query import KnowledgeBase
+    >>> parse_question("Which treaties bound the USSR and Latvia in June 1940?",
+    ...                KnowledgeBase()).describe()
+    'treaties between=ussr,latvia on=1940-06-01 (de-facto)'
+    """
+    return parse(text, kb)
+
+
+def _date_span(d: Json | None) -> str:
+    if d is None:
+        return "…"
+    if d["earliest"] == d["latest"]:
+        return f"{d['text']} ({d['earliest']})" if d["text"] != d["earliest"] else d["text"]
+    return f"{d['text']} ({d['earliest']} to {d['latest']})"
+
+
+def _answer_notes(query: Query, answer: Json) -> list[str]:
+    """The dates a when-question asks for, read off the answer."""
+    notes: list[str] = []
+    if query.command == "events":
+        events = answer.get("events", [])
+        if not events:
+            notes.append("no event in the corpus matches")
+        for e in events[:12]:
+            notes.append(f"{e['id']}: {_date_span(e['date'])}")
+        if len(events) > 12:
+            notes.append(f"... and {len(events) - 12} more")
+    elif query.command == "treaty":
+        for key in ("signed", "in_force", "ended"):
+            if answer.get(key):
+                notes.append(f"{answer['name']}: {key.replace('_', ' ')} "
+                             f"{_date_span(answer[key])}")
+    return notes
+
+
+def answer_question(text: str, kb: KnowledgeBase) -> Json:
+    """``{"question", "query", "notes", "answer"}``: the query a question maps to and its answer.
+
+    Raises :class:`~foedus.ask.QuestionError` (a user error) naming the part of the question
+    that could not be understood, with forms that work.
+    """
+    query = parse_question(text, kb)
+    answer = query.run(kb)
+    notes = list(query.notes)
+    if query.command in ("events", "treaty") and _is_when(text):
+        notes += _answer_notes(query, answer)
+    return {"question": text, "query": query.as_dict(), "notes": notes, "answer": answer}
+
+
+def _is_when(text: str) -> bool:
+    low = f" {text.lower()} "
+    return any(w in low for w in (" when ", " what year", " which year", " what date",
+                                  " which date", " what day", " what month"))
+
+
+def human(result: Json, views: dict[str, Any] | None = None) -> RenderableType:
+    """The answer for people: the query line, the notes, then the command's own view."""
+    q = result["query"]
+    shown = Query(q["command"], q["args"], q["perspective"], q["filter"]).describe()
+    parts: list[RenderableType] = [Text.assemble(("query: ", "bold"), shown)]
+    parts += [Text(f"note: {n}", style="dim") for n in result["notes"]]
+    view = (views or {}).get(q["command"])
+    if view is not None:
+        parts.append(view(result["answer"]))
+    else:
+        parts.append(Text(json.dumps(result["answer"], indent=2, ensure_ascii=False)))
+    return Group(*parts)

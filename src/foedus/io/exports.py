@@ -1,0 +1,382 @@
+"""Exports of a corpus and its built database: ``foedus export FORMAT -o PATH``.
+
+=========  ==============================================================================
+format     what is written
+=========  ==============================================================================
+turtle     RDF (Turtle): actors, instruments (parties, clauses, norms), events, quotes;
+           Wikidata properties where they fit (P31, P580, P582, P585, P710, P1891)
+jsonld     the same graph as JSON-LD
+graphml    the treaty network (networkx): actor and instrument nodes, party edges
+timelinejs TimelineJS JSON: events and instruments as slides
+vis        vis-timeline items and groups (JSON)
+csv        a folder: one CSV per table of the built database (fluents and breaches included)
+parquet    the same as Parquet files
+=========  ==============================================================================
+
+>>> sorted(FORMATS)
+['csv', 'graphml', 'jsonld', 'parquet', 'timelinejs', 'turtle', 'vis']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from foedus.errors import UserError
+from foedus.model import FuzzyDate
+
+WD = "http://www.wikidata.org/entity/"
+WDT = "http://www.wikidata.org/prop/direct/"
+FD = "https://foedus.invalid/vocab#"
+
+
+def base_iri(corpus: Any) -> str:
+    """The IRI every record of ``corpus`` is named under."""
+    return f"https://foedus.invalid/{corpus.metadata.name}/"
+
+
+# --------------------------------------------------------------------------- RDF
+
+
+def graph(corpus: Any) -> Any:
+    """The corpus as an rdflib Graph.
+
+    Actors, instruments and events are ``<base>actor/<id>``, ``<base>instrument/<id>`` and
+    ``<base>event/<id>``; ``wdt:P31`` gives their class (``fd:Actor``, ``fd:Instrument``,
+    ``fd:Event``) and ``fd:eventType`` the event type (``fd:type/invasion``).
+    """
+    from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import OWL
+
+    base = base_iri(corpus)
+    fd = Namespace(FD)
+    wdt = Namespace(WDT)
+    wd = Namespace(WD)
+    g = Graph()
+    g.bind("fd", fd)
+    g.bind("wdt", wdt)
+    g.bind("wd", wd)
+    g.bind("owl", OWL)
+
+    def node(kind: str, ident: str) -> URIRef:
+        return URIRef(f"{base}{kind}/{ident}")
+
+    def day(d: date) -> Literal:
+        return Literal(d.isoformat(), datatype=XSD.date)
+
+    def dates(subject: Any, d: FuzzyDate | None, prefix: str) -> None:
+        if d is None:
+            return
+        g.add((subject, fd[f"{prefix}Earliest"], day(d.earliest)))
+        g.add((subject, fd[f"{prefix}Latest"], day(d.latest)))
+        g.add((subject, fd[f"{prefix}Text"], Literal(d.text)))
+
+    def quotes(subject: Any, qs: list[Any]) -> None:
+        for q in qs:
+            b = BNode()
+            g.add((subject, fd.source, b))
+            g.add((b, fd.document, Literal(corpus.source_of(q.source) or "")))
+            g.add((b, fd.quote, Literal(q.quote)))
+
+    for a in corpus.actors:
+        s = node("actor", a.id)
+        g.add((s, wdt.P31, fd.Actor))
+        g.add((s, RDFS.label, Literal(a.name)))
+        g.add((s, fd.id, Literal(a.id)))
+        g.add((s, fd.kind, Literal(a.kind)))
+        for n in a.aliases:
+            g.add((s, fd.alias, Literal(n)))
+        for code in a.iso3166:
+            g.add((s, fd.iso3166, Literal(code)))
+        for c in a.cow:
+            g.add((s, fd.cow, Literal(c)))
+        for q in a.wikidata:
+            g.add((s, OWL.sameAs, wd[q]))
+        for rel, other in (("predecessor", a.predecessor), ("successor", a.successor),
+                           ("partOf", a.part_of)):
+            if other:
+                g.add((s, fd[rel], node("actor", other)))
+        if a.existed_from:
+            g.add((s, wdt.P571, day(a.existed_from.earliest)))  # inception
+        if a.existed_to:
+            g.add((s, wdt.P576, day(a.existed_to.latest)))  # dissolved
+        quotes(s, a.sources)
+    for i in corpus.instruments:
+        s = node("instrument", i.id)
+        g.add((s, wdt.P31, fd.Instrument))
+        g.add((s, RDFS.label, Literal(i.name)))
+        g.add((s, fd.id, Literal(i.id)))
+        g.add((s, fd.kind, Literal(i.kind)))
+        for n in i.aliases:
+            g.add((s, fd.alias, Literal(n)))
+        if i.signed:
+            g.add((s, wdt.P585, day(i.signed.earliest)))  # point in time (of signature)
+        dates(s, i.signed, "signed")
+        start = i.in_force or i.signed
+        if start:
+            g.add((s, wdt.P580, day(start.earliest)))  # start time
+        dates(s, i.in_force, "inForce")
+        if i.ended:
+            g.add((s, wdt.P582, day(i.ended.latest)))  # end time
+        dates(s, i.ended, "ended")
+        if i.amends:
+            g.add((s, fd.amends, node("instrument", i.amends)))
+        for k, p in enumerate(i.parties):
+            g.add((s, wdt.P1891, node("actor", p.actor)))  # signatory
+            g.add((s, wdt.P710, node("actor", p.actor)))  # participant
+            pn = URIRef(f"{s}/party/{k}")
+            g.add((s, fd.party, pn))
+            g.add((pn, RDF.type, fd.Party))
+            g.add((pn, fd.actor, node("actor", p.actor)))
+            g.add((pn, fd.how, Literal(p.how)))
+            dates(pn, p.date, "joined")
+            dates(pn, p.until, "left")
+            quotes(pn, p.sources)
+        for c in i.clauses:
+            cn = URIRef(f"{s}/clause/{c.id}")
+            g.add((s, fd.clause, cn))
+            g.add((cn, RDF.type, fd.Clause))
+            g.add((cn, fd.id, Literal(c.id)))
+            g.add((cn, fd.text, Literal(c.text)))
+            if c.article:
+                g.add((cn, fd.article, Literal(c.article)))
+            if c.norm is not None:
+                nn = URIRef(f"{cn}/norm")
+                g.add((cn, fd.norm, nn))
+                g.add((nn, fd.normKind, Literal(c.norm.kind)))
+                for cat in c.norm.categories:
+                    g.add((nn, fd.category, node("category", cat)))
+                for b in c.norm.bearers or []:
+                    g.add((nn, fd.bearer, node("actor", b)))
+                for b in c.norm.beneficiaries or []:
+                    g.add((nn, fd.beneficiary, node("actor", b)))
+        quotes(s, i.sources)
+    for e in corpus.events:
+        s = node("event", e.id)
+        g.add((s, wdt.P31, fd.Event))
+        g.add((s, fd.eventType, fd[f"type/{e.type}"]))
+        g.add((s, fd.id, Literal(e.id)))
+        g.add((s, RDFS.label, Literal(e.summary)))
+        if e.date.exact:
+            g.add((s, wdt.P585, day(e.date.earliest)))
+        dates(s, e.date, "date")
+        for a in e.actors:
+            g.add((s, fd.actor, node("actor", a)))
+            g.add((s, wdt.P710, node("actor", a)))
+        for t in e.targets:
+            g.add((s, fd.target, node("actor", t)))
+            g.add((s, wdt.P710, node("actor", t)))
+        if e.instrument:
+            g.add((s, fd.instrument, node("instrument", e.instrument)))
+        if e.justification:
+            g.add((s, fd.justification, Literal(e.justification)))
+        if e.hypothetical:
+            g.add((s, fd.hypothetical, Literal(True)))
+        quotes(s, e.sources)
+    for cat in corpus.categories:
+        s = node("category", cat.id)
+        g.add((s, RDFS.label, Literal(cat.name)))
+        for t in cat.event_types:
+            g.add((s, fd.eventTypeIn, fd[f"type/{t}"]))
+    return g
+
+
+def write_turtle(corpus: Any, out: Path) -> dict[str, Any]:
+    g = graph(corpus)
+    out.write_text(g.serialize(format="turtle"), encoding="utf-8")
+    return {"triples": len(g)}
+
+
+def write_jsonld(corpus: Any, out: Path) -> dict[str, Any]:
+    g = graph(corpus)
+    context = {"fd": FD, "wdt": WDT, "wd": WD, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+               "owl": "http://www.w3.org/2002/07/owl#",
+               "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    out.write_text(g.serialize(format="json-ld", context=context, indent=1), encoding="utf-8")
+    return {"triples": len(g)}
+
+
+# --------------------------------------------------------------------------- GraphML
+
+
+def network(corpus: Any) -> Any:
+    """The treaty network as a networkx Graph: actor and instrument nodes, party edges.
+
+    Node ids are ``actor:<id>`` and ``instrument:<id>``; a party edge carries how and when the
+    actor joined (and left).
+    """
+    import networkx as nx
+
+    g = nx.Graph(name=corpus.metadata.name)
+    for a in corpus.actors:
+        g.add_node(f"actor:{a.id}", kind="actor", id=a.id, name=a.name, actor_kind=a.kind)
+    for i in corpus.instruments:
+        attrs = {"kind": "instrument", "id": i.id, "name": i.name, "instrument_kind": i.kind}
+        for key, d in (("signed", i.signed), ("in_force", i.in_force), ("ended", i.ended)):
+            if d is not None:
+                attrs[key] = d.text
+                attrs[f"{key}_earliest"] = d.earliest.isoformat()
+        g.add_node(f"instrument:{i.id}", **attrs)
+        for p in i.parties:
+            edge = {"how": p.how, "date": p.date.text, "date_earliest": p.date.earliest.isoformat()}
+            if p.until is not None:
+                edge["until"] = p.until.text
+            g.add_edge(f"actor:{p.actor}", f"instrument:{i.id}", **edge)
+    return g
+
+
+def write_graphml(corpus: Any, out: Path) -> dict[str, Any]:
+    import networkx as nx
+
+    g = network(corpus)
+    nx.write_graphml(g, out)
+    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+
+
+# --------------------------------------------------------------------------- timelines
+
+
+def _tl_date(d: date) -> dict[str, str]:
+    return {"year": str(d.year), "month": str(d.month), "day": str(d.day)}
+
+
+def _quotes_html(corpus: Any, qs: list[Any]) -> str:
+    return "".join(f"<blockquote>{_esc(q.quote)}</blockquote>" for q in qs)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def timelinejs(corpus: Any) -> dict[str, Any]:
+    """A TimelineJS document: every event and instrument, fuzzy dates as ranges."""
+    slides = []
+    for e in corpus.events:
+        slide: dict[str, Any] = {
+            "unique_id": f"event-{e.id}", "start_date": _tl_date(e.date.earliest),
+            "display_date": e.date.text, "group": e.type.replace("_", " "),
+            "text": {"headline": _esc(e.summary), "text": _quotes_html(corpus, e.sources)}}
+        if not e.date.exact:
+            slide["end_date"] = _tl_date(e.date.latest)
+        slides.append(slide)
+    for i in corpus.instruments:
+        start = i.in_force or i.signed
+        if start is None:
+            continue
+        slide = {"unique_id": f"instrument-{i.id}", "start_date": _tl_date(start.earliest),
+                 "group": "instruments",
+                 "text": {"headline": _esc(i.name),
+                          "text": "Parties: " + ", ".join(p.actor for p in i.parties)}}
+        if i.ended is not None:
+            slide["end_date"] = _tl_date(i.ended.latest)
+        slides.append(slide)
+    slides.sort(key=lambda s: (int(s["start_date"]["year"]), int(s["start_date"]["month"]),
+                               int(s["start_date"]["day"]), s["unique_id"]))
+    return {"title": {"text": {"headline": _esc(corpus.metadata.title or corpus.metadata.name),
+                               "text": _esc(corpus.metadata.description)}},
+            "events": slides}
+
+
+def vis_items(corpus: Any) -> dict[str, Any]:
+    """vis-timeline ``items`` and ``groups``: events (points, or ranges when fuzzy) and
+    instruments (ranges from entry into force to end)."""
+    items: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
+    for e in corpus.events:
+        groups.setdefault(e.type, {"id": e.type, "content": e.type.replace("_", " ")})
+        item: dict[str, Any] = {"id": f"event:{e.id}", "group": e.type,
+                                "content": _esc(e.summary), "start": e.date.earliest.isoformat(),
+                                "title": e.date.text, "type": "point"}
+        if not e.date.exact:
+            item["end"] = (e.date.latest + timedelta(days=1)).isoformat()
+            item["type"] = "range"
+            item["className"] = "fuzzy"
+        items.append(item)
+    for i in corpus.instruments:
+        start = i.in_force or i.signed
+        if start is None:
+            continue
+        groups.setdefault("instruments", {"id": "instruments", "content": "instruments"})
+        item = {"id": f"instrument:{i.id}", "group": "instruments", "content": _esc(i.name),
+                "start": start.earliest.isoformat(), "title": start.text, "type": "point"}
+        if i.ended is not None:
+            item["end"] = (i.ended.latest + timedelta(days=1)).isoformat()
+            item["type"] = "range"
+        items.append(item)
+    return {"items": items, "groups": sorted(groups.values(), key=lambda g: g["id"])}
+
+
+def _write_json(data: dict[str, Any], out: Path) -> None:
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def write_timelinejs(corpus: Any, out: Path) -> dict[str, Any]:
+    data = timelinejs(corpus)
+    _write_json(data, out)
+    return {"slides": len(data["events"])}
+
+
+def write_vis(corpus: Any, out: Path) -> dict[str, Any]:
+    data = vis_items(corpus)
+    _write_json(data, out)
+    return {"items": len(data["items"])}
+
+
+# --------------------------------------------------------------------------- tables
+
+#: Extra columns of the fluents table in exports: time points as days (docs/decisions/0001).
+FLUENT_DAYS = ("CAST('0001-01-01' AS DATE) + CAST(start - 1 AS INTEGER) AS from_day, "
+               "CASE WHEN \"end\" IS NULL THEN NULL "
+               "ELSE CAST('0001-01-01' AS DATE) + CAST(\"end\" - 2 AS INTEGER) END AS to_day")
+
+
+def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
+    """Every table of the built database as ``<out>/<table>.<csv|parquet>``."""
+    out.mkdir(parents=True, exist_ok=True)
+    con = kb.connect()
+    written: dict[str, int] = {}
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
+        for t in tables:
+            cols = "*, " + FLUENT_DAYS if t in ("fluents", "scenario_fluents") else "*"
+            target = out / f"{t}.{fmt}"
+            option = "(FORMAT PARQUET)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
+            q = f'COPY (SELECT {cols} FROM "{t}") TO \'{_sql_path(target)}\' {option}'
+            con.execute(q)
+            written[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+    finally:
+        con.close()
+    return {"tables": written}
+
+
+def _sql_path(p: Path) -> str:
+    return str(p.resolve()).replace("'", "''")
+
+
+Writer = Callable[..., dict[str, Any]]
+FORMATS: dict[str, Writer] = {
+    "turtle": write_turtle, "jsonld": write_jsonld, "graphml": write_graphml,
+    "timelinejs": write_timelinejs, "vis": write_vis,
+    "csv": lambda kb, out: write_tables(kb, out, "csv"),
+    "parquet": lambda kb, out: write_tables(kb, out, "parquet"),
+}
+ALIASES = {"ttl": "turtle", "rdf": "turtle", "json-ld": "jsonld", "timeline": "timelinejs",
+           "vis-timeline": "vis"}
+
+
+def export(kb: Any, fmt: str, out: Path) -> dict[str, Any]:
+    """Write ``kb`` (a :class:`~foedus.query.KnowledgeBase`) in format ``fmt`` to ``out``."""
+    name = ALIASES.get(fmt.lower(), fmt.lower())
+    if name not in FORMATS:
+        raise UserError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
+    if name not in ("csv", "parquet"):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        info = FORMATS[name](kb.corpus, out)
+    else:
+        info = FORMATS[name](kb, out)
+    return {"format": name, "path": str(out), **info}

@@ -1,0 +1,111 @@
+"""Importers: real datasets into corpus folders (``foedus import KIND FILE... -o CORPUS``).
+
+>>> sorted(IMPORTERS)
+['atop', 'events', 'mid', 'states', 'territorial-change', 'treaties']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from foedus.io.aliases import AliasTable
+from foedus.io.importers.atop import import_atop
+from foedus.io.importers.base import Import, DatasetError, Report, iter_files
+from foedus.io.importers.events import import_events
+from foedus.io.importers.mid import import_mid
+from foedus.io.importers.states import import_states
+from foedus.io.importers.territorial import import_territorial
+from foedus.io.importers.treaties import import_treaties
+from foedus.io.importers.write import write_corpus
+
+IMPORTERS: dict[str, Callable[..., Import]] = {
+    "states": import_states,
+    "atop": import_atop,
+    "treaties": import_treaties,
+    "territorial-change": import_territorial,
+    "mid": import_mid,
+    "events": import_events,
+}
+
+
+def run_import(kind: str, files: list[Path], out: Path, only: list[str] | None = None,
+               aliases: AliasTable | None = None) -> dict[str, Any]:
+    """Import ``files`` as dataset ``kind`` into the corpus folder ``out``.
+
+    ``only``: keep only facts that involve one of these actors (any name or code the alias
+    table knows). Returns ``{"report": ..., "corpus": ..., "written": [...]}``.
+    """
+    if kind not in IMPORTERS:
+        raise DatasetError(f"unknown import kind {kind!r}; kinds: {', '.join(IMPORTERS)}")
+    table = aliases or AliasTable.bundled()
+    paths = list(iter_files(files))
+    keep = {table.resolve(name=n, iso=n, cow=n if n.isdigit() else None).id
+            for n in only} if only else None
+    if kind == "treaties":
+        imp = IMPORTERS[kind](paths, table, keep)
+    else:
+        imp = IMPORTERS[kind](paths, table)
+        if keep is not None:
+            _restrict(imp, keep)
+    _respect_existence(imp, out)
+    written = write_corpus(out, imp, paths)
+    return {"report": imp.report, **written}
+
+
+def _restrict(imp: Import, keep: set[str]) -> None:
+    """Keep only the events and instruments that involve an actor of ``keep``."""
+    before = len(imp.events)
+    imp.events = [e for e in imp.events if keep & {*e["actors"], *e.get("targets", [])}]
+    n_ev = before - len(imp.events)
+    before = len(imp.instruments)
+    imp.instruments = [i for i in imp.instruments if keep & {p["actor"] for p in i["parties"]}]
+    n_ins = before - len(imp.instruments)
+    used = {a for e in imp.events for a in (*e["actors"], *e.get("targets", []))}
+    used |= {p["actor"] for i in imp.instruments for p in i["parties"]}
+    used |= {b for i in imp.instruments for c in i["clauses"] for b in c["norm"]["bearers"]}
+    imp.actors = {k: v for k, v in imp.actors.items() if k in used}
+    if n_ev:
+        imp.report.skipped["event not involving an actor asked for (--only)"] += n_ev
+    if n_ins:
+        imp.report.skipped["instrument without a party asked for (--only)"] += n_ins
+
+
+def _respect_existence(imp: Import, out: Path) -> None:
+    """Skip facts dated before an actor's first entry in a state list already imported into
+    ``out`` (the corpus would not validate: an actor cannot act before it exists)."""
+    from foedus.io.importers.base import date_bounds
+    from foedus.io.importers.write import _load_yaml
+
+    existing = (_load_yaml(out / "actors.yaml") or {}).get("actors") or [] \
+        if out.is_dir() else []
+    starts = {a["id"]: str(a["existed_from"]) for a in existing if a.get("existed_from")}
+    starts.update(imp.existed_from)
+    if not starts:
+        return
+
+    def early(actor: str, when: Any) -> bool:
+        b = date_bounds(when)
+        return actor in starts and b is not None and b[1].isoformat() < starts[actor]
+
+    kept = []
+    for e in imp.events:
+        if any(early(a, e["date"]) for a in (*e["actors"], *e.get("targets", []))):
+            imp.report.skip("dated before an actor's first entry in the state list "
+                            "(existed_from)", e["notes"].split(";")[0])
+            continue
+        kept.append(e)
+    imp.events = kept
+    for ins in imp.instruments:
+        parties = []
+        for p in ins["parties"]:
+            if early(p["actor"], p["date"]):
+                imp.report.skip("party joins before its first entry in the state list",
+                                p.get("notes", ins["id"]))
+                continue
+            parties.append(p)
+        ins["parties"] = parties
+
+
+__all__ = ["IMPORTERS", "Import", "DatasetError", "Report", "run_import"]

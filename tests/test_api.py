@@ -1,0 +1,392 @@
+"""The HTTP API, in-process through an ASGI client: every route, the same JSON as the CLI's
+``--json``, answers valid against the contract's schema, and one pinned error shape."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+from fastapi import APIRouter, FastAPI
+from typer.testing import CliRunner
+
+from foedus.cli import app as cli_app
+from foedus.contract import load_schema, schema_for
+from foedus.query import KnowledgeBase
+from foedus.server import explorer
+from foedus.server.app import API, create_app
+
+SCHEMA = load_schema()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One database cache for the module (the runner's, if it set one)."""
+    with pytest.MonkeyPatch.context() as mp:
+        if not os.environ.get("FOEDUS_CACHE_DIR"):
+            mp.setenv("FOEDUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
+        mp.delenv("FOEDUS_DEBUG", raising=False)
+        yield
+
+
+class Client:
+    """A synchronous face on ``httpx.AsyncClient`` over the app's ASGI interface."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+                return await c.request(method, url, **kwargs)
+
+        return asyncio.run(go())
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+
+LOG = io.StringIO()
+
+
+@pytest.fixture(scope="module")
+def app(_cache: None) -> FastAPI:
+    return create_app(log=LOG)
+
+
+@pytest.fixture(scope="module")
+def client(app: FastAPI) -> Client:
+    return Client(app)
+
+
+def valid(command: str, data: Any) -> None:
+    jsonschema.Draft202012Validator(schema_for(command, SCHEMA)).validate(data)
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli_app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def ask_available() -> bool:
+    try:
+        from foedus.ask import answer_question  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return any(c.name == "ask" for c in cli_app.registered_commands)
+
+
+# --------------------------------------------------------------------------- CLI == API
+
+CASES: list[tuple[list[str], str]] = [
+    (["events", "--actor", "Estonia", "--from", "1940-01-01", "--to", "1940-12-31"],
+     "events?actor=Estonia&from=1940-01-01&to=1940-12-31"),
+    (["events", "--type", "invasion", "--target", "LV"], "events?type=invasion&target=LV"),
+    (["treaty", "Treaty of Tartu"], "treaty?name=Treaty%20of%20Tartu"),
+    (["treaty", "treaty-of-riga"], "treaty?t=treaty-of-riga"),
+    (["treaties"], "treaties"),
+    (["treaties", "--between", "USSR", "Latvia", "--on", "1940-06-01"],
+     "treaties?between=USSR&between=Latvia&on=1940-06-01"),
+    (["treaties", "--between", "ussr", "estonia"], "treaties?between=ussr&between=estonia"),
+    (["treaties", "--party", "Estonia", "--on", "1935-01-01"],
+     "treaties?party=Estonia&on=1935-01-01"),
+    (["status", "Latvia", "--on", "1943-01-01"], "status?actor=Latvia&on=1943-01-01"),
+    (["status", "Estonia", "--on", "1960-01-01", "--perspective", "non-recognition"],
+     "status?actor=Estonia&on=1960-01-01&perspective=non-recognition"),
+    (["status", "Lithuania", "--on", "1950-01-01", "--perspective", "soviet"],
+     "status?actor=Lithuania&on=1950-01-01&perspective=soviet"),
+    (["holds", "Lithuania", "--on", "1939-08-26"], "holds?actor=Lithuania&on=1939-08-26"),
+    (["timeline", "Latvia", "--perspective", "non-recognition"],
+     "timeline?actor=Latvia&perspective=non-recognition"),
+    (["breaches", "--by", "USSR", "--against", "Estonia", "--from", "1940-01-01", "--to",
+      "1940-12-31"], "breaches?by=USSR&against=Estonia&from=1940-01-01&to=1940-12-31"),
+    (["breaches", "--treaty", "Treaty of Tartu", "--perspective", "soviet"],
+     "breaches?treaty=Treaty%20of%20Tartu&perspective=soviet"),
+    (["aggressor", "USSR", "Estonia"], "aggressor?a=USSR&b=Estonia"),
+    (["aggressor", "ussr", "latvia", "--from", "1941-01-01", "--to", "1941-12-31"],
+     "aggressor?a=ussr&b=latvia&from=1941-01-01&to=1941-12-31"),
+    (["compare", "--perspectives", "de-facto", "non-recognition", "estonia"],
+     "compare?perspectives=de-facto&perspectives=non-recognition&actor=estonia"),
+    (["explain", "status", "Estonia", "--on", "1960-01-01"],
+     "explain?what=status&args=Estonia&on=1960-01-01"),
+    (["explain", "aggressor", "ussr", "estonia"],
+     "explain?what=aggressor&args=ussr&args=estonia"),
+    (["explain", "breach", "ussr-annexes-estonia-1940", "treaty-of-tartu"],
+     "explain?what=breach&args=ussr-annexes-estonia-1940&args=treaty-of-tartu"),
+    (["validate"], "validate"),
+    (["coverage"], "coverage"),
+    (["ask", "Was Estonia sovereign on 1960-01-01?"],
+     "ask?q=Was%20Estonia%20sovereign%20on%201960-01-01%3F"),
+]
+
+
+def _id(case: tuple[list[str], str]) -> str:
+    return case[1]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_api_returns_what_cli_json_prints(client: Client, case: tuple[list[str], str]) -> None:
+    args, url = case
+    if args[0] == "ask" and not ask_available():
+        pytest.skip("foedus ask is not built yet")
+    code, out, err = cli(*args, "--json")
+    assert code == 0, err
+    r = client.get(f"{API}/{url}")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/json"
+    from_cli = json.loads(out)
+    # identical: same values, same key order
+    assert json.dumps(r.json(), ensure_ascii=False) == json.dumps(from_cli, ensure_ascii=False)
+    valid(args[0], from_cli)
+    valid(args[0], r.json())
+
+
+ERROR_CASES: list[tuple[list[str], str, int]] = [
+    (["status", "Latvja", "--on", "1943-01-01"], "status?actor=Latvja&on=1943-01-01", 404),
+    (["status", "Latvia", "--on", "1943-13-01"], "status?actor=Latvia&on=1943-13-01", 400),
+    (["status", "Latvia", "--on", "1943-01-01", "--perspective", "sovet"],
+     "status?actor=Latvia&on=1943-01-01&perspective=sovet", 404),
+    (["events", "--type", "invasionn"], "events?type=invasionn", 404),
+    (["events", "--from", "1941-01-01", "--to", "1940-01-01"],
+     "events?from=1941-01-01&to=1940-01-01", 400),
+    (["treaty", "Treaty of Nowhere"], "treaty?name=Treaty%20of%20Nowhere", 404),
+    (["explain", "nonsense", "x"], "explain?what=nonsense&args=x", 400),
+    (["explain", "breach", "no-such-event"], "explain?what=breach&args=no-such-event", 404),
+    (["aggressor", "ussr", "Atlantis"], "aggressor?a=ussr&b=Atlantis", 404),
+]
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=lambda c: c[1])
+def test_api_errors_carry_the_cli_message(client: Client,
+                                          case: tuple[list[str], str, int]) -> None:
+    args, url, status = case
+    code, out, err = cli(*args, "--json")
+    assert (code, out) == (2, "")
+    r = client.get(f"{API}/{url}")
+    assert r.status_code == status
+    assert r.json()["error"]["message"] == err.strip()
+    valid("Error", r.json())
+
+
+# --------------------------------------------------------------------------- the error shape
+
+
+def test_error_404_unknown_name_pinned(client: Client) -> None:
+    r = client.get(f"{API}/status?actor=Latvja&on=1943-01-01")
+    message = "unknown actor 'Latvja'; did you mean 'latvia'?"
+    assert (r.status_code, r.json()) == (404, {"error": {
+        "status": 404, "message": message,
+        "errors": [{"message": message, "kind": "actor", "name": "Latvja",
+                    "suggestions": ["latvia"]}]}})
+
+
+def test_error_404_unknown_perspective(client: Client) -> None:
+    r = client.get(f"{API}/treaties?perspective=sovet")
+    assert r.status_code == 404
+    assert r.json()["error"]["message"] == "unknown perspective 'sovet'; did you mean 'soviet'?"
+
+
+def test_error_400_bad_day_pinned(client: Client) -> None:
+    r = client.get(f"{API}/status?actor=Latvia&on=1943-02-30")
+    assert (r.status_code, r.json()) == (400, {"error": {
+        "status": 400, "message": "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'",
+        "errors": []}})
+
+
+def test_error_422_missing_parameter_pinned(client: Client) -> None:
+    r = client.get(f"{API}/status?actor=Latvia")
+    assert (r.status_code, r.json()) == (422, {"error": {
+        "status": 422, "message": "on: Field required",
+        "errors": [{"message": "on: Field required", "loc": ["query", "on"],
+                    "type": "missing"}]}})
+
+
+@pytest.mark.parametrize("url, message", [
+    ("treaties?between=ussr", "between: expected two actors, got 1"),
+    ("compare?perspectives=soviet", "perspectives: expected two perspectives, got 1"),
+    ("treaty", "name: required (or t)"),
+    ("ask", "q: required (or question)"),
+    ("events?fro=1940-01-01",
+     "fro: not a parameter of this route (expected one of actor, from, perspective, target, "
+     "to, type)"),
+    ("status?actor=Latvia&on=1943-01-01&assume=what-if.yaml",
+     "assume: not a parameter of this route (the server is read-only: start it with "
+     "`foedus serve --assume FILE`)"),
+])
+def test_error_422_malformed_request(client: Client, url: str, message: str) -> None:
+    r = client.get(f"{API}/{url}")
+    assert r.status_code == 422
+    assert r.json()["error"]["message"] == message
+    assert [e["message"] for e in r.json()["error"]["errors"]] == [message]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_error_405_read_only_pinned(client: Client, method: str) -> None:
+    r = client.request(method, f"{API}/events")
+    assert (r.status_code, r.json()) == (405, {"error": {
+        "status": 405, "message": f"method not allowed: {method} (the API is read-only: GET)",
+        "errors": []}})
+    assert r.headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize("url", [f"{API}/nope", "/nope", f"{API}/status/extra"])
+def test_error_404_unknown_route(client: Client, url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 404
+    assert set(r.json()["error"]) == {"status", "message", "errors"}
+    assert r.json()["error"]["message"].startswith(f"not found: {url}")
+
+
+def test_error_414_request_line_too_long(client: Client) -> None:
+    r = client.get(f"{API}/events?actor=" + "x" * 9000)
+    assert r.status_code == 414
+    assert r.json()["error"]["message"].startswith("request line too long: ")
+
+
+def test_error_501_ask_when_not_built(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real = builtins.__import__
+
+    def no_ask(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "foedus.ask":
+            raise ImportError("No module named 'foedus.ask'")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ask)
+    r = client.get(f"{API}/ask?q=who")
+    assert r.status_code == 501
+    assert r.json()["error"]["message"].startswith("ask: not available in this build")
+
+
+def test_timeout_is_503_and_the_server_stays_up(app: FastAPI, client: Client,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(self: KnowledgeBase, actor: str) -> dict[str, Any]:
+        time.sleep(1.0)
+        return {}
+
+    monkeypatch.setattr(app.state.foedus, "timeout", 0.1)
+    monkeypatch.setattr(KnowledgeBase, "timeline", slow)
+    r = client.get(f"{API}/timeline?actor=Estonia")
+    assert r.status_code == 503
+    assert r.json()["error"]["message"].startswith("the query took longer than 0.1 s")
+    monkeypatch.undo()
+    assert client.get(f"{API}/timeline?actor=Estonia").status_code == 200
+
+
+def test_internal_error_is_500_in_the_shape(client: Client,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(self: KnowledgeBase, actor: str) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(KnowledgeBase, "timeline", boom)
+    r = client.get(f"{API}/timeline?actor=Estonia")
+    assert (r.status_code, r.json()) == (500, {"error": {
+        "status": 500, "message": "internal error: RuntimeError: boom", "errors": []}})
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def test_knowledge_bases_are_cached_per_perspective(app: FastAPI, client: Client) -> None:
+    svc = app.state.foedus
+    for p in ("soviet", "Soviet", "non-recognition"):
+        assert client.get(f"{API}/status?actor=Estonia&on=1960-01-01&perspective={p}") \
+            .json()["perspective"] == p.lower()
+    first = svc.kb("soviet")
+    assert svc.kb("SOVIET") is first
+    assert svc.kb(None) is svc.base
+    assert first.db_path == svc.base.db_path
+
+
+def test_head_and_options(client: Client) -> None:
+    get = client.get(f"{API}/treaties")
+    head = client.request("HEAD", f"{API}/treaties")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    options = client.request("OPTIONS", f"{API}/treaties")
+    assert (options.status_code, options.headers["allow"]) == (204, "GET, HEAD, OPTIONS")
+
+
+def test_cors_is_off_by_default(client: Client) -> None:
+    r = client.get(f"{API}/treaties", headers={"origin": "https://example.org"})
+    assert "access-control-allow-origin" not in r.headers
+
+
+def test_index_schema_and_docs(client: Client) -> None:
+    index = client.get(API).json()
+    assert index["perspectives"] == ["de-facto", "non-recognition", "soviet"]
+    assert client.get(f"{API}/schema").json() == SCHEMA
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    for command in SCHEMA["x-foedus-commands"]:
+        assert list(paths[f"{API}/{command}"]) == ["get"], command
+    assert client.get("/").status_code == 200  # the web page, or without it the API's index
+
+
+def test_root_without_the_page_points_to_the_api(tmp_path: Path) -> None:
+    bare = Client(create_app(static_dir=tmp_path / "absent", log=None, warm=False))
+    assert bare.get("/").json() == {"name": "foedus", "api": API, "docs": "/docs",
+                                    "schema": f"{API}/schema"}
+
+
+def test_request_log_is_one_json_line_per_request(client: Client) -> None:
+    LOG.truncate(0)
+    LOG.seek(0)
+    client.get(f"{API}/events?actor=Estonia")
+    client.get(f"{API}/nope")
+    lines = [json.loads(line) for line in LOG.getvalue().splitlines()]
+    assert [(x["method"], x["path"], x["query"], x["status"]) for x in lines] == [
+        ("GET", f"{API}/events", "actor=Estonia", 200), ("GET", f"{API}/nope", "", 404)]
+    assert all(isinstance(x["ms"], float) for x in lines)
+
+
+@pytest.fixture(scope="module")
+def page_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    root = tmp_path_factory.mktemp("page")
+    static = root / "static"
+    static.mkdir()
+    (static / "index.html").write_text("<h1>explorer</h1>")
+    (root / "secret.txt").write_text("TOP-SECRET-CONTENT")
+    extra = APIRouter()
+
+    @extra.get("/explore/ping")
+    async def ping() -> dict[str, str]:
+        return {"pong": "yes"}
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(explorer, "router", extra)
+        yield Client(create_app(static_dir=static, log=None, warm=False,
+                                cors_origins=["https://example.org"]))
+
+
+def test_static_page_explorer_routes_and_no_traversal(page_app: Client) -> None:
+    assert page_app.get("/").text == "<h1>explorer</h1>"
+    assert page_app.get("/explore/ping").json() == {"pong": "yes"}
+    assert page_app.get(f"{API}/nope").status_code == 404
+    for url in ("/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/static/x"):
+        r = page_app.get(url)
+        assert r.status_code == 404, url
+        assert "TOP-SECRET-CONTENT" not in r.text
+    assert page_app.request("POST", "/").status_code == 405
+
+
+def test_cors_when_asked(page_app: Client) -> None:
+    r = page_app.get(f"{API}/schema", headers={"origin": "https://example.org"})
+    assert r.headers["access-control-allow-origin"] == "https://example.org"
+
+
+def test_every_route_answers(client: Client) -> None:
+    """Each command's route, once, with its positional arguments named."""
+    urls = {_id(c).split("?")[0] for c in CASES}
+    assert urls == set(SCHEMA["x-foedus-commands"])

@@ -1,0 +1,34 @@
+// Colours: instrument kinds (edges, instrument bars) and status classes (lanes, map, nodes).
+// Chosen for contrast on white and distinguishable with common colour-vision deficiencies.
+
+export const KIND_COLOURS = {
+  treaty: "#1f5fa8",
+  pact: "#6a3d9a",
+  protocol: "#00796b",
+  convention: "#b35900",
+  "secret-protocol": "#444444",
+  charter: "#8e1f5c",
+  declaration: "#5b7f00",
+  accords: "#0b7d9e",
+};
+
+export const STATUS_COLOURS = {
+  independent: "#2e7d32",
+  occupied: "#c62828",
+  part: "#5e35b1",
+  other: "#757575",
+};
+
+export const BREACH_COLOUR = "#d50000";
+
+export function kindColour(kind) {
+  return KIND_COLOURS[kind] || "#555555";
+}
+
+export function statusClass(p) {
+  if (!p) return "other";
+  if (p.occupied_by) return "occupied";
+  if (p.part_of) return "part";
+  if (p.sovereign === true || p.sovereign === "possible") return "independent";
+  return "other";
+}
