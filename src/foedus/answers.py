@@ -129,7 +129,7 @@ def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str)
     src = clause.source or kb.corpus.default_source or ""
     kind = clause.norm.kind if clause.norm else "clause"
     art = f"Article {clause.article} " if clause.article else ""
-    return node(conclusion, rule=f"{ins.name}, {art}({clause.id}, {kind})",
+    return node(conclusion, rule=f"{ins.name}, {art}clause {clause.id} ({kind})",
                 sources=[{"source": src, "quote": " ".join(clause.text.split())}],
                 premises=[instrument_node(kb, ins_id)])
 

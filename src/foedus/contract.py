@@ -298,11 +298,26 @@ class CoverageResponse(Shape):
     sources: list[SourceCoverage]
 
 
-class AskResponse(BaseModel):
-    """The answer to a plain-English question: the query it was mapped to and that query's
-    answer. Its keys are defined by ``foedus ask``; this shape only requires an object."""
+class AskQuery(Shape):
+    """The query a question was mapped to: a command, its arguments, the perspective, and a
+    filter of the answer's list (``{"event_type": T}``, ``{"event": [ids]}``,
+    ``{"instrument": id}``)."""
 
-    model_config = ConfigDict(extra="allow")
+    command: str
+    args: dict[str, Any]
+    perspective: str
+    filter: dict[str, Any]
+
+
+class AskResponse(Shape):
+    """A plain-English question, the query it maps to, how loose words were read (notes),
+    and the query's answer (that command's shape)."""
+
+    question: str
+    query: AskQuery
+    notes: list[str]
+    answer: (EventsResponse | Instrument | TreatiesResponse | StatusResponse | HoldsResponse
+             | TimelineResponse | BreachesResponse | AggressorResponse | CompareResponse)
 
 
 class ErrorItem(BaseModel):
@@ -346,7 +361,8 @@ RESPONSES: dict[str, type[BaseModel]] = {
 def generate() -> dict[str, Any]:
     """The JSON Schema of the contract: every shape under ``$defs``, and in
     ``x-foedus-commands`` the shape each command returns."""
-    models = sorted({*RESPONSES.values(), Error}, key=lambda m: m.__name__)
+    found: set[type[BaseModel]] = {*RESPONSES.values(), Error}
+    models = sorted(found, key=lambda m: m.__name__)
     _, top = models_json_schema([(m, "validation") for m in models],
                                 ref_template="#/$defs/{model}")
     return {

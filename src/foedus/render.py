@@ -131,11 +131,13 @@ def events_table(data: Json) -> RenderableType:
 def treaties_table(data: Json) -> RenderableType:
     """``{"treaties": [...]}`` as a table."""
     table = Table(title=f"{len(data['treaties'])} instruments", title_justify="left")
-    for col in ("id", "name", "kind", "signed", "parties"):
+    dated = any("certainty" in t for t in data["treaties"])
+    for col in ("id", "name", "kind", "signed", "parties") + (("certainty",) if dated else ()):
         table.add_column(col, overflow="fold")
     for t in data["treaties"]:
-        table.add_row(t["id"], t["name"] + _mark(t["hypothetical"]), t["kind"],
-                      _text(t["signed"]), ", ".join(p["actor"]["name"] for p in t["parties"]))
+        row = [t["id"], t["name"] + _mark(t["hypothetical"]), t["kind"], _text(t["signed"]),
+               ", ".join(p["actor"]["name"] for p in t["parties"])]
+        table.add_row(*row, *((t.get("certainty", ""),) if dated else ()))
     return table
 
 

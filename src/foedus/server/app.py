@@ -13,7 +13,7 @@ line per request goes to stderr: method, path, query, status, milliseconds.
 
 >>> from foedus.server.app import create_app
 >>> app = create_app(warm=False, log=None)
->>> sorted(r.path for r in app.routes if r.path.startswith("/api/v1/s"))
+>>> sorted(p for p in app.openapi()["paths"] if p.startswith("/api/v1/s"))
 ['/api/v1/schema', '/api/v1/status']
 """
 
@@ -153,8 +153,8 @@ async def known_params(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
-    known = {f.alias for f in dependant.query_params}
-    items = []
+    known = {str(f.alias) for f in dependant.query_params}
+    items: list[dict[str, Any]] = []
     for name in sorted(set(request.query_params) - known):
         why = ("the server is read-only: start it with `foedus serve --assume FILE`"
                if name == "assume" else "expected one of " + ", ".join(sorted(known)))

@@ -12,7 +12,7 @@ from typing import Any
 
 from foedus.io.aliases import AliasTable
 from foedus.io.importers.atop import import_atop
-from foedus.io.importers.base import Import, DatasetError, Report, iter_files
+from foedus.io.importers.base import DatasetError, Import, Report, iter_files
 from foedus.io.importers.events import import_events
 from foedus.io.importers.mid import import_mid
 from foedus.io.importers.states import import_states

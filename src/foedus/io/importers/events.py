@@ -19,9 +19,9 @@ from pathlib import Path
 
 from foedus.io.aliases import AliasTable
 from foedus.io.importers.base import (
+    DatasetError,
     DatasetInfo,
     Import,
-    DatasetError,
     read_rows,
     read_text,
 )

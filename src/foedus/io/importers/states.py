@@ -16,9 +16,9 @@ from pathlib import Path
 
 from foedus.io.aliases import AliasTable
 from foedus.io.importers.base import (
+    DatasetError,
     DatasetInfo,
     Import,
-    DatasetError,
     Row,
     day_after,
     read_rows,
@@ -135,7 +135,7 @@ def spells(path: Path) -> tuple[str, list[Spell], list[tuple[Row, str]], str]:
 def resolve(aliases: AliasTable, fmt: str, spell: Spell):  # type: ignore[no-untyped-def]
     """The alias-table row of a spell's state (G&W numbers for G&W, COW numbers otherwise)."""
     if fmt == "gw":
-        return aliases.resolve(gw=spell.code, cow=spell.code, name=spell.name)
+        return aliases.by_gw(spell.code) or aliases.resolve(cow=spell.code, name=spell.name)
     return aliases.resolve(cow=spell.code, name=spell.name)
 
 
@@ -161,7 +161,8 @@ def import_states(paths: list[Path], aliases: AliasTable) -> Import:
         quote = imp.cite(s.row)
         note = f"{s.row.ref}: code {s.code}, spell {start} - {s.end.isoformat()}"
         imp.events.append({
-            "id": imp.new_id(f"{imp.info.id}-{actor}-entry-{start}"), "type": "state_entry", "date": start,
+            "id": imp.new_id(f"{imp.info.id}-{actor}-entry-{start}"), "type": "state_entry",
+            "date": start,
             "actors": [actor], "summary": f"{s.name} enters the state system ({title})",
             "sources": [quote], "notes": note})
         imp.report.mapped["entries"] += 1

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from foedus.io.aliases import AliasTable
 from foedus.io.importers.base import (
+    DatasetError,
     DatasetInfo,
     Import,
-    DatasetError,
     read_rows,
     sniff_header,
     ymd,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from foedus.io.aliases import AliasTable
 from foedus.io.importers.base import (
+    DatasetError,
     DatasetInfo,
     Import,
-    DatasetError,
     Json,
     Row,
     date_bounds,
