@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from foedus import contract
+from foedus.ask import answer_question
 from foedus.query import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,10 @@ def outputs(kb: KnowledgeBase) -> dict[str, list[Any]]:
                       kb.aggressor("ussr", "latvia", from_="1941-01-01", to="1941-12-31")],
         "compare": [kb.compare("soviet", "non-recognition", "latvia")],
         "explain": [kb.explain("aggressor", ["ussr", "finland"])],
+        "ask": [answer_question(q, kb) for q in (
+            "Who was the aggressor between the Soviet Union and Estonia in 1940?",
+            "Which treaties bound the USSR and Latvia in June 1940?",
+            "What was Estonia's status in 1960 according to the non-recognition view?")],
         "validate": [{"ok": True, "counts": kb.corpus.counts()},
                      {"ok": False, "errors": [{"file": "a.yaml", "line": 1, "col": 2,
                                                "message": "bad"}]}],

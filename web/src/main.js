@@ -1,7 +1,6 @@
 // The foedus explorer: wires the timeline, the network, the map, the details and the question
 // box to one state (perspective, compare mode, day) and to the HTTP API.
 
-import "./style.css";
 import { get } from "./api.js";
 import { AskBox } from "./ask.js";
 import { addDays, addMonths, clampDay, daysBetween, FIRST_DAY, isDay, LAST_DAY } from "./dates.js";
@@ -11,6 +10,7 @@ import { NetworkView } from "./network.js";
 import { KIND_COLOURS } from "./palette.js";
 import { showSource } from "./source.js";
 import { TimelineView } from "./timeline.js";
+import "./style.css"; // after the libraries' styles, so that ours win
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(window.location.search);
@@ -92,6 +92,7 @@ class Explorer {
     cmp.addEventListener("change", () => {
       this.state.compare = cmp.checked;
       selB.disabled = !cmp.checked;
+      this.otherPerspective();
       this.timeline.render();
     });
     for (const b of document.querySelectorAll("[data-tl]")) {
@@ -135,8 +136,16 @@ class Explorer {
     Object.assign(document.createElement("li"), { innerHTML: '<span class="line thin-line"></span>faint: instruments of more than four parties' }));
   }
 
+  /** Keep the compared perspective different from the chosen one. */
+  otherPerspective() {
+    if (this.state.perspectiveB && this.state.perspectiveB !== this.state.perspective) return;
+    this.state.perspectiveB = this.overview.perspectives.find((p) => p.id !== this.state.perspective)?.id;
+    $("#perspective-b").value = this.state.perspectiveB;
+  }
+
   setPerspective(pid) {
     this.state.perspective = pid;
+    this.otherPerspective();
     $("#perspective").title = this.overview.perspectives.find((p) => p.id === pid)?.description || "";
     this.timeline.render();
     this.renderBreaches();

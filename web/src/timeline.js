@@ -131,6 +131,7 @@ export class TimelineView {
       if (views.length > 1) {
         // A thin row between the two lanes: one red bar per range where they disagree.
         const diffs = differences(lane.periods[views[0]], lane.periods[views[1]]);
+        if (!diffs.length) continue;
         const gid = `diff:${lane.actor.id}`;
         const first = groups.length - 1;
         groups.splice(first, 0, { id: gid, order: 0, html: '<span class="diff-label">≠ differ</span>', className: "lane-diff", subgroupStack: FLAT });

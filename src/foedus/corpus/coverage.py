@@ -152,6 +152,32 @@ def _dates(corpus: Corpus) -> Iterator[FuzzyDate]:
         yield e.date
 
 
+def _dated_records(corpus: Corpus) -> Iterator[tuple[FuzzyDate, list[str]]]:
+    """Every date of a record with the quotes the record rests on."""
+    def texts(quotes: Any) -> list[str]:
+        return [q.quote for q in quotes]
+
+    for a in corpus.actors:
+        for d in (a.existed_from, a.existed_to):
+            if d:
+                yield d, texts(a.sources)
+    for i in corpus.instruments:
+        own = texts(i.sources) + [c.text for c in i.clauses]
+        for d in (i.signed, i.in_force, i.ended):
+            if d:
+                yield d, own
+        for p in i.parties:
+            for d in (p.date, p.until):
+                if d:
+                    yield d, texts(p.sources) + own
+    for e in corpus.events:
+        yield e.date, texts(e.sources)
+
+
+def _within(inner: FuzzyDate, outer: FuzzyDate) -> bool:
+    return outer.earliest <= inner.earliest and inner.latest <= outer.latest
+
+
 def _ratio(covered: int, total: int) -> dict[str, Any]:
     percent = round(100.0 * covered / total, 1) if total else 100.0
     return {"total": total, "covered": covered, "percent": percent}
@@ -189,11 +215,17 @@ def source_coverage(corpus: Corpus, source: str) -> dict[str, Any]:
     known = list(_dates(corpus))
     texts = {" ".join(d.text.split()).lower() for d in known}
     ranges = {(d.earliest, d.latest) for d in known}
-    dates = [d for s in sents for d in find_dates(s.text)]
+    dated = [(d, [" ".join(q.split()) for q in qs]) for d, qs in _dated_records(corpus)]
+    dates = [(s, d) for s in sents for d in find_dates(s.text)]
     missing: list[str] = []
     represented = 0
-    for shown, d in dates:
-        if shown.lower() in texts or (d.earliest, d.latest) in ranges:
+    for sent, (shown, d) in dates:
+        flat = " ".join(sent.text.split())
+        # the same text or range, or a record dated within it that quotes this sentence
+        # ("In June 1940, the Soviet Union invaded ..." and the invasion of mid-June 1940)
+        if shown.lower() in texts or (d.earliest, d.latest) in ranges or any(
+                _within(r, d) and any(q and (q in flat or flat in q) for q in qs)
+                for r, qs in dated):
             represented += 1
         elif shown not in missing:
             missing.append(shown)

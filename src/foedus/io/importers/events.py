@@ -103,9 +103,9 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
         first = read_text(path).split("\n", 1)[0]
         if first.upper().startswith("CAMEOEVENTCODE"):
             for line in read_text(path).splitlines()[1:]:
-                code, _, text = line.partition("\t")
-                if code.strip():
-                    extra[code.strip()] = text.strip()
+                num, _, text = line.partition("\t")
+                if num.strip():
+                    extra[num.strip()] = text.strip()
             continue
         if first.count("\t") != 3:
             raise DatasetError(f"{path}: not an event file (subject, relation, object, date "

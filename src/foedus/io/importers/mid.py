@@ -124,8 +124,8 @@ def import_mid(paths: list[Path], aliases: AliasTable) -> Import:
     for r in participants:
         v = _lower(r)
         by_dispute.setdefault(v.get("dispnum3") or v.get("dispnum", ""), []).append((r, v))
-    for disp, rows in by_dispute.items():
-        _dispute(imp, disp, rows, disputes.get(disp))
+    for disp, prows in by_dispute.items():
+        _dispute(imp, disp, prows, disputes.get(disp))
     imp.report.mapped["actors"] = len(imp.actors)
     return imp
 
