@@ -348,5 +348,21 @@ def explain(
 
 
 def main() -> None:
-    """The console script: run the app, and make usage errors exit 2."""
-    app()
+    """The console script: run the app; a usage error is one line on stderr and exit 2."""
+    try:  # typer vendors its own copy of click
+        from typer._click import exceptions as click_exc
+    except ImportError:  # pragma: no cover - older typer with click as a dependency
+        from click import exceptions as click_exc
+
+    try:
+        code = app(standalone_mode=False)
+    except click_exc.NoArgsIsHelpError as e:
+        print(e.ctx.get_help() if e.ctx else str(e))
+        raise SystemExit(2) from None
+    except click_exc.UsageError as e:
+        where = f"{e.ctx.command_path}: " if e.ctx else ""
+        print(f"{where}{e.format_message()}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except BrokenPipeError:  # e.g. piped into head: not an error of ours
+        raise SystemExit(0) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

@@ -15,6 +15,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -123,9 +124,75 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
+def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
+    """``INSERT`` statements that fill the corpus tables from a Parquet corpus's tables, in
+    SQL (no per-record Python); the layout is :mod:`foedus.corpus.parquet`'s."""
+    from foedus.corpus.parquet import scan
+
+    t = corpus.tables
+    default = "NULL" if corpus.default_source is None else f"'{corpus.default_source}'"
+    src = f"coalesce(source, {default})"
+    out: dict[str, list[str]] = {name: [] for name in TABLES}
+
+    def dates(*names: str) -> str:
+        return ", ".join(f"{n}_earliest, {n}_latest, {n}_text" for n in names)
+
+    if "instruments" in t:
+        ins = scan(t["instruments"])
+        out["instruments"].append(
+            f"INSERT INTO instruments SELECT id, name, kind, {dates('signed', 'in_force', 'ended')}"
+            f", NULL, NULL, false FROM {ins}")
+        out["instrument_aliases"].append(
+            f"INSERT INTO instrument_aliases SELECT DISTINCT lower(n), id FROM "
+            f"(SELECT id, unnest([id, name]) AS n FROM {ins})")
+        out["quotes"].append(
+            f"INSERT INTO quotes SELECT 'instrument', id, NULL, 0, {src}, quote FROM {ins} "
+            "WHERE quote IS NOT NULL")
+    if "parties" in t:
+        out["parties"].append(
+            f"INSERT INTO parties SELECT instrument_id, seq, actor, how, {dates('date', 'until')}"
+            f", via, NULL FROM {scan(t['parties'])}")
+    if "clauses" in t:
+        cl = scan(t["clauses"])
+        out["clauses"].append(
+            f"INSERT INTO clauses SELECT instrument_id, clause_id, seq, article, text, {src}, "
+            f"NULL FROM {cl}")
+        out["quotes"].append(
+            f"INSERT INTO quotes SELECT 'clause', instrument_id, clause_id, 0, {src}, text "
+            f"FROM {cl}")
+        out["norms"].append(
+            f"INSERT INTO norms SELECT instrument_id, clause_id, norm_kind, bearers, "
+            f"beneficiaries, NULL FROM {cl} WHERE norm_kind IS NOT NULL")
+        out["norm_categories"].append(
+            f"INSERT INTO norm_categories SELECT instrument_id, clause_id, "
+            f"unnest(norm_categories) FROM {cl} WHERE norm_kind IS NOT NULL")
+    if "events" in t:
+        ev = scan(t["events"])
+        out["events"].append(
+            f"INSERT INTO events SELECT id, type, {dates('date')}, NULL, mode, summary, "
+            f"justification, NULL, false FROM {ev}")
+        for role in ("actors", "targets"):
+            out[f"event_{role}"].append(
+                f"INSERT INTO event_{role} SELECT id, CAST(generate_subscripts({role}, 1) - 1 "
+                f"AS INTEGER), unnest({role}) FROM {ev}")
+        out["quotes"].append(
+            f"INSERT INTO quotes SELECT 'event', id, NULL, 0, {src}, quote FROM {ev} "
+            "WHERE quote IS NOT NULL")
+    return out
+
+
 def write_tables(con: duckdb.DuckDBPyConnection, corpus: Corpus,
                  progress: Progress | None = None) -> None:
-    """Create and fill every corpus table in an open database."""
+    """Create and fill every corpus table in an open database.
+
+    The tables of a Parquet corpus (``corpus.tables``) are read straight from the files.
+    """
+    fast: dict[str, list[str]] = {}
+    if corpus.tables:
+        fast = _parquet_inserts(corpus)
+        corpus = replace(corpus, events=[] if "events" in corpus.tables else corpus.events,
+                         instruments=[] if "instruments" in corpus.tables
+                         else corpus.instruments)
     rows = _rows(corpus)
     con.execute("BEGIN TRANSACTION")
     for name, columns in TABLES.items():
@@ -134,6 +201,8 @@ def write_tables(con: duckdb.DuckDBPyConnection, corpus: Corpus,
         con.execute(f"CREATE TABLE {name} ({columns})")
         if rows[name]:  # one INSERT of literal rows: much faster than binding each row
             con.execute(exp.insert(exp.values(rows[name]), name).sql("duckdb"))
+        for sql in fast.get(name, []):
+            con.execute(sql)
     con.execute("COMMIT")
 
 

@@ -6,6 +6,8 @@ A corpus is a folder::
     *.yaml               top-level lists: actors, instruments, events, categories, perspectives
     sources/<id>.txt     the source documents; a quote must be found in one verbatim
     rules/*.rules        rule files (parsed by :mod:`foedus.rules`)
+    *.parquet            optionally, instruments, parties, clauses and events as Parquet
+                         tables (:mod:`foedus.corpus.parquet`), for large corpora
 
 :func:`load_corpus` reads and validates a folder and raises :class:`~foedus.errors.CorpusError`
 with every problem found; :func:`load_overlay` adds a what-if file (``--assume``) to a corpus.
@@ -76,6 +78,9 @@ class Corpus:
     content_hash: str = ""
     overlay: Path | None = None
     hypothetical_ids: set[tuple[str, str]] = field(default_factory=set)
+    tables: dict[str, Path] = field(default_factory=dict)
+    """The Parquet tables of a Parquet corpus by name (``events``, ``instruments``, ...);
+    their records are read into ``events`` and ``instruments`` only when first used."""
 
     def where(self, kind: str, id: str, *fields: str | None) -> Loc:
         """The position of the first of ``fields`` written for a record, else of the record."""
@@ -374,8 +379,32 @@ def read_corpus(path: str | Path) -> tuple[Corpus, list[Problem], dict[str, set[
         except (OSError, UnicodeDecodeError) as e:
             problems.append(Problem(_display(f), 1, 1, f"cannot read source: {e}"))
     corpus.rule_files = sorted((root / "rules").glob("*.rules"))
+    _attach_parquet(corpus, root, problems)
     corpus.content_hash = _hash_files(root, _corpus_files(root))
     return corpus, problems, loader.failed_ids
+
+
+def _attach_parquet(corpus: Corpus, root: Path, problems: list[Problem]) -> None:
+    """A Parquet corpus: its tables, and its records made lazily from them."""
+    from foedus.corpus import parquet
+
+    tables = parquet.parquet_tables(root)
+    if not tables:
+        return
+    if "events" in tables and corpus.events:
+        problems.append(Problem(_display(tables["events"]), 1, 1, "events are given both as "
+                                "YAML and as Parquet; keep one"))
+    if "instruments" in tables and corpus.instruments:
+        problems.append(Problem(_display(tables["instruments"]), 1, 1, "instruments are given "
+                                "both as YAML and as Parquet; keep one"))
+    problems += parquet.check_columns(tables)
+    corpus.tables = tables
+    if "events" in tables:
+        corpus.events = parquet.LazyRecords(  # type: ignore[assignment]
+            lambda: parquet.load_events(tables["events"]))
+    if "instruments" in tables:
+        corpus.instruments = parquet.LazyRecords(  # type: ignore[assignment]
+            lambda: parquet.load_instruments(tables))
 
 
 def load_corpus(path: str | Path) -> Corpus:
@@ -383,7 +412,17 @@ def load_corpus(path: str | Path) -> Corpus:
     from foedus.corpus.validate import validate_corpus
 
     corpus, problems, failed = read_corpus(path)
-    problems += validate_corpus(corpus, failed)
+    if corpus.tables:  # a Parquet corpus: its tables are checked in SQL, table by table
+        from foedus.corpus.parquet import validate_tables
+
+        if not problems:
+            problems += validate_tables(corpus)
+        yaml_part = replace(
+            corpus, events=[] if "events" in corpus.tables else corpus.events,
+            instruments=[] if "instruments" in corpus.tables else corpus.instruments)
+        problems += validate_corpus(yaml_part, failed)
+    else:
+        problems += validate_corpus(corpus, failed)
     if problems:
         raise CorpusError(problems)
     return corpus

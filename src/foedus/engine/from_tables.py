@@ -1,0 +1,159 @@
+"""The engine's inputs made in SQL from the corpus tables of a database: the fast path.
+
+:mod:`foedus.engine.from_corpus` turns a loaded corpus into happenings and facts in Python,
+record by record; this module makes the same rows with one SQL statement each, over the
+tables that :func:`foedus.storage.write_tables` wrote (``actors``, ``instruments``,
+``parties``, ``norms``, ``norm_categories``, ``category_event_types``, ``events``,
+``event_actors``, ``event_targets``), so a corpus of ten million events never passes through
+per-record Python. The rows are the same, row for row (tests/test_generate.py checks it):
+
+- ``happenings(name, arity, a0, a1, t_early, t_late, id)`` — the narrative;
+- ``facts_state(c0)`` and ``facts_forbids(c0 .. c4)`` — the facts (``forbids`` is
+  :func:`~foedus.engine.from_corpus.norm_rows`);
+- ``event_acts`` and ``norm_rows`` — what breach detection reads (:mod:`foedus.norms.breaches`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from foedus.engine.from_corpus import BEGINNING, BREACHABLE_KINDS, successors
+from foedus.engine.timepoints import event_point
+
+
+def point(column: str) -> str:
+    """The event time point of a DATE column (:func:`~foedus.engine.timepoints.event_point`)."""
+    return f"date_diff('day', DATE '0001-01-01', {column})"
+
+
+def _dated(name: str, arity: int, a0: str, a1: str, date: str, ident: str, source: str,
+           where: str = "") -> str:
+    cond = f"{date}_earliest IS NOT NULL" + (f" AND {where}" if where else "")
+    return (f"SELECT '{name}' AS name, {arity} AS arity, {a0} AS a0, {a1} AS a1, "
+            f"{point(date + '_earliest')} AS t_early, {point(date + '_latest')} AS t_late, "
+            f"{ident} AS id FROM {source} WHERE {cond}")
+
+
+def happenings_sql(arity: int = 2) -> str:
+    """The query whose rows are the happenings of the corpus in the database, with argument
+    columns ``a0 .. a{arity-1}`` (at least two)."""
+    b = event_point(BEGINNING)
+    v = "NULL::VARCHAR"
+    parts = [
+        f"SELECT 'comes_into_existence', 1, id, {v}, "
+        f"coalesce({point('existed_from_earliest')}, {b}), "
+        f"coalesce({point('existed_from_latest')}, {b}), 'actor:' || id FROM actors",
+        _dated("succession", 2, "predecessor", "id", "existed_from", "'actor:' || id", "actors",
+               "predecessor IS NOT NULL AND predecessor <> ''"),
+        _dated("ceases_to_exist", 1, "id", v, "existed_to", "'actor:' || id", "actors"),
+        _dated("signed", 1, "id", v, "signed", "'instrument:' || id", "instruments"),
+        _dated("enter_into_force", 1, "id", v, "in_force", "'instrument:' || id", "instruments"),
+        _dated("enter_into_force", 1, "id", v, "signed", "'instrument:' || id", "instruments",
+               "in_force_earliest IS NULL"),
+        _dated("end", 1, "id", v, "ended", "'instrument:' || id", "instruments"),
+        _dated("join", 2, "actor_id", "instrument_id", "date",
+               "'party:' || instrument_id || ':' || actor_id || ':' || how", "parties"),
+        _dated("leave", 2, "actor_id", "instrument_id", "until",
+               "'party:' || instrument_id || ':' || actor_id || ':' || how", "parties"),
+        f"SELECT e.type, 1, a.actor_id, {v}, {point('e.date_earliest')}, "
+        f"{point('e.date_latest')}, e.id FROM events AS e "
+        "JOIN event_actors AS a ON a.event_id = e.id",
+        f"SELECT e.type, 2, a.actor_id, t.actor_id, {point('e.date_earliest')}, "
+        f"{point('e.date_latest')}, e.id FROM events AS e "
+        "JOIN event_actors AS a ON a.event_id = e.id "
+        "JOIN event_targets AS t ON t.event_id = e.id",
+    ]
+    extra = "".join(f", NULL::VARCHAR AS a{i}" for i in range(2, arity))
+    return ("SELECT name::VARCHAR AS name, CAST(arity AS INTEGER) AS arity, a0::VARCHAR AS a0, "
+            f"a1::VARCHAR AS a1{extra}, CAST(t_early AS BIGINT) AS t_early, "
+            "CAST(t_late AS BIGINT) AS t_late, id::VARCHAR AS id FROM ("
+            + " UNION ALL ".join(parts) + ")")
+
+
+EVENT_ACTS_SQL = f"""
+SELECT e.id AS event_id, e.type, a.actor_id AS actor, t.actor_id AS target,
+       CAST({point('e.date_earliest')} AS BIGINT) AS t_early,
+       CAST({point('e.date_latest')} AS BIGINT) AS t_late
+FROM events AS e
+JOIN event_actors AS a ON a.event_id = e.id
+JOIN event_targets AS t ON t.event_id = e.id
+"""
+
+
+def norm_rows_sql() -> str:
+    """``(instrument, clause, bearer, beneficiary, event_type)`` for every breachable norm;
+    reads the table ``_foedus_chains(actor, successor)`` (every actor's successors)."""
+    kinds = ", ".join(f"'{k}'" for k in BREACHABLE_KINDS)
+    return f"""
+WITH parties_of AS (
+  SELECT instrument_id, list(DISTINCT actor_id) AS ps FROM parties GROUP BY instrument_id
+),
+cl AS (
+  SELECT n.instrument_id, n.clause_id,
+         CASE WHEN n.bearers IS NULL OR len(n.bearers) = 0 THEN p.ps ELSE n.bearers END AS bs,
+         CASE WHEN n.beneficiaries IS NULL OR len(n.beneficiaries) = 0 THEN p.ps
+              ELSE n.beneficiaries END AS ys
+  FROM norms AS n LEFT JOIN parties_of AS p ON p.instrument_id = n.instrument_id
+  WHERE n.kind IN ({kinds})
+),
+b0 AS (SELECT instrument_id, clause_id, unnest(bs) AS x FROM cl),
+y0 AS (SELECT instrument_id, clause_id, unnest(ys) AS y FROM cl),
+b AS (
+  SELECT instrument_id, clause_id, x FROM b0
+  UNION SELECT b0.instrument_id, b0.clause_id, c.successor FROM b0
+  JOIN _foedus_chains AS c ON c.actor = b0.x
+),
+y AS (
+  SELECT instrument_id, clause_id, y FROM y0
+  UNION SELECT y0.instrument_id, y0.clause_id, c.successor FROM y0
+  JOIN _foedus_chains AS c ON c.actor = y0.y
+),
+types AS (
+  SELECT DISTINCT nc.instrument_id, nc.clause_id, ct.event_type
+  FROM norm_categories AS nc
+  JOIN norms AS n ON n.instrument_id = nc.instrument_id AND n.clause_id = nc.clause_id
+  JOIN category_event_types AS ct ON ct.category_id = nc.category_id
+  WHERE n.kind IN ({kinds})
+)
+SELECT DISTINCT b.instrument_id AS instrument, b.clause_id AS clause, b.x AS bearer,
+       y.y AS beneficiary, t.event_type
+FROM b
+JOIN y ON y.instrument_id = b.instrument_id AND y.clause_id = b.clause_id
+JOIN types AS t ON t.instrument_id = b.instrument_id AND t.clause_id = b.clause_id
+WHERE b.x <> y.y
+"""
+
+
+def store_chains(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+    """The table ``_foedus_chains(actor, successor)`` from the corpus's actors (few)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _foedus_chains (actor VARCHAR, successor VARCHAR)")
+    rows = [(a, s) for a, chain in successors(corpus).items() for s in chain]
+    if rows:
+        con.executemany("INSERT INTO _foedus_chains VALUES (?, ?)", rows)
+
+
+def store_norm_rows(con: duckdb.DuckDBPyConnection, corpus: Any, table: str = "norm_rows") -> None:
+    """Create ``table`` with the norm rows of the corpus in the database (sorted, distinct)."""
+    if not _exists(con, table):
+        store_chains(con, corpus)
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM ({norm_rows_sql()}) "
+                    "ORDER BY ALL")
+
+
+def store_engine_inputs(con: duckdb.DuckDBPyConnection, corpus: Any, arity: int = 2) -> None:
+    """``happenings``, ``facts_state`` and ``facts_forbids`` from the corpus tables."""
+    con.execute(f"CREATE OR REPLACE TABLE happenings AS {happenings_sql(arity)}")
+    con.execute("CREATE OR REPLACE TABLE facts_state AS "
+                "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'")
+    store_norm_rows(con, corpus)
+    con.execute("CREATE OR REPLACE TABLE facts_forbids AS SELECT instrument AS c0, "
+                "clause AS c1, bearer AS c2, beneficiary AS c3, event_type AS c4 FROM norm_rows")
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    q = ("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+         "AND table_schema = 'main'")
+    row = con.execute(q, [table]).fetchone()
+    return bool(row and row[0])
