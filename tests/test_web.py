@@ -322,12 +322,14 @@ def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
 @browser_test
 def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
     pg = page.open()
-    item = pg.locator("[data-item^='period:de-facto:latvia:']").nth(2)
+    item = pg.locator("[data-item^='period:de-facto:latvia:']"
+                      "[aria-label*='part of Soviet Union, 1944-12-31']")
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
     item.focus()
     pg.keyboard.press("Enter")
     page.details_ready(before)
-    assert "under the de-facto perspective" in pg.locator("#details").inner_text()
+    assert "Latvia on 1944-12-31 under the de-facto perspective: part of Soviet Union" in (
+        pg.locator("#details").inner_text())
     assert pg.locator("#source mark").count() >= 1
     before = pg.evaluate("document.querySelector('#details').dataset.ready")
     pg.locator("#map path[data-actor='estonia']").focus()

@@ -13,6 +13,32 @@ Concepts, first:
 - a *fluent* is something that holds over time (``sovereign(estonia)``,
   ``controlled_by(latvia)=germany``), computed from events by Event Calculus rules;
 - a *perspective* is a named set of rules (``de-facto``, ``non-recognition``, ``soviet``).
+
+The one query API is :class:`KnowledgeBase`; every method returns the JSON object of the
+command of the same name (docs/api.md). A worked example on the bundled Baltic–Soviet corpus:
+
+>>> from foedus import KnowledgeBase
+>>> kb = KnowledgeBase(perspective="non-recognition")
+>>> kb.status("Estonia", "1960-01-01")["status"]["label"]
+'sovereign state, under occupation by Soviet Union'
+>>> [t["id"] for t in kb.treaties(between=["USSR", "Latvia"], on="1940-06-01")["treaties"]][:2]
+['treaty-of-riga', 'kellogg-briand-pact']
+>>> kb.aggressor("USSR", "Lithuania")["aggressor"]["name"]
+'Soviet Union'
 """
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+__all__ = ["KnowledgeBase", "__version__"]
+
+if TYPE_CHECKING:
+    from foedus.query import KnowledgeBase
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KnowledgeBase":  # imported lazily: the CLI's start-up stays light
+        from foedus.query import KnowledgeBase
+
+        return KnowledgeBase
+    raise AttributeError(name)

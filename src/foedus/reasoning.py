@@ -97,6 +97,9 @@ FLUENTS_DDL = (
 
 def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "duckdb") -> None:
     """Build step: compute every perspective's fluents into the table ``fluents``."""
+    if engine in ("duckdb", "spark"):
+        store_fluents_sql(con, corpus, engine)
+        return
     con.execute(FLUENTS_DDL)
     con.execute(SCENARIO_DDL)
     for pid in perspective_ids(corpus):
@@ -128,6 +131,64 @@ def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "du
             "terminated_by": pa.array([iv.terminated_by for iv in ivs], pa.string()),
         })
         insert_arrow(con, "fluents", table)
+
+
+def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any,
+                      engine: str = "duckdb") -> None:
+    """The fast path of :func:`store_fluents`: no per-record Python.
+
+    The narrative and the facts are made in SQL from the corpus tables already in ``con``
+    (:mod:`foedus.engine.from_tables`), each perspective's plan runs once (both scenarios of
+    docs/decisions/0002 at once: scenario 0 of the plan is the "early" world, scenario 1 the
+    "late" one), on ``con`` itself (``engine="duckdb"``) or on Spark (``engine="spark"``,
+    :mod:`foedus.backends.spark`), and the rows are copied into ``fluents`` and
+    ``scenario_fluents`` in SQL.
+    """
+    from foedus.engine import from_tables
+    from foedus.engine.compile import fluent_table
+
+    con.execute(FLUENTS_DDL)
+    con.execute(SCENARIO_DDL)
+    programs = {pid: program_for(corpus, pid) for pid in perspective_ids(corpus)}
+    if not programs:
+        return
+    arity = max([2, *(len(r.event.args) for p in programs.values() for r in p.rules
+                      if hasattr(r, "event"))])
+    from_tables.store_engine_inputs(con, corpus, arity)
+    backend = _backend(con, engine)
+    for pid, program in programs.items():
+        kept = [f for f in SCENARIO_FLUENTS if f in program.fluents]
+        plan = backend.run_tables(program, keep=[fluent_table(f) for f in kept])
+        backend.copy_out(
+            "SELECT ? AS perspective, fluent, args, value, start, \"end\", certainty, rule, "
+            "initiated_by, terminated_by FROM intervals", "fluents", [pid])
+        for f in kept:
+            n = len(program.fluents[f].arg_types)
+            args = "[" + ", ".join(f"k{i}" for i in range(n)) + "]"
+            late = 1 if plan.scenarios == 2 else 0
+            backend.copy_out(
+                f"SELECT ? AS perspective, CASE WHEN scn = 0 THEN 'early' ELSE 'late' END "
+                f"AS scenario, ? AS fluent, CAST({args} AS VARCHAR[]) AS args, value, start, "
+                f"\"end\" FROM {fluent_table(f)}" + ("" if late else
+                " UNION ALL SELECT ?, 'late', ?, CAST(" + args + " AS VARCHAR[]), value, "
+                f"start, \"end\" FROM {fluent_table(f)}"),
+                "scenario_fluents", [pid, f] if late else [pid, f, pid, f])
+            backend.execute(f"DROP TABLE IF EXISTS {fluent_table(f)}")
+        backend.execute("DROP TABLE IF EXISTS intervals")
+    backend.close_inputs()
+    for t in ("happenings", "facts_state", "facts_forbids"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _backend(con: duckdb.DuckDBPyConnection, engine: str) -> Any:
+    """The backend that runs the plans of a build on ``con``'s tables."""
+    if engine == "spark":
+        from foedus.backends.spark import SparkBuildBackend
+
+        return SparkBuildBackend.for_build(con)
+    from foedus.backends.duckdb import DuckDBBackend
+
+    return DuckDBBackend(con)
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

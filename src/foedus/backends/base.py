@@ -78,15 +78,17 @@ class Backend(ABC):
         """Render one statement (in place: a plan is rendered once per run, in one dialect)."""
         return e.sql(dialect=self.dialect, identify=True, copy=False)
 
-    def run(self, plan: Plan) -> None:
-        """Run every step of ``plan``; leaves the ``intervals`` table."""
+    def run(self, plan: Plan, keep: Sequence[str] = ()) -> None:
+        """Run every step of ``plan``; leaves the ``intervals`` table (and the intermediate
+        tables named in ``keep``, for the caller to read and drop)."""
         for step in plan.steps:
             if isinstance(step, Materialize):
                 self.execute(self.sql(self.materialize(step)))
             else:
                 self._fixpoint(step)
         for t in plan.intermediates:
-            self.execute(self.sql(self.drop(t)))
+            if t not in keep:
+                self.execute(self.sql(self.drop(t)))
 
     def _fixpoint(self, step: Fixpoint) -> None:
         for m in step.init:
@@ -117,15 +119,16 @@ class Backend(ABC):
         ((n,),) = self.fetch(self.sql(q))
         return 2 if n else 1
 
-    def run_tables(self, program: Program, max_rounds: int | None = None) -> Plan:
+    def run_tables(self, program: Program, max_rounds: int | None = None,
+                   keep: Sequence[str] = ()) -> Plan:
         """Compute ``intervals`` from the ``happenings`` and ``facts_*`` tables already loaded
-        (missing fact tables count as empty)."""
+        (missing fact tables count as empty); ``keep`` as in :meth:`run`."""
         kw = {} if max_rounds is None else {"max_rounds": max_rounds}
         plan = compile_program(program, scenarios=self.scenarios(), **kw)
         for rel, arity in plan.fact_arities.items():
             if not self.has_table(f"facts_{rel}"):
                 self.load_facts(rel, arity, [])
-        self.run(plan)
+        self.run(plan, keep)
         return plan
 
     def fetch_columns(self, sql: str) -> list[list[Any]]:

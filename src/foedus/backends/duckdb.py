@@ -47,6 +47,13 @@ class DuckDBBackend(Backend):
             return []
         return [c.to_pylist() for c in result.columns]
 
+    def copy_out(self, query: str, table: str, params: Sequence[Any] = ()) -> None:
+        """Append the rows of ``query`` (DuckDB SQL, ``?`` parameters) to ``table``."""
+        self.con.execute(f"INSERT INTO {table} {query}", list(params))
+
+    def close_inputs(self) -> None:
+        """Nothing to release: the plan ran on the caller's connection."""
+
     def has_table(self, name: str) -> bool:
         q = (
             exp.select(exp.Count(this=exp.Star()))

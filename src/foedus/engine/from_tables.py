@@ -42,9 +42,10 @@ def happenings_sql(arity: int = 2) -> str:
     b = event_point(BEGINNING)
     v = "NULL::VARCHAR"
     parts = [
-        f"SELECT 'comes_into_existence', 1, id, {v}, "
-        f"coalesce({point('existed_from_earliest')}, {b}), "
-        f"coalesce({point('existed_from_latest')}, {b}), 'actor:' || id FROM actors",
+        f"SELECT 'comes_into_existence' AS name, 1 AS arity, id AS a0, {v} AS a1, "
+        f"coalesce({point('existed_from_earliest')}, {b}) AS t_early, "
+        f"coalesce({point('existed_from_latest')}, {b}) AS t_late, 'actor:' || id AS id "
+        "FROM actors",
         _dated("succession", 2, "predecessor", "id", "existed_from", "'actor:' || id", "actors",
                "predecessor IS NOT NULL AND predecessor <> ''"),
         _dated("ceases_to_exist", 1, "id", v, "existed_to", "'actor:' || id", "actors"),

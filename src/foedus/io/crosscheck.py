@@ -424,7 +424,8 @@ def render(result: Json) -> str:
         ds = d.get("source") or {}
         cs = c.get("source") or {}
         lines.append(f"{r['verdict'].upper():10} {r['subject']} {r['what']}: dataset "
-                     f"{d.get('value')}  |  corpus {c.get('value')}  ({r['note']})")
+                     f"{d.get('value') or 'open'}  |  corpus {c.get('value') or 'open'}  "
+                     f"({r['note']})")
         if ds:
             lines.append(f"{'':10}   dataset: {ds.get('file')}:{ds.get('line')}: "
                          f"{_short(ds.get('row'))}")

@@ -79,6 +79,20 @@ GROUP BY perspective, event_id, actor, target, beneficiary, via, instrument, cla
 BREACHES_PLAN = sqlglot.parse_one(BREACHES_SQL, dialect="duckdb")
 
 
+def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+    """``event_acts`` and ``norm_rows`` in SQL from the corpus tables in ``con`` (the fast
+    path: the same rows as :func:`store_inputs`, without per-record Python)."""
+    from foedus.engine import from_tables
+
+    con.execute(EVENT_ACTS_DDL)
+    con.execute(f"INSERT INTO event_acts {from_tables.EVENT_ACTS_SQL}")
+    if not from_tables._exists(con, "norm_rows"):
+        con.execute(NORM_ROWS_DDL)
+        from_tables.store_chains(con, corpus)
+        con.execute(f"INSERT INTO norm_rows SELECT * FROM ({from_tables.norm_rows_sql()}) "
+                    "ORDER BY ALL")
+
+
 def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     """Load ``event_acts`` and ``norm_rows`` from the corpus."""
     con.execute(EVENT_ACTS_DDL)
@@ -103,5 +117,14 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[str],
 
 def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "duckdb") -> None:
     """Build step: compute the table ``breaches`` (needs ``fluents``)."""
-    store_inputs(con, corpus)
+    if _has_corpus_tables(con):
+        store_inputs_sql(con, corpus)
+    else:
+        store_inputs(con, corpus)
     con.execute(BREACHES_PLAN.sql(dialect=dialect))
+
+
+def _has_corpus_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    from foedus.engine.from_tables import _exists
+
+    return all(_exists(con, t) for t in ("events", "event_actors", "event_targets", "norms"))

@@ -66,6 +66,9 @@ def _restrict(imp: Import, keep: set[str]) -> None:
     used |= {p["actor"] for i in imp.instruments for p in i["parties"]}
     used |= {b for i in imp.instruments for c in i["clauses"] for b in c["norm"]["bearers"]}
     imp.actors = {k: v for k, v in imp.actors.items() if k in used}
+    imp.report.notes.append(
+        f"kept after --only: {len(imp.instruments)} instruments, {len(imp.events)} events, "
+        f"{len(imp.actors)} actors (the counts above are before --only)")
     if n_ev:
         imp.report.skipped["event not involving an actor asked for (--only)"] += n_ev
     if n_ins:

@@ -1,0 +1,18 @@
+"""The docstrings' examples run, and say what the code does."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["foedus", "foedus.model.dates", "foedus.engine.timepoints", "foedus.query",
+           "foedus.rules", "foedus.engine.reference", "foedus.engine.certainty"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
