@@ -174,25 +174,25 @@ def status_at(kb: KnowledgeBase, actor_id: str, t: int, rows: list[Row]) -> tupl
 
 
 def label(kb: KnowledgeBase, status: Json, picked: dict[str, Row | None]) -> str:
-    """A short human label: independent / occupied by Y / part of Y / ..."""
-    def name(f: str) -> str:
-        return str(status[f]["name"]) if status.get(f) else ""
+    """A short human label: independent / sovereign state, under occupation by Y / part of
+    Y / ..., each part prefixed "possibly" where it holds only possibly."""
+    def part(f: str, words: str) -> str | None:
+        row = picked.get(f)
+        if row is None or not status.get(f):
+            return None
+        maybe = "possibly " if row.certainty == "possible" else ""
+        return f"{maybe}{words} {status[f]['name']}"
 
     sov = status["sovereign"]
-    parts: list[str] = []
-    if sov is True:
-        parts.append("sovereign state" if not status["occupied_by"] else "sovereign state")
-    elif sov == "possible":
-        parts.append("possibly sovereign")
-    if status["part_of"]:
-        parts.append(f"part of {name('part_of')}")
-    if status["occupied_by"]:
-        parts.append(f"under occupation by {name('occupied_by')}")
-    if sov is True and not status["occupied_by"] and not status["part_of"]:
+    part_of = part("part_of", "part of")
+    occupied = part("occupied_by", "under occupation by")
+    if sov is True and not part_of and not occupied:
         return "independent"
+    parts = {True: ["sovereign state"], "possible": ["possibly sovereign"]}.get(sov, [])
+    parts += [p for p in (part_of, occupied) if p]
     if not parts:
-        ctl = name("controlled_by")
-        return f"not sovereign, controlled by {ctl}" if ctl else "not sovereign"
+        ctl = part("controlled_by", "controlled by")
+        return f"not sovereign, {ctl}" if ctl else "not sovereign"
     return ", ".join(parts)
 
 

@@ -309,13 +309,17 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
              NULL::VARCHAR AS source, '{INSTRUMENT_QUOTE}' AS quote
       FROM w_ins ORDER BY id""", "instruments.parquet")
     copy(f"""
-      SELECT instrument_id, seq, actor, how, {_date_cols('date', 'date')},
+      SELECT instrument_id,
+             CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
+               AS seq, actor, how, {_date_cols('date', 'date')},
              {_date_cols('until', 'until')},
              CASE WHEN how = 'succession' THEN
                (SELECT predecessor FROM w_actors AS a WHERE a.id = actor) END AS via
       FROM w_parties2 ORDER BY instrument_id, seq""", "parties.parquet")
     copy("""
-      SELECT instrument_id, seq, clause_id, article, text, NULL::VARCHAR AS source,
+      SELECT instrument_id,
+             CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
+               AS seq, clause_id, article, text, NULL::VARCHAR AS source,
              norm_kind, norm_categories, bearers, beneficiaries
       FROM w_clauses ORDER BY instrument_id, seq""", "clauses.parquet")
     early = "CASE WHEN fuzzy THEN date_trunc('month', day)::DATE ELSE day END"

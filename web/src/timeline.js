@@ -176,6 +176,7 @@ export class TimelineView {
         aria: `Event: ${e.summary}, ${e.date.text}${breached.has(e.id) ? ", a breach" : ""}`,
       };
       if (exact) items.push({ ...base, start: e.date.earliest, type: "point", className: cls });
+      // A thin faded bar over the whole range the source allows, its words in the tooltip.
       else items.push({ ...base, start: e.date.earliest, end: addDays(e.date.latest, 1), type: "range", className: `${cls} fuzzy` });
       this.payload.set(id, { kind: "event", id: e.id });
     }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from foedus.errors import CorpusError, Problem
@@ -150,6 +152,50 @@ def _plain(node: Any) -> Any:
     return node
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip construction, except that a timestamp no calendar has stays text.
+
+    ruamel turns ``1940-02-30`` into ``datetime.date`` and fails with a bare ``ValueError``;
+    kept as text, the date parser reports it as an impossible date at its file:line:col.
+    """
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp",
+                             _Constructor.construct_yaml_timestamp)
+
+MAX_VALUES = 1_000_000
+"""Values (after anchors and aliases are expanded) above which a YAML file is refused."""
+MAX_DEPTH = 64
+"""Nesting of lists and mappings above which a YAML file is refused."""
+
+
+def _too_big(data: Any) -> str | None:
+    """Why ``data`` cannot be a corpus file (self-referential, too deep, too many values)."""
+    count = 0
+    stack: list[tuple[Any, int, frozenset[int]]] = [(data, 0, frozenset())]
+    while stack:
+        node, depth, above = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return f"more than {MAX_VALUES:,} values (after expanding anchors and aliases)"
+        if not isinstance(node, dict | list):
+            continue
+        if id(node) in above:
+            return "a value contains itself (through an anchor and an alias)"
+        if depth >= MAX_DEPTH:
+            return f"lists and mappings nested more than {MAX_DEPTH} deep"
+        inner = above | {id(node)}
+        values = node.values() if isinstance(node, dict) else node
+        stack.extend((v, depth + 1, inner) for v in values)
+    return None
+
+
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     shown = _display(path)
     try:
@@ -158,15 +204,29 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
         problems.append(Problem(shown, 1, 1, f"cannot read file: {e}"))
         return None
     try:
-        return YAML(typ="rt").load(text)
+        yaml = YAML(typ="rt")
+        yaml.Constructor = _Constructor
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel's warnings would bypass the report
+            data = yaml.load(text)
+    except RecursionError:
+        problems.append(Problem(shown, 1, 1, f"YAML too deeply nested (more than {MAX_DEPTH} "
+                                "levels of lists and mappings)"))
+        return None
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(str(p) for p in (e.context, e.problem) if p)
         problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
+        return None
     except YAMLError as e:
         problems.append(Problem(shown, 1, 1, f"YAML syntax error: {e}"))
-    return None
+        return None
+    why = _too_big(data)
+    if why is not None:
+        problems.append(Problem(shown, 1, 1, f"YAML file refused: {why}"))
+        return None
+    return data
 
 
 def _pos_key(node: Any, key: Any) -> tuple[int, int] | None:
@@ -206,9 +266,30 @@ def _loc_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+_EXPECTED = {
+    "list_type": "expected a list", "string_type": "expected text",
+    "dict_type": "expected a mapping", "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping", "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false", "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number", "float_type": "expected a number",
+    "float_parsing": "expected a number", "date_type": "expected an ISO day (YYYY-MM-DD)",
+    "date_parsing": "expected an ISO day (YYYY-MM-DD) that exists",
+    "date_from_datetime_parsing": "expected an ISO day (YYYY-MM-DD) that exists",
+}
+
+
+def _found(value: Any) -> str:
+    """A bad value as a message shows it: as written, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _message(err: Any, where: str) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
+    if kind in _EXPECTED or msg.startswith("Input should"):
+        what = _EXPECTED.get(kind) or "expected" + msg.removeprefix("Input should be")
+        return f"{where}: {what}, found {_found(err.get('input'))}"
     field_name = err["loc"][-1] if err["loc"] else ""
     if kind in ("missing", "extra_forbidden"):
         parent = where.rsplit(".", 1)[0] if where.endswith(f".{field_name}") else where
@@ -251,7 +332,8 @@ class _Loader:
             if items is None:
                 continue
             if not isinstance(items, list):
-                self.problems.append(Problem(shown, line, col, f"{key}: expected a list"))
+                self.problems.append(Problem(shown, line, col, f"{key}: expected a list, "
+                                             f"found {_found(_plain(items))}"))
                 continue
             for index, item in enumerate(items):
                 self.load_record(shown, key, items, index, item)
@@ -261,7 +343,8 @@ class _Loader:
         line, col = _pos_key(items, index) or (1, 1)
         where = f"{key}[{index}]"
         if not isinstance(item, dict):
-            self.problems.append(Problem(shown, line, col, f"{where}: expected a mapping"))
+            self.problems.append(Problem(shown, line, col, f"{where}: expected a mapping, "
+                                         f"found {_found(_plain(item))}"))
             return
         fields: dict[str, tuple[int, int]] = {}
         _walk(item, "", fields)

@@ -1,7 +1,8 @@
 """Cross-record checks of a corpus: references, duplicates, dates, existence and quotes.
 
 :func:`validate_corpus` returns every problem at once, each at the ``file:line:col`` of the
-value that is wrong; docs/corpus-format.md lists the messages with an example of each.
+value that is wrong (the perspectives' rule programs are checked too: :mod:`.rulecheck`);
+docs/corpus-format.md lists the messages with an example of each.
 """
 
 from __future__ import annotations
@@ -241,12 +242,16 @@ class _Validator:
 
 def validate_corpus(corpus: Corpus, failed: dict[str, set[str]] | None = None,
                     only: Path | None = None) -> list[Problem]:
-    """Every cross-record problem of ``corpus``.
+    """Every cross-record problem of ``corpus``, and every problem of its perspectives' rules.
 
     ``failed`` holds ids of records that could not be read (references to them are not
     reported again); ``only`` keeps the problems of one file (an overlay's).
     """
     problems = _Validator(corpus, failed or {}).run()
+    if only is None:
+        from foedus.corpus.rulecheck import rule_problems
+
+        problems += rule_problems(corpus)
     if only is not None:
         shown = _display(only)
         problems = [p for p in problems if p.file == shown]

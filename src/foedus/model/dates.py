@@ -82,6 +82,8 @@ class FuzzyDate(BaseModel):
         """Read a date as a corpus writes it: ISO day, the source's words, or a mapping."""
         if isinstance(value, FuzzyDate):
             return value
+        if isinstance(value, bool):
+            raise DateError(f"not a date: {value!r}")
         if isinstance(value, date):
             return cls.day(value)
         if isinstance(value, int):

@@ -75,6 +75,11 @@ def load_rules(paths: list[Path]) -> Program:
             sources.append((Path(path).read_text(encoding="utf-8"), str(path)))
         except OSError as e:
             problems.append(Problem(str(path), 1, 1, f"cannot read rule file: {e.strerror}"))
+        except UnicodeDecodeError as e:
+            line = e.object[: e.start].count(b"\n") + 1
+            col = e.start - (e.object.rfind(b"\n", 0, e.start) + 1) + 1
+            problems.append(Problem(str(path), line, col, "cannot read rule file: not UTF-8 "
+                                    f"(byte {e.object[e.start]:#04x})"))
     if problems:
         raise RuleError(problems)
     return _build(sources)
@@ -410,13 +415,13 @@ class _Builder:
         atom = self.atom(atom_t)
         if atom.name in self.program.fluents:
             return HoldsCond(self.with_value(atom, value_t), negated=neg is not None)
-        if value_t is not None:  # a fact relation or an unknown name with a value
+        if value_t is not None and atom.name in self.program.facts:
             p = self.pos(value_t)
-            what = "fact relation" if atom.name in self.program.facts else "name"
             self.problems.append(
-                Problem(p.file, p.line, p.col, f"{what} '{atom.name}' cannot have a value")
+                Problem(p.file, p.line, p.col, f"fact relation '{atom.name}' cannot have a value")
             )
-        # an undeclared name stays a FactCond; check reports it as undefined
+        # an undeclared name stays a FactCond; check reports it as an undefined fluent (once:
+        # not again for the value it is given)
         return FactCond(atom, negated=neg is not None)
 
     def fluent_ref(self, tree: Tree) -> FluentRef:
