@@ -461,17 +461,21 @@ def test_iso_codes_only_in_capitals(kb: KnowledgeBase) -> None:
 # --------------------------------------------------------------------------- CLI and doctests
 
 
-def _app():  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def app():  # type: ignore[no-untyped-def]
+    """The CLI with ``ask`` (registered here, and removed after, if cli.py does not yet)."""
     from foedus import cli
     from foedus.ask.cli import register
 
-    if not any(c.name == "ask" for c in cli.app.registered_commands):
+    before = list(cli.app.registered_commands)
+    if not any(c.name == "ask" for c in before):
         register(cli.command)
-    return cli.app
+    yield cli.app
+    cli.app.registered_commands[:] = before
 
 
-def test_cli_human(kb: KnowledgeBase) -> None:
-    result = CliRunner().invoke(_app(), ["ask", "Who was the aggressor between the USSR and "
+def test_cli_human(kb: KnowledgeBase, app) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["ask", "Who was the aggressor between the USSR and "
                                          "Estonia in 1940?"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
@@ -479,8 +483,8 @@ def test_cli_human(kb: KnowledgeBase) -> None:
         "note: 1940 read as 1940-01-01 to 1940-12-31\n")
 
 
-def test_cli_json(kb: KnowledgeBase) -> None:
-    result = CliRunner().invoke(_app(), ["ask", "What was Estonia's status in 1960?",
+def test_cli_json(kb: KnowledgeBase, app) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["ask", "What was Estonia's status in 1960?",
                                          "--perspective", "non-recognition", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -490,8 +494,8 @@ def test_cli_json(kb: KnowledgeBase) -> None:
     assert data["answer"]["status"]["sovereign"] is True
 
 
-def test_cli_refusal_exit_2(kb: KnowledgeBase) -> None:
-    result = CliRunner().invoke(_app(), ["ask", "frobnicate the treaty"])
+def test_cli_refusal_exit_2(kb: KnowledgeBase, app) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["ask", "frobnicate the treaty"])
     assert result.exit_code == 2
     assert result.stderr.startswith('could not understand "frobnicate"')
     assert result.stdout == ""

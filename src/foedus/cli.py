@@ -347,6 +347,16 @@ def explain(
     return opts.kb().explain(what, args, on=on)
 
 
+# Commands that live beside their subsystems register themselves here.
+from foedus.ask import cli as ask_cli  # noqa: E402
+from foedus.io.cli import register as register_io  # noqa: E402
+from foedus.server.cli import register as register_serve  # noqa: E402
+
+ask_cli.register(command)
+register_io(command)
+register_serve(command)
+
+
 def main() -> None:
     """The console script: run the app; a usage error is one line on stderr and exit 2."""
     try:  # typer vendors its own copy of click

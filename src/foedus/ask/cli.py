@@ -27,10 +27,10 @@ def register(command: Callable[..., Callable[[Callable[..., Any]], Callable[...,
     """Define ``ask`` with the CLI's ``command`` decorator (foedus.cli.command)."""
 
     def ask(opts, question: QuestionArg):  # type: ignore[no-untyped-def]
-        """A plain-English question, mapped to one query: shows the query, then the answer.
+        """A plain-English question, mapped to one query (docs/questions.md lists the forms):
+        shows the query it chose and how it read loose dates, then the answer.
 
-        Example: foedus ask "What was Estonia's status in 1960 according to the
-        non-recognition view?"   (docs/questions.md lists every form)
+        Example: foedus ask "Who was the aggressor between the USSR and Estonia in 1940?"
         """
         from foedus.cli import Output
         from foedus.render import VIEWS
