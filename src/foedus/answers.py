@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from foedus.engine.timepoints import event_point, last_day, query_point, start_day
 from foedus.norms import aggression
 from foedus.norms.explain import Explanation, node
-from foedus.render import date_json
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase

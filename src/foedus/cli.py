@@ -342,7 +342,7 @@ def explain(
 ) -> Json:
     """The explanation tree of an answer: conclusion, rule or clause, premises, quotes.
 
-    Example: foedus explain breach ussr-invades-estonia-1940 treaty-of-tartu
+    Example: foedus explain breach ussr-annexes-estonia-1940 treaty-of-tartu
     """
     return opts.kb().explain(what, args, on=on)
 
