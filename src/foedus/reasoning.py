@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from foedus.engine import from_corpus
 from foedus.engine.narrative import Interval
-from foedus.errors import UnknownName
+from foedus.errors import Problem, RuleError, UnknownName
 from foedus.rules import load_rules
 from foedus.rules.ast import Program
 
@@ -54,6 +54,11 @@ def program_for(corpus: Any, perspective: str) -> Program:
     program = load_rules([root / r for r in persp.rules])
     if persp.replaces:
         dropped = set(persp.replaces)
+        unknown = sorted(dropped - {r.label for r in program.rules})
+        if unknown:
+            file, line, col = corpus.where("perspective", persp.id, "replaces")
+            raise RuleError([Problem(file, line, col, f"perspective {persp.id!r} replaces "
+                                     f"unknown rule {u!r}") for u in unknown])
         program.rules = [r for r in program.rules if r.label not in dropped]
     return program
 

@@ -198,8 +198,8 @@ class _Validator:
         names = set()
         for f in self.c.rule_files:
             names |= {f.name, f.stem, f.relative_to(self.c.path).as_posix()}
-        for k, r in enumerate([*p.rules, *p.replaces]):
-            field_name = f"rules[{k}]" if k < len(p.rules) else f"replaces[{k - len(p.rules)}]"
+        for k, r in enumerate(p.rules):  # `replaces` names rule labels: checked with the rules
+            field_name = f"rules[{k}]"
             if r not in names:
                 hint = did_you_mean(suggest(r, {n.lower(): n for n in names}))
                 self.add(self.c.where("perspective", p.id, field_name),
