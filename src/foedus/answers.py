@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from foedus import reasoning
 from foedus.engine.timepoints import event_point, last_day, query_point, start_day
 from foedus.norms import aggression
 from foedus.norms.explain import Explanation, node
@@ -507,6 +508,35 @@ def aggressor(kb: KnowledgeBase, a: str, b: str, from_: date | None = None,
 # --------------------------------------------------------------------------- compare
 
 
+def _why_sovereignty_differs(kb: KnowledgeBase, aid: str, t: int, rows: dict[str, list[Row]],
+                             status: dict[str, Json]) -> dict[str, Json]:
+    """Where one perspective holds the actor sovereign at ``t`` and the other does not: the
+    event that ended sovereignty in the one, and the rules of each that read that event."""
+    sides = list(rows)
+    lost = [s for s in sides if status[s]["sovereign"] is not True]
+    kept = [s for s in sides if status[s]["sovereign"] is True]
+    if len(lost) != 1 or len(kept) != 1:
+        return {}
+    ended = [r for r in rows[lost[0]] if r.fluent == "sovereign" and r.end is not None
+             and r.end <= t + 1 and r.terminated_by in kb._events]
+    if not ended:
+        return {}
+    ev = kb._events[max(ended, key=lambda r: r.end or 0).terminated_by or ""]
+    out: dict[str, Json] = {}
+    for side in sides:
+        program = reasoning.program_for(kb.corpus, side)
+        labels = [r.label for r in program.rules
+                  if getattr(r, "kind", "") == "terminated" and r.head.atom.name == "sovereign"
+                  and getattr(r, "event", None) is not None and r.event.name == ev.type]
+        verb = "ended sovereignty" if side in lost else "did not end sovereignty"
+        out[side] = {"rules": labels,
+                     "text": f"{ev.summary} ({ev.date.text}) {verb}"
+                             + (f" by rule {', '.join(labels)}" if side in lost and labels
+                                else f": the condition of {', '.join(labels)} failed"
+                                if labels else ": no rule of this view ends it")}
+    return out
+
+
 def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json:
     """Every actor and date range where perspectives ``p`` and ``q`` give different statuses."""
     ids = ([kb.resolver.actor(actor).id] if actor else
@@ -533,10 +563,17 @@ def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json
                 continue
             rules_p = sorted({r.rule for r in used_p if r.rule} - {r.rule for r in used_q})
             rules_q = sorted({r.rule for r in used_q if r.rule} - {r.rule for r in used_p})
+            because = _why_sovereignty_differs(kb, aid, t, {p: rows_p, q: rows_q},
+                                               {p: sp, q: sq})
+            for side, labels in ((p, rules_p), (q, rules_q)):
+                labels.extend(lbl for lbl in because.get(side, {}).get("rules", [])
+                              if lbl not in labels)
+            texts = {**kb.with_perspective(p)._texts(), **kb.with_perspective(q)._texts()}
             current = {"_key": key, "actor": kb.render.ref(aid),
                        "from": day_json(start_day(t)), "to": day_json(last_day(nxt)),
                        "status": {p: sp, q: sq}, "rules": {p: rules_p, q: rules_q},
-                       "rule_text": {lbl: kb.rule_text(lbl) for lbl in rules_p + rules_q}}
+                       "because": {side: b["text"] for side, b in because.items()},
+                       "rule_text": {lbl: texts.get(lbl, lbl) for lbl in rules_p + rules_q}}
             diffs.append(current)
     for d in diffs:
         d.pop("_key")

@@ -198,6 +198,8 @@ class Difference(Shape):
     status: dict[str, Status] = Field(description="perspective id -> status")
     rules: dict[str, list[str]] = Field(
         description="perspective id -> labels of the rules only that perspective used")
+    because: dict[str, str] = Field(
+        description="perspective id -> why sovereignty ended, or did not, in that view")
     rule_text: dict[str, str | None] = Field(description="rule label -> the rule as written")
 
 

@@ -74,6 +74,11 @@ class KnowledgeBase:
             self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
         return self._rule_texts.get(label, label)
 
+    def _texts(self) -> dict[str, str]:
+        if self._rule_texts is None:
+            self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
+        return self._rule_texts
+
     def with_perspective(self, perspective: str) -> KnowledgeBase:
         """The same knowledge base read under another perspective."""
         other = KnowledgeBase.__new__(KnowledgeBase)
