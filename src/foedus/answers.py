@@ -19,6 +19,7 @@ from foedus import reasoning
 from foedus.engine.timepoints import event_point, last_day, query_point, start_day
 from foedus.norms import aggression
 from foedus.norms.explain import Explanation, node
+from foedus.rules.ast import EventRule
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
@@ -41,6 +42,12 @@ class Row:
 
     def holds_at(self, t: int) -> bool:
         return self.start <= t and (self.end is None or t < self.end)
+
+
+def name_of(kb: KnowledgeBase, actor_id: str) -> str:
+    """An actor's name (its id when the corpus does not know it)."""
+    ref = kb.render.ref(actor_id)
+    return str(ref["name"]) if ref else actor_id
 
 
 def day_json(d: date | None) -> Json | None:
@@ -108,7 +115,7 @@ def event_node(kb: KnowledgeBase, ident: str | None, what: str = "") -> Explanat
         if ins is not None:
             for p in ins.parties:
                 if p.actor == actor_id and p.how == how:
-                    return node(f"{what}{kb.render.ref(actor_id)['name']} joined {ins.name} by "
+                    return node(f"{what}{name_of(kb, actor_id)} joined {ins.name} by "
                                 f"{how} ({p.date.text})",
                                 sources=kb.render.quotes(p.sources or ins.sources),
                                 hypothetical=hyp("instrument", ins.id))
@@ -229,7 +236,7 @@ def unless_nodes(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int) -> l
         clauses = [clause_node(kb, x["instrument"], x["clause"], f"breaches {x['instrument']}")
                    for x in breaches_rows(kb, against=actor_id) if x["event_id"] == ev.id]
         out.append(node(f"{ev.summary} ({ev.date.text}) did not end sovereignty: it breached "
-                        f"norms binding its author towards {kb.render.ref(actor_id)['name']}",
+                        f"norms binding its author towards {name_of(kb, actor_id)}",
                         premises=[p for p in [event_node(kb, ev.id)] if p] + clauses))
     return out
 
@@ -414,11 +421,11 @@ def breach_json(kb: KnowledgeBase, event_id: str, ins_id: str, clause_id: str,
     cats = ", ".join(norm.categories) if norm else ""
     premises = [event_node(kb, ev.id, "the act: ")]
     for r in rows:
-        via = (f" ({kb.render.ref(r['target'])['name']} being part of "
-               f"{kb.render.ref(r['beneficiary'])['name']})" if r["via"] else "")
+        via = (f" ({name_of(kb, r['target'])} being part of "
+               f"{name_of(kb, r['beneficiary'])})" if r["via"] else "")
         premises.append(node(
-            f"{ins.name} bound {kb.render.ref(r['actor'])['name']} towards "
-            f"{kb.render.ref(r['beneficiary'])['name']} on {ev.date.text}{via}",
+            f"{ins.name} bound {name_of(kb, r['actor'])} towards "
+            f"{name_of(kb, r['beneficiary'])} on {ev.date.text}{via}",
             rule="binds(T, X, Y) = party_to(X, T) ∩ party_to(Y, T) ∩ in_force(T)",
             certainty=r["certainty"], premises=[instrument_node(kb, ins_id)]))
     premises.append(clause_node(
@@ -470,7 +477,7 @@ def aggressor(kb: KnowledgeBase, a: str, b: str, from_: date | None = None,
     defs = [clause_node(kb, i, c, "Article II: the first to commit one of the listed acts is "
                         "the aggressor") for i, c in v.definition_clauses]
     rule = "first to have committed one of the acts listed in Article II of the 1933 Convention"
-    names = {k: kb.render.ref(k)["name"] for k in (x, y)}
+    names = {k: name_of(kb, k) for k in (x, y)}
     if v.act is None:
         expl = node(f"no act listed in Article II between {names[x]} and {names[y]}"
                     " in the period", rule=rule, premises=defs)
@@ -526,8 +533,8 @@ def _why_sovereignty_differs(kb: KnowledgeBase, aid: str, t: int, rows: dict[str
     for side in sides:
         program = reasoning.program_for(kb.corpus, side)
         labels = [r.label for r in program.rules
-                  if getattr(r, "kind", "") == "terminated" and r.head.atom.name == "sovereign"
-                  and getattr(r, "event", None) is not None and r.event.name == ev.type]
+                  if isinstance(r, EventRule) and r.kind == "terminated"
+                  and r.head.atom.name == "sovereign" and r.event.name == ev.type]
         verb = "ended sovereignty" if side in lost else "did not end sovereignty"
         out[side] = {"rules": labels,
                      "text": f"{ev.summary} ({ev.date.text}) {verb}"

@@ -362,7 +362,7 @@ def main() -> None:
     try:  # typer vendors its own copy of click
         from typer._click import exceptions as click_exc
     except ImportError:  # pragma: no cover - older typer with click as a dependency
-        from click import exceptions as click_exc
+        from click import exceptions as click_exc  # type: ignore[no-redef]
 
     try:
         code = app(standalone_mode=False)
