@@ -38,6 +38,7 @@ KINDS: dict[str, list[str]] = {
     "rule syntax errors": ["rule-syntax"],
     "rules referring to undefined fluents": ["rule-undefined-fluent"],
     "cycles through negation": ["rule-negation-cycle"],
+    "perspectives replacing unknown rules": ["rule-replaces"],
     "overlays that contradict the corpus": ["overlay:contradictions", "overlay:duplicates"],
 }
 

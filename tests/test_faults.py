@@ -103,6 +103,7 @@ def test_a_build_killed_at_random_points_leaves_a_usable_database(
         # the old database answers a query through the CLI too
         out = CliRunner().invoke(app, ["validate", str(GOOD)])
         assert out.exit_code == 0
+    print("kills (delay s, database found, killed):", seen)  # the figures of a long run
     assert any(killed for _, _, killed in seen), seen
     # a build that completes replaces it, and removes what the killed ones left
     assert finish(build(BUNDLED, db)) == 0

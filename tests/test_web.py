@@ -326,6 +326,7 @@ def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
     item = pg.locator("[data-item^='period:de-facto:latvia:']"
                       "[aria-label*='part of Soviet Union, 1944-12-31']")
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    item.wait_for(state="visible")  # vis-timeline shows its items after its first redraw
     item.focus()
     pg.keyboard.press("Enter")
     page.details_ready(before)

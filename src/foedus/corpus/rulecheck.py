@@ -1,11 +1,11 @@
 """The rule programs of a corpus's perspectives, parsed and checked when the corpus is validated.
 
 Each perspective names its rule files (``perspectives.yaml``); they are parsed and checked as
-one program, as the engine will read them, so that ``foedus validate`` reports a syntax error, an
-undefined fluent or a cycle through negation at its file:line:col beside the YAML problems,
-rather than the first query failing. A file that several perspectives share is reported once;
-a problem that only some of them have (a fluent that one perspective's file leaves undefined)
-names them.
+one program, as the engine will read them, so that ``foedus validate`` reports a syntax error,
+an undefined fluent or a cycle through negation at its file:line:col beside the YAML problems,
+rather than the first query failing; and each rule label a perspective ``replaces`` must be a
+rule of its program. A file that several perspectives share is reported once; a problem that
+only some of them have (a fluent that one perspective's file leaves undefined) names them.
 
 >>> from foedus.corpus import bundled_path, read_corpus
 >>> corpus, _, _ = read_corpus(bundled_path())
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from foedus.corpus.load import _display
+from foedus.corpus.validate import did_you_mean, suggest
 from foedus.errors import Problem, RuleError
 
 
@@ -51,10 +52,18 @@ def rule_problems(corpus: Any) -> list[Problem]:
         for f in files:
             users.setdefault(str(f), []).append(p.id)
         try:
-            load_rules(files)
+            program = load_rules(files)
         except RuleError as e:
             for problem in e.errors:
                 found.setdefault(problem, []).append(p.id)
+            continue
+        labels = {r.label for r in program.rules}
+        for k, label in enumerate(p.replaces):  # `replaces` names rule labels
+            if label not in labels:
+                file, line, col = corpus.where("perspective", p.id, f"replaces[{k}]", "replaces")
+                hint = did_you_mean(suggest(label, {x.lower(): x for x in labels}))
+                found.setdefault(Problem(file, line, col, f"perspective {p.id!r} replaces "
+                                         f"unknown rule {label!r}{hint}"), []).append(p.id)
     out = []
     for problem, where in found.items():
         if set(where) != set(users.get(problem.file, where)):

@@ -40,6 +40,7 @@ from foedus.engine.compile_inertia import fluent_query
 from foedus.engine.compile_sql import (
     BIGINT,
     END,
+    FOREVER,
     INIT_BY,
     INT,
     RULE,
@@ -54,6 +55,7 @@ from foedus.engine.compile_sql import (
     col,
     eq,
     holds_at,
+    is_null,
     key_cols,
     lit,
     null,
@@ -284,8 +286,40 @@ class _Compiler:
                 alias(lit("certain"), "certainty"),
                 *[col(p) for p in prov],
             ).from_(table(fl), copy=False)
-        src = select(*[col(k) for k in ks], col(START), col(END), alias(col(SCN), "cat")).from_(
-            table(fl), copy=False
+        # Keys whose intervals are the same in both scenarios (most keys: no fuzzy date
+        # touches them) are certain as they are; only the others go through the sweep.
+        ends = exp.Coalesce(this=col(END), expressions=[lit(FOREVER)])
+        groups = (
+            select(*[col(k) for k in ks], alias(exp.Count(this=exp.Star()), "n"))
+            .from_(table(fl), copy=False)
+            .group_by(*[col(k) for k in ks], col(START), ends, copy=False)
+        )
+        differ = (
+            select(*[col(k) for k in ks], alias(lit(1), "dflag"))
+            .distinct(copy=False)
+            .from_(sub(groups, "g"), copy=False)
+            .where(eq(col("n"), lit(1)), copy=False)
+        )
+        on_d = and_([eq(col(k, "f"), col(k, "d")) for k in ks])
+        same = (
+            select(
+                *[col(k, "f") for k in ks],
+                col(START, "f"),
+                col(END, "f"),
+                alias(lit("certain"), "certainty"),
+                *[col(p, "f") for p in prov],
+            )
+            .from_(table(fl, "f"), copy=False)
+            .join(sub(differ, "d"), on=on_d, join_type="left", copy=False)
+            .where(and_([eq(col(SCN, "f"), lit(0)), is_null(col("dflag", "d"))]), copy=False)
+        )
+        src = (
+            select(
+                *[col(k, "f") for k in ks], col(START, "f"), col(END, "f"),
+                alias(col(SCN, "f"), "cat"),
+            )
+            .from_(table(fl, "f"), copy=False)
+            .join(sub(differ.copy(), "d"), on=on_d.copy(), copy=False)
         )
 
         def label(c: list[exp.Expression]) -> exp.Expression:
@@ -313,7 +347,7 @@ class _Compiler:
         ).from_(sub(pieces, "pc"), copy=False)
         for t, on in joins:
             q = q.join(t, on=on, join_type="left", copy=False)
-        return q
+        return union_all([same, q])
 
     def output(self) -> Materialize:
         parts: list[exp.Query] = []

@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from foedus.engine.compile_sql import (
     END,
+    FOREVER,
     INIT_BY,
     RULE,
     SCN,
@@ -30,6 +31,7 @@ from foedus.engine.compile_sql import (
     VALUE,
     alias,
     and_,
+    case,
     col,
     eq,
     is_null,
@@ -50,34 +52,30 @@ from foedus.engine.compile_sql import (
 )
 
 
-def _multi_points(init: str, term: str, arity: int) -> exp.Query:
-    """Each pair's points ``is_end`` / ``only_v``, breaking included (multi-valued)."""
-    ks = [SCN, *key_cols(arity)]
-    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
-    kv = [*ks, VALUE]
+def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
+    """The intervals of a multi-valued fluent, by one sweep per key (linear, not per pair).
 
+    A multi-valued fluent has at most one value at a time, so each key is swept once. A
+    *set point* is a point of the key where some value is initiated or every value is
+    terminated (``= _``); it sets the key's value to ``v`` when ``v`` is the only value
+    initiated there and nothing terminates ``v`` or every value there, and to nothing
+    otherwise (termination wins ties; two values break each other). The points from one set
+    point to the next form a *segment*; inside it the value set holds until the first
+    termination of that value (a *kill*). Pieces of one value that touch (the value set
+    again while it holds) are merged into one maximal interval.
+    """
+    ks = [SCN, *key_cols(arity)]
+    kv = [*ks, VALUE]
+    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
     inits = (
         select(
             *[col(k) for k in ks],
+            col("p"),
             alias(exp.Min(this=col(VALUE)), "vmin"),
             alias(exp.Max(this=col(VALUE)), "vmax"),
-            col("p"),
         )
         .from_(table(init), copy=False)
         .group_by(*[col(k) for k in ks], col("p"), copy=False)
-    )
-    pairs = select(*[col(k) for k in kv]).distinct(copy=False).from_(table(init), copy=False)
-    key_points = union_distinct(
-        [
-            select(*[col(k) for k in ks], col("p")).from_(table(init), copy=False),
-            select(*[col(k) for k in ks], col("p")).from_(table(term), copy=False),
-        ]
-    )
-    term_v = (
-        select(*[col(k) for k in kv], col("p"))
-        .distinct(copy=False)
-        .from_(table(term), copy=False)
-        .where(not_null(col(VALUE)), copy=False)
     )
     term_any = (
         select(*[col(k) for k in ks], col("p"))
@@ -85,39 +83,37 @@ def _multi_points(init: str, term: str, arity: int) -> exp.Query:
         .from_(table(term), copy=False)
         .where(is_null(col(VALUE)), copy=False)
     )
-
-    only_v = and_([eq(col("vmin", "i"), col(VALUE, "pr")), eq(col("vmax", "i"), col(VALUE, "pr"))])
-    is_end = or_(
+    term_v = (
+        select(*[col(k) for k in kv], col("p"))
+        .distinct(copy=False)
+        .from_(table(term), copy=False)
+        .where(not_null(col(VALUE)), copy=False)
+    )
+    key_points = union_distinct(
         [
-            paren(and_([not_null(col("p", "i")), exp.Not(this=paren(only_v))])),
-            not_null(col("p", "tv")),
-            not_null(col("p", "ta")),
+            select(*[col(k) for k in ks], col("p")).from_(table(init), copy=False),
+            select(*[col(k) for k in ks], col("p")).from_(table(term), copy=False),
         ]
     )
-    pts = (
+    only = and_(
+        [
+            eq(col("vmin", "i"), col("vmax", "i")),
+            is_null(col("p", "ta")),
+            is_null(col("p", "tv")),
+        ]
+    )
+    is_set = or_([not_null(col("p", "i")), not_null(col("p", "ta"))])
+    points = (
         select(
-            *[col(k, "pr") for k in kv],
+            *[col(k, "kp") for k in ks],
             col("p", "kp"),
-            alias(paren(is_end), "is_end"),
-            alias(paren(and_([not_null(col("p", "i")), only_v])), "only_v"),
+            alias(case([(is_set, lit(1))], lit(0)), "is_set"),
+            alias(case([(only, col("vmin", "i"))]), "v"),
         )
-        .from_(sub(pairs, "pr"), copy=False)
-        .join(sub(key_points, "kp"), on=and_(on_key("pr", "kp")), copy=False)
+        .from_(sub(key_points, "kp"), copy=False)
         .join(
             sub(inits, "i"),
             on=and_([*on_key("kp", "i"), eq(col("p", "kp"), col("p", "i"))]),
-            join_type="left",
-            copy=False,
-        )
-        .join(
-            sub(term_v, "tv"),
-            on=and_(
-                [
-                    *on_key("kp", "tv"),
-                    eq(col("p", "kp"), col("p", "tv")),
-                    eq(col(VALUE, "pr"), col(VALUE, "tv")),
-                ]
-            ),
             join_type="left",
             copy=False,
         )
@@ -127,8 +123,96 @@ def _multi_points(init: str, term: str, arity: int) -> exp.Query:
             join_type="left",
             copy=False,
         )
+        .join(
+            sub(term_v, "tv"),
+            on=and_(
+                [
+                    *on_key("kp", "tv"),
+                    eq(col("p", "kp"), col("p", "tv")),
+                    eq(col(VALUE, "tv"), col("vmin", "i")),
+                ]
+            ),
+            join_type="left",
+            copy=False,
+        )
     )
-    return pts
+    numbered = select(
+        *[col(k) for k in ks],
+        col("p"),
+        col("is_set"),
+        col("v"),
+        alias(window(exp.Sum(this=col("is_set")), ks, "p", frame=True), "seg"),
+    ).from_(sub(points, "pt"), copy=False)
+    segs = select(
+        *[col(k) for k in ks],
+        col("seg"),
+        alias(col("p"), "ps"),
+        col("v"),
+        alias(window(lead(col("p")), ks, "p"), "nxt"),
+    ).from_(sub(numbered, "nb"), copy=False).where(eq(col("is_set"), lit(1)), copy=False)
+    kills = (
+        select(
+            *[col(k, "nb") for k in ks],
+            col("seg", "nb"),
+            col(VALUE, "tv"),
+            alias(exp.Min(this=col("p", "tv")), "q"),
+        )
+        .from_(sub(term_v.copy(), "tv"), copy=False)
+        .join(
+            sub(numbered.copy(), "nb"),
+            on=and_([*on_key("tv", "nb"), eq(col("p", "tv"), col("p", "nb"))]),
+            copy=False,
+        )
+        .group_by(*[col(k, "nb") for k in ks], col("seg", "nb"), col(VALUE, "tv"), copy=False)
+    )
+    pieces = (
+        select(
+            *[col(k, "sg") for k in ks],
+            alias(col("v", "sg"), VALUE),
+            alias(col("ps", "sg"), START),
+            alias(exp.Coalesce(this=col("q", "kl"), expressions=[col("nxt", "sg")]), END),
+        )
+        .from_(sub(segs, "sg"), copy=False)
+        .join(
+            sub(kills, "kl"),
+            on=and_(
+                [*on_key("sg", "kl"), eq(col("seg", "sg"), col("seg", "kl")),
+                 eq(col(VALUE, "kl"), col("v", "sg"))]
+            ),
+            join_type="left",
+            copy=False,
+        )
+        .where(not_null(col("v", "sg")), copy=False)
+    )
+    flagged = select(
+        *[col(k) for k in kv],
+        col(START),
+        col(END),
+        alias(
+            case(
+                [(eq(window(lag(col(END)), kv, START), col(START)),
+                  lit(0))],
+                lit(1),
+            ),
+            "fresh",
+        ),
+    ).from_(sub(pieces, "pc"), copy=False)
+    islands = select(
+        *[col(k) for k in kv],
+        col(START),
+        col(END),
+        alias(window(exp.Sum(this=col("fresh")), kv, START, frame=True), "isl"),
+    ).from_(sub(flagged, "fl"), copy=False)
+    last_end = exp.Max(this=exp.Coalesce(this=col(END), expressions=[lit(FOREVER)]))
+    return (
+        select(
+            *[col(k) for k in kv],
+            alias(exp.Min(this=col(START)), START),
+            alias(exp.Nullif(this=last_end, expression=lit(FOREVER)), END),
+        )
+        .from_(sub(islands, "il"), copy=False)
+        .group_by(*[col(k) for k in kv], col("isl"), copy=False)
+    )
 
 
 def _bool_points(init: str, term: str, arity: int) -> exp.Query:
@@ -156,9 +240,10 @@ def _bool_points(init: str, term: str, arity: int) -> exp.Query:
 def fluent_query(init: str, term: str, arity: int, multivalued: bool = True) -> exp.Query:
     """The maximal intervals of a simple fluent from its point tables, with provenance."""
     ks = [SCN, *key_cols(arity)]
-    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
     kv = [*ks, VALUE]
-    pts = (_multi_points if multivalued else _bool_points)(init, term, arity)
+    if multivalued:
+        return _provenance(_multi_intervals(init, term, arity), init, term, arity)
+    pts = _bool_points(init, term, arity)
     # the state after each point: holding iff the point is a start (not an end)
     state = (
         select(
@@ -190,7 +275,15 @@ def fluent_query(init: str, term: str, arity: int, multivalued: bool = True) -> 
         .from_(sub(changes, "ch"), copy=False)
         .where(col("s"), copy=False)
     )
+    return _provenance(ivs, init, term, arity)
 
+
+def _provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:
+    """Each interval with the rule and happening that started it and the happening that
+    ended it (see the module docstring)."""
+    ks = [SCN, *key_cols(arity)]
+    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
+    kv = [*ks, VALUE]
     started = (
         select(
             *[col(k) for k in kv],

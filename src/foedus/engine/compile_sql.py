@@ -99,12 +99,25 @@ def table(name: str, as_: str | None = None) -> exp.Table:
     return t
 
 
+#: A time point after every other: an open interval's ``end`` (NULL) in comparisons.
+FOREVER = 2**62
+
+
+def end_or_forever(iv: str) -> exp.Expression:
+    """``COALESCE(iv.end, FOREVER)``: the end of an interval row as a number."""
+    return exp.Coalesce(this=col(END, iv), expressions=[exp.Literal.number(FOREVER)])
+
+
 def holds_at(iv: str, t: exp.Expression) -> exp.Expression:
-    """``t`` lies in the interval row ``iv``: ``start <= t AND (end IS NULL OR t < end)``."""
+    """``t`` lies in the interval row ``iv``: ``start <= t AND t < COALESCE(end, FOREVER)``.
+
+    Written with comparisons only (no ``OR``), so that an outer join on it stays a hash or
+    range join: DuckDB plans an outer join whose condition has an ``OR`` as a nested loop.
+    """
     return and_(
         [
             exp.LTE(this=col(START, iv), expression=t),
-            paren(or_([is_null(col(END, iv)), exp.LT(this=t, expression=col(END, iv))])),
+            exp.LT(this=t.copy(), expression=end_or_forever(iv)),
         ]
     )
 
@@ -113,8 +126,8 @@ def overlaps(a: str, b: str) -> exp.Expression:
     """The interval rows ``a`` and ``b`` share a time point (``end`` NULL is +infinity)."""
     return and_(
         [
-            paren(or_([is_null(col(END, b)), exp.LT(this=col(START, a), expression=col(END, b))])),
-            paren(or_([is_null(col(END, a)), exp.LT(this=col(START, b), expression=col(END, a))])),
+            exp.LT(this=col(START, a), expression=end_or_forever(b)),
+            exp.LT(this=col(START, b), expression=end_or_forever(a)),
         ]
     )
 

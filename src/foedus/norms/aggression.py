@@ -92,3 +92,36 @@ def decide(
         verdict.certainty = "possible"
         verdict.candidates = [x.actor for x in ordered if x.t_early <= lead.t_late]
     return verdict
+
+
+ALL_DYADS_SQL = """
+WITH acts AS (
+  SELECT least(actor, target) AS a, greatest(actor, target) AS b, actor, target, event_id,
+         type, t_early, t_late
+  FROM event_acts WHERE list_contains(?, type) AND actor <> target
+),
+firsts AS (
+  SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY a, b, actor
+                                 ORDER BY t_early, t_late, event_id) AS k
+    FROM acts) WHERE k = 1
+),
+ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY a, b ORDER BY t_early, t_late, event_id) AS r
+  FROM firsts
+)
+SELECT l.a, l.b, l.actor AS aggressor, l.event_id, l.type,
+       CASE WHEN o.actor IS NULL OR l.t_late < o.t_early THEN 'certain' ELSE 'possible' END
+         AS certainty
+FROM ranked AS l LEFT JOIN ranked AS o ON o.a = l.a AND o.b = l.b AND o.r = 2
+WHERE l.r = 1
+ORDER BY l.a, l.b
+"""
+
+
+def decide_all(con: duckdb.DuckDBPyConnection, corpus: Any) -> list[tuple[Any, ...]]:
+    """:func:`decide` for every dyad in conflict at once, in one query: ``(a, b, aggressor,
+    event_id, type, certainty)`` per unordered pair of states between which some defined act
+    was committed (``a < b``)."""
+    acts, _ = defined_acts(corpus)
+    return con.execute(ALL_DYADS_SQL, [sorted(acts)]).fetchall()

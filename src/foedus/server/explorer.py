@@ -31,6 +31,7 @@ from foedus.corpus.validate import suggest
 from foedus.engine.timepoints import query_point
 from foedus.errors import UnknownName
 from foedus.query import KnowledgeBase, _need_day
+from foedus.render import date_json
 
 Json = dict[str, Any]
 
@@ -123,7 +124,7 @@ def _breach_rows(kb: KnowledgeBase, perspective: str) -> list[Json]:
         ev = kb._events[b["event_id"]]
         row = grouped.setdefault(key, {
             "event": b["event_id"], "treaty": b["instrument"], "clause": b["clause"],
-            "by": kb.render.ref(b["actor"]), "against": [], "date": answers.date_json(ev.date),
+            "by": kb.render.ref(b["actor"]), "against": [], "date": date_json(ev.date),
             "certainty": "possible"})
         if b["beneficiary"] not in {a["id"] for a in row["against"]}:
             row["against"].append(kb.render.ref(b["beneficiary"]))

@@ -1,0 +1,170 @@
+"""One measurement, in its own process (so that its peak RSS is its own): prints one JSON line.
+
+    python benchmarks/one.py pipeline WORLD DB     # load, build (fluents, breaches), aggressor,
+                                                  # the floor (one sort), queries
+    python benchmarks/one.py reference WORLD      # the reference interpreter's fluents
+    python benchmarks/one.py rtec                 # the RTEC conformance narratives
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+
+
+def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
+    import duckdb
+
+    from foedus import pipeline as _registers  # noqa: F401
+    from foedus import storage
+    from foedus.corpus import load_corpus
+    from foedus.engine import from_tables
+    from foedus.norms import aggression
+
+    out: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    corpus = load_corpus(world)
+    out["load_s"] = time.perf_counter() - t0
+    marks: list[tuple[str, float]] = []
+    key, steps = storage.registered_steps()
+    t1 = time.perf_counter()
+    storage.build_database(corpus, db, steps,
+                           lambda what: marks.append((what, time.perf_counter())))
+    t2 = time.perf_counter()
+    stamps = dict(marks)
+    out["tables_s"] = stamps["step store_fluents"] - t1
+    out["fluents_s"] = stamps["step store_breaches"] - stamps["step store_fluents"]
+    out["breaches_s"] = t2 - stamps["step store_breaches"]  # includes CHECKPOINT and fsync
+    out["build_s"] = t2 - t1
+    con = duckdb.connect(str(db), read_only=True)
+    t3 = time.perf_counter()
+    verdicts = aggression.decide_all(con, corpus)
+    out["aggressor_s"] = time.perf_counter() - t3
+    out["dyads"] = len(verdicts)
+    out["pipeline_s"] = out["load_s"] + out["build_s"] + out["aggressor_s"]
+    counts = con.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM fluents), "
+        "(SELECT count(*) FROM breaches)").fetchone()
+    assert counts is not None
+    out["events"], out["intervals"], out["breaches"] = counts
+    con.close()
+    # the floor: one sort of the event table (the happenings), into a table
+    mem = duckdb.connect()
+    mem.execute(f"ATTACH '{db}' AS w (READ_ONLY)")
+    mem.execute("USE w")
+    mem.execute(f"CREATE TEMP TABLE h AS {from_tables.happenings_sql()}")
+    out["happenings"] = mem.execute("SELECT count(*) FROM h").fetchone()[0]  # type: ignore[index]
+    t4 = time.perf_counter()
+    mem.execute("CREATE TEMP TABLE hs AS SELECT * FROM h ORDER BY a0, a1, name, t_early")
+    out["floor_sort_s"] = time.perf_counter() - t4
+    mem.close()
+    out["rss_build_mb"] = rss_mb()
+    if queries:
+        out.update(query_latency(corpus, db, queries))
+    out["rss_mb"] = rss_mb()
+    return out
+
+
+def query_latency(corpus: Any, db: Path, n: int) -> dict[str, Any]:
+    """status / treaties --between --on / holds through the query API on the built database."""
+    from foedus.query import KnowledgeBase
+
+    t0 = time.perf_counter()
+    kb = KnowledgeBase(corpus)
+    kb._db = db  # the database just built
+    out: dict[str, Any] = {"kb_open_s": time.perf_counter() - t0}
+    rng = random.Random(7)
+    states = [a.id for a in corpus.actors if a.kind == "state"]
+    days = [f"{rng.randint(1900, 1999)}-{rng.randint(1, 12):02d}-15" for _ in range(n)]
+    for name, call in (
+        ("status", lambda i: kb.status(rng.choice(states), days[i])),
+        ("treaties", lambda i: kb.treaties(between=rng.sample(states, 2), on=days[i])),
+        ("holds", lambda i: kb.holds(rng.choice(states), days[i])),
+    ):
+        call(0)  # warm
+        times = []
+        for i in range(n):
+            t = time.perf_counter()
+            call(i)
+            times.append((time.perf_counter() - t) * 1000)
+        out[f"{name}_p50_ms"] = statistics.median(times)
+        out[f"{name}_p99_ms"] = pct(times, 0.99)
+    return out
+
+
+def reference(world: Path) -> dict[str, Any]:
+    from foedus import reasoning
+    from foedus.corpus import load_corpus
+    from foedus.engine import from_corpus
+    from foedus.engine.reference import evaluate
+
+    corpus = load_corpus(world)
+    program = reasoning.program_for(corpus, "de-facto")
+    t0 = time.perf_counter()
+    narrative = from_corpus.happenings(corpus)
+    facts = from_corpus.facts(corpus)
+    t1 = time.perf_counter()
+    ivs = evaluate(program, narrative, facts)
+    t2 = time.perf_counter()
+    return {"inputs_s": t1 - t0, "fluents_s": t2 - t1, "intervals": len(ivs), "rss_mb": rss_mb()}
+
+
+def rtec() -> dict[str, Any]:
+    """Each RTEC conformance case: the compiled engine's time (load + plan + read), median of 5,
+    and whether its intervals are RTEC's."""
+    root = Path(__file__).resolve().parent.parent / "tests"
+    sys.path.insert(0, str(root))
+    from foedus.backends.duckdb import DuckDBBackend
+    from foedus.rules import load_rules
+    from test_compiled_rtec import FIXTURES, HERE, read_expected, read_narrative
+
+    out = {}
+    for case in sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv")):
+        program = load_rules([HERE / f"{case.split('__')[0]}.rules"])
+        happenings = read_narrative(FIXTURES / "narratives" / f"{case}.csv")
+        expected = read_expected(FIXTURES / "expected" / f"{case}.csv")
+        times = []
+        for _ in range(5):
+            backend = DuckDBBackend()
+            t = time.perf_counter()
+            ivs = backend.evaluate(program, happenings)
+            times.append(time.perf_counter() - t)
+            backend.con.close()
+        got = {(i.fluent, ";".join(i.args), i.value, i.start,
+                float("inf") if i.end is None else i.end) for i in ivs}
+        out[case] = {"seconds": statistics.median(times), "identical": got == expected,
+                     "intervals": len(ivs)}
+    return out
+
+
+def main() -> None:
+    what = sys.argv[1]
+    if what == "pipeline":
+        queries = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+        result = pipeline(Path(sys.argv[2]), Path(sys.argv[3]), queries)
+    elif what == "reference":
+        result = reference(Path(sys.argv[2]))
+    elif what == "rtec":
+        result = rtec()
+    else:
+        raise SystemExit(f"unknown measurement {what!r}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""foedus benchmarks: the whole pipeline on random worlds of 10^4 .. 10^7 events.
+
+    python benchmarks/run.py [--sizes 1e4,1e5,1e6,1e7] [--quick] [--no-reference]
+
+For each size E: a world from ``foedus generate-world`` (seed 1, E/2000 states, E/500
+instruments, Parquet; cached in benchmarks/.worlds/), then, in a fresh process per size (its
+peak RSS is the size's): load, build (corpus tables, every fluent, breaches), the aggressor of
+every dyad in conflict, the floor (one sort of the happenings into a table), and the query API's
+latency (status, treaties --between --on, holds: p50 and p99 over 100 calls each, up to 10^6).
+The reference interpreter does the same fluents in a process of its own, for sizes up to the
+first it cannot finish within a minute. The RTEC conformance narratives run last. Prints a
+table and writes benchmarks/results/latest.json (docs/performance.md explains the figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORLDS = HERE / ".worlds"
+RESULTS = HERE / "results"
+REFERENCE_LIMIT_S = 60.0
+
+
+def machine() -> dict[str, Any]:
+    import duckdb
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"nproc": os.cpu_count(), "ram_mb": mem, "cpu": cpu, "python": platform.python_version(),
+            "duckdb": duckdb.__version__, "platform": platform.platform(), "load_avg_1m": load}
+
+
+def world_for(e: int) -> Path:
+    from foedus.generate import generate_world
+
+    states, instruments = max(50, e // 2000), max(20, e // 500)
+    path = WORLDS / f"e{e}-s{states}-i{instruments}-seed1"
+    if not (path / "events.parquet").exists():
+        t = time.perf_counter()
+        generate_world(path, states=states, instruments=instruments, events=e, seed=1,
+                       format="parquet")
+        print(f"  generated {path.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return path
+
+
+def child(args: list[str], timeout: float | None = None) -> tuple[dict[str, Any] | None, float]:
+    env = dict(os.environ)
+    env.setdefault("FOEDUS_CACHE_DIR", str(HERE / ".cache"))
+    t = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, str(HERE / "one.py"), *args], capture_output=True,
+                              text=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        return None, time.perf_counter() - t
+    wall = time.perf_counter() - t
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+        return None, wall
+    return json.loads(done.stdout.strip().splitlines()[-1]), wall
+
+
+def run(sizes: list[int], reference: bool, queries: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"machine": machine(), "sizes": {}, "started": time.strftime("%F %T")}
+    ref_ok = reference
+    for e in sizes:
+        print(f"E = {e:,}", file=sys.stderr)
+        world = world_for(e)
+        db = WORLDS / f"e{e}.duckdb"
+        q = queries if e <= 1_000_000 else 0
+        res, wall = child(["pipeline", str(world), str(db), str(q)])
+        row: dict[str, Any] = {"pipeline": res, "pipeline_process_s": wall}
+        if ref_ok:
+            ref, wall = child(["reference", str(world)], timeout=REFERENCE_LIMIT_S)
+            row["reference"] = ref if ref else {"timeout_s": REFERENCE_LIMIT_S}
+            ref_ok = ref is not None
+        out["sizes"][str(e)] = row
+        print(json.dumps(row), file=sys.stderr)
+    rtec, _ = child(["rtec"])
+    out["rtec"] = rtec
+    out["finished"] = time.strftime("%F %T")
+    return out
+
+
+def growth(result: dict[str, Any], lo: str, hi: str, key: str = "pipeline_s") -> float | None:
+    import math
+
+    a, b = result["sizes"].get(lo), result["sizes"].get(hi)
+    if not a or not b or not a["pipeline"] or not b["pipeline"]:
+        return None
+    ta, tb = a["pipeline"][key], b["pipeline"][key]
+    return math.log(tb / ta) / math.log(int(hi) / int(lo))
+
+
+def render(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    t = Table(title="foedus pipeline (DuckDB) by number of events")
+    cols = ["events", "build s", "fluents s", "breaches s", "aggressor s", "pipeline s",
+            "events/s", "floor sort s", "status p50/p99 ms", "treaties p50/p99 ms",
+            "holds p50/p99 ms", "peak RSS MB", "reference fluents s", "speed-up (fluents)"]
+    for c in cols:
+        t.add_column(c, justify="right")
+    for e, row in result["sizes"].items():
+        p, r = row["pipeline"], row.get("reference")
+        if not p:
+            t.add_row(f"{int(e):,}", *["failed"] + [""] * (len(cols) - 2))
+            continue
+
+        def lat(name: str, p: dict[str, Any] = p) -> str:
+            if f"{name}_p50_ms" not in p:
+                return "-"
+            return f"{p[name + '_p50_ms']:.1f} / {p[name + '_p99_ms']:.1f}"
+
+        ref = "-" if r is None else (f"> {r['timeout_s']:.0f}" if "timeout_s" in r
+                                     else f"{r['fluents_s']:.2f}")
+        speed = "-"
+        if r and "fluents_s" in r:
+            speed = f"{r['fluents_s'] / p['fluents_s']:.0f}x"
+        t.add_row(f"{int(e):,}", f"{p['build_s']:.2f}", f"{p['fluents_s']:.2f}",
+                  f"{p['breaches_s']:.2f}", f"{p['aggressor_s']:.2f}", f"{p['pipeline_s']:.2f}",
+                  f"{int(e) / p['pipeline_s']:,.0f}", f"{p['floor_sort_s']:.2f}", lat("status"),
+                  lat("treaties"), lat("holds"), f"{p['rss_mb']:.0f}", ref, speed)
+    console.print(t)
+    if result.get("rtec"):
+        rt = Table(title="RTEC conformance narratives: compiled engine vs RTEC's recorded times")
+        for c in ("case", "foedus s", "RTEC wall s", "RTEC recognition ms", "identical"):
+            rt.add_column(c, justify="right")
+        timings = {}
+        import csv
+
+        with (ROOT.parent / "shared" / "rtec-conformance" / "timings.csv").open() as f:
+            timings = {r["case"]: r for r in csv.DictReader(f)}
+        for case, r in result["rtec"].items():
+            tm = timings.get(case, {})
+            rt.add_row(case, f"{r['seconds']:.3f}", tm.get("wall_s", "?"),
+                       tm.get("recognition_ms", "?"), str(r["identical"]))
+        console.print(rt)
+    g = growth(result, "100000", "10000000")
+    if g is not None:
+        console.print(f"growth exponent of the pipeline time, 10^5 -> 10^7: E^{g:.2f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1e4,1e5,1e6,1e7")
+    ap.add_argument("--quick", action="store_true", help="sizes 1e4,1e5 only")
+    ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--render", type=Path, help="only print the table of a results file")
+    a = ap.parse_args()
+    if a.render:
+        render(json.loads(a.render.read_text()))
+        return
+    sizes = [int(float(s)) for s in ("1e4,1e5" if a.quick else a.sizes).split(",")]
+    result = run(sizes, not a.no_reference, a.queries)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    render(result)
+
+
+if __name__ == "__main__":
+    main()
