@@ -36,12 +36,14 @@ class UserError(FoedusError):
     exit_code = 2
 
 
-class CorpusError(UserError, ValueError):
-    """A corpus (or overlay) has problems; ``errors`` lists every one of them."""
+class ProblemsError(UserError, ValueError):
+    """An input with problems in places; ``errors`` lists every one of them."""
+
+    what = "invalid input"
 
     def __init__(self, errors: list[Problem]) -> None:
         self.errors = sorted(errors)
-        first = str(self.errors[0]) if self.errors else "invalid corpus"
+        first = str(self.errors[0]) if self.errors else self.what
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         super().__init__(first + more)
 
@@ -50,17 +52,16 @@ class CorpusError(UserError, ValueError):
         return "\n".join(str(p) for p in self.errors)
 
 
-class RuleError(UserError, ValueError):
+class CorpusError(ProblemsError):
+    """A corpus (or overlay) has problems."""
+
+    what = "invalid corpus"
+
+
+class RuleError(ProblemsError):
     """A rule file has a syntax or reference error."""
 
-    def __init__(self, errors: list[Problem]) -> None:
-        self.errors = sorted(errors)
-        first = str(self.errors[0]) if self.errors else "invalid rules"
-        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
-        super().__init__(first + more)
-
-    def report(self) -> str:
-        return "\n".join(str(p) for p in self.errors)
+    what = "invalid rules"
 
 
 class DateError(UserError, ValueError):
