@@ -50,8 +50,15 @@ class Options:
     json: bool = False
 
     def kb(self) -> KnowledgeBase:
-        """The knowledge base these options name."""
-        return KnowledgeBase(self.corpus, perspective=self.perspective, assume=self.assume)
+        """The knowledge base these options name; its database is built (with a progress
+        display on stderr) on first use."""
+        kb = KnowledgeBase(self.corpus, perspective=self.perspective, assume=self.assume)
+        key, _ = storage.registered_steps()
+        if not storage.cached_path(kb.corpus, key).exists():
+            name = kb.corpus.metadata.name
+            with Console(stderr=True).status(f"building the database of {name} (first use)…"):
+                kb.db_path  # noqa: B018 - builds and caches it
+        return kb
 
     def load(self, path: Path | None = None) -> Corpus:
         """The corpus (positional PATH, else --corpus, else bundled), with the overlay."""
