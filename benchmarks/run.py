@@ -83,8 +83,10 @@ def child(args: list[str], timeout: float | None = None) -> tuple[dict[str, Any]
     return json.loads(done.stdout.strip().splitlines()[-1]), wall
 
 
-def run(sizes: list[int], reference: bool, queries: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"machine": machine(), "sizes": {}, "started": time.strftime("%F %T")}
+def run(sizes: list[int], reference: bool, queries: int,
+        limit: float = REFERENCE_LIMIT_S, rtec: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"machine": machine(), "sizes": {}, "started": time.strftime("%F %T"),
+                           "memory_limit": os.environ.get("FOEDUS_MEMORY_LIMIT")}
     ref_ok = reference
     for e in sizes:
         print(f"E = {e:,}", file=sys.stderr)
@@ -94,13 +96,12 @@ def run(sizes: list[int], reference: bool, queries: int) -> dict[str, Any]:
         res, wall = child(["pipeline", str(world), str(db), str(q)])
         row: dict[str, Any] = {"pipeline": res, "pipeline_process_s": wall}
         if ref_ok:
-            ref, wall = child(["reference", str(world)], timeout=REFERENCE_LIMIT_S)
-            row["reference"] = ref if ref else {"timeout_s": REFERENCE_LIMIT_S}
+            ref, wall = child(["reference", str(world)], timeout=limit)
+            row["reference"] = ref if ref else {"timeout_s": limit}
             ref_ok = ref is not None
         out["sizes"][str(e)] = row
         print(json.dumps(row), file=sys.stderr)
-    rtec, _ = child(["rtec"])
-    out["rtec"] = rtec
+    out["rtec"] = child(["rtec"])[0] if rtec else None
     out["finished"] = time.strftime("%F %T")
     return out
 
@@ -119,7 +120,7 @@ def render(result: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=220)
     t = Table(title="foedus pipeline (DuckDB) by number of events")
     cols = ["events", "build s", "fluents s", "breaches s", "aggressor s", "pipeline s",
             "events/s", "floor sort s", "status p50/p99 ms", "treaties p50/p99 ms",
@@ -172,15 +173,19 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="sizes 1e4,1e5 only")
     ap.add_argument("--no-reference", action="store_true")
     ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--reference-limit", type=float, default=REFERENCE_LIMIT_S,
+                    help="seconds the reference interpreter may take per size (default 60)")
     ap.add_argument("--render", type=Path, help="only print the table of a results file")
+    ap.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    ap.add_argument("--no-rtec", action="store_true")
     a = ap.parse_args()
     if a.render:
         render(json.loads(a.render.read_text()))
         return
     sizes = [int(float(s)) for s in ("1e4,1e5" if a.quick else a.sizes).split(",")]
-    result = run(sizes, not a.no_reference, a.queries)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    result = run(sizes, not a.no_reference, a.queries, a.reference_limit, not a.no_rtec)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(json.dumps(result, indent=2) + "\n")
     render(result)
 
 

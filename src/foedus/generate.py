@@ -34,9 +34,10 @@ import shutil
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import duckdb
+import typer
 
 YAML_LIMIT = 20_000
 
@@ -483,10 +484,6 @@ def generate_world(out: str | Path, states: int = 50, instruments: int = 40,
 
 def register(app: Any) -> None:
     """Add ``generate-world`` to a Typer app (the ``foedus`` CLI)."""
-    from typing import Annotated
-
-    import typer
-
     @app.command("generate-world")
     def generate_world_cmd(
         output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write.")],

@@ -236,6 +236,10 @@ def build_database(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] =
     try:
         con = duckdb.connect(str(tmp))
         try:
+            limit = os.environ.get("FOEDUS_MEMORY_LIMIT")
+            if limit:  # e.g. "3GB": DuckDB spills to disk beyond it (docs/performance.md)
+                con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+                con.execute("SET preserve_insertion_order = false")
             write_tables(con, corpus, progress)
             for step in steps:
                 if progress:

@@ -40,6 +40,16 @@ NORM_ROWS_DDL = (
 BREACHES_SQL = """
 CREATE TABLE breaches AS
 WITH persp AS (SELECT DISTINCT perspective FROM fluents),
+binds AS (
+  SELECT perspective, scenario, args[1] AS instrument, args[2] AS x, args[3] AS y, start,
+         coalesce("end", 4611686018427387904) AS until
+  FROM scenario_fluents WHERE fluent = 'binds'
+),
+part_of AS (
+  SELECT perspective, scenario, args[1] AS x, value, start,
+         coalesce("end", 4611686018427387904) AS until
+  FROM scenario_fluents WHERE fluent = 'part_of'
+),
 acts AS (
   SELECT a.event_id, a.type, a.actor, a.target, s.scenario,
          CASE WHEN s.scenario = 'early' THEN a.t_early ELSE a.t_late END AS t
@@ -54,9 +64,9 @@ links AS (
   SELECT po.perspective, a.event_id, a.type, a.actor, a.target, a.scenario, a.t,
          po.value AS beneficiary, a.target AS via
   FROM acts AS a
-  JOIN scenario_fluents AS po
-    ON po.fluent = 'part_of' AND po.scenario = a.scenario AND po.args[1] = a.target
-   AND po.start <= a.t AND (po."end" IS NULL OR po."end" > a.t)
+  JOIN part_of AS po
+    ON po.scenario = a.scenario AND po.x = a.target
+   AND po.start <= a.t AND a.t < po.until
 ),
 hits AS (
   SELECT DISTINCT l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via,
@@ -64,10 +74,10 @@ hits AS (
   FROM links AS l
   JOIN norm_rows AS n
     ON n.bearer = l.actor AND n.beneficiary = l.beneficiary AND n.event_type = l.type
-  JOIN scenario_fluents AS b
-    ON b.perspective = l.perspective AND b.scenario = l.scenario AND b.fluent = 'binds'
-   AND b.args = [n.instrument, l.actor, l.beneficiary]
-   AND b.start <= l.t AND (b."end" IS NULL OR b."end" > l.t)
+  JOIN binds AS b
+    ON b.perspective = l.perspective AND b.scenario = l.scenario
+   AND b.instrument = n.instrument AND b.x = l.actor AND b.y = l.beneficiary
+   AND b.start <= l.t AND l.t < b.until
 )
 SELECT perspective, event_id, actor, target, beneficiary, via, instrument, clause,
        CASE WHEN count(DISTINCT scenario) = 2 THEN 'certain' ELSE 'possible' END AS certainty

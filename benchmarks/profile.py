@@ -1,0 +1,96 @@
+"""Where the build's time goes: every statement of the compiled plan, timed, on one world.
+
+    python benchmarks/profile.py WORLD [--min 0.05] [--explain TABLE]
+
+Loads the corpus tables into an in-memory DuckDB, makes the engine's inputs (SQL fast path),
+then runs the de-facto plan statement by statement and prints those that took at least
+``--min`` seconds; ``--explain TABLE`` prints DuckDB's EXPLAIN ANALYZE of the statement that
+creates TABLE instead. The breach query is timed last, and the floor (one sort of the
+happenings into a table) for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import duckdb
+
+from foedus import reasoning, storage
+from foedus.backends.duckdb import DuckDBBackend
+from foedus.corpus import load_corpus
+from foedus.engine import from_tables
+from foedus.engine.compile import compile_program, fluent_table
+from foedus.norms import breaches
+
+
+class Timed(DuckDBBackend):
+    def __init__(self, con: duckdb.DuckDBPyConnection, least: float) -> None:
+        super().__init__(con)
+        self.least = least
+        self.total = 0.0
+
+    def execute(self, sql: str) -> None:
+        t = time.perf_counter()
+        super().execute(sql)
+        d = time.perf_counter() - t
+        self.total += d
+        if d >= self.least:
+            print(f"{d:8.2f} s  {sql[:100]}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("world", type=Path)
+    ap.add_argument("--min", type=float, default=0.05)
+    ap.add_argument("--explain")
+    a = ap.parse_args()
+    corpus = load_corpus(a.world)
+    con = duckdb.connect()
+    t = time.perf_counter()
+    storage.write_tables(con, corpus)
+    print(f"{time.perf_counter() - t:8.2f} s  corpus tables")
+    t = time.perf_counter()
+    from_tables.store_engine_inputs(con, corpus)
+    print(f"{time.perf_counter() - t:8.2f} s  engine inputs (happenings, facts)")
+    n = con.execute("SELECT count(*) FROM happenings").fetchone()[0]  # type: ignore[index]
+    t = time.perf_counter()
+    con.execute("CREATE TEMP TABLE _floor AS SELECT * FROM happenings "
+                "ORDER BY a0, a1, name, t_early")
+    print(f"{time.perf_counter() - t:8.2f} s  floor: sort {n:,} happenings into a table")
+    backend = Timed(con, a.min)
+    program = reasoning.program_for(corpus, "de-facto")
+    plan = compile_program(program, scenarios=backend.scenarios())
+    if a.explain:
+        for step in plan.steps:
+            if getattr(step, "table", None) == a.explain:
+                sql = backend.sql(step.query)  # type: ignore[union-attr]
+                print(con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][1])
+                return
+            if hasattr(step, "table"):
+                backend.execute(backend.sql(backend.materialize(step)))  # type: ignore[arg-type]
+            else:
+                backend._fixpoint(step)  # type: ignore[arg-type]
+        raise SystemExit(f"no step creates {a.explain!r}")
+    backend.run(plan, keep=[fluent_table(f) for f in reasoning.SCENARIO_FLUENTS])
+    print(f"{backend.total:8.2f} s  plan, in all ({len(plan.steps)} steps)")
+    con.execute(reasoning.FLUENTS_DDL)
+    con.execute(reasoning.SCENARIO_DDL)
+    con.execute("INSERT INTO fluents SELECT 'de-facto', * EXCLUDE (certainty, rule, "
+                "initiated_by, terminated_by), certainty, rule, initiated_by, terminated_by "
+                "FROM intervals")
+    for f in reasoning.SCENARIO_FLUENTS:
+        arity = len(program.fluents[f].arg_types)
+        args = "[" + ", ".join(f"k{i}" for i in range(arity)) + "]"
+        con.execute(f"INSERT INTO scenario_fluents SELECT 'de-facto', CASE WHEN scn = 0 THEN "
+                    f"'early' ELSE 'late' END, '{f}', {args}, value, start, \"end\" "
+                    f"FROM {fluent_table(f)}")
+    t = time.perf_counter()
+    breaches.store_inputs_sql(con, corpus)
+    con.execute(breaches.BREACHES_PLAN.sql(dialect="duckdb"))
+    print(f"{time.perf_counter() - t:8.2f} s  breaches (inputs and query)")
+
+
+if __name__ == "__main__":
+    main()
