@@ -11,6 +11,10 @@ RTEC does:
   each point is ``is_start``; intervals run from each change to "holding" to the next change
   (``LAG`` finds the changes, ``LEAD`` the next one).
 
+A multi-valued fluent holds at most one value at a time, so it is swept once per key rather
+than once per pair (:func:`_multi_intervals`, linear in the points); the Boolean sweep above is
+the per-pair one.
+
 Provenance: the rule (first label) and happening (smallest id) that started each interval, and
 the smallest id among the happenings that made its end point (terminations, or initiations of
 another value).
