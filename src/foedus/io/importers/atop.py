@@ -30,7 +30,6 @@ from foedus.io.importers.base import (
     Import,
     Json,
     Row,
-    read_rows,
     sniff_header,
     ymd,
 )
@@ -64,10 +63,7 @@ def import_atop(paths: list[Path], aliases: AliasTable) -> Import:
     alliances: dict[str, Row] = {}
     for path in paths:
         head = set(sniff_header(path))
-        header, rows = read_rows(path)
-        imp.headers[path.name] = header
-        imp.report.files.append(path.name)
-        imp.report.read += len(rows)
+        rows = imp.read(path)
         if {"atopid", "member", "yrent"} <= head:
             members += rows
         elif {"atopid", "begyr", "mem1"} <= head:

@@ -291,6 +291,14 @@ class Import:
     headers: dict[str, str] = field(default_factory=dict)
     cited: dict[tuple[str, int], str] = field(default_factory=dict)
     existed_from: dict[str, str] = field(default_factory=dict)
+
+    def read(self, path: Path) -> list[Row]:
+        """Every row of a CSV file, with the file recorded in the report."""
+        header, rows = read_rows(path)
+        self.headers[path.name] = header
+        self.report.files.append(path.name)
+        self.report.read += len(rows)
+        return rows
     used_ids: set[str] = field(default_factory=set)
 
     def new_id(self, base: str) -> str:

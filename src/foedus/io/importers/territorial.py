@@ -26,7 +26,6 @@ from foedus.io.importers.base import (
     DatasetError,
     DatasetInfo,
     Import,
-    read_rows,
     sniff_header,
     ymd,
 )
@@ -51,10 +50,7 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
         head = set(sniff_header(path))
         if not {"gainer", "loser", "procedur", "number"} <= head:
             raise DatasetError(f"{path}: not a COW Territorial Change file (tc2018.csv)")
-        header, rows = read_rows(path)
-        imp.headers[path.name] = header
-        imp.report.files.append(path.name)
-        imp.report.read += len(rows)
+        rows = imp.read(path)
         for r in rows:
             when = ymd(r.get("year"), r.get("month"))
             if when is None:

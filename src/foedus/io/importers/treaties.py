@@ -24,7 +24,6 @@ from foedus.io.importers.base import (
     Row,
     date_bounds,
     messy_date,
-    read_rows,
     sniff_header,
 )
 
@@ -73,10 +72,7 @@ def import_treaties(paths: list[Path], aliases: AliasTable,
     party_rows: list[Row] = []
     for path in paths:
         head = set(sniff_header(path))
-        header, rows = read_rows(path)
-        imp.headers[path.name] = header
-        imp.report.files.append(path.name)
-        imp.report.read += len(rows)
+        rows = imp.read(path)
         if {"stateid", "treatyid", "stateratification"} <= head:
             party_rows += rows
         elif {"treatyid", "title", "signature", "force"} <= head:
