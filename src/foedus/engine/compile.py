@@ -40,7 +40,6 @@ from foedus.engine.compile_inertia import fluent_query
 from foedus.engine.compile_sql import (
     BIGINT,
     END,
-    FOREVER,
     INIT_BY,
     INT,
     RULE,
@@ -55,7 +54,6 @@ from foedus.engine.compile_sql import (
     col,
     eq,
     holds_at,
-    is_null,
     key_cols,
     lit,
     null,
@@ -272,6 +270,34 @@ class _Compiler:
         )
         self.steps.append(Fixpoint(tuple(names), init, tuple(body), changed, swap, self.max_rounds))
 
+    def odd_table(self, name: str) -> str:
+        return self.temp(f"_foedus_odd_{name}")
+
+    def odd_step(self, name: str) -> Materialize:
+        """The intervals of ``name`` grouped by pair, start and end, over both scenarios:
+        ``lo``/``hi`` are the lowest and highest scenario that has the interval (0 and 1: both
+        have it exactly), and the provenance is scenario 0's where both have it."""
+        ks = [*key_cols(self.arity(name)), VALUE]
+        both = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
+
+        def prov(p: str) -> exp.Expression:
+            first = exp.Max(this=case([(eq(col(SCN), lit(0)), col(p))]))
+            return alias(case([(both, first)], exp.Max(this=col(p))), p)
+
+        q = (
+            select(
+                *[col(k) for k in ks],
+                col(START),
+                col(END),
+                alias(exp.Min(this=col(SCN)), "lo"),
+                alias(exp.Max(this=col(SCN)), "hi"),
+                *[prov(p) for p in (RULE, INIT_BY, TERM_BY)],
+            )
+            .from_(table(fluent_table(name)), copy=False)
+            .group_by(*[col(k) for k in ks], col(START), col(END), copy=False)
+        )
+        return Materialize(self.odd_table(name), q)
+
     def certainty(self, name: str) -> exp.Query:
         """One fluent's rows of the output, with certainty and provenance."""
         arity = self.arity(name)
@@ -286,41 +312,33 @@ class _Compiler:
                 alias(lit("certain"), "certainty"),
                 *[col(p) for p in prov],
             ).from_(table(fl), copy=False)
-        # Keys whose intervals are the same in both scenarios (most keys: no fuzzy date
-        # touches them) are certain as they are; only the others go through the sweep.
-        ends = exp.Coalesce(this=col(END), expressions=[lit(FOREVER)])
-        groups = (
-            select(*[col(k) for k in ks], alias(exp.Count(this=exp.Star()), "n"))
-            .from_(table(fl), copy=False)
-            .group_by(*[col(k) for k in ks], col(START), ends, copy=False)
-        )
-        differ = (
-            select(*[col(k) for k in ks], alias(lit(1), "dflag"))
-            .distinct(copy=False)
-            .from_(sub(groups, "g"), copy=False)
-            .where(eq(col("n"), lit(1)), copy=False)
-        )
-        on_d = and_([eq(col(k, "f"), col(k, "d")) for k in ks])
+        # An interval that both scenarios have, exactly, is certain as it is (most intervals:
+        # no fuzzy date touches them). Each scenario's intervals of a pair are maximal (they
+        # neither overlap nor touch), so no certain or possible piece of the other intervals
+        # can touch such an interval: only the intervals without a twin go through the sweep.
+        grouped = self.odd_table(name)
+        twins = exp.LT(this=col("lo"), expression=col("hi"))
         same = (
             select(
-                *[col(k, "f") for k in ks],
-                col(START, "f"),
-                col(END, "f"),
+                *[col(k) for k in ks],
+                col(START),
+                col(END),
                 alias(lit("certain"), "certainty"),
-                *[col(p, "f") for p in prov],
+                *[col(p) for p in prov],
             )
-            .from_(table(fl, "f"), copy=False)
-            .join(sub(differ, "d"), on=on_d, join_type="left", copy=False)
-            .where(and_([eq(col(SCN, "f"), lit(0)), is_null(col("dflag", "d"))]), copy=False)
+            .from_(table(grouped), copy=False)
+            .where(twins, copy=False)
         )
-        src = (
-            select(
-                *[col(k, "f") for k in ks], col(START, "f"), col(END, "f"),
-                alias(col(SCN, "f"), "cat"),
-            )
-            .from_(table(fl, "f"), copy=False)
-            .join(sub(differ.copy(), "d"), on=on_d.copy(), copy=False)
+        lone = exp.Not(this=twins.copy())
+        odd = (
+            select(*[col(k) for k in ks], col(START), col(END), alias(col("lo"), SCN),
+                   *[col(p) for p in prov])
+            .from_(table(grouped), copy=False)
+            .where(lone, copy=False)
         )
+        src = select(
+            *[col(k) for k in ks], col(START), col(END), alias(col(SCN), "cat")
+        ).from_(sub(odd.copy(), "od"), copy=False)
 
         def label(c: list[exp.Expression]) -> exp.Expression:
             pos = [exp.GT(this=x, expression=lit(0)) for x in c]
@@ -336,7 +354,7 @@ class _Compiler:
                     holds_at(a, col(START, "pc")),
                 ]
             )
-            joins.append((table(fl, a), on))
+            joins.append((sub(odd.copy(), a), on))
         from_e = exp.Not(this=exp.Is(this=col(START, "e"), expression=exp.Null()))
         q = select(
             *[col(k, "pc") for k in ks],
@@ -391,6 +409,8 @@ class _Compiler:
         self.steps += self.facts()
         for names in evaluation_strata(self.program):
             self.stratum(names)
+        if self.scenarios == 2:
+            self.steps += [self.odd_step(name) for name in self.program.fluents]
         self.steps.append(self.output())
         return Plan(
             steps=self.steps,

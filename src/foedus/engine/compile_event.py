@@ -31,6 +31,7 @@ from foedus.engine.compile_sql import (
     neq,
     null,
     select,
+    sub,
     table,
     union_all,
 )
@@ -136,7 +137,18 @@ class Body:
         a = self.alias()
         args = [(t, col(f"c{i}", a)) for i, t in enumerate(cond.atom.args)]
         conds = self._pattern(a, args, bind=not cond.negated)
-        t = table(fact_table(cond.atom.name), a)
+        t: exp.Expression = table(fact_table(cond.atom.name), a)
+        used = [f"c{i}" for i, t_ in enumerate(cond.atom.args)
+                if not (isinstance(t_, Var) and t_.anonymous)]
+        if not cond.negated and len(used) < len(cond.atom.args):
+            # ``_`` arguments only ask that some row exists: join the distinct rest, so that
+            # rows differing only there (a treaty's several clauses) do not multiply the join
+            t = sub(
+                select(*[col(c) for c in used])
+                .distinct(copy=False)
+                .from_(table(fact_table(cond.atom.name)), copy=False),
+                a,
+            )
         if cond.negated:
             self.where.append(
                 exp.Not(

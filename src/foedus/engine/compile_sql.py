@@ -8,9 +8,11 @@ The sweep (:func:`sweep`) turns weighted interval rows into maximal intervals of
 the SQL form of a sweep line. Each interval row adds ``+1`` to its category's counter at its
 start and ``-1`` at its end; the running sums per key give, at every boundary point, how many
 intervals of each category cover it; a label computed from the counters (for example "in some
-interval" for a union) is compared with the previous point's label, and every change of label
-is a transition. Transitions alternate, so an interval of a label runs from its transition to
-the next one (``LEAD``), or stays open when there is none.
+interval" for a union) is compared with the label just before the point (the counters minus
+the point's own deltas: no second window), and every change of label is a transition. An
+interval of a label runs from its transition to the next one (``LEAD``), or stays open when
+there is none. A plain union (:func:`union_merge`) is cheaper as *islands*: one running maximum
+of the ends, one sort.
 """
 
 from __future__ import annotations
@@ -218,26 +220,25 @@ def sweep(source: exp.Query, keys: Sequence[str], ncat: int, label: Label) -> ex
         .from_(sub(union_all(deltas), "dl"), copy=False)
         .group_by(*[col(k) for k in keys], col("p"), copy=False)
     )
+    # the counters at each point (one sort); the label just before the point is the label of
+    # the counters minus the point's own deltas, so no second window (LAG) is needed
     running = select(
         *[col(k) for k in keys],
         col("p"),
+        *[col(f"d{i}") for i in range(ncat)],
         *[
             alias(window(exp.Sum(this=col(f"d{i}")), keys, "p", frame=True), f"c{i}")
             for i in range(ncat)
         ],
     ).from_(sub(per_point, "pp"), copy=False)
+    before = [exp.Sub(this=col(f"c{i}"), expression=col(f"d{i}")) for i in range(ncat)]
+    none = lit("")
     labelled = select(
         *[col(k) for k in keys],
         col("p"),
         alias(label([col(f"c{i}") for i in range(ncat)]), "lbl"),
+        alias(label([paren(b) for b in before]), "plbl"),
     ).from_(sub(running, "rn"), copy=False)
-    none = lit("")
-    with_prev = select(
-        *[col(k) for k in keys],
-        col("p"),
-        col("lbl"),
-        alias(window(lag(col("lbl")), keys, "p"), "plbl"),
-    ).from_(sub(labelled, "lb"), copy=False)
     transitions = (
         select(
             *[col(k) for k in keys],
@@ -245,7 +246,7 @@ def sweep(source: exp.Query, keys: Sequence[str], ncat: int, label: Label) -> ex
             col("lbl"),
             alias(window(lead(col("p")), keys, "p"), "nxt"),
         )
-        .from_(sub(with_prev, "wp"), copy=False)
+        .from_(sub(labelled, "wp"), copy=False)
         .where(
             neq(
                 exp.Coalesce(this=col("lbl"), expressions=[none]),
@@ -263,6 +264,58 @@ def sweep(source: exp.Query, keys: Sequence[str], ncat: int, label: Label) -> ex
         )
         .from_(sub(transitions, "tr"), copy=False)
         .where(not_null(col("lbl")), copy=False)
+    )
+
+
+def union_merge(source: exp.Query, keys: Sequence[str]) -> exp.Select:
+    """The union of interval rows per key as maximal intervals (touching ones merge).
+
+    ``source`` has the columns ``keys``, ``start`` and ``end``; the result has ``keys``,
+    ``label`` (always ``'in'``), ``start`` and ``end``: the same as
+    ``sweep(source, keys, 1, in_label)``, computed as *islands*: a start begins a new island
+    when it lies after every end of its key's rows that start earlier (a running maximum), and
+    each island is one interval — one sort instead of the sweep's two. The frames are ``RANGE``
+    over ``start`` alone, so rows with the same start (duplicates included) always fall in the
+    same island whatever order the two windows put them in.
+    """
+    keys = list(keys)
+    ends = exp.Coalesce(this=col(END), expressions=[exp.Literal.number(FOREVER)])
+    rows = (
+        select(*[col(k) for k in keys], col(START), alias(ends, "e"))
+        .from_(sub(source, "src"), copy=False)
+        .where(exp.LT(this=col(START), expression=ends.copy()), copy=False)
+    )
+
+    def by_start(func: exp.Expression, end: exp.Expression | str,
+                 side: str | None) -> exp.Window:
+        return exp.Window(
+            this=func,
+            partition_by=[col(k) for k in keys],
+            order=exp.Order(expressions=[exp.Ordered(this=col(START))]),
+            spec=exp.WindowSpec(kind="RANGE", start="UNBOUNDED", start_side="PRECEDING",
+                                end=end, end_side=side),
+        )
+
+    earlier = by_start(exp.Max(this=col("e")), exp.Literal.number(1), "PRECEDING")
+    with_max = select(*[col(k) for k in keys], col(START), col("e"), alias(earlier, "pm")).from_(
+        sub(rows, "r"), copy=False
+    )
+    new = case([(and_([not_null(col("pm")), exp.LTE(this=col(START), expression=col("pm"))]),
+                 lit(0))], lit(1))
+    island = by_start(exp.Sum(this=new), "CURRENT ROW", None)
+    grouped = select(*[col(k) for k in keys], col(START), col("e"), alias(island, "g")).from_(
+        sub(with_max, "m"), copy=False
+    )
+    return (
+        select(
+            *[col(k) for k in keys],
+            alias(lit("in"), "label"),
+            alias(exp.Min(this=col(START)), START),
+            alias(exp.Nullif(this=exp.Max(this=col("e")), expression=exp.Literal.number(FOREVER)),
+                  END),
+        )
+        .from_(sub(grouped, "gi"), copy=False)
+        .group_by(*[col(k) for k in keys], col("g"), copy=False)
     )
 
 

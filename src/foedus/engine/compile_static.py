@@ -31,7 +31,6 @@ from foedus.engine.compile_sql import (
     col,
     eq,
     holds_at,
-    in_label,
     is_null,
     key_cols,
     lag,
@@ -44,9 +43,9 @@ from foedus.engine.compile_sql import (
     paren,
     select,
     sub,
-    sweep,
     table,
     union_all,
+    union_merge,
     window,
 )
 from foedus.errors import BackendError
@@ -96,7 +95,7 @@ class _Static:
             col(SCN), *self.cols(rel.vars), col(START), col(END), alias(lit(0), "cat")
         ).from_(sub(rel.query, self.name("m")), copy=False)
         keys = [SCN, *map(vcol, rel.vars)]
-        out = sweep(src, keys, 1, in_label)
+        out = union_merge(src, keys)
         return Rel(
             select(*[col(k) for k in keys], col(START), col(END)).from_(
                 sub(out, self.name("s")), copy=False
@@ -290,7 +289,7 @@ def _rule_query(ctx: Context, rule: StaticRule) -> exp.Query:
             sub(q, "h"), copy=False
         )
         q = select(*[col(k) for k in out_keys], col(START), col(END)).from_(
-            sub(sweep(src, out_keys, 1, in_label), "hm"), copy=False
+            sub(union_merge(src, out_keys), "hm"), copy=False
         )
     return q
 
@@ -314,7 +313,7 @@ def static_query(ctx: Context, rules: list[StaticRule], arity: int) -> exp.Query
     src = select(*[col(k) for k in out_keys], col(START), col(END), alias(lit(0), "cat")).from_(
         sub(each.copy(), "h"), copy=False
     )
-    merged = sweep(src, out_keys, 1, in_label)
+    merged = union_merge(src, out_keys)
     on = and_([*[eq(col(k, "m"), col(k, "r")) for k in out_keys], holds_at("r", col(START, "m"))])
     return (
         select(
