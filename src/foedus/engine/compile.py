@@ -247,7 +247,7 @@ class _Compiler:
         )
         for n in static_first:
             body += self.fluent_steps(n, self.temp(f"_foedus_next_{n}"))
-        diffs = []
+        diffs: list[exp.Query] = []
         for n in names:
             cs = [SCN, *key_cols(self.arity(n)), VALUE, START, END, RULE, INIT_BY, TERM_BY]
             cur = select(*[col(c) for c in cs]).from_(table(fluent_table(n)), copy=False)

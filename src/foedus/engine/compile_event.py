@@ -74,7 +74,7 @@ class Body:
         self.time = time
         self.scn = scn
         self.env: dict[str, exp.Expression] = {}
-        self.joins: list[tuple[exp.Table, exp.Expression]] = []
+        self.joins: list[tuple[exp.Expression, exp.Expression]] = []
         self.where: list[exp.Expression] = []
         self.n = 0
 
@@ -114,7 +114,7 @@ class Body:
     def fluent(self, ref: FluentRef, negated: bool) -> None:
         a = self.alias()
         name = ref.atom.name
-        args = [
+        args: list[tuple[Term, exp.Expression]] = [
             (t, col(k, a)) for t, k in zip(ref.atom.args, key_cols(len(ref.atom.args)), strict=True)
         ]
         args.append((ref.value, col(VALUE, a)))
@@ -135,7 +135,9 @@ class Body:
 
     def fact(self, cond: FactCond) -> None:
         a = self.alias()
-        args = [(t, col(f"c{i}", a)) for i, t in enumerate(cond.atom.args)]
+        args: list[tuple[Term, exp.Expression]] = [
+            (t, col(f"c{i}", a)) for i, t in enumerate(cond.atom.args)
+        ]
         conds = self._pattern(a, args, bind=not cond.negated)
         t: exp.Expression = table(fact_table(cond.atom.name), a)
         used = [f"c{i}" for i, t_ in enumerate(cond.atom.args)
