@@ -11,9 +11,14 @@ object (BRIEF.md). The reading of ``fluents`` rows is done here once:
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+import duckdb
 
 from foedus import reasoning
 from foedus.engine.timepoints import event_point, last_day, query_point, start_day
@@ -56,34 +61,158 @@ def day_json(d: date | None) -> Json | None:
     return {"earliest": d.isoformat(), "latest": d.isoformat(), "text": d.isoformat()}
 
 
-_ROWS_SQL = (
-    'SELECT fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by '
-    "FROM fluents WHERE perspective = ? AND (list_contains(args, ?) OR value = ?) "
-    "ORDER BY fluent, args, value, start"
-)
-_FLUENT_SQL = (
-    'SELECT fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by '
-    "FROM fluents WHERE perspective = ? AND fluent = ? ORDER BY args, value, start"
-)
+_COLUMNS = 'fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by'
+_BREACH_KEYS = ("event_id", "actor", "target", "beneficiary", "via", "instrument", "clause",
+                "certainty")
+_ORDER = " ORDER BY fluent, args, value, start"
+
+#: The query index (build step :func:`store_index`): a schema of its own, so that the
+#: database's ``main`` tables (what ``export csv|parquet`` writes) stay as they were.
+INDEX_SCHEMA = "foedus_index"
+MENTIONS = f"{INDEX_SCHEMA}.mentions"
+BREACHES_AGAINST = f"{INDEX_SCHEMA}.breaches_against"
+INDEX_META = f"{INDEX_SCHEMA}.meta"
 
 
-def rows_about(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) -> list[Row]:
-    """Every fluent row whose arguments or value name ``actor_id``."""
-    con = kb.connect()
+def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+    """Build step: the tables and indexes that make the answers' reads point look-ups.
+
+    ``foedus_index.mentions`` holds every ``fluents`` row once for each actor it names (in
+    its arguments or as its value), with that actor as ``who``, stored sorted by
+    ``(perspective, who)``: the rows about one actor are then a few adjacent blocks, which
+    DuckDB's min/max block statistics find without reading the others (instead of a scan of
+    every row and a test of its argument list). ``foedus_index.breaches_against`` holds
+    every ``breaches`` row once for each actor it is against (its beneficiary and its
+    target), with the breaching event's type and earliest day, sorted the same way. The
+    event tables get ART indexes on the event id, so that a few events are read back by id
+    without making every record.
+
+    ``foedus_index.meta`` records the corpus content hash the index was made for: a database
+    whose ``meta`` says otherwise (changed in place after the build) is read without the
+    index (:func:`index_current`). Running the step again remakes the index.
+    """
+    row = con.execute("SELECT coalesce(max(len(args)), 0) FROM fluents").fetchone()
+    arity = int(row[0]) if row else 0
+    cols = f"perspective, {_COLUMNS}"
+    parts = [f"SELECT {cols}, args[{i}] AS who FROM fluents "
+             f"WHERE len(args) >= {i} AND list_position(args, args[{i}]) = {i}"
+             for i in range(1, arity + 1)]
+    parts.append(f"SELECT {cols}, value AS who FROM fluents "
+                 "WHERE NOT list_contains(args, value)")
+    kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    con.execute("SET preserve_insertion_order = true")  # the ORDER BY is the point
     try:
-        got = con.execute(_ROWS_SQL, [perspective or kb.perspective, actor_id, actor_id])
-        return [Row(r[0], tuple(r[1]), *r[2:]) for r in got.fetchall()]
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {INDEX_SCHEMA}")
+        con.execute(f"DROP TABLE IF EXISTS {MENTIONS}")
+        con.execute(
+            f"CREATE TABLE {MENTIONS} AS SELECT perspective, who, {_COLUMNS} FROM ("
+            + " UNION ALL ".join(parts)
+            + ") WHERE who IN (SELECT id FROM actors) ORDER BY perspective, who")
+        con.execute(f"DROP TABLE IF EXISTS {BREACHES_AGAINST}")
+        con.execute(
+            f"CREATE TABLE {BREACHES_AGAINST} AS SELECT b.perspective, w.who, "
+            f"{', '.join('b.' + k for k in _BREACH_KEYS)}, e.type AS event_type, "
+            "e.date_earliest AS event_earliest FROM breaches AS b "
+            "CROSS JOIN LATERAL (SELECT DISTINCT unnest([b.beneficiary, b.target]) AS who) AS w "
+            "JOIN events AS e ON e.id = b.event_id WHERE w.who IS NOT NULL "
+            "ORDER BY b.perspective, w.who")
     finally:
-        con.close()
+        con.execute(f"SET preserve_insertion_order = {bool(kept and kept[0])}")
+    for table, column in (("event_actors", "event_id"), ("event_targets", "event_id"),
+                          ("quotes", "owner_id")):
+        con.execute(f"CREATE INDEX IF NOT EXISTS {INDEX_SCHEMA}_{table} ON {table} ({column})")
+    con.execute(f"CREATE OR REPLACE TABLE {INDEX_META} AS SELECT value AS content_hash "
+                "FROM meta WHERE key = 'content_hash'")
 
 
-def rows_of(kb: KnowledgeBase, fluent: str, perspective: str | None = None) -> list[Row]:
-    con = kb.connect()
+def index_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database has the query index of :func:`store_index`, made for its
+    content (a database without it is read without it, and answers the same, more slowly)."""
+    schema, table = INDEX_META.split(".")
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                      "AND table_name = ?", [schema, table]).fetchone()
+    if not row or not row[0]:
+        return False
+    row = con.execute(f"SELECT count(*) FROM {INDEX_META} AS i JOIN meta AS m "
+                      "ON m.key = 'content_hash' AND m.value = i.content_hash").fetchone()
+    return bool(row and row[0])
+
+
+def index_version() -> str:
+    """The cache version of :func:`store_index`: a hash of its code."""
     try:
-        got = con.execute(_FLUENT_SQL, [perspective or kb.perspective, fluent])
-        return [Row(r[0], tuple(r[1]), *r[2:]) for r in got.fetchall()]
-    finally:
-        con.close()
+        code = inspect.getsource(store_index)
+    except OSError:  # no source (a frozen install): the bytecode
+        code = store_index.__code__.co_code.hex()
+    text = code + _COLUMNS + MENTIONS + INDEX_META + BREACHES_AGAINST + ",".join(_BREACH_KEYS)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def sql_string(value: str) -> str:
+    """``value`` as a SQL string literal.
+
+    The hot reads inline their values rather than bind them: the DuckDB Python client looks
+    for pandas (an import attempt, slow when pandas is not installed) for every bound value.
+    """
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _strings(values: Iterable[str]) -> str:
+    return ", ".join(map(sql_string, values))
+
+
+def _select(kb: KnowledgeBase, sql: str) -> list[Row]:
+    rows = kb.cursor().execute(sql + _ORDER).fetchall()
+    return [Row(r[0], tuple(r[1]), *r[2:]) for r in rows]
+
+
+def _when(at: int | None) -> str:
+    """The condition that a row holds at time point ``at`` (none when ``at`` is None)."""
+    if at is None:
+        return ""
+    return f' AND start <= {int(at)} AND ("end" IS NULL OR {int(at)} < "end")'
+
+
+def _naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> str:
+    """The rows of a perspective that name the actor ``actor_id``: from the index if the
+    database has it, else from ``fluents``."""
+    p, a = sql_string(perspective or kb.perspective), sql_string(actor_id)
+    if kb.indexed:
+        return f"SELECT {_COLUMNS} FROM {MENTIONS} WHERE perspective = {p} AND who = {a}"
+    return (f"SELECT {_COLUMNS} FROM fluents WHERE perspective = {p} "
+            f"AND (list_contains(args, {a}) OR value = {a})")
+
+
+def rows_about(kb: KnowledgeBase, actor_id: str, perspective: str | None = None, *,
+               own: bool = False, fluents: tuple[str, ...] | None = None,
+               at: int | None = None) -> list[Row]:
+    """Every fluent row whose arguments or value name the actor ``actor_id``, in the order
+    (fluent, args, value, start); ``own``: only those whose arguments are ``(actor_id,)``;
+    ``fluents``: only these fluents; ``at``: only those that hold at time point ``at``."""
+    sql = _naming(kb, actor_id, perspective)
+    if own:
+        sql += f" AND len(args) = 1 AND args[1] = {sql_string(actor_id)}"
+    if fluents is not None:
+        sql += f" AND fluent IN ({_strings(fluents)})" if fluents else " AND false"
+    return _select(kb, sql + _when(at))
+
+
+def rows_of(kb: KnowledgeBase, fluent: str, perspective: str | None = None, *,
+            naming: str | None = None, args: dict[int, str] | None = None,
+            at: int | None = None) -> list[Row]:
+    """The rows of ``fluent``, in the order (args, value, start); ``args``: only those whose
+    argument at each (0-based) position is the one given; ``naming``: only those that name
+    the actor ``naming`` (read from the index: use it when the rows are about an actor);
+    ``at``: only those that hold at time point ``at``."""
+    if naming is not None:
+        sql = _naming(kb, naming, perspective)
+    else:
+        sql = (f"SELECT {_COLUMNS} FROM fluents "
+               f"WHERE perspective = {sql_string(perspective or kb.perspective)}")
+    sql += f" AND fluent = {sql_string(fluent)}"
+    for i, value in sorted((args or {}).items()):
+        sql += f" AND len(args) > {int(i)} AND args[{int(i) + 1}] = {sql_string(value)}"
+    return _select(kb, sql + _when(at))
 
 
 # --------------------------------------------------------------------------- explanations
@@ -206,10 +335,14 @@ def label(kb: KnowledgeBase, status: Json, picked: dict[str, Row | None]) -> str
 def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
     a = kb.resolver.actor(actor)
     t = query_point(on)
-    rows = rows_about(kb, a.id)
+    rows = rows_about(kb, a.id, own=True, fluents=STATUS_FLUENTS, at=t)
     st, used = status_at(kb, a.id, t, rows)
+    acts = unless_acts(kb, a.id, rows, t)
+    # every event the explanation names, read in one batch
+    kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i),
+                     *acts])
     premises = [row_node(kb, r) for r in used]
-    premises.extend(unless_nodes(kb, a.id, rows, t))
+    premises.extend(unless_nodes(kb, a.id, rows, t, acts))
     expl = node(f"{a.name} on {on.isoformat()} under the {kb.perspective} perspective: "
                 f"{st['label']}", rule=f"perspective {kb.perspective}",
                 certainty=st["certainty"], premises=premises)
@@ -217,24 +350,47 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
             "status": st, "explanation": expl}
 
 
-def unless_nodes(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int) -> list[Explanation]:
-    """Acts against the actor that, in this perspective, did not end its sovereignty because
-    they breached a norm binding their author towards it (the non-recognition argument)."""
+def unless_acts(kb: KnowledgeBase, actor_id: str, rows: list[Row],
+                t: int) -> dict[str, list[Json]]:
+    """The annexations and incorporations of the actor that breached a norm binding their
+    author towards it, dated within the sovereignty that holds at ``t`` (before ``t``), with
+    their breach rows: by event id, in the order of the ids."""
     sov = [r for r in rows if r.fluent == "sovereign" and r.args == (actor_id,)
            and r.holds_at(t)]
     if not sov:
-        return []
+        return {}
+    acts = "'annexation', 'incorporation'"
+    persp = sql_string(kb.perspective)
+    if kb.indexed:
+        sql = (f"SELECT {', '.join(_BREACH_KEYS)}, event_earliest FROM {BREACHES_AGAINST} "
+               f"WHERE perspective = {persp} AND who = {sql_string(actor_id)} "
+               f"AND event_type IN ({acts})")
+    else:
+        sql = (f"SELECT {', '.join('b.' + k for k in _BREACH_KEYS)}, e.date_earliest "
+               "FROM breaches AS b JOIN events AS e ON e.id = b.event_id "
+               f"WHERE b.perspective = {persp} AND (b.beneficiary = {sql_string(actor_id)} "
+               f"OR b.target = {sql_string(actor_id)}) AND e.type IN ({acts})")
+    out: dict[str, list[Json]] = {}
+    for *row, earliest in kb.cursor().execute(
+            sql + " ORDER BY event_id, instrument, clause").fetchall():
+        if sov[0].start <= event_point(earliest) < t:
+            out.setdefault(row[0], []).append(dict(zip(_BREACH_KEYS, row, strict=True)))
+    return out
+
+
+def unless_nodes(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int,
+                 acts: dict[str, list[Json]] | None = None) -> list[Explanation]:
+    """Acts against the actor that, in this perspective, did not end its sovereignty because
+    they breached a norm binding their author towards it (the non-recognition argument);
+    ``acts``: :func:`unless_acts`, if already read."""
+    if acts is None:
+        acts = unless_acts(kb, actor_id, rows, t)
+    events = kb.events_by_id(acts)
     out: list[Explanation] = []
-    seen: set[str] = set()
-    for b in breaches_rows(kb, against=actor_id):
-        ev = kb._events[b["event_id"]]
-        if ev.type not in ("annexation", "incorporation") or ev.id in seen:
-            continue
-        if not (sov[0].start <= event_point(ev.date.earliest) < t):
-            continue
-        seen.add(ev.id)
+    for ev_id, breached in acts.items():
+        ev = events[ev_id]
         clauses = [clause_node(kb, x["instrument"], x["clause"], f"breaches {x['instrument']}")
-                   for x in breaches_rows(kb, against=actor_id) if x["event_id"] == ev.id]
+                   for x in breached]
         out.append(node(f"{ev.summary} ({ev.date.text}) did not end sovereignty: it breached "
                         f"norms binding its author towards {name_of(kb, actor_id)}",
                         premises=[p for p in [event_node(kb, ev.id)] if p] + clauses))
@@ -248,19 +404,17 @@ def holds(kb: KnowledgeBase, actor: str, on: date) -> Json:
     a = kb.resolver.actor(actor)
     t = query_point(on)
     out = []
-    for r in rows_about(kb, a.id):
-        if r.holds_at(t):
-            out.append({"fluent": r.fluent, "args": list(r.args), "value": r.value,
-                        "from": day_json(start_day(r.start)), "to": day_json(last_day(r.end)),
-                        "certainty": r.certainty, "rule": r.rule})
+    for r in rows_about(kb, a.id, at=t):
+        out.append({"fluent": r.fluent, "args": list(r.args), "value": r.value,
+                    "from": day_json(start_day(r.start)), "to": day_json(last_day(r.end)),
+                    "certainty": r.certainty, "rule": r.rule})
     return {"actor": kb.render.ref(a.id), "on": on.isoformat(), "perspective": kb.perspective,
             "fluents": out}
 
 
 def periods(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) -> list[Json]:
     """Maximal periods of constant status (and certainty) of an actor."""
-    rows = [r for r in rows_about(kb, actor_id, perspective)
-            if r.args == (actor_id,) and r.fluent in STATUS_FLUENTS]
+    rows = rows_about(kb, actor_id, perspective, own=True, fluents=STATUS_FLUENTS)
     points = sorted({r.start for r in rows} | {r.end for r in rows if r.end is not None})
     out: list[Json] = []
     for i, p in enumerate(points):
@@ -311,13 +465,13 @@ def treaties_on(kb: KnowledgeBase, between: tuple[str, str] | None, party: str |
     if between is not None:
         a, b = (kb.resolver.actor(x).id for x in between)
         if t is not None:
-            for r in rows_of(kb, "binds"):
-                if r.args[1:] == (a, b) and r.holds_at(t):
+            for r in rows_of(kb, "binds", naming=a, args={1: a, 2: b}, at=t):
+                if len(r.args) == 3:
                     _better(found, r.args[0], r.certainty)
         else:
             joined: dict[str, set[str]] = {}
-            for r in rows_of(kb, "joined"):
-                if r.args[0] in (a, b):
+            for x in dict.fromkeys((a, b)):
+                for r in rows_of(kb, "joined", naming=x, args={0: x}):
                     joined.setdefault(r.args[1], set()).add(r.args[0])
             for ins in kb.corpus.instruments:
                 if {p.actor for p in ins.parties} >= {a, b}:
@@ -333,13 +487,11 @@ def treaties_on(kb: KnowledgeBase, between: tuple[str, str] | None, party: str |
         pid = kb.resolver.actor(party).id
         if t is None:
             return kb.treaties(party=party)
-        for r in rows_of(kb, "party_to"):
-            if r.args[0] == pid and r.holds_at(t):
-                _better(found, r.args[1], r.certainty)
-    else:
-        for r in rows_of(kb, "in_force"):
-            if t is not None and r.holds_at(t):
-                _better(found, r.args[0], r.certainty)
+        for r in rows_of(kb, "party_to", naming=pid, args={0: pid}, at=t):
+            _better(found, r.args[1], r.certainty)
+    elif t is not None:
+        for r in rows_of(kb, "in_force", at=t):
+            _better(found, r.args[0], r.certainty)
     out = []
     for ins_id in sorted(found, key=lambda i: (_signed(kb, i), i)):
         j = kb.render.instrument(kb._instruments[ins_id])
@@ -361,25 +513,26 @@ def _signed(kb: KnowledgeBase, ins_id: str) -> str:
 # --------------------------------------------------------------------------- breaches
 
 
-_BREACH_SQL = (
-    "SELECT event_id, actor, target, beneficiary, via, instrument, clause, certainty "
-    "FROM breaches WHERE perspective = ? ORDER BY event_id, instrument, clause"
-)
-
-
 def breaches_rows(kb: KnowledgeBase, against: str | None = None,
-                  perspective: str | None = None) -> list[Json]:
-    con = kb.connect()
-    try:
-        rows = con.execute(_BREACH_SQL, [perspective or kb.perspective]).fetchall()
-    finally:
-        con.close()
-    keys = ("event_id", "actor", "target", "beneficiary", "via", "instrument", "clause",
-            "certainty")
-    out = [dict(zip(keys, r, strict=True)) for r in rows]
-    if against is not None:
-        out = [b for b in out if against in (b["beneficiary"], b["target"])]
-    return out
+                  perspective: str | None = None, *, by: str | None = None,
+                  treaty: str | None = None) -> list[Json]:
+    """The rows of ``breaches`` (by event, instrument and clause): ``against`` an actor (its
+    beneficiary or target), ``by`` an actor, of a ``treaty``, each filter when given."""
+    cols = ", ".join(_BREACH_KEYS)
+    persp = sql_string(perspective or kb.perspective)
+    if against is not None and kb.indexed:
+        sql = (f"SELECT {cols} FROM {BREACHES_AGAINST} WHERE perspective = {persp} "
+               f"AND who = {sql_string(against)}")
+    else:
+        sql = f"SELECT {cols} FROM breaches WHERE perspective = {persp}"
+    if against is not None and not kb.indexed:
+        sql += f" AND (beneficiary = {sql_string(against)} OR target = {sql_string(against)})"
+    if by is not None:
+        sql += f" AND actor = {sql_string(by)}"
+    if treaty is not None:
+        sql += f" AND instrument = {sql_string(treaty)}"
+    rows = kb.cursor().execute(sql + " ORDER BY event_id, instrument, clause").fetchall()
+    return [dict(zip(_BREACH_KEYS, r, strict=True)) for r in rows]
 
 
 def breaches(kb: KnowledgeBase, by: str | None = None, against: str | None = None,
@@ -389,14 +542,10 @@ def breaches(kb: KnowledgeBase, by: str | None = None, against: str | None = Non
     against_id = kb.resolver.actor(against).id if against else None
     treaty_id = kb.resolver.instrument(treaty).id if treaty else None
     grouped: dict[tuple[str, str, str], list[Json]] = {}
-    for b in breaches_rows(kb):
-        ev = kb._events[b["event_id"]]
-        if by_id and b["actor"] != by_id:
-            continue
-        if against_id and against_id not in (b["beneficiary"], b["target"]):
-            continue
-        if treaty_id and b["instrument"] != treaty_id:
-            continue
+    rows = breaches_rows(kb, against_id, by=by_id, treaty=treaty_id)
+    events = kb.events_by_id([b["event_id"] for b in rows])
+    for b in rows:
+        ev = events[b["event_id"]]
         if from_ and ev.date.latest < from_:
             continue
         if to and ev.date.earliest > to:
@@ -404,7 +553,7 @@ def breaches(kb: KnowledgeBase, by: str | None = None, against: str | None = Non
         grouped.setdefault((b["event_id"], b["instrument"], b["clause"]), []).append(b)
     out = []
     for (event_id, ins_id, clause_id), rows in sorted(
-            grouped.items(), key=lambda kv: (kb._events[kv[0][0]].date.earliest, kv[0])):
+            grouped.items(), key=lambda kv: (events[kv[0][0]].date.earliest, kv[0])):
         out.append(breach_json(kb, event_id, ins_id, clause_id, rows))
     return {"perspective": kb.perspective, "breaches": out}
 
@@ -466,13 +615,8 @@ def justification_node(kb: KnowledgeBase, ev: Any) -> Explanation:
 def aggressor(kb: KnowledgeBase, a: str, b: str, from_: date | None = None,
               to: date | None = None) -> Json:
     x, y = kb.resolver.actor(a).id, kb.resolver.actor(b).id
-    con = kb.connect()
-    try:
-        v = aggression.decide(con, kb.corpus, x, y,
-                              event_point(from_) if from_ else None,
-                              event_point(to) if to else None)
-    finally:
-        con.close()
+    v = aggression.decide(kb.cursor(), kb.corpus, x, y,
+                          event_point(from_) if from_ else None, event_point(to) if to else None)
     acts, _ = aggression.defined_acts(kb.corpus)
     defs = [clause_node(kb, i, c, "Article II: the first to commit one of the listed acts is "
                         "the aggressor") for i, c in v.definition_clauses]
@@ -483,10 +627,11 @@ def aggressor(kb: KnowledgeBase, a: str, b: str, from_: date | None = None,
                     " in the period", rule=rule, premises=defs)
         return {"aggressor": None, "act": None, "category": None, "rule": rule,
                 "certainty": None, "candidates": [], "explanation": expl}
-    ev = kb._events[v.act.event_id]
+    events = kb.events_by_id([v.act.event_id, *(a.event_id for a in v.first_acts.values())])
+    ev = events[v.act.event_id]
     premises: list[Explanation] = []
     for side, act in sorted(v.first_acts.items()):
-        e = kb._events[act.event_id]
+        e = events[act.event_id]
         p = event_node(kb, e.id, f"first act of {names.get(side, side)}: ")
         if p is not None:
             if e.justification:

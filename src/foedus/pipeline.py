@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from foedus import reasoning, storage
+from foedus import answers, reasoning, storage
 from foedus.norms import breaches
 
 _PKG = Path(__file__).parent
@@ -33,3 +33,4 @@ def code_version() -> str:
 _VERSION = code_version()
 storage.register_step("fluents", reasoning.store_fluents, _VERSION)
 storage.register_step("breaches", breaches.store_breaches, _VERSION)
+storage.register_step("query_index", answers.store_index, answers.index_version())

@@ -6,10 +6,19 @@
 
 Every method returns the JSON shape of its command (docs and BRIEF); names of actors and
 instruments are resolved through every alias; DAY arguments are ISO days.
+
+A knowledge base keeps one read-only connection to its built database, opened on first use;
+each thread reads through a cursor of its own (:meth:`KnowledgeBase.cursor`), so that the
+HTTP server's worker threads can share one knowledge base. The events of a Parquet corpus are
+made from the database one by one, by id, when an answer names them (:class:`EventIndex`),
+never all at once.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,9 +29,10 @@ from sqlglot import exp
 
 from foedus import answers, pipeline, reasoning, storage  # noqa: F401  (pipeline registers)
 from foedus.corpus import Corpus, Resolver, bundled_path, load_corpus, load_overlay
+from foedus.corpus.parquet import LazyRecords, events_by_id
 from foedus.corpus.validate import suggest
 from foedus.errors import DateError, UnknownName, UserError
-from foedus.model import EVENT_TYPES, parse_day
+from foedus.model import EVENT_TYPES, Event, parse_day
 from foedus.render import Json, Renderer
 
 DEFAULT_PERSPECTIVE = "de-facto"
@@ -45,6 +55,131 @@ def _lit(value: Any) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
+class EventIndex(Mapping[str, Event]):
+    """The events of a corpus by id, made from the built database when first asked for.
+
+    For a Parquet corpus whose records have not been made: a look-up reads that event (and a
+    batch, :meth:`fetch`, reads many) from the database; what has been read is kept, and so
+    is what is not an event. Iterating or counting reads the ids only. Asked for more than
+    :data:`ALL_AT_ONCE` events at once, or for more than :data:`ONE_BY_ONE` events one look-up
+    at a time (``index[id]``, ``id in index``: a caller going through them all), it makes
+    every record instead, once (as the corpus would).
+    """
+
+    ALL_AT_ONCE = 200_000
+    ONE_BY_ONE = 5_000
+    BATCH = 2_000
+
+    def __init__(self, kb: KnowledgeBase, records: LazyRecords) -> None:
+        self._kb = kb
+        self._records = records
+        self._known: dict[str, Event] = {}
+        self._missing: set[str] = set()
+        self._complete = False
+        self._singles = 0
+        self._lock = threading.Lock()
+
+    def fetch(self, ids: Iterable[str], one: bool = False) -> dict[str, Event]:
+        """The events among ``ids`` (those that are events), read in as few queries as can."""
+        wanted = list(dict.fromkeys(ids))
+        if not self._complete:
+            todo = [i for i in wanted if i not in self._known and i not in self._missing]
+            if one and todo:
+                self._singles += 1
+            if (self._records.loaded or len(todo) > self.ALL_AT_ONCE
+                    or self._singles > self.ONE_BY_ONE):
+                self._load_all()
+            elif todo:
+                cur = self._kb.cursor()
+                for k in range(0, len(todo), self.BATCH):
+                    chunk = todo[k:k + self.BATCH]
+                    got = events_by_id(cur, chunk)
+                    with self._lock:
+                        self._known.update(got)
+                        self._missing.update(i for i in chunk if i not in got)
+        known = self._known
+        return {i: known[i] for i in wanted if i in known}
+
+    def _load_all(self) -> None:
+        """Every record, as the corpus makes them (its first use, or a use before)."""
+        with self._lock:
+            if not self._complete:
+                self._known = {e.id: e for e in self._records}
+                self._complete = True
+
+    def __getitem__(self, key: str) -> Event:
+        found = self.fetch([key], one=True)
+        if key not in found:
+            raise KeyError(key)
+        return found[key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self.fetch([key], one=True)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._records.loaded:
+            return iter([e.id for e in self._records])
+        rows = self._kb.cursor().execute("SELECT id FROM events ORDER BY id").fetchall()
+        return iter([r[0] for r in rows])
+
+    def __len__(self) -> int:
+        if self._records.loaded:
+            return len(self._records)
+        row = self._kb.cursor().execute("SELECT count(*) FROM events").fetchone()
+        return int(row[0]) if row else 0
+
+
+class _Connection:
+    """The read-only connection that a knowledge base (under every perspective) reads through,
+    opened on first use, and each thread's cursor of it."""
+
+    def __init__(self) -> None:
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.indexed: bool | None = None
+        self.local = threading.local()
+        self.lock = threading.Lock()
+
+    def _open(self, kb: KnowledgeBase) -> duckdb.DuckDBPyConnection:
+        con = self.con
+        if con is None:
+            path = kb.db_path  # may build the database: outside the lock
+            with self.lock:
+                if self.con is None:
+                    self.con = storage.connect(path)
+                con = self.con
+        return con
+
+    def new_cursor(self, kb: KnowledgeBase) -> duckdb.DuckDBPyConnection:
+        con = self._open(kb)
+        with self.lock:
+            return con.cursor()
+
+    def cursor(self, kb: KnowledgeBase) -> duckdb.DuckDBPyConnection:
+        mine: tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection] | None = getattr(
+            self.local, "cursor", None)
+        con = self._open(kb)
+        if mine is None or mine[0] is not con:
+            with self.lock:
+                mine = (con, con.cursor())
+            self.local.cursor = mine
+        return mine[1]
+
+    def close(self) -> None:
+        with self.lock:
+            con, self.con, self.indexed = self.con, None, None
+        if con is not None:
+            con.close()
+
+
+class _Resolver(Resolver):
+    """A :class:`Resolver` whose events are an :class:`EventIndex` (not made at once)."""
+
+    def __init__(self, corpus: Corpus, events: EventIndex) -> None:
+        super().__init__(replace(corpus, events=[]))
+        self.corpus = corpus
+        self._events = events  # type: ignore[assignment]
+
+
 class KnowledgeBase:
     """A validated corpus (with an optional overlay) and its built database."""
 
@@ -59,11 +194,18 @@ class KnowledgeBase:
             loaded = load_overlay(assume, loaded)
         self.corpus = loaded
         self.perspective = reasoning.check_perspective(loaded, perspective)
-        self.resolver = Resolver(loaded)
         self.render = Renderer(loaded)
         self._db: Path | None = None
-        self._events = {e.id: e for e in loaded.events}
+        self._shared = _Connection()
         self._instruments = {i.id: i for i in loaded.instruments}
+        self._events: Mapping[str, Event]
+        if isinstance(loaded.events, LazyRecords) and not loaded.events.loaded:
+            index = EventIndex(self, loaded.events)
+            self._events = index
+            self.resolver: Resolver = _Resolver(loaded, index)
+        else:
+            self._events = {e.id: e for e in loaded.events}
+            self.resolver = Resolver(loaded)
         self._rule_texts: dict[str, str] | None = None
 
     def rule_text(self, label: str | None) -> str | None:
@@ -97,16 +239,37 @@ class KnowledgeBase:
             self._db = storage.ensure_built(self.corpus, key, steps)
         return self._db
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor of the knowledge base's connection (the caller does not
+        close it). A DuckDB connection must not run queries from two threads at once; a
+        cursor is a connection of its own to the same database, so each thread has one."""
+        return self._shared.cursor(self)
+
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """A read-only connection to the built database."""
-        return storage.connect(self.db_path)
+        """A read-only connection to the built database, for the caller to close."""
+        return self._shared.new_cursor(self)
+
+    def close(self) -> None:
+        """Close the connection to the database (a later query opens it again)."""
+        self._shared.close()
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the database has a current query index (:func:`foedus.answers.store_index`);
+        one without it is read without it (and answers the same, more slowly)."""
+        shared = self._shared
+        if shared.indexed is None:
+            shared.indexed = answers.index_current(self.cursor())
+        return shared.indexed
+
+    def events_by_id(self, ids: Iterable[str]) -> dict[str, Event]:
+        """The events among ``ids``, made (for a Parquet corpus) in one batch."""
+        if isinstance(self._events, EventIndex):
+            return self._events.fetch(ids)
+        return {i: self._events[i] for i in ids if i in self._events}
 
     def _ids(self, query: exp.Select) -> list[str]:
-        con = self.connect()
-        try:
-            return [row[0] for row in con.execute(query.sql("duckdb")).fetchall()]
-        finally:
-            con.close()
+        return [row[0] for row in self.cursor().execute(query.sql("duckdb")).fetchall()]
 
     # ----------------------------------------------------------------------- queries
 
@@ -134,7 +297,9 @@ class KnowledgeBase:
         if end is not None:
             q = q.where(exp.column("date_earliest", "e") <= _lit(end))
         q = q.order_by("e.date_earliest", "e.date_latest", "e.id")
-        return {"events": [self.render.event(self._events[i]) for i in self._ids(q)]}
+        ids = self._ids(q)
+        found = self.events_by_id(ids)
+        return {"events": [self.render.event(found[i]) for i in ids]}
 
     def treaty(self, name: str) -> Json:
         """The instrument ``name`` (id, name or alias) with its parties, clauses and norms."""

@@ -83,6 +83,11 @@ class LazyRecords(Sequence[Any]):
             self._items = self._make()
         return self._items
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the records have been made (by a first use)."""
+        return self._items is not None
+
     @overload
     def __getitem__(self, i: int) -> Any: ...
     @overload
@@ -127,6 +132,61 @@ def load_events(path: Path) -> list[Event]:
             actors=list(d["actors"] or []), targets=list(d["targets"] or []), instrument=None,
             mode=d["mode"], summary=d["summary"], sources=_quotes(d["source"], d["quote"]),
             justification=d["justification"], notes=None, hypothetical=False))
+    return out
+
+
+#: Reads a few events back from a built database (:mod:`foedus.storage`'s tables), by id.
+_EVENTS_BY_ID_SQL = (
+    "SELECT id, type, date_earliest, date_latest, date_text, instrument_id, mode, summary, "
+    "justification, notes, hypothetical FROM events WHERE id IN ({marks})"
+)
+_EVENT_PARTS_SQL = (
+    "SELECT '#actor' AS part, event_id, seq, actor_id, NULL AS quote FROM event_actors "
+    "WHERE event_id IN ({marks}) "
+    "UNION ALL SELECT '#target', event_id, seq, actor_id, NULL FROM event_targets "
+    "WHERE event_id IN ({marks}) "
+    "UNION ALL SELECT owner_kind, owner_id, seq, source_id, quote FROM quotes "
+    "WHERE owner_id IN ({marks})"
+)
+
+
+def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, Event]:
+    """The events among ``ids``, read from the corpus tables of a built database.
+
+    The records are those :func:`load_events` makes from ``events.parquet`` (a quote's
+    ``source`` is the one it resolves to, which renders the same). Each table is read by its
+    id (the database's indexes make this a few index look-ups, not a scan), so that a query
+    about a few events never makes the million others.
+    """
+    if not ids:
+        return {}
+    # the ids are inlined as literals, not bound: the client would look for pandas (an
+    # import attempt, slow without pandas) for every bound value
+    marks = ", ".join("'" + str(i).replace("'", "''") + "'" for i in ids)
+    heads = con.execute(_EVENTS_BY_ID_SQL.format(marks=marks)).fetchall()
+    if not heads:
+        return {}
+    parts = con.execute(_EVENT_PARTS_SQL.format(marks=marks)).fetchall()
+    actors: dict[str, list[tuple[int, str]]] = {}
+    targets: dict[str, list[tuple[int, str]]] = {}
+    quotes: dict[str, list[tuple[int, Quote]]] = {}
+    for part, owner, seq, value, quote in parts:
+        if part == "#actor":
+            actors.setdefault(owner, []).append((seq, value))
+        elif part == "#target":
+            targets.setdefault(owner, []).append((seq, value))
+        elif part == "event":
+            quotes.setdefault(owner, []).extend((seq, q) for q in _quotes(value, quote))
+    out = {}
+    for (ev_id, type_, d_e, d_l, d_t, instrument, mode, summary, justification, notes,
+         hypothetical) in heads:
+        out[ev_id] = Event.model_construct(
+            id=ev_id, type=type_, date=_fd(d_e, d_l, d_t),
+            actors=[a for _, a in sorted(actors.get(ev_id, []))],
+            targets=[t for _, t in sorted(targets.get(ev_id, []))], instrument=instrument,
+            mode=mode, summary=summary,
+            sources=[q for _, q in sorted(quotes.get(ev_id, []), key=lambda x: x[0])],
+            justification=justification, notes=notes, hypothetical=bool(hypothetical))
     return out
 
 
