@@ -70,11 +70,12 @@ def complete(db: Path, hashes: dict[str, str]) -> str:
     """The corpus whose complete build ``db`` is; fails when it is anything else."""
     con = storage.connect(db)
     try:
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
+        found = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+        tables = {name for schema, name in found if schema == "main"}
         assert set(storage.TABLES) <= tables, f"missing tables {set(storage.TABLES) - tables}"
-        for table in tables:  # every table reads to its end
-            con.execute(f'SELECT count(*) FROM "{table}"').fetchall()
+        for schema, table in found:  # every table, the query index's too, reads to its end
+            con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchall()
         (content,) = con.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
         assert content in hashes, "a database that is no complete build"
         n_actors = con.execute("SELECT count(*) FROM actors").fetchone()[0]
