@@ -36,3 +36,48 @@ def kb_factory():  # type: ignore[no-untyped-def]
         return made[perspective]
 
     return get
+
+
+#: The backends that run compiled plans; tests that take ``backend`` run on each.
+BACKENDS = ["duckdb", "spark"]
+
+#: Spark settings for tiny test data: two shuffle partitions (still more than one, so the
+#: plans' results must not depend on how rows are split), no adaptive re-planning (a cost
+#: per stage, no gain on tiny data), and a JVM that compiles quickly rather than well.
+SPARK_TEST_CONF = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+}
+
+
+@pytest.fixture(scope="session")
+def spark_session():  # type: ignore[no-untyped-def]
+    """The one Spark session of the test run (local mode); skips when Spark cannot run (fails
+    instead with ``FOEDUS_SPARK_REQUIRED=1``, as CI sets)."""
+    from foedus.backends import spark
+
+    why = spark.unavailable()
+    if why:
+        if os.environ.get("FOEDUS_SPARK_REQUIRED") == "1":
+            pytest.fail(f"spark backend: {why} (and FOEDUS_SPARK_REQUIRED=1)")
+        pytest.skip(f"spark backend: {why}")
+    yield spark.session(conf=SPARK_TEST_CONF)
+    spark.stop_session()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A backend that runs compiled plans: DuckDB (in memory), or Spark (local mode)."""
+    if request.param == "duckdb":
+        import duckdb
+
+        from foedus.backends.duckdb import DuckDBBackend
+
+        yield DuckDBBackend(duckdb.connect())
+        return
+    from foedus.backends.spark import SparkBackend
+
+    be = SparkBackend(spark=request.getfixturevalue("spark_session"))
+    yield be
+    be.close()

@@ -1,6 +1,7 @@
-"""The compiled SQL engine (DuckDB) against RTEC's output on the conformance fixtures.
+"""The compiled SQL engine against RTEC's output on the conformance fixtures.
 
-The same cases as test_rtec_conformance.py, run through :class:`DuckDBBackend`: every row of
+The same cases as test_rtec_conformance.py, run through each backend (the ``backend`` fixture:
+DuckDB, and Spark on the tiny narratives only, which cost it seconds each): every row of
 ``rtec/fixtures/expected/<case>.csv`` and no other. For scale: on e_treaties__rand100k
 (100,000 events, 142,143 intervals) RTEC took 2.74 s wall and 771 ms for recognition; the
 test records the compiled engine's time as the ``seconds`` property.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from foedus.backends.duckdb import DuckDBBackend
+from foedus.backends.base import Backend
 from foedus.engine.narrative import Happening
 from foedus.rules import load_rules
 
@@ -41,17 +42,15 @@ def read_expected(path: Path) -> set[Row]:
                 for r in csv.DictReader(f)}
 
 
-@pytest.fixture(scope="module")
-def backend() -> DuckDBBackend:
-    return DuckDBBackend()
-
-
 def test_every_case_is_collected() -> None:
     assert len(CASES) == 11
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_compiled_conformance(case: str, backend: DuckDBBackend, record_property) -> None:
+@pytest.mark.parametrize(("backend", "case"), [
+    *[("duckdb", c) for c in CASES],
+    *[("spark", c) for c in CASES if c.endswith("__tiny")],  # the others cost Spark minutes
+], indirect=["backend"])
+def test_compiled_conformance(case: str, backend: Backend, record_property) -> None:
     program = load_rules([HERE / f"{case.split('__')[0]}.rules"])
     happenings = read_narrative(FIXTURES / "narratives" / f"{case}.csv")
     t0 = time.perf_counter()
@@ -65,7 +64,8 @@ def test_compiled_conformance(case: str, backend: DuckDBBackend, record_property
     assert sorted(got - expected) == [] and sorted(expected - got) == []
 
 
-def test_provenance_matches_the_reference(backend: DuckDBBackend) -> None:
+@pytest.mark.parametrize("backend", ["duckdb"], indirect=True)  # Spark: test_differential.py
+def test_provenance_matches_the_reference(backend: Backend) -> None:
     from foedus.engine.reference import evaluate
 
     program = load_rules([HERE / "e_treaties.rules"])

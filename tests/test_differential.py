@@ -1,23 +1,23 @@
-"""The compiled engine (DuckDB) against the reference interpreter on random worlds.
+"""The compiled engine (on every backend: DuckDB and Spark) against the reference interpreter
+on random worlds.
 
 Hypothesis draws a program from a small family of rule templates (conditions, negation,
 multi-valued and closed-domain fluents, ``= _``, facts, every static operator, projection,
 several static rules for one fluent, a through-time cycle with a static fluent inside it) and a
 narrative over two items and eight time points (many ties, duplicates, some fuzzy dates, some
 happenings of the wrong arity), and asserts that both engines give the same rows, provenance
-included.
+included. Spark runs fewer examples (each costs it seconds, not milliseconds).
 """
 
 from __future__ import annotations
 
 import re
 
-import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foedus.backends.duckdb import DuckDBBackend
+from foedus.backends.base import Backend
 from foedus.engine.narrative import Happening
 from foedus.engine.reference import evaluate
 from foedus.rules import parse_rules
@@ -113,7 +113,13 @@ BINARY = ["s0", "s1"]
 ITEMS = ["i1", "i2"]
 VALUES = ["low", "mid", "high", "i1", "i2"]
 
-BACKEND = DuckDBBackend(duckdb.connect())  # one connection per test process
+#: Examples per test on DuckDB and on Spark.
+EXAMPLES = {"random": {"duckdb": 500, "spark": 25}, "cycles": {"duckdb": 60, "spark": 5}}
+
+
+def examples(test: str, backend: Backend) -> settings:
+    return settings(max_examples=EXAMPLES[test][backend.name], deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -157,19 +163,22 @@ facts = st.fixed_dictionaries({"rel": st.sets(st.tuples(st.sampled_from(ITEMS),
                                                         st.sampled_from(ITEMS)))})
 
 
-def assert_same(text: str, happenings: list[Happening], world: dict) -> None:
+def assert_same(backend: Backend, text: str, happenings: list[Happening], world: dict) -> None:
     program = parse_rules(text, "t.rules")
     want = evaluate(program, happenings, world)
-    got = BACKEND.evaluate(program, happenings, world)
+    got = backend.evaluate(program, happenings, world)
     assert len(got) == len(set(got))
     assert set(got) == set(want), (sorted(map(str, set(got) - set(want))),
                                    sorted(map(str, set(want) - set(got))))
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(programs(), narratives(), facts)
-def test_compiled_equals_reference(text: str, happenings: list[Happening], world: dict) -> None:
-    assert_same(text, happenings, world)
+def test_compiled_equals_reference(backend: Backend) -> None:
+    @examples("random", backend)
+    @given(programs(), narratives(), facts)
+    def check(text: str, happenings: list[Happening], world: dict) -> None:
+        assert_same(backend, text, happenings, world)
+
+    check()
 
 
 @pytest.mark.parametrize("rules", [
@@ -180,8 +189,10 @@ def test_compiled_equals_reference(text: str, happenings: list[Happening], world
      "terminated m(X) = _ when e1(X).", "mv(X) = V holds for m(X) = V and (a(X) or b(X)).",
      "initiated a(X) when e2(X).", "initiated b(X) when e3(X), not a(X)."],
 ])
-@settings(max_examples=60, deadline=None)
-@given(happenings=narratives(), world=facts)
-def test_cycles_equal_reference(rules: list[str], happenings: list[Happening],
-                                world: dict) -> None:
-    assert_same(program_text(rules), happenings, world)
+def test_cycles_equal_reference(backend: Backend, rules: list[str]) -> None:
+    @examples("cycles", backend)
+    @given(happenings=narratives(), world=facts)
+    def check(happenings: list[Happening], world: dict) -> None:
+        assert_same(backend, program_text(rules), happenings, world)
+
+    check()

@@ -193,18 +193,55 @@ def coverage(opts: Options) -> Json:
     return corpus_coverage(opts.load())
 
 
+#: Where ``build`` runs the rules (the --engine values).
+ENGINES = ("duckdb", "spark")
+
+
 @command()
 def build(opts: Options, path: PathArg = None,
           output: Annotated[Path | None, typer.Option(
               "-o", "--output", help="Database file to write (default: the cache).",
-              metavar="FILE")] = None) -> Output:
+              metavar="FILE")] = None,
+          engine: Annotated[str, typer.Option(
+              "--engine", help="Where the rules run: duckdb (in this process) or spark (Apache "
+                               "Spark, docs/spark.md); the database is the same.",
+              metavar="NAME")] = "duckdb",
+          spark_master: Annotated[str | None, typer.Option(
+              "--spark-master", help="With --engine spark: the Spark master, e.g. "
+                                     "spark://host:7077 (default: local[2], this machine).",
+              metavar="URL")] = None) -> Output:
     """Validate a corpus and write its DuckDB database (atomically).
 
     Example: foedus build src/foedus/corpora/baltic-soviet -o baltic.duckdb
     """
+    import difflib
+
+    from foedus import reasoning
+    from foedus.errors import UserError
+
+    if engine not in ENGINES:
+        near = difflib.get_close_matches(engine, ENGINES, n=1, cutoff=0.5)
+        raise UserError(f"--engine: unknown engine {engine!r}; " + (
+            f"did you mean {near[0]!r}?" if near else f"choose {' or '.join(ENGINES)}"))
+    if spark_master is not None and engine != "spark":
+        raise UserError("--spark-master: only with --engine spark")
     corpus = opts.load(path)
     key, steps = storage.registered_steps()
+    if engine == "spark":
+        from foedus.backends import spark
+
+        with Console(stderr=True).status(
+                f"starting Spark on {spark_master or spark.DEFAULT_MASTER}…"):
+            spark.session(spark_master, spark.conf_for(2 * corpus.counts()["events"]))
+
+        def store_fluents(con: Any, corpus: Any) -> None:
+            reasoning.store_fluents(con, corpus, engine)
+
+        steps = [store_fluents if s is reasoning.store_fluents else s for s in steps]
     target = output or storage.cached_path(corpus, key)
+    # a database of this corpus built before: updated in place when only events were added
+    previous = target if target.exists() else (
+        storage.latest_cached(target) if output is None else None)
     total = len(storage.TABLES) + len(steps)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   console=Console(stderr=True), transient=True) as progress:
@@ -213,11 +250,21 @@ def build(opts: Options, path: PathArg = None,
         def advance(what: str) -> None:
             progress.update(task, advance=1, description=what)
 
-        storage.build_database(corpus, target, steps, advance)
+        result = storage.build(corpus, target, steps, advance, previous=previous)
     n = corpus.counts()
-    return Output({"database": str(target), "counts": n},
-                  f"built {target}: {n['actors']} actors, {n['instruments']} instruments, "
-                  f"{n['events']} events, {n['quotes']} quotes")
+    if result.update:
+        how = f"updated {target} incrementally ({result.update.summary()})"
+    else:
+        how = f"built {target}" + (f" (full build: {result.full_reason})"
+                                   if result.full_reason else "")
+    data: dict[str, Any] = {"database": str(target), "counts": n,
+                            "incremental": result.update is not None}
+    if result.update:
+        data["update"] = {"added_events": result.update.added_events,
+                          "keys_recomputed": result.update.recomputed,
+                          "breach_events": result.update.breach_events}
+    return Output(data, f"{how}: {n['actors']} actors, {n['instruments']} instruments, "
+                        f"{n['events']} events, {n['quotes']} quotes")
 
 
 @command()

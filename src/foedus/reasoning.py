@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
+from foedus import incremental
 from foedus.engine import from_corpus
 from foedus.engine.narrative import Interval
 from foedus.errors import Problem, RuleError, UnknownName
@@ -163,7 +164,9 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any,
     backend = _backend(con, engine)
     for pid, program in programs.items():
         kept = [f for f in SCENARIO_FLUENTS if f in program.fluents]
-        plan = backend.run_tables(program, keep=[fluent_table(f) for f in kept])
+        plan = backend.run_tables(program, keep=[fluent_table(f) for f in kept]
+                                  + incremental.state_tables(program))
+        incremental.keep_state(con, backend, pid, program, plan)
         backend.copy_out(
             "SELECT ? AS perspective, fluent, args, value, start, \"end\", certainty, rule, "
             "initiated_by, terminated_by FROM intervals", "fluents", [pid])
@@ -178,19 +181,27 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any,
                 " UNION ALL SELECT ?, 'late', ?, CAST(" + args + " AS VARCHAR[]), value, "
                 f"start, \"end\" FROM {fluent_table(f)}"),
                 "scenario_fluents", [pid, f] if late else [pid, f, pid, f])
-            backend.execute(f"DROP TABLE IF EXISTS {fluent_table(f)}")
-        backend.execute("DROP TABLE IF EXISTS intervals")
+            backend.discard(fluent_table(f))
+        backend.discard("intervals")
     backend.close_inputs()
     for t in ("happenings", "facts_state", "facts_forbids"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
 def _backend(con: duckdb.DuckDBPyConnection, engine: str) -> Any:
-    """The backend that runs the plans of a build on ``con``'s tables."""
+    """The backend that runs the plans of a build on ``con``'s tables: ``con`` itself, or
+    the process's Spark session (:func:`foedus.backends.spark.session`), given the inputs
+    (``happenings`` and the ``facts_*`` tables) as Parquet."""
     if engine == "spark":
-        from foedus.errors import BackendError
+        from foedus.backends.spark import SparkBackend
 
-        raise BackendError("spark backend: building a database on Spark is not implemented yet")
+        inputs = [name for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND (table_name = 'happenings' OR starts_with(table_name, 'facts_')) "
+            "ORDER BY table_name").fetchall()]
+        backend = SparkBackend()
+        backend.attach(con, inputs)
+        return backend
     from foedus.backends.duckdb import DuckDBBackend
 
     return DuckDBBackend(con)

@@ -5,17 +5,20 @@ syncs it, then renames it onto the target: a failed or killed build leaves the p
 intact, and concurrent builds each write their own temporary file (the last rename wins).
 Extra *steps* (``step(con, corpus)``) run after the corpus tables are written; the engine adds
 its fluent and breach tables through this hook. :func:`ensure_built` keeps one database per
-corpus content and set of steps in a cache folder.
+corpus content and set of steps in a cache folder. A corpus that differs from an earlier,
+already built version only by added events is updated incrementally from a copy of that
+build (:func:`build` with ``previous``; :mod:`foedus.incremental`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -227,27 +230,23 @@ def _remove_stale(out: Path) -> None:
             continue
 
 
-def build_database(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] = (),
-                   progress: Progress | None = None) -> Path:
-    """Write ``corpus`` and what ``steps`` add to a DuckDB file at ``out_path``, atomically."""
-    out = Path(out_path)
+def connect_rw(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open a database to write it, with ``$FOEDUS_MEMORY_LIMIT`` applied."""
+    con = duckdb.connect(str(path))
+    limit = os.environ.get("FOEDUS_MEMORY_LIMIT")
+    if limit:  # e.g. "3GB": DuckDB spills to disk beyond it (docs/performance.md)
+        con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+        con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def _atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
+    """``fill(tmp)`` writes a database at a temporary path beside ``out``, which is then
+    synced and renamed onto ``out``; on any failure the temporary file is removed."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        con = duckdb.connect(str(tmp))
-        try:
-            limit = os.environ.get("FOEDUS_MEMORY_LIMIT")
-            if limit:  # e.g. "3GB": DuckDB spills to disk beyond it (docs/performance.md)
-                con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
-                con.execute("SET preserve_insertion_order = false")
-            write_tables(con, corpus, progress)
-            for step in steps:
-                if progress:
-                    progress(f"step {getattr(step, '__name__', 'step')}")
-                step(con, corpus)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+        result = fill(tmp)
         _fsync(tmp)
         os.replace(tmp, out)
         with contextlib.suppress(OSError):
@@ -258,7 +257,67 @@ def build_database(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] =
             with contextlib.suppress(OSError):
                 leftover.unlink()
         raise
-    return out
+    return result
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` did: a full build, or an incremental update of ``previous``."""
+
+    path: Path
+    update: Any = None
+    """The :class:`foedus.incremental.UpdateReport` of an incremental update, else None."""
+    full_reason: str | None = None
+    """Why a ``previous`` database was not updated incrementally (None: no previous one)."""
+
+
+def build(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] = (),
+          progress: Progress | None = None, previous: str | Path | None = None) -> BuildResult:
+    """Write ``corpus`` and what ``steps`` add to a DuckDB file at ``out_path``, atomically.
+
+    With ``previous``, a database built with the same steps from an earlier version of the
+    same corpus (it may be ``out_path`` itself): when the corpus differs from that version
+    only by added events, the database is made from a copy of ``previous`` by recomputing
+    only what the new events can change (:mod:`foedus.incremental`, docs/incremental.md);
+    otherwise it is built from scratch. Either way the result is the same, row for row.
+    """
+    out = Path(out_path)
+    reason = None
+    if previous is not None:
+        from foedus import incremental
+
+        try:
+            prepared = incremental.prepare(Path(previous), corpus, steps, progress)
+        except incremental.NotIncremental as e:
+            reason = str(e)
+            if progress:
+                progress(f"full build: {reason}")
+        else:
+            report = _atomic(out, lambda tmp: incremental.apply(prepared, tmp, progress))
+            return BuildResult(out, report)
+    _atomic(out, lambda tmp: _fill(tmp, corpus, steps, progress))
+    return BuildResult(out, None, reason)
+
+
+def _fill(tmp: Path, corpus: Corpus, steps: Sequence[Step], progress: Progress | None) -> None:
+    con = connect_rw(tmp)
+    try:
+        write_tables(con, corpus, progress)
+        for step in steps:
+            if progress:
+                progress(f"step {getattr(step, '__name__', 'step')}")
+            step(con, corpus)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def build_database(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] = (),
+                   progress: Progress | None = None,
+                   previous: str | Path | None = None) -> Path:
+    """Write ``corpus`` and what ``steps`` add to a DuckDB file at ``out_path``, atomically
+    (incrementally from ``previous`` where possible: see :func:`build`)."""
+    return build(corpus, out_path, steps, progress, previous).path
 
 
 def cache_dir() -> Path:
@@ -276,11 +335,26 @@ def cached_path(corpus: Corpus, steps_key: str) -> Path:
 
 def ensure_built(corpus: Corpus, steps_key: str = "", steps: Sequence[Step] = (),
                  progress: Progress | None = None) -> Path:
-    """The cached database of ``corpus`` built with ``steps``, building it on first use."""
+    """The cached database of ``corpus`` built with ``steps``, building it on first use.
+
+    A first use starts from the most recent cached database of the same corpus name and steps
+    when the corpus differs from that one only by added events (:func:`build`).
+    """
     path = cached_path(corpus, steps_key)
     if not path.exists():
-        build_database(corpus, path, steps, progress)
+        build(corpus, path, steps, progress, previous=latest_cached(path) if steps else None)
     return path
+
+
+def latest_cached(path: Path) -> Path | None:
+    """The most recently written cache file of the same corpus name and steps as ``path``."""
+    name, key = path.name.rsplit("-", 2)[0], path.name.rsplit("-", 1)[1]
+    found = []
+    for p in path.parent.glob(f"{glob.escape(name)}-{'?' * 24}-{glob.escape(key)}"):
+        with contextlib.suppress(OSError):
+            if p != path:
+                found.append((p.stat().st_mtime_ns, p))
+    return max(found)[1] if found else None
 
 
 def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
@@ -298,6 +372,11 @@ def register_step(name: str, step: Step, version: str = "1") -> None:
     key, so bumping it rebuilds cached databases.
     """
     _REGISTERED[name] = (version, step)
+
+
+def registered() -> list[tuple[str, Step]]:
+    """The registered steps by name, in registration order."""
+    return [(name, step) for name, (_, step) in _REGISTERED.items()]
 
 
 def registered_steps() -> tuple[str, list[Step]]:

@@ -72,6 +72,19 @@ class Backend(ABC):
     def drop(self, name: str) -> exp.Expression:
         return exp.Drop(this=exp.to_table(name), kind="TABLE", exists=True)
 
+    def prepare(self, step: Materialize) -> Any:
+        """A step made ready to run, once per run: by default its statement, rendered (a
+        backend that does not run ``CREATE TABLE .. AS`` statements makes something else)."""
+        return self.sql(self.materialize(step))
+
+    def apply(self, prepared: Any) -> None:
+        """Run a step that :meth:`prepare` made ready."""
+        self.execute(prepared)
+
+    def discard(self, name: str) -> None:
+        """Drop the table ``name`` if it exists."""
+        self.execute(self.sql(self.drop(name)))
+
     # --- shared driver --------------------------------------------------------------------
 
     def sql(self, e: exp.Expression) -> str:
@@ -83,27 +96,27 @@ class Backend(ABC):
         tables named in ``keep``, for the caller to read and drop)."""
         for step in plan.steps:
             if isinstance(step, Materialize):
-                self.execute(self.sql(self.materialize(step)))
+                self.apply(self.prepare(step))
             else:
                 self._fixpoint(step)
         for t in plan.intermediates:
             if t not in keep:
-                self.execute(self.sql(self.drop(t)))
+                self.discard(t)
 
     def _fixpoint(self, step: Fixpoint) -> None:
         for m in step.init:
-            self.execute(self.sql(self.materialize(m)))
-        body = [self.sql(self.materialize(m)) for m in step.body]  # rendered once
+            self.apply(self.prepare(m))
+        body = [self.prepare(m) for m in step.body]  # rendered once
         changed_sql = self.sql(step.changed)
-        swap = [self.sql(self.materialize(m)) for m in step.swap]
+        swap = [self.prepare(m) for m in step.swap]
         for _ in range(step.max_rounds):
-            for sql in body:
-                self.execute(sql)
+            for prepared in body:
+                self.apply(prepared)
             ((changed,),) = self.fetch(changed_sql)
             if not changed:
                 return
-            for sql in swap:
-                self.execute(sql)
+            for prepared in swap:
+                self.apply(prepared)
         raise FixpointError(
             f"{self.name}: the cycle of fluents {', '.join(step.fluents)} did not settle "
             f"within {step.max_rounds} rounds"

@@ -134,6 +134,38 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
     con.execute(BREACHES_PLAN.sql(dialect=dialect))
 
 
+def store_breaches_for(con: duckdb.DuckDBPyConnection, events: str,
+                       dialect: str = "duckdb") -> None:
+    """Recompute the breaches of the events listed in table ``events`` (column ``event_id``)
+    only (an incremental update, :mod:`foedus.incremental`): their rows of ``breaches`` are
+    replaced by the rows of the breach query run on their acts and on the rows of
+    ``scenario_fluents`` those can read (``part_of`` of their targets, ``binds`` of their
+    actors towards their targets or what those are part of). ``event_acts`` must hold their
+    acts."""
+    acts, sf = "_foedus_breach_acts", "_foedus_breach_sf"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {acts} AS SELECT * FROM event_acts "
+                f"WHERE event_id IN (SELECT event_id FROM {events})")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {sf} AS
+        WITH po AS (SELECT * FROM scenario_fluents WHERE fluent = 'part_of'
+                    AND args[1] IN (SELECT target FROM {acts})),
+        pairs AS (SELECT DISTINCT actor AS x, target AS y FROM {acts}
+                  UNION SELECT a.actor, po.value FROM {acts} AS a JOIN po ON po.args[1] = a.target)
+        SELECT * FROM po
+        UNION ALL
+        SELECT sf.* FROM scenario_fluents AS sf SEMI JOIN pairs AS p
+          ON sf.args[2] = p.x AND sf.args[3] = p.y WHERE sf.fluent = 'binds'""")
+    plan = BREACHES_PLAN.copy()
+    for t in list(plan.find_all(sqlglot.exp.Table)):
+        if t.name in ("event_acts", "scenario_fluents"):
+            t.set("this", sqlglot.exp.to_identifier(acts if t.name == "event_acts" else sf))
+    try:
+        con.execute(f"DELETE FROM breaches WHERE event_id IN (SELECT event_id FROM {events})")
+        con.execute("INSERT INTO breaches " + plan.expression.sql(dialect=dialect))
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{acts}")
+        con.execute(f"DROP TABLE IF EXISTS temp.{sf}")
+
+
 def _has_corpus_tables(con: duckdb.DuckDBPyConnection) -> bool:
     from foedus.engine.from_tables import _exists
 
