@@ -28,7 +28,7 @@ from typing import Any
 
 HERE = Path(__file__).parent
 WORLDS = HERE / ".worlds"
-# benchmarks/profile.py would shadow the standard library's profile (which pyspark imports)
+# nothing in benchmarks/ may shadow a standard-library module that pyspark imports
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE.resolve()]
 
 

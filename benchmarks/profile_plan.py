@@ -1,6 +1,6 @@
 """Where the build's time goes: every statement of the compiled plan, timed, on one world.
 
-    python benchmarks/profile.py WORLD [--min 0.05] [--explain TABLE]
+    python benchmarks/profile_plan.py WORLD [--min 0.05] [--explain TABLE]
 
 Loads the corpus tables into an in-memory DuckDB, makes the engine's inputs (SQL fast path),
 then runs the de-facto plan statement by statement and prints those that took at least
