@@ -69,7 +69,7 @@ def child(engine: str, world: Path, db: Path, master: str | None) -> dict[str, A
         from foedus.backends import spark
 
         t = time.perf_counter()
-        session = spark.session(master, spark.conf_for(2 * corpus.counts()["events"]))  # as CLI
+        session = spark.session(master, spark.conf_for_corpus(corpus))  # as the CLI
         out["spark_start_s"] = time.perf_counter() - t
         out["master"] = session.sparkContext.master
         gateway = session.sparkContext._gateway

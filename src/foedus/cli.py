@@ -232,7 +232,7 @@ def build(opts: Options, path: PathArg = None,
 
         with Console(stderr=True).status(
                 f"starting Spark on {spark_master or spark.DEFAULT_MASTER}…"):
-            spark.session(spark_master, spark.conf_for(2 * corpus.counts()["events"]))
+            spark.session(spark_master, spark.conf_for_corpus(corpus))
 
         def store_fluents(con: Any, corpus: Any) -> None:
             reasoning.store_fluents(con, corpus, engine)

@@ -40,6 +40,7 @@ from sqlglot import exp
 
 from foedus.backends.base import Backend, happening_columns, happening_rows
 from foedus.engine.compile import HAPPENINGS, Materialize, Plan
+from foedus.engine.compile_sql import inline_ctes
 from foedus.engine.narrative import Happening
 from foedus.errors import BackendError, UserError
 
@@ -53,9 +54,12 @@ DEFAULT_MASTER = "local[2]"
 DEFAULT_SHUFFLE_PARTITIONS = 8
 #: Below this many happenings a plan runs interpreted: Spark compiles Java code for every
 #: stage of every query (whole-stage code generation), which costs more than it saves on few
-#: rows; above it, compiled. Measured in local mode (docs/spark.md): interpreted is faster at
+#: rows; above it, compiled. Measured in local mode (docs/spark.md): as fast either way at
 #: 2 * 10^5 happenings (10^5 events), compiled three times faster at 2 * 10^6.
-SMALL = 300_000
+SMALL = 200_000
+#: Below this many happenings the driver's JVM compiles its own code quickly rather than well
+#: (C1 only): seconds of warm-up saved on the bundled corpus, a third more time at 10^5 events.
+TINY = 50_000
 #: A plan has hundreds of distinct stages: keep their compiled code (Spark keeps 100).
 _CODEGEN_CACHE = "1000"
 _MASTER = re.compile(r"(local(\[(\*|\d+)(,\s*\d+)?\])?|local-cluster\[.+\]|yarn"
@@ -182,11 +186,19 @@ def session(master: str | None = None, conf: dict[str, str] | None = None) -> Sp
 
 def conf_for(happenings: int) -> dict[str, str]:
     """Settings of a session for about ``happenings`` happenings (a corpus has about two per
-    event): for fewer than :data:`SMALL`, a JVM that compiles its own code quickly rather
-    than well (seconds of warm-up saved, in local mode)."""
-    if happenings < SMALL:
+    event): for fewer than :data:`TINY`, a JVM that compiles its own code quickly rather than
+    well."""
+    if happenings < TINY:
         return {"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"}
     return {}
+
+
+def conf_for_corpus(corpus: Any) -> dict[str, str]:
+    """:func:`conf_for` a corpus, from its number of events (a Parquet corpus's from the
+    file's metadata: its records are not read)."""
+    events = corpus.tables.get("events") if getattr(corpus, "tables", None) else None
+    n = pq.ParquetFile(events).metadata.num_rows if events else len(corpus.events)
+    return conf_for(2 * n)
 
 
 def _reason(e: Exception) -> str:
@@ -343,13 +355,30 @@ class SparkBackend(Backend):
         return name in self._views
 
     def run(self, plan: Plan, keep: Sequence[str] = ()) -> None:
+        """Run the plan (compiled or interpreted: :data:`SMALL`); the session's settings are
+        restored afterwards."""
         compiled = self._codegen if self._codegen is not None else self._happenings >= SMALL
+        # spark.sql.codegen.factoryMode is an internal setting (documented "for tests"):
+        # without it every expression is still compiled on its own. FALLBACK is the default.
+        settings = {"spark.sql.codegen.wholeStage": "true" if compiled else "false",
+                    "spark.sql.codegen.factoryMode": "FALLBACK" if compiled else "NO_CODEGEN"}
         conf = self.spark.conf
-        conf.set("spark.sql.codegen.wholeStage", "true" if compiled else "false")
-        # an internal setting (documented "for tests"): without it, every expression is still
-        # compiled on its own; FALLBACK is Spark's default
-        conf.set("spark.sql.codegen.factoryMode", "FALLBACK" if compiled else "NO_CODEGEN")
-        super().run(plan, keep)
+        saved = {k: conf.get(k, None) for k in settings}
+        for k, v in settings.items():
+            conf.set(k, v)
+        try:
+            super().run(plan, keep)
+        finally:
+            for k, old in saved.items():
+                if old is None:
+                    conf.unset(k)
+                else:
+                    conf.set(k, old)
+
+    def sql(self, e: exp.Expression) -> str:
+        """Render one statement, its CTEs inlined (Spark hoists them and refuses a name
+        twice, and computes a CTE at each use anyway)."""
+        return super().sql(inline_ctes(e))
 
     def prepare(self, step: Materialize) -> Any:
         """``(table, select SQL, None)``, or ``(table, None, source)`` for a plain copy of

@@ -17,6 +17,7 @@ of the ends, one sort.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 from sqlglot import exp
@@ -100,6 +101,8 @@ def table(name: str, as_: str | None = None) -> exp.Table:
         t.set("alias", exp.TableAlias(this=ident(as_)))
     return t
 
+
+_names = itertools.count()
 
 #: A time point after every other: an open interval's ``end`` (NULL) in comparisons.
 FOREVER = 2**62
@@ -272,6 +275,75 @@ def union_merge(source: exp.Query, keys: Sequence[str]) -> exp.Select:
 
     ``source`` has the columns ``keys``, ``start`` and ``end``; the result has ``keys``,
     ``label`` (always ``'in'``), ``start`` and ``end``: the same as
+    ``sweep(source, keys, 1, in_label)``, computed as *islands* in one sort. In the order of
+    ``(start, end)`` a row *opens* an island when it starts after every earlier row's end, and
+    *closes* it when the next row starts after every end so far (its own included); all four
+    window functions share one partitioning and one total order, so they see the rows in the
+    same order (rows equal in both are interchangeable). A row that opens and closes its
+    island is the island; the others (where intervals merge: few, as a rule) are paired, each
+    opening row with the next closing one.
+    """
+    keys = list(keys)
+    ends = exp.Coalesce(this=col(END), expressions=[exp.Literal.number(FOREVER)])
+    rows = (
+        select(*[col(k) for k in keys], col(START), alias(ends, "e"))
+        .from_(sub(source, "src"), copy=False)
+        .where(exp.LT(this=col(START), expression=ends.copy()), copy=False)
+    )
+
+    def ordered(func: exp.Expression, order: Sequence[str],
+                frame: tuple[str, str] | None = None) -> exp.Window:
+        spec = None
+        if frame:
+            end, side = frame
+            spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                  end=exp.Literal.number(1) if end == "1" else end,
+                                  end_side=side or None)
+        return exp.Window(
+            this=func,
+            partition_by=[col(k) for k in keys],
+            order=exp.Order(expressions=[exp.Ordered(this=col(c)) for c in order]),
+            spec=spec,
+        )
+
+    by = (START, "e")
+    windows = select(
+        *[col(k) for k in keys], col(START), col("e"),
+        alias(ordered(exp.Max(this=col("e")), by, ("1", "PRECEDING")), "pm"),
+        alias(ordered(exp.Max(this=col("e")), by, ("CURRENT ROW", "")), "m"),
+        alias(ordered(lead(col(START)), by), "nxt"),
+        alias(ordered(exp.RowNumber(), by), "rn"),
+    ).from_(sub(rows, "r"), copy=False)
+    opens = or_([is_null(col("pm")), exp.GT(this=col(START), expression=col("pm"))])
+    closes = or_([is_null(col("nxt")), exp.GT(this=col("nxt"), expression=col("m"))])
+    flagged = select(
+        *[col(k) for k in keys], col(START), col("m"), col("rn"),
+        alias(paren(opens), "o"), alias(paren(closes), "c"),
+    ).from_(sub(windows, "w"), copy=False)
+
+    def out(end: exp.Expression) -> list[exp.Expression]:
+        return [*[col(k) for k in keys], alias(lit("in"), "label"), col(START),
+                alias(exp.Nullif(this=end, expression=exp.Literal.number(FOREVER)), END)]
+
+    name = f"_islands{next(_names)}"  # read twice: a CTE, which DuckDB computes once
+    whole = select(*out(col("m"))).from_(table(name), copy=False).where(
+        and_([col("o"), col("c")]), copy=False)
+    paired = select(
+        *[col(k) for k in keys], col(START), col("o"),
+        alias(ordered(lead(col("m")), ("rn",)), "le"),
+    ).from_(table(name), copy=False).where(neq(col("o"), col("c")), copy=False)
+    merged = select(*out(col("le"))).from_(sub(paired, "pr"), copy=False).where(
+        col("o"), copy=False)
+    return (select(*[col(k) for k in keys], col("label"), col(START), col(END))
+            .from_(sub(union_all([whole, merged]), "isl"), copy=False)
+            .with_(name, as_=flagged, copy=False))
+
+
+def union_merge_grouped(source: exp.Query, keys: Sequence[str]) -> exp.Select:
+    """The union of interval rows per key as maximal intervals (touching ones merge).
+
+    ``source`` has the columns ``keys``, ``start`` and ``end``; the result has ``keys``,
+    ``label`` (always ``'in'``), ``start`` and ``end``: the same as
     ``sweep(source, keys, 1, in_label)``, computed as *islands*: a start begins a new island
     when it lies after every end of its key's rows that start earlier (a running maximum), and
     each island is one interval — one sort instead of the sweep's two. The frames are ``RANGE``
@@ -317,6 +389,22 @@ def union_merge(source: exp.Query, keys: Sequence[str]) -> exp.Select:
         .from_(sub(grouped, "gi"), copy=False)
         .group_by(*[col(k) for k in keys], col("g"), copy=False)
     )
+
+
+def inline_ctes(e: exp.Expression) -> exp.Expression:
+    """``e`` (in place) with every common table expression replaced by a subquery at each of
+    its uses: for an engine that hoists CTEs to the top of a statement and refuses the same
+    name twice (Spark), where a plan's CTEs are only a hint to compute once."""
+    while (with_ := e.find(exp.With)) is not None:
+        scope = with_.parent
+        ctes = list(with_.expressions)
+        with_.pop()
+        for cte in ctes:
+            for t in list(scope.find_all(exp.Table)) if scope else []:
+                if t.name == cte.alias and not t.args.get("db"):
+                    t.replace(exp.Subquery(this=cte.this.copy(),
+                                           alias=exp.TableAlias(this=ident(t.alias or t.name))))
+    return e
 
 
 def in_label(counters: list[exp.Expression]) -> exp.Expression:
