@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import statistics
@@ -54,11 +55,14 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     out["breaches_s"] = index_at - stamps["step store_breaches"]
     out["query_index_s"] = t2 - index_at  # includes CHECKPOINT and fsync
     out["build_s"] = t2 - t1
+    out["rss_build_mb"] = rss_mb()  # the peak so far: loading and building
     con = duckdb.connect(str(db), read_only=True)
     t3 = time.perf_counter()
     verdicts = aggression.decide_all(con, corpus)
     out["aggressor_s"] = time.perf_counter() - t3
     out["dyads"] = len(verdicts)
+    del verdicts
+    out["rss_aggressor_mb"] = rss_mb()
     out["pipeline_s"] = out["load_s"] + out["build_s"] + out["aggressor_s"]
     counts = con.execute(
         "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM fluents), "
@@ -68,6 +72,8 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     con.close()
     # the floor: one sort of the event table (the happenings), into a table
     mem = duckdb.connect()
+    if limit := os.environ.get("FOEDUS_MEMORY_LIMIT"):  # as the build's connection
+        mem.execute(f"SET memory_limit = '{limit}'")
     mem.execute(f"ATTACH '{db}' AS w (READ_ONLY)")
     mem.execute("USE w")
     mem.execute(f"CREATE TEMP TABLE h AS {from_tables.happenings_sql()}")
@@ -76,7 +82,7 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     mem.execute("CREATE TEMP TABLE hs AS SELECT * FROM h ORDER BY a0, a1, name, t_early")
     out["floor_sort_s"] = time.perf_counter() - t4
     mem.close()
-    out["rss_build_mb"] = rss_mb()
+    out["rss_floor_mb"] = rss_mb()
     if queries:
         out.update(query_latency(corpus, db, queries))
     out["rss_mb"] = rss_mb()

@@ -1,6 +1,7 @@
 """foedus benchmarks: the whole pipeline on random worlds of 10^4 .. 10^7 events.
 
     python benchmarks/run.py [--sizes 1e4,1e5,1e6,1e7] [--quick] [--no-reference]
+                             [--reference-limit 60] [--reference-upto 1e5]
 
 For each size E: a world from ``foedus generate-world`` (seed 1, E/2000 states, E/500
 instruments, Parquet; cached in benchmarks/.worlds/), then, in a fresh process per size (its
@@ -8,7 +9,8 @@ peak RSS is the size's): load, build (corpus tables, every fluent, breaches), th
 every dyad in conflict, the floor (one sort of the happenings into a table), and the query API's
 latency (status, treaties --between --on, holds: p50 and p99 over 100 calls each, up to 10^6).
 The reference interpreter does the same fluents in a process of its own, for sizes up to the
-first it cannot finish within a minute. The RTEC conformance narratives run last. Prints a
+first it cannot finish within a minute (``--reference-limit``; ``--reference-upto``: not past
+this size). The RTEC conformance narratives run last. Prints a
 table and writes benchmarks/results/latest.json (docs/performance.md explains the figures).
 """
 
@@ -84,7 +86,8 @@ def child(args: list[str], timeout: float | None = None) -> tuple[dict[str, Any]
 
 
 def run(sizes: list[int], reference: bool, queries: int,
-        limit: float = REFERENCE_LIMIT_S, rtec: bool = True) -> dict[str, Any]:
+        limit: float = REFERENCE_LIMIT_S, rtec: bool = True,
+        reference_upto: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"machine": machine(), "sizes": {}, "started": time.strftime("%F %T"),
                            "memory_limit": os.environ.get("FOEDUS_MEMORY_LIMIT")}
     ref_ok = reference
@@ -95,7 +98,7 @@ def run(sizes: list[int], reference: bool, queries: int,
         q = queries if e <= 1_000_000 else 0
         res, wall = child(["pipeline", str(world), str(db), str(q)])
         row: dict[str, Any] = {"pipeline": res, "pipeline_process_s": wall}
-        if ref_ok:
+        if ref_ok and (reference_upto is None or e <= reference_upto):
             ref, wall = child(["reference", str(world)], timeout=limit)
             row["reference"] = ref if ref else {"timeout_s": limit}
             ref_ok = ref is not None
@@ -124,7 +127,8 @@ def render(result: dict[str, Any]) -> None:
     t = Table(title="foedus pipeline (DuckDB) by number of events")
     cols = ["events", "build s", "fluents s", "breaches s", "aggressor s", "pipeline s",
             "events/s", "floor sort s", "status p50/p99 ms", "treaties p50/p99 ms",
-            "holds p50/p99 ms", "peak RSS MB", "reference fluents s", "speed-up (fluents)"]
+            "holds p50/p99 ms", "peak RSS MB (build / all)", "reference fluents s",
+            "speed-up (fluents)"]
     for c in cols:
         t.add_column(c, justify="right")
     for e, row in result["sizes"].items():
@@ -146,7 +150,8 @@ def render(result: dict[str, Any]) -> None:
         t.add_row(f"{int(e):,}", f"{p['build_s']:.2f}", f"{p['fluents_s']:.2f}",
                   f"{p['breaches_s']:.2f}", f"{p['aggressor_s']:.2f}", f"{p['pipeline_s']:.2f}",
                   f"{int(e) / p['pipeline_s']:,.0f}", f"{p['floor_sort_s']:.2f}", lat("status"),
-                  lat("treaties"), lat("holds"), f"{p['rss_mb']:.0f}", ref, speed)
+                  lat("treaties"), lat("holds"),
+                  f"{p.get('rss_build_mb', p['rss_mb']):.0f} / {p['rss_mb']:.0f}", ref, speed)
     console.print(t)
     if result.get("rtec"):
         rt = Table(title="RTEC conformance narratives: compiled engine vs RTEC's recorded times")
@@ -175,6 +180,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="sizes 1e4,1e5 only")
     ap.add_argument("--no-reference", action="store_true")
     ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--reference-upto", default=None,
+                    help="run the reference only up to this many events (e.g. 1e5)")
     ap.add_argument("--reference-limit", type=float, default=REFERENCE_LIMIT_S,
                     help="seconds the reference interpreter may take per size (default 60)")
     ap.add_argument("--render", type=Path, help="only print the table of a results file")
@@ -185,7 +192,8 @@ def main() -> None:
         render(json.loads(a.render.read_text()))
         return
     sizes = [int(float(s)) for s in ("1e4,1e5" if a.quick else a.sizes).split(",")]
-    result = run(sizes, not a.no_reference, a.queries, a.reference_limit, not a.no_rtec)
+    result = run(sizes, not a.no_reference, a.queries, a.reference_limit, not a.no_rtec,
+                 a.reference_upto and int(float(a.reference_upto)))
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(result, indent=2) + "\n")
     render(result)

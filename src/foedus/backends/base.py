@@ -13,7 +13,15 @@ from typing import Any
 
 from sqlglot import exp
 
-from foedus.engine.compile import HAPPENINGS, OUTPUT, Fixpoint, Materialize, Plan, compile_program
+from foedus.engine.compile import (
+    HAPPENINGS,
+    OUTPUT,
+    Fixpoint,
+    Materialize,
+    Plan,
+    Step,
+    compile_program,
+)
 from foedus.engine.narrative import Facts, Happening, Interval
 from foedus.errors import FoedusError
 from foedus.rules.ast import Program
@@ -40,6 +48,35 @@ def happening_rows(happenings: Iterable[Happening], arity: int) -> list[tuple[An
     return [
         (h.name, len(h.args), *(h.args + pad)[:arity], h.early, h.late, h.id) for h in happenings
     ]
+
+
+def mentions(step: Step) -> set[str]:
+    """The names of the tables a step reads or writes."""
+    parts: list[exp.Expression] = []
+    if isinstance(step, Materialize):
+        parts.append(step.query)
+        names = {step.table}
+    else:
+        parts += [m.query for m in (*step.init, *step.body, *step.swap)] + [step.changed]
+        names = {m.table for m in (*step.init, *step.body, *step.swap)}
+    for e in parts:
+        names.update(t.name for t in e.find_all(exp.Table))
+    return names
+
+
+def dead_after(plan: Plan, keep: Sequence[str] = ()) -> dict[int, list[str]]:
+    """For each step, the intermediate tables (not in ``keep``) that no step after it
+    mentions, except those that only the last step (the output) reads."""
+    last: dict[str, int] = {}
+    for i, step in enumerate(plan.steps):
+        for name in mentions(step):
+            last[name] = i
+    out: dict[int, list[str]] = {}
+    final = len(plan.steps) - 1
+    for t in plan.intermediates:
+        if t not in keep and t in last and last[t] < final:
+            out.setdefault(last[t], []).append(t)
+    return out
 
 
 class Backend(ABC):
@@ -91,17 +128,33 @@ class Backend(ABC):
         """Render one statement (in place: a plan is rendered once per run, in one dialect)."""
         return e.sql(dialect=self.dialect, identify=True, copy=False)
 
+    #: Drop each intermediate table as soon as no later step reads it (its memory is free for
+    #: the steps after), rather than all at the end.
+    drop_early = True
+
     def run(self, plan: Plan, keep: Sequence[str] = ()) -> None:
         """Run every step of ``plan``; leaves the ``intervals`` table (and the intermediate
         tables named in ``keep``, for the caller to read and drop)."""
-        for step in plan.steps:
+        dead = dead_after(plan, keep) if self.drop_early else {}
+        for i, step in enumerate(plan.steps):
             if isinstance(step, Materialize):
-                self.apply(self.prepare(step))
+                if step.table == OUTPUT and self.drop_early:
+                    self.output(step, [t for t in plan.intermediates if t not in keep])
+                else:
+                    self.apply(self.prepare(step))
             else:
                 self._fixpoint(step)
+            for t in dead.get(i, ()):
+                self.discard(t)
         for t in plan.intermediates:
             if t not in keep:
                 self.discard(t)
+
+    def output(self, step: Materialize, droppable: Sequence[str]) -> None:
+        """Make the ``intervals`` table (the last step: the union of every fluent's rows). A
+        backend that can append to a table may do it one fluent at a time, dropping each
+        fluent's tables (among ``droppable``) once its rows are in."""
+        self.apply(self.prepare(step))
 
     def _fixpoint(self, step: Fixpoint) -> None:
         for m in step.init:

@@ -13,7 +13,7 @@ import duckdb
 from sqlglot import exp
 
 from foedus.backends.base import Backend, happening_columns, happening_rows
-from foedus.engine.compile import HAPPENINGS, Materialize
+from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
 from foedus.engine.narrative import Happening
 
 try:
@@ -63,6 +63,22 @@ class DuckDBBackend(Backend):
         ((n,),) = self.fetch(self.sql(q))
         return bool(n)
 
+    def output(self, step: Materialize, droppable: Sequence[str]) -> None:
+        """``intervals`` one fluent at a time: created empty (the plan's columns), then each
+        fluent's rows appended, after which the tables only they read are dropped — so the
+        fluents' tables, their certainty groups and the output are not all held at once."""
+        parts = _union_parts(step.query)
+        self.execute(f"CREATE OR REPLACE TABLE {OUTPUT} ({OUTPUT_COLUMNS})")
+        last: dict[str, int] = {}
+        for i, part in enumerate(parts):
+            for t in part.find_all(exp.Table):
+                last[t.name] = i
+        for i, part in enumerate(parts):
+            self.execute(f"INSERT INTO {OUTPUT} {self.sql(part)}")
+            for t in droppable:
+                if last.get(t) == i:
+                    self.discard(t)
+
     def materialize(self, step: Materialize) -> exp.Expression:
         stmt = step.statement()
         if step.table.startswith("_foedus_"):
@@ -103,3 +119,10 @@ class DuckDBBackend(Backend):
 
     def load_facts(self, rel: str, arity: int, rows: Iterable[tuple[str, ...]]) -> None:
         self._load(f"facts_{rel}", [(f"c{i}", "VARCHAR") for i in range(arity)], list(rows))
+
+
+def _union_parts(q: exp.Expression) -> list[exp.Expression]:
+    """The operands of a chain of ``UNION ALL`` (a query that is not one: itself)."""
+    if isinstance(q, exp.Union) and not q.args.get("distinct"):
+        return [*_union_parts(q.this), *_union_parts(q.expression)]
+    return [q]

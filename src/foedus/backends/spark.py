@@ -375,6 +375,10 @@ class SparkBackend(Backend):
                 else:
                     conf.set(k, old)
 
+    #: Views are dropped at the end of a plan (a checkpointed view's blocks may still be
+    #: read by the views made from it).
+    drop_early = False
+
     def sql(self, e: exp.Expression) -> str:
         """Render one statement, its CTEs inlined (Spark hoists them and refuses a name
         twice, and computes a CTE at each use anyway)."""

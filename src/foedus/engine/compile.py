@@ -70,6 +70,9 @@ from foedus.errors import BackendError
 from foedus.rules.ast import EventRule, Program, StaticRule
 
 OUTPUT = "intervals"
+#: The columns of the output table, as SQL.
+OUTPUT_COLUMNS = ('fluent VARCHAR, args VARCHAR[], value VARCHAR, start BIGINT, "end" BIGINT, '
+                  "certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, terminated_by VARCHAR")
 HAPPENINGS = "happenings"
 DEFAULT_MAX_ROUNDS = 10_000
 

@@ -339,58 +339,6 @@ def union_merge(source: exp.Query, keys: Sequence[str]) -> exp.Select:
             .with_(name, as_=flagged, copy=False))
 
 
-def union_merge_grouped(source: exp.Query, keys: Sequence[str]) -> exp.Select:
-    """The union of interval rows per key as maximal intervals (touching ones merge).
-
-    ``source`` has the columns ``keys``, ``start`` and ``end``; the result has ``keys``,
-    ``label`` (always ``'in'``), ``start`` and ``end``: the same as
-    ``sweep(source, keys, 1, in_label)``, computed as *islands*: a start begins a new island
-    when it lies after every end of its key's rows that start earlier (a running maximum), and
-    each island is one interval — one sort instead of the sweep's two. The frames are ``RANGE``
-    over ``start`` alone, so rows with the same start (duplicates included) always fall in the
-    same island whatever order the two windows put them in.
-    """
-    keys = list(keys)
-    ends = exp.Coalesce(this=col(END), expressions=[exp.Literal.number(FOREVER)])
-    rows = (
-        select(*[col(k) for k in keys], col(START), alias(ends, "e"))
-        .from_(sub(source, "src"), copy=False)
-        .where(exp.LT(this=col(START), expression=ends.copy()), copy=False)
-    )
-
-    def by_start(func: exp.Expression, end: exp.Expression | str,
-                 side: str | None) -> exp.Window:
-        return exp.Window(
-            this=func,
-            partition_by=[col(k) for k in keys],
-            order=exp.Order(expressions=[exp.Ordered(this=col(START))]),
-            spec=exp.WindowSpec(kind="RANGE", start="UNBOUNDED", start_side="PRECEDING",
-                                end=end, end_side=side),
-        )
-
-    earlier = by_start(exp.Max(this=col("e")), exp.Literal.number(1), "PRECEDING")
-    with_max = select(*[col(k) for k in keys], col(START), col("e"), alias(earlier, "pm")).from_(
-        sub(rows, "r"), copy=False
-    )
-    new = case([(and_([not_null(col("pm")), exp.LTE(this=col(START), expression=col("pm"))]),
-                 lit(0))], lit(1))
-    island = by_start(exp.Sum(this=new), "CURRENT ROW", None)
-    grouped = select(*[col(k) for k in keys], col(START), col("e"), alias(island, "g")).from_(
-        sub(with_max, "m"), copy=False
-    )
-    return (
-        select(
-            *[col(k) for k in keys],
-            alias(lit("in"), "label"),
-            alias(exp.Min(this=col(START)), START),
-            alias(exp.Nullif(this=exp.Max(this=col("e")), expression=exp.Literal.number(FOREVER)),
-                  END),
-        )
-        .from_(sub(grouped, "gi"), copy=False)
-        .group_by(*[col(k) for k in keys], col("g"), copy=False)
-    )
-
-
 def inline_ctes(e: exp.Expression) -> exp.Expression:
     """``e`` (in place) with every common table expression replaced by a subquery at each of
     its uses: for an engine that hoists CTEs to the top of a statement and refuses the same
