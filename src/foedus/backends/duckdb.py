@@ -71,13 +71,13 @@ class DuckDBBackend(Backend):
         self.execute(f"CREATE OR REPLACE TABLE {OUTPUT} ({OUTPUT_COLUMNS})")
         last: dict[str, int] = {}
         for i, part in enumerate(parts):
-            for t in part.find_all(exp.Table):
-                last[t.name] = i
+            for ref in part.find_all(exp.Table):
+                last[ref.name] = i
         for i, part in enumerate(parts):
             self.execute(f"INSERT INTO {OUTPUT} {self.sql(part)}")
-            for t in droppable:
-                if last.get(t) == i:
-                    self.discard(t)
+            for name in droppable:
+                if last.get(name) == i:
+                    self.discard(name)
 
     def materialize(self, step: Materialize) -> exp.Expression:
         stmt = step.statement()
