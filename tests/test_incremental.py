@@ -137,9 +137,20 @@ def states_of(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_added_events_update_equals_a_full_rebuild(tmp_path: Path, seed: int) -> None:
+def test_added_events_update_equals_a_full_rebuild(tmp_path: Path, seed: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Seed 1 has a perspective of unusual rule shapes; seed 2 is updated twice; seed 3 has
-    exact dates only until the update adds month-dated events (one scenario becomes two)."""
+    exact dates only until the update adds month-dated events (one scenario becomes two).
+    The query index is updated in place too (and equals the rebuilt one)."""
+    from foedus import answers
+
+    index_updates: list[int] = []
+
+    def update_index(con: Any, corpus: Any, changes: Any) -> None:
+        index_updates.append(1)
+        answers.update_index(con, corpus, changes)
+
+    monkeypatch.setattr(answers.store_index, "incremental", update_index)
     path = world(tmp_path, seed, extra=seed == 1, fuzzy=0.0 if seed == 3 else 0.1)
     key, steps = storage.registered_steps()
     base = storage.ensure_built(load_corpus(path), key, steps)
@@ -151,6 +162,7 @@ def test_added_events_update_equals_a_full_rebuild(tmp_path: Path, seed: int) ->
     assert any(s.startswith("incremental: perspective") for s in said), said
     full = storage.build_database(corpus, tmp_path / "full.duckdb", steps)
     assert_same(updated, full)
+    assert index_updates == [1]
     if seed == 2:  # a second update of the updated database, in place (foedus build -o DB)
         write_events(path, "more-events.yaml", draw_events(states_of(path), 16, 99, "more"))
         corpus = load_corpus(path)

@@ -91,38 +91,79 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     whose ``meta`` says otherwise (changed in place after the build) is read without the
     index (:func:`index_current`). Running the step again remakes the index.
     """
-    row = con.execute("SELECT coalesce(max(len(args)), 0) FROM fluents").fetchone()
-    arity = int(row[0]) if row else 0
-    cols = f"perspective, {_COLUMNS}"
-    parts = [f"SELECT {cols}, args[{i}] AS who FROM fluents "
-             f"WHERE len(args) >= {i} AND list_position(args, args[{i}]) = {i}"
-             for i in range(1, arity + 1)]
-    parts.append(f"SELECT {cols}, value AS who FROM fluents "
-                 "WHERE NOT list_contains(args, value)")
     kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     con.execute("SET preserve_insertion_order = true")  # the ORDER BY is the point
     try:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {INDEX_SCHEMA}")
         con.execute(f"DROP TABLE IF EXISTS {MENTIONS}")
-        con.execute(
-            f"CREATE TABLE {MENTIONS} AS SELECT perspective, who, {_COLUMNS} FROM ("
-            + " UNION ALL ".join(parts)
-            + ") WHERE who IN (SELECT id FROM actors) ORDER BY perspective, who")
+        con.execute(f"CREATE TABLE {MENTIONS} AS {_mentions_sql(con)} ORDER BY perspective, who")
         con.execute(f"DROP TABLE IF EXISTS {BREACHES_AGAINST}")
-        con.execute(
-            f"CREATE TABLE {BREACHES_AGAINST} AS SELECT b.perspective, w.who, "
-            f"{', '.join('b.' + k for k in _BREACH_KEYS)}, e.type AS event_type, "
-            "e.date_earliest AS event_earliest FROM breaches AS b "
-            "CROSS JOIN LATERAL (SELECT DISTINCT unnest([b.beneficiary, b.target]) AS who) AS w "
-            "JOIN events AS e ON e.id = b.event_id WHERE w.who IS NOT NULL "
-            "ORDER BY b.perspective, w.who")
+        con.execute(f"CREATE TABLE {BREACHES_AGAINST} AS {_breaches_against_sql()} "
+                    "ORDER BY b.perspective, w.who")
     finally:
         con.execute(f"SET preserve_insertion_order = {bool(kept and kept[0])}")
     for table, column in (("event_actors", "event_id"), ("event_targets", "event_id"),
                           ("quotes", "owner_id")):
         con.execute(f"CREATE INDEX IF NOT EXISTS {INDEX_SCHEMA}_{table} ON {table} ({column})")
+    _stamp_index(con)
+
+
+def _mentions_sql(con: duckdb.DuckDBPyConnection, fluents: str = "fluents") -> str:
+    """The rows of :data:`MENTIONS` for the rows of ``fluents`` (a table or a query with the
+    columns of ``fluents``): each once for every actor it names."""
+    row = con.execute("SELECT coalesce(max(len(args)), 0) FROM fluents").fetchone()
+    arity = int(row[0]) if row else 0
+    cols = f"perspective, {_COLUMNS}"
+    parts = [f"SELECT {cols}, args[{i}] AS who FROM {fluents} "
+             f"WHERE len(args) >= {i} AND list_position(args, args[{i}]) = {i}"
+             for i in range(1, arity + 1)]
+    parts.append(f"SELECT {cols}, value AS who FROM {fluents} "
+                 "WHERE NOT list_contains(args, value)")
+    return (f"SELECT perspective, who, {_COLUMNS} FROM (" + " UNION ALL ".join(parts)
+            + ") WHERE who IN (SELECT id FROM actors)")
+
+
+def _breaches_against_sql(where: str = "TRUE") -> str:
+    """The rows of :data:`BREACHES_AGAINST` for the rows of ``breaches`` (``b``) that
+    satisfy ``where``."""
+    return (f"SELECT b.perspective, w.who, {', '.join('b.' + k for k in _BREACH_KEYS)}, "
+            "e.type AS event_type, e.date_earliest AS event_earliest FROM breaches AS b "
+            "CROSS JOIN LATERAL (SELECT DISTINCT unnest([b.beneficiary, b.target]) AS who) AS w "
+            f"JOIN events AS e ON e.id = b.event_id WHERE w.who IS NOT NULL AND ({where})")
+
+
+def _stamp_index(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {INDEX_META} AS SELECT value AS content_hash "
                 "FROM meta WHERE key = 'content_hash'")
+
+
+def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> None:
+    """The query index of :func:`store_index` after an incremental update
+    (:class:`foedus.incremental.Changes`): the rows of the keys whose ``fluents`` rows were
+    replaced, and of the events whose breaches were, are replaced in turn (appended after the
+    sorted rows: a few more blocks to read for the actors they name). A database without a
+    current index gets it in full."""
+    schema, table = INDEX_META.split(".")
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                      "AND table_name = ?", [schema, table]).fetchone()
+    if not row or not row[0]:
+        store_index(con, corpus)
+        return
+    same_key = (f"FROM {changes.changed_keys} AS c WHERE c.perspective = x.perspective "
+                "AND c.fluent = x.fluent AND c.args = x.args")
+    con.execute("BEGIN TRANSACTION")
+    con.execute(f"DELETE FROM {MENTIONS} AS x WHERE EXISTS (SELECT 1 {same_key})")
+    changed = f"(SELECT * FROM fluents AS x WHERE EXISTS (SELECT 1 {same_key}))"
+    con.execute(f"INSERT INTO {MENTIONS} {_mentions_sql(con, changed)}")
+    events = f"(SELECT event_id FROM {changes.breach_events})"
+    con.execute(f"DELETE FROM {BREACHES_AGAINST} WHERE event_id IN {events}")
+    con.execute(f"INSERT INTO {BREACHES_AGAINST} "
+                + _breaches_against_sql(f"b.event_id IN {events}"))
+    _stamp_index(con)
+    con.execute("COMMIT")
+
+
+store_index.incremental = update_index  # type: ignore[attr-defined]
 
 
 def index_current(con: duckdb.DuckDBPyConnection) -> bool:
@@ -140,10 +181,11 @@ def index_current(con: duckdb.DuckDBPyConnection) -> bool:
 
 def index_version() -> str:
     """The cache version of :func:`store_index`: a hash of its code."""
+    parts = (store_index, _mentions_sql, _breaches_against_sql, _stamp_index, update_index)
     try:
-        code = inspect.getsource(store_index)
+        code = "".join(inspect.getsource(f) for f in parts)
     except OSError:  # no source (a frozen install): the bytecode
-        code = store_index.__code__.co_code.hex()
+        code = "".join(f.__code__.co_code.hex() for f in parts)
     text = code + _COLUMNS + MENTIONS + INDEX_META + BREACHES_AGAINST + ",".join(_BREACH_KEYS)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
