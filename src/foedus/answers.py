@@ -141,20 +141,24 @@ def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> N
     """The query index of :func:`store_index` after an incremental update
     (:class:`foedus.incremental.Changes`): the rows of the keys whose ``fluents`` rows were
     replaced, and of the events whose breaches were, are replaced in turn (appended after the
-    sorted rows: a few more blocks to read for the actors they name). A database without a
-    current index gets it in full."""
+    sorted rows: a few more blocks to read for the actors they name). A database without
+    the index gets it in full."""
     schema, table = INDEX_META.split(".")
     row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
                       "AND table_name = ?", [schema, table]).fetchone()
     if not row or not row[0]:
         store_index(con, corpus)
         return
-    same_key = (f"FROM {changes.changed_keys} AS c WHERE c.perspective = x.perspective "
-                "AND c.fluent = x.fluent AND c.args = x.args")
+    # row values IN a subquery: a hash semi-join (a correlated EXISTS on the list column
+    # is planned as a slow per-row comparison: 14 s instead of 1.5 s at 10^6)
+    keys = f"(SELECT (perspective, fluent, args) FROM {changes.changed_keys})"
+    changed = "_foedus_index_changed"
     con.execute("BEGIN TRANSACTION")
-    con.execute(f"DELETE FROM {MENTIONS} AS x WHERE EXISTS (SELECT 1 {same_key})")
-    changed = f"(SELECT * FROM fluents AS x WHERE EXISTS (SELECT 1 {same_key}))"
+    con.execute(f"DELETE FROM {MENTIONS} WHERE (perspective, fluent, args) IN {keys}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {changed} AS SELECT * FROM fluents "
+                f"WHERE (perspective, fluent, args) IN {keys}")
     con.execute(f"INSERT INTO {MENTIONS} {_mentions_sql(con, changed)}")
+    con.execute(f"DROP TABLE temp.{changed}")
     events = f"(SELECT event_id FROM {changes.breach_events})"
     con.execute(f"DELETE FROM {BREACHES_AGAINST} WHERE event_id IN {events}")
     con.execute(f"INSERT INTO {BREACHES_AGAINST} "
