@@ -175,6 +175,8 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from run import machine, world_for
 
+    from foedus import storage
+
     e = int(float(a.events))
     base = world_for(e)
     combined = combined_world(base, max(50, e // 2000), a.added, a.seed)  # world_for's states
@@ -184,7 +186,7 @@ def main() -> None:
         p.unlink(missing_ok=True)
     result: dict[str, Any] = {"machine": machine(), "started": time.strftime("%F %T"),
                               "events": e, "added": a.added, "seed": a.seed,
-                              "memory_limit": os.environ.get("FOEDUS_MEMORY_LIMIT")}
+                              "memory_limit": storage.memory_limit()}
     print(f"base build ({e:,} events)", file=sys.stderr)
     result["base"] = child(["build", str(base), str(base_db)])
     print(f"full rebuild ({e + a.added:,} events)", file=sys.stderr)

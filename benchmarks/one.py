@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import resource
 import statistics
@@ -72,8 +71,7 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     con.close()
     # the floor: one sort of the event table (the happenings), into a table
     mem = duckdb.connect()
-    if limit := os.environ.get("FOEDUS_MEMORY_LIMIT"):  # as the build's connection
-        mem.execute(f"SET memory_limit = '{limit}'")
+    mem.execute(f"SET memory_limit = '{storage.memory_limit()}'")  # as the build's
     mem.execute(f"ATTACH '{db}' AS w (READ_ONLY)")
     mem.execute("USE w")
     mem.execute(f"CREATE TEMP TABLE h AS {from_tables.happenings_sql()}")

@@ -88,8 +88,10 @@ def child(args: list[str], timeout: float | None = None) -> tuple[dict[str, Any]
 def run(sizes: list[int], reference: bool, queries: int,
         limit: float = REFERENCE_LIMIT_S, rtec: bool = True,
         reference_upto: int | None = None) -> dict[str, Any]:
+    from foedus import storage
+
     out: dict[str, Any] = {"machine": machine(), "sizes": {}, "started": time.strftime("%F %T"),
-                           "memory_limit": os.environ.get("FOEDUS_MEMORY_LIMIT")}
+                           "memory_limit": storage.memory_limit()}
     ref_ok = reference
     for e in sizes:
         print(f"E = {e:,}", file=sys.stderr)

@@ -16,6 +16,7 @@ import pytest
 
 from foedus import storage
 from foedus.corpus import Corpus, load_corpus
+from foedus.errors import UserError
 
 GOOD = Path(__file__).parent / "corpora" / "good"
 
@@ -147,3 +148,57 @@ def test_readers_open_read_only(good: Corpus, tmp_path: Path) -> None:
     with pytest.raises(duckdb.Error):
         con.execute("CREATE TABLE t (x INTEGER)")
     con.close()
+
+
+def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
+    def setting(name: str) -> object:
+        con = storage.connect_rw(tmp_path / f"{name}-{os.environ.get('FOEDUS_MEMORY_LIMIT')}.db")
+        try:
+            row = con.execute(f"SELECT current_setting('{name}')").fetchone()
+        finally:
+            con.close()
+        assert row is not None
+        return row[0]
+
+    monkeypatch.delenv("FOEDUS_MEMORY_LIMIT", raising=False)
+    default = storage.memory_limit()
+    assert default.endswith("MiB") and 256 <= int(default[:-3]) <= 3 * 1024
+    number, unit = str(setting("memory_limit")).split()
+    assert float(number) * {"MiB": 2**20, "GiB": 2**30}[unit] == pytest.approx(
+        int(default[:-3]) * 2**20, rel=1e-3)
+    assert setting("preserve_insertion_order") is False
+    monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "1GB")
+    assert setting("memory_limit") == "953.6 MiB"  # DuckDB's GB are 10^9 bytes
+    monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "3 gigs")
+    with pytest.raises(UserError, match="FOEDUS_MEMORY_LIMIT: '3 gigs' is not a memory size"):
+        storage.connect_rw(tmp_path / "never.db")
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_running_out_of_memory_is_one_clear_error(good: Corpus, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    target = storage.build_database(good, tmp_path / "db.duckdb")
+    before = target.read_bytes()
+
+    def greedy(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+        con.execute("CREATE TABLE big AS SELECT range AS i, repeat('x', 100) AS s "
+                    "FROM range(2000000)")
+
+    monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "2MB")
+    with pytest.raises(storage.OutOfMemory, match=r"^out of memory while building under a "
+                       r"limit of 2MB: Out of Memory Error: .*; set FOEDUS_MEMORY_LIMIT"):
+        storage.build_database(good, target, [greedy])
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]  # no file, no spill
+
+
+def test_a_bad_memory_limit_is_a_one_line_error_on_the_cli(tmp_path: Path) -> None:
+    env = {**os.environ, "FOEDUS_MEMORY_LIMIT": "lots"}
+    done = subprocess.run([sys.executable, "-m", "foedus", "build", str(GOOD), "-o",
+                           str(tmp_path / "x.duckdb")], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("FOEDUS_MEMORY_LIMIT: 'lots' is not a memory size "
+                                   "(e.g. 3GB, 512MB, 8GiB)")
+    assert not list(tmp_path.iterdir())

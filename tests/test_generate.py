@@ -13,11 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 import typer
+from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from foedus import pipeline as _registers  # noqa: F401
 from foedus import reasoning, storage
-from foedus.corpus import bundled_path, load_corpus
+from foedus.corpus import bundled_path, load_corpus, load_overlay
 from foedus.corpus.parquet import LazyRecords
 from foedus.engine import from_corpus, from_tables
 from foedus.engine.timepoints import event_point
@@ -165,3 +166,115 @@ def test_generate_world_command(tmp_path: Path) -> None:
     assert "wrote" in res.output and (out / "events.yaml").is_file()
     res = CliRunner().invoke(app, ["generate-world", "--states", "1", "-o", str(out)])
     assert res.exit_code == 2
+
+
+def overlay_for(world: Path, tmp_path: Path) -> Path:
+    """An overlay: a new invasion and annexation, and a restatement of the world's first
+    event (with a claimed justification)."""
+    first = load_corpus(world).events[0]
+    restated = {**first.model_dump(mode="json", exclude_none=True, exclude={"hypothetical"}),
+                "justification": "a claimed provocation"}
+    restated.pop("sources", None)
+    path = tmp_path / "overlay.yaml"
+    YAML().dump({"events": [
+        {"id": "what-if-invasion", "type": "invasion", "date": "1950-03-01",
+         "actors": ["s00003"], "targets": ["s00004"], "summary": "A hypothetical invasion."},
+        {"id": "what-if-annexation", "type": "annexation", "date": "1950-06-01",
+         "actors": ["s00003"], "targets": ["s00004"], "summary": "A hypothetical annexation."},
+        restated]}, path)
+    return path
+
+
+def test_an_overlay_on_a_parquet_corpus_builds_as_on_yaml(worlds: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    overlay = overlay_for(worlds["yaml"], tmp_path)
+    dbs = {}
+    for fmt in ("yaml", "parquet"):
+        corpus = load_overlay(overlay, load_corpus(worlds[fmt]))
+        if fmt == "parquet":
+            assert not corpus.events.loaded  # type: ignore[attr-defined]  # not read
+            assert [e.id for e in corpus.added["events"]] == [
+                "what-if-invasion", "what-if-annexation", "ev-00000000"]
+        storage.build_database(corpus, tmp_path / f"{fmt}.duckdb", storage.registered_steps()[1])
+        dbs[fmt] = duckdb.connect(str(tmp_path / f"{fmt}.duckdb"), read_only=True)
+    for t in TABLES:
+        assert rows(dbs["yaml"], t) == rows(dbs["parquet"], t), t
+    con = dbs["parquet"]
+    assert con.execute("SELECT id, justification, hypothetical FROM events WHERE hypothetical "
+                       "ORDER BY id").fetchall() == [
+        ("ev-00000000", "a claimed provocation", True),
+        ("what-if-annexation", None, True), ("what-if-invasion", None, True)]
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (SMALL["events"] + 2,)
+    assert con.execute("SELECT count(*) FROM fluents WHERE fluent = 'part_of' AND "
+                       "args = ['s00004'] AND value = 's00003'").fetchone() == (1,)
+    lazy = load_overlay(overlay, load_corpus(worlds["parquet"]))
+    assert [e.id for e in lazy.events][-3:] == ["what-if-invasion", "what-if-annexation",
+                                                 "ev-00000000"]
+    assert len(lazy.events) == SMALL["events"] + 2
+
+
+def test_an_overlay_on_a_parquet_corpus_is_checked_against_its_tables(
+        worlds: dict[str, Path], tmp_path: Path) -> None:
+    base = load_corpus(worlds["parquet"])
+    good = tmp_path / "good.yaml"
+    YAML().dump({"events": [
+        {"id": "what-if-reaffirmation", "type": "reaffirmation", "date": "1950-03-01",
+         "actors": ["s00003"], "instrument": "t000001", "summary": "A hypothetical act."}]}, good)
+    assert [e.instrument for e in load_overlay(good, base).added["events"]] == ["t000001"]
+    bad = tmp_path / "bad.yaml"
+    YAML().dump({
+        "instruments": [{"id": "t000002", "name": "Again", "kind": "treaty"}],
+        "events": [{"id": "what-if", "type": "reaffirmation", "date": "1950-03-01",
+                    "actors": ["s00003"], "instrument": "t999999", "summary": "No."}]}, bad)
+    with pytest.raises(CorpusError) as err:
+        load_overlay(bad, base)
+    assert [str(p) for p in err.value.errors] == [
+        f"{bad}:2:7: duplicate instrument id 't000002' (first defined at "
+        f"{worlds['parquet'] / 'instruments.parquet'}:3:1)",
+        f"{bad}:11:15: event 'what-if': unknown instrument 't999999'"]
+
+
+def test_a_parquet_corpus_is_counted_without_making_its_records(worlds: dict[str, Path],
+                                                                tmp_path: Path) -> None:
+    overlay = overlay_for(worlds["yaml"], tmp_path)
+    for over in (False, True):
+        y, p = load_corpus(worlds["yaml"]), load_corpus(worlds["parquet"])
+        if over:
+            y, p = load_overlay(overlay, y), load_overlay(overlay, p)
+        n = p.counts()
+        assert not p.events.loaded and not p.instruments.loaded  # type: ignore[attr-defined]
+        assert n == y.counts()
+        assert n["events"] == SMALL["events"] + 2 * over
+        db = tmp_path / f"p{over}.duckdb"
+        storage.build_database(p, db, storage.registered_steps()[1])
+        con = duckdb.connect(str(db), read_only=True)
+        assert con.execute("SELECT (SELECT count(*) FROM quotes), (SELECT count(*) FROM events), "
+                           "(SELECT count(*) FROM instruments)").fetchone() == (
+            n["quotes"], n["events"], n["instruments"])
+        con.close()
+
+
+def test_questions_on_a_parquet_corpus_read_only_the_events_they_name(
+        worlds: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from foedus.ask import answer_question
+    from foedus.query import KnowledgeBase
+
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    y, p = KnowledgeBase(worlds["yaml"]), KnowledgeBase(worlds["parquet"])
+    row = y.cursor().execute(
+        "SELECT b.event_id, b.actor, b.target, e.date_text FROM breaches AS b JOIN events AS e "
+        "ON e.id = b.event_id WHERE e.type = 'invasion' AND b.target IS NOT NULL "
+        "ORDER BY b.event_id LIMIT 1").fetchone()
+    assert row is not None
+    event, by, target, day = row
+    questions = [f"which treaties did the invasion of {target} by {by} in {day[:4]} breach?",
+                 f"did {event} breach a treaty?", f"when was {event}?",
+                 f"did {by} invade {target}?"]
+    for q in questions:
+        got = answer_question(q, p)
+        assert got == answer_question(q, y), q
+        assert got["answer"].get("breaches", got["answer"].get("events"))  # not empty
+    assert p.explain("breach", [event]) == y.explain("breach", [event])
+    assert not p.corpus.events.loaded  # type: ignore[attr-defined]
+    assert not p._events._complete  # type: ignore[attr-defined]
+    assert len(p._events._known) < 20  # type: ignore[attr-defined]

@@ -561,9 +561,10 @@ def _signed(kb: KnowledgeBase, ins_id: str) -> str:
 
 def breaches_rows(kb: KnowledgeBase, against: str | None = None,
                   perspective: str | None = None, *, by: str | None = None,
-                  treaty: str | None = None) -> list[Json]:
+                  treaty: str | None = None, event: str | None = None) -> list[Json]:
     """The rows of ``breaches`` (by event, instrument and clause): ``against`` an actor (its
-    beneficiary or target), ``by`` an actor, of a ``treaty``, each filter when given."""
+    beneficiary or target), ``by`` an actor, of a ``treaty``, by an ``event``, each filter
+    when given."""
     cols = ", ".join(_BREACH_KEYS)
     persp = sql_string(perspective or kb.perspective)
     if against is not None and kb.indexed:
@@ -577,18 +578,20 @@ def breaches_rows(kb: KnowledgeBase, against: str | None = None,
         sql += f" AND actor = {sql_string(by)}"
     if treaty is not None:
         sql += f" AND instrument = {sql_string(treaty)}"
+    if event is not None:
+        sql += f" AND event_id = {sql_string(event)}"
     rows = kb.cursor().execute(sql + " ORDER BY event_id, instrument, clause").fetchall()
     return [dict(zip(_BREACH_KEYS, r, strict=True)) for r in rows]
 
 
 def breaches(kb: KnowledgeBase, by: str | None = None, against: str | None = None,
              treaty: str | None = None, from_: date | None = None,
-             to: date | None = None) -> Json:
+             to: date | None = None, *, event: str | None = None) -> Json:
     by_id = kb.resolver.actor(by).id if by else None
     against_id = kb.resolver.actor(against).id if against else None
     treaty_id = kb.resolver.instrument(treaty).id if treaty else None
     grouped: dict[tuple[str, str, str], list[Json]] = {}
-    rows = breaches_rows(kb, against_id, by=by_id, treaty=treaty_id)
+    rows = breaches_rows(kb, against_id, by=by_id, treaty=treaty_id, event=event)
     events = kb.events_by_id([b["event_id"] for b in rows])
     for b in rows:
         ev = events[b["event_id"]]

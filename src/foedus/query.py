@@ -69,6 +69,7 @@ class EventIndex(Mapping[str, Event]):
     ALL_AT_ONCE = 200_000
     ONE_BY_ONE = 5_000
     BATCH = 2_000
+    lazy = True
 
     def __init__(self, kb: KnowledgeBase, records: LazyRecords) -> None:
         self._kb = kb
@@ -391,7 +392,7 @@ class KnowledgeBase:
             return {"explanation": self.aggressor(args[0], args[1])["explanation"]}
         if what == "breach" and 1 <= len(args) <= 2:
             ev = self.resolver.event(args[0])
-            found = [b for b in answers.breaches(self)["breaches"] if b["event"]["id"] == ev.id]
+            found = answers.breaches(self, event=ev.id)["breaches"]
             if len(args) == 2:
                 ins = self.resolver.instrument(args[1])
                 found = [b for b in found if b["treaty"]["id"] == ins.id]

@@ -16,6 +16,8 @@ import contextlib
 import glob
 import hashlib
 import os
+import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -26,6 +28,7 @@ import duckdb
 from sqlglot import exp
 
 from foedus.corpus.load import Corpus
+from foedus.errors import FoedusError, UserError
 from foedus.model import FuzzyDate
 
 Step = Callable[[duckdb.DuckDBPyConnection, Corpus], None]
@@ -127,6 +130,10 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
     """``INSERT`` statements that fill the corpus tables from a Parquet corpus's tables, in
     SQL (no per-record Python); the layout is :mod:`foedus.corpus.parquet`'s."""
@@ -171,6 +178,10 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
             f"unnest(norm_categories) FROM {cl} WHERE norm_kind IS NOT NULL")
     if "events" in t:
         ev = scan(t["events"])
+        if restated := sorted({e.id for e in corpus.added.get("events", [])}):
+            # an overlay's events replace the table's of the same id (docs/decisions/0005)
+            ids = ", ".join(_literal(i) for i in restated)
+            ev = f"(SELECT * FROM {ev} WHERE id NOT IN ({ids}))"
         out["events"].append(
             f"INSERT INTO events SELECT id, type, {dates('date')}, NULL, mode, summary, "
             f"justification, NULL, false FROM {ev}")
@@ -193,9 +204,10 @@ def write_tables(con: duckdb.DuckDBPyConnection, corpus: Corpus,
     fast: dict[str, list[str]] = {}
     if corpus.tables:
         fast = _parquet_inserts(corpus)
-        corpus = replace(corpus, events=[] if "events" in corpus.tables else corpus.events,
-                         instruments=[] if "instruments" in corpus.tables
-                         else corpus.instruments)
+        corpus = replace(  # the tables' records are not made; an overlay's are written
+            corpus, events=corpus.added.get("events", []) if "events" in corpus.tables
+            else corpus.events, instruments=corpus.added.get("instruments", [])
+            if "instruments" in corpus.tables else corpus.instruments)
     rows = _rows(corpus)
     con.execute("BEGIN TRANSACTION")
     for name, columns in TABLES.items():
@@ -225,19 +237,55 @@ def _remove_stale(out: Path) -> None:
             os.kill(pid, 0)
         except ProcessLookupError:
             with contextlib.suppress(OSError):
-                leftover.unlink()
+                if leftover.is_dir():  # DuckDB's spill folder, <file>.tmp
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
         except (ValueError, OSError):
             continue
 
 
+DEFAULT_MEMORY_LIMIT = 3 * 2**30
+"""A build's DuckDB memory limit when ``$FOEDUS_MEMORY_LIMIT`` is not set (or half the RAM,
+if that is less): DuckDB spills to disk beyond it. Its own default, 80 % of the RAM, let a
+10^7-event build run out of memory (docs/performance.md)."""
+
+
+def memory_limit() -> str:
+    """The memory limit of a build's DuckDB connection: ``$FOEDUS_MEMORY_LIMIT`` (a DuckDB
+    size such as ``3GB`` or ``512MiB``), else :data:`DEFAULT_MEMORY_LIMIT` or half the RAM."""
+    env = os.environ.get("FOEDUS_MEMORY_LIMIT", "").strip()
+    if env:
+        if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B|bytes)", env, re.IGNORECASE):
+            raise UserError(f"FOEDUS_MEMORY_LIMIT: {env!r} is not a memory size "
+                            "(e.g. 3GB, 512MB, 8GiB)")
+        return env
+    limit = DEFAULT_MEMORY_LIMIT
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        limit = min(limit, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2)
+    return f"{max(limit // 2**20, 256)}MiB"
+
+
 def connect_rw(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """Open a database to write it, with ``$FOEDUS_MEMORY_LIMIT`` applied."""
+    """Open a database to write it, under :func:`memory_limit`, without preserving the
+    insertion order (a statement that needs an order says ORDER BY; DuckDB spills more
+    freely without it)."""
+    limit = memory_limit()
     con = duckdb.connect(str(path))
-    limit = os.environ.get("FOEDUS_MEMORY_LIMIT")
-    if limit:  # e.g. "3GB": DuckDB spills to disk beyond it (docs/performance.md)
-        con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
-        con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET memory_limit = '{limit}'")
+    con.execute("SET preserve_insertion_order = false")
     return con
+
+
+class OutOfMemory(FoedusError):
+    """DuckDB needed more memory than a build's limit allows and could not spill."""
+
+
+def _out_of_memory(e: duckdb.OutOfMemoryException) -> OutOfMemory:
+    first = str(e).splitlines()[0] if str(e) else type(e).__name__
+    return OutOfMemory(f"out of memory while building under a limit of {memory_limit()}: "
+                       f"{first}; set FOEDUS_MEMORY_LIMIT to another size (e.g. 2GB: DuckDB "
+                       "spills to disk beyond it) or free disk space beside the output")
 
 
 def _atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
@@ -256,6 +304,7 @@ def _atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+        shutil.rmtree(tmp.with_name(tmp.name + ".tmp"), ignore_errors=True)  # spilled
         raise
     return result
 
@@ -293,9 +342,15 @@ def build(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] = (),
             if progress:
                 progress(f"full build: {reason}")
         else:
-            report = _atomic(out, lambda tmp: incremental.apply(prepared, tmp, progress))
+            try:
+                report = _atomic(out, lambda tmp: incremental.apply(prepared, tmp, progress))
+            except duckdb.OutOfMemoryException as e:
+                raise _out_of_memory(e) from e
             return BuildResult(out, report)
-    _atomic(out, lambda tmp: _fill(tmp, corpus, steps, progress))
+    try:
+        _atomic(out, lambda tmp: _fill(tmp, corpus, steps, progress))
+    except duckdb.OutOfMemoryException as e:
+        raise _out_of_memory(e) from e
     return BuildResult(out, None, reason)
 
 

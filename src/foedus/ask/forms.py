@@ -301,8 +301,12 @@ def _one_actor(p: Parsed, form: str) -> str:
 
 def _matching_events(p: Parsed, act: str, by: str | None, against: str | None,
                      span: tuple[str | None, str | None]) -> list:
+    kb = p.kb
+    if getattr(kb._events, "lazy", False):  # a Parquet corpus: read in SQL, not every record
+        found = kb.events(actor=by, target=against, type=act, from_=span[0], to=span[1])
+        return list(kb.events_by_id(e["id"] for e in found["events"]).values())
     out = []
-    for e in p.kb.corpus.events:
+    for e in kb.corpus.events:
         if e.type != act or (by and by not in e.actors) or (against and against not in e.targets):
             continue
         if span[0] and e.date.latest.isoformat() < span[0]:

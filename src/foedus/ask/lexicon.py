@@ -21,8 +21,9 @@ possessive); a leading "the" in an alias is dropped, so "the Soviets" matches "S
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from foedus.errors import DateError
 from foedus.model import EVENT_TYPES, FuzzyDate, parse_date
@@ -154,6 +155,7 @@ DATE_RE = re.compile(r"(?:" + "|".join([
 ]) + r")(?![\w])", re.IGNORECASE)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
+_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*[a-z0-9]", re.IGNORECASE)  # what may be an event id
 
 
 def norm_word(word: str) -> tuple[str, bool]:
@@ -218,6 +220,9 @@ class Lexicon:
 
     entries: dict[tuple[str, ...], list[_Entry]] = field(default_factory=dict)
     longest: int = 1
+    find_events: Callable[[list[str]], Iterable[str]] | None = None
+    """For a corpus whose events are not all made (a Parquet corpus): which of a question's
+    id-like tokens are event ids, looked up in the database when the question is read."""
 
     def add(self, phrase: str | tuple[str, ...], kind: Kind, value: str,
             exact: str | None = None) -> None:
@@ -264,8 +269,12 @@ class Lexicon:
                 m = re.fullmatch(r"(?:the\s+)?(.+?)\s+of\s+(\w+)", name, re.IGNORECASE)
                 if m and m.group(1).lower() in ("treaty", "peace treaty", "pact"):
                     lex.add(f"{m.group(2)} {m.group(1)}", "instrument", i.id)
-        for e in corpus.events:
-            lex.add(e.id, "event", e.id)
+        if getattr(kb._events, "lazy", False):
+            events: Any = kb._events
+            lex.find_events = lambda ids: events.fetch(ids).keys()
+        else:
+            for e in corpus.events:
+                lex.add(e.id, "event", e.id)
         for a in corpus.actors:
             for name in [a.id, a.name, *a.aliases, *a.wikidata]:
                 lex.add(name, "actor", a.id)
@@ -284,6 +293,15 @@ class Lexicon:
 
     def scan(self, text: str) -> list[Token]:
         """The question as words and mentions, left to right, the longest mention first."""
+        entries, longest = self.entries, self.longest
+        if self.find_events is not None:
+            found = self.find_events(list(dict.fromkeys(_ID.findall(text))))
+            if found:
+                entries = dict(entries)
+                for event_id in found:
+                    key = words(event_id)
+                    entries[key] = [*entries.get(key, []), _Entry("event", event_id)]
+                    longest = max(longest, len(key))
         spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         out: list[Token] = []
         i = 0
@@ -302,14 +320,14 @@ class Lexicon:
                     best = Mention("date", date_match.group(), date_match.group(), start,
                                    date_match.end(), date=parsed)
                     best_end, best_n = date_match.end(), n
-            for n in range(min(self.longest, len(spans) - i), 0, -1):
+            for n in range(min(longest, len(spans) - i), 0, -1):
                 chunk = spans[i:i + n]
                 key = tuple(norm_word(s[2])[0] for s in chunk)
-                entries = self.entries.get(key)
-                if not entries:
+                named = entries.get(key)
+                if not named:
                     continue
                 surface = text[start:chunk[-1][1]]
-                usable = [e for e in entries if e.exact is None or surface == e.exact]
+                usable = [e for e in named if e.exact is None or surface == e.exact]
                 if not usable or chunk[-1][1] <= best_end:
                     continue
                 entry = usable[0]

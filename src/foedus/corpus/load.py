@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -83,6 +83,9 @@ class Corpus:
     tables: dict[str, Path] = field(default_factory=dict)
     """The Parquet tables of a Parquet corpus by name (``events``, ``instruments``, ...);
     their records are read into ``events`` and ``instruments`` only when first used."""
+    added: dict[str, list[Any]] = field(default_factory=dict)
+    """On a Parquet corpus with an overlay: the overlay's ``events`` and ``instruments``,
+    which the build writes beside the tables' rows (and instead of those with their ids)."""
 
     def where(self, kind: str, id: str, *fields: str | None) -> Loc:
         """The position of the first of ``fields`` written for a record, else of the record."""
@@ -112,7 +115,17 @@ class Corpus:
                 yield kind, rec
 
     def counts(self) -> dict[str, int]:
-        """How many actors, instruments, events and quotes the corpus holds."""
+        """How many actors, instruments, events and quotes the corpus holds (a Parquet
+        corpus's tables are counted in SQL: their records are not made)."""
+        if self.tables:
+            from foedus.corpus import parquet
+
+            added = {k: self.added.get(k, []) for k in ("events", "instruments")}
+            rest = replace(self, tables={}, **{k: v for k, v in added.items()
+                                              if k in self.tables})
+            n = rest.counts()
+            t = parquet.counts(self.tables, [e.id for e in added["events"]])
+            return {k: n[k] + t.get(k, 0) for k in n}
         quotes = sum(len(rec.sources) for _, rec in self.records())
         quotes += sum(len(p.sources) for i in self.instruments for p in i.parties)
         quotes += sum(len(i.clauses) for i in self.instruments)
@@ -516,23 +529,71 @@ def load_overlay(file: str | Path, base: Corpus) -> Corpus:
 
     The overlay has the shape of a corpus YAML file. Its events and instruments are marked
     hypothetical and need no sources; everything else is validated against the base corpus.
-    The base corpus's files are never written.
+    The base corpus's files are never written. On a Parquet corpus the overlay's events and
+    instruments are kept beside the tables (``Corpus.added``) and the tables' records are
+    not read: the ids the overlay shares with them are looked up in SQL.
     """
     from foedus.corpus.validate import validate_corpus
 
     path = Path(file)
     if not path.is_file():
         raise CorpusError([Problem(_display(path), 1, 1, "overlay file not found")])
+    tabled = [k for k in ("events", "instruments") if k in base.tables]
     corpus = replace(
-        base, actors=list(base.actors), instruments=list(base.instruments),
-        events=list(base.events), categories=list(base.categories),
+        base, actors=list(base.actors),
+        instruments=[] if "instruments" in tabled else list(base.instruments),
+        events=[] if "events" in tabled else list(base.events),
+        categories=list(base.categories),
         perspectives=list(base.perspectives), positions=dict(base.positions),
-        hypothetical_ids=set(base.hypothetical_ids), overlay=path)
+        hypothetical_ids=set(base.hypothetical_ids), overlay=path, added={})
     loader = _Loader(corpus, hypothetical=True)
     loader.load_file(path)
-    problems = loader.problems + validate_corpus(corpus, loader.failed_ids, only=path)
+    problems = loader.problems
+    failed = {k: set(v) for k, v in loader.failed_ids.items()}
+    if tabled:
+        problems += _overlay_on_tables(corpus, base, failed)
+    problems += validate_corpus(corpus, failed, only=path)
     if problems:
         raise CorpusError(problems)
+    if tabled:
+        _combine(corpus, base, tabled)
     h = hashlib.sha256(base.content_hash.encode() + b"\0" + path.read_bytes())
     corpus.content_hash = h.hexdigest()
     return corpus
+
+
+def _overlay_on_tables(corpus: Corpus, base: Corpus, failed: dict[str, set[str]]) -> list[Problem]:
+    """What an overlay's records share with a Parquet corpus's tables: an instrument id
+    there already is a duplicate; the instruments its events cite are known (``failed``
+    holds them, as ids the validator need not report); an event id there already restates
+    that event (docs/decisions/0005), which ``corpus.added`` then replaces."""
+    from foedus.corpus import parquet
+
+    problems: list[Problem] = []
+    if "instruments" in base.tables:
+        table = base.tables["instruments"]
+        for i, row in sorted(parquet.rows_of(table, [i.id for i in corpus.instruments]).items()):
+            at = corpus.where("instrument", i, "id")
+            problems.append(Problem(at[0], at[1], at[2], f"duplicate instrument id {i!r} "
+                                    f"(first defined at {_display(table)}:{row + 1}:1)"))
+        cited = [r for r in [*(e.instrument for e in corpus.events),
+                             *(i.amends for i in corpus.instruments)] if r]
+        failed.setdefault("instrument", set()).update(parquet.rows_of(table, cited))
+    return problems
+
+
+def _combine(corpus: Corpus, base: Corpus, tabled: Sequence[str]) -> None:
+    """The overlay's records of the tabled kinds go to ``corpus.added``; ``corpus.events``
+    and ``corpus.instruments`` become the base's lazy records (less the restated ones) and
+    the overlay's, made on first use."""
+    from foedus.corpus import parquet
+
+    for key in tabled:
+        added = list(getattr(corpus, key))
+        corpus.added[key] = added
+        ids = {r.id for r in added}
+
+        def make(key: str = key, added: list[Any] = added, ids: set[str] = ids) -> list[Any]:
+            return [r for r in getattr(base, key) if r.id not in ids] + added
+
+        setattr(corpus, key, parquet.LazyRecords(make))

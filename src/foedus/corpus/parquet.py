@@ -25,7 +25,7 @@ tables straight into DuckDB.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, overload
@@ -69,6 +69,50 @@ def parquet_tables(root: Path) -> dict[str, Path]:
 def scan(path: Path) -> str:
     """A SQL expression that reads one Parquet file."""
     return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+
+def rows_of(path: Path, ids: Iterable[str]) -> dict[str, int]:
+    """``{id: row}`` (0-based, in file order) of the rows of a table whose id is one of
+    ``ids``: which of a few ids a large table holds, without reading the others."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE wanted (id VARCHAR)")
+        con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in wanted])
+        return {i: int(r) for i, r in con.execute(
+            f"SELECT id, min(_row) FROM (SELECT row_number() OVER () - 1 AS _row, id FROM "
+            f"{scan(path)}) WHERE id IN (SELECT id FROM wanted) GROUP BY id").fetchall()}
+    finally:
+        con.close()
+
+
+def counts(tables: dict[str, Path], skip_events: Iterable[str] = ()) -> dict[str, int]:
+    """How many instruments and events a Parquet corpus's tables hold, and how many quotes
+    they give (an instrument's and an event's ``quote``, every clause's text: what the build
+    writes into ``quotes``), read in SQL; the events ``skip_events`` names are left out."""
+    out = {"instruments": 0, "events": 0, "quotes": 0}
+    con = duckdb.connect()
+    try:
+        if "instruments" in tables:
+            n, q = con.execute(f"SELECT count(*), count(quote) FROM "
+                               f"{scan(tables['instruments'])}").fetchone() or (0, 0)
+            out["instruments"], out["quotes"] = n, out["quotes"] + q
+        if "clauses" in tables:
+            row = con.execute(f"SELECT count(*) FROM {scan(tables['clauses'])}").fetchone()
+            out["quotes"] += row[0] if row else 0
+        if "events" in tables:
+            skip = sorted(set(skip_events))
+            con.execute("CREATE TABLE skip (id VARCHAR)")
+            if skip:
+                con.executemany("INSERT INTO skip VALUES (?)", [(i,) for i in skip])
+            n, q = con.execute(f"SELECT count(*), count(quote) FROM {scan(tables['events'])} "
+                               "WHERE id NOT IN (SELECT id FROM skip)").fetchone() or (0, 0)
+            out["events"], out["quotes"] = n, out["quotes"] + q
+    finally:
+        con.close()
+    return out
 
 
 class LazyRecords(Sequence[Any]):
