@@ -168,6 +168,9 @@ def test_the_index_holds_each_row_once_per_actor_it_names(lazy: KnowledgeBase) -
         want += len({x for x in [*args, value] if x in actors})
     got = con.execute(f"SELECT count(*) FROM {answers.MENTIONS}").fetchone()
     assert got == (want,)
+    stored = [r for r in con.execute(f"SELECT perspective, who FROM {answers.MENTIONS}")
+              .fetchall()]  # in the order the rows are stored: what the block statistics use
+    assert stored == sorted(stored) and len(set(stored)) > 1
 
 
 def test_events_read_by_id_are_the_parquet_records(worlds: dict[str, Path],

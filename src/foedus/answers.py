@@ -96,7 +96,7 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     try:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {INDEX_SCHEMA}")
         con.execute(f"DROP TABLE IF EXISTS {MENTIONS}")
-        con.execute(f"CREATE TABLE {MENTIONS} AS {_mentions_sql(con)} ORDER BY perspective, who")
+        con.execute(f"CREATE TABLE {MENTIONS} AS {_mentions_sql(con, ordered=True)}")
         con.execute(f"DROP TABLE IF EXISTS {BREACHES_AGAINST}")
         con.execute(f"CREATE TABLE {BREACHES_AGAINST} AS {_breaches_against_sql()} "
                     "ORDER BY b.perspective, w.who")
@@ -108,9 +108,12 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     _stamp_index(con)
 
 
-def _mentions_sql(con: duckdb.DuckDBPyConnection, fluents: str = "fluents") -> str:
+def _mentions_sql(con: duckdb.DuckDBPyConnection, fluents: str = "fluents",
+                  ordered: bool = False) -> str:
     """The rows of :data:`MENTIONS` for the rows of ``fluents`` (a table or a query with the
-    columns of ``fluents``): each once for every actor it names."""
+    columns of ``fluents``): each once for every actor it names; ``ordered``: sorted by
+    perspective and actor (the actor by its rank among the actor ids, an integer: the same
+    order as by the id, and a cheaper sort of the 10^7 wide rows)."""
     row = con.execute("SELECT coalesce(max(len(args)), 0) FROM fluents").fetchone()
     arity = int(row[0]) if row else 0
     cols = f"perspective, {_COLUMNS}"
@@ -119,8 +122,10 @@ def _mentions_sql(con: duckdb.DuckDBPyConnection, fluents: str = "fluents") -> s
              for i in range(1, arity + 1)]
     parts.append(f"SELECT {cols}, value AS who FROM {fluents} "
                  "WHERE NOT list_contains(args, value)")
-    return (f"SELECT perspective, who, {_COLUMNS} FROM (" + " UNION ALL ".join(parts)
-            + ") WHERE who IN (SELECT id FROM actors)")
+    named = ", ".join("m." + c.strip() for c in _COLUMNS.split(","))
+    return (f"SELECT m.perspective, m.who, {named} FROM (" + " UNION ALL ".join(parts)
+            + ") AS m JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM actors) "
+            "AS k ON k.id = m.who" + (" ORDER BY m.perspective, k.rank" if ordered else ""))
 
 
 def _breaches_against_sql(where: str = "TRUE") -> str:

@@ -1166,7 +1166,7 @@ def prepare(previous: Path, corpus: Any, steps: Sequence[Any],
     programs = {pid: reasoning.program_for(corpus, pid)
                 for pid in reasoning.perspective_ids(corpus)}
     derivs = {pid: derivations(p) for pid, p in programs.items()}
-    scratch = duckdb.connect()
+    scratch = duckdb.connect(config={"memory_limit": storage.memory_limit()})
     try:
         say("incremental: reading the corpus")
         storage.write_tables(scratch, corpus)

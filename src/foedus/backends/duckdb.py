@@ -68,7 +68,7 @@ class DuckDBBackend(Backend):
         fluent's rows appended, after which the tables only they read are dropped — so the
         fluents' tables, their certainty groups and the output are not all held at once."""
         parts = _union_parts(step.query)
-        self.execute(f"CREATE OR REPLACE TABLE {OUTPUT} ({OUTPUT_COLUMNS})")
+        self.execute(f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})")
         last: dict[str, int] = {}
         for i, part in enumerate(parts):
             for ref in part.find_all(exp.Table):
