@@ -120,11 +120,12 @@ class Corpus:
         if self.tables:
             from foedus.corpus import parquet
 
-            added = {k: self.added.get(k, []) for k in ("events", "instruments")}
-            rest = replace(self, tables={}, **{k: v for k, v in added.items()
-                                              if k in self.tables})
+            events, instruments = self.added.get("events", []), self.added.get("instruments", [])
+            rest = replace(  # the records that are not in the tables
+                self, tables={}, events=events if "events" in self.tables else self.events,
+                instruments=instruments if "instruments" in self.tables else self.instruments)
             n = rest.counts()
-            t = parquet.counts(self.tables, [e.id for e in added["events"]])
+            t = parquet.counts(self.tables, [e.id for e in events])
             return {k: n[k] + t.get(k, 0) for k in n}
         quotes = sum(len(rec.sources) for _, rec in self.records())
         quotes += sum(len(p.sources) for i in self.instruments for p in i.parties)
