@@ -69,7 +69,6 @@ class EventIndex(Mapping[str, Event]):
     ALL_AT_ONCE = 200_000
     ONE_BY_ONE = 5_000
     BATCH = 2_000
-    lazy = True
 
     def __init__(self, kb: KnowledgeBase, records: LazyRecords) -> None:
         self._kb = kb
@@ -208,6 +207,13 @@ class KnowledgeBase:
             self._events = {e.id: e for e in loaded.events}
             self.resolver = Resolver(loaded)
         self._rule_texts: dict[str, str] | None = None
+
+    @property
+    def events_on_demand(self) -> bool:
+        """Whether the corpus's events are read from the database when asked for (a Parquet
+        corpus whose records have not been made), not held: a caller then asks by id or in
+        SQL, never goes through them all."""
+        return isinstance(self._events, EventIndex)
 
     def rule_text(self, label: str | None) -> str | None:
         """``label: <the rule as written> (file:line)`` for a rule of this perspective."""

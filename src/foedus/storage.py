@@ -20,7 +20,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -130,10 +130,6 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
     """``INSERT`` statements that fill the corpus tables from a Parquet corpus's tables, in
     SQL (no per-record Python); the layout is :mod:`foedus.corpus.parquet`'s."""
@@ -180,7 +176,7 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
         ev = scan(t["events"])
         if restated := sorted({e.id for e in corpus.added.get("events", [])}):
             # an overlay's events replace the table's of the same id (docs/decisions/0005)
-            ids = ", ".join(_literal(i) for i in restated)
+            ids = ", ".join(exp.Literal.string(i).sql("duckdb") for i in restated)
             ev = f"(SELECT * FROM {ev} WHERE id NOT IN ({ids}))"
         out["events"].append(
             f"INSERT INTO events SELECT id, type, {dates('date')}, NULL, mode, summary, "
@@ -204,10 +200,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, corpus: Corpus,
     fast: dict[str, list[str]] = {}
     if corpus.tables:
         fast = _parquet_inserts(corpus)
-        corpus = replace(  # the tables' records are not made; an overlay's are written
-            corpus, events=corpus.added.get("events", []) if "events" in corpus.tables
-            else corpus.events, instruments=corpus.added.get("instruments", [])
-            if "instruments" in corpus.tables else corpus.instruments)
+        corpus = corpus.untabled()  # the tables' records are not made; an overlay's are
     rows = _rows(corpus)
     con.execute("BEGIN TRANSACTION")
     for name, columns in TABLES.items():

@@ -302,7 +302,7 @@ def _one_actor(p: Parsed, form: str) -> str:
 def _matching_events(p: Parsed, act: str, by: str | None, against: str | None,
                      span: tuple[str | None, str | None]) -> list:
     kb = p.kb
-    if getattr(kb._events, "lazy", False):  # a Parquet corpus: read in SQL, not every record
+    if kb.events_on_demand:  # read in SQL, not every record
         found = kb.events(actor=by, target=against, type=act, from_=span[0], to=span[1])
         return list(kb.events_by_id(e["id"] for e in found["events"]).values())
     out = []

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from foedus.errors import DateError
 from foedus.model import EVENT_TYPES, FuzzyDate, parse_date
@@ -269,9 +269,8 @@ class Lexicon:
                 m = re.fullmatch(r"(?:the\s+)?(.+?)\s+of\s+(\w+)", name, re.IGNORECASE)
                 if m and m.group(1).lower() in ("treaty", "peace treaty", "pact"):
                     lex.add(f"{m.group(2)} {m.group(1)}", "instrument", i.id)
-        if getattr(kb._events, "lazy", False):
-            events: Any = kb._events
-            lex.find_events = lambda ids: events.fetch(ids).keys()
+        if kb.events_on_demand:
+            lex.find_events = lambda ids: kb.events_by_id(ids).keys()
         else:
             for e in corpus.events:
                 lex.add(e.id, "event", e.id)

@@ -114,18 +114,25 @@ class Corpus:
             for rec in getattr(self, key):
                 yield kind, rec
 
+    def untabled(self) -> Corpus:
+        """The corpus without the records its Parquet tables hold: its YAML records and an
+        overlay's (``added``); itself when it has no tables."""
+        if not self.tables:
+            return self
+        return replace(
+            self, tables={},
+            events=self.added.get("events", []) if "events" in self.tables else self.events,
+            instruments=self.added.get("instruments", []) if "instruments" in self.tables
+            else self.instruments)
+
     def counts(self) -> dict[str, int]:
         """How many actors, instruments, events and quotes the corpus holds (a Parquet
         corpus's tables are counted in SQL: their records are not made)."""
         if self.tables:
             from foedus.corpus import parquet
 
-            events, instruments = self.added.get("events", []), self.added.get("instruments", [])
-            rest = replace(  # the records that are not in the tables
-                self, tables={}, events=events if "events" in self.tables else self.events,
-                instruments=instruments if "instruments" in self.tables else self.instruments)
-            n = rest.counts()
-            t = parquet.counts(self.tables, [e.id for e in events])
+            n = self.untabled().counts()
+            t = parquet.counts(self.tables, [e.id for e in self.added.get("events", [])])
             return {k: n[k] + t.get(k, 0) for k in n}
         quotes = sum(len(rec.sources) for _, rec in self.records())
         quotes += sum(len(p.sources) for i in self.instruments for p in i.parties)
@@ -514,10 +521,7 @@ def load_corpus(path: str | Path) -> Corpus:
 
         if not problems:
             problems += validate_tables(corpus)
-        yaml_part = replace(
-            corpus, events=[] if "events" in corpus.tables else corpus.events,
-            instruments=[] if "instruments" in corpus.tables else corpus.instruments)
-        problems += validate_corpus(yaml_part, failed)
+        problems += validate_corpus(corpus.untabled(), failed)
     else:
         problems += validate_corpus(corpus, failed)
     if problems:

@@ -71,16 +71,22 @@ def scan(path: Path) -> str:
     return "read_parquet('" + str(path).replace("'", "''") + "')"
 
 
+def _ids_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> int:
+    """A table ``name(id)`` of the distinct ``ids``; how many there are."""
+    rows = [(i,) for i in sorted(set(ids))]
+    con.execute(f"CREATE TABLE {name} (id VARCHAR)")
+    if rows:
+        con.executemany(f"INSERT INTO {name} VALUES (?)", rows)
+    return len(rows)
+
+
 def rows_of(path: Path, ids: Iterable[str]) -> dict[str, int]:
     """``{id: row}`` (0-based, in file order) of the rows of a table whose id is one of
     ``ids``: which of a few ids a large table holds, without reading the others."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
     con = duckdb.connect()
     try:
-        con.execute("CREATE TABLE wanted (id VARCHAR)")
-        con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in wanted])
+        if not _ids_table(con, "wanted", ids):
+            return {}
         return {i: int(r) for i, r in con.execute(
             f"SELECT id, min(_row) FROM (SELECT row_number() OVER () - 1 AS _row, id FROM "
             f"{scan(path)}) WHERE id IN (SELECT id FROM wanted) GROUP BY id").fetchall()}
@@ -103,10 +109,7 @@ def counts(tables: dict[str, Path], skip_events: Iterable[str] = ()) -> dict[str
             row = con.execute(f"SELECT count(*) FROM {scan(tables['clauses'])}").fetchone()
             out["quotes"] += row[0] if row else 0
         if "events" in tables:
-            skip = sorted(set(skip_events))
-            con.execute("CREATE TABLE skip (id VARCHAR)")
-            if skip:
-                con.executemany("INSERT INTO skip VALUES (?)", [(i,) for i in skip])
+            _ids_table(con, "skip", skip_events)
             n, q = con.execute(f"SELECT count(*), count(quote) FROM {scan(tables['events'])} "
                                "WHERE id NOT IN (SELECT id FROM skip)").fetchone() or (0, 0)
             out["events"], out["quotes"] = n, out["quotes"] + q
