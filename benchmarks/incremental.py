@@ -53,23 +53,23 @@ def combined_world(base: Path, states: int, added: int, seed: int) -> Path:
     if (out / "events.parquet").exists():
         return out
     draw = base.with_name(f".draw-{added}-seed{seed}")
-    generate_world(draw, states=states, instruments=20, events=added, seed=seed,
-                   format="parquet")
+    generate_world(draw, states=states, instruments=20, events=added, seed=seed, format="parquet")
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(base, tmp)
     con = duckdb.connect()
     try:
-        n = con.execute(f"SELECT count(*) FROM read_parquet('{base / 'events.parquet'}')"
-                        ).fetchone()[0]  # type: ignore[index]
+        n = con.execute(
+            f"SELECT count(*) FROM read_parquet('{base / 'events.parquet'}')"
+        ).fetchone()[0]  # type: ignore[index]
         con.execute(f"""
           COPY (
-            SELECT * FROM read_parquet('{base / 'events.parquet'}')
+            SELECT * FROM read_parquet('{base / "events.parquet"}')
             UNION ALL
             SELECT * REPLACE ('ev-' || lpad(CAST({n} + CAST(substr(id, 4) AS BIGINT) AS VARCHAR),
                                             8, '0') AS id)
-            FROM read_parquet('{draw / 'events.parquet'}')
-          ) TO '{tmp / 'events.parquet'}' (FORMAT parquet, COMPRESSION zstd,
+            FROM read_parquet('{draw / "events.parquet"}')
+          ) TO '{tmp / "events.parquet"}' (FORMAT parquet, COMPRESSION zstd,
                                            ROW_GROUP_SIZE 1000000)""")
     finally:
         con.close()
@@ -82,8 +82,13 @@ def child(args: list[str]) -> dict[str, Any]:
     env = dict(os.environ)
     env.setdefault("FOEDUS_CACHE_DIR", str(HERE / ".cache"))
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "child", *args],
-                          capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "child", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     if done.returncode != 0:
         print(done.stderr[-4000:], file=sys.stderr)
         raise SystemExit(f"{args[0]} failed")
@@ -115,18 +120,28 @@ def run_build(world: Path, db: Path, previous: Path | None) -> dict[str, Any]:
     key, steps = storage.registered_steps()
     marks: list[tuple[str, float]] = []
     t1 = time.perf_counter()
-    result = storage.build(corpus, db, steps, lambda w: marks.append((w, time.perf_counter())),
-                           previous=previous)
+    result = storage.build(
+        corpus, db, steps, lambda w: marks.append((w, time.perf_counter())), previous=previous
+    )
     t2 = time.perf_counter()
-    out: dict[str, Any] = {"load_s": load, "build_s": t2 - t1, "phases_s": stamps(marks, t1, t2),
-                           "incremental": result.update is not None,
-                           "full_reason": result.full_reason, "db_mb": db.stat().st_size / 2**20}
+    out: dict[str, Any] = {
+        "load_s": load,
+        "build_s": t2 - t1,
+        "phases_s": stamps(marks, t1, t2),
+        "incremental": result.update is not None,
+        "full_reason": result.full_reason,
+        "db_mb": db.stat().st_size / 2**20,
+    }
     if result.update is not None:
         u = result.update
-        out.update(added_events=u.added_events, keys=u.keys, changed=u.changed,
-                   keys_recomputed=u.recomputed,
-                   keys_changed=sum(n for per in u.changed.values() for n in per.values()),
-                   breach_events=u.breach_events)
+        out.update(
+            added_events=u.added_events,
+            keys=u.keys,
+            changed=u.changed,
+            keys_recomputed=u.recomputed,
+            keys_changed=sum(n for per in u.changed.values() for n in per.values()),
+            breach_events=u.breach_events,
+        )
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
@@ -151,12 +166,21 @@ def run_check(a: Path, b: Path) -> dict[str, Any]:
         con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
         con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
         t = time.perf_counter()
-        for table in ("fluents", "scenario_fluents", "breaches", "state_fluents", "events",
-                      "event_acts", "state_meta"):
+        for table in (
+            "fluents",
+            "scenario_fluents",
+            "breaches",
+            "state_fluents",
+            "events",
+            "event_acts",
+            "state_meta",
+        ):
             n = 0
             for x, y in (("a", "b"), ("b", "a")):
-                n += con.execute(f"SELECT count(*) FROM (SELECT * FROM {x}.{table} EXCEPT ALL "
-                                 f"SELECT * FROM {y}.{table})").fetchone()[0]  # type: ignore[index]
+                n += con.execute(
+                    f"SELECT count(*) FROM (SELECT * FROM {x}.{table} EXCEPT ALL "
+                    f"SELECT * FROM {y}.{table})"
+                ).fetchone()[0]  # type: ignore[index]
             out[f"differing_rows_{table}"] = n
         out["check_s"] = time.perf_counter() - t
     finally:
@@ -184,9 +208,14 @@ def main() -> None:
     base_db, full_db, upd_db = (work / f"inc-{e}-{n}.duckdb" for n in ("base", "full", "update"))
     for p in (base_db, full_db, upd_db):
         p.unlink(missing_ok=True)
-    result: dict[str, Any] = {"machine": machine(), "started": time.strftime("%F %T"),
-                              "events": e, "added": a.added, "seed": a.seed,
-                              "memory_limit": storage.memory_limit()}
+    result: dict[str, Any] = {
+        "machine": machine(),
+        "started": time.strftime("%F %T"),
+        "events": e,
+        "added": a.added,
+        "seed": a.seed,
+        "memory_limit": storage.memory_limit(),
+    }
     print(f"base build ({e:,} events)", file=sys.stderr)
     result["base"] = child(["build", str(base), str(base_db)])
     print(f"full rebuild ({e + a.added:,} events)", file=sys.stderr)

@@ -48,13 +48,23 @@ REQUESTS: list[tuple[str, str, int]] = [
     ("timeline", f"{API}/timeline?actor=Latvia&perspective=non-recognition", 200),
     ("breaches", f"{API}/breaches?by=USSR&against=Estonia&from=1940-01-01&to=1940-12-31", 200),
     ("aggressor", f"{API}/aggressor?a=ussr&b=estonia", 200),
-    ("compare", f"{API}/compare?perspectives=de-facto&perspectives=non-recognition"
-                "&actor=Estonia", 200),
+    (
+        "compare",
+        f"{API}/compare?perspectives=de-facto&perspectives=non-recognition&actor=Estonia",
+        200,
+    ),
     ("explain", f"{API}/explain?what=status&args=Estonia&on=1960-01-01", 200),
-    ("ask", f"{API}/ask?q=Which%20treaties%20bound%20the%20USSR%20and%20Latvia%20on%201%20June"
-            "%201940%3F", 200),
-    ("ask", f"{API}/ask?q=Who%20was%20the%20aggressor%20between%20the%20USSR%20and%20Estonia"
-            "%3F", 200),
+    (
+        "ask",
+        f"{API}/ask?q=Which%20treaties%20bound%20the%20USSR%20and%20Latvia%20on%201%20June"
+        "%201940%3F",
+        200,
+    ),
+    (
+        "ask",
+        f"{API}/ask?q=Who%20was%20the%20aggressor%20between%20the%20USSR%20and%20Estonia%3F",
+        200,
+    ),
     ("validate", f"{API}/validate", 200),
     ("coverage", f"{API}/coverage", 200),
     ("explorer", f"{API}/explorer/overview", 200),
@@ -87,8 +97,9 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-async def client(url: str, k: int, deadline: float, limit: int, stats: Stats,
-                 timeout: float) -> None:
+async def client(
+    url: str, k: int, deadline: float, limit: int, stats: Stats, timeout: float
+) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=timeout) as http:
         n = 0
         while time.monotonic() < deadline and n < limit:
@@ -108,8 +119,7 @@ async def client(url: str, k: int, deadline: float, limit: int, stats: Stats,
 async def run(url: str, clients: int, seconds: float, limit: int, timeout: float) -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(client(url, k, deadline, limit, stats, timeout)
-                           for k in range(clients)))
+    await asyncio.gather(*(client(url, k, deadline, limit, stats, timeout) for k in range(clients)))
     return stats
 
 
@@ -121,17 +131,21 @@ def free_port() -> int:
 
 def serve_command(port: int, extra: list[str] | None = None) -> list[str]:
     """``foedus serve`` (through foedus.server.cli, which adds the command if needed)."""
-    return [sys.executable, "-m", "foedus.server.cli", "serve", "--port", str(port),
-            *(extra or [])]
+    return [sys.executable, "-m", "foedus.server.cli", "serve", "--port", str(port), *(extra or [])]
 
 
-def start_server(port: int, extra: list[str] | None = None, log: Any = None,
-                 wait: float = 300.0) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, extra: list[str] | None = None, log: Any = None, wait: float = 300.0
+) -> subprocess.Popen[bytes]:
     """A server on 127.0.0.1:``port``, once it answers ``GET /api/v1``."""
     env = {**os.environ}
     env.setdefault("FOEDUS_CACHE_DIR", str(Path.home() / ".cache" / "foedus"))
-    proc = subprocess.Popen(serve_command(port, extra), stdout=subprocess.DEVNULL,
-                            stderr=log or subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        serve_command(port, extra),
+        stdout=subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
+        env=env,
+    )
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -152,16 +166,24 @@ def summary(stats: Stats, seconds: float, clients: int) -> dict[str, Any]:
     total = len(every) + sum(failed)  # requests with no answer (timeouts, resets) count too
     ms = lambda x: round(x * 1000, 1)  # noqa: E731
     return {
-        "clients": clients, "seconds": seconds, "requests": total,
-        "errors": sum(stats.errors.values()), "error_counts": dict(stats.errors.most_common()),
+        "clients": clients,
+        "seconds": seconds,
+        "requests": total,
+        "errors": sum(stats.errors.values()),
+        "error_counts": dict(stats.errors.most_common()),
         "error_samples": stats.samples,
         "throughput_rps": round(total / seconds, 1),
-        "latency_ms": {"p50": ms(_pct(every, 50)), "p90": ms(_pct(every, 90)),
-                       "p99": ms(_pct(every, 99)), "max": ms(max(every, default=0.0)),
-                       "mean": ms(statistics.fmean(every)) if every else 0.0},
-        "routes": {name: {"requests": len(xs), "p50_ms": ms(_pct(xs, 50)),
-                          "p99_ms": ms(_pct(xs, 99))}
-                   for name, xs in sorted(stats.latencies.items())},
+        "latency_ms": {
+            "p50": ms(_pct(every, 50)),
+            "p90": ms(_pct(every, 90)),
+            "p99": ms(_pct(every, 99)),
+            "max": ms(max(every, default=0.0)),
+            "mean": ms(statistics.fmean(every)) if every else 0.0,
+        },
+        "routes": {
+            name: {"requests": len(xs), "p50_ms": ms(_pct(xs, 50)), "p99_ms": ms(_pct(xs, 99))}
+            for name, xs in sorted(stats.latencies.items())
+        },
     }
 
 
@@ -169,14 +191,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--max-requests", type=int, default=100_000,
-                        help="per client (bounds the run in count as well as in time)")
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=100_000,
+        help="per client (bounds the run in count as well as in time)",
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
     parser.add_argument("--url", help="a running server (default: start one)")
-    parser.add_argument("--exclude", action="append", default=[], metavar="ROUTE",
-                        help="leave out the requests of a route (repeatable)")
-    parser.add_argument("--serve-arg", action="append", default=[],
-                        help="extra argument for foedus serve (repeatable)")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ROUTE",
+        help="leave out the requests of a route (repeatable)",
+    )
+    parser.add_argument(
+        "--serve-arg",
+        action="append",
+        default=[],
+        help="extra argument for foedus serve (repeatable)",
+    )
     args = parser.parse_args(argv)
     REQUESTS[:] = [r for r in REQUESTS if r[0] not in args.exclude]
     proc = None
@@ -189,8 +224,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for _, path, _ in REQUESTS:  # warm every perspective and route once
             httpx.get(url + path, timeout=120)
         start = time.monotonic()
-        stats = asyncio.run(run(url, args.clients, args.seconds, args.max_requests,
-                                args.timeout))
+        stats = asyncio.run(run(url, args.clients, args.seconds, args.max_requests, args.timeout))
         elapsed = time.monotonic() - start
         result = summary(stats, round(elapsed, 1), args.clients)
         if proc is not None:

@@ -1,10 +1,10 @@
 """One measurement, in its own process (so that its peak RSS is its own): prints one JSON line.
 
-    python benchmarks/one.py pipeline WORLD DB     # load, build (fluents, breaches), aggressor,
-                                                  # the floor (one sort), queries
-    python benchmarks/one.py queries WORLD DB [N]   # only the query latency, on a built DB
-    python benchmarks/one.py reference WORLD      # the reference interpreter's fluents
-    python benchmarks/one.py rtec                 # the RTEC conformance narratives
+python benchmarks/one.py pipeline WORLD DB     # load, build (fluents, breaches), aggressor,
+                                              # the floor (one sort), queries
+python benchmarks/one.py queries WORLD DB [N]   # only the query latency, on a built DB
+python benchmarks/one.py reference WORLD      # the reference interpreter's fluents
+python benchmarks/one.py rtec                 # the RTEC conformance narratives
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     marks: list[tuple[str, float]] = []
     key, steps = storage.registered_steps()
     t1 = time.perf_counter()
-    storage.build_database(corpus, db, steps,
-                           lambda what: marks.append((what, time.perf_counter())))
+    storage.build_database(
+        corpus, db, steps, lambda what: marks.append((what, time.perf_counter()))
+    )
     t2 = time.perf_counter()
     stamps = dict(marks)
     out["tables_s"] = stamps["step store_fluents"] - t1
@@ -65,7 +66,8 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     out["pipeline_s"] = out["load_s"] + out["build_s"] + out["aggressor_s"]
     counts = con.execute(
         "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM fluents), "
-        "(SELECT count(*) FROM breaches)").fetchone()
+        "(SELECT count(*) FROM breaches)"
+    ).fetchone()
     assert counts is not None
     out["events"], out["intervals"], out["breaches"] = counts
     con.close()
@@ -173,10 +175,15 @@ def rtec() -> dict[str, Any]:
             ivs = backend.evaluate(program, happenings)
             times.append(time.perf_counter() - t)
             backend.con.close()
-        got = {(i.fluent, ";".join(i.args), i.value, i.start,
-                float("inf") if i.end is None else i.end) for i in ivs}
-        out[case] = {"seconds": statistics.median(times), "identical": got == expected,
-                     "intervals": len(ivs)}
+        got = {
+            (i.fluent, ";".join(i.args), i.value, i.start, float("inf") if i.end is None else i.end)
+            for i in ivs
+        }
+        out[case] = {
+            "seconds": statistics.median(times),
+            "identical": got == expected,
+            "intervals": len(ivs),
+        }
     return out
 
 
@@ -186,8 +193,9 @@ def main() -> None:
         queries = int(sys.argv[4]) if len(sys.argv) > 4 else 0
         result = pipeline(Path(sys.argv[2]), Path(sys.argv[3]), queries)
     elif what == "queries":
-        result = queries_only(Path(sys.argv[2]), Path(sys.argv[3]),
-                         int(sys.argv[4]) if len(sys.argv) > 4 else 100)
+        result = queries_only(
+            Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 100
+        )
     elif what == "reference":
         result = reference(Path(sys.argv[2]))
     elif what == "rtec":

@@ -56,8 +56,9 @@ def main() -> None:
     print(f"{time.perf_counter() - t:8.2f} s  engine inputs (happenings, facts)")
     n = con.execute("SELECT count(*) FROM happenings").fetchone()[0]  # type: ignore[index]
     t = time.perf_counter()
-    con.execute("CREATE TEMP TABLE _floor AS SELECT * FROM happenings "
-                "ORDER BY a0, a1, name, t_early")
+    con.execute(
+        "CREATE TEMP TABLE _floor AS SELECT * FROM happenings ORDER BY a0, a1, name, t_early"
+    )
     print(f"{time.perf_counter() - t:8.2f} s  floor: sort {n:,} happenings into a table")
     backend = Timed(con, a.min)
     program = reasoning.program_for(corpus, "de-facto")
@@ -77,15 +78,19 @@ def main() -> None:
     print(f"{backend.total:8.2f} s  plan, in all ({len(plan.steps)} steps)")
     con.execute(reasoning.FLUENTS_DDL)
     con.execute(reasoning.SCENARIO_DDL)
-    con.execute("INSERT INTO fluents SELECT 'de-facto', * EXCLUDE (certainty, rule, "
-                "initiated_by, terminated_by), certainty, rule, initiated_by, terminated_by "
-                "FROM intervals")
+    con.execute(
+        "INSERT INTO fluents SELECT 'de-facto', * EXCLUDE (certainty, rule, "
+        "initiated_by, terminated_by), certainty, rule, initiated_by, terminated_by "
+        "FROM intervals"
+    )
     for f in reasoning.SCENARIO_FLUENTS:
         arity = len(program.fluents[f].arg_types)
         args = "[" + ", ".join(f"k{i}" for i in range(arity)) + "]"
-        con.execute(f"INSERT INTO scenario_fluents SELECT 'de-facto', CASE WHEN scn = 0 THEN "
-                    f"'early' ELSE 'late' END, '{f}', {args}, value, start, \"end\" "
-                    f"FROM {fluent_table(f)}")
+        con.execute(
+            f"INSERT INTO scenario_fluents SELECT 'de-facto', CASE WHEN scn = 0 THEN "
+            f"'early' ELSE 'late' END, '{f}', {args}, value, start, \"end\" "
+            f"FROM {fluent_table(f)}"
+        )
     t = time.perf_counter()
     breaches.store_inputs_sql(con, corpus)
     con.execute(breaches.BREACHES_PLAN.sql(dialect="duckdb"))

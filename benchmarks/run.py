@@ -52,8 +52,15 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {"nproc": os.cpu_count(), "ram_mb": mem, "cpu": cpu, "python": platform.python_version(),
-            "duckdb": duckdb.__version__, "platform": platform.platform(), "load_avg_1m": load}
+    return {
+        "nproc": os.cpu_count(),
+        "ram_mb": mem,
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "platform": platform.platform(),
+        "load_avg_1m": load,
+    }
 
 
 def world_for(e: int) -> Path:
@@ -63,8 +70,9 @@ def world_for(e: int) -> Path:
     path = WORLDS / f"e{e}-s{states}-i{instruments}-seed1"
     if not (path / "events.parquet").exists():
         t = time.perf_counter()
-        generate_world(path, states=states, instruments=instruments, events=e, seed=1,
-                       format="parquet")
+        generate_world(
+            path, states=states, instruments=instruments, events=e, seed=1, format="parquet"
+        )
         print(f"  generated {path.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     return path
 
@@ -74,8 +82,14 @@ def child(args: list[str], timeout: float | None = None) -> tuple[dict[str, Any]
     env.setdefault("FOEDUS_CACHE_DIR", str(HERE / ".cache"))
     t = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, str(HERE / "one.py"), *args], capture_output=True,
-                              text=True, timeout=timeout, env=env, check=False)
+        done = subprocess.run(
+            [sys.executable, str(HERE / "one.py"), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return None, time.perf_counter() - t
     wall = time.perf_counter() - t
@@ -85,13 +99,22 @@ def child(args: list[str], timeout: float | None = None) -> tuple[dict[str, Any]
     return json.loads(done.stdout.strip().splitlines()[-1]), wall
 
 
-def run(sizes: list[int], reference: bool, queries: int,
-        limit: float = REFERENCE_LIMIT_S, rtec: bool = True,
-        reference_upto: int | None = None) -> dict[str, Any]:
+def run(
+    sizes: list[int],
+    reference: bool,
+    queries: int,
+    limit: float = REFERENCE_LIMIT_S,
+    rtec: bool = True,
+    reference_upto: int | None = None,
+) -> dict[str, Any]:
     from foedus import storage
 
-    out: dict[str, Any] = {"machine": machine(), "sizes": {}, "started": time.strftime("%F %T"),
-                           "memory_limit": storage.memory_limit()}
+    out: dict[str, Any] = {
+        "machine": machine(),
+        "sizes": {},
+        "started": time.strftime("%F %T"),
+        "memory_limit": storage.memory_limit(),
+    }
     ref_ok = reference
     for e in sizes:
         print(f"E = {e:,}", file=sys.stderr)
@@ -127,10 +150,22 @@ def render(result: dict[str, Any]) -> None:
 
     console = Console(width=220)
     t = Table(title="foedus pipeline (DuckDB) by number of events")
-    cols = ["events", "build s", "fluents s", "breaches s", "aggressor s", "pipeline s",
-            "events/s", "floor sort s", "status p50/p99 ms", "treaties p50/p99 ms",
-            "holds p50/p99 ms", "peak RSS MB (build / all)", "reference fluents s",
-            "speed-up (fluents)"]
+    cols = [
+        "events",
+        "build s",
+        "fluents s",
+        "breaches s",
+        "aggressor s",
+        "pipeline s",
+        "events/s",
+        "floor sort s",
+        "status p50/p99 ms",
+        "treaties p50/p99 ms",
+        "holds p50/p99 ms",
+        "peak RSS MB (build / all)",
+        "reference fluents s",
+        "speed-up (fluents)",
+    ]
     for c in cols:
         t.add_column(c, justify="right")
     for e, row in result["sizes"].items():
@@ -144,16 +179,30 @@ def render(result: dict[str, Any]) -> None:
                 return "-"
             return f"{p[name + '_p50_ms']:.1f} / {p[name + '_p99_ms']:.1f}"
 
-        ref = "-" if r is None else (f"> {r['timeout_s']:.0f}" if "timeout_s" in r
-                                     else f"{r['fluents_s']:.2f}")
+        ref = (
+            "-"
+            if r is None
+            else (f"> {r['timeout_s']:.0f}" if "timeout_s" in r else f"{r['fluents_s']:.2f}")
+        )
         speed = "-"
         if r and "fluents_s" in r:
             speed = f"{r['fluents_s'] / p['fluents_s']:.0f}x"
-        t.add_row(f"{int(e):,}", f"{p['build_s']:.2f}", f"{p['fluents_s']:.2f}",
-                  f"{p['breaches_s']:.2f}", f"{p['aggressor_s']:.2f}", f"{p['pipeline_s']:.2f}",
-                  f"{int(e) / p['pipeline_s']:,.0f}", f"{p['floor_sort_s']:.2f}", lat("status"),
-                  lat("treaties"), lat("holds"),
-                  f"{p.get('rss_build_mb', p['rss_mb']):.0f} / {p['rss_mb']:.0f}", ref, speed)
+        t.add_row(
+            f"{int(e):,}",
+            f"{p['build_s']:.2f}",
+            f"{p['fluents_s']:.2f}",
+            f"{p['breaches_s']:.2f}",
+            f"{p['aggressor_s']:.2f}",
+            f"{p['pipeline_s']:.2f}",
+            f"{int(e) / p['pipeline_s']:,.0f}",
+            f"{p['floor_sort_s']:.2f}",
+            lat("status"),
+            lat("treaties"),
+            lat("holds"),
+            f"{p.get('rss_build_mb', p['rss_mb']):.0f} / {p['rss_mb']:.0f}",
+            ref,
+            speed,
+        )
     console.print(t)
     if result.get("rtec"):
         rt = Table(title="RTEC conformance narratives: compiled engine vs RTEC's recorded times")
@@ -168,8 +217,13 @@ def render(result: dict[str, Any]) -> None:
                 timings = {r["case"]: r for r in csv.DictReader(f)}
         for case, r in result["rtec"].items():
             tm = timings.get(case, {})
-            rt.add_row(case, f"{r['seconds']:.3f}", tm.get("wall_s", "?"),
-                       tm.get("recognition_ms", "?"), str(r["identical"]))
+            rt.add_row(
+                case,
+                f"{r['seconds']:.3f}",
+                tm.get("wall_s", "?"),
+                tm.get("recognition_ms", "?"),
+                str(r["identical"]),
+            )
         console.print(rt)
     g = growth(result, "100000", "10000000")
     if g is not None:
@@ -182,10 +236,17 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="sizes 1e4,1e5 only")
     ap.add_argument("--no-reference", action="store_true")
     ap.add_argument("--queries", type=int, default=100)
-    ap.add_argument("--reference-upto", default=None,
-                    help="run the reference only up to this many events (e.g. 1e5)")
-    ap.add_argument("--reference-limit", type=float, default=REFERENCE_LIMIT_S,
-                    help="seconds the reference interpreter may take per size (default 60)")
+    ap.add_argument(
+        "--reference-upto",
+        default=None,
+        help="run the reference only up to this many events (e.g. 1e5)",
+    )
+    ap.add_argument(
+        "--reference-limit",
+        type=float,
+        default=REFERENCE_LIMIT_S,
+        help="seconds the reference interpreter may take per size (default 60)",
+    )
     ap.add_argument("--render", type=Path, help="only print the table of a results file")
     ap.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     ap.add_argument("--no-rtec", action="store_true")
@@ -194,8 +255,14 @@ def main() -> None:
         render(json.loads(a.render.read_text()))
         return
     sizes = [int(float(s)) for s in ("1e4,1e5" if a.quick else a.sizes).split(",")]
-    result = run(sizes, not a.no_reference, a.queries, a.reference_limit, not a.no_rtec,
-                 a.reference_upto and int(float(a.reference_upto)))
+    result = run(
+        sizes,
+        not a.no_reference,
+        a.queries,
+        a.reference_limit,
+        not a.no_rtec,
+        a.reference_upto and int(float(a.reference_upto)),
+    )
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(result, indent=2) + "\n")
     render(result)

@@ -38,8 +38,9 @@ def world_for(e: int) -> Path:
     states, instruments = max(50, e // 2000), max(20, e // 500)
     path = WORLDS / f"e{e}-s{states}-i{instruments}-seed1"
     if not (path / "events.parquet").exists():
-        generate_world(path, states=states, instruments=instruments, events=e, seed=1,
-                       format="parquet")
+        generate_world(
+            path, states=states, instruments=instruments, events=e, seed=1, format="parquet"
+        )
     return path
 
 
@@ -86,8 +87,9 @@ def child(engine: str, world: Path, db: Path, master: str | None) -> dict[str, A
             fresh = name not in self._exports
             scan = export(self, name)
             if fresh:
-                staged["results"] += sum(f.stat().st_size for f in
-                                         self._exports[name].glob("*.parquet")) / 2**20
+                staged["results"] += (
+                    sum(f.stat().st_size for f in self._exports[name].glob("*.parquet")) / 2**20
+                )
             return scan
 
         spark.SparkBackend._load_parquet = _load_parquet  # type: ignore[method-assign]
@@ -100,8 +102,9 @@ def child(engine: str, world: Path, db: Path, master: str | None) -> dict[str, A
     steps = [store_fluents if s is reasoning.store_fluents else s for s in steps]
     marks: list[tuple[str, float]] = []
     t1 = time.perf_counter()
-    storage.build_database(corpus, db, steps,
-                           lambda what: marks.append((what, time.perf_counter())))
+    storage.build_database(
+        corpus, db, steps, lambda what: marks.append((what, time.perf_counter()))
+    )
     t2 = time.perf_counter()
     stamps = dict(marks)
     out["tables_s"] = stamps["step store_fluents"] - t1
@@ -110,8 +113,9 @@ def child(engine: str, world: Path, db: Path, master: str | None) -> dict[str, A
     out["build_s"] = t2 - t1
     con = duckdb.connect(str(db), read_only=True)
     for table in ("fluents", "breaches"):  # a row's hash: of the row as a struct
-        row = con.execute(f"SELECT count(*), sum(hash(r)::HUGEINT)::VARCHAR FROM {table} AS r"
-                          ).fetchone()
+        row = con.execute(
+            f"SELECT count(*), sum(hash(r)::HUGEINT)::VARCHAR FROM {table} AS r"
+        ).fetchone()
         assert row is not None
         out[table], out[f"{table}_checksum"] = row
     out["events"] = con.execute("SELECT count(*) FROM events").fetchone()[0]  # type: ignore[index]
@@ -122,17 +126,25 @@ def child(engine: str, world: Path, db: Path, master: str | None) -> dict[str, A
     return out
 
 
-def run_child(engine: str, world: Path, master: str | None,
-              timeout: float) -> tuple[dict[str, Any] | None, float]:
+def run_child(
+    engine: str, world: Path, master: str | None, timeout: float
+) -> tuple[dict[str, Any] | None, float]:
     env = dict(os.environ)
     env.setdefault("FOEDUS_CACHE_DIR", str(HERE / ".cache"))
     with tempfile.TemporaryDirectory(prefix="foedus-bench-") as tmp:
-        args = [sys.executable, str(Path(__file__).resolve()), "--child", engine, str(world),
-                str(Path(tmp) / "db.duckdb")] + (["--master", master] if master else [])
+        args = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            engine,
+            str(world),
+            str(Path(tmp) / "db.duckdb"),
+        ] + (["--master", master] if master else [])
         t = time.perf_counter()
         try:
-            done = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
-                                  env=env, check=False)
+            done = subprocess.run(
+                args, capture_output=True, text=True, timeout=timeout, env=env, check=False
+            )
         except subprocess.TimeoutExpired:
             return None, time.perf_counter() - t
         wall = time.perf_counter() - t
@@ -167,18 +179,19 @@ def main() -> None:
                 print(f"{engine:6s} e={e:>9,}: did not finish ({wall:.0f} s)", file=sys.stderr)
             else:
                 by_engine[engine] = got
-                print(f"{engine:6s} e={e:>9,}: build {got['build_s']:7.1f} s (fluents "
-                      f"{got['fluents_s']:7.1f} s, breaches {got['breaches_s']:5.1f} s), "
-                      f"{got['fluents']:,} intervals, rss {got['rss_mb']:.0f} MB"
-                      + (f", jvm {got.get('jvm_rss_mb') or 0:.0f} MB" if engine == "spark"
-                         else ""), file=sys.stderr)
+                print(
+                    f"{engine:6s} e={e:>9,}: build {got['build_s']:7.1f} s (fluents "
+                    f"{got['fluents_s']:7.1f} s, breaches {got['breaches_s']:5.1f} s), "
+                    f"{got['fluents']:,} intervals, rss {got['rss_mb']:.0f} MB"
+                    + (f", jvm {got.get('jvm_rss_mb') or 0:.0f} MB" if engine == "spark" else ""),
+                    file=sys.stderr,
+                )
             rows.append(row)
         if len(by_engine) > 1:
             sums = {(r["fluents_checksum"], r["breaches_checksum"]) for r in by_engine.values()}
-            for r in rows[-len(a.engines):]:
+            for r in rows[-len(a.engines) :]:
                 r["same"] = len(sums) == 1
-            print(f"  same fluents and breaches on every engine: {len(sums) == 1}",
-                  file=sys.stderr)
+            print(f"  same fluents and breaches on every engine: {len(sums) == 1}", file=sys.stderr)
     if a.out:
         old = json.loads(a.out.read_text()) if a.out.exists() else []
         a.out.write_text(json.dumps(old + rows, indent=1) + "\n")

@@ -58,11 +58,11 @@ def words(text: str) -> list[str]:
 def covered(sentence: str, quotes: list[str]) -> bool:
     sw = words(sentence)
     need = min(5, len(sw))
-    grams = {tuple(sw[i:i + need]) for i in range(len(sw) - need + 1)}
+    grams = {tuple(sw[i : i + need]) for i in range(len(sw) - need + 1)}
     for q in quotes:
         qw = words(q)
         for i in range(len(qw) - need + 1):
-            if tuple(qw[i:i + need]) in grams:
+            if tuple(qw[i : i + need]) in grams:
                 return True
     return False
 
@@ -95,8 +95,12 @@ def main(argv: list[str]) -> int:
     categories = [c for f in records.values() for c in f.categories]
 
     # ids: unique within each kind of record; clause ids unique within an instrument
-    for kind, items in (("actor", actors), ("instrument", instruments), ("event", events),
-                        ("category", categories)):
+    for kind, items in (
+        ("actor", actors),
+        ("instrument", instruments),
+        ("event", events),
+        ("category", categories),
+    ):
         seen: set[str] = set()
         for item in items:
             if item.id in seen:
@@ -181,11 +185,13 @@ def main(argv: list[str]) -> int:
     texts = [t for _, s, t in quotes if s == default_source]
     missing = [s for s in sents if not covered(s, texts)]
     n = len(sents)
-    print(f"actors {len(actors)}, instruments {len(instruments)}, "
-          f"parties {sum(len(i.parties) for i in instruments)}, "
-          f"clauses {sum(len(i.clauses) for i in instruments)}, "
-          f"norms {sum(1 for i in instruments for c in i.clauses if c.norm)}, "
-          f"events {len(events)}, categories {len(categories)}, quotes {len(quotes)}")
+    print(
+        f"actors {len(actors)}, instruments {len(instruments)}, "
+        f"parties {sum(len(i.parties) for i in instruments)}, "
+        f"clauses {sum(len(i.clauses) for i in instruments)}, "
+        f"norms {sum(1 for i in instruments for c in i.clauses if c.norm)}, "
+        f"events {len(events)}, categories {len(categories)}, quotes {len(quotes)}"
+    )
     print(f"sentences covered: {n - len(missing)}/{n} ({100 * (n - len(missing)) / n:.1f}%)")
     for s in missing:
         print(f"  not quoted: {s[:110]}")

@@ -43,22 +43,39 @@ TARGETS = ("dates", "rules", "yaml", "overlay", "questions")
 def _seeds(target: str) -> list[bytes]:
     bundled = ROOT / "src" / "foedus" / "corpora" / "baltic-soviet"
     if target == "dates":
-        words = ["1940-06-15", "mid-June 1940", "September 1939", "1991", "the end of 1918",
-                 "February 4–11, 1945", "late 1920s", "1918-1920", "4 May 1990", "early 1939",
-                 "June 20–10, 1940", "February 30, 1920", "in 1940."]
+        words = [
+            "1940-06-15",
+            "mid-June 1940",
+            "September 1939",
+            "1991",
+            "the end of 1918",
+            "February 4–11, 1945",
+            "late 1920s",
+            "1918-1920",
+            "4 May 1990",
+            "early 1939",
+            "June 20–10, 1940",
+            "February 30, 1920",
+            "in 1940.",
+        ]
         return [w.encode() for w in words]
     if target == "rules":
         return [p.read_bytes() for p in sorted((bundled / "rules").glob("*.rules"))] + [
-            (ROOT / "src" / "foedus" / "io" / "rules" / "imported.rules").read_bytes()]
+            (ROOT / "src" / "foedus" / "interop" / "rules" / "imported.rules").read_bytes()
+        ]
     if target == "yaml":
         return [p.read_bytes() for p in sorted(GOOD.glob("*.yaml"))]
     if target == "overlay":
         return [p.read_bytes() for p in sorted((ROOT / "tests" / "overlays").glob("*.yaml"))]
-    questions = ["Which treaties bound the USSR and Latvia on 1 June 1940?",
-                 "What was Estonia's status in 1960 according to the non-recognition view?",
-                 "Who was the aggressor between the USSR and Estonia?",
-                 "What happened in 1940?", "Which treaties did Latvia sign?",
-                 "Did the USSR breach the Treaty of Tartu?", "When was Lithuania annexed?"]
+    questions = [
+        "Which treaties bound the USSR and Latvia on 1 June 1940?",
+        "What was Estonia's status in 1960 according to the non-recognition view?",
+        "Who was the aggressor between the USSR and Estonia?",
+        "What happened in 1940?",
+        "Which treaties did Latvia sign?",
+        "Did the USSR breach the Treaty of Tartu?",
+        "When was Lithuania annexed?",
+    ]
     return [q.encode() for q in questions]
 
 
@@ -78,18 +95,22 @@ def _make_target(target: str):  # type: ignore[no-untyped-def]
         return data.decode("utf-8", errors="replace")
 
     if target == "dates":
+
         def run(data: bytes) -> None:
             try:
                 parse_date(text(data))
             except UserError:
                 pass
+
         return run
     if target == "rules":
+
         def run(data: bytes) -> None:
             try:
                 parse_rules(text(data), file="fuzz.rules")
             except UserError:
                 pass
+
         return run
     if target in ("yaml", "overlay"):
         work = Path(tempfile.mkdtemp(prefix=f"foedus-fuzz-{target}-"))
@@ -107,6 +128,7 @@ def _make_target(target: str):  # type: ignore[no-untyped-def]
                     load_overlay(file, base)
             except UserError:
                 pass
+
         return run
     with atheris.instrument_imports(include=["foedus.ask"]):
         from foedus.ask import answer_question
@@ -120,6 +142,7 @@ def _make_target(target: str):  # type: ignore[no-untyped-def]
             answer_question(text(data)[:500], kb)
         except UserError:
             pass
+
     return run
 
 
@@ -151,10 +174,23 @@ def drive(targets: list[str], total: float, out: Path) -> dict[str, object]:
         start = time.monotonic()
         while (left := share - (time.monotonic() - start)) > 5:
             proc = subprocess.run(
-                [sys.executable, __file__, "--target", target, "--",
-                 f"-max_total_time={int(left)}", "-timeout=20", "-rss_limit_mb=4096",
-                 f"-artifact_prefix={findings_dir}/", "-print_final_stats=1", str(corpus_dir)],
-                capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+                [
+                    sys.executable,
+                    __file__,
+                    "--target",
+                    target,
+                    "--",
+                    f"-max_total_time={int(left)}",
+                    "-timeout=20",
+                    "-rss_limit_mb=4096",
+                    f"-artifact_prefix={findings_dir}/",
+                    "-print_final_stats=1",
+                    str(corpus_dir),
+                ],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
+            )
             log = proc.stderr
             done = re.findall(r"stat::number_of_executed_units:\s*(\d+)", log)
             if done:
@@ -167,10 +203,12 @@ def drive(targets: list[str], total: float, out: Path) -> dict[str, object]:
                 findings.append("\n".join(tail))
                 (findings_dir / f"log-{len(findings)}.txt").write_text(log, encoding="utf-8")
         summary["targets"][target] = {  # type: ignore[index]
-            "seconds": round(time.monotonic() - start, 1), "execs": execs,
+            "seconds": round(time.monotonic() - start, 1),
+            "execs": execs,
             "findings": len(findings),
-            "artifacts": sorted(p.name for p in findings_dir.iterdir()
-                                if not p.name.startswith("log-")),
+            "artifacts": sorted(
+                p.name for p in findings_dir.iterdir() if not p.name.startswith("log-")
+            ),
         }
         print(json.dumps({target: summary["targets"][target]}), flush=True)  # type: ignore[index]
     return summary
@@ -179,8 +217,9 @@ def drive(targets: list[str], total: float, out: Path) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--target", choices=TARGETS)
-    parser.add_argument("--total", type=float, default=600.0,
-                        help="seconds over every target (driver mode)")
+    parser.add_argument(
+        "--total", type=float, default=600.0, help="seconds over every target (driver mode)"
+    )
     parser.add_argument("--only", nargs="*", choices=TARGETS, default=list(TARGETS))
     parser.add_argument("--out", type=Path, default=Path("fuzz-findings"))
     parser.add_argument("libfuzzer", nargs="*", help="after --: arguments for libFuzzer")

@@ -17,9 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
 WIDTH = 100
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_ENV = {"COLUMNS": str(WIDTH), "LINES": "50", "TERM": "dumb", "NO_COLOR": "1",
-        "FORCE_COLOR": None, "PY_COLORS": None, "TTY_COMPATIBLE": None,
-        "TTY_INTERACTIVE": None, "GITHUB_ACTIONS": None, "TERMINAL_WIDTH": None}
+_ENV = {
+    "COLUMNS": str(WIDTH),
+    "LINES": "50",
+    "TERM": "dumb",
+    "NO_COLOR": "1",
+    "FORCE_COLOR": None,
+    "PY_COLORS": None,
+    "TTY_COMPATIBLE": None,
+    "TTY_INTERACTIVE": None,
+    "GITHUB_ACTIONS": None,
+    "TERMINAL_WIDTH": None,
+}
 
 HEADER = """# CLI reference
 
@@ -41,8 +50,7 @@ def help_text(args: list[str]) -> str:
 
     rich_utils.MAX_WIDTH = WIDTH  # read from the environment at import; fixed here
     rich_utils.FORCE_TERMINAL = False
-    result = CliRunner().invoke(app, [*args, "--help"], prog_name="foedus", env=_ENV,
-                                color=False)
+    result = CliRunner().invoke(app, [*args, "--help"], prog_name="foedus", env=_ENV, color=False)
     if result.exit_code != 0:
         raise RuntimeError(f"foedus {' '.join(args)} --help failed: {result.output}")
     lines = [line.rstrip() for line in _ANSI.sub("", result.stdout).splitlines()]
@@ -55,8 +63,9 @@ def commands() -> list[str]:
     from foedus.server.cli import ensure_registered
 
     ensure_registered()
-    return [c.name or (c.callback.__name__ if c.callback else "")
-            for c in cli.app.registered_commands]
+    return [
+        c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands
+    ]
 
 
 def render() -> str:

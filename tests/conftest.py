@@ -9,14 +9,19 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update", action="store_true", default=False,
-                     help="rewrite golden files instead of comparing with them")
+    parser.addoption(
+        "--update",
+        action="store_true",
+        default=False,
+        help="rewrite golden files instead of comparing with them",
+    )
 
 
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update")) or os.environ.get(
-        "FOEDUS_UPDATE_GOLDEN") == "1"
+    return (
+        bool(request.config.getoption("--update")) or os.environ.get("FOEDUS_UPDATE_GOLDEN") == "1"
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -83,8 +83,9 @@ def cli_json(args: list[str]) -> Any:
     if args[0] == "ask" and not any(c.name == "ask" for c in cli_app.registered_commands):
         from foedus.ask import answer_question
 
-        perspective = args[args.index("--perspective") + 1] if "--perspective" in args \
-            else "de-facto"
+        perspective = (
+            args[args.index("--perspective") + 1] if "--perspective" in args else "de-facto"
+        )
         return answer_question(args[1], KnowledgeBase(perspective=perspective))
     code, out, err = cli(*args, "--json")
     assert code == 0, err
@@ -95,48 +96,90 @@ def cli_json(args: list[str]) -> Any:
 # --------------------------------------------------------------------------- CLI == API
 
 CASES: list[tuple[list[str], str]] = [
-    (["events", "--actor", "Estonia", "--from", "1940-01-01", "--to", "1940-12-31"],
-     "events?actor=Estonia&from=1940-01-01&to=1940-12-31"),
+    (
+        ["events", "--actor", "Estonia", "--from", "1940-01-01", "--to", "1940-12-31"],
+        "events?actor=Estonia&from=1940-01-01&to=1940-12-31",
+    ),
     (["events", "--type", "invasion", "--target", "LV"], "events?type=invasion&target=LV"),
     (["treaty", "Treaty of Tartu"], "treaty?name=Treaty%20of%20Tartu"),
     (["treaty", "treaty-of-riga"], "treaty?t=treaty-of-riga"),
     (["treaties"], "treaties"),
-    (["treaties", "--between", "USSR", "Latvia", "--on", "1940-06-01"],
-     "treaties?between=USSR&between=Latvia&on=1940-06-01"),
+    (
+        ["treaties", "--between", "USSR", "Latvia", "--on", "1940-06-01"],
+        "treaties?between=USSR&between=Latvia&on=1940-06-01",
+    ),
     (["treaties", "--between", "ussr", "estonia"], "treaties?between=ussr&between=estonia"),
-    (["treaties", "--party", "Estonia", "--on", "1935-01-01"],
-     "treaties?party=Estonia&on=1935-01-01"),
+    (
+        ["treaties", "--party", "Estonia", "--on", "1935-01-01"],
+        "treaties?party=Estonia&on=1935-01-01",
+    ),
     (["status", "Latvia", "--on", "1943-01-01"], "status?actor=Latvia&on=1943-01-01"),
-    (["status", "Estonia", "--on", "1960-01-01", "--perspective", "non-recognition"],
-     "status?actor=Estonia&on=1960-01-01&perspective=non-recognition"),
-    (["status", "Lithuania", "--on", "1950-01-01", "--perspective", "soviet"],
-     "status?actor=Lithuania&on=1950-01-01&perspective=soviet"),
+    (
+        ["status", "Estonia", "--on", "1960-01-01", "--perspective", "non-recognition"],
+        "status?actor=Estonia&on=1960-01-01&perspective=non-recognition",
+    ),
+    (
+        ["status", "Lithuania", "--on", "1950-01-01", "--perspective", "soviet"],
+        "status?actor=Lithuania&on=1950-01-01&perspective=soviet",
+    ),
     (["holds", "Lithuania", "--on", "1939-08-26"], "holds?actor=Lithuania&on=1939-08-26"),
-    (["timeline", "Latvia", "--perspective", "non-recognition"],
-     "timeline?actor=Latvia&perspective=non-recognition"),
-    (["breaches", "--by", "USSR", "--against", "Estonia", "--from", "1940-01-01", "--to",
-      "1940-12-31"], "breaches?by=USSR&against=Estonia&from=1940-01-01&to=1940-12-31"),
-    (["breaches", "--treaty", "Treaty of Tartu", "--perspective", "soviet"],
-     "breaches?treaty=Treaty%20of%20Tartu&perspective=soviet"),
+    (
+        ["timeline", "Latvia", "--perspective", "non-recognition"],
+        "timeline?actor=Latvia&perspective=non-recognition",
+    ),
+    (
+        [
+            "breaches",
+            "--by",
+            "USSR",
+            "--against",
+            "Estonia",
+            "--from",
+            "1940-01-01",
+            "--to",
+            "1940-12-31",
+        ],
+        "breaches?by=USSR&against=Estonia&from=1940-01-01&to=1940-12-31",
+    ),
+    (
+        ["breaches", "--treaty", "Treaty of Tartu", "--perspective", "soviet"],
+        "breaches?treaty=Treaty%20of%20Tartu&perspective=soviet",
+    ),
     (["aggressor", "USSR", "Estonia"], "aggressor?a=USSR&b=Estonia"),
-    (["aggressor", "ussr", "latvia", "--from", "1941-01-01", "--to", "1941-12-31"],
-     "aggressor?a=ussr&b=latvia&from=1941-01-01&to=1941-12-31"),
-    (["compare", "--perspectives", "de-facto", "non-recognition", "estonia"],
-     "compare?perspectives=de-facto&perspectives=non-recognition&actor=estonia"),
-    (["explain", "status", "Estonia", "--on", "1960-01-01"],
-     "explain?what=status&args=Estonia&on=1960-01-01"),
-    (["explain", "aggressor", "ussr", "estonia"],
-     "explain?what=aggressor&args=ussr&args=estonia"),
-    (["explain", "breach", "ussr-annexes-estonia-1940", "treaty-of-tartu"],
-     "explain?what=breach&args=ussr-annexes-estonia-1940&args=treaty-of-tartu"),
+    (
+        ["aggressor", "ussr", "latvia", "--from", "1941-01-01", "--to", "1941-12-31"],
+        "aggressor?a=ussr&b=latvia&from=1941-01-01&to=1941-12-31",
+    ),
+    (
+        ["compare", "--perspectives", "de-facto", "non-recognition", "estonia"],
+        "compare?perspectives=de-facto&perspectives=non-recognition&actor=estonia",
+    ),
+    (
+        ["explain", "status", "Estonia", "--on", "1960-01-01"],
+        "explain?what=status&args=Estonia&on=1960-01-01",
+    ),
+    (["explain", "aggressor", "ussr", "estonia"], "explain?what=aggressor&args=ussr&args=estonia"),
+    (
+        ["explain", "breach", "ussr-annexes-estonia-1940", "treaty-of-tartu"],
+        "explain?what=breach&args=ussr-annexes-estonia-1940&args=treaty-of-tartu",
+    ),
     (["validate"], "validate"),
     (["coverage"], "coverage"),
-    (["ask", "What was Estonia's status in 1960 according to the non-recognition view?"],
-     "ask?q=What%20was%20Estonia%27s%20status%20in%201960%20according%20to%20the%20"
-     "non-recognition%20view%3F"),
-    (["ask", "Which treaties bound the USSR and Latvia in June 1940?", "--perspective",
-      "soviet"], "ask?question=Which%20treaties%20bound%20the%20USSR%20and%20Latvia%20in%20"
-     "June%201940%3F&perspective=soviet"),
+    (
+        ["ask", "What was Estonia's status in 1960 according to the non-recognition view?"],
+        "ask?q=What%20was%20Estonia%27s%20status%20in%201960%20according%20to%20the%20"
+        "non-recognition%20view%3F",
+    ),
+    (
+        [
+            "ask",
+            "Which treaties bound the USSR and Latvia in June 1940?",
+            "--perspective",
+            "soviet",
+        ],
+        "ask?question=Which%20treaties%20bound%20the%20USSR%20and%20Latvia%20in%20"
+        "June%201940%3F&perspective=soviet",
+    ),
 ]
 
 
@@ -160,11 +203,17 @@ def test_api_returns_what_cli_json_prints(client: Client, case: tuple[list[str],
 ERROR_CASES: list[tuple[list[str], str, int]] = [
     (["status", "Latvja", "--on", "1943-01-01"], "status?actor=Latvja&on=1943-01-01", 404),
     (["status", "Latvia", "--on", "1943-13-01"], "status?actor=Latvia&on=1943-13-01", 400),
-    (["status", "Latvia", "--on", "1943-01-01", "--perspective", "sovet"],
-     "status?actor=Latvia&on=1943-01-01&perspective=sovet", 404),
+    (
+        ["status", "Latvia", "--on", "1943-01-01", "--perspective", "sovet"],
+        "status?actor=Latvia&on=1943-01-01&perspective=sovet",
+        404,
+    ),
     (["events", "--type", "invasionn"], "events?type=invasionn", 404),
-    (["events", "--from", "1941-01-01", "--to", "1940-01-01"],
-     "events?from=1941-01-01&to=1940-01-01", 400),
+    (
+        ["events", "--from", "1941-01-01", "--to", "1940-01-01"],
+        "events?from=1941-01-01&to=1940-01-01",
+        400,
+    ),
     (["treaty", "Treaty of Nowhere"], "treaty?name=Treaty%20of%20Nowhere", 404),
     (["explain", "nonsense", "x"], "explain?what=nonsense&args=x", 400),
     (["explain", "breach", "no-such-event"], "explain?what=breach&args=no-such-event", 404),
@@ -174,8 +223,7 @@ ERROR_CASES: list[tuple[list[str], str, int]] = [
 
 
 @pytest.mark.parametrize("case", ERROR_CASES, ids=lambda c: c[1])
-def test_api_errors_carry_the_cli_message(client: Client,
-                                          case: tuple[list[str], str, int]) -> None:
+def test_api_errors_carry_the_cli_message(client: Client, case: tuple[list[str], str, int]) -> None:
     args, url, status = case
     if args[0] == "ask" and not any(c.name == "ask" for c in cli_app.registered_commands):
         from foedus.ask import QuestionError, answer_question
@@ -198,10 +246,23 @@ def test_api_errors_carry_the_cli_message(client: Client,
 def test_error_404_unknown_name_pinned(client: Client) -> None:
     r = client.get(f"{API}/status?actor=Latvja&on=1943-01-01")
     message = "unknown actor 'Latvja'; did you mean 'latvia'?"
-    assert (r.status_code, r.json()) == (404, {"error": {
-        "status": 404, "message": message,
-        "errors": [{"message": message, "kind": "actor", "name": "Latvja",
-                    "suggestions": ["latvia"]}]}})
+    assert (r.status_code, r.json()) == (
+        404,
+        {
+            "error": {
+                "status": 404,
+                "message": message,
+                "errors": [
+                    {
+                        "message": message,
+                        "kind": "actor",
+                        "name": "Latvja",
+                        "suggestions": ["latvia"],
+                    }
+                ],
+            }
+        },
+    )
 
 
 def test_error_404_unknown_perspective(client: Client) -> None:
@@ -212,31 +273,53 @@ def test_error_404_unknown_perspective(client: Client) -> None:
 
 def test_error_400_bad_day_pinned(client: Client) -> None:
     r = client.get(f"{API}/status?actor=Latvia&on=1943-02-30")
-    assert (r.status_code, r.json()) == (400, {"error": {
-        "status": 400, "message": "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'",
-        "errors": []}})
+    assert (r.status_code, r.json()) == (
+        400,
+        {
+            "error": {
+                "status": 400,
+                "message": "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'",
+                "errors": [],
+            }
+        },
+    )
 
 
 def test_error_422_missing_parameter_pinned(client: Client) -> None:
     r = client.get(f"{API}/status?actor=Latvia")
-    assert (r.status_code, r.json()) == (422, {"error": {
-        "status": 422, "message": "on: Field required",
-        "errors": [{"message": "on: Field required", "loc": ["query", "on"],
-                    "type": "missing"}]}})
+    assert (r.status_code, r.json()) == (
+        422,
+        {
+            "error": {
+                "status": 422,
+                "message": "on: Field required",
+                "errors": [
+                    {"message": "on: Field required", "loc": ["query", "on"], "type": "missing"}
+                ],
+            }
+        },
+    )
 
 
-@pytest.mark.parametrize("url, message", [
-    ("treaties?between=ussr", "between: expected two actors, got 1"),
-    ("compare?perspectives=soviet", "perspectives: expected two perspectives, got 1"),
-    ("treaty", "name: required (or t)"),
-    ("ask", "q: required (or question)"),
-    ("events?fro=1940-01-01",
-     "fro: not a parameter of this route (expected one of actor, from, perspective, target, "
-     "to, type)"),
-    ("status?actor=Latvia&on=1943-01-01&assume=what-if.yaml",
-     "assume: not a parameter of this route (the server is read-only: start it with "
-     "`foedus serve --assume FILE`)"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("treaties?between=ussr", "between: expected two actors, got 1"),
+        ("compare?perspectives=soviet", "perspectives: expected two perspectives, got 1"),
+        ("treaty", "name: required (or t)"),
+        ("ask", "q: required (or question)"),
+        (
+            "events?fro=1940-01-01",
+            "fro: not a parameter of this route (expected one of actor, from, perspective, target, "
+            "to, type)",
+        ),
+        (
+            "status?actor=Latvia&on=1943-01-01&assume=what-if.yaml",
+            "assume: not a parameter of this route (the server is read-only: start it with "
+            "`foedus serve --assume FILE`)",
+        ),
+    ],
+)
 def test_error_422_malformed_request(client: Client, url: str, message: str) -> None:
     r = client.get(f"{API}/{url}")
     assert r.status_code == 422
@@ -247,9 +330,16 @@ def test_error_422_malformed_request(client: Client, url: str, message: str) -> 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_error_405_read_only_pinned(client: Client, method: str) -> None:
     r = client.request(method, f"{API}/events")
-    assert (r.status_code, r.json()) == (405, {"error": {
-        "status": 405, "message": f"method not allowed: {method} (the API is read-only: GET)",
-        "errors": []}})
+    assert (r.status_code, r.json()) == (
+        405,
+        {
+            "error": {
+                "status": 405,
+                "message": f"method not allowed: {method} (the API is read-only: GET)",
+                "errors": [],
+            }
+        },
+    )
     assert r.headers["allow"] == "GET, HEAD, OPTIONS"
 
 
@@ -283,8 +373,9 @@ def test_error_501_ask_when_not_built(client: Client, monkeypatch: pytest.Monkey
     assert r.json()["error"]["message"].startswith("ask: not available in this build")
 
 
-def test_timeout_is_503_and_the_server_stays_up(app: FastAPI, client: Client,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_timeout_is_503_and_the_server_stays_up(
+    app: FastAPI, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def slow(self: KnowledgeBase, actor: str) -> dict[str, Any]:
         time.sleep(1.0)
         return {}
@@ -298,15 +389,18 @@ def test_timeout_is_503_and_the_server_stays_up(app: FastAPI, client: Client,
     assert client.get(f"{API}/timeline?actor=Estonia").status_code == 200
 
 
-def test_internal_error_is_500_in_the_shape(client: Client,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_error_is_500_in_the_shape(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def boom(self: KnowledgeBase, actor: str) -> dict[str, Any]:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(KnowledgeBase, "timeline", boom)
     r = client.get(f"{API}/timeline?actor=Estonia")
-    assert (r.status_code, r.json()) == (500, {"error": {
-        "status": 500, "message": "internal error: RuntimeError: boom", "errors": []}})
+    assert (r.status_code, r.json()) == (
+        500,
+        {"error": {"status": 500, "message": "internal error: RuntimeError: boom", "errors": []}},
+    )
 
 
 # --------------------------------------------------------------------------- the server
@@ -315,8 +409,12 @@ def test_internal_error_is_500_in_the_shape(client: Client,
 def test_knowledge_bases_are_cached_per_perspective(app: FastAPI, client: Client) -> None:
     svc = app.state.foedus
     for p in ("soviet", "Soviet", "non-recognition"):
-        assert client.get(f"{API}/status?actor=Estonia&on=1960-01-01&perspective={p}") \
-            .json()["perspective"] == p.lower()
+        assert (
+            client.get(f"{API}/status?actor=Estonia&on=1960-01-01&perspective={p}").json()[
+                "perspective"
+            ]
+            == p.lower()
+        )
     first = svc.kb("soviet")
     assert svc.kb("SOVIET") is first
     assert svc.kb(None) is svc.base
@@ -351,8 +449,12 @@ def test_index_schema_and_docs(client: Client) -> None:
 
 def test_root_without_the_page_points_to_the_api(tmp_path: Path) -> None:
     bare = Client(create_app(static_dir=tmp_path / "absent", log=None, warm=False))
-    assert bare.get("/").json() == {"name": "foedus", "api": API, "docs": "/docs",
-                                    "schema": f"{API}/schema"}
+    assert bare.get("/").json() == {
+        "name": "foedus",
+        "api": API,
+        "docs": "/docs",
+        "schema": f"{API}/schema",
+    }
 
 
 def test_request_log_is_one_json_line_per_request(client: Client) -> None:
@@ -362,7 +464,9 @@ def test_request_log_is_one_json_line_per_request(client: Client) -> None:
     client.get(f"{API}/nope")
     lines = [json.loads(line) for line in LOG.getvalue().splitlines()]
     assert [(x["method"], x["path"], x["query"], x["status"]) for x in lines] == [
-        ("GET", f"{API}/events", "actor=Estonia", 200), ("GET", f"{API}/nope", "", 404)]
+        ("GET", f"{API}/events", "actor=Estonia", 200),
+        ("GET", f"{API}/nope", "", 404),
+    ]
     assert all(isinstance(x["ms"], float) for x in lines)
 
 
@@ -381,8 +485,11 @@ def page_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(explorer, "router", extra)
-        yield Client(create_app(static_dir=static, log=None, warm=False,
-                                cors_origins=["https://example.org"]))
+        yield Client(
+            create_app(
+                static_dir=static, log=None, warm=False, cors_origins=["https://example.org"]
+            )
+        )
 
 
 def test_static_page_explorer_routes_and_no_traversal(page_app: Client) -> None:

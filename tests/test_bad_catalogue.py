@@ -78,8 +78,9 @@ def overlay_report(case: str, good: object, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.mark.parametrize("case", OVERLAY_CASES)
-def test_bad_overlay_report_matches_golden(case: str, good: object, update_golden: bool,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_overlay_report_matches_golden(
+    case: str, good: object, update_golden: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = overlay_report(case, good, monkeypatch)
     expected = OVERLAYS / f"{case}.expected.txt"
     if update_golden:
@@ -88,12 +89,14 @@ def test_bad_overlay_report_matches_golden(case: str, good: object, update_golde
 
 
 def test_an_overlay_event_may_restate_a_corpus_event_once(
-        good: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    good: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lines = overlay_report("duplicates", good, monkeypatch).splitlines()
     assert not any(":15:9:" in line for line in lines), "the first restatement is allowed"
     assert lines[-1] == (
         "bad-overlays/duplicates.yaml:22:9: duplicate event id 'southland-invades-northland' "
-        "(first defined at bad-overlays/duplicates.yaml:15:9)")
+        "(first defined at bad-overlays/duplicates.yaml:15:9)"
+    )
 
 
 # --------------------------------------------------------------------------- the new kinds
@@ -120,12 +123,17 @@ def test_rule_syntax_errors_of_every_file_at_once(monkeypatch: pytest.MonkeyPatc
 
 
 def test_undefined_fluents_name_the_perspective_that_lacks_them(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     got = corpus_lines("rule-undefined-fluent", monkeypatch)
-    assert got[0] == ("rule-undefined-fluent/rules/base.rules:7:52: undefined fluent "
-                      "'occupied_by' (in perspective 'de-facto')")
-    assert ("rule-undefined-fluent/rules/de-facto.rules:4:22: undefined fluent 'controled_by'; "
-            "did you mean 'controlled_by'?") in got
+    assert got[0] == (
+        "rule-undefined-fluent/rules/base.rules:7:52: undefined fluent "
+        "'occupied_by' (in perspective 'de-facto')"
+    )
+    assert (
+        "rule-undefined-fluent/rules/de-facto.rules:4:22: undefined fluent 'controled_by'; "
+        "did you mean 'controlled_by'?"
+    ) in got
     assert not any("cannot have a value" in line for line in got), "reported once, as undefined"
 
 
@@ -133,25 +141,30 @@ def test_cycle_through_negation(monkeypatch: pytest.MonkeyPatch) -> None:
     assert corpus_lines("rule-negation-cycle", monkeypatch) == [
         "rule-negation-cycle/rules/base.rules:8:1: cycle through negation in rules "
         "'free_unless_occupied', 'occupied_unless_free', 'sovereign_if_free' (fluents free, "
-        "occupied, sovereign); static rules cannot depend on themselves at the same time point"]
+        "occupied, sovereign); static rules cannot depend on themselves at the same time point"
+    ]
 
 
 def test_wrong_types_name_the_value_found(monkeypatch: pytest.MonkeyPatch) -> None:
     got = corpus_lines("wrong-types", monkeypatch)
     assert "wrong-types/actors.yaml:4:14: actors[0].aliases: expected a list, found 'Alfa'" in got
     assert "wrong-types/actors.yaml:11:19: actors[3].existed_from: not a date: True" in got
-    assert ("wrong-types/events.yaml:9:19: events[0].hypothetical: expected true or false, "
-            "found 'maybe'") in got
-    assert "wrong-types/instruments.yaml:13:1: categories: expected a list, found 'aggression'" \
-        in got
+    assert (
+        "wrong-types/events.yaml:9:19: events[0].hypothetical: expected true or false, "
+        "found 'maybe'"
+    ) in got
+    assert (
+        "wrong-types/instruments.yaml:13:1: categories: expected a list, found 'aggression'" in got
+    )
 
 
 def test_unquoted_iso_days_that_cannot_exist(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pinned from the fuzzer: ``date: 1940-06-31`` (unquoted) was an internal error."""
     got = corpus_lines("yaml-dates", monkeypatch)
     assert "yaml-dates/events.yaml:4:11: events[0].date: impossible date '1940-06-31'" in got
-    assert "yaml-dates/actors.yaml:8:19: actors[1].existed_from: impossible date " \
-           "'0000-01-01'" in got
+    assert (
+        "yaml-dates/actors.yaml:8:19: actors[1].existed_from: impossible date '0000-01-01'" in got
+    )
 
 
 def test_the_bundled_rules_are_clean() -> None:
@@ -165,22 +178,24 @@ def test_the_bundled_rules_are_clean() -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_validate_prints_the_report_and_exits_2(case: str,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_prints_the_report_and_exits_2(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BAD)
     result = CliRunner().invoke(app, ["validate", case])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.rstrip("\n") == (BAD / case / "expected.txt").read_text(
-        encoding="utf-8").rstrip("\n")
+        encoding="utf-8"
+    ).rstrip("\n")
     assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("case", OVERLAY_CASES)
 def test_query_with_a_bad_overlay_exits_2(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(CORPORA)
-    result = CliRunner().invoke(app, ["events", "--corpus", "good", "--assume",
-                                      f"bad-overlays/{case}.yaml"])
+    result = CliRunner().invoke(
+        app, ["events", "--corpus", "good", "--assume", f"bad-overlays/{case}.yaml"]
+    )
     assert result.exit_code == 2
     assert result.stderr.rstrip("\n") == (OVERLAYS / f"{case}.expected.txt").read_text(
-        encoding="utf-8").rstrip("\n")
+        encoding="utf-8"
+    ).rstrip("\n")

@@ -21,8 +21,11 @@ def test_ussr_latvia_bound_on_1940_06_01(kb_factory):
     # the protocol of February 9, 1929; the Convention of July 3, 1933; the pact of
     # October 5, 1939.
     assert got == {
-        "treaty-of-riga", "kellogg-briand-pact", "litvinov-protocol",
-        "soviet-latvian-non-aggression-treaty", "convention-for-the-definition-of-aggression",
+        "treaty-of-riga",
+        "kellogg-briand-pact",
+        "litvinov-protocol",
+        "soviet-latvian-non-aggression-treaty",
+        "convention-for-the-definition-of-aggression",
         "soviet-latvian-mutual-assistance-pact",
     }
     assert "molotov-ribbentrop-pact" not in got
@@ -31,18 +34,21 @@ def test_ussr_latvia_bound_on_1940_06_01(kb_factory):
 def test_ussr_lithuania_by_succession_and_litvinov_adherence(kb_factory):
     kb = kb_factory()
     assert "soviet-lithuanian-peace-treaty" in ids(
-        kb.treaties(between=["Soviet Union", "Lithuania"], on="1925-01-01"))
+        kb.treaties(between=["Soviet Union", "Lithuania"], on="1925-01-01")
+    )
     # "Lithuania declared its adherence to the pact and protocol soon thereafter, on April 5"
     assert "litvinov-protocol" not in ids(kb.treaties(between=["USSR", "LT"], on="1929-03-01"))
-    assert "litvinov-protocol" in ids(kb.treaties(between=["USSR", "Lithuania"],
-                                                  on="1929-04-06"))
+    assert "litvinov-protocol" in ids(kb.treaties(between=["USSR", "Lithuania"], on="1929-04-06"))
 
 
-@pytest.mark.parametrize("perspective, sovereign, part_of, occupied_by", [
-    ("de-facto", False, "ussr", None),
-    ("non-recognition", True, None, "ussr"),
-    ("soviet", False, "ussr", None),
-])
+@pytest.mark.parametrize(
+    "perspective, sovereign, part_of, occupied_by",
+    [
+        ("de-facto", False, "ussr", None),
+        ("non-recognition", True, None, "ussr"),
+        ("soviet", False, "ussr", None),
+    ],
+)
 def test_estonia_1960(kb_factory, perspective, sovereign, part_of, occupied_by):
     st = kb_factory(perspective).status("Estonia", "1960-01-01")["status"]
     assert st["sovereign"] is sovereign
@@ -53,16 +59,18 @@ def test_estonia_1960(kb_factory, perspective, sovereign, part_of, occupied_by):
 
 
 def test_latvia_1943_controlled_by_germany(kb_factory):
-    assert kb_factory().status("Latvia", "1943-01-01")["status"]["controlled_by"]["id"] == \
-        "germany"
+    assert kb_factory().status("Latvia", "1943-01-01")["status"]["controlled_by"]["id"] == "germany"
 
 
 def test_lithuania_spheres(kb_factory):
     kb = kb_factory()
 
     def spheres(day: str) -> set[tuple[str, str]]:
-        return {(f["value"], f["certainty"]) for f in kb.holds("Lithuania", day)["fluents"]
-                if f["fluent"] == "sphere_of_influence"}
+        return {
+            (f["value"], f["certainty"])
+            for f in kb.holds("Lithuania", day)["fluents"]
+            if f["fluent"] == "sphere_of_influence"
+        }
 
     assert spheres("1939-08-26") == {("germany", "certain")}
     # "a second secret protocol agreed in September 1939": only the month is given.
@@ -74,39 +82,74 @@ def breach_set(kb, **kw) -> set[tuple[str, str]]:
     return {(b["treaty"]["id"], b["clause"]["id"]) for b in kb.breaches(**kw)["breaches"]}
 
 
-@pytest.mark.parametrize("state, nat, peace, pact", [
-    ("estonia", "soviet-estonian-non-aggression-treaty", "treaty-of-tartu",
-     "soviet-estonian-mutual-assistance-pact"),
-    ("latvia", "soviet-latvian-non-aggression-treaty", "treaty-of-riga",
-     "soviet-latvian-mutual-assistance-pact"),
-    ("lithuania", "soviet-lithuanian-non-aggression-treaty", "soviet-lithuanian-peace-treaty",
-     "soviet-lithuanian-mutual-assistance-pact"),
-])
+@pytest.mark.parametrize(
+    "state, nat, peace, pact",
+    [
+        (
+            "estonia",
+            "soviet-estonian-non-aggression-treaty",
+            "treaty-of-tartu",
+            "soviet-estonian-mutual-assistance-pact",
+        ),
+        (
+            "latvia",
+            "soviet-latvian-non-aggression-treaty",
+            "treaty-of-riga",
+            "soviet-latvian-mutual-assistance-pact",
+        ),
+        (
+            "lithuania",
+            "soviet-lithuanian-non-aggression-treaty",
+            "soviet-lithuanian-peace-treaty",
+            "soviet-lithuanian-mutual-assistance-pact",
+        ),
+    ],
+)
 @pytest.mark.parametrize("perspective", ["de-facto", "non-recognition", "soviet"])
 def test_1940_invasion_and_annexation_breaches(kb_factory, perspective, state, nat, peace, pact):
     kb = kb_factory(perspective)
     invasion = kb.breaches(by="ussr", against=state, from_="1940-06-11", to="1940-06-20")
-    by_event = {(b["event"]["type"], b["treaty"]["id"]) for b in invasion["breaches"]
-                if b["certainty"] == "certain"}
-    for treaty in (nat, "kellogg-briand-pact", "litvinov-protocol",
-                   "convention-for-the-definition-of-aggression", pact):
+    by_event = {
+        (b["event"]["type"], b["treaty"]["id"])
+        for b in invasion["breaches"]
+        if b["certainty"] == "certain"
+    }
+    for treaty in (
+        nat,
+        "kellogg-briand-pact",
+        "litvinov-protocol",
+        "convention-for-the-definition-of-aggression",
+        pact,
+    ):
         assert ("invasion", treaty) in by_event
-    conv = [b for b in invasion["breaches"] if b["event"]["type"] == "invasion"
-            and b["treaty"]["id"] == "convention-for-the-definition-of-aggression"]
+    conv = [
+        b
+        for b in invasion["breaches"]
+        if b["event"]["type"] == "invasion"
+        and b["treaty"]["id"] == "convention-for-the-definition-of-aggression"
+    ]
     assert {b["clause"]["article"] for b in conv} == {"II"}
-    guarantee = {b["clause"]["norm"]["kind"] for b in invasion["breaches"]
-                 if b["treaty"]["id"] == pact}
+    guarantee = {
+        b["clause"]["norm"]["kind"] for b in invasion["breaches"] if b["treaty"]["id"] == pact
+    }
     assert guarantee == {"guarantee"}
     annex = breach_set(kb, by="ussr", against=state, treaty=peace)
     assert (peace, "renunciation") in annex
 
 
 def test_germany_1941_breaches_kellogg_briand(kb_factory):
-    for perspective, towards in (("non-recognition", {"estonia", "latvia", "lithuania"}),
-                                 ("de-facto", {"ussr"}), ("soviet", {"ussr"})):
+    for perspective, towards in (
+        ("non-recognition", {"estonia", "latvia", "lithuania"}),
+        ("de-facto", {"ussr"}),
+        ("soviet", {"ussr"}),
+    ):
         got = kb_factory(perspective).breaches(by="germany", treaty="Kellogg-Briand Pact")
-        against = {a["id"] for b in got["breaches"] if b["event"]["type"] == "invasion"
-                   for a in b["against"]}
+        against = {
+            a["id"]
+            for b in got["breaches"]
+            if b["event"]["type"] == "invasion"
+            for a in b["against"]
+        }
         assert against == towards, perspective
 
 
@@ -151,8 +194,11 @@ def all_quotes(tree):
 def test_explanation_quotes_are_verbatim(kb_factory, perspective):
     kb = kb_factory(perspective)
     trees = [b["explanation"] for b in kb.breaches()["breaches"]]
-    trees += [kb.status(s, d)["explanation"] for s in ("Estonia", "Latvia", "Lithuania")
-              for d in ("1930-01-01", "1943-01-01", "1960-01-01", "1995-01-01")]
+    trees += [
+        kb.status(s, d)["explanation"]
+        for s in ("Estonia", "Latvia", "Lithuania")
+        for d in ("1930-01-01", "1943-01-01", "1960-01-01", "1995-01-01")
+    ]
     trees += [kb.aggressor("ussr", s)["explanation"] for s in ("estonia", "latvia")]
     n = 0
     for tree in trees:
@@ -170,5 +216,8 @@ def test_compare_shows_the_1940_1991_divergence(kb_factory):
         assert min(d["from"]["earliest"] for d in mine).startswith("1940-06")
         assert max(d["to"]["latest"] for d in mine).startswith("1991")
         assert any("occupation_in_law" in d["rules"]["non-recognition"] for d in mine)
-        assert any(d["status"]["non-recognition"]["sovereign"] is True
-                   and d["status"]["de-facto"]["sovereign"] is False for d in mine)
+        assert any(
+            d["status"]["non-recognition"]["sovereign"] is True
+            and d["status"]["de-facto"]["sovereign"] is False
+            for d in mine
+        )

@@ -45,19 +45,28 @@ def test_tables_hold_the_corpus(good: Corpus, tmp_path: Path) -> None:
     assert tables == set(storage.TABLES)
     assert rows(db, "SELECT count(*) FROM actors") == [(3,)]
     assert rows(db, "SELECT actor_id FROM aliases WHERE alias_lower = 'the north'") == [
-        ("northland",)]
+        ("northland",)
+    ]
     assert rows(db, "SELECT actor_id, how, date_text FROM parties ORDER BY seq") == [
-        ("northland", "signature", "March 3, 1921"), ("southland", "signature", "March 3, 1921")]
+        ("northland", "signature", "March 3, 1921"),
+        ("southland", "signature", "March 3, 1921"),
+    ]
     assert rows(db, "SELECT clause_id, kind, beneficiaries FROM norms ORDER BY clause_id") == [
-        ("art-1", "prohibition", None), ("art-2", "guarantee", ["northland"])]
+        ("art-1", "prohibition", None),
+        ("art-2", "guarantee", ["northland"]),
+    ]
     assert rows(db, "SELECT category_id FROM norm_categories") == [("aggression",)] * 2
-    assert rows(db, "SELECT date_earliest::VARCHAR, date_latest::VARCHAR FROM events "
-                    "WHERE id = 'southland-invades-northland'") == [("1940-06-11", "1940-06-20")]
+    assert rows(
+        db,
+        "SELECT date_earliest::VARCHAR, date_latest::VARCHAR FROM events "
+        "WHERE id = 'southland-invades-northland'",
+    ) == [("1940-06-11", "1940-06-20")]
     assert rows(db, "SELECT event_id, actor_id FROM event_targets ORDER BY event_id") == [
-        ("southland-invades-northland", "northland"), ("us-non-recognition", "northland")]
+        ("southland-invades-northland", "northland"),
+        ("us-non-recognition", "northland"),
+    ]
     assert rows(db, "SELECT count(*) FROM quotes") == [(good.counts()["quotes"],)]
-    assert rows(db, "SELECT value FROM meta WHERE key = 'content_hash'") == [
-        (good.content_hash,)]
+    assert rows(db, "SELECT value FROM meta WHERE key = 'content_hash'") == [(good.content_hash,)]
 
 
 def test_steps_run_after_the_tables(good: Corpus, tmp_path: Path) -> None:
@@ -150,8 +159,7 @@ def test_readers_open_read_only(good: Corpus, tmp_path: Path) -> None:
     con.close()
 
 
-def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
+def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def setting(name: str) -> object:
         con = storage.connect_rw(tmp_path / f"{name}-{os.environ.get('FOEDUS_MEMORY_LIMIT')}.db")
         try:
@@ -166,7 +174,8 @@ def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch,
     assert default.endswith("MiB") and 256 <= int(default[:-3]) <= 3 * 1024
     number, unit = str(setting("memory_limit")).split()
     assert float(number) * {"MiB": 2**20, "GiB": 2**30}[unit] == pytest.approx(
-        int(default[:-3]) * 2**20, rel=1e-3)
+        int(default[:-3]) * 2**20, rel=1e-3
+    )
     assert setting("preserve_insertion_order") is False
     monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "1GB")
     assert setting("memory_limit") == "953.6 MiB"  # DuckDB's GB are 10^9 bytes
@@ -176,18 +185,23 @@ def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch,
     assert not (tmp_path / "never.db").exists()
 
 
-def test_running_out_of_memory_is_one_clear_error(good: Corpus, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_running_out_of_memory_is_one_clear_error(
+    good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = storage.build_database(good, tmp_path / "db.duckdb")
     before = target.read_bytes()
 
     def greedy(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
-        con.execute("CREATE TABLE big AS SELECT range AS i, repeat('x', 100) AS s "
-                    "FROM range(2000000)")
+        con.execute(
+            "CREATE TABLE big AS SELECT range AS i, repeat('x', 100) AS s FROM range(2000000)"
+        )
 
     monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "2MB")
-    with pytest.raises(storage.OutOfMemory, match=r"^out of memory while building under a "
-                       r"limit of 2MB: Out of Memory Error: .*; set FOEDUS_MEMORY_LIMIT"):
+    with pytest.raises(
+        storage.OutOfMemory,
+        match=r"^out of memory while building under a "
+        r"limit of 2MB: Out of Memory Error: .*; set FOEDUS_MEMORY_LIMIT",
+    ):
         storage.build_database(good, target, [greedy])
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]  # no file, no spill
@@ -195,10 +209,15 @@ def test_running_out_of_memory_is_one_clear_error(good: Corpus, tmp_path: Path,
 
 def test_a_bad_memory_limit_is_a_one_line_error_on_the_cli(tmp_path: Path) -> None:
     env = {**os.environ, "FOEDUS_MEMORY_LIMIT": "lots"}
-    done = subprocess.run([sys.executable, "-m", "foedus", "build", str(GOOD), "-o",
-                           str(tmp_path / "x.duckdb")], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "foedus", "build", str(GOOD), "-o", str(tmp_path / "x.duckdb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
-    assert done.stderr.strip() == ("FOEDUS_MEMORY_LIMIT: 'lots' is not a memory size "
-                                   "(e.g. 3GB, 512MB, 8GiB)")
+    assert done.stderr.strip() == (
+        "FOEDUS_MEMORY_LIMIT: 'lots' is not a memory size (e.g. 3GB, 512MB, 8GiB)"
+    )
     assert not list(tmp_path.iterdir())

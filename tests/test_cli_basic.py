@@ -40,40 +40,66 @@ def test_events_json_shape() -> None:
     data = as_json("events", "--actor", "the Southern Union")
     [e] = data["events"]
     assert e == {
-        "id": "southland-invades-northland", "type": "invasion",
+        "id": "southland-invades-northland",
+        "type": "invasion",
         "date": {"earliest": "1940-06-11", "latest": "1940-06-20", "text": "mid-June 1940"},
         "actors": [{"id": "southland", "name": "Southland"}],
         "targets": [{"id": "northland", "name": "Northland"}],
         "summary": "Southland invades Northland.",
         "sources": [{"source": "mini", "quote": "In mid-June 1940, Southland invaded Northland."}],
-        "justification": "Security of the border.", "notes": None, "instrument": None,
-        "mode": None, "hypothetical": False,
+        "justification": "Security of the border.",
+        "notes": None,
+        "instrument": None,
+        "mode": None,
+        "hypothetical": False,
     }
 
 
 def test_events_filters_and_order() -> None:
     ids = [e["id"] for e in as_json("events", "--target", "NL")["events"]]
     assert ids == ["southland-invades-northland", "us-non-recognition"]
-    ids = [e["id"] for e in as_json("events", "--from", "1940-06-20", "--to", "1991-01-01")
-           ["events"]]
+    ids = [
+        e["id"] for e in as_json("events", "--from", "1940-06-20", "--to", "1991-01-01")["events"]
+    ]
     assert ids == ["southland-invades-northland", "us-non-recognition", "northland-restoration"]
     assert [e["id"] for e in as_json("events", "--type", "invasion")["events"]] == [
-        "southland-invades-northland"]
+        "southland-invades-northland"
+    ]
 
 
 def test_treaty_json_shape() -> None:
     t = as_json("treaty", "Harbour Treaty")
-    assert list(t) == ["id", "name", "kind", "aliases", "signed", "in_force", "ended", "parties",
-                       "clauses", "sources", "notes", "hypothetical"]
+    assert list(t) == [
+        "id",
+        "name",
+        "kind",
+        "aliases",
+        "signed",
+        "in_force",
+        "ended",
+        "parties",
+        "clauses",
+        "sources",
+        "notes",
+        "hypothetical",
+    ]
     assert t["parties"][1] == {
-        "actor": {"id": "southland", "name": "Southland"}, "how": "signature",
+        "actor": {"id": "southland", "name": "Southland"},
+        "how": "signature",
         "date": {"earliest": "1921-03-03", "latest": "1921-03-03", "text": "March 3, 1921"},
-        "until": None, "via": None,
-        "sources": [{"source": "mini",
-                     "quote": "Southland and Northland signed the Treaty of Harbour"}]}
+        "until": None,
+        "via": None,
+        "sources": [
+            {"source": "mini", "quote": "Southland and Northland signed the Treaty of Harbour"}
+        ],
+    }
     assert t["clauses"][1]["norm"] == {
-        "kind": "guarantee", "categories": ["aggression"], "bearers": None,
-        "beneficiaries": [{"id": "northland", "name": "Northland"}], "description": None}
+        "kind": "guarantee",
+        "categories": ["aggression"],
+        "bearers": None,
+        "beneficiaries": [{"id": "northland", "name": "Northland"}],
+        "description": None,
+    }
 
 
 def test_treaties_all_and_by_party() -> None:
@@ -109,8 +135,14 @@ def test_validate_ok_and_problems() -> None:
 
 def test_coverage_json() -> None:
     [source] = as_json("coverage")["sources"]
-    assert set(source) == {"source", "sentences", "dated_or_named", "dates", "uncovered",
-                           "unrepresented_dates"}
+    assert set(source) == {
+        "source",
+        "sentences",
+        "dated_or_named",
+        "dates",
+        "uncovered",
+        "unrepresented_dates",
+    }
 
 
 def test_build_writes_the_file(tmp_path: Path) -> None:
@@ -120,14 +152,22 @@ def test_build_writes_the_file(tmp_path: Path) -> None:
     assert json.loads(stdout)["database"] == str(out) and out.exists()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["events", "--actor", "Nothland"],
-     "unknown actor 'Nothland'; did you mean 'northland' or 'southland'?\n"),
-    (["events", "--type", "invasio"], "unknown event type 'invasio'; did you mean 'invasion'?\n"),
-    (["events", "--from", "June 1940"], "--from: not an ISO day (YYYY-MM-DD): 'June 1940'\n"),
-    (["events", "--from", "1940-02-30"], "--from: not an ISO day (YYYY-MM-DD): '1940-02-30'\n"),
-    (["treaty", "no such thing"], "unknown instrument 'no such thing'\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["events", "--actor", "Nothland"],
+            "unknown actor 'Nothland'; did you mean 'northland' or 'southland'?\n",
+        ),
+        (
+            ["events", "--type", "invasio"],
+            "unknown event type 'invasio'; did you mean 'invasion'?\n",
+        ),
+        (["events", "--from", "June 1940"], "--from: not an ISO day (YYYY-MM-DD): 'June 1940'\n"),
+        (["events", "--from", "1940-02-30"], "--from: not an ISO day (YYYY-MM-DD): '1940-02-30'\n"),
+        (["treaty", "no such thing"], "unknown instrument 'no such thing'\n"),
+    ],
+)
 def test_user_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
     code, out, err = run(*args, "--corpus", str(GOOD))
     assert (code, out, err) == (2, "", message)
@@ -169,10 +209,27 @@ def test_every_command_has_a_worked_example_and_the_common_options(name: str) ->
 
 def test_a_real_subprocess() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "foedus", "events", "--corpus", str(GOOD), "--json",
-         "--type", "non_recognition"], capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "foedus",
+            "events",
+            "--corpus",
+            str(GOOD),
+            "--json",
+            "--type",
+            "non_recognition",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert [e["id"] for e in json.loads(proc.stdout)["events"]] == ["us-non-recognition"]
-    proc = subprocess.run([sys.executable, "-m", "foedus", "events", "--corpus", str(GOOD),
-                           "--actor", "mars"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "foedus", "events", "--corpus", str(GOOD), "--actor", "mars"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "unknown actor 'mars'\n")

@@ -23,15 +23,23 @@ def backend() -> DuckDBBackend:
     return DuckDBBackend(duckdb.connect())
 
 
-def rows(backend: DuckDBBackend, text: str, happenings: list[Happening],
-         facts: dict | None = None, fluent: str | None = None) -> set[tuple]:
+def rows(
+    backend: DuckDBBackend,
+    text: str,
+    happenings: list[Happening],
+    facts: dict | None = None,
+    fluent: str | None = None,
+) -> set[tuple]:
     """(fluent, args, value, start, end[, certainty]) rows, checked against the reference."""
     program = parse_rules(text, "t.rules")
     got = backend.evaluate(program, happenings, facts)
     assert set(got) == set(evaluate(program, happenings, facts))
-    return {(i.fluent, i.args, i.value, i.start, i.end)
-            + (() if i.certainty == "certain" else (i.certainty,))
-            for i in got if fluent is None or i.fluent == fluent}
+    return {
+        (i.fluent, i.args, i.value, i.start, i.end)
+        + (() if i.certainty == "certain" else (i.certainty,))
+        for i in got
+        if fluent is None or i.fluent == fluent
+    }
 
 
 BOOL = """
@@ -42,12 +50,21 @@ terminated active(X) when stop(X).
 
 
 def test_ties_termination_wins_and_repeats_are_absorbed(backend: DuckDBBackend) -> None:
-    hs = [H("stop", ("x",), 1, 1), H("start", ("x",), 3, 3), H("start", ("x",), 5, 5),
-          H("start", ("x",), 8, 8), H("stop", ("x",), 8, 8),  # holding: ends at 9
-          H("start", ("x",), 10, 10), H("stop", ("x",), 10, 10),  # not holding: no start
-          H("start", ("x",), 12, 12), H("start", ("x",), 12, 12)]  # duplicate: one start
-    assert rows(backend, BOOL, hs) == {("active", ("x",), "true", 4, 9),
-                                       ("active", ("x",), "true", 13, None)}
+    hs = [
+        H("stop", ("x",), 1, 1),
+        H("start", ("x",), 3, 3),
+        H("start", ("x",), 5, 5),
+        H("start", ("x",), 8, 8),
+        H("stop", ("x",), 8, 8),  # holding: ends at 9
+        H("start", ("x",), 10, 10),
+        H("stop", ("x",), 10, 10),  # not holding: no start
+        H("start", ("x",), 12, 12),
+        H("start", ("x",), 12, 12),
+    ]  # duplicate: one start
+    assert rows(backend, BOOL, hs) == {
+        ("active", ("x",), "true", 4, 9),
+        ("active", ("x",), "true", 13, None),
+    }
 
 
 MULTI = """
@@ -59,13 +76,21 @@ terminated mode(X) = _ when clear(X).
 
 
 def test_broken_values_and_two_values_at_once(backend: DuckDBBackend) -> None:
-    hs = [H("set", ("m", "low"), 1, 1), H("set", ("m", "mid"), 4, 4),
-          H("set", ("m", "low"), 6, 6), H("set", ("m", "high"), 6, 6),  # break each other
-          H("boost", ("m",), 8, 8), H("set", ("m", "high"), 8, 8),  # the same value twice
-          H("clear", ("m",), 10, 10), H("set", ("m", "low"), 10, 10)]  # `= _` wins
+    hs = [
+        H("set", ("m", "low"), 1, 1),
+        H("set", ("m", "mid"), 4, 4),
+        H("set", ("m", "low"), 6, 6),
+        H("set", ("m", "high"), 6, 6),  # break each other
+        H("boost", ("m",), 8, 8),
+        H("set", ("m", "high"), 8, 8),  # the same value twice
+        H("clear", ("m",), 10, 10),
+        H("set", ("m", "low"), 10, 10),
+    ]  # `= _` wins
     assert rows(backend, MULTI, hs) == {
-        ("mode", ("m",), "low", 2, 5), ("mode", ("m",), "mid", 5, 7),
-        ("mode", ("m",), "high", 9, 11)}
+        ("mode", ("m",), "low", 2, 5),
+        ("mode", ("m",), "mid", 5, 7),
+        ("mode", ("m",), "high", 9, 11),
+    }
 
 
 def test_closed_domain_ignores_other_values(backend: DuckDBBackend) -> None:
@@ -73,10 +98,11 @@ def test_closed_domain_ignores_other_values(backend: DuckDBBackend) -> None:
     fluent mode(Item) = {low, high}.
     initiated mode(X) = V when set(X, V).
     """
-    hs = [H("set", ("m", "low"), 1, 1), H("set", ("m", "mid"), 3, 3),
-          H("set", ("m", "high"), 5, 5)]
-    assert rows(backend, text, hs) == {("mode", ("m",), "low", 2, 6),
-                                       ("mode", ("m",), "high", 6, None)}
+    hs = [H("set", ("m", "low"), 1, 1), H("set", ("m", "mid"), 3, 3), H("set", ("m", "high"), 5, 5)]
+    assert rows(backend, text, hs) == {
+        ("mode", ("m",), "low", 2, 6),
+        ("mode", ("m",), "high", 6, None),
+    }
 
 
 def test_conditions_read_what_held_before_the_event(backend: DuckDBBackend) -> None:
@@ -89,10 +115,17 @@ def test_conditions_read_what_held_before_the_event(backend: DuckDBBackend) -> N
     initiated running(X) when launch(X), powered(X), not spare(X).
     terminated running(X) when off(X).
     """
-    hs = [H("on", ("k",), 2, 2), H("launch", ("k",), 2, 2), H("launch", ("k",), 4, 4),
-          H("on", ("s",), 1, 1), H("launch", ("s",), 3, 3), H("off", ("k",), 6, 6)]
+    hs = [
+        H("on", ("k",), 2, 2),
+        H("launch", ("k",), 2, 2),
+        H("launch", ("k",), 4, 4),
+        H("on", ("s",), 1, 1),
+        H("launch", ("s",), 3, 3),
+        H("off", ("k",), 6, 6),
+    ]
     assert rows(backend, text, hs, {"spare": {("s",)}}, "running") == {
-        ("running", ("k",), "true", 5, 7)}
+        ("running", ("k",), "true", 5, 7)
+    }
 
 
 SDF = """
@@ -112,13 +145,20 @@ only_red(X) holds for red(X) except green(X).
 
 
 def test_static_operators_on_touching_intervals(backend: DuckDBBackend) -> None:
-    hs = [H("red_on", ("l",), 1, 1), H("red_off", ("l",), 4, 4), H("green_on", ("l",), 4, 4),
-          H("green_off", ("l",), 8, 8), H("red_on", ("l",), 6, 6)]
+    hs = [
+        H("red_on", ("l",), 1, 1),
+        H("red_off", ("l",), 4, 4),
+        H("green_on", ("l",), 4, 4),
+        H("green_off", ("l",), 8, 8),
+        H("red_on", ("l",), 6, 6),
+    ]
     got = rows(backend, SDF, hs)
     assert {r for r in got if r[0] == "lit"} == {("lit", ("l",), "true", 2, None)}
     assert {r for r in got if r[0] == "both"} == {("both", ("l",), "true", 7, 9)}
     assert {r for r in got if r[0] == "only_red"} == {
-        ("only_red", ("l",), "true", 2, 5), ("only_red", ("l",), "true", 9, None)}
+        ("only_red", ("l",), "true", 2, 5),
+        ("only_red", ("l",), "true", 9, None),
+    }
 
 
 def test_projection_and_where(backend: DuckDBBackend) -> None:
@@ -132,19 +172,27 @@ def test_projection_and_where(backend: DuckDBBackend) -> None:
     occupied(S) holds for controlled_by(S) = _.
     threatened(S) holds for occupied(N) where neighbour(S, N).
     """
-    hs = [H("invade", ("ru", "lv"), 1, 1), H("invade", ("de", "lv"), 3, 3),
-          H("withdraw", ("de", "lv"), 6, 6), H("invade", ("de", "ee"), 2, 2),
-          H("withdraw", ("de", "ee"), 4, 4)]
+    hs = [
+        H("invade", ("ru", "lv"), 1, 1),
+        H("invade", ("de", "lv"), 3, 3),
+        H("withdraw", ("de", "lv"), 6, 6),
+        H("invade", ("de", "ee"), 2, 2),
+        H("withdraw", ("de", "ee"), 4, 4),
+    ]
     got = rows(backend, text, hs, {"neighbour": {("lt", "lv"), ("lt", "ee")}})
     assert {r for r in got if r[0] == "occupied"} == {
-        ("occupied", ("lv",), "true", 2, 7), ("occupied", ("ee",), "true", 3, 5)}
+        ("occupied", ("lv",), "true", 2, 7),
+        ("occupied", ("ee",), "true", 3, 5),
+    }
     assert {r for r in got if r[0] == "threatened"} == {("threatened", ("lt",), "true", 2, 7)}
 
 
 def test_fuzzy_dates_give_certain_and_possible(backend: DuckDBBackend) -> None:
     hs = [H("start", ("x",), 10, 14, "a"), H("stop", ("x",), 20, 20, "b")]
-    assert rows(backend, BOOL, hs) == {("active", ("x",), "true", 11, 15, "possible"),
-                                       ("active", ("x",), "true", 15, 21)}
+    assert rows(backend, BOOL, hs) == {
+        ("active", ("x",), "true", 11, 15, "possible"),
+        ("active", ("x",), "true", 15, 21),
+    }
 
 
 CYCLE = """
@@ -160,11 +208,18 @@ terminated b(X) when g(X).
 def test_through_time_cycle_is_a_fixpoint(backend: DuckDBBackend) -> None:
     plan = compile_program(parse_rules(CYCLE, "t.rules"))
     assert any(isinstance(s, Fixpoint) and s.fluents == ("a", "b") for s in plan.steps)
-    hs = [H("e", ("x",), 1, 1), H("f", ("x",), 3, 3), H("f", ("x",), 5, 5),
-          H("g", ("x",), 7, 7), H("e", ("x",), 8, 8)]
+    hs = [
+        H("e", ("x",), 1, 1),
+        H("f", ("x",), 3, 3),
+        H("f", ("x",), 5, 5),
+        H("g", ("x",), 7, 7),
+        H("e", ("x",), 8, 8),
+    ]
     assert rows(backend, CYCLE, hs) == {
-        ("a", ("x",), "true", 2, 6), ("b", ("x",), "true", 4, 8),
-        ("a", ("x",), "true", 9, None)}
+        ("a", ("x",), "true", 2, 6),
+        ("b", ("x",), "true", 4, 8),
+        ("a", ("x",), "true", 9, None),
+    }
 
 
 def test_a_cycle_that_does_not_settle_is_an_error(backend: DuckDBBackend) -> None:
@@ -180,24 +235,34 @@ def test_provenance(backend: DuckDBBackend) -> None:
     r1: initiated mode(X) = high when boost(X).
     r3: terminated mode(X) = low when drop(X).
     """
-    hs = [H("set", ("m", "high"), 1, 1, "h9"), H("boost", ("m",), 1, 1, "h5"),
-          H("set", ("m", "low"), 4, 4, "h7"), H("drop", ("m",), 6, 6, "h3"),
-          H("drop", ("m",), 6, 6, "h4")]
+    hs = [
+        H("set", ("m", "high"), 1, 1, "h9"),
+        H("boost", ("m",), 1, 1, "h5"),
+        H("set", ("m", "low"), 4, 4, "h7"),
+        H("drop", ("m",), 6, 6, "h3"),
+        H("drop", ("m",), 6, 6, "h4"),
+    ]
     got = sorted(backend.evaluate(parse_rules(text, "t.rules"), hs))
-    assert [(i.value, i.start, i.end, i.rule, i.initiated_by, i.terminated_by)
-            for i in got] == [("high", 2, 5, "r1", "h5", "h7"), ("low", 5, 7, "r2", "h7", "h3")]
+    assert [(i.value, i.start, i.end, i.rule, i.initiated_by, i.terminated_by) for i in got] == [
+        ("high", 2, 5, "r1", "h5", "h7"),
+        ("low", 5, 7, "r2", "h7", "h3"),
+    ]
 
 
 def test_runs_on_tables_already_loaded() -> None:
     con = duckdb.connect()
     be = DuckDBBackend(con)
-    con.execute("CREATE TABLE happenings (name VARCHAR, arity INT, a0 VARCHAR, "
-                "t_early BIGINT, t_late BIGINT, id VARCHAR)")
-    con.execute("INSERT INTO happenings VALUES ('start', 1, 'x', 2, 2, 'a'), "
-                "('stop', 1, 'x', 5, 5, 'b')")
+    con.execute(
+        "CREATE TABLE happenings (name VARCHAR, arity INT, a0 VARCHAR, "
+        "t_early BIGINT, t_late BIGINT, id VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO happenings VALUES ('start', 1, 'x', 2, 2, 'a'), ('stop', 1, 'x', 5, 5, 'b')"
+    )
     got = be.evaluate_tables(parse_rules(BOOL, "t.rules"))
     assert [(i.args, i.start, i.end, i.initiated_by, i.terminated_by) for i in got] == [
-        (("x",), 3, 6, "a", "b")]
+        (("x",), 3, 6, "a", "b")
+    ]
     assert con.execute("SELECT count(*) FROM intervals").fetchone() == (1,)
 
 
@@ -235,11 +300,16 @@ def test_a_cycle_settles_its_provenance_too(backend: DuckDBBackend) -> None:
     initiated m(X) = V when set(X, V).
     terminated m(X) = V when gone(V), m(X) = V.
     """
-    hs = [H("set", ("x", "low"), 1, 1, "h5"), H("set", ("x", "high"), 5, 5, "h9"),
-          H("gone", ("low",), 5, 5, "h1")]
+    hs = [
+        H("set", ("x", "low"), 1, 1, "h5"),
+        H("set", ("x", "high"), 5, 5, "h9"),
+        H("gone", ("low",), 5, 5, "h1"),
+    ]
     got = sorted(backend.evaluate(parse_rules(text, "t.rules"), hs))
     assert [(i.value, i.start, i.end, i.terminated_by) for i in got] == [
-        ("high", 6, None, None), ("low", 2, 6, "h1")]
+        ("high", 6, None, None),
+        ("low", 2, 6, "h1"),
+    ]
 
 
 CHAIN = """
@@ -260,13 +330,21 @@ def test_a_cycle_through_a_chain_of_static_fluents(backend: DuckDBBackend) -> No
     # at 3, pa and so pr hold (j from 3, s from 2): the attack does not end s
     got = backend.evaluate(parse_rules(CHAIN, "t.rules"), CHAIN_EVENTS)
     assert {(i.fluent, i.start, i.end) for i in got} == {
-        ("s", 2, None), ("j", 3, None), ("pa", 3, None), ("pr", 3, None)}
+        ("s", 2, None),
+        ("j", 3, None),
+        ("pa", 3, None),
+        ("pr", 3, None),
+    }
 
 
 def test_the_reference_on_a_chain_of_static_fluents_in_a_cycle() -> None:
     got = evaluate(parse_rules(CHAIN, "t.rules"), CHAIN_EVENTS)
     assert {(i.fluent, i.start, i.end) for i in got} == {
-        ("s", 2, None), ("j", 3, None), ("pa", 3, None), ("pr", 3, None)}
+        ("s", 2, None),
+        ("j", 3, None),
+        ("pa", 3, None),
+        ("pr", 3, None),
+    }
 
 
 interval_rows = st.lists(

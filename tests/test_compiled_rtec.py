@@ -37,27 +37,40 @@ def read_narrative(path: Path) -> list[Happening]:
 
 def read_expected(path: Path) -> set[Row]:
     with path.open(newline="") as f:
-        return {(r["fluent"], r["args"], r["value"], int(r["start"]),
-                 float("inf") if r["end"] == "inf" else int(r["end"]))
-                for r in csv.DictReader(f)}
+        return {
+            (
+                r["fluent"],
+                r["args"],
+                r["value"],
+                int(r["start"]),
+                float("inf") if r["end"] == "inf" else int(r["end"]),
+            )
+            for r in csv.DictReader(f)
+        }
 
 
 def test_every_case_is_collected() -> None:
     assert len(CASES) == 11
 
 
-@pytest.mark.parametrize(("backend", "case"), [
-    *[("duckdb", c) for c in CASES],
-    *[("spark", c) for c in CASES if c.endswith("__tiny")],  # the others cost Spark minutes
-], indirect=["backend"])
+@pytest.mark.parametrize(
+    ("backend", "case"),
+    [
+        *[("duckdb", c) for c in CASES],
+        *[("spark", c) for c in CASES if c.endswith("__tiny")],  # the others cost Spark minutes
+    ],
+    indirect=["backend"],
+)
 def test_compiled_conformance(case: str, backend: Backend, record_property) -> None:
     program = load_rules([HERE / f"{case.split('__')[0]}.rules"])
     happenings = read_narrative(FIXTURES / "narratives" / f"{case}.csv")
     t0 = time.perf_counter()
     intervals = backend.evaluate(program, happenings)
     record_property("seconds", round(time.perf_counter() - t0, 3))
-    got = {(i.fluent, ";".join(i.args), i.value, i.start,
-            float("inf") if i.end is None else i.end) for i in intervals}
+    got = {
+        (i.fluent, ";".join(i.args), i.value, i.start, float("inf") if i.end is None else i.end)
+        for i in intervals
+    }
     assert {i.certainty for i in intervals} <= {"certain"}
     assert len(got) == len(intervals)
     expected = read_expected(FIXTURES / "expected" / f"{case}.csv")

@@ -42,7 +42,8 @@ def errors(command: str, data: Any) -> list[str]:
 
 def test_committed_schema_is_fresh() -> None:
     assert contract.schema_path().read_text(encoding="utf-8") == contract.render(), (
-        "contract.schema.json is stale: run python -m foedus.contract")
+        "contract.schema.json is stale: run python -m foedus.contract"
+    )
 
 
 def test_schema_is_valid_json_schema() -> None:
@@ -53,8 +54,20 @@ def test_schema_is_valid_json_schema() -> None:
 
 def test_every_command_has_a_shape() -> None:
     assert set(SCHEMA["x-foedus-commands"]) == {
-        "events", "treaty", "treaties", "status", "holds", "timeline", "breaches",
-        "aggressor", "compare", "explain", "ask", "validate", "coverage"}
+        "events",
+        "treaty",
+        "treaties",
+        "status",
+        "holds",
+        "timeline",
+        "breaches",
+        "aggressor",
+        "compare",
+        "explain",
+        "ask",
+        "validate",
+        "coverage",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -64,25 +77,44 @@ def outputs(kb: KnowledgeBase) -> dict[str, list[Any]]:
     return {
         "events": [kb.events(), kb.events(actor="ussr", type="invasion")],
         "treaty": [kb.treaty(t.id) for t in kb.corpus.instruments],
-        "treaties": [kb.treaties(), kb.treaties(between=["ussr", "latvia"], on="1940-06-01"),
-                     kb.treaties(party="estonia", on="1935-01-01")],
-        "status": [p.status(a, d) for p in (kb, nr) for a, d in (
-            ("estonia", "1918-06-01"), ("latvia", "1940-06-15"), ("lithuania", "1943-01-01"),
-            ("estonia", "1960-01-01"), ("latvia", "1991-09-01"))],
+        "treaties": [
+            kb.treaties(),
+            kb.treaties(between=["ussr", "latvia"], on="1940-06-01"),
+            kb.treaties(party="estonia", on="1935-01-01"),
+        ],
+        "status": [
+            p.status(a, d)
+            for p in (kb, nr)
+            for a, d in (
+                ("estonia", "1918-06-01"),
+                ("latvia", "1940-06-15"),
+                ("lithuania", "1943-01-01"),
+                ("estonia", "1960-01-01"),
+                ("latvia", "1991-09-01"),
+            )
+        ],
         "holds": [kb.holds("lithuania", "1939-08-26"), nr.holds("estonia", "1960-01-01")],
         "timeline": [kb.timeline("estonia"), nr.timeline("latvia")],
         "breaches": [nr.breaches(against="latvia")],
-        "aggressor": [kb.aggressor("ussr", "estonia"), kb.aggressor("finland", "latvia"),
-                      kb.aggressor("ussr", "latvia", from_="1941-01-01", to="1941-12-31")],
+        "aggressor": [
+            kb.aggressor("ussr", "estonia"),
+            kb.aggressor("finland", "latvia"),
+            kb.aggressor("ussr", "latvia", from_="1941-01-01", to="1941-12-31"),
+        ],
         "compare": [kb.compare("soviet", "non-recognition", "latvia")],
         "explain": [kb.explain("aggressor", ["ussr", "finland"])],
-        "ask": [answer_question(q, kb) for q in (
-            "Who was the aggressor between the Soviet Union and Estonia in 1940?",
-            "Which treaties bound the USSR and Latvia in June 1940?",
-            "What was Estonia's status in 1960 according to the non-recognition view?")],
-        "validate": [{"ok": True, "counts": kb.corpus.counts()},
-                     {"ok": False, "errors": [{"file": "a.yaml", "line": 1, "col": 2,
-                                               "message": "bad"}]}],
+        "ask": [
+            answer_question(q, kb)
+            for q in (
+                "Who was the aggressor between the Soviet Union and Estonia in 1940?",
+                "Which treaties bound the USSR and Latvia in June 1940?",
+                "What was Estonia's status in 1960 according to the non-recognition view?",
+            )
+        ],
+        "validate": [
+            {"ok": True, "counts": kb.corpus.counts()},
+            {"ok": False, "errors": [{"file": "a.yaml", "line": 1, "col": 2, "message": "bad"}]},
+        ],
     }
 
 
@@ -107,18 +139,22 @@ def test_schema_refuses_drift(kb: KnowledgeBase) -> None:
     extra = copy.deepcopy(status)
     extra["explanation"]["premises"][0]["why"] = "?"
     assert errors("status", extra) == [
-        "Additional properties are not allowed ('why' was unexpected)"]
+        "Additional properties are not allowed ('why' was unexpected)"
+    ]
     bad_day = copy.deepcopy(status)
     bad_day["on"] = "1 January 1960"
-    assert errors("status", bad_day) == ["'1 January 1960' does not match '^\\\\d{4}-\\\\d{2}-"
-                                         "\\\\d{2}$'"]
+    assert errors("status", bad_day) == [
+        "'1 January 1960' does not match '^\\\\d{4}-\\\\d{2}-\\\\d{2}$'"
+    ]
     assert errors("Error", {"error": {"status": 404, "message": "x"}}) == [
-        "'errors' is a required property"]
+        "'errors' is a required property"
+    ]
 
 
 def _gen_cli_docs() -> Any:
-    spec = importlib.util.spec_from_file_location("gen_cli_docs",
-                                                  ROOT / "scripts" / "gen_cli_docs.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_cli_docs", ROOT / "scripts" / "gen_cli_docs.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -128,7 +164,8 @@ def _gen_cli_docs() -> Any:
 def test_cli_reference_is_fresh() -> None:
     fresh = _gen_cli_docs().render()
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == fresh, (
-        "docs/cli.md is stale: run python scripts/gen_cli_docs.py")
+        "docs/cli.md is stale: run python scripts/gen_cli_docs.py"
+    )
 
 
 def test_api_reference_names_every_route() -> None:

@@ -29,8 +29,9 @@ def test_coverage_of_the_source():
 def test_every_date_of_the_source_appears_in_an_answer(kb_factory):
     kb = kb_factory()
     answers = json.dumps(kb.events(), ensure_ascii=False)
-    answers += "".join(json.dumps(kb.treaty(t["id"]), ensure_ascii=False)
-                       for t in kb.treaties()["treaties"])
+    answers += "".join(
+        json.dumps(kb.treaty(t["id"]), ensure_ascii=False) for t in kb.treaties()["treaties"]
+    )
     text = kb.corpus.sources["baltic-soviet-relations"]
     dates = find_dates(text)
     assert len(dates) > 40

@@ -23,29 +23,45 @@ def test_headings_are_not_sentences_and_list_items_are() -> None:
 
 def test_abbreviations_do_not_end_sentences() -> None:
     assert texts("The U.S. Congress met. Then Mr. Smith spoke.") == [
-        "The U.S. Congress met.", "Then Mr. Smith spoke."]
+        "The U.S. Congress met.",
+        "Then Mr. Smith spoke.",
+    ]
 
 
 def test_quoted_text_stays_in_its_sentence() -> None:
-    src = ('Izvestia wrote that "Estonia is a wall. ... This wall has to be destroyed." '
-           "Russia, however, did not gain control.")
+    src = (
+        'Izvestia wrote that "Estonia is a wall. ... This wall has to be destroyed." '
+        "Russia, however, did not gain control."
+    )
     assert texts(src) == [
         'Izvestia wrote that "Estonia is a wall. ... This wall has to be destroyed."',
-        "Russia, however, did not gain control."]
+        "Russia, however, did not gain control.",
+    ]
 
 
 def test_sentence_spans_point_into_the_source() -> None:
     src = "= T =\nAlpha went. Beta came.\n"
     for s in sentences(src):
-        assert src[s.start:s.end] == s.text
+        assert src[s.start : s.end] == s.text
 
 
 def test_dates_are_found_in_every_form() -> None:
-    found = [t for t, _ in find_dates(
-        "On 2 February 1920, and on February 4–11, 1945, in mid-June 1940, in the late 1920s, "
-        "in September 1939, by the end of 1918 and in 1991, Article 3 aside.")]
-    assert found == ["2 February 1920", "February 4–11, 1945", "mid-June 1940", "late 1920s",
-                     "September 1939", "the end of 1918", "1991"]
+    found = [
+        t
+        for t, _ in find_dates(
+            "On 2 February 1920, and on February 4–11, 1945, in mid-June 1940, in the late 1920s, "
+            "in September 1939, by the end of 1918 and in 1991, Article 3 aside."
+        )
+    ]
+    assert found == [
+        "2 February 1920",
+        "February 4–11, 1945",
+        "mid-June 1940",
+        "late 1920s",
+        "September 1939",
+        "the end of 1918",
+        "1991",
+    ]
 
 
 def test_coverage_of_the_good_corpus() -> None:
@@ -55,9 +71,11 @@ def test_coverage_of_the_good_corpus() -> None:
     assert mini["sentences"] == {"total": 10, "covered": 7, "percent": 70.0}
     assert mini["dated_or_named"] == {"total": 7, "covered": 6, "percent": 85.7}
     assert mini["dates"] == {"total": 7, "covered": 6, "percent": 85.7}
-    assert mini["uncovered"] == ["Article 3: disputes go to a joint committee.",
-                                 "Some sentences name nothing at all.",
-                                 "Others mention the 1930s only in passing."]
+    assert mini["uncovered"] == [
+        "Article 3: disputes go to a joint committee.",
+        "Some sentences name nothing at all.",
+        "Others mention the 1930s only in passing.",
+    ]
     assert mini["unrepresented_dates"] == ["1930s"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from foedus.errors import UserError
-from foedus.io.crosscheck import crosscheck, render
+from foedus.interop.crosscheck import crosscheck, render
 from foedus.query import KnowledgeBase
 
 DATA = Path(__file__).parent / "fixtures" / "data"
@@ -20,13 +20,17 @@ def kb() -> KnowledgeBase:
 
 
 def _row(result: dict, subject: str, what: str, against: str) -> dict:
-    return next(r for r in result["rows"] if r["subject"] == subject and r["what"] == what
-                and r["against"] == against)
+    return next(
+        r
+        for r in result["rows"]
+        if r["subject"] == subject and r["what"] == what and r["against"] == against
+    )
 
 
 def test_states_against_made_up_lists(kb: KnowledgeBase) -> None:
-    result = crosscheck(kb, "states", [DATA / "cow_states.csv", DATA / "gw_states.csv"],
-                        actors=["Estonia"])
+    result = crosscheck(
+        kb, "states", [DATA / "cow_states.csv", DATA / "gw_states.csv"], actors=["Estonia"]
+    )
     # the bundled corpus dates Estonia's sovereignty only to "1918" and its end to 1940
     start = _row(result, "estonia", "start", "gw_states.csv")
     assert start["verdict"] == "disagree" and "1919-05-01" == start["dataset"]["value"]
@@ -48,13 +52,18 @@ def test_instruments_against_made_up_atop(kb: KnowledgeBase) -> None:
 
 @pytest.mark.skipif(not (REAL / "state-lists-gw-isd").is_dir(), reason="no shared data")
 def test_real_lists_end_baltic_membership_on_different_june_days(kb: KnowledgeBase) -> None:
-    files = [REAL / "cow-state-system-v2016" / "states2016.csv",
-             REAL / "state-lists-gw-isd" / "gwstates.csv",
-             REAL / "state-lists-gw-isd" / "isd_2_2_update_reversedates.csv"]
+    files = [
+        REAL / "cow-state-system-v2016" / "states2016.csv",
+        REAL / "state-lists-gw-isd" / "gwstates.csv",
+        REAL / "state-lists-gw-isd" / "isd_2_2_update_reversedates.csv",
+    ]
     result = crosscheck(kb, "states", files, actors=["Estonia", "Latvia", "Lithuania"])
     ends = {d["subject"]: d["datasets"] for d in result["differences"] if d["what"] == "end"}
-    assert ends["estonia"] == {"states2016.csv": "1940-06-16", "gwstates.csv": "1940-06-01",
-                               "isd_2_2_update_reversedates.csv": "1940-06-17"}
+    assert ends["estonia"] == {
+        "states2016.csv": "1940-06-16",
+        "gwstates.csv": "1940-06-01",
+        "isd_2_2_update_reversedates.csv": "1940-06-17",
+    }
     assert _row(result, "estonia", "end", "states2016.csv")["verdict"] == "consistent"
     assert _row(result, "estonia", "end", "gwstates.csv")["verdict"] == "disagree"
 
@@ -62,6 +71,5 @@ def test_real_lists_end_baltic_membership_on_different_june_days(kb: KnowledgeBa
 @pytest.mark.skipif(not (REAL / "atop-v5.1").is_dir(), reason="no shared data")
 def test_real_atop(kb: KnowledgeBase) -> None:
     result = crosscheck(kb, "atop", [REAL / "atop-v5.1" / "atop5_1m.csv"])
-    row = _row(result, "soviet-estonian-non-aggression-treaty ~ ATOP 2290", "start",
-               "atop5_1m.csv")
+    row = _row(result, "soviet-estonian-non-aggression-treaty ~ ATOP 2290", "start", "atop5_1m.csv")
     assert row["dataset"]["value"] == "1932-05-04"

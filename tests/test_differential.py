@@ -118,15 +118,19 @@ EXAMPLES = {"random": {"duckdb": 500, "spark": 25}, "cycles": {"duckdb": 60, "sp
 
 
 def examples(test: str, backend: Backend) -> settings:
-    return settings(max_examples=EXAMPLES[test][backend.name], deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+    return settings(
+        max_examples=EXAMPLES[test][backend.name],
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 @st.composite
 def programs(draw: st.DrawFn) -> str:
     chosen = draw(st.lists(st.sampled_from(TEMPLATES), min_size=1, max_size=8))
-    lines = [t.format(E=draw(st.sampled_from(UNARY)), B=draw(st.sampled_from(BINARY)))
-             for t in chosen]
+    lines = [
+        t.format(E=draw(st.sampled_from(UNARY)), B=draw(st.sampled_from(BINARY))) for t in chosen
+    ]
     return program_text(lines)
 
 
@@ -159,8 +163,9 @@ def narratives(draw: st.DrawFn) -> list[Happening]:
     return hs
 
 
-facts = st.fixed_dictionaries({"rel": st.sets(st.tuples(st.sampled_from(ITEMS),
-                                                        st.sampled_from(ITEMS)))})
+facts = st.fixed_dictionaries(
+    {"rel": st.sets(st.tuples(st.sampled_from(ITEMS), st.sampled_from(ITEMS)))}
+)
 
 
 def assert_same(backend: Backend, text: str, happenings: list[Happening], world: dict) -> None:
@@ -168,8 +173,10 @@ def assert_same(backend: Backend, text: str, happenings: list[Happening], world:
     want = evaluate(program, happenings, world)
     got = backend.evaluate(program, happenings, world)
     assert len(got) == len(set(got))
-    assert set(got) == set(want), (sorted(map(str, set(got) - set(want))),
-                                   sorted(map(str, set(want) - set(got))))
+    assert set(got) == set(want), (
+        sorted(map(str, set(got) - set(want))),
+        sorted(map(str, set(want) - set(got))),
+    )
 
 
 def test_compiled_equals_reference(backend: Backend) -> None:
@@ -181,14 +188,27 @@ def test_compiled_equals_reference(backend: Backend) -> None:
     check()
 
 
-@pytest.mark.parametrize("rules", [
-    ["initiated p(X) when e0(X), not q(X).", "initiated q(X) when e1(X), p(X).",
-     "terminated p(X) when e2(X), q(X).", "initiated p(X) when e3(X), z(X).",
-     "z(X) holds for p(X) or q(X).", "terminated q(X) when e0(X), not z(X)."],
-    ["initiated m(X) = V when s0(X, V).", "initiated m(X) = V when e0(X), rel(X, Y), m(Y) = V.",
-     "terminated m(X) = _ when e1(X).", "mv(X) = V holds for m(X) = V and (a(X) or b(X)).",
-     "initiated a(X) when e2(X).", "initiated b(X) when e3(X), not a(X)."],
-])
+@pytest.mark.parametrize(
+    "rules",
+    [
+        [
+            "initiated p(X) when e0(X), not q(X).",
+            "initiated q(X) when e1(X), p(X).",
+            "terminated p(X) when e2(X), q(X).",
+            "initiated p(X) when e3(X), z(X).",
+            "z(X) holds for p(X) or q(X).",
+            "terminated q(X) when e0(X), not z(X).",
+        ],
+        [
+            "initiated m(X) = V when s0(X, V).",
+            "initiated m(X) = V when e0(X), rel(X, Y), m(Y) = V.",
+            "terminated m(X) = _ when e1(X).",
+            "mv(X) = V holds for m(X) = V and (a(X) or b(X)).",
+            "initiated a(X) when e2(X).",
+            "initiated b(X) when e3(X), not a(X).",
+        ],
+    ],
+)
 def test_cycles_equal_reference(backend: Backend, rules: list[str]) -> None:
     @examples("cycles", backend)
     @given(happenings=narratives(), world=facts)

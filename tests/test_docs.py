@@ -11,22 +11,55 @@ DOCS = Path(__file__).parent.parent / "docs"
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("construct", [
-    "fluent ", "fact ", "initiated", "terminated", "holds for", " and ", " or ", "except",
-    "where", "not ", "!=", "= _", "{low, mid, high}"])
+@pytest.mark.parametrize(
+    "construct",
+    [
+        "fluent ",
+        "fact ",
+        "initiated",
+        "terminated",
+        "holds for",
+        " and ",
+        " or ",
+        "except",
+        "where",
+        "not ",
+        "!=",
+        "= _",
+        "{low, mid, high}",
+    ],
+)
 def test_rule_language_doc_names_every_construct(construct):
     assert construct in (DOCS / "rule-language.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("kind", ["prohibition", "obligation", "renunciation", "guarantee",
-                                  "definition", "no_justification"])
+@pytest.mark.parametrize(
+    "kind",
+    ["prohibition", "obligation", "renunciation", "guarantee", "definition", "no_justification"],
+)
 def test_norms_doc_names_every_norm_kind(kind):
     assert f"`{kind}`" in (DOCS / "norms.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("command", [
-    "treaties", "treaty", "status", "holds", "timeline", "events", "breaches", "aggressor",
-    "compare", "ask", "validate", "coverage", "serve", "explain"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "treaties",
+        "treaty",
+        "status",
+        "holds",
+        "timeline",
+        "events",
+        "breaches",
+        "aggressor",
+        "compare",
+        "ask",
+        "validate",
+        "coverage",
+        "serve",
+        "explain",
+    ],
+)
 def test_readme_names_every_contract_command(command):
     assert f"foedus {command}" in README
 

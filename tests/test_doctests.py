@@ -7,8 +7,15 @@ import importlib
 
 import pytest
 
-MODULES = ["foedus", "foedus.model.dates", "foedus.engine.timepoints", "foedus.query",
-           "foedus.rules", "foedus.engine.reference", "foedus.engine.certainty"]
+MODULES = [
+    "foedus",
+    "foedus.model.dates",
+    "foedus.engine.timepoints",
+    "foedus.query",
+    "foedus.rules",
+    "foedus.engine.reference",
+    "foedus.engine.certainty",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -35,15 +35,21 @@ def _h(name, args, t, ident):
 
 def test_cycle_through_time_by_hand():
     program = parse_rules(CYCLE, "cycle.rules")
-    narrative = [_h("indep", ("e",), 1, "i1"), _h("indep", ("r",), 1, "i2"),
-                 _h("join", ("e", "t"), 2, "j1"), _h("join", ("r", "t"), 2, "j2"),
-                 # protected by the treaty: the first annexation does not end sovereignty
-                 _h("annex", ("r", "e"), 10, "a1"),
-                 # r leaves the treaty at 12 (effective 13); the annexation at 15 succeeds
-                 _h("leave", ("r", "t"), 12, "l1"), _h("annex", ("r", "e"), 15, "a2")]
+    narrative = [
+        _h("indep", ("e",), 1, "i1"),
+        _h("indep", ("r",), 1, "i2"),
+        _h("join", ("e", "t"), 2, "j1"),
+        _h("join", ("r", "t"), 2, "j2"),
+        # protected by the treaty: the first annexation does not end sovereignty
+        _h("annex", ("r", "e"), 10, "a1"),
+        # r leaves the treaty at 12 (effective 13); the annexation at 15 succeeds
+        _h("leave", ("r", "t"), 12, "l1"),
+        _h("annex", ("r", "e"), 15, "a2"),
+    ]
     for got in (evaluate(program, narrative), DuckDBBackend().evaluate(program, narrative)):
-        sov_e = [(i.start, i.end, i.terminated_by) for i in got
-                 if i.fluent == "sov" and i.args == ("e",)]
+        sov_e = [
+            (i.start, i.end, i.terminated_by) for i in got if i.fluent == "sov" and i.args == ("e",)
+        ]
         assert sov_e == [(2, 16, "a2")]
         prot = [(i.args, i.start, i.end) for i in got if i.fluent == "prot"]
         assert sorted(prot) == [(("e", "r"), 3, 13), (("r", "e"), 3, 13)]

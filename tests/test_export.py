@@ -11,7 +11,7 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 
 from foedus.errors import UserError
-from foedus.io.exports import export
+from foedus.interop.exports import export
 from foedus.query import KnowledgeBase
 
 PREFIXES = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
@@ -38,22 +38,30 @@ def _ids(store: Store, query: str) -> list[str]:
 
 
 def test_sparql_parties_match_the_query_api(kb: KnowledgeBase, store: Store) -> None:
-    got = _ids(store, 'SELECT ?id WHERE { ?t fd:id "treaty-of-tartu" ; wdt:P710 ?a . '
-                      "?a fd:id ?id }")
+    got = _ids(
+        store, 'SELECT ?id WHERE { ?t fd:id "treaty-of-tartu" ; wdt:P710 ?a . ?a fd:id ?id }'
+    )
     want = sorted({p["actor"]["id"] for p in kb.treaty("treaty-of-tartu")["parties"]})
     assert got == want and "estonia" in got
 
 
 def test_sparql_invasions_by_the_ussr(kb: KnowledgeBase, store: Store) -> None:
-    got = _ids(store, "SELECT ?id WHERE { ?e fd:eventType fd:type\\/invasion ; "
-                      "fd:actor/fd:id \"ussr\" ; fd:id ?id }")
+    got = _ids(
+        store,
+        "SELECT ?id WHERE { ?e fd:eventType fd:type\\/invasion ; "
+        'fd:actor/fd:id "ussr" ; fd:id ?id }',
+    )
     want = sorted(e["id"] for e in kb.events(actor="ussr", type="invasion")["events"])
     assert got == want and got
 
 
 def test_sparql_dates_use_wikidata_properties(store: Store) -> None:
-    rows = list(store.query(PREFIXES + 'SELECT ?s ?e WHERE { ?t fd:id "treaty-of-riga" ; '
-                                       "wdt:P580 ?s . OPTIONAL { ?t wdt:P582 ?e } }"))
+    rows = list(
+        store.query(
+            PREFIXES + 'SELECT ?s ?e WHERE { ?t fd:id "treaty-of-riga" ; '
+            "wdt:P580 ?s . OPTIONAL { ?t wdt:P582 ?e } }"
+        )
+    )
     assert rows and rows[0]["s"].value.startswith("1920")
 
 
@@ -66,7 +74,8 @@ def test_jsonld_graphml_timelines(kb: KnowledgeBase, tmp_path: Path) -> None:
     tartu = "instrument:treaty-of-tartu"
     assert g.nodes[tartu]["kind"] == "instrument"
     assert {n for n in g.neighbors(tartu)} == {
-        f"actor:{p['actor']['id']}" for p in kb.treaty("treaty-of-tartu")["parties"]}
+        f"actor:{p['actor']['id']}" for p in kb.treaty("treaty-of-tartu")["parties"]
+    }
     export(kb, "timelinejs", tmp_path / "tl.json")
     tl = json.loads((tmp_path / "tl.json").read_text())
     assert tl["title"]["text"]["headline"] and len(tl["events"]) >= len(kb.corpus.events)

@@ -54,9 +54,12 @@ def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def build(corpus: Path, out: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "foedus", "build", str(corpus), "-o", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "FOEDUS_DEBUG": "0"})
+    return subprocess.Popen(
+        [sys.executable, "-m", "foedus", "build", str(corpus), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "FOEDUS_DEBUG": "0"},
+    )
 
 
 def finish(proc: subprocess.Popen[bytes], timeout: float = 300) -> int:
@@ -71,7 +74,8 @@ def complete(db: Path, hashes: dict[str, str]) -> str:
     con = storage.connect(db)
     try:
         found = con.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+            "SELECT table_schema, table_name FROM information_schema.tables"
+        ).fetchall()
         tables = {name for schema, name in found if schema == "main"}
         assert set(storage.TABLES) <= tables, f"missing tables {set(storage.TABLES) - tables}"
         for schema, table in found:  # every table, the query index's too, reads to its end
@@ -86,7 +90,8 @@ def complete(db: Path, hashes: dict[str, str]) -> str:
 
 
 def test_a_build_killed_at_random_points_leaves_a_usable_database(
-        tmp_path: Path, hashes: dict[str, str]) -> None:
+    tmp_path: Path, hashes: dict[str, str]
+) -> None:
     db = tmp_path / "db.duckdb"
     assert finish(build(GOOD, db)) == 0
     assert complete(db, hashes) == "good"
@@ -121,7 +126,8 @@ def test_two_builds_at_once_leave_one_of_them(tmp_path: Path, hashes: dict[str, 
 
 
 def test_readers_during_builds_see_old_or_new_never_partial(
-        tmp_path: Path, hashes: dict[str, str]) -> None:
+    tmp_path: Path, hashes: dict[str, str]
+) -> None:
     """One reader opens the path again and again while builds replace it.
 
     (One reader, in the test's thread: DuckDB shares one open instance of a path among the
@@ -164,15 +170,20 @@ def test_queries_never_write_the_corpus(tmp_path: Path) -> None:
     runner = CliRunner()
     c = ["--corpus", str(corpus)]
     session = [
-        ["validate", str(corpus)], ["coverage", *c], ["events", "--actor", "Estonia", *c],
-        ["treaty", "Treaty of Tartu", *c], ["treaties", "--between", "USSR", "Latvia", "--on",
-                                            "1940-06-01", *c],
+        ["validate", str(corpus)],
+        ["coverage", *c],
+        ["events", "--actor", "Estonia", *c],
+        ["treaty", "Treaty of Tartu", *c],
+        ["treaties", "--between", "USSR", "Latvia", "--on", "1940-06-01", *c],
         ["status", "Estonia", "--on", "1960-01-01", "--perspective", "non-recognition", *c],
-        ["holds", "Latvia", "--on", "1943-01-01", *c], ["timeline", "Lithuania", *c],
-        ["breaches", "--by", "USSR", *c], ["aggressor", "USSR", "Estonia", *c],
+        ["holds", "Latvia", "--on", "1943-01-01", *c],
+        ["timeline", "Lithuania", *c],
+        ["breaches", "--by", "USSR", *c],
+        ["aggressor", "USSR", "Estonia", *c],
         ["compare", "--perspectives", "de-facto", "soviet", "Estonia", *c],
         ["status", "Estonia", "--on", "1940-07-01", "--assume", str(overlay), *c],
-        ["build", str(corpus)], ["status", "Narnia", "--on", "1940-01-01", *c],
+        ["build", str(corpus)],
+        ["status", "Narnia", "--on", "1940-01-01", *c],
     ]
     for args in session:
         result = runner.invoke(app, [*args, "--json"])

@@ -48,10 +48,18 @@ LONG = int(os.environ.get("FOEDUS_FUZZ_EXAMPLES", "0"))
 
 def fuzz(n: int) -> settings:
     """``n`` examples (more in a long run), derandomised in CI, without the example database."""
-    return settings(max_examples=max(n, LONG), deadline=None if LONG else 10_000,
-                    derandomize=not LONG, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
+    return settings(
+        max_examples=max(n, LONG),
+        deadline=None if LONG else 10_000,
+        derandomize=not LONG,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+
 
 SLOW_INPUT = 5.0
 """Seconds one input may take before it counts as a hang."""
@@ -70,9 +78,9 @@ def mutate(text: str, alphabet: list[str]) -> st.SearchStrategy[str]:
             if op == "insert":
                 s = s[:i] + piece + s[i:]
             elif op == "delete":
-                s = s[:i] + s[i + draw(st.integers(1, 12)):]
+                s = s[:i] + s[i + draw(st.integers(1, 12)) :]
             elif op == "replace":
-                s = s[:i] + piece + s[i + len(piece):]
+                s = s[:i] + piece + s[i + len(piece) :]
             elif op == "dupline":
                 lines = s.splitlines(keepends=True)
                 if lines:
@@ -89,14 +97,48 @@ def mutate(text: str, alphabet: list[str]) -> st.SearchStrategy[str]:
 # --------------------------------------------------------------------------- dates
 
 MONTHS = ["January", "Feb", "Sept", "september", "June", "Dec.", "mAY", "Juni"]
-DATE_WORDS = [*MONTHS, "mid-", "early", "late", "the end of", "beginning of", "in", "on", "of",
-              "1940", "0000", "9999", "1920s", "0s", "'s", "–", "-", "—", ",", ".", " ", "31",
-              "30", "29", "00", "1", "13", "2", "st", "th", "1918-1920", "2000-1990"]
+DATE_WORDS = [
+    *MONTHS,
+    "mid-",
+    "early",
+    "late",
+    "the end of",
+    "beginning of",
+    "in",
+    "on",
+    "of",
+    "1940",
+    "0000",
+    "9999",
+    "1920s",
+    "0s",
+    "'s",
+    "–",
+    "-",
+    "—",
+    ",",
+    ".",
+    " ",
+    "31",
+    "30",
+    "29",
+    "00",
+    "1",
+    "13",
+    "2",
+    "st",
+    "th",
+    "1918-1920",
+    "2000-1990",
+]
 
 
 @fuzz(400)
-@given(st.text(max_size=40) | st.lists(st.sampled_from(DATE_WORDS), max_size=7).map("".join)
-       | st.lists(st.sampled_from(DATE_WORDS), max_size=6).map(" ".join))
+@given(
+    st.text(max_size=40)
+    | st.lists(st.sampled_from(DATE_WORDS), max_size=7).map("".join)
+    | st.lists(st.sampled_from(DATE_WORDS), max_size=6).map(" ".join)
+)
 @example("0000-01-01")
 @example("February 29, 1900")
 @example("June 31–40, 1940")
@@ -124,9 +166,16 @@ def test_every_iso_day_reads_as_itself(day: date) -> None:
 
 
 @fuzz(150)
-@given(st.none() | st.booleans() | st.integers() | st.floats() | st.lists(st.integers())
-       | st.dictionaries(st.sampled_from(["earliest", "latest", "text", "x"]),
-                         st.text(max_size=12) | st.dates()))
+@given(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.lists(st.integers())
+    | st.dictionaries(
+        st.sampled_from(["earliest", "latest", "text", "x"]), st.text(max_size=12) | st.dates()
+    )
+)
 def test_coerce_takes_any_yaml_value(value: Any) -> None:
     try:
         d = FuzzyDate.coerce(value)
@@ -138,10 +187,45 @@ def test_coerce_takes_any_yaml_value(value: Any) -> None:
 
 # --------------------------------------------------------------------------- rules
 
-RULE_TOKENS = ["fluent", "fact", "initiated", "terminated", "holds", "for", "when", "not",
-               "except", "or", "and", "where", "=", "!=", "_", "(", ")", ",", ".", ":", "{",
-               "}", "X", "Y", "a", "b", "sovereign", "p", "e", "'q'", '"s"', "#", "\n", " ",
-               "% ", "ra:", "true"]
+RULE_TOKENS = [
+    "fluent",
+    "fact",
+    "initiated",
+    "terminated",
+    "holds",
+    "for",
+    "when",
+    "not",
+    "except",
+    "or",
+    "and",
+    "where",
+    "=",
+    "!=",
+    "_",
+    "(",
+    ")",
+    ",",
+    ".",
+    ":",
+    "{",
+    "}",
+    "X",
+    "Y",
+    "a",
+    "b",
+    "sovereign",
+    "p",
+    "e",
+    "'q'",
+    '"s"',
+    "#",
+    "\n",
+    " ",
+    "% ",
+    "ra:",
+    "true",
+]
 BASE_RULES = (BUNDLED / "rules" / "base.rules").read_text(encoding="utf-8")
 
 
@@ -187,10 +271,47 @@ def test_a_rule_file_that_is_not_utf8(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- the YAML loader
 
-YAML_PIECES = [":", ": ", "- ", "[", "]", "{", "}", ",", "#", "&a ", "*a", "<<: *a", "!!str ",
-               "!!python/object:os.system ", "? ", "|", ">", "'", '"', "\t", "\n", "  ", "~",
-               "null", "true", "1940-02-30", "1940-13-01", "0000-01-01", "12:30", "0x1F", ".inf",
-               "1e999", "\ufeff", "\x00", "é", "---\n", "...\n", "%YAML 1.1\n", "id: e1\n"]
+YAML_PIECES = [
+    ":",
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "#",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "!!str ",
+    "!!python/object:os.system ",
+    "? ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "\t",
+    "\n",
+    "  ",
+    "~",
+    "null",
+    "true",
+    "1940-02-30",
+    "1940-13-01",
+    "0000-01-01",
+    "12:30",
+    "0x1F",
+    ".inf",
+    "1e999",
+    "\ufeff",
+    "\x00",
+    "é",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "id: e1\n",
+]
 
 
 @pytest.fixture(scope="module")
@@ -250,23 +371,65 @@ def test_loader_random_bytes(scratch: Path, blob: bytes) -> None:
         _load_ok(scratch)
 
 
-FIELDS = ["id", "type", "date", "actors", "targets", "summary", "sources", "instrument", "mode",
-          "justification", "hypothetical", "name", "kind", "signed", "parties", "clauses",
-          "norm", "text", "quote", "source", "earliest", "latest", "existed_from", "colour"]
-SCALARS = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-           | st.dates() | st.text(max_size=10)
-           | st.sampled_from(["northland", "southland", "invasion", "mid-June 1940",
-                              "1940-06-15", "treaty-of-harbour", "prohibition"]))
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=4),
-                      max_leaves=12)
+FIELDS = [
+    "id",
+    "type",
+    "date",
+    "actors",
+    "targets",
+    "summary",
+    "sources",
+    "instrument",
+    "mode",
+    "justification",
+    "hypothetical",
+    "name",
+    "kind",
+    "signed",
+    "parties",
+    "clauses",
+    "norm",
+    "text",
+    "quote",
+    "source",
+    "earliest",
+    "latest",
+    "existed_from",
+    "colour",
+]
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.dates()
+    | st.text(max_size=10)
+    | st.sampled_from(
+        [
+            "northland",
+            "southland",
+            "invasion",
+            "mid-June 1940",
+            "1940-06-15",
+            "treaty-of-harbour",
+            "prohibition",
+        ]
+    )
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 @fuzz(60)
-@given(st.sampled_from(["actors", "instruments", "events", "categories", "perspectives",
-                        "treaties"]),
-       st.lists(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=8) | VALUES,
-                max_size=3))
+@given(
+    st.sampled_from(["actors", "instruments", "events", "categories", "perspectives", "treaties"]),
+    st.lists(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=8) | VALUES, max_size=3),
+)
 def test_loader_random_records(scratch: Path, key: str, records: list[Any]) -> None:
     import io
 
@@ -278,12 +441,55 @@ def test_loader_random_records(scratch: Path, key: str, records: list[Any]) -> N
 
 # --------------------------------------------------------------------------- questions
 
-QUESTION_WORDS = ["which", "what", "who", "when", "did", "was", "were", "treaties", "treaty",
-                  "bound", "between", "and", "the", "USSR", "Soviet Union", "Estonia", "Latvia",
-                  "Lithuania", "Germany", "in", "on", "1940", "June 1940", "1 June 1940",
-                  "1940-06-31", "0000", "status", "aggressor", "breach", "breaches", "of",
-                  "according to", "non-recognition", "soviet", "view", "law", "?", "'s",
-                  "happened", "sign", "party", "to", "Tartu", "invade", "from", "until", "\n"]
+QUESTION_WORDS = [
+    "which",
+    "what",
+    "who",
+    "when",
+    "did",
+    "was",
+    "were",
+    "treaties",
+    "treaty",
+    "bound",
+    "between",
+    "and",
+    "the",
+    "USSR",
+    "Soviet Union",
+    "Estonia",
+    "Latvia",
+    "Lithuania",
+    "Germany",
+    "in",
+    "on",
+    "1940",
+    "June 1940",
+    "1 June 1940",
+    "1940-06-31",
+    "0000",
+    "status",
+    "aggressor",
+    "breach",
+    "breaches",
+    "of",
+    "according to",
+    "non-recognition",
+    "soviet",
+    "view",
+    "law",
+    "?",
+    "'s",
+    "happened",
+    "sign",
+    "party",
+    "to",
+    "Tartu",
+    "invade",
+    "from",
+    "until",
+    "\n",
+]
 
 
 @pytest.fixture(scope="module")
@@ -315,10 +521,34 @@ def test_questions_answer_or_say_why(ask_kb: Any, question: str) -> None:
 
 # --------------------------------------------------------------------------- the CLI
 
-ACTORS = ["Estonia", "USSR", "soviet union", "Q15180", "SUN", "northland", "Narnia", "",
-          "estonia ", "--json", "-", "é", "Latvia\nLatvia"]
-DAYS = ["1940-06-15", "1940-02-30", "1940", "mid-June 1940", "", "0001-01-01", "9999-12-31",
-        "1940-6-1", "-1", "2024-13-01", "x"]
+ACTORS = [
+    "Estonia",
+    "USSR",
+    "soviet union",
+    "Q15180",
+    "SUN",
+    "northland",
+    "Narnia",
+    "",
+    "estonia ",
+    "--json",
+    "-",
+    "é",
+    "Latvia\nLatvia",
+]
+DAYS = [
+    "1940-06-15",
+    "1940-02-30",
+    "1940",
+    "mid-June 1940",
+    "",
+    "0001-01-01",
+    "9999-12-31",
+    "1940-6-1",
+    "-1",
+    "2024-13-01",
+    "x",
+]
 PERSPECTIVES = ["de-facto", "non-recognition", "soviet", "Soviet", "sovjet", "", "de facto"]
 TEXT = st.sampled_from(ACTORS) | st.text(max_size=8)
 DAY = st.sampled_from(DAYS) | st.text(max_size=10)
@@ -327,9 +557,25 @@ DAY = st.sampled_from(DAYS) | st.text(max_size=10)
 @st.composite
 def command_line(draw: st.DrawFn) -> list[str]:
     """A command with random values for its arguments and options."""
-    cmd = draw(st.sampled_from(["events", "treaty", "treaties", "status", "holds", "timeline",
-                                "breaches", "aggressor", "compare", "explain", "coverage",
-                                "validate", "ask"]))
+    cmd = draw(
+        st.sampled_from(
+            [
+                "events",
+                "treaty",
+                "treaties",
+                "status",
+                "holds",
+                "timeline",
+                "breaches",
+                "aggressor",
+                "compare",
+                "explain",
+                "coverage",
+                "validate",
+                "ask",
+            ]
+        )
+    )
     args: list[str] = [cmd]
     opt = lambda name, value: [name, value] if draw(st.booleans()) else []  # noqa: E731
     if cmd in ("status", "holds", "timeline"):
@@ -339,8 +585,12 @@ def command_line(draw: st.DrawFn) -> list[str]:
         args += opt("--type", draw(st.sampled_from(["invasion", "invasio", "x"])))
         args += opt("--from", draw(DAY)) + opt("--to", draw(DAY))
     elif cmd == "treaty":
-        args += [draw(st.sampled_from(["Treaty of Tartu", "tartu", "kellogg-briand-pact", "x"])
-                      | st.text(max_size=8))]
+        args += [
+            draw(
+                st.sampled_from(["Treaty of Tartu", "tartu", "kellogg-briand-pact", "x"])
+                | st.text(max_size=8)
+            )
+        ]
     elif cmd == "treaties":
         args += opt("--party", draw(TEXT)) + opt("--on", draw(DAY))
         if draw(st.booleans()):
@@ -352,23 +602,37 @@ def command_line(draw: st.DrawFn) -> list[str]:
     elif cmd == "aggressor":
         args += [draw(TEXT), draw(TEXT)] + opt("--from", draw(DAY)) + opt("--to", draw(DAY))
     elif cmd == "compare":
-        args += ["--perspectives", draw(st.sampled_from(PERSPECTIVES)),
-                 draw(st.sampled_from(PERSPECTIVES))]
+        args += [
+            "--perspectives",
+            draw(st.sampled_from(PERSPECTIVES)),
+            draw(st.sampled_from(PERSPECTIVES)),
+        ]
         if draw(st.booleans()):
             args.append(draw(TEXT))
     elif cmd == "explain":
         args += [draw(st.sampled_from(["status", "breach", "aggressor", "x"]))]
         args += draw(st.lists(TEXT, min_size=1, max_size=3)) + opt("--on", draw(DAY))
     elif cmd == "validate":
-        args += [draw(st.sampled_from([str(GOOD), "no-such-folder", str(CORPORA / "bad" /
-                                                                        "dates")]))]
+        args += [
+            draw(st.sampled_from([str(GOOD), "no-such-folder", str(CORPORA / "bad" / "dates")]))
+        ]
     elif cmd == "ask":
         args += [draw(st.lists(st.sampled_from(QUESTION_WORDS), max_size=8).map(" ".join))]
     args += opt("--perspective", draw(st.sampled_from(PERSPECTIVES) | st.text(max_size=6)))
     if draw(st.integers(0, 5)) == 0:
-        args += ["--assume", draw(st.sampled_from(
-            [str(GOOD / "overlays" / "what-if.yaml"), "missing.yaml",
-             str(CORPORA / "bad-overlays" / "duplicates.yaml"), str(GOOD)]))]
+        args += [
+            "--assume",
+            draw(
+                st.sampled_from(
+                    [
+                        str(GOOD / "overlays" / "what-if.yaml"),
+                        "missing.yaml",
+                        str(CORPORA / "bad-overlays" / "duplicates.yaml"),
+                        str(GOOD),
+                    ]
+                )
+            ),
+        ]
     if draw(st.booleans()):
         args.append("--json")
     return args
@@ -399,8 +663,7 @@ def cli(kb_factory: Any) -> Iterator[CliRunner]:
 
 
 def _registered() -> set[str]:
-    return {c.name or (c.callback.__name__ if c.callback else "") for c in
-            app.registered_commands}
+    return {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
 
 
 @fuzz(120)

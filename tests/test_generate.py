@@ -27,9 +27,23 @@ from foedus.generate import generate_world, register
 from foedus.norms import aggression
 
 SMALL = {"states": 9, "instruments": 8, "events": 120, "seed": 5}
-TABLES = ("fluents", "scenario_fluents", "breaches", "events", "event_actors", "event_targets",
-          "instruments", "parties", "clauses", "norms", "norm_categories", "quotes",
-          "event_acts", "norm_rows", "actors")
+TABLES = (
+    "fluents",
+    "scenario_fluents",
+    "breaches",
+    "events",
+    "event_actors",
+    "event_targets",
+    "instruments",
+    "parties",
+    "clauses",
+    "norms",
+    "norm_categories",
+    "quotes",
+    "event_acts",
+    "norm_rows",
+    "actors",
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +71,8 @@ def test_the_same_seed_writes_the_same_files(tmp_path: Path) -> None:
     c = generate_world(tmp_path / "c", format="parquet", **{**SMALL, "seed": 6})  # type: ignore[arg-type]
     con = duckdb.connect()
     read = lambda w: con.execute(  # noqa: E731
-        f"SELECT * FROM read_parquet('{w.path / 'events.parquet'}')").fetchall()
+        f"SELECT * FROM read_parquet('{w.path / 'events.parquet'}')"
+    ).fetchall()
     assert read(a) == read(b)
     assert read(a) != read(c)
     assert (a.path / "actors.yaml").read_text() == (b.path / "actors.yaml").read_text()
@@ -76,8 +91,9 @@ def test_a_world_has_what_the_pipeline_needs(worlds: dict[str, Path]) -> None:
     assert [p.id for p in corpus.perspectives] == ["de-facto"]
 
 
-def test_yaml_and_parquet_worlds_build_the_same_database(worlds: dict[str, Path],
-                                                         tmp_path: Path) -> None:
+def test_yaml_and_parquet_worlds_build_the_same_database(
+    worlds: dict[str, Path], tmp_path: Path
+) -> None:
     y = build(worlds["yaml"], tmp_path / "y.duckdb")
     p = build(worlds["parquet"], tmp_path / "p.duckdb")
     for t in TABLES:
@@ -98,27 +114,52 @@ def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Pa
     con = duckdb.connect()
     storage.write_tables(con, corpus)
     from_tables.store_engine_inputs(con, corpus)
-    got = Counter(con.execute("SELECT name, arity, a0, a1, t_early, t_late, id "
-                              "FROM happenings").fetchall())
-    want = Counter((h.name, len(h.args), *(h.args + (None, None))[:2], h.early, h.late, h.id)
-                   for h in from_corpus.happenings(corpus))
+    got = Counter(
+        con.execute("SELECT name, arity, a0, a1, t_early, t_late, id FROM happenings").fetchall()
+    )
+    want = Counter(
+        (h.name, len(h.args), *(h.args + (None, None))[:2], h.early, h.late, h.id)
+        for h in from_corpus.happenings(corpus)
+    )
     assert got == want
     assert con.execute("SELECT * FROM norm_rows").fetchall() == from_corpus.norm_rows(corpus)
     acts = sorted(con.execute(from_tables.EVENT_ACTS_SQL).fetchall())
-    assert acts == sorted((e.id, e.type, a, b, event_point(e.date.earliest),
-                           event_point(e.date.latest))
-                          for e in corpus.events for a in e.actors for b in e.targets)
+    assert acts == sorted(
+        (e.id, e.type, a, b, event_point(e.date.earliest), event_point(e.date.latest))
+        for e in corpus.events
+        for a in e.actors
+        for b in e.targets
+    )
 
 
 def test_fluents_equal_the_per_record_path(worlds: dict[str, Path], tmp_path: Path) -> None:
     corpus = load_corpus(worlds["parquet"])
     con = build(worlds["parquet"], tmp_path / "f.duckdb")
-    got = sorted(map(str, con.execute(
-        'SELECT fluent, args, value, start, "end", certainty, rule, initiated_by, '
-        "terminated_by FROM fluents").fetchall()))
-    want = sorted(str((i.fluent, list(i.args), i.value, i.start, i.end, i.certainty, i.rule,
-                       i.initiated_by, i.terminated_by))
-                  for i in reasoning.evaluate(corpus, "de-facto"))
+    got = sorted(
+        map(
+            str,
+            con.execute(
+                'SELECT fluent, args, value, start, "end", certainty, rule, initiated_by, '
+                "terminated_by FROM fluents"
+            ).fetchall(),
+        )
+    )
+    want = sorted(
+        str(
+            (
+                i.fluent,
+                list(i.args),
+                i.value,
+                i.start,
+                i.end,
+                i.certainty,
+                i.rule,
+                i.initiated_by,
+                i.terminated_by,
+            )
+        )
+        for i in reasoning.evaluate(corpus, "de-facto")
+    )
     assert got == want
 
 
@@ -132,8 +173,7 @@ def test_every_dyad_aggressor_agrees_with_decide(worlds: dict[str, Path], tmp_pa
         assert (v.aggressor, v.act and v.act.event_id, v.certainty) == (who, event, certainty)
 
 
-def test_parquet_problems_name_the_table_and_row(worlds: dict[str, Path],
-                                                  tmp_path: Path) -> None:
+def test_parquet_problems_name_the_table_and_row(worlds: dict[str, Path], tmp_path: Path) -> None:
     import shutil
 
     bad = tmp_path / "bad"
@@ -143,7 +183,7 @@ def test_parquet_problems_name_the_table_and_row(worlds: dict[str, Path],
     con.execute(f"""COPY (SELECT * REPLACE (
         CASE WHEN id = 'ev-00000003' THEN ['nowhere'] ELSE actors END AS actors,
         CASE WHEN id = 'ev-00000005' THEN 'words not in the source' ELSE quote END AS quote)
-        FROM read_parquet('{src}')) TO '{bad / 'events.parquet'}' (FORMAT parquet)""")
+        FROM read_parquet('{src}')) TO '{bad / "events.parquet"}' (FORMAT parquet)""")
     with pytest.raises(CorpusError) as e:
         load_corpus(bad)
     text = e.value.report()
@@ -160,8 +200,22 @@ def test_generate_world_command(tmp_path: Path) -> None:
         """Nothing."""
 
     out = tmp_path / "w"
-    res = CliRunner().invoke(app, ["generate-world", "--states", "5", "--instruments", "3",
-                                   "--events", "30", "--seed", "2", "-o", str(out)])
+    res = CliRunner().invoke(
+        app,
+        [
+            "generate-world",
+            "--states",
+            "5",
+            "--instruments",
+            "3",
+            "--events",
+            "30",
+            "--seed",
+            "2",
+            "-o",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "wrote" in res.output and (out / "events.yaml").is_file()
     res = CliRunner().invoke(app, ["generate-world", "--states", "1", "-o", str(out)])
@@ -172,21 +226,42 @@ def overlay_for(world: Path, tmp_path: Path) -> Path:
     """An overlay: a new invasion and annexation, and a restatement of the world's first
     event (with a claimed justification)."""
     first = load_corpus(world).events[0]
-    restated = {**first.model_dump(mode="json", exclude_none=True, exclude={"hypothetical"}),
-                "justification": "a claimed provocation"}
+    restated = {
+        **first.model_dump(mode="json", exclude_none=True, exclude={"hypothetical"}),
+        "justification": "a claimed provocation",
+    }
     restated.pop("sources", None)
     path = tmp_path / "overlay.yaml"
-    YAML().dump({"events": [
-        {"id": "what-if-invasion", "type": "invasion", "date": "1950-03-01",
-         "actors": ["s00003"], "targets": ["s00004"], "summary": "A hypothetical invasion."},
-        {"id": "what-if-annexation", "type": "annexation", "date": "1950-06-01",
-         "actors": ["s00003"], "targets": ["s00004"], "summary": "A hypothetical annexation."},
-        restated]}, path)
+    YAML().dump(
+        {
+            "events": [
+                {
+                    "id": "what-if-invasion",
+                    "type": "invasion",
+                    "date": "1950-03-01",
+                    "actors": ["s00003"],
+                    "targets": ["s00004"],
+                    "summary": "A hypothetical invasion.",
+                },
+                {
+                    "id": "what-if-annexation",
+                    "type": "annexation",
+                    "date": "1950-06-01",
+                    "actors": ["s00003"],
+                    "targets": ["s00004"],
+                    "summary": "A hypothetical annexation.",
+                },
+                restated,
+            ]
+        },
+        path,
+    )
     return path
 
 
-def test_an_overlay_on_a_parquet_corpus_builds_as_on_yaml(worlds: dict[str, Path],
-                                                          tmp_path: Path) -> None:
+def test_an_overlay_on_a_parquet_corpus_builds_as_on_yaml(
+    worlds: dict[str, Path], tmp_path: Path
+) -> None:
     overlay = overlay_for(worlds["yaml"], tmp_path)
     dbs = {}
     for fmt in ("yaml", "parquet"):
@@ -194,48 +269,86 @@ def test_an_overlay_on_a_parquet_corpus_builds_as_on_yaml(worlds: dict[str, Path
         if fmt == "parquet":
             assert not corpus.events.loaded  # type: ignore[attr-defined]  # not read
             assert [e.id for e in corpus.added["events"]] == [
-                "what-if-invasion", "what-if-annexation", "ev-00000000"]
+                "what-if-invasion",
+                "what-if-annexation",
+                "ev-00000000",
+            ]
         storage.build_database(corpus, tmp_path / f"{fmt}.duckdb", storage.registered_steps()[1])
         dbs[fmt] = duckdb.connect(str(tmp_path / f"{fmt}.duckdb"), read_only=True)
     for t in TABLES:
         assert rows(dbs["yaml"], t) == rows(dbs["parquet"], t), t
     con = dbs["parquet"]
-    assert con.execute("SELECT id, justification, hypothetical FROM events WHERE hypothetical "
-                       "ORDER BY id").fetchall() == [
+    assert con.execute(
+        "SELECT id, justification, hypothetical FROM events WHERE hypothetical ORDER BY id"
+    ).fetchall() == [
         ("ev-00000000", "a claimed provocation", True),
-        ("what-if-annexation", None, True), ("what-if-invasion", None, True)]
+        ("what-if-annexation", None, True),
+        ("what-if-invasion", None, True),
+    ]
     assert con.execute("SELECT count(*) FROM events").fetchone() == (SMALL["events"] + 2,)
-    assert con.execute("SELECT count(*) FROM fluents WHERE fluent = 'part_of' AND "
-                       "args = ['s00004'] AND value = 's00003'").fetchone() == (1,)
+    assert con.execute(
+        "SELECT count(*) FROM fluents WHERE fluent = 'part_of' AND "
+        "args = ['s00004'] AND value = 's00003'"
+    ).fetchone() == (1,)
     lazy = load_overlay(overlay, load_corpus(worlds["parquet"]))
-    assert [e.id for e in lazy.events][-3:] == ["what-if-invasion", "what-if-annexation",
-                                                 "ev-00000000"]
+    assert [e.id for e in lazy.events][-3:] == [
+        "what-if-invasion",
+        "what-if-annexation",
+        "ev-00000000",
+    ]
     assert len(lazy.events) == SMALL["events"] + 2
 
 
 def test_an_overlay_on_a_parquet_corpus_is_checked_against_its_tables(
-        worlds: dict[str, Path], tmp_path: Path) -> None:
+    worlds: dict[str, Path], tmp_path: Path
+) -> None:
     base = load_corpus(worlds["parquet"])
     good = tmp_path / "good.yaml"
-    YAML().dump({"events": [
-        {"id": "what-if-reaffirmation", "type": "reaffirmation", "date": "1950-03-01",
-         "actors": ["s00003"], "instrument": "t000001", "summary": "A hypothetical act."}]}, good)
+    YAML().dump(
+        {
+            "events": [
+                {
+                    "id": "what-if-reaffirmation",
+                    "type": "reaffirmation",
+                    "date": "1950-03-01",
+                    "actors": ["s00003"],
+                    "instrument": "t000001",
+                    "summary": "A hypothetical act.",
+                }
+            ]
+        },
+        good,
+    )
     assert [e.instrument for e in load_overlay(good, base).added["events"]] == ["t000001"]
     bad = tmp_path / "bad.yaml"
-    YAML().dump({
-        "instruments": [{"id": "t000002", "name": "Again", "kind": "treaty"}],
-        "events": [{"id": "what-if", "type": "reaffirmation", "date": "1950-03-01",
-                    "actors": ["s00003"], "instrument": "t999999", "summary": "No."}]}, bad)
+    YAML().dump(
+        {
+            "instruments": [{"id": "t000002", "name": "Again", "kind": "treaty"}],
+            "events": [
+                {
+                    "id": "what-if",
+                    "type": "reaffirmation",
+                    "date": "1950-03-01",
+                    "actors": ["s00003"],
+                    "instrument": "t999999",
+                    "summary": "No.",
+                }
+            ],
+        },
+        bad,
+    )
     with pytest.raises(CorpusError) as err:
         load_overlay(bad, base)
     assert [str(p) for p in err.value.errors] == [
         f"{bad}:2:7: duplicate instrument id 't000002' (first defined at "
         f"{worlds['parquet'] / 'instruments.parquet'}:3:1)",
-        f"{bad}:11:15: event 'what-if': unknown instrument 't999999'"]
+        f"{bad}:11:15: event 'what-if': unknown instrument 't999999'",
+    ]
 
 
-def test_a_parquet_corpus_is_counted_without_making_its_records(worlds: dict[str, Path],
-                                                                tmp_path: Path) -> None:
+def test_a_parquet_corpus_is_counted_without_making_its_records(
+    worlds: dict[str, Path], tmp_path: Path
+) -> None:
     overlay = overlay_for(worlds["yaml"], tmp_path)
     for over in (False, True):
         y, p = load_corpus(worlds["yaml"]), load_corpus(worlds["parquet"])
@@ -248,28 +361,38 @@ def test_a_parquet_corpus_is_counted_without_making_its_records(worlds: dict[str
         db = tmp_path / f"p{over}.duckdb"
         storage.build_database(p, db, storage.registered_steps()[1])
         con = duckdb.connect(str(db), read_only=True)
-        assert con.execute("SELECT (SELECT count(*) FROM quotes), (SELECT count(*) FROM events), "
-                           "(SELECT count(*) FROM instruments)").fetchone() == (
-            n["quotes"], n["events"], n["instruments"])
+        assert con.execute(
+            "SELECT (SELECT count(*) FROM quotes), (SELECT count(*) FROM events), "
+            "(SELECT count(*) FROM instruments)"
+        ).fetchone() == (n["quotes"], n["events"], n["instruments"])
         con.close()
 
 
 def test_questions_on_a_parquet_corpus_read_only_the_events_they_name(
-        worlds: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    worlds: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from foedus.ask import answer_question
     from foedus.query import KnowledgeBase
 
     monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
     y, p = KnowledgeBase(worlds["yaml"]), KnowledgeBase(worlds["parquet"])
-    row = y.cursor().execute(
-        "SELECT b.event_id, b.actor, b.target, e.date_text FROM breaches AS b JOIN events AS e "
-        "ON e.id = b.event_id WHERE e.type = 'invasion' AND b.target IS NOT NULL "
-        "ORDER BY b.event_id LIMIT 1").fetchone()
+    row = (
+        y.cursor()
+        .execute(
+            "SELECT b.event_id, b.actor, b.target, e.date_text FROM breaches AS b JOIN events AS e "
+            "ON e.id = b.event_id WHERE e.type = 'invasion' AND b.target IS NOT NULL "
+            "ORDER BY b.event_id LIMIT 1"
+        )
+        .fetchone()
+    )
     assert row is not None
     event, by, target, day = row
-    questions = [f"which treaties did the invasion of {target} by {by} in {day[:4]} breach?",
-                 f"did {event} breach a treaty?", f"when was {event}?",
-                 f"did {by} invade {target}?"]
+    questions = [
+        f"which treaties did the invasion of {target} by {by} in {day[:4]} breach?",
+        f"did {event} breach a treaty?",
+        f"when was {event}?",
+        f"did {by} invade {target}?",
+    ]
     for q in questions:
         got = answer_question(q, p)
         assert got == answer_question(q, y), q

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from foedus.corpus import load_corpus
-from foedus.io.importers import run_import
-from foedus.io.importers.base import DatasetError
+from foedus.interop.importers import run_import
+from foedus.interop.importers.base import DatasetError
 
 DATA = Path(__file__).parent / "fixtures" / "data"
 REAL = Path("/work/shared/data/atop-v5.1")
@@ -25,7 +25,8 @@ def test_atop_member_and_alliance_files(tmp_path: Path) -> None:
     assert baltic.name == "ATOP 9001: defence, consultation (Estonia, Latvia)"
     assert [(p.actor, p.how, p.date.text, p.until.text) for p in baltic.parties] == [
         ("estonia", "signature", "1925-03-10", "1938-06"),
-        ("latvia", "signature", "1925-03-10", "1938-06")]
+        ("latvia", "signature", "1925-03-10", "1938-06"),
+    ]
     assert baltic.ended.text == "1938-06"
     norms = {c.id: c.norm for c in baltic.clauses}
     assert norms["defence"].kind == "obligation"
@@ -37,9 +38,13 @@ def test_atop_member_and_alliance_files(tmp_path: Path) -> None:
     nato = ins["atop-9003"]
     assert nato.ended is None
     assert [(p.actor, p.how, p.until) for p in nato.parties] == [
-        ("united-states", "signature", None), ("canada", "accession", None)]
+        ("united-states", "signature", None),
+        ("canada", "accession", None),
+    ]
     assert {c.id: c.norm.bearers for c in nato.clauses} == {
-        "defence": ["united-states"], "consultation": ["canada"]}
+        "defence": ["united-states"],
+        "consultation": ["canada"],
+    }
     assert "atop_a.csv line 4" in nato.notes
     assert (out / "rules" / "base.rules").is_file()
 
@@ -53,13 +58,17 @@ def test_atop_member_file_alone(tmp_path: Path) -> None:
     run_import("atop", [DATA / "atop_m.csv"], tmp_path / "c")
     corpus = load_corpus(tmp_path / "c")
     assert {i.id: i.ended.text if i.ended else None for i in corpus.instruments} == {
-        "atop-9001": "1938-06", "atop-9002": "1940-06-30", "atop-9003": None}
+        "atop-9001": "1938-06",
+        "atop-9002": "1940-06-30",
+        "atop-9003": None,
+    }
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="no shared data")
 def test_real_atop_counts(tmp_path: Path) -> None:
-    report = run_import("atop", [REAL / "atop5_1m.csv", REAL / "atop5_1a.csv"],
-                        tmp_path / "c", only=["Estonia"])["report"]
+    report = run_import(
+        "atop", [REAL / "atop5_1m.csv", REAL / "atop5_1a.csv"], tmp_path / "c", only=["Estonia"]
+    )["report"]
     assert report.mapped["instruments"] == 789
     corpus = load_corpus(tmp_path / "c")
     ins = {i.id: i for i in corpus.instruments}

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from foedus.corpus import load_corpus
-from foedus.io.aliases import AliasTable, slugify
-from foedus.io.importers import run_import
-from foedus.io.importers.base import DatasetError, messy_date, ymd
+from foedus.interop.aliases import AliasTable, slugify
+from foedus.interop.importers import run_import
+from foedus.interop.importers.base import DatasetError, messy_date, ymd
 from foedus.query import KnowledgeBase
 
 DATA = Path(__file__).parent / "fixtures" / "data"
@@ -32,8 +32,11 @@ def test_dates_from_columns_and_messydates() -> None:
     assert ymd("1939", "3", "-9") == "1939-03"
     assert ymd("1939", "-9", "-9") == "1939"
     assert ymd("NA") is None
-    assert messy_date("1981-02-18?") == {"earliest": "1981-02-01", "latest": "1981-02-28",
-                                         "text": "1981-02-18?"}
+    assert messy_date("1981-02-18?") == {
+        "earliest": "1981-02-01",
+        "latest": "1981-02-28",
+        "text": "1981-02-18?",
+    }
     assert messy_date("1935-09..1935-10")["latest"] == "1935-10-31"
     assert messy_date("9999-12-31") is None
     assert messy_date("2010-XX-XX-")["earliest"] == "2010-01-01"
@@ -58,16 +61,22 @@ def test_cow_states_import(tmp_path: Path) -> None:
     assert "EST,366,Estonia,1919,3,1,1939,12,31,2016" in corpus.sources["cow-states2016"]
     assert {p.id for p in corpus.perspectives} == {"de-facto"}
     periods = KnowledgeBase(out).timeline("366")["periods"]
-    spans = [(p["from"]["earliest"], p["to"]["latest"] if p["to"] else None) for p in periods
-             if p["sovereign"] is True]
+    spans = [
+        (p["from"]["earliest"], p["to"]["latest"] if p["to"] else None)
+        for p in periods
+        if p["sovereign"] is True
+    ]
     assert spans == [("1919-03-01", "1939-12-31"), ("1992-01-01", None)]
 
 
-@pytest.mark.parametrize("name, dataset, start", [
-    ("gw_states.csv", "gw-states", "1919-05-01"),
-    ("isd2_states.csv", "isd-v2-2", "1919-02-01"),
-    ("isd1_states.csv", "isd-v1", "1919-03-01"),
-])
+@pytest.mark.parametrize(
+    "name, dataset, start",
+    [
+        ("gw_states.csv", "gw-states", "1919-05-01"),
+        ("isd2_states.csv", "isd-v2-2", "1919-02-01"),
+        ("isd1_states.csv", "isd-v1", "1919-03-01"),
+    ],
+)
 def test_other_state_lists(tmp_path: Path, name: str, dataset: str, start: str) -> None:
     result = run_import("states", [DATA / name], tmp_path / "c")
     assert result["report"].dataset == dataset
@@ -82,8 +91,10 @@ def test_states_import_adds_to_a_corpus_and_rejects_other_files(tmp_path: Path) 
     run_import("states", [DATA / "cow_states.csv"], out)
     run_import("territorial-change", [DATA / "tc.csv"], out)
     corpus = load_corpus(out)
-    assert {f.name for f in out.glob("events-*.yaml")} == {"events-states.yaml",
-                                                            "events-territorial-change.yaml"}
+    assert {f.name for f in out.glob("events-*.yaml")} == {
+        "events-states.yaml",
+        "events-territorial-change.yaml",
+    }
     assert set(corpus.sources) == {"cow-states2016", "cow-territorial-change"}
     with pytest.raises(DatasetError, match="not a state list"):
         run_import("states", [DATA / "tc.csv"], tmp_path / "d")
@@ -93,10 +104,12 @@ def test_states_import_adds_to_a_corpus_and_rejects_other_files(tmp_path: Path) 
 
 @pytest.mark.skipif(not (REAL / "cow-state-system-v2016").is_dir(), reason="no shared data")
 def test_real_cow_states(tmp_path: Path) -> None:
-    result = run_import("states", [REAL / "cow-state-system-v2016" / "states2016.csv"],
-                        tmp_path / "c")
+    result = run_import(
+        "states", [REAL / "cow-state-system-v2016" / "states2016.csv"], tmp_path / "c"
+    )
     assert result["report"].read == 243
     corpus = load_corpus(tmp_path / "c")
-    exits = {e.date.text for e in corpus.events if e.type == "state_exit"
-             and e.actors == ["latvia"]}
+    exits = {
+        e.date.text for e in corpus.events if e.type == "state_exit" and e.actors == ["latvia"]
+    }
     assert exits == {"1940-06-17"}

@@ -36,15 +36,22 @@ def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def draw_events(states: list[str], n: int, seed: int, prefix: str,
-                fuzzy: float = 0.3) -> list[dict[str, Any]]:
+def draw_events(
+    states: list[str], n: int, seed: int, prefix: str, fuzzy: float = 0.3
+) -> list[dict[str, Any]]:
     """``n`` events drawn as the generator draws them: episodes of its templates between two
     random states (and a third), from a random day; a share dated by the month only."""
     rng = random.Random(seed)
     names = list(WEIGHTS)
-    quotes = {t: next(s for s in source_text().split("\n\n")
-                      if f"records every {t.replace('_', ' ')} among" in s)
-              for steps in EPISODES.values() for t, *_ in steps}
+    quotes = {
+        t: next(
+            s
+            for s in source_text().split("\n\n")
+            if f"records every {t.replace('_', ' ')} among" in s
+        )
+        for steps in EPISODES.values()
+        for t, *_ in steps
+    }
     out: list[dict[str, Any]] = []
     while len(out) < n:
         template = rng.choices(names, [WEIGHTS[k] for k in names])[0]
@@ -53,13 +60,15 @@ def draw_events(states: list[str], n: int, seed: int, prefix: str,
         c = (b + 1 + rng.randrange(max(len(states) - 2, 1))) % len(states)
         c = (c + 1) % len(states) if c == a else c
         d0 = datetime.date(1900, 1, 1) + datetime.timedelta(days=rng.randrange(34697))
-        for typ, actor, target, offset in EPISODES[template][:n - len(out)]:
+        for typ, actor, target, offset in EPISODES[template][: n - len(out)]:
             role = {0: states[a], 1: states[b], 2: states[c]}
             day = d0 + datetime.timedelta(days=offset)
-            rec: dict[str, Any] = {"id": f"{prefix}-{len(out):04d}", "type": typ,
-                                   "date": f"{day:%Y-%m}" if rng.random() < fuzzy
-                                   else day.isoformat(),
-                                   "actors": [role[actor]]}
+            rec: dict[str, Any] = {
+                "id": f"{prefix}-{len(out):04d}",
+                "type": typ,
+                "date": f"{day:%Y-%m}" if rng.random() < fuzzy else day.isoformat(),
+                "actors": [role[actor]],
+            }
             if target is not None:
                 rec["targets"] = [role[target]]
             rec.update(summary=f"{typ} (added)", sources=[quotes[typ]])
@@ -77,10 +86,13 @@ def dump(db: Path) -> dict[str, list[str]]:
     """Every table of a database as sorted rows."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        names = con.execute("SELECT table_schema, table_name FROM information_schema.tables "
-                            "ORDER BY ALL").fetchall()
-        return {f"{s}.{t}": sorted(map(repr, con.execute(f'SELECT * FROM "{s}"."{t}"')
-                                       .fetchall())) for s, t in names}
+        names = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables ORDER BY ALL"
+        ).fetchall()
+        return {
+            f"{s}.{t}": sorted(map(repr, con.execute(f'SELECT * FROM "{s}"."{t}"').fetchall()))
+            for s, t in names
+        }
     finally:
         con.close()
 
@@ -91,9 +103,11 @@ def assert_same(updated: Path, full: Path) -> None:
     for table in a:
         if a[table] != b[table]:
             extra, missing = set(a[table]) - set(b[table]), set(b[table]) - set(a[table])
-            pytest.fail(f"table {table}: {len(a[table])} rows after the update, "
-                        f"{len(b[table])} in a full rebuild; only in the update: "
-                        f"{sorted(extra)[:5]}; only in the rebuild: {sorted(missing)[:5]}")
+            pytest.fail(
+                f"table {table}: {len(a[table])} rows after the update, "
+                f"{len(b[table])} in a full rebuild; only in the update: "
+                f"{sorted(extra)[:5]}; only in the rebuild: {sorted(missing)[:5]}"
+            )
 
 
 EXTRA_RULES = """
@@ -121,24 +135,29 @@ embattled(X, Y) holds for (at_war(X, Y) and controlled_by(X) = Y)
 
 def world(tmp: Path, seed: int, extra: bool = False, fuzzy: float = 0.1) -> Path:
     path = tmp / f"world-{seed}"
-    generate_world(path, states=9, instruments=10, events=160, seed=seed, format="yaml",
-                   fuzzy=fuzzy)
+    generate_world(
+        path, states=9, instruments=10, events=160, seed=seed, format="yaml", fuzzy=fuzzy
+    )
     if extra:
         (path / "rules" / "extra.rules").write_text(EXTRA_RULES, encoding="utf-8")
         with (path / "perspectives.yaml").open("a", encoding="utf-8") as f:
-            f.write("  - id: extra\n    name: Extra\n    description: Unusual rule shapes.\n"
-                    "    rules: [rules/base.rules, rules/de-facto.rules, rules/extra.rules]\n")
+            f.write(
+                "  - id: extra\n    name: Extra\n    description: Unusual rule shapes.\n"
+                "    rules: [rules/base.rules, rules/de-facto.rules, rules/extra.rules]\n"
+            )
     return path
 
 
 def states_of(path: Path) -> list[str]:
-    return sorted(a.id for a in load_corpus(path).actors
-                  if a.kind == "state" and not a.id.endswith("-b"))
+    return sorted(
+        a.id for a in load_corpus(path).actors if a.kind == "state" and not a.id.endswith("-b")
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_added_events_update_equals_a_full_rebuild(tmp_path: Path, seed: int,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_added_events_update_equals_a_full_rebuild(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Seed 1 has a perspective of unusual rule shapes; seed 2 is updated twice; seed 3 has
     exact dates only until the update adds month-dated events (one scenario becomes two).
     The query index is updated in place too (and equals the rebuilt one)."""
@@ -177,8 +196,10 @@ def test_baltic_update_in_every_perspective(tmp_path: Path) -> None:
     shutil.copytree(bundled_path(), path)
     key, steps = storage.registered_steps()
     db = storage.build_database(load_corpus(path), tmp_path / "baltic.duckdb", steps)
-    quote = ("After the Baltic states proclaimed independence following the signing of the "
-             "Armistice, Bolshevist Russia invaded at the end of 1918.")
+    quote = (
+        "After the Baltic states proclaimed independence following the signing of the "
+        "Armistice, Bolshevist Russia invaded at the end of 1918."
+    )
     added = [
         ("germany", "annexation", "lithuania", "1941-08"),
         ("ussr", "occupation", "finland", "1940-03-13"),
@@ -189,9 +210,14 @@ def test_baltic_update_in_every_perspective(tmp_path: Path) -> None:
     ]
     events = []
     for k, (actor, typ, target, date) in enumerate(added):
-        rec: dict[str, Any] = {"id": f"added-{k}", "type": typ, "date": date,
-                               "actors": [actor], "summary": "An added event.",
-                               "sources": [quote]}
+        rec: dict[str, Any] = {
+            "id": f"added-{k}",
+            "type": typ,
+            "date": date,
+            "actors": [actor],
+            "summary": "An added event.",
+            "sources": [quote],
+        }
         if target:
             rec["targets"] = [target]
         events.append(rec)
@@ -227,21 +253,26 @@ def edited(small: tuple[Path, Path], tmp: Path, edit: Any) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change, why", [
-    (lambda evs: evs[3].update(date="1950-01-01"), "edited or removed"),
-    (lambda evs: evs.pop(5), "edited or removed"),
-    (lambda evs: evs[0].update(summary="Another summary."), "edited or removed"),
-])
-def test_a_non_additive_change_is_not_incremental(small: tuple[Path, Path], tmp_path: Path,
-                                                   change: Any, why: str) -> None:
+@pytest.mark.parametrize(
+    "change, why",
+    [
+        (lambda evs: evs[3].update(date="1950-01-01"), "edited or removed"),
+        (lambda evs: evs.pop(5), "edited or removed"),
+        (lambda evs: evs[0].update(summary="Another summary."), "edited or removed"),
+    ],
+)
+def test_a_non_additive_change_is_not_incremental(
+    small: tuple[Path, Path], tmp_path: Path, change: Any, why: str
+) -> None:
     corpus = load_corpus(edited(small, tmp_path, change))
     _, steps = storage.registered_steps()
     with pytest.raises(incremental.NotIncremental, match=why):
         incremental.prepare(small[1], corpus, steps)
 
 
-def test_other_rules_steps_or_tables_are_not_incremental(small: tuple[Path, Path],
-                                                          tmp_path: Path) -> None:
+def test_other_rules_steps_or_tables_are_not_incremental(
+    small: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, steps = storage.registered_steps()
     path = tmp_path / "rules"
     shutil.copytree(small[0], path)
@@ -275,8 +306,9 @@ def test_a_rule_whose_key_comes_from_a_value_is_not_incremental() -> None:
         incremental.derivations(program)
 
 
-def test_fallback_builds_from_scratch_and_says_why(small: tuple[Path, Path],
-                                                    tmp_path: Path) -> None:
+def test_fallback_builds_from_scratch_and_says_why(
+    small: tuple[Path, Path], tmp_path: Path
+) -> None:
     corpus = load_corpus(edited(small, tmp_path, lambda evs: evs.pop(0)))
     _, steps = storage.registered_steps()
     db = tmp_path / "db.duckdb"
@@ -292,8 +324,9 @@ def test_fallback_builds_from_scratch_and_says_why(small: tuple[Path, Path],
         con.close()
 
 
-def test_an_update_killed_at_any_point_leaves_the_old_database(small: tuple[Path, Path],
-                                                               tmp_path: Path) -> None:
+def test_an_update_killed_at_any_point_leaves_the_old_database(
+    small: tuple[Path, Path], tmp_path: Path
+) -> None:
     path = tmp_path / "w"
     shutil.copytree(small[0], path)
     db = tmp_path / "db.duckdb"
@@ -301,15 +334,20 @@ def test_an_update_killed_at_any_point_leaves_the_old_database(small: tuple[Path
     old = load_corpus(path).content_hash
     write_events(path, "added-events.yaml", draw_events(states_of(path), 12, 5, "added"))
     new = load_corpus(path).content_hash
-    script = ("import sys; from foedus import pipeline, storage; "
-              "from foedus.corpus import load_corpus; "
-              "c = load_corpus(sys.argv[1]); _, steps = storage.registered_steps(); "
-              "r = storage.build(c, sys.argv[2], steps, previous=sys.argv[2]); "
-              "assert r.update is not None, r.full_reason")
+    script = (
+        "import sys; from foedus import pipeline, storage; "
+        "from foedus.corpus import load_corpus; "
+        "c = load_corpus(sys.argv[1]); _, steps = storage.registered_steps(); "
+        "r = storage.build(c, sys.argv[2], steps, previous=sys.argv[2]); "
+        "assert r.update is not None, r.full_reason"
+    )
 
     def run() -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-c", script, str(path), str(db)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return subprocess.Popen(
+            [sys.executable, "-c", script, str(path), str(db)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
     def content() -> str:
         con = storage.connect(db)
@@ -346,10 +384,21 @@ def test_a_corpus_without_perspectives_is_updated_too(tmp_path: Path) -> None:
     shutil.copytree(Path(__file__).parent / "corpora" / "good", path)
     _, steps = storage.registered_steps()
     db = storage.build_database(load_corpus(path), tmp_path / "good.duckdb", steps)
-    write_events(path, "added-events.yaml", [{
-        "id": "southland-invades-again", "type": "invasion", "date": "1941-07",
-        "actors": ["southland"], "targets": ["northland"], "summary": "Again.",
-        "sources": ["In mid-June 1940, Southland invaded Northland."]}])
+    write_events(
+        path,
+        "added-events.yaml",
+        [
+            {
+                "id": "southland-invades-again",
+                "type": "invasion",
+                "date": "1941-07",
+                "actors": ["southland"],
+                "targets": ["northland"],
+                "summary": "Again.",
+                "sources": ["In mid-June 1940, Southland invaded Northland."],
+            }
+        ],
+    )
     corpus = load_corpus(path)
     result = storage.build(corpus, db, steps, previous=db)
     assert result.update is not None and result.update.added_events == 1, result.full_reason

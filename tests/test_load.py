@@ -52,7 +52,8 @@ def test_positions_of_records_and_values(good: Corpus, monkeypatch: pytest.Monke
 
 
 def test_paths_are_shown_relative_to_the_current_directory(
-        copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(copy.parent)
     corpus = load_corpus(copy)
     assert corpus.where("actor", "northland")[0] == "good/actors.yaml"
@@ -91,7 +92,8 @@ def test_every_problem_is_collected(copy: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_reference_to_a_broken_record_is_not_reported_twice(
-        copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(copy)
     actors = (copy / "actors.yaml").read_text().replace("existed_from: 1900", "existed_from: x")
     (copy / "actors.yaml").write_text(actors)
@@ -108,8 +110,11 @@ def test_read_corpus_returns_partial_results(copy: Path) -> None:
     corpus, problems, failed = read_corpus(copy)
     assert len(corpus.events) == 4 and failed == {"event": {"broken"}}
     assert [p.message for p in problems] == [
-        "events[0]: missing field 'type'", "events[0]: missing field 'date'",
-        "events[0]: missing field 'actors'", "events[0]: missing field 'summary'"]
+        "events[0]: missing field 'type'",
+        "events[0]: missing field 'date'",
+        "events[0]: missing field 'actors'",
+        "events[0]: missing field 'summary'",
+    ]
 
 
 def test_overlay_marks_facts_hypothetical_and_changes_the_hash(good: Corpus) -> None:
@@ -123,21 +128,25 @@ def test_overlay_marks_facts_hypothetical_and_changes_the_hash(good: Corpus) -> 
 
 
 def test_overlay_errors_point_into_the_overlay(
-        good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("events:\n  - id: northland-blockade\n    type: invasion\n"
-                   "    date: 1950\n    actors: [northland]\n    summary: s\n"
-                   "  - id: northland-blockade\n    type: invasion\n"
-                   "    date: 1950\n    actors: [northland]\n    summary: s\n")
+    bad.write_text(
+        "events:\n  - id: northland-blockade\n    type: invasion\n"
+        "    date: 1950\n    actors: [northland]\n    summary: s\n"
+        "  - id: northland-blockade\n    type: invasion\n"
+        "    date: 1950\n    actors: [northland]\n    summary: s\n"
+    )
     with pytest.raises(CorpusError) as info:
         load_overlay(bad, good)
     assert info.value.report().splitlines() == [
-        "bad.yaml:7:9: duplicate event id 'northland-blockade' (first defined at "
-        "bad.yaml:2:9)",
+        "bad.yaml:7:9: duplicate event id 'northland-blockade' (first defined at bad.yaml:2:9)",
     ]
-    bad.write_text("events:\n  - id: e9\n    type: invasion\n    date: 1950\n"
-                   "    actors: [mars]\n    summary: s\n")
+    bad.write_text(
+        "events:\n  - id: e9\n    type: invasion\n    date: 1950\n"
+        "    actors: [mars]\n    summary: s\n"
+    )
     with pytest.raises(CorpusError) as info:
         load_overlay(bad, good)
     assert info.value.report() == "bad.yaml:5:14: event 'e9': unknown actor 'mars'"
@@ -146,13 +155,16 @@ def test_overlay_errors_point_into_the_overlay(
 
 def test_overlay_may_restate_a_corpus_event(good: Corpus, tmp_path: Path) -> None:
     over = tmp_path / "restate.yaml"
-    over.write_text("events:\n  - id: northland-independence\n    type: invasion\n"
-                    "    date: 1950\n    actors: [northland]\n    summary: restated\n"
-                    "    justification: a claimed reason\n")
+    over.write_text(
+        "events:\n  - id: northland-independence\n    type: invasion\n"
+        "    date: 1950\n    actors: [northland]\n    summary: restated\n"
+        "    justification: a claimed reason\n"
+    )
     merged = load_overlay(over, good)
     restated = [e for e in merged.events if e.id == "northland-independence"]
     assert [(e.summary, e.hypothetical, e.justification) for e in restated] == [
-        ("restated", True, "a claimed reason")]
+        ("restated", True, "a claimed reason")
+    ]
     assert len(merged.events) == len(good.events)
 
 
@@ -170,16 +182,26 @@ def test_resolver_accepts_every_name_of_an_actor(good: Corpus) -> None:
     from foedus.errors import UnknownName
 
     r = Resolver(good)
-    for name in ("northland", "NORTHLAND", "Republic of Northland", "the North", "North",
-                 "nl", "366", "q191", "  the   Republic of Northland "):
+    for name in (
+        "northland",
+        "NORTHLAND",
+        "Republic of Northland",
+        "the North",
+        "North",
+        "nl",
+        "366",
+        "q191",
+        "  the   Republic of Northland ",
+    ):
         assert r.actor(name).id == "northland", name
     assert r.actor("the Soviets").id == "southland"
     assert r.instrument("harbour treaty").id == "treaty-of-harbour"
     assert r.event("us-non-recognition").id == "us-non-recognition"
     with pytest.raises(UnknownName, match=r"unknown actor 'Northlnd'; did you mean 'northland'"):
         r.actor("Northlnd")
-    with pytest.raises(UnknownName, match="unknown instrument 'Treaty of Harbor'; did you mean "
-                                          "'treaty-of-harbour'"):
+    with pytest.raises(
+        UnknownName, match="unknown instrument 'Treaty of Harbor'; did you mean 'treaty-of-harbour'"
+    ):
         r.instrument("Treaty of Harbor")
     with pytest.raises(UnknownName, match="unknown event 'us-non-recog'"):
         r.event("us-non-recog")

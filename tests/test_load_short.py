@@ -52,8 +52,10 @@ def raw(port: int, request: bytes) -> tuple[int, bytes]:
 
 
 def get_raw(port: int, path: str, headers: str = "") -> tuple[int, bytes]:
-    return raw(port, f"GET {path} HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n"
-               .encode("latin-1"))
+    return raw(
+        port,
+        f"GET {path} HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n".encode("latin-1"),
+    )
 
 
 def test_short_load_every_query_kind_no_errors(server: tuple[str, int, Path]) -> None:
@@ -85,8 +87,9 @@ def test_binds_loopback_only(server: tuple[str, int, Path]) -> None:
 def test_read_only_and_request_size(server: tuple[str, int, Path]) -> None:
     url, port, _ = server
     for method in ("POST", "PUT", "DELETE", "PATCH"):
-        r = httpx.request(method, url + f"{API}/status?actor=Estonia&on=1940-01-01",
-                          content=b"x" * 100)
+        r = httpx.request(
+            method, url + f"{API}/status?actor=Estonia&on=1940-01-01", content=b"x" * 100
+        )
         assert r.status_code == 405 and r.json()["error"]["status"] == 405
     r = httpx.get(url + f"{API}/events?actor=" + "E" * 20_000)
     assert r.status_code == 414 and "request line too long" in r.json()["error"]["message"]
@@ -96,8 +99,12 @@ def test_read_only_and_request_size(server: tuple[str, int, Path]) -> None:
         status = 0
     assert status in (0, 400, 431)
     try:  # a GET with a 50 MB body is not read into memory
-        status, _ = raw(port, f"GET {API} HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n"
-                              "Connection: close\r\n\r\n".encode() + b"x" * 50_000_000)
+        status, _ = raw(
+            port,
+            f"GET {API} HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n"
+            "Connection: close\r\n\r\n".encode()
+            + b"x" * 50_000_000,
+        )
     except ConnectionError:
         status = 0
     assert status in (0, 200, 400, 413)
@@ -105,11 +112,16 @@ def test_read_only_and_request_size(server: tuple[str, int, Path]) -> None:
 
 
 TRAVERSALS = [
-    "/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/assets/..%2f..%2f..%2f..%2fpyproject.toml", "/assets/../../app.py",
-    "/..%5c..%5capp.py", "//etc/passwd",
-    f"{API}/explorer/source/..%2F..%2F..%2Fetc%2Fpasswd", f"{API}/explorer/source/../../app.py",
-    f"{API}/explorer/source/%2Fetc%2Fpasswd", f"{API}/explorer/source/baltic-soviet-relations.txt",
+    "/../../../../etc/passwd",
+    "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/assets/..%2f..%2f..%2f..%2fpyproject.toml",
+    "/assets/../../app.py",
+    "/..%5c..%5capp.py",
+    "//etc/passwd",
+    f"{API}/explorer/source/..%2F..%2F..%2Fetc%2Fpasswd",
+    f"{API}/explorer/source/../../app.py",
+    f"{API}/explorer/source/%2Fetc%2Fpasswd",
+    f"{API}/explorer/source/baltic-soviet-relations.txt",
 ]
 
 
@@ -144,8 +156,9 @@ def test_a_query_past_its_time_limit_is_503_and_the_server_stays_up() -> None:
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(3):
-            r = httpx.get(url + f"{API}/compare?perspectives=de-facto&perspectives=soviet",
-                          timeout=30)
+            r = httpx.get(
+                url + f"{API}/compare?perspectives=de-facto&perspectives=soviet", timeout=30
+            )
             assert r.status_code == 503, r.text
             assert "time limit" in r.json()["error"]["message"]
         assert httpx.get(url + API, timeout=30).status_code == 200

@@ -25,21 +25,32 @@ DOCS = Path(__file__).parent.parent / "docs" / "corpus-format.md"
 
 
 def test_actor_names_include_every_alias_and_code() -> None:
-    a = Actor(id="ussr", name="Soviet Union", aliases=["USSR"], iso3166=["SU"], cow=[365],
-              wikidata=["Q15180"])
+    a = Actor(
+        id="ussr",
+        name="Soviet Union",
+        aliases=["USSR"],
+        iso3166=["SU"],
+        cow=[365],
+        wikidata=["Q15180"],
+    )
     assert a.names() == ["ussr", "Soviet Union", "USSR", "SU", "365", "Q15180"]
 
 
 def test_quotes_may_be_plain_strings() -> None:
-    e = Event(id="e", type="invasion", date="mid-June 1940", actors=["ussr"], summary="s",
-              sources=["a quote", {"source": "other", "quote": "b"}])
+    e = Event(
+        id="e",
+        type="invasion",
+        date="mid-June 1940",
+        actors=["ussr"],
+        summary="s",
+        sources=["a quote", {"source": "other", "quote": "b"}],
+    )
     assert [(q.source, q.quote) for q in e.sources] == [("", "a quote"), ("other", "b")]
 
 
 def test_dates_in_every_corpus_form() -> None:
     e = Event(id="e", type="invasion", date=1991, actors=["a"], summary="s")
-    assert (e.date.earliest.isoformat(), e.date.latest.isoformat()) == ("1991-01-01",
-                                                                      "1991-12-31")
+    assert (e.date.earliest.isoformat(), e.date.latest.isoformat()) == ("1991-01-01", "1991-12-31")
     d = FuzzyDate.coerce({"earliest": "1940-06-14", "latest": "1940-06-17", "text": "x"})
     assert d.text == "x" and not d.exact
 
@@ -63,13 +74,24 @@ def test_extra_fields_are_rejected() -> None:
 
 def test_committed_schema_equals_a_fresh_generation() -> None:
     assert schema.schema_path().read_text(encoding="utf-8") == schema.render(), (
-        "regenerate with: python -m foedus.corpus.schema")
+        "regenerate with: python -m foedus.corpus.schema"
+    )
 
 
 def test_schema_accepts_corpus_forms_and_rejects_unknown_types() -> None:
     s = schema.generate()
-    good = {"events": [{"id": "e", "type": "invasion", "date": "mid-June 1940",
-                        "actors": ["ussr"], "summary": "s", "sources": ["q"]}]}
+    good = {
+        "events": [
+            {
+                "id": "e",
+                "type": "invasion",
+                "date": "mid-June 1940",
+                "actors": ["ussr"],
+                "summary": "s",
+                "sources": ["q"],
+            }
+        ]
+    }
     jsonschema.validate(good, s)
     bad = json.loads(json.dumps(good))
     bad["events"][0]["type"] = "invasio"

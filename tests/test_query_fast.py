@@ -33,8 +33,10 @@ DAYS = ["1905-03-15", "1921-07-01", "1938-11-30", "1950-01-15", "1969-06-15", "1
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("fast-worlds")
-    return {fmt: generate_world(root / fmt, format=fmt, **WORLD).path  # type: ignore[arg-type]
-            for fmt in ("yaml", "parquet")}
+    return {
+        fmt: generate_world(root / fmt, format=fmt, **WORLD).path  # type: ignore[arg-type]
+        for fmt in ("yaml", "parquet")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +58,14 @@ def states(kb: KnowledgeBase) -> list[str]:
 
 def pairs(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """Pairs of states that some instrument binds to each other at some time."""
-    got = kb.cursor().execute(
-        "SELECT DISTINCT args[2], args[3] FROM fluents WHERE fluent = 'binds' "
-        "ORDER BY ALL LIMIT 12").fetchall()
+    got = (
+        kb.cursor()
+        .execute(
+            "SELECT DISTINCT args[2], args[3] FROM fluents WHERE fluent = 'binds' "
+            "ORDER BY ALL LIMIT 12"
+        )
+        .fetchall()
+    )
     assert got, "the world binds no pair of states"
     return [(a, b) for a, b in got]
 
@@ -106,7 +113,8 @@ def test_the_build_registers_the_query_index() -> None:
 
 
 def test_a_parquet_world_answers_without_making_every_event(
-        lazy: KnowledgeBase, eager: KnowledgeBase) -> None:
+    lazy: KnowledgeBase, eager: KnowledgeBase
+) -> None:
     assert lazy.indexed and isinstance(lazy._events, EventIndex)
     got = point_answers(lazy)
     made = len(lazy._events._known)  # type: ignore[attr-defined]
@@ -116,8 +124,7 @@ def test_a_parquet_world_answers_without_making_every_event(
     assert not lazy.corpus.events.loaded  # type: ignore[attr-defined]
 
 
-def test_the_answers_are_those_read_without_the_index(lazy: KnowledgeBase,
-                                                      tmp_path: Path) -> None:
+def test_the_answers_are_those_read_without_the_index(lazy: KnowledgeBase, tmp_path: Path) -> None:
     want = some_answers(lazy)
     for how in ("dropped", "stale"):
         plain = without_index(lazy, tmp_path, how)
@@ -126,14 +133,16 @@ def test_the_answers_are_those_read_without_the_index(lazy: KnowledgeBase,
 
 
 def test_breaches_aggressor_events_and_explain_are_unchanged(
-        lazy: KnowledgeBase, eager: KnowledgeBase) -> None:
+    lazy: KnowledgeBase, eager: KnowledgeBase
+) -> None:
     st = states(eager)
     assert lazy.breaches() == eager.breaches()
     assert lazy.breaches()["breaches"], "the world has no breach to compare"
     for actor in st[:3]:
         assert lazy.breaches(by=actor) == eager.breaches(by=actor)
-        assert lazy.breaches(against=actor, from_="1920-01-01", to="1960-12-31") == \
-            eager.breaches(against=actor, from_="1920-01-01", to="1960-12-31")
+        assert lazy.breaches(against=actor, from_="1920-01-01", to="1960-12-31") == eager.breaches(
+            against=actor, from_="1920-01-01", to="1960-12-31"
+        )
         assert lazy.events(actor=actor) == eager.events(actor=actor)
     for a, b in pairs(eager)[:4]:
         assert lazy.aggressor(a, b) == eager.aggressor(a, b)
@@ -141,22 +150,36 @@ def test_breaches_aggressor_events_and_explain_are_unchanged(
     first = eager.breaches()["breaches"][0]
     args = [first["event"]["id"], first["treaty"]["id"]]
     assert lazy.explain("breach", args) == eager.explain("breach", args)
-    assert lazy.explain("status", [st[0]], on=DAYS[2]) == \
-        eager.explain("status", [st[0]], on=DAYS[2])
+    assert lazy.explain("status", [st[0]], on=DAYS[2]) == eager.explain(
+        "status", [st[0]], on=DAYS[2]
+    )
 
 
 def test_holds_is_every_row_naming_the_actor_that_holds(lazy: KnowledgeBase) -> None:
-    rows = lazy.cursor().execute(
-        'SELECT fluent, args, value, start, "end", certainty, rule FROM fluents '
-        "WHERE perspective = 'de-facto' ORDER BY fluent, args, value, start").fetchall()
+    rows = (
+        lazy.cursor()
+        .execute(
+            'SELECT fluent, args, value, start, "end", certainty, rule FROM fluents '
+            "WHERE perspective = 'de-facto' ORDER BY fluent, args, value, start"
+        )
+        .fetchall()
+    )
     for actor in states(lazy)[:5]:
         for day in DAYS:
             t = query_point(date.fromisoformat(day))
-            want = [{"fluent": f, "args": list(a), "value": v,
-                     "from": answers.day_json(start_day(s)), "to": answers.day_json(last_day(e)),
-                     "certainty": c, "rule": r}
-                    for f, a, v, s, e, c, r in rows
-                    if (actor in a or v == actor) and s <= t and (e is None or t < e)]
+            want = [
+                {
+                    "fluent": f,
+                    "args": list(a),
+                    "value": v,
+                    "from": answers.day_json(start_day(s)),
+                    "to": answers.day_json(last_day(e)),
+                    "certainty": c,
+                    "rule": r,
+                }
+                for f, a, v, s, e, c, r in rows
+                if (actor in a or v == actor) and s <= t and (e is None or t < e)
+            ]
             assert lazy.holds(actor, day)["fluents"] == want
 
 
@@ -168,13 +191,15 @@ def test_the_index_holds_each_row_once_per_actor_it_names(lazy: KnowledgeBase) -
         want += len({x for x in [*args, value] if x in actors})
     got = con.execute(f"SELECT count(*) FROM {answers.MENTIONS}").fetchone()
     assert got == (want,)
-    stored = [r for r in con.execute(f"SELECT perspective, who FROM {answers.MENTIONS}")
-              .fetchall()]  # in the order the rows are stored: what the block statistics use
+    stored = [
+        r for r in con.execute(f"SELECT perspective, who FROM {answers.MENTIONS}").fetchall()
+    ]  # in the order the rows are stored: what the block statistics use
     assert stored == sorted(stored) and len(set(stored)) > 1
 
 
-def test_events_read_by_id_are_the_parquet_records(worlds: dict[str, Path],
-                                                   lazy: KnowledgeBase) -> None:
+def test_events_read_by_id_are_the_parquet_records(
+    worlds: dict[str, Path], lazy: KnowledgeBase
+) -> None:
     corpus = load_corpus(worlds["parquet"])
     render = Renderer(corpus)
     records = {e.id: e for e in load_events(corpus.tables["events"])}
@@ -183,8 +208,12 @@ def test_events_read_by_id_are_the_parquet_records(worlds: dict[str, Path],
     assert sorted(got) == ids[::7]
     for i, e in got.items():
         assert render.event(e) == render.event(records[i])
-        assert (e.actors, e.targets, e.date, e.type) == (records[i].actors, records[i].targets,
-                                                        records[i].date, records[i].type)
+        assert (e.actors, e.targets, e.date, e.type) == (
+            records[i].actors,
+            records[i].targets,
+            records[i].date,
+            records[i].type,
+        )
 
 
 def test_names_resolve_and_unknown_events_are_named(lazy: KnowledgeBase) -> None:
@@ -237,7 +266,8 @@ def test_one_connection_and_a_cursor_per_thread(lazy: KnowledgeBase) -> None:
 
 
 def test_the_non_recognition_argument_is_read_with_and_without_the_index(
-        kb_factory: Any, tmp_path: Path) -> None:
+    kb_factory: Any, tmp_path: Path
+) -> None:
     kb = kb_factory("non-recognition")
     assert kb.indexed
     plain = without_index(kb, tmp_path, "dropped").with_perspective("non-recognition")
@@ -252,8 +282,7 @@ def test_the_non_recognition_argument_is_read_with_and_without_the_index(
     assert any("did not end sovereignty" in p["conclusion"] for p in unless)
 
 
-def test_going_through_every_event_one_by_one_makes_them_all_once(
-        lazy: KnowledgeBase) -> None:
+def test_going_through_every_event_one_by_one_makes_them_all_once(lazy: KnowledgeBase) -> None:
     index = lazy._events
     assert isinstance(index, EventIndex)
     index.ONE_BY_ONE = 5

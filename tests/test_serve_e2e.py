@@ -22,19 +22,27 @@ def free_port() -> int:
 
 def serve_command() -> list[str]:
     """``python -m foedus serve``; through foedus.server.cli until foedus.cli registers it."""
-    probe = subprocess.run([sys.executable, "-m", "foedus", "serve", "--help"],
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        [sys.executable, "-m", "foedus", "serve", "--help"], capture_output=True, text=True
+    )
     module = "foedus" if probe.returncode == 0 else "foedus.server.cli"
     return [sys.executable, "-m", module, "serve"]
 
 
 def test_serve_answers_one_query(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "FOEDUS_CACHE_DIR": os.environ.get("FOEDUS_CACHE_DIR")
-           or str(tmp_path / "cache")}
+    env = {
+        **os.environ,
+        "FOEDUS_CACHE_DIR": os.environ.get("FOEDUS_CACHE_DIR") or str(tmp_path / "cache"),
+    }
     env.pop("FOEDUS_DEBUG", None)
-    proc = subprocess.Popen([*serve_command(), "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*serve_command(), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120  # a first build of the database takes a while
@@ -47,8 +55,9 @@ def test_serve_answers_one_query(tmp_path: Path) -> None:
                 pass
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
-        r = httpx.get(f"{base}/api/v1/status", params={"actor": "Latvia", "on": "1943-01-01"},
-                      timeout=30)
+        r = httpx.get(
+            f"{base}/api/v1/status", params={"actor": "Latvia", "on": "1943-01-01"}, timeout=30
+        )
         assert r.status_code == 200
         assert r.json()["status"]["occupied_by"] == {"id": "germany", "name": "Germany"}
     finally:
@@ -62,4 +71,5 @@ def test_serve_answers_one_query(tmp_path: Path) -> None:
     assert proc.returncode in (0, -signal.SIGTERM), err
     log = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert {"method": "GET", "path": "/api/v1/status", "status": 200} in [
-        {k: x[k] for k in ("method", "path", "status")} for x in log]
+        {k: x[k] for k in ("method", "path", "status")} for x in log
+    ]

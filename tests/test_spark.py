@@ -33,8 +33,10 @@ def builds(spark_session: Any, tmp_path_factory: pytest.TempPathFactory) -> dict
     """The bundled corpus built by ``foedus build`` on each engine; Spark with the settings a
     build has by default (eight shuffle partitions, adaptive execution)."""
     tmp = tmp_path_factory.mktemp("builds")
-    saved = {k: spark_session.conf.get(k) for k in ("spark.sql.shuffle.partitions",
-                                                    "spark.sql.adaptive.enabled")}
+    saved = {
+        k: spark_session.conf.get(k)
+        for k in ("spark.sql.shuffle.partitions", "spark.sql.adaptive.enabled")
+    }
     spark_session.conf.set("spark.sql.shuffle.partitions", str(spark.DEFAULT_SHUFFLE_PARTITIONS))
     spark_session.conf.set("spark.sql.adaptive.enabled", "true")
     out = {}
@@ -60,11 +62,14 @@ def test_a_build_on_spark_equals_the_duckdb_build(builds: dict[str, Path], table
     assert rows["spark"] == rows["duckdb"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--engine", "sprak"], "--engine: unknown engine 'sprak'; did you mean 'spark'?\n"),
-    (["--engine", "postgres"], "--engine: unknown engine 'postgres'; choose duckdb or spark\n"),
-    (["--spark-master", "local[2]"], "--spark-master: only with --engine spark\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--engine", "sprak"], "--engine: unknown engine 'sprak'; did you mean 'spark'?\n"),
+        (["--engine", "postgres"], "--engine: unknown engine 'postgres'; choose duckdb or spark\n"),
+        (["--spark-master", "local[2]"], "--spark-master: only with --engine spark\n"),
+    ],
+)
 def test_bad_engine_options_exit_2_with_one_line(args: list[str], message: str) -> None:
     assert run("build", str(GOOD), *args) == (2, "", message)
 
@@ -87,24 +92,41 @@ def test_without_java_spark_is_unavailable(no_java: None, tmp_path: Path) -> Non
 
 
 def test_a_bad_master_url_is_one_line(tmp_path: Path) -> None:
-    code, out, err = run("build", str(GOOD), "--engine", "spark", "--spark-master",
-                         "nowhere://x", "-o", str(tmp_path / "x"))
-    assert (code, out, err) == (2, "", "spark backend: not a Spark master URL: 'nowhere://x' "
-                                "(local[N], spark://host:port, yarn, k8s://..., mesos://...)\n")
+    code, out, err = run(
+        "build",
+        str(GOOD),
+        "--engine",
+        "spark",
+        "--spark-master",
+        "nowhere://x",
+        "-o",
+        str(tmp_path / "x"),
+    )
+    assert (code, out, err) == (
+        2,
+        "",
+        "spark backend: not a Spark master URL: 'nowhere://x' "
+        "(local[N], spark://host:port, yarn, k8s://..., mesos://...)\n",
+    )
 
 
 def test_copy_out_of_an_empty_table_and_release(spark_session: Any) -> None:
     be = spark.SparkBackend(spark=spark_session)
     con = duckdb.connect()
-    con.execute("CREATE TABLE happenings AS SELECT 'go' AS name, 1 AS arity, 'x' AS a0, "
-                "CAST(3 AS BIGINT) AS t_early, CAST(3 AS BIGINT) AS t_late, 'h1' AS id")
-    con.execute("CREATE TABLE got (fluent VARCHAR, args VARCHAR[], \"end\" BIGINT)")
+    con.execute(
+        "CREATE TABLE happenings AS SELECT 'go' AS name, 1 AS arity, 'x' AS a0, "
+        "CAST(3 AS BIGINT) AS t_early, CAST(3 AS BIGINT) AS t_late, 'h1' AS id"
+    )
+    con.execute('CREATE TABLE got (fluent VARCHAR, args VARCHAR[], "end" BIGINT)')
     be.attach(con, ["happenings"])
-    program = parse_rules("fluent on(Item).\ninitiated on(X) when go(X).\n"
-                          "fluent off(Item).\ninitiated off(X) when stop(X).\n", "t.rules")
+    program = parse_rules(
+        "fluent on(Item).\ninitiated on(X) when go(X).\n"
+        "fluent off(Item).\ninitiated off(X) when stop(X).\n",
+        "t.rules",
+    )
     be.run_tables(program)
-    be.copy_out("SELECT fluent, args, \"end\" FROM intervals WHERE fluent = ?", "got", ["off"])
-    be.copy_out("SELECT fluent, args, \"end\" FROM intervals WHERE fluent = ?", "got", ["on"])
+    be.copy_out('SELECT fluent, args, "end" FROM intervals WHERE fluent = ?', "got", ["off"])
+    be.copy_out('SELECT fluent, args, "end" FROM intervals WHERE fluent = ?', "got", ["on"])
     assert con.execute("SELECT * FROM got").fetchall() == [("on", ["x"], None)]
     assert set(be._views) == {"happenings", "intervals"}  # every intermediate is released
     staging = be.staging()

@@ -46,31 +46,46 @@ def lines(case: str) -> list[str]:
 
 def test_unknown_ids_suggest_the_nearest() -> None:
     got = lines("unknown-ids")
-    assert "unknown-ids/events.yaml:5:14: event 'e1': unknown actor 'Betania'; " \
-           "did you mean 'beta'?" in got
-    assert "unknown-ids/events.yaml:7:17: event 'e1': unknown instrument 'pact-of-gama'; " \
-           "did you mean 'pact-of-gamma'?" in got
-    assert "unknown-ids/instruments.yaml:12:48: clause 'art-1': unknown category " \
-           "'agression'; did you mean 'aggression'?" in got
-    assert "unknown-ids/instruments.yaml:14:18: instrument 'pact-of-gamma': unknown source " \
-           "'sourse'" in got
+    assert (
+        "unknown-ids/events.yaml:5:14: event 'e1': unknown actor 'Betania'; "
+        "did you mean 'beta'?" in got
+    )
+    assert (
+        "unknown-ids/events.yaml:7:17: event 'e1': unknown instrument 'pact-of-gama'; "
+        "did you mean 'pact-of-gamma'?" in got
+    )
+    assert (
+        "unknown-ids/instruments.yaml:12:48: clause 'art-1': unknown category "
+        "'agression'; did you mean 'aggression'?" in got
+    )
+    assert (
+        "unknown-ids/instruments.yaml:14:18: instrument 'pact-of-gamma': unknown source "
+        "'sourse'" in got
+    )
 
 
 def test_duplicate_ids_within_and_across_files() -> None:
     got = lines("duplicate-ids")
-    assert "duplicate-ids/more-actors.yaml:2:9: duplicate actor id 'beta' (first defined at " \
-           "duplicate-ids/actors.yaml:5:9)" in got
-    assert "duplicate-ids/events.yaml:8:9: duplicate event id 'e1' (first defined at " \
-           "duplicate-ids/events.yaml:2:9)" in got
-    assert "duplicate-ids/instruments.yaml:8:13: duplicate clause id 'art-1' in instrument " \
-           "'pact-of-gamma' (first defined at duplicate-ids/instruments.yaml:6:13)" in got
+    assert (
+        "duplicate-ids/more-actors.yaml:2:9: duplicate actor id 'beta' (first defined at "
+        "duplicate-ids/actors.yaml:5:9)" in got
+    )
+    assert (
+        "duplicate-ids/events.yaml:8:9: duplicate event id 'e1' (first defined at "
+        "duplicate-ids/events.yaml:2:9)" in got
+    )
+    assert (
+        "duplicate-ids/instruments.yaml:8:13: duplicate clause id 'art-1' in instrument "
+        "'pact-of-gamma' (first defined at duplicate-ids/instruments.yaml:6:13)" in got
+    )
 
 
 def test_impossible_and_inverted_dates() -> None:
     got = lines("dates")
     assert got[0] == "dates/events.yaml:4:11: events[0].date: impossible date 'February 30, 1920'"
-    assert got[2] == "dates/events.yaml:16:11: events[2].date: inverted date range " \
-                     "'June 20–10, 1940'"
+    assert (
+        got[2] == "dates/events.yaml:16:11: events[2].date: inverted date range 'June 20–10, 1940'"
+    )
 
 
 def test_instrument_dates_and_party_until() -> None:
@@ -107,17 +122,22 @@ def test_quote_not_in_source_shows_the_nearest_passage() -> None:
 
 def test_unknown_event_type_and_norm_kind() -> None:
     got = lines("vocabulary")
-    assert "vocabulary/events.yaml:3:11: events[0].type: unknown event type 'invasio'; did you " \
-           "mean 'invasion'? (the event types are listed in docs/corpus-format.md)" in got
-    assert "vocabulary/instruments.yaml:8:22: instruments[0].clauses[0].norm.kind: unknown " \
-           "norm kind 'forbiddance'; known kinds: prohibition, obligation, renunciation, " \
-           "guarantee, definition, no_justification" in got
+    assert (
+        "vocabulary/events.yaml:3:11: events[0].type: unknown event type 'invasio'; did you "
+        "mean 'invasion'? (the event types are listed in docs/corpus-format.md)" in got
+    )
+    assert (
+        "vocabulary/instruments.yaml:8:22: instruments[0].clauses[0].norm.kind: unknown "
+        "norm kind 'forbiddance'; known kinds: prohibition, obligation, renunciation, "
+        "guarantee, definition, no_justification" in got
+    )
 
 
 def test_via_must_be_the_predecessor() -> None:
     assert lines("succession") == [
         "succession/instruments.yaml:8:58: party 'alpha' joins via 'beta', which is not its "
-        "predecessor"]
+        "predecessor"
+    ]
 
 
 def test_hypothetical_facts_and_unsourced_facts() -> None:
@@ -143,7 +163,8 @@ def test_yaml_syntax_and_missing_metadata() -> None:
     assert lines("yaml-syntax")[0].startswith("yaml-syntax/events.yaml:4:9: YAML syntax error")
     assert lines("no-metadata") == [
         "no-metadata/corpus.yaml:1:1: missing corpus.yaml (the corpus metadata: name, title, "
-        "default_source, description)"]
+        "default_source, description)"
+    ]
 
 
 def test_quotes_ignore_runs_of_white_space() -> None:

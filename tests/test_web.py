@@ -30,12 +30,21 @@ from foedus.server import explorer
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(explorer.__file__).parent / "static"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 LATVIA_USSR_1940_06_01 = {
-    "treaty-of-riga", "kellogg-briand-pact", "litvinov-protocol",
-    "soviet-latvian-non-aggression-treaty", "convention-for-the-definition-of-aggression",
-    "soviet-latvian-mutual-assistance-pact"}
+    "treaty-of-riga",
+    "kellogg-briand-pact",
+    "litvinov-protocol",
+    "soviet-latvian-non-aggression-treaty",
+    "convention-for-the-definition-of-aggression",
+    "soviet-latvian-mutual-assistance-pact",
+}
 
 
 # --------------------------------------------------------------------------- routes, in-process
@@ -65,8 +74,10 @@ def test_overview_has_the_baltic_lanes_under_every_perspective() -> None:
     assert {"estonia", "latvia", "lithuania"} <= set(lanes)
     assert {p["id"] for p in data["perspectives"]} >= {"de-facto", "non-recognition", "soviet"}
     latvia = lanes["latvia"]["periods"]
-    assert any(p["label"] == "part of Soviet Union" and p["from"]["earliest"] == "1944-12-31"
-               for p in latvia["de-facto"])
+    assert any(
+        p["label"] == "part of Soviet Union" and p["from"]["earliest"] == "1944-12-31"
+        for p in latvia["de-facto"]
+    )
     assert all("part of" not in p["label"] for p in latvia["non-recognition"])
     assert {"treaty-of-riga", "molotov-ribbentrop-pact"} <= {i["id"] for i in data["instruments"]}
     assert data["breaches"]["non-recognition"]
@@ -74,8 +85,11 @@ def test_overview_has_the_baltic_lanes_under_every_perspective() -> None:
 
 def test_network_on_a_day_has_the_binding_instruments() -> None:
     net = _get("/api/v1/explorer/network", on="1940-06-01").json()
-    pair = {e["instrument"]["id"] for e in net["edges"]
-            if {e["source"], e["target"]} == {"latvia", "ussr"}}
+    pair = {
+        e["instrument"]["id"]
+        for e in net["edges"]
+        if {e["source"], e["target"]} == {"latvia", "ussr"}
+    }
     assert pair == LATVIA_USSR_1940_06_01
     assert {"latvia", "ussr"} <= {n["id"] for n in net["nodes"]}
 
@@ -132,16 +146,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if _skip_reason():
         pytest.skip(_skip_reason() or "")
     port = _free_port()
-    env = {**os.environ, "FOEDUS_CACHE_DIR": os.environ.get("FOEDUS_CACHE_DIR")
-           or str(tmp_path_factory.mktemp("web-cache"))}
+    env = {
+        **os.environ,
+        "FOEDUS_CACHE_DIR": os.environ.get("FOEDUS_CACHE_DIR")
+        or str(tmp_path_factory.mktemp("web-cache")),
+    }
     env.pop("FOEDUS_DEBUG", None)
-    probe = subprocess.run([sys.executable, "-m", "foedus", "serve", "--help"],
-                           capture_output=True, text=True, env=env)
+    probe = subprocess.run(
+        [sys.executable, "-m", "foedus", "serve", "--help"], capture_output=True, text=True, env=env
+    )
     module = "foedus" if probe.returncode == 0 else "foedus.server.cli"
     log = tmp_path_factory.mktemp("web-log") / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", module, "serve", "--port", str(port)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", module, "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180  # a first build of the database takes a while
@@ -202,12 +224,16 @@ class Page:
                  .map((it) => ({start: it.start, end: it.end, label: it.content,
                                 cls: it.className}))
                  .sort((a, b) => a.start < b.start ? -1 : 1)""",
-            [f"lane:{actor}:{perspective}"])
+            [f"lane:{actor}:{perspective}"],
+        )
 
     def details_ready(self, before: str | None) -> None:
         self.page.wait_for_function(
             "([b]) => { const d = document.querySelector('#details').dataset.ready;"
-            " return d !== undefined && d !== b; }", arg=[before], timeout=20000)
+            " return d !== undefined && d !== b; }",
+            arg=[before],
+            timeout=20000,
+        )
 
 
 @pytest.fixture
@@ -225,8 +251,9 @@ def test_page_loads_without_console_errors_and_renders_fast(page: Page, server: 
     first = pg.evaluate("performance.getEntriesByName('foedus:first-render')[0].duration")
     data = pg.evaluate("performance.getEntriesByName('foedus:data')[0].startTime")
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "perf.json").write_text(json.dumps(
-        {"first_render_ms": first, "overview_loaded_ms": data}, indent=2))
+    (ARTIFACTS / "perf.json").write_text(
+        json.dumps({"first_render_ms": first, "overview_loaded_ms": data}, indent=2)
+    )
     print(f"\nfirst render of the Baltic corpus: {first:.0f} ms (overview data at {data:.0f} ms)")
     page.shot("overview")
     assert page.problems == []
@@ -242,27 +269,34 @@ def test_timeline_lanes_de_facto_and_non_recognition(page: Page) -> None:
         lane = page.lane(actor, "de-facto")
         in_1960 = [p for p in lane if p["start"] <= "1960-01-01" < p["end"]]
         assert [p["label"] for p in in_1960] == ["part of Soviet Union"], actor
-        assert any(p["start"].startswith("1940") and "part of Soviet Union" in p["label"]
-                   for p in lane), actor
+        assert any(
+            p["start"].startswith("1940") and "part of Soviet Union" in p["label"] for p in lane
+        ), actor
         assert lane[-1]["start"].startswith("1991") and lane[-1]["label"] == "independent"
         assert any("possible" in p["cls"] for p in lane)  # fuzzy 1940 dates are hatched
     pg.select_option("#perspective", "non-recognition")
     pg.wait_for_selector("[data-item^='period:non-recognition:latvia:']")
     lane = page.lane("latvia", "non-recognition")
     occupied = [p for p in lane if "1940-06-11" <= p["start"] < "1991-12-31"]
-    assert occupied and all(p["label"].startswith("sovereign state")
-                            and "under occupation" in p["label"]
-                            and "status-occupied" in p["cls"] for p in occupied)
+    assert occupied and all(
+        p["label"].startswith("sovereign state")
+        and "under occupation" in p["label"]
+        and "status-occupied" in p["cls"]
+        for p in occupied
+    )
     assert [p["label"] for p in lane if p["start"] <= "1960-01-01" < p["end"]] == [
-        "sovereign state, under occupation by Soviet Union"]
+        "sovereign state, under occupation by Soviet Union"
+    ]
     assert not any("part of" in p["label"] for p in lane)
     page.shot("timeline-non-recognition", full=False)
     pg.check("#compare")
     pg.select_option("#perspective-b", "de-facto")
     pg.wait_for_selector("[data-item^='diff:latvia:']")
     assert pg.locator("[data-item^='period:de-facto:latvia:']").count() > 3
-    diffs = pg.evaluate("window.foedus.timeline.items.get({filter: (it) => "
-                        "it.group === 'diff:latvia'}).map((it) => [it.start, it.end])")
+    diffs = pg.evaluate(
+        "window.foedus.timeline.items.get({filter: (it) => "
+        "it.group === 'diff:latvia'}).map((it) => [it.start, it.end])"
+    )
     assert any(s <= "1960-01-01" < e for s, e in diffs)
     page.shot("timeline-compare", full=False)
     assert page.problems == []
@@ -273,8 +307,9 @@ def test_slider_day_shows_the_instruments_binding_that_day(page: Page) -> None:
     pg = page.open("?day=1939-01-01")
     pg.wait_for_selector("#edge-list[data-day='1939-01-01']")
     slider = pg.locator("#day-slider")
-    days = pg.evaluate("Math.round((Date.parse('1940-05-31') - Date.parse('1917-01-01'))"
-                       " / 86400000)")
+    days = pg.evaluate(
+        "Math.round((Date.parse('1940-05-31') - Date.parse('1917-01-01')) / 86400000)"
+    )
     slider.fill(str(days))  # drag the slider to 1940-05-31 ...
     slider.focus()
     pg.keyboard.press("ArrowRight")  # ... and one day on with the keyboard
@@ -284,16 +319,20 @@ def test_slider_day_shows_the_instruments_binding_that_day(page: Page) -> None:
     shown = set(pair.evaluate_all("(els) => els.map((e) => e.dataset.instrument)"))
     assert shown == LATVIA_USSR_1940_06_01
     assert "molotov-ribbentrop-pact" not in shown
-    drawn = pg.evaluate("window.foedus.network.cy.edges().map((e) => e.id())"
-                        ".filter((id) => id.endsWith(':latvia:ussr'))")
+    drawn = pg.evaluate(
+        "window.foedus.network.cy.edges().map((e) => e.id())"
+        ".filter((id) => id.endsWith(':latvia:ussr'))"
+    )
     assert {d.split(":")[0] for d in drawn} == LATVIA_USSR_1940_06_01
     assert pg.locator("#map path[data-actor='latvia']").get_attribute("data-status") == (
-        "independent")
+        "independent"
+    )
     page.shot("network-1940-06-01")
     pg.keyboard.press("Shift+ArrowRight")  # a year on: the Soviet Union holds Latvia
     pg.wait_for_selector("#edge-list[data-day='1941-06-01']")
     assert pg.locator("#map path[data-actor='latvia']").get_attribute("data-status") != (
-        "independent")
+        "independent"
+    )
     assert page.problems == []
 
 
@@ -301,8 +340,10 @@ def test_slider_day_shows_the_instruments_binding_that_day(page: Page) -> None:
 def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
     pg = page.open()
     pg.select_option("#perspective", "non-recognition")
-    button = pg.locator("#breach-list button[data-event='ussr-invades-latvia-1940']"
-                        "[data-treaty='convention-for-the-definition-of-aggression']").first
+    button = pg.locator(
+        "#breach-list button[data-event='ussr-invades-latvia-1940']"
+        "[data-treaty='convention-for-the-definition-of-aggression']"
+    ).first
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
     button.click()
     page.details_ready(before)
@@ -311,8 +352,7 @@ def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
     marks = pg.locator("#source mark")
     assert marks.count() >= 2
     texts = [" ".join(t.split()) for t in marks.all_inner_texts()]
-    assert any("invasion by armed forces of the territory of another State" in t
-               for t in texts)
+    assert any("invasion by armed forces of the territory of another State" in t for t in texts)
     current = pg.locator("#source mark.current")
     box, mark = pg.locator("#source").bounding_box(), current.bounding_box()
     assert box and mark and box["y"] <= mark["y"] <= box["y"] + box["height"]  # in view
@@ -323,15 +363,17 @@ def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
 @browser_test
 def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
     pg = page.open()
-    item = pg.locator("[data-item^='period:de-facto:latvia:']"
-                      "[aria-label*='part of Soviet Union, 1944-12-31']")
+    item = pg.locator(
+        "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944-12-31']"
+    )
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
     item.wait_for(state="visible")  # vis-timeline shows its items after its first redraw
     item.focus()
     pg.keyboard.press("Enter")
     page.details_ready(before)
     assert "Latvia on 1944-12-31 under the de-facto perspective: part of Soviet Union" in (
-        pg.locator("#details").inner_text())
+        pg.locator("#details").inner_text()
+    )
     assert pg.locator("#source mark").count() >= 1
     before = pg.evaluate("document.querySelector('#details').dataset.ready")
     pg.locator("#map path[data-actor='estonia']").focus()

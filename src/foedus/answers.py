@@ -62,8 +62,16 @@ def day_json(d: date | None) -> Json | None:
 
 
 _COLUMNS = 'fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by'
-_BREACH_KEYS = ("event_id", "actor", "target", "beneficiary", "via", "instrument", "clause",
-                "certainty")
+_BREACH_KEYS = (
+    "event_id",
+    "actor",
+    "target",
+    "beneficiary",
+    "via",
+    "instrument",
+    "clause",
+    "certainty",
+)
 _ORDER = " ORDER BY fluent, args, value, start"
 
 #: The query index (build step :func:`store_index`): a schema of its own, so that the
@@ -98,18 +106,24 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         con.execute(f"DROP TABLE IF EXISTS {MENTIONS}")
         con.execute(f"CREATE TABLE {MENTIONS} AS {_mentions_sql(con, ordered=True)}")
         con.execute(f"DROP TABLE IF EXISTS {BREACHES_AGAINST}")
-        con.execute(f"CREATE TABLE {BREACHES_AGAINST} AS {_breaches_against_sql()} "
-                    "ORDER BY b.perspective, w.who")
+        con.execute(
+            f"CREATE TABLE {BREACHES_AGAINST} AS {_breaches_against_sql()} "
+            "ORDER BY b.perspective, w.who"
+        )
     finally:
         con.execute(f"SET preserve_insertion_order = {bool(kept and kept[0])}")
-    for table, column in (("event_actors", "event_id"), ("event_targets", "event_id"),
-                          ("quotes", "owner_id")):
+    for table, column in (
+        ("event_actors", "event_id"),
+        ("event_targets", "event_id"),
+        ("quotes", "owner_id"),
+    ):
         con.execute(f"CREATE INDEX IF NOT EXISTS {INDEX_SCHEMA}_{table} ON {table} ({column})")
     _stamp_index(con)
 
 
-def _mentions_sql(con: duckdb.DuckDBPyConnection, fluents: str = "fluents",
-                  ordered: bool = False) -> str:
+def _mentions_sql(
+    con: duckdb.DuckDBPyConnection, fluents: str = "fluents", ordered: bool = False
+) -> str:
     """The rows of :data:`MENTIONS` for the rows of ``fluents`` (a table or a query with the
     columns of ``fluents``): each once for every actor it names; ``ordered``: sorted by
     perspective and actor (the actor by its rank among the actor ids, an integer: the same
@@ -117,29 +131,37 @@ def _mentions_sql(con: duckdb.DuckDBPyConnection, fluents: str = "fluents",
     row = con.execute("SELECT coalesce(max(len(args)), 0) FROM fluents").fetchone()
     arity = int(row[0]) if row else 0
     cols = f"perspective, {_COLUMNS}"
-    parts = [f"SELECT {cols}, args[{i}] AS who FROM {fluents} "
-             f"WHERE len(args) >= {i} AND list_position(args, args[{i}]) = {i}"
-             for i in range(1, arity + 1)]
-    parts.append(f"SELECT {cols}, value AS who FROM {fluents} "
-                 "WHERE NOT list_contains(args, value)")
+    parts = [
+        f"SELECT {cols}, args[{i}] AS who FROM {fluents} "
+        f"WHERE len(args) >= {i} AND list_position(args, args[{i}]) = {i}"
+        for i in range(1, arity + 1)
+    ]
+    parts.append(f"SELECT {cols}, value AS who FROM {fluents} WHERE NOT list_contains(args, value)")
     named = ", ".join("m." + c.strip() for c in _COLUMNS.split(","))
-    return (f"SELECT m.perspective, m.who, {named} FROM (" + " UNION ALL ".join(parts)
-            + ") AS m JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM actors) "
-            "AS k ON k.id = m.who" + (" ORDER BY m.perspective, k.rank" if ordered else ""))
+    return (
+        f"SELECT m.perspective, m.who, {named} FROM ("
+        + " UNION ALL ".join(parts)
+        + ") AS m JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM actors) "
+        "AS k ON k.id = m.who" + (" ORDER BY m.perspective, k.rank" if ordered else "")
+    )
 
 
 def _breaches_against_sql(where: str = "TRUE") -> str:
     """The rows of :data:`BREACHES_AGAINST` for the rows of ``breaches`` (``b``) that
     satisfy ``where``."""
-    return (f"SELECT b.perspective, w.who, {', '.join('b.' + k for k in _BREACH_KEYS)}, "
-            "e.type AS event_type, e.date_earliest AS event_earliest FROM breaches AS b "
-            "CROSS JOIN LATERAL (SELECT DISTINCT unnest([b.beneficiary, b.target]) AS who) AS w "
-            f"JOIN events AS e ON e.id = b.event_id WHERE w.who IS NOT NULL AND ({where})")
+    return (
+        f"SELECT b.perspective, w.who, {', '.join('b.' + k for k in _BREACH_KEYS)}, "
+        "e.type AS event_type, e.date_earliest AS event_earliest FROM breaches AS b "
+        "CROSS JOIN LATERAL (SELECT DISTINCT unnest([b.beneficiary, b.target]) AS who) AS w "
+        f"JOIN events AS e ON e.id = b.event_id WHERE w.who IS NOT NULL AND ({where})"
+    )
 
 
 def _stamp_index(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"CREATE OR REPLACE TABLE {INDEX_META} AS SELECT value AS content_hash "
-                "FROM meta WHERE key = 'content_hash'")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {INDEX_META} AS SELECT value AS content_hash "
+        "FROM meta WHERE key = 'content_hash'"
+    )
 
 
 def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> None:
@@ -149,8 +171,10 @@ def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> N
     sorted rows: a few more blocks to read for the actors they name). A database without
     the index gets it in full."""
     schema, table = INDEX_META.split(".")
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                      "AND table_name = ?", [schema, table]).fetchone()
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()
     if not row or not row[0]:
         store_index(con, corpus)
         return
@@ -160,14 +184,17 @@ def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> N
     changed = "_foedus_index_changed"
     con.execute("BEGIN TRANSACTION")
     con.execute(f"DELETE FROM {MENTIONS} WHERE (perspective, fluent, args) IN {keys}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {changed} AS SELECT * FROM fluents "
-                f"WHERE (perspective, fluent, args) IN {keys}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {changed} AS SELECT * FROM fluents "
+        f"WHERE (perspective, fluent, args) IN {keys}"
+    )
     con.execute(f"INSERT INTO {MENTIONS} {_mentions_sql(con, changed)}")
     con.execute(f"DROP TABLE temp.{changed}")
     events = f"(SELECT event_id FROM {changes.breach_events})"
     con.execute(f"DELETE FROM {BREACHES_AGAINST} WHERE event_id IN {events}")
-    con.execute(f"INSERT INTO {BREACHES_AGAINST} "
-                + _breaches_against_sql(f"b.event_id IN {events}"))
+    con.execute(
+        f"INSERT INTO {BREACHES_AGAINST} " + _breaches_against_sql(f"b.event_id IN {events}")
+    )
     _stamp_index(con)
     con.execute("COMMIT")
 
@@ -179,12 +206,16 @@ def index_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database has the query index of :func:`store_index`, made for its
     content (a database without it is read without it, and answers the same, more slowly)."""
     schema, table = INDEX_META.split(".")
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                      "AND table_name = ?", [schema, table]).fetchone()
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()
     if not row or not row[0]:
         return False
-    row = con.execute(f"SELECT count(*) FROM {INDEX_META} AS i JOIN meta AS m "
-                      "ON m.key = 'content_hash' AND m.value = i.content_hash").fetchone()
+    row = con.execute(
+        f"SELECT count(*) FROM {INDEX_META} AS i JOIN meta AS m "
+        "ON m.key = 'content_hash' AND m.value = i.content_hash"
+    ).fetchone()
     return bool(row and row[0])
 
 
@@ -230,13 +261,21 @@ def _naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> str:
     p, a = sql_string(perspective or kb.perspective), sql_string(actor_id)
     if kb.indexed:
         return f"SELECT {_COLUMNS} FROM {MENTIONS} WHERE perspective = {p} AND who = {a}"
-    return (f"SELECT {_COLUMNS} FROM fluents WHERE perspective = {p} "
-            f"AND (list_contains(args, {a}) OR value = {a})")
+    return (
+        f"SELECT {_COLUMNS} FROM fluents WHERE perspective = {p} "
+        f"AND (list_contains(args, {a}) OR value = {a})"
+    )
 
 
-def rows_about(kb: KnowledgeBase, actor_id: str, perspective: str | None = None, *,
-               own: bool = False, fluents: tuple[str, ...] | None = None,
-               at: int | None = None) -> list[Row]:
+def rows_about(
+    kb: KnowledgeBase,
+    actor_id: str,
+    perspective: str | None = None,
+    *,
+    own: bool = False,
+    fluents: tuple[str, ...] | None = None,
+    at: int | None = None,
+) -> list[Row]:
     """Every fluent row whose arguments or value name the actor ``actor_id``, in the order
     (fluent, args, value, start); ``own``: only those whose arguments are ``(actor_id,)``;
     ``fluents``: only these fluents; ``at``: only those that hold at time point ``at``."""
@@ -248,9 +287,15 @@ def rows_about(kb: KnowledgeBase, actor_id: str, perspective: str | None = None,
     return _select(kb, sql + _when(at))
 
 
-def rows_of(kb: KnowledgeBase, fluent: str, perspective: str | None = None, *,
-            naming: str | None = None, args: dict[int, str] | None = None,
-            at: int | None = None) -> list[Row]:
+def rows_of(
+    kb: KnowledgeBase,
+    fluent: str,
+    perspective: str | None = None,
+    *,
+    naming: str | None = None,
+    args: dict[int, str] | None = None,
+    at: int | None = None,
+) -> list[Row]:
     """The rows of ``fluent``, in the order (args, value, start); ``args``: only those whose
     argument at each (0-based) position is the one given; ``naming``: only those that name
     the actor ``naming`` (read from the index: use it when the rows are about an actor);
@@ -258,8 +303,10 @@ def rows_of(kb: KnowledgeBase, fluent: str, perspective: str | None = None, *,
     if naming is not None:
         sql = _naming(kb, naming, perspective)
     else:
-        sql = (f"SELECT {_COLUMNS} FROM fluents "
-               f"WHERE perspective = {sql_string(perspective or kb.perspective)}")
+        sql = (
+            f"SELECT {_COLUMNS} FROM fluents "
+            f"WHERE perspective = {sql_string(perspective or kb.perspective)}"
+        )
     sql += f" AND fluent = {sql_string(fluent)}"
     for i, value in sorted((args or {}).items()):
         sql += f" AND len(args) > {int(i)} AND args[{int(i) + 1}] = {sql_string(value)}"
@@ -277,16 +324,19 @@ def event_node(kb: KnowledgeBase, ident: str | None, what: str = "") -> Explanat
     hyp = lambda kind, i: (kind, i) in c.hypothetical_ids  # noqa: E731
     if ident in kb._events:
         ev = kb._events[ident]
-        return node(f"{what}{ev.summary} ({ev.date.text}) [event {ev.id}]",
-                    sources=kb.render.quotes(ev.sources),
-                    hypothetical=ev.hypothetical or hyp("event", ev.id))
+        return node(
+            f"{what}{ev.summary} ({ev.date.text}) [event {ev.id}]",
+            sources=kb.render.quotes(ev.sources),
+            hypothetical=ev.hypothetical or hyp("event", ev.id),
+        )
     kind, _, rest = ident.partition(":")
     if kind == "actor":
         a = next((a for a in c.actors if a.id == rest), None)
         if a is not None:
             since = f" from {a.existed_from.text}" if a.existed_from else ""
-            return node(f"{what}{a.name} exists{since} [actor {a.id}]",
-                        sources=kb.render.quotes(a.sources))
+            return node(
+                f"{what}{a.name} exists{since} [actor {a.id}]", sources=kb.render.quotes(a.sources)
+            )
     if kind == "instrument" and rest in kb._instruments:
         return instrument_node(kb, rest, what)
     if kind == "party":
@@ -295,19 +345,22 @@ def event_node(kb: KnowledgeBase, ident: str | None, what: str = "") -> Explanat
         if ins is not None:
             for p in ins.parties:
                 if p.actor == actor_id and p.how == how:
-                    return node(f"{what}{name_of(kb, actor_id)} joined {ins.name} by "
-                                f"{how} ({p.date.text})",
-                                sources=kb.render.quotes(p.sources or ins.sources),
-                                hypothetical=hyp("instrument", ins.id))
+                    return node(
+                        f"{what}{name_of(kb, actor_id)} joined {ins.name} by {how} ({p.date.text})",
+                        sources=kb.render.quotes(p.sources or ins.sources),
+                        hypothetical=hyp("instrument", ins.id),
+                    )
     return node(f"{what}{ident}")
 
 
 def instrument_node(kb: KnowledgeBase, ins_id: str, what: str = "") -> Explanation:
     ins = kb._instruments[ins_id]
     signed = f", signed {ins.signed.text}" if ins.signed else ""
-    return node(f"{what}{ins.name}{signed} [instrument {ins.id}]",
-                sources=kb.render.quotes(ins.sources),
-                hypothetical=(("instrument", ins.id) in kb.corpus.hypothetical_ids))
+    return node(
+        f"{what}{ins.name}{signed} [instrument {ins.id}]",
+        sources=kb.render.quotes(ins.sources),
+        hypothetical=(("instrument", ins.id) in kb.corpus.hypothetical_ids),
+    )
 
 
 def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str) -> Explanation:
@@ -316,9 +369,12 @@ def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str)
     src = clause.source or kb.corpus.default_source or ""
     kind = clause.norm.kind if clause.norm else "clause"
     art = f"Article {clause.article} " if clause.article else ""
-    return node(conclusion, rule=f"{ins.name}, {art}clause {clause.id} ({kind})",
-                sources=[{"source": src, "quote": " ".join(clause.text.split())}],
-                premises=[instrument_node(kb, ins_id)])
+    return node(
+        conclusion,
+        rule=f"{ins.name}, {art}clause {clause.id} ({kind})",
+        sources=[{"source": src, "quote": " ".join(clause.text.split())}],
+        premises=[instrument_node(kb, ins_id)],
+    )
 
 
 def row_node(kb: KnowledgeBase, row: Row) -> Explanation:
@@ -327,10 +383,20 @@ def row_node(kb: KnowledgeBase, row: Row) -> Explanation:
     value = "" if row.value == "true" else f" = {row.value}"
     until = last_day(row.end)
     span = f"from {start_day(row.start)}" + (f" to {until}" if until else "")
-    premises = [p for p in (event_node(kb, row.initiated_by, "started by: "),
-                            event_node(kb, row.terminated_by, "ended by: ")) if p]
-    return node(f"{row.fluent}({args}){value} holds {span}", rule=kb.rule_text(row.rule),
-                certainty=row.certainty, premises=premises)
+    premises = [
+        p
+        for p in (
+            event_node(kb, row.initiated_by, "started by: "),
+            event_node(kb, row.terminated_by, "ended by: "),
+        )
+        if p
+    ]
+    return node(
+        f"{row.fluent}({args}){value} holds {span}",
+        rule=kb.rule_text(row.rule),
+        certainty=row.certainty,
+        premises=premises,
+    )
 
 
 # --------------------------------------------------------------------------- status
@@ -343,8 +409,9 @@ def _pick(rows: list[Row], fluent: str) -> Row | None:
 
 def status_at(kb: KnowledgeBase, actor_id: str, t: int, rows: list[Row]) -> tuple[Json, list[Row]]:
     """The status object of ``actor_id`` at time point ``t`` and the rows it rests on."""
-    here = [r for r in rows if r.args == (actor_id,) and r.fluent in STATUS_FLUENTS
-            and r.holds_at(t)]
+    here = [
+        r for r in rows if r.args == (actor_id,) and r.fluent in STATUS_FLUENTS and r.holds_at(t)
+    ]
     sov = _pick(here, "sovereign")
     sovereign: bool | str = False
     if sov is not None:
@@ -363,6 +430,7 @@ def status_at(kb: KnowledgeBase, actor_id: str, t: int, rows: list[Row]) -> tupl
 def label(kb: KnowledgeBase, status: Json, picked: dict[str, Row | None]) -> str:
     """A short human label: independent / sovereign state, under occupation by Y / part of
     Y / ..., each part prefixed "possibly" where it holds only possibly."""
+
     def part(f: str, words: str) -> str | None:
         row = picked.get(f)
         if row is None or not status.get(f):
@@ -390,47 +458,62 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
     st, used = status_at(kb, a.id, t, rows)
     acts = unless_acts(kb, a.id, rows, t)
     # every event the explanation names, read in one batch
-    kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i),
-                     *acts])
+    kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i), *acts])
     premises = [row_node(kb, r) for r in used]
     premises.extend(unless_nodes(kb, a.id, rows, t, acts))
-    expl = node(f"{a.name} on {on.isoformat()} under the {kb.perspective} perspective: "
-                f"{st['label']}", rule=f"perspective {kb.perspective}",
-                certainty=st["certainty"], premises=premises)
-    return {"actor": kb.render.ref(a.id), "on": on.isoformat(), "perspective": kb.perspective,
-            "status": st, "explanation": expl}
+    expl = node(
+        f"{a.name} on {on.isoformat()} under the {kb.perspective} perspective: {st['label']}",
+        rule=f"perspective {kb.perspective}",
+        certainty=st["certainty"],
+        premises=premises,
+    )
+    return {
+        "actor": kb.render.ref(a.id),
+        "on": on.isoformat(),
+        "perspective": kb.perspective,
+        "status": st,
+        "explanation": expl,
+    }
 
 
-def unless_acts(kb: KnowledgeBase, actor_id: str, rows: list[Row],
-                t: int) -> dict[str, list[Json]]:
+def unless_acts(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int) -> dict[str, list[Json]]:
     """The annexations and incorporations of the actor that breached a norm binding their
     author towards it, dated within the sovereignty that holds at ``t`` (before ``t``), with
     their breach rows: by event id, in the order of the ids."""
-    sov = [r for r in rows if r.fluent == "sovereign" and r.args == (actor_id,)
-           and r.holds_at(t)]
+    sov = [r for r in rows if r.fluent == "sovereign" and r.args == (actor_id,) and r.holds_at(t)]
     if not sov:
         return {}
     acts = "'annexation', 'incorporation'"
     persp = sql_string(kb.perspective)
     if kb.indexed:
-        sql = (f"SELECT {', '.join(_BREACH_KEYS)}, event_earliest FROM {BREACHES_AGAINST} "
-               f"WHERE perspective = {persp} AND who = {sql_string(actor_id)} "
-               f"AND event_type IN ({acts})")
+        sql = (
+            f"SELECT {', '.join(_BREACH_KEYS)}, event_earliest FROM {BREACHES_AGAINST} "
+            f"WHERE perspective = {persp} AND who = {sql_string(actor_id)} "
+            f"AND event_type IN ({acts})"
+        )
     else:
-        sql = (f"SELECT {', '.join('b.' + k for k in _BREACH_KEYS)}, e.date_earliest "
-               "FROM breaches AS b JOIN events AS e ON e.id = b.event_id "
-               f"WHERE b.perspective = {persp} AND (b.beneficiary = {sql_string(actor_id)} "
-               f"OR b.target = {sql_string(actor_id)}) AND e.type IN ({acts})")
+        sql = (
+            f"SELECT {', '.join('b.' + k for k in _BREACH_KEYS)}, e.date_earliest "
+            "FROM breaches AS b JOIN events AS e ON e.id = b.event_id "
+            f"WHERE b.perspective = {persp} AND (b.beneficiary = {sql_string(actor_id)} "
+            f"OR b.target = {sql_string(actor_id)}) AND e.type IN ({acts})"
+        )
     out: dict[str, list[Json]] = {}
-    for *row, earliest in kb.cursor().execute(
-            sql + " ORDER BY event_id, instrument, clause").fetchall():
+    for *row, earliest in (
+        kb.cursor().execute(sql + " ORDER BY event_id, instrument, clause").fetchall()
+    ):
         if sov[0].start <= event_point(earliest) < t:
             out.setdefault(row[0], []).append(dict(zip(_BREACH_KEYS, row, strict=True)))
     return out
 
 
-def unless_nodes(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int,
-                 acts: dict[str, list[Json]] | None = None) -> list[Explanation]:
+def unless_nodes(
+    kb: KnowledgeBase,
+    actor_id: str,
+    rows: list[Row],
+    t: int,
+    acts: dict[str, list[Json]] | None = None,
+) -> list[Explanation]:
     """Acts against the actor that, in this perspective, did not end its sovereignty because
     they breached a norm binding their author towards it (the non-recognition argument);
     ``acts``: :func:`unless_acts`, if already read."""
@@ -440,11 +523,17 @@ def unless_nodes(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int,
     out: list[Explanation] = []
     for ev_id, breached in acts.items():
         ev = events[ev_id]
-        clauses = [clause_node(kb, x["instrument"], x["clause"], f"breaches {x['instrument']}")
-                   for x in breached]
-        out.append(node(f"{ev.summary} ({ev.date.text}) did not end sovereignty: it breached "
-                        f"norms binding its author towards {name_of(kb, actor_id)}",
-                        premises=[p for p in [event_node(kb, ev.id)] if p] + clauses))
+        clauses = [
+            clause_node(kb, x["instrument"], x["clause"], f"breaches {x['instrument']}")
+            for x in breached
+        ]
+        out.append(
+            node(
+                f"{ev.summary} ({ev.date.text}) did not end sovereignty: it breached "
+                f"norms binding its author towards {name_of(kb, actor_id)}",
+                premises=[p for p in [event_node(kb, ev.id)] if p] + clauses,
+            )
+        )
     return out
 
 
@@ -456,11 +545,23 @@ def holds(kb: KnowledgeBase, actor: str, on: date) -> Json:
     t = query_point(on)
     out = []
     for r in rows_about(kb, a.id, at=t):
-        out.append({"fluent": r.fluent, "args": list(r.args), "value": r.value,
-                    "from": day_json(start_day(r.start)), "to": day_json(last_day(r.end)),
-                    "certainty": r.certainty, "rule": r.rule})
-    return {"actor": kb.render.ref(a.id), "on": on.isoformat(), "perspective": kb.perspective,
-            "fluents": out}
+        out.append(
+            {
+                "fluent": r.fluent,
+                "args": list(r.args),
+                "value": r.value,
+                "from": day_json(start_day(r.start)),
+                "to": day_json(last_day(r.end)),
+                "certainty": r.certainty,
+                "rule": r.rule,
+            }
+        )
+    return {
+        "actor": kb.render.ref(a.id),
+        "on": on.isoformat(),
+        "perspective": kb.perspective,
+        "fluents": out,
+    }
 
 
 def periods(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) -> list[Json]:
@@ -471,8 +572,10 @@ def periods(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) ->
     for i, p in enumerate(points):
         nxt = points[i + 1] if i + 1 < len(points) else None
         st, used = status_at(kb, actor_id, p, rows)
-        key = {k: st[k] for k in ("sovereign", "controlled_by", "occupied_by", "part_of",
-                                  "label", "certainty")}
+        key = {
+            k: st[k]
+            for k in ("sovereign", "controlled_by", "occupied_by", "part_of", "label", "certainty")
+        }
         if all(st[f] in (None, False) for f in STATUS_FLUENTS):
             key = {}
         if out and out[-1]["_key"] == key:
@@ -480,9 +583,17 @@ def periods(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) ->
             out[-1]["_end"] = nxt
             out[-1]["rules"] = sorted(set(out[-1]["rules"]) | {r.rule for r in used if r.rule})
             continue
-        out.append({"_key": key, "_start": p, "_end": nxt, "from": day_json(start_day(p)),
-                    "to": day_json(last_day(nxt)), **key,
-                    "rules": sorted({r.rule for r in used if r.rule})})
+        out.append(
+            {
+                "_key": key,
+                "_start": p,
+                "_end": nxt,
+                "from": day_json(start_day(p)),
+                "to": day_json(last_day(nxt)),
+                **key,
+                "rules": sorted({r.rule for r in used if r.rule}),
+            }
+        )
     result = []
     for per in out:
         if not per["_key"]:
@@ -501,15 +612,20 @@ def timeline(kb: KnowledgeBase, actor: str) -> Json:
     evs = kb.events(actor=a.id)["events"]
     evs += [e for e in kb.events(target=a.id)["events"] if e["id"] not in {x["id"] for x in evs}]
     evs.sort(key=lambda e: (e["date"]["earliest"], e["date"]["latest"], e["id"]))
-    return {"actor": kb.render.ref(a.id), "perspective": kb.perspective, "periods": pers,
-            "events": evs}
+    return {
+        "actor": kb.render.ref(a.id),
+        "perspective": kb.perspective,
+        "periods": pers,
+        "events": evs,
+    }
 
 
 # --------------------------------------------------------------------------- treaties
 
 
-def treaties_on(kb: KnowledgeBase, between: tuple[str, str] | None, party: str | None,
-                on: date | None) -> Json:
+def treaties_on(
+    kb: KnowledgeBase, between: tuple[str, str] | None, party: str | None, on: date | None
+) -> Json:
     """``treaties`` with the temporal filters (see BRIEF.md)."""
     t = query_point(on) if on else None
     found: dict[str, str] = {}
@@ -564,17 +680,25 @@ def _signed(kb: KnowledgeBase, ins_id: str) -> str:
 # --------------------------------------------------------------------------- breaches
 
 
-def breaches_rows(kb: KnowledgeBase, against: str | None = None,
-                  perspective: str | None = None, *, by: str | None = None,
-                  treaty: str | None = None, event: str | None = None) -> list[Json]:
+def breaches_rows(
+    kb: KnowledgeBase,
+    against: str | None = None,
+    perspective: str | None = None,
+    *,
+    by: str | None = None,
+    treaty: str | None = None,
+    event: str | None = None,
+) -> list[Json]:
     """The rows of ``breaches`` (by event, instrument and clause): ``against`` an actor (its
     beneficiary or target), ``by`` an actor, of a ``treaty``, by an ``event``, each filter
     when given."""
     cols = ", ".join(_BREACH_KEYS)
     persp = sql_string(perspective or kb.perspective)
     if against is not None and kb.indexed:
-        sql = (f"SELECT {cols} FROM {BREACHES_AGAINST} WHERE perspective = {persp} "
-               f"AND who = {sql_string(against)}")
+        sql = (
+            f"SELECT {cols} FROM {BREACHES_AGAINST} WHERE perspective = {persp} "
+            f"AND who = {sql_string(against)}"
+        )
     else:
         sql = f"SELECT {cols} FROM breaches WHERE perspective = {persp}"
     if against is not None and not kb.indexed:
@@ -589,9 +713,16 @@ def breaches_rows(kb: KnowledgeBase, against: str | None = None,
     return [dict(zip(_BREACH_KEYS, r, strict=True)) for r in rows]
 
 
-def breaches(kb: KnowledgeBase, by: str | None = None, against: str | None = None,
-             treaty: str | None = None, from_: date | None = None,
-             to: date | None = None, *, event: str | None = None) -> Json:
+def breaches(
+    kb: KnowledgeBase,
+    by: str | None = None,
+    against: str | None = None,
+    treaty: str | None = None,
+    from_: date | None = None,
+    to: date | None = None,
+    *,
+    event: str | None = None,
+) -> Json:
     by_id = kb.resolver.actor(by).id if by else None
     against_id = kb.resolver.actor(against).id if against else None
     treaty_id = kb.resolver.instrument(treaty).id if treaty else None
@@ -607,13 +738,15 @@ def breaches(kb: KnowledgeBase, by: str | None = None, against: str | None = Non
         grouped.setdefault((b["event_id"], b["instrument"], b["clause"]), []).append(b)
     out = []
     for (event_id, ins_id, clause_id), rows in sorted(
-            grouped.items(), key=lambda kv: (events[kv[0][0]].date.earliest, kv[0])):
+        grouped.items(), key=lambda kv: (events[kv[0][0]].date.earliest, kv[0])
+    ):
         out.append(breach_json(kb, event_id, ins_id, clause_id, rows))
     return {"perspective": kb.perspective, "breaches": out}
 
 
-def breach_json(kb: KnowledgeBase, event_id: str, ins_id: str, clause_id: str,
-                rows: list[Json]) -> Json:
+def breach_json(
+    kb: KnowledgeBase, event_id: str, ins_id: str, clause_id: str, rows: list[Json]
+) -> Json:
     ev = kb._events[event_id]
     ins = kb._instruments[ins_id]
     clause = next(c for c in ins.clauses if c.id == clause_id)
@@ -624,27 +757,46 @@ def breach_json(kb: KnowledgeBase, event_id: str, ins_id: str, clause_id: str,
     cats = ", ".join(norm.categories) if norm else ""
     premises = [event_node(kb, ev.id, "the act: ")]
     for r in rows:
-        via = (f" ({name_of(kb, r['target'])} being part of "
-               f"{name_of(kb, r['beneficiary'])})" if r["via"] else "")
-        premises.append(node(
-            f"{ins.name} bound {name_of(kb, r['actor'])} towards "
-            f"{name_of(kb, r['beneficiary'])} on {ev.date.text}{via}",
-            rule="binds(T, X, Y) = party_to(X, T) ∩ party_to(Y, T) ∩ in_force(T)",
-            certainty=r["certainty"], premises=[instrument_node(kb, ins_id)]))
-    premises.append(clause_node(
-        kb, ins_id, clause_id,
-        f"the clause's {kind} covers acts of type {ev.type} (categories: {cats})"))
+        via = (
+            f" ({name_of(kb, r['target'])} being part of {name_of(kb, r['beneficiary'])})"
+            if r["via"]
+            else ""
+        )
+        premises.append(
+            node(
+                f"{ins.name} bound {name_of(kb, r['actor'])} towards "
+                f"{name_of(kb, r['beneficiary'])} on {ev.date.text}{via}",
+                rule="binds(T, X, Y) = party_to(X, T) ∩ party_to(Y, T) ∩ in_force(T)",
+                certainty=r["certainty"],
+                premises=[instrument_node(kb, ins_id)],
+            )
+        )
+    premises.append(
+        clause_node(
+            kb,
+            ins_id,
+            clause_id,
+            f"the clause's {kind} covers acts of type {ev.type} (categories: {cats})",
+        )
+    )
     if ev.justification:
         premises.append(justification_node(kb, ev))
-    expl = node(f"{ev.summary} ({ev.date.text}) breached {ins.name}, clause {clause_id}",
-                rule=f"{kind}: an act of a forbidden category by a bound party towards a "
-                     "party it is bound towards", certainty=certainty,
-                premises=[p for p in premises if p],
-                hypothetical=ev.hypothetical)
-    return {"event": kb.render.event(ev), "treaty": kb.render.instrument(ins),
-            "clause": _clause_json(kb, ins_id, clause_id),
-            "against": [kb.render.ref(x) for x in against], "certainty": certainty,
-            "explanation": expl}
+    expl = node(
+        f"{ev.summary} ({ev.date.text}) breached {ins.name}, clause {clause_id}",
+        rule=f"{kind}: an act of a forbidden category by a bound party towards a "
+        "party it is bound towards",
+        certainty=certainty,
+        premises=[p for p in premises if p],
+        hypothetical=ev.hypothetical,
+    )
+    return {
+        "event": kb.render.event(ev),
+        "treaty": kb.render.instrument(ins),
+        "clause": _clause_json(kb, ins_id, clause_id),
+        "against": [kb.render.ref(x) for x in against],
+        "certainty": certainty,
+        "explanation": expl,
+    }
 
 
 def _clause_json(kb: KnowledgeBase, ins_id: str, clause_id: str) -> Json:
@@ -654,33 +806,59 @@ def _clause_json(kb: KnowledgeBase, ins_id: str, clause_id: str) -> Json:
 
 def justification_node(kb: KnowledgeBase, ev: Any) -> Explanation:
     """A claimed justification, shown as rejected by the no-justification clauses."""
-    rejecting = [(ins.id, c.id) for ins in kb.corpus.instruments for c in ins.clauses
-                 if c.norm is not None and c.norm.kind == "no_justification"]
-    return node(f"claimed justification rejected: {ev.justification}",
-                rule="no political, military, economic or other considerations may serve as an "
-                     "excuse or justification (no-justification clause)",
-                premises=[clause_node(kb, i, c, "the no-justification clause") for i, c in
-                          rejecting])
+    rejecting = [
+        (ins.id, c.id)
+        for ins in kb.corpus.instruments
+        for c in ins.clauses
+        if c.norm is not None and c.norm.kind == "no_justification"
+    ]
+    return node(
+        f"claimed justification rejected: {ev.justification}",
+        rule="no political, military, economic or other considerations may serve as an "
+        "excuse or justification (no-justification clause)",
+        premises=[clause_node(kb, i, c, "the no-justification clause") for i, c in rejecting],
+    )
 
 
 # --------------------------------------------------------------------------- aggressor
 
 
-def aggressor(kb: KnowledgeBase, a: str, b: str, from_: date | None = None,
-              to: date | None = None) -> Json:
+def aggressor(
+    kb: KnowledgeBase, a: str, b: str, from_: date | None = None, to: date | None = None
+) -> Json:
     x, y = kb.resolver.actor(a).id, kb.resolver.actor(b).id
-    v = aggression.decide(kb.cursor(), kb.corpus, x, y,
-                          event_point(from_) if from_ else None, event_point(to) if to else None)
+    v = aggression.decide(
+        kb.cursor(),
+        kb.corpus,
+        x,
+        y,
+        event_point(from_) if from_ else None,
+        event_point(to) if to else None,
+    )
     acts, _ = aggression.defined_acts(kb.corpus)
-    defs = [clause_node(kb, i, c, "Article II: the first to commit one of the listed acts is "
-                        "the aggressor") for i, c in v.definition_clauses]
+    defs = [
+        clause_node(
+            kb, i, c, "Article II: the first to commit one of the listed acts is the aggressor"
+        )
+        for i, c in v.definition_clauses
+    ]
     rule = "first to have committed one of the acts listed in Article II of the 1933 Convention"
     names = {k: name_of(kb, k) for k in (x, y)}
     if v.act is None:
-        expl = node(f"no act listed in Article II between {names[x]} and {names[y]}"
-                    " in the period", rule=rule, premises=defs)
-        return {"aggressor": None, "act": None, "category": None, "rule": rule,
-                "certainty": None, "candidates": [], "explanation": expl}
+        expl = node(
+            f"no act listed in Article II between {names[x]} and {names[y]} in the period",
+            rule=rule,
+            premises=defs,
+        )
+        return {
+            "aggressor": None,
+            "act": None,
+            "category": None,
+            "rule": rule,
+            "certainty": None,
+            "candidates": [],
+            "explanation": expl,
+        }
     events = kb.events_by_id([v.act.event_id, *(a.event_id for a in v.first_acts.values())])
     ev = events[v.act.event_id]
     premises: list[Explanation] = []
@@ -693,29 +871,42 @@ def aggressor(kb: KnowledgeBase, a: str, b: str, from_: date | None = None,
             premises.append(p)
     for side in (x, y):
         if side not in v.first_acts:
-            premises.append(node(f"{names[side]} committed none of the listed acts in the "
-                                 "period"))
+            premises.append(node(f"{names[side]} committed none of the listed acts in the period"))
     premises.extend(defs)
     who = names.get(v.aggressor or "", v.aggressor)
     if v.certainty == "possible":
         cands = " or ".join(names.get(c, c) for c in v.candidates)
-        conclusion = (f"possibly {who}: the order of the first acts is uncertain "
-                      f"(candidates: {cands})")
+        conclusion = (
+            f"possibly {who}: the order of the first acts is uncertain (candidates: {cands})"
+        )
     else:
-        conclusion = (f"{who} is the aggressor: first to commit {ev.type.replace('_', ' ')} "
-                      f"({ev.date.text})")
-    expl = node(conclusion, rule=rule, certainty=v.certainty, premises=premises,
-                hypothetical=ev.hypothetical)
-    return {"aggressor": kb.render.ref(v.aggressor), "act": kb.render.event(ev),
-            "category": acts.get(ev.type, ev.type), "rule": rule, "certainty": v.certainty,
-            "candidates": [kb.render.ref(c) for c in v.candidates], "explanation": expl}
+        conclusion = (
+            f"{who} is the aggressor: first to commit {ev.type.replace('_', ' ')} ({ev.date.text})"
+        )
+    expl = node(
+        conclusion,
+        rule=rule,
+        certainty=v.certainty,
+        premises=premises,
+        hypothetical=ev.hypothetical,
+    )
+    return {
+        "aggressor": kb.render.ref(v.aggressor),
+        "act": kb.render.event(ev),
+        "category": acts.get(ev.type, ev.type),
+        "rule": rule,
+        "certainty": v.certainty,
+        "candidates": [kb.render.ref(c) for c in v.candidates],
+        "explanation": expl,
+    }
 
 
 # --------------------------------------------------------------------------- compare
 
 
-def _why_sovereignty_differs(kb: KnowledgeBase, aid: str, t: int, rows: dict[str, list[Row]],
-                             status: dict[str, Json]) -> dict[str, Json]:
+def _why_sovereignty_differs(
+    kb: KnowledgeBase, aid: str, t: int, rows: dict[str, list[Row]], status: dict[str, Json]
+) -> dict[str, Json]:
     """Where one perspective holds the actor sovereign at ``t`` and the other does not: the
     event that ended sovereignty in the one, and the rules of each that read that event."""
     sides = list(rows)
@@ -723,36 +914,58 @@ def _why_sovereignty_differs(kb: KnowledgeBase, aid: str, t: int, rows: dict[str
     kept = [s for s in sides if status[s]["sovereign"] is True]
     if len(lost) != 1 or len(kept) != 1:
         return {}
-    ended = [r for r in rows[lost[0]] if r.fluent == "sovereign" and r.end is not None
-             and r.end <= t + 1 and r.terminated_by in kb._events]
+    ended = [
+        r
+        for r in rows[lost[0]]
+        if r.fluent == "sovereign"
+        and r.end is not None
+        and r.end <= t + 1
+        and r.terminated_by in kb._events
+    ]
     if not ended:
         return {}
     ev = kb._events[max(ended, key=lambda r: r.end or 0).terminated_by or ""]
     out: dict[str, Json] = {}
     for side in sides:
         program = reasoning.program_for(kb.corpus, side)
-        labels = [r.label for r in program.rules
-                  if isinstance(r, EventRule) and r.kind == "terminated"
-                  and r.head.atom.name == "sovereign" and r.event.name == ev.type]
+        labels = [
+            r.label
+            for r in program.rules
+            if isinstance(r, EventRule)
+            and r.kind == "terminated"
+            and r.head.atom.name == "sovereign"
+            and r.event.name == ev.type
+        ]
         verb = "ended sovereignty" if side in lost else "did not end sovereignty"
-        out[side] = {"rules": labels,
-                     "text": f"{ev.summary} ({ev.date.text}) {verb}"
-                             + (f" by rule {', '.join(labels)}" if side in lost and labels
-                                else f": the condition of {', '.join(labels)} failed"
-                                if labels else ": no rule of this view ends it")}
+        out[side] = {
+            "rules": labels,
+            "text": f"{ev.summary} ({ev.date.text}) {verb}"
+            + (
+                f" by rule {', '.join(labels)}"
+                if side in lost and labels
+                else f": the condition of {', '.join(labels)} failed"
+                if labels
+                else ": no rule of this view ends it"
+            ),
+        }
     return out
 
 
 def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json:
     """Every actor and date range where perspectives ``p`` and ``q`` give different statuses."""
-    ids = ([kb.resolver.actor(actor).id] if actor else
-           [a.id for a in kb.corpus.actors if a.kind == "state"])
+    ids = (
+        [kb.resolver.actor(actor).id]
+        if actor
+        else [a.id for a in kb.corpus.actors if a.kind == "state"]
+    )
     diffs = []
     for aid in ids:
         rows_p = [r for r in rows_about(kb, aid, p) if r.args == (aid,)]
         rows_q = [r for r in rows_about(kb, aid, q) if r.args == (aid,)]
-        points = sorted({r.start for r in rows_p + rows_q}
-                        | {r.end for r in rows_p + rows_q if r.end is not None})
+        points = sorted(
+            {r.start for r in rows_p + rows_q}
+            | {r.end for r in rows_p + rows_q if r.end is not None}
+        )
         current: Json | None = None
         for i, t in enumerate(points):
             nxt = points[i + 1] if i + 1 < len(points) else None
@@ -769,17 +982,22 @@ def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json
                 continue
             rules_p = sorted({r.rule for r in used_p if r.rule} - {r.rule for r in used_q})
             rules_q = sorted({r.rule for r in used_q if r.rule} - {r.rule for r in used_p})
-            because = _why_sovereignty_differs(kb, aid, t, {p: rows_p, q: rows_q},
-                                               {p: sp, q: sq})
+            because = _why_sovereignty_differs(kb, aid, t, {p: rows_p, q: rows_q}, {p: sp, q: sq})
             for side, labels in ((p, rules_p), (q, rules_q)):
-                labels.extend(lbl for lbl in because.get(side, {}).get("rules", [])
-                              if lbl not in labels)
+                labels.extend(
+                    lbl for lbl in because.get(side, {}).get("rules", []) if lbl not in labels
+                )
             texts = {**kb.with_perspective(p)._texts(), **kb.with_perspective(q)._texts()}
-            current = {"_key": key, "actor": kb.render.ref(aid),
-                       "from": day_json(start_day(t)), "to": day_json(last_day(nxt)),
-                       "status": {p: sp, q: sq}, "rules": {p: rules_p, q: rules_q},
-                       "because": {side: b["text"] for side, b in because.items()},
-                       "rule_text": {lbl: texts.get(lbl, lbl) for lbl in rules_p + rules_q}}
+            current = {
+                "_key": key,
+                "actor": kb.render.ref(aid),
+                "from": day_json(start_day(t)),
+                "to": day_json(last_day(nxt)),
+                "status": {p: sp, q: sq},
+                "rules": {p: rules_p, q: rules_q},
+                "because": {side: b["text"] for side, b in because.items()},
+                "rule_text": {lbl: texts.get(lbl, lbl) for lbl in rules_p + rules_q},
+            }
             diffs.append(current)
     for d in diffs:
         d.pop("_key")

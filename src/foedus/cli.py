@@ -33,10 +33,13 @@ from foedus.views import VIEWS as REASONING_VIEWS
 VIEWS.update(REASONING_VIEWS)
 
 app = typer.Typer(
-    name="foedus", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="foedus",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     help="A sourced, temporal knowledge base of relations between states.\n\n"
-         "Example: foedus events --actor Estonia --from 1940-01-01 --to 1940-12-31",
+    "Example: foedus events --actor Estonia --from 1940-01-01 --to 1940-12-31",
 )
 
 
@@ -75,18 +78,40 @@ class Output:
 
 
 _COMMON: list[inspect.Parameter] = [
-    inspect.Parameter("corpus", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-        Path | None, typer.Option("--corpus", help="Corpus folder (default: bundled corpus).",
-                                  metavar="PATH")]),
     inspect.Parameter(
-        "perspective", inspect.Parameter.KEYWORD_ONLY, default=DEFAULT_PERSPECTIVE,
-        annotation=Annotated[str, typer.Option("--perspective", help="Legal perspective.",
-                                               metavar="NAME")]),
-    inspect.Parameter("assume", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-        Path | None, typer.Option("--assume", help="YAML overlay of hypothetical facts.",
-                                  metavar="FILE")]),
-    inspect.Parameter("json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")]),
+        "corpus",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            Path | None,
+            typer.Option(
+                "--corpus", help="Corpus folder (default: bundled corpus).", metavar="PATH"
+            ),
+        ],
+    ),
+    inspect.Parameter(
+        "perspective",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=DEFAULT_PERSPECTIVE,
+        annotation=Annotated[
+            str, typer.Option("--perspective", help="Legal perspective.", metavar="NAME")
+        ],
+    ),
+    inspect.Parameter(
+        "assume",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            Path | None,
+            typer.Option("--assume", help="YAML overlay of hypothetical facts.", metavar="FILE"),
+        ],
+    ),
+    inspect.Parameter(
+        "json",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=False,
+        annotation=Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")],
+    ),
 ]
 
 
@@ -104,8 +129,7 @@ def _show(name: str, out: Output | Json, opts: Options) -> None:
     human = result.human
     if human is None:
         view = VIEWS.get(name)
-        human = view(result.data) if view else json.dumps(result.data, indent=2,
-                                                          ensure_ascii=False)
+        human = view(result.data) if view else json.dumps(result.data, indent=2, ensure_ascii=False)
     Console(soft_wrap=isinstance(human, str)).print(human, markup=False, highlight=False)
 
 
@@ -138,8 +162,11 @@ def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         cmd = name or func.__name__.replace("_", "-")
         hints = get_type_hints(func, include_extras=True)
-        own = [p.replace(annotation=hints[p.name])
-               for p in inspect.signature(func).parameters.values() if p.name != "opts"]
+        own = [
+            p.replace(annotation=hints[p.name])
+            for p in inspect.signature(func).parameters.values()
+            if p.name != "opts"
+        ]
         params = own + _COMMON
 
         def wrapper(**kwargs: Any) -> None:
@@ -158,8 +185,12 @@ def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[
 
 # --------------------------------------------------------------------------- commands
 
-PathArg = Annotated[Path | None, typer.Argument(help="Corpus folder (default: --corpus, else "
-                                                "the bundled corpus).", show_default=False)]
+PathArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Corpus folder (default: --corpus, else the bundled corpus).", show_default=False
+    ),
+]
 
 
 @command()
@@ -172,15 +203,18 @@ def validate(opts: Options, path: PathArg = None) -> Output:
         corpus = opts.load(path)
     except CorpusError as e:
         if opts.json:
-            errors = [{"file": p.file, "line": p.line, "col": p.col, "message": p.message}
-                      for p in e.errors]
-            sys.stdout.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False)
-                             + "\n")
+            errors = [
+                {"file": p.file, "line": p.line, "col": p.col, "message": p.message}
+                for p in e.errors
+            ]
+            sys.stdout.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False) + "\n")
             raise typer.Exit(2) from None
         raise
     n = corpus.counts()
-    text = (f"ok: {n['actors']} actors, {n['instruments']} instruments, {n['events']} events, "
-            f"{n['quotes']} quotes")
+    text = (
+        f"ok: {n['actors']} actors, {n['instruments']} instruments, {n['events']} events, "
+        f"{n['quotes']} quotes"
+    )
     return Output({"ok": True, "counts": n}, text)
 
 
@@ -198,18 +232,34 @@ ENGINES = ("duckdb", "spark")
 
 
 @command()
-def build(opts: Options, path: PathArg = None,
-          output: Annotated[Path | None, typer.Option(
-              "-o", "--output", help="Database file to write (default: the cache).",
-              metavar="FILE")] = None,
-          engine: Annotated[str, typer.Option(
-              "--engine", help="Where the rules run: duckdb (in this process) or spark (Apache "
-                               "Spark, docs/spark.md); the database is the same.",
-              metavar="NAME")] = "duckdb",
-          spark_master: Annotated[str | None, typer.Option(
-              "--spark-master", help="With --engine spark: the Spark master, e.g. "
-                                     "spark://host:7077 (default: local[2], this machine).",
-              metavar="URL")] = None) -> Output:
+def build(
+    opts: Options,
+    path: PathArg = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Database file to write (default: the cache).", metavar="FILE"
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Where the rules run: duckdb (in this process) or spark (Apache "
+            "Spark, docs/spark.md); the database is the same.",
+            metavar="NAME",
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="With --engine spark: the Spark master, e.g. "
+            "spark://host:7077 (default: local[2], this machine).",
+            metavar="URL",
+        ),
+    ] = None,
+) -> Output:
     """Validate a corpus and write its DuckDB database (atomically).
 
     Example: foedus build src/foedus/corpora/baltic-soviet -o baltic.duckdb
@@ -221,8 +271,10 @@ def build(opts: Options, path: PathArg = None,
 
     if engine not in ENGINES:
         near = difflib.get_close_matches(engine, ENGINES, n=1, cutoff=0.5)
-        raise UserError(f"--engine: unknown engine {engine!r}; " + (
-            f"did you mean {near[0]!r}?" if near else f"choose {' or '.join(ENGINES)}"))
+        raise UserError(
+            f"--engine: unknown engine {engine!r}; "
+            + (f"did you mean {near[0]!r}?" if near else f"choose {' or '.join(ENGINES)}")
+        )
     if spark_master is not None and engine != "spark":
         raise UserError("--spark-master: only with --engine spark")
     corpus = opts.load(path)
@@ -231,7 +283,8 @@ def build(opts: Options, path: PathArg = None,
         from foedus.backends import spark
 
         with Console(stderr=True).status(
-                f"starting Spark on {spark_master or spark.DEFAULT_MASTER}…"):
+            f"starting Spark on {spark_master or spark.DEFAULT_MASTER}…"
+        ):
             spark.session(spark_master, spark.conf_for_corpus(corpus))
 
         def store_fluents(con: Any, corpus: Any) -> None:
@@ -240,11 +293,17 @@ def build(opts: Options, path: PathArg = None,
         steps = [store_fluents if s is reasoning.store_fluents else s for s in steps]
     target = output or storage.cached_path(corpus, key)
     # a database of this corpus built before: updated in place when only events were added
-    previous = target if target.exists() else (
-        storage.latest_cached(target) if output is None else None)
+    previous = (
+        target if target.exists() else (storage.latest_cached(target) if output is None else None)
+    )
     total = len(storage.TABLES) + len(steps)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  console=Console(stderr=True), transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
         task = progress.add_task("building", total=total)
 
         def advance(what: str) -> None:
@@ -255,16 +314,25 @@ def build(opts: Options, path: PathArg = None,
     if result.update:
         how = f"updated {target} incrementally ({result.update.summary()})"
     else:
-        how = f"built {target}" + (f" (full build: {result.full_reason})"
-                                   if result.full_reason else "")
-    data: dict[str, Any] = {"database": str(target), "counts": n,
-                            "incremental": result.update is not None}
+        how = f"built {target}" + (
+            f" (full build: {result.full_reason})" if result.full_reason else ""
+        )
+    data: dict[str, Any] = {
+        "database": str(target),
+        "counts": n,
+        "incremental": result.update is not None,
+    }
     if result.update:
-        data["update"] = {"added_events": result.update.added_events,
-                          "keys_recomputed": result.update.recomputed,
-                          "breach_events": result.update.breach_events}
-    return Output(data, f"{how}: {n['actors']} actors, {n['instruments']} instruments, "
-                        f"{n['events']} events, {n['quotes']} quotes")
+        data["update"] = {
+            "added_events": result.update.added_events,
+            "keys_recomputed": result.update.recomputed,
+            "breach_events": result.update.breach_events,
+        }
+    return Output(
+        data,
+        f"{how}: {n['actors']} actors, {n['instruments']} instruments, "
+        f"{n['events']} events, {n['quotes']} quotes",
+    )
 
 
 @command()
@@ -273,10 +341,13 @@ def events(
     actor: Annotated[str | None, typer.Option(help="Done by this actor (any alias).")] = None,
     target: Annotated[str | None, typer.Option(help="Done to this actor (any alias).")] = None,
     type: Annotated[str | None, typer.Option(help="Event type, e.g. invasion.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="ISO day; events overlapping "
-                                              "it or later.", metavar="DAY")] = None,
-    to: Annotated[str | None, typer.Option(help="ISO day; events overlapping it or earlier.",
-                                           metavar="DAY")] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="ISO day; events overlapping it or later.", metavar="DAY"),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option(help="ISO day; events overlapping it or earlier.", metavar="DAY")
+    ] = None,
 ) -> Json:
     """Events by actor, target, type and dates, sorted by date.
 
@@ -286,8 +357,9 @@ def events(
 
 
 @command()
-def treaty(opts: Options,
-           name: Annotated[str, typer.Argument(help="Instrument id, name or alias.")]) -> Json:
+def treaty(
+    opts: Options, name: Annotated[str, typer.Argument(help="Instrument id, name or alias.")]
+) -> Json:
     """One instrument: its dates, parties (how and when each joined), clauses and norms.
 
     Example: foedus treaty "Treaty of Tartu"
@@ -296,14 +368,21 @@ def treaty(opts: Options,
 
 
 @command()
-def treaties(opts: Options,
-             between: Annotated[tuple[str, str] | None, typer.Option(
-                 help="Two actors: instruments binding both (with --on: on that day; "
-                      "without: all they ever shared).", metavar="A B")] = None,
-             party: Annotated[str | None, typer.Option(
-                 help="Only instruments this actor was (on --on) party to.")] = None,
-             on: Annotated[str | None, typer.Option(help="ISO day.", metavar="DAY")] = None,
-             ) -> Json:
+def treaties(
+    opts: Options,
+    between: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            help="Two actors: instruments binding both (with --on: on that day; "
+            "without: all they ever shared).",
+            metavar="A B",
+        ),
+    ] = None,
+    party: Annotated[
+        str | None, typer.Option(help="Only instruments this actor was (on --on) party to.")
+    ] = None,
+    on: Annotated[str | None, typer.Option(help="ISO day.", metavar="DAY")] = None,
+) -> Json:
     """Instruments: binding two actors on a day, shared by them, of a party, or every one.
 
     Example: foedus treaties --between USSR Latvia --on 1940-06-01
@@ -351,7 +430,8 @@ def breaches(
     by: Annotated[str | None, typer.Option(help="Acts by this actor.")] = None,
     against: Annotated[str | None, typer.Option(help="Acts against this actor.")] = None,
     treaty: Annotated[str | None, typer.Option(help="Only this instrument.")] = None,
-    from_: FromOpt = None, to: ToOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
 ) -> Json:
     """Events that breached a clause binding their author towards their target.
 
@@ -361,9 +441,13 @@ def breaches(
 
 
 @command()
-def aggressor(opts: Options, a: ActorArg,
-              b: Annotated[str, typer.Argument(help="The other actor.", metavar="B")],
-              from_: FromOpt = None, to: ToOpt = None) -> Json:
+def aggressor(
+    opts: Options,
+    a: ActorArg,
+    b: Annotated[str, typer.Argument(help="The other actor.", metavar="B")],
+    from_: FromOpt = None,
+    to: ToOpt = None,
+) -> Json:
     """The aggressor under the 1933 Convention: the first to commit one of Article II's acts.
 
     Example: foedus aggressor USSR Estonia --from 1940-01-01 --to 1940-12-31
@@ -372,12 +456,15 @@ def aggressor(opts: Options, a: ActorArg,
 
 
 @command()
-def compare(opts: Options,
-            perspectives: Annotated[tuple[str, str], typer.Option(
-                help="The two perspectives to compare.", metavar="P Q")],
-            actor: Annotated[str | None, typer.Argument(
-                help="Only this actor (default: every state).", metavar="[A]")] = None,
-            ) -> Json:
+def compare(
+    opts: Options,
+    perspectives: Annotated[
+        tuple[str, str], typer.Option(help="The two perspectives to compare.", metavar="P Q")
+    ],
+    actor: Annotated[
+        str | None, typer.Argument(help="Only this actor (default: every state).", metavar="[A]")
+    ] = None,
+) -> Json:
     """Where two perspectives give different statuses, with the rules that make them differ.
 
     Example: foedus compare --perspectives de-facto non-recognition Estonia
@@ -388,10 +475,11 @@ def compare(opts: Options,
 @command()
 def explain(
     opts: Options,
-    what: Annotated[str, typer.Argument(
-        help="status | breach | aggressor", metavar="WHAT")],
-    args: Annotated[list[str], typer.Argument(
-        help="status: A; breach: EVENT [TREATY]; aggressor: A B", metavar="ARGS...")],
+    what: Annotated[str, typer.Argument(help="status | breach | aggressor", metavar="WHAT")],
+    args: Annotated[
+        list[str],
+        typer.Argument(help="status: A; breach: EVENT [TREATY]; aggressor: A B", metavar="ARGS..."),
+    ],
     on: Annotated[str | None, typer.Option(help="ISO day (for status).", metavar="DAY")] = None,
 ) -> Json:
     """The explanation tree of an answer: conclusion, rule or clause, premises, quotes.
@@ -404,7 +492,7 @@ def explain(
 # Commands that live beside their subsystems register themselves here.
 from foedus.ask import cli as ask_cli  # noqa: E402
 from foedus.generate import register as register_generate_world  # noqa: E402
-from foedus.io.cli import register as register_io  # noqa: E402
+from foedus.interop.cli import register as register_io  # noqa: E402
 from foedus.server.cli import register as register_serve  # noqa: E402
 
 ask_cli.register(command)

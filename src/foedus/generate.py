@@ -44,41 +44,92 @@ YAML_LIMIT = 20_000
 #: Event types per episode template: (type, actor role, target role or None, day offset).
 #: Roles: 0 the first state of the dyad, 1 the second, 2 a third state.
 EPISODES: dict[str, list[tuple[str, int, int | None, int]]] = {
-    "war": [("declaration_of_war", 0, 1, 0), ("invasion", 0, 1, 4), ("attack", 1, 0, 6),
-            ("occupation", 0, 1, 30), ("withdrawal", 0, 1, 420)],
-    "conquest": [("invasion", 0, 1, 0), ("occupation", 0, 1, 12), ("annexation", 0, 1, 150),
-                 ("non_recognition", 2, 0, 170), ("restoration_of_independence", 1, None, 3000),
-                 ("withdrawal", 0, 1, 3100), ("recognition", 2, 1, 3020)],
-    "skirmish": [("threat_of_force", 0, 1, 0), ("border_violation", 0, 1, 9),
-                 ("clash", 1, 0, 11), ("condemnation", 2, 0, 15)],
-    "blockade": [("naval_blockade", 0, 1, 0), ("support_for_armed_bands", 1, 0, 40),
-                 ("attack", 0, 1, 55)],
-    "independence": [("declaration_of_independence", 1, None, 0), ("recognition", 2, 1, 20),
-                     ("non_recognition", 0, 1, 25), ("statement", 0, None, 26)],
-    "reoccupation": [("occupation", 0, 1, 0), ("withdrawal", 0, 1, 200),
-                     ("reoccupation", 0, 1, 900), ("withdrawal", 0, 1, 2000)],
+    "war": [
+        ("declaration_of_war", 0, 1, 0),
+        ("invasion", 0, 1, 4),
+        ("attack", 1, 0, 6),
+        ("occupation", 0, 1, 30),
+        ("withdrawal", 0, 1, 420),
+    ],
+    "conquest": [
+        ("invasion", 0, 1, 0),
+        ("occupation", 0, 1, 12),
+        ("annexation", 0, 1, 150),
+        ("non_recognition", 2, 0, 170),
+        ("restoration_of_independence", 1, None, 3000),
+        ("withdrawal", 0, 1, 3100),
+        ("recognition", 2, 1, 3020),
+    ],
+    "skirmish": [
+        ("threat_of_force", 0, 1, 0),
+        ("border_violation", 0, 1, 9),
+        ("clash", 1, 0, 11),
+        ("condemnation", 2, 0, 15),
+    ],
+    "blockade": [
+        ("naval_blockade", 0, 1, 0),
+        ("support_for_armed_bands", 1, 0, 40),
+        ("attack", 0, 1, 55),
+    ],
+    "independence": [
+        ("declaration_of_independence", 1, None, 0),
+        ("recognition", 2, 1, 20),
+        ("non_recognition", 0, 1, 25),
+        ("statement", 0, None, 26),
+    ],
+    "reoccupation": [
+        ("occupation", 0, 1, 0),
+        ("withdrawal", 0, 1, 200),
+        ("reoccupation", 0, 1, 900),
+        ("withdrawal", 0, 1, 2000),
+    ],
 }
 #: Relative weights of the episode templates.
-WEIGHTS = {"war": 3, "conquest": 1, "skirmish": 6, "blockade": 2, "independence": 1,
-           "reoccupation": 1}
+WEIGHTS = {
+    "war": 3,
+    "conquest": 1,
+    "skirmish": 6,
+    "blockade": 2,
+    "independence": 1,
+    "reoccupation": 1,
+}
 
 #: Clause templates: (text, norm kind, categories). The text is quoted verbatim from the
 #: world's source document.
 CLAUSES: list[tuple[str, str, list[str]]] = [
-    ("The High Contracting Parties undertake to refrain from any act of aggression against "
-     "one another.", "prohibition", ["aggression"]),
-    ("Each Party shall respect the territorial integrity and political independence of the "
-     "other and refrain from any act of violence against it.", "prohibition",
-     ["violence-against-territorial-integrity"]),
-    ("All disputes shall be settled by peaceful means only and submitted to conciliation.",
-     "obligation", ["armed-force"]),
-    ("The Parties renounce for ever all sovereign rights over the territories of the other "
-     "Parties.", "renunciation", ["assertion-of-sovereign-rights"]),
-    ("Nothing in this instrument shall impair the sovereign rights of the Parties.",
-     "guarantee", ["impairment-of-sovereign-rights"]),
+    (
+        "The High Contracting Parties undertake to refrain from any act of aggression against "
+        "one another.",
+        "prohibition",
+        ["aggression"],
+    ),
+    (
+        "Each Party shall respect the territorial integrity and political independence of the "
+        "other and refrain from any act of violence against it.",
+        "prohibition",
+        ["violence-against-territorial-integrity"],
+    ),
+    (
+        "All disputes shall be settled by peaceful means only and submitted to conciliation.",
+        "obligation",
+        ["armed-force"],
+    ),
+    (
+        "The Parties renounce for ever all sovereign rights over the territories of the other "
+        "Parties.",
+        "renunciation",
+        ["assertion-of-sovereign-rights"],
+    ),
+    (
+        "Nothing in this instrument shall impair the sovereign rights of the Parties.",
+        "guarantee",
+        ["impairment-of-sovereign-rights"],
+    ),
 ]
-DEFINITION = ("The aggressor shall be that State which is the first to commit a declaration of "
-              "war, an invasion, an attack, a naval blockade or support for armed bands.")
+DEFINITION = (
+    "The aggressor shall be that State which is the first to commit a declaration of "
+    "war, an invasion, an attack, a naval blockade or support for armed bands."
+)
 INSTRUMENT_QUOTE = "The states of the world concluded many treaties, pacts and conventions."
 KINDS = ["treaty", "pact", "convention", "protocol", "agreement", "declaration", "charter"]
 
@@ -88,13 +139,33 @@ CATEGORIES: dict[str, list[str]] = {
     "attack": ["attack"],
     "naval-blockade": ["naval_blockade"],
     "support-for-armed-bands": ["support_for_armed_bands"],
-    "aggression": ["declaration_of_war", "invasion", "attack", "naval_blockade",
-                   "support_for_armed_bands"],
-    "violence-against-territorial-integrity": ["invasion", "attack", "naval_blockade",
-                                               "occupation", "reoccupation", "annexation",
-                                               "clash"],
-    "armed-force": ["declaration_of_war", "invasion", "attack", "naval_blockade", "occupation",
-                    "reoccupation", "clash", "threat_of_force", "border_violation"],
+    "aggression": [
+        "declaration_of_war",
+        "invasion",
+        "attack",
+        "naval_blockade",
+        "support_for_armed_bands",
+    ],
+    "violence-against-territorial-integrity": [
+        "invasion",
+        "attack",
+        "naval_blockade",
+        "occupation",
+        "reoccupation",
+        "annexation",
+        "clash",
+    ],
+    "armed-force": [
+        "declaration_of_war",
+        "invasion",
+        "attack",
+        "naval_blockade",
+        "occupation",
+        "reoccupation",
+        "clash",
+        "threat_of_force",
+        "border_violation",
+    ],
     "assertion-of-sovereign-rights": ["annexation", "incorporation"],
     "impairment-of-sovereign-rights": ["invasion", "occupation", "reoccupation", "annexation"],
 }
@@ -110,9 +181,14 @@ CATEGORY_QUOTE = "Each category of acts names the event types that are acts of i
 def source_text() -> str:
     """The world's one source document: every sentence its records quote."""
     types = sorted({s[0] for steps in EPISODES.values() for s in steps})
-    lines = ["A synthetic world, generated by foedus generate-world.", INSTRUMENT_QUOTE,
-             CATEGORY_QUOTE, DEFINITION, *[c[0] for c in CLAUSES],
-             *[_event_quote(t) for t in types]]
+    lines = [
+        "A synthetic world, generated by foedus generate-world.",
+        INSTRUMENT_QUOTE,
+        CATEGORY_QUOTE,
+        DEFINITION,
+        *[c[0] for c in CLAUSES],
+        *[_event_quote(t) for t in types],
+    ]
     return "\n\n".join(lines) + "\n"
 
 
@@ -153,12 +229,16 @@ def _episode_table() -> str:
     for name, steps in EPISODES.items():
         for k, (t, a, b, off) in enumerate(steps):
             rows.append(f"('{name}', {k}, '{t}', {a}, {'NULL' if b is None else b}, {off})")
-    return ("SELECT * FROM (VALUES " + ", ".join(rows)
-            + ") AS s(template, step, type, actor_role, target_role, offset_days)")
+    return (
+        "SELECT * FROM (VALUES "
+        + ", ".join(rows)
+        + ") AS s(template, step, type, actor_role, target_role, offset_days)"
+    )
 
 
-def _build(con: duckdb.DuckDBPyConnection, n_states: int, n_instr: int, n_events: int,
-           fuzzy: float) -> None:
+def _build(
+    con: duckdb.DuckDBPyConnection, n_states: int, n_instr: int, n_events: int, fuzzy: float
+) -> None:
     """Create the world's tables (``w_*``) in ``con``."""
     n_succ = max(1, n_states // 50)
     con.execute(f"""
@@ -221,7 +301,8 @@ def _build(con: duckdb.DuckDBPyConnection, n_states: int, n_instr: int, n_events
     """)
     clause_rows = ", ".join(
         f"({k}, '{t.replace(chr(39), chr(39) * 2)}', '{kind}', {_sql_list(cats)})"
-        for k, (t, kind, cats) in enumerate(CLAUSES))
+        for k, (t, kind, cats) in enumerate(CLAUSES)
+    )
     con.execute(f"""
     CREATE TEMP TABLE w_clauses AS
     WITH tmpl(k, text, kind, cats) AS (VALUES {clause_rows}),
@@ -248,8 +329,11 @@ def _build(con: duckdb.DuckDBPyConnection, n_states: int, n_instr: int, n_events
     for name in EPISODES:
         acc += WEIGHTS[name]
         tmpl_weights.append((name, acc))
-    pick_t = "CASE " + " ".join(
-        f"WHEN pick(e, 30, {total}) < {a} THEN '{n}'" for n, a in tmpl_weights) + " END"
+    pick_t = (
+        "CASE "
+        + " ".join(f"WHEN pick(e, 30, {total}) < {a} THEN '{n}'" for n, a in tmpl_weights)
+        + " END"
+    )
     avg = sum(WEIGHTS[n] * len(s) for n, s in EPISODES.items()) / total
     n_ep = int(n_events / avg * 1.3) + 10
     con.execute(f"""
@@ -291,46 +375,61 @@ def _build(con: duckdb.DuckDBPyConnection, n_states: int, n_instr: int, n_events
 def _date_cols(name: str, early: str, late: str | None = None, text: str | None = None) -> str:
     late = late or early
     text = text or f"strftime({early}, '%Y-%m-%d')"
-    return (f"{early} AS {name}_earliest, {late} AS {name}_latest, "
-            f"CASE WHEN {early} IS NOT NULL THEN {text} END AS {name}_text")
+    return (
+        f"{early} AS {name}_earliest, {late} AS {name}_latest, "
+        f"CASE WHEN {early} IS NOT NULL THEN {text} END AS {name}_text"
+    )
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     """The columnar layout (docs/performance.md, "The Parquet corpus layout")."""
 
     def copy(query: str, name: str) -> None:
-        con.execute(f"COPY ({query}) TO '{out / name}' "
-                    "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)")
+        con.execute(
+            f"COPY ({query}) TO '{out / name}' "
+            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
+        )
 
-    copy(f"""
+    copy(
+        f"""
       SELECT id, 'Instrument ' || j AS name, kind,
-             {_date_cols('signed', 'signed')},
-             {_date_cols('in_force', 'signed + CAST(force_lag AS INTEGER)')},
-             {_date_cols('ended', 'signed + CAST(force_lag + life AS INTEGER)')},
+             {_date_cols("signed", "signed")},
+             {_date_cols("in_force", "signed + CAST(force_lag AS INTEGER)")},
+             {_date_cols("ended", "signed + CAST(force_lag + life AS INTEGER)")},
              NULL::VARCHAR AS source, '{INSTRUMENT_QUOTE}' AS quote
-      FROM w_ins ORDER BY id""", "instruments.parquet")
-    copy(f"""
+      FROM w_ins ORDER BY id""",
+        "instruments.parquet",
+    )
+    copy(
+        f"""
       SELECT instrument_id,
              CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
-               AS seq, actor, how, {_date_cols('date', 'date')},
-             {_date_cols('until', 'until')},
+               AS seq, actor, how, {_date_cols("date", "date")},
+             {_date_cols("until", "until")},
              CASE WHEN how = 'succession' THEN
                (SELECT predecessor FROM w_actors AS a WHERE a.id = actor) END AS via
-      FROM w_parties2 ORDER BY instrument_id, seq""", "parties.parquet")
-    copy("""
+      FROM w_parties2 ORDER BY instrument_id, seq""",
+        "parties.parquet",
+    )
+    copy(
+        """
       SELECT instrument_id,
              CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
                AS seq, clause_id, article, text, NULL::VARCHAR AS source,
              norm_kind, norm_categories, bearers, beneficiaries
-      FROM w_clauses ORDER BY instrument_id, seq""", "clauses.parquet")
+      FROM w_clauses ORDER BY instrument_id, seq""",
+        "clauses.parquet",
+    )
     early = "CASE WHEN fuzzy THEN date_trunc('month', day)::DATE ELSE day END"
     late = "CASE WHEN fuzzy THEN last_day(day) ELSE day END"
     text = "CASE WHEN fuzzy THEN strftime(day, '%Y-%m') ELSE strftime(day, '%Y-%m-%d') END"
     quotes = " ".join(
         f"WHEN '{t}' THEN '{_event_quote(t)}'"
-        for t in sorted({s[0] for steps in EPISODES.values() for s in steps}))
-    copy(f"""
-      SELECT id, type, {_date_cols('date', early, late, text)},
+        for t in sorted({s[0] for steps in EPISODES.values() for s in steps})
+    )
+    copy(
+        f"""
+      SELECT id, type, {_date_cols("date", early, late, text)},
              [actor] AS actors,
              CASE WHEN target IS NULL THEN []::VARCHAR[] ELSE [target] END AS targets,
              CASE WHEN type = 'recognition' THEN 'de-jure' END AS mode,
@@ -338,7 +437,9 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
                || coalesce(' against ' || target, '') AS summary,
              NULL::VARCHAR AS justification, NULL::VARCHAR AS source,
              CASE type {quotes} END AS quote
-      FROM w_events ORDER BY n""", "events.parquet")
+      FROM w_events ORDER BY n""",
+        "events.parquet",
+    )
 
 
 def _write_yaml(con: duckdb.DuckDBPyConnection, out: Path) -> None:
@@ -376,21 +477,34 @@ def _write_yaml(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     for c in rows("clauses.parquet"):
         norm: dict[str, Any] = {"kind": c["norm_kind"], "categories": list(c["norm_categories"])}
         clauses.setdefault(c["instrument_id"], []).append(
-            {"id": c["clause_id"], "article": c["article"], "text": c["text"], "norm": norm})
+            {"id": c["clause_id"], "article": c["article"], "text": c["text"], "norm": norm}
+        )
     instruments = []
     for i in rows("instruments.parquet"):
-        rec = {"id": i["id"], "name": i["name"], "kind": i["kind"],
-               "signed": date(i, "signed"), "in_force": date(i, "in_force")}
+        rec = {
+            "id": i["id"],
+            "name": i["name"],
+            "kind": i["kind"],
+            "signed": date(i, "signed"),
+            "in_force": date(i, "in_force"),
+        }
         if i["ended_earliest"] is not None:
             rec["ended"] = date(i, "ended")
-        rec.update(parties=parties.get(i["id"], []), clauses=clauses.get(i["id"], []),
-                   sources=[i["quote"]])
+        rec.update(
+            parties=parties.get(i["id"], []), clauses=clauses.get(i["id"], []), sources=[i["quote"]]
+        )
         instruments.append(rec)
     events = []
     for e in rows("events.parquet"):
-        rec = {"id": e["id"], "type": e["type"], "date": date(e, "date"),
-               "actors": list(e["actors"]), "targets": list(e["targets"]),
-               "summary": e["summary"], "sources": [e["quote"]]}
+        rec = {
+            "id": e["id"],
+            "type": e["type"],
+            "date": date(e, "date"),
+            "actors": list(e["actors"]),
+            "targets": list(e["targets"]),
+            "summary": e["summary"],
+            "sources": [e["quote"]],
+        }
         if not rec["targets"]:
             del rec["targets"]
         if e["mode"]:
@@ -415,7 +529,8 @@ def _write_common(con: duckdb.DuckDBPyConnection, out: Path, seed: int) -> None:
         f"name: world-{seed}\ntitle: A synthetic world (seed {seed})\n"
         "default_source: world\n"
         "description: Random states, instruments and events, for tests and benchmarks.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     actors = []
     for r in con.execute("SELECT * FROM w_actors ORDER BY id").fetchall():
         rec: dict[str, Any] = {"id": r[0], "name": r[1], "kind": r[2]}
@@ -430,8 +545,15 @@ def _write_common(con: duckdb.DuckDBPyConnection, out: Path, seed: int) -> None:
         actors.append(rec)
     with (out / "actors.yaml").open("w", encoding="utf-8") as f:
         yaml.dump({"actors": actors}, f)
-    cats = [{"id": k, "name": k.replace("-", " ").capitalize(), "event_types": v,
-             "sources": [CATEGORY_QUOTE]} for k, v in CATEGORIES.items()]
+    cats = [
+        {
+            "id": k,
+            "name": k.replace("-", " ").capitalize(),
+            "event_types": v,
+            "sources": [CATEGORY_QUOTE],
+        }
+        for k, v in CATEGORIES.items()
+    ]
     with (out / "categories.yaml").open("w", encoding="utf-8") as f:
         yaml.dump({"categories": cats}, f)
     (out / "perspectives.yaml").write_text(
@@ -439,16 +561,24 @@ def _write_common(con: duckdb.DuckDBPyConnection, out: Path, seed: int) -> None:
         "  - id: de-facto\n"
         "    name: De facto\n"
         "    description: Who actually held control.\n"
-        "    rules: [rules/base.rules, rules/de-facto.rules]\n", encoding="utf-8")
+        "    rules: [rules/base.rules, rules/de-facto.rules]\n",
+        encoding="utf-8",
+    )
     rules = Path(str(files("foedus") / "corpora" / "baltic-soviet" / "rules"))
     (out / "rules").mkdir(exist_ok=True)
     for name in ("base.rules", "de-facto.rules"):
         shutil.copyfile(rules / name, out / "rules" / name)
 
 
-def generate_world(out: str | Path, states: int = 50, instruments: int = 40,
-                   events: int = 1000, seed: int = 0, format: str = "auto",
-                   fuzzy: float = 0.1) -> World:
+def generate_world(
+    out: str | Path,
+    states: int = 50,
+    instruments: int = 40,
+    events: int = 1000,
+    seed: int = 0,
+    format: str = "auto",
+    fuzzy: float = 0.1,
+) -> World:
     """Write a random world of ``events`` events to the folder ``out`` (replaced if present).
 
     ``format`` is ``yaml``, ``parquet`` or ``auto`` (Parquet above :data:`YAML_LIMIT` events);
@@ -484,6 +614,7 @@ def generate_world(out: str | Path, states: int = 50, instruments: int = 40,
 
 def register(app: Any) -> None:
     """Add ``generate-world`` to a Typer app (the ``foedus`` CLI)."""
+
     @app.command("generate-world")
     def generate_world_cmd(
         output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write.")],
@@ -503,5 +634,7 @@ def register(app: Any) -> None:
         except ValueError as e:
             typer.echo(f"generate-world: {e}", err=True)
             raise typer.Exit(2) from None
-        typer.echo(f"wrote {w.path} ({w.format}): {w.states} states, {w.instruments} "
-                   f"instruments, {w.events} events")
+        typer.echo(
+            f"wrote {w.path} ({w.format}): {w.states} states, {w.instruments} "
+            f"instruments, {w.events} events"
+        )

@@ -109,8 +109,10 @@ class UpdateReport:
 
     def summary(self) -> str:
         changed = sum(n for per in self.changed.values() for n in per.values())
-        return (f"{self.added_events} events added, {self.recomputed} fluent keys recomputed "
-                f"({changed} changed), breaches of {self.breach_events} events rechecked")
+        return (
+            f"{self.added_events} events added, {self.recomputed} fluent keys recomputed "
+            f"({changed} changed), breaches of {self.breach_events} events rechecked"
+        )
 
 
 def _q(name: str) -> str:
@@ -169,6 +171,7 @@ class _Atom:
     def renamed(self, sub: dict[str, str]) -> _Atom:
         def r(t: Term | None) -> Any:
             return Var(sub[t.name]) if isinstance(t, Var) and t.name in sub else t
+
         return _Atom(self.kind, self.name, tuple(r(t) for t in self.args), r(self.value))
 
 
@@ -196,8 +199,11 @@ class _Flat:
 
     def renamed(self, keep: set[str], fresh: _Fresh) -> _Flat:
         sub = {v: fresh() for a in self.atoms() for v in a.names() if v not in keep}
-        return _Flat([[a.renamed(sub) for a in alt] for alt in self.alts],
-                     [a.renamed(sub) for a in self.negs], {sub.get(v, v) for v in self.vars})
+        return _Flat(
+            [[a.renamed(sub) for a in alt] for alt in self.alts],
+            [a.renamed(sub) for a in self.negs],
+            {sub.get(v, v) for v in self.vars},
+        )
 
 
 def _flatten(e: SetExpr, fresh: _Fresh) -> _Flat:
@@ -206,16 +212,20 @@ def _flatten(e: SetExpr, fresh: _Fresh) -> _Flat:
         return _Flat([[a]], [], a.names())
     if isinstance(e, Intersect):
         parts = [_flatten(i, fresh) for i in e.items]
-        alts = [[a for alt in combo for a in alt] for combo in
-                itertools.product(*(p.alts for p in parts))]
-        return _Flat(alts, [a for p in parts for a in p.negs],
-                     set().union(*(p.vars for p in parts)))
+        alts = [
+            [a for alt in combo for a in alt]
+            for combo in itertools.product(*(p.alts for p in parts))
+        ]
+        return _Flat(
+            alts, [a for p in parts for a in p.negs], set().union(*(p.vars for p in parts))
+        )
     if isinstance(e, Union):
         parts = [_flatten(i, fresh) for i in e.items]
         common = set.intersection(*(p.vars for p in parts))
         parts = [p.renamed(common, fresh) for p in parts]
-        return _Flat([alt for p in parts for alt in p.alts], [a for p in parts for a in p.negs],
-                     common)
+        return _Flat(
+            [alt for p in parts for alt in p.alts], [a for p in parts for a in p.negs], common
+        )
     assert isinstance(e, Complement)
     base = _flatten(e.base, fresh)
     negs = list(base.negs)
@@ -242,9 +252,15 @@ def _head_keys(head_args: tuple[Term, ...]) -> set[str]:
     return {t.name for t in head_args if isinstance(t, Var) and not t.anonymous}
 
 
-def _join_plan(rule: str, head: str, head_args: tuple[Term, ...], source: _Atom,
-               linked: set[str], candidates: list[_Atom],
-               compares: tuple[CompareCond, ...]) -> Derivation:
+def _join_plan(
+    rule: str,
+    head: str,
+    head_args: tuple[Term, ...],
+    source: _Atom,
+    linked: set[str],
+    candidates: list[_Atom],
+    compares: tuple[CompareCond, ...],
+) -> Derivation:
     """Choose the atoms to join: the event and facts that share a variable with what is bound
     (filters), and the fluents that bind a head argument not yet bound."""
     bound = set(linked)
@@ -252,8 +268,14 @@ def _join_plan(rule: str, head: str, head_args: tuple[Term, ...], source: _Atom,
     chosen: list[_Atom] = []
     rest = list(candidates)
     while True:
-        pick = next((a for a in rest if a.hard_vars() & bound
-                     and (a.kind != "fluent" or a.hard_vars() & needed)), None)
+        pick = next(
+            (
+                a
+                for a in rest
+                if a.hard_vars() & bound and (a.kind != "fluent" or a.hard_vars() & needed)
+            ),
+            None,
+        )
         if pick is None:
             pick = next((a for a in rest if a.hard_vars() & needed), None)
         if pick is None:
@@ -265,7 +287,8 @@ def _join_plan(rule: str, head: str, head_args: tuple[Term, ...], source: _Atom,
     if needed:
         raise NotIncremental(
             f"rule {rule!r}: head argument(s) {', '.join(sorted(needed))} are bound only by a "
-            "fluent's value; the update cannot enumerate the keys a change reaches")
+            "fluent's value; the update cannot enumerate the keys a change reaches"
+        )
     return Derivation(rule, head, head_args, source, frozenset(linked), tuple(chosen), compares)
 
 
@@ -287,22 +310,46 @@ def derivations(program: Program) -> list[Derivation]:
             compares = tuple(c for c in rule.conditions if isinstance(c, CompareCond))
             for k, s in enumerate(pos):
                 if s.kind != "fact":
-                    out.append(_join_plan(rule.label, head, args, s, s.hard_vars(),
-                                          pos[:k] + pos[k + 1:], compares))
+                    out.append(
+                        _join_plan(
+                            rule.label,
+                            head,
+                            args,
+                            s,
+                            s.hard_vars(),
+                            pos[:k] + pos[k + 1 :],
+                            compares,
+                        )
+                    )
             for s in negs:
                 out.append(_join_plan(rule.label, head, args, s, s.hard_vars(), pos, compares))
             continue
         flat = _flatten(rule.body, _Fresh())
-        facts = [_Atom("fact", c.atom.name, c.atom.args) for c in rule.where
-                 if isinstance(c, FactCond) and not c.negated]
+        facts = [
+            _Atom("fact", c.atom.name, c.atom.args)
+            for c in rule.where
+            if isinstance(c, FactCond) and not c.negated
+        ]
         compares = tuple(c for c in rule.where if isinstance(c, CompareCond))
         for alt in flat.alts:
             for k, s in enumerate(alt):
-                out.append(_join_plan(rule.label, head, args, s, s.hard_vars(),
-                                      alt[:k] + alt[k + 1:] + facts, compares))
+                out.append(
+                    _join_plan(
+                        rule.label,
+                        head,
+                        args,
+                        s,
+                        s.hard_vars(),
+                        alt[:k] + alt[k + 1 :] + facts,
+                        compares,
+                    )
+                )
             for s in flat.negs:
-                out.append(_join_plan(rule.label, head, args, s, s.hard_vars() & flat.vars,
-                                      alt + facts, compares))
+                out.append(
+                    _join_plan(
+                        rule.label, head, args, s, s.hard_vars() & flat.vars, alt + facts, compares
+                    )
+                )
     return out
 
 
@@ -314,9 +361,13 @@ def _static_links(program: Program, fluent: str) -> dict[str, list[list[tuple[in
         assert isinstance(rule, StaticRule)
         head = rule.head.atom.args
         for a in _flatten(rule.body, _Fresh()).atoms():
-            links = [(i, j) for i, t in enumerate(a.args)
-                     if isinstance(t, Var) and not t.anonymous
-                     for j, h in enumerate(head) if h == t]
+            links = [
+                (i, j)
+                for i, t in enumerate(a.args)
+                if isinstance(t, Var) and not t.anonymous
+                for j, h in enumerate(head)
+                if h == t
+            ]
             out.setdefault(a.name, []).append(links)
     return out
 
@@ -345,18 +396,25 @@ def state_tables(program: Program) -> list[str]:
 
 def _ensure_state(con: duckdb.DuckDBPyConnection, arity: int) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {META} (key VARCHAR, value VARCHAR)")
-    con.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (perspective VARCHAR, fluent VARCHAR, "
-                "scn INTEGER, value VARCHAR, start BIGINT, \"end\" BIGINT, rule VARCHAR, "
-                "initiated_by VARCHAR, terminated_by VARCHAR)")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {STATE} (perspective VARCHAR, fluent VARCHAR, "
+        'scn INTEGER, value VARCHAR, start BIGINT, "end" BIGINT, rule VARCHAR, '
+        "initiated_by VARCHAR, terminated_by VARCHAR)"
+    )
     have = _state_arity(con)
     for i in range(have, arity):
         con.execute(f"ALTER TABLE {STATE} ADD COLUMN k{i} VARCHAR")
 
 
 def _state_arity(con: duckdb.DuckDBPyConnection) -> int:
-    cols = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-        "AND table_catalog = current_database() AND table_schema = 'main'", [STATE]).fetchall()}
+    cols = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_catalog = current_database() AND table_schema = 'main'",
+            [STATE],
+        ).fetchall()
+    }
     n = 0
     while f"k{n}" in cols:
         n += 1
@@ -376,18 +434,21 @@ def _meta(con: duckdb.DuckDBPyConnection, schema: str = "") -> dict[str, list[st
     return out
 
 
-def _insert_state(con: duckdb.DuckDBPyConnection, perspective: str, fluent: str, n: int,
-                  source: str) -> None:
+def _insert_state(
+    con: duckdb.DuckDBPyConnection, perspective: str, fluent: str, n: int, source: str
+) -> None:
     ks = ", ".join(_ks(n))
     sep = ", " if n else ""
     con.execute(
-        f"INSERT INTO {STATE} (perspective, fluent, scn{sep}{ks}, value, start, \"end\", rule, "
+        f'INSERT INTO {STATE} (perspective, fluent, scn{sep}{ks}, value, start, "end", rule, '
         f"initiated_by, terminated_by) SELECT {_lit(perspective)}, {_lit(fluent)}, scn{sep}{ks}, "
-        f"value, start, \"end\", rule, initiated_by, terminated_by FROM {source}")
+        f'value, start, "end", rule, initiated_by, terminated_by FROM {source}'
+    )
 
 
-def keep_state(con: duckdb.DuckDBPyConnection, backend: Any, perspective: str,
-               program: Program, plan: Plan) -> None:
+def keep_state(
+    con: duckdb.DuckDBPyConnection, backend: Any, perspective: str, program: Program, plan: Plan
+) -> None:
     """Append the rows of the fluents that rules read to ``state_fluents`` of ``con`` (the
     build's database), from the tables ``backend`` kept (``run_tables(keep=
     state_tables(program))``), then drop those tables but the ``scenario_fluents`` ones (which
@@ -406,9 +467,13 @@ def keep_state(con: duckdb.DuckDBPyConnection, backend: Any, perspective: str,
     for f in fluents:
         n = _arity(program, f)
         ks = [f"k{i}" if i < n else "NULL" for i in range(width)]
-        backend.copy_out(f"SELECT ? AS perspective, ? AS fluent, scn, value, start, \"end\", "
-                         f"rule, initiated_by, terminated_by, {', '.join(ks)} FROM "
-                         f"{_q(fluent_table(f))}", STATE, [perspective, f])
+        backend.copy_out(
+            f'SELECT ? AS perspective, ? AS fluent, scn, value, start, "end", '
+            f"rule, initiated_by, terminated_by, {', '.join(ks)} FROM "
+            f"{_q(fluent_table(f))}",
+            STATE,
+            [perspective, f],
+        )
         if f not in SCENARIO_FLUENTS:
             if hasattr(backend, "discard"):
                 backend.discard(fluent_table(f))
@@ -428,8 +493,9 @@ def store_state(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     from foedus.backends.duckdb import DuckDBBackend
 
     _ensure_state(con, 1)
-    programs = {pid: reasoning.program_for(corpus, pid)
-                for pid in reasoning.perspective_ids(corpus)}
+    programs = {
+        pid: reasoning.program_for(corpus, pid) for pid in reasoning.perspective_ids(corpus)
+    }
     done = set(_meta(con).get("kept", []))
     todo = {pid: p for pid, p in programs.items() if pid not in done}
     if todo or "scenarios" not in _meta(con):
@@ -448,8 +514,12 @@ def store_state(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
             _set_meta(con, scenarios=str(scenarios))
         finally:
             inputs.drop()
-    _set_meta(con, steps_key=storage.registered_steps()[0], rules_hash=rules_hash(corpus),
-              corpus_hash=corpus.content_hash)
+    _set_meta(
+        con,
+        steps_key=storage.registered_steps()[0],
+        rules_hash=rules_hash(corpus),
+        corpus_hash=corpus.content_hash,
+    )
 
 
 # --------------------------------------------------------------------------- engine inputs
@@ -462,8 +532,17 @@ class _Inputs:
     def __init__(self, con: duckdb.DuckDBPyConnection, programs: Iterable[Program]) -> None:
         self.con = con
         self.programs = list(programs)
-        self.arity = max([2, *(len(r.event.args) for p in self.programs for r in p.rules
-                               if isinstance(r, EventRule))])
+        self.arity = max(
+            [
+                2,
+                *(
+                    len(r.event.args)
+                    for p in self.programs
+                    for r in p.rules
+                    if isinstance(r, EventRule)
+                ),
+            ]
+        )
         self.made: list[str] = []
 
     def temp(self, name: str, sql: str) -> None:
@@ -483,10 +562,14 @@ class _Inputs:
         if not facts:
             return
         # as foedus.engine.from_tables.store_engine_inputs and Backend.run_tables make them
-        self.temp("facts_state", "SELECT DISTINCT id::VARCHAR AS c0 FROM actors "
-                                 "WHERE kind = 'state'")
-        self.temp("facts_forbids", "SELECT instrument AS c0, clause AS c1, bearer AS c2, "
-                                   "beneficiary AS c3, event_type AS c4 FROM norm_rows")
+        self.temp(
+            "facts_state", "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'"
+        )
+        self.temp(
+            "facts_forbids",
+            "SELECT instrument AS c0, clause AS c1, bearer AS c2, "
+            "beneficiary AS c3, event_type AS c4 FROM norm_rows",
+        )
         for p in self.programs:
             for rel, decl in p.facts.items():
                 if f"facts_{rel}" not in self.made:
@@ -494,8 +577,9 @@ class _Inputs:
                     self.temp(f"facts_{rel}", f"SELECT {cols or 'NULL AS c0'} WHERE FALSE")
 
     def scenarios(self, table: str = "happenings") -> int:
-        row = self.con.execute(f"SELECT count(*) FROM {_q(table)} WHERE t_early <> t_late "
-                               ).fetchone()
+        row = self.con.execute(
+            f"SELECT count(*) FROM {_q(table)} WHERE t_early <> t_late "
+        ).fetchone()
         return 2 if row and row[0] else 1
 
     def drop(self) -> None:
@@ -516,21 +600,26 @@ def _renamed(q: exp.Expression, names: dict[str, str]) -> exp.Expression:
 
 
 def _create(table: str, query: exp.Expression) -> str:
-    stmt = exp.Create(this=exp.Table(this=exp.to_identifier(table)), kind="TABLE", replace=True,
-                      expression=query,
-                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+    stmt = exp.Create(
+        this=exp.Table(this=exp.to_identifier(table)),
+        kind="TABLE",
+        replace=True,
+        expression=query,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    )
     return stmt.sql(dialect="duckdb", identify=True)
 
 
-_FL_COLS = ("value", "start", "\"end\"", "rule", "initiated_by", "terminated_by")
+_FL_COLS = ("value", "start", '"end"', "rule", "initiated_by", "terminated_by")
 
 
 class _Runner:
     """Runs a perspective's plan on ``con`` for the state: every fluent some rule reads, from
     scratch (:class:`_Perspective` runs it for an update)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, perspective: str, program: Program,
-                 plan: Plan) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, perspective: str, program: Program, plan: Plan
+    ) -> None:
         self.con = con
         self.perspective = perspective
         self.program = program
@@ -615,8 +704,10 @@ class _Runner:
                 return
             for _, sql in swap:
                 self.execute(sql)
-        raise FixpointError(f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
-                            f"not settle within {step.max_rounds} rounds")
+        raise FixpointError(
+            f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
+            f"not settle within {step.max_rounds} rounds"
+        )
 
 
 class _Perspective(_Runner):
@@ -630,8 +721,15 @@ class _Perspective(_Runner):
     stored rows has not *changed*, and reaches nothing further.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, perspective: str, program: Program,
-                 plan: Plan, derivs: list[Derivation], happened: set[tuple[str, int]]) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        perspective: str,
+        program: Program,
+        plan: Plan,
+        derivs: list[Derivation],
+        happened: set[tuple[str, int]],
+    ) -> None:
         super().__init__(con, perspective, program, plan)
         self.derivs = derivs
         self.happened = happened
@@ -664,12 +762,20 @@ class _Perspective(_Runner):
         if atom.kind == "fact":
             name = f"{_P}fact_{atom.name}"
             if name not in self.made:
-                rows = sorted({tuple(str(a) for a in g.atom.args)
-                               for g in self.program.ground_facts if g.atom.name == atom.name})
+                rows = sorted(
+                    {
+                        tuple(str(a) for a in g.atom.args)
+                        for g in self.program.ground_facts
+                        if g.atom.name == atom.name
+                    }
+                )
                 sql = f"SELECT * FROM {_q('facts_' + atom.name)}"
                 if rows:
-                    sql += " UNION ALL SELECT * FROM (VALUES " + ", ".join(
-                        "(" + ", ".join(_lit(v) for v in r) + ")" for r in rows) + ")"
+                    sql += (
+                        " UNION ALL SELECT * FROM (VALUES "
+                        + ", ".join("(" + ", ".join(_lit(v) for v in r) + ")" for r in rows)
+                        + ")"
+                    )
                 self.temp(name, sql)
                 self.made.add(name)
             return name
@@ -678,10 +784,16 @@ class _Perspective(_Runner):
             ks = ", ".join(self.ks(atom.name))
             sep = ", " if ks else ""
             base = f"{_P}keys_{atom.name}"
-            self.temp(base, f"SELECT DISTINCT {ks}{sep}value FROM {STATE} WHERE perspective = "
-                            f"{_lit(self.perspective)} AND fluent = {_lit(atom.name)}")
-            self.view(name, f"SELECT {ks}{sep}value FROM {_q(base)} UNION ALL SELECT {ks}{sep}"
-                            f"NULL::VARCHAR AS value FROM {_q(self.t('dirty', atom.name))}")
+            self.temp(
+                base,
+                f"SELECT DISTINCT {ks}{sep}value FROM {STATE} WHERE perspective = "
+                f"{_lit(self.perspective)} AND fluent = {_lit(atom.name)}",
+            )
+            self.view(
+                name,
+                f"SELECT {ks}{sep}value FROM {_q(base)} UNION ALL SELECT {ks}{sep}"
+                f"NULL::VARCHAR AS value FROM {_q(self.t('dirty', atom.name))}",
+            )
             self.made.add(name)
         return name
 
@@ -733,8 +845,10 @@ class _Perspective(_Runner):
             value = term(t)
             assert value is not None, d
             keys.append(f"{value} AS k{j}")
-        return (f"SELECT DISTINCT {', '.join(['TRUE AS _x', *keys])} FROM {', '.join(froms)} "
-                "WHERE " + (" AND ".join(where) or "TRUE"))
+        return (
+            f"SELECT DISTINCT {', '.join(['TRUE AS _x', *keys])} FROM {', '.join(froms)} "
+            "WHERE " + (" AND ".join(where) or "TRUE")
+        )
 
     def close(self, members: Sequence[str]) -> None:
         """The dirty keys of ``members`` (a fluent, or a cycle of fluents)."""
@@ -751,21 +865,26 @@ class _Perspective(_Runner):
         while runs:
             touched = set()
             for d, source in runs:
-                self.execute(f"INSERT INTO {_q(self.t('cand', d.head))} "
-                             + self.derivation_sql(d, source))
+                self.execute(
+                    f"INSERT INTO {_q(self.t('cand', d.head))} " + self.derivation_sql(d, source)
+                )
                 touched.add(d.head)
             new = {}
             for f in touched:
                 cand, dirty, delta = (_q(self.t(k, f)) for k in ("cand", "dirty", "delta"))
-                self.execute(f"CREATE OR REPLACE TEMP TABLE {delta} AS SELECT * FROM {cand} "
-                             f"EXCEPT SELECT * FROM {dirty}")
+                self.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {delta} AS SELECT * FROM {cand} "
+                    f"EXCEPT SELECT * FROM {dirty}"
+                )
                 self.execute(f"DELETE FROM {cand}")
                 self.execute(f"INSERT INTO {dirty} SELECT * FROM {delta}")
                 new[f] = self.count(self.t("delta", f))
                 self.dirty[f] += new[f]
-            runs = [(d, self.t("delta", d.source.name)) for d in self.derivs
-                    if d.head in inside and d.source.kind == "fluent"
-                    and new.get(d.source.name)]
+            runs = [
+                (d, self.t("delta", d.source.name))
+                for d in self.derivs
+                if d.head in inside and d.source.kind == "fluent" and new.get(d.source.name)
+            ]
 
     def events_for(self, members: Sequence[str]) -> None:
         """``_foedus_ev`` again, from the happenings that can reach a dirty key of
@@ -786,15 +905,21 @@ class _Perspective(_Runner):
                         where.append(f"h.a{i} = {first[t.name]}")
                     else:
                         first[t.name] = f"h.a{i}"
-            links = [(f"d.k{j}", first[t.name]) for j, t in enumerate(rule.head.atom.args)
-                     if isinstance(t, Var) and t.name in first]
+            links = [
+                (f"d.k{j}", first[t.name])
+                for j, t in enumerate(rule.head.atom.args)
+                if isinstance(t, Var) and t.name in first
+            ]
             if links:
-                where.append(f"EXISTS (SELECT 1 FROM {_q(self.t('dirty', f))} AS d WHERE "
-                             f"{_match(links)})")
+                where.append(
+                    f"EXISTS (SELECT 1 FROM {_q(self.t('dirty', f))} AS d WHERE {_match(links)})"
+                )
             parts.append(f"SELECT h.rowid FROM {_P}happ AS h WHERE {' AND '.join(where)}")
         ids = " UNION ALL ".join(parts) if parts else "SELECT NULL::BIGINT WHERE FALSE"
-        self.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS SELECT * FROM {_P}happ "
-                     f"WHERE rowid IN ({ids})")
+        self.execute(
+            f"CREATE OR REPLACE TEMP TABLE happenings AS SELECT * FROM {_P}happ "
+            f"WHERE rowid IN ({ids})"
+        )
         if self.ev_step is not None:
             self.materialize(self.ev_step.table, self.ev_step.query)
 
@@ -803,11 +928,16 @@ class _Perspective(_Runner):
         changed = self.t("changed", f)
         if f in self.read:
             cols = ", ".join(["scn", *self.ks(f), *_FL_COLS])
-            old = (self.state_rows(f, clean_only=False) + f" AND EXISTS (SELECT 1 FROM "
-                   f"{_q(self.t('dirty', f))} AS d WHERE {self.same_key(f, 'd', 's')})")
+            old = (
+                self.state_rows(f, clean_only=False) + f" AND EXISTS (SELECT 1 FROM "
+                f"{_q(self.t('dirty', f))} AS d WHERE {self.same_key(f, 'd', 's')})"
+            )
             new = f"SELECT {cols} FROM {_q(self.cur(f))}"
-            self.temp(changed, f"SELECT DISTINCT {', '.join(['TRUE AS _x', *self.ks(f)])} FROM "
-                               f"(({old} EXCEPT ALL {new}) UNION ALL ({new} EXCEPT ALL {old}))")
+            self.temp(
+                changed,
+                f"SELECT DISTINCT {', '.join(['TRUE AS _x', *self.ks(f)])} FROM "
+                f"(({old} EXCEPT ALL {new}) UNION ALL ({new} EXCEPT ALL {old}))",
+            )
         else:  # nothing reads it: its dirty keys are written back as they are
             self.temp(changed, f"SELECT * FROM {_q(self.t('dirty', f))}")
         self.changed[f] = self.count(changed)
@@ -815,11 +945,15 @@ class _Perspective(_Runner):
     # -- the plan
     def state_rows(self, f: str, clean_only: bool) -> str:
         cols = ", ".join(["scn", *self.ks(f), *_FL_COLS])
-        sql = (f"SELECT {cols} FROM {STATE} AS s WHERE s.perspective = {_lit(self.perspective)} "
-               f"AND s.fluent = {_lit(f)}")
+        sql = (
+            f"SELECT {cols} FROM {STATE} AS s WHERE s.perspective = {_lit(self.perspective)} "
+            f"AND s.fluent = {_lit(f)}"
+        )
         if clean_only:
-            sql += (f" AND NOT EXISTS (SELECT 1 FROM {_q(self.t('dirty', f))} AS d WHERE "
-                    f"{self.same_key(f, 'd', 's')})")
+            sql += (
+                f" AND NOT EXISTS (SELECT 1 FROM {_q(self.t('dirty', f))} AS d WHERE "
+                f"{self.same_key(f, 'd', 's')})"
+            )
         return sql
 
     def cur(self, f: str) -> str:
@@ -840,11 +974,18 @@ class _Perspective(_Runner):
     def empty(self, f: str) -> str:
         name = self.t("empty", f)
         if name not in self.made:
-            cols = ", ".join(["NULL::INTEGER AS scn", *(f"NULL::VARCHAR AS {k}" for k in
-                                                         self.ks(f)),
-                              "NULL::VARCHAR AS value", "NULL::BIGINT AS start",
-                              "NULL::BIGINT AS \"end\"", "NULL::VARCHAR AS rule",
-                              "NULL::VARCHAR AS initiated_by", "NULL::VARCHAR AS terminated_by"])
+            cols = ", ".join(
+                [
+                    "NULL::INTEGER AS scn",
+                    *(f"NULL::VARCHAR AS {k}" for k in self.ks(f)),
+                    "NULL::VARCHAR AS value",
+                    "NULL::BIGINT AS start",
+                    'NULL::BIGINT AS "end"',
+                    "NULL::VARCHAR AS rule",
+                    "NULL::VARCHAR AS initiated_by",
+                    "NULL::VARCHAR AS terminated_by",
+                ]
+            )
             self.temp(name, f"SELECT {cols} WHERE FALSE")
             self.made.add(name)
         return name
@@ -852,8 +993,10 @@ class _Perspective(_Runner):
     def only_dirty(self, f: str, rows: str) -> str:
         """The rows of ``rows`` (a table, or a query in parentheses) whose key is dirty."""
         rows = rows if rows.startswith("(") else _q(rows)
-        return (f"SELECT * FROM {rows} AS f WHERE EXISTS (SELECT 1 FROM "
-                f"{_q(self.t('dirty', f))} AS d WHERE {self.same_key(f, 'd', 'f')})")
+        return (
+            f"SELECT * FROM {rows} AS f WHERE EXISTS (SELECT 1 FROM "
+            f"{_q(self.t('dirty', f))} AS d WHERE {self.same_key(f, 'd', 'f')})"
+        )
 
     def restriction(self, f: str) -> list[tuple[str, str, str]]:
         """For a static fluent: its inputs restricted to the rows that can reach its dirty
@@ -866,9 +1009,13 @@ class _Perspective(_Runner):
                 continue  # a reference that no head argument restricts reads all of g
             tests = " OR ".join(
                 f"EXISTS (SELECT 1 FROM {_q(self.t('dirty', f))} AS d WHERE "
-                + _match((f"d.k{j}", f"g.k{i}") for i, j in links) + ")" for links in refs)
-            out.append((g, f"{_P}in_{f}__{g}",
-                        f"SELECT * FROM {_q(fluent_table(g))} AS g WHERE {tests}"))
+                + _match((f"d.k{j}", f"g.k{i}") for i, j in links)
+                + ")"
+                for links in refs
+            )
+            out.append(
+                (g, f"{_P}in_{f}__{g}", f"SELECT * FROM {_q(fluent_table(g))} AS g WHERE {tests}")
+            )
         return out
 
     def compute(self, f: str, steps: list[Materialize], last: Materialize) -> None:
@@ -886,8 +1033,9 @@ class _Perspective(_Runner):
         self.define(fluent_table(f), f, self.cur(f))
 
     def run(self) -> None:
-        self.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS SELECT * FROM {_P}happ "
-                     "WHERE FALSE")
+        self.execute(
+            f"CREATE OR REPLACE TEMP TABLE happenings AS SELECT * FROM {_P}happ WHERE FALSE"
+        )
         self.tables.append("happenings")
         pending: list[Materialize] = []
         for step in self.plan.steps:
@@ -918,9 +1066,12 @@ class _Perspective(_Runner):
                 for g in self.program.fluents:
                     if self.changed[g]:
                         out = self.t("out", g)
-                        self.temp(out, f"SELECT * FROM {_q(self.cur(g))} AS f WHERE EXISTS ("
-                                       f"SELECT 1 FROM {_q(self.t('changed', g))} AS d WHERE "
-                                       f"{self.same_key(g, 'd', 'f')})")
+                        self.temp(
+                            out,
+                            f"SELECT * FROM {_q(self.cur(g))} AS f WHERE EXISTS ("
+                            f"SELECT 1 FROM {_q(self.t('changed', g))} AS d WHERE "
+                            f"{self.same_key(g, 'd', 'f')})",
+                        )
                         names[fluent_table(g)] = out
                     else:
                         names[fluent_table(g)] = self.empty(g)
@@ -968,8 +1119,9 @@ class _Perspective(_Runner):
                     self.tables.append(p.table)
                 fresh, nxt = self.t("fresh", g), self.t("next", g)
                 body.append(_create(fresh, _renamed(m.query, names)))
-                body.append(f"CREATE OR REPLACE TEMP TABLE {_q(nxt)} AS "
-                            + self.only_dirty(g, fresh))
+                body.append(
+                    f"CREATE OR REPLACE TEMP TABLE {_q(nxt)} AS " + self.only_dirty(g, fresh)
+                )
                 self.tables += [fresh, nxt]
                 self.temp(nxt, f"SELECT * FROM {_q(self.cur(g))} WHERE FALSE")
                 self.define(m.table, g, nxt)
@@ -982,8 +1134,11 @@ class _Perspective(_Runner):
             diffs.append(f"(SELECT count(*) FROM (SELECT * FROM {a} EXCEPT SELECT * FROM {b}))")
             diffs.append(f"(SELECT count(*) FROM (SELECT * FROM {b} EXCEPT SELECT * FROM {a}))")
         changed = "SELECT " + " + ".join(diffs)
-        swap = [f"CREATE OR REPLACE TEMP TABLE {_q(self.cur(f))} AS SELECT * FROM "
-                f"{_q(self.t('next', f))}" for f in dirty]
+        swap = [
+            f"CREATE OR REPLACE TEMP TABLE {_q(self.cur(f))} AS SELECT * FROM "
+            f"{_q(self.t('next', f))}"
+            for f in dirty
+        ]
         for _ in range(step.max_rounds):
             for sql in body:
                 self.execute(sql)
@@ -993,8 +1148,10 @@ class _Perspective(_Runner):
                 return
             for sql in swap:
                 self.execute(sql)
-        raise FixpointError(f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
-                            f"not settle within {step.max_rounds} rounds")
+        raise FixpointError(
+            f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
+            f"not settle within {step.max_rounds} rounds"
+        )
 
     # -- writing back
     def write_back(self, scenarios: int) -> None:
@@ -1007,46 +1164,68 @@ class _Perspective(_Runner):
         if not changed:
             return
         dargs = f"{_P}dargs"
-        self.temp(dargs, " UNION ALL ".join(
-            f"SELECT {_lit(f)} AS fluent, CAST([{', '.join(self.ks(f))}] AS VARCHAR[]) AS args "
-            f"FROM {_q(self.t('changed', f))}" for f in changed))
+        self.temp(
+            dargs,
+            " UNION ALL ".join(
+                f"SELECT {_lit(f)} AS fluent, CAST([{', '.join(self.ks(f))}] AS VARCHAR[]) AS args "
+                f"FROM {_q(self.t('changed', f))}"
+                for f in changed
+            ),
+        )
         self.execute(f"INSERT INTO {CHANGES.changed_keys} SELECT {p}, fluent, args FROM {dargs}")
-        self.execute(f"DELETE FROM fluents USING {dargs} AS d WHERE fluents.perspective = {p} "
-                     "AND fluents.fluent = d.fluent AND fluents.args = d.args")
-        self.execute(f"INSERT INTO fluents SELECT {p}, fluent, args, value, start, \"end\", "
-                     f"certainty, rule, initiated_by, terminated_by FROM {OUTPUT}")
+        self.execute(
+            f"DELETE FROM fluents USING {dargs} AS d WHERE fluents.perspective = {p} "
+            "AND fluents.fluent = d.fluent AND fluents.args = d.args"
+        )
+        self.execute(
+            f'INSERT INTO fluents SELECT {p}, fluent, args, value, start, "end", '
+            f"certainty, rule, initiated_by, terminated_by FROM {OUTPUT}"
+        )
         for f in SCENARIO_FLUENTS:
             if f not in changed:
                 continue
             arr = "CAST([" + ", ".join(self.ks(f)) + "] AS VARCHAR[])"
             out = _q(self.t("out", f))
             if scenarios == 2:
-                new = (f"SELECT {p} AS perspective, CASE WHEN scn = 0 THEN 'early' ELSE 'late' "
-                       f"END AS scenario, {_lit(f)} AS fluent, {arr} AS args, value, start, "
-                       f"\"end\" FROM {out}")
+                new = (
+                    f"SELECT {p} AS perspective, CASE WHEN scn = 0 THEN 'early' ELSE 'late' "
+                    f"END AS scenario, {_lit(f)} AS fluent, {arr} AS args, value, start, "
+                    f'"end" FROM {out}'
+                )
             else:
                 new = " UNION ALL ".join(
                     f"SELECT {p} AS perspective, '{s}' AS scenario, {_lit(f)} AS fluent, "
-                    f"{arr} AS args, value, start, \"end\" FROM {out}" for s in ("early", "late"))
-            old = (f"SELECT sf.* FROM scenario_fluents AS sf JOIN {dargs} AS d ON "
-                   f"sf.perspective = {p} AND sf.fluent = d.fluent AND d.fluent = {_lit(f)} "
-                   "AND sf.args = d.args")
+                    f'{arr} AS args, value, start, "end" FROM {out}'
+                    for s in ("early", "late")
+                )
+            old = (
+                f"SELECT sf.* FROM scenario_fluents AS sf JOIN {dargs} AS d ON "
+                f"sf.perspective = {p} AND sf.fluent = d.fluent AND d.fluent = {_lit(f)} "
+                "AND sf.args = d.args"
+            )
             newt = self.t("sf_new", f)
             self.temp(newt, new)
-            self.execute(f"INSERT INTO {_P}sf_diff ({old} EXCEPT ALL SELECT * FROM {_q(newt)}) "
-                         f"UNION ALL (SELECT * FROM {_q(newt)} EXCEPT ALL {old})")
-            self.execute(f"DELETE FROM scenario_fluents USING {dargs} AS d WHERE "
-                         f"scenario_fluents.perspective = {p} AND scenario_fluents.fluent = "
-                         f"d.fluent AND d.fluent = {_lit(f)} AND scenario_fluents.args = d.args")
+            self.execute(
+                f"INSERT INTO {_P}sf_diff ({old} EXCEPT ALL SELECT * FROM {_q(newt)}) "
+                f"UNION ALL (SELECT * FROM {_q(newt)} EXCEPT ALL {old})"
+            )
+            self.execute(
+                f"DELETE FROM scenario_fluents USING {dargs} AS d WHERE "
+                f"scenario_fluents.perspective = {p} AND scenario_fluents.fluent = "
+                f"d.fluent AND d.fluent = {_lit(f)} AND scenario_fluents.args = d.args"
+            )
             self.execute(f"INSERT INTO scenario_fluents SELECT * FROM {_q(newt)}")
         for f in changed:
             if f in self.read:
-                self.execute(f"DELETE FROM {STATE} AS s WHERE s.perspective = {p} AND s.fluent "
-                             f"= {_lit(f)} AND EXISTS (SELECT 1 FROM "
-                             f"{_q(self.t('changed', f))} AS d WHERE "
-                             f"{self.same_key(f, 'd', 's')})")
-                _insert_state(self.con, self.perspective, f, _arity(self.program, f),
-                              _q(self.t("out", f)))
+                self.execute(
+                    f"DELETE FROM {STATE} AS s WHERE s.perspective = {p} AND s.fluent "
+                    f"= {_lit(f)} AND EXISTS (SELECT 1 FROM "
+                    f"{_q(self.t('changed', f))} AS d WHERE "
+                    f"{self.same_key(f, 'd', 's')})"
+                )
+                _insert_state(
+                    self.con, self.perspective, f, _arity(self.program, f), _q(self.t("out", f))
+                )
 
 
 # --------------------------------------------------------------------------- the update
@@ -1064,16 +1243,18 @@ def added_events(scratch: duckdb.DuckDBPyConnection, old: str = "old") -> list[s
     from foedus.storage import TABLES
 
     def differ(a: str, b: str) -> int:
-        return (_count(scratch, f"SELECT count(*) FROM ({a} EXCEPT ALL {b})")
-                + _count(scratch, f"SELECT count(*) FROM ({b} EXCEPT ALL {a})"))
+        return _count(scratch, f"SELECT count(*) FROM ({a} EXCEPT ALL {b})") + _count(
+            scratch, f"SELECT count(*) FROM ({b} EXCEPT ALL {a})"
+        )
 
     o = f"{_q(old)}.main."
     meta = "SELECT * FROM {}meta WHERE key <> 'content_hash'"
     if differ(meta.format(o), meta.format("")):
         raise NotIncremental("the database holds another corpus (or another schema version)")
     for table in TABLES:
-        if table not in (*_EVENT_TABLES, "meta") and differ(f"SELECT * FROM {o}{table}",
-                                                            f"SELECT * FROM {table}"):
+        if table not in (*_EVENT_TABLES, "meta") and differ(
+            f"SELECT * FROM {o}{table}", f"SELECT * FROM {table}"
+        ):
             raise NotIncremental(f"table {table} differs")
     scratch.execute(f"CREATE OR REPLACE TEMP TABLE {_P}old_ids AS SELECT id FROM {o}events")
     ids = f"(SELECT id FROM {_P}old_ids)"
@@ -1083,23 +1264,34 @@ def added_events(scratch: duckdb.DuckDBPyConnection, old: str = "old") -> list[s
         event tables are compared so, their rows being unique by id and position)."""
         cols = [d[0] for d in scratch.execute(f"SELECT * FROM {table} LIMIT 0").description]
         on = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols)
-        return _count(scratch, f"SELECT count(*) FROM {o}{table} AS o ANTI JOIN (SELECT * FROM "
-                               f"{table} WHERE {where}) AS n ON {on}")
+        return _count(
+            scratch,
+            f"SELECT count(*) FROM {o}{table} AS o ANTI JOIN (SELECT * FROM "
+            f"{table} WHERE {where}) AS n ON {on}",
+        )
 
     if missing("events", "TRUE"):
         raise NotIncremental("an event was edited or removed")
-    for table, where in (("event_actors", f"event_id IN {ids}"),
-                         ("event_targets", f"event_id IN {ids}"),
-                         ("quotes", f"NOT (owner_kind = 'event' AND owner_id NOT IN {ids})")):
-        if (missing(table, where) or _count(scratch, f"SELECT count(*) FROM {o}{table}")
-                != _count(scratch, f"SELECT count(*) FROM {table} WHERE {where}")):
+    for table, where in (
+        ("event_actors", f"event_id IN {ids}"),
+        ("event_targets", f"event_id IN {ids}"),
+        ("quotes", f"NOT (owner_kind = 'event' AND owner_id NOT IN {ids})"),
+    ):
+        if missing(table, where) or _count(scratch, f"SELECT count(*) FROM {o}{table}") != _count(
+            scratch, f"SELECT count(*) FROM {table} WHERE {where}"
+        ):
             raise NotIncremental(f"table {table} differs for the corpus's own records")
-    return [r[0] for r in scratch.execute(
-        f"SELECT id FROM events WHERE id NOT IN {ids} ORDER BY id").fetchall()]
+    return [
+        r[0]
+        for r in scratch.execute(
+            f"SELECT id FROM events WHERE id NOT IN {ids} ORDER BY id"
+        ).fetchall()
+    ]
 
 
-def _check_state(scratch: duckdb.DuckDBPyConnection, corpus: Any,
-                 steps: Sequence[Any]) -> dict[str, list[str]]:
+def _check_state(
+    scratch: duckdb.DuckDBPyConnection, corpus: Any, steps: Sequence[Any]
+) -> dict[str, list[str]]:
     """The previous database (attached as ``old``) keeps a state that this engine, these
     steps and these rules can update."""
     from foedus import storage
@@ -1107,9 +1299,13 @@ def _check_state(scratch: duckdb.DuckDBPyConnection, corpus: Any,
     key, registered = storage.registered_steps()
     if list(steps) != registered:
         raise NotIncremental("only a build with the registered steps can be updated")
-    tables = {r[0] for r in scratch.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old' "
-        "AND table_schema = 'main'").fetchall()}
+    tables = {
+        r[0]
+        for r in scratch.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old' "
+            "AND table_schema = 'main'"
+        ).fetchall()
+    }
     need = {META, STATE, "fluents", "scenario_fluents", "breaches", "event_acts", "norm_rows"}
     if not need <= tables:
         raise NotIncremental("the previous database keeps no state for updates")
@@ -1151,8 +1347,9 @@ class Prepared:
     derivations: dict[str, list[Derivation]]
 
 
-def prepare(previous: Path, corpus: Any, steps: Sequence[Any],
-            progress: Progress | None = None) -> Prepared:
+def prepare(
+    previous: Path, corpus: Any, steps: Sequence[Any], progress: Progress | None = None
+) -> Prepared:
     """Check that ``previous`` (a database built with ``steps`` from an earlier version of
     ``corpus``) can be updated to ``corpus``, and read the added events; else
     :class:`NotIncremental`. Reads ``previous`` only."""
@@ -1163,8 +1360,9 @@ def prepare(previous: Path, corpus: Any, steps: Sequence[Any],
         raise NotIncremental("no previous database")
     if Path(str(previous) + ".wal").exists():
         raise NotIncremental("the previous database has an unfinished write-ahead log")
-    programs = {pid: reasoning.program_for(corpus, pid)
-                for pid in reasoning.perspective_ids(corpus)}
+    programs = {
+        pid: reasoning.program_for(corpus, pid) for pid in reasoning.perspective_ids(corpus)
+    }
     derivs = {pid: derivations(p) for pid, p in programs.items()}
     scratch = duckdb.connect(config={"memory_limit": storage.memory_limit()})
     try:
@@ -1181,16 +1379,20 @@ def prepare(previous: Path, corpus: Any, steps: Sequence[Any],
             new_ids = added_events(scratch)
         finally:
             scratch.execute("DETACH old")
-        scratch.execute(f"CREATE OR REPLACE TEMP TABLE {_P}new_ids AS "
-                        "SELECT unnest(?::VARCHAR[]) AS id", [new_ids])
+        scratch.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_P}new_ids AS SELECT unnest(?::VARCHAR[]) AS id",
+            [new_ids],
+        )
         ids = f"(SELECT id FROM {_P}new_ids)"
         rows = {}
-        for table, where in (("events", f"id IN {ids}"), ("event_actors", f"event_id IN {ids}"),
-                             ("event_targets", f"event_id IN {ids}"),
-                             ("quotes", f"owner_kind = 'event' AND owner_id IN {ids}")):
+        for table, where in (
+            ("events", f"id IN {ids}"),
+            ("event_actors", f"event_id IN {ids}"),
+            ("event_targets", f"event_id IN {ids}"),
+            ("quotes", f"owner_kind = 'event' AND owner_id IN {ids}"),
+        ):
             rel = scratch.execute(f"SELECT * FROM {table} WHERE {where}")
-            rows[table] = (rel.to_arrow_table() if hasattr(rel, "to_arrow_table")
-                           else rel.arrow())
+            rows[table] = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
     finally:
         scratch.close()
     return Prepared(Path(previous), corpus, new_ids, rows, programs, derivs)
@@ -1245,31 +1447,40 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
             con.unregister(view)
     con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'", [corpus.content_hash])
     con.execute("COMMIT")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_P}new_ids AS SELECT unnest(?::VARCHAR[]) AS id",
-                [new_ids])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_P}new_ids AS SELECT unnest(?::VARCHAR[]) AS id", [new_ids]
+    )
     meta = _meta(con)
     old_scenarios = int(meta["scenarios"][0])
     inputs = _Inputs(con, programs.values())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_P}sf_diff AS SELECT * FROM scenario_fluents "
-                "WHERE FALSE")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {CHANGES.changed_keys} (perspective VARCHAR, "
-                "fluent VARCHAR, args VARCHAR[])")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_P}sf_diff AS SELECT * FROM scenario_fluents WHERE FALSE"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {CHANGES.changed_keys} (perspective VARCHAR, "
+        "fluent VARCHAR, args VARCHAR[])"
+    )
     try:
         inputs.make(corpus, full=False)
         happ = f"{_P}happ"
-        inputs.temp(f"{_P}happ_new", f"SELECT * FROM {_q(happ)} WHERE id IN "
-                                     f"(SELECT id FROM {_P}new_ids)")
-        happened = {(str(n), int(a)) for n, a in con.execute(
-            f"SELECT DISTINCT name, arity FROM {_P}happ_new").fetchall()}
+        inputs.temp(
+            f"{_P}happ_new", f"SELECT * FROM {_q(happ)} WHERE id IN (SELECT id FROM {_P}new_ids)"
+        )
+        happened = {
+            (str(n), int(a))
+            for n, a in con.execute(f"SELECT DISTINCT name, arity FROM {_P}happ_new").fetchall()
+        }
         scenarios = max(old_scenarios, inputs.scenarios(happ))
         if scenarios != old_scenarios:  # the late world of an all-exact build is the early one
             n = _state_arity(con)
             ks = ", ".join(_ks(n))
             sep = ", " if n else ""
-            con.execute(f"INSERT INTO {STATE} (perspective, fluent, scn{sep}{ks}, value, start, "
-                        f"\"end\", rule, initiated_by, terminated_by) SELECT perspective, fluent, "
-                        f"1{sep}{ks}, value, start, \"end\", rule, initiated_by, terminated_by "
-                        f"FROM {STATE} WHERE scn = 0")
+            con.execute(
+                f"INSERT INTO {STATE} (perspective, fluent, scn{sep}{ks}, value, start, "
+                f'"end", rule, initiated_by, terminated_by) SELECT perspective, fluent, '
+                f'1{sep}{ks}, value, start, "end", rule, initiated_by, terminated_by '
+                f"FROM {STATE} WHERE scn = 0"
+            )
             _set_meta(con, scenarios=str(scenarios))
         for pid, program in programs.items():
             say(f"incremental: perspective {pid}")
@@ -1283,12 +1494,14 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
             report.keys[pid] = {f: n for f, n in run.dirty.items() if n}
             report.changed[pid] = {f: n for f, n in run.changed.items() if n}
         say("incremental: breaches")
-        con.execute(f"INSERT INTO event_acts SELECT * FROM ({EVENT_ACTS_SQL}) AS x WHERE "
-                    f"event_id IN (SELECT id FROM {_P}new_ids)")
+        con.execute(
+            f"INSERT INTO event_acts SELECT * FROM ({EVENT_ACTS_SQL}) AS x WHERE "
+            f"event_id IN (SELECT id FROM {_P}new_ids)"
+        )
         # an event's breaches read whether binds(_, actor, Z) holds at its time, Z its target
         # or what its target is part of then: they change only where a row of those differs
         t = "CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END"
-        during = f"d.start <= {t} AND {t} < coalesce(d.\"end\", {FOREVER})"
+        during = f'd.start <= {t} AND {t} < coalesce(d."end", {FOREVER})'
         con.execute(f"""CREATE OR REPLACE TEMP TABLE {_P}affected AS
             SELECT id AS event_id FROM {_P}new_ids
             UNION

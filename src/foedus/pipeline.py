@@ -15,8 +15,15 @@ from foedus import answers, incremental, reasoning, storage
 from foedus.norms import breaches
 
 _PKG = Path(__file__).parent
-_ENGINE_CODE = ("engine", "rules", "backends", "norms", "reasoning.py", "storage.py",
-                "incremental.py")
+_ENGINE_CODE = (
+    "engine",
+    "rules",
+    "backends",
+    "norms",
+    "reasoning.py",
+    "storage.py",
+    "incremental.py",
+)
 
 
 def code_version() -> str:

@@ -86,13 +86,16 @@ class EventIndex(Mapping[str, Event]):
             todo = [i for i in wanted if i not in self._known and i not in self._missing]
             if one and todo:
                 self._singles += 1
-            if (self._records.loaded or len(todo) > self.ALL_AT_ONCE
-                    or self._singles > self.ONE_BY_ONE):
+            if (
+                self._records.loaded
+                or len(todo) > self.ALL_AT_ONCE
+                or self._singles > self.ONE_BY_ONE
+            ):
                 self._load_all()
             elif todo:
                 cur = self._kb.cursor()
                 for k in range(0, len(todo), self.BATCH):
-                    chunk = todo[k:k + self.BATCH]
+                    chunk = todo[k : k + self.BATCH]
                     got = events_by_id(cur, chunk)
                     with self._lock:
                         self._known.update(got)
@@ -156,7 +159,8 @@ class _Connection:
 
     def cursor(self, kb: KnowledgeBase) -> duckdb.DuckDBPyConnection:
         mine: tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection] | None = getattr(
-            self.local, "cursor", None)
+            self.local, "cursor", None
+        )
         con = self._open(kb)
         if mine is None or mine[0] is not con:
             with self.lock:
@@ -183,9 +187,13 @@ class _Resolver(Resolver):
 class KnowledgeBase:
     """A validated corpus (with an optional overlay) and its built database."""
 
-    def __init__(self, corpus: str | Path | Corpus | None = None, *,
-                 perspective: str = DEFAULT_PERSPECTIVE,
-                 assume: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        corpus: str | Path | Corpus | None = None,
+        *,
+        perspective: str = DEFAULT_PERSPECTIVE,
+        assume: str | Path | None = None,
+    ) -> None:
         if isinstance(corpus, Corpus):
             loaded = corpus
         else:
@@ -280,8 +288,14 @@ class KnowledgeBase:
 
     # ----------------------------------------------------------------------- queries
 
-    def events(self, actor: str | None = None, target: str | None = None,
-               type: str | None = None, from_: Day = None, to: Day = None) -> Json:
+    def events(
+        self,
+        actor: str | None = None,
+        target: str | None = None,
+        type: str | None = None,
+        from_: Day = None,
+        to: Day = None,
+    ) -> Json:
         """``{"events": [Event]}``: events by actor, target and type whose dates overlap
         [from_, to], sorted by date."""
         start, end = as_day(from_, "--from"), as_day(to, "--to")
@@ -291,9 +305,12 @@ class KnowledgeBase:
         for role, table in ((actor, "event_actors"), (target, "event_targets")):
             if role is not None:
                 actor_id = self.resolver.actor(role).id
-                sub = (sqlglot.select("1").from_(f"{table} AS x")
-                       .where("x.event_id = e.id")
-                       .where(exp.column("actor_id", "x").eq(_lit(actor_id))))
+                sub = (
+                    sqlglot.select("1")
+                    .from_(f"{table} AS x")
+                    .where("x.event_id = e.id")
+                    .where(exp.column("actor_id", "x").eq(_lit(actor_id)))
+                )
                 q = q.where(exp.Exists(this=sub))
         if type is not None:
             if type not in EVENT_TYPES:
@@ -312,8 +329,12 @@ class KnowledgeBase:
         """The instrument ``name`` (id, name or alias) with its parties, clauses and norms."""
         return self.render.instrument(self.resolver.instrument(name))
 
-    def treaties(self, party: str | None = None, between: tuple[str, str] | list[str] | None = None,
-                 on: Day = None) -> Json:
+    def treaties(
+        self,
+        party: str | None = None,
+        between: tuple[str, str] | list[str] | None = None,
+        on: Day = None,
+    ) -> Json:
         """``{"treaties": [Instrument]}``: with ``between`` and ``on``, the instruments in force
         and binding both on that day; ``between`` alone, all they ever shared; ``party`` (and
         ``on``), those the actor was (on that day) party to; ``on`` alone, those in force; no
@@ -329,18 +350,22 @@ class KnowledgeBase:
         q = sqlglot.select("i.id").from_("instruments AS i")
         for condition in self._treaty_conditions(party=party):
             q = q.where(condition)
-        q = q.order_by(exp.Ordered(this=exp.column("signed_earliest", "i"), nulls_first=False),
-                       "i.id")
-        return {"treaties": [self.render.instrument(self._instruments[i])
-                             for i in self._ids(q)]}
+        q = q.order_by(
+            exp.Ordered(this=exp.column("signed_earliest", "i"), nulls_first=False), "i.id"
+        )
+        return {"treaties": [self.render.instrument(self._instruments[i]) for i in self._ids(q)]}
 
     def _treaty_conditions(self, party: str | None = None) -> list[exp.Expression]:
         """The WHERE conditions of :meth:`treaties`, one per filter given."""
         conditions: list[exp.Expression] = []
         if party is not None:
             actor_id = self.resolver.actor(party).id
-            sub = (sqlglot.select("1").from_("parties AS p").where("p.instrument_id = i.id")
-                   .where(exp.column("actor_id", "p").eq(_lit(actor_id))))
+            sub = (
+                sqlglot.select("1")
+                .from_("parties AS p")
+                .where("p.instrument_id = i.id")
+                .where(exp.column("actor_id", "p").eq(_lit(actor_id)))
+            )
             conditions.append(exp.Exists(this=sub))
         return conditions
 
@@ -363,8 +388,14 @@ class KnowledgeBase:
         """The periods of ``actor``'s status under this perspective, and its events."""
         return answers.timeline(self, actor)
 
-    def breaches(self, by: str | None = None, against: str | None = None,
-                 treaty: str | None = None, from_: Day = None, to: Day = None) -> Json:
+    def breaches(
+        self,
+        by: str | None = None,
+        against: str | None = None,
+        treaty: str | None = None,
+        from_: Day = None,
+        to: Day = None,
+    ) -> Json:
         """``{"breaches": [...]}``: events that fell within what a binding clause forbids.
 
         >>> kb = KnowledgeBase()
@@ -372,8 +403,9 @@ class KnowledgeBase:
         ...         from_="1940-06-01", to="1940-06-30")["breaches"]})[:2]
         ['convention-for-the-definition-of-aggression', 'kellogg-briand-pact']
         """
-        return answers.breaches(self, by, against, treaty, as_day(from_, "--from"),
-                                as_day(to, "--to"))
+        return answers.breaches(
+            self, by, against, treaty, as_day(from_, "--from"), as_day(to, "--to")
+        )
 
     def aggressor(self, a: str, b: str, from_: Day = None, to: Day = None) -> Json:
         """The aggressor between ``a`` and ``b`` under the 1933 Convention (first to act).
@@ -388,7 +420,6 @@ class KnowledgeBase:
         p_id = reasoning.check_perspective(self.corpus, p)
         q_id = reasoning.check_perspective(self.corpus, q)
         return answers.compare(self, p_id, q_id, actor)
-
 
     def explain(self, what: str, args: list[str], on: Day = None) -> Json:
         """``{"explanation": Explanation}`` of a status, a breach or an aggressor answer."""
@@ -406,11 +437,16 @@ class KnowledgeBase:
                 raise UnknownName("breach", " ".join(args))
             if len(found) == 1:
                 return {"explanation": found[0]["explanation"]}
-            return {"explanation": answers.node(
-                f"{ev.summary} ({ev.date.text}) breached {len(found)} clauses",
-                premises=[b["explanation"] for b in found])}
-        raise UserError(f"explain: expected 'status A --on DAY', 'breach EVENT [TREATY]' or "
-                        f"'aggressor A B', got {' '.join([what, *args])!r}")
+            return {
+                "explanation": answers.node(
+                    f"{ev.summary} ({ev.date.text}) breached {len(found)} clauses",
+                    premises=[b["explanation"] for b in found],
+                )
+            }
+        raise UserError(
+            f"explain: expected 'status A --on DAY', 'breach EVENT [TREATY]' or "
+            f"'aggressor A B', got {' '.join([what, *args])!r}"
+        )
 
 
 def _need_day(value: Day, what: str) -> date:

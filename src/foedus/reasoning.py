@@ -58,14 +58,21 @@ def program_for(corpus: Any, perspective: str) -> Program:
         unknown = sorted(dropped - {r.label for r in program.rules})
         if unknown:
             file, line, col = corpus.where("perspective", persp.id, "replaces")
-            raise RuleError([Problem(file, line, col, f"perspective {persp.id!r} replaces "
-                                     f"unknown rule {u!r}") for u in unknown])
+            raise RuleError(
+                [
+                    Problem(
+                        file, line, col, f"perspective {persp.id!r} replaces unknown rule {u!r}"
+                    )
+                    for u in unknown
+                ]
+            )
         program.rules = [r for r in program.rules if r.label not in dropped]
     return program
 
 
-def evaluate(corpus: Any, perspective: str, engine: str = "duckdb",
-             scenario: str | None = None) -> list[Interval]:
+def evaluate(
+    corpus: Any, perspective: str, engine: str = "duckdb", scenario: str | None = None
+) -> list[Interval]:
     """Every interval of every fluent under ``perspective``.
 
     With ``scenario`` "early" or "late", every event is placed at that end of its date range
@@ -95,7 +102,7 @@ SCENARIO_DDL = (
 )
 
 FLUENTS_DDL = (
-    'CREATE TABLE fluents (perspective VARCHAR, fluent VARCHAR, args VARCHAR[], value VARCHAR, '
+    "CREATE TABLE fluents (perspective VARCHAR, fluent VARCHAR, args VARCHAR[], value VARCHAR, "
     'start BIGINT, "end" BIGINT, certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, '
     "terminated_by VARCHAR)"
 )
@@ -110,37 +117,47 @@ def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "du
     con.execute(SCENARIO_DDL)
     for pid in perspective_ids(corpus):
         for scenario in ("early", "late"):
-            kept = [iv for iv in evaluate(corpus, pid, engine, scenario)
-                    if iv.fluent in SCENARIO_FLUENTS]
-            insert_arrow(con, "scenario_fluents", pa.table({
-                "perspective": pa.array([pid] * len(kept), pa.string()),
-                "scenario": pa.array([scenario] * len(kept), pa.string()),
-                "fluent": pa.array([iv.fluent for iv in kept], pa.string()),
-                "args": pa.array([list(iv.args) for iv in kept], pa.list_(pa.string())),
-                "value": pa.array([iv.value for iv in kept], pa.string()),
-                "start": pa.array([iv.start for iv in kept], pa.int64()),
-                "end": pa.array([iv.end for iv in kept], pa.int64()),
-            }))
+            kept = [
+                iv
+                for iv in evaluate(corpus, pid, engine, scenario)
+                if iv.fluent in SCENARIO_FLUENTS
+            ]
+            insert_arrow(
+                con,
+                "scenario_fluents",
+                pa.table(
+                    {
+                        "perspective": pa.array([pid] * len(kept), pa.string()),
+                        "scenario": pa.array([scenario] * len(kept), pa.string()),
+                        "fluent": pa.array([iv.fluent for iv in kept], pa.string()),
+                        "args": pa.array([list(iv.args) for iv in kept], pa.list_(pa.string())),
+                        "value": pa.array([iv.value for iv in kept], pa.string()),
+                        "start": pa.array([iv.start for iv in kept], pa.int64()),
+                        "end": pa.array([iv.end for iv in kept], pa.int64()),
+                    }
+                ),
+            )
         ivs = evaluate(corpus, pid, engine)
         if not ivs:
             continue
-        table = pa.table({
-            "perspective": pa.array([pid] * len(ivs), pa.string()),
-            "fluent": pa.array([iv.fluent for iv in ivs], pa.string()),
-            "args": pa.array([list(iv.args) for iv in ivs], pa.list_(pa.string())),
-            "value": pa.array([iv.value for iv in ivs], pa.string()),
-            "start": pa.array([iv.start for iv in ivs], pa.int64()),
-            "end": pa.array([iv.end for iv in ivs], pa.int64()),
-            "certainty": pa.array([iv.certainty for iv in ivs], pa.string()),
-            "rule": pa.array([iv.rule for iv in ivs], pa.string()),
-            "initiated_by": pa.array([iv.initiated_by for iv in ivs], pa.string()),
-            "terminated_by": pa.array([iv.terminated_by for iv in ivs], pa.string()),
-        })
+        table = pa.table(
+            {
+                "perspective": pa.array([pid] * len(ivs), pa.string()),
+                "fluent": pa.array([iv.fluent for iv in ivs], pa.string()),
+                "args": pa.array([list(iv.args) for iv in ivs], pa.list_(pa.string())),
+                "value": pa.array([iv.value for iv in ivs], pa.string()),
+                "start": pa.array([iv.start for iv in ivs], pa.int64()),
+                "end": pa.array([iv.end for iv in ivs], pa.int64()),
+                "certainty": pa.array([iv.certainty for iv in ivs], pa.string()),
+                "rule": pa.array([iv.rule for iv in ivs], pa.string()),
+                "initiated_by": pa.array([iv.initiated_by for iv in ivs], pa.string()),
+                "terminated_by": pa.array([iv.terminated_by for iv in ivs], pa.string()),
+            }
+        )
         insert_arrow(con, "fluents", table)
 
 
-def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any,
-                      engine: str = "duckdb") -> None:
+def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "duckdb") -> None:
     """The fast path of :func:`store_fluents`: no per-record Python.
 
     The narrative and the facts are made in SQL from the corpus tables already in ``con``
@@ -158,18 +175,23 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any,
     programs = {pid: program_for(corpus, pid) for pid in perspective_ids(corpus)}
     if not programs:
         return
-    arity = max([2, *(len(r.event.args) for p in programs.values() for r in p.rules
-                      if hasattr(r, "event"))])
+    arity = max(
+        [2, *(len(r.event.args) for p in programs.values() for r in p.rules if hasattr(r, "event"))]
+    )
     from_tables.store_engine_inputs(con, corpus, arity)
     backend = _backend(con, engine)
     for pid, program in programs.items():
         kept = [f for f in SCENARIO_FLUENTS if f in program.fluents]
-        plan = backend.run_tables(program, keep=[fluent_table(f) for f in kept]
-                                  + incremental.state_tables(program))
+        plan = backend.run_tables(
+            program, keep=[fluent_table(f) for f in kept] + incremental.state_tables(program)
+        )
         incremental.keep_state(con, backend, pid, program, plan)
         backend.copy_out(
-            "SELECT ? AS perspective, fluent, args, value, start, \"end\", certainty, rule, "
-            "initiated_by, terminated_by FROM intervals", "fluents", [pid])
+            'SELECT ? AS perspective, fluent, args, value, start, "end", certainty, rule, '
+            "initiated_by, terminated_by FROM intervals",
+            "fluents",
+            [pid],
+        )
         for f in kept:
             n = len(program.fluents[f].arg_types)
             args = "[" + ", ".join(f"k{i}" for i in range(n)) + "]"
@@ -177,10 +199,16 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any,
             backend.copy_out(
                 f"SELECT ? AS perspective, CASE WHEN scn = 0 THEN 'early' ELSE 'late' END "
                 f"AS scenario, ? AS fluent, CAST({args} AS VARCHAR[]) AS args, value, start, "
-                f"\"end\" FROM {fluent_table(f)}" + ("" if late else
-                " UNION ALL SELECT ?, 'late', ?, CAST(" + args + " AS VARCHAR[]), value, "
-                f"start, \"end\" FROM {fluent_table(f)}"),
-                "scenario_fluents", [pid, f] if late else [pid, f, pid, f])
+                f'"end" FROM {fluent_table(f)}'
+                + (
+                    ""
+                    if late
+                    else " UNION ALL SELECT ?, 'late', ?, CAST(" + args + " AS VARCHAR[]), value, "
+                    f'start, "end" FROM {fluent_table(f)}'
+                ),
+                "scenario_fluents",
+                [pid, f] if late else [pid, f, pid, f],
+            )
             backend.discard(fluent_table(f))
         backend.discard("intervals")
     backend.close_inputs()
@@ -195,10 +223,14 @@ def _backend(con: duckdb.DuckDBPyConnection, engine: str) -> Any:
     if engine == "spark":
         from foedus.backends.spark import SparkBackend
 
-        inputs = [name for (name,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-            "AND (table_name = 'happenings' OR starts_with(table_name, 'facts_')) "
-            "ORDER BY table_name").fetchall()]
+        inputs = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                "AND (table_name = 'happenings' OR starts_with(table_name, 'facts_')) "
+                "ORDER BY table_name"
+            ).fetchall()
+        ]
         backend = SparkBackend()
         backend.attach(con, inputs)
         return backend

@@ -68,27 +68,35 @@ class Renderer:
             "signed": date_json(i.signed),
             "in_force": date_json(i.in_force),
             "ended": date_json(i.ended),
-            "parties": [{
-                "actor": self.ref(p.actor),
-                "how": p.how,
-                "date": date_json(p.date),
-                "until": date_json(p.until),
-                "via": self.ref(p.via),
-                "sources": self.quotes(p.sources),
-            } for p in i.parties],
-            "clauses": [{
-                "id": c.id,
-                "article": c.article,
-                "text": c.text,
-                "source": self.corpus.source_of(c.source),
-                "norm": None if c.norm is None else {
-                    "kind": c.norm.kind,
-                    "categories": list(c.norm.categories),
-                    "bearers": self.refs(c.norm.bearers),
-                    "beneficiaries": self.refs(c.norm.beneficiaries),
-                    "description": c.norm.description,
-                },
-            } for c in i.clauses],
+            "parties": [
+                {
+                    "actor": self.ref(p.actor),
+                    "how": p.how,
+                    "date": date_json(p.date),
+                    "until": date_json(p.until),
+                    "via": self.ref(p.via),
+                    "sources": self.quotes(p.sources),
+                }
+                for p in i.parties
+            ],
+            "clauses": [
+                {
+                    "id": c.id,
+                    "article": c.article,
+                    "text": c.text,
+                    "source": self.corpus.source_of(c.source),
+                    "norm": None
+                    if c.norm is None
+                    else {
+                        "kind": c.norm.kind,
+                        "categories": list(c.norm.categories),
+                        "bearers": self.refs(c.norm.bearers),
+                        "beneficiaries": self.refs(c.norm.beneficiaries),
+                        "description": c.norm.description,
+                    },
+                }
+                for c in i.clauses
+            ],
             "sources": self.quotes(i.sources),
             "notes": i.notes,
             "hypothetical": i.hypothetical,
@@ -123,8 +131,13 @@ def events_table(data: Json) -> RenderableType:
     for col in ("date", "type", "actors", "targets", "summary"):
         table.add_column(col, overflow="fold")
     for e in data["events"]:
-        table.add_row(_text(e["date"]), e["type"], _names(e["actors"]), _names(e["targets"]),
-                      e["summary"] + _mark(e["hypothetical"]))
+        table.add_row(
+            _text(e["date"]),
+            e["type"],
+            _names(e["actors"]),
+            _names(e["targets"]),
+            e["summary"] + _mark(e["hypothetical"]),
+        )
     return table
 
 
@@ -135,8 +148,13 @@ def treaties_table(data: Json) -> RenderableType:
     for col in ("id", "name", "kind", "signed", "parties") + (("certainty",) if dated else ()):
         table.add_column(col, overflow="fold")
     for t in data["treaties"]:
-        row = [t["id"], t["name"] + _mark(t["hypothetical"]), t["kind"], _text(t["signed"]),
-               ", ".join(p["actor"]["name"] for p in t["parties"])]
+        row = [
+            t["id"],
+            t["name"] + _mark(t["hypothetical"]),
+            t["kind"],
+            _text(t["signed"]),
+            ", ".join(p["actor"]["name"] for p in t["parties"]),
+        ]
         table.add_row(*row, *((t.get("certainty", ""),) if dated else ()))
     return table
 
@@ -152,15 +170,24 @@ def treaty_view(t: Json) -> RenderableType:
     for col in ("actor", "how", "date", "until", "via"):
         parties.add_column(col)
     for p in t["parties"]:
-        parties.add_row(p["actor"]["name"], p["how"], _text(p["date"]), _text(p["until"]),
-                        p["via"]["name"] if p["via"] else "")
+        parties.add_row(
+            p["actor"]["name"],
+            p["how"],
+            _text(p["date"]),
+            _text(p["until"]),
+            p["via"]["name"] if p["via"] else "",
+        )
     clauses = Table(title="clauses", title_justify="left")
     for col in ("id", "article", "text", "norm"):
         clauses.add_column(col, overflow="fold")
     for c in t["clauses"]:
         norm = c["norm"]
-        desc = "" if norm is None else norm["kind"] + (
-            f" ({', '.join(norm['categories'])})" if norm["categories"] else "")
+        desc = (
+            ""
+            if norm is None
+            else norm["kind"]
+            + (f" ({', '.join(norm['categories'])})" if norm["categories"] else "")
+        )
         clauses.add_row(c["id"], c["article"] or "", f"“{c['text']}”", desc)
     parts: list[RenderableType] = [head, dates, parties]
     if t["clauses"]:
@@ -179,8 +206,9 @@ def coverage_view(data: Json) -> RenderableType:
 
     parts: list[RenderableType] = [table]
     for s in data["sources"]:
-        table.add_row(s["source"], cell(s["sentences"]), cell(s["dated_or_named"]),
-                      cell(s["dates"]))
+        table.add_row(
+            s["source"], cell(s["sentences"]), cell(s["dated_or_named"]), cell(s["dates"])
+        )
         if s["uncovered"]:
             parts.append(Text(f"\nuncovered sentences of {s['source']}:", style="bold"))
             parts += [Text(f"  - {x}") for x in s["uncovered"]]

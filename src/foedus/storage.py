@@ -44,32 +44,32 @@ def _date(name: str) -> str:
 TABLES: dict[str, str] = {
     "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
     "actors": "id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, predecessor VARCHAR, "
-              f"successor VARCHAR, part_of VARCHAR, {_date('existed_from')}, "
-              f"{_date('existed_to')}, notes VARCHAR",
+    f"successor VARCHAR, part_of VARCHAR, {_date('existed_from')}, "
+    f"{_date('existed_to')}, notes VARCHAR",
     "aliases": "alias_lower VARCHAR, actor_id VARCHAR",
     "instruments": "id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, "
-                   f"{_date('signed')}, {_date('in_force')}, {_date('ended')}, amends VARCHAR, "
-                   "notes VARCHAR, hypothetical BOOLEAN",
+    f"{_date('signed')}, {_date('in_force')}, {_date('ended')}, amends VARCHAR, "
+    "notes VARCHAR, hypothetical BOOLEAN",
     "instrument_aliases": "alias_lower VARCHAR, instrument_id VARCHAR",
     "parties": "instrument_id VARCHAR, seq INTEGER, actor_id VARCHAR, how VARCHAR, "
-               f"{_date('date')}, {_date('until')}, via VARCHAR, notes VARCHAR",
+    f"{_date('date')}, {_date('until')}, via VARCHAR, notes VARCHAR",
     "clauses": "instrument_id VARCHAR, clause_id VARCHAR, seq INTEGER, article VARCHAR, "
-               "text VARCHAR, source_id VARCHAR, notes VARCHAR",
+    "text VARCHAR, source_id VARCHAR, notes VARCHAR",
     "norms": "instrument_id VARCHAR, clause_id VARCHAR, kind VARCHAR, bearers VARCHAR[], "
-             "beneficiaries VARCHAR[], description VARCHAR",
+    "beneficiaries VARCHAR[], description VARCHAR",
     "norm_categories": "instrument_id VARCHAR, clause_id VARCHAR, category_id VARCHAR",
     "events": "id VARCHAR PRIMARY KEY, type VARCHAR, "
-              f"{_date('date')}, instrument_id VARCHAR, mode VARCHAR, summary VARCHAR, "
-              "justification VARCHAR, notes VARCHAR, hypothetical BOOLEAN",
+    f"{_date('date')}, instrument_id VARCHAR, mode VARCHAR, summary VARCHAR, "
+    "justification VARCHAR, notes VARCHAR, hypothetical BOOLEAN",
     "event_actors": "event_id VARCHAR, seq INTEGER, actor_id VARCHAR",
     "event_targets": "event_id VARCHAR, seq INTEGER, actor_id VARCHAR",
     "sources": "id VARCHAR PRIMARY KEY, text VARCHAR",
     "quotes": "owner_kind VARCHAR, owner_id VARCHAR, part VARCHAR, seq INTEGER, "
-              "source_id VARCHAR, quote VARCHAR",
+    "source_id VARCHAR, quote VARCHAR",
     "categories": "id VARCHAR PRIMARY KEY, name VARCHAR, notes VARCHAR",
     "category_event_types": "category_id VARCHAR, event_type VARCHAR",
     "perspectives": "id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, "
-                    "rules VARCHAR[], replaces VARCHAR[]",
+    "rules VARCHAR[], replaces VARCHAR[]",
 }
 """Every table of the corpus database and its columns (docs/corpus-format.md)."""
 
@@ -86,33 +86,69 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
             rows["quotes"].append((kind, owner, part, k, corpus.source_of(q.source), q.quote))
 
     for a in corpus.actors:
-        rows["actors"].append((a.id, a.name, a.kind, a.predecessor, a.successor, a.part_of,
-                               *_d(a.existed_from), *_d(a.existed_to), a.notes))
+        rows["actors"].append(
+            (
+                a.id,
+                a.name,
+                a.kind,
+                a.predecessor,
+                a.successor,
+                a.part_of,
+                *_d(a.existed_from),
+                *_d(a.existed_to),
+                a.notes,
+            )
+        )
         names = dict.fromkeys(n.lower() for n in a.names())
         rows["aliases"] += [(n, a.id) for n in names]
         quotes("actor", a.id, None, a.sources)
     for i in corpus.instruments:
-        rows["instruments"].append((i.id, i.name, i.kind, *_d(i.signed), *_d(i.in_force),
-                                    *_d(i.ended), i.amends, i.notes, i.hypothetical))
+        rows["instruments"].append(
+            (
+                i.id,
+                i.name,
+                i.kind,
+                *_d(i.signed),
+                *_d(i.in_force),
+                *_d(i.ended),
+                i.amends,
+                i.notes,
+                i.hypothetical,
+            )
+        )
         names = dict.fromkeys(n.lower() for n in (i.id, i.name, *i.aliases))
         rows["instrument_aliases"] += [(n, i.id) for n in names]
         for k, p in enumerate(i.parties):
-            rows["parties"].append((i.id, k, p.actor, p.how, *_d(p.date), *_d(p.until), p.via,
-                                    p.notes))
+            rows["parties"].append(
+                (i.id, k, p.actor, p.how, *_d(p.date), *_d(p.until), p.via, p.notes)
+            )
             quotes("party", i.id, str(k), p.sources)
         for k, c in enumerate(i.clauses):
-            rows["clauses"].append((i.id, c.id, k, c.article, c.text,
-                                    corpus.source_of(c.source), c.notes))
+            rows["clauses"].append(
+                (i.id, c.id, k, c.article, c.text, corpus.source_of(c.source), c.notes)
+            )
             rows["quotes"].append(("clause", i.id, c.id, 0, corpus.source_of(c.source), c.text))
             if c.norm is not None:
                 n = c.norm
-                rows["norms"].append((i.id, c.id, n.kind, n.bearers, n.beneficiaries,
-                                      n.description))
+                rows["norms"].append(
+                    (i.id, c.id, n.kind, n.bearers, n.beneficiaries, n.description)
+                )
                 rows["norm_categories"] += [(i.id, c.id, cat) for cat in n.categories]
         quotes("instrument", i.id, None, i.sources)
     for e in corpus.events:
-        rows["events"].append((e.id, e.type, *_d(e.date), e.instrument, e.mode, e.summary,
-                               e.justification, e.notes, e.hypothetical))
+        rows["events"].append(
+            (
+                e.id,
+                e.type,
+                *_d(e.date),
+                e.instrument,
+                e.mode,
+                e.summary,
+                e.justification,
+                e.notes,
+                e.hypothetical,
+            )
+        )
         rows["event_actors"] += [(e.id, k, a) for k, a in enumerate(e.actors)]
         rows["event_targets"] += [(e.id, k, a) for k, a in enumerate(e.targets)]
         quotes("event", e.id, None, e.sources)
@@ -121,12 +157,16 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
         rows["category_event_types"] += [(cat.id, t) for t in cat.event_types]
         quotes("category", cat.id, None, cat.sources)
     for view in corpus.perspectives:
-        rows["perspectives"].append((view.id, view.name, view.description, view.rules,
-                                     view.replaces))
+        rows["perspectives"].append(
+            (view.id, view.name, view.description, view.rules, view.replaces)
+        )
         quotes("perspective", view.id, None, view.sources)
     rows["sources"] = sorted(corpus.sources.items())
-    rows["meta"] = [("corpus", corpus.metadata.name), ("content_hash", corpus.content_hash),
-                    ("schema_version", SCHEMA_VERSION)]
+    rows["meta"] = [
+        ("corpus", corpus.metadata.name),
+        ("content_hash", corpus.content_hash),
+        ("schema_version", SCHEMA_VERSION),
+    ]
     return rows
 
 
@@ -147,31 +187,39 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
         ins = scan(t["instruments"])
         out["instruments"].append(
             f"INSERT INTO instruments SELECT id, name, kind, {dates('signed', 'in_force', 'ended')}"
-            f", NULL, NULL, false FROM {ins}")
+            f", NULL, NULL, false FROM {ins}"
+        )
         out["instrument_aliases"].append(
             f"INSERT INTO instrument_aliases SELECT DISTINCT lower(n), id FROM "
-            f"(SELECT id, unnest([id, name]) AS n FROM {ins})")
+            f"(SELECT id, unnest([id, name]) AS n FROM {ins})"
+        )
         out["quotes"].append(
             f"INSERT INTO quotes SELECT 'instrument', id, NULL, 0, {src}, quote FROM {ins} "
-            "WHERE quote IS NOT NULL")
+            "WHERE quote IS NOT NULL"
+        )
     if "parties" in t:
         out["parties"].append(
             f"INSERT INTO parties SELECT instrument_id, seq, actor, how, {dates('date', 'until')}"
-            f", via, NULL FROM {scan(t['parties'])}")
+            f", via, NULL FROM {scan(t['parties'])}"
+        )
     if "clauses" in t:
         cl = scan(t["clauses"])
         out["clauses"].append(
             f"INSERT INTO clauses SELECT instrument_id, clause_id, seq, article, text, {src}, "
-            f"NULL FROM {cl}")
+            f"NULL FROM {cl}"
+        )
         out["quotes"].append(
             f"INSERT INTO quotes SELECT 'clause', instrument_id, clause_id, 0, {src}, text "
-            f"FROM {cl}")
+            f"FROM {cl}"
+        )
         out["norms"].append(
             f"INSERT INTO norms SELECT instrument_id, clause_id, norm_kind, bearers, "
-            f"beneficiaries, NULL FROM {cl} WHERE norm_kind IS NOT NULL")
+            f"beneficiaries, NULL FROM {cl} WHERE norm_kind IS NOT NULL"
+        )
         out["norm_categories"].append(
             f"INSERT INTO norm_categories SELECT instrument_id, clause_id, "
-            f"unnest(norm_categories) FROM {cl} WHERE norm_kind IS NOT NULL")
+            f"unnest(norm_categories) FROM {cl} WHERE norm_kind IS NOT NULL"
+        )
     if "events" in t:
         ev = scan(t["events"])
         if restated := sorted({e.id for e in corpus.added.get("events", [])}):
@@ -180,19 +228,23 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
             ev = f"(SELECT * FROM {ev} WHERE id NOT IN ({ids}))"
         out["events"].append(
             f"INSERT INTO events SELECT id, type, {dates('date')}, NULL, mode, summary, "
-            f"justification, NULL, false FROM {ev}")
+            f"justification, NULL, false FROM {ev}"
+        )
         for role in ("actors", "targets"):
             out[f"event_{role}"].append(
                 f"INSERT INTO event_{role} SELECT id, CAST(generate_subscripts({role}, 1) - 1 "
-                f"AS INTEGER), unnest({role}) FROM {ev}")
+                f"AS INTEGER), unnest({role}) FROM {ev}"
+            )
         out["quotes"].append(
             f"INSERT INTO quotes SELECT 'event', id, NULL, 0, {src}, quote FROM {ev} "
-            "WHERE quote IS NOT NULL")
+            "WHERE quote IS NOT NULL"
+        )
     return out
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, corpus: Corpus,
-                 progress: Progress | None = None) -> None:
+def write_tables(
+    con: duckdb.DuckDBPyConnection, corpus: Corpus, progress: Progress | None = None
+) -> None:
     """Create and fill every corpus table in an open database.
 
     The tables of a Parquet corpus (``corpus.tables``) are read straight from the files.
@@ -226,7 +278,7 @@ def _remove_stale(out: Path) -> None:
     """Remove temporary files that killed builds of ``out`` left behind."""
     for leftover in out.parent.glob(f".{out.name}.*.tmp*"):
         try:
-            pid = int(leftover.name[len(out.name) + 2:].split(".")[0])
+            pid = int(leftover.name[len(out.name) + 2 :].split(".")[0])
             os.kill(pid, 0)
         except ProcessLookupError:
             with contextlib.suppress(OSError):
@@ -250,8 +302,9 @@ def memory_limit() -> str:
     env = os.environ.get("FOEDUS_MEMORY_LIMIT", "").strip()
     if env:
         if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B|bytes)", env, re.IGNORECASE):
-            raise UserError(f"FOEDUS_MEMORY_LIMIT: {env!r} is not a memory size "
-                            "(e.g. 3GB, 512MB, 8GiB)")
+            raise UserError(
+                f"FOEDUS_MEMORY_LIMIT: {env!r} is not a memory size (e.g. 3GB, 512MB, 8GiB)"
+            )
         return env
     limit = DEFAULT_MEMORY_LIMIT
     with contextlib.suppress(ValueError, OSError, AttributeError):
@@ -276,9 +329,11 @@ class OutOfMemory(FoedusError):
 
 def _out_of_memory(e: duckdb.OutOfMemoryException) -> OutOfMemory:
     first = str(e).splitlines()[0] if str(e) else type(e).__name__
-    return OutOfMemory(f"out of memory while building under a limit of {memory_limit()}: "
-                       f"{first}; set FOEDUS_MEMORY_LIMIT to another size (e.g. 2GB: DuckDB "
-                       "spills to disk beyond it) or free disk space beside the output")
+    return OutOfMemory(
+        f"out of memory while building under a limit of {memory_limit()}: "
+        f"{first}; set FOEDUS_MEMORY_LIMIT to another size (e.g. 2GB: DuckDB "
+        "spills to disk beyond it) or free disk space beside the output"
+    )
 
 
 def _atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
@@ -313,8 +368,13 @@ class BuildResult:
     """Why a ``previous`` database was not updated incrementally (None: no previous one)."""
 
 
-def build(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] = (),
-          progress: Progress | None = None, previous: str | Path | None = None) -> BuildResult:
+def build(
+    corpus: Corpus,
+    out_path: str | Path,
+    steps: Sequence[Step] = (),
+    progress: Progress | None = None,
+    previous: str | Path | None = None,
+) -> BuildResult:
     """Write ``corpus`` and what ``steps`` add to a DuckDB file at ``out_path``, atomically.
 
     With ``previous``, a database built with the same steps from an earlier version of the
@@ -360,9 +420,13 @@ def _fill(tmp: Path, corpus: Corpus, steps: Sequence[Step], progress: Progress |
         con.close()
 
 
-def build_database(corpus: Corpus, out_path: str | Path, steps: Sequence[Step] = (),
-                   progress: Progress | None = None,
-                   previous: str | Path | None = None) -> Path:
+def build_database(
+    corpus: Corpus,
+    out_path: str | Path,
+    steps: Sequence[Step] = (),
+    progress: Progress | None = None,
+    previous: str | Path | None = None,
+) -> Path:
     """Write ``corpus`` and what ``steps`` add to a DuckDB file at ``out_path``, atomically
     (incrementally from ``previous`` where possible: see :func:`build`)."""
     return build(corpus, out_path, steps, progress, previous).path
@@ -381,8 +445,12 @@ def cached_path(corpus: Corpus, steps_key: str) -> Path:
     return cache_dir() / f"{safe}-{corpus.content_hash[:24]}-{key}.duckdb"
 
 
-def ensure_built(corpus: Corpus, steps_key: str = "", steps: Sequence[Step] = (),
-                 progress: Progress | None = None) -> Path:
+def ensure_built(
+    corpus: Corpus,
+    steps_key: str = "",
+    steps: Sequence[Step] = (),
+    progress: Progress | None = None,
+) -> Path:
     """The cached database of ``corpus`` built with ``steps``, building it on first use.
 
     A first use starts from the most recent cached database of the same corpus name and steps

@@ -30,8 +30,11 @@ def _cert(c: str | None) -> Text:
 
 def status_view(data: Json) -> RenderableType:
     st = data["status"]
-    head = Text.assemble((f"{data['actor']['name']} on {data['on']}", "bold"),
-                         f" ({data['perspective']}): ", (st["label"], "bold cyan"))
+    head = Text.assemble(
+        (f"{data['actor']['name']} on {data['on']}", "bold"),
+        f" ({data['perspective']}): ",
+        (st["label"], "bold cyan"),
+    )
     grid = Table.grid(padding=(0, 2))
     grid.add_row("sovereign", str(st["sovereign"]).lower())
     for f in ("controlled_by", "occupied_by", "part_of"):
@@ -41,19 +44,27 @@ def status_view(data: Json) -> RenderableType:
 
 
 def holds_view(data: Json) -> RenderableType:
-    table = Table(title=f"what holds for {data['actor']['name']} on {data['on']} "
-                        f"({data['perspective']})", title_justify="left")
+    table = Table(
+        title=f"what holds for {data['actor']['name']} on {data['on']} ({data['perspective']})",
+        title_justify="left",
+    )
     for col in ("fluent", "args", "value", "from", "to", "certainty", "rule"):
         table.add_column(col, overflow="fold")
     for f in data["fluents"]:
-        table.add_row(f["fluent"], ", ".join(f["args"]), f["value"], _day(f["from"]),
-                      _day(f["to"]), _cert(f["certainty"]), f.get("rule") or "")
+        table.add_row(
+            f["fluent"],
+            ", ".join(f["args"]),
+            f["value"],
+            _day(f["from"]),
+            _day(f["to"]),
+            _cert(f["certainty"]),
+            f.get("rule") or "",
+        )
     return table
 
 
 def timeline_view(data: Json) -> RenderableType:
-    table = Table(title=f"{data['actor']['name']} ({data['perspective']})",
-                  title_justify="left")
+    table = Table(title=f"{data['actor']['name']} ({data['perspective']})", title_justify="left")
     for col in ("from", "to", "status", "certainty"):
         table.add_column(col, overflow="fold")
     for p in data["periods"]:
@@ -67,15 +78,21 @@ def timeline_view(data: Json) -> RenderableType:
 
 
 def breaches_view(data: Json) -> RenderableType:
-    table = Table(title=f"{len(data['breaches'])} breaches ({data.get('perspective', '')})",
-                  title_justify="left")
+    table = Table(
+        title=f"{len(data['breaches'])} breaches ({data.get('perspective', '')})",
+        title_justify="left",
+    )
     for col in ("date", "event", "treaty", "clause", "against", "certainty"):
         table.add_column(col, overflow="fold")
     for b in data["breaches"]:
-        table.add_row(b["event"]["date"]["text"], b["event"]["summary"], b["treaty"]["name"],
-                      f"{b['clause']['id']} ({(b['clause']['norm'] or {}).get('kind', '')})",
-                      ", ".join(a["name"] for a in b.get("against", [])),
-                      _cert(b.get("certainty")))
+        table.add_row(
+            b["event"]["date"]["text"],
+            b["event"]["summary"],
+            b["treaty"]["name"],
+            f"{b['clause']['id']} ({(b['clause']['norm'] or {}).get('kind', '')})",
+            ", ".join(a["name"] for a in b.get("against", [])),
+            _cert(b.get("certainty")),
+        )
     return table
 
 
@@ -83,12 +100,18 @@ def aggressor_view(data: Json) -> RenderableType:
     if data["aggressor"] is None:
         head = Text("no aggressor: no act listed in Article II in the period", style="bold")
     else:
-        head = Text.assemble(("aggressor: ", "bold"), (data["aggressor"]["name"], "bold red"),
-                             f" — {data['category']}, {data['act']['date']['text']}")
+        head = Text.assemble(
+            ("aggressor: ", "bold"),
+            (data["aggressor"]["name"], "bold red"),
+            f" — {data['category']}, {data['act']['date']['text']}",
+        )
         if data.get("certainty") == "possible":
-            head.append("  (possibly; candidates: "
-                        + ", ".join(c["name"] for c in data["candidates"]) + ")",
-                        style="yellow")
+            head.append(
+                "  (possibly; candidates: "
+                + ", ".join(c["name"] for c in data["candidates"])
+                + ")",
+                style="yellow",
+            )
     return Group(head, Text(f"rule: {data['rule']}"), to_rich(data["explanation"]))
 
 
@@ -99,8 +122,14 @@ def compare_view(data: Json) -> RenderableType:
         table.add_column(col, overflow="fold")
     for d in data["differences"]:
         rules = "; ".join(f"{k}: {', '.join(v)}" for k, v in d["rules"].items() if v)
-        table.add_row(d["actor"]["name"], _day(d["from"]), _day(d["to"]),
-                      d["status"][p]["label"], d["status"][q]["label"], rules)
+        table.add_row(
+            d["actor"]["name"],
+            _day(d["from"]),
+            _day(d["to"]),
+            d["status"][p]["label"],
+            d["status"][q]["label"],
+            rules,
+        )
     return table
 
 

@@ -59,8 +59,7 @@ def _answer_notes(query: Query, answer: Json) -> list[str]:
     elif query.command == "treaty":
         for key in ("signed", "in_force", "ended"):
             if answer.get(key):
-                notes.append(f"{answer['name']}: {key.replace('_', ' ')} "
-                             f"{_date_span(answer[key])}")
+                notes.append(f"{answer['name']}: {key.replace('_', ' ')} {_date_span(answer[key])}")
     return notes
 
 
@@ -80,8 +79,18 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
 
 def _is_when(text: str) -> bool:
     low = f" {text.lower()} "
-    return any(w in low for w in (" when ", " what year", " which year", " what date",
-                                  " which date", " what day", " what month"))
+    return any(
+        w in low
+        for w in (
+            " when ",
+            " what year",
+            " which year",
+            " what date",
+            " which date",
+            " what day",
+            " what month",
+        )
+    )
 
 
 def human(result: Json, views: dict[str, Any] | None = None) -> RenderableType:

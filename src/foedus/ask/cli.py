@@ -17,13 +17,20 @@ import typer
 
 from foedus.ask.answer import answer_question, human
 
-QuestionArg = Annotated[str, typer.Argument(
-    help='A question in plain English, e.g. "Who was the aggressor between the USSR and '
-         'Estonia in 1940?"', metavar="QUESTION", show_default=False)]
+QuestionArg = Annotated[
+    str,
+    typer.Argument(
+        help='A question in plain English, e.g. "Who was the aggressor between the USSR and '
+        'Estonia in 1940?"',
+        metavar="QUESTION",
+        show_default=False,
+    ),
+]
 
 
-def register(command: Callable[..., Callable[[Callable[..., Any]], Callable[..., Any]]]
-             ) -> Callable[..., Any]:
+def register(
+    command: Callable[..., Callable[[Callable[..., Any]], Callable[..., Any]]],
+) -> Callable[..., Any]:
     """Define ``ask`` with the CLI's ``command`` decorator (foedus.cli.command)."""
 
     def ask(opts, question: QuestionArg):  # type: ignore[no-untyped-def]

@@ -13,14 +13,20 @@ class QuestionError(UserError, ValueError):
     'could not understand "frobnicate" in "frobnicate the treaty"; try: "what happened in 1940?"'
     """
 
-    def __init__(self, part: str, question: str, why: str = "",
-                 examples: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, part: str, question: str, why: str = "", examples: tuple[str, ...] = ()
+    ) -> None:
         self.part = part
         self.question = question
         self.why = why
         self.examples = tuple(examples)
-        where = (f'"{part}" in "{question}"' if part and part != question
-                 else f'"{question}"' if question else "an empty question")
+        where = (
+            f'"{part}" in "{question}"'
+            if part and part != question
+            else f'"{question}"'
+            if question
+            else "an empty question"
+        )
         msg = f"could not understand {where}"
         if why:
             msg += f": {why}"

@@ -39,7 +39,8 @@ EXAMPLES: tuple[str, ...] = (
 )
 
 #: Every word a question may use besides names, dates, perspectives and acts.
-VOCABULARY: frozenset[str] = frozenset("""
+VOCABULARY: frozenset[str] = frozenset(
+    """
 a an the of in on at to by for from with and or but nor as into onto towards toward within inside
 between against during since before after until till through throughout under over about
 according concerning regarding involving involved involve involves upon among amongst via
@@ -67,12 +68,20 @@ disagreement disagreements view views perspective perspectives agree
 year years date dates day days month months
 acts act actions action troops forces army military carry carried out conduct committed commit
 did its s de jure facto summary details detail information info non valid effective
-""".split())
+""".split()
+)
 
 _SKIP = {"the", "its", "their", "a", "an"}
-_SELF = {"declaration_of_independence", "restoration_of_independence",
-         "declaration_of_sovereignty", "dissolution", "reaffirmation", "condemnation",
-         "seizure_of_power", "statement"}
+_SELF = {
+    "declaration_of_independence",
+    "restoration_of_independence",
+    "declaration_of_sovereignty",
+    "dissolution",
+    "reaffirmation",
+    "condemnation",
+    "seizure_of_power",
+    "statement",
+}
 _TARGET_CUES = {"object", "passive", "against", "to", "from", "in", "of", "about"}
 _ACTOR_CUES = {"by", "subject"}
 
@@ -91,8 +100,7 @@ class Parsed:
 
     @property
     def template(self) -> str:
-        return " ".join(t.kind.upper() if isinstance(t, Mention) else t.norm
-                        for t in self.tokens)
+        return " ".join(t.kind.upper() if isinstance(t, Mention) else t.norm for t in self.tokens)
 
     def mentions(self, kind: str) -> list[Mention]:
         return [t for t in self.tokens if isinstance(t, Mention) and t.kind == kind]
@@ -116,8 +124,10 @@ class Parsed:
         for k, t in enumerate(self.tokens):
             if not (isinstance(t, Mention) and t.kind == "actor"):
                 continue
-            prev, nxt = self._neighbour(k, -1), (self.tokens[k + 1]
-                                                 if k + 1 < len(self.tokens) else None)
+            prev, nxt = (
+                self._neighbour(k, -1),
+                (self.tokens[k + 1] if k + 1 < len(self.tokens) else None),
+            )
             prev2 = self._neighbour(self.tokens.index(prev), -1) if prev is not None else None
             word = prev.norm if isinstance(prev, Word) else None
             cue = "plain"
@@ -141,8 +151,15 @@ class Parsed:
                 cue = "and"
             elif word in ("did", "does", "do", "will", "would", "could"):
                 cue = "subject"
-            elif word in ("for", "about", "concerning", "regarding", "involving", "involved",
-                          "with"):
+            elif word in (
+                "for",
+                "about",
+                "concerning",
+                "regarding",
+                "involving",
+                "involved",
+                "with",
+            ):
                 cue = "about"
             elif _is(prev, "act"):
                 cue = "object"
@@ -167,13 +184,12 @@ class Parsed:
         dates = self.mentions("date")
         if not dates:
             if required:
-                raise self.error(self.text, f"{what} needs a day, e.g. \"on 1 June 1940\"")
+                raise self.error(self.text, f'{what} needs a day, e.g. "on 1 June 1940"')
             return None
         d = dates[0].date
         assert d is not None
         if not d.exact:
-            self.notes.append(f"{d.text} read as {d.earliest.isoformat()} "
-                              "(its earliest day)")
+            self.notes.append(f"{d.text} read as {d.earliest.isoformat()} (its earliest day)")
         return d.earliest.isoformat()
 
     def period(self, note: bool = True) -> tuple[str | None, str | None]:
@@ -204,8 +220,11 @@ class Parsed:
         iso = (start.isoformat() if start else None, end.isoformat() if end else None)
         if note and not (first.exact and len(dates) == 1 and start == end):
             shown = f"{iso[0] or '…'} to {iso[1] or '…'}"
-            lead = f"{cue} {text}" if cue in ("before", "until", "till", "by", "after",
-                                              "since") and len(dates) == 1 else text
+            lead = (
+                f"{cue} {text}"
+                if cue in ("before", "until", "till", "by", "after", "since") and len(dates) == 1
+                else text
+            )
             self.notes.append(f"{lead} read as {shown}")
         return iso
 
@@ -216,8 +235,9 @@ class Parsed:
         if not found:
             return self.kb.perspective
         if len({m.value for m in found}) > 1:
-            self.notes.append(f"several perspectives named; reading the question under "
-                              f"{found[0].value}")
+            self.notes.append(
+                f"several perspectives named; reading the question under {found[0].value}"
+            )
         return found[0].value
 
     def error(self, part: str, why: str = "", examples: tuple[str, ...] = ()) -> QuestionError:
@@ -264,8 +284,11 @@ def _event_slots(p: Parsed, act: str | None) -> tuple[str | None, str | None]:
         elif target is None:
             target = m.value
         else:
-            raise p.error(m.text, "an events question takes at most one actor and one target",
-                          FORMS_BY_NAME["events"].examples)
+            raise p.error(
+                m.text,
+                "an events question takes at most one actor and one target",
+                FORMS_BY_NAME["events"].examples,
+            )
     return actor, target
 
 
@@ -286,21 +309,24 @@ def _breach_slots(p: Parsed) -> tuple[str | None, str | None]:
         elif against is None:
             against = m.value
         else:
-            raise p.error(m.text, "a breaches question takes at most one actor and one target",
-                          FORMS_BY_NAME["breaches"].examples)
+            raise p.error(
+                m.text,
+                "a breaches question takes at most one actor and one target",
+                FORMS_BY_NAME["breaches"].examples,
+            )
     return by, against
 
 
 def _one_actor(p: Parsed, form: str) -> str:
     actors = p.mentions("actor")
     if not actors:
-        raise p.error(p.text, f"the {form} question needs an actor",
-                      FORMS_BY_NAME[form].examples)
+        raise p.error(p.text, f"the {form} question needs an actor", FORMS_BY_NAME[form].examples)
     return actors[0].value
 
 
-def _matching_events(p: Parsed, act: str, by: str | None, against: str | None,
-                     span: tuple[str | None, str | None]) -> list:
+def _matching_events(
+    p: Parsed, act: str, by: str | None, against: str | None, span: tuple[str | None, str | None]
+) -> list:
     kb = p.kb
     if kb.events_on_demand:  # read in SQL, not every record
         found = kb.events(actor=by, target=against, type=act, from_=span[0], to=span[1])
@@ -335,19 +361,25 @@ def build_compare(p: Parsed) -> Query:
                 first, second = second, first
         p.notes.append(f"comparing {first} with {second}")
     actors = p.mentions("actor")
-    return Query("compare", {"p": first, "q": second,
-                             "actor": actors[0].value if actors else None},
-                 p.kb.perspective)
+    return Query(
+        "compare",
+        {"p": first, "q": second, "actor": actors[0].value if actors else None},
+        p.kb.perspective,
+    )
 
 
 def build_aggressor(p: Parsed) -> Query:
     actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
     if len(actors) != 2:
-        raise p.error(p.text, f"the aggressor question needs two actors, found {len(actors)}",
-                      FORMS_BY_NAME["aggressor"].examples)
+        raise p.error(
+            p.text,
+            f"the aggressor question needs two actors, found {len(actors)}",
+            FORMS_BY_NAME["aggressor"].examples,
+        )
     start, end = p.period()
-    return Query("aggressor", {"a": actors[0], "b": actors[1], "from_": start, "to": end},
-                 p.perspective())
+    return Query(
+        "aggressor", {"a": actors[0], "b": actors[1], "from_": start, "to": end}, p.perspective()
+    )
 
 
 def build_breaches(p: Parsed) -> Query:
@@ -372,39 +404,59 @@ def build_breaches(p: Parsed) -> Query:
                 by = actors.pop()
             start = min(e.date.earliest for e in found).isoformat()
             end = max(e.date.latest for e in found).isoformat()
-            p.notes.append("the " + act.replace("_", " ") + " read as " + ", ".join(
-                f"{e.id} ({e.date.text})" for e in found))
+            p.notes.append(
+                "the "
+                + act.replace("_", " ")
+                + " read as "
+                + ", ".join(f"{e.id} ({e.date.text})" for e in found)
+            )
         else:
             p.period()
             p.notes.append(f"no {act} event in the corpus matches; the answer is empty")
         flt = {"event_type": act}
-    return Query("breaches", {"by": by, "against": against, "treaty": treaty,
-                              "from_": start, "to": end}, p.perspective(), flt)
+    return Query(
+        "breaches",
+        {"by": by, "against": against, "treaty": treaty, "from_": start, "to": end},
+        p.perspective(),
+        flt,
+    )
 
 
 def build_when(p: Parsed) -> Query:
     events = p.mentions("event")
     if events:
         e = p.kb.resolver.event(events[0].value)
-        return Query("events", {"actor": e.actors[0] if e.actors else None,
-                                "target": e.targets[0] if e.targets else None,
-                                "type": e.type, "from_": None, "to": None},
-                     p.perspective(), {"event": [e.id]})
+        return Query(
+            "events",
+            {
+                "actor": e.actors[0] if e.actors else None,
+                "target": e.targets[0] if e.targets else None,
+                "type": e.type,
+                "from_": None,
+                "to": None,
+            },
+            p.perspective(),
+            {"event": [e.id]},
+        )
     act = p.act()
     instruments = p.mentions("instrument")
     if instruments and act is None:
         return Query("treaty", {"name": instruments[0].value}, p.perspective())
     if act is None and not p.mentions("actor"):
-        raise p.error(p.text, "a when-question needs an event, an instrument or an act "
-                      "(\"invade\", \"annex\", \"declare independence\", ...)",
-                      FORMS_BY_NAME["when"].examples)
+        raise p.error(
+            p.text,
+            "a when-question needs an event, an instrument or an act "
+            '("invade", "annex", "declare independence", ...)',
+            FORMS_BY_NAME["when"].examples,
+        )
     return build_events(p)
 
 
 def build_holds(p: Parsed) -> Query:
     actor = _one_actor(p, "holds")
-    return Query("holds", {"actor": actor, "on": p.point(True, "a holds question")},
-                 p.perspective())
+    return Query(
+        "holds", {"actor": actor, "on": p.point(True, "a holds question")}, p.perspective()
+    )
 
 
 def build_timeline(p: Parsed) -> Query:
@@ -422,13 +474,19 @@ def build_status(p: Parsed) -> Query:
 def build_treaties(p: Parsed) -> Query:
     actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
     if len(actors) > 2:
-        raise p.error(p.mentions("actor")[2].text, "a treaties question takes one actor "
-                      "(party) or two (between)", FORMS_BY_NAME["treaties"].examples)
+        raise p.error(
+            p.mentions("actor")[2].text,
+            "a treaties question takes one actor (party) or two (between)",
+            FORMS_BY_NAME["treaties"].examples,
+        )
     on = p.point()
     if len(actors) == 2:
         return Query("treaties", {"party": None, "between": actors, "on": on}, p.perspective())
-    return Query("treaties", {"party": actors[0] if actors else None, "between": None, "on": on},
-                 p.perspective())
+    return Query(
+        "treaties",
+        {"party": actors[0] if actors else None, "between": None, "on": on},
+        p.perspective(),
+    )
 
 
 _IN_FORCE = re.compile(r"\bin force\b|\bvalid\b|\beffective\b|\bbind\w*\b|\bbound\b")
@@ -438,8 +496,11 @@ def build_treaty(p: Parsed) -> Query:
     name = p.mentions("instrument")[0].value
     if _IN_FORCE.search(p.template) and p.mentions("date"):
         actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))[:2]
-        args = {"party": actors[0] if len(actors) == 1 else None,
-                "between": actors if len(actors) == 2 else None, "on": p.point()}
+        args = {
+            "party": actors[0] if len(actors) == 1 else None,
+            "between": actors if len(actors) == 2 else None,
+            "on": p.point(),
+        }
         return Query("treaties", args, p.perspective(), {"instrument": name})
     return Query("treaty", {"name": name}, p.perspective())
 
@@ -450,8 +511,11 @@ def build_events(p: Parsed) -> Query:
         p.notes.append(f"several acts named; reading the question as {act}")
     actor, target = _event_slots(p, act)
     start, end = p.period()
-    return Query("events", {"actor": actor, "target": target, "type": act, "from_": start,
-                            "to": end}, p.perspective())
+    return Query(
+        "events",
+        {"actor": actor, "target": target, "type": act, "from_": start, "to": end},
+        p.perspective(),
+    )
 
 
 # --------------------------------------------------------------------------- the table
@@ -481,8 +545,11 @@ def _no_instrument(p: Parsed) -> bool:
 
 def _status_guard(p: Parsed) -> bool:
     if re.search(r"^(?:was|were|is|are) ACTOR (?:still )?ACT", p.template):
-        return p.act() in ("occupation", "annexation", "incorporation") and bool(
-            p.mentions("date")) and " by ACTOR" not in p.template
+        return (
+            p.act() in ("occupation", "annexation", "incorporation")
+            and bool(p.mentions("date"))
+            and " by ACTOR" not in p.template
+        )
     return True
 
 
@@ -491,71 +558,121 @@ def _when_guard(p: Parsed) -> bool:
 
 
 FORMS: tuple[Form, ...] = (
-    Form("compare",
-         _rx(r"\b(?:compare|comparison|differ\w*|disagree\w*)\b|PERSPECTIVE.*PERSPECTIVE"),
-         build_compare,
-         ("where do the de facto and non-recognition views differ about Estonia?",
-          "compare the Soviet view with the non-recognition view")),
-    Form("aggressor",
-         _rx(r"(?<!non )\baggress(?:or|ors|ion|ive)\b|\bACT first\b|\bfirst to ACT\b"
-             r"|\bstruck first\b|\bstarted the war\b|\bwho started\b"),
-         build_aggressor,
-         ("who was the aggressor between the Soviet Union and Estonia in 1940?",
-          "was Germany the aggressor against Latvia in 1941?")),
-    Form("breaches",
-         _rx(r"\b(?:breach\w*|violat\w*|broke|break|breaks|broken|infring\w*|contraven\w*)\b"),
-         build_breaches,
-         ("which treaties did the June 1940 invasion of Estonia breach?",
-          "which treaties did the USSR breach against Latvia in 1940?",
-          "did the Soviet Union violate the Treaty of Tartu?")),
-    Form("when",
-         _rx(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b"),
-         build_when,
-         ("when did the USSR invade Latvia?", "when was the Treaty of Tartu signed?",
-          "when did Lithuania restore its independence?"),
-         _when_guard),
-    Form("holds",
-         _rx(r"\bwhat (?:held|holds|was true|is true|were the facts)\b|\bfluents?\b"
-             r"|\b(?:held|holds|hold|true) (?:for|of)\b"),
-         build_holds,
-         ("what held for Latvia on 1 January 1943?",
-          "what was true of Lithuania in June 1940 in Soviet law?")),
-    Form("timeline",
-         _rx(r"\btimeline\b|\bhistory\b|\bover time\b|\bperiods?\b|\bchanges?\b|\bchanged\b"
-             r"|\bchronology\b"),
-         build_timeline,
-         ("show the timeline of Estonia", "how did Latvia's status change over time?")),
-    Form("treaties",
-         _rx(_TREATY_WORDS + r"|\b(?:which|what|any) (?:treaty|agreement|instrument|pact"
-             r"|convention)\b|\bin force\b"),
-         build_treaties,
-         ("which treaties bound the USSR and Latvia on 1 June 1940?",
-          "which treaties was Estonia party to in 1939?",
-          "what treaties did Lithuania and the Soviet Union ever share?"),
-         _no_instrument),
-    Form("status",
-         _rx(r"\bstatus\b|\bsovereign\w*\b|\bindependent\b|\bfree\b|\bstanding\b|\bsituation\b"
-             r"|\bwho (?:controlled|ruled|governed|held|controls|rules)\b|\bcontrolled\b"
-             r"|\bunder (?:the )?(?:control|occupation|rule)\b|\bpart of\b"
-             r"|^(?:was|were|is|are) ACTOR (?:still )?(?:ACT|under)\b"),
-         build_status,
-         ("what was Estonia's status in 1960 according to the non-recognition view?",
-          "was Latvia sovereign on 1 January 1943 in Soviet law?",
-          "who controlled Lithuania in mid-1941?"),
-         _status_guard),
-    Form("treaty",
-         _rx(r"\bINSTRUMENT\b"),
-         build_treaty,
-         ("tell me about the Treaty of Tartu", "who were the parties to the Riga treaty?")),
-    Form("events",
-         _rx(r"\bhappen\w*\b|\bevents?\b|\boccur\w*\b|\btook place\b|\bdo\b|\bdone\b|\bACT\b"),
-         build_events,
-         ("what happened to Lithuania in 1940?", "which invasions happened in 1941?",
-          "what did the Soviet Union do to Latvia in 1940?")),
-    Form("about",
-         _rx(r"^(?:(?:tell me |show me |what |who )?(?:about |is |was )?(?:the )?ACTOR)$"),
-         build_timeline,
-         ("Estonia", "tell me about Latvia")),
+    Form(
+        "compare",
+        _rx(r"\b(?:compare|comparison|differ\w*|disagree\w*)\b|PERSPECTIVE.*PERSPECTIVE"),
+        build_compare,
+        (
+            "where do the de facto and non-recognition views differ about Estonia?",
+            "compare the Soviet view with the non-recognition view",
+        ),
+    ),
+    Form(
+        "aggressor",
+        _rx(
+            r"(?<!non )\baggress(?:or|ors|ion|ive)\b|\bACT first\b|\bfirst to ACT\b"
+            r"|\bstruck first\b|\bstarted the war\b|\bwho started\b"
+        ),
+        build_aggressor,
+        (
+            "who was the aggressor between the Soviet Union and Estonia in 1940?",
+            "was Germany the aggressor against Latvia in 1941?",
+        ),
+    ),
+    Form(
+        "breaches",
+        _rx(r"\b(?:breach\w*|violat\w*|broke|break|breaks|broken|infring\w*|contraven\w*)\b"),
+        build_breaches,
+        (
+            "which treaties did the June 1940 invasion of Estonia breach?",
+            "which treaties did the USSR breach against Latvia in 1940?",
+            "did the Soviet Union violate the Treaty of Tartu?",
+        ),
+    ),
+    Form(
+        "when",
+        _rx(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b"),
+        build_when,
+        (
+            "when did the USSR invade Latvia?",
+            "when was the Treaty of Tartu signed?",
+            "when did Lithuania restore its independence?",
+        ),
+        _when_guard,
+    ),
+    Form(
+        "holds",
+        _rx(
+            r"\bwhat (?:held|holds|was true|is true|were the facts)\b|\bfluents?\b"
+            r"|\b(?:held|holds|hold|true) (?:for|of)\b"
+        ),
+        build_holds,
+        (
+            "what held for Latvia on 1 January 1943?",
+            "what was true of Lithuania in June 1940 in Soviet law?",
+        ),
+    ),
+    Form(
+        "timeline",
+        _rx(
+            r"\btimeline\b|\bhistory\b|\bover time\b|\bperiods?\b|\bchanges?\b|\bchanged\b"
+            r"|\bchronology\b"
+        ),
+        build_timeline,
+        ("show the timeline of Estonia", "how did Latvia's status change over time?"),
+    ),
+    Form(
+        "treaties",
+        _rx(
+            _TREATY_WORDS + r"|\b(?:which|what|any) (?:treaty|agreement|instrument|pact"
+            r"|convention)\b|\bin force\b"
+        ),
+        build_treaties,
+        (
+            "which treaties bound the USSR and Latvia on 1 June 1940?",
+            "which treaties was Estonia party to in 1939?",
+            "what treaties did Lithuania and the Soviet Union ever share?",
+        ),
+        _no_instrument,
+    ),
+    Form(
+        "status",
+        _rx(
+            r"\bstatus\b|\bsovereign\w*\b|\bindependent\b|\bfree\b|\bstanding\b|\bsituation\b"
+            r"|\bwho (?:controlled|ruled|governed|held|controls|rules)\b|\bcontrolled\b"
+            r"|\bunder (?:the )?(?:control|occupation|rule)\b|\bpart of\b"
+            r"|^(?:was|were|is|are) ACTOR (?:still )?(?:ACT|under)\b"
+        ),
+        build_status,
+        (
+            "what was Estonia's status in 1960 according to the non-recognition view?",
+            "was Latvia sovereign on 1 January 1943 in Soviet law?",
+            "who controlled Lithuania in mid-1941?",
+        ),
+        _status_guard,
+    ),
+    Form(
+        "treaty",
+        _rx(r"\bINSTRUMENT\b"),
+        build_treaty,
+        ("tell me about the Treaty of Tartu", "who were the parties to the Riga treaty?"),
+    ),
+    Form(
+        "events",
+        _rx(r"\bhappen\w*\b|\bevents?\b|\boccur\w*\b|\btook place\b|\bdo\b|\bdone\b|\bACT\b"),
+        build_events,
+        (
+            "what happened to Lithuania in 1940?",
+            "which invasions happened in 1941?",
+            "what did the Soviet Union do to Latvia in 1940?",
+        ),
+    ),
+    Form(
+        "about",
+        _rx(r"^(?:(?:tell me |show me |what |who )?(?:about |is |was )?(?:the )?ACTOR)$"),
+        build_timeline,
+        ("Estonia", "tell me about Latvia"),
+    ),
 )
 FORMS_BY_NAME: dict[str, Form] = {f.name: f for f in FORMS}
 
@@ -570,7 +687,7 @@ def _unknown_words(p: Parsed) -> None:
         if not isinstance(t, Word) or t.norm in VOCABULARY:
             continue
         run = [t]
-        for u in toks[k + 1:]:
+        for u in toks[k + 1 :]:
             if isinstance(u, Word) and u.norm not in VOCABULARY:
                 run.append(u)
             else:
@@ -581,15 +698,20 @@ def _unknown_words(p: Parsed) -> None:
                 prev, before = toks[lo - 1], toks[lo - 2]
                 if isinstance(prev, Word) and prev.capitalised:
                     lo -= 1
-                elif (isinstance(prev, Word) and prev.norm == "of" and lo > 2
-                      and isinstance(before, Word) and before.capitalised):
+                elif (
+                    isinstance(prev, Word)
+                    and prev.norm == "of"
+                    and lo > 2
+                    and isinstance(before, Word)
+                    and before.capitalised
+                ):
                     lo -= 2
                 else:
                     break
             first = toks[lo]
-            name = p.text[first.start:run[-1].end]
-            raise p.error(name, _did_you_mean(p.kb, name, p.text[t.start:run[-1].end]))
-        raise p.error(p.text[t.start:run[-1].end])
+            name = p.text[first.start : run[-1].end]
+            raise p.error(name, _did_you_mean(p.kb, name, p.text[t.start : run[-1].end]))
+        raise p.error(p.text[t.start : run[-1].end])
 
 
 def _did_you_mean(kb: KnowledgeBase, *names: str) -> str:

@@ -36,13 +36,32 @@ Kind = Literal["actor", "instrument", "event", "perspective", "act", "date"]
 #: Adjectives and plurals that name a state, each mapped to a name the corpus resolves (a
 #: demonym is used only when its name resolves in the corpus).
 DEMONYMS: dict[str, str] = {
-    "soviet": "USSR", "soviets": "USSR", "estonian": "Estonia", "estonians": "Estonia",
-    "latvian": "Latvia", "latvians": "Latvia", "lithuanian": "Lithuania",
-    "lithuanians": "Lithuania", "russian": "Russia", "russians": "Russia", "german": "Germany",
-    "germans": "Germany", "nazi": "Germany", "nazis": "Germany", "finnish": "Finland",
-    "finns": "Finland", "polish": "Poland", "poles": "Poland", "romanian": "Romania",
-    "american": "United States", "americans": "United States", "british": "United Kingdom",
-    "french": "France", "italian": "Italy", "japanese": "Japan", "bolshevik": "Bolsheviks",
+    "soviet": "USSR",
+    "soviets": "USSR",
+    "estonian": "Estonia",
+    "estonians": "Estonia",
+    "latvian": "Latvia",
+    "latvians": "Latvia",
+    "lithuanian": "Lithuania",
+    "lithuanians": "Lithuania",
+    "russian": "Russia",
+    "russians": "Russia",
+    "german": "Germany",
+    "germans": "Germany",
+    "nazi": "Germany",
+    "nazis": "Germany",
+    "finnish": "Finland",
+    "finns": "Finland",
+    "polish": "Poland",
+    "poles": "Poland",
+    "romanian": "Romania",
+    "american": "United States",
+    "americans": "United States",
+    "british": "United Kingdom",
+    "french": "France",
+    "italian": "Italy",
+    "japanese": "Japan",
+    "bolshevik": "Bolsheviks",
     "usa": "United States",
 }
 
@@ -52,74 +71,185 @@ DEMONYMS: dict[str, str] = {
 #: to": "in Soviet law" and "according to the Soviets" are the ``soviet`` perspective, "Soviet
 #: troops" is the USSR. Ids and names of perspectives of more than one word are strong keys.
 PERSPECTIVE_WORDS: dict[str, dict[str, list[str]]] = {
-    "de-facto": {"strong": ["de facto", "in fact", "in practice", "in reality", "actually",
-                            "de-facto"],
-                 "weak": ["factual", "actual"]},
-    "non-recognition": {"strong": ["in law", "de jure", "legally", "in international law",
-                                   "under international law", "nonrecognition",
-                                   "non-recognition"],
-                        "weak": ["western", "baltic", "legal"]},
+    "de-facto": {
+        "strong": ["de facto", "in fact", "in practice", "in reality", "actually", "de-facto"],
+        "weak": ["factual", "actual"],
+    },
+    "non-recognition": {
+        "strong": [
+            "in law",
+            "de jure",
+            "legally",
+            "in international law",
+            "under international law",
+            "nonrecognition",
+            "non-recognition",
+        ],
+        "weak": ["western", "baltic", "legal"],
+    },
     "soviet": {"strong": [], "weak": ["soviet", "soviets", "ussr", "moscow", "kremlin"]},
 }
-_PREFIXES = ["according to the", "according to", "under the", "under", "in the", "in",
-             "from the", "from", "by the", "by"]
-_SUFFIXES = ["view", "views", "perspective", "perspectives", "law", "reading",
-             "interpretation", "position", "rules", "account", "opinion", "doctrine"]
+_PREFIXES = [
+    "according to the",
+    "according to",
+    "under the",
+    "under",
+    "in the",
+    "in",
+    "from the",
+    "from",
+    "by the",
+    "by",
+]
+_SUFFIXES = [
+    "view",
+    "views",
+    "perspective",
+    "perspectives",
+    "law",
+    "reading",
+    "interpretation",
+    "position",
+    "rules",
+    "account",
+    "opinion",
+    "doctrine",
+]
 
 
 #: Event types and the words that name them: verbs in every tense, and nouns.
 ACTS: dict[str, list[str]] = {
     "invasion": ["invade", "invades", "invaded", "invading", "invasion", "invasions"],
-    "reoccupation": ["reoccupy", "reoccupies", "reoccupied", "reoccupation", "re-occupy",
-                     "re-occupied", "re-occupation"],
+    "reoccupation": [
+        "reoccupy",
+        "reoccupies",
+        "reoccupied",
+        "reoccupation",
+        "re-occupy",
+        "re-occupied",
+        "re-occupation",
+    ],
     "occupation": ["occupy", "occupies", "occupied", "occupying", "occupation", "occupations"],
     "annexation": ["annex", "annexes", "annexed", "annexing", "annexation", "annexations"],
-    "incorporation": ["incorporate", "incorporates", "incorporated", "incorporating",
-                      "incorporation"],
+    "incorporation": [
+        "incorporate",
+        "incorporates",
+        "incorporated",
+        "incorporating",
+        "incorporation",
+    ],
     "attack": ["attack", "attacks", "attacked", "attacking"],
     "declaration_of_war": ["declare war", "declared war", "declares war", "declaration of war"],
     "naval_blockade": ["blockade", "blockaded", "naval blockade"],
-    "withdrawal": ["withdraw", "withdraws", "withdrew", "withdrawn", "withdrawing", "withdrawal",
-                   "withdrawals", "pull out", "pulled out", "pull its troops out"],
+    "withdrawal": [
+        "withdraw",
+        "withdraws",
+        "withdrew",
+        "withdrawn",
+        "withdrawing",
+        "withdrawal",
+        "withdrawals",
+        "pull out",
+        "pulled out",
+        "pull its troops out",
+    ],
     "declaration_of_independence": [
         f"{verb} {pron}independence"
         for verb in ("declare", "declares", "declared", "proclaim", "proclaims", "proclaimed")
         for pron in ("", "its ", "their ")
-    ] + ["declaration of independence", "proclamation of independence", "become independent",
-         "became independent", "becomes independent"],
+    ]
+    + [
+        "declaration of independence",
+        "proclamation of independence",
+        "become independent",
+        "became independent",
+        "becomes independent",
+    ],
     "restoration_of_independence": [
         f"{verb} {pron}independence"
-        for verb in ("restore", "restores", "restored", "regain", "regains", "regained",
-                     "reclaim", "reclaimed", "restoring", "regaining")
+        for verb in (
+            "restore",
+            "restores",
+            "restored",
+            "regain",
+            "regains",
+            "regained",
+            "reclaim",
+            "reclaimed",
+            "restoring",
+            "regaining",
+        )
         for pron in ("", "its ", "their ")
-    ] + ["restoration of independence", "independence restored"],
+    ]
+    + ["restoration of independence", "independence restored"],
     "declaration_of_sovereignty": [
-        f"{verb} {pron}sovereignty" for verb in ("declare", "declares", "declared")
+        f"{verb} {pron}sovereignty"
+        for verb in ("declare", "declares", "declared")
         for pron in ("", "its ", "their ")
-    ] + ["declaration of sovereignty"],
-    "non_recognition": ["not recognise", "not recognize", "refuse to recognise",
-                        "refuse to recognize", "refused to recognise", "refused to recognize"],
-    "recognition": ["recognise", "recognize", "recognises", "recognizes", "recognised",
-                    "recognized", "recognition"],
-    "resumption_of_relations": ["resume relations", "resumed relations",
-                                "resumption of relations", "restore relations",
-                                "restored relations"],
-    "election": ["elections", "election", "elect", "elected", "hold elections",
-                 "held elections"],
+    ]
+    + ["declaration of sovereignty"],
+    "non_recognition": [
+        "not recognise",
+        "not recognize",
+        "refuse to recognise",
+        "refuse to recognize",
+        "refused to recognise",
+        "refused to recognize",
+    ],
+    "recognition": [
+        "recognise",
+        "recognize",
+        "recognises",
+        "recognizes",
+        "recognised",
+        "recognized",
+        "recognition",
+    ],
+    "resumption_of_relations": [
+        "resume relations",
+        "resumed relations",
+        "resumption of relations",
+        "restore relations",
+        "restored relations",
+    ],
+    "election": ["elections", "election", "elect", "elected", "hold elections", "held elections"],
     "deportation": ["deport", "deports", "deported", "deporting", "deportation", "deportations"],
     "decree": ["decree", "decrees", "decreed"],
     "condemnation": ["condemn", "condemns", "condemned", "condemnation"],
     "formation": ["formed", "founded", "formation", "created", "creation"],
-    "dissolution": ["dissolve", "dissolves", "dissolved", "dissolution", "break up", "broke up",
-                    "breakup", "collapse", "collapsed"],
+    "dissolution": [
+        "dissolve",
+        "dissolves",
+        "dissolved",
+        "dissolution",
+        "break up",
+        "broke up",
+        "breakup",
+        "collapse",
+        "collapsed",
+    ],
     "coup_attempt": ["coup", "coups", "coup attempt", "attempted coup", "coup attempts"],
-    "seizure_of_power": ["seize power", "seized power", "take power", "took power",
-                         "seizure of power"],
-    "liquidation_of_administration": ["liquidate", "liquidated", "liquidation",
-                                      "liquidation of administration"],
+    "seizure_of_power": [
+        "seize power",
+        "seized power",
+        "take power",
+        "took power",
+        "seizure of power",
+    ],
+    "liquidation_of_administration": [
+        "liquidate",
+        "liquidated",
+        "liquidation",
+        "liquidation of administration",
+    ],
     "administration": ["administer", "administers", "administered"],
-    "admission_request": ["request admission", "requested admission", "admission request",
-                          "ask to join", "asked to join"],
+    "admission_request": [
+        "request admission",
+        "requested admission",
+        "admission request",
+        "ask to join",
+        "asked to join",
+    ],
     "reaffirmation": ["reaffirm", "reaffirms", "reaffirmed", "reaffirmation"],
     "sphere_assignment": ["sphere of influence", "spheres of influence", "assigned"],
     "secession": ["secede", "seceded", "secession"],
@@ -129,8 +259,10 @@ ACTS: dict[str, list[str]] = {
     "clash": ["clash", "clashes", "clashed"],
 }
 
-_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-          r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
 _PART = r"(?:(?:early|mid|late)[\s-]+|(?:the\s+)?(?:beginning|end)\s+of\s+)"
 _D = r"\d{1,2}(?!\d)"
 _ORD = r"(?:st|nd|rd|th)?"
@@ -138,21 +270,28 @@ _Y = r"\d{4}(?!\d)"
 _DASH = r"\s*[-–—]\s*"
 #: A date as people write it, anchored where a word starts; the text it matches goes to
 #: :func:`foedus.model.parse_date`. Alternatives are tried longest first.
-DATE_RE = re.compile(r"(?:" + "|".join([
-    r"\d{4}-\d{1,2}-\d{1,2}(?!\d)",
-    r"\d{4}-\d{1,2}(?!\d)",
-    _MONTH + r"\s+" + _D + _DASH + _D + r",?\s+" + _Y,
-    _D + _DASH + _D + r"\s+" + _MONTH + r",?\s+" + _Y,
-    _MONTH + r"\s+" + _D + _ORD + r",?\s+" + _Y,
-    _D + _ORD + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _Y,
-    _PART + _MONTH + r",?\s+" + _Y,
-    _MONTH + r",?\s+" + _Y,
-    _PART + r"\d{3}0'?s\b",
-    r"\d{3}0'?s\b",
-    _PART + _Y,
-    _Y + _DASH + _Y,
-    _Y,
-]) + r")(?![\w])", re.IGNORECASE)
+DATE_RE = re.compile(
+    r"(?:"
+    + "|".join(
+        [
+            r"\d{4}-\d{1,2}-\d{1,2}(?!\d)",
+            r"\d{4}-\d{1,2}(?!\d)",
+            _MONTH + r"\s+" + _D + _DASH + _D + r",?\s+" + _Y,
+            _D + _DASH + _D + r"\s+" + _MONTH + r",?\s+" + _Y,
+            _MONTH + r"\s+" + _D + _ORD + r",?\s+" + _Y,
+            _D + _ORD + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _Y,
+            _PART + _MONTH + r",?\s+" + _Y,
+            _MONTH + r",?\s+" + _Y,
+            _PART + r"\d{3}0'?s\b",
+            r"\d{3}0'?s\b",
+            _PART + _Y,
+            _Y + _DASH + _Y,
+            _Y,
+        ]
+    )
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]*[a-z0-9]", re.IGNORECASE)  # what may be an event id
@@ -224,8 +363,9 @@ class Lexicon:
     """For a corpus whose events are not all made (a Parquet corpus): which of a question's
     id-like tokens are event ids, looked up in the database when the question is read."""
 
-    def add(self, phrase: str | tuple[str, ...], kind: Kind, value: str,
-            exact: str | None = None) -> None:
+    def add(
+        self, phrase: str | tuple[str, ...], kind: Kind, value: str, exact: str | None = None
+    ) -> None:
         key = words(phrase) if isinstance(phrase, str) else phrase
         if not key:
             return
@@ -316,23 +456,30 @@ class Lexicon:
                     parsed = None
                 if parsed is not None:
                     n = sum(1 for s in spans[i:] if s[0] < date_match.end())
-                    best = Mention("date", date_match.group(), date_match.group(), start,
-                                   date_match.end(), date=parsed)
+                    best = Mention(
+                        "date",
+                        date_match.group(),
+                        date_match.group(),
+                        start,
+                        date_match.end(),
+                        date=parsed,
+                    )
                     best_end, best_n = date_match.end(), n
             for n in range(min(longest, len(spans) - i), 0, -1):
-                chunk = spans[i:i + n]
+                chunk = spans[i : i + n]
                 key = tuple(norm_word(s[2])[0] for s in chunk)
                 named = entries.get(key)
                 if not named:
                     continue
-                surface = text[start:chunk[-1][1]]
+                surface = text[start : chunk[-1][1]]
                 usable = [e for e in named if e.exact is None or surface == e.exact]
                 if not usable or chunk[-1][1] <= best_end:
                     continue
                 entry = usable[0]
                 possessive = norm_word(chunk[-1][2])[1]
-                best = Mention(entry.kind, entry.value, surface, start, chunk[-1][1],
-                               possessive=possessive)
+                best = Mention(
+                    entry.kind, entry.value, surface, start, chunk[-1][1], possessive=possessive
+                )
                 best_end, best_n = chunk[-1][1], n
                 break
             if best is None:

@@ -20,10 +20,28 @@ if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
 
 Json = dict[str, Any]
-Command = Literal["events", "treaty", "treaties", "status", "holds", "timeline", "breaches",
-                  "aggressor", "compare"]
-COMMANDS: tuple[str, ...] = ("events", "treaty", "treaties", "status", "holds", "timeline",
-                             "breaches", "aggressor", "compare")
+Command = Literal[
+    "events",
+    "treaty",
+    "treaties",
+    "status",
+    "holds",
+    "timeline",
+    "breaches",
+    "aggressor",
+    "compare",
+]
+COMMANDS: tuple[str, ...] = (
+    "events",
+    "treaty",
+    "treaties",
+    "status",
+    "holds",
+    "timeline",
+    "breaches",
+    "aggressor",
+    "compare",
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +56,12 @@ class Query:
 
     def as_dict(self) -> Json:
         """``{"command", "args", "perspective", "filter"}`` as JSON."""
-        return {"command": self.command, "args": dict(self.args),
-                "perspective": self.perspective, "filter": dict(self.filter)}
+        return {
+            "command": self.command,
+            "args": dict(self.args),
+            "perspective": self.perspective,
+            "filter": dict(self.filter),
+        }
 
     def describe(self) -> str:
         """One line: ``treaties between=ussr,latvia on=1940-06-01 (de-facto)``."""
@@ -65,8 +87,10 @@ class Query:
         if not self.filter:
             return answer
         if "instrument" in self.filter and "treaties" in answer:
-            return {**answer, "treaties": [t for t in answer["treaties"]
-                                           if t["id"] == self.filter["instrument"]]}
+            return {
+                **answer,
+                "treaties": [t for t in answer["treaties"] if t["id"] == self.filter["instrument"]],
+            }
         key = "breaches" if "breaches" in answer else "events" if "events" in answer else None
         if key is None:
             return answer

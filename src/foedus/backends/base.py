@@ -185,8 +185,9 @@ class Backend(ABC):
         ((n,),) = self.fetch(self.sql(q))
         return 2 if n else 1
 
-    def run_tables(self, program: Program, max_rounds: int | None = None,
-                   keep: Sequence[str] = ()) -> Plan:
+    def run_tables(
+        self, program: Program, max_rounds: int | None = None, keep: Sequence[str] = ()
+    ) -> Plan:
         """Compute ``intervals`` from the ``happenings`` and ``facts_*`` tables already loaded
         (missing fact tables count as empty); ``keep`` as in :meth:`run`."""
         kw = {} if max_rounds is None else {"max_rounds": max_rounds}

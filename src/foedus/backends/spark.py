@@ -62,8 +62,10 @@ SMALL = 200_000
 TINY = 50_000
 #: A plan has hundreds of distinct stages: keep their compiled code (Spark keeps 100).
 _CODEGEN_CACHE = "1000"
-_MASTER = re.compile(r"(local(\[(\*|\d+)(,\s*\d+)?\])?|local-cluster\[.+\]|yarn"
-                     r"|(spark|mesos|k8s)://.+)$")
+_MASTER = re.compile(
+    r"(local(\[(\*|\d+)(,\s*\d+)?\])?|local-cluster\[.+\]|yarn"
+    r"|(spark|mesos|k8s)://.+)$"
+)
 
 _ARROW = {"VARCHAR": pa.string(), "INT": pa.int32(), "BIGINT": pa.int64()}
 
@@ -140,13 +142,15 @@ def session(master: str | None = None, conf: dict[str, str] | None = None) -> Sp
     if master is not None and not _MASTER.match(master):
         raise SparkUnavailable(
             f"spark backend: not a Spark master URL: {master!r} (local[N], spark://host:port, "
-            "yarn, k8s://..., mesos://...)")
+            "yarn, k8s://..., mesos://...)"
+        )
     running = _SESSION.get("spark")
     if running is not None:
         if master is not None and master != _SESSION["master"]:
             raise SparkUnavailable(
                 f"spark backend: a session on {_SESSION['master']} is already running in this "
-                f"process; cannot start one on {master}")
+                f"process; cannot start one on {master}"
+            )
         return running  # type: ignore[no-any-return]
     why = unavailable()
     if why:
@@ -175,8 +179,9 @@ def session(master: str | None = None, conf: dict[str, str] | None = None) -> Sp
     try:
         spark = builder.getOrCreate()
     except Exception as e:  # the JVM did not start, or the master URL is bad
-        raise SparkUnavailable(f"spark backend: could not start Spark on {master}: "
-                               f"{_reason(e)}") from None
+        raise SparkUnavailable(
+            f"spark backend: could not start Spark on {master}: {_reason(e)}"
+        ) from None
     finally:
         shutil.rmtree(log_dir, ignore_errors=True)
     spark.sparkContext.setLogLevel("ERROR")
@@ -240,8 +245,7 @@ class _Kept:
         assert jvm is not None
         from pyspark.sql import DataFrame
 
-        return DataFrame(jvm.org.apache.spark.sql.Dataset.ofRows(spark._jsparkSession, plan),
-                         spark)
+        return DataFrame(jvm.org.apache.spark.sql.Dataset.ofRows(spark._jsparkSession, plan), spark)
 
     def release(self) -> None:
         """Free the checkpoint's rows now (else Spark's cleaner frees them some time after the
@@ -279,8 +283,21 @@ def _copy_of(query: exp.Query) -> str | None:
         return None
     if not isinstance(query.expressions[0], exp.Star):
         return None
-    if any(query.args.get(k) for k in ("joins", "where", "group", "having", "qualify", "order",
-                                       "limit", "offset", "distinct", "with")):
+    if any(
+        query.args.get(k)
+        for k in (
+            "joins",
+            "where",
+            "group",
+            "having",
+            "qualify",
+            "order",
+            "limit",
+            "offset",
+            "distinct",
+            "with",
+        )
+    ):
         return None
     source = query.args.get("from")
     if source is None or not isinstance(source.this, exp.Table) or source.this.alias:
@@ -296,8 +313,13 @@ class SparkBackend(Backend):
     name = "spark"
     dialect = "spark"
 
-    def __init__(self, master: str | None = None, spark: SparkSession | None = None,
-                 staging: str | None = None, codegen: bool | None = None) -> None:
+    def __init__(
+        self,
+        master: str | None = None,
+        spark: SparkSession | None = None,
+        staging: str | None = None,
+        codegen: bool | None = None,
+    ) -> None:
         """``master``: as for :func:`session` (used when ``spark`` is None); ``staging``: the
         directory for Parquet files (default :func:`staging_root`); ``codegen``: compile each
         stage's code (default: only for more than :data:`SMALL` happenings)."""
@@ -328,7 +350,8 @@ class SparkBackend(Backend):
             if root is None and not (self.spark.sparkContext.master or "").startswith("local"):
                 raise SparkUnavailable(
                     "spark backend: on a cluster, set FOEDUS_SPARK_STAGING to a directory that "
-                    "this machine and every executor see at the same path (docs/spark.md)")
+                    "this machine and every executor see at the same path (docs/spark.md)"
+                )
             if root is not None:
                 Path(root).mkdir(parents=True, exist_ok=True)
             self._staging = Path(tempfile.mkdtemp(prefix="foedus-spark-", dir=root))
@@ -360,8 +383,10 @@ class SparkBackend(Backend):
         compiled = self._codegen if self._codegen is not None else self._happenings >= SMALL
         # spark.sql.codegen.factoryMode is an internal setting (documented "for tests"):
         # without it every expression is still compiled on its own. FALLBACK is the default.
-        settings = {"spark.sql.codegen.wholeStage": "true" if compiled else "false",
-                    "spark.sql.codegen.factoryMode": "FALLBACK" if compiled else "NO_CODEGEN"}
+        settings = {
+            "spark.sql.codegen.wholeStage": "true" if compiled else "false",
+            "spark.sql.codegen.factoryMode": "FALLBACK" if compiled else "NO_CODEGEN",
+        }
         conf = self.spark.conf
         saved = {k: conf.get(k, None) for k in settings}
         for k, v in settings.items():
@@ -425,8 +450,9 @@ class SparkBackend(Backend):
         self._register(name, _Kept(self.spark.read.parquet(path.as_uri())))
 
     def _load(self, name: str, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]) -> None:
-        data = pa.table({c: pa.array([r[i] for r in rows], type=_ARROW[t])
-                         for i, (c, t) in enumerate(columns)})
+        data = pa.table(
+            {c: pa.array([r[i] for r in rows], type=_ARROW[t]) for i, (c, t) in enumerate(columns)}
+        )
         path = self.staging() / f"in-{name}-{uuid.uuid4().hex[:8]}.parquet"
         pq.write_table(data, path)
         self._load_parquet(name, path)
@@ -445,8 +471,9 @@ class SparkBackend(Backend):
         self._con = con
         for name in tables:
             path = self.staging() / f"in-{name}-{uuid.uuid4().hex[:8]}.parquet"
-            con.execute(f"COPY (SELECT * FROM {_quote(name)}) TO '{_sql_str(str(path))}' "
-                        "(FORMAT PARQUET)")
+            con.execute(
+                f"COPY (SELECT * FROM {_quote(name)}) TO '{_sql_str(str(path))}' (FORMAT PARQUET)"
+            )
             self._load_parquet(name, path)
             if name == HAPPENINGS:
                 row = con.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()
@@ -462,8 +489,11 @@ class SparkBackend(Backend):
             self._views[name].df.write.parquet(path.as_uri())
             self._exports[name] = path
         glob = str(self._exports[name] / "*.parquet")
-        scan = sqlglot.parse_one(f"SELECT * FROM read_parquet('{_sql_str(glob)}')",
-                                 read="duckdb").args["from"].this
+        scan = (
+            sqlglot.parse_one(f"SELECT * FROM read_parquet('{_sql_str(glob)}')", read="duckdb")
+            .args["from"]
+            .this
+        )
         return scan  # type: ignore[no-any-return]
 
     def copy_out(self, query: str, table: str, params: Sequence[Any] = ()) -> None:

@@ -24,6 +24,13 @@ def bundled_path() -> Path:
 
 
 __all__ = [
-    "BUNDLED", "Corpus", "CorpusMeta", "Resolver", "bundled_path", "load_corpus", "load_overlay",
-    "read_corpus", "validate_corpus",
+    "BUNDLED",
+    "Corpus",
+    "CorpusMeta",
+    "Resolver",
+    "bundled_path",
+    "load_corpus",
+    "load_overlay",
+    "read_corpus",
+    "validate_corpus",
 ]

@@ -25,26 +25,72 @@ from foedus.model import FuzzyDate, parse_date
 
 MIN_OVERLAP = 5
 
-MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|"
-               "November|December")
+MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
 DATED = re.compile(rf"\b(1\d{{3}}s?|{MONTH_NAMES})\b")
 """A sentence carries a date when it holds a year (1000–1999) or a month's name."""
 
 NAMING_WORDS = (
-    "treaty", "treaties", "pact", "pacts", "protocol", "protocols", "convention", "conventions",
-    "declaration", "declarations", "declared", "declare", "charter", "accords", "agreement",
-    "agreements", "resolution", "ultimatum", "decree", "signed", "invaded", "invasion",
-    "invasions", "re-invasion", "annexed", "annexation", "annexations", "occupied", "occupation",
-    "occupations", "reoccupied", "incorporation", "incorporated", "deported", "deportation",
-    "deportations", "elections", "recognised", "recognized", "recognise", "recognize",
-    "recognition", "nonrecognition", "independence", "withdrew", "withdrawn", "withdraw",
-    "condemned", "proclaimed", "reaffirmed", "seceded",
+    "treaty",
+    "treaties",
+    "pact",
+    "pacts",
+    "protocol",
+    "protocols",
+    "convention",
+    "conventions",
+    "declaration",
+    "declarations",
+    "declared",
+    "declare",
+    "charter",
+    "accords",
+    "agreement",
+    "agreements",
+    "resolution",
+    "ultimatum",
+    "decree",
+    "signed",
+    "invaded",
+    "invasion",
+    "invasions",
+    "re-invasion",
+    "annexed",
+    "annexation",
+    "annexations",
+    "occupied",
+    "occupation",
+    "occupations",
+    "reoccupied",
+    "incorporation",
+    "incorporated",
+    "deported",
+    "deportation",
+    "deportations",
+    "elections",
+    "recognised",
+    "recognized",
+    "recognise",
+    "recognize",
+    "recognition",
+    "nonrecognition",
+    "independence",
+    "withdrew",
+    "withdrawn",
+    "withdraw",
+    "condemned",
+    "proclaimed",
+    "reaffirmed",
+    "seceded",
 )
 """The words that make a sentence name an instrument or an event (docs/corpus-format.md)."""
 NAMED = re.compile(r"\b(" + "|".join(re.escape(w) for w in NAMING_WORDS) + r")\b", re.IGNORECASE)
 
-_ABBREV = re.compile(r"(?:\b(?:[A-Za-z]\.)+|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|No|Art|cf|vs|etc|"
-                     r"e\.g|i\.e|approx|Gen|Col|Lt|Capt|Prof)\.)$")
+_ABBREV = re.compile(
+    r"(?:\b(?:[A-Za-z]\.)+|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|No|Art|cf|vs|etc|"
+    r"e\.g|i\.e|approx|Gen|Col|Lt|Capt|Prof)\.)$"
+)
 _BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z])")
 _HEADING = re.compile(r"^\s*=+.*=+\s*$")
 
@@ -83,12 +129,13 @@ def _split_prose(line: str, offset: int) -> Iterator[Sentence]:
     straight_odd = line.count('"') % 2 == 1  # unbalanced quotes: ignore quotation state
     start = 0
     for m in _BOUNDARY.finditer(line):
-        head = line[start:m.start() + 1]
-        if m.group(0)[0] == "." and _ABBREV.search(line[start:m.start() + 1]):
+        head = line[start : m.start() + 1]
+        if m.group(0)[0] == "." and _ABBREV.search(line[start : m.start() + 1]):
             continue
-        upto = line[start:m.end()].rstrip()
-        inside = (not straight_odd and upto.count('"') % 2 == 1) or \
-            upto.count("“") > upto.count("”")
+        upto = line[start : m.end()].rstrip()
+        inside = (not straight_odd and upto.count('"') % 2 == 1) or upto.count("“") > upto.count(
+            "”"
+        )
         if inside or not head.strip():
             continue
         end = m.start() + len(m.group(0).rstrip())
@@ -154,6 +201,7 @@ def _dates(corpus: Corpus) -> Iterator[FuzzyDate]:
 
 def _dated_records(corpus: Corpus) -> Iterator[tuple[FuzzyDate, list[str]]]:
     """Every date of a record with the quotes the record rests on."""
+
     def texts(quotes: Any) -> list[str]:
         return [q.quote for q in quotes]
 
@@ -208,9 +256,12 @@ def source_coverage(corpus: Corpus, source: str) -> dict[str, Any]:
     covered: list[bool] = []
     for s in sents:
         lo, hi = word_range(s.start, s.end)
-        covered.append(any(
-            (a >= lo and b <= hi) or min(b, hi) - max(a, lo) + 1 >= MIN_OVERLAP
-            for a, b in spans))
+        covered.append(
+            any(
+                (a >= lo and b <= hi) or min(b, hi) - max(a, lo) + 1 >= MIN_OVERLAP
+                for a, b in spans
+            )
+        )
     marked = [bool(DATED.search(s.text) or NAMED.search(s.text)) for s in sents]
     known = list(_dates(corpus))
     texts = {" ".join(d.text.split()).lower() for d in known}
@@ -223,20 +274,26 @@ def source_coverage(corpus: Corpus, source: str) -> dict[str, Any]:
         flat = " ".join(sent.text.split())
         # the same text or range, or a record dated within it that quotes this sentence
         # ("In June 1940, the Soviet Union invaded ..." and the invasion of mid-June 1940)
-        if shown.lower() in texts or (d.earliest, d.latest) in ranges or any(
-                _within(r, d) and any(q and (q in flat or flat in q) for q in qs)
-                for r, qs in dated):
+        if (
+            shown.lower() in texts
+            or (d.earliest, d.latest) in ranges
+            or any(
+                _within(r, d) and any(q and (q in flat or flat in q) for q in qs) for r, qs in dated
+            )
+        ):
             represented += 1
         elif shown not in missing:
             missing.append(shown)
     return {
         "source": source,
         "sentences": _ratio(sum(covered), len(sents)),
-        "dated_or_named": _ratio(sum(c for c, m in zip(covered, marked, strict=True) if m),
-                                 sum(marked)),
+        "dated_or_named": _ratio(
+            sum(c for c, m in zip(covered, marked, strict=True) if m), sum(marked)
+        ),
         "dates": _ratio(represented, len(dates)),
-        "uncovered": [" ".join(s.text.split()) for s, c in zip(sents, covered, strict=True)
-                      if not c],
+        "uncovered": [
+            " ".join(s.text.split()) for s, c in zip(sents, covered, strict=True) if not c
+        ],
         "unrepresented_dates": missing,
     }
 
@@ -244,8 +301,8 @@ def source_coverage(corpus: Corpus, source: str) -> dict[str, Any]:
 def coverage(corpus: Corpus) -> dict[str, Any]:
     """The coverage of every source of a corpus::
 
-        {"sources": [{"source", "sentences": {"total", "covered", "percent"},
-                      "dated_or_named": {...}, "dates": {...},
-                      "uncovered": [str], "unrepresented_dates": [str]}]}
+    {"sources": [{"source", "sentences": {"total", "covered", "percent"},
+                  "dated_or_named": {...}, "dates": {...},
+                  "uncovered": [str], "unrepresented_dates": [str]}]}
     """
     return {"sources": [source_coverage(corpus, s) for s in sorted(corpus.sources)]}

@@ -42,8 +42,13 @@ KINDS: dict[str, type[BaseModel]] = {
     "categories": ActCategory,
     "perspectives": Perspective,
 }
-SINGULAR = {"actors": "actor", "instruments": "instrument", "events": "event",
-            "categories": "category", "perspectives": "perspective"}
+SINGULAR = {
+    "actors": "actor",
+    "instruments": "instrument",
+    "events": "event",
+    "categories": "category",
+    "perspectives": "perspective",
+}
 
 
 class CorpusMeta(BaseModel):
@@ -120,10 +125,13 @@ class Corpus:
         if not self.tables:
             return self
         return replace(
-            self, tables={},
+            self,
+            tables={},
             events=self.added.get("events", []) if "events" in self.tables else self.events,
-            instruments=self.added.get("instruments", []) if "instruments" in self.tables
-            else self.instruments)
+            instruments=self.added.get("instruments", [])
+            if "instruments" in self.tables
+            else self.instruments,
+        )
 
     def counts(self) -> dict[str, int]:
         """How many actors, instruments, events and quotes the corpus holds (a Parquet
@@ -137,8 +145,12 @@ class Corpus:
         quotes = sum(len(rec.sources) for _, rec in self.records())
         quotes += sum(len(p.sources) for i in self.instruments for p in i.parties)
         quotes += sum(len(i.clauses) for i in self.instruments)
-        return {"actors": len(self.actors), "instruments": len(self.instruments),
-                "events": len(self.events), "quotes": quotes}
+        return {
+            "actors": len(self.actors),
+            "instruments": len(self.instruments),
+            "events": len(self.events),
+            "quotes": quotes,
+        }
 
 
 # --------------------------------------------------------------------------- YAML reading
@@ -187,8 +199,7 @@ class _Constructor(RoundTripConstructor):
             return str(node.value)
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp",
-                             _Constructor.construct_yaml_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 MAX_VALUES = 1_000_000
 """Values (after anchors and aliases are expanded) above which a YAML file is refused."""
@@ -231,8 +242,14 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
             warnings.simplefilter("ignore")  # ruamel's warnings would bypass the report
             data = yaml.load(text)
     except RecursionError:
-        problems.append(Problem(shown, 1, 1, f"YAML too deeply nested (more than {MAX_DEPTH} "
-                                "levels of lists and mappings)"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                1,
+                f"YAML too deeply nested (more than {MAX_DEPTH} levels of lists and mappings)",
+            )
+        )
         return None
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -271,8 +288,11 @@ def _walk(node: Any, prefix: str, out: dict[str, tuple[int, int]]) -> None:
     """Record the position of every value below ``node`` by its path inside the record."""
     items = node.items() if isinstance(node, dict) else enumerate(node)
     for key, value in items:
-        path = (f"{prefix}.{key}" if prefix else str(key)) if isinstance(node, dict) \
+        path = (
+            (f"{prefix}.{key}" if prefix else str(key))
+            if isinstance(node, dict)
             else f"{prefix}[{key}]"
+        )
         pos = _pos_key(node, key)
         if pos is not None:
             out[path] = pos
@@ -288,12 +308,18 @@ def _loc_path(loc: tuple[Any, ...]) -> str:
 
 
 _EXPECTED = {
-    "list_type": "expected a list", "string_type": "expected text",
-    "dict_type": "expected a mapping", "model_type": "expected a mapping",
-    "model_attributes_type": "expected a mapping", "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false", "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number", "float_type": "expected a number",
-    "float_parsing": "expected a number", "date_type": "expected an ISO day (YYYY-MM-DD)",
+    "list_type": "expected a list",
+    "string_type": "expected text",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "date_type": "expected an ISO day (YYYY-MM-DD)",
     "date_parsing": "expected an ISO day (YYYY-MM-DD) that exists",
     "date_from_datetime_parsing": "expected an ISO day (YYYY-MM-DD) that exists",
 }
@@ -341,20 +367,30 @@ class _Loader:
         if data is None:
             return
         if not isinstance(data, dict):
-            self.problems.append(Problem(shown, 1, 1, "expected a mapping with top-level lists "
-                                         + ", ".join(KINDS)))
+            self.problems.append(
+                Problem(shown, 1, 1, "expected a mapping with top-level lists " + ", ".join(KINDS))
+            )
             return
         for key, items in data.items():
             line, col = _key_pos(data, key)
             if key not in KINDS:
-                self.problems.append(Problem(shown, line, col, f"unknown top-level key {key!r}; "
-                                             f"expected one of {', '.join(KINDS)}"))
+                self.problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        col,
+                        f"unknown top-level key {key!r}; expected one of {', '.join(KINDS)}",
+                    )
+                )
                 continue
             if items is None:
                 continue
             if not isinstance(items, list):
-                self.problems.append(Problem(shown, line, col, f"{key}: expected a list, "
-                                             f"found {_found(_plain(items))}"))
+                self.problems.append(
+                    Problem(
+                        shown, line, col, f"{key}: expected a list, found {_found(_plain(items))}"
+                    )
+                )
                 continue
             for index, item in enumerate(items):
                 self.load_record(shown, key, items, index, item)
@@ -364,8 +400,11 @@ class _Loader:
         line, col = _pos_key(items, index) or (1, 1)
         where = f"{key}[{index}]"
         if not isinstance(item, dict):
-            self.problems.append(Problem(shown, line, col, f"{where}: expected a mapping, "
-                                         f"found {_found(_plain(item))}"))
+            self.problems.append(
+                Problem(
+                    shown, line, col, f"{where}: expected a mapping, found {_found(_plain(item))}"
+                )
+            )
             return
         fields: dict[str, tuple[int, int]] = {}
         _walk(item, "", fields)
@@ -392,11 +431,22 @@ class _Loader:
             return
         self.add(kind, key, rec, shown, (line, col), fields)
 
-    def add(self, kind: str, key: str, rec: Any, shown: str, pos: tuple[int, int],
-            fields: dict[str, tuple[int, int]]) -> None:
+    def add(
+        self,
+        kind: str,
+        key: str,
+        rec: Any,
+        shown: str,
+        pos: tuple[int, int],
+        fields: dict[str, tuple[int, int]],
+    ) -> None:
         first = self.corpus.positions.get((kind, rec.id, None))
-        if first is not None and self.hypothetical and kind == "event" \
-                and (kind, rec.id) not in self.corpus.hypothetical_ids:
+        if (
+            first is not None
+            and self.hypothetical
+            and kind == "event"
+            and (kind, rec.id) not in self.corpus.hypothetical_ids
+        ):
             # An overlay may restate a corpus event (e.g. to add a claimed justification):
             # the restatement replaces it, marked hypothetical.
             items = getattr(self.corpus, key)
@@ -404,9 +454,15 @@ class _Loader:
             first = None
         if first is not None:
             at = fields.get("id", pos)
-            self.problems.append(Problem(
-                shown, at[0], at[1], f"duplicate {kind} id {rec.id!r} "
-                f"(first defined at {first[0]}:{first[1]}:{first[2]})"))
+            self.problems.append(
+                Problem(
+                    shown,
+                    at[0],
+                    at[1],
+                    f"duplicate {kind} id {rec.id!r} "
+                    f"(first defined at {first[0]}:{first[1]}:{first[2]})",
+                )
+            )
             return
         getattr(self.corpus, key).append(rec)
         self.corpus.positions[(kind, rec.id, None)] = (shown, *fields.get("id", pos))
@@ -437,8 +493,15 @@ def _load_meta(root: Path, problems: list[Problem], positions: dict[Any, Loc]) -
     meta_file = root / "corpus.yaml"
     fallback = CorpusMeta(name=root.name)
     if not meta_file.is_file():
-        problems.append(Problem(_display(meta_file), 1, 1, "missing corpus.yaml (the corpus "
-                                "metadata: name, title, default_source, description)"))
+        problems.append(
+            Problem(
+                _display(meta_file),
+                1,
+                1,
+                "missing corpus.yaml (the corpus "
+                "metadata: name, title, default_source, description)",
+            )
+        )
         return fallback
     data = _read_yaml(meta_file, problems)
     if data is None:
@@ -496,19 +559,33 @@ def _attach_parquet(corpus: Corpus, root: Path, problems: list[Problem]) -> None
     if not tables:
         return
     if "events" in tables and corpus.events:
-        problems.append(Problem(_display(tables["events"]), 1, 1, "events are given both as "
-                                "YAML and as Parquet; keep one"))
+        problems.append(
+            Problem(
+                _display(tables["events"]),
+                1,
+                1,
+                "events are given both as YAML and as Parquet; keep one",
+            )
+        )
     if "instruments" in tables and corpus.instruments:
-        problems.append(Problem(_display(tables["instruments"]), 1, 1, "instruments are given "
-                                "both as YAML and as Parquet; keep one"))
+        problems.append(
+            Problem(
+                _display(tables["instruments"]),
+                1,
+                1,
+                "instruments are given both as YAML and as Parquet; keep one",
+            )
+        )
     problems += parquet.check_columns(tables)
     corpus.tables = tables
     if "events" in tables:
         corpus.events = parquet.LazyRecords(  # type: ignore[assignment]
-            lambda: parquet.load_events(tables["events"]))
+            lambda: parquet.load_events(tables["events"])
+        )
     if "instruments" in tables:
         corpus.instruments = parquet.LazyRecords(  # type: ignore[assignment]
-            lambda: parquet.load_instruments(tables))
+            lambda: parquet.load_instruments(tables)
+        )
 
 
 def load_corpus(path: str | Path) -> Corpus:
@@ -545,12 +622,17 @@ def load_overlay(file: str | Path, base: Corpus) -> Corpus:
         raise CorpusError([Problem(_display(path), 1, 1, "overlay file not found")])
     tabled = [k for k in ("events", "instruments") if k in base.tables]
     corpus = replace(
-        base, actors=list(base.actors),
+        base,
+        actors=list(base.actors),
         instruments=[] if "instruments" in tabled else list(base.instruments),
         events=[] if "events" in tabled else list(base.events),
         categories=list(base.categories),
-        perspectives=list(base.perspectives), positions=dict(base.positions),
-        hypothetical_ids=set(base.hypothetical_ids), overlay=path, added={})
+        perspectives=list(base.perspectives),
+        positions=dict(base.positions),
+        hypothetical_ids=set(base.hypothetical_ids),
+        overlay=path,
+        added={},
+    )
     loader = _Loader(corpus, hypothetical=True)
     loader.load_file(path)
     problems = loader.problems
@@ -579,10 +661,23 @@ def _overlay_on_tables(corpus: Corpus, base: Corpus, failed: dict[str, set[str]]
         table = base.tables["instruments"]
         for i, row in sorted(parquet.rows_of(table, [i.id for i in corpus.instruments]).items()):
             at = corpus.where("instrument", i, "id")
-            problems.append(Problem(at[0], at[1], at[2], f"duplicate instrument id {i!r} "
-                                    f"(first defined at {_display(table)}:{row + 1}:1)"))
-        cited = [r for r in [*(e.instrument for e in corpus.events),
-                             *(i.amends for i in corpus.instruments)] if r]
+            problems.append(
+                Problem(
+                    at[0],
+                    at[1],
+                    at[2],
+                    f"duplicate instrument id {i!r} "
+                    f"(first defined at {_display(table)}:{row + 1}:1)",
+                )
+            )
+        cited = [
+            r
+            for r in [
+                *(e.instrument for e in corpus.events),
+                *(i.amends for i in corpus.instruments),
+            ]
+            if r
+        ]
         failed.setdefault("instrument", set()).update(parquet.rows_of(table, cited))
     return problems
 

@@ -49,21 +49,55 @@ _DATE = ("earliest", "latest", "text")
 
 #: Required columns of each table.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "instruments": ("id", "name", "kind", *(f"{d}_{p}" for d in ("signed", "in_force", "ended")
-                                           for p in _DATE), "source", "quote"),
-    "parties": ("instrument_id", "seq", "actor", "how", *(f"date_{p}" for p in _DATE),
-                *(f"until_{p}" for p in _DATE), "via"),
-    "clauses": ("instrument_id", "seq", "clause_id", "article", "text", "source", "norm_kind",
-                "norm_categories", "bearers", "beneficiaries"),
-    "events": ("id", "type", *(f"date_{p}" for p in _DATE), "actors", "targets", "mode",
-               "summary", "justification", "source", "quote"),
+    "instruments": (
+        "id",
+        "name",
+        "kind",
+        *(f"{d}_{p}" for d in ("signed", "in_force", "ended") for p in _DATE),
+        "source",
+        "quote",
+    ),
+    "parties": (
+        "instrument_id",
+        "seq",
+        "actor",
+        "how",
+        *(f"date_{p}" for p in _DATE),
+        *(f"until_{p}" for p in _DATE),
+        "via",
+    ),
+    "clauses": (
+        "instrument_id",
+        "seq",
+        "clause_id",
+        "article",
+        "text",
+        "source",
+        "norm_kind",
+        "norm_categories",
+        "bearers",
+        "beneficiaries",
+    ),
+    "events": (
+        "id",
+        "type",
+        *(f"date_{p}" for p in _DATE),
+        "actors",
+        "targets",
+        "mode",
+        "summary",
+        "justification",
+        "source",
+        "quote",
+    ),
 }
 
 
 def parquet_tables(root: Path) -> dict[str, Path]:
     """The Parquet tables of a corpus folder, by table name (empty for a YAML corpus)."""
-    return {name: root / f"{name}.parquet" for name in COLUMNS
-            if (root / f"{name}.parquet").is_file()}
+    return {
+        name: root / f"{name}.parquet" for name in COLUMNS if (root / f"{name}.parquet").is_file()
+    }
 
 
 def scan(path: Path) -> str:
@@ -87,9 +121,13 @@ def rows_of(path: Path, ids: Iterable[str]) -> dict[str, int]:
     try:
         if not _ids_table(con, "wanted", ids):
             return {}
-        return {i: int(r) for i, r in con.execute(
-            f"SELECT id, min(_row) FROM (SELECT row_number() OVER () - 1 AS _row, id FROM "
-            f"{scan(path)}) WHERE id IN (SELECT id FROM wanted) GROUP BY id").fetchall()}
+        return {
+            i: int(r)
+            for i, r in con.execute(
+                f"SELECT id, min(_row) FROM (SELECT row_number() OVER () - 1 AS _row, id FROM "
+                f"{scan(path)}) WHERE id IN (SELECT id FROM wanted) GROUP BY id"
+            ).fetchall()
+        }
     finally:
         con.close()
 
@@ -102,16 +140,19 @@ def counts(tables: dict[str, Path], skip_events: Iterable[str] = ()) -> dict[str
     con = duckdb.connect()
     try:
         if "instruments" in tables:
-            n, q = con.execute(f"SELECT count(*), count(quote) FROM "
-                               f"{scan(tables['instruments'])}").fetchone() or (0, 0)
+            n, q = con.execute(
+                f"SELECT count(*), count(quote) FROM {scan(tables['instruments'])}"
+            ).fetchone() or (0, 0)
             out["instruments"], out["quotes"] = n, out["quotes"] + q
         if "clauses" in tables:
             row = con.execute(f"SELECT count(*) FROM {scan(tables['clauses'])}").fetchone()
             out["quotes"] += row[0] if row else 0
         if "events" in tables:
             _ids_table(con, "skip", skip_events)
-            n, q = con.execute(f"SELECT count(*), count(quote) FROM {scan(tables['events'])} "
-                               "WHERE id NOT IN (SELECT id FROM skip)").fetchone() or (0, 0)
+            n, q = con.execute(
+                f"SELECT count(*), count(quote) FROM {scan(tables['events'])} "
+                "WHERE id NOT IN (SELECT id FROM skip)"
+            ).fetchone() or (0, 0)
             out["events"], out["quotes"] = n, out["quotes"] + q
     finally:
         con.close()
@@ -173,12 +214,22 @@ def load_events(path: Path) -> list[Event]:
     out = []
     for r in rows:
         d = dict(zip(cols, r, strict=True))
-        out.append(Event.model_construct(
-            id=d["id"], type=d["type"],
-            date=_fd(d["date_earliest"], d["date_latest"], d["date_text"]),
-            actors=list(d["actors"] or []), targets=list(d["targets"] or []), instrument=None,
-            mode=d["mode"], summary=d["summary"], sources=_quotes(d["source"], d["quote"]),
-            justification=d["justification"], notes=None, hypothetical=False))
+        out.append(
+            Event.model_construct(
+                id=d["id"],
+                type=d["type"],
+                date=_fd(d["date_earliest"], d["date_latest"], d["date_text"]),
+                actors=list(d["actors"] or []),
+                targets=list(d["targets"] or []),
+                instrument=None,
+                mode=d["mode"],
+                summary=d["summary"],
+                sources=_quotes(d["source"], d["quote"]),
+                justification=d["justification"],
+                notes=None,
+                hypothetical=False,
+            )
+        )
     return out
 
 
@@ -225,15 +276,33 @@ def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str
         elif part == "event":
             quotes.setdefault(owner, []).extend((seq, q) for q in _quotes(value, quote))
     out = {}
-    for (ev_id, type_, d_e, d_l, d_t, instrument, mode, summary, justification, notes,
-         hypothetical) in heads:
+    for (
+        ev_id,
+        type_,
+        d_e,
+        d_l,
+        d_t,
+        instrument,
+        mode,
+        summary,
+        justification,
+        notes,
+        hypothetical,
+    ) in heads:
         out[ev_id] = Event.model_construct(
-            id=ev_id, type=type_, date=_fd(d_e, d_l, d_t),
+            id=ev_id,
+            type=type_,
+            date=_fd(d_e, d_l, d_t),
             actors=[a for _, a in sorted(actors.get(ev_id, []))],
-            targets=[t for _, t in sorted(targets.get(ev_id, []))], instrument=instrument,
-            mode=mode, summary=summary,
+            targets=[t for _, t in sorted(targets.get(ev_id, []))],
+            instrument=instrument,
+            mode=mode,
+            summary=summary,
             sources=[q for _, q in sorted(quotes.get(ev_id, []), key=lambda x: x[0])],
-            justification=justification, notes=notes, hypothetical=bool(hypothetical))
+            justification=justification,
+            notes=notes,
+            hypothetical=bool(hypothetical),
+        )
     return out
 
 
@@ -243,11 +312,17 @@ def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
         cols, rows = _rows(tables["parties"], "instrument_id, seq")
         for r in rows:
             d = dict(zip(cols, r, strict=True))
-            parties.setdefault(d["instrument_id"], []).append(Party.model_construct(
-                actor=d["actor"], how=d["how"],
-                date=_fd(d["date_earliest"], d["date_latest"], d["date_text"]),
-                until=_fd(d["until_earliest"], d["until_latest"], d["until_text"]),
-                via=d["via"], sources=[], notes=None))
+            parties.setdefault(d["instrument_id"], []).append(
+                Party.model_construct(
+                    actor=d["actor"],
+                    how=d["how"],
+                    date=_fd(d["date_earliest"], d["date_latest"], d["date_text"]),
+                    until=_fd(d["until_earliest"], d["until_latest"], d["until_text"]),
+                    via=d["via"],
+                    sources=[],
+                    notes=None,
+                )
+            )
     clauses: dict[str, list[Clause]] = {}
     if "clauses" in tables:
         cols, rows = _rows(tables["clauses"], "instrument_id, seq")
@@ -256,22 +331,43 @@ def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
             norm = None
             if d["norm_kind"]:
                 norm = Norm.model_construct(
-                    kind=d["norm_kind"], categories=list(d["norm_categories"] or []),
-                    bearers=d["bearers"], beneficiaries=d["beneficiaries"], description=None)
-            clauses.setdefault(d["instrument_id"], []).append(Clause.model_construct(
-                id=d["clause_id"], article=d["article"], text=d["text"],
-                source=d["source"] or "", norm=norm, notes=None))
+                    kind=d["norm_kind"],
+                    categories=list(d["norm_categories"] or []),
+                    bearers=d["bearers"],
+                    beneficiaries=d["beneficiaries"],
+                    description=None,
+                )
+            clauses.setdefault(d["instrument_id"], []).append(
+                Clause.model_construct(
+                    id=d["clause_id"],
+                    article=d["article"],
+                    text=d["text"],
+                    source=d["source"] or "",
+                    norm=norm,
+                    notes=None,
+                )
+            )
     cols, rows = _rows(tables["instruments"], "id")
     out = []
     for r in rows:
         d = dict(zip(cols, r, strict=True))
-        out.append(Instrument.model_construct(
-            id=d["id"], name=d["name"], kind=d["kind"], aliases=[],
-            signed=_fd(d["signed_earliest"], d["signed_latest"], d["signed_text"]),
-            in_force=_fd(d["in_force_earliest"], d["in_force_latest"], d["in_force_text"]),
-            ended=_fd(d["ended_earliest"], d["ended_latest"], d["ended_text"]),
-            amends=None, parties=parties.get(d["id"], []), clauses=clauses.get(d["id"], []),
-            sources=_quotes(d["source"], d["quote"]), notes=None, hypothetical=False))
+        out.append(
+            Instrument.model_construct(
+                id=d["id"],
+                name=d["name"],
+                kind=d["kind"],
+                aliases=[],
+                signed=_fd(d["signed_earliest"], d["signed_latest"], d["signed_text"]),
+                in_force=_fd(d["in_force_earliest"], d["in_force_latest"], d["in_force_text"]),
+                ended=_fd(d["ended_earliest"], d["ended_latest"], d["ended_text"]),
+                amends=None,
+                parties=parties.get(d["id"], []),
+                clauses=clauses.get(d["id"], []),
+                sources=_quotes(d["source"], d["quote"]),
+                notes=None,
+                hypothetical=False,
+            )
+        )
     return out
 
 
@@ -291,15 +387,21 @@ def check_columns(tables: dict[str, Path]) -> list[Problem]:
     try:
         for name, path in tables.items():
             try:
-                have = {d[0] for d in con.execute(f"SELECT * FROM {scan(path)} LIMIT 0")
-                        .description}
+                have = {
+                    d[0] for d in con.execute(f"SELECT * FROM {scan(path)} LIMIT 0").description
+                }
             except duckdb.Error as e:
                 out.append(_problem(path, None, f"cannot read Parquet table: {e}"))
                 continue
             missing = [c for c in COLUMNS[name] if c not in have]
             if missing:
-                out.append(_problem(path, None, f"{name}: missing column(s) "
-                                    + ", ".join(repr(m) for m in missing)))
+                out.append(
+                    _problem(
+                        path,
+                        None,
+                        f"{name}: missing column(s) " + ", ".join(repr(m) for m in missing),
+                    )
+                )
     finally:
         con.close()
     return out
@@ -316,16 +418,24 @@ def validate_tables(corpus: Any) -> list[Problem]:
     con = duckdb.connect()
     try:
         con.execute("CREATE TABLE actors (id VARCHAR, existed_from DATE, existed_to DATE)")
-        rows = [(a.id, a.existed_from.earliest if a.existed_from else None,
-                 a.existed_to.latest if a.existed_to else None) for a in corpus.actors]
+        rows = [
+            (
+                a.id,
+                a.existed_from.earliest if a.existed_from else None,
+                a.existed_to.latest if a.existed_to else None,
+            )
+            for a in corpus.actors
+        ]
         if rows:
             con.executemany("INSERT INTO actors VALUES (?, ?, ?)", rows)
         con.execute("CREATE TABLE cats (id VARCHAR)")
         if corpus.categories:
             con.executemany("INSERT INTO cats VALUES (?)", [(c.id,) for c in corpus.categories])
         for name, path in tables.items():
-            con.execute(f"CREATE VIEW {name} AS SELECT row_number() OVER () - 1 AS _row, * "
-                        f"FROM {scan(path)}")
+            con.execute(
+                f"CREATE VIEW {name} AS SELECT row_number() OVER () - 1 AS _row, * "
+                f"FROM {scan(path)}"
+            )
 
         def report(table: str, sql: str, message: Callable[..., str], limit: int = 50) -> None:
             for r in con.execute(sql + f" ORDER BY 1 LIMIT {limit}").fetchall():
@@ -333,74 +443,121 @@ def validate_tables(corpus: Any) -> list[Problem]:
 
         for table, key in (("instruments", "id"), ("events", "id")):
             if table in tables:
-                report(table, f"SELECT min(_row), {key} FROM {table} GROUP BY {key} "
-                       "HAVING count(*) > 1", lambda k, t=table: f"duplicate {t[:-1]} id {k!r}")
+                report(
+                    table,
+                    f"SELECT min(_row), {key} FROM {table} GROUP BY {key} HAVING count(*) > 1",
+                    lambda k, t=table: f"duplicate {t[:-1]} id {k!r}",
+                )
         if "events" in tables:
             types = "[" + ", ".join(f"'{t}'" for t in EVENT_TYPES) + "]"
-            report("events", f"SELECT _row, id, type FROM events WHERE NOT "
-                   f"list_contains({types}, type)",
-                   lambda i, t: f"event {i!r}: unknown event type {t!r}")
-            report("events", "SELECT _row, id FROM events WHERE date_earliest IS NULL OR "
-                   "date_latest < date_earliest OR len(actors) = 0",
-                   lambda i: f"event {i!r}: missing or inverted date, or no actors")
+            report(
+                "events",
+                f"SELECT _row, id, type FROM events WHERE NOT list_contains({types}, type)",
+                lambda i, t: f"event {i!r}: unknown event type {t!r}",
+            )
+            report(
+                "events",
+                "SELECT _row, id FROM events WHERE date_earliest IS NULL OR "
+                "date_latest < date_earliest OR len(actors) = 0",
+                lambda i: f"event {i!r}: missing or inverted date, or no actors",
+            )
             for role in ("actors", "targets"):
-                report("events", f"""
+                report(
+                    "events",
+                    f"""
                   SELECT e._row, e.id, e.who, a.id IS NULL, a.existed_from, a.existed_to
                   FROM (SELECT _row, id, date_earliest, date_latest, unnest({role}) AS who
                         FROM events) AS e
                   LEFT JOIN actors AS a ON a.id = e.who
                   WHERE a.id IS NULL OR e.date_latest < a.existed_from
                      OR e.date_earliest > a.existed_to""",
-                       lambda i, a, unknown, f, t: f"event {i!r}: unknown actor {a!r}"
-                       if unknown else f"event {i!r} involves {a!r} outside its existence "
-                       f"({f} to {t})")
+                    lambda i, a, unknown, f, t: (
+                        f"event {i!r}: unknown actor {a!r}"
+                        if unknown
+                        else f"event {i!r} involves {a!r} outside its existence ({f} to {t})"
+                    ),
+                )
         if "parties" in tables:
-            report("parties", """
+            report(
+                "parties",
+                """
               SELECT p._row, p.instrument_id, p.actor FROM parties AS p
               LEFT JOIN actors AS a ON a.id = p.actor WHERE a.id IS NULL""",
-                   lambda i, a: f"instrument {i!r}: unknown actor {a!r}")
-            report("parties", """
+                lambda i, a: f"instrument {i!r}: unknown actor {a!r}",
+            )
+            report(
+                "parties",
+                """
               SELECT p._row, p.instrument_id FROM parties AS p
               WHERE p.date_earliest IS NULL OR p.until_latest < p.date_earliest""",
-                   lambda i: f"instrument {i!r}: a party's date is missing or inverted")
+                lambda i: f"instrument {i!r}: a party's date is missing or inverted",
+            )
             if "instruments" in tables:
-                report("parties", """
+                report(
+                    "parties",
+                    """
                   SELECT p._row, p.instrument_id FROM parties AS p
                   ANTI JOIN instruments AS i ON i.id = p.instrument_id""",
-                       lambda i: f"party of unknown instrument {i!r}")
+                    lambda i: f"party of unknown instrument {i!r}",
+                )
         if "clauses" in tables:
             kinds = "[" + ", ".join(f"'{k}'" for k in NORM_KINDS) + "]"
-            report("clauses", f"SELECT _row, instrument_id, norm_kind FROM clauses "
-                   f"WHERE norm_kind IS NOT NULL AND NOT list_contains({kinds}, norm_kind)",
-                   lambda i, k: f"instrument {i!r}: unknown norm kind {k!r}")
-            report("clauses", """
+            report(
+                "clauses",
+                f"SELECT _row, instrument_id, norm_kind FROM clauses "
+                f"WHERE norm_kind IS NOT NULL AND NOT list_contains({kinds}, norm_kind)",
+                lambda i, k: f"instrument {i!r}: unknown norm kind {k!r}",
+            )
+            report(
+                "clauses",
+                """
               SELECT c._row, c.instrument_id, c.cat FROM
                 (SELECT _row, instrument_id, unnest(norm_categories) AS cat FROM clauses) AS c
               ANTI JOIN cats ON cats.id = c.cat""",
-                   lambda i, cat: f"instrument {i!r}: unknown category {cat!r}")
+                lambda i, cat: f"instrument {i!r}: unknown category {cat!r}",
+            )
         if "instruments" in tables:
-            report("instruments", """
+            report(
+                "instruments",
+                """
               SELECT _row, id FROM instruments
               WHERE in_force_latest < signed_earliest OR ended_latest < in_force_earliest""",
-                   lambda i: f"instrument {i!r}: dates out of order")
+                lambda i: f"instrument {i!r}: dates out of order",
+            )
         # quotes: each distinct (source, text) once
         quoted = []
         for table, col in (("instruments", "quote"), ("events", "quote"), ("clauses", "text")):
             if table in tables:
-                quoted.append(f"SELECT min(_row), '{table}', source, {col} FROM {table} "
-                              f"WHERE {col} IS NOT NULL GROUP BY source, {col}")
+                quoted.append(
+                    f"SELECT min(_row), '{table}', source, {col} FROM {table} "
+                    f"WHERE {col} IS NOT NULL GROUP BY source, {col}"
+                )
         rows = con.execute(" UNION ALL ".join(quoted)).fetchall() if quoted else []
         for row, table, source, text in rows:
             src = corpus.source_of(source or "")
             if src is None or src not in corpus.sources:
-                problems.append(_problem(tables[table], row, f"{table}: unknown source "
-                                         f"{src!r} for quote \"{normalise(text)[:60]}\""))
+                problems.append(
+                    _problem(
+                        tables[table],
+                        row,
+                        f'{table}: unknown source {src!r} for quote "{normalise(text)[:60]}"',
+                    )
+                )
             elif not found(text, corpus.sources[src]):
-                problems.append(_problem(tables[table], row, f"{table}: quotes text not in "
-                                         f"source {src!r}\n  quote:   \"{normalise(text)}\""))
+                problems.append(
+                    _problem(
+                        tables[table],
+                        row,
+                        f"{table}: quotes text not in "
+                        f'source {src!r}\n  quote:   "{normalise(text)}"',
+                    )
+                )
         if "events" in tables:
-            report("events", "SELECT _row, id FROM events WHERE quote IS NULL",
-                   lambda i: f"event {i!r} cites no source")
+            report(
+                "events",
+                "SELECT _row, id FROM events WHERE quote IS NULL",
+                lambda i: f"event {i!r} cites no source",
+            )
     finally:
         con.close()
     return problems

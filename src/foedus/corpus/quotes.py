@@ -75,7 +75,7 @@ def nearest(quote: str, source: str, *, rare: int = 4) -> str:
         for length in (n - 1, n, n + 1, n + 2):
             if length < 1 or start >= len(words):
                 continue
-            window = " ".join(words[start:start + length])
+            window = " ".join(words[start : start + length])
             score = SequenceMatcher(None, q, window, autojunk=False).ratio()
             if score > best_score:
                 best, best_score = window, score

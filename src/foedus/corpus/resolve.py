@@ -31,8 +31,7 @@ class Resolver:
         # ids first, then names, then aliases: an earlier name wins a clash
         for pass_ in range(3):
             for a in corpus.actors:
-                names = ([a.id] if pass_ == 0 else [a.name] if pass_ == 1
-                         else a.names()[2:])
+                names = [a.id] if pass_ == 0 else [a.name] if pass_ == 1 else a.names()[2:]
                 for n in names:
                     self._actors.setdefault(_key(n), a)
                     self._actor_names.setdefault(_key(n), a.id)

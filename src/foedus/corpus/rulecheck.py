@@ -62,13 +62,24 @@ def rule_problems(corpus: Any) -> list[Problem]:
             if label not in labels:
                 file, line, col = corpus.where("perspective", p.id, f"replaces[{k}]", "replaces")
                 hint = did_you_mean(suggest(label, {x.lower(): x for x in labels}))
-                found.setdefault(Problem(file, line, col, f"perspective {p.id!r} replaces "
-                                         f"unknown rule {label!r}{hint}"), []).append(p.id)
+                found.setdefault(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        f"perspective {p.id!r} replaces unknown rule {label!r}{hint}",
+                    ),
+                    [],
+                ).append(p.id)
     out = []
     for problem, where in found.items():
         if set(where) != set(users.get(problem.file, where)):
             names = ", ".join(repr(w) for w in where)
-            problem = Problem(problem.file, problem.line, problem.col,
-                              f"{problem.message} (in perspective {names})")
+            problem = Problem(
+                problem.file,
+                problem.line,
+                problem.col,
+                f"{problem.message} (in perspective {names})",
+            )
         out.append(problem)
     return out

@@ -17,8 +17,11 @@ from foedus.model import EVENT_TYPES, NORM_KINDS, CorpusFile
 
 _DATE_FORMS = {
     "anyOf": [
-        {"type": "string", "description": "an ISO day (1940-06-15) or the source's own words "
-                                          "(mid-June 1940, September 1939, the end of 1918)"},
+        {
+            "type": "string",
+            "description": "an ISO day (1940-06-15) or the source's own words "
+            "(mid-June 1940, September 1939, the end of 1918)",
+        },
         {"type": "integer", "description": "a year"},
         {"$ref": "#/$defs/FuzzyDate"},
     ]

@@ -62,8 +62,9 @@ class _Validator:
             self.known.setdefault(kind, set()).update(ids)
         self.names: dict[str, dict[str, str]] = {
             "actor": {n.lower(): a.id for a in corpus.actors for n in a.names()},
-            "instrument": {n.lower(): i.id for i in corpus.instruments
-                           for n in (i.id, i.name, *i.aliases)},
+            "instrument": {
+                n.lower(): i.id for i in corpus.instruments for n in (i.id, i.name, *i.aliases)
+            },
             "category": {n.lower(): c.id for c in corpus.categories for n in (c.id, c.name)},
             "source": {s.lower(): s for s in corpus.sources},
         }
@@ -84,8 +85,12 @@ class _Validator:
     def run(self) -> list[Problem]:
         meta = self.c.metadata
         if meta.default_source and meta.default_source not in self.c.sources:
-            self.ref("source", meta.default_source,
-                     self.c.where("corpus", "", "default_source"), "corpus.yaml default_source")
+            self.ref(
+                "source",
+                meta.default_source,
+                self.c.where("corpus", "", "default_source"),
+                "corpus.yaml default_source",
+            )
         for a in self.c.actors:
             self.actor(a)
         for i in self.c.instruments:
@@ -95,8 +100,10 @@ class _Validator:
         for cat in self.c.categories:
             for k, t in enumerate(cat.event_types):
                 if t not in EVENT_TYPES:
-                    self.add(self.c.where("category", cat.id, f"event_types[{k}]"),
-                             f"category {cat.id!r}: unknown event type {t!r}" + event_type_hint(t))
+                    self.add(
+                        self.c.where("category", cat.id, f"event_types[{k}]"),
+                        f"category {cat.id!r}: unknown event type {t!r}" + event_type_hint(t),
+                    )
             self.quotes("category", cat.id, cat.sources, f"category {cat.id!r}")
         for p in self.c.perspectives:
             self.perspective(p)
@@ -106,9 +113,11 @@ class _Validator:
         for f in ("predecessor", "successor", "part_of"):
             self.ref("actor", getattr(a, f), self.c.where("actor", a.id, f), f"actor {a.id!r}")
         if a.existed_from and a.existed_to and _before(a.existed_to, a.existed_from):
-            self.add(self.c.where("actor", a.id, "existed_to"),
-                     f"actor {a.id!r} ceases to exist on {a.existed_to} before it existed "
-                     f"(from {a.existed_from})")
+            self.add(
+                self.c.where("actor", a.id, "existed_to"),
+                f"actor {a.id!r} ceases to exist on {a.existed_to} before it existed "
+                f"(from {a.existed_from})",
+            )
         self.quotes("actor", a.id, a.sources, f"actor {a.id!r}")
 
     def existence(self, actor_id: str, when: FuzzyDate, at: Loc, what: str) -> None:
@@ -125,15 +134,20 @@ class _Validator:
         owner = f"instrument {i.id!r}"
         self.ref("instrument", i.amends, where("instrument", i.id, "amends"), owner)
         if i.signed and i.in_force and _before(i.in_force, i.signed):
-            self.add(where("instrument", i.id, "in_force"),
-                     f"{owner} enters into force on {i.in_force} before it was signed "
-                     f"({i.signed})")
+            self.add(
+                where("instrument", i.id, "in_force"),
+                f"{owner} enters into force on {i.in_force} before it was signed ({i.signed})",
+            )
         if i.signed and i.ended and _before(i.ended, i.signed):
-            self.add(where("instrument", i.id, "ended"),
-                     f"{owner} ends on {i.ended} before it was signed ({i.signed})")
+            self.add(
+                where("instrument", i.id, "ended"),
+                f"{owner} ends on {i.ended} before it was signed ({i.signed})",
+            )
         elif i.in_force and i.ended and _before(i.ended, i.in_force):
-            self.add(where("instrument", i.id, "ended"),
-                     f"{owner} ends on {i.ended} before it entered into force ({i.in_force})")
+            self.add(
+                where("instrument", i.id, "ended"),
+                f"{owner} ends on {i.ended} before it entered into force ({i.in_force})",
+            )
         for j, p in enumerate(i.parties):
             self.party(i, j, p)
         seen: dict[str, Loc] = {}
@@ -141,20 +155,32 @@ class _Validator:
             at = where("instrument", i.id, f"clauses[{j}].id", f"clauses[{j}]")
             if cl.id in seen:
                 first = seen[cl.id]
-                self.add(at, f"duplicate clause id {cl.id!r} in {owner} "
-                         f"(first defined at {first[0]}:{first[1]}:{first[2]})")
+                self.add(
+                    at,
+                    f"duplicate clause id {cl.id!r} in {owner} "
+                    f"(first defined at {first[0]}:{first[1]}:{first[2]})",
+                )
             seen.setdefault(cl.id, at)
-            self.quote("instrument", i.id, f"clauses[{j}]", "text", cl.source, cl.text,
-                       f"clause {cl.id!r}")
+            self.quote(
+                "instrument", i.id, f"clauses[{j}]", "text", cl.source, cl.text, f"clause {cl.id!r}"
+            )
             if cl.norm is not None:
                 base = f"clauses[{j}].norm"
                 for k, cat in enumerate(cl.norm.categories):
-                    self.ref("category", cat, where("instrument", i.id, f"{base}.categories[{k}]"),
-                             f"clause {cl.id!r}")
+                    self.ref(
+                        "category",
+                        cat,
+                        where("instrument", i.id, f"{base}.categories[{k}]"),
+                        f"clause {cl.id!r}",
+                    )
                 for role in ("bearers", "beneficiaries"):
                     for k, a in enumerate(getattr(cl.norm, role) or []):
-                        self.ref("actor", a, where("instrument", i.id, f"{base}.{role}[{k}]"),
-                                 f"clause {cl.id!r}")
+                        self.ref(
+                            "actor",
+                            a,
+                            where("instrument", i.id, f"{base}.{role}[{k}]"),
+                            f"clause {cl.id!r}",
+                        )
         self.quotes("instrument", i.id, i.sources, owner)
         self.flags("instrument", i.id, i.hypothetical, bool(i.sources or i.clauses))
 
@@ -167,8 +193,10 @@ class _Validator:
         if known:
             self.existence(p.actor, p.date, date_at, f"party {p.actor!r} joins on {p.date}")
         if p.until and _before(p.until, p.date):
-            self.add(where("instrument", i.id, f"{base}.until", base),
-                     f"party {p.actor!r} leaves on {p.until} before it joined ({p.date})")
+            self.add(
+                where("instrument", i.id, f"{base}.until", base),
+                f"party {p.actor!r} leaves on {p.until} before it joined ({p.date})",
+            )
         if p.via is not None:
             via_at = where("instrument", i.id, f"{base}.via", base)
             if self.ref("actor", p.via, via_at, owner) and known:
@@ -177,10 +205,14 @@ class _Validator:
                 via = self.actors.get(p.via)
                 if pred != p.via and (via is None or via.successor != p.actor):
                     tail = f" (its predecessor is {pred!r})" if pred else ""
-                    self.add(via_at, f"party {p.actor!r} joins via {p.via!r}, which is not its "
-                             f"predecessor{tail}")
-        self.quotes("instrument", i.id, p.sources, f"party {p.actor!r} of {owner}",
-                    prefix=f"{base}.")
+                    self.add(
+                        via_at,
+                        f"party {p.actor!r} joins via {p.via!r}, which is not its "
+                        f"predecessor{tail}",
+                    )
+        self.quotes(
+            "instrument", i.id, p.sources, f"party {p.actor!r} of {owner}", prefix=f"{base}."
+        )
 
     def event(self, e: Any) -> None:
         where = self.c.where
@@ -188,8 +220,12 @@ class _Validator:
         for role in ("actors", "targets"):
             for k, a in enumerate(getattr(e, role)):
                 if self.ref("actor", a, where("event", e.id, f"{role}[{k}]"), owner):
-                    self.existence(a, e.date, where("event", e.id, f"{role}[{k}]"),
-                                   f"event {e.id!r} on {e.date} involves {a!r}")
+                    self.existence(
+                        a,
+                        e.date,
+                        where("event", e.id, f"{role}[{k}]"),
+                        f"event {e.id!r} on {e.date} involves {a!r}",
+                    )
         self.ref("instrument", e.instrument, where("event", e.id, "instrument"), owner)
         self.quotes("event", e.id, e.sources, owner)
         self.flags("event", e.id, e.hypothetical, bool(e.sources))
@@ -202,46 +238,57 @@ class _Validator:
             field_name = f"rules[{k}]"
             if r not in names:
                 hint = did_you_mean(suggest(r, {n.lower(): n for n in names}))
-                self.add(self.c.where("perspective", p.id, field_name),
-                         f"perspective {p.id!r}: unknown rule file {r!r}{hint}")
+                self.add(
+                    self.c.where("perspective", p.id, field_name),
+                    f"perspective {p.id!r}: unknown rule file {r!r}{hint}",
+                )
         self.quotes("perspective", p.id, p.sources, f"perspective {p.id!r}")
 
     def flags(self, kind: str, rid: str, hypothetical: bool, cited: bool) -> None:
         in_overlay = (kind, rid) in self.c.hypothetical_ids
         if hypothetical and not in_overlay:
-            self.add(self.c.where(kind, rid, "hypothetical"),
-                     f"{kind} {rid!r} is marked hypothetical; hypothetical facts belong in an "
-                     "overlay (--assume FILE)")
+            self.add(
+                self.c.where(kind, rid, "hypothetical"),
+                f"{kind} {rid!r} is marked hypothetical; hypothetical facts belong in an "
+                "overlay (--assume FILE)",
+            )
         if not cited and not in_overlay:
             self.add(self.c.where(kind, rid, "id"), f"{kind} {rid!r} cites no source")
 
     # ----------------------------------------------------------------------- quotes
 
-    def quotes(self, kind: str, rid: str, quotes: list[Quote], owner: str,
-               prefix: str = "") -> None:
+    def quotes(
+        self, kind: str, rid: str, quotes: list[Quote], owner: str, prefix: str = ""
+    ) -> None:
         for k, q in enumerate(quotes):
             self.quote(kind, rid, f"{prefix}sources[{k}]", "quote", q.source, q.quote, owner)
 
-    def quote(self, kind: str, rid: str, base: str, text_field: str, source: str, text: str,
-              owner: str) -> None:
+    def quote(
+        self, kind: str, rid: str, base: str, text_field: str, source: str, text: str, owner: str
+    ) -> None:
         at = self.c.where(kind, rid, f"{base}.{text_field}", base, base.rsplit("[", 1)[0])
         src = self.c.source_of(source)
         if src is None:
-            self.add(at, f"{owner} quotes without naming a source, and the corpus has no "
-                     "default_source")
+            self.add(
+                at, f"{owner} quotes without naming a source, and the corpus has no default_source"
+            )
             return
         if src not in self.c.sources:
             self.ref("source", src, self.c.where(kind, rid, f"{base}.source", base), owner)
             return
         if found(text, self.c.sources[src]):
             return
-        self.add(at, f"{owner} quotes text not in source {src!r}\n"
-                 f"  quote:   \"{normalise(text)}\"\n"
-                 f"  nearest: \"{nearest(text, self.c.sources[src])}\"")
+        self.add(
+            at,
+            f"{owner} quotes text not in source {src!r}\n"
+            f'  quote:   "{normalise(text)}"\n'
+            f'  nearest: "{nearest(text, self.c.sources[src])}"',
+        )
 
 
-def validate_corpus(corpus: Corpus, failed: dict[str, set[str]] | None = None,
-                    only: Path | None = None) -> list[Problem]:
+def validate_corpus(
+    corpus: Corpus, failed: dict[str, set[str]] | None = None, only: Path | None = None
+) -> list[Problem]:
     """Every cross-record problem of ``corpus``, and every problem of its perspectives' rules.
 
     ``failed`` holds ids of records that could not be read (references to them are not

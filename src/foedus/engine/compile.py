@@ -71,8 +71,10 @@ from foedus.rules.ast import EventRule, Program, StaticRule
 
 OUTPUT = "intervals"
 #: The columns of the output table, as SQL.
-OUTPUT_COLUMNS = ('fluent VARCHAR, args VARCHAR[], value VARCHAR, start BIGINT, "end" BIGINT, '
-                  "certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, terminated_by VARCHAR")
+OUTPUT_COLUMNS = (
+    'fluent VARCHAR, args VARCHAR[], value VARCHAR, start BIGINT, "end" BIGINT, '
+    "certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, terminated_by VARCHAR"
+)
 HAPPENINGS = "happenings"
 DEFAULT_MAX_ROUNDS = 10_000
 
@@ -334,14 +336,19 @@ class _Compiler:
         )
         lone = exp.Not(this=twins.copy())
         odd = (
-            select(*[col(k) for k in ks], col(START), col(END), alias(col("lo"), SCN),
-                   *[col(p) for p in prov])
+            select(
+                *[col(k) for k in ks],
+                col(START),
+                col(END),
+                alias(col("lo"), SCN),
+                *[col(p) for p in prov],
+            )
             .from_(table(grouped), copy=False)
             .where(lone, copy=False)
         )
-        src = select(
-            *[col(k) for k in ks], col(START), col(END), alias(col(SCN), "cat")
-        ).from_(sub(odd.copy(), "od"), copy=False)
+        src = select(*[col(k) for k in ks], col(START), col(END), alias(col(SCN), "cat")).from_(
+            sub(odd.copy(), "od"), copy=False
+        )
 
         def label(c: list[exp.Expression]) -> exp.Expression:
             pos = [exp.GT(this=x, expression=lit(0)) for x in c]

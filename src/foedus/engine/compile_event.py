@@ -140,8 +140,11 @@ class Body:
         ]
         conds = self._pattern(a, args, bind=not cond.negated)
         t: exp.Expression = table(fact_table(cond.atom.name), a)
-        used = [f"c{i}" for i, t_ in enumerate(cond.atom.args)
-                if not (isinstance(t_, Var) and t_.anonymous)]
+        used = [
+            f"c{i}"
+            for i, t_ in enumerate(cond.atom.args)
+            if not (isinstance(t_, Var) and t_.anonymous)
+        ]
         if not cond.negated and len(used) < len(cond.atom.args):
             # ``_`` arguments only ask that some row exists: join the distinct rest, so that
             # rows differing only there (a treaty's several clauses) do not multiply the join

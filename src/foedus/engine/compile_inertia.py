@@ -147,13 +147,17 @@ def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
         col("v"),
         alias(window(exp.Sum(this=col("is_set")), ks, "p", frame=True), "seg"),
     ).from_(sub(points, "pt"), copy=False)
-    segs = select(
-        *[col(k) for k in ks],
-        col("seg"),
-        alias(col("p"), "ps"),
-        col("v"),
-        alias(window(lead(col("p")), ks, "p"), "nxt"),
-    ).from_(sub(numbered, "nb"), copy=False).where(eq(col("is_set"), lit(1)), copy=False)
+    segs = (
+        select(
+            *[col(k) for k in ks],
+            col("seg"),
+            alias(col("p"), "ps"),
+            col("v"),
+            alias(window(lead(col("p")), ks, "p"), "nxt"),
+        )
+        .from_(sub(numbered, "nb"), copy=False)
+        .where(eq(col("is_set"), lit(1)), copy=False)
+    )
     kills = (
         select(
             *[col(k, "nb") for k in ks],
@@ -180,8 +184,11 @@ def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
         .join(
             sub(kills, "kl"),
             on=and_(
-                [*on_key("sg", "kl"), eq(col("seg", "sg"), col("seg", "kl")),
-                 eq(col(VALUE, "kl"), col("v", "sg"))]
+                [
+                    *on_key("sg", "kl"),
+                    eq(col("seg", "sg"), col("seg", "kl")),
+                    eq(col(VALUE, "kl"), col("v", "sg")),
+                ]
             ),
             join_type="left",
             copy=False,
@@ -194,8 +201,7 @@ def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
         col(END),
         alias(
             case(
-                [(eq(window(lag(col(END)), kv, START), col(START)),
-                  lit(0))],
+                [(eq(window(lag(col(END)), kv, START), col(START)), lit(0))],
                 lit(1),
             ),
             "fresh",

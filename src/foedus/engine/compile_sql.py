@@ -291,14 +291,19 @@ def union_merge(source: exp.Query, keys: Sequence[str]) -> exp.Select:
         .where(exp.LT(this=col(START), expression=ends.copy()), copy=False)
     )
 
-    def ordered(func: exp.Expression, order: Sequence[str],
-                frame: tuple[str, str] | None = None) -> exp.Window:
+    def ordered(
+        func: exp.Expression, order: Sequence[str], frame: tuple[str, str] | None = None
+    ) -> exp.Window:
         spec = None
         if frame:
             end, side = frame
-            spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
-                                  end=exp.Literal.number(1) if end == "1" else end,
-                                  end_side=side or None)
+            spec = exp.WindowSpec(
+                kind="ROWS",
+                start="UNBOUNDED",
+                start_side="PRECEDING",
+                end=exp.Literal.number(1) if end == "1" else end,
+                end_side=side or None,
+            )
         return exp.Window(
             this=func,
             partition_by=[col(k) for k in keys],
@@ -308,7 +313,9 @@ def union_merge(source: exp.Query, keys: Sequence[str]) -> exp.Select:
 
     by = (START, "e")
     windows = select(
-        *[col(k) for k in keys], col(START), col("e"),
+        *[col(k) for k in keys],
+        col(START),
+        col("e"),
         alias(ordered(exp.Max(this=col("e")), by, ("1", "PRECEDING")), "pm"),
         alias(ordered(exp.Max(this=col("e")), by, ("CURRENT ROW", "")), "m"),
         alias(ordered(lead(col(START)), by), "nxt"),
@@ -317,26 +324,46 @@ def union_merge(source: exp.Query, keys: Sequence[str]) -> exp.Select:
     opens = or_([is_null(col("pm")), exp.GT(this=col(START), expression=col("pm"))])
     closes = or_([is_null(col("nxt")), exp.GT(this=col("nxt"), expression=col("m"))])
     flagged = select(
-        *[col(k) for k in keys], col(START), col("m"), col("rn"),
-        alias(paren(opens), "o"), alias(paren(closes), "c"),
+        *[col(k) for k in keys],
+        col(START),
+        col("m"),
+        col("rn"),
+        alias(paren(opens), "o"),
+        alias(paren(closes), "c"),
     ).from_(sub(windows, "w"), copy=False)
 
     def out(end: exp.Expression) -> list[exp.Expression]:
-        return [*[col(k) for k in keys], alias(lit("in"), "label"), col(START),
-                alias(exp.Nullif(this=end, expression=exp.Literal.number(FOREVER)), END)]
+        return [
+            *[col(k) for k in keys],
+            alias(lit("in"), "label"),
+            col(START),
+            alias(exp.Nullif(this=end, expression=exp.Literal.number(FOREVER)), END),
+        ]
 
     name = f"_islands{next(_names)}"  # read twice: a CTE, which DuckDB computes once
-    whole = select(*out(col("m"))).from_(table(name), copy=False).where(
-        and_([col("o"), col("c")]), copy=False)
-    paired = select(
-        *[col(k) for k in keys], col(START), col("o"),
-        alias(ordered(lead(col("m")), ("rn",)), "le"),
-    ).from_(table(name), copy=False).where(neq(col("o"), col("c")), copy=False)
-    merged = select(*out(col("le"))).from_(sub(paired, "pr"), copy=False).where(
-        col("o"), copy=False)
-    return (select(*[col(k) for k in keys], col("label"), col(START), col(END))
-            .from_(sub(union_all([whole, merged]), "isl"), copy=False)
-            .with_(name, as_=flagged, copy=False))
+    whole = (
+        select(*out(col("m")))
+        .from_(table(name), copy=False)
+        .where(and_([col("o"), col("c")]), copy=False)
+    )
+    paired = (
+        select(
+            *[col(k) for k in keys],
+            col(START),
+            col("o"),
+            alias(ordered(lead(col("m")), ("rn",)), "le"),
+        )
+        .from_(table(name), copy=False)
+        .where(neq(col("o"), col("c")), copy=False)
+    )
+    merged = (
+        select(*out(col("le"))).from_(sub(paired, "pr"), copy=False).where(col("o"), copy=False)
+    )
+    return (
+        select(*[col(k) for k in keys], col("label"), col(START), col(END))
+        .from_(sub(union_all([whole, merged]), "isl"), copy=False)
+        .with_(name, as_=flagged, copy=False)
+    )
 
 
 def inline_ctes(e: exp.Expression) -> exp.Expression:
@@ -350,8 +377,12 @@ def inline_ctes(e: exp.Expression) -> exp.Expression:
         for cte in ctes:
             for t in list(scope.find_all(exp.Table)) if scope else []:
                 if t.name == cte.alias and not t.args.get("db"):
-                    t.replace(exp.Subquery(this=cte.this.copy(),
-                                           alias=exp.TableAlias(this=ident(t.alias or t.name))))
+                    t.replace(
+                        exp.Subquery(
+                            this=cte.this.copy(),
+                            alias=exp.TableAlias(this=ident(t.alias or t.name)),
+                        )
+                    )
     return e
 
 

@@ -48,8 +48,9 @@ def happenings(corpus: Any) -> list[Happening]:
         if actor.existed_from is not None:
             out.append(_at("comes_into_existence", (actor.id,), actor.existed_from, ident))
             if actor.predecessor:
-                out.append(_at("succession", (actor.predecessor, actor.id), actor.existed_from,
-                               ident))
+                out.append(
+                    _at("succession", (actor.predecessor, actor.id), actor.existed_from, ident)
+                )
         else:
             out.append(_begin("comes_into_existence", (actor.id,), ident))
         if actor.existed_to is not None:

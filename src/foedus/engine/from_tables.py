@@ -28,12 +28,15 @@ def point(column: str) -> str:
     return f"date_diff('day', DATE '0001-01-01', {column})"
 
 
-def _dated(name: str, arity: int, a0: str, a1: str, date: str, ident: str, source: str,
-           where: str = "") -> str:
+def _dated(
+    name: str, arity: int, a0: str, a1: str, date: str, ident: str, source: str, where: str = ""
+) -> str:
     cond = f"{date}_earliest IS NOT NULL" + (f" AND {where}" if where else "")
-    return (f"SELECT '{name}' AS name, {arity} AS arity, {a0} AS a0, {a1} AS a1, "
-            f"{point(date + '_earliest')} AS t_early, {point(date + '_latest')} AS t_late, "
-            f"{ident} AS id FROM {source} WHERE {cond}")
+    return (
+        f"SELECT '{name}' AS name, {arity} AS arity, {a0} AS a0, {a1} AS a1, "
+        f"{point(date + '_earliest')} AS t_early, {point(date + '_latest')} AS t_late, "
+        f"{ident} AS id FROM {source} WHERE {cond}"
+    )
 
 
 def happenings_sql(arity: int = 2) -> str:
@@ -46,18 +49,48 @@ def happenings_sql(arity: int = 2) -> str:
         f"coalesce({point('existed_from_earliest')}, {b}) AS t_early, "
         f"coalesce({point('existed_from_latest')}, {b}) AS t_late, 'actor:' || id AS id "
         "FROM actors",
-        _dated("succession", 2, "predecessor", "id", "existed_from", "'actor:' || id", "actors",
-               "predecessor IS NOT NULL AND predecessor <> ''"),
+        _dated(
+            "succession",
+            2,
+            "predecessor",
+            "id",
+            "existed_from",
+            "'actor:' || id",
+            "actors",
+            "predecessor IS NOT NULL AND predecessor <> ''",
+        ),
         _dated("ceases_to_exist", 1, "id", v, "existed_to", "'actor:' || id", "actors"),
         _dated("signed", 1, "id", v, "signed", "'instrument:' || id", "instruments"),
         _dated("enter_into_force", 1, "id", v, "in_force", "'instrument:' || id", "instruments"),
-        _dated("enter_into_force", 1, "id", v, "signed", "'instrument:' || id", "instruments",
-               "in_force_earliest IS NULL"),
+        _dated(
+            "enter_into_force",
+            1,
+            "id",
+            v,
+            "signed",
+            "'instrument:' || id",
+            "instruments",
+            "in_force_earliest IS NULL",
+        ),
         _dated("end", 1, "id", v, "ended", "'instrument:' || id", "instruments"),
-        _dated("join", 2, "actor_id", "instrument_id", "date",
-               "'party:' || instrument_id || ':' || actor_id || ':' || how", "parties"),
-        _dated("leave", 2, "actor_id", "instrument_id", "until",
-               "'party:' || instrument_id || ':' || actor_id || ':' || how", "parties"),
+        _dated(
+            "join",
+            2,
+            "actor_id",
+            "instrument_id",
+            "date",
+            "'party:' || instrument_id || ':' || actor_id || ':' || how",
+            "parties",
+        ),
+        _dated(
+            "leave",
+            2,
+            "actor_id",
+            "instrument_id",
+            "until",
+            "'party:' || instrument_id || ':' || actor_id || ':' || how",
+            "parties",
+        ),
         f"SELECT e.type, 1, a.actor_id, {v}, {point('e.date_earliest')}, "
         f"{point('e.date_latest')}, e.id FROM events AS e "
         "JOIN event_actors AS a ON a.event_id = e.id",
@@ -67,16 +100,19 @@ def happenings_sql(arity: int = 2) -> str:
         "JOIN event_targets AS t ON t.event_id = e.id",
     ]
     extra = "".join(f", NULL::VARCHAR AS a{i}" for i in range(2, arity))
-    return ("SELECT name::VARCHAR AS name, CAST(arity AS INTEGER) AS arity, a0::VARCHAR AS a0, "
-            f"a1::VARCHAR AS a1{extra}, CAST(t_early AS BIGINT) AS t_early, "
-            "CAST(t_late AS BIGINT) AS t_late, id::VARCHAR AS id FROM ("
-            + " UNION ALL ".join(parts) + ")")
+    return (
+        "SELECT name::VARCHAR AS name, CAST(arity AS INTEGER) AS arity, a0::VARCHAR AS a0, "
+        f"a1::VARCHAR AS a1{extra}, CAST(t_early AS BIGINT) AS t_early, "
+        "CAST(t_late AS BIGINT) AS t_late, id::VARCHAR AS id FROM ("
+        + " UNION ALL ".join(parts)
+        + ")"
+    )
 
 
 EVENT_ACTS_SQL = f"""
 SELECT e.id AS event_id, e.type, a.actor_id AS actor, t.actor_id AS target,
-       CAST({point('e.date_earliest')} AS BIGINT) AS t_early,
-       CAST({point('e.date_latest')} AS BIGINT) AS t_late
+       CAST({point("e.date_earliest")} AS BIGINT) AS t_early,
+       CAST({point("e.date_latest")} AS BIGINT) AS t_late
 FROM events AS e
 JOIN event_actors AS a ON a.event_id = e.id
 JOIN event_targets AS t ON t.event_id = e.id
@@ -139,22 +175,27 @@ def store_norm_rows(con: duckdb.DuckDBPyConnection, corpus: Any, table: str = "n
     """Create ``table`` with the norm rows of the corpus in the database (sorted, distinct)."""
     if not _exists(con, table):
         store_chains(con, corpus)
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM ({norm_rows_sql()}) "
-                    "ORDER BY ALL")
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM ({norm_rows_sql()}) ORDER BY ALL")
 
 
 def store_engine_inputs(con: duckdb.DuckDBPyConnection, corpus: Any, arity: int = 2) -> None:
     """``happenings``, ``facts_state`` and ``facts_forbids`` from the corpus tables."""
     con.execute(f"CREATE OR REPLACE TABLE happenings AS {happenings_sql(arity)}")
-    con.execute("CREATE OR REPLACE TABLE facts_state AS "
-                "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'")
+    con.execute(
+        "CREATE OR REPLACE TABLE facts_state AS "
+        "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'"
+    )
     store_norm_rows(con, corpus)
-    con.execute("CREATE OR REPLACE TABLE facts_forbids AS SELECT instrument AS c0, "
-                "clause AS c1, bearer AS c2, beneficiary AS c3, event_type AS c4 FROM norm_rows")
+    con.execute(
+        "CREATE OR REPLACE TABLE facts_forbids AS SELECT instrument AS c0, "
+        "clause AS c1, bearer AS c2, beneficiary AS c3, event_type AS c4 FROM norm_rows"
+    )
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    q = ("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-         "AND table_schema = 'main'")
+    q = (
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+        "AND table_schema = 'main'"
+    )
     row = con.execute(q, [table]).fetchone()
     return bool(row and row[0])

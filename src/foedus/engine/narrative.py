@@ -46,5 +46,11 @@ class Interval:
 
     def key(self) -> tuple[str, tuple[str, ...], str, int, float, str]:
         """The semantic identity, without provenance (what the differential test compares)."""
-        return (self.fluent, self.args, self.value, self.start,
-                float("inf") if self.end is None else self.end, self.certainty)
+        return (
+            self.fluent,
+            self.args,
+            self.value,
+            self.start,
+            float("inf") if self.end is None else self.end,
+            self.certainty,
+        )

@@ -340,8 +340,12 @@ class _Scenario:
         """Compute the static fluents of ``rules``, each after the static fluents it reads
         (within a stratum they form no cycle: stratification makes sure of it)."""
         heads = sorted({r.head.atom.name for r in rules})
-        reads = {h: {ref.atom.name for r in rules if r.head.atom.name == h
-                     for ref, _ in set_refs(r.body)} for h in heads}
+        reads = {
+            h: {
+                ref.atom.name for r in rules if r.head.atom.name == h for ref, _ in set_refs(r.body)
+            }
+            for h in heads
+        }
         done: set[str] = set()
         while len(done) < len(heads):
             ready = [h for h in heads if h not in done and not (reads[h] & (set(heads) - done))]

@@ -16,6 +16,19 @@ from foedus.model.records import (
 from foedus.model.vocabulary import EVENT_TYPES, NORM_KINDS
 
 __all__ = [
-    "EVENT_TYPES", "NORM_KINDS", "ActCategory", "Actor", "Clause", "CorpusFile", "Event",
-    "FuzzyDate", "Instrument", "Norm", "Party", "Perspective", "Quote", "parse_date", "parse_day",
+    "EVENT_TYPES",
+    "NORM_KINDS",
+    "ActCategory",
+    "Actor",
+    "Clause",
+    "CorpusFile",
+    "Event",
+    "FuzzyDate",
+    "Instrument",
+    "Norm",
+    "Party",
+    "Perspective",
+    "Quote",
+    "parse_date",
+    "parse_day",
 ]

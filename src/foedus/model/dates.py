@@ -97,13 +97,23 @@ class FuzzyDate(BaseModel):
 
 def _month_part(part: str, year: int, month: int) -> tuple[int, int]:
     last = _last_day(year, month)
-    return {"early": (1, 10), "mid": (11, 20), "late": (21, last), "beginning of": (1, 10),
-            "end of": (21, last)}[part]
+    return {
+        "early": (1, 10),
+        "mid": (11, 20),
+        "late": (21, last),
+        "beginning of": (1, 10),
+        "end of": (21, last),
+    }[part]
 
 
 def _year_part(part: str) -> tuple[int, int]:
-    return {"early": (1, 4), "mid": (5, 8), "late": (9, 12), "beginning of": (1, 2),
-            "end of": (11, 12)}[part]
+    return {
+        "early": (1, 4),
+        "mid": (5, 8),
+        "late": (9, 12),
+        "beginning of": (1, 2),
+        "end of": (11, 12),
+    }[part]
 
 
 _PART = r"(?P<part>early|mid|late|the\s+beginning\s+of|beginning\s+of|the\s+end\s+of|end\s+of)"
@@ -118,8 +128,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(?P<year>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
     ("iso_month", r"(?P<year>\d{4})-(?P<m>\d{1,2})"),
     ("mdy_range", _MONTH + r"\s+(?P<d1>\d{1,2})" + _DASH + r"(?P<d2>\d{1,2}),?\s+(?P<year>\d{4})"),
-    ("dmy_range", r"(?P<d1>\d{1,2})" + _DASH + r"(?P<d2>\d{1,2})\s+" + _MONTH
-     + r",?\s+(?P<year>\d{4})"),
+    (
+        "dmy_range",
+        r"(?P<d1>\d{1,2})" + _DASH + r"(?P<d2>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>\d{4})",
+    ),
     ("mdy", _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"),
     ("dmy", r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})"),
     ("part_month", _PART + r"[\s-]+" + _MONTH + r",?\s+(?P<year>\d{4})"),
@@ -130,8 +142,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year_range", r"(?P<y1>\d{4})" + _DASH + r"(?P<y2>\d{4})"),
     ("year", r"(?P<year>\d{4})"),
 ]
-_COMPILED = [(name, re.compile(r"\s*(?:in\s+|on\s+)?" + pat + r"\s*\.?\s*", re.IGNORECASE))
-             for name, pat in _PATTERNS]
+_COMPILED = [
+    (name, re.compile(r"\s*(?:in\s+|on\s+)?" + pat + r"\s*\.?\s*", re.IGNORECASE))
+    for name, pat in _PATTERNS
+]
 
 
 def parse_date(text: str) -> FuzzyDate:
@@ -163,8 +177,11 @@ def parse_date(text: str) -> FuzzyDate:
             month = int(g["m"])
             if not 1 <= month <= 12:
                 raise DateError(f"impossible date {given!r}")
-            return FuzzyDate(earliest=date(year, month, 1),
-                             latest=date(year, month, _last_day(year, month)), text=given)
+            return FuzzyDate(
+                earliest=date(year, month, 1),
+                latest=date(year, month, _last_day(year, month)),
+                text=given,
+            )
         if name in ("mdy", "dmy"):
             d = _day(year, MONTHS[g["month"].lower()], int(g["d"]), given)
             return FuzzyDate(earliest=d, latest=d, text=given)
@@ -178,25 +195,36 @@ def parse_date(text: str) -> FuzzyDate:
         if name == "part_month":
             month = MONTHS[g["month"].lower()]
             lo, hi = _month_part(_norm_part(g["part"]), year, month)
-            return FuzzyDate(earliest=date(year, month, lo), latest=date(year, month, hi),
-                             text=given)
+            return FuzzyDate(
+                earliest=date(year, month, lo), latest=date(year, month, hi), text=given
+            )
         if name == "month":
             month = MONTHS[g["month"].lower()]
-            return FuzzyDate(earliest=date(year, month, 1),
-                             latest=date(year, month, _last_day(year, month)), text=given)
+            return FuzzyDate(
+                earliest=date(year, month, 1),
+                latest=date(year, month, _last_day(year, month)),
+                text=given,
+            )
         if name in ("decade", "part_decade"):
             decade = int(g["decade"])
-            lo, hi = {"early": (0, 3), "mid": (3, 6), "late": (6, 9), "beginning of": (0, 1),
-                      "end of": (8, 9), None: (0, 9)}[_norm_part(g["part"]) if g.get("part")
-                                                       else None]
+            lo, hi = {
+                "early": (0, 3),
+                "mid": (3, 6),
+                "late": (6, 9),
+                "beginning of": (0, 1),
+                "end of": (8, 9),
+                None: (0, 9),
+            }[_norm_part(g["part"]) if g.get("part") else None]
             if decade + lo < 1:
                 raise DateError(f"impossible date {given!r}")
-            return FuzzyDate(earliest=date(decade + lo, 1, 1), latest=date(decade + hi, 12, 31),
-                             text=given)
+            return FuzzyDate(
+                earliest=date(decade + lo, 1, 1), latest=date(decade + hi, 12, 31), text=given
+            )
         if name == "part_year":
             lo, hi = _year_part(_norm_part(g["part"]))
-            return FuzzyDate(earliest=date(year, lo, 1), latest=date(year, hi, _last_day(year, hi)),
-                             text=given)
+            return FuzzyDate(
+                earliest=date(year, lo, 1), latest=date(year, hi, _last_day(year, hi)), text=given
+            )
         if name == "year_range":
             y1, y2 = int(g["y1"]), int(g["y2"])
             if y1 < 1 or y2 < y1:

@@ -53,7 +53,12 @@ class Actor(Record):
     id: Slug
     name: str
     kind: Literal[
-        "state", "government", "organisation", "administrative-entity", "republic", "people",
+        "state",
+        "government",
+        "organisation",
+        "administrative-entity",
+        "republic",
+        "people",
         "other",
     ] = "state"
     aliases: list[str] = Field(default_factory=list)
@@ -70,8 +75,14 @@ class Actor(Record):
 
     def names(self) -> list[str]:
         """Every name the actor answers to: id, name, aliases and codes."""
-        return [self.id, self.name, *self.aliases, *self.iso3166,
-                *(str(c) for c in self.cow), *self.wikidata]
+        return [
+            self.id,
+            self.name,
+            *self.aliases,
+            *self.iso3166,
+            *(str(c) for c in self.cow),
+            *self.wikidata,
+        ]
 
 
 class Party(Record):
@@ -126,8 +137,16 @@ class Instrument(Record):
     id: Slug
     name: str
     kind: Literal[
-        "treaty", "pact", "protocol", "secret-protocol", "convention", "declaration", "charter",
-        "accords", "resolution", "agreement",
+        "treaty",
+        "pact",
+        "protocol",
+        "secret-protocol",
+        "convention",
+        "declaration",
+        "charter",
+        "accords",
+        "resolution",
+        "agreement",
     ]
     aliases: list[str] = Field(default_factory=list)
     signed: Date | None = None

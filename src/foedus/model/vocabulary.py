@@ -9,8 +9,9 @@ from __future__ import annotations
 EVENT_TYPES: dict[str, str] = {
     "declaration_of_war": "a state declares war on another",
     "invasion": "armed forces enter the territory of another state",
-    "attack": ("an attack by land, sea or air forces on another state's territory, vessels or "
-               "aircraft"),
+    "attack": (
+        "an attack by land, sea or air forces on another state's territory, vessels or aircraft"
+    ),
     "naval_blockade": "a naval blockade of another state's coasts or ports",
     "support_for_armed_bands": "support for armed bands that invade another state",
     "occupation": "armed forces take or keep control of another state's territory",
@@ -57,12 +58,16 @@ EVENT_TYPES: dict[str, str] = {
 
 NORM_KINDS: dict[str, str] = {
     "prohibition": "forbids its bearers acts of the named categories towards the beneficiaries",
-    "obligation": ("obliges its bearers to a procedure; an act of the named categories without "
-                   "it breaches it"),
-    "renunciation": ("its bearers renounce rights; asserting them again (acts of the named "
-                     "categories) breaches it"),
+    "obligation": (
+        "obliges its bearers to a procedure; an act of the named categories without it breaches it"
+    ),
+    "renunciation": (
+        "its bearers renounce rights; asserting them again (acts of the named "
+        "categories) breaches it"
+    ),
     "guarantee": "guarantees the beneficiaries' rights; acts of the named categories impair them",
     "definition": "defines acts (the five acts of aggression) and the first-to-commit rule",
-    "no_justification": ("no consideration excuses the defined acts; claimed justifications are "
-                         "rejected"),
+    "no_justification": (
+        "no consideration excuses the defined acts; claimed justifications are rejected"
+    ),
 }

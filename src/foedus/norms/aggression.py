@@ -67,8 +67,12 @@ def defined_acts(corpus: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
 
 
 def decide(
-    con: duckdb.DuckDBPyConnection, corpus: Any, a: str, b: str,
-    t_from: int | None = None, t_to: int | None = None,
+    con: duckdb.DuckDBPyConnection,
+    corpus: Any,
+    a: str,
+    b: str,
+    t_from: int | None = None,
+    t_to: int | None = None,
 ) -> Verdict:
     """Apply the first-to-commit rule to the conflict between ``a`` and ``b``."""
     acts, clauses = defined_acts(corpus)

@@ -99,8 +99,9 @@ def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     if not from_tables._exists(con, "norm_rows"):
         con.execute(NORM_ROWS_DDL)
         from_tables.store_chains(con, corpus)
-        con.execute(f"INSERT INTO norm_rows SELECT * FROM ({from_tables.norm_rows_sql()}) "
-                    "ORDER BY ALL")
+        con.execute(
+            f"INSERT INTO norm_rows SELECT * FROM ({from_tables.norm_rows_sql()}) ORDER BY ALL"
+        )
 
 
 def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
@@ -109,19 +110,40 @@ def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     con.execute(NORM_ROWS_DDL)
     acts = [
         (ev.id, ev.type, a, b, event_point(ev.date.earliest), event_point(ev.date.latest))
-        for ev in corpus.events for a in ev.actors for b in ev.targets
+        for ev in corpus.events
+        for a in ev.actors
+        for b in ev.targets
     ]
-    _insert(con, "event_acts", ["event_id", "type", "actor", "target", "t_early", "t_late"],
-            [pa.string()] * 4 + [pa.int64()] * 2, acts)
-    _insert(con, "norm_rows", ["instrument", "clause", "bearer", "beneficiary", "event_type"],
-            [pa.string()] * 5, from_corpus.norm_rows(corpus))
+    _insert(
+        con,
+        "event_acts",
+        ["event_id", "type", "actor", "target", "t_early", "t_late"],
+        [pa.string()] * 4 + [pa.int64()] * 2,
+        acts,
+    )
+    _insert(
+        con,
+        "norm_rows",
+        ["instrument", "clause", "bearer", "beneficiary", "event_type"],
+        [pa.string()] * 5,
+        from_corpus.norm_rows(corpus),
+    )
 
 
-def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[str],
-            types: list[pa.DataType], rows: list[tuple[Any, ...]]) -> None:
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    columns: list[str],
+    types: list[pa.DataType],
+    rows: list[tuple[Any, ...]],
+) -> None:
     if rows:
-        table = pa.table({c: pa.array([r[i] for r in rows], t)
-                          for i, (c, t) in enumerate(zip(columns, types, strict=True))})
+        table = pa.table(
+            {
+                c: pa.array([r[i] for r in rows], t)
+                for i, (c, t) in enumerate(zip(columns, types, strict=True))
+            }
+        )
         insert_arrow(con, name, table)
 
 
@@ -134,8 +156,9 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
     con.execute(BREACHES_PLAN.sql(dialect=dialect))
 
 
-def store_breaches_for(con: duckdb.DuckDBPyConnection, events: str,
-                       dialect: str = "duckdb") -> None:
+def store_breaches_for(
+    con: duckdb.DuckDBPyConnection, events: str, dialect: str = "duckdb"
+) -> None:
     """Recompute the breaches of the events listed in table ``events`` (column ``event_id``)
     only (an incremental update, :mod:`foedus.incremental`): their rows of ``breaches`` are
     replaced by the rows of the breach query run on their acts and on the rows of
@@ -143,8 +166,10 @@ def store_breaches_for(con: duckdb.DuckDBPyConnection, events: str,
     actors towards their targets or what those are part of). ``event_acts`` must hold their
     acts."""
     acts, sf = "_foedus_breach_acts", "_foedus_breach_sf"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {acts} AS SELECT * FROM event_acts "
-                f"WHERE event_id IN (SELECT event_id FROM {events})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {acts} AS SELECT * FROM event_acts "
+        f"WHERE event_id IN (SELECT event_id FROM {events})"
+    )
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {sf} AS
         WITH po AS (SELECT * FROM scenario_fluents WHERE fluent = 'part_of'
                     AND args[1] IN (SELECT target FROM {acts})),

@@ -74,9 +74,12 @@ def to_rich(tree: Explanation, parent: Tree | None = None) -> Tree:
 def to_text(tree: Explanation, indent: int = 0) -> str:
     """The tree as indented plain text (for logs and tests)."""
     pad = "  " * indent
-    lines = [pad + tree["conclusion"]
-             + (" (possibly)" if tree.get("certainty") == "possible" else "")
-             + (" (hypothetical)" if tree.get("hypothetical") else "")]
+    lines = [
+        pad
+        + tree["conclusion"]
+        + (" (possibly)" if tree.get("certainty") == "possible" else "")
+        + (" (hypothetical)" if tree.get("hypothetical") else "")
+    ]
     if tree.get("rule"):
         lines.append(pad + "  rule: " + tree["rule"])
     for q in tree.get("sources", []):

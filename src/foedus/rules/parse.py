@@ -78,8 +78,14 @@ def load_rules(paths: list[Path]) -> Program:
         except UnicodeDecodeError as e:
             line = e.object[: e.start].count(b"\n") + 1
             col = e.start - (e.object.rfind(b"\n", 0, e.start) + 1) + 1
-            problems.append(Problem(str(path), line, col, "cannot read rule file: not UTF-8 "
-                                    f"(byte {e.object[e.start]:#04x})"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    col,
+                    f"cannot read rule file: not UTF-8 (byte {e.object[e.start]:#04x})",
+                )
+            )
     if problems:
         raise RuleError(problems)
     return _build(sources)

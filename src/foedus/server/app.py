@@ -56,11 +56,18 @@ READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # --------------------------------------------------------------------------- state
 
+
 class Service:
     """The served corpus: one knowledge base per perspective, and the worker threads."""
 
-    def __init__(self, corpus: str | Path | None, assume: str | Path | None,
-                 perspective: str, timeout: float, workers: int) -> None:
+    def __init__(
+        self,
+        corpus: str | Path | None,
+        assume: str | Path | None,
+        perspective: str,
+        timeout: float,
+        workers: int,
+    ) -> None:
         self.base = KnowledgeBase(corpus, perspective=perspective, assume=assume)
         self.default = self.base.perspective
         self.timeout = timeout
@@ -95,8 +102,12 @@ class Service:
         try:
             return await asyncio.wait_for(future, self.timeout)
         except TimeoutError:
-            raise ApiError(503, f"the query took longer than {self.timeout:g} s "
-                                "(the server's time limit); try a narrower one") from None
+            raise ApiError(
+                503,
+                f"the query took longer than {self.timeout:g} s "
+                "(the server's time limit); try a narrower one",
+            ) from None
+
 
 def _guarded(work: Callable[[], Json]) -> Json:
     try:
@@ -110,26 +121,35 @@ def _guarded(work: Callable[[], Json]) -> Json:
             raise
         raise errors.internal(e) from e
 
+
 def service(request: Request) -> Service:
     return request.app.state.foedus  # type: ignore[no-any-return]
 
-async def answer(request: Request, perspective: str | None,
-                 call: Callable[[KnowledgeBase], Json]) -> JSONResponse:
+
+async def answer(
+    request: Request, perspective: str | None, call: Callable[[KnowledgeBase], Json]
+) -> JSONResponse:
     """The JSON answer of ``call`` on the knowledge base of ``perspective``, unchanged."""
     svc = service(request)
     return JSONResponse(await svc.run(lambda: call(svc.kb(perspective))))
 
+
 # --------------------------------------------------------------------------- parameters
 
-Perspective = Annotated[str | None, Query(
-    description="Legal perspective (default: the server's, normally de-facto).",
-    examples=["non-recognition"])]
+Perspective = Annotated[
+    str | None,
+    Query(
+        description="Legal perspective (default: the server's, normally de-facto).",
+        examples=["non-recognition"],
+    ),
+]
 Actor = Annotated[str, Query(description="Actor: id, name or any alias.", examples=["Estonia"])]
 OptActor = Annotated[str | None, Query(description="Actor: id, name or any alias.")]
 Day = Annotated[str, Query(description="ISO day (YYYY-MM-DD).", examples=["1943-01-01"])]
 OptDay = Annotated[str | None, Query(description="ISO day (YYYY-MM-DD).")]
 From = Annotated[str | None, Query(alias="from", description="ISO day (YYYY-MM-DD).")]
 To = Annotated[str | None, Query(description="ISO day (YYYY-MM-DD).")]
+
 
 def _two(name: str, values: list[str] | None, what: str) -> tuple[str, str] | None:
     if values is None:
@@ -139,13 +159,14 @@ def _two(name: str, values: list[str] | None, what: str) -> tuple[str, str] | No
         raise ApiError(422, msg, [{"message": msg, "loc": ["query", name], "type": "count"}])
     return values[0], values[1]
 
+
 def _one_of(names: tuple[str, str], first: str | None, second: str | None) -> str:
     value = first if first is not None else second
     if value is None:
         msg = f"{names[0]}: required (or {names[1]})"
-        raise ApiError(422, msg, [{"message": msg, "loc": ["query", names[0]],
-                                   "type": "missing"}])
+        raise ApiError(422, msg, [{"message": msg, "loc": ["query", names[0]], "type": "missing"}])
     return value
+
 
 async def known_params(request: Request) -> None:
     """Refuse query parameters the route does not take (422), ``assume`` above all."""
@@ -156,113 +177,172 @@ async def known_params(request: Request) -> None:
     known = {str(f.alias) for f in dependant.query_params}
     items: list[dict[str, Any]] = []
     for name in sorted(set(request.query_params) - known):
-        why = ("the server is read-only: start it with `foedus serve --assume FILE`"
-               if name == "assume" else "expected one of " + ", ".join(sorted(known)))
-        items.append({"message": f"{name}: not a parameter of this route ({why})",
-                      "loc": ["query", name], "type": "unknown"})
+        why = (
+            "the server is read-only: start it with `foedus serve --assume FILE`"
+            if name == "assume"
+            else "expected one of " + ", ".join(sorted(known))
+        )
+        items.append(
+            {
+                "message": f"{name}: not a parameter of this route ({why})",
+                "loc": ["query", name],
+                "type": "unknown",
+            }
+        )
     if items:
         raise ApiError(422, "; ".join(i["message"] for i in items), items)
 
 
 def _route(router: APIRouter, command: str, summary: str) -> Callable[[Any], Any]:
-    return router.get(f"{API}/{command}", response_model=RESPONSES[command], summary=summary,
-                      responses=ERROR_RESPONSES, name=command)
+    return router.get(
+        f"{API}/{command}",
+        response_model=RESPONSES[command],
+        summary=summary,
+        responses=ERROR_RESPONSES,
+        name=command,
+    )
+
 
 def api_router() -> APIRouter:
     """The routes of the query commands, one per CLI command."""
     r = APIRouter(tags=["queries"], dependencies=[Depends(known_params)])
 
     @_route(r, "events", "Events by actor, target, type and dates, sorted by date")
-    async def events(request: Request, perspective: Perspective = None, actor: OptActor = None,
-                     target: OptActor = None,
-                     type: Annotated[str | None, Query(description="Event type.")] = None,
-                     from_: From = None, to: To = None) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: kb.events(
-            actor=actor, target=target, type=type, from_=from_, to=to))
+    async def events(
+        request: Request,
+        perspective: Perspective = None,
+        actor: OptActor = None,
+        target: OptActor = None,
+        type: Annotated[str | None, Query(description="Event type.")] = None,
+        from_: From = None,
+        to: To = None,
+    ) -> JSONResponse:
+        return await answer(
+            request,
+            perspective,
+            lambda kb: kb.events(actor=actor, target=target, type=type, from_=from_, to=to),
+        )
 
     @_route(r, "treaty", "One instrument: dates, parties, clauses and norms")
-    async def treaty(request: Request, perspective: Perspective = None,
-                     name: Annotated[str | None, Query(
-                         description="Instrument id, name or alias.",
-                         examples=["Treaty of Tartu"])] = None,
-                     t: Annotated[str | None, Query(description="Same as name.")] = None,
-                     ) -> JSONResponse:
+    async def treaty(
+        request: Request,
+        perspective: Perspective = None,
+        name: Annotated[
+            str | None,
+            Query(description="Instrument id, name or alias.", examples=["Treaty of Tartu"]),
+        ] = None,
+        t: Annotated[str | None, Query(description="Same as name.")] = None,
+    ) -> JSONResponse:
         which = _one_of(("name", "t"), name, t)
         return await answer(request, perspective, lambda kb: kb.treaty(which))
 
     @_route(r, "treaties", "Instruments binding two actors on a day, of a party, or all")
-    async def treaties(request: Request, perspective: Perspective = None,
-                       between: Annotated[list[str] | None, Query(
-                           description="Two actors (repeat the parameter).")] = None,
-                       party: OptActor = None, on: OptDay = None) -> JSONResponse:
+    async def treaties(
+        request: Request,
+        perspective: Perspective = None,
+        between: Annotated[
+            list[str] | None, Query(description="Two actors (repeat the parameter).")
+        ] = None,
+        party: OptActor = None,
+        on: OptDay = None,
+    ) -> JSONResponse:
         pair = _two("between", between, "actors")
-        return await answer(request, perspective, lambda kb: kb.treaties(
-            party=party, between=pair, on=on))
+        return await answer(
+            request, perspective, lambda kb: kb.treaties(party=party, between=pair, on=on)
+        )
 
     @_route(r, "status", "An actor's status on a day under a perspective, explained")
-    async def status(request: Request, actor: Actor, on: Day,
-                     perspective: Perspective = None) -> JSONResponse:
+    async def status(
+        request: Request, actor: Actor, on: Day, perspective: Perspective = None
+    ) -> JSONResponse:
         return await answer(request, perspective, lambda kb: kb.status(actor, on))
 
     @_route(r, "holds", "Every fluent that holds for an actor on a day")
-    async def holds(request: Request, actor: Actor, on: Day,
-                    perspective: Perspective = None) -> JSONResponse:
+    async def holds(
+        request: Request, actor: Actor, on: Day, perspective: Perspective = None
+    ) -> JSONResponse:
         return await answer(request, perspective, lambda kb: kb.holds(actor, on))
 
     @_route(r, "timeline", "The periods of an actor's status, and its events")
-    async def timeline(request: Request, actor: Actor,
-                       perspective: Perspective = None) -> JSONResponse:
+    async def timeline(
+        request: Request, actor: Actor, perspective: Perspective = None
+    ) -> JSONResponse:
         return await answer(request, perspective, lambda kb: kb.timeline(actor))
 
     @_route(r, "breaches", "Events that breached a clause binding their author")
-    async def breaches(request: Request, perspective: Perspective = None, by: OptActor = None,
-                       against: OptActor = None,
-                       treaty: Annotated[str | None, Query(description="Instrument.")] = None,
-                       from_: From = None, to: To = None) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: kb.breaches(
-            by=by, against=against, treaty=treaty, from_=from_, to=to))
+    async def breaches(
+        request: Request,
+        perspective: Perspective = None,
+        by: OptActor = None,
+        against: OptActor = None,
+        treaty: Annotated[str | None, Query(description="Instrument.")] = None,
+        from_: From = None,
+        to: To = None,
+    ) -> JSONResponse:
+        return await answer(
+            request,
+            perspective,
+            lambda kb: kb.breaches(by=by, against=against, treaty=treaty, from_=from_, to=to),
+        )
 
     @_route(r, "aggressor", "The aggressor under the 1933 Convention")
-    async def aggressor(request: Request, a: Actor,
-                        b: Annotated[str, Query(description="The other actor.")],
-                        perspective: Perspective = None, from_: From = None,
-                        to: To = None) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: kb.aggressor(
-            a, b, from_=from_, to=to))
+    async def aggressor(
+        request: Request,
+        a: Actor,
+        b: Annotated[str, Query(description="The other actor.")],
+        perspective: Perspective = None,
+        from_: From = None,
+        to: To = None,
+    ) -> JSONResponse:
+        return await answer(request, perspective, lambda kb: kb.aggressor(a, b, from_=from_, to=to))
 
     @_route(r, "compare", "Where two perspectives give different statuses, and why")
-    async def compare(request: Request,
-                      perspectives: Annotated[list[str], Query(
-                          description="The two perspectives (repeat the parameter).")],
-                      perspective: Perspective = None,
-                      actor: OptActor = None) -> JSONResponse:
+    async def compare(
+        request: Request,
+        perspectives: Annotated[
+            list[str], Query(description="The two perspectives (repeat the parameter).")
+        ],
+        perspective: Perspective = None,
+        actor: OptActor = None,
+    ) -> JSONResponse:
         p, q = _two("perspectives", perspectives, "perspectives") or ("", "")
         return await answer(request, perspective, lambda kb: kb.compare(p, q, actor))
 
     @_route(r, "explain", "The explanation tree of a status, breach or aggressor answer")
-    async def explain(request: Request,
-                      what: Annotated[str, Query(description="status | breach | aggressor")],
-                      args: Annotated[list[str], Query(
-                          description="status: A; breach: EVENT [TREATY]; aggressor: A B "
-                                      "(repeat the parameter)")],
-                      perspective: Perspective = None, on: OptDay = None) -> JSONResponse:
+    async def explain(
+        request: Request,
+        what: Annotated[str, Query(description="status | breach | aggressor")],
+        args: Annotated[
+            list[str],
+            Query(
+                description="status: A; breach: EVENT [TREATY]; aggressor: A B "
+                "(repeat the parameter)"
+            ),
+        ],
+        perspective: Perspective = None,
+        on: OptDay = None,
+    ) -> JSONResponse:
         return await answer(request, perspective, lambda kb: kb.explain(what, args, on=on))
 
     @_route(r, "ask", "A plain-English question, mapped to one of the queries")
-    async def ask(request: Request, perspective: Perspective = None,
-                  q: Annotated[str | None, Query(
-                      description="The question.",
-                      examples=["Was Estonia sovereign in 1960?"])] = None,
-                  question: Annotated[str | None, Query(description="Same as q.")] = None,
-                  ) -> JSONResponse:
+    async def ask(
+        request: Request,
+        perspective: Perspective = None,
+        q: Annotated[
+            str | None,
+            Query(description="The question.", examples=["Was Estonia sovereign in 1960?"]),
+        ] = None,
+        question: Annotated[str | None, Query(description="Same as q.")] = None,
+    ) -> JSONResponse:
         text = _one_of(("q", "question"), q, question)
         answer_question = _ask()
         return await answer(request, perspective, lambda kb: answer_question(text, kb))
 
     @_route(r, "validate", "The served corpus's validation (it loaded: ok, with counts)")
     async def validate(request: Request, perspective: Perspective = None) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: {
-            "ok": True, "counts": kb.corpus.counts()})
+        return await answer(
+            request, perspective, lambda kb: {"ok": True, "counts": kb.corpus.counts()}
+        )
 
     @_route(r, "coverage", "How much of each source the served corpus quotes")
     async def coverage(request: Request, perspective: Perspective = None) -> JSONResponse:
@@ -270,6 +350,7 @@ def api_router() -> APIRouter:
         return await answer(request, perspective, lambda kb: svc.coverage())
 
     return r
+
 
 def _ask() -> Callable[[str, KnowledgeBase], Json]:
     """``foedus.ask.answer_question``, imported on first use; 501 if this build lacks it."""
@@ -279,6 +360,7 @@ def _ask() -> Callable[[str, KnowledgeBase], Json]:
         raise ApiError(501, f"ask: not available in this build ({e})") from None
     return answer_question  # type: ignore[no-any-return, unused-ignore]
 
+
 def meta_router() -> APIRouter:
     """The index of the API and the contract's JSON Schema."""
     r = APIRouter(tags=["meta"])
@@ -286,12 +368,18 @@ def meta_router() -> APIRouter:
     @r.get(API, summary="The API: its version, perspectives and routes")
     async def index(request: Request) -> JSONResponse:
         svc = service(request)
-        return JSONResponse({
-            "name": "foedus", "version": __version__, "corpus": svc.base.corpus.metadata.name,
-            "perspectives": reasoning.perspective_ids(svc.base.corpus),
-            "default_perspective": svc.default,
-            "routes": [f"{API}/{c}" for c in RESPONSES] + [f"{API}/schema"],
-            "docs": "/docs", "schema": f"{API}/schema"})
+        return JSONResponse(
+            {
+                "name": "foedus",
+                "version": __version__,
+                "corpus": svc.base.corpus.metadata.name,
+                "perspectives": reasoning.perspective_ids(svc.base.corpus),
+                "default_perspective": svc.default,
+                "routes": [f"{API}/{c}" for c in RESPONSES] + [f"{API}/schema"],
+                "docs": "/docs",
+                "schema": f"{API}/schema",
+            }
+        )
 
     @r.get(f"{API}/schema", summary="The contract's JSON Schema (contract.schema.json)")
     async def schema() -> JSONResponse:
@@ -310,7 +398,9 @@ def unknown_router() -> APIRouter:
 
     return r
 
+
 # --------------------------------------------------------------------------- middleware
+
 
 class ReadOnly:
     """Refuse what a read-only server does not do: methods other than GET, HEAD and OPTIONS
@@ -328,18 +418,24 @@ class ReadOnly:
         size = len(scope.get("raw_path") or scope["path"].encode()) + len(scope["query_string"])
         allow = {"allow": ", ".join(READ_METHODS)}
         if method not in READ_METHODS:
-            err = ApiError(405, f"method not allowed: {method} (the API is read-only: GET)",
-                           headers=allow)
+            err = ApiError(
+                405, f"method not allowed: {method} (the API is read-only: GET)", headers=allow
+            )
             await errors.response(err)(scope, receive, send)
         elif size > self.max:
-            err = ApiError(414, f"request line too long: {size} bytes (the limit is "
-                                f"{self.max})")
+            err = ApiError(414, f"request line too long: {size} bytes (the limit is {self.max})")
             await errors.response(err)(scope, receive, send)
         elif method == "OPTIONS":
-            await send({"type": "http.response.start", "status": 204,
-                        "headers": [(b"allow", allow["allow"].encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [(b"allow", allow["allow"].encode())],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
         elif method == "HEAD":
+
             async def no_body(message: Message) -> None:
                 if message["type"] == "http.response.body":
                     message = {**message, "body": b""}
@@ -348,6 +444,7 @@ class ReadOnly:
             await self.app({**scope, "method": "GET"}, receive, no_body)
         else:
             await self.app(scope, receive, send)
+
 
 class RequestLog:
     """One JSON line per request on ``stream``: time, method, path, query, status, ms."""
@@ -372,23 +469,37 @@ class RequestLog:
         try:
             await self.app(scope, receive, sent)
         finally:
-            line = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                    "method": scope["method"], "path": scope["path"],
-                    "query": scope["query_string"].decode("latin-1"), "status": status,
-                    "ms": round((time.perf_counter() - start) * 1000, 1)}
+            line = {
+                "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "method": scope["method"],
+                "path": scope["path"],
+                "query": scope["query_string"].decode("latin-1"),
+                "status": status,
+                "ms": round((time.perf_counter() - start) * 1000, 1),
+            }
             stream = self.stream or sys.stderr
             stream.write(json.dumps(line) + "\n")
             stream.flush()
+
 
 # --------------------------------------------------------------------------- the app
 
 _STDERR: Any = object()
 
-def create_app(corpus: str | Path | None = None, *, assume: str | Path | None = None,
-               perspective: str = DEFAULT_PERSPECTIVE, timeout: float = QUERY_TIMEOUT,
-               max_request_line: int = MAX_REQUEST_LINE, workers: int = 8,
-               cors_origins: list[str] | None = None, static_dir: Path | None = STATIC_DIR,
-               log: TextIO | None = _STDERR, warm: bool = True) -> FastAPI:
+
+def create_app(
+    corpus: str | Path | None = None,
+    *,
+    assume: str | Path | None = None,
+    perspective: str = DEFAULT_PERSPECTIVE,
+    timeout: float = QUERY_TIMEOUT,
+    max_request_line: int = MAX_REQUEST_LINE,
+    workers: int = 8,
+    cors_origins: list[str] | None = None,
+    static_dir: Path | None = STATIC_DIR,
+    log: TextIO | None = _STDERR,
+    warm: bool = True,
+) -> FastAPI:
     """The HTTP app serving ``corpus`` (default: the bundled one) with an optional overlay.
 
     ``log=None`` turns the request log off; ``warm`` builds the database before returning;
@@ -405,11 +516,14 @@ def create_app(corpus: str | Path | None = None, *, assume: str | Path | None = 
         svc.pool.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
-        title="foedus", version=__version__, lifespan=lifespan,
+        title="foedus",
+        version=__version__,
+        lifespan=lifespan,
         summary="A sourced, temporal knowledge base of relations between states.",
         description="Read-only queries mirroring the `foedus` CLI: `GET /api/v1/<command>` with "
-                    "the CLI's options as query parameters returns what `--json` prints. "
-                    "Errors: `{\"error\": {\"status\", \"message\", \"errors\"}}`.")
+        "the CLI's options as query parameters returns what `--json` prints. "
+        'Errors: `{"error": {"status", "message", "errors"}}`.',
+    )
     app.state.foedus = svc
     errors.install(app)
     app.include_router(meta_router())
@@ -421,11 +535,16 @@ def create_app(corpus: str | Path | None = None, *, assume: str | Path | None = 
     if cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
-        app.add_middleware(CORSMiddleware, allow_origins=cors_origins,
-                           allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=cors_origins,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["*"],
+        )
     if log is not None:
         app.add_middleware(RequestLog, stream=None if log is _STDERR else log)
     return app
+
 
 def _mount_static(app: FastAPI, static_dir: Path | None) -> None:
     """The web page's built assets at ``/`` if present; else ``/`` points to the API."""
@@ -438,5 +557,6 @@ def _mount_static(app: FastAPI, static_dir: Path | None) -> None:
 
     @app.get("/", include_in_schema=False)
     async def root(request: Request) -> JSONResponse:
-        return JSONResponse({"name": "foedus", "api": API, "docs": "/docs",
-                             "schema": f"{API}/schema"})
+        return JSONResponse(
+            {"name": "foedus", "api": API, "docs": "/docs", "schema": f"{API}/schema"}
+        )

@@ -18,14 +18,22 @@ _registered: set[int] = set()
 
 def serve(
     opts: Any,
-    host: Annotated[str, typer.Option(
-        help="Interface to listen on (0.0.0.0 for every one).", metavar="HOST")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on (0.0.0.0 for every one).", metavar="HOST")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", metavar="PORT")] = 8000,
-    timeout: Annotated[float, typer.Option(
-        help="Seconds a query may run before the answer is 503.", metavar="SECONDS")] = 10.0,
-    cors_origin: Annotated[list[str] | None, typer.Option(
-        "--cors-origin", help="Allow browser calls from this origin (repeatable; default: "
-                              "CORS off).", metavar="ORIGIN")] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a query may run before the answer is 503.", metavar="SECONDS"),
+    ] = 10.0,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors-origin",
+            help="Allow browser calls from this origin (repeatable; default: CORS off).",
+            metavar="ORIGIN",
+        ),
+    ] = None,
 ) -> None:
     """Serve the read-only HTTP API (GET /api/v1/<command>, docs at /docs) and the web page.
 
@@ -38,10 +46,19 @@ def serve(
 
     from foedus.server.app import create_app
 
-    app = create_app(opts.corpus, assume=opts.assume, perspective=opts.perspective,
-                     timeout=timeout, cors_origins=cors_origin or None)
-    print(f"foedus: serving {app.state.foedus.base.corpus.metadata.name} on "
-          f"http://{host}:{port}/ (API /api/v1, docs /docs)", file=sys.stderr, flush=True)
+    app = create_app(
+        opts.corpus,
+        assume=opts.assume,
+        perspective=opts.perspective,
+        timeout=timeout,
+        cors_origins=cors_origin or None,
+    )
+    print(
+        f"foedus: serving {app.state.foedus.base.corpus.metadata.name} on "
+        f"http://{host}:{port}/ (API /api/v1, docs /docs)",
+        file=sys.stderr,
+        flush=True,
+    )
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
     raise typer.Exit(0)
 

@@ -32,8 +32,13 @@ _REASONS = {404: "not found", 405: "method not allowed", 414: "request line too 
 class ApiError(Exception):
     """An error the API answers with ``status`` and the error shape."""
 
-    def __init__(self, status: int, message: str, errors: list[Item] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: list[Item] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -47,18 +52,30 @@ def body(status: int, message: str, errors: list[Item] | None = None) -> dict[st
 
 
 def response(err: ApiError) -> JSONResponse:
-    return JSONResponse(body(err.status, err.message, err.errors), status_code=err.status,
-                        headers=err.headers)
+    return JSONResponse(
+        body(err.status, err.message, err.errors), status_code=err.status, headers=err.headers
+    )
 
 
 def from_foedus(e: FoedusError) -> ApiError:
     """The API error of a foedus error, with the CLI's message."""
     if isinstance(e, UnknownName):
-        return ApiError(404, str(e), [{"message": str(e), "kind": e.kind, "name": e.name,
-                                       "suggestions": list(e.suggestions)}])
+        return ApiError(
+            404,
+            str(e),
+            [
+                {
+                    "message": str(e),
+                    "kind": e.kind,
+                    "name": e.name,
+                    "suggestions": list(e.suggestions),
+                }
+            ],
+        )
     if isinstance(e, CorpusError | RuleError):
-        problems = [{"message": p.message, "file": p.file, "line": p.line, "col": p.col}
-                    for p in e.errors]
+        problems = [
+            {"message": p.message, "file": p.file, "line": p.line, "col": p.col} for p in e.errors
+        ]
         return ApiError(400, str(e), problems)
     if isinstance(e, UserError):
         return ApiError(400, str(e))
@@ -76,9 +93,14 @@ def _param(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_items(exc: RequestValidationError) -> list[Item]:
-    return [{"message": f"{_param(e.get('loc', ()))}: {e.get('msg', 'invalid')}",
-             "loc": [str(x) for x in e.get("loc", ())], "type": e.get("type", "")}
-            for e in exc.errors()]
+    return [
+        {
+            "message": f"{_param(e.get('loc', ()))}: {e.get('msg', 'invalid')}",
+            "loc": [str(x) for x in e.get("loc", ())],
+            "type": e.get("type", ""),
+        }
+        for e in exc.errors()
+    ]
 
 
 def install(app: FastAPI) -> None:
@@ -95,8 +117,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         items = validation_items(exc)
-        return response(ApiError(422, "; ".join(i["message"] for i in items) or "invalid request",
-                                 items))
+        return response(
+            ApiError(422, "; ".join(i["message"] for i in items) or "invalid request", items)
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

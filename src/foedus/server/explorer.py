@@ -86,11 +86,18 @@ def status_class(period: Json) -> str:
 
 
 def _period_json(p: Json) -> Json:
-    return {"from": p["from"], "to": p["to"], "label": p["label"],
-            "class": status_class(p), "certainty": p["certainty"],
-            "sovereign": p["sovereign"], "part_of": p["part_of"],
-            "occupied_by": p["occupied_by"], "controlled_by": p["controlled_by"],
-            "rules": p["rules"]}
+    return {
+        "from": p["from"],
+        "to": p["to"],
+        "label": p["label"],
+        "class": status_class(p),
+        "certainty": p["certainty"],
+        "sovereign": p["sovereign"],
+        "part_of": p["part_of"],
+        "occupied_by": p["occupied_by"],
+        "controlled_by": p["controlled_by"],
+        "rules": p["rules"],
+    }
 
 
 def lanes(kb: KnowledgeBase) -> list[Json]:
@@ -99,8 +106,10 @@ def lanes(kb: KnowledgeBase) -> list[Json]:
     for actor in kb.corpus.actors:
         if actor.kind != "state":
             continue
-        per = {p.id: [_period_json(x) for x in answers.periods(kb, actor.id, p.id)]
-               for p in kb.corpus.perspectives}
+        per = {
+            p.id: [_period_json(x) for x in answers.periods(kb, actor.id, p.id)]
+            for p in kb.corpus.perspectives
+        }
         labels = {tuple(x["label"] for x in ps) for ps in per.values()}
         if len(labels) == 1 and len(next(iter(labels))) <= 1:
             continue
@@ -110,10 +119,14 @@ def lanes(kb: KnowledgeBase) -> list[Json]:
 
 def _instrument_json(kb: KnowledgeBase, ins_id: str) -> Json:
     full = kb.render.instrument(kb._instruments[ins_id])
-    return {k: full[k] for k in ("id", "name", "kind", "signed", "in_force", "ended",
-                                 "sources", "hypothetical")} | {
-        "parties": [{"actor": p["actor"], "how": p["how"], "date": p["date"]}
-                    for p in full["parties"]]}
+    return {
+        k: full[k]
+        for k in ("id", "name", "kind", "signed", "in_force", "ended", "sources", "hypothetical")
+    } | {
+        "parties": [
+            {"actor": p["actor"], "how": p["how"], "date": p["date"]} for p in full["parties"]
+        ]
+    }
 
 
 def _breach_rows(kb: KnowledgeBase, perspective: str) -> list[Json]:
@@ -122,16 +135,26 @@ def _breach_rows(kb: KnowledgeBase, perspective: str) -> list[Json]:
     for b in answers.breaches_rows(kb, perspective=perspective):
         key = (b["event_id"], b["instrument"], b["clause"])
         ev = kb._events[b["event_id"]]
-        row = grouped.setdefault(key, {
-            "event": b["event_id"], "treaty": b["instrument"], "clause": b["clause"],
-            "by": kb.render.ref(b["actor"]), "against": [], "date": date_json(ev.date),
-            "certainty": "possible"})
+        row = grouped.setdefault(
+            key,
+            {
+                "event": b["event_id"],
+                "treaty": b["instrument"],
+                "clause": b["clause"],
+                "by": kb.render.ref(b["actor"]),
+                "against": [],
+                "date": date_json(ev.date),
+                "certainty": "possible",
+            },
+        )
         if b["beneficiary"] not in {a["id"] for a in row["against"]}:
             row["against"].append(kb.render.ref(b["beneficiary"]))
         if b["certainty"] == "certain":
             row["certainty"] = "certain"
-    return sorted(grouped.values(), key=lambda r: (r["date"]["earliest"], r["event"],
-                                                   r["treaty"], r["clause"]))
+    return sorted(
+        grouped.values(),
+        key=lambda r: (r["date"]["earliest"], r["event"], r["treaty"], r["clause"]),
+    )
 
 
 def overview(kb: KnowledgeBase) -> Json:
@@ -143,12 +166,18 @@ def overview(kb: KnowledgeBase) -> Json:
             return cached[1]
     c = kb.corpus
     data: Json = {
-        "corpus": {"name": c.metadata.name, "title": c.metadata.title,
-                   "sources": [{"id": sid, "title": (c.metadata.sources.get(sid) or {}).get(
-                       "title", sid)} for sid in c.sources]},
+        "corpus": {
+            "name": c.metadata.name,
+            "title": c.metadata.title,
+            "sources": [
+                {"id": sid, "title": (c.metadata.sources.get(sid) or {}).get("title", sid)}
+                for sid in c.sources
+            ],
+        },
         "default_perspective": kb.perspective,
-        "perspectives": [{"id": p.id, "name": p.name, "description": p.description}
-                         for p in c.perspectives],
+        "perspectives": [
+            {"id": p.id, "name": p.name, "description": p.description} for p in c.perspectives
+        ],
         "actors": [{"id": a.id, "name": a.name, "kind": a.kind} for a in c.actors],
         "lanes": lanes(kb),
         "instruments": [_instrument_json(kb, i.id) for i in c.instruments],
@@ -179,10 +208,18 @@ def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
             continue
         ins_id, x, y = r.args
         a, b = sorted((x, y))
-        edge = edges.setdefault((ins_id, a, b), {
-            "id": f"{ins_id}:{a}:{b}", "instrument": kb.render.instrument_ref(ins_id),
-            "kind": kb._instruments[ins_id].kind, "source": a, "target": b,
-            "certainty": r.certainty, "breaches": []})
+        edge = edges.setdefault(
+            (ins_id, a, b),
+            {
+                "id": f"{ins_id}:{a}:{b}",
+                "instrument": kb.render.instrument_ref(ins_id),
+                "kind": kb._instruments[ins_id].kind,
+                "source": a,
+                "target": b,
+                "certainty": r.certainty,
+                "breaches": [],
+            },
+        )
         if r.certainty == "certain":
             edge["certainty"] = "certain"
     for b in _breach_rows(kb, kb.perspective):
@@ -192,26 +229,36 @@ def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
             pair = tuple(sorted((b["by"]["id"], victim["id"])))
             edge = edges.get((b["treaty"], *pair))
             if edge is not None:
-                edge["breaches"].append({"event": b["event"], "clause": b["clause"],
-                                         "certainty": b["certainty"]})
+                edge["breaches"].append(
+                    {"event": b["event"], "clause": b["clause"], "certainty": b["certainty"]}
+                )
     ids = {e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}
     lane_ids = {lane["actor"]["id"] for lane in overview(kb)["lanes"]}
     kinds = {a.id: a.kind for a in kb.corpus.actors}
-    nodes = [kb.render.ref(a) | {"kind": kinds.get(a, "state")}
-             for a in sorted(ids | lane_ids, key=lambda i: (i not in lane_ids, i))]
-    return {"on": on.isoformat(), "perspective": kb.perspective, "nodes": nodes,
-            "edges": sorted(edges.values(), key=lambda e: (e["instrument"]["id"], e["id"]))}
+    nodes = [
+        kb.render.ref(a) | {"kind": kinds.get(a, "state")}
+        for a in sorted(ids | lane_ids, key=lambda i: (i not in lane_ids, i))
+    ]
+    return {
+        "on": on.isoformat(),
+        "perspective": kb.perspective,
+        "nodes": nodes,
+        "edges": sorted(edges.values(), key=lambda e: (e["instrument"]["id"], e["id"])),
+    }
 
 
 @router.get("/network")
-async def get_network(request: Request,
-                      on: Annotated[str, Query(description="ISO day (YYYY-MM-DD).")],
-                      perspective: Annotated[str | None, Query(
-                          description="Legal perspective (default: the server's).")] = None,
-                      ) -> Json:
+async def get_network(
+    request: Request,
+    on: Annotated[str, Query(description="ISO day (YYYY-MM-DD).")],
+    perspective: Annotated[
+        str | None, Query(description="Legal perspective (default: the server's).")
+    ] = None,
+) -> Json:
     """The actors and the instruments binding them on a day, edges breached that day flagged."""
-    return await _run(request, lambda kb: network(kb, _need_day(on, "on"),
-                                                  perspective or kb.perspective))
+    return await _run(
+        request, lambda kb: network(kb, _need_day(on, "on"), perspective or kb.perspective)
+    )
 
 
 # --------------------------------------------------------------------------- sources
@@ -224,8 +271,13 @@ def source(kb: KnowledgeBase, source_id: str) -> Json:
     if source_id not in texts:
         raise UnknownName("source", source_id, suggest(source_id, {s: s for s in texts}))
     meta = kb.corpus.metadata.sources.get(source_id) or {}
-    return {"id": source_id, "title": meta.get("title", source_id), "url": meta.get("url"),
-            "licence": meta.get("licence"), "text": texts[source_id]}
+    return {
+        "id": source_id,
+        "title": meta.get("title", source_id),
+        "url": meta.get("url"),
+        "licence": meta.get("licence"),
+        "text": texts[source_id],
+    }
 
 
 @router.get("/source/{source_id}")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from foedus.io.aliases import AliasTable
-from foedus.io.importers.base import (
+from foedus.interop.aliases import AliasTable
+from foedus.interop.importers.base import (
     DatasetError,
     DatasetInfo,
     Import,
@@ -25,33 +25,48 @@ from foedus.io.importers.base import (
     sniff_header,
 )
 
-COW_TERMS = ("Correlates of War terms: no commercial use; cite; no redistribution to third "
-             "parties without written permission. This corpus holds rows of a file the user "
-             "supplied: keep it for your own use, do not publish it.")
+COW_TERMS = (
+    "Correlates of War terms: no commercial use; cite; no redistribution to third "
+    "parties without written permission. This corpus holds rows of a file the user "
+    "supplied: keep it for your own use, do not publish it."
+)
 
 FORMATS: dict[str, DatasetInfo] = {
     "cow": DatasetInfo(
-        "cow-states2016", "COW State System Membership List, v2016",
+        "cow-states2016",
+        "COW State System Membership List, v2016",
         'Correlates of War Project. 2016. "State System Membership List, v2016." Online, '
-        "http://correlatesofwar.org.", COW_TERMS, "https://correlatesofwar.org"),
+        "http://correlatesofwar.org.",
+        COW_TERMS,
+        "https://correlatesofwar.org",
+    ),
     "gw": DatasetInfo(
-        "gw-states", "Gleditsch-Ward list of independent states",
+        "gw-states",
+        "Gleditsch-Ward list of independent states",
         'Gleditsch, Kristian S. and Michael D. Ward. 1999. "Interstate System Membership: A '
         'Revised List of the Independent States since 1816." International Interactions 25(4): '
         "393-413. File from manystates (Hollway et al.), https://github.com/globalgov/manystates.",
-        "CC BY 4.0 (manystates); cite the authors", "https://github.com/globalgov/manystates"),
+        "CC BY 4.0 (manystates); cite the authors",
+        "https://github.com/globalgov/manystates",
+    ),
     "isd2": DatasetInfo(
-        "isd-v2-2", "International System(s) Dataset (ISD) v2.2",
+        "isd-v2-2",
+        "International System(s) Dataset (ISD) v2.2",
         'Griffiths, Ryan D. and Charles R. Butcher. 2013. "Introducing the International '
         'System(s) Dataset (ISD), 1816-2011." International Interactions 39(5): 748-768. File '
         "from manystates (Hollway et al.), https://github.com/globalgov/manystates.",
-        "CC BY 4.0 (manystates); cite the authors", "https://github.com/globalgov/manystates"),
+        "CC BY 4.0 (manystates); cite the authors",
+        "https://github.com/globalgov/manystates",
+    ),
     "isd1": DatasetInfo(
-        "isd-v1", "International System(s) Dataset (ISD) v1",
+        "isd-v1",
+        "International System(s) Dataset (ISD) v1",
         'Griffiths, Ryan D. and Charles R. Butcher. 2013. "Introducing the International '
         'System(s) Dataset (ISD), 1816-2011." International Interactions 39(5): 748-768. File '
         "from manystates (Hollway et al.), https://github.com/globalgov/manystates.",
-        "CC BY 4.0 (manystates); cite the authors", "https://github.com/globalgov/manystates"),
+        "CC BY 4.0 (manystates); cite the authors",
+        "https://github.com/globalgov/manystates",
+    ),
 }
 
 
@@ -66,9 +81,10 @@ def detect(path: Path) -> str:
         return "isd2"
     if "state name" in head and "start" in head:
         return "isd1"
-    raise DatasetError(f"{path}: not a state list this importer reads (COW states2016, "
-                       "Gleditsch-Ward gwstates.csv, ISD v2.2 or ISD v1); header: "
-                       + ",".join(head[:8]))
+    raise DatasetError(
+        f"{path}: not a state list this importer reads (COW states2016, "
+        "Gleditsch-Ward gwstates.csv, ISD v2.2 or ISD v1); header: " + ",".join(head[:8])
+    )
 
 
 def _dmy(text: str) -> date | None:
@@ -160,25 +176,39 @@ def import_states(paths: list[Path], aliases: AliasTable) -> Import:
             imp.existed_from[actor] = start
         quote = imp.cite(s.row)
         note = f"{s.row.ref}: code {s.code}, spell {start} - {s.end.isoformat()}"
-        imp.events.append({
-            "id": imp.new_id(f"{imp.info.id}-{actor}-entry-{start}"), "type": "state_entry",
-            "date": start,
-            "actors": [actor], "summary": f"{s.name} enters the state system ({title})",
-            "sources": [quote], "notes": note})
+        imp.events.append(
+            {
+                "id": imp.new_id(f"{imp.info.id}-{actor}-entry-{start}"),
+                "type": "state_entry",
+                "date": start,
+                "actors": [actor],
+                "summary": f"{s.name} enters the state system ({title})",
+                "sources": [quote],
+                "notes": note,
+            }
+        )
         imp.report.mapped["entries"] += 1
         if s.end == end_of_data:
             imp.report.mapped["spells running to the end of the data (no exit)"] += 1
             continue
         exit_day = day_after(s.end.isoformat())
-        imp.events.append({
-            "id": imp.new_id(f"{imp.info.id}-{actor}-exit-{exit_day}"), "type": "state_exit",
-            "date": exit_day, "actors": [actor],
-            "summary": f"{s.name} leaves the state system after {s.end.isoformat()}, its last "
-                       f"day as a member ({title})",
-            "sources": [quote], "notes": note})
+        imp.events.append(
+            {
+                "id": imp.new_id(f"{imp.info.id}-{actor}-exit-{exit_day}"),
+                "type": "state_exit",
+                "date": exit_day,
+                "actors": [actor],
+                "summary": f"{s.name} leaves the state system after {s.end.isoformat()}, its last "
+                f"day as a member ({title})",
+                "sources": [quote],
+                "notes": note,
+            }
+        )
         imp.report.mapped["exits"] += 1
     imp.report.mapped["actors"] = len(imp.actors)
     if end_of_data:
-        imp.report.notes.append(f"end of data: {end_of_data.isoformat()} (a spell ending then "
-                                "is still running; no exit event)")
+        imp.report.notes.append(
+            f"end of data: {end_of_data.isoformat()} (a spell ending then "
+            "is still running; no exit event)"
+        )
     return imp

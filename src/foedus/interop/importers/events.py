@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from foedus.io.aliases import AliasTable
-from foedus.io.importers.base import (
+from foedus.interop.aliases import AliasTable
+from foedus.interop.importers.base import (
     DatasetError,
     DatasetInfo,
     Import,
@@ -27,13 +27,16 @@ from foedus.io.importers.base import (
 )
 
 INFO = DatasetInfo(
-    "icews", "ICEWS coded event data (temporal-KG sample)",
+    "icews",
+    "ICEWS coded event data (temporal-KG sample)",
     'Boschee, Elizabeth, et al. 2015. "ICEWS Coded Event Data." Harvard Dataverse, '
     "doi:10.7910/DVN/28075; split files: Garcia-Duran, Dumancic and Niepert. 2018. "
     '"Learning Sequence Encoders for Temporal Knowledge Graph Completion." EMNLP 2018. '
     "CAMEO: Schrodt, Philip A. 2012. CAMEO Event and Actor Codebook, v1.1b3.",
     "Split files: BSD 3-Clause (NEC Laboratories Europe); check the ICEWS Dataverse terms "
-    "before redistributing.", "https://doi.org/10.7910/DVN/28075")
+    "before redistributing.",
+    "https://doi.org/10.7910/DVN/28075",
+)
 
 #: CAMEO code -> (event type, descriptions as CAMEO and ICEWS write them)
 CAMEO: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -43,28 +46,44 @@ CAMEO: dict[str, tuple[str, tuple[str, ...]]] = {
     "112": ("condemnation", ("Accuse, not specified below", "Accuse")),
     "1125": ("condemnation", ("Accuse of aggression",)),
     "1124": ("condemnation", ("Accuse of war crimes",)),
-    "138": ("threat_of_force", ("Threaten to use military force, not specified below",
-                                "Threaten with military force")),
+    "138": (
+        "threat_of_force",
+        ("Threaten to use military force, not specified below", "Threaten with military force"),
+    ),
     "1381": ("threat_of_force", ("Threaten blockade",)),
     "1382": ("threat_of_force", ("Threaten occupation",)),
     "1384": ("threat_of_force", ("Threaten conventional attack",)),
     "1385": ("threat_of_force", ("Threaten attack with WMD",)),
-    "150": ("show_of_force", ("Demonstrate military or police power, not specified below",
-                              "Demonstrate military or police power")),
+    "150": (
+        "show_of_force",
+        (
+            "Demonstrate military or police power, not specified below",
+            "Demonstrate military or police power",
+        ),
+    ),
     "152": ("alert", ("Increase military alert status",)),
     "154": ("mobilization", ("Mobilize or increase armed forces",)),
-    "190": ("attack", ("Use conventional military force, not specified below",
-                       "Use conventional military force")),
+    "190": (
+        "attack",
+        ("Use conventional military force, not specified below", "Use conventional military force"),
+    ),
     "191": ("naval_blockade", ("Impose blockade, restrict movement",)),
     "192": ("occupation", ("Occupy territory",)),
     "193": ("clash", ("Fight with small arms and light weapons",)),
     "194": ("attack", ("Fight with artillery and tanks",)),
     "195": ("attack", ("Employ aerial weapons",)),
     "196": ("clash", ("Violate ceasefire",)),
-    "200": ("attack", ("Use unconventional mass violence, not specified below",
-                       "Use unconventional mass violence")),
-    "204": ("attack", ("Use weapons of mass destruction, not specified below",
-                       "Use weapons of mass destruction")),
+    "200": (
+        "attack",
+        (
+            "Use unconventional mass violence, not specified below",
+            "Use unconventional mass violence",
+        ),
+    ),
+    "204": (
+        "attack",
+        ("Use weapons of mass destruction, not specified below", "Use weapons of mass destruction"),
+    ),
 }
 
 _SECTOR = re.compile(r"^.*\(([^()]+)\)\s*$")
@@ -108,14 +127,14 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
                     extra[num.strip()] = text.strip()
             continue
         if first.count("\t") != 3:
-            raise DatasetError(f"{path}: not an event file (subject, relation, object, date "
-                               "separated by tabs)")
+            raise DatasetError(
+                f"{path}: not an event file (subject, relation, object, date separated by tabs)"
+            )
         data.append(path)
     table = _code_table(extra)
     seen: set[tuple[str, ...]] = set()
     for path in data:
-        _, rows = read_rows(path, delimiter="\t",
-                            header=["subject", "relation", "object", "date"])
+        _, rows = read_rows(path, delimiter="\t", header=["subject", "relation", "object", "date"])
         imp.report.files.append(path.name)
         imp.report.read += len(rows)
         for r in rows:
@@ -146,13 +165,19 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
                 continue
             a = imp.actor(aliases.resolve(name=subj))
             b = imp.actor(aliases.resolve(name=obj))
-            imp.events.append({
-                "id": imp.new_id(f"icews-{path.stem}-{r.line}"), "type": etype, "date": day,
-                "actors": [a], "targets": [b],
-                "summary": f"{r.get('subject')}: {r.get('relation')}: {r.get('object')} "
-                           f"(CAMEO {code})",
-                "sources": [imp.cite(r)],
-                "notes": f"ICEWS {r.ref}; CAMEO {code} -> {etype}"})
+            imp.events.append(
+                {
+                    "id": imp.new_id(f"icews-{path.stem}-{r.line}"),
+                    "type": etype,
+                    "date": day,
+                    "actors": [a],
+                    "targets": [b],
+                    "summary": f"{r.get('subject')}: {r.get('relation')}: {r.get('object')} "
+                    f"(CAMEO {code})",
+                    "sources": [imp.cite(r)],
+                    "notes": f"ICEWS {r.ref}; CAMEO {code} -> {etype}",
+                }
+            )
             imp.report.mapped[f"{etype} events"] += 1
             imp.report.mapped["events"] += 1
     imp.report.mapped["actors"] = len(imp.actors)

@@ -95,8 +95,11 @@ def graph(corpus: Any) -> Any:
             g.add((s, fd.cow, Literal(c)))
         for q in a.wikidata:
             g.add((s, OWL.sameAs, wd[q]))
-        for rel, other in (("predecessor", a.predecessor), ("successor", a.successor),
-                           ("partOf", a.part_of)):
+        for rel, other in (
+            ("predecessor", a.predecessor),
+            ("successor", a.successor),
+            ("partOf", a.part_of),
+        ):
             if other:
                 g.add((s, fd[rel], node("actor", other)))
         if a.existed_from:
@@ -192,9 +195,14 @@ def write_turtle(corpus: Any, out: Path) -> dict[str, Any]:
 
 def write_jsonld(corpus: Any, out: Path) -> dict[str, Any]:
     g = graph(corpus)
-    context = {"fd": FD, "wdt": WDT, "wd": WD, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-               "owl": "http://www.w3.org/2002/07/owl#",
-               "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    context = {
+        "fd": FD,
+        "wdt": WDT,
+        "wd": WD,
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }
     out.write_text(g.serialize(format="json-ld", context=context, indent=1), encoding="utf-8")
     return {"triples": len(g)}
 
@@ -256,9 +264,12 @@ def timelinejs(corpus: Any) -> dict[str, Any]:
     slides = []
     for e in corpus.events:
         slide: dict[str, Any] = {
-            "unique_id": f"event-{e.id}", "start_date": _tl_date(e.date.earliest),
-            "display_date": e.date.text, "group": e.type.replace("_", " "),
-            "text": {"headline": _esc(e.summary), "text": _quotes_html(corpus, e.sources)}}
+            "unique_id": f"event-{e.id}",
+            "start_date": _tl_date(e.date.earliest),
+            "display_date": e.date.text,
+            "group": e.type.replace("_", " "),
+            "text": {"headline": _esc(e.summary), "text": _quotes_html(corpus, e.sources)},
+        }
         if not e.date.exact:
             slide["end_date"] = _tl_date(e.date.latest)
         slides.append(slide)
@@ -266,18 +277,35 @@ def timelinejs(corpus: Any) -> dict[str, Any]:
         start = i.in_force or i.signed
         if start is None:
             continue
-        slide = {"unique_id": f"instrument-{i.id}", "start_date": _tl_date(start.earliest),
-                 "group": "instruments",
-                 "text": {"headline": _esc(i.name),
-                          "text": "Parties: " + ", ".join(p.actor for p in i.parties)}}
+        slide = {
+            "unique_id": f"instrument-{i.id}",
+            "start_date": _tl_date(start.earliest),
+            "group": "instruments",
+            "text": {
+                "headline": _esc(i.name),
+                "text": "Parties: " + ", ".join(p.actor for p in i.parties),
+            },
+        }
         if i.ended is not None:
             slide["end_date"] = _tl_date(i.ended.latest)
         slides.append(slide)
-    slides.sort(key=lambda s: (int(s["start_date"]["year"]), int(s["start_date"]["month"]),
-                               int(s["start_date"]["day"]), s["unique_id"]))
-    return {"title": {"text": {"headline": _esc(corpus.metadata.title or corpus.metadata.name),
-                               "text": _esc(corpus.metadata.description)}},
-            "events": slides}
+    slides.sort(
+        key=lambda s: (
+            int(s["start_date"]["year"]),
+            int(s["start_date"]["month"]),
+            int(s["start_date"]["day"]),
+            s["unique_id"],
+        )
+    )
+    return {
+        "title": {
+            "text": {
+                "headline": _esc(corpus.metadata.title or corpus.metadata.name),
+                "text": _esc(corpus.metadata.description),
+            }
+        },
+        "events": slides,
+    }
 
 
 def vis_items(corpus: Any) -> dict[str, Any]:
@@ -287,9 +315,14 @@ def vis_items(corpus: Any) -> dict[str, Any]:
     groups: dict[str, dict[str, Any]] = {}
     for e in corpus.events:
         groups.setdefault(e.type, {"id": e.type, "content": e.type.replace("_", " ")})
-        item: dict[str, Any] = {"id": f"event:{e.id}", "group": e.type,
-                                "content": _esc(e.summary), "start": e.date.earliest.isoformat(),
-                                "title": e.date.text, "type": "point"}
+        item: dict[str, Any] = {
+            "id": f"event:{e.id}",
+            "group": e.type,
+            "content": _esc(e.summary),
+            "start": e.date.earliest.isoformat(),
+            "title": e.date.text,
+            "type": "point",
+        }
         if not e.date.exact:
             item["end"] = (e.date.latest + timedelta(days=1)).isoformat()
             item["type"] = "range"
@@ -300,8 +333,14 @@ def vis_items(corpus: Any) -> dict[str, Any]:
         if start is None:
             continue
         groups.setdefault("instruments", {"id": "instruments", "content": "instruments"})
-        item = {"id": f"instrument:{i.id}", "group": "instruments", "content": _esc(i.name),
-                "start": start.earliest.isoformat(), "title": start.text, "type": "point"}
+        item = {
+            "id": f"instrument:{i.id}",
+            "group": "instruments",
+            "content": _esc(i.name),
+            "start": start.earliest.isoformat(),
+            "title": start.text,
+            "type": "point",
+        }
         if i.ended is not None:
             item["end"] = (i.ended.latest + timedelta(days=1)).isoformat()
             item["type"] = "range"
@@ -328,9 +367,11 @@ def write_vis(corpus: Any, out: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- tables
 
 #: Extra columns of the fluents table in exports: time points as days (docs/decisions/0001).
-FLUENT_DAYS = ("CAST('0001-01-01' AS DATE) + CAST(start - 1 AS INTEGER) AS from_day, "
-               "CASE WHEN \"end\" IS NULL THEN NULL "
-               "ELSE CAST('0001-01-01' AS DATE) + CAST(\"end\" - 2 AS INTEGER) END AS to_day")
+FLUENT_DAYS = (
+    "CAST('0001-01-01' AS DATE) + CAST(start - 1 AS INTEGER) AS from_day, "
+    'CASE WHEN "end" IS NULL THEN NULL '
+    "ELSE CAST('0001-01-01' AS DATE) + CAST(\"end\" - 2 AS INTEGER) END AS to_day"
+)
 
 
 def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
@@ -339,14 +380,18 @@ def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
     con = kb.connect()
     written: dict[str, int] = {}
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'main' ORDER BY table_name"
+            ).fetchall()
+        ]
         for t in tables:
             cols = "*, " + FLUENT_DAYS if t in ("fluents", "scenario_fluents") else "*"
             target = out / f"{t}.{fmt}"
             option = "(FORMAT PARQUET)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
-            q = f'COPY (SELECT {cols} FROM "{t}") TO \'{_sql_path(target)}\' {option}'
+            q = f"COPY (SELECT {cols} FROM \"{t}\") TO '{_sql_path(target)}' {option}"
             con.execute(q)
             written[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
     finally:
@@ -360,13 +405,21 @@ def _sql_path(p: Path) -> str:
 
 Writer = Callable[..., dict[str, Any]]
 FORMATS: dict[str, Writer] = {
-    "turtle": write_turtle, "jsonld": write_jsonld, "graphml": write_graphml,
-    "timelinejs": write_timelinejs, "vis": write_vis,
+    "turtle": write_turtle,
+    "jsonld": write_jsonld,
+    "graphml": write_graphml,
+    "timelinejs": write_timelinejs,
+    "vis": write_vis,
     "csv": lambda kb, out: write_tables(kb, out, "csv"),
     "parquet": lambda kb, out: write_tables(kb, out, "parquet"),
 }
-ALIASES = {"ttl": "turtle", "rdf": "turtle", "json-ld": "jsonld", "timeline": "timelinejs",
-           "vis-timeline": "vis"}
+ALIASES = {
+    "ttl": "turtle",
+    "rdf": "turtle",
+    "json-ld": "jsonld",
+    "timeline": "timelinejs",
+    "vis-timeline": "vis",
+}
 
 
 def export(kb: Any, fmt: str, out: Path) -> dict[str, Any]:

@@ -83,18 +83,22 @@ class AliasTable:
         rows = []
         with open(path, encoding="utf-8", newline="") as f:
             for r in csv.DictReader(f):
-                rows.append(Alias(
-                    id=r["id"], name=r["name"],
-                    cow=tuple(int(x) for x in r["cown"].split("|") if x),
-                    cowc=r["cowc"],
-                    gw=tuple(int(x) for x in r["gwn"].split("|") if x),
-                    iso=tuple(x for x in (r["iso2"], *r["iso3"].split("|")) if x),
-                    names=tuple(x for x in r["names"].split("|") if x)))
+                rows.append(
+                    Alias(
+                        id=r["id"],
+                        name=r["name"],
+                        cow=tuple(int(x) for x in r["cown"].split("|") if x),
+                        cowc=r["cowc"],
+                        gw=tuple(int(x) for x in r["gwn"].split("|") if x),
+                        iso=tuple(x for x in (r["iso2"], *r["iso3"].split("|")) if x),
+                        names=tuple(x for x in r["names"].split("|") if x),
+                    )
+                )
         return cls(rows)
 
     @classmethod
     def bundled(cls) -> AliasTable:
-        """The table shipped with foedus (``foedus/io/aliases.csv``)."""
+        """The table shipped with foedus (``foedus/interop/aliases.csv``)."""
         return _bundled()
 
     def by_cow(self, code: int | str) -> Alias | None:
@@ -115,26 +119,40 @@ class AliasTable:
     def by_name(self, name: str) -> Alias | None:
         return self._names.get(_key(name)) if name else None
 
-    def resolve(self, *, cow: int | str | None = None, gw: int | str | None = None,
-                iso: str | None = None, name: str | None = None) -> Alias:
+    def resolve(
+        self,
+        *,
+        cow: int | str | None = None,
+        gw: int | str | None = None,
+        iso: str | None = None,
+        name: str | None = None,
+    ) -> Alias:
         """The table's row for the first code or name that matches (COW, G&W, ISO, name);
         else an actor made up from the name (or the code), marked ``known=False``."""
-        for found in (self.by_cow(cow) if cow not in (None, "") else None,
-                      self.by_gw(gw) if gw not in (None, "") else None,
-                      self.by_iso(iso) if iso else None,
-                      self.by_name(name) if name else None):
+        for found in (
+            self.by_cow(cow) if cow not in (None, "") else None,
+            self.by_gw(gw) if gw not in (None, "") else None,
+            self.by_iso(iso) if iso else None,
+            self.by_name(name) if name else None,
+        ):
             if found is not None:
                 return found
         cows = (int(cow),) if cow not in (None, "") and str(cow).lstrip("-").isdigit() else ()
         if name:
-            return Alias(id=slugify(name), name=name, cow=cows, iso=(iso,) if iso else (),
-                         known=False)
+            return Alias(
+                id=slugify(name), name=name, cow=cows, iso=(iso,) if iso else (), known=False
+            )
         code = cow if cow not in (None, "") else gw if gw not in (None, "") else iso
         prefix = "cow" if cow not in (None, "") else "gw" if gw not in (None, "") else "iso"
-        return Alias(id=slugify(f"{prefix}-{code}"), name=f"{prefix.upper()} {code}", cow=cows,
-                     iso=(iso,) if iso else (), known=False)
+        return Alias(
+            id=slugify(f"{prefix}-{code}"),
+            name=f"{prefix.upper()} {code}",
+            cow=cows,
+            iso=(iso,) if iso else (),
+            known=False,
+        )
 
 
 @lru_cache(maxsize=1)
 def _bundled() -> AliasTable:
-    return AliasTable.read(Path(str(files("foedus") / "io" / "aliases.csv")))
+    return AliasTable.read(Path(str(files("foedus") / "interop" / "aliases.csv")))

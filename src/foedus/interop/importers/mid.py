@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from foedus.io.aliases import AliasTable
-from foedus.io.importers.base import (
+from foedus.interop.aliases import AliasTable
+from foedus.interop.importers.base import (
     DatasetError,
     DatasetInfo,
     Import,
@@ -25,21 +25,26 @@ from foedus.io.importers.base import (
     sniff_header,
     ymd,
 )
-from foedus.io.importers.states import COW_TERMS
+from foedus.interop.importers.states import COW_TERMS
 
 COW_INFO = DatasetInfo(
-    "cow-mid", "COW Militarized Interstate Disputes (MID) v4",
+    "cow-mid",
+    "COW Militarized Interstate Disputes (MID) v4",
     "Palmer, Glenn, Vito D'Orazio, Michael Kenwick, and Matthew Lane. 2015. \"The MID4 "
     'Dataset, 2002-2010: Procedures, Coding Rules and Description." Conflict Management and '
-    "Peace Science 32(2): 222-242; Jones, Bremer and Singer 1996.", COW_TERMS,
-    "https://correlatesofwar.org")
+    "Peace Science 32(2): 222-242; Jones, Bremer and Singer 1996.",
+    COW_TERMS,
+    "https://correlatesofwar.org",
+)
 GML_INFO = DatasetInfo(
-    "gml-mid", "Gibler-Miller-Little MID data v2.0",
-    "Gibler, Douglas M., Steven V. Miller, and Erin K. Little. 2016. \"An Analysis of the "
+    "gml-mid",
+    "Gibler-Miller-Little MID data v2.0",
+    'Gibler, Douglas M., Steven V. Miller, and Erin K. Little. 2016. "An Analysis of the '
     'Militarized Interstate Dispute (MID) Dataset, 1816-2001." International Studies '
     "Quarterly 60(4): 719-730.",
     "No licence stated; a derivative of COW MID (COW terms apply to the COW parts). This "
-    "corpus holds rows of a file the user supplied: keep it for your own use.")
+    "corpus holds rows of a file the user supplied: keep it for your own use.",
+)
 
 #: MID highest action (HiAct) -> (event type, the codebook's words)
 HIGHEST_ACTION: dict[int, tuple[str, str]] = {
@@ -86,8 +91,11 @@ def span_date(start: str, end: str | None, what: str) -> Json | str:
         hi = lo
     if lo[0] == hi[1]:
         return lo[0].isoformat()
-    return {"earliest": lo[0].isoformat(), "latest": hi[1].isoformat(),
-            "text": f"{start} – {end or start} ({what})"}
+    return {
+        "earliest": lo[0].isoformat(),
+        "latest": hi[1].isoformat(),
+        "text": f"{start} – {end or start} ({what})",
+    }
 
 
 def import_mid(paths: list[Path], aliases: AliasTable) -> Import:
@@ -102,8 +110,9 @@ def import_mid(paths: list[Path], aliases: AliasTable) -> Import:
         header, rows = read_rows(path)
         headers[path.name] = header
         read += len(rows)
-        if "gml" in path.name.lower() or any(h.startswith("gml") for h in
-                                             (r.get("version") for r in rows[:1])):
+        if "gml" in path.name.lower() or any(
+            h.startswith("gml") for h in (r.get("version") for r in rows[:1])
+        ):
             info = GML_INFO
         if {"ccode", "sidea", "hiact"} <= head:
             participants += rows
@@ -112,8 +121,9 @@ def import_mid(paths: list[Path], aliases: AliasTable) -> Import:
                 v = _lower(r)
                 disputes[v.get("dispnum3") or v.get("dispnum", "")] = r
         else:
-            raise DatasetError(f"{path}: not a MID dispute-level (MIDA) or participant-level "
-                               "(MIDB) file")
+            raise DatasetError(
+                f"{path}: not a MID dispute-level (MIDA) or participant-level (MIDB) file"
+            )
     if not participants:
         raise DatasetError("import mid: the participant-level file (MIDB) is required")
     imp = Import("mid", info, aliases)
@@ -130,8 +140,9 @@ def import_mid(paths: list[Path], aliases: AliasTable) -> Import:
     return imp
 
 
-def _dispute(imp: Import, disp: str, rows: list[tuple[Row, dict[str, str]]],
-             arow: Row | None) -> None:
+def _dispute(
+    imp: Import, disp: str, rows: list[tuple[Row, dict[str, str]]], arow: Row | None
+) -> None:
     sides: dict[str, list[str]] = {"1": [], "0": []}
     ids: list[str] = []
     for r, v in rows:
@@ -147,8 +158,9 @@ def _dispute(imp: Import, disp: str, rows: list[tuple[Row, dict[str, str]]],
         except ValueError:
             hiact = -9
         if hiact not in HIGHEST_ACTION:
-            imp.report.skip("no militarized action by this participant (highest action "
-                            f"{hiact})", r.ref)
+            imp.report.skip(
+                f"no militarized action by this participant (highest action {hiact})", r.ref
+            )
             continue
         etype, words = HIGHEST_ACTION[hiact]
         start, end = _span(v)
@@ -161,23 +173,33 @@ def _dispute(imp: Import, disp: str, rows: list[tuple[Row, dict[str, str]]],
             imp.report.skip("no state on the other side", r.ref)
             continue
         name = imp.actors[actor]["name"]
-        role = "side A (the side that took the first militarized action)" if side == "1" \
-            else "side B"
+        role = (
+            "side A (the side that took the first militarized action)" if side == "1" else "side B"
+        )
         if v.get("orig", "").strip() == "1":
             role += ", an originator"
-        when = span_date(start, end, f"{name}'s participation in MID {disp}; the day of its "
-                                      "highest action is not coded")
-        imp.events.append({
-            "id": imp.new_id(f"mid-{disp}-{actor}"), "type": etype, "date": when,
-            "actors": [actor], "targets": targets,
-            "summary": f"{name}'s highest action in militarized interstate dispute {disp}: "
-                       f"{words} (MID action {hiact}); {role}",
-            "sources": [imp.cite(r), *a_quote],
-            "notes": f"MID participant row {r.ref}"
-                     + (f"; dispute row {arow.ref}" if arow is not None else "")
-                     + f"; side A = {v.get('sidea', '').strip()}, originator = "
-                       f"{v.get('orig', '').strip()}, hostility level "
-                       f"{v.get('hostlev', '').strip()}, revisionist "
-                       f"{v.get('revstate', '').strip()}"})
+        when = span_date(
+            start,
+            end,
+            f"{name}'s participation in MID {disp}; the day of its highest action is not coded",
+        )
+        imp.events.append(
+            {
+                "id": imp.new_id(f"mid-{disp}-{actor}"),
+                "type": etype,
+                "date": when,
+                "actors": [actor],
+                "targets": targets,
+                "summary": f"{name}'s highest action in militarized interstate dispute {disp}: "
+                f"{words} (MID action {hiact}); {role}",
+                "sources": [imp.cite(r), *a_quote],
+                "notes": f"MID participant row {r.ref}"
+                + (f"; dispute row {arow.ref}" if arow is not None else "")
+                + f"; side A = {v.get('sidea', '').strip()}, originator = "
+                f"{v.get('orig', '').strip()}, hostility level "
+                f"{v.get('hostlev', '').strip()}, revisionist "
+                f"{v.get('revstate', '').strip()}",
+            }
+        )
         imp.report.mapped[f"{etype} events"] += 1
         imp.report.mapped["events"] += 1

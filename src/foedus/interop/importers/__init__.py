@@ -10,15 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from foedus.io.aliases import AliasTable
-from foedus.io.importers.atop import import_atop
-from foedus.io.importers.base import DatasetError, Import, Report, iter_files
-from foedus.io.importers.events import import_events
-from foedus.io.importers.mid import import_mid
-from foedus.io.importers.states import import_states
-from foedus.io.importers.territorial import import_territorial
-from foedus.io.importers.treaties import import_treaties
-from foedus.io.importers.write import write_corpus
+from foedus.interop.aliases import AliasTable
+from foedus.interop.importers.atop import import_atop
+from foedus.interop.importers.base import DatasetError, Import, Report, iter_files
+from foedus.interop.importers.events import import_events
+from foedus.interop.importers.mid import import_mid
+from foedus.interop.importers.states import import_states
+from foedus.interop.importers.territorial import import_territorial
+from foedus.interop.importers.treaties import import_treaties
+from foedus.interop.importers.write import write_corpus
 
 IMPORTERS: dict[str, Callable[..., Import]] = {
     "states": import_states,
@@ -30,8 +30,13 @@ IMPORTERS: dict[str, Callable[..., Import]] = {
 }
 
 
-def run_import(kind: str, files: list[Path], out: Path, only: list[str] | None = None,
-               aliases: AliasTable | None = None) -> dict[str, Any]:
+def run_import(
+    kind: str,
+    files: list[Path],
+    out: Path,
+    only: list[str] | None = None,
+    aliases: AliasTable | None = None,
+) -> dict[str, Any]:
     """Import ``files`` as dataset ``kind`` into the corpus folder ``out``.
 
     ``only``: keep only facts that involve one of these actors (any name or code the alias
@@ -41,8 +46,11 @@ def run_import(kind: str, files: list[Path], out: Path, only: list[str] | None =
         raise DatasetError(f"unknown import kind {kind!r}; kinds: {', '.join(IMPORTERS)}")
     table = aliases or AliasTable.bundled()
     paths = list(iter_files(files))
-    keep = {table.resolve(name=n, iso=n, cow=n if n.isdigit() else None).id
-            for n in only} if only else None
+    keep = (
+        {table.resolve(name=n, iso=n, cow=n if n.isdigit() else None).id for n in only}
+        if only
+        else None
+    )
     if kind == "treaties":
         imp = IMPORTERS[kind](paths, table, keep)
     else:
@@ -68,7 +76,8 @@ def _restrict(imp: Import, keep: set[str]) -> None:
     imp.actors = {k: v for k, v in imp.actors.items() if k in used}
     imp.report.notes.append(
         f"kept after --only: {len(imp.instruments)} instruments, {len(imp.events)} events, "
-        f"{len(imp.actors)} actors (the counts above are before --only)")
+        f"{len(imp.actors)} actors (the counts above are before --only)"
+    )
     if n_ev:
         imp.report.skipped["event not involving an actor asked for (--only)"] += n_ev
     if n_ins:
@@ -78,11 +87,10 @@ def _restrict(imp: Import, keep: set[str]) -> None:
 def _respect_existence(imp: Import, out: Path) -> None:
     """Skip facts dated before an actor's first entry in a state list already imported into
     ``out`` (the corpus would not validate: an actor cannot act before it exists)."""
-    from foedus.io.importers.base import date_bounds
-    from foedus.io.importers.write import _load_yaml
+    from foedus.interop.importers.base import date_bounds
+    from foedus.interop.importers.write import _load_yaml
 
-    existing = (_load_yaml(out / "actors.yaml") or {}).get("actors") or [] \
-        if out.is_dir() else []
+    existing = (_load_yaml(out / "actors.yaml") or {}).get("actors") or [] if out.is_dir() else []
     starts = {a["id"]: str(a["existed_from"]) for a in existing if a.get("existed_from")}
     starts.update(imp.existed_from)
     if not starts:
@@ -95,8 +103,10 @@ def _respect_existence(imp: Import, out: Path) -> None:
     kept = []
     for e in imp.events:
         if any(early(a, e["date"]) for a in (*e["actors"], *e.get("targets", []))):
-            imp.report.skip("dated before an actor's first entry in the state list "
-                            "(existed_from)", e["notes"].split(";")[0])
+            imp.report.skip(
+                "dated before an actor's first entry in the state list (existed_from)",
+                e["notes"].split(";")[0],
+            )
             continue
         kept.append(e)
     imp.events = kept
@@ -104,8 +114,10 @@ def _respect_existence(imp: Import, out: Path) -> None:
         parties = []
         for p in ins["parties"]:
             if early(p["actor"], p["date"]):
-                imp.report.skip("party joins before its first entry in the state list",
-                                p.get("notes", ins["id"]))
+                imp.report.skip(
+                    "party joins before its first entry in the state list",
+                    p.get("notes", ins["id"]),
+                )
                 continue
             parties.append(p)
         ins["parties"] = parties

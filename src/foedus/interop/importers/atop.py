@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from foedus.io.aliases import AliasTable
-from foedus.io.importers.base import (
+from foedus.interop.aliases import AliasTable
+from foedus.interop.importers.base import (
     DatasetError,
     DatasetInfo,
     Import,
@@ -35,12 +35,15 @@ from foedus.io.importers.base import (
 )
 
 INFO = DatasetInfo(
-    "atop", "Alliance Treaty Obligations and Provisions (ATOP)",
+    "atop",
+    "Alliance Treaty Obligations and Provisions (ATOP)",
     "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. "
     '2002. "Alliance Treaty Obligations and Provisions, 1815-1944." International '
     "Interactions 28: 237-260. Data: http://www.atopdata.org.",
     "No licence stated in the files; the ATOP project asks that it be cited (above). Check "
-    "atopdata.org before redistributing.", "http://www.atopdata.org")
+    "atopdata.org before redistributing.",
+    "http://www.atopdata.org",
+)
 
 #: ATOP obligation column -> (clause id, clause label, norm kind, categories)
 OBLIGATIONS: dict[str, tuple[str, str, str, list[str]]] = {
@@ -84,8 +87,7 @@ def import_atop(paths: list[Path], aliases: AliasTable) -> Import:
 
 
 def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> None:
-    rows = sorted(rows, key=lambda r: (r.get("member"), int(r.get("phase") or 0),
-                                       r.line))
+    rows = sorted(rows, key=lambda r: (r.get("member"), int(r.get("phase") or 0), r.line))
     quotes = [imp.cite(arow)] if arow is not None else []
     refs = [arow.ref] if arow is not None else []
     parties: list[Json] = []
@@ -103,8 +105,11 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
         if entered is None:
             imp.report.skip("member row without an entry year", r.ref)
             continue
-        exited = None if r.get("ineffect").strip() == "1" else ymd(
-            r.get("yrexit"), r.get("moexit"), r.get("dayexit"))
+        exited = (
+            None
+            if r.get("ineffect").strip() == "1"
+            else ymd(r.get("yrexit"), r.get("moexit"), r.get("dayexit"))
+        )
         for col in OBLIGATIONS:
             if _flag(r, col) and actor not in bearers[col]:
                 bearers[col].append(actor)
@@ -119,8 +124,11 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
             continue
         if begin is None:
             begin = entered
-        party: Json = {"actor": actor, "how": "signature" if entered == begin else "accession",
-                       "date": entered}
+        party: Json = {
+            "actor": actor,
+            "how": "signature" if entered == begin else "accession",
+            "date": entered,
+        }
         if exited:
             party["until"] = exited
         party["sources"] = [quote]
@@ -143,24 +151,39 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
     clauses = []
     for col in flags:
         cid, what, kind, cats = OBLIGATIONS[col]
-        clauses.append({
-            "id": cid, "text": text, "source": imp.info.id,
-            "norm": {"kind": kind, "categories": cats, "bearers": bearers[col],
-                     "description": f"ATOP codes a {what} obligation ({col} = 1)"},
-            "notes": f"ATOP {col} = 1 ({text_row.ref}); bearers: the members coded {col} = 1"})
+        clauses.append(
+            {
+                "id": cid,
+                "text": text,
+                "source": imp.info.id,
+                "norm": {
+                    "kind": kind,
+                    "categories": cats,
+                    "bearers": bearers[col],
+                    "description": f"ATOP codes a {what} obligation ({col} = 1)",
+                },
+                "notes": f"ATOP {col} = 1 ({text_row.ref}); bearers: the members coded {col} = 1",
+            }
+        )
         imp.report.mapped[f"{cid} clauses"] += 1
     ident = imp.new_id(f"atop-{atopid}")
-    ins: Json = {"id": ident, "name": f"ATOP {atopid}: {label} ({', '.join(names)})",
-                 "kind": "agreement", "aliases": [f"ATOP {atopid}"], "signed": begin,
-                 "in_force": begin}
+    ins: Json = {
+        "id": ident,
+        "name": f"ATOP {atopid}: {label} ({', '.join(names)})",
+        "kind": "agreement",
+        "aliases": [f"ATOP {atopid}"],
+        "signed": begin,
+        "in_force": begin,
+    }
     if end:
         ins["ended"] = end
     ins["parties"] = parties
     ins["clauses"] = clauses
     ins["sources"] = quotes or [parties[0]["sources"][0]]
-    ins["notes"] = (f"ATOP alliance {atopid}: " + ("; ".join(refs) if refs else
-                    "no alliance-level row given; dates from the member rows")
-                    + (f"; COW alliance id {arow.get('cowid')}" if arow and arow.get("cowid")
-                       else ""))
+    ins["notes"] = (
+        f"ATOP alliance {atopid}: "
+        + ("; ".join(refs) if refs else "no alliance-level row given; dates from the member rows")
+        + (f"; COW alliance id {arow.get('cowid')}" if arow and arow.get("cowid") else "")
+    )
     imp.instruments.append(ins)
     imp.report.mapped["instruments"] += 1

@@ -1,4 +1,4 @@
-"""Write an :class:`~foedus.io.importers.base.Import` into a corpus folder.
+"""Write an :class:`~foedus.interop.importers.base.Import` into a corpus folder.
 
 Layout (several imports can share one folder; each replaces only its own files)::
 
@@ -25,39 +25,92 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from foedus.corpus import bundled_path
-from foedus.io.importers.base import Import, Json
+from foedus.interop.importers.base import Import, Json
 
 IMPORTED_RULES = Path(__file__).resolve().parent.parent / "rules" / "imported.rules"
 
 #: Act categories of imported corpora: the five acts of Article II of the 1933 Convention for
 #: the Definition of Aggression, and groupings of MID/CAMEO militarized acts.
 CATEGORIES: list[Json] = [
-    {"id": "declaration-of-war", "name": "Declaration of war",
-     "event_types": ["declaration_of_war"]},
+    {
+        "id": "declaration-of-war",
+        "name": "Declaration of war",
+        "event_types": ["declaration_of_war"],
+    },
     {"id": "invasion", "name": "Invasion by armed forces", "event_types": ["invasion"]},
     {"id": "attack", "name": "Attack by land, sea or air forces", "event_types": ["attack"]},
     {"id": "naval-blockade", "name": "Naval blockade", "event_types": ["naval_blockade"]},
-    {"id": "support-for-armed-bands", "name": "Support for armed bands",
-     "event_types": ["support_for_armed_bands"]},
-    {"id": "aggression", "name": "Acts of aggression (the five acts of Article II, 1933)",
-     "event_types": ["declaration_of_war", "invasion", "attack", "naval_blockade",
-                     "support_for_armed_bands"]},
-    {"id": "use-of-force", "name": "Use of armed force (MID actions 13-21, CAMEO 18-20)",
-     "event_types": ["declaration_of_war", "invasion", "attack", "naval_blockade",
-                     "support_for_armed_bands", "occupation", "seizure", "clash",
-                     "interstate_war", "annexation"]},
-    {"id": "threat-or-display-of-force",
-     "name": "Threat or display of force (MID actions 1-12, CAMEO 138, 15)",
-     "event_types": ["threat_of_force", "show_of_force", "alert", "mobilization",
-                     "border_fortification", "border_violation"]},
-    {"id": "militarized-action", "name": "Any militarized action (MID actions 1-21)",
-     "event_types": ["threat_of_force", "show_of_force", "alert", "mobilization",
-                     "border_fortification", "border_violation", "naval_blockade", "occupation",
-                     "seizure", "attack", "clash", "declaration_of_war", "interstate_war",
-                     "invasion", "support_for_armed_bands", "annexation"]},
+    {
+        "id": "support-for-armed-bands",
+        "name": "Support for armed bands",
+        "event_types": ["support_for_armed_bands"],
+    },
+    {
+        "id": "aggression",
+        "name": "Acts of aggression (the five acts of Article II, 1933)",
+        "event_types": [
+            "declaration_of_war",
+            "invasion",
+            "attack",
+            "naval_blockade",
+            "support_for_armed_bands",
+        ],
+    },
+    {
+        "id": "use-of-force",
+        "name": "Use of armed force (MID actions 13-21, CAMEO 18-20)",
+        "event_types": [
+            "declaration_of_war",
+            "invasion",
+            "attack",
+            "naval_blockade",
+            "support_for_armed_bands",
+            "occupation",
+            "seizure",
+            "clash",
+            "interstate_war",
+            "annexation",
+        ],
+    },
+    {
+        "id": "threat-or-display-of-force",
+        "name": "Threat or display of force (MID actions 1-12, CAMEO 138, 15)",
+        "event_types": [
+            "threat_of_force",
+            "show_of_force",
+            "alert",
+            "mobilization",
+            "border_fortification",
+            "border_violation",
+        ],
+    },
+    {
+        "id": "militarized-action",
+        "name": "Any militarized action (MID actions 1-21)",
+        "event_types": [
+            "threat_of_force",
+            "show_of_force",
+            "alert",
+            "mobilization",
+            "border_fortification",
+            "border_violation",
+            "naval_blockade",
+            "occupation",
+            "seizure",
+            "attack",
+            "clash",
+            "declaration_of_war",
+            "interstate_war",
+            "invasion",
+            "support_for_armed_bands",
+            "annexation",
+        ],
+    },
 ]
-CATEGORY_NOTES = ("Categories of corpora made by `foedus import` (docs/data.md): the MID "
-                  "highest-action scale and CAMEO codes mapped onto foedus event types.")
+CATEGORY_NOTES = (
+    "Categories of corpora made by `foedus import` (docs/data.md): the MID "
+    "highest-action scale and CAMEO codes mapped onto foedus event types."
+)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -103,7 +156,7 @@ def _emit(v: Any, indent: int, out: list[str]) -> None:
             sub: list[str] = []
             _emit(x, indent + 2, sub)
             if sub:
-                sub[0] = f"{pad}- " + sub[0][indent + 2:]
+                sub[0] = f"{pad}- " + sub[0][indent + 2 :]
             out += sub
 
 
@@ -130,8 +183,9 @@ def _merge_actor(old: Json, new: Json) -> Json:
         vals += [v for v in new.get(key) or [] if v not in vals]
         if vals:
             out[key] = vals
-    if new.get("existed_from") and (not old.get("existed_from")
-                                    or str(new["existed_from"]) < str(old["existed_from"])):
+    if new.get("existed_from") and (
+        not old.get("existed_from") or str(new["existed_from"]) < str(old["existed_from"])
+    ):
         out["existed_from"] = new["existed_from"]
     if "notes" in old and "notes" not in new:
         out.pop("notes")
@@ -150,18 +204,33 @@ def write_corpus(out: Path, imp: Import, files: list[Path]) -> Json:
     meta = _load_yaml(out / "corpus.yaml") or {}
     imports = [i for i in _imports(meta) if i.get("kind") != imp.kind]
     info = imp.info
-    imports.append({"kind": imp.kind, "dataset": info.id, "title": info.title,
-                    "files": [f.name for f in files], "citation": info.citation,
-                    "terms": info.licence, **({"url": info.url} if info.url else {})})
-    sources = {i["dataset"]: {"file": f"sources/{i['dataset']}.txt", "title": i["title"],
-                              "citation": i["citation"], "terms": i["terms"]} for i in imports}
+    imports.append(
+        {
+            "kind": imp.kind,
+            "dataset": info.id,
+            "title": info.title,
+            "files": [f.name for f in files],
+            "citation": info.citation,
+            "terms": info.licence,
+            **({"url": info.url} if info.url else {}),
+        }
+    )
+    sources = {
+        i["dataset"]: {
+            "file": f"sources/{i['dataset']}.txt",
+            "title": i["title"],
+            "citation": i["citation"],
+            "terms": i["terms"],
+        }
+        for i in imports
+    }
     kinds = sorted({i["kind"] for i in imports})
     meta_out = {
         "name": meta.get("name") or out.resolve().name,
         "title": meta.get("title") or "Imported datasets",
         "description": "Made by `foedus import` (" + ", ".join(kinds) + "). Each fact quotes "
-                       "the data row it comes from (sources/) and names file and line in "
-                       "its notes.",
+        "the data row it comes from (sources/) and names file and line in "
+        "its notes.",
         "imports": imports,
         "sources": sources,
     }
@@ -180,30 +249,61 @@ def write_corpus(out: Path, imp: Import, files: list[Path]) -> Json:
         if a["id"] in imp.existed_from:
             a["existed_from"] = imp.existed_from[a["id"]]
         actors[a["id"]] = _merge_actor(actors[a["id"]], a) if a["id"] in actors else a
-    clean = [{k: v for k, v in a.items() if v not in ([], None, "")}
-             for a in sorted(actors.values(), key=lambda a: a["id"])]
-    put("actors.yaml", dump_yaml({"actors": clean}, "Actors of every import, merged by id "
-                                 "(foedus/io/aliases.csv)."))
-    put("categories.yaml", dump_yaml({"categories": [{**c, "notes": CATEGORY_NOTES}
-                                                     for c in CATEGORIES]},
-                                     "Act categories of imported corpora (docs/data.md)."))
+    clean = [
+        {k: v for k, v in a.items() if v not in ([], None, "")}
+        for a in sorted(actors.values(), key=lambda a: a["id"])
+    ]
+    put(
+        "actors.yaml",
+        dump_yaml(
+            {"actors": clean}, "Actors of every import, merged by id (foedus/interop/aliases.csv)."
+        ),
+    )
+    put(
+        "categories.yaml",
+        dump_yaml(
+            {"categories": [{**c, "notes": CATEGORY_NOTES} for c in CATEGORIES]},
+            "Act categories of imported corpora (docs/data.md).",
+        ),
+    )
     for stale in (f"instruments-{imp.kind}.yaml", f"events-{imp.kind}.yaml"):
         (out / stale).unlink(missing_ok=True)
     if imp.instruments:
-        put(f"instruments-{imp.kind}.yaml", dump_yaml({"instruments": imp.instruments},
-                                                      f"Made by foedus import {imp.kind}."))
+        put(
+            f"instruments-{imp.kind}.yaml",
+            dump_yaml({"instruments": imp.instruments}, f"Made by foedus import {imp.kind}."),
+        )
     if imp.events:
-        put(f"events-{imp.kind}.yaml", dump_yaml({"events": imp.events},
-                                                 f"Made by foedus import {imp.kind}."))
+        put(
+            f"events-{imp.kind}.yaml",
+            dump_yaml({"events": imp.events}, f"Made by foedus import {imp.kind}."),
+        )
     put(f"sources/{info.id}.txt", imp.source_text())
     base = bundled_path() / "rules"
     for name in ("base.rules", "de-facto.rules"):
         shutil.copyfile(base / name, out / "rules" / name)
     shutil.copyfile(IMPORTED_RULES, out / "rules" / "imported.rules")
-    put("perspectives.yaml", dump_yaml({"perspectives": [{
-        "id": "de-facto", "name": "De facto",
-        "description": "Who actually held control: the bundled corpus's generic base and "
-                       "de-facto rules, with state-list entries and exits (imported.rules).",
-        "rules": ["rules/base.rules", "rules/de-facto.rules", "rules/imported.rules"]}]},
-        "The perspective of imported corpora."))
+    put(
+        "perspectives.yaml",
+        dump_yaml(
+            {
+                "perspectives": [
+                    {
+                        "id": "de-facto",
+                        "name": "De facto",
+                        "description": (
+                            "Who actually held control: the bundled corpus's generic base and "
+                            "de-facto rules, with state-list entries and exits (imported.rules)."
+                        ),
+                        "rules": [
+                            "rules/base.rules",
+                            "rules/de-facto.rules",
+                            "rules/imported.rules",
+                        ],
+                    }
+                ]
+            },
+            "The perspective of imported corpora.",
+        ),
+    )
     return {"corpus": str(out), "written": written}

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from foedus.errors import UserError
-from foedus.io.aliases import Alias, AliasTable
+from foedus.interop.aliases import Alias, AliasTable
 
 Json = dict[str, Any]
 
@@ -74,8 +74,9 @@ class _Tap:
         return line
 
 
-def read_rows(path: Path, delimiter: str = ",", header: list[str] | None = None
-              ) -> tuple[str, list[Row]]:
+def read_rows(
+    path: Path, delimiter: str = ",", header: list[str] | None = None
+) -> tuple[str, list[Row]]:
     """The header line and every row of a delimited file, each with its raw text and line.
 
     With ``header`` the file has no header line and these are its column names.
@@ -241,16 +242,25 @@ class Report:
             ex.append(ref)
 
     def to_json(self) -> Json:
-        return {"kind": self.kind, "dataset": self.dataset, "files": self.files,
-                "rows_read": self.read, "mapped": dict(self.mapped),
-                "skipped": [{"reason": r, "rows": n, "examples": self.examples.get(r, [])}
-                            for r, n in self.skipped.most_common()],
-                "actors_not_in_alias_table": dict(self.unresolved.most_common()),
-                "notes": self.notes}
+        return {
+            "kind": self.kind,
+            "dataset": self.dataset,
+            "files": self.files,
+            "rows_read": self.read,
+            "mapped": dict(self.mapped),
+            "skipped": [
+                {"reason": r, "rows": n, "examples": self.examples.get(r, [])}
+                for r, n in self.skipped.most_common()
+            ],
+            "actors_not_in_alias_table": dict(self.unresolved.most_common()),
+            "notes": self.notes,
+        }
 
     def text(self) -> str:
-        lines = [f"import {self.kind} ({self.dataset}): {self.read} rows read from "
-                 + ", ".join(self.files)]
+        lines = [
+            f"import {self.kind} ({self.dataset}): {self.read} rows read from "
+            + ", ".join(self.files)
+        ]
         lines.append("mapped: " + ", ".join(f"{n} {k}" for k, n in self.mapped.items()))
         if self.skipped:
             lines.append("skipped:")
@@ -260,8 +270,10 @@ class Report:
         if self.unresolved:
             shown = ", ".join(f"{k} ({n})" for k, n in self.unresolved.most_common(12))
             more = len(self.unresolved) - 12
-            lines.append(f"actors not in the alias table (named from the data): {shown}"
-                         + (f", and {more} more" if more > 0 else ""))
+            lines.append(
+                f"actors not in the alias table (named from the data): {shown}"
+                + (f", and {more} more" if more > 0 else "")
+            )
         lines += self.notes
         return "\n".join(lines)
 
@@ -299,11 +311,12 @@ class Import:
         self.report.files.append(path.name)
         self.report.read += len(rows)
         return rows
+
     used_ids: set[str] = field(default_factory=set)
 
     def new_id(self, base: str) -> str:
         """``base`` as a slug, made unique within the import (``-2``, ``-3``, ...)."""
-        from foedus.io.aliases import slugify
+        from foedus.interop.aliases import slugify
 
         ident = slugify(base)
         k, out = 1, ident
@@ -329,8 +342,14 @@ class Import:
         """The slug of an actor, adding it to the import (merging codes) on first use."""
         a = self.actors.get(alias.id)
         if a is None:
-            a = {"id": alias.id, "name": alias.name, "kind": "state", "aliases": [],
-                 "iso3166": [], "cow": []}
+            a = {
+                "id": alias.id,
+                "name": alias.name,
+                "kind": "state",
+                "aliases": [],
+                "iso3166": [],
+                "cow": [],
+            }
             self.actors[alias.id] = a
             if not alias.known:
                 a["notes"] = f"not in foedus' alias table; named from {ref or 'the data'}"
@@ -351,10 +370,14 @@ class Import:
 
     def source_text(self) -> str:
         """``sources/<dataset>.txt``: each file's header, then the rows cited, verbatim."""
-        out: list[str] = [f"# {self.info.title}", f"# {self.info.citation}",
-                          f"# Licence/terms: {self.info.licence}",
-                          "# The rows below are copied verbatim from the files imported "
-                          "(file name, then header, then the rows cited).", ""]
+        out: list[str] = [
+            f"# {self.info.title}",
+            f"# {self.info.citation}",
+            f"# Licence/terms: {self.info.licence}",
+            "# The rows below are copied verbatim from the files imported "
+            "(file name, then header, then the rows cited).",
+            "",
+        ]
         by_file: dict[str, list[tuple[int, str]]] = {}
         for (file, line), raw in self.cited.items():
             by_file.setdefault(file, []).append((line, raw))

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from foedus.io.aliases import AliasTable
-from foedus.io.importers.base import (
+from foedus.interop.aliases import AliasTable
+from foedus.interop.importers.base import (
     DatasetError,
     DatasetInfo,
     Import,
@@ -28,17 +28,26 @@ from foedus.io.importers.base import (
 )
 
 INFO = DatasetInfo(
-    "ggo-manytreaties", "Global Governance Observatory (GGO) treaties, from manytreaties",
+    "ggo-manytreaties",
+    "Global Governance Observatory (GGO) treaties, from manytreaties",
     "Hollway, James and Henrique Sposito. 2025. manytreaties: Many international agreements "
     "and their parties. https://globalgov.github.io/manytreaties/ (GGO: Hollway & Koskinen "
     "2016, Social Networks 44: 281-294; Mitchell et al. 2020, Global Environmental Politics "
     "20(1): 103-121).",
     "CC BY 4.0 (manytreaties): attribution required, as above.",
-    "https://globalgov.github.io/manytreaties/")
+    "https://globalgov.github.io/manytreaties/",
+)
 
-KINDS = {"agreement": "agreement", "protocol": "protocol", "amendment": "protocol",
-         "resolution": "resolution", "convention": "convention", "treaty": "treaty",
-         "declaration": "declaration", "charter": "charter"}
+KINDS = {
+    "agreement": "agreement",
+    "protocol": "protocol",
+    "amendment": "protocol",
+    "resolution": "resolution",
+    "convention": "convention",
+    "treaty": "treaty",
+    "declaration": "declaration",
+    "charter": "charter",
+}
 
 
 def _slug(treaty_id: str) -> str:
@@ -61,8 +70,7 @@ def _before(a: object, b: object) -> bool:
     return ba is not None and bb is not None and ba[1] < bb[0]
 
 
-def import_treaties(paths: list[Path], aliases: AliasTable,
-                    only: set[str] | None = None) -> Import:
+def import_treaties(paths: list[Path], aliases: AliasTable, only: set[str] | None = None) -> Import:
     """Import GGO agreements (required) and parties (optional) files.
 
     ``only``: keep only the instruments with a party among these actor ids.
@@ -80,8 +88,7 @@ def import_treaties(paths: list[Path], aliases: AliasTable,
         else:
             raise DatasetError(f"{path}: not a GGO agreements or parties file")
     if not agreements:
-        raise DatasetError("import treaties: the agreements file (GGO_agreements.csv) is "
-                           "required")
+        raise DatasetError("import treaties: the agreements file (GGO_agreements.csv) is required")
     by_treaty: dict[str, list[Row]] = {}
     for r in party_rows:
         by_treaty.setdefault(r.get("treatyID"), []).append(r)
@@ -101,8 +108,10 @@ def import_treaties(paths: list[Path], aliases: AliasTable,
 
 def _party(imp: Import, r: Row) -> Json | None:
     alias = imp.aliases.resolve(iso=r.get("stateID"), name=r.get("stateID"))
-    dates = {k: messy_date(r.get(k)) for k in ("StateSignature", "StateRatification",
-                                               "StateForce", "StateEnd")}
+    dates = {
+        k: messy_date(r.get(k))
+        for k in ("StateSignature", "StateRatification", "StateForce", "StateEnd")
+    }
     if dates["StateRatification"]:
         how, when = "ratification", dates["StateRatification"]
     elif dates["StateSignature"]:
@@ -110,8 +119,9 @@ def _party(imp: Import, r: Row) -> Json | None:
     elif dates["StateForce"]:
         how, when = "accession", dates["StateForce"]
     else:
-        imp.report.skip("party row without a readable signature, ratification or entry into "
-                        "force date", r.ref)
+        imp.report.skip(
+            "party row without a readable signature, ratification or entry into force date", r.ref
+        )
         return None
     actor = imp.actor(alias, ref=r.ref)
     party: Json = {"actor": actor, "how": how, "date": when}
@@ -120,15 +130,19 @@ def _party(imp: Import, r: Row) -> Json | None:
         party["until"] = end
     elif end:
         imp.report.skip("party end date before it joined (end dropped, party kept)", r.ref)
-    given = "; ".join(f"{k} {r.get(k)}" for k in ("StateSignature", "StateRatification",
-                                                   "StateForce", "StateEnd") if r.get(k))
+    given = "; ".join(
+        f"{k} {r.get(k)}"
+        for k in ("StateSignature", "StateRatification", "StateForce", "StateEnd")
+        if r.get(k)
+    )
     party["notes"] = f"GGO party row {r.ref}: {given}"
     imp.keep(r)
     return party
 
 
-def _agreement(imp: Import, row: Row, party_rows: list[Row], ids: dict[str, str],
-               only: set[str] | None) -> None:
+def _agreement(
+    imp: Import, row: Row, party_rows: list[Row], ids: dict[str, str], only: set[str] | None
+) -> None:
     tid = row.get("treatyID")
     parties: list[Json] = []
     for r in party_rows:
@@ -141,8 +155,10 @@ def _agreement(imp: Import, row: Row, party_rows: list[Row], ids: dict[str, str]
     signed = messy_date(row.get("Signature"))
     force = messy_date(row.get("Force"))
     end = messy_date(row.get("End"))
-    for what, raw, val in (("signature", row.get("Signature"), signed),
-                           ("force", row.get("Force"), force)):
+    for what, raw, val in (
+        ("signature", row.get("Signature"), signed),
+        ("force", row.get("Force"), force),
+    ):
         if raw and val is None and not raw.startswith("9999"):
             imp.report.skip(f"unreadable {what} date (left out, instrument kept)", row.ref)
     if signed and force and _before(force, signed):
@@ -154,8 +170,12 @@ def _agreement(imp: Import, row: Row, party_rows: list[Row], ids: dict[str, str]
         end = None
     ident = imp.new_id(_slug(tid))
     ids[tid] = ident
-    ins: Json = {"id": ident, "name": row.get("Title").strip() or tid,
-                 "kind": _kind(row), "aliases": [tid]}
+    ins: Json = {
+        "id": ident,
+        "name": row.get("Title").strip() or tid,
+        "kind": _kind(row),
+        "aliases": [tid],
+    }
     if signed:
         ins["signed"] = signed
     if force:
@@ -164,8 +184,10 @@ def _agreement(imp: Import, row: Row, party_rows: list[Row], ids: dict[str, str]
         ins["ended"] = end
     ins["parties"] = parties
     ins["sources"] = [imp.cite(row)]
-    ins["notes"] = (f"GGO agreement row {row.ref}; domain {row.get('TypeDomain') or '-'}, "
-                    f"subject {row.get('TypeSubject') or '-'}")
+    ins["notes"] = (
+        f"GGO agreement row {row.ref}; domain {row.get('TypeDomain') or '-'}, "
+        f"subject {row.get('TypeSubject') or '-'}"
+    )
     if ":" in tid:
         ins["_parent"] = tid.split(":", 1)[1]
     imp.instruments.append(ins)
