@@ -11,7 +11,16 @@ from foedus.interop.crosscheck import crosscheck, render
 from foedus.query import KnowledgeBase
 
 DATA = Path(__file__).parent / "fixtures" / "data"
-REAL = Path("/work/shared/data")
+#: ../shared/data beside the project (a worktree's project sits one folder deeper)
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[2:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).parents[1].parent / "shared" / "data",
+)
+REAL = SHARED
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,16 @@ from foedus.interop.importers import run_import
 from foedus.interop.importers.base import DatasetError
 
 DATA = Path(__file__).parent / "fixtures" / "data"
-REAL = Path("/work/shared/data/atop-v5.1")
+#: ../shared/data beside the project (a worktree's project sits one folder deeper)
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[2:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).parents[1].parent / "shared" / "data",
+)
+REAL = SHARED / "atop-v5.1"
 
 
 def test_atop_member_and_alliance_files(tmp_path: Path) -> None:

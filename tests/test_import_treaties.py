@@ -7,10 +7,23 @@ from pathlib import Path
 import pytest
 
 from foedus.corpus import load_corpus
+from foedus.corpus.validate import validate_corpus
+from foedus.errors import CorpusError
+from foedus.interop.aliases import AliasTable
 from foedus.interop.importers import run_import
+from foedus.interop.importers.treaties import import_treaties
 
 DATA = Path(__file__).parent / "fixtures" / "data"
-REAL = Path("/work/shared/data/ggo-treaties-manytreaties")
+#: ../shared/data beside the project (a worktree's project sits one folder deeper)
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[2:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).parents[1].parent / "shared" / "data",
+)
+REAL = SHARED / "ggo-treaties-manytreaties"
 
 
 def test_ggo_import(tmp_path: Path) -> None:
@@ -18,7 +31,7 @@ def test_ggo_import(tmp_path: Path) -> None:
     report = run_import("treaties", [DATA / "ggo_agreements.csv", DATA / "ggo_parties.csv"], out)[
         "report"
     ]
-    assert report.mapped["instruments"] == 3
+    assert report.mapped["instruments"] == 5
     assert report.skipped["party row of a treaty not in the agreements file"] == 1
     assert (
         report.skipped[
@@ -72,3 +85,75 @@ def test_real_ggo_baltic(tmp_path: Path) -> None:
     )
     text = (tmp_path / "c" / "instruments-treaties.yaml").read_text()
     assert 'id: "ggo-est-rus-1920a"' in text
+
+
+def test_ggo_shared_treaty_id_and_repeated_party(tmp_path: Path) -> None:
+    """Two agreements share FIN-RUS_1922A: each gets only its own parties (told apart by
+    title), and the second row for Russia is merged into one party that joins on its
+    earliest date, the other row kept in the notes."""
+    out = tmp_path / "c"
+    report = run_import("treaties", [DATA / "ggo_agreements.csv", DATA / "ggo_parties.csv"], out)[
+        "report"
+    ]
+    repeated = (
+        "repeated party row of a state already a party of the agreement (merged into one "
+        "party; its dates kept in the party's notes)"
+    )
+    assert report.skipped[repeated] == 1
+    assert report.mapped["party rows told apart among agreements sharing a treatyID"] == 5
+    assert any("1 treatyIDs name 2 or more different agreements" in n for n in report.notes)
+    ins = {i.id: i for i in load_corpus(out).instruments}
+    gulf, lake = ins["ggo-fin-rus-1922a"], ins["ggo-fin-rus-1922a-2"]
+    assert gulf.name == "Convention On Invented Fishing In A Gulf"
+    assert [p.actor for p in gulf.parties] == ["finland", "russia"]
+    assert [p.actor for p in lake.parties] == ["finland", "russia"]
+    russia = lake.parties[1]
+    assert russia.date.text == "1922-10-21"  # the earlier of its two rows
+    assert "StateSignature 1922-10-28" in russia.notes and "also" in russia.notes
+    assert not [p for p in validate_corpus(load_corpus(out)) if "listed twice" in p.message]
+
+
+def test_validate_flags_a_repeated_party(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    run_import("treaties", [DATA / "ggo_agreements.csv", DATA / "ggo_parties.csv"], out)
+    path = out / "instruments-treaties.yaml"
+    text = path.read_text()
+    first = '      - actor: "finland"\n'
+    start = text.index(first)
+    block = text[start : text.index('      - actor: "russia"', start)]
+    path.write_text(text[:start] + block + text[start:])
+    with pytest.raises(CorpusError) as err:
+        load_corpus(out)
+    problems = [p for p in err.value.errors if "listed twice" in p.message]
+    assert len(problems) == 1
+    assert problems[0].message.startswith(
+        "instrument 'ggo-fin-rus-1922a': party 'finland' is listed twice (first at "
+    )
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="no shared data (../shared/data beside the project)")
+def test_real_ggo_shared_ids_and_no_repeated_party() -> None:
+    """GGO_parties.csv lists Finland and Russia on all four FIN-RUS_1922A conventions (and some
+    states twice on one agreement): each convention gets each once, no instrument lists an
+    actor twice, and the report says how many rows it told apart and merged."""
+    imp = import_treaties(
+        [REAL / "GGO_agreements.csv", REAL / "GGO_parties.csv"], AliasTable.bundled()
+    )
+    report = imp.report
+    assert any(
+        n.startswith("181 treatyIDs name 2 or more different agreements (412 agreements)")
+        for n in report.notes
+    )
+    repeated = (
+        "repeated party row of a state already a party of the agreement (merged into one "
+        "party; its dates kept in the party's notes)"
+    )
+    assert report.skipped[repeated] > 10_000
+    assert report.mapped["party rows told apart among agreements sharing a treatyID"] > 4_000
+    for ins in imp.instruments:
+        actors = [p["actor"] for p in ins["parties"]]
+        assert len(actors) == len(set(actors)), ins["id"]
+    fin = [i for i in imp.instruments if "FIN-RUS_1922A" in i["aliases"]]
+    assert len(fin) == 4
+    for ins in fin:
+        assert sorted(p["actor"] for p in ins["parties"]) == ["finland", "russia"], ins["name"]

@@ -150,6 +150,7 @@ class _Validator:
             )
         for j, p in enumerate(i.parties):
             self.party(i, j, p)
+        self.repeated_parties(i)
         seen: dict[str, Loc] = {}
         for j, cl in enumerate(i.clauses):
             at = where("instrument", i.id, f"clauses[{j}].id", f"clauses[{j}]")
@@ -183,6 +184,25 @@ class _Validator:
                         )
         self.quotes("instrument", i.id, i.sources, owner)
         self.flags("instrument", i.id, i.hypothetical, bool(i.sources or i.clauses))
+
+    def repeated_parties(self, i: Any) -> None:
+        """An actor listed twice in one instrument with membership spells that may overlap
+        (a party that left and rejoined, one spell after the other, is not repeated)."""
+        spells: dict[str, list[tuple[int, Any]]] = {}
+        for j, p in enumerate(i.parties):
+            for k, q in spells.get(p.actor, []):
+                apart = (q.until is not None and _before(q.until, p.date)) or (
+                    p.until is not None and _before(p.until, q.date)
+                )
+                if not apart:
+                    first = self.c.where("instrument", i.id, f"parties[{k}].actor")
+                    self.add(
+                        self.c.where("instrument", i.id, f"parties[{j}].actor", f"parties[{j}]"),
+                        f"instrument {i.id!r}: party {p.actor!r} is listed twice "
+                        f"(first at {first[0]}:{first[1]}:{first[2]}), with spells that overlap",
+                    )
+                    break
+            spells.setdefault(p.actor, []).append((j, p))
 
     def party(self, i: Any, j: int, p: Any) -> None:
         where = self.c.where

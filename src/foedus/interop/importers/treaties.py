@@ -9,6 +9,13 @@ amendment or protocol of ``B``) become instruments that amend ``B``.
 A party joins by ratification (on its ratification day) where the data give one, else by
 signature, else by accession on its own entry into force; it leaves on its own end. Every date
 the data give for the party is kept in its notes.
+
+GGO reuses a ``treatyID`` for 2-4 different agreements (181 ids on the real file, e.g. the four
+``FIN-RUS_1922A`` fishing conventions). A party row belongs to the agreement of its id whose
+title and signature date it repeats (the parties file repeats both); a row that fits none or
+several equally is skipped with that reason. An actor is a party once per instrument: GGO's
+repeated rows for one state (another signature or entry-into-force date) are merged into the
+first, their dates kept in the party's notes, and counted in the report.
 """
 
 from __future__ import annotations
@@ -89,21 +96,73 @@ def import_treaties(paths: list[Path], aliases: AliasTable, only: set[str] | Non
             raise DatasetError(f"{path}: not a GGO agreements or parties file")
     if not agreements:
         raise DatasetError("import treaties: the agreements file (GGO_agreements.csv) is required")
-    by_treaty: dict[str, list[Row]] = {}
+    same_id: dict[str, list[int]] = {}
+    for k, row in enumerate(agreements):
+        same_id.setdefault(row.get("treatyID"), []).append(k)
+    shared = {t: ks for t, ks in same_id.items() if len(ks) > 1}
+    if shared:
+        imp.report.notes.append(
+            f"{len(shared)} treatyIDs name 2 or more different agreements "
+            f"({sum(map(len, shared.values()))} agreements); party rows told apart by the "
+            "title and signature date they repeat"
+        )
+    by_agreement: dict[int, list[Row]] = {}
     for r in party_rows:
-        by_treaty.setdefault(r.get("treatyID"), []).append(r)
-    known = {r.get("treatyID") for r in agreements}
-    for r in party_rows:
-        if r.get("treatyID") not in known:
+        ks = same_id.get(r.get("treatyID"))
+        if not ks:
             imp.report.skip("party row of a treaty not in the agreements file", r.ref)
+            continue
+        k = ks[0] if len(ks) == 1 else _which(r, ks, agreements)
+        if k is None:
+            imp.report.skip(
+                "party row of a treatyID shared by several agreements, fitting none or several "
+                "by title and signature",
+                r.ref,
+            )
+            continue
+        if len(ks) > 1:
+            imp.report.mapped["party rows told apart among agreements sharing a treatyID"] += 1
+        by_agreement.setdefault(k, []).append(r)
     ids: dict[str, str] = {}
-    for row in agreements:
-        _agreement(imp, row, by_treaty.get(row.get("treatyID"), []), ids, only)
+    for k, row in enumerate(agreements):
+        _agreement(imp, row, by_agreement.get(k, []), ids, only)
     for ins in imp.instruments:  # amendments point to their parent when it was imported
         parent = ins.pop("_parent", None)
         if parent and parent in ids:
             ins["amends"] = ids[parent]
     return imp
+
+
+def _which(r: Row, candidates: list[int], agreements: list[Row]) -> int | None:
+    """The agreement (index) a party row of a shared treatyID belongs to: the one whose title
+    and signature date it repeats, else the only one with its signature date or its title,
+    else the one whose title is clearly the most alike; None when none or several fit."""
+    title, signed = r.get("Title").strip(), r.get("Signature").strip()
+
+    def only(pred: object) -> int | None:
+        hits = [k for k in candidates if pred(agreements[k])]  # type: ignore[operator]
+        return hits[0] if len(hits) == 1 else None
+
+    for pred in (
+        lambda a: a.get("Title").strip() == title and a.get("Signature").strip() == signed,
+        lambda a: a.get("Title").strip() == title,
+        lambda a: a.get("Signature").strip() == signed,
+    ):
+        k = only(pred)
+        if k is not None:
+            return k
+    pool = [k for k in candidates if agreements[k].get("Signature").strip() == signed]
+    words = set(title.lower().split())
+
+    def alike(k: int) -> float:  # the share of words the two titles have in common
+        other = set(agreements[k].get("Title").lower().split())
+        return len(words & other) / max(1, len(words | other))
+
+    scores = sorted(((alike(k), k) for k in pool or candidates), reverse=True)
+    best, k = scores[0]
+    if best >= 0.5 and (len(scores) == 1 or best - scores[1][0] >= 0.1):
+        return k
+    return None
 
 
 def _party(imp: Import, r: Row) -> Json | None:
@@ -145,10 +204,26 @@ def _agreement(
 ) -> None:
     tid = row.get("treatyID")
     parties: list[Json] = []
+    first: dict[str, Json] = {}
     for r in party_rows:
         p = _party(imp, r)
-        if p is not None:
-            parties.append(p)
+        if p is None:
+            continue
+        if p["actor"] in first:  # GGO lists some states twice: one party, every row in notes
+            kept = first[p["actor"]]
+            notes = kept["notes"] + "; also " + p["notes"]
+            if _before(p["date"], kept["date"]):  # the party joins on its earliest date
+                kept.clear()
+                kept.update(p)
+            kept["notes"] = notes
+            imp.report.skip(
+                "repeated party row of a state already a party of the agreement (merged into "
+                "one party; its dates kept in the party's notes)",
+                r.ref,
+            )
+            continue
+        first[p["actor"]] = p
+        parties.append(p)
     if only is not None and not ({p["actor"] for p in parties} & only):
         imp.report.skip("no party among the actors asked for (--only)", row.ref)
         return
