@@ -162,9 +162,16 @@ class _Validator:
                     f"(first defined at {first[0]}:{first[1]}:{first[2]})",
                 )
             seen.setdefault(cl.id, at)
-            self.quote(
-                "instrument", i.id, f"clauses[{j}]", "text", cl.source, cl.text, f"clause {cl.id!r}"
-            )
+            if ("instrument", i.id) not in self.c.hypothetical_ids:  # an overlay's is assumed
+                self.quote(
+                    "instrument",
+                    i.id,
+                    f"clauses[{j}]",
+                    "text",
+                    cl.source,
+                    cl.text,
+                    f"clause {cl.id!r}",
+                )
             if cl.norm is not None:
                 base = f"clauses[{j}].norm"
                 for k, cat in enumerate(cl.norm.categories):

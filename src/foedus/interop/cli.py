@@ -20,7 +20,10 @@ def register(command: Callable[..., Callable[[Callable[..., Any]], Callable[...,
     def import_(
         opts: Any,
         kind: Annotated[
-            str, typer.Argument(help="states, atop, treaties, territorial-change, mid or events.")
+            str,
+            typer.Argument(
+                help="states, atop, treaties, territorial-change, mid, dyadic-mid, wars or events."
+            ),
         ],
         files: Annotated[
             list[Path], typer.Argument(help="The dataset's files.", show_default=False)

@@ -1,7 +1,7 @@
 """Importers: real datasets into corpus folders (``foedus import KIND FILE... -o CORPUS``).
 
 >>> sorted(IMPORTERS)
-['atop', 'events', 'mid', 'states', 'territorial-change', 'treaties']
+['atop', 'dyadic-mid', 'events', 'mid', 'states', 'territorial-change', 'treaties', 'wars']
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from typing import Any
 from foedus.interop.aliases import AliasTable
 from foedus.interop.importers.atop import import_atop
 from foedus.interop.importers.base import DatasetError, Import, Report, iter_files
+from foedus.interop.importers.dyadic import import_dyadic_mid
 from foedus.interop.importers.events import import_events
 from foedus.interop.importers.mid import import_mid
 from foedus.interop.importers.states import import_states
 from foedus.interop.importers.territorial import import_territorial
 from foedus.interop.importers.treaties import import_treaties
+from foedus.interop.importers.wars import import_wars
 from foedus.interop.importers.write import write_corpus
 
 IMPORTERS: dict[str, Callable[..., Import]] = {
@@ -26,6 +28,8 @@ IMPORTERS: dict[str, Callable[..., Import]] = {
     "treaties": import_treaties,
     "territorial-change": import_territorial,
     "mid": import_mid,
+    "dyadic-mid": import_dyadic_mid,
+    "wars": import_wars,
     "events": import_events,
 }
 

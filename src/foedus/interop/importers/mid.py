@@ -4,13 +4,16 @@ Reads the participant-level file (MIDB: one row per state per dispute; required)
 dispute-level file (MIDA; optional, cited beside each participant's row); COW's capitalised
 and GML's lower-case headers are both read. Each participant whose highest action is not 0
 becomes one event: its actor is the participant, its targets are the states on the other
-side, its type is the highest action (table :data:`HIGHEST_ACTION`), and its date is the
-participant's own span in the dispute, as a range: MID codes the highest action, not the day
-it was taken. Side A is the side that took the first militarized action (the initiator).
+side whose own participation overlaps its own (MID 258: the USSR's September 1939 row targets
+Poland, not the states it fought from 1941), its type is the highest action (table
+:data:`HIGHEST_ACTION`), and its date is the participant's own span in the dispute, as a
+range: MID codes the highest action, not the day it was taken. Side A is the side that took
+the first militarized action (the initiator).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from foedus.interop.aliases import AliasTable
@@ -82,6 +85,21 @@ def _span(v: dict[str, str]) -> tuple[str | None, str | None]:
     return start, end
 
 
+def _bounds(v: dict[str, str]) -> tuple[date, date] | None:
+    """The first and last day a participant may have taken part (its coded span)."""
+    start, end = _span(v)
+    lo = date_bounds(start) if start else None
+    hi = date_bounds(end) if end else lo
+    if lo is None or hi is None:
+        return None
+    return lo[0], max(hi[1], lo[0])
+
+
+def _overlap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    """Two spans may share a day (an unknown span overlaps anything)."""
+    return a is None or b is None or (a[0] <= b[1] and b[0] <= a[1])
+
+
 def span_date(start: str, end: str | None, what: str) -> Json | str:
     """A range from the first day of ``start`` to the last day of ``end``."""
     lo = date_bounds(start)
@@ -143,14 +161,13 @@ def import_mid(paths: list[Path], aliases: AliasTable) -> Import:
 def _dispute(
     imp: Import, disp: str, rows: list[tuple[Row, dict[str, str]]], arow: Row | None
 ) -> None:
-    sides: dict[str, list[str]] = {"1": [], "0": []}
+    sides: dict[str, list[tuple[str, tuple[date, date] | None]]] = {"1": [], "0": []}
     ids: list[str] = []
     for r, v in rows:
         actor = imp.actor(imp.aliases.resolve(cow=v.get("ccode")), ref=r.ref)
         ids.append(actor)
         side = "1" if v.get("sidea", "").strip() == "1" else "0"
-        if actor not in sides[side]:
-            sides[side].append(actor)
+        sides[side].append((actor, _bounds(v)))
     a_quote = [imp.cite(arow)] if arow is not None else []
     for (r, v), actor in zip(rows, ids, strict=True):
         try:
@@ -168,9 +185,24 @@ def _dispute(
             imp.report.skip("no start year", r.ref)
             continue
         side = "1" if v.get("sidea", "").strip() == "1" else "0"
-        targets = [t for t in sides["0" if side == "1" else "1"] if t != actor]
-        if not targets:
+        other = [(t, b) for t, b in sides["0" if side == "1" else "1"] if t != actor]
+        if not other:
             imp.report.skip("no state on the other side", r.ref)
+            continue
+        mine = _bounds(v)
+        targets: list[str] = []
+        for t, b in other:
+            if t not in targets and _overlap(mine, b):
+                targets.append(t)
+        dropped = {t for t, _ in other} - set(targets)
+        if dropped:
+            imp.report.mapped["opponents left out of targets (participation not overlapping)"] += (
+                len(dropped)
+            )
+        if not targets:
+            imp.report.skip(
+                "no state on the other side took part while this participant did", r.ref
+            )
             continue
         name = imp.actors[actor]["name"]
         role = (

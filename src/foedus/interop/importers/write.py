@@ -30,15 +30,28 @@ from foedus.interop.importers.base import Import, Json
 IMPORTED_RULES = Path(__file__).resolve().parent.parent / "rules" / "imported.rules"
 
 #: Act categories of imported corpora: the five acts of Article II of the 1933 Convention for
-#: the Definition of Aggression, and groupings of MID/CAMEO militarized acts.
+#: the Definition of Aggression, and groupings of MID/CAMEO militarized acts. The MID codebook's
+#: acts are placed under Article II's by what they are: an occupation of territory (MID 14) is
+#: armed forces entering and holding another state's territory, an invasion; a war begun or
+#: joined (MID 20, 21; a COW war) is sustained combat of regular armed forces, an attack by
+#: land, sea or air forces. A clash (MID 17: the initiator is unclear), a seizure of material
+#: or personnel (15) and the threats and displays (1-12) are not among Article II's acts.
 CATEGORIES: list[Json] = [
     {
         "id": "declaration-of-war",
         "name": "Declaration of war",
         "event_types": ["declaration_of_war"],
     },
-    {"id": "invasion", "name": "Invasion by armed forces", "event_types": ["invasion"]},
-    {"id": "attack", "name": "Attack by land, sea or air forces", "event_types": ["attack"]},
+    {
+        "id": "invasion",
+        "name": "Invasion by armed forces (MID: occupation of territory)",
+        "event_types": ["invasion", "occupation"],
+    },
+    {
+        "id": "attack",
+        "name": "Attack by land, sea or air forces (MID: attack, use of CBR weapons, war)",
+        "event_types": ["attack", "interstate_war"],
+    },
     {"id": "naval-blockade", "name": "Naval blockade", "event_types": ["naval_blockade"]},
     {
         "id": "support-for-armed-bands",
@@ -51,7 +64,9 @@ CATEGORIES: list[Json] = [
         "event_types": [
             "declaration_of_war",
             "invasion",
+            "occupation",
             "attack",
+            "interstate_war",
             "naval_blockade",
             "support_for_armed_bands",
         ],
@@ -109,7 +124,8 @@ CATEGORIES: list[Json] = [
 ]
 CATEGORY_NOTES = (
     "Categories of corpora made by `foedus import` (docs/data.md): the MID "
-    "highest-action scale and CAMEO codes mapped onto foedus event types."
+    "highest-action scale and CAMEO codes mapped onto foedus event types; MID occupation "
+    "counts as an invasion and an interstate war as an attack (Article II, 1933)."
 )
 
 

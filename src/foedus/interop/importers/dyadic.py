@@ -1,0 +1,106 @@
+"""``foedus import dyadic-mid``: COW Dyadic MID 4.02 (who against whom, with the dyad's days).
+
+The file has one row per directed dyad (``statea`` against ``stateb``) per calendar year of its
+dispute. Each directed dyad whose ``statea`` took a militarized action against ``stateb`` becomes
+one event: actor ``statea``, target ``stateb``, date the dyad's own days (``strtyr``/``strtmnth``/
+``strtday`` to ``endyear``/``endmnth``/``endday``, a range: the day of the action is not coded),
+type ``statea``'s highest action against ``stateb``. The action is read from ``mid5hiacta``, the
+MID5-aligned highest action on the MIDA/MIDB 0-21 scale (table
+:data:`~foedus.interop.importers.mid.HIGHEST_ACTION`); the file's own ``highmcaa`` is on another
+scale (values 22 and 23 occur) and is kept in the notes only. A dyad with action 0 is skipped
+with that reason. The dyad's first row is quoted; the lines of its other years are named in
+the notes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from foedus.interop.aliases import AliasTable
+from foedus.interop.importers.base import DatasetError, DatasetInfo, Import, Row, sniff_header, ymd
+from foedus.interop.importers.mid import HIGHEST_ACTION, span_date
+from foedus.interop.importers.states import COW_TERMS
+
+INFO = DatasetInfo(
+    "cow-dyadic-mid",
+    "COW Dyadic Militarized Interstate Disputes (MID) v4.02",
+    "Maoz, Zeev, Paul L. Johnson, Jasper Kaplan, Fiona Ogunkoya, and Aaron Shreve. 2019. "
+    '"The Dyadic Militarized Interstate Disputes (MIDs) Dataset Version 3.0: Logic, '
+    'Characteristics, and Comparisons to Alternative Datasets." Journal of Conflict '
+    "Resolution.",
+    COW_TERMS,
+    "https://correlatesofwar.org",
+)
+
+COLUMNS = {"disno", "statea", "stateb", "strtyr", "endyear", "mid5hiacta"}
+
+
+def import_dyadic_mid(paths: list[Path], aliases: AliasTable) -> Import:
+    """Import a COW Dyadic MID file (``dyadic_mid_4.02.csv``)."""
+    imp = Import("dyadic-mid", INFO, aliases)
+    rows: list[Row] = []
+    for path in paths:
+        if not COLUMNS <= set(sniff_header(path)):
+            raise DatasetError(
+                f"{path}: not a COW Dyadic MID file (columns {', '.join(sorted(COLUMNS))})"
+            )
+        rows += imp.read(path)
+    dyads: dict[tuple[str, str, str], list[Row]] = {}
+    for r in rows:
+        key = (r.get("disno").strip(), r.get("statea").strip(), r.get("stateb").strip())
+        dyads.setdefault(key, []).append(r)
+    for (disno, a, b), group in dyads.items():
+        _dyad(imp, disno, a, b, group)
+    imp.report.mapped["actors"] = len(imp.actors)
+    return imp
+
+
+def _dyad(imp: Import, disno: str, a: str, b: str, group: list[Row]) -> None:
+    first = group[0]
+    if len(group) > 1:
+        imp.report.mapped["dyad-year rows merged into their dyad's event"] += len(group) - 1
+    try:
+        act = int(first.get("mid5hiacta").strip())
+    except ValueError:
+        act = -9
+    if act not in HIGHEST_ACTION:
+        imp.report.skip(
+            f"no militarized action by state A against state B (mid5hiacta {act})", first.ref
+        )
+        return
+    start = ymd(first.get("strtyr"), first.get("strtmnth"), first.get("strtday"))
+    end = ymd(first.get("endyear"), first.get("endmnth"), first.get("endday"))
+    if start is None:
+        imp.report.skip("no start year", first.ref)
+        return
+    actor = imp.actor(imp.aliases.resolve(cow=a, name=first.get("namea") or None), ref=first.ref)
+    target = imp.actor(imp.aliases.resolve(cow=b, name=first.get("nameb") or None), ref=first.ref)
+    if actor == target:
+        imp.report.skip("state A and state B are the same actor", first.ref)
+        return
+    etype, words = HIGHEST_ACTION[act]
+    name, tname = imp.actors[actor]["name"], imp.actors[target]["name"]
+    when = span_date(
+        start, end, f"the dyad {name}-{tname} in MID {disno}; the day of the action is not coded"
+    )
+    side = "side A (the initiating side)" if first.get("sideaa").strip() == "1" else "side B"
+    lines = ", ".join(str(r.line) for r in group)
+    for r in group:
+        imp.keep(r)
+    imp.events.append(
+        {
+            "id": imp.new_id(f"dymid-{disno}-{actor}-{target}"),
+            "type": etype,
+            "date": when,
+            "actors": [actor],
+            "targets": [target],
+            "summary": f"{name}'s highest action against {tname} in militarized interstate "
+            f"dispute {disno}: {words} (MID action {act}); {name} on {side}",
+            "sources": [imp.cite(first)],
+            "notes": f"Dyadic MID rows {first.file} lines {lines} (one per year); mid5hiacta "
+            f"{act}, highmcaa {first.get('highmcaa').strip()}, war {first.get('war').strip()}, "
+            f"sideaa {first.get('sideaa').strip()}",
+        }
+    )
+    imp.report.mapped[f"{etype} events"] += 1
+    imp.report.mapped["events"] += 1
