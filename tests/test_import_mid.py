@@ -146,14 +146,22 @@ def test_icews_events(tmp_path: Path) -> None:
     report = run_import("events", [DATA / "icews.txt", DATA / "cameo.txt"], tmp_path / "c")[
         "report"
     ]
-    assert report.mapped["events"] == 2
+    assert report.mapped["events"] == 3
     assert report.skipped["duplicate of an earlier line"] == 1
     assert report.skipped["CAMEO code 043 has no foedus event type"] == 1
-    assert report.skipped["subject or object not a country in the alias table"] == 1
-    assert report.skipped["subject and object in the same country (domestic)"] == 1
+    assert (
+        report.skipped["subject not a country in the alias table (a person, a group, a place)"] == 1
+    )
+    non_state = "not a government or state-security actor (citizens, rebels, fishermen, ...)"
+    # Citizen (Estonia) and Armed Rebel (Ukraine) do not act for their state; nor is
+    # "Naval (Sri Lanka) -> Fishermen (India)" Sri Lanka attacking India.
+    assert report.skipped[f"subject {non_state}"] == 2
+    assert report.skipped[f"object {non_state}"] == 1
+    assert any("Fishermen (1)" in n for n in report.notes)
     corpus = load_corpus(tmp_path / "c")
     assert sorted((e.type, e.actors[0], e.targets[0]) for e in corpus.events) == [
         ("attack", "russia", "estonia"),
+        ("condemnation", "estonia", "russia"),  # Police (Estonia) acts for Estonia
         ("occupation", "russia", "ukraine"),
     ]
 
@@ -246,3 +254,27 @@ def test_real_cow_wars() -> None:
     assert "an initiator of the war" in ev["war-142-russia"]["summary"]
     assert ev["war-142-russia"]["date"]["earliest"] == "1939-11-30"
     assert ev["war-139-russia-2"]["targets"] == ["japan"]  # August 1945
+
+
+@pytest.mark.skipif(
+    not (REAL / "icews-tkg-sample").is_dir(),
+    reason="no shared data (../shared/data/icews-tkg-sample)",
+)
+def test_real_icews_only_state_actors_act_for_a_state() -> None:
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.events import _SECTOR, STATE_SECTORS, import_events
+
+    base = REAL / "icews-tkg-sample"
+    files = [base / f for f in ("icews_2014_valid.txt", "icews_2014_test.txt")]
+    files.append(base / "icews_2005-2015_test.txt")
+    imp = import_events(files, AliasTable.bundled())
+    assert imp.report.mapped["events"] == 1_327
+    non_state = "not a government or state-security actor (citizens, rebels, fishermen, ...)"
+    assert imp.report.skipped[f"subject {non_state}"] == 3_944
+    for e in imp.events:
+        subject, _, rest = e["summary"].partition(": ")
+        obj = rest.split(": ", 1)[1].rsplit(" (CAMEO", 1)[0]
+        for side in (subject, obj):
+            m = _SECTOR.match(side)
+            assert m is None or m.group(1).strip() in STATE_SECTORS, e["summary"]
+    assert not [e for e in imp.events if e["summary"].startswith("Naval (Sri Lanka)")]

@@ -1,10 +1,15 @@
 """``foedus import events``: CAMEO-coded event data (ICEWS temporal-KG format) as events.
 
 Each line is ``subject <TAB> relation <TAB> object <TAB> YYYY-MM-DD``; the relation is a CAMEO
-event description ("Use conventional military force", "Occupy territory"). Actors written as
-``Sector (Country)`` are read as the country; a subject or object that is not a country the
-alias table knows (a person, a party) is skipped, as is an event whose subject and object are
-the same state (domestic). Identical lines are imported once.
+event description ("Use conventional military force", "Occupy territory"). Only a state acts
+for a state: a subject or object written as a country, or as ``Sector (Country)`` where the
+sector is one of the government or state-security sectors of :data:`STATE_SECTORS` ("Foreign
+Affairs (Russia)", "Naval (Sri Lanka)"), is read as that country. Any other sector (citizens,
+armed rebels, fishermen, parties, the media, courts, legislatures) is not the state and the line
+is skipped with that reason, so "Naval (Sri Lanka) -> Fishermen (India)" is not Sri Lanka
+attacking India; so is a named person (the lines do not say which state a person acts for) or
+anything else the alias table does not know, and an event whose subject and object are the same
+state (domestic). Identical lines are imported once.
 
 The relation is mapped to a CAMEO code and an event type by :data:`CAMEO` (our mapping; the
 descriptions are CAMEO's, Schrodt 2012). Codes not in the table are skipped and counted. A
@@ -15,6 +20,7 @@ descriptions, so relations written exactly as the code list writes them are reco
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from foedus.interop.aliases import AliasTable
@@ -86,7 +92,81 @@ CAMEO: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
-_SECTOR = re.compile(r"^.*\(([^()]+)\)\s*$")
+_SECTOR = re.compile(r"^(.*)\(([^()]+)\)\s*$")
+
+#: ICEWS sectors that act for their state: its government (executive, ministries, diplomats)
+#: and its state-security forces (armed forces, police, intelligence). Every other sector
+#: (citizens, rebels, fishermen, parties, legislatures, courts, media, business) does not.
+STATE_SECTORS: frozenset[str] = frozenset(
+    {
+        # government
+        "Government",
+        "Head of Government",
+        "Head of State",
+        "Cabinet / Council of Ministers / Advisors",
+        "Foreign Affairs",
+        "Domestic Affairs",
+        "Ministry",
+        "Defense / Security Ministry",
+        "Ministry of Public Security",
+        "Treasury/Finance Ministry",
+        "Finance / Economy / Commerce / Trade Ministry",
+        "Justice Department/Ministery",
+        "Health Ministry",
+        "Education Ministry",
+        "Information Ministry",
+        "Energy Department/Ministry",
+        "Environment Department/Ministry",
+        "Transportation Ministry/Department",
+        "Envoy",
+        "High Commission",
+        "Charge D'affaires",
+        "Representative to the United Nations",
+        "Government Official",
+        "Government Delegation",
+        "Other Authorities / Officials",
+        "Undersecretary",
+        "Royal Administration",
+        "Presidential Aide",
+        "Presidential Press Service",
+        "Interim Government",
+        "National Security Advisor",
+        "Military Ruler",
+        # state security
+        "Military",
+        "Military Personnel",
+        "Military Personnel - Special",
+        "High Ranking Military Personnel",
+        "Army Personnel",
+        "Army Chief of Staff",
+        "Chief of Staff",
+        "Joint Chiefs of Staff",
+        "Naval",
+        "Navy Personnel",
+        "Naval Base",
+        "Admiral",
+        "Air Force",
+        "Air Marshall",
+        "Airman",
+        "Marine Corp",
+        "Commando",
+        "Reserve Personnel",
+        "Army National Guard",
+        "Attack Craft",
+        "Attack Helicopter",
+        "Fighter Bomber",
+        "Spy Plane",
+        "Military Advisor",
+        "Police",
+        "Military Police",
+        "Paramilitary Police",
+        "Intelligence",
+        "Intelligence Chief",
+        "Intelligence Officer",
+        "Secret Agent",
+        "National Intelligence Bureau",
+    }
+)
 
 
 def _norm(text: str) -> str:
@@ -104,13 +184,21 @@ def _code_table(extra: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _country(aliases: AliasTable, name: str) -> str | None:
+def _country(aliases: AliasTable, name: str) -> tuple[str | None, str]:
+    """The state an ICEWS actor acts for, or None and why not."""
     m = _SECTOR.match(name)
-    for candidate in ((m.group(1),) if m else ()) + (name,):
-        found = aliases.by_name(candidate.strip())
+    if m is None:
+        found = aliases.by_name(name.strip())
         if found is not None:
-            return found.id
-    return None
+            return found.id, ""
+        return None, "not a country in the alias table (a person, a group, a place)"
+    sector, country = m.group(1).strip(), m.group(2).strip()
+    found = aliases.by_name(country)
+    if found is None:
+        return None, "not a country in the alias table (a person, a group, a place)"
+    if sector not in STATE_SECTORS:
+        return None, "not a government or state-security actor (citizens, rebels, fishermen, ...)"
+    return found.id, sector
 
 
 def import_events(paths: list[Path], aliases: AliasTable) -> Import:
@@ -133,6 +221,7 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
         data.append(path)
     table = _code_table(extra)
     seen: set[tuple[str, ...]] = set()
+    non_state: Counter[str] = Counter()
     for path in data:
         _, rows = read_rows(path, delimiter="\t", header=["subject", "relation", "object", "date"])
         imp.report.files.append(path.name)
@@ -151,10 +240,14 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
             if etype is None:
                 imp.report.skip(f"CAMEO code {code} has no foedus event type", r.ref)
                 continue
-            subj = _country(aliases, r.get("subject"))
-            obj = _country(aliases, r.get("object"))
+            subj, why_s = _country(aliases, r.get("subject"))
+            obj, why_o = _country(aliases, r.get("object"))
             if subj is None or obj is None:
-                imp.report.skip("subject or object not a country in the alias table", r.ref)
+                which = "subject" if subj is None else "object"
+                imp.report.skip(f"{which} {why_s if subj is None else why_o}", r.ref)
+                if "state-security" in (why_s if subj is None else why_o):
+                    side = r.get("subject") if subj is None else r.get("object")
+                    non_state[_SECTOR.match(side).group(1).strip()] += 1  # type: ignore[union-attr]
                 continue
             if subj == obj:
                 imp.report.skip("subject and object in the same country (domestic)", r.ref)
@@ -181,4 +274,10 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
             imp.report.mapped[f"{etype} events"] += 1
             imp.report.mapped["events"] += 1
     imp.report.mapped["actors"] = len(imp.actors)
+    if non_state:
+        imp.report.notes.append(
+            "sectors not acting for a state, lines skipped: "
+            + ", ".join(f"{k} ({n})" for k, n in non_state.most_common(12))
+            + (f", and {len(non_state) - 12} more" if len(non_state) > 12 else "")
+        )
     return imp
