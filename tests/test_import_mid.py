@@ -142,6 +142,20 @@ def test_territorial_change(tmp_path: Path) -> None:
     assert status["sovereign"] is False and status["part_of"]["id"] == "russia"
 
 
+def test_territorial_change_entities_named_from_the_entity_list(tmp_path: Path) -> None:
+    files = [DATA / "tc.csv", DATA / "tc_entities.csv"]
+    report = run_import("territorial-change", files, tmp_path / "c")["report"]
+    assert report.mapped["entities named from the entity list"] == 3
+    ev = {e.id: e for e in load_corpus(tmp_path / "c").events}
+    assert ev["tc-9004-cession"].actors == ["invented-republic"]
+    assert ev["tc-9004-cession"].targets == ["invented-colony"]
+    # an entity named like a state in the alias table stays apart from that state
+    assert ev["tc-9005-cession"].actors == ["russia-cow-9815"]
+    assert ev["tc-9005-cession"].targets == ["russia"]
+    without = run_import("territorial-change", [DATA / "tc.csv"], tmp_path / "d")["report"]
+    assert "COW 9563" in without.unresolved
+
+
 def test_icews_events(tmp_path: Path) -> None:
     report = run_import("events", [DATA / "icews.txt", DATA / "cameo.txt"], tmp_path / "c")[
         "report"
@@ -278,3 +292,22 @@ def test_real_icews_only_state_actors_act_for_a_state() -> None:
             m = _SECTOR.match(side)
             assert m is None or m.group(1).strip() in STATE_SECTORS, e["summary"]
     assert not [e for e in imp.events if e["summary"].startswith("Naval (Sri Lanka)")]
+
+
+@pytest.mark.skipif(
+    not (REAL / "cow-territorial-change-v6").is_dir(),
+    reason="no shared data (../shared/data/cow-territorial-change-v6)",
+)
+def test_real_territorial_change_entities_named() -> None:
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.territorial import import_territorial
+
+    base = REAL / "cow-territorial-change-v6"
+    imp = import_territorial(
+        [base / "tc2018.csv", base / "tc_entities_tabula.csv"], AliasTable.bundled()
+    )
+    assert imp.report.mapped["entities named from the entity list"] == 33
+    names = {a["name"] for a in imp.actors.values()}
+    assert {"Transvaal", "Hamburg", "Danzig", "Hejaz Sultanate"} <= names
+    # 1 and 822 are not in the entity list: still named by their code
+    assert {n for n in imp.report.unresolved if n.startswith("COW ")} == {"COW 1", "COW 822"}

@@ -15,17 +15,23 @@ procedur meaning      event type
 6        mandate      administration
 -9       n/a          other
 ======== ============ =====================
+
+COW's entity list (``tc_entities_tabula.csv``: entity number, name, years, status) may be given
+as a further file: a gainer or loser whose code is not a state in the alias table (the
+Transvaal, Hamburg, Hejaz) is then named from it instead of "COW 563".
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from foedus.interop.aliases import AliasTable
+from foedus.interop.aliases import Alias, AliasTable, slugify
 from foedus.interop.importers.base import (
     DatasetError,
     DatasetInfo,
     Import,
+    Row,
+    read_rows,
     sniff_header,
     ymd,
 )
@@ -54,56 +60,90 @@ PROCEDURES = {
 def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
     """Import COW Territorial Change rows."""
     imp = Import("territorial-change", INFO, aliases)
+    changes: list[Row] = []
+    entities: dict[str, str] = {}
     for path in paths:
         head = set(sniff_header(path))
-        if not {"gainer", "loser", "procedur", "number"} <= head:
-            raise DatasetError(f"{path}: not a COW Territorial Change file (tc2018.csv)")
-        rows = imp.read(path)
-        for r in rows:
-            when = ymd(r.get("year"), r.get("month"))
-            if when is None:
-                imp.report.skip("no year", r.ref)
-                continue
-            gainer = r.get("gainer").strip()
-            if gainer in ("", "0", "-9", "."):
-                imp.report.skip("no gainer", r.ref)
-                continue
-            etype, word = PROCEDURES.get(r.get("procedur").strip(), ("other", "transfer"))
-            actor = imp.actor(aliases.resolve(cow=gainer), ref=r.ref)
-            loser = r.get("loser").strip()
-            targets = []
-            if loser not in ("", "0", "-9", ".") and loser != gainer:
-                targets.append(imp.actor(aliases.resolve(cow=loser), ref=r.ref))
-            entity = r.get("entity").strip()
-            name = imp.actors[actor]["name"]
-            what = f"territory of {imp.actors[targets[0]]['name']}" if targets else "territory"
-            if entity not in (gainer, loser):
-                what += f" (COW entity {entity})"
-            flags = [
-                f
-                for f, col in (
-                    ("the gainer entered the state system", "entry"),
-                    ("the loser left the state system", "exit"),
-                    ("with military conflict", "conflict"),
-                )
-                if r.get(col).strip() == "1"
-            ]
-            number = r.get("number").strip()
-            imp.events.append(
-                {
-                    "id": imp.new_id(f"tc-{number}-{etype}"),
-                    "type": etype,
-                    "date": when,
-                    "actors": [actor],
-                    "targets": targets,
-                    "summary": f"{name} gains {what} by {word} (COW territorial change {number}"
-                    + (": " + ", ".join(flags) if flags else "")
-                    + ")",
-                    "sources": [imp.cite(r)],
-                    "notes": f"COW Territorial Change {r.ref}: procedur {r.get('procedur')}, "
-                    f"area {r.get('area')} km2, population {r.get('pop')}",
-                }
+        if {"gainer", "loser", "procedur", "number"} <= head:
+            changes += imp.read(path)
+            continue
+        _, rows = read_rows(path)
+        keys = {"".join(k.lower().split()): k for k in (rows[0].values if rows else {})}
+        if not {"entitynumber", "name"} <= set(keys):
+            raise DatasetError(
+                f"{path}: not a COW Territorial Change file (tc2018.csv) or entity list "
+                "(entity number, name)"
             )
-            imp.report.mapped[f"{etype} events"] += 1
+        imp.report.files.append(path.name)
+        for r in rows:
+            code, name = r.get(keys["entitynumber"]).strip(), r.get(keys["name"]).strip()
+            if code and name:
+                entities.setdefault(code, name)
+    if not changes:
+        raise DatasetError("import territorial-change: the change file (tc2018.csv) is required")
+    named: set[str] = set()
+
+    def who(code: str, r: Row) -> str:
+        alias = aliases.resolve(cow=code)
+        if not alias.known and code in entities:
+            name = entities[code]
+            ident = slugify(name)
+            if aliases.by_name(name) is not None or any(
+                a.id == ident for a in aliases.rows
+            ):  # a state's name: keep the entity apart
+                ident = f"{ident}-cow-{code}"
+            cows = (int(code),) if code.isdigit() else ()
+            alias = Alias(id=ident, name=name, cow=cows, known=False)
+            named.add(code)
+        return imp.actor(alias, ref=r.ref)
+
+    for r in changes:
+        when = ymd(r.get("year"), r.get("month"))
+        if when is None:
+            imp.report.skip("no year", r.ref)
+            continue
+        gainer = r.get("gainer").strip()
+        if gainer in ("", "0", "-9", "."):
+            imp.report.skip("no gainer", r.ref)
+            continue
+        etype, word = PROCEDURES.get(r.get("procedur").strip(), ("other", "transfer"))
+        actor = who(gainer, r)
+        loser = r.get("loser").strip()
+        targets = []
+        if loser not in ("", "0", "-9", ".") and loser != gainer:
+            targets.append(who(loser, r))
+        entity = r.get("entity").strip()
+        name = imp.actors[actor]["name"]
+        what = f"territory of {imp.actors[targets[0]]['name']}" if targets else "territory"
+        if entity not in (gainer, loser):
+            what += f" (COW entity {entity})"
+        flags = [
+            f
+            for f, col in (
+                ("the gainer entered the state system", "entry"),
+                ("the loser left the state system", "exit"),
+                ("with military conflict", "conflict"),
+            )
+            if r.get(col).strip() == "1"
+        ]
+        number = r.get("number").strip()
+        imp.events.append(
+            {
+                "id": imp.new_id(f"tc-{number}-{etype}"),
+                "type": etype,
+                "date": when,
+                "actors": [actor],
+                "targets": targets,
+                "summary": f"{name} gains {what} by {word} (COW territorial change {number}"
+                + (": " + ", ".join(flags) if flags else "")
+                + ")",
+                "sources": [imp.cite(r)],
+                "notes": f"COW Territorial Change {r.ref}: procedur {r.get('procedur')}, "
+                f"area {r.get('area')} km2, population {r.get('pop')}",
+            }
+        )
+        imp.report.mapped[f"{etype} events"] += 1
     imp.report.mapped["actors"] = len(imp.actors)
+    if entities:
+        imp.report.mapped["entities named from the entity list"] = len(named)
     return imp
