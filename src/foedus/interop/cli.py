@@ -75,6 +75,12 @@ def register(command: Callable[..., Callable[[Callable[..., Any]], Callable[...,
                 metavar="PATH",
             ),
         ],
+        base: Annotated[
+            str | None,
+            typer.Option(
+                "--base", help="Base IRI of the RDF records (turtle, jsonld).", metavar="IRI"
+            ),
+        ] = None,
     ) -> Any:
         """Export the corpus (and, for csv/parquet, every table of its built database).
 
@@ -83,7 +89,7 @@ def register(command: Callable[..., Callable[[Callable[..., Any]], Callable[...,
         from foedus.cli import Output
         from foedus.interop.exports import export as run
 
-        info = run(opts.kb(), format, output)
+        info = run(opts.kb(), format, output, base)
         extra = ", ".join(
             f"{k} {v}" for k, v in info.items() if k not in ("format", "path", "tables")
         )

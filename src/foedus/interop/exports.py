@@ -30,42 +30,71 @@ from foedus.model import FuzzyDate
 
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
-FD = "https://foedus.invalid/vocab#"
+PROV = "http://www.w3.org/ns/prov#"
+#: The foedus vocabulary; its RDF schema is ``vocab.ttl`` beside this module.
+FD = "urn:foedus:vocab#"
+VOCAB = Path(__file__).resolve().parent / "vocab.ttl"
 
 
-def base_iri(corpus: Any) -> str:
-    """The IRI every record of ``corpus`` is named under."""
-    return f"https://foedus.invalid/{corpus.metadata.name}/"
+def base_iri(corpus: Any, base: str | None = None) -> str:
+    """The IRI every record of ``corpus`` is named under: ``base`` (``--base``, a ``/`` added
+    when it ends in neither ``/`` nor ``#``), else ``urn:foedus:corpus:<name>/``."""
+    if base:
+        return base if base.endswith(("/", "#")) else base + "/"
+    return f"urn:foedus:corpus:{corpus.metadata.name}/"
+
+
+def check_base(base: str) -> str:
+    """``base`` when it is an absolute IRI; a one-line error naming it otherwise."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    if not parts.scheme or any(c in base for c in ' <>"{}|\\^`'):
+        raise UserError(f"--base {base!r}: not an absolute IRI (e.g. https://example.org/kb/)")
+    if (parts.hostname or "").endswith(".invalid"):
+        raise UserError(f"--base {base!r}: a .invalid host names nothing; give your own IRI")
+    return base
 
 
 # --------------------------------------------------------------------------- RDF
 
 
-def graph(corpus: Any) -> Any:
+def graph(corpus: Any, base: str | None = None) -> Any:
     """The corpus as an rdflib Graph.
 
     Actors, instruments and events are ``<base>actor/<id>``, ``<base>instrument/<id>`` and
     ``<base>event/<id>``; ``wdt:P31`` gives their class (``fd:Actor``, ``fd:Instrument``,
-    ``fd:Event``) and ``fd:eventType`` the event type (``fd:type/invasion``).
+    ``fd:Event``) and ``fd:eventType`` the event type (``fd:type/invasion``). A date is a
+    Wikidata point in time only when it is an exact day; every date is also written as its
+    bounds, ``fd:<x>Earliest`` and ``fd:<x>Latest``, with the text (``fd:<x>Text``). Quotes
+    are PROV-O: the record ``prov:wasDerivedFrom`` an entity whose ``prov:value`` is the quote
+    and which ``prov:wasQuotedFrom`` the source document (``<base>source/<id>``).
     """
     from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
     from rdflib.namespace import OWL
 
-    base = base_iri(corpus)
+    base = base_iri(corpus, base)
     fd = Namespace(FD)
     wdt = Namespace(WDT)
     wd = Namespace(WD)
+    prov = Namespace(PROV)
     g = Graph()
     g.bind("fd", fd)
     g.bind("wdt", wdt)
     g.bind("wd", wd)
     g.bind("owl", OWL)
+    g.bind("prov", prov)
 
     def node(kind: str, ident: str) -> URIRef:
         return URIRef(f"{base}{kind}/{ident}")
 
     def day(d: date) -> Literal:
         return Literal(d.isoformat(), datatype=XSD.date)
+
+    def point(subject: Any, prop: Any, d: FuzzyDate | None) -> None:
+        """A Wikidata point in time: only for an exact day (a fuzzy date has its bounds)."""
+        if d is not None and d.exact:
+            g.add((subject, prop, day(d.earliest)))
 
     def dates(subject: Any, d: FuzzyDate | None, prefix: str) -> None:
         if d is None:
@@ -77,9 +106,16 @@ def graph(corpus: Any) -> Any:
     def quotes(subject: Any, qs: list[Any]) -> None:
         for q in qs:
             b = BNode()
-            g.add((subject, fd.source, b))
-            g.add((b, fd.document, Literal(corpus.source_of(q.source) or "")))
-            g.add((b, fd.quote, Literal(q.quote)))
+            g.add((subject, prov.wasDerivedFrom, b))
+            g.add((b, RDF.type, prov.Entity))
+            g.add((b, prov.value, Literal(q.quote)))
+            src = corpus.source_of(q.source)
+            if src:
+                g.add((b, prov.wasQuotedFrom, node("source", src)))
+
+    for ident in corpus.sources:
+        g.add((node("source", ident), RDF.type, prov.Entity))
+        g.add((node("source", ident), fd.id, Literal(ident)))
 
     for a in corpus.actors:
         s = node("actor", a.id)
@@ -102,10 +138,10 @@ def graph(corpus: Any) -> Any:
         ):
             if other:
                 g.add((s, fd[rel], node("actor", other)))
-        if a.existed_from:
-            g.add((s, wdt.P571, day(a.existed_from.earliest)))  # inception
-        if a.existed_to:
-            g.add((s, wdt.P576, day(a.existed_to.latest)))  # dissolved
+        point(s, wdt.P571, a.existed_from)  # inception
+        dates(s, a.existed_from, "existedFrom")
+        point(s, wdt.P576, a.existed_to)  # dissolved
+        dates(s, a.existed_to, "existedTo")
         quotes(s, a.sources)
     for i in corpus.instruments:
         s = node("instrument", i.id)
@@ -115,20 +151,17 @@ def graph(corpus: Any) -> Any:
         g.add((s, fd.kind, Literal(i.kind)))
         for n in i.aliases:
             g.add((s, fd.alias, Literal(n)))
-        if i.signed:
-            g.add((s, wdt.P585, day(i.signed.earliest)))  # point in time (of signature)
+        point(s, wdt.P585, i.signed)  # point in time (of signature)
         dates(s, i.signed, "signed")
-        start = i.in_force or i.signed
-        if start:
-            g.add((s, wdt.P580, day(start.earliest)))  # start time
+        point(s, wdt.P580, i.in_force or i.signed)  # start time
         dates(s, i.in_force, "inForce")
-        if i.ended:
-            g.add((s, wdt.P582, day(i.ended.latest)))  # end time
+        point(s, wdt.P582, i.ended)  # end time
         dates(s, i.ended, "ended")
         if i.amends:
             g.add((s, fd.amends, node("instrument", i.amends)))
         for k, p in enumerate(i.parties):
-            g.add((s, wdt.P1891, node("actor", p.actor)))  # signatory
+            if p.how in SIGNED:  # signatory: not a party by accession, adherence, succession
+                g.add((s, wdt.P1891, node("actor", p.actor)))
             g.add((s, wdt.P710, node("actor", p.actor)))  # participant
             pn = URIRef(f"{s}/party/{k}")
             g.add((s, fd.party, pn))
@@ -163,8 +196,7 @@ def graph(corpus: Any) -> Any:
         g.add((s, fd.eventType, fd[f"type/{e.type}"]))
         g.add((s, fd.id, Literal(e.id)))
         g.add((s, RDFS.label, Literal(e.summary)))
-        if e.date.exact:
-            g.add((s, wdt.P585, day(e.date.earliest)))
+        point(s, wdt.P585, e.date)
         dates(s, e.date, "date")
         for a in e.actors:
             g.add((s, fd.actor, node("actor", a)))
@@ -187,18 +219,24 @@ def graph(corpus: Any) -> Any:
     return g
 
 
-def write_turtle(corpus: Any, out: Path) -> dict[str, Any]:
-    g = graph(corpus)
+#: How a party joined that makes it a signatory (``wdt:P1891``): it signed, or ratified what
+#: it signed; a state that accedes, adheres or succeeds did not sign.
+SIGNED = ("signature", "ratification")
+
+
+def write_turtle(corpus: Any, out: Path, base: str | None = None) -> dict[str, Any]:
+    g = graph(corpus, base)
     out.write_text(g.serialize(format="turtle"), encoding="utf-8")
     return {"triples": len(g)}
 
 
-def write_jsonld(corpus: Any, out: Path) -> dict[str, Any]:
-    g = graph(corpus)
+def write_jsonld(corpus: Any, out: Path, base: str | None = None) -> dict[str, Any]:
+    g = graph(corpus, base)
     context = {
         "fd": FD,
         "wdt": WDT,
         "wd": WD,
+        "prov": PROV,
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
         "owl": "http://www.w3.org/2002/07/owl#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
@@ -211,27 +249,33 @@ def write_jsonld(corpus: Any, out: Path) -> dict[str, Any]:
 
 
 def network(corpus: Any) -> Any:
-    """The treaty network as a networkx Graph: actor and instrument nodes, party edges.
+    """The treaty network as a networkx MultiGraph: actor and instrument nodes, an edge per
+    party (an actor that left and rejoined has an edge per spell).
 
-    Node ids are ``actor:<id>`` and ``instrument:<id>``; a party edge carries how and when the
-    actor joined (and left).
+    Node ids are ``actor:<id>`` and ``instrument:<id>``; an instrument node carries its dates
+    (text, earliest and latest day); a party edge how and when the actor joined (and left),
+    each date as its text and its earliest and latest day.
     """
     import networkx as nx
 
-    g = nx.Graph(name=corpus.metadata.name)
+    def put(attrs: dict[str, Any], key: str, d: FuzzyDate | None) -> None:
+        if d is not None:
+            attrs[key] = d.text
+            attrs[f"{key}_earliest"] = d.earliest.isoformat()
+            attrs[f"{key}_latest"] = d.latest.isoformat()
+
+    g = nx.MultiGraph(name=corpus.metadata.name)
     for a in corpus.actors:
         g.add_node(f"actor:{a.id}", kind="actor", id=a.id, name=a.name, actor_kind=a.kind)
     for i in corpus.instruments:
         attrs = {"kind": "instrument", "id": i.id, "name": i.name, "instrument_kind": i.kind}
         for key, d in (("signed", i.signed), ("in_force", i.in_force), ("ended", i.ended)):
-            if d is not None:
-                attrs[key] = d.text
-                attrs[f"{key}_earliest"] = d.earliest.isoformat()
+            put(attrs, key, d)
         g.add_node(f"instrument:{i.id}", **attrs)
         for p in i.parties:
-            edge = {"how": p.how, "date": p.date.text, "date_earliest": p.date.earliest.isoformat()}
-            if p.until is not None:
-                edge["until"] = p.until.text
+            edge: dict[str, Any] = {"how": p.how}
+            put(edge, "date", p.date)
+            put(edge, "until", p.until)
             g.add_edge(f"actor:{p.actor}", f"instrument:{i.id}", **edge)
     return g
 
@@ -259,9 +303,34 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def instrument_dates(i: Any) -> str:
+    """An instrument's dates as the sources give them, for display."""
+    parts = [
+        f"{what} {d.text}"
+        for what, d in (("signed", i.signed), ("in force", i.in_force), ("ended", i.ended))
+        if d is not None
+    ]
+    if i.ended is None:
+        parts.append("no end recorded")
+    return "; ".join(parts)
+
+
+def last_day(corpus: Any) -> date:
+    """The latest day any date of the corpus may be: where an instrument with no recorded end
+    is drawn to (it is in force as far as the corpus knows)."""
+    days = [e.date.latest for e in corpus.events]
+    for i in corpus.instruments:
+        days += [d.latest for d in (i.signed, i.in_force, i.ended) if d is not None]
+        days += [d.latest for p in i.parties for d in (p.date, p.until) if d is not None]
+    return max(days, default=date.today())
+
+
 def timelinejs(corpus: Any) -> dict[str, Any]:
-    """A TimelineJS document: every event and instrument, fuzzy dates as ranges."""
+    """A TimelineJS document: every event and instrument, fuzzy dates as ranges; an instrument
+    runs from entry into force (or signature) to its end (or the corpus's last day), with its
+    dates as the sources give them as ``display_date``."""
     slides = []
+    open_end = last_day(corpus)
     for e in corpus.events:
         slide: dict[str, Any] = {
             "unique_id": f"event-{e.id}",
@@ -277,17 +346,18 @@ def timelinejs(corpus: Any) -> dict[str, Any]:
         start = i.in_force or i.signed
         if start is None:
             continue
+        end = i.ended.latest if i.ended is not None else open_end
         slide = {
             "unique_id": f"instrument-{i.id}",
             "start_date": _tl_date(start.earliest),
+            "end_date": _tl_date(max(end, start.latest)),
+            "display_date": instrument_dates(i),
             "group": "instruments",
             "text": {
                 "headline": _esc(i.name),
                 "text": "Parties: " + ", ".join(p.actor for p in i.parties),
             },
         }
-        if i.ended is not None:
-            slide["end_date"] = _tl_date(i.ended.latest)
         slides.append(slide)
     slides.sort(
         key=lambda s: (
@@ -310,9 +380,12 @@ def timelinejs(corpus: Any) -> dict[str, Any]:
 
 def vis_items(corpus: Any) -> dict[str, Any]:
     """vis-timeline ``items`` and ``groups``: events (points, or ranges when fuzzy) and
-    instruments (ranges from entry into force to end)."""
+    instruments (ranges from entry into force, or signature, to end; an instrument with no
+    recorded end runs to the corpus's last day, class ``open-ended``), each with its dates
+    as the sources give them (``title``)."""
     items: list[dict[str, Any]] = []
     groups: dict[str, dict[str, Any]] = {}
+    open_end = last_day(corpus)
     for e in corpus.events:
         groups.setdefault(e.type, {"id": e.type, "content": e.type.replace("_", " ")})
         item: dict[str, Any] = {
@@ -333,17 +406,18 @@ def vis_items(corpus: Any) -> dict[str, Any]:
         if start is None:
             continue
         groups.setdefault("instruments", {"id": "instruments", "content": "instruments"})
+        end = i.ended.latest if i.ended is not None else open_end
         item = {
             "id": f"instrument:{i.id}",
             "group": "instruments",
             "content": _esc(i.name),
             "start": start.earliest.isoformat(),
-            "title": start.text,
-            "type": "point",
+            "end": (max(end, start.latest) + timedelta(days=1)).isoformat(),
+            "title": instrument_dates(i),
+            "type": "range",
         }
-        if i.ended is not None:
-            item["end"] = (i.ended.latest + timedelta(days=1)).isoformat()
-            item["type"] = "range"
+        if i.ended is None:
+            item["className"] = "open-ended"
         items.append(item)
     return {"items": items, "groups": sorted(groups.values(), key=lambda g: g["id"])}
 
@@ -422,12 +496,23 @@ ALIASES = {
 }
 
 
-def export(kb: Any, fmt: str, out: Path) -> dict[str, Any]:
-    """Write ``kb`` (a :class:`~foedus.query.KnowledgeBase`) in format ``fmt`` to ``out``."""
+def export(kb: Any, fmt: str, out: Path, base: str | None = None) -> dict[str, Any]:
+    """Write ``kb`` (a :class:`~foedus.query.KnowledgeBase`) in format ``fmt`` to ``out``;
+    ``base`` names the records of an RDF export (turtle, jsonld)."""
     name = ALIASES.get(fmt.lower(), fmt.lower())
     if name not in FORMATS:
         raise UserError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
-    if name not in ("csv", "parquet"):
+    if base is not None:
+        if name not in ("turtle", "jsonld"):
+            raise UserError(
+                f"--base names RDF records: it applies to turtle and jsonld, not {name}"
+            )
+        check_base(base)
+    if name in ("turtle", "jsonld"):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        info = FORMATS[name](kb.corpus, out, base)
+        info["base"] = base_iri(kb.corpus, base)
+    elif name not in ("csv", "parquet"):
         out.parent.mkdir(parents=True, exist_ok=True)
         info = FORMATS[name](kb.corpus, out)
     else:
