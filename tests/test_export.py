@@ -193,3 +193,36 @@ def test_tables(kb: KnowledgeBase, tmp_path: Path) -> None:
     assert head.startswith("perspective,event_id")
     with pytest.raises(UserError, match="unknown export format"):
         export(kb, "xlsx", tmp_path / "x")
+
+
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[2:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).parents[1].parent / "shared" / "data",
+)
+
+
+@pytest.mark.skipif(
+    not (SHARED / "atop-v5.1").is_dir(), reason="no shared data (../shared/data/atop-v5.1)"
+)
+def test_real_atop_graphml_is_a_multigraph(tmp_path: Path) -> None:
+    """Every ATOP party is an edge: a state that left an alliance and rejoined it has an edge
+    per spell (a simple graph merged them), each with its earliest and latest dates."""
+    from foedus.corpus import load_corpus
+    from foedus.interop.exports import write_graphml
+    from foedus.interop.importers import run_import
+
+    base = SHARED / "atop-v5.1"
+    run_import("atop", [base / "atop5_1m.csv", base / "atop5_1a.csv"], tmp_path / "c")
+    corpus = load_corpus(tmp_path / "c")
+    parties = sum(len(i.parties) for i in corpus.instruments)
+    pairs = len({(i.id, p.actor) for i in corpus.instruments for p in i.parties})
+    info = write_graphml(corpus, tmp_path / "atop.graphml")
+    assert info["edges"] == parties > pairs
+    g = nx.read_graphml(tmp_path / "atop.graphml", force_multigraph=True)
+    assert g.number_of_edges() == parties
+    assert all("date_latest" in d for _, _, d in g.edges(data=True))
+    assert (parties, pairs) == (2_287, 2_257)  # 30 rejoining spells, each its own edge

@@ -83,3 +83,27 @@ def test_real_atop_counts(tmp_path: Path) -> None:
     ins = {i.id: i for i in corpus.instruments}
     assert {p.actor for p in ins["atop-2290"].parties} == {"russia", "estonia"}
     assert ins["atop-2290"].clauses[0].id == "non-aggression"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="no shared data (../shared/data/atop-v5.1)")
+def test_real_atop_phases_never_repeat_a_party() -> None:
+    """ATOP phases of one member that overlap (atop 3424: Cambodia's phases 2 and 3 both
+    from 1993-01-01) are one party; a member that left and rejoined has one per spell."""
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.atop import import_atop
+    from foedus.interop.importers.base import date_bounds
+
+    imp = import_atop([REAL / "atop5_1m.csv", REAL / "atop5_1a.csv"], AliasTable.bundled())
+    assert imp.report.mapped["parties"] == 2_287
+    for ins in imp.instruments:
+        spells: dict[str, list[tuple[object, object]]] = {}
+        for p in ins["parties"]:
+            lo = date_bounds(p["date"])
+            hi = date_bounds(p.get("until"))
+            for other_lo, other_hi in spells.get(p["actor"], []):
+                assert (other_hi is not None and other_hi[1] < lo[0]) or (
+                    hi is not None and hi[1] < other_lo[0]
+                ), (ins["id"], p["actor"])
+            spells.setdefault(p["actor"], []).append((lo, hi))
+    cambodia = [p for i in imp.instruments if i["id"] == "atop-3424" for p in i["parties"]]
+    assert len([p for p in cambodia if p["actor"] == "cambodia"]) == 2

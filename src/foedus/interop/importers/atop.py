@@ -30,6 +30,7 @@ from foedus.interop.importers.base import (
     Import,
     Json,
     Row,
+    date_bounds,
     sniff_header,
     ymd,
 )
@@ -86,6 +87,19 @@ def import_atop(paths: list[Path], aliases: AliasTable) -> Import:
     return imp
 
 
+def _continues(until: str | None, entered: str) -> bool:
+    """A phase entered on ``entered`` continues a spell ending ``until`` (None: no end)."""
+    if until is None or until == entered:
+        return True
+    a, b = date_bounds(until), date_bounds(entered)
+    return a is not None and b is not None and b[0] <= a[1]
+
+
+def _ends_before(a: str, b: str) -> bool:
+    ba, bb = date_bounds(a), date_bounds(b)
+    return ba is not None and bb is not None and ba[1] < bb[1]
+
+
 def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> None:
     rows = sorted(rows, key=lambda r: (r.get("member"), int(r.get("phase") or 0), r.line))
     quotes = [imp.cite(arow)] if arow is not None else []
@@ -115,9 +129,16 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
                 bearers[col].append(actor)
         quote = imp.cite(r)
         prev = last.get(actor)
-        if prev is not None and prev.get("until") == entered:
-            # the next phase continues the membership: one party, longer
-            prev["until"] = exited
+        if prev is not None and _continues(prev.get("until"), entered):
+            # the next phase continues the membership (it begins on or before the day the
+            # previous one ends, or the previous one has no end): one party, longer
+            if prev.get("until") is not None and (
+                exited is None or not _ends_before(exited, prev["until"])
+            ):
+                if exited is None:
+                    prev.pop("until")
+                else:
+                    prev["until"] = exited
             prev["sources"].append(quote)
             prev["notes"] += f"; phase {r.get('phase')}: {r.ref}"
             imp.report.mapped["member phases joined to the previous phase"] += 1
