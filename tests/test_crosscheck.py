@@ -54,7 +54,11 @@ def test_states_against_made_up_lists(kb: KnowledgeBase) -> None:
 
 def test_instruments_against_made_up_atop(kb: KnowledgeBase) -> None:
     result = crosscheck(kb, "atop", [DATA / "atop_m.csv"])
-    assert result["rows"] == []  # no made-up alliance matches a corpus instrument
+    # no made-up alliance matches a corpus instrument: each is listed as unmatched
+    assert result["rows"] and {r["what"] for r in result["rows"]} == {"instrument"}
+    assert {r["verdict"] for r in result["rows"]} == {"missing"}
+    pact = next(r for r in result["rows"] if r["subject"] == "molotov-ribbentrop-pact")
+    assert pact["corpus"]["source"]["quote"] and pact["dataset"]["value"] is None
     with pytest.raises(UserError, match="unknown crosscheck kind"):
         crosscheck(kb, "wars", [DATA / "atop_m.csv"])
 
@@ -82,3 +86,26 @@ def test_real_atop(kb: KnowledgeBase) -> None:
     result = crosscheck(kb, "atop", [REAL / "atop-v5.1" / "atop5_1m.csv"])
     row = _row(result, "soviet-estonian-non-aggression-treaty ~ ATOP 2290", "start", "atop5_1m.csv")
     assert row["dataset"]["value"] == "1932-05-04"
+    assert row["verdict"] == "agree"  # a dated boundary, the same day on both sides
+    assert "matched by parties and date" in row["note"]
+    subjects = {r["subject"] for r in result["rows"]}
+    # the Pact is ATOP 2470; its secret protocols are not (only a main instrument matches
+    # by parties and date), nor is the Yalta Declaration ATOP 3005 (the Far East agreement)
+    assert "molotov-ribbentrop-pact ~ ATOP 2470" in subjects
+    assert not [x for x in subjects if "protocol ~" in x or x.startswith("yalta-declaration ~")]
+    unmatched = {r["subject"] for r in result["rows"] if r["what"] == "instrument"}
+    assert {"secret-protocol", "second-secret-protocol", "yalta-declaration"} <= unmatched
+
+
+@pytest.mark.skipif(
+    not (REAL / "cow-state-system-v2016").is_dir(),
+    reason="no shared data (../shared/data/cow-state-system-v2016)",
+)
+def test_real_scope_is_not_a_disagreement(kb: KnowledgeBase) -> None:
+    """COW starts Russia in 1816, the corpus's period in the 20th century: not a
+    disagreement of 36,890 days but a difference of scope."""
+    result = crosscheck(kb, "states", [REAL / "cow-state-system-v2016" / "states2016.csv"])
+    row = next(r for r in result["rows"] if r["what"] == "start" and "ussr" in r["subject"])
+    assert row["dataset"]["value"] == "1816-01-01"
+    assert row["verdict"] == "not compared" and "difference of scope" in row["note"]
+    assert not [r for r in result["rows"] if r["verdict"] == "disagree" and "36890" in r["note"]]

@@ -94,6 +94,17 @@ class Check:
                 }
         return {"id": ident}
 
+    def period(self) -> tuple[date, date]:
+        """The corpus's period: its earliest and latest dated fact (what it can speak to)."""
+        c = self.kb.corpus
+        days = [e.date.earliest for e in c.events] + [e.date.latest for e in c.events]
+        for i in c.instruments:
+            days += [d.earliest for d in (i.signed, i.in_force, i.ended) if d is not None]
+            days += [d.latest for d in (i.signed, i.in_force, i.ended) if d is not None]
+        for a in c.actors:
+            days += [d.earliest for d in (a.existed_from, a.existed_to) if d is not None]
+        return (min(days), max(days)) if days else (date.min, date.max)
+
     def sovereign_stretches(self, actors: list[str]) -> list[Json]:
         """Maximal stretches of days an actor group was possibly sovereign, each with the
         days it was certainly sovereign and the happenings that began and ended it."""
@@ -171,6 +182,7 @@ class Check:
         against = path.name
         end_of_data = max((s.end for s in found), default=None)
         begin = BEGINNING.toordinal()
+        period = self.period()
         groups: dict[str, list[Any]] = {}
         for s in found:
             alias = resolve_spell(self.aliases, fmt, s)
@@ -246,6 +258,12 @@ class Check:
                 else:
                     lo, hi = _day(st["start"]), _day(max(st["start"], first_certain))
                     v, note = self.verdict(s.start, lo, hi)
+                    if v == "disagree" and s.start < period[0]:
+                        v = "not compared"
+                        note = (
+                            f"a difference of scope: the dataset's day is before the corpus's "
+                            f"period (from {period[0]}), which says nothing about it"
+                        )
                     self.add(
                         subject,
                         "start",
@@ -275,6 +293,12 @@ class Check:
                     v, note = "agree", "both run to the end of the dataset"
                 else:
                     v, note = self.verdict(ds_end, lo_e, hi_e)
+                    if v == "disagree" and ds_end is not None and ds_end > period[1]:
+                        v = "not compared"
+                        note = (
+                            f"a difference of scope: the dataset's day is after the corpus's "
+                            f"period (to {period[1]}), which says nothing about it"
+                        )
                 self.add(
                     subject,
                     "end",
@@ -318,6 +342,7 @@ class Check:
     def instruments(self, kind: str, paths: list[Path]) -> None:
         data = _atop(paths, self.aliases) if kind == "atop" else _ggo(paths, self.aliases)
         against = ", ".join(p.name for p in paths)
+        compared: list[tuple[Any, dict[str, Any], Any]] = []
         for ins in self.kb.corpus.instruments:
             ours: dict[str, Any] = {}
             for p in ins.parties:
@@ -333,15 +358,28 @@ class Check:
             start = ins.in_force or ins.signed
             if start is None:
                 continue
-            cands = [
-                d
-                for d in data
-                if set(d["members"]) == set(ours)
-                and abs((d["begin"][0] - start.earliest).days) <= 366
-            ]
-            if not cands:
+            compared.append((ins, ours, start))
+        for ins, ours, start, d, how in match(compared, data):
+            if d is None:
+                self.add(
+                    ins.id,
+                    "instrument",
+                    {"value": None},
+                    {
+                        "value": ins.name,
+                        "source": {
+                            "id": ins.id,
+                            "what": ins.name,
+                            "date": start.text,
+                            "quote": ins.sources[0].quote if ins.sources else None,
+                        },
+                    },
+                    "missing",
+                    "no instrument of the dataset matches (by id or name, or, for a main "
+                    "instrument, by the same parties within a year)",
+                    against,
+                )
                 continue
-            d = min(cands, key=lambda x: abs((x["begin"][0] - start.earliest).days))
             src = {"file": d["row"].file, "line": d["row"].line, "row": d["row"].raw}
             ours_src = {
                 "id": ins.id,
@@ -366,7 +404,7 @@ class Check:
                 {"value": d["begin_text"], "source": src},
                 {"value": start.text, "source": {**ours_src, "date": start.text}},
                 v,
-                note,
+                f"{note}; matched {how}",
                 against,
             )
             end_d = d["end"]
@@ -414,6 +452,63 @@ class Check:
                     note,
                     against,
                 )
+
+
+#: Instrument kinds matched to a dataset's instrument only by id or name: a protocol or a
+#: declaration beside a main instrument of the same parties and day is not that instrument.
+SECONDARY = ("protocol", "secret-protocol", "declaration")
+
+
+def _key(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def match(
+    compared: list[tuple[Any, dict[str, Any], Any]], data: list[Json]
+) -> list[tuple[Any, dict[str, Any], Any, Json | None, str]]:
+    """Each corpus instrument with the dataset instrument it is (or None), and how it was
+    matched: first by id (an alias such as ``ATOP 2470`` or a GGO ``treatyID``) or by name
+    (a GGO title), then, for a main instrument (not a protocol or declaration, amending
+    nothing), by the same parties nearest in date within a year. A dataset instrument
+    matches one corpus instrument at most."""
+    by_id = {_key(d["id"]): d for d in data}
+    by_name: dict[str, list[Json]] = {}
+    for d in data:
+        if d.get("title"):
+            by_name.setdefault(_key(d["title"]), []).append(d)
+    taken: set[int] = set()
+    found: dict[str, tuple[Json, str]] = {}
+    for ins, _, _ in compared:
+        for alias in ins.aliases:
+            d = by_id.get(_key(alias))
+            if d is not None and id(d) not in taken:
+                found[ins.id] = (d, f"by id: the corpus names it {alias!r}")
+                taken.add(id(d))
+                break
+        else:
+            for name in (ins.name, *ins.aliases):
+                ds = [d for d in by_name.get(_key(name), []) if id(d) not in taken]
+                if len(ds) == 1:
+                    found[ins.id] = (ds[0], f"by name: {name!r}")
+                    taken.add(id(ds[0]))
+                    break
+    pairs = []
+    for ins, ours, start in compared:
+        if ins.id in found or ins.kind in SECONDARY or ins.amends:
+            continue
+        for d in data:
+            gap = abs((d["begin"][0] - start.earliest).days)
+            if set(d["members"]) == set(ours) and gap <= 366:
+                pairs.append((gap, ins.id, d))
+    for gap, ins_id, d in sorted(pairs, key=lambda x: (x[0], x[1])):
+        if ins_id not in found and id(d) not in taken:
+            found[ins_id] = (d, f"by parties and date ({gap} days apart)")
+            taken.add(id(d))
+    out = []
+    for ins, ours, start in compared:
+        d, how = found.get(ins.id, (None, ""))
+        out.append((ins, ours, start, d, how))
+    return out
 
 
 def _atop(paths: list[Path], aliases: AliasTable) -> list[Json]:
@@ -486,6 +581,7 @@ def _ggo(paths: list[Path], aliases: AliasTable) -> list[Json]:
         end = messy_date(row.get("End"))
         d: Json = {
             "id": tid,
+            "title": row.get("Title"),
             "members": [],
             "joins": {},
             "row": row,
