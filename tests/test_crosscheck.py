@@ -63,6 +63,18 @@ def test_instruments_against_made_up_atop(kb: KnowledgeBase) -> None:
         crosscheck(kb, "wars", [DATA / "atop_m.csv"])
 
 
+def test_events_against_made_up_mid(kb: KnowledgeBase) -> None:
+    """MID 9001 (made up: Russia attacks Estonia in 1935) has no corpus counterpart; the
+    corpus's invasions of 1940 have none in the made-up file: both listed, with sources."""
+    result = crosscheck(kb, "mid", [DATA / "mida.csv", DATA / "midb.csv"], actors=["Estonia"])
+    row = next(r for r in result["rows"] if r["subject"] == "mid-9001-russia")
+    assert row["verdict"] == "missing" and row["corpus"]["value"] is None
+    assert row["dataset"]["source"]["file"] == "midb.csv"
+    assert row["dataset"]["source"]["line"] == 2
+    invasion = next(r for r in result["rows"] if r["subject"] == "ussr-invades-estonia-1940")
+    assert invasion["verdict"] == "missing" and invasion["dataset"]["value"] is None
+
+
 @pytest.mark.skipif(not (REAL / "state-lists-gw-isd").is_dir(), reason="no shared data")
 def test_real_lists_end_baltic_membership_on_different_june_days(kb: KnowledgeBase) -> None:
     files = [
@@ -109,3 +121,33 @@ def test_real_scope_is_not_a_disagreement(kb: KnowledgeBase) -> None:
     assert row["dataset"]["value"] == "1816-01-01"
     assert row["verdict"] == "not compared" and "difference of scope" in row["note"]
     assert not [r for r in result["rows"] if r["verdict"] == "disagree" and "36890" in r["note"]]
+
+
+@pytest.mark.skipif(
+    not (REAL / "cow-mid-v4.01").is_dir(), reason="no shared data (../shared/data/cow-mid-v4.01)"
+)
+def test_real_crosscheck_against_mid(kb: KnowledgeBase) -> None:
+    base = REAL / "cow-mid-v4.01"
+    result = crosscheck(kb, "mid", [base / "MIDA_4.01.csv", base / "MIDB_4.01.csv"])
+    row = next(
+        r for r in result["rows"] if r["subject"] == "ussr-invades-latvia-1940 ~ mid-22-russia"
+    )
+    assert row["verdict"] == "consistent" and "dataset attack" in row["note"]
+    assert row["dataset"]["source"]["file"] == "MIDB_4.01.csv"
+
+
+@pytest.mark.skipif(
+    not (REAL / "cow-territorial-change-v6").is_dir(),
+    reason="no shared data (../shared/data/cow-territorial-change-v6)",
+)
+def test_real_crosscheck_against_territorial_change(kb: KnowledgeBase) -> None:
+    base = REAL / "cow-territorial-change-v6"
+    result = crosscheck(kb, "territorial-change", [base / "tc2018.csv"])
+    for n, state in ((585, "estonia"), (586, "latvia"), (587, "lithuania")):
+        row = next(
+            r
+            for r in result["rows"]
+            if r["subject"] == f"ussr-annexes-{state}-1940 ~ tc-{n}-annexation"
+        )
+        assert row["verdict"] == "consistent"  # COW: July 1940; the corpus: 1940
+        assert row["dataset"]["value"] == "annexation 1940-07"

@@ -104,7 +104,12 @@ def register(command: Callable[..., Callable[[Callable[..., Any]], Callable[...,
             list[Path], typer.Argument(help="The dataset's files.", show_default=False)
         ],
         against: Annotated[
-            str, typer.Option("--against", help="states, atop or treaties.", metavar="KIND")
+            str,
+            typer.Option(
+                "--against",
+                help="states, atop, treaties, mid or territorial-change.",
+                metavar="KIND",
+            ),
         ],
         actor: Annotated[
             list[str] | None,

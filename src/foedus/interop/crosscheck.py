@@ -31,7 +31,7 @@ from foedus.interop.importers.states import resolve as resolve_spell
 from foedus.interop.importers.states import spells
 
 Json = dict[str, Any]
-KINDS = ("states", "atop", "treaties")
+KINDS = ("states", "atop", "treaties", "mid", "territorial-change")
 
 
 def _day(p: int) -> date:
@@ -337,6 +337,130 @@ class Check:
                     against,
                 )
 
+    # ----------------------------------------------------------------------- events
+
+    def alias_of(self, actor_id: str) -> str:
+        """The alias-table id a corpus actor stands for (its COW or ISO code, or its name)."""
+        a = next((x for x in self.kb.corpus.actors if x.id == actor_id), None)
+        if a is None:
+            return actor_id
+        return self.aliases.resolve(
+            cow=a.cow[0] if a.cow else None,
+            iso=a.iso3166[-1] if a.iso3166 else None,
+            name=a.name,
+        ).id
+
+    def events(self, kind: str, paths: list[Path]) -> None:
+        """Corpus events beside a dataset's (MID participants' highest actions; territorial
+        changes): the same actor against a common target within a year of each other. Each
+        corpus event of the dataset's event types is matched to the nearest such dataset
+        event; an event on either side with no counterpart is listed as missing (a dataset
+        event only when both its sides are corpus actors and it falls in the corpus's
+        period)."""
+        from foedus.interop.importers.mid import HIGHEST_ACTION, import_mid
+        from foedus.interop.importers.territorial import PROCEDURES, import_territorial
+
+        if kind == "mid":
+            imp = import_mid(paths, self.aliases)
+            types = {t for t, _ in HIGHEST_ACTION.values()} | {"invasion"}
+        else:
+            imp = import_territorial(paths, self.aliases)
+            types = {t for t, _ in PROCEDURES.values()} | {"incorporation", "other"}
+        against = ", ".join(p.name for p in paths)
+        period = self.period()
+        theirs = []
+        for e in imp.events:
+            lo, hi = date_bounds(e["date"])  # type: ignore[misc]
+            theirs.append((e, lo, hi))
+        mine = [
+            e
+            for e in self.kb.corpus.events
+            if e.type in types
+            and e.targets
+            and (not self.only or self.only & {*e.actors, *e.targets})
+        ]
+        corpus_aliases = {self.alias_of(a.id) for a in self.kb.corpus.actors}
+        pairs = []
+        for e in mine:
+            acts = {self.alias_of(a) for a in e.actors}
+            tgts = {self.alias_of(t) for t in e.targets}
+            for k, (d, lo, hi) in enumerate(theirs):
+                if not (acts & set(d["actors"]) and tgts & set(d["targets"])):
+                    continue
+                gap = max((lo - e.date.latest).days, (e.date.earliest - hi).days, 0)
+                if gap <= 366:
+                    pairs.append((gap, e.id, k))
+        found: dict[str, int] = {}
+        taken: set[int] = set()
+        for _, eid, k in sorted(pairs):
+            if eid not in found and k not in taken:
+                found[eid] = k
+                taken.add(k)
+        for e in mine:
+            cs = {
+                "id": e.id,
+                "what": e.summary,
+                "date": e.date.text,
+                "quote": e.sources[0].quote if e.sources else None,
+            }
+            corpus = {"value": f"{e.type} {e.date.text}", "source": cs}
+            if e.id not in found:
+                self.add(
+                    e.id,
+                    "event",
+                    {"value": None},
+                    corpus,
+                    "missing",
+                    "no event of the dataset by the same actor against a common target "
+                    "within a year",
+                    against,
+                )
+                continue
+            d, lo, hi = theirs[found[e.id]]
+            dsrc = _event_source(d)
+            if lo == hi == e.date.earliest == e.date.latest:
+                v, note = "agree", "same day"
+            elif lo <= e.date.latest and e.date.earliest <= hi:
+                v, note = "consistent", f"the dates overlap ({lo} – {hi} in the dataset)"
+            else:
+                days = (
+                    (lo - e.date.latest).days if lo > e.date.latest else (hi - e.date.earliest).days
+                )
+                v = "disagree"
+                note = f"dataset {abs(days)} days {'later' if days > 0 else 'earlier'}"
+            self.add(
+                f"{e.id} ~ {d['id']}",
+                "event",
+                {
+                    "value": f"{d['type']} {_text(d['date'])}",
+                    "source": dsrc,
+                },
+                corpus,
+                v,
+                f"{note}; corpus {e.type}, dataset {d['type']}",
+                against,
+            )
+        for k, (d, lo, hi) in enumerate(theirs):
+            if k in taken or hi < period[0] or lo > period[1]:
+                continue
+            sides = {*d["actors"], *d["targets"]}
+            if not sides <= corpus_aliases:
+                continue
+            if self.only and not {self.alias_of(a) for a in self.only} & sides:
+                continue
+            self.add(
+                d["id"],
+                "event",
+                {
+                    "value": f"{d['type']} {_text(d['date'])}",
+                    "source": _event_source(d),
+                },
+                {"value": None},
+                "missing",
+                "the corpus has no event of these actors within a year",
+                against,
+            )
+
     # ----------------------------------------------------------------------- instruments
 
     def instruments(self, kind: str, paths: list[Path]) -> None:
@@ -471,7 +595,8 @@ def match(
     (a GGO title), then, for a main instrument (not a protocol or declaration, amending
     nothing), by the same parties nearest in date within a year. A dataset instrument
     matches one corpus instrument at most."""
-    by_id = {_key(d["id"]): d for d in data}
+    ids = Counter(_key(d["id"]) for d in data)
+    by_id = {_key(d["id"]): d for d in data if ids[_key(d["id"])] == 1}
     by_name: dict[str, list[Json]] = {}
     for d in data:
         if d.get("title"):
@@ -509,6 +634,22 @@ def match(
         d, how = found.get(ins.id, (None, ""))
         out.append((ins, ours, start, d, how))
     return out
+
+
+def _text(when: Any) -> str:
+    return when if isinstance(when, str) else when["text"]
+
+
+def _event_source(d: Json) -> Json:
+    """Where an imported dataset event comes from: the file and line its notes name."""
+    import re
+
+    m = re.search(r"(\S+) lines? (\d+)", d["notes"])
+    return {
+        "file": m.group(1) if m else None,
+        "line": int(m.group(2)) if m else None,
+        "row": d["sources"][0]["quote"],
+    }
 
 
 def _atop(paths: list[Path], aliases: AliasTable) -> list[Json]:
@@ -558,22 +699,33 @@ def _atop(paths: list[Path], aliases: AliasTable) -> list[Json]:
 
 
 def _ggo(paths: list[Path], aliases: AliasTable) -> list[Json]:
-    agreements: dict[str, Row] = {}
-    parties: dict[str, list[Row]] = {}
+    from foedus.interop.importers.treaties import _which
+
+    agreements: list[Row] = []
+    party_rows: list[Row] = []
     for path in paths:
         head = set(sniff_header(path))
         _, rows = read_rows(path)
         if "stateid" in head:
-            for r in rows:
-                parties.setdefault(r.get("treatyID"), []).append(r)
+            party_rows += rows
         elif "treatyid" in head:
-            agreements.update({r.get("treatyID"): r for r in rows})
-    if not agreements or not parties:
+            agreements += rows
+    if not agreements or not party_rows:
         raise UserError(
             "crosscheck --against treaties: give GGO_agreements.csv and GGO_parties.csv"
         )
+    same_id: dict[str, list[int]] = {}
+    for k, row in enumerate(agreements):
+        same_id.setdefault(row.get("treatyID"), []).append(k)
+    parties: dict[int, list[Row]] = {}
+    for r in party_rows:  # a treatyID GGO reuses: the agreement whose title the row repeats
+        ks = same_id.get(r.get("treatyID"))
+        k = (ks[0] if len(ks) == 1 else _which(r, ks, agreements)) if ks else None
+        if k is not None:
+            parties.setdefault(k, []).append(r)
     out = []
-    for tid, row in agreements.items():
+    for k, row in enumerate(agreements):
+        tid = row.get("treatyID")
         begin = messy_date(row.get("Force")) or messy_date(row.get("Signature"))
         b = date_bounds(begin)
         if b is None:
@@ -590,7 +742,7 @@ def _ggo(paths: list[Path], aliases: AliasTable) -> list[Json]:
             "end": date_bounds(end),
             "end_text": row.get("End"),
         }
-        for r in parties.get(tid, []):
+        for r in parties.get(k, []):
             alias = aliases.resolve(iso=r.get("stateID"), name=r.get("stateID"))
             if alias.id in d["members"]:
                 continue
@@ -630,6 +782,8 @@ def crosscheck(
     if kind == "states":
         for f in files:
             check.states(f)
+    elif kind in ("mid", "territorial-change"):
+        check.events(kind, files)
     else:
         check.instruments(kind, files)
     check.rows.sort(
