@@ -605,10 +605,10 @@ def match(
     found: dict[str, tuple[Json, str]] = {}
     for ins, _, _ in compared:
         for alias in ins.aliases:
-            d = by_id.get(_key(alias))
-            if d is not None and id(d) not in taken:
-                found[ins.id] = (d, f"by id: the corpus names it {alias!r}")
-                taken.add(id(d))
+            hit = by_id.get(_key(alias))
+            if hit is not None and id(hit) not in taken:
+                found[ins.id] = (hit, f"by id: the corpus names it {alias!r}")
+                taken.add(id(hit))
                 break
         else:
             for name in (ins.name, *ins.aliases):
@@ -629,10 +629,12 @@ def match(
         if ins_id not in found and id(d) not in taken:
             found[ins_id] = (d, f"by parties and date ({gap} days apart)")
             taken.add(id(d))
-    out = []
+    out: list[tuple[Any, dict[str, Any], Any, Json | None, str]] = []
     for ins, ours, start in compared:
-        d, how = found.get(ins.id, (None, ""))
-        out.append((ins, ours, start, d, how))
+        if ins.id in found:
+            out.append((ins, ours, start, *found[ins.id]))
+        else:
+            out.append((ins, ours, start, None, ""))
     return out
 
 
@@ -720,9 +722,9 @@ def _ggo(paths: list[Path], aliases: AliasTable) -> list[Json]:
     parties: dict[int, list[Row]] = {}
     for r in party_rows:  # a treatyID GGO reuses: the agreement whose title the row repeats
         ks = same_id.get(r.get("treatyID"))
-        k = (ks[0] if len(ks) == 1 else _which(r, ks, agreements)) if ks else None
-        if k is not None:
-            parties.setdefault(k, []).append(r)
+        which = (ks[0] if len(ks) == 1 else _which(r, ks, agreements)) if ks else None
+        if which is not None:
+            parties.setdefault(which, []).append(r)
     out = []
     for k, row in enumerate(agreements):
         tid = row.get("treatyID")

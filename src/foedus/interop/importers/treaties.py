@@ -112,8 +112,8 @@ def import_treaties(paths: list[Path], aliases: AliasTable, only: set[str] | Non
         if not ks:
             imp.report.skip("party row of a treaty not in the agreements file", r.ref)
             continue
-        k = ks[0] if len(ks) == 1 else _which(r, ks, agreements)
-        if k is None:
+        which = ks[0] if len(ks) == 1 else _which(r, ks, agreements)
+        if which is None:
             imp.report.skip(
                 "party row of a treatyID shared by several agreements, fitting none or several "
                 "by title and signature",
@@ -122,7 +122,7 @@ def import_treaties(paths: list[Path], aliases: AliasTable, only: set[str] | Non
             continue
         if len(ks) > 1:
             imp.report.mapped["party rows told apart among agreements sharing a treatyID"] += 1
-        by_agreement.setdefault(k, []).append(r)
+        by_agreement.setdefault(which, []).append(r)
     ids: dict[str, str] = {}
     for k, row in enumerate(agreements):
         _agreement(imp, row, by_agreement.get(k, []), ids, only)
