@@ -89,6 +89,9 @@ def test_real_lists_end_baltic_membership_on_different_june_days(kb: KnowledgeBa
         "gwstates.csv": "1940-06-01",
         "isd_2_2_update_reversedates.csv": "1940-06-17",
     }
+    why = next(d["why"] for d in result["differences"] if d["subject"] == "estonia")
+    assert "gwstates.csv: Gleditsch-Ward list of independent states (Gleditsch" in why
+    assert "states2016.csv: COW State System Membership List, v2016" in why
     assert _row(result, "estonia", "end", "states2016.csv")["verdict"] == "consistent"
     assert _row(result, "estonia", "end", "gwstates.csv")["verdict"] == "disagree"
 

@@ -50,6 +50,7 @@ class Check:
     aliases: AliasTable
     only: set[str] | None = None
     rows: list[Json] = field(default_factory=list)
+    codings: dict[str, str] = field(default_factory=dict)
 
     # ----------------------------------------------------------------------- corpus side
 
@@ -178,8 +179,12 @@ class Check:
     # ----------------------------------------------------------------------- states
 
     def states(self, path: Path) -> None:
+        from foedus.interop.importers.states import FORMATS
+
         fmt, found, _, _ = spells(path)
         against = path.name
+        info = FORMATS[fmt]
+        self.codings[against] = f"{info.title} ({info.citation})"
         end_of_data = max((s.end for s in found), default=None)
         begin = BEGINNING.toordinal()
         period = self.period()
@@ -803,14 +808,16 @@ def crosscheck(
         "corpus": kb.corpus.metadata.name,
         "perspective": kb.perspective,
         "summary": dict(counts),
-        "differences": differences(check.rows),
+        "differences": differences(check.rows, check.codings),
         "rows": check.rows,
     }
 
 
-def differences(rows: list[Json]) -> list[Json]:
+def differences(rows: list[Json], codings: dict[str, str] | None = None) -> list[Json]:
     """Where the datasets themselves give different days for the same boundary (e.g. the
-    June 1940 day each state list ends Baltic membership), beside the corpus's date."""
+    June 1940 day each state list ends Baltic membership), beside the corpus's date, with
+    why: each list applies its own coding (``codings``: the list and where its rules are
+    published)."""
     by: dict[tuple[str, str, str], dict[str, str]] = {}
     corpus: dict[tuple[str, str, str], Json] = {}
     for r in rows:
@@ -831,6 +838,10 @@ def differences(rows: list[Json]) -> list[Json]:
                     "datasets": days,
                     "corpus": value,
                     "corpus_source": src.get("id"),
+                    "why": "each list dates the boundary by its own coding rules: "
+                    + "; ".join(
+                        f"{f}: {(codings or {}).get(f, 'its codebook')}" for f in sorted(days)
+                    ),
                 }
             )
     return out
@@ -855,6 +866,8 @@ def render(result: Json) -> str:
             f"the datasets differ on the {d['what']} of {d['subject']}: {days}; "
             f"the corpus: {d['corpus']} ({d['corpus_source']})"
         )
+        if d.get("why"):
+            lines.append(f"  why: {d['why']}")
     if result.get("differences"):
         lines.append("")
     for r in result["rows"]:
