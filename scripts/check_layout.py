@@ -1,0 +1,153 @@
+"""Check the layout rules of docs/architecture.md over src/foedus.
+
+1. No import circle: the graph of imports between the package's modules (every ``import``
+   and ``from … import``, at module level or inside a function; those under
+   ``if TYPE_CHECKING:`` are annotations only and left out) has no cycle.
+2. No module over 600 lines.
+3. SQL text outside engine/, backends/ and build/schema.py only as sqlglot trees: an
+   f-string or a ``+``/``%``/``.format`` built string that contains an SQL statement's
+   keyword is reported.
+
+Prints every finding as ``path:line: message`` and exits 1 when there is one, else 0.
+Run: ``python scripts/check_layout.py`` (from the project root; CI runs it).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+PACKAGE = "foedus"
+MAX_LINES = 600
+#: where SQL text may be written as text (the compiler, the backends, the one schema module)
+SQL_HOMES = ("foedus.engine", "foedus.backends", "foedus.build.schema")
+SQL_WORDS = re.compile(
+    r"\b(SELECT|INSERT\s+INTO|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?(TABLE|VIEW|INDEX|SCHEMA)"
+    r"|DELETE\s+FROM|UPDATE\s+\w+\s+SET|DROP\s+(TABLE|VIEW|SCHEMA))\b"
+)
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(SRC).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def imports(
+    tree: ast.Module, name: str, is_package: bool, modules: set[str]
+) -> list[tuple[str, int]]:
+    """``(imported module, line)`` for every import of a module of the package."""
+    found: list[tuple[str, int]] = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                for stmt in child.orelse:
+                    visit_stmt(stmt)
+                continue
+            visit_stmt(child)
+
+    def visit_stmt(child: ast.AST) -> None:
+        if isinstance(child, ast.Import):
+            for alias in child.names:
+                if alias.name.split(".")[0] == PACKAGE:
+                    found.append((alias.name, child.lineno))
+        elif isinstance(child, ast.ImportFrom):
+            base = child.module or ""
+            if child.level:
+                here = name.split(".") if is_package else name.split(".")[:-1]
+                here = here[: len(here) - (child.level - 1)]
+                base = ".".join([*here, base] if base else here)
+            if base.split(".")[0] != PACKAGE:
+                return
+            for alias in child.names:
+                sub = f"{base}.{alias.name}"
+                found.append((sub if sub in modules else base, child.lineno))
+        else:
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def sql_text(tree: ast.Module) -> list[int]:
+    """Lines where SQL is built as text from pieces (f-string, concatenation, format)."""
+    lines: list[int] = []
+    for node in ast.walk(tree):
+        text = None
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(
+                v.value
+                for v in node.values
+                if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            )
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            for side in (node.left, node.right):
+                if isinstance(side, ast.Constant) and isinstance(side.value, str):
+                    text = (text or "") + side.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+            and isinstance(node.func.value, ast.Constant)
+            and isinstance(node.func.value.value, str)
+        ):
+            text = node.func.value.value
+        if text and SQL_WORDS.search(text.upper() if text.isupper() else text):
+            lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+def main(argv: list[str]) -> int:
+    files = sorted((SRC / PACKAGE).rglob("*.py"))
+    modules = {module_name(p) for p in files}
+    graph: nx.DiGraph = nx.DiGraph()
+    where: dict[tuple[str, str], tuple[Path, int]] = {}
+    problems: list[str] = []
+    for path in files:
+        name = module_name(path)
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text, filename=str(path))
+        graph.add_node(name)
+        for target, line in imports(tree, name, path.name == "__init__.py", modules):
+            if target != name and target in modules:
+                graph.add_edge(name, target)
+                where.setdefault((name, target), (path, line))
+        rel = path.relative_to(ROOT)
+        n = text.count("\n")
+        if n > MAX_LINES:
+            problems.append(f"{rel}:1: {n} lines, over the limit of {MAX_LINES}")
+        if not name.startswith(SQL_HOMES):
+            for line in sql_text(tree):
+                problems.append(f"{rel}:{line}: SQL built as text (use a sqlglot tree)")
+    for component in sorted(sorted(c) for c in nx.strongly_connected_components(graph)):
+        if len(component) < 2:
+            continue
+        cycle = [a for a, _ in nx.find_cycle(graph.subgraph(component))]
+        path, line = where[(cycle[0], cycle[1 % len(cycle)])]
+        problems.append(
+            f"{path.relative_to(ROOT)}:{line}: import circle: {' -> '.join([*cycle, cycle[0]])}"
+            f" (a strongly connected set of {len(component)} modules: {', '.join(component)})"
+        )
+    for p in problems:
+        print(p)
+    print(f"{len(files)} modules, {graph.number_of_edges()} imports, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
