@@ -229,7 +229,10 @@ class _Compiler:
                 init, points_query(self.ctx, [r for r in events if r.kind == "initiated"], arity)
             ),
             Materialize(
-                term, points_query(self.ctx, [r for r in events if r.kind == "terminated"], arity)
+                term,
+                points_query(
+                    self.ctx, [r for r in events if r.kind == "terminated"], arity, keys=init
+                ),
             ),
             Materialize(
                 target,
