@@ -195,57 +195,55 @@ def _kind(path: Path) -> str:
 
 
 def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
-    """The query of the ``happenings`` rows and the query of the first bad row (line, what)."""
+    """The query of the ``happenings`` rows, and the query of the first bad row (its line
+    number and what is wrong), run only when some row is bad."""
     p = _lit(str(path))
     if kind == "rtec":
-        src = (
-            f"SELECT string_split(line, '|') AS f, row_number() OVER () AS ln FROM read_csv({p}, "
-            "columns={'line': 'VARCHAR'}, delim=chr(1), header=false, quote='', escape='', "
-            "auto_detect=false, null_padding=false) "
+        lines = (
+            f"read_csv({p}, columns={{'line': 'VARCHAR'}}, delim=chr(1), header=false, "
+            "quote='', escape='', auto_detect=false)"
         )
-        fields = "string_split(line, '|')"
         rows = (
-            f"SELECT {fields} AS f FROM read_csv({p}, columns={{'line': 'VARCHAR'}}, "
-            "delim=chr(1), header=false, quote='', escape='', auto_detect=false) "
+            f"SELECT string_split(line, '|') AS f FROM {lines} "
             "WHERE line IS NOT NULL AND trim(line) <> ''"
         )
         name, time, args, n = "f[1]", "f[3]", "f[4:]", "len(f) - 3"
+        what = (
+            "CASE WHEN len(f) < 3 THEN 'expected event|arrival|time|arg..., found ' || "
+            "chr(39) || line || chr(39) WHEN f[1] = '' THEN 'no event name' "
+            "ELSE 'time ' || chr(39) || f[3] || chr(39) || ' is not an integer' END"
+        )
         bad = (
-            "SELECT ln, CASE WHEN len(f) < 3 THEN 'expected event|arrival|time|arg..., found ' "
-            "|| array_to_string(f, '|') WHEN f[1] = '' THEN 'no event name' ELSE 'time ' || "
-            "f[3] || ' is not an integer' END FROM ("
-            + src
-            + ") WHERE f IS NOT NULL AND trim(array_to_string(f, "
-            "'|')) <> '' AND (len(f) < 3 OR TRY_CAST(f[3] AS BIGINT) IS NULL OR f[1] = '') "
+            f"SELECT ln, {what} FROM (SELECT line, string_split(line, '|') AS f, "
+            f"row_number() OVER () AS ln FROM {lines}) WHERE line IS NOT NULL AND trim(line) "
+            "<> '' AND (len(f) < 3 OR TRY_CAST(f[3] AS BIGINT) IS NULL OR f[1] = '') "
             "ORDER BY ln LIMIT 1"
         )
     else:
-        reader = (
-            f"read_parquet({p})"
-            if kind == "parquet"
-            else f"read_csv({p}, header=true, all_varchar=true, quote='\"')"
-        )
-        rows = f"SELECT event AS e, time AS tm, args AS ar FROM {reader}"
-        name, time = "e", "tm"
-        args = "CASE WHEN ar IS NULL OR ar::VARCHAR = '' THEN []::VARCHAR[] ELSE ar END"
-        if kind != "parquet":
+        if kind == "parquet":
+            reader = f"read_parquet({p})"
+            args = "CASE WHEN ar IS NULL THEN []::VARCHAR[] ELSE ar END"
+        else:
+            reader = f"read_csv({p}, header=true, all_varchar=true)"
             args = (
-                "CASE WHEN ar IS NULL OR ar = '' THEN []::VARCHAR[] ELSE string_split(ar, ';') END"
+                "CASE WHEN coalesce(ar, '') = '' THEN []::VARCHAR[] ELSE string_split(ar, ';') END"
             )
-        n = f"len({args})"
+        rows = f"SELECT event AS e, time AS tm, args AS ar FROM {reader}"
+        name, time, n = "e", "tm", f"len({args})"
         first = 0 if kind == "parquet" else 1  # a CSV's header is line 1
-        bad = (
-            "SELECT ln, CASE WHEN tm IS NULL THEN 'no time' WHEN e IS NULL OR e = '' THEN "
-            "'no event name' ELSE 'time ' || tm || ' is not an integer' END FROM (SELECT "
-            "CAST(time AS VARCHAR) AS tm, CAST(event AS VARCHAR) AS e, row_number() OVER () + "
-            f"{first} AS ln FROM {reader}) WHERE TRY_CAST(tm AS BIGINT) IS NULL OR e IS NULL "
-            "OR e = '' ORDER BY ln LIMIT 1"
+        what = (
+            "CASE WHEN tm IS NULL THEN 'no time' WHEN coalesce(e, '') = '' THEN 'no event name' "
+            "ELSE 'time ' || chr(39) || tm || chr(39) || ' is not an integer' END"
         )
-    a = ", ".join(f"({args})[{i + 1}] AS a{i}" for i in range(arity))
+        bad = (
+            f"SELECT ln, {what} FROM (SELECT CAST(time AS VARCHAR) AS tm, CAST(event AS VARCHAR) "
+            f"AS e, row_number() OVER () + {first} AS ln FROM {reader}) WHERE "
+            "TRY_CAST(tm AS BIGINT) IS NULL OR coalesce(e, '') = '' ORDER BY ln LIMIT 1"
+        )
+    a = "".join(f"({args})[{i + 1}] AS a{i}, " for i in range(arity))
     happ = (
-        f"SELECT {name} AS name, ({n})::INT AS arity, {a}{', ' if a else ''}"
-        f"TRY_CAST({time} AS BIGINT) AS t_early, TRY_CAST({time} AS BIGINT) AS t_late, "
-        f"NULL::VARCHAR AS id FROM ({rows})"
+        f"SELECT {name} AS name, ({n})::INT AS arity, {a}TRY_CAST({time} AS BIGINT) AS t_early, "
+        f"TRY_CAST({time} AS BIGINT) AS t_late, NULL::VARCHAR AS id FROM ({rows})"
     )
     return happ, bad
 
@@ -462,7 +460,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """``foedus run``'s command line; returns the exit code (0, or 2 on bad input)."""
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as e:  # --help (0) or a usage error (2, already printed)
+        return e.code if isinstance(e.code, int) else 2
     if len(args.files) < 2:
         print("foedus run: expected rule files and a narrative", file=sys.stderr)
         return 2
