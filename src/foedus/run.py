@@ -493,14 +493,17 @@ def register(app: Any) -> None:
     """Add ``run`` to a Typer app (the ``foedus`` CLI); it hands its arguments to :func:`main`."""
     import typer
 
-    @app.command(
-        "run",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-        add_help_option=False,
-    )
-    def run_cmd(ctx: typer.Context) -> None:
+    def run_cmd(ctx: Any) -> None:
         """Run Event Calculus rule files on a narrative (RTEC's formats); see foedus run --help.
 
         Example: foedus run rules.rules narrative.csv -o intervals.csv
         """
         raise typer.Exit(main(list(ctx.args)))
+
+    # typer reads the annotation; this module's annotations are strings (typer is lazy here)
+    run_cmd.__annotations__ = {"ctx": typer.Context, "return": None}
+    app.command(
+        "run",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )(run_cmd)
