@@ -41,8 +41,10 @@ from typing import Any
 __all__ = ["RunError", "console", "main", "register", "run"]
 
 FORMATS = ("csv", "parquet", "jsonl")
+#: Narratives smaller than this (bytes) run on one thread.
+SMALL = 4_000_000
 #: Bumped when the cached plan's layout changes.
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 _ENGINE_FILES = (
     "engine/compile.py",
     "engine/compile_event.py",
@@ -130,7 +132,7 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
         program = load_rules(paths)
     except RuleError as e:
         raise RunError(e.report().splitlines()) from None
-    plan = compile_program(program, scenarios=1)
+    plan = compile_program(program, scenarios=1, provenance=False)
     backend = DuckDBBackend.__new__(DuckDBBackend)  # renders only: no connection
 
     def render(e: exp.Expression) -> str:
@@ -353,6 +355,8 @@ def run(
 
     import duckdb
 
+    if threads is None and Path(narrative).stat().st_size < SMALL:
+        threads = 1  # a small narrative: threads cost more to start than they save
     con = duckdb.connect(config={"threads": threads} if threads else {})
     happ, bad = _happenings_sql(Path(narrative), kind, plan["event_arity"])
     try:
