@@ -44,7 +44,7 @@ FORMATS = ("csv", "parquet", "jsonl")
 #: Narratives smaller than this (bytes) run on one thread.
 SMALL = 4_000_000
 #: Bumped when the cached plan's layout changes.
-PLAN_VERSION = 2
+PLAN_VERSION = 3
 _ENGINE_FILES = (
     "engine/compile.py",
     "engine/compile_event.py",
@@ -123,8 +123,9 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
     from sqlglot import exp
 
     from foedus.backends.base import dead_after
-    from foedus.backends.duckdb import DuckDBBackend, _union_parts
-    from foedus.engine.compile import OUTPUT, OUTPUT_COLUMNS, Materialize, compile_program
+    from foedus.backends.duckdb import DuckDBBackend
+    from foedus.engine.compile import OUTPUT, Materialize, compile_program
+    from foedus.engine.compile_event import EV
     from foedus.errors import RuleError
     from foedus.rules import load_rules
 
@@ -143,10 +144,17 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
     batch: list[str] = []
     for i, step in enumerate(plan.steps):
         if isinstance(step, Materialize):
-            if step.table == OUTPUT:
-                batch.append(f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})")
-                for part in _union_parts(step.query):
-                    batch.append(render(exp.insert(part, OUTPUT)))
+            if step.table == EV:
+                continue  # run() reads the narrative into this table directly
+            if step.table == OUTPUT:  # a view: the COPY that writes the file reads it once
+                view = exp.Create(
+                    this=exp.to_table(OUTPUT),
+                    kind="VIEW",
+                    replace=True,
+                    expression=step.query,
+                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                )
+                batch.append(render(view))
             else:
                 batch.append(render(backend.materialize(step)))
         else:
@@ -169,6 +177,7 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
     if batch:
         steps.append({"sql": batch})
     return {
+        "events": EV,
         "event_arity": plan.event_arity,
         "facts": plan.fact_arities,
         "steps": steps,
@@ -197,7 +206,8 @@ def _kind(path: Path) -> str:
 
 
 def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
-    """The query of the ``happenings`` rows, and the query of the first bad row (its line
+    """The query of the plan's event table (``_foedus_ev``: what the plan's first step would
+    copy from ``happenings``), and the query of the first bad row (its line
     number and what is wrong), run only when some row is bad."""
     p = _lit(str(path))
     if kind == "rtec":
@@ -243,9 +253,9 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
             "TRY_CAST(tm AS BIGINT) IS NULL OR coalesce(e, '') = '' ORDER BY ln LIMIT 1"
         )
     a = "".join(f"({args})[{i + 1}] AS a{i}, " for i in range(arity))
-    happ = (
-        f"SELECT {name} AS name, ({n})::INT AS arity, {a}TRY_CAST({time} AS BIGINT) AS t_early, "
-        f"TRY_CAST({time} AS BIGINT) AS t_late, NULL::VARCHAR AS id FROM ({rows})"
+    happ = (  # the plan's event table (scenario 0 only: RTEC's times are exact)
+        f"SELECT 0 AS scn, {name} AS name, ({n})::INT AS arity, {a}"
+        f"TRY_CAST({time} AS BIGINT) AS t, NULL::VARCHAR AS id FROM ({rows})"
     )
     return happ, bad
 
@@ -360,11 +370,11 @@ def run(
     con = duckdb.connect(config={"threads": threads} if threads else {})
     happ, bad = _happenings_sql(Path(narrative), kind, plan["event_arity"])
     try:
-        con.execute(f"CREATE TEMP TABLE happenings AS {happ}")
+        con.execute(f"CREATE TEMP TABLE {plan['events']} AS {happ}")
     except duckdb.Error as e:
         raise RunError([f"{narrative}:1: cannot read narrative: {_first_line(e)}"]) from None
     ((nbad,),) = con.execute(
-        "SELECT count(*) FROM happenings WHERE t_early IS NULL OR arity < 0 OR name IS NULL "
+        f"SELECT count(*) FROM {plan['events']} WHERE t IS NULL OR arity < 0 OR name IS NULL "
         "OR name = ''"
     ).fetchall()
     if nbad:
@@ -389,10 +399,9 @@ def run(
     if out is None:
         sys.stdout.flush()
     try:
-        con.execute(_output_sql(target, fmt))
+        ((n,),) = con.execute(_output_sql(target, fmt)).fetchall()  # COPY's row count
     except duckdb.Error as e:
         raise RunError([f"{target}:1: cannot write: {_first_line(e)}"]) from None
-    ((n,),) = con.execute("SELECT count(*) FROM intervals").fetchall()
     con.close()
     return int(n)
 
