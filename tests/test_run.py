@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,40 @@ def test_bad_inputs_are_one_line_with_file_and_line(
 def test_run_error_is_raised_for_the_api(tmp_path: Path) -> None:
     with pytest.raises(RunError, match="unknown format"):
         run([HERE / "a_boolean.rules"], tmp_path, fmt="xml")
+
+
+def test_a_cycle_through_time_agrees_with_the_reference(tmp_path: Path) -> None:
+    from foedus.engine.narrative import Happening
+    from foedus.engine.reference import evaluate
+    from foedus.rules import load_rules
+
+    rules = tmp_path / "c.rules"
+    rules.write_text(
+        "fluent a(X). fluent b(X). fluent both(X).\n"
+        "initiated a(X) when e(X), not b(X).\n"
+        "initiated b(X) when f(X), a(X).\n"
+        "terminated a(X) when g(X), b(X).\n"
+        "terminated b(X) when h(X).\n"
+        "terminated a(_) when reset.\n"
+        "both(X) holds for a(X) and b(X).\n"
+    )
+    rng = random.Random(3)
+    lines = []
+    for t in range(1, 80):
+        for _ in range(3):
+            ev = rng.choice(["e", "e", "f", "f", "g", "h", "reset"])
+            lines.append(f"{ev}|{t}|{t}" + ("" if ev == "reset" else f"|x{rng.randrange(3)}"))
+    narrative = tmp_path / "n.csv"
+    narrative.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "o.csv"
+    run([rules], narrative, out=out)
+    happenings = []
+    for line in lines:
+        name, _, t, *args = line.split("|")
+        happenings.append(Happening(name, tuple(args), int(t), int(t)))
+    want = sorted(
+        (i.fluent, ";".join(i.args), i.value, str(i.start), "inf" if i.end is None else str(i.end))
+        for i in evaluate(load_rules([rules]), happenings)
+    )
+    got = sorted(tuple(line.split(",")) for line in out.read_text().splitlines()[1:])
+    assert got == want and len(want) > 10
