@@ -224,3 +224,12 @@ def test_a_cycle_through_time_agrees_with_the_reference(tmp_path: Path) -> None:
     )
     got = sorted(tuple(line.split(",")) for line in out.read_text().splitlines()[1:])
     assert got == want and len(want) > 10
+
+
+def test_crlf_line_ends(tmp_path: Path) -> None:
+    case = "g_wildcard__tiny"
+    src = FIXTURES / "narratives" / f"{case}.csv"
+    crlf = tmp_path / "n.csv"
+    crlf.write_bytes(src.read_bytes().replace(b"\n", b"\r\n"))
+    run([rules_of(case)], crlf, out=tmp_path / "o.csv")
+    assert (tmp_path / "o.csv").read_bytes() == (FIXTURES / "expected" / f"{case}.csv").read_bytes()

@@ -216,7 +216,7 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
             "quote='', escape='', auto_detect=false)"
         )
         rows = (
-            f"SELECT string_split(line, '|') AS f FROM {lines} "
+            f"SELECT string_split(rtrim(line, chr(13)), '|') AS f FROM {lines} "
             "WHERE line IS NOT NULL AND trim(line) <> ''"
         )
         name, time, args, n = "f[1]", "f[3]", "f[4:]", "len(f) - 3"
@@ -226,7 +226,7 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
             "ELSE 'time ' || chr(39) || f[3] || chr(39) || ' is not an integer' END"
         )
         bad = (
-            f"SELECT ln, {what} FROM (SELECT line, string_split(line, '|') AS f, "
+            f"SELECT ln, {what} FROM (SELECT line, string_split(rtrim(line, chr(13)), '|') AS f, "
             f"row_number() OVER () AS ln FROM {lines}) WHERE line IS NOT NULL AND trim(line) "
             "<> '' AND (len(f) < 3 OR TRY_CAST(f[3] AS BIGINT) IS NULL OR f[1] = '') "
             "ORDER BY ln LIMIT 1"
