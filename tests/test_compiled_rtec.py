@@ -50,7 +50,7 @@ def read_expected(path: Path) -> set[Row]:
 
 
 def test_every_case_is_collected() -> None:
-    assert len(CASES) == 11
+    assert len(CASES) == 13
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,7 @@ def read_expected(path: Path) -> set[Row]:
 
 
 def test_every_case_is_collected() -> None:
-    assert len(CASES) == 11
+    assert len(CASES) == 13
 
 
 @pytest.mark.parametrize("case", CASES)  # e_treaties__rand100k (100,000 events) takes ~4 s

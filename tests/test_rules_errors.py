@@ -161,3 +161,34 @@ def test_unreadable_file(tmp_path) -> None:
     with pytest.raises(RuleError) as e:
         load_rules([missing])
     assert e.value.errors[0].message.startswith("cannot read rule file")
+
+
+def test_wildcards_only_in_terminations() -> None:
+    assert problems(
+        "fluent o(S, O).\n"
+        "initiated o(S, _) when e(S).\n"
+        "terminated o(S, O) when e(S).\n"
+        "terminated o(_X, _X) when f.\n"
+        "initiated o(S, _O) when e(S).\n"
+    ) == [
+        "r.rules:2:11: the head of rule 'r.rules:2' cannot have '_' as an argument (only a "
+        "termination can: it then means every value)",
+        "r.rules:3:12: head variable 'O' of rule 'r.rules:3' is not bound by the event or a "
+        "positive condition (write '_' or '_O' to terminate every value)",
+        "r.rules:4:12: wildcard '_X' appears twice in the head of rule 'r.rules:4'; a variable "
+        "that the body does not bind means every value, once",
+        "r.rules:5:11: head variable '_O' of rule 'r.rules:5' is not bound by the event or a "
+        "positive condition",
+    ]
+
+
+def test_wildcard_terminations_are_accepted() -> None:
+    program = parse_rules(
+        "fluent member(S, A). fluent m(S) = {a, b}.\n"
+        "terminated member(S, _A) when coup(S).\n"
+        "terminated member(_, A) when dissolve(A).\n"
+        "terminated member(_S, _A) when end_of_history.\n"
+        "terminated member(S, A) when leave(S, A).\n"
+        "terminated m(_S) = _V when reset.\n"
+    )
+    assert [sorted(r.wildcards()) for r in program.rules] == [[1], [0], [0, 1], [], [0, 1]]

@@ -493,12 +493,14 @@ def explain(
 from foedus.ask import cli as ask_cli  # noqa: E402
 from foedus.generate import register as register_generate_world  # noqa: E402
 from foedus.interop.cli import register as register_io  # noqa: E402
+from foedus.run import register as register_run  # noqa: E402
 from foedus.server.cli import register as register_serve  # noqa: E402
 
 ask_cli.register(command)
 register_io(command)
 register_serve(command)
 register_generate_world(app)
+register_run(app)
 
 
 def main() -> None:

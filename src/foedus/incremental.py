@@ -297,6 +297,11 @@ def derivations(program: Program) -> list[Derivation]:
     out: list[Derivation] = []
     for rule in program.rules:
         head, args = rule.head.atom.name, rule.head.atom.args
+        if isinstance(rule, EventRule) and any(i < len(args) for i in rule.wildcards()):
+            raise NotIncremental(
+                f"rule {rule.label!r}: a wildcard termination reaches every key of {head}; "
+                "the update does not enumerate them"
+            )
         if isinstance(rule, EventRule):
             ev = _Atom("event", rule.event.name, rule.event.args)
             pos = [ev]

@@ -152,10 +152,13 @@ def _schema(arity: int) -> exp.Select:
 
 
 class _Compiler:
-    def __init__(self, program: Program, scenarios: int, max_rounds: int) -> None:
+    def __init__(
+        self, program: Program, scenarios: int, max_rounds: int, provenance: bool = True
+    ) -> None:
         if scenarios not in (1, 2):
             raise ValueError("scenarios must be 1 or 2")
         self.program = program
+        self.provenance = provenance
         self.scenarios = scenarios
         self.max_rounds = max_rounds
         self.ctx = Context(program)
@@ -229,11 +232,20 @@ class _Compiler:
                 init, points_query(self.ctx, [r for r in events if r.kind == "initiated"], arity)
             ),
             Materialize(
-                term, points_query(self.ctx, [r for r in events if r.kind == "terminated"], arity)
+                term,
+                points_query(
+                    self.ctx, [r for r in events if r.kind == "terminated"], arity, keys=init
+                ),
             ),
             Materialize(
                 target,
-                fluent_query(init, term, arity, self.program.fluents[name].multivalued),
+                fluent_query(
+                    init,
+                    term,
+                    arity,
+                    self.program.fluents[name].multivalued,
+                    provenance=self.provenance,
+                ),
             ),
         ]
 
@@ -436,12 +448,16 @@ def self_name(i: int) -> str:
 
 
 def compile_program(
-    program: Program, scenarios: int = 2, max_rounds: int = DEFAULT_MAX_ROUNDS
+    program: Program,
+    scenarios: int = 2,
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
+    provenance: bool = True,
 ) -> Plan:
     """Compile ``program`` into a :class:`Plan`.
 
     ``scenarios=2`` evaluates every happening at its earliest and at its latest time and
     combines the two into certain and possible intervals; ``scenarios=1`` assumes exact dates.
-    ``max_rounds`` caps the iterations of a through-time cycle.
+    ``max_rounds`` caps the iterations of a through-time cycle. ``provenance=False`` leaves
+    the provenance columns of simple fluents NULL (``foedus run`` does not write them).
     """
-    return _Compiler(program, scenarios, max_rounds).compile()
+    return _Compiler(program, scenarios, max_rounds, provenance).compile()

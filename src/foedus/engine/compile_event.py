@@ -2,7 +2,8 @@
 
 Each ``initiated`` rule becomes a query over the scenario's happenings (``_foedus_ev``) joined
 with its conditions, giving candidate start points ``T+1`` with their rule label and happening
-id; each ``terminated`` rule gives end points (value NULL for ``= _``: every value). Conditions
+id; each ``terminated`` rule gives end points (value NULL for ``= _``: every value; a wildcard
+argument is expanded over the fluent's initiated keys, see :func:`rule_query`). Conditions
 are read at ``T``: a positive one joins the fluent's intervals that contain ``T`` (and may bind
 variables), a negated one is a ``NOT EXISTS``. :mod:`foedus.engine.compile_inertia` turns the
 points into intervals.
@@ -195,8 +196,13 @@ class Body:
         return q.where(and_(self.where), copy=False) if self.where else q
 
 
-def rule_query(ctx: Context, rule: EventRule) -> exp.Select:
-    """The points of one event rule: ``scn, k.., value, p, rule, id`` (value NULL: any)."""
+def rule_query(ctx: Context, rule: EventRule, keys: str | None = None) -> exp.Select:
+    """The points of one event rule: ``scn, k.., value, p, rule, id`` (value NULL: any).
+
+    A termination with wildcard arguments (:meth:`EventRule.wildcards`) is joined with the
+    distinct keys of ``keys`` (the fluent's initiation points: no other key can hold) that
+    match its bound arguments, giving one point per such key.
+    """
     body = Body(ctx, time=col("t", "e"), scn=col(SCN, "e"))
     ev = rule.event
     body.where.append(eq(col("name", "e"), lit(ev.name)))
@@ -207,23 +213,40 @@ def rule_query(ctx: Context, rule: EventRule) -> exp.Select:
             body.where.append(c)
     body.conditions(rule.conditions)
     head = rule.head
-    keys = [
-        alias(body.term(t), k)
-        for t, k in zip(head.atom.args, key_cols(len(head.atom.args)), strict=True)
-    ]
-    value = head.value
-    if isinstance(value, Var) and value.anonymous:
+    n = len(head.atom.args)
+    wild = rule.wildcards()
+    ks = key_cols(n)
+    if any(i < n for i in wild):
+        if keys is None:
+            raise BackendError("sql compiler: a wildcard termination needs the fluent's keys")
+        on = [eq(col(SCN, "wk"), col(SCN, "e"))]
+        on += [
+            eq(col(k, "wk"), body.term(t))
+            for i, (t, k) in enumerate(zip(head.atom.args, ks, strict=True))
+            if i not in wild
+        ]
+        distinct = (
+            select(col(SCN), *[col(k) for k in ks])
+            .distinct(copy=False)
+            .from_(table(keys), copy=False)
+        )
+        body.joins.append((sub(distinct, "wk"), and_(on)))
+        key_exprs = [col(k, "wk") for k in ks]
+    else:
+        key_exprs = [body.term(t) for t in head.atom.args]
+    key_sel = [alias(e, k) for e, k in zip(key_exprs, ks, strict=True)]
+    if n in wild:
         if rule.kind == "initiated":
             raise BackendError("sql compiler: an initiation needs a value, not '_'")
         v: exp.Expression = null(VARCHAR)
     else:
-        v = body.term(value)
+        v = body.term(head.value)
     decl = ctx.program.fluents[head.atom.name]
     if rule.kind == "initiated" and decl.domain and decl.values is not None:
         body.where.append(exp.In(this=v.copy(), expressions=[lit(x) for x in decl.values]))
     base = select(
         col(SCN, "e"),
-        *keys,
+        *key_sel,
         alias(v, VALUE),
         alias(exp.Add(this=col("t", "e"), expression=lit(1)), "p"),
         alias(lit(rule.label), RULE),
@@ -232,10 +255,13 @@ def rule_query(ctx: Context, rule: EventRule) -> exp.Select:
     return body.query(base)
 
 
-def points_query(ctx: Context, rules: list[EventRule], arity: int) -> exp.Query:
-    """All the rules' points of one kind, or an empty relation of the right shape."""
+def points_query(
+    ctx: Context, rules: list[EventRule], arity: int, keys: str | None = None
+) -> exp.Query:
+    """All the rules' points of one kind, or an empty relation of the right shape; ``keys``
+    is the table of the fluent's initiation points (for wildcard terminations)."""
     if rules:
-        return union_all([rule_query(ctx, r) for r in rules])
+        return union_all([rule_query(ctx, r, keys) for r in rules])
     return select(
         alias(null(exp.DataType.build("INT")), SCN),
         *[alias(null(VARCHAR), k) for k in key_cols(arity)],

@@ -4,7 +4,9 @@ It is the oracle that the compiled SQL engine is tested against, and it reproduc
 output on the conformance fixtures (tests/rtec). The semantics, in short:
 
 - An event at time point ``T`` that initiates ``F=V`` gives a *start point* ``T+1``; one that
-  terminates it gives an *end point* ``T+1``. ``terminated F = _`` terminates every value.
+  terminates it gives an *end point* ``T+1``. ``terminated F = _`` terminates every value, and
+  ``terminated F(X, _)`` (``_`` or a ``_Name`` that the body does not bind) every key that
+  matches: every pair holding at ``T`` or initiated at ``T`` (so the termination wins there).
 - A multi-valued fluent has at most one value: initiating ``F=V2`` at ``T`` also gives an end
   point ``T+1`` to every other value ``V1`` ("broken"), even when ``V2`` itself does not start.
   With a closed value domain (``= {a, b}``) only those values are computed and only they break
@@ -88,6 +90,9 @@ __all__ = ["evaluate"]
 
 Binding = dict[str, str]
 Pair = tuple[tuple[str, ...], str]  # (args, value) of one fluent
+#: A wildcard termination fired at one time point: fluent, args (None: every value), value
+#: (None: every value) and the happening's id.
+_Pattern = tuple[str, tuple[str | None, ...], str | None, str | None]
 
 
 def evaluate(
@@ -226,10 +231,13 @@ class _Scenario:
             if static_rules:  # a cycle through time: statics as known up to t
                 self.compute_static(static_rules)
             effects: dict[tuple[str, tuple[str, ...]], _Effects] = defaultdict(_Effects)
+            patterns: list[_Pattern] = []
             for name, hs in sorted(self.at[t].items()):
                 for rule in by_event.get(name, []):
                     for h in hs:
-                        self.fire(rule, h, t, effects)
+                        self.fire(rule, h, t, effects, patterns)
+            if patterns:
+                self.expand(patterns, effects)
             for key, eff in effects.items():
                 self.apply(key, eff, t + 1)
 
@@ -239,26 +247,52 @@ class _Scenario:
         h: Happening,
         t: int,
         effects: dict[tuple[str, tuple[str, ...]], _Effects],
+        patterns: list[_Pattern],
     ) -> None:
         start = _unify(rule.event.args, h.args, {})
         if start is None:
             return
-        decl = self.program.fluents[rule.head.atom.name]
+        fluent = rule.head.atom.name
+        decl = self.program.fluents[fluent]
+        wild = rule.wildcards()
+        n = len(rule.head.atom.args)
         for b in self.solve(rule.conditions, start, t):
-            args = tuple(_value(a, b) or "" for a in rule.head.atom.args)
-            eff = effects[rule.head.atom.name, args]
             value = rule.head.value
-            if isinstance(value, Var) and value.anonymous:  # terminated F = _
-                eff.term_all.append(h.id)
-                continue
-            v = _value(value, b)
-            assert v is not None  # the checks make sure that head variables are bound
-            if decl.domain and v not in (decl.values or ()):
+            v = None if n in wild else _value(value, b)
+            if v is not None and decl.domain and v not in (decl.values or ()):
                 continue  # outside a closed domain: never computed, breaks nothing
-            if rule.kind == "initiated":
+            if any(i < n for i in wild):  # terminated F(.., _, ..): every matching key
+                pattern = tuple(
+                    None if i in wild else _value(a, b) for i, a in enumerate(rule.head.atom.args)
+                )
+                patterns.append((fluent, pattern, v, h.id))
+                continue
+            args = tuple(_value(a, b) or "" for a in rule.head.atom.args)
+            eff = effects[fluent, args]
+            if v is None:  # terminated F = _
+                eff.term_all.append(h.id)
+            elif rule.kind == "initiated":
                 eff.inits.setdefault(v, []).append((rule.label, h.id))
             else:
                 eff.terms.setdefault(v, []).append(h.id)
+
+    def expand(
+        self, patterns: list[_Pattern], effects: dict[tuple[str, tuple[str, ...]], _Effects]
+    ) -> None:
+        """Wildcard terminations end every key that they match and that could hold after
+        ``t``: the keys holding now and the keys initiated at ``t`` (termination wins)."""
+        keys = {k for k, held in self.open.items() if held} | set(effects)
+        for fluent, pattern, v, hid in patterns:
+            for key in keys:
+                if key[0] != fluent or any(
+                    p is not None and p != a for p, a in zip(pattern, key[1], strict=True)
+                ):
+                    continue
+                eff = effects[key]
+                if v is None:
+                    eff.term_all.append(hid)
+                else:
+                    eff.terms.setdefault(v, []).append(hid)
 
     def apply(self, key: tuple[str, tuple[str, ...]], eff: _Effects, point: int) -> None:
         fluent, args = key

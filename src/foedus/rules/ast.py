@@ -160,6 +160,34 @@ class EventRule:
     pos: Pos
     doc: str = ""
 
+    def body_vars(self) -> set[str]:
+        """The variables that the event and the positive conditions bind."""
+        terms: list[Term] = list(self.event.args)
+        for c in self.conditions:
+            if isinstance(c, HoldsCond) and not c.negated:
+                terms += [*c.ref.atom.args, c.ref.value]
+            elif isinstance(c, FactCond) and not c.negated:
+                terms += c.atom.args
+        return {t.name for t in terms if isinstance(t, Var) and not t.anonymous}
+
+    def wildcards(self) -> frozenset[int]:
+        """The head positions that a termination leaves free, meaning every value.
+
+        Positions count the head's arguments, then its value (at ``len(args)``). A position is
+        free when it holds ``_`` or a variable that starts with ``_`` and that the body does not
+        bind, as RTEC writes ``terminatedAt(member(S, _A)=true, T) :- happensAt(coup(S), T)``.
+        An initiation has none (the checker rejects a free variable there).
+        """
+        if self.kind != "terminated":
+            return frozenset()
+        bound = self.body_vars()
+        terms = (*self.head.atom.args, self.head.value)
+        return frozenset(
+            i
+            for i, t in enumerate(terms)
+            if isinstance(t, Var) and t.name.startswith("_") and t.name not in bound
+        )
+
 
 @dataclass(frozen=True)
 class SetRef:

@@ -226,20 +226,45 @@ class _Checker:
 
     def head_vars(self, rule: Rule, bound: set[str], by: str) -> None:
         head = rule.head
-        for t in head.atom.args:
-            if isinstance(t, Var) and t.anonymous:
+        terminated = isinstance(rule, EventRule) and rule.kind == "terminated"
+        if terminated:  # a free '_' or '_Name' means every value (EventRule.wildcards)
+            free = [
+                t.name
+                for t in _ref_terms(head)
+                if isinstance(t, Var) and t.name.startswith("_") and t.name not in bound
+            ]
+            for name in sorted({n for n in free if n != "_" and free.count(n) > 1}):
                 self.add(
-                    head.atom.pos, f"the head of rule '{rule.label}' cannot have '_' as an argument"
+                    head.atom.pos,
+                    f"wildcard '{name}' appears twice in the head of rule '{rule.label}'; "
+                    "a variable that the body does not bind means every value, once",
                 )
-        value = head.value
-        if isinstance(value, Var) and value.anonymous:
-            if not (isinstance(rule, EventRule) and rule.kind == "terminated"):
+            hint = " (write '_' or '_{0}' to terminate every value)"
+        else:
+            hint = ""
+            for t in head.atom.args:
+                if isinstance(t, Var) and t.anonymous:
+                    self.add(
+                        head.atom.pos,
+                        f"the head of rule '{rule.label}' cannot have '_' as an argument"
+                        + (
+                            " (only a termination can: it then means every value)"
+                            if isinstance(rule, EventRule)
+                            else ""
+                        ),
+                    )
+            value = head.value
+            if isinstance(value, Var) and value.anonymous:
                 self.add(
                     head.atom.pos, f"only 'terminated' can have the value '_' (rule '{rule.label}')"
                 )
         for name in sorted(_vars(_ref_terms(head)) - bound):
+            if terminated and name.startswith("_"):
+                continue
             self.add(
-                head.atom.pos, f"head variable '{name}' of rule '{rule.label}' is not bound by {by}"
+                head.atom.pos,
+                f"head variable '{name}' of rule '{rule.label}' is not bound by {by}"
+                + hint.format(name),
             )
 
     def event_rule(self, rule: EventRule) -> None:

@@ -1,0 +1,522 @@
+"""``foedus run``: rule files on a narrative, as an Event Calculus user runs RTEC.
+
+``foedus run RULES... NARRATIVE [--facts FILE...] [-o OUT] [--format csv|parquet|jsonl]``
+compiles the rules (:mod:`foedus.engine.compile`), lets DuckDB read the narrative, runs the
+plan and lets DuckDB write the intervals: no Python object per event or per interval.
+
+Inputs:
+
+- a narrative in RTEC's format, one event per line, ``event|arrival|time|arg...`` (the arrival
+  column is ignored; a repeated line means the same as once); or a CSV file with the header
+  ``event,time,args`` (``args`` joined by ``;``); or a Parquet file with the columns ``event``,
+  ``time`` and ``args`` (a list of strings, or a string joined by ``;``);
+- ``--facts``: domain facts, RTEC-style (``state(s1).``, one per line, ``%`` comments) or a CSV
+  file with the header ``fact,args``. Facts of relations that the rules do not declare are
+  ignored (RTEC's grounding facts, which foedus does not need).
+
+Output (``-o``, else stdout): RTEC's interval CSV ``fluent,args,value,start,end`` (args joined
+by ``;``, an open end ``inf``), sorted by fluent, args, value and start; or ``parquet`` /
+``jsonl`` with ``args`` a list and an open ``end`` null.
+
+The compiled plan (rendered DuckDB SQL) is cached under the cache dir
+(``$FOEDUS_CACHE_DIR``, else ``~/.cache/foedus``, as :func:`foedus.storage.cache_dir`) by a
+hash of the rule files and of the engine's code, so a second run neither parses the rules nor
+imports the compiler; the statements between two fixpoints run as one batch.
+
+``foedus --help`` imports the whole CLI; the console script sends ``foedus run`` here first
+(:func:`console`), so ``foedus run --help`` costs an interpreter start and ``argparse``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["RunError", "console", "main", "register", "run"]
+
+FORMATS = ("csv", "parquet", "jsonl")
+#: Narratives smaller than this (bytes) run on one thread.
+SMALL = 4_000_000
+#: Bumped when the cached plan's layout changes.
+PLAN_VERSION = 3
+_ENGINE_FILES = (
+    "engine/compile.py",
+    "engine/compile_event.py",
+    "engine/compile_inertia.py",
+    "engine/compile_sql.py",
+    "engine/compile_static.py",
+    "engine/compile_strata.py",
+    "backends/base.py",
+    "backends/duckdb.py",
+    "rules/grammar.lark",
+    "rules/parse.py",
+    "rules/check.py",
+    "rules/ast.py",
+    "run.py",
+)
+
+
+class RunError(Exception):
+    """Bad input to ``foedus run``: one line each, ``file:line: message``; exit 2."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def cache_dir() -> Path:
+    """:func:`foedus.storage.cache_dir`, without importing the storage layer (it costs a
+    second of imports that ``foedus run`` does not need); tests/test_run.py checks they agree."""
+    env = os.environ.get("FOEDUS_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "foedus"
+
+
+# --- the plan, cached ------------------------------------------------------------------------
+
+
+def rules_key(paths: list[Path]) -> str:
+    """The cache key of a plan: the rule files (names and bytes) and the engine's code."""
+    h = hashlib.sha256(f"foedus-run-plan {PLAN_VERSION}\0".encode())
+    here = Path(__file__).parent
+    for name in _ENGINE_FILES:
+        h.update((here / name).read_bytes())
+    for p in paths:
+        try:
+            data = Path(p).read_bytes()
+        except OSError as e:
+            raise RunError([f"{p}:1: cannot read rule file: {e.strerror}"]) from None
+        h.update(f"\0{Path(p).name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()[:32]
+
+
+def load_plan(paths: list[Path]) -> dict[str, Any]:
+    """The runnable plan of the rule files: from the cache, else compiled and cached."""
+    path = cache_dir() / "plans" / f"{rules_key(paths)}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    plan = compile_plan(paths)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(plan), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:  # a read-only cache dir costs only the compile
+        pass
+    return plan
+
+
+def compile_plan(paths: list[Path]) -> dict[str, Any]:
+    """Parse, check and compile the rules into batches of DuckDB SQL (a JSON-able dict).
+
+    ``steps`` is a list of ``{"sql": [..]}`` (run as one batch) and ``{"fixpoint": {..}}``;
+    intermediate tables are temporary and dropped as soon as no later step reads them.
+    """
+    from sqlglot import exp
+
+    from foedus.backends.base import dead_after
+    from foedus.backends.duckdb import DuckDBBackend
+    from foedus.engine.compile import OUTPUT, Materialize, compile_program
+    from foedus.engine.compile_event import EV
+    from foedus.errors import RuleError
+    from foedus.rules import load_rules
+
+    try:
+        program = load_rules(paths)
+    except RuleError as e:
+        raise RunError(e.report().splitlines()) from None
+    plan = compile_program(program, scenarios=1, provenance=False)
+    backend = DuckDBBackend.__new__(DuckDBBackend)  # renders only: no connection
+
+    def render(e: exp.Expression) -> str:
+        return backend.sql(e)
+
+    dead = dead_after(plan)
+    steps: list[dict[str, Any]] = []
+    batch: list[str] = []
+    for i, step in enumerate(plan.steps):
+        if isinstance(step, Materialize):
+            if step.table == EV:
+                continue  # run() reads the narrative into this table directly
+            if step.table == OUTPUT:  # a view: the COPY that writes the file reads it once
+                view = exp.Create(
+                    this=exp.to_table(OUTPUT),
+                    kind="VIEW",
+                    replace=True,
+                    expression=step.query,
+                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                )
+                batch.append(render(view))
+            else:
+                batch.append(render(backend.materialize(step)))
+        else:
+            if batch:
+                steps.append({"sql": batch})
+                batch = []
+            steps.append(
+                {
+                    "fixpoint": {
+                        "fluents": list(step.fluents),
+                        "init": [render(backend.materialize(m)) for m in step.init],
+                        "body": [render(backend.materialize(m)) for m in step.body],
+                        "changed": render(step.changed),
+                        "swap": [render(backend.materialize(m)) for m in step.swap],
+                        "max_rounds": step.max_rounds,
+                    }
+                }
+            )
+        batch += [render(backend.drop(t)) for t in dead.get(i, ())]
+    if batch:
+        steps.append({"sql": batch})
+    return {
+        "events": EV,
+        "event_arity": plan.event_arity,
+        "facts": plan.fact_arities,
+        "steps": steps,
+    }
+
+
+# --- reading the inputs ----------------------------------------------------------------------
+
+
+def _lit(s: str) -> str:
+    """A SQL string literal (file paths only; the statements themselves are sqlglot's)."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _kind(path: Path) -> str:
+    if path.suffix.lower() == ".parquet":
+        return "parquet"
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.strip():
+                    return "csv" if line.strip().lower().startswith("event,") else "rtec"
+    except OSError as e:
+        raise RunError([f"{path}:1: cannot read narrative: {e.strerror}"]) from None
+    return "rtec"
+
+
+def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
+    """The query of the plan's event table (``_foedus_ev``: what the plan's first step would
+    copy from ``happenings``), and the query of the first bad row (its line
+    number and what is wrong), run only when some row is bad."""
+    p = _lit(str(path))
+    if kind == "rtec":
+        lines = (
+            f"read_csv({p}, columns={{'line': 'VARCHAR'}}, delim=chr(1), header=false, "
+            "quote='', escape='', auto_detect=false)"
+        )
+        rows = (
+            f"SELECT string_split(rtrim(line, chr(13)), '|') AS f FROM {lines} "
+            "WHERE line IS NOT NULL AND trim(line) <> ''"
+        )
+        name, time, args, n = "f[1]", "f[3]", "f[4:]", "len(f) - 3"
+        what = (
+            "CASE WHEN len(f) < 3 THEN 'expected event|arrival|time|arg..., found ' || "
+            "chr(39) || line || chr(39) WHEN f[1] = '' THEN 'no event name' "
+            "ELSE 'time ' || chr(39) || f[3] || chr(39) || ' is not an integer' END"
+        )
+        bad = (
+            f"SELECT ln, {what} FROM (SELECT line, string_split(rtrim(line, chr(13)), '|') AS f, "
+            f"row_number() OVER () AS ln FROM {lines}) WHERE line IS NOT NULL AND trim(line) "
+            "<> '' AND (len(f) < 3 OR TRY_CAST(f[3] AS BIGINT) IS NULL OR f[1] = '') "
+            "ORDER BY ln LIMIT 1"
+        )
+    else:
+        if kind == "parquet":
+            reader = f"read_parquet({p})"
+            args = "CASE WHEN ar IS NULL THEN []::VARCHAR[] ELSE ar END"
+        else:
+            reader = f"read_csv({p}, header=true, all_varchar=true)"
+            args = (
+                "CASE WHEN coalesce(ar, '') = '' THEN []::VARCHAR[] ELSE string_split(ar, ';') END"
+            )
+        rows = f"SELECT event AS e, time AS tm, args AS ar FROM {reader}"
+        name, time, n = "e", "tm", f"len({args})"
+        first = 0 if kind == "parquet" else 1  # a CSV's header is line 1
+        what = (
+            "CASE WHEN tm IS NULL THEN 'no time' WHEN coalesce(e, '') = '' THEN 'no event name' "
+            "ELSE 'time ' || chr(39) || tm || chr(39) || ' is not an integer' END"
+        )
+        bad = (
+            f"SELECT ln, {what} FROM (SELECT CAST(time AS VARCHAR) AS tm, CAST(event AS VARCHAR) "
+            f"AS e, row_number() OVER () + {first} AS ln FROM {reader}) WHERE "
+            "TRY_CAST(tm AS BIGINT) IS NULL OR coalesce(e, '') = '' ORDER BY ln LIMIT 1"
+        )
+    a = "".join(f"({args})[{i + 1}] AS a{i}, " for i in range(arity))
+    happ = (  # the plan's event table (scenario 0 only: RTEC's times are exact)
+        f"SELECT 0 AS scn, {name} AS name, ({n})::INT AS arity, {a}"
+        f"TRY_CAST({time} AS BIGINT) AS t, NULL::VARCHAR AS id FROM ({rows})"
+    )
+    return happ, bad
+
+
+_FACT = re.compile(r"^\s*([a-z][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*\.\s*(?:%.*)?$")
+_ATOM = re.compile(r"^\s*(?:'((?:[^'\\]|\\.|'')*)'|\"((?:[^\"\\]|\\.)*)\"|([^\s,()'\"]+))\s*$")
+
+
+def read_facts(paths: list[Path], arities: dict[str, int]) -> dict[str, list[tuple[str, ...]]]:
+    """The rows of the declared fact relations in ``paths`` (small files: read in Python)."""
+    import csv
+
+    rows: dict[str, list[tuple[str, ...]]] = {r: [] for r in arities}
+    errors: list[str] = []
+
+    def add(where: str, rel: str, args: list[str]) -> None:
+        if rel not in arities:
+            return
+        if len(args) != arities[rel]:
+            errors.append(
+                f"{where}: fact relation '{rel}' takes {arities[rel]} argument"
+                f"{'' if arities[rel] == 1 else 's'}, found {len(args)}"
+            )
+            return
+        rows[rel].append(tuple(args))
+
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            errors.append(f"{path}:1: cannot read facts: {getattr(e, 'strerror', None) or e}")
+            continue
+        if Path(path).suffix.lower() == ".csv":
+            reader = csv.reader(text.splitlines())
+            header = next(reader, None)
+            if header is None or [h.strip().lower() for h in header[:2]] != ["fact", "args"]:
+                errors.append(f"{path}:1: expected the header 'fact,args'")
+                continue
+            for n, row in enumerate(reader, start=2):
+                if not row:
+                    continue
+                if len(row) != 2:
+                    errors.append(f"{path}:{n}: expected 2 columns (fact,args), found {len(row)}")
+                    continue
+                add(f"{path}:{n}", row[0].strip(), row[1].split(";") if row[1] else [])
+            continue
+        for n, line in enumerate(text.splitlines(), start=1):
+            s = line.strip()
+            if not s or s.startswith("%"):
+                continue
+            m = _FACT.match(s)
+            args: list[str] = []
+            ok = m is not None
+            if m and m.group(2) is not None:
+                for piece in m.group(2).split(","):
+                    am = _ATOM.match(piece)
+                    if am is None:
+                        ok = False
+                        break
+                    args.append(next(g for g in am.groups() if g is not None))
+            if not ok or m is None:
+                errors.append(f"{path}:{n}: expected a fact such as 'state(s1).', found {s!r}")
+                continue
+            add(f"{path}:{n}", m.group(1), args)
+    if errors:
+        raise RunError(errors)
+    return rows
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def _output_sql(out: str, fmt: str) -> str:
+    if fmt == "csv":
+        select = (
+            "SELECT fluent, array_to_string(args, ';') AS args, value, start, "
+            'COALESCE(CAST("end" AS VARCHAR), \'inf\') AS "end" FROM intervals '
+            "ORDER BY fluent, args, value, start"
+        )
+        options = "FORMAT csv, HEADER true"
+    else:
+        select = (
+            'SELECT fluent, args, value, start, "end" FROM intervals '
+            "ORDER BY fluent, array_to_string(args, ';'), value, start"
+        )
+        options = "FORMAT parquet" if fmt == "parquet" else "FORMAT json"
+    return f"COPY ({select}) TO {_lit(out)} ({options})"
+
+
+def run(
+    rules: list[Path],
+    narrative: Path,
+    facts: list[Path] | None = None,
+    out: Path | None = None,
+    fmt: str = "csv",
+    threads: int | None = None,
+) -> int:
+    """Run ``rules`` on ``narrative``; write the intervals to ``out`` (stdout when None).
+    Returns the number of intervals. Raises :class:`RunError` on bad input."""
+    if fmt not in FORMATS:
+        raise RunError([f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"])
+    if not Path(narrative).exists():
+        raise RunError([f"{narrative}:1: cannot read narrative: no such file"])
+    plan = load_plan(rules)
+    fact_rows = read_facts(list(facts or []), plan["facts"])
+    kind = _kind(Path(narrative))
+
+    import duckdb
+
+    if threads is None and Path(narrative).stat().st_size < SMALL:
+        threads = 1  # a small narrative: threads cost more to start than they save
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    happ, bad = _happenings_sql(Path(narrative), kind, plan["event_arity"])
+    try:
+        con.execute(f"CREATE TEMP TABLE {plan['events']} AS {happ}")
+    except duckdb.Error as e:
+        raise RunError([f"{narrative}:1: cannot read narrative: {_first_line(e)}"]) from None
+    ((nbad,),) = con.execute(
+        f"SELECT count(*) FROM {plan['events']} WHERE t IS NULL OR arity < 0 OR name IS NULL "
+        "OR name = ''"
+    ).fetchall()
+    if nbad:
+        try:
+            found = con.execute(bad).fetchall()
+        except duckdb.Error as e:  # pragma: no cover - the first query read the same file
+            raise RunError([f"{narrative}:1: {_first_line(e)}"]) from None
+        line, what = found[0] if found else (1, "bad event")
+        raise RunError([f"{narrative}:{line}: {what}"])
+    for rel, arity in plan["facts"].items():
+        cols = ", ".join(f"c{i} VARCHAR" for i in range(arity))
+        con.execute(f'CREATE TEMP TABLE "facts_{rel}" ({cols})')
+        if fact_rows.get(rel):
+            marks = ", ".join("?" for _ in range(arity))
+            con.executemany(f'INSERT INTO "facts_{rel}" VALUES ({marks})', fact_rows[rel])
+    for step in plan["steps"]:
+        if "sql" in step:
+            con.execute(";\n".join(step["sql"]))
+        else:
+            _fixpoint(con, step["fixpoint"])
+    target = "/dev/stdout" if out is None else str(out)
+    if out is None:
+        sys.stdout.flush()
+    try:
+        ((n,),) = con.execute(_output_sql(target, fmt)).fetchall()  # COPY's row count
+    except duckdb.Error as e:
+        raise RunError([f"{target}:1: cannot write: {_first_line(e)}"]) from None
+    con.close()
+    return int(n)
+
+
+def _fixpoint(con: Any, fp: dict[str, Any]) -> None:
+    con.execute(";\n".join(fp["init"]))
+    body = ";\n".join(fp["body"])
+    swap = ";\n".join(fp["swap"])
+    for _ in range(fp["max_rounds"]):
+        con.execute(body)
+        ((changed,),) = con.execute(fp["changed"]).fetchall()
+        if not changed:
+            return
+        con.execute(swap)
+    raise RunError(
+        [
+            f"the cycle of fluents {', '.join(fp['fluents'])} did not settle within "
+            f"{fp['max_rounds']} rounds"
+        ]
+    )
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line, exit 2 (argparse prints usage too)
+        print(f"foedus run: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="foedus run",
+        usage="foedus run RULES... NARRATIVE [--facts FILE...] [-o OUT] "
+        "[--format csv|parquet|jsonl]",
+        description="Run Event Calculus rule files on a narrative and write the maximal "
+        "intervals (RTEC's interval CSV: fluent,args,value,start,end; an open end is inf).",
+        epilog="Example: foedus run rules.rules narrative.csv --facts domain.prolog -o out.csv",
+    )
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="rule files, then the narrative (RTEC's event|arrival|time|arg... "
+        "lines, a CSV with the header event,time,args, or Parquet)",
+    )
+    p.add_argument(
+        "--facts",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="domain facts: RTEC-style 'state(s1).' lines, or a CSV with the header "
+        "fact,args (repeatable)",
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="OUT", help="file to write (default: stdout)"
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default="csv", help="csv (default), parquet or jsonl"
+    )
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``foedus run``'s command line; returns the exit code (0, or 2 on bad input)."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as e:  # --help (0) or a usage error (2, already printed)
+        return e.code if isinstance(e.code, int) else 2
+    if len(args.files) < 2:
+        print("foedus run: expected rule files and a narrative", file=sys.stderr)
+        return 2
+    *rules, narrative = (Path(f) for f in args.files)
+    try:
+        run(rules, narrative, args.facts, args.output, args.format)
+    except RunError as e:
+        for line in e.lines:
+            print(line, file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. piped into head: not an error of ours
+        return 0
+    return 0
+
+
+def console() -> None:
+    """The ``foedus`` console script: ``foedus run`` without importing the whole CLI (so that
+    ``foedus run --help`` is fast), every other command through :func:`foedus.cli.main`."""
+    if sys.argv[1:2] == ["run"]:
+        raise SystemExit(main(sys.argv[2:]))
+    from foedus.cli import main as cli_main
+
+    cli_main()
+
+
+def register(app: Any) -> None:
+    """Add ``run`` to a Typer app (the ``foedus`` CLI); it hands its arguments to :func:`main`."""
+    import typer
+
+    def run_cmd(ctx: Any) -> None:
+        """Run Event Calculus rule files on a narrative (RTEC's formats); see foedus run --help.
+
+        Example: foedus run rules.rules narrative.csv -o intervals.csv
+        """
+        raise typer.Exit(main(list(ctx.args)))
+
+    # typer reads the annotation; this module's annotations are strings (typer is lazy here)
+    run_cmd.__annotations__ = {"ctx": typer.Context, "return": None}
+    app.command(
+        "run",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )(run_cmd)
