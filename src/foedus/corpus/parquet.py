@@ -32,6 +32,8 @@ from typing import Any, overload
 
 import duckdb
 
+from foedus.corpus.folder import display
+from foedus.corpus.quotes import found, normalise
 from foedus.errors import Problem
 from foedus.model import (
     EVENT_TYPES,
@@ -375,9 +377,7 @@ def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
 
 
 def _problem(path: Path, row: int | None, message: str) -> Problem:
-    from foedus.corpus.load import _display
-
-    return Problem(_display(path), (row or 0) + 1, 1, message)
+    return Problem(display(path), (row or 0) + 1, 1, message)
 
 
 def check_columns(tables: dict[str, Path]) -> list[Problem]:
@@ -409,8 +409,6 @@ def check_columns(tables: dict[str, Path]) -> list[Problem]:
 
 def validate_tables(corpus: Any) -> list[Problem]:
     """The cross-record checks of a Parquet corpus, in SQL, table by table."""
-    from foedus.corpus.quotes import found, normalise
-
     tables: dict[str, Path] = corpus.tables
     problems = check_columns(tables)
     if problems:

@@ -7,39 +7,18 @@ docs/corpus-format.md lists the messages with an example of each.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from foedus.corpus.load import Corpus, Loc, _display
+from foedus.corpus.corpus import Corpus
+from foedus.corpus.folder import Loc, display
 from foedus.corpus.quotes import found, nearest, normalise
-from foedus.errors import Problem
+from foedus.corpus.rulecheck import rule_problems
+from foedus.corpus.yamlread import event_type_hint
+from foedus.errors import Problem, did_you_mean, suggest
 from foedus.model import EVENT_TYPES, Actor, FuzzyDate, Quote
 
-
-def suggest(name: str, names: dict[str, str], n: int = 2) -> list[str]:
-    """Ids whose names are closest to ``name``; ``names`` maps lower-case names to ids."""
-    key = name.lower().strip()
-    if key in names:
-        return [names[key]]
-    out: list[str] = []
-    for match in get_close_matches(key, list(names), n=n * 3, cutoff=0.6):
-        if names[match] not in out:
-            out.append(names[match])
-    return out[:n]
-
-
-def did_you_mean(suggestions: list[str]) -> str:
-    """``"; did you mean 'x'?"`` or the empty string."""
-    if not suggestions:
-        return ""
-    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
-
-
-def event_type_hint(value: str) -> str:
-    """What to add to "unknown event type 'x'": a suggestion and where the types are listed."""
-    hint = did_you_mean(suggest(value, {t: t for t in EVENT_TYPES}))
-    return hint + " (the event types are listed in docs/corpus-format.md)"
+__all__ = ["did_you_mean", "event_type_hint", "suggest", "validate_corpus"]
 
 
 def _before(a: FuzzyDate, b: FuzzyDate) -> bool:
@@ -232,7 +211,7 @@ class _Validator:
 
     def perspective(self, p: Any) -> None:
         names = set()
-        for f in self.c.rule_files:
+        for f in [*self.c.rule_files, *self.c.unreadable]:  # the unreadable are reported
             names |= {f.name, f.stem, f.relative_to(self.c.path).as_posix()}
         for k, r in enumerate(p.rules):  # `replaces` names rule labels: checked with the rules
             field_name = f"rules[{k}]"
@@ -296,10 +275,8 @@ def validate_corpus(
     """
     problems = _Validator(corpus, failed or {}).run()
     if only is None:
-        from foedus.corpus.rulecheck import rule_problems
-
         problems += rule_problems(corpus)
     if only is not None:
-        shown = _display(only)
+        shown = display(only)
         problems = [p for p in problems if p.file == shown]
     return problems

@@ -13,10 +13,11 @@ from foedus.model.records import (
     Perspective,
     Quote,
 )
-from foedus.model.vocabulary import EVENT_TYPES, NORM_KINDS
+from foedus.model.vocabulary import EVENT_TYPES, HAPPENINGS, NORM_KINDS, happening_arities
 
 __all__ = [
     "EVENT_TYPES",
+    "HAPPENINGS",
     "NORM_KINDS",
     "ActCategory",
     "Actor",
@@ -29,6 +30,7 @@ __all__ = [
     "Party",
     "Perspective",
     "Quote",
+    "happening_arities",
     "parse_date",
     "parse_day",
 ]
