@@ -25,8 +25,8 @@ def printable(text: str) -> str:
     formatting characters and lone surrogates are shown escaped, as Python writes them; the
     line breaks of a multi-line message are kept.
 
-    >>> printable("Esto\u200bnia \x1b[31mred")
-    "Esto\\u200bnia \\x1b[31mred"
+    >>> print(printable("Esto\\u200bnia \\x1b[31mred"))
+    Esto\\u200bnia \\x1b[31mred
     """
     lines = []
     for line in text.split("\n"):

@@ -1,6 +1,6 @@
 """Typed records of a corpus and fuzzy dates."""
 
-from foedus.model.dates import FuzzyDate, parse_date, parse_day
+from foedus.model.dates import FuzzyDate, parse_date, parse_day, shift_day
 from foedus.model.records import (
     ActCategory,
     Actor,
@@ -33,4 +33,5 @@ __all__ = [
     "happening_arities",
     "parse_date",
     "parse_day",
+    "shift_day",
 ]
