@@ -7,12 +7,14 @@ record is written; :func:`message` turns a pydantic error into the words of docs
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -45,6 +47,8 @@ def plain(node: Any) -> Any:
         return float(node)
     if isinstance(node, str):
         return str(node)
+    if isinstance(node, TaggedScalar):  # its tag is reported (read_yaml)
+        return plain(node.value)
     return node
 
 
@@ -106,6 +110,35 @@ def strange(text: str) -> str | None:
     return None
 
 
+def _tag(node: Any) -> str | None:
+    """The explicit local tag (``!name``) of a YAML value, if it has one."""
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", None) if tag is not None else None
+    return value if isinstance(value, str) and value.startswith("!") else None
+
+
+def _tags(data: Any, shown: str) -> list[Problem]:
+    """A problem at every value with a local YAML tag (``!name``): a corpus uses none."""
+    out: list[Problem] = []
+    stack: list[Any] = [data]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            tag = _tag(value)
+            if tag is not None:
+                line, col = pos_key(node, key) or key_pos(node, key)
+                message = f"YAML tag {tag!r} is not used in a corpus; remove it"
+                out.append(Problem(shown, line, col, message))
+            if isinstance(value, dict | list):
+                stack.append(value)
+    return out
+
+
 def _strange_values(data: Any, shown: str) -> list[Problem]:
     """A problem at every string of ``data`` (key or value) holding what :func:`strange`
     finds; such text cannot be stored or printed, so it is refused where it is written."""
@@ -127,6 +160,9 @@ def _strange_values(data: Any, shown: str) -> list[Problem]:
             if isinstance(value, dict | list):
                 stack.append(value)
     return out
+
+
+_DUPLICATE = re.compile(r'found duplicate key "(.*?)" with value', re.S)
 
 
 def read_yaml(path: Path, problems: list[Problem], root: Path | None = None) -> Any:
@@ -156,6 +192,12 @@ def read_yaml(path: Path, problems: list[Problem], root: Path | None = None) -> 
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(str(p) for p in (e.context, e.problem) if p)
+        duplicate = _DUPLICATE.match(str(e.problem or ""))
+        if duplicate is not None and e.context_mark is not None:
+            first = e.context_mark.line + 1
+            what = (
+                f"duplicate key {duplicate.group(1)!r} in the mapping that starts on line {first}"
+            )
         problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
         return None
     except YAMLError as e:
@@ -170,6 +212,7 @@ def read_yaml(path: Path, problems: list[Problem], root: Path | None = None) -> 
         if bad:
             problems += bad
             return None
+        problems += _tags(data, shown)
     elif isinstance(data, str) and strange(data):
         problems.append(Problem(shown, 1, 1, f"text with {strange(data)} is not allowed"))
         return None

@@ -90,8 +90,8 @@ class FuzzyDate(BaseModel):
             return parse_date(str(value))
         if isinstance(value, str):
             return parse_date(value)
-        if isinstance(value, dict):
-            return cls.model_validate(value)
+        if isinstance(value, dict) and set(value) == {"earliest", "latest", "text"}:
+            return cls.model_validate(value)  # the form a record dumps its dates in
         raise DateError(f"not a date: {value!r}")
 
 
