@@ -87,8 +87,9 @@ def line_col(text: str, index: int) -> tuple[int, int]:
 def read_text(
     path: Path, root: Path | None, problems: list[Problem], what: str = "file"
 ) -> str | None:
-    """The UTF-8 text of ``path``, or None with a problem added: a file :func:`refusal`
-    refuses, bytes that are not UTF-8, or a NUL character (at its line and column)."""
+    """The UTF-8 text of ``path``, or None with a problem added (a file :func:`refusal`
+    refuses, bytes that are not UTF-8); a NUL character is reported at its line and column
+    and the text is still returned."""
     shown = display(path)
     why = refusal(path, root)
     if why is not None:
@@ -115,7 +116,6 @@ def read_text(
         problems.append(
             Problem(shown, line, col, f"{what} holds a NUL character (\\x00), which no text may")
         )
-        return None
     return text
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, overload
 
 import duckdb
+from sqlglot import exp
 
 from foedus.corpus.folder import display
 from foedus.corpus.quotes import found, normalise
@@ -104,7 +105,7 @@ def parquet_tables(root: Path) -> dict[str, Path]:
 
 def scan(path: Path) -> str:
     """A SQL expression that reads one Parquet file."""
-    return "read_parquet('" + str(path).replace("'", "''") + "')"
+    return exp.func("read_parquet", exp.Literal.string(str(path))).sql("duckdb")
 
 
 def _ids_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> int:

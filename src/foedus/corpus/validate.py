@@ -291,6 +291,8 @@ class _Validator:
             field_name = f"rules[{k}]"
             if r not in names:
                 hint = did_you_mean(suggest(r, {n.lower(): n for n in names}))
+                if not (self.c.path / r).resolve().is_relative_to(self.c.path.resolve()):
+                    hint = " (it leads out of the corpus folder: rule files are read from rules/)"
                 self.add(
                     self.c.where("perspective", p.id, field_name),
                     f"perspective {p.id!r}: unknown rule file {r!r}{hint}",

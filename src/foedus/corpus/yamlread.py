@@ -208,14 +208,10 @@ def read_yaml(path: Path, problems: list[Problem], root: Path | None = None) -> 
         problems.append(Problem(shown, 1, 1, f"YAML file refused: {why}"))
         return None
     if isinstance(data, dict | list):
-        bad = _strange_values(data, shown)
-        if bad:
-            problems += bad
-            return None
+        problems += _strange_values(data, shown)  # reported; the records are still read
         problems += _tags(data, shown)
     elif isinstance(data, str) and strange(data):
         problems.append(Problem(shown, 1, 1, f"text with {strange(data)} is not allowed"))
-        return None
     return data
 
 
