@@ -24,11 +24,17 @@ Loc = tuple[str, int, int]
 
 
 def display(path: str | Path) -> str:
-    """A path relative to the current directory where possible, else as given."""
+    """A path relative to the current directory where possible, else as given; a symbolic
+    link is shown as itself, not as where it leads."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):
-        return str(path)
+        here = Path.cwd()
+        shown = Path(os.path.abspath(path))
+        for a, b in ((shown, here), (shown.parent.resolve() / shown.name, here.resolve())):
+            if a.is_relative_to(b):
+                return str(a.relative_to(b))
+    except (OSError, RuntimeError):
+        pass
+    return str(path)
 
 
 def file_kind(mode: int) -> str:
