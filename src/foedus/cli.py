@@ -26,7 +26,7 @@ from foedus import storage
 from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import CorpusError, FoedusError
-from foedus.paths import os_error_line
+from foedus.paths import check_output, os_error_line
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
 from foedus.render import VIEWS, Json
 from foedus.views import VIEWS as REASONING_VIEWS
@@ -294,7 +294,7 @@ def build(
             reasoning.store_fluents(con, corpus, engine)
 
         steps = [store_fluents if s is reasoning.store_fluents else s for s in steps]
-    target = output or storage.cached_path(corpus, key)
+    target = check_output(output or storage.cached_path(corpus, key), corpus_root=corpus.path)
     # a database of this corpus built before: updated in place when only events were added
     previous = (
         target if target.exists() else (storage.latest_cached(target) if output is None else None)
