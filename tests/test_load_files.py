@@ -205,3 +205,21 @@ def test_an_overlay_that_is_not_a_regular_file_says_what_it_is(copy: Path, tmp_p
         with pytest.raises(CorpusError) as info:
             load_overlay(path, corpus)
         assert str(info.value).endswith(f":1:1: cannot read overlay file: {what}")
+
+
+def test_a_nul_in_a_parquet_table_is_reported_at_its_row(tmp_path: Path) -> None:
+    import duckdb
+
+    from foedus.generate import generate_world
+
+    world = generate_world(tmp_path / "w", states=6, instruments=3, events=20, format="parquet")
+    path = Path(world.path) / "events.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * REPLACE (CASE WHEN row_number() OVER () = 3 THEN summary || chr(0) "
+        "ELSE summary END AS summary) FROM read_parquet(?)) TO 'patched.parquet'",
+        [str(path)],
+    )
+    con.close()
+    shutil.move("patched.parquet", path)
+    assert report(Path(world.path)).endswith(": text with a NUL character (\\x00)")

@@ -381,6 +381,15 @@ def _problem(path: Path, row: int | None, message: str) -> Problem:
     return Problem(display(path), (row or 0) + 1, 1, message)
 
 
+#: The text columns of each table that are checked for NUL characters (the first names the row).
+TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "instruments": ("id", "name", "kind", "source", "quote"),
+    "parties": ("instrument_id", "actor", "how", "via"),
+    "clauses": ("instrument_id", "clause_id", "article", "text", "source"),
+    "events": ("id", "type", "summary", "justification", "mode", "source", "quote"),
+}
+
+
 def check_columns(tables: dict[str, Path]) -> list[Problem]:
     """Every table has the columns of the layout."""
     out = []
@@ -557,6 +566,14 @@ def validate_tables(corpus: Any) -> list[Problem]:
                 "SELECT _row, id FROM events WHERE quote IS NULL",
                 lambda i: f"event {i!r} cites no source",
             )
+        for table, columns in TEXT_COLUMNS.items():  # text that cannot be stored or shown
+            if table in tables:
+                nul = " OR ".join(f"contains({c}, chr(0))" for c in columns)
+                report(
+                    table,
+                    f"SELECT _row, {columns[0]} FROM {table} WHERE {nul}",
+                    lambda i, t=table: f"{t}: {i!r}: text with a NUL character (\\x00)",
+                )
     finally:
         con.close()
     return problems
