@@ -108,6 +108,11 @@ def scan(path: Path) -> str:
     return exp.func("read_parquet", exp.Literal.string(str(path))).sql("duckdb")
 
 
+def _strings(values: Iterable[str]) -> str:
+    """A SQL list of string literals, rendered by sqlglot."""
+    return exp.Array(expressions=[exp.Literal.string(v) for v in values]).sql("duckdb")
+
+
 def _ids_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> int:
     """A table ``name(id)`` of the distinct ``ids``; how many there are."""
     rows = [(i,) for i in sorted(set(ids))]
@@ -457,7 +462,7 @@ def validate_tables(corpus: Any) -> list[Problem]:
                     lambda k, t=table: f"duplicate {t[:-1]} id {k!r}",
                 )
         if "events" in tables:
-            types = "[" + ", ".join(f"'{t}'" for t in EVENT_TYPES) + "]"
+            types = _strings(EVENT_TYPES)
             report(
                 "events",
                 f"SELECT _row, id, type FROM events WHERE NOT list_contains({types}, type)",
@@ -509,7 +514,7 @@ def validate_tables(corpus: Any) -> list[Problem]:
                     lambda i: f"party of unknown instrument {i!r}",
                 )
         if "clauses" in tables:
-            kinds = "[" + ", ".join(f"'{k}'" for k in NORM_KINDS) + "]"
+            kinds = _strings(NORM_KINDS)
             report(
                 "clauses",
                 f"SELECT _row, instrument_id, norm_kind FROM clauses "
