@@ -545,8 +545,8 @@ def validate_tables(corpus: Any) -> list[Problem]:
                     f"SELECT min(_row), '{table}', source, {col} FROM {table} "
                     f"WHERE {col} IS NOT NULL GROUP BY source, {col}"
                 )
-        rows = con.execute(" UNION ALL ".join(quoted)).fetchall() if quoted else []
-        for row, table, source, text in rows:
+        distinct = con.execute(" UNION ALL ".join(quoted)).fetchall() if quoted else []
+        for row, table, source, text in distinct:
             src = corpus.source_of(source or "")
             if src is None or src not in corpus.sources:
                 problems.append(
