@@ -40,6 +40,12 @@ KINDS: dict[str, list[str]] = {
     "cycles through negation": ["rule-negation-cycle"],
     "perspectives replacing unknown rules": ["rule-replaces"],
     "overlays that contradict the corpus": ["overlay:contradictions", "overlay:duplicates"],
+    # issue #23
+    "unknown events and wrong arities in rules; rule paths out of the corpus": ["rule-events"],
+    "NUL characters, lone surrogates and YAML tags": ["strange-text"],
+    "shared, confusable and invisible names; escape sequences printed escaped": ["names"],
+    "cycles of part_of and predecessor; amending itself; white-space-only quotes": ["cycles"],
+    "an empty corpus.yaml": ["empty-metadata"],
 }
 
 

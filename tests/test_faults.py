@@ -207,3 +207,104 @@ def test_a_reader_cannot_write(tmp_path: Path) -> None:
             con.execute("DELETE FROM actors")
     finally:
         con.close()
+
+
+# --------------------------------------------------------------------------- issue #23
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "C"
+    shutil.copytree(GOOD, target)
+    monkeypatch.chdir(tmp_path)
+    return target
+
+
+def test_a_build_never_writes_inside_the_corpus(corpus: Path) -> None:
+    before = tree_hash(corpus)
+    for out in ("C/events.yaml", "C/new.duckdb", "C/sources", "C"):
+        code, _, err = run("build", "C", "-o", out)
+        assert (code, err) == (
+            2,
+            f"{out} is inside the corpus folder C; write the database elsewhere\n",
+        )
+    assert tree_hash(corpus) == before
+
+
+def test_a_build_replaces_only_a_foedus_database(corpus: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("a scholar's notes\n")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "link.duckdb").symlink_to(notes)
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()  # a DuckDB file, but not one foedus wrote
+    cases = {
+        "notes.txt": "notes.txt exists and is not a foedus database; it would be replaced: "
+        "remove it or choose another output path",
+        "other.duckdb": "other.duckdb exists and is not a foedus database; it would be "
+        "replaced: remove it or choose another output path",
+        "pipe": "pipe is a FIFO (named pipe), not a database file; give the path of a "
+        "database file to write",
+        "link.duckdb": "link.duckdb is a symbolic link, not a database file; give the path of "
+        "a database file to write",
+        str(tmp_path): f"{tmp_path} is a directory, not a database file; give the path of a "
+        "database file to write",
+        "": "output path is empty (or '.'); give the database file to write (-o FILE)",
+        "/dev/null": "/dev/null is a character device, not a database file; give the path of "
+        "a database file to write",
+    }
+    for out, message in cases.items():
+        assert run("build", "C", "-o", out)[::2] == (2, message + "\n"), out
+    assert notes.read_text() == "a scholar's notes\n"
+    assert (tmp_path / "pipe").is_fifo() and (tmp_path / "link.duckdb").is_symlink()
+    assert run("build", "C", "-o", "db.duckdb")[0] == 0
+    assert run("build", "C", "-o", "db.duckdb")[0] == 0  # its own database: replaced
+
+
+def test_a_cache_dir_that_is_a_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Path("cache-file").write_text("")
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", "cache-file")
+    code, _, err = run("events", "--corpus", "C")
+    folder = Path("cache-file").absolute()
+    assert (code, err) == (
+        2,
+        f"cannot make folder {folder}: {folder} is not a folder (FOEDUS_CACHE_DIR="
+        "'cache-file'; set it to a folder you can write)\n",
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only folder")
+def test_a_read_only_cache_dir(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Path("ro").mkdir(mode=0o555)
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", "ro")
+    code, _, err = run("events", "--corpus", "C")
+    assert code == 2 and err.startswith(f"cannot write in folder {Path('ro').absolute()}")
+
+
+def test_export_onto_a_file_where_a_folder_is_needed(corpus: Path) -> None:
+    Path("a-file").write_text("keep me\n")
+    code, _, err = run("export", "csv", "-o", "a-file", "--corpus", "C")
+    assert code == 2 and err.count("\n") == 1 and err.startswith("a-file: "), err
+    assert Path("a-file").read_text() == "keep me\n"
+
+
+def test_os_errors_name_the_path_and_what_to_do() -> None:
+    import errno
+
+    from foedus.paths import os_error_line
+
+    full = OSError(errno.ENOSPC, "No space left on device", "/data/kb.duckdb")
+    assert os_error_line(full) == (
+        "/data/kb.duckdb: no space left on device; free some disk space or write elsewhere"
+    )
+
+
+def test_a_question_past_the_last_day_is_a_user_error() -> None:
+    code, out, err = run("ask", "what happened to Estonia after 31 December 9999?")
+    assert (code, out) == (2, "")
+    assert err == ("there is no day after 9999-12-31 (dates run from 0001-01-01 to 9999-12-31)\n")

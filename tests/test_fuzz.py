@@ -687,3 +687,45 @@ def test_cli_answers_or_fails_in_one_line(cli: CliRunner, args: list[str]) -> No
     if args[0] == "validate" or "--assume" in args:
         return  # a bad corpus or overlay: one line per problem
     assert err.count("\n") == 1 and err.strip(), (args, err)
+
+
+# --------------------------------------------------------------------------- build and query
+
+
+def _fuzz_build() -> Any:
+    """``benchmarks/fuzz_build.py``, the mutation fuzzer that builds and queries."""
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "fuzz_build.py"
+    spec = importlib.util.spec_from_file_location("fuzz_build", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_corpus_that_validates_builds_and_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text that SQL or a terminal would take for syntax is stored and answered as text."""
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    fb = _fuzz_build()
+    folder = fb.fuzz_corpus(tmp_path / "corpus")
+    events = (folder / "events.yaml").read_text(encoding="utf-8")
+    nasty = r"O'Brien said \"no\"; DROP TABLE events; -- back\\slash %s {0} \u202eevil"
+    events = events.replace("summary: Southland invades Northland.", f'summary: "{nasty}"')
+    (folder / "events.yaml").write_text(events, encoding="utf-8")
+    outcome, asked = fb.build_and_query(folder)
+    assert (outcome, asked > 20) == ("answered", True)
+
+
+def test_the_build_and_query_fuzzer_finds_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short run in CI (``FOEDUS_FUZZ_BUILD_ROUNDS``, default 3); the 10-minute run is
+    ``python benchmarks/fuzz_build.py --seconds 600`` (docs/reliability.md)."""
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    rounds = int(os.environ.get("FOEDUS_FUZZ_BUILD_ROUNDS", "3"))
+    result = _fuzz_build().run(seconds=600, rounds=rounds, seed=0, findings=None)
+    assert result["findings"] == []
+    assert result["rounds"] == rounds

@@ -177,3 +177,29 @@ def test_nearest_is_fast_on_a_long_source() -> None:
     start = time.perf_counter()
     assert nearest("word5 filler5 word6 filer6", source).startswith("word5 filler5")
     assert time.perf_counter() - start < 2.0
+
+
+def test_the_events_rules_may_name_are_those_the_engine_makes() -> None:
+    """``foedus.model.HAPPENINGS`` and the event types are what engine/from_corpus.py makes."""
+    from foedus.corpus import bundled_path
+    from foedus.engine.from_corpus import happenings
+    from foedus.model import HAPPENINGS, happening_arities
+
+    made = {(h.name, len(h.args)) for h in happenings(load_corpus(bundled_path()))}
+    assert all(arity in happening_arities(name) for name, arity in made)
+    import inspect
+
+    from foedus.engine import from_corpus
+
+    source = inspect.getsource(from_corpus.happenings)
+    assert all(f'"{name}", (' in source for name in HAPPENINGS)
+
+
+def test_problem_lines_are_printable_and_capped() -> None:
+    from foedus.errors import MAX_LINE, Problem
+
+    p = Problem("f.yaml", 1, 1, "name '\x1b[2J\x1b[31mred' " + "x" * 60_000 + "\n  quote: ok")
+    first, second = str(p).splitlines()
+    assert "\x1b" not in str(p) and "\\x1b[2J" in first
+    assert len(first) <= MAX_LINE + 40 and first.endswith("characters in all)")
+    assert second == "  quote: ok"

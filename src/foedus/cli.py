@@ -26,6 +26,7 @@ from foedus import storage
 from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import CorpusError, FoedusError
+from foedus.paths import check_output, os_error_line
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
 from foedus.render import VIEWS, Json
 from foedus.views import VIEWS as REASONING_VIEWS
@@ -149,6 +150,8 @@ def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, A
     except Exception as e:
         if os.environ.get("FOEDUS_DEBUG") == "1":
             raise
+        if isinstance(e, OSError) and e.filename is not None:  # a path: the user's to fix
+            fail(os_error_line(e), 2)
         fail(f"internal error: {type(e).__name__}: {e}", 1)
 
 
@@ -291,7 +294,7 @@ def build(
             reasoning.store_fluents(con, corpus, engine)
 
         steps = [store_fluents if s is reasoning.store_fluents else s for s in steps]
-    target = output or storage.cached_path(corpus, key)
+    target = check_output(output or storage.cached_path(corpus, key), corpus_root=corpus.path)
     # a database of this corpus built before: updated in place when only events were added
     previous = (
         target if target.exists() else (storage.latest_cached(target) if output is None else None)

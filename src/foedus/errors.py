@@ -8,20 +8,70 @@ return the list and the CLI can print the text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from difflib import get_close_matches
+
+MAX_LINE = 300
+"""Characters above which a line of a message is cut (its length is then given)."""
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal, one line of it at most :data:`MAX_LINE` long.
+
+    Control characters (an escape sequence's ESC, a carriage return, a NUL), invisible
+    formatting characters and lone surrogates are shown escaped, as Python writes them; the
+    line breaks of a multi-line message are kept.
+
+    >>> print(printable("Esto\\u200bnia \\x1b[31mred"))
+    Esto\\u200bnia \\x1b[31mred
+    """
+    lines = []
+    for line in text.split("\n"):
+        line = _CONTROL.sub(lambda m: repr(m.group())[1:-1], line)
+        line = line.encode("utf-8", "backslashreplace").decode("utf-8")
+        if len(line) > MAX_LINE:
+            line = f"{line[: MAX_LINE - 40]}... ({len(line):,} characters in all)"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in one place of one input file."""
+    """One problem in one place of one input file; its message made :func:`printable`."""
 
     file: str
     line: int
     col: int
     message: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", printable(self.message))
+        object.__setattr__(self, "file", printable(self.file))
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+def suggest(name: str, names: dict[str, str], n: int = 2) -> list[str]:
+    """Ids whose names are closest to ``name``; ``names`` maps lower-case names to ids."""
+    key = name.lower().strip()
+    if key in names:
+        return [names[key]]
+    out: list[str] = []
+    for match in get_close_matches(key, list(names), n=n * 3, cutoff=0.6):
+        if names[match] not in out:
+            out.append(names[match])
+    return out[:n]
+
+
+def did_you_mean(suggestions: list[str]) -> str:
+    """``"; did you mean 'x'?"`` or the empty string: the one did-you-mean helper."""
+    if not suggestions:
+        return ""
+    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
 
 
 class FoedusError(Exception):
@@ -75,10 +125,7 @@ class UnknownName(UserError, LookupError):
         self.kind = kind
         self.name = name
         self.suggestions = suggestions or []
-        msg = f"unknown {kind} {name!r}"
-        if self.suggestions:
-            msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
-        super().__init__(msg)
+        super().__init__(printable(f"unknown {kind} {name!r}" + did_you_mean(self.suggestions)))
 
     def __str__(self) -> str:
         return str(self.args[0])

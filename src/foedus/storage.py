@@ -30,6 +30,7 @@ from sqlglot import exp
 from foedus.corpus.load import Corpus
 from foedus.errors import FoedusError, UserError
 from foedus.model import FuzzyDate
+from foedus.paths import check_output
 
 Step = Callable[[duckdb.DuckDBPyConnection, Corpus], None]
 Progress = Callable[[str], None]
@@ -383,7 +384,7 @@ def build(
     only what the new events can change (:mod:`foedus.incremental`, docs/incremental.md);
     otherwise it is built from scratch. Either way the result is the same, row for row.
     """
-    out = Path(out_path)
+    out = check_output(out_path, corpus_root=corpus.path)
     reason = None
     if previous is not None:
         from foedus import incremental

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from foedus.ask.errors import QuestionError
 from foedus.ask.lexicon import Lexicon, Mention, Token, Word
 from foedus.ask.query import Query
 from foedus.errors import UnknownName
+from foedus.model import shift_day
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
@@ -210,11 +211,11 @@ class Parsed:
         else:
             text = first.text
             if cue == "before":
-                start, end = None, first.earliest - timedelta(days=1)
+                start, end = None, shift_day(first.earliest, -1)
             elif cue in ("until", "till", "by"):
                 start, end = None, first.latest
             elif cue == "after":
-                start, end = first.latest + timedelta(days=1), None
+                start, end = shift_day(first.latest, 1), None
             elif cue in ("since", "from"):
                 start, end = first.earliest, None
         iso = (start.isoformat() if start else None, end.isoformat() if end else None)

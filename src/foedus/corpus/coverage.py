@@ -14,12 +14,13 @@ when some record's date has the same text (case and white space aside) or the sa
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from foedus.corpus.load import Corpus
+from foedus.corpus.corpus import Corpus
 from foedus.errors import DateError
 from foedus.model import FuzzyDate, parse_date
 
@@ -238,8 +239,6 @@ def source_coverage(corpus: Corpus, source: str) -> dict[str, Any]:
     starts = [w[0] for w in words]
 
     def word_range(start: int, end: int) -> tuple[int, int]:
-        import bisect
-
         lo = max(0, bisect.bisect_right(starts, start) - 1)
         if words and words[lo][1] <= start:
             lo += 1

@@ -31,7 +31,10 @@ from pathlib import Path
 from typing import Any, overload
 
 import duckdb
+from sqlglot import exp
 
+from foedus.corpus.folder import display
+from foedus.corpus.quotes import found, normalise
 from foedus.errors import Problem
 from foedus.model import (
     EVENT_TYPES,
@@ -102,7 +105,12 @@ def parquet_tables(root: Path) -> dict[str, Path]:
 
 def scan(path: Path) -> str:
     """A SQL expression that reads one Parquet file."""
-    return "read_parquet('" + str(path).replace("'", "''") + "')"
+    return exp.func("read_parquet", exp.Literal.string(str(path))).sql("duckdb")
+
+
+def _strings(values: Iterable[str]) -> str:
+    """A SQL list of string literals, rendered by sqlglot."""
+    return exp.Array(expressions=[exp.Literal.string(v) for v in values]).sql("duckdb")
 
 
 def _ids_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> int:
@@ -375,9 +383,16 @@ def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
 
 
 def _problem(path: Path, row: int | None, message: str) -> Problem:
-    from foedus.corpus.load import _display
+    return Problem(display(path), (row or 0) + 1, 1, message)
 
-    return Problem(_display(path), (row or 0) + 1, 1, message)
+
+#: The text columns of each table that are checked for NUL characters (the first names the row).
+TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "instruments": ("id", "name", "kind", "source", "quote"),
+    "parties": ("instrument_id", "actor", "how", "via"),
+    "clauses": ("instrument_id", "clause_id", "article", "text", "source"),
+    "events": ("id", "type", "summary", "justification", "mode", "source", "quote"),
+}
 
 
 def check_columns(tables: dict[str, Path]) -> list[Problem]:
@@ -409,8 +424,6 @@ def check_columns(tables: dict[str, Path]) -> list[Problem]:
 
 def validate_tables(corpus: Any) -> list[Problem]:
     """The cross-record checks of a Parquet corpus, in SQL, table by table."""
-    from foedus.corpus.quotes import found, normalise
-
     tables: dict[str, Path] = corpus.tables
     problems = check_columns(tables)
     if problems:
@@ -449,7 +462,7 @@ def validate_tables(corpus: Any) -> list[Problem]:
                     lambda k, t=table: f"duplicate {t[:-1]} id {k!r}",
                 )
         if "events" in tables:
-            types = "[" + ", ".join(f"'{t}'" for t in EVENT_TYPES) + "]"
+            types = _strings(EVENT_TYPES)
             report(
                 "events",
                 f"SELECT _row, id, type FROM events WHERE NOT list_contains({types}, type)",
@@ -501,7 +514,7 @@ def validate_tables(corpus: Any) -> list[Problem]:
                     lambda i: f"party of unknown instrument {i!r}",
                 )
         if "clauses" in tables:
-            kinds = "[" + ", ".join(f"'{k}'" for k in NORM_KINDS) + "]"
+            kinds = _strings(NORM_KINDS)
             report(
                 "clauses",
                 f"SELECT _row, instrument_id, norm_kind FROM clauses "
@@ -532,8 +545,8 @@ def validate_tables(corpus: Any) -> list[Problem]:
                     f"SELECT min(_row), '{table}', source, {col} FROM {table} "
                     f"WHERE {col} IS NOT NULL GROUP BY source, {col}"
                 )
-        rows = con.execute(" UNION ALL ".join(quoted)).fetchall() if quoted else []
-        for row, table, source, text in rows:
+        distinct = con.execute(" UNION ALL ".join(quoted)).fetchall() if quoted else []
+        for row, table, source, text in distinct:
             src = corpus.source_of(source or "")
             if src is None or src not in corpus.sources:
                 problems.append(
@@ -558,6 +571,14 @@ def validate_tables(corpus: Any) -> list[Problem]:
                 "SELECT _row, id FROM events WHERE quote IS NULL",
                 lambda i: f"event {i!r} cites no source",
             )
+        for table, columns in TEXT_COLUMNS.items():  # text that cannot be stored or shown
+            if table in tables:
+                nul = " OR ".join(f"contains({c}, chr(0))" for c in columns)
+                report(
+                    table,
+                    f"SELECT _row, {columns[0]} FROM {table} WHERE {nul}",
+                    lambda i, t=table: f"{t}: {i!r}: text with a NUL character (\\x00)",
+                )
     finally:
         con.close()
     return problems

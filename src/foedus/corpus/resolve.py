@@ -10,9 +10,8 @@ Wikidata ids, case-insensitively and with or without a leading "the"::
 
 from __future__ import annotations
 
-from foedus.corpus.load import Corpus
-from foedus.corpus.validate import suggest
-from foedus.errors import UnknownName
+from foedus.corpus.corpus import Corpus
+from foedus.errors import UnknownName, suggest
 from foedus.model import Actor, Event, Instrument
 
 

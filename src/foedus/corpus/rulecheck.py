@@ -18,13 +18,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from foedus.corpus.load import _display
-from foedus.corpus.validate import did_you_mean, suggest
-from foedus.errors import Problem, RuleError
+from foedus.corpus.folder import display
+from foedus.errors import Problem, RuleError, did_you_mean, suggest
+from foedus.model import EVENT_TYPES, HAPPENINGS, happening_arities
+from foedus.rules import load_rules
+from foedus.rules.ast import EventRule
 
 
 def perspective_files(corpus: Any, perspective: Any) -> list[Path]:
-    """The rule files a perspective names that exist (unknown names are the validator's)."""
+    """The rule files a perspective names, of those the loader read under ``rules/``: a name
+    that is none of them (``../../etc/passwd``) is never opened (the validator reports it)."""
     by_name: dict[str, Path] = {}
     for f in corpus.rule_files:
         for name in (f.name, f.stem, f.relative_to(corpus.path).as_posix()):
@@ -32,21 +35,48 @@ def perspective_files(corpus: Any, perspective: Any) -> list[Path]:
     out: list[Path] = []
     for name in perspective.rules:
         f = by_name.get(name)
-        if f is None and (Path(corpus.path) / name).is_file():
-            f = Path(corpus.path) / name
         if f is not None and f not in out:
             out.append(f)
     return out
 
 
+def event_problems(program: Any) -> list[Problem]:
+    """An event rule's event must be one the corpus gives the rules (an event type, or a
+    happening of :data:`foedus.model.HAPPENINGS`), with as many arguments as it has."""
+    known = {**{t: t for t in EVENT_TYPES}, **{h: h for h in HAPPENINGS}}
+    out = []
+    for rule in program.rules:
+        if not isinstance(rule, EventRule):
+            continue
+        ev = rule.event
+        arities = happening_arities(ev.name)
+        where = (ev.pos.file, ev.pos.line, ev.pos.col)
+        if not arities:
+            hint = did_you_mean(suggest(ev.name, known, n=1))
+            out.append(Problem(*where, f"unknown event '{ev.name}'{hint}"))
+        elif len(ev.args) not in arities:
+            shapes = (
+                [f"{ev.name}({', '.join(HAPPENINGS[ev.name])})"]
+                if ev.name in HAPPENINGS
+                else [f"{ev.name}(Actor)", f"{ev.name}(Actor, Target)"]
+            )
+            out.append(
+                Problem(
+                    *where,
+                    f"event '{ev.name}' takes {' or '.join(str(n) for n in arities)} "
+                    f"argument{'' if arities == (1,) else 's'} ({' or '.join(shapes)}), "
+                    f"found {len(ev.args)}",
+                )
+            )
+    return out
+
+
 def rule_problems(corpus: Any) -> list[Problem]:
     """Every problem of every perspective's rule program, each once."""
-    from foedus.rules import load_rules
-
     found: dict[Problem, list[str]] = {}
     users: dict[str, list[str]] = {}  # displayed file -> perspectives that load it
     for p in corpus.perspectives:
-        files = [Path(_display(f)) for f in perspective_files(corpus, p)]
+        files = [Path(display(f)) for f in perspective_files(corpus, p)]
         if not files:
             continue
         for f in files:
@@ -57,6 +87,8 @@ def rule_problems(corpus: Any) -> list[Problem]:
             for problem in e.errors:
                 found.setdefault(problem, []).append(p.id)
             continue
+        for problem in event_problems(program):
+            found.setdefault(problem, []).append(p.id)
         labels = {r.label for r in program.rules}
         for k, label in enumerate(p.replaces):  # `replaces` names rule labels
             if label not in labels:

@@ -7,39 +7,34 @@ docs/corpus-format.md lists the messages with an example of each.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
+import unicodedata
 from pathlib import Path
 from typing import Any
 
-from foedus.corpus.load import Corpus, Loc, _display
+from foedus.corpus.corpus import Corpus
+from foedus.corpus.folder import Loc, display
 from foedus.corpus.quotes import found, nearest, normalise
-from foedus.errors import Problem
+from foedus.corpus.rulecheck import rule_problems
+from foedus.corpus.yamlread import event_type_hint
+from foedus.errors import Problem, did_you_mean, suggest
 from foedus.model import EVENT_TYPES, Actor, FuzzyDate, Quote
 
-
-def suggest(name: str, names: dict[str, str], n: int = 2) -> list[str]:
-    """Ids whose names are closest to ``name``; ``names`` maps lower-case names to ids."""
-    key = name.lower().strip()
-    if key in names:
-        return [names[key]]
-    out: list[str] = []
-    for match in get_close_matches(key, list(names), n=n * 3, cutoff=0.6):
-        if names[match] not in out:
-            out.append(names[match])
-    return out[:n]
+__all__ = ["did_you_mean", "event_type_hint", "suggest", "validate_corpus"]
 
 
-def did_you_mean(suggestions: list[str]) -> str:
-    """``"; did you mean 'x'?"`` or the empty string."""
-    if not suggestions:
-        return ""
-    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+def _invisible(ch: str) -> bool:
+    """A character that shows nothing: a format character (zero-width space, joiners,
+    direction marks) or a control character."""
+    return unicodedata.category(ch) in ("Cf", "Cc")
 
 
-def event_type_hint(value: str) -> str:
-    """What to add to "unknown event type 'x'": a suggestion and where the types are listed."""
-    hint = did_you_mean(suggest(value, {t: t for t in EVENT_TYPES}))
-    return hint + " (the event types are listed in docs/corpus-format.md)"
+def name_key(name: str) -> str:
+    """A name as the resolver matches it, with what the eye cannot tell apart set aside:
+    Unicode compatibility forms (NFKC), case, invisible characters, runs of white space and
+    a leading "the"."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", str(name)) if not _invisible(ch))
+    key = " ".join(text.split()).casefold()
+    return key.removeprefix("the ")
 
 
 def _before(a: FuzzyDate, b: FuzzyDate) -> bool:
@@ -93,6 +88,9 @@ class _Validator:
             )
         for a in self.c.actors:
             self.actor(a)
+        self.actor_names()
+        for f in ("part_of", "predecessor"):
+            self.cycles(f)
         for i in self.c.instruments:
             self.instrument(i)
         for e in self.c.events:
@@ -120,6 +118,58 @@ class _Validator:
             )
         self.quotes("actor", a.id, a.sources, f"actor {a.id!r}")
 
+    def actor_names(self) -> None:
+        """Every word name leads to one actor: no id, name or alias is shared by two actors,
+        or the same as another's once case, width and invisible characters are set aside
+        (the resolver would answer one of them silently); no name holds an invisible
+        character. Codes (ISO 3166, COW, Wikidata) may be shared: a state and its
+        predecessor often have one COW code."""
+        seen: dict[str, tuple[str, str, Loc]] = {}
+        for a in self.c.actors:
+            words = [("id", a.id), ("name", a.name)]
+            words += [(f"aliases[{k}]", n) for k, n in enumerate(a.aliases)]
+            codes = [(f"iso3166[{k}]", n) for k, n in enumerate(a.iso3166)]
+            codes += [(f"wikidata[{k}]", n) for k, n in enumerate(a.wikidata)]
+            for f, name in words + codes:
+                at = self.c.where("actor", a.id, f)
+                hidden = sorted({f"U+{ord(ch):04X}" for ch in name if _invisible(ch)})
+                if hidden:
+                    self.add(
+                        at,
+                        f"actor {a.id!r}: name {name!r} holds an invisible character "
+                        f"({', '.join(hidden)}); remove it",
+                    )
+            for f, name in words:
+                at = self.c.where("actor", a.id, f)
+                first = seen.setdefault(name_key(name), (a.id, name, at))
+                if first[0] == a.id:
+                    continue
+                same = "the same as" if first[1] == name else f"confusable with {first[1]!r},"
+                self.add(
+                    at,
+                    f"actor {a.id!r}: name {name!r} is {same} a name of actor {first[0]!r} "
+                    f"(at {first[2][0]}:{first[2][1]}:{first[2][2]}); a name must lead to "
+                    "one actor",
+                )
+
+    def cycles(self, field_name: str) -> None:
+        """``part_of`` and ``predecessor`` never lead back to the actor they start from."""
+        reported: set[str] = set()
+        for a in self.c.actors:
+            chain = [a.id]
+            nxt = getattr(a, field_name)
+            while nxt is not None and nxt in self.actors and nxt not in chain:
+                chain.append(nxt)
+                nxt = getattr(self.actors[nxt], field_name)
+            if nxt != a.id or a.id in reported:
+                continue
+            reported.update(chain)
+            path = " -> ".join(repr(x) for x in [*chain, a.id])
+            self.add(
+                self.c.where("actor", a.id, field_name),
+                f"actor {a.id!r}: {field_name} leads back to itself ({path})",
+            )
+
     def existence(self, actor_id: str, when: FuzzyDate, at: Loc, what: str) -> None:
         a = self.actors.get(actor_id)
         if a is None:
@@ -132,7 +182,10 @@ class _Validator:
     def instrument(self, i: Any) -> None:
         where = self.c.where
         owner = f"instrument {i.id!r}"
-        self.ref("instrument", i.amends, where("instrument", i.id, "amends"), owner)
+        if i.amends == i.id:
+            self.add(where("instrument", i.id, "amends"), f"{owner} amends itself")
+        else:
+            self.ref("instrument", i.amends, where("instrument", i.id, "amends"), owner)
         if i.signed and i.in_force and _before(i.in_force, i.signed):
             self.add(
                 where("instrument", i.id, "in_force"),
@@ -259,12 +312,14 @@ class _Validator:
 
     def perspective(self, p: Any) -> None:
         names = set()
-        for f in self.c.rule_files:
+        for f in [*self.c.rule_files, *self.c.unreadable]:  # the unreadable are reported
             names |= {f.name, f.stem, f.relative_to(self.c.path).as_posix()}
         for k, r in enumerate(p.rules):  # `replaces` names rule labels: checked with the rules
             field_name = f"rules[{k}]"
             if r not in names:
                 hint = did_you_mean(suggest(r, {n.lower(): n for n in names}))
+                if not (self.c.path / r).resolve().is_relative_to(self.c.path.resolve()):
+                    hint = " (it leads out of the corpus folder: rule files are read from rules/)"
                 self.add(
                     self.c.where("perspective", p.id, field_name),
                     f"perspective {p.id!r}: unknown rule file {r!r}{hint}",
@@ -303,6 +358,9 @@ class _Validator:
         if src not in self.c.sources:
             self.ref("source", src, self.c.where(kind, rid, f"{base}.source", base), owner)
             return
+        if not text.strip():
+            self.add(at, f"{owner} quotes no text (the quote is empty or white space only)")
+            return
         if found(text, self.c.sources[src]):
             return
         self.add(
@@ -323,10 +381,8 @@ def validate_corpus(
     """
     problems = _Validator(corpus, failed or {}).run()
     if only is None:
-        from foedus.corpus.rulecheck import rule_problems
-
         problems += rule_problems(corpus)
     if only is not None:
-        shown = _display(only)
+        shown = display(only)
         problems = [p for p in problems if p.file == shown]
     return problems

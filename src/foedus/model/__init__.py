@@ -1,6 +1,6 @@
 """Typed records of a corpus and fuzzy dates."""
 
-from foedus.model.dates import FuzzyDate, parse_date, parse_day
+from foedus.model.dates import FuzzyDate, parse_date, parse_day, shift_day
 from foedus.model.records import (
     ActCategory,
     Actor,
@@ -13,10 +13,11 @@ from foedus.model.records import (
     Perspective,
     Quote,
 )
-from foedus.model.vocabulary import EVENT_TYPES, NORM_KINDS
+from foedus.model.vocabulary import EVENT_TYPES, HAPPENINGS, NORM_KINDS, happening_arities
 
 __all__ = [
     "EVENT_TYPES",
+    "HAPPENINGS",
     "NORM_KINDS",
     "ActCategory",
     "Actor",
@@ -29,6 +30,8 @@ __all__ = [
     "Party",
     "Perspective",
     "Quote",
+    "happening_arities",
     "parse_date",
     "parse_day",
+    "shift_day",
 ]

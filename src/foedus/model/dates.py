@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -90,8 +90,8 @@ class FuzzyDate(BaseModel):
             return parse_date(str(value))
         if isinstance(value, str):
             return parse_date(value)
-        if isinstance(value, dict):
-            return cls.model_validate(value)
+        if isinstance(value, dict) and set(value) == {"earliest", "latest", "text"}:
+            return cls.model_validate(value)  # the form a record dumps its dates in
         raise DateError(f"not a date: {value!r}")
 
 
@@ -241,3 +241,21 @@ def parse_day(text: str) -> date:
         return date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise DateError(f"not an ISO day (YYYY-MM-DD): {text!r}") from None
+
+
+def shift_day(day: date, days: int) -> date:
+    """``day`` moved by ``days``; :class:`DateError` past the calendar's ends (1 to 9999).
+
+    >>> shift_day(date(1940, 6, 30), 1)
+    datetime.date(1940, 7, 1)
+    >>> shift_day(date(9999, 12, 31), 1)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    foedus.errors.DateError: there is no day after 9999-12-31
+    """
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        side = "after" if days > 0 else "before"
+        raise DateError(
+            f"there is no day {side} {day.isoformat()} (dates run from 0001-01-01 to 9999-12-31)"
+        ) from None

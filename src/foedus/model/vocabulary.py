@@ -71,3 +71,26 @@ NORM_KINDS: dict[str, str] = {
         "no consideration excuses the defined acts; claimed justifications are rejected"
     ),
 }
+
+#: What else the corpus gives the rules as happenings, with their arguments
+#: (engine/from_corpus.py makes them; docs/rule-language.md, "What the corpus gives the
+#: rules"). Every event of type ``E`` gives ``E(Actor)`` and ``E(Actor, Target)``.
+HAPPENINGS: dict[str, tuple[str, ...]] = {
+    "comes_into_existence": ("Actor",),
+    "ceases_to_exist": ("Actor",),
+    "succession": ("Predecessor", "Actor"),
+    "signed": ("Instrument",),
+    "enter_into_force": ("Instrument",),
+    "end": ("Instrument",),
+    "join": ("Actor", "Instrument"),
+    "leave": ("Actor", "Instrument"),
+}
+
+
+def happening_arities(name: str) -> tuple[int, ...]:
+    """The numbers of arguments a rule may give happening ``name``; () when there is none."""
+    if name in HAPPENINGS:
+        return (len(HAPPENINGS[name]),)
+    if name in EVENT_TYPES:
+        return (1, 2)
+    return ()

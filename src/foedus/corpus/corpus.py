@@ -1,0 +1,134 @@
+"""A loaded corpus: its typed records, source texts, rule files and where each value is written.
+
+:mod:`.load` makes it from a folder; :mod:`.validate` checks it; the build and the queries read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from foedus.corpus import parquet
+from foedus.corpus.folder import Loc, display
+from foedus.model import ActCategory, Actor, Event, Instrument, Perspective
+
+KINDS: dict[str, type[BaseModel]] = {
+    "actors": Actor,
+    "instruments": Instrument,
+    "events": Event,
+    "categories": ActCategory,
+    "perspectives": Perspective,
+}
+SINGULAR = {
+    "actors": "actor",
+    "instruments": "instrument",
+    "events": "event",
+    "categories": "category",
+    "perspectives": "perspective",
+}
+
+
+class CorpusMeta(BaseModel):
+    """The corpus's ``corpus.yaml``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    title: str = ""
+    default_source: str | None = None
+    description: str = ""
+
+
+@dataclass
+class Corpus:
+    """A loaded corpus: typed records, source texts, rule files and where each value is written.
+
+    ``positions`` maps ``(kind, id, field)`` to a :data:`Loc`; ``kind`` is ``actor``,
+    ``instrument``, ``event``, ``category`` or ``perspective``; ``field`` is ``None`` for the
+    record itself or a path inside it such as ``"date"`` or ``"clauses[2].text"``.
+    """
+
+    path: Path
+    metadata: CorpusMeta
+    actors: list[Actor] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    categories: list[ActCategory] = field(default_factory=list)
+    perspectives: list[Perspective] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    source_files: dict[str, Path] = field(default_factory=dict)
+    rule_files: list[Path] = field(default_factory=list)
+    unreadable: list[Path] = field(default_factory=list)
+    """Rule files under ``rules/`` that could not be read (reported by the loader)."""
+    positions: dict[tuple[str, str, str | None], Loc] = field(default_factory=dict)
+    content_hash: str = ""
+    overlay: Path | None = None
+    hypothetical_ids: set[tuple[str, str]] = field(default_factory=set)
+    tables: dict[str, Path] = field(default_factory=dict)
+    """The Parquet tables of a Parquet corpus by name (``events``, ``instruments``, ...);
+    their records are read into ``events`` and ``instruments`` only when first used."""
+    added: dict[str, list[Any]] = field(default_factory=dict)
+    """On a Parquet corpus with an overlay: the overlay's ``events`` and ``instruments``,
+    which the build writes beside the tables' rows (and instead of those with their ids)."""
+
+    def where(self, kind: str, id: str, *fields: str | None) -> Loc:
+        """The position of the first of ``fields`` written for a record, else of the record."""
+        for f in (*fields, None):
+            loc = self.positions.get((kind, id, f))
+            if loc is not None:
+                return loc
+        return (display(self.path), 1, 1)
+
+    @property
+    def default_source(self) -> str | None:
+        """The source a quote without ``source`` comes from."""
+        if self.metadata.default_source:
+            return self.metadata.default_source
+        if len(self.sources) == 1:
+            return next(iter(self.sources))
+        return None
+
+    def source_of(self, given: str) -> str | None:
+        """The source id a quote or clause cites (its own, else the default)."""
+        return given or self.default_source
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        """Every top-level record with its kind."""
+        for key, kind in SINGULAR.items():
+            for rec in getattr(self, key):
+                yield kind, rec
+
+    def untabled(self) -> Corpus:
+        """The corpus without the records its Parquet tables hold: its YAML records and an
+        overlay's (``added``); itself when it has no tables."""
+        if not self.tables:
+            return self
+        return replace(
+            self,
+            tables={},
+            events=self.added.get("events", []) if "events" in self.tables else self.events,
+            instruments=self.added.get("instruments", [])
+            if "instruments" in self.tables
+            else self.instruments,
+        )
+
+    def counts(self) -> dict[str, int]:
+        """How many actors, instruments, events and quotes the corpus holds (a Parquet
+        corpus's tables are counted in SQL: their records are not made)."""
+        if self.tables:
+            n = self.untabled().counts()
+            t = parquet.counts(self.tables, [e.id for e in self.added.get("events", [])])
+            return {k: n[k] + t.get(k, 0) for k in n}
+        quotes = sum(len(rec.sources) for _, rec in self.records())
+        quotes += sum(len(p.sources) for i in self.instruments for p in i.parties)
+        quotes += sum(len(i.clauses) for i in self.instruments)
+        return {
+            "actors": len(self.actors),
+            "instruments": len(self.instruments),
+            "events": len(self.events),
+            "quotes": quotes,
+        }

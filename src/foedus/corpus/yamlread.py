@@ -1,0 +1,295 @@
+"""Reading one YAML file of a corpus: plain values, the position of each, and readable messages.
+
+:func:`read_yaml` refuses what cannot be a corpus file (a YAML bomb, nesting too deep, a NUL or
+a lone surrogate in a value) with one line each; :func:`walk` records where every value of a
+record is written; :func:`message` turns a pydantic error into the words of docs/corpus-format.md.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import TaggedScalar
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from foedus.corpus.folder import display, read_text
+from foedus.errors import Problem, did_you_mean, suggest
+from foedus.model import EVENT_TYPES
+
+
+def event_type_hint(value: str) -> str:
+    """What to add to "unknown event type 'x'": a suggestion and where the types are listed."""
+    hint = did_you_mean(suggest(value, {t: t for t in EVENT_TYPES}))
+    return hint + " (the event types are listed in docs/corpus-format.md)"
+
+
+def plain(node: Any) -> Any:
+    """A ruamel round-trip tree as plain Python values."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, datetime):
+        return node.date() if (node.hour, node.minute, node.second) == (0, 0, 0) else str(node)
+    if isinstance(node, date):
+        return date(node.year, node.month, node.day)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, TaggedScalar):  # its tag is reported (read_yaml)
+        return plain(node.value)
+    return node
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip construction, except that a timestamp no calendar has stays text.
+
+    ruamel turns ``1940-02-30`` into ``datetime.date`` and fails with a bare ``ValueError``;
+    kept as text, the date parser reports it as an impossible date at its file:line:col.
+    """
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+MAX_REPEATED = 1_000_000
+"""Values repeated by aliases (``*name`` of an ``&name`` anchor) above which a YAML file is
+refused: a "billion laughs" bomb. A file without aliases is never refused for its size."""
+MAX_DEPTH = 64
+"""Nesting of lists and mappings above which a YAML file is refused."""
+
+
+def _too_big(data: Any) -> str | None:
+    """Why ``data`` cannot be a corpus file (self-referential, too deep, too many values
+    repeated through aliases)."""
+    repeated = 0
+    seen: set[int] = set()
+    stack: list[tuple[Any, int, frozenset[int]]] = [(data, 0, frozenset())]
+    while stack:
+        node, depth, above = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        if id(node) in above:
+            return "a value contains itself (through an anchor and an alias)"
+        if depth >= MAX_DEPTH:
+            return f"lists and mappings nested more than {MAX_DEPTH} deep"
+        if id(node) in seen:
+            repeated += len(node) + 1
+            if repeated > MAX_REPEATED:
+                return f"aliases repeat more than {MAX_REPEATED:,} values"
+        seen.add(id(node))
+        inner = above | {id(node)}
+        values = node.values() if isinstance(node, dict) else node
+        stack.extend((v, depth + 1, inner) for v in values)
+    return None
+
+
+def strange(text: str) -> str | None:
+    """What ``text`` holds that no corpus text may: a NUL character or a lone surrogate."""
+    if "\x00" in text:
+        return "a NUL character (\\x00)"
+    for ch in text:
+        if "\ud800" <= ch <= "\udfff":
+            return f"a lone surrogate ({ch!r})"
+    return None
+
+
+def _tag(node: Any) -> str | None:
+    """The explicit local tag (``!name``) of a YAML value, if it has one."""
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", None) if tag is not None else None
+    return value if isinstance(value, str) and value.startswith("!") else None
+
+
+def _tags(data: Any, shown: str) -> list[Problem]:
+    """A problem at every value with a local YAML tag (``!name``): a corpus uses none."""
+    out: list[Problem] = []
+    stack: list[Any] = [data]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            tag = _tag(value)
+            if tag is not None:
+                line, col = pos_key(node, key) or key_pos(node, key)
+                message = f"YAML tag {tag!r} is not used in a corpus; remove it"
+                out.append(Problem(shown, line, col, message))
+            if isinstance(value, dict | list):
+                stack.append(value)
+    return out
+
+
+def _strange_values(data: Any, shown: str) -> list[Problem]:
+    """A problem at every string of ``data`` (key or value) holding what :func:`strange`
+    finds; such text cannot be stored or printed, so it is refused where it is written."""
+    out: list[Problem] = []
+    stack: list[Any] = [data]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            for text in (key, value):
+                what = strange(text) if isinstance(text, str) else None
+                if what is not None:
+                    line, col = pos_key(node, key) or key_pos(node, key)
+                    out.append(Problem(shown, line, col, f"text with {what} is not allowed"))
+            if isinstance(value, dict | list):
+                stack.append(value)
+    return out
+
+
+_DUPLICATE = re.compile(r'found duplicate key "(.*?)" with value', re.S)
+
+
+def read_yaml(path: Path, problems: list[Problem], root: Path | None = None) -> Any:
+    """The YAML document of ``path`` as ruamel's round-trip tree, or None with its problems
+    added (a file outside ``root`` or not a regular file is not read)."""
+    shown = display(path)
+    text = read_text(path, root, problems)
+    if text is None:
+        return None
+    try:
+        yaml = YAML(typ="rt")
+        yaml.Constructor = _Constructor
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel's warnings would bypass the report
+            data = yaml.load(text)
+    except RecursionError:
+        problems.append(
+            Problem(
+                shown,
+                1,
+                1,
+                f"YAML too deeply nested (more than {MAX_DEPTH} levels of lists and mappings)",
+            )
+        )
+        return None
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(str(p) for p in (e.context, e.problem) if p)
+        duplicate = _DUPLICATE.match(str(e.problem or ""))
+        if duplicate is not None and e.context_mark is not None:
+            first = e.context_mark.line + 1
+            what = (
+                f"duplicate key {duplicate.group(1)!r} in the mapping that starts on line {first}"
+            )
+        problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
+        return None
+    except YAMLError as e:
+        problems.append(Problem(shown, 1, 1, f"YAML syntax error: {e}"))
+        return None
+    why = _too_big(data)
+    if why is not None:
+        problems.append(Problem(shown, 1, 1, f"YAML file refused: {why}"))
+        return None
+    if isinstance(data, dict | list):
+        problems += _strange_values(data, shown)  # reported; the records are still read
+        problems += _tags(data, shown)
+    elif isinstance(data, str) and strange(data):
+        problems.append(Problem(shown, 1, 1, f"text with {strange(data)} is not allowed"))
+    return data
+
+
+def pos_key(node: Any, key: Any) -> tuple[int, int] | None:
+    lc: Any = getattr(node, "lc", None)  # ruamel's position of every key, value and item
+    try:
+        line, col = lc.value(key) if isinstance(node, dict) else lc.item(key)
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    return line + 1, col + 1
+
+
+def key_pos(node: Any, key: Any) -> tuple[int, int]:
+    try:
+        line, col = node.lc.key(key)
+    except (AttributeError, KeyError, TypeError):
+        return 1, 1
+    return line + 1, col + 1
+
+
+def walk(node: Any, prefix: str, out: dict[str, tuple[int, int]]) -> None:
+    """Record the position of every value below ``node`` by its path inside the record."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in items:
+        path = (
+            (f"{prefix}.{key}" if prefix else str(key))
+            if isinstance(node, dict)
+            else f"{prefix}[{key}]"
+        )
+        pos = pos_key(node, key)
+        if pos is not None:
+            out[path] = pos
+        if isinstance(value, dict | list):
+            walk(value, path, out)
+
+
+def loc_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_EXPECTED = {
+    "list_type": "expected a list",
+    "string_type": "expected text",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "date_type": "expected an ISO day (YYYY-MM-DD)",
+    "date_parsing": "expected an ISO day (YYYY-MM-DD) that exists",
+    "date_from_datetime_parsing": "expected an ISO day (YYYY-MM-DD) that exists",
+}
+
+
+def as_written(value: Any) -> str:
+    """A bad value as a message shows it: as written, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def error_message(err: Any, where: str) -> str:
+    kind = err["type"]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if kind in _EXPECTED or msg.startswith("Input should"):
+        what = _EXPECTED.get(kind) or "expected" + msg.removeprefix("Input should be")
+        return f"{where}: {what}, found {as_written(err.get('input'))}"
+    field_name = err["loc"][-1] if err["loc"] else ""
+    if kind in ("missing", "extra_forbidden"):
+        parent = where.rsplit(".", 1)[0] if where.endswith(f".{field_name}") else where
+        what = "missing" if kind == "missing" else "unknown"
+        return f"{parent}: {what} field {field_name!r}"
+    if msg.startswith("unknown event type"):
+        msg += event_type_hint(str(err.get("input", "")))
+    return f"{where}: {msg}"
