@@ -139,7 +139,11 @@ class Explorer {
   /** Open what the URL selects (`sel`) and set the timeline's window (`window`). */
   restoreView() {
     const win = (params.get("window") || "").split("..");
-    if (win.length === 2 && isDay(win[0]) && isDay(win[1]) && win[0] < win[1]) this.timeline.setWindowDays(win[0], win[1]);
+    if (win.length === 2 && isDay(win[0]) && isDay(win[1]) && win[0] < win[1]) {
+      this.timeline.setWindowDays(win[0], win[1]);
+      // vis-timeline's first draw applies its start and end options: set the window again after.
+      this.timeline.timeline.once("changed", () => this.timeline.setWindowDays(win[0], win[1]));
+    }
     const sel = params.get("sel") || "";
     const at = sel.indexOf(":");
     const kind = sel.slice(0, at);
@@ -250,7 +254,6 @@ class Explorer {
       this.saveUrl();
     });
     $("#fit-label").textContent = `${dates.FIRST_DAY.slice(0, 4)}–${dates.LAST_DAY.slice(0, 4)}`;
-    $("#fit-label").closest("button").setAttribute("aria-label", `Show ${dates.FIRST_DAY.slice(0, 4)} to ${dates.LAST_DAY.slice(0, 4)}`);
     for (const b of document.querySelectorAll("[data-tl]")) {
       b.addEventListener("click", () => {
         const what = b.dataset.tl;

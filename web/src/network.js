@@ -247,7 +247,7 @@ export class NetworkView {
           li.dataset.edge = e.id;
           li.dataset.pair = [e.source, e.target].join("|");
           b.textContent = `${names(e.source)} – ${names(e.target)}: ${g.instrument.name}`;
-          b.setAttribute("aria-label", `${g.instrument.name} (${g.kind}) binds ${names(e.source)} and ${names(e.target)}${e.certainty === "possible" ? ", possibly" : ""}${e.breaches.length ? ", breached this day" : ""}`);
+          b.setAttribute("aria-label", `${b.textContent} (${g.kind})${e.certainty === "possible" ? ", possibly binding" : ""}${e.breaches.length ? ", breached this day" : ""}`);
           b.addEventListener("click", () => this.onEdge(e));
         } else {
           const parties = [...g.parties].sort((x, y) => names(x).localeCompare(names(y)));
@@ -256,7 +256,7 @@ export class NetworkView {
           const first = g.edges.find((x) => x.breaches.length) || g.edges[0];
           b.textContent = `${g.instrument.name}: ${parties.length} parties`;
           b.title = parties.map(names).join(", ");
-          b.setAttribute("aria-label", `${g.instrument.name} (${g.kind}) binds ${parties.length} parties: ${parties.map(names).join(", ")}${breached ? "; breached this day" : ""}`);
+          b.setAttribute("aria-label", `${b.textContent} (${g.kind}): ${parties.map(names).join(", ")}${breached ? "; breached this day" : ""}`);
           b.addEventListener("click", () => this.onEdge(first));
         }
         li.append(sw, b);

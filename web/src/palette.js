@@ -8,8 +8,8 @@ export const KIND_COLOURS = {
   convention: "#b35900",
   "secret-protocol": "#444444",
   charter: "#8e1f5c",
-  declaration: "#5b7f00",
-  accords: "#0b7d9e",
+  declaration: "#4d6b00",
+  accords: "#08667f",
 };
 
 export const STATUS_COLOURS = {

@@ -60,7 +60,12 @@ export class Search {
     }
     const hits = this.entries.filter((e) => words.every((w) => e.text.includes(w)));
     hits.sort((a, b) => Number(b.lane || 0) - Number(a.lane || 0));
-    const shown = hits.slice(0, 15);
+    // At most five of each kind, so that every kind found shows.
+    const per = new Map();
+    const shown = hits.filter((h) => {
+      per.set(h.kind, (per.get(h.kind) || 0) + 1);
+      return per.get(h.kind) <= 5;
+    });
     this.out.hidden = false;
     this.out.replaceChildren(...shown.map((h) => {
       const b = el("button", { type: "button", className: "hit" }, el("span", { className: `kind kind-${h.kind}`, textContent: h.kind }), ` ${h.label}`);

@@ -106,7 +106,9 @@ export class TimelineView {
     d.dataset.item = item.id;
     d.tabIndex = 0;
     d.setAttribute("role", "button");
-    d.setAttribute("aria-label", item.aria || item.content);
+    // The accessible name starts with the visible text (WCAG 2.5.3), then says more.
+    const aria = item.aria || item.content;
+    d.setAttribute("aria-label", aria.includes(item.content) ? aria : `${item.content} — ${aria}`);
     d.textContent = item.content;
     return d;
   }
