@@ -131,6 +131,11 @@ class Explorer {
     this.setupExport();
     this.setDay(this.state.day);
     window.foedus = this;
+    // vis-timeline skips what it draws while out of the window; draw again once scrolled to.
+    window.addEventListener("scroll", () => {
+      clearTimeout(this.scrollTimer);
+      this.scrollTimer = setTimeout(() => this.timeline.timeline.redraw(), 100);
+    }, { passive: true });
     this.restoreView();
     this.ready = true;
     this.saveUrl();

@@ -185,8 +185,10 @@ export class NetworkView {
     if (this.cy.nodes().length > 1) {
       this.cy.layout({
         name: "cose", randomize: false, animate: false, fit: true, padding: 24,
-        nodeRepulsion: (n) => (n.data("hub") ? 6000 : 12000), idealEdgeLength: (e) => (e.data("spoke") ? 80 : 110),
-        nodeOverlap: 30, componentSpacing: 50, numIter: 600, gravity: 0.6,
+        // Parallel edges (one pair bound by several instruments) pull as one, not as several.
+        nodeRepulsion: (n) => (n.data("hub") ? 8000 : 20000), idealEdgeLength: (e) => (e.data("spoke") ? 90 : 130),
+        edgeElasticity: (e) => 32 * e.parallelEdges().length,
+        nodeOverlap: 40, componentSpacing: 50, numIter: 800, gravity: 0.5,
       }).run();
     } else {
       this.cy.fit(undefined, 24);

@@ -41,11 +41,11 @@ export class Search {
     }
     const events = new Map(o.events.map((e) => [e.id, e]));
     const instruments = new Map(o.instruments.map((i) => [i.id, i]));
-    for (const b of o.breaches[o.default_perspective] || []) {
+    for (const [perspective, rows] of Object.entries(o.breaches)) for (const b of rows) {
       const e = events.get(b.event);
       const t = instruments.get(b.treaty);
       const label = `${b.by.name} breached ${t ? t.name : b.treaty} (${b.clause})`;
-      out.push({ kind: "breach", label, hint: `${b.date.text}: ${e ? e.summary : b.event}`,
+      out.push({ kind: "breach", label, hint: `${b.date.text}: ${e ? e.summary : b.event}`, perspective,
         text: fold([label, e?.summary, b.date.text, ...b.against.map((x) => x.name)].join(" ")), open: () => this.app.openBreach(b) });
     }
     return out;
@@ -58,7 +58,8 @@ export class Search {
       this.out.hidden = true;
       return;
     }
-    const hits = this.entries.filter((e) => words.every((w) => e.text.includes(w)));
+    const pid = this.app.state.perspective;
+    const hits = this.entries.filter((e) => (!e.perspective || e.perspective === pid) && words.every((w) => e.text.includes(w)));
     hits.sort((a, b) => Number(b.lane || 0) - Number(a.lane || 0));
     // At most five of each kind, so that every kind found shows.
     const per = new Map();
