@@ -192,8 +192,7 @@ def overview(kb: KnowledgeBase) -> Json:
             "name": c.metadata.name,
             "title": c.metadata.title,
             "sources": [
-                {"id": sid, "title": _source_meta(c, sid).get("title", sid)}
-                for sid in c.sources
+                {"id": sid, "title": _source_meta(c, sid).get("title", sid)} for sid in c.sources
             ],
         },
         "default_perspective": kb.perspective,
