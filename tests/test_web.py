@@ -119,6 +119,36 @@ def test_source_by_id_only() -> None:
         assert "text" not in r.json()
 
 
+def test_routes_serve_a_corpus_without_a_sources_map(tmp_path: Path) -> None:
+    from foedus.generate import generate_world
+    from foedus.server.app import create_app
+
+    out = tmp_path / "world"
+    generate_world(out, states=5, instruments=3, events=12, seed=1)
+    assert "sources:" not in (out / "corpus.yaml").read_text()
+    app = create_app(out, log=None, warm=False)
+
+    async def go() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            overview = await c.get("/api/v1/explorer/overview")
+            sid = overview.json()["corpus"]["sources"][0]["id"]
+            return overview, await c.get(f"/api/v1/explorer/source/{sid}")
+
+    overview, source = asyncio.run(go())
+    assert overview.status_code == 200 and source.status_code == 200
+    actor = overview.json()["actors"][0]
+    assert {"aliases", "part_of", "successor", "existed_from", "existed_to"} <= set(actor)
+    assert source.json()["text"]
+
+
+def test_overview_actors_say_what_contains_them() -> None:
+    actors = {a["id"]: a for a in _get("/api/v1/explorer/overview").json()["actors"]}
+    assert actors["latvian-ssr"]["part_of"] == "ussr"
+    assert actors["ussr"]["successor"] == "russia"
+    assert actors["ussr"]["existed_from"]["earliest"].startswith("1922")
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -195,7 +225,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``foedus serve`` of a small world written by ``foedus generate-world``."""
+    """``foedus serve`` of a small world written by ``foedus generate-world`` (its corpus.yaml
+    has no ``sources:`` map)."""
     from foedus.generate import generate_world
 
     out = tmp_path_factory.mktemp("world") / "world"
@@ -206,8 +237,7 @@ def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def imported_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``foedus serve`` of a corpus imported from the test fixtures (COW states and ATOP): its
-    corpus.yaml has no ``sources:`` map."""
+    """``foedus serve`` of a corpus imported from the test fixtures (COW states and ATOP)."""
     from foedus.interop.importers import run_import
 
     out = tmp_path_factory.mktemp("imported") / "imported"

@@ -143,12 +143,15 @@ class Explorer {
 
   /** Open what the URL selects (`sel`) and set the timeline's window (`window`). */
   restoreView() {
-    const win = (params.get("window") || "").split("..");
-    if (win.length === 2 && isDay(win[0]) && isDay(win[1]) && win[0] < win[1]) {
-      this.timeline.setWindowDays(win[0], win[1]);
-      // vis-timeline's first draw applies its start and end options: set the window again after.
-      this.timeline.timeline.once("changed", () => this.timeline.setWindowDays(win[0], win[1]));
+    let win = (params.get("window") || "").split("..");
+    if (!(win.length === 2 && isDay(win[0]) && isDay(win[1]) && win[0] < win[1])) {
+      // By default sixteen years around the day, so that short periods are wide enough to
+      // click; the toolbar's range button shows the whole corpus.
+      win = [clampDay(addMonths(this.state.day, -96)), clampDay(addMonths(this.state.day, 96))];
     }
+    this.timeline.setWindowDays(win[0], win[1]);
+    // vis-timeline's first draw applies its start and end options: set the window again after.
+    this.timeline.timeline.once("changed", () => this.timeline.setWindowDays(win[0], win[1]));
     const sel = params.get("sel") || "";
     const at = sel.indexOf(":");
     const kind = sel.slice(0, at);
