@@ -507,9 +507,14 @@ def test_selecting_an_event_brings_the_quote_it_cites_into_view(page: Page) -> N
         [event],
     )
     item = pg.locator(f"[data-item='event:{event}']")
-    item.wait_for(state="visible")
+    item.wait_for(state="attached")
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
-    item.focus()
+    # the events lane is below the fold: scroll to the item, focus it, Enter (as a keyboard
+    # user does; vis-timeline draws it once it is in the window)
+    item.evaluate("(el) => { el.scrollIntoView({block: 'center'}); el.focus(); }")
+    pg.wait_for_function(
+        "([id]) => document.activeElement?.dataset?.item === `event:${id}`", arg=[event]
+    )
     pg.keyboard.press("Enter")
     page.details_ready(before)
     shown = _quote_in_view(pg)
