@@ -73,6 +73,7 @@ export class MapView {
     [x0, x1, y0, y1] = [Math.max(-180, x0 - mx), Math.min(180, x1 + mx), Math.max(-85, y0 - my), Math.min(85, y1 + my)];
     const box = { type: "MultiPoint", coordinates: [[x0, y0], [x1, y0], [x0, y1], [x1, y1], [(x0 + x1) / 2, y1], [(x0 + x1) / 2, y0]] };
     const wide = x1 - x0 > 90;
+    this.wide = wide; // a continent or the world: only the lane states are labelled
     this.projection = (wide ? geoEqualEarth() : geoConicConformal().parallels([y0 + (y1 - y0) / 4, y1 - (y1 - y0) / 4]).rotate([-(x0 + x1) / 2, 0]))
       .fitExtent([[4, 4], [W - 4, H - 4]], box);
     this.projection.clipExtent([[0, 0], [W, H]]);
@@ -113,7 +114,7 @@ export class MapView {
       // A shape much larger than the map: its label inside the visible part of it.
       const inside = cx > 0 && cx < W && cy > 0 && cy < H;
       const labelAt = inside ? [cx, cy] : [(Math.max(0, bx0) + Math.min(W, bx1)) / 2, (Math.max(0, by0) + Math.min(H, by1)) / 2];
-      if (labelAt[0] > 20 && labelAt[0] < W - 20 && labelAt[1] > 10 && labelAt[1] < H - 10 && (actorId || geoArea(f) > 0.004)) {
+      if (labelAt[0] > 20 && labelAt[0] < W - 20 && labelAt[1] > 10 && labelAt[1] < H - 10 && (actorId || (!this.wide && geoArea(f) > 0.004))) {
         labels.push([f.properties.name, labelAt, actorId]);
       }
     }
