@@ -22,7 +22,7 @@ from foedus.cli import app as cli_app
 from foedus.contract import load_schema, schema_for
 from foedus.query import KnowledgeBase
 from foedus.server import explorer
-from foedus.server.app import API, create_app
+from foedus.server.app import API, STATIC_DIR, create_app
 
 SCHEMA = load_schema()
 
@@ -440,7 +440,14 @@ def test_index_schema_and_docs(client: Client) -> None:
     index = client.get(API).json()
     assert index["perspectives"] == ["de-facto", "non-recognition", "soviet"]
     assert client.get(f"{API}/schema").json() == SCHEMA
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    built = (STATIC_DIR / "swagger" / "swagger-ui-bundle.js").is_file()
+    assert docs.status_code == (200 if built else 404)
+    if built:  # Swagger UI from the page's build, never from a CDN
+        assert "/swagger/swagger-ui-bundle.js" in docs.text
+        assert "https://" not in docs.text and "cdn" not in docs.text.lower()
+        assert client.get("/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/redoc").status_code != 200  # ReDoc loads from a CDN: not served
     paths = client.get("/openapi.json").json()["paths"]
     for command in SCHEMA["x-foedus-commands"]:
         assert list(paths[f"{API}/{command}"]) == ["get"], command
@@ -449,6 +456,8 @@ def test_index_schema_and_docs(client: Client) -> None:
 
 def test_root_without_the_page_points_to_the_api(tmp_path: Path) -> None:
     bare = Client(create_app(static_dir=tmp_path / "absent", log=None, warm=False))
+    assert bare.get("/docs").status_code == 404
+    assert "/openapi.json" in bare.get("/docs").json()["error"]["message"]
     assert bare.get("/").json() == {
         "name": "foedus",
         "api": API,

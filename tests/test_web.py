@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ from foedus.server import explorer
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(explorer.__file__).parent / "static"
 ARTIFACTS = ROOT / "test-artifacts"
+DATA = ROOT / "tests" / "fixtures" / "data"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -116,6 +119,36 @@ def test_source_by_id_only() -> None:
         assert "text" not in r.json()
 
 
+def test_routes_serve_a_corpus_without_a_sources_map(tmp_path: Path) -> None:
+    from foedus.generate import generate_world
+    from foedus.server.app import create_app
+
+    out = tmp_path / "world"
+    generate_world(out, states=5, instruments=3, events=12, seed=1)
+    assert "sources:" not in (out / "corpus.yaml").read_text()
+    app = create_app(out, log=None, warm=False)
+
+    async def go() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            overview = await c.get("/api/v1/explorer/overview")
+            sid = overview.json()["corpus"]["sources"][0]["id"]
+            return overview, await c.get(f"/api/v1/explorer/source/{sid}")
+
+    overview, source = asyncio.run(go())
+    assert overview.status_code == 200 and source.status_code == 200
+    actor = overview.json()["actors"][0]
+    assert {"aliases", "part_of", "successor", "existed_from", "existed_to"} <= set(actor)
+    assert source.json()["text"]
+
+
+def test_overview_actors_say_what_contains_them() -> None:
+    actors = {a["id"]: a for a in _get("/api/v1/explorer/overview").json()["actors"]}
+    assert actors["latvian-ssr"]["part_of"] == "ussr"
+    assert actors["ussr"]["successor"] == "russia"
+    assert actors["ussr"]["existed_from"]["earliest"].startswith("1922")
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -140,30 +173,27 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real ``foedus serve`` on a free port; its base URL."""
+@contextmanager
+def _serve(tmp: pytest.TempPathFactory, corpus: Path | None = None) -> Iterator[str]:
+    """A real ``foedus serve`` (of ``corpus``, default the bundled one) on a free port."""
     if _skip_reason():
         pytest.skip(_skip_reason() or "")
     port = _free_port()
     env = {
         **os.environ,
-        "FOEDUS_CACHE_DIR": os.environ.get("FOEDUS_CACHE_DIR")
-        or str(tmp_path_factory.mktemp("web-cache")),
+        "FOEDUS_CACHE_DIR": os.environ.get("FOEDUS_CACHE_DIR") or str(tmp.mktemp("web-cache")),
     }
     env.pop("FOEDUS_DEBUG", None)
     probe = subprocess.run(
         [sys.executable, "-m", "foedus", "serve", "--help"], capture_output=True, text=True, env=env
     )
     module = "foedus" if probe.returncode == 0 else "foedus.server.cli"
-    log = tmp_path_factory.mktemp("web-log") / "serve.log"
+    log = tmp.mktemp("web-log") / "serve.log"
+    args = [sys.executable, "-m", module, "serve", "--port", str(port)]
+    if corpus is not None:
+        args += ["--corpus", str(corpus)]
     with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", module, "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180  # a first build of the database takes a while
@@ -187,6 +217,37 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of the bundled (Baltic) corpus; its base URL."""
+    with _serve(tmp_path_factory) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of a small world written by ``foedus generate-world`` (its corpus.yaml
+    has no ``sources:`` map)."""
+    from foedus.generate import generate_world
+
+    out = tmp_path_factory.mktemp("world") / "world"
+    generate_world(out, states=12, instruments=10, events=60, seed=3)
+    with _serve(tmp_path_factory, out) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def imported_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of a corpus imported from the test fixtures (COW states and ATOP)."""
+    from foedus.interop.importers import run_import
+
+    out = tmp_path_factory.mktemp("imported") / "imported"
+    run_import("states", [DATA / "cow_states.csv"], out)
+    run_import("atop", [DATA / "atop_m.csv", DATA / "atop_a.csv"], out)
+    with _serve(tmp_path_factory, out) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -205,7 +266,14 @@ class Page:
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("request", self._request)
         self.base = base
+
+    def _request(self, r: Any) -> None:
+        if r.url.startswith(("http:", "https:", "ws:", "wss:")) and not r.url.startswith(
+            self.base + "/"
+        ):
+            self.problems.append(f"external request: {r.url}")
 
     def open(self, query: str = "") -> Any:
         self.page.goto(f"{self.base}/{query}")
@@ -316,18 +384,35 @@ def test_slider_day_shows_the_instruments_binding_that_day(page: Page) -> None:
     pg.wait_for_selector("#edge-list[data-day='1940-06-01']")
     assert pg.locator("#day-label").inner_text() == "1940-06-01"
     pair = pg.locator("#edge-list li[data-pair='latvia|ussr']")
-    shown = set(pair.evaluate_all("(els) => els.map((e) => e.dataset.instrument)"))
-    assert shown == LATVIA_USSR_1940_06_01
-    assert "molotov-ribbentrop-pact" not in shown
-    drawn = pg.evaluate(
-        "window.foedus.network.cy.edges().map((e) => e.id())"
-        ".filter((id) => id.endsWith(':latvia:ussr'))"
+    bilateral = set(pair.evaluate_all("(els) => els.map((e) => e.dataset.instrument)"))
+    hubs = pg.locator("#edge-list li[data-parties]").evaluate_all(
+        "(els) => els.filter((e) => e.dataset.parties.split('|').includes('latvia')"
+        " && e.dataset.parties.split('|').includes('ussr')).map((e) => e.dataset.instrument)"
     )
-    assert {d.split(":")[0] for d in drawn} == LATVIA_USSR_1940_06_01
+    assert bilateral | set(hubs) == LATVIA_USSR_1940_06_01
+    assert "molotov-ribbentrop-pact" not in bilateral | set(hubs)
+    assert "kellogg-briand-pact" in hubs  # a multilateral instrument: one row, one hub
+    drawn = pg.evaluate(
+        """() => { const cy = window.foedus.network.cy;
+             const pair = cy.edges().map((e) => e.id()).filter((id) => id.endsWith(':latvia:ussr'))
+               .map((id) => id.split(':')[0]);
+             const hubs = cy.nodes('[?hub]').filter((h) => h.neighborhood('#latvia').length
+               && h.neighborhood('#ussr').length).map((h) => h.id().slice(4));
+             return {pair, hubs, kellogg: cy.edges("[source = 'hub:kellogg-briand-pact']").length,
+                     clique: cy.edges().filter((e) => e.id().startsWith('kellogg')).length}; }"""
+    )
+    assert set(drawn["pair"]) | set(drawn["hubs"]) == LATVIA_USSR_1940_06_01
+    assert drawn["kellogg"] >= 10 and drawn["clique"] == 0  # spokes, not 124 pairwise edges
+    # the filter by kind: unticking "pact" takes the pacts out of the graph and the list
+    pg.uncheck("#kind-legend input[data-kind='pact']")
+    assert pg.locator("#edge-list li[data-instrument='kellogg-briand-pact']").count() == 0
+    assert pg.evaluate("window.foedus.network.cy.$('#hub\\:kellogg-briand-pact').length") == 0
+    pg.check("#kind-legend input[data-kind='pact']")
     assert pg.locator("#map path[data-actor='latvia']").get_attribute("data-status") == (
         "independent"
     )
     page.shot("network-1940-06-01")
+    slider.focus()
     pg.keyboard.press("Shift+ArrowRight")  # a year on: the Soviet Union holds Latvia
     pg.wait_for_selector("#edge-list[data-day='1941-06-01']")
     assert pg.locator("#map path[data-actor='latvia']").get_attribute("data-status") != (
@@ -340,6 +425,9 @@ def test_slider_day_shows_the_instruments_binding_that_day(page: Page) -> None:
 def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
     pg = page.open()
     pg.select_option("#perspective", "non-recognition")
+    group = pg.locator("#breach-list li[data-event='ussr-invades-latvia-1940']")
+    assert group.count() == 1  # the breaches are grouped by the act
+    group.locator("summary").click()
     button = pg.locator(
         "#breach-list button[data-event='ussr-invades-latvia-1940']"
         "[data-treaty='convention-for-the-definition-of-aggression']"
@@ -362,7 +450,7 @@ def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
 
 @browser_test
 def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
-    pg = page.open()
+    pg = page.open("?day=1940-06-01")
     item = pg.locator(
         "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944-12-31']"
     )
@@ -397,3 +485,204 @@ def test_question_box_answers_and_links_into_the_timeline(page: Page) -> None:
     assert pg.locator("#day-label").inner_text() == "1960-01-01"
     page.shot("ask")
     assert page.problems == []
+
+
+def _quote_in_view(pg: Any) -> str:
+    """The current mark's text, asserted inside the source box and inside the window."""
+    current = pg.locator("#source mark.current")
+    box, mark = pg.locator("#source").bounding_box(), current.bounding_box()
+    assert box and mark
+    assert box["y"] <= mark["y"] <= box["y"] + box["height"], (box, mark)
+    height = pg.evaluate("window.innerHeight")
+    assert 0 <= mark["y"] and mark["y"] + min(mark["height"], 40) <= height, (mark, height)
+    return " ".join(current.inner_text().split())
+
+
+@browser_test
+def test_selecting_an_event_brings_the_quote_it_cites_into_view(page: Page) -> None:
+    pg = page.open("?day=1940-06-01")
+    event = "ussr-invades-latvia-1940"
+    quote = pg.evaluate(
+        "([id]) => window.foedus.overview.events.find((e) => e.id === id).sources[0].quote",
+        [event],
+    )
+    item = pg.locator(f"[data-item='event:{event}']")
+    item.wait_for(state="attached")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    # the events lane is below the fold: scroll to the item, focus it, Enter (as a keyboard
+    # user does; vis-timeline draws it once it is in the window)
+    item.evaluate("(el) => { el.scrollIntoView({block: 'center'}); el.focus(); }")
+    pg.wait_for_function(
+        "([id]) => document.activeElement?.dataset?.item === `event:${id}`", arg=[event]
+    )
+    pg.keyboard.press("Enter")
+    page.details_ready(before)
+    shown = _quote_in_view(pg)
+    assert " ".join(quote.split()) in shown
+    pg.wait_for_function("() => location.search.includes('sel=event:ussr-invades-latvia-1940')")
+    # the source shows headings, not wiki markup
+    assert "= Baltic" not in pg.locator("#source").inner_text()
+    assert pg.locator("#source .src-h").count() > 3
+    page.shot("event-quote", full=False)
+    assert page.problems == []
+
+
+@browser_test
+def test_a_pasted_url_restores_the_view(page: Page) -> None:
+    url = (
+        "?day=1941-06-01&perspective=non-recognition&compare=de-facto"
+        "&sel=breach:ussr-invades-latvia-1940|convention-for-the-definition-of-aggression|"
+        "&window=1938-01-01..1946-01-01"
+    )
+    # the clause of that breach, from the data, completes the selection
+    clause = httpx.get(f"{page.base}/api/v1/explorer/overview", timeout=60).json()["breaches"][
+        "non-recognition"
+    ]
+    clause = next(
+        b["clause"]
+        for b in clause
+        if b["event"] == "ussr-invades-latvia-1940"
+        and b["treaty"] == "convention-for-the-definition-of-aggression"
+    )
+    pg = page.open(url.replace("|&window", f"|{clause}&window"))
+    page.details_ready(None)
+    assert pg.locator("#day-label").inner_text() == "1941-06-01"
+    assert pg.locator("#perspective").input_value() == "non-recognition"
+    assert pg.locator("#compare").is_checked()
+    assert pg.locator("#perspective-b").input_value() == "de-facto"
+    assert "Convention for the Definition of Aggression" in pg.locator("#details").inner_text()
+    start, end = pg.evaluate("window.foedus.timeline.window()")
+    assert start[:4] in ("1937", "1938") and end[:4] in ("1945", "1946")
+    assert pg.locator("[data-item^='diff:latvia:']").count() > 0
+    _quote_in_view(pg)
+    # every change goes back into the URL: a new day, then a reload restores it
+    pg.fill("#day-input", "1944-03-02")
+    pg.press("#day-input", "Enter")
+    pg.wait_for_function("() => location.search.includes('day=1944-03-02')")
+    search = pg.evaluate("location.search")
+    assert "perspective=non-recognition" in search and "compare=de-facto" in search
+    assert "sel=breach:" in search and "window=" in search
+    pg.reload()
+    pg.wait_for_selector("body[data-ready='1']")
+    pg.wait_for_selector("#edge-list[data-day='1944-03-02']")
+    assert pg.locator("#day-input").input_value() == "1944-03-02"
+    page.shot("restored")
+    assert page.problems == []
+
+
+@browser_test
+def test_search_finds_actors_instruments_events_and_breaches(page: Page) -> None:
+    pg = page.open("?day=1940-06-01")
+    pg.fill("#search-input", "latvia")
+    kinds = set(pg.locator("#search-results .kind").all_inner_texts())
+    assert {"actor", "instrument", "event", "breach"} <= {k.lower() for k in kinds}
+    pg.fill("#search-input", "kellogg")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    pg.locator("#search-results button.hit").first.click()
+    page.details_ready(before)
+    assert "Kellogg" in pg.locator("#details").inner_text()
+    assert page.problems == []
+
+
+@browser_test
+def test_a_state_on_a_day_under_every_perspective(page: Page) -> None:
+    pg = page.open("?day=1960-01-01")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    pg.locator("#map path[data-actor='latvia']").click()
+    page.details_ready(before)
+    rows = pg.locator("#details table.side-by-side tbody tr")
+    statuses = {
+        r.get_attribute("data-perspective"): r.locator("td").inner_text() for r in rows.all()
+    }
+    for pid, want in (("de-facto", "part of Soviet Union"), ("non-recognition", "occupation")):
+        got = httpx.get(
+            f"{page.base}/api/v1/status",
+            params={"actor": "latvia", "on": "1960-01-01", "perspective": pid},
+        ).json()["status"]["label"]
+        assert want in got and statuses[pid].startswith(got)
+    assert page.problems == []
+
+
+@browser_test
+def test_exports_of_the_view(page: Page) -> None:
+    pg = page.open("?day=1940-06-01")
+    for what, suffix in (
+        ("network-svg", ".svg"),
+        ("answers-csv", ".csv"),
+        ("answers-json", ".json"),
+        ("timeline-png", ".png"),
+    ):
+        with pg.expect_download() as dl:
+            pg.click(f"button[data-export='{what}']")
+        d = dl.value
+        assert d.suggested_filename.endswith(suffix)
+        data = Path(d.path()).read_bytes()
+        if what == "network-svg":
+            assert b"<svg" in data and b"Latvia" in data
+        if what == "answers-csv":
+            assert b"kellogg-briand-pact" not in data or b"Kellogg" in data
+            assert b"Treaty of Riga" in data
+        if what == "answers-json":
+            rows = json.loads(data)["network"]
+            assert {"latvia", "ussr"} in [{r["a"], r["b"]} for r in rows]
+        if what == "timeline-png":
+            assert data[:4] == b"\x89PNG"
+    assert page.problems == []
+
+
+@browser_test
+@pytest.mark.parametrize("which", ["world_server", "imported_server"])
+def test_any_corpus_gets_a_page(browser: Any, which: str, request: pytest.FixtureRequest) -> None:
+    base = request.getfixturevalue(which)
+    page = Page(browser, base)
+    try:
+        pg = page.page
+        pg.goto(base + "/")
+        pg.wait_for_selector("body[data-ready='1']", timeout=30000)
+        pg.wait_for_selector("#edge-list li", timeout=30000)
+        overview = httpx.get(f"{base}/api/v1/explorer/overview", timeout=60).json()
+        assert pg.locator(".vis-label .actor").count() >= len(overview["lanes"])
+        assert pg.locator("#edge-list").get_attribute("data-day")
+        assert pg.locator("#kind-legend input[data-kind]").count() == len(
+            {i["kind"] for i in overview["instruments"]}
+        )
+        # the range and the day come from the data: the slider spans the corpus's years
+        first = min(
+            [
+                p["from"]["earliest"]
+                for la in overview["lanes"]
+                for ps in la["periods"].values()
+                for p in ps
+            ]
+            + [e["date"]["earliest"] for e in overview["events"]]
+            + [i["signed"]["earliest"] for i in overview["instruments"] if i["signed"]]
+        )
+        assert pg.locator("#fit-label").inner_text().startswith(first[:4])
+        pg.wait_for_timeout(300)
+        page.shot(f"corpus-{which.split('_')[0]}")
+        assert page.problems == []
+    finally:
+        pg.close()
+
+
+@browser_test
+def test_docs_are_served_without_a_cdn(page: Page) -> None:
+    pg = page.page
+    pg.goto(f"{page.base}/docs")
+    pg.wait_for_selector(".swagger-ui .opblock", timeout=20000)
+    assert page.problems == []
+
+
+@browser_test
+def test_no_serious_accessibility_violation(page: Page) -> None:
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not installed ({AXE}; npm ci in web/)")
+    pg = page.open("?day=1940-06-01")
+    pg.add_script_tag(path=str(AXE))
+    found = pg.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+             .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                           nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
+    )
+    assert found == [], json.dumps(found, indent=1)

@@ -85,7 +85,9 @@ export class AskBox {
     const parts = [];
     if (query) parts.push(el("p", { className: "mapped" }, el("span", { className: "k", textContent: "Mapped to " }), el("code", { textContent: describeQuery(query) })));
     const ul = el("ul", { className: "answer" });
-    for (const line of summary(answer).slice(0, 30)) ul.append(el("li", { textContent: line }));
+    const lines = summary(answer);
+    this.last = { question: res.question || "", query: describeQuery(query), lines, answer };
+    for (const line of lines.slice(0, 30)) ul.append(el("li", { textContent: line }));
     parts.push(ul);
     const known = this.app.actorIndex;
     const { actors, days } = anchors({ ...res, answer }, known);

@@ -1,8 +1,30 @@
 // ISO days as strings, and day arithmetic in UTC (no time zones, no false precision).
 
-export const FIRST_DAY = "1917-01-01";
-export const LAST_DAY = "2000-12-31";
+// The range of the page: from the corpus's first date to its last, in whole years (setRange).
+export let FIRST_DAY = "1900-01-01";
+export let LAST_DAY = "2000-12-31";
 const MS = 86400000;
+
+/** Set the page's range to whole years around every ISO day in `days`. */
+export function setRange(days) {
+  const ok = days.filter((d) => typeof d === "string" && /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
+  if (!ok.length) return;
+  FIRST_DAY = `${ok[0].slice(0, 4)}-01-01`;
+  LAST_DAY = `${ok[ok.length - 1].slice(0, 4)}-12-31`;
+}
+
+/** Whole years and months between two days, in words: "51 years, 2 months", "6 days". */
+export function spanText(a, b) {
+  const n = daysBetween(a, b) + 1;
+  if (n < 62) return `${n} day${n === 1 ? "" : "s"}`;
+  const months = Math.round(n / 30.4375);
+  const y = Math.floor(months / 12);
+  const m = months % 12;
+  const parts = [];
+  if (y) parts.push(`${y} year${y === 1 ? "" : "s"}`);
+  if (m) parts.push(`${m} month${m === 1 ? "" : "s"}`);
+  return parts.join(", ");
+}
 
 export function toDate(iso) {
   return new Date(`${iso}T00:00:00Z`);

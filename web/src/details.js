@@ -2,7 +2,7 @@
 // the quotes the explanation rests on marked.
 
 import { get } from "./api.js";
-import { dateText } from "./dates.js";
+import { dateText, spanText } from "./dates.js";
 import { scrollToQuote, showSource } from "./source.js";
 
 const el = (tag, props = {}, ...children) => {
@@ -57,10 +57,22 @@ export class Details {
     this.events = new Map(overview.events.map((e) => [e.id, e]));
     this.defaultSource = overview.corpus.sources[0]?.id;
     this.seq = 0;
+    this.selection = "";
+    this.onSelect = () => {};
+    this.data = null;
   }
 
-  /** Show a title, some fields and an explanation tree; mark its quotes in the source. */
-  async render(title, fields, tree, extra = null) {
+  /** Remember what is shown (a key for the URL: `event:ID`, `breach:E|T|C`, ...). */
+  select(key) {
+    this.selection = key;
+    this.onSelect(key);
+  }
+
+  /**
+   * Show a title, some fields and an explanation tree; mark its quotes in the source and
+   * scroll to `primary` (the quote the fact itself cites; default the tree's first quote).
+   */
+  async render(title, fields, tree, extra = null, primary = null) {
     const list = el("dl", { className: "fields" });
     for (const [k, v] of fields) if (v) list.append(el("dt", { textContent: k }), el("dd", {}, v));
     const body = [el("h3", { className: "details-title", textContent: title }), list];
@@ -68,8 +80,15 @@ export class Details {
     if (tree) body.push(el("ul", { className: "tree" }, treeView(tree, this.sourceBox)));
     this.box.replaceChildren(...body);
     const quotes = tree ? allQuotes(tree) : [];
-    const sid = quotes.find((q) => q.source)?.source || this.defaultSource;
-    const marks = await showSource(this.sourceBox, sid, quotes.filter((q) => !q.source || q.source === sid).map((q) => q.quote));
+    if (primary && !quotes.some((q) => q.quote === primary.quote)) quotes.unshift(primary);
+    const main = primary || quotes[0] || null;
+    const sid = main?.source || quotes.find((q) => q.source)?.source || this.defaultSource;
+    this.data = { title, fields: fields.filter(([, v]) => v).map(([k, v]) => [k, typeof v === "string" ? v : v.textContent]) };
+    if (!sid) {
+      this.box.dataset.ready = String(++this.seq);
+      return;
+    }
+    const marks = await showSource(this.sourceBox, sid, quotes.filter((q) => !q.source || q.source === sid).map((q) => q.quote), main?.quote);
     this.box.dataset.marks = String(marks);
     this.box.dataset.ready = String(++this.seq);
   }
@@ -87,29 +106,69 @@ export class Details {
   }
 
   period(actor, period, perspective) {
+    this.select(`period:${perspective}|${actor.id}|${period.from.earliest}`);
     return this.wrap("status", async () => {
       const on = period.from.earliest;
-      const res = await get("/api/v1/status", { actor: actor.id, on, perspective });
+      const [res, side] = await Promise.all([
+        get("/api/v1/status", { actor: actor.id, on, perspective }),
+        this.sideBySide(actor.id, on, perspective),
+      ]);
       await this.render(`${actor.name}: ${period.label}`, [
         ["period", `${dateText(period.from)} – ${period.to ? dateText(period.to) : "open"}`],
         ["perspective", perspective],
         ["certainty", period.certainty],
         ["explained on", on],
-      ], res.explanation);
+      ], res.explanation, side);
     });
   }
 
   status(actorId, on, perspective) {
+    this.select(`status:${actorId}`);
     return this.wrap("status", async () => {
-      const res = await get("/api/v1/status", { actor: actorId, on, perspective });
+      const [res, side] = await Promise.all([
+        get("/api/v1/status", { actor: actorId, on, perspective }),
+        this.sideBySide(actorId, on, perspective),
+      ]);
       await this.render(`${res.actor.name} on ${on}: ${res.status.label}`, [
         ["perspective", res.perspective],
-      ], res.explanation);
+      ], res.explanation, side);
     });
   }
 
-  /** Where two perspectives disagree on an actor: each one's status there, and the rules why. */
+  /** A table: the status of `actorId` on `on` under every perspective (GET /api/v1/status). */
+  async sideBySide(actorId, on, current) {
+    const rows = await Promise.all(this.overview.perspectives.map(async (p) => {
+      try {
+        const r = await get("/api/v1/status", { actor: actorId, on, perspective: p.id });
+        return [p, r.status.label, r.status.certainty];
+      } catch (err) {
+        return [p, `(${err.message})`, ""];
+      }
+    }));
+    this.perspectiveRows = rows.map(([p, label, certainty]) => ({ actor: actorId, day: on, perspective: p.id, status: label, certainty }));
+    const table = el("table", { className: "side-by-side" });
+    table.append(el("caption", { textContent: `Every perspective on ${on}` }));
+    const head = el("tr", {}, el("th", { scope: "col", textContent: "perspective" }), el("th", { scope: "col", textContent: "status" }));
+    table.append(el("thead", {}, head));
+    const body = el("tbody");
+    for (const [p, label, certainty] of rows) {
+      const tr = el("tr", { className: p.id === current ? "current" : "" },
+        el("th", { scope: "row", textContent: p.name, title: p.description || "" }),
+        el("td", { textContent: `${label}${certainty === "possible" ? " (possibly)" : ""}` }));
+      tr.dataset.perspective = p.id;
+      body.append(tr);
+    }
+    table.append(body);
+    return table;
+  }
+
+  /**
+   * Where two perspectives disagree on an actor over a range: how long, each stretch of it with
+   * each perspective's status there, the rules in which they differ, and both explanations at
+   * the start.
+   */
   difference(actor, [pa, pb], start, end) {
+    this.select(`diff:${actor.id}|${pa}|${pb}|${start}|${end}`);
     return this.wrap("difference", async () => {
       const [cmp, sa, sb] = await Promise.all([
         get("/api/v1/compare", { perspectives: [pa, pb], actor: actor.id }),
@@ -118,26 +177,44 @@ export class Details {
       ]);
       const diffs = (cmp.differences || []).filter((d) => d.from.earliest <= end && (!d.to || start <= d.to.latest));
       const rules = [];
+      const seen = new Set();
       for (const d of diffs) {
         for (const p of [pa, pb]) {
           for (const r of d.rules?.[p] || []) {
-            rules.push({ conclusion: `${p}: ${d.status[p].label} (${d.from.text} – ${d.to ? d.to.text : "…"})`,
-              rule: d.rule_text?.[r] || r, certainty: null, hypothetical: false, sources: [], premises: [] });
+            if (seen.has(`${p}|${r}`)) continue;
+            seen.add(`${p}|${r}`);
+            rules.push({ conclusion: `${p}: ${d.status[p].label}`, rule: d.rule_text?.[r] || r, certainty: null,
+              hypothetical: false, sources: [], premises: [] });
           }
         }
       }
+      const stretches = el("table", { className: "side-by-side stretches" });
+      stretches.append(el("caption", { textContent: `${diffs.length || 1} stretch${diffs.length === 1 ? "" : "es"} of ${spanText(start, end)}` }));
+      stretches.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", textContent: "from – to" }),
+        el("th", { scope: "col", textContent: pa }), el("th", { scope: "col", textContent: pb }))));
+      const body = el("tbody");
+      for (const d of diffs) {
+        body.append(el("tr", {}, el("th", { scope: "row", textContent: `${d.from.text} – ${d.to ? d.to.text : "…"}` }),
+          el("td", { textContent: d.status[pa]?.label || "" }), el("td", { textContent: d.status[pb]?.label || "" })));
+      }
+      if (!diffs.length) {
+        body.append(el("tr", {}, el("th", { scope: "row", textContent: `${start} – ${end}` }),
+          el("td", { textContent: sa.status.label }), el("td", { textContent: sb.status.label })));
+      }
+      stretches.append(body);
       const tree = {
-        conclusion: `${actor.name}, ${start} – ${end}: ${pa} says “${sa.status.label}”, ${pb} says “${sb.status.label}”`,
+        conclusion: `${actor.name}, ${start} – ${end} (${spanText(start, end)}): the perspectives differ; on ${start} ${pa} says “${sa.status.label}”, ${pb} says “${sb.status.label}”`,
         rule: "the rules in which the two perspectives differ", certainty: null, hypothetical: false, sources: [],
         premises: [...rules, sa.explanation, sb.explanation],
       };
-      await this.render(`${actor.name}: the perspectives differ`, [
-        ["from", start], ["to", end], [pa, sa.status.label], [pb, sb.status.label],
-      ], tree);
+      await this.render(`${actor.name}: the perspectives differ for ${spanText(start, end)}`, [
+        ["from", start], ["to", end], ["length", spanText(start, end)],
+      ], tree, stretches);
     });
   }
 
   event(id) {
+    this.select(`event:${id}`);
     return this.wrap("event", async () => {
       const e = this.events.get(id);
       const names = (refs) => (refs || []).map((r) => r.name).join(", ");
@@ -157,11 +234,12 @@ export class Details {
         ["date", dateText(e.date)], ["type", e.type.replaceAll("_", " ")],
         ["by", names(e.actors)], ["against", names(e.targets)],
         ["justification", e.justification], ["notes", e.notes],
-      ], tree, extra);
+      ], tree, extra, e.sources?.[0] || null);
     });
   }
 
   instrument(id, pairText = null) {
+    this.select(`instrument:${id}`);
     return this.wrap("instrument", async () => {
       const t = await get("/api/v1/treaty", { name: id });
       const premises = (t.clauses || []).map((c) => ({
@@ -180,6 +258,7 @@ export class Details {
   }
 
   breach(b, perspective = this.state.perspective) {
+    this.select(`breach:${b.event}|${b.treaty}|${b.clause}`);
     return this.wrap("breach", async () => {
       const res = await get("/api/v1/breaches", {
         by: b.by.id, against: b.against[0]?.id, from: b.date.earliest, to: b.date.latest, perspective,
@@ -189,7 +268,7 @@ export class Details {
       await this.render(`Breach of ${found.treaty.name}`, [
         ["act", `${found.event.summary} (${dateText(found.event.date)})`],
         ["clause", found.clause.id], ["perspective", perspective], ["certainty", found.certainty],
-      ], found.explanation);
+      ], found.explanation, null, this.events.get(b.event)?.sources?.[0] || null);
     });
   }
 

@@ -1,46 +1,95 @@
-// The treaty network on a day (Cytoscape.js): nodes are actors, edges the instruments binding
-// a pair that day, coloured by kind; an edge breached that day is drawn red and thick. The same
-// edges are listed as buttons below the graph, for the keyboard and for screen readers.
+// The treaty network on a day (Cytoscape.js). Nodes are actors; a bilateral instrument binding a
+// pair that day is an edge between them, an instrument of more than two parties is one hub (a
+// diamond, labelled with its name) with a spoke to each party bound that day, never a clique.
+// Edges are coloured by kind, an edge breached that day is red and thick, a possibly binding
+// one dotted. Positions are computed once from the whole corpus (Cytoscape's force-directed
+// "cose" layout over every instrument's parties), so that nodes stay put while the day changes.
+// The same instruments are listed as buttons below the graph, for the keyboard and screen
+// readers; a filter by instrument kind applies to both.
 
 import cytoscape from "cytoscape";
 import { BREACH_COLOUR, kindColour, STATUS_COLOURS } from "./palette.js";
 
-// Fixed positions, roughly geographic, so that nodes stay put while the day changes.
-const POSITIONS = {
-  finland: [330, 20], estonia: [340, 110], latvia: [320, 190], lithuania: [300, 270],
-  rsfsr: [520, 120], ussr: [540, 200], russia: [520, 290],
-  poland: [200, 330], germany: [70, 290], czechoslovakia: [120, 400], romania: [400, 410],
-  "united-kingdom": [20, 150], belgium: [20, 220], france: [30, 370], italy: [230, 430],
-  "united-states": [60, 40], japan: [620, 40], india: [620, 420],
-};
+const W = 900;
+const H = 620;
 
-function position(id, i) {
-  const p = POSITIONS[id];
-  if (p) return { x: p[0], y: p[1] };
-  return { x: 160 + (i % 5) * 90, y: 480 + Math.floor(i / 5) * 50 };
+/** Positions of every actor and of every multilateral instrument's hub, from the corpus. */
+export function computeLayout(overview) {
+  const els = [];
+  const seen = new Set();
+  const node = (id, hub = false) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    els.push({ group: "nodes", data: { id, hub } });
+  };
+  for (const lane of overview.lanes) node(lane.actor.id);
+  const pairs = new Set();
+  for (const ins of overview.instruments) {
+    const parties = [...new Set((ins.parties || []).map((p) => p.actor?.id || p.actor).filter(Boolean))];
+    parties.forEach((p) => node(p));
+    if (parties.length > 2) {
+      node(`hub:${ins.id}`, true);
+      for (const p of parties) els.push({ group: "edges", data: { source: `hub:${ins.id}`, target: p } });
+    } else if (parties.length === 2) {
+      const key = parties.slice().sort().join("|");
+      if (!pairs.has(key)) {
+        pairs.add(key);
+        els.push({ group: "edges", data: { source: parties[0], target: parties[1] } });
+      }
+    }
+  }
+  // Deterministic start (a circle in the order of the corpus), so the page looks the same on
+  // every load.
+  const n = els.filter((e) => e.group === "nodes").length;
+  let i = 0;
+  for (const e of els) {
+    if (e.group !== "nodes") continue;
+    const a = (2 * Math.PI * i++) / Math.max(1, n);
+    e.position = { x: W / 2 + (W / 2.2) * Math.cos(a), y: H / 2 + (H / 2.2) * Math.sin(a) };
+  }
+  const cy = cytoscape({ headless: true, styleEnabled: false, elements: els });
+  if (n > 1) {
+    cy.layout({
+      name: "cose", randomize: false, animate: false, fit: true, boundingBox: { x1: 0, y1: 0, w: W, h: H },
+      nodeRepulsion: () => 9000, idealEdgeLength: (e) => (e.source().data("hub") ? 90 : 70),
+      nodeOverlap: 20, componentSpacing: 60, numIter: 1500,
+    }).run();
+  }
+  const out = new Map();
+  cy.nodes().forEach((v) => out.set(v.id(), { ...v.position() }));
+  cy.destroy();
+  return out;
 }
 
 export class NetworkView {
-  constructor(container, list, onEdge, onNode) {
+  constructor(container, list, onEdge, onNode, overview) {
     this.list = list;
     this.onEdge = onEdge;
     this.onNode = onNode;
     this.focusActor = "";
+    this.hiddenKinds = new Set();
+    this.positions = computeLayout(overview);
+    this.instruments = new Map(overview.instruments.map((i) => [i.id, i]));
     this.cy = cytoscape({
-      container, autoungrabify: true, boxSelectionEnabled: false, 
-      minZoom: 0.3, maxZoom: 3,
+      container, autoungrabify: true, boxSelectionEnabled: false,
+      minZoom: 0.2, maxZoom: 4,
       style: [
         { selector: "node", style: {
-          label: "data(name)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3,
-          color: "#1a1a1a", "text-background-color": "#fff", "text-background-opacity": 0.8,
-          "text-background-padding": 1, "background-color": "data(colour)", width: 22, height: 22,
+          label: "data(name)", "font-size": 13, "text-valign": "bottom", "text-margin-y": 3,
+          color: "#1a1a1a", "text-background-color": "#fff", "text-background-opacity": 0.85,
+          "text-background-padding": 2, "background-color": "data(colour)", width: 22, height: 22,
           "border-width": 2, "border-color": "#fff" } },
         { selector: "node[?possible]", style: { "border-style": "dashed", "border-color": "#222" } },
+        { selector: "node[?hub]", style: {
+          shape: "diamond", width: 16, height: 16, "background-color": "data(colour)", "font-size": 11,
+          "font-style": "italic", color: "#333", "text-wrap": "wrap", "text-max-width": 120, "border-width": 1,
+          "border-color": "#fff" } },
+        { selector: "node[?lane]", style: { "font-weight": "bold", width: 26, height: 26 } },
         { selector: "edge", style: {
-          width: 2, "line-color": "data(colour)", "curve-style": "bezier",
-          "control-point-step-size": 12, opacity: 0.85 } },
-        { selector: "edge[?multilateral]", style: { width: 1, opacity: 0.35 } },
-        { selector: "edge[?possible]", style: { "line-style": "dotted", opacity: 0.6 } },
+          width: 2.5, "line-color": "data(colour)", "curve-style": "bezier",
+          "control-point-step-size": 10, opacity: 0.9 } },
+        { selector: "edge[?spoke]", style: { width: 1.2, opacity: 0.55, "curve-style": "straight" } },
+        { selector: "edge[?possible]", style: { "line-style": "dotted", opacity: 0.7 } },
         { selector: "edge[?breached]", style: {
           width: 6, "line-color": BREACH_COLOUR, "line-style": "solid", opacity: 1, "z-index": 10 } },
         { selector: ".faded", style: { opacity: 0.08 } },
@@ -48,84 +97,180 @@ export class NetworkView {
       ],
     });
     this.cy.on("tap", "edge", (ev) => this.onEdge(ev.target.data("edge")));
-    this.cy.on("tap", "node", (ev) => this.onNode(ev.target.id()));
-    this.fitted = false;
+    this.cy.on("tap", "node", (ev) => {
+      const d = ev.target.data();
+      if (d.hub) this.onEdge(d.edge);
+      else this.onNode(ev.target.id());
+    });
+    this.userViewport = false;
+    this.cy.on("viewport", () => { if (!this.fitting) this.userViewport = true; });
+  }
+
+  position(id) {
+    return this.positions.get(id) || { x: W / 2, y: H + 40 };
   }
 
   /** Draw the network of one day; `status` maps actor ids to their period that day. */
   show(net, status, names) {
     this.net = net;
-    const els = net.nodes.map((n, i) => {
-      const st = status(n.id);
+    this.status = status;
+    this.names = names;
+    this.draw();
+    this.renderList();
+  }
+
+  /** The day's instruments, each with the edges (pairs) it binds: visible kinds only. */
+  groups() {
+    const byIns = new Map();
+    for (const e of this.net.edges) {
+      if (this.hiddenKinds.has(e.kind)) continue;
+      if (!byIns.has(e.instrument.id)) byIns.set(e.instrument.id, { instrument: e.instrument, kind: e.kind, edges: [], parties: new Set() });
+      const g = byIns.get(e.instrument.id);
+      g.edges.push(e);
+      g.parties.add(e.source).add(e.target);
+    }
+    return [...byIns.values()];
+  }
+
+  draw() {
+    const net = this.net;
+    const lane = new Set(net.nodes.filter((n) => this.status(n.id)).map((n) => n.id));
+    const els = net.nodes.map((n) => {
+      const st = this.status(n.id);
       return {
         group: "nodes",
         data: { id: n.id, name: n.name, colour: st ? STATUS_COLOURS[st.class] : "#9e9e9e",
-                possible: st?.certainty === "possible" },
-        position: position(n.id, i),
+                possible: st?.certainty === "possible", lane: lane.has(n.id) },
+        position: this.position(n.id),
       };
     });
-    const parties = new Map();
-    for (const e of net.edges) {
-      if (!parties.has(e.instrument.id)) parties.set(e.instrument.id, new Set());
-      parties.get(e.instrument.id).add(e.source).add(e.target);
-    }
-    for (const e of net.edges) {
-      els.push({ group: "edges", data: {
-        id: e.id, source: e.source, target: e.target, colour: kindColour(e.kind),
-        possible: e.certainty === "possible", breached: e.breaches.length > 0, edge: e,
-        multilateral: (parties.get(e.instrument.id)?.size || 0) > 4 } });
+    for (const g of this.groups()) {
+      const colour = kindColour(g.kind);
+      if (g.parties.size <= 2) {
+        for (const e of g.edges) {
+          els.push({ group: "edges", data: {
+            id: e.id, source: e.source, target: e.target, colour, possible: e.certainty === "possible",
+            breached: e.breaches.length > 0, edge: e } });
+        }
+        continue;
+      }
+      // A hub: one node for the instrument, a spoke to each party bound that day; a spoke is
+      // red when its party breached the instrument that day, or was the victim of the breach.
+      const hub = `hub:${g.instrument.id}`;
+      const first = g.edges.find((e) => e.breaches.length) || g.edges[0];
+      const pos = this.positions.get(hub) || centroid([...g.parties].map((p) => this.position(p)));
+      els.push({ group: "nodes", data: { id: hub, name: g.instrument.name, hub: true, colour, edge: first }, position: pos });
+      const breachedParties = new Set(g.edges.filter((e) => e.breaches.length).flatMap((e) => [e.source, e.target]));
+      const possibleOnly = new Map();
+      for (const e of g.edges) {
+        for (const p of [e.source, e.target]) {
+          possibleOnly.set(p, (possibleOnly.get(p) ?? true) && e.certainty === "possible");
+        }
+      }
+      for (const p of g.parties) {
+        const e = g.edges.find((x) => (x.source === p || x.target === p) && x.breaches.length) || first;
+        els.push({ group: "edges", data: {
+          id: `${hub}:${p}`, source: hub, target: p, colour, spoke: true, possible: possibleOnly.get(p),
+          breached: breachedParties.has(p), edge: e } });
+      }
     }
     this.cy.batch(() => {
       this.cy.elements().remove();
       this.cy.add(els);
     });
-    if (!this.fitted) {
-      this.cy.fit(undefined, 20);
-      this.fitted = true;
+    // The day's graph laid out from the corpus-wide positions (so it changes little from one
+    // day to the next), spread over the panel; kept as the reader zoomed it, if they did.
+    this.fitting = true;
+    const saved = this.userViewport ? { zoom: this.cy.zoom(), pan: { ...this.cy.pan() } } : null;
+    if (this.cy.nodes().length > 1) {
+      this.cy.layout({
+        name: "cose", randomize: false, animate: false, fit: true, padding: 24,
+        // Parallel edges (one pair bound by several instruments) pull as one, not as several.
+        nodeRepulsion: (n) => (n.data("hub") ? 8000 : 20000), idealEdgeLength: (e) => (e.data("spoke") ? 90 : 130),
+        edgeElasticity: (e) => 32 * e.parallelEdges().length,
+        nodeOverlap: 40, componentSpacing: 50, numIter: 800, gravity: 0.5,
+      }).run();
+    } else {
+      this.cy.fit(undefined, 24);
     }
+    if (this.cy.zoom() > 1.6) {
+      this.cy.zoom(1.6);
+      this.cy.center();
+    }
+    if (saved) this.cy.viewport(saved);
+    this.cy.nodes().forEach((v) => { this.positions.set(v.id(), { ...v.position() }); });
+    this.fitting = false;
     this.applyFocus();
-    this.renderList(net, names);
   }
 
   setFocus(actorId) {
     this.focusActor = actorId;
     this.applyFocus();
-    if (this.net) this.renderList(this.net, this.names);
+    if (this.net) this.renderList();
+  }
+
+  setHiddenKinds(kinds) {
+    this.hiddenKinds = new Set(kinds);
+    if (this.net) {
+      this.draw();
+      this.renderList();
+    }
   }
 
   applyFocus() {
     const a = this.focusActor;
     this.cy.elements().removeClass("faded");
     if (!a || this.cy.getElementById(a).empty()) return;
-    const keep = this.cy.getElementById(a).closedNeighborhood();
+    const me = this.cy.getElementById(a);
+    const hubs = me.neighborhood("node[?hub]");
+    const keep = me.closedNeighborhood().union(hubs.connectedEdges()).union(hubs.connectedEdges().connectedNodes());
     this.cy.elements().not(keep).addClass("faded");
   }
 
-  renderList(net, names) {
-    this.names = names;
-    const edges = net.edges.filter((e) => !this.focusActor || e.source === this.focusActor || e.target === this.focusActor);
+  /** One row per bilateral edge; one row per multilateral instrument, naming its parties. */
+  renderList() {
+    const names = this.names;
+    const focus = this.focusActor;
     const items = [];
-    for (const e of edges) {
-      const li = document.createElement("li");
-      li.dataset.edge = e.id;
-      li.dataset.instrument = e.instrument.id;
-      li.dataset.pair = [e.source, e.target].join("|");
-      const sw = document.createElement("span");
-      sw.className = "sw";
-      sw.style.background = kindColour(e.kind);
-      const b = document.createElement("button");
-      b.type = "button";
-      b.className = "edge";
-      b.textContent = `${names(e.source)} – ${names(e.target)}: ${e.instrument.name}`;
-      b.setAttribute("aria-label", `${e.instrument.name} (${e.kind}) binds ${names(e.source)} and ${names(e.target)}${e.certainty === "possible" ? ", possibly" : ""}${e.breaches.length ? ", breached this day" : ""}`);
-      b.addEventListener("click", () => this.onEdge(e));
-      li.append(sw, b);
-      if (e.certainty === "possible") li.append(" ", Object.assign(document.createElement("span"), { className: "badge possible", textContent: "possible" }));
-      if (e.breaches.length) {
-        li.classList.add("breached");
-        li.append(" ", Object.assign(document.createElement("span"), { className: "badge breach", textContent: "breached this day" }));
+    for (const g of this.groups()) {
+      if (focus && !g.parties.has(focus)) continue;
+      const breached = g.edges.some((e) => e.breaches.length);
+      const possible = g.edges.every((e) => e.certainty === "possible");
+      const rows = g.parties.size <= 2 ? g.edges.filter((e) => !focus || e.source === focus || e.target === focus) : [null];
+      for (const e of rows) {
+        const li = document.createElement("li");
+        li.dataset.instrument = g.instrument.id;
+        const sw = Object.assign(document.createElement("span"), { className: "sw" });
+        sw.style.background = kindColour(g.kind);
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "edge";
+        if (e) {
+          li.dataset.edge = e.id;
+          li.dataset.pair = [e.source, e.target].join("|");
+          b.textContent = `${names(e.source)} – ${names(e.target)}: ${g.instrument.name}`;
+          b.setAttribute("aria-label", `${b.textContent} (${g.kind})${e.certainty === "possible" ? ", possibly binding" : ""}${e.breaches.length ? ", breached this day" : ""}`);
+          b.addEventListener("click", () => this.onEdge(e));
+        } else {
+          const parties = [...g.parties].sort((x, y) => names(x).localeCompare(names(y)));
+          li.dataset.parties = parties.join("|");
+          li.dataset.edge = `hub:${g.instrument.id}`;
+          const first = g.edges.find((x) => x.breaches.length) || g.edges[0];
+          b.textContent = `${g.instrument.name}: ${parties.length} parties`;
+          b.title = parties.map(names).join(", ");
+          b.setAttribute("aria-label", `${b.textContent} (${g.kind}): ${parties.map(names).join(", ")}${breached ? "; breached this day" : ""}`);
+          b.addEventListener("click", () => this.onEdge(first));
+        }
+        li.append(sw, b);
+        const isPossible = e ? e.certainty === "possible" : possible;
+        const isBreached = e ? e.breaches.length > 0 : breached;
+        if (isPossible) li.append(" ", Object.assign(document.createElement("span"), { className: "badge possible", textContent: "possible" }));
+        if (isBreached) {
+          li.classList.add("breached");
+          li.append(" ", Object.assign(document.createElement("span"), { className: "badge breach", textContent: "breached this day" }));
+        }
+        items.push(li);
       }
-      items.push(li);
     }
     if (!items.length) {
       const li = document.createElement("li");
@@ -134,7 +279,47 @@ export class NetworkView {
       items.push(li);
     }
     this.list.replaceChildren(...items);
-    this.list.dataset.day = net.on;
-    this.list.dataset.perspective = net.perspective;
+    this.list.dataset.day = this.net.on;
+    this.list.dataset.perspective = this.net.perspective;
   }
+
+  /** Rows of the day's network for export: one per pair bound, multilateral ones included. */
+  rows() {
+    if (!this.net) return [];
+    return this.net.edges.filter((e) => !this.hiddenKinds.has(e.kind)).map((e) => ({
+      day: this.net.on, perspective: this.net.perspective, instrument: e.instrument.id, name: e.instrument.name,
+      kind: e.kind, a: e.source, b: e.target, certainty: e.certainty, breached: e.breaches.length > 0,
+    }));
+  }
+
+  /** The graph as it is drawn, as a standalone SVG document (vector: nodes, edges, labels). */
+  svg() {
+    const bb = this.cy.elements().boundingBox({ includeLabels: true });
+    const pad = 10;
+    const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+    const parts = [];
+    const faded = (el) => (el.hasClass("faded") ? ' opacity="0.1"' : "");
+    this.cy.edges().forEach((e) => {
+      const s = e.sourceEndpoint();
+      const t = e.targetEndpoint();
+      const d = e.data();
+      const w = d.breached ? 6 : d.spoke ? 1.2 : 2.5;
+      parts.push(`<line x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${d.breached ? BREACH_COLOUR : d.colour}" stroke-width="${w}"${d.possible && !d.breached ? ' stroke-dasharray="2 3"' : ""}${faded(e)}/>`);
+    });
+    this.cy.nodes().forEach((n) => {
+      const p = n.position();
+      const d = n.data();
+      const shape = d.hub
+        ? `<path d="M${p.x} ${p.y - 8}L${p.x + 8} ${p.y}L${p.x} ${p.y + 8}L${p.x - 8} ${p.y}Z" fill="${d.colour}"/>`
+        : `<circle cx="${p.x}" cy="${p.y}" r="${d.lane ? 13 : 11}" fill="${d.colour}" stroke="#fff" stroke-width="2"/>`;
+      parts.push(`<g${faded(n)}>${shape}<text x="${p.x}" y="${p.y + 26}" text-anchor="middle" font-size="${d.hub ? 11 : 13}" font-family="sans-serif"${d.lane ? ' font-weight="bold"' : ""}${d.hub ? ' font-style="italic"' : ""}>${esc(d.name)}</text></g>`);
+    });
+    const vb = `${bb.x1 - pad} ${bb.y1 - pad} ${bb.w + 2 * pad} ${bb.h + 2 * pad}`;
+    return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${vb}" width="${bb.w + 2 * pad}" height="${bb.h + 2 * pad}"><rect x="${bb.x1 - pad}" y="${bb.y1 - pad}" width="${bb.w + 2 * pad}" height="${bb.h + 2 * pad}" fill="#fff"/>${parts.join("")}</svg>`;
+  }
+}
+
+function centroid(points) {
+  if (!points.length) return { x: W / 2, y: H / 2 };
+  return { x: points.reduce((a, p) => a + p.x, 0) / points.length, y: points.reduce((a, p) => a + p.y, 0) / points.length };
 }

@@ -8,8 +8,8 @@ export const KIND_COLOURS = {
   convention: "#b35900",
   "secret-protocol": "#444444",
   charter: "#8e1f5c",
-  declaration: "#5b7f00",
-  accords: "#0b7d9e",
+  declaration: "#4d6b00",
+  accords: "#08667f",
 };
 
 export const STATUS_COLOURS = {
@@ -21,8 +21,14 @@ export const STATUS_COLOURS = {
 
 export const BREACH_COLOUR = "#d50000";
 
+// Kinds a corpus uses beyond the named ones get these, in the order they are first seen.
+const MORE = ["#1b6e3a", "#7b4f00", "#3b4cc0", "#a1286a", "#2f6f73", "#6d5c00", "#5d3fd3", "#8b2d00"];
+const assigned = new Map();
+
 export function kindColour(kind) {
-  return KIND_COLOURS[kind] || "#555555";
+  if (KIND_COLOURS[kind]) return KIND_COLOURS[kind];
+  if (!assigned.has(kind)) assigned.set(kind, MORE[assigned.size % MORE.length]);
+  return assigned.get(kind);
 }
 
 export function statusClass(p) {

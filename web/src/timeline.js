@@ -6,8 +6,18 @@ import { DataSet } from "vis-data/peer";
 import { Timeline } from "vis-timeline/peer";
 import "vis-timeline/styles/vis-timeline-graph2d.css";
 import { addDays, FIRST_DAY, LAST_DAY, toDate } from "./dates.js";
+import { kindColour } from "./palette.js";
 
-const OPEN_END = "2001-01-01";
+/** The day after the page's last day: where open periods and instruments end. */
+const openEnd = () => addDays(LAST_DAY, 1);
+
+/** A short label of what happened: the event's summary, cut at a word near `n` characters. */
+export function shortLabel(text, n = 42) {
+  if (text.length <= n) return text;
+  const cut = text.slice(0, n);
+  const at = cut.lastIndexOf(" ");
+  return `${(at > n / 2 ? cut.slice(0, at) : cut).replace(/[,;:.]$/, "")}…`;
+}
 // Lanes hold periods that never overlap: one row, never stacked (a stacking subgroup beside it
 // switches vis-timeline to per-subgroup stacking; see Group._calculateGroupSizeAndPosition).
 const FLAT = { flat: false, stacked: true };
@@ -16,7 +26,7 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&
 
 /** The day after a period's last day (vis ranges end exclusive); open periods run off the end. */
 function endOf(to) {
-  return to ? addDays(to.latest, 1) : OPEN_END;
+  return to ? addDays(to.latest, 1) : openEnd();
 }
 
 /** Core status of a period for comparing perspectives: sovereignty and the three relations. */
@@ -47,7 +57,7 @@ export function differences(a, b) {
 }
 
 export class TimelineView {
-  constructor(container, overview, state, onOpen) {
+  constructor(container, overview, state, onOpen, onWindow = () => {}) {
     this.container = container;
     this.overview = overview;
     this.state = state;
@@ -56,9 +66,9 @@ export class TimelineView {
     this.groups = new DataSet();
     this.payload = new Map();
     const options = {
-      min: FIRST_DAY, max: OPEN_END, start: FIRST_DAY, end: OPEN_END,
+      min: FIRST_DAY, max: openEnd(), start: FIRST_DAY, end: openEnd(),
       zoomMin: 1000 * 86400 * 20, zoomKey: "ctrlKey", stack: true, orientation: "top",
-      showCurrentTime: false, maxHeight: 760, verticalScroll: true, horizontalScroll: false,
+      showCurrentTime: false, horizontalScroll: false,
       margin: { item: { horizontal: 2, vertical: 3 } }, tooltip: { followMouse: true, delay: 150 },
       groupOrder: "order", selectable: true, multiselect: false,
       template: (item, element) => this.template(item, element),
@@ -72,6 +82,7 @@ export class TimelineView {
     this.timeline = new Timeline(container, this.items, this.groups, options);
     this.timeline.addCustomTime(toDate(state.day), "day");
     this.timeline.setCustomTimeTitle(`network day ${state.day}`, "day");
+    this.timeline.on("rangechanged", () => onWindow(this.window()));
     this.timeline.on("click", (props) => {
       if (props.item && this.payload.has(props.item)) this.onOpen(this.payload.get(props.item));
     });
@@ -95,7 +106,9 @@ export class TimelineView {
     d.dataset.item = item.id;
     d.tabIndex = 0;
     d.setAttribute("role", "button");
-    d.setAttribute("aria-label", item.aria || item.content);
+    // The accessible name starts with the visible text (WCAG 2.5.3), then says more.
+    const aria = item.aria || item.content;
+    d.setAttribute("aria-label", aria.includes(item.content) ? aria : `${item.content} — ${aria}`);
     d.textContent = item.content;
     return d;
   }
@@ -155,9 +168,11 @@ export class TimelineView {
       const id = `instrument:${ins.id}`;
       const fuzzy = ins.signed.earliest !== ins.signed.latest || (ins.ended && ins.ended.earliest !== ins.ended.latest);
       const until = ins.ended ? ins.ended.text : "no end";
+      const colour = kindColour(ins.kind);
       items.push({
-        id, group: "instruments", start: ins.signed.earliest, end: ins.ended ? addDays(ins.ended.latest, 1) : OPEN_END,
+        id, group: "instruments", start: ins.signed.earliest, end: ins.ended ? addDays(ins.ended.latest, 1) : openEnd(),
         type: "range", content: ins.name, className: `instrument kind-${ins.kind}${fuzzy ? " fuzzy" : ""}${ins.ended ? "" : " open"}`,
+        style: `background-color: ${colour}; border-color: ${colour};`,
         title: `${esc(ins.name)} (${esc(ins.kind)})<br>signed ${esc(ins.signed.text)}; ended ${esc(until)}`,
         aria: `Instrument ${ins.name}, ${ins.kind}, signed ${ins.signed.text}, ended ${until}`,
       });
@@ -168,11 +183,11 @@ export class TimelineView {
     for (const e of this.overview.events) {
       const id = `event:${e.id}`;
       const exact = e.date.earliest === e.date.latest;
-      const label = e.type.replaceAll("_", " ");
+      const label = shortLabel(e.summary || e.type.replaceAll("_", " "));
       const cls = `event type-${e.type}${breached.has(e.id) ? " breach" : ""}`;
       const base = {
         id, group: "events", content: label,
-        title: `${esc(e.summary)}<br>${esc(e.date.text)}${exact ? "" : ` (${e.date.earliest} – ${e.date.latest})`}`,
+        title: `${esc(e.summary)}<br>${esc(e.date.text)}${exact ? "" : ` (${e.date.earliest} – ${e.date.latest})`}<br><i>${esc(e.type.replaceAll("_", " "))}</i>`,
         aria: `Event: ${e.summary}, ${e.date.text}${breached.has(e.id) ? ", a breach" : ""}`,
       };
       if (exact) items.push({ ...base, start: e.date.earliest, type: "point", className: cls });
@@ -203,6 +218,16 @@ export class TimelineView {
     }
   }
 
+  /** The visible range as two ISO days. */
+  window() {
+    const w = this.timeline.getWindow();
+    return [w.start.toISOString().slice(0, 10), w.end.toISOString().slice(0, 10)];
+  }
+
+  setWindowDays(from, to) {
+    this.timeline.setWindow(toDate(from), toDate(to), { animation: false });
+  }
+
   zoom(factor) {
     if (factor < 1) this.timeline.zoomIn(1 - factor);
     else this.timeline.zoomOut(factor - 1);
@@ -215,7 +240,7 @@ export class TimelineView {
   }
 
   fit() {
-    this.timeline.setWindow(FIRST_DAY, OPEN_END);
+    this.timeline.setWindow(FIRST_DAY, openEnd());
   }
 }
 

@@ -519,6 +519,8 @@ def create_app(
         title="foedus",
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         summary="A sourced, temporal knowledge base of relations between states.",
         description="Read-only queries mirroring the `foedus` CLI: `GET /api/v1/<command>` with "
         "the CLI's options as query parameters returns what `--json` prints. "
@@ -530,6 +532,7 @@ def create_app(
     app.include_router(api_router())
     app.include_router(explorer.router)
     app.include_router(unknown_router())
+    _docs(app, static_dir)
     _mount_static(app, static_dir)
     app.add_middleware(ReadOnly, max_request_line=max_request_line)
     if cors_origins:
@@ -544,6 +547,33 @@ def create_app(
     if log is not None:
         app.add_middleware(RequestLog, stream=None if log is _STDERR else log)
     return app
+
+
+SWAGGER_DIR = "swagger"
+"""Folder of the built page holding Swagger UI's script and stylesheet (npm swagger-ui-dist)."""
+
+
+def _docs(app: FastAPI, static_dir: Path | None) -> None:
+    """``/docs``: Swagger UI from the files the page's build copies (never a CDN); without
+    them, 404 naming ``/openapi.json``."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    assets = static_dir / SWAGGER_DIR if static_dir is not None else None
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Any:
+        if assets is None or not (assets / "swagger-ui-bundle.js").is_file():
+            raise ApiError(
+                404, "not found: /docs (Swagger UI is not built here; see /openapi.json)"
+            )
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url=f"/{SWAGGER_DIR}/swagger-ui-bundle.js",
+            swagger_css_url=f"/{SWAGGER_DIR}/swagger-ui.css",
+            swagger_favicon_url="data:,",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
 
 def _mount_static(app: FastAPI, static_dir: Path | None) -> None:

@@ -157,6 +157,28 @@ def _breach_rows(kb: KnowledgeBase, perspective: str) -> list[Json]:
     )
 
 
+def _source_meta(corpus: Any, source_id: str) -> Json:
+    """The ``sources:`` entry of corpus.yaml for one source, ``{}`` when the corpus has none."""
+    meta = getattr(corpus.metadata, "sources", None) or {}
+    return meta.get(source_id) or {}
+
+
+def _actor_json(a: Any) -> Json:
+    """An actor for the page: its names (the map finds its shape by them), what it is part of,
+    its predecessor and successor, and the days it existed (when the corpus says)."""
+    return {
+        "id": a.id,
+        "name": a.name,
+        "kind": a.kind,
+        "aliases": list(a.aliases),
+        "part_of": a.part_of,
+        "predecessor": a.predecessor,
+        "successor": a.successor,
+        "existed_from": date_json(a.existed_from),
+        "existed_to": date_json(a.existed_to),
+    }
+
+
 def overview(kb: KnowledgeBase) -> Json:
     """The explorer's first load: see the module docstring."""
     key = id(kb.corpus)
@@ -170,15 +192,14 @@ def overview(kb: KnowledgeBase) -> Json:
             "name": c.metadata.name,
             "title": c.metadata.title,
             "sources": [
-                {"id": sid, "title": (c.metadata.sources.get(sid) or {}).get("title", sid)}
-                for sid in c.sources
+                {"id": sid, "title": _source_meta(c, sid).get("title", sid)} for sid in c.sources
             ],
         },
         "default_perspective": kb.perspective,
         "perspectives": [
             {"id": p.id, "name": p.name, "description": p.description} for p in c.perspectives
         ],
-        "actors": [{"id": a.id, "name": a.name, "kind": a.kind} for a in c.actors],
+        "actors": [_actor_json(a) for a in c.actors],
         "lanes": lanes(kb),
         "instruments": [_instrument_json(kb, i.id) for i in c.instruments],
         "events": kb.events()["events"],
@@ -270,7 +291,7 @@ def source(kb: KnowledgeBase, source_id: str) -> Json:
     texts = kb.corpus.sources
     if source_id not in texts:
         raise UnknownName("source", source_id, suggest(source_id, {s: s for s in texts}))
-    meta = kb.corpus.metadata.sources.get(source_id) or {}
+    meta = _source_meta(kb.corpus, source_id)
     return {
         "id": source_id,
         "title": meta.get("title", source_id),

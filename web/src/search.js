@@ -1,0 +1,80 @@
+// Search across the corpus: actors, instruments, events and breaches, by any word of their
+// names, aliases, summaries or dates. Each hit is a button that opens it in the details (an
+// actor: its status on the day; an event: its day too).
+
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+};
+
+const fold = (s) => String(s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+
+export class Search {
+  constructor(input, out, app) {
+    this.input = input;
+    this.out = out;
+    this.app = app;
+    this.entries = this.index();
+    input.addEventListener("input", () => this.run(input.value));
+    input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") { input.value = ""; this.run(""); }
+      if (ev.key === "ArrowDown") { ev.preventDefault(); this.out.querySelector("button")?.focus(); }
+    });
+  }
+
+  index() {
+    const o = this.app.overview;
+    const out = [];
+    const lanes = new Set(o.lanes.map((l) => l.actor.id));
+    for (const a of o.actors) {
+      out.push({ kind: "actor", label: a.name, hint: a.kind, text: fold([a.id, a.name, ...(a.aliases || [])].join(" ")),
+        lane: lanes.has(a.id), open: () => this.app.openActor(a.id) });
+    }
+    for (const i of o.instruments) {
+      out.push({ kind: "instrument", label: i.name, hint: `${i.kind}${i.signed ? `, ${i.signed.text}` : ""}`,
+        text: fold([i.id, i.name, i.kind, i.signed?.text].join(" ")), open: () => this.app.details.instrument(i.id) });
+    }
+    for (const e of o.events) {
+      out.push({ kind: "event", label: e.summary, hint: e.date.text, text: fold([e.id, e.summary, e.type, e.date.text, e.date.earliest].join(" ")),
+        open: () => this.app.openEvent(e.id) });
+    }
+    const events = new Map(o.events.map((e) => [e.id, e]));
+    const instruments = new Map(o.instruments.map((i) => [i.id, i]));
+    for (const [perspective, rows] of Object.entries(o.breaches)) for (const b of rows) {
+      const e = events.get(b.event);
+      const t = instruments.get(b.treaty);
+      const label = `${b.by.name} breached ${t ? t.name : b.treaty} (${b.clause})`;
+      out.push({ kind: "breach", label, hint: `${b.date.text}: ${e ? e.summary : b.event}`, perspective,
+        text: fold([label, e?.summary, b.date.text, ...b.against.map((x) => x.name)].join(" ")), open: () => this.app.openBreach(b) });
+    }
+    return out;
+  }
+
+  run(q) {
+    const words = fold(q).split(/\s+/).filter(Boolean);
+    if (!words.length) {
+      this.out.replaceChildren();
+      this.out.hidden = true;
+      return;
+    }
+    const pid = this.app.state.perspective;
+    const hits = this.entries.filter((e) => (!e.perspective || e.perspective === pid) && words.every((w) => e.text.includes(w)));
+    hits.sort((a, b) => Number(b.lane || 0) - Number(a.lane || 0));
+    // At most five of each kind, so that every kind found shows.
+    const per = new Map();
+    const shown = hits.filter((h) => {
+      per.set(h.kind, (per.get(h.kind) || 0) + 1);
+      return per.get(h.kind) <= 5;
+    });
+    this.out.hidden = false;
+    this.out.replaceChildren(...shown.map((h) => {
+      const b = el("button", { type: "button", className: "hit" }, el("span", { className: `kind kind-${h.kind}`, textContent: h.kind }), ` ${h.label}`);
+      if (h.hint) b.append(el("span", { className: "hint-inline", textContent: ` — ${h.hint}` }));
+      b.addEventListener("click", () => h.open());
+      return el("li", {}, b);
+    }));
+    if (!shown.length) this.out.append(el("li", { className: "hint", textContent: "Nothing found." }));
+    else if (hits.length > shown.length) this.out.append(el("li", { className: "hint", textContent: `${hits.length - shown.length} more: type more words.` }));
+  }
+}
