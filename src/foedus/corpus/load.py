@@ -24,13 +24,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from foedus.errors import CorpusError, Problem
-from foedus.model import ActCategory, Actor, Event, Instrument, Perspective
+from foedus.model import ActCategory, Actor, Event, Group, Instrument, Perspective
 
 Loc = tuple[str, int, int]
 """Where a value is written: (file as displayed, line, column), both 1-based."""
@@ -60,6 +60,10 @@ class CorpusMeta(BaseModel):
     title: str = ""
     default_source: str | None = None
     description: str = ""
+    groups: list[Group] = Field(default_factory=list)
+    """Actors the corpus names together ("the Baltic states"; ``foedus ask``)."""
+    examples: list[str] = Field(default_factory=list)
+    """Questions ``foedus ask`` suggests for this corpus (docs/questions.md)."""
 
 
 @dataclass
