@@ -128,7 +128,8 @@ def _sphere(p: Parsed) -> bool:
 
 def _passive_status(p: Parsed) -> bool:
     """ "was A occupied / annexed (by B) (in Y)": a state's status, not an event."""
-    toks = [t for t in p.tokens if not (isinstance(t, Word) and t.norm in ("still", "then"))]
+    skip = ("still", "then", "the", "a", "an")
+    toks = [t for t in p.tokens if not (isinstance(t, Word) and t.norm in skip)]
     for k in range(len(toks) - 2):
         a, b, c = toks[k : k + 3]
         if (
