@@ -838,3 +838,103 @@ def test_cli_refusal_exit_2(kb: KnowledgeBase, app) -> None:  # type: ignore[no-
 def test_doctests(kb: KnowledgeBase, module: Any) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+# --------------------------------------------------------------------------- HTTP API
+
+
+def _api_get(url: str) -> Any:
+    import asyncio
+
+    import httpx
+
+    from foedus.server.app import create_app
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.get(url)
+
+    return asyncio.run(go())
+
+
+def test_api_refusal_carries_the_corpus_suggestions(kb: KnowledgeBase) -> None:
+    r = _api_get("/api/v1/ask?q=aggressor%20between")
+    assert r.status_code == 400
+    err = r.json()["error"]
+    assert err["message"].startswith('between whom? ("aggressor between"); try: "Who was')
+    [item] = err["errors"]
+    assert item["suggestions"][0] == (
+        "Who was the aggressor between the Soviet Union and Estonia in 1940?"
+    )
+    assert set(item["suggestions"]) <= set(kb.corpus.metadata.examples)
+
+
+def test_api_yes_no_verdict(kb: KnowledgeBase) -> None:
+    r = _api_get("/api/v1/ask?q=Was%20Estonia%20occupied%20in%201970%3F")
+    assert r.status_code == 200
+    verdict = r.json()["verdict"]
+    assert verdict["answer"] == "no"
+    assert verdict["by_perspective"]["non-recognition"] == "yes"
+    assert verdict["text"].startswith("no (de-facto); yes (non-recognition)")
+
+
+# --------------------------------------------------------------------------- new understanding
+
+
+def test_treaties_over_a_year_include_the_autumn_pacts(kb: KnowledgeBase) -> None:
+    """ "in 1939" is the whole year: the September/October 1939 pacts are in (issue 18)."""
+    a = answer_question("Which treaties bound the USSR and Latvia in 1939?", kb)
+    got = ids(a["answer"]["treaties"])
+    assert "soviet-latvian-mutual-assistance-pact" in got
+    on_new_year = ids(kb.treaties(between=["ussr", "latvia"], on="1939-01-01")["treaties"])
+    assert "soviet-latvian-mutual-assistance-pact" not in on_new_year
+    assert set(on_new_year) <= set(got)
+
+
+def test_group_asks_each_member(kb: KnowledgeBase) -> None:
+    a = answer_question("What did the USSR do to the Baltic states in 1940?", kb)
+    assert a["query"]["each"] == {
+        "group": "baltic-states",
+        "members": ["estonia", "latvia", "lithuania"],
+    }
+    targets = {t["id"] for e in a["answer"]["events"] for t in e["targets"]}
+    assert {"estonia", "latvia", "lithuania"} <= targets
+    assert {"ussr"} == {x["id"] for e in a["answer"]["events"] for x in e["actors"]}
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Was Latvia independent in 1930?", "yes"),
+        ("Was Lithuania occupied by Germany in 1942?", "yes"),
+        ("Was Lithuania occupied by the USSR in 1942?", "no"),
+        ("Did Latvia have a pact with the Soviets in 1934?", "yes"),
+        ("Did Germany invade Estonia in 1941?", "yes"),
+        ("Did Germany invade Estonia in 1950?", "no"),
+        ("Was the USSR the aggressor against Estonia in 1940?", "yes"),
+        ("Was Estonia the aggressor against the USSR in 1940?", "no"),
+    ],
+)
+def test_yes_no(kb: KnowledgeBase, question: str, answer: str) -> None:
+    assert answer_question(question, kb)["verdict"]["answer"] == answer
+
+
+def test_perspective_in_a_sentence(kb: KnowledgeBase) -> None:
+    q = parse_question("In the eyes of the Soviet government, what was Latvia in 1960?", kb)
+    assert q.describe() == "status actor=latvia on=1960-01-01 (soviet)"
+    # a perspective's name outside a frame of point of view is the actor
+    q = parse_question("What did Soviet troops do in Latvia in 1940?", kb)
+    assert q.args["actor"] == "ussr" and q.perspective == "de-facto"
+
+
+def test_dates_other_forms(kb: KnowledgeBase) -> None:
+    for text, day in [
+        ("24/8/1939", "1939-08-24"),
+        ("the 17th of June 1940", "1940-06-17"),
+        ("June the 1st, 1940", "1940-06-01"),
+    ]:
+        q = parse_question(f"What was Latvia's status on {text}?", kb)
+        assert q.args["on"] == day, text
+    q = parse_question("What happened to Estonia in the summer of 1940?", kb)
+    assert (q.args["from_"], q.args["to"]) == ("1940-06-01", "1940-08-31")
