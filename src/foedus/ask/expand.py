@@ -17,6 +17,7 @@ where a member plays it.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -30,7 +31,9 @@ Json = dict[str, Any]
 T = TypeVar("T")
 R = TypeVar("R")
 
-_VIEWS: dict[tuple[int, str], tuple[KnowledgeBase, KnowledgeBase]] = {}
+_VIEWS: weakref.WeakKeyDictionary[KnowledgeBase, dict[str, KnowledgeBase]] = (
+    weakref.WeakKeyDictionary()
+)
 _POOL: list[ThreadPoolExecutor] = []
 
 
@@ -39,12 +42,11 @@ def under(kb: KnowledgeBase, perspective: str) -> KnowledgeBase:
     the rule texts it has read, so that a second question under it does not read them again."""
     if perspective == kb.perspective:
         return kb
-    key = (id(kb), perspective)
-    kept = _VIEWS.get(key)
-    if kept is None or kept[0] is not kb:
-        kept = (kb, kb.with_perspective(perspective))
-        _VIEWS[key] = kept
-    return kept[1]
+    views = _VIEWS.setdefault(kb, {})
+    view = views.get(perspective)
+    if view is None:
+        view = views[perspective] = kb.with_perspective(perspective)
+    return view
 
 
 def parallel(f: Callable[[T], R], items: Iterable[T]) -> list[R]:
@@ -150,17 +152,27 @@ def treaties_over(
             return {"treaties": []}
     found: dict[str, Json] = {}
     days = change_days(kb, lo, hi, candidates)
-    answers = parallel(
-        lambda day: kb.treaties(party=party, between=between, on=day.isoformat()), days
-    )
-    for answer in answers:
-        for t in answer["treaties"]:
-            kept = found.get(t["id"])
-            if kept is None or (
-                kept.get("certainty") != "certain" and t.get("certainty") == "certain"
-            ):
-                found[t["id"]] = t
+    settled = set(candidates) if candidates is not None else None
+    for k in range(0, len(days), _BATCH):
+        answers = parallel(
+            lambda day: kb.treaties(party=party, between=between, on=day.isoformat()),
+            days[k : k + _BATCH],
+        )
+        for answer in answers:
+            for t in answer["treaties"]:
+                kept = found.get(t["id"])
+                if kept is None or (
+                    kept.get("certainty") != "certain" and t.get("certainty") == "certain"
+                ):
+                    found[t["id"]] = t
+        if settled is not None and all(
+            found.get(i, {}).get("certainty") == "certain" for i in settled
+        ):
+            break  # every instrument the actors ever shared is found, certainly
     return {"treaties": sorted(found.values(), key=_signed)}
+
+
+_BATCH = 4
 
 
 def _signed(t: Json) -> tuple[str, str]:

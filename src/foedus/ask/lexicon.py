@@ -456,18 +456,27 @@ def perspective_keys(pid: str, name: str, given: Iterable[str]) -> list[tuple[st
     return list(out.items())
 
 
-def perspective_phrases(key: str, strong: bool) -> list[str]:
-    """Every phrase that names a perspective by ``key``: the key in a frame of point of view
-    ("according to KEY", "in the eyes of the KEY", "in KEY law", "the KEY view"), and the key
-    alone when it is strong."""
-    out = [key] if strong else []
-    for frame in _LONG_FRAMES:
-        out += [f"{frame} {key}", f"{frame} the {key}"]
-    for noun in VIEW_NOUNS:
-        for lead in ("", "the", *_SHORT_FRAMES, *(f"{f} the" for f in _SHORT_FRAMES)):
-            out.append(f"{lead} {key} {noun}".strip())
-        for frame in _LONG_FRAMES:
-            out.append(f"{frame} the {key} {noun}")
+def perspective_phrases(key: str, strong: bool) -> list[tuple[str, ...]]:
+    """Every phrase (as normalised words) that names a perspective by ``key``: the key in a
+    frame of point of view ("according to KEY", "in the eyes of the KEY", "in KEY law", "the
+    KEY view"), and the key alone when it is strong."""
+    k = words(key)
+    if not k:
+        return []
+    out = [k] if strong else []
+    for frame in _LONG:
+        out += [frame + k, frame + ("the",) + k]
+    for noun in _NOUNS:
+        for lead in _LEADS:
+            out.append(lead + k + noun)
+        for frame in _LONG:
+            out.append(frame + ("the",) + k + noun)
     if strong:
-        out += [f"{frame} {key}" for frame in _SHORT_FRAMES]
+        out += [frame + k for frame in _SHORT]
     return out
+
+
+_LONG = tuple(tuple(f.split()) for f in _LONG_FRAMES)
+_SHORT = tuple(tuple(f.split()) for f in _SHORT_FRAMES)
+_NOUNS = tuple(tuple(n.split()) for n in VIEW_NOUNS)
+_LEADS: tuple[tuple[str, ...], ...] = ((), ("the",), *_SHORT, *(f + ("the",) for f in _SHORT))
