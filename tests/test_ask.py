@@ -19,9 +19,13 @@ from typer.testing import CliRunner
 
 import foedus.ask
 import foedus.ask.answer
+import foedus.ask.dates
+import foedus.ask.entities
 import foedus.ask.errors
 import foedus.ask.lexicon
 import foedus.ask.query
+import foedus.ask.suggest
+import foedus.ask.verdict
 from foedus.ask import Query, QuestionError, answer_question, parse_question
 from foedus.errors import UserError
 from foedus.query import KnowledgeBase
@@ -832,7 +836,17 @@ def test_cli_refusal_exit_2(kb: KnowledgeBase, app) -> None:  # type: ignore[no-
 
 @pytest.mark.parametrize(
     "module",
-    [foedus.ask, foedus.ask.answer, foedus.ask.errors, foedus.ask.lexicon, foedus.ask.query],
+    [
+        foedus.ask,
+        foedus.ask.answer,
+        foedus.ask.errors,
+        foedus.ask.lexicon,
+        foedus.ask.query,
+        foedus.ask.dates,
+        foedus.ask.entities,
+        foedus.ask.suggest,
+        foedus.ask.verdict,
+    ],
     ids=lambda m: m.__name__,
 )
 def test_doctests(kb: KnowledgeBase, module: Any) -> None:
