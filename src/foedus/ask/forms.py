@@ -59,6 +59,8 @@ acts act actions action troops forces army military carry carried out conduct co
 did its s de jure facto summary details detail information info non valid effective
 allies ally alliance linked tied link tie concluded conclude come came into leave left last
 sphere spheres influence assigned put placed moved eyes point
+independence relationship relations relation doing legal illegal lawful unlawful whom peace
+people government governments soldiers country end ended ending long
 """.split()
 )
 
@@ -154,8 +156,20 @@ class Parsed:
                 cue = "with"
             elif _is(prev, "act"):
                 cue = "object"
+            article = (
+                k > 0
+                and isinstance(self.tokens[k - 1], Word)
+                and self.tokens[k - 1].norm in ("the", "a", "an")
+            )
             if _is(nxt, "act") and cue in ("plain", "and", "subject", "about", "in", "with"):
-                cue = "passive" if word in ("was", "were", "is", "are", "been") else "subject"
+                # "was A occupied" is passive; "the A invasion", "A invaded" name the actor
+                participle = isinstance(nxt, Mention) and nxt.text.lower().endswith(
+                    ("ed", "en", "wn")
+                )
+                passive = word in ("was", "were", "is", "are", "been") and (
+                    participle or not article
+                )
+                cue = "passive" if passive else "subject"
             elif t.possessive and cue in ("plain", "subject"):
                 cue = "possessor"
             if cue == "and" and out:
@@ -669,6 +683,12 @@ def build_events(p: Parsed) -> Query:
     return _events_query(p, actor, target, act)
 
 
+def build_happened(p: Parsed) -> Query:
+    """Only a name and a date: what happened to it then."""
+    named = p.named()
+    return _events_query(p, None, named[0].value, None)
+
+
 def build_sphere(p: Parsed) -> Query:
     power, state = _sphere_slots(p)
     return _events_query(p, power, state, "sphere_assignment")
@@ -699,6 +719,7 @@ BUILDERS = {
     "treaty": build_treaty,
     "events": build_events,
     "about": build_timeline,
+    "happened": build_happened,
 }
 
 

@@ -21,7 +21,9 @@ and mentions support, tried in this order (docs/questions.md, "How a question is
    (by B) in Y", or "what was A in Y";
 10. ``treaty``: an instrument named;
 11. ``events``: an event word ("happened", "took place", "did A do") or an act;
-12. ``about``: only a name ("Estonia", "tell me about Latvia").
+12. ``about``: only a name ("Estonia", "tell me about Latvia"); only a name and a date is what
+    happened to it then ("Latvia 1940", ``happened``), or its status under a perspective
+    named ("the Soviet view of Estonia in 1960").
 
 A question that starts with "was", "were", "is", "did", "do", "does", "had" or "has" (after
 a perspective named first) is a yes/no question (:func:`is_yes_no`).
@@ -76,7 +78,7 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "who_rules": frozenset("controlled ruled governed occupied held administered".split()),
     "events": frozenset(
         "happened happen happens happening happend event events occurred occur occurs place "
-        "do done".split()
+        "do done doing".split()
     ),
     "about": frozenset("about tell details detail information info summary".split()),
 }
@@ -250,6 +252,10 @@ def classify(p: Parsed) -> str | None:
         return "events"
     if actors and (has(p, "about") or all(_filler(t) for t in p.tokens)):
         return "about"
+    if actors and dates and all(_filler(t) or _is_date(t) for t in p.tokens):
+        # only names and a date: "Latvia 1940" (what happened), "the Soviet view of Estonia
+        # in 1960" (its status under that view)
+        return "status" if p.mentions("perspective") else "happened"
     if treaty_word:
         return "treaties"
     return None
@@ -262,7 +268,11 @@ def _status_word_beyond_acts(p: Parsed) -> bool:
     )
 
 
-_FILLER = frozenset("tell me show give what who is was the a about please of on".split())
+_FILLER = frozenset("tell me show give what who is was the a about please of on in".split())
+
+
+def _is_date(t: object) -> bool:
+    return isinstance(t, Mention) and t.kind == "date"
 
 
 def _filler(t: object) -> bool:
