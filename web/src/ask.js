@@ -66,6 +66,25 @@ export class AskBox {
       ev.preventDefault();
       this.ask(input.value.trim());
     });
+    // The corpus's own example questions (corpus.yaml `examples`), as links that ask them.
+    const examples = app.overview?.corpus?.examples || [];
+    if (examples.length) {
+      input.placeholder = `e.g. ${examples[0]}`;
+      this.out.replaceChildren(this.links(examples));
+    }
+  }
+
+  links(questions) {
+    const box = el("div", { className: "links suggestions" });
+    for (const q of questions) {
+      const b = el("button", { type: "button", className: "link", textContent: q });
+      b.addEventListener("click", () => {
+        this.input.value = q;
+        this.ask(q);
+      });
+      box.append(b);
+    }
+    return box;
   }
 
   async ask(q) {
@@ -80,18 +99,7 @@ export class AskBox {
       // example questions as links that ask them.
       const parts = [el("p", { className: "error", textContent: err.message })];
       const suggestions = (err.body?.errors || []).flatMap((e) => e.suggestions || []);
-      if (suggestions.length) {
-        const links = el("div", { className: "links suggestions" });
-        for (const s of suggestions) {
-          const b = el("button", { type: "button", className: "link", textContent: s });
-          b.addEventListener("click", () => {
-            this.input.value = s;
-            this.ask(s);
-          });
-          links.append(b);
-        }
-        parts.push(links);
-      }
+      if (suggestions.length) parts.push(this.links(suggestions));
       this.out.replaceChildren(...parts);
     }
     this.out.dataset.ready = "1";

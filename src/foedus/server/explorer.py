@@ -169,6 +169,7 @@ def overview(kb: KnowledgeBase) -> Json:
         "corpus": {
             "name": c.metadata.name,
             "title": c.metadata.title,
+            "examples": list(c.metadata.examples),  # questions the ask box offers
             "sources": [
                 {"id": sid, "title": (c.metadata.sources.get(sid) or {}).get("title", sid)}
                 for sid in c.sources
