@@ -166,3 +166,16 @@ def test_no_baltic_word_in_the_parser() -> None:
             r"(?i)\b(?:estonia\w*|latvia\w*|lithuania\w*|baltic|ussr|moscow)\b", text
         )
         assert not found, (path.name, found)
+
+
+def test_a_group_member_must_be_an_actor(tmp_path: Path) -> None:
+    from foedus.corpus import load_corpus
+    from foedus.errors import CorpusError
+
+    root = _world(tmp_path / "w")
+    text = (root / "corpus.yaml").read_text(encoding="utf-8")
+    (root / "corpus.yaml").write_text(text.replace("- s00003", "- s00099"), encoding="utf-8")
+    with pytest.raises(CorpusError) as e:
+        load_corpus(root)
+    assert "group 'northern-league': unknown actor 's00099'" in str(e.value)
+    assert "corpus.yaml:" in str(e.value)
