@@ -18,7 +18,7 @@ and mentions support, tried in this order (docs/questions.md, "How a question is
    "allies", "in force") between actors or on a date; with an instrument named, "in force" on
    a date asks whether that instrument was;
 9. ``status``: a status word, "who ruled / controlled / occupied A", "was A occupied / annexed
-   (by B) in Y", or "what was A in Y";
+   (by B) in Y", "what was A in Y", or "was A a Soviet republic in Y";
 10. ``treaty``: an instrument named;
 11. ``events``: an event word ("happened", "took place", "did A do") or an act;
 12. ``about``: only a name ("Estonia", "tell me about Latvia"); only a name and a date is what
@@ -179,6 +179,23 @@ def _what_was(p: Parsed) -> bool:
     )
 
 
+def _was_a(p: Parsed) -> bool:
+    """ "was A a Soviet republic in Y", "was A still a state in Y": what A was, on a date."""
+    lead = [t for t in p.tokens if not (isinstance(t, Mention) and t.kind == "perspective")]
+    if len(lead) < 3 or not p.mentions("date") or p.mentions("act") or has(p, "treaty"):
+        return False
+    a, b, c = lead[0], lead[1], lead[2]
+    return (
+        isinstance(a, Word)
+        and a.norm in ("was", "were", "is")
+        and isinstance(b, Mention)
+        and b.kind in ("actor", "group")
+        and isinstance(c, Word)
+        and c.norm in ("a", "an", "still", "then", "already")
+        and not has(p, "events")
+    )
+
+
 def _relation(p: Parsed) -> bool:
     ws = words_of(p)
     if not (has(p, "relation") or _phrase(p, "in", "force") or _phrase(p, "in", "effect")):
@@ -240,7 +257,7 @@ def classify(p: Parsed) -> str | None:
     elif _relation(p) and not acts and (len(actors) >= 2 or dates or "force" in ws):
         if not (has(p, "status") and len(actors) < 2):
             return "treaties"
-    if _passive_status(p) or _who_rules(p) or _what_was(p):
+    if _passive_status(p) or _who_rules(p) or _what_was(p) or _was_a(p):
         return "status"
     if has(p, "status") and not (acts and not _status_word_beyond_acts(p)):
         return "status"
