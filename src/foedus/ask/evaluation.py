@@ -14,12 +14,10 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from foedus.ask.answer import parse_question
 from foedus.errors import UserError
-
-if TYPE_CHECKING:
-    from foedus.query import KnowledgeBase
+from foedus.query import KnowledgeBase
 
 
 @dataclass(frozen=True)
@@ -58,8 +56,6 @@ def read_cases(path: Path) -> list[Case]:
 
 def run_case(case: Case, kb: KnowledgeBase) -> Outcome:
     """Map one question; a refused question reads ``error``."""
-    from foedus.ask.answer import parse_question
-
     try:
         got = parse_question(case.question, kb).describe()
     except UserError:
@@ -78,8 +74,6 @@ def accuracy(outcomes: list[Outcome]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from foedus.query import KnowledgeBase
-
     kb = KnowledgeBase()
     for name in argv if argv is not None else sys.argv[1:]:
         outcomes = evaluate(Path(name), kb)
