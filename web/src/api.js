@@ -1,6 +1,11 @@
 // The HTTP API of foedus (GET /api/v1/...), same origin as the page.
 
-export class ApiError extends Error {}
+export class ApiError extends Error {
+  constructor(message, body = null) {
+    super(message);
+    this.body = body; // the error object of the response ({status, message, errors}), if any
+  }
+}
 
 export async function get(path, params = {}) {
   const url = new URL(path, window.location.origin);
@@ -17,7 +22,10 @@ export async function get(path, params = {}) {
   }
   if (!res.ok) {
     const detail = body && (body.error?.message || body.message || body.detail || body.error);
-    throw new ApiError(typeof detail === "string" ? detail : `${res.status} ${res.statusText}`);
+    throw new ApiError(
+      typeof detail === "string" ? detail : `${res.status} ${res.statusText}`,
+      body?.error ?? null,
+    );
   }
   return body;
 }

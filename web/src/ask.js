@@ -17,7 +17,8 @@ export function describeQuery(q) {
   const args = Object.entries(q.args || {}).filter(([, v]) => v !== null && v !== undefined)
     .map(([k, v]) => `${k.replace(/_$/, "")}=${Array.isArray(v) ? v.join(",") : v}`);
   const filt = Object.entries(q.filter || {}).map(([k, v]) => `[${k}=${Array.isArray(v) ? v.join(",") : v}]`);
-  return [q.command, ...args, ...filt].join(" ") + (q.perspective ? ` (${q.perspective})` : "");
+  const over = q.over ? [`from=${q.over.from}`, `to=${q.over.to}`] : [];
+  return [q.command, ...args, ...over, ...filt].join(" ") + (q.perspective ? ` (${q.perspective})` : "");
 }
 
 /** A short human summary of an answer object, whatever command produced it. */
@@ -60,10 +61,30 @@ export class AskBox {
   constructor(form, input, out, app) {
     this.out = out;
     this.app = app;
+    this.input = input;
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.ask(input.value.trim());
     });
+    // The corpus's own example questions (corpus.yaml `examples`), as links that ask them.
+    const examples = app.overview?.corpus?.examples || [];
+    if (examples.length) {
+      input.placeholder = `e.g. ${examples[0]}`;
+      this.out.replaceChildren(this.links(examples));
+    }
+  }
+
+  links(questions) {
+    const box = el("div", { className: "links suggestions" });
+    for (const q of questions) {
+      const b = el("button", { type: "button", className: "link", textContent: q });
+      b.addEventListener("click", () => {
+        this.input.value = q;
+        this.ask(q);
+      });
+      box.append(b);
+    }
+    return box;
   }
 
   async ask(q) {
@@ -74,7 +95,12 @@ export class AskBox {
       const res = await get("/api/v1/ask", { q, perspective: this.app.state.perspective });
       this.show(res);
     } catch (err) {
-      this.out.replaceChildren(el("p", { className: "error", textContent: err.message }));
+      // A question that cannot be answered: the line saying what is missing, then the corpus's
+      // example questions as links that ask them.
+      const parts = [el("p", { className: "error", textContent: err.message })];
+      const suggestions = (err.body?.errors || []).flatMap((e) => e.suggestions || []);
+      if (suggestions.length) parts.push(this.links(suggestions));
+      this.out.replaceChildren(...parts);
     }
     this.out.dataset.ready = "1";
   }
@@ -83,6 +109,7 @@ export class AskBox {
     const answer = res.answer ?? res.result ?? res;
     const query = res.query ?? res.mapped ?? res.command ?? null;
     const parts = [];
+    if (res.verdict) parts.push(el("p", { className: "verdict" }, el("strong", { textContent: res.verdict.text })));
     if (query) parts.push(el("p", { className: "mapped" }, el("span", { className: "k", textContent: "Mapped to " }), el("code", { textContent: describeQuery(query) })));
     const ul = el("ul", { className: "answer" });
     const lines = summary(answer);

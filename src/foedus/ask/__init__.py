@@ -1,10 +1,21 @@
 """Plain-English questions, mapped deterministically to the query API.
 
 ``foedus ask "QUESTION"`` and ``/api/v1/ask`` read a question with a parser — no network and
-no model: names, dates and perspectives are found by longest match over the corpus's own names
-(:mod:`foedus.ask.lexicon`), and an ordered table of question forms over the rest
-(:mod:`foedus.ask.forms`) chooses one :class:`~foedus.query.KnowledgeBase` method and its
-arguments (:class:`Query`). docs/questions.md lists every form.
+no model, and no word of any one corpus in code:
+
+- :mod:`foedus.ask.lexicon`: names, groups, perspectives and acts, by longest match over the
+  corpus's own names, demonyms, groups and perspective words; :mod:`foedus.ask.dates`: dates,
+  as the corpus format writes them, seasons, and other day forms (dateparser);
+- :mod:`foedus.ask.entities`: misspelt names and words, matched fuzzily (rapidfuzz);
+- :mod:`foedus.ask.intent`: what the question asks for, from the meaning of its words;
+- :mod:`foedus.ask.forms`: the query's slots, its day or range, and what is missing;
+- :mod:`foedus.ask.expand`: a treaties question over a range, a group asked of each member;
+- :mod:`foedus.ask.verdict`: yes / no / possibly, under every perspective;
+- :mod:`foedus.ask.suggest`: example questions from the corpus;
+- :mod:`foedus.ask.evaluation`: accuracy over a file of questions (tests/questions/).
+
+The result is one :class:`~foedus.query.KnowledgeBase` method and its arguments
+(:class:`Query`). docs/questions.md describes every step.
 
 >>> from foedus.query import KnowledgeBase
 >>> kb = KnowledgeBase()

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from foedus.ask.forms import parse
 from foedus.ask.query import Query
+from foedus.ask.verdict import verdict
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
@@ -32,7 +33,7 @@ def parse_question(text: str, kb: KnowledgeBase) -> Query:
     >>> from foedus.query import KnowledgeBase
     >>> parse_question("Which treaties bound the USSR and Latvia in June 1940?",
     ...                KnowledgeBase()).describe()
-    'treaties between=ussr,latvia on=1940-06-01 (de-facto)'
+    'treaties between=ussr,latvia from=1940-06-01 to=1940-06-30 (de-facto)'
     """
     return parse(text, kb)
 
@@ -64,7 +65,8 @@ def _answer_notes(query: Query, answer: Json) -> list[str]:
 
 
 def answer_question(text: str, kb: KnowledgeBase) -> Json:
-    """``{"question", "query", "notes", "answer"}``: the query a question maps to and its answer.
+    """``{"question", "query", "notes", "verdict", "answer"}``: the query a question maps to,
+    its answer, and for a yes/no question the verdict under each perspective.
 
     Raises :class:`~foedus.ask.QuestionError` (a user error) naming the part of the question
     that could not be understood, with forms that work.
@@ -74,7 +76,13 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
     notes = list(query.notes)
     if query.command in ("events", "treaty") and _is_when(text):
         notes += _answer_notes(query, answer)
-    return {"question": text, "query": query.as_dict(), "notes": notes, "answer": answer}
+    return {
+        "question": text,
+        "query": query.as_dict(),
+        "notes": notes,
+        "verdict": verdict(query, kb, answer),
+        "answer": answer,
+    }
 
 
 def _is_when(text: str) -> bool:
@@ -96,8 +104,12 @@ def _is_when(text: str) -> bool:
 def human(result: Json, views: dict[str, Any] | None = None) -> RenderableType:
     """The answer for people: the query line, the notes, then the command's own view."""
     q = result["query"]
-    shown = Query(q["command"], q["args"], q["perspective"], q["filter"]).describe()
-    parts: list[RenderableType] = [Text.assemble(("query: ", "bold"), shown)]
+    over = (q["over"]["from"], q["over"]["to"]) if q.get("over") else None
+    shown = Query(q["command"], q["args"], q["perspective"], q["filter"], over=over).describe()
+    parts: list[RenderableType] = []
+    if result.get("verdict"):
+        parts.append(Text.assemble(("answer: ", "bold"), result["verdict"]["text"]))
+    parts.append(Text.assemble(("query: ", "bold"), shown))
     parts += [Text(f"note: {n}", style="dim") for n in result["notes"]]
     view = (views or {}).get(q["command"])
     if view is not None:

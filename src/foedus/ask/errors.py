@@ -6,30 +6,44 @@ from foedus.errors import UserError
 
 
 class QuestionError(UserError, ValueError):
-    """A question that no form maps to a query; the message names the part not understood
-    and shows forms that work.
+    """A question that cannot be mapped to a query: one line naming the part not understood,
+    or (``missing``) saying what the question lacks, with one example question that works.
+    ``examples`` keeps every suggestion (the HTTP API returns them; the web page shows them
+    as links).
 
     >>> str(QuestionError("frobnicate", "frobnicate the treaty", "", ("what happened in 1940?",)))
     'could not understand "frobnicate" in "frobnicate the treaty"; try: "what happened in 1940?"'
+    >>> str(QuestionError("aggressor between", "aggressor between", "between whom?",
+    ...                   ("who was the aggressor between A and B?",), missing=True))
+    'between whom? ("aggressor between"); try: "who was the aggressor between A and B?"'
     """
 
     def __init__(
-        self, part: str, question: str, why: str = "", examples: tuple[str, ...] = ()
+        self,
+        part: str,
+        question: str,
+        why: str = "",
+        examples: tuple[str, ...] = (),
+        missing: bool = False,
     ) -> None:
         self.part = part
         self.question = question
         self.why = why
         self.examples = tuple(examples)
-        where = (
-            f'"{part}" in "{question}"'
-            if part and part != question
-            else f'"{question}"'
-            if question
-            else "an empty question"
-        )
-        msg = f"could not understand {where}"
-        if why:
-            msg += f": {why}"
+        self.missing = missing
+        if missing:
+            msg = f'{why} ("{question}")' if why and question else why or "an empty question"
+        else:
+            where = (
+                f'"{part}" in "{question}"'
+                if part and part != question
+                else f'"{question}"'
+                if question
+                else "an empty question"
+            )
+            msg = f"could not understand {where}"
+            if why:
+                msg += f": {why}"
         if self.examples:
-            msg += "; try: " + ", ".join(f'"{e}"' for e in self.examples)
+            msg += f'; try: "{self.examples[0]}"'
         super().__init__(msg)

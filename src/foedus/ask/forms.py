@@ -1,45 +1,34 @@
-"""The question forms: an ordered table of patterns over a question's *template*.
+"""Build the query a question asks for: its slots, dates, perspective and what is missing.
 
-A question is first cut into words and mentions (:mod:`foedus.ask.lexicon`); its template is
-the words lower-cased with every mention replaced by its kind in capitals::
-
-    "Which treaties bound the USSR and Latvia on 1 June 1940?"
-    -> "which treaties bound the ACTOR and ACTOR on DATE"
-
-Every word that is not a mention must be in :data:`VOCABULARY`, else the question is refused,
-naming the word (and, for a capitalised word, the actors or instruments it may mean). Then the
-first form of :data:`FORMS` whose trigger matches the template builds the query, taking its
-slots from the mentions and the words before them (the *cue*: "by", "against", "between",
-"of", a verb of an act, ...). docs/questions.md lists every form with examples.
+A question is cut into words and mentions (:mod:`foedus.ask.lexicon`), misspelt names and
+words are corrected (:mod:`foedus.ask.entities`), and its intent is read from the meaning of
+its words (:mod:`foedus.ask.intent`). A builder per intent then fills the query's slots from
+the mentions and the words before them (the *cue*: "by", "against", "between", "of", a verb
+of an act, ...), reads its dates as a day or a range (a question about a range is answered
+over the range), and says in one line what is missing when a slot cannot be filled ("between
+whom?"). docs/questions.md lists every intent with examples.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from foedus.ask import intent, suggest
+from foedus.ask.entities import correct
 from foedus.ask.errors import QuestionError
-from foedus.ask.lexicon import Lexicon, Mention, Token, Word
+from foedus.ask.lexicon import Lexicon, Mention, Token, Word, norm_word
 from foedus.ask.query import Query
-from foedus.errors import UnknownName
+from foedus.errors import UnknownName, UserError
 from foedus.model import shift_day
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
 
-#: Examples shown when a question cannot be mapped (one per common form).
-EXAMPLES: tuple[str, ...] = (
-    "which treaties bound the USSR and Latvia on 1 June 1940?",
-    "what was Estonia's status in 1960 according to the non-recognition view?",
-    "who was the aggressor between the Soviet Union and Estonia in 1940?",
-    "which treaties did the June 1940 invasion of Estonia breach?",
-    "what happened to Lithuania in 1940?",
-)
-
-#: Every word a question may use besides names, dates, perspectives and acts.
+#: Words the forms know besides names, dates, perspectives and acts: a word outside them (and
+#: the concepts of :mod:`foedus.ask.intent`) may be a misspelling (:mod:`foedus.ask.entities`).
 VOCABULARY: frozenset[str] = frozenset(
     """
 a an the of in on at to by for from with and or but nor as into onto towards toward within inside
@@ -69,10 +58,17 @@ disagreement disagreements view views perspective perspectives agree
 year years date dates day days month months
 acts act actions action troops forces army military carry carried out conduct committed commit
 did its s de jure facto summary details detail information info non valid effective
+allies ally alliance linked tied link tie concluded conclude come came into leave left last
+sphere spheres influence assigned put placed moved eyes point
+independence relationship relations relation doing legal illegal lawful unlawful whom peace
+people government governments soldiers country end ended ending long
 """.split()
 )
 
-_SKIP = {"the", "its", "their", "a", "an"}
+
+KNOWN: frozenset[str] = VOCABULARY.union(*intent.CONCEPTS.values())
+
+_SKIP = {"the", "its", "their", "a", "an", "last", "troops", "forces", "army", "soldiers"}
 _SELF = {
     "declaration_of_independence",
     "restoration_of_independence",
@@ -85,6 +81,7 @@ _SELF = {
 }
 _TARGET_CUES = {"object", "passive", "against", "to", "from", "in", "of", "about"}
 _ACTOR_CUES = {"by", "subject"}
+_NAMED = ("actor", "group")
 
 
 # --------------------------------------------------------------------------- parsed question
@@ -92,11 +89,12 @@ _ACTOR_CUES = {"by", "subject"}
 
 @dataclass
 class Parsed:
-    """A question cut into tokens, with its template and what the forms need from it."""
+    """A question cut into tokens, with what the builders need from it."""
 
     text: str
     tokens: list[Token]
     kb: KnowledgeBase
+    lex: Lexicon
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -105,6 +103,10 @@ class Parsed:
 
     def mentions(self, kind: str) -> list[Mention]:
         return [t for t in self.tokens if isinstance(t, Mention) and t.kind == kind]
+
+    def named(self) -> list[Mention]:
+        """Actors and groups, in order."""
+        return [t for t in self.tokens if isinstance(t, Mention) and t.kind in _NAMED]
 
     def act(self) -> str | None:
         acts = self.mentions("act")
@@ -120,21 +122,18 @@ class Parsed:
         return None
 
     def cues(self) -> list[tuple[Mention, str]]:
-        """Each actor mention with the cue that gives its role."""
+        """Each actor or group mention with the cue that gives its role."""
         out: list[tuple[Mention, str]] = []
         for k, t in enumerate(self.tokens):
-            if not (isinstance(t, Mention) and t.kind == "actor"):
+            if not (isinstance(t, Mention) and t.kind in _NAMED):
                 continue
-            prev, nxt = (
-                self._neighbour(k, -1),
-                (self.tokens[k + 1] if k + 1 < len(self.tokens) else None),
-            )
+            prev, nxt = self._neighbour(k, -1), self._neighbour(k, 1)
             prev2 = self._neighbour(self.tokens.index(prev), -1) if prev is not None else None
             word = prev.norm if isinstance(prev, Word) else None
             cue = "plain"
-            if word in ("by",):
+            if word == "by":
                 cue = "by"
-            elif word in ("against",):
+            elif word == "against":
                 cue = "against"
             elif word in ("to", "towards", "toward", "into"):
                 cue = "to"
@@ -152,20 +151,26 @@ class Parsed:
                 cue = "and"
             elif word in ("did", "does", "do", "will", "would", "could"):
                 cue = "subject"
-            elif word in (
-                "for",
-                "about",
-                "concerning",
-                "regarding",
-                "involving",
-                "involved",
-                "with",
-            ):
+            elif word in ("for", "about", "concerning", "regarding", "involving", "involved"):
                 cue = "about"
+            elif word == "with":
+                cue = "with"
             elif _is(prev, "act"):
                 cue = "object"
-            if _is(nxt, "act") and cue in ("plain", "and", "subject", "about", "in"):
-                cue = "passive" if word in ("was", "were", "is", "are", "been") else "subject"
+            article = (
+                k > 0
+                and isinstance(self.tokens[k - 1], Word)
+                and self.tokens[k - 1].norm in ("the", "a", "an")
+            )
+            if _is(nxt, "act") and cue in ("plain", "and", "subject", "about", "in", "with"):
+                # "was A occupied" is passive; "the A invasion", "A invaded" name the actor
+                participle = isinstance(nxt, Mention) and nxt.text.lower().endswith(
+                    ("ed", "en", "wn")
+                )
+                passive = word in ("was", "were", "is", "are", "been") and (
+                    participle or not article
+                )
+                cue = "passive" if passive else "subject"
             elif t.possessive and cue in ("plain", "subject"):
                 cue = "possessor"
             if cue == "and" and out:
@@ -178,6 +183,8 @@ class Parsed:
     def _date_cue(self, m: Mention) -> str | None:
         k = self.tokens.index(m)
         prev = self.tokens[k - 1] if k > 0 else None
+        if isinstance(prev, Word) and prev.norm == "the" and k > 1:
+            prev = self.tokens[k - 2]
         return prev.norm if isinstance(prev, Word) else None
 
     def point(self, required: bool = False, what: str = "") -> str | None:
@@ -185,7 +192,7 @@ class Parsed:
         dates = self.mentions("date")
         if not dates:
             if required:
-                raise self.error(self.text, f'{what} needs a day, e.g. "on 1 June 1940"')
+                raise self.missing(f'{what} on which day? (e.g. "on 1 June 1940")', what)
             return None
         d = dates[0].date
         assert d is not None
@@ -229,6 +236,34 @@ class Parsed:
             self.notes.append(f"{lead} read as {shown}")
         return iso
 
+    def day_or_range(self) -> tuple[str | None, tuple[str, str] | None]:
+        """A day (``on``), or a range the question is answered over, or neither."""
+        dates = self.mentions("date")
+        if not dates:
+            return None, None
+        first = dates[0].date
+        assert first is not None
+        if (
+            first.exact
+            and len(dates) == 1
+            and self._date_cue(dates[0])
+            not in (
+                "before",
+                "after",
+                "since",
+                "until",
+                "till",
+            )
+        ):
+            return first.earliest.isoformat(), None
+        start, end = self.period(note=False)
+        lo = start or "0001-01-01"
+        hi = end or "9999-12-31"
+        self.notes.append(
+            f"{_span_text(self, dates)} read as {lo} to {hi}: answered over the range"
+        )
+        return None, (lo, hi)
+
     # ------------------------------------------------------------------ perspective
 
     def perspective(self) -> str:
@@ -241,12 +276,69 @@ class Parsed:
             )
         return found[0].value
 
-    def error(self, part: str, why: str = "", examples: tuple[str, ...] = ()) -> QuestionError:
-        return QuestionError(part, self.text, why, examples or EXAMPLES)
+    # ------------------------------------------------------------------ errors
+
+    def missing(self, what: str, form: str = "") -> QuestionError:
+        """The one-line error of a question that lacks something: ``what`` says what."""
+        return QuestionError(self.text, self.text, what, examples_for(self.kb, form), missing=True)
+
+    def error(self, part: str, why: str = "", form: str = "") -> QuestionError:
+        return QuestionError(part, self.text, why, examples_for(self.kb, form))
+
+    def group_members(self, group: str) -> tuple[str, ...]:
+        return self.lex.groups[group]
+
+    def refuse_group(self, m: Mention, form: str) -> QuestionError:
+        members = [self.lex.display[("actor", a)] for a in self.group_members(m.value)]
+        which = ", ".join(members[:-1]) + " or " + members[-1]
+        return self.missing(f"which of {self.lex.display[('group', m.value)]}? ({which})", form)
+
+
+def _span_text(p: Parsed, dates: list[Mention]) -> str:
+    cue = p._date_cue(dates[0])
+    text = dates[0].text if len(dates) == 1 else f"{dates[0].text} to {dates[1].text}"
+    return f"{cue} {text}" if cue in ("before", "after", "since", "until", "till") else text
 
 
 def _is(token: Token | None, kind: str) -> bool:
     return isinstance(token, Mention) and token.kind == kind
+
+
+def _group_of(p: Parsed, values: list[str]) -> tuple[str, tuple[str, ...]] | None:
+    """The one group among a query's values, with its members; two groups are refused."""
+    groups = [v for v in values if v in p.lex.groups]
+    if len(groups) > 1:
+        raise p.missing("one group at a time, please: name one of them or a state", "")
+    return (groups[0], p.group_members(groups[0])) if groups else None
+
+
+def _no_group(p: Parsed, form: str) -> None:
+    for m in p.mentions("group"):
+        raise p.refuse_group(m, form)
+
+
+_DANGLING = frozenset("between against by with and bound tied linked bind binding".split())
+
+
+def _dangling(p: Parsed, kind: str | None) -> None:
+    """A question that ends on "between", "against", "by", ...: between whom?"""
+    toks = [t for t in p.tokens if not (isinstance(t, Word) and t.norm in ("the", "a"))]
+    if toks and isinstance(toks[-1], Word) and toks[-1].norm in _DANGLING:
+        named = p.named()
+        word = toks[-1].norm
+        who = f"{named[-1].text} and whom?" if word in ("between", "and") and named else "whom?"
+        form = {"treaty_in_force": "treaties", "about": "timeline"}.get(kind or "", kind or "")
+        raise p.missing(f"{word} {who}" if word != "and" else f"{who}", form)
+
+
+def _views(p: Parsed) -> None:
+    """In a comparison, a name that is also a perspective's ("the Soviet and de facto
+    views") is the perspective."""
+    for k, t in enumerate(p.tokens):
+        if isinstance(t, Mention) and t.kind == "actor":
+            pid = p.lex.perspective_names.get(tuple(norm_word(w)[0] for w in t.text.split()))
+            if pid is not None:
+                p.tokens[k] = Mention("perspective", pid, t.text, t.start, t.end)
 
 
 # --------------------------------------------------------------------------- slots
@@ -257,16 +349,17 @@ def _event_slots(p: Parsed, act: str | None) -> tuple[str | None, str | None]:
     actor: str | None = None
     target: str | None = None
     plain: list[Mention] = []
-    for m, cue in p.cues():
+    cues = p.cues()
+    for m, cue in cues:
         role: str | None
         if cue == "possessor":
-            others = any(c in _TARGET_CUES for _, c in p.cues())
+            others = any(c in _TARGET_CUES for _, c in cues)
             role = "actor" if act is None or act in _SELF or others else "target"
         elif act in _SELF and cue not in ("by", "to", "from", "against"):
             role = "target" if act == "formation" else "actor"
         elif cue in _ACTOR_CUES:
             role = "actor"
-        elif cue in _TARGET_CUES:
+        elif cue in _TARGET_CUES or cue == "with":
             role = "target"
         else:
             role = None
@@ -285,12 +378,40 @@ def _event_slots(p: Parsed, act: str | None) -> tuple[str | None, str | None]:
         elif target is None:
             target = m.value
         else:
-            raise p.error(
-                m.text,
-                "an events question takes at most one actor and one target",
-                FORMS_BY_NAME["events"].examples,
-            )
+            raise p.missing("an events question takes one actor and one target", "events")
     return actor, target
+
+
+def _sphere_slots(p: Parsed) -> tuple[str | None, str | None]:
+    """(power, state) of a sphere question: the power's name stands before "sphere" ("the
+    Soviet sphere") or after it ("the sphere of the USSR"); the other name is the state."""
+    power: str | None = None
+    state: str | None = None
+    for k, t in enumerate(p.tokens):
+        if not (isinstance(t, Mention) and t.kind in _NAMED):
+            continue
+        nxt = p._neighbour(k, 1)
+        prev = p._neighbour(k, -1)
+        prev2 = p._neighbour(p.tokens.index(prev), -1) if prev is not None else None
+        sphere_next = isinstance(nxt, Mention) and nxt.value == "sphere_assignment"
+        sphere_before = (
+            isinstance(prev, Word)
+            and prev.norm == "of"
+            and isinstance(prev2, Mention)
+            and prev2.value == "sphere_assignment"
+        )
+        if (sphere_next and t.kind == "actor" and not _passive_before(p, k)) or sphere_before:
+            power = power or t.value
+        elif state is None:
+            state = t.value
+        elif power is None:
+            power = t.value
+    return power, state
+
+
+def _passive_before(p: Parsed, k: int) -> bool:
+    prev = p._neighbour(k, -1)
+    return isinstance(prev, Word) and prev.norm in ("was", "were", "is", "are")
 
 
 def _breach_slots(p: Parsed) -> tuple[str | None, str | None]:
@@ -310,19 +431,17 @@ def _breach_slots(p: Parsed) -> tuple[str | None, str | None]:
         elif against is None:
             against = m.value
         else:
-            raise p.error(
-                m.text,
-                "a breaches question takes at most one actor and one target",
-                FORMS_BY_NAME["breaches"].examples,
-            )
+            raise p.missing("a breaches question takes one actor and one target", "breaches")
     return by, against
 
 
-def _one_actor(p: Parsed, form: str) -> str:
-    actors = p.mentions("actor")
-    if not actors:
-        raise p.error(p.text, f"the {form} question needs an actor", FORMS_BY_NAME[form].examples)
-    return actors[0].value
+def _one_actor(p: Parsed, form: str, what: str) -> str:
+    named = p.named()
+    if not named:
+        raise p.missing(what, form)
+    if named[0].kind == "group":
+        raise p.refuse_group(named[0], form)
+    return named[0].value
 
 
 def _matching_events(
@@ -332,9 +451,17 @@ def _matching_events(
     if kb.events_on_demand:  # read in SQL, not every record
         found = kb.events(actor=by, target=against, type=act, from_=span[0], to=span[1])
         return list(kb.events_by_id(e["id"] for e in found["events"]).values())
+    members = {}
+    for role in (by, against):
+        if role in p.lex.groups:
+            members[role] = set(p.group_members(role))
     out = []
     for e in kb.corpus.events:
-        if e.type != act or (by and by not in e.actors) or (against and against not in e.targets):
+        if e.type != act:
+            continue
+        if by and not (set(e.actors) & members.get(by, {by})):
+            continue
+        if against and not (set(e.targets) & members.get(against, {against})):
             continue
         if span[0] and e.date.latest.isoformat() < span[0]:
             continue
@@ -342,6 +469,13 @@ def _matching_events(
             continue
         out.append(e)
     return out
+
+
+def _with_group(p: Parsed, q: Query, values: list[str | None]) -> Query:
+    found = _group_of(p, [v for v in values if v])
+    if found is None:
+        return q
+    return Query(q.command, q.args, q.perspective, q.filter, over=q.over, each=found)
 
 
 # --------------------------------------------------------------------------- builders
@@ -357,10 +491,14 @@ def build_compare(p: Parsed) -> Query:
         if named and named[0] != first:
             second = named[0]
         else:
-            second = next(x for x in ids if x != first)
+            others = [x for x in ids if x != first]
+            if not others:
+                raise p.missing("compare with what? the corpus has one perspective", "compare")
+            second = others[0]
             if named:
                 first, second = second, first
         p.notes.append(f"comparing {first} with {second}")
+    _no_group(p, "compare")
     actors = p.mentions("actor")
     return Query(
         "compare",
@@ -370,17 +508,20 @@ def build_compare(p: Parsed) -> Query:
 
 
 def build_aggressor(p: Parsed) -> Query:
+    _no_group(p, "aggressor")
     actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
-    if len(actors) != 2:
-        raise p.error(
-            p.text,
-            f"the aggressor question needs two actors, found {len(actors)}",
-            FORMS_BY_NAME["aggressor"].examples,
-        )
+    if len(actors) < 2:
+        who = f"{p.mentions('actor')[0].text} and whom" if actors else "whom"
+        raise p.missing(f"the aggressor between {who}? (name two actors)", "aggressor")
+    if len(actors) > 2:
+        raise p.missing("the aggressor between which two? (name two actors)", "aggressor")
     start, end = p.period()
-    return Query(
+    q = Query(
         "aggressor", {"a": actors[0], "b": actors[1], "from_": start, "to": end}, p.perspective()
     )
+    if intent.is_yes_no(p):
+        q = q.asking(("aggressor", actors[0]))
+    return q
 
 
 def build_breaches(p: Parsed) -> Query:
@@ -415,12 +556,14 @@ def build_breaches(p: Parsed) -> Query:
             p.period()
             p.notes.append(f"no {act} event in the corpus matches; the answer is empty")
         flt = {"event_type": act}
-    return Query(
+    q = Query(
         "breaches",
         {"by": by, "against": against, "treaty": treaty, "from_": start, "to": end},
         p.perspective(),
         flt,
     )
+    q = _with_group(p, q, [by, against])
+    return q.asking(("any", None)) if intent.is_yes_no(p) else q
 
 
 def build_when(p: Parsed) -> Query:
@@ -443,67 +586,94 @@ def build_when(p: Parsed) -> Query:
     instruments = p.mentions("instrument")
     if instruments and act is None:
         return Query("treaty", {"name": instruments[0].value}, p.perspective())
-    if act is None and not p.mentions("actor"):
-        raise p.error(
-            p.text,
-            "a when-question needs an event, an instrument or an act "
-            '("invade", "annex", "declare independence", ...)',
-            FORMS_BY_NAME["when"].examples,
+    if act is None and not p.named():
+        raise p.missing(
+            'when did what? (name an event, an instrument or an act: "invade", "annex", '
+            '"declare independence", ...)',
+            "when",
         )
+    if act == "sphere_assignment":
+        return build_sphere(p)
     return build_events(p)
 
 
 def build_holds(p: Parsed) -> Query:
-    actor = _one_actor(p, "holds")
-    return Query(
-        "holds", {"actor": actor, "on": p.point(True, "a holds question")}, p.perspective()
-    )
+    actor = _one_actor(p, "holds", "what held for whom? (name an actor)")
+    return Query("holds", {"actor": actor, "on": p.point(True, "held")}, p.perspective())
 
 
 def build_timeline(p: Parsed) -> Query:
-    return Query("timeline", {"actor": _one_actor(p, "timeline")}, p.perspective())
+    actor = _one_actor(p, "timeline", "the timeline of whom? (name an actor)")
+    return Query("timeline", {"actor": actor}, p.perspective())
+
+
+def _status_check(p: Parsed) -> tuple[str, str | None]:
+    """What a yes/no status question asks: occupied (by B), part of B, independent, ..."""
+    words = intent.words_of(p)
+    named = [m.value for m in p.named()]
+    other = named[1] if len(named) > 1 else None
+    act = p.act()
+    if act in ("occupation", "reoccupation"):
+        return "occupied", other
+    if act in ("annexation", "incorporation") or "part" in words or "belonged" in words:
+        return "part_of", other
+    if any(w in ("controlled", "ruled", "governed", "control") for w in words):
+        return "controlled", other
+    return "sovereign", None
 
 
 def build_status(p: Parsed) -> Query:
-    actor = _one_actor(p, "status")
+    named = p.named()
+    if not named:
+        raise p.missing("the status of whom? (name an actor)", "status")
+    subject = named[0]
+    if intent._who_rules(p) or len(named) > 1:
+        # "who occupied A", "was A part of B": the state asked about is the one not after "by"
+        for m, cue in p.cues():
+            if cue not in ("by", "subject") or intent._who_rules(p):
+                subject = m
+                break
+    if subject.kind == "group":
+        raise p.refuse_group(subject, "status")
     if not p.mentions("date"):
         p.notes.append("no day given: showing the timeline of statuses")
-        return Query("timeline", {"actor": actor}, p.perspective())
-    return Query("status", {"actor": actor, "on": p.point()}, p.perspective())
+        return Query("timeline", {"actor": subject.value}, p.perspective())
+    q = Query("status", {"actor": subject.value, "on": p.point()}, p.perspective())
+    if intent.is_yes_no(p):
+        check, other = _status_check(p)
+        q = q.asking((check, other if other != subject.value else None))
+    return q
 
 
 def build_treaties(p: Parsed) -> Query:
-    actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
-    if len(actors) > 2:
-        raise p.error(
-            p.mentions("actor")[2].text,
-            "a treaties question takes one actor (party) or two (between)",
-            FORMS_BY_NAME["treaties"].examples,
+    named = list(dict.fromkeys(m.value for m in p.named()))
+    if len(named) > 2:
+        raise p.missing(
+            "a treaties question takes one actor (party) or two (between); which two?",
+            "treaties",
         )
-    on = p.point()
-    if len(actors) == 2:
-        return Query("treaties", {"party": None, "between": actors, "on": on}, p.perspective())
-    return Query(
-        "treaties",
-        {"party": actors[0] if actors else None, "between": None, "on": on},
-        p.perspective(),
-    )
+    words = intent.words_of(p)
+    if len(named) == 1 and "between" in words:
+        raise p.missing(f"between {p.named()[0].text} and whom?", "treaties")
+    on, over = p.day_or_range()
+    if len(named) == 2:
+        args = {"party": None, "between": named, "on": on}
+    else:
+        args = {"party": named[0] if named else None, "between": None, "on": on}
+    q = Query("treaties", args, p.perspective(), over=over)
+    q = _with_group(p, q, named)
+    return q.asking(("any", None)) if intent.is_yes_no(p) else q
 
 
-_IN_FORCE = re.compile(r"\bin force\b|\bvalid\b|\beffective\b|\bbind\w*\b|\bbound\b")
+def build_treaty_in_force(p: Parsed) -> Query:
+    name = p.mentions("instrument")[0].value
+    q = build_treaties(p)
+    q = Query(q.command, q.args, q.perspective, {"instrument": name}, over=q.over, each=q.each)
+    return q.asking(("any", None)) if intent.is_yes_no(p) else q
 
 
 def build_treaty(p: Parsed) -> Query:
-    name = p.mentions("instrument")[0].value
-    if _IN_FORCE.search(p.template) and p.mentions("date"):
-        actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))[:2]
-        args = {
-            "party": actors[0] if len(actors) == 1 else None,
-            "between": actors if len(actors) == 2 else None,
-            "on": p.point(),
-        }
-        return Query("treaties", args, p.perspective(), {"instrument": name})
-    return Query("treaty", {"name": name}, p.perspective())
+    return Query("treaty", {"name": p.mentions("instrument")[0].value}, p.perspective())
 
 
 def build_events(p: Parsed) -> Query:
@@ -511,208 +681,107 @@ def build_events(p: Parsed) -> Query:
     if len({m.value for m in p.mentions("act")}) > 1:
         p.notes.append(f"several acts named; reading the question as {act}")
     actor, target = _event_slots(p, act)
+    return _events_query(p, actor, target, act)
+
+
+def build_happened(p: Parsed) -> Query:
+    """Only a name and a date: what happened to it then."""
+    named = p.named()
+    return _events_query(p, None, named[0].value, None)
+
+
+def build_sphere(p: Parsed) -> Query:
+    power, state = _sphere_slots(p)
+    return _events_query(p, power, state, "sphere_assignment")
+
+
+def _events_query(p: Parsed, actor: str | None, target: str | None, act: str | None) -> Query:
     start, end = p.period()
-    return Query(
+    q = Query(
         "events",
         {"actor": actor, "target": target, "type": act, "from_": start, "to": end},
         p.perspective(),
     )
+    q = _with_group(p, q, [actor, target])
+    return q.asking(("any", None)) if intent.is_yes_no(p) else q
 
 
-# --------------------------------------------------------------------------- the table
-
-
-@dataclass(frozen=True)
-class Form:
-    """A question form: a trigger over the template, the builder, and examples."""
-
-    name: str
-    trigger: re.Pattern[str]
-    build: Callable[[Parsed], Query]
-    examples: tuple[str, ...]
-    guard: Callable[[Parsed], bool] = lambda p: True
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-_TREATY_WORDS = r"\b(?:treaties|agreements|instruments|pacts|conventions|protocols|accords)\b"
-
-
-def _no_instrument(p: Parsed) -> bool:
-    return not p.mentions("instrument")
-
-
-def _status_guard(p: Parsed) -> bool:
-    if re.search(r"^(?:was|were|is|are) ACTOR (?:still )?ACT", p.template):
-        return (
-            p.act() in ("occupation", "annexation", "incorporation")
-            and bool(p.mentions("date"))
-            and " by ACTOR" not in p.template
-        )
-    return True
-
-
-def _when_guard(p: Parsed) -> bool:
-    return not (re.search(_TREATY_WORDS, p.template) and p.act() is None)
-
-
-FORMS: tuple[Form, ...] = (
-    Form(
-        "compare",
-        _rx(r"\b(?:compare|comparison|differ\w*|disagree\w*)\b|PERSPECTIVE.*PERSPECTIVE"),
-        build_compare,
-        (
-            "where do the de facto and non-recognition views differ about Estonia?",
-            "compare the Soviet view with the non-recognition view",
-        ),
-    ),
-    Form(
-        "aggressor",
-        _rx(
-            r"(?<!non )\baggress(?:or|ors|ion|ive)\b|\bACT first\b|\bfirst to ACT\b"
-            r"|\bstruck first\b|\bstarted the war\b|\bwho started\b"
-        ),
-        build_aggressor,
-        (
-            "who was the aggressor between the Soviet Union and Estonia in 1940?",
-            "was Germany the aggressor against Latvia in 1941?",
-        ),
-    ),
-    Form(
-        "breaches",
-        _rx(r"\b(?:breach\w*|violat\w*|broke|break|breaks|broken|infring\w*|contraven\w*)\b"),
-        build_breaches,
-        (
-            "which treaties did the June 1940 invasion of Estonia breach?",
-            "which treaties did the USSR breach against Latvia in 1940?",
-            "did the Soviet Union violate the Treaty of Tartu?",
-        ),
-    ),
-    Form(
-        "when",
-        _rx(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b"),
-        build_when,
-        (
-            "when did the USSR invade Latvia?",
-            "when was the Treaty of Tartu signed?",
-            "when did Lithuania restore its independence?",
-        ),
-        _when_guard,
-    ),
-    Form(
-        "holds",
-        _rx(
-            r"\bwhat (?:held|holds|was true|is true|were the facts)\b|\bfluents?\b"
-            r"|\b(?:held|holds|hold|true) (?:for|of)\b"
-        ),
-        build_holds,
-        (
-            "what held for Latvia on 1 January 1943?",
-            "what was true of Lithuania in June 1940 in Soviet law?",
-        ),
-    ),
-    Form(
-        "timeline",
-        _rx(
-            r"\btimeline\b|\bhistory\b|\bover time\b|\bperiods?\b|\bchanges?\b|\bchanged\b"
-            r"|\bchronology\b"
-        ),
-        build_timeline,
-        ("show the timeline of Estonia", "how did Latvia's status change over time?"),
-    ),
-    Form(
-        "treaties",
-        _rx(
-            _TREATY_WORDS + r"|\b(?:which|what|any) (?:treaty|agreement|instrument|pact"
-            r"|convention)\b|\bin force\b"
-        ),
-        build_treaties,
-        (
-            "which treaties bound the USSR and Latvia on 1 June 1940?",
-            "which treaties was Estonia party to in 1939?",
-            "what treaties did Lithuania and the Soviet Union ever share?",
-        ),
-        _no_instrument,
-    ),
-    Form(
-        "status",
-        _rx(
-            r"\bstatus\b|\bsovereign\w*\b|\bindependent\b|\bfree\b|\bstanding\b|\bsituation\b"
-            r"|\bwho (?:controlled|ruled|governed|held|controls|rules)\b|\bcontrolled\b"
-            r"|\bunder (?:the )?(?:control|occupation|rule)\b|\bpart of\b"
-            r"|^(?:was|were|is|are) ACTOR (?:still )?(?:ACT|under)\b"
-        ),
-        build_status,
-        (
-            "what was Estonia's status in 1960 according to the non-recognition view?",
-            "was Latvia sovereign on 1 January 1943 in Soviet law?",
-            "who controlled Lithuania in mid-1941?",
-        ),
-        _status_guard,
-    ),
-    Form(
-        "treaty",
-        _rx(r"\bINSTRUMENT\b"),
-        build_treaty,
-        ("tell me about the Treaty of Tartu", "who were the parties to the Riga treaty?"),
-    ),
-    Form(
-        "events",
-        _rx(r"\bhappen\w*\b|\bevents?\b|\boccur\w*\b|\btook place\b|\bdo\b|\bdone\b|\bACT\b"),
-        build_events,
-        (
-            "what happened to Lithuania in 1940?",
-            "which invasions happened in 1941?",
-            "what did the Soviet Union do to Latvia in 1940?",
-        ),
-    ),
-    Form(
-        "about",
-        _rx(r"^(?:(?:tell me |show me |what |who )?(?:about |is |was )?(?:the )?ACTOR)$"),
-        build_timeline,
-        ("Estonia", "tell me about Latvia"),
-    ),
-)
-FORMS_BY_NAME: dict[str, Form] = {f.name: f for f in FORMS}
+BUILDERS = {
+    "compare": build_compare,
+    "aggressor": build_aggressor,
+    "breaches": build_breaches,
+    "sphere": build_sphere,
+    "holds": build_holds,
+    "when": build_when,
+    "timeline": build_timeline,
+    "treaties": build_treaties,
+    "treaty_in_force": build_treaty_in_force,
+    "status": build_status,
+    "treaty": build_treaty,
+    "events": build_events,
+    "about": build_timeline,
+    "happened": build_happened,
+}
 
 
 # --------------------------------------------------------------------------- parsing
 
 
-def _unknown_words(p: Parsed) -> None:
-    """Refuse a question with a word that is neither a mention nor in the vocabulary."""
+def _command_of(kb: KnowledgeBase) -> Callable[[str], str]:
+    def command_of(question: str) -> str:
+        try:
+            return str(parse(question, kb).command)
+        except UserError:
+            return ""
+
+    return command_of
+
+
+def examples_for(kb: KnowledgeBase, kind: str) -> tuple[str, ...]:
+    """The corpus's example questions, those of ``kind`` first (:mod:`foedus.ask.suggest`)."""
+    return suggest.examples_for(kb, kind, _command_of(kb))
+
+
+def _unknown_names(p: Parsed) -> None:
+    """Refuse a capitalised word, not the question's first, that is no name of the corpus."""
     toks = p.tokens
     for k, t in enumerate(toks):
-        if not isinstance(t, Word) or t.norm in VOCABULARY:
+        if not isinstance(t, Word) or t.norm in KNOWN or not t.capitalised or k == 0:
+            continue
+        if t.text.isupper() and len(t.text) <= 2:
             continue
         run = [t]
         for u in toks[k + 1 :]:
-            if isinstance(u, Word) and u.norm not in VOCABULARY:
+            if isinstance(u, Word) and u.norm not in KNOWN and u.capitalised:
                 run.append(u)
             else:
                 break
-        if any(w.capitalised for w in run) or t.text[:1].isupper():
-            lo = k
-            while lo > 1:
-                prev, before = toks[lo - 1], toks[lo - 2]
-                if isinstance(prev, Word) and prev.capitalised:
-                    lo -= 1
-                elif (
-                    isinstance(prev, Word)
-                    and prev.norm == "of"
-                    and lo > 2
-                    and isinstance(before, Word)
-                    and before.capitalised
-                ):
-                    lo -= 2
-                else:
-                    break
-            first = toks[lo]
-            name = p.text[first.start : run[-1].end]
-            raise p.error(name, _did_you_mean(p.kb, name, p.text[t.start : run[-1].end]))
-        raise p.error(p.text[t.start : run[-1].end])
+        lo = k
+        while lo > 1:
+            prev, before = toks[lo - 1], toks[lo - 2]
+            if isinstance(prev, Word) and prev.capitalised and lo - 1 > 0:
+                lo -= 1
+            elif (
+                isinstance(prev, Word)
+                and prev.norm == "of"
+                and isinstance(before, Word)
+                and before.capitalised
+            ):
+                lo -= 2
+            else:
+                break
+        name = p.text[toks[lo].start : run[-1].end]
+        raise p.error(name, _did_you_mean(p.kb, name, p.text[t.start : run[-1].end]))
+
+
+def _gibberish(p: Parsed) -> None:
+    """Refuse a question that names nothing and uses words no form knows ("frobnicate the
+    treaty"): what it asks of is not understood."""
+    if any(isinstance(t, Mention) for t in p.tokens):
+        return
+    unknown = [t for t in p.tokens if isinstance(t, Word) and t.norm not in KNOWN]
+    if unknown:
+        raise p.error(p.text[unknown[0].start : unknown[-1].end])
 
 
 def _did_you_mean(kb: KnowledgeBase, *names: str) -> str:
@@ -732,13 +801,20 @@ def _did_you_mean(kb: KnowledgeBase, *names: str) -> str:
 def parse(text: str, kb: KnowledgeBase) -> Query:
     """The :class:`Query` a question maps to; :class:`QuestionError` when none does."""
     question = " ".join(str(text).split())
-    if not question.strip(" ?.!"):
-        raise QuestionError("", "", "", EXAMPLES)
-    p = Parsed(question, Lexicon.of(kb).scan(question), kb)
-    _unknown_words(p)
-    template = p.template
-    for form in FORMS:
-        if form.trigger.search(template) and form.guard(p):
-            q = form.build(p)
-            return Query(q.command, q.args, q.perspective, q.filter, tuple(p.notes))
-    raise p.error(question, "it matches none of the question forms")
+    if not question.strip(" ?.!,;:"):
+        raise QuestionError("", "", "", examples_for(kb, ""), missing=True)
+    lex = Lexicon.of(kb)
+    tokens, notes = correct(lex.scan(question), lex, KNOWN)
+    p = Parsed(question, tokens, kb, lex, list(notes))
+    _unknown_names(p)
+    _gibberish(p)
+    kind = intent.classify(p)
+    _dangling(p, kind)
+    if kind == "compare":
+        _views(p)
+    if kind is None:
+        raise p.error(question, "it asks for none of the things foedus answers")
+    q = BUILDERS[kind](p)
+    return Query(
+        q.command, q.args, q.perspective, q.filter, tuple(p.notes), q.over, q.each, q.check
+    )

@@ -1,21 +1,34 @@
 """Find the names, dates, perspectives and acts that a question mentions.
 
-A question is cut into words; at each word the longest mention that starts there wins, found
-in one table built from the corpus: every actor's id, name and aliases (ISO codes only when
-typed in capitals; Correlates of War numbers never, they read as numbers), every instrument's
-id, name and aliases ("Treaty of X" also as "X treaty"), every event id, every perspective (with
-the phrasings of :data:`PERSPECTIVE_WORDS`), demonyms (:data:`DEMONYMS`: "Soviet" is the USSR)
-and the verbs and nouns of event types (:data:`ACTS`: "invaded" is ``invasion``). Dates are
-read where they stand by :data:`DATE_RE` and :func:`foedus.model.parse_date`.
+Every word comes from the corpus, none from code: a question is cut into words and, at each
+word, the longest mention that starts there wins, found in one table built from the corpus:
 
-Matching ignores case, punctuation and a possessive "'s" ("Latvia's" is Latvia, marked as a
-possessive); a leading "the" in an alias is dropped, so "the Soviets" matches "Soviets".
+- every actor's id, name, aliases, demonyms ("Estonian", "Soviet") and capital, where the corpus
+  gives them (ISO codes only when typed in capitals; Correlates of War numbers never, they read
+  as numbers);
+- the corpus's groups ("the Baltic states": ``groups`` in ``corpus.yaml``);
+- every instrument's id, name and aliases ("Treaty of X" also as "X treaty"); every event id;
+- every perspective by its id, name and ``words``: a phrase written in lower case ("de jure",
+  "in law") names it anywhere; a name ("Soviet", "Moscow", "Western") or a one-word id only in
+  a frame that marks a point of view: "according to Moscow", "in the eyes of the Soviet
+  government", "in Soviet law", "from the Western point of view" (:data:`FRAMES`,
+  :data:`VIEW_NOUNS`), so that "Soviet troops" stays the USSR;
+- the verbs and nouns of event types (:data:`ACTS`: "invaded" is ``invasion``), the one
+  vocabulary of the event types themselves.
+
+Dates are read where they stand (:func:`foedus.ask.dates.find_date`). Matching ignores case,
+punctuation and a possessive "'s" ("Latvia's" is Latvia, marked as a possessive); a leading
+"the" in a name is dropped, so "the Soviets" matches "Soviets". A word no table knows may be a
+misspelt name: :mod:`foedus.ask.entities` matches it fuzzily.
 
 >>> from foedus.query import KnowledgeBase
 >>> lex = Lexicon.of(KnowledgeBase())
 >>> [(m.kind, m.value) for m in lex.scan("Was Latvia's treaty with the Soviets in force in 1939?")
 ...  if isinstance(m, Mention)]
 [('actor', 'latvia'), ('actor', 'ussr'), ('date', '1939')]
+>>> [(m.kind, m.value) for m in lex.scan("In the eyes of Moscow, what did the Baltic states do?")
+...  if isinstance(m, Mention)]
+[('perspective', 'soviet'), ('group', 'baltic-states')]
 """
 
 from __future__ import annotations
@@ -25,87 +38,42 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from foedus.errors import DateError
-from foedus.model import EVENT_TYPES, FuzzyDate, parse_date
+from foedus.ask.dates import find_date
+from foedus.model import EVENT_TYPES, FuzzyDate
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
 
-Kind = Literal["actor", "instrument", "event", "perspective", "act", "date"]
+Kind = Literal["actor", "group", "instrument", "event", "perspective", "act", "date"]
 
-#: Adjectives and plurals that name a state, each mapped to a name the corpus resolves (a
-#: demonym is used only when its name resolves in the corpus).
-DEMONYMS: dict[str, str] = {
-    "soviet": "USSR",
-    "soviets": "USSR",
-    "estonian": "Estonia",
-    "estonians": "Estonia",
-    "latvian": "Latvia",
-    "latvians": "Latvia",
-    "lithuanian": "Lithuania",
-    "lithuanians": "Lithuania",
-    "russian": "Russia",
-    "russians": "Russia",
-    "german": "Germany",
-    "germans": "Germany",
-    "nazi": "Germany",
-    "nazis": "Germany",
-    "finnish": "Finland",
-    "finns": "Finland",
-    "polish": "Poland",
-    "poles": "Poland",
-    "romanian": "Romania",
-    "american": "United States",
-    "americans": "United States",
-    "british": "United Kingdom",
-    "french": "France",
-    "italian": "Italy",
-    "japanese": "Japan",
-    "bolshevik": "Bolsheviks",
-    "usa": "United States",
-}
-
-#: Words that name a perspective, by perspective id. A *strong* phrase is a perspective
-#: wherever it stands ("de jure", "in law"); a *weak* key only with a prefix ("according to",
-#: "under", "in", "from") and a suffix ("view", "law", "perspective", ...), or after "according
-#: to": "in Soviet law" and "according to the Soviets" are the ``soviet`` perspective, "Soviet
-#: troops" is the USSR. Ids and names of perspectives of more than one word are strong keys.
-PERSPECTIVE_WORDS: dict[str, dict[str, list[str]]] = {
-    "de-facto": {
-        "strong": ["de facto", "in fact", "in practice", "in reality", "actually", "de-facto"],
-        "weak": ["factual", "actual"],
-    },
-    "non-recognition": {
-        "strong": [
-            "in law",
-            "de jure",
-            "legally",
-            "in international law",
-            "under international law",
-            "nonrecognition",
-            "non-recognition",
-        ],
-        "weak": ["western", "baltic", "legal"],
-    },
-    "soviet": {"strong": [], "weak": ["soviet", "soviets", "ussr", "moscow", "kremlin"]},
-}
-_PREFIXES = [
-    "according to the",
+#: Words before a perspective's name that mark a point of view ("according to Moscow").
+FRAMES: tuple[str, ...] = (
     "according to",
-    "under the",
+    "in the eyes of",
+    "in the view of",
+    "in the opinion of",
+    "from the point of view of",
+    "from the perspective of",
+    "from the standpoint of",
+    "as seen by",
+    "as seen from",
+    "as far as",
+    "for",
     "under",
-    "in the",
     "in",
-    "from the",
     "from",
-    "by the",
     "by",
-]
-_SUFFIXES = [
+    "to",
+)
+#: Nouns after a perspective's name that mark a point of view ("in Soviet law").
+VIEW_NOUNS: tuple[str, ...] = (
     "view",
     "views",
     "perspective",
     "perspectives",
+    "point of view",
+    "viewpoint",
+    "eyes",
     "law",
     "reading",
     "interpretation",
@@ -114,8 +82,12 @@ _SUFFIXES = [
     "account",
     "opinion",
     "doctrine",
-]
-
+    "standpoint",
+    "version",
+    "narrative",
+    "government",
+    "governments",
+)
 
 #: Event types and the words that name them: verbs in every tense, and nouns.
 ACTS: dict[str, list[str]] = {
@@ -152,6 +124,11 @@ ACTS: dict[str, list[str]] = {
         "pull out",
         "pulled out",
         "pull its troops out",
+        "pulled its troops out",
+        "pull their troops out",
+        "leave",
+        "leaves",
+        "left",
     ],
     "declaration_of_independence": [
         f"{verb} {pron}independence"
@@ -251,47 +228,20 @@ ACTS: dict[str, list[str]] = {
         "asked to join",
     ],
     "reaffirmation": ["reaffirm", "reaffirms", "reaffirmed", "reaffirmation"],
-    "sphere_assignment": ["sphere of influence", "spheres of influence", "assigned"],
+    "sphere_assignment": [
+        "sphere of influence",
+        "spheres of influence",
+        "sphere of interest",
+        "sphere",
+        "spheres",
+        "assigned",
+    ],
     "secession": ["secede", "seceded", "secession"],
     "cession": ["cede", "ceded", "cession"],
     "unification": ["unify", "unified", "unification"],
     "threat_of_force": ["threaten", "threatened", "threat of force"],
     "clash": ["clash", "clashes", "clashed"],
 }
-
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-)
-_PART = r"(?:(?:early|mid|late)[\s-]+|(?:the\s+)?(?:beginning|end)\s+of\s+)"
-_D = r"\d{1,2}(?!\d)"
-_ORD = r"(?:st|nd|rd|th)?"
-_Y = r"\d{4}(?!\d)"
-_DASH = r"\s*[-–—]\s*"
-#: A date as people write it, anchored where a word starts; the text it matches goes to
-#: :func:`foedus.model.parse_date`. Alternatives are tried longest first.
-DATE_RE = re.compile(
-    r"(?:"
-    + "|".join(
-        [
-            r"\d{4}-\d{1,2}-\d{1,2}(?!\d)",
-            r"\d{4}-\d{1,2}(?!\d)",
-            _MONTH + r"\s+" + _D + _DASH + _D + r",?\s+" + _Y,
-            _D + _DASH + _D + r"\s+" + _MONTH + r",?\s+" + _Y,
-            _MONTH + r"\s+" + _D + _ORD + r",?\s+" + _Y,
-            _D + _ORD + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _Y,
-            _PART + _MONTH + r",?\s+" + _Y,
-            _MONTH + r",?\s+" + _Y,
-            _PART + r"\d{3}0'?s\b",
-            r"\d{3}0'?s\b",
-            _PART + _Y,
-            _Y + _DASH + _Y,
-            _Y,
-        ]
-    )
-    + r")(?![\w])",
-    re.IGNORECASE,
-)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]*[a-z0-9]", re.IGNORECASE)  # what may be an event id
@@ -359,6 +309,13 @@ class Lexicon:
 
     entries: dict[tuple[str, ...], list[_Entry]] = field(default_factory=dict)
     longest: int = 1
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each group's members (actor ids), by group id."""
+    perspective_names: dict[tuple[str, ...], str] = field(default_factory=dict)
+    """Each perspective's names and words (as normalised words), by perspective id."""
+    display: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The name to show for an actor, group or instrument: ``("actor", "ussr")`` → "Soviet
+    Union"."""
     find_events: Callable[[list[str]], Iterable[str]] | None = None
     """For a corpus whose events are not all made (a Parquet corpus): which of a question's
     id-like tokens are event ids, looked up in the database when the question is read."""
@@ -390,20 +347,12 @@ class Lexicon:
         corpus = kb.corpus
         # perspectives first: "non-recognition" is a view before it is an act
         for p in corpus.perspectives:
-            spec = PERSPECTIVE_WORDS.get(p.id, {"strong": [], "weak": []})
-            keys = {p.id, p.name, *spec["weak"]}
-            strong = {k for k in keys if len(words(k)) > 1} | set(spec["strong"])
-            for key in sorted(keys | strong):
-                for suffix in _SUFFIXES:
-                    for prefix in ["", "the", *_PREFIXES]:
-                        lex.add(f"{prefix} {key} {suffix}".strip(), "perspective", p.id)
-                lex.add(f"according to {key}", "perspective", p.id)
-                lex.add(f"according to the {key}", "perspective", p.id)
-            for key in sorted(strong):
-                lex.add(key, "perspective", p.id)
-                for prefix in _PREFIXES:
-                    lex.add(f"{prefix} {key}", "perspective", p.id)
+            for key, strong in perspective_keys(p.id, p.name, p.words):
+                lex.perspective_names.setdefault(words(key), p.id)
+                for phrase in perspective_phrases(key, strong):
+                    lex.add(phrase, "perspective", p.id)
         for i in corpus.instruments:
+            lex.display[("instrument", i.id)] = i.name
             for name in [i.id, i.name, *i.aliases]:
                 lex.add(name, "instrument", i.id)
                 m = re.fullmatch(r"(?:the\s+)?(.+?)\s+of\s+(\w+)", name, re.IGNORECASE)
@@ -415,15 +364,22 @@ class Lexicon:
             for e in corpus.events:
                 lex.add(e.id, "event", e.id)
         for a in corpus.actors:
-            for name in [a.id, a.name, *a.aliases, *a.wikidata]:
+            lex.display[("actor", a.id)] = a.name
+            for name in [a.id, a.name, *a.aliases, *a.wikidata, *a.demonyms]:
                 lex.add(name, "actor", a.id)
+            if a.capital:
+                lex.add(a.capital, "actor", a.id)
             for code in a.iso3166:
                 lex.add(code, "actor", a.id, exact=code)
-        for demonym, name in DEMONYMS.items():
-            try:
-                lex.add(demonym, "actor", kb.resolver.actor(name).id)
-            except LookupError:
+        actor_ids = {a.id for a in corpus.actors}
+        for g in corpus.metadata.groups:
+            members = tuple(m for m in g.members if m in actor_ids)
+            if len(members) < 2:
                 continue
+            lex.groups[g.id] = members
+            lex.display[("group", g.id)] = g.name
+            for name in [g.id, g.name, *g.aliases]:
+                lex.add(name, "group", g.id)
         for event_type, phrases in ACTS.items():
             if event_type in EVENT_TYPES:
                 for phrase in phrases:
@@ -448,23 +404,13 @@ class Lexicon:
             start = spans[i][0]
             best: Token | None = None
             best_end, best_n = -1, 0
-            date_match = DATE_RE.match(text, start)
-            if date_match:
-                try:
-                    parsed = parse_date(date_match.group())
-                except DateError:
-                    parsed = None
-                if parsed is not None:
-                    n = sum(1 for s in spans[i:] if s[0] < date_match.end())
-                    best = Mention(
-                        "date",
-                        date_match.group(),
-                        date_match.group(),
-                        start,
-                        date_match.end(),
-                        date=parsed,
-                    )
-                    best_end, best_n = date_match.end(), n
+            found_date = find_date(text, start)
+            if found_date is not None:
+                parsed, date_end = found_date
+                n = sum(1 for s in spans[i:] if s[0] < date_end)
+                shown = text[start:date_end]
+                best = Mention("date", shown, shown, start, date_end, date=parsed)
+                best_end, best_n = date_end, n
             for n in range(min(longest, len(spans) - i), 0, -1):
                 chunk = spans[i : i + n]
                 key = tuple(norm_word(s[2])[0] for s in chunk)
@@ -493,3 +439,44 @@ class Lexicon:
 
 
 _CACHE: dict[int, tuple[object, Lexicon]] = {}
+
+_LONG_FRAMES = tuple(f for f in FRAMES if " " in f)
+_SHORT_FRAMES = tuple(f for f in FRAMES if " " not in f)
+
+
+def perspective_keys(pid: str, name: str, given: Iterable[str]) -> list[tuple[str, bool]]:
+    """A perspective's names, each with whether it is *strong* (a perspective wherever it
+    stands: a phrase of its ``words`` in lower case, or an id or name of several words) or
+    *weak* (only in a frame: a name such as "Soviet", "Moscow", or a one-word id)."""
+    out: dict[str, bool] = {}
+    for key in (pid, name):
+        out[key] = out.get(key, False) or len(words(key)) > 1
+    for key in given:
+        out[key] = out.get(key, False) or key == key.lower()
+    return list(out.items())
+
+
+def perspective_phrases(key: str, strong: bool) -> list[tuple[str, ...]]:
+    """Every phrase (as normalised words) that names a perspective by ``key``: the key in a
+    frame of point of view ("according to KEY", "in the eyes of the KEY", "in KEY law", "the
+    KEY view"), and the key alone when it is strong."""
+    k = words(key)
+    if not k:
+        return []
+    out = [k] if strong else []
+    for frame in _LONG:
+        out += [frame + k, frame + ("the",) + k]
+    for noun in _NOUNS:
+        for lead in _LEADS:
+            out.append(lead + k + noun)
+        for frame in _LONG:
+            out.append(frame + ("the",) + k + noun)
+    if strong:
+        out += [frame + k for frame in _SHORT]
+    return out
+
+
+_LONG = tuple(tuple(f.split()) for f in _LONG_FRAMES)
+_SHORT = tuple(tuple(f.split()) for f in _SHORT_FRAMES)
+_NOUNS = tuple(tuple(n.split()) for n in VIEW_NOUNS)
+_LEADS: tuple[tuple[str, ...], ...] = ((), ("the",), *_SHORT, *(f + ("the",) for f in _SHORT))

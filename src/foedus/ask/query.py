@@ -13,8 +13,10 @@ breaches or events of that type, ``{"event": [ids]}`` those of these events, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
+
+from foedus.ask import expand
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
@@ -53,14 +55,28 @@ class Query:
     perspective: str
     filter: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    over: tuple[str, str] | None = None
+    """``(from, to)``: a ``treaties`` question about a range, answered over it (every
+    instrument in force at any time in it; :mod:`foedus.ask.expand`)."""
+    each: tuple[str, tuple[str, ...]] | None = None
+    """``(group, members)``: the group's id stands in ``args``; the query is asked of each
+    member and the answers' lists are merged."""
+    check: tuple[str, str | None] | None = None
+    """What a yes/no question asks of the answer (:mod:`foedus.ask.verdict`)."""
+
+    def asking(self, check: tuple[str, str | None]) -> Query:
+        """The same query, asked as a yes/no question."""
+        return replace(self, check=check)
 
     def as_dict(self) -> Json:
-        """``{"command", "args", "perspective", "filter"}`` as JSON."""
+        """``{"command", "args", "perspective", "filter", "over", "each"}`` as JSON."""
         return {
             "command": self.command,
             "args": dict(self.args),
             "perspective": self.perspective,
             "filter": dict(self.filter),
+            "over": {"from": self.over[0], "to": self.over[1]} if self.over else None,
+            "each": {"group": self.each[0], "members": list(self.each[1])} if self.each else None,
         }
 
     def describe(self) -> str:
@@ -71,6 +87,8 @@ class Query:
                 continue
             shown = ",".join(value) if isinstance(value, list | tuple) else str(value)
             parts.append(f"{key.rstrip('_')}={shown}")
+        if self.over:
+            parts += [f"from={self.over[0]}", f"to={self.over[1]}"]
         for key, value in self.filter.items():
             shown = ",".join(value) if isinstance(value, list | tuple) else str(value)
             parts.append(f"[{key}={shown}]")
@@ -78,8 +96,9 @@ class Query:
 
     def run(self, kb: KnowledgeBase) -> Json:
         """The answer: the method's JSON, read under the perspective, with the filter applied."""
-        if self.perspective != kb.perspective:
-            kb = kb.with_perspective(self.perspective)
+        kb = expand.under(kb, self.perspective)
+        if self.over or self.each:
+            return self._filtered(expand.run(self, kb))
         answer: Json = getattr(kb, str(self.command))(**self.args)
         return self._filtered(answer)
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from foedus.corpus import parquet
 from foedus.corpus.folder import Loc, display
-from foedus.model import ActCategory, Actor, Event, Instrument, Perspective
+from foedus.model import ActCategory, Actor, Event, Group, Instrument, Perspective
 
 KINDS: dict[str, type[BaseModel]] = {
     "actors": Actor,
@@ -41,6 +41,10 @@ class CorpusMeta(BaseModel):
     title: str = ""
     default_source: str | None = None
     description: str = ""
+    groups: list[Group] = Field(default_factory=list)
+    """Actors the corpus names together ("the Baltic states"; ``foedus ask``)."""
+    examples: list[str] = Field(default_factory=list)
+    """Questions ``foedus ask`` suggests for this corpus (docs/questions.md)."""
 
 
 @dataclass

@@ -86,6 +86,9 @@ class _Validator:
                 self.c.where("corpus", "", "default_source"),
                 "corpus.yaml default_source",
             )
+        for g in meta.groups:  # groups of actors (corpus.yaml), read by foedus ask
+            for m in g.members:
+                self.ref("actor", m, self.c.where("corpus", "", "groups"), f"group {g.id!r}")
         for a in self.c.actors:
             self.actor(a)
         self.actor_names()

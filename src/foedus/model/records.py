@@ -70,6 +70,12 @@ class Actor(Record):
     part_of: str | None = None
     existed_from: Date | None = None
     existed_to: Date | None = None
+    demonyms: list[str] = Field(default_factory=list)
+    """Words for the actor's people or its adjective ("Estonian", "Estonians", "Soviet"): a
+    question that uses one means the actor (``foedus ask``)."""
+    capital: str | None = None
+    """The actor's capital, where the corpus's source names it: a question may name the actor
+    by it ("linked Latvia and Moscow")."""
     sources: Quotes = Field(default_factory=list)
     notes: str | None = None
 
@@ -202,7 +208,26 @@ class Perspective(Record):
     description: str
     rules: list[str] = Field(default_factory=list)
     replaces: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+    """Words a question may use to name this perspective besides its id and name: phrases
+    ("de jure", "in law") and the names of those who hold it ("Moscow", "the Western
+    governments"); "according to", "in the eyes of", "under" and the like are understood
+    around each (``foedus ask``, docs/questions.md)."""
     sources: Quotes = Field(default_factory=list)
+
+
+class Group(BaseModel):
+    """Actors a corpus names together ("the Baltic states"), declared in ``corpus.yaml``: a
+    question about the group asks about each member."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Slug
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    members: list[str] = Field(min_length=2)
+    sources: Quotes = Field(default_factory=list)
+    notes: str | None = None
 
 
 class CorpusFile(Record):

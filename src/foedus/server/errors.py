@@ -78,6 +78,9 @@ def from_foedus(e: FoedusError) -> ApiError:
         ]
         return ApiError(400, str(e), problems)
     if isinstance(e, UserError):
+        examples = list(getattr(e, "examples", ()))  # a question not understood (foedus.ask)
+        if examples:
+            return ApiError(400, str(e), [{"message": str(e), "suggestions": examples}])
         return ApiError(400, str(e))
     return ApiError(500, str(e))
 

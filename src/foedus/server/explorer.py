@@ -191,6 +191,7 @@ def overview(kb: KnowledgeBase) -> Json:
         "corpus": {
             "name": c.metadata.name,
             "title": c.metadata.title,
+            "examples": list(c.metadata.examples),  # questions the ask box offers
             "sources": [
                 {"id": sid, "title": _source_meta(c, sid).get("title", sid)} for sid in c.sources
             ],

@@ -1,0 +1,140 @@
+"""Dates as people write them in a question, read as a day or a range of days.
+
+The project's own reader (:func:`foedus.model.parse_date`) takes the forms a source uses and
+their fuzzy ranges: "1 June 1940", "June 1940", "mid-June 1940", "early 1940", "the end of August
+1939", "1939", "the 1920s", "the late 1980s", "1939–1941". Around it this module reads:
+
+- seasons, which no source form covers: "the summer of 1940" is June–August, "autumn 1939"
+  (or "fall") September–November, "spring 1941" March–May; winter is left out (it straddles
+  two years);
+- days in any other written form, through dateparser (day before month where it is ambiguous,
+  as in most of Europe): "24/8/1939", "1.6.1940", "June the 1st, 1940", "the 17th of June
+  1940".
+
+:func:`find_date` is anchored where a word starts; it returns the date and where it ends.
+
+>>> d, end = find_date("the summer of 1940 and after", 0)
+>>> d.earliest.isoformat(), d.latest.isoformat(), d.text, end
+('1940-06-01', '1940-08-31', 'the summer of 1940', 18)
+>>> find_date("24/8/1939?", 0)[0].earliest.isoformat()
+'1939-08-24'
+>>> find_date("early 1940", 0)[0].latest.isoformat()
+'1940-04-30'
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from foedus.errors import DateError
+from foedus.model import FuzzyDate, parse_date
+
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+_PART = r"(?:(?:early|mid|late)[\s-]+|(?:the\s+)?(?:beginning|end|middle)\s+of\s+)"
+_D = r"\d{1,2}(?!\d)"
+_ORD = r"(?:st|nd|rd|th)?"
+_Y = r"\d{4}(?!\d)"
+_DASH = r"\s*[-–—]\s*"
+
+#: The forms :func:`foedus.model.parse_date` reads, anchored where a word starts; tried longest
+#: first.
+SOURCE_FORMS = re.compile(
+    r"(?:"
+    + "|".join(
+        [
+            r"\d{4}-\d{1,2}-\d{1,2}(?!\d)",
+            r"\d{4}-\d{1,2}(?!\d)",
+            _MONTH + r"\s+" + _D + _DASH + _D + r",?\s+" + _Y,
+            _D + _DASH + _D + r"\s+" + _MONTH + r",?\s+" + _Y,
+            _MONTH + r"\s+" + _D + _ORD + r",?\s+" + _Y,
+            _D + _ORD + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _Y,
+            _PART + _MONTH + r",?\s+" + _Y,
+            _MONTH + r",?\s+" + _Y,
+            _PART + r"(?:the\s+)?\d{3}0'?s\b",
+            r"\d{3}0'?s\b",
+            _PART + _Y,
+            _Y + _DASH + _Y,
+            _Y,
+        ]
+    )
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+#: Days in other written forms, for dateparser.
+OTHER_DAYS = re.compile(
+    r"(?:"
+    + "|".join(
+        [
+            r"\d{1,2}[./]\d{1,2}[./]\d{4}(?!\d)",
+            _MONTH + r"\s+the\s+" + _D + _ORD + r",?\s+" + _Y,
+            r"the\s+" + _D + _ORD + r"\s+of\s+" + _MONTH + r",?\s+" + _Y,
+        ]
+    )
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
+SEASON = re.compile(
+    r"(?:the\s+)?(?P<season>spring|summer|autumn|fall)\s+(?:of\s+)?(?P<year>\d{4})(?![\w])",
+    re.IGNORECASE,
+)
+_MIDDLE = re.compile(r"(?:the\s+)?middle\s+of\s+", re.IGNORECASE)
+
+
+def _season(m: re.Match[str]) -> FuzzyDate:
+    year = int(m.group("year"))
+    first, last = _SEASONS[m.group("season").lower()]
+    return FuzzyDate(
+        earliest=date(year, first, 1),
+        latest=date(year, last, calendar.monthrange(year, last)[1]),
+        text=m.group(),
+    )
+
+
+def _other_day(text: str) -> FuzzyDate | None:
+    # dateparser is imported when a question has such a day: it takes a third of a second
+    # to import, which every other command of the CLI would pay.
+    import dateparser
+
+    found = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "STRICT_PARSING": True,
+            "REQUIRE_PARTS": ["day", "month", "year"],
+        },
+    )
+    if found is None:
+        return None
+    day = found.date()
+    return FuzzyDate(earliest=day, latest=day, text=text)
+
+
+def find_date(text: str, start: int) -> tuple[FuzzyDate, int] | None:
+    """The date written at ``text[start:]`` and where it ends, or ``None``."""
+    m = SEASON.match(text, start)
+    if m:
+        return _season(m), m.end()
+    m = OTHER_DAYS.match(text, start)
+    if m:
+        found = _other_day(m.group())
+        if found is not None:
+            return found, m.end()
+    m = SOURCE_FORMS.match(text, start)
+    if m:
+        given = _MIDDLE.sub("mid-", m.group()).replace("mid- ", "mid-")
+        given = re.sub(r"(?i)\b(early|mid|late)([\s-]+)the\s+", r"\1\2", given)
+        try:
+            parsed = parse_date(given)
+        except DateError:
+            return None
+        return FuzzyDate(earliest=parsed.earliest, latest=parsed.latest, text=m.group()), m.end()
+    return None

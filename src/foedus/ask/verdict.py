@@ -1,0 +1,95 @@
+"""Yes, no or possibly: the answer to a yes/no question, under each perspective.
+
+A yes/no question ("Was Estonia occupied in 1970?", "Did Latvia have a pact with the Soviets
+in 1934?") maps to a query like any other, marked with what it checks (:attr:`Query.check`):
+
+- ``sovereign``: the status says sovereign (``possible`` → possibly);
+- ``occupied`` / ``part_of`` / ``controlled`` (by B, when B is named): the status's
+  ``occupied_by`` / ``part_of`` / ``controlled_by`` is set (and is B);
+- ``aggressor`` A: the aggressor found is A;
+- ``any``: the answer's list (treaties, events, breaches) is not empty; possibly when every
+  treaty found binds only possibly.
+
+The query is run under every perspective of the corpus (:meth:`KnowledgeBase.with_perspective`),
+so that a question whose answer depends on the view says so: ``{"answer": "no", "perspective":
+"de-facto", "by_perspective": {"de-facto": "no", "non-recognition": "yes", ...}}``. Events do not
+depend on the perspective and are checked once.
+
+>>> from foedus.ask.forms import parse
+>>> from foedus.query import KnowledgeBase
+>>> kb = KnowledgeBase()
+>>> v = verdict(parse("Was Estonia occupied in 1970?", kb), kb)
+>>> v["answer"], v["by_perspective"]["non-recognition"]
+('no', 'yes')
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from foedus.ask.expand import parallel
+
+if TYPE_CHECKING:
+    from foedus.ask.query import Query
+    from foedus.query import KnowledgeBase
+
+Json = dict[str, Any]
+
+
+def verdict(query: Query, kb: KnowledgeBase, answer: Json | None = None) -> Json | None:
+    """``{"answer", "perspective", "by_perspective", "text"}`` of a yes/no question, else
+    ``None``. ``answer`` is the query's own answer, when already run."""
+    if query.check is None:
+        return None
+    if query.command == "events":
+        ids = [query.perspective]
+    else:
+        ids = [query.perspective] + [
+            p.id for p in kb.corpus.perspectives if p.id != query.perspective
+        ]
+
+    def judged(pid: str) -> str:
+        got = answer if pid == query.perspective and answer is not None else None
+        if got is None:
+            got = replace(query, perspective=pid, check=None).run(kb)
+        return judge(query, got)
+
+    by = dict(zip(ids, parallel(judged, ids), strict=True))
+    main = by[query.perspective]
+    others = {p: v for p, v in by.items() if p != query.perspective and v != main}
+    text = f"{main} ({query.perspective})"
+    if others:
+        text += "; " + "; ".join(f"{v} ({p})" for p, v in others.items())
+    return {"answer": main, "perspective": query.perspective, "by_perspective": by, "text": text}
+
+
+def judge(query: Query, answer: Json) -> str:
+    """yes, no or possibly: what the query's check finds in one answer."""
+    assert query.check is not None
+    check, other = query.check
+    if check == "any":
+        items = next(
+            (answer[k] for k in ("treaties", "events", "breaches") if k in answer),
+            [],
+        )
+        if not items:
+            return "no"
+        if all(t.get("certainty") == "possible" for t in items if isinstance(t, dict)) and any(
+            "certainty" in t for t in items
+        ):
+            return "possibly"
+        return "yes"
+    if check == "aggressor":
+        found = answer.get("aggressor")
+        return "yes" if found and found.get("id") == other else "no"
+    status = answer.get("status") or {}
+    maybe = status.get("certainty") == "possible"
+    if check == "sovereign":
+        sov = status.get("sovereign")
+        return "yes" if sov is True else "possibly" if sov == "possible" else "no"
+    field = {"occupied": "occupied_by", "part_of": "part_of", "controlled": "controlled_by"}[check]
+    ref = status.get(field)
+    if not ref or (other is not None and ref.get("id") != other):
+        return "no"
+    return "possibly" if maybe else "yes"
