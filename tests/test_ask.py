@@ -18,10 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 import foedus.ask
-import foedus.ask.answer
 import foedus.ask.errors
 import foedus.ask.lexicon
-import foedus.ask.query
+import foedus.ask.question
+import foedus.ask.reply
 from foedus.ask import Query, QuestionError, answer_question, parse_question
 from foedus.errors import UserError
 from foedus.query import KnowledgeBase
@@ -761,15 +761,10 @@ def test_iso_codes_only_in_capitals(kb: KnowledgeBase) -> None:
 
 @pytest.fixture(scope="module")
 def app():  # type: ignore[no-untyped-def]
-    """The CLI with ``ask`` (registered here, and removed after, if cli.py does not yet)."""
-    from foedus import cli
-    from foedus.ask.cli import register
+    """The CLI (with ``ask``)."""
+    from foedus.cli import app
 
-    before = list(cli.app.registered_commands)
-    if not any(c.name == "ask" for c in before):
-        register(cli.command)
-    yield cli.app
-    cli.app.registered_commands[:] = before
+    return app
 
 
 def test_cli_human(kb: KnowledgeBase, app) -> None:  # type: ignore[no-untyped-def]
@@ -808,7 +803,7 @@ def test_cli_refusal_exit_2(kb: KnowledgeBase, app) -> None:  # type: ignore[no-
 
 @pytest.mark.parametrize(
     "module",
-    [foedus.ask, foedus.ask.answer, foedus.ask.errors, foedus.ask.lexicon, foedus.ask.query],
+    [foedus.ask, foedus.ask.reply, foedus.ask.errors, foedus.ask.lexicon, foedus.ask.question],
     ids=lambda m: m.__name__,
 )
 def test_doctests(kb: KnowledgeBase, module: Any) -> None:

@@ -3,12 +3,43 @@
 Each error class also inherits the matching builtin, so callers that do not know
 foedus can still catch it (``except ValueError``). Input errors carry a structured
 ``errors`` list of :class:`Problem` beside the message, so that the HTTP API can
-return the list and the CLI can print the text.
+return the list and the CLI can print the text. An unknown name ends with "did you mean
+...?": :func:`suggest` finds the nearest names and :func:`did_you_mean` words them (the one
+helper every part of foedus uses).
+
+>>> did_you_mean(suggest("Latvja", {"latvia": "latvia", "lithuania": "lithuania"}))
+"; did you mean 'latvia'?"
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
+
+
+def suggest(
+    name: str, names: Mapping[str, str] | Iterable[str], n: int = 2, cutoff: float = 0.6
+) -> list[str]:
+    """Up to ``n`` ids whose names are closest to ``name``: ``names`` maps lower-case names
+    to ids (an iterable of names is its own ids); an exact match is the only answer."""
+    table = names if isinstance(names, Mapping) else {x: x for x in names}
+    key = name.lower().strip()
+    if key in table:
+        return [table[key]]
+    out: list[str] = []
+    for match in get_close_matches(key, list(table), n=n * 3, cutoff=cutoff):
+        if table[match] not in out:
+            out.append(table[match])
+    return out[:n]
+
+
+def did_you_mean(suggestions: Iterable[str]) -> str:
+    """``"; did you mean 'x' or 'y'?"``, or the empty string when there is none."""
+    found = list(suggestions)
+    if not found:
+        return ""
+    return "; did you mean " + " or ".join(repr(s) for s in found) + "?"
 
 
 @dataclass(frozen=True, order=True)
@@ -75,10 +106,7 @@ class UnknownName(UserError, LookupError):
         self.kind = kind
         self.name = name
         self.suggestions = suggestions or []
-        msg = f"unknown {kind} {name!r}"
-        if self.suggestions:
-            msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
-        super().__init__(msg)
+        super().__init__(f"unknown {kind} {name!r}" + did_you_mean(self.suggestions))
 
     def __str__(self) -> str:
         return str(self.args[0])

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from foedus.ask.errors import QuestionError
 from foedus.ask.lexicon import Lexicon, Mention, Token, Word
-from foedus.ask.query import Query
-from foedus.errors import UnknownName
+from foedus.ask.question import Query
+from foedus.errors import UnknownName, did_you_mean
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
@@ -723,9 +723,7 @@ def _did_you_mean(kb: KnowledgeBase, *names: str) -> str:
             except UnknownName as e:
                 found += [s for s in e.suggestions if s not in found]
     why = "not an actor, instrument or event of the corpus"
-    if found:
-        why += "; did you mean " + " or ".join(repr(s) for s in found[:3]) + "?"
-    return why
+    return why + did_you_mean(found[:3])
 
 
 def parse(text: str, kb: KnowledgeBase) -> Query:

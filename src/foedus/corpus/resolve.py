@@ -11,8 +11,7 @@ Wikidata ids, case-insensitively and with or without a leading "the"::
 from __future__ import annotations
 
 from foedus.corpus.load import Corpus
-from foedus.corpus.validate import suggest
-from foedus.errors import UnknownName
+from foedus.errors import UnknownName, suggest
 from foedus.model import Actor, Event, Instrument
 
 

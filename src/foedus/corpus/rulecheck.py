@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from foedus.corpus.load import _display
-from foedus.corpus.validate import did_you_mean, suggest
-from foedus.errors import Problem, RuleError
+from foedus.errors import Problem, RuleError, did_you_mean, suggest
 
 
 def perspective_files(corpus: Any, perspective: Any) -> list[Path]:

@@ -7,33 +7,13 @@ docs/corpus-format.md lists the messages with an example of each.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
 from foedus.corpus.load import Corpus, Loc, _display
 from foedus.corpus.quotes import found, nearest, normalise
-from foedus.errors import Problem
+from foedus.errors import Problem, did_you_mean, suggest
 from foedus.model import EVENT_TYPES, Actor, FuzzyDate, Quote
-
-
-def suggest(name: str, names: dict[str, str], n: int = 2) -> list[str]:
-    """Ids whose names are closest to ``name``; ``names`` maps lower-case names to ids."""
-    key = name.lower().strip()
-    if key in names:
-        return [names[key]]
-    out: list[str] = []
-    for match in get_close_matches(key, list(names), n=n * 3, cutoff=0.6):
-        if names[match] not in out:
-            out.append(names[match])
-    return out[:n]
-
-
-def did_you_mean(suggestions: list[str]) -> str:
-    """``"; did you mean 'x'?"`` or the empty string."""
-    if not suggestions:
-        return ""
-    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
 
 
 def event_type_hint(value: str) -> str:
