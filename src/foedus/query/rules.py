@@ -43,6 +43,7 @@ class RuleBook:
     perspective's view of the knowledge base)."""
 
     by_perspective: dict[str, list[RuleRow]] = field(default_factory=dict)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rules(self, kb: KnowledgeBase, perspective: str) -> list[RuleRow]:
@@ -95,7 +96,12 @@ def _parsed(kb: KnowledgeBase, perspective: str) -> list[RuleRow]:
 
 def rule_texts(kb: KnowledgeBase, perspective: str) -> dict[str, str]:
     """``{label: "<rule as written> (file:line)"}`` for every rule of ``perspective``."""
-    return {r.label: r.text for r in kb.rule_book.rules(kb, perspective)}
+    book = kb.rule_book
+    found = book.texts.get(perspective)
+    if found is None:
+        found = {r.label: r.text for r in book.rules(kb, perspective)}
+        book.texts[perspective] = found
+    return found
 
 
 def terminating_rules(kb: KnowledgeBase, perspective: str, fluent: str, event: str) -> list[str]:
