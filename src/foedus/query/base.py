@@ -138,13 +138,13 @@ class EventIndex(Mapping[str, Event]):
     def __iter__(self) -> Iterator[str]:
         if self._records.loaded:
             return iter([e.id for e in self._records])
-        query = exp.select(col("id")).from_("events").order_by(col("id"))
+        query = exp.select(col("id")).from_("events", copy=False).order_by(col("id"), copy=False)
         return iter([r[0] for r in run(self._kb, query)])
 
     def __len__(self) -> int:
         if self._records.loaded:
             return len(self._records)
-        rows = run(self._kb, exp.select(exp.func("count", exp.Star())).from_("events"))
+        rows = run(self._kb, exp.select(exp.func("count", exp.Star())).from_("events", copy=False))
         return int(rows[0][0]) if rows else 0
 
 

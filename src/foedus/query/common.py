@@ -122,7 +122,7 @@ def table(name: str) -> exp.Table:
 
 def run(kb: KnowledgeBase, query: exp.Expression) -> list[tuple[Any, ...]]:
     """The rows of ``query`` read through this thread's cursor."""
-    return kb.cursor().execute(query.sql("duckdb")).fetchall()
+    return kb.cursor().execute(query.sql("duckdb", copy=False)).fetchall()
 
 
 # --------------------------------------------------------------------------- fluent rows
@@ -135,20 +135,24 @@ def naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> exp.Sel
     if kb.indexed:
         return (
             exp.select(*map(col, COLUMNS))
-            .from_(table(MENTIONS))
-            .where(p, col("who").eq(lit(actor_id)))
+            .from_(table(MENTIONS), copy=False)
+            .where(p, col("who").eq(lit(actor_id)), copy=False)
         )
     names = exp.or_(
         exp.func("list_contains", col("args"), lit(actor_id), dialect="duckdb"),
         col("value").eq(lit(actor_id)),
     )
-    return exp.select(*map(col, COLUMNS)).from_("fluents").where(p, exp.paren(names, copy=False))
+    return (
+        exp.select(*map(col, COLUMNS))
+        .from_("fluents", copy=False)
+        .where(p, exp.paren(names, copy=False), copy=False)
+    )
 
 
 def _rows(kb: KnowledgeBase, query: exp.Select, at: int | None) -> list[Row]:
     if at is not None:
-        query = query.where(where_holds(at))
-    query = query.order_by(*map(col, ("fluent", "args", "value", "start")))
+        query = query.where(where_holds(at), copy=False)
+    query = query.order_by(*map(col, ("fluent", "args", "value", "start")), copy=False)
     return [Row(r[0], tuple(r[1]), *r[2:]) for r in run(kb, query)]
 
 
@@ -167,9 +171,9 @@ def rows_about(
     query = naming(kb, actor_id, perspective)
     if own:
         length = exp.func("len", col("args"), dialect="duckdb")
-        query = query.where(length.eq(lit(1)), arg(0).eq(lit(actor_id)))
+        query = query.where(length.eq(lit(1)), arg(0).eq(lit(actor_id)), copy=False)
     if fluents is not None:
-        query = query.where(one_of(col("fluent"), fluents))
+        query = query.where(one_of(col("fluent"), fluents), copy=False)
     return _rows(kb, query, at)
 
 
@@ -191,13 +195,13 @@ def rows_of(
     else:
         query = (
             exp.select(*map(col, COLUMNS))
-            .from_("fluents")
-            .where(col("perspective").eq(lit(perspective or kb.perspective)))
+            .from_("fluents", copy=False)
+            .where(col("perspective").eq(lit(perspective or kb.perspective)), copy=False)
         )
-    query = query.where(col("fluent").eq(lit(fluent)))
+    query = query.where(col("fluent").eq(lit(fluent)), copy=False)
     for i, value in sorted((args or {}).items()):
         length = exp.func("len", col("args"), dialect="duckdb")
-        query = query.where(length > lit(i), arg(i).eq(lit(value)))
+        query = query.where(length > lit(i), arg(i).eq(lit(value)), copy=False)
     return _rows(kb, query, at)
 
 
@@ -221,19 +225,19 @@ def breach_rows(
     if against is not None and kb.indexed:
         query = (
             exp.select(*keys, col("event_earliest", "b"))
-            .from_(exp.alias_(table(BREACHES_AGAINST), "b", table=True))
-            .where(col("who", "b").eq(lit(against)))
+            .from_(exp.alias_(table(BREACHES_AGAINST), "b", table=True), copy=False)
+            .where(col("who", "b").eq(lit(against)), copy=False)
         )
         etype: exp.Expression = col("event_type", "b")
     elif event_types is not None:
         query = (
             exp.select(*keys, col("date_earliest", "e"))
-            .from_("breaches AS b")
-            .join("events AS e", on=col("id", "e").eq(col("event_id", "b")))
+            .from_("breaches AS b", copy=False)
+            .join("events AS e", on=col("id", "e").eq(col("event_id", "b")), copy=False)
         )
         etype = col("type", "e")
     else:  # no event read: no join
-        query = exp.select(*keys, exp.null()).from_("breaches AS b")
+        query = exp.select(*keys, exp.null()).from_("breaches AS b", copy=False)
         etype = exp.null()
     if against is not None and not kb.indexed:
         who = lit(against)
@@ -242,13 +246,13 @@ def breach_rows(
                 exp.or_(col("beneficiary", "b").eq(who), col("target", "b").eq(who)), copy=False
             )
         )
-    query = query.where(col("perspective", "b").eq(p))
+    query = query.where(col("perspective", "b").eq(p), copy=False)
     for column, value in (("actor", by), ("instrument", treaty), ("event_id", event)):
         if value is not None:
-            query = query.where(col(column, "b").eq(lit(value)))
+            query = query.where(col(column, "b").eq(lit(value)), copy=False)
     if event_types is not None:
-        query = query.where(one_of(etype, event_types))
-    query = query.order_by(*(col(k, "b") for k in ("event_id", "instrument", "clause")))
+        query = query.where(one_of(etype, event_types), copy=False)
+    query = query.order_by(*(col(k, "b") for k in ("event_id", "instrument", "clause")), copy=False)
     return [(dict(zip(BREACH_KEYS, r, strict=False)), r[-1]) for r in run(kb, query)]
 
 

@@ -26,23 +26,25 @@ def event_ids(
 ) -> list[str]:
     """The ids of the events by ``actor`` (an id), to ``target`` (an id), of ``type``, whose
     dates overlap [start, end], in the order of their dates."""
-    query = exp.select(col("id", "e")).from_("events AS e")
+    query = exp.select(col("id", "e")).from_("events AS e", copy=False)
     for actor_id, roles in ((actor, "event_actors"), (target, "event_targets")):
         if actor_id is not None:
             sub = (
                 exp.select(exp.Literal.number(1))
-                .from_(f"{roles} AS x")
-                .where(col("event_id", "x").eq(col("id", "e")))
-                .where(col("actor_id", "x").eq(lit(actor_id)))
+                .from_(f"{roles} AS x", copy=False)
+                .where(col("event_id", "x").eq(col("id", "e")), copy=False)
+                .where(col("actor_id", "x").eq(lit(actor_id)), copy=False)
             )
-            query = query.where(exp.Exists(this=sub))
+            query = query.where(exp.Exists(this=sub), copy=False)
     if type is not None:
-        query = query.where(col("type", "e").eq(lit(type)))
+        query = query.where(col("type", "e").eq(lit(type)), copy=False)
     if start is not None:
-        query = query.where(col("date_latest", "e") >= lit(start))
+        query = query.where(col("date_latest", "e") >= lit(start), copy=False)
     if end is not None:
-        query = query.where(col("date_earliest", "e") <= lit(end))
-    query = query.order_by(*(col(c, "e") for c in ("date_earliest", "date_latest", "id")))
+        query = query.where(col("date_earliest", "e") <= lit(end), copy=False)
+    query = query.order_by(
+        *(col(c, "e") for c in ("date_earliest", "date_latest", "id")), copy=False
+    )
     return [r[0] for r in run(kb, query)]
 
 

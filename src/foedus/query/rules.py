@@ -60,8 +60,8 @@ class RuleBook:
 def _has_table(kb: KnowledgeBase) -> bool:
     query = (
         exp.select(exp.func("count", exp.Star()))
-        .from_("information_schema.tables")
-        .where(col("table_schema").eq(lit("main")), col("table_name").eq(lit(TABLE)))
+        .from_("information_schema.tables", copy=False)
+        .where(col("table_schema").eq(lit("main")), col("table_name").eq(lit(TABLE)), copy=False)
     )
     return bool(run(kb, query)[0][0])
 
@@ -72,8 +72,8 @@ def _stored(kb: KnowledgeBase, perspective: str) -> list[RuleRow] | None:
         return None
     query = (
         exp.select(*map(col, ("label", "kind", "fluent", "event", "text")))
-        .from_(TABLE)
-        .where(col("perspective").eq(lit(perspective)))
+        .from_(TABLE, copy=False)
+        .where(col("perspective").eq(lit(perspective)), copy=False)
     )  # in the order stored: the order of the rule files
     return [RuleRow(*r) for r in run(kb, query)]
 

@@ -19,18 +19,18 @@ if TYPE_CHECKING:
 def all_treaties(kb: KnowledgeBase, party: str | None = None) -> Json:
     """``{"treaties": [Instrument]}`` without a day: those ``party`` was ever party to, or
     every instrument; sorted by date of signature."""
-    query = exp.select(col("id", "i")).from_("instruments AS i")
+    query = exp.select(col("id", "i")).from_("instruments AS i", copy=False)
     if party is not None:
         actor_id = kb.resolver.actor(party).id
         sub = (
             exp.select(exp.Literal.number(1))
-            .from_("parties AS p")
-            .where(col("instrument_id", "p").eq(col("id", "i")))
-            .where(col("actor_id", "p").eq(lit(actor_id)))
+            .from_("parties AS p", copy=False)
+            .where(col("instrument_id", "p").eq(col("id", "i")), copy=False)
+            .where(col("actor_id", "p").eq(lit(actor_id)), copy=False)
         )
-        query = query.where(exp.Exists(this=sub))
+        query = query.where(exp.Exists(this=sub), copy=False)
     query = query.order_by(
-        exp.Ordered(this=col("signed_earliest", "i"), nulls_first=False), col("id", "i")
+        exp.Ordered(this=col("signed_earliest", "i"), nulls_first=False), col("id", "i"), copy=False
     )
     return {"treaties": [kb.render.instrument(kb.instrument(r[0])) for r in run(kb, query)]}
 
