@@ -130,8 +130,8 @@ def free_port() -> int:
 
 
 def serve_command(port: int, extra: list[str] | None = None) -> list[str]:
-    """``foedus serve`` (through foedus.server.cli, which adds the command if needed)."""
-    return [sys.executable, "-m", "foedus.server.cli", "serve", "--port", str(port), *(extra or [])]
+    """``foedus serve`` (``python -m foedus serve``)."""
+    return [sys.executable, "-m", "foedus", "serve", "--port", str(port), *(extra or [])]
 
 
 def start_server(

@@ -58,14 +58,10 @@ def help_text(args: list[str]) -> str:
 
 
 def commands() -> list[str]:
-    """The command names, in the order the CLI lists them (``serve`` added if missing)."""
-    from foedus import cli
-    from foedus.server.cli import ensure_registered
+    """The command names, in the order of the table of commands (the CLI's order)."""
+    from foedus.commands import COMMANDS
 
-    ensure_registered()
-    return [
-        c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands
-    ]
+    return [c.name for c in COMMANDS]
 
 
 def render() -> str:

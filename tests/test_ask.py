@@ -18,12 +18,12 @@ import pytest
 from typer.testing import CliRunner
 
 import foedus.ask
-import foedus.ask.answer
 import foedus.ask.dates
 import foedus.ask.entities
 import foedus.ask.errors
 import foedus.ask.lexicon
-import foedus.ask.query
+import foedus.ask.question
+import foedus.ask.reply
 import foedus.ask.suggest
 import foedus.ask.verdict
 from foedus.ask import Query, QuestionError, answer_question, parse_question
@@ -787,15 +787,10 @@ def test_iso_codes_only_in_capitals(kb: KnowledgeBase) -> None:
 
 @pytest.fixture(scope="module")
 def app():  # type: ignore[no-untyped-def]
-    """The CLI with ``ask`` (registered here, and removed after, if cli.py does not yet)."""
-    from foedus import cli
-    from foedus.ask.cli import register
+    """The CLI (with ``ask``)."""
+    from foedus.cli import app
 
-    before = list(cli.app.registered_commands)
-    if not any(c.name == "ask" for c in before):
-        register(cli.command)
-    yield cli.app
-    cli.app.registered_commands[:] = before
+    return app
 
 
 def test_cli_human(kb: KnowledgeBase, app) -> None:  # type: ignore[no-untyped-def]
@@ -838,10 +833,10 @@ def test_cli_refusal_exit_2(kb: KnowledgeBase, app) -> None:  # type: ignore[no-
     "module",
     [
         foedus.ask,
-        foedus.ask.answer,
+        foedus.ask.reply,
         foedus.ask.errors,
         foedus.ask.lexicon,
-        foedus.ask.query,
+        foedus.ask.question,
         foedus.ask.dates,
         foedus.ask.entities,
         foedus.ask.suggest,

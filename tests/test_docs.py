@@ -1,11 +1,13 @@
-"""Docs that drift fail here: every rule construct, perspective, norm kind and command of the
-contract is documented."""
+"""Docs that drift fail here: every rule construct, perspective, norm kind and command (of the
+table of commands, :data:`foedus.commands.COMMANDS`) is documented."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from foedus.commands import COMMANDS, http_commands
 
 DOCS = Path(__file__).parent.parent / "docs"
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
@@ -41,27 +43,14 @@ def test_norms_doc_names_every_norm_kind(kind):
     assert f"`{kind}`" in (DOCS / "norms.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "treaties",
-        "treaty",
-        "status",
-        "holds",
-        "timeline",
-        "events",
-        "breaches",
-        "aggressor",
-        "compare",
-        "ask",
-        "validate",
-        "coverage",
-        "serve",
-        "explain",
-    ],
-)
+@pytest.mark.parametrize("command", [c.name for c in COMMANDS])
 def test_readme_names_every_contract_command(command):
     assert f"foedus {command}" in README
+
+
+@pytest.mark.parametrize("command", [c.name for c in http_commands()])
+def test_api_doc_names_every_route(command):
+    assert f"/api/v1/{command}" in (DOCS / "api.md").read_text(encoding="utf-8")
 
 
 def test_every_baltic_rule_file_is_in_the_worked_example():

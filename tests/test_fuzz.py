@@ -641,12 +641,12 @@ def command_line(draw: st.DrawFn) -> list[str]:
 @pytest.fixture(scope="module")
 def cli(kb_factory: Any) -> Iterator[CliRunner]:
     """A runner whose corpus loads are memoised (the bundled corpus is read once)."""
-    import foedus.cli
-    import foedus.query
+    import foedus.cli.core
+    import foedus.query.base
 
     kb_factory("de-facto").db_path  # noqa: B018 (the session's database, built once)
     loaded: dict[tuple[str, float], Corpus] = {}
-    real = foedus.query.load_corpus
+    real = foedus.query.base.load_corpus
 
     def memo(path: Any) -> Corpus:
         p = Path(path).resolve()
@@ -656,8 +656,8 @@ def cli(kb_factory: Any) -> Iterator[CliRunner]:
         return loaded[key]
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(foedus.query, "load_corpus", memo)
-        mp.setattr(foedus.cli, "load_corpus", memo)
+        mp.setattr(foedus.query.base, "load_corpus", memo)
+        mp.setattr(foedus.cli.core, "load_corpus", memo)
         mp.delenv("FOEDUS_DEBUG", raising=False)
         yield CliRunner()
 

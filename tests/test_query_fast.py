@@ -24,7 +24,8 @@ from foedus.corpus.parquet import LazyRecords, events_by_id, load_events
 from foedus.engine.timepoints import last_day, query_point, start_day
 from foedus.generate import generate_world
 from foedus.query import EventIndex, KnowledgeBase
-from foedus.render import Renderer
+from foedus.query.common import day_json
+from foedus.query.records import Renderer
 
 WORLD = {"states": 10, "instruments": 12, "events": 800, "seed": 11}
 DAYS = ["1905-03-15", "1921-07-01", "1938-11-30", "1950-01-15", "1969-06-15", "1990-12-31"]
@@ -172,8 +173,8 @@ def test_holds_is_every_row_naming_the_actor_that_holds(lazy: KnowledgeBase) -> 
                     "fluent": f,
                     "args": list(a),
                     "value": v,
-                    "from": answers.day_json(start_day(s)),
-                    "to": answers.day_json(last_day(e)),
+                    "from": day_json(start_day(s)),
+                    "to": day_json(last_day(e)),
                     "certainty": c,
                     "rule": r,
                 }

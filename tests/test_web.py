@@ -149,6 +149,31 @@ def test_overview_actors_say_what_contains_them() -> None:
     assert actors["ussr"]["existed_from"]["earliest"].startswith("1922")
 
 
+def test_a_corpus_without_sources_metadata_is_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """corpus.yaml's ``sources:`` is optional: without it the explorer titles each source by
+    its id (it once read an undeclared field and answered 500)."""
+    from foedus.server.app import create_app
+
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    good = ROOT / "tests" / "corpora" / "good"
+    assert "sources:" not in (good / "corpus.yaml").read_text(encoding="utf-8")
+    app = create_app(good, static_dir=None, log=None, warm=False)
+
+    async def go(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.get(path)
+
+    r = asyncio.run(go("/api/v1/explorer/overview"))
+    assert r.status_code == 200, r.text
+    assert r.json()["corpus"]["sources"] == [{"id": "mini", "title": "mini"}]
+    r = asyncio.run(go("/api/v1/explorer/source/mini"))
+    assert r.status_code == 200, r.text
+    assert (r.json()["title"], r.json()["url"], r.json()["licence"]) == ("mini", None, None)
+
+
 # --------------------------------------------------------------------------- the page
 
 

@@ -1,7 +1,7 @@
 """The public contract's JSON shapes as pydantic models, and their JSON Schema.
 
 Every ``--json`` output of a query command and every HTTP API response has one of the
-shapes below (BRIEF.md, "Public contract"). The models describe what
+shapes below (docs/api.md). The models describe what
 :class:`~foedus.query.KnowledgeBase` returns; they are not used to build answers, only to
 document and check them: the HTTP API names them as response models (OpenAPI at ``/docs``),
 and the tests validate every output against ``src/foedus/schema/contract.schema.json``, the
@@ -29,6 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
+from foedus.commands import http_commands
 from foedus.model import EVENT_TYPES, NORM_KINDS
 
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -390,21 +391,10 @@ class Error(Shape):
 
 
 RESPONSES: dict[str, type[BaseModel]] = {
-    "events": EventsResponse,
-    "treaty": Instrument,
-    "treaties": TreatiesResponse,
-    "status": StatusResponse,
-    "holds": HoldsResponse,
-    "timeline": TimelineResponse,
-    "breaches": BreachesResponse,
-    "aggressor": AggressorResponse,
-    "compare": CompareResponse,
-    "explain": ExplainResponse,
-    "ask": AskResponse,
-    "validate": ValidateResponse,
-    "coverage": CoverageResponse,
+    c.name: globals()[c.response] for c in http_commands() if c.response is not None
 }
-"""The response shape of each command (CLI ``--json`` and ``GET /api/v1/<command>``)."""
+"""The response shape of each command (CLI ``--json`` and ``GET /api/v1/<command>``), as the
+table of commands names it (:data:`foedus.commands.COMMANDS`, ``response``)."""
 
 
 def generate() -> dict[str, Any]:

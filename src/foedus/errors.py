@@ -3,12 +3,18 @@
 Each error class also inherits the matching builtin, so callers that do not know
 foedus can still catch it (``except ValueError``). Input errors carry a structured
 ``errors`` list of :class:`Problem` beside the message, so that the HTTP API can
-return the list and the CLI can print the text.
+return the list and the CLI can print the text. An unknown name ends with "did you mean
+...?": :func:`suggest` finds the nearest names and :func:`did_you_mean` words them (the one
+helper every part of foedus uses).
+
+>>> did_you_mean(suggest("Latvja", {"latvia": "latvia", "lithuania": "lithuania"}))
+"; did you mean 'latvia'?"
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 
@@ -38,6 +44,30 @@ def printable(text: str) -> str:
     return "\n".join(lines)
 
 
+def suggest(
+    name: str, names: Mapping[str, str] | Iterable[str], n: int = 2, cutoff: float = 0.6
+) -> list[str]:
+    """Up to ``n`` ids whose names are closest to ``name``: ``names`` maps lower-case names
+    to ids (an iterable of names is its own ids); an exact match is the only answer."""
+    table = names if isinstance(names, Mapping) else {x: x for x in names}
+    key = name.lower().strip()
+    if key in table:
+        return [table[key]]
+    out: list[str] = []
+    for match in get_close_matches(key, list(table), n=n * 3, cutoff=cutoff):
+        if table[match] not in out:
+            out.append(table[match])
+    return out[:n]
+
+
+def did_you_mean(suggestions: Iterable[str]) -> str:
+    """``"; did you mean 'x' or 'y'?"``, or the empty string when there is none."""
+    found = list(suggestions)
+    if not found:
+        return ""
+    return "; did you mean " + " or ".join(repr(s) for s in found) + "?"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem in one place of one input file; its message made :func:`printable`."""
@@ -53,25 +83,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
-
-
-def suggest(name: str, names: dict[str, str], n: int = 2) -> list[str]:
-    """Ids whose names are closest to ``name``; ``names`` maps lower-case names to ids."""
-    key = name.lower().strip()
-    if key in names:
-        return [names[key]]
-    out: list[str] = []
-    for match in get_close_matches(key, list(names), n=n * 3, cutoff=0.6):
-        if names[match] not in out:
-            out.append(names[match])
-    return out[:n]
-
-
-def did_you_mean(suggestions: list[str]) -> str:
-    """``"; did you mean 'x'?"`` or the empty string: the one did-you-mean helper."""
-    if not suggestions:
-        return ""
-    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
 
 
 class FoedusError(Exception):

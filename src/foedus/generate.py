@@ -34,10 +34,9 @@ import shutil
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import duckdb
-import typer
 
 YAML_LIMIT = 20_000
 
@@ -610,31 +609,3 @@ def generate_world(
     finally:
         con.close()
     return World(path, fmt, states, instruments, events)
-
-
-def register(app: Any) -> None:
-    """Add ``generate-world`` to a Typer app (the ``foedus`` CLI)."""
-
-    @app.command("generate-world")
-    def generate_world_cmd(
-        output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write.")],
-        states: Annotated[int, typer.Option(help="Number of states.")] = 50,
-        instruments: Annotated[int, typer.Option(help="Number of instruments.")] = 40,
-        events: Annotated[int, typer.Option(help="Number of events.")] = 1000,
-        seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-        format: Annotated[str, typer.Option(help="yaml, parquet or auto.")] = "auto",
-        fuzzy: Annotated[float, typer.Option(help="Share of month-dated events.")] = 0.1,
-    ) -> None:
-        """Write a random world (a corpus folder), deterministic from its seed.
-
-        Example: foedus generate-world --states 200 --instruments 500 --events 100000 -o w
-        """
-        try:
-            w = generate_world(output, states, instruments, events, seed, format, fuzzy)
-        except ValueError as e:
-            typer.echo(f"generate-world: {e}", err=True)
-            raise typer.Exit(2) from None
-        typer.echo(
-            f"wrote {w.path} ({w.format}): {w.states} states, {w.instruments} "
-            f"instruments, {w.events} events"
-        )

@@ -34,8 +34,8 @@ could not understand "frobnicate" in "frobnicate the treaty";
 
 from __future__ import annotations
 
-from foedus.ask.answer import answer_question, parse_question
 from foedus.ask.errors import QuestionError
-from foedus.ask.query import Query
+from foedus.ask.question import Query
+from foedus.ask.reply import answer_question, parse_question
 
 __all__ = ["Query", "QuestionError", "answer_question", "parse_question"]

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from foedus.ask.answer import parse_question
+from foedus.ask.reply import parse_question
 from foedus.errors import UserError
 from foedus.query import KnowledgeBase
 

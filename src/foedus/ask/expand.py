@@ -24,7 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from foedus.ask.query import Query
+    from foedus.ask.question import Query
     from foedus.query import KnowledgeBase
 
 Json = dict[str, Any]

@@ -20,7 +20,7 @@ from foedus.ask import intent, suggest
 from foedus.ask.entities import correct
 from foedus.ask.errors import QuestionError
 from foedus.ask.lexicon import Lexicon, Mention, Token, Word, norm_word
-from foedus.ask.query import Query
+from foedus.ask.question import Query
 from foedus.errors import UnknownName, UserError
 from foedus.model import shift_day
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from foedus.ask.expand import parallel
 
 if TYPE_CHECKING:
-    from foedus.ask.query import Query
+    from foedus.ask.question import Query
     from foedus.query import KnowledgeBase
 
 Json = dict[str, Any]

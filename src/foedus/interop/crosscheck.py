@@ -29,8 +29,8 @@ from foedus.interop.aliases import Alias, AliasTable
 from foedus.interop.importers.base import Row, date_bounds, messy_date, read_rows, sniff_header, ymd
 from foedus.interop.importers.states import resolve as resolve_spell
 from foedus.interop.importers.states import spells
+from foedus.shapes import Json
 
-Json = dict[str, Any]
 KINDS = ("states", "atop", "treaties", "mid", "territorial-change")
 
 
@@ -84,8 +84,8 @@ class Check:
                 "date": d.text if d else None,
                 "quote": a.sources[0].quote if a.sources else None,
             }
-        if kind == "event" or ident in self.kb._events:
-            e = self.kb._events.get(rid or ident)
+        if kind == "event" or self.kb.event_record(ident) is not None:
+            e = self.kb.event_record(rid or ident)
             if e is not None:
                 return {
                     "id": e.id,

@@ -27,11 +27,10 @@ after the fluents it depends on.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from foedus.errors import Problem, RuleError
+from foedus.errors import Problem, RuleError, did_you_mean, suggest
 from foedus.rules.ast import (
     Atom,
     CompareCond,
@@ -61,8 +60,7 @@ def _problem(pos: Pos, message: str) -> Problem:
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(suggest(name, known, n=1))
 
 
 def _vars(terms: tuple[Term, ...] | list[Term]) -> set[str]:

@@ -4,7 +4,7 @@
 - :mod:`foedus.server.errors` — the one JSON error shape;
 - :mod:`foedus.server.models` — the response models (the contract's shapes);
 - :mod:`foedus.server.explorer` — the web page's routes; ``static/`` — its built assets;
-- :mod:`foedus.server.cli` — the ``serve`` command.
+- the ``serve`` command is :mod:`foedus.cli.serve`.
 
 FastAPI is imported only when the app is made, so the CLI starts fast:
 

@@ -20,6 +20,7 @@ line per request goes to stderr: method, path, query, status, milliseconds.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
 import sys
@@ -37,14 +38,15 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from foedus import __version__, reasoning
+from foedus.commands import Command, Param, http_commands, method_kwargs
 from foedus.contract import RESPONSES, load_schema
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
-from foedus.render import Json
 from foedus.server import errors, explorer
 from foedus.server.errors import ApiError
 from foedus.server.models import ERROR_RESPONSES
+from foedus.shapes import Json
 
 API = "/api/v1"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -143,12 +145,6 @@ Perspective = Annotated[
         examples=["non-recognition"],
     ),
 ]
-Actor = Annotated[str, Query(description="Actor: id, name or any alias.", examples=["Estonia"])]
-OptActor = Annotated[str | None, Query(description="Actor: id, name or any alias.")]
-Day = Annotated[str, Query(description="ISO day (YYYY-MM-DD).", examples=["1943-01-01"])]
-OptDay = Annotated[str | None, Query(description="ISO day (YYYY-MM-DD).")]
-From = Annotated[str | None, Query(alias="from", description="ISO day (YYYY-MM-DD).")]
-To = Annotated[str | None, Query(description="ISO day (YYYY-MM-DD).")]
 
 
 def _two(name: str, values: list[str] | None, what: str) -> tuple[str, str] | None:
@@ -193,162 +189,95 @@ async def known_params(request: Request) -> None:
         raise ApiError(422, "; ".join(i["message"] for i in items), items)
 
 
-def _route(router: APIRouter, command: str, summary: str) -> Callable[[Any], Any]:
-    return router.get(
-        f"{API}/{command}",
-        response_model=RESPONSES[command],
-        summary=summary,
-        responses=ERROR_RESPONSES,
-        name=command,
+def _query(p: Param, alias: str | None = None) -> Query:  # type: ignore[valid-type]
+    """The FastAPI query parameter of a parameter of the table."""
+    return Query(  # type: ignore[no-any-return]
+        alias=alias or p.query_name,
+        description=(
+            f"Same as {p.query_name}." if alias else p.http_help if p.http_help else p.help
+        ),
+        examples=[p.example] if p.example and not alias else None,
     )
 
 
-def api_router() -> APIRouter:
-    """The routes of the query commands, one per CLI command."""
-    r = APIRouter(tags=["queries"], dependencies=[Depends(known_params)])
+def _signature(command: Command) -> inspect.Signature:
+    """The route's parameters: ``request``, ``perspective``, then the command's (named
+    ``p0``, ``p1``..., each with its HTTP name as alias; a second name as ``p0_alias``)."""
+    params = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+        inspect.Parameter(
+            "perspective", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Perspective
+        ),
+    ]
+    for i, p in enumerate(command.params):
+        kind: Any = str if p.type == "text" else list[str]
+        required = p.required and p.http_alias is None
+        names = [(f"p{i}", None)] + ([(f"p{i}_alias", p.http_alias)] if p.http_alias else [])
+        for ident, alias in names:
+            params.append(
+                inspect.Parameter(
+                    ident,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=inspect.Parameter.empty if required else None,
+                    annotation=Annotated[kind if required else kind | None, _query(p, alias)],
+                )
+            )
+    return inspect.Signature(params)
 
-    @_route(r, "events", "Events by actor, target, type and dates, sorted by date")
-    async def events(
-        request: Request,
-        perspective: Perspective = None,
-        actor: OptActor = None,
-        target: OptActor = None,
-        type: Annotated[str | None, Query(description="Event type.")] = None,
-        from_: From = None,
-        to: To = None,
-    ) -> JSONResponse:
-        return await answer(
-            request,
-            perspective,
-            lambda kb: kb.events(actor=actor, target=target, type=type, from_=from_, to=to),
-        )
 
-    @_route(r, "treaty", "One instrument: dates, parties, clauses and norms")
-    async def treaty(
-        request: Request,
-        perspective: Perspective = None,
-        name: Annotated[
-            str | None,
-            Query(description="Instrument id, name or alias.", examples=["Treaty of Tartu"]),
-        ] = None,
-        t: Annotated[str | None, Query(description="Same as name.")] = None,
-    ) -> JSONResponse:
-        which = _one_of(("name", "t"), name, t)
-        return await answer(request, perspective, lambda kb: kb.treaty(which))
+def _values(command: Command, given: dict[str, Any]) -> dict[str, Any]:
+    """The parameters' values by name, from the route's: one of two names, pairs counted."""
+    out: dict[str, Any] = {}
+    for i, p in enumerate(command.params):
+        value = given.get(f"p{i}")
+        if p.http_alias is not None:
+            value = _one_of((p.query_name, p.http_alias), value, given.get(f"p{i}_alias"))
+        if p.type == "pair":
+            value = _two(p.query_name, value, p.of)
+        out[p.name] = value
+    return out
 
-    @_route(r, "treaties", "Instruments binding two actors on a day, of a party, or all")
-    async def treaties(
-        request: Request,
-        perspective: Perspective = None,
-        between: Annotated[
-            list[str] | None, Query(description="Two actors (repeat the parameter).")
-        ] = None,
-        party: OptActor = None,
-        on: OptDay = None,
-    ) -> JSONResponse:
-        pair = _two("between", between, "actors")
-        return await answer(
-            request, perspective, lambda kb: kb.treaties(party=party, between=pair, on=on)
-        )
 
-    @_route(r, "status", "An actor's status on a day under a perspective, explained")
-    async def status(
-        request: Request, actor: Actor, on: Day, perspective: Perspective = None
-    ) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: kb.status(actor, on))
-
-    @_route(r, "holds", "Every fluent that holds for an actor on a day")
-    async def holds(
-        request: Request, actor: Actor, on: Day, perspective: Perspective = None
-    ) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: kb.holds(actor, on))
-
-    @_route(r, "timeline", "The periods of an actor's status, and its events")
-    async def timeline(
-        request: Request, actor: Actor, perspective: Perspective = None
-    ) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: kb.timeline(actor))
-
-    @_route(r, "breaches", "Events that breached a clause binding their author")
-    async def breaches(
-        request: Request,
-        perspective: Perspective = None,
-        by: OptActor = None,
-        against: OptActor = None,
-        treaty: Annotated[str | None, Query(description="Instrument.")] = None,
-        from_: From = None,
-        to: To = None,
-    ) -> JSONResponse:
-        return await answer(
-            request,
-            perspective,
-            lambda kb: kb.breaches(by=by, against=against, treaty=treaty, from_=from_, to=to),
-        )
-
-    @_route(r, "aggressor", "The aggressor under the 1933 Convention")
-    async def aggressor(
-        request: Request,
-        a: Actor,
-        b: Annotated[str, Query(description="The other actor.")],
-        perspective: Perspective = None,
-        from_: From = None,
-        to: To = None,
-    ) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: kb.aggressor(a, b, from_=from_, to=to))
-
-    @_route(r, "compare", "Where two perspectives give different statuses, and why")
-    async def compare(
-        request: Request,
-        perspectives: Annotated[
-            list[str], Query(description="The two perspectives (repeat the parameter).")
-        ],
-        perspective: Perspective = None,
-        actor: OptActor = None,
-    ) -> JSONResponse:
-        p, q = _two("perspectives", perspectives, "perspectives") or ("", "")
-        return await answer(request, perspective, lambda kb: kb.compare(p, q, actor))
-
-    @_route(r, "explain", "The explanation tree of a status, breach or aggressor answer")
-    async def explain(
-        request: Request,
-        what: Annotated[str, Query(description="status | breach | aggressor")],
-        args: Annotated[
-            list[str],
-            Query(
-                description="status: A; breach: EVENT [TREATY]; aggressor: A B "
-                "(repeat the parameter)"
-            ),
-        ],
-        perspective: Perspective = None,
-        on: OptDay = None,
-    ) -> JSONResponse:
-        return await answer(request, perspective, lambda kb: kb.explain(what, args, on=on))
-
-    @_route(r, "ask", "A plain-English question, mapped to one of the queries")
-    async def ask(
-        request: Request,
-        perspective: Perspective = None,
-        q: Annotated[
-            str | None,
-            Query(description="The question.", examples=["Was Estonia sovereign in 1960?"]),
-        ] = None,
-        question: Annotated[str | None, Query(description="Same as q.")] = None,
-    ) -> JSONResponse:
-        text = _one_of(("q", "question"), q, question)
+def _work(
+    command: Command, svc: Service, values: dict[str, Any]
+) -> Callable[[KnowledgeBase], Json]:
+    """What a route computes on the knowledge base of the request's perspective."""
+    if command.kind == "query":
+        method, kwargs = command.method or command.name, method_kwargs(command, values)
+        return lambda kb: getattr(kb, method)(**kwargs)  # type: ignore[no-any-return]
+    if command.kind == "ask":
         answer_question = _ask()
-        return await answer(request, perspective, lambda kb: answer_question(text, kb))
+        return lambda kb: answer_question(values["question"], kb)
+    if command.name == "coverage":
+        return lambda kb: svc.coverage()
+    return lambda kb: {"ok": True, "counts": kb.corpus.counts()}  # validate: it loaded
 
-    @_route(r, "validate", "The served corpus's validation (it loaded: ok, with counts)")
-    async def validate(request: Request, perspective: Perspective = None) -> JSONResponse:
-        return await answer(
-            request, perspective, lambda kb: {"ok": True, "counts": kb.corpus.counts()}
-        )
 
-    @_route(r, "coverage", "How much of each source the served corpus quotes")
-    async def coverage(request: Request, perspective: Perspective = None) -> JSONResponse:
+def _endpoint(command: Command) -> Callable[..., Any]:
+    async def endpoint(request: Request, perspective: str | None = None, **given: Any) -> Any:
+        values = _values(command, given)
         svc = service(request)
-        return await answer(request, perspective, lambda kb: svc.coverage())
+        return await answer(request, perspective, _work(command, svc, values))
 
+    endpoint.__signature__ = _signature(command)  # type: ignore[attr-defined]
+    endpoint.__name__ = command.name
+    return endpoint
+
+
+def api_router() -> APIRouter:
+    """The routes of the commands, one per command of the table that has one
+    (:func:`foedus.commands.http_commands`)."""
+    r = APIRouter(tags=["queries"], dependencies=[Depends(known_params)])
+    for command in http_commands():
+        r.add_api_route(
+            f"{API}/{command.name}",
+            _endpoint(command),
+            methods=["GET"],
+            response_model=RESPONSES[command.name],
+            summary=command.summary,
+            responses=ERROR_RESPONSES,
+            name=command.name,
+        )
     return r
 
 

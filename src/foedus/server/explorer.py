@@ -2,7 +2,7 @@
 
 - ``GET /api/v1/explorer/overview``: the corpus at a glance, in one object, for the first
   render: the perspectives; one lane per state with its status periods under every
-  perspective (:func:`foedus.answers.periods`, the periods of ``foedus timeline``); the
+  perspective (:meth:`~foedus.query.KnowledgeBase.periods`, those of ``foedus timeline``); the
   instruments with their dates; the events; and the breaches under every perspective.
 - ``GET /api/v1/explorer/network?on=DAY&perspective=P``: the treaty network on a day: nodes
   are actors, edges are the instruments binding a pair that day (the ``binds`` fluent), an
@@ -26,14 +26,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from foedus import answers
-from foedus.corpus.validate import suggest
-from foedus.engine.timepoints import query_point
-from foedus.errors import UnknownName
-from foedus.query import KnowledgeBase, _need_day
-from foedus.render import date_json
-
-Json = dict[str, Any]
+from foedus.query import KnowledgeBase, need_day
+from foedus.query.records import date_json
+from foedus.shapes import Json
 
 router = APIRouter(prefix="/api/v1/explorer", tags=["explorer"])
 
@@ -107,7 +102,7 @@ def lanes(kb: KnowledgeBase) -> list[Json]:
         if actor.kind != "state":
             continue
         per = {
-            p.id: [_period_json(x) for x in answers.periods(kb, actor.id, p.id)]
+            p.id: [_period_json(x) for x in kb.with_perspective(p.id).periods(actor.id)]
             for p in kb.corpus.perspectives
         }
         labels = {tuple(x["label"] for x in ps) for ps in per.values()}
@@ -118,7 +113,7 @@ def lanes(kb: KnowledgeBase) -> list[Json]:
 
 
 def _instrument_json(kb: KnowledgeBase, ins_id: str) -> Json:
-    full = kb.render.instrument(kb._instruments[ins_id])
+    full = kb.render.instrument(kb.instrument(ins_id))
     return {
         k: full[k]
         for k in ("id", "name", "kind", "signed", "in_force", "ended", "sources", "hypothetical")
@@ -127,40 +122,6 @@ def _instrument_json(kb: KnowledgeBase, ins_id: str) -> Json:
             {"actor": p["actor"], "how": p["how"], "date": p["date"]} for p in full["parties"]
         ]
     }
-
-
-def _breach_rows(kb: KnowledgeBase, perspective: str) -> list[Json]:
-    """Breaches of one perspective, one per (event, instrument, clause), without the tree."""
-    grouped: dict[tuple[str, str, str], Json] = {}
-    for b in answers.breaches_rows(kb, perspective=perspective):
-        key = (b["event_id"], b["instrument"], b["clause"])
-        ev = kb._events[b["event_id"]]
-        row = grouped.setdefault(
-            key,
-            {
-                "event": b["event_id"],
-                "treaty": b["instrument"],
-                "clause": b["clause"],
-                "by": kb.render.ref(b["actor"]),
-                "against": [],
-                "date": date_json(ev.date),
-                "certainty": "possible",
-            },
-        )
-        if b["beneficiary"] not in {a["id"] for a in row["against"]}:
-            row["against"].append(kb.render.ref(b["beneficiary"]))
-        if b["certainty"] == "certain":
-            row["certainty"] = "certain"
-    return sorted(
-        grouped.values(),
-        key=lambda r: (r["date"]["earliest"], r["event"], r["treaty"], r["clause"]),
-    )
-
-
-def _source_meta(corpus: Any, source_id: str) -> Json:
-    """The ``sources:`` entry of corpus.yaml for one source, ``{}`` when the corpus has none."""
-    meta = getattr(corpus.metadata, "sources", None) or {}
-    return meta.get(source_id) or {}
 
 
 def _actor_json(a: Any) -> Json:
@@ -193,7 +154,7 @@ def overview(kb: KnowledgeBase) -> Json:
             "title": c.metadata.title,
             "examples": list(c.metadata.examples),  # questions the ask box offers
             "sources": [
-                {"id": sid, "title": _source_meta(c, sid).get("title", sid)} for sid in c.sources
+                {"id": sid, "title": kb.source_meta(sid).get("title", sid)} for sid in c.sources
             ],
         },
         "default_perspective": kb.perspective,
@@ -204,7 +165,7 @@ def overview(kb: KnowledgeBase) -> Json:
         "lanes": lanes(kb),
         "instruments": [_instrument_json(kb, i.id) for i in c.instruments],
         "events": kb.events()["events"],
-        "breaches": {p.id: _breach_rows(kb, p.id) for p in c.perspectives},
+        "breaches": {p.id: kb.with_perspective(p.id).breach_summaries() for p in c.perspectives},
     }
     with _lock:
         _overviews[key] = (kb.corpus, data)
@@ -223,10 +184,9 @@ async def get_overview(request: Request) -> Json:
 def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
     """Nodes and edges of the treaty network on day ``on`` under ``perspective``."""
     kb = kb.with_perspective(perspective)
-    t = query_point(on)
     edges: dict[tuple[str, str, str], Json] = {}
-    for r in answers.rows_of(kb, "binds"):
-        if not r.holds_at(t):
+    for r in kb.fluent_rows("binds", on=on):
+        if len(r.args) != 3:
             continue
         ins_id, x, y = r.args
         a, b = sorted((x, y))
@@ -235,7 +195,7 @@ def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
             {
                 "id": f"{ins_id}:{a}:{b}",
                 "instrument": kb.render.instrument_ref(ins_id),
-                "kind": kb._instruments[ins_id].kind,
+                "kind": kb.instrument(ins_id).kind,
                 "source": a,
                 "target": b,
                 "certainty": r.certainty,
@@ -244,21 +204,25 @@ def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
         )
         if r.certainty == "certain":
             edge["certainty"] = "certain"
-    for b in _breach_rows(kb, kb.perspective):
-        if not (b["date"]["earliest"] <= on.isoformat() <= b["date"]["latest"]):
+    for breach in kb.breach_summaries():
+        if not (breach["date"]["earliest"] <= on.isoformat() <= breach["date"]["latest"]):
             continue
-        for victim in b["against"]:
-            pair = tuple(sorted((b["by"]["id"], victim["id"])))
-            edge = edges.get((b["treaty"], *pair))
-            if edge is not None:
-                edge["breaches"].append(
-                    {"event": b["event"], "clause": b["clause"], "certainty": b["certainty"]}
+        for victim in breach["against"]:
+            first, second = sorted((breach["by"]["id"], victim["id"]))
+            hit = edges.get((breach["treaty"], first, second))
+            if hit is not None:
+                hit["breaches"].append(
+                    {
+                        "event": breach["event"],
+                        "clause": breach["clause"],
+                        "certainty": breach["certainty"],
+                    }
                 )
     ids = {e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}
     lane_ids = {lane["actor"]["id"] for lane in overview(kb)["lanes"]}
     kinds = {a.id: a.kind for a in kb.corpus.actors}
     nodes = [
-        kb.render.ref(a) | {"kind": kinds.get(a, "state")}
+        {**(kb.render.ref(a) or {}), "kind": kinds.get(a, "state")}
         for a in sorted(ids | lane_ids, key=lambda i: (i not in lane_ids, i))
     ]
     return {
@@ -279,30 +243,14 @@ async def get_network(
 ) -> Json:
     """The actors and the instruments binding them on a day, edges breached that day flagged."""
     return await _run(
-        request, lambda kb: network(kb, _need_day(on, "on"), perspective or kb.perspective)
+        request, lambda kb: network(kb, need_day(on, "on"), perspective or kb.perspective)
     )
 
 
 # --------------------------------------------------------------------------- sources
 
 
-def source(kb: KnowledgeBase, source_id: str) -> Json:
-    """One source's text, by id: only an id of the corpus's sources is served (a lookup in
-    the loaded texts, never a path), so ``../`` and the like are unknown sources."""
-    texts = kb.corpus.sources
-    if source_id not in texts:
-        raise UnknownName("source", source_id, suggest(source_id, {s: s for s in texts}))
-    meta = _source_meta(kb.corpus, source_id)
-    return {
-        "id": source_id,
-        "title": meta.get("title", source_id),
-        "url": meta.get("url"),
-        "licence": meta.get("licence"),
-        "text": texts[source_id],
-    }
-
-
 @router.get("/source/{source_id}")
 async def get_source(request: Request, source_id: str) -> Json:
     """The text of a source of the corpus (the quotes of every fact are found in it)."""
-    return await _run(request, lambda kb: source(kb, source_id))
+    return await _run(request, lambda kb: kb.source(source_id))

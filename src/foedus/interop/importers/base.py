@@ -17,12 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from foedus.errors import UserError
 from foedus.interop.aliases import Alias, AliasTable
-
-Json = dict[str, Any]
+from foedus.shapes import Json
 
 
 class DatasetError(UserError, ValueError):

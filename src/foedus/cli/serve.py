@@ -1,8 +1,7 @@
 """The ``foedus serve`` command: the HTTP API (and the web page) with uvicorn.
 
-``foedus.cli`` adds it with ``register(command)``; FastAPI and uvicorn are imported only when
-the server starts. ``python -m foedus.server.cli serve ...`` runs the CLI with the command
-added, whether or not ``foedus.cli`` registers it itself.
+FastAPI and uvicorn are imported only when the server starts (``foedus --help`` does not
+load them).
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-_registered: set[int] = set()
+from foedus.cli.core import Options
 
 
 def serve(
-    opts: Any,
+    opts: Options,
     host: Annotated[
         str, typer.Option(help="Interface to listen on (0.0.0.0 for every one).", metavar="HOST")
     ] = "127.0.0.1",
@@ -35,13 +34,7 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the read-only HTTP API (GET /api/v1/<command>, docs at /docs) and the web page.
-
-    --perspective sets the default perspective of requests; --assume applies an overlay to
-    every answer (requests cannot). One JSON line per request is logged on stderr.
-
-    Example: foedus serve --port 8000  (then GET /api/v1/status?actor=Latvia&on=1943-01-01)
-    """
+    """``foedus serve`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
     import uvicorn
 
     from foedus.server.app import create_app
@@ -63,29 +56,4 @@ def serve(
     raise typer.Exit(0)
 
 
-def register(command: Callable[..., Any]) -> None:
-    """Add ``serve`` to the CLI through its ``command`` decorator (once)."""
-    if id(command) in _registered:
-        return
-    _registered.add(id(command))
-    command("serve")(serve)
-
-
-def ensure_registered() -> None:
-    """Add ``serve`` to ``foedus.cli.app`` unless it is there already."""
-    from foedus import cli
-
-    if not any(c.name == "serve" for c in cli.app.registered_commands):
-        register(cli.command)
-
-
-def main() -> None:
-    """``python -m foedus.server.cli``: the CLI with ``serve``."""
-    from foedus import cli
-
-    ensure_registered()
-    cli.main()
-
-
-if __name__ == "__main__":
-    main()
+HANDLERS: dict[str, Callable[..., Any]] = {"serve": serve}

@@ -11,20 +11,15 @@
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
-
-from rich.console import Group, RenderableType
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from foedus.ask.forms import parse
-from foedus.ask.query import Query
+from foedus.ask.question import Query
 from foedus.ask.verdict import verdict
+from foedus.shapes import Json
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
-
-Json = dict[str, Any]
 
 
 def parse_question(text: str, kb: KnowledgeBase) -> Query:
@@ -99,21 +94,3 @@ def _is_when(text: str) -> bool:
             " what month",
         )
     )
-
-
-def human(result: Json, views: dict[str, Any] | None = None) -> RenderableType:
-    """The answer for people: the query line, the notes, then the command's own view."""
-    q = result["query"]
-    over = (q["over"]["from"], q["over"]["to"]) if q.get("over") else None
-    shown = Query(q["command"], q["args"], q["perspective"], q["filter"], over=over).describe()
-    parts: list[RenderableType] = []
-    if result.get("verdict"):
-        parts.append(Text.assemble(("answer: ", "bold"), result["verdict"]["text"]))
-    parts.append(Text.assemble(("query: ", "bold"), shown))
-    parts += [Text(f"note: {n}", style="dim") for n in result["notes"]]
-    view = (views or {}).get(q["command"])
-    if view is not None:
-        parts.append(view(result["answer"]))
-    else:
-        parts.append(Text(json.dumps(result["answer"], indent=2, ensure_ascii=False)))
-    return Group(*parts)

@@ -14,43 +14,24 @@ breaches or events of that type, ``{"event": [ids]}`` those of these events, and
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from foedus.ask import expand
+from foedus.commands import COMMANDS as TABLE
+from foedus.shapes import Json
 
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
 
-Json = dict[str, Any]
-Command = Literal[
-    "events",
-    "treaty",
-    "treaties",
-    "status",
-    "holds",
-    "timeline",
-    "breaches",
-    "aggressor",
-    "compare",
-]
-COMMANDS: tuple[str, ...] = (
-    "events",
-    "treaty",
-    "treaties",
-    "status",
-    "holds",
-    "timeline",
-    "breaches",
-    "aggressor",
-    "compare",
-)
+COMMANDS: tuple[str, ...] = tuple(c.name for c in TABLE if c.askable)
+"""The commands a question can map to (those of the table of commands marked ``askable``)."""
 
 
 @dataclass(frozen=True)
 class Query:
     """One call of the query API: command, keyword arguments, perspective and answer filter."""
 
-    command: Command | str
+    command: str
     args: dict[str, Any]
     perspective: str
     filter: dict[str, Any] = field(default_factory=dict)

@@ -1,10 +1,11 @@
-"""The one query API that the CLI, the HTTP API and the web page call.
+"""The knowledge base: a corpus, its built database, and the one query API that the CLI, the
+HTTP API and the web page call (each answer is computed by the module of its family).
 
 >>> kb = KnowledgeBase("tests/corpora/good")                      # doctest: +SKIP
 >>> [e["id"] for e in kb.events(actor="the North")["events"]]    # doctest: +SKIP
 ['northland-independence', 'northland-restoration']
 
-Every method returns the JSON shape of its command (docs and BRIEF); names of actors and
+Every method returns the JSON shape of its command (docs/api.md); names of actors and
 instruments are resolved through every alias; DAY arguments are ISO days.
 
 A knowledge base keeps one read-only connection to its built database, opened on first use;
@@ -21,21 +22,34 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import sqlglot
 from sqlglot import exp
 
 from foedus import answers, pipeline, reasoning, storage  # noqa: F401  (pipeline registers)
 from foedus.corpus import Corpus, Resolver, bundled_path, load_corpus, load_overlay
 from foedus.corpus.parquet import LazyRecords, events_by_id
-from foedus.corpus.validate import suggest
-from foedus.errors import DateError, UnknownName, UserError
-from foedus.model import EVENT_TYPES, Event, parse_day
-from foedus.render import Json, Renderer
+from foedus.engine.timepoints import query_point
+from foedus.errors import DateError, UnknownName, suggest
+from foedus.model import Event, Instrument, parse_day
+from foedus.query.aggressor import aggressor as _aggressor
+from foedus.query.breaches import breach_summaries as _breach_summaries
+from foedus.query.breaches import breaches as _breaches
+from foedus.query.common import Row, col, rows_of, run
+from foedus.query.compare import compare as _compare
+from foedus.query.events import events as _events
+from foedus.query.explain import explain as _explain
+from foedus.query.records import Renderer
+from foedus.query.rules import RuleBook, rule_texts
+from foedus.query.status import holds as _holds
+from foedus.query.status import periods as _periods
+from foedus.query.status import status as _status
+from foedus.query.status import timeline as _timeline
+from foedus.query.treaties import all_treaties as _all_treaties
+from foedus.query.treaties import treaties_on as _treaties_on
+from foedus.shapes import Json
 
-DEFAULT_PERSPECTIVE = "de-facto"
+DEFAULT_PERSPECTIVE = reasoning.DEFAULT_PERSPECTIVE
 Day = date | str | None
 
 
@@ -49,10 +63,12 @@ def as_day(value: Day, what: str = "day") -> date | None:
         raise DateError(f"{what}: not an ISO day (YYYY-MM-DD): {value!r}") from None
 
 
-def _lit(value: Any) -> exp.Expression:
-    if isinstance(value, date):
-        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
-    return exp.Literal.string(str(value))
+def need_day(value: Day, what: str) -> date:
+    """A required DAY argument as a date; :class:`DateError` when it is missing or bad."""
+    day = as_day(value, what)
+    if day is None:
+        raise DateError(f"{what}: a day is required (YYYY-MM-DD)")
+    return day
 
 
 class EventIndex(Mapping[str, Event]):
@@ -122,14 +138,14 @@ class EventIndex(Mapping[str, Event]):
     def __iter__(self) -> Iterator[str]:
         if self._records.loaded:
             return iter([e.id for e in self._records])
-        rows = self._kb.cursor().execute("SELECT id FROM events ORDER BY id").fetchall()
-        return iter([r[0] for r in rows])
+        query = exp.select(col("id")).from_("events", copy=False).order_by(col("id"), copy=False)
+        return iter([r[0] for r in run(self._kb, query)])
 
     def __len__(self) -> int:
         if self._records.loaded:
             return len(self._records)
-        row = self._kb.cursor().execute("SELECT count(*) FROM events").fetchone()
-        return int(row[0]) if row else 0
+        rows = run(self._kb, exp.select(exp.func("count", exp.Star())).from_("events", copy=False))
+        return int(rows[0][0]) if rows else 0
 
 
 class _Connection:
@@ -205,6 +221,8 @@ class KnowledgeBase:
         self.render = Renderer(loaded)
         self._db: Path | None = None
         self._shared = _Connection()
+        self.rule_book = RuleBook()
+        """The rules' texts of every perspective read, shared by :meth:`with_perspective`."""
         self._instruments = {i.id: i for i in loaded.instruments}
         self._events: Mapping[str, Event]
         if isinstance(loaded.events, LazyRecords) and not loaded.events.loaded:
@@ -214,7 +232,6 @@ class KnowledgeBase:
         else:
             self._events = {e.id: e for e in loaded.events}
             self.resolver = Resolver(loaded)
-        self._rule_texts: dict[str, str] | None = None
 
     @property
     def events_on_demand(self) -> bool:
@@ -227,22 +244,61 @@ class KnowledgeBase:
         """``label: <the rule as written> (file:line)`` for a rule of this perspective."""
         if label is None:
             return None
-        if self._rule_texts is None:
-            self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
-        return self._rule_texts.get(label, label)
-
-    def _texts(self) -> dict[str, str]:
-        if self._rule_texts is None:
-            self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
-        return self._rule_texts
+        return rule_texts(self, self.perspective).get(label, label)
 
     def with_perspective(self, perspective: str) -> KnowledgeBase:
         """The same knowledge base read under another perspective."""
         other = KnowledgeBase.__new__(KnowledgeBase)
         other.__dict__.update(self.__dict__)
         other.perspective = reasoning.check_perspective(self.corpus, perspective)
-        other._rule_texts = None
         return other
+
+    # ----------------------------------------------------------------------- records
+
+    def event(self, event_id: str) -> Event:
+        """The event with id ``event_id`` (KeyError when there is none)."""
+        return self._events[event_id]
+
+    def event_record(self, event_id: str) -> Event | None:
+        """The event with id ``event_id``, or None."""
+        return self._events.get(event_id)
+
+    def events_by_id(self, ids: Iterable[str]) -> dict[str, Event]:
+        """The events among ``ids``, made (for a Parquet corpus) in one batch."""
+        if isinstance(self._events, EventIndex):
+            return self._events.fetch(ids)
+        return {i: self._events[i] for i in ids if i in self._events}
+
+    def instrument(self, instrument_id: str) -> Instrument:
+        """The instrument with id ``instrument_id`` (KeyError when there is none)."""
+        return self._instruments[instrument_id]
+
+    def instrument_record(self, instrument_id: str) -> Instrument | None:
+        """The instrument with id ``instrument_id``, or None."""
+        return self._instruments.get(instrument_id)
+
+    def source(self, source_id: str) -> Json:
+        """One source of the corpus by id, with its text: ``{"id", "title", "url",
+        "licence", "text"}`` (an unknown id is :class:`UnknownName`)."""
+        texts = self.corpus.sources
+        if source_id not in texts:
+            raise UnknownName("source", source_id, suggest(source_id, list(texts)))
+        meta = self.source_meta(source_id)
+        return {
+            "id": source_id,
+            "title": meta.get("title", source_id),
+            "url": meta.get("url"),
+            "licence": meta.get("licence"),
+            "text": texts[source_id],
+        }
+
+    def source_meta(self, source_id: str) -> Json:
+        """What ``corpus.yaml`` says of a source under ``sources:`` (empty when it says
+        nothing: ``sources:`` is optional)."""
+        extra = self.corpus.metadata.model_extra or {}
+        sources = extra.get("sources") or {}
+        meta = sources.get(source_id) if isinstance(sources, dict) else None
+        return dict(meta) if isinstance(meta, dict) else {}
 
     # ----------------------------------------------------------------------- database
 
@@ -277,14 +333,11 @@ class KnowledgeBase:
             shared.indexed = answers.index_current(self.cursor())
         return shared.indexed
 
-    def events_by_id(self, ids: Iterable[str]) -> dict[str, Event]:
-        """The events among ``ids``, made (for a Parquet corpus) in one batch."""
-        if isinstance(self._events, EventIndex):
-            return self._events.fetch(ids)
-        return {i: self._events[i] for i in ids if i in self._events}
-
-    def _ids(self, query: exp.Select) -> list[str]:
-        return [row[0] for row in self.cursor().execute(query.sql("duckdb")).fetchall()]
+    def fluent_rows(self, fluent: str, on: Day = None) -> list[Row]:
+        """The rows of ``fluent`` under this perspective (that hold on day ``on``, if
+        given), in the order (args, value, start)."""
+        day = as_day(on, "on")
+        return rows_of(self, fluent, at=query_point(day) if day is not None else None)
 
     # ----------------------------------------------------------------------- queries
 
@@ -299,31 +352,7 @@ class KnowledgeBase:
         """``{"events": [Event]}``: events by actor, target and type whose dates overlap
         [from_, to], sorted by date."""
         start, end = as_day(from_, "--from"), as_day(to, "--to")
-        if start and end and end < start:
-            raise DateError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
-        q = sqlglot.select("e.id").from_("events AS e")
-        for role, table in ((actor, "event_actors"), (target, "event_targets")):
-            if role is not None:
-                actor_id = self.resolver.actor(role).id
-                sub = (
-                    sqlglot.select("1")
-                    .from_(f"{table} AS x")
-                    .where("x.event_id = e.id")
-                    .where(exp.column("actor_id", "x").eq(_lit(actor_id)))
-                )
-                q = q.where(exp.Exists(this=sub))
-        if type is not None:
-            if type not in EVENT_TYPES:
-                raise UnknownName("event type", type, suggest(type, {t: t for t in EVENT_TYPES}))
-            q = q.where(exp.column("type", "e").eq(_lit(type)))
-        if start is not None:
-            q = q.where(exp.column("date_latest", "e") >= _lit(start))
-        if end is not None:
-            q = q.where(exp.column("date_earliest", "e") <= _lit(end))
-        q = q.order_by("e.date_earliest", "e.date_latest", "e.id")
-        ids = self._ids(q)
-        found = self.events_by_id(ids)
-        return {"events": [self.render.event(found[i]) for i in ids]}
+        return _events(self, actor, target, type, start, end)
 
     def treaty(self, name: str) -> Json:
         """The instrument ``name`` (id, name or alias) with its parties, clauses and norms."""
@@ -346,28 +375,8 @@ class KnowledgeBase:
                 if len(between) != 2:
                     raise UnknownName("pair of actors", " ".join(between))
                 pair = (between[0], between[1])
-            return answers.treaties_on(self, pair, party, day)
-        q = sqlglot.select("i.id").from_("instruments AS i")
-        for condition in self._treaty_conditions(party=party):
-            q = q.where(condition)
-        q = q.order_by(
-            exp.Ordered(this=exp.column("signed_earliest", "i"), nulls_first=False), "i.id"
-        )
-        return {"treaties": [self.render.instrument(self._instruments[i]) for i in self._ids(q)]}
-
-    def _treaty_conditions(self, party: str | None = None) -> list[exp.Expression]:
-        """The WHERE conditions of :meth:`treaties`, one per filter given."""
-        conditions: list[exp.Expression] = []
-        if party is not None:
-            actor_id = self.resolver.actor(party).id
-            sub = (
-                sqlglot.select("1")
-                .from_("parties AS p")
-                .where("p.instrument_id = i.id")
-                .where(exp.column("actor_id", "p").eq(_lit(actor_id)))
-            )
-            conditions.append(exp.Exists(this=sub))
-        return conditions
+            return _treaties_on(self, pair, party, day)
+        return _all_treaties(self, party)
 
     # ----------------------------------------------------------------------- reasoning
 
@@ -378,15 +387,24 @@ class KnowledgeBase:
         >>> kb.status("Estonia", "1960-01-01")["status"]["sovereign"]
         True
         """
-        return answers.status(self, actor, _need_day(on, "--on"))
+        return _status(self, actor, need_day(on, "--on"))
 
     def holds(self, actor: str, on: Day) -> Json:
         """``{"fluents": [...]}``: every fluent that holds for ``actor`` on ``on``."""
-        return answers.holds(self, actor, _need_day(on, "--on"))
+        return _holds(self, actor, need_day(on, "--on"))
 
     def timeline(self, actor: str) -> Json:
         """The periods of ``actor``'s status under this perspective, and its events."""
-        return answers.timeline(self, actor)
+        return _timeline(self, actor)
+
+    def periods(self, actor_id: str) -> list[Json]:
+        """The periods of ``timeline`` for the actor ``actor_id`` (an id) under this
+        perspective: maximal periods of constant status, each with its rules."""
+        out = _periods(self, actor_id)
+        for p in out:
+            p.pop("_start")
+            p.pop("_end")
+        return out
 
     def breaches(
         self,
@@ -403,9 +421,13 @@ class KnowledgeBase:
         ...         from_="1940-06-01", to="1940-06-30")["breaches"]})[:2]
         ['convention-for-the-definition-of-aggression', 'kellogg-briand-pact']
         """
-        return answers.breaches(
-            self, by, against, treaty, as_day(from_, "--from"), as_day(to, "--to")
-        )
+        return _breaches(self, by, against, treaty, as_day(from_, "--from"), as_day(to, "--to"))
+
+    def breach_summaries(self) -> list[Json]:
+        """Every breach under this perspective, one per (event, instrument, clause), without
+        its explanation (``{"event", "treaty", "clause", "by", "against", "date",
+        "certainty"}``), sorted by date."""
+        return _breach_summaries(self)
 
     def aggressor(self, a: str, b: str, from_: Day = None, to: Day = None) -> Json:
         """The aggressor between ``a`` and ``b`` under the 1933 Convention (first to act).
@@ -413,44 +435,15 @@ class KnowledgeBase:
         >>> KnowledgeBase().aggressor("USSR", "Estonia")["aggressor"]["id"]
         'ussr'
         """
-        return answers.aggressor(self, a, b, as_day(from_, "--from"), as_day(to, "--to"))
+        return _aggressor(self, a, b, as_day(from_, "--from"), as_day(to, "--to"))
 
     def compare(self, p: str, q: str, actor: str | None = None) -> Json:
         """Where perspectives ``p`` and ``q`` give different statuses, and the rules why."""
         p_id = reasoning.check_perspective(self.corpus, p)
         q_id = reasoning.check_perspective(self.corpus, q)
-        return answers.compare(self, p_id, q_id, actor)
+        return _compare(self, p_id, q_id, actor)
 
     def explain(self, what: str, args: list[str], on: Day = None) -> Json:
         """``{"explanation": Explanation}`` of a status, a breach or an aggressor answer."""
-        if what == "status" and len(args) == 1:
-            return {"explanation": self.status(args[0], _need_day(on, "--on"))["explanation"]}
-        if what == "aggressor" and len(args) == 2:
-            return {"explanation": self.aggressor(args[0], args[1])["explanation"]}
-        if what == "breach" and 1 <= len(args) <= 2:
-            ev = self.resolver.event(args[0])
-            found = answers.breaches(self, event=ev.id)["breaches"]
-            if len(args) == 2:
-                ins = self.resolver.instrument(args[1])
-                found = [b for b in found if b["treaty"]["id"] == ins.id]
-            if not found:
-                raise UnknownName("breach", " ".join(args))
-            if len(found) == 1:
-                return {"explanation": found[0]["explanation"]}
-            return {
-                "explanation": answers.node(
-                    f"{ev.summary} ({ev.date.text}) breached {len(found)} clauses",
-                    premises=[b["explanation"] for b in found],
-                )
-            }
-        raise UserError(
-            f"explain: expected 'status A --on DAY', 'breach EVENT [TREATY]' or "
-            f"'aggressor A B', got {' '.join([what, *args])!r}"
-        )
-
-
-def _need_day(value: Day, what: str) -> date:
-    day = as_day(value, what)
-    if day is None:
-        raise DateError(f"{what}: a day is required (YYYY-MM-DD)")
-    return day
+        day = need_day(on, "--on") if what == "status" and len(args) == 1 else None
+        return _explain(self, what, args, day)

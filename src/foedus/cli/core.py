@@ -1,0 +1,244 @@
+"""The command line's machinery: the options every command takes, how an answer is shown
+(:data:`foedus.cli.views.VIEWS`, or JSON with ``--json``), how an error ends a command, and how
+a command of the table (:data:`foedus.commands.COMMANDS`) becomes a Typer command.
+
+Every command accepts, after its name, the common options ``--corpus PATH``,
+``--perspective NAME``, ``--assume FILE`` and ``--json``. Errors: a
+:class:`~foedus.errors.FoedusError` becomes its message on stderr and its exit code (2 for
+user errors, every problem line for a corpus); anything else is ``internal error: ...`` and
+exit 1. ``FOEDUS_DEBUG=1`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, get_type_hints
+
+import typer
+from rich.console import Console, RenderableType
+
+from foedus import storage
+from foedus.cli.views import VIEWS
+from foedus.commands import Command, Param, method_kwargs
+from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
+from foedus.errors import CorpusError, FoedusError
+from foedus.paths import os_error_line
+from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
+from foedus.shapes import Json
+
+app = typer.Typer(
+    name="foedus",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    help="A sourced, temporal knowledge base of relations between states.\n\n"
+    "Example: foedus events --actor Estonia --from 1940-01-01 --to 1940-12-31",
+)
+
+
+@dataclass
+class Options:
+    """The options every command accepts."""
+
+    corpus: Path | None = None
+    perspective: str = DEFAULT_PERSPECTIVE
+    assume: Path | None = None
+    json: bool = False
+
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base these options name; its database is built (with a progress
+        display on stderr) on first use."""
+        kb = KnowledgeBase(self.corpus, perspective=self.perspective, assume=self.assume)
+        key, _ = storage.registered_steps()
+        if not storage.cached_path(kb.corpus, key).exists():
+            name = kb.corpus.metadata.name
+            with Console(stderr=True).status(f"building the database of {name} (first use)…"):
+                kb.db_path  # noqa: B018 - builds and caches it
+        return kb
+
+    def load(self, path: Path | None = None) -> Corpus:
+        """The corpus (positional PATH, else --corpus, else bundled), with the overlay."""
+        corpus = load_corpus(path or self.corpus or bundled_path())
+        return load_overlay(self.assume, corpus) if self.assume else corpus
+
+
+@dataclass
+class Output:
+    """What a command shows: the JSON object, and optionally its own human view."""
+
+    data: Json
+    human: RenderableType | str | None = None
+
+
+_COMMON: list[inspect.Parameter] = [
+    inspect.Parameter(
+        "corpus",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            Path | None,
+            typer.Option(
+                "--corpus", help="Corpus folder (default: bundled corpus).", metavar="PATH"
+            ),
+        ],
+    ),
+    inspect.Parameter(
+        "perspective",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=DEFAULT_PERSPECTIVE,
+        annotation=Annotated[
+            str, typer.Option("--perspective", help="Legal perspective.", metavar="NAME")
+        ],
+    ),
+    inspect.Parameter(
+        "assume",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            Path | None,
+            typer.Option("--assume", help="YAML overlay of hypothetical facts.", metavar="FILE"),
+        ],
+    ),
+    inspect.Parameter(
+        "json",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=False,
+        annotation=Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")],
+    ),
+]
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print ``message`` on stderr and exit with ``code``."""
+    print(message, file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _show(name: str, out: Output | Json, opts: Options) -> None:
+    result = out if isinstance(out, Output) else Output(out)
+    if opts.json:
+        sys.stdout.write(json.dumps(result.data, ensure_ascii=False) + "\n")
+        return
+    human = result.human
+    if human is None:
+        view = VIEWS.get(name)
+        human = view(result.data) if view else json.dumps(result.data, indent=2, ensure_ascii=False)
+    Console(soft_wrap=isinstance(human, str)).print(human, markup=False, highlight=False)
+
+
+def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, Any]) -> None:
+    try:
+        _show(name, func(opts, **kwargs), opts)
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except CorpusError as e:
+        if os.environ.get("FOEDUS_DEBUG") == "1":
+            raise
+        fail(e.report(), e.exit_code)
+    except FoedusError as e:
+        if os.environ.get("FOEDUS_DEBUG") == "1":
+            raise
+        fail(str(e), e.exit_code if e.exit_code == 2 else 1)
+    except Exception as e:
+        if os.environ.get("FOEDUS_DEBUG") == "1":
+            raise
+        if isinstance(e, OSError) and e.filename is not None:  # a path: the user's to fix
+            fail(os_error_line(e), 2)
+        fail(f"internal error: {type(e).__name__}: {e}", 1)
+
+
+def _own_params(func: Callable[..., Any]) -> list[inspect.Parameter]:
+    """The parameters of ``func(opts, ...)`` after ``opts``, their annotations resolved."""
+    hints = get_type_hints(func, include_extras=True)
+    return [
+        p.replace(annotation=hints[p.name])
+        for p in inspect.signature(func).parameters.values()
+        if p.name != "opts"
+    ]
+
+
+def register(command: Command, func: Callable[..., Any]) -> None:
+    """Add ``command`` to the app, run by ``func``: ``func(opts, ...)`` returns the command's
+    JSON object (or an :class:`Output`), shown as JSON with ``--json`` and as its view
+    otherwise; a command without the common options is ``func(...)`` as Typer calls it."""
+    if not command.common_options:
+        func.__doc__ = command.help
+        app.command(command.name)(func)
+        return
+    signature = getattr(func, "__signature__", None)
+    own = list(signature.parameters.values()) if signature is not None else _own_params(func)
+    params = own + _COMMON
+
+    def wrapper(**kwargs: Any) -> None:
+        opts = Options(**{p.name: kwargs.pop(p.name) for p in _COMMON})
+        _run(command.name, func, opts, kwargs)
+
+    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    wrapper.__name__ = command.name.replace("-", "_")
+    wrapper.__doc__ = command.help
+    app.command(command.name)(wrapper)
+
+
+_TYPES: dict[str, Any] = {"text": str, "pair": tuple[str, str], "list": list[str]}
+
+
+def cli_parameter(p: Param) -> inspect.Parameter:
+    """A parameter of the table as a Typer argument or option."""
+    kind = _TYPES[p.type]
+    info: Any
+    if p.positional:
+        info = typer.Argument(help=p.help, metavar=p.metavar)
+    else:
+        info = typer.Option(*p.flags, help=p.help, metavar=p.metavar)
+    annotation = Annotated[kind if p.required else kind | None, info]  # type: ignore[valid-type]
+    default = inspect.Parameter.empty if p.required else None
+    return inspect.Parameter(
+        p.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def query_function(command: Command) -> Callable[..., Any]:
+    """``func(opts, **params)`` for a query command: its knowledge base method, called with
+    the table's parameters."""
+    method = command.method or command.name
+
+    def func(opts: Options, **values: Any) -> Json:
+        result: Json = getattr(opts.kb(), method)(**method_kwargs(command, values))
+        return result
+
+    func.__signature__ = query_parameters(command)  # type: ignore[attr-defined]
+    return func
+
+
+def query_parameters(command: Command) -> inspect.Signature:
+    """The Typer signature of a command's parameters in the table (without ``opts``)."""
+    return inspect.Signature([cli_parameter(p) for p in command.params])
+
+
+def main() -> None:
+    """The console script: run the app; a usage error is one line on stderr and exit 2."""
+    try:  # typer vendors its own copy of click
+        from typer._click import exceptions as click_exc
+    except ImportError:  # pragma: no cover - older typer with click as a dependency
+        from click import exceptions as click_exc  # type: ignore[no-redef]
+
+    try:
+        code = app(standalone_mode=False)
+    except click_exc.NoArgsIsHelpError as e:
+        print(e.ctx.get_help() if e.ctx else str(e))
+        raise SystemExit(2) from None
+    except click_exc.UsageError as e:
+        where = f"{e.ctx.command_path}: " if e.ctx else ""
+        print(f"{where}{e.format_message()}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except BrokenPipeError:  # e.g. piped into head: not an error of ours
+        raise SystemExit(0) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

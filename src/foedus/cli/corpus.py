@@ -1,0 +1,159 @@
+"""The commands about a corpus itself: ``validate``, ``coverage`` and ``build``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+from foedus import reasoning, storage
+from foedus.cli.core import Options, Output
+from foedus.corpus.coverage import coverage as corpus_coverage
+from foedus.errors import CorpusError, UserError, suggest
+from foedus.paths import check_output
+from foedus.shapes import Json
+
+PathArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Corpus folder (default: --corpus, else the bundled corpus).", show_default=False
+    ),
+]
+
+
+def validate(opts: Options, path: PathArg = None) -> Output:
+    """``foedus validate`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    try:
+        corpus = opts.load(path)
+    except CorpusError as e:
+        if opts.json:
+            errors = [
+                {"file": p.file, "line": p.line, "col": p.col, "message": p.message}
+                for p in e.errors
+            ]
+            sys.stdout.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False) + "\n")
+            raise typer.Exit(2) from None
+        raise
+    n = corpus.counts()
+    text = (
+        f"ok: {n['actors']} actors, {n['instruments']} instruments, {n['events']} events, "
+        f"{n['quotes']} quotes"
+    )
+    return Output({"ok": True, "counts": n}, text)
+
+
+def coverage(opts: Options) -> Json:
+    """``foedus coverage`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    return corpus_coverage(opts.load())
+
+
+#: Where ``build`` runs the rules (the --engine values).
+ENGINES = ("duckdb", "spark")
+
+
+def build(
+    opts: Options,
+    path: PathArg = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Database file to write (default: the cache).", metavar="FILE"
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Where the rules run: duckdb (in this process) or spark (Apache "
+            "Spark, docs/spark.md); the database is the same.",
+            metavar="NAME",
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="With --engine spark: the Spark master, e.g. "
+            "spark://host:7077 (default: local[2], this machine).",
+            metavar="URL",
+        ),
+    ] = None,
+) -> Output:
+    """``foedus build`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    if engine not in ENGINES:
+        near = suggest(engine, ENGINES, n=1, cutoff=0.5)
+        raise UserError(
+            f"--engine: unknown engine {engine!r}; "
+            + (f"did you mean {near[0]!r}?" if near else f"choose {' or '.join(ENGINES)}")
+        )
+    if spark_master is not None and engine != "spark":
+        raise UserError("--spark-master: only with --engine spark")
+    corpus = opts.load(path)
+    key, steps = storage.registered_steps()
+    if engine == "spark":
+        from foedus.backends import spark
+
+        with Console(stderr=True).status(
+            f"starting Spark on {spark_master or spark.DEFAULT_MASTER}…"
+        ):
+            spark.session(spark_master, spark.conf_for_corpus(corpus))
+
+        def store_fluents(con: Any, corpus: Any) -> None:
+            reasoning.store_fluents(con, corpus, engine)
+
+        steps = [store_fluents if s is reasoning.store_fluents else s for s in steps]
+    target = check_output(output or storage.cached_path(corpus, key), corpus_root=corpus.path)
+    # a database of this corpus built before: updated in place when only events were added
+    previous = (
+        target if target.exists() else (storage.latest_cached(target) if output is None else None)
+    )
+    total = len(storage.TABLES) + len(steps)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("building", total=total)
+
+        def advance(what: str) -> None:
+            progress.update(task, advance=1, description=what)
+
+        result = storage.build(corpus, target, steps, advance, previous=previous)
+    n = corpus.counts()
+    if result.update:
+        how = f"updated {target} incrementally ({result.update.summary()})"
+    else:
+        how = f"built {target}" + (
+            f" (full build: {result.full_reason})" if result.full_reason else ""
+        )
+    data: dict[str, Any] = {
+        "database": str(target),
+        "counts": n,
+        "incremental": result.update is not None,
+    }
+    if result.update:
+        data["update"] = {
+            "added_events": result.update.added_events,
+            "keys_recomputed": result.update.recomputed,
+            "breach_events": result.update.breach_events,
+        }
+    return Output(
+        data,
+        f"{how}: {n['actors']} actors, {n['instruments']} instruments, "
+        f"{n['events']} events, {n['quotes']} quotes",
+    )
+
+
+HANDLERS: dict[str, Callable[..., Any]] = {
+    "validate": validate,
+    "coverage": coverage,
+    "build": build,
+}

@@ -1,0 +1,28 @@
+"""The query layer: :class:`KnowledgeBase`, the one API the CLI, the HTTP API and the web page
+call, and one module per family of answers:
+
+- :mod:`.events`: ``events``;  :mod:`.treaties`: ``treaty``, ``treaties``;
+- :mod:`.status`: ``status``, ``holds``, ``timeline`` (its periods);
+- :mod:`.breaches`: ``breaches``;  :mod:`.aggressor`: ``aggressor``;
+- :mod:`.compare`: ``compare``;  :mod:`.explain`: ``explain``;
+- :mod:`.common`: the fluent rows and how they are read (every read a sqlglot tree);
+  :mod:`.nodes`: the premises of explanations; :mod:`.records`: records as JSON;
+  :mod:`.rules`: the rules' texts, as the build stored them.
+
+>>> kb = KnowledgeBase()
+>>> kb.status("Latvia", "1943-01-01")["status"]["label"]
+'part of Reichskommissariat Ostland, under occupation by Germany'
+"""
+
+from __future__ import annotations
+
+from foedus.query.base import (
+    DEFAULT_PERSPECTIVE,
+    Day,
+    EventIndex,
+    KnowledgeBase,
+    as_day,
+    need_day,
+)
+
+__all__ = ["DEFAULT_PERSPECTIVE", "Day", "EventIndex", "KnowledgeBase", "as_day", "need_day"]

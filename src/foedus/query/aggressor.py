@@ -1,0 +1,98 @@
+"""The ``aggressor`` answer: the first to commit one of the acts listed in Article II of the
+1933 Convention for the Definition of Aggression (the verdict is
+:mod:`foedus.norms.aggression`'s), explained."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from foedus.engine.timepoints import event_point
+from foedus.norms import aggression
+from foedus.norms.explain import Explanation, node
+from foedus.query.common import name_of
+from foedus.query.nodes import clause_node, event_node, justification_node
+from foedus.shapes import Json
+
+if TYPE_CHECKING:
+    from foedus.query.base import KnowledgeBase
+
+RULE = "first to have committed one of the acts listed in Article II of the 1933 Convention"
+
+
+def aggressor(
+    kb: KnowledgeBase, a: str, b: str, from_: date | None = None, to: date | None = None
+) -> Json:
+    """See :meth:`foedus.query.KnowledgeBase.aggressor`."""
+    x, y = kb.resolver.actor(a).id, kb.resolver.actor(b).id
+    v = aggression.decide(
+        kb.cursor(),
+        kb.corpus,
+        x,
+        y,
+        event_point(from_) if from_ else None,
+        event_point(to) if to else None,
+    )
+    acts, _ = aggression.defined_acts(kb.corpus)
+    defs = [
+        clause_node(
+            kb, i, c, "Article II: the first to commit one of the listed acts is the aggressor"
+        )
+        for i, c in v.definition_clauses
+    ]
+    names = {k: name_of(kb, k) for k in (x, y)}
+    if v.act is None:
+        expl = node(
+            f"no act listed in Article II between {names[x]} and {names[y]} in the period",
+            rule=RULE,
+            premises=defs,
+        )
+        return {
+            "aggressor": None,
+            "act": None,
+            "category": None,
+            "rule": RULE,
+            "certainty": None,
+            "candidates": [],
+            "explanation": expl,
+        }
+    events = kb.events_by_id([v.act.event_id, *(a.event_id for a in v.first_acts.values())])
+    ev = events[v.act.event_id]
+    premises: list[Explanation] = []
+    for side, act in sorted(v.first_acts.items()):
+        e = events[act.event_id]
+        p = event_node(kb, e.id, f"first act of {names.get(side, side)}: ")
+        if p is not None:
+            if e.justification:
+                p["premises"].append(justification_node(kb, e))
+            premises.append(p)
+    for side in (x, y):
+        if side not in v.first_acts:
+            premises.append(node(f"{names[side]} committed none of the listed acts in the period"))
+    premises.extend(defs)
+    who = names.get(v.aggressor or "", v.aggressor)
+    if v.certainty == "possible":
+        cands = " or ".join(names.get(c, c) for c in v.candidates)
+        conclusion = (
+            f"possibly {who}: the order of the first acts is uncertain (candidates: {cands})"
+        )
+    else:
+        conclusion = (
+            f"{who} is the aggressor: first to commit {ev.type.replace('_', ' ')} ({ev.date.text})"
+        )
+    expl = node(
+        conclusion,
+        rule=RULE,
+        certainty=v.certainty,
+        premises=premises,
+        hypothetical=ev.hypothetical,
+    )
+    return {
+        "aggressor": kb.render.ref(v.aggressor),
+        "act": kb.render.event(ev),
+        "category": acts.get(ev.type, ev.type),
+        "rule": RULE,
+        "certainty": v.certainty,
+        "candidates": [kb.render.ref(c) for c in v.candidates],
+        "explanation": expl,
+    }

@@ -1,0 +1,272 @@
+"""What every family of answers shares: the ``fluents`` rows (:class:`Row`) and how they are
+read, as sqlglot trees, and the small JSON pieces (a day, an actor's name).
+
+The reading of ``fluents`` rows is done here once:
+
+- a fluent-value pair holds on day D when a row has ``start <= query_point(D) < end``;
+- a row's ``certainty`` is ``certain`` or ``possible``; ``sovereign`` is true when a certain
+  row holds, ``"possible"`` when only a possible one does, false otherwise.
+
+Values are written into the trees as literals, never pasted into SQL text, and never bound:
+the DuckDB Python client looks for pandas (an import attempt, slow when pandas is not
+installed) for every bound value.
+
+>>> where_holds(5).sql("duckdb")
+'start <= 5 AND ("end" IS NULL OR 5 < "end")'
+>>> arg(0).sql("duckdb")
+'args[1]'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from foedus.answers import BREACHES_AGAINST, MENTIONS
+from foedus.shapes import Json
+
+if TYPE_CHECKING:
+    from foedus.query.base import KnowledgeBase
+
+STATUS_FLUENTS = ("sovereign", "controlled_by", "occupied_by", "part_of")
+COLUMNS = (
+    "fluent",
+    "args",
+    "value",
+    "start",
+    "end",
+    "certainty",
+    "rule",
+    "initiated_by",
+    "terminated_by",
+)
+"""The columns of ``fluents`` that a :class:`Row` holds, in its order."""
+BREACH_KEYS = (
+    "event_id",
+    "actor",
+    "target",
+    "beneficiary",
+    "via",
+    "instrument",
+    "clause",
+    "certainty",
+)
+"""The columns of ``breaches`` (and of the index's ``breaches_against``) an answer reads."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of ``fluents``: a fluent's value over ``[start, end)``, and why."""
+
+    fluent: str
+    args: tuple[str, ...]
+    value: str
+    start: int
+    end: int | None
+    certainty: str
+    rule: str | None
+    initiated_by: str | None
+    terminated_by: str | None
+
+    def holds_at(self, t: int) -> bool:
+        return self.start <= t and (self.end is None or t < self.end)
+
+
+# --------------------------------------------------------------------------- sql pieces
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    """A column (``end`` quoted: it is a keyword)."""
+    return exp.column(name, table, quoted=True if name == "end" else None)
+
+
+def lit(value: Any) -> exp.Expression:
+    """A value as a SQL literal: a string, a number or a day."""
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int):
+        return exp.Literal.number(value)
+    if isinstance(value, date):
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
+    return exp.Literal.string(str(value))
+
+
+def arg(i: int) -> exp.Expression:
+    """The argument at 0-based position ``i`` of a row (``args[i + 1]`` in DuckDB)."""
+    return exp.Bracket(this=col("args"), expressions=[exp.Literal.number(i)])
+
+
+def one_of(column: exp.Expression, values: tuple[str, ...] | list[str]) -> exp.Expression:
+    """``column IN (values)``; false for no value."""
+    if not values:
+        return exp.false()
+    return column.isin(*(lit(v) for v in values))
+
+
+def where_holds(at: int) -> exp.Expression:
+    """The condition that a row holds at time point ``at``."""
+    end = col("end")
+    return exp.and_(
+        col("start") <= lit(at),
+        exp.paren(exp.or_(end.is_(exp.null()), lit(at) < end), copy=False),
+    )
+
+
+def table(name: str) -> exp.Table:
+    """A table by its (maybe schema-qualified) name."""
+    return exp.to_table(name)
+
+
+def run(kb: KnowledgeBase, query: exp.Expression) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` read through this thread's cursor."""
+    return kb.cursor().execute(query.sql("duckdb", copy=False)).fetchall()
+
+
+# --------------------------------------------------------------------------- fluent rows
+
+
+def naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> exp.Select:
+    """The rows of a perspective that name the actor ``actor_id``: from the index if the
+    database has it, else from ``fluents``."""
+    p = col("perspective").eq(lit(perspective or kb.perspective))
+    if kb.indexed:
+        return (
+            exp.select(*map(col, COLUMNS))
+            .from_(table(MENTIONS), copy=False)
+            .where(p, col("who").eq(lit(actor_id)), copy=False)
+        )
+    names = exp.or_(
+        exp.func("list_contains", col("args"), lit(actor_id), dialect="duckdb"),
+        col("value").eq(lit(actor_id)),
+    )
+    return (
+        exp.select(*map(col, COLUMNS))
+        .from_("fluents", copy=False)
+        .where(p, exp.paren(names, copy=False), copy=False)
+    )
+
+
+def _rows(kb: KnowledgeBase, query: exp.Select, at: int | None) -> list[Row]:
+    if at is not None:
+        query = query.where(where_holds(at), copy=False)
+    query = query.order_by(*map(col, ("fluent", "args", "value", "start")), copy=False)
+    return [Row(r[0], tuple(r[1]), *r[2:]) for r in run(kb, query)]
+
+
+def rows_about(
+    kb: KnowledgeBase,
+    actor_id: str,
+    perspective: str | None = None,
+    *,
+    own: bool = False,
+    fluents: tuple[str, ...] | None = None,
+    at: int | None = None,
+) -> list[Row]:
+    """Every fluent row whose arguments or value name the actor ``actor_id``, in the order
+    (fluent, args, value, start); ``own``: only those whose arguments are ``(actor_id,)``;
+    ``fluents``: only these fluents; ``at``: only those that hold at time point ``at``."""
+    query = naming(kb, actor_id, perspective)
+    if own:
+        length = exp.func("len", col("args"), dialect="duckdb")
+        query = query.where(length.eq(lit(1)), arg(0).eq(lit(actor_id)), copy=False)
+    if fluents is not None:
+        query = query.where(one_of(col("fluent"), fluents), copy=False)
+    return _rows(kb, query, at)
+
+
+def rows_of(
+    kb: KnowledgeBase,
+    fluent: str,
+    perspective: str | None = None,
+    *,
+    naming_actor: str | None = None,
+    args: dict[int, str] | None = None,
+    at: int | None = None,
+) -> list[Row]:
+    """The rows of ``fluent``, in the order (args, value, start); ``args``: only those whose
+    argument at each (0-based) position is the one given; ``naming_actor``: only those that
+    name this actor (read from the index: use it when the rows are about an actor); ``at``:
+    only those that hold at time point ``at``."""
+    if naming_actor is not None:
+        query = naming(kb, naming_actor, perspective)
+    else:
+        query = (
+            exp.select(*map(col, COLUMNS))
+            .from_("fluents", copy=False)
+            .where(col("perspective").eq(lit(perspective or kb.perspective)), copy=False)
+        )
+    query = query.where(col("fluent").eq(lit(fluent)), copy=False)
+    for i, value in sorted((args or {}).items()):
+        length = exp.func("len", col("args"), dialect="duckdb")
+        query = query.where(length > lit(i), arg(i).eq(lit(value)), copy=False)
+    return _rows(kb, query, at)
+
+
+def breach_rows(
+    kb: KnowledgeBase,
+    against: str | None = None,
+    perspective: str | None = None,
+    *,
+    by: str | None = None,
+    treaty: str | None = None,
+    event: str | None = None,
+    event_types: tuple[str, ...] | None = None,
+) -> list[tuple[Json, date | None]]:
+    """The rows of ``breaches`` (by event, instrument and clause), each with its event's
+    earliest day: ``against`` an actor (its beneficiary or target), ``by`` an actor, of a
+    ``treaty``, by an ``event``, by an event of one of ``event_types``, each filter when
+    given. ``against`` is read from the index when the database has it; the day is None
+    when neither ``against`` (with the index) nor ``event_types`` asked for the event."""
+    p = lit(perspective or kb.perspective)
+    keys = [col(k, "b") for k in BREACH_KEYS]
+    if against is not None and kb.indexed:
+        query = (
+            exp.select(*keys, col("event_earliest", "b"))
+            .from_(exp.alias_(table(BREACHES_AGAINST), "b", table=True), copy=False)
+            .where(col("who", "b").eq(lit(against)), copy=False)
+        )
+        etype: exp.Expression = col("event_type", "b")
+    elif event_types is not None:
+        query = (
+            exp.select(*keys, col("date_earliest", "e"))
+            .from_("breaches AS b", copy=False)
+            .join("events AS e", on=col("id", "e").eq(col("event_id", "b")), copy=False)
+        )
+        etype = col("type", "e")
+    else:  # no event read: no join
+        query = exp.select(*keys, exp.null()).from_("breaches AS b", copy=False)
+        etype = exp.null()
+    if against is not None and not kb.indexed:
+        who = lit(against)
+        query = query.where(
+            exp.paren(
+                exp.or_(col("beneficiary", "b").eq(who), col("target", "b").eq(who)), copy=False
+            )
+        )
+    query = query.where(col("perspective", "b").eq(p), copy=False)
+    for column, value in (("actor", by), ("instrument", treaty), ("event_id", event)):
+        if value is not None:
+            query = query.where(col(column, "b").eq(lit(value)), copy=False)
+    if event_types is not None:
+        query = query.where(one_of(etype, event_types), copy=False)
+    query = query.order_by(*(col(k, "b") for k in ("event_id", "instrument", "clause")), copy=False)
+    return [(dict(zip(BREACH_KEYS, r, strict=False)), r[-1]) for r in run(kb, query)]
+
+
+# --------------------------------------------------------------------------- json pieces
+
+
+def name_of(kb: KnowledgeBase, actor_id: str) -> str:
+    """An actor's name (its id when the corpus does not know it)."""
+    ref = kb.render.ref(actor_id)
+    return str(ref["name"]) if ref else actor_id
+
+
+def day_json(d: date | None) -> Json | None:
+    """A day as the contract's Date (earliest = latest)."""
+    if d is None:
+        return None
+    return {"earliest": d.isoformat(), "latest": d.isoformat(), "text": d.isoformat()}

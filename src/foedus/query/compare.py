@@ -1,0 +1,109 @@
+"""The ``compare`` answer: where two perspectives give an actor different statuses, and the
+rules that make them differ."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from foedus.engine.timepoints import last_day, start_day
+from foedus.query.common import Row, day_json, rows_about
+from foedus.query.rules import rule_texts, terminating_rules
+from foedus.query.status import status_at
+from foedus.shapes import Json
+
+if TYPE_CHECKING:
+    from foedus.query.base import KnowledgeBase
+
+CORE = ("sovereign", "controlled_by", "occupied_by", "part_of")
+
+
+def _why_sovereignty_differs(
+    kb: KnowledgeBase, aid: str, t: int, rows: dict[str, list[Row]], status: dict[str, Json]
+) -> dict[str, Json]:
+    """Where one perspective holds the actor sovereign at ``t`` and the other does not: the
+    event that ended sovereignty in the one, and the rules of each that read that event."""
+    sides = list(rows)
+    lost = [s for s in sides if status[s]["sovereign"] is not True]
+    kept = [s for s in sides if status[s]["sovereign"] is True]
+    if len(lost) != 1 or len(kept) != 1:
+        return {}
+    ended = [
+        r
+        for r in rows[lost[0]]
+        if r.fluent == "sovereign"
+        and r.end is not None
+        and r.end <= t + 1
+        and r.terminated_by is not None
+        and kb.event_record(r.terminated_by) is not None
+    ]
+    if not ended:
+        return {}
+    ev = kb.event(max(ended, key=lambda r: r.end or 0).terminated_by or "")
+    out: dict[str, Json] = {}
+    for side in sides:
+        labels = terminating_rules(kb, side, "sovereign", ev.type)
+        verb = "ended sovereignty" if side in lost else "did not end sovereignty"
+        out[side] = {
+            "rules": labels,
+            "text": f"{ev.summary} ({ev.date.text}) {verb}"
+            + (
+                f" by rule {', '.join(labels)}"
+                if side in lost and labels
+                else f": the condition of {', '.join(labels)} failed"
+                if labels
+                else ": no rule of this view ends it"
+            ),
+        }
+    return out
+
+
+def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json:
+    """Every actor and date range where perspectives ``p`` and ``q`` (ids) give different
+    statuses."""
+    ids = (
+        [kb.resolver.actor(actor).id]
+        if actor
+        else [a.id for a in kb.corpus.actors if a.kind == "state"]
+    )
+    diffs = []
+    for aid in ids:
+        rows_p = [r for r in rows_about(kb, aid, p) if r.args == (aid,)]
+        rows_q = [r for r in rows_about(kb, aid, q) if r.args == (aid,)]
+        points = sorted(
+            {r.start for r in rows_p + rows_q}
+            | {r.end for r in rows_p + rows_q if r.end is not None}
+        )
+        current: Json | None = None
+        for i, t in enumerate(points):
+            nxt = points[i + 1] if i + 1 < len(points) else None
+            sp, used_p = status_at(kb, aid, t, rows_p)
+            sq, used_q = status_at(kb, aid, t, rows_q)
+            if all(sp[k] == sq[k] for k in CORE):
+                current = None
+                continue
+            key = (sp["label"], sq["label"])
+            if current is not None and current["_key"] == key:
+                current["to"] = day_json(last_day(nxt))
+                continue
+            rules_p = sorted({r.rule for r in used_p if r.rule} - {r.rule for r in used_q})
+            rules_q = sorted({r.rule for r in used_q if r.rule} - {r.rule for r in used_p})
+            because = _why_sovereignty_differs(kb, aid, t, {p: rows_p, q: rows_q}, {p: sp, q: sq})
+            for side, labels in ((p, rules_p), (q, rules_q)):
+                labels.extend(
+                    lbl for lbl in because.get(side, {}).get("rules", []) if lbl not in labels
+                )
+            texts = {**rule_texts(kb, p), **rule_texts(kb, q)}
+            current = {
+                "_key": key,
+                "actor": kb.render.ref(aid),
+                "from": day_json(start_day(t)),
+                "to": day_json(last_day(nxt)),
+                "status": {p: sp, q: sq},
+                "rules": {p: rules_p, q: rules_q},
+                "because": {side: b["text"] for side, b in because.items()},
+                "rule_text": {lbl: texts.get(lbl, lbl) for lbl in rules_p + rules_q},
+            }
+            diffs.append(current)
+    for d in diffs:
+        d.pop("_key")
+    return {"perspectives": [p, q], "differences": diffs}

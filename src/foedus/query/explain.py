@@ -1,0 +1,44 @@
+"""The ``explain`` answer: the explanation tree of a status, a breach or an aggressor answer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from foedus.errors import UnknownName, UserError
+from foedus.norms.explain import node
+from foedus.query.aggressor import aggressor
+from foedus.query.breaches import breaches
+from foedus.query.status import status
+from foedus.shapes import Json
+
+if TYPE_CHECKING:
+    from foedus.query.base import KnowledgeBase
+
+
+def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> Json:
+    """``{"explanation": Explanation}``: see :meth:`foedus.query.KnowledgeBase.explain`."""
+    if what == "status" and len(args) == 1 and on is not None:
+        return {"explanation": status(kb, args[0], on)["explanation"]}
+    if what == "aggressor" and len(args) == 2:
+        return {"explanation": aggressor(kb, args[0], args[1])["explanation"]}
+    if what == "breach" and 1 <= len(args) <= 2:
+        ev = kb.resolver.event(args[0])
+        found = breaches(kb, event=ev.id)["breaches"]
+        if len(args) == 2:
+            ins = kb.resolver.instrument(args[1])
+            found = [b for b in found if b["treaty"]["id"] == ins.id]
+        if not found:
+            raise UnknownName("breach", " ".join(args))
+        if len(found) == 1:
+            return {"explanation": found[0]["explanation"]}
+        return {
+            "explanation": node(
+                f"{ev.summary} ({ev.date.text}) breached {len(found)} clauses",
+                premises=[b["explanation"] for b in found],
+            )
+        }
+    raise UserError(
+        f"explain: expected 'status A --on DAY', 'breach EVENT [TREATY]' or "
+        f"'aggressor A B', got {' '.join([what, *args])!r}"
+    )

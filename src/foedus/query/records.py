@@ -1,0 +1,104 @@
+"""Records as the public JSON shapes (the contract: :mod:`foedus.contract`).
+
+Ref ``{"id", "name"}``; Date ``{"earliest", "latest", "text"}``; Event; Instrument with parties
+and clauses. Names come from the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from foedus.corpus.load import Corpus
+from foedus.model import Event, FuzzyDate, Instrument, Quote
+from foedus.shapes import Json
+
+
+class Renderer:
+    """Turns a corpus's records into JSON-ready dicts; names come from the corpus."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._names = {a.id: a.name for a in corpus.actors}
+        self._instruments = {i.id: i.name for i in corpus.instruments}
+
+    def ref(self, actor_id: str | None) -> Json | None:
+        if actor_id is None:
+            return None
+        return {"id": actor_id, "name": self._names.get(actor_id, actor_id)}
+
+    def instrument_ref(self, instrument_id: str | None) -> Json | None:
+        if instrument_id is None:
+            return None
+        return {"id": instrument_id, "name": self._instruments.get(instrument_id, instrument_id)}
+
+    def refs(self, ids: Iterable[str] | None) -> list[Json] | None:
+        return None if ids is None else [self.ref(i) for i in ids]  # type: ignore[misc]
+
+    def quotes(self, quotes: Iterable[Quote]) -> list[Json]:
+        return [{"source": self.corpus.source_of(q.source), "quote": q.quote} for q in quotes]
+
+    def event(self, e: Event) -> Json:
+        return {
+            "id": e.id,
+            "type": e.type,
+            "date": date_json(e.date),
+            "actors": self.refs(e.actors),
+            "targets": self.refs(e.targets),
+            "summary": e.summary,
+            "sources": self.quotes(e.sources),
+            "justification": e.justification,
+            "notes": e.notes,
+            "instrument": self.instrument_ref(e.instrument),
+            "mode": e.mode,
+            "hypothetical": e.hypothetical,
+        }
+
+    def instrument(self, i: Instrument) -> Json:
+        return {
+            "id": i.id,
+            "name": i.name,
+            "kind": i.kind,
+            "aliases": list(i.aliases),
+            "signed": date_json(i.signed),
+            "in_force": date_json(i.in_force),
+            "ended": date_json(i.ended),
+            "parties": [
+                {
+                    "actor": self.ref(p.actor),
+                    "how": p.how,
+                    "date": date_json(p.date),
+                    "until": date_json(p.until),
+                    "via": self.ref(p.via),
+                    "sources": self.quotes(p.sources),
+                }
+                for p in i.parties
+            ],
+            "clauses": [
+                {
+                    "id": c.id,
+                    "article": c.article,
+                    "text": c.text,
+                    "source": self.corpus.source_of(c.source),
+                    "norm": None
+                    if c.norm is None
+                    else {
+                        "kind": c.norm.kind,
+                        "categories": list(c.norm.categories),
+                        "bearers": self.refs(c.norm.bearers),
+                        "beneficiaries": self.refs(c.norm.beneficiaries),
+                        "description": c.norm.description,
+                    },
+                }
+                for c in i.clauses
+            ],
+            "sources": self.quotes(i.sources),
+            "notes": i.notes,
+            "hypothetical": i.hypothetical,
+        }
+
+
+def date_json(d: FuzzyDate | None) -> Json | None:
+    """A date as ``{"earliest", "latest", "text"}`` (ISO days), or None."""
+    if d is None:
+        return None
+    return {"earliest": d.earliest.isoformat(), "latest": d.latest.isoformat(), "text": d.text}

@@ -1,0 +1,114 @@
+"""The rules' texts as a query reads them: from the ``rules`` table the build stores, never
+by parsing rule files per answer.
+
+The table is ``rules(perspective, label, kind, fluent, event, text)``: ``kind`` is
+``initiated``, ``terminated``, ``static``..., ``fluent`` the name of the head fluent,
+``event`` the triggering event's type for an event rule, ``text`` the rule as written with
+its ``(file:line)``. A database built before the table existed is read by parsing the
+perspective's rule files, once per knowledge base and perspective (:class:`RuleBook`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from foedus import reasoning
+from foedus.query.common import col, lit, run
+from foedus.rules.ast import EventRule
+
+if TYPE_CHECKING:
+    from foedus.query.base import KnowledgeBase
+
+TABLE = "rules"
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule of a perspective, as the ``rules`` table holds it."""
+
+    label: str
+    kind: str
+    fluent: str | None
+    event: str | None
+    text: str
+
+
+@dataclass
+class RuleBook:
+    """The rules of each perspective a knowledge base has read, read once (shared by every
+    perspective's view of the knowledge base)."""
+
+    by_perspective: dict[str, list[RuleRow]] = field(default_factory=dict)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rules(self, kb: KnowledgeBase, perspective: str) -> list[RuleRow]:
+        found = self.by_perspective.get(perspective)
+        if found is None:
+            found = _stored(kb, perspective)
+            if found is None:
+                found = _parsed(kb, perspective)
+            with self.lock:
+                self.by_perspective[perspective] = found
+        return found
+
+
+def _has_table(kb: KnowledgeBase) -> bool:
+    query = (
+        exp.select(exp.func("count", exp.Star()))
+        .from_("information_schema.tables", copy=False)
+        .where(col("table_schema").eq(lit("main")), col("table_name").eq(lit(TABLE)), copy=False)
+    )
+    return bool(run(kb, query)[0][0])
+
+
+def _stored(kb: KnowledgeBase, perspective: str) -> list[RuleRow] | None:
+    """The rows of the ``rules`` table for ``perspective``, None when there is no table."""
+    if not _has_table(kb):
+        return None
+    query = (
+        exp.select(*map(col, ("label", "kind", "fluent", "event", "text")))
+        .from_(TABLE, copy=False)
+        .where(col("perspective").eq(lit(perspective)), copy=False)
+    )  # in the order stored: the order of the rule files
+    return [RuleRow(*r) for r in run(kb, query)]
+
+
+def _parsed(kb: KnowledgeBase, perspective: str) -> list[RuleRow]:
+    """The rules of ``perspective`` parsed from its files (a database without the table)."""
+    if perspective not in reasoning.perspective_ids(kb.corpus):
+        return []
+    texts = reasoning.rule_texts(kb.corpus, perspective)
+    out = []
+    for rule in reasoning.program_for(kb.corpus, perspective).rules:
+        text = texts.get(rule.label, rule.label)
+        if isinstance(rule, EventRule):
+            row = RuleRow(rule.label, rule.kind, rule.head.atom.name, rule.event.name, text)
+        else:
+            row = RuleRow(rule.label, "static", rule.head.atom.name, None, text)
+        out.append(row)
+    return out
+
+
+def rule_texts(kb: KnowledgeBase, perspective: str) -> dict[str, str]:
+    """``{label: "<rule as written> (file:line)"}`` for every rule of ``perspective``."""
+    book = kb.rule_book
+    found = book.texts.get(perspective)
+    if found is None:
+        found = {r.label: r.text for r in book.rules(kb, perspective)}
+        book.texts[perspective] = found
+    return found
+
+
+def terminating_rules(kb: KnowledgeBase, perspective: str, fluent: str, event: str) -> list[str]:
+    """The labels of the rules of ``perspective`` that terminate ``fluent`` on an event of
+    type ``event``, in the order of the rule files."""
+    return [
+        r.label
+        for r in kb.rule_book.rules(kb, perspective)
+        if r.kind == "terminated" and r.fluent == fluent and r.event == event
+    ]

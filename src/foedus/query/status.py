@@ -1,0 +1,221 @@
+"""An actor's status: on a day (``status``, ``holds``) and over time (``timeline``, its
+periods), with the explanation down to the rules and the sources' words."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from foedus.engine.timepoints import event_point, last_day, query_point, start_day
+from foedus.norms.explain import Explanation, node
+from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name_of, rows_about
+from foedus.query.nodes import clause_node, event_node, row_node
+from foedus.shapes import Json
+
+if TYPE_CHECKING:
+    from foedus.query.base import KnowledgeBase
+
+#: The acts that, under non-recognition, did not end a sovereignty they breached a norm of.
+UNLESS_ACTS = ("annexation", "incorporation")
+
+
+def _pick(rows: list[Row], fluent: str) -> Row | None:
+    mine = [r for r in rows if r.fluent == fluent]
+    return next((r for r in mine if r.certainty == "certain"), mine[0] if mine else None)
+
+
+def status_at(kb: KnowledgeBase, actor_id: str, t: int, rows: list[Row]) -> tuple[Json, list[Row]]:
+    """The status object of ``actor_id`` at time point ``t`` and the rows it rests on."""
+    here = [
+        r for r in rows if r.args == (actor_id,) and r.fluent in STATUS_FLUENTS and r.holds_at(t)
+    ]
+    sov = _pick(here, "sovereign")
+    sovereign: bool | str = False
+    if sov is not None:
+        sovereign = True if sov.certainty == "certain" else "possible"
+    picked = {f: _pick(here, f) for f in ("controlled_by", "occupied_by", "part_of")}
+    status: Json = {"sovereign": sovereign}
+    for f, r in picked.items():
+        status[f] = kb.render.ref(r.value) if r is not None else None
+    status["label"] = label(status, picked)
+    uncertain = [r for r in here if r.certainty == "possible"]
+    status["certainty"] = "possible" if uncertain else "certain"
+    used = [r for r in (sov, *picked.values()) if r is not None]
+    return status, used
+
+
+def label(status: Json, picked: dict[str, Row | None]) -> str:
+    """A short human label: independent / sovereign state, under occupation by Y / part of
+    Y / ..., each part prefixed "possibly" where it holds only possibly."""
+
+    def part(f: str, words: str) -> str | None:
+        row = picked.get(f)
+        if row is None or not status.get(f):
+            return None
+        maybe = "possibly " if row.certainty == "possible" else ""
+        return f"{maybe}{words} {status[f]['name']}"
+
+    sov = status["sovereign"]
+    part_of = part("part_of", "part of")
+    occupied = part("occupied_by", "under occupation by")
+    if sov is True and not part_of and not occupied:
+        return "independent"
+    parts = {True: ["sovereign state"], "possible": ["possibly sovereign"]}.get(sov, [])
+    parts += [p for p in (part_of, occupied) if p]
+    if not parts:
+        ctl = part("controlled_by", "controlled by")
+        return f"not sovereign, {ctl}" if ctl else "not sovereign"
+    return ", ".join(parts)
+
+
+def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
+    """The ``status`` answer: see :meth:`foedus.query.KnowledgeBase.status`."""
+    a = kb.resolver.actor(actor)
+    t = query_point(on)
+    rows = rows_about(kb, a.id, own=True, fluents=STATUS_FLUENTS, at=t)
+    st, used = status_at(kb, a.id, t, rows)
+    acts = unless_acts(kb, a.id, rows, t)
+    # every event the explanation names, read in one batch
+    kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i), *acts])
+    premises = [row_node(kb, r) for r in used]
+    premises.extend(unless_nodes(kb, a.id, rows, t, acts))
+    expl = node(
+        f"{a.name} on {on.isoformat()} under the {kb.perspective} perspective: {st['label']}",
+        rule=f"perspective {kb.perspective}",
+        certainty=st["certainty"],
+        premises=premises,
+    )
+    return {
+        "actor": kb.render.ref(a.id),
+        "on": on.isoformat(),
+        "perspective": kb.perspective,
+        "status": st,
+        "explanation": expl,
+    }
+
+
+def unless_acts(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int) -> dict[str, list[Json]]:
+    """The annexations and incorporations of the actor that breached a norm binding their
+    author towards it, dated within the sovereignty that holds at ``t`` (before ``t``), with
+    their breach rows: by event id, in the order of the ids."""
+    sov = [r for r in rows if r.fluent == "sovereign" and r.args == (actor_id,) and r.holds_at(t)]
+    if not sov:
+        return {}
+    out: dict[str, list[Json]] = {}
+    for row, earliest in breach_rows(kb, actor_id, event_types=UNLESS_ACTS):
+        if earliest is not None and sov[0].start <= event_point(earliest) < t:
+            out.setdefault(row["event_id"], []).append(row)
+    return out
+
+
+def unless_nodes(
+    kb: KnowledgeBase,
+    actor_id: str,
+    rows: list[Row],
+    t: int,
+    acts: dict[str, list[Json]] | None = None,
+) -> list[Explanation]:
+    """Acts against the actor that, in this perspective, did not end its sovereignty because
+    they breached a norm binding their author towards it (the non-recognition argument);
+    ``acts``: :func:`unless_acts`, if already read."""
+    if acts is None:
+        acts = unless_acts(kb, actor_id, rows, t)
+    events = kb.events_by_id(acts)
+    out: list[Explanation] = []
+    for ev_id, breached in acts.items():
+        ev = events[ev_id]
+        clauses = [
+            clause_node(kb, x["instrument"], x["clause"], f"breaches {x['instrument']}")
+            for x in breached
+        ]
+        out.append(
+            node(
+                f"{ev.summary} ({ev.date.text}) did not end sovereignty: it breached "
+                f"norms binding its author towards {name_of(kb, actor_id)}",
+                premises=[p for p in [event_node(kb, ev.id)] if p] + clauses,
+            )
+        )
+    return out
+
+
+def holds(kb: KnowledgeBase, actor: str, on: date) -> Json:
+    """The ``holds`` answer: every fluent row about the actor that holds on ``on``."""
+    a = kb.resolver.actor(actor)
+    t = query_point(on)
+    out = []
+    for r in rows_about(kb, a.id, at=t):
+        out.append(
+            {
+                "fluent": r.fluent,
+                "args": list(r.args),
+                "value": r.value,
+                "from": day_json(start_day(r.start)),
+                "to": day_json(last_day(r.end)),
+                "certainty": r.certainty,
+                "rule": r.rule,
+            }
+        )
+    return {
+        "actor": kb.render.ref(a.id),
+        "on": on.isoformat(),
+        "perspective": kb.perspective,
+        "fluents": out,
+    }
+
+
+def periods(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) -> list[Json]:
+    """Maximal periods of constant status (and certainty) of an actor, each with ``_start``
+    and ``_end`` (its time points) beside the contract's keys."""
+    rows = rows_about(kb, actor_id, perspective, own=True, fluents=STATUS_FLUENTS)
+    points = sorted({r.start for r in rows} | {r.end for r in rows if r.end is not None})
+    out: list[Json] = []
+    for i, p in enumerate(points):
+        nxt = points[i + 1] if i + 1 < len(points) else None
+        st, used = status_at(kb, actor_id, p, rows)
+        key = {
+            k: st[k]
+            for k in ("sovereign", "controlled_by", "occupied_by", "part_of", "label", "certainty")
+        }
+        if all(st[f] in (None, False) for f in STATUS_FLUENTS):
+            key = {}
+        if out and out[-1]["_key"] == key:
+            out[-1]["to"] = day_json(last_day(nxt))
+            out[-1]["_end"] = nxt
+            out[-1]["rules"] = sorted(set(out[-1]["rules"]) | {r.rule for r in used if r.rule})
+            continue
+        out.append(
+            {
+                "_key": key,
+                "_start": p,
+                "_end": nxt,
+                "from": day_json(start_day(p)),
+                "to": day_json(last_day(nxt)),
+                **key,
+                "rules": sorted({r.rule for r in used if r.rule}),
+            }
+        )
+    result = []
+    for per in out:
+        if not per["_key"]:
+            continue
+        per.pop("_key")
+        result.append(per)
+    return result
+
+
+def timeline(kb: KnowledgeBase, actor: str) -> Json:
+    """The ``timeline`` answer: the actor's status periods and the events it took part in."""
+    a = kb.resolver.actor(actor)
+    pers = periods(kb, a.id)
+    for p in pers:
+        p.pop("_start")
+        p.pop("_end")
+    evs = kb.events(actor=a.id)["events"]
+    evs += [e for e in kb.events(target=a.id)["events"] if e["id"] not in {x["id"] for x in evs}]
+    evs.sort(key=lambda e: (e["date"]["earliest"], e["date"]["latest"], e["id"]))
+    return {
+        "actor": kb.render.ref(a.id),
+        "perspective": kb.perspective,
+        "periods": pers,
+        "events": evs,
+    }

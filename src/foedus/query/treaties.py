@@ -1,0 +1,89 @@
+"""The ``treaty`` and ``treaties`` answers: one instrument, and the instruments binding two
+actors on a day, shared by them, of a party, in force, or every one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from foedus.engine.timepoints import query_point
+from foedus.query.common import col, lit, rows_of, run
+from foedus.shapes import Json
+
+if TYPE_CHECKING:
+    from foedus.query.base import KnowledgeBase
+
+
+def all_treaties(kb: KnowledgeBase, party: str | None = None) -> Json:
+    """``{"treaties": [Instrument]}`` without a day: those ``party`` was ever party to, or
+    every instrument; sorted by date of signature."""
+    query = exp.select(col("id", "i")).from_("instruments AS i", copy=False)
+    if party is not None:
+        actor_id = kb.resolver.actor(party).id
+        sub = (
+            exp.select(exp.Literal.number(1))
+            .from_("parties AS p", copy=False)
+            .where(col("instrument_id", "p").eq(col("id", "i")), copy=False)
+            .where(col("actor_id", "p").eq(lit(actor_id)), copy=False)
+        )
+        query = query.where(exp.Exists(this=sub), copy=False)
+    query = query.order_by(
+        exp.Ordered(this=col("signed_earliest", "i"), nulls_first=False), col("id", "i"), copy=False
+    )
+    return {"treaties": [kb.render.instrument(kb.instrument(r[0])) for r in run(kb, query)]}
+
+
+def treaties_on(
+    kb: KnowledgeBase, between: tuple[str, str] | None, party: str | None, on: date | None
+) -> Json:
+    """``treaties`` with the temporal filters: see :meth:`foedus.query.KnowledgeBase.treaties`."""
+    t = query_point(on) if on else None
+    found: dict[str, str] = {}
+    if between is not None:
+        a, b = (kb.resolver.actor(x).id for x in between)
+        if t is not None:
+            for r in rows_of(kb, "binds", naming_actor=a, args={1: a, 2: b}, at=t):
+                if len(r.args) == 3:
+                    _better(found, r.args[0], r.certainty)
+        else:
+            joined: dict[str, set[str]] = {}
+            for x in dict.fromkeys((a, b)):
+                for r in rows_of(kb, "joined", naming_actor=x, args={0: x}):
+                    joined.setdefault(r.args[1], set()).add(r.args[0])
+            for ins in kb.corpus.instruments:
+                if {p.actor for p in ins.parties} >= {a, b}:
+                    joined.setdefault(ins.id, set()).update({a, b})
+            for ins_id, who in joined.items():
+                if who >= {a, b}:
+                    found[ins_id] = "certain"
+        if party is not None:
+            pid = kb.resolver.actor(party).id
+            keep = {i for i in found if pid in {p.actor for p in kb.instrument(i).parties}}
+            found = {i: c for i, c in found.items() if i in keep}
+    elif party is not None:
+        pid = kb.resolver.actor(party).id
+        if t is None:
+            return all_treaties(kb, party=party)
+        for r in rows_of(kb, "party_to", naming_actor=pid, args={0: pid}, at=t):
+            _better(found, r.args[1], r.certainty)
+    elif t is not None:
+        for r in rows_of(kb, "in_force", at=t):
+            _better(found, r.args[0], r.certainty)
+    out = []
+    for ins_id in sorted(found, key=lambda i: (_signed(kb, i), i)):
+        j = kb.render.instrument(kb.instrument(ins_id))
+        j["certainty"] = found[ins_id]
+        out.append(j)
+    return {"treaties": out}
+
+
+def _better(found: dict[str, str], key: str, certainty: str) -> None:
+    if found.get(key) != "certain":
+        found[key] = certainty
+
+
+def _signed(kb: KnowledgeBase, ins_id: str) -> str:
+    ins = kb.instrument(ins_id)
+    return ins.signed.earliest.isoformat() if ins.signed else "9999"
