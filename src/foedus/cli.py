@@ -22,7 +22,7 @@ import typer
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from foedus import storage
+from foedus import build as storage
 from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import CorpusError, FoedusError
@@ -56,7 +56,7 @@ class Options:
         """The knowledge base these options name; its database is built (with a progress
         display on stderr) on first use."""
         kb = KnowledgeBase(self.corpus, perspective=self.perspective, assume=self.assume)
-        key, _ = storage.registered_steps()
+        key, _ = storage.default_steps()
         if not storage.cached_path(kb.corpus, key).exists():
             name = kb.corpus.metadata.name
             with Console(stderr=True).status(f"building the database of {name} (first use)…"):
@@ -266,7 +266,7 @@ def build(
     """
     import difflib
 
-    from foedus import reasoning
+    from foedus.build import fluents as reasoning
     from foedus.errors import UserError
 
     if engine not in ENGINES:
@@ -278,7 +278,7 @@ def build(
     if spark_master is not None and engine != "spark":
         raise UserError("--spark-master: only with --engine spark")
     corpus = opts.load(path)
-    key, steps = storage.registered_steps()
+    key, steps = storage.default_steps()
     if engine == "spark":
         from foedus.backends import spark
 

@@ -27,15 +27,16 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from foedus import answers, pipeline, reasoning, storage  # noqa: F401  (pipeline registers)
+from foedus import answers, build
 from foedus.corpus import Corpus, Resolver, bundled_path, load_corpus, load_overlay
 from foedus.corpus.parquet import LazyRecords, events_by_id
+from foedus.corpus.perspectives import DEFAULT_PERSPECTIVE, check_perspective
 from foedus.corpus.validate import suggest
 from foedus.errors import DateError, UnknownName, UserError
 from foedus.model import EVENT_TYPES, Event, parse_day
 from foedus.render import Json, Renderer
+from foedus.rules.programs import rule_texts
 
-DEFAULT_PERSPECTIVE = "de-facto"
 Day = date | str | None
 
 
@@ -148,7 +149,7 @@ class _Connection:
             path = kb.db_path  # may build the database: outside the lock
             with self.lock:
                 if self.con is None:
-                    self.con = storage.connect(path)
+                    self.con = build.connect(path)
                 con = self.con
         return con
 
@@ -201,7 +202,7 @@ class KnowledgeBase:
         if assume is not None:
             loaded = load_overlay(assume, loaded)
         self.corpus = loaded
-        self.perspective = reasoning.check_perspective(loaded, perspective)
+        self.perspective = check_perspective(loaded, perspective)
         self.render = Renderer(loaded)
         self._db: Path | None = None
         self._shared = _Connection()
@@ -228,19 +229,19 @@ class KnowledgeBase:
         if label is None:
             return None
         if self._rule_texts is None:
-            self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
+            self._rule_texts = rule_texts(self.corpus, self.perspective)
         return self._rule_texts.get(label, label)
 
     def _texts(self) -> dict[str, str]:
         if self._rule_texts is None:
-            self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
+            self._rule_texts = rule_texts(self.corpus, self.perspective)
         return self._rule_texts
 
     def with_perspective(self, perspective: str) -> KnowledgeBase:
         """The same knowledge base read under another perspective."""
         other = KnowledgeBase.__new__(KnowledgeBase)
         other.__dict__.update(self.__dict__)
-        other.perspective = reasoning.check_perspective(self.corpus, perspective)
+        other.perspective = check_perspective(self.corpus, perspective)
         other._rule_texts = None
         return other
 
@@ -250,8 +251,8 @@ class KnowledgeBase:
     def db_path(self) -> Path:
         """The built database (from the cache, built on first use)."""
         if self._db is None:
-            key, steps = storage.registered_steps()
-            self._db = storage.ensure_built(self.corpus, key, steps)
+            key, steps = build.default_steps()
+            self._db = build.ensure_built(self.corpus, key, steps)
         return self._db
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -417,8 +418,8 @@ class KnowledgeBase:
 
     def compare(self, p: str, q: str, actor: str | None = None) -> Json:
         """Where perspectives ``p`` and ``q`` give different statuses, and the rules why."""
-        p_id = reasoning.check_perspective(self.corpus, p)
-        q_id = reasoning.check_perspective(self.corpus, q)
+        p_id = check_perspective(self.corpus, p)
+        q_id = check_perspective(self.corpus, q)
         return answers.compare(self, p_id, q_id, actor)
 
     def explain(self, what: str, args: list[str], on: Day = None) -> Json:

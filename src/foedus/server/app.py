@@ -36,8 +36,9 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from foedus import __version__, reasoning
+from foedus import __version__
 from foedus.contract import RESPONSES, load_schema
+from foedus.corpus import perspectives as reasoning
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
