@@ -17,11 +17,13 @@ FOREVER = 4611686018427387904  # 2^62: an open end in comparisons (as the breach
 
 
 def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    """``name`` as a quoted identifier (a sqlglot identifier, rendered)."""
+    return exp.to_identifier(name, quoted=True).sql("duckdb")
 
 
 def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    """``value`` as a string literal (a sqlglot literal, rendered): never pasted text."""
+    return exp.Literal.string(value).sql("duckdb")
 
 
 def _ks(n: int, alias: str = "") -> list[str]:
@@ -32,9 +34,6 @@ def _ks(n: int, alias: str = "") -> list[str]:
 def _match(pairs: Iterable[tuple[str, str]]) -> str:
     conds = [f"{a} IS NOT DISTINCT FROM {b}" for a, b in pairs]
     return " AND ".join(conds) if conds else "TRUE"
-
-
-# --------------------------------------------------------------------------- program analysis
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> int:

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from foedus.build.breaches import store_breaches_for
 from foedus.build.database import connect_rw, memory_limit
@@ -143,9 +144,9 @@ def prepare(
     try:
         say("incremental: reading the corpus")
         write_tables(scratch, corpus)
-        path = str(previous).replace("'", "''")
+        path = exp.Literal.string(str(previous)).sql("duckdb")
         try:
-            scratch.execute(f"ATTACH '{path}' AS old (READ_ONLY)")
+            scratch.execute(f"ATTACH {path} AS old (READ_ONLY)")
         except duckdb.Error as e:
             raise NotIncremental(f"cannot open the previous database: {e}") from None
         try:
