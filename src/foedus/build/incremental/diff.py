@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
-from foedus.build.incremental.sql import _P, _count, _q
+from foedus.build.incremental.sql import _P, _count
 from foedus.build.incremental.state import META, STATE, meta, rules_hash
 from foedus.build.schema import TABLES
 from foedus.engine.dependencies import NotIncremental
@@ -15,56 +16,87 @@ from foedus.engine.dependencies import NotIncremental
 _EVENT_TABLES = ("events", "event_actors", "event_targets", "quotes")
 
 
+def _count_of(query: exp.Expression) -> exp.Select:
+    return exp.select(exp.func("count", exp.Star())).from_(query)
+
+
 def added_events(scratch: duckdb.DuckDBPyConnection, old: str = "old") -> list[str]:
     """The ids of the events of the corpus in ``scratch`` that the database attached as
     ``old`` lacks, when every other row of every corpus table is the same in both; else
     :class:`NotIncremental` with the first difference found."""
 
-    def differ(a: str, b: str) -> int:
-        return _count(scratch, f"SELECT count(*) FROM ({a} EXCEPT ALL {b})") + _count(
-            scratch, f"SELECT count(*) FROM ({b} EXCEPT ALL {a})"
+    def count(query: exp.Expression) -> int:
+        return _count(scratch, query.sql("duckdb"))
+
+    def differ(a: exp.Select, b: exp.Select) -> int:
+        return sum(
+            count(_count_of(exp.except_(x, y, distinct=False).subquery()))
+            for x, y in ((a, b), (b, a))
         )
 
-    o = f"{_q(old)}.main."
-    meta = "SELECT * FROM {}meta WHERE key <> 'content_hash'"
-    if differ(meta.format(o), meta.format("")):
+    def before(table: str) -> exp.Table:
+        return exp.table_(table, db="main", catalog=old)
+
+    def rows(table: exp.Table | str) -> exp.Select:
+        return exp.select("*").from_(table)
+
+    kept = exp.column("key").neq(exp.Literal.string("content_hash"))
+    if differ(rows(before("meta")).where(kept), rows("meta").where(kept)):
         raise NotIncremental("the database holds another corpus (or another schema version)")
     for table in TABLES:
-        if table not in (*_EVENT_TABLES, "meta") and differ(
-            f"SELECT * FROM {o}{table}", f"SELECT * FROM {table}"
-        ):
+        if table not in (*_EVENT_TABLES, "meta") and differ(rows(before(table)), rows(table)):
             raise NotIncremental(f"table {table} differs")
-    scratch.execute(f"CREATE OR REPLACE TEMP TABLE {_P}old_ids AS SELECT id FROM {o}events")
-    ids = f"(SELECT id FROM {_P}old_ids)"
+    old_ids = f"{_P}old_ids"
+    scratch.execute(
+        exp.Create(
+            this=exp.to_table(old_ids),
+            kind="TABLE",
+            replace=True,
+            expression=exp.select("id").from_(before("events")),
+            properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+        ).sql("duckdb")
+    )
+    ids = exp.select("id").from_(old_ids)
 
-    def missing(table: str, where: str) -> int:
+    def missing(table: str, where: exp.Expression) -> int:
         """Rows of the old table not in the new one (a hash join on every column: the large
         event tables are compared so, their rows being unique by id and position)."""
-        cols = [d[0] for d in scratch.execute(f"SELECT * FROM {table} LIMIT 0").description]
-        on = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols)
-        return _count(
-            scratch,
-            f"SELECT count(*) FROM {o}{table} AS o ANTI JOIN (SELECT * FROM "
-            f"{table} WHERE {where}) AS n ON {on}",
+        cols = [d[0] for d in scratch.execute(rows(table).limit(0).sql("duckdb")).description]
+        on = exp.and_(
+            *(
+                exp.NullSafeEQ(
+                    this=exp.column(c, "o", quoted=True), expression=exp.column(c, "n", quoted=True)
+                )
+                for c in cols
+            )
         )
+        new = rows(table).where(where).subquery("n")
+        return count(_count_of(before(table).as_("o")).join(new, on=on, join_type="ANTI"))
 
-    if missing("events", "TRUE"):
+    if missing("events", exp.true()):
         raise NotIncremental("an event was edited or removed")
+    own_quotes = exp.not_(
+        exp.and_(
+            exp.column("owner_kind").eq(exp.Literal.string("event")),
+            exp.not_(exp.column("owner_id").isin(query=ids)),
+        )
+    )
     for table, where in (
-        ("event_actors", f"event_id IN {ids}"),
-        ("event_targets", f"event_id IN {ids}"),
-        ("quotes", f"NOT (owner_kind = 'event' AND owner_id NOT IN {ids})"),
+        ("event_actors", exp.column("event_id").isin(query=ids)),
+        ("event_targets", exp.column("event_id").isin(query=ids)),
+        ("quotes", own_quotes),
     ):
-        if missing(table, where) or _count(scratch, f"SELECT count(*) FROM {o}{table}") != _count(
-            scratch, f"SELECT count(*) FROM {table} WHERE {where}"
+        if missing(table, where) or count(_count_of(before(table))) != count(
+            _count_of(exp.to_table(table)).where(where)
         ):
             raise NotIncremental(f"table {table} differs for the corpus's own records")
-    return [
-        r[0]
-        for r in scratch.execute(
-            f"SELECT id FROM events WHERE id NOT IN {ids} ORDER BY id"
-        ).fetchall()
-    ]
+    added = (
+        exp.select("id")
+        .from_("events")
+        .where(exp.not_(exp.column("id").isin(query=ids)))
+        .order_by("id")
+    )
+    return [r[0] for r in scratch.execute(added.sql("duckdb")).fetchall()]
 
 
 def check_state(
