@@ -15,7 +15,6 @@ from sqlglot import exp
 
 from foedus.build.schema import SCHEMA_VERSION, TABLES, create
 from foedus.corpus.load import Corpus
-from foedus.corpus.parquet import scan
 from foedus.model import FuzzyDate
 
 Progress = Callable[[str], None]
@@ -121,70 +120,91 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
     """``INSERT`` statements that fill the corpus tables from a Parquet corpus's tables, in
     SQL (no per-record Python); the layout is :mod:`foedus.corpus.parquet`'s."""
     t = corpus.tables
-    default = (
-        exp.null() if corpus.default_source is None else exp.Literal.string(corpus.default_source)
-    )
-    src = exp.func("coalesce", exp.column("source"), default).sql("duckdb")
+    given = corpus.default_source
+    default = exp.null() if given is None else exp.Literal.string(given)
+    src = exp.func("coalesce", exp.column("source"), default)
     out: dict[str, list[str]] = {name: [] for name in TABLES}
+    null, false, zero = exp.null, exp.false, lambda: exp.Literal.number(0)
 
-    def dates(*names: str) -> str:
-        return ", ".join(f"{n}_earliest, {n}_latest, {n}_text" for n in names)
+    def read(path: Any) -> exp.Expression:
+        return exp.func("read_parquet", exp.Literal.string(str(path)))
+
+    def dates(*names: str) -> list[str]:
+        return [f"{n}_{part}" for n in names for part in ("earliest", "latest", "text")]
+
+    def insert(table: str, query: exp.Select) -> None:
+        out[table].append(exp.insert(query, table).sql("duckdb"))
+
+    def quoted() -> exp.Expression:
+        return exp.column("quote").is_(exp.null()).not_()
 
     if "instruments" in t:
-        ins = scan(t["instruments"])
-        out["instruments"].append(
-            f"INSERT INTO instruments SELECT id, name, kind, {dates('signed', 'in_force', 'ended')}"
-            f", NULL, NULL, false FROM {ins}"
+        ins = read(t["instruments"])
+        cols = ["id", "name", "kind", *dates("signed", "in_force", "ended")]
+        insert("instruments", exp.select(*cols, null(), null(), false()).from_(ins))
+        names = exp.select("id", exp.Explode(this=exp.array("id", "name")).as_("n")).from_(ins)
+        insert(
+            "instrument_aliases",
+            exp.select(exp.func("lower", exp.column("n")), "id").distinct().from_(names.subquery()),
         )
-        out["instrument_aliases"].append(
-            f"INSERT INTO instrument_aliases SELECT DISTINCT lower(n), id FROM "
-            f"(SELECT id, unnest([id, name]) AS n FROM {ins})"
-        )
-        out["quotes"].append(
-            f"INSERT INTO quotes SELECT 'instrument', id, NULL, 0, {src}, quote FROM {ins} "
-            "WHERE quote IS NOT NULL"
+        insert(
+            "quotes",
+            exp.select(exp.Literal.string("instrument"), "id", null(), zero(), src.copy(), "quote")
+            .from_(ins)
+            .where(quoted()),
         )
     if "parties" in t:
-        out["parties"].append(
-            f"INSERT INTO parties SELECT instrument_id, seq, actor, how, {dates('date', 'until')}"
-            f", via, NULL FROM {scan(t['parties'])}"
-        )
+        cols = ["instrument_id", "seq", "actor", "how", *dates("date", "until"), "via"]
+        insert("parties", exp.select(*cols, null()).from_(read(t["parties"])))
     if "clauses" in t:
-        cl = scan(t["clauses"])
-        out["clauses"].append(
-            f"INSERT INTO clauses SELECT instrument_id, clause_id, seq, article, text, {src}, "
-            f"NULL FROM {cl}"
+        cl = read(t["clauses"])
+        cols = ["instrument_id", "clause_id", "seq", "article", "text"]
+        insert("clauses", exp.select(*cols, src.copy(), null()).from_(cl))
+        insert(
+            "quotes",
+            exp.select(
+                exp.Literal.string("clause"),
+                "instrument_id",
+                "clause_id",
+                zero(),
+                src.copy(),
+                "text",
+            ).from_(cl),
         )
-        out["quotes"].append(
-            f"INSERT INTO quotes SELECT 'clause', instrument_id, clause_id, 0, {src}, text "
-            f"FROM {cl}"
-        )
-        out["norms"].append(
-            f"INSERT INTO norms SELECT instrument_id, clause_id, norm_kind, bearers, "
-            f"beneficiaries, NULL FROM {cl} WHERE norm_kind IS NOT NULL"
-        )
-        out["norm_categories"].append(
-            f"INSERT INTO norm_categories SELECT instrument_id, clause_id, "
-            f"unnest(norm_categories) FROM {cl} WHERE norm_kind IS NOT NULL"
+        normed = exp.column("norm_kind").is_(exp.null()).not_()
+        cols = ["instrument_id", "clause_id", "norm_kind", "bearers", "beneficiaries"]
+        insert("norms", exp.select(*cols, null()).from_(cl).where(normed))
+        categories = exp.Explode(this=exp.column("norm_categories"))
+        insert(
+            "norm_categories",
+            exp.select("instrument_id", "clause_id", categories).from_(cl).where(normed.copy()),
         )
     if "events" in t:
-        ev = scan(t["events"])
+        ev: exp.Expression = read(t["events"])
         if restated := sorted({e.id for e in corpus.added.get("events", [])}):
             # an overlay's events replace the table's of the same id (docs/decisions/0005)
-            ids = ", ".join(exp.Literal.string(i).sql("duckdb") for i in restated)
-            ev = f"(SELECT * FROM {ev} WHERE id NOT IN ({ids}))"
-        out["events"].append(
-            f"INSERT INTO events SELECT id, type, {dates('date')}, NULL, mode, summary, "
-            f"justification, NULL, false FROM {ev}"
-        )
+            kept = exp.not_(exp.column("id").isin(*(exp.Literal.string(i) for i in restated)))
+            ev = exp.select("*").from_(ev).where(kept).subquery()
+        cols = ["id", "type", *dates("date")]
+        rest = ["mode", "summary", "justification"]
+        insert("events", exp.select(*cols, null(), *rest, null(), false()).from_(ev.copy()))
         for role in ("actors", "targets"):
-            out[f"event_{role}"].append(
-                f"INSERT INTO event_{role} SELECT id, CAST(generate_subscripts({role}, 1) - 1 "
-                f"AS INTEGER), unnest({role}) FROM {ev}"
+            position = exp.cast(
+                exp.Sub(
+                    this=exp.func("generate_subscripts", exp.column(role), exp.Literal.number(1)),
+                    expression=exp.Literal.number(1),
+                ),
+                "INTEGER",
             )
-        out["quotes"].append(
-            f"INSERT INTO quotes SELECT 'event', id, NULL, 0, {src}, quote FROM {ev} "
-            "WHERE quote IS NOT NULL"
+            insert(
+                f"event_{role}",
+                exp.select("id", position, exp.Explode(this=exp.column(role))).from_(ev.copy()),
+            )
+        insert(
+            "quotes",
+            exp.select(exp.Literal.string("event"), "id", null(), zero(), src.copy(), "quote")
+            .from_(ev.copy())
+            .where(quoted()),
         )
     return out
 
