@@ -17,15 +17,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from foedus.build.index import BREACH_KEYS as _BREACH_KEYS
-from foedus.build.index import (  # noqa: F401  # noqa: F401
+from foedus.build.index import (
     BREACHES_AGAINST,
-    INDEX_META,
-    INDEX_SCHEMA,
     MENTIONS,
-    index_current,
-    index_version,
-    store_index,
-    update_index,
+    index_current,  # noqa: F401 - query.py reads it here
 )
 from foedus.build.index import COLUMNS as _COLUMNS
 from foedus.engine.timepoints import event_point, last_day, query_point, start_day
