@@ -13,7 +13,7 @@ is its own):
 1. ``base``: a full build of the base world (the previous database; its ``state`` step is the
    build cost of keeping what an update needs);
 2. ``full``: a full build of the combined world (what the update must equal);
-3. ``update``: ``storage.build(combined, previous=base)``, an incremental update;
+3. ``update``: ``foedus.build.build(combined, previous=base)``, an incremental update;
 4. ``check``: the updated and the rebuilt databases hold the same rows (``fluents``,
    ``scenario_fluents``, ``breaches``, ``state_fluents``, ``events``; EXCEPT ALL both ways).
 
@@ -110,14 +110,13 @@ def stamps(marks: list[tuple[str, float]], t0: float, t1: float) -> dict[str, fl
 
 
 def run_build(world: Path, db: Path, previous: Path | None) -> dict[str, Any]:
-    from foedus import pipeline as _registers  # noqa: F401
-    from foedus import storage
+    from foedus import build as storage
     from foedus.corpus import load_corpus
 
     t0 = time.perf_counter()
     corpus = load_corpus(world)
     load = time.perf_counter() - t0
-    key, steps = storage.registered_steps()
+    key, steps = storage.default_steps()
     marks: list[tuple[str, float]] = []
     t1 = time.perf_counter()
     result = storage.build(
@@ -199,7 +198,7 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from run import machine, world_for
 
-    from foedus import storage
+    from foedus import build as storage
 
     e = int(float(a.events))
     base = world_for(e)

@@ -31,8 +31,7 @@ def pct(xs: list[float], q: float) -> float:
 def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     import duckdb
 
-    from foedus import pipeline as _registers  # noqa: F401
-    from foedus import storage
+    from foedus import build as storage
     from foedus.corpus import load_corpus
     from foedus.engine import from_tables
     from foedus.norms import aggression
@@ -42,7 +41,7 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     corpus = load_corpus(world)
     out["load_s"] = time.perf_counter() - t0
     marks: list[tuple[str, float]] = []
-    key, steps = storage.registered_steps()
+    key, steps = storage.default_steps()
     t1 = time.perf_counter()
     storage.build_database(
         corpus, db, steps, lambda what: marks.append((what, time.perf_counter()))
@@ -138,10 +137,10 @@ def queries_only(world: Path, db: Path, n: int) -> dict[str, Any]:
 
 
 def reference(world: Path) -> dict[str, Any]:
-    from foedus import reasoning
     from foedus.corpus import load_corpus
     from foedus.engine import from_corpus
     from foedus.engine.reference import evaluate
+    from foedus.rules import programs as reasoning
 
     corpus = load_corpus(world)
     program = reasoning.program_for(corpus, "de-facto")

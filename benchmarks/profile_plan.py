@@ -17,12 +17,15 @@ from pathlib import Path
 
 import duckdb
 
-from foedus import reasoning, storage
+from foedus import build as storage
 from foedus.backends.duckdb import DuckDBBackend
+from foedus.build import fluents as reasoning
+from foedus.build.schema import SCENARIO_FLUENTS
 from foedus.corpus import load_corpus
 from foedus.engine import from_tables
 from foedus.engine.compile import compile_program, fluent_table
 from foedus.norms import breaches
+from foedus.rules.programs import program_for
 
 
 class Timed(DuckDBBackend):
@@ -61,7 +64,7 @@ def main() -> None:
     )
     print(f"{time.perf_counter() - t:8.2f} s  floor: sort {n:,} happenings into a table")
     backend = Timed(con, a.min)
-    program = reasoning.program_for(corpus, "de-facto")
+    program = program_for(corpus, "de-facto")
     plan = compile_program(program, scenarios=backend.scenarios())
     if a.explain:
         for step in plan.steps:
@@ -74,7 +77,7 @@ def main() -> None:
             else:
                 backend._fixpoint(step)  # type: ignore[arg-type]
         raise SystemExit(f"no step creates {a.explain!r}")
-    backend.run(plan, keep=[fluent_table(f) for f in reasoning.SCENARIO_FLUENTS])
+    backend.run(plan, keep=[fluent_table(f) for f in SCENARIO_FLUENTS])
     print(f"{backend.total:8.2f} s  plan, in all ({len(plan.steps)} steps)")
     con.execute(reasoning.FLUENTS_DDL)
     con.execute(reasoning.SCENARIO_DDL)
@@ -83,7 +86,7 @@ def main() -> None:
         "initiated_by, terminated_by), certainty, rule, initiated_by, terminated_by "
         "FROM intervals"
     )
-    for f in reasoning.SCENARIO_FLUENTS:
+    for f in SCENARIO_FLUENTS:
         arity = len(program.fluents[f].arg_types)
         args = "[" + ", ".join(f"k{i}" for i in range(arity)) + "]"
         con.execute(

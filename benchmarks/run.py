@@ -107,7 +107,7 @@ def run(
     rtec: bool = True,
     reference_upto: int | None = None,
 ) -> dict[str, Any]:
-    from foedus import storage
+    from foedus import build as storage
 
     out: dict[str, Any] = {
         "machine": machine(),

@@ -57,8 +57,8 @@ def _hwm_mb(pid: int) -> float | None:
 def child(engine: str, world: Path, db: Path, master: str | None) -> dict[str, Any]:
     import duckdb
 
-    from foedus import pipeline as _registers  # noqa: F401
-    from foedus import reasoning, storage
+    from foedus import build as storage
+    from foedus.build import fluents as reasoning
     from foedus.corpus import load_corpus
 
     out: dict[str, Any] = {"engine": engine, "world": world.name}
@@ -98,7 +98,7 @@ def child(engine: str, world: Path, db: Path, master: str | None) -> dict[str, A
     def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         reasoning.store_fluents(con, corpus, engine)
 
-    _, steps = storage.registered_steps()
+    _, steps = storage.default_steps()
     steps = [store_fluents if s is reasoning.store_fluents else s for s in steps]
     marks: list[tuple[str, float]] = []
     t1 = time.perf_counter()

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from foedus import storage
+from foedus import build as foedus_build
 from foedus.corpus import Corpus, load_corpus
 from foedus.errors import UserError
 
@@ -32,7 +32,7 @@ def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    con = storage.connect(path)
+    con = foedus_build.connect(path)
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -40,9 +40,9 @@ def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_tables_hold_the_corpus(good: Corpus, tmp_path: Path) -> None:
-    db = storage.build_database(good, tmp_path / "good.duckdb")
+    db = foedus_build.build_database(good, tmp_path / "good.duckdb")
     tables = {r[0] for r in rows(db, "SELECT table_name FROM information_schema.tables")}
-    assert tables == set(storage.TABLES)
+    assert tables == set(foedus_build.TABLES)
     assert rows(db, "SELECT count(*) FROM actors") == [(3,)]
     assert rows(db, "SELECT actor_id FROM aliases WHERE alias_lower = 'the north'") == [
         ("northland",)
@@ -73,35 +73,35 @@ def test_steps_run_after_the_tables(good: Corpus, tmp_path: Path) -> None:
     def fluents(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
         con.execute("CREATE TABLE fluents AS SELECT id AS actor FROM actors")
 
-    db = storage.build_database(good, tmp_path / "x.duckdb", [fluents])
+    db = foedus_build.build_database(good, tmp_path / "x.duckdb", [fluents])
     assert rows(db, "SELECT count(*) FROM fluents") == [(3,)]
 
 
 def test_a_failed_build_keeps_the_previous_file(good: Corpus, tmp_path: Path) -> None:
-    target = storage.build_database(good, tmp_path / "db.duckdb")
+    target = foedus_build.build_database(good, tmp_path / "db.duckdb")
     before = target.read_bytes()
 
     def broken(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        storage.build_database(good, target, [broken])
+        foedus_build.build_database(good, target, [broken])
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]
 
 
 def test_a_killed_build_leaves_the_old_database_intact(good: Corpus, tmp_path: Path) -> None:
-    target = storage.build_database(good, tmp_path / "db.duckdb")
+    target = foedus_build.build_database(good, tmp_path / "db.duckdb")
     marker = tmp_path / "started"
     script = textwrap.dedent(f"""
         import pathlib, time
-        from foedus import storage
+        from foedus import build
         from foedus.corpus import load_corpus
         def slow(con, corpus):
             con.execute("CREATE TABLE fluents AS SELECT 1 AS x")
             pathlib.Path({str(marker)!r}).write_text("x")
             time.sleep(60)
-        storage.build_database(load_corpus({str(GOOD)!r}), {str(target)!r}, [slow])
+        build.build_database(load_corpus({str(GOOD)!r}), {str(target)!r}, [slow])
     """)
     proc = subprocess.Popen([sys.executable, "-c", script])
     try:
@@ -118,7 +118,7 @@ def test_a_killed_build_leaves_the_old_database_intact(good: Corpus, tmp_path: P
     assert rows(target, "SELECT count(*) FROM actors") == [(3,)]
     tables = {r[0] for r in rows(target, "SELECT table_name FROM information_schema.tables")}
     assert "fluents" not in tables
-    storage.build_database(good, target)  # the next build removes what the killed one left
+    foedus_build.build_database(good, target)  # the next build removes what the killed one left
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb", "started"]
 
 
@@ -128,7 +128,7 @@ def test_concurrent_builds_do_not_corrupt(good: Corpus, tmp_path: Path) -> None:
 
     def build() -> None:
         try:
-            storage.build_database(good, target)
+            foedus_build.build_database(good, target)
         except BaseException as e:  # pragma: no cover - reported below
             errors.append(e)
 
@@ -143,17 +143,17 @@ def test_concurrent_builds_do_not_corrupt(good: Corpus, tmp_path: Path) -> None:
 
 
 def test_ensure_built_caches_by_content_and_steps(good: Corpus, tmp_path: Path) -> None:
-    first = storage.ensure_built(good, "")
+    first = foedus_build.ensure_built(good, "")
     assert first.parent == tmp_path / "cache" and first.exists()
     mtime = first.stat().st_mtime_ns
-    assert storage.ensure_built(good, "") == first and first.stat().st_mtime_ns == mtime
-    other = storage.ensure_built(good, "fluents@1")
+    assert foedus_build.ensure_built(good, "") == first and first.stat().st_mtime_ns == mtime
+    other = foedus_build.ensure_built(good, "fluents@1")
     assert other != first and other.exists()
 
 
 def test_readers_open_read_only(good: Corpus, tmp_path: Path) -> None:
-    db = storage.build_database(good, tmp_path / "db.duckdb")
-    con = storage.connect(db)
+    db = foedus_build.build_database(good, tmp_path / "db.duckdb")
+    con = foedus_build.connect(db)
     with pytest.raises(duckdb.Error):
         con.execute("CREATE TABLE t (x INTEGER)")
     con.close()
@@ -161,7 +161,9 @@ def test_readers_open_read_only(good: Corpus, tmp_path: Path) -> None:
 
 def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def setting(name: str) -> object:
-        con = storage.connect_rw(tmp_path / f"{name}-{os.environ.get('FOEDUS_MEMORY_LIMIT')}.db")
+        con = foedus_build.connect_rw(
+            tmp_path / f"{name}-{os.environ.get('FOEDUS_MEMORY_LIMIT')}.db"
+        )
         try:
             row = con.execute(f"SELECT current_setting('{name}')").fetchone()
         finally:
@@ -170,7 +172,7 @@ def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_
         return row[0]
 
     monkeypatch.delenv("FOEDUS_MEMORY_LIMIT", raising=False)
-    default = storage.memory_limit()
+    default = foedus_build.memory_limit()
     assert default.endswith("MiB") and 256 <= int(default[:-3]) <= 3 * 1024
     number, unit = str(setting("memory_limit")).split()
     assert float(number) * {"MiB": 2**20, "GiB": 2**30}[unit] == pytest.approx(
@@ -181,14 +183,14 @@ def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_
     assert setting("memory_limit") == "953.6 MiB"  # DuckDB's GB are 10^9 bytes
     monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "3 gigs")
     with pytest.raises(UserError, match="FOEDUS_MEMORY_LIMIT: '3 gigs' is not a memory size"):
-        storage.connect_rw(tmp_path / "never.db")
+        foedus_build.connect_rw(tmp_path / "never.db")
     assert not (tmp_path / "never.db").exists()
 
 
 def test_running_out_of_memory_is_one_clear_error(
     good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = storage.build_database(good, tmp_path / "db.duckdb")
+    target = foedus_build.build_database(good, tmp_path / "db.duckdb")
     before = target.read_bytes()
 
     def greedy(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
@@ -198,11 +200,11 @@ def test_running_out_of_memory_is_one_clear_error(
 
     monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "2MB")
     with pytest.raises(
-        storage.OutOfMemory,
+        foedus_build.OutOfMemory,
         match=r"^out of memory while building under a "
         r"limit of 2MB: Out of Memory Error: .*; set FOEDUS_MEMORY_LIMIT",
     ):
-        storage.build_database(good, target, [greedy])
+        foedus_build.build_database(good, target, [greedy])
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]  # no file, no spill
 
@@ -221,3 +223,42 @@ def test_a_bad_memory_limit_is_a_one_line_error_on_the_cli(tmp_path: Path) -> No
         "FOEDUS_MEMORY_LIMIT: 'lots' is not a memory size (e.g. 3GB, 512MB, 8GiB)"
     )
     assert not list(tmp_path.iterdir())
+
+
+def test_the_rules_are_stored_as_written(tmp_path: Path) -> None:
+    """The table ``rules``: one row per rule of each perspective, with its kind, head fluent,
+    triggering event and text as written (what queries read instead of parsing rules)."""
+    from foedus.build.fluents import store_rules
+    from foedus.corpus import bundled_path
+    from foedus.corpus.perspectives import perspective_ids
+    from foedus.rules.programs import program_for, rule_texts
+
+    corpus = load_corpus(bundled_path())
+    db = foedus_build.build_database(corpus, tmp_path / "rules.duckdb", [store_rules])
+    con = foedus_build.connect(db)
+    try:
+        rows = con.execute(
+            "SELECT perspective, label, kind, fluent, event, text FROM rules"
+        ).fetchall()
+    finally:
+        con.close()
+    for pid in perspective_ids(corpus):
+        program = program_for(corpus, pid)
+        mine = {r[1]: r for r in rows if r[0] == pid}
+        assert set(mine) == {rule.label for rule in program.rules}
+        assert {label: r[5] for label, r in mine.items()} == rule_texts(corpus, pid)
+    row = next(r for r in rows if r[:2] == ("de-facto", "sovereignty_lost_by_annexation"))
+    assert row[2:5] == ("terminated", "sovereign", "annexation")
+    assert row[5] == (
+        "sovereignty_lost_by_annexation: terminated sovereign(X) when annexation(_, X). "
+        "(de-facto.rules:7)"
+    )
+    assert {r[2] for r in rows} == {"initiated", "terminated", "static"}
+    assert all((r[4] is None) == (r[2] == "static") for r in rows)
+
+
+def test_every_table_is_in_the_one_schema_module() -> None:
+    from foedus.build import schema
+
+    assert set(schema.TABLES) | {"fluents", "breaches", "rules", "state_fluents"} <= set(schema.ALL)
+    assert schema.create("rules").startswith("CREATE TABLE rules (perspective")

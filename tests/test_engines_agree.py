@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from foedus import reasoning
 from foedus.backends.duckdb import DuckDBBackend
+from foedus.build import fluents
 from foedus.corpus import bundled_path, load_corpus
 from foedus.engine.narrative import Happening
 from foedus.engine.reference import evaluate
@@ -58,7 +58,7 @@ def test_cycle_through_time_by_hand():
 @pytest.mark.parametrize("perspective", ["de-facto", "non-recognition", "soviet"])
 def test_baltic_compiled_equals_reference(perspective):
     corpus = load_corpus(bundled_path())
-    compiled = reasoning.evaluate(corpus, perspective, "duckdb")
-    reference = reasoning.evaluate(corpus, perspective, "reference")
+    compiled = fluents.evaluate(corpus, perspective, "duckdb")
+    reference = fluents.evaluate(corpus, perspective, "reference")
     assert len(compiled) > 1000
     assert sorted(compiled) == sorted(reference)

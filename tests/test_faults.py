@@ -23,7 +23,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from foedus import storage
+from foedus.build import TABLES, build_database, connect
 from foedus.cli import app
 from foedus.corpus import bundled_path, load_corpus
 
@@ -71,13 +71,13 @@ def finish(proc: subprocess.Popen[bytes], timeout: float = 300) -> int:
 
 def complete(db: Path, hashes: dict[str, str]) -> str:
     """The corpus whose complete build ``db`` is; fails when it is anything else."""
-    con = storage.connect(db)
+    con = connect(db)
     try:
         found = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables"
         ).fetchall()
         tables = {name for schema, name in found if schema == "main"}
-        assert set(storage.TABLES) <= tables, f"missing tables {set(storage.TABLES) - tables}"
+        assert set(TABLES) <= tables, f"missing tables {set(TABLES) - tables}"
         for schema, table in found:  # every table, the query index's too, reads to its end
             con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchall()
         (content,) = con.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
@@ -200,8 +200,8 @@ def test_queries_never_write_the_corpus(tmp_path: Path) -> None:
 
 
 def test_a_reader_cannot_write(tmp_path: Path) -> None:
-    db = storage.build_database(load_corpus(GOOD), tmp_path / "db.duckdb")
-    con = storage.connect(db)
+    db = build_database(load_corpus(GOOD), tmp_path / "db.duckdb")
+    con = connect(db)
     try:
         with pytest.raises(duckdb.Error):
             con.execute("DELETE FROM actors")

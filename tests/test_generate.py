@@ -15,8 +15,8 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from foedus import pipeline as _registers  # noqa: F401
-from foedus import reasoning, storage
+from foedus import build as foedus_build
+from foedus.build.fluents import evaluate
 from foedus.cli import app
 from foedus.corpus import bundled_path, load_corpus, load_overlay
 from foedus.corpus.parquet import LazyRecords
@@ -56,8 +56,8 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def build(path: Path, out: Path) -> duckdb.DuckDBPyConnection:
-    key, steps = storage.registered_steps()
-    storage.build_database(load_corpus(path), out, steps)
+    key, steps = foedus_build.default_steps()
+    foedus_build.build_database(load_corpus(path), out, steps)
     return duckdb.connect(str(out), read_only=True)
 
 
@@ -112,7 +112,7 @@ def test_parquet_records_are_made_on_first_use(worlds: dict[str, Path]) -> None:
 def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Path]) -> None:
     corpus = load_corpus(bundled_path() if which == "bundled" else worlds["parquet"])
     con = duckdb.connect()
-    storage.write_tables(con, corpus)
+    foedus_build.write_tables(con, corpus)
     from_tables.store_engine_inputs(con, corpus)
     got = Counter(
         con.execute("SELECT name, arity, a0, a1, t_early, t_late, id FROM happenings").fetchall()
@@ -158,7 +158,7 @@ def test_fluents_equal_the_per_record_path(worlds: dict[str, Path], tmp_path: Pa
                 i.terminated_by,
             )
         )
-        for i in reasoning.evaluate(corpus, "de-facto")
+        for i in evaluate(corpus, "de-facto")
     )
     assert got == want
 
@@ -266,7 +266,9 @@ def test_an_overlay_on_a_parquet_corpus_builds_as_on_yaml(
                 "what-if-annexation",
                 "ev-00000000",
             ]
-        storage.build_database(corpus, tmp_path / f"{fmt}.duckdb", storage.registered_steps()[1])
+        foedus_build.build_database(
+            corpus, tmp_path / f"{fmt}.duckdb", foedus_build.default_steps()[1]
+        )
         dbs[fmt] = duckdb.connect(str(tmp_path / f"{fmt}.duckdb"), read_only=True)
     for t in TABLES:
         assert rows(dbs["yaml"], t) == rows(dbs["parquet"], t), t
@@ -352,7 +354,7 @@ def test_a_parquet_corpus_is_counted_without_making_its_records(
         assert n == y.counts()
         assert n["events"] == SMALL["events"] + 2 * over
         db = tmp_path / f"p{over}.duckdb"
-        storage.build_database(p, db, storage.registered_steps()[1])
+        foedus_build.build_database(p, db, foedus_build.default_steps()[1])
         con = duckdb.connect(str(db), read_only=True)
         assert con.execute(
             "SELECT (SELECT count(*) FROM quotes), (SELECT count(*) FROM events), "

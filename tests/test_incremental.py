@@ -1,4 +1,4 @@
-"""Incremental updates (foedus.incremental, docs/incremental.md): a database updated with
+"""Incremental updates (foedus.build.incremental, docs/incremental.md): a database updated with
 added events is the database a full rebuild of the combined corpus makes, table for table and
 row for row (fluents, scenario_fluents, breaches, the kept state and every corpus table);
 anything but added events falls back to a full rebuild.
@@ -26,7 +26,9 @@ import duckdb
 import pytest
 from ruamel.yaml import YAML
 
-from foedus import incremental, pipeline, storage  # noqa: F401 - pipeline registers the steps
+from foedus import build
+from foedus.build import index
+from foedus.build.incremental import update as incremental
 from foedus.corpus import bundled_path, load_corpus
 from foedus.generate import EPISODES, WEIGHTS, generate_world, source_text
 
@@ -161,41 +163,39 @@ def test_added_events_update_equals_a_full_rebuild(
     """Seed 1 has a perspective of unusual rule shapes; seed 2 is updated twice; seed 3 has
     exact dates only until the update adds month-dated events (one scenario becomes two).
     The query index is updated in place too (and equals the rebuilt one)."""
-    from foedus import answers
-
     index_updates: list[int] = []
 
     def update_index(con: Any, corpus: Any, changes: Any) -> None:
         index_updates.append(1)
-        answers.update_index(con, corpus, changes)
+        index.update_index(con, corpus, changes)
 
-    monkeypatch.setattr(answers.store_index, "incremental", update_index)
+    monkeypatch.setattr(index.store_index, "incremental", update_index)
     path = world(tmp_path, seed, extra=seed == 1, fuzzy=0.0 if seed == 3 else 0.1)
-    key, steps = storage.registered_steps()
-    base = storage.ensure_built(load_corpus(path), key, steps)
+    key, steps = build.default_steps()
+    base = build.ensure_built(load_corpus(path), key, steps)
     write_events(path, "added-events.yaml", draw_events(states_of(path), 24, seed, "added"))
     said: list[str] = []
     corpus = load_corpus(path)
-    updated = storage.ensure_built(corpus, key, steps, said.append)  # from the cached base
+    updated = build.ensure_built(corpus, key, steps, said.append)  # from the cached base
     assert updated != base and base.exists()
     assert any(s.startswith("incremental: perspective") for s in said), said
-    full = storage.build_database(corpus, tmp_path / "full.duckdb", steps)
+    full = build.build_database(corpus, tmp_path / "full.duckdb", steps)
     assert_same(updated, full)
     assert index_updates == [1]
     if seed == 2:  # a second update of the updated database, in place (foedus build -o DB)
         write_events(path, "more-events.yaml", draw_events(states_of(path), 16, 99, "more"))
         corpus = load_corpus(path)
-        result = storage.build(corpus, updated, steps, previous=updated)
+        result = build.build(corpus, updated, steps, previous=updated)
         assert result.update is not None, result.full_reason
         assert result.update.added_events == 16
-        assert_same(updated, storage.build_database(corpus, tmp_path / "full2.duckdb", steps))
+        assert_same(updated, build.build_database(corpus, tmp_path / "full2.duckdb", steps))
 
 
 def test_baltic_update_in_every_perspective(tmp_path: Path) -> None:
     path = tmp_path / "baltic"
     shutil.copytree(bundled_path(), path)
-    key, steps = storage.registered_steps()
-    db = storage.build_database(load_corpus(path), tmp_path / "baltic.duckdb", steps)
+    key, steps = build.default_steps()
+    db = build.build_database(load_corpus(path), tmp_path / "baltic.duckdb", steps)
     quote = (
         "After the Baltic states proclaimed independence following the signing of the "
         "Armistice, Bolshevist Russia invaded at the end of 1918."
@@ -223,14 +223,14 @@ def test_baltic_update_in_every_perspective(tmp_path: Path) -> None:
         events.append(rec)
     write_events(path, "added-events.yaml", events)
     corpus = load_corpus(path)
-    result = storage.build(corpus, db, steps, previous=db)
+    result = build.build(corpus, db, steps, previous=db)
     assert result.update is not None, result.full_reason
     report = result.update
     assert report.added_events == len(added)
     assert set(report.keys) == {"de-facto", "non-recognition", "soviet"}
     assert 0 < report.recomputed < len(dump(db)["main.state_fluents"])
     assert "keys recomputed" in report.summary()
-    assert_same(db, storage.build_database(corpus, tmp_path / "full.duckdb", steps))
+    assert_same(db, build.build_database(corpus, tmp_path / "full.duckdb", steps))
 
 
 @pytest.fixture(scope="module")
@@ -238,8 +238,8 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A small world and its database."""
     tmp = tmp_path_factory.mktemp("small")
     path = world(tmp, 7)
-    _, steps = storage.registered_steps()
-    return path, storage.build_database(load_corpus(path), tmp / "small.duckdb", steps)
+    _, steps = build.default_steps()
+    return path, build.build_database(load_corpus(path), tmp / "small.duckdb", steps)
 
 
 def edited(small: tuple[Path, Path], tmp: Path, edit: Any) -> Path:
@@ -265,7 +265,7 @@ def test_a_non_additive_change_is_not_incremental(
     small: tuple[Path, Path], tmp_path: Path, change: Any, why: str
 ) -> None:
     corpus = load_corpus(edited(small, tmp_path, change))
-    _, steps = storage.registered_steps()
+    _, steps = build.default_steps()
     with pytest.raises(incremental.NotIncremental, match=why):
         incremental.prepare(small[1], corpus, steps)
 
@@ -273,7 +273,7 @@ def test_a_non_additive_change_is_not_incremental(
 def test_other_rules_steps_or_tables_are_not_incremental(
     small: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    _, steps = storage.registered_steps()
+    _, steps = build.default_steps()
     path = tmp_path / "rules"
     shutil.copytree(small[0], path)
     with (path / "rules" / "de-facto.rules").open("a", encoding="utf-8") as f:
@@ -288,7 +288,7 @@ def test_other_rules_steps_or_tables_are_not_incremental(
     (path / "actors.yaml").write_text(text.replace("State 1\n", "State One\n"), "utf-8")
     with pytest.raises(incremental.NotIncremental, match="table actors differs"):
         incremental.prepare(small[1], load_corpus(path), steps)
-    bare = storage.build_database(load_corpus(small[0]), tmp_path / "bare.duckdb")
+    bare = build.build_database(load_corpus(small[0]), tmp_path / "bare.duckdb")
     with pytest.raises(incremental.NotIncremental, match="no state"):
         incremental.prepare(bare, load_corpus(small[0]), steps)
 
@@ -310,14 +310,14 @@ def test_fallback_builds_from_scratch_and_says_why(
     small: tuple[Path, Path], tmp_path: Path
 ) -> None:
     corpus = load_corpus(edited(small, tmp_path, lambda evs: evs.pop(0)))
-    _, steps = storage.registered_steps()
+    _, steps = build.default_steps()
     db = tmp_path / "db.duckdb"
     shutil.copyfile(small[1], db)
     said: list[str] = []
-    result = storage.build(corpus, db, steps, said.append, previous=db)
+    result = build.build(corpus, db, steps, said.append, previous=db)
     assert result.update is None and result.full_reason == "an event was edited or removed"
     assert "full build: an event was edited or removed" in said
-    con = storage.connect(db)
+    con = build.connect(db)
     try:
         assert con.execute("SELECT count(*) FROM events").fetchone() == (len(corpus.events),)
     finally:
@@ -335,10 +335,10 @@ def test_an_update_killed_at_any_point_leaves_the_old_database(
     write_events(path, "added-events.yaml", draw_events(states_of(path), 12, 5, "added"))
     new = load_corpus(path).content_hash
     script = (
-        "import sys; from foedus import pipeline, storage; "
+        "import sys; from foedus import build; "
         "from foedus.corpus import load_corpus; "
-        "c = load_corpus(sys.argv[1]); _, steps = storage.registered_steps(); "
-        "r = storage.build(c, sys.argv[2], steps, previous=sys.argv[2]); "
+        "c = load_corpus(sys.argv[1]); _, steps = build.default_steps(); "
+        "r = build.build(c, sys.argv[2], steps, previous=sys.argv[2]); "
         "assert r.update is not None, r.full_reason"
     )
 
@@ -350,7 +350,7 @@ def test_an_update_killed_at_any_point_leaves_the_old_database(
         )
 
     def content() -> str:
-        con = storage.connect(db)
+        con = build.connect(db)
         try:
             for t in ("fluents", "breaches", "state_fluents", "events"):
                 con.execute(f"SELECT count(*) FROM {t}").fetchall()
@@ -382,8 +382,8 @@ def test_an_update_killed_at_any_point_leaves_the_old_database(
 def test_a_corpus_without_perspectives_is_updated_too(tmp_path: Path) -> None:
     path = tmp_path / "good"
     shutil.copytree(Path(__file__).parent / "corpora" / "good", path)
-    _, steps = storage.registered_steps()
-    db = storage.build_database(load_corpus(path), tmp_path / "good.duckdb", steps)
+    _, steps = build.default_steps()
+    db = build.build_database(load_corpus(path), tmp_path / "good.duckdb", steps)
     write_events(
         path,
         "added-events.yaml",
@@ -400,6 +400,6 @@ def test_a_corpus_without_perspectives_is_updated_too(tmp_path: Path) -> None:
         ],
     )
     corpus = load_corpus(path)
-    result = storage.build(corpus, db, steps, previous=db)
+    result = build.build(corpus, db, steps, previous=db)
     assert result.update is not None and result.update.added_events == 1, result.full_reason
-    assert_same(db, storage.build_database(corpus, tmp_path / "full.duckdb", steps))
+    assert_same(db, build.build_database(corpus, tmp_path / "full.duckdb", steps))

@@ -18,7 +18,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from foedus import answers, storage
+from foedus import build
+from foedus.build import index
 from foedus.corpus import load_corpus
 from foedus.corpus.parquet import LazyRecords, events_by_id, load_events
 from foedus.engine.timepoints import last_day, query_point, start_day
@@ -78,7 +79,7 @@ def without_index(kb: KnowledgeBase, tmp: Path, how: str) -> KnowledgeBase:
     con = duckdb.connect(str(copy))
     try:
         if how == "dropped":
-            con.execute(f"DROP SCHEMA {answers.INDEX_SCHEMA} CASCADE")
+            con.execute(f"DROP SCHEMA {index.INDEX_SCHEMA} CASCADE")
         else:  # changed in place after the build: the index says another content
             con.execute("UPDATE meta SET value = 'changed' WHERE key = 'content_hash'")
     finally:
@@ -109,8 +110,8 @@ def some_answers(kb: KnowledgeBase) -> list[Any]:
 
 
 def test_the_build_registers_the_query_index() -> None:
-    key, steps = storage.registered_steps()
-    assert "query_index@" in key and answers.store_index in steps
+    key, steps = build.default_steps()
+    assert "query_index@" in key and index.store_index in steps
 
 
 def test_a_parquet_world_answers_without_making_every_event(
@@ -190,10 +191,10 @@ def test_the_index_holds_each_row_once_per_actor_it_names(lazy: KnowledgeBase) -
     want = 0
     for args, value in con.execute("SELECT args, value FROM fluents").fetchall():
         want += len({x for x in [*args, value] if x in actors})
-    got = con.execute(f"SELECT count(*) FROM {answers.MENTIONS}").fetchone()
+    got = con.execute(f"SELECT count(*) FROM {index.MENTIONS}").fetchone()
     assert got == (want,)
     stored = [
-        r for r in con.execute(f"SELECT perspective, who FROM {answers.MENTIONS}").fetchall()
+        r for r in con.execute(f"SELECT perspective, who FROM {index.MENTIONS}").fetchall()
     ]  # in the order the rows are stored: what the block statistics use
     assert stored == sorted(stored) and len(set(stored)) > 1
 

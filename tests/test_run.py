@@ -43,7 +43,7 @@ def test_run_writes_rtecs_intervals_exactly(case: str, tmp_path: Path) -> None:
 def test_the_command_writes_stdout_and_help_is_cheap(tmp_path: Path) -> None:
     case = "g_wildcard__tiny"
     env = {**os.environ, "FOEDUS_CACHE_DIR": str(tmp_path / "c")}
-    cmd = [sys.executable, "-c", "from foedus.run import console; console()", "run"]
+    cmd = [sys.executable, "-c", "from foedus.console import console; console()", "run"]
     done = subprocess.run(
         [*cmd, str(rules_of(case)), str(FIXTURES / "narratives" / f"{case}.csv")],
         capture_output=True,
@@ -57,7 +57,7 @@ def test_the_command_writes_stdout_and_help_is_cheap(tmp_path: Path) -> None:
             "-X",
             "importtime",
             "-c",
-            "from foedus.run import console; console()",
+            "from foedus.console import console; console()",
             "run",
             "--help",
         ],
@@ -139,7 +139,7 @@ def test_the_plan_is_cached_by_the_rules_hash(
 
 
 def test_cache_dir_is_storages(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from foedus import storage
+    from foedus import build as storage
 
     assert run_mod.cache_dir() == storage.cache_dir()
     monkeypatch.delenv("FOEDUS_CACHE_DIR")

@@ -19,7 +19,7 @@ by ``;``, an open end ``inf``), sorted by fluent, args, value and start; or ``pa
 ``jsonl`` with ``args`` a list and an open ``end`` null.
 
 The compiled plan (rendered DuckDB SQL) is cached under the cache dir
-(``$FOEDUS_CACHE_DIR``, else ``~/.cache/foedus``, as :func:`foedus.storage.cache_dir`) by a
+(``$FOEDUS_CACHE_DIR``, else ``~/.cache/foedus``, as :func:`foedus.build.cache_dir`) by a
 hash of the rule files and of the engine's code, so a second run neither parses the rules nor
 imports the compiler; the statements between two fixpoints run as one batch.
 
@@ -38,7 +38,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RunError", "console", "main", "register", "run"]
+__all__ = ["RunError", "main", "register", "run"]
 
 FORMATS = ("csv", "parquet", "jsonl")
 #: Narratives smaller than this (bytes) run on one thread.
@@ -71,7 +71,7 @@ class RunError(Exception):
 
 
 def cache_dir() -> Path:
-    """:func:`foedus.storage.cache_dir`, without importing the storage layer (it costs a
+    """:func:`foedus.build.cache_dir`, without importing the storage layer (it costs a
     second of imports that ``foedus run`` does not need); tests/test_run.py checks they agree."""
     env = os.environ.get("FOEDUS_CACHE_DIR")
     return Path(env) if env else Path.home() / ".cache" / "foedus"
@@ -490,16 +490,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head: not an error of ours
         return 0
     return 0
-
-
-def console() -> None:
-    """The ``foedus`` console script: ``foedus run`` without importing the whole CLI (so that
-    ``foedus run --help`` is fast), every other command through :func:`foedus.cli.main`."""
-    if sys.argv[1:2] == ["run"]:
-        raise SystemExit(main(sys.argv[2:]))
-    from foedus.cli import main as cli_main
-
-    cli_main()
 
 
 def register(app: Any) -> None:

@@ -23,7 +23,7 @@ from typing import Annotated, Any, get_type_hints
 import typer
 from rich.console import Console, RenderableType
 
-from foedus import storage
+from foedus import build
 from foedus.cli.views import VIEWS
 from foedus.commands import Command, Param, method_kwargs
 from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
@@ -56,8 +56,8 @@ class Options:
         """The knowledge base these options name; its database is built (with a progress
         display on stderr) on first use."""
         kb = KnowledgeBase(self.corpus, perspective=self.perspective, assume=self.assume)
-        key, _ = storage.registered_steps()
-        if not storage.cached_path(kb.corpus, key).exists():
+        key, _ = build.default_steps()
+        if not build.cached_path(kb.corpus, key).exists():
             name = kb.corpus.metadata.name
             with Console(stderr=True).status(f"building the database of {name} (first use)…"):
                 kb.db_path  # noqa: B018 - builds and caches it

@@ -12,11 +12,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from foedus import reasoning, storage
+from foedus.build import build_corpus, progress_total
 from foedus.cli.core import Options, Output
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import CorpusError, UserError, suggest
-from foedus.paths import check_output
 from foedus.shapes import Json
 
 PathArg = Annotated[
@@ -95,25 +94,13 @@ def build(
     if spark_master is not None and engine != "spark":
         raise UserError("--spark-master: only with --engine spark")
     corpus = opts.load(path)
-    key, steps = storage.registered_steps()
     if engine == "spark":
-        from foedus.backends import spark
+        from foedus.backends import spark  # pyspark is heavy and optional: only when asked
 
         with Console(stderr=True).status(
             f"starting Spark on {spark_master or spark.DEFAULT_MASTER}…"
         ):
             spark.session(spark_master, spark.conf_for_corpus(corpus))
-
-        def store_fluents(con: Any, corpus: Any) -> None:
-            reasoning.store_fluents(con, corpus, engine)
-
-        steps = [store_fluents if s is reasoning.store_fluents else s for s in steps]
-    target = check_output(output or storage.cached_path(corpus, key), corpus_root=corpus.path)
-    # a database of this corpus built before: updated in place when only events were added
-    previous = (
-        target if target.exists() else (storage.latest_cached(target) if output is None else None)
-    )
-    total = len(storage.TABLES) + len(steps)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -121,12 +108,13 @@ def build(
         console=Console(stderr=True),
         transient=True,
     ) as progress:
-        task = progress.add_task("building", total=total)
+        task = progress.add_task("building", total=progress_total())
 
         def advance(what: str) -> None:
             progress.update(task, advance=1, description=what)
 
-        result = storage.build(corpus, target, steps, advance, previous=previous)
+        result = build_corpus(corpus, output, engine, advance)
+    target = result.path
     n = corpus.counts()
     if result.update:
         how = f"updated {target} incrementally ({result.update.summary()})"

@@ -241,7 +241,7 @@ def load_events(path: Path) -> list[Event]:
     return out
 
 
-#: Reads a few events back from a built database (:mod:`foedus.storage`'s tables), by id.
+#: Reads a few events back from a built database (:mod:`foedus.build.schema`'s tables), by id.
 _EVENTS_BY_ID_SQL = (
     "SELECT id, type, date_earliest, date_latest, date_text, instrument_id, mode, summary, "
     "justification, notes, hypothetical FROM events WHERE id IN ({marks})"

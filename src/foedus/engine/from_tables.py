@@ -2,7 +2,7 @@
 
 :mod:`foedus.engine.from_corpus` turns a loaded corpus into happenings and facts in Python,
 record by record; this module makes the same rows with one SQL statement each, over the
-tables that :func:`foedus.storage.write_tables` wrote (``actors``, ``instruments``,
+tables that :func:`foedus.build.tables.write_tables` wrote (``actors``, ``instruments``,
 ``parties``, ``norms``, ``norm_categories``, ``category_event_types``, ``events``,
 ``event_actors``, ``event_targets``), so a corpus of ten million events never passes through
 per-record Python. The rows are the same, row for row (tests/test_generate.py checks it):
@@ -10,7 +10,7 @@ per-record Python. The rows are the same, row for row (tests/test_generate.py ch
 - ``happenings(name, arity, a0, a1, t_early, t_late, id)`` — the narrative;
 - ``facts_state(c0)`` and ``facts_forbids(c0 .. c4)`` — the facts (``forbids`` is
   :func:`~foedus.engine.from_corpus.norm_rows`);
-- ``event_acts`` and ``norm_rows`` — what breach detection reads (:mod:`foedus.norms.breaches`).
+- ``event_acts`` and ``norm_rows`` — what breach detection reads (:mod:`foedus.build.breaches`).
 """
 
 from __future__ import annotations

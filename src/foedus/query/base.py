@@ -26,9 +26,11 @@ from pathlib import Path
 import duckdb
 from sqlglot import exp
 
-from foedus import answers, pipeline, reasoning, storage  # noqa: F401  (pipeline registers)
+from foedus import build
+from foedus.build.index import index_current
 from foedus.corpus import Corpus, Resolver, bundled_path, load_corpus, load_overlay
 from foedus.corpus.parquet import LazyRecords, events_by_id
+from foedus.corpus.perspectives import DEFAULT_PERSPECTIVE, check_perspective
 from foedus.engine.timepoints import query_point
 from foedus.errors import DateError, UnknownName, suggest
 from foedus.model import Event, Instrument, parse_day
@@ -49,7 +51,6 @@ from foedus.query.treaties import all_treaties as _all_treaties
 from foedus.query.treaties import treaties_on as _treaties_on
 from foedus.shapes import Json
 
-DEFAULT_PERSPECTIVE = reasoning.DEFAULT_PERSPECTIVE
 Day = date | str | None
 
 
@@ -164,7 +165,7 @@ class _Connection:
             path = kb.db_path  # may build the database: outside the lock
             with self.lock:
                 if self.con is None:
-                    self.con = storage.connect(path)
+                    self.con = build.connect(path)
                 con = self.con
         return con
 
@@ -217,7 +218,7 @@ class KnowledgeBase:
         if assume is not None:
             loaded = load_overlay(assume, loaded)
         self.corpus = loaded
-        self.perspective = reasoning.check_perspective(loaded, perspective)
+        self.perspective = check_perspective(loaded, perspective)
         self.render = Renderer(loaded)
         self._db: Path | None = None
         self._shared = _Connection()
@@ -250,7 +251,7 @@ class KnowledgeBase:
         """The same knowledge base read under another perspective."""
         other = KnowledgeBase.__new__(KnowledgeBase)
         other.__dict__.update(self.__dict__)
-        other.perspective = reasoning.check_perspective(self.corpus, perspective)
+        other.perspective = check_perspective(self.corpus, perspective)
         return other
 
     # ----------------------------------------------------------------------- records
@@ -306,8 +307,8 @@ class KnowledgeBase:
     def db_path(self) -> Path:
         """The built database (from the cache, built on first use)."""
         if self._db is None:
-            key, steps = storage.registered_steps()
-            self._db = storage.ensure_built(self.corpus, key, steps)
+            key, steps = build.default_steps()
+            self._db = build.ensure_built(self.corpus, key, steps)
         return self._db
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -326,11 +327,11 @@ class KnowledgeBase:
 
     @property
     def indexed(self) -> bool:
-        """Whether the database has a current query index (:func:`foedus.answers.store_index`);
+        """Whether the database has a current query index (:func:`foedus.build.index.store_index`);
         one without it is read without it (and answers the same, more slowly)."""
         shared = self._shared
         if shared.indexed is None:
-            shared.indexed = answers.index_current(self.cursor())
+            shared.indexed = index_current(self.cursor())
         return shared.indexed
 
     def fluent_rows(self, fluent: str, on: Day = None) -> list[Row]:
@@ -439,8 +440,8 @@ class KnowledgeBase:
 
     def compare(self, p: str, q: str, actor: str | None = None) -> Json:
         """Where perspectives ``p`` and ``q`` give different statuses, and the rules why."""
-        p_id = reasoning.check_perspective(self.corpus, p)
-        q_id = reasoning.check_perspective(self.corpus, q)
+        p_id = check_perspective(self.corpus, p)
+        q_id = check_perspective(self.corpus, q)
         return _compare(self, p_id, q_id, actor)
 
     def explain(self, what: str, args: list[str], on: Day = None) -> Json:

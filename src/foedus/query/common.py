@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from foedus.answers import BREACHES_AGAINST, MENTIONS
+from foedus.build.schema import BREACHES_AGAINST, MENTIONS
 from foedus.shapes import Json
 
 if TYPE_CHECKING:

@@ -4,8 +4,9 @@ by parsing rule files per answer.
 The table is ``rules(perspective, label, kind, fluent, event, text)``: ``kind`` is
 ``initiated``, ``terminated``, ``static``..., ``fluent`` the name of the head fluent,
 ``event`` the triggering event's type for an event rule, ``text`` the rule as written with
-its ``(file:line)``. A database built before the table existed is read by parsing the
-perspective's rule files, once per knowledge base and perspective (:class:`RuleBook`).
+its ``(file:line)``, ``position`` its place in the perspective's rule files. Each
+perspective's rows are read once per knowledge base (:class:`RuleBook`); a database built
+without the step shows rule labels instead of texts (a query never parses a rule file).
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from foedus import reasoning
 from foedus.query.common import col, lit, run
-from foedus.rules.ast import EventRule
 
 if TYPE_CHECKING:
     from foedus.query.base import KnowledgeBase
@@ -50,8 +49,6 @@ class RuleBook:
         found = self.by_perspective.get(perspective)
         if found is None:
             found = _stored(kb, perspective)
-            if found is None:
-                found = _parsed(kb, perspective)
             with self.lock:
                 self.by_perspective[perspective] = found
         return found
@@ -66,32 +63,18 @@ def _has_table(kb: KnowledgeBase) -> bool:
     return bool(run(kb, query)[0][0])
 
 
-def _stored(kb: KnowledgeBase, perspective: str) -> list[RuleRow] | None:
-    """The rows of the ``rules`` table for ``perspective``, None when there is no table."""
+def _stored(kb: KnowledgeBase, perspective: str) -> list[RuleRow]:
+    """The rows of the ``rules`` table for ``perspective`` in the order of the rule files;
+    none from a database built without the step (its answers then show rule labels)."""
     if not _has_table(kb):
-        return None
+        return []
     query = (
         exp.select(*map(col, ("label", "kind", "fluent", "event", "text")))
         .from_(TABLE, copy=False)
         .where(col("perspective").eq(lit(perspective)), copy=False)
-    )  # in the order stored: the order of the rule files
+        .order_by(col("position"), copy=False)
+    )
     return [RuleRow(*r) for r in run(kb, query)]
-
-
-def _parsed(kb: KnowledgeBase, perspective: str) -> list[RuleRow]:
-    """The rules of ``perspective`` parsed from its files (a database without the table)."""
-    if perspective not in reasoning.perspective_ids(kb.corpus):
-        return []
-    texts = reasoning.rule_texts(kb.corpus, perspective)
-    out = []
-    for rule in reasoning.program_for(kb.corpus, perspective).rules:
-        text = texts.get(rule.label, rule.label)
-        if isinstance(rule, EventRule):
-            row = RuleRow(rule.label, rule.kind, rule.head.atom.name, rule.event.name, text)
-        else:
-            row = RuleRow(rule.label, "static", rule.head.atom.name, None, text)
-        out.append(row)
-    return out
 
 
 def rule_texts(kb: KnowledgeBase, perspective: str) -> dict[str, str]:

@@ -37,9 +37,10 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from foedus import __version__, reasoning
+from foedus import __version__
 from foedus.commands import Command, Param, http_commands, method_kwargs
 from foedus.contract import RESPONSES, load_schema
+from foedus.corpus import perspectives
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
@@ -85,7 +86,7 @@ class Service:
 
     def kb(self, perspective: str | None) -> KnowledgeBase:
         """The knowledge base read under ``perspective`` (default: the server's)."""
-        pid = reasoning.check_perspective(self.base.corpus, perspective or self.default)
+        pid = perspectives.check_perspective(self.base.corpus, perspective or self.default)
         with self._lock:
             if pid not in self._kbs:
                 self.base.db_path  # noqa: B018 (built once, shared by every perspective)
@@ -302,7 +303,7 @@ def meta_router() -> APIRouter:
                 "name": "foedus",
                 "version": __version__,
                 "corpus": svc.base.corpus.metadata.name,
-                "perspectives": reasoning.perspective_ids(svc.base.corpus),
+                "perspectives": perspectives.perspective_ids(svc.base.corpus),
                 "default_perspective": svc.default,
                 "routes": [f"{API}/{c}" for c in RESPONSES] + [f"{API}/schema"],
                 "docs": "/docs",

@@ -1,6 +1,7 @@
-"""The query index: the tables and indexes that make the answers' reads point look-ups (a
-build step, :func:`store_index`, and its incremental update). The answers themselves are
-:mod:`foedus.query`'s.
+"""Build step: the query index, which makes the answers' reads point look-ups.
+
+The index lives in a schema of its own (:data:`foedus.build.schema.INDEX_SCHEMA`), so that the
+database's ``main`` tables (what ``export csv|parquet`` writes) stay as they were.
 """
 
 from __future__ import annotations
@@ -11,8 +12,23 @@ from typing import Any
 
 import duckdb
 
-_COLUMNS = 'fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by'
-_BREACH_KEYS = (
+from foedus.build.schema import BREACHES_AGAINST, INDEX_META, INDEX_SCHEMA, MENTIONS
+
+__all__ = [
+    "BREACHES_AGAINST",
+    "BREACH_KEYS",
+    "COLUMNS",
+    "INDEX_META",
+    "INDEX_SCHEMA",
+    "MENTIONS",
+    "index_current",
+    "index_version",
+    "store_index",
+    "update_index",
+]
+
+COLUMNS = 'fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by'
+BREACH_KEYS = (
     "event_id",
     "actor",
     "target",
@@ -22,13 +38,6 @@ _BREACH_KEYS = (
     "clause",
     "certainty",
 )
-
-#: The query index (build step :func:`store_index`): a schema of its own, so that the
-#: database's ``main`` tables (what ``export csv|parquet`` writes) stay as they were.
-INDEX_SCHEMA = "foedus_index"
-MENTIONS = f"{INDEX_SCHEMA}.mentions"
-BREACHES_AGAINST = f"{INDEX_SCHEMA}.breaches_against"
-INDEX_META = f"{INDEX_SCHEMA}.meta"
 
 
 def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
@@ -79,14 +88,14 @@ def _mentions_sql(
     order as by the id, and a cheaper sort of the 10^7 wide rows)."""
     row = con.execute("SELECT coalesce(max(len(args)), 0) FROM fluents").fetchone()
     arity = int(row[0]) if row else 0
-    cols = f"perspective, {_COLUMNS}"
+    cols = f"perspective, {COLUMNS}"
     parts = [
         f"SELECT {cols}, args[{i}] AS who FROM {fluents} "
         f"WHERE len(args) >= {i} AND list_position(args, args[{i}]) = {i}"
         for i in range(1, arity + 1)
     ]
     parts.append(f"SELECT {cols}, value AS who FROM {fluents} WHERE NOT list_contains(args, value)")
-    named = ", ".join("m." + c.strip() for c in _COLUMNS.split(","))
+    named = ", ".join("m." + c.strip() for c in COLUMNS.split(","))
     return (
         f"SELECT m.perspective, m.who, {named} FROM ("
         + " UNION ALL ".join(parts)
@@ -99,7 +108,7 @@ def _breaches_against_sql(where: str = "TRUE") -> str:
     """The rows of :data:`BREACHES_AGAINST` for the rows of ``breaches`` (``b``) that
     satisfy ``where``."""
     return (
-        f"SELECT b.perspective, w.who, {', '.join('b.' + k for k in _BREACH_KEYS)}, "
+        f"SELECT b.perspective, w.who, {', '.join('b.' + k for k in BREACH_KEYS)}, "
         "e.type AS event_type, e.date_earliest AS event_earliest FROM breaches AS b "
         "CROSS JOIN LATERAL (SELECT DISTINCT unnest([b.beneficiary, b.target]) AS who) AS w "
         f"JOIN events AS e ON e.id = b.event_id WHERE w.who IS NOT NULL AND ({where})"
@@ -115,10 +124,10 @@ def _stamp_index(con: duckdb.DuckDBPyConnection) -> None:
 
 def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> None:
     """The query index of :func:`store_index` after an incremental update
-    (:class:`foedus.incremental.Changes`): the rows of the keys whose ``fluents`` rows were
-    replaced, and of the events whose breaches were, are replaced in turn (appended after the
-    sorted rows: a few more blocks to read for the actors they name). A database without
-    the index gets it in full."""
+    (:class:`foedus.build.incremental.sql.Changes`): the rows of the keys whose ``fluents``
+    rows were replaced, and of the events whose breaches were, are replaced in turn
+    (appended after the sorted rows: a few more blocks to read for the actors they name). A
+    database without the index gets it in full."""
     schema, table = INDEX_META.split(".")
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
@@ -175,5 +184,5 @@ def index_version() -> str:
         code = "".join(inspect.getsource(f) for f in parts)
     except OSError:  # no source (a frozen install): the bytecode
         code = "".join(f.__code__.co_code.hex() for f in parts)
-    text = code + _COLUMNS + MENTIONS + INDEX_META + BREACHES_AGAINST + ",".join(_BREACH_KEYS)
+    text = code + COLUMNS + MENTIONS + INDEX_META + BREACHES_AGAINST + ",".join(BREACH_KEYS)
     return hashlib.sha256(text.encode()).hexdigest()[:12]

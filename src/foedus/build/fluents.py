@@ -1,73 +1,51 @@
-"""From a corpus to its derived fluents, per perspective: the build step of the engine.
+"""Build step: every perspective's derived fluents, with their provenance.
 
 A perspective is a named set of rule files (``perspectives.yaml``). For each perspective this
-module loads its rule program, turns the corpus into a narrative (foedus.engine.from_corpus),
-evaluates it with a backend, and stores every interval, with its provenance, in the table
-``fluents`` of the corpus database:
+step loads its rule program (:func:`foedus.rules.programs.program_for`), evaluates it with a
+backend on the corpus tables (:mod:`foedus.engine.from_tables`), and stores every interval,
+with its provenance, in the table ``fluents`` (:data:`foedus.build.schema.DERIVED`):
 
     fluents(perspective, fluent, args VARCHAR[], value, start BIGINT, "end" BIGINT NULL,
             certainty, rule, initiated_by, terminated_by)
 
-Breaches (foedus.norms) are computed from this table in the same build.
+and the per-scenario rows of ``binds`` and ``part_of`` in ``scenario_fluents``, from which the
+breaches are computed in the same build (:mod:`foedus.build.breaches`). A second step stores
+the rules themselves as written (:func:`store_rules`, table ``rules``), so that no query parses
+rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from foedus import incremental
-from foedus.engine import from_corpus
+from foedus.backends.duckdb import DuckDBBackend
+from foedus.backends.spark import SparkBackend
+from foedus.build.database import insert_arrow
+from foedus.build.incremental.state import keep_state, state_tables
+from foedus.build.schema import SCENARIO_FLUENTS, create
+from foedus.corpus.perspectives import perspective_ids
+from foedus.engine import from_corpus, from_tables, reference
+from foedus.engine.compile import fluent_table
 from foedus.engine.narrative import Interval
-from foedus.errors import Problem, RuleError, UnknownName
-from foedus.rules import load_rules
-from foedus.rules.ast import Program
+from foedus.rules.programs import program_for, rule_rows
 
-DEFAULT_PERSPECTIVE = "de-facto"
-
-
-def perspective_ids(corpus: Any) -> list[str]:
-    return [p.id for p in corpus.perspectives]
-
-
-def check_perspective(corpus: Any, name: str) -> str:
-    """The id of perspective ``name`` (case-insensitive, by id or name), else UnknownName."""
-    import difflib
-
-    for p in corpus.perspectives:
-        if name.lower() in (p.id.lower(), p.name.lower()):
-            return str(p.id)
-    ids = perspective_ids(corpus)
-    if not ids and name == DEFAULT_PERSPECTIVE:
-        return DEFAULT_PERSPECTIVE  # a corpus without rules: nothing is derived
-    raise UnknownName("perspective", name, difflib.get_close_matches(name, ids, n=2, cutoff=0.5))
-
-
-def program_for(corpus: Any, perspective: str) -> Program:
-    """The rule program of one perspective: its rule files, parsed and checked as one."""
-    persp = next(p for p in corpus.perspectives if p.id == perspective)
-    root = Path(corpus.path)
-    program = load_rules([root / r for r in persp.rules])
-    if persp.replaces:
-        dropped = set(persp.replaces)
-        unknown = sorted(dropped - {r.label for r in program.rules})
-        if unknown:
-            file, line, col = corpus.where("perspective", persp.id, "replaces")
-            raise RuleError(
-                [
-                    Problem(
-                        file, line, col, f"perspective {persp.id!r} replaces unknown rule {u!r}"
-                    )
-                    for u in unknown
-                ]
-            )
-        program.rules = [r for r in program.rules if r.label not in dropped]
-    return program
+_INPUT_TABLES = (
+    exp.select("table_name")
+    .from_("information_schema.tables")
+    .where(
+        exp.column("table_schema").eq(exp.Literal.string("main")),
+        exp.or_(
+            exp.column("table_name").eq(exp.Literal.string("happenings")),
+            exp.func("starts_with", exp.column("table_name"), exp.Literal.string("facts_")),
+        ),
+    )
+    .order_by("table_name")
+)
 
 
 def evaluate(
@@ -86,26 +64,12 @@ def evaluate(
         narrative = [replace(h, early=h.late) for h in narrative]
     facts = from_corpus.facts(corpus)
     if engine == "reference":
-        from foedus.engine.reference import evaluate as ref_evaluate
-
-        return ref_evaluate(program, narrative, facts)
-    from foedus.backends.duckdb import DuckDBBackend
-
+        return reference.evaluate(program, narrative, facts)
     return DuckDBBackend().evaluate(program, narrative, facts)
 
 
-#: Fluents whose per-scenario intervals breach detection needs (docs/decisions/0002).
-SCENARIO_FLUENTS = ("binds", "part_of")
-SCENARIO_DDL = (
-    "CREATE TABLE scenario_fluents (perspective VARCHAR, scenario VARCHAR, fluent VARCHAR, "
-    'args VARCHAR[], value VARCHAR, start BIGINT, "end" BIGINT)'
-)
-
-FLUENTS_DDL = (
-    "CREATE TABLE fluents (perspective VARCHAR, fluent VARCHAR, args VARCHAR[], value VARCHAR, "
-    'start BIGINT, "end" BIGINT, certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, '
-    "terminated_by VARCHAR)"
-)
+FLUENTS_DDL = create("fluents")
+SCENARIO_DDL = create("scenario_fluents")
 
 
 def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "duckdb") -> None:
@@ -167,9 +131,6 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     :mod:`foedus.backends.spark`), and the rows are copied into ``fluents`` and
     ``scenario_fluents`` in SQL.
     """
-    from foedus.engine import from_tables
-    from foedus.engine.compile import fluent_table
-
     con.execute(FLUENTS_DDL)
     con.execute(SCENARIO_DDL)
     programs = {pid: program_for(corpus, pid) for pid in perspective_ids(corpus)}
@@ -183,9 +144,9 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     for pid, program in programs.items():
         kept = [f for f in SCENARIO_FLUENTS if f in program.fluents]
         plan = backend.run_tables(
-            program, keep=[fluent_table(f) for f in kept] + incremental.state_tables(program)
+            program, keep=[fluent_table(f) for f in kept] + state_tables(program)
         )
-        incremental.keep_state(con, backend, pid, program, plan)
+        keep_state(con, backend, pid, program, plan)
         backend.copy_out(
             'SELECT ? AS perspective, fluent, args, value, start, "end", certainty, rule, '
             "initiated_by, terminated_by FROM intervals",
@@ -213,7 +174,7 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
         backend.discard("intervals")
     backend.close_inputs()
     for t in ("happenings", "facts_state", "facts_forbids"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+        con.execute(exp.Drop(this=exp.to_table(t), kind="TABLE", exists=True).sql("duckdb"))
 
 
 def _backend(con: duckdb.DuckDBPyConnection, engine: str) -> Any:
@@ -221,47 +182,35 @@ def _backend(con: duckdb.DuckDBPyConnection, engine: str) -> Any:
     the process's Spark session (:func:`foedus.backends.spark.session`), given the inputs
     (``happenings`` and the ``facts_*`` tables) as Parquet."""
     if engine == "spark":
-        from foedus.backends.spark import SparkBackend
-
-        inputs = [
-            name
-            for (name,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-                "AND (table_name = 'happenings' OR starts_with(table_name, 'facts_')) "
-                "ORDER BY table_name"
-            ).fetchall()
-        ]
+        inputs = [name for (name,) in con.execute(_INPUT_TABLES.sql("duckdb")).fetchall()]
         backend = SparkBackend()
         backend.attach(con, inputs)
         return backend
-    from foedus.backends.duckdb import DuckDBBackend
-
     return DuckDBBackend(con)
 
 
-def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    """Append an Arrow table to table ``name`` in one scan."""
-    view = f"_foedus_in_{name}"
-    con.register(view, table)
-    try:
-        con.execute(exp.insert(exp.select("*").from_(view), name).sql("duckdb"))
-    finally:
-        con.unregister(view)
+def store_rules(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+    """Build step: every rule of every perspective, as written, into the table ``rules``
+    (:func:`foedus.rules.programs.rule_rows`). Running it again remakes the table."""
+    con.execute(exp.Drop(this=exp.to_table("rules"), kind="TABLE", exists=True).sql("duckdb"))
+    con.execute(create("rules"))
+    rows = [
+        (pid, *row, position)
+        for pid in perspective_ids(corpus)
+        for position, row in enumerate(rule_rows(program_for(corpus, pid)))
+    ]
+    columns = ("perspective", "label", "kind", "fluent", "event", "text")
+    table = pa.table(
+        {
+            **{c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(columns)},
+            "position": pa.array([r[-1] for r in rows], pa.int32()),
+        }
+    )
+    insert_arrow(con, "rules", table)
 
 
-def rule_texts(corpus: Any, perspective: str) -> dict[str, str]:
-    """``{label: "label: <rule text> (file:line)"}`` for every rule of a perspective."""
-    program = program_for(corpus, perspective)
-    out: dict[str, str] = {}
-    cache: dict[str, list[str]] = {}
-    for rule in program.rules:
-        pos = rule.pos
-        if pos.file not in cache:
-            try:
-                cache[pos.file] = Path(pos.file).read_text(encoding="utf-8").splitlines()
-            except OSError:
-                cache[pos.file] = []
-        lines = cache[pos.file]
-        text = lines[pos.line - 1].strip() if 0 < pos.line <= len(lines) else rule.label
-        out[rule.label] = f"{text} ({Path(pos.file).name}:{pos.line})"
-    return out
+def _rules_unchanged(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> None:
+    """An incremental update keeps the rules (it checks that they are the same)."""
+
+
+store_rules.incremental = _rules_unchanged  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Breach detection: which events fall within what a binding clause forbids.
+"""Build step: breach detection, which events fall within what a binding clause forbids.
 
 For each event ``E(Y, X)`` (actor ``Y``, target ``X``) and each clause whose norm forbids
 ``Y`` acts of ``E``'s type towards a beneficiary ``Z`` (table ``norm_rows``, made from the
@@ -24,18 +24,13 @@ import duckdb
 import pyarrow as pa
 import sqlglot
 
-from foedus.engine import from_corpus
+from foedus.build.database import insert_arrow
+from foedus.build.schema import create
+from foedus.engine import from_corpus, from_tables
 from foedus.engine.timepoints import event_point
-from foedus.reasoning import insert_arrow
 
-EVENT_ACTS_DDL = (
-    "CREATE TABLE event_acts (event_id VARCHAR, type VARCHAR, actor VARCHAR, target VARCHAR, "
-    "t_early BIGINT, t_late BIGINT)"
-)
-NORM_ROWS_DDL = (
-    "CREATE TABLE norm_rows (instrument VARCHAR, clause VARCHAR, bearer VARCHAR, "
-    "beneficiary VARCHAR, event_type VARCHAR)"
-)
+EVENT_ACTS_DDL = create("event_acts")
+NORM_ROWS_DDL = create("norm_rows")
 
 BREACHES_SQL = """
 CREATE TABLE breaches AS
@@ -92,8 +87,6 @@ BREACHES_PLAN = sqlglot.parse_one(BREACHES_SQL, dialect="duckdb")
 def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     """``event_acts`` and ``norm_rows`` in SQL from the corpus tables in ``con`` (the fast
     path: the same rows as :func:`store_inputs`, without per-record Python)."""
-    from foedus.engine import from_tables
-
     con.execute(EVENT_ACTS_DDL)
     con.execute(f"INSERT INTO event_acts {from_tables.EVENT_ACTS_SQL}")
     if not from_tables._exists(con, "norm_rows"):
@@ -160,7 +153,7 @@ def store_breaches_for(
     con: duckdb.DuckDBPyConnection, events: str, dialect: str = "duckdb"
 ) -> None:
     """Recompute the breaches of the events listed in table ``events`` (column ``event_id``)
-    only (an incremental update, :mod:`foedus.incremental`): their rows of ``breaches`` are
+    only (an incremental update, :mod:`foedus.build.incremental`): their rows of ``breaches`` are
     replaced by the rows of the breach query run on their acts and on the rows of
     ``scenario_fluents`` those can read (``part_of`` of their targets, ``binds`` of their
     actors towards their targets or what those are part of). ``event_acts`` must hold their
@@ -192,6 +185,6 @@ def store_breaches_for(
 
 
 def _has_corpus_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    from foedus.engine.from_tables import _exists
-
-    return all(_exists(con, t) for t in ("events", "event_actors", "event_targets", "norms"))
+    return all(
+        from_tables._exists(con, t) for t in ("events", "event_actors", "event_targets", "norms")
+    )

@@ -1,0 +1,154 @@
+"""Build a corpus's database: the corpus tables, then the build steps, atomically; cached.
+
+:func:`build` writes every corpus table (:mod:`foedus.build.tables`) and runs the build steps
+(:data:`foedus.build.steps.STEPS`, or those given) on a temporary file that is renamed onto the
+target (:func:`foedus.build.database.atomic`). Given a ``previous`` database of the same corpus
+that differs only by added events, it updates a copy of it instead
+(:mod:`foedus.build.incremental`). :func:`ensure_built` keeps one database per corpus content
+and set of steps in a cache folder; :func:`build_corpus` is ``foedus build``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from foedus.build import steps as build_steps
+from foedus.build.database import atomic, cached_path, connect_rw, latest_cached, out_of_memory
+from foedus.build.fluents import store_fluents
+from foedus.build.incremental import update
+from foedus.build.schema import TABLES
+from foedus.build.steps import Step
+from foedus.build.tables import write_tables
+from foedus.corpus.load import Corpus
+from foedus.engine.dependencies import NotIncremental
+from foedus.paths import check_output
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` did: a full build, or an incremental update of ``previous``."""
+
+    path: Path
+    update: Any = None
+    """The :class:`~foedus.build.incremental.update.UpdateReport` of an incremental update,
+    else None."""
+    full_reason: str | None = None
+    """Why a ``previous`` database was not updated incrementally (None: no previous one)."""
+
+
+def build(
+    corpus: Corpus,
+    out_path: str | Path,
+    steps: Sequence[Step] = (),
+    progress: Progress | None = None,
+    previous: str | Path | None = None,
+) -> BuildResult:
+    """Write ``corpus`` and what ``steps`` add to a DuckDB file at ``out_path``, atomically.
+
+    With ``previous``, a database built with the same steps from an earlier version of the
+    same corpus (it may be ``out_path`` itself): when the corpus differs from that version
+    only by added events, the database is made from a copy of ``previous`` by recomputing
+    only what the new events can change (:mod:`foedus.build.incremental`, docs/incremental.md);
+    otherwise it is built from scratch. Either way the result is the same, row for row.
+    """
+    out = check_output(out_path, corpus_root=corpus.path)
+    reason = None
+    if previous is not None:
+        try:
+            prepared = update.prepare(Path(previous), corpus, steps, progress)
+        except NotIncremental as e:
+            reason = str(e)
+            if progress:
+                progress(f"full build: {reason}")
+        else:
+            try:
+                report = atomic(out, lambda tmp: update.apply(prepared, tmp, progress))
+            except duckdb.OutOfMemoryException as e:
+                raise out_of_memory(e) from e
+            return BuildResult(out, report)
+    try:
+        atomic(out, lambda tmp: _fill(tmp, corpus, steps, progress))
+    except duckdb.OutOfMemoryException as e:
+        raise out_of_memory(e) from e
+    return BuildResult(out, None, reason)
+
+
+def _fill(tmp: Path, corpus: Corpus, steps: Sequence[Step], progress: Progress | None) -> None:
+    con = connect_rw(tmp)
+    try:
+        write_tables(con, corpus, progress)
+        for step in steps:
+            if progress:
+                progress(f"step {getattr(step, '__name__', 'step')}")
+            step(con, corpus)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def build_database(
+    corpus: Corpus,
+    out_path: str | Path,
+    steps: Sequence[Step] = (),
+    progress: Progress | None = None,
+    previous: str | Path | None = None,
+) -> Path:
+    """Write ``corpus`` and what ``steps`` add to a DuckDB file at ``out_path``, atomically
+    (incrementally from ``previous`` where possible: see :func:`build`)."""
+    return build(corpus, out_path, steps, progress, previous).path
+
+
+def ensure_built(
+    corpus: Corpus,
+    steps_key: str = "",
+    steps: Sequence[Step] = (),
+    progress: Progress | None = None,
+) -> Path:
+    """The cached database of ``corpus`` built with ``steps``, building it on first use.
+
+    A first use starts from the most recent cached database of the same corpus name and steps
+    when the corpus differs from that one only by added events (:func:`build`).
+    """
+    path = cached_path(corpus, steps_key)
+    if not path.exists():
+        build(corpus, path, steps, progress, previous=latest_cached(path) if steps else None)
+    return path
+
+
+def build_corpus(
+    corpus: Corpus,
+    output: str | Path | None = None,
+    engine: str = "duckdb",
+    progress: Progress | None = None,
+) -> BuildResult:
+    """``foedus build``: the database of ``corpus`` with every build step, at ``output``
+    (default: its cache file), its fluents computed by ``engine`` (``duckdb`` or ``spark``; a
+    Spark session must be started first: :func:`foedus.backends.spark.session`). A database
+    of this corpus built before (at ``output``, or the latest cached one) is updated in place
+    when only events were added. ``progress`` is told each table and step
+    (:func:`progress_total` of them)."""
+    key, steps = build_steps.default_steps()
+    if engine != "duckdb":
+
+        def store_fluents_with(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+            store_fluents(con, corpus, engine)
+
+        store_fluents_with.__name__ = "store_fluents"
+        steps = [store_fluents_with if s is store_fluents else s for s in steps]
+    target = check_output(
+        output if output is not None else cached_path(corpus, key), corpus_root=corpus.path
+    )
+    previous = target if target.exists() else (latest_cached(target) if output is None else None)
+    return build(corpus, target, steps, progress, previous=previous)
+
+
+def progress_total() -> int:
+    """How many times :func:`build_corpus` reports progress on a full build."""
+    return len(TABLES) + len(build_steps.STEPS)

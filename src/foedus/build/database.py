@@ -1,0 +1,157 @@
+"""The database file of a build: written atomically, opened under a memory limit, cached.
+
+:func:`atomic` has a temporary file beside the target written, closes and syncs it, then renames
+it onto the target: a failed or killed build leaves the previous file intact, and concurrent
+builds each write their own temporary file (the last rename wins). :func:`cached_path` names
+the one database kept per corpus content and set of build steps in the cache folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from foedus.build.schema import SCHEMA_VERSION
+from foedus.corpus.load import Corpus
+from foedus.errors import FoedusError, UserError
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove temporary files that killed builds of ``out`` left behind."""
+    for leftover in out.parent.glob(f".{out.name}.*.tmp*"):
+        try:
+            pid = int(leftover.name[len(out.name) + 2 :].split(".")[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                if leftover.is_dir():  # DuckDB's spill folder, <file>.tmp
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+        except (ValueError, OSError):
+            continue
+
+
+DEFAULT_MEMORY_LIMIT = 3 * 2**30
+"""A build's DuckDB memory limit when ``$FOEDUS_MEMORY_LIMIT`` is not set (or half the RAM,
+if that is less): DuckDB spills to disk beyond it. Its own default, 80 % of the RAM, let a
+10^7-event build run out of memory (docs/performance.md)."""
+
+
+def memory_limit() -> str:
+    """The memory limit of a build's DuckDB connection: ``$FOEDUS_MEMORY_LIMIT`` (a DuckDB
+    size such as ``3GB`` or ``512MiB``), else :data:`DEFAULT_MEMORY_LIMIT` or half the RAM."""
+    env = os.environ.get("FOEDUS_MEMORY_LIMIT", "").strip()
+    if env:
+        if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B|bytes)", env, re.IGNORECASE):
+            raise UserError(
+                f"FOEDUS_MEMORY_LIMIT: {env!r} is not a memory size (e.g. 3GB, 512MB, 8GiB)"
+            )
+        return env
+    limit = DEFAULT_MEMORY_LIMIT
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        limit = min(limit, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2)
+    return f"{max(limit // 2**20, 256)}MiB"
+
+
+def connect_rw(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open a database to write it, under :func:`memory_limit`, without preserving the
+    insertion order (a statement that needs an order says ORDER BY; DuckDB spills more
+    freely without it)."""
+    limit = memory_limit()
+    return duckdb.connect(
+        str(path), config={"memory_limit": limit, "preserve_insertion_order": False}
+    )
+
+
+class OutOfMemory(FoedusError):
+    """DuckDB needed more memory than a build's limit allows and could not spill."""
+
+
+def out_of_memory(e: duckdb.OutOfMemoryException) -> OutOfMemory:
+    first = str(e).splitlines()[0] if str(e) else type(e).__name__
+    return OutOfMemory(
+        f"out of memory while building under a limit of {memory_limit()}: "
+        f"{first}; set FOEDUS_MEMORY_LIMIT to another size (e.g. 2GB: DuckDB "
+        "spills to disk beyond it) or free disk space beside the output"
+    )
+
+
+def atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
+    """``fill(tmp)`` writes a database at a temporary path beside ``out``, which is then
+    synced and renamed onto ``out``; on any failure the temporary file is removed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        result = fill(tmp)
+        _fsync(tmp)
+        os.replace(tmp, out)
+        with contextlib.suppress(OSError):
+            _fsync(out.parent)
+        _remove_stale(out)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        shutil.rmtree(tmp.with_name(tmp.name + ".tmp"), ignore_errors=True)  # spilled
+        raise
+    return result
+
+
+def cache_dir() -> Path:
+    """Where built databases are kept: ``$FOEDUS_CACHE_DIR``, else ``~/.cache/foedus``."""
+    env = os.environ.get("FOEDUS_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "foedus"
+
+
+def cached_path(corpus: Corpus, steps_key: str) -> Path:
+    """The cache file for a corpus's content and a set of steps."""
+    key = hashlib.sha256(f"{SCHEMA_VERSION}\0{steps_key}".encode()).hexdigest()[:12]
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in corpus.metadata.name)
+    return cache_dir() / f"{safe}-{corpus.content_hash[:24]}-{key}.duckdb"
+
+
+def latest_cached(path: Path) -> Path | None:
+    """The most recently written cache file of the same corpus name and steps as ``path``."""
+    name, key = path.name.rsplit("-", 2)[0], path.name.rsplit("-", 1)[1]
+    found = []
+    for p in path.parent.glob(f"{glob.escape(name)}-{'?' * 24}-{glob.escape(key)}"):
+        with contextlib.suppress(OSError):
+            if p != path:
+                found.append((p.stat().st_mtime_ns, p))
+    return max(found)[1] if found else None
+
+
+def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open a built database read-only."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Append an Arrow table to table ``name`` in one scan."""
+    view = f"_foedus_in_{name}"
+    con.register(view, table)
+    try:
+        con.execute(exp.insert(exp.select("*").from_(view), name).sql("duckdb"))
+    finally:
+        con.unregister(view)

@@ -1,0 +1,107 @@
+"""Runs a perspective's plan on a database for the state an update starts from."""
+
+from __future__ import annotations
+
+import duckdb
+from sqlglot import exp
+
+from foedus.backends.base import FixpointError
+from foedus.build.incremental.sql import _EV, _NEXT, _create, _q
+from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, Plan, fluent_table
+from foedus.engine.dependencies import read_fluents
+from foedus.rules.ast import Program
+
+
+class _Runner:
+    """Runs a perspective's plan on ``con`` for the state: every fluent some rule reads, from
+    scratch (:class:`_Perspective` runs it for an update)."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, perspective: str, program: Program, plan: Plan
+    ) -> None:
+        self.con = con
+        self.perspective = perspective
+        self.program = program
+        self.plan = plan
+        self.read = set(read_fluents(program))
+        self.tables: list[str] = []
+        self.views: list[str] = []
+        self.by_table = {fluent_table(f): f for f in program.fluents}
+        self.by_next = {f"{_NEXT}{f}": f for f in program.fluents}
+
+    # -- helpers
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def materialize(self, table: str, query: exp.Expression) -> None:
+        self.execute(_create(table, query))
+        self.tables.append(table)
+
+    def temp(self, table: str, sql: str) -> None:
+        self.execute(f"CREATE OR REPLACE TEMP TABLE {_q(table)} AS {sql}")
+        self.tables.append(table)
+
+    def view(self, name: str, sql: str) -> None:
+        self.execute(f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {sql}")
+        self.views.append(name)
+
+    def drop(self) -> None:
+        for v in dict.fromkeys(reversed(self.views)):
+            self.execute(f"DROP VIEW IF EXISTS temp.{_q(v)}")
+        for t in dict.fromkeys(reversed(self.tables)):
+            self.execute(f"DROP TABLE IF EXISTS temp.{_q(t)}")
+        self.views.clear()
+        self.tables.clear()
+
+    def kind(self, step: Materialize) -> tuple[str, str | None]:
+        if step.table == _EV:
+            return "ev", None
+        if step.table.startswith("_foedus_fact_"):
+            return "fact", None
+        if step.table == OUTPUT:
+            return "output", None
+        if step.table in self.by_table:
+            return "fluent", self.by_table[step.table]
+        return "other", None
+
+    # -- state mode: every fluent some rule reads, from scratch
+    def run_state(self) -> None:
+        pending: list[Materialize] = []
+        for step in self.plan.steps:
+            if isinstance(step, Fixpoint):
+                for m in pending:
+                    self.materialize(m.table, m.query)
+                pending = []
+                if any(f in self.read for f in step.fluents):
+                    self.fixpoint_plain(step)
+                continue
+            kind, fluent = self.kind(step)
+            if kind in ("ev", "fact"):
+                self.materialize(step.table, step.query)
+            elif kind == "fluent":
+                if fluent in self.read:
+                    for m in [*pending, step]:
+                        self.materialize(m.table, m.query)
+                pending = []
+            elif kind == "other":
+                pending.append(step)
+
+    def fixpoint_plain(self, step: Fixpoint) -> None:
+        for m in step.init:
+            self.materialize(m.table, m.query)
+        body = [(m.table, _create(m.table, m.query)) for m in step.body]
+        swap = [(m.table, _create(m.table, m.query)) for m in step.swap]
+        changed = step.changed.sql(dialect="duckdb", identify=True)
+        self.tables += [t for t, _ in body + swap]
+        for _ in range(step.max_rounds):
+            for _, sql in body:
+                self.execute(sql)
+            row = self.con.execute(changed).fetchone()
+            if not row or not row[0]:
+                return
+            for _, sql in swap:
+                self.execute(sql)
+        raise FixpointError(
+            f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
+            f"not settle within {step.max_rounds} rounds"
+        )

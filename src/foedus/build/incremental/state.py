@@ -1,0 +1,259 @@
+"""The state an incremental update starts from, kept by a build (docs/incremental.md).
+
+``state_fluents`` holds the per-scenario rows of every fluent some rule reads, per perspective;
+``state_meta`` the steps key (engine code version), the hash of the rule files and the number
+of scenarios (:data:`foedus.build.schema.STATE`). :class:`Inputs` makes the engine's inputs
+(happenings and facts) as temporary tables for a run of the plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from foedus.backends.duckdb import DuckDBBackend
+from foedus.build.incremental.runner import _Runner
+from foedus.build.incremental.sql import _P, _q
+from foedus.build.schema import SCENARIO_FLUENTS, STATE_FLUENTS, STATE_META, add_key_columns, create
+from foedus.corpus.perspectives import perspective_ids
+from foedus.engine import from_tables
+from foedus.engine.compile import Plan, compile_program, fluent_table
+from foedus.engine.dependencies import arity, read_fluents
+from foedus.rules.ast import EventRule, Program
+from foedus.rules.programs import program_for
+
+STATE = STATE_FLUENTS
+META = STATE_META
+
+
+def rules_hash(corpus: Any) -> str:
+    """A hash of every perspective's rule files (their contents) and replacements."""
+    h = hashlib.sha256()
+    root = Path(corpus.path)
+    for p in sorted(corpus.perspectives, key=lambda p: p.id):
+        h.update(repr((p.id, list(p.rules), list(p.replaces or []))).encode())
+        for r in p.rules:
+            try:
+                h.update((root / r).read_bytes())
+            except OSError:
+                h.update(b"\0missing")
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- the kept state
+
+
+def state_tables(program: Program) -> list[str]:
+    """The fluent tables a build keeps for later updates (see :func:`keep_state`)."""
+    return [fluent_table(f) for f in read_fluents(program)]
+
+
+def ensure_state(con: duckdb.DuckDBPyConnection, width: int) -> None:
+    """Create the state tables if need be, ``state_fluents`` with ``width`` key columns at
+    least."""
+    con.execute(create(META, if_not_exists=True))
+    con.execute(create(STATE, if_not_exists=True))
+    for sql in add_key_columns(state_arity(con), width):
+        con.execute(sql)
+
+
+def state_arity(con: duckdb.DuckDBPyConnection) -> int:
+    """The number of key columns of ``state_fluents``."""
+    query = (
+        exp.select("column_name")
+        .from_("information_schema.columns")
+        .where(
+            exp.column("table_name").eq(exp.Placeholder()),
+            exp.column("table_catalog").eq(exp.func("current_database")),
+            exp.column("table_schema").eq(exp.Literal.string("main")),
+        )
+    )
+    cols = {r[0] for r in con.execute(query.sql("duckdb"), [STATE]).fetchall()}
+    n = 0
+    while f"k{n}" in cols:
+        n += 1
+    return n
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
+    """Set keys of ``state_meta`` (each to one value)."""
+    for key, value in values.items():
+        con.execute(
+            exp.delete(META, where=exp.column("key").eq(exp.Placeholder())).sql("duckdb"), [key]
+        )
+        add_meta(con, key, value)
+
+
+def add_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Add a value to a key of ``state_meta``."""
+    insert = exp.insert(exp.values([(exp.Placeholder(), exp.Placeholder())]), META)
+    con.execute(insert.sql("duckdb"), [key, value])
+
+
+def meta(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> dict[str, list[str]]:
+    """The values of every key of ``state_meta`` (of the attached database ``catalog``)."""
+    table = exp.table_(META, db="main", catalog=catalog) if catalog else exp.to_table(META)
+    out: dict[str, list[str]] = {}
+    for k, v in con.execute(exp.select("key", "value").from_(table).sql("duckdb")).fetchall():
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def insert_state(
+    con: duckdb.DuckDBPyConnection, perspective: str, fluent: str, n: int, source: str
+) -> None:
+    """Append the rows of table ``source`` (the columns of a plan's fluent table) to
+    ``state_fluents``, as fluent ``fluent`` (``n`` arguments) of ``perspective``."""
+    keys = [f"k{i}" for i in range(n)]
+    rows = exp.select(
+        exp.Literal.string(perspective),
+        exp.Literal.string(fluent),
+        *(exp.column(c) for c in ("scn", *keys, *_STATE_COLS)),
+    ).from_(exp.to_table(source))
+    columns = ["perspective", "fluent", "scn", *keys, *_STATE_COLS]
+    target = exp.Schema(
+        this=exp.to_table(STATE), expressions=[exp.to_identifier(c) for c in columns]
+    )
+    con.execute(exp.insert(rows, target).sql("duckdb", identify=True))
+
+
+_STATE_COLS = ("value", "start", "end", "rule", "initiated_by", "terminated_by")
+
+
+def keep_state(
+    con: duckdb.DuckDBPyConnection, backend: Any, perspective: str, program: Program, plan: Plan
+) -> None:
+    """Append the rows of the fluents that rules read to ``state_fluents`` of ``con`` (the
+    build's database), from the tables ``backend`` kept (``run_tables(keep=
+    state_tables(program))``), then drop those tables but the ``scenario_fluents`` ones (which
+    the caller copies and drops). The two lines of :func:`foedus.build.fluents.store_fluents_sql`
+    that keep the state are::
+
+        plan = backend.run_tables(program, keep=[fluent_table(f) for f in kept]
+                                  + incremental.state_tables(program))
+        incremental.keep_state(con, backend, pid, program, plan)
+    """
+    fluents = read_fluents(program)
+    ensure_state(con, max([1, *(arity(program, f) for f in fluents)]))
+    width = state_arity(con)
+    for f in fluents:
+        n = arity(program, f)
+        ks = [f"k{i}" if i < n else "NULL" for i in range(width)]
+        backend.copy_out(
+            f'SELECT ? AS perspective, ? AS fluent, scn, value, start, "end", '
+            f"rule, initiated_by, terminated_by, {', '.join(ks)} FROM "
+            f"{_q(fluent_table(f))}",
+            STATE,
+            [perspective, f],
+        )
+        if f not in SCENARIO_FLUENTS:
+            if hasattr(backend, "discard"):
+                backend.discard(fluent_table(f))
+            else:
+                backend.execute(f"DROP TABLE IF EXISTS {_q(fluent_table(f))}")
+    set_meta(con, scenarios=str(plan.scenarios))
+    add_meta(con, "kept", perspective)
+
+
+def store_state(con: duckdb.DuckDBPyConnection, corpus: Any, steps_key: str) -> None:
+    """Build step (after the fluents): keep what an incremental update needs.
+
+    When the fluents step kept the state itself (:func:`keep_state`), this only records the
+    steps key (``steps_key``: :func:`foedus.build.steps.key`) and the rules; otherwise it
+    computes the kept fluents once more.
+    """
+    ensure_state(con, 1)
+    programs = {pid: program_for(corpus, pid) for pid in perspective_ids(corpus)}
+    done = set(meta(con).get("kept", []))
+    todo = {pid: p for pid, p in programs.items() if pid not in done}
+    if todo or "scenarios" not in meta(con):
+        inputs = Inputs(con, programs.values())
+        try:
+            inputs.make(corpus, facts=bool(todo))
+            scenarios = inputs.scenarios()
+            for pid, program in todo.items():
+                plan = compile_program(program, scenarios=scenarios)
+                runner = _Runner(con, pid, program, plan)
+                try:
+                    runner.run_state()
+                    keep_state(con, DuckDBBackend(con), pid, program, plan)
+                finally:
+                    runner.drop()
+            set_meta(con, scenarios=str(scenarios))
+        finally:
+            inputs.drop()
+    set_meta(
+        con,
+        steps_key=steps_key,
+        rules_hash=rules_hash(corpus),
+        corpus_hash=corpus.content_hash,
+    )
+
+
+class Inputs:
+    """The happenings and facts of the corpus in the database, as temporary tables named as
+    the plan reads them (``happenings``, ``facts_<rel>``), plus the update's own copies."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, programs: Iterable[Program]) -> None:
+        self.con = con
+        self.programs = list(programs)
+        self.arity = max(
+            [
+                2,
+                *(
+                    len(r.event.args)
+                    for p in self.programs
+                    for r in p.rules
+                    if isinstance(r, EventRule)
+                ),
+            ]
+        )
+        self.made: list[str] = []
+
+    def temp(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_q(name)} AS {sql}")
+        self.made.append(name)
+
+    def make(self, corpus: Any, full: bool = True, facts: bool = True) -> None:
+        """``happenings`` (every happening; with ``full=False`` ``_foedus_inc_happ``) and the
+        fact tables of every declared relation."""
+        sql = from_tables.happenings_sql(self.arity)
+        if full:
+            self.temp("happenings", sql)
+        else:
+            self.temp(f"{_P}happ", sql)  # its rows are named by their rowid
+        if not facts:
+            return
+        # as foedus.engine.from_tables.store_engine_inputs and Backend.run_tables make them
+        self.temp(
+            "facts_state", "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'"
+        )
+        self.temp(
+            "facts_forbids",
+            "SELECT instrument AS c0, clause AS c1, bearer AS c2, "
+            "beneficiary AS c3, event_type AS c4 FROM norm_rows",
+        )
+        for p in self.programs:
+            for rel, decl in p.facts.items():
+                if f"facts_{rel}" not in self.made:
+                    cols = ", ".join(f"NULL::VARCHAR AS c{i}" for i in range(len(decl.arg_types)))
+                    self.temp(f"facts_{rel}", f"SELECT {cols or 'NULL AS c0'} WHERE FALSE")
+
+    def scenarios(self, table: str = "happenings") -> int:
+        row = self.con.execute(
+            f"SELECT count(*) FROM {_q(table)} WHERE t_early <> t_late "
+        ).fetchone()
+        return 2 if row and row[0] else 1
+
+    def drop(self) -> None:
+        for name in reversed(self.made):
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{_q(name)}")
+        self.made.clear()
+
+
+# --------------------------------------------------------------------------- running a plan

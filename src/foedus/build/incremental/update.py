@@ -1,0 +1,298 @@
+"""Incremental updates: events added to a corpus recompute only the fluent keys they can touch.
+
+A database built with the build steps of :mod:`foedus.build.steps` keeps, besides ``fluents``
+and ``breaches``, what an update needs (docs/incremental.md):
+
+``state_fluents(perspective, fluent, scn, k0 .. k{A-1}, value, start, "end", rule,
+initiated_by, terminated_by)``
+    the per-scenario rows of every fluent that some rule reads (the plan's fluent tables,
+    :func:`foedus.engine.compile.fluent_table`), per perspective;
+``state_meta(key, value)``
+    the steps key (engine code version), the hash of the rule files, the number of scenarios.
+
+:func:`prepare` takes such a database and a corpus that differs from the one it was built
+from only by added events (every other corpus table equal, checked in SQL:
+:mod:`foedus.build.incremental.diff`), and :func:`apply` makes the database of the new corpus,
+equal row for row to a full rebuild. Per perspective, fluent by fluent in the plan's order
+(:class:`foedus.build.incremental.perspective._Perspective`):
+
+1. **Dirty keys.** A *key* of a fluent is its argument tuple (all values of a multi-valued
+   fluent together). A fluent's dirty keys are those its event rules can reach from a new
+   happening, and those its rules can reach from a *changed* key of a fluent computed before
+   it (a condition, negated or not, or a reference of a static rule, inside ``except`` too);
+   within a cycle through time, also from each other's dirty keys, to a fixpoint. Each step
+   joins the changed atom with the rule's other atoms, ignoring time and reading every key a
+   fluent has (stored or dirty): an over-approximation, never an omission
+   (:func:`foedus.engine.dependencies.derivations`; :mod:`foedus.build.incremental.keys`).
+2. **Recompute.** The fluent's plan steps run on the happenings that can reach one of its
+   dirty keys only (a static fluent: on the input rows that can reach them); its table is then
+   a view of the stored rows of its clean keys and the fresh rows of its dirty keys, so that
+   later fluents read correct inputs (in a fixpoint's body too). A fluent without dirty keys
+   is not computed at all. A dirty key whose fresh rows are its stored rows has not *changed*
+   and reaches nothing further.
+3. **Replace** the changed keys' rows in ``fluents``, ``scenario_fluents`` and
+   ``state_fluents`` and, once every perspective is done, the breaches of the new events and
+   of the events that a changed row of ``binds`` or ``part_of`` covers
+   (:func:`foedus.build.breaches.store_breaches_for`); every other build step (not one of
+   :data:`ENGINE_STEPS`) runs again on the updated tables, or its ``incremental`` function.
+4. **Atomically**: the update works on a copy of the database beside the target, which is
+   renamed onto the target only when complete (:func:`foedus.build.builder.build`).
+
+Anything else (an edited or removed record, other rules, another engine version, a database
+without the state) raises :class:`NotIncremental`, and the caller builds from scratch.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from foedus.build.breaches import store_breaches_for
+from foedus.build.database import connect_rw, memory_limit
+from foedus.build.incremental.diff import added_events, check_state
+from foedus.build.incremental.perspective import _Perspective
+from foedus.build.incremental.sql import _P, CHANGES, FOREVER, Changes, _count, _ks, _q
+from foedus.build.incremental.state import STATE, Inputs, set_meta, state_arity
+from foedus.build.incremental.state import meta as state_meta
+from foedus.build.steps import STEPS
+from foedus.build.steps import key as steps_key
+from foedus.build.tables import write_tables
+from foedus.corpus.perspectives import perspective_ids
+from foedus.engine.compile import compile_program
+from foedus.engine.dependencies import Derivation, NotIncremental, derivations
+from foedus.engine.from_tables import EVENT_ACTS_SQL
+from foedus.rules.ast import Program
+from foedus.rules.programs import program_for
+
+#: The build steps an update updates; it runs every other build step again on the updated
+#: database (such a step must remake its tables when run on a database that has them), or its
+#: function ``incremental(con, corpus, changes)`` (:class:`Changes`).
+ENGINE_STEPS = ("fluents", "state", "breaches")
+
+Progress = Callable[[str], None]
+
+__all__ = [
+    "CHANGES",
+    "Changes",
+    "NotIncremental",
+    "Prepared",
+    "UpdateReport",
+    "apply",
+    "derivations",
+    "prepare",
+]
+
+
+@dataclass
+class UpdateReport:
+    """What an incremental update did."""
+
+    added_events: int
+    keys: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Recomputed (dirty) keys, per perspective and fluent."""
+    changed: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Recomputed keys whose rows changed, per perspective and fluent (rewritten)."""
+    breach_events: int = 0
+    """Events whose breaches were recomputed (the new ones and those whose inputs changed)."""
+    seconds: float = 0.0
+
+    @property
+    def recomputed(self) -> int:
+        return sum(n for per in self.keys.values() for n in per.values())
+
+    def summary(self) -> str:
+        changed = sum(n for per in self.changed.values() for n in per.values())
+        return (
+            f"{self.added_events} events added, {self.recomputed} fluent keys recomputed "
+            f"({changed} changed), breaches of {self.breach_events} events rechecked"
+        )
+
+
+@dataclass
+class Prepared:
+    """An update that :func:`prepare` found possible, for :func:`apply`."""
+
+    previous: Path
+    corpus: Any
+    new_ids: list[str]
+    rows: dict[str, Any]
+    programs: dict[str, Program]
+    derivations: dict[str, list[Derivation]]
+
+
+def prepare(
+    previous: Path, corpus: Any, steps: Sequence[Any], progress: Progress | None = None
+) -> Prepared:
+    """Check that ``previous`` (a database built with ``steps`` from an earlier version of
+    ``corpus``) can be updated to ``corpus``, and read the added events; else
+    :class:`NotIncremental`. Reads ``previous`` only."""
+    say = progress or (lambda _what: None)
+    if not Path(previous).is_file():
+        raise NotIncremental("no previous database")
+    if Path(str(previous) + ".wal").exists():
+        raise NotIncremental("the previous database has an unfinished write-ahead log")
+    programs = {pid: program_for(corpus, pid) for pid in perspective_ids(corpus)}
+    derivs = {pid: derivations(p) for pid, p in programs.items()}
+    scratch = duckdb.connect(config={"memory_limit": memory_limit()})
+    try:
+        say("incremental: reading the corpus")
+        write_tables(scratch, corpus)
+        path = exp.Literal.string(str(previous)).sql("duckdb")
+        try:
+            scratch.execute(f"ATTACH {path} AS old (READ_ONLY)")
+        except duckdb.Error as e:
+            raise NotIncremental(f"cannot open the previous database: {e}") from None
+        try:
+            check_state(scratch, corpus, steps, (steps_key(), [s.run for s in STEPS]))
+            say("incremental: comparing with the previous build")
+            new_ids = added_events(scratch)
+        finally:
+            scratch.execute("DETACH old")
+        scratch.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_P}new_ids AS SELECT unnest(?::VARCHAR[]) AS id",
+            [new_ids],
+        )
+        ids = f"(SELECT id FROM {_P}new_ids)"
+        rows = {}
+        for table, where in (
+            ("events", f"id IN {ids}"),
+            ("event_actors", f"event_id IN {ids}"),
+            ("event_targets", f"event_id IN {ids}"),
+            ("quotes", f"owner_kind = 'event' AND owner_id IN {ids}"),
+        ):
+            rel = scratch.execute(f"SELECT * FROM {table} WHERE {where}")
+            rows[table] = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+    finally:
+        scratch.close()
+    return Prepared(Path(previous), corpus, new_ids, rows, programs, derivs)
+
+
+def apply(prepared: Prepared, tmp: Path, progress: Progress | None = None) -> UpdateReport:
+    """Write the updated database to ``tmp`` (a copy of the previous one, updated; the caller
+    renames it onto the target)."""
+    t0 = time.perf_counter()
+    say = progress or (lambda _what: None)
+    say("incremental: copying the previous build")
+    shutil.copyfile(prepared.previous, tmp)
+    con = connect_rw(tmp)
+    try:
+        report = _update(con, prepared, say)
+        for s in STEPS:
+            if s.name in ENGINE_STEPS:
+                continue
+            step = s.run
+            say(f"step {getattr(step, '__name__', s.name)}")
+            update = getattr(step, "incremental", None)
+            if callable(update):  # the step updates its tables itself
+                update(con, prepared.corpus, CHANGES)
+            else:  # made again from the updated tables
+                step(con, prepared.corpus)
+        for table in (CHANGES.new_events, CHANGES.changed_keys, CHANGES.breach_events):
+            con.execute(f"DROP TABLE IF EXISTS temp.{_q(table)}")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -> UpdateReport:
+    corpus, new_ids, programs = prepared.corpus, prepared.new_ids, prepared.programs
+    report = UpdateReport(added_events=len(new_ids))
+    con.execute("BEGIN TRANSACTION")
+    for table, data in prepared.rows.items():
+        view = f"{_P}rows_{table}"
+        con.register(view, data)
+        try:
+            con.execute(f"INSERT INTO {table} SELECT * FROM {view}")
+        finally:
+            con.unregister(view)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'", [corpus.content_hash])
+    con.execute("COMMIT")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_P}new_ids AS SELECT unnest(?::VARCHAR[]) AS id", [new_ids]
+    )
+    meta = state_meta(con)
+    old_scenarios = int(meta["scenarios"][0])
+    inputs = Inputs(con, programs.values())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_P}sf_diff AS SELECT * FROM scenario_fluents WHERE FALSE"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {CHANGES.changed_keys} (perspective VARCHAR, "
+        "fluent VARCHAR, args VARCHAR[])"
+    )
+    try:
+        inputs.make(corpus, full=False)
+        happ = f"{_P}happ"
+        inputs.temp(
+            f"{_P}happ_new", f"SELECT * FROM {_q(happ)} WHERE id IN (SELECT id FROM {_P}new_ids)"
+        )
+        happened = {
+            (str(n), int(a))
+            for n, a in con.execute(f"SELECT DISTINCT name, arity FROM {_P}happ_new").fetchall()
+        }
+        scenarios = max(old_scenarios, inputs.scenarios(happ))
+        if scenarios != old_scenarios:  # the late world of an all-exact build is the early one
+            n = state_arity(con)
+            ks = ", ".join(_ks(n))
+            sep = ", " if n else ""
+            con.execute(
+                f"INSERT INTO {STATE} (perspective, fluent, scn{sep}{ks}, value, start, "
+                f'"end", rule, initiated_by, terminated_by) SELECT perspective, fluent, '
+                f'1{sep}{ks}, value, start, "end", rule, initiated_by, terminated_by '
+                f"FROM {STATE} WHERE scn = 0"
+            )
+            set_meta(con, scenarios=str(scenarios))
+        for pid, program in programs.items():
+            say(f"incremental: perspective {pid}")
+            plan = compile_program(program, scenarios=scenarios)
+            run = _Perspective(con, pid, program, plan, prepared.derivations[pid], happened)
+            try:
+                run.run()
+                run.write_back(scenarios)
+            finally:
+                run.drop()
+            report.keys[pid] = {f: n for f, n in run.dirty.items() if n}
+            report.changed[pid] = {f: n for f, n in run.changed.items() if n}
+        say("incremental: breaches")
+        con.execute(
+            f"INSERT INTO event_acts SELECT * FROM ({EVENT_ACTS_SQL}) AS x WHERE "
+            f"event_id IN (SELECT id FROM {_P}new_ids)"
+        )
+        # an event's breaches read whether binds(_, actor, Z) holds at its time, Z its target
+        # or what its target is part of then: they change only where a row of those differs
+        t = "CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END"
+        during = f'd.start <= {t} AND {t} < coalesce(d."end", {FOREVER})'
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {_P}affected AS
+            SELECT id AS event_id FROM {_P}new_ids
+            UNION
+            SELECT a.event_id FROM {_P}sf_diff AS d JOIN event_acts AS a
+              ON d.fluent = 'binds' AND a.actor = d.args[2] AND a.target = d.args[3]
+            WHERE {during}
+            UNION
+            SELECT a.event_id FROM {_P}sf_diff AS d
+            JOIN (SELECT DISTINCT args[1] AS x, value FROM scenario_fluents
+                  WHERE fluent = 'part_of'
+                  UNION SELECT args[1], value FROM {_P}sf_diff WHERE fluent = 'part_of') AS po
+              ON d.fluent = 'binds' AND po.value = d.args[3]
+            JOIN event_acts AS a ON a.actor = d.args[2] AND a.target = po.x
+            WHERE {during}
+            UNION
+            SELECT a.event_id FROM {_P}sf_diff AS d JOIN event_acts AS a
+              ON d.fluent = 'part_of' AND a.target = d.args[1]
+            WHERE {during}""")
+        report.breach_events = _count(con, f"SELECT count(*) FROM {_P}affected")
+        store_breaches_for(con, f"{_P}affected")
+        set_meta(con, corpus_hash=corpus.content_hash)
+    finally:
+        inputs.drop()
+        con.execute(f"DROP TABLE IF EXISTS temp.{_P}sf_diff")
+    return report

@@ -1,0 +1,133 @@
+"""Every table of a built database, and its columns: the one schema module.
+
+A built database holds the corpus tables (:data:`TABLES`, docs/corpus-format.md), what the
+engine derives from them (:data:`DERIVED`: every perspective's ``fluents``, the per-scenario
+rows breach detection reads, the breach inputs, the rules as written), the state an
+incremental update starts from (:data:`STATE`), and the query index in a schema of its own
+(:data:`INDEX`). ``breaches`` and the index's tables are made by their queries (``CREATE
+TABLE ... AS``); their columns are listed here for reference.
+
+This is the one module outside engine/ and backends/ where SQL is written as text (column
+definitions); the statements are made from these by :func:`create`.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp, parse_one
+
+SCHEMA_VERSION = "2"
+"""The layout of the tables; part of the cache key, so a new layout rebuilds cached
+databases (2: the table ``rules``)."""
+
+
+def _date(name: str) -> str:
+    return f"{name}_earliest DATE, {name}_latest DATE, {name}_text VARCHAR"
+
+
+TABLES: dict[str, str] = {
+    "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
+    "actors": "id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, predecessor VARCHAR, "
+    f"successor VARCHAR, part_of VARCHAR, {_date('existed_from')}, "
+    f"{_date('existed_to')}, notes VARCHAR",
+    "aliases": "alias_lower VARCHAR, actor_id VARCHAR",
+    "instruments": "id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, "
+    f"{_date('signed')}, {_date('in_force')}, {_date('ended')}, amends VARCHAR, "
+    "notes VARCHAR, hypothetical BOOLEAN",
+    "instrument_aliases": "alias_lower VARCHAR, instrument_id VARCHAR",
+    "parties": "instrument_id VARCHAR, seq INTEGER, actor_id VARCHAR, how VARCHAR, "
+    f"{_date('date')}, {_date('until')}, via VARCHAR, notes VARCHAR",
+    "clauses": "instrument_id VARCHAR, clause_id VARCHAR, seq INTEGER, article VARCHAR, "
+    "text VARCHAR, source_id VARCHAR, notes VARCHAR",
+    "norms": "instrument_id VARCHAR, clause_id VARCHAR, kind VARCHAR, bearers VARCHAR[], "
+    "beneficiaries VARCHAR[], description VARCHAR",
+    "norm_categories": "instrument_id VARCHAR, clause_id VARCHAR, category_id VARCHAR",
+    "events": "id VARCHAR PRIMARY KEY, type VARCHAR, "
+    f"{_date('date')}, instrument_id VARCHAR, mode VARCHAR, summary VARCHAR, "
+    "justification VARCHAR, notes VARCHAR, hypothetical BOOLEAN",
+    "event_actors": "event_id VARCHAR, seq INTEGER, actor_id VARCHAR",
+    "event_targets": "event_id VARCHAR, seq INTEGER, actor_id VARCHAR",
+    "sources": "id VARCHAR PRIMARY KEY, text VARCHAR",
+    "quotes": "owner_kind VARCHAR, owner_id VARCHAR, part VARCHAR, seq INTEGER, "
+    "source_id VARCHAR, quote VARCHAR",
+    "categories": "id VARCHAR PRIMARY KEY, name VARCHAR, notes VARCHAR",
+    "category_event_types": "category_id VARCHAR, event_type VARCHAR",
+    "perspectives": "id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, "
+    "rules VARCHAR[], replaces VARCHAR[]",
+}
+"""Every corpus table and its columns (docs/corpus-format.md), in the order they are made."""
+
+DERIVED: dict[str, str] = {
+    "fluents": "perspective VARCHAR, fluent VARCHAR, args VARCHAR[], value VARCHAR, "
+    'start BIGINT, "end" BIGINT, certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, '
+    "terminated_by VARCHAR",
+    "scenario_fluents": "perspective VARCHAR, scenario VARCHAR, fluent VARCHAR, "
+    'args VARCHAR[], value VARCHAR, start BIGINT, "end" BIGINT',
+    "event_acts": "event_id VARCHAR, type VARCHAR, actor VARCHAR, target VARCHAR, "
+    "t_early BIGINT, t_late BIGINT",
+    "norm_rows": "instrument VARCHAR, clause VARCHAR, bearer VARCHAR, beneficiary VARCHAR, "
+    "event_type VARCHAR",
+    "rules": "perspective VARCHAR, label VARCHAR, kind VARCHAR, fluent VARCHAR, "
+    "event VARCHAR, text VARCHAR, position INTEGER",
+    "breaches": "perspective VARCHAR, event_id VARCHAR, actor VARCHAR, target VARCHAR, "
+    "beneficiary VARCHAR, via VARCHAR, instrument VARCHAR, clause VARCHAR, certainty VARCHAR",
+}
+"""The tables the engine's build steps add (:mod:`foedus.build.steps`). ``rules`` holds one
+row per rule of each perspective: ``kind`` is ``initiated``, ``terminated`` or ``static``,
+``fluent`` the head fluent, ``event`` the triggering event's name (NULL for a static rule),
+``text`` the rule as written with its place (``"<rule> (file:line)"``)."""
+
+STATE_META = "state_meta"
+STATE_FLUENTS = "state_fluents"
+STATE: dict[str, str] = {
+    STATE_META: "key VARCHAR, value VARCHAR",
+    STATE_FLUENTS: "perspective VARCHAR, fluent VARCHAR, scn INTEGER, value VARCHAR, "
+    'start BIGINT, "end" BIGINT, rule VARCHAR, initiated_by VARCHAR, terminated_by VARCHAR',
+}
+"""What an incremental update starts from (docs/incremental.md); ``state_fluents`` gets one
+``k<i> VARCHAR`` column per argument of the widest fluent a rule reads
+(:func:`add_key_columns`)."""
+
+INDEX_SCHEMA = "foedus_index"
+"""The query index (:mod:`foedus.build.index`): a schema of its own, so that the database's
+``main`` tables (what ``export csv|parquet`` writes) stay as they were."""
+MENTIONS = f"{INDEX_SCHEMA}.mentions"
+BREACHES_AGAINST = f"{INDEX_SCHEMA}.breaches_against"
+INDEX_META = f"{INDEX_SCHEMA}.meta"
+INDEX: dict[str, str] = {
+    MENTIONS: "perspective VARCHAR, who VARCHAR, " + DERIVED["fluents"].split(", ", 1)[1],
+    BREACHES_AGAINST: "perspective VARCHAR, who VARCHAR, event_id VARCHAR, actor VARCHAR, "
+    "target VARCHAR, beneficiary VARCHAR, via VARCHAR, instrument VARCHAR, clause VARCHAR, "
+    "certainty VARCHAR, event_type VARCHAR, event_earliest DATE",
+    INDEX_META: "content_hash VARCHAR",
+}
+"""The query index's tables."""
+
+ALL: dict[str, str] = {**TABLES, **DERIVED, **STATE, **INDEX}
+"""Every table of a built database."""
+
+
+def create(name: str, *, if_not_exists: bool = False) -> str:
+    """The ``CREATE TABLE`` statement of table ``name`` (DuckDB's dialect)."""
+    stmt = parse_one(f"CREATE TABLE {name} ({ALL[name]})", dialect="duckdb")
+    if if_not_exists:
+        stmt.set("exists", True)
+    return stmt.sql("duckdb")
+
+
+def add_key_columns(have: int, width: int) -> list[str]:
+    """The statements that widen ``state_fluents`` from ``have`` to ``width`` key columns."""
+    return [
+        exp.Alter(
+            this=exp.to_table(STATE_FLUENTS),
+            kind="TABLE",
+            actions=[
+                exp.ColumnDef(this=exp.to_identifier(f"k{i}"), kind=exp.DataType.build("VARCHAR"))
+            ],
+        ).sql("duckdb")
+        for i in range(have, width)
+    ]
+
+
+SCENARIO_FLUENTS = ("binds", "part_of")
+"""The fluents whose per-scenario rows ``scenario_fluents`` keeps: breach detection reads them
+(docs/decisions/0002)."""

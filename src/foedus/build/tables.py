@@ -1,0 +1,233 @@
+"""The corpus tables of a built database: corpus records as rows.
+
+:func:`write_tables` creates every table of :data:`foedus.build.schema.TABLES` and fills it:
+from the records of a YAML corpus (one ``INSERT`` of literal rows per table), and, for a
+Parquet corpus, straight from its files in SQL (no per-record Python).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from foedus.build.schema import SCHEMA_VERSION, TABLES, create
+from foedus.corpus.load import Corpus
+from foedus.model import FuzzyDate
+
+Progress = Callable[[str], None]
+
+
+def _d(d: FuzzyDate | None) -> tuple[Any, Any, Any]:
+    return (d.earliest, d.latest, d.text) if d else (None, None, None)
+
+
+def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
+
+    def quotes(kind: str, owner: str, part: str | None, qs: Iterable[Any]) -> None:
+        for k, q in enumerate(qs):
+            rows["quotes"].append((kind, owner, part, k, corpus.source_of(q.source), q.quote))
+
+    for a in corpus.actors:
+        rows["actors"].append(
+            (
+                a.id,
+                a.name,
+                a.kind,
+                a.predecessor,
+                a.successor,
+                a.part_of,
+                *_d(a.existed_from),
+                *_d(a.existed_to),
+                a.notes,
+            )
+        )
+        names = dict.fromkeys(n.lower() for n in a.names())
+        rows["aliases"] += [(n, a.id) for n in names]
+        quotes("actor", a.id, None, a.sources)
+    for i in corpus.instruments:
+        rows["instruments"].append(
+            (
+                i.id,
+                i.name,
+                i.kind,
+                *_d(i.signed),
+                *_d(i.in_force),
+                *_d(i.ended),
+                i.amends,
+                i.notes,
+                i.hypothetical,
+            )
+        )
+        names = dict.fromkeys(n.lower() for n in (i.id, i.name, *i.aliases))
+        rows["instrument_aliases"] += [(n, i.id) for n in names]
+        for k, p in enumerate(i.parties):
+            rows["parties"].append(
+                (i.id, k, p.actor, p.how, *_d(p.date), *_d(p.until), p.via, p.notes)
+            )
+            quotes("party", i.id, str(k), p.sources)
+        for k, c in enumerate(i.clauses):
+            rows["clauses"].append(
+                (i.id, c.id, k, c.article, c.text, corpus.source_of(c.source), c.notes)
+            )
+            rows["quotes"].append(("clause", i.id, c.id, 0, corpus.source_of(c.source), c.text))
+            if c.norm is not None:
+                n = c.norm
+                rows["norms"].append(
+                    (i.id, c.id, n.kind, n.bearers, n.beneficiaries, n.description)
+                )
+                rows["norm_categories"] += [(i.id, c.id, cat) for cat in n.categories]
+        quotes("instrument", i.id, None, i.sources)
+    for e in corpus.events:
+        rows["events"].append(
+            (
+                e.id,
+                e.type,
+                *_d(e.date),
+                e.instrument,
+                e.mode,
+                e.summary,
+                e.justification,
+                e.notes,
+                e.hypothetical,
+            )
+        )
+        rows["event_actors"] += [(e.id, k, a) for k, a in enumerate(e.actors)]
+        rows["event_targets"] += [(e.id, k, a) for k, a in enumerate(e.targets)]
+        quotes("event", e.id, None, e.sources)
+    for cat in corpus.categories:
+        rows["categories"].append((cat.id, cat.name, cat.notes))
+        rows["category_event_types"] += [(cat.id, t) for t in cat.event_types]
+        quotes("category", cat.id, None, cat.sources)
+    for view in corpus.perspectives:
+        rows["perspectives"].append(
+            (view.id, view.name, view.description, view.rules, view.replaces)
+        )
+        quotes("perspective", view.id, None, view.sources)
+    rows["sources"] = sorted(corpus.sources.items())
+    rows["meta"] = [
+        ("corpus", corpus.metadata.name),
+        ("content_hash", corpus.content_hash),
+        ("schema_version", SCHEMA_VERSION),
+    ]
+    return rows
+
+
+def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
+    """``INSERT`` statements that fill the corpus tables from a Parquet corpus's tables, in
+    SQL (no per-record Python); the layout is :mod:`foedus.corpus.parquet`'s."""
+    t = corpus.tables
+    given = corpus.default_source
+    default = exp.null() if given is None else exp.Literal.string(given)
+    src = exp.func("coalesce", exp.column("source"), default)
+    out: dict[str, list[str]] = {name: [] for name in TABLES}
+    null, false, zero = exp.null, exp.false, lambda: exp.Literal.number(0)
+
+    def read(path: Any) -> exp.Expression:
+        return exp.func("read_parquet", exp.Literal.string(str(path)))
+
+    def dates(*names: str) -> list[str]:
+        return [f"{n}_{part}" for n in names for part in ("earliest", "latest", "text")]
+
+    def insert(table: str, query: exp.Select) -> None:
+        out[table].append(exp.insert(query, table).sql("duckdb"))
+
+    def quoted() -> exp.Expression:
+        return exp.column("quote").is_(exp.null()).not_()
+
+    if "instruments" in t:
+        ins = read(t["instruments"])
+        cols = ["id", "name", "kind", *dates("signed", "in_force", "ended")]
+        insert("instruments", exp.select(*cols, null(), null(), false()).from_(ins))
+        names = exp.select("id", exp.Explode(this=exp.array("id", "name")).as_("n")).from_(ins)
+        insert(
+            "instrument_aliases",
+            exp.select(exp.func("lower", exp.column("n")), "id").distinct().from_(names.subquery()),
+        )
+        insert(
+            "quotes",
+            exp.select(exp.Literal.string("instrument"), "id", null(), zero(), src.copy(), "quote")
+            .from_(ins)
+            .where(quoted()),
+        )
+    if "parties" in t:
+        cols = ["instrument_id", "seq", "actor", "how", *dates("date", "until"), "via"]
+        insert("parties", exp.select(*cols, null()).from_(read(t["parties"])))
+    if "clauses" in t:
+        cl = read(t["clauses"])
+        cols = ["instrument_id", "clause_id", "seq", "article", "text"]
+        insert("clauses", exp.select(*cols, src.copy(), null()).from_(cl))
+        insert(
+            "quotes",
+            exp.select(
+                exp.Literal.string("clause"),
+                "instrument_id",
+                "clause_id",
+                zero(),
+                src.copy(),
+                "text",
+            ).from_(cl),
+        )
+        normed = exp.column("norm_kind").is_(exp.null()).not_()
+        cols = ["instrument_id", "clause_id", "norm_kind", "bearers", "beneficiaries"]
+        insert("norms", exp.select(*cols, null()).from_(cl).where(normed))
+        categories = exp.Explode(this=exp.column("norm_categories"))
+        insert(
+            "norm_categories",
+            exp.select("instrument_id", "clause_id", categories).from_(cl).where(normed.copy()),
+        )
+    if "events" in t:
+        ev: exp.Expression = read(t["events"])
+        if restated := sorted({e.id for e in corpus.added.get("events", [])}):
+            # an overlay's events replace the table's of the same id (docs/decisions/0005)
+            kept = exp.not_(exp.column("id").isin(*(exp.Literal.string(i) for i in restated)))
+            ev = exp.select("*").from_(ev).where(kept).subquery()
+        cols = ["id", "type", *dates("date")]
+        rest = ["mode", "summary", "justification"]
+        insert("events", exp.select(*cols, null(), *rest, null(), false()).from_(ev.copy()))
+        for role in ("actors", "targets"):
+            position = exp.cast(
+                exp.Sub(
+                    this=exp.func("generate_subscripts", exp.column(role), exp.Literal.number(1)),
+                    expression=exp.Literal.number(1),
+                ),
+                "INTEGER",
+            )
+            insert(
+                f"event_{role}",
+                exp.select("id", position, exp.Explode(this=exp.column(role))).from_(ev.copy()),
+            )
+        insert(
+            "quotes",
+            exp.select(exp.Literal.string("event"), "id", null(), zero(), src.copy(), "quote")
+            .from_(ev.copy())
+            .where(quoted()),
+        )
+    return out
+
+
+def write_tables(
+    con: duckdb.DuckDBPyConnection, corpus: Corpus, progress: Progress | None = None
+) -> None:
+    """Create and fill every corpus table in an open database.
+
+    The tables of a Parquet corpus (``corpus.tables``) are read straight from the files.
+    """
+    fast: dict[str, list[str]] = {}
+    if corpus.tables:
+        fast = _parquet_inserts(corpus)
+        corpus = corpus.untabled()  # the tables' records are not made; an overlay's are
+    rows = _rows(corpus)
+    con.execute("BEGIN TRANSACTION")
+    for name in TABLES:
+        if progress:
+            progress(f"table {name}")
+        con.execute(create(name))
+        if rows[name]:  # one INSERT of literal rows: much faster than binding each row
+            con.execute(exp.insert(exp.values(rows[name]), name).sql("duckdb"))
+        for sql in fast.get(name, []):
+            con.execute(sql)
+    con.execute("COMMIT")
