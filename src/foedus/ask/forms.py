@@ -11,7 +11,7 @@ whom?"). docs/questions.md lists every intent with examples.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -157,11 +157,8 @@ class Parsed:
                 cue = "with"
             elif _is(prev, "act"):
                 cue = "object"
-            article = (
-                k > 0
-                and isinstance(self.tokens[k - 1], Word)
-                and self.tokens[k - 1].norm in ("the", "a", "an")
-            )
+            before = self.tokens[k - 1] if k > 0 else None
+            article = isinstance(before, Word) and before.norm in ("the", "a", "an")
             if _is(nxt, "act") and cue in ("plain", "and", "subject", "about", "in", "with"):
                 # "was A occupied" is passive; "the A invasion", "A invaded" name the actor
                 participle = isinstance(nxt, Mention) and nxt.text.lower().endswith(
@@ -471,7 +468,7 @@ def _matching_events(
     return out
 
 
-def _with_group(p: Parsed, q: Query, values: list[str | None]) -> Query:
+def _with_group(p: Parsed, q: Query, values: Sequence[str | None]) -> Query:
     found = _group_of(p, [v for v in values if v])
     if found is None:
         return q

@@ -378,12 +378,12 @@ class Lexicon:
                 continue
             lex.groups[g.id] = members
             lex.display[("group", g.id)] = g.name
-            for name in [g.id, g.name, *g.aliases]:
-                lex.add(name, "group", g.id)
+            for group_name in [g.id, g.name, *g.aliases]:
+                lex.add(group_name, "group", g.id)
         for event_type, phrases in ACTS.items():
             if event_type in EVENT_TYPES:
-                for phrase in phrases:
-                    lex.add(phrase, "act", event_type)
+                for act_phrase in phrases:
+                    lex.add(act_phrase, "act", event_type)
         return lex
 
     def scan(self, text: str) -> list[Token]:

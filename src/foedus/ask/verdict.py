@@ -69,7 +69,7 @@ def judge(query: Query, answer: Json) -> str:
     assert query.check is not None
     check, other = query.check
     if check == "any":
-        items = next(
+        items: list[Any] = next(
             (answer[k] for k in ("treaties", "events", "breaches") if k in answer),
             [],
         )

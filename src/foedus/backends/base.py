@@ -190,8 +190,11 @@ class Backend(ABC):
     ) -> Plan:
         """Compute ``intervals`` from the ``happenings`` and ``facts_*`` tables already loaded
         (missing fact tables count as empty); ``keep`` as in :meth:`run`."""
-        kw = {} if max_rounds is None else {"max_rounds": max_rounds}
-        plan = compile_program(program, scenarios=self.scenarios(), **kw)
+        plan = (
+            compile_program(program, scenarios=self.scenarios())
+            if max_rounds is None
+            else compile_program(program, scenarios=self.scenarios(), max_rounds=max_rounds)
+        )
         for rel, arity in plan.fact_arities.items():
             if not self.has_table(f"facts_{rel}"):
                 self.load_facts(rel, arity, [])

@@ -231,7 +231,7 @@ def rule_query(ctx: Context, rule: EventRule, keys: str | None = None) -> exp.Se
             .from_(table(keys), copy=False)
         )
         body.joins.append((sub(distinct, "wk"), and_(on)))
-        key_exprs = [col(k, "wk") for k in ks]
+        key_exprs: list[exp.Expression] = [col(k, "wk") for k in ks]
     else:
         key_exprs = [body.term(t) for t in head.atom.args]
     key_sel = [alias(e, k) for e, k in zip(key_exprs, ks, strict=True)]
