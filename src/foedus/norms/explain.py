@@ -23,7 +23,7 @@ def node(
     conclusion: str,
     *,
     rule: str | None = None,
-    sources: list[dict[str, str]] | None = None,
+    sources: list[dict[str, str | None]] | None = None,
     premises: list[Explanation] | None = None,
     certainty: str | None = None,
     hypothetical: bool = False,

@@ -69,7 +69,9 @@ def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str)
     """``conclusion``, resting on a clause: its article, its norm and its verbatim text."""
     ins = kb.instrument(ins_id)
     clause = next(c for c in ins.clauses if c.id == clause_id)
-    src = clause.source or kb.corpus.default_source or ""
+    # an overlay's clause carries its own text, assumed like its instrument: no source has it
+    assumed = ins.hypothetical or ("instrument", ins.id) in kb.corpus.hypothetical_ids
+    src = None if assumed else (clause.source or kb.corpus.default_source or "")
     kind = clause.norm.kind if clause.norm else "clause"
     art = f"Article {clause.article} " if clause.article else ""
     return node(
@@ -77,6 +79,7 @@ def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str)
         rule=f"{ins.name}, {art}clause {clause.id} ({kind})",
         sources=[{"source": src, "quote": " ".join(clause.text.split())}],
         premises=[instrument_node(kb, ins_id)],
+        hypothetical=assumed,
     )
 
 
