@@ -25,12 +25,14 @@ import os
 import sys
 import threading
 import time
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from types import UnionType
+from typing import Annotated, Any, TextIO, Union, get_args, get_origin
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
@@ -168,12 +170,44 @@ def _one_of(names: tuple[str, str], first: str | None, second: str | None) -> st
     return value
 
 
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType):
+        return any(_is_list(a) for a in get_args(annotation))
+    return (origin or annotation) in (list, tuple, set, frozenset)
+
+
+async def single_values(request: Request) -> None:
+    """Refuse a parameter given twice that takes one value (400): ``actor=Estonia&actor=Latvia``
+    would otherwise be answered for Latvia alone."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    lists = {str(f.alias) for f in dependant.query_params if _is_list(f.field_info.annotation)}
+    counts = Counter(name for name, _ in request.query_params.multi_items())
+    items = [
+        {
+            "message": f"{name}: given {n} times ("
+            + ", ".join(repr(v) for v in request.query_params.getlist(name))
+            + "); it takes one value",
+            "loc": ["query", name],
+            "type": "duplicate",
+        }
+        for name, n in sorted(counts.items())
+        if n > 1 and name not in lists
+    ]
+    if items:
+        raise ApiError(400, "; ".join(i["message"] for i in items), items)
+
+
 async def known_params(request: Request) -> None:
-    """Refuse query parameters the route does not take (422), ``assume`` above all."""
+    """Refuse query parameters the route does not take (422), ``assume`` above all, and a
+    parameter given twice that takes one value (400)."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
+    await single_values(request)
     known = {str(f.alias) for f in dependant.query_params}
     items: list[dict[str, Any]] = []
     for name in sorted(set(request.query_params) - known):
@@ -446,6 +480,57 @@ class ReadOnly:
             await self.app(scope, receive, send)
 
 
+class AnswerCache:
+    """The answers of ``GET /api/v1/...`` kept by path and query string (least recently used
+    first out): the corpus and the overlay do not change while the server runs, so an answer
+    (a 2xx or a 4xx) is a pure function of the request. Server errors (5xx: a query past its
+    time limit, an internal error) and answers over ``max_body`` bytes are not kept."""
+
+    def __init__(self, app: ASGIApp, size: int = 4096, max_body: int = 1 << 20) -> None:
+        self.app = app
+        self.size = size
+        self.max_body = max_body
+        self.answers: OrderedDict[tuple[str, bytes], tuple[Message, bytes]] = OrderedDict()
+        self.hits = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not (scope["path"] == API or scope["path"].startswith(API + "/"))
+        ):
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], scope["query_string"])
+        kept = self.answers.get(key)
+        if kept is not None:
+            self.answers.move_to_end(key)
+            self.hits += 1
+            start, content = kept
+            await send(start)
+            await send({"type": "http.response.body", "body": content})
+            return
+        start_message: Message | None = None
+        chunks: list[bytes] = []
+        size = 0
+
+        async def keep(message: Message) -> None:
+            nonlocal start_message, size
+            if message["type"] == "http.response.start":
+                start_message = message
+            elif message["type"] == "http.response.body" and size <= self.max_body:
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                if not message.get("more_body", False) and start_message is not None:
+                    if start_message["status"] < 500 and size <= self.max_body:
+                        self.answers[key] = (start_message, b"".join(chunks))
+                        if len(self.answers) > self.size:
+                            self.answers.popitem(last=False)
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+
 class RequestLog:
     """One JSON line per request on ``stream``: time, method, path, query, status, ms."""
 
@@ -495,6 +580,7 @@ def create_app(
     timeout: float = QUERY_TIMEOUT,
     max_request_line: int = MAX_REQUEST_LINE,
     workers: int = 8,
+    cache_size: int = 4096,
     cors_origins: list[str] | None = None,
     static_dir: Path | None = STATIC_DIR,
     log: TextIO | None = _STDERR,
@@ -504,7 +590,8 @@ def create_app(
 
     ``log=None`` turns the request log off; ``warm`` builds the database before returning;
     ``cors_origins`` (default none: CORS off) lists origins allowed to call the API from a
-    browser; ``static_dir``, when it exists, is served at ``/`` (the web page).
+    browser; ``static_dir``, when it exists, is served at ``/`` (the web page); ``cache_size``
+    answers are kept (:class:`AnswerCache`; 0: none).
     """
     svc = Service(corpus, assume, perspective, timeout, workers)
     if warm:
@@ -530,10 +617,12 @@ def create_app(
     errors.install(app)
     app.include_router(meta_router())
     app.include_router(api_router())
-    app.include_router(explorer.router)
+    app.include_router(explorer.router, dependencies=[Depends(single_values)])
     app.include_router(unknown_router())
     _docs(app, static_dir)
     _mount_static(app, static_dir)
+    if cache_size > 0:
+        app.add_middleware(AnswerCache, size=cache_size)
     app.add_middleware(ReadOnly, max_request_line=max_request_line)
     if cors_origins:
         from starlette.middleware.cors import CORSMiddleware

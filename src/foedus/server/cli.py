@@ -7,7 +7,6 @@ added, whether or not ``foedus.cli`` registers it itself.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -34,6 +33,10 @@ def serve(
             metavar="ORIGIN",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes (default: one per core, at most 4).", min=1),
+    ] = None,
 ) -> None:
     """Serve the read-only HTTP API (GET /api/v1/<command>, docs at /docs) and the web page.
 
@@ -42,24 +45,18 @@ def serve(
 
     Example: foedus serve --port 8000  (then GET /api/v1/status?actor=Latvia&on=1943-01-01)
     """
-    import uvicorn
+    from foedus.server.run import serve as run_server
 
-    from foedus.server.app import create_app
-
-    app = create_app(
-        opts.corpus,
+    run_server(
+        corpus=opts.corpus,
         assume=opts.assume,
         perspective=opts.perspective,
         timeout=timeout,
         cors_origins=cors_origin or None,
+        host=host,
+        port=port,
+        workers=workers,
     )
-    print(
-        f"foedus: serving {app.state.foedus.base.corpus.metadata.name} on "
-        f"http://{host}:{port}/ (API /api/v1, docs /docs)",
-        file=sys.stderr,
-        flush=True,
-    )
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
     raise typer.Exit(0)
 
 
