@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from foedus import reasoning
 from foedus.engine.timepoints import event_point, last_day, query_point, start_day
 from foedus.norms import aggression
 from foedus.norms.explain import Explanation, node
@@ -927,7 +926,7 @@ def _why_sovereignty_differs(
     ev = kb._events[max(ended, key=lambda r: r.end or 0).terminated_by or ""]
     out: dict[str, Json] = {}
     for side in sides:
-        program = reasoning.program_for(kb.corpus, side)
+        program = kb.program(side)
         labels = [
             r.label
             for r in program.rules

@@ -34,6 +34,7 @@ from foedus.corpus.validate import suggest
 from foedus.errors import DateError, UnknownName, UserError
 from foedus.model import EVENT_TYPES, Event, parse_day
 from foedus.render import Json, Renderer
+from foedus.rules.ast import Program
 
 DEFAULT_PERSPECTIVE = "de-facto"
 Day = date | str | None
@@ -214,7 +215,10 @@ class KnowledgeBase:
         else:
             self._events = {e.id: e for e in loaded.events}
             self.resolver = Resolver(loaded)
-        self._rule_texts: dict[str, str] | None = None
+        # Parsed once per perspective, shared by every with_perspective() copy: no query
+        # parses rules once they are here (the server fills them when it starts).
+        self._programs: dict[str, Program] = {}
+        self._rule_texts: dict[str, dict[str, str]] = {}
 
     @property
     def events_on_demand(self) -> bool:
@@ -227,21 +231,26 @@ class KnowledgeBase:
         """``label: <the rule as written> (file:line)`` for a rule of this perspective."""
         if label is None:
             return None
-        if self._rule_texts is None:
-            self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
-        return self._rule_texts.get(label, label)
+        return self._texts().get(label, label)
+
+    def program(self, perspective: str | None = None) -> Program:
+        """The rule program of ``perspective`` (default: this one's), parsed once."""
+        pid = perspective or self.perspective
+        if pid not in self._programs:
+            self._programs[pid] = reasoning.program_for(self.corpus, pid)
+        return self._programs[pid]
 
     def _texts(self) -> dict[str, str]:
-        if self._rule_texts is None:
-            self._rule_texts = reasoning.rule_texts(self.corpus, self.perspective)
-        return self._rule_texts
+        pid = self.perspective
+        if pid not in self._rule_texts:
+            self._rule_texts[pid] = reasoning.rule_texts(self.corpus, pid, self.program(pid))
+        return self._rule_texts[pid]
 
     def with_perspective(self, perspective: str) -> KnowledgeBase:
         """The same knowledge base read under another perspective."""
         other = KnowledgeBase.__new__(KnowledgeBase)
         other.__dict__.update(self.__dict__)
         other.perspective = reasoning.check_perspective(self.corpus, perspective)
-        other._rule_texts = None
         return other
 
     # ----------------------------------------------------------------------- database

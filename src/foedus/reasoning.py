@@ -249,9 +249,11 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> 
         con.unregister(view)
 
 
-def rule_texts(corpus: Any, perspective: str) -> dict[str, str]:
-    """``{label: "label: <rule text> (file:line)"}`` for every rule of a perspective."""
-    program = program_for(corpus, perspective)
+def rule_texts(corpus: Any, perspective: str, program: Program | None = None) -> dict[str, str]:
+    """``{label: "label: <rule text> (file:line)"}`` for every rule of a perspective (of
+    ``program`` when the caller has it parsed already)."""
+    if program is None:
+        program = program_for(corpus, perspective)
     out: dict[str, str] = {}
     cache: dict[str, list[str]] = {}
     for rule in program.rules:

@@ -79,9 +79,12 @@ class Service:
         self._coverage: Json | None = None
 
     def warm(self) -> None:
-        """Build (or find in the cache) the database now rather than on the first query."""
+        """Build (or find in the cache) the database now rather than on the first query, and
+        parse every perspective's rules now: no request parses rules."""
         with self._lock:
             self.base.db_path  # noqa: B018 (builds it)
+        for pid in reasoning.perspective_ids(self.base.corpus):
+            self.kb(pid)._texts()
 
     def kb(self, perspective: str | None) -> KnowledgeBase:
         """The knowledge base read under ``perspective`` (default: the server's)."""
@@ -484,13 +487,15 @@ class AnswerCache:
     """The answers of ``GET /api/v1/...`` kept by path and query string (least recently used
     first out): the corpus and the overlay do not change while the server runs, so an answer
     (a 2xx or a 4xx) is a pure function of the request. Server errors (5xx: a query past its
-    time limit, an internal error) and answers over ``max_body`` bytes are not kept."""
+    time limit, an internal error) and answers over ``max_body`` bytes are not kept. A request
+    that is being answered is answered once: the same ones arriving meanwhile wait for it."""
 
     def __init__(self, app: ASGIApp, size: int = 4096, max_body: int = 1 << 20) -> None:
         self.app = app
         self.size = size
         self.max_body = max_body
         self.answers: OrderedDict[tuple[str, bytes], tuple[Message, bytes]] = OrderedDict()
+        self.pending: dict[tuple[str, bytes], asyncio.Event] = {}
         self.hits = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -502,6 +507,8 @@ class AnswerCache:
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope["query_string"])
+        while (pending := self.pending.get(key)) is not None:
+            await pending.wait()  # the same request is being answered: wait for its answer
         kept = self.answers.get(key)
         if kept is not None:
             self.answers.move_to_end(key)
@@ -528,7 +535,12 @@ class AnswerCache:
                             self.answers.popitem(last=False)
             await send(message)
 
-        await self.app(scope, receive, keep)
+        self.pending[key] = done = asyncio.Event()
+        try:
+            await self.app(scope, receive, keep)
+        finally:
+            del self.pending[key]
+            done.set()
 
 
 class RequestLog:
