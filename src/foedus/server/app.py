@@ -191,7 +191,10 @@ async def single_values(request: Request) -> None:
     items = [
         {
             "message": f"{name}: given {n} times ("
-            + ", ".join(repr(v) for v in request.query_params.getlist(name))
+            + ", ".join(
+                repr(v if len(v) <= 60 else v[:60] + "…")
+                for v in request.query_params.getlist(name)
+            )
             + "); it takes one value",
             "loc": ["query", name],
             "type": "duplicate",
