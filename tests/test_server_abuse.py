@@ -84,9 +84,12 @@ def read_all(s: socket.socket, timeout: float = 10.0) -> bytes:
     return data
 
 
-def test_incomplete_connections_are_refused_past_the_limit_and_closed_after_the_timeout(
+def test_incomplete_connections_make_room_and_are_closed_after_the_timeout(
     small: tuple[int, Path],
 ) -> None:
+    """300 connections that never finish their request head, to a worker taking 50: the
+    oldest are closed to make room, the server still answers at once, and the 50 left are
+    closed after the 2 s head timeout; one log line each, no traceback."""
     port, log = small
     socks = []
     try:
@@ -95,25 +98,23 @@ def test_incomplete_connections_are_refused_past_the_limit_and_closed_after_the_
             s.sendall(HEAD)
             socks.append(s)
         start = time.monotonic()
+        r = httpx.get(f"http://127.0.0.1:{port}{API}/status?actor=Latvia&on=1943-01-01")
+        assert r.status_code == 200, r.text
+        assert time.monotonic() - start < 2, "answered before any head timeout"
         answers = [read_all(s, timeout=15) for s in socks]
         took = time.monotonic() - start
     finally:
         for s in socks:
             s.close()
-    refused = [a for a in answers if a.startswith(b"HTTP/1.1 503")]
-    closed = [a for a in answers if a == b""]
-    assert len(refused) + len(closed) == 300, {a[:40] for a in answers}
-    assert len(refused) >= 250 - 5, len(refused)  # the 50 first are held, the rest refused
-    body = json.loads(refused[0].partition(b"\r\n\r\n")[2])
-    assert body["error"]["status"] == 503 and "too many connections" in body["error"]["message"]
-    assert took < 10, "the held ones were closed after the 2 s head timeout"
-    # the server still answers, and logged one line per refused or closed connection
+    assert answers == [b""] * 300, {a[:60] for a in answers}
+    assert took < 10, "the last ones were closed after the 2 s head timeout"
     assert httpx.get(f"http://127.0.0.1:{port}{API}", timeout=10).status_code == 200
     time.sleep(0.3)
     text = log.read_text()
     assert "Traceback" not in text
-    assert text.count("refused connection from 127.0.0.1:") == len(refused)
-    assert text.count("no complete request head within 2 s") == len(closed)
+    evicted = text.count("no complete request head, and ")
+    timed_out = text.count("no complete request head within 2 s")
+    assert evicted >= 250 and 300 <= evicted + timed_out <= 301, (evicted, timed_out)
 
 
 def test_a_protocol_error_is_a_json_400(small: tuple[int, Path]) -> None:

@@ -7,10 +7,12 @@ makes its own app (:func:`app_from_environment`) with its own read-only DuckDB c
 Every connection goes through :class:`GuardedH11Protocol`, uvicorn's h11 protocol with three
 limits (:class:`Limits`):
 
-- **connections**: past ``max_connections`` open connections in a worker, a new one is
-  answered ``503`` in the JSON error shape at once and closed, with one warning line in the log
-  (``refused connection from HOST:PORT: ...``); its file descriptor is freed at once, so
-  connections that never send anything cannot exhaust the process's descriptors;
+- **connections**: at ``max_connections`` open connections in a worker, a new one makes room
+  by closing the connection that has waited longest for a request head (one line in the log);
+  if every open connection is being answered, the new one is answered ``503`` in the JSON
+  error shape at once and closed, with one warning line in the log (``refused connection from
+  HOST:PORT: ...``). Either way the worker's file descriptors stay bounded, so connections
+  that never send a complete request cannot exhaust them, nor keep others out;
 - **request head**: a connection that has not sent a complete request head (request line and
   headers) within ``header_timeout`` seconds of opening, or of its previous response, is closed
   with one line in the log; a head larger than ``max_head_bytes`` is a protocol error;
@@ -33,6 +35,7 @@ import logging
 import os
 import resource
 import sys
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +91,10 @@ def _peer(client: Any) -> str:
     return f"{client[0]}:{client[1]}" if client else "unknown peer"
 
 
+_waiting: OrderedDict[int, GuardedH11Protocol] = OrderedDict()
+"""This worker's connections waiting for a request head, the longest waiting first."""
+
+
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a connection limit, a request-head timeout and JSON 400s."""
 
@@ -97,7 +104,18 @@ class GuardedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         lim = limits()
-        if len(self.connections) >= lim.max_connections:
+        if len(self.connections) >= lim.max_connections and _waiting:
+            _, oldest = _waiting.popitem(last=False)  # make room: the longest wait goes
+            oldest._disarm()
+            log.warning(
+                "closed connection from %s: no complete request head, and %d connections "
+                "are open (the limit is %d per worker)",
+                _peer(oldest.client),
+                len(self.connections),
+                lim.max_connections,
+            )
+            oldest.transport.close()
+        elif len(self.connections) >= lim.max_connections:
             self._refused = True
             self.transport = transport
             peer = _peer(transport.get_extra_info("peername"))
@@ -123,14 +141,17 @@ class GuardedH11Protocol(H11Protocol):
         self._disarm()
         self._cycle_at_arm = self.cycle
         self._head_timer = self.loop.call_later(limits().header_timeout, self._head_timeout)
+        _waiting[id(self)] = self
 
     def _disarm(self) -> None:
+        _waiting.pop(id(self), None)
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
 
     def _head_timeout(self) -> None:
         self._head_timer = None
+        _waiting.pop(id(self), None)
         if self.transport.is_closing():
             return
         if self.cycle is not self._cycle_at_arm:  # a request head arrived
