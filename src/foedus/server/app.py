@@ -188,7 +188,7 @@ async def single_values(request: Request) -> None:
         return
     lists = {str(f.alias) for f in dependant.query_params if _is_list(f.field_info.annotation)}
     counts = Counter(name for name, _ in request.query_params.multi_items())
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "message": f"{name}: given {n} times ("
             + ", ".join(
