@@ -5,7 +5,8 @@ until it answers, then runs ``--clients`` concurrent clients (httpx.AsyncClient)
 ``--seconds``; each client sends requests drawn in turn from :data:`REQUESTS` (every query route,
 every perspective, the explorer, the web page) and at most ``--max-requests`` of them. Every
 request has the status it must get; any other status, a timeout or a connection error is an
-error. Prints one JSON object: requests, errors, throughput, p50/p90/p99/max latency, per route.
+error. Prints one JSON object: requests, errors, throughput, p50/p90/p99/max latency, per route,
+and the machine's load average before and after the run.
 
     python benchmarks/load_test.py                          # 100 clients for 60 s
     python benchmarks/load_test.py --clients 20 --seconds 5 # the CI version (tests/)
@@ -223,10 +224,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     try:
         for _, path, _ in REQUESTS:  # warm every perspective and route once
             httpx.get(url + path, timeout=120)
+        load_before = [round(x, 2) for x in os.getloadavg()]
         start = time.monotonic()
         stats = asyncio.run(run(url, args.clients, args.seconds, args.max_requests, args.timeout))
         elapsed = time.monotonic() - start
         result = summary(stats, round(elapsed, 1), args.clients)
+        # the machine's load average (1, 5, 15 min) before and after: the figures depend on it
+        result["load_average"] = {
+            "before": load_before,
+            "after": [round(x, 2) for x in os.getloadavg()],
+        }
         if proc is not None:
             result["server_alive"] = proc.poll() is None
             result["server_answers"] = httpx.get(url + API, timeout=10).status_code == 200

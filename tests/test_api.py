@@ -60,7 +60,8 @@ LOG = io.StringIO()
 
 @pytest.fixture(scope="module")
 def app(_cache: None) -> FastAPI:
-    return create_app(log=LOG)
+    # no kept answers: tests here change the knowledge base's methods between requests
+    return create_app(log=LOG, cache_size=0)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ load them).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -33,26 +32,24 @@ def serve(
             metavar="ORIGIN",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes (default: one per core, at most 4).", min=1),
+    ] = None,
 ) -> None:
     """``foedus serve`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
-    import uvicorn
+    from foedus.server.run import serve as run_server  # uvicorn and FastAPI: only to serve
 
-    from foedus.server.app import create_app
-
-    app = create_app(
-        opts.corpus,
+    run_server(
+        corpus=opts.corpus,
         assume=opts.assume,
         perspective=opts.perspective,
         timeout=timeout,
         cors_origins=cors_origin or None,
+        host=host,
+        port=port,
+        workers=workers,
     )
-    print(
-        f"foedus: serving {app.state.foedus.base.corpus.metadata.name} on "
-        f"http://{host}:{port}/ (API /api/v1, docs /docs)",
-        file=sys.stderr,
-        flush=True,
-    )
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
     raise typer.Exit(0)
 
 

@@ -4,6 +4,7 @@
 - :mod:`foedus.server.errors` — the one JSON error shape;
 - :mod:`foedus.server.models` — the response models (the contract's shapes);
 - :mod:`foedus.server.explorer` — the web page's routes; ``static/`` — its built assets;
+- :mod:`foedus.server.run` — running it: uvicorn's workers and the connection limits;
 - the ``serve`` command is :mod:`foedus.cli.serve`.
 
 FastAPI is imported only when the app is made, so the CLI starts fast:

@@ -21,21 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import os
-import sys
 import threading
-import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from types import UnionType
+from typing import Annotated, Any, TextIO, Union, get_args, get_origin
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from foedus import __version__
 from foedus.commands import Command, Param, http_commands, method_kwargs
@@ -44,18 +41,23 @@ from foedus.corpus import perspectives
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
+from foedus.query.rules import rule_texts
 from foedus.server import errors, explorer
 from foedus.server.errors import ApiError
+from foedus.server.middleware import (
+    API,
+    MAX_REQUEST_LINE,
+    AnswerCache,
+    ReadOnly,
+    RequestLog,
+)
 from foedus.server.models import ERROR_RESPONSES
 from foedus.shapes import Json
 
-API = "/api/v1"
+_STDERR: Any = object()  # the default log: stderr, looked up when a request is logged
 STATIC_DIR = Path(__file__).parent / "static"
-MAX_REQUEST_LINE = 8 * 1024
-"""Bytes of path and query string above which a request is refused (414)."""
 QUERY_TIMEOUT = 10.0
 """Seconds a query may run before the answer is 503."""
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # --------------------------------------------------------------------------- state
 
@@ -80,9 +82,12 @@ class Service:
         self._coverage: Json | None = None
 
     def warm(self) -> None:
-        """Build (or find in the cache) the database now rather than on the first query."""
+        """Build (or find in the cache) the database now rather than on the first query, and
+        read every perspective's stored rules now (no request reads them, none parses them)."""
         with self._lock:
             self.base.db_path  # noqa: B018 (builds it)
+        for pid in perspectives.perspective_ids(self.base.corpus):
+            rule_texts(self.kb(pid), pid)
 
     def kb(self, perspective: str | None) -> KnowledgeBase:
         """The knowledge base read under ``perspective`` (default: the server's)."""
@@ -165,12 +170,47 @@ def _one_of(names: tuple[str, str], first: str | None, second: str | None) -> st
     return value
 
 
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType):
+        return any(_is_list(a) for a in get_args(annotation))
+    return (origin or annotation) in (list, tuple, set, frozenset)
+
+
+async def single_values(request: Request) -> None:
+    """Refuse a parameter given twice that takes one value (400): ``actor=Estonia&actor=Latvia``
+    would otherwise be answered for Latvia alone."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    lists = {str(f.alias) for f in dependant.query_params if _is_list(f.field_info.annotation)}
+    counts = Counter(name for name, _ in request.query_params.multi_items())
+    items: list[dict[str, Any]] = [
+        {
+            "message": f"{name}: given {n} times ("
+            + ", ".join(
+                repr(v if len(v) <= 60 else v[:60] + "…")
+                for v in request.query_params.getlist(name)
+            )
+            + "); it takes one value",
+            "loc": ["query", name],
+            "type": "duplicate",
+        }
+        for name, n in sorted(counts.items())
+        if n > 1 and name not in lists
+    ]
+    if items:
+        raise ApiError(400, "; ".join(i["message"] for i in items), items)
+
+
 async def known_params(request: Request) -> None:
-    """Refuse query parameters the route does not take (422), ``assume`` above all."""
+    """Refuse query parameters the route does not take (422), ``assume`` above all, and a
+    parameter given twice that takes one value (400)."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
+    await single_values(request)
     known = {str(f.alias) for f in dependant.query_params}
     items: list[dict[str, Any]] = []
     for name in sorted(set(request.query_params) - known):
@@ -332,91 +372,6 @@ def unknown_router() -> APIRouter:
 # --------------------------------------------------------------------------- middleware
 
 
-class ReadOnly:
-    """Refuse what a read-only server does not do: methods other than GET, HEAD and OPTIONS
-    (405) and over-long request lines (414); answer OPTIONS, and HEAD as GET without a body."""
-
-    def __init__(self, app: ASGIApp, max_request_line: int = MAX_REQUEST_LINE) -> None:
-        self.app = app
-        self.max = max_request_line
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        method = scope["method"]
-        size = len(scope.get("raw_path") or scope["path"].encode()) + len(scope["query_string"])
-        allow = {"allow": ", ".join(READ_METHODS)}
-        if method not in READ_METHODS:
-            err = ApiError(
-                405, f"method not allowed: {method} (the API is read-only: GET)", headers=allow
-            )
-            await errors.response(err)(scope, receive, send)
-        elif size > self.max:
-            err = ApiError(414, f"request line too long: {size} bytes (the limit is {self.max})")
-            await errors.response(err)(scope, receive, send)
-        elif method == "OPTIONS":
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 204,
-                    "headers": [(b"allow", allow["allow"].encode())],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
-        elif method == "HEAD":
-
-            async def no_body(message: Message) -> None:
-                if message["type"] == "http.response.body":
-                    message = {**message, "body": b""}
-                await send(message)
-
-            await self.app({**scope, "method": "GET"}, receive, no_body)
-        else:
-            await self.app(scope, receive, send)
-
-
-class RequestLog:
-    """One JSON line per request on ``stream``: time, method, path, query, status, ms."""
-
-    def __init__(self, app: ASGIApp, stream: TextIO | None = None) -> None:
-        self.app = app
-        self.stream = stream
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-
-        async def sent(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sent)
-        finally:
-            line = {
-                "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                "method": scope["method"],
-                "path": scope["path"],
-                "query": scope["query_string"].decode("latin-1"),
-                "status": status,
-                "ms": round((time.perf_counter() - start) * 1000, 1),
-            }
-            stream = self.stream or sys.stderr
-            stream.write(json.dumps(line) + "\n")
-            stream.flush()
-
-
-# --------------------------------------------------------------------------- the app
-
-_STDERR: Any = object()
-
-
 def create_app(
     corpus: str | Path | None = None,
     *,
@@ -425,6 +380,7 @@ def create_app(
     timeout: float = QUERY_TIMEOUT,
     max_request_line: int = MAX_REQUEST_LINE,
     workers: int = 8,
+    cache_size: int = 4096,
     cors_origins: list[str] | None = None,
     static_dir: Path | None = STATIC_DIR,
     log: TextIO | None = _STDERR,
@@ -434,7 +390,8 @@ def create_app(
 
     ``log=None`` turns the request log off; ``warm`` builds the database before returning;
     ``cors_origins`` (default none: CORS off) lists origins allowed to call the API from a
-    browser; ``static_dir``, when it exists, is served at ``/`` (the web page).
+    browser; ``static_dir``, when it exists, is served at ``/`` (the web page); ``cache_size``
+    answers are kept (:class:`AnswerCache`; 0: none).
     """
     svc = Service(corpus, assume, perspective, timeout, workers)
     if warm:
@@ -460,10 +417,12 @@ def create_app(
     errors.install(app)
     app.include_router(meta_router())
     app.include_router(api_router())
-    app.include_router(explorer.router)
+    app.include_router(explorer.router, dependencies=[Depends(single_values)])
     app.include_router(unknown_router())
     _docs(app, static_dir)
     _mount_static(app, static_dir)
+    if cache_size > 0:
+        app.add_middleware(AnswerCache, size=cache_size)
     app.add_middleware(ReadOnly, max_request_line=max_request_line)
     if cors_origins:
         from starlette.middleware.cors import CORSMiddleware
