@@ -353,6 +353,7 @@ interval_rows = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(interval_rows)
 def test_islands_are_the_sweep_union(rows_: list[tuple[str, int, int | None]]) -> None:

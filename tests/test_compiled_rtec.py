@@ -56,8 +56,12 @@ def test_every_case_is_collected() -> None:
 @pytest.mark.parametrize(
     ("backend", "case"),
     [
-        *[("duckdb", c) for c in CASES],
-        *[("spark", c) for c in CASES if c.endswith("__tiny")],  # the others cost Spark minutes
+        *[
+            pytest.param("duckdb", c, marks=pytest.mark.slow) if "100k" in c else ("duckdb", c)
+            for c in CASES
+        ],
+        # the others cost Spark minutes; Spark's are slow (``pytest -m "not slow"``)
+        *[pytest.param("spark", c, marks=pytest.mark.slow) for c in CASES if c.endswith("__tiny")],
     ],
     indirect=["backend"],
 )

@@ -75,6 +75,7 @@ def test_events_against_made_up_mid(kb: KnowledgeBase) -> None:
     assert invasion["verdict"] == "missing" and invasion["dataset"]["value"] is None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (REAL / "state-lists-gw-isd").is_dir(), reason="no shared data")
 def test_real_lists_end_baltic_membership_on_different_june_days(kb: KnowledgeBase) -> None:
     files = [
@@ -96,6 +97,7 @@ def test_real_lists_end_baltic_membership_on_different_june_days(kb: KnowledgeBa
     assert _row(result, "estonia", "end", "gwstates.csv")["verdict"] == "disagree"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (REAL / "atop-v5.1").is_dir(), reason="no shared data")
 def test_real_atop(kb: KnowledgeBase) -> None:
     result = crosscheck(kb, "atop", [REAL / "atop-v5.1" / "atop5_1m.csv"])
@@ -112,6 +114,7 @@ def test_real_atop(kb: KnowledgeBase) -> None:
     assert {"secret-protocol", "second-secret-protocol", "yalta-declaration"} <= unmatched
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-state-system-v2016").is_dir(),
     reason="no shared data (../shared/data/cow-state-system-v2016)",
@@ -126,6 +129,7 @@ def test_real_scope_is_not_a_disagreement(kb: KnowledgeBase) -> None:
     assert not [r for r in result["rows"] if r["verdict"] == "disagree" and "36890" in r["note"]]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-mid-v4.01").is_dir(), reason="no shared data (../shared/data/cow-mid-v4.01)"
 )
@@ -139,6 +143,7 @@ def test_real_crosscheck_against_mid(kb: KnowledgeBase) -> None:
     assert row["dataset"]["source"]["file"] == "MIDB_4.01.csv"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-territorial-change-v6").is_dir(),
     reason="no shared data (../shared/data/cow-territorial-change-v6)",

@@ -23,6 +23,8 @@ from foedus.engine.narrative import Happening
 from foedus.engine.reference import evaluate
 from foedus.rules import parse_rules
 
+pytestmark = pytest.mark.slow
+
 DECLS = """
 fact rel(Item, Item).
 fact lvl(Level).

@@ -13,6 +13,8 @@ from foedus.engine.narrative import Happening
 from foedus.engine.reference import evaluate
 from foedus.rules import parse_rules
 
+pytestmark = pytest.mark.slow
+
 CYCLE = """
 fluent sov(A).
 fluent joined(A, T).

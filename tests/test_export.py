@@ -205,6 +205,7 @@ SHARED = next(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (SHARED / "atop-v5.1").is_dir(), reason="no shared data (../shared/data/atop-v5.1)"
 )

@@ -89,6 +89,7 @@ def complete(db: Path, hashes: dict[str, str]) -> str:
         con.close()
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_random_points_leaves_a_usable_database(
     tmp_path: Path, hashes: dict[str, str]
 ) -> None:
@@ -117,6 +118,7 @@ def test_a_build_killed_at_random_points_leaves_a_usable_database(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == ["db.duckdb"]
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_leave_one_of_them(tmp_path: Path, hashes: dict[str, str]) -> None:
     db = tmp_path / "db.duckdb"
     procs = [build(GOOD, db), build(BUNDLED, db), build(GOOD, db)]
@@ -125,6 +127,7 @@ def test_two_builds_at_once_leave_one_of_them(tmp_path: Path, hashes: dict[str, 
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == ["db.duckdb"]
 
 
+@pytest.mark.slow
 def test_readers_during_builds_see_old_or_new_never_partial(
     tmp_path: Path, hashes: dict[str, str]
 ) -> None:
@@ -161,6 +164,7 @@ def tree_hash(root: Path) -> str:
     return h.hexdigest()
 
 
+@pytest.mark.slow
 def test_queries_never_write_the_corpus(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(BUNDLED, corpus)

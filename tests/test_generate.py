@@ -91,6 +91,7 @@ def test_a_world_has_what_the_pipeline_needs(worlds: dict[str, Path]) -> None:
     assert [p.id for p in corpus.perspectives] == ["de-facto"]
 
 
+@pytest.mark.slow
 def test_yaml_and_parquet_worlds_build_the_same_database(
     worlds: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -132,6 +133,7 @@ def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Pa
     )
 
 
+@pytest.mark.slow
 def test_fluents_equal_the_per_record_path(worlds: dict[str, Path], tmp_path: Path) -> None:
     corpus = load_corpus(worlds["parquet"])
     con = build(worlds["parquet"], tmp_path / "f.duckdb")
@@ -163,6 +165,7 @@ def test_fluents_equal_the_per_record_path(worlds: dict[str, Path], tmp_path: Pa
     assert got == want
 
 
+@pytest.mark.slow
 def test_every_dyad_aggressor_agrees_with_decide(worlds: dict[str, Path], tmp_path: Path) -> None:
     corpus = load_corpus(worlds["parquet"])
     con = build(worlds["parquet"], tmp_path / "a.duckdb")
@@ -252,6 +255,7 @@ def overlay_for(world: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_an_overlay_on_a_parquet_corpus_builds_as_on_yaml(
     worlds: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -341,6 +345,7 @@ def test_an_overlay_on_a_parquet_corpus_is_checked_against_its_tables(
     ]
 
 
+@pytest.mark.slow
 def test_a_parquet_corpus_is_counted_without_making_its_records(
     worlds: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -363,6 +368,7 @@ def test_a_parquet_corpus_is_counted_without_making_its_records(
         con.close()
 
 
+@pytest.mark.slow
 def test_questions_on_a_parquet_corpus_read_only_the_events_they_name(
     worlds: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

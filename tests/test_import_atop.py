@@ -73,6 +73,7 @@ def test_atop_member_file_alone(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not REAL.is_dir(), reason="no shared data")
 def test_real_atop_counts(tmp_path: Path) -> None:
     report = run_import(
@@ -85,6 +86,7 @@ def test_real_atop_counts(tmp_path: Path) -> None:
     assert ins["atop-2290"].clauses[0].id == "non-aggression"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not REAL.is_dir(), reason="no shared data (../shared/data/atop-v5.1)")
 def test_real_atop_phases_never_repeat_a_party() -> None:
     """ATOP phases of one member that overlap (atop 3424: Cambodia's phases 2 and 3 both

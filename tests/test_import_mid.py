@@ -180,6 +180,7 @@ def test_icews_events(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (REAL / "gml-mid-v2.0").is_dir(), reason="no shared data")
 def test_real_gml_mid(tmp_path: Path) -> None:
     base = REAL / "gml-mid-v2.0"
@@ -194,6 +195,7 @@ def test_real_gml_mid(tmp_path: Path) -> None:
     assert '"mid-504-russia"' in text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-mid-v4.01").is_dir(), reason="no shared data (../shared/data/cow-mid-v4.01)"
 )
@@ -214,6 +216,7 @@ def test_real_cow_mid_targets_overlap(tmp_path: Path) -> None:
     assert "finland" in ev["mid-258-russia-2"]["targets"]  # 1941-45
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-mid-v4.01").is_dir(), reason="no shared data (../shared/data/cow-mid-v4.01)"
 )
@@ -233,6 +236,7 @@ def test_real_mid_aggressor_ussr_finland(tmp_path: Path) -> None:
     assert sorted(c["id"] for c in verdict["candidates"]) == ["finland", "russia"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-dyadic-mid-v4.02").is_dir(),
     reason="no shared data (../shared/data/cow-dyadic-mid-v4.02)",
@@ -254,6 +258,7 @@ def test_real_dyadic_mid() -> None:
     assert fin["date"]["earliest"] == "1941-06-25"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-wars").is_dir(), reason="no shared data (../shared/data/cow-wars)"
 )
@@ -270,6 +275,7 @@ def test_real_cow_wars() -> None:
     assert ev["war-139-russia-2"]["targets"] == ["japan"]  # August 1945
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "icews-tkg-sample").is_dir(),
     reason="no shared data (../shared/data/icews-tkg-sample)",
@@ -294,6 +300,7 @@ def test_real_icews_only_state_actors_act_for_a_state() -> None:
     assert not [e for e in imp.events if e["summary"].startswith("Naval (Sri Lanka)")]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-territorial-change-v6").is_dir(),
     reason="no shared data (../shared/data/cow-territorial-change-v6)",

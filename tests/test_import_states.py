@@ -111,6 +111,7 @@ def test_states_import_adds_to_a_corpus_and_rejects_other_files(tmp_path: Path) 
         run_import("states", [DATA / "nope.csv"], tmp_path / "d")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (REAL / "cow-state-system-v2016").is_dir(), reason="no shared data")
 def test_real_cow_states(tmp_path: Path) -> None:
     result = run_import(

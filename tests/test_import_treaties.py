@@ -75,6 +75,7 @@ def test_ggo_only(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not REAL.is_dir(), reason="no shared data")
 def test_real_ggo_baltic(tmp_path: Path) -> None:
     run_import(
@@ -131,6 +132,7 @@ def test_validate_flags_a_repeated_party(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not REAL.is_dir(), reason="no shared data (../shared/data beside the project)")
 def test_real_ggo_shared_ids_and_no_repeated_party() -> None:
     """GGO_parties.csv lists Finland and Russia on all four FIN-RUS_1922A conventions (and some

@@ -156,6 +156,7 @@ def states_of(path: Path) -> list[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_added_events_update_equals_a_full_rebuild(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -191,6 +192,7 @@ def test_added_events_update_equals_a_full_rebuild(
         assert_same(updated, build.build_database(corpus, tmp_path / "full2.duckdb", steps))
 
 
+@pytest.mark.slow
 def test_baltic_update_in_every_perspective(tmp_path: Path) -> None:
     path = tmp_path / "baltic"
     shutil.copytree(bundled_path(), path)
@@ -270,6 +272,7 @@ def test_a_non_additive_change_is_not_incremental(
         incremental.prepare(small[1], corpus, steps)
 
 
+@pytest.mark.slow
 def test_other_rules_steps_or_tables_are_not_incremental(
     small: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -306,6 +309,7 @@ def test_a_rule_whose_key_comes_from_a_value_is_not_incremental() -> None:
         incremental.derivations(program)
 
 
+@pytest.mark.slow
 def test_fallback_builds_from_scratch_and_says_why(
     small: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -324,6 +328,7 @@ def test_fallback_builds_from_scratch_and_says_why(
         con.close()
 
 
+@pytest.mark.slow
 def test_an_update_killed_at_any_point_leaves_the_old_database(
     small: tuple[Path, Path], tmp_path: Path
 ) -> None:

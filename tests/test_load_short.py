@@ -23,6 +23,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 import load_test  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 API = "/api/v1"
 
 

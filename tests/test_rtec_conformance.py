@@ -21,6 +21,12 @@ HERE = Path(__file__).parent / "rtec"
 FIXTURES = HERE / "fixtures"
 CASES = sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv"))
 
+
+def _slow_if_large(case: str) -> object:
+    """The 100,000-event case is slow (``pytest -m "not slow"`` leaves it out)."""
+    return pytest.param(case, marks=pytest.mark.slow) if "100k" in case else case
+
+
 Row = tuple[str, str, str, int, float]
 
 
@@ -52,7 +58,8 @@ def test_every_case_is_collected() -> None:
     assert len(CASES) == 13
 
 
-@pytest.mark.parametrize("case", CASES)  # e_treaties__rand100k (100,000 events) takes ~4 s
+# e_treaties__rand100k (100,000 events) takes ~4 s
+@pytest.mark.parametrize("case", [_slow_if_large(c) for c in CASES])
 def test_conformance(case: str) -> None:
     description = case.split("__")[0]
     program = load_rules([HERE / f"{description}.rules"])

@@ -20,6 +20,8 @@ from foedus.cli import app
 from foedus.engine.narrative import Happening
 from foedus.rules import parse_rules
 
+pytestmark = pytest.mark.slow
+
 GOOD = Path(__file__).parent / "corpora" / "good"
 
 

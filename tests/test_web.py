@@ -189,7 +189,12 @@ def _skip_reason() -> str | None:
     return None
 
 
-browser_test = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+_needs_chromium = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+
+
+def browser_test(test: Any) -> Any:
+    """A test that drives chromium: slow (``pytest -m "not slow"`` leaves it out)."""
+    return pytest.mark.slow(_needs_chromium(test))
 
 
 def _free_port() -> int:
