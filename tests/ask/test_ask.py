@@ -30,7 +30,7 @@ from foedus.ask import Query, QuestionError, answer_question, parse_question
 from foedus.errors import UserError
 from foedus.query import KnowledgeBase
 
-DOCS = Path(__file__).parent.parent / "docs" / "questions.md"
+DOCS = Path(__file__).parents[2] / "docs" / "questions.md"
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from foedus.cli import app
 
-GOOD = Path(__file__).parent / "corpora" / "good"
-BAD = Path(__file__).parent / "corpora" / "bad"
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
+BAD = Path(__file__).parents[1] / "corpora" / "bad"
 OVERLAY = GOOD / "overlays" / "what-if.yaml"
 COMMANDS = ["validate", "coverage", "build", "events", "treaty", "treaties"]
 

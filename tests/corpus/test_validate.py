@@ -16,7 +16,7 @@ from foedus.corpus import load_corpus
 from foedus.corpus.quotes import found, nearest
 from foedus.errors import CorpusError
 
-BAD = Path(__file__).parent / "corpora" / "bad"
+BAD = Path(__file__).parents[1] / "corpora" / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 
 

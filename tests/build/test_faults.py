@@ -27,7 +27,7 @@ from foedus.build import TABLES, build_database, connect
 from foedus.cli import app
 from foedus.corpus import bundled_path, load_corpus
 
-CORPORA = Path(__file__).parent / "corpora"
+CORPORA = Path(__file__).parents[1] / "corpora"
 GOOD = CORPORA / "good"
 BUNDLED = bundled_path()
 KILLS = int(os.environ.get("FOEDUS_FAULT_KILLS", "5"))

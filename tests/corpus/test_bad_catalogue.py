@@ -19,7 +19,7 @@ from foedus.corpus import load_corpus, load_overlay
 from foedus.corpus.rulecheck import rule_problems
 from foedus.errors import CorpusError
 
-CORPORA = Path(__file__).parent / "corpora"
+CORPORA = Path(__file__).parents[1] / "corpora"
 BAD = CORPORA / "bad"
 OVERLAYS = CORPORA / "bad-overlays"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())

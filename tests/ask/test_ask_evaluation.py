@@ -14,7 +14,7 @@ import pytest
 from foedus.ask.evaluation import accuracy, evaluate, read_cases
 from foedus.query import KnowledgeBase
 
-QUESTIONS = Path(__file__).parent / "questions"
+QUESTIONS = Path(__file__).parents[1] / "questions"
 FLOORS = {"tuning.tsv": 0.95, "heldout.tsv": 0.90}
 
 

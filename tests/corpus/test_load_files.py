@@ -22,7 +22,7 @@ from foedus.corpus import load_corpus, load_overlay, read_corpus, yamlread
 from foedus.corpus.quotes import nearest
 from foedus.errors import CorpusError
 
-GOOD = Path(__file__).parent / "corpora" / "good"
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
 
 
 @pytest.fixture

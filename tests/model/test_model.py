@@ -21,7 +21,7 @@ from foedus.model import (
     Norm,
 )
 
-DOCS = Path(__file__).parent.parent / "docs" / "corpus-format.md"
+DOCS = Path(__file__).parents[2] / "docs" / "corpus-format.md"
 
 
 def test_actor_names_include_every_alias_and_code() -> None:

@@ -386,7 +386,7 @@ def test_an_update_killed_at_any_point_leaves_the_old_database(
 
 def test_a_corpus_without_perspectives_is_updated_too(tmp_path: Path) -> None:
     path = tmp_path / "good"
-    shutil.copytree(Path(__file__).parent / "corpora" / "good", path)
+    shutil.copytree(Path(__file__).parents[1] / "corpora" / "good", path)
     _, steps = build.default_steps()
     db = build.build_database(load_corpus(path), tmp_path / "good.duckdb", steps)
     write_events(

@@ -198,10 +198,10 @@ def test_tables(kb: KnowledgeBase, tmp_path: Path) -> None:
 SHARED = next(
     (
         p / "shared" / "data"
-        for p in Path(__file__).resolve().parents[2:]
+        for p in Path(__file__).resolve().parents[3:]
         if (p / "shared").is_dir()
     ),
-    Path(__file__).parents[1].parent / "shared" / "data",
+    Path(__file__).parents[2].parent / "shared" / "data",
 )
 
 

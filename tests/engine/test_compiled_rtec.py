@@ -19,7 +19,7 @@ from foedus.backends.base import Backend
 from foedus.engine.narrative import Happening
 from foedus.rules import load_rules
 
-HERE = Path(__file__).parent / "rtec"
+HERE = Path(__file__).parents[1] / "rtec"
 FIXTURES = HERE / "fixtures"
 CASES = sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv"))
 

@@ -231,6 +231,6 @@ def test_strata_order_dependencies_first() -> None:
 
 
 def test_every_rtec_description_parses() -> None:
-    rtec = Path(__file__).parent / "rtec"
+    rtec = Path(__file__).parents[1] / "rtec"
     for path in sorted(rtec.glob("*.rules")):
         assert load_rules([path]).rules

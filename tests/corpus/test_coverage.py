@@ -9,7 +9,7 @@ import pytest
 from foedus.corpus import bundled_path, load_corpus
 from foedus.corpus.coverage import coverage, find_dates, sentences
 
-GOOD = Path(__file__).parent / "corpora" / "good"
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
 
 
 def texts(source: str) -> list[str]:

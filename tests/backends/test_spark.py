@@ -22,7 +22,7 @@ from foedus.rules import parse_rules
 
 pytestmark = pytest.mark.slow
 
-GOOD = Path(__file__).parent / "corpora" / "good"
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
 
 
 def run(*args: str) -> tuple[int, str, str]:

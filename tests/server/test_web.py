@@ -28,7 +28,7 @@ import pytest
 
 from foedus.server import explorer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STATIC = Path(explorer.__file__).parent / "static"
 ARTIFACTS = ROOT / "test-artifacts"
 DATA = ROOT / "tests" / "fixtures" / "data"

@@ -18,7 +18,7 @@ from foedus import build as foedus_build
 from foedus.corpus import Corpus, load_corpus
 from foedus.errors import UserError
 
-GOOD = Path(__file__).parent / "corpora" / "good"
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay, read_corpus
 from foedus.errors import CorpusError
 
-CORPORA = Path(__file__).parent / "corpora"
+CORPORA = Path(__file__).parents[1] / "corpora"
 GOOD = CORPORA / "good"
 OVERLAY = GOOD / "overlays" / "what-if.yaml"
 
