@@ -1,8 +1,8 @@
 """The Spark backend: ``foedus build --engine spark`` writes the database a DuckDB build writes;
 the CLI's errors for --engine and --spark-master; what the backend holds and releases.
 
-Plans against the reference interpreter on Spark: tests/test_differential.py and
-tests/test_compiled_rtec.py (the ``backend`` fixture).
+Plans against the reference interpreter on Spark: tests/engine/test_differential.py and
+tests/engine/test_compiled_rtec.py (the ``backend`` fixture).
 """
 
 from __future__ import annotations

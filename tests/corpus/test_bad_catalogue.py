@@ -1,7 +1,7 @@
 """The catalogue of bad input: every kind of problem a scholar's files can have, each pinned.
 
 ``tests/corpora/bad/<case>/`` are bad corpora (their reports are pinned by
-``tests/test_validate.py``); ``tests/corpora/bad-overlays/<case>.yaml`` are bad overlays laid
+``tests/corpus/test_validate.py``); ``tests/corpora/bad-overlays/<case>.yaml`` are bad overlays laid
 over ``tests/corpora/good``, each beside its ``<case>.expected.txt``. Rewrite the golden files
 with ``FOEDUS_UPDATE_GOLDEN=1`` (or ``pytest --update``) and review them with ``git diff``.
 docs/reliability.md lists the kinds and their messages.

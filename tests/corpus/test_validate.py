@@ -1,6 +1,6 @@
 """Validation: every bad corpus pins its full report (golden files), one test per kind.
 
-Rewrite the golden files with ``FOEDUS_UPDATE_GOLDEN=1 pytest tests/test_validate.py`` and
+Rewrite the golden files with ``FOEDUS_UPDATE_GOLDEN=1 pytest tests/corpus/test_validate.py`` and
 review the change with ``git diff``.
 """
 
