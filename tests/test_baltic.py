@@ -168,6 +168,7 @@ def test_ussr_is_the_aggressor_in_1940(kb_factory, state):
     assert got["certainty"] == "certain"
 
 
+@pytest.mark.slow
 def test_aggressor_overlays():
     from foedus.query import KnowledgeBase
 

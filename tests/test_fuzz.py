@@ -666,6 +666,7 @@ def _registered() -> set[str]:
     return {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
 
 
+@pytest.mark.slow
 @fuzz(120)
 @given(command_line())
 @example(["status", "Estonia", "--on", "1940-02-30"])
@@ -719,6 +720,7 @@ def test_a_corpus_that_validates_builds_and_answers(
     assert (outcome, asked > 20) == ("answered", True)
 
 
+@pytest.mark.slow
 def test_the_build_and_query_fuzzer_finds_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,6 +21,11 @@ FIXTURES = HERE / "fixtures"
 CASES = sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv"))
 
 
+def _slow_if_large(case: str) -> object:
+    """The 100,000-event case is slow (``pytest -m "not slow"`` leaves it out)."""
+    return pytest.param(case, marks=pytest.mark.slow) if "100k" in case else case
+
+
 @pytest.fixture(autouse=True)
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
@@ -31,7 +36,8 @@ def rules_of(case: str) -> Path:
     return HERE / f"{case.split('__')[0]}.rules"
 
 
-@pytest.mark.parametrize("case", CASES)  # e_treaties__rand100k: 100,000 events
+# e_treaties__rand100k: 100,000 events
+@pytest.mark.parametrize("case", [_slow_if_large(c) for c in CASES])
 def test_run_writes_rtecs_intervals_exactly(case: str, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     n = run([rules_of(case)], FIXTURES / "narratives" / f"{case}.csv", out=out)

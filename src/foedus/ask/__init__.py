@@ -8,7 +8,10 @@ no model, and no word of any one corpus in code:
   as the corpus format writes them, seasons, and other day forms (dateparser);
 - :mod:`foedus.ask.entities`: misspelt names and words, matched fuzzily (rapidfuzz);
 - :mod:`foedus.ask.intent`: what the question asks for, from the meaning of its words;
-- :mod:`foedus.ask.forms`: the query's slots, its day or range, and what is missing;
+- :mod:`foedus.ask.forms`: the parsed question, what is not understood, and ``parse``;
+- :mod:`foedus.ask.builders`: one builder per intent, its query's day or range and what is
+  missing;
+- :mod:`foedus.ask.slots`: a query's slots (actor, target) from the cues of its mentions;
 - :mod:`foedus.ask.expand`: a treaties question over a range, a group asked of each member;
 - :mod:`foedus.ask.verdict`: yes / no / possibly, under every perspective;
 - :mod:`foedus.ask.suggest`: example questions from the corpus;

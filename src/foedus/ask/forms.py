@@ -2,25 +2,29 @@
 
 A question is cut into words and mentions (:mod:`foedus.ask.lexicon`), misspelt names and
 words are corrected (:mod:`foedus.ask.entities`), and its intent is read from the meaning of
-its words (:mod:`foedus.ask.intent`). A builder per intent then fills the query's slots from
-the mentions and the words before them (the *cue*: "by", "against", "between", "of", a verb
-of an act, ...), reads its dates as a day or a range (a question about a range is answered
-over the range), and says in one line what is missing when a slot cannot be filled ("between
-whom?"). docs/questions.md lists every intent with examples.
+its words (:mod:`foedus.ask.intent`). A builder per intent (:mod:`foedus.ask.builders`) then
+fills the query's slots from the mentions and the words before them (the *cue*: "by",
+"against", "between", "of", a verb of an act, ...; :mod:`foedus.ask.slots`), reads its dates
+as a day or a range (a question about a range is answered over the range), and says in one
+line what is missing when a slot cannot be filled ("between whom?"). This module holds the
+parsed question (:class:`Parsed`), the refusals of what is not understood, and
+:func:`parse`. docs/questions.md lists every intent with examples.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from foedus.ask import intent, suggest
+from foedus.ask.builders import BUILDERS
 from foedus.ask.entities import correct
 from foedus.ask.errors import QuestionError
 from foedus.ask.lexicon import Lexicon, Mention, Token, Word, norm_word
 from foedus.ask.question import Query
+from foedus.ask.slots import _NAMED, _SKIP, _is, _span_text
 from foedus.errors import UnknownName, UserError
 from foedus.model import shift_day
 
@@ -67,24 +71,6 @@ people government governments soldiers country end ended ending long
 
 
 KNOWN: frozenset[str] = VOCABULARY.union(*intent.CONCEPTS.values())
-
-_SKIP = {"the", "its", "their", "a", "an", "last", "troops", "forces", "army", "soldiers"}
-_SELF = {
-    "declaration_of_independence",
-    "restoration_of_independence",
-    "declaration_of_sovereignty",
-    "dissolution",
-    "reaffirmation",
-    "condemnation",
-    "seizure_of_power",
-    "statement",
-}
-_TARGET_CUES = {"object", "passive", "against", "to", "from", "in", "of", "about"}
-_ACTOR_CUES = {"by", "subject"}
-_NAMED = ("actor", "group")
-
-
-# --------------------------------------------------------------------------- parsed question
 
 
 @dataclass
@@ -291,29 +277,6 @@ class Parsed:
         return self.missing(f"which of {self.lex.display[('group', m.value)]}? ({which})", form)
 
 
-def _span_text(p: Parsed, dates: list[Mention]) -> str:
-    cue = p._date_cue(dates[0])
-    text = dates[0].text if len(dates) == 1 else f"{dates[0].text} to {dates[1].text}"
-    return f"{cue} {text}" if cue in ("before", "after", "since", "until", "till") else text
-
-
-def _is(token: Token | None, kind: str) -> bool:
-    return isinstance(token, Mention) and token.kind == kind
-
-
-def _group_of(p: Parsed, values: list[str]) -> tuple[str, tuple[str, ...]] | None:
-    """The one group among a query's values, with its members; two groups are refused."""
-    groups = [v for v in values if v in p.lex.groups]
-    if len(groups) > 1:
-        raise p.missing("one group at a time, please: name one of them or a state", "")
-    return (groups[0], p.group_members(groups[0])) if groups else None
-
-
-def _no_group(p: Parsed, form: str) -> None:
-    for m in p.mentions("group"):
-        raise p.refuse_group(m, form)
-
-
 _DANGLING = frozenset("between against by with and bound tied linked bind binding".split())
 
 
@@ -339,389 +302,6 @@ def _views(p: Parsed) -> None:
 
 
 # --------------------------------------------------------------------------- slots
-
-
-def _event_slots(p: Parsed, act: str | None) -> tuple[str | None, str | None]:
-    """(actor, target) of an events question, from the cues of its actor mentions."""
-    actor: str | None = None
-    target: str | None = None
-    plain: list[Mention] = []
-    cues = p.cues()
-    for m, cue in cues:
-        role: str | None
-        if cue == "possessor":
-            others = any(c in _TARGET_CUES for _, c in cues)
-            role = "actor" if act is None or act in _SELF or others else "target"
-        elif act in _SELF and cue not in ("by", "to", "from", "against"):
-            role = "target" if act == "formation" else "actor"
-        elif cue in _ACTOR_CUES:
-            role = "actor"
-        elif cue in _TARGET_CUES or cue == "with":
-            role = "target"
-        else:
-            role = None
-        if role is None:
-            plain.append(m)
-            continue
-        if role == "actor" and actor is None:
-            actor = m.value
-        elif role == "target" and target is None:
-            target = m.value
-        else:
-            plain.append(m)
-    for m in plain:
-        if actor is None:
-            actor = m.value
-        elif target is None:
-            target = m.value
-        else:
-            raise p.missing("an events question takes one actor and one target", "events")
-    return actor, target
-
-
-def _sphere_slots(p: Parsed) -> tuple[str | None, str | None]:
-    """(power, state) of a sphere question: the power's name stands before "sphere" ("the
-    Soviet sphere") or after it ("the sphere of the USSR"); the other name is the state."""
-    power: str | None = None
-    state: str | None = None
-    for k, t in enumerate(p.tokens):
-        if not (isinstance(t, Mention) and t.kind in _NAMED):
-            continue
-        nxt = p._neighbour(k, 1)
-        prev = p._neighbour(k, -1)
-        prev2 = p._neighbour(p.tokens.index(prev), -1) if prev is not None else None
-        sphere_next = isinstance(nxt, Mention) and nxt.value == "sphere_assignment"
-        sphere_before = (
-            isinstance(prev, Word)
-            and prev.norm == "of"
-            and isinstance(prev2, Mention)
-            and prev2.value == "sphere_assignment"
-        )
-        if (sphere_next and t.kind == "actor" and not _passive_before(p, k)) or sphere_before:
-            power = power or t.value
-        elif state is None:
-            state = t.value
-        elif power is None:
-            power = t.value
-    return power, state
-
-
-def _passive_before(p: Parsed, k: int) -> bool:
-    prev = p._neighbour(k, -1)
-    return isinstance(prev, Word) and prev.norm in ("was", "were", "is", "are")
-
-
-def _breach_slots(p: Parsed) -> tuple[str | None, str | None]:
-    by: str | None = None
-    against: str | None = None
-    plain: list[Mention] = []
-    for m, cue in p.cues():
-        if cue in ("by", "subject", "possessor") and by is None:
-            by = m.value
-        elif cue in _TARGET_CUES and against is None:
-            against = m.value
-        else:
-            plain.append(m)
-    for m in plain:
-        if by is None:
-            by = m.value
-        elif against is None:
-            against = m.value
-        else:
-            raise p.missing("a breaches question takes one actor and one target", "breaches")
-    return by, against
-
-
-def _one_actor(p: Parsed, form: str, what: str) -> str:
-    named = p.named()
-    if not named:
-        raise p.missing(what, form)
-    if named[0].kind == "group":
-        raise p.refuse_group(named[0], form)
-    return named[0].value
-
-
-def _matching_events(
-    p: Parsed, act: str, by: str | None, against: str | None, span: tuple[str | None, str | None]
-) -> list:
-    kb = p.kb
-    if kb.events_on_demand:  # read in SQL, not every record
-        found = kb.events(actor=by, target=against, type=act, from_=span[0], to=span[1])
-        return list(kb.events_by_id(e["id"] for e in found["events"]).values())
-    members = {}
-    for role in (by, against):
-        if role in p.lex.groups:
-            members[role] = set(p.group_members(role))
-    out = []
-    for e in kb.corpus.events:
-        if e.type != act:
-            continue
-        if by and not (set(e.actors) & members.get(by, {by})):
-            continue
-        if against and not (set(e.targets) & members.get(against, {against})):
-            continue
-        if span[0] and e.date.latest.isoformat() < span[0]:
-            continue
-        if span[1] and e.date.earliest.isoformat() > span[1]:
-            continue
-        out.append(e)
-    return out
-
-
-def _with_group(p: Parsed, q: Query, values: Sequence[str | None]) -> Query:
-    found = _group_of(p, [v for v in values if v])
-    if found is None:
-        return q
-    return Query(q.command, q.args, q.perspective, q.filter, over=q.over, each=found)
-
-
-# --------------------------------------------------------------------------- builders
-
-
-def build_compare(p: Parsed) -> Query:
-    named = list(dict.fromkeys(m.value for m in p.mentions("perspective")))
-    ids = [x.id for x in p.kb.corpus.perspectives]
-    if len(named) >= 2:
-        first, second = named[0], named[1]
-    else:
-        first = p.kb.perspective
-        if named and named[0] != first:
-            second = named[0]
-        else:
-            others = [x for x in ids if x != first]
-            if not others:
-                raise p.missing("compare with what? the corpus has one perspective", "compare")
-            second = others[0]
-            if named:
-                first, second = second, first
-        p.notes.append(f"comparing {first} with {second}")
-    _no_group(p, "compare")
-    actors = p.mentions("actor")
-    return Query(
-        "compare",
-        {"p": first, "q": second, "actor": actors[0].value if actors else None},
-        p.kb.perspective,
-    )
-
-
-def build_aggressor(p: Parsed) -> Query:
-    _no_group(p, "aggressor")
-    actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
-    if len(actors) < 2:
-        who = f"{p.mentions('actor')[0].text} and whom" if actors else "whom"
-        raise p.missing(f"the aggressor between {who}? (name two actors)", "aggressor")
-    if len(actors) > 2:
-        raise p.missing("the aggressor between which two? (name two actors)", "aggressor")
-    start, end = p.period()
-    q = Query(
-        "aggressor", {"a": actors[0], "b": actors[1], "from_": start, "to": end}, p.perspective()
-    )
-    if intent.is_yes_no(p):
-        q = q.asking(("aggressor", actors[0]))
-    return q
-
-
-def build_breaches(p: Parsed) -> Query:
-    by, against = _breach_slots(p)
-    instruments = p.mentions("instrument")
-    treaty = instruments[0].value if instruments else None
-    events = p.mentions("event")
-    act = p.act()
-    start, end = p.period(note=not (events or act))
-    flt: dict[str, object] = {}
-    if events:
-        e = p.kb.resolver.event(events[0].value)
-        by = by or (e.actors[0] if e.actors else None)
-        against = against or (e.targets[0] if len(e.targets) == 1 else None)
-        start, end = e.date.earliest.isoformat(), e.date.latest.isoformat()
-        flt = {"event": [e.id]}
-    elif act is not None:
-        found = _matching_events(p, act, by, against, (start, end))
-        if found:
-            actors = set.intersection(*(set(e.actors) for e in found))
-            if by is None and len(actors) == 1:
-                by = actors.pop()
-            start = min(e.date.earliest for e in found).isoformat()
-            end = max(e.date.latest for e in found).isoformat()
-            p.notes.append(
-                "the "
-                + act.replace("_", " ")
-                + " read as "
-                + ", ".join(f"{e.id} ({e.date.text})" for e in found)
-            )
-        else:
-            p.period()
-            p.notes.append(f"no {act} event in the corpus matches; the answer is empty")
-        flt = {"event_type": act}
-    q = Query(
-        "breaches",
-        {"by": by, "against": against, "treaty": treaty, "from_": start, "to": end},
-        p.perspective(),
-        flt,
-    )
-    q = _with_group(p, q, [by, against])
-    return q.asking(("any", None)) if intent.is_yes_no(p) else q
-
-
-def build_when(p: Parsed) -> Query:
-    events = p.mentions("event")
-    if events:
-        e = p.kb.resolver.event(events[0].value)
-        return Query(
-            "events",
-            {
-                "actor": e.actors[0] if e.actors else None,
-                "target": e.targets[0] if e.targets else None,
-                "type": e.type,
-                "from_": None,
-                "to": None,
-            },
-            p.perspective(),
-            {"event": [e.id]},
-        )
-    act = p.act()
-    instruments = p.mentions("instrument")
-    if instruments and act is None:
-        return Query("treaty", {"name": instruments[0].value}, p.perspective())
-    if act is None and not p.named():
-        raise p.missing(
-            'when did what? (name an event, an instrument or an act: "invade", "annex", '
-            '"declare independence", ...)',
-            "when",
-        )
-    if act == "sphere_assignment":
-        return build_sphere(p)
-    return build_events(p)
-
-
-def build_holds(p: Parsed) -> Query:
-    actor = _one_actor(p, "holds", "what held for whom? (name an actor)")
-    return Query("holds", {"actor": actor, "on": p.point(True, "held")}, p.perspective())
-
-
-def build_timeline(p: Parsed) -> Query:
-    actor = _one_actor(p, "timeline", "the timeline of whom? (name an actor)")
-    return Query("timeline", {"actor": actor}, p.perspective())
-
-
-def _status_check(p: Parsed) -> tuple[str, str | None]:
-    """What a yes/no status question asks: occupied (by B), part of B, independent, ..."""
-    words = intent.words_of(p)
-    named = [m.value for m in p.named()]
-    other = named[1] if len(named) > 1 else None
-    act = p.act()
-    if act in ("occupation", "reoccupation"):
-        return "occupied", other
-    if act in ("annexation", "incorporation") or "part" in words or "belonged" in words:
-        return "part_of", other
-    if any(w in ("controlled", "ruled", "governed", "control") for w in words):
-        return "controlled", other
-    return "sovereign", None
-
-
-def build_status(p: Parsed) -> Query:
-    named = p.named()
-    if not named:
-        raise p.missing("the status of whom? (name an actor)", "status")
-    subject = named[0]
-    if intent._who_rules(p) or len(named) > 1:
-        # "who occupied A", "was A part of B": the state asked about is the one not after "by"
-        for m, cue in p.cues():
-            if cue not in ("by", "subject") or intent._who_rules(p):
-                subject = m
-                break
-    if subject.kind == "group":
-        raise p.refuse_group(subject, "status")
-    if not p.mentions("date"):
-        p.notes.append("no day given: showing the timeline of statuses")
-        return Query("timeline", {"actor": subject.value}, p.perspective())
-    q = Query("status", {"actor": subject.value, "on": p.point()}, p.perspective())
-    if intent.is_yes_no(p):
-        check, other = _status_check(p)
-        q = q.asking((check, other if other != subject.value else None))
-    return q
-
-
-def build_treaties(p: Parsed) -> Query:
-    named = list(dict.fromkeys(m.value for m in p.named()))
-    if len(named) > 2:
-        raise p.missing(
-            "a treaties question takes one actor (party) or two (between); which two?",
-            "treaties",
-        )
-    words = intent.words_of(p)
-    if len(named) == 1 and "between" in words:
-        raise p.missing(f"between {p.named()[0].text} and whom?", "treaties")
-    on, over = p.day_or_range()
-    if len(named) == 2:
-        args = {"party": None, "between": named, "on": on}
-    else:
-        args = {"party": named[0] if named else None, "between": None, "on": on}
-    q = Query("treaties", args, p.perspective(), over=over)
-    q = _with_group(p, q, named)
-    return q.asking(("any", None)) if intent.is_yes_no(p) else q
-
-
-def build_treaty_in_force(p: Parsed) -> Query:
-    name = p.mentions("instrument")[0].value
-    q = build_treaties(p)
-    q = Query(q.command, q.args, q.perspective, {"instrument": name}, over=q.over, each=q.each)
-    return q.asking(("any", None)) if intent.is_yes_no(p) else q
-
-
-def build_treaty(p: Parsed) -> Query:
-    return Query("treaty", {"name": p.mentions("instrument")[0].value}, p.perspective())
-
-
-def build_events(p: Parsed) -> Query:
-    act = p.act()
-    if len({m.value for m in p.mentions("act")}) > 1:
-        p.notes.append(f"several acts named; reading the question as {act}")
-    actor, target = _event_slots(p, act)
-    return _events_query(p, actor, target, act)
-
-
-def build_happened(p: Parsed) -> Query:
-    """Only a name and a date: what happened to it then."""
-    named = p.named()
-    return _events_query(p, None, named[0].value, None)
-
-
-def build_sphere(p: Parsed) -> Query:
-    power, state = _sphere_slots(p)
-    return _events_query(p, power, state, "sphere_assignment")
-
-
-def _events_query(p: Parsed, actor: str | None, target: str | None, act: str | None) -> Query:
-    start, end = p.period()
-    q = Query(
-        "events",
-        {"actor": actor, "target": target, "type": act, "from_": start, "to": end},
-        p.perspective(),
-    )
-    q = _with_group(p, q, [actor, target])
-    return q.asking(("any", None)) if intent.is_yes_no(p) else q
-
-
-BUILDERS = {
-    "compare": build_compare,
-    "aggressor": build_aggressor,
-    "breaches": build_breaches,
-    "sphere": build_sphere,
-    "holds": build_holds,
-    "when": build_when,
-    "timeline": build_timeline,
-    "treaties": build_treaties,
-    "treaty_in_force": build_treaty_in_force,
-    "status": build_status,
-    "treaty": build_treaty,
-    "events": build_events,
-    "about": build_timeline,
-    "happened": build_happened,
-}
-
-
-# --------------------------------------------------------------------------- parsing
 
 
 def _command_of(kb: KnowledgeBase) -> Callable[[str], str]:

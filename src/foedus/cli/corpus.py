@@ -12,10 +12,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from foedus.build import build_corpus, progress_total
+from foedus.build import build_corpus, cached_path, default_steps, progress_total
 from foedus.cli.core import Options, Output
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import CorpusError, UserError, suggest
+from foedus.paths import check_output
 from foedus.shapes import Json
 
 PathArg = Annotated[
@@ -101,6 +102,8 @@ def build(
             f"starting Spark on {spark_master or spark.DEFAULT_MASTER}…"
         ):
             spark.session(spark_master, spark.conf_for_corpus(corpus))
+    # refused before the progress display starts, so that the refusal is the only line
+    check_output(output or cached_path(corpus, default_steps()[0]), corpus_root=corpus.path)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

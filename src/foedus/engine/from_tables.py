@@ -5,7 +5,7 @@ record by record; this module makes the same rows with one SQL statement each, o
 tables that :func:`foedus.build.tables.write_tables` wrote (``actors``, ``instruments``,
 ``parties``, ``norms``, ``norm_categories``, ``category_event_types``, ``events``,
 ``event_actors``, ``event_targets``), so a corpus of ten million events never passes through
-per-record Python. The rows are the same, row for row (tests/test_generate.py checks it):
+per-record Python. The rows are the same, row for row (tests/generate/test_generate.py checks it):
 
 - ``happenings(name, arity, a0, a1, t_early, t_late, id)`` — the narrative;
 - ``facts_state(c0)`` and ``facts_forbids(c0 .. c4)`` — the facts (``forbids`` is

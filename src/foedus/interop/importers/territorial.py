@@ -90,7 +90,7 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             ident = slugify(name)
             if aliases.by_name(name) is not None or any(
                 a.id == ident for a in aliases.rows
-            ):  # a state's name: keep the entity apart
+            ):  # a state's name: keep the entity apart (a name leads to one actor)
                 ident = f"{ident}-cow-{code}"
             cows = (int(code),) if code.isdigit() else ()
             alias = Alias(id=ident, name=name, cow=cows, known=False)
@@ -143,6 +143,21 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             }
         )
         imp.report.mapped[f"{etype} events"] += 1
+    # an entity named like another actor of the import gets its code in its name: a name
+    # leads to one actor (the corpus's validation refuses confusable names)
+    entity_ids = {
+        a["id"] for a in imp.actors.values() if a["id"].endswith(tuple(f"-cow-{c}" for c in named))
+    }
+    taken = {
+        n.casefold()
+        for a in imp.actors.values()
+        if a["id"] not in entity_ids
+        for n in (a["id"], a["name"], *a["aliases"])
+    }
+    for ident in entity_ids:
+        a = imp.actors[ident]
+        if a["name"].casefold() in taken:
+            a["name"] = f"{a['name']} (COW entity {ident.rsplit('-cow-', 1)[1]})"
     imp.report.mapped["actors"] = len(imp.actors)
     if entities:
         imp.report.mapped["entities named from the entity list"] = len(named)

@@ -1,0 +1,268 @@
+"""One builder per intent: the :class:`~foedus.ask.question.Query` a parsed question asks for.
+
+:data:`BUILDERS` maps each intent of :mod:`foedus.ask.intent` to its builder; a builder fills
+the query's slots (:mod:`foedus.ask.slots`), reads its dates as a day or a range, and says in
+one line what is missing when a slot cannot be filled ("between whom?").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from foedus.ask import intent
+from foedus.ask.question import Query
+from foedus.ask.slots import (
+    _breach_slots,
+    _event_slots,
+    _matching_events,
+    _no_group,
+    _one_actor,
+    _sphere_slots,
+    _with_group,
+)
+
+if TYPE_CHECKING:
+    from foedus.ask.forms import Parsed
+
+
+def build_compare(p: Parsed) -> Query:
+    named = list(dict.fromkeys(m.value for m in p.mentions("perspective")))
+    ids = [x.id for x in p.kb.corpus.perspectives]
+    if len(named) >= 2:
+        first, second = named[0], named[1]
+    else:
+        first = p.kb.perspective
+        if named and named[0] != first:
+            second = named[0]
+        else:
+            others = [x for x in ids if x != first]
+            if not others:
+                raise p.missing("compare with what? the corpus has one perspective", "compare")
+            second = others[0]
+            if named:
+                first, second = second, first
+        p.notes.append(f"comparing {first} with {second}")
+    _no_group(p, "compare")
+    actors = p.mentions("actor")
+    return Query(
+        "compare",
+        {"p": first, "q": second, "actor": actors[0].value if actors else None},
+        p.kb.perspective,
+    )
+
+
+def build_aggressor(p: Parsed) -> Query:
+    _no_group(p, "aggressor")
+    actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
+    if len(actors) < 2:
+        who = f"{p.mentions('actor')[0].text} and whom" if actors else "whom"
+        raise p.missing(f"the aggressor between {who}? (name two actors)", "aggressor")
+    if len(actors) > 2:
+        raise p.missing("the aggressor between which two? (name two actors)", "aggressor")
+    start, end = p.period()
+    q = Query(
+        "aggressor", {"a": actors[0], "b": actors[1], "from_": start, "to": end}, p.perspective()
+    )
+    if intent.is_yes_no(p):
+        q = q.asking(("aggressor", actors[0]))
+    return q
+
+
+def build_breaches(p: Parsed) -> Query:
+    by, against = _breach_slots(p)
+    instruments = p.mentions("instrument")
+    treaty = instruments[0].value if instruments else None
+    events = p.mentions("event")
+    act = p.act()
+    start, end = p.period(note=not (events or act))
+    flt: dict[str, object] = {}
+    if events:
+        e = p.kb.resolver.event(events[0].value)
+        by = by or (e.actors[0] if e.actors else None)
+        against = against or (e.targets[0] if len(e.targets) == 1 else None)
+        start, end = e.date.earliest.isoformat(), e.date.latest.isoformat()
+        flt = {"event": [e.id]}
+    elif act is not None:
+        found = _matching_events(p, act, by, against, (start, end))
+        if found:
+            actors = set.intersection(*(set(e.actors) for e in found))
+            if by is None and len(actors) == 1:
+                by = actors.pop()
+            start = min(e.date.earliest for e in found).isoformat()
+            end = max(e.date.latest for e in found).isoformat()
+            p.notes.append(
+                "the "
+                + act.replace("_", " ")
+                + " read as "
+                + ", ".join(f"{e.id} ({e.date.text})" for e in found)
+            )
+        else:
+            p.period()
+            p.notes.append(f"no {act} event in the corpus matches; the answer is empty")
+        flt = {"event_type": act}
+    q = Query(
+        "breaches",
+        {"by": by, "against": against, "treaty": treaty, "from_": start, "to": end},
+        p.perspective(),
+        flt,
+    )
+    q = _with_group(p, q, [by, against])
+    return q.asking(("any", None)) if intent.is_yes_no(p) else q
+
+
+def build_when(p: Parsed) -> Query:
+    events = p.mentions("event")
+    if events:
+        e = p.kb.resolver.event(events[0].value)
+        return Query(
+            "events",
+            {
+                "actor": e.actors[0] if e.actors else None,
+                "target": e.targets[0] if e.targets else None,
+                "type": e.type,
+                "from_": None,
+                "to": None,
+            },
+            p.perspective(),
+            {"event": [e.id]},
+        )
+    act = p.act()
+    instruments = p.mentions("instrument")
+    if instruments and act is None:
+        return Query("treaty", {"name": instruments[0].value}, p.perspective())
+    if act is None and not p.named():
+        raise p.missing(
+            'when did what? (name an event, an instrument or an act: "invade", "annex", '
+            '"declare independence", ...)',
+            "when",
+        )
+    if act == "sphere_assignment":
+        return build_sphere(p)
+    return build_events(p)
+
+
+def build_holds(p: Parsed) -> Query:
+    actor = _one_actor(p, "holds", "what held for whom? (name an actor)")
+    return Query("holds", {"actor": actor, "on": p.point(True, "held")}, p.perspective())
+
+
+def build_timeline(p: Parsed) -> Query:
+    actor = _one_actor(p, "timeline", "the timeline of whom? (name an actor)")
+    return Query("timeline", {"actor": actor}, p.perspective())
+
+
+def _status_check(p: Parsed) -> tuple[str, str | None]:
+    """What a yes/no status question asks: occupied (by B), part of B, independent, ..."""
+    words = intent.words_of(p)
+    named = [m.value for m in p.named()]
+    other = named[1] if len(named) > 1 else None
+    act = p.act()
+    if act in ("occupation", "reoccupation"):
+        return "occupied", other
+    if act in ("annexation", "incorporation") or "part" in words or "belonged" in words:
+        return "part_of", other
+    if any(w in ("controlled", "ruled", "governed", "control") for w in words):
+        return "controlled", other
+    return "sovereign", None
+
+
+def build_status(p: Parsed) -> Query:
+    named = p.named()
+    if not named:
+        raise p.missing("the status of whom? (name an actor)", "status")
+    subject = named[0]
+    if intent._who_rules(p) or len(named) > 1:
+        # "who occupied A", "was A part of B": the state asked about is the one not after "by"
+        for m, cue in p.cues():
+            if cue not in ("by", "subject") or intent._who_rules(p):
+                subject = m
+                break
+    if subject.kind == "group":
+        raise p.refuse_group(subject, "status")
+    if not p.mentions("date"):
+        p.notes.append("no day given: showing the timeline of statuses")
+        return Query("timeline", {"actor": subject.value}, p.perspective())
+    q = Query("status", {"actor": subject.value, "on": p.point()}, p.perspective())
+    if intent.is_yes_no(p):
+        check, other = _status_check(p)
+        q = q.asking((check, other if other != subject.value else None))
+    return q
+
+
+def build_treaties(p: Parsed) -> Query:
+    named = list(dict.fromkeys(m.value for m in p.named()))
+    if len(named) > 2:
+        raise p.missing(
+            "a treaties question takes one actor (party) or two (between); which two?",
+            "treaties",
+        )
+    words = intent.words_of(p)
+    if len(named) == 1 and "between" in words:
+        raise p.missing(f"between {p.named()[0].text} and whom?", "treaties")
+    on, over = p.day_or_range()
+    if len(named) == 2:
+        args = {"party": None, "between": named, "on": on}
+    else:
+        args = {"party": named[0] if named else None, "between": None, "on": on}
+    q = Query("treaties", args, p.perspective(), over=over)
+    q = _with_group(p, q, named)
+    return q.asking(("any", None)) if intent.is_yes_no(p) else q
+
+
+def build_treaty_in_force(p: Parsed) -> Query:
+    name = p.mentions("instrument")[0].value
+    q = build_treaties(p)
+    q = Query(q.command, q.args, q.perspective, {"instrument": name}, over=q.over, each=q.each)
+    return q.asking(("any", None)) if intent.is_yes_no(p) else q
+
+
+def build_treaty(p: Parsed) -> Query:
+    return Query("treaty", {"name": p.mentions("instrument")[0].value}, p.perspective())
+
+
+def build_events(p: Parsed) -> Query:
+    act = p.act()
+    if len({m.value for m in p.mentions("act")}) > 1:
+        p.notes.append(f"several acts named; reading the question as {act}")
+    actor, target = _event_slots(p, act)
+    return _events_query(p, actor, target, act)
+
+
+def build_happened(p: Parsed) -> Query:
+    """Only a name and a date: what happened to it then."""
+    named = p.named()
+    return _events_query(p, None, named[0].value, None)
+
+
+def build_sphere(p: Parsed) -> Query:
+    power, state = _sphere_slots(p)
+    return _events_query(p, power, state, "sphere_assignment")
+
+
+def _events_query(p: Parsed, actor: str | None, target: str | None, act: str | None) -> Query:
+    start, end = p.period()
+    q = Query(
+        "events",
+        {"actor": actor, "target": target, "type": act, "from_": start, "to": end},
+        p.perspective(),
+    )
+    q = _with_group(p, q, [actor, target])
+    return q.asking(("any", None)) if intent.is_yes_no(p) else q
+
+
+BUILDERS = {
+    "compare": build_compare,
+    "aggressor": build_aggressor,
+    "breaches": build_breaches,
+    "sphere": build_sphere,
+    "holds": build_holds,
+    "when": build_when,
+    "timeline": build_timeline,
+    "treaties": build_treaties,
+    "treaty_in_force": build_treaty_in_force,
+    "status": build_status,
+    "treaty": build_treaty,
+    "events": build_events,
+    "about": build_timeline,
+    "happened": build_happened,
+}

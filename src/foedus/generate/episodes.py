@@ -1,0 +1,159 @@
+"""What a random world is made of: its episodes of events, its clauses, its categories of acts.
+
+The episode templates (:data:`EPISODES`, drawn with :data:`WEIGHTS`), the kinds of instrument,
+the clauses and their norms, the definition of aggression, the categories of acts, and the
+world's one source document (:func:`source_text`), whose sentences every record quotes.
+:mod:`foedus.generate.world` writes a world from them.
+"""
+
+from __future__ import annotations
+
+#: Event types per episode template: (type, actor role, target role or None, day offset).
+#: Roles: 0 the first state of the dyad, 1 the second, 2 a third state.
+EPISODES: dict[str, list[tuple[str, int, int | None, int]]] = {
+    "war": [
+        ("declaration_of_war", 0, 1, 0),
+        ("invasion", 0, 1, 4),
+        ("attack", 1, 0, 6),
+        ("occupation", 0, 1, 30),
+        ("withdrawal", 0, 1, 420),
+    ],
+    "conquest": [
+        ("invasion", 0, 1, 0),
+        ("occupation", 0, 1, 12),
+        ("annexation", 0, 1, 150),
+        ("non_recognition", 2, 0, 170),
+        ("restoration_of_independence", 1, None, 3000),
+        ("withdrawal", 0, 1, 3100),
+        ("recognition", 2, 1, 3020),
+    ],
+    "skirmish": [
+        ("threat_of_force", 0, 1, 0),
+        ("border_violation", 0, 1, 9),
+        ("clash", 1, 0, 11),
+        ("condemnation", 2, 0, 15),
+    ],
+    "blockade": [
+        ("naval_blockade", 0, 1, 0),
+        ("support_for_armed_bands", 1, 0, 40),
+        ("attack", 0, 1, 55),
+    ],
+    "independence": [
+        ("declaration_of_independence", 1, None, 0),
+        ("recognition", 2, 1, 20),
+        ("non_recognition", 0, 1, 25),
+        ("statement", 0, None, 26),
+    ],
+    "reoccupation": [
+        ("occupation", 0, 1, 0),
+        ("withdrawal", 0, 1, 200),
+        ("reoccupation", 0, 1, 900),
+        ("withdrawal", 0, 1, 2000),
+    ],
+}
+#: Relative weights of the episode templates.
+WEIGHTS = {
+    "war": 3,
+    "conquest": 1,
+    "skirmish": 6,
+    "blockade": 2,
+    "independence": 1,
+    "reoccupation": 1,
+}
+
+#: Clause templates: (text, norm kind, categories). The text is quoted verbatim from the
+#: world's source document.
+CLAUSES: list[tuple[str, str, list[str]]] = [
+    (
+        "The High Contracting Parties undertake to refrain from any act of aggression against "
+        "one another.",
+        "prohibition",
+        ["aggression"],
+    ),
+    (
+        "Each Party shall respect the territorial integrity and political independence of the "
+        "other and refrain from any act of violence against it.",
+        "prohibition",
+        ["violence-against-territorial-integrity"],
+    ),
+    (
+        "All disputes shall be settled by peaceful means only and submitted to conciliation.",
+        "obligation",
+        ["armed-force"],
+    ),
+    (
+        "The Parties renounce for ever all sovereign rights over the territories of the other "
+        "Parties.",
+        "renunciation",
+        ["assertion-of-sovereign-rights"],
+    ),
+    (
+        "Nothing in this instrument shall impair the sovereign rights of the Parties.",
+        "guarantee",
+        ["impairment-of-sovereign-rights"],
+    ),
+]
+DEFINITION = (
+    "The aggressor shall be that State which is the first to commit a declaration of "
+    "war, an invasion, an attack, a naval blockade or support for armed bands."
+)
+INSTRUMENT_QUOTE = "The states of the world concluded many treaties, pacts and conventions."
+KINDS = ["treaty", "pact", "convention", "protocol", "agreement", "declaration", "charter"]
+
+CATEGORIES: dict[str, list[str]] = {
+    "declaration-of-war": ["declaration_of_war"],
+    "invasion": ["invasion"],
+    "attack": ["attack"],
+    "naval-blockade": ["naval_blockade"],
+    "support-for-armed-bands": ["support_for_armed_bands"],
+    "aggression": [
+        "declaration_of_war",
+        "invasion",
+        "attack",
+        "naval_blockade",
+        "support_for_armed_bands",
+    ],
+    "violence-against-territorial-integrity": [
+        "invasion",
+        "attack",
+        "naval_blockade",
+        "occupation",
+        "reoccupation",
+        "annexation",
+        "clash",
+    ],
+    "armed-force": [
+        "declaration_of_war",
+        "invasion",
+        "attack",
+        "naval_blockade",
+        "occupation",
+        "reoccupation",
+        "clash",
+        "threat_of_force",
+        "border_violation",
+    ],
+    "assertion-of-sovereign-rights": ["annexation", "incorporation"],
+    "impairment-of-sovereign-rights": ["invasion", "occupation", "reoccupation", "annexation"],
+}
+
+
+def _event_quote(t: str) -> str:
+    return f"The chronicle of the world records every {t.replace('_', ' ')} among its events."
+
+
+CATEGORY_QUOTE = "Each category of acts names the event types that are acts of it."
+
+
+def source_text() -> str:
+    """The world's one source document: every sentence its records quote."""
+    types = sorted({s[0] for steps in EPISODES.values() for s in steps})
+    lines = [
+        "A synthetic world, generated by foedus generate-world.",
+        INSTRUMENT_QUOTE,
+        CATEGORY_QUOTE,
+        DEFINITION,
+        *[c[0] for c in CLAUSES],
+        *[_event_quote(t) for t in types],
+    ]
+    return "\n\n".join(lines) + "\n"

@@ -1,0 +1,264 @@
+"""Building the database: tables, atomic replacement, the cache, and the steps hook."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from foedus import build as foedus_build
+from foedus.corpus import Corpus, load_corpus
+from foedus.errors import UserError
+
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
+
+
+@pytest.fixture(scope="module")
+def good() -> Corpus:
+    return load_corpus(GOOD)
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    con = foedus_build.connect(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_tables_hold_the_corpus(good: Corpus, tmp_path: Path) -> None:
+    db = foedus_build.build_database(good, tmp_path / "good.duckdb")
+    tables = {r[0] for r in rows(db, "SELECT table_name FROM information_schema.tables")}
+    assert tables == set(foedus_build.TABLES)
+    assert rows(db, "SELECT count(*) FROM actors") == [(3,)]
+    assert rows(db, "SELECT actor_id FROM aliases WHERE alias_lower = 'the north'") == [
+        ("northland",)
+    ]
+    assert rows(db, "SELECT actor_id, how, date_text FROM parties ORDER BY seq") == [
+        ("northland", "signature", "March 3, 1921"),
+        ("southland", "signature", "March 3, 1921"),
+    ]
+    assert rows(db, "SELECT clause_id, kind, beneficiaries FROM norms ORDER BY clause_id") == [
+        ("art-1", "prohibition", None),
+        ("art-2", "guarantee", ["northland"]),
+    ]
+    assert rows(db, "SELECT category_id FROM norm_categories") == [("aggression",)] * 2
+    assert rows(
+        db,
+        "SELECT date_earliest::VARCHAR, date_latest::VARCHAR FROM events "
+        "WHERE id = 'southland-invades-northland'",
+    ) == [("1940-06-11", "1940-06-20")]
+    assert rows(db, "SELECT event_id, actor_id FROM event_targets ORDER BY event_id") == [
+        ("southland-invades-northland", "northland"),
+        ("us-non-recognition", "northland"),
+    ]
+    assert rows(db, "SELECT count(*) FROM quotes") == [(good.counts()["quotes"],)]
+    assert rows(db, "SELECT value FROM meta WHERE key = 'content_hash'") == [(good.content_hash,)]
+
+
+def test_steps_run_after_the_tables(good: Corpus, tmp_path: Path) -> None:
+    def fluents(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+        con.execute("CREATE TABLE fluents AS SELECT id AS actor FROM actors")
+
+    db = foedus_build.build_database(good, tmp_path / "x.duckdb", [fluents])
+    assert rows(db, "SELECT count(*) FROM fluents") == [(3,)]
+
+
+def test_a_failed_build_keeps_the_previous_file(good: Corpus, tmp_path: Path) -> None:
+    target = foedus_build.build_database(good, tmp_path / "db.duckdb")
+    before = target.read_bytes()
+
+    def broken(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        foedus_build.build_database(good, target, [broken])
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]
+
+
+def test_a_killed_build_leaves_the_old_database_intact(good: Corpus, tmp_path: Path) -> None:
+    target = foedus_build.build_database(good, tmp_path / "db.duckdb")
+    marker = tmp_path / "started"
+    script = textwrap.dedent(f"""
+        import pathlib, time
+        from foedus import build
+        from foedus.corpus import load_corpus
+        def slow(con, corpus):
+            con.execute("CREATE TABLE fluents AS SELECT 1 AS x")
+            pathlib.Path({str(marker)!r}).write_text("x")
+            time.sleep(60)
+        build.build_database(load_corpus({str(GOOD)!r}), {str(target)!r}, [slow])
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            assert proc.poll() is None, "the build ended early"
+            assert time.monotonic() < deadline, "the build did not start"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert rows(target, "SELECT count(*) FROM actors") == [(3,)]
+    tables = {r[0] for r in rows(target, "SELECT table_name FROM information_schema.tables")}
+    assert "fluents" not in tables
+    foedus_build.build_database(good, target)  # the next build removes what the killed one left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb", "started"]
+
+
+def test_concurrent_builds_do_not_corrupt(good: Corpus, tmp_path: Path) -> None:
+    target = tmp_path / "db.duckdb"
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            foedus_build.build_database(good, target)
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=build) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert rows(target, "SELECT count(*) FROM events") == [(4,)]
+    assert [p.name for p in tmp_path.iterdir()] == ["db.duckdb"]
+
+
+def test_ensure_built_caches_by_content_and_steps(good: Corpus, tmp_path: Path) -> None:
+    first = foedus_build.ensure_built(good, "")
+    assert first.parent == tmp_path / "cache" and first.exists()
+    mtime = first.stat().st_mtime_ns
+    assert foedus_build.ensure_built(good, "") == first and first.stat().st_mtime_ns == mtime
+    other = foedus_build.ensure_built(good, "fluents@1")
+    assert other != first and other.exists()
+
+
+def test_readers_open_read_only(good: Corpus, tmp_path: Path) -> None:
+    db = foedus_build.build_database(good, tmp_path / "db.duckdb")
+    con = foedus_build.connect(db)
+    with pytest.raises(duckdb.Error):
+        con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+
+
+def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def setting(name: str) -> object:
+        con = foedus_build.connect_rw(
+            tmp_path / f"{name}-{os.environ.get('FOEDUS_MEMORY_LIMIT')}.db"
+        )
+        try:
+            row = con.execute(f"SELECT current_setting('{name}')").fetchone()
+        finally:
+            con.close()
+        assert row is not None
+        return row[0]
+
+    monkeypatch.delenv("FOEDUS_MEMORY_LIMIT", raising=False)
+    default = foedus_build.memory_limit()
+    assert default.endswith("MiB") and 256 <= int(default[:-3]) <= 3 * 1024
+    number, unit = str(setting("memory_limit")).split()
+    assert float(number) * {"MiB": 2**20, "GiB": 2**30}[unit] == pytest.approx(
+        int(default[:-3]) * 2**20, rel=1e-3
+    )
+    assert setting("preserve_insertion_order") is False
+    monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "1GB")
+    assert setting("memory_limit") == "953.6 MiB"  # DuckDB's GB are 10^9 bytes
+    monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "3 gigs")
+    with pytest.raises(UserError, match="FOEDUS_MEMORY_LIMIT: '3 gigs' is not a memory size"):
+        foedus_build.connect_rw(tmp_path / "never.db")
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_running_out_of_memory_is_one_clear_error(
+    good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = foedus_build.build_database(good, tmp_path / "db.duckdb")
+    before = target.read_bytes()
+
+    def greedy(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+        con.execute(
+            "CREATE TABLE big AS SELECT range AS i, repeat('x', 100) AS s FROM range(2000000)"
+        )
+
+    monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "2MB")
+    with pytest.raises(
+        foedus_build.OutOfMemory,
+        match=r"^out of memory while building under a "
+        r"limit of 2MB: Out of Memory Error: .*; set FOEDUS_MEMORY_LIMIT",
+    ):
+        foedus_build.build_database(good, target, [greedy])
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]  # no file, no spill
+
+
+def test_a_bad_memory_limit_is_a_one_line_error_on_the_cli(tmp_path: Path) -> None:
+    env = {**os.environ, "FOEDUS_MEMORY_LIMIT": "lots"}
+    done = subprocess.run(
+        [sys.executable, "-m", "foedus", "build", str(GOOD), "-o", str(tmp_path / "x.duckdb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "FOEDUS_MEMORY_LIMIT: 'lots' is not a memory size (e.g. 3GB, 512MB, 8GiB)"
+    )
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_rules_are_stored_as_written(tmp_path: Path) -> None:
+    """The table ``rules``: one row per rule of each perspective, with its kind, head fluent,
+    triggering event and text as written (what queries read instead of parsing rules)."""
+    from foedus.build.fluents import store_rules
+    from foedus.corpus import bundled_path
+    from foedus.corpus.perspectives import perspective_ids
+    from foedus.rules.programs import program_for, rule_texts
+
+    corpus = load_corpus(bundled_path())
+    db = foedus_build.build_database(corpus, tmp_path / "rules.duckdb", [store_rules])
+    con = foedus_build.connect(db)
+    try:
+        rows = con.execute(
+            "SELECT perspective, label, kind, fluent, event, text FROM rules"
+        ).fetchall()
+    finally:
+        con.close()
+    for pid in perspective_ids(corpus):
+        program = program_for(corpus, pid)
+        mine = {r[1]: r for r in rows if r[0] == pid}
+        assert set(mine) == {rule.label for rule in program.rules}
+        assert {label: r[5] for label, r in mine.items()} == rule_texts(corpus, pid)
+    row = next(r for r in rows if r[:2] == ("de-facto", "sovereignty_lost_by_annexation"))
+    assert row[2:5] == ("terminated", "sovereign", "annexation")
+    assert row[5] == (
+        "sovereignty_lost_by_annexation: terminated sovereign(X) when annexation(_, X). "
+        "(de-facto.rules:7)"
+    )
+    assert {r[2] for r in rows} == {"initiated", "terminated", "static"}
+    assert all((r[4] is None) == (r[2] == "static") for r in rows)
+
+
+def test_every_table_is_in_the_one_schema_module() -> None:
+    from foedus.build import schema
+
+    assert set(schema.TABLES) | {"fluents", "breaches", "rules", "state_fluents"} <= set(schema.ALL)
+    assert schema.create("rules").startswith("CREATE TABLE rules (perspective")

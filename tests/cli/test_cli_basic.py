@@ -1,0 +1,235 @@
+"""The command line: JSON shapes, human tables, exit codes and error lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from foedus.cli import app
+
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
+BAD = Path(__file__).parents[1] / "corpora" / "bad"
+OVERLAY = GOOD / "overlays" / "what-if.yaml"
+COMMANDS = ["validate", "coverage", "build", "events", "treaty", "treaties"]
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FOEDUS_DEBUG", raising=False)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def as_json(*args: str) -> dict:
+    code, out, err = run(*args, "--corpus", str(GOOD), "--json")
+    assert code == 0, err
+    assert out.count("\n") == 1, "exactly one JSON object"
+    return json.loads(out)
+
+
+def test_events_json_shape() -> None:
+    data = as_json("events", "--actor", "the Southern Union")
+    [e] = data["events"]
+    assert e == {
+        "id": "southland-invades-northland",
+        "type": "invasion",
+        "date": {"earliest": "1940-06-11", "latest": "1940-06-20", "text": "mid-June 1940"},
+        "actors": [{"id": "southland", "name": "Southland"}],
+        "targets": [{"id": "northland", "name": "Northland"}],
+        "summary": "Southland invades Northland.",
+        "sources": [{"source": "mini", "quote": "In mid-June 1940, Southland invaded Northland."}],
+        "justification": "Security of the border.",
+        "notes": None,
+        "instrument": None,
+        "mode": None,
+        "hypothetical": False,
+    }
+
+
+def test_events_filters_and_order() -> None:
+    ids = [e["id"] for e in as_json("events", "--target", "NL")["events"]]
+    assert ids == ["southland-invades-northland", "us-non-recognition"]
+    ids = [
+        e["id"] for e in as_json("events", "--from", "1940-06-20", "--to", "1991-01-01")["events"]
+    ]
+    assert ids == ["southland-invades-northland", "us-non-recognition", "northland-restoration"]
+    assert [e["id"] for e in as_json("events", "--type", "invasion")["events"]] == [
+        "southland-invades-northland"
+    ]
+
+
+def test_treaty_json_shape() -> None:
+    t = as_json("treaty", "Harbour Treaty")
+    assert list(t) == [
+        "id",
+        "name",
+        "kind",
+        "aliases",
+        "signed",
+        "in_force",
+        "ended",
+        "parties",
+        "clauses",
+        "sources",
+        "notes",
+        "hypothetical",
+    ]
+    assert t["parties"][1] == {
+        "actor": {"id": "southland", "name": "Southland"},
+        "how": "signature",
+        "date": {"earliest": "1921-03-03", "latest": "1921-03-03", "text": "March 3, 1921"},
+        "until": None,
+        "via": None,
+        "sources": [
+            {"source": "mini", "quote": "Southland and Northland signed the Treaty of Harbour"}
+        ],
+    }
+    assert t["clauses"][1]["norm"] == {
+        "kind": "guarantee",
+        "categories": ["aggression"],
+        "bearers": None,
+        "beneficiaries": [{"id": "northland", "name": "Northland"}],
+        "description": None,
+    }
+
+
+def test_treaties_all_and_by_party() -> None:
+    assert [t["id"] for t in as_json("treaties")["treaties"]] == ["treaty-of-harbour"]
+    assert as_json("treaties", "--party", "USA") == {"treaties": []}
+
+
+def test_assume_adds_hypothetical_facts() -> None:
+    data = as_json("events", "--assume", str(OVERLAY), "--target", "northland")
+    blockade = data["events"][0]
+    assert (blockade["id"], blockade["hypothetical"]) == ("northland-blockade", True)
+    names = [t["id"] for t in as_json("treaties", "--assume", str(OVERLAY))["treaties"]]
+    assert names == ["treaty-of-harbour", "pact-of-friendship"]
+
+
+def test_human_tables_show_dates_as_the_source_gives_them() -> None:
+    code, out, _ = run("events", "--corpus", str(GOOD))
+    assert code == 0 and "mid-June 1940" in out and "4 events" in out
+    code, out, _ = run("treaty", "treaty-of-harbour", "--corpus", str(GOOD))
+    assert code == 0 and "mid-April 1921" in out and "art-2" in out
+
+
+def test_validate_ok_and_problems() -> None:
+    code, out, _ = run("validate", str(GOOD))
+    assert (code, out) == (0, "ok: 3 actors, 1 instruments, 4 events, 9 quotes\n")
+    code, out, err = run("validate", str(BAD / "existence"))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 4 and "before it existed (from 1918)" in err
+    code, out, _ = run("validate", "--corpus", str(BAD / "existence"), "--json")
+    data = json.loads(out)
+    assert code == 2 and data["ok"] is False and len(data["errors"]) == 4
+
+
+def test_coverage_json() -> None:
+    [source] = as_json("coverage")["sources"]
+    assert set(source) == {
+        "source",
+        "sentences",
+        "dated_or_named",
+        "dates",
+        "uncovered",
+        "unrepresented_dates",
+    }
+
+
+def test_build_writes_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "good.duckdb"
+    code, stdout, err = run("build", str(GOOD), "-o", str(out), "--json")
+    assert code == 0, err
+    assert json.loads(stdout)["database"] == str(out) and out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["events", "--actor", "Nothland"],
+            "unknown actor 'Nothland'; did you mean 'northland' or 'southland'?\n",
+        ),
+        (
+            ["events", "--type", "invasio"],
+            "unknown event type 'invasio'; did you mean 'invasion'?\n",
+        ),
+        (["events", "--from", "June 1940"], "--from: not an ISO day (YYYY-MM-DD): 'June 1940'\n"),
+        (["events", "--from", "1940-02-30"], "--from: not an ISO day (YYYY-MM-DD): '1940-02-30'\n"),
+        (["treaty", "no such thing"], "unknown instrument 'no such thing'\n"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
+    code, out, err = run(*args, "--corpus", str(GOOD))
+    assert (code, out, err) == (2, "", message)
+
+
+def test_bad_corpus_and_bad_overlay_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("events", "--corpus", str(BAD / "dates"))
+    assert code == 2 and err.count("\n") == 4 and "Traceback" not in err
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text("events:\n  - id: x\n    type: invasion\n")
+    code, _, err = run("events", "--corpus", str(GOOD), "--assume", str(overlay))
+    assert code == 2 and "o.yaml:2:5: events[0]: missing field 'date'" in err
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("events", "--bogus")[0] == 2
+    assert run("no-such-command")[0] == 2
+
+
+def test_internal_errors_exit_1_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from foedus import query
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(query.KnowledgeBase, "treaties", boom)
+    code, out, err = run("treaties", "--corpus", str(GOOD))
+    assert (code, out, err) == (1, "", "internal error: RuntimeError: kaput\n")
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_a_worked_example_and_the_common_options(name: str) -> None:
+    code, out, _ = run(name, "--help")
+    assert code == 0
+    assert f"Example: foedus {name}" in out
+    for option in ("--corpus", "--perspective", "--assume", "--json"):
+        assert option in out
+
+
+def test_a_real_subprocess() -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "foedus",
+            "events",
+            "--corpus",
+            str(GOOD),
+            "--json",
+            "--type",
+            "non_recognition",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [e["id"] for e in json.loads(proc.stdout)["events"]] == ["us-non-recognition"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "foedus", "events", "--corpus", str(GOOD), "--actor", "mars"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "unknown actor 'mars'\n")

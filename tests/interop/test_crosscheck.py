@@ -1,0 +1,161 @@
+"""foedus crosscheck: the corpus's derived answers beside a dataset's, with both sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foedus.errors import UserError
+from foedus.interop.crosscheck import crosscheck, render
+from foedus.query import KnowledgeBase
+
+DATA = Path(__file__).parents[1] / "fixtures" / "data"
+#: ../shared/data beside the project (a worktree's project sits one folder deeper)
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[3:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).parents[2].parent / "shared" / "data",
+)
+REAL = SHARED
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+def _row(result: dict, subject: str, what: str, against: str) -> dict:
+    return next(
+        r
+        for r in result["rows"]
+        if r["subject"] == subject and r["what"] == what and r["against"] == against
+    )
+
+
+def test_states_against_made_up_lists(kb: KnowledgeBase) -> None:
+    result = crosscheck(
+        kb, "states", [DATA / "cow_states.csv", DATA / "gw_states.csv"], actors=["Estonia"]
+    )
+    # the bundled corpus dates Estonia's sovereignty only to "1918" and its end to 1940
+    start = _row(result, "estonia", "start", "gw_states.csv")
+    assert start["verdict"] == "disagree" and "1919-05-01" == start["dataset"]["value"]
+    assert start["dataset"]["source"]["line"] == 2
+    assert start["corpus"]["source"]["quote"].startswith("After the Baltic states")
+    end = _row(result, "estonia", "end", "cow_states.csv")
+    assert end["verdict"] == "disagree" and end["note"].endswith("earlier")
+    assert end["corpus"]["source"]["id"] == "ussr-annexes-estonia-1940"
+    assert result["differences"]  # the two lists end Estonia's first spell on different days
+    assert "the datasets differ on the end of estonia" in render(result)
+
+
+def test_instruments_against_made_up_atop(kb: KnowledgeBase) -> None:
+    result = crosscheck(kb, "atop", [DATA / "atop_m.csv"])
+    # no made-up alliance matches a corpus instrument: each is listed as unmatched
+    assert result["rows"] and {r["what"] for r in result["rows"]} == {"instrument"}
+    assert {r["verdict"] for r in result["rows"]} == {"missing"}
+    pact = next(r for r in result["rows"] if r["subject"] == "molotov-ribbentrop-pact")
+    assert pact["corpus"]["source"]["quote"] and pact["dataset"]["value"] is None
+    with pytest.raises(UserError, match="unknown crosscheck kind"):
+        crosscheck(kb, "wars", [DATA / "atop_m.csv"])
+
+
+def test_events_against_made_up_mid(kb: KnowledgeBase) -> None:
+    """MID 9001 (made up: Russia attacks Estonia in 1935) has no corpus counterpart; the
+    corpus's invasions of 1940 have none in the made-up file: both listed, with sources."""
+    result = crosscheck(kb, "mid", [DATA / "mida.csv", DATA / "midb.csv"], actors=["Estonia"])
+    row = next(r for r in result["rows"] if r["subject"] == "mid-9001-russia")
+    assert row["verdict"] == "missing" and row["corpus"]["value"] is None
+    assert row["dataset"]["source"]["file"] == "midb.csv"
+    assert row["dataset"]["source"]["line"] == 2
+    invasion = next(r for r in result["rows"] if r["subject"] == "ussr-invades-estonia-1940")
+    assert invasion["verdict"] == "missing" and invasion["dataset"]["value"] is None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REAL / "state-lists-gw-isd").is_dir(), reason="no shared data")
+def test_real_lists_end_baltic_membership_on_different_june_days(kb: KnowledgeBase) -> None:
+    files = [
+        REAL / "cow-state-system-v2016" / "states2016.csv",
+        REAL / "state-lists-gw-isd" / "gwstates.csv",
+        REAL / "state-lists-gw-isd" / "isd_2_2_update_reversedates.csv",
+    ]
+    result = crosscheck(kb, "states", files, actors=["Estonia", "Latvia", "Lithuania"])
+    ends = {d["subject"]: d["datasets"] for d in result["differences"] if d["what"] == "end"}
+    assert ends["estonia"] == {
+        "states2016.csv": "1940-06-16",
+        "gwstates.csv": "1940-06-01",
+        "isd_2_2_update_reversedates.csv": "1940-06-17",
+    }
+    why = next(d["why"] for d in result["differences"] if d["subject"] == "estonia")
+    assert "gwstates.csv: Gleditsch-Ward list of independent states (Gleditsch" in why
+    assert "states2016.csv: COW State System Membership List, v2016" in why
+    assert _row(result, "estonia", "end", "states2016.csv")["verdict"] == "consistent"
+    assert _row(result, "estonia", "end", "gwstates.csv")["verdict"] == "disagree"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REAL / "atop-v5.1").is_dir(), reason="no shared data")
+def test_real_atop(kb: KnowledgeBase) -> None:
+    result = crosscheck(kb, "atop", [REAL / "atop-v5.1" / "atop5_1m.csv"])
+    row = _row(result, "soviet-estonian-non-aggression-treaty ~ ATOP 2290", "start", "atop5_1m.csv")
+    assert row["dataset"]["value"] == "1932-05-04"
+    assert row["verdict"] == "agree"  # a dated boundary, the same day on both sides
+    assert "matched by parties and date" in row["note"]
+    subjects = {r["subject"] for r in result["rows"]}
+    # the Pact is ATOP 2470; its secret protocols are not (only a main instrument matches
+    # by parties and date), nor is the Yalta Declaration ATOP 3005 (the Far East agreement)
+    assert "molotov-ribbentrop-pact ~ ATOP 2470" in subjects
+    assert not [x for x in subjects if "protocol ~" in x or x.startswith("yalta-declaration ~")]
+    unmatched = {r["subject"] for r in result["rows"] if r["what"] == "instrument"}
+    assert {"secret-protocol", "second-secret-protocol", "yalta-declaration"} <= unmatched
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "cow-state-system-v2016").is_dir(),
+    reason="no shared data (../shared/data/cow-state-system-v2016)",
+)
+def test_real_scope_is_not_a_disagreement(kb: KnowledgeBase) -> None:
+    """COW starts Russia in 1816, the corpus's period in the 20th century: not a
+    disagreement of 36,890 days but a difference of scope."""
+    result = crosscheck(kb, "states", [REAL / "cow-state-system-v2016" / "states2016.csv"])
+    row = next(r for r in result["rows"] if r["what"] == "start" and "ussr" in r["subject"])
+    assert row["dataset"]["value"] == "1816-01-01"
+    assert row["verdict"] == "not compared" and "difference of scope" in row["note"]
+    assert not [r for r in result["rows"] if r["verdict"] == "disagree" and "36890" in r["note"]]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "cow-mid-v4.01").is_dir(), reason="no shared data (../shared/data/cow-mid-v4.01)"
+)
+def test_real_crosscheck_against_mid(kb: KnowledgeBase) -> None:
+    base = REAL / "cow-mid-v4.01"
+    result = crosscheck(kb, "mid", [base / "MIDA_4.01.csv", base / "MIDB_4.01.csv"])
+    row = next(
+        r for r in result["rows"] if r["subject"] == "ussr-invades-latvia-1940 ~ mid-22-russia"
+    )
+    assert row["verdict"] == "consistent" and "dataset attack" in row["note"]
+    assert row["dataset"]["source"]["file"] == "MIDB_4.01.csv"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "cow-territorial-change-v6").is_dir(),
+    reason="no shared data (../shared/data/cow-territorial-change-v6)",
+)
+def test_real_crosscheck_against_territorial_change(kb: KnowledgeBase) -> None:
+    base = REAL / "cow-territorial-change-v6"
+    result = crosscheck(kb, "territorial-change", [base / "tc2018.csv"])
+    for n, state in ((585, "estonia"), (586, "latvia"), (587, "lithuania")):
+        row = next(
+            r
+            for r in result["rows"]
+            if r["subject"] == f"ussr-annexes-{state}-1940 ~ tc-{n}-annexation"
+        )
+        assert row["verdict"] == "consistent"  # COW: July 1940; the corpus: 1940
+        assert row["dataset"]["value"] == "annexation 1940-07"

@@ -1,0 +1,320 @@
+"""foedus import mid (and territorial-change, events): disputes as typed events, and the
+norm layer on an imported ATOP + MID corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foedus.corpus import load_corpus
+from foedus.interop.importers import run_import
+from foedus.query import KnowledgeBase
+
+DATA = Path(__file__).parents[1] / "fixtures" / "data"
+#: ../shared/data beside the project (a worktree's project sits one folder deeper)
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[3:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).parents[2].parent / "shared" / "data",
+)
+REAL = SHARED
+
+
+def test_mid_import(tmp_path: Path) -> None:
+    report = run_import("mid", [DATA / "mida.csv", DATA / "midb.csv"], tmp_path / "c")["report"]
+    assert report.mapped["events"] == 5
+    assert report.skipped["no militarized action by this participant (highest action 0)"] == 1
+    corpus = load_corpus(tmp_path / "c")
+    ev = {e.id: e for e in corpus.events}
+    attack = ev["mid-9001-russia"]
+    assert attack.type == "attack" and attack.targets == ["estonia"]
+    assert (attack.date.earliest.isoformat(), attack.date.latest.isoformat()) == (
+        "1935-03-01",
+        "1935-03-20",
+    )
+    assert "side A" in attack.summary and "side A = 1" in attack.notes
+    assert len(attack.sources) == 2  # the participant row and the dispute row
+    assert ev["mid-9002-latvia"].type == "clash"
+    assert ev["mid-9002-estonia"].type == "show_of_force"
+
+
+def test_mid_targets_are_opponents_taking_part_at_the_same_time(tmp_path: Path) -> None:
+    """Dispute 9003: Russia (January 1936) against Finland (January 1936) and Latvia (May
+    1937): Russia's targets are Finland only; Latvia, with no opponent at its time, is
+    skipped with that reason."""
+    report = run_import("mid", [DATA / "mida.csv", DATA / "midb.csv"], tmp_path / "c")["report"]
+    assert report.mapped["opponents left out of targets (participation not overlapping)"] == 2
+    assert report.skipped["no state on the other side took part while this participant did"] == 1
+    ev = {e.id: e for e in load_corpus(tmp_path / "c").events}
+    assert ev["mid-9003-russia"].targets == ["finland"]
+    assert ev["mid-9003-finland"].targets == ["russia"]
+    assert "mid-9003-latvia" not in ev
+
+
+DEFINITION = """instruments:
+  - id: definition-1933
+    name: Convention for the Definition of Aggression (assumed)
+    kind: convention
+    parties: []
+    clauses:
+      - id: art-2
+        text: The acts of Article II, assumed for the question.
+        norm:
+          kind: definition
+          categories: [declaration-of-war, invasion, attack, naval-blockade,
+                       support-for-armed-bands]
+"""
+
+
+def test_mid_war_counts_as_an_article_ii_attack(tmp_path: Path) -> None:
+    """MID action 20 (begin interstate war) is an attack under Article II (categories.yaml);
+    the overlay's clause carries its own text, unquoted (it is hypothetical)."""
+    out = tmp_path / "c"
+    run_import("mid", [DATA / "mida.csv", DATA / "midb.csv"], out)
+    corpus = load_corpus(out)
+    cats = {c.id: c.event_types for c in corpus.categories}
+    assert "interstate_war" in cats["attack"] and "interstate_war" in cats["aggression"]
+    assert "occupation" in cats["invasion"] and "clash" not in cats["aggression"]
+    overlay = tmp_path / "definition.yaml"
+    overlay.write_text(DEFINITION)
+    kb = KnowledgeBase(out, assume=overlay)
+    verdict = kb.aggressor("Russia", "Finland")
+    assert verdict["aggressor"]["id"] == "russia"
+    assert verdict["act"]["id"] == "mid-9003-russia"
+
+
+def test_dyadic_mid_import(tmp_path: Path) -> None:
+    report = run_import("dyadic-mid", [DATA / "dyadic_mid.csv"], tmp_path / "c")["report"]
+    assert report.mapped["events"] == 2
+    assert report.mapped["dyad-year rows merged into their dyad's event"] == 2
+    assert report.skipped["no militarized action by state A against state B (mid5hiacta 0)"] == 1
+    ev = {e.id: e for e in load_corpus(tmp_path / "c").events}
+    war = ev["dymid-9101-russia-finland"]
+    assert (war.type, war.actors, war.targets) == ("interstate_war", ["russia"], ["finland"])
+    assert (war.date.earliest.isoformat(), war.date.latest.isoformat()) == (
+        "1936-11-10",
+        "1937-02-05",
+    )
+    assert "lines 2, 3" in war.notes and "highmcaa 22" in war.notes
+    show = ev["dymid-9102-estonia-latvia"]
+    assert show.type == "show_of_force" and show.date.text.startswith("1938-04")
+
+
+def test_cow_wars_import(tmp_path: Path) -> None:
+    report = run_import("wars", [DATA / "wars.csv"], tmp_path / "c")["report"]
+    assert report.read == 3  # CR-only line ends read as three rows
+    assert report.mapped["events"] == 3
+    assert report.skipped["no state on the other side at war while this participant was"] == 1
+    ev = {e.id: e for e in load_corpus(tmp_path / "c").events}
+    assert ev["war-9201-russia"].targets == ["finland"]  # Estonia joined after Russia left
+    assert "an initiator of the war" in ev["war-9201-russia"].summary
+    assert "not an initiator" in ev["war-9201-finland"].summary
+    spell2 = ev["war-9201-finland-2"]
+    assert spell2.date.earliest.isoformat() == "1937-01-20" and spell2.type == "interstate_war"
+
+
+def test_atop_and_mid_together_give_breaches(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    run_import("atop", [DATA / "atop_m.csv", DATA / "atop_a.csv"], out)
+    run_import("mid", [DATA / "mida.csv", DATA / "midb.csv"], out)
+    kb = KnowledgeBase(out)
+    found = kb.breaches()["breaches"]
+    assert [
+        (b["event"]["id"], b["treaty"]["id"], b["clause"]["id"], b["certainty"]) for b in found
+    ] == [("mid-9001-russia", "atop-9002", "non-aggression", "certain")]
+    assert kb.breaches(by="USSR", against="366")["breaches"]
+
+
+def test_territorial_change(tmp_path: Path) -> None:
+    report = run_import("territorial-change", [DATA / "tc.csv"], tmp_path / "c")["report"]
+    assert report.skipped["no gainer"] == 1
+    corpus = load_corpus(tmp_path / "c")
+    ev = {e.id: e for e in corpus.events}
+    assert ev["tc-9001-secession"].actors == ["estonia"]
+    assert ev["tc-9001-secession"].targets == ["russia"]
+    annex = ev["tc-9002-annexation"]
+    assert annex.date.text == "1945" and "conquest" in annex.summary
+    status = KnowledgeBase(tmp_path / "c").status("Estonia", "1946-01-01")["status"]
+    assert status["sovereign"] is False and status["part_of"]["id"] == "russia"
+
+
+def test_territorial_change_entities_named_from_the_entity_list(tmp_path: Path) -> None:
+    files = [DATA / "tc.csv", DATA / "tc_entities.csv"]
+    report = run_import("territorial-change", files, tmp_path / "c")["report"]
+    assert report.mapped["entities named from the entity list"] == 3
+    ev = {e.id: e for e in load_corpus(tmp_path / "c").events}
+    assert ev["tc-9004-cession"].actors == ["invented-republic"]
+    assert ev["tc-9004-cession"].targets == ["invented-colony"]
+    # an entity named like a state in the alias table stays apart from that state
+    assert ev["tc-9005-cession"].actors == ["russia-cow-9815"]
+    assert ev["tc-9005-cession"].targets == ["russia"]
+    without = run_import("territorial-change", [DATA / "tc.csv"], tmp_path / "d")["report"]
+    assert "COW 9563" in without.unresolved
+
+
+def test_icews_events(tmp_path: Path) -> None:
+    report = run_import("events", [DATA / "icews.txt", DATA / "cameo.txt"], tmp_path / "c")[
+        "report"
+    ]
+    assert report.mapped["events"] == 3
+    assert report.skipped["duplicate of an earlier line"] == 1
+    assert report.skipped["CAMEO code 043 has no foedus event type"] == 1
+    assert (
+        report.skipped["subject not a country in the alias table (a person, a group, a place)"] == 1
+    )
+    non_state = "not a government or state-security actor (citizens, rebels, fishermen, ...)"
+    # Citizen (Estonia) and Armed Rebel (Ukraine) do not act for their state; nor is
+    # "Naval (Sri Lanka) -> Fishermen (India)" Sri Lanka attacking India.
+    assert report.skipped[f"subject {non_state}"] == 2
+    assert report.skipped[f"object {non_state}"] == 1
+    assert any("Fishermen (1)" in n for n in report.notes)
+    corpus = load_corpus(tmp_path / "c")
+    assert sorted((e.type, e.actors[0], e.targets[0]) for e in corpus.events) == [
+        ("attack", "russia", "estonia"),
+        ("condemnation", "estonia", "russia"),  # Police (Estonia) acts for Estonia
+        ("occupation", "russia", "ukraine"),
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REAL / "gml-mid-v2.0").is_dir(), reason="no shared data")
+def test_real_gml_mid(tmp_path: Path) -> None:
+    base = REAL / "gml-mid-v2.0"
+    report = run_import(
+        "mid",
+        [base / "gml-mida-2.0.csv", base / "gml-midb-2.0.csv"],
+        tmp_path / "c",
+        only=["Lithuania"],
+    )["report"]
+    assert report.dataset == "gml-mid"
+    text = (tmp_path / "c" / "events-mid.yaml").read_text()
+    assert '"mid-504-russia"' in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "cow-mid-v4.01").is_dir(), reason="no shared data (../shared/data/cow-mid-v4.01)"
+)
+def test_real_cow_mid_targets_overlap(tmp_path: Path) -> None:
+    """MID 258: the USSR's September 1939 row no longer targets the states it fought from
+    1941 (the United States, Brazil, Mongolia, Italy, Finland)."""
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.mid import import_mid
+
+    base = REAL / "cow-mid-v4.01"
+    imp = import_mid([base / "MIDA_4.01.csv", base / "MIDB_4.01.csv"], AliasTable.bundled())
+    assert imp.report.mapped["opponents left out of targets (participation not overlapping)"] == 217
+    ev = {e["id"]: e for e in imp.events}
+    sept = ev["mid-258-russia"]
+    assert sept["date"]["earliest"] == "1939-09-17"
+    assert "poland" in sept["targets"]
+    assert not {"united-states", "brazil", "mongolia", "italy", "finland"} & set(sept["targets"])
+    assert "finland" in ev["mid-258-russia-2"]["targets"]  # 1941-45
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "cow-mid-v4.01").is_dir(), reason="no shared data (../shared/data/cow-mid-v4.01)"
+)
+def test_real_mid_aggressor_ussr_finland(tmp_path: Path) -> None:
+    """With the acts of Article II assumed, MID names an aggressor between the USSR and
+    Finland (the Winter War, MID 179: both sides' spans are the same, so "possible")."""
+    base = REAL / "cow-mid-v4.01"
+    out = tmp_path / "c"
+    run_import(
+        "mid", [base / "MIDA_4.01.csv", base / "MIDB_4.01.csv"], out, only=["USSR", "Finland"]
+    )
+    overlay = tmp_path / "definition.yaml"
+    overlay.write_text(DEFINITION)
+    verdict = KnowledgeBase(out, assume=overlay).aggressor("USSR", "Finland")
+    assert verdict["aggressor"] is not None
+    assert verdict["act"]["id"] in ("mid-179-russia", "mid-179-finland")
+    assert sorted(c["id"] for c in verdict["candidates"]) == ["finland", "russia"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "cow-dyadic-mid-v4.02").is_dir(),
+    reason="no shared data (../shared/data/cow-dyadic-mid-v4.02)",
+)
+def test_real_dyadic_mid() -> None:
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.dyadic import import_dyadic_mid
+
+    path = REAL / "cow-dyadic-mid-v4.02" / "dyadic_mid_4.02.csv"
+    imp = import_dyadic_mid([path], AliasTable.bundled())
+    assert imp.report.read == 10_358
+    assert imp.report.mapped["events"] == 5_292
+    assert imp.report.skipped[
+        "no militarized action by state A against state B (mid5hiacta 0)"
+    ] == (1_730)
+    ev = {e["id"]: e for e in imp.events}
+    fin = ev["dymid-258-russia-finland"]
+    assert fin["type"] == "interstate_war" and fin["targets"] == ["finland"]
+    assert fin["date"]["earliest"] == "1941-06-25"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "cow-wars").is_dir(), reason="no shared data (../shared/data/cow-wars)"
+)
+def test_real_cow_wars() -> None:
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.wars import import_wars
+
+    imp = import_wars([REAL / "cow-wars" / "Inter-StateWarData_v4.0.csv"], AliasTable.bundled())
+    assert imp.report.read == 337 and imp.report.mapped["events"] == 356
+    ev = {e["id"]: e for e in imp.events}
+    assert ev["war-142-russia"]["targets"] == ["finland"]
+    assert "an initiator of the war" in ev["war-142-russia"]["summary"]
+    assert ev["war-142-russia"]["date"]["earliest"] == "1939-11-30"
+    assert ev["war-139-russia-2"]["targets"] == ["japan"]  # August 1945
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "icews-tkg-sample").is_dir(),
+    reason="no shared data (../shared/data/icews-tkg-sample)",
+)
+def test_real_icews_only_state_actors_act_for_a_state() -> None:
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.events import _SECTOR, STATE_SECTORS, import_events
+
+    base = REAL / "icews-tkg-sample"
+    files = [base / f for f in ("icews_2014_valid.txt", "icews_2014_test.txt")]
+    files.append(base / "icews_2005-2015_test.txt")
+    imp = import_events(files, AliasTable.bundled())
+    assert imp.report.mapped["events"] == 1_327
+    non_state = "not a government or state-security actor (citizens, rebels, fishermen, ...)"
+    assert imp.report.skipped[f"subject {non_state}"] == 3_944
+    for e in imp.events:
+        subject, _, rest = e["summary"].partition(": ")
+        obj = rest.split(": ", 1)[1].rsplit(" (CAMEO", 1)[0]
+        for side in (subject, obj):
+            m = _SECTOR.match(side)
+            assert m is None or m.group(1).strip() in STATE_SECTORS, e["summary"]
+    assert not [e for e in imp.events if e["summary"].startswith("Naval (Sri Lanka)")]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "cow-territorial-change-v6").is_dir(),
+    reason="no shared data (../shared/data/cow-territorial-change-v6)",
+)
+def test_real_territorial_change_entities_named() -> None:
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.territorial import import_territorial
+
+    base = REAL / "cow-territorial-change-v6"
+    imp = import_territorial(
+        [base / "tc2018.csv", base / "tc_entities_tabula.csv"], AliasTable.bundled()
+    )
+    assert imp.report.mapped["entities named from the entity list"] == 33
+    names = {a["name"] for a in imp.actors.values()}
+    assert {"Transvaal", "Hamburg", "Danzig", "Hejaz Sultanate"} <= names
+    # 1 and 822 are not in the entity list: still named by their code
+    assert {n for n in imp.report.unresolved if n.startswith("COW ")} == {"COW 1", "COW 822"}

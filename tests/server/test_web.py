@@ -1,0 +1,718 @@
+"""The web explorer: its API routes in-process, and the built page in headless Chromium.
+
+The browser tests start a real ``foedus serve`` on a free port and drive Debian's
+``chromium`` with Playwright (never ``playwright install``). They skip, saying why, when
+chromium, Playwright or the built page (``src/foedus/server/static/``, built by
+``pip install -e .``; see docs/web.md) is missing. Screenshots go to ``test-artifacts/``;
+the first render's time (a performance measure in the page) is printed and written to
+``test-artifacts/perf.json``, not asserted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from foedus.server import explorer
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC = Path(explorer.__file__).parent / "static"
+ARTIFACTS = ROOT / "test-artifacts"
+DATA = ROOT / "tests" / "fixtures" / "data"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+LATVIA_USSR_1940_06_01 = {
+    "treaty-of-riga",
+    "kellogg-briand-pact",
+    "litvinov-protocol",
+    "soviet-latvian-non-aggression-treaty",
+    "convention-for-the-definition-of-aggression",
+    "soviet-latvian-mutual-assistance-pact",
+}
+
+
+# --------------------------------------------------------------------------- routes, in-process
+
+
+def _get(path: str, **params: Any) -> httpx.Response:
+    """GET on a bare app with only the explorer's routes (it serves the bundled corpus)."""
+    from fastapi import FastAPI
+
+    from foedus.server import errors
+
+    app = FastAPI()
+    errors.install(app)
+    app.include_router(explorer.router)
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.get(path, params=params)
+
+    return asyncio.run(go())
+
+
+def test_overview_has_the_baltic_lanes_under_every_perspective() -> None:
+    data = _get("/api/v1/explorer/overview").json()
+    lanes = {lane["actor"]["id"]: lane for lane in data["lanes"]}
+    assert {"estonia", "latvia", "lithuania"} <= set(lanes)
+    assert {p["id"] for p in data["perspectives"]} >= {"de-facto", "non-recognition", "soviet"}
+    latvia = lanes["latvia"]["periods"]
+    assert any(
+        p["label"] == "part of Soviet Union" and p["from"]["earliest"] == "1944-12-31"
+        for p in latvia["de-facto"]
+    )
+    assert all("part of" not in p["label"] for p in latvia["non-recognition"])
+    assert {"treaty-of-riga", "molotov-ribbentrop-pact"} <= {i["id"] for i in data["instruments"]}
+    assert data["breaches"]["non-recognition"]
+
+
+def test_network_on_a_day_has_the_binding_instruments() -> None:
+    net = _get("/api/v1/explorer/network", on="1940-06-01").json()
+    pair = {
+        e["instrument"]["id"]
+        for e in net["edges"]
+        if {e["source"], e["target"]} == {"latvia", "ussr"}
+    }
+    assert pair == LATVIA_USSR_1940_06_01
+    assert {"latvia", "ussr"} <= {n["id"] for n in net["nodes"]}
+
+
+def test_network_flags_edges_breached_that_day() -> None:
+    net = _get("/api/v1/explorer/network", on="1940-06-15", perspective="non-recognition").json()
+    breached = {e["id"] for e in net["edges"] if e["breaches"]}
+    assert "convention-for-the-definition-of-aggression:latvia:ussr" in breached
+
+
+def test_network_refuses_a_bad_day() -> None:
+    r = _get("/api/v1/explorer/network", on="1940-13-01")
+    assert r.status_code == 400
+    assert "1940-13-01" in r.json()["error"]["message"]
+
+
+def test_source_by_id_only() -> None:
+    r = _get("/api/v1/explorer/source/baltic-soviet-relations")
+    assert r.status_code == 200
+    assert "Treaty of Riga on 11 August 1920" in r.json()["text"]
+    for bad in ("nope", "..", "sources", "baltic-soviet-relations.txt", "..%2Fcorpus.yaml"):
+        r = _get(f"/api/v1/explorer/source/{bad}")
+        assert r.status_code == 404, bad
+        assert "text" not in r.json()
+
+
+def test_routes_serve_a_corpus_without_a_sources_map(tmp_path: Path) -> None:
+    from foedus.generate import generate_world
+    from foedus.server.app import create_app
+
+    out = tmp_path / "world"
+    generate_world(out, states=5, instruments=3, events=12, seed=1)
+    assert "sources:" not in (out / "corpus.yaml").read_text()
+    app = create_app(out, log=None, warm=False)
+
+    async def go() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            overview = await c.get("/api/v1/explorer/overview")
+            sid = overview.json()["corpus"]["sources"][0]["id"]
+            return overview, await c.get(f"/api/v1/explorer/source/{sid}")
+
+    overview, source = asyncio.run(go())
+    assert overview.status_code == 200 and source.status_code == 200
+    actor = overview.json()["actors"][0]
+    assert {"aliases", "part_of", "successor", "existed_from", "existed_to"} <= set(actor)
+    assert source.json()["text"]
+
+
+def test_overview_actors_say_what_contains_them() -> None:
+    actors = {a["id"]: a for a in _get("/api/v1/explorer/overview").json()["actors"]}
+    assert actors["latvian-ssr"]["part_of"] == "ussr"
+    assert actors["ussr"]["successor"] == "russia"
+    assert actors["ussr"]["existed_from"]["earliest"].startswith("1922")
+
+
+def test_a_corpus_without_sources_metadata_is_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """corpus.yaml's ``sources:`` is optional: without it the explorer titles each source by
+    its id (it once read an undeclared field and answered 500)."""
+    from foedus.server.app import create_app
+
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    good = ROOT / "tests" / "corpora" / "good"
+    assert "sources:" not in (good / "corpus.yaml").read_text(encoding="utf-8")
+    app = create_app(good, static_dir=None, log=None, warm=False)
+
+    async def go(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.get(path)
+
+    r = asyncio.run(go("/api/v1/explorer/overview"))
+    assert r.status_code == 200, r.text
+    assert r.json()["corpus"]["sources"] == [{"id": "mini", "title": "mini"}]
+    r = asyncio.run(go("/api/v1/explorer/source/mini"))
+    assert r.status_code == 200, r.text
+    assert (r.json()["title"], r.json()["url"], r.json()["licence"]) == ("mini", None, None)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _skip_reason() -> str | None:
+    if shutil.which("chromium") is None:
+        return "chromium not found (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright not installed (pip install -e '.[test]')"
+    if not (STATIC / "index.html").is_file():
+        return f"the web page is not built ({STATIC} missing; pip install -e . with npm)"
+    return None
+
+
+_needs_chromium = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+
+
+def browser_test(test: Any) -> Any:
+    """A test that drives chromium: slow (``pytest -m "not slow"`` leaves it out)."""
+    return pytest.mark.slow(_needs_chromium(test))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _serve(tmp: pytest.TempPathFactory, corpus: Path | None = None) -> Iterator[str]:
+    """A real ``foedus serve`` (of ``corpus``, default the bundled one) on a free port."""
+    if _skip_reason():
+        pytest.skip(_skip_reason() or "")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "FOEDUS_CACHE_DIR": os.environ.get("FOEDUS_CACHE_DIR") or str(tmp.mktemp("web-cache")),
+    }
+    env.pop("FOEDUS_DEBUG", None)
+    probe = subprocess.run(
+        [sys.executable, "-m", "foedus", "serve", "--help"], capture_output=True, text=True, env=env
+    )
+    module = "foedus" if probe.returncode == 0 else "foedus.server.cli"
+    log = tmp.mktemp("web-log") / "serve.log"
+    args = [sys.executable, "-m", module, "serve", "--port", str(port)]
+    if corpus is not None:
+        args += ["--corpus", str(corpus)]
+    with log.open("w") as out:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180  # a first build of the database takes a while
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                if httpx.get(f"{base}/api/v1", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start: " + log.read_text()
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of the bundled (Baltic) corpus; its base URL."""
+    with _serve(tmp_path_factory) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of a small world written by ``foedus generate-world`` (its corpus.yaml
+    has no ``sources:`` map)."""
+    from foedus.generate import generate_world
+
+    out = tmp_path_factory.mktemp("world") / "world"
+    generate_world(out, states=12, instruments=10, events=60, seed=3)
+    with _serve(tmp_path_factory, out) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def imported_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of a corpus imported from the test fixtures (COW states and ATOP)."""
+    from foedus.interop.importers import run_import
+
+    out = tmp_path_factory.mktemp("imported") / "imported"
+    run_import("states", [DATA / "cow_states.csv"], out)
+    run_import("atop", [DATA / "atop_m.csv", DATA / "atop_a.csv"], out)
+    with _serve(tmp_path_factory, out) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page of the explorer with its console errors and failed requests recorded."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("request", self._request)
+        self.base = base
+
+    def _request(self, r: Any) -> None:
+        if r.url.startswith(("http:", "https:", "ws:", "wss:")) and not r.url.startswith(
+            self.base + "/"
+        ):
+            self.problems.append(f"external request: {r.url}")
+
+    def open(self, query: str = "") -> Any:
+        self.page.goto(f"{self.base}/{query}")
+        self.page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        self.page.wait_for_selector("#edge-list li[data-edge]", timeout=20000)
+        return self.page
+
+    def shot(self, name: str, full: bool = True) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
+
+    def lane(self, actor: str, perspective: str) -> list[dict[str, Any]]:
+        """The period items drawn in a lane: start, end, label and classes, in order."""
+        return self.page.evaluate(  # type: ignore[no-any-return]
+            """([gid]) => window.foedus.timeline.items.get({filter: (it) => it.group === gid})
+                 .map((it) => ({start: it.start, end: it.end, label: it.content,
+                                cls: it.className}))
+                 .sort((a, b) => a.start < b.start ? -1 : 1)""",
+            [f"lane:{actor}:{perspective}"],
+        )
+
+    def details_ready(self, before: str | None) -> None:
+        self.page.wait_for_function(
+            "([b]) => { const d = document.querySelector('#details').dataset.ready;"
+            " return d !== undefined && d !== b; }",
+            arg=[before],
+            timeout=20000,
+        )
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Page]:
+    p = Page(browser, server)
+    yield p
+    p.page.close()
+
+
+@browser_test
+def test_page_loads_without_console_errors_and_renders_fast(page: Page, server: str) -> None:
+    httpx.get(f"{server}/api/v1/explorer/overview", timeout=60)  # the server's cache, warm
+    pg = page.open()
+    pg.wait_for_timeout(500)
+    first = pg.evaluate("performance.getEntriesByName('foedus:first-render')[0].duration")
+    data = pg.evaluate("performance.getEntriesByName('foedus:data')[0].startTime")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "perf.json").write_text(
+        json.dumps({"first_render_ms": first, "overview_loaded_ms": data}, indent=2)
+    )
+    print(f"\nfirst render of the Baltic corpus: {first:.0f} ms (overview data at {data:.0f} ms)")
+    page.shot("overview")
+    assert page.problems == []
+    labels = pg.locator(".vis-label .actor").all_inner_texts()
+    assert {"Estonia", "Latvia", "Lithuania"} <= set(labels)
+    assert pg.locator("[data-item^='period:de-facto:latvia:']").count() > 3
+
+
+@browser_test
+def test_timeline_lanes_de_facto_and_non_recognition(page: Page) -> None:
+    pg = page.open()
+    for actor in ("estonia", "latvia", "lithuania"):
+        lane = page.lane(actor, "de-facto")
+        in_1960 = [p for p in lane if p["start"] <= "1960-01-01" < p["end"]]
+        assert [p["label"] for p in in_1960] == ["part of Soviet Union"], actor
+        assert any(
+            p["start"].startswith("1940") and "part of Soviet Union" in p["label"] for p in lane
+        ), actor
+        assert lane[-1]["start"].startswith("1991") and lane[-1]["label"] == "independent"
+        assert any("possible" in p["cls"] for p in lane)  # fuzzy 1940 dates are hatched
+    pg.select_option("#perspective", "non-recognition")
+    pg.wait_for_selector("[data-item^='period:non-recognition:latvia:']")
+    lane = page.lane("latvia", "non-recognition")
+    occupied = [p for p in lane if "1940-06-11" <= p["start"] < "1991-12-31"]
+    assert occupied and all(
+        p["label"].startswith("sovereign state")
+        and "under occupation" in p["label"]
+        and "status-occupied" in p["cls"]
+        for p in occupied
+    )
+    assert [p["label"] for p in lane if p["start"] <= "1960-01-01" < p["end"]] == [
+        "sovereign state, under occupation by Soviet Union"
+    ]
+    assert not any("part of" in p["label"] for p in lane)
+    page.shot("timeline-non-recognition", full=False)
+    pg.check("#compare")
+    pg.select_option("#perspective-b", "de-facto")
+    pg.wait_for_selector("[data-item^='diff:latvia:']")
+    assert pg.locator("[data-item^='period:de-facto:latvia:']").count() > 3
+    diffs = pg.evaluate(
+        "window.foedus.timeline.items.get({filter: (it) => "
+        "it.group === 'diff:latvia'}).map((it) => [it.start, it.end])"
+    )
+    assert any(s <= "1960-01-01" < e for s, e in diffs)
+    page.shot("timeline-compare", full=False)
+    assert page.problems == []
+
+
+@browser_test
+def test_slider_day_shows_the_instruments_binding_that_day(page: Page) -> None:
+    pg = page.open("?day=1939-01-01")
+    pg.wait_for_selector("#edge-list[data-day='1939-01-01']")
+    slider = pg.locator("#day-slider")
+    days = pg.evaluate(
+        "Math.round((Date.parse('1940-05-31') - Date.parse('1917-01-01')) / 86400000)"
+    )
+    slider.fill(str(days))  # drag the slider to 1940-05-31 ...
+    slider.focus()
+    pg.keyboard.press("ArrowRight")  # ... and one day on with the keyboard
+    pg.wait_for_selector("#edge-list[data-day='1940-06-01']")
+    assert pg.locator("#day-label").inner_text() == "1940-06-01"
+    pair = pg.locator("#edge-list li[data-pair='latvia|ussr']")
+    bilateral = set(pair.evaluate_all("(els) => els.map((e) => e.dataset.instrument)"))
+    hubs = pg.locator("#edge-list li[data-parties]").evaluate_all(
+        "(els) => els.filter((e) => e.dataset.parties.split('|').includes('latvia')"
+        " && e.dataset.parties.split('|').includes('ussr')).map((e) => e.dataset.instrument)"
+    )
+    assert bilateral | set(hubs) == LATVIA_USSR_1940_06_01
+    assert "molotov-ribbentrop-pact" not in bilateral | set(hubs)
+    assert "kellogg-briand-pact" in hubs  # a multilateral instrument: one row, one hub
+    drawn = pg.evaluate(
+        """() => { const cy = window.foedus.network.cy;
+             const pair = cy.edges().map((e) => e.id()).filter((id) => id.endsWith(':latvia:ussr'))
+               .map((id) => id.split(':')[0]);
+             const hubs = cy.nodes('[?hub]').filter((h) => h.neighborhood('#latvia').length
+               && h.neighborhood('#ussr').length).map((h) => h.id().slice(4));
+             return {pair, hubs, kellogg: cy.edges("[source = 'hub:kellogg-briand-pact']").length,
+                     clique: cy.edges().filter((e) => e.id().startsWith('kellogg')).length}; }"""
+    )
+    assert set(drawn["pair"]) | set(drawn["hubs"]) == LATVIA_USSR_1940_06_01
+    assert drawn["kellogg"] >= 10 and drawn["clique"] == 0  # spokes, not 124 pairwise edges
+    # the filter by kind: unticking "pact" takes the pacts out of the graph and the list
+    pg.uncheck("#kind-legend input[data-kind='pact']")
+    assert pg.locator("#edge-list li[data-instrument='kellogg-briand-pact']").count() == 0
+    assert pg.evaluate("window.foedus.network.cy.$('#hub\\:kellogg-briand-pact').length") == 0
+    pg.check("#kind-legend input[data-kind='pact']")
+    assert pg.locator("#map path[data-actor='latvia']").get_attribute("data-status") == (
+        "independent"
+    )
+    page.shot("network-1940-06-01")
+    slider.focus()
+    pg.keyboard.press("Shift+ArrowRight")  # a year on: the Soviet Union holds Latvia
+    pg.wait_for_selector("#edge-list[data-day='1941-06-01']")
+    assert pg.locator("#map path[data-actor='latvia']").get_attribute("data-status") != (
+        "independent"
+    )
+    assert page.problems == []
+
+
+@browser_test
+def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
+    pg = page.open()
+    pg.select_option("#perspective", "non-recognition")
+    group = pg.locator("#breach-list li[data-event='ussr-invades-latvia-1940']")
+    assert group.count() == 1  # the breaches are grouped by the act
+    group.locator("summary").click()
+    button = pg.locator(
+        "#breach-list button[data-event='ussr-invades-latvia-1940']"
+        "[data-treaty='convention-for-the-definition-of-aggression']"
+    ).first
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    button.click()
+    page.details_ready(before)
+    details = pg.locator("#details").inner_text()
+    assert "Convention for the Definition of Aggression" in details
+    marks = pg.locator("#source mark")
+    assert marks.count() >= 2
+    texts = [" ".join(t.split()) for t in marks.all_inner_texts()]
+    assert any("invasion by armed forces of the territory of another State" in t for t in texts)
+    current = pg.locator("#source mark.current")
+    box, mark = pg.locator("#source").bounding_box(), current.bounding_box()
+    assert box and mark and box["y"] <= mark["y"] <= box["y"] + box["height"]  # in view
+    page.shot("breach-details")
+    assert page.problems == []
+
+
+@browser_test
+def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
+    pg = page.open("?day=1940-06-01")
+    item = pg.locator(
+        "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944-12-31']"
+    )
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    item.wait_for(state="visible")  # vis-timeline shows its items after its first redraw
+    item.focus()
+    pg.keyboard.press("Enter")
+    page.details_ready(before)
+    assert "Latvia on 1944-12-31 under the de-facto perspective: part of Soviet Union" in (
+        pg.locator("#details").inner_text()
+    )
+    assert pg.locator("#source mark").count() >= 1
+    before = pg.evaluate("document.querySelector('#details').dataset.ready")
+    pg.locator("#map path[data-actor='estonia']").focus()
+    pg.keyboard.press("Space")
+    page.details_ready(before)
+    assert "Estonia on 1940-06-01" in pg.locator("#details").inner_text()
+    assert page.problems == []
+
+
+@browser_test
+def test_question_box_answers_and_links_into_the_timeline(page: Page) -> None:
+    pg = page.open()
+    pg.fill("#ask-input", "Was Latvia sovereign in 1960?")
+    pg.press("#ask-input", "Enter")
+    pg.wait_for_selector("#ask-answer[data-ready='1']", timeout=20000)
+    answer = pg.locator("#ask-answer").inner_text()
+    assert "Mapped to" in answer and "status" in answer
+    assert "part of Soviet Union" in answer
+    pg.locator("#ask-answer button.link", has_text="Latvia").first.click()
+    pg.wait_for_selector("#edge-list[data-day='1960-01-01']")
+    assert pg.locator("#day-label").inner_text() == "1960-01-01"
+    page.shot("ask")
+    assert page.problems == []
+
+
+def _quote_in_view(pg: Any) -> str:
+    """The current mark's text, asserted inside the source box and inside the window."""
+    current = pg.locator("#source mark.current")
+    box, mark = pg.locator("#source").bounding_box(), current.bounding_box()
+    assert box and mark
+    assert box["y"] <= mark["y"] <= box["y"] + box["height"], (box, mark)
+    height = pg.evaluate("window.innerHeight")
+    assert 0 <= mark["y"] and mark["y"] + min(mark["height"], 40) <= height, (mark, height)
+    return " ".join(current.inner_text().split())
+
+
+@browser_test
+def test_selecting_an_event_brings_the_quote_it_cites_into_view(page: Page) -> None:
+    pg = page.open("?day=1940-06-01")
+    event = "ussr-invades-latvia-1940"
+    quote = pg.evaluate(
+        "([id]) => window.foedus.overview.events.find((e) => e.id === id).sources[0].quote",
+        [event],
+    )
+    item = pg.locator(f"[data-item='event:{event}']")
+    item.wait_for(state="attached")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    # the events lane is below the fold: scroll to the item, focus it, Enter (as a keyboard
+    # user does; vis-timeline draws it once it is in the window)
+    item.evaluate("(el) => { el.scrollIntoView({block: 'center'}); el.focus(); }")
+    pg.wait_for_function(
+        "([id]) => document.activeElement?.dataset?.item === `event:${id}`", arg=[event]
+    )
+    pg.keyboard.press("Enter")
+    page.details_ready(before)
+    shown = _quote_in_view(pg)
+    assert " ".join(quote.split()) in shown
+    pg.wait_for_function("() => location.search.includes('sel=event:ussr-invades-latvia-1940')")
+    # the source shows headings, not wiki markup
+    assert "= Baltic" not in pg.locator("#source").inner_text()
+    assert pg.locator("#source .src-h").count() > 3
+    page.shot("event-quote", full=False)
+    assert page.problems == []
+
+
+@browser_test
+def test_a_pasted_url_restores_the_view(page: Page) -> None:
+    url = (
+        "?day=1941-06-01&perspective=non-recognition&compare=de-facto"
+        "&sel=breach:ussr-invades-latvia-1940|convention-for-the-definition-of-aggression|"
+        "&window=1938-01-01..1946-01-01"
+    )
+    # the clause of that breach, from the data, completes the selection
+    clause = httpx.get(f"{page.base}/api/v1/explorer/overview", timeout=60).json()["breaches"][
+        "non-recognition"
+    ]
+    clause = next(
+        b["clause"]
+        for b in clause
+        if b["event"] == "ussr-invades-latvia-1940"
+        and b["treaty"] == "convention-for-the-definition-of-aggression"
+    )
+    pg = page.open(url.replace("|&window", f"|{clause}&window"))
+    page.details_ready(None)
+    assert pg.locator("#day-label").inner_text() == "1941-06-01"
+    assert pg.locator("#perspective").input_value() == "non-recognition"
+    assert pg.locator("#compare").is_checked()
+    assert pg.locator("#perspective-b").input_value() == "de-facto"
+    assert "Convention for the Definition of Aggression" in pg.locator("#details").inner_text()
+    start, end = pg.evaluate("window.foedus.timeline.window()")
+    assert start[:4] in ("1937", "1938") and end[:4] in ("1945", "1946")
+    assert pg.locator("[data-item^='diff:latvia:']").count() > 0
+    _quote_in_view(pg)
+    # every change goes back into the URL: a new day, then a reload restores it
+    pg.fill("#day-input", "1944-03-02")
+    pg.press("#day-input", "Enter")
+    pg.wait_for_function("() => location.search.includes('day=1944-03-02')")
+    search = pg.evaluate("location.search")
+    assert "perspective=non-recognition" in search and "compare=de-facto" in search
+    assert "sel=breach:" in search and "window=" in search
+    pg.reload()
+    pg.wait_for_selector("body[data-ready='1']")
+    pg.wait_for_selector("#edge-list[data-day='1944-03-02']")
+    assert pg.locator("#day-input").input_value() == "1944-03-02"
+    page.shot("restored")
+    assert page.problems == []
+
+
+@browser_test
+def test_search_finds_actors_instruments_events_and_breaches(page: Page) -> None:
+    pg = page.open("?day=1940-06-01")
+    pg.fill("#search-input", "latvia")
+    kinds = set(pg.locator("#search-results .kind").all_inner_texts())
+    assert {"actor", "instrument", "event", "breach"} <= {k.lower() for k in kinds}
+    pg.fill("#search-input", "kellogg")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    pg.locator("#search-results button.hit").first.click()
+    page.details_ready(before)
+    assert "Kellogg" in pg.locator("#details").inner_text()
+    assert page.problems == []
+
+
+@browser_test
+def test_a_state_on_a_day_under_every_perspective(page: Page) -> None:
+    pg = page.open("?day=1960-01-01")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    pg.locator("#map path[data-actor='latvia']").click()
+    page.details_ready(before)
+    rows = pg.locator("#details table.side-by-side tbody tr")
+    statuses = {
+        r.get_attribute("data-perspective"): r.locator("td").inner_text() for r in rows.all()
+    }
+    for pid, want in (("de-facto", "part of Soviet Union"), ("non-recognition", "occupation")):
+        got = httpx.get(
+            f"{page.base}/api/v1/status",
+            params={"actor": "latvia", "on": "1960-01-01", "perspective": pid},
+        ).json()["status"]["label"]
+        assert want in got and statuses[pid].startswith(got)
+    assert page.problems == []
+
+
+@browser_test
+def test_exports_of_the_view(page: Page) -> None:
+    pg = page.open("?day=1940-06-01")
+    for what, suffix in (
+        ("network-svg", ".svg"),
+        ("answers-csv", ".csv"),
+        ("answers-json", ".json"),
+        ("timeline-png", ".png"),
+    ):
+        with pg.expect_download() as dl:
+            pg.click(f"button[data-export='{what}']")
+        d = dl.value
+        assert d.suggested_filename.endswith(suffix)
+        data = Path(d.path()).read_bytes()
+        if what == "network-svg":
+            assert b"<svg" in data and b"Latvia" in data
+        if what == "answers-csv":
+            assert b"kellogg-briand-pact" not in data or b"Kellogg" in data
+            assert b"Treaty of Riga" in data
+        if what == "answers-json":
+            rows = json.loads(data)["network"]
+            assert {"latvia", "ussr"} in [{r["a"], r["b"]} for r in rows]
+        if what == "timeline-png":
+            assert data[:4] == b"\x89PNG"
+    assert page.problems == []
+
+
+@browser_test
+@pytest.mark.parametrize("which", ["world_server", "imported_server"])
+def test_any_corpus_gets_a_page(browser: Any, which: str, request: pytest.FixtureRequest) -> None:
+    base = request.getfixturevalue(which)
+    page = Page(browser, base)
+    try:
+        pg = page.page
+        pg.goto(base + "/")
+        pg.wait_for_selector("body[data-ready='1']", timeout=30000)
+        pg.wait_for_selector("#edge-list li", timeout=30000)
+        overview = httpx.get(f"{base}/api/v1/explorer/overview", timeout=60).json()
+        assert pg.locator(".vis-label .actor").count() >= len(overview["lanes"])
+        assert pg.locator("#edge-list").get_attribute("data-day")
+        assert pg.locator("#kind-legend input[data-kind]").count() == len(
+            {i["kind"] for i in overview["instruments"]}
+        )
+        # the range and the day come from the data: the slider spans the corpus's years
+        first = min(
+            [
+                p["from"]["earliest"]
+                for la in overview["lanes"]
+                for ps in la["periods"].values()
+                for p in ps
+            ]
+            + [e["date"]["earliest"] for e in overview["events"]]
+            + [i["signed"]["earliest"] for i in overview["instruments"] if i["signed"]]
+        )
+        assert pg.locator("#fit-label").inner_text().startswith(first[:4])
+        pg.wait_for_timeout(300)
+        page.shot(f"corpus-{which.split('_')[0]}")
+        assert page.problems == []
+    finally:
+        pg.close()
+
+
+@browser_test
+def test_docs_are_served_without_a_cdn(page: Page) -> None:
+    pg = page.page
+    pg.goto(f"{page.base}/docs")
+    pg.wait_for_selector(".swagger-ui .opblock", timeout=20000)
+    assert page.problems == []
+
+
+@browser_test
+def test_no_serious_accessibility_violation(page: Page) -> None:
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not installed ({AXE}; npm ci in web/)")
+    pg = page.open("?day=1940-06-01")
+    pg.add_script_tag(path=str(AXE))
+    found = pg.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+             .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                           nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
+    )
+    assert found == [], json.dumps(found, indent=1)
