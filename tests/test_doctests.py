@@ -20,6 +20,8 @@ MODULES = [
     "foedus.rules",
     "foedus.engine.reference",
     "foedus.engine.certainty",
+    "foedus.corpus.perspectives",
+    "foedus.rules.library",
 ]
 
 

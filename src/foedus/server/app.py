@@ -142,7 +142,7 @@ async def answer(
 Perspective = Annotated[
     str | None,
     Query(
-        description="Legal perspective (default: the server's, normally de-facto).",
+        description="Legal perspective (default: the server's, else the corpus's default).",
         examples=["non-recognition"],
     ),
 ]
@@ -421,7 +421,7 @@ def create_app(
     corpus: str | Path | None = None,
     *,
     assume: str | Path | None = None,
-    perspective: str = DEFAULT_PERSPECTIVE,
+    perspective: str | None = DEFAULT_PERSPECTIVE,
     timeout: float = QUERY_TIMEOUT,
     max_request_line: int = MAX_REQUEST_LINE,
     workers: int = 8,
