@@ -249,3 +249,33 @@ def test_no_baltic_actor_id_or_date_in_the_code() -> None:
                 for m in [*word.findall(n.value), *day.findall(n.value)]:
                     found.append(f"{f.relative_to(ROOT)}:{n.lineno}: {m}")
     assert found == []
+
+
+def test_the_aggressor_is_worded_from_the_corpus_own_clause(tmp_path: Path) -> None:
+    copy = tmp_path / "any"
+    shutil.copytree(ANY, copy)
+    ins = copy / "instruments.yaml"
+    ins.write_text(
+        ins.read_text(encoding="utf-8").replace(
+            "    sources:\n      - Brennmark and Aldoria signed",
+            "      - id: first-attack\n"
+            "        article: Sole article\n"
+            "        text: each party undertook to refrain from any attack on the other\n"
+            "        norm:\n"
+            "          kind: definition\n"
+            "          categories: [aggression]\n"
+            "    sources:\n      - Brennmark and Aldoria signed",
+        ),
+        "utf-8",
+    )
+    out = KnowledgeBase(copy).aggressor("Aldoria", "Brennmark")
+    assert out["aggressor"]["id"] == "brennmark"
+    assert out["rule"] == (
+        "first to have committed one of the acts listed in Sole article of the 1921 Treaty"
+    )
+    text = str(out["explanation"])
+    assert "Sole article: the first to commit one of the listed acts" in text
+    assert "1933" not in text and "Article II" not in text
+    # the corpus holds no no-justification clause: the claim is shown, not "rejected"
+    assert "claimed justification: Aldorian troops had massed at the border." in text
+    assert "rejected" not in text

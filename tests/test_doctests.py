@@ -22,6 +22,7 @@ MODULES = [
     "foedus.engine.certainty",
     "foedus.corpus.perspectives",
     "foedus.rules.library",
+    "foedus.corpus.validate",
 ]
 
 

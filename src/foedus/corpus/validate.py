@@ -391,12 +391,43 @@ class _Validator:
             return
         if found(text, self.c.sources[src]):
             return
+        quote, near = normalise(text), nearest(text, self.c.sources[src])
         self.add(
             at,
             f"{owner} quotes text not in source {src!r}\n"
-            f'  quote:   "{normalise(text)}"\n'
-            f'  nearest: "{nearest(text, self.c.sources[src])}"',
+            f'  quote:   "{quote}"\n'
+            f'  nearest: "{near}"' + first_difference(quote, near),
         )
+
+
+def _char(c: str) -> str:
+    """A character as a reader can tell it from its look-alikes: ``'r'``, or ``'–' (U+2013 EN
+    DASH)`` for anything but an ASCII letter or digit."""
+    if c.isascii() and c.isalnum():
+        return repr(c)
+    return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+
+
+def first_difference(quote: str, near: str) -> str:
+    """A line that marks, under the nearest passage, the first character where it differs from
+    the quote (a hyphen for an en dash looks the same): empty when they do not differ.
+
+    >>> print(first_difference("1920-1940", "1920–1940"))
+    <BLANKLINE>
+                    ^ '-' (U+002D HYPHEN-MINUS) in the quote, '–' (U+2013 EN DASH) in the source
+    """
+    i = next((k for k, (a, b) in enumerate(zip(quote, near, strict=False)) if a != b), None)
+    if i is None:
+        if len(quote) == len(near):
+            return ""
+        i = min(len(quote), len(near))
+    if i >= len(quote):
+        what = "the quote ends here"
+    elif i >= len(near):
+        what = "the passage ends here"
+    else:
+        what = f"{_char(quote[i])} in the quote, {_char(near[i])} in the source"
+    return "\n" + " " * (12 + i) + "^ " + what
 
 
 def validate_corpus(
