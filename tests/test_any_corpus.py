@@ -279,3 +279,34 @@ def test_the_aggressor_is_worded_from_the_corpus_own_clause(tmp_path: Path) -> N
     # the corpus holds no no-justification clause: the claim is shown, not "rejected"
     assert "claimed justification: Aldorian troops had massed at the border." in text
     assert "rejected" not in text
+
+
+# --------------------------------------------------------------------------- the vocabulary
+
+
+def test_the_library_defines_the_vocabulary_of_status_as_declared() -> None:
+    from foedus.rules import load_rules
+    from foedus.rules.library.vocabulary import VOCABULARY, declared_shape
+
+    for view in ("foedus:de-facto", "foedus:non-recognition"):
+        files = [library_file("foedus:base"), library_file(view)]
+        program = load_rules([f for f in files if f is not None])
+        shapes = {n: declared_shape(d) for n, d in program.fluents.items() if n in VOCABULARY}
+        assert shapes == {n: w.shape for n, w in VOCABULARY.items()}, view
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for w in VOCABULARY.values():
+        assert f"`{w.shape}" in doc, w.shape
+
+
+def test_a_vocabulary_fluent_of_another_shape_is_reported(tmp_path: Path) -> None:
+    copy = _with_rules(tmp_path, "rules: [foedus:base, rules/league.rules]")
+    (copy / "rules" / "league.rules").write_text(
+        "fluent part_of(Actor, Actor).\n"
+        "annexed_pair: initiated part_of(X, Y) when annexation(Y, X).\n",
+        encoding="utf-8",
+    )
+    assert (
+        "league.rules:1:1: fluent 'part_of' is in the vocabulary of status the answers "
+        "read: declare it part_of(Actor) = Actor (docs/rules.md), not part_of(Actor, Actor) "
+        "(in perspective 'realist')"
+    ) in _problems(copy)

@@ -23,6 +23,7 @@ MODULES = [
     "foedus.corpus.perspectives",
     "foedus.rules.library",
     "foedus.corpus.validate",
+    "foedus.rules.library.vocabulary",
 ]
 
 

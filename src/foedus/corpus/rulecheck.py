@@ -24,6 +24,7 @@ from foedus.model import EVENT_TYPES, HAPPENINGS, happening_arities
 from foedus.rules import load_rules
 from foedus.rules.ast import EventRule
 from foedus.rules.library import rule_paths
+from foedus.rules.library.vocabulary import vocabulary_mismatches
 
 
 def perspective_files(corpus: Any, perspective: Any) -> list[Path]:
@@ -81,6 +82,9 @@ def rule_problems(corpus: Any) -> list[Problem]:
             continue
         for problem in event_problems(program):
             found.setdefault(problem, []).append(p.id)
+        for decl, message in vocabulary_mismatches(program):
+            where = (decl.pos.file, decl.pos.line, decl.pos.col)
+            found.setdefault(Problem(*where, message), []).append(p.id)
         labels = {r.label for r in program.rules}
         for k, label in enumerate(p.replaces):  # `replaces` names rule labels
             if label not in labels:
