@@ -20,6 +20,10 @@ MODULES = [
     "foedus.rules",
     "foedus.engine.reference",
     "foedus.engine.certainty",
+    "foedus.corpus.perspectives",
+    "foedus.rules.library",
+    "foedus.corpus.validate",
+    "foedus.rules.library.vocabulary",
 ]
 
 

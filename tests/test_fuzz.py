@@ -39,6 +39,7 @@ from foedus.errors import CorpusError, DateError, RuleError, UserError
 from foedus.model import FuzzyDate, parse_date
 from foedus.rules import parse_rules
 from foedus.rules.ast import Program
+from foedus.rules.library import LIBRARY
 
 CORPORA = Path(__file__).parent / "corpora"
 GOOD = CORPORA / "good"
@@ -226,7 +227,7 @@ RULE_TOKENS = [
     "ra:",
     "true",
 ]
-BASE_RULES = (BUNDLED / "rules" / "base.rules").read_text(encoding="utf-8")
+BASE_RULES = (LIBRARY / "base.rules").read_text(encoding="utf-8")
 
 
 def _rules_ok(text: str) -> None:

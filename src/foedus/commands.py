@@ -261,9 +261,10 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "aggressor",
-        "The aggressor under the 1933 Convention",
-        "The aggressor under the 1933 Convention: the first to commit one of Article II's "
-        "acts.\n\nExample: foedus aggressor USSR Estonia --from 1940-01-01 --to 1940-12-31",
+        "The aggressor: the first to commit an act the corpus defines as aggression",
+        "The aggressor: the first to commit one of the acts a definition clause of the corpus "
+        "lists (the 1933 Convention's Article II in the bundled corpus).\n\n"
+        "Example: foedus aggressor USSR Estonia --from 1940-01-01 --to 1940-12-31",
         method="aggressor",
         params=(
             Param("a", _ACTOR_HELP, positional=True, required=True, metavar="A"),

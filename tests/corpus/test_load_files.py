@@ -122,7 +122,9 @@ def test_a_rule_path_out_of_the_corpus_is_never_opened(copy: Path, tmp_path: Pat
     )
     assert report(copy) == (
         "good/perspectives.yaml:5:13: perspective 'de-facto': unknown rule file "
-        "'../outside.rules' (it leads out of the corpus folder: rule files are read from rules/)"
+        "'../outside.rules' (it leads out of the corpus folder: a corpus reads its own rule "
+        "files from its rules/ only; the rule library's are named foedus:NAME, e.g. "
+        "foedus:base)"
     )
 
 

@@ -113,10 +113,11 @@ def test_existence_of_parties_and_event_actors() -> None:
 
 
 def test_quote_not_in_source_shows_the_nearest_passage() -> None:
-    assert report("quote-not-found").splitlines()[3:] == [
+    assert report("quote-not-found").splitlines()[4:] == [
         "quote-not-found/instruments.yaml:7:15: clause 'art-1' quotes text not in source 's'",
         '  quote:   "refrain from acts of agression"',
         '  nearest: "refrain from acts of aggression"',
+        "                                   ^ 'r' in the quote, 'g' in the source",
     ]
 
 

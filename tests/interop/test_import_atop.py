@@ -55,7 +55,9 @@ def test_atop_member_and_alliance_files(tmp_path: Path) -> None:
         "consultation": ["canada"],
     }
     assert "atop_a.csv line 4" in nato.notes
-    assert (out / "rules" / "base.rules").is_file()
+    assert (out / "rules" / "imported.rules").is_file()
+    assert not (out / "rules" / "base.rules").exists()  # named from the library, not copied
+    assert "foedus:base" in (out / "perspectives.yaml").read_text(encoding="utf-8")
 
 
 def test_atop_needs_the_member_file(tmp_path: Path) -> None:

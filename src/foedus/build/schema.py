@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from sqlglot import exp, parse_one
 
+from foedus.rules.library.vocabulary import BINDS, PART_OF
+
 SCHEMA_VERSION = "2"
 """The layout of the tables; part of the cache key, so a new layout rebuilds cached
 databases (2: the table ``rules``)."""
@@ -128,6 +130,6 @@ def add_key_columns(have: int, width: int) -> list[str]:
     ]
 
 
-SCENARIO_FLUENTS = ("binds", "part_of")
+SCENARIO_FLUENTS = (BINDS, PART_OF)
 """The fluents whose per-scenario rows ``scenario_fluents`` keeps: breach detection reads them
 (docs/decisions/0002)."""

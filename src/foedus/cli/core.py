@@ -48,7 +48,7 @@ class Options:
     """The options every command accepts."""
 
     corpus: Path | None = None
-    perspective: str = DEFAULT_PERSPECTIVE
+    perspective: str | None = DEFAULT_PERSPECTIVE
     assume: Path | None = None
     json: bool = False
 
@@ -94,7 +94,12 @@ _COMMON: list[inspect.Parameter] = [
         inspect.Parameter.KEYWORD_ONLY,
         default=DEFAULT_PERSPECTIVE,
         annotation=Annotated[
-            str, typer.Option("--perspective", help="Legal perspective.", metavar="NAME")
+            str | None,
+            typer.Option(
+                "--perspective",
+                help="Legal perspective (default: the corpus's default perspective).",
+                metavar="NAME",
+            ),
         ],
     ),
     inspect.Parameter(

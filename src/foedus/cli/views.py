@@ -211,7 +211,7 @@ def breaches_view(data: Json) -> RenderableType:
 
 def aggressor_view(data: Json) -> RenderableType:
     if data["aggressor"] is None:
-        head = Text("no aggressor: no act listed in Article II in the period", style="bold")
+        head = Text(f"no aggressor: {data['explanation']['conclusion']}", style="bold")
     else:
         head = Text.assemble(
             ("aggressor: ", "bold"),

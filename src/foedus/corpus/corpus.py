@@ -40,6 +40,9 @@ class CorpusMeta(BaseModel):
     name: str
     title: str = ""
     default_source: str | None = None
+    default_perspective: str | None = None
+    """The perspective answers are given under unless another is named (else the first of
+    ``perspectives.yaml``)."""
     description: str = ""
     groups: list[Group] = Field(default_factory=list)
     """Actors the corpus names together ("the Baltic states"; ``foedus ask``)."""

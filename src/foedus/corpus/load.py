@@ -38,6 +38,7 @@ from foedus.corpus.yamlread import (
     walk,
 )
 from foedus.errors import CorpusError, Problem
+from foedus.rules.library import is_library_name, library_file
 
 __all__ = ["Corpus", "CorpusMeta", "Loc", "load_corpus", "load_overlay", "read_corpus"]
 
@@ -245,8 +246,22 @@ def read_corpus(path: str | Path) -> tuple[Corpus, list[Problem], dict[str, set[
             used.append(f)
     _attach_parquet(corpus, root, problems)
     used += corpus.tables.values()
-    corpus.content_hash = content_hash(root, used)
+    corpus.content_hash = _with_library(content_hash(root, used), corpus)
     return corpus, problems, loader.failed_ids
+
+
+def _with_library(digest: str, corpus: Corpus) -> str:
+    """The corpus's content hash, with the rule library's files its perspectives name (each
+    by its name, ``foedus:base``), so that a change of the library rebuilds the database."""
+    names = sorted({r for p in corpus.perspectives for r in p.rules if is_library_name(r)})
+    h = hashlib.sha256(digest.encode())
+    found = False
+    for name in names:
+        f = library_file(name)
+        if f is not None:
+            found = True
+            h.update(b"\0" + name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest() if found else digest
 
 
 def _attach_parquet(corpus: Corpus, root: Path, problems: list[Problem]) -> None:

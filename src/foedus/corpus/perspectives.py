@@ -2,7 +2,14 @@
 
 A perspective is a named set of rule files (``perspectives.yaml``); every answer is given
 under one. This module finds a perspective by id or name; the rule program of one is made by
-:func:`foedus.rules.programs.program_for`.
+:func:`foedus.rules.programs.program_for`. Which perspective answers when none is named is
+the corpus's own choice: ``default_perspective`` in ``corpus.yaml``, else the first of
+``perspectives.yaml`` (docs/corpus-format.md).
+
+>>> from foedus.corpus import bundled_path, read_corpus
+>>> corpus, _, _ = read_corpus(bundled_path())
+>>> default_perspective(corpus) == corpus.metadata.default_perspective
+True
 """
 
 from __future__ import annotations
@@ -12,8 +19,25 @@ from typing import Any
 
 from foedus.errors import UnknownName
 
-DEFAULT_PERSPECTIVE = "de-facto"
-"""The perspective answers are given under unless another is named."""
+DEFAULT_PERSPECTIVE: str | None = None
+"""No perspective named: answers are given under the corpus's default
+(:func:`default_perspective`)."""
+
+NO_PERSPECTIVE = "none"
+"""The perspective id of a corpus without perspectives: nothing is derived."""
+
+
+def default_perspective(corpus: Any) -> str:
+    """The id of the perspective answers are given under unless another is named: the one
+    ``corpus.yaml`` names as ``default_perspective``, else the corpus's first perspective
+    (:data:`NO_PERSPECTIVE` for a corpus without rules)."""
+    named = getattr(corpus.metadata, "default_perspective", None)
+    ids = perspective_ids(corpus)
+    if named:
+        for p in corpus.perspectives:
+            if named.lower() in (p.id.lower(), p.name.lower()):
+                return str(p.id)
+    return ids[0] if ids else NO_PERSPECTIVE
 
 
 def perspective_ids(corpus: Any) -> list[str]:
@@ -21,12 +45,15 @@ def perspective_ids(corpus: Any) -> list[str]:
     return [p.id for p in corpus.perspectives]
 
 
-def check_perspective(corpus: Any, name: str) -> str:
-    """The id of perspective ``name`` (case-insensitive, by id or name), else UnknownName."""
+def check_perspective(corpus: Any, name: str | None) -> str:
+    """The id of perspective ``name`` (case-insensitive, by id or name; None: the corpus's
+    default), else UnknownName."""
+    if name is None:
+        return default_perspective(corpus)
     for p in corpus.perspectives:
         if name.lower() in (p.id.lower(), p.name.lower()):
             return str(p.id)
     ids = perspective_ids(corpus)
-    if not ids and name == DEFAULT_PERSPECTIVE:
-        return DEFAULT_PERSPECTIVE  # a corpus without rules: nothing is derived
+    if not ids and name == NO_PERSPECTIVE:
+        return NO_PERSPECTIVE  # a corpus without rules: nothing is derived
     raise UnknownName("perspective", name, difflib.get_close_matches(name, ids, n=2, cutoff=0.5))

@@ -23,21 +23,14 @@ from foedus.errors import Problem, RuleError, did_you_mean, suggest
 from foedus.model import EVENT_TYPES, HAPPENINGS, happening_arities
 from foedus.rules import load_rules
 from foedus.rules.ast import EventRule
+from foedus.rules.library import rule_paths
+from foedus.rules.library.vocabulary import vocabulary_mismatches
 
 
 def perspective_files(corpus: Any, perspective: Any) -> list[Path]:
-    """The rule files a perspective names, of those the loader read under ``rules/``: a name
-    that is none of them (``../../etc/passwd``) is never opened (the validator reports it)."""
-    by_name: dict[str, Path] = {}
-    for f in corpus.rule_files:
-        for name in (f.name, f.stem, f.relative_to(corpus.path).as_posix()):
-            by_name.setdefault(name, f)
-    out: list[Path] = []
-    for name in perspective.rules:
-        f = by_name.get(name)
-        if f is not None and f not in out:
-            out.append(f)
-    return out
+    """The rule files a perspective names: the library's (``foedus:base``) and those the loader
+    read under ``rules/`` (:func:`foedus.rules.library.rule_paths`)."""
+    return rule_paths(corpus, perspective.rules)
 
 
 def event_problems(program: Any) -> list[Problem]:
@@ -89,6 +82,9 @@ def rule_problems(corpus: Any) -> list[Problem]:
             continue
         for problem in event_problems(program):
             found.setdefault(problem, []).append(p.id)
+        for decl, message in vocabulary_mismatches(program):
+            where = (decl.pos.file, decl.pos.line, decl.pos.col)
+            found.setdefault(Problem(*where, message), []).append(p.id)
         labels = {r.label for r in program.rules}
         for k, label in enumerate(p.replaces):  # `replaces` names rule labels
             if label not in labels:
@@ -104,9 +100,9 @@ def rule_problems(corpus: Any) -> list[Problem]:
                     [],
                 ).append(p.id)
     out = []
-    for problem, where in found.items():
-        if set(where) != set(users.get(problem.file, where)):
-            names = ", ".join(repr(w) for w in where)
+    for problem, perspective_ids in found.items():
+        if set(perspective_ids) != set(users.get(problem.file, perspective_ids)):
+            names = ", ".join(repr(w) for w in perspective_ids)
             problem = Problem(
                 problem.file,
                 problem.line,

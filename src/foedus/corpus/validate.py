@@ -18,6 +18,7 @@ from foedus.corpus.rulecheck import rule_problems
 from foedus.corpus.yamlread import event_type_hint
 from foedus.errors import Problem, did_you_mean, suggest
 from foedus.model import EVENT_TYPES, Actor, FuzzyDate, Quote
+from foedus.rules.library import is_library_name, library_file, library_names
 
 __all__ = ["did_you_mean", "event_type_hint", "suggest", "validate_corpus"]
 
@@ -85,6 +86,16 @@ class _Validator:
                 meta.default_source,
                 self.c.where("corpus", "", "default_source"),
                 "corpus.yaml default_source",
+            )
+        named = meta.default_perspective
+        if named and named.lower() not in {
+            n.lower() for p in self.c.perspectives for n in (p.id, p.name)
+        }:
+            ids = {p.id: p.id for p in self.c.perspectives}
+            self.add(
+                self.c.where("corpus", "", "default_perspective"),
+                f"corpus.yaml default_perspective: unknown perspective {named!r}"
+                + (did_you_mean(suggest(named, ids)) if ids else " (the corpus has none)"),
             )
         for g in meta.groups:  # groups of actors (corpus.yaml), read by foedus ask
             for m in g.members:
@@ -319,10 +330,24 @@ class _Validator:
             names |= {f.name, f.stem, f.relative_to(self.c.path).as_posix()}
         for k, r in enumerate(p.rules):  # `replaces` names rule labels: checked with the rules
             field_name = f"rules[{k}]"
+            if is_library_name(r):
+                if library_file(r) is None:
+                    known = library_names()
+                    hint = did_you_mean(suggest(r, {n.lower(): n for n in known}))
+                    self.add(
+                        self.c.where("perspective", p.id, field_name),
+                        f"perspective {p.id!r}: unknown rule file {r!r} of the rule library"
+                        f"{hint or ' (it has ' + ', '.join(known) + ')'}",
+                    )
+                continue
             if r not in names:
                 hint = did_you_mean(suggest(r, {n.lower(): n for n in names}))
                 if not (self.c.path / r).resolve().is_relative_to(self.c.path.resolve()):
-                    hint = " (it leads out of the corpus folder: rule files are read from rules/)"
+                    hint = (
+                        " (it leads out of the corpus folder: a corpus reads its own rule files"
+                        " from its rules/ only; the rule library's are named foedus:NAME, e.g."
+                        " foedus:base)"
+                    )
                 self.add(
                     self.c.where("perspective", p.id, field_name),
                     f"perspective {p.id!r}: unknown rule file {r!r}{hint}",
@@ -366,12 +391,43 @@ class _Validator:
             return
         if found(text, self.c.sources[src]):
             return
+        quote, near = normalise(text), nearest(text, self.c.sources[src])
         self.add(
             at,
             f"{owner} quotes text not in source {src!r}\n"
-            f'  quote:   "{normalise(text)}"\n'
-            f'  nearest: "{nearest(text, self.c.sources[src])}"',
+            f'  quote:   "{quote}"\n'
+            f'  nearest: "{near}"' + first_difference(quote, near),
         )
+
+
+def _char(c: str) -> str:
+    """A character as a reader can tell it from its look-alikes: ``'r'``, or ``'–' (U+2013 EN
+    DASH)`` for anything but an ASCII letter or digit."""
+    if c.isascii() and c.isalnum():
+        return repr(c)
+    return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+
+
+def first_difference(quote: str, near: str) -> str:
+    """A line that marks, under the nearest passage, the first character where it differs from
+    the quote (a hyphen for an en dash looks the same): empty when they do not differ.
+
+    >>> print(first_difference("1920-1940", "1920–1940"))
+    <BLANKLINE>
+                    ^ '-' (U+002D HYPHEN-MINUS) in the quote, '–' (U+2013 EN DASH) in the source
+    """
+    i = next((k for k, (a, b) in enumerate(zip(quote, near, strict=False)) if a != b), None)
+    if i is None:
+        if len(quote) == len(near):
+            return ""
+        i = min(len(quote), len(near))
+    if i >= len(quote):
+        what = "the quote ends here"
+    elif i >= len(near):
+        what = "the passage ends here"
+    else:
+        what = f"{_char(quote[i])} in the quote, {_char(near[i])} in the source"
+    return "\n" + " " * (12 + i) + "^ " + what
 
 
 def validate_corpus(

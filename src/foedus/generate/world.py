@@ -9,8 +9,8 @@ one definition of aggression), and events in *episodes* between two states — w
 (declaration, invasion, attack, occupation, withdrawal), conquests (occupation, annexation,
 restoration of independence years later, recognitions by third states), skirmishes,
 blockades, declarations of independence and recognitions. A share of dates is fuzzy (a month,
-written ``YYYY-MM``). The rules are the bundled Baltic ``base.rules`` and ``de-facto.rules``,
-which are generic, under one perspective ``de-facto``.
+written ``YYYY-MM``). The rules are copies of the rule library's ``base.rules`` and
+``de-facto.rules`` (:mod:`foedus.rules.library`), under one perspective ``de-facto``.
 
 Small worlds are written as YAML; large ones (``--format parquet``, the default above 20,000
 events) as Parquet tables beside the YAML of actors, categories and perspectives. The columnar

@@ -6,7 +6,6 @@ categories and perspectives (docs/performance.md, "The Parquet corpus layout";
 from __future__ import annotations
 
 import shutil
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from foedus.generate.episodes import (
     _event_quote,
     source_text,
 )
+from foedus.rules.library import LIBRARY
 
 
 def _date_cols(name: str, early: str, late: str | None = None, text: str | None = None) -> str:
@@ -214,7 +214,7 @@ def _write_common(con: duckdb.DuckDBPyConnection, out: Path, seed: int) -> None:
         "    rules: [rules/base.rules, rules/de-facto.rules]\n",
         encoding="utf-8",
     )
-    rules = Path(str(files("foedus") / "corpora" / "baltic-soviet" / "rules"))
+    rules = LIBRARY
     (out / "rules").mkdir(exist_ok=True)
     for name in ("base.rules", "de-facto.rules"):
         shutil.copyfile(rules / name, out / "rules" / name)

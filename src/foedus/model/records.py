@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from foedus.model.dates import FuzzyDate
 from foedus.model.vocabulary import EVENT_TYPES, NORM_KINDS
@@ -172,7 +172,11 @@ class Event(Record):
     id: Slug
     type: str
     date: Date
-    actors: list[str] = Field(min_length=1)
+    actors: list[str] = Field(default_factory=list)
+    """Who did it; empty only where ``perpetrator`` is ``unknown``."""
+    perpetrator: Literal["unknown"] | None = None
+    """``unknown``: the source does not say who did it (an unattributed shelling); the event
+    then names no actor (none is invented) and gives the rules no happening."""
     targets: list[str] = Field(default_factory=list)
     instrument: str | None = None
     mode: Literal["de-jure", "de-facto"] | None = None
@@ -188,6 +192,17 @@ class Event(Record):
         if v not in EVENT_TYPES:
             raise ValueError(f"unknown event type {v!r}")
         return v
+
+    @model_validator(mode="after")
+    def _someone_did_it(self) -> Event:
+        if not self.actors and self.perpetrator is None:
+            raise ValueError(
+                "an event needs at least one actor (or perpetrator: unknown, when the source "
+                "does not say who did it)"
+            )
+        if self.actors and self.perpetrator == "unknown":
+            raise ValueError("an event whose perpetrator is unknown names no actors")
+        return self
 
 
 class ActCategory(Record):

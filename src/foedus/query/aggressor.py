@@ -1,6 +1,7 @@
-"""The ``aggressor`` answer: the first to commit one of the acts listed in Article II of the
-1933 Convention for the Definition of Aggression (the verdict is
-:mod:`foedus.norms.aggression`'s), explained."""
+"""The ``aggressor`` answer: the first to commit one of the acts a definition clause of the
+corpus lists (in the bundled corpus, Article II of the 1933 Convention for the Definition of
+Aggression; the verdict is :mod:`foedus.norms.aggression`'s), explained. The wording names the
+corpus's own instrument and article (:func:`wording`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,27 @@ from foedus.shapes import Json
 if TYPE_CHECKING:
     from foedus.query.base import KnowledgeBase
 
-RULE = "first to have committed one of the acts listed in Article II of the 1933 Convention"
+NO_DEFINITION = (
+    "first to have committed an act of aggression, which no clause of the corpus defines"
+)
+
+
+def wording(kb: KnowledgeBase) -> tuple[str, str]:
+    """``(rule, article)``: the first-to-commit rule and the article it reads, named from the
+    corpus's first definition clause, ``("first to have committed one of the acts listed in
+    Article II of the 1933 Convention", "Article II")`` in the bundled corpus; where no clause
+    defines aggression, :data:`NO_DEFINITION` and ``"a definition clause"``."""
+    _, clauses = aggression.defined_acts(kb.corpus)
+    if not clauses:
+        return NO_DEFINITION, "a definition clause"
+    ins_id, clause_id = clauses[0]
+    ins = kb.instrument(ins_id)
+    clause = next(c for c in ins.clauses if c.id == clause_id)
+    article = clause.article or clause.id
+    if "article" not in article.lower():
+        article = f"Article {article}"
+    title = f"the {ins.signed.earliest.year} {ins.kind.capitalize()}" if ins.signed else ins.name
+    return f"first to have committed one of the acts listed in {article} of {title}", article
 
 
 def aggressor(
@@ -34,24 +55,25 @@ def aggressor(
         event_point(to) if to else None,
     )
     acts, _ = aggression.defined_acts(kb.corpus)
+    rule, article = wording(kb)
     defs = [
         clause_node(
-            kb, i, c, "Article II: the first to commit one of the listed acts is the aggressor"
+            kb, i, c, f"{article}: the first to commit one of the listed acts is the aggressor"
         )
         for i, c in v.definition_clauses
     ]
     names = {k: name_of(kb, k) for k in (x, y)}
     if v.act is None:
         expl = node(
-            f"no act listed in Article II between {names[x]} and {names[y]} in the period",
-            rule=RULE,
+            f"no act listed in {article} between {names[x]} and {names[y]} in the period",
+            rule=rule,
             premises=defs,
         )
         return {
             "aggressor": None,
             "act": None,
             "category": None,
-            "rule": RULE,
+            "rule": rule,
             "certainty": None,
             "candidates": [],
             "explanation": expl,
@@ -82,7 +104,7 @@ def aggressor(
         )
     expl = node(
         conclusion,
-        rule=RULE,
+        rule=rule,
         certainty=v.certainty,
         premises=premises,
         hypothetical=ev.hypothetical,
@@ -91,7 +113,7 @@ def aggressor(
         "aggressor": kb.render.ref(v.aggressor),
         "act": kb.render.event(ev),
         "category": acts.get(ev.type, ev.type),
-        "rule": RULE,
+        "rule": rule,
         "certainty": v.certainty,
         "candidates": [kb.render.ref(c) for c in v.candidates],
         "explanation": expl,

@@ -208,7 +208,7 @@ class KnowledgeBase:
         self,
         corpus: str | Path | Corpus | None = None,
         *,
-        perspective: str = DEFAULT_PERSPECTIVE,
+        perspective: str | None = DEFAULT_PERSPECTIVE,
         assume: str | Path | None = None,
     ) -> None:
         if isinstance(corpus, Corpus):

@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from foedus.build.schema import BREACHES_AGAINST, MENTIONS
+from foedus.rules.library.vocabulary import STATUS
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
     from foedus.query.base import KnowledgeBase
 
-STATUS_FLUENTS = ("sovereign", "controlled_by", "occupied_by", "part_of")
+STATUS_FLUENTS = STATUS
 COLUMNS = (
     "fluent",
     "args",

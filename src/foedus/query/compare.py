@@ -9,12 +9,13 @@ from foedus.engine.timepoints import last_day, start_day
 from foedus.query.common import Row, day_json, rows_about
 from foedus.query.rules import rule_texts, terminating_rules
 from foedus.query.status import status_at
+from foedus.rules.library.vocabulary import STATUS
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
     from foedus.query.base import KnowledgeBase
 
-CORE = ("sovereign", "controlled_by", "occupied_by", "part_of")
+CORE = STATUS
 
 
 def _why_sovereignty_differs(

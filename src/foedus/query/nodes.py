@@ -106,13 +106,19 @@ def row_node(kb: KnowledgeBase, row: Row) -> Explanation:
 
 
 def justification_node(kb: KnowledgeBase, ev: Event) -> Explanation:
-    """A claimed justification, shown as rejected by the no-justification clauses."""
+    """A claimed justification, shown as rejected by the no-justification clauses; where the
+    corpus holds none, shown as claimed, neither accepted nor rejected."""
     rejecting = [
         (ins.id, c.id)
         for ins in kb.corpus.instruments
         for c in ins.clauses
         if c.norm is not None and c.norm.kind == "no_justification"
     ]
+    if not rejecting:
+        return node(
+            f"claimed justification: {ev.justification} (no clause of the corpus rejects or "
+            "accepts it; it does not change who was first)"
+        )
     return node(
         f"claimed justification rejected: {ev.justification}",
         rule="no political, military, economic or other considerations may serve as an "

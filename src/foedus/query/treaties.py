@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from foedus.engine.timepoints import query_point
 from foedus.query.common import col, lit, rows_of, run
+from foedus.rules.library.vocabulary import BINDS, IN_FORCE, PARTY_TO
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def treaties_on(
     if between is not None:
         a, b = (kb.resolver.actor(x).id for x in between)
         if t is not None:
-            for r in rows_of(kb, "binds", naming_actor=a, args={1: a, 2: b}, at=t):
+            for r in rows_of(kb, BINDS, naming_actor=a, args={1: a, 2: b}, at=t):
                 if len(r.args) == 3:
                     _better(found, r.args[0], r.certainty)
         else:
@@ -66,10 +67,10 @@ def treaties_on(
         pid = kb.resolver.actor(party).id
         if t is None:
             return all_treaties(kb, party=party)
-        for r in rows_of(kb, "party_to", naming_actor=pid, args={0: pid}, at=t):
+        for r in rows_of(kb, PARTY_TO, naming_actor=pid, args={0: pid}, at=t):
             _better(found, r.args[1], r.certainty)
     elif t is not None:
-        for r in rows_of(kb, "in_force", at=t):
+        for r in rows_of(kb, IN_FORCE, at=t):
             _better(found, r.args[0], r.certainty)
     out = []
     for ins_id in sorted(found, key=lambda i: (_signed(kb, i), i)):

@@ -13,14 +13,14 @@ from typing import Any
 
 from foedus.errors import Problem, RuleError
 from foedus.rules.ast import EventRule, Program
+from foedus.rules.library import rule_paths
 from foedus.rules.parse import load_rules
 
 
 def program_for(corpus: Any, perspective: str) -> Program:
     """The rule program of one perspective: its rule files, parsed and checked as one."""
     persp = next(p for p in corpus.perspectives if p.id == perspective)
-    root = Path(corpus.path)
-    program = load_rules([root / r for r in persp.rules])
+    program = load_rules(rule_paths(corpus, persp.rules))
     if persp.replaces:
         dropped = set(persp.replaces)
         unknown = sorted(dropped - {r.label for r in program.rules})

@@ -69,7 +69,7 @@ class Service:
         self,
         corpus: str | Path | None,
         assume: str | Path | None,
-        perspective: str,
+        perspective: str | None,
         timeout: float,
         workers: int,
     ) -> None:
@@ -147,7 +147,7 @@ async def answer(
 Perspective = Annotated[
     str | None,
     Query(
-        description="Legal perspective (default: the server's, normally de-facto).",
+        description="Legal perspective (default: the server's, else the corpus's default).",
         examples=["non-recognition"],
     ),
 ]
@@ -376,7 +376,7 @@ def create_app(
     corpus: str | Path | None = None,
     *,
     assume: str | Path | None = None,
-    perspective: str = DEFAULT_PERSPECTIVE,
+    perspective: str | None = DEFAULT_PERSPECTIVE,
     timeout: float = QUERY_TIMEOUT,
     max_request_line: int = MAX_REQUEST_LINE,
     workers: int = 8,

@@ -260,7 +260,7 @@ def serve(
     *,
     corpus: str | Path | None,
     assume: str | Path | None,
-    perspective: str,
+    perspective: str | None,
     timeout: float,
     cors_origins: list[str] | None,
     host: str = "127.0.0.1",

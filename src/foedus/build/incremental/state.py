@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -25,6 +24,7 @@ from foedus.engine import from_tables
 from foedus.engine.compile import Plan, compile_program, fluent_table
 from foedus.engine.dependencies import arity, read_fluents
 from foedus.rules.ast import EventRule, Program
+from foedus.rules.library import rule_paths
 from foedus.rules.programs import program_for
 
 STATE = STATE_FLUENTS
@@ -32,14 +32,15 @@ META = STATE_META
 
 
 def rules_hash(corpus: Any) -> str:
-    """A hash of every perspective's rule files (their contents) and replacements."""
+    """A hash of every perspective's rule files (their contents, the rule library's included)
+    and replacements."""
     h = hashlib.sha256()
-    root = Path(corpus.path)
     for p in sorted(corpus.perspectives, key=lambda p: p.id):
         h.update(repr((p.id, list(p.rules), list(p.replaces or []))).encode())
         for r in p.rules:
+            found = rule_paths(corpus, [r])
             try:
-                h.update((root / r).read_bytes())
+                h.update(found[0].read_bytes() if found else b"\0missing")
             except OSError:
                 h.update(b"\0missing")
     return h.hexdigest()

@@ -8,8 +8,9 @@ Layout (several imports can share one folder; each replaces only its own files):
     instruments-<kind>.yaml     what ``foedus import <kind>`` made
     events-<kind>.yaml
     sources/<dataset>.txt       the rows cited, verbatim
-    perspectives.yaml, rules/   the bundled corpus's base.rules and de-facto.rules (generic)
-                                plus imported.rules (state-list entries and exits)
+    perspectives.yaml, rules/   the rule library's foedus:base and foedus:de-facto (named,
+                                not copied) plus rules/imported.rules (state-list entries
+                                and exits)
 
 The YAML is written block style with JSON-quoted strings (valid YAML, quick to write).
 """
@@ -24,7 +25,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from foedus.corpus import bundled_path
 from foedus.interop.importers.base import Import, Json
 
 IMPORTED_RULES = Path(__file__).resolve().parent.parent / "rules" / "imported.rules"
@@ -247,6 +247,7 @@ def write_corpus(out: Path, imp: Import, files: list[Path]) -> Json:
         "description": "Made by `foedus import` (" + ", ".join(kinds) + "). Each fact quotes "
         "the data row it comes from (sources/) and names file and line in "
         "its notes.",
+        "default_perspective": "de-facto",
         "imports": imports,
         "sources": sources,
     }
@@ -295,9 +296,6 @@ def write_corpus(out: Path, imp: Import, files: list[Path]) -> Json:
             dump_yaml({"events": imp.events}, f"Made by foedus import {imp.kind}."),
         )
     put(f"sources/{info.id}.txt", imp.source_text())
-    base = bundled_path() / "rules"
-    for name in ("base.rules", "de-facto.rules"):
-        shutil.copyfile(base / name, out / "rules" / name)
     shutil.copyfile(IMPORTED_RULES, out / "rules" / "imported.rules")
     put(
         "perspectives.yaml",
@@ -308,12 +306,12 @@ def write_corpus(out: Path, imp: Import, files: list[Path]) -> Json:
                         "id": "de-facto",
                         "name": "De facto",
                         "description": (
-                            "Who actually held control: the bundled corpus's generic base and "
-                            "de-facto rules, with state-list entries and exits (imported.rules)."
+                            "Who actually held control: the rule library's foedus:base and "
+                            "foedus:de-facto, with state-list entries and exits (imported.rules)."
                         ),
                         "rules": [
-                            "rules/base.rules",
-                            "rules/de-facto.rules",
+                            "foedus:base",
+                            "foedus:de-facto",
                             "rules/imported.rules",
                         ],
                     }
