@@ -386,7 +386,7 @@ class KnowledgeBase:
 
         >>> kb = KnowledgeBase(perspective="non-recognition")
         >>> kb.status("Estonia", "1960-01-01")["status"]["sovereign"]
-        True
+        [{'value': True, 'certainty': 'certain'}]
         """
         return _status(self, actor, need_day(on, "--on"))
 

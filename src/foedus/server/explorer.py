@@ -68,14 +68,18 @@ def status_class(period: Json) -> str:
     An occupation wins over annexation: a state under occupation that another state counts as
     its part (de facto 1941–1944: part of Ostland, occupied by Germany) is drawn occupied.
 
-    >>> status_class({"sovereign": True, "occupied_by": {"id": "ussr"}, "part_of": None})
+    >>> status_class({
+    ...     "sovereign": [{"value": True, "certainty": "certain"}],
+    ...     "occupied_by": [{"value": {"id": "ussr"}, "certainty": "possible"}],
+    ...     "part_of": [],
+    ... })
     'occupied'
     """
     if period.get("occupied_by"):
         return "occupied"
     if period.get("part_of"):
         return "part"
-    if period.get("sovereign") in (True, "possible"):
+    if any(v["value"] is True for v in period.get("sovereign") or []):
         return "independent"
     return "other"
 
