@@ -579,3 +579,29 @@ def test_timeline_and_lanes_carry_every_possible_value(client: Client) -> None:
         _ids(p["controlled_by"]) == [("ussr", "possible"), ("germany", "possible")]
         for p in de_facto
     )
+
+
+def test_holds_hides_internal_fluents_unless_all(client: Client) -> None:
+    args = ["holds", "Lithuania", "--on", "1939-08-26"]
+    short = cli_json(args)["fluents"]
+    every = cli_json([*args, "--all"])["fluents"]
+    assert not {f["fluent"] for f in short} & {"binds", "protected"}
+    assert {"binds", "protected"} <= {f["fluent"] for f in every}
+    assert {"sovereign", "controlled_by", "party_to"} <= {f["fluent"] for f in short}
+    assert len(short) < 40 < len(every)
+    params = {"actor": "Lithuania", "on": "1939-08-26"}
+    assert client.get("/api/v1/holds", params=params).json()["fluents"] == short
+    assert client.get("/api/v1/holds", params={**params, "all": "true"}).json()["fluents"] == every
+
+
+def test_breaches_in_the_order_of_events() -> None:
+    """``breaches`` lists by date (earliest, then latest day), then event, as ``events``."""
+    found = cli_json(["breaches"])["breaches"]
+    keys = [
+        (b["event"]["date"]["earliest"], b["event"]["date"]["latest"], b["event"]["id"])
+        for b in found
+    ]
+    assert keys == sorted(keys)
+    order = [e["id"] for e in cli_json(["events"])["events"]]
+    seen = list(dict.fromkeys(b["event"]["id"] for b in found))
+    assert seen == [e for e in order if e in set(seen)]

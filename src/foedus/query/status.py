@@ -193,12 +193,20 @@ def unless_nodes(
     return out
 
 
-def holds(kb: KnowledgeBase, actor: str, on: date) -> Json:
-    """The ``holds`` answer: every fluent row about the actor that holds on ``on``."""
+#: The fluents the rules derive only to derive others (a pair bound by an instrument, an actor
+#: protected against a type of act): ``holds`` shows them only when asked (``--all``).
+INTERNAL_FLUENTS = ("binds", "protected")
+
+
+def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
+    """The ``holds`` answer: every fluent row about the actor that holds on ``on``; the
+    internal fluents (:data:`INTERNAL_FLUENTS`) only with ``every``."""
     a = kb.resolver.actor(actor)
     t = query_point(on)
     out = []
     for r in rows_about(kb, a.id, at=t):
+        if not every and r.fluent in INTERNAL_FLUENTS:
+            continue
         out.append(
             {
                 "fluent": r.fluent,
