@@ -605,3 +605,13 @@ def test_breaches_in_the_order_of_events() -> None:
     order = [e["id"] for e in cli_json(["events"])["events"]]
     seen = list(dict.fromkeys(b["event"]["id"] for b in found))
     assert seen == [e for e in order if e in set(seen)]
+
+
+def test_human_output_shows_the_corpus_notes() -> None:
+    """The corpus's notes (the 23/24 August note on the Pact) in the tables too."""
+    code, out, err = cli("treaty", "molotov-ribbentrop-pact")
+    assert code == 0, err
+    assert "note:" in out and "23 to 24 August" in " ".join(out.split())
+    code, out, err = cli("treaties", "--between", "USSR", "Germany")
+    assert code == 0, err
+    assert "notes:" in out and "23 to 24 August" in " ".join(out.split())

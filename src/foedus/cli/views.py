@@ -8,7 +8,7 @@ CLI prints the JSON itself). Dates show as the source gives them; certainty is v
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -65,7 +65,16 @@ def treaties_table(data: Json) -> RenderableType:
             ", ".join(p["actor"]["name"] for p in t["parties"]),
         ]
         table.add_row(*row, *((t.get("certainty", ""),) if dated else ()))
-    return table
+    notes = _notes((t["name"], t.get("notes")) for t in data["treaties"])
+    return Group(table, notes) if notes else table
+
+
+def _notes(named: Iterable[tuple[str, str | None]]) -> Text | None:
+    """The corpus's notes on what a table lists ("notes:" and one line each), if any."""
+    lines = [f"{name}: {note}" for name, note in named if note]
+    if not lines:
+        return None
+    return Text("notes:\n", style="bold").append("\n".join(lines), style="")
 
 
 def treaty_view(t: Json) -> RenderableType:
@@ -98,7 +107,10 @@ def treaty_view(t: Json) -> RenderableType:
             + (f" ({', '.join(norm['categories'])})" if norm["categories"] else "")
         )
         clauses.add_row(c["id"], c["article"] or "", f"“{c['text']}”", desc)
-    parts: list[RenderableType] = [head, dates, parties]
+    parts: list[RenderableType] = [head, dates]
+    if t.get("notes"):
+        parts.append(Text.assemble(("note: ", "bold"), t["notes"]))
+    parts.append(parties)
     if t["clauses"]:
         parts.append(clauses)
     return Group(*parts)
