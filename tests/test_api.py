@@ -615,3 +615,10 @@ def test_human_output_shows_the_corpus_notes() -> None:
     code, out, err = cli("treaties", "--between", "USSR", "Germany")
     assert code == 0, err
     assert "notes:" in out and "23 to 24 August" in " ".join(out.split())
+
+
+def test_an_independent_state_reads_self_governing() -> None:
+    code, out, err = cli("status", "Estonia", "--on", "1930-01-01")
+    assert code == 0, err
+    assert "self-governing" in out
+    assert "controlled by  Estonia" not in out
