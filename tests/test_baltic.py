@@ -51,15 +51,18 @@ def test_ussr_lithuania_by_succession_and_litvinov_adherence(kb_factory):
 )
 def test_estonia_1960(kb_factory, perspective, sovereign, part_of, occupied_by):
     st = kb_factory(perspective).status("Estonia", "1960-01-01")["status"]
-    assert st["sovereign"] is sovereign
-    assert st["controlled_by"]["id"] == "ussr"
-    assert (st["part_of"] or {}).get("id") == part_of
-    assert (st["occupied_by"] or {}).get("id") == occupied_by
+    assert st["sovereign"] == [{"value": sovereign, "certainty": "certain"}]
+    assert [v["value"]["id"] for v in st["controlled_by"]] == ["ussr"]
+    assert [v["value"]["id"] for v in st["part_of"]] == ([part_of] if part_of else [])
+    assert [v["value"]["id"] for v in st["occupied_by"]] == ([occupied_by] if occupied_by else [])
     assert st["certainty"] == "certain"
 
 
 def test_latvia_1943_controlled_by_germany(kb_factory):
-    assert kb_factory().status("Latvia", "1943-01-01")["status"]["controlled_by"]["id"] == "germany"
+    st = kb_factory().status("Latvia", "1943-01-01")["status"]
+    assert st["controlled_by"] == [
+        {"value": {"id": "germany", "name": "Germany"}, "certainty": "certain"}
+    ]
 
 
 def test_lithuania_spheres(kb_factory):
@@ -218,7 +221,7 @@ def test_compare_shows_the_1940_1991_divergence(kb_factory):
         assert max(d["to"]["latest"] for d in mine).startswith("1991")
         assert any("occupation_in_law" in d["rules"]["non-recognition"] for d in mine)
         assert any(
-            d["status"]["non-recognition"]["sovereign"] is True
-            and d["status"]["de-facto"]["sovereign"] is False
+            d["status"]["non-recognition"]["sovereign"] == [{"value": True, "certainty": "certain"}]
+            and d["status"]["de-facto"]["sovereign"] == [{"value": False, "certainty": "certain"}]
             for d in mine
         )

@@ -36,8 +36,14 @@ DAYS = (
 )
 
 
-def _name(ref):
-    return ref["id"] if ref else "-"
+def _values(values):
+    """A status field's values: ``ussr``, or each possible one marked ``?``: ``ussr?|germany?``."""
+    out = [
+        (str(v["value"]).lower() if isinstance(v["value"], bool) else v["value"]["id"])
+        + ("" if v["certainty"] == "certain" else "?")
+        for v in values
+    ]
+    return "|".join(out) or "-"
 
 
 def status_table(kb_factory) -> str:
@@ -55,10 +61,10 @@ def status_table(kb_factory) -> str:
                             p,
                             s,
                             d,
-                            str(st["sovereign"]).lower(),
-                            _name(st["controlled_by"]),
-                            _name(st["occupied_by"]),
-                            _name(st["part_of"]),
+                            _values(st["sovereign"]),
+                            _values(st["controlled_by"]),
+                            _values(st["occupied_by"]),
+                            _values(st["part_of"]),
                             st["certainty"],
                             st["label"],
                         ]

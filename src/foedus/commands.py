@@ -23,7 +23,7 @@ Kind = Literal["query", "ask", "corpus", "tool"]
 ``ask``: a question mapped to a query (CLI and HTTP); ``corpus``: about the corpus itself
 (CLI and HTTP, read from the served corpus); ``tool``: the CLI only (build, import, serve...)."""
 
-ParamType = Literal["text", "pair", "list"]
+ParamType = Literal["text", "pair", "list", "flag"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ class Param:
     help: str
     type: ParamType = "text"
     """``text``: one value; ``pair``: two values (``--between A B``; over HTTP the parameter
-    repeated); ``list``: any number (a CLI argument; over HTTP the parameter repeated)."""
+    repeated); ``list``: any number (a CLI argument; over HTTP the parameter repeated);
+    ``flag``: yes or no (a CLI switch, false unless given; over HTTP ``true``/``false``)."""
     positional: bool = False
     """A CLI argument (over HTTP a query parameter named after it)."""
     required: bool = False
@@ -223,10 +224,21 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "holds",
         "Every fluent that holds for an actor on a day",
-        "Every fluent that holds for an actor on a day, with its certainty and rule.\n\n"
+        "Every fluent that holds for an actor on a day, with its certainty and rule; the "
+        "rules' internal fluents (binds, protected) only with --all.\n\n"
         "Example: foedus holds Lithuania --on 1939-08-26",
         method="holds",
-        params=(ACTOR, DAY),
+        params=(
+            ACTOR,
+            DAY,
+            Param(
+                "every",
+                "Also the rules' internal fluents (binds, protected).",
+                type="flag",
+                flags=("--all",),
+                http="all",
+            ),
+        ),
         view="holds_view",
         response="HoldsResponse",
         askable=True,

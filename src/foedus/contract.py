@@ -34,8 +34,9 @@ from foedus.model import EVENT_TYPES, NORM_KINDS
 
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 #: The contract's version, raised when a shape changes: 2 added ``ask``'s ``verdict`` and its
-#: query's ``over`` and ``each`` (docs/api.md).
-CONTRACT_VERSION = 2
+#: query's ``over`` and ``each``; 3 made each field of a status (and of a period) a list of
+#: every value that possibly holds, each with its certainty (docs/api.md).
+CONTRACT_VERSION = 3
 Certainty = Literal["certain", "possible"]
 
 
@@ -146,13 +147,28 @@ class Explanation(Shape):
     premises: list[Explanation]
 
 
-class Status(Shape):
-    """An actor's status on one day under one perspective."""
+class BoolValue(Shape):
+    """One value that a yes/no status field possibly holds, with its certainty."""
 
-    sovereign: bool | Literal["possible"]
-    controlled_by: Ref | None
-    occupied_by: Ref | None
-    part_of: Ref | None
+    value: bool
+    certainty: Certainty
+
+
+class RefValue(Shape):
+    """One value that a status field possibly holds, with its certainty."""
+
+    value: Ref
+    certainty: Certainty
+
+
+class Status(Shape):
+    """An actor's status on one day under one perspective: each field lists every value that
+    possibly holds (a certain value is a one-element list; none: an empty list)."""
+
+    sovereign: list[BoolValue] = Field(min_length=1)
+    controlled_by: list[RefValue]
+    occupied_by: list[RefValue]
+    part_of: list[RefValue]
     label: str
     certainty: Certainty
 
@@ -174,10 +190,10 @@ class Period(Shape):
 
     from_: Date | None = Field(alias="from")
     to: Date | None
-    sovereign: bool | Literal["possible"]
-    controlled_by: Ref | None
-    occupied_by: Ref | None
-    part_of: Ref | None
+    sovereign: list[BoolValue] = Field(min_length=1)
+    controlled_by: list[RefValue]
+    occupied_by: list[RefValue]
+    part_of: list[RefValue]
     label: str
     certainty: Certainty
     rules: list[str]

@@ -593,15 +593,15 @@ def test_answer_status_non_recognition(kb: KnowledgeBase) -> None:
     a = answer_question(
         "What was Estonia's status in 1960 according to the non-recognition view?", kb
     )
-    assert a["answer"]["status"]["sovereign"] is True
+    assert a["answer"]["status"]["sovereign"] == [{"value": True, "certainty": "certain"}]
     assert a["answer"]["perspective"] == NR
     assert a["notes"] == ["1960 read as 1960-01-01 (its earliest day)"]
 
 
 def test_answer_status_soviet_law(kb: KnowledgeBase) -> None:
     a = answer_question("Was Estonia sovereign on 1 January 1960 in Soviet law?", kb)
-    assert a["answer"]["status"]["sovereign"] is False
-    assert a["answer"]["status"]["part_of"]["id"] == "ussr"
+    assert a["answer"]["status"]["sovereign"] == [{"value": False, "certainty": "certain"}]
+    assert [v["value"]["id"] for v in a["answer"]["status"]["part_of"]] == ["ussr"]
 
 
 def test_answer_aggressor(kb: KnowledgeBase) -> None:
@@ -819,7 +819,7 @@ def test_cli_json(kb: KnowledgeBase, app) -> None:  # type: ignore[no-untyped-de
         "over": None,
         "each": None,
     }
-    assert data["answer"]["status"]["sovereign"] is True
+    assert data["answer"]["status"]["sovereign"] == [{"value": True, "certainty": "certain"}]
 
 
 def test_cli_refusal_exit_2(kb: KnowledgeBase, app) -> None:  # type: ignore[no-untyped-def]

@@ -139,7 +139,8 @@ def test_territorial_change(tmp_path: Path) -> None:
     annex = ev["tc-9002-annexation"]
     assert annex.date.text == "1945" and "conquest" in annex.summary
     status = KnowledgeBase(tmp_path / "c").status("Estonia", "1946-01-01")["status"]
-    assert status["sovereign"] is False and status["part_of"]["id"] == "russia"
+    assert status["sovereign"] == [{"value": False, "certainty": "certain"}]
+    assert [v["value"]["id"] for v in status["part_of"]] == ["russia"]
 
 
 def test_territorial_change_entities_named_from_the_entity_list(tmp_path: Path) -> None:

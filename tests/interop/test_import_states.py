@@ -73,7 +73,7 @@ def test_cow_states_import(tmp_path: Path) -> None:
     spans = [
         (p["from"]["earliest"], p["to"]["latest"] if p["to"] else None)
         for p in periods
-        if p["sovereign"] is True
+        if p["sovereign"] == [{"value": True, "certainty": "certain"}]
     ]
     assert spans == [("1919-03-01", "1939-12-31"), ("1992-01-01", None)]
 

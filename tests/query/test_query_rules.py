@@ -105,5 +105,6 @@ def test_a_database_without_the_table_shows_labels(
     kb._db = db
     calls = _count_parses(monkeypatch)
     assert kb.rule_text("voluntary_accession") == "voluntary_accession"
-    assert kb.status("Estonia", "1960-01-01")["status"]["sovereign"] is False
+    st = kb.status("Estonia", "1960-01-01")["status"]
+    assert st["sovereign"] == [{"value": False, "certainty": "certain"}]
     assert calls == []

@@ -522,3 +522,104 @@ def test_every_route_answers(client: Client) -> None:
     """Each command's route, once, with its positional arguments named."""
     urls = {_id(c).split("?")[0] for c in CASES}
     assert urls == set(SCHEMA["x-foedus-commands"])
+
+
+# --------------------------------------------------------------------------- issue 17
+
+
+def _ids(values: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(v["value"]["id"], v["certainty"]) for v in values]
+
+
+def test_status_names_every_possible_controller(client: Client) -> None:
+    """The source dates the German invasion only "In 1941": on 1941-03-01 the Soviet Union
+    and Germany both possibly control Lithuania, and status says so (CLI, API, table)."""
+    args = ["status", "Lithuania", "--on", "1941-03-01"]
+    data = cli_json(args)
+    assert client.get(
+        "/api/v1/status", params={"actor": "Lithuania", "on": "1941-03-01"}
+    ).json() == (data)
+    valid("status", data)
+    st = data["status"]
+    assert _ids(st["controlled_by"]) == [("ussr", "possible"), ("germany", "possible")]
+    assert _ids(st["part_of"]) == [
+        ("ussr", "possible"),
+        ("reichskommissariat-ostland", "possible"),
+    ]
+    assert st["sovereign"] == [{"value": False, "certainty": "certain"}]
+    assert "Soviet Union or Reichskommissariat Ostland" in st["label"]
+    code, out, err = cli(*args)
+    assert code == 0, err
+    assert "controlled by  Soviet Union or Germany" in out
+
+
+def test_status_a_certain_value_is_a_one_element_list(client: Client) -> None:
+    st = client.get("/api/v1/status", params={"actor": "Latvia", "on": "1943-01-01"}).json()
+    assert _ids(st["status"]["controlled_by"]) == [("germany", "certain")]
+    assert _ids(st["status"]["part_of"]) == [("reichskommissariat-ostland", "certain")]
+    assert st["status"]["sovereign"] == [{"value": False, "certainty": "certain"}]
+
+
+def test_status_possibly_sovereign_lists_both_values() -> None:
+    st = cli_json(["status", "Estonia", "--on", "1918-06-01"])["status"]
+    assert st["sovereign"] == [
+        {"value": True, "certainty": "possible"},
+        {"value": False, "certainty": "possible"},
+    ]
+
+
+def test_timeline_and_lanes_carry_every_possible_value(client: Client) -> None:
+    periods = cli_json(["timeline", "Lithuania"])["periods"]
+    in_1941 = [p for p in periods if p["from"]["earliest"] == "1941-01-01"]
+    assert in_1941, [p["from"] for p in periods]
+    assert _ids(in_1941[0]["controlled_by"]) == [("ussr", "possible"), ("germany", "possible")]
+    lanes = client.get("/api/v1/explorer/overview").json()["lanes"]
+    lane = next(x for x in lanes if x["actor"]["id"] == "lithuania")
+    de_facto = lane["periods"]["de-facto"]
+    assert any(
+        _ids(p["controlled_by"]) == [("ussr", "possible"), ("germany", "possible")]
+        for p in de_facto
+    )
+
+
+def test_holds_hides_internal_fluents_unless_all(client: Client) -> None:
+    args = ["holds", "Lithuania", "--on", "1939-08-26"]
+    short = cli_json(args)["fluents"]
+    every = cli_json([*args, "--all"])["fluents"]
+    assert not {f["fluent"] for f in short} & {"binds", "protected"}
+    assert {"binds", "protected"} <= {f["fluent"] for f in every}
+    assert {"sovereign", "controlled_by", "party_to"} <= {f["fluent"] for f in short}
+    assert len(short) < 40 < len(every)
+    params = {"actor": "Lithuania", "on": "1939-08-26"}
+    assert client.get("/api/v1/holds", params=params).json()["fluents"] == short
+    assert client.get("/api/v1/holds", params={**params, "all": "true"}).json()["fluents"] == every
+
+
+def test_breaches_in_the_order_of_events() -> None:
+    """``breaches`` lists by date (earliest, then latest day), then event, as ``events``."""
+    found = cli_json(["breaches"])["breaches"]
+    keys = [
+        (b["event"]["date"]["earliest"], b["event"]["date"]["latest"], b["event"]["id"])
+        for b in found
+    ]
+    assert keys == sorted(keys)
+    order = [e["id"] for e in cli_json(["events"])["events"]]
+    seen = list(dict.fromkeys(b["event"]["id"] for b in found))
+    assert seen == [e for e in order if e in set(seen)]
+
+
+def test_human_output_shows_the_corpus_notes() -> None:
+    """The corpus's notes (the 23/24 August note on the Pact) in the tables too."""
+    code, out, err = cli("treaty", "molotov-ribbentrop-pact")
+    assert code == 0, err
+    assert "note:" in out and "23 to 24 August" in " ".join(out.split())
+    code, out, err = cli("treaties", "--between", "USSR", "Germany")
+    assert code == 0, err
+    assert "notes:" in out and "23 to 24 August" in " ".join(out.split())
+
+
+def test_an_independent_state_reads_self_governing() -> None:
+    code, out, err = cli("status", "Estonia", "--on", "1930-01-01")
+    assert code == 0, err
+    assert "self-governing" in out
+    assert "controlled by  Estonia" not in out

@@ -62,7 +62,9 @@ def test_serve_answers_one_query(tmp_path: Path) -> None:
             f"{base}/api/v1/status", params={"actor": "Latvia", "on": "1943-01-01"}, timeout=30
         )
         assert r.status_code == 200
-        assert r.json()["status"]["occupied_by"] == {"id": "germany", "name": "Germany"}
+        assert r.json()["status"]["occupied_by"] == [
+            {"value": {"id": "germany", "name": "Germany"}, "certainty": "certain"}
+        ]
     finally:
         proc.terminate()
         try:

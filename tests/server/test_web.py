@@ -97,6 +97,15 @@ def test_network_on_a_day_has_the_binding_instruments() -> None:
     assert {"latvia", "ussr"} <= {n["id"] for n in net["nodes"]}
 
 
+def test_network_on_a_day_shows_only_actors_that_may_exist_then() -> None:
+    """The Russian Federation came into being in 1991: not a node in 1940 (issue 17)."""
+    ids_1940 = {n["id"] for n in _get("/api/v1/explorer/network", on="1940-06-01").json()["nodes"]}
+    assert "russia" not in ids_1940
+    assert {"estonia", "ussr"} <= ids_1940
+    ids_1995 = {n["id"] for n in _get("/api/v1/explorer/network", on="1995-01-01").json()["nodes"]}
+    assert "russia" in ids_1995
+
+
 def test_network_flags_edges_breached_that_day() -> None:
     net = _get("/api/v1/explorer/network", on="1940-06-15", perspective="non-recognition").json()
     breached = {e["id"] for e in net["edges"] if e["breaches"]}

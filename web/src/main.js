@@ -47,12 +47,14 @@ function containers(o) {
   for (const lane of o.lanes) {
     for (const ps of Object.values(lane.periods)) {
       for (const p of ps) {
-        const id = p.part_of?.id;
-        if (!id) continue;
-        const c = out.get(id) || { id, name: p.part_of.name, from: p.from.earliest, to: p.to ? p.to.latest : null };
-        c.from = p.from.earliest < c.from ? p.from.earliest : c.from;
-        c.to = c.to === null || !p.to ? null : p.to.latest > c.to ? p.to.latest : c.to;
-        out.set(id, c);
+        // every state the period is possibly part of
+        for (const { value } of p.part_of || []) {
+          const id = value.id;
+          const c = out.get(id) || { id, name: value.name, from: p.from.earliest, to: p.to ? p.to.latest : null };
+          c.from = p.from.earliest < c.from ? p.from.earliest : c.from;
+          c.to = c.to === null || !p.to ? null : p.to.latest > c.to ? p.to.latest : c.to;
+          out.set(id, c);
+        }
       }
     }
   }

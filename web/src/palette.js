@@ -33,8 +33,9 @@ export function kindColour(kind) {
 
 export function statusClass(p) {
   if (!p) return "other";
-  if (p.occupied_by) return "occupied";
-  if (p.part_of) return "part";
-  if (p.sovereign === true || p.sovereign === "possible") return "independent";
+  // each field lists every value that possibly holds, with its certainty
+  if (p.occupied_by?.length) return "occupied";
+  if (p.part_of?.length) return "part";
+  if ((p.sovereign || []).some((v) => v.value === true)) return "independent";
   return "other";
 }

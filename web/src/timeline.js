@@ -29,9 +29,13 @@ function endOf(to) {
   return to ? addDays(to.latest, 1) : openEnd();
 }
 
-/** Core status of a period for comparing perspectives: sovereignty and the three relations. */
+/** The values of one status field (a list of {value, certainty}) as comparable text. */
+const vals = (vs) => (vs || []).map((v) => `${v.value?.id ?? v.value}:${v.certainty}`).join("|");
+
+/** Core status of a period for comparing perspectives: sovereignty and the three relations,
+ * every value that possibly holds with its certainty. */
 function core(p) {
-  return JSON.stringify([p.sovereign, p.part_of?.id, p.occupied_by?.id, p.controlled_by?.id]);
+  return JSON.stringify([vals(p.sovereign), vals(p.part_of), vals(p.occupied_by), vals(p.controlled_by)]);
 }
 
 /** Day ranges where two lists of periods give different statuses. */

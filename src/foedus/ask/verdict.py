@@ -86,10 +86,14 @@ def judge(query: Query, answer: Json) -> str:
     status = answer.get("status") or {}
     maybe = status.get("certainty") == "possible"
     if check == "sovereign":
-        sov = status.get("sovereign")
-        return "yes" if sov is True else "possibly" if sov == "possible" else "no"
+        sov = {v["value"]: v["certainty"] for v in status.get("sovereign") or []}
+        return "yes" if sov.get(True) == "certain" else "possibly" if True in sov else "no"
     field = {"occupied": "occupied_by", "part_of": "part_of", "controlled": "controlled_by"}[check]
-    ref = status.get(field)
-    if not ref or (other is not None and ref.get("id") != other):
+    values = [
+        v for v in status.get(field) or [] if other is None or (v["value"] or {}).get("id") == other
+    ]
+    if not values:
         return "no"
-    return "possibly" if maybe else "yes"
+    if other is None:
+        return "possibly" if maybe else "yes"
+    return "yes" if values[0]["certainty"] == "certain" else "possibly"

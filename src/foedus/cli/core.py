@@ -197,6 +197,13 @@ _TYPES: dict[str, Any] = {"text": str, "pair": tuple[str, str], "list": list[str
 
 def cli_parameter(p: Param) -> inspect.Parameter:
     """A parameter of the table as a Typer argument or option."""
+    if p.type == "flag":
+        return inspect.Parameter(
+            p.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[bool, typer.Option(*p.flags, help=p.help)],
+        )
     kind = _TYPES[p.type]
     info: Any
     if p.positional:

@@ -8,7 +8,7 @@ CLI prints the JSON itself). Dates show as the source gives them; certainty is v
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -65,7 +65,16 @@ def treaties_table(data: Json) -> RenderableType:
             ", ".join(p["actor"]["name"] for p in t["parties"]),
         ]
         table.add_row(*row, *((t.get("certainty", ""),) if dated else ()))
-    return table
+    notes = _notes((t["name"], t.get("notes")) for t in data["treaties"])
+    return Group(table, notes) if notes else table
+
+
+def _notes(named: Iterable[tuple[str, str | None]]) -> Text | None:
+    """The corpus's notes on what a table lists ("notes:" and one line each), if any."""
+    lines = [f"{name}: {note}" for name, note in named if note]
+    if not lines:
+        return None
+    return Text("notes:\n", style="bold").append("\n".join(lines), style="")
 
 
 def treaty_view(t: Json) -> RenderableType:
@@ -98,7 +107,10 @@ def treaty_view(t: Json) -> RenderableType:
             + (f" ({', '.join(norm['categories'])})" if norm["categories"] else "")
         )
         clauses.add_row(c["id"], c["article"] or "", f"“{c['text']}”", desc)
-    parts: list[RenderableType] = [head, dates, parties]
+    parts: list[RenderableType] = [head, dates]
+    if t.get("notes"):
+        parts.append(Text.assemble(("note: ", "bold"), t["notes"]))
+    parts.append(parties)
     if t["clauses"]:
         parts.append(clauses)
     return Group(*parts)
@@ -135,6 +147,24 @@ def _name(ref: Json | None) -> str:
     return "" if ref is None else str(ref["name"])
 
 
+def _values(values: list[Json]) -> str:
+    """A status field's values: "Soviet Union", or every possible one with "or" and what is
+    open ("Soviet Union or Germany (each possible: a source's date leaves it open)")."""
+    words = [
+        str(v["value"]).lower() if isinstance(v["value"], bool) else _name(v["value"])
+        for v in values
+    ]
+    if all(v["certainty"] == "certain" for v in values):
+        return " and ".join(words)
+    certain = [w for w, v in zip(words, values, strict=True) if v["certainty"] == "certain"]
+    possible = [w for w, v in zip(words, values, strict=True) if v["certainty"] != "certain"]
+    if certain:
+        return f"{' and '.join(certain)}; possibly also {' or '.join(possible)}"
+    if len(possible) == 1:
+        return f"possibly {possible[0]} (a source's date leaves it open)"
+    return f"{' or '.join(possible)} (each possible: a source's date leaves it open)"
+
+
 def _cert(c: str | None) -> Text:
     if c == "possible":
         return Text("possible", style="yellow")
@@ -149,9 +179,14 @@ def status_view(data: Json) -> RenderableType:
         (st["label"], "bold cyan"),
     )
     grid = Table.grid(padding=(0, 2))
-    grid.add_row("sovereign", str(st["sovereign"]).lower())
+    grid.add_row("sovereign", _values(st["sovereign"]))
     for f in ("controlled_by", "occupied_by", "part_of"):
-        grid.add_row(f.replace("_", " "), _name(st[f]) or "—")
+        values = st[f]
+        if f == "controlled_by" and [v["value"]["id"] for v in values] == [data["actor"]["id"]]:
+            text = "self-governing" + ("" if values[0]["certainty"] == "certain" else " (possible)")
+        else:
+            text = _values(values) or "—"
+        grid.add_row(f.replace("_", " "), text)
     grid.add_row("certainty", _cert(st.get("certainty")))
     return Group(head, grid, Text("\nwhy:", style="bold"), to_rich(data["explanation"]))
 

@@ -386,13 +386,14 @@ class KnowledgeBase:
 
         >>> kb = KnowledgeBase(perspective="non-recognition")
         >>> kb.status("Estonia", "1960-01-01")["status"]["sovereign"]
-        True
+        [{'value': True, 'certainty': 'certain'}]
         """
         return _status(self, actor, need_day(on, "--on"))
 
-    def holds(self, actor: str, on: Day) -> Json:
-        """``{"fluents": [...]}``: every fluent that holds for ``actor`` on ``on``."""
-        return _holds(self, actor, need_day(on, "--on"))
+    def holds(self, actor: str, on: Day, every: bool | None = False) -> Json:
+        """``{"fluents": [...]}``: every fluent that holds for ``actor`` on ``on``; the rules'
+        internal fluents (``binds``, ``protected``) only with ``every``."""
+        return _holds(self, actor, need_day(on, "--on"), every=bool(every))
 
     def timeline(self, actor: str) -> Json:
         """The periods of ``actor``'s status under this perspective, and its events."""

@@ -42,8 +42,10 @@ def breaches(
             continue
         grouped.setdefault((b["event_id"], b["instrument"], b["clause"]), []).append(b)
     out = []
+    # the order of ``events``: by date (earliest, then latest day), then event
     for (event_id, ins_id, clause_id), found in sorted(
-        grouped.items(), key=lambda kv: (events[kv[0][0]].date.earliest, kv[0])
+        grouped.items(),
+        key=lambda kv: (events[kv[0][0]].date.earliest, events[kv[0][0]].date.latest, kv[0]),
     ):
         out.append(breach_json(kb, event_id, ins_id, clause_id, found))
     return {"perspective": kb.perspective, "breaches": out}
@@ -133,5 +135,11 @@ def breach_summaries(kb: KnowledgeBase, perspective: str | None = None) -> list[
             row["certainty"] = "certain"
     return sorted(
         grouped.values(),
-        key=lambda r: (r["date"]["earliest"], r["event"], r["treaty"], r["clause"]),
+        key=lambda r: (
+            r["date"]["earliest"],
+            r["date"]["latest"],
+            r["event"],
+            r["treaty"],
+            r["clause"],
+        ),
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from foedus.engine.timepoints import last_day, start_day
 from foedus.query.common import Row, day_json, rows_about
 from foedus.query.rules import rule_texts, terminating_rules
-from foedus.query.status import status_at
+from foedus.query.status import is_sovereign, status_at
 from foedus.rules.library.vocabulary import STATUS
 from foedus.shapes import Json
 
@@ -24,8 +24,8 @@ def _why_sovereignty_differs(
     """Where one perspective holds the actor sovereign at ``t`` and the other does not: the
     event that ended sovereignty in the one, and the rules of each that read that event."""
     sides = list(rows)
-    lost = [s for s in sides if status[s]["sovereign"] is not True]
-    kept = [s for s in sides if status[s]["sovereign"] is True]
+    lost = [s for s in sides if is_sovereign(status[s]) is not True]
+    kept = [s for s in sides if is_sovereign(status[s]) is True]
     if len(lost) != 1 or len(kept) != 1:
         return {}
     ended = [

@@ -24,38 +24,91 @@ def _pick(rows: list[Row], fluent: str) -> Row | None:
     return next((r for r in mine if r.certainty == "certain"), mine[0] if mine else None)
 
 
+def _values(
+    kb: KnowledgeBase, rows: list[Row], fluent: str, before: list[Row]
+) -> tuple[list[Json], list[Row]]:
+    """Every value of ``fluent`` that possibly holds among ``rows``, each once with its
+    certainty (certain where any of its rows is certain), certain values first, then in the
+    order they began, the value that held just before first (the earlier holder); and the
+    rows they rest on. ``before``: every row of the actor, to see what held before."""
+    ended = {(r.fluent, r.value, r.end) for r in before if r.end is not None}
+    mine = sorted(
+        (r for r in rows if r.fluent == fluent),
+        key=lambda r: (
+            r.certainty != "certain",
+            r.start,
+            (r.fluent, r.value, r.start) not in ended,
+            r.end or 1 << 62,
+            r.value,
+        ),
+    )
+    out: dict[str, Json] = {}
+    used: list[Row] = []
+    for r in mine:
+        if r.value in out:
+            continue
+        out[r.value] = {"value": kb.render.ref(r.value), "certainty": r.certainty}
+        used.append(r)
+    return list(out.values()), used
+
+
+def is_sovereign(st: Json) -> bool | str:
+    """``True`` where a status is certainly sovereign, ``"possible"`` where possibly,
+    ``False`` where certainly not."""
+    vals = {v["value"]: v["certainty"] for v in st["sovereign"]}
+    if vals.get(True) == "certain":
+        return True
+    return "possible" if True in vals else False
+
+
+def names(values: list[Json]) -> str:
+    """The names of a status field's values joined by "or" ("Soviet Union or Germany")."""
+    return " or ".join(v["value"]["name"] if v["value"] else "?" for v in values)
+
+
 def status_at(kb: KnowledgeBase, actor_id: str, t: int, rows: list[Row]) -> tuple[Json, list[Row]]:
-    """The status object of ``actor_id`` at time point ``t`` and the rows it rests on."""
+    """The status object of ``actor_id`` at time point ``t`` and the rows it rests on: each
+    field a list of every value that possibly holds, with its certainty."""
     here = [
         r for r in rows if r.args == (actor_id,) and r.fluent in STATUS_FLUENTS and r.holds_at(t)
     ]
     sov = _pick(here, "sovereign")
-    sovereign: bool | str = False
-    if sov is not None:
-        sovereign = True if sov.certainty == "certain" else "possible"
-    picked = {f: _pick(here, f) for f in ("controlled_by", "occupied_by", "part_of")}
+    if sov is None:
+        sovereign = [{"value": False, "certainty": "certain"}]
+    elif sov.certainty == "certain":
+        sovereign = [{"value": True, "certainty": "certain"}]
+    else:
+        sovereign = [
+            {"value": True, "certainty": "possible"},
+            {"value": False, "certainty": "possible"},
+        ]
     status: Json = {"sovereign": sovereign}
-    for f, r in picked.items():
-        status[f] = kb.render.ref(r.value) if r is not None else None
-    status["label"] = label(status, picked)
+    used = [sov] if sov is not None else []
+    for f in ("controlled_by", "occupied_by", "part_of"):
+        status[f], rows_f = _values(kb, here, f, rows)
+        used.extend(rows_f)
+    status["label"] = label(status)
     uncertain = [r for r in here if r.certainty == "possible"]
     status["certainty"] = "possible" if uncertain else "certain"
-    used = [r for r in (sov, *picked.values()) if r is not None]
     return status, used
 
 
-def label(status: Json, picked: dict[str, Row | None]) -> str:
+def label(status: Json) -> str:
     """A short human label: independent / sovereign state, under occupation by Y / part of
-    Y / ..., each part prefixed "possibly" where it holds only possibly."""
+    Y / ..., each part prefixed "possibly" where none of its values holds certainly, and
+    every possible value named ("possibly part of Soviet Union or Reichskommissariat
+    Ostland")."""
 
     def part(f: str, words: str) -> str | None:
-        row = picked.get(f)
-        if row is None or not status.get(f):
+        values = status.get(f) or []
+        if not values:
             return None
-        maybe = "possibly " if row.certainty == "possible" else ""
-        return f"{maybe}{words} {status[f]['name']}"
+        certain = [v for v in values if v["certainty"] == "certain"]
+        if certain:
+            return f"{words} {names(certain)}"
+        return f"possibly {words} {names(values)}"
 
-    sov = status["sovereign"]
+    sov = is_sovereign(status)
     part_of = part("part_of", "part of")
     occupied = part("occupied_by", "under occupation by")
     if sov is True and not part_of and not occupied:
@@ -72,7 +125,9 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
     """The ``status`` answer: see :meth:`foedus.query.KnowledgeBase.status`."""
     a = kb.resolver.actor(actor)
     t = query_point(on)
-    rows = rows_about(kb, a.id, own=True, fluents=STATUS_FLUENTS, at=t)
+    # every status row of the actor (not only those at ``t``): what held just before orders
+    # the values that possibly hold at ``t``
+    rows = rows_about(kb, a.id, own=True, fluents=STATUS_FLUENTS)
     st, used = status_at(kb, a.id, t, rows)
     acts = unless_acts(kb, a.id, rows, t)
     # every event the explanation names, read in one batch
@@ -138,12 +193,20 @@ def unless_nodes(
     return out
 
 
-def holds(kb: KnowledgeBase, actor: str, on: date) -> Json:
-    """The ``holds`` answer: every fluent row about the actor that holds on ``on``."""
+#: The fluents the rules derive only to derive others (a pair bound by an instrument, an actor
+#: protected against a type of act): ``holds`` shows them only when asked (``--all``).
+INTERNAL_FLUENTS = ("binds", "protected")
+
+
+def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
+    """The ``holds`` answer: every fluent row about the actor that holds on ``on``; the
+    internal fluents (:data:`INTERNAL_FLUENTS`) only with ``every``."""
     a = kb.resolver.actor(actor)
     t = query_point(on)
     out = []
     for r in rows_about(kb, a.id, at=t):
+        if not every and r.fluent in INTERNAL_FLUENTS:
+            continue
         out.append(
             {
                 "fluent": r.fluent,
@@ -176,7 +239,7 @@ def periods(kb: KnowledgeBase, actor_id: str, perspective: str | None = None) ->
             k: st[k]
             for k in ("sovereign", "controlled_by", "occupied_by", "part_of", "label", "certainty")
         }
-        if all(st[f] in (None, False) for f in STATUS_FLUENTS):
+        if is_sovereign(st) is False and not any(st[f] for f in STATUS_FLUENTS[1:]):
             key = {}
         if out and out[-1]["_key"] == key:
             out[-1]["to"] = day_json(last_day(nxt))

@@ -251,7 +251,7 @@ def _signature(command: Command) -> inspect.Signature:
         ),
     ]
     for i, p in enumerate(command.params):
-        kind: Any = str if p.type == "text" else list[str]
+        kind: Any = {"text": str, "flag": bool}.get(p.type, list[str])
         required = p.required and p.http_alias is None
         names = [(f"p{i}", None)] + ([(f"p{i}_alias", p.http_alias)] if p.http_alias else [])
         for ident, alias in names:

@@ -26,6 +26,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from foedus.model import Actor
 from foedus.query import KnowledgeBase, need_day
 from foedus.query.records import date_json
 from foedus.shapes import Json
@@ -68,14 +69,18 @@ def status_class(period: Json) -> str:
     An occupation wins over annexation: a state under occupation that another state counts as
     its part (de facto 1941–1944: part of Ostland, occupied by Germany) is drawn occupied.
 
-    >>> status_class({"sovereign": True, "occupied_by": {"id": "ussr"}, "part_of": None})
+    >>> status_class({
+    ...     "sovereign": [{"value": True, "certainty": "certain"}],
+    ...     "occupied_by": [{"value": {"id": "ussr"}, "certainty": "possible"}],
+    ...     "part_of": [],
+    ... })
     'occupied'
     """
     if period.get("occupied_by"):
         return "occupied"
     if period.get("part_of"):
         return "part"
-    if period.get("sovereign") in (True, "possible"):
+    if any(v["value"] is True for v in period.get("sovereign") or []):
         return "independent"
     return "other"
 
@@ -181,6 +186,16 @@ async def get_overview(request: Request) -> Json:
 # --------------------------------------------------------------------------- network
 
 
+def may_exist(actor: Actor | None, on: date) -> bool:
+    """Whether the corpus lets ``actor`` exist on ``on``: not before the latest day it may have
+    come into being, not after the latest day it may have ceased to be (no dates: always)."""
+    if actor is None:
+        return True
+    if actor.existed_from is not None and on < actor.existed_from.earliest:
+        return False
+    return actor.existed_to is None or on <= actor.existed_to.latest
+
+
 def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
     """Nodes and edges of the treaty network on day ``on`` under ``perspective``."""
     kb = kb.with_perspective(perspective)
@@ -219,7 +234,12 @@ def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
                     }
                 )
     ids = {e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}
-    lane_ids = {lane["actor"]["id"] for lane in overview(kb)["lanes"]}
+    records = {a.id: a for a in kb.corpus.actors}
+    lane_ids = {
+        lane["actor"]["id"]
+        for lane in overview(kb)["lanes"]
+        if may_exist(records.get(lane["actor"]["id"]), on)
+    }
     kinds = {a.id: a.kind for a in kb.corpus.actors}
     nodes = [
         {**(kb.render.ref(a) or {}), "kind": kinds.get(a, "state")}
