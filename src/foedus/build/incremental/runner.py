@@ -6,7 +6,7 @@ import duckdb
 from sqlglot import exp
 
 from foedus.backends.base import FixpointError
-from foedus.build.incremental.sql import _EV, _NEXT, _create, _q
+from foedus.build.incremental.sql import _EV, _NEXT, _create, _drop
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, Plan, fluent_table
 from foedus.engine.dependencies import read_fluents
 from foedus.rules.ast import Program
@@ -37,19 +37,19 @@ class _Runner:
         self.execute(_create(table, query))
         self.tables.append(table)
 
-    def temp(self, table: str, sql: str) -> None:
-        self.execute(f"CREATE OR REPLACE TEMP TABLE {_q(table)} AS {sql}")
+    def temp(self, table: str, query: exp.Expression) -> None:
+        self.execute(_create(table, query))
         self.tables.append(table)
 
-    def view(self, name: str, sql: str) -> None:
-        self.execute(f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {sql}")
+    def view(self, name: str, query: exp.Expression) -> None:
+        self.execute(_create(name, query, kind="VIEW"))
         self.views.append(name)
 
     def drop(self) -> None:
         for v in dict.fromkeys(reversed(self.views)):
-            self.execute(f"DROP VIEW IF EXISTS temp.{_q(v)}")
+            self.execute(_drop(v, "VIEW"))
         for t in dict.fromkeys(reversed(self.tables)):
-            self.execute(f"DROP TABLE IF EXISTS temp.{_q(t)}")
+            self.execute(_drop(t))
         self.views.clear()
         self.tables.clear()
 

@@ -58,7 +58,17 @@ from foedus.build.breaches import store_breaches_for
 from foedus.build.database import connect_rw, memory_limit
 from foedus.build.incremental.diff import added_events, check_state
 from foedus.build.incremental.perspective import _Perspective
-from foedus.build.incremental.sql import _P, CHANGES, FOREVER, Changes, _count, _ks, _q
+from foedus.build.incremental.sql import (
+    _P,
+    CHANGES,
+    FOREVER,
+    Changes,
+    _col,
+    _count,
+    _q,
+    _star,
+    _tbl,
+)
 from foedus.build.incremental.state import STATE, Inputs, set_meta, state_arity
 from foedus.build.incremental.state import meta as state_meta
 from foedus.build.steps import STEPS
@@ -232,9 +242,8 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
     try:
         inputs.make(corpus, full=False)
         happ = f"{_P}happ"
-        inputs.temp(
-            f"{_P}happ_new", f"SELECT * FROM {_q(happ)} WHERE id IN (SELECT id FROM {_P}new_ids)"
-        )
+        new_ids_q = exp.select("id").from_(_tbl(f"{_P}new_ids"))
+        inputs.temp(f"{_P}happ_new", _star(happ).where(_col("id").isin(query=new_ids_q)))
         happened = {
             (str(n), int(a))
             for n, a in con.execute(f"SELECT DISTINCT name, arity FROM {_P}happ_new").fetchall()
@@ -242,7 +251,7 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
         scenarios = max(old_scenarios, inputs.scenarios(happ))
         if scenarios != old_scenarios:  # the late world of an all-exact build is the early one
             n = state_arity(con)
-            ks = ", ".join(_ks(n))
+            ks = ", ".join(f"k{i}" for i in range(n))
             sep = ", " if n else ""
             con.execute(
                 f"INSERT INTO {STATE} (perspective, fluent, scn{sep}{ks}, value, start, "
