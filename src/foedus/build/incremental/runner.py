@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 from sqlglot import exp
 
-from foedus.backends.base import FixpointError
+from foedus.backends.duckdb import DuckDBBackend
 from foedus.build.incremental.sql import _EV, _NEXT, _create, _drop
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, Plan, fluent_table
 from foedus.engine.dependencies import read_fluents
@@ -28,13 +28,15 @@ class _Runner:
         self.views: list[str] = []
         self.by_table = {fluent_table(f): f for f in program.fluents}
         self.by_next = {f"{_NEXT}{f}": f for f in program.fluents}
+        #: the plan's steps run through the Backend contract, every table temporary
+        self.backend = DuckDBBackend(con).scratch()
 
     # -- helpers
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 
-    def materialize(self, table: str, query: exp.Expression) -> None:
-        self.execute(_create(table, query))
+    def materialize(self, table: str, query: exp.Query) -> None:
+        self.backend.run_step(Materialize(table, query))
         self.tables.append(table)
 
     def temp(self, table: str, query: exp.Expression) -> None:
@@ -87,21 +89,5 @@ class _Runner:
                 pending.append(step)
 
     def fixpoint_plain(self, step: Fixpoint) -> None:
-        for m in step.init:
-            self.materialize(m.table, m.query)
-        body = [(m.table, _create(m.table, m.query)) for m in step.body]
-        swap = [(m.table, _create(m.table, m.query)) for m in step.swap]
-        changed = step.changed.sql(dialect="duckdb", identify=True)
-        self.tables += [t for t, _ in body + swap]
-        for _ in range(step.max_rounds):
-            for _, sql in body:
-                self.execute(sql)
-            row = self.con.execute(changed).fetchone()
-            if not row or not row[0]:
-                return
-            for _, sql in swap:
-                self.execute(sql)
-        raise FixpointError(
-            f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
-            f"not settle within {step.max_rounds} rounds"
-        )
+        self.tables += [m.table for m in (*step.init, *step.body, *step.swap)]
+        self.backend.run_step(step)

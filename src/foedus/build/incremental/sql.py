@@ -101,7 +101,7 @@ def _union_all(parts: list[exp.Query]) -> exp.Query:
     return exp.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
 
 
-def _renamed(q: exp.Expression, names: dict[str, str]) -> exp.Expression:
+def _renamed(q: exp.Query, names: dict[str, str]) -> exp.Query:
     q = q.copy()
     for t in list(q.find_all(exp.Table)):
         if t.name in names and not t.args.get("db"):
