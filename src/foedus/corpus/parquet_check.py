@@ -89,8 +89,8 @@ def validate_tables(corpus: Any) -> list[Problem]:
         if corpus.categories:
             con.executemany("INSERT INTO cats VALUES (?)", [(c.id,) for c in corpus.categories])
         for name, path in tables.items():
-            rows = exp.select(_row_number(), "*").from_(_scan(path))
-            view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=rows)
+            numbered = exp.select(_row_number(), "*").from_(_scan(path))
+            view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=numbered)
             con.execute(view.sql("duckdb"))
 
         def report(

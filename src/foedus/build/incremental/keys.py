@@ -166,10 +166,10 @@ class _DirtyKeys(_Runner):
             elif not v.anonymous and v.name in env:
                 other = env[v.name].copy()
             if other is not None:
-                value = _col("value", alias)
+                held = _col("value", alias)
                 where.append(
                     exp.Paren(
-                        this=exp.or_(exp.Is(this=value, expression=exp.null()), _eq(value, other))
+                        this=exp.or_(exp.Is(this=held, expression=exp.null()), _eq(held, other))
                     )
                 )
 

@@ -253,14 +253,14 @@ class _Perspective(_DirtyKeys):
         changed = exp.select(reduce(lambda x, y: exp.Add(this=x, expression=y), diffs))
         swap = [_create(self.cur(f), _star(self.t("next", f))) for f in dirty]
         for _ in range(step.max_rounds):
-            for sql in body:
-                self.execute(sql)
+            for stmt in body:
+                self.execute(stmt)
             if not _count(self.con, changed):
                 for f in dirty:
                     self.find_changed(f)
                 return
-            for sql in swap:
-                self.execute(sql)
+            for stmt in swap:
+                self.execute(stmt)
         raise FixpointError(
             f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
             f"not settle within {step.max_rounds} rounds"

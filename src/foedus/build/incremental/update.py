@@ -356,6 +356,7 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
         # an event's breaches read whether binds(_, actor, Z) holds at its time, Z its target
         # or what its target is part of then: they change only where a row of those differs
         affected = exp.replace_placeholders(_AFFECTED.copy(), forever=exp.Literal.number(FOREVER))
+        assert isinstance(affected, exp.Query)
         con.execute(_create(CHANGES.breach_events, _renamed(affected, _UPDATE_TABLES)))
         report.breach_events = _count(con, _count_of(CHANGES.breach_events))
         store_breaches_for(con, CHANGES.breach_events)
