@@ -156,6 +156,21 @@ class Backend(ABC):
         fluent's tables (among ``droppable``) once its rows are in."""
         self.apply(self.prepare(step))
 
+    def scratch(self) -> Backend:
+        """A backend on the same database whose every table is temporary, for a caller that
+        runs a plan's steps one by one inside a database it must not add tables to (an
+        incremental update, :mod:`foedus.build.incremental`)."""
+        raise NotImplementedError(
+            f"{self.name}: no scratch backend (an incremental update runs on DuckDB only)"
+        )
+
+    def run_step(self, step: Step) -> None:
+        """Run one step of a plan: a table, or a through-time cycle until it settles."""
+        if isinstance(step, Materialize):
+            self.apply(self.prepare(step))
+        else:
+            self._fixpoint(step)
+
     def _fixpoint(self, step: Fixpoint) -> None:
         for m in step.init:
             self.apply(self.prepare(m))

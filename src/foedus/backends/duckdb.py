@@ -85,6 +85,9 @@ class DuckDBBackend(Backend):
             stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt
 
+    def scratch(self) -> DuckDBBackend:
+        return _TemporaryBackend(self.con)
+
     def _load(self, name: str, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]) -> None:
         schema = exp.Schema(
             this=exp.to_table(name),
@@ -119,6 +122,17 @@ class DuckDBBackend(Backend):
 
     def load_facts(self, rel: str, arity: int, rows: Iterable[tuple[str, ...]]) -> None:
         self._load(f"facts_{rel}", [(f"c{i}", "VARCHAR") for i in range(arity)], list(rows))
+
+
+class _TemporaryBackend(DuckDBBackend):
+    """The same connection, every table a plan step makes temporary (:meth:`Backend.scratch`)."""
+
+    name = "duckdb (temporary tables)"
+
+    def materialize(self, step: Materialize) -> exp.Expression:
+        stmt = step.statement()
+        stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
+        return stmt
 
 
 def _union_parts(q: exp.Expression) -> list[exp.Expression]:

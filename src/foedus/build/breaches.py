@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import sqlglot
+from sqlglot import exp
 
 from foedus.build.database import insert_arrow
 from foedus.build.schema import create
@@ -88,13 +89,14 @@ def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     """``event_acts`` and ``norm_rows`` in SQL from the corpus tables in ``con`` (the fast
     path: the same rows as :func:`store_inputs`, without per-record Python)."""
     con.execute(EVENT_ACTS_DDL)
-    con.execute(f"INSERT INTO event_acts {from_tables.EVENT_ACTS_SQL}")
+    acts = sqlglot.parse_one(from_tables.EVENT_ACTS_SQL, read="duckdb")
+    con.execute(exp.insert(acts, "event_acts").sql("duckdb"))
     if not from_tables._exists(con, "norm_rows"):
         con.execute(NORM_ROWS_DDL)
         from_tables.store_chains(con, corpus)
-        con.execute(
-            f"INSERT INTO norm_rows SELECT * FROM ({from_tables.norm_rows_sql()}) ORDER BY ALL"
-        )
+        norms = sqlglot.parse_one(from_tables.norm_rows_sql(), read="duckdb")
+        rows = exp.select("*").from_(exp.Subquery(this=norms)).order_by(exp.var("ALL"))
+        con.execute(exp.insert(rows, "norm_rows").sql("duckdb"))
 
 
 def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
@@ -149,6 +151,35 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
     con.execute(BREACHES_PLAN.sql(dialect=dialect))
 
 
+#: The rows of ``scenario_fluents`` the breaches of some events can read, from their acts
+#: (the table ``acts``, renamed): ``part_of`` of their targets, and ``binds`` of their actors
+#: towards their targets or what those are part of.
+_BREACH_SF = sqlglot.parse_one(
+    """
+    WITH po AS (SELECT * FROM scenario_fluents WHERE fluent = 'part_of'
+                AND args[1] IN (SELECT target FROM acts)),
+    pairs AS (SELECT DISTINCT actor AS x, target AS y FROM acts
+              UNION SELECT a.actor, po.value FROM acts AS a JOIN po ON po.args[1] = a.target)
+    SELECT * FROM po
+    UNION ALL
+    SELECT sf.* FROM scenario_fluents AS sf SEMI JOIN pairs AS p
+      ON sf.args[2] = p.x AND sf.args[3] = p.y WHERE sf.fluent = 'binds'
+    """,
+    read="duckdb",
+)
+
+
+def _temp(name: str, query: exp.Expression) -> str:
+    """``CREATE OR REPLACE TEMP TABLE name AS query``, rendered for DuckDB."""
+    return exp.Create(
+        this=exp.to_table(name),
+        kind="TABLE",
+        replace=True,
+        expression=query,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    ).sql("duckdb")
+
+
 def store_breaches_for(
     con: duckdb.DuckDBPyConnection, events: str, dialect: str = "duckdb"
 ) -> None:
@@ -159,29 +190,26 @@ def store_breaches_for(
     actors towards their targets or what those are part of). ``event_acts`` must hold their
     acts."""
     acts, sf = "_foedus_breach_acts", "_foedus_breach_sf"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {acts} AS SELECT * FROM event_acts "
-        f"WHERE event_id IN (SELECT event_id FROM {events})"
-    )
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {sf} AS
-        WITH po AS (SELECT * FROM scenario_fluents WHERE fluent = 'part_of'
-                    AND args[1] IN (SELECT target FROM {acts})),
-        pairs AS (SELECT DISTINCT actor AS x, target AS y FROM {acts}
-                  UNION SELECT a.actor, po.value FROM {acts} AS a JOIN po ON po.args[1] = a.target)
-        SELECT * FROM po
-        UNION ALL
-        SELECT sf.* FROM scenario_fluents AS sf SEMI JOIN pairs AS p
-          ON sf.args[2] = p.x AND sf.args[3] = p.y WHERE sf.fluent = 'binds'""")
+    ids = exp.select("event_id").from_(exp.to_table(events))
+    mine = exp.select("*").from_("event_acts").where(exp.column("event_id").isin(query=ids))
+    con.execute(_temp(acts, mine))
+    reads = _BREACH_SF.copy()
+    for t in list(reads.find_all(exp.Table)):
+        if t.name == "acts":
+            t.set("this", exp.to_identifier(acts))
+    con.execute(_temp(sf, reads))
     plan = BREACHES_PLAN.copy()
     for t in list(plan.find_all(sqlglot.exp.Table)):
         if t.name in ("event_acts", "scenario_fluents"):
             t.set("this", sqlglot.exp.to_identifier(acts if t.name == "event_acts" else sf))
     try:
-        con.execute(f"DELETE FROM breaches WHERE event_id IN (SELECT event_id FROM {events})")
-        con.execute("INSERT INTO breaches " + plan.expression.sql(dialect=dialect))
+        gone = exp.delete("breaches", where=exp.column("event_id").isin(query=ids.copy()))
+        con.execute(gone.sql(dialect=dialect))
+        con.execute(exp.insert(plan.expression, "breaches").sql(dialect=dialect))
     finally:
-        con.execute(f"DROP TABLE IF EXISTS temp.{acts}")
-        con.execute(f"DROP TABLE IF EXISTS temp.{sf}")
+        for name in (acts, sf):
+            drop = exp.Drop(this=exp.table_(name, db="temp"), kind="TABLE", exists=True)
+            con.execute(drop.sql("duckdb"))
 
 
 def _has_corpus_tables(con: duckdb.DuckDBPyConnection) -> bool:

@@ -147,26 +147,48 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
             program, keep=[fluent_table(f) for f in kept] + state_tables(program)
         )
         keep_state(con, backend, pid, program, plan)
-        backend.copy_out(
-            'SELECT ? AS perspective, fluent, args, value, start, "end", certainty, rule, '
-            "initiated_by, terminated_by FROM intervals",
-            "fluents",
-            [pid],
-        )
+        cols = ("fluent", "args", "value", "start", "end", "certainty", "rule")
+        rows = exp.select(
+            exp.alias_(exp.Placeholder(), "perspective"),
+            *(exp.column(c, quoted=True) for c in (*cols, "initiated_by", "terminated_by")),
+        ).from_("intervals")
+        backend.copy_out(rows.sql("duckdb"), "fluents", [pid])
         for f in kept:
             n = len(program.fluents[f].arg_types)
-            args = "[" + ", ".join(f"k{i}" for i in range(n)) + "]"
+            args = exp.cast(
+                exp.Array(expressions=[exp.column(f"k{i}") for i in range(n)]), "VARCHAR[]"
+            )
             late = 1 if plan.scenarios == 2 else 0
+
+            def scenario_rows(
+                scenario: exp.Expression, args: exp.Expression = args, f: str = f
+            ) -> exp.Select:
+                return exp.select(
+                    exp.alias_(exp.Placeholder(), "perspective"),
+                    exp.alias_(scenario, "scenario"),
+                    exp.alias_(exp.Placeholder(), "fluent"),
+                    exp.alias_(args.copy(), "args"),
+                    *(exp.column(c, quoted=True) for c in ("value", "start", "end")),
+                ).from_(fluent_table(f))
+
+            if late:
+                which = (
+                    exp.Case()
+                    .when(
+                        exp.EQ(this=exp.column("scn"), expression=exp.Literal.number(0)),
+                        exp.Literal.string("early"),
+                    )
+                    .else_(exp.Literal.string("late"))
+                )
+                query: exp.Query = scenario_rows(which)
+            else:
+                query = exp.union(
+                    scenario_rows(exp.Literal.string("early")),
+                    scenario_rows(exp.Literal.string("late")),
+                    distinct=False,
+                )
             backend.copy_out(
-                f"SELECT ? AS perspective, CASE WHEN scn = 0 THEN 'early' ELSE 'late' END "
-                f"AS scenario, ? AS fluent, CAST({args} AS VARCHAR[]) AS args, value, start, "
-                f'"end" FROM {fluent_table(f)}'
-                + (
-                    ""
-                    if late
-                    else " UNION ALL SELECT ?, 'late', ?, CAST(" + args + " AS VARCHAR[]), value, "
-                    f'start, "end" FROM {fluent_table(f)}'
-                ),
+                query.sql("duckdb"),
                 "scenario_fluents",
                 [pid, f] if late else [pid, f, pid, f],
             )

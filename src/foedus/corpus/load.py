@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from foedus.corpus import parquet
+from foedus.corpus import parquet, parquet_check
 from foedus.corpus.corpus import KINDS, SINGULAR, Corpus, CorpusMeta
 from foedus.corpus.folder import Loc, content_hash, display, read_text, refusal
 from foedus.corpus.validate import validate_corpus
@@ -287,7 +287,7 @@ def _attach_parquet(corpus: Corpus, root: Path, problems: list[Problem]) -> None
                 "instruments are given both as YAML and as Parquet; keep one",
             )
         )
-    problems += parquet.check_columns(tables)
+    problems += parquet_check.check_columns(tables)
     corpus.tables = tables
     if "events" in tables:
         corpus.events = parquet.LazyRecords(  # type: ignore[assignment]
@@ -304,7 +304,7 @@ def load_corpus(path: str | Path) -> Corpus:
     corpus, problems, failed = read_corpus(path)
     if corpus.tables:  # a Parquet corpus: its tables are checked in SQL, table by table
         if not problems:
-            problems += parquet.validate_tables(corpus)
+            problems += parquet_check.validate_tables(corpus)
         problems += validate_corpus(corpus.untabled(), failed)
     else:
         problems += validate_corpus(corpus, failed)

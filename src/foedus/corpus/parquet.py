@@ -33,12 +33,7 @@ from typing import Any, overload
 import duckdb
 from sqlglot import exp
 
-from foedus.corpus.folder import display
-from foedus.corpus.quotes import found, normalise
-from foedus.errors import Problem
 from foedus.model import (
-    EVENT_TYPES,
-    NORM_KINDS,
     Clause,
     Event,
     FuzzyDate,
@@ -103,22 +98,44 @@ def parquet_tables(root: Path) -> dict[str, Path]:
     }
 
 
-def scan(path: Path) -> str:
-    """A SQL expression that reads one Parquet file."""
-    return exp.func("read_parquet", exp.Literal.string(str(path))).sql("duckdb")
+def _scan(path: Path) -> exp.Expression:
+    """The table function that reads one Parquet file, as a sqlglot tree."""
+    return exp.func("read_parquet", exp.Literal.string(str(path)))
 
 
-def _strings(values: Iterable[str]) -> str:
-    """A SQL list of string literals, rendered by sqlglot."""
-    return exp.Array(expressions=[exp.Literal.string(v) for v in values]).sql("duckdb")
+def _row_number() -> exp.Alias:
+    """``row_number() OVER () - 1 AS _row``: a row's 0-based position in its file."""
+    n = exp.Sub(this=exp.Window(this=exp.RowNumber()), expression=exp.Literal.number(1))
+    return exp.alias_(n, "_row")
+
+
+def _counts(path: Path, *what: exp.Expression) -> exp.Select:
+    return exp.select(*what).from_(_scan(path))
+
+
+_COUNT = exp.Count(this=exp.Star())
+_COUNT_QUOTE = exp.Count(this=exp.column("quote"))
+
+
+def _not_in(values: Iterable[str], column: str) -> exp.Not:
+    """``NOT list_contains([values], column)``: the values as sqlglot literals."""
+    listed = exp.Array(expressions=[exp.Literal.string(v) for v in values])
+    return exp.not_(exp.Anonymous(this="list_contains", expressions=[listed, exp.column(column)]))
 
 
 def _ids_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> int:
     """A table ``name(id)`` of the distinct ``ids``; how many there are."""
     rows = [(i,) for i in sorted(set(ids))]
-    con.execute(f"CREATE TABLE {name} (id VARCHAR)")
+    schema = exp.Schema(
+        this=exp.to_table(name),
+        expressions=[
+            exp.ColumnDef(this=exp.to_identifier("id"), kind=exp.DataType.build("VARCHAR"))
+        ],
+    )
+    con.execute(exp.Create(this=schema, kind="TABLE").sql("duckdb"))
     if rows:
-        con.executemany(f"INSERT INTO {name} VALUES (?)", rows)
+        values = exp.Values(expressions=[exp.Tuple(expressions=[exp.Placeholder()])])
+        con.executemany(exp.insert(values, name).sql("duckdb"), rows)
     return len(rows)
 
 
@@ -132,8 +149,11 @@ def rows_of(path: Path, ids: Iterable[str]) -> dict[str, int]:
         return {
             i: int(r)
             for i, r in con.execute(
-                f"SELECT id, min(_row) FROM (SELECT row_number() OVER () - 1 AS _row, id FROM "
-                f"{scan(path)}) WHERE id IN (SELECT id FROM wanted) GROUP BY id"
+                exp.select("id", exp.Min(this=exp.column("_row")))
+                .from_(exp.Subquery(this=exp.select(_row_number(), "id").from_(_scan(path))))
+                .where(exp.column("id").isin(query=exp.select("id").from_("wanted")))
+                .group_by("id")
+                .sql("duckdb")
             ).fetchall()
         }
     finally:
@@ -149,17 +169,17 @@ def counts(tables: dict[str, Path], skip_events: Iterable[str] = ()) -> dict[str
     try:
         if "instruments" in tables:
             n, q = con.execute(
-                f"SELECT count(*), count(quote) FROM {scan(tables['instruments'])}"
+                _counts(tables["instruments"], _COUNT, _COUNT_QUOTE).sql("duckdb")
             ).fetchone() or (0, 0)
             out["instruments"], out["quotes"] = n, out["quotes"] + q
         if "clauses" in tables:
-            row = con.execute(f"SELECT count(*) FROM {scan(tables['clauses'])}").fetchone()
+            row = con.execute(_counts(tables["clauses"], _COUNT).sql("duckdb")).fetchone()
             out["quotes"] += row[0] if row else 0
         if "events" in tables:
             _ids_table(con, "skip", skip_events)
+            kept = exp.not_(exp.column("id").isin(query=exp.select("id").from_("skip")))
             n, q = con.execute(
-                f"SELECT count(*), count(quote) FROM {scan(tables['events'])} "
-                "WHERE id NOT IN (SELECT id FROM skip)"
+                _counts(tables["events"], _COUNT, _COUNT_QUOTE).where(kept).sql("duckdb")
             ).fetchone() or (0, 0)
             out["events"], out["quotes"] = n, out["quotes"] + q
     finally:
@@ -204,10 +224,11 @@ def _fd(e: date | None, la: date | None, t: str | None) -> FuzzyDate | None:
     return FuzzyDate.model_construct(earliest=e, latest=la or e, text=t or e.isoformat())
 
 
-def _rows(path: Path, order: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _rows(path: Path, *order: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     con = duckdb.connect()
     try:
-        cur = con.execute(f"SELECT * FROM {scan(path)} ORDER BY {order}")
+        q = exp.select("*").from_(_scan(path)).order_by(*order, dialect="duckdb")
+        cur = con.execute(q.sql("duckdb"))
         return [d[0] for d in cur.description], cur.fetchall()
     finally:
         con.close()
@@ -317,7 +338,7 @@ def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str
 def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
     parties: dict[str, list[Party]] = {}
     if "parties" in tables:
-        cols, rows = _rows(tables["parties"], "instrument_id, seq")
+        cols, rows = _rows(tables["parties"], "instrument_id", "seq")
         for r in rows:
             d = dict(zip(cols, r, strict=True))
             parties.setdefault(d["instrument_id"], []).append(
@@ -333,7 +354,7 @@ def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
             )
     clauses: dict[str, list[Clause]] = {}
     if "clauses" in tables:
-        cols, rows = _rows(tables["clauses"], "instrument_id, seq")
+        cols, rows = _rows(tables["clauses"], "instrument_id", "seq")
         for r in rows:
             d = dict(zip(cols, r, strict=True))
             norm = None
@@ -377,208 +398,3 @@ def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
             )
         )
     return out
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _problem(path: Path, row: int | None, message: str) -> Problem:
-    return Problem(display(path), (row or 0) + 1, 1, message)
-
-
-#: The text columns of each table that are checked for NUL characters (the first names the row).
-TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "instruments": ("id", "name", "kind", "source", "quote"),
-    "parties": ("instrument_id", "actor", "how", "via"),
-    "clauses": ("instrument_id", "clause_id", "article", "text", "source"),
-    "events": ("id", "type", "summary", "justification", "mode", "source", "quote"),
-}
-
-
-def check_columns(tables: dict[str, Path]) -> list[Problem]:
-    """Every table has the columns of the layout."""
-    out = []
-    con = duckdb.connect()
-    try:
-        for name, path in tables.items():
-            try:
-                have = {
-                    d[0] for d in con.execute(f"SELECT * FROM {scan(path)} LIMIT 0").description
-                }
-            except duckdb.Error as e:
-                out.append(_problem(path, None, f"cannot read Parquet table: {e}"))
-                continue
-            missing = [c for c in COLUMNS[name] if c not in have]
-            if missing:
-                out.append(
-                    _problem(
-                        path,
-                        None,
-                        f"{name}: missing column(s) " + ", ".join(repr(m) for m in missing),
-                    )
-                )
-    finally:
-        con.close()
-    return out
-
-
-def validate_tables(corpus: Any) -> list[Problem]:
-    """The cross-record checks of a Parquet corpus, in SQL, table by table."""
-    tables: dict[str, Path] = corpus.tables
-    problems = check_columns(tables)
-    if problems:
-        return problems
-    con = duckdb.connect()
-    try:
-        con.execute("CREATE TABLE actors (id VARCHAR, existed_from DATE, existed_to DATE)")
-        rows = [
-            (
-                a.id,
-                a.existed_from.earliest if a.existed_from else None,
-                a.existed_to.latest if a.existed_to else None,
-            )
-            for a in corpus.actors
-        ]
-        if rows:
-            con.executemany("INSERT INTO actors VALUES (?, ?, ?)", rows)
-        con.execute("CREATE TABLE cats (id VARCHAR)")
-        if corpus.categories:
-            con.executemany("INSERT INTO cats VALUES (?)", [(c.id,) for c in corpus.categories])
-        for name, path in tables.items():
-            con.execute(
-                f"CREATE VIEW {name} AS SELECT row_number() OVER () - 1 AS _row, * "
-                f"FROM {scan(path)}"
-            )
-
-        def report(table: str, sql: str, message: Callable[..., str], limit: int = 50) -> None:
-            for r in con.execute(sql + f" ORDER BY 1 LIMIT {limit}").fetchall():
-                problems.append(_problem(tables[table], r[0], message(*r[1:])))
-
-        for table, key in (("instruments", "id"), ("events", "id")):
-            if table in tables:
-                report(
-                    table,
-                    f"SELECT min(_row), {key} FROM {table} GROUP BY {key} HAVING count(*) > 1",
-                    lambda k, t=table: f"duplicate {t[:-1]} id {k!r}",
-                )
-        if "events" in tables:
-            types = _strings(EVENT_TYPES)
-            report(
-                "events",
-                f"SELECT _row, id, type FROM events WHERE NOT list_contains({types}, type)",
-                lambda i, t: f"event {i!r}: unknown event type {t!r}",
-            )
-            report(
-                "events",
-                "SELECT _row, id FROM events WHERE date_earliest IS NULL OR "
-                "date_latest < date_earliest OR len(actors) = 0",
-                lambda i: f"event {i!r}: missing or inverted date, or no actors",
-            )
-            for role in ("actors", "targets"):
-                report(
-                    "events",
-                    f"""
-                  SELECT e._row, e.id, e.who, a.id IS NULL, a.existed_from, a.existed_to
-                  FROM (SELECT _row, id, date_earliest, date_latest, unnest({role}) AS who
-                        FROM events) AS e
-                  LEFT JOIN actors AS a ON a.id = e.who
-                  WHERE a.id IS NULL OR e.date_latest < a.existed_from
-                     OR e.date_earliest > a.existed_to""",
-                    lambda i, a, unknown, f, t: (
-                        f"event {i!r}: unknown actor {a!r}"
-                        if unknown
-                        else f"event {i!r} involves {a!r} outside its existence ({f} to {t})"
-                    ),
-                )
-        if "parties" in tables:
-            report(
-                "parties",
-                """
-              SELECT p._row, p.instrument_id, p.actor FROM parties AS p
-              LEFT JOIN actors AS a ON a.id = p.actor WHERE a.id IS NULL""",
-                lambda i, a: f"instrument {i!r}: unknown actor {a!r}",
-            )
-            report(
-                "parties",
-                """
-              SELECT p._row, p.instrument_id FROM parties AS p
-              WHERE p.date_earliest IS NULL OR p.until_latest < p.date_earliest""",
-                lambda i: f"instrument {i!r}: a party's date is missing or inverted",
-            )
-            if "instruments" in tables:
-                report(
-                    "parties",
-                    """
-                  SELECT p._row, p.instrument_id FROM parties AS p
-                  ANTI JOIN instruments AS i ON i.id = p.instrument_id""",
-                    lambda i: f"party of unknown instrument {i!r}",
-                )
-        if "clauses" in tables:
-            kinds = _strings(NORM_KINDS)
-            report(
-                "clauses",
-                f"SELECT _row, instrument_id, norm_kind FROM clauses "
-                f"WHERE norm_kind IS NOT NULL AND NOT list_contains({kinds}, norm_kind)",
-                lambda i, k: f"instrument {i!r}: unknown norm kind {k!r}",
-            )
-            report(
-                "clauses",
-                """
-              SELECT c._row, c.instrument_id, c.cat FROM
-                (SELECT _row, instrument_id, unnest(norm_categories) AS cat FROM clauses) AS c
-              ANTI JOIN cats ON cats.id = c.cat""",
-                lambda i, cat: f"instrument {i!r}: unknown category {cat!r}",
-            )
-        if "instruments" in tables:
-            report(
-                "instruments",
-                """
-              SELECT _row, id FROM instruments
-              WHERE in_force_latest < signed_earliest OR ended_latest < in_force_earliest""",
-                lambda i: f"instrument {i!r}: dates out of order",
-            )
-        # quotes: each distinct (source, text) once
-        quoted = []
-        for table, col in (("instruments", "quote"), ("events", "quote"), ("clauses", "text")):
-            if table in tables:
-                quoted.append(
-                    f"SELECT min(_row), '{table}', source, {col} FROM {table} "
-                    f"WHERE {col} IS NOT NULL GROUP BY source, {col}"
-                )
-        distinct = con.execute(" UNION ALL ".join(quoted)).fetchall() if quoted else []
-        for row, table, source, text in distinct:
-            src = corpus.source_of(source or "")
-            if src is None or src not in corpus.sources:
-                problems.append(
-                    _problem(
-                        tables[table],
-                        row,
-                        f'{table}: unknown source {src!r} for quote "{normalise(text)[:60]}"',
-                    )
-                )
-            elif not found(text, corpus.sources[src]):
-                problems.append(
-                    _problem(
-                        tables[table],
-                        row,
-                        f"{table}: quotes text not in "
-                        f'source {src!r}\n  quote:   "{normalise(text)}"',
-                    )
-                )
-        if "events" in tables:
-            report(
-                "events",
-                "SELECT _row, id FROM events WHERE quote IS NULL",
-                lambda i: f"event {i!r} cites no source",
-            )
-        for table, columns in TEXT_COLUMNS.items():  # text that cannot be stored or shown
-            if table in tables:
-                nul = " OR ".join(f"contains({c}, chr(0))" for c in columns)
-                report(
-                    table,
-                    f"SELECT _row, {columns[0]} FROM {table} WHERE {nul}",
-                    lambda i, t=table: f"{t}: {i!r}: text with a NUL character (\\x00)",
-                )
-    finally:
-        con.close()
-    return problems

@@ -25,6 +25,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlglot
+from sqlglot import exp
+
 from foedus.errors import UserError
 from foedus.model import FuzzyDate
 
@@ -441,11 +444,16 @@ def write_vis(corpus: Any, out: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- tables
 
 #: Extra columns of the fluents table in exports: time points as days (docs/decisions/0001).
-FLUENT_DAYS = (
-    "CAST('0001-01-01' AS DATE) + CAST(start - 1 AS INTEGER) AS from_day, "
-    'CASE WHEN "end" IS NULL THEN NULL '
-    "ELSE CAST('0001-01-01' AS DATE) + CAST(\"end\" - 2 AS INTEGER) END AS to_day"
-)
+FLUENT_DAYS = [
+    sqlglot.parse_one(
+        "CAST('0001-01-01' AS DATE) + CAST(start - 1 AS INTEGER) AS from_day", read="duckdb"
+    ),
+    sqlglot.parse_one(
+        'CASE WHEN "end" IS NULL THEN NULL '
+        "ELSE CAST('0001-01-01' AS DATE) + CAST(\"end\" - 2 AS INTEGER) END AS to_day",
+        read="duckdb",
+    ),
+]
 
 
 def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
@@ -462,19 +470,25 @@ def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
             ).fetchall()
         ]
         for t in tables:
-            cols = "*, " + FLUENT_DAYS if t in ("fluents", "scenario_fluents") else "*"
+            table = exp.to_table(t, quoted=True)
+            cols = [exp.Star(), *FLUENT_DAYS] if t in ("fluents", "scenario_fluents") else ["*"]
             target = out / f"{t}.{fmt}"
-            option = "(FORMAT PARQUET)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
-            q = f"COPY (SELECT {cols} FROM \"{t}\") TO '{_sql_path(target)}' {option}"
-            con.execute(q)
-            written[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+            kind = "PARQUET" if fmt == "parquet" else "CSV"
+            params = [exp.CopyParameter(this=exp.var("FORMAT"), expression=exp.var(kind))]
+            if fmt != "parquet":
+                params.append(exp.CopyParameter(this=exp.var("HEADER")))
+            copy = exp.Copy(
+                this=exp.Subquery(this=exp.select(*cols).from_(table)),
+                kind=False,
+                files=[exp.Literal.string(str(target.resolve()))],
+                params=params,
+            )
+            con.execute(copy.sql("duckdb"))
+            count = exp.select(exp.Count(this=exp.Star())).from_(table)
+            written[t] = con.execute(count.sql("duckdb")).fetchone()[0]
     finally:
         con.close()
     return {"tables": written}
-
-
-def _sql_path(p: Path) -> str:
-    return str(p.resolve()).replace("'", "''")
 
 
 Writer = Callable[..., dict[str, Any]]

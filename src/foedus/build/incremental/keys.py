@@ -5,13 +5,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+from sqlglot import exp
 
 from foedus.build.incremental.runner import _Runner
-from foedus.build.incremental.sql import _P, _count, _ks, _lit, _match, _q
+from foedus.build.incremental.sql import (
+    _P,
+    _col,
+    _count,
+    _count_of,
+    _create,
+    _exists,
+    _ks,
+    _lit,
+    _match,
+    _null,
+    _sql,
+    _star,
+    _tbl,
+)
 from foedus.build.schema import STATE_FLUENTS as STATE
 from foedus.engine.compile import Materialize, Plan
 from foedus.engine.dependencies import BodyAtom, Derivation, arity
 from foedus.rules.ast import Const, EventRule, Program, Term, Var
+
+_TRUE_X = exp.alias_(exp.true(), "_x")
+
+
+def _eq(a: exp.Expression, b: exp.Expression) -> exp.EQ:
+    return exp.EQ(this=a, expression=b)
 
 
 class _DirtyKeys(_Runner):
@@ -35,21 +56,25 @@ class _DirtyKeys(_Runner):
         self.made: set[str] = set()
         self.ev_step: Materialize | None = None
         for f in program.fluents:
-            cols = ", ".join(["TRUE AS _x", *(f"NULL::VARCHAR AS {k}" for k in self.ks(f))])
+            cols = [_TRUE_X, *(_null("VARCHAR", k.name) for k in self.ks(f))]
             for kind in ("dirty", "changed", "cand", "delta"):
-                self.temp(self.t(kind, f), f"SELECT {cols} WHERE FALSE")
+                self.temp(self.t(kind, f), exp.select(*cols).where(exp.false()))
 
     def t(self, kind: str, f: str) -> str:
         return f"{_P}{kind}_{f}"
 
-    def ks(self, f: str, alias: str = "") -> list[str]:
+    def ks(self, f: str, alias: str = "") -> list[exp.Column]:
         return _ks(arity(self.program, f), alias)
 
-    def same_key(self, f: str, a: str, b: str) -> str:
+    def same_key(self, f: str, a: str, b: str) -> exp.Expression:
         return _match(zip(self.ks(f, a), self.ks(f, b), strict=True))
 
+    def dirty_exists(self, f: str, alias: str, kind: str = "dirty") -> exp.Exists:
+        """``EXISTS`` a row of ``f``'s table ``kind`` (dirty keys) with the key of ``alias``."""
+        return _exists(self.t(kind, f), "d", self.same_key(f, "d", alias))
+
     def count(self, table: str) -> int:
-        return _count(self.con, f"SELECT count(*) FROM {_q(table)}")
+        return _count(self.con, _count_of(table))
 
     # -- dirty keys
     def table_of(self, atom: BodyAtom) -> str:
@@ -66,56 +91,66 @@ class _DirtyKeys(_Runner):
                         if g.atom.name == atom.name
                     }
                 )
-                sql = f"SELECT * FROM {_q('facts_' + atom.name)}"
+                sql: exp.Query = _star("facts_" + atom.name)
                 if rows:
-                    sql += (
-                        " UNION ALL SELECT * FROM (VALUES "
-                        + ", ".join("(" + ", ".join(_lit(v) for v in r) + ")" for r in rows)
-                        + ")"
+                    values = exp.Values(
+                        expressions=[exp.Tuple(expressions=[_lit(v) for v in r]) for r in rows]
                     )
+                    sql = exp.union(sql, exp.select("*").from_(values), distinct=False)
                 self.temp(name, sql)
                 self.made.add(name)
             return name
         name = f"{_P}all_{atom.name}"
         if name not in self.made:  # every key the fluent has: stored, or dirty (maybe new)
-            ks = ", ".join(self.ks(atom.name))
-            sep = ", " if ks else ""
+            ks = self.ks(atom.name)
             base = f"{_P}keys_{atom.name}"
             self.temp(
                 base,
-                f"SELECT DISTINCT {ks}{sep}value FROM {STATE} WHERE perspective = "
-                f"{_lit(self.perspective)} AND fluent = {_lit(atom.name)}",
+                exp.select(*ks, _col("value"))
+                .distinct()
+                .from_(_tbl(STATE))
+                .where(
+                    exp.and_(
+                        exp.EQ(this=_col("perspective"), expression=_lit(self.perspective)),
+                        exp.EQ(this=_col("fluent"), expression=_lit(atom.name)),
+                    )
+                ),
             )
             self.view(
                 name,
-                f"SELECT {ks}{sep}value FROM {_q(base)} UNION ALL SELECT {ks}{sep}"
-                f"NULL::VARCHAR AS value FROM {_q(self.t('dirty', atom.name))}",
+                exp.union(
+                    exp.select(*ks, _col("value")).from_(_tbl(base)),
+                    exp.select(*ks, _null("VARCHAR", "value")).from_(
+                        _tbl(self.t("dirty", atom.name))
+                    ),
+                    distinct=False,
+                ),
             )
             self.made.add(name)
         return name
 
-    def derivation_sql(self, d: Derivation, source: str) -> str:
+    def derivation_sql(self, d: Derivation, source: str) -> exp.Select:
         """The keys of ``d.head`` that the rows of ``source`` (new happenings, or keys of the
         source fluent) reach."""
-        froms: list[str] = []
-        where: list[str] = []
-        env: dict[str, str] = {}
+        froms: list[exp.Table] = []
+        where: list[exp.Expression] = []
+        env: dict[str, exp.Expression] = {}
         values: list[tuple[str, Term]] = []
 
         def place(atom: BodyAtom, table: str, alias: str, is_source: bool) -> None:
-            froms.append(f"{_q(table)} AS {alias}")
+            froms.append(_tbl(table, alias))
             if atom.kind == "event":
-                where.append(f"{alias}.name = {_lit(atom.name)}")
-                where.append(f"{alias}.arity = {len(atom.args)}")
+                where.append(_eq(_col("name", alias), _lit(atom.name)))
+                where.append(_eq(_col("arity", alias), exp.Literal.number(len(atom.args))))
             prefix = {"event": "a", "fluent": "k", "fact": "c"}[atom.kind]
             for i, t in enumerate(atom.args):
-                c = f"{alias}.{prefix}{i}"
+                c = _col(f"{prefix}{i}", alias)
                 if isinstance(t, Const):
-                    where.append(f"{c} = {_lit(t.value)}")
+                    where.append(_eq(c, _lit(t.value)))
                 elif t.anonymous or (is_source and t.name not in d.linked):
                     continue
                 elif t.name in env:
-                    where.append(f"{c} = {env[t.name]}")
+                    where.append(_eq(c, env[t.name].copy()))
                 else:
                     env[t.name] = c
             if atom.kind == "fluent" and not is_source and atom.value is not None:
@@ -125,27 +160,39 @@ class _DirtyKeys(_Runner):
         for n, a in enumerate(d.others):
             place(a, self.table_of(a), f"o{n}", False)
         for alias, v in values:  # a dirty key (value NULL) may hold any value
+            other: exp.Expression | None = None
             if isinstance(v, Const):
-                where.append(f"({alias}.value IS NULL OR {alias}.value = {_lit(v.value)})")
+                other = _lit(v.value)
             elif not v.anonymous and v.name in env:
-                where.append(f"({alias}.value IS NULL OR {alias}.value = {env[v.name]})")
+                other = env[v.name].copy()
+            if other is not None:
+                held = _col("value", alias)
+                where.append(
+                    exp.Paren(
+                        this=exp.or_(exp.Is(this=held, expression=exp.null()), _eq(held, other))
+                    )
+                )
 
-        def term(t: Term) -> str | None:
-            return _lit(t.value) if isinstance(t, Const) else env.get(t.name)
+        def term(t: Term) -> exp.Expression | None:
+            if isinstance(t, Const):
+                return _lit(t.value)
+            e = env.get(t.name)
+            return e.copy() if e is not None else None
 
         for c in d.compares:
             left, right = term(c.left), term(c.right)
             if left is not None and right is not None:
-                where.append(f"{left} {'=' if c.op == '=' else '<>'} {right}")
+                cmp = exp.EQ if c.op == "=" else exp.NEQ
+                where.append(cmp(this=left, expression=right))
         keys = []
         for j, t in enumerate(d.head_args):
             value = term(t)
             assert value is not None, d
-            keys.append(f"{value} AS k{j}")
-        return (
-            f"SELECT DISTINCT {', '.join(['TRUE AS _x', *keys])} FROM {', '.join(froms)} "
-            "WHERE " + (" AND ".join(where) or "TRUE")
-        )
+            keys.append(exp.alias_(value, f"k{j}"))
+        q = exp.select(_TRUE_X, *keys).distinct().from_(froms[0])
+        for f in froms[1:]:
+            q = q.join(f)
+        return q.where(exp.and_(*where) if where else exp.true())
 
     def close(self, members: Sequence[str]) -> None:
         """The dirty keys of ``members`` (a fluent, or a cycle of fluents)."""
@@ -162,19 +209,15 @@ class _DirtyKeys(_Runner):
         while runs:
             touched = set()
             for d, source in runs:
-                self.execute(
-                    f"INSERT INTO {_q(self.t('cand', d.head))} " + self.derivation_sql(d, source)
-                )
+                ins = exp.insert(self.derivation_sql(d, source), _tbl(self.t("cand", d.head)))
+                self.execute(_sql(ins))
                 touched.add(d.head)
             new = {}
             for f in touched:
-                cand, dirty, delta = (_q(self.t(k, f)) for k in ("cand", "dirty", "delta"))
-                self.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {delta} AS SELECT * FROM {cand} "
-                    f"EXCEPT SELECT * FROM {dirty}"
-                )
-                self.execute(f"DELETE FROM {cand}")
-                self.execute(f"INSERT INTO {dirty} SELECT * FROM {delta}")
+                cand, dirty, delta = (self.t(k, f) for k in ("cand", "dirty", "delta"))
+                self.execute(_create(delta, exp.except_(_star(cand), _star(dirty))))
+                self.execute(_sql(exp.delete(_tbl(cand))))
+                self.execute(_sql(exp.insert(_star(delta), _tbl(dirty))))
                 new[f] = self.count(self.t("delta", f))
                 self.dirty[f] += new[f]
             runs = [
@@ -192,30 +235,42 @@ class _DirtyKeys(_Runner):
             if f not in members or not isinstance(rule, EventRule):
                 continue
             ev = rule.event
-            where = [f"h.name = {_lit(ev.name)}", f"h.arity = {len(ev.args)}"]
-            first: dict[str, str] = {}
+            where: list[exp.Expression] = [
+                _eq(_col("name", "h"), _lit(ev.name)),
+                _eq(_col("arity", "h"), exp.Literal.number(len(ev.args))),
+            ]
+            first: dict[str, exp.Column] = {}
             for i, t in enumerate(ev.args):
+                c = _col(f"a{i}", "h")
                 if isinstance(t, Const):
-                    where.append(f"h.a{i} = {_lit(t.value)}")
+                    where.append(_eq(c, _lit(t.value)))
                 elif not t.anonymous:
                     if t.name in first:
-                        where.append(f"h.a{i} = {first[t.name]}")
+                        where.append(_eq(c, first[t.name].copy()))
                     else:
-                        first[t.name] = f"h.a{i}"
+                        first[t.name] = c
             links = [
-                (f"d.k{j}", first[t.name])
+                (_col(f"k{j}", "d"), first[t.name].copy())
                 for j, t in enumerate(rule.head.atom.args)
                 if isinstance(t, Var) and t.name in first
             ]
             if links:
-                where.append(
-                    f"EXISTS (SELECT 1 FROM {_q(self.t('dirty', f))} AS d WHERE {_match(links)})"
-                )
-            parts.append(f"SELECT h.rowid FROM {_P}happ AS h WHERE {' AND '.join(where)}")
-        ids = " UNION ALL ".join(parts) if parts else "SELECT NULL::BIGINT WHERE FALSE"
+                where.append(_exists(self.t("dirty", f), "d", _match(links)))
+            parts.append(
+                exp.select(_col("rowid", "h")).from_(_tbl(f"{_P}happ", "h")).where(exp.and_(*where))
+            )
+        ids: exp.Query = (
+            exp.union(*parts, distinct=False)
+            if len(parts) > 1
+            else parts[0]
+            if parts
+            else exp.select(exp.cast(exp.null(), "BIGINT")).where(exp.false())
+        )
         self.execute(
-            f"CREATE OR REPLACE TEMP TABLE happenings AS SELECT * FROM {_P}happ "
-            f"WHERE rowid IN ({ids})"
+            _create(
+                "happenings",
+                _star(f"{_P}happ").where(exp.In(this=_col("rowid"), query=exp.Subquery(this=ids))),
+            )
         )
         if self.ev_step is not None:
             self.materialize(self.ev_step.table, self.ev_step.query)

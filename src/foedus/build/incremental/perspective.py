@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from functools import reduce
+
+from sqlglot import exp
+
 from foedus.backends.base import FixpointError
 from foedus.build.incremental.keys import _DirtyKeys
 from foedus.build.incremental.sql import (
-    _FL_COLS,
     _P,
     CHANGES,
+    _col,
     _count,
+    _count_of,
     _create,
+    _eq,
+    _exists,
+    _fl_cols,
     _lit,
     _match,
-    _q,
+    _null,
     _renamed,
+    _sql,
+    _star,
+    _tbl,
+    _union_all,
 )
 from foedus.build.incremental.state import insert_state
 from foedus.build.schema import SCENARIO_FLUENTS
@@ -21,6 +33,11 @@ from foedus.build.schema import STATE_FLUENTS as STATE
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, fluent_table
 from foedus.engine.dependencies import arity, static_links
 from foedus.rules.ast import StaticRule
+
+
+def _args(ks: list[exp.Column]) -> exp.Cast:
+    """``CAST([k0, k1, ..] AS VARCHAR[])``: a key as the ``args`` column."""
+    return exp.cast(exp.Array(expressions=ks), "VARCHAR[]")
 
 
 class _Perspective(_DirtyKeys):
@@ -38,34 +55,38 @@ class _Perspective(_DirtyKeys):
         """The dirty keys of ``f`` whose fresh rows are not their stored rows."""
         changed = self.t("changed", f)
         if f in self.read:
-            cols = ", ".join(["scn", *self.ks(f), *_FL_COLS])
-            old = (
-                self.state_rows(f, clean_only=False) + f" AND EXISTS (SELECT 1 FROM "
-                f"{_q(self.t('dirty', f))} AS d WHERE {self.same_key(f, 'd', 's')})"
+            old = self.state_rows(f, clean_only=False).where(self.dirty_exists(f, "s"))
+            new = exp.select(_col("scn"), *self.ks(f), *_fl_cols()).from_(_tbl(self.cur(f)))
+            diff = exp.union(
+                exp.paren(exp.except_(old, new, distinct=False)),
+                exp.paren(exp.except_(new.copy(), old.copy(), distinct=False)),
+                distinct=False,
             )
-            new = f"SELECT {cols} FROM {_q(self.cur(f))}"
             self.temp(
                 changed,
-                f"SELECT DISTINCT {', '.join(['TRUE AS _x', *self.ks(f)])} FROM "
-                f"(({old} EXCEPT ALL {new}) UNION ALL ({new} EXCEPT ALL {old}))",
+                exp.select(exp.alias_(exp.true(), "_x"), *self.ks(f))
+                .distinct()
+                .from_(exp.Subquery(this=diff)),
             )
         else:  # nothing reads it: its dirty keys are written back as they are
-            self.temp(changed, f"SELECT * FROM {_q(self.t('dirty', f))}")
+            self.temp(changed, _star(self.t("dirty", f)))
         self.changed[f] = self.count(changed)
 
     # -- the plan
-    def state_rows(self, f: str, clean_only: bool) -> str:
-        cols = ", ".join(["scn", *self.ks(f), *_FL_COLS])
-        sql = (
-            f"SELECT {cols} FROM {STATE} AS s WHERE s.perspective = {_lit(self.perspective)} "
-            f"AND s.fluent = {_lit(f)}"
+    def state_rows(self, f: str, clean_only: bool) -> exp.Select:
+        q = (
+            exp.select(_col("scn"), *self.ks(f), *_fl_cols())
+            .from_(_tbl(STATE, "s"))
+            .where(
+                exp.and_(
+                    _eq(_col("perspective", "s"), _lit(self.perspective)),
+                    _eq(_col("fluent", "s"), _lit(f)),
+                )
+            )
         )
         if clean_only:
-            sql += (
-                f" AND NOT EXISTS (SELECT 1 FROM {_q(self.t('dirty', f))} AS d WHERE "
-                f"{self.same_key(f, 'd', 's')})"
-            )
-        return sql
+            q = q.where(exp.not_(self.dirty_exists(f, "s")))
+        return q
 
     def cur(self, f: str) -> str:
         return self.t("cur", f)
@@ -73,43 +94,37 @@ class _Perspective(_DirtyKeys):
     def define(self, name: str, f: str, rows: str | None) -> None:
         """``name`` as the view of fluent ``f``: the stored rows of its clean keys and
         ``rows`` (a table of its dirty keys' fresh rows)."""
-        parts = []
+        parts: list[exp.Query] = []
         if f in self.read:
             parts.append(self.state_rows(f, clean_only=rows is not None))
         if rows is not None:
-            parts.append(f"SELECT * FROM {_q(rows)}")
+            parts.append(_star(rows))
         if not parts:
-            parts.append(f"SELECT * FROM {_q(self.empty(f))}")
-        self.view(name, " UNION ALL ".join(parts))
+            parts.append(_star(self.empty(f)))
+        self.view(name, _union_all(parts))
 
     def empty(self, f: str) -> str:
         name = self.t("empty", f)
         if name not in self.made:
-            cols = ", ".join(
-                [
-                    "NULL::INTEGER AS scn",
-                    *(f"NULL::VARCHAR AS {k}" for k in self.ks(f)),
-                    "NULL::VARCHAR AS value",
-                    "NULL::BIGINT AS start",
-                    'NULL::BIGINT AS "end"',
-                    "NULL::VARCHAR AS rule",
-                    "NULL::VARCHAR AS initiated_by",
-                    "NULL::VARCHAR AS terminated_by",
-                ]
-            )
-            self.temp(name, f"SELECT {cols} WHERE FALSE")
+            cols = [
+                _null("INTEGER", "scn"),
+                *(_null("VARCHAR", k.name) for k in self.ks(f)),
+                _null("VARCHAR", "value"),
+                _null("BIGINT", "start"),
+                _null("BIGINT", "end"),
+                _null("VARCHAR", "rule"),
+                _null("VARCHAR", "initiated_by"),
+                _null("VARCHAR", "terminated_by"),
+            ]
+            self.temp(name, exp.select(*cols).where(exp.false()))
             self.made.add(name)
         return name
 
-    def only_dirty(self, f: str, rows: str) -> str:
-        """The rows of ``rows`` (a table, or a query in parentheses) whose key is dirty."""
-        rows = rows if rows.startswith("(") else _q(rows)
-        return (
-            f"SELECT * FROM {rows} AS f WHERE EXISTS (SELECT 1 FROM "
-            f"{_q(self.t('dirty', f))} AS d WHERE {self.same_key(f, 'd', 'f')})"
-        )
+    def only_dirty(self, f: str, rows: str | exp.Query) -> exp.Select:
+        """The rows of ``rows`` (a table, or a query) whose key is dirty."""
+        return _star(rows, "f").where(self.dirty_exists(f, "f"))
 
-    def restriction(self, f: str) -> list[tuple[str, str, str]]:
+    def restriction(self, f: str) -> list[tuple[str, str, exp.Select]]:
         """For a static fluent: its inputs restricted to the rows that can reach its dirty
         keys, as (input, table, query) named ``_foedus_inc_in_<f>__<input>``."""
         if not any(isinstance(r, StaticRule) for r in self.program.rules_for(f)):
@@ -118,15 +133,15 @@ class _Perspective(_DirtyKeys):
         for g, refs in static_links(self.program, f).items():
             if not refs or any(not links for links in refs):
                 continue  # a reference that no head argument restricts reads all of g
-            tests = " OR ".join(
-                f"EXISTS (SELECT 1 FROM {_q(self.t('dirty', f))} AS d WHERE "
-                + _match((f"d.k{j}", f"g.k{i}") for i, j in links)
-                + ")"
+            tests = [
+                _exists(
+                    self.t("dirty", f),
+                    "d",
+                    _match((_col(f"k{j}", "d"), _col(f"k{i}", "g")) for i, j in links),
+                )
                 for links in refs
-            )
-            out.append(
-                (g, f"{_P}in_{f}__{g}", f"SELECT * FROM {_q(fluent_table(g))} AS g WHERE {tests}")
-            )
+            ]
+            out.append((g, f"{_P}in_{f}__{g}", _star(fluent_table(g), "g").where(exp.or_(*tests))))
         return out
 
     def compute(self, f: str, steps: list[Materialize], last: Materialize) -> None:
@@ -144,9 +159,7 @@ class _Perspective(_DirtyKeys):
         self.define(fluent_table(f), f, self.cur(f))
 
     def run(self) -> None:
-        self.execute(
-            f"CREATE OR REPLACE TEMP TABLE happenings AS SELECT * FROM {_P}happ WHERE FALSE"
-        )
+        self.execute(_create("happenings", _star(f"{_P}happ").where(exp.false())))
         self.tables.append("happenings")
         pending: list[Materialize] = []
         for step in self.plan.steps:
@@ -178,10 +191,7 @@ class _Perspective(_DirtyKeys):
                     if self.changed[g]:
                         out = self.t("out", g)
                         self.temp(
-                            out,
-                            f"SELECT * FROM {_q(self.cur(g))} AS f WHERE EXISTS ("
-                            f"SELECT 1 FROM {_q(self.t('changed', g))} AS d WHERE "
-                            f"{self.same_key(g, 'd', 'f')})",
+                            out, _star(self.cur(g), "f").where(self.dirty_exists(g, "f", "changed"))
                         )
                         names[fluent_table(g)] = out
                     else:
@@ -199,7 +209,7 @@ class _Perspective(_DirtyKeys):
         dirty = [f for f in step.fluents if self.dirty[f]]
         for f in step.fluents:
             if f in dirty:
-                self.temp(self.cur(f), self.only_dirty(f, f"({self.state_rows(f, False)})"))
+                self.temp(self.cur(f), self.only_dirty(f, self.state_rows(f, False)))
                 self.define(fluent_table(f), f, self.cur(f))
             else:
                 self.define(fluent_table(f), f, None)
@@ -220,7 +230,7 @@ class _Perspective(_DirtyKeys):
             if g in dirty:
                 names = {}
                 for h, name, sql in self.restriction(g):
-                    body.append(f"CREATE OR REPLACE TEMP TABLE {_q(name)} AS {sql}")
+                    body.append(_create(name, sql))
                     self.tables.append(name)
                     names[fluent_table(h)] = name
                 for p in pending:
@@ -228,35 +238,29 @@ class _Perspective(_DirtyKeys):
                     self.tables.append(p.table)
                 fresh, nxt = self.t("fresh", g), self.t("next", g)
                 body.append(_create(fresh, _renamed(m.query, names)))
-                body.append(
-                    f"CREATE OR REPLACE TEMP TABLE {_q(nxt)} AS " + self.only_dirty(g, fresh)
-                )
+                body.append(_create(nxt, self.only_dirty(g, fresh)))
                 self.tables += [fresh, nxt]
-                self.temp(nxt, f"SELECT * FROM {_q(self.cur(g))} WHERE FALSE")
+                self.temp(nxt, _star(self.cur(g)).where(exp.false()))
                 self.define(m.table, g, nxt)
             else:
                 self.define(m.table, g, None)
             pending = []
-        diffs = []
+        diffs: list[exp.Expression] = []
         for f in dirty:
-            a, b = _q(self.cur(f)), _q(self.t("next", f))
-            diffs.append(f"(SELECT count(*) FROM (SELECT * FROM {a} EXCEPT SELECT * FROM {b}))")
-            diffs.append(f"(SELECT count(*) FROM (SELECT * FROM {b} EXCEPT SELECT * FROM {a}))")
-        changed = "SELECT " + " + ".join(diffs)
-        swap = [
-            f"CREATE OR REPLACE TEMP TABLE {_q(self.cur(f))} AS SELECT * FROM "
-            f"{_q(self.t('next', f))}"
-            for f in dirty
-        ]
+            a, b = self.cur(f), self.t("next", f)
+            diffs.append(exp.Subquery(this=_count_of(exp.except_(_star(a), _star(b)))))
+            diffs.append(exp.Subquery(this=_count_of(exp.except_(_star(b), _star(a)))))
+        changed = exp.select(reduce(lambda x, y: exp.Add(this=x, expression=y), diffs))
+        swap = [_create(self.cur(f), _star(self.t("next", f))) for f in dirty]
         for _ in range(step.max_rounds):
-            for sql in body:
-                self.execute(sql)
+            for stmt in body:
+                self.execute(stmt)
             if not _count(self.con, changed):
                 for f in dirty:
                     self.find_changed(f)
                 return
-            for sql in swap:
-                self.execute(sql)
+            for stmt in swap:
+                self.execute(stmt)
         raise FixpointError(
             f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
             f"not settle within {step.max_rounds} rounds"
@@ -266,72 +270,99 @@ class _Perspective(_DirtyKeys):
     def write_back(self, scenarios: int) -> None:
         """Replace the changed keys' rows of ``fluents``, ``scenario_fluents`` (noting the rows
         that differ in ``_foedus_inc_sf_diff``, for the breaches) and ``state_fluents``."""
-        p = _lit(self.perspective)
+
+        def p() -> exp.Literal:
+            return _lit(self.perspective)
+
         changed = [f for f in self.program.fluents if self.changed[f]]
         if not changed:
             return
         dargs = f"{_P}dargs"
         self.temp(
             dargs,
-            " UNION ALL ".join(
-                f"SELECT {_lit(f)} AS fluent, CAST([{', '.join(self.ks(f))}] AS VARCHAR[]) AS args "
-                f"FROM {_q(self.t('changed', f))}"
-                for f in changed
+            _union_all(
+                [
+                    exp.select(
+                        exp.alias_(_lit(f), "fluent"), exp.alias_(_args(self.ks(f)), "args")
+                    ).from_(_tbl(self.t("changed", f)))
+                    for f in changed
+                ]
             ),
         )
-        self.execute(f"INSERT INTO {CHANGES.changed_keys} SELECT {p}, fluent, args FROM {dargs}")
-        self.execute(
-            f"DELETE FROM fluents USING {dargs} AS d WHERE fluents.perspective = {p} "
-            "AND fluents.fluent = d.fluent AND fluents.args = d.args"
+        keys = exp.select(p(), _col("fluent"), _col("args")).from_(_tbl(dargs))
+        self.execute(_sql(exp.insert(keys, _tbl(CHANGES.changed_keys))))
+
+        def same(table: str, f: str | None = None) -> exp.Expression:
+            conds = [
+                _eq(_col("perspective", table), p()),
+                _eq(_col("fluent", table), _col("fluent", "d")),
+            ]
+            if f is not None:
+                conds.append(_eq(_col("fluent", "d"), _lit(f)))
+            conds.append(_eq(_col("args", table), _col("args", "d")))
+            return exp.and_(*conds)
+
+        def delete_using(table: str, f: str | None = None) -> str:
+            stmt = exp.Delete(
+                this=_tbl(table), using=[_tbl(dargs, "d")], where=exp.Where(this=same(table, f))
+            )
+            return _sql(stmt)
+
+        self.execute(delete_using("fluents"))
+        cols = ("fluent", "args", "value", "start", "end", "certainty", "rule")
+        rows = exp.select(p(), *(_col(c) for c in (*cols, "initiated_by", "terminated_by"))).from_(
+            _tbl(OUTPUT)
         )
-        self.execute(
-            f'INSERT INTO fluents SELECT {p}, fluent, args, value, start, "end", '
-            f"certainty, rule, initiated_by, terminated_by FROM {OUTPUT}"
-        )
+        self.execute(_sql(exp.insert(rows, _tbl("fluents"))))
         for f in SCENARIO_FLUENTS:
             if f not in changed:
                 continue
-            arr = "CAST([" + ", ".join(self.ks(f)) + "] AS VARCHAR[])"
-            out = _q(self.t("out", f))
+            out = self.t("out", f)
+
+            def scenario_rows(scenario: exp.Expression, f: str = f, out: str = out) -> exp.Select:
+                return exp.select(
+                    exp.alias_(p(), "perspective"),
+                    exp.alias_(scenario, "scenario"),
+                    exp.alias_(_lit(f), "fluent"),
+                    exp.alias_(_args(self.ks(f)), "args"),
+                    _col("value"),
+                    _col("start"),
+                    _col("end"),
+                ).from_(_tbl(out))
+
             if scenarios == 2:
-                new = (
-                    f"SELECT {p} AS perspective, CASE WHEN scn = 0 THEN 'early' ELSE 'late' "
-                    f"END AS scenario, {_lit(f)} AS fluent, {arr} AS args, value, start, "
-                    f'"end" FROM {out}'
+                new: exp.Query = scenario_rows(
+                    exp.Case()
+                    .when(_eq(_col("scn"), exp.Literal.number(0)), exp.Literal.string("early"))
+                    .else_(exp.Literal.string("late"))
                 )
             else:
-                new = " UNION ALL ".join(
-                    f"SELECT {p} AS perspective, '{s}' AS scenario, {_lit(f)} AS fluent, "
-                    f'{arr} AS args, value, start, "end" FROM {out}'
-                    for s in ("early", "late")
-                )
+                new = _union_all([scenario_rows(exp.Literal.string(s)) for s in ("early", "late")])
             old = (
-                f"SELECT sf.* FROM scenario_fluents AS sf JOIN {dargs} AS d ON "
-                f"sf.perspective = {p} AND sf.fluent = d.fluent AND d.fluent = {_lit(f)} "
-                "AND sf.args = d.args"
+                exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("sf")))
+                .from_(_tbl("scenario_fluents", "sf"))
+                .join(_tbl(dargs, "d"), on=same("sf", f))
             )
             newt = self.t("sf_new", f)
             self.temp(newt, new)
-            self.execute(
-                f"INSERT INTO {_P}sf_diff ({old} EXCEPT ALL SELECT * FROM {_q(newt)}) "
-                f"UNION ALL (SELECT * FROM {_q(newt)} EXCEPT ALL {old})"
+            diff = exp.union(
+                exp.paren(exp.except_(old, _star(newt), distinct=False)),
+                exp.paren(exp.except_(_star(newt), old.copy(), distinct=False)),
+                distinct=False,
             )
-            self.execute(
-                f"DELETE FROM scenario_fluents USING {dargs} AS d WHERE "
-                f"scenario_fluents.perspective = {p} AND scenario_fluents.fluent = "
-                f"d.fluent AND d.fluent = {_lit(f)} AND scenario_fluents.args = d.args"
-            )
-            self.execute(f"INSERT INTO scenario_fluents SELECT * FROM {_q(newt)}")
+            self.execute(_sql(exp.insert(diff, _tbl(f"{_P}sf_diff"))))
+            self.execute(delete_using("scenario_fluents", f))
+            self.execute(_sql(exp.insert(_star(newt), _tbl("scenario_fluents"))))
         for f in changed:
             if f in self.read:
-                self.execute(
-                    f"DELETE FROM {STATE} AS s WHERE s.perspective = {p} AND s.fluent "
-                    f"= {_lit(f)} AND EXISTS (SELECT 1 FROM "
-                    f"{_q(self.t('changed', f))} AS d WHERE "
-                    f"{self.same_key(f, 'd', 's')})"
+                cond = exp.and_(
+                    _eq(_col("perspective", "s"), p()),
+                    _eq(_col("fluent", "s"), _lit(f)),
+                    self.dirty_exists(f, "s", "changed"),
                 )
+                self.execute(_sql(exp.delete(_tbl(STATE, "s"), where=cond)))
                 insert_state(
-                    self.con, self.perspective, f, arity(self.program, f), _q(self.t("out", f))
+                    self.con, self.perspective, f, arity(self.program, f), self.t("out", f)
                 )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 from sqlglot import exp
 
-from foedus.backends.base import FixpointError
-from foedus.build.incremental.sql import _EV, _NEXT, _create, _q
+from foedus.backends.duckdb import DuckDBBackend
+from foedus.build.incremental.sql import _EV, _NEXT, _create, _drop
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, Plan, fluent_table
 from foedus.engine.dependencies import read_fluents
 from foedus.rules.ast import Program
@@ -28,28 +28,30 @@ class _Runner:
         self.views: list[str] = []
         self.by_table = {fluent_table(f): f for f in program.fluents}
         self.by_next = {f"{_NEXT}{f}": f for f in program.fluents}
+        #: the plan's steps run through the Backend contract, every table temporary
+        self.backend = DuckDBBackend(con).scratch()
 
     # -- helpers
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 
-    def materialize(self, table: str, query: exp.Expression) -> None:
+    def materialize(self, table: str, query: exp.Query) -> None:
+        self.backend.run_step(Materialize(table, query))
+        self.tables.append(table)
+
+    def temp(self, table: str, query: exp.Expression) -> None:
         self.execute(_create(table, query))
         self.tables.append(table)
 
-    def temp(self, table: str, sql: str) -> None:
-        self.execute(f"CREATE OR REPLACE TEMP TABLE {_q(table)} AS {sql}")
-        self.tables.append(table)
-
-    def view(self, name: str, sql: str) -> None:
-        self.execute(f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {sql}")
+    def view(self, name: str, query: exp.Expression) -> None:
+        self.execute(_create(name, query, kind="VIEW"))
         self.views.append(name)
 
     def drop(self) -> None:
         for v in dict.fromkeys(reversed(self.views)):
-            self.execute(f"DROP VIEW IF EXISTS temp.{_q(v)}")
+            self.execute(_drop(v, "VIEW"))
         for t in dict.fromkeys(reversed(self.tables)):
-            self.execute(f"DROP TABLE IF EXISTS temp.{_q(t)}")
+            self.execute(_drop(t))
         self.views.clear()
         self.tables.clear()
 
@@ -87,21 +89,5 @@ class _Runner:
                 pending.append(step)
 
     def fixpoint_plain(self, step: Fixpoint) -> None:
-        for m in step.init:
-            self.materialize(m.table, m.query)
-        body = [(m.table, _create(m.table, m.query)) for m in step.body]
-        swap = [(m.table, _create(m.table, m.query)) for m in step.swap]
-        changed = step.changed.sql(dialect="duckdb", identify=True)
-        self.tables += [t for t, _ in body + swap]
-        for _ in range(step.max_rounds):
-            for _, sql in body:
-                self.execute(sql)
-            row = self.con.execute(changed).fetchone()
-            if not row or not row[0]:
-                return
-            for _, sql in swap:
-                self.execute(sql)
-        raise FixpointError(
-            f"incremental: the cycle of fluents {', '.join(step.fluents)} did "
-            f"not settle within {step.max_rounds} rounds"
-        )
+        self.tables += [m.table for m in (*step.init, *step.body, *step.swap)]
+        self.backend.run_step(step)

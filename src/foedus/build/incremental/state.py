@@ -13,11 +13,22 @@ from collections.abc import Iterable
 from typing import Any
 
 import duckdb
+import sqlglot
 from sqlglot import exp
 
 from foedus.backends.duckdb import DuckDBBackend
 from foedus.build.incremental.runner import _Runner
-from foedus.build.incremental.sql import _P, _q
+from foedus.build.incremental.sql import (
+    _P,
+    _col,
+    _count,
+    _count_of,
+    _create,
+    _drop,
+    _null,
+    _sql,
+    _tbl,
+)
 from foedus.build.schema import SCENARIO_FLUENTS, STATE_FLUENTS, STATE_META, add_key_columns, create
 from foedus.corpus.perspectives import perspective_ids
 from foedus.engine import from_tables
@@ -144,19 +155,20 @@ def keep_state(
     width = state_arity(con)
     for f in fluents:
         n = arity(program, f)
-        ks = [f"k{i}" if i < n else "NULL" for i in range(width)]
-        backend.copy_out(
-            f'SELECT ? AS perspective, ? AS fluent, scn, value, start, "end", '
-            f"rule, initiated_by, terminated_by, {', '.join(ks)} FROM "
-            f"{_q(fluent_table(f))}",
-            STATE,
-            [perspective, f],
-        )
+        ks = [_col(f"k{i}") if i < n else exp.null() for i in range(width)]
+        rows = exp.select(
+            exp.alias_(exp.Placeholder(), "perspective"),
+            exp.alias_(exp.Placeholder(), "fluent"),
+            *(_col(c) for c in ("scn", *_STATE_COLS)),
+            *ks,
+        ).from_(_tbl(fluent_table(f)))
+        backend.copy_out(_sql(rows), STATE, [perspective, f])
         if f not in SCENARIO_FLUENTS:
             if hasattr(backend, "discard"):
                 backend.discard(fluent_table(f))
             else:
-                backend.execute(f"DROP TABLE IF EXISTS {_q(fluent_table(f))}")
+                drop = exp.Drop(this=_tbl(fluent_table(f)), kind="TABLE", exists=True)
+                backend.execute(_sql(drop))
     set_meta(con, scenarios=str(plan.scenarios))
     add_meta(con, "kept", perspective)
 
@@ -216,14 +228,15 @@ class Inputs:
         )
         self.made: list[str] = []
 
-    def temp(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_q(name)} AS {sql}")
+    def temp(self, name: str, query: exp.Expression) -> None:
+        self.con.execute(_create(name, query))
         self.made.append(name)
 
     def make(self, corpus: Any, full: bool = True, facts: bool = True) -> None:
         """``happenings`` (every happening; with ``full=False`` ``_foedus_inc_happ``) and the
         fact tables of every declared relation."""
-        sql = from_tables.happenings_sql(self.arity)
+        # the engine's query (foedus.engine.from_tables), as a tree
+        sql = sqlglot.parse_one(from_tables.happenings_sql(self.arity), read="duckdb")
         if full:
             self.temp("happenings", sql)
         else:
@@ -232,28 +245,33 @@ class Inputs:
             return
         # as foedus.engine.from_tables.store_engine_inputs and Backend.run_tables make them
         self.temp(
-            "facts_state", "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'"
+            "facts_state",
+            exp.select(exp.alias_(exp.cast(_col("id"), "VARCHAR"), "c0"))
+            .distinct()
+            .from_(_tbl("actors"))
+            .where(exp.EQ(this=_col("kind"), expression=exp.Literal.string("state"))),
         )
+        forbids = ("instrument", "clause", "bearer", "beneficiary", "event_type")
         self.temp(
             "facts_forbids",
-            "SELECT instrument AS c0, clause AS c1, bearer AS c2, "
-            "beneficiary AS c3, event_type AS c4 FROM norm_rows",
+            exp.select(*(exp.alias_(_col(c), f"c{i}") for i, c in enumerate(forbids))).from_(
+                _tbl("norm_rows")
+            ),
         )
         for p in self.programs:
             for rel, decl in p.facts.items():
                 if f"facts_{rel}" not in self.made:
-                    cols = ", ".join(f"NULL::VARCHAR AS c{i}" for i in range(len(decl.arg_types)))
-                    self.temp(f"facts_{rel}", f"SELECT {cols or 'NULL AS c0'} WHERE FALSE")
+                    cols = [_null("VARCHAR", f"c{i}") for i in range(len(decl.arg_types))]
+                    cols = cols or [exp.alias_(exp.null(), "c0")]
+                    self.temp(f"facts_{rel}", exp.select(*cols).where(exp.false()))
 
     def scenarios(self, table: str = "happenings") -> int:
-        row = self.con.execute(
-            f"SELECT count(*) FROM {_q(table)} WHERE t_early <> t_late "
-        ).fetchone()
-        return 2 if row and row[0] else 1
+        q = _count_of(table).where(exp.NEQ(this=_col("t_early"), expression=_col("t_late")))
+        return 2 if _count(self.con, q) else 1
 
     def drop(self) -> None:
         for name in reversed(self.made):
-            self.con.execute(f"DROP TABLE IF EXISTS temp.{_q(name)}")
+            self.con.execute(_drop(name))
         self.made.clear()
 
 

@@ -52,13 +52,29 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import sqlglot
 from sqlglot import exp
 
 from foedus.build.breaches import store_breaches_for
 from foedus.build.database import connect_rw, memory_limit
 from foedus.build.incremental.diff import added_events, check_state
 from foedus.build.incremental.perspective import _Perspective
-from foedus.build.incremental.sql import _P, CHANGES, FOREVER, Changes, _count, _ks, _q
+from foedus.build.incremental.sql import (
+    _P,
+    CHANGES,
+    FOREVER,
+    Changes,
+    _col,
+    _count,
+    _count_of,
+    _create,
+    _drop,
+    _eq,
+    _renamed,
+    _sql,
+    _star,
+    _tbl,
+)
 from foedus.build.incremental.state import STATE, Inputs, set_meta, state_arity
 from foedus.build.incremental.state import meta as state_meta
 from foedus.build.steps import STEPS
@@ -144,9 +160,9 @@ def prepare(
     try:
         say("incremental: reading the corpus")
         write_tables(scratch, corpus)
-        path = exp.Literal.string(str(previous)).sql("duckdb")
+        attach = exp.replace_placeholders(_ATTACH.copy(), path=exp.Literal.string(str(previous)))
         try:
-            scratch.execute(f"ATTACH {path} AS old (READ_ONLY)")
+            scratch.execute(attach.sql("duckdb"))
         except duckdb.Error as e:
             raise NotIncremental(f"cannot open the previous database: {e}") from None
         try:
@@ -155,23 +171,62 @@ def prepare(
             new_ids = added_events(scratch)
         finally:
             scratch.execute("DETACH old")
-        scratch.execute(
-            f"CREATE OR REPLACE TEMP TABLE {_P}new_ids AS SELECT unnest(?::VARCHAR[]) AS id",
-            [new_ids],
-        )
-        ids = f"(SELECT id FROM {_P}new_ids)"
+        scratch.execute(_create(CHANGES.new_events, _UNNEST_IDS.copy()), [new_ids])
+        ids = exp.select("id").from_(_tbl(CHANGES.new_events))
         rows = {}
         for table, where in (
-            ("events", f"id IN {ids}"),
-            ("event_actors", f"event_id IN {ids}"),
-            ("event_targets", f"event_id IN {ids}"),
-            ("quotes", f"owner_kind = 'event' AND owner_id IN {ids}"),
+            ("events", _col("id").isin(query=ids)),
+            ("event_actors", _col("event_id").isin(query=ids)),
+            ("event_targets", _col("event_id").isin(query=ids)),
+            (
+                "quotes",
+                exp.and_(
+                    _eq(_col("owner_kind"), exp.Literal.string("event")),
+                    _col("owner_id").isin(query=ids),
+                ),
+            ),
         ):
-            rel = scratch.execute(f"SELECT * FROM {table} WHERE {where}")
+            rel = scratch.execute(_sql(_star(table).where(where)))
             rows[table] = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
     finally:
         scratch.close()
     return Prepared(Path(previous), corpus, new_ids, rows, programs, derivs)
+
+
+_ATTACH = sqlglot.parse_one("ATTACH $path AS old (READ_ONLY)", read="duckdb")
+_UNNEST_IDS = sqlglot.parse_one("SELECT unnest(?::VARCHAR[]) AS id", read="duckdb")
+#: The events whose breaches an update recomputes (the temporary tables renamed by
+#: :data:`_UPDATE_TABLES`): the new ones, and those where a row of ``binds`` or ``part_of``
+#: differs (``sf_diff``) during the event.
+_AFFECTED = sqlglot.parse_one(
+    """
+    SELECT id AS event_id FROM new_ids
+    UNION
+    SELECT a.event_id FROM sf_diff AS d JOIN event_acts AS a
+      ON d.fluent = 'binds' AND a.actor = d.args[2] AND a.target = d.args[3]
+    WHERE d.start <= CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END
+      AND CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END
+          < coalesce(d."end", $forever)
+    UNION
+    SELECT a.event_id FROM sf_diff AS d
+    JOIN (SELECT DISTINCT args[1] AS x, value FROM scenario_fluents
+          WHERE fluent = 'part_of'
+          UNION SELECT args[1], value FROM sf_diff WHERE fluent = 'part_of') AS po
+      ON d.fluent = 'binds' AND po.value = d.args[3]
+    JOIN event_acts AS a ON a.actor = d.args[2] AND a.target = po.x
+    WHERE d.start <= CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END
+      AND CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END
+          < coalesce(d."end", $forever)
+    UNION
+    SELECT a.event_id FROM sf_diff AS d JOIN event_acts AS a
+      ON d.fluent = 'part_of' AND a.target = d.args[1]
+    WHERE d.start <= CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END
+      AND CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END
+          < coalesce(d."end", $forever)
+    """,
+    read="duckdb",
+)
+_UPDATE_TABLES = {"new_ids": CHANGES.new_events, "sf_diff": f"{_P}sf_diff"}
 
 
 def apply(prepared: Prepared, tmp: Path, progress: Progress | None = None) -> UpdateReport:
@@ -195,7 +250,7 @@ def apply(prepared: Prepared, tmp: Path, progress: Progress | None = None) -> Up
             else:  # made again from the updated tables
                 step(con, prepared.corpus)
         for table in (CHANGES.new_events, CHANGES.changed_keys, CHANGES.breach_events):
-            con.execute(f"DROP TABLE IF EXISTS temp.{_q(table)}")
+            con.execute(_drop(table))
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -211,45 +266,70 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
         view = f"{_P}rows_{table}"
         con.register(view, data)
         try:
-            con.execute(f"INSERT INTO {table} SELECT * FROM {view}")
+            con.execute(_sql(exp.insert(_star(view), _tbl(table))))
         finally:
             con.unregister(view)
-    con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'", [corpus.content_hash])
-    con.execute("COMMIT")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_P}new_ids AS SELECT unnest(?::VARCHAR[]) AS id", [new_ids]
+    hash_row = exp.update(
+        _tbl("meta"),
+        {"value": exp.Placeholder()},
+        where=_eq(_col("key"), exp.Literal.string("content_hash")),
     )
+    con.execute(_sql(hash_row), [corpus.content_hash])
+    con.execute("COMMIT")
+    con.execute(_create(CHANGES.new_events, _UNNEST_IDS.copy()), [new_ids])
     meta = state_meta(con)
     old_scenarios = int(meta["scenarios"][0])
     inputs = Inputs(con, programs.values())
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_P}sf_diff AS SELECT * FROM scenario_fluents WHERE FALSE"
+    con.execute(_create(f"{_P}sf_diff", _star("scenario_fluents").where(exp.false())))
+    columns = [("perspective", "VARCHAR"), ("fluent", "VARCHAR"), ("args", "VARCHAR[]")]
+    keys_table = exp.Create(
+        this=exp.Schema(
+            this=_tbl(CHANGES.changed_keys),
+            expressions=[
+                exp.ColumnDef(
+                    this=exp.to_identifier(c), kind=exp.DataType.build(t, dialect="duckdb")
+                )
+                for c, t in columns
+            ],
+        ),
+        kind="TABLE",
+        replace=True,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {CHANGES.changed_keys} (perspective VARCHAR, "
-        "fluent VARCHAR, args VARCHAR[])"
-    )
+    con.execute(_sql(keys_table))
     try:
         inputs.make(corpus, full=False)
         happ = f"{_P}happ"
-        inputs.temp(
-            f"{_P}happ_new", f"SELECT * FROM {_q(happ)} WHERE id IN (SELECT id FROM {_P}new_ids)"
-        )
+        new_ids_q = exp.select("id").from_(_tbl(f"{_P}new_ids"))
+        inputs.temp(f"{_P}happ_new", _star(happ).where(_col("id").isin(query=new_ids_q)))
         happened = {
             (str(n), int(a))
-            for n, a in con.execute(f"SELECT DISTINCT name, arity FROM {_P}happ_new").fetchall()
+            for n, a in con.execute(
+                _sql(exp.select("name", "arity").distinct().from_(_tbl(f"{_P}happ_new")))
+            ).fetchall()
         }
         scenarios = max(old_scenarios, inputs.scenarios(happ))
         if scenarios != old_scenarios:  # the late world of an all-exact build is the early one
             n = state_arity(con)
-            ks = ", ".join(_ks(n))
-            sep = ", " if n else ""
-            con.execute(
-                f"INSERT INTO {STATE} (perspective, fluent, scn{sep}{ks}, value, start, "
-                f'"end", rule, initiated_by, terminated_by) SELECT perspective, fluent, '
-                f'1{sep}{ks}, value, start, "end", rule, initiated_by, terminated_by '
-                f"FROM {STATE} WHERE scn = 0"
+            ks = [f"k{i}" for i in range(n)]
+            rest = ["value", "start", "end", "rule", "initiated_by", "terminated_by"]
+            late = (
+                exp.select(
+                    _col("perspective"),
+                    _col("fluent"),
+                    exp.Literal.number(1),
+                    *(_col(c) for c in (*ks, *rest)),
+                )
+                .from_(_tbl(STATE))
+                .where(_eq(_col("scn"), exp.Literal.number(0)))
             )
+            target = exp.Schema(
+                this=_tbl(STATE),
+                expressions=[
+                    exp.to_identifier(c) for c in ("perspective", "fluent", "scn", *ks, *rest)
+                ],
+            )
+            con.execute(_sql(exp.insert(late, target)))
             set_meta(con, scenarios=str(scenarios))
         for pid, program in programs.items():
             say(f"incremental: perspective {pid}")
@@ -263,36 +343,25 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
             report.keys[pid] = {f: n for f, n in run.dirty.items() if n}
             report.changed[pid] = {f: n for f, n in run.changed.items() if n}
         say("incremental: breaches")
-        con.execute(
-            f"INSERT INTO event_acts SELECT * FROM ({EVENT_ACTS_SQL}) AS x WHERE "
-            f"event_id IN (SELECT id FROM {_P}new_ids)"
+        acts = exp.Subquery(
+            this=sqlglot.parse_one(EVENT_ACTS_SQL, read="duckdb"),
+            alias=exp.TableAlias(this=exp.to_identifier("x")),
         )
+        new_acts = (
+            exp.select("*")
+            .from_(acts)
+            .where(_col("event_id").isin(query=exp.select("id").from_(_tbl(CHANGES.new_events))))
+        )
+        con.execute(_sql(exp.insert(new_acts, _tbl("event_acts"))))
         # an event's breaches read whether binds(_, actor, Z) holds at its time, Z its target
         # or what its target is part of then: they change only where a row of those differs
-        t = "CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END"
-        during = f'd.start <= {t} AND {t} < coalesce(d."end", {FOREVER})'
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE {_P}affected AS
-            SELECT id AS event_id FROM {_P}new_ids
-            UNION
-            SELECT a.event_id FROM {_P}sf_diff AS d JOIN event_acts AS a
-              ON d.fluent = 'binds' AND a.actor = d.args[2] AND a.target = d.args[3]
-            WHERE {during}
-            UNION
-            SELECT a.event_id FROM {_P}sf_diff AS d
-            JOIN (SELECT DISTINCT args[1] AS x, value FROM scenario_fluents
-                  WHERE fluent = 'part_of'
-                  UNION SELECT args[1], value FROM {_P}sf_diff WHERE fluent = 'part_of') AS po
-              ON d.fluent = 'binds' AND po.value = d.args[3]
-            JOIN event_acts AS a ON a.actor = d.args[2] AND a.target = po.x
-            WHERE {during}
-            UNION
-            SELECT a.event_id FROM {_P}sf_diff AS d JOIN event_acts AS a
-              ON d.fluent = 'part_of' AND a.target = d.args[1]
-            WHERE {during}""")
-        report.breach_events = _count(con, f"SELECT count(*) FROM {_P}affected")
-        store_breaches_for(con, f"{_P}affected")
+        affected = exp.replace_placeholders(_AFFECTED.copy(), forever=exp.Literal.number(FOREVER))
+        assert isinstance(affected, exp.Query)
+        con.execute(_create(CHANGES.breach_events, _renamed(affected, _UPDATE_TABLES)))
+        report.breach_events = _count(con, _count_of(CHANGES.breach_events))
+        store_breaches_for(con, CHANGES.breach_events)
         set_meta(con, corpus_hash=corpus.content_hash)
     finally:
         inputs.drop()
-        con.execute(f"DROP TABLE IF EXISTS temp.{_P}sf_diff")
+        con.execute(_drop(f"{_P}sf_diff"))
     return report

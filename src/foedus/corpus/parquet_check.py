@@ -1,0 +1,266 @@
+"""Validation of a Parquet corpus (:mod:`foedus.corpus.parquet`), table by table in SQL:
+references, duplicate ids, dates in order and inside the actors' existence, and each
+*distinct* quoted text found verbatim in its source; problems name the file and the row
+(``events.parquet:12:1`` is the twelfth row). Every query is a sqlglot tree (or constant text
+parsed into one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from foedus.corpus.folder import display
+from foedus.corpus.parquet import COLUMNS, _not_in, _row_number, _scan
+from foedus.corpus.quotes import found, normalise
+from foedus.errors import Problem
+from foedus.model import EVENT_TYPES, NORM_KINDS
+
+# --------------------------------------------------------------------------- validation
+
+
+def _problem(path: Path, row: int | None, message: str) -> Problem:
+    return Problem(display(path), (row or 0) + 1, 1, message)
+
+
+#: The text columns of each table that are checked for NUL characters (the first names the row).
+TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "instruments": ("id", "name", "kind", "source", "quote"),
+    "parties": ("instrument_id", "actor", "how", "via"),
+    "clauses": ("instrument_id", "clause_id", "article", "text", "source"),
+    "events": ("id", "type", "summary", "justification", "mode", "source", "quote"),
+}
+
+
+def check_columns(tables: dict[str, Path]) -> list[Problem]:
+    """Every table has the columns of the layout."""
+    out = []
+    con = duckdb.connect()
+    try:
+        for name, path in tables.items():
+            try:
+                have = {
+                    d[0]
+                    for d in con.execute(
+                        exp.select("*").from_(_scan(path)).limit(0).sql("duckdb")
+                    ).description
+                }
+            except duckdb.Error as e:
+                out.append(_problem(path, None, f"cannot read Parquet table: {e}"))
+                continue
+            missing = [c for c in COLUMNS[name] if c not in have]
+            if missing:
+                out.append(
+                    _problem(
+                        path,
+                        None,
+                        f"{name}: missing column(s) " + ", ".join(repr(m) for m in missing),
+                    )
+                )
+    finally:
+        con.close()
+    return out
+
+
+def validate_tables(corpus: Any) -> list[Problem]:
+    """The cross-record checks of a Parquet corpus, in SQL, table by table."""
+    tables: dict[str, Path] = corpus.tables
+    problems = check_columns(tables)
+    if problems:
+        return problems
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE actors (id VARCHAR, existed_from DATE, existed_to DATE)")
+        rows = [
+            (
+                a.id,
+                a.existed_from.earliest if a.existed_from else None,
+                a.existed_to.latest if a.existed_to else None,
+            )
+            for a in corpus.actors
+        ]
+        if rows:
+            con.executemany("INSERT INTO actors VALUES (?, ?, ?)", rows)
+        con.execute("CREATE TABLE cats (id VARCHAR)")
+        if corpus.categories:
+            con.executemany("INSERT INTO cats VALUES (?)", [(c.id,) for c in corpus.categories])
+        for name, path in tables.items():
+            numbered = exp.select(_row_number(), "*").from_(_scan(path))
+            view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=numbered)
+            con.execute(view.sql("duckdb"))
+
+        def report(
+            table: str, query: str | exp.Select, message: Callable[..., str], limit: int = 50
+        ) -> None:
+            """The first rows of ``query`` (a sqlglot tree, or constant text) as problems."""
+            q = sqlglot.parse_one(query, read="duckdb") if isinstance(query, str) else query
+            assert isinstance(q, exp.Select)
+            for r in con.execute(q.order_by("1").limit(limit).sql("duckdb")).fetchall():
+                problems.append(_problem(tables[table], r[0], message(*r[1:])))
+
+        for table, key in (("instruments", "id"), ("events", "id")):
+            if table in tables:
+                report(
+                    table,
+                    exp.select(exp.Min(this=exp.column("_row")), key)
+                    .from_(table)
+                    .group_by(key)
+                    .having(
+                        exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))
+                    ),
+                    lambda k, t=table: f"duplicate {t[:-1]} id {k!r}",
+                )
+        if "events" in tables:
+            report(
+                "events",
+                exp.select("_row", "id", "type")
+                .from_("events")
+                .where(_not_in(EVENT_TYPES, "type")),
+                lambda i, t: f"event {i!r}: unknown event type {t!r}",
+            )
+            report(
+                "events",
+                "SELECT _row, id FROM events WHERE date_earliest IS NULL OR "
+                "date_latest < date_earliest OR len(actors) = 0",
+                lambda i: f"event {i!r}: missing or inverted date, or no actors",
+            )
+            for role in ("actors", "targets"):
+                outside = sqlglot.parse_one(
+                    """
+                  SELECT e._row, e.id, e.who, a.id IS NULL, a.existed_from, a.existed_to
+                  FROM (SELECT _row, id, date_earliest, date_latest, unnest(actors) AS who
+                        FROM events) AS e
+                  LEFT JOIN actors AS a ON a.id = e.who
+                  WHERE a.id IS NULL OR e.date_latest < a.existed_from
+                     OR e.date_earliest > a.existed_to""",
+                    read="duckdb",
+                )
+                for c in outside.find_all(exp.Column):  # unnest(actors) or unnest(targets)
+                    if c.name == "actors" and not c.table:
+                        c.set("this", exp.to_identifier(role))
+                assert isinstance(outside, exp.Select)
+                report(
+                    "events",
+                    outside,
+                    lambda i, a, unknown, f, t: (
+                        f"event {i!r}: unknown actor {a!r}"
+                        if unknown
+                        else f"event {i!r} involves {a!r} outside its existence ({f} to {t})"
+                    ),
+                )
+        if "parties" in tables:
+            report(
+                "parties",
+                """
+              SELECT p._row, p.instrument_id, p.actor FROM parties AS p
+              LEFT JOIN actors AS a ON a.id = p.actor WHERE a.id IS NULL""",
+                lambda i, a: f"instrument {i!r}: unknown actor {a!r}",
+            )
+            report(
+                "parties",
+                """
+              SELECT p._row, p.instrument_id FROM parties AS p
+              WHERE p.date_earliest IS NULL OR p.until_latest < p.date_earliest""",
+                lambda i: f"instrument {i!r}: a party's date is missing or inverted",
+            )
+            if "instruments" in tables:
+                report(
+                    "parties",
+                    """
+                  SELECT p._row, p.instrument_id FROM parties AS p
+                  ANTI JOIN instruments AS i ON i.id = p.instrument_id""",
+                    lambda i: f"party of unknown instrument {i!r}",
+                )
+        if "clauses" in tables:
+            known = exp.and_(
+                exp.not_(exp.Is(this=exp.column("norm_kind"), expression=exp.null())),
+                _not_in(NORM_KINDS, "norm_kind"),
+            )
+            report(
+                "clauses",
+                exp.select("_row", "instrument_id", "norm_kind").from_("clauses").where(known),
+                lambda i, k: f"instrument {i!r}: unknown norm kind {k!r}",
+            )
+            report(
+                "clauses",
+                """
+              SELECT c._row, c.instrument_id, c.cat FROM
+                (SELECT _row, instrument_id, unnest(norm_categories) AS cat FROM clauses) AS c
+              ANTI JOIN cats ON cats.id = c.cat""",
+                lambda i, cat: f"instrument {i!r}: unknown category {cat!r}",
+            )
+        if "instruments" in tables:
+            report(
+                "instruments",
+                """
+              SELECT _row, id FROM instruments
+              WHERE in_force_latest < signed_earliest OR ended_latest < in_force_earliest""",
+                lambda i: f"instrument {i!r}: dates out of order",
+            )
+        # quotes: each distinct (source, text) once
+        quoted = []
+        for table, col in (("instruments", "quote"), ("events", "quote"), ("clauses", "text")):
+            if table in tables:
+                quoted.append(
+                    exp.select(
+                        exp.Min(this=exp.column("_row")), exp.Literal.string(table), "source", col
+                    )
+                    .from_(table)
+                    .where(exp.not_(exp.Is(this=exp.column(col), expression=exp.null())))
+                    .group_by("source", col)
+                )
+        union = (
+            exp.union(*quoted, distinct=False) if len(quoted) > 1 else quoted[0] if quoted else None
+        )
+        distinct = con.execute(union.sql("duckdb")).fetchall() if union else []
+        for row, table, source, text in distinct:
+            src = corpus.source_of(source or "")
+            if src is None or src not in corpus.sources:
+                problems.append(
+                    _problem(
+                        tables[table],
+                        row,
+                        f'{table}: unknown source {src!r} for quote "{normalise(text)[:60]}"',
+                    )
+                )
+            elif not found(text, corpus.sources[src]):
+                problems.append(
+                    _problem(
+                        tables[table],
+                        row,
+                        f"{table}: quotes text not in "
+                        f'source {src!r}\n  quote:   "{normalise(text)}"',
+                    )
+                )
+        if "events" in tables:
+            report(
+                "events",
+                "SELECT _row, id FROM events WHERE quote IS NULL",
+                lambda i: f"event {i!r} cites no source",
+            )
+        for table, columns in TEXT_COLUMNS.items():  # text that cannot be stored or shown
+            if table in tables:
+                nul = exp.or_(
+                    *(
+                        exp.Anonymous(
+                            this="contains",
+                            expressions=[
+                                exp.column(c),
+                                exp.Anonymous(this="chr", expressions=[exp.Literal.number(0)]),
+                            ],
+                        )
+                        for c in columns
+                    )
+                )
+                report(
+                    table,
+                    exp.select("_row", columns[0]).from_(table).where(nul),
+                    lambda i, t=table: f"{t}: {i!r}: text with a NUL character (\\x00)",
+                )
+    finally:
+        con.close()
+    return problems
