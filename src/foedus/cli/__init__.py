@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from foedus.backends.run import register as register_run
 from foedus.cli import ask, corpus, generate, interop, serve
 from foedus.cli.core import Options, Output, app, fail, main, query_function, register
 from foedus.commands import COMMANDS
-from foedus.run import register as register_run
 
 HANDLERS: dict[str, Callable[..., Any]] = {
     **corpus.HANDLERS,
@@ -27,7 +27,9 @@ HANDLERS: dict[str, Callable[..., Any]] = {
 """The function that runs each command that is not a query of the knowledge base."""
 
 for _command in COMMANDS:
-    if _command.name == "run":  # its own argument parser (foedus.run), so that --help is fast
+    if (
+        _command.name == "run"
+    ):  # its own argument parser (foedus.backends.run), so that --help is fast
         register_run(app)
         continue
     register(

@@ -58,7 +58,7 @@ _ENGINE_FILES = (
     "rules/parse.py",
     "rules/check.py",
     "rules/ast.py",
-    "run.py",
+    "backends/run.py",
 )
 
 
@@ -83,7 +83,7 @@ def cache_dir() -> Path:
 def rules_key(paths: list[Path]) -> str:
     """The cache key of a plan: the rule files (names and bytes) and the engine's code."""
     h = hashlib.sha256(f"foedus-run-plan {PLAN_VERSION}\0".encode())
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1]  # src/foedus: the engine's files are named from it
     for name in _ENGINE_FILES:
         h.update((here / name).read_bytes())
     for p in paths:

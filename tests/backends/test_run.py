@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from foedus import run as run_mod
-from foedus.run import RunError, main, run
+from foedus.backends import run as run_mod
+from foedus.backends.run import RunError, main, run
 
-HERE = Path(__file__).parent / "rtec"
+HERE = Path(__file__).parents[1] / "rtec"
 FIXTURES = HERE / "fixtures"
 CASES = sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv"))
 
