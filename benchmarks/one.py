@@ -158,9 +158,10 @@ def rtec() -> dict[str, Any]:
     and whether its intervals are RTEC's."""
     root = Path(__file__).resolve().parent.parent / "tests"
     sys.path.insert(0, str(root))
+    from test_compiled_rtec import FIXTURES, HERE, read_expected, read_narrative
+
     from foedus.backends.duckdb import DuckDBBackend
     from foedus.rules import load_rules
-    from test_compiled_rtec import FIXTURES, HERE, read_expected, read_narrative
 
     out = {}
     for case in sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv")):

@@ -12,6 +12,11 @@ The reference interpreter does the same fluents in a process of its own, for siz
 first it cannot finish within a minute (``--reference-limit``; ``--reference-upto``: not past
 this size). The RTEC conformance narratives run last. Prints a
 table and writes benchmarks/results/latest.json (docs/performance.md explains the figures).
+
+    python benchmarks/run.py --real [--cases ggo,atop-mid-tc,icews] [--timeout 1800] [--data DIR]
+
+runs the real datasets instead, when ../shared/data is beside the project
+(benchmarks/real.py; results in benchmarks/results/real.json).
 """
 
 from __future__ import annotations
@@ -250,7 +255,27 @@ def main() -> None:
     ap.add_argument("--render", type=Path, help="only print the table of a results file")
     ap.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     ap.add_argument("--no-rtec", action="store_true")
+    ap.add_argument(
+        "--real",
+        action="store_true",
+        help="the real datasets of ../shared/data instead (benchmarks/real.py)",
+    )
+    ap.add_argument("--cases", default="ggo,atop-mid-tc,icews", help="with --real")
+    ap.add_argument("--timeout", type=float, default=1800.0, help="with --real: per command")
+    ap.add_argument(
+        "--data", type=Path, default=None, help="with --real: the data folder (../shared/data)"
+    )
     a = ap.parse_args()
+    if a.real:
+        import real
+
+        out = a.out if a.out != RESULTS / "latest.json" else RESULTS / "real.json"
+        if a.render:
+            real.render(json.loads(a.render.read_text()))
+            return
+        result = real.main(a.cases.split(","), a.timeout, out, machine(), a.data)
+        real.render(result)
+        return
     if a.render:
         render(json.loads(a.render.read_text()))
         return

@@ -201,14 +201,21 @@ class Backend(ABC):
         return 2 if n else 1
 
     def run_tables(
-        self, program: Program, max_rounds: int | None = None, keep: Sequence[str] = ()
+        self,
+        program: Program,
+        max_rounds: int | None = None,
+        keep: Sequence[str] = (),
+        demand: bool = False,
     ) -> Plan:
         """Compute ``intervals`` from the ``happenings`` and ``facts_*`` tables already loaded
-        (missing fact tables count as empty); ``keep`` as in :meth:`run`."""
+        (missing fact tables count as empty); ``keep`` as in :meth:`run`; ``demand`` as in
+        :func:`~foedus.engine.compile.compile_program`."""
         plan = (
-            compile_program(program, scenarios=self.scenarios())
+            compile_program(program, scenarios=self.scenarios(), demand=demand)
             if max_rounds is None
-            else compile_program(program, scenarios=self.scenarios(), max_rounds=max_rounds)
+            else compile_program(
+                program, scenarios=self.scenarios(), max_rounds=max_rounds, demand=demand
+            )
         )
         for rel, arity in plan.fact_arities.items():
             if not self.has_table(f"facts_{rel}"):
@@ -231,8 +238,10 @@ class Backend(ABC):
             for f, a, v, s, e, c, r, i, t in zip(*cols, strict=True)
         ]
 
-    def evaluate_tables(self, program: Program, max_rounds: int | None = None) -> list[Interval]:
-        self.run_tables(program, max_rounds)
+    def evaluate_tables(
+        self, program: Program, max_rounds: int | None = None, demand: bool = False
+    ) -> list[Interval]:
+        self.run_tables(program, max_rounds, demand=demand)
         return self.read_intervals()
 
     def evaluate(
@@ -241,6 +250,7 @@ class Backend(ABC):
         happenings: Sequence[Happening],
         facts: Facts | None = None,
         max_rounds: int | None = None,
+        demand: bool = False,
     ) -> list[Interval]:
         """Load a narrative, run ``program`` on it and return every interval."""
         need = max((len(r.event.args) for r in program.rules if hasattr(r, "event")), default=0)
@@ -249,4 +259,4 @@ class Backend(ABC):
         facts = facts or {}
         for rel, decl in program.facts.items():
             self.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
-        return self.evaluate_tables(program, max_rounds)
+        return self.evaluate_tables(program, max_rounds, demand)

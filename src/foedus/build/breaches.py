@@ -29,6 +29,7 @@ from foedus.build.database import insert_arrow
 from foedus.build.schema import create
 from foedus.engine import from_corpus, from_tables
 from foedus.engine.timepoints import event_point
+from foedus.norms import binding
 
 EVENT_ACTS_DDL = create("event_acts")
 NORM_ROWS_DDL = create("norm_rows")
@@ -148,6 +149,7 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
         store_inputs_sql(con, corpus)
     else:
         store_inputs(con, corpus)
+    binding.store_event_binds(con, corpus)  # when binds is computed on demand
     con.execute(BREACHES_PLAN.sql(dialect=dialect))
 
 

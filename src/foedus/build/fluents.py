@@ -29,9 +29,11 @@ from foedus.build.database import insert_arrow
 from foedus.build.incremental.state import keep_state, state_tables
 from foedus.build.schema import SCENARIO_FLUENTS, create
 from foedus.corpus.perspectives import perspective_ids
-from foedus.engine import from_corpus, from_tables, reference
+from foedus.engine import demand, from_corpus, from_tables, reference
 from foedus.engine.compile import fluent_table
 from foedus.engine.narrative import Interval
+from foedus.norms import binding
+from foedus.rules.ast import Program
 from foedus.rules.programs import program_for, rule_rows
 
 _INPUT_TABLES = (
@@ -141,12 +143,25 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     )
     from_tables.store_engine_inputs(con, corpus, arity)
     backend = _backend(con, engine)
+    lazy = _on_demand(con, programs)
     for pid, program in programs.items():
-        kept = [f for f in SCENARIO_FLUENTS if f in program.fluents]
+        lazy_fluents, inputs = lazy[pid]
+        kept = [f for f in SCENARIO_FLUENTS if f in program.fluents and f not in lazy_fluents]
+        kept += [f for f in inputs if f not in kept]  # what the on-demand fluents read
+        state = [] if any(f for f, _ in lazy.values()) else state_tables(program)
         plan = backend.run_tables(
-            program, keep=[fluent_table(f) for f in kept] + state_tables(program)
+            program, keep=[fluent_table(f) for f in kept] + state, demand=bool(lazy_fluents)
         )
-        keep_state(con, backend, pid, program, plan)
+        if plan.on_demand:
+            con.executemany(
+                exp.insert(
+                    exp.values([(exp.Placeholder(), exp.Placeholder(), exp.Placeholder())]),
+                    "on_demand",
+                ).sql("duckdb"),
+                [(pid, f, plan.scenarios) for f in plan.on_demand],
+            )
+        if state:  # else no incremental state: an update of this database is a full build
+            keep_state(con, backend, pid, program, plan)
         cols = ("fluent", "args", "value", "start", "end", "certainty", "rule")
         rows = exp.select(
             exp.alias_(exp.Placeholder(), "perspective"),
@@ -195,8 +210,28 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
             backend.discard(fluent_table(f))
         backend.discard("intervals")
     backend.close_inputs()
-    for t in ("happenings", "facts_state", "facts_forbids"):
+    # the fact tables stay when some fluent is on demand: its rules read them at query time
+    for t in (
+        ("happenings",)
+        if any(f for f, _ in lazy.values())
+        else ("happenings", "facts_state", "facts_forbids")
+    ):
         con.execute(exp.Drop(this=exp.to_table(t), kind="TABLE", exists=True).sql("duckdb"))
+
+
+def _on_demand(
+    con: duckdb.DuckDBPyConnection, programs: dict[str, Program]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Per perspective, the fluents a build computes on demand and the fluents their rules
+    read (:mod:`foedus.norms.binding`); both empty when the build computes every fluent."""
+    out: dict[str, tuple[list[str], list[str]]] = {pid: ([], []) for pid in programs}
+    if not binding.use_demand(con):
+        return out
+    con.execute(create("on_demand"))
+    for pid, program in programs.items():
+        d = demand.analyse(program)
+        out[pid] = (list(d.fluents), d.inputs(program))
+    return out
 
 
 def _backend(con: duckdb.DuckDBPyConnection, engine: str) -> Any:

@@ -72,11 +72,17 @@ DERIVED: dict[str, str] = {
     "event VARCHAR, text VARCHAR, position INTEGER",
     "breaches": "perspective VARCHAR, event_id VARCHAR, actor VARCHAR, target VARCHAR, "
     "beneficiary VARCHAR, via VARCHAR, instrument VARCHAR, clause VARCHAR, certainty VARCHAR",
+    "on_demand": "perspective VARCHAR, fluent VARCHAR, scenarios INTEGER",
+    "facts_state": "c0 VARCHAR",
+    "facts_forbids": "c0 VARCHAR, c1 VARCHAR, c2 VARCHAR, c3 VARCHAR, c4 VARCHAR",
 }
 """The tables the engine's build steps add (:mod:`foedus.build.steps`). ``rules`` holds one
 row per rule of each perspective: ``kind`` is ``initiated``, ``terminated`` or ``static``,
 ``fluent`` the head fluent, ``event`` the triggering event's name (NULL for a static rule),
-``text`` the rule as written with its place (``"<rule> (file:line)"``)."""
+``text`` the rule as written with its place (``"<rule> (file:line)"``). A build that computes
+some fluents on demand (:mod:`foedus.norms.binding`) lists them in ``on_demand`` (with the
+number of scenarios of the build) and keeps the fact tables their rules read (``facts_state``,
+``facts_forbids``: :mod:`foedus.engine.from_tables`); other builds have neither."""
 
 STATE_META = "state_meta"
 STATE_FLUENTS = "state_fluents"

@@ -116,6 +116,9 @@ class Plan:
     fact_arities: dict[str, int]
     intermediates: list[str] = field(default_factory=list)
     output: str = OUTPUT
+    #: the fluents computed on demand only (:mod:`foedus.engine.demand`), with their
+    #: adornments; they are not in the output
+    on_demand: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def statements(self) -> list[exp.Expression]:
         """Every statement in order; a fixpoint's body appears once (a driver loops it)."""
@@ -153,10 +156,23 @@ def _schema(arity: int) -> exp.Select:
 
 class _Compiler:
     def __init__(
-        self, program: Program, scenarios: int, max_rounds: int, provenance: bool = True
+        self,
+        program: Program,
+        scenarios: int,
+        max_rounds: int,
+        provenance: bool = True,
+        demand: bool = False,
     ) -> None:
         if scenarios not in (1, 2):
             raise ValueError("scenarios must be 1 or 2")
+        self.on_demand: dict[str, tuple[int, ...]] = {}
+        self.demand = None
+        if demand:
+            from foedus.engine import demand as dm
+
+            self.demand = dm.analyse(program)
+            self.on_demand = dict(self.demand.fluents)
+            program = dm.transform(program, self.demand)
         self.program = program
         self.provenance = provenance
         self.scenarios = scenarios
@@ -391,7 +407,7 @@ class _Compiler:
 
     def output(self) -> Materialize:
         parts: list[exp.Query] = []
-        for name in self.program.fluents:
+        for name in self.outputs():
             arity = self.arity(name)
             args = exp.cast(
                 exp.Array(expressions=[col(k) for k in key_cols(arity)]),
@@ -426,13 +442,27 @@ class _Compiler:
             )
         return Materialize(OUTPUT, union_all(parts))
 
+    def demand_steps(self) -> list[Materialize]:
+        from foedus.engine import demand as dm
+
+        assert self.demand is not None
+        tables = {f: self.temp(f"_foedus_dm_{f}") for f in self.demand.order}
+        for f, t in tables.items():
+            self.ctx.tables[dm.demand_name(f)] = t
+        return [Materialize(t, q) for t, q in dm.demand_queries(self.ctx, self.demand, tables)]
+
+    def outputs(self) -> list[str]:
+        return [f for f in self.program.fluents if f not in self.on_demand]
+
     def compile(self) -> Plan:
         self.steps.append(self.events())
         self.steps += self.facts()
+        if self.demand is not None:
+            self.steps += self.demand_steps()
         for names in evaluation_strata(self.program):
             self.stratum(names)
         if self.scenarios == 2:
-            self.steps += [self.odd_step(name) for name in self.program.fluents]
+            self.steps += [self.odd_step(name) for name in self.outputs()]
         self.steps.append(self.output())
         return Plan(
             steps=self.steps,
@@ -440,6 +470,7 @@ class _Compiler:
             event_arity=self.event_arity(),
             fact_arities={r: len(d.arg_types) for r, d in self.program.facts.items()},
             intermediates=list(self.temps),
+            on_demand=dict(self.on_demand),
         )
 
 
@@ -452,6 +483,7 @@ def compile_program(
     scenarios: int = 2,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
     provenance: bool = True,
+    demand: bool = False,
 ) -> Plan:
     """Compile ``program`` into a :class:`Plan`.
 
@@ -459,5 +491,7 @@ def compile_program(
     combines the two into certain and possible intervals; ``scenarios=1`` assumes exact dates.
     ``max_rounds`` caps the iterations of a through-time cycle. ``provenance=False`` leaves
     the provenance columns of simple fluents NULL (``foedus run`` does not write them).
+    ``demand=True`` computes the fan-out fluents only for what the rules read of them
+    (:mod:`foedus.engine.demand`) and leaves them out of the output (:attr:`Plan.on_demand`).
     """
-    return _Compiler(program, scenarios, max_rounds, provenance).compile()
+    return _Compiler(program, scenarios, max_rounds, provenance, demand).compile()

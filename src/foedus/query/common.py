@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from foedus.build.schema import BREACHES_AGAINST, MENTIONS
+from foedus.norms import binding
 from foedus.rules.library.vocabulary import STATUS
 from foedus.shapes import Json
 
@@ -191,6 +192,9 @@ def rows_of(
     argument at each (0-based) position is the one given; ``naming_actor``: only those that
     name this actor (read from the index: use it when the rows are about an actor); ``at``:
     only those that hold at time point ``at``."""
+    lazy = binding.rows_for(kb, fluent, perspective or kb.perspective, args or {}, at)
+    if lazy is not None:  # a fluent computed on demand (foedus.norms.binding)
+        return [Row(*r) for r in lazy]
     if naming_actor is not None:
         query = naming(kb, naming_actor, perspective)
     else:

@@ -117,6 +117,8 @@ def check_state(
             "AND table_schema = 'main'"
         ).fetchall()
     }
+    if "on_demand" in tables:
+        raise NotIncremental("the previous database computes some fluents on demand")
     need = {META, STATE, "fluents", "scenario_fluents", "breaches", "event_acts", "norm_rows"}
     if not need <= tables:
         raise NotIncremental("the previous database keeps no state for updates")

@@ -173,13 +173,22 @@ def keep_state(
     add_meta(con, "kept", perspective)
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    q = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    return {r[0] for r in con.execute(q).fetchall()}
+
+
 def store_state(con: duckdb.DuckDBPyConnection, corpus: Any, steps_key: str) -> None:
     """Build step (after the fluents): keep what an incremental update needs.
 
     When the fluents step kept the state itself (:func:`keep_state`), this only records the
     steps key (``steps_key``: :func:`foedus.build.steps.key`) and the rules; otherwise it
-    computes the kept fluents once more.
+    computes the kept fluents once more. A build that computes some fluents on demand
+    (table ``on_demand``, :mod:`foedus.norms.binding`) keeps no state: an update of it is a
+    full build.
     """
+    if "on_demand" in _tables(con):
+        return
     ensure_state(con, 1)
     programs = {pid: program_for(corpus, pid) for pid in perspective_ids(corpus)}
     done = set(meta(con).get("kept", []))

@@ -1,0 +1,227 @@
+"""On-demand answers: the rows of a fluent computed on demand (:mod:`foedus.engine.demand`),
+for any bound keys, from the per-scenario rows of the fluents its rules read.
+
+:func:`answer_query` compiles the on-demand fluent's rules (and those of the on-demand fluents
+they read), restricted to the keys asked, into one read-only query over the kept inputs
+(:meth:`foedus.engine.demand.Demand.inputs`) and fact relations: the same rows, certainty and
+provenance that the full program computes for those keys.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+from sqlglot import exp
+
+from foedus.engine.compile import _Compiler, fluent_table
+from foedus.engine.compile_event import fact_table
+from foedus.engine.compile_sql import (
+    END,
+    INIT_BY,
+    RULE,
+    SCN,
+    START,
+    TERM_BY,
+    VALUE,
+    alias,
+    col,
+    key_cols,
+    lit,
+    select,
+    sub,
+    table,
+    union_all,
+)
+from foedus.engine.demand import (
+    Demand,
+    _bound_positions,
+    _head_bound,
+    _readers_first,
+    _terms,
+    analyse,
+    demand_name,
+    demand_queries,
+    demand_rows,
+    transform,
+)
+from foedus.rules.ast import FactCond, Program, StaticRule
+from foedus.rules.check import set_refs, strata
+
+
+def _reachable(program: Program, fluent: str, on_demand: dict[str, tuple[int, ...]]) -> list[str]:
+    """``fluent`` and the on-demand fluents its static rules read, transitively."""
+    out, todo = [fluent], [fluent]
+    while todo:
+        for rule in program.rules_for(todo.pop()):
+            if isinstance(rule, StaticRule):
+                for ref, _neg in set_refs(rule.body):
+                    n = ref.atom.name
+                    if n in on_demand and n not in out:
+                        out.append(n)
+                        todo.append(n)
+    return out
+
+
+def answer_query(
+    program: Program,
+    fluent: str,
+    bound: dict[int, list[str]] | None,
+    inputs: dict[str, exp.Query],
+    facts: dict[str, exp.Query],
+    scenarios: int,
+    per_scenario: bool = False,
+    keys: tuple[tuple[int, ...], exp.Query] | None = None,
+) -> exp.Query:
+    """One read-only query whose rows are on-demand ``fluent``'s rows for the given keys.
+
+    ``bound`` maps positions of ``fluent`` (arguments, then the value of a multi-valued one)
+    to the values asked for (every combination is asked; None or empty: every key). The query
+    reads ``inputs[f]`` (the per-scenario rows of each fluent of :meth:`Demand.inputs`, in the
+    fluent-table shape ``scn, k0 .., value, start, end``) and ``facts[rel]`` (rows ``c0 ..``
+    of each fact relation the rules read). Its rows are those of the ``intervals`` output of
+    the full program for ``fluent`` (``fluent, args, value, start, end, certainty, rule,
+    initiated_by, terminated_by``), or with ``per_scenario`` the fluent table
+    (``scn, k0 .., value, start, end, rule, ..``) of each scenario.
+    """
+    demand = analyse(program)
+    names = _reachable(program, fluent, demand.fluents)
+    sub_rules = [r for r in program.rules if r.head.atom.name in names]
+    part = Program(
+        dict(program.fluents), dict(program.facts), sub_rules, list(program.ground_facts)
+    )
+    readers: dict[str, list] = {f: [] for f in program.fluents}
+    for rule in sub_rules:
+        assert isinstance(rule, StaticRule)
+        for ref, _neg in set_refs(rule.body):
+            if ref.atom.name in readers:
+                readers[ref.atom.name].append(rule)
+    adorn: dict[str, tuple[int, ...]] = {}
+    if keys is not None:
+        adorn[fluent] = tuple(keys[0])
+    elif bound:
+        adorn[fluent] = tuple(sorted(bound))
+    for f in _readers_first(part, set(names), readers):
+        if f == fluent:
+            continue
+        b: set[int] | None = None
+        for r in readers[f]:
+            h = r.head.atom.name
+            hb = _head_bound(part, r, adorn[h]) if h in adorn else set()
+            for ref, _neg in set_refs(r.body):
+                if ref.atom.name == f:
+                    p = _bound_positions(_terms(part, ref), hb)
+                    b = p if b is None else b & p
+        if b:
+            adorn[f] = tuple(sorted(b))
+    order = [f for f in _readers_first(part, set(names), readers) if f in adorn]
+    dem = Demand({f: adorn[f] for f in order}, order)
+    comp = _Compiler(transform(part, dem), scenarios, 1)
+    ctes: list[tuple[str, exp.Query]] = []
+    for f in _inputs_of(part, names):
+        comp.ctx.tables[f] = fluent_table(f)
+        ctes.append((fluent_table(f), inputs[f]))
+    for rel in _facts_of(part):
+        ctes.append((fact_table(rel), _with_ground(program, rel, facts[rel])))
+    tables = {f: f"_foedus_dm_{f}" for f in order}
+    for f, t in tables.items():
+        comp.ctx.tables[demand_name(f)] = t
+    for t, q in demand_queries(comp.ctx, dem, tables):
+        if t == tables.get(fluent) and keys is not None:
+            xs = [f"x{i}" for i in range(len(keys[0]))]
+            scns = exp.values([(i,) for i in range(scenarios)], alias="s", columns=[SCN])
+            q = demand_rows(
+                [
+                    select(col(SCN, "s"), *[col(x, "k") for x in xs])
+                    .from_(sub(keys[1], "k"), copy=False)
+                    .join(scns, join_type="cross", copy=False)
+                ],
+                len(xs),
+            )
+        elif t == tables.get(fluent) and bound:
+            ad = adorn[fluent]
+            rows = [
+                (s, *combo)
+                for s in range(scenarios)
+                for combo in product(*(sorted(set(bound[i])) for i in ad))
+            ]
+            cols = [SCN, *[f"x{i}" for i in range(len(ad))]]
+            q = demand_rows(
+                [select(*[col(c) for c in cols]).from_(exp.values(rows, alias="v", columns=cols))]
+                if rows
+                else [],
+                len(ad),
+            )
+        ctes.append((t, q))
+    ordered = [n for names_ in strata(part) for n in sorted(names_) if n in names]
+    for f in ordered:
+        comp.ctx.tables[f] = fluent_table(f)
+    for f in ordered:
+        for m in comp.fluent_steps(f, fluent_table(f)):
+            ctes.append((m.table, m.query))
+    if per_scenario:
+        final: exp.Query = select(exp.Star()).from_(table(fluent_table(fluent)), copy=False)
+    else:
+        if scenarios == 2:
+            m = comp.odd_step(fluent)
+            ctes.append((m.table, m.query))
+        arity = len(program.fluents[fluent].arg_types)
+        args = exp.cast(
+            exp.Array(expressions=[col(k) for k in key_cols(arity)]),
+            exp.DataType.build("ARRAY<VARCHAR>"),
+        )
+        final = select(
+            alias(lit(fluent), "fluent"),
+            alias(args, "args"),
+            col(VALUE),
+            col(START),
+            col(END),
+            col("certainty"),
+            col(RULE),
+            col(INIT_BY),
+            col(TERM_BY),
+        ).from_(sub(comp.certainty(fluent), "o"), copy=False)
+    out = final
+    for name, q in ctes:
+        out = out.with_(name, as_=q, copy=False)
+    return out
+
+
+def _inputs_of(program: Program, names: list[str]) -> list[str]:
+    """The fluents outside ``names`` that the static rules of ``names`` read."""
+    out: list[str] = []
+    for rule in program.rules:
+        if rule.head.atom.name in names and isinstance(rule, StaticRule):
+            for ref, _neg in set_refs(rule.body):
+                n = ref.atom.name
+                if n not in names and n not in out:
+                    out.append(n)
+    return out
+
+
+def _facts_of(program: Program) -> list[str]:
+    """The fact relations that the rules of ``program`` read."""
+    out: list[str] = []
+    for rule in program.rules:
+        conds = rule.where if isinstance(rule, StaticRule) else rule.conditions
+        for c in conds:
+            if isinstance(c, FactCond) and c.atom.name not in out:
+                out.append(c.atom.name)
+    return out
+
+
+def _with_ground(program: Program, rel: str, q: exp.Query) -> exp.Query:
+    """The rows of ``q`` and the program's own ground facts of ``rel``."""
+    rows = sorted(
+        {tuple(str(a) for a in g.atom.args) for g in program.ground_facts if g.atom.name == rel}
+    )
+    if not rows:
+        return q
+    cs = [f"c{i}" for i in range(len(program.facts[rel].arg_types))]
+    return union_all(
+        [
+            q,
+            select(*[col(c) for c in cs]).from_(
+                exp.values(rows, alias="g", columns=cs), copy=False
+            ),
+        ]
+    )

@@ -1,0 +1,279 @@
+"""Fluents on demand in a built database: "which instruments bind A and B on D" at query time.
+
+A build over a corpus whose multilateral instruments would make many pairs of parties
+(:func:`use_demand`) computes the fan-out fluents of its rules (``binds`` and what reads it,
+``protected``, in the bundled rules) only for what its rules read
+(:mod:`foedus.engine.demand`), and stores instead, per perspective:
+
+``on_demand(perspective, fluent, scenarios)``
+    the fluents computed on demand, and the number of scenarios of the build;
+``scenario_fluents``
+    the per-scenario rows of the fluents their rules read (``party_to``, ``in_force``: one row
+    per membership, O(parties)), besides ``part_of``; and, once breaches are computed, the rows
+    of ``binds`` for the pairs that events touch (:func:`store_event_binds`);
+``facts_<rel>``
+    the fact relations their rules read.
+
+:func:`rows` answers the rows of such a fluent for bound arguments with one read-only query
+(an index lookup of the two parties' memberships and an intersection of their intervals, for
+``binds``): the same rows, certainty and provenance that a full build would have stored.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from foedus.engine import demand as dm
+from foedus.engine import demand_answer as da
+from foedus.rules.ast import Program
+from foedus.rules.programs import program_for
+
+#: Ordered pairs of co-parties (Σ n·(n−1) over instruments) above which a build computes the
+#: fan-out fluents on demand (``FOEDUS_DEMAND=auto``, the default).
+PAIRS_THRESHOLD = 250_000
+
+
+def use_demand(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a build computes fan-out fluents on demand: ``FOEDUS_DEMAND`` ``on`` / ``off``,
+    else (``auto``) when the corpus's instruments have more than :data:`PAIRS_THRESHOLD`
+    ordered pairs of co-parties (a full build then holds that many ``binds`` keys, and an
+    incremental update, which needs every key, is given up: docs/architecture.md)."""
+    mode = os.environ.get("FOEDUS_DEMAND", "auto").strip().lower()
+    if mode in ("on", "1", "true", "yes"):
+        return True
+    if mode in ("off", "0", "false", "no"):
+        return False
+    row = con.execute(
+        "SELECT coalesce(sum(n * (n - 1)), 0) FROM (SELECT count(DISTINCT actor_id) AS n "
+        "FROM parties GROUP BY instrument_id)"
+    ).fetchone()
+    return bool(row and row[0] > PAIRS_THRESHOLD)
+
+
+def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+        "AND table_schema = 'main'",
+        [table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def on_demand(con: duckdb.DuckDBPyConnection, perspective: str) -> dict[str, int]:
+    """``{fluent: scenarios}`` of the fluents computed on demand in ``perspective``."""
+    if not _has(con, "on_demand"):
+        return {}
+    return dict(
+        con.execute(
+            "SELECT fluent, scenarios FROM on_demand WHERE perspective = ?", [perspective]
+        ).fetchall()
+    )
+
+
+def _null(name: str) -> exp.Expression:
+    return exp.alias_(exp.cast(exp.null(), "VARCHAR"), name)
+
+
+def input_query(perspective: str, program: Program, fluent: str, scenarios: int) -> exp.Query:
+    """The per-scenario rows of ``fluent`` kept in ``scenario_fluents``, as a fluent table."""
+    n = len(program.fluents[fluent].arg_types)
+    keys = [
+        exp.alias_(sqlglot.parse_one(f"args[{i + 1}]", dialect="duckdb"), f"k{i}") for i in range(n)
+    ]
+    late = exp.column("scenario").eq(exp.Literal.string("late"))
+    q = (
+        exp.select(
+            exp.alias_(exp.cast(late, "INT"), "scn"),
+            *keys,
+            exp.column("value"),
+            exp.column("start"),
+            exp.column("end", quoted=True),
+            _null("rule"),
+            _null("initiated_by"),
+            _null("terminated_by"),
+        )
+        .from_("scenario_fluents")
+        .where(
+            exp.column("perspective").eq(exp.Literal.string(perspective)),
+            exp.column("fluent").eq(exp.Literal.string(fluent)),
+        )
+    )
+    if scenarios == 1:
+        q = q.where(exp.column("scenario").eq(exp.Literal.string("early")))
+    return q
+
+
+def fact_query(program: Program, rel: str) -> exp.Query:
+    cs = [
+        exp.alias_(exp.cast(exp.column(f"c{i}"), "VARCHAR"), f"c{i}")
+        for i in range(len(program.facts[rel].arg_types))
+    ]
+    return exp.select(*cs).from_(f"facts_{rel}")
+
+
+def query(
+    program: Program,
+    perspective: str,
+    fluent: str,
+    scenarios: int,
+    bound: dict[int, list[str]] | None,
+    per_scenario: bool = False,
+    keys: tuple[tuple[int, ...], exp.Query] | None = None,
+) -> exp.Query:
+    """The read-only query of :func:`foedus.engine.demand_answer.answer_query` over a
+    database."""
+    d = dm.analyse(program)
+    names = da._reachable(program, fluent, d.fluents)
+    part = Program(
+        program.fluents, program.facts, [r for r in program.rules if r.head.atom.name in names]
+    )
+    inputs = {
+        f: input_query(perspective, program, f, scenarios) for f in da._inputs_of(part, names)
+    }
+    facts = {rel: fact_query(program, rel) for rel in da._facts_of(part)}
+    return da.answer_query(
+        program, fluent, bound, inputs, facts, scenarios, per_scenario=per_scenario, keys=keys
+    )
+
+
+@lru_cache(maxsize=64)
+def _sql(
+    program_key: tuple[str, str],
+    perspective: str,
+    fluent: str,
+    scenarios: int,
+    positions: tuple[int, ...],
+    with_at: bool,
+) -> str:
+    """The SQL of :func:`rows`, with the string literals ``'?<j>'`` for the bound values (in
+    the order of ``positions``) and ``'?at'`` for the time point."""
+    program = _PROGRAMS[program_key]
+    bound = {i: [f"?{j}"] for j, i in enumerate(positions)}
+    inner = query(program, perspective, fluent, scenarios, bound)
+    q = exp.select(exp.Star()).from_(inner.subquery("r"))
+    if with_at:
+        at = exp.Literal.string("?at")
+        end = exp.column("end", quoted=True)
+        q = q.where(
+            exp.column("start") <= at, exp.or_(exp.Is(this=end, expression=exp.null()), at < end)
+        )
+    q = q.order_by(exp.column("args"), exp.column("value"), exp.column("start"))
+    return q.sql(dialect="duckdb", identify=True)
+
+
+_PROGRAMS: dict[tuple[str, str], Program] = {}
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection,
+    program: Program,
+    program_key: tuple[str, str],
+    perspective: str,
+    fluent: str,
+    args: dict[int, str],
+    at: int | None = None,
+    scenarios: int | None = None,
+) -> list[tuple[Any, ...]]:
+    """The rows ``(fluent, args, value, start, end, certainty, rule, initiated_by,
+    terminated_by)`` of on-demand ``fluent`` whose argument at each (0-based) position of
+    ``args`` is the one given, holding at time point ``at`` when given; sorted by (args,
+    value, start). ``program_key`` names ``program`` (its corpus and perspective) for the
+    cache of compiled queries."""
+    if scenarios is None:
+        scenarios = on_demand(con, perspective)[fluent]
+    _PROGRAMS[program_key] = program
+    positions = tuple(sorted(args))
+    sql = _sql(program_key, perspective, fluent, scenarios, positions, at is not None)
+    for j, i in enumerate(positions):
+        sql = sql.replace(f"'?{j}'", exp.Literal.string(args[i]).sql(dialect="duckdb"))
+    if at is not None:
+        sql = sql.replace("'?at'", str(int(at)))
+    out = con.execute(sql).fetchall()
+    return [(r[0], tuple(r[1]), *r[2:]) for r in out]
+
+
+def instruments_binding(
+    con: duckdb.DuckDBPyConnection,
+    program: Program,
+    program_key: tuple[str, str],
+    perspective: str,
+    a: str,
+    b: str,
+    at: int,
+) -> dict[str, str]:
+    """``{instrument: certainty}`` of the instruments that bind ``a`` towards ``b`` at time
+    point ``at`` (rows of ``binds(T, a, b)``), computed from the two parties' memberships."""
+    found: dict[str, str] = {}
+    for r in rows(con, program, program_key, perspective, "binds", {1: a, 2: b}, at):
+        if found.get(r[1][0]) != "certain":
+            found[r[1][0]] = r[5]
+    return found
+
+
+def _literal(node: exp.Expression, marker: str, value: exp.Expression) -> exp.Expression:
+    """``value`` for the string literal ``marker``, else ``node``."""
+    if isinstance(node, exp.Literal) and node.is_string and node.this == marker:
+        return value.copy()
+    return node
+
+
+def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+    """Build step (before breaches): the per-scenario rows of on-demand ``binds`` for the
+    pairs an act can need (its actor towards its target, or towards what the target was ever
+    part of in that perspective), into ``scenario_fluents`` — what breach detection reads."""
+    if not _has(con, "on_demand") or not _has(con, "event_acts"):
+        return
+    for pid, scenarios in con.execute(
+        "SELECT perspective, scenarios FROM on_demand WHERE fluent = 'binds'"
+    ).fetchall():
+        program = program_for(corpus, pid)
+        p = exp.Literal.string(pid)
+        pairs = sqlglot.parse_one(
+            "SELECT DISTINCT actor AS x0, target AS x1 FROM event_acts UNION "
+            "SELECT a.actor, sf.value FROM event_acts AS a JOIN scenario_fluents AS sf "
+            "ON sf.perspective = '?p' AND sf.fluent = 'part_of' AND sf.args[1] = a.target",
+            dialect="duckdb",
+        ).transform(_literal, "?p", p)
+        assert isinstance(pairs, exp.Query)
+        q = query(program, pid, "binds", scenarios, None, per_scenario=True, keys=((1, 2), pairs))
+        late = (
+            sqlglot.parse_one("CASE WHEN scn = 0 THEN 'early' ELSE 'late' END", dialect="duckdb")
+            if scenarios == 2
+            else exp.column("scenario", "s")
+        )
+        args = sqlglot.parse_one("[k0, k1, k2]::VARCHAR[]", dialect="duckdb")
+        rows = exp.select(
+            p,
+            late,
+            exp.Literal.string("binds"),
+            args,
+            exp.column("value"),
+            exp.column("start"),
+            exp.column("end", quoted=True),
+        ).from_(q.subquery("b"))
+        if scenarios != 2:
+            both = exp.values([("early",), ("late",)], alias="s", columns=["scenario"])
+            rows = rows.join(both, join_type="cross")
+        con.execute(exp.insert(rows, "scenario_fluents").sql(dialect="duckdb", identify=True))
+
+
+def rows_for(
+    kb: Any, fluent: str, perspective: str, args: dict[int, str], at: int | None
+) -> list[tuple[Any, ...]] | None:
+    """:func:`rows` for a :class:`foedus.query.KnowledgeBase`, or None when ``fluent`` is not
+    computed on demand in its database (then its rows are in ``fluents``)."""
+    con = kb.cursor()
+    cache = kb.__dict__.setdefault("_on_demand", {})  # per database, shared by perspectives
+    if perspective not in cache:
+        cache[perspective] = on_demand(con, perspective)
+    if fluent not in cache[perspective]:
+        return None
+    key = (f"{kb.corpus.path}#{kb.corpus.content_hash}", perspective)
+    program = _PROGRAMS.get(key) or program_for(kb.corpus, perspective)
+    return rows(con, program, key, perspective, fluent, args, at, cache[perspective][fluent])

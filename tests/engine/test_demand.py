@@ -1,0 +1,350 @@
+"""Demand-driven evaluation (foedus.engine.demand, foedus.norms.binding): fan-out fluents such
+as ``binds`` are computed only for the keys that rules, events and questions ask for, with the
+same rows as a full evaluation.
+
+- the analysis of the bundled rules: ``binds`` and ``protected`` on demand, from the events
+  that a condition on ``protected`` can read;
+- random worlds with instruments of up to 200 parties: the demand-driven plan gives the
+  reference interpreter's rows of every other fluent, and the rows of ``binds`` that
+  :func:`~foedus.engine.demand_answer.answer_query` computes for any pair are the reference's;
+- the bundled corpus built both ways: the same fluents, breaches and answers;
+- an N-party instrument with no events makes O(N) stored rows, not O(N²).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlglot import exp
+
+from foedus.backends.duckdb import DuckDBBackend
+from foedus.corpus import bundled_path, load_corpus
+from foedus.engine import demand as dm
+from foedus.engine import demand_answer as da
+from foedus.engine.compile import compile_program, fluent_table
+from foedus.engine.narrative import Happening
+from foedus.engine.reference import evaluate
+from foedus.rules import load_rules, parse_rules
+from foedus.rules.library import LIBRARY
+
+
+def _rule_file(name: str) -> Path:
+    """A rule file of the bundled corpus: its own (soviet.rules) or the rule library's."""
+    own = bundled_path() / "rules" / name
+    return own if own.exists() else LIBRARY / name
+
+
+def program(*files: str):  # type: ignore[no-untyped-def]
+    return load_rules([_rule_file(f) for f in ("base.rules", *files)])
+
+
+def test_the_bundled_rules_compute_binds_and_protected_on_demand() -> None:
+    for persp in ("de-facto.rules", "non-recognition.rules", "soviet.rules"):
+        d = dm.analyse(program(persp))
+        # protected(X, Y, E) is asked with every argument bound; binds(T, Y, X) with Y and X
+        assert d.fluents == {"protected": (0, 1, 2), "binds": (1, 2)}
+        assert d.order == ["protected", "binds"]
+        assert d.inputs(program(persp)) == ["in_force", "party_to"]
+    plan = compile_program(program("non-recognition.rules"), demand=True)
+    assert plan.on_demand == {"protected": (0, 1, 2), "binds": (1, 2)}
+    sql = "\n".join(plan.render("duckdb"))
+    # the demand of protected comes from the annexations and incorporations
+    assert "'annexation' AS \"x2\"" in sql and "'incorporation' AS \"x2\"" in sql
+    assert compile_program(program("non-recognition.rules")).on_demand == {}
+
+
+def test_a_fluent_read_in_full_is_computed_in_full() -> None:
+    text = (_rule_file("base.rules")).read_text(encoding="utf-8") + (
+        "\nfluent isolated(Actor).\n"
+        "isolated(X) holds for sovereign(X) except binds(_, X, _).\n"
+        "fluent bound_to(Actor, Actor).\n"
+        "initiated bound_to(X, Y) when meet(X, Y), binds(_, X, Y).\n"
+    )
+    d = dm.analyse(parse_rules(text, "t.rules"))
+    # isolated reads binds for any Y: binds is needed in full, and so protected is not
+    # restricted by a demand on binds (it has no reader: an empty demand)
+    assert "binds" not in d.fluents
+    assert d.fluents == {"protected": (0, 1, 2)}
+    text2 = (_rule_file("base.rules")).read_text(encoding="utf-8") + (
+        "\nfluent bound_to(Actor, Actor).\ninitiated bound_to(X, Y) when meet(X), binds(_, X, Y).\n"
+    )
+    d2 = dm.analyse(parse_rules(text2, "t.rules"))
+    # an event binds X only: binds is computed for every pair that starts with a met actor
+    assert d2.fluents["binds"] == (1,)
+
+
+# --------------------------------------------------------------------------- random worlds
+
+EVENTS = ["annexation", "incorporation", "occupation", "restoration_of_independence"]
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> tuple[list[Happening], dict, list[tuple[str, str]]]:
+    n = draw(st.integers(2, 200))
+    states = [f"s{i:03d}" for i in range(n)]
+    hs: list[Happening] = []
+    for s in states:
+        hs.append(Happening("comes_into_existence", (s,), 1, 1, f"actor:{s}"))
+    forbids: set[tuple[str, ...]] = set()
+    for k in range(draw(st.integers(1, 3))):
+        t = f"t{k}"
+        size = draw(st.integers(2, n))
+        first = draw(st.integers(0, n - 1))
+        parties = [states[(first + j) % n] for j in range(size)]
+        start = draw(st.integers(1, 20))
+        late = start + draw(st.sampled_from([0, 0, 3]))
+        hs.append(Happening("enter_into_force", (t,), start, late, f"instrument:{t}"))
+        if draw(st.booleans()):
+            hs.append(Happening("end", (t,), start + 30, start + 30, f"instrument:{t}"))
+        for j, p in enumerate(parties):
+            d = start + draw(st.integers(0, 10)) if j < 20 else start
+            hs.append(Happening("join", (p, t), d, d, f"party:{t}:{p}"))
+        for j in range(draw(st.integers(0, 3))):
+            p = parties[j]
+            d = draw(st.integers(5, 40))
+            hs.append(Happening("leave", (p, t), d, d + draw(st.sampled_from([0, 2])), None))
+        # a clause forbids annexation among the first few parties (facts are inputs)
+        few = parties[:5]
+        for x in few:
+            for y in few:
+                if x != y:
+                    forbids.add((t, "art-1", x, y, "annexation"))
+                    forbids.add((t, "art-1", x, y, "incorporation"))
+    pairs: list[tuple[str, str]] = []
+    for i in range(draw(st.integers(0, 8))):
+        a = draw(st.sampled_from(states[:6]))
+        b = draw(st.sampled_from(states[:6]))
+        if a == b:
+            continue
+        name = draw(st.sampled_from(EVENTS))
+        d = draw(st.integers(2, 45))
+        late = d + draw(st.sampled_from([0, 0, 2]))
+        if name == "restoration_of_independence":
+            hs.append(Happening(name, (b,), d, late, f"ev{i}"))
+        else:
+            hs.append(Happening(name, (a, b), d, late, f"ev{i}"))
+            hs.append(Happening(name, (a,), d, late, f"ev{i}"))
+        pairs.append((a, b))
+    pairs += [(draw(st.sampled_from(states)), draw(st.sampled_from(states))) for _ in range(3)]
+    facts = {"state": {(s,) for s in states}, "forbids": forbids}
+    return hs, facts, pairs
+
+
+def key(iv):  # type: ignore[no-untyped-def]
+    return (
+        iv.fluent,
+        tuple(iv.args),
+        iv.value,
+        iv.start,
+        iv.end,
+        iv.certainty,
+        iv.rule,
+        iv.initiated_by,
+        iv.terminated_by,
+    )
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=worlds(), persp=st.sampled_from(["de-facto.rules", "non-recognition.rules"]))
+def test_demand_equals_reference_on_instruments_of_up_to_200_parties(world, persp) -> None:  # type: ignore[no-untyped-def]
+    hs, facts, pairs = world
+    prog = program(persp)
+    want = evaluate(prog, hs, facts)
+    b = DuckDBBackend()
+    b.load_happenings(hs, 2)
+    for rel, decl in prog.facts.items():
+        b.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
+    keep = [fluent_table(f) for f in ("party_to", "in_force")]
+    plan = b.run_tables(prog, keep=keep, demand=True)
+    assert set(plan.on_demand) == {"binds", "protected"}
+    got = [key(iv) for iv in b.read_intervals()]
+    assert len(got) == len(set(got))
+    assert set(got) == {key(iv) for iv in want if iv.fluent not in plan.on_demand}
+    # no pairwise table: the plan's binds holds only the demanded pairs
+    (n,) = b.con.execute(f'SELECT count(*) FROM "{fluent_table("party_to")}"').fetchone()
+    inputs = {
+        f: exp.select("*").from_(exp.to_table(fluent_table(f))) for f in ("party_to", "in_force")
+    }
+    facts_q = {r: exp.select("*").from_(f"facts_{r}") for r in ("forbids", "state")}
+    for x, y in pairs:
+        q = da.answer_query(prog, "binds", {1: [x], 2: [y]}, inputs, facts_q, plan.scenarios)
+        rows = b.con.execute(q.sql(dialect="duckdb", identify=True)).fetchall()
+        assert {(r[0], tuple(r[1]), *r[2:]) for r in rows} == {
+            key(iv) for iv in want if iv.fluent == "binds" and iv.args[1:] == (x, y)
+        }
+        q = da.answer_query(prog, "protected", {0: [y], 1: [x]}, inputs, facts_q, plan.scenarios)
+        rows = b.con.execute(q.sql(dialect="duckdb", identify=True)).fetchall()
+        assert {(r[0], tuple(r[1]), *r[2:]) for r in rows} == {
+            key(iv) for iv in want if iv.fluent == "protected" and iv.args[:2] == (y, x)
+        }
+    assert n >= 0
+
+
+# --------------------------------------------------------------------------- built databases
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from foedus import build
+
+    tmp = tmp_path_factory.mktemp("demand")
+    corpus = load_corpus(bundled_path())
+    _key, steps = build.default_steps()
+    out = {}
+    mp = pytest.MonkeyPatch()
+    try:
+        for mode in ("off", "on"):
+            mp.setenv("FOEDUS_DEMAND", mode)
+            out[mode] = build.build_database(corpus, tmp / f"{mode}.duckdb", steps)
+    finally:
+        mp.undo()
+    return out
+
+
+def fetch(path: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_bundled_corpus_built_on_demand_has_the_same_fluents_and_breaches(
+    built: dict[str, Path],
+) -> None:
+    on, off = built["on"], built["off"]
+    assert fetch(on, "SELECT DISTINCT fluent FROM on_demand ORDER BY 1") == [
+        ("binds",),
+        ("protected",),
+    ]
+    q = "SELECT * FROM fluents WHERE fluent NOT IN ('binds', 'protected') ORDER BY ALL"
+    assert fetch(on, q) == fetch(off, q)
+    assert fetch(on, "SELECT count(*) FROM fluents WHERE fluent IN ('binds', 'protected')") == [
+        (0,)
+    ]
+    q = "SELECT * FROM breaches ORDER BY ALL"
+    assert fetch(on, q) == fetch(off, q) and len(fetch(on, q)) > 100
+    # the binds rows breaches read are the full build's rows for the pairs events touch
+    q = "SELECT * FROM scenario_fluents WHERE fluent = 'binds' ORDER BY ALL"
+    lazy = fetch(on, q)
+    pairs = {(r[0], r[3][1], r[3][2]) for r in lazy}
+    assert lazy == [r for r in fetch(off, q) if (r[0], r[3][1], r[3][2]) in pairs]
+    assert len(lazy) < len(fetch(off, q)) / 5
+
+
+def test_treaties_between_two_parties_are_answered_from_memberships(
+    built: dict[str, Path],
+) -> None:
+    from foedus.query import KnowledgeBase
+
+    corpus = load_corpus(bundled_path())
+    kbs = {}
+    for mode, path in built.items():
+        for persp in ("de-facto", "non-recognition"):
+            kb = KnowledgeBase(corpus=corpus, perspective=persp)
+            kb._db = path  # the database built in this mode
+            kbs[mode, persp] = kb
+    states = ["estonia", "latvia", "lithuania", "ussr", "germany", "united-states", "rsfsr"]
+    days = ["1921-06-01", "1935-01-01", "1940-07-01", "1941-01-01", "1960-01-01", "1992-01-01"]
+    asked = 0
+    for persp in ("de-facto", "non-recognition"):
+        for a in states:
+            for b in states:
+                if a == b:
+                    continue
+                for d in days:
+                    want = kbs["off", persp].treaties(between=(a, b), on=d)
+                    assert kbs["on", persp].treaties(between=(a, b), on=d) == want
+                    asked += bool(want["treaties"])
+    assert asked > 50
+
+
+# --------------------------------------------------------------------------- O(N) rows
+
+
+def n_party_corpus(root: Path, n: int) -> Path:
+    """A corpus of ``n`` states, one instrument that all of them joined, and no events."""
+    good = Path(__file__).parents[1] / "corpora" / "good"
+    shutil.copytree(good / "sources", root / "sources")
+    shutil.copy(good / "corpus.yaml", root / "corpus.yaml")
+    shutil.copy(good / "categories.yaml", root / "categories.yaml")
+    (root / "rules").mkdir()
+    for f in ("base.rules", "de-facto.rules"):
+        shutil.copy(_rule_file(f), root / "rules" / f)
+    (root / "perspectives.yaml").write_text(
+        "perspectives:\n  - id: de-facto\n    name: De facto\n    description: In fact.\n"
+        "    rules: [rules/base.rules, rules/de-facto.rules]\n",
+        encoding="utf-8",
+    )
+    states = [f"s{i:04d}" for i in range(n)]
+    (root / "actors.yaml").write_text(
+        "actors:\n"
+        + "".join(
+            f"  - id: {s}\n    name: State {s}\n    kind: state\n    existed_from: 1900\n"
+            for s in states
+        ),
+        encoding="utf-8",
+    )
+    (root / "instruments.yaml").write_text(
+        "instruments:\n  - id: big-convention\n    name: Big Convention\n    kind: treaty\n"
+        "    signed: March 3, 1921\n    in_force: mid-April 1921\n    parties:\n"
+        + "".join(
+            f"      - actor: {s}\n        how: signature\n        date: March 3, 1921\n"
+            for s in states
+        )
+        + "    sources:\n      - quote: signed the Treaty of Harbour on March 3, 1921\n"
+        "        source: mini\n",
+        encoding="utf-8",
+    )
+    (root / "events.yaml").write_text("events: []\n", encoding="utf-8")
+    return root
+
+
+def stored_rows(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                "AND table_type = 'BASE TABLE'"
+            ).fetchall()
+        ]
+        return sum(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_an_n_party_instrument_without_events_makes_o_n_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foedus import build
+    from foedus.norms import binding
+
+    _key, steps = build.default_steps()
+    rows = {}
+    for n in (10, 100, 1000):
+        corpus = load_corpus(n_party_corpus(tmp_path / f"n{n}", n))
+        if n == 1000:  # the default decides by the number of pairs of co-parties
+            monkeypatch.delenv("FOEDUS_DEMAND", raising=False)
+            assert n * (n - 1) > binding.PAIRS_THRESHOLD
+        else:
+            monkeypatch.setenv("FOEDUS_DEMAND", "on")
+        db = build.build_database(corpus, tmp_path / f"n{n}.duckdb", steps)
+        assert fetch(db, "SELECT count(*) FROM on_demand") == [(2,)]
+        rows[n] = stored_rows(db)
+    # linear: ten times the parties, about ten times the rows (a full build: a hundred)
+    assert rows[100] < 12 * rows[10]
+    assert rows[1000] < 12 * rows[100]
+    assert rows[1000] < 40 * 1000
+    monkeypatch.setenv("FOEDUS_DEMAND", "off")
+    corpus = load_corpus(n_party_corpus(tmp_path / "full", 100))
+    full = stored_rows(build.build_database(corpus, tmp_path / "full.duckdb", steps))
+    assert full > 100 * 99  # every ordered pair of parties, at least once
