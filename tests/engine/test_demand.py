@@ -104,7 +104,7 @@ def worlds(draw: st.DrawFn) -> tuple[list[Happening], dict, list[tuple[str, str]
         for j, p in enumerate(parties):
             d = start + draw(st.integers(0, 10)) if j < 20 else start
             hs.append(Happening("join", (p, t), d, d, f"party:{t}:{p}"))
-        for j in range(draw(st.integers(0, 3))):
+        for j in range(min(len(parties), draw(st.integers(0, 3)))):
             p = parties[j]
             d = draw(st.integers(5, 40))
             hs.append(Happening("leave", (p, t), d, d + draw(st.sampled_from([0, 2])), None))
