@@ -550,9 +550,19 @@ def test_selecting_an_event_brings_the_quote_it_cites_into_view(page: Page) -> N
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
     # the events lane is below the fold: scroll to the item, focus it, Enter (as a keyboard
     # user does; vis-timeline draws it once it is in the window)
-    item.evaluate("(el) => { el.scrollIntoView({block: 'center'}); el.focus(); }")
+    # vis-timeline may redraw the item while it scrolls into the window, and a redrawn element
+    # has lost the focus: focus whichever element carries the item now, until it holds
     pg.wait_for_function(
-        "([id]) => document.activeElement?.dataset?.item === `event:${id}`", arg=[event]
+        """([id]) => {
+            const el = document.querySelector(`[data-item='event:${id}']`);
+            if (el && document.activeElement !== el) {
+                el.scrollIntoView({block: 'center'});
+                el.focus();
+            }
+            return document.activeElement?.dataset?.item === `event:${id}`;
+        }""",
+        arg=[event],
+        polling=200,
     )
     pg.keyboard.press("Enter")
     page.details_ready(before)
