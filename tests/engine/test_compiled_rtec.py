@@ -9,21 +9,15 @@ test records the compiled engine's time as the ``seconds`` property.
 
 from __future__ import annotations
 
-import csv
 import time
 from pathlib import Path
 
 import pytest
+from rtec_cases import CASES, FIXTURES, HERE, read_expected
 
 from foedus.backends.base import Backend
 from foedus.engine.narrative import Happening
 from foedus.rules import load_rules
-
-HERE = Path(__file__).parents[1] / "rtec"
-FIXTURES = HERE / "fixtures"
-CASES = sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv"))
-
-Row = tuple[str, str, str, int, float]
 
 
 def read_narrative(path: Path) -> list[Happening]:
@@ -33,24 +27,6 @@ def read_narrative(path: Path) -> list[Happening]:
             name, _arrival, t, *args = line.split("|")
             out.append(Happening(name, tuple(args), int(t), int(t), f"h{n:07d}"))
     return out
-
-
-def read_expected(path: Path) -> set[Row]:
-    with path.open(newline="") as f:
-        return {
-            (
-                r["fluent"],
-                r["args"],
-                r["value"],
-                int(r["start"]),
-                float("inf") if r["end"] == "inf" else int(r["end"]),
-            )
-            for r in csv.DictReader(f)
-        }
-
-
-def test_every_case_is_collected() -> None:
-    assert len(CASES) == 13
 
 
 @pytest.mark.parametrize(

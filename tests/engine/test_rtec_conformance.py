@@ -8,26 +8,19 @@ rule language) with ``rtec/fixtures/narratives/<case>.csv`` and must reproduce
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
+from rtec_cases import CASES, FIXTURES, HERE, read_expected
 
 from foedus.engine.narrative import Happening
 from foedus.engine.reference import evaluate
 from foedus.rules import load_rules
 
-HERE = Path(__file__).parents[1] / "rtec"
-FIXTURES = HERE / "fixtures"
-CASES = sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv"))
-
 
 def _slow_if_large(case: str) -> object:
     """The 100,000-event case is slow (``pytest -m "not slow"`` leaves it out)."""
     return pytest.param(case, marks=pytest.mark.slow) if "100k" in case else case
-
-
-Row = tuple[str, str, str, int, float]
 
 
 def read_narrative(path: Path) -> list[Happening]:
@@ -38,20 +31,6 @@ def read_narrative(path: Path) -> list[Happening]:
             name, _arrival, time, *args = line.split("|")
             out.append(Happening(name, tuple(args), int(time), int(time)))
     return list(dict.fromkeys(out))
-
-
-def read_expected(path: Path) -> set[Row]:
-    with path.open(newline="") as f:
-        return {
-            (
-                r["fluent"],
-                r["args"],
-                r["value"],
-                int(r["start"]),
-                float("inf") if r["end"] == "inf" else int(r["end"]),
-            )
-            for r in csv.DictReader(f)
-        }
 
 
 def test_every_case_is_collected() -> None:

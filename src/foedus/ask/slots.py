@@ -86,14 +86,9 @@ def _event_slots(p: Parsed, act: str | None) -> tuple[str | None, str | None]:
             target = m.value
         else:
             plain.append(m)
-    for m in plain:
-        if actor is None:
-            actor = m.value
-        elif target is None:
-            target = m.value
-        else:
-            raise p.missing("an events question takes one actor and one target", "events")
-    return actor, target
+    return _fill(
+        p, actor, target, plain, "an events question takes one actor and one target", "events"
+    )
 
 
 def _sphere_slots(p: Parsed) -> tuple[str | None, str | None]:
@@ -139,14 +134,29 @@ def _breach_slots(p: Parsed) -> tuple[str | None, str | None]:
             against = m.value
         else:
             plain.append(m)
+    return _fill(
+        p, by, against, plain, "a breaches question takes one actor and one target", "breaches"
+    )
+
+
+def _fill(
+    p: Parsed,
+    first: str | None,
+    second: str | None,
+    plain: list[Mention],
+    too_many: str,
+    kind: str,
+) -> tuple[str | None, str | None]:
+    """The two slots of a question, the mentions with no cue filling the empty ones in order;
+    a mention left over is a question that names too many actors."""
     for m in plain:
-        if by is None:
-            by = m.value
-        elif against is None:
-            against = m.value
+        if first is None:
+            first = m.value
+        elif second is None:
+            second = m.value
         else:
-            raise p.missing("a breaches question takes one actor and one target", "breaches")
-    return by, against
+            raise p.missing(too_many, kind)
+    return first, second
 
 
 def _one_actor(p: Parsed, form: str, what: str) -> str:

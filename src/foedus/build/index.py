@@ -14,7 +14,7 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from foedus.build.schema import BREACHES_AGAINST, INDEX_META, INDEX_SCHEMA, MENTIONS
+from foedus.build.schema import BREACH_KEYS, BREACHES_AGAINST, INDEX_META, INDEX_SCHEMA, MENTIONS
 
 __all__ = [
     "BREACHES_AGAINST",
@@ -30,16 +30,6 @@ __all__ = [
 ]
 
 COLUMNS = 'fluent, args, value, start, "end", certainty, rule, initiated_by, terminated_by'
-BREACH_KEYS = (
-    "event_id",
-    "actor",
-    "target",
-    "beneficiary",
-    "via",
-    "instrument",
-    "clause",
-    "certainty",
-)
 
 
 def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:

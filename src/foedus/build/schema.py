@@ -101,6 +101,17 @@ INDEX_SCHEMA = "foedus_index"
 MENTIONS = f"{INDEX_SCHEMA}.mentions"
 BREACHES_AGAINST = f"{INDEX_SCHEMA}.breaches_against"
 INDEX_META = f"{INDEX_SCHEMA}.meta"
+BREACH_KEYS = (
+    "event_id",
+    "actor",
+    "target",
+    "beneficiary",
+    "via",
+    "instrument",
+    "clause",
+    "certainty",
+)
+"""The columns of ``breaches`` (and of the index's ``breaches_against``) an answer reads."""
 INDEX: dict[str, str] = {
     MENTIONS: "perspective VARCHAR, who VARCHAR, " + DERIVED["fluents"].split(", ", 1)[1],
     BREACHES_AGAINST: "perspective VARCHAR, who VARCHAR, event_id VARCHAR, actor VARCHAR, "

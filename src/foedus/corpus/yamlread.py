@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -117,9 +118,9 @@ def _tag(node: Any) -> str | None:
     return value if isinstance(value, str) and value.startswith("!") else None
 
 
-def _tags(data: Any, shown: str) -> list[Problem]:
-    """A problem at every value with a local YAML tag (``!name``): a corpus uses none."""
-    out: list[Problem] = []
+def _items(data: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """Every (node, key, value) of a YAML tree, each mapping or sequence visited once (an
+    anchor's node is shared)."""
     stack: list[Any] = [data]
     seen: set[int] = set()
     while stack:
@@ -129,13 +130,20 @@ def _tags(data: Any, shown: str) -> list[Problem]:
         seen.add(id(node))
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
-            tag = _tag(value)
-            if tag is not None:
-                line, col = pos_key(node, key) or key_pos(node, key)
-                message = f"YAML tag {tag!r} is not used in a corpus; remove it"
-                out.append(Problem(shown, line, col, message))
+            yield node, key, value
             if isinstance(value, dict | list):
                 stack.append(value)
+
+
+def _tags(data: Any, shown: str) -> list[Problem]:
+    """A problem at every value with a local YAML tag (``!name``): a corpus uses none."""
+    out: list[Problem] = []
+    for node, key, value in _items(data):
+        tag = _tag(value)
+        if tag is not None:
+            line, col = pos_key(node, key) or key_pos(node, key)
+            message = f"YAML tag {tag!r} is not used in a corpus; remove it"
+            out.append(Problem(shown, line, col, message))
     return out
 
 
@@ -143,22 +151,12 @@ def _strange_values(data: Any, shown: str) -> list[Problem]:
     """A problem at every string of ``data`` (key or value) holding what :func:`strange`
     finds; such text cannot be stored or printed, so it is refused where it is written."""
     out: list[Problem] = []
-    stack: list[Any] = [data]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        for key, value in items:
-            for text in (key, value):
-                what = strange(text) if isinstance(text, str) else None
-                if what is not None:
-                    line, col = pos_key(node, key) or key_pos(node, key)
-                    out.append(Problem(shown, line, col, f"text with {what} is not allowed"))
-            if isinstance(value, dict | list):
-                stack.append(value)
+    for node, key, value in _items(data):
+        for text in (key, value):
+            what = strange(text) if isinstance(text, str) else None
+            if what is not None:
+                line, col = pos_key(node, key) or key_pos(node, key)
+                out.append(Problem(shown, line, col, f"text with {what} is not allowed"))
     return out
 
 

@@ -136,6 +136,27 @@ class Plan:
         return [s.sql(dialect=dialect, identify=True) for s in self.statements()]
 
 
+def output_rows(name: str, arity: int, source: exp.Expression) -> exp.Select:
+    """The rows of fluent ``name`` as the plan outputs them (``fluent, args, value, start, end,
+    certainty, rule, initiated_by, terminated_by``), from ``source``: its intervals, with
+    certainty, keyed by ``k0 … k{arity-1}``."""
+    args = exp.cast(
+        exp.Array(expressions=[col(k) for k in key_cols(arity)]),
+        exp.DataType.build("ARRAY<VARCHAR>"),
+    )
+    return select(
+        alias(lit(name), "fluent"),
+        alias(args, "args"),
+        col(VALUE),
+        col(START),
+        col(END),
+        col("certainty"),
+        col(RULE),
+        col(INIT_BY),
+        col(TERM_BY),
+    ).from_(source, copy=False)
+
+
 def fluent_table(name: str) -> str:
     return f"_foedus_fl_{name}"
 
@@ -408,24 +429,8 @@ class _Compiler:
     def output(self) -> Materialize:
         parts: list[exp.Query] = []
         for name in self.outputs():
-            arity = self.arity(name)
-            args = exp.cast(
-                exp.Array(expressions=[col(k) for k in key_cols(arity)]),
-                exp.DataType.build("ARRAY<VARCHAR>"),
-            )
-            parts.append(
-                select(
-                    alias(lit(name), "fluent"),
-                    alias(args, "args"),
-                    col(VALUE),
-                    col(START),
-                    col(END),
-                    col("certainty"),
-                    col(RULE),
-                    col(INIT_BY),
-                    col(TERM_BY),
-                ).from_(sub(self.certainty(name), f"o_{len(parts)}"), copy=False)
-            )
+            source = sub(self.certainty(name), f"o_{len(parts)}")
+            parts.append(output_rows(name, self.arity(name), source))
         if not parts:
             parts.append(
                 select(

@@ -123,16 +123,7 @@ class Body:
         conds += self._pattern(a, args, bind=not negated)
         conds.append(holds_at(a, self.time))
         t = table(self.ctx.fluent_table(name), a)
-        if negated:
-            self.where.append(
-                exp.Not(
-                    this=exp_exists(
-                        select(lit(1)).from_(t, copy=False).where(and_(conds), copy=False)
-                    )
-                )
-            )
-        else:
-            self.joins.append((t, and_(conds)))
+        self._require(t, conds, negated)
 
     def fact(self, cond: FactCond) -> None:
         a = self.alias()
@@ -155,14 +146,14 @@ class Body:
                 .from_(table(fact_table(cond.atom.name)), copy=False),
                 a,
             )
-        if cond.negated:
-            self.where.append(
-                exp.Not(
-                    this=exp_exists(
-                        select(lit(1)).from_(t, copy=False).where(and_(conds), copy=False)
-                    )
-                )
-            )
+        self._require(t, conds, cond.negated)
+
+    def _require(self, t: exp.Expression, conds: list[exp.Expression], negated: bool) -> None:
+        """Join ``t`` on ``conds``, or, for a negated condition, keep only the rows for which
+        no row of ``t`` meets them."""
+        if negated:
+            found = select(lit(1)).from_(t, copy=False).where(and_(conds), copy=False)
+            self.where.append(exp.Not(this=exp_exists(found)))
         else:
             self.joins.append((t, and_(conds)))
 

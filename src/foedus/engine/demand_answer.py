@@ -13,20 +13,11 @@ from itertools import product
 
 from sqlglot import exp
 
-from foedus.engine.compile import _Compiler, fluent_table
+from foedus.engine.compile import _Compiler, fluent_table, output_rows
 from foedus.engine.compile_event import fact_table
 from foedus.engine.compile_sql import (
-    END,
-    INIT_BY,
-    RULE,
     SCN,
-    START,
-    TERM_BY,
-    VALUE,
-    alias,
     col,
-    key_cols,
-    lit,
     select,
     sub,
     table,
@@ -165,21 +156,7 @@ def answer_query(
             m = comp.odd_step(fluent)
             ctes.append((m.table, m.query))
         arity = len(program.fluents[fluent].arg_types)
-        args = exp.cast(
-            exp.Array(expressions=[col(k) for k in key_cols(arity)]),
-            exp.DataType.build("ARRAY<VARCHAR>"),
-        )
-        final = select(
-            alias(lit(fluent), "fluent"),
-            alias(args, "args"),
-            col(VALUE),
-            col(START),
-            col(END),
-            col("certainty"),
-            col(RULE),
-            col(INIT_BY),
-            col(TERM_BY),
-        ).from_(sub(comp.certainty(fluent), "o"), copy=False)
+        final = output_rows(fluent, arity, sub(comp.certainty(fluent), "o"))
     out = final
     for name, q in ctes:
         out = out.with_(name, as_=q, copy=False)

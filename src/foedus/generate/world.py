@@ -18,8 +18,8 @@ layout is documented in docs/performance.md ("The Parquet corpus layout") and in
 :mod:`foedus.corpus.parquet`.
 
 Every random draw is a pure function of the seed and the row number (a small integer hash
-computed in SQL, :data:`_MACROS`), so the same arguments write the same files byte for byte,
-whatever the machine or the number of threads.
+computed in SQL, :mod:`foedus.generate.sql`), so the same arguments write the same files byte
+for byte, whatever the machine or the number of threads.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp()) / "w"
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from foedus.generate.draws import _MACROS, _build
+from foedus.generate.draws import _build
 from foedus.generate.writers import _write_common, _write_parquet, _write_yaml
 
 YAML_LIMIT = 20_000
@@ -81,10 +81,7 @@ def generate_world(
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 2")
-        for stmt in _MACROS.format(seed=seed % 1_000_003).split(";"):
-            if stmt.strip():
-                con.execute(stmt)
-        _build(con, states, instruments, events, fuzzy)
+        _build(con, states, instruments, events, fuzzy, seed % 1_000_003)
         _write_common(con, path, seed)
         if fmt == "parquet":
             _write_parquet(con, path)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from foedus.generate.episodes import (
     CATEGORIES,
@@ -19,77 +20,81 @@ from foedus.generate.episodes import (
     _event_quote,
     source_text,
 )
+from foedus.generate.sql import case_of, copy_parquet
 from foedus.rules.library import LIBRARY
 
+_INSTRUMENTS = """
+SELECT id, 'Instrument ' || j AS name, kind,
+       signed AS signed_earliest, signed AS signed_latest,
+       CASE WHEN signed IS NOT NULL THEN strftime(signed, '%Y-%m-%d') END AS signed_text,
+       :in_force AS in_force_earliest, :in_force AS in_force_latest,
+       CASE WHEN :in_force IS NOT NULL THEN strftime(:in_force, '%Y-%m-%d') END AS in_force_text,
+       :ended AS ended_earliest, :ended AS ended_latest,
+       CASE WHEN :ended IS NOT NULL THEN strftime(:ended, '%Y-%m-%d') END AS ended_text,
+       NULL::VARCHAR AS source, :quote AS quote
+FROM w_ins ORDER BY id
+"""
 
-def _date_cols(name: str, early: str, late: str | None = None, text: str | None = None) -> str:
-    late = late or early
-    text = text or f"strftime({early}, '%Y-%m-%d')"
-    return (
-        f"{early} AS {name}_earliest, {late} AS {name}_latest, "
-        f"CASE WHEN {early} IS NOT NULL THEN {text} END AS {name}_text"
-    )
+_PARTIES = """
+SELECT instrument_id,
+       CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
+         AS seq, actor, how,
+       date AS date_earliest, date AS date_latest,
+       CASE WHEN date IS NOT NULL THEN strftime(date, '%Y-%m-%d') END AS date_text,
+       until AS until_earliest, until AS until_latest,
+       CASE WHEN until IS NOT NULL THEN strftime(until, '%Y-%m-%d') END AS until_text,
+       CASE WHEN how = 'succession' THEN
+         (SELECT predecessor FROM w_actors AS a WHERE a.id = actor) END AS via
+FROM w_parties2 ORDER BY instrument_id, seq
+"""
+
+_CLAUSES = """
+SELECT instrument_id,
+       CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
+         AS seq, clause_id, article, text, NULL::VARCHAR AS source,
+       norm_kind, norm_categories, bearers, beneficiaries
+FROM w_clauses ORDER BY instrument_id, seq
+"""
+
+# a fuzzy event is dated to its month
+_EVENTS = """
+SELECT id, type,
+       CASE WHEN fuzzy THEN date_trunc('month', day)::DATE ELSE day END AS date_earliest,
+       CASE WHEN fuzzy THEN last_day(day) ELSE day END AS date_latest,
+       CASE WHEN (CASE WHEN fuzzy THEN date_trunc('month', day)::DATE ELSE day END) IS NOT NULL
+            THEN (CASE WHEN fuzzy THEN strftime(day, '%Y-%m') ELSE strftime(day, '%Y-%m-%d') END)
+       END AS date_text,
+       [actor] AS actors,
+       CASE WHEN target IS NULL THEN []::VARCHAR[] ELSE [target] END AS targets,
+       CASE WHEN type = 'recognition' THEN 'de-jure' END AS mode,
+       replace(type, '_', ' ') || ' by ' || actor
+         || coalesce(' against ' || target, '') AS summary,
+       NULL::VARCHAR AS justification, NULL::VARCHAR AS source,
+       :quote AS quote
+FROM w_events ORDER BY n
+"""
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     """The columnar layout (docs/performance.md, "The Parquet corpus layout")."""
+    signed, lag, life = (exp.column(c) for c in ("signed", "force_lag", "life"))
+    int_ = exp.DataType.build("INTEGER")
+    in_force = exp.Paren(this=exp.Add(this=signed, expression=exp.cast(lag, int_)))
+    ended = exp.Paren(
+        this=exp.Add(this=signed, expression=exp.cast(exp.Add(this=lag, expression=life), int_))
+    )
+    types = sorted({s[0] for steps in EPISODES.values() for s in steps})
+    quote = case_of(exp.column("type"), [(t, _event_quote(t)) for t in types])
 
-    def copy(query: str, name: str) -> None:
-        con.execute(
-            f"COPY ({query}) TO '{out / name}' "
-            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
-        )
+    def copy(query: str, name: str, **values: object) -> None:
+        con.execute(copy_parquet(query, str(out / name), **values))
 
     copy(
-        f"""
-      SELECT id, 'Instrument ' || j AS name, kind,
-             {_date_cols("signed", "signed")},
-             {_date_cols("in_force", "signed + CAST(force_lag AS INTEGER)")},
-             {_date_cols("ended", "signed + CAST(force_lag + life AS INTEGER)")},
-             NULL::VARCHAR AS source, '{INSTRUMENT_QUOTE}' AS quote
-      FROM w_ins ORDER BY id""",
-        "instruments.parquet",
+        _INSTRUMENTS, "instruments.parquet", in_force=in_force, ended=ended, quote=INSTRUMENT_QUOTE
     )
-    copy(
-        f"""
-      SELECT instrument_id,
-             CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
-               AS seq, actor, how, {_date_cols("date", "date")},
-             {_date_cols("until", "until")},
-             CASE WHEN how = 'succession' THEN
-               (SELECT predecessor FROM w_actors AS a WHERE a.id = actor) END AS via
-      FROM w_parties2 ORDER BY instrument_id, seq""",
-        "parties.parquet",
-    )
-    copy(
-        """
-      SELECT instrument_id,
-             CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
-               AS seq, clause_id, article, text, NULL::VARCHAR AS source,
-             norm_kind, norm_categories, bearers, beneficiaries
-      FROM w_clauses ORDER BY instrument_id, seq""",
-        "clauses.parquet",
-    )
-    early = "CASE WHEN fuzzy THEN date_trunc('month', day)::DATE ELSE day END"
-    late = "CASE WHEN fuzzy THEN last_day(day) ELSE day END"
-    text = "CASE WHEN fuzzy THEN strftime(day, '%Y-%m') ELSE strftime(day, '%Y-%m-%d') END"
-    quotes = " ".join(
-        f"WHEN '{t}' THEN '{_event_quote(t)}'"
-        for t in sorted({s[0] for steps in EPISODES.values() for s in steps})
-    )
-    copy(
-        f"""
-      SELECT id, type, {_date_cols("date", early, late, text)},
-             [actor] AS actors,
-             CASE WHEN target IS NULL THEN []::VARCHAR[] ELSE [target] END AS targets,
-             CASE WHEN type = 'recognition' THEN 'de-jure' END AS mode,
-             replace(type, '_', ' ') || ' by ' || actor
-               || coalesce(' against ' || target, '') AS summary,
-             NULL::VARCHAR AS justification, NULL::VARCHAR AS source,
-             CASE type {quotes} END AS quote
-      FROM w_events ORDER BY n""",
-        "events.parquet",
-    )
+    copy(_PARTIES, "parties.parquet")
+    copy(_CLAUSES, "clauses.parquet")
+    copy(_EVENTS, "events.parquet", quote=quote)
 
 
 def _write_yaml(con: duckdb.DuckDBPyConnection, out: Path) -> None:
@@ -103,9 +108,8 @@ def _write_yaml(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     _write_parquet(con, tmp)
 
     def rows(name: str) -> list[dict[str, Any]]:
-        cur = con.execute(f"SELECT * FROM read_parquet('{tmp / name}')")
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        rel = con.read_parquet(str(tmp / name))
+        return [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
 
     def date(r: dict[str, Any], name: str) -> Any:
         e, la, t = r[f"{name}_earliest"], r[f"{name}_latest"], r[f"{name}_text"]

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from foedus.build.schema import BREACHES_AGAINST, MENTIONS
+from foedus.build.schema import BREACH_KEYS, BREACHES_AGAINST, MENTIONS
 from foedus.norms import binding
 from foedus.rules.library.vocabulary import STATUS
 from foedus.shapes import Json
@@ -46,17 +46,6 @@ COLUMNS = (
     "terminated_by",
 )
 """The columns of ``fluents`` that a :class:`Row` holds, in its order."""
-BREACH_KEYS = (
-    "event_id",
-    "actor",
-    "target",
-    "beneficiary",
-    "via",
-    "instrument",
-    "clause",
-    "certainty",
-)
-"""The columns of ``breaches`` (and of the index's ``breaches_against``) an answer reads."""
 
 
 @dataclass(frozen=True)
