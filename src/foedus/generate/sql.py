@@ -92,7 +92,7 @@ def _node(value: object) -> exp.Expression:
     return exp.convert(value)
 
 
-def statement(template: str, seed: int = 0, **values: object) -> str:
+def statement(template: str, seed: int = 0, /, **values: object) -> str:
     """The DuckDB SQL of ``template`` with each ``:name`` placeholder replaced by
     ``values[name]`` (a Python value becomes a literal, a tree stays a tree) and the draw
     functions expanded for ``seed``."""
@@ -129,11 +129,11 @@ def case_of(subject: exp.Expression | None, whens: Sequence[tuple[object, object
 _COPY = "COPY (SELECT 1) TO 'file' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
 
 
-def copy_parquet(query: str, path: str, seed: int = 0, **values: object) -> str:
+def copy_parquet(query: str, path: str, **values: object) -> str:
     """The statement that writes the rows of ``query`` (a template, as for :func:`statement`)
     to the Parquet file ``path``."""
     tree = sqlglot.parse_one(_COPY, dialect="duckdb")
-    rows = sqlglot.parse_one(statement(query, seed, **values), dialect="duckdb")
+    rows = sqlglot.parse_one(statement(query, **values), dialect="duckdb")
     tree.set("this", exp.Subquery(this=rows))
     tree.set("files", [exp.Literal.string(path)])
     return tree.sql(dialect="duckdb")
