@@ -33,7 +33,9 @@ class _Runner:
 
     # -- helpers
     def execute(self, sql: str) -> None:
-        self.con.execute(sql)
+        """Every statement of an update (the plan's steps and the dirty-key loop's trees) runs
+        through the Backend contract."""
+        self.backend.execute(sql)
 
     def materialize(self, table: str, query: exp.Query) -> None:
         self.backend.run_step(Materialize(table, query))
