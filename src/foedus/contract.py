@@ -264,8 +264,12 @@ class TreatiesResponse(Shape):
 
 
 class StatusResponse(Shape):
+    """The status on day ``on``; an ``ask`` answer about a range (``query.over``) also has
+    ``to``, the range's last day, and lists every value that held at some time in it."""
+
     actor: Ref
     on: str = Field(pattern=ISO_DAY)
+    to: str | None = Field(default=None, pattern=ISO_DAY)
     perspective: str
     status: Status
     explanation: Explanation
@@ -324,8 +328,8 @@ class CoverageResponse(Shape):
 
 
 class AskRange(Shape):
-    """The range a ``treaties`` question is answered over: every instrument in force (or
-    binding) at any time in it."""
+    """The range a ``treaties`` or ``status`` question is answered over: every instrument in
+    force (or binding), every status value that held, at any time in it."""
 
     from_: str = Field(alias="from", pattern=ISO_DAY)
     to: str = Field(pattern=ISO_DAY)

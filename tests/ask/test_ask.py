@@ -139,7 +139,7 @@ PHRASINGS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "What was Estonia's status in 1960 according to the non-recognition view?",
         "status",
-        {"actor": "estonia", "on": "1960-01-01"},
+        {"actor": "estonia", "on": None, "over": ("1960-01-01", "1960-12-31")},
         NR,
     ),
     (
@@ -151,7 +151,7 @@ PHRASINGS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "What was the status of Latvia in mid-1941?",
         "status",
-        {"actor": "latvia", "on": "1941-05-01"},
+        {"actor": "latvia", "on": None, "over": ("1941-05-01", "1941-08-31")},
         D,
     ),
     (
@@ -164,10 +164,15 @@ PHRASINGS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "Who controlled Lithuania in mid-1941?",
         "status",
-        {"actor": "lithuania", "on": "1941-05-01"},
+        {"actor": "lithuania", "on": None, "over": ("1941-05-01", "1941-08-31")},
         D,
     ),
-    ("Was Estonia occupied in 1950?", "status", {"actor": "estonia", "on": "1950-01-01"}, D),
+    (
+        "Was Estonia occupied in 1950?",
+        "status",
+        {"actor": "estonia", "on": None, "over": ("1950-01-01", "1950-12-31")},
+        D,
+    ),
     ("Was Estonia occupied in 1950 de jure?", "status", {"actor": "estonia"}, NR),
     ("Was Latvia under Soviet control in 1960 in fact?", "status", {"actor": "latvia"}, D),
     (
@@ -179,13 +184,13 @@ PHRASINGS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "What was Lithuania's status in 1975 under non-recognition?",
         "status",
-        {"actor": "lithuania", "on": "1975-01-01"},
+        {"actor": "lithuania", "on": None, "over": ("1975-01-01", "1975-12-31")},
         NR,
     ),
     (
         "Was Estonia part of the USSR in 1970 according to the Soviets?",
         "status",
-        {"actor": "estonia", "on": "1970-01-01"},
+        {"actor": "estonia", "on": None, "over": ("1970-01-01", "1970-12-31")},
         SV,
     ),
     (
@@ -197,7 +202,7 @@ PHRASINGS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "What was the status of Estonia on February 4–11, 1945?",
         "status",
-        {"actor": "estonia", "on": "1945-02-04"},
+        {"actor": "estonia", "on": None, "over": ("1945-02-04", "1945-02-11")},
         D,
     ),
     ("what was latvia's status in 1950 legally?", "status", {"actor": "latvia"}, NR),
@@ -375,7 +380,7 @@ PHRASINGS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "Who occupied Estonia in 1941?",
         "status",
-        {"actor": "estonia", "on": "1941-01-01"},
+        {"actor": "estonia", "on": None, "over": ("1941-01-01", "1941-12-31")},
         D,
     ),
     (
@@ -488,7 +493,8 @@ def test_phrasing(
 ) -> None:
     q = parse_question(question, kb)
     assert q.command == command
-    assert {k: q.args.get(k, "<missing>") for k in args} == args
+    got = {k: q.over if k == "over" else q.args.get(k, "<missing>") for k in args}
+    assert got == args
     assert q.perspective == perspective
 
 
@@ -532,8 +538,29 @@ def test_docs_table_row(kb: KnowledgeBase, question: str, query: str) -> None:
 
 
 def test_loose_day_read_as_earliest_and_noted(kb: KnowledgeBase) -> None:
-    q = parse_question("What was Latvia's status in June 1940?", kb)
+    q = parse_question("What held for Latvia in June 1940?", kb)
     assert q.notes == ("June 1940 read as 1940-06-01 (its earliest day)",)
+
+
+def test_status_over_a_range_lists_every_value_that_held(kb: KnowledgeBase) -> None:
+    # the source dates the German invasion only "In 1941": in mid-1941 Lithuania was held by
+    # the Soviet Union or by Germany, and the answer names both (not the first day's alone)
+    q = parse_question("Who controlled Lithuania in mid-1941?", kb)
+    assert q.over == ("1941-05-01", "1941-08-31") and q.args["on"] is None
+    assert q.notes == ("mid-1941 read as 1941-05-01 to 1941-08-31: answered over the range",)
+    got = answer_question("Who controlled Lithuania in mid-1941?", kb)["answer"]
+    assert (got["on"], got["to"]) == ("1941-05-01", "1941-08-31")
+    assert {v["value"]["id"] for v in got["status"]["controlled_by"]} == {"ussr", "germany"}
+
+
+def test_status_over_a_year_sees_a_change_inside_it(kb: KnowledgeBase) -> None:
+    # on 1 January 1940 Latvia was independent; by the end of 1940 it was part of the USSR
+    got = answer_question("What was Latvia in 1940?", kb)["answer"]
+    assert {v["value"] for v in got["status"]["sovereign"]} == {True, False}
+    assert {v["value"]["id"] for v in got["status"]["part_of"]} == {"ussr"}
+    assert got["status"]["label"].startswith("independent, then ")
+    verdict = answer_question("Was Latvia occupied in 1940?", kb)["verdict"]
+    assert verdict["answer"] != "no" and verdict["by_perspective"]["non-recognition"] == "yes"
 
 
 def test_treaties_over_a_range_noted(kb: KnowledgeBase) -> None:
@@ -595,7 +622,7 @@ def test_answer_status_non_recognition(kb: KnowledgeBase) -> None:
     )
     assert a["answer"]["status"]["sovereign"] == [{"value": True, "certainty": "certain"}]
     assert a["answer"]["perspective"] == NR
-    assert a["notes"] == ["1960 read as 1960-01-01 (its earliest day)"]
+    assert a["notes"] == ["1960 read as 1960-01-01 to 1960-12-31: answered over the range"]
 
 
 def test_answer_status_soviet_law(kb: KnowledgeBase) -> None:
@@ -813,10 +840,10 @@ def test_cli_json(kb: KnowledgeBase, app) -> None:  # type: ignore[no-untyped-de
     data = json.loads(result.stdout)
     assert data["query"] == {
         "command": "status",
-        "args": {"actor": "estonia", "on": "1960-01-01"},
+        "args": {"actor": "estonia", "on": None},
         "perspective": "non-recognition",
         "filter": {},
-        "over": None,
+        "over": {"from": "1960-01-01", "to": "1960-12-31"},
         "each": None,
     }
     assert data["answer"]["status"]["sovereign"] == [{"value": True, "certainty": "certain"}]
@@ -931,7 +958,7 @@ def test_yes_no(kb: KnowledgeBase, question: str, answer: str) -> None:
 
 def test_perspective_in_a_sentence(kb: KnowledgeBase) -> None:
     q = parse_question("In the eyes of the Soviet government, what was Latvia in 1960?", kb)
-    assert q.describe() == "status actor=latvia on=1960-01-01 (soviet)"
+    assert q.describe() == "status actor=latvia from=1960-01-01 to=1960-12-31 (soviet)"
     # a perspective's name outside a frame of point of view is the actor
     q = parse_question("What did Soviet troops do in Latvia in 1940?", kb)
     assert q.args["actor"] == "ussr" and q.perspective == "de-facto"

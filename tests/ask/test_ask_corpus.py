@@ -93,11 +93,11 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
         ),
         (
             "Was Belmark independent in 1950 in law?",
-            "status actor=s00001 on=1950-01-01 (legalist)",
+            "status actor=s00001 from=1950-01-01 to=1950-12-31 (legalist)",
         ),
         (
             "According to the League court, was Corvia sovereign in 1950?",
-            "status actor=s00002 on=1950-01-01 (legalist)",
+            "status actor=s00002 from=1950-01-01 to=1950-12-31 (legalist)",
         ),
         (
             "Which treaties bound Esteran and the Arlandic state in 1940?",

@@ -24,10 +24,10 @@ The result is one :class:`~foedus.query.KnowledgeBase` method and its arguments
 >>> kb = KnowledgeBase()
 >>> q = parse_question("What was Estonia's status in 1960 according to the non-recognition "
 ...                    "view?", kb)
->>> q.command, q.args, q.perspective
-('status', {'actor': 'estonia', 'on': '1960-01-01'}, 'non-recognition')
+>>> q.command, q.args, q.over, q.perspective
+('status', {'actor': 'estonia', 'on': None}, ('1960-01-01', '1960-12-31'), 'non-recognition')
 >>> q.notes
-('1960 read as 1960-01-01 (its earliest day)',)
+('1960 read as 1960-01-01 to 1960-12-31: answered over the range',)
 >>> try:
 ...     parse_question("frobnicate the treaty", kb)
 ... except QuestionError as e:

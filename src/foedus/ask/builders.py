@@ -182,7 +182,8 @@ def build_status(p: Parsed) -> Query:
     if not p.mentions("date"):
         p.notes.append("no day given: showing the timeline of statuses")
         return Query("timeline", {"actor": subject.value}, p.perspective())
-    q = Query("status", {"actor": subject.value, "on": p.point()}, p.perspective())
+    on, over = p.day_or_range()
+    q = Query("status", {"actor": subject.value, "on": on}, p.perspective(), over=over)
     if intent.is_yes_no(p):
         check, other = _status_check(p)
         q = q.asking((check, other if other != subject.value else None))

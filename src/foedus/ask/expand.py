@@ -103,6 +103,8 @@ def _substitute(args: dict[str, Any], group: str, member: str) -> dict[str, Any]
 def _one(query: Query, args: dict[str, Any], kb: KnowledgeBase) -> Json:
     if query.over is not None and query.command == "treaties":
         return treaties_over(kb, args.get("party"), args.get("between"), *query.over)
+    if query.over is not None and query.command == "status":
+        return status_over(kb, args["actor"], *query.over)
     result: Json = getattr(kb, str(query.command))(**args)
     return result
 
@@ -173,6 +175,42 @@ def treaties_over(
 
 
 _BATCH = 4
+
+
+def status_over(kb: KnowledgeBase, actor: str, start: str, end: str) -> Json:
+    """The status of ``actor`` at any time in [start, end]: :meth:`KnowledgeBase.status` on
+    the range's first day and on the first days of each period of its timeline that begins
+    inside the range (a status changes only there), merged. Each field lists every value
+    that held on one of those days, ``certain`` where it certainly held on one; ``label``
+    names the statuses in order ("independent, then part of Soviet Union"); ``on`` is the
+    range's first day and ``to`` its last; the explanation is the first day's."""
+    lo, hi = date.fromisoformat(start), date.fromisoformat(end)
+    resolved = kb.resolver.actor(actor)
+    days = {lo}
+    for period in kb.periods(resolved.id):
+        for key in ("earliest", "latest"):
+            day = date.fromisoformat(period["from"][key])
+            if lo <= day <= hi:
+                days.add(day)
+    answers = parallel(lambda d: kb.status(actor=actor, on=d.isoformat()), sorted(days))
+    first = answers[0]
+    status: Json = {}
+    for field_, values in first["status"].items():
+        if not isinstance(values, list):
+            continue
+        kept: dict[str, Json] = {}
+        for a in answers:
+            for v in a["status"][field_]:
+                key = json.dumps(v["value"], sort_keys=True)
+                old = kept.get(key)
+                if old is None or (old["certainty"] != "certain" and v["certainty"] == "certain"):
+                    kept[key] = v
+        status[field_] = list(kept.values())
+    labels = list(dict.fromkeys(a["status"]["label"] for a in answers if a["status"]["label"]))
+    status["label"] = ", then ".join(labels)
+    certain = all(a["status"]["certainty"] == "certain" for a in answers)
+    status["certainty"] = "certain" if certain else "possible"
+    return {**first, "on": lo.isoformat(), "to": hi.isoformat(), "status": status}
 
 
 def _signed(t: Json) -> tuple[str, str]:

@@ -84,7 +84,6 @@ def judge(query: Query, answer: Json) -> str:
         found = answer.get("aggressor")
         return "yes" if found and found.get("id") == other else "no"
     status = answer.get("status") or {}
-    maybe = status.get("certainty") == "possible"
     if check == "sovereign":
         sov = {v["value"]: v["certainty"] for v in status.get("sovereign") or []}
         return "yes" if sov.get(True) == "certain" else "possibly" if True in sov else "no"
@@ -94,6 +93,4 @@ def judge(query: Query, answer: Json) -> str:
     ]
     if not values:
         return "no"
-    if other is None:
-        return "possibly" if maybe else "yes"
-    return "yes" if values[0]["certainty"] == "certain" else "possibly"
+    return "yes" if any(v["certainty"] == "certain" for v in values) else "possibly"

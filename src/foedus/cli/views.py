@@ -174,7 +174,12 @@ def _cert(c: str | None) -> Text:
 def status_view(data: Json) -> RenderableType:
     st = data["status"]
     head = Text.assemble(
-        (f"{data['actor']['name']} on {data['on']}", "bold"),
+        (
+            f"{data['actor']['name']} from {data['on']} to {data['to']}"
+            if data.get("to")
+            else f"{data['actor']['name']} on {data['on']}",
+            "bold",
+        ),
         f" ({data['perspective']}): ",
         (st["label"], "bold cyan"),
     )
