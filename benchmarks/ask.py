@@ -53,7 +53,11 @@ def main() -> None:
                 runs.append(time.perf_counter() - t)
             bare = 0.0
             if query is not None and not args.parse_only:
-                plain = replace(query, over=None, each=None, check=None)
+                # the bare query: a question over a range asked on its first day only
+                bare_args = dict(query.args)
+                if query.over is not None and "on" in bare_args:
+                    bare_args["on"] = query.over[0]
+                plain = replace(query, args=bare_args, over=None, each=None, check=None)
                 if plain.each is None and not _has_group(query):
                     t = time.perf_counter()
                     plain.run(kb)

@@ -298,3 +298,17 @@ def test_going_through_every_event_one_by_one_makes_them_all_once(lazy: Knowledg
     assert ids[5] in index and "no-such-event" not in index
     assert lazy.corpus.events.loaded  # type: ignore[attr-defined]
     assert [index[i].id for i in ids] == ids and len(index) == len(ids)
+
+
+def test_compare_reads_the_same_rows_with_and_without_the_index(tmp_path: Path) -> None:
+    # compare reads every state's own rows in one query (query.common.own_rows): the index
+    # holds a row once per actor it names, which must not repeat a row
+    kb = KnowledgeBase()
+    plain = without_index(kb, tmp_path, "dropped")
+    assert kb.indexed and not plain.indexed
+    for p, q in (("de-facto", "non-recognition"), ("soviet", "non-recognition")):
+        got = kb.compare(p, q)
+        assert got["differences"], "the bundled views differ"
+        assert got == plain.compare(p, q)
+        one = kb.compare(p, q, actor="Estonia")["differences"]
+        assert one == [d for d in got["differences"] if d["actor"]["id"] == "estonia"]

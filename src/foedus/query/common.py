@@ -168,6 +168,27 @@ def rows_about(
     return _rows(kb, query, at)
 
 
+def own_rows(
+    kb: KnowledgeBase, actor_ids: list[str], perspective: str | None = None
+) -> dict[str, list[Row]]:
+    """For each of ``actor_ids``, the rows whose arguments are ``(actor_id,)`` (as
+    :func:`rows_about` with ``own``), read in one query."""
+    if not actor_ids:
+        return {}
+    length = exp.func("len", col("args"), dialect="duckdb")
+    query = naming(kb, actor_ids[0], perspective)
+    query.set("where", None)
+    p = col("perspective").eq(lit(perspective or kb.perspective))
+    query = query.where(p, length.eq(lit(1)), one_of(arg(0), actor_ids), copy=False)
+    if kb.indexed:
+        # the index holds a row once for each actor it names: keep it under its own actor
+        query = query.where(one_of(col("who"), actor_ids), col("who").eq(arg(0)), copy=False)
+    out: dict[str, list[Row]] = {a: [] for a in actor_ids}
+    for r in _rows(kb, query, None):
+        out[r.args[0]].append(r)
+    return out
+
+
 def rows_of(
     kb: KnowledgeBase,
     fluent: str,

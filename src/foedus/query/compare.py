@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from foedus.engine.timepoints import last_day, start_day
-from foedus.query.common import Row, day_json, rows_about
+from foedus.query.common import Row, day_json, own_rows
 from foedus.query.rules import rule_texts, terminating_rules
 from foedus.query.status import is_sovereign, status_at
 from foedus.rules.library.vocabulary import STATUS
@@ -67,9 +67,9 @@ def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json
         else [a.id for a in kb.corpus.actors if a.kind == "state"]
     )
     diffs = []
+    all_p, all_q = own_rows(kb, ids, p), own_rows(kb, ids, q)
     for aid in ids:
-        rows_p = [r for r in rows_about(kb, aid, p) if r.args == (aid,)]
-        rows_q = [r for r in rows_about(kb, aid, q) if r.args == (aid,)]
+        rows_p, rows_q = all_p[aid], all_q[aid]
         points = sorted(
             {r.start for r in rows_p + rows_q}
             | {r.end for r in rows_p + rows_q if r.end is not None}
