@@ -179,38 +179,33 @@ _BATCH = 4
 
 def status_over(kb: KnowledgeBase, actor: str, start: str, end: str) -> Json:
     """The status of ``actor`` at any time in [start, end]: :meth:`KnowledgeBase.status` on
-    the range's first day and on the first days of each period of its timeline that begins
-    inside the range (a status changes only there), merged. Each field lists every value
-    that held on one of those days, ``certain`` where it certainly held on one; ``label``
-    names the statuses in order ("independent, then part of Soviet Union"); ``on`` is the
-    range's first day and ``to`` its last; the explanation is the first day's."""
-    lo, hi = date.fromisoformat(start), date.fromisoformat(end)
-    resolved = kb.resolver.actor(actor)
-    days = {lo}
-    for period in kb.periods(resolved.id):
-        for key in ("earliest", "latest"):
-            day = date.fromisoformat(period["from"][key])
-            if lo <= day <= hi:
-                days.add(day)
-    answers = parallel(lambda d: kb.status(actor=actor, on=d.isoformat()), sorted(days))
-    first = answers[0]
+    the range's first day, merged with every period of its timeline (maximal periods of
+    constant status) that overlaps the range. Each field lists every value that held at some
+    time in it, ``certain`` where it certainly held in one period; ``label`` names the statuses
+    in order ("independent, then part of Soviet Union"); ``on`` is the range's first day and
+    ``to`` its last; the explanation is the first day's."""
+    first = kb.status(actor=actor, on=start)
+    seen = [first["status"]]
+    for period in kb.periods(kb.resolver.actor(actor).id):
+        if start < period["from"]["earliest"] <= end:
+            seen.append(period)
     status: Json = {}
     for field_, values in first["status"].items():
         if not isinstance(values, list):
             continue
         kept: dict[str, Json] = {}
-        for a in answers:
-            for v in a["status"][field_]:
+        for one in seen:
+            for v in one[field_]:
                 key = json.dumps(v["value"], sort_keys=True)
                 old = kept.get(key)
                 if old is None or (old["certainty"] != "certain" and v["certainty"] == "certain"):
                     kept[key] = v
         status[field_] = list(kept.values())
-    labels = list(dict.fromkeys(a["status"]["label"] for a in answers if a["status"]["label"]))
+    labels = list(dict.fromkeys(one["label"] for one in seen if one["label"]))
     status["label"] = ", then ".join(labels)
-    certain = all(a["status"]["certainty"] == "certain" for a in answers)
+    certain = all(one["certainty"] == "certain" for one in seen)
     status["certainty"] = "certain" if certain else "possible"
-    return {**first, "on": lo.isoformat(), "to": hi.isoformat(), "status": status}
+    return {**first, "on": start, "to": end, "status": status}
 
 
 def _signed(t: Json) -> tuple[str, str]:
