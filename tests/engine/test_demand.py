@@ -215,6 +215,8 @@ def fetch(path: Path, sql: str) -> list[tuple]:
         con.close()
 
 
+# two builds of the bundled corpus (about 30 s): in the whole suite, not the quick one
+@pytest.mark.slow
 def test_the_bundled_corpus_built_on_demand_has_the_same_fluents_and_breaches(
     built: dict[str, Path],
 ) -> None:
@@ -238,6 +240,8 @@ def test_the_bundled_corpus_built_on_demand_has_the_same_fluents_and_breaches(
     assert len(lazy) < len(fetch(off, q)) / 5
 
 
+# two builds of the bundled corpus (about 30 s): in the whole suite, not the quick one
+@pytest.mark.slow
 def test_treaties_between_two_parties_are_answered_from_memberships(
     built: dict[str, Path],
 ) -> None:
