@@ -8,6 +8,7 @@ import pytest
 
 from foedus.errors import UserError
 from foedus.interop.crosscheck import crosscheck, render
+from foedus.interop.crosscheck.codings import codings
 from foedus.query import KnowledgeBase
 
 DATA = Path(__file__).parents[1] / "fixtures" / "data"
@@ -50,6 +51,19 @@ def test_states_against_made_up_lists(kb: KnowledgeBase) -> None:
     assert end["corpus"]["source"]["id"] == "ussr-annexes-estonia-1940"
     assert result["differences"]  # the two lists end Estonia's first spell on different days
     assert "the datasets differ on the end of estonia" in render(result)
+    # why: COW's rules quoted from its codebook with the page; G&W's files state none
+    codings = result["differences"][0]["codings"]
+    cow = codings["cow_states.csv"]
+    assert cow["dataset"] == "COW State System Membership List, v2016"
+    assert {(r["document"], r["page"]) for r in cow["rules"]} >= {("State Codebook 2016.pdf", 5)}
+    assert any("diplomatic missions from two major powers" in r["quote"] for r in cow["rules"])
+    gw = codings["gw_states.csv"]
+    assert gw["rules"] == [] and "states no coding rule" in gw["note"]
+    assert "Gleditsch and Ward 1999" in gw["note"]
+    text = render(result)
+    assert (
+        "    cow_states.csv: COW State System Membership List, v2016: \u201c2) after 1920" in text
+    )
 
 
 def test_instruments_against_made_up_atop(kb: KnowledgeBase) -> None:
@@ -90,11 +104,56 @@ def test_real_lists_end_baltic_membership_on_different_june_days(kb: KnowledgeBa
         "gwstates.csv": "1940-06-01",
         "isd_2_2_update_reversedates.csv": "1940-06-17",
     }
-    why = next(d["why"] for d in result["differences"] if d["subject"] == "estonia")
-    assert "gwstates.csv: Gleditsch-Ward list of independent states (Gleditsch" in why
-    assert "states2016.csv: COW State System Membership List, v2016" in why
+    end = next(d for d in result["differences"] if d["subject"] == "estonia" and d["what"] == "end")
+    # why: COW's rule quoted (codebook, page), G&W's citation, ISD's own row's end type
+    assert (
+        "states2016.csv: COW State System Membership List, v2016: \u201c2) after 1920"
+        in (end["why"])
+    )
+    assert end["codings"]["states2016.csv"]["rules"][0]["page"] == 5
+    assert end["codings"]["gwstates.csv"]["rules"] == []
+    isd = end["codings"]["isd_2_2_update_reversedates.csv"]
+    assert isd["columns"] == {"EndType": "2", "VioEnd": "1"}  # line 128 as written
+    assert "EndType (end type) = 2" in end["why"]
     assert _row(result, "estonia", "end", "states2016.csv")["verdict"] == "consistent"
     assert _row(result, "estonia", "end", "gwstates.csv")["verdict"] == "disagree"
+
+
+@pytest.mark.skipif(
+    not (REAL / "cow-state-system-v2016").is_dir(),
+    reason="no shared data (../shared/data/cow-state-system-v2016)",
+)
+def test_real_cow_rules_are_quoted_verbatim() -> None:
+    """Every quote of codings.yaml is in the COW document it names, on the page it names."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf reads the COW codebook (not installed)")
+    base = REAL / "cow-state-system-v2016"
+    pdfs = {
+        "State Codebook 2016.pdf": base / "State_System_Membership_Codebook_V2016.pdf",
+        "State FAQ.pdf": base / "State_FAQ.pdf",
+    }
+    rules = codings()["cow"].rules
+    assert rules
+    for rule in rules:
+        page = pypdf.PdfReader(pdfs[rule.document]).pages[rule.page - 1].extract_text()
+        assert " ".join(rule.quote.split()) in " ".join(page.split())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "state-lists-gw-isd").is_dir(), reason="no shared data (state-lists-gw-isd)"
+)
+def test_real_crosscheck_cli_prints_line_numbers_as_written() -> None:
+    """Line 100 of a file is printed as ``:100:``, not as an emoji (Rich's ``:100:``)."""
+    from typer.testing import CliRunner
+
+    from foedus.cli import app
+
+    path = REAL / "state-lists-gw-isd" / "ISD_Version1_Dissemination.csv"
+    out = CliRunner().invoke(
+        app, ["crosscheck", "--against", "states", str(path), "--actor", "Estonia"]
+    )
+    assert out.exit_code == 0
+    assert "ISD_Version1_Dissemination.csv:100: 366,EST,Estonia" in out.output
 
 
 @pytest.mark.slow

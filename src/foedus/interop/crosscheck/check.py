@@ -31,7 +31,8 @@ class Check:
     aliases: AliasTable
     only: set[str] | None = None
     rows: list[Json] = field(default_factory=list)
-    codings: dict[str, str] = field(default_factory=dict)
+    #: each dataset file's coding (``codings.coding_of``): title, citation, quoted rules
+    codings: dict[str, Json] = field(default_factory=dict)
 
     # ----------------------------------------------------------------------- corpus side
 
