@@ -9,7 +9,7 @@ armed rebels, fishermen, parties, the media, courts, legislatures) is not the st
 is skipped with that reason, so "Naval (Sri Lanka) -> Fishermen (India)" is not Sri Lanka
 attacking India. A named person ("Barack Obama") is skipped too: the line's four fields give
 no country for a named actor, so a leader stands for a state only when the line says which
-("Head of State (Russia)"); the report lists the names skipped. So is anything else the alias
+("Head of Government (Latvia)"); the report lists the names skipped. So is anything else the alias
 table does not know, and an event whose subject and object are the same state (domestic).
 Identical lines are imported once.
 
@@ -309,7 +309,7 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
     if named:
         imp.report.notes.append(
             "named actors the lines give no country for (a leader is not read as his or her "
-            "state unless a line says which: 'Head of State (Russia)'), lines skipped: "
+            "state unless a line says which: 'Head of Government (Latvia)'), lines skipped: "
             + ", ".join(f"{k} ({n})" for k, n in named.most_common(12))
             + (f", and {len(named) - 12} more" if len(named) > 12 else "")
         )
