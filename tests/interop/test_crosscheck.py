@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from foedus.errors import UserError
-from foedus.interop.crosscheck import crosscheck, render
+from foedus.interop.crosscheck import crosscheck, match, render
 from foedus.interop.crosscheck.codings import codings
 from foedus.query import KnowledgeBase
 
@@ -75,6 +78,38 @@ def test_instruments_against_made_up_atop(kb: KnowledgeBase) -> None:
     assert pact["corpus"]["source"]["quote"] and pact["dataset"]["value"] is None
     with pytest.raises(UserError, match="unknown crosscheck kind"):
         crosscheck(kb, "wars", [DATA / "atop_m.csv"])
+
+
+def _instrument(ident: str, kind: str, day: str, amends: str | None = None) -> Any:
+    d = date.fromisoformat(day)
+    start = SimpleNamespace(earliest=d, latest=d, text=day)
+    ins = SimpleNamespace(id=ident, name=ident, kind=kind, aliases=[], amends=amends)
+    return (ins, {"a": None, "b": None}, start)
+
+
+def _alliance(ident: str, day: str, pubsecr: str) -> dict:
+    d = date.fromisoformat(day)
+    return {"id": ident, "members": ["a", "b"], "begin": (d, d), "pubsecr": pubsecr}
+
+
+def test_match_secret_protocols_and_amendments_as_parts() -> None:
+    """A main instrument matches by parties and date; a secret protocol only as the secret
+    part of an instrument coded with secret articles; an amendment as part of what it amends;
+    a declaration never by parties and date."""
+    compared = [
+        _instrument("pact", "agreement", "1939-08-24"),
+        _instrument("protocol", "secret-protocol", "1939-08-24"),
+        _instrument("second", "secret-protocol", "1939-09-28", amends="protocol"),
+        _instrument("declaration", "declaration", "1939-08-24"),
+    ]
+    found = {m[0].id: (m[3], m[5]) for m in match(compared, [_alliance("X 1", "1939-08-23", "1")])}
+    assert found["pact"][0]["id"] == "X 1" and found["pact"][1] is False
+    assert found["protocol"][0]["id"] == "X 1" and found["protocol"][1] is True
+    assert found["second"][0]["id"] == "X 1" and found["second"][1] is True
+    assert found["declaration"][0] is None
+    # no secret articles coded: a secret protocol is part of nothing
+    plain = {m[0].id: m[3] for m in match(compared, [_alliance("X 1", "1939-08-23", "0")])}
+    assert plain["protocol"] is None and plain["second"] is None
 
 
 def test_events_against_made_up_mid(kb: KnowledgeBase) -> None:
@@ -165,12 +200,19 @@ def test_real_atop(kb: KnowledgeBase) -> None:
     assert row["verdict"] == "agree"  # a dated boundary, the same day on both sides
     assert "matched by parties and date" in row["note"]
     subjects = {r["subject"] for r in result["rows"]}
-    # the Pact is ATOP 2470; its secret protocols are not (only a main instrument matches
-    # by parties and date), nor is the Yalta Declaration ATOP 3005 (the Far East agreement)
+    # the Pact is ATOP 2470, and so are its secret protocols: ATOP codes 2470 with secret
+    # articles (pubsecr 1, secrart 1: division of spoils), the first protocol is its secret
+    # part, the second amends the first
     assert "molotov-ribbentrop-pact ~ ATOP 2470" in subjects
-    assert not [x for x in subjects if "protocol ~" in x or x.startswith("yalta-declaration ~")]
+    part = _row(result, "secret-protocol ~ ATOP 2470", "start", "atop5_1m.csv")
+    assert "as its secret part" in part["note"] and "pubsecr 1" in part["note"]
+    amend = _row(result, "second-secret-protocol ~ ATOP 2470", "instrument", "atop5_1m.csv")
+    assert amend["verdict"] == "not compared" and "it amends Secret Protocol" in amend["note"]
+    # the Declaration on Liberated Europe is not ATOP 3005 (the Yalta agreement on the Far
+    # East: an offensive alliance against Japan): listed as matching nothing
+    assert not [x for x in subjects if x.startswith("yalta-declaration ~")]
     unmatched = {r["subject"] for r in result["rows"] if r["what"] == "instrument"}
-    assert {"secret-protocol", "second-secret-protocol", "yalta-declaration"} <= unmatched
+    assert "yalta-declaration" in unmatched and "secret-protocol" not in unmatched
 
 
 @pytest.mark.slow

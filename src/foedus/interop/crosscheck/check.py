@@ -134,7 +134,8 @@ class Check:
         if lo <= day <= hi:
             return "consistent", f"inside the corpus's fuzzy date {lo} – {hi}"
         diff = (day - hi).days if day > hi else (day - lo).days
-        return "disagree", f"dataset {abs(diff)} days {'later' if diff > 0 else 'earlier'}"
+        n = f"{abs(diff)} day" if abs(diff) == 1 else f"{abs(diff)} days"
+        return "disagree", f"dataset {n} {'later' if diff > 0 else 'earlier'}"
 
     def add(
         self,
