@@ -175,8 +175,9 @@ def match(
     in date within a year. A dataset instrument matches one corpus instrument at most, except
     for its parts: a secret protocol of the same parties within a year of a dataset
     instrument that codes secret articles (ATOP ``pubsecr`` 1 or 2) is that instrument's
-    secret part, and an instrument that amends a matched one is part of the same dataset
-    instrument (ATOP keeps an amended alliance as one alliance, codebook section 1.53)."""
+    secret part, and an instrument that amends one matched to an ATOP alliance is part of that
+    alliance (ATOP keeps an amended alliance as one, codebook section 1.53; GGO lists an
+    amendment as an agreement of its own)."""
     ids = Counter(_key(d["id"]) for d in data)
     by_id = {_key(d["id"]): d for d in data if ids[_key(d["id"])] == 1}
     by_name: dict[str, list[Json]] = {}
@@ -235,6 +236,8 @@ def match(
             if ins.id in found or not ins.amends or ins.amends not in found:
                 continue
             d = found[ins.amends][0]
+            if "pubsecr" not in d:  # only ATOP keeps amendments in the alliance; GGO lists them
+                continue
             amended = by_ins[ins.amends].name
             found[ins.id] = (d, f"as part of it: it amends {amended}, matched to {d['id']}", True)
             grew = True
