@@ -208,6 +208,25 @@ def test_real_gml_mid(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not (REAL / "gml-mid-v2.0").is_dir(), reason="no shared data")
+def test_real_gml_mid_figures() -> None:
+    """docs/data.md's figures for GML MID 2.0."""
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.mid import import_mid
+
+    base = REAL / "gml-mid-v2.0"
+    imp = import_mid([base / "gml-mida-2.0.csv", base / "gml-midb-2.0.csv"], AliasTable.bundled())
+    assert imp.report.read == 7_554 and imp.report.mapped["events"] == 4_042
+    assert imp.report.skipped["no militarized action by this participant (highest action 0)"] == (
+        1_291
+    )
+    assert (
+        imp.report.skipped["no state on the other side took part while this participant did"] == 7
+    )
+    assert imp.report.mapped["opponents left out of targets (participation not overlapping)"] == 250
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (REAL / "cow-mid-v4.01").is_dir(), reason="no shared data (../shared/data/cow-mid-v4.01)"
 )
