@@ -39,7 +39,7 @@ class Coding(BaseModel):
 
 @cache
 def codings() -> dict[str, Coding]:
-    """The entries of ``codings.yaml`` by state-list format (``cow``, ``gw``, ``isd2``, ``isd1``)."""
+    """The entries of ``codings.yaml`` by state-list format (cow, gw, isd2, isd1)."""
     data = YAML(typ="safe").load(CODINGS.read_text(encoding="utf-8"))
     return {fmt: Coding.model_validate(entry) for fmt, entry in data.items()}
 
