@@ -242,6 +242,15 @@ def test_real_crosscheck_against_mid(kb: KnowledgeBase) -> None:
     )
     assert row["verdict"] == "consistent" and "dataset attack" in row["note"]
     assert row["dataset"]["source"]["file"] == "MIDB_4.01.csv"
+    by_subject = {r["subject"]: r for r in result["rows"]}
+    # the Winter War: the corpus records events between the USSR and Finland but none
+    # dated to it, so MID 179 is missing from the corpus
+    assert by_subject["mid-179-russia"]["verdict"] == "missing"
+    # the Munich crisis (MID 12): the corpus records no event between Belgium and Germany at
+    # all: a difference of scope, not a gap in the corpus
+    munich = by_subject["mid-12-belgium"]
+    assert munich["verdict"] == "not compared" and "difference of scope" in munich["note"]
+    assert result["summary"]["missing"] == 30
 
 
 @pytest.mark.slow
