@@ -9,6 +9,7 @@ import pytest
 
 from foedus.corpus import load_corpus
 from foedus.interop.importers import run_import
+from foedus.interop.importers.events import NO_COUNTRY, acts_for_state
 from foedus.query import KnowledgeBase
 
 DATA = Path(__file__).parents[1] / "fixtures" / "data"
@@ -164,9 +165,11 @@ def test_icews_events(tmp_path: Path) -> None:
     assert report.mapped["events"] == 3
     assert report.skipped["duplicate of an earlier line"] == 1
     assert report.skipped["CAMEO code 043 has no foedus event type"] == 1
-    assert (
-        report.skipped["subject not a country in the alias table (a person, a group, a place)"] == 1
-    )
+    # a named person: the line gives no country for "Abdullah Abdullah", so it is skipped
+    # with that reason and the report names who (no list of leaders is consulted)
+    assert report.skipped[f"subject {NO_COUNTRY}"] == 1
+    assert any(n.startswith("named actors the lines give no country for") for n in report.notes)
+    assert any("Abdullah Abdullah (1)" in n for n in report.notes)
     non_state = "not a government or state-security actor (citizens, rebels, fishermen, ...)"
     # Citizen (Estonia) and Armed Rebel (Ukraine) do not act for their state; nor is
     # "Naval (Sri Lanka) -> Fishermen (India)" Sri Lanka attacking India.
@@ -179,6 +182,14 @@ def test_icews_events(tmp_path: Path) -> None:
         ("condemnation", "estonia", "russia"),  # Police (Estonia) acts for Estonia
         ("occupation", "russia", "ukraine"),
     ]
+
+
+def test_icews_any_ministry_acts_for_its_state() -> None:
+    assert acts_for_state("Labor and Employment Ministry")
+    assert acts_for_state("Justice Department/Ministery")
+    assert acts_for_state("Border Patrol") and acts_for_state("Inter Service Intelligence")
+    assert not acts_for_state("Government Affiliated Bank")
+    assert not acts_for_state("Fishermen") and not acts_for_state("Armed Rebel")
 
 
 @pytest.mark.slow
@@ -194,6 +205,25 @@ def test_real_gml_mid(tmp_path: Path) -> None:
     assert report.dataset == "gml-mid"
     text = (tmp_path / "c" / "events-mid.yaml").read_text()
     assert '"mid-504-russia"' in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REAL / "gml-mid-v2.0").is_dir(), reason="no shared data")
+def test_real_gml_mid_figures() -> None:
+    """docs/data.md's figures for GML MID 2.0."""
+    from foedus.interop.aliases import AliasTable
+    from foedus.interop.importers.mid import import_mid
+
+    base = REAL / "gml-mid-v2.0"
+    imp = import_mid([base / "gml-mida-2.0.csv", base / "gml-midb-2.0.csv"], AliasTable.bundled())
+    assert imp.report.read == 7_554 and imp.report.mapped["events"] == 4_042
+    assert imp.report.skipped["no militarized action by this participant (highest action 0)"] == (
+        1_291
+    )
+    assert (
+        imp.report.skipped["no state on the other side took part while this participant did"] == 7
+    )
+    assert imp.report.mapped["opponents left out of targets (participation not overlapping)"] == 250
 
 
 @pytest.mark.slow
@@ -283,21 +313,26 @@ def test_real_cow_wars() -> None:
 )
 def test_real_icews_only_state_actors_act_for_a_state() -> None:
     from foedus.interop.aliases import AliasTable
-    from foedus.interop.importers.events import _SECTOR, STATE_SECTORS, import_events
+    from foedus.interop.importers.events import _SECTOR, import_events
 
     base = REAL / "icews-tkg-sample"
     files = [base / f for f in ("icews_2014_valid.txt", "icews_2014_test.txt")]
     files.append(base / "icews_2005-2015_test.txt")
     imp = import_events(files, AliasTable.bundled())
-    assert imp.report.mapped["events"] == 1_327
+    assert imp.report.mapped["events"] == 1_329
     non_state = "not a government or state-security actor (citizens, rebels, fishermen, ...)"
-    assert imp.report.skipped[f"subject {non_state}"] == 3_944
+    assert imp.report.skipped[f"subject {non_state}"] == 3_905
+    # named leaders: the lines give no country for them, so they are skipped with that
+    # reason and listed by name in the report
+    assert imp.report.skipped[f"subject {NO_COUNTRY}"] == 7_179
+    note = next(n for n in imp.report.notes if n.startswith("named actors"))
+    assert "Barack Obama (255)" in note
     for e in imp.events:
         subject, _, rest = e["summary"].partition(": ")
         obj = rest.split(": ", 1)[1].rsplit(" (CAMEO", 1)[0]
         for side in (subject, obj):
             m = _SECTOR.match(side)
-            assert m is None or m.group(1).strip() in STATE_SECTORS, e["summary"]
+            assert m is None or acts_for_state(m.group(1).strip()), e["summary"]
     assert not [e for e in imp.events if e["summary"].startswith("Naval (Sri Lanka)")]
 
 

@@ -112,6 +112,19 @@ def test_states_import_adds_to_a_corpus_and_rejects_other_files(tmp_path: Path) 
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not (REAL / "state-lists-gw-isd").is_dir(), reason="no shared data (state-lists-gw-isd)"
+)
+def test_real_gw_states_figures(tmp_path: Path) -> None:
+    """docs/data.md's figures for gwstates.csv: 216 rows, 200 actors, 42 exits."""
+    report = run_import("states", [REAL / "state-lists-gw-isd" / "gwstates.csv"], tmp_path / "c")[
+        "report"
+    ]
+    assert report.read == 216 and report.mapped["actors"] == 200
+    assert report.mapped["entries"] == 216 and report.mapped["exits"] == 42
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not (REAL / "cow-state-system-v2016").is_dir(), reason="no shared data")
 def test_real_cow_states(tmp_path: Path) -> None:
     result = run_import(

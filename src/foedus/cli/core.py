@@ -135,7 +135,9 @@ def _show(name: str, out: Output | Json, opts: Options) -> None:
     if human is None:
         view = VIEWS.get(name)
         human = view(result.data) if view else json.dumps(result.data, indent=2, ensure_ascii=False)
-    Console(soft_wrap=isinstance(human, str)).print(human, markup=False, highlight=False)
+    Console(soft_wrap=isinstance(human, str)).print(
+        human, markup=False, highlight=False, emoji=False
+    )
 
 
 def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, Any]) -> None:

@@ -31,7 +31,8 @@ class Check:
     aliases: AliasTable
     only: set[str] | None = None
     rows: list[Json] = field(default_factory=list)
-    codings: dict[str, str] = field(default_factory=dict)
+    #: each dataset file's coding (``codings.coding_of``): title, citation, quoted rules
+    codings: dict[str, Json] = field(default_factory=dict)
 
     # ----------------------------------------------------------------------- corpus side
 
@@ -133,7 +134,8 @@ class Check:
         if lo <= day <= hi:
             return "consistent", f"inside the corpus's fuzzy date {lo} – {hi}"
         diff = (day - hi).days if day > hi else (day - lo).days
-        return "disagree", f"dataset {abs(diff)} days {'later' if diff > 0 else 'earlier'}"
+        n = f"{abs(diff)} day" if abs(diff) == 1 else f"{abs(diff)} days"
+        return "disagree", f"dataset {n} {'later' if diff > 0 else 'earlier'}"
 
     def add(
         self,

@@ -14,8 +14,9 @@ def compare_events(check: Check, kind: str, paths: list[Path]) -> None:
     changes): the same actor against a common target within a year of each other. Each
     corpus event of the dataset's event types is matched to the nearest such dataset
     event; an event on either side with no counterpart is listed as missing (a dataset
-    event only when both its sides are corpus actors and it falls in the corpus's
-    period)."""
+    event only when both its sides are corpus actors and it falls in the corpus's period;
+    when the corpus records no event at all between its actor and a target, it is listed as
+    ``not compared``: a difference of scope, not a gap)."""
     from foedus.interop.importers.mid import HIGHEST_ACTION, import_mid
     from foedus.interop.importers.territorial import PROCEDURES, import_territorial
 
@@ -39,6 +40,13 @@ def compare_events(check: Check, kind: str, paths: list[Path]) -> None:
         and (not check.only or check.only & {*e.actors, *e.targets})
     ]
     corpus_aliases = {check.alias_of(a.id) for a in check.kb.corpus.actors}
+    # the pairs of states the corpus records any event between (either way): its scope
+    dyads = {
+        frozenset((check.alias_of(a), check.alias_of(t)))
+        for e in check.kb.corpus.events
+        for a in e.actors
+        for t in e.targets
+    }
     pairs = []
     for e in mine:
         acts = {check.alias_of(a) for a in e.actors}
@@ -104,6 +112,9 @@ def compare_events(check: Check, kind: str, paths: list[Path]) -> None:
             continue
         if check.only and not {check.alias_of(a) for a in check.only} & sides:
             continue
+        covered = any(
+            frozenset((a, t)) in dyads for a in d["actors"] for t in d["targets"] if a != t
+        )
         check.add(
             d["id"],
             "event",
@@ -112,7 +123,9 @@ def compare_events(check: Check, kind: str, paths: list[Path]) -> None:
                 "source": _event_source(d),
             },
             {"value": None},
-            "missing",
-            "the corpus has no event of these actors within a year",
+            "missing" if covered else "not compared",
+            "the corpus has no event of these actors within a year"
+            if covered
+            else "a difference of scope: the corpus records no event between these states",
             against,
         )

@@ -35,7 +35,7 @@ def compare_instruments(check: Check, kind: str, paths: list[Path]) -> None:
         if start is None:
             continue
         compared.append((ins, ours, start))
-    for ins, ours, start, d, how in match(compared, data):
+    for ins, ours, start, d, how, part in match(compared, data):
         if d is None:
             check.add(
                 ins.id,
@@ -63,6 +63,18 @@ def compare_instruments(check: Check, kind: str, paths: list[Path]) -> None:
             "quote": ins.sources[0].quote if ins.sources else None,
         }
         subject = f"{ins.id} ~ {d['id']}"
+        if part and ins.amends:
+            check.add(
+                subject,
+                "instrument",
+                {"value": f"{d['id']} from {d['begin_text']}", "source": src},
+                {"value": f"{ins.name} ({start.text})", "source": {**ours_src, "date": start.text}},
+                "not compared",
+                f"matched {how}; an amendment is dated after what it amends, so its days are "
+                "not compared with the instrument's",
+                against,
+            )
+            continue
         day = d["begin"][0] if d["begin"][0] == d["begin"][1] else None
         v, note = (
             check.verdict(day, start.earliest, start.latest)
@@ -83,6 +95,8 @@ def compare_instruments(check: Check, kind: str, paths: list[Path]) -> None:
             f"{note}; matched {how}",
             against,
         )
+        if part:  # a secret part begins with its instrument; its end and parties are the whole's
+            continue
         end_d = d["end"]
         if ins.ended is None and end_d is None:
             v, note = "agree", "both open"
@@ -130,9 +144,9 @@ def compare_instruments(check: Check, kind: str, paths: list[Path]) -> None:
             )
 
 
-#: Instrument kinds matched to a dataset's instrument only by id or name: a protocol or a
-
-
+#: Instrument kinds matched to a dataset's instrument only by id or name (or as a part of
+#: one, below), never on their own by parties and date: a protocol, a secret protocol or a
+#: declaration is not the alliance or treaty its parties made that day.
 SECONDARY = ("protocol", "secret-protocol", "declaration")
 
 
@@ -140,14 +154,30 @@ def _key(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _secret(d: Json) -> bool:
+    """Whether the dataset codes secret content in the instrument (ATOP ``pubsecr`` 1: "public
+    but have provisions requiring that the content of one or more articles remain secret", 2:
+    the entire content; ATOP v5.1 codebook p. 18)."""
+    return d.get("pubsecr") in ("1", "2")
+
+
 def match(
     compared: list[tuple[Any, dict[str, Any], Any]], data: list[Json]
-) -> list[tuple[Any, dict[str, Any], Any, Json | None, str]]:
-    """Each corpus instrument with the dataset instrument it is (or None), and how it was
-    matched: first by id (an alias such as ``ATOP 2470`` or a GGO ``treatyID``) or by name
-    (a GGO title), then, for a main instrument (not a protocol or declaration, amending
-    nothing), by the same parties nearest in date within a year. A dataset instrument
-    matches one corpus instrument at most."""
+) -> list[tuple[Any, dict[str, Any], Any, Json | None, str, bool]]:
+    """Each corpus instrument with the dataset instrument it is (or None), how it was
+    matched, and whether it is only a part of that instrument: first by id (an alias such as
+    ``ATOP 2470`` or a GGO ``treatyID``) or by name (a GGO title), then, for a main
+    instrument (not a protocol or declaration, amending nothing), by the same parties nearest
+    in date within a year. A dataset instrument matches one corpus instrument at most, except
+    for its parts: a secret protocol of the same parties within a year of a dataset
+    instrument that codes secret articles (ATOP ``pubsecr`` 1 or 2) is that instrument's
+    secret part, and an instrument that amends one matched to an ATOP alliance is part of that
+    alliance (ATOP keeps an amended alliance as one, codebook section 1.53; GGO lists an
+    amendment as an agreement of its own)."""
     ids = Counter(_key(d["id"]) for d in data)
     by_id = {_key(d["id"]): d for d in data if ids[_key(d["id"])] == 1}
     by_name: dict[str, list[Json]] = {}
@@ -155,19 +185,19 @@ def match(
         if d.get("title"):
             by_name.setdefault(_key(d["title"]), []).append(d)
     taken: set[int] = set()
-    found: dict[str, tuple[Json, str]] = {}
+    found: dict[str, tuple[Json, str, bool]] = {}
     for ins, _, _ in compared:
         for alias in ins.aliases:
             hit = by_id.get(_key(alias))
             if hit is not None and id(hit) not in taken:
-                found[ins.id] = (hit, f"by id: the corpus names it {alias!r}")
+                found[ins.id] = (hit, f"by id: the corpus names it {alias!r}", False)
                 taken.add(id(hit))
                 break
         else:
             for name in (ins.name, *ins.aliases):
                 ds = [d for d in by_name.get(_key(name), []) if id(d) not in taken]
                 if len(ds) == 1:
-                    found[ins.id] = (ds[0], f"by name: {name!r}")
+                    found[ins.id] = (ds[0], f"by name: {name!r}", False)
                     taken.add(id(ds[0]))
                     break
     pairs = []
@@ -180,14 +210,45 @@ def match(
                 pairs.append((gap, ins.id, d))
     for gap, ins_id, d in sorted(pairs, key=lambda x: (x[0], x[1])):
         if ins_id not in found and id(d) not in taken:
-            found[ins_id] = (d, f"by parties and date ({gap} days apart)")
+            found[ins_id] = (d, f"by parties and date ({_days(gap)} apart)", False)
             taken.add(id(d))
-    out: list[tuple[Any, dict[str, Any], Any, Json | None, str]] = []
+    # parts: secret protocols of an instrument coded with secret articles, then amendments
+    for ins, ours, start in compared:
+        if ins.id in found or ins.kind != "secret-protocol" or ins.amends:
+            continue
+        near = sorted(
+            (abs((d["begin"][0] - start.earliest).days), d["id"], d)
+            for d in data
+            if _secret(d) and set(d["members"]) == set(ours)
+        )
+        if near and near[0][0] <= 366:
+            gap, _, d = near[0]
+            found[ins.id] = (
+                d,
+                f"as its secret part: the same parties, {_days(gap)} apart, and {d['id']} codes "
+                f"secret articles (pubsecr {d['pubsecr']}, secrart {d.get('secrart')})",
+                True,
+            )
+    by_ins = {ins.id: ins for ins, _, _ in compared}
+    for _ in range(len(compared)):  # an amendment of an amendment: follow the chain
+        grew = False
+        for ins, _, _ in compared:
+            if ins.id in found or not ins.amends or ins.amends not in found:
+                continue
+            d = found[ins.amends][0]
+            if "pubsecr" not in d:  # only ATOP keeps amendments in the alliance; GGO lists them
+                continue
+            amended = by_ins[ins.amends].name
+            found[ins.id] = (d, f"as part of it: it amends {amended}, matched to {d['id']}", True)
+            grew = True
+        if not grew:
+            break
+    out: list[tuple[Any, dict[str, Any], Any, Json | None, str, bool]] = []
     for ins, ours, start in compared:
         if ins.id in found:
             out.append((ins, ours, start, *found[ins.id]))
         else:
-            out.append((ins, ours, start, None, ""))
+            out.append((ins, ours, start, None, "", False))
     return out
 
 
@@ -222,6 +283,8 @@ def _atop(paths: list[Path], aliases: AliasTable) -> list[Json]:
                     "begin_text": entered,
                     "end": None,
                     "end_text": None,
+                    "pubsecr": r.get("pubsecr").strip(),
+                    "secrart": r.get("secrart").strip(),
                 },
             )
             if alias.id not in d["members"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from foedus.interop.crosscheck.codings import why
 from foedus.shapes import Json
 
 
@@ -24,7 +25,11 @@ def render(result: Json) -> str:
             f"the datasets differ on the {d['what']} of {d['subject']}: {days}; "
             f"the corpus: {d['corpus']} ({d['corpus_source']})"
         )
-        if d.get("why"):
+        if d.get("codings"):
+            lines.append("  why: each list dates the boundary by its own coding rules:")
+            for f, c in d["codings"].items():
+                lines.append(f"    {f}: {why(c, c.get('columns') or {})}")
+        elif d.get("why"):
             lines.append(f"  why: {d['why']}")
     if result.get("differences"):
         lines.append("")

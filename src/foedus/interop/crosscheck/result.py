@@ -10,6 +10,7 @@ from typing import Any
 from foedus.errors import UserError
 from foedus.interop.aliases import AliasTable
 from foedus.interop.crosscheck.check import KINDS, Check
+from foedus.interop.crosscheck.codings import why
 from foedus.interop.crosscheck.events import compare_events
 from foedus.interop.crosscheck.instruments import compare_instruments
 from foedus.interop.crosscheck.states import compare_states
@@ -63,35 +64,45 @@ def crosscheck(
     }
 
 
-def differences(rows: list[Json], codings: dict[str, str] | None = None) -> list[Json]:
+def differences(rows: list[Json], codings: dict[str, Json] | None = None) -> list[Json]:
     """Where the datasets themselves give different days for the same boundary (e.g. the
     June 1940 day each state list ends Baltic membership), beside the corpus's date, with
-    why: each list applies its own coding (``codings``: the list and where its rules are
-    published)."""
-    by: dict[tuple[str, str, str], dict[str, str]] = {}
+    why: each list applies its own coding (``codings``: per file, its rules quoted from where
+    they are published, with source and page, or where to find them; and the columns of the
+    list's own row that code the boundary, as written)."""
+    by: dict[tuple[str, str, str], dict[str, Json]] = {}
     corpus: dict[tuple[str, str, str], Json] = {}
     for r in rows:
         value = r["dataset"].get("value") or ""
         if r["what"] not in ("start", "end") or not value[:4].isdigit():
             continue
         key = (r["subject"], r["what"], str(r["corpus"].get("value")))
-        by.setdefault(key, {})[r["against"]] = value
+        by.setdefault(key, {})[r["against"]] = r["dataset"]
         corpus[key] = r["corpus"]
     out = []
-    for (subject, what, value), days in by.items():
-        if len(set(days.values())) > 1:
-            src = corpus[(subject, what, value)].get("source") or {}
-            out.append(
-                {
-                    "subject": subject,
-                    "what": what,
-                    "datasets": days,
-                    "corpus": value,
-                    "corpus_source": src.get("id"),
-                    "why": "each list dates the boundary by its own coding rules: "
-                    + "; ".join(
-                        f"{f}: {(codings or {}).get(f, 'its codebook')}" for f in sorted(days)
-                    ),
-                }
-            )
+    for (subject, what, value), found in by.items():
+        days = {f: d["value"] for f, d in found.items()}
+        if len(set(days.values())) <= 1:
+            continue
+        src = corpus[(subject, what, value)].get("source") or {}
+        known = codings or {}
+        lists = {
+            f: {
+                **known.get(f, {"dataset": f, "citation": None, "rules": [], "note": None}),
+                "columns": found[f].get("columns") or {},
+            }
+            for f in sorted(days)
+        }
+        out.append(
+            {
+                "subject": subject,
+                "what": what,
+                "datasets": days,
+                "corpus": value,
+                "corpus_source": src.get("id"),
+                "codings": lists,
+                "why": "each list dates the boundary by its own coding rules: "
+                + " | ".join(f"{f}: {why(c, c['columns'])}" for f, c in lists.items()),
+            }
+        )
     return out

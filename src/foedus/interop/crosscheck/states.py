@@ -8,6 +8,7 @@ from typing import Any
 
 from foedus.engine.from_corpus import BEGINNING
 from foedus.interop.crosscheck.check import Check, _day, _row_source
+from foedus.interop.crosscheck.codings import coding_of, row_columns
 from foedus.interop.importers.states import resolve as resolve_spell
 from foedus.interop.importers.states import spells
 
@@ -18,7 +19,7 @@ def compare_states(check: Check, path: Path) -> None:
     fmt, found, _, _ = spells(path)
     against = path.name
     info = FORMATS[fmt]
-    check.codings[against] = f"{info.title} ({info.citation})"
+    check.codings[against] = coding_of(fmt, info.title, info.citation)
     end_of_data = max((s.end for s in found), default=None)
     begin = BEGINNING.toordinal()
     period = check.period()
@@ -102,7 +103,11 @@ def compare_states(check: Check, path: Path) -> None:
                 check.add(
                     subject,
                     "start",
-                    {**dsrc, "value": s.start.isoformat()},
+                    {
+                        **dsrc,
+                        "value": s.start.isoformat(),
+                        "columns": row_columns(fmt, s.row, "start"),
+                    },
                     {
                         "value": lo.isoformat() if lo == hi else f"{lo} – {hi}",
                         "source": check.source_of(st["initiated_by"]),
@@ -142,6 +147,7 @@ def compare_states(check: Check, path: Path) -> None:
                     "value": ds_end.isoformat()
                     if ds_end
                     else f"still a member at the end of data ({end_of_data})",
+                    "columns": row_columns(fmt, s.row, "end"),
                 },
                 {
                     "value": None

@@ -7,9 +7,11 @@ sector is one of the government or state-security sectors of :data:`STATE_SECTOR
 Affairs (Russia)", "Naval (Sri Lanka)"), is read as that country. Any other sector (citizens,
 armed rebels, fishermen, parties, the media, courts, legislatures) is not the state and the line
 is skipped with that reason, so "Naval (Sri Lanka) -> Fishermen (India)" is not Sri Lanka
-attacking India; so is a named person (the lines do not say which state a person acts for) or
-anything else the alias table does not know, and an event whose subject and object are the same
-state (domestic). Identical lines are imported once.
+attacking India. A named person ("Barack Obama") is skipped too: the line's four fields give
+no country for a named actor, so a leader stands for a state only when the line says which
+("Head of Government (Latvia)"); the report lists the names skipped. So is anything else the alias
+table does not know, and an event whose subject and object are the same state (domestic).
+Identical lines are imported once.
 
 The relation is mapped to a CAMEO code and an event type by :data:`CAMEO` (our mapping; the
 descriptions are CAMEO's, Schrodt 2012). Codes not in the table are skipped and counted. A
@@ -165,7 +167,27 @@ STATE_SECTORS: frozenset[str] = frozenset(
         "Intelligence Officer",
         "Secret Agent",
         "National Intelligence Bureau",
+        "Army Intelligence",
+        "Inter Service Intelligence",
+        "Border Patrol",
+        "Commander in Chief of the Navy",
     }
+)
+
+
+def acts_for_state(sector: str) -> bool:
+    """Whether an ICEWS sector acts for its state: one of :data:`STATE_SECTORS`, or any
+    ministry ("Labor and Employment Ministry", "Ministry of Tourism": ICEWS spells it
+    "Ministry", sometimes "Ministery")."""
+    low = sector.lower()
+    return sector in STATE_SECTORS or "ministry" in low or "ministery" in low
+
+
+#: Why a named actor (a person, a group, a place: no ``Sector (Country)``) that the alias
+#: table does not know is skipped: the line's four fields give it no country.
+NO_COUNTRY = (
+    "a named actor (a person such as a head of state, a group, a place) for which the line "
+    "gives no country (its four fields are subject, relation, object, date)"
 )
 
 
@@ -191,12 +213,12 @@ def _country(aliases: AliasTable, name: str) -> tuple[str | None, str]:
         found = aliases.by_name(name.strip())
         if found is not None:
             return found.id, ""
-        return None, "not a country in the alias table (a person, a group, a place)"
+        return None, NO_COUNTRY
     sector, country = m.group(1).strip(), m.group(2).strip()
     found = aliases.by_name(country)
     if found is None:
-        return None, "not a country in the alias table (a person, a group, a place)"
-    if sector not in STATE_SECTORS:
+        return None, "of a country not in the alias table"
+    if not acts_for_state(sector):
         return None, "not a government or state-security actor (citizens, rebels, fishermen, ...)"
     return found.id, sector
 
@@ -222,6 +244,7 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
     table = _code_table(extra)
     seen: set[tuple[str, ...]] = set()
     non_state: Counter[str] = Counter()
+    named: Counter[str] = Counter()
     for path in data:
         _, rows = read_rows(path, delimiter="\t", header=["subject", "relation", "object", "date"])
         imp.report.files.append(path.name)
@@ -245,9 +268,12 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
             if subj is None or obj is None:
                 which = "subject" if subj is None else "object"
                 imp.report.skip(f"{which} {why_s if subj is None else why_o}", r.ref)
-                if "state-security" in (why_s if subj is None else why_o):
-                    side = r.get("subject") if subj is None else r.get("object")
+                why = why_s if subj is None else why_o
+                side = r.get("subject") if subj is None else r.get("object")
+                if "state-security" in why:
                     non_state[_SECTOR.match(side).group(1).strip()] += 1  # type: ignore[union-attr]
+                elif why == NO_COUNTRY:
+                    named[side.strip()] += 1
                 continue
             if subj == obj:
                 imp.report.skip("subject and object in the same country (domestic)", r.ref)
@@ -279,5 +305,12 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
             "sectors not acting for a state, lines skipped: "
             + ", ".join(f"{k} ({n})" for k, n in non_state.most_common(12))
             + (f", and {len(non_state) - 12} more" if len(non_state) > 12 else "")
+        )
+    if named:
+        imp.report.notes.append(
+            "named actors the lines give no country for (a leader is not read as his or her "
+            "state unless a line says which: 'Head of Government (Latvia)'), lines skipped: "
+            + ", ".join(f"{k} ({n})" for k, n in named.most_common(12))
+            + (f", and {len(named) - 12} more" if len(named) > 12 else "")
         )
     return imp
