@@ -32,6 +32,7 @@ from sqlglot import exp
 from foedus.engine import demand as dm
 from foedus.engine import demand_answer as da
 from foedus.rules.ast import Program
+from foedus.rules.library.vocabulary import BINDS, PART_OF
 from foedus.rules.programs import program_for
 
 #: Ordered pairs of co-parties (Σ n·(n−1) over instruments) above which a build computes the
@@ -210,7 +211,7 @@ def instruments_binding(
     """``{instrument: certainty}`` of the instruments that bind ``a`` towards ``b`` at time
     point ``at`` (rows of ``binds(T, a, b)``), computed from the two parties' memberships."""
     found: dict[str, str] = {}
-    for r in rows(con, program, program_key, perspective, "binds", {1: a, 2: b}, at):
+    for r in rows(con, program, program_key, perspective, BINDS, {1: a, 2: b}, at):
         if found.get(r[1][0]) != "certain":
             found[r[1][0]] = r[5]
     return found
@@ -230,18 +231,19 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     if not _has(con, "on_demand") or not _has(con, "event_acts"):
         return
     for pid, scenarios in con.execute(
-        "SELECT perspective, scenarios FROM on_demand WHERE fluent = 'binds'"
+        "SELECT perspective, scenarios FROM on_demand WHERE fluent = ?", [BINDS]
     ).fetchall():
         program = program_for(corpus, pid)
         p = exp.Literal.string(pid)
         pairs = sqlglot.parse_one(
             "SELECT DISTINCT actor AS x0, target AS x1 FROM event_acts UNION "
             "SELECT a.actor, sf.value FROM event_acts AS a JOIN scenario_fluents AS sf "
-            "ON sf.perspective = '?p' AND sf.fluent = 'part_of' AND sf.args[1] = a.target",
+            "ON sf.perspective = '?p' AND sf.fluent = '?part_of' AND sf.args[1] = a.target",
             dialect="duckdb",
         ).transform(_literal, "?p", p)
+        pairs = pairs.transform(_literal, "?part_of", exp.Literal.string(PART_OF))
         assert isinstance(pairs, exp.Query)
-        q = query(program, pid, "binds", scenarios, None, per_scenario=True, keys=((1, 2), pairs))
+        q = query(program, pid, BINDS, scenarios, None, per_scenario=True, keys=((1, 2), pairs))
         late = (
             sqlglot.parse_one("CASE WHEN scn = 0 THEN 'early' ELSE 'late' END", dialect="duckdb")
             if scenarios == 2
@@ -251,7 +253,7 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         rows = exp.select(
             p,
             late,
-            exp.Literal.string("binds"),
+            exp.Literal.string(BINDS),
             args,
             exp.column("value"),
             exp.column("start"),

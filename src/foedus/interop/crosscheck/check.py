@@ -10,6 +10,7 @@ from typing import Any
 
 from foedus.interop.aliases import Alias, AliasTable
 from foedus.interop.importers.base import Row
+from foedus.rules.library.vocabulary import SOVEREIGN
 from foedus.shapes import Json
 
 KINDS = ("states", "atop", "treaties", "mid", "territorial-change")
@@ -95,9 +96,9 @@ class Check:
         try:
             rows = con.execute(
                 'SELECT start, "end", certainty, initiated_by, terminated_by FROM fluents '
-                "WHERE perspective = ? AND fluent = 'sovereign' AND list_contains(?, args[1]) "
+                "WHERE perspective = ? AND fluent = ? AND list_contains(?, args[1]) "
                 "ORDER BY start",
-                [self.kb.perspective, actors],
+                [self.kb.perspective, SOVEREIGN, actors],
             ).fetchall()
         finally:
             con.close()
