@@ -6,8 +6,9 @@
 
 Each measurement is one process, as a user runs it (``python -c "from foedus.console import
 console; console()" ARGS``, the console script's entry point), timed wall to wall; the figure is
-the median of ``--runs`` (the runs of the two checkouts alternate, so that a busy machine slows
-both alike):
+the median of ``--runs`` of the wall time and of the process's CPU time (user and system: a
+busy machine disturbs it least); the runs of the two checkouts alternate, so that a busy machine
+slows both alike:
 
 - ``foedus --help``, ``foedus status --help``, ``foedus run --help``;
 - ``cold``: ``foedus status Estonia --on 1940-08-01`` with an empty cache folder
@@ -29,6 +30,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,16 +51,27 @@ def env_for(src: Path, cache: Path) -> dict[str, str]:
     return env
 
 
-def wall(args: list[str], env: dict[str, str]) -> float:
-    """Seconds one ``foedus ARGS`` process takes, wall to wall (it must succeed)."""
+def wall(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds one ``foedus ARGS`` process takes, wall to wall, and its CPU seconds (user and
+    system: the figure a busy machine disturbs least); it must succeed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", ENTRY, *args], env=env, capture_output=True, timeout=600
     )
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if done.returncode != 0:
         raise SystemExit(f"foedus {' '.join(args)}: exit {done.returncode}: {done.stderr[-500:]!r}")
-    return seconds
+    return seconds, cpu
+
+
+def medians(pairs: list[tuple[float, float]]) -> dict[str, float]:
+    return {
+        "wall": statistics.median(p[0] for p in pairs),
+        "cpu": statistics.median(p[1] for p in pairs),
+    }
 
 
 def import_us(module: str, env: dict[str, str]) -> int:
@@ -93,28 +106,28 @@ def measure(srcs: dict[str, Path], runs: int) -> dict[str, Any]:
         tmp = Path(t)
         warm_cache = {name: tmp / f"cache-{name}" for name in srcs}
         # the first answer after install: a fresh cache each run
-        cold: dict[str, list[float]] = {name: [] for name in srcs}
+        cold: dict[str, list[tuple[float, float]]] = {name: [] for name in srcs}
         for i in range(runs):
             for name, src in srcs.items():
                 cold[name].append(wall(STATUS, env_for(src, tmp / f"cold-{name}-{i}")))
         for name in srcs:
-            results[name]["cold: first answer after install"] = statistics.median(cold[name])
+            results[name]["cold: first answer after install"] = medians(cold[name])
         for name, src in srcs.items():  # fill the warm caches (database, corpus, plan)
             for args in cases(tmp).values():
                 wall(args, env_for(src, warm_cache[name]))
         for label, args in cases(tmp).items():
-            times: dict[str, list[float]] = {name: [] for name in srcs}
+            times: dict[str, list[tuple[float, float]]] = {name: [] for name in srcs}
             for _ in range(runs):
                 for name, src in srcs.items():
                     times[name].append(wall(args, env_for(src, warm_cache[name])))
             for name in srcs:
-                results[name][label] = statistics.median(times[name])
+                results[name][label] = medians(times[name])
         for module in ("foedus.cli", "foedus.query"):
             for name, src in srcs.items():
                 us = statistics.median(
                     import_us(module, env_for(src, warm_cache[name])) for _ in range(runs)
                 )
-                results[name][f"import {module} (importtime, s)"] = us / 1e6
+                results[name][f"import {module} (importtime)"] = {"cpu": us / 1e6}
     return results
 
 
@@ -129,9 +142,15 @@ def main(argv: list[str] | None = None) -> int:
         srcs = {"before": args.before.resolve(), **srcs}
     results = measure(srcs, args.runs)
     labels = list(next(iter(results.values())))
-    print(f"{'seconds (median of ' + str(args.runs) + ')':<48}" + "".join(f"{n:>10}" for n in srcs))
+    head = "".join(f"{n + ' ' + k:>14}" for n in srcs for k in ("wall", "cpu"))
+    print(f"{'seconds (median of ' + str(args.runs) + ')':<46}{head}")
     for label in labels:
-        print(f"{label:<48}" + "".join(f"{results[n][label]:>10.3f}" for n in srcs))
+        cells = "".join(
+            f"{results[n][label][k]:>14.3f}" if k in results[n][label] else f"{'':>14}"
+            for n in srcs
+            for k in ("wall", "cpu")
+        )
+        print(f"{label:<46}{cells}")
     record = {
         "runs": args.runs,
         "cpus": os.cpu_count(),

@@ -159,6 +159,15 @@ def test_readers_open_read_only(good: Corpus, tmp_path: Path) -> None:
     con.close()
 
 
+def test_the_steps_key_is_known_without_the_steps() -> None:
+    """A reader finds its database by :func:`foedus.build.version.steps_key`, which must be the
+    key of the steps a build runs (else every query would rebuild, or read a stale file)."""
+    from foedus.build import steps, version
+
+    assert version.steps_key() == steps.key() == foedus_build.default_steps()[0]
+    assert [s.name for s in steps.STEPS] == list(version.STEP_NAMES)
+
+
 def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def setting(name: str) -> object:
         con = foedus_build.connect_rw(

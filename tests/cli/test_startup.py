@@ -115,6 +115,19 @@ def test_a_loaded_corpus_is_kept_by_its_content(
     assert len(list((tmp_path / "cache" / "corpora").glob("*.pickle"))) == 2
 
 
+def test_the_cache_keeps_the_latest_corpora(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus_cache, "KEEP", 2)
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    events = folder / "events.yaml"
+    for n in range(4):
+        events.write_text(events.read_text() + f"\n# edit {n}\n")
+        corpus_cache.load_cached(folder)
+    assert len(list((tmp_path / "cache" / "corpora").glob("*.pickle"))) == 2
+
+
 def test_a_corpus_with_problems_is_never_kept(tmp_path: Path) -> None:
     bad = Path(__file__).parents[1] / "corpora" / "bad" / "dates"
     for _ in range(2):

@@ -13,7 +13,9 @@ in the cache folder (``corpora/`` under :func:`foedus.paths.cache_dir`), keyed b
 
 A corpus with Parquet tables is not kept (its records are read from the tables when asked for);
 a corpus with problems is never kept, so its errors are reported afresh each time. A cache file
-that cannot be read or written costs only the load.
+that cannot be read or written costs only the load. The :data:`KEEP` most recently written
+files are kept, the older ones removed. The files are pickles: the cache folder is trusted as
+the built databases beside them are (it is the user's own, ``~/.cache/foedus``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from foedus.paths import cache_dir
 
 if TYPE_CHECKING:
     from foedus.corpus.corpus import Corpus
+
+KEEP = 32
+"""How many loaded corpora the cache keeps (the most recently written)."""
 
 CACHE_VERSION = "1"
 """Bumped when what is pickled changes in a way the code hash does not see."""
@@ -109,3 +114,10 @@ def _store(file: Path, corpus: Corpus) -> None:
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         with contextlib.suppress(OSError):
             tmp.unlink()
+        return
+    with contextlib.suppress(OSError):
+        kept = sorted(
+            ((p.stat().st_mtime_ns, p) for p in file.parent.glob("*.pickle")), reverse=True
+        )
+        for _, old in kept[KEEP:]:
+            old.unlink()
