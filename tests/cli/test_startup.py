@@ -155,6 +155,28 @@ def test_a_build_reports_each_stage() -> None:
     assert len(progress.stages) == foedus_build.progress_total()
 
 
+def test_a_query_s_first_use_reports_its_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from foedus.cli import app
+
+    made: list[cli_progress.BuildProgress] = []
+
+    def recording(title: str, wanted: bool = True) -> cli_progress.BuildProgress:
+        made.append(cli_progress.BuildProgress(title, show=False))
+        return made[-1]
+
+    monkeypatch.setattr(cli_progress, "build_progress", recording)
+    args = ["events", "--corpus", str(GOOD), "--type", "non_recognition"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert [p.title for p in made] == ["building good (first use)"]
+    assert "step fluents" in made[0].stages and made[0].stages[-1] == "checkpoint"
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert len(made) == 1  # built once: the second use reads the cache
+
+
 def test_the_bar_names_the_stage_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=100)
