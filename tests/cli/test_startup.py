@@ -128,6 +128,15 @@ def test_the_cache_keeps_the_latest_corpora(
     assert len(list((tmp_path / "cache" / "corpora").glob("*.pickle"))) == 2
 
 
+def test_a_corpus_with_a_symbolic_link_is_not_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    (folder / "notes.txt").symlink_to(folder / "corpus.yaml")
+    assert corpus_cache.corpus_key(folder) is None
+    corpus_cache.load_cached(folder)
+    assert not (tmp_path / "cache" / "corpora").exists()
+
+
 def test_a_corpus_with_problems_is_never_kept(tmp_path: Path) -> None:
     bad = Path(__file__).parents[1] / "corpora" / "bad" / "dates"
     for _ in range(2):

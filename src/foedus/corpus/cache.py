@@ -5,8 +5,9 @@ rules' parser, the checks); a command that answers from an already built databas
 fraction of that. :func:`load_cached` keeps each corpus that loaded without a problem, pickled,
 in the cache folder (``corpora/`` under :func:`foedus.paths.cache_dir`), keyed by
 
-- every file under the corpus folder (its path inside the folder, its kind and its bytes), so
-  that any change to the corpus, even a file becoming a symbolic link, is a new key;
+- every file under the corpus folder (its path inside the folder and its bytes), so that any
+  change to the corpus is a new key (a folder holding anything but regular files and folders,
+  a symbolic link say, is not kept: it is read afresh each time);
 - the folder as given and the working directory (error positions name files as given);
 - the source files of the code that reads and validates a corpus (``corpus``, ``model``,
   ``rules`` with the rule library, ``errors.py``).
@@ -74,10 +75,13 @@ def corpus_key(path: Path) -> str | None:
                 if f.suffix == ".parquet":
                     return None
                 mode = f.lstat().st_mode
+                if not stat.S_ISREG(mode):  # a link, a FIFO...: read afresh, never kept
+                    return None
                 rel = f.relative_to(root).as_posix().encode()
-                h.update(len(rel).to_bytes(8, "big") + rel + stat.S_IFMT(mode).to_bytes(4, "big"))
-                if stat.S_ISREG(mode):
-                    h.update(hashlib.sha256(f.read_bytes()).digest())
+                h.update(len(rel).to_bytes(8, "big") + rel)
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+            if any(Path(dirpath, d).is_symlink() for d in dirnames):
+                return None
     except OSError:
         return None
     return h.hexdigest()
