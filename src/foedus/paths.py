@@ -20,8 +20,6 @@ import os
 import stat
 from pathlib import Path
 
-import duckdb
-
 from foedus.errors import UserError
 
 _KINDS = (
@@ -52,6 +50,8 @@ def is_foedus_database(path: Path) -> bool:
     offset, magic = _MAGIC
     if head[offset : offset + len(magic)] != magic:
         return False
+    import duckdb  # only here: this module is on the CLI's start-up path
+
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.IOException:
@@ -65,6 +65,13 @@ def is_foedus_database(path: Path) -> bool:
     finally:
         con.close()
     return row is not None
+
+
+def cache_dir() -> Path:
+    """Where built databases (and other caches) are kept: ``$FOEDUS_CACHE_DIR``, else
+    ``~/.cache/foedus``."""
+    env = os.environ.get("FOEDUS_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "foedus"
 
 
 def _cache_hint(folder: Path) -> str:

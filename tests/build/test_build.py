@@ -159,6 +159,15 @@ def test_readers_open_read_only(good: Corpus, tmp_path: Path) -> None:
     con.close()
 
 
+def test_the_steps_key_is_known_without_the_steps() -> None:
+    """A reader finds its database by :func:`foedus.build.version.steps_key`, which must be the
+    key of the steps a build runs (else every query would rebuild, or read a stale file)."""
+    from foedus.build import steps, version
+
+    assert version.steps_key() == steps.key() == foedus_build.default_steps()[0]
+    assert [s.name for s in steps.STEPS] == list(version.STEP_NAMES)
+
+
 def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def setting(name: str) -> object:
         con = foedus_build.connect_rw(
@@ -179,6 +188,8 @@ def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_
         int(default[:-3]) * 2**20, rel=1e-3
     )
     assert setting("preserve_insertion_order") is False
+    spill = str(setting("temp_directory"))  # DuckDB spills beside the file it writes
+    assert spill == str(tmp_path / "temp_directory-None.db.tmp")
     monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "1GB")
     assert setting("memory_limit") == "953.6 MiB"  # DuckDB's GB are 10^9 bytes
     monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "3 gigs")
@@ -201,12 +212,40 @@ def test_running_out_of_memory_is_one_clear_error(
     monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "2MB")
     with pytest.raises(
         foedus_build.OutOfMemory,
-        match=r"^out of memory while building under a "
-        r"limit of 2MB: Out of Memory Error: .*; set FOEDUS_MEMORY_LIMIT",
+        match=r"^out of memory in build stage '(table|step) [a-z_]+' under a "
+        r"limit of 2MB: Out of Memory Error: .*; set FOEDUS_MEMORY_LIMIT above 2MB "
+        r"\(DuckDB spills to disk beyond it\) or free disk space in ",
     ):
         foedus_build.build_database(good, target, [greedy])
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]  # no file, no spill
+
+
+def test_out_of_memory_on_the_cli_names_the_stage(tmp_path: Path) -> None:
+    """A generated world built under a limit too small for its fluents: one line that names
+    the stage and what to do, exit 1, no traceback, nothing left behind."""
+    from foedus.generate import generate_world
+
+    world = generate_world(tmp_path / "world", 30, 12, 300, seed=3, format="yaml").path
+    out = tmp_path / "out"
+    out.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "foedus", "build", str(world), "-o", str(out / "w.duckdb")],
+        env={**os.environ, "FOEDUS_MEMORY_LIMIT": "16MB", "FOEDUS_CACHE_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(
+        "out of memory in build stage 'step fluents' under a limit of 16MB: Out of Memory Error"
+    )
+    assert done.stderr.rstrip().endswith(
+        "; set FOEDUS_MEMORY_LIMIT above 16MB (DuckDB spills to disk beyond it) or free disk "
+        f"space in {out}"
+    )
+    assert not list(out.iterdir())  # no database, no temporary file, no spill folder
 
 
 def test_a_bad_memory_limit_is_a_one_line_error_on_the_cli(tmp_path: Path) -> None:

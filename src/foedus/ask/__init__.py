@@ -37,8 +37,24 @@ could not understand "frobnicate" in "frobnicate the treaty";
 
 from __future__ import annotations
 
-from foedus.ask.errors import QuestionError
-from foedus.ask.question import Query
-from foedus.ask.reply import answer_question, parse_question
+from typing import TYPE_CHECKING
+
+from foedus import lazy
+
+if TYPE_CHECKING:
+    from foedus.ask.errors import QuestionError
+    from foedus.ask.question import Query
+    from foedus.ask.reply import answer_question, parse_question
 
 __all__ = ["Query", "QuestionError", "answer_question", "parse_question"]
+
+# imported when first read: the CLI's views read `foedus.ask.question` without the parser
+__getattr__ = lazy.attributes(
+    __name__,
+    {
+        "QuestionError": "foedus.ask.errors",
+        "Query": "foedus.ask.question",
+        "answer_question": "foedus.ask.reply",
+        "parse_question": "foedus.ask.reply",
+    },
+)

@@ -20,26 +20,31 @@ The pipeline of a build, one module each:
 
 from __future__ import annotations
 
-from foedus.build.builder import (
-    BuildResult,
-    build,
-    build_corpus,
-    build_database,
-    ensure_built,
-    progress_total,
-)
-from foedus.build.database import (
-    OutOfMemory,
-    cache_dir,
-    cached_path,
-    connect,
-    connect_rw,
-    latest_cached,
-    memory_limit,
-)
-from foedus.build.schema import TABLES
-from foedus.build.steps import STEPS, default_steps
-from foedus.build.tables import write_tables
+from typing import TYPE_CHECKING
+
+from foedus import lazy
+
+if TYPE_CHECKING:
+    from foedus.build.builder import (
+        BuildResult,
+        build,
+        build_corpus,
+        build_database,
+        ensure_built,
+        progress_total,
+    )
+    from foedus.build.database import (
+        OutOfMemory,
+        cache_dir,
+        cached_path,
+        connect,
+        connect_rw,
+        latest_cached,
+        memory_limit,
+    )
+    from foedus.build.schema import TABLES
+    from foedus.build.steps import STEPS, default_steps
+    from foedus.build.tables import write_tables
 
 __all__ = [
     "STEPS",
@@ -60,3 +65,25 @@ __all__ = [
     "progress_total",
     "write_tables",
 ]
+
+# imported when first read: `import foedus.build.schema` does not import the whole pipeline
+__getattr__ = lazy.attributes(
+    __name__,
+    {
+        **dict.fromkeys(
+            ("BuildResult", "build", "build_corpus", "build_database", "ensure_built"),
+            "foedus.build.builder",
+        ),
+        "progress_total": "foedus.build.builder",
+        **dict.fromkeys(
+            ("OutOfMemory", "cache_dir", "cached_path", "connect", "connect_rw"),
+            "foedus.build.database",
+        ),
+        "latest_cached": "foedus.build.database",
+        "memory_limit": "foedus.build.database",
+        "TABLES": "foedus.build.schema",
+        "STEPS": "foedus.build.steps",
+        "default_steps": "foedus.build.steps",
+        "write_tables": "foedus.build.tables",
+    },
+)

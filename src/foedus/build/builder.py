@@ -59,35 +59,50 @@ def build(
     otherwise it is built from scratch. Either way the result is the same, row for row.
     """
     out = check_output(out_path, corpus_root=corpus.path)
+    stage = ["start"]
+
+    def say(what: str) -> None:
+        stage[0] = what
+        if progress:
+            progress(what)
+
     reason = None
     if previous is not None:
         try:
-            prepared = update.prepare(Path(previous), corpus, steps, progress)
+            prepared = update.prepare(Path(previous), corpus, steps, say)
         except NotIncremental as e:
             reason = str(e)
-            if progress:
-                progress(f"full build: {reason}")
+            say(f"full build: {reason}")
+        except duckdb.OutOfMemoryException as e:
+            raise out_of_memory(e, stage[0], out) from e
         else:
             try:
-                report = atomic(out, lambda tmp: update.apply(prepared, tmp, progress))
+                report = atomic(out, lambda tmp: update.apply(prepared, tmp, say))
             except duckdb.OutOfMemoryException as e:
-                raise out_of_memory(e) from e
+                raise out_of_memory(e, stage[0], out) from e
             return BuildResult(out, report)
     try:
-        atomic(out, lambda tmp: _fill(tmp, corpus, steps, progress))
+        atomic(out, lambda tmp: _fill(tmp, corpus, steps, say))
     except duckdb.OutOfMemoryException as e:
-        raise out_of_memory(e) from e
+        raise out_of_memory(e, stage[0], out) from e
     return BuildResult(out, None, reason)
 
 
-def _fill(tmp: Path, corpus: Corpus, steps: Sequence[Step], progress: Progress | None) -> None:
+def step_name(step: Step) -> str:
+    """A step's name as progress reports it: its name in :data:`~foedus.build.steps.STEPS`
+    (``fluents``, ``breaches``…), else its function's name."""
+    name = getattr(step, "__name__", "step")
+    return next((s.name for s in build_steps.STEPS if s.run.__name__ == name), name)
+
+
+def _fill(tmp: Path, corpus: Corpus, steps: Sequence[Step], progress: Progress) -> None:
     con = connect_rw(tmp)
     try:
         write_tables(con, corpus, progress)
         for step in steps:
-            if progress:
-                progress(f"step {getattr(step, '__name__', 'step')}")
+            progress(f"step {step_name(step)}")
             step(con, corpus)
+        progress("checkpoint")
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -150,5 +165,6 @@ def build_corpus(
 
 
 def progress_total() -> int:
-    """How many times :func:`build_corpus` reports progress on a full build."""
-    return len(TABLES) + len(build_steps.STEPS)
+    """How many times :func:`build_corpus` reports progress on a full build (each table, each
+    step, the checkpoint)."""
+    return len(TABLES) + len(build_steps.STEPS) + 1

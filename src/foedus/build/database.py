@@ -17,15 +17,19 @@ import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 from sqlglot import exp
 
 from foedus.build.schema import SCHEMA_VERSION
-from foedus.corpus.load import Corpus
+
+if TYPE_CHECKING:  # a reader of a built database needs neither
+    import pyarrow as pa
+
+    from foedus.corpus.corpus import Corpus
 from foedus.errors import FoedusError, UserError
+from foedus.paths import cache_dir
 
 
 def _fsync(path: Path) -> None:
@@ -74,13 +78,25 @@ def memory_limit() -> str:
     return f"{max(limit // 2**20, 256)}MiB"
 
 
+def spill_dir(path: str | Path) -> Path:
+    """Where DuckDB spills what does not fit under :func:`memory_limit` while writing the
+    database ``path``: the folder ``<path>.tmp`` beside it (in the cache folder, or beside
+    ``-o``), removed with the temporary file when the build ends."""
+    return Path(f"{path}.tmp")
+
+
 def connect_rw(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """Open a database to write it, under :func:`memory_limit`, without preserving the
-    insertion order (a statement that needs an order says ORDER BY; DuckDB spills more
-    freely without it)."""
+    """Open a database to write it, under :func:`memory_limit`, spilling to
+    :func:`spill_dir`, without preserving the insertion order (a statement that needs an order
+    says ORDER BY; DuckDB spills more freely without it)."""
     limit = memory_limit()
     return duckdb.connect(
-        str(path), config={"memory_limit": limit, "preserve_insertion_order": False}
+        str(path),
+        config={
+            "memory_limit": limit,
+            "temp_directory": str(spill_dir(path)),
+            "preserve_insertion_order": False,
+        },
     )
 
 
@@ -88,12 +104,18 @@ class OutOfMemory(FoedusError):
     """DuckDB needed more memory than a build's limit allows and could not spill."""
 
 
-def out_of_memory(e: duckdb.OutOfMemoryException) -> OutOfMemory:
+def out_of_memory(
+    e: duckdb.OutOfMemoryException, stage: str = "build", out: Path | None = None
+) -> OutOfMemory:
+    """The one line that says a build ran out of memory: in which stage (as the progress
+    callback names it: ``table events``, ``step fluents``), under which limit, and what to do."""
     first = str(e).splitlines()[0] if str(e) else type(e).__name__
+    where = out.parent if out is not None else "beside the output"
+    limit = memory_limit()
     return OutOfMemory(
-        f"out of memory while building under a limit of {memory_limit()}: "
-        f"{first}; set FOEDUS_MEMORY_LIMIT to another size (e.g. 2GB: DuckDB "
-        "spills to disk beyond it) or free disk space beside the output"
+        f"out of memory in build stage '{stage}' under a limit of {limit}: {first}; set "
+        f"FOEDUS_MEMORY_LIMIT above {limit} (DuckDB spills to disk beyond it) or free disk "
+        f"space in {where}"
     )
 
 
@@ -116,12 +138,6 @@ def atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
         shutil.rmtree(tmp.with_name(tmp.name + ".tmp"), ignore_errors=True)  # spilled
         raise
     return result
-
-
-def cache_dir() -> Path:
-    """Where built databases are kept: ``$FOEDUS_CACHE_DIR``, else ``~/.cache/foedus``."""
-    env = os.environ.get("FOEDUS_CACHE_DIR")
-    return Path(env) if env else Path.home() / ".cache" / "foedus"
 
 
 def cached_path(corpus: Corpus, steps_key: str) -> Path:

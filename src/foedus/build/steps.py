@@ -10,34 +10,17 @@ computes them (:func:`code_version`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import duckdb
 
 from foedus.build import breaches, fluents, index
 from foedus.build.incremental import state
+from foedus.build.version import code_version
 
 Step = Callable[[duckdb.DuckDBPyConnection, Any], None]
 """A build step: ``step(con, corpus)`` adds its tables to the open database ``con``."""
-
-_PKG = Path(__file__).parents[1]
-_ENGINE_CODE = ("engine", "rules", "backends", "build", "corpus/perspectives.py")
-
-
-def code_version() -> str:
-    """A short hash of the engine's source files."""
-    h = hashlib.sha256()
-    for name in _ENGINE_CODE:
-        path = _PKG / name
-        files = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for f in files:
-            if f.suffix in (".py", ".lark") and f.is_file():
-                h.update(f.relative_to(_PKG).as_posix().encode())
-                h.update(f.read_bytes())
-    return h.hexdigest()[:12]
 
 
 class BuildStep(NamedTuple):
@@ -54,7 +37,7 @@ def store_state(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     state.store_state(con, corpus, key())
 
 
-_ENGINE = code_version()
+_ENGINE = code_version()  # foedus.build.version: the key is known without importing the steps
 
 STEPS: tuple[BuildStep, ...] = (
     BuildStep("fluents", fluents.store_fluents, _ENGINE),  # every perspective's fluents

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from foedus.ask import answer_question
 from foedus.cli.core import Options, Output, query_parameters
-from foedus.cli.views import ask_view
 from foedus.commands import by_name
 
 
 def ask(opts: Options, question: str) -> Output:
     """Answer ``question`` (see the module docstring)."""
+    from foedus.ask import answer_question
+    from foedus.cli.views import ask_view
+
     result = answer_question(question, opts.kb())
     return Output(result, ask_view(result))
 

@@ -18,19 +18,23 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
 import typer
-from rich.console import Console, RenderableType
 
-from foedus import build
-from foedus.cli.views import VIEWS
 from foedus.commands import Command, Param, method_kwargs
-from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
-from foedus.errors import CorpusError, FoedusError
-from foedus.paths import os_error_line
-from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
 from foedus.shapes import Json
+
+if TYPE_CHECKING:  # imported where used: `foedus --help` and every command start light
+    from rich.console import RenderableType
+
+    from foedus.corpus import Corpus
+    from foedus.query import KnowledgeBase
+
+DEFAULT_PERSPECTIVE: str | None = None
+"""The perspective of a command without ``--perspective``: the corpus's default one (as
+:data:`foedus.corpus.perspectives.DEFAULT_PERSPECTIVE`, not imported here: it loads the corpus
+layer)."""
 
 app = typer.Typer(
     name="foedus",
@@ -53,18 +57,37 @@ class Options:
     json: bool = False
 
     def kb(self) -> KnowledgeBase:
-        """The knowledge base these options name; its database is built (with a progress
-        display on stderr) on first use."""
-        kb = KnowledgeBase(self.corpus, perspective=self.perspective, assume=self.assume)
-        key, _ = build.default_steps()
-        if not build.cached_path(kb.corpus, key).exists():
+        """The knowledge base these options name (its corpus from the cache of loaded corpora,
+        :mod:`foedus.corpus.cache`); its database is built on first use, with a progress bar
+        on a terminal (:mod:`foedus.cli.progress`)."""
+        from foedus import build
+        from foedus.build.version import steps_key
+        from foedus.query import KnowledgeBase
+
+        kb = KnowledgeBase(self.base(), perspective=self.perspective, assume=self.assume)
+        if not build.cached_path(kb.corpus, steps_key()).exists():
+            from foedus.cli.progress import build_progress
+
+            key, steps = build.default_steps()
             name = kb.corpus.metadata.name
-            with Console(stderr=True).status(f"building the database of {name} (first use)…"):
-                kb.db_path  # noqa: B018 - builds and caches it
+            with build_progress(f"building {name} (first use)", not self.json) as progress:
+                build.ensure_built(kb.corpus, key, steps, progress)
         return kb
 
+    def base(self) -> Corpus:
+        """The corpus a query reads, without the overlay (--corpus, else bundled): kept from
+        an earlier run when its files and the code are the same (:mod:`foedus.corpus.cache`),
+        else loaded and validated."""
+        from foedus.corpus import bundled_path
+        from foedus.corpus.cache import load_cached
+
+        return load_cached(self.corpus or bundled_path())
+
     def load(self, path: Path | None = None) -> Corpus:
-        """The corpus (positional PATH, else --corpus, else bundled), with the overlay."""
+        """The corpus (positional PATH, else --corpus, else bundled), with the overlay, loaded
+        and validated afresh (``validate``, ``build``, ``coverage``: no cache)."""
+        from foedus.corpus import bundled_path, load_corpus, load_overlay
+
         corpus = load_corpus(path or self.corpus or bundled_path())
         return load_overlay(self.assume, corpus) if self.assume else corpus
 
@@ -131,6 +154,10 @@ def _show(name: str, out: Output | Json, opts: Options) -> None:
     if opts.json:
         sys.stdout.write(json.dumps(result.data, ensure_ascii=False) + "\n")
         return
+    from rich.console import Console
+
+    from foedus.cli.views import VIEWS
+
     human = result.human
     if human is None:
         view = VIEWS.get(name)
@@ -141,6 +168,9 @@ def _show(name: str, out: Output | Json, opts: Options) -> None:
 
 
 def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, Any]) -> None:
+    from foedus.errors import CorpusError, FoedusError
+    from foedus.paths import os_error_line
+
     try:
         _show(name, func(opts, **kwargs), opts)
     except (typer.Exit, typer.Abort, SystemExit):

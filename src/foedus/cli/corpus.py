@@ -9,14 +9,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from foedus.build import build_corpus, cached_path, default_steps, progress_total
 from foedus.cli.core import Options, Output
-from foedus.corpus.coverage import coverage as corpus_coverage
-from foedus.errors import CorpusError, UserError, suggest
-from foedus.paths import check_output
 from foedus.shapes import Json
 
 PathArg = Annotated[
@@ -29,6 +23,8 @@ PathArg = Annotated[
 
 def validate(opts: Options, path: PathArg = None) -> Output:
     """``foedus validate`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    from foedus.errors import CorpusError
+
     try:
         corpus = opts.load(path)
     except CorpusError as e:
@@ -50,6 +46,8 @@ def validate(opts: Options, path: PathArg = None) -> Output:
 
 def coverage(opts: Options) -> Json:
     """``foedus coverage`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    from foedus.corpus.coverage import coverage as corpus_coverage
+
     return corpus_coverage(opts.load())
 
 
@@ -86,6 +84,11 @@ def build(
     ] = None,
 ) -> Output:
     """``foedus build`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    from foedus.build import build_corpus, cached_path, default_steps
+    from foedus.cli.progress import build_progress
+    from foedus.errors import UserError, suggest
+    from foedus.paths import check_output
+
     if engine not in ENGINES:
         near = suggest(engine, ENGINES, n=1, cutoff=0.5)
         raise UserError(
@@ -96,6 +99,8 @@ def build(
         raise UserError("--spark-master: only with --engine spark")
     corpus = opts.load(path)
     if engine == "spark":
+        from rich.console import Console
+
         from foedus.backends import spark  # pyspark is heavy and optional: only when asked
 
         with Console(stderr=True).status(
@@ -104,19 +109,8 @@ def build(
             spark.session(spark_master, spark.conf_for_corpus(corpus))
     # refused before the progress display starts, so that the refusal is the only line
     check_output(output or cached_path(corpus, default_steps()[0]), corpus_root=corpus.path)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("building", total=progress_total())
-
-        def advance(what: str) -> None:
-            progress.update(task, advance=1, description=what)
-
-        result = build_corpus(corpus, output, engine, advance)
+    with build_progress(f"building {corpus.metadata.name}", not opts.json) as progress:
+        result = build_corpus(corpus, output, engine, progress)
     target = result.path
     n = corpus.counts()
     if result.update:

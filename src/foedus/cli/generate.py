@@ -8,8 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from foedus.generate import generate_world
-
 
 def generate_world_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write.")],
@@ -21,6 +19,8 @@ def generate_world_cmd(
     fuzzy: Annotated[float, typer.Option(help="Share of month-dated events.")] = 0.1,
 ) -> None:
     """``foedus generate-world`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    from foedus.generate import generate_world
+
     try:
         w = generate_world(output, states, instruments, events, seed, format, fuzzy)
     except ValueError as e:

@@ -10,10 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from foedus.cli.core import Options, Output
-from foedus.interop.crosscheck import crosscheck as run_crosscheck
-from foedus.interop.crosscheck import render as render_crosscheck
-from foedus.interop.exports import export as run_export
-from foedus.interop.importers import run_import
 
 
 def import_(
@@ -44,6 +40,8 @@ def import_(
     ] = None,
 ) -> Any:
     """``foedus import`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    from foedus.interop.importers import run_import
+
     result = run_import(kind, files, output, only)
     report = result["report"]
     return Output(
@@ -72,6 +70,8 @@ def export(
     ] = None,
 ) -> Any:
     """``foedus export`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    from foedus.interop.exports import export as run_export
+
     info = run_export(opts.kb(), format, output, base)
     extra = ", ".join(f"{k} {v}" for k, v in info.items() if k not in ("format", "path", "tables"))
     if "tables" in info:
@@ -96,6 +96,9 @@ def crosscheck(
     ] = None,
 ) -> Any:
     """``foedus crosscheck`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    from foedus.interop.crosscheck import crosscheck as run_crosscheck
+    from foedus.interop.crosscheck import render as render_crosscheck
+
     result = run_crosscheck(opts.kb(), against, files, actors=actor)
     return Output(result, render_crosscheck(result))
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from foedus.corpus.load import Corpus, CorpusMeta, load_corpus, load_overlay, read_corpus
-from foedus.corpus.resolve import Resolver
-from foedus.corpus.validate import validate_corpus
+from foedus import lazy
+
+if TYPE_CHECKING:
+    from foedus.corpus.load import Corpus, CorpusMeta, load_corpus, load_overlay, read_corpus
+    from foedus.corpus.resolve import Resolver
+    from foedus.corpus.validate import validate_corpus
 
 BUNDLED = "baltic-soviet"
 
@@ -34,3 +38,17 @@ __all__ = [
     "read_corpus",
     "validate_corpus",
 ]
+
+# imported when first read: reading one module of the package (a cached corpus's records)
+# does not import the YAML reader and the validator
+__getattr__ = lazy.attributes(
+    __name__,
+    {
+        **dict.fromkeys(
+            ("Corpus", "CorpusMeta", "load_corpus", "load_overlay", "read_corpus"),
+            "foedus.corpus.load",
+        ),
+        "Resolver": "foedus.corpus.resolve",
+        "validate_corpus": "foedus.corpus.validate",
+    },
+)

@@ -29,11 +29,12 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from foedus.engine import demand as dm
-from foedus.engine import demand_answer as da
 from foedus.rules.ast import Program
 from foedus.rules.library.vocabulary import BINDS, PART_OF
-from foedus.rules.programs import program_for
+
+# The compiler (foedus.engine.demand, demand_answer) and the rules' parser (foedus.rules.programs)
+# are imported where a fluent is computed on demand: every query reads rows_for, most of them
+# from a database that computes nothing on demand (the CLI's start-up: docs/performance.md).
 
 #: Ordered pairs of co-parties (Σ n·(n−1) over instruments) above which a build computes the
 #: fan-out fluents on demand (``FOEDUS_DEMAND=auto``, the default).
@@ -129,6 +130,9 @@ def query(
 ) -> exp.Query:
     """The read-only query of :func:`foedus.engine.demand_answer.answer_query` over a
     database."""
+    from foedus.engine import demand as dm
+    from foedus.engine import demand_answer as da
+
     d = dm.analyse(program)
     names = da._reachable(program, fluent, d.fluents)
     part = Program(
@@ -230,6 +234,8 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     part of in that perspective), into ``scenario_fluents`` — what breach detection reads."""
     if not _has(con, "on_demand") or not _has(con, "event_acts"):
         return
+    from foedus.rules.programs import program_for
+
     for pid, scenarios in con.execute(
         "SELECT perspective, scenarios FROM on_demand WHERE fluent = ?", [BINDS]
     ).fetchall():
@@ -277,5 +283,7 @@ def rows_for(
     if fluent not in cache[perspective]:
         return None
     key = (f"{kb.corpus.path}#{kb.corpus.content_hash}", perspective)
+    from foedus.rules.programs import program_for
+
     program = _PROGRAMS.get(key) or program_for(kb.corpus, perspective)
     return rows(con, program, key, perspective, fluent, args, at, cache[perspective][fluent])

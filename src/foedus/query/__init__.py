@@ -9,6 +9,7 @@ call, and one module per family of answers:
   :mod:`.nodes`: the premises of explanations; :mod:`.records`: records as JSON;
   :mod:`.rules`: the rules' texts, as the build stored them.
 
+>>> from foedus.query import KnowledgeBase
 >>> kb = KnowledgeBase()
 >>> kb.status("Latvia", "1943-01-01")["status"]["label"]
 'part of Reichskommissariat Ostland, under occupation by Germany'
@@ -16,13 +17,21 @@ call, and one module per family of answers:
 
 from __future__ import annotations
 
-from foedus.query.base import (
-    DEFAULT_PERSPECTIVE,
-    Day,
-    EventIndex,
-    KnowledgeBase,
-    as_day,
-    need_day,
-)
+from typing import TYPE_CHECKING
+
+from foedus import lazy
+
+if TYPE_CHECKING:
+    from foedus.query.base import (
+        DEFAULT_PERSPECTIVE,
+        Day,
+        EventIndex,
+        KnowledgeBase,
+        as_day,
+        need_day,
+    )
 
 __all__ = ["DEFAULT_PERSPECTIVE", "Day", "EventIndex", "KnowledgeBase", "as_day", "need_day"]
+
+# imported when first read: one module of the package does not import every other
+__getattr__ = lazy.attributes(__name__, dict.fromkeys(__all__, "foedus.query.base"))

@@ -28,9 +28,10 @@ from sqlglot import exp
 
 from foedus import build
 from foedus.build.index import index_current
-from foedus.corpus import Corpus, Resolver, bundled_path, load_corpus, load_overlay
+from foedus.corpus.corpus import Corpus
 from foedus.corpus.parquet import LazyRecords, events_by_id
 from foedus.corpus.perspectives import DEFAULT_PERSPECTIVE, check_perspective
+from foedus.corpus.resolve import Resolver
 from foedus.engine.timepoints import query_point
 from foedus.errors import DateError, UnknownName, suggest
 from foedus.model import Event, Instrument, parse_day
@@ -214,8 +215,12 @@ class KnowledgeBase:
         if isinstance(corpus, Corpus):
             loaded = corpus
         else:
+            from foedus.corpus import bundled_path, load_corpus  # the YAML reader: only here
+
             loaded = load_corpus(Path(corpus) if corpus is not None else bundled_path())
         if assume is not None:
+            from foedus.corpus import load_overlay
+
             loaded = load_overlay(assume, loaded)
         self.corpus = loaded
         self.perspective = check_perspective(loaded, perspective)
@@ -305,10 +310,17 @@ class KnowledgeBase:
 
     @property
     def db_path(self) -> Path:
-        """The built database (from the cache, built on first use)."""
+        """The built database (from the cache, built on first use). A database in the cache
+        is found by its key alone (:mod:`foedus.build.version`), without importing the build."""
         if self._db is None:
-            key, steps = build.default_steps()
-            self._db = build.ensure_built(self.corpus, key, steps)
+            from foedus.build.version import steps_key
+
+            cached = build.cached_path(self.corpus, steps_key())
+            if cached.exists():
+                self._db = cached
+            else:
+                key, steps = build.default_steps()
+                self._db = build.ensure_built(self.corpus, key, steps)
         return self._db
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

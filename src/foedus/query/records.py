@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from foedus.corpus.load import Corpus
+from foedus.corpus.corpus import Corpus
 from foedus.model import Event, FuzzyDate, Instrument, Quote
 from foedus.shapes import Json
 

@@ -9,6 +9,16 @@ See docs/rule-language.md for the language, ``parse`` for the parser and ``check
 checks and the stratification.
 """
 
-from foedus.rules.parse import load_rules, parse_rules
+from typing import TYPE_CHECKING
+
+from foedus import lazy
+
+if TYPE_CHECKING:
+    from foedus.rules.parse import load_rules, parse_rules
 
 __all__ = ["load_rules", "parse_rules"]
+
+# imported when first read: `foedus.rules.library.vocabulary` does not need the parser (lark)
+__getattr__ = lazy.attributes(
+    __name__, {"load_rules": "foedus.rules.parse", "parse_rules": "foedus.rules.parse"}
+)

@@ -243,7 +243,7 @@ def apply(prepared: Prepared, tmp: Path, progress: Progress | None = None) -> Up
             if s.name in ENGINE_STEPS:
                 continue
             step = s.run
-            say(f"step {getattr(step, '__name__', s.name)}")
+            say(f"step {s.name}")
             update = getattr(step, "incremental", None)
             if callable(update):  # the step updates its tables itself
                 update(con, prepared.corpus, CHANGES)

@@ -1,0 +1,127 @@
+"""A loaded corpus, kept between runs of the command line: the YAML read and validated once.
+
+Reading and validating the bundled corpus costs about half a second (the YAML parser, the
+rules' parser, the checks); a command that answers from an already built database needs a
+fraction of that. :func:`load_cached` keeps each corpus that loaded without a problem, pickled,
+in the cache folder (``corpora/`` under :func:`foedus.paths.cache_dir`), keyed by
+
+- every file under the corpus folder (its path inside the folder and its bytes), so that any
+  change to the corpus is a new key (a folder holding anything but regular files and folders,
+  a symbolic link say, is not kept: it is read afresh each time);
+- the folder as given and the working directory (error positions name files as given);
+- the source files of the code that reads and validates a corpus (``corpus``, ``model``,
+  ``rules`` with the rule library, ``errors.py``).
+
+A corpus with Parquet tables is not kept (its records are read from the tables when asked for);
+a corpus with problems is never kept, so its errors are reported afresh each time. A cache file
+that cannot be read or written costs only the load. The :data:`KEEP` most recently written
+files are kept, the older ones removed. The files are pickles: the cache folder is trusted as
+the built databases beside them are (it is the user's own, ``~/.cache/foedus``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from foedus.paths import cache_dir
+
+if TYPE_CHECKING:
+    from foedus.corpus.corpus import Corpus
+
+KEEP = 32
+"""How many loaded corpora the cache keeps (the most recently written)."""
+
+CACHE_VERSION = "1"
+"""Bumped when what is pickled changes in a way the code hash does not see."""
+
+_PKG = Path(__file__).parents[1]
+_CODE = ("corpus", "model", "rules", "errors.py", "paths.py")
+_code_hash: str | None = None
+
+
+def code_hash() -> str:
+    """A hash of the source files that read and validate a corpus."""
+    global _code_hash
+    if _code_hash is None:
+        h = hashlib.sha256(CACHE_VERSION.encode())
+        for name in _CODE:
+            path = _PKG / name
+            files = sorted(path.rglob("*")) if path.is_dir() else [path]
+            for f in files:
+                if f.suffix in (".py", ".lark", ".rules", ".json") and f.is_file():
+                    h.update(f.relative_to(_PKG).as_posix().encode() + b"\0" + f.read_bytes())
+        _code_hash = h.hexdigest()
+    return _code_hash
+
+
+def corpus_key(path: Path) -> str | None:
+    """The cache key of the corpus folder ``path``; None when it is not to be cached (not a
+    folder, Parquet tables, a file that cannot be read)."""
+    root = Path(path)
+    if not root.is_dir():
+        return None
+    h = hashlib.sha256(f"{code_hash()}\0{path}\0{os.getcwd()}\0{root.resolve()}".encode())
+    try:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                f = Path(dirpath, name)
+                if f.suffix == ".parquet":
+                    return None
+                mode = f.lstat().st_mode
+                if not stat.S_ISREG(mode):  # a link, a FIFO...: read afresh, never kept
+                    return None
+                rel = f.relative_to(root).as_posix().encode()
+                h.update(len(rel).to_bytes(8, "big") + rel)
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+            if any(Path(dirpath, d).is_symlink() for d in dirnames):
+                return None
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def load_cached(path: str | Path) -> Corpus:
+    """:func:`foedus.corpus.load_corpus` of ``path``, from the cache when the same corpus was
+    loaded before with the same code (see the module's docstring)."""
+    key = corpus_key(Path(path))
+    file = cache_dir() / "corpora" / f"{key}.pickle"
+    if key is not None:
+        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            with open(file, "rb") as stream:
+                found = pickle.load(stream)
+            from foedus.corpus.corpus import Corpus
+
+            if isinstance(found, Corpus):
+                return found
+    from foedus.corpus.load import load_corpus
+
+    corpus = load_corpus(path)
+    if key is not None and not corpus.tables:
+        _store(file, corpus)
+    return corpus
+
+
+def _store(file: Path, corpus: Corpus) -> None:
+    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as stream:
+            pickle.dump(corpus, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return
+    with contextlib.suppress(OSError):
+        kept = sorted(
+            ((p.stat().st_mtime_ns, p) for p in file.parent.glob("*.pickle")), reverse=True
+        )
+        for _, old in kept[KEEP:]:
+            old.unlink()

@@ -1,0 +1,225 @@
+"""The command line's start-up: what it imports, the corpus kept between runs, the progress of
+a build (docs/performance.md, cold start; issue #15 points 3 and 4)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from foedus import build as foedus_build
+from foedus.cli import progress as cli_progress
+from foedus.corpus import cache as corpus_cache
+from foedus.corpus import load_corpus
+from foedus.errors import CorpusError
+
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
+HEAVY = (
+    "duckdb",
+    "pandas",
+    "pyarrow",
+    "fastapi",
+    "uvicorn",
+    "rdflib",
+    "dateparser",
+    "lark",
+    "ruamel.yaml",
+    "sqlglot",
+    "networkx",
+    "foedus.engine.compile",
+    "foedus.build.steps",
+    "foedus.corpus.load",
+    "foedus.query.base",
+    "foedus.ask.reply",
+)
+"""What the command line must not import before a command needs it."""
+
+PROBE = (
+    "import sys, io, contextlib\n"
+    "sys.argv = ['foedus', *sys.argv[1:]]\n"
+    "from foedus.console import console\n"
+    "out = io.StringIO()\n"
+    "with contextlib.redirect_stdout(out):\n"
+    "    try:\n"
+    "        console()\n"
+    "    except SystemExit as e:\n"
+    "        code = e.code\n"
+    "print(code, sorted(m for m in {heavy!r} if m in sys.modules))\n"
+)
+
+
+def imported_by(*args: str, cache: Path) -> tuple[int, list[str]]:
+    """The exit code of ``foedus ARGS`` in a fresh interpreter, and which of :data:`HEAVY` it
+    imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "FOEDUS_CACHE_DIR": str(cache)},
+        check=True,
+    )
+    code, _, names = done.stdout.strip().splitlines()[-1].partition(" ")
+    return int(code), eval(names)  # a list of str, printed by PROBE
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["status", "--help"], ["build", "--help"], ["run", "--help"]]
+)
+def test_help_imports_nothing_heavy(args: list[str], tmp_path: Path) -> None:
+    assert imported_by(*args, cache=tmp_path / "cache") == (0, [])
+
+
+def test_a_warm_answer_imports_neither_the_build_nor_the_corpus_reader(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ("events", "--corpus", str(GOOD), "--json", "--type", "non_recognition")
+    code, first = imported_by(*args, cache=cache)  # builds the database, keeps the corpus
+    assert code == 0 and "foedus.build.steps" in first and "foedus.corpus.load" in first
+    code, warm = imported_by(*args, cache=cache)
+    assert code == 0
+    assert warm == ["duckdb", "foedus.query.base", "sqlglot"]
+
+
+def test_a_loaded_corpus_is_kept_by_its_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    first = corpus_cache.load_cached(folder)
+    assert list((tmp_path / "cache" / "corpora").glob("*.pickle"))
+
+    def no_loading(path: object) -> None:
+        raise AssertionError("loaded again")
+
+    monkeypatch.setattr("foedus.corpus.load.load_corpus", no_loading)
+    again = corpus_cache.load_cached(folder)
+    assert again.content_hash == first.content_hash
+    assert [e.id for e in again.events] == [e.id for e in first.events]
+    monkeypatch.undo()
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    events = folder / "events.yaml"
+    events.write_text(events.read_text() + "\n# a comment: the same records\n")
+    changed = corpus_cache.load_cached(folder)  # a new key: read again
+    assert changed.content_hash != first.content_hash
+    assert len(list((tmp_path / "cache" / "corpora").glob("*.pickle"))) == 2
+
+
+def test_the_cache_keeps_the_latest_corpora(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus_cache, "KEEP", 2)
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    events = folder / "events.yaml"
+    for n in range(4):
+        events.write_text(events.read_text() + f"\n# edit {n}\n")
+        corpus_cache.load_cached(folder)
+    assert len(list((tmp_path / "cache" / "corpora").glob("*.pickle"))) == 2
+
+
+def test_a_corpus_with_a_symbolic_link_is_not_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    (folder / "notes.txt").symlink_to(folder / "corpus.yaml")
+    assert corpus_cache.corpus_key(folder) is None
+    corpus_cache.load_cached(folder)
+    assert not (tmp_path / "cache" / "corpora").exists()
+
+
+def test_a_corpus_with_problems_is_never_kept(tmp_path: Path) -> None:
+    bad = Path(__file__).parents[1] / "corpora" / "bad" / "dates"
+    for _ in range(2):
+        with pytest.raises(CorpusError):
+            corpus_cache.load_cached(bad)
+    assert not (tmp_path / "cache" / "corpora").exists()
+
+
+def test_a_build_reports_each_stage() -> None:
+    progress = cli_progress.BuildProgress("building good", show=False)
+    with progress:
+        foedus_build.build_corpus(load_corpus(GOOD), progress=progress)
+    steps = [s for s in progress.stages if s.startswith("step ")]
+    assert steps == [
+        "step fluents",
+        "step state",
+        "step breaches",
+        "step rules",
+        "step query_index",
+    ]
+    assert progress.stages[: len(foedus_build.TABLES)] == [
+        f"table {t}" for t in foedus_build.TABLES
+    ]
+    assert progress.stages[-1] == "checkpoint"
+    assert len(progress.stages) == foedus_build.progress_total()
+
+
+def test_a_query_s_first_use_reports_its_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from foedus.cli import app
+
+    made: list[cli_progress.BuildProgress] = []
+
+    def recording(title: str, wanted: bool = True) -> cli_progress.BuildProgress:
+        made.append(cli_progress.BuildProgress(title, show=False))
+        return made[-1]
+
+    monkeypatch.setattr(cli_progress, "build_progress", recording)
+    args = ["events", "--corpus", str(GOOD), "--type", "non_recognition"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert [p.title for p in made] == ["building good (first use)"]
+    assert "step fluents" in made[0].stages and made[0].stages[-1] == "checkpoint"
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert len(made) == 1  # built once: the second use reads the cache
+
+
+def test_the_bar_names_the_stage_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    monkeypatch.setattr(cli_progress, "DELAY", 0.2)
+    progress = cli_progress.BuildProgress("building good", show=True, total=3, console=console)
+    with progress:
+        progress("table actors")
+        assert out.getvalue() == ""  # nothing before the delay
+        time.sleep(0.6)
+        progress("step fluents")
+        time.sleep(0.4)
+    assert "building good: step fluents" in out.getvalue()
+    quick = io.StringIO()
+    fast = cli_progress.BuildProgress("quick", show=True, console=Console(file=quick))
+    with fast:
+        fast("step fluents")
+    assert quick.getvalue() == ""  # a build under the delay shows nothing
+
+
+def test_no_bar_off_a_terminal_or_with_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not cli_progress.build_progress("x").show  # pytest captures stdout: no terminal
+    monkeypatch.setattr(cli_progress, "on_terminal", lambda: True)
+    assert cli_progress.build_progress("x").show
+    assert not cli_progress.build_progress("x", wanted=False).show  # --json
+
+
+def test_build_on_the_command_line_prints_no_progress_when_piped(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "foedus", "build", str(GOOD), "-o", str(tmp_path / "g.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "FOEDUS_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and done.stdout.startswith("built ")
+    assert done.stdout.count("\n") == 1 and "\x1b" not in done.stdout  # no bar, no codes
