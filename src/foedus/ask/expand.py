@@ -102,7 +102,8 @@ def _substitute(args: dict[str, Any], group: str, member: str) -> dict[str, Any]
 
 def _one(query: Query, args: dict[str, Any], kb: KnowledgeBase) -> Json:
     if query.over is not None and query.command == "treaties":
-        return treaties_over(kb, args.get("party"), args.get("between"), *query.over)
+        only = query.filter.get("instrument")
+        return treaties_over(kb, args.get("party"), args.get("between"), *query.over, only=only)
     if query.over is not None and query.command == "status":
         return status_over(kb, args["actor"], *query.over)
     result: Json = getattr(kb, str(query.command))(**args)
@@ -142,16 +143,20 @@ def treaties_over(
     between: list[str] | None,
     start: str,
     end: str,
+    only: str | None = None,
 ) -> Json:
     """``{"treaties": [...]}``: the instruments :meth:`KnowledgeBase.treaties` finds on any day
-    of [start, end] (module docstring)."""
+    of [start, end] (module docstring); ``only``: of these, the instrument with this id (a
+    question about one treaty asks only on the days that instrument changes)."""
     lo, hi = date.fromisoformat(start), date.fromisoformat(end)
     candidates: list[str] | None = None
     if party is not None or between is not None:
         ever = kb.treaties(party=party, between=between)["treaties"]
         candidates = [t["id"] for t in ever]
-        if not candidates:
-            return {"treaties": []}
+    if only is not None:
+        candidates = [only] if candidates is None else [c for c in candidates if c == only]
+    if candidates is not None and not candidates:
+        return {"treaties": []}
     found: dict[str, Json] = {}
     days = change_days(kb, lo, hi, candidates)
     settled = set(candidates) if candidates is not None else None
@@ -162,6 +167,8 @@ def treaties_over(
         )
         for answer in answers:
             for t in answer["treaties"]:
+                if only is not None and t["id"] != only:
+                    continue
                 kept = found.get(t["id"])
                 if kept is None or (
                     kept.get("certainty") != "certain" and t.get("certainty") == "certain"
