@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, get_type_hints
 
@@ -24,12 +24,13 @@ import typer
 from rich.console import Console, RenderableType
 
 from foedus import build
-from foedus.cli.views import VIEWS
+from foedus.cli.views import VIEWS, across_view, status_view
 from foedus.commands import Command, Param, method_kwargs
 from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
 from foedus.errors import CorpusError, FoedusError
 from foedus.paths import os_error_line
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
+from foedus.query.across import is_all
 from foedus.shapes import Json
 
 app = typer.Typer(
@@ -97,7 +98,8 @@ _COMMON: list[inspect.Parameter] = [
             str | None,
             typer.Option(
                 "--perspective",
-                help="Legal perspective (default: the corpus's default perspective).",
+                help="Legal perspective (default: the corpus's default perspective); 'all': "
+                "every perspective side by side (status, holds, treaties, breaches, explain).",
                 metavar="NAME",
             ),
         ],
@@ -132,6 +134,8 @@ def _show(name: str, out: Output | Json, opts: Options) -> None:
         sys.stdout.write(json.dumps(result.data, ensure_ascii=False) + "\n")
         return
     human = result.human
+    if human is None and result.data.get("perspective") == "all" and "perspectives" in result.data:
+        human = across_view(result.data)
     if human is None:
         view = VIEWS.get(name)
         human = view(result.data) if view else json.dumps(result.data, indent=2, ensure_ascii=False)
@@ -222,8 +226,17 @@ def query_function(command: Command) -> Callable[..., Any]:
     the table's parameters."""
     method = command.method or command.name
 
-    def func(opts: Options, **values: Any) -> Json:
-        result: Json = getattr(opts.kb(), method)(**method_kwargs(command, values))
+    def func(opts: Options, **values: Any) -> Json | Output:
+        kwargs = method_kwargs(command, values)
+        if is_all(opts.perspective):  # every perspective, side by side
+            every = replace(opts, perspective=DEFAULT_PERSPECTIVE).kb()
+            return every.across(method, **kwargs)
+        kb = opts.kb()
+        result: Json = getattr(kb, method)(**kwargs)
+        if method == "status" and opts.perspective is None and not opts.json:
+            # no perspective named: the table adds a line per perspective that differs
+            others = kb.across("status", **kwargs)
+            return Output(result, status_view(result, others))
         return result
 
     func.__signature__ = query_parameters(command)  # type: ignore[attr-defined]

@@ -171,7 +171,44 @@ def _cert(c: str | None) -> Text:
     return Text(c or "", style="green" if c == "certain" else "")
 
 
-def status_view(data: Json) -> RenderableType:
+def _status_cells(data: Json) -> list[RenderableType]:
+    """A status's fields as cells: sovereign, controlled by, occupied by, part of, certainty."""
+    st = data["status"]
+    cells: list[RenderableType] = [_values(st["sovereign"])]
+    for f in ("controlled_by", "occupied_by", "part_of"):
+        values = st[f]
+        if f == "controlled_by" and [v["value"]["id"] for v in values] == [data["actor"]["id"]]:
+            text = "self-governing" + ("" if values[0]["certainty"] == "certain" else " (possible)")
+        else:
+            text = _values(values) or "—"
+        cells.append(text)
+    cells.append(_cert(st.get("certainty")))
+    return cells
+
+
+_STATUS_ROWS = ("sovereign", "controlled by", "occupied by", "part of", "certainty")
+
+
+def _differing(others: Json) -> list[Text]:
+    """One line per perspective whose status differs from the default's, with why."""
+    lines = []
+    for p in others["perspectives"]:
+        if not p["differs"]:
+            continue
+        line = Text.assemble(
+            ("  " + p["perspective"], "bold"), ": ", p["answer"]["status"]["label"]
+        )
+        if p["because"]:
+            line.append(f" — {p['because']}", style="dim")
+        elif p["rules"]:
+            line.append(f" — rules {', '.join(p['rules'])}", style="dim")
+        lines.append(line)
+    return lines
+
+
+def status_view(data: Json, others: Json | None = None) -> RenderableType:
+    """A status: the label, the fields, the explanation; ``others`` (``--perspective all``'s
+    answer, when no perspective was named): a line per perspective that differs."""
     st = data["status"]
     head = Text.assemble(
         (f"{data['actor']['name']} on {data['on']}", "bold"),
@@ -179,16 +216,60 @@ def status_view(data: Json) -> RenderableType:
         (st["label"], "bold cyan"),
     )
     grid = Table.grid(padding=(0, 2))
-    grid.add_row("sovereign", _values(st["sovereign"]))
-    for f in ("controlled_by", "occupied_by", "part_of"):
-        values = st[f]
-        if f == "controlled_by" and [v["value"]["id"] for v in values] == [data["actor"]["id"]]:
-            text = "self-governing" + ("" if values[0]["certainty"] == "certain" else " (possible)")
-        else:
-            text = _values(values) or "—"
-        grid.add_row(f.replace("_", " "), text)
-    grid.add_row("certainty", _cert(st.get("certainty")))
-    return Group(head, grid, Text("\nwhy:", style="bold"), to_rich(data["explanation"]))
+    for label, cell in zip(_STATUS_ROWS, _status_cells(data), strict=True):
+        grid.add_row(label, cell)
+    parts: list[RenderableType] = [head, grid]
+    differing = _differing(others) if others is not None else []
+    if differing:
+        parts.append(Text("\nother perspectives that differ:", style="bold"))
+        parts += differing
+    parts += [Text("\nwhy:", style="bold"), to_rich(data["explanation"])]
+    return Group(*parts)
+
+
+def across_view(data: Json) -> RenderableType:
+    """``--perspective all``: the status of each perspective side by side, with why they
+    differ; for the other commands, each perspective's own view (once for those that answer
+    as the default does)."""
+    views = data["perspectives"]
+    default = next((p for p in views if p["default"]), views[0])
+    if data["command"] == "status":
+        first = default["answer"]
+        head = Text.assemble(
+            (f"{first['actor']['name']} on {first['on']}", "bold"), ", every perspective:"
+        )
+        table = Table(box=None, padding=(0, 2), show_edge=False)
+        table.add_column("")
+        for p in views:
+            table.add_column(p["perspective"] + (" (default)" if p["default"] else ""))
+        cells = [_status_cells(p["answer"]) for p in views]
+        for i, label in enumerate(_STATUS_ROWS):
+            table.add_row(label, *(c[i] for c in cells))
+        parts: list[RenderableType] = [head, table]
+        if data["agree"]:
+            parts.append(Text("\nevery perspective gives the same status", style="dim"))
+            return Group(*parts)
+        parts.append(Text("\nwhy they differ:", style="bold"))
+        for p in views:
+            line = Text.assemble((p["perspective"], "bold"), ": ", p["answer"]["status"]["label"])
+            if p["because"]:
+                line.append(f"\n  {p['because']}")
+            if p["rules"]:
+                line.append(f"\n  rules: {', '.join(p['rules'])}", style="dim")
+            parts.append(line)
+        return Group(*parts)
+    view = VIEWS[data["command"]]
+    out: list[RenderableType] = []
+    for p in views:
+        title = p["perspective"] + (" (default)" if p["default"] else "")
+        if p is not default and not p["differs"]:
+            out.append(Text(f"\n{title}: the same as {default['perspective']}", style="bold"))
+            continue
+        out.append(Text(f"\n{title}:", style="bold"))
+        out.append(view(p["answer"]))
+        if p["rules"] and p is not default:
+            out.append(Text(f"rules that differ: {', '.join(p['rules'])}", style="dim"))
+    return Group(*out)
 
 
 def holds_view(data: Json) -> RenderableType:
