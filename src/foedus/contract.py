@@ -36,7 +36,8 @@ ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 #: The contract's version, raised when a shape changes: 2 added ``ask``'s ``verdict`` and its
 #: query's ``over`` and ``each``; 3 made each field of a status (and of a period) a list of
 #: every value that possibly holds, each with its certainty; 4 added ``--perspective all``
-#: (:data:`ACROSS`: one object per perspective) (docs/api.md).
+#: (:data:`ACROSS`: one object per perspective) and the ``summary`` of ``status`` and
+#: ``explain`` (docs/api.md).
 CONTRACT_VERSION = 4
 Certainty = Literal["certain", "possible"]
 
@@ -146,6 +147,14 @@ class Explanation(Shape):
     hypothetical: bool
     sources: list[SourceQuote]
     premises: list[Explanation]
+
+
+class Summary(Shape):
+    """The plain-language summary an explanation starts with: one sentence (dates as the
+    source gives them) and the quote the answer turns on."""
+
+    text: str
+    quote: SourceQuote | None
 
 
 class BoolValue(Shape):
@@ -269,6 +278,7 @@ class StatusResponse(Shape):
     on: str = Field(pattern=ISO_DAY)
     perspective: str
     status: Status
+    summary: Summary
     explanation: Explanation
 
 
@@ -309,6 +319,7 @@ class CompareResponse(Shape):
 
 
 class ExplainResponse(Shape):
+    summary: Summary
     explanation: Explanation
 
 

@@ -24,7 +24,7 @@ import typer
 from rich.console import Console, RenderableType
 
 from foedus import build
-from foedus.cli.views import VIEWS, across_view, status_view
+from foedus.cli.views import VIEWS, across_view, explain_view, status_view
 from foedus.commands import Command, Param, method_kwargs
 from foedus.corpus import Corpus, bundled_path, load_corpus, load_overlay
 from foedus.errors import CorpusError, FoedusError
@@ -227,25 +227,44 @@ def query_function(command: Command) -> Callable[..., Any]:
     method = command.method or command.name
 
     def func(opts: Options, **values: Any) -> Json | Output:
+        rules = bool(values.pop("rules", False))
         kwargs = method_kwargs(command, values)
         if is_all(opts.perspective):  # every perspective, side by side
             every = replace(opts, perspective=DEFAULT_PERSPECTIVE).kb()
             return every.across(method, **kwargs)
         kb = opts.kb()
         result: Json = getattr(kb, method)(**kwargs)
-        if method == "status" and opts.perspective is None and not opts.json:
+        if opts.json:
+            return result
+        if method == "status":
             # no perspective named: the table adds a line per perspective that differs
-            others = kb.across("status", **kwargs)
-            return Output(result, status_view(result, others))
+            named = opts.perspective is not None
+            others = None if named else kb.across("status", **kwargs)
+            return Output(result, status_view(result, others, rules=rules))
+        if method == "explain":
+            return Output(result, explain_view(result, rules=rules))
         return result
 
     func.__signature__ = query_parameters(command)  # type: ignore[attr-defined]
     return func
 
 
+RULES = Param(
+    "rules",
+    "Also show the rules in the rule language (below the summary in words).",
+    type="flag",
+    flags=("--rules",),
+)
+"""The CLI's own switch of the commands whose answer is explained (:data:`WITH_RULES`): how
+the explanation is shown, not what is asked (no HTTP parameter: the JSON has the rules)."""
+WITH_RULES = ("status", "explain")
+
+
 def query_parameters(command: Command) -> inspect.Signature:
-    """The Typer signature of a command's parameters in the table (without ``opts``)."""
-    return inspect.Signature([cli_parameter(p) for p in command.params])
+    """The Typer signature of a command's parameters in the table (without ``opts``), and
+    ``--rules`` for those that show an explanation."""
+    params = list(command.params) + ([RULES] if command.name in WITH_RULES else [])
+    return inspect.Signature([cli_parameter(p) for p in params])
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from foedus.ask.question import Query
 from foedus.commands import COMMANDS
-from foedus.norms.explain import to_rich
+from foedus.norms.explain import summary_rich, to_rich
 from foedus.shapes import Json
 
 # --------------------------------------------------------------------------- tables
@@ -206,9 +206,10 @@ def _differing(others: Json) -> list[Text]:
     return lines
 
 
-def status_view(data: Json, others: Json | None = None) -> RenderableType:
-    """A status: the label, the fields, the explanation; ``others`` (``--perspective all``'s
-    answer, when no perspective was named): a line per perspective that differs."""
+def status_view(data: Json, others: Json | None = None, rules: bool = False) -> RenderableType:
+    """A status: the label, the fields, the summary in words, the explanation (its rules in
+    the rule language only with ``rules``); ``others`` (``--perspective all``'s answer, when
+    no perspective was named): a line per perspective that differs."""
     st = data["status"]
     head = Text.assemble(
         (f"{data['actor']['name']} on {data['on']}", "bold"),
@@ -223,7 +224,12 @@ def status_view(data: Json, others: Json | None = None) -> RenderableType:
     if differing:
         parts.append(Text("\nother perspectives that differ:", style="bold"))
         parts += differing
-    parts += [Text("\nwhy:", style="bold"), to_rich(data["explanation"])]
+    parts += [
+        Text("\nwhy:", style="bold"),
+        summary_rich(data["summary"]),
+        Text(""),
+        to_rich(data["explanation"], rules=rules),
+    ]
     return Group(*parts)
 
 
@@ -341,7 +347,7 @@ def aggressor_view(data: Json) -> RenderableType:
                 + ")",
                 style="yellow",
             )
-    return Group(head, Text(f"rule: {data['rule']}"), to_rich(data["explanation"]))
+    return Group(head, Text(f"rule: {data['rule']}"), to_rich(data["explanation"], rules=False))
 
 
 def compare_view(data: Json) -> RenderableType:
@@ -362,8 +368,10 @@ def compare_view(data: Json) -> RenderableType:
     return table
 
 
-def explain_view(data: Json) -> RenderableType:
-    return to_rich(data["explanation"])
+def explain_view(data: Json, rules: bool = False) -> RenderableType:
+    """The summary in words and its quote, then the explanation tree (its rules in the rule
+    language only with ``rules``)."""
+    return Group(summary_rich(data["summary"]), Text(""), to_rich(data["explanation"], rules=rules))
 
 
 def ask_view(result: Json) -> RenderableType:

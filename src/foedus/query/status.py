@@ -10,6 +10,7 @@ from foedus.engine.timepoints import event_point, last_day, query_point, start_d
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name_of, rows_about
 from foedus.query.nodes import clause_node, event_node, row_node
+from foedus.query.summaries import status_summary
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
     acts = unless_acts(kb, a.id, rows, t)
     # every event the explanation names, read in one batch
     kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i), *acts])
-    premises = [row_node(kb, r) for r in used]
+    premises = [row_node(kb, r, used) for r in used]
     premises.extend(unless_nodes(kb, a.id, rows, t, acts))
     expl = node(
         f"{a.name} on {on.isoformat()} under the {kb.perspective} perspective: {st['label']}",
@@ -145,6 +146,7 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
         "on": on.isoformat(),
         "perspective": kb.perspective,
         "status": st,
+        "summary": status_summary(kb, a.id, on, st, used, acts),
         "explanation": expl,
     }
 
