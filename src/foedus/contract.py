@@ -36,8 +36,8 @@ ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 #: The contract's version, raised when a shape changes: 2 added ``ask``'s ``verdict`` and its
 #: query's ``over`` and ``each``; 3 made each field of a status (and of a period) a list of
 #: every value that possibly holds, each with its certainty; 4 added ``--perspective all``
-#: (:data:`ACROSS`: one object per perspective) and the ``summary`` of ``status`` and
-#: ``explain`` (docs/api.md).
+#: (:data:`ACROSS`: one object per perspective), the ``summary`` of ``status`` and
+#: ``explain``, and the ``text`` and ``when`` of a fluent (docs/api.md).
 CONTRACT_VERSION = 4
 Certainty = Literal["certain", "possible"]
 
@@ -189,8 +189,10 @@ class Fluent(Shape):
     fluent: str
     args: list[str]
     value: str
+    text: str = Field(description="the fluent with names for ids")
     from_: Date | None = Field(alias="from")
     to: Date | None
+    when: str = Field(description="when it holds, as the sources date what started and ended it")
     certainty: Certainty
     rule: str | None
 

@@ -96,14 +96,18 @@ def summary_rich(s: dict[str, Any]) -> RenderableType:
     return Group(Text(s["text"]), Padding(quote, (0, 0, 0, 2), expand=False))
 
 
-def to_rich(tree: Explanation, parent: Tree | None = None, rules: bool = True) -> Tree:
+def to_rich(
+    tree: Explanation, parent: Tree | None = None, rules: bool = True, assumed: bool = False
+) -> Tree:
     """The tree as a Rich tree: conclusion, then the rule, the quotes and the premises;
     ``rules=False`` leaves out the rules written in the rule language (a clause's rule, in
-    words, stays)."""
+    words, stays). "(hypothetical)" marks the topmost node of what rests on an overlay, once
+    (``assumed``: an ancestor is marked)."""
     label = Text(tree["conclusion"])
     if tree.get("certainty") == "possible":
         label.append(" (possibly)", style="yellow")
-    if tree.get("hypothetical"):
+    hypothetical = bool(tree.get("hypothetical"))
+    if hypothetical and not assumed and "hypothetical" not in tree["conclusion"]:
         label.append(" (hypothetical)", style="magenta")
     branch = parent.add(label) if parent is not None else Tree(label)
     rule = tree.get("rule")
@@ -112,7 +116,7 @@ def to_rich(tree: Explanation, parent: Tree | None = None, rules: bool = True) -
     for q in tree.get("sources", []):
         branch.add(Text.assemble((f"“{q['quote']}”", "green"), (f" — {q['source']}", "dim")))
     for p in tree.get("premises", []):
-        to_rich(p, branch, rules)
+        to_rich(p, branch, rules, assumed or hypothetical)
     return branch
 
 
