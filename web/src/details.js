@@ -45,11 +45,12 @@ export function summaryView(summary, sourceBox) {
 }
 
 /** An explanation node as nested lists: conclusion, rule, quotes, premises. */
-export function treeView(tree, sourceBox, depth = 0) {
+export function treeView(tree, sourceBox, depth = 0, assumed = false) {
   const li = el("li", { className: `xnode${tree.certainty === "possible" ? " possible" : ""}` });
   const head = el("div", { className: "conclusion" }, tree.conclusion);
   if (tree.certainty) head.append(" ", el("span", { className: `badge ${tree.certainty}`, textContent: tree.certainty }));
-  if (tree.hypothetical) head.append(" ", el("span", { className: "badge hypothetical", textContent: "hypothetical" }));
+  // "hypothetical" once: on the topmost node of what rests on the overlay
+  if (tree.hypothetical && !assumed) head.append(" ", el("span", { className: "badge hypothetical", textContent: "hypothetical" }));
   li.append(head);
   if (tree.rule) li.append(ruleView(tree.rule));
   if (tree.sources?.length) {
@@ -59,7 +60,7 @@ export function treeView(tree, sourceBox, depth = 0) {
   }
   if (tree.premises?.length) {
     const sub = el("ul", { className: "premises" });
-    for (const p of tree.premises) sub.append(treeView(p, sourceBox, depth + 1));
+    for (const p of tree.premises) sub.append(treeView(p, sourceBox, depth + 1, assumed || tree.hypothetical));
     li.append(sub);
   }
   return li;

@@ -30,7 +30,7 @@ from foedus.corpus.perspectives import default_perspective, perspective_ids
 from foedus.engine.timepoints import query_point
 from foedus.errors import UserError
 from foedus.norms.explain import Explanation
-from foedus.query.common import STATUS_FLUENTS, rows_about
+from foedus.query.common import STATUS_FLUENTS, Row, rows_about
 from foedus.query.compare import CORE, why_sovereignty_differs
 from foedus.query.rules import rule_texts
 from foedus.query.status import status_at
@@ -89,11 +89,14 @@ def _tree_rules(tree: Explanation, texts: dict[str, str]) -> set[str]:
     return found
 
 
-def _used_rules(kb: KnowledgeBase, command: str, answer: Json, perspective: str) -> set[str]:
-    """The labels of the rules an answer under ``perspective`` rests on."""
+def _used_rules(
+    kb: KnowledgeBase, command: str, answer: Json, perspective: str, own: list[Row]
+) -> set[str]:
+    """The labels of the rules an answer under ``perspective`` rests on (``own``: the rows
+    of a status's actor, for ``status``)."""
     if command == "status":
         aid = answer["actor"]["id"]
-        rows = rows_about(kb, aid, perspective, own=True, fluents=STATUS_FLUENTS)
+        rows = [r for r in own if r.fluent in STATUS_FLUENTS]
         _, used = status_at(kb, aid, query_point(date.fromisoformat(answer["on"])), rows)
         return {r.rule for r in used if r.rule}
     if command == "holds":
@@ -106,12 +109,13 @@ def _used_rules(kb: KnowledgeBase, command: str, answer: Json, perspective: str)
     return set()
 
 
-def _because(kb: KnowledgeBase, answers: dict[str, Json]) -> dict[str, Json]:
+def _because(
+    kb: KnowledgeBase, answers: dict[str, Json], rows: dict[str, list[Row]]
+) -> dict[str, Json]:
     """``status``: why sovereignty ended, or did not, in each perspective (where they differ):
     ``{perspective: {"text", "rules"}}``."""
     first = next(iter(answers.values()))
     aid, t = first["actor"]["id"], query_point(date.fromisoformat(first["on"]))
-    rows = {p: [r for r in rows_about(kb, aid, p) if r.args == (aid,)] for p in answers}
     status = {p: a["status"] for p, a in answers.items()}
     return why_sovereignty_differs(kb, aid, t, rows, status)
 
@@ -134,19 +138,23 @@ def across(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
     answers: dict[str, Json] = {p: getattr(v, command)(**kwargs) for p, v in views.items()}
     keys = {p: _key(command, a) for p, a in answers.items()}
     agree = all(k == keys[default] for k in keys.values())
-    used = {p: _used_rules(views[p], command, answers[p], p) for p in ids}
+    own: dict[str, list[Row]] = {p: [] for p in ids}
+    if command == "status":  # the actor's own rows in each perspective, read once
+        aid = answers[default]["actor"]["id"]
+        own = {p: rows_about(kb, aid, p, own=True) for p in ids}
+    used = {p: _used_rules(views[p], command, answers[p], p, own[p]) for p in ids}
     rules: dict[str, list[str]] = {}
     for p in ids:
         others = [used[q] for q in ids if keys[q] != keys[p]]
         common = set.intersection(*others) if others else used[p]
         rules[p] = sorted(used[p] - common)
-    because = _because(kb, answers) if command == "status" and not agree else {}
+    because = _because(kb, answers, own) if command == "status" and not agree else {}
     for p, why in because.items():
         rules[p] += [label for label in why["rules"] if label not in rules[p]]
     texts: dict[str, str | None] = {}
     for p in ids:
-        own = rule_texts(views[p], p)
-        texts.update({label: own.get(label) for label in rules[p]})
+        written = rule_texts(views[p], p)
+        texts.update({label: written.get(label) for label in rules[p]})
     return {
         "perspective": ALL,
         "command": command,
