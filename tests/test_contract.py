@@ -70,6 +70,14 @@ def test_every_command_has_a_shape() -> None:
     }
 
 
+def test_all_perspectives_have_a_shape() -> None:
+    """``--perspective all`` (contract 4): one shape per command that answers it."""
+    assert SCHEMA["x-foedus-contract-version"] == 4
+    assert set(SCHEMA["x-foedus-all"]) == {"status", "holds", "treaties", "breaches", "explain"}
+    for ref in SCHEMA["x-foedus-all"].values():
+        assert ref.removeprefix("#/$defs/") in SCHEMA["$defs"]
+
+
 @pytest.fixture(scope="module")
 def outputs(kb: KnowledgeBase) -> dict[str, list[Any]]:
     """Answers of every command, over the states, dates and perspectives that vary them."""

@@ -14,6 +14,7 @@ MODULES = [
     "foedus.query",
     "foedus.query.base",
     "foedus.query.common",
+    "foedus.query.across",
     "foedus.commands",
     "foedus.errors",
     "foedus.shapes",

@@ -26,7 +26,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import models_json_schema
 
 from foedus.commands import http_commands
@@ -35,8 +35,10 @@ from foedus.model import EVENT_TYPES, NORM_KINDS
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 #: The contract's version, raised when a shape changes: 2 added ``ask``'s ``verdict`` and its
 #: query's ``over`` and ``each``; 3 made each field of a status (and of a period) a list of
-#: every value that possibly holds, each with its certainty (docs/api.md).
-CONTRACT_VERSION = 3
+#: every value that possibly holds, each with its certainty; 4 added ``--perspective all``
+#: (:data:`ACROSS`: one object per perspective), the ``summary`` of ``status`` and
+#: ``explain``, and the ``text`` and ``when`` of a fluent (docs/api.md).
+CONTRACT_VERSION = 4
 Certainty = Literal["certain", "possible"]
 
 
@@ -147,6 +149,14 @@ class Explanation(Shape):
     premises: list[Explanation]
 
 
+class Summary(Shape):
+    """The plain-language summary an explanation starts with: one sentence (dates as the
+    source gives them) and the quote the answer turns on."""
+
+    text: str
+    quote: SourceQuote | None
+
+
 class BoolValue(Shape):
     """One value that a yes/no status field possibly holds, with its certainty."""
 
@@ -179,8 +189,10 @@ class Fluent(Shape):
     fluent: str
     args: list[str]
     value: str
+    text: str = Field(description="the fluent with names for ids")
     from_: Date | None = Field(alias="from")
     to: Date | None
+    when: str = Field(description="when it holds, as the sources date what started and ended it")
     certainty: Certainty
     rule: str | None
 
@@ -272,6 +284,7 @@ class StatusResponse(Shape):
     to: str | None = Field(default=None, pattern=ISO_DAY)
     perspective: str
     status: Status
+    summary: Summary
     explanation: Explanation
 
 
@@ -312,6 +325,7 @@ class CompareResponse(Shape):
 
 
 class ExplainResponse(Shape):
+    summary: Summary
     explanation: Explanation
 
 
@@ -417,10 +431,56 @@ RESPONSES: dict[str, type[BaseModel]] = {
 table of commands names it (:data:`foedus.commands.COMMANDS`, ``response``)."""
 
 
+def _across(name: str, answer: type[BaseModel]) -> type[BaseModel]:
+    """The shape of ``--perspective all`` for a command answering ``answer``
+    (:mod:`foedus.query.across`)."""
+    view = create_model(
+        f"{name}Perspective",
+        __base__=Shape,
+        __doc__=f"One perspective's {name.lower()} answer beside the others'.",
+        perspective=(str, Field(description="the perspective's id")),
+        name=(str, Field(description="the perspective's name")),
+        default=(bool, Field(description="whether it is the corpus's default perspective")),
+        differs=(bool, Field(description="whether its answer differs from the default's")),
+        rules=(
+            list[str],
+            Field(
+                description="labels of the rules its answer rests on that some perspective "
+                "answering otherwise does not use (empty where all agree)"
+            ),
+        ),
+        because=(
+            str | None,
+            Field(description="status: why sovereignty ended, or did not, in this view"),
+        ),
+        answer=(answer, Field(description="the command's answer under this perspective")),
+    )
+    return create_model(
+        f"{name}Across",
+        __base__=Shape,
+        __doc__=f"``--perspective all``: the {name.lower()} answer under every perspective.",
+        perspective=(str, Field(pattern="^all$", description="always `all`")),
+        command=(str, ...),
+        agree=(bool, Field(description="whether every perspective gives the same answer")),
+        perspectives=(list[view], Field(min_length=1)),  # type: ignore[valid-type]
+        rule_text=(dict[str, str | None], Field(description="rule label -> the rule as written")),
+    )
+
+
+ACROSS: dict[str, type[BaseModel]] = {
+    "status": _across("Status", StatusResponse),
+    "holds": _across("Holds", HoldsResponse),
+    "treaties": _across("Treaties", TreatiesResponse),
+    "breaches": _across("Breaches", BreachesResponse),
+    "explain": _across("Explain", ExplainResponse),
+}
+"""The shape of each command's answer to ``--perspective all`` (``perspective=all``)."""
+
+
 def generate() -> dict[str, Any]:
     """The JSON Schema of the contract: every shape under ``$defs``, and in
     ``x-foedus-commands`` the shape each command returns."""
-    found: set[type[BaseModel]] = {*RESPONSES.values(), Error}
+    found: set[type[BaseModel]] = {*RESPONSES.values(), *ACROSS.values(), Error}
     models = sorted(found, key=lambda m: m.__name__)
     _, top = models_json_schema([(m, "validation") for m in models], ref_template="#/$defs/{model}")
     return {
@@ -432,6 +492,7 @@ def generate() -> dict[str, Any]:
         "; do not edit.",
         "x-foedus-contract-version": CONTRACT_VERSION,
         "x-foedus-commands": {cmd: f"#/$defs/{m.__name__}" for cmd, m in RESPONSES.items()},
+        "x-foedus-all": {cmd: f"#/$defs/{m.__name__}" for cmd, m in ACROSS.items()},
         "$defs": top["$defs"],
     }
 
@@ -451,10 +512,14 @@ def load_schema() -> dict[str, Any]:
     return dict(json.loads(schema_path().read_text(encoding="utf-8")))
 
 
-def schema_for(command: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A schema that validates the response of ``command`` (or a ``$defs`` name)."""
+def schema_for(
+    command: str, schema: dict[str, Any] | None = None, every: bool = False
+) -> dict[str, Any]:
+    """A schema that validates the response of ``command`` (or a ``$defs`` name); ``every``:
+    its response to ``--perspective all``."""
     full = schema or load_schema()
-    ref = full["x-foedus-commands"].get(command, f"#/$defs/{command}")
+    table = full["x-foedus-all" if every else "x-foedus-commands"]
+    ref = table.get(command, f"#/$defs/{command}")
     return {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": ref}
 
 

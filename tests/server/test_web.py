@@ -611,6 +611,8 @@ def test_a_pasted_url_restores_the_view(page: Page) -> None:
     search = pg.evaluate("location.search")
     assert "perspective=non-recognition" in search and "compare=de-facto" in search
     assert "sel=breach:" in search and "window=" in search
+    # the day's network has arrived (a reload while it is in flight fails that request)
+    pg.wait_for_selector("#edge-list[data-day='1944-03-02']")
     pg.reload()
     pg.wait_for_selector("body[data-ready='1']")
     pg.wait_for_selector("#edge-list[data-day='1944-03-02']")
@@ -641,8 +643,22 @@ def test_a_state_on_a_day_under_every_perspective(page: Page) -> None:
     page.details_ready(before)
     rows = pg.locator("#details table.side-by-side tbody tr")
     statuses = {
-        r.get_attribute("data-perspective"): r.locator("td").inner_text() for r in rows.all()
+        r.get_attribute("data-perspective"): r.locator("td").first.inner_text() for r in rows.all()
     }
+    why = {
+        r.get_attribute("data-perspective"): r.locator("td.why").inner_text() for r in rows.all()
+    }
+    # one request answers every perspective, with the rule that makes each differ
+    assert "did not end sovereignty" in why["non-recognition"]
+    assert "lawful_annexation_ends_sovereignty" in why["non-recognition"]
+    # the summary in words comes first; the rules in the rule language are folded
+    assert (
+        pg.locator("#details .summary")
+        .inner_text()
+        .startswith("In the de-facto view, Latvia on 1960-01-01 was part of Soviet Union")
+    )
+    assert pg.locator("#details details.rule").count() > 0
+    assert not pg.locator("#details details.rule code").first.is_visible()
     for pid, want in (("de-facto", "part of Soviet Union"), ("non-recognition", "occupation")):
         got = httpx.get(
             f"{page.base}/api/v1/status",

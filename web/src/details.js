@@ -25,14 +25,34 @@ function quoteButton(q, sourceBox) {
   return b;
 }
 
+/** Whether a rule is written in the rule language (a term with a logic variable, `part_of(X)`)
+ * or names the perspective: folded on the page, as `--rules` shows it on the CLI. */
+const RULE_SYNTAX = /\b\w+\([A-Z]\w*(?:, ?[A-Z]\w*)*\)|^perspective \S+$/;
+
+function ruleView(rule) {
+  if (!RULE_SYNTAX.test(rule)) {
+    return el("div", { className: "rule" }, el("span", { className: "k", textContent: "rule " }), rule);
+  }
+  return el("details", { className: "rule" }, el("summary", { className: "k", textContent: "rule" }),
+    el("code", { textContent: rule }));
+}
+
+/** The summary an explanation starts with: a sentence in plain words and its quote. */
+export function summaryView(summary, sourceBox) {
+  const box = el("div", { className: "summary" }, el("p", { textContent: summary.text }));
+  if (summary.quote) box.append(el("p", {}, quoteButton(summary.quote, sourceBox)));
+  return box;
+}
+
 /** An explanation node as nested lists: conclusion, rule, quotes, premises. */
-export function treeView(tree, sourceBox, depth = 0) {
+export function treeView(tree, sourceBox, depth = 0, assumed = false) {
   const li = el("li", { className: `xnode${tree.certainty === "possible" ? " possible" : ""}` });
   const head = el("div", { className: "conclusion" }, tree.conclusion);
   if (tree.certainty) head.append(" ", el("span", { className: `badge ${tree.certainty}`, textContent: tree.certainty }));
-  if (tree.hypothetical) head.append(" ", el("span", { className: "badge hypothetical", textContent: "hypothetical" }));
+  // "hypothetical" once: on the topmost node of what rests on the overlay
+  if (tree.hypothetical && !assumed) head.append(" ", el("span", { className: "badge hypothetical", textContent: "hypothetical" }));
   li.append(head);
-  if (tree.rule) li.append(el("div", { className: "rule" }, el("span", { className: "k", textContent: "rule " }), tree.rule));
+  if (tree.rule) li.append(ruleView(tree.rule));
   if (tree.sources?.length) {
     const qs = el("ul", { className: "quotes" });
     for (const q of tree.sources) qs.append(el("li", {}, quoteButton(q, sourceBox)));
@@ -40,7 +60,7 @@ export function treeView(tree, sourceBox, depth = 0) {
   }
   if (tree.premises?.length) {
     const sub = el("ul", { className: "premises" });
-    for (const p of tree.premises) sub.append(treeView(p, sourceBox, depth + 1));
+    for (const p of tree.premises) sub.append(treeView(p, sourceBox, depth + 1, assumed || tree.hypothetical));
     li.append(sub);
   }
   return li;
@@ -72,14 +92,17 @@ export class Details {
    * Show a title, some fields and an explanation tree; mark its quotes in the source and
    * scroll to `primary` (the quote the fact itself cites; default the tree's first quote).
    */
-  async render(title, fields, tree, extra = null, primary = null) {
+  async render(title, fields, tree, extra = null, primary = null, summary = null) {
     const list = el("dl", { className: "fields" });
     for (const [k, v] of fields) if (v) list.append(el("dt", { textContent: k }), el("dd", {}, v));
-    const body = [el("h3", { className: "details-title", textContent: title }), list];
+    const body = [el("h3", { className: "details-title", textContent: title })];
+    if (summary) body.push(summaryView(summary, this.sourceBox));
+    body.push(list);
     if (extra) body.push(extra);
     if (tree) body.push(el("ul", { className: "tree" }, treeView(tree, this.sourceBox)));
     this.box.replaceChildren(...body);
     const quotes = tree ? allQuotes(tree) : [];
+    if (!primary && summary?.quote) primary = summary.quote;
     if (primary && !quotes.some((q) => q.quote === primary.quote)) quotes.unshift(primary);
     const main = primary || quotes[0] || null;
     const sid = main?.source || quotes.find((q) => q.source)?.source || this.defaultSource;
@@ -118,7 +141,7 @@ export class Details {
         ["perspective", perspective],
         ["certainty", period.certainty],
         ["explained on", on],
-      ], res.explanation, side);
+      ], res.explanation, side, null, res.summary);
     });
   }
 
@@ -131,30 +154,37 @@ export class Details {
       ]);
       await this.render(`${res.actor.name} on ${on}: ${res.status.label}`, [
         ["perspective", res.perspective],
-      ], res.explanation, side);
+      ], res.explanation, side, null, res.summary);
     });
   }
 
-  /** A table: the status of `actorId` on `on` under every perspective (GET /api/v1/status). */
+  /**
+   * A table: the status of `actorId` on `on` under every perspective side by side, with why
+   * each differs and the rules only it used (one GET /api/v1/status?perspective=all).
+   */
   async sideBySide(actorId, on, current) {
-    const rows = await Promise.all(this.overview.perspectives.map(async (p) => {
-      try {
-        const r = await get("/api/v1/status", { actor: actorId, on, perspective: p.id });
-        return [p, r.status.label, r.status.certainty];
-      } catch (err) {
-        return [p, `(${err.message})`, ""];
-      }
-    }));
+    let views;
+    try {
+      views = (await get("/api/v1/status", { actor: actorId, on, perspective: "all" })).perspectives;
+    } catch (err) {
+      views = this.overview.perspectives.map((p) => ({ perspective: p.id, error: err.message }));
+    }
+    const names = new Map(this.overview.perspectives.map((p) => [p.id, p]));
+    const rows = views.map((v) => [names.get(v.perspective) || { id: v.perspective, name: v.perspective },
+      v.error ? `(${v.error})` : v.answer.status.label, v.error ? "" : v.answer.status.certainty, v]);
     this.perspectiveRows = rows.map(([p, label, certainty]) => ({ actor: actorId, day: on, perspective: p.id, status: label, certainty }));
     const table = el("table", { className: "side-by-side" });
     table.append(el("caption", { textContent: `Every perspective on ${on}` }));
-    const head = el("tr", {}, el("th", { scope: "col", textContent: "perspective" }), el("th", { scope: "col", textContent: "status" }));
+    const head = el("tr", {}, el("th", { scope: "col", textContent: "perspective" }), el("th", { scope: "col", textContent: "status" }),
+      el("th", { scope: "col", textContent: "why it differs" }));
     table.append(el("thead", {}, head));
     const body = el("tbody");
-    for (const [p, label, certainty] of rows) {
+    for (const [p, label, certainty, v] of rows) {
+      const why = [v.because, v.rules?.length ? `rules: ${v.rules.join(", ")}` : null].filter(Boolean).join("; ");
       const tr = el("tr", { className: p.id === current ? "current" : "" },
         el("th", { scope: "row", textContent: p.name, title: p.description || "" }),
-        el("td", { textContent: `${label}${certainty === "possible" ? " (possibly)" : ""}` }));
+        el("td", { textContent: `${label}${certainty === "possible" ? " (possibly)" : ""}` }),
+        el("td", { className: "why", textContent: why }));
       tr.dataset.perspective = p.id;
       body.append(tr);
     }

@@ -212,7 +212,12 @@ def status_over(kb: KnowledgeBase, actor: str, start: str, end: str) -> Json:
     status["label"] = ", then ".join(labels)
     certain = all(one["certainty"] == "certain" for one in seen)
     status["certainty"] = "certain" if certain else "possible"
-    return {**first, "on": start, "to": end, "status": status}
+    out = {**first, "on": start, "to": end, "status": status}
+    if "summary" in first:  # the first day's words, said of the range
+        name, view = first["actor"]["name"], first["perspective"]
+        text = f"In the {view} view, {name} from {start} to {end}: {status['label']}."
+        out["summary"] = {**first["summary"], "text": text}
+    return out
 
 
 def _signed(t: Json) -> tuple[str, str]:

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
@@ -120,7 +120,8 @@ _COMMON: list[inspect.Parameter] = [
             str | None,
             typer.Option(
                 "--perspective",
-                help="Legal perspective (default: the corpus's default perspective).",
+                help="Legal perspective (default: the corpus's default perspective); 'all': "
+                "every perspective side by side (status, holds, treaties, breaches, explain).",
                 metavar="NAME",
             ),
         ],
@@ -156,9 +157,11 @@ def _show(name: str, out: Output | Json, opts: Options) -> None:
         return
     from rich.console import Console
 
-    from foedus.cli.views import VIEWS
+    from foedus.cli.views import VIEWS, across_view
 
     human = result.human
+    if human is None and result.data.get("perspective") == "all" and "perspectives" in result.data:
+        human = across_view(result.data)
     if human is None:
         view = VIEWS.get(name)
         human = view(result.data) if view else json.dumps(result.data, indent=2, ensure_ascii=False)
@@ -254,17 +257,49 @@ def query_function(command: Command) -> Callable[..., Any]:
     the table's parameters."""
     method = command.method or command.name
 
-    def func(opts: Options, **values: Any) -> Json:
-        result: Json = getattr(opts.kb(), method)(**method_kwargs(command, values))
+    def func(opts: Options, **values: Any) -> Json | Output:
+        from foedus.query.across import is_all
+
+        rules = bool(values.pop("rules", False))
+        kwargs = method_kwargs(command, values)
+        if is_all(opts.perspective):  # every perspective, side by side
+            every = replace(opts, perspective=DEFAULT_PERSPECTIVE).kb()
+            return every.across(method, **kwargs)
+        kb = opts.kb()
+        result: Json = getattr(kb, method)(**kwargs)
+        if opts.json:
+            return result
+        from foedus.cli.views import explain_view, status_view
+
+        if method == "status":
+            # no perspective named: the table adds a line per perspective that differs
+            named = opts.perspective is not None
+            others = None if named else kb.across("status", **kwargs)
+            return Output(result, status_view(result, others, rules=rules))
+        if method == "explain":
+            return Output(result, explain_view(result, rules=rules))
         return result
 
     func.__signature__ = query_parameters(command)  # type: ignore[attr-defined]
     return func
 
 
+RULES = Param(
+    "rules",
+    "Also show the rules in the rule language (below the summary in words).",
+    type="flag",
+    flags=("--rules",),
+)
+"""The CLI's own switch of the commands whose answer is explained (:data:`WITH_RULES`): how
+the explanation is shown, not what is asked (no HTTP parameter: the JSON has the rules)."""
+WITH_RULES = ("status", "explain")
+
+
 def query_parameters(command: Command) -> inspect.Signature:
-    """The Typer signature of a command's parameters in the table (without ``opts``)."""
-    return inspect.Signature([cli_parameter(p) for p in command.params])
+    """The Typer signature of a command's parameters in the table (without ``opts``), and
+    ``--rules`` for those that show an explanation."""
+    params = list(command.params) + ([RULES] if command.name in WITH_RULES else [])
+    return inspect.Signature([cli_parameter(p) for p in params])
 
 
 def main() -> None:

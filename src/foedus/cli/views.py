@@ -16,7 +16,7 @@ from rich.text import Text
 
 from foedus.ask.question import Query
 from foedus.commands import COMMANDS
-from foedus.norms.explain import to_rich
+from foedus.norms.explain import summary_rich, to_rich
 from foedus.shapes import Json
 
 # --------------------------------------------------------------------------- tables
@@ -30,36 +30,39 @@ def _names(refs: list[Json] | None) -> str:
     return ", ".join(r["name"] for r in refs or [])
 
 
-def _mark(hypothetical: bool) -> str:
-    return " [hypothetical]" if hypothetical else ""
+def _mark(hypothetical: bool, text: str = "") -> str:
+    """ " [hypothetical]" for what an overlay assumes (unless its text says so already)."""
+    return " [hypothetical]" if hypothetical and "hypothetical" not in text else ""
 
 
 def events_table(data: Json) -> RenderableType:
     """``{"events": [...]}`` as a table: date as the source gives it, type, who, to whom."""
     table = Table(title=f"{len(data['events'])} events", title_justify="left")
     for col in ("date", "type", "actors", "targets", "summary"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col)
     for e in data["events"]:
         table.add_row(
             _text(e["date"]),
-            e["type"],
+            e["type"].replace("_", " "),
             _names(e["actors"]),
             _names(e["targets"]),
-            e["summary"] + _mark(e["hypothetical"]),
+            e["summary"] + _mark(e["hypothetical"], e["summary"]),
         )
-    return table
+    notes = _notes(
+        (f"{e['summary'].rstrip('.')} ({_text(e['date'])})", e.get("notes")) for e in data["events"]
+    )
+    return Group(table, notes) if notes else table
 
 
 def treaties_table(data: Json) -> RenderableType:
     """``{"treaties": [...]}`` as a table."""
     table = Table(title=f"{len(data['treaties'])} instruments", title_justify="left")
     dated = any("certainty" in t for t in data["treaties"])
-    for col in ("id", "name", "kind", "signed", "parties") + (("certainty",) if dated else ()):
-        table.add_column(col, overflow="fold")
+    for col in ("name", "kind", "signed", "parties") + (("certainty",) if dated else ()):
+        table.add_column(col)
     for t in data["treaties"]:
         row = [
-            t["id"],
-            t["name"] + _mark(t["hypothetical"]),
+            t["name"] + _mark(t["hypothetical"], t["name"]),
             t["kind"],
             _text(t["signed"]),
             ", ".join(p["actor"]["name"] for p in t["parties"]),
@@ -97,7 +100,7 @@ def treaty_view(t: Json) -> RenderableType:
         )
     clauses = Table(title="clauses", title_justify="left")
     for col in ("id", "article", "text", "norm"):
-        clauses.add_column(col, overflow="fold")
+        clauses.add_column(col)
     for c in t["clauses"]:
         norm = c["norm"]
         desc = (
@@ -171,7 +174,46 @@ def _cert(c: str | None) -> Text:
     return Text(c or "", style="green" if c == "certain" else "")
 
 
-def status_view(data: Json) -> RenderableType:
+def _status_cells(data: Json) -> list[RenderableType]:
+    """A status's fields as cells: sovereign, controlled by, occupied by, part of, certainty."""
+    st = data["status"]
+    cells: list[RenderableType] = [_values(st["sovereign"])]
+    for f in ("controlled_by", "occupied_by", "part_of"):
+        values = st[f]
+        if f == "controlled_by" and [v["value"]["id"] for v in values] == [data["actor"]["id"]]:
+            text = "self-governing" + ("" if values[0]["certainty"] == "certain" else " (possible)")
+        else:
+            text = _values(values) or "—"
+        cells.append(text)
+    cells.append(_cert(st.get("certainty")))
+    return cells
+
+
+_STATUS_ROWS = ("sovereign", "controlled by", "occupied by", "part of", "certainty")
+
+
+def _why_grid(views: list[Json], only_differing: bool) -> Table:
+    """Per perspective (those that differ from the default, or all): its status, why it
+    differs, and the rules only it used."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for p in views:
+        if only_differing and not p["differs"]:
+            continue
+        cell = Text(p["answer"]["status"]["label"])
+        if p["because"]:
+            cell.append(f"\n{p['because']}", style="dim")
+        if p["rules"]:
+            cell.append(f"\nrules: {', '.join(p['rules'])}", style="dim")
+        grid.add_row(f"  {p['perspective']}", cell)
+    return grid
+
+
+def status_view(data: Json, others: Json | None = None, rules: bool = False) -> RenderableType:
+    """A status: the label, the fields, the summary in words, the explanation (its rules in
+    the rule language only with ``rules``); ``others`` (``--perspective all``'s answer, when
+    no perspective was named): a line per perspective that differs."""
     st = data["status"]
     head = Text.assemble(
         (
@@ -184,69 +226,127 @@ def status_view(data: Json) -> RenderableType:
         (st["label"], "bold cyan"),
     )
     grid = Table.grid(padding=(0, 2))
-    grid.add_row("sovereign", _values(st["sovereign"]))
-    for f in ("controlled_by", "occupied_by", "part_of"):
-        values = st[f]
-        if f == "controlled_by" and [v["value"]["id"] for v in values] == [data["actor"]["id"]]:
-            text = "self-governing" + ("" if values[0]["certainty"] == "certain" else " (possible)")
-        else:
-            text = _values(values) or "—"
-        grid.add_row(f.replace("_", " "), text)
-    grid.add_row("certainty", _cert(st.get("certainty")))
-    return Group(head, grid, Text("\nwhy:", style="bold"), to_rich(data["explanation"]))
+    for label, cell in zip(_STATUS_ROWS, _status_cells(data), strict=True):
+        grid.add_row(label, cell)
+    parts: list[RenderableType] = [head, grid]
+    if others is not None and any(p["differs"] for p in others["perspectives"]):
+        parts.append(Text("\nother perspectives that differ:", style="bold"))
+        parts.append(_why_grid(others["perspectives"], only_differing=True))
+    parts += [
+        Text("\nwhy:", style="bold"),
+        summary_rich(data["summary"]),
+        Text(""),
+        to_rich(data["explanation"], rules=rules),
+    ]
+    return Group(*parts)
+
+
+def across_view(data: Json) -> RenderableType:
+    """``--perspective all``: the status of each perspective side by side, with why they
+    differ; for the other commands, each perspective's own view (once for those that answer
+    as the default does)."""
+    views = data["perspectives"]
+    default = next((p for p in views if p["default"]), views[0])
+    if data["command"] == "status":
+        first = default["answer"]
+        head = Text.assemble(
+            (f"{first['actor']['name']} on {first['on']}", "bold"), ", every perspective:"
+        )
+        table = Table(box=None, padding=(0, 2), show_edge=False)
+        table.add_column("")
+        for p in views:
+            table.add_column(p["perspective"] + (" (default)" if p["default"] else ""))
+        cells = [_status_cells(p["answer"]) for p in views]
+        for i, label in enumerate(_STATUS_ROWS):
+            table.add_row(label, *(c[i] for c in cells))
+        parts: list[RenderableType] = [head, table]
+        if data["agree"]:
+            parts.append(Text("\nevery perspective gives the same status", style="dim"))
+            return Group(*parts)
+        parts.append(Text("\nwhy they differ:", style="bold"))
+        parts.append(_why_grid(views, only_differing=False))
+        return Group(*parts)
+    view = VIEWS[data["command"]]
+    out: list[RenderableType] = []
+    for p in views:
+        title = p["perspective"] + (" (default)" if p["default"] else "")
+        if p is not default and not p["differs"]:
+            out.append(Text(f"\n{title}: the same as {default['perspective']}", style="bold"))
+            continue
+        out.append(Text(f"\n{title}:", style="bold"))
+        out.append(view(p["answer"]))
+        if p["rules"] and p is not default:
+            out.append(Text(f"rules that differ: {', '.join(p['rules'])}", style="dim"))
+    return Group(*out)
 
 
 def holds_view(data: Json) -> RenderableType:
+    """What holds: each fluent with names for ids, when it holds as the sources date it, its
+    certainty and its rule."""
     table = Table(
         title=f"what holds for {data['actor']['name']} on {data['on']} ({data['perspective']})",
         title_justify="left",
     )
-    for col in ("fluent", "args", "value", "from", "to", "certainty", "rule"):
-        table.add_column(col, overflow="fold")
+    for col in ("fluent (rule)", "holds", "certainty"):
+        table.add_column(col)
     for f in data["fluents"]:
-        table.add_row(
-            f["fluent"],
-            ", ".join(f["args"]),
-            f["value"],
-            _day(f["from"]),
-            _day(f["to"]),
-            _cert(f["certainty"]),
-            f.get("rule") or "",
-        )
+        name = f["fluent"]
+        # "controlled by (Lithuania) = Soviet Union": a line breaks between words only
+        fact = Text(f["text"].replace(f"{name}(", f"{name.replace('_', ' ')} (", 1))
+        if f.get("rule"):
+            fact.append(f"\n  {f['rule']}", style="dim")
+        table.add_row(fact, f["when"], _cert(f["certainty"]))
     return table
 
 
 def timeline_view(data: Json) -> RenderableType:
     table = Table(title=f"{data['actor']['name']} ({data['perspective']})", title_justify="left")
     for col in ("from", "to", "status", "certainty"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col)
     for p in data["periods"]:
         table.add_row(_day(p["from"]), _day(p["to"]), p["label"], _cert(p["certainty"]))
     events = Table(title="events", title_justify="left")
     for col in ("date", "type", "summary"):
-        events.add_column(col, overflow="fold")
+        events.add_column(col)
     for e in data["events"]:
-        events.add_row(e["date"]["text"], e["type"], e["summary"])
+        events.add_row(e["date"]["text"], e["type"].replace("_", " "), e["summary"])
     return Group(table, events)
 
 
 def breaches_view(data: Json) -> RenderableType:
+    """The breaches, each event once (its date, what it was, against whom), then each clause
+    it breached: the instrument's name, the clause and its norm."""
     table = Table(
         title=f"{len(data['breaches'])} breaches ({data.get('perspective', '')})",
         title_justify="left",
     )
-    for col in ("date", "event", "treaty", "clause", "against", "certainty"):
-        table.add_column(col, overflow="fold")
+    for col in ("date", "event", "breached", "certainty"):
+        table.add_column(col)
+    last = None
     for b in data["breaches"]:
+        ev = b["event"]
+        first = ev["id"] != last
+        last = ev["id"]
+        against = ", ".join(a["name"] for a in b.get("against", []))
+        what = Text(ev["summary"] + _mark(ev["hypothetical"], ev["summary"]))
+        if against:
+            what.append(f"\nagainst {against}", style="dim")
+        clause = b["clause"]
+        kind = (clause["norm"] or {}).get("kind", "")
+        breached = Text(b["treaty"]["name"])
+        breached.append(f"\n  {clause['id']}" + (f" ({kind})" if kind else ""), style="dim")
         table.add_row(
-            b["event"]["date"]["text"],
-            b["event"]["summary"],
-            b["treaty"]["name"],
-            f"{b['clause']['id']} ({(b['clause']['norm'] or {}).get('kind', '')})",
-            ", ".join(a["name"] for a in b.get("against", [])),
+            ev["date"]["text"] if first else "",
+            what if first else "",
+            breached,
             _cert(b.get("certainty")),
         )
-    return table
+    named = {b["treaty"]["name"]: b["treaty"].get("notes") for b in data["breaches"]}
+    named.update(
+        {b["event"]["summary"].rstrip("."): b["event"].get("notes") for b in data["breaches"]}
+    )
+    notes = _notes(named.items())
+    return Group(table, notes) if notes else table
 
 
 def aggressor_view(data: Json) -> RenderableType:
@@ -265,29 +365,40 @@ def aggressor_view(data: Json) -> RenderableType:
                 + ")",
                 style="yellow",
             )
-    return Group(head, Text(f"rule: {data['rule']}"), to_rich(data["explanation"]))
+    return Group(head, Text(f"rule: {data['rule']}"), to_rich(data["explanation"], rules=False))
 
 
 def compare_view(data: Json) -> RenderableType:
+    """Where two perspectives differ: per actor and period, each perspective's status with
+    the rules only it used, and why sovereignty ended in one and not the other."""
     p, q = data["perspectives"]
-    table = Table(title=f"where {p} and {q} differ", title_justify="left")
-    for col in ("actor", "from", "to", p, q, "rules"):
-        table.add_column(col, overflow="fold")
+    parts: list[RenderableType] = [Text(f"where {p} and {q} differ", style="bold")]
     for d in data["differences"]:
-        rules = "; ".join(f"{k}: {', '.join(v)}" for k, v in d["rules"].items() if v)
-        table.add_row(
-            d["actor"]["name"],
-            _day(d["from"]),
-            _day(d["to"]),
-            d["status"][p]["label"],
-            d["status"][q]["label"],
-            rules,
+        parts.append(
+            Text.assemble(
+                ("\n" + d["actor"]["name"], "bold"), f", {_day(d['from'])} to {_day(d['to'])}"
+            )
         )
-    return table
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for side in (p, q):
+            cell = Text(d["status"][side]["label"])
+            if d["rules"].get(side):
+                cell.append(f"\nrules: {', '.join(d['rules'][side])}", style="dim")
+            if d.get("because", {}).get(side):
+                cell.append(f"\n{d['because'][side]}", style="dim")
+            grid.add_row(f"  {side}", cell)
+        parts.append(grid)
+    if not data["differences"]:
+        parts.append(Text("no difference"))
+    return Group(*parts)
 
 
-def explain_view(data: Json) -> RenderableType:
-    return to_rich(data["explanation"])
+def explain_view(data: Json, rules: bool = False) -> RenderableType:
+    """The summary in words and its quote, then the explanation tree (its rules in the rule
+    language only with ``rules``)."""
+    return Group(summary_rich(data["summary"]), Text(""), to_rich(data["explanation"], rules=rules))
 
 
 def ask_view(result: Json) -> RenderableType:

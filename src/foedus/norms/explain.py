@@ -11,8 +11,12 @@ Facts from an overlay (``--assume``) are marked ``hypothetical``.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from rich.tree import Tree
 
@@ -54,20 +58,65 @@ def all_quotes(tree: Explanation) -> list[dict[str, str]]:
     return found
 
 
-def to_rich(tree: Explanation, parent: Tree | None = None) -> Tree:
-    """The tree as a Rich tree: conclusion, then the rule, the quotes and the premises."""
+_SYNTAX = re.compile(r"\b\w+\([A-Z]\w*(?:, ?[A-Z]\w*)*\)|^perspective \S+$")
+
+
+def is_rule_syntax(rule: str) -> bool:
+    """Whether a node's rule is written in the rule language (``part_of(X) = Y when ...``, a
+    logic variable in a term) or names the perspective, rather than a clause in words."""
+    return bool(_SYNTAX.search(rule))
+
+
+def first_quote(
+    tree: Explanation, want: Callable[[Explanation], bool] | None = None
+) -> dict[str, str | None] | None:
+    """The first quote, depth first, of a node below the root that ``want`` accepts (every
+    node with a quote, by default)."""
+    for p in tree.get("premises", []):
+        if p.get("sources") and (want is None or want(p)):
+            return dict(p["sources"][0])
+        found = first_quote(p, want)
+        if found is not None:
+            return found
+    return None
+
+
+def summary(text: str, quote: dict[str, str | None] | None) -> dict[str, Any]:
+    """The plain-language summary an explanation starts with: ``{"text", "quote"}``, the
+    quote the answer turns on (or None)."""
+    return {"text": text, "quote": quote}
+
+
+def summary_rich(s: dict[str, Any]) -> RenderableType:
+    """A summary for people: its sentence, then its quote (indented)."""
+    q = s.get("quote")
+    if not q:
+        return Text(s["text"])
+    quote = Text.assemble((f"“{q['quote']}”", "green"), (f" — {q['source']}", "dim"))
+    return Group(Text(s["text"]), Padding(quote, (0, 0, 0, 2), expand=False))
+
+
+def to_rich(
+    tree: Explanation, parent: Tree | None = None, rules: bool = True, assumed: bool = False
+) -> Tree:
+    """The tree as a Rich tree: conclusion, then the rule, the quotes and the premises;
+    ``rules=False`` leaves out the rules written in the rule language (a clause's rule, in
+    words, stays). "(hypothetical)" marks the topmost node of what rests on an overlay, once
+    (``assumed``: an ancestor is marked)."""
     label = Text(tree["conclusion"])
     if tree.get("certainty") == "possible":
         label.append(" (possibly)", style="yellow")
-    if tree.get("hypothetical"):
+    hypothetical = bool(tree.get("hypothetical"))
+    if hypothetical and not assumed and "hypothetical" not in tree["conclusion"]:
         label.append(" (hypothetical)", style="magenta")
     branch = parent.add(label) if parent is not None else Tree(label)
-    if tree.get("rule"):
-        branch.add(Text.assemble(("rule: ", "cyan"), tree["rule"]))
+    rule = tree.get("rule")
+    if rule and (rules or not is_rule_syntax(rule)):
+        branch.add(Text.assemble(("rule: ", "cyan"), rule))
     for q in tree.get("sources", []):
         branch.add(Text.assemble((f"“{q['quote']}”", "green"), (f" — {q['source']}", "dim")))
     for p in tree.get("premises", []):
-        to_rich(p, branch)
+        to_rich(p, branch, rules, assumed or hypothetical)
     return branch
 
 

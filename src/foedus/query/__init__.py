@@ -5,6 +5,9 @@ call, and one module per family of answers:
 - :mod:`.status`: ``status``, ``holds``, ``timeline`` (its periods);
 - :mod:`.breaches`: ``breaches``;  :mod:`.aggressor`: ``aggressor``;
 - :mod:`.compare`: ``compare``;  :mod:`.explain`: ``explain``;
+- :mod:`.across`: any of ``status``, ``holds``, ``treaties``, ``breaches``, ``explain`` under
+  every perspective at once (``--perspective all``); :mod:`.summaries`: the summary in plain
+  words an explanation starts with;
 - :mod:`.common`: the fluent rows and how they are read (every read a sqlglot tree);
   :mod:`.nodes`: the premises of explanations; :mod:`.records`: records as JSON;
   :mod:`.rules`: the rules' texts, as the build stored them.

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from sqlglot import exp
@@ -35,6 +36,7 @@ from foedus.corpus.resolve import Resolver
 from foedus.engine.timepoints import query_point
 from foedus.errors import DateError, UnknownName, suggest
 from foedus.model import Event, Instrument, parse_day
+from foedus.query.across import across as _across
 from foedus.query.aggressor import aggressor as _aggressor
 from foedus.query.breaches import breach_summaries as _breach_summaries
 from foedus.query.breaches import breaches as _breaches
@@ -461,3 +463,9 @@ class KnowledgeBase:
         """``{"explanation": Explanation}`` of a status, a breach or an aggressor answer."""
         day = need_day(on, "--on") if what == "status" and len(args) == 1 else None
         return _explain(self, what, args, day)
+
+    def across(self, command: str, **kwargs: Any) -> Json:
+        """The answer of ``command`` (``status``, ``holds``, ``treaties``, ``breaches``,
+        ``explain``) under every perspective of the corpus, side by side: ``--perspective
+        all`` (:func:`foedus.query.across.across`)."""
+        return _across(self, command, kwargs)

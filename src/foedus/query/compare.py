@@ -18,19 +18,21 @@ if TYPE_CHECKING:
 CORE = STATUS
 
 
-def _why_sovereignty_differs(
+def why_sovereignty_differs(
     kb: KnowledgeBase, aid: str, t: int, rows: dict[str, list[Row]], status: dict[str, Json]
 ) -> dict[str, Json]:
-    """Where one perspective holds the actor sovereign at ``t`` and the other does not: the
-    event that ended sovereignty in the one, and the rules of each that read that event."""
+    """Where some perspectives hold the actor sovereign at ``t`` and others do not: the
+    (latest) event that ended sovereignty in the latter, and the rules of each perspective
+    that read that event."""
     sides = list(rows)
     lost = [s for s in sides if is_sovereign(status[s]) is not True]
     kept = [s for s in sides if is_sovereign(status[s]) is True]
-    if len(lost) != 1 or len(kept) != 1:
+    if not lost or not kept:
         return {}
     ended = [
         r
-        for r in rows[lost[0]]
+        for side in lost
+        for r in rows[side]
         if r.fluent == "sovereign"
         and r.end is not None
         and r.end <= t + 1
@@ -88,7 +90,7 @@ def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json
                 continue
             rules_p = sorted({r.rule for r in used_p if r.rule} - {r.rule for r in used_q})
             rules_q = sorted({r.rule for r in used_q if r.rule} - {r.rule for r in used_p})
-            because = _why_sovereignty_differs(kb, aid, t, {p: rows_p, q: rows_q}, {p: sp, q: sq})
+            because = why_sovereignty_differs(kb, aid, t, {p: rows_p, q: rows_q}, {p: sp, q: sq})
             for side, labels in ((p, rules_p), (q, rules_q)):
                 labels.extend(
                     lbl for lbl in because.get(side, {}).get("rules", []) if lbl not in labels

@@ -10,6 +10,7 @@ from foedus.norms.explain import node
 from foedus.query.aggressor import aggressor
 from foedus.query.breaches import breaches
 from foedus.query.status import status
+from foedus.query.summaries import tree_summary
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -17,11 +18,14 @@ if TYPE_CHECKING:
 
 
 def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> Json:
-    """``{"explanation": Explanation}``: see :meth:`foedus.query.KnowledgeBase.explain`."""
+    """``{"summary": Summary, "explanation": Explanation}``: see
+    :meth:`foedus.query.KnowledgeBase.explain`."""
     if what == "status" and len(args) == 1 and on is not None:
-        return {"explanation": status(kb, args[0], on)["explanation"]}
+        st = status(kb, args[0], on)
+        return {"summary": st["summary"], "explanation": st["explanation"]}
     if what == "aggressor" and len(args) == 2:
-        return {"explanation": aggressor(kb, args[0], args[1])["explanation"]}
+        tree = aggressor(kb, args[0], args[1])["explanation"]
+        return {"summary": tree_summary(tree), "explanation": tree}
     if what == "breach" and 1 <= len(args) <= 2:
         ev = kb.resolver.event(args[0])
         found = breaches(kb, event=ev.id)["breaches"]
@@ -31,12 +35,23 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
         if not found:
             raise UnknownName("breach", " ".join(args))
         if len(found) == 1:
-            return {"explanation": found[0]["explanation"]}
+            tree = found[0]["explanation"]
+            return {
+                "summary": tree_summary(tree, found[0]["treaty"]["name"]),
+                "explanation": tree,
+            }
+        names = list(dict.fromkeys(b["treaty"]["name"] for b in found))
+        tree = node(
+            f"{ev.summary} ({ev.date.text}) breached {len(found)} clauses",
+            premises=[b["explanation"] for b in found],
+        )
+        text = (
+            f"{ev.summary.rstrip('.')} ({ev.date.text}) breached {len(found)} clauses "
+            f"of {', '.join(names)}."
+        )
         return {
-            "explanation": node(
-                f"{ev.summary} ({ev.date.text}) breached {len(found)} clauses",
-                premises=[b["explanation"] for b in found],
-            )
+            "summary": {"text": text, "quote": tree_summary(tree, names[0])["quote"]},
+            "explanation": tree,
         }
     raise UserError(
         f"explain: expected 'status A --on DAY', 'breach EVENT [TREATY]' or "

@@ -3,10 +3,11 @@ fluent row (with its rule's text), a claimed justification."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from foedus.engine.timepoints import last_day, start_day
-from foedus.model import Event
+from foedus.model import Event, FuzzyDate
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import Row, name_of
 
@@ -83,12 +84,70 @@ def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str)
     )
 
 
-def row_node(kb: KnowledgeBase, row: Row) -> Explanation:
-    """Why a fluent row holds: its rule and the events that started and ended it."""
+def provenance_dates(kb: KnowledgeBase, ident: str | None) -> list[FuzzyDate]:
+    """The dates, as the source gives them, of what a provenance id names: an event's date,
+    an actor's existence, an instrument's signature, entry into force and end, a party's
+    joining and leaving."""
+    if ident is None:
+        return []
+    ev = kb.event_record(ident)
+    if ev is not None:
+        return [ev.date]
+    kind, _, rest = ident.partition(":")
+    found: list[FuzzyDate | None] = []
+    if kind == "actor":
+        a = next((a for a in kb.corpus.actors if a.id == rest), None)
+        if a is not None:
+            found = [a.existed_from, a.existed_to]
+    elif kind in ("instrument", "party"):
+        ins = kb.instrument_record(rest.split(":")[0])
+        if ins is not None:
+            found = [ins.signed, ins.in_force, ins.ended]
+            if kind == "party":
+                actor_id = (rest.split(":") + ["", ""])[1]
+                found = [
+                    d for p in ins.parties if p.actor == actor_id for d in (p.date, p.until)
+                ] + found
+    return [d for d in found if d is not None]
+
+
+def source_date(
+    kb: KnowledgeBase, idents: list[str | None], day: date, after: bool = True
+) -> str | None:
+    """The date as the source gives it ("1918", "mid-June 1940") of the first of the records
+    ``idents`` whose date holds ``day``, or (``after``) whose date has just passed on it (a
+    certain row starts, and a row ends, when a fuzzy date is sure to have passed), or None."""
+    for ident in dict.fromkeys(idents):
+        for d in provenance_dates(kb, ident):
+            if d.earliest <= day <= d.latest + timedelta(days=1 if after else 0):
+                return d.text
+    return None
+
+
+def row_span(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> str:
+    """When a row holds, in the source's words where its start and end fall within the date
+    of a record that started or ended it ("from 1944 until 1991", "in 1941"), or of one of
+    ``peers`` (the rows a derived row rests on); else by the days the engine derived."""
+    idents = [row.initiated_by, row.terminated_by]
+    idents += [i for r in peers or [] for i in (r.initiated_by, r.terminated_by)]
+    first = start_day(row.start)
+    began = source_date(kb, idents, first, after=row.certainty == "certain")
+    if row.end is None:
+        return f"from {began or first.isoformat()}"
+    ended = source_date(kb, idents[1:2] + idents, start_day(row.end))
+    if began is not None and began == ended:
+        return f"in {began}"
+    return f"from {began or first.isoformat()} " + (
+        f"until {ended}" if ended else f"to {last_day(row.end)}"
+    )
+
+
+def row_node(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> Explanation:
+    """Why a fluent row holds: its rule and the events that started and ended it; when it
+    holds is said as the sources date those (``peers``: the rows a derived one rests on)."""
     args = ", ".join(row.args)
     value = "" if row.value == "true" else f" = {row.value}"
-    until = last_day(row.end)
-    span = f"from {start_day(row.start)}" + (f" to {until}" if until else "")
+    span = row_span(kb, row, peers)
     premises = [
         p
         for p in (

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from foedus.engine.timepoints import event_point, last_day, query_point, start_day
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name_of, rows_about
-from foedus.query.nodes import clause_node, event_node, row_node
+from foedus.query.nodes import clause_node, event_node, row_node, row_span
+from foedus.query.summaries import status_summary
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
     acts = unless_acts(kb, a.id, rows, t)
     # every event the explanation names, read in one batch
     kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i), *acts])
-    premises = [row_node(kb, r) for r in used]
+    premises = [row_node(kb, r, used) for r in used]
     premises.extend(unless_nodes(kb, a.id, rows, t, acts))
     expl = node(
         f"{a.name} on {on.isoformat()} under the {kb.perspective} perspective: {st['label']}",
@@ -145,6 +146,7 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
         "on": on.isoformat(),
         "perspective": kb.perspective,
         "status": st,
+        "summary": status_summary(kb, a.id, on, st, used, acts),
         "explanation": expl,
     }
 
@@ -193,6 +195,21 @@ def unless_nodes(
     return out
 
 
+def _named(kb: KnowledgeBase, ident: str) -> str:
+    """An actor's or an instrument's name for its id (other values as they are)."""
+    ref = kb.render.ref(ident)
+    if ref is not None and ref["name"] != ident:
+        return str(ref["name"])
+    ins = kb.instrument_record(ident)
+    return ins.name if ins is not None else ident
+
+
+def fluent_text(kb: KnowledgeBase, r: Row) -> str:
+    """A fluent row with names for ids: ``controlled_by(Lithuania) = Soviet Union``."""
+    args = ", ".join(_named(kb, x) for x in r.args)
+    return f"{r.fluent}({args})" + ("" if r.value == "true" else f" = {_named(kb, r.value)}")
+
+
 #: The fluents the rules derive only to derive others (a pair bound by an instrument, an actor
 #: protected against a type of act): ``holds`` shows them only when asked (``--all``).
 INTERNAL_FLUENTS = ("binds", "protected")
@@ -204,16 +221,18 @@ def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
     a = kb.resolver.actor(actor)
     t = query_point(on)
     out = []
-    for r in rows_about(kb, a.id, at=t):
-        if not every and r.fluent in INTERNAL_FLUENTS:
-            continue
+    rows = [r for r in rows_about(kb, a.id, at=t) if every or r.fluent not in INTERNAL_FLUENTS]
+    kb.events_by_id([i for r in rows for i in (r.initiated_by, r.terminated_by) if i])
+    for r in rows:
         out.append(
             {
                 "fluent": r.fluent,
                 "args": list(r.args),
                 "value": r.value,
+                "text": fluent_text(kb, r),
                 "from": day_json(start_day(r.start)),
                 "to": day_json(last_day(r.end)),
+                "when": row_span(kb, r, [q for q in rows if q.args == r.args]),
                 "certainty": r.certainty,
                 "rule": r.rule,
             }

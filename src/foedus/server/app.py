@@ -36,11 +36,12 @@ from fastapi.responses import JSONResponse
 
 from foedus import __version__
 from foedus.commands import Command, Param, http_commands, method_kwargs
-from foedus.contract import RESPONSES, load_schema
+from foedus.contract import ACROSS, RESPONSES, load_schema
 from foedus.corpus import perspectives
 from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
+from foedus.query.across import is_all
 from foedus.query.rules import rule_texts
 from foedus.server import errors, explorer
 from foedus.server.errors import ApiError
@@ -147,7 +148,8 @@ async def answer(
 Perspective = Annotated[
     str | None,
     Query(
-        description="Legal perspective (default: the server's, else the corpus's default).",
+        description="Legal perspective (default: the server's, else the corpus's default); "
+        "`all`: every perspective side by side (status, holds, treaties, breaches, explain).",
         examples=["non-recognition"],
     ),
 ]
@@ -298,6 +300,9 @@ def _endpoint(command: Command) -> Callable[..., Any]:
     async def endpoint(request: Request, perspective: str | None = None, **given: Any) -> Any:
         values = _values(command, given)
         svc = service(request)
+        if is_all(perspective) and command.kind == "query":  # every perspective, side by side
+            method, kwargs = command.method or command.name, method_kwargs(command, values)
+            return JSONResponse(await svc.run(lambda: svc.kb(None).across(method, **kwargs)))
         return await answer(request, perspective, _work(command, svc, values))
 
     endpoint.__signature__ = _signature(command)  # type: ignore[attr-defined]
@@ -314,7 +319,11 @@ def api_router() -> APIRouter:
             f"{API}/{command.name}",
             _endpoint(command),
             methods=["GET"],
-            response_model=RESPONSES[command.name],
+            response_model=(
+                RESPONSES[command.name] | ACROSS[command.name]
+                if command.name in ACROSS
+                else RESPONSES[command.name]
+            ),
             summary=command.summary,
             responses=ERROR_RESPONSES,
             name=command.name,

@@ -1,0 +1,110 @@
+"""The plain-language summary an explanation starts with (issue 17, point 5): one sentence in
+words, the date as the source gives it, and the quote the answer turns on; the rules (and
+their syntax) stay below it, in the explanation tree.
+
+``{"text": str, "quote": {"source", "quote"} | None}``: see docs/api.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from foedus.engine.timepoints import start_day
+from foedus.norms.explain import Explanation, first_quote, summary
+from foedus.query.common import Row, name_of
+from foedus.query.nodes import clause_node, event_node, provenance_dates, source_date
+from foedus.shapes import Json
+
+if TYPE_CHECKING:
+    from foedus.query.base import KnowledgeBase
+
+
+def _since(kb: KnowledgeBase, row: Row, used: list[Row]) -> tuple[str, Json | None]:
+    """ "since 1944: The Soviet Union reoccupies Lithuania ..." for the row the status turns
+    on, and the first quote of what started it."""
+    ident = row.initiated_by
+    ev = kb.event_record(ident) if ident else None
+    idents = [ident] + [r.initiated_by for r in used]
+    when = source_date(kb, idents, start_day(row.start), after=row.certainty == "certain")
+    if ev is not None:
+        what = ev.summary
+        quote = kb.render.quotes(ev.sources)[:1]
+    else:
+        premise = event_node(kb, ident)
+        what = premise["conclusion"].split(" [")[0] if premise else ""
+        quote = (premise or {}).get("sources", [])[:1]
+    since = f", since {when}" if when else ""
+    return (f"{since}: {what}" if what else since), (dict(quote[0]) if quote else None)
+
+
+def status_summary(
+    kb: KnowledgeBase,
+    actor_id: str,
+    on: date,
+    st: Json,
+    used: list[Row],
+    acts: dict[str, list[Json]],
+) -> Json:
+    """The summary of a status: what it is in this perspective and why, in one sentence,
+    with the quote it turns on (the clause an act breached, under non-recognition; else what
+    started the latest of the rows it rests on)."""
+    label = st["label"]
+    if label.startswith("sovereign state"):
+        label = "a " + label
+    head = f"In the {kb.perspective} view, {name_of(kb, actor_id)} on {on.isoformat()} was {label}"
+    if acts:
+        ev_id, breached = next(iter(acts.items()))
+        ev = kb.event(ev_id)
+        treaties = list(dict.fromkeys(kb.instrument(x["instrument"]).name for x in breached))
+        first = breached[0]
+        clause = clause_node(kb, first["instrument"], first["clause"], "")
+        return summary(
+            f"{head}: {ev.summary.rstrip('.')} ({ev.date.text}) did not end its sovereignty, "
+            f"because it breached {', '.join(treaties)}.",
+            dict(clause["sources"][0]) if clause["sources"] else None,
+        )
+    if not used:
+        return summary(f"{head}.", None)
+    open_ = _open_date(kb, on, used) if st["certainty"] == "possible" else None
+    if open_ is not None:
+        when, what, quote = open_
+        return summary(f"{head}: the source dates it only “{when}” ({what}).", quote)
+    certain = [r for r in used if r.certainty == "certain"] or used
+    latest = max(certain, key=lambda r: r.start)
+    why, quote = _since(kb, latest, used)
+    text = f"{head}{why}"
+    return summary(text if text.endswith(".") else text + ".", quote)
+
+
+def _open_date(kb: KnowledgeBase, on: date, used: list[Row]) -> tuple[str, str, Json | None] | None:
+    """Where a status is only possible: the fuzzy date (as the source gives it) of the record
+    that started or ended one of its possible rows and whose range holds the day, what that
+    record says, and its first quote."""
+    for r in used:
+        if r.certainty != "possible":
+            continue
+        for ident in (r.initiated_by, r.terminated_by):
+            if not ident:
+                continue
+            for d in provenance_dates(kb, ident):
+                if d.earliest <= on <= d.latest and d.earliest != d.latest:
+                    premise = event_node(kb, ident)
+                    ev = kb.event_record(ident)
+                    what = ev.summary.rstrip(".") if ev else ""
+                    if premise is not None and not what:
+                        what = premise["conclusion"].split(" [")[0]
+                    quotes = premise["sources"] if premise else []
+                    return d.text, what, dict(quotes[0]) if quotes else None
+    return None
+
+
+def tree_summary(tree: Explanation, clause_of: str | None = None) -> Json:
+    """The summary of a breach or an aggressor answer: its conclusion, with the clause's
+    words (``clause_of``: the instrument whose clause was breached) or else the first quote
+    of the premises (the act)."""
+    quote = None
+    if clause_of is not None:
+        quote = first_quote(tree, lambda n: str(n.get("rule") or "").startswith(clause_of + ","))
+    text = tree["conclusion"]
+    return summary(text if text.endswith(".") else text + ".", quote or first_quote(tree))

@@ -1,0 +1,176 @@
+"""``--perspective all`` (issue 17, point 4): every perspective side by side, with the rules
+that make them differ, through the knowledge base, the CLI and the HTTP API; without
+``--perspective``, the human ``status`` adds a line per perspective that differs, while its
+JSON stays the default perspective's answer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from foedus import contract
+from foedus.cli import app
+from foedus.query import KnowledgeBase
+from foedus.server.app import create_app
+
+SCHEMA = contract.load_schema()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        if not os.environ.get("FOEDUS_CACHE_DIR"):
+            mp.setenv("FOEDUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
+        mp.delenv("FOEDUS_DEBUG", raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def kb(_cache: None) -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+def fits(command: str, data: Any) -> list[str]:
+    schema = contract.schema_for(command, SCHEMA, every=True)
+    return sorted(e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data))
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(app, list(args), env={"COLUMNS": "100"})
+    return r.exit_code, r.stdout, r.stderr
+
+
+def by_perspective(data: Any) -> dict[str, Any]:
+    return {p["perspective"]: p for p in data["perspectives"]}
+
+
+def test_lithuania_1950_in_every_view(kb: KnowledgeBase) -> None:
+    """The issue's question: in fact part of the Soviet Union; under non-recognition a
+    sovereign state under occupation; in the Soviet view part of the Soviet Union (by
+    accession). Each with the rule that makes it so."""
+    data = kb.across("status", actor="Lithuania", on="1950-01-01")
+    assert fits("status", data) == []
+    assert data["perspective"] == "all" and data["agree"] is False
+    views = by_perspective(data)
+    assert list(views) == ["de-facto", "non-recognition", "soviet"]
+    labels = {p: v["answer"]["status"]["label"] for p, v in views.items()}
+    assert labels == {
+        "de-facto": "part of Soviet Union",
+        "non-recognition": "sovereign state, under occupation by Soviet Union",
+        "soviet": "part of Soviet Union",
+    }
+    assert [v["differs"] for v in views.values()] == [False, True, False]
+    assert views["de-facto"]["default"] is True
+    assert "sovereignty_lost_by_annexation" in views["de-facto"]["rules"]
+    assert "voluntary_accession" in views["soviet"]["rules"]
+    assert "lawful_annexation_ends_sovereignty" in views["non-recognition"]["rules"]
+    assert "did not end sovereignty" in views["non-recognition"]["because"]
+    for label in views["soviet"]["rules"]:
+        assert data["rule_text"][label].startswith(label + ":")
+    # each perspective's answer is what that perspective alone answers
+    nr = kb.with_perspective("non-recognition").status("Lithuania", "1950-01-01")
+    assert views["non-recognition"]["answer"] == nr
+
+
+def test_views_that_agree_say_so(kb: KnowledgeBase) -> None:
+    data = kb.across("status", actor="Lithuania", on="1930-01-01")
+    assert data["agree"] is True
+    assert all(not v["differs"] and not v["rules"] for v in data["perspectives"])
+
+
+@pytest.mark.parametrize(
+    ("command", "kwargs"),
+    [
+        ("holds", {"actor": "Estonia", "on": "1960-01-01"}),
+        ("treaties", {"between": ["USSR", "Latvia"], "on": "1940-06-01"}),
+        ("breaches", {"by": "USSR", "against": "Estonia"}),
+        ("explain", {"what": "status", "args": ["Latvia"], "on": "1960-01-01"}),
+    ],
+)
+def test_every_command_that_takes_all_fits_the_contract(
+    kb: KnowledgeBase, command: str, kwargs: dict[str, Any]
+) -> None:
+    data = kb.across(command, **kwargs)
+    assert fits(command, data) == []
+    contract.ACROSS[command].model_validate(data)
+    assert [v["perspective"] for v in data["perspectives"]] == [
+        "de-facto",
+        "non-recognition",
+        "soviet",
+    ]
+
+
+def test_holds_names_the_rules_of_the_view_that_differs(kb: KnowledgeBase) -> None:
+    views = by_perspective(kb.across("holds", actor="Estonia", on="1960-01-01"))
+    assert views["non-recognition"]["differs"] is True
+    assert "occupation_in_law" in views["non-recognition"]["rules"]
+
+
+def test_cli_all_side_by_side() -> None:
+    code, out, err = cli("status", "Lithuania", "--on", "1950-01-01", "--perspective", "all")
+    assert code == 0, err
+    lines = out.splitlines()
+    head = next(line for line in lines if "non-recognition" in line)
+    assert "de-facto (default)" in head and "soviet" in head
+    part_of = next(line for line in lines if line.strip().startswith("part of"))
+    assert part_of.split() == ["part", "of", "Soviet", "Union", "—", "Soviet", "Union"]
+    assert "why they differ:" in out
+    assert "lawful_annexation_ends_sovereignty" in out
+
+
+def test_cli_all_json_is_one_object_per_perspective(kb: KnowledgeBase) -> None:
+    code, out, err = cli(
+        "status", "Lithuania", "--on", "1950-01-01", "--perspective", "ALL", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data == kb.across("status", actor="Lithuania", on="1950-01-01")
+
+
+def test_status_without_perspective_adds_the_views_that_differ() -> None:
+    code, out, _ = cli("status", "Lithuania", "--on", "1950-01-01")
+    assert code == 0
+    assert "other perspectives that differ:" in out
+    differ = out.split("other perspectives that differ:")[1].split("why:")[0]
+    assert re.search(
+        r"^  non-recognition +sovereign state, under occupation by Soviet Union", differ, re.M
+    )
+    assert "lawful_annexation_ends_sovereignty" in differ
+    assert not re.search(r"^  soviet ", differ, re.M)  # it agrees with de-facto
+    code, out, _ = cli("status", "Lithuania", "--on", "1950-01-01", "--json")
+    data = json.loads(out)
+    assert data["perspective"] == "de-facto" and data["status"]["label"] == "part of Soviet Union"
+    # a perspective named: its answer alone
+    code, out, _ = cli("status", "Lithuania", "--on", "1950-01-01", "--perspective", "soviet")
+    assert "other perspectives" not in out
+
+
+def test_all_is_refused_where_it_means_nothing() -> None:
+    code, out, err = cli("timeline", "Latvia", "--perspective", "all")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "perspective all: timeline answers under one perspective "
+        "(all is for status, holds, treaties, breaches, explain)"
+    ]
+
+
+def test_http_all_is_the_cli_answer(kb: KnowledgeBase) -> None:
+    async def get(url: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(log=None))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.get(url)
+
+    r = asyncio.run(get("/api/v1/status?actor=Lithuania&on=1950-01-01&perspective=all"))
+    assert r.status_code == 200
+    assert r.json() == kb.across("status", actor="Lithuania", on="1950-01-01")
+    r = asyncio.run(get("/api/v1/timeline?actor=Latvia&perspective=all"))
+    assert r.status_code == 400

@@ -1,0 +1,124 @@
+"""Plain words first (issue 17, point 5): an explanation starts with a summary in words and
+the quote it turns on; the rules in the rule language only with ``--rules``; dates as the
+source gives them, never a day derived from a fuzzy date."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from foedus.cli import app
+from foedus.query import KnowledgeBase
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        if not os.environ.get("FOEDUS_CACHE_DIR"):
+            mp.setenv("FOEDUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
+        mp.delenv("FOEDUS_DEBUG", raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def kb(_cache: None) -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+def cli(*args: str) -> str:
+    r = CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.stderr
+    return r.stdout
+
+
+def conclusions(tree: dict[str, Any]) -> list[str]:
+    return [tree["conclusion"]] + [c for p in tree["premises"] for c in conclusions(p)]
+
+
+def verbatim(kb: KnowledgeBase, quote: dict[str, Any]) -> bool:
+    text = " ".join(kb.corpus.sources[quote["source"]].split())
+    return " ".join(quote["quote"].split()) in text
+
+
+def test_status_summary_names_the_decisive_event_and_quotes_it(kb: KnowledgeBase) -> None:
+    s = kb.status("Lithuania", "1950-01-01")["summary"]
+    assert s["text"] == (
+        "In the de-facto view, Lithuania on 1950-01-01 was part of Soviet Union, since 1944: "
+        "The Soviet Union reoccupies Lithuania from Nazi Germany, ending German control."
+    )
+    assert verbatim(kb, s["quote"])
+    assert "1944" in s["quote"]["quote"]
+
+
+def test_non_recognition_summary_quotes_the_breached_clause(kb: KnowledgeBase) -> None:
+    s = kb.with_perspective("non-recognition").status("Estonia", "1960-01-01")["summary"]
+    assert s["text"].startswith(
+        "In the non-recognition view, Estonia on 1960-01-01 was a sovereign state, under "
+        "occupation by Soviet Union: The Soviet Union grants the admission request and annexes "
+        "Estonia (1940) did not end its sovereignty, because it breached "
+    )
+    assert "Treaty of Tartu" in s["text"]
+    assert verbatim(kb, s["quote"])
+
+
+def test_an_open_date_is_named_as_the_source_gives_it(kb: KnowledgeBase) -> None:
+    s = kb.status("Lithuania", "1941-03-01")["summary"]
+    assert "the source dates it only “1941”" in s["text"]
+    assert verbatim(kb, s["quote"])
+
+
+def test_fluents_hold_from_the_source_dates_not_derived_days(kb: KnowledgeBase) -> None:
+    """``sovereign(estonia) holds from 1918`` (the source: "1918"), never "from 1918-12-31";
+    the occupation, derived from control, takes its dates from it."""
+    nr = kb.with_perspective("non-recognition")
+    found = conclusions(nr.status("Estonia", "1960-01-01")["explanation"])
+    assert "sovereign(estonia) holds from 1918" in found
+    assert "controlled_by(estonia) = ussr holds from 1944 until 1991" in found
+    assert "occupied_by(estonia) = ussr holds from 1944 until 1991" in found
+    derived = [c for c in found if re.search(r"holds .*\d{4}-\d\d-\d\d", c)]
+    assert derived == []
+    found = conclusions(kb.status("Lithuania", "1941-03-01")["explanation"])
+    assert "controlled_by(lithuania) = germany holds in 1941" in found
+
+
+@pytest.mark.parametrize(
+    ("args", "quote_word"),
+    [
+        (["breach", "ussr-annexes-estonia-1940", "treaty-of-tartu"], "for eternity"),
+        (["aggressor", "USSR", "Estonia"], "mid-June 1940"),
+    ],
+)
+def test_explain_starts_with_the_summary(
+    kb: KnowledgeBase, args: list[str], quote_word: str
+) -> None:
+    data = kb.explain(args[0], args[1:])
+    assert quote_word in data["summary"]["quote"]["quote"]
+    assert verbatim(kb, data["summary"]["quote"])
+    out = cli("explain", *args)
+    assert out.splitlines()[0] == data["summary"]["text"]
+    assert f"“{data['summary']['quote']['quote']}”" in out.splitlines()[1]
+
+
+def test_rule_syntax_only_with_rules() -> None:
+    args = ["explain", "status", "Lithuania", "--on", "1950-01-01"]
+    plain = cli(*args)
+    assert "initiated controlled_by(X)" not in plain
+    assert "rule: perspective" not in plain
+    assert plain.startswith("In the de-facto view, Lithuania on 1950-01-01 was part of")
+    ruled = cli(*args, "--rules")
+    assert "rule: control_by_reoccupation: initiated controlled_by(X) = Y when" in ruled
+    assert ruled.splitlines()[0] == plain.splitlines()[0]
+    # a clause's rule is in words: always shown
+    breach = cli("explain", "breach", "ussr-annexes-estonia-1940", "treaty-of-tartu")
+    assert "rule: Treaty of Tartu, clause renunciation (renunciation)" in breach
+    # the JSON keeps every rule
+    data = json.loads(cli(*args, "--json"))
+    assert any(
+        "initiated controlled_by(X)" in (p["rule"] or "") for p in data["explanation"]["premises"]
+    )
