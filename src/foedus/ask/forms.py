@@ -179,6 +179,16 @@ class Parsed:
             return None
         d = dates[0].date
         assert d is not None
+        cue = self._date_cue(dates[0]) if len(dates) == 1 else None
+        if cue in ("after", "before", "since", "until", "till", "by"):
+            # a range open on one side: its first day, or (open at the start) its last
+            start, end = self.period(note=False)
+            day = start or end
+            assert day is not None
+            which = "first" if start else "last"
+            shown = f"{start or '…'} to {end or '…'}"
+            self.notes.append(f"{cue} {d.text} read as {day}, the {which} day of {shown}")
+            return day
         if not d.exact:
             self.notes.append(f"{d.text} read as {d.earliest.isoformat()} (its earliest day)")
         return d.earliest.isoformat()
