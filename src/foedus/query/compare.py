@@ -68,8 +68,8 @@ def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json
     )
     diffs = []
     for aid in ids:
-        rows_p = [r for r in rows_about(kb, aid, p) if r.args == (aid,)]
-        rows_q = [r for r in rows_about(kb, aid, q) if r.args == (aid,)]
+        rows_p = [r for r in rows_about(kb, aid, p, own=True)]
+        rows_q = [r for r in rows_about(kb, aid, q, own=True)]
         points = sorted(
             {r.start for r in rows_p + rows_q}
             | {r.end for r in rows_p + rows_q if r.end is not None}
