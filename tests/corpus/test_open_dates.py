@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from foedus.ask import parse_question
+from foedus.ask.verdict import verdict
 from foedus.corpus import load_corpus
 from foedus.corpus.load import load_overlay
 from foedus.errors import CorpusError
@@ -80,12 +81,29 @@ def test_ask_reads_after_as_a_range(tmp_path: Path) -> None:
     kb = KnowledgeBase(corpus(tmp_path), perspective="de-facto")
     got = parse_question("What happened to Northland after 28 November 1939?", kb)
     assert (got.args["from_"], got.args["to"]) == ("1939-11-29", None)
-    status = parse_question("What was the status of Northland after 28 November 1939?", kb)
-    assert status.args["on"] == "1939-11-29"  # not the 28th, which is before the range
+    # a status question over a range open on one side: the statuses at any time in it
+    status = parse_question("Was Northland occupied after 28 November 1939?", kb)
+    assert (status.command, status.args, status.over) == (
+        "timeline",
+        {"actor": "northland"},
+        ("1939-11-29", "9999-12-31"),
+    )
     assert status.notes == (
+        "after 28 November 1939 read as 1939-11-29 to 9999-12-31: answered over the range",
+    )
+    assert verdict(status, kb)["answer"] == "possibly"  # the occupation's day is not known
+    before = parse_question("Was Northland occupied before 1939?", kb)
+    assert before.over == ("0001-01-01", "1938-12-31")
+    assert verdict(before, kb)["answer"] == "no"
+    periods = before.run(kb)["periods"]
+    assert periods and all(p["from"]["earliest"] <= "1938-12-31" for p in periods)
+    # a point question takes the range's first day (its last, when open at the start)
+    held = parse_question("What held for Northland after 28 November 1939?", kb)
+    assert held.args["on"] == "1939-11-29"  # not the 28th, which is before the range
+    assert held.notes == (
         "after 28 November 1939 read as 1939-11-29, the first day of 1939-11-29 to …",
     )
-    by = parse_question("What was the status of Northland by mid-1941?", kb)
+    by = parse_question("What held for Northland by mid-1941?", kb)
     assert by.args["on"] == "1941-08-31"
 
 

@@ -182,7 +182,10 @@ def build_status(p: Parsed) -> Query:
     if not p.mentions("date"):
         p.notes.append("no day given: showing the timeline of statuses")
         return Query("timeline", {"actor": subject.value}, p.perspective())
-    q = Query("status", {"actor": subject.value, "on": p.point()}, p.perspective())
+    if p.open_range():  # "after 28 November 1939": the statuses at any time in the range
+        q = Query("timeline", {"actor": subject.value}, p.perspective(), over=p.open_span())
+    else:
+        q = Query("status", {"actor": subject.value, "on": p.point()}, p.perspective())
     if intent.is_yes_no(p):
         check, other = _status_check(p)
         q = q.asking((check, other if other != subject.value else None))

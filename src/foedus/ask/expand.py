@@ -104,7 +104,30 @@ def _one(query: Query, args: dict[str, Any], kb: KnowledgeBase) -> Json:
     if query.over is not None and query.command == "treaties":
         return treaties_over(kb, args.get("party"), args.get("between"), *query.over)
     result: Json = getattr(kb, str(query.command))(**args)
+    if query.over is not None and query.command == "timeline":
+        return timeline_over(result, *query.over)
     return result
+
+
+def timeline_over(answer: Json, start: str, end: str) -> Json:
+    """A ``timeline`` answer cut to the periods and events that overlap [start, end] (ISO
+    days): a status question about a range open on one side ("was Latvia occupied after 28
+    November 1939?") is answered by the statuses the actor had at any time in it."""
+
+    def overlaps(lo: str, hi: str | None) -> bool:
+        return lo <= end and (hi is None or start <= hi)
+
+    return {
+        **answer,
+        "periods": [
+            p
+            for p in answer["periods"]
+            if overlaps(p["from"]["earliest"], p["to"]["latest"] if p["to"] else None)
+        ],
+        "events": [
+            e for e in answer["events"] if overlaps(e["date"]["earliest"], e["date"]["latest"])
+        ],
+    }
 
 
 def change_days(

@@ -69,6 +69,9 @@ people government governments soldiers country end ended ending long
 """.split()
 )
 
+#: The words before a date that open its range on one side ("after 28 November 1939").
+OPEN_CUES = ("after", "before", "since", "until", "till", "by")
+
 
 KNOWN: frozenset[str] = VOCABULARY.union(*intent.CONCEPTS.values())
 
@@ -170,6 +173,23 @@ class Parsed:
             prev = self.tokens[k - 2]
         return prev.norm if isinstance(prev, Word) else None
 
+    def open_span(self) -> tuple[str, str]:
+        """The [from, to] ISO days of a range open on one side (:meth:`open_range`), its
+        open side at the calendar's end, noted: ``after 28 November 1939 read as 1939-11-29 to
+        9999-12-31: answered over the range``."""
+        start, end = self.period(note=False)
+        lo, hi = start or "0001-01-01", end or "9999-12-31"
+        first = self.mentions("date")[0]
+        said = f"{self._date_cue(first)} {first.text}"
+        self.notes.append(f"{said} read as {lo} to {hi}: answered over the range")
+        return lo, hi
+
+    def open_range(self) -> bool:
+        """Whether the question's one date is a range open on one side: "after 28 November
+        1939", "before 1940", "since", "until", "till", "by"."""
+        dates = self.mentions("date")
+        return len(dates) == 1 and self._date_cue(dates[0]) in OPEN_CUES
+
     def point(self, required: bool = False, what: str = "") -> str | None:
         """The day of a point question: a day as given, else the earliest day of the range."""
         dates = self.mentions("date")
@@ -180,7 +200,7 @@ class Parsed:
         d = dates[0].date
         assert d is not None
         cue = self._date_cue(dates[0]) if len(dates) == 1 else None
-        if cue in ("after", "before", "since", "until", "till", "by"):
+        if cue in OPEN_CUES:
             # a range open on one side: its first day, or (open at the start) its last
             start, end = self.period(note=False)
             day = start or end

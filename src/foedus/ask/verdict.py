@@ -5,7 +5,9 @@ in 1934?") maps to a query like any other, marked with what it checks (:attr:`Qu
 
 - ``sovereign``: the status says sovereign (``possible`` → possibly);
 - ``occupied`` / ``part_of`` / ``controlled`` (by B, when B is named): the status's
-  ``occupied_by`` / ``part_of`` / ``controlled_by`` is set (and is B);
+  ``occupied_by`` / ``part_of`` / ``controlled_by`` is set (and is B); asked of a range open
+  on one side ("after 28 November 1939"), the query is the actor's ``timeline`` cut to the
+  range, and the answer is yes when a period of it says yes (possibly, when one says possibly);
 - ``aggressor`` A: the aggressor found is A;
 - ``any``: the answer's list (treaties, events, breaches) is not empty; possibly when every
   treaty found binds only possibly.
@@ -83,7 +85,14 @@ def judge(query: Query, answer: Json) -> str:
     if check == "aggressor":
         found = answer.get("aggressor")
         return "yes" if found and found.get("id") == other else "no"
-    status = answer.get("status") or {}
+    if "periods" in answer:  # a status over a range: yes if it held at any time in it
+        found = {_judge_status(check, other, period) for period in answer["periods"]}
+        return next((v for v in ("yes", "possibly") if v in found), "no")
+    return _judge_status(check, other, answer.get("status") or {})
+
+
+def _judge_status(check: str, other: str | None, status: Json) -> str:
+    """yes, no or possibly: what ``check`` finds in one status (or one period of a timeline)."""
     maybe = status.get("certainty") == "possible"
     if check == "sovereign":
         sov = {v["value"]: v["certainty"] for v in status.get("sovereign") or []}
