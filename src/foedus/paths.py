@@ -135,8 +135,8 @@ _WHAT_TO_DO = {
     errno.EPERM: "choose a path you may write",
     errno.EROFS: "choose a path on a writable disk",
     errno.ENOTDIR: "a part of the path is not a folder; choose another path",
-    errno.EISDIR: "it is a folder; give a file's path",
-    errno.EEXIST: "it exists; remove it or choose another path",
+    errno.EISDIR: "give a file's path",
+    errno.EEXIST: "remove it or choose another path",
     errno.ENOENT: "check the path",
 }
 

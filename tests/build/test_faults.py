@@ -404,3 +404,15 @@ def test_write_errors_word_duckdb_and_os_failures() -> None:
     assert str(write_error("a.db", odd)) == (
         "cannot write a.db: IO Error: something; check the path and the disk, and try again"
     )
+
+
+def test_an_export_onto_a_folder_is_one_line_and_leaves_nothing(corpus: Path) -> None:
+    Path("a-folder").mkdir()
+    code, out, err = run("export", "turtle", "-o", "a-folder", "--corpus", "C")
+    assert (code, out, err) == (
+        2,
+        "",
+        "cannot write a-folder: is a directory; give a file's path\n",
+    )
+    assert sorted(p.name for p in Path().iterdir()) == ["C", "a-folder", "cache"]
+    assert list(Path("a-folder").iterdir()) == []
