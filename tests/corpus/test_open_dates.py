@@ -169,3 +169,28 @@ def test_an_overlay_widens_the_horizon_without_changing_the_corpus(tmp_path: Pat
     assert ev.date.latest == date(2001, 12, 31)
     [ev] = [e for e in base.events if e.id == "southland-occupies-northland"]
     assert ev.date.latest == date(1991, 12, 31)
+
+
+def test_exports_give_an_open_date_only_its_known_bound(tmp_path: Path) -> None:
+    from foedus.interop.exports import graph, network
+
+    c = load_corpus(corpus(tmp_path))
+    g = graph(c)
+    bounds = {
+        str(p).rsplit("#", 1)[-1]: str(o)
+        for s, p, o in g
+        if str(s).endswith("event/southland-occupies-northland") and "date" in str(p)
+    }
+    assert bounds == {"dateEarliest": "1939-11-29", "dateText": "after 28 November 1939"}
+    root = corpus(tmp_path / "b")
+    ins = root / "instruments.yaml"
+    ins.write_text(
+        ins.read_text(encoding="utf-8").replace(
+            "    in_force: mid-April 1921\n",
+            "    in_force: mid-April 1921\n    ended: after 1939\n",
+        ),
+        encoding="utf-8",
+    )
+    node = network(load_corpus(root)).nodes["instrument:treaty-of-harbour"]
+    assert (node["ended"], node["ended_earliest"]) == ("after 1939", "1940-01-01")
+    assert "ended_latest" not in node

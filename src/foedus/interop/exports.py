@@ -101,10 +101,14 @@ def graph(corpus: Any, base: str | None = None) -> Any:
             g.add((subject, prop, day(d.earliest)))
 
     def dates(subject: Any, d: FuzzyDate | None, prefix: str) -> None:
+        """A date's bounds and text; a side the source leaves open ("after 1939") has no
+        bound here (the corpus's horizon bounds it only for the answers)."""
         if d is None:
             return
-        g.add((subject, fd[f"{prefix}Earliest"], day(d.earliest)))
-        g.add((subject, fd[f"{prefix}Latest"], day(d.latest)))
+        if d.open != "start":
+            g.add((subject, fd[f"{prefix}Earliest"], day(d.earliest)))
+        if d.open != "end":
+            g.add((subject, fd[f"{prefix}Latest"], day(d.latest)))
         g.add((subject, fd[f"{prefix}Text"], Literal(d.text)))
 
     def quotes(subject: Any, qs: list[Any]) -> None:
@@ -268,10 +272,12 @@ def network(corpus: Any) -> Any:
     import networkx as nx
 
     def put(attrs: dict[str, Any], key: str, d: FuzzyDate | None) -> None:
-        if d is not None:
+        if d is not None:  # an open side ("after 1939") has no bound
             attrs[key] = d.text
-            attrs[f"{key}_earliest"] = d.earliest.isoformat()
-            attrs[f"{key}_latest"] = d.latest.isoformat()
+            if d.open != "start":
+                attrs[f"{key}_earliest"] = d.earliest.isoformat()
+            if d.open != "end":
+                attrs[f"{key}_latest"] = d.latest.isoformat()
 
     g = nx.MultiGraph(name=corpus.metadata.name)
     for a in corpus.actors:
