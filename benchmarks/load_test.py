@@ -30,7 +30,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import h11
 import httpx
 
 API = "/api/v1"
@@ -98,9 +100,69 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+class _Closed(Exception):
+    """The server closed the connection before the answer was complete."""
+
+
 async def client(
     url: str, k: int, deadline: float, limit: int, stats: Stats, timeout: float
 ) -> None:
+    """One client on one keep-alive connection (again after the server closes it), speaking
+    HTTP/1.1 through h11: about a tenth of httpx's CPU per request, so that on a machine
+    shared with the server the client does not take the server's cores."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    n = 0
+    conn: h11.Connection | None = None
+    writer: asyncio.StreamWriter | None = None
+    while time.monotonic() < deadline and n < limit:
+        name, path, expected = REQUESTS[(k * 7 + n) % len(REQUESTS)]
+        n += 1
+        start = time.perf_counter()
+        try:
+            async with asyncio.timeout(timeout):
+                if conn is None or writer is None:
+                    reader, writer = await asyncio.open_connection(host, port)
+                    conn = h11.Connection(h11.CLIENT)
+                request = h11.Request(method="GET", target=path, headers=[("host", host)])
+                writer.write((conn.send(request) or b"") + (conn.send(h11.EndOfMessage()) or b""))
+                status = 0
+                while True:
+                    event = conn.next_event()
+                    if event is h11.NEED_DATA:
+                        data = await reader.read(1 << 16)
+                        if not data:
+                            raise _Closed
+                        conn.receive_data(data)
+                    elif isinstance(event, h11.Response):
+                        status = event.status_code
+                    elif isinstance(event, h11.EndOfMessage):
+                        break
+                    elif isinstance(event, h11.ConnectionClosed):
+                        raise _Closed
+            if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
+                conn.start_next_cycle()
+            else:  # the server closes it: a new connection for the next request
+                writer.close()
+                conn = writer = None
+        except (OSError, TimeoutError, h11.ProtocolError, _Closed) as e:
+            stats.error(f"{name}: {type(e).__name__}")
+            if writer is not None:
+                writer.close()
+            conn = writer = None
+            continue
+        stats.latencies[name].append(time.perf_counter() - start)
+        if status != expected:
+            stats.error(f"{name}: {status} for {path} (expected {expected})")
+    if writer is not None:
+        writer.close()
+
+
+async def httpx_client(
+    url: str, k: int, deadline: float, limit: int, stats: Stats, timeout: float
+) -> None:
+    """One client through httpx (``--client httpx``; the figures of docs/reliability.md before
+    the h11 client)."""
     async with httpx.AsyncClient(base_url=url, timeout=timeout) as http:
         n = 0
         while time.monotonic() < deadline and n < limit:
@@ -117,10 +179,13 @@ async def client(
                 stats.error(f"{name}: {r.status_code} for {path} (expected {expected})")
 
 
-async def run(url: str, clients: int, seconds: float, limit: int, timeout: float) -> Stats:
+async def run(
+    url: str, clients: int, seconds: float, limit: int, timeout: float, kind: str = "h11"
+) -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(client(url, k, deadline, limit, stats, timeout) for k in range(clients)))
+    one = client if kind == "h11" else httpx_client
+    await asyncio.gather(*(one(url, k, deadline, limit, stats, timeout) for k in range(clients)))
     return stats
 
 
@@ -201,6 +266,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
     parser.add_argument("--url", help="a running server (default: start one)")
     parser.add_argument(
+        "--client",
+        choices=["h11", "httpx"],
+        default="h11",
+        help="how the clients speak HTTP (h11: light; httpx: the earlier figures')",
+    )
+    parser.add_argument(
         "--exclude",
         action="append",
         default=[],
@@ -226,7 +297,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             httpx.get(url + path, timeout=120)
         load_before = [round(x, 2) for x in os.getloadavg()]
         start = time.monotonic()
-        stats = asyncio.run(run(url, args.clients, args.seconds, args.max_requests, args.timeout))
+        stats = asyncio.run(
+            run(url, args.clients, args.seconds, args.max_requests, args.timeout, args.client)
+        )
         elapsed = time.monotonic() - start
         result = summary(stats, round(elapsed, 1), args.clients)
         # the machine's load average (1, 5, 15 min) before and after: the figures depend on it

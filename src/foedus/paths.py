@@ -10,15 +10,24 @@ the path and what to do, anything the build's final rename would destroy or coul
 - a folder that cannot be made or written (``FOEDUS_CACHE_DIR`` a file, or read-only).
 
 :func:`os_error_line` words any other failure to read or write a path (a full disk, a
-permission) as one line for the command line.
+permission) as one line for the command line; :func:`write_error` does so for a failure while
+a file is written, DuckDB's ``IOException`` included (``No space left on device``), naming the
+file the user asked for rather than its temporary twin. :func:`atomic_files` writes files the
+way a build writes its database: beside the targets first, then renamed onto them, so that a
+failure leaves every target as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import re
 import stat
+import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from foedus.errors import UserError
 
@@ -133,8 +142,8 @@ _WHAT_TO_DO = {
     errno.EPERM: "choose a path you may write",
     errno.EROFS: "choose a path on a writable disk",
     errno.ENOTDIR: "a part of the path is not a folder; choose another path",
-    errno.EISDIR: "it is a folder; give a file's path",
-    errno.EEXIST: "it exists; remove it or choose another path",
+    errno.EISDIR: "give a file's path",
+    errno.EEXIST: "remove it or choose another path",
     errno.ENOENT: "check the path",
 }
 
@@ -146,3 +155,83 @@ def os_error_line(e: OSError) -> str:
     where = f"{e.filename}: " if e.filename is not None else ""
     line = f"{where}{what}; {todo}"
     return line + _cache_hint(Path(str(e.filename))) if e.filename is not None else line
+
+
+#: What DuckDB's ``IOException`` says of a failing system call, and its errno.
+_DUCKDB_ERRNO = {
+    "no space left on device": errno.ENOSPC,
+    "disk quota exceeded": errno.EDQUOT,
+    "permission denied": errno.EACCES,
+    "read-only file system": errno.EROFS,
+    "not a directory": errno.ENOTDIR,
+    "is a directory": errno.EISDIR,
+}
+
+
+class WriteError(UserError):
+    """A file could not be written (a full disk, a permission): the path and what to do."""
+
+
+def write_error(path: str | Path, e: BaseException) -> WriteError:
+    """:class:`WriteError` for a failure to write ``path``: an :class:`OSError` or DuckDB's
+    ``IOException``, in one line naming the path, what happened and what to do.
+
+    >>> str(write_error("kb.duckdb", OSError(errno.ENOSPC, "No space left on device")))
+    'cannot write kb.duckdb: no space left on device; free some disk space or write elsewhere'
+    """
+    if isinstance(e, OSError) and e.errno is not None:
+        code: int | None = e.errno
+        what = (e.strerror or type(e).__name__).lower()
+    else:
+        text = str(e).lower()
+        code = next((c for words, c in _DUCKDB_ERRNO.items() if words in text), None)
+        what = next((w for w, c in _DUCKDB_ERRNO.items() if c == code), "")
+        if not what:
+            first = re.sub(r"\s+", " ", str(e).splitlines()[0] if str(e) else type(e).__name__)
+            what = first[:200]
+    todo = _WHAT_TO_DO.get(code or 0, "check the path and the disk, and try again")
+    return WriteError(f"cannot write {path}: {what}; {todo}{_cache_hint(Path(path).parent)}")
+
+
+#: The errors of a system call that say the disk, not the input, is at fault.
+_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO)
+
+
+def is_write_failure(e: BaseException, tmps: Sequence[Path] = ()) -> bool:
+    """``e`` is a failure to write a file: DuckDB's ``IOException``, an :class:`OSError` of
+    the disk (full, read-only, over quota), or one on one of ``tmps``."""
+    import duckdb  # here: the CLI's start-up imports this module, not DuckDB
+
+    if isinstance(e, duckdb.IOException):
+        return True
+    if not isinstance(e, OSError):
+        return False
+    return e.errno in _DISK or any(str(t) == str(e.filename) for t in tmps)
+
+
+T = TypeVar("T")
+
+
+def temporary_twin(out: Path) -> Path:
+    """A fresh temporary path beside ``out`` (``.<name>.<pid>.<random>.tmp``)."""
+    return out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def atomic_files(outs: Sequence[Path], write: Callable[[list[Path]], T]) -> T:
+    """``write(tmps)`` writes one temporary file beside each of ``outs``; when it has written
+    them all they are renamed onto ``outs``. On a failure (a full disk: :func:`write_error`)
+    the temporary files are removed and every target is left as it was."""
+    tmps = [temporary_twin(out) for out in outs]
+    try:
+        result = write(tmps)
+        for tmp, out in zip(tmps, outs, strict=True):
+            os.replace(tmp, out)
+    except BaseException as e:
+        for tmp in tmps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        failed = next((o for t, o in zip(tmps, outs, strict=True) if str(t) in str(e)), None)
+        if is_write_failure(e, tmps):
+            raise write_error(failed or outs[0], e) from e
+        raise
+    return result

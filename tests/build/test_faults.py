@@ -312,3 +312,107 @@ def test_a_question_past_the_last_day_is_a_user_error() -> None:
     code, out, err = run("ask", "what happened to Estonia after 31 December 9999?")
     assert (code, out) == (2, "")
     assert err == ("there is no day after 9999-12-31 (dates run from 0001-01-01 to 9999-12-31)\n")
+
+
+def _disk_full(tmp: Path) -> duckdb.IOException:
+    return duckdb.IOException(
+        f'IO Error: Could not write all bytes to file "{tmp}": No space left on device'
+    )
+
+
+def test_a_full_disk_during_a_build_is_one_line_and_keeps_the_old_database(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foedus.build import builder, database
+
+    assert run("build", "C", "-o", "db.duckdb")[0] == 0
+    before = Path("db.duckdb").read_bytes()
+
+    def full(out: Path, fill: object) -> object:
+        def half(tmp: Path) -> None:
+            tmp.write_bytes(b"half a database")
+            raise _disk_full(tmp)
+
+        return database.atomic(out, half)
+
+    monkeypatch.setattr(builder, "atomic", full)
+    code, out, err = run("build", "C", "-o", "db.duckdb")
+    assert (code, out) == (2, "")
+    assert err.split("\n") == [
+        "",  # the end of the (transient) progress display
+        "cannot write db.duckdb: no space left on device; free some disk space or write elsewhere",
+        "",
+    ]
+    assert Path("db.duckdb").read_bytes() == before
+    assert sorted(p.name for p in Path().iterdir()) == ["C", "db.duckdb"]  # no half file left
+    # the cache: the line names the cache file and FOEDUS_CACHE_DIR
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", "cache")
+    code, _, err = run("events", "--corpus", "C")
+    cache = Path("cache")
+    assert code == 2 and err.startswith("cannot write cache/good-"), err
+    assert err.endswith(
+        ": no space left on device; free some disk space or write elsewhere "
+        "(FOEDUS_CACHE_DIR='cache'; set it to a folder you can write)\n"
+    )
+    assert [p.name for p in cache.iterdir()] == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "turtle"])
+def test_a_full_disk_during_an_export_leaves_the_old_export(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    from foedus.interop import exports
+
+    target = Path("out.ttl" if fmt == "turtle" else "tables")
+    assert run("export", fmt, "-o", str(target), "--corpus", "C")[0] == 0
+    before = tree_hash(target) if target.is_dir() else target.read_bytes()
+    real = exports.atomic_files
+
+    def full(outs: list[Path], write: object) -> object:
+        def half(tmps: list[Path]) -> None:
+            write(tmps)  # type: ignore[operator]  # every file written, then the disk is full
+            raise _disk_full(tmps[-1])
+
+        return real(outs, half)
+
+    monkeypatch.setattr(exports, "atomic_files", full)
+    code, out, err = run("export", fmt, "-o", str(target), "--corpus", "C")
+    last = sorted(p.name for p in target.iterdir())[-1] if target.is_dir() else None
+    shown = target / last if last else target
+    assert (code, out, err) == (
+        2,
+        "",
+        f"cannot write {shown}: no space left on device; free some disk space or write elsewhere\n",
+    )
+    assert (tree_hash(target) if target.is_dir() else target.read_bytes()) == before
+    leftovers = [p for p in Path().rglob("*.tmp")]
+    assert leftovers == []
+
+
+def test_write_errors_word_duckdb_and_os_failures() -> None:
+    import errno
+
+    from foedus.paths import write_error
+
+    assert str(write_error("a.db", _disk_full(Path(".a.db.1.x.tmp")))) == (
+        "cannot write a.db: no space left on device; free some disk space or write elsewhere"
+    )
+    assert str(write_error("a.db", OSError(errno.EROFS, "Read-only file system"))) == (
+        "cannot write a.db: read-only file system; choose a path on a writable disk"
+    )
+    odd = duckdb.IOException("IO Error: something\nelse entirely")
+    assert str(write_error("a.db", odd)) == (
+        "cannot write a.db: IO Error: something; check the path and the disk, and try again"
+    )
+
+
+def test_an_export_onto_a_folder_is_one_line_and_leaves_nothing(corpus: Path) -> None:
+    Path("a-folder").mkdir()
+    code, out, err = run("export", "turtle", "-o", "a-folder", "--corpus", "C")
+    assert (code, out, err) == (
+        2,
+        "",
+        "cannot write a-folder: is a directory; give a file's path\n",
+    )
+    assert sorted(p.name for p in Path().iterdir()) == ["C", "a-folder", "cache"]
+    assert list(Path("a-folder").iterdir()) == []

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from foedus.errors import DateError
 from foedus.model import FuzzyDate, parse_date, parse_day
+from foedus.model.dates import OPEN_END, OPEN_START
 
 days = st.dates(min_value=date(1000, 1, 1), max_value=date(2999, 12, 31))
 MONTH = calendar.month_name
@@ -110,3 +111,52 @@ def test_impossible_days_name_the_text(text: str) -> None:
 def test_parse_day_rejects_words() -> None:
     with pytest.raises(DateError, match="not an ISO day"):
         parse_day("June 1940")
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "known"),
+    [
+        ("after 28 November 1939", "end", date(1939, 11, 29)),
+        ("After November 28, 1939", "end", date(1939, 11, 29)),
+        ("not before June 1940", "end", date(1940, 6, 1)),
+        ("no earlier than 1940", "end", date(1940, 1, 1)),
+        ("before 1940", "start", date(1939, 12, 31)),
+        ("by mid-1941", "start", date(1941, 8, 31)),
+        ("no later than 1 May 1941", "start", date(1941, 5, 1)),
+        ("not after  the end of 1918", "start", date(1918, 12, 31)),
+    ],
+)
+def test_a_date_may_be_open_on_one_side(text: str, side: str, known: date) -> None:
+    d = parse_date(text)
+    assert d.open == side
+    assert d.text == " ".join(text.split())
+    if side == "end":
+        assert (d.earliest, d.latest) == (known, OPEN_END)
+    else:
+        assert (d.earliest, d.latest) == (OPEN_START, known)
+    bounded = d.bounded(date(1917, 1, 1), date(1999, 12, 31))
+    assert bounded.open == side
+    assert (bounded.earliest, bounded.latest) == (
+        (known, date(1999, 12, 31)) if side == "end" else (date(1917, 1, 1), known)
+    )
+    assert FuzzyDate.coerce(bounded.model_dump()) == bounded  # a record's dump reads back
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("after 31 December 9999", "no day after 9999-12-31"),
+        ("before 30 February 1940", "impossible date"),
+        ("after sometime", "cannot read date"),
+        ("after", "cannot read date"),
+    ],
+)
+def test_an_open_date_on_an_unreadable_day_is_a_date_error(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        parse_date(text)
+
+
+def test_a_closed_date_is_its_own_bound() -> None:
+    d = parse_date("June 1940")
+    assert d.open is None
+    assert d.bounded(date(1900, 1, 1), date(2000, 1, 1)) is d

@@ -90,7 +90,8 @@ def test_incomplete_connections_make_room_and_are_closed_after_the_timeout(
 ) -> None:
     """300 connections that never finish their request head, to a worker taking 50: the
     oldest are closed to make room, the server still answers at once, and the 50 left are
-    closed after the 2 s head timeout; one log line each, no traceback."""
+    answered 408 in the JSON error shape and closed after the 2 s head timeout; one log line
+    each, no traceback."""
     port, log = small
     socks = []
     try:
@@ -107,7 +108,17 @@ def test_incomplete_connections_make_room_and_are_closed_after_the_timeout(
     finally:
         for s in socks:
             s.close()
-    assert answers == [b""] * 300, {a[:60] for a in answers}
+    late = [a for a in answers if a]
+    assert answers == [b""] * (300 - len(late)) + late, "the oldest closed, without a word"
+    assert 45 <= len(late) <= 50, len(late)
+    for answer in late:
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408 Request Timeout"), head
+        assert json.loads(body)["error"] == {
+            "status": 408,
+            "message": "no complete request head within 2 s",
+            "errors": [],
+        }
     assert took < 10, "the last ones were closed after the 2 s head timeout"
     assert httpx.get(f"http://127.0.0.1:{port}{API}", timeout=10).status_code == 200
     time.sleep(0.3)
@@ -154,6 +165,94 @@ def test_foedus_serve_answers_while_hundreds_of_connections_hang(tmp_path: Path)
             proc.terminate()
             proc.wait(timeout=20)
     assert "Traceback" not in log.read_text()
+
+
+#: A server whose app holds ``/api/v1?hold=1`` for 3 s before answering it: connections that
+#: are being answered, so that the worker's connection limit is reached by live requests.
+HOLDING = """
+import asyncio
+import foedus.server.run as run
+
+make = run.app_from_environment
+
+
+def holding():
+    app = make()
+
+    async def held(scope, receive, send):
+        if scope["type"] == "http" and scope["query_string"] == b"hold=1":
+            await asyncio.sleep(3)
+        await app(scope, receive, send)
+
+    held.state = app.state
+    return held
+
+
+run.app_from_environment = holding
+run.serve(corpus=None, assume=None, perspective=%r, timeout=10.0, cors_origins=None, port=%d,
+          workers=1, max_connections=4, header_timeout=2.0)
+"""
+
+
+def test_connections_past_the_limit_are_refused_in_one_line_each(tmp_path: Path) -> None:
+    """A worker taking 4 connections, all 4 being answered: 3 more are each answered 503 in
+    the JSON error shape and closed, with one log line each and no traceback; the 4 get
+    their answers, and the server answers afterwards."""
+    port = load_test.free_port()
+    log = tmp_path / "stderr.log"
+    code = HOLDING % (DEFAULT_PERSPECTIVE, port)
+    with log.open("wb") as stream:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=stream
+        )
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                assert proc.poll() is None and time.monotonic() < deadline, "no server"
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}{API}", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            time.sleep(0.5)  # the probe's connection closed
+            held = []
+            for _ in range(4):
+                s = socket.create_connection(("127.0.0.1", port), timeout=10)
+                s.sendall(f"GET {API}?hold=1 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                held.append(s)
+            time.sleep(0.5)  # every head read: the 4 are being answered
+            refused = []
+            for _ in range(3):
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                    s.sendall(HEAD + b"\r\n")
+                    refused.append(read_all(s))
+            answers = [read_all(s, timeout=15) for s in held]
+            for s in held:
+                s.close()
+            after = httpx.get(f"http://127.0.0.1:{port}{API}/status?actor=Latvia&on=1943-01-01")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    for answer in refused:
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 503"), answer[:80]
+        assert b"content-type: application/json" in head and b"connection: close" in head
+        error = json.loads(body)["error"]
+        assert error["status"] == 503 and error["errors"] == []
+        assert (
+            error["message"]
+            == "too many connections: 4 open (the limit is 4 per worker); retry later"
+        )
+    assert all(a.startswith(b"HTTP/1.1 200") for a in answers), [a[:40] for a in answers]
+    assert after.status_code == 200
+    text = log.read_text()
+    assert "Traceback" not in text
+    lines = [x for x in text.splitlines() if "refused connection from 127.0.0.1:" in x]
+    assert len(lines) == 3, text
+    assert all(
+        x.endswith("too many connections: 4 open (the limit is 4 per worker); retry later")
+        for x in lines
+    )
 
 
 # --------------------------------------------------------------------------- in-process

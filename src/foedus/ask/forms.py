@@ -69,6 +69,9 @@ people government governments soldiers country end ended ending long
 """.split()
 )
 
+#: The words before a date that open its range on one side ("after 28 November 1939").
+OPEN_CUES = ("after", "before", "since", "until", "till", "by")
+
 
 KNOWN: frozenset[str] = VOCABULARY.union(*intent.CONCEPTS.values())
 
@@ -179,6 +182,16 @@ class Parsed:
             return None
         d = dates[0].date
         assert d is not None
+        cue = self._date_cue(dates[0]) if len(dates) == 1 else None
+        if cue in OPEN_CUES:
+            # a range open on one side: its first day, or (open at the start) its last
+            start, end = self.period(note=False)
+            day = start or end
+            assert day is not None
+            which = "first" if start else "last"
+            shown = f"{start or '…'} to {end or '…'}"
+            self.notes.append(f"{cue} {d.text} read as {day}, the {which} day of {shown}")
+            return day
         if not d.exact:
             self.notes.append(f"{d.text} read as {d.earliest.isoformat()} (its earliest day)")
         return d.earliest.isoformat()

@@ -38,7 +38,8 @@ class Query:
     notes: tuple[str, ...] = ()
     over: tuple[str, str] | None = None
     """``(from, to)``: a ``treaties`` question about a range, answered over it (every
-    instrument in force at any time in it; :mod:`foedus.ask.expand`)."""
+    instrument in force at any time in it), or a ``timeline`` asked for a status question
+    about a range open on one side, cut to the range (:mod:`foedus.ask.expand`)."""
     each: tuple[str, tuple[str, ...]] | None = None
     """``(group, members)``: the group's id stands in ``args``; the query is asked of each
     member and the answers' lists are merged."""

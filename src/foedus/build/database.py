@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import shutil
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ if TYPE_CHECKING:  # a reader of a built database needs neither
 
     from foedus.corpus.corpus import Corpus
 from foedus.errors import FoedusError, UserError
-from foedus.paths import cache_dir
+from foedus.paths import cache_dir, is_write_failure, temporary_twin, write_error
 
 
 def _fsync(path: Path) -> None:
@@ -121,9 +120,11 @@ def out_of_memory(
 
 def atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
     """``fill(tmp)`` writes a database at a temporary path beside ``out``, which is then
-    synced and renamed onto ``out``; on any failure the temporary file is removed."""
+    synced and renamed onto ``out``; on any failure the temporary file is removed, and a
+    failure to write (a full disk: DuckDB's ``IOException``) is one line naming ``out``
+    (:func:`foedus.paths.write_error`, exit 2)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = temporary_twin(out)
     try:
         result = fill(tmp)
         _fsync(tmp)
@@ -131,11 +132,13 @@ def atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
         with contextlib.suppress(OSError):
             _fsync(out.parent)
         _remove_stale(out)
-    except BaseException:
+    except BaseException as e:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
         shutil.rmtree(tmp.with_name(tmp.name + ".tmp"), ignore_errors=True)  # spilled
+        if is_write_failure(e, [tmp, tmp.with_name(tmp.name + ".wal")]):
+            raise write_error(out, e) from e  # a full disk: one line naming out, exit 2
         raise
     return result
 

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from foedus.corpus import parquet, parquet_check
 from foedus.corpus.corpus import KINDS, SINGULAR, Corpus, CorpusMeta
 from foedus.corpus.folder import Loc, content_hash, display, read_text, refusal
+from foedus.corpus.horizon import bound_open_dates
 from foedus.corpus.validate import validate_corpus
 from foedus.corpus.yamlread import (
     as_written,
@@ -244,6 +245,7 @@ def read_corpus(path: str | Path) -> tuple[Corpus, list[Problem], dict[str, set[
         else:
             corpus.rule_files.append(f)
             used.append(f)
+    problems += bound_open_dates(corpus)  # before the tables: their dates are closed
     _attach_parquet(corpus, root, problems)
     used += corpus.tables.values()
     corpus.content_hash = _with_library(content_hash(root, used), corpus)
@@ -341,7 +343,7 @@ def load_overlay(file: str | Path, base: Corpus) -> Corpus:
     )
     loader = _Loader(corpus, hypothetical=True)
     loader.load_file(path)
-    problems = loader.problems
+    problems = loader.problems + bound_open_dates(corpus)
     failed = {k: set(v) for k, v in loader.failed_ids.items()}
     if tabled:
         problems += _overlay_on_tables(corpus, base, failed)

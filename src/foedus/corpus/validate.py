@@ -7,9 +7,12 @@ docs/corpus-format.md lists the messages with an example of each.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from pathlib import Path
 from typing import Any
+
+from confusable_homoglyphs import confusables
 
 from foedus.corpus.corpus import Corpus
 from foedus.corpus.folder import Loc, display
@@ -29,11 +32,32 @@ def _invisible(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cf", "Cc")
 
 
+@functools.cache
+def _latin_twin(ch: str) -> str:
+    """The ASCII letter or digit a non-ASCII character cannot be told apart from (Cyrillic
+    "Е" → "E", Greek "ο" → "o"), after the Unicode confusables table (UTS #39) as the
+    ``confusable_homoglyphs`` package ships it; else the character itself."""
+    if ch.isascii():
+        return ch
+    twins = sorted(
+        h["c"]
+        for h in confusables.confusables_data.get(ch, [])
+        if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum()
+    )
+    return twins[0] if twins else ch
+
+
 def name_key(name: str) -> str:
     """A name as the resolver matches it, with what the eye cannot tell apart set aside:
-    Unicode compatibility forms (NFKC), case, invisible characters, runs of white space and
-    a leading "the"."""
-    text = "".join(ch for ch in unicodedata.normalize("NFKC", str(name)) if not _invisible(ch))
+    Unicode compatibility forms (NFKC), homoglyphs of Latin letters and digits (a Cyrillic
+    "Е" in "Еstonia"), case, invisible characters, runs of white space and a leading "the".
+
+    >>> name_key("\u0415sto\u200bnia") == name_key("ＥＳＴＯＮＩＡ") == "estonia"
+    True
+    """
+    text = "".join(
+        _latin_twin(ch) for ch in unicodedata.normalize("NFKC", str(name)) if not _invisible(ch)
+    )
     key = " ".join(text.split()).casefold()
     return key.removeprefix("the ")
 
@@ -159,6 +183,11 @@ class _Validator:
                 if first[0] == a.id:
                     continue
                 same = "the same as" if first[1] == name else f"confusable with {first[1]!r},"
+                nfkc = unicodedata.normalize("NFKC", name)
+                twins = sorted({ch for ch in nfkc if _latin_twin(ch) != ch})
+                if twins and first[1] != name:
+                    shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in twins)
+                    same = f"confusable with {first[1]!r} (it holds {shown}),"
                 self.add(
                     at,
                     f"actor {a.id!r}: name {name!r} is {same} a name of actor {first[0]!r} "

@@ -30,6 +30,7 @@ from sqlglot import exp
 
 from foedus.errors import UserError
 from foedus.model import FuzzyDate
+from foedus.paths import atomic_files
 
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
@@ -100,10 +101,14 @@ def graph(corpus: Any, base: str | None = None) -> Any:
             g.add((subject, prop, day(d.earliest)))
 
     def dates(subject: Any, d: FuzzyDate | None, prefix: str) -> None:
+        """A date's bounds and text; a side the source leaves open ("after 1939") has no
+        bound here (the corpus's horizon bounds it only for the answers)."""
         if d is None:
             return
-        g.add((subject, fd[f"{prefix}Earliest"], day(d.earliest)))
-        g.add((subject, fd[f"{prefix}Latest"], day(d.latest)))
+        if d.open != "start":
+            g.add((subject, fd[f"{prefix}Earliest"], day(d.earliest)))
+        if d.open != "end":
+            g.add((subject, fd[f"{prefix}Latest"], day(d.latest)))
         g.add((subject, fd[f"{prefix}Text"], Literal(d.text)))
 
     def quotes(subject: Any, qs: list[Any]) -> None:
@@ -227,9 +232,14 @@ def graph(corpus: Any, base: str | None = None) -> Any:
 SIGNED = ("signature", "ratification")
 
 
+def _write_text(text: str, out: Path) -> None:
+    """``text`` written to ``out`` whole or not at all (a full disk leaves ``out`` as it was)."""
+    atomic_files([out], lambda tmps: tmps[0].write_text(text, encoding="utf-8"))
+
+
 def write_turtle(corpus: Any, out: Path, base: str | None = None) -> dict[str, Any]:
     g = graph(corpus, base)
-    out.write_text(g.serialize(format="turtle"), encoding="utf-8")
+    _write_text(g.serialize(format="turtle"), out)
     return {"triples": len(g)}
 
 
@@ -244,7 +254,7 @@ def write_jsonld(corpus: Any, out: Path, base: str | None = None) -> dict[str, A
         "owl": "http://www.w3.org/2002/07/owl#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
     }
-    out.write_text(g.serialize(format="json-ld", context=context, indent=1), encoding="utf-8")
+    _write_text(g.serialize(format="json-ld", context=context, indent=1), out)
     return {"triples": len(g)}
 
 
@@ -262,10 +272,12 @@ def network(corpus: Any) -> Any:
     import networkx as nx
 
     def put(attrs: dict[str, Any], key: str, d: FuzzyDate | None) -> None:
-        if d is not None:
+        if d is not None:  # an open side ("after 1939") has no bound
             attrs[key] = d.text
-            attrs[f"{key}_earliest"] = d.earliest.isoformat()
-            attrs[f"{key}_latest"] = d.latest.isoformat()
+            if d.open != "start":
+                attrs[f"{key}_earliest"] = d.earliest.isoformat()
+            if d.open != "end":
+                attrs[f"{key}_latest"] = d.latest.isoformat()
 
     g = nx.MultiGraph(name=corpus.metadata.name)
     for a in corpus.actors:
@@ -287,7 +299,7 @@ def write_graphml(corpus: Any, out: Path) -> dict[str, Any]:
     import networkx as nx
 
     g = network(corpus)
-    nx.write_graphml(g, out)
+    atomic_files([out], lambda tmps: nx.write_graphml(g, tmps[0]))
     return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
 
 
@@ -426,7 +438,7 @@ def vis_items(corpus: Any) -> dict[str, Any]:
 
 
 def _write_json(data: dict[str, Any], out: Path) -> None:
-    out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    _write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", out)
 
 
 def write_timelinejs(corpus: Any, out: Path) -> dict[str, Any]:
@@ -457,7 +469,9 @@ FLUENT_DAYS = [
 
 
 def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
-    """Every table of the built database as ``<out>/<table>.<csv|parquet>``."""
+    """Every table of the built database as ``<out>/<table>.<csv|parquet>``: each written
+    beside its file first, and all renamed onto theirs once every one is written (a full disk
+    leaves the folder as it was)."""
     out.mkdir(parents=True, exist_ok=True)
     con = kb.connect()
     written: dict[str, int] = {}
@@ -469,23 +483,26 @@ def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
                 "WHERE table_schema = 'main' ORDER BY table_name"
             ).fetchall()
         ]
-        for t in tables:
-            table = exp.to_table(t, quoted=True)
-            cols = [exp.Star(), *FLUENT_DAYS] if t in ("fluents", "scenario_fluents") else ["*"]
-            target = out / f"{t}.{fmt}"
-            kind = "PARQUET" if fmt == "parquet" else "CSV"
-            params = [exp.CopyParameter(this=exp.var("FORMAT"), expression=exp.var(kind))]
-            if fmt != "parquet":
-                params.append(exp.CopyParameter(this=exp.var("HEADER")))
-            copy = exp.Copy(
-                this=exp.Subquery(this=exp.select(*cols).from_(table)),
-                kind=False,
-                files=[exp.Literal.string(str(target.resolve()))],
-                params=params,
-            )
-            con.execute(copy.sql("duckdb"))
-            count = exp.select(exp.Count(this=exp.Star())).from_(table)
-            written[t] = con.execute(count.sql("duckdb")).fetchone()[0]
+
+        def copy_all(tmps: list[Path]) -> None:
+            for t, tmp in zip(tables, tmps, strict=True):
+                table = exp.to_table(t, quoted=True)
+                cols = [exp.Star(), *FLUENT_DAYS] if t in ("fluents", "scenario_fluents") else ["*"]
+                kind = "PARQUET" if fmt == "parquet" else "CSV"
+                params = [exp.CopyParameter(this=exp.var("FORMAT"), expression=exp.var(kind))]
+                if fmt != "parquet":
+                    params.append(exp.CopyParameter(this=exp.var("HEADER")))
+                copy = exp.Copy(
+                    this=exp.Subquery(this=exp.select(*cols).from_(table)),
+                    kind=False,
+                    files=[exp.Literal.string(str(tmp.resolve()))],
+                    params=params,
+                )
+                con.execute(copy.sql("duckdb"))
+                count = exp.select(exp.Count(this=exp.Star())).from_(table)
+                written[t] = con.execute(count.sql("duckdb")).fetchone()[0]
+
+        atomic_files([out / f"{t}.{fmt}" for t in tables], copy_all)
     finally:
         con.close()
     return {"tables": written}

@@ -16,6 +16,17 @@ early / mid / late month = days 1–10 / 11–20 / 21–end; early / mid / late 
 May–Aug / Sep–Dec; the beginning / end of a year = its first / last two months; early / mid /
 late decade = its years 0–3 / 3–6 / 6–9 (loose words overlap: the source's "late 1920s" takes in
 the treaty of 1926).
+
+A date may be open on one side, as sources write it: "after 28 November 1939", "before 1940",
+"by mid-1941". Its known side is kept; its open side is :data:`OPEN_START` or :data:`OPEN_END`
+until the corpus bounds it with its horizon (:func:`foedus.corpus.horizon.bound_open_dates`):
+
+>>> d = parse_date("after 28 November 1939"); (d.earliest.isoformat(), d.open)
+('1939-11-29', 'end')
+>>> d = parse_date("by mid-1941"); (d.latest.isoformat(), d.open)
+('1941-08-31', 'start')
+>>> d.bounded(date(1917, 1, 1), date(1999, 12, 31)).earliest.isoformat()
+'1917-01-01'
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -35,6 +46,11 @@ MONTHS["sept"] = 9
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DASH = r"\s*[-–—]\s*"
+
+
+#: The placeholder days of a date's open side until the corpus bounds it.
+OPEN_START = date(1, 1, 1)
+OPEN_END = date(9999, 12, 31)
 
 
 def _last_day(year: int, month: int) -> int:
@@ -56,6 +72,9 @@ class FuzzyDate(BaseModel):
     earliest: date
     latest: date
     text: str
+    open: Literal["start", "end"] | None = None
+    """The side the source leaves open ("after 1939": ``end``; "before 1940", "by 1941":
+    ``start``); that side is the corpus's horizon once bounded (:meth:`bounded`)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> FuzzyDate:
@@ -63,6 +82,18 @@ class FuzzyDate(BaseModel):
             raise ValueError(
                 f"inverted date range: earliest {self.earliest} is after latest {self.latest}"
             )
+        return self
+
+    def bounded(self, start: date, end: date) -> FuzzyDate:
+        """The date with its open side at ``start`` (or ``end``); itself when closed.
+
+        A bound on the wrong side of the known one leaves a single day: the caller reports it
+        (:func:`foedus.corpus.horizon.bound_open_dates`).
+        """
+        if self.open == "end":
+            return self.model_copy(update={"latest": max(end, self.earliest)})
+        if self.open == "start":
+            return self.model_copy(update={"earliest": min(start, self.latest)})
         return self
 
     @property
@@ -92,6 +123,8 @@ class FuzzyDate(BaseModel):
             return parse_date(value)
         if isinstance(value, dict) and set(value) == {"earliest", "latest", "text"}:
             return cls.model_validate(value)  # the form a record dumps its dates in
+        if isinstance(value, dict) and set(value) == {"earliest", "latest", "text", "open"}:
+            return cls.model_validate(value)
         raise DateError(f"not a date: {value!r}")
 
 
@@ -161,6 +194,54 @@ def parse_date(text: str) -> FuzzyDate:
     if not isinstance(text, str) or not text.strip():
         raise DateError(f"not a date: {text!r}")
     given = " ".join(text.split())
+    m = _OPEN.fullmatch(given)
+    if m is not None:
+        return _open_date(m.group("cue"), m.group("rest"), given)
+    return _closed(given)
+
+
+#: The words of a date open on one side, and which side: "after X" begins the day after X,
+#: "not before X" on X's first day; "before X" ends the day before X, "by X" (or "not after X",
+#: "no later than X") on X's last day.
+_CUES = {
+    "after": "after",
+    "later than": "after",
+    "not before": "from",
+    "no earlier than": "from",
+    "not earlier than": "from",
+    "before": "before",
+    "earlier than": "before",
+    "by": "by",
+    "not after": "by",
+    "no later than": "by",
+    "not later than": "by",
+}
+_OPEN = re.compile(
+    r"(?P<cue>"
+    + "|".join(c.replace(" ", r"\s+") for c in sorted(_CUES, key=len, reverse=True))
+    + r")\s+(?P<rest>\S.*)",
+    re.IGNORECASE,
+)
+
+
+def _open_date(cue: str, rest: str, given: str) -> FuzzyDate:
+    known = _closed(rest)
+    how = _CUES[" ".join(cue.lower().split())]
+    if how == "after":
+        return FuzzyDate(
+            earliest=shift_day(known.latest, 1), latest=OPEN_END, text=given, open="end"
+        )
+    if how == "from":
+        return FuzzyDate(earliest=known.earliest, latest=OPEN_END, text=given, open="end")
+    if how == "before":
+        return FuzzyDate(
+            earliest=OPEN_START, latest=shift_day(known.earliest, -1), text=given, open="start"
+        )
+    return FuzzyDate(earliest=OPEN_START, latest=known.latest, text=given, open="start")
+
+
+def _closed(given: str) -> FuzzyDate:
+    """A date closed on both sides (every form but the open ones)."""
     for name, pattern in _COMPILED:
         m = pattern.fullmatch(given)
         if m is None:

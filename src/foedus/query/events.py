@@ -23,19 +23,36 @@ def event_ids(
     type: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    involving: str | None = None,
 ) -> list[str]:
     """The ids of the events by ``actor`` (an id), to ``target`` (an id), of ``type``, whose
-    dates overlap [start, end], in the order of their dates."""
+    dates overlap [start, end], in the order of their dates; ``involving``: only those that
+    actor (an id) did or suffered (one query for both roles: the timeline's)."""
     query = exp.select(col("id", "e")).from_("events AS e", copy=False)
+
+    def role(roles: str, actor_id: str) -> exp.Exists:
+        sub = (
+            exp.select(exp.Literal.number(1))
+            .from_(f"{roles} AS x", copy=False)
+            .where(col("event_id", "x").eq(col("id", "e")), copy=False)
+            .where(col("actor_id", "x").eq(lit(actor_id)), copy=False)
+        )
+        return exp.Exists(this=sub)
+
     for actor_id, roles in ((actor, "event_actors"), (target, "event_targets")):
         if actor_id is not None:
-            sub = (
-                exp.select(exp.Literal.number(1))
-                .from_(f"{roles} AS x", copy=False)
-                .where(col("event_id", "x").eq(col("id", "e")), copy=False)
-                .where(col("actor_id", "x").eq(lit(actor_id)), copy=False)
-            )
-            query = query.where(exp.Exists(this=sub), copy=False)
+            query = query.where(role(roles, actor_id), copy=False)
+    if involving is not None:
+        either = exp.union(
+            *(
+                exp.select(col("event_id"))
+                .from_(roles, copy=False)
+                .where(col("actor_id").eq(lit(involving)), copy=False)
+                for roles in ("event_actors", "event_targets")
+            ),
+            distinct=False,
+        )
+        query = query.where(col("id", "e").isin(query=either), copy=False)
     if type is not None:
         query = query.where(col("type", "e").eq(lit(type)), copy=False)
     if start is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from foedus.engine.timepoints import event_point, last_day, query_point, start_day
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name_of, rows_about
+from foedus.query.events import event_ids
 from foedus.query.nodes import clause_node, event_node, row_node, row_span
 from foedus.query.summaries import status_summary
 from foedus.shapes import Json
@@ -292,9 +293,9 @@ def timeline(kb: KnowledgeBase, actor: str) -> Json:
     for p in pers:
         p.pop("_start")
         p.pop("_end")
-    evs = kb.events(actor=a.id)["events"]
-    evs += [e for e in kb.events(target=a.id)["events"] if e["id"] not in {x["id"] for x in evs}]
-    evs.sort(key=lambda e: (e["date"]["earliest"], e["date"]["latest"], e["id"]))
+    ids = event_ids(kb, involving=a.id)  # by it or to it, in the order of their dates
+    found = kb.events_by_id(ids)
+    evs = [kb.render.event(found[i]) for i in ids]
     return {
         "actor": kb.render.ref(a.id),
         "perspective": kb.perspective,

@@ -15,7 +15,9 @@ limits (:class:`Limits`):
   that never send a complete request cannot exhaust them, nor keep others out;
 - **request head**: a connection that has not sent a complete request head (request line and
   headers) within ``header_timeout`` seconds of opening, or of its previous response, is closed
-  with one line in the log; a head larger than ``max_head_bytes`` is a protocol error;
+  with one line in the log; one that had begun a head is first answered ``408`` in the JSON
+  error shape (an idle one, which sent nothing, is closed without a word, as HTTP/1.1 clients
+  expect of an idle connection); a head larger than ``max_head_bytes`` is a protocol error;
 - **protocol errors** (a malformed request line or header, a head too large) are answered
   ``400`` in the JSON error shape, not uvicorn's plain text.
 
@@ -87,6 +89,22 @@ def _error_body(status: int, message: str) -> bytes:
     return json.dumps({"error": {"status": status, "message": message, "errors": []}}).encode()
 
 
+def _answer_and_close(
+    transport: asyncio.Transport, status: int, reason: bytes, message: str, extra: bytes = b""
+) -> None:
+    """Answer ``status`` in the JSON error shape outside of any request cycle, and close."""
+    body = _error_body(status, message)
+    head = b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\nconnection: close\r\n" % (
+        status,
+        reason,
+    )
+    if extra:
+        head += extra + b"\r\n"
+    head += b"content-length: %d\r\n\r\n" % len(body)
+    transport.write(head + body)
+    transport.close()
+
+
 def _peer(client: Any) -> str:
     return f"{client[0]}:{client[1]}" if client else "unknown peer"
 
@@ -99,6 +117,8 @@ class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a connection limit, a request-head timeout and JSON 400s."""
 
     _refused = False
+    _begun = False
+    """Some bytes of the awaited request head have arrived."""
     _head_timer: asyncio.TimerHandle | None = None
     _cycle_at_arm: Any = None
 
@@ -123,15 +143,7 @@ class GuardedH11Protocol(H11Protocol):
                 f"too many connections: {len(self.connections)} open "
                 f"(the limit is {lim.max_connections} per worker); retry later"
             )
-            body = _error_body(503, message)
-            transport.write(
-                b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
-                b"connection: close\r\nretry-after: 1\r\ncontent-length: "
-                + str(len(body)).encode()
-                + b"\r\n\r\n"
-                + body
-            )
-            transport.close()
+            _answer_and_close(transport, 503, b"Service Unavailable", message, b"retry-after: 1")
             log.warning("refused connection from %s: %s", peer, message)
             return
         super().connection_made(transport)
@@ -139,6 +151,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def _arm(self) -> None:
         self._disarm()
+        self._begun = False
         self._cycle_at_arm = self.cycle
         self._head_timer = self.loop.call_later(limits().header_timeout, self._head_timeout)
         _waiting[id(self)] = self
@@ -158,16 +171,17 @@ class GuardedH11Protocol(H11Protocol):
             return
         if self.cycle is not None and not self.cycle.response_complete:
             return  # a request is being answered
-        log.warning(
-            "closed connection from %s: no complete request head within %g s",
-            _peer(self.client),
-            limits().header_timeout,
-        )
+        message = f"no complete request head within {limits().header_timeout:g} s"
+        log.warning("closed connection from %s: %s", _peer(self.client), message)
+        if self._begun:  # a head was begun: say why it is closed
+            _answer_and_close(self.transport, 408, b"Request Timeout", message)
         self.transport.close()
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
+        if self._head_timer is not None and data:
+            self._begun = True
         super().data_received(data)
         if self._head_timer is not None and self.cycle is not self._cycle_at_arm:
             self._disarm()  # a request head arrived

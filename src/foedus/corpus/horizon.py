@@ -1,0 +1,161 @@
+"""Dates open on one side ("after 28 November 1939", "by mid-1941"), bounded by the corpus.
+
+A date the source leaves open on one side (:attr:`foedus.model.FuzzyDate.open`) extends, on
+that side, as far as the record it belongs to allows, else to the corpus's horizon:
+
+- a party's ``date`` and ``until`` open at the end reach the instrument's ``ended``; a party's
+  ``until`` open at the start begins with the party's ``date``;
+- an instrument's ``in_force`` and ``ended`` open at the start begin with its ``signed`` (or
+  ``in_force``); its ``signed`` and ``in_force`` open at the end reach its ``ended``;
+- an actor's ``existed_to`` open at the start begins with its ``existed_from``, and its
+  ``existed_from`` open at the end reaches its ``existed_to``;
+- everything else reaches the corpus's horizon: the first and the last day that a date closed
+  on both sides names anywhere in the corpus (with its overlay).
+
+The engines then read the date as any fuzzy date: every day between the known side and the
+bound is possible (docs/corpus-format.md, "Dates"). A date whose bound lies on the wrong side
+of its known one (nothing in the corpus comes after "after 1999") cannot be bounded and is a
+validation error at the date's file:line:col.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from foedus.corpus.corpus import Corpus
+from foedus.errors import Problem
+from foedus.model import FuzzyDate
+
+__all__ = ["bound_open_dates", "horizon"]
+
+
+def _dates(corpus: Corpus) -> Iterator[FuzzyDate]:
+    for a in corpus.actors:
+        yield from (d for d in (a.existed_from, a.existed_to) if d is not None)
+    for i in corpus.instruments:
+        yield from (d for d in (i.signed, i.in_force, i.ended) if d is not None)
+        for p in i.parties:
+            yield from (d for d in (p.date, p.until) if d is not None)
+    for e in corpus.events:
+        yield e.date
+
+
+def horizon(corpus: Corpus) -> tuple[date, date] | None:
+    """The first and last day the corpus's closed dates name; None when it has none."""
+    closed = [d for d in _dates(corpus) if d.open is None]
+    if not closed:
+        return None
+    return min(d.earliest for d in closed), max(d.latest for d in closed)
+
+
+def _closed(*dates: FuzzyDate | None) -> FuzzyDate | None:
+    return next((d for d in dates if d is not None and d.open is None), None)
+
+
+class _Bounder:
+    def __init__(self, corpus: Corpus) -> None:
+        self.c = corpus
+        self.span = horizon(corpus)
+        self.problems: list[Problem] = []
+
+    def bound(
+        self,
+        d: FuzzyDate | None,
+        kind: str,
+        rid: str,
+        field: str,
+        start: FuzzyDate | None = None,
+        end: FuzzyDate | None = None,
+    ) -> FuzzyDate | None:
+        """``d`` bounded by ``start``/``end`` (closed dates of its record), else the horizon."""
+        if d is None or d.open is None:
+            return d
+        lo = start.earliest if start is not None else self.span[0] if self.span else None
+        hi = end.latest if end is not None else self.span[1] if self.span else None
+        bad = (d.open == "end" and (hi is None or hi < d.earliest)) or (
+            d.open == "start" and (lo is None or lo > d.latest)
+        )
+        if bad:
+            known = d.earliest if d.open == "end" else d.latest
+            by = end if d.open == "end" else start
+            if by is not None:
+                what = f"the {kind}'s own date {by.text!r} does not reach"
+            else:
+                what = "no closed date of the corpus reaches"
+            reach = "past" if d.open == "end" else "back before"
+            at = self.c.where(kind, rid, field)
+            self.problems.append(
+                Problem(
+                    at[0],
+                    at[1],
+                    at[2],
+                    f"{kind} {rid!r}: date {d.text!r} is open at its {d.open}, and {what} "
+                    f"{reach} {known.isoformat()} to bound it; give both ends "
+                    f"({{earliest: …, latest: …, text: {d.text!r}}})",
+                )
+            )
+            return d.bounded(known, known)
+        return d.bounded(lo or d.earliest, hi or d.latest)
+
+    def actor(self, a: Any) -> Any:
+        return _update(
+            a,
+            existed_from=self.bound(
+                a.existed_from, "actor", a.id, "existed_from", end=_closed(a.existed_to)
+            ),
+            existed_to=self.bound(
+                a.existed_to, "actor", a.id, "existed_to", start=_closed(a.existed_from)
+            ),
+        )
+
+    def instrument(self, i: Any) -> Any:
+        end = _closed(i.ended)
+        parties = []
+        for j, p in enumerate(i.parties):
+            f = f"parties[{j}]"
+            parties.append(
+                _update(
+                    p,
+                    date=self.bound(p.date, "instrument", i.id, f"{f}.date", end=end),
+                    until=self.bound(
+                        p.until, "instrument", i.id, f"{f}.until", start=_closed(p.date), end=end
+                    ),
+                )
+            )
+        return _update(
+            i,
+            signed=self.bound(i.signed, "instrument", i.id, "signed", end=end),
+            in_force=self.bound(
+                i.in_force, "instrument", i.id, "in_force", start=_closed(i.signed), end=end
+            ),
+            ended=self.bound(
+                i.ended, "instrument", i.id, "ended", start=_closed(i.in_force, i.signed)
+            ),
+            parties=parties
+            if any(a is not b for a, b in zip(parties, i.parties, strict=True))
+            else i.parties,
+        )
+
+
+def _update(record: Any, **values: Any) -> Any:
+    """``record`` itself when nothing changes, else a copy with ``values`` (records may be
+    shared with the corpus an overlay is laid on: they are never changed in place)."""
+    changed = {k: v for k, v in values.items() if v is not getattr(record, k)}
+    return record.model_copy(update=changed) if changed else record
+
+
+def bound_open_dates(corpus: Corpus) -> list[Problem]:
+    """Give every open date of the corpus its bound; the dates that cannot be bounded.
+
+    The records with an open date are replaced by bounded copies in the corpus's lists (a
+    Parquet table's rows are not among them: their columns are closed ranges). Idempotent: a
+    bounded date keeps its ``open`` side and is bounded again, by the same horizon or by a
+    wider one when an overlay reaches further.
+    """
+    b = _Bounder(corpus)
+    corpus.actors = [b.actor(a) for a in corpus.actors]
+    corpus.instruments = [b.instrument(i) for i in corpus.instruments]
+    corpus.events = [_update(e, date=b.bound(e.date, "event", e.id, "date")) for e in corpus.events]
+    return b.problems
