@@ -35,8 +35,9 @@ from foedus.model import EVENT_TYPES, NORM_KINDS
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 #: The contract's version, raised when a shape changes: 2 added ``ask``'s ``verdict`` and its
 #: query's ``over`` and ``each``; 3 made each field of a status (and of a period) a list of
-#: every value that possibly holds, each with its certainty (docs/api.md).
-CONTRACT_VERSION = 3
+#: every value that possibly holds, each with its certainty (docs/api.md); 4 added a treaty's
+#: ``certainty_note`` in ``treaties --on`` (an end the source does not give).
+CONTRACT_VERSION = 4
 Certainty = Literal["certain", "possible"]
 
 
@@ -133,6 +134,12 @@ class Instrument(Shape):
     hypothetical: bool
     certainty: Certainty | None = Field(
         None, description="only in `treaties --on`: whether it surely held on that day"
+    )
+    certainty_note: str | None = Field(
+        None,
+        description="only in `treaties --on`: why it only possibly held on that day though "
+        "this perspective's rules keep it in force (the source gives no end, another "
+        "perspective ends it)",
     )
 
 

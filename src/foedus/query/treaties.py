@@ -72,12 +72,45 @@ def treaties_on(
     elif t is not None:
         for r in rows_of(kb, IN_FORCE, at=t):
             _better(found, r.args[0], r.certainty)
+    notes = _unknown_ends(kb, found, t) if t is not None else {}
     out = []
     for ins_id in sorted(found, key=lambda i: (_signed(kb, i), i)):
         j = kb.render.instrument(kb.instrument(ins_id))
-        j["certainty"] = found[ins_id]
+        j["certainty"] = "possible" if ins_id in notes else found[ins_id]
+        j["certainty_note"] = notes.get(ins_id)
         out.append(j)
     return {"treaties": out}
+
+
+def _unknown_ends(kb: KnowledgeBase, found: dict[str, str], t: int) -> dict[str, str]:
+    """For each instrument found ``certain`` on time point ``t`` whose end neither the corpus
+    nor this perspective's rules give (its ``in_force`` is open-ended here) while another
+    perspective's rules end it by ``t``: why it is only possible that it was still in force
+    (docs/decisions/0008-how-instruments-end.md)."""
+    out: dict[str, str] = {}
+    others = [p.id for p in kb.corpus.perspectives if p.id != kb.perspective]
+    for ins_id, certainty in found.items():
+        here = [r for r in rows_of(kb, IN_FORCE, args={0: ins_id}) if r.holds_at(t)]
+        if certainty != "certain" or not here or any(r.end is not None for r in here):
+            continue
+        for other in others:
+            rows = rows_of(kb, IN_FORCE, other, args={0: ins_id})
+            if any(r.holds_at(t) and r.certainty == "certain" for r in rows):
+                continue
+            ended = [r for r in rows if r.end is not None and r.start <= t]
+            if not ended:
+                continue
+            last = max(ended, key=lambda r: r.end or 0)
+            ev = kb.event_record(last.terminated_by) if last.terminated_by else None
+            by = f" with this event: {ev.summary.rstrip('.')} ({ev.date.text})" if ev else ""
+            out[ins_id] = (
+                "The source gives no end, and the rules of the "
+                f"{kb.perspective} perspective end it by no event; under the {other} "
+                f"perspective it ends{by}. Whether it was still in force on this day is not "
+                "known."
+            )
+            break
+    return out
 
 
 def _better(found: dict[str, str], key: str, certainty: str) -> None:
