@@ -59,6 +59,8 @@ def breach_json(
     ev = kb.event(event_id)
     ins = kb.instrument(ins_id)
     clause = next(c for c in ins.clauses if c.id == clause_id)
+    # the rows in one order, whatever order the database read them in
+    rows = sorted(rows, key=lambda r: (r["actor"], r["beneficiary"], r["via"] or "", r["target"]))
     certainty = "certain" if any(r["certainty"] == "certain" for r in rows) else "possible"
     against = sorted({r["beneficiary"] for r in rows})
     norm = clause.norm
