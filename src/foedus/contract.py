@@ -37,7 +37,8 @@ ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 #: query's ``over`` and ``each``; 3 made each field of a status (and of a period) a list of
 #: every value that possibly holds, each with its certainty; 4 added ``--perspective all``
 #: (:data:`ACROSS`: one object per perspective), the ``summary`` of ``status`` and
-#: ``explain``, and the ``text`` and ``when`` of a fluent (docs/api.md).
+#: ``explain``, the ``text`` and ``when`` of a fluent, and a treaty's ``certainty_note`` in
+#: ``treaties --on`` (an end the source does not give) (docs/api.md).
 CONTRACT_VERSION = 4
 Certainty = Literal["certain", "possible"]
 
@@ -135,6 +136,12 @@ class Instrument(Shape):
     hypothetical: bool
     certainty: Certainty | None = Field(
         None, description="only in `treaties --on`: whether it surely held on that day"
+    )
+    certainty_note: str | None = Field(
+        None,
+        description="only in `treaties --on`: why it only possibly held on that day though "
+        "this perspective's rules keep it in force (the source gives no end, another "
+        "perspective ends it)",
     )
 
 

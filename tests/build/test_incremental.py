@@ -223,12 +223,36 @@ def test_baltic_update_in_every_perspective(tmp_path: Path) -> None:
         if target:
             rec["targets"] = [target]
         events.append(rec)
+    # an instrument act (a bilateral treaty ends, so later breaches of it go) and an admission
+    # request (the Soviet view's consent: docs/decisions/0009-consent-in-a-perspective.md)
+    events.append(
+        {
+            "id": "added-denunciation",
+            "type": "denunciation",
+            "date": "1939-10",
+            "actors": ["ussr"],
+            "instrument": "soviet-latvian-non-aggression-treaty",
+            "summary": "An added event.",
+            "sources": [quote],
+        }
+    )
+    events.append(
+        {
+            "id": "added-admission-request",
+            "type": "admission_request",
+            "date": "1939-10",
+            "actors": ["latvian-peoples-assembly"],
+            "targets": ["ussr"],
+            "summary": "An added event.",
+            "sources": [quote],
+        }
+    )
     write_events(path, "added-events.yaml", events)
     corpus = load_corpus(path)
     result = build.build(corpus, db, steps, previous=db)
     assert result.update is not None, result.full_reason
     report = result.update
-    assert report.added_events == len(added)
+    assert report.added_events == len(added) + 2
     assert set(report.keys) == {"de-facto", "non-recognition", "soviet"}
     assert 0 < report.recomputed < len(dump(db)["main.state_fluents"])
     assert "keys recomputed" in report.summary()

@@ -8,6 +8,10 @@ the clause's instrument binds ``Y`` towards ``Z`` at the event's time point (flu
 target was part of at that time (fluent ``part_of``: an invasion of a Soviet republic is an
 act against the USSR in the views where it is one).
 
+An act that the perspective's rules say its beneficiary (or its target) consented to (fluent
+``consented(Z, Y, E)`` holding on the act's day: from before it, or initiated on that day)
+breaches nothing in that perspective (docs/decisions/0009-consent-in-a-perspective.md).
+
 Fuzzy dates: a breach is ``certain`` when it is found in both scenarios of
 docs/decisions/0002 (every event at the earliest day of its range, and every event at the
 latest; table ``scenario_fluents``), ``possible`` when in one only.
@@ -47,6 +51,11 @@ part_of AS (
          coalesce("end", 4611686018427387904) AS until
   FROM scenario_fluents WHERE fluent = 'part_of'
 ),
+consented AS (
+  SELECT perspective, scenario, args[1] AS x, args[2] AS y, args[3] AS type, start,
+         coalesce("end", 4611686018427387904) AS until
+  FROM scenario_fluents WHERE fluent = 'consented'
+),
 acts AS (
   SELECT a.event_id, a.type, a.actor, a.target, s.scenario,
          CASE WHEN s.scenario = 'early' THEN a.t_early ELSE a.t_late END AS t
@@ -75,6 +84,12 @@ hits AS (
     ON b.perspective = l.perspective AND b.scenario = l.scenario
    AND b.instrument = n.instrument AND b.x = l.actor AND b.y = l.beneficiary
    AND b.start <= l.t AND l.t < b.until
+  WHERE NOT EXISTS (
+    SELECT 1 FROM consented AS c
+    WHERE c.perspective = l.perspective AND c.scenario = l.scenario AND c.y = l.actor
+      AND c.type = l.type AND (c.x = l.beneficiary OR c.x = l.target)
+      AND c.start <= l.t + 1 AND l.t < c.until
+  )
 )
 SELECT perspective, event_id, actor, target, beneficiary, via, instrument, clause,
        CASE WHEN count(DISTINCT scenario) = 2 THEN 'certain' ELSE 'possible' END AS certainty
@@ -155,7 +170,7 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
 
 #: The rows of ``scenario_fluents`` the breaches of some events can read, from their acts
 #: (the table ``acts``, renamed): ``part_of`` of their targets, and ``binds`` of their actors
-#: towards their targets or what those are part of.
+#: towards their targets or what those are part of, and ``consented`` of those to their actors.
 _BREACH_SF = sqlglot.parse_one(
     """
     WITH po AS (SELECT * FROM scenario_fluents WHERE fluent = 'part_of'
@@ -166,6 +181,9 @@ _BREACH_SF = sqlglot.parse_one(
     UNION ALL
     SELECT sf.* FROM scenario_fluents AS sf SEMI JOIN pairs AS p
       ON sf.args[2] = p.x AND sf.args[3] = p.y WHERE sf.fluent = 'binds'
+    UNION ALL
+    SELECT sf.* FROM scenario_fluents AS sf SEMI JOIN pairs AS p
+      ON sf.args[1] = p.y AND sf.args[2] = p.x WHERE sf.fluent = 'consented'
     """,
     read="duckdb",
 )

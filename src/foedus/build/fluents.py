@@ -32,6 +32,7 @@ from foedus.corpus.perspectives import perspective_ids
 from foedus.engine import demand, from_corpus, from_tables, reference
 from foedus.engine.compile import fluent_table
 from foedus.engine.narrative import Interval
+from foedus.model.vocabulary import CORPUS_FACTS
 from foedus.norms import binding
 from foedus.rules.ast import Program
 from foedus.rules.programs import program_for, rule_rows
@@ -214,7 +215,7 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     for t in (
         ("happenings",)
         if any(f for f, _ in lazy.values())
-        else ("happenings", "facts_state", "facts_forbids")
+        else ("happenings", *(f"facts_{rel}" for rel in CORPUS_FACTS))
     ):
         con.execute(exp.Drop(this=exp.to_table(t), kind="TABLE", exists=True).sql("duckdb"))
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from sqlglot import exp, parse_one
 
-from foedus.rules.library.vocabulary import BINDS, PART_OF
+from foedus.rules.library.vocabulary import BINDS, CONSENTED, PART_OF
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """The layout of the tables; part of the cache key, so a new layout rebuilds cached
-databases (2: the table ``rules``)."""
+databases (2: the table ``rules``; 3: ``instruments.supersedes`` and ``political``)."""
 
 
 def _date(name: str) -> str:
@@ -34,7 +34,7 @@ TABLES: dict[str, str] = {
     "aliases": "alias_lower VARCHAR, actor_id VARCHAR",
     "instruments": "id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, "
     f"{_date('signed')}, {_date('in_force')}, {_date('ended')}, amends VARCHAR, "
-    "notes VARCHAR, hypothetical BOOLEAN",
+    "notes VARCHAR, hypothetical BOOLEAN, supersedes VARCHAR[], political BOOLEAN",
     "instrument_aliases": "alias_lower VARCHAR, instrument_id VARCHAR",
     "parties": "instrument_id VARCHAR, seq INTEGER, actor_id VARCHAR, how VARCHAR, "
     f"{_date('date')}, {_date('until')}, via VARCHAR, notes VARCHAR",
@@ -75,6 +75,10 @@ DERIVED: dict[str, str] = {
     "on_demand": "perspective VARCHAR, fluent VARCHAR, scenarios INTEGER",
     "facts_state": "c0 VARCHAR",
     "facts_forbids": "c0 VARCHAR, c1 VARCHAR, c2 VARCHAR, c3 VARCHAR, c4 VARCHAR",
+    "facts_political": "c0 VARCHAR",
+    "facts_bilateral": "c0 VARCHAR",
+    "facts_supersedes": "c0 VARCHAR, c1 VARCHAR",
+    "facts_body_of": "c0 VARCHAR, c1 VARCHAR",
 }
 """The tables the engine's build steps add (:mod:`foedus.build.steps`). ``rules`` holds one
 row per rule of each perspective: ``kind`` is ``initiated``, ``terminated`` or ``static``,
@@ -82,7 +86,7 @@ row per rule of each perspective: ``kind`` is ``initiated``, ``terminated`` or `
 ``text`` the rule as written with its place (``"<rule> (file:line)"``). A build that computes
 some fluents on demand (:mod:`foedus.norms.binding`) lists them in ``on_demand`` (with the
 number of scenarios of the build) and keeps the fact tables their rules read (``facts_state``,
-``facts_forbids``: :mod:`foedus.engine.from_tables`); other builds have neither."""
+``facts_forbids``, ...: :mod:`foedus.engine.from_tables`); other builds have neither."""
 
 STATE_META = "state_meta"
 STATE_FLUENTS = "state_fluents"
@@ -147,6 +151,6 @@ def add_key_columns(have: int, width: int) -> list[str]:
     ]
 
 
-SCENARIO_FLUENTS = (BINDS, PART_OF)
+SCENARIO_FLUENTS = (BINDS, PART_OF, CONSENTED)
 """The fluents whose per-scenario rows ``scenario_fluents`` keeps: breach detection reads them
 (docs/decisions/0002)."""

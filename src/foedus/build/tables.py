@@ -60,6 +60,8 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
                 i.amends,
                 i.notes,
                 i.hypothetical,
+                list(i.supersedes),
+                i.political,
             )
         )
         names = dict.fromkeys(n.lower() for n in (i.id, i.name, *i.aliases))
@@ -141,7 +143,10 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
     if "instruments" in t:
         ins = read(t["instruments"])
         cols = ["id", "name", "kind", *dates("signed", "in_force", "ended")]
-        insert("instruments", exp.select(*cols, null(), null(), false()).from_(ins))
+        insert(
+            "instruments",
+            exp.select(*cols, null(), null(), false(), null(), false()).from_(ins),
+        )
         names = exp.select("id", exp.Explode(this=exp.array("id", "name")).as_("n")).from_(ins)
         insert(
             "instrument_aliases",

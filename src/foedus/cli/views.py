@@ -68,7 +68,10 @@ def treaties_table(data: Json) -> RenderableType:
             ", ".join(p["actor"]["name"] for p in t["parties"]),
         ]
         table.add_row(*row, *((t.get("certainty", ""),) if dated else ()))
-    notes = _notes((t["name"], t.get("notes")) for t in data["treaties"])
+    notes = _notes(
+        (t["name"], " ".join(n for n in (t.get("notes"), t.get("certainty_note")) if n) or None)
+        for t in data["treaties"]
+    )
     return Group(table, notes) if notes else table
 
 

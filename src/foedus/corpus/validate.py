@@ -21,6 +21,7 @@ from foedus.corpus.rulecheck import rule_problems
 from foedus.corpus.yamlread import event_type_hint
 from foedus.errors import Problem, did_you_mean, suggest
 from foedus.model import EVENT_TYPES, Actor, FuzzyDate, Quote
+from foedus.model.vocabulary import INSTRUMENT_ACTS
 from foedus.rules.library import is_library_name, library_file, library_names
 
 __all__ = ["did_you_mean", "event_type_hint", "suggest", "validate_corpus"]
@@ -350,6 +351,11 @@ class _Validator:
                         f"event {e.id!r} on {e.date} involves {a!r}",
                     )
         self.ref("instrument", e.instrument, where("event", e.id, "instrument"), owner)
+        if e.type in INSTRUMENT_ACTS and not e.instrument:
+            self.add(
+                where("event", e.id, "type"),
+                f"{owner} of type {e.type!r} names no instrument (give `instrument:`)",
+            )
         self.quotes("event", e.id, e.sources, owner)
         self.flags("event", e.id, e.hypothetical, bool(e.sources))
 

@@ -10,10 +10,16 @@ docs/rule-language.md ("What the corpus gives the rules"):
   ``signed``), ``end(T)``; every party ``X``: ``join(X, T)`` on the day it joined (however it
   joined) and ``leave(X, T)`` on its ``until``;
 - every event of type ``E`` by actor ``A``: ``E(A)``, and ``E(A, B)`` for every target ``B``;
+- every event of type ``denunciation`` or ``withdrawal_from_treaty`` that names an
+  ``instrument`` ``T``: ``denounce(A, T)`` or ``withdraw(A, T)`` for each actor ``A``
+  (:data:`foedus.model.vocabulary.INSTRUMENT_ACTS`);
 - facts: ``state(X)`` for actors of kind state; ``forbids(T, C, X, Y, E)``: clause ``C`` of
   ``T`` forbids its bearer ``X`` acts of event type ``E`` towards ``Y`` (from norms of kind
   prohibition, obligation, renunciation and guarantee, their categories, bearers and
-  beneficiaries; bearers pass on to their successors).
+  beneficiaries; bearers pass on to their successors); ``political(T)`` for instruments
+  marked ``political``; ``bilateral(T)`` for instruments of exactly two parties;
+  ``supersedes(N, T)`` when ``N`` replaces ``T``; ``body_of(B, X)`` for an actor ``B`` whose
+  ``part_of`` is ``X`` (an assembly or government of a state).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import Any
 from foedus.engine.narrative import Facts, Happening
 from foedus.engine.timepoints import event_point
 from foedus.model import FuzzyDate
+from foedus.model.vocabulary import INSTRUMENT_ACTS
 
 BEGINNING = date(1800, 1, 1)
 
@@ -70,10 +77,13 @@ def happenings(corpus: Any) -> list[Happening]:
             if party.until is not None:
                 out.append(_at("leave", (party.actor, ins.id), party.until, pid))
     for ev in corpus.events:
+        act = INSTRUMENT_ACTS.get(ev.type) if ev.instrument else None
         for a in ev.actors:
             out.append(_at(ev.type, (a,), ev.date, ev.id))
             for b in ev.targets:
                 out.append(_at(ev.type, (a, b), ev.date, ev.id))
+            if act is not None:
+                out.append(_at(act, (a, ev.instrument), ev.date, ev.id))
     return out
 
 
@@ -127,4 +137,10 @@ def facts(corpus: Any) -> Facts:
     return {
         "state": {(a.id,) for a in corpus.actors if a.kind == "state"},
         "forbids": set(norm_rows(corpus)),
+        "political": {(i.id,) for i in corpus.instruments if i.political},
+        "bilateral": {
+            (i.id,) for i in corpus.instruments if len({p.actor for p in i.parties}) == 2
+        },
+        "supersedes": {(i.id, old) for i in corpus.instruments for old in i.supersedes},
+        "body_of": {(a.id, a.part_of) for a in corpus.actors if a.part_of},
     }

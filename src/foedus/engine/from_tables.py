@@ -8,8 +8,9 @@ tables that :func:`foedus.build.tables.write_tables` wrote (``actors``, ``instru
 per-record Python. The rows are the same, row for row (tests/generate/test_generate.py checks it):
 
 - ``happenings(name, arity, a0, a1, t_early, t_late, id)`` — the narrative;
-- ``facts_state(c0)`` and ``facts_forbids(c0 .. c4)`` — the facts (``forbids`` is
-  :func:`~foedus.engine.from_corpus.norm_rows`);
+- ``facts_<rel>(c0 ..)`` for every relation of :data:`foedus.model.vocabulary.CORPUS_FACTS`
+  (``state``, ``forbids`` — :func:`~foedus.engine.from_corpus.norm_rows` —, ``political``,
+  ``bilateral``, ``supersedes``, ``body_of``): the facts;
 - ``event_acts`` and ``norm_rows`` — what breach detection reads (:mod:`foedus.build.breaches`).
 """
 
@@ -21,6 +22,7 @@ import duckdb
 
 from foedus.engine.from_corpus import BEGINNING, BREACHABLE_KINDS, successors
 from foedus.engine.timepoints import event_point
+from foedus.model.vocabulary import INSTRUMENT_ACTS
 
 
 def point(column: str) -> str:
@@ -37,6 +39,35 @@ def _dated(
         f"{point(date + '_earliest')} AS t_early, {point(date + '_latest')} AS t_late, "
         f"{ident} AS id FROM {source} WHERE {cond}"
     )
+
+
+def _act_name(column: str) -> str:
+    """The happening an instrument act of type ``column`` gives (:data:`INSTRUMENT_ACTS`)."""
+    whens = " ".join(f"WHEN '{t}' THEN '{h}'" for t, h in INSTRUMENT_ACTS.items())
+    return f"CASE {column} {whens} END"
+
+
+def _types() -> str:
+    return ", ".join(f"'{t}'" for t in INSTRUMENT_ACTS)
+
+
+#: The rows of each fact relation the corpus gives the rules but ``state`` and ``forbids``
+#: (:func:`foedus.engine.from_corpus.facts`), over the corpus tables.
+FACTS_SQL: dict[str, str] = {
+    "political": "SELECT DISTINCT id::VARCHAR AS c0 FROM instruments WHERE political",
+    "bilateral": (
+        "SELECT instrument_id::VARCHAR AS c0 FROM parties GROUP BY instrument_id "
+        "HAVING count(DISTINCT actor_id) = 2"
+    ),
+    "supersedes": (
+        "SELECT DISTINCT id::VARCHAR AS c0, unnest(supersedes)::VARCHAR AS c1 FROM instruments "
+        "WHERE supersedes IS NOT NULL"
+    ),
+    "body_of": (
+        "SELECT DISTINCT id::VARCHAR AS c0, part_of::VARCHAR AS c1 FROM actors "
+        "WHERE part_of IS NOT NULL AND part_of <> ''"
+    ),
+}
 
 
 def happenings_sql(arity: int = 2) -> str:
@@ -98,6 +129,10 @@ def happenings_sql(arity: int = 2) -> str:
         f"{point('e.date_latest')}, e.id FROM events AS e "
         "JOIN event_actors AS a ON a.event_id = e.id "
         "JOIN event_targets AS t ON t.event_id = e.id",
+        f"SELECT {_act_name('e.type')}, 2, a.actor_id, e.instrument_id, "
+        f"{point('e.date_earliest')}, {point('e.date_latest')}, e.id FROM events AS e "
+        "JOIN event_actors AS a ON a.event_id = e.id "
+        f"WHERE e.instrument_id IS NOT NULL AND e.type IN ({_types()})",
     ]
     extra = "".join(f", NULL::VARCHAR AS a{i}" for i in range(2, arity))
     return (
@@ -179,7 +214,7 @@ def store_norm_rows(con: duckdb.DuckDBPyConnection, corpus: Any, table: str = "n
 
 
 def store_engine_inputs(con: duckdb.DuckDBPyConnection, corpus: Any, arity: int = 2) -> None:
-    """``happenings``, ``facts_state`` and ``facts_forbids`` from the corpus tables."""
+    """``happenings`` and the ``facts_*`` tables from the corpus tables."""
     con.execute(f"CREATE OR REPLACE TABLE happenings AS {happenings_sql(arity)}")
     con.execute(
         "CREATE OR REPLACE TABLE facts_state AS "
@@ -190,6 +225,8 @@ def store_engine_inputs(con: duckdb.DuckDBPyConnection, corpus: Any, arity: int 
         "CREATE OR REPLACE TABLE facts_forbids AS SELECT instrument AS c0, "
         "clause AS c1, bearer AS c2, beneficiary AS c3, event_type AS c4 FROM norm_rows"
     )
+    for rel, sql in FACTS_SQL.items():
+        con.execute(f"CREATE OR REPLACE TABLE facts_{rel} AS {sql}")
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

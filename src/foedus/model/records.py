@@ -159,6 +159,12 @@ class Instrument(Record):
     in_force: Date | None = None
     ended: Date | None = None
     amends: str | None = None
+    supersedes: list[str] = Field(default_factory=list)
+    """Instruments this one replaces: each ends when this one enters into force."""
+    political: bool = False
+    """A political instrument (non-aggression, alliance, spheres of influence): in the
+    de-facto view the outbreak of war between its parties ends it
+    (docs/decisions/0008-how-instruments-end.md)."""
     parties: list[Party] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)
     sources: Quotes = Field(default_factory=list)

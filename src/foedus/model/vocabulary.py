@@ -28,6 +28,13 @@ EVENT_TYPES: dict[str, str] = {
     "non_recognition": "a state refuses to recognise a status or a change of it",
     "recognition_withdrawn": "a state withdraws a recognition it had given",
     "resumption_of_relations": "full diplomatic relations are resumed",
+    "denunciation": (
+        "a party denounces an instrument (named by the event's `instrument`): a bilateral one "
+        "ends, a multilateral one binds it no more"
+    ),
+    "withdrawal_from_treaty": (
+        "a party withdraws from an instrument (named by the event's `instrument`)"
+    ),
     "expulsion": "an organisation expels a member (the member is the target)",
     "withdrawal_from_organisation": "a member leaves an organisation (the organisation the target)",
     "armistice": "belligerents agree to suspend fighting (an armistice)",
@@ -89,6 +96,26 @@ HAPPENINGS: dict[str, tuple[str, ...]] = {
     "end": ("Instrument",),
     "join": ("Actor", "Instrument"),
     "leave": ("Actor", "Instrument"),
+    "denounce": ("Actor", "Instrument"),
+    "withdraw": ("Actor", "Instrument"),
+}
+
+#: Event types that act on an instrument, and the happening each gives the rules: an event of
+#: such a type that names an ``instrument`` ``T`` gives ``happening(Actor, T)`` for each actor.
+INSTRUMENT_ACTS: dict[str, str] = {
+    "denunciation": "denounce",
+    "withdrawal_from_treaty": "withdraw",
+}
+
+#: The fact relations the corpus gives the rules, with their arguments (engine/from_corpus.py,
+#: engine/from_tables.py).
+CORPUS_FACTS: dict[str, tuple[str, ...]] = {
+    "state": ("Actor",),
+    "forbids": ("Instrument", "Clause", "Actor", "Actor", "EventType"),
+    "political": ("Instrument",),
+    "bilateral": ("Instrument",),
+    "supersedes": ("Instrument", "Instrument"),
+    "body_of": ("Actor", "Actor"),
 }
 
 

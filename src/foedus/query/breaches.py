@@ -4,12 +4,13 @@ their target forbids, each with its explanation."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import breach_rows, name_of
 from foedus.query.nodes import clause_node, event_node, instrument_node, justification_node
 from foedus.query.records import date_json
+from foedus.rules.library.vocabulary import CONSENTED
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ def breach_json(
     ev = kb.event(event_id)
     ins = kb.instrument(ins_id)
     clause = next(c for c in ins.clauses if c.id == clause_id)
+    # the rows in one order, whatever order the database read them in
+    rows = sorted(rows, key=lambda r: (r["actor"], r["beneficiary"], r["via"] or "", r["target"]))
     certainty = "certain" if any(r["certainty"] == "certain" for r in rows) else "possible"
     against = sorted({r["beneficiary"] for r in rows})
     norm = clause.norm
@@ -87,6 +90,9 @@ def breach_json(
             f"the clause's {kind} covers acts of type {ev.type} (categories: {cats})",
         )
     )
+    consent = _no_consent_node(kb, ev, rows)
+    if consent is not None:
+        premises.append(consent)
     if ev.justification:
         premises.append(justification_node(kb, ev))
     expl = node(
@@ -106,6 +112,29 @@ def breach_json(
         "certainty": certainty,
         "explanation": expl,
     }
+
+
+def _no_consent_node(kb: KnowledgeBase, ev: Any, rows: list[Json]) -> Explanation | None:
+    """Why a perspective whose rules read some acts as consented to (fluent ``consented``,
+    which breach detection honours) still counts this one: none of its consent rules gave
+    the victim's consent to an act of this type by this actor. None when the perspective has
+    no such rules."""
+    labels = [
+        r.label
+        for r in kb.rule_book.rules(kb, kb.perspective)
+        if r.fluent == CONSENTED and r.kind != "terminated"
+    ]
+    if not labels:
+        return None
+    actors = ", ".join(sorted({name_of(kb, r["actor"]) for r in rows}))
+    victims = ", ".join(sorted({name_of(kb, r["beneficiary"]) for r in rows}))
+    return node(
+        f"no consent: under the {kb.perspective} perspective's rules {victims} did not "
+        f"consent to this {ev.type} by {actors} (its rules read consent only where "
+        f"{', '.join(labels)} give it)",
+        rule="an act the victim consented to breaches nothing (consented(X, Y, E))",
+        certainty="certain",
+    )
 
 
 def breach_summaries(kb: KnowledgeBase, perspective: str | None = None) -> list[Json]:

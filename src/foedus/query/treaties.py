@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from foedus.engine.timepoints import query_point
-from foedus.query.common import col, lit, rows_of, run
+from foedus.norms import binding
+from foedus.query.common import COLUMNS, Row, arg, col, lit, one_of, rows_of, run
 from foedus.rules.library.vocabulary import BINDS, IN_FORCE, PARTY_TO
 from foedus.shapes import Json
 
@@ -72,12 +73,75 @@ def treaties_on(
     elif t is not None:
         for r in rows_of(kb, IN_FORCE, at=t):
             _better(found, r.args[0], r.certainty)
+    notes = _unknown_ends(kb, found, t) if t is not None else {}
     out = []
     for ins_id in sorted(found, key=lambda i: (_signed(kb, i), i)):
         j = kb.render.instrument(kb.instrument(ins_id))
-        j["certainty"] = found[ins_id]
+        j["certainty"] = "possible" if ins_id in notes else found[ins_id]
+        j["certainty_note"] = notes.get(ins_id)
         out.append(j)
     return {"treaties": out}
+
+
+def _unknown_ends(kb: KnowledgeBase, found: dict[str, str], t: int) -> dict[str, str]:
+    """For each instrument found ``certain`` on time point ``t`` whose end neither the corpus
+    nor this perspective's rules give (its ``in_force`` is open-ended here) while another
+    perspective's rules end it by ``t``: why it is only possible that it was still in force
+    (docs/decisions/0008-how-instruments-end.md)."""
+    ids = sorted(i for i, c in found.items() if c == "certain")
+    views = [kb.perspective, *(p.id for p in kb.corpus.perspectives if p.id != kb.perspective)]
+    if not ids or len(views) < 2:
+        return {}
+    rows = _in_force_rows(kb, ids, views)
+    out: dict[str, str] = {}
+    for ins_id in ids:
+        here = [r for r in rows[kb.perspective][ins_id] if r.holds_at(t)]
+        if not here or any(r.end is not None for r in here):
+            continue
+        for other in views[1:]:
+            theirs = rows[other][ins_id]
+            if any(r.holds_at(t) and r.certainty == "certain" for r in theirs):
+                continue
+            ended = [r for r in theirs if r.end is not None and r.start <= t]
+            if not ended:
+                continue
+            last = max(ended, key=lambda r: r.end or 0)
+            ev = kb.event_record(last.terminated_by) if last.terminated_by else None
+            by = f" with this event: {ev.summary.rstrip('.')} ({ev.date.text})" if ev else ""
+            out[ins_id] = (
+                "The source gives no end, and the rules of the "
+                f"{kb.perspective} perspective end it by no event; under the {other} "
+                f"perspective it ends{by}. Whether it was still in force on this day is not "
+                "known."
+            )
+            break
+    return out
+
+
+def _in_force_rows(
+    kb: KnowledgeBase, ids: list[str], views: list[str]
+) -> dict[str, dict[str, list[Row]]]:
+    """The rows of ``in_force`` of instruments ``ids`` in each perspective of ``views``: one
+    read of ``fluents`` for those that store it."""
+    out: dict[str, dict[str, list[Row]]] = {v: {i: [] for i in ids} for v in views}
+    stored = []
+    for v in views:
+        if binding.rows_for(kb, IN_FORCE, v, {0: ids[0]}, None) is None:
+            stored.append(v)
+        else:  # computed on demand in this database
+            for i in ids:
+                out[v][i] = rows_of(kb, IN_FORCE, v, args={0: i})
+    if stored:
+        query = (
+            exp.select(col("perspective"), *map(col, COLUMNS))
+            .from_("fluents", copy=False)
+            .where(col("fluent").eq(lit(IN_FORCE)), copy=False)
+            .where(one_of(col("perspective"), stored), one_of(arg(0), ids), copy=False)
+            .order_by(col("start"), copy=False)
+        )
+        for r in run(kb, query):
+            out[r[0]][r[2][0]].append(Row(r[1], tuple(r[2]), *r[3:]))
+    return out
 
 
 def _better(found: dict[str, str], key: str, certainty: str) -> None:

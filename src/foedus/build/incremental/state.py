@@ -267,6 +267,8 @@ class Inputs:
                 _tbl("norm_rows")
             ),
         )
+        for rel, text in from_tables.FACTS_SQL.items():
+            self.temp(f"facts_{rel}", sqlglot.parse_one(text, read="duckdb"))
         for p in self.programs:
             for rel, decl in p.facts.items():
                 if f"facts_{rel}" not in self.made:

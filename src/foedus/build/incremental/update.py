@@ -197,7 +197,7 @@ _ATTACH = sqlglot.parse_one("ATTACH $path AS old (READ_ONLY)", read="duckdb")
 _UNNEST_IDS = sqlglot.parse_one("SELECT unnest(?::VARCHAR[]) AS id", read="duckdb")
 #: The events whose breaches an update recomputes (the temporary tables renamed by
 #: :data:`_UPDATE_TABLES`): the new ones, and those where a row of ``binds`` or ``part_of``
-#: differs (``sf_diff``) during the event.
+#: differs (``sf_diff``) during the event, or one of ``consented`` to their actor at all.
 _AFFECTED = sqlglot.parse_one(
     """
     SELECT id AS event_id FROM new_ids
@@ -217,6 +217,9 @@ _AFFECTED = sqlglot.parse_one(
     WHERE d.start <= CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END
       AND CASE WHEN d.scenario = 'early' THEN a.t_early ELSE a.t_late END
           < coalesce(d."end", $forever)
+    UNION
+    SELECT a.event_id FROM sf_diff AS d JOIN event_acts AS a
+      ON d.fluent = 'consented' AND a.actor = d.args[2]
     UNION
     SELECT a.event_id FROM sf_diff AS d JOIN event_acts AS a
       ON d.fluent = 'part_of' AND a.target = d.args[1]

@@ -24,6 +24,7 @@ PART_OF = "part_of"
 BINDS = "binds"
 PARTY_TO = "party_to"
 IN_FORCE = "in_force"
+CONSENTED = "consented"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ VOCABULARY: dict[str, Word] = {
         ),
         Word(PARTY_TO, ("Actor", "Instrument"), None, "treaties", "a party to the instrument"),
         Word(IN_FORCE, ("Instrument",), None, "treaties", "the instrument is in force"),
+        Word(
+            CONSENTED,
+            ("Actor", "Actor", "EventType"),
+            None,
+            "breaches",
+            "the first actor consented to acts of the event type by the second (such an act "
+            "breaches nothing)",
+        ),
     )
 }
 """Every fluent the answers read by name."""
