@@ -9,7 +9,7 @@ from foedus.engine.timepoints import last_day, start_day
 from foedus.query.common import Row, day_json, own_rows
 from foedus.query.rules import rule_texts, terminating_rules
 from foedus.query.status import is_sovereign, status_at
-from foedus.rules.library.vocabulary import STATUS
+from foedus.rules.library.vocabulary import SOVEREIGN, STATUS
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def why_sovereignty_differs(
         r
         for side in lost
         for r in rows[side]
-        if r.fluent == "sovereign"
+        if r.fluent == SOVEREIGN
         and r.end is not None
         and r.end <= t + 1
         and r.terminated_by is not None
@@ -44,7 +44,7 @@ def why_sovereignty_differs(
     ev = kb.event(max(ended, key=lambda r: r.end or 0).terminated_by or "")
     out: dict[str, Json] = {}
     for side in sides:
-        labels = terminating_rules(kb, side, "sovereign", ev.type)
+        labels = terminating_rules(kb, side, SOVEREIGN, ev.type)
         verb = "ended sovereignty" if side in lost else "did not end sovereignty"
         out[side] = {
             "rules": labels,

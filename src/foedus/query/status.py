@@ -12,6 +12,7 @@ from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name
 from foedus.query.events import event_ids
 from foedus.query.nodes import clause_node, event_node, row_node, row_span
 from foedus.query.summaries import status_summary
+from foedus.rules.library.vocabulary import CONTROLLED_BY, OCCUPIED_BY, PART_OF, SOVEREIGN
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def status_at(kb: KnowledgeBase, actor_id: str, t: int, rows: list[Row]) -> tupl
     here = [
         r for r in rows if r.args == (actor_id,) and r.fluent in STATUS_FLUENTS and r.holds_at(t)
     ]
-    sov = _pick(here, "sovereign")
+    sov = _pick(here, SOVEREIGN)
     if sov is None:
         sovereign = [{"value": False, "certainty": "certain"}]
     elif sov.certainty == "certain":
@@ -86,7 +87,7 @@ def status_at(kb: KnowledgeBase, actor_id: str, t: int, rows: list[Row]) -> tupl
         ]
     status: Json = {"sovereign": sovereign}
     used = [sov] if sov is not None else []
-    for f in ("controlled_by", "occupied_by", "part_of"):
+    for f in (CONTROLLED_BY, OCCUPIED_BY, PART_OF):
         status[f], rows_f = _values(kb, here, f, rows)
         used.extend(rows_f)
     status["label"] = label(status)
@@ -156,7 +157,7 @@ def unless_acts(kb: KnowledgeBase, actor_id: str, rows: list[Row], t: int) -> di
     """The annexations and incorporations of the actor that breached a norm binding their
     author towards it, dated within the sovereignty that holds at ``t`` (before ``t``), with
     their breach rows: by event id, in the order of the ids."""
-    sov = [r for r in rows if r.fluent == "sovereign" and r.args == (actor_id,) and r.holds_at(t)]
+    sov = [r for r in rows if r.fluent == SOVEREIGN and r.args == (actor_id,) and r.holds_at(t)]
     if not sov:
         return {}
     out: dict[str, list[Json]] = {}
