@@ -60,15 +60,17 @@ def parallel(f: Callable[[T], R], items: Iterable[T]) -> list[R]:
     return list(_POOL[0].map(f, items))
 
 
-def run(query: Query, kb: KnowledgeBase) -> Json:
+def run(query: Query, kb: KnowledgeBase, settle: bool = False) -> Json:
     """The answer of a query with a range (``over``) or a group (``each``); ``kb`` is read
-    under the query's perspective already."""
+    under the query's perspective already; ``settle``: see :meth:`Query.run`."""
     if query.each is None:
-        return _one(query, query.args, kb)
+        return _one(query, query.args, kb, settle)
     group, members = query.each
     if query.command == "events":
         return _events_of_group(query, kb, group, set(members))
-    answers = parallel(lambda m: _one(query, _substitute(query.args, group, m), kb), members)
+    answers = parallel(
+        lambda m: _one(query, _substitute(query.args, group, m), kb, settle), members
+    )
     return merge(answers)
 
 
@@ -100,10 +102,11 @@ def _substitute(args: dict[str, Any], group: str, member: str) -> dict[str, Any]
     return out
 
 
-def _one(query: Query, args: dict[str, Any], kb: KnowledgeBase) -> Json:
+def _one(query: Query, args: dict[str, Any], kb: KnowledgeBase, settle: bool = False) -> Json:
     if query.over is not None and query.command == "treaties":
         only = query.filter.get("instrument")
-        return treaties_over(kb, args.get("party"), args.get("between"), *query.over, only=only)
+        party, between = args.get("party"), args.get("between")
+        return treaties_over(kb, party, between, *query.over, only=only, settle=settle)
     if query.over is not None and query.command == "status":
         return status_over(kb, args["actor"], *query.over)
     result: Json = getattr(kb, str(query.command))(**args)
@@ -144,10 +147,13 @@ def treaties_over(
     start: str,
     end: str,
     only: str | None = None,
+    settle: bool = False,
 ) -> Json:
     """``{"treaties": [...]}``: the instruments :meth:`KnowledgeBase.treaties` finds on any day
     of [start, end] (module docstring); ``only``: of these, the instrument with this id (a
-    question about one treaty asks only on the days that instrument changes)."""
+    question about one treaty asks only on the days that instrument changes); ``settle``: stop
+    at the first batch of days that finds an instrument certainly (a yes/no question's
+    answer is then settled)."""
     lo, hi = date.fromisoformat(start), date.fromisoformat(end)
     candidates: list[str] | None = None
     if party is not None or between is not None:
@@ -178,6 +184,8 @@ def treaties_over(
             found.get(i, {}).get("certainty") == "certain" for i in settled
         ):
             break  # every instrument the actors ever shared is found, certainly
+        if settle and any(t.get("certainty") == "certain" for t in found.values()):
+            break  # a yes/no question is answered: yes
     return {"treaties": sorted(found.values(), key=_signed)}
 
 

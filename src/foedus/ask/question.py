@@ -76,11 +76,14 @@ class Query:
             parts.append(f"[{key}={shown}]")
         return " ".join(parts) + f" ({self.perspective})"
 
-    def run(self, kb: KnowledgeBase) -> Json:
-        """The answer: the method's JSON, read under the perspective, with the filter applied."""
+    def run(self, kb: KnowledgeBase, settle: bool = False) -> Json:
+        """The answer: the method's JSON, read under the perspective, with the filter applied.
+        ``settle``: only as much of a ``treaties`` answer over a range as settles a yes/no
+        question (it stops at the first instrument found certainly; :mod:`foedus.ask.verdict`
+        asks so of the perspectives other than the question's)."""
         kb = expand.under(kb, self.perspective)
         if self.over or self.each:
-            return self._filtered(expand.run(self, kb))
+            return self._filtered(expand.run(self, kb, settle))
         answer: Json = getattr(kb, str(self.command))(**self.args)
         return self._filtered(answer)
 

@@ -52,7 +52,8 @@ def verdict(query: Query, kb: KnowledgeBase, answer: Json | None = None) -> Json
     def judged(pid: str) -> str:
         got = answer if pid == query.perspective and answer is not None else None
         if got is None:
-            got = replace(query, perspective=pid, check=None).run(kb)
+            # another perspective's answer is only judged: as much of it as settles the check
+            got = replace(query, perspective=pid, check=None).run(kb, settle=True)
         return judge(query, got)
 
     by = dict(zip(ids, parallel(judged, ids), strict=True))
