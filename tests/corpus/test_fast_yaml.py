@@ -126,10 +126,14 @@ def test_what_the_fast_reading_leaves_to_the_slow_one(tmp_path: Path, text: str)
 
 def test_the_fast_reading_keeps_impossible_dates_as_text(tmp_path: Path) -> None:
     f = tmp_path / "x.yaml"
-    f.write_text("a: 1940-02-30\nb: 1940-02-01\nc: [yes, 012, 0o12, 1_000, ~]\n1: one\n")
+    f.write_text(
+        "a: 1940-02-30\nb: 1940-02-01\nc: [yes, 012, 0o12, 1_000, ~]\n1: one\n"
+        'd: "D:\\\\00000026"\n'  # an escaped backslash before a 0 is no NUL
+    )
     assert read_fast(f) == {
         "a": "1940-02-30",
         "b": date(1940, 2, 1),
         "c": ["yes", 12, 10, 1000, None],
         "1": "one",
+        "d": "D:\\00000026",
     }

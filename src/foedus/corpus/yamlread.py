@@ -252,7 +252,7 @@ _FastConstructor.add_constructor(None, _FastConstructor.construct_doubt)
 
 _UNSURE = re.compile(
     r"(?:^|[\s\[{,])!|<<|^%|[\x00\ud800-\udfff]"
-    r"|\\(?:0|x00|u0000|U00000000|u[dD][89a-fA-F]|U0000[dD][89a-fA-F])",
+    r"|(?<!\\)(?:\\\\)*\\(?:0|x00|u0000|U00000000|u[dD][89a-fA-F]|U0000[dD][89a-fA-F])",
     re.M,
 )
 """What the fast reading leaves to the round-trip one: a tag (``!name``, ``!!binary``), a merge
