@@ -337,7 +337,8 @@ def load_corpus(path: str | Path) -> Corpus:
     corpus, problems, failed = read_corpus(path, fast=True)
     if corpus.unplaced:
         unplaced, corpus.unplaced = corpus.unplaced, []  # validated with no positions
-        problems += _validate(corpus, problems, failed)
+        if not problems:
+            problems += _validate(corpus, problems, failed)
         if not problems:
             corpus.unplaced = unplaced
             return corpus
