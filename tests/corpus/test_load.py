@@ -44,7 +44,12 @@ def test_loads_records_sources_and_rules(good: Corpus) -> None:
 
 
 def test_positions_of_records_and_values(good: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
-    file, line, col = good.positions[("instrument", "treaty-of-harbour", "clauses[1].text")]
+    file, line, col = good.where("instrument", "treaty-of-harbour", "clauses[1].text")
+    assert good.positions[("instrument", "treaty-of-harbour", "clauses[1].text")] == (
+        file,
+        line,
+        col,
+    )
     assert file.endswith("instruments.yaml") and (line, col) == (26, 15)
     assert good.where("event", "southland-invades-northland", "date")[1:] == (11, 11)
     assert good.where("actor", "northland")[1:] == (2, 9)  # the id

@@ -1,7 +1,7 @@
 """The corpus tables of a built database: corpus records as rows.
 
 :func:`write_tables` creates every table of :data:`foedus.build.schema.TABLES` and fills it:
-from the records of a YAML corpus (one ``INSERT`` of literal rows per table), and, for a
+from the records of a YAML corpus (one Arrow table per table, inserted in one scan), and, for a
 Parquet corpus, straight from its files in SQL (no per-record Python).
 """
 
@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from sqlglot import exp
 
+from foedus.build.database import insert_arrow
 from foedus.build.schema import SCHEMA_VERSION, TABLES, create
 from foedus.corpus.load import Corpus
 from foedus.model import FuzzyDate
@@ -214,6 +216,17 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
     return out
 
 
+def _insert(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[Any, ...]]) -> None:
+    """Append ``rows`` to table ``name`` as one Arrow table with the table's column types."""
+    schema = con.table(name).limit(0).fetch_arrow_table().schema
+    columns = list(zip(*rows, strict=True))
+    table = pa.Table.from_arrays(
+        [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
+    insert_arrow(con, name, table)
+
+
 def write_tables(
     con: duckdb.DuckDBPyConnection, corpus: Corpus, progress: Progress | None = None
 ) -> None:
@@ -231,8 +244,8 @@ def write_tables(
         if progress:
             progress(f"table {name}")
         con.execute(create(name))
-        if rows[name]:  # one INSERT of literal rows: much faster than binding each row
-            con.execute(exp.insert(exp.values(rows[name]), name).sql("duckdb"))
+        if rows[name]:  # one Arrow table, typed as the table: no SQL text of the rows
+            _insert(con, name, rows[name])
         for sql in fast.get(name, []):
             con.execute(sql)
     con.execute("COMMIT")

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from foedus.corpus import parquet
+from foedus.corpus import parquet, yamlread
 from foedus.corpus.folder import Loc, display
 from foedus.model import ActCategory, Actor, Event, Group, Instrument, Perspective
 
@@ -72,6 +72,10 @@ class Corpus:
     unreadable: list[Path] = field(default_factory=list)
     """Rule files under ``rules/`` that could not be read (reported by the loader)."""
     positions: dict[tuple[str, str, str | None], Loc] = field(default_factory=dict)
+    unplaced: list[tuple[Path, str]] = field(default_factory=list)
+    """YAML files read without positions (:func:`.yamlread.read_fast`), each with its name as
+    shown when it was read: ``positions`` holds their records at 1:1 until :meth:`place`
+    reads where they are written."""
     content_hash: str = ""
     overlay: Path | None = None
     hypothetical_ids: set[tuple[str, str]] = field(default_factory=set)
@@ -84,11 +88,18 @@ class Corpus:
 
     def where(self, kind: str, id: str, *fields: str | None) -> Loc:
         """The position of the first of ``fields`` written for a record, else of the record."""
+        self.place()
         for f in (*fields, None):
             loc = self.positions.get((kind, id, f))
             if loc is not None:
                 return loc
         return (display(self.path), 1, 1)
+
+    def place(self) -> None:
+        """Read where the records of the files read without positions are written (once)."""
+        while self.unplaced:
+            path, shown = self.unplaced.pop()
+            self.positions.update(yamlread.record_positions(path, shown, self.path, SINGULAR))
 
     @property
     def default_source(self) -> str | None:

@@ -29,12 +29,14 @@ from foedus.corpus.folder import Loc, content_hash, display, read_text, refusal
 from foedus.corpus.horizon import bound_open_dates
 from foedus.corpus.validate import validate_corpus
 from foedus.corpus.yamlread import (
+    Doubt,
     as_written,
     error_message,
     key_pos,
     loc_path,
     plain,
     pos_key,
+    read_fast,
     read_yaml,
     walk,
 )
@@ -55,10 +57,25 @@ class _Loader:
     failed_ids: dict[str, set[str]] = field(default_factory=dict)
     hypothetical: bool = False
     root: Path | None = None
+    fast: bool = False
+    """Read each file with :func:`.yamlread.read_fast` when it can: the records keep no
+    positions (``unplaced``; :meth:`Corpus.place` finds them)."""
+    unplaced: list[tuple[Path, str]] = field(default_factory=list)
+    plain_data: bool = False
 
     def load_file(self, path: Path) -> None:
         shown = display(path)
-        data = read_yaml(path, self.problems, self.root)
+        self.plain_data = False
+        data: Any = None
+        if self.fast:
+            try:
+                data = read_fast(path, self.root)
+                self.plain_data = True
+                self.unplaced.append((path, shown))
+            except Doubt:
+                pass
+        if not self.plain_data:
+            data = read_yaml(path, self.problems, self.root)
         if data is None:
             return
         if not isinstance(data, dict):
@@ -95,7 +112,7 @@ class _Loader:
 
     def load_record(self, shown: str, key: str, items: Any, index: int, item: Any) -> None:
         kind = SINGULAR[key]
-        line, col = pos_key(items, index) or (1, 1)
+        line, col = (1, 1) if self.plain_data else (pos_key(items, index) or (1, 1))
         where = f"{key}[{index}]"
         if not isinstance(item, dict):
             self.problems.append(
@@ -108,8 +125,11 @@ class _Loader:
             )
             return
         fields: dict[str, tuple[int, int]] = {}
-        walk(item, "", fields)
-        raw = plain(item)
+        if self.plain_data:
+            raw = item
+        else:
+            walk(item, "", fields)
+            raw = plain(item)
         if self.hypothetical and key in ("events", "instruments"):
             raw["hypothetical"] = True
         rid = raw.get("id")
@@ -212,13 +232,20 @@ def _load_meta(root: Path, problems: list[Problem], positions: dict[Any, Loc]) -
         return fallback
 
 
-def read_corpus(path: str | Path) -> tuple[Corpus, list[Problem], dict[str, set[str]]]:
+def read_corpus(
+    path: str | Path, fast: bool = False
+) -> tuple[Corpus, list[Problem], dict[str, set[str]]]:
     """Read a corpus folder without the cross-record checks.
 
     Returns the corpus (with every record that could be read), the problems found, and the ids
     of records that could not be read (so that references to them are not reported again).
     Only regular files that resolve inside the folder are read (:func:`.folder.refusal`), and
     only the files the corpus uses go into its content hash.
+
+    ``fast`` reads the YAML files with :func:`.yamlread.read_fast` where it can; the
+    positions of their records are then not known (``Corpus.unplaced`` lists the files, and
+    a problem is reported at the file's 1:1): :func:`load_corpus` reads the folder again
+    without it when there is a problem.
     """
     root = Path(path)
     problems: list[Problem] = []
@@ -228,7 +255,7 @@ def read_corpus(path: str | Path) -> tuple[Corpus, list[Problem], dict[str, set[
     corpus = Corpus(path=root, metadata=_load_meta(root, problems, positions))
     corpus.positions.update(positions)
     used = [root / "corpus.yaml"]
-    loader = _Loader(corpus, problems, root=root)
+    loader = _Loader(corpus, problems, root=root, fast=fast)
     for f in sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml")):
         if f.name not in ("corpus.yaml", "corpus.yml"):
             loader.load_file(f)
@@ -249,6 +276,7 @@ def read_corpus(path: str | Path) -> tuple[Corpus, list[Problem], dict[str, set[
     _attach_parquet(corpus, root, problems)
     used += corpus.tables.values()
     corpus.content_hash = _with_library(content_hash(root, used), corpus)
+    corpus.unplaced = loader.unplaced
     return corpus, problems, loader.failed_ids
 
 
@@ -302,17 +330,39 @@ def _attach_parquet(corpus: Corpus, root: Path, problems: list[Problem]) -> None
 
 
 def load_corpus(path: str | Path) -> Corpus:
-    """Load and validate a corpus folder; raise :class:`CorpusError` listing every problem."""
-    corpus, problems, failed = read_corpus(path)
-    if corpus.tables:  # a Parquet corpus: its tables are checked in SQL, table by table
+    """Load and validate a corpus folder; raise :class:`CorpusError` listing every problem.
+
+    The YAML files are read fast first (libyaml's parser, no positions); only when that
+    finds a problem is the folder read again the slow way, which knows where every value is
+    written, so that each problem is reported at its file:line:col. A corpus that loads
+    finds its positions when first asked (:meth:`Corpus.where`)."""
+    corpus, problems, failed = read_corpus(path, fast=True)
+    if corpus.unplaced:
+        unplaced, corpus.unplaced = corpus.unplaced, []  # validated with no positions
         if not problems:
-            problems += parquet_check.validate_tables(corpus)
-        problems += validate_corpus(corpus.untabled(), failed)
-    else:
-        problems += validate_corpus(corpus, failed)
+            problems += _validate(corpus, problems, failed)
+        if not problems:
+            corpus.unplaced = unplaced
+            return corpus
+        corpus, problems, failed = read_corpus(path)
+    problems += _validate(corpus, problems, failed)
     if problems:
         raise CorpusError(problems)
     return corpus
+
+
+def _validate(
+    corpus: Corpus, problems: list[Problem], failed: dict[str, set[str]]
+) -> list[Problem]:
+    """The cross-record problems of a corpus read by :func:`read_corpus` with ``problems``."""
+    out: list[Problem] = []
+    if corpus.tables:  # a Parquet corpus: its tables are checked in SQL, table by table
+        if not problems:
+            out += parquet_check.validate_tables(corpus)
+        out += validate_corpus(corpus.untabled(), failed)
+    else:
+        out += validate_corpus(corpus, failed)
+    return out
 
 
 def load_overlay(file: str | Path, base: Corpus) -> Corpus:
@@ -325,6 +375,7 @@ def load_overlay(file: str | Path, base: Corpus) -> Corpus:
     not read: the ids the overlay shares with them are looked up in SQL.
     """
     path = Path(file)
+    base.place()  # the overlay's messages cite where the base's records are written
     why = refusal(path)
     if why is not None:
         raise CorpusError([Problem(display(path), 1, 1, f"cannot read overlay file: {why}")])

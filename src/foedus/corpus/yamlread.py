@@ -16,12 +16,18 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import TaggedScalar
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.resolver import VersionedResolver
 
-from foedus.corpus.folder import display, read_text
+from foedus.corpus.folder import Loc, display, read_text
 from foedus.errors import Problem, did_you_mean, suggest
 from foedus.model import EVENT_TYPES
+
+try:  # libyaml's parser (the package ruamel.yaml.clib): several times faster than ruamel's
+    from _ruamel_yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - the C extension is a dependency; without it, rt only
+    _CParser = None
 
 
 def event_type_hint(value: str) -> str:
@@ -211,6 +217,131 @@ def read_yaml(path: Path, problems: list[Problem], root: Path | None = None) -> 
     elif isinstance(data, str) and strange(data):
         problems.append(Problem(shown, 1, 1, f"text with {strange(data)} is not allowed"))
     return data
+
+
+class Doubt(Exception):
+    """The fast reading (:func:`read_fast`) cannot promise the values and problems of the
+    round-trip reading (:func:`read_yaml`): the file is read that way instead."""
+
+
+class _FastConstructor(SafeConstructor):
+    """Safe construction giving what :func:`plain` gives of the round-trip tree; whatever
+    it might give otherwise (a time of day, a tag the round-trip reader keeps) is a
+    :class:`Doubt`. Duplicate keys are refused by ruamel's safe constructor too."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            value = super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            return str(node.value)  # as _Constructor: an impossible date stays text
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise Doubt("a time of day")  # the round-trip reading writes it otherwise
+        return value
+
+    def construct_doubt(self, node: Any) -> Any:
+        raise Doubt(f"tag {node.tag}")
+
+
+_FastConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _FastConstructor.construct_yaml_timestamp
+)
+for _tag_name in ("binary", "set", "omap", "pairs"):
+    _FastConstructor.add_constructor(
+        f"tag:yaml.org,2002:{_tag_name}", _FastConstructor.construct_doubt
+    )
+_FastConstructor.add_constructor(None, _FastConstructor.construct_doubt)
+
+
+class _Resolver(VersionedResolver):
+    """YAML 1.2, as the round-trip reading of a file without a ``%YAML`` directive (one with
+    it is not read fast). ruamel looks the version up at every scalar, through an exception
+    when the parser is libyaml's: a fifth of the fast reading's time."""
+
+    @property
+    def processing_version(self) -> Any:
+        return (1, 2)
+
+
+_UNSURE = re.compile(
+    r"(?:^|[\s\[{,])!|<<|^%|[\x00\ud800-\udfff]"
+    r"|(?<!\\)(?:\\\\)*\\(?:0|x00|u0000|U00000000|u[dD][89a-fA-F]|U0000[dD][89a-fA-F])",
+    re.M,
+)
+"""What the fast reading leaves to the round-trip one: a tag (``!name``, ``!!binary``), a merge
+key (``<<``: its keys come in another order), a directive (``%YAML 1.1``: libyaml's parser does
+not pass its version on), a NUL or a lone surrogate, as such or as an escape (``"\\0"``).
+Text that merely looks so (``Hurrah !``) only costs the slower reading."""
+_INDENT = re.compile(r"^[ \t?:-]+", re.M)
+_BRACKETS = re.compile(r"[\[\]{}]")
+FAST_DEPTH = 200
+"""A bound on the nesting the C parser is given: libyaml's composer recurses in C and overflows
+the stack (a crash, not an error) on lists nested some ten thousand deep."""
+
+
+def _shallow(text: str) -> bool:
+    """Whether the nesting of ``text`` surely stays below :data:`FAST_DEPTH`: every block level
+    indents a line or adds an indicator before its text, every flow level opens a bracket."""
+    indent = max(map(len, _INDENT.findall(text)), default=0)
+    depth = deepest = 0
+    for ch in _BRACKETS.findall(text):
+        depth += 1 if ch in "[{" else -1
+        deepest = max(deepest, depth)
+    return 2 * indent + deepest + 2 < FAST_DEPTH
+
+
+def read_fast(path: Path, root: Path | None = None) -> Any:
+    """The plain values of the YAML document of ``path`` (as :func:`plain` makes them of
+    :func:`read_yaml`'s tree), read by libyaml's C parser and ruamel's safe constructor.
+
+    Keeps no position. Raises :class:`Doubt` whenever the reading could differ from
+    :func:`read_yaml`'s, or :func:`read_yaml` could report a problem: the C extension is
+    missing, the file cannot be read, the parser or constructor fails, or the text holds what
+    :data:`_UNSURE` names or nests deeply."""
+    if _CParser is None:
+        raise Doubt("no C parser")
+    scratch: list[Problem] = []
+    text = read_text(path, root, scratch)
+    if text is None or scratch or _UNSURE.search(text) or not _shallow(text):
+        raise Doubt("not a plain file")
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _FastConstructor
+    yaml.Resolver = _Resolver
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = yaml.load(text)
+    except Doubt:
+        raise
+    except Exception as e:  # any error: the round-trip reading words it, at its place
+        raise Doubt(str(e)) from e
+    if _too_big(data) is not None:
+        raise Doubt("too big")
+    return plain(data)
+
+
+def record_positions(
+    path: Path, shown: str, root: Path | None, singular: dict[str, str]
+) -> dict[tuple[str, str, str | None], Loc]:
+    """Where every record of a corpus file that loaded without a problem, and every value of
+    it, is written (by the round-trip reading): what :func:`read_fast` does not keep;
+    ``shown`` is the file as the messages name it."""
+    data = read_yaml(path, [], root)
+    out: dict[tuple[str, str, str | None], Loc] = {}
+    if not isinstance(data, dict):
+        return out
+    for key, items in data.items():
+        if key not in singular or not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            fields: dict[str, tuple[int, int]] = {}
+            walk(item, "", fields)
+            kind, rid = singular[key], str(item["id"])
+            out[(kind, rid, None)] = (shown, *fields.get("id", pos_key(items, index) or (1, 1)))
+            for where, (line, col) in fields.items():
+                out[(kind, rid, where)] = (shown, line, col)
+    return out
 
 
 def pos_key(node: Any, key: Any) -> tuple[int, int] | None:
