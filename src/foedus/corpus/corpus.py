@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from foedus.corpus import parquet, yamlread
+from foedus.corpus import parquet
 from foedus.corpus.folder import Loc, display
 from foedus.model import ActCategory, Actor, Event, Group, Instrument, Perspective
 
@@ -99,6 +99,8 @@ class Corpus:
         """Read where the records of the files read without positions are written (once)."""
         while self.unplaced:
             path, shown = self.unplaced.pop()
+            from foedus.corpus import yamlread  # here: a warm query reads no YAML
+
             self.positions.update(yamlread.record_positions(path, shown, self.path, SINGULAR))
 
     @property
