@@ -4,6 +4,7 @@ into a private cache, and the ``--update`` flag that rewrites golden files."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -27,6 +28,16 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("FOEDUS_CACHE_DIR", str(tmp_path_factory.mktemp("foedus-cache")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache(_private_cache: None) -> Iterator[None]:
+    """The session's database cache (the runner's, if it set FOEDUS_CACHE_DIR), and errors
+    shown as users see them (no FOEDUS_DEBUG tracebacks). A module that needs a cache of its
+    own overrides this fixture."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("FOEDUS_DEBUG", raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")

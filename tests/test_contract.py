@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +18,6 @@ from foedus.query import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = contract.load_schema()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        if not os.environ.get("FOEDUS_CACHE_DIR"):
-            mp.setenv("FOEDUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
-        yield
 
 
 @pytest.fixture(scope="module")

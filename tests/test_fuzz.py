@@ -642,23 +642,30 @@ def command_line(draw: st.DrawFn) -> list[str]:
 @pytest.fixture(scope="module")
 def cli(kb_factory: Any) -> Iterator[CliRunner]:
     """A runner whose corpus loads are memoised (the bundled corpus is read once)."""
-    import foedus.cli.core
-    import foedus.query.base
+    import foedus.corpus
+    import foedus.corpus.cache
+    import foedus.corpus.load
 
     kb_factory("de-facto").db_path  # noqa: B018 (the session's database, built once)
-    loaded: dict[tuple[str, float], Corpus] = {}
-    real = foedus.query.base.load_corpus
 
-    def memo(path: Any) -> Corpus:
-        p = Path(path).resolve()
-        key = (str(p), p.stat().st_mtime if p.exists() else 0.0)
-        if key not in loaded:
-            loaded[key] = real(path)
-        return loaded[key]
+    def memo(real: Any) -> Any:
+        loaded: dict[tuple[str, float], Corpus] = {}
 
+        def load(path: Any) -> Corpus:
+            p = Path(path).resolve()
+            key = (str(p), p.stat().st_mtime if p.exists() else 0.0)
+            if key not in loaded:
+                loaded[key] = real(path)
+            return loaded[key]
+
+        return load
+
+    # the CLI and the query API import these where they load a corpus
+    load = memo(foedus.corpus.load.load_corpus)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(foedus.query.base, "load_corpus", memo)
-        mp.setattr(foedus.cli.core, "load_corpus", memo)
+        mp.setattr(foedus.corpus.load, "load_corpus", load)
+        mp.setattr(foedus.corpus, "load_corpus", load)
+        mp.setattr(foedus.corpus.cache, "load_cached", memo(foedus.corpus.cache.load_cached))
         mp.delenv("FOEDUS_DEBUG", raising=False)
         yield CliRunner()
 

@@ -4,22 +4,10 @@
 from __future__ import annotations
 
 import importlib.util
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        if not os.environ.get("FOEDUS_CACHE_DIR"):
-            mp.setenv("FOEDUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
-        yield
 
 
 def _gen() -> ModuleType:

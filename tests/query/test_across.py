@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -23,15 +21,6 @@ from foedus.query import KnowledgeBase
 from foedus.server.app import create_app
 
 SCHEMA = contract.load_schema()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        if not os.environ.get("FOEDUS_CACHE_DIR"):
-            mp.setenv("FOEDUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
-        mp.delenv("FOEDUS_DEBUG", raising=False)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,7 @@ source gives them, never a day derived from a fuzzy date."""
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,15 +13,6 @@ from typer.testing import CliRunner
 
 from foedus.cli import app
 from foedus.query import KnowledgeBase
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        if not os.environ.get("FOEDUS_CACHE_DIR"):
-            mp.setenv("FOEDUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
-        mp.delenv("FOEDUS_DEBUG", raising=False)
-        yield
 
 
 @pytest.fixture(scope="module")

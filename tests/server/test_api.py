@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,16 +24,6 @@ from foedus.server import explorer
 from foedus.server.app import API, STATIC_DIR, create_app
 
 SCHEMA = load_schema()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """One database cache for the module (the runner's, if it set one)."""
-    with pytest.MonkeyPatch.context() as mp:
-        if not os.environ.get("FOEDUS_CACHE_DIR"):
-            mp.setenv("FOEDUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
-        mp.delenv("FOEDUS_DEBUG", raising=False)
-        yield
 
 
 class Client:

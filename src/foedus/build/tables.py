@@ -144,10 +144,12 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
 
     if "instruments" in t:
         ins = read(t["instruments"])
+        none_superseded = exp.cast(exp.Array(expressions=[]), exp.DataType.build("VARCHAR[]"))
         cols = ["id", "name", "kind", *dates("signed", "in_force", "ended")]
         insert(
             "instruments",
-            exp.select(*cols, null(), null(), false(), null(), false()).from_(ins),
+            # amends, notes, hypothetical, supersedes (none: an empty list, as YAML's), political
+            exp.select(*cols, null(), null(), false(), none_superseded, false()).from_(ins),
         )
         names = exp.select("id", exp.Explode(this=exp.array("id", "name")).as_("n")).from_(ins)
         insert(
