@@ -4,6 +4,7 @@ a build (docs/performance.md, cold start; issue #15 points 3 and 4)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from foedus.cli import progress as cli_progress
 from foedus.corpus import cache as corpus_cache
 from foedus.corpus import load_corpus
 from foedus.errors import CorpusError
+from small_corpora import n_party_corpus
 
 GOOD = Path(__file__).parents[1] / "corpora" / "good"
 HEAVY = (
@@ -113,6 +115,53 @@ def test_a_loaded_corpus_is_kept_by_its_content(
     changed = corpus_cache.load_cached(folder)  # a new key: read again
     assert changed.content_hash != first.content_hash
     assert len(list((tmp_path / "cache" / "corpora").glob("*.pickle"))) == 2
+
+
+def test_a_kept_corpus_makes_only_the_records_a_command_shows(tmp_path: Path) -> None:
+    from foedus.corpus.kept import KeptRecords
+    from foedus.query import KnowledgeBase
+
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    fresh = corpus_cache.load_cached(folder)  # read from the YAML, then kept
+    kept = corpus_cache.load_cached(folder)
+    assert isinstance(kept.instruments, KeptRecords) and isinstance(kept.events, KeptRecords)
+    assert not any(kept.instruments._made) and not any(kept.events._made)
+    kb = KnowledgeBase(kept)
+    # looked up by an alias and named without being made
+    assert kb.render.instrument_ref("treaty-of-harbour")["name"] == "Treaty of Harbour"
+    assert not any(kept.instruments._made)
+    assert kb.resolver.instrument("Harbour Treaty").id == "treaty-of-harbour"
+    assert sum(r is not None for r in kept.instruments._made) == 1
+    first = fresh.events[0].id
+    assert kb.event(first) == fresh.events[0]
+    assert sum(r is not None for r in kept.events._made) == 1
+    # the whole corpus, when asked for, is the one read from the YAML
+    assert list(kept.instruments) == list(fresh.instruments)
+    assert list(kept.events) == list(fresh.events)
+    assert KnowledgeBase(kept).events() == KnowledgeBase(fresh).events()
+
+
+def test_a_warm_answer_on_demand_parses_no_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = n_party_corpus(tmp_path / "c", 12)
+    monkeypatch.setenv("FOEDUS_DEMAND", "on")  # binds computed when asked (issue #15)
+    cache = tmp_path / "cache"
+    args = ("treaties", "--between", "s0001", "s0007", "--on", "1925-01-01")
+    args += ("--corpus", str(folder), "--json")
+    code, first = imported_by(*args, cache=cache)
+    assert code == 0 and "lark" in first  # the rules parsed and compiled once
+    code, warm = imported_by(*args, cache=cache)
+    assert code == 0 and "lark" not in warm and "foedus.engine.compile" not in warm
+    done = subprocess.run(
+        [sys.executable, "-m", "foedus", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FOEDUS_CACHE_DIR": str(cache)},
+        check=True,
+    )
+    assert [t["id"] for t in json.loads(done.stdout)["treaties"]] == ["big-convention"]
 
 
 def test_the_cache_keeps_the_latest_corpora(

@@ -12,11 +12,13 @@ in the cache folder (``corpora/`` under :func:`foedus.paths.cache_dir`), keyed b
 - the source files of the code that reads and validates a corpus (``corpus``, ``model``,
   ``rules`` with the rule library, ``errors.py``).
 
-A corpus with Parquet tables is not kept (its records are read from the tables when asked for);
-a corpus with problems is never kept, so its errors are reported afresh each time. A cache file
-that cannot be read or written costs only the load. The :data:`KEEP` most recently written
-files are kept, the older ones removed. The files are pickles: the cache folder is trusted as
-the built databases beside them are (it is the user's own, ``~/.cache/foedus``).
+Its instruments and events are pickled one by one (:mod:`.kept`): a warm command makes only
+the records it shows. A corpus with Parquet tables is not kept (its records are read from the
+tables when asked for); a corpus with problems is never kept, so its errors are reported
+afresh each time. A cache file that cannot be read or written costs only the load. The
+:data:`KEEP` most recently written files are kept, the older ones removed. The files are
+pickles: the cache folder is trusted as the built databases beside them are (it is the
+user's own, ``~/.cache/foedus``).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 KEEP = 32
 """How many loaded corpora the cache keeps (the most recently written)."""
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 """Bumped when what is pickled changes in a way the code hash does not see."""
 
 _PKG = Path(__file__).parents[1]
@@ -109,11 +111,21 @@ def load_cached(path: str | Path) -> Corpus:
 
 
 def _store(file: Path, corpus: Corpus) -> None:
+    from dataclasses import replace
+
+    from foedus.corpus.kept import KeptRecords
+
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    # instruments and events pickled one by one, each made when first asked for
+    lazy = replace(
+        corpus,
+        instruments=KeptRecords(corpus.instruments),  # type: ignore[arg-type]
+        events=KeptRecords(corpus.events),  # type: ignore[arg-type]
+    )
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as stream:
-            pickle.dump(corpus, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(lazy, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         with contextlib.suppress(OSError):

@@ -10,6 +10,9 @@ Wikidata ids, case-insensitively and with or without a leading "the"::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from foedus.corpus import kept
 from foedus.corpus.corpus import Corpus
 from foedus.errors import UnknownName, suggest
 from foedus.model import Actor, Event, Instrument
@@ -34,15 +37,15 @@ class Resolver:
                 for n in names:
                     self._actors.setdefault(_key(n), a)
                     self._actor_names.setdefault(_key(n), a.id)
-        self._instruments: dict[str, Instrument] = {}
+        # by names kept beside the records (:mod:`.kept`): no instrument is made to be named
+        self._instruments: Mapping[str, Instrument] = kept.by_id(corpus.instruments)
         self._instrument_names: dict[str, str] = {}
+        listed = list(kept.names(corpus.instruments))
         for pass_ in range(3):
-            for i in corpus.instruments:
-                names = [i.id] if pass_ == 0 else [i.name] if pass_ == 1 else i.aliases
-                for n in names:
-                    self._instruments.setdefault(_key(n), i)
-                    self._instrument_names.setdefault(_key(n), i.id)
-        self._events: dict[str, Event] = {e.id: e for e in corpus.events}
+            for iid, name, aliases in listed:
+                for n in [iid] if pass_ == 0 else [name] if pass_ == 1 else aliases:
+                    self._instrument_names.setdefault(_key(n), iid)
+        self._events: Mapping[str, Event] = kept.by_id(corpus.events)
 
     def actor(self, name: str) -> Actor:
         """The actor with this id, name, alias or code; :class:`UnknownName` if none."""
@@ -53,10 +56,10 @@ class Resolver:
 
     def instrument(self, name: str) -> Instrument:
         """The instrument with this id, name or alias; :class:`UnknownName` if none."""
-        found = self._instruments.get(_key(name))
+        found = self._instrument_names.get(_key(name))
         if found is None:
             raise UnknownName("instrument", name, suggest(_key(name), self._instrument_names))
-        return found
+        return self._instruments[found]
 
     def event(self, name: str) -> Event:
         """The event with this id; :class:`UnknownName` if none."""

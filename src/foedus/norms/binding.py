@@ -21,8 +21,11 @@ A build over a corpus whose multilateral instruments would make many pairs of pa
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -195,6 +198,17 @@ def rows(
     _PROGRAMS[program_key] = program
     positions = tuple(sorted(args))
     sql = _sql(program_key, perspective, fluent, scenarios, positions, at is not None)
+    return _run(con, sql, positions, args, at)
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    positions: tuple[int, ...],
+    args: dict[int, str],
+    at: int | None,
+) -> list[tuple[Any, ...]]:
+    """The rows of :func:`_sql`'s text with the bound values and time point in place."""
     for j, i in enumerate(positions):
         sql = sql.replace(f"'?{j}'", exp.Literal.string(args[i]).sql(dialect="duckdb"))
     if at is not None:
@@ -283,7 +297,60 @@ def rows_for(
     if fluent not in cache[perspective]:
         return None
     key = (f"{kb.corpus.path}#{kb.corpus.content_hash}", perspective)
+    scenarios = cache[perspective][fluent]
+    positions = tuple(sorted(args))
+    stored = _stored_sql(key, perspective, fluent, scenarios, positions, at is not None)
+    if stored is not None:
+        return _run(con, stored, positions, args, at)
     from foedus.rules.programs import program_for
 
     program = _PROGRAMS.get(key) or program_for(kb.corpus, perspective)
-    return rows(con, program, key, perspective, fluent, args, at, cache[perspective][fluent])
+    found = rows(con, program, key, perspective, fluent, args, at, scenarios)
+    _store_sql(
+        key,
+        perspective,
+        fluent,
+        scenarios,
+        positions,
+        at is not None,
+        _sql(key, perspective, fluent, scenarios, positions, at is not None),
+    )
+    return found
+
+
+# The text of each on-demand query, kept between runs of the command line (``queries/`` in
+# the cache folder): a warm command then neither parses the rules nor compiles them (about a
+# second). Keyed by the corpus (path and content), the query's shape and the engine's code.
+
+
+def _sql_file(*shape: Any) -> Path:
+    from foedus.build.version import code_version
+    from foedus.paths import cache_dir
+
+    global _code
+    if _code is None:
+        _code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    h = hashlib.sha256(repr((code_version(), _code, shape)).encode()).hexdigest()
+    return cache_dir() / "queries" / f"{h[:32]}.sql"
+
+
+_code: str | None = None
+
+
+def _stored_sql(*shape: Any) -> str | None:
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        return _sql_file(*shape).read_text(encoding="utf-8")
+    return None
+
+
+def _store_sql(*shape_and_sql: Any) -> None:
+    *shape, sql = shape_and_sql
+    file = _sql_file(*shape)
+    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(sql, encoding="utf-8")
+        os.replace(tmp, file)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -30,6 +30,7 @@ from sqlglot import exp
 from foedus import build
 from foedus.build.index import index_current
 from foedus.corpus.corpus import Corpus
+from foedus.corpus.kept import by_id
 from foedus.corpus.parquet import LazyRecords, events_by_id
 from foedus.corpus.perspectives import DEFAULT_PERSPECTIVE, check_perspective
 from foedus.corpus.resolve import Resolver
@@ -231,14 +232,14 @@ class KnowledgeBase:
         self._shared = _Connection()
         self.rule_book = RuleBook()
         """The rules' texts of every perspective read, shared by :meth:`with_perspective`."""
-        self._instruments = {i.id: i for i in loaded.instruments}
+        self._instruments: Mapping[str, Instrument] = by_id(loaded.instruments)
         self._events: Mapping[str, Event]
         if isinstance(loaded.events, LazyRecords) and not loaded.events.loaded:
             index = EventIndex(self, loaded.events)
             self._events = index
             self.resolver: Resolver = _Resolver(loaded, index)
         else:
-            self._events = {e.id: e for e in loaded.events}
+            self._events = by_id(loaded.events)
             self.resolver = Resolver(loaded)
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from foedus.corpus.corpus import Corpus
+from foedus.corpus.kept import names
 from foedus.model import Event, FuzzyDate, Instrument, Quote
 from foedus.shapes import Json
 
@@ -19,7 +20,7 @@ class Renderer:
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self._names = {a.id: a.name for a in corpus.actors}
-        self._instruments = {i.id: i.name for i in corpus.instruments}
+        self._instruments = {iid: name for iid, name, _ in names(corpus.instruments)}
 
     def ref(self, actor_id: str | None) -> Json | None:
         if actor_id is None:

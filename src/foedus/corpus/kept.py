@@ -1,0 +1,109 @@
+"""Records kept pickled one by one, each made when it is first asked for.
+
+A corpus kept between runs of the command line (:mod:`.cache`) holds its instruments and
+events this way: a warm command unpickles the few records it shows, not every record of the
+corpus (GGO's 4,532 instruments carry 95,708 parties: 184,000 records, four seconds to make
+all of them). Ids, names and aliases are kept beside the pickled bytes, so that looking a
+record up by any of its names (:class:`foedus.corpus.resolve.Resolver`) or naming it
+(:class:`foedus.query.records.Renderer`) makes none.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
+
+
+class KeptRecords(Sequence[Any]):
+    """A read-only list of records, each unpickled on first use and then held."""
+
+    def __init__(self, records: Sequence[Any]) -> None:
+        self.ids: list[str] = [r.id for r in records]
+        self.names: list[str] = [getattr(r, "name", r.id) for r in records]
+        self.aliases: list[list[str]] = [list(getattr(r, "aliases", ())) for r in records]
+        self._blobs = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in records]
+        self._made: list[Any] = list(records)
+        self._at: dict[str, int] | None = None
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.ids, self.names, self.aliases, self._blobs)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.ids, self.names, self.aliases, self._blobs = state
+        self._made = [None] * len(self.ids)
+        self._at = None
+
+    def _one(self, i: int) -> Any:
+        made = self._made[i]
+        if made is None:
+            made = self._made[i] = pickle.loads(self._blobs[i])
+        return made
+
+    @property
+    def loaded(self) -> bool:
+        """Whether every record has been made."""
+        return all(r is not None for r in self._made)
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Any]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self._one(k) for k in range(len(self.ids))[i]]
+        return self._one(range(len(self.ids))[i])
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(len(self.ids)):
+            yield self._one(i)
+
+    def position(self, record_id: str) -> int | None:
+        """Where the record with this id is (the last of that id, as a dict by id keeps; ids
+        are unique in a corpus that loaded without a problem, the only kind kept)."""
+        if self._at is None:
+            self._at = {rid: i for i, rid in enumerate(self.ids)}
+        return self._at.get(record_id)
+
+    def by_id(self) -> Mapping[str, Any]:
+        """The records by id, each made when looked up."""
+        return _ById(self)
+
+
+class _ById(Mapping[str, Any]):
+    def __init__(self, records: KeptRecords) -> None:
+        self._records = records
+
+    def __getitem__(self, record_id: str) -> Any:
+        i = self._records.position(record_id)
+        if i is None:
+            raise KeyError(record_id)
+        return self._records[i]
+
+    def __contains__(self, record_id: object) -> bool:
+        return isinstance(record_id, str) and self._records.position(record_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records.ids)
+
+    def __len__(self) -> int:
+        return len(self._records.ids)
+
+
+def by_id(records: Sequence[Any]) -> Mapping[str, Any]:
+    """``{record.id: record}``, without making kept records."""
+    if isinstance(records, KeptRecords):
+        return records.by_id()
+    return {r.id: r for r in records}
+
+
+def names(records: Sequence[Any]) -> Iterator[tuple[str, str, list[str]]]:
+    """``(id, name, aliases)`` of every record, without making kept records."""
+    if isinstance(records, KeptRecords):
+        yield from zip(records.ids, records.names, records.aliases, strict=True)
+        return
+    for r in records:
+        yield r.id, getattr(r, "name", r.id), list(getattr(r, "aliases", ()))

@@ -1,0 +1,50 @@
+"""Small corpora made by tests in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from foedus.rules.library import LIBRARY
+
+
+def _library_rule(name: str) -> Path:
+    return LIBRARY / name
+
+
+def n_party_corpus(root: Path, n: int) -> Path:
+    """A corpus of ``n`` states, one instrument that all of them joined, and no events."""
+    good = Path(__file__).parent / "corpora" / "good"
+    shutil.copytree(good / "sources", root / "sources")
+    shutil.copy(good / "corpus.yaml", root / "corpus.yaml")
+    shutil.copy(good / "categories.yaml", root / "categories.yaml")
+    (root / "rules").mkdir()
+    for f in ("base.rules", "de-facto.rules"):
+        shutil.copy(_library_rule(f), root / "rules" / f)
+    (root / "perspectives.yaml").write_text(
+        "perspectives:\n  - id: de-facto\n    name: De facto\n    description: In fact.\n"
+        "    rules: [rules/base.rules, rules/de-facto.rules]\n",
+        encoding="utf-8",
+    )
+    states = [f"s{i:04d}" for i in range(n)]
+    (root / "actors.yaml").write_text(
+        "actors:\n"
+        + "".join(
+            f"  - id: {s}\n    name: State {s}\n    kind: state\n    existed_from: 1900\n"
+            for s in states
+        ),
+        encoding="utf-8",
+    )
+    (root / "instruments.yaml").write_text(
+        "instruments:\n  - id: big-convention\n    name: Big Convention\n    kind: treaty\n"
+        "    signed: March 3, 1921\n    in_force: mid-April 1921\n    parties:\n"
+        + "".join(
+            f"      - actor: {s}\n        how: signature\n        date: March 3, 1921\n"
+            for s in states
+        )
+        + "    sources:\n      - quote: signed the Treaty of Harbour on March 3, 1921\n"
+        "        source: mini\n",
+        encoding="utf-8",
+    )
+    (root / "events.yaml").write_text("events: []\n", encoding="utf-8")
+    return root
