@@ -51,19 +51,33 @@ def use_demand(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     if mode in ("off", "0", "false", "no"):
         return False
-    row = con.execute(
-        "SELECT coalesce(sum(n * (n - 1)), 0) FROM (SELECT count(DISTINCT actor_id) AS n "
-        "FROM parties GROUP BY instrument_id)"
-    ).fetchone()
+    row = con.execute(_CO_PARTY_PAIRS.sql("duckdb")).fetchone()
     return bool(row and row[0] > PAIRS_THRESHOLD)
 
 
+#: The ordered pairs of co-parties of the corpus's instruments (a count).
+_CO_PARTY_PAIRS = sqlglot.parse_one(
+    "SELECT coalesce(sum(n * (n - 1)), 0) FROM (SELECT count(DISTINCT actor_id) AS n "
+    "FROM parties GROUP BY instrument_id)",
+    dialect="duckdb",
+)
+#: Whether the database has the table ``?`` (a count).
+_HAS_TABLE = sqlglot.parse_one(
+    "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
+    dialect="duckdb",
+)
+#: ``(fluent, scenarios)`` of the fluents computed on demand in the perspective ``?``.
+_ON_DEMAND_IN = sqlglot.parse_one(
+    "SELECT fluent, scenarios FROM on_demand WHERE perspective = ?", dialect="duckdb"
+)
+#: ``(perspective, scenarios)`` of the perspectives that compute the fluent ``?`` on demand.
+_ON_DEMAND_OF = sqlglot.parse_one(
+    "SELECT perspective, scenarios FROM on_demand WHERE fluent = ?", dialect="duckdb"
+)
+
+
 def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-        "AND table_schema = 'main'",
-        [table],
-    ).fetchone()
+    row = con.execute(_HAS_TABLE.sql("duckdb"), [table]).fetchone()
     return bool(row and row[0])
 
 
@@ -71,11 +85,7 @@ def on_demand(con: duckdb.DuckDBPyConnection, perspective: str) -> dict[str, int
     """``{fluent: scenarios}`` of the fluents computed on demand in ``perspective``."""
     if not _has(con, "on_demand"):
         return {}
-    return dict(
-        con.execute(
-            "SELECT fluent, scenarios FROM on_demand WHERE perspective = ?", [perspective]
-        ).fetchall()
-    )
+    return dict(con.execute(_ON_DEMAND_IN.sql("duckdb"), [perspective]).fetchall())
 
 
 def _null(name: str) -> exp.Expression:
@@ -236,9 +246,7 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         return
     from foedus.rules.programs import program_for
 
-    for pid, scenarios in con.execute(
-        "SELECT perspective, scenarios FROM on_demand WHERE fluent = ?", [BINDS]
-    ).fetchall():
+    for pid, scenarios in con.execute(_ON_DEMAND_OF.sql("duckdb"), [BINDS]).fetchall():
         program = program_for(corpus, pid)
         p = exp.Literal.string(pid)
         pairs = sqlglot.parse_one(
