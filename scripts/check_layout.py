@@ -14,7 +14,7 @@
    ``DETACH``, ``SET x =``/``SET x TO``, ``PRAGMA``, ``COPY … TO``…). Docstrings are not
    code and are skipped; the one constant that may read as a statement is the text
    sqlglot parses into a tree, the first argument of ``parse_one`` (``sqlglot.parse_one
-   ("SELECT …", read="duckdb")``, best held as a module-level tree).
+   ("SELECT …", read="duckdb")``, held as a module-level tree or parsed on first use).
 
 Prints every finding as ``path:line: message`` and exits 1 when there is one, else 0.
 Run: ``python scripts/check_layout.py`` (from the project root; CI runs it).

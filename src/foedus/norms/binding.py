@@ -22,7 +22,7 @@ A build over a corpus whose multilateral instruments would make many pairs of pa
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import duckdb
@@ -51,33 +51,50 @@ def use_demand(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     if mode in ("off", "0", "false", "no"):
         return False
-    row = con.execute(_CO_PARTY_PAIRS.sql("duckdb")).fetchone()
+    row = con.execute(_co_party_pairs()).fetchone()
     return bool(row and row[0] > PAIRS_THRESHOLD)
 
 
-#: The ordered pairs of co-parties of the corpus's instruments (a count).
-_CO_PARTY_PAIRS = sqlglot.parse_one(
-    "SELECT coalesce(sum(n * (n - 1)), 0) FROM (SELECT count(DISTINCT actor_id) AS n "
-    "FROM parties GROUP BY instrument_id)",
-    dialect="duckdb",
-)
-#: Whether the database has the table ``?`` (a count).
-_HAS_TABLE = sqlglot.parse_one(
-    "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
-    dialect="duckdb",
-)
-#: ``(fluent, scenarios)`` of the fluents computed on demand in the perspective ``?``.
-_ON_DEMAND_IN = sqlglot.parse_one(
-    "SELECT fluent, scenarios FROM on_demand WHERE perspective = ?", dialect="duckdb"
-)
-#: ``(perspective, scenarios)`` of the perspectives that compute the fluent ``?`` on demand.
-_ON_DEMAND_OF = sqlglot.parse_one(
-    "SELECT perspective, scenarios FROM on_demand WHERE fluent = ?", dialect="duckdb"
-)
+@cache
+def _co_party_pairs() -> str:
+    """The number of ordered pairs of co-parties of the corpus's instruments (DuckDB's SQL,
+    parsed by sqlglot on first use, as the three below)."""
+    return sqlglot.parse_one(
+        "SELECT coalesce(sum(n * (n - 1)), 0) FROM (SELECT count(DISTINCT actor_id) AS n "
+        "FROM parties GROUP BY instrument_id)",
+        dialect="duckdb",
+    ).sql("duckdb")
+
+
+@cache
+def _has_table() -> str:
+    """Whether the database has the table ``?`` (a count)."""
+    return sqlglot.parse_one(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+        "AND table_schema = 'main'",
+        dialect="duckdb",
+    ).sql("duckdb")
+
+
+@cache
+def _on_demand_in() -> str:
+    """``(fluent, scenarios)`` of the fluents computed on demand in the perspective ``?``."""
+    return sqlglot.parse_one(
+        "SELECT fluent, scenarios FROM on_demand WHERE perspective = ?", dialect="duckdb"
+    ).sql("duckdb")
+
+
+@cache
+def _on_demand_of() -> str:
+    """``(perspective, scenarios)`` of the perspectives that compute the fluent ``?`` on
+    demand."""
+    return sqlglot.parse_one(
+        "SELECT perspective, scenarios FROM on_demand WHERE fluent = ?", dialect="duckdb"
+    ).sql("duckdb")
 
 
 def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute(_HAS_TABLE.sql("duckdb"), [table]).fetchone()
+    row = con.execute(_has_table(), [table]).fetchone()
     return bool(row and row[0])
 
 
@@ -85,7 +102,7 @@ def on_demand(con: duckdb.DuckDBPyConnection, perspective: str) -> dict[str, int
     """``{fluent: scenarios}`` of the fluents computed on demand in ``perspective``."""
     if not _has(con, "on_demand"):
         return {}
-    return dict(con.execute(_ON_DEMAND_IN.sql("duckdb"), [perspective]).fetchall())
+    return dict(con.execute(_on_demand_in(), [perspective]).fetchall())
 
 
 def _null(name: str) -> exp.Expression:
@@ -246,7 +263,7 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         return
     from foedus.rules.programs import program_for
 
-    for pid, scenarios in con.execute(_ON_DEMAND_OF.sql("duckdb"), [BINDS]).fetchall():
+    for pid, scenarios in con.execute(_on_demand_of(), [BINDS]).fetchall():
         program = program_for(corpus, pid)
         p = exp.Literal.string(pid)
         pairs = sqlglot.parse_one(
