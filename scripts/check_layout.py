@@ -6,7 +6,15 @@
 2. No module over 600 lines.
 3. SQL text outside engine/, backends/ and build/schema.py only as sqlglot trees: an
    f-string or a ``+``/``%``/``.format`` built string that contains an SQL statement's
-   keyword is reported.
+   keyword is reported, and so is a constant string (anywhere in the module: passed to
+   ``.execute``, held in a variable or a named template) that reads as an SQL statement,
+   its first words one of :data:`SQL_STATEMENT` in upper case (``SELECT``, ``WITH x AS``,
+   ``INSERT INTO``, ``CREATE TABLE``, ``DELETE FROM``, ``UPDATE t SET``, ``DROP``,
+   ``BEGIN TRANSACTION``, ``COMMIT``, ``ROLLBACK``, ``CHECKPOINT``, ``ATTACH``,
+   ``DETACH``, ``SET x =``/``SET x TO``, ``PRAGMA``, ``COPY … TO``…). Docstrings are not
+   code and are skipped; the one constant that may read as a statement is the text
+   sqlglot parses into a tree, the first argument of ``parse_one`` (``sqlglot.parse_one
+   ("SELECT …", read="duckdb")``, held as a module-level tree or parsed on first use).
 
 Prints every finding as ``path:line: message`` and exits 1 when there is one, else 0.
 Run: ``python scripts/check_layout.py`` (from the project root; CI runs it).
@@ -31,6 +39,23 @@ SQL_WORDS = re.compile(
     r"\b(SELECT|INSERT\s+INTO|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?(TABLE|VIEW|INDEX|SCHEMA)"
     r"|DELETE\s+FROM|UPDATE\s+\w+\s+SET|DROP\s+(TABLE|VIEW|SCHEMA))\b"
 )
+#: the first words of a constant string that is an SQL statement (upper case, as SQL is
+#: written here; after any white space or opening parenthesis)
+SQL_STATEMENT = re.compile(
+    r"\s*(\(\s*)*("
+    r"SELECT\b|WITH\s+(RECURSIVE\s+)?\w+\s+AS\b|INSERT\s+(OR\s+\w+\s+)?INTO\b"
+    r"|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?(UNIQUE\s+)?"
+    r"(TABLE|VIEW|INDEX|SCHEMA|SEQUENCE|MACRO|TYPE)\b"
+    r"|DELETE\s+FROM\b|UPDATE\s+[\w.\"]+\s+SET\b"
+    r"|DROP\s+(TABLE|VIEW|INDEX|SCHEMA|SEQUENCE|MACRO|TYPE)\b"
+    r"|(BEGIN|START)(\s+TRANSACTION)?\s*;?\s*$|COMMIT\b|ROLLBACK\b|ABORT\b|CHECKPOINT\b"
+    r"|ATTACH\b|DETACH\b|USE\s+\w|SET\s+(GLOBAL\s+|SESSION\s+|LOCAL\s+)?\w+\s*(=|TO\b)"
+    r"|RESET\s+\w|PRAGMA\b|COPY\b.*\bTO\b|VACUUM\b|LOAD\s+\w|INSTALL\s+\w"
+    r")",
+    re.DOTALL,
+)
+#: calls whose first argument is SQL text parsed into a sqlglot tree (sqlglot's parsers)
+SQL_PARSERS = ("parse_one",)
 
 
 def module_name(path: Path) -> str:
@@ -112,6 +137,53 @@ def sql_text(tree: ast.Module) -> list[int]:
     return sorted(set(lines))
 
 
+def _call_name(call: ast.Call) -> str | None:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+
+
+def sql_constants(tree: ast.Module) -> list[int]:
+    """Lines of constant strings that read as an SQL statement (:data:`SQL_STATEMENT`),
+    except docstrings, the pieces of f-strings (:func:`sql_text` judges those) and the
+    text given to sqlglot's parser (:data:`SQL_PARSERS`)."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skip.add(id(first.value))
+        elif isinstance(node, ast.JoinedStr):
+            skip.update(id(v) for v in node.values)
+        elif isinstance(node, ast.Call) and _call_name(node) in SQL_PARSERS and node.args:
+            skip.add(id(node.args[0]))
+    return sorted(
+        {
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in skip
+            and SQL_STATEMENT.match(node.value)
+        }
+    )
+
+
+def sql_findings(name: str, tree: ast.Module) -> list[tuple[int, str]]:
+    """``(line, message)`` for the SQL text of the module ``name`` (none in :data:`SQL_HOMES`)."""
+    if name.startswith(SQL_HOMES):
+        return []
+    built = [(line, "SQL built as text (use a sqlglot tree)") for line in sql_text(tree)]
+    constant = [
+        (
+            line,
+            "SQL statement as constant text (use a sqlglot tree, or a statement of "
+            "build/schema.py)",
+        )
+        for line in sql_constants(tree)
+    ]
+    return sorted(built + constant)
+
+
 def main(argv: list[str]) -> int:
     files = sorted((SRC / PACKAGE).rglob("*.py"))
     modules = {module_name(p) for p in files}
@@ -131,9 +203,7 @@ def main(argv: list[str]) -> int:
         n = text.count("\n")
         if n > MAX_LINES:
             problems.append(f"{rel}:1: {n} lines, over the limit of {MAX_LINES}")
-        if not name.startswith(SQL_HOMES):
-            for line in sql_text(tree):
-                problems.append(f"{rel}:{line}: SQL built as text (use a sqlglot tree)")
+        problems.extend(f"{rel}:{line}: {message}" for line, message in sql_findings(name, tree))
     for component in sorted(sorted(c) for c in nx.strongly_connected_components(graph)):
         if len(component) < 2:
             continue

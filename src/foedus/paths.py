@@ -59,8 +59,12 @@ def is_foedus_database(path: Path) -> bool:
     offset, magic = _MAGIC
     if head[offset : offset + len(magic)] != magic:
         return False
-    import duckdb  # only here: this module is on the CLI's start-up path
+    # only here: this module is on the CLI's start-up path
+    import duckdb
+    from sqlglot import exp
 
+    version = exp.column("key").eq(exp.Literal.string("schema_version"))
+    query = exp.select("value").from_("meta").where(version).sql("duckdb")
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.IOException:
@@ -68,7 +72,7 @@ def is_foedus_database(path: Path) -> bool:
     except duckdb.Error:
         return False
     try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = con.execute(query).fetchone()
     except duckdb.Error:
         return False
     finally:

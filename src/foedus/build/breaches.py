@@ -38,7 +38,9 @@ from foedus.norms import binding
 EVENT_ACTS_DDL = create("event_acts")
 NORM_ROWS_DDL = create("norm_rows")
 
-BREACHES_SQL = """
+#: The breach query as a sqlglot tree; render it with ``.sql(dialect=...)`` for a backend.
+BREACHES_PLAN = sqlglot.parse_one(
+    """
 CREATE TABLE breaches AS
 WITH persp AS (SELECT DISTINCT perspective FROM fluents),
 binds AS (
@@ -95,10 +97,9 @@ SELECT perspective, event_id, actor, target, beneficiary, via, instrument, claus
        CASE WHEN count(DISTINCT scenario) = 2 THEN 'certain' ELSE 'possible' END AS certainty
 FROM hits
 GROUP BY perspective, event_id, actor, target, beneficiary, via, instrument, clause
-"""
-
-#: The breach query as a sqlglot tree; render it with ``.sql(dialect=...)`` for a backend.
-BREACHES_PLAN = sqlglot.parse_one(BREACHES_SQL, dialect="duckdb")
+""",
+    dialect="duckdb",
+)
 
 
 def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:

@@ -21,7 +21,7 @@ from foedus.build import steps as build_steps
 from foedus.build.database import atomic, cached_path, connect_rw, latest_cached, out_of_memory
 from foedus.build.fluents import store_fluents
 from foedus.build.incremental import update
-from foedus.build.schema import TABLES
+from foedus.build.schema import CHECKPOINT, TABLES
 from foedus.build.steps import Step
 from foedus.build.tables import write_tables
 from foedus.corpus.load import Corpus
@@ -103,7 +103,7 @@ def _fill(tmp: Path, corpus: Corpus, steps: Sequence[Step], progress: Progress) 
             progress(f"step {step_name(step)}")
             step(con, corpus)
         progress("checkpoint")
-        con.execute("CHECKPOINT")
+        con.execute(CHECKPOINT)
     finally:
         con.close()
 

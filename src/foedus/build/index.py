@@ -14,7 +14,17 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from foedus.build.schema import BREACH_KEYS, BREACHES_AGAINST, INDEX_META, INDEX_SCHEMA, MENTIONS
+from foedus.build.schema import (
+    BEGIN,
+    BREACH_KEYS,
+    BREACHES_AGAINST,
+    COMMIT,
+    INDEX_META,
+    INDEX_SCHEMA,
+    MENTIONS,
+    set_setting,
+    setting,
+)
 
 __all__ = [
     "BREACHES_AGAINST",
@@ -49,8 +59,8 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     whose ``meta`` says otherwise (changed in place after the build) is read without the
     index (:func:`index_current`). Running the step again remakes the index.
     """
-    kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-    con.execute("SET preserve_insertion_order = true")  # the ORDER BY is the point
+    kept = con.execute(setting(_ORDER)).fetchone()
+    con.execute(set_setting(_ORDER, True))  # the ORDER BY is the point
     try:
         con.execute(_sql(exp.Create(this=exp.to_table(INDEX_SCHEMA), kind="SCHEMA", exists=True)))
         against = _breaches_against_sql().order_by("b.perspective", "w.who", dialect="duckdb")
@@ -62,11 +72,7 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
             con.execute(_sql(exp.Create(this=exp.to_table(name), kind="TABLE", expression=query)))
     finally:
         kept_on = bool(kept and kept[0])
-        con.execute(
-            "SET preserve_insertion_order = true"
-            if kept_on
-            else "SET preserve_insertion_order = false"
-        )
+        con.execute(set_setting(_ORDER, kept_on))
     for table, column in (
         ("event_actors", "event_id"),
         ("event_targets", "event_id"),
@@ -79,6 +85,23 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         )
         con.execute(_sql(exp.Create(this=index, kind="INDEX", exists=True)))
     _stamp_index(con)
+
+
+#: DuckDB's setting that keeps the rows of a table in the order they were inserted
+_ORDER = "preserve_insertion_order"
+#: The number of arguments of the widest fluent of ``fluents``.
+_WIDEST = exp.select(
+    exp.func(
+        "coalesce", exp.Max(this=exp.Anonymous(this="len", expressions=[exp.column("args")])), 0
+    )
+).from_("fluents")
+#: Whether the table ``?`` of the schema ``?`` exists (a count).
+_HAS_TABLE = (
+    exp.select(exp.Count(this=exp.Star()))
+    .from_("information_schema.tables")
+    .where(exp.column("table_schema").eq(exp.Placeholder()))
+    .where(exp.column("table_name").eq(exp.Placeholder()))
+)
 
 
 def _sql(e: exp.Expression) -> str:
@@ -101,7 +124,7 @@ def _mentions_sql(
     columns of ``fluents``): each once for every actor it names; ``ordered``: sorted by
     perspective and actor (the actor by its rank among the actor ids, an integer: the same
     order as by the id, and a cheaper sort of the 10^7 wide rows)."""
-    row = con.execute("SELECT coalesce(max(len(args)), 0) FROM fluents").fetchone()
+    row = con.execute(_sql(_WIDEST)).fetchone()
     arity = int(row[0]) if row else 0
     args = exp.column("args")
     parts: list[exp.Select] = []
@@ -181,11 +204,7 @@ def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> N
     rows were replaced, and of the events whose breaches were, are replaced in turn
     (appended after the sorted rows: a few more blocks to read for the actors they name). A
     database without the index gets it in full."""
-    schema, table = INDEX_META.split(".")
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [schema, table],
-    ).fetchone()
+    row = con.execute(_sql(_HAS_TABLE), INDEX_META.split(".")).fetchone()
     if not row or not row[0]:
         store_index(con, corpus)
         return
@@ -200,7 +219,7 @@ def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> N
         return exp.In(this=key(), query=exp.Subquery(this=keys))
 
     changed = "_foedus_index_changed"
-    con.execute("BEGIN TRANSACTION")
+    con.execute(BEGIN)
     con.execute(_sql(exp.delete(MENTIONS, where=is_changed())))
     rows = exp.select("*").from_("fluents").where(is_changed())
     con.execute(
@@ -225,7 +244,7 @@ def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> N
     against = _breaches_against_sql(of_events(exp.column("event_id", "b")))
     con.execute(_sql(exp.insert(against, BREACHES_AGAINST)))
     _stamp_index(con)
-    con.execute("COMMIT")
+    con.execute(COMMIT)
 
 
 store_index.incremental = update_index  # type: ignore[attr-defined]
@@ -234,11 +253,7 @@ store_index.incremental = update_index  # type: ignore[attr-defined]
 def index_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database has the query index of :func:`store_index`, made for its
     content (a database without it is read without it, and answers the same, more slowly)."""
-    schema, table = INDEX_META.split(".")
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [schema, table],
-    ).fetchone()
+    row = con.execute(_sql(_HAS_TABLE), INDEX_META.split(".")).fetchone()
     if not row or not row[0]:
         return False
     stamped = (

@@ -8,7 +8,10 @@ incremental update starts from (:data:`STATE`), and the query index in a schema 
 TABLE ... AS``); their columns are listed here for reference.
 
 This is the one module outside engine/ and backends/ where SQL is written as text (column
-definitions); the statements are made from these by :func:`create`.
+definitions); the statements are made from these by :func:`create`. The administrative
+statements a build runs around its tables (a transaction, a checkpoint, a setting, detaching
+a database) are here too (:data:`BEGIN`, :data:`COMMIT`, :data:`CHECKPOINT`, :func:`detach`,
+:func:`setting`, :func:`set_setting`).
 """
 
 from __future__ import annotations
@@ -154,3 +157,29 @@ def add_key_columns(have: int, width: int) -> list[str]:
 SCENARIO_FLUENTS = (BINDS, PART_OF, CONSENTED)
 """The fluents whose per-scenario rows ``scenario_fluents`` keeps: breach detection reads them
 (docs/decisions/0002)."""
+
+
+BEGIN = "BEGIN TRANSACTION"
+"""Opens a transaction (DuckDB's dialect); :data:`COMMIT` ends it."""
+COMMIT = "COMMIT"
+"""Commits the open transaction."""
+CHECKPOINT = "CHECKPOINT"
+"""Writes the write-ahead log into the database file."""
+
+
+def detach(alias: str) -> str:
+    """The statement that detaches the database attached as ``alias``."""
+    return exp.Detach(this=exp.to_identifier(alias)).sql("duckdb")
+
+
+def setting(name: str) -> str:
+    """The query of the current value of DuckDB's setting ``name`` (one row, one column)."""
+    return exp.select(
+        exp.Anonymous(this="current_setting", expressions=[exp.Literal.string(name)])
+    ).sql("duckdb")
+
+
+def set_setting(name: str, value: bool | int) -> str:
+    """The statement that sets DuckDB's setting ``name`` to ``value`` (a flag or a number)."""
+    text = ("true" if value else "false") if isinstance(value, bool) else str(int(value))
+    return f"SET {exp.to_identifier(name).sql('duckdb')} = {text}"

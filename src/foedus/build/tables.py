@@ -15,7 +15,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from foedus.build.database import insert_arrow
-from foedus.build.schema import SCHEMA_VERSION, TABLES, create
+from foedus.build.schema import BEGIN, COMMIT, SCHEMA_VERSION, TABLES, create
 from foedus.corpus.load import Corpus
 from foedus.model import FuzzyDate
 
@@ -241,7 +241,7 @@ def write_tables(
         fast = _parquet_inserts(corpus)
         corpus = corpus.untabled()  # the tables' records are not made; an overlay's are
     rows = _rows(corpus)
-    con.execute("BEGIN TRANSACTION")
+    con.execute(BEGIN)
     for name in TABLES:
         if progress:
             progress(f"table {name}")
@@ -250,4 +250,4 @@ def write_tables(
             _insert(con, name, rows[name])
         for sql in fast.get(name, []):
             con.execute(sql)
-    con.execute("COMMIT")
+    con.execute(COMMIT)

@@ -262,19 +262,48 @@ def load_events(path: Path) -> list[Event]:
     return out
 
 
-#: Reads a few events back from a built database (:mod:`foedus.build.schema`'s tables), by id.
-_EVENTS_BY_ID_SQL = (
-    "SELECT id, type, date_earliest, date_latest, date_text, instrument_id, mode, summary, "
-    "justification, notes, hypothetical FROM events WHERE id IN ({marks})"
-)
-_EVENT_PARTS_SQL = (
-    "SELECT '#actor' AS part, event_id, seq, actor_id, NULL AS quote FROM event_actors "
-    "WHERE event_id IN ({marks}) "
-    "UNION ALL SELECT '#target', event_id, seq, actor_id, NULL FROM event_targets "
-    "WHERE event_id IN ({marks}) "
-    "UNION ALL SELECT owner_kind, owner_id, seq, source_id, quote FROM quotes "
-    "WHERE owner_id IN ({marks})"
-)
+#: The columns of an event read back from a built database (:mod:`foedus.build.schema`'s
+#: tables) by :func:`events_by_id`.
+_EVENT_COLUMNS = (
+    "id, type, date_earliest, date_latest, date_text, instrument_id, mode, summary, "
+    "justification, notes, hypothetical"
+).split(", ")
+
+
+def _of_ids(table: str, key: str, ids: list[exp.Literal], *columns: exp.Expression) -> exp.Select:
+    """``SELECT columns FROM table WHERE key IN (ids)``, made from new nodes (nothing to
+    parse, nothing to copy)."""
+    of_ids = exp.In(this=exp.column(key), expressions=[i.copy() for i in ids])
+    rows = exp.Select(expressions=list(columns))
+    return rows.from_(exp.Table(this=exp.to_identifier(table)), copy=False).where(
+        of_ids, copy=False
+    )
+
+
+def _events_by_id(ids: list[exp.Literal]) -> exp.Select:
+    """The rows of ``events`` whose id is one of ``ids``."""
+    return _of_ids("events", "id", ids, *map(exp.column, _EVENT_COLUMNS))
+
+
+def _event_parts(ids: list[exp.Literal]) -> exp.Union:
+    """The actors, targets and quotes of the events ``ids``, as ``(part, event, seq, value,
+    quote)`` rows (``part`` is ``#actor``, ``#target`` or the owner kind of a quote)."""
+    part, col = exp.Literal.string, exp.column
+    acts = [col("event_id"), col("seq"), col("actor_id")]
+    actors = _of_ids(
+        "event_actors",
+        "event_id",
+        ids,
+        exp.alias_(part("#actor"), "part"),
+        *acts,
+        exp.alias_(exp.null(), "quote"),
+    )
+    targets = _of_ids(
+        "event_targets", "event_id", ids, part("#target"), *(a.copy() for a in acts), exp.null()
+    )
+    quoted = ("owner_kind", "owner_id", "seq", "source_id", "quote")
+    quotes = _of_ids("quotes", "owner_id", ids, *map(col, quoted))
+    return exp.union(actors, targets, quotes, distinct=False, copy=False)
 
 
 def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, Event]:
@@ -289,11 +318,11 @@ def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str
         return {}
     # the ids are inlined as literals, not bound: the client would look for pandas (an
     # import attempt, slow without pandas) for every bound value
-    marks = ", ".join("'" + str(i).replace("'", "''") + "'" for i in ids)
-    heads = con.execute(_EVENTS_BY_ID_SQL.format(marks=marks)).fetchall()
+    marks = [exp.Literal.string(str(i)) for i in ids]
+    heads = con.execute(_events_by_id(marks).sql("duckdb", copy=False)).fetchall()
     if not heads:
         return {}
-    parts = con.execute(_EVENT_PARTS_SQL.format(marks=marks)).fetchall()
+    parts = con.execute(_event_parts(marks).sql("duckdb", copy=False)).fetchall()
     actors: dict[str, list[tuple[int, str]]] = {}
     targets: dict[str, list[tuple[int, str]]] = {}
     quotes: dict[str, list[tuple[int, Quote]]] = {}

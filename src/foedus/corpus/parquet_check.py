@@ -36,6 +36,22 @@ TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _table(name: str, **columns: str) -> str:
+    """``CREATE TABLE name (column type, …)``."""
+    defs = [
+        exp.ColumnDef(this=exp.to_identifier(c), kind=exp.DataType.build(t))
+        for c, t in columns.items()
+    ]
+    schema = exp.Schema(this=exp.to_table(name), expressions=defs)
+    return exp.Create(this=schema, kind="TABLE").sql("duckdb")
+
+
+def _insert(name: str, width: int) -> str:
+    """``INSERT INTO name VALUES (?, …)``: a row of ``width`` values bound by DuckDB."""
+    row = exp.Tuple(expressions=[exp.Placeholder() for _ in range(width)])
+    return exp.insert(exp.Values(expressions=[row]), name).sql("duckdb")
+
+
 def check_columns(tables: dict[str, Path]) -> list[Problem]:
     """Every table has the columns of the layout."""
     out = []
@@ -74,7 +90,7 @@ def validate_tables(corpus: Any) -> list[Problem]:
         return problems
     con = duckdb.connect()
     try:
-        con.execute("CREATE TABLE actors (id VARCHAR, existed_from DATE, existed_to DATE)")
+        con.execute(_table("actors", id="VARCHAR", existed_from="DATE", existed_to="DATE"))
         rows = [
             (
                 a.id,
@@ -84,20 +100,19 @@ def validate_tables(corpus: Any) -> list[Problem]:
             for a in corpus.actors
         ]
         if rows:
-            con.executemany("INSERT INTO actors VALUES (?, ?, ?)", rows)
-        con.execute("CREATE TABLE cats (id VARCHAR)")
+            con.executemany(_insert("actors", 3), rows)
+        con.execute(_table("cats", id="VARCHAR"))
         if corpus.categories:
-            con.executemany("INSERT INTO cats VALUES (?)", [(c.id,) for c in corpus.categories])
+            con.executemany(_insert("cats", 1), [(c.id,) for c in corpus.categories])
         for name, path in tables.items():
             numbered = exp.select(_row_number(), "*").from_(_scan(path))
             view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=numbered)
             con.execute(view.sql("duckdb"))
 
         def report(
-            table: str, query: str | exp.Select, message: Callable[..., str], limit: int = 50
+            table: str, q: exp.Expression, message: Callable[..., str], limit: int = 50
         ) -> None:
-            """The first rows of ``query`` (a sqlglot tree, or constant text) as problems."""
-            q = sqlglot.parse_one(query, read="duckdb") if isinstance(query, str) else query
+            """The first rows of the query ``q`` (a sqlglot tree) as problems."""
             assert isinstance(q, exp.Select)
             for r in con.execute(q.order_by("1").limit(limit).sql("duckdb")).fetchall():
                 problems.append(_problem(tables[table], r[0], message(*r[1:])))
@@ -124,8 +139,11 @@ def validate_tables(corpus: Any) -> list[Problem]:
             )
             report(
                 "events",
-                "SELECT _row, id FROM events WHERE date_earliest IS NULL OR "
-                "date_latest < date_earliest OR len(actors) = 0",
+                sqlglot.parse_one(
+                    "SELECT _row, id FROM events WHERE date_earliest IS NULL OR "
+                    "date_latest < date_earliest OR len(actors) = 0",
+                    read="duckdb",
+                ),
                 lambda i: f"event {i!r}: missing or inverted date, or no actors",
             )
             for role in ("actors", "targets"):
@@ -155,24 +173,33 @@ def validate_tables(corpus: Any) -> list[Problem]:
         if "parties" in tables:
             report(
                 "parties",
-                """
+                sqlglot.parse_one(
+                    """
               SELECT p._row, p.instrument_id, p.actor FROM parties AS p
               LEFT JOIN actors AS a ON a.id = p.actor WHERE a.id IS NULL""",
+                    read="duckdb",
+                ),
                 lambda i, a: f"instrument {i!r}: unknown actor {a!r}",
             )
             report(
                 "parties",
-                """
+                sqlglot.parse_one(
+                    """
               SELECT p._row, p.instrument_id FROM parties AS p
               WHERE p.date_earliest IS NULL OR p.until_latest < p.date_earliest""",
+                    read="duckdb",
+                ),
                 lambda i: f"instrument {i!r}: a party's date is missing or inverted",
             )
             if "instruments" in tables:
                 report(
                     "parties",
-                    """
+                    sqlglot.parse_one(
+                        """
                   SELECT p._row, p.instrument_id FROM parties AS p
                   ANTI JOIN instruments AS i ON i.id = p.instrument_id""",
+                        read="duckdb",
+                    ),
                     lambda i: f"party of unknown instrument {i!r}",
                 )
         if "clauses" in tables:
@@ -187,18 +214,24 @@ def validate_tables(corpus: Any) -> list[Problem]:
             )
             report(
                 "clauses",
-                """
+                sqlglot.parse_one(
+                    """
               SELECT c._row, c.instrument_id, c.cat FROM
                 (SELECT _row, instrument_id, unnest(norm_categories) AS cat FROM clauses) AS c
               ANTI JOIN cats ON cats.id = c.cat""",
+                    read="duckdb",
+                ),
                 lambda i, cat: f"instrument {i!r}: unknown category {cat!r}",
             )
         if "instruments" in tables:
             report(
                 "instruments",
-                """
+                sqlglot.parse_one(
+                    """
               SELECT _row, id FROM instruments
               WHERE in_force_latest < signed_earliest OR ended_latest < in_force_earliest""",
+                    read="duckdb",
+                ),
                 lambda i: f"instrument {i!r}: dates out of order",
             )
         # quotes: each distinct (source, text) once
@@ -239,7 +272,7 @@ def validate_tables(corpus: Any) -> list[Problem]:
         if "events" in tables:
             report(
                 "events",
-                "SELECT _row, id FROM events WHERE quote IS NULL",
+                sqlglot.parse_one("SELECT _row, id FROM events WHERE quote IS NULL", read="duckdb"),
                 lambda i: f"event {i!r} cites no source",
             )
         for table, columns in TEXT_COLUMNS.items():  # text that cannot be stored or shown

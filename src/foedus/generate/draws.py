@@ -9,6 +9,7 @@ tables of a DuckDB connection; :mod:`foedus.generate.writers` writes them out.
 from __future__ import annotations
 
 import duckdb
+import sqlglot
 from sqlglot import exp
 
 from foedus.generate.episodes import (
@@ -24,7 +25,8 @@ FIRST, LAST = "1900-01-01", "1995-12-31"
 SPAN = 34697  # days from FIRST to LAST
 SUCCESSION_DAY = "2001-01-01"
 
-_ACTORS = """
+_ACTORS = sqlglot.parse_one(
+    """
 CREATE TEMP TABLE w_actors AS
 SELECT sid(i) AS id, 'State ' || i AS name, 'state' AS kind,
        NULL::VARCHAR AS predecessor,
@@ -37,10 +39,13 @@ SELECT sid(i) || '-b', 'State ' || i || ' (successor)', 'state', sid(i), NULL,
        :succession_day, NULL
 FROM range(:n_succ) AS r(i)
 ORDER BY id
-"""
+""",
+    dialect="duckdb",
+)
 
 # instruments: 70% bilateral; multilateral ones have 3..14 parties
-_INSTRUMENTS = """
+_INSTRUMENTS = sqlglot.parse_one(
+    """
 CREATE TEMP TABLE w_ins AS
 SELECT j, 't' || lpad(CAST(j AS VARCHAR), 6, '0') AS id,
        :kinds[1 + pick(j, 1, :n_kinds)] AS kind,
@@ -53,9 +58,12 @@ SELECT j, 't' || lpad(CAST(j AS VARCHAR), 6, '0') AS id,
        1 + pick(j, 9, greatest(:n_states - 1, 1)) AS stride,
        j = 0 AS is_definition
 FROM range(:n_instr) AS r(j)
-"""
+""",
+    dialect="duckdb",
+)
 
-_PARTIES = """
+_PARTIES = sqlglot.parse_one(
+    """
 CREATE TEMP TABLE w_parties AS
 SELECT i.id AS instrument_id, k AS seq,
        sid((i.first_party + k * i.stride) % :n_states) AS actor,
@@ -68,26 +76,35 @@ SELECT i.id AS instrument_id, k AS seq,
        CASE WHEN pick(i.j * 31 + k, 13, 100) < 8
             THEN i.signed + CAST(1600 + pick(i.j * 31 + k, 14, 6000) AS INTEGER) END AS until
 FROM w_ins AS i, range(i.nparties) AS r(k)
-"""
+""",
+    dialect="duckdb",
+)
 
 # keep one row per (instrument, actor): the stride can repeat a state
-_ONE_PARTY_ROW = """
+_ONE_PARTY_ROW = sqlglot.parse_one(
+    """
 CREATE TEMP TABLE w_parties2 AS
 SELECT instrument_id, CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1
        AS INTEGER) AS seq, actor, how, date, until
 FROM (SELECT *, row_number() OVER (PARTITION BY instrument_id, actor ORDER BY seq) AS dup
       FROM w_parties) WHERE dup = 1
-"""
+""",
+    dialect="duckdb",
+)
 
 # a successor state succeeds to its predecessor's instruments (the party row says so)
-_SUCCESSIONS = """
+_SUCCESSIONS = sqlglot.parse_one(
+    """
 INSERT INTO w_parties2
 SELECT p.instrument_id, CAST(100 + p.seq AS INTEGER), a.id, 'succession',
        :succession_day, NULL
 FROM w_parties2 AS p JOIN w_actors AS a ON a.predecessor = p.actor
-"""
+""",
+    dialect="duckdb",
+)
 
-_CLAUSES = """
+_CLAUSES = sqlglot.parse_one(
+    """
 CREATE TEMP TABLE w_clauses AS
 WITH tmpl AS (:clause_table),
 chosen AS (
@@ -105,10 +122,13 @@ SELECT id, 9, 'definition', 'Article II', :definition, 'definition',
        ['declaration-of-war', 'invasion', 'attack', 'naval-blockade',
         'support-for-armed-bands'], NULL, NULL
 FROM w_ins WHERE is_definition
-"""
+""",
+    dialect="duckdb",
+)
 
 # events: episodes between two states, expanded by their templates, cut at n_events
-_EVENTS = """
+_EVENTS = sqlglot.parse_one(
+    """
 CREATE TEMP TABLE w_events AS
 WITH ep AS (
   SELECT e, :pick_template AS template,
@@ -141,7 +161,9 @@ SELECT n, 'ev-' || lpad(CAST(n AS VARCHAR), 8, '0') AS id, type,
        sid(actor) AS actor, CASE WHEN target IS NOT NULL THEN sid(target) END AS target,
        day, pick(n, 40, 1000) < :fuzzy_per_mille AS fuzzy
 FROM numbered WHERE n < :n_events
-"""
+""",
+    dialect="duckdb",
+)
 
 
 def _episode_table() -> exp.Select:
@@ -189,7 +211,7 @@ def _build(
     avg = sum(WEIGHTS[n] * len(s) for n, s in EPISODES.items()) / total
     n_ep = int(n_events / avg * 1.3) + 10
 
-    def run(template: str, **values: object) -> None:
+    def run(template: exp.Expression, **values: object) -> None:
         con.execute(statement(template, seed, **values))
 
     run(_ACTORS, n_succ=n_succ, n_states=n_states, succession_day=succession_day)

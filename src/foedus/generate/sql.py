@@ -1,10 +1,11 @@
 """The generator's statements as sqlglot trees.
 
 Each statement of :mod:`foedus.generate.draws` and :mod:`foedus.generate.writers` is a constant
-template in DuckDB's SQL, parsed by sqlglot; what varies (the sizes, the seed, the tables of
-templates) enters the tree as nodes, never as pasted text: ``:name`` placeholders are replaced
-by literals or by trees (:func:`statement`), and the random draws ``mix``, ``rnd``, ``pick``,
-``day_of`` and ``sid`` written in a template are expanded into the expressions below.
+template in DuckDB's SQL, parsed by sqlglot once into a module-level tree; what varies (the
+sizes, the seed, the tables of templates) enters the tree as nodes, never as pasted text:
+``:name`` placeholders are replaced by literals or by trees (:func:`statement`), and the random
+draws ``mix``, ``rnd``, ``pick``, ``day_of`` and ``sid`` written in a template are expanded
+into the expressions below.
 
 Every random draw is a pure function of the seed and the row number: a 31-bit integer hash of
 (row, salt), seeded, by xorshift and a multiplication by the MINSTD constant, modulo the
@@ -92,11 +93,11 @@ def _node(value: object) -> exp.Expression:
     return exp.convert(value)
 
 
-def statement(template: str, seed: int = 0, /, **values: object) -> str:
-    """The DuckDB SQL of ``template`` with each ``:name`` placeholder replaced by
-    ``values[name]`` (a Python value becomes a literal, a tree stays a tree) and the draw
-    functions expanded for ``seed``."""
-    tree = sqlglot.parse_one(template, dialect="duckdb")
+def statement(template: exp.Expression, seed: int = 0, /, **values: object) -> str:
+    """The DuckDB SQL of ``template`` (a constant template parsed by sqlglot, left as it is)
+    with each ``:name`` placeholder replaced by ``values[name]`` (a Python value becomes a
+    literal, a tree stays a tree) and the draw functions expanded for ``seed``."""
+    tree = template.copy()
     missing = {p.name for p in tree.find_all(exp.Placeholder)} - set(values)
     if missing:
         raise KeyError(f"no value for placeholder(s) {sorted(missing)}")
@@ -126,13 +127,16 @@ def case_of(subject: exp.Expression | None, whens: Sequence[tuple[object, object
     return case
 
 
-_COPY = "COPY (SELECT 1) TO 'file' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
+_COPY = sqlglot.parse_one(
+    "COPY (SELECT 1) TO 'file' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)",
+    dialect="duckdb",
+)
 
 
-def copy_parquet(query: str, path: str, **values: object) -> str:
+def copy_parquet(query: exp.Expression, path: str, **values: object) -> str:
     """The statement that writes the rows of ``query`` (a template, as for :func:`statement`)
     to the Parquet file ``path``."""
-    tree = sqlglot.parse_one(_COPY, dialect="duckdb")
+    tree = _COPY.copy()
     rows = sqlglot.parse_one(statement(query, **values), dialect="duckdb")
     tree.set("this", exp.Subquery(this=rows))
     tree.set("files", [exp.Literal.string(path)])

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import duckdb
 
+from foedus.build.schema import set_setting
 from foedus.generate.draws import _build
 from foedus.generate.writers import _write_common, _write_parquet, _write_yaml
 
@@ -80,7 +81,7 @@ def generate_world(
     path.mkdir(parents=True)
     con = duckdb.connect()
     try:
-        con.execute("SET threads TO 2")
+        con.execute(set_setting("threads", 2))
         _build(con, states, instruments, events, fuzzy, seed % 1_000_003)
         _write_common(con, path, seed)
         if fmt == "parquet":

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import sqlglot
 from sqlglot import exp
 
 from foedus.generate.episodes import (
@@ -23,7 +24,8 @@ from foedus.generate.episodes import (
 from foedus.generate.sql import case_of, copy_parquet
 from foedus.rules.library import LIBRARY
 
-_INSTRUMENTS = """
+_INSTRUMENTS = sqlglot.parse_one(
+    """
 SELECT id, 'Instrument ' || j AS name, kind,
        signed AS signed_earliest, signed AS signed_latest,
        CASE WHEN signed IS NOT NULL THEN strftime(signed, '%Y-%m-%d') END AS signed_text,
@@ -33,9 +35,12 @@ SELECT id, 'Instrument ' || j AS name, kind,
        CASE WHEN :ended IS NOT NULL THEN strftime(:ended, '%Y-%m-%d') END AS ended_text,
        NULL::VARCHAR AS source, :quote AS quote
 FROM w_ins ORDER BY id
-"""
+""",
+    dialect="duckdb",
+)
 
-_PARTIES = """
+_PARTIES = sqlglot.parse_one(
+    """
 SELECT instrument_id,
        CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
          AS seq, actor, how,
@@ -46,18 +51,24 @@ SELECT instrument_id,
        CASE WHEN how = 'succession' THEN
          (SELECT predecessor FROM w_actors AS a WHERE a.id = actor) END AS via
 FROM w_parties2 ORDER BY instrument_id, seq
-"""
+""",
+    dialect="duckdb",
+)
 
-_CLAUSES = """
+_CLAUSES = sqlglot.parse_one(
+    """
 SELECT instrument_id,
        CAST(row_number() OVER (PARTITION BY instrument_id ORDER BY seq) - 1 AS INTEGER)
          AS seq, clause_id, article, text, NULL::VARCHAR AS source,
        norm_kind, norm_categories, bearers, beneficiaries
 FROM w_clauses ORDER BY instrument_id, seq
-"""
+""",
+    dialect="duckdb",
+)
 
 # a fuzzy event is dated to its month
-_EVENTS = """
+_EVENTS = sqlglot.parse_one(
+    """
 SELECT id, type,
        CASE WHEN fuzzy THEN date_trunc('month', day)::DATE ELSE day END AS date_earliest,
        CASE WHEN fuzzy THEN last_day(day) ELSE day END AS date_latest,
@@ -72,7 +83,9 @@ SELECT id, type,
        NULL::VARCHAR AS justification, NULL::VARCHAR AS source,
        :quote AS quote
 FROM w_events ORDER BY n
-"""
+""",
+    dialect="duckdb",
+)
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
@@ -86,7 +99,7 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     types = sorted({s[0] for steps in EPISODES.values() for s in steps})
     quote = case_of(exp.column("type"), [(t, _event_quote(t)) for t in types])
 
-    def copy(query: str, name: str, **values: object) -> None:
+    def copy(query: exp.Expression, name: str, **values: object) -> None:
         con.execute(copy_parquet(query, str(out / name), **values))
 
     copy(
@@ -186,7 +199,7 @@ def _write_common(con: duckdb.DuckDBPyConnection, out: Path, seed: int) -> None:
         encoding="utf-8",
     )
     actors = []
-    for r in con.execute("SELECT * FROM w_actors ORDER BY id").fetchall():
+    for r in con.execute(exp.select("*").from_("w_actors").order_by("id").sql("duckdb")).fetchall():
         rec: dict[str, Any] = {"id": r[0], "name": r[1], "kind": r[2]}
         if r[3]:
             rec["predecessor"] = r[3]

@@ -468,6 +468,14 @@ FLUENT_DAYS = [
 ]
 
 
+#: The tables of the database's ``main`` schema, by name.
+_MAIN_TABLES = sqlglot.parse_one(
+    "SELECT table_name FROM information_schema.tables "
+    "WHERE table_schema = 'main' ORDER BY table_name",
+    read="duckdb",
+)
+
+
 def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
     """Every table of the built database as ``<out>/<table>.<csv|parquet>``: each written
     beside its file first, and all renamed onto theirs once every one is written (a full disk
@@ -476,13 +484,7 @@ def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
     con = kb.connect()
     written: dict[str, int] = {}
     try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = 'main' ORDER BY table_name"
-            ).fetchall()
-        ]
+        tables = [r[0] for r in con.execute(_MAIN_TABLES.sql("duckdb")).fetchall()]
 
         def copy_all(tmps: list[Path]) -> None:
             for t, tmp in zip(tables, tmps, strict=True):

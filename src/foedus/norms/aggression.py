@@ -15,18 +15,29 @@ then the answer is "possible" and names the candidates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import duckdb
+import sqlglot
 
-FIRST_ACTS_SQL = """
+
+@cache
+def _first_acts() -> str:
+    """The acts of ``?`` (a list of event types) between two states (``?``, ``?``; ``?``,
+    ``?``) in the time points ``?`` to ``?``, earliest first: DuckDB's SQL, parsed by sqlglot
+    on first use."""
+    return sqlglot.parse_one(
+        """
 SELECT event_id, type, actor, target, t_early, t_late
 FROM event_acts
 WHERE list_contains(?, type)
   AND ((actor = ? AND target = ?) OR (actor = ? AND target = ?))
   AND t_late >= ? AND t_early <= ?
 ORDER BY t_early, t_late, event_id
-"""
+""",
+        dialect="duckdb",
+    ).sql("duckdb")
 
 
 @dataclass
@@ -78,7 +89,7 @@ def decide(
     acts, clauses = defined_acts(corpus)
     lo = t_from if t_from is not None else -(2**62)
     hi = t_to if t_to is not None else 2**62
-    rows = con.execute(FIRST_ACTS_SQL, [sorted(acts), a, b, b, a, lo, hi]).fetchall()
+    rows = con.execute(_first_acts(), [sorted(acts), a, b, b, a, lo, hi]).fetchall()
     first: dict[str, Act] = {}
     for row in rows:
         act = Act(*row)
@@ -98,7 +109,12 @@ def decide(
     return verdict
 
 
-ALL_DYADS_SQL = """
+@cache
+def _all_dyads() -> str:
+    """The first act of each dyad and its certainty (:func:`decide_all`); ``?`` is the list of
+    the defined acts' event types: DuckDB's SQL, parsed by sqlglot on first use."""
+    return sqlglot.parse_one(
+        """
 WITH acts AS (
   SELECT least(actor, target) AS a, greatest(actor, target) AS b, actor, target, event_id,
          type, t_early, t_late
@@ -120,7 +136,9 @@ SELECT l.a, l.b, l.actor AS aggressor, l.event_id, l.type,
 FROM ranked AS l LEFT JOIN ranked AS o ON o.a = l.a AND o.b = l.b AND o.r = 2
 WHERE l.r = 1
 ORDER BY l.a, l.b
-"""
+""",
+        dialect="duckdb",
+    ).sql("duckdb")
 
 
 def decide_all(con: duckdb.DuckDBPyConnection, corpus: Any) -> list[tuple[Any, ...]]:
@@ -128,4 +146,4 @@ def decide_all(con: duckdb.DuckDBPyConnection, corpus: Any) -> list[tuple[Any, .
     event_id, type, certainty)`` per unordered pair of states between which some defined act
     was committed (``a < b``)."""
     acts, _ = defined_acts(corpus)
-    return con.execute(ALL_DYADS_SQL, [sorted(acts)]).fetchall()
+    return con.execute(_all_dyads(), [sorted(acts)]).fetchall()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,19 +54,50 @@ def use_demand(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     if mode in ("off", "0", "false", "no"):
         return False
-    row = con.execute(
-        "SELECT coalesce(sum(n * (n - 1)), 0) FROM (SELECT count(DISTINCT actor_id) AS n "
-        "FROM parties GROUP BY instrument_id)"
-    ).fetchone()
+    row = con.execute(_co_party_pairs()).fetchone()
     return bool(row and row[0] > PAIRS_THRESHOLD)
 
 
-def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute(
+@cache
+def _co_party_pairs() -> str:
+    """The number of ordered pairs of co-parties of the corpus's instruments (DuckDB's SQL,
+    parsed by sqlglot on first use, as the three below)."""
+    return sqlglot.parse_one(
+        "SELECT coalesce(sum(n * (n - 1)), 0) FROM (SELECT count(DISTINCT actor_id) AS n "
+        "FROM parties GROUP BY instrument_id)",
+        dialect="duckdb",
+    ).sql("duckdb")
+
+
+@cache
+def _has_table() -> str:
+    """Whether the database has the table ``?`` (a count)."""
+    return sqlglot.parse_one(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
         "AND table_schema = 'main'",
-        [table],
-    ).fetchone()
+        dialect="duckdb",
+    ).sql("duckdb")
+
+
+@cache
+def _on_demand_in() -> str:
+    """``(fluent, scenarios)`` of the fluents computed on demand in the perspective ``?``."""
+    return sqlglot.parse_one(
+        "SELECT fluent, scenarios FROM on_demand WHERE perspective = ?", dialect="duckdb"
+    ).sql("duckdb")
+
+
+@cache
+def _on_demand_of() -> str:
+    """``(perspective, scenarios)`` of the perspectives that compute the fluent ``?`` on
+    demand."""
+    return sqlglot.parse_one(
+        "SELECT perspective, scenarios FROM on_demand WHERE fluent = ?", dialect="duckdb"
+    ).sql("duckdb")
+
+
+def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    row = con.execute(_has_table(), [table]).fetchone()
     return bool(row and row[0])
 
 
@@ -74,11 +105,7 @@ def on_demand(con: duckdb.DuckDBPyConnection, perspective: str) -> dict[str, int
     """``{fluent: scenarios}`` of the fluents computed on demand in ``perspective``."""
     if not _has(con, "on_demand"):
         return {}
-    return dict(
-        con.execute(
-            "SELECT fluent, scenarios FROM on_demand WHERE perspective = ?", [perspective]
-        ).fetchall()
-    )
+    return dict(con.execute(_on_demand_in(), [perspective]).fetchall())
 
 
 def _null(name: str) -> exp.Expression:
@@ -250,9 +277,7 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         return
     from foedus.rules.programs import program_for
 
-    for pid, scenarios in con.execute(
-        "SELECT perspective, scenarios FROM on_demand WHERE fluent = ?", [BINDS]
-    ).fetchall():
+    for pid, scenarios in con.execute(_on_demand_of(), [BINDS]).fetchall():
         program = program_for(corpus, pid)
         p = exp.Literal.string(pid)
         pairs = sqlglot.parse_one(

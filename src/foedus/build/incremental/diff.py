@@ -13,6 +13,14 @@ from foedus.build.incremental.state import META, STATE, meta, rules_hash
 from foedus.build.schema import TABLES
 from foedus.engine.dependencies import NotIncremental
 
+#: The tables of the previous database (attached as ``old``).
+_OLD_TABLES = (
+    exp.select("table_name")
+    .from_("information_schema.tables")
+    .where(exp.column("table_catalog").eq(exp.Literal.string("old")))
+    .where(exp.column("table_schema").eq(exp.Literal.string("main")))
+)
+
 _EVENT_TABLES = ("events", "event_actors", "event_targets", "quotes")
 
 
@@ -110,13 +118,7 @@ def check_state(
     key, default = registered
     if list(steps) != list(default):
         raise NotIncremental("only a build with the registered steps can be updated")
-    tables = {
-        r[0]
-        for r in scratch.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old' "
-            "AND table_schema = 'main'"
-        ).fetchall()
-    }
+    tables = {r[0] for r in scratch.execute(_OLD_TABLES.sql("duckdb")).fetchall()}
     if "on_demand" in tables:
         raise NotIncremental("the previous database computes some fluents on demand")
     need = {META, STATE, "fluents", "scenario_fluents", "breaches", "event_acts", "norm_rows"}

@@ -174,8 +174,12 @@ def keep_state(
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    q = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    return {r[0] for r in con.execute(q).fetchall()}
+    q = (
+        exp.select("table_name")
+        .from_("information_schema.tables")
+        .where(exp.column("table_schema").eq(exp.Literal.string("main")))
+    )
+    return {r[0] for r in con.execute(q.sql("duckdb")).fetchall()}
 
 
 def store_state(con: duckdb.DuckDBPyConnection, corpus: Any, steps_key: str) -> None:

@@ -77,6 +77,7 @@ from foedus.build.incremental.sql import (
 )
 from foedus.build.incremental.state import STATE, Inputs, set_meta, state_arity
 from foedus.build.incremental.state import meta as state_meta
+from foedus.build.schema import BEGIN, CHECKPOINT, COMMIT, detach
 from foedus.build.steps import STEPS
 from foedus.build.steps import key as steps_key
 from foedus.build.tables import write_tables
@@ -170,7 +171,7 @@ def prepare(
             say("incremental: comparing with the previous build")
             new_ids = added_events(scratch)
         finally:
-            scratch.execute("DETACH old")
+            scratch.execute(detach("old"))
         scratch.execute(_create(CHANGES.new_events, _UNNEST_IDS.copy()), [new_ids])
         ids = exp.select("id").from_(_tbl(CHANGES.new_events))
         rows = {}
@@ -254,7 +255,7 @@ def apply(prepared: Prepared, tmp: Path, progress: Progress | None = None) -> Up
                 step(con, prepared.corpus)
         for table in (CHANGES.new_events, CHANGES.changed_keys, CHANGES.breach_events):
             con.execute(_drop(table))
-        con.execute("CHECKPOINT")
+        con.execute(CHECKPOINT)
     finally:
         con.close()
     report.seconds = time.perf_counter() - t0
@@ -264,7 +265,7 @@ def apply(prepared: Prepared, tmp: Path, progress: Progress | None = None) -> Up
 def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -> UpdateReport:
     corpus, new_ids, programs = prepared.corpus, prepared.new_ids, prepared.programs
     report = UpdateReport(added_events=len(new_ids))
-    con.execute("BEGIN TRANSACTION")
+    con.execute(BEGIN)
     for table, data in prepared.rows.items():
         view = f"{_P}rows_{table}"
         con.register(view, data)
@@ -278,7 +279,7 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
         where=_eq(_col("key"), exp.Literal.string("content_hash")),
     )
     con.execute(_sql(hash_row), [corpus.content_hash])
-    con.execute("COMMIT")
+    con.execute(COMMIT)
     con.execute(_create(CHANGES.new_events, _UNNEST_IDS.copy()), [new_ids])
     meta = state_meta(con)
     old_scenarios = int(meta["scenarios"][0])

@@ -8,10 +8,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import sqlglot
+
 from foedus.interop.aliases import Alias, AliasTable
 from foedus.interop.importers.base import Row
 from foedus.rules.library.vocabulary import SOVEREIGN
 from foedus.shapes import Json
+
+#: The stretches, in order, under the perspective ``?`` of the fluent ``?`` of any of the
+#: actors ``?`` (a list).
+_STRETCHES = sqlglot.parse_one(
+    'SELECT start, "end", certainty, initiated_by, terminated_by FROM fluents '
+    "WHERE perspective = ? AND fluent = ? AND list_contains(?, args[1]) "
+    "ORDER BY start",
+    read="duckdb",
+)
 
 KINDS = ("states", "atop", "treaties", "mid", "territorial-change")
 
@@ -95,10 +106,7 @@ class Check:
         con = self.kb.connect()
         try:
             rows = con.execute(
-                'SELECT start, "end", certainty, initiated_by, terminated_by FROM fluents '
-                "WHERE perspective = ? AND fluent = ? AND list_contains(?, args[1]) "
-                "ORDER BY start",
-                [self.kb.perspective, SOVEREIGN, actors],
+                _STRETCHES.sql("duckdb"), [self.kb.perspective, SOVEREIGN, actors]
             ).fetchall()
         finally:
             con.close()

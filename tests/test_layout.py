@@ -1,0 +1,88 @@
+"""scripts/check_layout.py: the rule on SQL text outside engine/, backends/ and build/schema.py."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parent.parent / "scripts" / "check_layout.py"
+_spec = importlib.util.spec_from_file_location("check_layout", _PATH)
+assert _spec and _spec.loader
+check_layout = importlib.util.module_from_spec(_spec)
+sys.modules["check_layout"] = check_layout
+_spec.loader.exec_module(check_layout)
+
+
+def findings(source: str, name: str = "foedus.query.example") -> list[tuple[int, str]]:
+    return check_layout.sql_findings(name, ast.parse(source))
+
+
+def test_constant_statement_outside_the_homes_is_reported() -> None:
+    found = findings('def f(con):\n    return con.execute("SELECT 1").fetchall()\n')
+    assert [line for line, _ in found] == [2]
+    assert "SQL statement as constant text" in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "name", ["foedus.build.schema", "foedus.engine.compile", "foedus.backends.duckdb"]
+)
+def test_constant_statement_in_a_home_is_not_reported(name: str) -> None:
+    assert findings('def f(con):\n    con.execute("SELECT 1")\n', name) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BEGIN TRANSACTION",
+        "COMMIT",
+        "ROLLBACK",
+        "CHECKPOINT",
+        "DETACH old",
+        "ATTACH 'x.duckdb' AS old",
+        "SET threads TO 2",
+        "SET preserve_insertion_order = true",
+        "PRAGMA table_info('t')",
+        "COPY t TO 'out.csv'",
+        "CREATE TABLE t (a INT)",
+        "CREATE OR REPLACE TEMP VIEW v AS SELECT 1",
+        "INSERT INTO t VALUES (?)",
+        "DELETE FROM t WHERE a = ?",
+        "UPDATE t SET a = 1",
+        "DROP TABLE IF EXISTS t",
+        "\n  WITH x AS (SELECT 1) SELECT * FROM x",
+        "(SELECT 1)",
+    ],
+)
+def test_every_statement_shape_is_reported(text: str) -> None:
+    assert len(findings(f"Q = {text!r}\n")) == 1
+
+
+def test_held_in_a_variable_is_reported() -> None:
+    source = 'Q = """\nSELECT a\nFROM t\n"""\n\ndef f(con):\n    con.execute(Q)\n'
+    assert [line for line, _ in findings(source)] == [1]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '"""SELECT the events: a docstring."""\n',
+        'def f():\n    """SELECT rows, CREATE TABLE and COMMIT, as a docstring says."""\n',
+        'MESSAGE = "select a perspective"\n',
+        'MESSAGE = "Select a perspective, then COMMIT to it"\n',
+        'HELP = "SET it with --threads"\n',
+        'WORDS = "the ATTACHED file"\n',
+        'T = sqlglot.parse_one("SELECT 1", read="duckdb")\n',
+        'T = parse_one("BEGIN TRANSACTION")\n',
+    ],
+)
+def test_docstrings_messages_and_parsed_text_are_not_reported(source: str) -> None:
+    assert findings(source) == []
+
+
+def test_built_text_is_still_reported() -> None:
+    source = 'def f(con, t):\n    con.execute(f"SELECT * FROM {t}")\n'
+    assert [m for _, m in findings(source)] == ["SQL built as text (use a sqlglot tree)"]
