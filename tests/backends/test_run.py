@@ -143,6 +143,8 @@ def test_the_plan_is_cached_by_the_rules_hash(
     narrative = FIXTURES / "narratives" / f"{case}.csv"
     run([rules_of(case)], narrative, out=tmp_path / "a.csv")
     assert len(list((cache / "plans").glob("*.json"))) == 1
+    # the small run's parsed rules, under the same key (a warm small run parses nothing)
+    assert len(list((cache / "plans").glob("*.program.pickle"))) == 1
 
     def boom(paths: list[Path]) -> dict:
         raise AssertionError("compiled again")
@@ -294,7 +296,8 @@ def test_the_path_is_chosen_by_size(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_both_paths_write_the_same_bytes_on_odd_values(tmp_path: Path) -> None:
     """Quoting as DuckDB's CSV writer quotes (an empty string, a comma, a quote), a 0-ary
-    fluent, duplicate lines, white space kept, UTF-8, times out of order and negative."""
+    fluent, duplicate lines, white space kept (in names and values; a line of spaces is
+    skipped), UTF-8, times out of order and negative."""
     rules = tmp_path / "r.rules"
     rules.write_text(
         "fluent on.\nfluent tag(X) = V.\nfluent pair(X, Y).\n"
@@ -306,7 +309,7 @@ def test_both_paths_write_the_same_bytes_on_odd_values(tmp_path: Path) -> None:
     narrative.write_text(
         'label|1|5|a,b|x"y"\nlabel|1|5|a,b|x"y"\nlink|1|3| sp |é\nstart|1|-4\n'
         'label|1|7|c|\nlink|1|2|q|"\nstop|1|9\ncut|1|11| sp \nlabel|1|8|a,b|z\n'
-        "link|1|12|a;b|c\n"
+        "link|1|12|a;b|c\n   \n label|1|13|t|u\n\tlabel|1|14|t|v\t\n"
     )
     assert run_small.read_happenings(narrative, "rtec") is not None  # no hand-over
     outs = {}
