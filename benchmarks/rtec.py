@@ -18,6 +18,15 @@ machine). The 10^6 narrative is written by ``benchmarks/rtec_gen.py`` (the fixtu
 generator): ``e_treaties`` with 196 states, 500 treaties, horizon 100,000 and treaty status
 changes rare (weights as the 100k case).
 
+Both paths of ``foedus run`` are measured in the same run, side by side: the plain-Python one
+(``$FOEDUS_RUN_ENGINE=python``, what a small CSV run takes: docs/decisions/0010-small-narratives.md)
+on the inputs below ``--python-below`` bytes (default 10^6; it is slow on large ones), and the
+DuckDB one (``$FOEDUS_RUN_ENGINE=duckdb``) on every input. ``foedus_*`` are the figures of the
+path that ``foedus run`` takes by itself on that input (``path``); the processes may write
+their bytecode cache, as an installed package has one. Each process's CPU time
+(user + system) is reported next to its wall time: on a loaded machine the wall time measures
+the queue for a core as much as the run.
+
 Results: one JSON object on stdout and in ``benchmarks/results/rtec.json``.
 """
 
@@ -102,28 +111,57 @@ def rtec_run(rtec: Path, case: str, narrative: Path, work: Path) -> tuple[float,
     return wall, rss, scratch / "results" / f"log-swi-{q}-{q}-csv-file-recognised-intervals.txt"
 
 
-def bench_case(
-    case: str, narrative: Path, rules: Path, runs: int, work: Path, rtec: Path | None
-) -> dict[str, Any]:
-    out = work / f"{case}.out.csv"
-    cmd = foedus_cmd(rules, narrative, out)
-    measure(cmd)  # warm-up: compiles and caches the plan
+def foedus_runs(cmd: list[str], engine: str, runs: int) -> dict[str, float]:
+    """``runs`` processes on one path (after a warm-up that fills the plan cache): the median
+    wall and CPU seconds and the largest peak RSS (MB)."""
+    env = {**os.environ, "FOEDUS_RUN_ENGINE": engine}
+    # an installed package has its bytecode compiled: let the warm-up write it, whatever the
+    # environment of the benchmark says (foedus's own modules are otherwise compiled anew
+    # from source in every process, which is not a user's start-up)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    measure(cmd, env)
     walls, rsss, cpus = [], [], []
     for _ in range(runs):
-        wall, rss, cpu = measure(cmd)
+        wall, rss, cpu = measure(cmd, env)
         walls.append(wall)
         rsss.append(rss)
         cpus.append(cpu)
+    return {
+        "wall_s": round(statistics.median(walls), 3),
+        "cpu_s": round(statistics.median(cpus), 3),
+        "rss_mb": round(max(rsss) / 1024, 1),
+    }
+
+
+def bench_case(
+    case: str,
+    narrative: Path,
+    rules: Path,
+    runs: int,
+    work: Path,
+    rtec: Path | None,
+    python_below: int,
+) -> dict[str, Any]:
+    from foedus.backends.run import PYTHON_BELOW
+
     expected = FIXTURES / "expected" / f"{case}.csv"
+    size = narrative.stat().st_size
     row: dict[str, Any] = {
         "case": case,
         "events": sum(1 for line in narrative.open() if line.strip()),
-        "intervals": sum(1 for _ in out.open()) - 1,
-        "foedus_wall_s": round(statistics.median(walls), 3),
-        "foedus_cpu_s": round(statistics.median(cpus), 3),
-        "foedus_rss_mb": round(max(rsss) / 1024, 1),
-        "identical": out.read_bytes() == expected.read_bytes() if expected.exists() else None,
+        "bytes": size,
+        "path": "python" if size < PYTHON_BELOW else "duckdb",
     }
+    engines = ["python", "duckdb"] if size < python_below else ["duckdb"]
+    for engine in engines:
+        out = work / f"{case}.{engine}.csv"
+        figures = foedus_runs(foedus_cmd(rules, narrative, out), engine, runs)
+        row.update({f"{engine}_{k}": v for k, v in figures.items()})
+        row["intervals"] = sum(1 for _ in out.open()) - 1
+        same = out.read_bytes() == expected.read_bytes() if expected.exists() else None
+        row[f"{engine}_identical"] = same
+    for k in ("wall_s", "cpu_s", "rss_mb", "identical"):
+        row[f"foedus_{k}"] = row[f"{row['path']}_{k}"]
     rec = recorded().get(case)
     if rtec is not None:
         rw, rr = [], []
@@ -152,6 +190,12 @@ def main(argv: list[str]) -> int:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--rtec", type=Path, help="an RTEC checkout (needs swipl on PATH)")
     p.add_argument("--out", type=Path, default=RESULTS)
+    p.add_argument(
+        "--python-below",
+        type=int,
+        default=1_000_000,
+        help="measure the plain-Python path too on narratives under this many bytes",
+    )
     args = p.parse_args(argv)
     rtec = args.rtec if args.rtec and shutil.which("swipl") else None
     cases = args.cases or sorted(c.stem for c in (FIXTURES / "expected").glob("*.csv"))
@@ -162,7 +206,9 @@ def main(argv: list[str]) -> int:
         for case in cases:
             narrative = FIXTURES / "narratives" / f"{case}.csv"
             rules = RTEC / f"{case.split('__')[0]}.rules"
-            rows.append(bench_case(case, narrative, rules, args.runs, work, rtec))
+            rows.append(
+                bench_case(case, narrative, rules, args.runs, work, rtec, args.python_below)
+            )
             print(json.dumps(rows[-1]), file=sys.stderr)
         if args.big:
             case = f"e_treaties__big{args.big}"
@@ -173,7 +219,15 @@ def main(argv: list[str]) -> int:
             gen += ["--weight", "enter_into_force=1", "--weight", "terminate=1"]
             subprocess.run([*gen, "--out", str(narrative)], check=True)
             rows.append(
-                bench_case(case, narrative, RTEC / "e_treaties.rules", args.runs, work, rtec)
+                bench_case(
+                    case,
+                    narrative,
+                    RTEC / "e_treaties.rules",
+                    args.runs,
+                    work,
+                    rtec,
+                    args.python_below,
+                )
             )
             print(json.dumps(rows[-1]), file=sys.stderr)
     result = {

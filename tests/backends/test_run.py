@@ -1,5 +1,9 @@
 """``foedus run``: RTEC's intervals, byte for byte, from the conformance narratives; the
-other input and output formats; the plan cache; one-line errors with file:line and exit 2."""
+other input and output formats; the plan cache; one-line errors with file:line and exit 2.
+
+Both paths are run (``engine``): DuckDB's, and the plain-Python one that a small CSV run
+takes (:mod:`foedus.backends.run_small`, forced here with ``$FOEDUS_RUN_ENGINE``); they must
+write the same bytes and the same errors."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import duckdb
 import pytest
 
 from foedus.backends import run as run_mod
+from foedus.backends import run_small
 from foedus.backends.run import RunError, main, run
 
 HERE = Path(__file__).parents[1] / "rtec"
@@ -32,13 +37,20 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "cache"
 
 
+@pytest.fixture(params=["python", "duckdb"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each path in turn, forced whatever the input's size."""
+    monkeypatch.setenv(run_mod.ENGINE_ENV, request.param)
+    return str(request.param)
+
+
 def rules_of(case: str) -> Path:
     return HERE / f"{case.split('__')[0]}.rules"
 
 
 # e_treaties__rand100k: 100,000 events
 @pytest.mark.parametrize("case", [_slow_if_large(c) for c in CASES])
-def test_run_writes_rtecs_intervals_exactly(case: str, tmp_path: Path) -> None:
+def test_run_writes_rtecs_intervals_exactly(case: str, engine: str, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     n = run([rules_of(case)], FIXTURES / "narratives" / f"{case}.csv", out=out)
     expected = (FIXTURES / "expected" / f"{case}.csv").read_bytes()
@@ -75,7 +87,7 @@ def test_the_command_writes_stdout_and_help_is_cheap(tmp_path: Path) -> None:
     assert not imported & {"duckdb", "sqlglot", "lark", "typer", "foedus.cli"}
 
 
-def test_csv_and_parquet_narratives(tmp_path: Path) -> None:
+def test_csv_and_parquet_narratives(tmp_path: Path, engine: str) -> None:
     case = "e_treaties__tiny"
     src = FIXTURES / "narratives" / f"{case}.csv"
     con = duckdb.connect()
@@ -105,7 +117,7 @@ def test_parquet_and_jsonl_output(tmp_path: Path) -> None:
     assert rows[-1][-1] is None  # open: still holding at the end
 
 
-def test_facts_rtec_style_and_csv(tmp_path: Path) -> None:
+def test_facts_rtec_style_and_csv(tmp_path: Path, engine: str) -> None:
     rules = tmp_path / "r.rules"
     rules.write_text(
         "fact power(State).\nfluent controlled(State).\n"
@@ -131,6 +143,8 @@ def test_the_plan_is_cached_by_the_rules_hash(
     narrative = FIXTURES / "narratives" / f"{case}.csv"
     run([rules_of(case)], narrative, out=tmp_path / "a.csv")
     assert len(list((cache / "plans").glob("*.json"))) == 1
+    # the small run's parsed rules, under the same key (a warm small run parses nothing)
+    assert len(list((cache / "plans").glob("*.program.pickle"))) == 1
 
     def boom(paths: list[Path]) -> dict:
         raise AssertionError("compiled again")
@@ -158,7 +172,7 @@ def errors(capsys: pytest.CaptureFixture[str], *argv: object) -> list[str]:
 
 
 def test_bad_inputs_are_one_line_with_file_and_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str
 ) -> None:
     rules = HERE / "a_boolean.rules"
     bad = tmp_path / "bad.csv"
@@ -195,7 +209,7 @@ def test_run_error_is_raised_for_the_api(tmp_path: Path) -> None:
         run([HERE / "a_boolean.rules"], tmp_path, fmt="xml")
 
 
-def test_a_cycle_through_time_agrees_with_the_reference(tmp_path: Path) -> None:
+def test_a_cycle_through_time_agrees_with_the_reference(tmp_path: Path, engine: str) -> None:
     from foedus.engine.narrative import Happening
     from foedus.engine.reference import evaluate
     from foedus.rules import load_rules
@@ -232,10 +246,92 @@ def test_a_cycle_through_time_agrees_with_the_reference(tmp_path: Path) -> None:
     assert got == want and len(want) > 10
 
 
-def test_crlf_line_ends(tmp_path: Path) -> None:
+def test_crlf_line_ends(tmp_path: Path, engine: str) -> None:
     case = "g_wildcard__tiny"
     src = FIXTURES / "narratives" / f"{case}.csv"
     crlf = tmp_path / "n.csv"
     crlf.write_bytes(src.read_bytes().replace(b"\n", b"\r\n"))
     run([rules_of(case)], crlf, out=tmp_path / "o.csv")
     assert (tmp_path / "o.csv").read_bytes() == (FIXTURES / "expected" / f"{case}.csv").read_bytes()
+
+
+def test_a_small_run_imports_no_duckdb_sqlglot_or_lark(tmp_path: Path) -> None:
+    """A tiny narrative on a warm plan cache runs in plain Python: ``import duckdb`` alone
+    would cost more than RTEC's whole run (docs/decisions/0010-small-narratives.md)."""
+    case = "e_treaties__tiny"
+    env = {k: v for k, v in os.environ.items() if k != run_mod.ENGINE_ENV}
+    env["FOEDUS_CACHE_DIR"] = str(tmp_path / "c")
+    cmd = [sys.executable, "-X", "importtime", "-c"]
+    cmd += ["from foedus.console import console; console()", "run", str(rules_of(case))]
+    cmd += [str(FIXTURES / "narratives" / f"{case}.csv"), "-o", str(tmp_path / "o.csv")]
+    cold = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert cold.returncode == 0, cold.stderr
+    warm = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert warm.returncode == 0, warm.stderr
+    expected = (FIXTURES / "expected" / f"{case}.csv").read_bytes()
+    assert (tmp_path / "o.csv").read_bytes() == expected
+    imported = {line.split("|")[-1].strip() for line in warm.stderr.splitlines()}
+    assert "foedus.engine.reference" in imported
+    assert not imported & {"duckdb", "sqlglot", "lark", "typer", "foedus.cli"}
+    cold_imported = {line.split("|")[-1].strip() for line in cold.stderr.splitlines()}
+    assert "lark" in cold_imported  # the cold run parsed the rules; the warm one did not
+
+
+def test_the_path_is_chosen_by_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(run_mod.ENGINE_ENV, raising=False)
+    narrative = tmp_path / "n.csv"
+    narrative.write_bytes(b"x" * 100)
+    facts = tmp_path / "f.prolog"
+    facts.write_bytes(b"y" * 100)
+    monkeypatch.setattr(run_mod, "PYTHON_BELOW", 250)
+    assert run_mod._small(narrative, [facts])
+    monkeypatch.setattr(run_mod, "PYTHON_BELOW", 200)  # narrative and facts together
+    assert not run_mod._small(narrative, [facts])
+    assert run_mod._small(narrative, [])
+    monkeypatch.setenv(run_mod.ENGINE_ENV, "duckdb")
+    assert not run_mod._small(narrative, [])
+    monkeypatch.setenv(run_mod.ENGINE_ENV, "python")
+    assert run_mod._small(narrative, [facts])
+
+
+def test_both_paths_write_the_same_bytes_on_odd_values(tmp_path: Path) -> None:
+    """Quoting as DuckDB's CSV writer quotes (an empty string, a comma, a quote), a 0-ary
+    fluent, duplicate lines, white space kept (in names and values; a line of spaces is
+    skipped), UTF-8, times out of order and negative."""
+    rules = tmp_path / "r.rules"
+    rules.write_text(
+        "fluent on.\nfluent tag(X) = V.\nfluent pair(X, Y).\n"
+        "initiated on when start.\nterminated on when stop.\n"
+        "initiated tag(X) = V when label(X, V).\n"
+        "initiated pair(X, Y) when link(X, Y).\nterminated pair(X, _) when cut(X).\n"
+    )
+    narrative = tmp_path / "n.csv"
+    narrative.write_text(
+        'label|1|5|a,b|x"y"\nlabel|1|5|a,b|x"y"\nlink|1|3| sp |é\nstart|1|-4\n'
+        'label|1|7|c|\nlink|1|2|q|"\nstop|1|9\ncut|1|11| sp \nlabel|1|8|a,b|z\n'
+        "link|1|12|a;b|c\n   \n label|1|13|t|u\n\tlabel|1|14|t|v\t\n"
+    )
+    assert run_small.read_happenings(narrative, "rtec") is not None  # no hand-over
+    outs = {}
+    for engine in ("python", "duckdb"):
+        os.environ[run_mod.ENGINE_ENV] = engine
+        try:
+            n = run([rules], narrative, out=tmp_path / f"{engine}.csv")
+        finally:
+            del os.environ[run_mod.ENGINE_ENV]
+        outs[engine] = (n, (tmp_path / f"{engine}.csv").read_bytes())
+    assert outs["python"] == outs["duckdb"]
+    text = outs["python"][1].decode()
+    assert 'on,"",true,-3,10\n' in text and 'tag,"a,b","x""y""",6,9\n' in text
+    assert 'tag,c,"",8,inf\n' in text and "pair, sp ;é,true,4,12\n" in text
+
+
+def test_an_odd_narrative_goes_to_duckdbs_reader(tmp_path: Path, engine: str) -> None:
+    """A time DuckDB reads and the Python reader is not sure of (``+5``, `` 7``): the Python
+    path hands the file to the DuckDB path, so both give the same intervals."""
+    narrative = tmp_path / "n.csv"
+    narrative.write_text("activate|1|+5|x1\ndeactivate|1| 7|x1\n")
+    assert run_small.read_happenings(narrative, "rtec") is None
+    out = tmp_path / "o.csv"
+    run([HERE / "a_boolean.rules"], narrative, out=out)
+    assert out.read_text() == "fluent,args,value,start,end\nactive,x1,true,6,8\n"

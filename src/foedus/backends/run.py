@@ -2,7 +2,11 @@
 
 ``foedus run RULES... NARRATIVE [--facts FILE...] [-o OUT] [--format csv|parquet|jsonl]``
 compiles the rules (:mod:`foedus.engine.compile`), lets DuckDB read the narrative, runs the
-plan and lets DuckDB write the intervals: no Python object per event or per interval.
+plan and lets DuckDB write the intervals: no Python object per event or per interval. A CSV
+run on a small input (narrative and facts under :data:`PYTHON_BELOW` bytes) runs in plain
+Python instead (:mod:`foedus.backends.run_small`: the reference interpreter), without
+importing DuckDB, whose import alone costs more than RTEC's whole run; the same bytes, as
+the tests check on every case (docs/decisions/0010-small-narratives.md).
 
 Inputs:
 
@@ -43,6 +47,12 @@ __all__ = ["RunError", "main", "register", "run"]
 FORMATS = ("csv", "parquet", "jsonl")
 #: Narratives smaller than this (bytes) run on one thread.
 SMALL = 4_000_000
+#: A CSV run whose narrative and facts together are smaller than this (bytes) runs in plain
+#: Python (:mod:`foedus.backends.run_small`), without importing DuckDB: below it the Python
+#: evaluation costs less than ``import duckdb`` (docs/decisions/0010-small-narratives.md).
+PYTHON_BELOW = 100_000
+#: ``python`` or ``duckdb`` forces a path (the tests run every case through both); internal.
+ENGINE_ENV = "FOEDUS_RUN_ENGINE"
 #: Bumped when the cached plan's layout changes.
 PLAN_VERSION = 3
 _ENGINE_FILES = (
@@ -96,22 +106,49 @@ def rules_key(paths: list[Path]) -> str:
     return h.hexdigest()[:32]
 
 
-def load_plan(paths: list[Path]) -> dict[str, Any]:
+def _store(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError:  # a read-only cache dir costs only the compile
+        pass
+
+
+def load_plan(paths: list[Path], key: str | None = None) -> dict[str, Any]:
     """The runnable plan of the rule files: from the cache, else compiled and cached."""
-    path = cache_dir() / "plans" / f"{rules_key(paths)}.json"
+    path = cache_dir() / "plans" / f"{key or rules_key(paths)}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
     plan = compile_plan(paths)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(plan), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:  # a read-only cache dir costs only the compile
-        pass
+    _store(path, json.dumps(plan).encode("utf-8"))
     return plan
+
+
+def load_program(paths: list[Path]) -> tuple[Any, dict[str, int]]:
+    """The parsed rules (:class:`foedus.rules.ast.Program`, for the plain-Python path) and the
+    arities of their fact relations: pickled next to the plan, so that a warm run imports
+    neither the parser (lark) nor the compiler. The cache folder is trusted as
+    :mod:`foedus.corpus.cache`'s is."""
+    import pickle
+
+    key = rules_key(paths)
+    path = cache_dir() / "plans" / f"{key}.program.pickle"
+    try:
+        with path.open("rb") as f:
+            program, facts = pickle.load(f)
+        return program, facts
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    plan = load_plan(paths, key)  # compiles (and reports the rules' errors) on a miss
+    from foedus.rules import load_rules
+
+    program = load_rules(paths)
+    _store(path, pickle.dumps((program, plan["facts"]), protocol=pickle.HIGHEST_PROTOCOL))
+    return program, plan["facts"]
 
 
 def compile_plan(paths: list[Path]) -> dict[str, Any]:
@@ -359,6 +396,10 @@ def run(
         raise RunError([f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"])
     if not Path(narrative).exists():
         raise RunError([f"{narrative}:1: cannot read narrative: no such file"])
+    if fmt == "csv" and _small(Path(narrative), facts or []):
+        n = _run_small(rules, Path(narrative), list(facts or []), out)
+        if n is not None:
+            return n
     plan = load_plan(rules)
     fact_rows = read_facts(list(facts or []), plan["facts"])
     kind = _kind(Path(narrative))
@@ -404,6 +445,46 @@ def run(
         raise RunError([f"{target}:1: cannot write: {_first_line(e)}"]) from None
     con.close()
     return int(n)
+
+
+def _small(narrative: Path, facts: list[Path]) -> bool:
+    """Whether to run in plain Python: a small input (or ``$FOEDUS_RUN_ENGINE``)."""
+    forced = os.environ.get(ENGINE_ENV, "")
+    if forced in ("python", "duckdb"):
+        return forced == "python"
+    try:
+        size = sum(Path(p).stat().st_size for p in (narrative, *facts))
+    except OSError:
+        return False  # the DuckDB path reports the unreadable file
+    return size < PYTHON_BELOW
+
+
+def _run_small(
+    rules: list[Path], narrative: Path, facts: list[Path], out: Path | None
+) -> int | None:
+    """:func:`run` in plain Python (:mod:`foedus.backends.run_small`): the same bytes, or None
+    when the narrative needs DuckDB's reader (an odd line or a bad one, which it reports)."""
+    from foedus.backends import run_small
+
+    program, arities = load_program(rules)
+    fact_rows = read_facts(facts, arities)
+    happenings = run_small.read_happenings(narrative, _kind(narrative))
+    if happenings is None:
+        return None
+    intervals = run_small.evaluate_small(program, happenings, fact_rows)
+    data = run_small.csv_bytes(intervals)
+    try:
+        if out is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            Path(out).write_bytes(data)
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            raise
+        raise RunError([f"{out or '/dev/stdout'}:1: cannot write: {e.strerror or e}"]) from None
+    return len(intervals)
 
 
 def _fixpoint(con: Any, fp: dict[str, Any]) -> None:
