@@ -137,7 +137,7 @@ export class Details {
         this.sideBySide(actor.id, on, perspective),
       ]);
       await this.render(`${actor.name}: ${period.label}`, [
-        ["period", `${dateText(period.from)} – ${period.to ? dateText(period.to) : "open"}`],
+        ["period", `${period.from_text} – ${period.to ? period.to_text : "open"}`],
         ["perspective", perspective],
         ["certainty", period.certainty],
         ["explained on", on],
@@ -268,7 +268,7 @@ export class Details {
     });
   }
 
-  instrument(id, pairText = null) {
+  instrument(id, pairText = null, certaintyNote = null) {
     this.select(`instrument:${id}`);
     return this.wrap("instrument", async () => {
       const t = await get("/api/v1/treaty", { name: id });
@@ -281,7 +281,7 @@ export class Details {
         hypothetical: t.hypothetical, sources: t.sources, premises };
       const parties = (t.parties || []).map((p) => `${p.actor.name} (${p.how}, ${p.date ? p.date.text : "?"})`).join("; ");
       await this.render(t.name, [
-        ["binds", pairText], ["kind", t.kind], ["signed", dateText(t.signed)],
+        ["binds", pairText], ["certainty", certaintyNote], ["kind", t.kind], ["signed", dateText(t.signed)],
         ["in force", dateText(t.in_force)], ["ended", dateText(t.ended)], ["parties", parties],
       ], tree);
     });
