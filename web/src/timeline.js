@@ -49,8 +49,9 @@ export function instrumentEnd(ins, perspective) {
   const certainEnd = !lastSure ? ins.signed.earliest : lastSure.to ? addDays(lastSure.to, 1) : openEnd();
   const after = spans.find((s) => s.certainty === "possible" && s.from >= certainEnd);
   const note = spans.map((s) => s.certainty_note).filter(Boolean)[0] || null;
-  const maybe = after ? `; possibly in force from ${after.from_text}` : "";
-  const until = last.to ? `ended ${last.to_text}${maybe}` : after ? `no known end${maybe}` : "no end";
+  let until = last.to ? `ended ${last.to_text}` : "no end";
+  if (after && last.to) until += after.from_text === last.to_text ? ` (possibly in force within ${last.to_text})` : `; possibly in force from ${after.from_text}`;
+  else if (after) until = `no known end: possibly in force from ${after.from_text}`;
   return { end, certainEnd, until, note };
 }
 
