@@ -148,45 +148,89 @@ def instrument_spans(kb: KnowledgeBase) -> dict[str, dict[str, list[Json]]]:
     range never ends; ``from_text``, ``to_text``: the same bounds as the source dates what
     started or ended it, else the days; ``to_text`` None when open).
 
-    The answer can change only where an ``in_force`` row of some perspective starts or ends
-    (a perspective that ends nothing is uncertain where another ends it), so it is asked on
-    those days (:func:`foedus.query.treaties.treaties_on`, through the knowledge base) and
-    holds until the next: de facto the Molotov–Ribbentrop Pact is certain to the end of
-    1940 and possible in 1941 (the source dates the invasion that ends it "1941"); under the
-    Soviet view it is possible from 1941 on, with no end.
+    That answer lists the instruments whose ``in_force`` holds (certain where a certain row
+    holds), except that an instrument whose end a perspective does not give while another's
+    rules end it is only possible there, with a ``certainty_note``
+    (:func:`foedus.query.treaties.treaties_on`). So an instrument whose ``in_force`` rows are
+    the same in every perspective is read off its rows; for the others the answer itself is
+    asked on each day one of their rows starts or ends, and holds until the next: de facto
+    the Molotov–Ribbentrop Pact is certain to the end of 1940 and possible in 1941 (the
+    source dates the invasion that ends it "1941"); under the Soviet view it is possible from
+    1941 on, with no end.
     """
     views = [p.id for p in kb.corpus.perspectives]
-    rows = [r for v in views for r in kb.with_perspective(v).fluent_rows("in_force")]
-    points = sorted({t for r in rows for t in (r.start, r.end) if t is not None})
-    mine: dict[str, list[Row]] = {}
-    for r in rows:
-        mine.setdefault(r.args[0], []).append(r)
-    out: dict[str, dict[str, list[Json]]] = {
-        i.id: {v: [] for v in views} for i in kb.corpus.instruments
-    }
+    rows: dict[str, dict[str, list[Row]]] = {v: {} for v in views}
     for v in views:
-        here = kb.with_perspective(v)
-        for i, t in enumerate(points):
-            end = points[i + 1] if i + 1 < len(points) else None
-            to = day_text(last_day(end))
-            for found in here.treaties(on=day_text(start_day(t)))["treaties"]:
-                spans = out[found["id"]][v]
-                what = {"certainty": found["certainty"], "certainty_note": found["certainty_note"]}
+        for r in kb.with_perspective(v).fluent_rows("in_force"):
+            rows[v].setdefault(r.args[0], []).append(r)
+    ids = [i.id for i in kb.corpus.instruments]
+
+    def shape(rs: list[Row]) -> list[tuple[int, int, str]]:
+        return sorted((r.start, -1 if r.end is None else r.end, r.certainty) for r in rs)
+
+    disputed = {i for i in ids if len({tuple(shape(rows[v].get(i, []))) for v in views}) > 1}
+    points = {
+        i: sorted(
+            {
+                t
+                for v in views
+                for r in rows[v].get(i, [])
+                for t in (r.start, r.end)
+                if t is not None
+            }
+        )
+        for i in ids
+    }
+    asked = sorted({t for i in disputed for t in points[i]})
+    told: dict[str, dict[int, dict[str, Json]]] = {
+        v: {
+            t: {
+                x["id"]: x
+                for x in kb.with_perspective(v).treaties(on=day_text(start_day(t)))["treaties"]
+            }
+            for t in asked
+        }
+        for v in views
+    }
+
+    def answer(i: str, v: str, t: int) -> tuple[str, str | None] | None:
+        """The certainty and note of instrument ``i`` in the answer of ``v`` at ``t``."""
+        if i in disputed:
+            found = told[v][t].get(i)
+            return None if found is None else (found["certainty"], found["certainty_note"])
+        here = [r.certainty for r in rows[v].get(i, []) if r.holds_at(t)]
+        return None if not here else ("certain" if "certain" in here else "possible", None)
+
+    out: dict[str, dict[str, list[Json]]] = {}
+    for i in ids:
+        mine = [r for v in views for r in rows[v].get(i, [])]
+        out[i] = {}
+        for v in views:
+            spans: list[Json] = []
+            ts = points[i]
+            for n, t in enumerate(ts):
+                end = ts[n + 1] if n + 1 < len(ts) else None
+                what = answer(i, v, t)
+                if what is None:
+                    continue
                 prev = spans[-1] if spans else None
-                if prev is not None and prev["_end"] == t and all(prev[k] == what[k] for k in what):
-                    prev.update({"to": to, "_end": end})
+                if prev is not None and prev["_end"] == t and prev["_what"] == what:
+                    prev["_end"] = end
                 else:
-                    spans.append(
-                        {"from": day_text(start_day(t)), "to": to, **what, "_start": t, "_end": end}
-                    )
-    for ins_id, by_view in out.items():
-        for spans in by_view.values():
-            for s in spans:
-                start, end = s.pop("_start"), s.pop("_end")
-                s["from_text"] = said_at(kb, mine.get(ins_id, []), start) or s["from"]
-                s["to_text"] = (
-                    None if end is None else said_at(kb, mine.get(ins_id, []), end) or s["to"]
-                )
+                    spans.append({"_start": t, "_end": end, "_what": what})
+            out[i][v] = [
+                {
+                    "from": day_text(start_day(x["_start"])),
+                    "to": day_text(last_day(x["_end"])),
+                    "from_text": said_at(kb, mine, x["_start"]) or day_text(start_day(x["_start"])),
+                    "to_text": None
+                    if x["_end"] is None
+                    else said_at(kb, mine, x["_end"]) or day_text(last_day(x["_end"])),
+                    "certainty": x["_what"][0],
+                    "certainty_note": x["_what"][1],
+                }
+                for x in spans
+            ]
     return out
 
 
