@@ -499,6 +499,21 @@ def test_the_pact_ends_as_the_treaties_answer_ends_it_under_each_view(page: Page
     )
     assert independent["label"] == "independent" and "1918 – mid-June 1940" in title
     page.shot("de-facto-1985-01-01")
+    # compare mode: a range where the views differ is bounded in the source's words too
+    pg.check("#compare")
+    pg.select_option("#perspective-b", "non-recognition")
+    pg.wait_for_selector("[data-item^='diff:lithuania:']")
+    diffs = pg.evaluate(
+        "window.foedus.timeline.items.get({filter: (it) => it.group === 'diff:lithuania'})"
+        ".map((it) => it.title)"
+    )
+    assert any("Lithuania mid-June 1940 – " in t for t in diffs), diffs
+    assert not [t for t in diffs if "1940-06-11" in t]
+    before = pg.locator("#details").get_attribute("data-ready")
+    pg.locator("[data-item^='diff:lithuania:']").first.click()
+    page.details_ready(before)
+    details = pg.locator("#details").inner_text()
+    assert "mid-June 1940 – " in details and "1944 – 1991" in details
     assert page.problems == []
 
 

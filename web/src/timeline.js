@@ -5,7 +5,7 @@
 import { DataSet } from "vis-data/peer";
 import { Timeline } from "vis-timeline/peer";
 import "vis-timeline/styles/vis-timeline-graph2d.css";
-import { addDays, daysBetween, FIRST_DAY, LAST_DAY, toDate } from "./dates.js";
+import { addDays, daysBetween, FIRST_DAY, LAST_DAY, saidBound, toDate } from "./dates.js";
 import { kindColour } from "./palette.js";
 
 /** The day after the page's last day: where open periods and instruments end. */
@@ -182,7 +182,10 @@ export class TimelineView {
         order = groups.length;
         diffs.forEach((d, i) => {
           const id = `diff:${lane.actor.id}:${i}`;
-          const what = `${lane.actor.name} ${d.start} – ${addDays(d.end, -1)}: ${name[views[0]]}: ${d.a ? d.a.label : "no status"}; ${name[views[1]]}: ${d.b ? d.b.label : "no status"}`;
+          const lists = views.map((v) => lane.periods[v]);
+          const last = d.end === openEnd() ? null : addDays(d.end, -1);
+          const span = `${saidBound(lists, d.start, "from")} – ${saidBound(lists, last, "to")}`;
+          const what = `${lane.actor.name} ${span}: ${name[views[0]]}: ${d.a ? d.a.label : "no status"}; ${name[views[1]]}: ${d.b ? d.b.label : "no status"}`;
           items.push({ id, group: gid, subgroup: "flat", start: d.start, end: d.end, type: "range", className: "diff", content: "≠",
             title: esc(what), aria: `Perspectives differ: ${what}` });
           this.payload.set(id, { kind: "difference", actor: lane.actor, perspectives: views, start: d.start, end: addDays(d.end, -1) });
