@@ -548,7 +548,7 @@ def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
 def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
     pg = page.open("?day=1940-06-01")
     item = pg.locator(
-        "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944-12-31']"
+        "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944 – 1991']"
     )
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
     item.wait_for(state="visible")  # vis-timeline shows its items after its first redraw
