@@ -111,3 +111,47 @@ def test_rule_syntax_only_with_rules() -> None:
     assert any(
         "initiated controlled_by(X)" in (p["rule"] or "") for p in data["explanation"]["premises"]
     )
+
+
+def _rows_of_table(out: str) -> list[list[str]]:
+    """The cells of the first table of a rich view: ``│ a │ b │`` lines, one list each."""
+    return [
+        [c.strip() for c in line.strip("│ ").split("│")]
+        for line in out.split("events")[0].splitlines()
+        if line.startswith("│")
+    ]
+
+
+def test_timeline_periods_are_bounded_in_the_source_words() -> None:
+    """``foedus timeline Lithuania``: each period starts and ends as the source dates what
+    changed it ("1918", "mid-June 1940", "1941"), never a day derived from a fuzzy date."""
+    rows = [r for r in _rows_of_table(cli("timeline", "Lithuania")) if r[0] or r[1]]
+    bounds = [(r[0], r[1]) for r in rows]
+    assert bounds[:3] == [("1918", "1918"), ("1918", "mid-June 1940"), ("mid-June 1940",) * 2]
+    assert ("1941", "1944") in bounds and ("1944", "1991") in bounds
+    assert bounds[-1] == ("1991", "…")
+    assert not [b for b in bounds if re.search(r"\d{4}-\d\d-\d\d", " ".join(b))]
+    # the JSON keeps the engine's days (the contract): the first certain period from 1918-12-31
+    data = json.loads(cli("timeline", "Lithuania", "--json"))
+    assert data["periods"][1]["from"]["earliest"] == "1918-12-31"
+    assert set(data["periods"][1]) >= {"from", "to", "label", "certainty", "rules"}
+
+
+def test_compare_ranges_are_bounded_in_the_source_words() -> None:
+    out = cli("compare", "--perspectives", "de-facto", "non-recognition", "Lithuania")
+    heads = [line for line in out.splitlines() if line.startswith("Lithuania, ")]
+    assert heads[0] == "Lithuania, mid-June 1940 to mid-June 1940"
+    assert "Lithuania, 1944 to 1991" in heads
+    assert not [h for h in heads if re.search(r"\d{4}-\d\d-\d\d", h)]
+    data = json.loads(
+        cli("compare", "--perspectives", "de-facto", "non-recognition", "Lithuania", "--json")
+    )
+    assert data["differences"][0]["from"]["earliest"] == "1940-06-11"
+
+
+def test_a_bound_no_record_dates_is_the_engine_day(kb: KnowledgeBase) -> None:
+    """Finland's one period starts where the data does: no record dates it, so the day."""
+    from foedus.query.status import periods_in_words
+
+    answer = kb.timeline("Finland")
+    assert periods_in_words(kb, answer) == [[answer["periods"][0]["from"]["earliest"], "…"]]

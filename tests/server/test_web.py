@@ -461,6 +461,63 @@ def test_slider_day_shows_the_instruments_binding_that_day(page: Page) -> None:
 
 
 @browser_test
+def test_the_pact_ends_as_the_treaties_answer_ends_it_under_each_view(page: Page) -> None:
+    """De facto the Molotov–Ribbentrop Pact ends in 1941; in the Soviet view no rule ends it:
+    its bar runs on, hatched past its last certain day, and on 1985-01-01 its USSR–Germany
+    edge is dotted (possible), with the answer's certainty_note; periods say their bounds in
+    the source's words."""
+    bar = (
+        "() => { const it = window.foedus.timeline.items.get('instrument:molotov-ribbentrop-pact');"
+        " return {end: it.end, cls: it.className, title: it.title}; }"
+    )
+    pg = page.open("?day=1985-01-01&perspective=soviet")
+    pg.wait_for_selector("#edge-list[data-day='1985-01-01'][data-perspective='soviet']")
+    soviet = pg.evaluate(bar)
+    assert "possible-end" in soviet["cls"] and "open" in soviet["cls"]
+    assert "no known end: possibly in force from 1941" in soviet["title"]
+    row = pg.locator("#edge-list li[data-edge='molotov-ribbentrop-pact:germany:ussr']")
+    assert (
+        row.locator(".badge.possible").get_attribute("title").startswith("The source gives no end")
+    )
+    edge = pg.evaluate(
+        "window.foedus.network.cy.$id('molotov-ribbentrop-pact:germany:ussr').data('possible')"
+    )
+    assert edge is True
+    page.shot("soviet-1985-01-01")
+    pg.select_option("#perspective", "de-facto")
+    pg.wait_for_selector("#edge-list[data-day='1985-01-01'][data-perspective='de-facto']")
+    de_facto = pg.evaluate(bar)
+    assert de_facto["end"] == "1941-12-31" and "open" not in de_facto["cls"]
+    assert "ended 1941" in de_facto["title"]
+    assert pg.locator("#edge-list li[data-instrument='molotov-ribbentrop-pact']").count() == 0
+    lane = page.lane("lithuania", "de-facto")
+    independent = next(p for p in lane if p["start"] == "1918-12-31")
+    title = pg.evaluate(
+        "([s]) => window.foedus.timeline.items.get({filter: (it) => "
+        "it.group === 'lane:lithuania:de-facto' && it.start === s})[0].title",
+        ["1918-12-31"],
+    )
+    assert independent["label"] == "independent" and "1918 – mid-June 1940" in title
+    page.shot("de-facto-1985-01-01")
+    # compare mode: a range where the views differ is bounded in the source's words too
+    pg.check("#compare")
+    pg.select_option("#perspective-b", "non-recognition")
+    pg.wait_for_selector("[data-item^='diff:lithuania:']")
+    diffs = pg.evaluate(
+        "window.foedus.timeline.items.get({filter: (it) => it.group === 'diff:lithuania'})"
+        ".map((it) => it.title)"
+    )
+    assert any("Lithuania mid-June 1940 – " in t for t in diffs), diffs
+    assert not [t for t in diffs if "1940-06-11" in t]
+    before = pg.locator("#details").get_attribute("data-ready")
+    pg.locator("[data-item^='diff:lithuania:']").first.click()
+    page.details_ready(before)
+    details = pg.locator("#details").inner_text()
+    assert "mid-June 1940 – " in details and "1944 – 1991" in details
+    assert page.problems == []
+
+
+@browser_test
 def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
     pg = page.open()
     pg.select_option("#perspective", "non-recognition")
@@ -491,7 +548,7 @@ def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
 def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
     pg = page.open("?day=1940-06-01")
     item = pg.locator(
-        "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944-12-31']"
+        "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944 – 1991']"
     )
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
     item.wait_for(state="visible")  # vis-timeline shows its items after its first redraw

@@ -64,3 +64,19 @@ export function dateText(d) {
   if (d.earliest === d.latest) return d.text === d.earliest ? d.earliest : `${d.text} (${d.earliest})`;
   return `${d.text} (${d.earliest} – ${d.latest})`;
 }
+
+/**
+ * A bound of a range of days over some lanes' periods, in the source's words where a period
+ * bounded there gives them (`from_text`, `to_text`: as `foedus timeline` says them): `side`
+ * "from", the first day `day`; "to", the last day `day` (null: open, "…"). Else the ISO day.
+ */
+export function saidBound(periodLists, day, side) {
+  if (side === "to" && !day) return "…";
+  for (const ps of periodLists) {
+    for (const p of ps || []) {
+      if (side === "from" && p.from.earliest === day && p.from_text) return p.from_text;
+      if (side === "to" && p.to && p.to.latest === day && p.to_text) return p.to_text;
+    }
+  }
+  return day;
+}

@@ -2,7 +2,7 @@
 // the quotes the explanation rests on marked.
 
 import { get } from "./api.js";
-import { dateText, spanText } from "./dates.js";
+import { dateText, saidBound, spanText } from "./dates.js";
 import { scrollToQuote, showSource } from "./source.js";
 
 const el = (tag, props = {}, ...children) => {
@@ -137,7 +137,7 @@ export class Details {
         this.sideBySide(actor.id, on, perspective),
       ]);
       await this.render(`${actor.name}: ${period.label}`, [
-        ["period", `${dateText(period.from)} – ${period.to ? dateText(period.to) : "open"}`],
+        ["period", `${period.from_text} – ${period.to ? period.to_text : "open"}`],
         ["perspective", perspective],
         ["certainty", period.certainty],
         ["explained on", on],
@@ -223,8 +223,12 @@ export class Details {
       stretches.append(el("thead", {}, el("tr", {}, el("th", { scope: "col", textContent: "from – to" }),
         el("th", { scope: "col", textContent: pa }), el("th", { scope: "col", textContent: pb }))));
       const body = el("tbody");
+      // each bound as the source dates what changed there (the lanes' periods say it)
+      const lane = this.overview.lanes.find((l) => l.actor.id === actor.id);
+      const lists = lane ? [lane.periods[pa], lane.periods[pb]] : [];
       for (const d of diffs) {
-        body.append(el("tr", {}, el("th", { scope: "row", textContent: `${d.from.text} – ${d.to ? d.to.text : "…"}` }),
+        const span = `${saidBound(lists, d.from.earliest, "from")} – ${saidBound(lists, d.to ? d.to.latest : null, "to")}`;
+        body.append(el("tr", {}, el("th", { scope: "row", textContent: span }),
           el("td", { textContent: d.status[pa]?.label || "" }), el("td", { textContent: d.status[pb]?.label || "" })));
       }
       if (!diffs.length) {
@@ -233,12 +237,12 @@ export class Details {
       }
       stretches.append(body);
       const tree = {
-        conclusion: `${actor.name}, ${start} – ${end} (${spanText(start, end)}): the perspectives differ; on ${start} ${pa} says “${sa.status.label}”, ${pb} says “${sb.status.label}”`,
+        conclusion: `${actor.name}, ${saidBound(lists, start, "from")} – ${saidBound(lists, end, "to")} (${spanText(start, end)}): the perspectives differ; on ${start} ${pa} says “${sa.status.label}”, ${pb} says “${sb.status.label}”`,
         rule: "the rules in which the two perspectives differ", certainty: null, hypothetical: false, sources: [],
         premises: [...rules, sa.explanation, sb.explanation],
       };
       await this.render(`${actor.name}: the perspectives differ for ${spanText(start, end)}`, [
-        ["from", start], ["to", end], ["length", spanText(start, end)],
+        ["from", saidBound(lists, start, "from")], ["to", saidBound(lists, end, "to")], ["length", spanText(start, end)],
       ], tree, stretches);
     });
   }
@@ -268,7 +272,7 @@ export class Details {
     });
   }
 
-  instrument(id, pairText = null) {
+  instrument(id, pairText = null, certaintyNote = null) {
     this.select(`instrument:${id}`);
     return this.wrap("instrument", async () => {
       const t = await get("/api/v1/treaty", { name: id });
@@ -281,7 +285,7 @@ export class Details {
         hypothetical: t.hypothetical, sources: t.sources, premises };
       const parties = (t.parties || []).map((p) => `${p.actor.name} (${p.how}, ${p.date ? p.date.text : "?"})`).join("; ");
       await this.render(t.name, [
-        ["binds", pairText], ["kind", t.kind], ["signed", dateText(t.signed)],
+        ["binds", pairText], ["certainty", certaintyNote], ["kind", t.kind], ["signed", dateText(t.signed)],
         ["in force", dateText(t.in_force)], ["ended", dateText(t.ended)], ["parties", parties],
       ], tree);
     });

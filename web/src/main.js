@@ -459,7 +459,7 @@ class Explorer {
       const b = this.overview.breaches[this.state.perspective].find((x) => x.event === e.breaches[0].event && x.treaty === e.instrument.id && x.clause === e.breaches[0].clause);
       if (b) return this.details.breach(b);
     }
-    return this.details.instrument(e.instrument.id, `${this.name(e.source)} and ${this.name(e.target)} on ${this.state.day}${e.certainty === "possible" ? " (possibly)" : ""}`);
+    return this.details.instrument(e.instrument.id, `${this.name(e.source)} and ${this.name(e.target)} on ${this.state.day}${e.certainty === "possible" ? " (possibly)" : ""}`, e.certainty_note);
   }
 
   /** Focus the timeline (and the day) on `day` and `actorId`, from an answer's link. */

@@ -249,7 +249,7 @@ export class NetworkView {
           li.dataset.edge = e.id;
           li.dataset.pair = [e.source, e.target].join("|");
           b.textContent = `${names(e.source)} – ${names(e.target)}: ${g.instrument.name}`;
-          b.setAttribute("aria-label", `${b.textContent} (${g.kind})${e.certainty === "possible" ? ", possibly binding" : ""}${e.breaches.length ? ", breached this day" : ""}`);
+          b.setAttribute("aria-label", `${b.textContent} (${g.kind})${e.certainty === "possible" ? `, possibly binding${e.certainty_note ? `: ${e.certainty_note}` : ""}` : ""}${e.breaches.length ? ", breached this day" : ""}`);
           b.addEventListener("click", () => this.onEdge(e));
         } else {
           const parties = [...g.parties].sort((x, y) => names(x).localeCompare(names(y)));
@@ -264,7 +264,9 @@ export class NetworkView {
         li.append(sw, b);
         const isPossible = e ? e.certainty === "possible" : possible;
         const isBreached = e ? e.breaches.length > 0 : breached;
-        if (isPossible) li.append(" ", Object.assign(document.createElement("span"), { className: "badge possible", textContent: "possible" }));
+        // why only possibly: the treaties answer's certainty_note (an end no rule of this view gives)
+        const note = e ? e.certainty_note : g.edges.map((x) => x.certainty_note).find(Boolean);
+        if (isPossible) li.append(" ", Object.assign(document.createElement("span"), { className: "badge possible", textContent: "possible", title: note || "" }));
         if (isBreached) {
           li.classList.add("breached");
           li.append(" ", Object.assign(document.createElement("span"), { className: "badge breach", textContent: "breached this day" }));
@@ -288,7 +290,7 @@ export class NetworkView {
     if (!this.net) return [];
     return this.net.edges.filter((e) => !this.hiddenKinds.has(e.kind)).map((e) => ({
       day: this.net.on, perspective: this.net.perspective, instrument: e.instrument.id, name: e.instrument.name,
-      kind: e.kind, a: e.source, b: e.target, certainty: e.certainty, breached: e.breaches.length > 0,
+      kind: e.kind, a: e.source, b: e.target, certainty: e.certainty, certainty_note: e.certainty_note, breached: e.breaches.length > 0,
     }));
   }
 

@@ -5,7 +5,7 @@
 import { DataSet } from "vis-data/peer";
 import { Timeline } from "vis-timeline/peer";
 import "vis-timeline/styles/vis-timeline-graph2d.css";
-import { addDays, FIRST_DAY, LAST_DAY, toDate } from "./dates.js";
+import { addDays, daysBetween, FIRST_DAY, LAST_DAY, saidBound, toDate } from "./dates.js";
 import { kindColour } from "./palette.js";
 
 /** The day after the page's last day: where open periods and instruments end. */
@@ -27,6 +27,32 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&
 /** The day after a period's last day (vis ranges end exclusive); open periods run off the end. */
 function endOf(to) {
   return to ? addDays(to.latest, 1) : openEnd();
+}
+
+/**
+ * Where an instrument ends under a perspective, as the `treaties` answer ends it (its `spans`
+ * under that perspective: the ranges it is listed in force, with their certainty): `end`, the
+ * day after its last listed day (the page's end when the last range never ends); `certainEnd`,
+ * the day after its last certain day (from there to `end` it is only possibly in force);
+ * `until`, its end in the source's words; `note`, the answer's certainty_note.
+ */
+export function instrumentEnd(ins, perspective) {
+  const spans = ins.spans[perspective] || [];
+  if (!spans.length) {
+    const end = addDays(ins.signed.latest, 1);
+    return { end, certainEnd: end, until: "never in force in this view", note: null };
+  }
+  const last = spans[spans.length - 1];
+  const end = last.to ? addDays(last.to, 1) : openEnd();
+  const sure = spans.filter((s) => s.certainty === "certain");
+  const lastSure = sure[sure.length - 1];
+  const certainEnd = !lastSure ? ins.signed.earliest : lastSure.to ? addDays(lastSure.to, 1) : openEnd();
+  const after = spans.find((s) => s.certainty === "possible" && s.from >= certainEnd);
+  const note = spans.map((s) => s.certainty_note).filter(Boolean)[0] || null;
+  let until = last.to ? `ended ${last.to_text}` : "no end";
+  if (after && last.to) until += after.from_text === last.to_text ? ` (possibly in force within ${last.to_text})` : `; possibly in force from ${after.from_text}`;
+  else if (after) until = `no known end: possibly in force from ${after.from_text}`;
+  return { end, certainEnd, until, note };
 }
 
 /** The values of one status field (a list of {value, certainty}) as comparable text. */
@@ -135,7 +161,7 @@ export class TimelineView {
         lane.periods[pid].forEach((p, i) => {
           const id = `period:${pid}:${lane.actor.id}:${i}`;
           const fuzzy = p.certainty === "possible";
-          const span = `${p.from.earliest} – ${p.to ? p.to.latest : "…"}`;
+          const span = `${p.from_text} – ${p.to ? p.to_text : "…"}`;
           items.push({
             id, group: gid, subgroup: "flat", start: p.from.earliest, end: endOf(p.to), type: "range", content: p.label,
             className: `status-${p.class}${fuzzy ? " possible" : ""}`,
@@ -156,7 +182,10 @@ export class TimelineView {
         order = groups.length;
         diffs.forEach((d, i) => {
           const id = `diff:${lane.actor.id}:${i}`;
-          const what = `${lane.actor.name} ${d.start} – ${addDays(d.end, -1)}: ${name[views[0]]}: ${d.a ? d.a.label : "no status"}; ${name[views[1]]}: ${d.b ? d.b.label : "no status"}`;
+          const lists = views.map((v) => lane.periods[v]);
+          const last = d.end === openEnd() ? null : addDays(d.end, -1);
+          const span = `${saidBound(lists, d.start, "from")} – ${saidBound(lists, last, "to")}`;
+          const what = `${lane.actor.name} ${span}: ${name[views[0]]}: ${d.a ? d.a.label : "no status"}; ${name[views[1]]}: ${d.b ? d.b.label : "no status"}`;
           items.push({ id, group: gid, subgroup: "flat", start: d.start, end: d.end, type: "range", className: "diff", content: "≠",
             title: esc(what), aria: `Perspectives differ: ${what}` });
           this.payload.set(id, { kind: "difference", actor: lane.actor, perspectives: views, start: d.start, end: addDays(d.end, -1) });
@@ -170,15 +199,25 @@ export class TimelineView {
     for (const ins of this.overview.instruments) {
       if (!ins.signed) continue;
       const id = `instrument:${ins.id}`;
+      const { end, certainEnd, until, note } = instrumentEnd(ins, perspective);
       const fuzzy = ins.signed.earliest !== ins.signed.latest || (ins.ended && ins.ended.earliest !== ins.ended.latest);
-      const until = ins.ended ? ins.ended.text : "no end";
       const colour = kindColour(ins.kind);
+      // Past its last certain day an instrument is drawn hatched, as a possible period is:
+      // the treaties answer holds it only possibly in force there (certainty_note says why).
+      const start = ins.signed.earliest;
+      const unsure = certainEnd < end;
+      const at = unsure ? Math.max(0, Math.min(100, (100 * daysBetween(start, certainEnd)) / Math.max(1, daysBetween(start, end)))).toFixed(2) : null;
+      const paint = unsure
+        ? `background: linear-gradient(to right, ${colour} ${at}%, transparent ${at}%), repeating-linear-gradient(45deg, ${colour} 0 5px, #f2f2f2 5px 10px); border-color: ${colour};`
+        : `background-color: ${colour}; border-color: ${colour};`;
+      const open = end === openEnd();
       items.push({
-        id, group: "instruments", start: ins.signed.earliest, end: ins.ended ? addDays(ins.ended.latest, 1) : openEnd(),
-        type: "range", content: ins.name, className: `instrument kind-${ins.kind}${fuzzy ? " fuzzy" : ""}${ins.ended ? "" : " open"}`,
-        style: `background-color: ${colour}; border-color: ${colour};`,
-        title: `${esc(ins.name)} (${esc(ins.kind)})<br>signed ${esc(ins.signed.text)}; ended ${esc(until)}`,
-        aria: `Instrument ${ins.name}, ${ins.kind}, signed ${ins.signed.text}, ended ${until}`,
+        id, group: "instruments", start, end,
+        type: "range", content: ins.name,
+        className: `instrument kind-${ins.kind}${fuzzy ? " fuzzy" : ""}${open ? " open" : ""}${unsure ? " possible-end" : ""}`,
+        style: paint,
+        title: `${esc(ins.name)} (${esc(ins.kind)})<br>signed ${esc(ins.signed.text)}; ${esc(until)}${note ? `<br><i>${esc(note)}</i>` : ""}<br>(${esc(name[perspective] || perspective)})`,
+        aria: `Instrument ${ins.name}, ${ins.kind}, signed ${ins.signed.text}, ${until}`,
       });
       this.payload.set(id, { kind: "instrument", id: ins.id });
     }

@@ -278,6 +278,14 @@ def query_function(command: Command) -> Callable[..., Any]:
             return Output(result, status_view(result, others, rules=rules))
         if method == "explain":
             return Output(result, explain_view(result, rules=rules))
+        if method in ("timeline", "compare"):  # bounds in the source's words, not in the JSON
+            from foedus.cli.views import compare_view, timeline_view
+            from foedus.query.compare import differences_in_words
+            from foedus.query.status import periods_in_words
+
+            if method == "timeline":
+                return Output(result, timeline_view(result, periods_in_words(kb, result)))
+            return Output(result, compare_view(result, differences_in_words(kb, result)))
         return result
 
     func.__signature__ = query_parameters(command)  # type: ignore[attr-defined]

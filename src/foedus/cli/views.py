@@ -302,12 +302,20 @@ def holds_view(data: Json) -> RenderableType:
     return table
 
 
-def timeline_view(data: Json) -> RenderableType:
+def _bounds(items: list[Json], said: list[list[str]] | None) -> list[list[str]]:
+    """Each item's ``from`` and ``to`` as shown: ``said`` (the source's words, see
+    :func:`foedus.query.status.span_words`) where given, else the JSON dates."""
+    return said if said is not None else [[_day(x["from"]), _day(x["to"])] for x in items]
+
+
+def timeline_view(data: Json, said: list[list[str]] | None = None) -> RenderableType:
+    """The periods, each bound in the source's words (``said``: one ``[from, to]`` per
+    period) where a dated record gives it, then the events."""
     table = Table(title=f"{data['actor']['name']} ({data['perspective']})", title_justify="left")
     for col in ("from", "to", "status", "certainty"):
         table.add_column(col)
-    for p in data["periods"]:
-        table.add_row(_day(p["from"]), _day(p["to"]), p["label"], _cert(p["certainty"]))
+    for p, (first, last) in zip(data["periods"], _bounds(data["periods"], said), strict=True):
+        table.add_row(first, last, p["label"], _cert(p["certainty"]))
     events = Table(title="events", title_justify="left")
     for col in ("date", "type", "summary"):
         events.add_column(col)
@@ -371,17 +379,15 @@ def aggressor_view(data: Json) -> RenderableType:
     return Group(head, Text(f"rule: {data['rule']}"), to_rich(data["explanation"], rules=False))
 
 
-def compare_view(data: Json) -> RenderableType:
-    """Where two perspectives differ: per actor and period, each perspective's status with
-    the rules only it used, and why sovereignty ended in one and not the other."""
+def compare_view(data: Json, said: list[list[str]] | None = None) -> RenderableType:
+    """Where two perspectives differ: per actor and period (its bounds in the source's words,
+    ``said``, where a dated record gives them), each perspective's status with the rules
+    only it used, and why sovereignty ended in one and not the other."""
     p, q = data["perspectives"]
     parts: list[RenderableType] = [Text(f"where {p} and {q} differ", style="bold")]
-    for d in data["differences"]:
-        parts.append(
-            Text.assemble(
-                ("\n" + d["actor"]["name"], "bold"), f", {_day(d['from'])} to {_day(d['to'])}"
-            )
-        )
+    bounds = _bounds(data["differences"], said)
+    for d, (first, last) in zip(data["differences"], bounds, strict=True):
+        parts.append(Text.assemble(("\n" + d["actor"]["name"], "bold"), f", {first} to {last}"))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True)
         grid.add_column()

@@ -10,7 +10,7 @@ from foedus.engine.timepoints import event_point, last_day, query_point, start_d
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name_of, rows_about
 from foedus.query.events import event_ids
-from foedus.query.nodes import clause_node, event_node, row_node, row_span
+from foedus.query.nodes import clause_node, event_node, row_node, row_span, source_date
 from foedus.query.summaries import status_summary
 from foedus.rules.library.vocabulary import CONTROLLED_BY, OCCUPIED_BY, PART_OF, SOVEREIGN
 from foedus.shapes import Json
@@ -303,3 +303,32 @@ def timeline(kb: KnowledgeBase, actor: str) -> Json:
         "periods": pers,
         "events": evs,
     }
+
+
+def said_at(kb: KnowledgeBase, rows: list[Row], t: int) -> str | None:
+    """Where rows change at time point ``t`` (a period's first day, or the day after its last):
+    the date, as the source gives it ("1918", "mid-June 1940"), of a record that started or
+    ended one of ``rows`` there, or None."""
+    idents = [r.initiated_by for r in rows if r.start == t]
+    idents += [r.terminated_by for r in rows if r.end == t]
+    return source_date(kb, idents, start_day(t)) if any(idents) else None
+
+
+def span_words(kb: KnowledgeBase, rows: list[Row], first: Json, last: Json | None) -> list[str]:
+    """A period's bounds (``from``, ``to``: ISO days as JSON dates, ``to`` None when open) in
+    the source's words where a dated record that started or ended one of ``rows`` gives them
+    (issue 17, point 5), else the days the engine derived; ``"…"`` for an open end."""
+    start = date.fromisoformat(first["earliest"]).toordinal()
+    began = said_at(kb, rows, start) or first["earliest"]
+    if last is None:
+        return [began, "…"]
+    end = date.fromisoformat(last["latest"]).toordinal() + 1
+    return [began, said_at(kb, rows, end) or last["latest"]]
+
+
+def periods_in_words(kb: KnowledgeBase, answer: Json) -> list[list[str]]:
+    """The bounds of each period of a ``timeline`` answer in the source's words
+    (:func:`span_words`), in the order of its periods: what ``foedus timeline`` shows."""
+    aid = answer["actor"]["id"]
+    rows = rows_about(kb, aid, answer["perspective"], own=True, fluents=STATUS_FLUENTS)
+    return [span_words(kb, rows, p["from"], p["to"]) for p in answer["periods"]]

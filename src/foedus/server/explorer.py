@@ -2,10 +2,13 @@
 
 - ``GET /api/v1/explorer/overview``: the corpus at a glance, in one object, for the first
   render: the perspectives; one lane per state with its status periods under every
-  perspective (:meth:`~foedus.query.KnowledgeBase.periods`, those of ``foedus timeline``); the
-  instruments with their dates; the events; and the breaches under every perspective.
+  perspective (:meth:`~foedus.query.KnowledgeBase.periods`, those of ``foedus timeline``, each
+  bound also in the source's words: ``from_text``, ``to_text``); the instruments with their
+  dates and, under every perspective, the ranges the ``treaties`` answer lists them in force
+  (``spans``); the events; and the breaches under every perspective.
 - ``GET /api/v1/explorer/network?on=DAY&perspective=P``: the treaty network on a day: nodes
-  are actors, edges are the instruments binding a pair that day (the ``binds`` fluent), an
+  are actors, edges are the instruments binding a pair that day (the ``binds`` fluent), each
+  with the certainty and the ``certainty_note`` of the ``treaties`` answer for that day, an
   edge flagged when an act breached it on that day.
 - ``GET /api/v1/explorer/source/{source_id}``: the text of one of the corpus's sources.
 
@@ -26,9 +29,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from foedus.engine.timepoints import last_day, start_day
 from foedus.model import Actor
 from foedus.query import KnowledgeBase, need_day
+from foedus.query.common import STATUS_FLUENTS, Row, rows_about
 from foedus.query.records import date_json
+from foedus.query.status import said_at, span_words
 from foedus.shapes import Json
 
 router = APIRouter(prefix="/api/v1/explorer", tags=["explorer"])
@@ -85,10 +91,13 @@ def status_class(period: Json) -> str:
     return "other"
 
 
-def _period_json(p: Json) -> Json:
+def _period_json(p: Json, said: list[str]) -> Json:
+    """A period for the page; ``said``: its bounds in the source's words (``"…"``: open)."""
     return {
         "from": p["from"],
         "to": p["to"],
+        "from_text": said[0],
+        "to_text": None if p["to"] is None else said[1],
         "label": p["label"],
         "class": status_class(p),
         "certainty": p["certainty"],
@@ -101,23 +110,25 @@ def _period_json(p: Json) -> Json:
 
 
 def lanes(kb: KnowledgeBase) -> list[Json]:
-    """One lane per state whose status ever changes, or differs between perspectives."""
+    """One lane per state whose status ever changes, or differs between perspectives; each
+    period's bounds also in the source's words (:func:`foedus.query.status.span_words`)."""
     out = []
     for actor in kb.corpus.actors:
         if actor.kind != "state":
             continue
-        per = {
-            p.id: [_period_json(x) for x in kb.with_perspective(p.id).periods(actor.id)]
-            for p in kb.corpus.perspectives
-        }
-        labels = {tuple(x["label"] for x in ps) for ps in per.values()}
+        found = {p.id: kb.with_perspective(p.id).periods(actor.id) for p in kb.corpus.perspectives}
+        labels = {tuple(x["label"] for x in ps) for ps in found.values()}
         if len(labels) == 1 and len(next(iter(labels))) <= 1:
             continue
+        per = {}
+        for pid, periods in found.items():
+            rows = rows_about(kb, actor.id, pid, own=True, fluents=STATUS_FLUENTS)
+            per[pid] = [_period_json(x, span_words(kb, rows, x["from"], x["to"])) for x in periods]
         out.append({"actor": kb.render.ref(actor.id), "periods": per})
     return out
 
 
-def _instrument_json(kb: KnowledgeBase, ins_id: str) -> Json:
+def _instrument_json(kb: KnowledgeBase, ins_id: str, spans: dict[str, list[Json]]) -> Json:
     full = kb.render.instrument(kb.instrument(ins_id))
     return {
         k: full[k]
@@ -125,8 +136,107 @@ def _instrument_json(kb: KnowledgeBase, ins_id: str) -> Json:
     } | {
         "parties": [
             {"actor": p["actor"], "how": p["how"], "date": p["date"]} for p in full["parties"]
-        ]
+        ],
+        "spans": spans,
     }
+
+
+def instrument_spans(kb: KnowledgeBase) -> dict[str, dict[str, list[Json]]]:
+    """For each instrument, under each perspective, the ranges of days in which the
+    ``treaties --on`` answer lists it in force: ``{"from", "to", "from_text", "to_text",
+    "certainty", "certainty_note"}`` in order (``from``, ``to``: ISO days, ``to`` None when the
+    range never ends; ``from_text``, ``to_text``: the same bounds as the source dates what
+    started or ended it, else the days; ``to_text`` None when open).
+
+    That answer lists the instruments whose ``in_force`` holds (certain where a certain row
+    holds), except that an instrument whose end a perspective does not give while another's
+    rules end it is only possible there, with a ``certainty_note``
+    (:func:`foedus.query.treaties.treaties_on`). So an instrument whose ``in_force`` rows are
+    the same in every perspective is read off its rows; for the others the answer itself is
+    asked on each day one of their rows starts or ends, and holds until the next: de facto
+    the Molotov–Ribbentrop Pact is certain to the end of 1940 and possible in 1941 (the
+    source dates the invasion that ends it "1941"); under the Soviet view it is possible from
+    1941 on, with no end.
+    """
+    views = [p.id for p in kb.corpus.perspectives]
+    rows: dict[str, dict[str, list[Row]]] = {v: {} for v in views}
+    for v in views:
+        for r in kb.with_perspective(v).fluent_rows("in_force"):
+            rows[v].setdefault(r.args[0], []).append(r)
+    ids = [i.id for i in kb.corpus.instruments]
+
+    def shape(rs: list[Row]) -> list[tuple[int, int, str]]:
+        return sorted((r.start, -1 if r.end is None else r.end, r.certainty) for r in rs)
+
+    disputed = {i for i in ids if len({tuple(shape(rows[v].get(i, []))) for v in views}) > 1}
+    points = {
+        i: sorted(
+            {
+                t
+                for v in views
+                for r in rows[v].get(i, [])
+                for t in (r.start, r.end)
+                if t is not None
+            }
+        )
+        for i in ids
+    }
+    asked = sorted({t for i in disputed for t in points[i]})
+    told: dict[str, dict[int, dict[str, Json]]] = {
+        v: {
+            t: {
+                x["id"]: x
+                for x in kb.with_perspective(v).treaties(on=day_text(start_day(t)))["treaties"]
+            }
+            for t in asked
+        }
+        for v in views
+    }
+
+    def answer(i: str, v: str, t: int) -> tuple[str, str | None] | None:
+        """The certainty and note of instrument ``i`` in the answer of ``v`` at ``t``."""
+        if i in disputed:
+            found = told[v][t].get(i)
+            return None if found is None else (found["certainty"], found["certainty_note"])
+        here = [r.certainty for r in rows[v].get(i, []) if r.holds_at(t)]
+        return None if not here else ("certain" if "certain" in here else "possible", None)
+
+    out: dict[str, dict[str, list[Json]]] = {}
+    for i in ids:
+        mine = [r for v in views for r in rows[v].get(i, [])]
+        out[i] = {}
+        for v in views:
+            spans: list[Json] = []
+            ts = points[i]
+            for n, t in enumerate(ts):
+                end = ts[n + 1] if n + 1 < len(ts) else None
+                what = answer(i, v, t)
+                if what is None:
+                    continue
+                prev = spans[-1] if spans else None
+                if prev is not None and prev["_end"] == t and prev["_what"] == what:
+                    prev["_end"] = end
+                else:
+                    spans.append({"_start": t, "_end": end, "_what": what})
+            out[i][v] = [
+                {
+                    "from": day_text(start_day(x["_start"])),
+                    "to": day_text(last_day(x["_end"])),
+                    "from_text": said_at(kb, mine, x["_start"]) or day_text(start_day(x["_start"])),
+                    "to_text": None
+                    if x["_end"] is None
+                    else said_at(kb, mine, x["_end"]) or day_text(last_day(x["_end"])),
+                    "certainty": x["_what"][0],
+                    "certainty_note": x["_what"][1],
+                }
+                for x in spans
+            ]
+    return out
+
+
+def day_text(d: date | None) -> str | None:
+    """An ISO day, or None."""
+    return None if d is None else d.isoformat()
 
 
 def _actor_json(a: Any) -> Json:
@@ -153,6 +263,7 @@ def overview(kb: KnowledgeBase) -> Json:
         if cached is not None and cached[0] is kb.corpus:
             return cached[1]
     c = kb.corpus
+    spans = instrument_spans(kb)
     data: Json = {
         "corpus": {
             "name": c.metadata.name,
@@ -168,7 +279,7 @@ def overview(kb: KnowledgeBase) -> Json:
         ],
         "actors": [_actor_json(a) for a in c.actors],
         "lanes": lanes(kb),
-        "instruments": [_instrument_json(kb, i.id) for i in c.instruments],
+        "instruments": [_instrument_json(kb, i.id, spans[i.id]) for i in c.instruments],
         "events": kb.events()["events"],
         "breaches": {p.id: kb.with_perspective(p.id).breach_summaries() for p in c.perspectives},
     }
@@ -197,8 +308,13 @@ def may_exist(actor: Actor | None, on: date) -> bool:
 
 
 def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
-    """Nodes and edges of the treaty network on day ``on`` under ``perspective``."""
+    """Nodes and edges of the treaty network on day ``on`` under ``perspective``: the pairs
+    an instrument binds that day (the ``binds`` fluent), each with the certainty of the
+    ``treaties --between A B --on DAY`` answer and its ``certainty_note`` (an instrument
+    whose end this perspective does not give while another's rules end it by that day is
+    ``possible``: the USSR and Germany under the Pact, in the Soviet view, in 1985)."""
     kb = kb.with_perspective(perspective)
+    in_force = {t["id"]: t for t in kb.treaties(on=on.isoformat())["treaties"]}
     edges: dict[tuple[str, str, str], Json] = {}
     for r in kb.fluent_rows("binds", on=on):
         if len(r.args) != 3:
@@ -214,11 +330,19 @@ def network(kb: KnowledgeBase, on: date, perspective: str) -> Json:
                 "source": a,
                 "target": b,
                 "certainty": r.certainty,
+                "certainty_note": None,
                 "breaches": [],
             },
         )
         if r.certainty == "certain":
             edge["certainty"] = "certain"
+    for edge in edges.values():
+        # as ``treaties --between``: a pair bound certainly is only possibly bound where the
+        # answer holds the instrument only possibly in force, and says why
+        told = in_force.get(edge["instrument"]["id"])
+        if edge["certainty"] == "certain" and told is not None and told["certainty_note"]:
+            edge["certainty"] = "possible"
+            edge["certainty_note"] = told["certainty_note"]
     for breach in kb.breach_summaries():
         if not (breach["date"]["earliest"] <= on.isoformat() <= breach["date"]["latest"]):
             continue

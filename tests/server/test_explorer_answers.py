@@ -1,0 +1,135 @@
+"""The explorer's routes answer as the public queries do (issue 17): a lane's periods are
+bounded in the source's words as ``foedus timeline`` shows them; an instrument's ranges in
+force, and an edge of the network, carry the certainty of the ``treaties`` answer, so that an
+instrument whose end the perspective does not give is drawn uncertain, not certain."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import cache
+from typing import Any
+
+import httpx
+import pytest
+
+from foedus.query import KnowledgeBase
+from foedus.server import explorer
+
+MRP = "molotov-ribbentrop-pact"
+
+
+def _get(path: str, **params: Any) -> Any:
+    """GET on a bare app with only the explorer's routes (it serves the bundled corpus)."""
+    from fastapi import FastAPI
+
+    from foedus.server import errors
+
+    app = FastAPI()
+    errors.install(app)
+    app.include_router(explorer.router)
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.get(path, params=params)
+
+    r = asyncio.run(go())
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@cache
+def overview() -> Any:
+    return _get("/api/v1/explorer/overview")
+
+
+@pytest.fixture(scope="module")
+def kb(_cache: None) -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+def _instrument(ins_id: str) -> Any:
+    return next(i for i in overview()["instruments"] if i["id"] == ins_id)
+
+
+def test_lane_periods_are_bounded_in_the_source_words() -> None:
+    lane = next(x for x in overview()["lanes"] if x["actor"]["id"] == "lithuania")
+    de_facto = lane["periods"]["de-facto"]
+    said = [(p["from_text"], p["to_text"]) for p in de_facto]
+    assert said[:2] == [("1918", "1918"), ("1918", "mid-June 1940")]
+    assert ("1944", "1991") in said
+    assert said[-1] == ("1991", None)  # open
+    # the ISO days stay beside them: the page places the periods by them
+    assert de_facto[1]["from"]["earliest"] == "1918-12-31"
+
+
+def test_the_pact_ends_where_the_treaties_answer_ends_it() -> None:
+    """De facto the Pact ends in 1941 (the German invasion, dated "1941"); under
+    non-recognition and the Soviet view no rule ends it: past its last certain day it is only
+    possibly in force, with no end."""
+    spans = _instrument(MRP)["spans"]
+    assert [(s["from"], s["to"], s["certainty"]) for s in spans["de-facto"]] == [
+        ("1939-08-24", "1940-12-31", "certain"),
+        ("1941-01-01", "1941-12-30", "possible"),
+    ]
+    assert spans["de-facto"][-1]["to_text"] == "1941"
+    assert spans["de-facto"][0]["from_text"] == "August 24, 1939"
+    for view in ("soviet", "non-recognition"):
+        last = spans[view][-1]
+        assert (last["from"], last["to"], last["certainty"]) == ("1941-01-01", None, "possible")
+        assert "Whether it was still in force on this day is not known" in last["certainty_note"]
+        assert [s["certainty"] for s in spans[view]] == ["certain", "possible"]
+
+
+@pytest.mark.parametrize("view", ["de-facto", "non-recognition", "soviet"])
+@pytest.mark.parametrize("day", ["1939-09-15", "1940-06-15", "1941-06-01", "1985-01-01"])
+def test_instrument_spans_agree_with_the_treaties_answer(
+    kb: KnowledgeBase, view: str, day: str
+) -> None:
+    """On any day, the instruments whose spans cover it, with their certainty, are exactly
+    those ``foedus treaties --on DAY`` lists."""
+    answer = {
+        t["id"]: (t["certainty"], t["certainty_note"])
+        for t in kb.with_perspective(view).treaties(on=day)["treaties"]
+    }
+    drawn = {
+        i["id"]: (s["certainty"], s["certainty_note"])
+        for i in overview()["instruments"]
+        for s in i["spans"][view]
+        if s["from"] <= day and (s["to"] is None or day <= s["to"])
+    }
+    assert drawn == answer
+
+
+def test_the_soviet_network_of_1985_holds_the_pact_only_possibly(kb: KnowledgeBase) -> None:
+    net = _get("/api/v1/explorer/network", on="1985-01-01", perspective="soviet")
+    edge = next(e for e in net["edges"] if e["id"] == f"{MRP}:germany:ussr")
+    answer = kb.with_perspective("soviet").treaties(between=("USSR", "Germany"), on="1985-01-01")
+    pact = next(t for t in answer["treaties"] if t["id"] == MRP)
+    assert edge["certainty"] == pact["certainty"] == "possible"
+    assert edge["certainty_note"] == pact["certainty_note"]
+    assert "under the de-facto perspective it ends" in edge["certainty_note"]
+    de_facto = _get("/api/v1/explorer/network", on="1985-01-01")
+    assert not [e for e in de_facto["edges"] if e["instrument"]["id"] == MRP]
+
+
+@pytest.mark.parametrize(
+    ("view", "day"), [("soviet", "1985-01-01"), ("non-recognition", "1941-06-01")]
+)
+def test_every_edge_agrees_with_the_treaties_answer_for_its_pair(
+    kb: KnowledgeBase, view: str, day: str
+) -> None:
+    net = _get("/api/v1/explorer/network", on=day, perspective=view)
+    here = kb.with_perspective(view)
+    pairs = {(e["source"], e["target"]) for e in net["edges"]}
+    for a, b in sorted(pairs):
+        answer = {
+            t["id"]: (t["certainty"], t["certainty_note"])
+            for t in here.treaties(between=(a, b), on=day)["treaties"]
+        }
+        drawn = {
+            e["instrument"]["id"]: (e["certainty"], e["certainty_note"])
+            for e in net["edges"]
+            if (e["source"], e["target"]) == (a, b)
+        }
+        assert drawn == answer, (a, b)
