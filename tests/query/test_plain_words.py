@@ -131,10 +131,15 @@ def test_timeline_periods_are_bounded_in_the_source_words() -> None:
     assert ("1941", "1944") in bounds and ("1944", "1991") in bounds
     assert bounds[-1] == ("1991", "…")
     assert not [b for b in bounds if re.search(r"\d{4}-\d\d-\d\d", " ".join(b))]
-    # the JSON keeps the engine's days (the contract): the first certain period from 1918-12-31
+    # the JSON gives the engine's days and, as a Date's text, the source's words: the first
+    # certain period from 1918-12-31, "1918" as the source says, until "mid-June 1940"
     data = json.loads(cli("timeline", "Lithuania", "--json"))
-    assert data["periods"][1]["from"]["earliest"] == "1918-12-31"
-    assert set(data["periods"][1]) >= {"from", "to", "label", "certainty", "rules"}
+    first = data["periods"][1]
+    assert first["from"] == {"earliest": "1918-12-31", "latest": "1918-12-31", "text": "1918"}
+    assert (first["to"]["latest"], first["to"]["text"]) == ("1940-06-10", "mid-June 1940")
+    assert [[p["from"]["text"], (p["to"] or {}).get("text", "…")] for p in data["periods"]] == [
+        list(b) for b in bounds
+    ]
 
 
 def test_compare_ranges_are_bounded_in_the_source_words() -> None:
@@ -147,6 +152,10 @@ def test_compare_ranges_are_bounded_in_the_source_words() -> None:
         cli("compare", "--perspectives", "de-facto", "non-recognition", "Lithuania", "--json")
     )
     assert data["differences"][0]["from"]["earliest"] == "1940-06-11"
+    assert data["differences"][0]["from"]["text"] == "mid-June 1940"
+    texts = [(d["from"]["text"], d["to"]["text"]) for d in data["differences"]]
+    assert ("1944", "1991") in texts
+    assert not [t for t in texts if re.search(r"\d{4}-\d\d-\d\d", " ".join(t))]
 
 
 def test_a_bound_no_record_dates_is_the_engine_day(kb: KnowledgeBase) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from foedus.engine.timepoints import last_day, start_day
 from foedus.query.common import Row, day_json, own_rows
 from foedus.query.rules import rule_texts, terminating_rules
-from foedus.query.status import is_sovereign, span_words, status_at
+from foedus.query.status import in_words, is_sovereign, said, span_words, status_at
 from foedus.rules.library.vocabulary import SOVEREIGN, STATUS
 from foedus.shapes import Json
 
@@ -109,18 +109,14 @@ def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json
             diffs.append(current)
     for d in diffs:
         d.pop("_key")
+        aid = d["actor"]["id"]
+        said(d, span_words(kb, all_p[aid] + all_q[aid], d["from"], d["to"]))
     return {"perspectives": [p, q], "differences": diffs}
 
 
 def differences_in_words(kb: KnowledgeBase, answer: Json) -> list[list[str]]:
-    """The bounds of each range of a ``compare`` answer in the source's words where a dated
-    record that started or ended a status row of either perspective gives them
-    (:func:`foedus.query.status.span_words`), in the order of its differences: what
-    ``foedus compare`` shows."""
-    p, q = answer["perspectives"]
-    ids = list(dict.fromkeys(d["actor"]["id"] for d in answer["differences"]))
-    all_p, all_q = own_rows(kb, ids, p), own_rows(kb, ids, q)
-    return [
-        span_words(kb, all_p[d["actor"]["id"]] + all_q[d["actor"]["id"]], d["from"], d["to"])
-        for d in answer["differences"]
-    ]
+    """The bounds of each range of a ``compare`` answer as its dates' texts give them (the
+    source's words where a dated record that started or ended a status row of either
+    perspective gives them: :func:`foedus.query.status.span_words`), in the order of its
+    differences: what ``foedus compare`` shows."""
+    return [in_words(d) for d in answer["differences"]]

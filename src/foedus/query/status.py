@@ -291,9 +291,11 @@ def timeline(kb: KnowledgeBase, actor: str) -> Json:
     """The ``timeline`` answer: the actor's status periods and the events it took part in."""
     a = kb.resolver.actor(actor)
     pers = periods(kb, a.id)
+    rows = rows_about(kb, a.id, kb.perspective, own=True, fluents=STATUS_FLUENTS)
     for p in pers:
         p.pop("_start")
         p.pop("_end")
+        said(p, span_words(kb, rows, p["from"], p["to"]))
     ids = event_ids(kb, involving=a.id)  # by it or to it, in the order of their dates
     found = kb.events_by_id(ids)
     evs = [kb.render.event(found[i]) for i in ids]
@@ -326,9 +328,21 @@ def span_words(kb: KnowledgeBase, rows: list[Row], first: Json, last: Json | Non
     return [began, said_at(kb, rows, end) or last["latest"]]
 
 
+def said(period: Json, words: list[str]) -> None:
+    """Gives a period's (or a range's) ``from`` and ``to`` dates the texts ``words`` of
+    :func:`span_words`: the dates as the source gives them, where it does."""
+    period["from"]["text"] = words[0]
+    if period["to"] is not None:
+        period["to"]["text"] = words[1]
+
+
+def in_words(period: Json) -> list[str]:
+    """A period's bounds as its dates' texts give them; ``"…"`` for an open end."""
+    return [period["from"]["text"], period["to"]["text"] if period["to"] else "…"]
+
+
 def periods_in_words(kb: KnowledgeBase, answer: Json) -> list[list[str]]:
     """The bounds of each period of a ``timeline`` answer in the source's words
-    (:func:`span_words`), in the order of its periods: what ``foedus timeline`` shows."""
-    aid = answer["actor"]["id"]
-    rows = rows_about(kb, aid, answer["perspective"], own=True, fluents=STATUS_FLUENTS)
-    return [span_words(kb, rows, p["from"], p["to"]) for p in answer["periods"]]
+    (:func:`span_words`, given as its dates' texts), in the order of its periods: what
+    ``foedus timeline`` shows."""
+    return [in_words(p) for p in answer["periods"]]
