@@ -3,10 +3,11 @@
 A ``treaties`` question about a range ("in 1939", "in early 1940") asks which instruments were
 in force (or binding, or the actor party) *at any time* in it. Whether a treaty binds changes
 anew only on a day an instrument is signed, enters into force or gains a party (an end only
-removes one). :func:`treaties_over` therefore asks :meth:`KnowledgeBase.treaties` on the range's
-first day and on each such day inside the range, of the instruments the actors ever shared (or
-the actor was ever party to), and merges the answers (an instrument found on any of them,
-``certain`` where it was certain on one).
+removes one). :func:`treaties_over` therefore takes the answer of :meth:`KnowledgeBase.treaties`
+on the range's first day and on each such day inside the range, of the instruments the actors
+ever shared (or the actor was ever party to), and merges the answers (an instrument found on
+any of them, ``certain`` where it was certain on one). The answers of all these days are read
+in one query (:func:`foedus.query.treaties.treaties_each_day`), not one query a day.
 
 A group ("the Baltic states") stands for its members: :func:`run` asks the query once per
 member, the group's id replaced by the member's, and merges the answers' lists (treaties by id,
@@ -21,6 +22,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -163,15 +165,15 @@ def treaties_over(
         candidates = [only] if candidates is None else [c for c in candidates if c == only]
     if candidates is not None and not candidates:
         return {"treaties": []}
+    from foedus.query.treaties import treaties_each_day
+
     found: dict[str, Json] = {}
     days = change_days(kb, lo, hi, candidates)
     settled = set(candidates) if candidates is not None else None
-    for k in range(0, len(days), _BATCH):
-        answers = parallel(
-            lambda day: kb.treaties(party=party, between=between, on=day.isoformat()),
-            days[k : k + _BATCH],
-        )
-        for answer in answers:
+    pair = (between[0], between[1]) if between is not None else None
+    each_day = treaties_each_day(kb, pair, party, days)
+    for _ in range(0, len(days), _BATCH):
+        for answer in islice(each_day, _BATCH):
             for t in answer["treaties"]:
                 if only is not None and t["id"] != only:
                     continue
@@ -190,6 +192,7 @@ def treaties_over(
 
 
 _BATCH = 4
+"""The days are looked at four at a time: the answer stops after the batch that settles it."""
 
 
 def status_over(kb: KnowledgeBase, actor: str, start: str, end: str) -> Json:

@@ -106,6 +106,19 @@ def where_holds(at: int) -> exp.Expression:
     )
 
 
+def where_overlaps(lo: int, hi: int) -> exp.Expression:
+    """The condition that a row holds at some time point of [lo, hi].
+
+    >>> where_overlaps(3, 9).sql("duckdb")
+    'start <= 9 AND ("end" IS NULL OR 3 < "end")'
+    """
+    end = col("end")
+    return exp.and_(
+        col("start") <= lit(hi),
+        exp.paren(exp.or_(end.is_(exp.null()), lit(lo) < end), copy=False),
+    )
+
+
 def table(name: str) -> exp.Table:
     """A table by its (maybe schema-qualified) name."""
     return exp.to_table(name)
@@ -140,9 +153,13 @@ def naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> exp.Sel
     )
 
 
-def _rows(kb: KnowledgeBase, query: exp.Select, at: int | None) -> list[Row]:
+def _rows(
+    kb: KnowledgeBase, query: exp.Select, at: int | None, during: tuple[int, int] | None = None
+) -> list[Row]:
     if at is not None:
         query = query.where(where_holds(at), copy=False)
+    if during is not None:
+        query = query.where(where_overlaps(*during), copy=False)
     query = query.order_by(*map(col, ("fluent", "args", "value", "start")), copy=False)
     return [Row(r[0], tuple(r[1]), *r[2:]) for r in run(kb, query)]
 
@@ -197,14 +214,22 @@ def rows_of(
     naming_actor: str | None = None,
     args: dict[int, str] | None = None,
     at: int | None = None,
+    during: tuple[int, int] | None = None,
 ) -> list[Row]:
     """The rows of ``fluent``, in the order (args, value, start); ``args``: only those whose
     argument at each (0-based) position is the one given; ``naming_actor``: only those that
     name this actor (read from the index: use it when the rows are about an actor); ``at``:
-    only those that hold at time point ``at``."""
+    only those that hold at time point ``at``; ``during`` ``(lo, hi)``: only those that hold
+    at some time point of [lo, hi] (the rows of every day of a range, read at once)."""
+    if during is not None and during[0] == during[1]:
+        at, during = during[0], None
     lazy = binding.rows_for(kb, fluent, perspective or kb.perspective, args or {}, at)
     if lazy is not None:  # a fluent computed on demand (foedus.norms.binding)
-        return [Row(*r) for r in lazy]
+        found = [Row(*r) for r in lazy]
+        if during is not None:
+            lo, hi = during
+            found = [r for r in found if r.start <= hi and (r.end is None or lo < r.end)]
+        return found
     if naming_actor is not None:
         query = naming(kb, naming_actor, perspective)
     else:
@@ -217,7 +242,7 @@ def rows_of(
     for i, value in sorted((args or {}).items()):
         length = exp.func("len", col("args"), dialect="duckdb")
         query = query.where(length > lit(i), arg(i).eq(lit(value)), copy=False)
-    return _rows(kb, query, at)
+    return _rows(kb, query, at, during)
 
 
 def breach_rows(
