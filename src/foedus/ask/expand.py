@@ -17,6 +17,7 @@ where a member plays it.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import weakref
 from collections.abc import Callable, Iterable
@@ -53,13 +54,17 @@ def under(kb: KnowledgeBase, perspective: str) -> KnowledgeBase:
 
 def parallel(f: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """``[f(x) for x in items]``, run on a few threads: each thread reads the database with its
-    own cursor (:meth:`KnowledgeBase.cursor`), and DuckDB runs their queries side by side."""
+    own cursor (:meth:`KnowledgeBase.cursor`), and DuckDB runs their queries side by side; each
+    call sees the caller's context (:func:`foedus.query.common.shared_reads`)."""
     items = list(items)
     if len(items) < 2:
         return [f(x) for x in items]
     if not _POOL:
         _POOL.append(ThreadPoolExecutor(max_workers=4, thread_name_prefix="foedus-ask"))
-    return list(_POOL[0].map(f, items))
+    # each call runs in a copy of the caller's context: the reads it shares
+    # (foedus.query.common.shared_reads) are the caller's
+    futures = [_POOL[0].submit(contextvars.copy_context().run, f, x) for x in items]
+    return [future.result() for future in futures]
 
 
 def run(query: Query, kb: KnowledgeBase, settle: bool = False) -> Json:
@@ -171,7 +176,7 @@ def treaties_over(
     days = change_days(kb, lo, hi, candidates)
     settled = set(candidates) if candidates is not None else None
     pair = (between[0], between[1]) if between is not None else None
-    each_day = treaties_each_day(kb, pair, party, days)
+    each_day = treaties_each_day(kb, pair, party, days, span=(lo, hi))
     for _ in range(0, len(days), _BATCH):
         for answer in islice(each_day, _BATCH):
             for t in answer["treaties"]:

@@ -19,9 +19,13 @@ installed) for every bound value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlglot import exp
 
@@ -135,7 +139,11 @@ def run(kb: KnowledgeBase, query: exp.Expression) -> list[tuple[Any, ...]]:
 def naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> exp.Select:
     """The rows of a perspective that name the actor ``actor_id``: from the index if the
     database has it, else from ``fluents``."""
-    p = col("perspective").eq(lit(perspective or kb.perspective))
+    return _naming(kb, actor_id, col("perspective").eq(lit(perspective or kb.perspective)))
+
+
+def _naming(kb: KnowledgeBase, actor_id: str, p: exp.Expression) -> exp.Select:
+    """:func:`naming`, of the perspectives that the condition ``p`` keeps."""
     if kb.indexed:
         return (
             exp.select(*map(col, COLUMNS))
@@ -153,15 +161,45 @@ def naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> exp.Sel
     )
 
 
-def _rows(
-    kb: KnowledgeBase, query: exp.Select, at: int | None, during: tuple[int, int] | None = None
-) -> list[Row]:
+def _ordered(query: exp.Select, at: int | None, during: tuple[int, int] | None) -> exp.Select:
     if at is not None:
         query = query.where(where_holds(at), copy=False)
     if during is not None:
         query = query.where(where_overlaps(*during), copy=False)
-    query = query.order_by(*map(col, ("fluent", "args", "value", "start")), copy=False)
-    return [Row(r[0], tuple(r[1]), *r[2:]) for r in run(kb, query)]
+    return query.order_by(*map(col, ("fluent", "args", "value", "start")), copy=False)
+
+
+def _rows(
+    kb: KnowledgeBase, query: exp.Select, at: int | None, during: tuple[int, int] | None = None
+) -> list[Row]:
+    return [Row(r[0], tuple(r[1]), *r[2:]) for r in run(kb, _ordered(query, at, during))]
+
+
+def _rows_of_views(
+    kb: KnowledgeBase,
+    perspective: str | None,
+    key: tuple[Any, ...],
+    make: Callable[[exp.Expression], exp.Select],
+    at: int | None = None,
+    during: tuple[int, int] | None = None,
+) -> list[Row]:
+    """The rows of the query ``make(condition)`` (``condition``: the rows' perspective is
+    ``perspective``), read with those of every perspective of the :func:`shared_reads` open
+    (``key`` names the read apart from its perspective), or alone when none is."""
+    p = perspective or kb.perspective
+    views = _SHARED.get()
+    if views is None or p not in views.perspectives:
+        return _rows(kb, make(col("perspective").eq(lit(p))), at, during)
+
+    def read() -> dict[str, list[Row]]:
+        query = make(one_of(col("perspective"), list(views.perspectives)))
+        query = _ordered(query.select(col("perspective"), copy=False), at, during)
+        out: dict[str, list[Row]] = {v: [] for v in views.perspectives}
+        for r in run(kb, query):
+            out[r[-1]].append(Row(r[0], tuple(r[1]), *r[2:-1]))
+        return out
+
+    return list(views.read(("rows", *key, at, during), read)[p])
 
 
 def rows_about(
@@ -176,13 +214,17 @@ def rows_about(
     """Every fluent row whose arguments or value name the actor ``actor_id``, in the order
     (fluent, args, value, start); ``own``: only those whose arguments are ``(actor_id,)``;
     ``fluents``: only these fluents; ``at``: only those that hold at time point ``at``."""
-    query = naming(kb, actor_id, perspective)
-    if own:
-        length = exp.func("len", col("args"), dialect="duckdb")
-        query = query.where(length.eq(lit(1)), arg(0).eq(lit(actor_id)), copy=False)
-    if fluents is not None:
-        query = query.where(one_of(col("fluent"), fluents), copy=False)
-    return _rows(kb, query, at)
+
+    def make(p: exp.Expression) -> exp.Select:
+        query = _naming(kb, actor_id, p)
+        if own:
+            length = exp.func("len", col("args"), dialect="duckdb")
+            query = query.where(length.eq(lit(1)), arg(0).eq(lit(actor_id)), copy=False)
+        if fluents is not None:
+            query = query.where(one_of(col("fluent"), fluents), copy=False)
+        return query
+
+    return _rows_of_views(kb, perspective, ("about", actor_id, own, fluents), make, at)
 
 
 def own_rows(
@@ -230,19 +272,20 @@ def rows_of(
             lo, hi = during
             found = [r for r in found if r.start <= hi and (r.end is None or lo < r.end)]
         return found
-    if naming_actor is not None:
-        query = naming(kb, naming_actor, perspective)
-    else:
-        query = (
-            exp.select(*map(col, COLUMNS))
-            .from_("fluents", copy=False)
-            .where(col("perspective").eq(lit(perspective or kb.perspective)), copy=False)
-        )
-    query = query.where(col("fluent").eq(lit(fluent)), copy=False)
-    for i, value in sorted((args or {}).items()):
-        length = exp.func("len", col("args"), dialect="duckdb")
-        query = query.where(length > lit(i), arg(i).eq(lit(value)), copy=False)
-    return _rows(kb, query, at, during)
+
+    def make(p: exp.Expression) -> exp.Select:
+        if naming_actor is not None:
+            query = _naming(kb, naming_actor, p)
+        else:
+            query = exp.select(*map(col, COLUMNS)).from_("fluents", copy=False).where(p)
+        query = query.where(col("fluent").eq(lit(fluent)), copy=False)
+        for i, value in sorted((args or {}).items()):
+            length = exp.func("len", col("args"), dialect="duckdb")
+            query = query.where(length > lit(i), arg(i).eq(lit(value)), copy=False)
+        return query
+
+    key = ("of", fluent, naming_actor, tuple(sorted((args or {}).items())))
+    return _rows_of_views(kb, perspective, key, make, at, during)
 
 
 def breach_rows(
@@ -260,7 +303,6 @@ def breach_rows(
     ``treaty``, by an ``event``, by an event of one of ``event_types``, each filter when
     given. ``against`` is read from the index when the database has it; the day is None
     when neither ``against`` (with the index) nor ``event_types`` asked for the event."""
-    p = lit(perspective or kb.perspective)
     keys = [col(k, "b") for k in BREACH_KEYS]
     if against is not None and kb.indexed:
         query = (
@@ -286,14 +328,77 @@ def breach_rows(
                 exp.or_(col("beneficiary", "b").eq(who), col("target", "b").eq(who)), copy=False
             )
         )
-    query = query.where(col("perspective", "b").eq(p), copy=False)
     for column, value in (("actor", by), ("instrument", treaty), ("event_id", event)):
         if value is not None:
             query = query.where(col(column, "b").eq(lit(value)), copy=False)
     if event_types is not None:
         query = query.where(one_of(etype, event_types), copy=False)
     query = query.order_by(*(col(k, "b") for k in ("event_id", "instrument", "clause")), copy=False)
-    return [(dict(zip(BREACH_KEYS, r, strict=False)), r[-1]) for r in run(kb, query)]
+    p = perspective or kb.perspective
+    views = _SHARED.get()
+    if views is None or p not in views.perspectives:
+        query = query.where(col("perspective", "b").eq(lit(p)), copy=False)
+        return [(dict(zip(BREACH_KEYS, r, strict=False)), r[-1]) for r in run(kb, query)]
+
+    def read() -> dict[str, list[tuple[Json, date | None]]]:
+        shared = query.where(one_of(col("perspective", "b"), list(views.perspectives)))
+        shared = shared.select(col("perspective", "b"), copy=False)
+        out: dict[str, list[tuple[Json, date | None]]] = {v: [] for v in views.perspectives}
+        for r in run(kb, shared):
+            out[r[-1]].append((dict(zip(BREACH_KEYS, r, strict=False)), r[-2]))
+        return out
+
+    key = ("breaches", against, by, treaty, event, event_types)
+    return list(views.read(key, read)[p])
+
+
+# --------------------------------------------------------------------------- shared reads
+
+K = TypeVar("K")
+
+
+@dataclass
+class _Views:
+    """The reads kept while :func:`shared_reads` is open: by what is read, per perspective."""
+
+    perspectives: tuple[str, ...]
+    kept: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read(self, key: tuple[Any, ...], read: Callable[[], K]) -> K:
+        with self.lock:  # a read made once, whichever thread asks first
+            if key not in self.kept:
+                self.kept[key] = read()
+            found: K = self.kept[key]
+            return found
+
+
+_SHARED: ContextVar[_Views | None] = ContextVar("foedus_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads(perspectives: Iterable[str]) -> Iterator[None]:
+    """While open (in this context, and in the threads given a copy of it), a read of rows
+    (:func:`rows_of`, :func:`rows_about`, :func:`breach_rows`) under one of ``perspectives``
+    reads those of all of them in one query, and is kept: the same read under another of
+    them, or again, is answered from it. For one question answered under several
+    perspectives at once (``ask``'s yes/no verdict); the database does not change meanwhile."""
+    token = _SHARED.set(_Views(tuple(dict.fromkeys(perspectives))))
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key: tuple[Any, ...], read: Callable[[], K]) -> K:
+    """``read()``, kept under ``key`` while :func:`shared_reads` is open."""
+    views = _SHARED.get()
+    return read() if views is None else views.read(key, read)
+
+
+def sharing() -> bool:
+    """Whether :func:`shared_reads` is open."""
+    return _SHARED.get() is not None
 
 
 # --------------------------------------------------------------------------- json pieces

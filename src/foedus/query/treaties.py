@@ -11,7 +11,18 @@ from sqlglot import exp
 
 from foedus.engine.timepoints import query_point
 from foedus.norms import binding
-from foedus.query.common import COLUMNS, Row, arg, col, lit, one_of, rows_of, run
+from foedus.query.common import (
+    COLUMNS,
+    Row,
+    arg,
+    col,
+    lit,
+    one_of,
+    rows_of,
+    run,
+    shared,
+    sharing,
+)
 from foedus.rules.library.vocabulary import BINDS, IN_FORCE, PARTY_TO
 from foedus.shapes import Json
 
@@ -67,18 +78,25 @@ def treaties_on(
 
 
 def treaties_each_day(
-    kb: KnowledgeBase, between: tuple[str, str] | None, party: str | None, days: Sequence[date]
+    kb: KnowledgeBase,
+    between: tuple[str, str] | None,
+    party: str | None,
+    days: Sequence[date],
+    span: tuple[date, date] | None = None,
 ) -> Iterator[Json]:
     """The answers of :func:`treaties_on` on each of ``days`` in turn, read at once: the rows
     of ``binds`` (``between``), ``party_to`` (``party``) or ``in_force`` that hold on some day
     from the first of ``days`` to the last, in one query, and the ``in_force`` rows of every
     perspective for the instruments found certainly on some day (:func:`_unknown_ends`) in
     another; each day's answer is then made from these rows, when it is asked for (a caller
-    that has seen enough stops)."""
+    that has seen enough stops). ``span``: read the rows of these days instead (first, last),
+    a range that holds ``days``."""
     points = [query_point(d) for d in days]
     if not points:
         return
     during = (min(points), max(points))
+    if span is not None:
+        during = (query_point(span[0]), query_point(span[1]))
     rows: list[Row]
     if between is not None:
         a, b = (kb.resolver.actor(x).id for x in between)
@@ -180,15 +198,20 @@ def _in_force_rows(
         else:  # computed on demand in this database
             for i in ids:
                 out[v][i] = rows_of(kb, IN_FORCE, v, args={0: i})
-    if stored:
-        query = (
-            exp.select(col("perspective"), *map(col, COLUMNS))
-            .from_("fluents", copy=False)
-            .where(col("fluent").eq(lit(IN_FORCE)), copy=False)
-            .where(one_of(col("perspective"), stored), one_of(arg(0), ids), copy=False)
-            .order_by(col("start"), copy=False)
-        )
-        for r in run(kb, query):
+    if not stored:
+        return out
+    query = (
+        exp.select(col("perspective"), *map(col, COLUMNS))
+        .from_("fluents", copy=False)
+        .where(col("fluent").eq(lit(IN_FORCE)), one_of(col("perspective"), stored), copy=False)
+        .order_by(col("start"), copy=False)
+    )
+    if sharing():  # every instrument's rows (a few per instrument), read once for the question
+        found = shared(("in_force", *sorted(stored)), lambda: run(kb, query))
+    else:
+        found = run(kb, query.where(one_of(arg(0), ids), copy=False))
+    for r in found:
+        if r[2][0] in out[r[0]]:
             out[r[0]][r[2][0]].append(Row(r[1], tuple(r[2]), *r[3:]))
     return out
 
