@@ -138,3 +138,18 @@ def test_shared_reads_read_every_perspective_at_once(
         assert reads("soviet") == want["soviet"]  # a perspective not shared: read alone
         assert reads("de-facto") == reads("de-facto") == want["de-facto"]
     assert len(seen) == 12
+
+
+def test_perspective_all_reads_the_actor_s_rows_once(
+    kb_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = kb_factory("de-facto")
+    kb.across("status", actor="Estonia", on="1940-08-10")
+    with counted(monkeypatch) as seen:
+        got = kb.across("status", actor="Estonia", on="1940-08-10")
+    # the status rows, the breaches against it, its own rows: each once (three times before)
+    assert len(seen) == 3
+    for one in got["perspectives"]:
+        alone = kb_factory(one["perspective"]).status("Estonia", on="1940-08-10")
+        assert one["answer"] == alone
+    assert not got["agree"]
