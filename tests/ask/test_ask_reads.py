@@ -22,7 +22,7 @@ QUESTIONS = {
     # question: at most this many queries (one a day and a perspective before: 12, 9, 22, 12)
     "Was the Riga treaty binding on Latvia and the USSR in June 1940?": 4,
     "was estonia soverign in 1939": 2,
-    "What treaties linked the Soviet Union and the Baltic states in 1939?": 8,
+    "What treaties linked the Soviet Union and the Baltic states in 1939?": 5,
     "Were the USSR and Germany bound by a treaty in the 1980s?": 4,
 }
 

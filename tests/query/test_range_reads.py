@@ -16,7 +16,14 @@ import pytest
 
 from foedus.engine.timepoints import query_point
 from foedus.query import KnowledgeBase
-from foedus.query.common import STATUS_FLUENTS, breach_rows, rows_about, rows_of, shared_reads
+from foedus.query.common import (
+    STATUS_FLUENTS,
+    breach_rows,
+    read_ahead,
+    rows_about,
+    rows_of,
+    shared_reads,
+)
 from foedus.query.treaties import treaties_each_day
 
 VIEWS = ("de-facto", "non-recognition", "soviet")
@@ -153,3 +160,29 @@ def test_perspective_all_reads_the_actor_s_rows_once(
         alone = kb_factory(one["perspective"]).status("Estonia", on="1940-08-10")
         assert one["answer"] == alone
     assert not got["agree"]
+
+
+def test_the_rows_of_several_actors_are_read_ahead_at_once(
+    kb_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = kb_factory("de-facto")
+    actors = ["ussr", "estonia", "latvia", "lithuania"]
+    during = (query_point(date(1939, 1, 1)), query_point(date(1940, 12, 31)))
+
+    def reads(view: str) -> list[Any]:
+        joined = [rows_of(kb, "joined", view, naming_actor=x, args={0: x}) for x in actors]
+        binds = [
+            rows_of(kb, "binds", view, naming_actor=x, args={1: x, 2: "ussr"}, during=during)
+            for x in actors[1:]
+        ]
+        return joined + binds
+
+    want = {view: reads(view) for view in VIEWS}
+    assert all(want["de-facto"][4:])
+    with counted(monkeypatch) as seen, shared_reads(VIEWS):
+        read_ahead(kb, "joined", [(x, {0: x}) for x in actors])
+        read_ahead(kb, "binds", [(x, {1: x, 2: "ussr"}) for x in actors[1:]], during)
+        assert len(seen) == 4  # each: the first ask alone, then the others together
+        got = {view: reads(view) for view in VIEWS}
+    assert len(seen) == 4
+    assert got == want

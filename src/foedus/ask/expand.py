@@ -75,6 +75,14 @@ def run(query: Query, kb: KnowledgeBase, settle: bool = False) -> Json:
     group, members = query.each
     if query.command == "events":
         return _events_of_group(query, kb, group, set(members))
+    if query.command == "treaties" and query.over is not None:
+        between = [_substitute(query.args, group, m).get("between") for m in members]
+        pairs = [(x[0], x[1]) for x in between if x is not None and len(x) == 2]
+        if len(pairs) == len(members):
+            from foedus.query.treaties import read_ahead
+
+            start, end = (date.fromisoformat(d) for d in query.over)
+            read_ahead(kb, pairs, (start, end))  # the members' rows, read at once
     answers = parallel(
         lambda m: _one(query, _substitute(query.args, group, m), kb, settle), members
     )

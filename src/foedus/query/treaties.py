@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from foedus.engine.timepoints import query_point
+from foedus.errors import UserError
 from foedus.norms import binding
 from foedus.query.common import (
     COLUMNS,
@@ -23,6 +24,7 @@ from foedus.query.common import (
     shared,
     sharing,
 )
+from foedus.query.common import read_ahead as ahead
 from foedus.rules.library.vocabulary import BINDS, IN_FORCE, PARTY_TO
 from foedus.shapes import Json
 
@@ -128,6 +130,21 @@ def treaties_each_day(
                 for i in _by_signature(kb, found)
             ]
         }
+
+
+def read_ahead(kb: KnowledgeBase, pairs: Sequence[Sequence[str]], span: tuple[date, date]) -> None:
+    """While :func:`foedus.query.common.shared_reads` is open: what :func:`treaties_on`
+    without a day and :func:`treaties_each_day` over ``span`` read for each pair of actors of
+    ``pairs`` (the members of a group, each with the same other actor), read for all of them
+    at once (:func:`foedus.query.common.read_ahead`)."""
+    try:
+        ids = [(kb.resolver.actor(a).id, kb.resolver.actor(b).id) for a, b in pairs]
+    except UserError:
+        return  # the pair's own read says which name is unknown
+    actors = dict.fromkeys(x for pair in ids for x in pair)
+    ahead(kb, "joined", [(x, {0: x}) for x in actors])
+    during = (query_point(span[0]), query_point(span[1]))
+    ahead(kb, BINDS, [(a, {1: a, 2: b}) for a, b in ids], during)
 
 
 def _has_party(kb: KnowledgeBase, ins_id: str, actor_id: str) -> bool:
