@@ -74,7 +74,6 @@ def treaties_on(
             pid = kb.resolver.actor(party).id
             found = {i: c for i, c in found.items() if _has_party(kb, i, pid)}
     elif party is not None:
-        kb.resolver.actor(party)
         return all_treaties(kb, party=party)
     return {"treaties": [_rendered(kb, i, found[i], None) for i in _by_signature(kb, found)]}
 
