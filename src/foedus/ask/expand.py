@@ -3,10 +3,11 @@
 A ``treaties`` question about a range ("in 1939", "in early 1940") asks which instruments were
 in force (or binding, or the actor party) *at any time* in it. Whether a treaty binds changes
 anew only on a day an instrument is signed, enters into force or gains a party (an end only
-removes one). :func:`treaties_over` therefore asks :meth:`KnowledgeBase.treaties` on the range's
-first day and on each such day inside the range, of the instruments the actors ever shared (or
-the actor was ever party to), and merges the answers (an instrument found on any of them,
-``certain`` where it was certain on one).
+removes one). :func:`treaties_over` therefore takes the answer of :meth:`KnowledgeBase.treaties`
+on the range's first day and on each such day inside the range, of the instruments the actors
+ever shared (or the actor was ever party to), and merges the answers (an instrument found on
+any of them, ``certain`` where it was certain on one). The answers of all these days are read
+in one query (:func:`foedus.query.treaties.treaties_each_day`), not one query a day.
 
 A group ("the Baltic states") stands for its members: :func:`run` asks the query once per
 member, the group's id replaced by the member's, and merges the answers' lists (treaties by id,
@@ -16,11 +17,13 @@ where a member plays it.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import weakref
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -51,13 +54,17 @@ def under(kb: KnowledgeBase, perspective: str) -> KnowledgeBase:
 
 def parallel(f: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """``[f(x) for x in items]``, run on a few threads: each thread reads the database with its
-    own cursor (:meth:`KnowledgeBase.cursor`), and DuckDB runs their queries side by side."""
+    own cursor (:meth:`KnowledgeBase.cursor`), and DuckDB runs their queries side by side; each
+    call sees the caller's context (:func:`foedus.query.common.shared_reads`)."""
     items = list(items)
     if len(items) < 2:
         return [f(x) for x in items]
     if not _POOL:
         _POOL.append(ThreadPoolExecutor(max_workers=4, thread_name_prefix="foedus-ask"))
-    return list(_POOL[0].map(f, items))
+    # each call runs in a copy of the caller's context: the reads it shares
+    # (foedus.query.common.shared_reads) are the caller's
+    futures = [_POOL[0].submit(contextvars.copy_context().run, f, x) for x in items]
+    return [future.result() for future in futures]
 
 
 def run(query: Query, kb: KnowledgeBase, settle: bool = False) -> Json:
@@ -68,6 +75,14 @@ def run(query: Query, kb: KnowledgeBase, settle: bool = False) -> Json:
     group, members = query.each
     if query.command == "events":
         return _events_of_group(query, kb, group, set(members))
+    if query.command == "treaties" and query.over is not None:
+        between = [_substitute(query.args, group, m).get("between") for m in members]
+        pairs = [(x[0], x[1]) for x in between if x is not None and len(x) == 2]
+        if len(pairs) == len(members):
+            from foedus.query.treaties import read_ahead
+
+            start, end = (date.fromisoformat(d) for d in query.over)
+            read_ahead(kb, pairs, (start, end))  # the members' rows, read at once
     answers = parallel(
         lambda m: _one(query, _substitute(query.args, group, m), kb, settle), members
     )
@@ -163,15 +178,15 @@ def treaties_over(
         candidates = [only] if candidates is None else [c for c in candidates if c == only]
     if candidates is not None and not candidates:
         return {"treaties": []}
+    from foedus.query.treaties import treaties_each_day
+
     found: dict[str, Json] = {}
     days = change_days(kb, lo, hi, candidates)
     settled = set(candidates) if candidates is not None else None
-    for k in range(0, len(days), _BATCH):
-        answers = parallel(
-            lambda day: kb.treaties(party=party, between=between, on=day.isoformat()),
-            days[k : k + _BATCH],
-        )
-        for answer in answers:
+    pair = (between[0], between[1]) if between is not None else None
+    each_day = treaties_each_day(kb, pair, party, days, span=(lo, hi))
+    for _ in range(0, len(days), _BATCH):
+        for answer in islice(each_day, _BATCH):
             for t in answer["treaties"]:
                 if only is not None and t["id"] != only:
                     continue
@@ -190,6 +205,7 @@ def treaties_over(
 
 
 _BATCH = 4
+"""The days are looked at four at a time: the answer stops after the batch that settles it."""
 
 
 def status_over(kb: KnowledgeBase, actor: str, start: str, end: str) -> Json:

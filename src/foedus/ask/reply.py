@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from foedus.ask.forms import parse
 from foedus.ask.question import Query
-from foedus.ask.verdict import verdict
+from foedus.ask.verdict import perspectives_of, verdict
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -66,8 +66,13 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
     Raises :class:`~foedus.ask.QuestionError` (a user error) naming the part of the question
     that could not be understood, with forms that work.
     """
+    from foedus.query.common import shared_reads
+
     query = parse_question(text, kb)
-    answer = query.run(kb)
+    # the perspectives' answers read the database together: one query for all of them
+    with shared_reads(perspectives_of(query, kb)):
+        answer = query.run(kb)
+        judged = verdict(query, kb, answer)
     notes = list(query.notes)
     if query.command in ("events", "treaty") and _is_when(text):
         notes += _answer_notes(query, answer)
@@ -75,7 +80,7 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
         "question": text,
         "query": query.as_dict(),
         "notes": notes,
-        "verdict": verdict(query, kb, answer),
+        "verdict": judged,
         "answer": answer,
     }
 

@@ -42,12 +42,7 @@ def verdict(query: Query, kb: KnowledgeBase, answer: Json | None = None) -> Json
     ``None``. ``answer`` is the query's own answer, when already run."""
     if query.check is None:
         return None
-    if query.command == "events":
-        ids = [query.perspective]
-    else:
-        ids = [query.perspective] + [
-            p.id for p in kb.corpus.perspectives if p.id != query.perspective
-        ]
+    ids = perspectives_of(query, kb)
 
     def judged(pid: str) -> str:
         got = answer if pid == query.perspective and answer is not None else None
@@ -63,6 +58,14 @@ def verdict(query: Query, kb: KnowledgeBase, answer: Json | None = None) -> Json
     if others:
         text += "; " + "; ".join(f"{v} ({p})" for p, v in others.items())
     return {"answer": main, "perspective": query.perspective, "by_perspective": by, "text": text}
+
+
+def perspectives_of(query: Query, kb: KnowledgeBase) -> list[str]:
+    """The perspectives a question is answered under: its own, then (a yes/no question that
+    depends on the perspective) every other one of the corpus."""
+    if query.check is None or query.command == "events":
+        return [query.perspective]
+    return [query.perspective] + [p.id for p in kb.corpus.perspectives if p.id != query.perspective]
 
 
 def judge(query: Query, answer: Json) -> str:

@@ -30,7 +30,7 @@ from foedus.corpus.perspectives import default_perspective, perspective_ids
 from foedus.engine.timepoints import query_point
 from foedus.errors import UserError
 from foedus.norms.explain import Explanation
-from foedus.query.common import STATUS_FLUENTS, Row, rows_about
+from foedus.query.common import STATUS_FLUENTS, Row, rows_about, shared_reads
 from foedus.query.compare import CORE, why_sovereignty_differs
 from foedus.query.rules import rule_texts
 from foedus.query.status import status_at
@@ -135,13 +135,15 @@ def across(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
     default = default_perspective(kb.corpus)
     names = {p.id: p.name for p in kb.corpus.perspectives}
     views = {p: kb.with_perspective(p) for p in ids}
-    answers: dict[str, Json] = {p: getattr(v, command)(**kwargs) for p, v in views.items()}
+    # the rows every perspective's answer reads, read once for all of them
+    with shared_reads(ids):
+        answers: dict[str, Json] = {p: getattr(v, command)(**kwargs) for p, v in views.items()}
+        own: dict[str, list[Row]] = {p: [] for p in ids}
+        if command == "status":  # the actor's own rows in each perspective
+            aid = answers[default]["actor"]["id"]
+            own = {p: rows_about(kb, aid, p, own=True) for p in ids}
     keys = {p: _key(command, a) for p, a in answers.items()}
     agree = all(k == keys[default] for k in keys.values())
-    own: dict[str, list[Row]] = {p: [] for p in ids}
-    if command == "status":  # the actor's own rows in each perspective, read once
-        aid = answers[default]["actor"]["id"]
-        own = {p: rows_about(kb, aid, p, own=True) for p in ids}
     used = {p: _used_rules(views[p], command, answers[p], p, own[p]) for p in ids}
     rules: dict[str, list[str]] = {}
     for p in ids:

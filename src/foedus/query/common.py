@@ -19,9 +19,13 @@ installed) for every bound value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlglot import exp
 
@@ -106,6 +110,19 @@ def where_holds(at: int) -> exp.Expression:
     )
 
 
+def where_overlaps(lo: int, hi: int) -> exp.Expression:
+    """The condition that a row holds at some time point of [lo, hi].
+
+    >>> where_overlaps(3, 9).sql("duckdb")
+    'start <= 9 AND ("end" IS NULL OR 3 < "end")'
+    """
+    end = col("end")
+    return exp.and_(
+        col("start") <= lit(hi),
+        exp.paren(exp.or_(end.is_(exp.null()), lit(lo) < end), copy=False),
+    )
+
+
 def table(name: str) -> exp.Table:
     """A table by its (maybe schema-qualified) name."""
     return exp.to_table(name)
@@ -122,7 +139,11 @@ def run(kb: KnowledgeBase, query: exp.Expression) -> list[tuple[Any, ...]]:
 def naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> exp.Select:
     """The rows of a perspective that name the actor ``actor_id``: from the index if the
     database has it, else from ``fluents``."""
-    p = col("perspective").eq(lit(perspective or kb.perspective))
+    return _naming(kb, actor_id, col("perspective").eq(lit(perspective or kb.perspective)))
+
+
+def _naming(kb: KnowledgeBase, actor_id: str, p: exp.Expression) -> exp.Select:
+    """:func:`naming`, of the perspectives that the condition ``p`` keeps."""
     if kb.indexed:
         return (
             exp.select(*map(col, COLUMNS))
@@ -140,11 +161,45 @@ def naming(kb: KnowledgeBase, actor_id: str, perspective: str | None) -> exp.Sel
     )
 
 
-def _rows(kb: KnowledgeBase, query: exp.Select, at: int | None) -> list[Row]:
+def _ordered(query: exp.Select, at: int | None, during: tuple[int, int] | None) -> exp.Select:
     if at is not None:
         query = query.where(where_holds(at), copy=False)
-    query = query.order_by(*map(col, ("fluent", "args", "value", "start")), copy=False)
-    return [Row(r[0], tuple(r[1]), *r[2:]) for r in run(kb, query)]
+    if during is not None:
+        query = query.where(where_overlaps(*during), copy=False)
+    return query.order_by(*map(col, ("fluent", "args", "value", "start")), copy=False)
+
+
+def _rows(
+    kb: KnowledgeBase, query: exp.Select, at: int | None, during: tuple[int, int] | None = None
+) -> list[Row]:
+    return [Row(r[0], tuple(r[1]), *r[2:]) for r in run(kb, _ordered(query, at, during))]
+
+
+def _rows_of_views(
+    kb: KnowledgeBase,
+    perspective: str | None,
+    key: tuple[Any, ...],
+    make: Callable[[exp.Expression], exp.Select],
+    at: int | None = None,
+    during: tuple[int, int] | None = None,
+) -> list[Row]:
+    """The rows of the query ``make(condition)`` (``condition``: the rows' perspective is
+    ``perspective``), read with those of every perspective of the :func:`shared_reads` open
+    (``key`` names the read apart from its perspective), or alone when none is."""
+    p = perspective or kb.perspective
+    views = _SHARED.get()
+    if views is None or p not in views.perspectives:
+        return _rows(kb, make(col("perspective").eq(lit(p))), at, during)
+
+    def read() -> dict[str, list[Row]]:
+        query = make(one_of(col("perspective"), list(views.perspectives)))
+        query = _ordered(query.select(col("perspective"), copy=False), at, during)
+        out: dict[str, list[Row]] = {v: [] for v in views.perspectives}
+        for r in run(kb, query):
+            out[r[-1]].append(Row(r[0], tuple(r[1]), *r[2:-1]))
+        return out
+
+    return list(views.read(("rows", *key, at, during), read)[p])
 
 
 def rows_about(
@@ -159,13 +214,17 @@ def rows_about(
     """Every fluent row whose arguments or value name the actor ``actor_id``, in the order
     (fluent, args, value, start); ``own``: only those whose arguments are ``(actor_id,)``;
     ``fluents``: only these fluents; ``at``: only those that hold at time point ``at``."""
-    query = naming(kb, actor_id, perspective)
-    if own:
-        length = exp.func("len", col("args"), dialect="duckdb")
-        query = query.where(length.eq(lit(1)), arg(0).eq(lit(actor_id)), copy=False)
-    if fluents is not None:
-        query = query.where(one_of(col("fluent"), fluents), copy=False)
-    return _rows(kb, query, at)
+
+    def make(p: exp.Expression) -> exp.Select:
+        query = _naming(kb, actor_id, p)
+        if own:
+            length = exp.func("len", col("args"), dialect="duckdb")
+            query = query.where(length.eq(lit(1)), arg(0).eq(lit(actor_id)), copy=False)
+        if fluents is not None:
+            query = query.where(one_of(col("fluent"), fluents), copy=False)
+        return query
+
+    return _rows_of_views(kb, perspective, ("about", actor_id, own, fluents), make, at)
 
 
 def own_rows(
@@ -197,27 +256,89 @@ def rows_of(
     naming_actor: str | None = None,
     args: dict[int, str] | None = None,
     at: int | None = None,
+    during: tuple[int, int] | None = None,
 ) -> list[Row]:
     """The rows of ``fluent``, in the order (args, value, start); ``args``: only those whose
     argument at each (0-based) position is the one given; ``naming_actor``: only those that
     name this actor (read from the index: use it when the rows are about an actor); ``at``:
-    only those that hold at time point ``at``."""
+    only those that hold at time point ``at``; ``during`` ``(lo, hi)``: only those that hold
+    at some time point of [lo, hi] (the rows of every day of a range, read at once)."""
+    if during is not None and during[0] == during[1]:
+        at, during = during[0], None
     lazy = binding.rows_for(kb, fluent, perspective or kb.perspective, args or {}, at)
     if lazy is not None:  # a fluent computed on demand (foedus.norms.binding)
-        return [Row(*r) for r in lazy]
-    if naming_actor is not None:
-        query = naming(kb, naming_actor, perspective)
-    else:
-        query = (
-            exp.select(*map(col, COLUMNS))
-            .from_("fluents", copy=False)
-            .where(col("perspective").eq(lit(perspective or kb.perspective)), copy=False)
-        )
-    query = query.where(col("fluent").eq(lit(fluent)), copy=False)
-    for i, value in sorted((args or {}).items()):
-        length = exp.func("len", col("args"), dialect="duckdb")
-        query = query.where(length > lit(i), arg(i).eq(lit(value)), copy=False)
-    return _rows(kb, query, at)
+        found = [Row(*r) for r in lazy]
+        if during is not None:
+            lo, hi = during
+            found = [r for r in found if r.start <= hi and (r.end is None or lo < r.end)]
+        return found
+
+    def make(p: exp.Expression) -> exp.Select:
+        if naming_actor is not None:
+            query = _naming(kb, naming_actor, p)
+        else:
+            query = exp.select(*map(col, COLUMNS)).from_("fluents", copy=False).where(p)
+        query = query.where(col("fluent").eq(lit(fluent)), copy=False)
+        for i, value in sorted((args or {}).items()):
+            length = exp.func("len", col("args"), dialect="duckdb")
+            query = query.where(length > lit(i), arg(i).eq(lit(value)), copy=False)
+        return query
+
+    key = ("of", fluent, naming_actor, tuple(sorted((args or {}).items())))
+    return _rows_of_views(kb, perspective, key, make, at, during)
+
+
+def read_ahead(
+    kb: KnowledgeBase,
+    fluent: str,
+    asks: Iterable[tuple[str, dict[int, str]]],
+    during: tuple[int, int] | None = None,
+) -> None:
+    """While :func:`shared_reads` is open, on a database with the query index: what
+    :func:`rows_of` ``(kb, fluent, naming_actor=n, args=a, during=during)`` reads for each
+    ``(n, a)`` of ``asks`` (under every shared perspective), read in two queries instead of
+    one each (the first ask is read alone: a fluent computed on demand is then read one ask
+    at a time, as :func:`rows_of` does) and kept for those reads. Otherwise nothing."""
+    views = _SHARED.get()
+    if views is None or not kb.indexed or kb.perspective not in views.perspectives:
+        return
+    if during is not None and during[0] == during[1]:
+        return  # rows_of reads one time point with ``at``: not kept under these keys
+    todo: dict[tuple[Any, ...], tuple[str, dict[int, str]]] = {}
+    for n, a in asks:
+        key = ("rows", "of", fluent, n, tuple(sorted(a.items())), None, during)
+        if key not in views.kept:
+            todo.setdefault(key, (n, a))
+    if len(todo) < 2:
+        return
+    first, *rest = todo.items()
+    rows_of(kb, fluent, naming_actor=first[1][0], args=first[1][1], during=during)
+    if first[0] not in views.kept:
+        return  # computed on demand
+    length = exp.func("len", col("args"), dialect="duckdb")
+    each = []
+    for _, (n, a) in rest:
+        cond: exp.Expression = col("who").eq(lit(n))
+        for i, value in sorted(a.items()):
+            cond = exp.and_(cond, length > lit(i), arg(i).eq(lit(value)))
+        each.append(exp.paren(cond, copy=False))
+    query = (
+        exp.select(*map(col, COLUMNS), col("who"), col("perspective"))
+        .from_(table(MENTIONS), copy=False)
+        .where(one_of(col("perspective"), list(views.perspectives)), copy=False)
+        .where(col("fluent").eq(lit(fluent)), exp.paren(exp.or_(*each), copy=False), copy=False)
+    )
+    found: dict[tuple[Any, ...], dict[str, list[Row]]] = {
+        key: {p: [] for p in views.perspectives} for key, _ in rest
+    }
+    for r in run(kb, _ordered(query, None, during)):
+        row = Row(r[0], tuple(r[1]), *r[2:9])
+        for key, (n, a) in rest:
+            if r[9] == n and all(len(row.args) > i and row.args[i] == v for i, v in a.items()):
+                found[key][r[10]].append(row)
+    with views.lock:
+        for key, kept in found.items():
+            views.kept.setdefault(key, kept)
 
 
 def breach_rows(
@@ -235,7 +356,6 @@ def breach_rows(
     ``treaty``, by an ``event``, by an event of one of ``event_types``, each filter when
     given. ``against`` is read from the index when the database has it; the day is None
     when neither ``against`` (with the index) nor ``event_types`` asked for the event."""
-    p = lit(perspective or kb.perspective)
     keys = [col(k, "b") for k in BREACH_KEYS]
     if against is not None and kb.indexed:
         query = (
@@ -261,14 +381,77 @@ def breach_rows(
                 exp.or_(col("beneficiary", "b").eq(who), col("target", "b").eq(who)), copy=False
             )
         )
-    query = query.where(col("perspective", "b").eq(p), copy=False)
     for column, value in (("actor", by), ("instrument", treaty), ("event_id", event)):
         if value is not None:
             query = query.where(col(column, "b").eq(lit(value)), copy=False)
     if event_types is not None:
         query = query.where(one_of(etype, event_types), copy=False)
     query = query.order_by(*(col(k, "b") for k in ("event_id", "instrument", "clause")), copy=False)
-    return [(dict(zip(BREACH_KEYS, r, strict=False)), r[-1]) for r in run(kb, query)]
+    p = perspective or kb.perspective
+    views = _SHARED.get()
+    if views is None or p not in views.perspectives:
+        query = query.where(col("perspective", "b").eq(lit(p)), copy=False)
+        return [(dict(zip(BREACH_KEYS, r, strict=False)), r[-1]) for r in run(kb, query)]
+
+    def read() -> dict[str, list[tuple[Json, date | None]]]:
+        shared = query.where(one_of(col("perspective", "b"), list(views.perspectives)))
+        shared = shared.select(col("perspective", "b"), copy=False)
+        out: dict[str, list[tuple[Json, date | None]]] = {v: [] for v in views.perspectives}
+        for r in run(kb, shared):
+            out[r[-1]].append((dict(zip(BREACH_KEYS, r, strict=False)), r[-2]))
+        return out
+
+    key = ("breaches", against, by, treaty, event, event_types)
+    return list(views.read(key, read)[p])
+
+
+# --------------------------------------------------------------------------- shared reads
+
+K = TypeVar("K")
+
+
+@dataclass
+class _Views:
+    """The reads kept while :func:`shared_reads` is open: by what is read, per perspective."""
+
+    perspectives: tuple[str, ...]
+    kept: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read(self, key: tuple[Any, ...], read: Callable[[], K]) -> K:
+        with self.lock:  # a read made once, whichever thread asks first
+            if key not in self.kept:
+                self.kept[key] = read()
+            found: K = self.kept[key]
+            return found
+
+
+_SHARED: ContextVar[_Views | None] = ContextVar("foedus_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads(perspectives: Iterable[str]) -> Iterator[None]:
+    """While open (in this context, and in the threads given a copy of it), a read of rows
+    (:func:`rows_of`, :func:`rows_about`, :func:`breach_rows`) under one of ``perspectives``
+    reads those of all of them in one query, and is kept: the same read under another of
+    them, or again, is answered from it. For one question answered under several
+    perspectives at once (``ask``'s yes/no verdict); the database does not change meanwhile."""
+    token = _SHARED.set(_Views(tuple(dict.fromkeys(perspectives))))
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key: tuple[Any, ...], read: Callable[[], K]) -> K:
+    """``read()``, kept under ``key`` while :func:`shared_reads` is open."""
+    views = _SHARED.get()
+    return read() if views is None else views.read(key, read)
+
+
+def sharing() -> bool:
+    """Whether :func:`shared_reads` is open."""
+    return _SHARED.get() is not None
 
 
 # --------------------------------------------------------------------------- json pieces

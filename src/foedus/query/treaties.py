@@ -3,14 +3,28 @@ actors on a day, shared by them, of a party, in force, or every one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from foedus.engine.timepoints import query_point
+from foedus.errors import UserError
 from foedus.norms import binding
-from foedus.query.common import COLUMNS, Row, arg, col, lit, one_of, rows_of, run
+from foedus.query.common import (
+    COLUMNS,
+    Row,
+    arg,
+    col,
+    lit,
+    one_of,
+    rows_of,
+    run,
+    shared,
+    sharing,
+)
+from foedus.query.common import read_ahead as ahead
 from foedus.rules.library.vocabulary import BINDS, IN_FORCE, PARTY_TO
 from foedus.shapes import Json
 
@@ -41,58 +55,127 @@ def treaties_on(
     kb: KnowledgeBase, between: tuple[str, str] | None, party: str | None, on: date | None
 ) -> Json:
     """``treaties`` with the temporal filters: see :meth:`foedus.query.KnowledgeBase.treaties`."""
-    t = query_point(on) if on else None
+    if on is not None:
+        return next(treaties_each_day(kb, between, party, [on]))
     found: dict[str, str] = {}
     if between is not None:
         a, b = (kb.resolver.actor(x).id for x in between)
-        if t is not None:
-            for r in rows_of(kb, BINDS, naming_actor=a, args={1: a, 2: b}, at=t):
-                if len(r.args) == 3:
-                    _better(found, r.args[0], r.certainty)
-        else:
-            joined: dict[str, set[str]] = {}
-            for x in dict.fromkeys((a, b)):
-                for r in rows_of(kb, "joined", naming_actor=x, args={0: x}):
-                    joined.setdefault(r.args[1], set()).add(r.args[0])
-            for ins in kb.corpus.instruments:
-                if {p.actor for p in ins.parties} >= {a, b}:
-                    joined.setdefault(ins.id, set()).update({a, b})
-            for ins_id, who in joined.items():
-                if who >= {a, b}:
-                    found[ins_id] = "certain"
+        joined: dict[str, set[str]] = {}
+        for x in dict.fromkeys((a, b)):
+            for r in rows_of(kb, "joined", naming_actor=x, args={0: x}):
+                joined.setdefault(r.args[1], set()).add(r.args[0])
+        for ins in kb.corpus.instruments:
+            if {p.actor for p in ins.parties} >= {a, b}:
+                joined.setdefault(ins.id, set()).update({a, b})
+        for ins_id, who in joined.items():
+            if who >= {a, b}:
+                found[ins_id] = "certain"
         if party is not None:
             pid = kb.resolver.actor(party).id
-            keep = {i for i in found if pid in {p.actor for p in kb.instrument(i).parties}}
-            found = {i: c for i, c in found.items() if i in keep}
+            found = {i: c for i, c in found.items() if _has_party(kb, i, pid)}
+    elif party is not None:
+        return all_treaties(kb, party=party)
+    return {"treaties": [_rendered(kb, i, found[i], None) for i in _by_signature(kb, found)]}
+
+
+def treaties_each_day(
+    kb: KnowledgeBase,
+    between: tuple[str, str] | None,
+    party: str | None,
+    days: Sequence[date],
+    span: tuple[date, date] | None = None,
+) -> Iterator[Json]:
+    """The answers of :func:`treaties_on` on each of ``days`` in turn, read at once: the rows
+    of ``binds`` (``between``), ``party_to`` (``party``) or ``in_force`` that hold on some day
+    from the first of ``days`` to the last, in one query, and the ``in_force`` rows of every
+    perspective for the instruments found certainly on some day (:func:`_unknown_ends`) in
+    another; each day's answer is then made from these rows, when it is asked for (a caller
+    that has seen enough stops). ``span``: read the rows of these days instead (first, last),
+    a range that holds ``days``."""
+    points = [query_point(d) for d in days]
+    if not points:
+        return
+    during = (min(points), max(points))
+    if span is not None:
+        during = (query_point(span[0]), query_point(span[1]))
+    rows: list[Row]
+    if between is not None:
+        a, b = (kb.resolver.actor(x).id for x in between)
+        binds = rows_of(kb, BINDS, naming_actor=a, args={1: a, 2: b}, during=during)
+        rows, position = [r for r in binds if len(r.args) == 3], 0
     elif party is not None:
         pid = kb.resolver.actor(party).id
-        if t is None:
-            return all_treaties(kb, party=party)
-        for r in rows_of(kb, PARTY_TO, naming_actor=pid, args={0: pid}, at=t):
-            _better(found, r.args[1], r.certainty)
-    elif t is not None:
-        for r in rows_of(kb, IN_FORCE, at=t):
-            _better(found, r.args[0], r.certainty)
-    notes = _unknown_ends(kb, found, t) if t is not None else {}
-    out = []
-    for ins_id in sorted(found, key=lambda i: (_signed(kb, i), i)):
-        j = kb.render.instrument(kb.instrument(ins_id))
-        j["certainty"] = "possible" if ins_id in notes else found[ins_id]
-        j["certainty_note"] = notes.get(ins_id)
-        out.append(j)
-    return {"treaties": out}
+        rows, position = rows_of(kb, PARTY_TO, naming_actor=pid, args={0: pid}, during=during), 1
+    else:
+        rows, position = rows_of(kb, IN_FORCE, during=during), 0
+    wanted = kb.resolver.actor(party).id if between is not None and party is not None else None
+    each_day: list[dict[str, str]] = []
+    for t in points:
+        found: dict[str, str] = {}
+        for r in rows:
+            if r.holds_at(t):
+                _better(found, r.args[position], r.certainty)
+        if wanted is not None:
+            found = {i: c for i, c in found.items() if _has_party(kb, i, wanted)}
+        each_day.append(found)
+    certain = sorted({i for found in each_day for i, c in found.items() if c == "certain"})
+    views = [kb.perspective, *(p.id for p in kb.corpus.perspectives if p.id != kb.perspective)]
+    ends = _in_force_rows(kb, certain, views) if certain and len(views) > 1 else {}
+    for t, found in zip(points, each_day, strict=True):
+        notes = _unknown_ends(kb, found, t, views, ends)
+        yield {
+            "treaties": [
+                _rendered(kb, i, "possible" if i in notes else found[i], notes.get(i))
+                for i in _by_signature(kb, found)
+            ]
+        }
 
 
-def _unknown_ends(kb: KnowledgeBase, found: dict[str, str], t: int) -> dict[str, str]:
+def read_ahead(kb: KnowledgeBase, pairs: Sequence[Sequence[str]], span: tuple[date, date]) -> None:
+    """While :func:`foedus.query.common.shared_reads` is open: what :func:`treaties_on`
+    without a day and :func:`treaties_each_day` over ``span`` read for each pair of actors of
+    ``pairs`` (the members of a group, each with the same other actor), read for all of them
+    at once (:func:`foedus.query.common.read_ahead`)."""
+    try:
+        ids = [(kb.resolver.actor(a).id, kb.resolver.actor(b).id) for a, b in pairs]
+    except UserError:
+        return  # the pair's own read says which name is unknown
+    actors = dict.fromkeys(x for pair in ids for x in pair)
+    ahead(kb, "joined", [(x, {0: x}) for x in actors])
+    during = (query_point(span[0]), query_point(span[1]))
+    ahead(kb, BINDS, [(a, {1: a, 2: b}) for a, b in ids], during)
+
+
+def _has_party(kb: KnowledgeBase, ins_id: str, actor_id: str) -> bool:
+    return actor_id in {p.actor for p in kb.instrument(ins_id).parties}
+
+
+def _by_signature(kb: KnowledgeBase, found: dict[str, str]) -> list[str]:
+    return sorted(found, key=lambda i: (_signed(kb, i), i))
+
+
+def _rendered(kb: KnowledgeBase, ins_id: str, certainty: str, note: str | None) -> Json:
+    j = kb.render.instrument(kb.instrument(ins_id))
+    j["certainty"] = certainty
+    j["certainty_note"] = note
+    return j
+
+
+def _unknown_ends(
+    kb: KnowledgeBase,
+    found: dict[str, str],
+    t: int,
+    views: list[str],
+    rows: dict[str, dict[str, list[Row]]],
+) -> dict[str, str]:
     """For each instrument found ``certain`` on time point ``t`` whose end neither the corpus
     nor this perspective's rules give (its ``in_force`` is open-ended here) while another
     perspective's rules end it by ``t``: why it is only possible that it was still in force
-    (docs/decisions/0008-how-instruments-end.md)."""
+    (docs/decisions/0008-how-instruments-end.md). ``views``: this perspective, then the others;
+    ``rows``: their rows of ``in_force`` (:func:`_in_force_rows`) of these instruments."""
     ids = sorted(i for i, c in found.items() if c == "certain")
-    views = [kb.perspective, *(p.id for p in kb.corpus.perspectives if p.id != kb.perspective)]
     if not ids or len(views) < 2:
         return {}
-    rows = _in_force_rows(kb, ids, views)
     out: dict[str, str] = {}
     for ins_id in ids:
         here = [r for r in rows[kb.perspective][ins_id] if r.holds_at(t)]
@@ -131,15 +214,20 @@ def _in_force_rows(
         else:  # computed on demand in this database
             for i in ids:
                 out[v][i] = rows_of(kb, IN_FORCE, v, args={0: i})
-    if stored:
-        query = (
-            exp.select(col("perspective"), *map(col, COLUMNS))
-            .from_("fluents", copy=False)
-            .where(col("fluent").eq(lit(IN_FORCE)), copy=False)
-            .where(one_of(col("perspective"), stored), one_of(arg(0), ids), copy=False)
-            .order_by(col("start"), copy=False)
-        )
-        for r in run(kb, query):
+    if not stored:
+        return out
+    query = (
+        exp.select(col("perspective"), *map(col, COLUMNS))
+        .from_("fluents", copy=False)
+        .where(col("fluent").eq(lit(IN_FORCE)), one_of(col("perspective"), stored), copy=False)
+        .order_by(col("start"), copy=False)
+    )
+    if sharing():  # every instrument's rows (a few per instrument), read once for the question
+        found = shared(("in_force", *sorted(stored)), lambda: run(kb, query))
+    else:
+        found = run(kb, query.where(one_of(arg(0), ids), copy=False))
+    for r in found:
+        if r[2][0] in out[r[0]]:
             out[r[0]][r[2][0]].append(Row(r[1], tuple(r[2]), *r[3:]))
     return out
 
