@@ -8,15 +8,13 @@ question is answered under every perspective from reads made once for all of the
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 
 from foedus.ask import answer_question, parse_question
 from foedus.ask.verdict import verdict
 from foedus.query import KnowledgeBase
+from query_count import counted
 
 QUESTIONS = {
     # question: at most this many queries (one a day and a perspective before: 12, 9, 22, 12)
@@ -31,28 +29,6 @@ QUESTIONS = {
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     os.environ.setdefault("FOEDUS_CACHE_DIR", str(tmp_path_factory.mktemp("ask-cache")))
     return KnowledgeBase()
-
-
-@contextmanager
-def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The SQL statements every knowledge base executes meanwhile (on any thread)."""
-    seen: list[str] = []
-    real = KnowledgeBase.cursor
-
-    class Counting:
-        def __init__(self, cursor: Any) -> None:
-            self.cursor = cursor
-
-        def execute(self, sql: str, *args: Any) -> Any:
-            seen.append(sql)
-            return self.cursor.execute(sql, *args)
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self.cursor, name)
-
-    with monkeypatch.context() as mp:
-        mp.setattr(KnowledgeBase, "cursor", lambda self: Counting(real(self)))
-        yield seen
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

@@ -7,15 +7,12 @@ the number of queries independent of the number of days and perspectives.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
 
 from foedus.engine.timepoints import query_point
-from foedus.query import KnowledgeBase
 from foedus.query.common import (
     STATUS_FLUENTS,
     breach_rows,
@@ -25,6 +22,7 @@ from foedus.query.common import (
     shared_reads,
 )
 from foedus.query.treaties import treaties_each_day
+from query_count import counted
 
 VIEWS = ("de-facto", "non-recognition", "soviet")
 # days on which the pact, its protocols, the Baltic treaties and the 1941 invasion change things
@@ -40,28 +38,6 @@ DAYS = [
     date(1960, 1, 1),
     date(1985, 1, 1),
 ]
-
-
-@contextmanager
-def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The SQL statements every knowledge base executes meanwhile."""
-    seen: list[str] = []
-    real = KnowledgeBase.cursor
-
-    class Counting:
-        def __init__(self, cursor: Any) -> None:
-            self.cursor = cursor
-
-        def execute(self, sql: str, *args: Any) -> Any:
-            seen.append(sql)
-            return self.cursor.execute(sql, *args)
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self.cursor, name)
-
-    with monkeypatch.context() as mp:
-        mp.setattr(KnowledgeBase, "cursor", lambda self: Counting(real(self)))
-        yield seen
 
 
 @pytest.mark.parametrize("view", VIEWS)

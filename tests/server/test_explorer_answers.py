@@ -5,35 +5,20 @@ instrument whose end the perspective does not give is drawn uncertain, not certa
 
 from __future__ import annotations
 
-import asyncio
 from functools import cache
 from typing import Any
 
-import httpx
 import pytest
+from explorer_client import explorer_get
 
 from foedus.query import KnowledgeBase
-from foedus.server import explorer
 
 MRP = "molotov-ribbentrop-pact"
 
 
 def _get(path: str, **params: Any) -> Any:
-    """GET on a bare app with only the explorer's routes (it serves the bundled corpus)."""
-    from fastapi import FastAPI
-
-    from foedus.server import errors
-
-    app = FastAPI()
-    errors.install(app)
-    app.include_router(explorer.router)
-
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-            return await c.get(path, params=params)
-
-    r = asyncio.run(go())
+    """The JSON of a GET on the explorer's routes (200 OK)."""
+    r = explorer_get(path, **params)
     assert r.status_code == 200, r.text
     return r.json()
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+from explorer_client import explorer_get
 
 from foedus.server import explorer
 
@@ -53,26 +54,8 @@ LATVIA_USSR_1940_06_01 = {
 # --------------------------------------------------------------------------- routes, in-process
 
 
-def _get(path: str, **params: Any) -> httpx.Response:
-    """GET on a bare app with only the explorer's routes (it serves the bundled corpus)."""
-    from fastapi import FastAPI
-
-    from foedus.server import errors
-
-    app = FastAPI()
-    errors.install(app)
-    app.include_router(explorer.router)
-
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-            return await c.get(path, params=params)
-
-    return asyncio.run(go())
-
-
 def test_overview_has_the_baltic_lanes_under_every_perspective() -> None:
-    data = _get("/api/v1/explorer/overview").json()
+    data = explorer_get("/api/v1/explorer/overview").json()
     lanes = {lane["actor"]["id"]: lane for lane in data["lanes"]}
     assert {"estonia", "latvia", "lithuania"} <= set(lanes)
     assert {p["id"] for p in data["perspectives"]} >= {"de-facto", "non-recognition", "soviet"}
@@ -87,7 +70,7 @@ def test_overview_has_the_baltic_lanes_under_every_perspective() -> None:
 
 
 def test_network_on_a_day_has_the_binding_instruments() -> None:
-    net = _get("/api/v1/explorer/network", on="1940-06-01").json()
+    net = explorer_get("/api/v1/explorer/network", on="1940-06-01").json()
     pair = {
         e["instrument"]["id"]
         for e in net["edges"]
@@ -99,31 +82,37 @@ def test_network_on_a_day_has_the_binding_instruments() -> None:
 
 def test_network_on_a_day_shows_only_actors_that_may_exist_then() -> None:
     """The Russian Federation came into being in 1991: not a node in 1940 (issue 17)."""
-    ids_1940 = {n["id"] for n in _get("/api/v1/explorer/network", on="1940-06-01").json()["nodes"]}
+    ids_1940 = {
+        n["id"] for n in explorer_get("/api/v1/explorer/network", on="1940-06-01").json()["nodes"]
+    }
     assert "russia" not in ids_1940
     assert {"estonia", "ussr"} <= ids_1940
-    ids_1995 = {n["id"] for n in _get("/api/v1/explorer/network", on="1995-01-01").json()["nodes"]}
+    ids_1995 = {
+        n["id"] for n in explorer_get("/api/v1/explorer/network", on="1995-01-01").json()["nodes"]
+    }
     assert "russia" in ids_1995
 
 
 def test_network_flags_edges_breached_that_day() -> None:
-    net = _get("/api/v1/explorer/network", on="1940-06-15", perspective="non-recognition").json()
+    net = explorer_get(
+        "/api/v1/explorer/network", on="1940-06-15", perspective="non-recognition"
+    ).json()
     breached = {e["id"] for e in net["edges"] if e["breaches"]}
     assert "convention-for-the-definition-of-aggression:latvia:ussr" in breached
 
 
 def test_network_refuses_a_bad_day() -> None:
-    r = _get("/api/v1/explorer/network", on="1940-13-01")
+    r = explorer_get("/api/v1/explorer/network", on="1940-13-01")
     assert r.status_code == 400
     assert "1940-13-01" in r.json()["error"]["message"]
 
 
 def test_source_by_id_only() -> None:
-    r = _get("/api/v1/explorer/source/baltic-soviet-relations")
+    r = explorer_get("/api/v1/explorer/source/baltic-soviet-relations")
     assert r.status_code == 200
     assert "Treaty of Riga on 11 August 1920" in r.json()["text"]
     for bad in ("nope", "..", "sources", "baltic-soviet-relations.txt", "..%2Fcorpus.yaml"):
-        r = _get(f"/api/v1/explorer/source/{bad}")
+        r = explorer_get(f"/api/v1/explorer/source/{bad}")
         assert r.status_code == 404, bad
         assert "text" not in r.json()
 
@@ -152,7 +141,7 @@ def test_routes_serve_a_corpus_without_a_sources_map(tmp_path: Path) -> None:
 
 
 def test_overview_actors_say_what_contains_them() -> None:
-    actors = {a["id"]: a for a in _get("/api/v1/explorer/overview").json()["actors"]}
+    actors = {a["id"]: a for a in explorer_get("/api/v1/explorer/overview").json()["actors"]}
     assert actors["latvian-ssr"]["part_of"] == "ussr"
     assert actors["ussr"]["successor"] == "russia"
     assert actors["ussr"]["existed_from"]["earliest"].startswith("1922")
