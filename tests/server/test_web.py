@@ -124,7 +124,7 @@ def test_routes_serve_a_corpus_without_a_sources_map(tmp_path: Path) -> None:
     out = tmp_path / "world"
     generate_world(out, states=5, instruments=3, events=12, seed=1)
     assert "sources:" not in (out / "corpus.yaml").read_text()
-    app = create_app(out, log=None, warm=False)
+    app = create_app(out, log=None, warm=False, timeout=300)  # the first query builds
 
     async def go() -> tuple[httpx.Response, httpx.Response]:
         transport = httpx.ASGITransport(app=app)
@@ -157,7 +157,7 @@ def test_a_corpus_without_sources_metadata_is_served(
     monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
     good = ROOT / "tests" / "corpora" / "good"
     assert "sources:" not in (good / "corpus.yaml").read_text(encoding="utf-8")
-    app = create_app(good, static_dir=None, log=None, warm=False)
+    app = create_app(good, static_dir=None, log=None, warm=False, timeout=300)
 
     async def go(path: str) -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
