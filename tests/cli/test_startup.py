@@ -117,31 +117,6 @@ def test_a_loaded_corpus_is_kept_by_its_content(
     assert len(list((tmp_path / "cache" / "corpora").glob("*.pickle"))) == 2
 
 
-def test_a_kept_corpus_makes_only_the_records_a_command_shows(tmp_path: Path) -> None:
-    from foedus.corpus.kept import KeptRecords
-    from foedus.query import KnowledgeBase
-
-    folder = tmp_path / "good"
-    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
-    fresh = corpus_cache.load_cached(folder)  # read from the YAML, then kept
-    kept = corpus_cache.load_cached(folder)
-    assert isinstance(kept.instruments, KeptRecords) and isinstance(kept.events, KeptRecords)
-    assert not any(kept.instruments._made) and not any(kept.events._made)
-    kb = KnowledgeBase(kept)
-    # looked up by an alias and named without being made
-    assert kb.render.instrument_ref("treaty-of-harbour")["name"] == "Treaty of Harbour"
-    assert not any(kept.instruments._made)
-    assert kb.resolver.instrument("Harbour Treaty").id == "treaty-of-harbour"
-    assert sum(r is not None for r in kept.instruments._made) == 1
-    first = fresh.events[0].id
-    assert kb.event(first) == fresh.events[0]
-    assert sum(r is not None for r in kept.events._made) == 1
-    # the whole corpus, when asked for, is the one read from the YAML
-    assert list(kept.instruments) == list(fresh.instruments)
-    assert list(kept.events) == list(fresh.events)
-    assert KnowledgeBase(kept).events() == KnowledgeBase(fresh).events()
-
-
 def test_a_warm_answer_on_demand_parses_no_rules(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

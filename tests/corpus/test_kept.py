@@ -1,0 +1,67 @@
+"""A corpus kept between runs of the command line makes only the records a command shows
+(:mod:`foedus.corpus.kept`, :mod:`foedus.corpus.cache`; issue #15, the warm command line)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from foedus.corpus import cache as corpus_cache
+
+GOOD = Path(__file__).parents[1] / "corpora" / "good"
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_a_kept_corpus_makes_only_the_records_a_command_shows(tmp_path: Path) -> None:
+    from foedus.corpus.kept import KeptRecords
+    from foedus.query import KnowledgeBase
+
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    fresh = corpus_cache.load_cached(folder)  # read from the YAML, then kept
+    kept = corpus_cache.load_cached(folder)
+    assert isinstance(kept.instruments, KeptRecords) and isinstance(kept.events, KeptRecords)
+    assert not any(kept.instruments._made) and not any(kept.events._made)
+    kb = KnowledgeBase(kept)
+    # looked up by an alias and named without being made
+    assert kb.render.instrument_ref("treaty-of-harbour")["name"] == "Treaty of Harbour"
+    assert not any(kept.instruments._made)
+    assert kb.resolver.instrument("Harbour Treaty").id == "treaty-of-harbour"
+    assert sum(r is not None for r in kept.instruments._made) == 1
+    first = fresh.events[0].id
+    assert kb.event(first) == fresh.events[0]
+    assert sum(r is not None for r in kept.events._made) == 1
+    # the whole corpus, when asked for, is the one read from the YAML
+    assert list(kept.instruments) == list(fresh.instruments)
+    assert list(kept.events) == list(fresh.events)
+    assert KnowledgeBase(kept).events() == KnowledgeBase(fresh).events()
+
+
+def test_kept_records_read_as_the_list_they_keep() -> None:
+    import pickle
+
+    from foedus.corpus import load_corpus
+    from foedus.corpus.kept import KeptRecords, by_id, names
+
+    corpus = load_corpus(GOOD)
+    events = corpus.events
+    kept = pickle.loads(pickle.dumps(KeptRecords(events)))
+    assert len(kept) == len(events) and not any(kept._made)
+    assert kept[-1] == events[-1] and kept[1:3] == events[1:3]
+    assert sum(r is not None for r in kept._made) == 3
+    with pytest.raises(IndexError):
+        kept[len(events)]
+    found = by_id(kept)
+    assert list(found) == [e.id for e in events] and events[0].id in found
+    assert "no-such-event" not in found and 7 not in found
+    with pytest.raises(KeyError):
+        found["no-such-event"]
+    inst = corpus.instruments
+    assert list(names(KeptRecords(inst))) == list(names(inst))
+    assert list(names(inst)) == [(i.id, i.name, list(i.aliases)) for i in inst]
