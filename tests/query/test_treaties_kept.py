@@ -45,8 +45,8 @@ def test_on_demand_answers_match_stored_and_read_each_pair_once(
     corpus = n_party_corpus(tmp_path / "c", 4)
     stored = _kb(corpus, tmp_path / "off", "off", monkeypatch)
     lazy = _kb(corpus, tmp_path / "on", "on", monkeypatch)
-    assert not treaties_module._on_demand(stored)
-    assert treaties_module._on_demand(lazy)
+    assert "binds" not in binding.on_demand(stored.cursor(), "de-facto")
+    assert "binds" in binding.on_demand(lazy.cursor(), "de-facto")
     counted.clear()
     for a, b in PAIRS:
         for day in DAYS:
