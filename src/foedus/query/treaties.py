@@ -3,6 +3,7 @@ actors on a day, shared by them, of a party, in force, or every one."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -101,8 +102,7 @@ def treaties_each_day(
     rows: list[Row]
     if between is not None:
         a, b = (kb.resolver.actor(x).id for x in between)
-        binds = rows_of(kb, BINDS, naming_actor=a, args={1: a, 2: b}, during=during)
-        rows, position = [r for r in binds if len(r.args) == 3], 0
+        rows, position = _binds(kb, a, b, during), 0
     elif party is not None:
         pid = kb.resolver.actor(party).id
         rows, position = rows_of(kb, PARTY_TO, naming_actor=pid, args={0: pid}, during=during), 1
@@ -144,6 +144,43 @@ def read_ahead(kb: KnowledgeBase, pairs: Sequence[Sequence[str]], span: tuple[da
     ahead(kb, "joined", [(x, {0: x}) for x in actors])
     during = (query_point(span[0]), query_point(span[1]))
     ahead(kb, BINDS, [(a, {1: a, 2: b}) for a, b in ids], during)
+
+
+#: Pairs of actors whose rows of ``binds`` a knowledge base keeps (:func:`_binds`).
+KEPT_PAIRS = 256
+
+
+def _binds(kb: KnowledgeBase, a: str, b: str, during: tuple[int, int]) -> list[Row]:
+    """The rows of ``binds(T, a, b)`` that hold at some time point of ``during``. Where
+    ``binds`` is computed on demand (:mod:`foedus.norms.binding`: one query over both
+    actors' memberships, most of a warm answer's time on a large corpus), the rows of every
+    day are read once per perspective and pair of actors and kept with the knowledge base
+    (the :data:`KEPT_PAIRS` last asked; its database does not change), so that the same
+    pair on another day, or again, reads nothing. Under :func:`foedus.query.common.shared_reads`
+    the rows are read as before (what :func:`read_ahead` read for the question)."""
+    if sharing() or not _on_demand(kb):
+        binds = rows_of(kb, BINDS, naming_actor=a, args={1: a, 2: b}, during=during)
+        return [r for r in binds if len(r.args) == 3]
+    kept: OrderedDict[tuple[str, str, str], list[Row]]
+    kept = kb.__dict__.setdefault("_binds_kept", OrderedDict())
+    key = (kb.perspective, a, b)
+    if key in kept:
+        kept.move_to_end(key)
+    else:
+        binds = rows_of(kb, BINDS, naming_actor=a, args={1: a, 2: b})
+        kept[key] = [r for r in binds if len(r.args) == 3]
+        while len(kept) > KEPT_PAIRS:
+            kept.popitem(last=False)
+    lo, hi = during
+    return [r for r in kept[key] if r.start <= hi and (r.end is None or lo < r.end)]
+
+
+def _on_demand(kb: KnowledgeBase) -> bool:
+    """Whether ``binds`` is computed on demand under this perspective."""
+    known = kb.__dict__.setdefault("_on_demand", {})  # as binding.rows_for keeps it
+    if kb.perspective not in known:
+        known[kb.perspective] = binding.on_demand(kb.cursor(), kb.perspective)
+    return BINDS in known[kb.perspective]
 
 
 def _has_party(kb: KnowledgeBase, ins_id: str, actor_id: str) -> bool:
