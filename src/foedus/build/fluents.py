@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from foedus.backends.duckdb import DuckDBBackend
+from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
 from foedus.backends.spark import SparkBackend
 from foedus.build.database import insert_arrow
 from foedus.build.incremental.state import keep_state, state_tables
@@ -145,6 +145,27 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     from_tables.store_engine_inputs(con, corpus, arity)
     backend = _backend(con, engine)
     lazy = _on_demand(con, programs)
+    inputs = [name for (name,) in con.execute(_INPUT_TABLES.sql("duckdb")).fetchall()]
+    rows = input_rows(con, inputs) if engine == "duckdb" else SMALL_ROWS + 1
+    with small_run(con, rows):  # a small corpus: one transaction, one thread
+        _run_perspectives(con, backend, programs, lazy)
+    backend.close_inputs()
+    # the fact tables stay when some fluent is on demand: its rules read them at query time
+    for t in (
+        ("happenings",)
+        if any(f for f, _ in lazy.values())
+        else ("happenings", *(f"facts_{rel}" for rel in CORPUS_FACTS))
+    ):
+        con.execute(exp.Drop(this=exp.to_table(t), kind="TABLE", exists=True).sql("duckdb"))
+
+
+def _run_perspectives(
+    con: duckdb.DuckDBPyConnection,
+    backend: Any,
+    programs: dict[str, Program],
+    lazy: dict[str, tuple[list[str], list[str]]],
+) -> None:
+    """Each perspective's plan, its rows copied into ``fluents`` and ``scenario_fluents``."""
     for pid, program in programs.items():
         lazy_fluents, inputs = lazy[pid]
         kept = [f for f in SCENARIO_FLUENTS if f in program.fluents and f not in lazy_fluents]
@@ -210,14 +231,6 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
             )
             backend.discard(fluent_table(f))
         backend.discard("intervals")
-    backend.close_inputs()
-    # the fact tables stay when some fluent is on demand: its rules read them at query time
-    for t in (
-        ("happenings",)
-        if any(f for f, _ in lazy.values())
-        else ("happenings", *(f"facts_{rel}" for rel in CORPUS_FACTS))
-    ):
-        con.execute(exp.Drop(this=exp.to_table(t), kind="TABLE", exists=True).sql("duckdb"))
 
 
 def _on_demand(
