@@ -71,6 +71,11 @@ def evaluate(
     return DuckDBBackend().evaluate(program, narrative, facts)
 
 
+_PARSED: list[tuple[Any, dict[str, Program]]] = []
+"""The rule programs the last :func:`store_fluents_sql` parsed, with their corpus, taken once
+by :func:`store_rules` of the same build (parsing the rules again is a tenth of a second per
+perspective)."""
+
 FLUENTS_DDL = create("fluents")
 SCENARIO_DDL = create("scenario_fluents")
 
@@ -137,6 +142,7 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     con.execute(FLUENTS_DDL)
     con.execute(SCENARIO_DDL)
     programs = {pid: program_for(corpus, pid) for pid in perspective_ids(corpus)}
+    _PARSED[:] = [(corpus, programs)]  # for store_rules, the next step that reads them
     if not programs:
         return
     arity = max(
@@ -265,10 +271,12 @@ def store_rules(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     (:func:`foedus.rules.programs.rule_rows`). Running it again remakes the table."""
     con.execute(exp.Drop(this=exp.to_table("rules"), kind="TABLE", exists=True).sql("duckdb"))
     con.execute(create("rules"))
+    parsed = _PARSED.pop() if _PARSED else None
+    programs = parsed[1] if parsed is not None and parsed[0] is corpus else {}
     rows = [
         (pid, *row, position)
         for pid in perspective_ids(corpus)
-        for position, row in enumerate(rule_rows(program_for(corpus, pid)))
+        for position, row in enumerate(rule_rows(programs.get(pid) or program_for(corpus, pid)))
     ]
     columns = ("perspective", "label", "kind", "fluent", "event", "text")
     table = pa.table(
