@@ -6,7 +6,8 @@ Python), else inserted as rendered ``VALUES`` batches. Intermediate tables are t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -23,6 +24,51 @@ except ImportError:  # pragma: no cover - exercised only without pyarrow
 
 _ARROW = {"VARCHAR": "string", "INT": "int32", "BIGINT": "int64"}
 _BATCH = 2000
+SMALL_ROWS = 122_880
+"""Inputs of at most this many rows in all (one DuckDB row group: a scan of them is one task
+whatever the threads) make a plan's run "small" (:func:`small_run`)."""
+
+
+@contextmanager
+def small_run(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[bool]:
+    """Run what the ``with`` block runs on ``con`` in one transaction on one thread when the
+    inputs hold at most :data:`SMALL_ROWS` rows (``rows``): on a small corpus a plan is
+    hundreds of statements of a few milliseconds each, most of it DuckDB's fixed cost per
+    statement — starting its threads and committing — not the data (docs/performance.md,
+    cold start). Larger inputs run as before (every thread; each statement its own
+    transaction, so that a table dropped frees its memory at once). Yields whether it is
+    small. The threads setting is restored after, and the transaction rolled back on error."""
+    if rows > SMALL_ROWS:
+        yield False
+        return
+    ((threads,),) = con.execute("SELECT current_setting('threads')").fetchall()
+    con.execute("SET threads = 1")
+    con.begin()
+    try:
+        yield True
+    except BaseException:
+        con.rollback()
+        raise
+    else:
+        con.commit()
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
+
+
+def input_rows(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> int:
+    """How many rows the tables ``tables`` of ``con`` hold in all (DuckDB's count, kept in
+    its catalog: no scan)."""
+    if not tables:
+        return 0
+    q = (
+        exp.select(
+            exp.func("coalesce", exp.Sum(this=exp.column("estimated_size")), exp.Literal.number(0))
+        )
+        .from_(exp.func("duckdb_tables"))
+        .where(exp.column("table_name").isin(*(exp.Literal.string(t) for t in tables)))
+    )
+    ((n,),) = con.execute(q.sql("duckdb")).fetchall()
+    return int(n)
 
 
 class DuckDBBackend(Backend):

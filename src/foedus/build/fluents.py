@@ -23,14 +23,15 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from foedus.backends.duckdb import DuckDBBackend
+from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
 from foedus.backends.spark import SparkBackend
 from foedus.build.database import insert_arrow
 from foedus.build.incremental.state import keep_state, state_tables
 from foedus.build.schema import SCENARIO_FLUENTS, create
 from foedus.corpus.perspectives import perspective_ids
 from foedus.engine import demand, from_corpus, from_tables, reference
-from foedus.engine.compile import fluent_table
+from foedus.engine.compile import compile_program, fluent_table
+from foedus.engine.dependencies import shared_fluents
 from foedus.engine.narrative import Interval
 from foedus.model.vocabulary import CORPUS_FACTS
 from foedus.norms import binding
@@ -70,6 +71,11 @@ def evaluate(
         return reference.evaluate(program, narrative, facts)
     return DuckDBBackend().evaluate(program, narrative, facts)
 
+
+_PARSED: list[tuple[Any, dict[str, Program]]] = []
+"""The rule programs the last :func:`store_fluents_sql` parsed, with their corpus, taken once
+by :func:`store_rules` of the same build (parsing the rules again is a tenth of a second per
+perspective)."""
 
 FLUENTS_DDL = create("fluents")
 SCENARIO_DDL = create("scenario_fluents")
@@ -137,6 +143,7 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     con.execute(FLUENTS_DDL)
     con.execute(SCENARIO_DDL)
     programs = {pid: program_for(corpus, pid) for pid in perspective_ids(corpus)}
+    _PARSED[:] = [(corpus, programs)]  # for store_rules, the next step that reads them
     if not programs:
         return
     arity = max(
@@ -145,14 +152,65 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     from_tables.store_engine_inputs(con, corpus, arity)
     backend = _backend(con, engine)
     lazy = _on_demand(con, programs)
+    inputs = [name for (name,) in con.execute(_INPUT_TABLES.sql("duckdb")).fetchall()]
+    rows = input_rows(con, inputs) if engine == "duckdb" else SMALL_ROWS + 1
+    with small_run(con, rows):  # a small corpus: one transaction, one thread
+        _run_perspectives(con, backend, programs, lazy)
+    backend.close_inputs()
+    # the fact tables stay when some fluent is on demand: its rules read them at query time
+    for t in (
+        ("happenings",)
+        if any(f for f, _ in lazy.values())
+        else ("happenings", *(f"facts_{rel}" for rel in CORPUS_FACTS))
+    ):
+        con.execute(exp.Drop(this=exp.to_table(t), kind="TABLE", exists=True).sql("duckdb"))
+
+
+def _run_perspectives(
+    con: duckdb.DuckDBPyConnection,
+    backend: Any,
+    programs: dict[str, Program],
+    lazy: dict[str, tuple[list[str], list[str]]],
+) -> None:
+    """Each perspective's plan, its rows copied into ``fluents`` and ``scenario_fluents``.
+
+    On DuckDB, with every fluent computed at build time, a fluent that an earlier perspective
+    computes by the same rules from the same inputs (its whole dependency cone the same:
+    :func:`foedus.engine.dependencies.shared_fluents`) is copied from that perspective's
+    table instead of computed again (the three perspectives of the bundled corpus share five
+    of their twelve fluents, among them the through-time cycle ``joined``)."""
+    shared: dict[str, dict[str, str]] = {pid: {} for pid in programs}
+    if isinstance(backend, DuckDBBackend) and not any(f for f, _ in lazy.values()):
+        shared = shared_fluents(programs)
+    lent = {
+        pid: sorted({f for s in shared.values() for f, src in s.items() if src == pid})
+        for pid in programs
+    }  # fluents a later perspective takes from each
     for pid, program in programs.items():
         lazy_fluents, inputs = lazy[pid]
         kept = [f for f in SCENARIO_FLUENTS if f in program.fluents and f not in lazy_fluents]
         kept += [f for f in inputs if f not in kept]  # what the on-demand fluents read
         state = [] if any(f for f, _ in lazy.values()) else state_tables(program)
-        plan = backend.run_tables(
-            program, keep=[fluent_table(f) for f in kept] + state, demand=bool(lazy_fluents)
-        )
+        keep = [fluent_table(f) for f in (*kept, *lent[pid])] + state
+        if shared[pid]:
+            given = {f: _shared_table(src, f) for f, src in shared[pid].items()}
+            plan = compile_program(program, scenarios=backend.scenarios(), given=given)
+            for rel, n in plan.fact_arities.items():  # as run_tables: missing ones are empty
+                if not backend.has_table(f"facts_{rel}"):
+                    backend.load_facts(rel, n, [])
+            backend.run(plan, keep)
+        else:
+            plan = backend.run_tables(program, keep=keep, demand=bool(lazy_fluents))
+        for f in lent[pid]:
+            backend.execute(
+                exp.Create(
+                    this=exp.to_table(_shared_table(pid, f)),
+                    kind="TABLE",
+                    replace=True,
+                    expression=exp.select(exp.Star()).from_(fluent_table(f)),
+                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                ).sql("duckdb")
+            )
         if plan.on_demand:
             con.executemany(
                 exp.insert(
@@ -169,6 +227,19 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
             *(exp.column(c, quoted=True) for c in (*cols, "initiated_by", "terminated_by")),
         ).from_("intervals")
         backend.copy_out(rows.sql("duckdb"), "fluents", [pid])
+        for f, src in shared[pid].items():  # a shared fluent's intervals: its lender's
+            again = (
+                exp.select(
+                    exp.alias_(exp.Placeholder(), "perspective"),
+                    *(exp.column(c, quoted=True) for c in (*cols, "initiated_by", "terminated_by")),
+                )
+                .from_("fluents")
+                .where(
+                    exp.column("perspective").eq(exp.Placeholder()),
+                    exp.column("fluent").eq(exp.Placeholder()),
+                )
+            )
+            backend.copy_out(again.sql("duckdb"), "fluents", [pid, src, f])
         for f in kept:
             n = len(program.fluents[f].arg_types)
             args = exp.cast(
@@ -209,15 +280,18 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
                 [pid, f] if late else [pid, f, pid, f],
             )
             backend.discard(fluent_table(f))
+        for f in lent[pid]:
+            backend.discard(fluent_table(f))
         backend.discard("intervals")
-    backend.close_inputs()
-    # the fact tables stay when some fluent is on demand: its rules read them at query time
-    for t in (
-        ("happenings",)
-        if any(f for f, _ in lazy.values())
-        else ("happenings", *(f"facts_{rel}" for rel in CORPUS_FACTS))
-    ):
-        con.execute(exp.Drop(this=exp.to_table(t), kind="TABLE", exists=True).sql("duckdb"))
+    for pid in programs:
+        for f in lent[pid]:
+            backend.discard(_shared_table(pid, f))
+
+
+def _shared_table(pid: str, fluent: str) -> str:
+    """The temporary table that keeps perspective ``pid``'s rows of ``fluent`` for the
+    perspectives after it that share it."""
+    return "_foedus_shared_" + "".join(c if c.isalnum() else "_" for c in f"{pid}__{fluent}")
 
 
 def _on_demand(
@@ -252,10 +326,12 @@ def store_rules(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     (:func:`foedus.rules.programs.rule_rows`). Running it again remakes the table."""
     con.execute(exp.Drop(this=exp.to_table("rules"), kind="TABLE", exists=True).sql("duckdb"))
     con.execute(create("rules"))
+    parsed = _PARSED.pop() if _PARSED else None
+    programs = parsed[1] if parsed is not None and parsed[0] is corpus else {}
     rows = [
         (pid, *row, position)
         for pid in perspective_ids(corpus)
-        for position, row in enumerate(rule_rows(program_for(corpus, pid)))
+        for position, row in enumerate(rule_rows(programs.get(pid) or program_for(corpus, pid)))
     ]
     columns = ("perspective", "label", "kind", "fluent", "event", "text")
     table = pa.table(

@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -183,6 +184,7 @@ class _Compiler:
         max_rounds: int,
         provenance: bool = True,
         demand: bool = False,
+        given: Mapping[str, str] | None = None,
     ) -> None:
         if scenarios not in (1, 2):
             raise ValueError("scenarios must be 1 or 2")
@@ -201,6 +203,7 @@ class _Compiler:
         self.ctx = Context(program)
         self.steps: list[Step] = []
         self.temps: list[str] = []
+        self.given = dict(given or {})
 
     def arity(self, fluent: str) -> int:
         return len(self.program.fluents[fluent].arg_types)
@@ -289,6 +292,15 @@ class _Compiler:
     def stratum(self, names: list[str]) -> None:
         for n in names:
             self.ctx.tables[n] = self.temp(fluent_table(n))
+        if all(n in self.given for n in names):  # computed before: copied
+            for n in names:
+                self.steps.append(
+                    Materialize(
+                        fluent_table(n),
+                        select(exp.Star()).from_(table(self.given[n]), copy=False),
+                    )
+                )
+            return
         if not cyclic(self.program, names):
             for n in names:
                 self.steps += self.fluent_steps(n, fluent_table(n))
@@ -457,7 +469,7 @@ class _Compiler:
         return [Materialize(t, q) for t, q in dm.demand_queries(self.ctx, self.demand, tables)]
 
     def outputs(self) -> list[str]:
-        return [f for f in self.program.fluents if f not in self.on_demand]
+        return [f for f in self.program.fluents if f not in self.on_demand and f not in self.given]
 
     def compile(self) -> Plan:
         self.steps.append(self.events())
@@ -489,6 +501,7 @@ def compile_program(
     max_rounds: int = DEFAULT_MAX_ROUNDS,
     provenance: bool = True,
     demand: bool = False,
+    given: Mapping[str, str] | None = None,
 ) -> Plan:
     """Compile ``program`` into a :class:`Plan`.
 
@@ -498,5 +511,10 @@ def compile_program(
     the provenance columns of simple fluents NULL (``foedus run`` does not write them).
     ``demand=True`` computes the fan-out fluents only for what the rules read of them
     (:mod:`foedus.engine.demand`) and leaves them out of the output (:attr:`Plan.on_demand`).
+    ``given`` names, for some fluents, a table that already holds their rows in the shape of
+    a fluent's table (:func:`fluent_table`: the same rules computed them on the same inputs,
+    :func:`foedus.engine.dependencies.shared_fluents`): the plan copies them instead of
+    computing them (a stratum is copied only when all its fluents are given) and leaves them
+    out of the output (the caller has their intervals already).
     """
-    return _Compiler(program, scenarios, max_rounds, provenance, demand).compile()
+    return _Compiler(program, scenarios, max_rounds, provenance, demand, given).compile()

@@ -274,3 +274,60 @@ def static_links(program: Program, fluent: str) -> dict[str, list[list[tuple[int
             ]
             out.setdefault(a.name, []).append(links)
     return out
+
+
+def rule_reads(rule: EventRule | StaticRule) -> set[str]:
+    """The fluents a rule reads (its conditions, or the references of its static body)."""
+    if isinstance(rule, EventRule):
+        return {c.ref.atom.name for c in rule.conditions if isinstance(c, HoldsCond)}
+    return {a.name for a in _flatten(rule.body, _Fresh()).atoms() if a.kind == "fluent"}
+
+
+def rule_facts(rule: EventRule | StaticRule) -> set[str]:
+    """The fact relations a rule reads (its conditions, or its static body and ``where``)."""
+    conds = rule.conditions if isinstance(rule, EventRule) else rule.where
+    names = {c.atom.name for c in conds if isinstance(c, FactCond)}
+    if isinstance(rule, StaticRule):
+        names |= {a.name for a in _flatten(rule.body, _Fresh()).atoms() if a.kind == "fact"}
+    return names
+
+
+def cone(program: Program, fluent: str) -> list[str]:
+    """``fluent`` and every fluent its rules read, transitively (sorted)."""
+    seen: set[str] = set()
+    todo = [fluent]
+    while todo:
+        f = todo.pop()
+        if f in seen or f not in program.fluents:
+            continue
+        seen.add(f)
+        for rule in program.rules_for(f):
+            todo += sorted(rule_reads(rule) - seen)
+    return sorted(seen)
+
+
+def shared_fluents(programs: dict[str, Program]) -> dict[str, dict[str, str]]:
+    """For each perspective (in order), the fluents that an earlier perspective computes the
+    same way, each with the first such perspective: a fluent whose whole dependency cone —
+    itself and every fluent its rules read, transitively — has the same declarations and the
+    same rules (the same labels, written at the same places), under the same fact relations
+    and ground facts, has the same intervals on the same happenings and facts."""
+    first: dict[tuple[str, str], str] = {}
+    out: dict[str, dict[str, str]] = {}
+    for pid, program in programs.items():
+        out[pid] = {}
+        for f in program.fluents:
+            fluents = cone(program, f)
+            rules = [r for g in fluents for r in program.rules_for(g)]
+            rels = sorted({rel for r in rules for rel in rule_facts(r)})
+            sig = repr(
+                (
+                    [(g, program.fluents[g], program.rules_for(g)) for g in fluents],
+                    [(rel, program.facts.get(rel)) for rel in rels],
+                    sorted(repr(g) for g in program.ground_facts if g.atom.name in rels),
+                )
+            )
+            source = first.setdefault((f, sig), pid)
+            if source != pid:
+                out[pid][f] = source
+    return out
