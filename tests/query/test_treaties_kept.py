@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.small_corpora import n_party_corpus
 
 from foedus.norms import binding
 from foedus.query import KnowledgeBase
 from foedus.query import treaties as treaties_module
+from small_corpora import n_party_corpus
 
 DAYS = ["1920-01-01", "1921-03-03", "1921-04-20", "1935-01-01"]
 PAIRS = [("s0000", "s0001"), ("s0001", "s0002"), ("s0002", "s0000")]
