@@ -93,6 +93,37 @@ def test_a_warm_answer_imports_neither_the_build_nor_the_corpus_reader(tmp_path:
     assert warm == ["duckdb", "foedus.query.base", "sqlglot"]
 
 
+FAMILIES = (
+    "foedus.query.across",
+    "foedus.query.aggressor",
+    "foedus.query.breaches",
+    "foedus.query.compare",
+    "foedus.query.explain",
+    "foedus.query.treaties",
+)
+"""The families of answers a warm ``status`` does not use (query/base.py imports each in the
+method that answers from it)."""
+
+
+def test_a_warm_status_imports_only_its_family(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ("status", "northland", "--on", "1990-01-01", "--corpus", str(GOOD), "--json")
+    probe = PROBE.replace("{heavy!r}", "{families!r}").format(families=FAMILIES + HEAVY)
+    env = {**os.environ, "FOEDUS_CACHE_DIR": str(cache)}
+    for _ in range(2):  # the first builds the database; the second is warm
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+            check=True,
+        )
+    code, _, names = done.stdout.strip().splitlines()[-1].partition(" ")
+    assert int(code) == 0
+    assert eval(names) == ["duckdb", "foedus.query.base", "sqlglot"]  # no other family
+
+
 def test_a_loaded_corpus_is_kept_by_its_content(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

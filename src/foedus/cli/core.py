@@ -252,17 +252,23 @@ def cli_parameter(p: Param) -> inspect.Parameter:
     )
 
 
+def _is_all(perspective: str) -> bool:
+    """Whether ``perspective`` is ``all`` (:func:`foedus.query.across.is_all`, imported only
+    when a perspective is named: a command without one does not load every family)."""
+    from foedus.query.across import is_all
+
+    return is_all(perspective)
+
+
 def query_function(command: Command) -> Callable[..., Any]:
     """``func(opts, **params)`` for a query command: its knowledge base method, called with
     the table's parameters."""
     method = command.method or command.name
 
     def func(opts: Options, **values: Any) -> Json | Output:
-        from foedus.query.across import is_all
-
         rules = bool(values.pop("rules", False))
         kwargs = method_kwargs(command, values)
-        if is_all(opts.perspective):  # every perspective, side by side
+        if opts.perspective is not None and _is_all(opts.perspective):  # side by side
             every = replace(opts, perspective=DEFAULT_PERSPECTIVE).kb()
             return every.across(method, **kwargs)
         kb = opts.kb()

@@ -12,7 +12,8 @@ A knowledge base keeps one read-only connection to its built database, opened on
 each thread reads through a cursor of its own (:meth:`KnowledgeBase.cursor`), so that the
 HTTP server's worker threads can share one knowledge base. The events of a Parquet corpus are
 made from the database one by one, by id, when an answer names them (:class:`EventIndex`),
-never all at once.
+never all at once. Each method imports the module of its family when first called, so that a
+command imports only the family it answers from (docs/performance.md, cold start).
 """
 
 from __future__ import annotations
@@ -37,22 +38,9 @@ from foedus.corpus.resolve import Resolver
 from foedus.engine.timepoints import query_point
 from foedus.errors import DateError, UnknownName, suggest
 from foedus.model import Event, Instrument, parse_day
-from foedus.query.across import across as _across
-from foedus.query.aggressor import aggressor as _aggressor
-from foedus.query.breaches import breach_summaries as _breach_summaries
-from foedus.query.breaches import breaches as _breaches
 from foedus.query.common import Row, col, rows_of, run
-from foedus.query.compare import compare as _compare
-from foedus.query.events import events as _events
-from foedus.query.explain import explain as _explain
 from foedus.query.records import Renderer
 from foedus.query.rules import RuleBook, rule_texts
-from foedus.query.status import holds as _holds
-from foedus.query.status import periods as _periods
-from foedus.query.status import status as _status
-from foedus.query.status import timeline as _timeline
-from foedus.query.treaties import all_treaties as _all_treaties
-from foedus.query.treaties import treaties_on as _treaties_on
 from foedus.shapes import Json
 
 Day = date | str | None
@@ -367,6 +355,8 @@ class KnowledgeBase:
     ) -> Json:
         """``{"events": [Event]}``: events by actor, target and type whose dates overlap
         [from_, to], sorted by date."""
+        from foedus.query.events import events as _events
+
         start, end = as_day(from_, "--from"), as_day(to, "--to")
         return _events(self, actor, target, type, start, end)
 
@@ -384,6 +374,9 @@ class KnowledgeBase:
         and binding both on that day; ``between`` alone, all they ever shared; ``party`` (and
         ``on``), those the actor was (on that day) party to; ``on`` alone, those in force; no
         filter, every instrument. Sorted by date of signature."""
+        from foedus.query.treaties import all_treaties as _all_treaties
+        from foedus.query.treaties import treaties_on as _treaties_on
+
         day = as_day(on, "--on")
         if between is not None or day is not None:
             pair = None
@@ -403,20 +396,28 @@ class KnowledgeBase:
         >>> kb.status("Estonia", "1960-01-01")["status"]["sovereign"]
         [{'value': True, 'certainty': 'certain'}]
         """
+        from foedus.query.status import status as _status
+
         return _status(self, actor, need_day(on, "--on"))
 
     def holds(self, actor: str, on: Day, every: bool | None = False) -> Json:
         """``{"fluents": [...]}``: every fluent that holds for ``actor`` on ``on``; the rules'
         internal fluents (``binds``, ``protected``) only with ``every``."""
+        from foedus.query.status import holds as _holds
+
         return _holds(self, actor, need_day(on, "--on"), every=bool(every))
 
     def timeline(self, actor: str) -> Json:
         """The periods of ``actor``'s status under this perspective, and its events."""
+        from foedus.query.status import timeline as _timeline
+
         return _timeline(self, actor)
 
     def periods(self, actor_id: str) -> list[Json]:
         """The periods of ``timeline`` for the actor ``actor_id`` (an id) under this
         perspective: maximal periods of constant status, each with its rules."""
+        from foedus.query.status import periods as _periods
+
         out = _periods(self, actor_id)
         for p in out:
             p.pop("_start")
@@ -438,12 +439,16 @@ class KnowledgeBase:
         ...         from_="1940-06-01", to="1940-06-30")["breaches"]})[:2]
         ['convention-for-the-definition-of-aggression', 'kellogg-briand-pact']
         """
+        from foedus.query.breaches import breaches as _breaches
+
         return _breaches(self, by, against, treaty, as_day(from_, "--from"), as_day(to, "--to"))
 
     def breach_summaries(self) -> list[Json]:
         """Every breach under this perspective, one per (event, instrument, clause), without
         its explanation (``{"event", "treaty", "clause", "by", "against", "date",
         "certainty"}``), sorted by date."""
+        from foedus.query.breaches import breach_summaries as _breach_summaries
+
         return _breach_summaries(self)
 
     def aggressor(self, a: str, b: str, from_: Day = None, to: Day = None) -> Json:
@@ -452,16 +457,22 @@ class KnowledgeBase:
         >>> KnowledgeBase().aggressor("USSR", "Estonia")["aggressor"]["id"]
         'ussr'
         """
+        from foedus.query.aggressor import aggressor as _aggressor
+
         return _aggressor(self, a, b, as_day(from_, "--from"), as_day(to, "--to"))
 
     def compare(self, p: str, q: str, actor: str | None = None) -> Json:
         """Where perspectives ``p`` and ``q`` give different statuses, and the rules why."""
+        from foedus.query.compare import compare as _compare
+
         p_id = check_perspective(self.corpus, p)
         q_id = check_perspective(self.corpus, q)
         return _compare(self, p_id, q_id, actor)
 
     def explain(self, what: str, args: list[str], on: Day = None) -> Json:
         """``{"explanation": Explanation}`` of a status, a breach or an aggressor answer."""
+        from foedus.query.explain import explain as _explain
+
         day = need_day(on, "--on") if what == "status" and len(args) == 1 else None
         return _explain(self, what, args, day)
 
@@ -469,4 +480,6 @@ class KnowledgeBase:
         """The answer of ``command`` (``status``, ``holds``, ``treaties``, ``breaches``,
         ``explain``) under every perspective of the corpus, side by side: ``--perspective
         all`` (:func:`foedus.query.across.across`)."""
+        from foedus.query.across import across as _across
+
         return _across(self, command, kwargs)
