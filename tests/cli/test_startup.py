@@ -278,3 +278,49 @@ def test_build_on_the_command_line_prints_no_progress_when_piped(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and done.stdout.startswith("built ")
     assert done.stdout.count("\n") == 1 and "\x1b" not in done.stdout  # no bar, no codes
+
+
+def test_a_kept_corpus_makes_its_source_texts_and_positions_when_used(tmp_path: Path) -> None:
+    from foedus.corpus.kept import KeptDict
+
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    fresh = corpus_cache.load_cached(folder)
+    kept = corpus_cache.load_cached(folder)
+    assert isinstance(kept.sources, KeptDict) and isinstance(kept.positions, KeptDict)
+    assert not kept.sources.loaded and not kept.positions.loaded
+    assert dict(kept.sources) == fresh.sources and kept.sources.loaded
+    assert kept.where("event", fresh.events[0].id) == fresh.where("event", fresh.events[0].id)
+    assert dict(kept.positions) == fresh.positions
+
+
+def test_a_corpus_file_is_hashed_again_only_when_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    monkeypatch.setattr(corpus_cache, "RACY", 0.0)
+    key = corpus_cache.corpus_key(folder)
+    assert (tmp_path / "cache" / "digests.json").is_file()
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        read.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert corpus_cache.corpus_key(folder) == key and read == []  # every digest remembered
+    events = folder / "events.yaml"
+    before = events.stat()
+    text = events.read_text()
+    events.write_text(text.replace("non_recognition", "non_recognitioX", 1))  # same size
+    os.utime(events, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same mtime
+    assert events.stat().st_size == before.st_size
+    changed = corpus_cache.corpus_key(folder)
+    assert changed != key and read == [events]  # ctime moved: hashed again, a new key
+    events.write_text(text)
+    os.utime(events, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert corpus_cache.corpus_key(folder) == key  # the same bytes: the same key
+    (tmp_path / "cache" / "digests.json").write_text("not json")
+    assert corpus_cache.corpus_key(folder) == key  # a broken memory costs only the hashing

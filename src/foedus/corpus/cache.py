@@ -5,15 +5,18 @@ rules' parser, the checks); a command that answers from an already built databas
 fraction of that. :func:`load_cached` keeps each corpus that loaded without a problem, pickled,
 in the cache folder (``corpora/`` under :func:`foedus.paths.cache_dir`), keyed by
 
-- every file under the corpus folder (its path inside the folder and its bytes), so that any
-  change to the corpus is a new key (a folder holding anything but regular files and folders,
-  a symbolic link say, is not kept: it is read afresh each time);
+- every file under the corpus folder (its path inside the folder and the sha256 of its bytes,
+  remembered by the file's ``stat`` so that a warm command does not read GGO's tens of MB
+  again: :class:`_Digests`), so that any change to the corpus is a new key (a folder holding
+  anything but regular files and folders, a symbolic link say, is not kept: it is read afresh
+  each time);
 - the folder as given and the working directory (error positions name files as given);
 - the source files of the code that reads and validates a corpus (``corpus``, ``model``,
   ``rules`` with the rule library, ``errors.py``).
 
 Its instruments and events are pickled one by one (:mod:`.kept`): a warm command makes only
-the records it shows. A corpus with Parquet tables is not kept (its records are read from the
+the records it shows, and unpickles the source texts and the records' positions only when it
+uses them. A corpus with Parquet tables is not kept (its records are read from the
 tables when asked for); a corpus with problems is never kept, so its errors are reported
 afresh each time. A cache file that cannot be read or written costs only the load. The
 :data:`KEEP` most recently written files are kept, the older ones removed. The files are
@@ -25,11 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 import stat
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from foedus.paths import cache_dir
 
@@ -69,6 +74,7 @@ def corpus_key(path: Path) -> str | None:
     if not root.is_dir():
         return None
     h = hashlib.sha256(f"{code_hash()}\0{path}\0{os.getcwd()}\0{root.resolve()}".encode())
+    digests = _Digests()
     try:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
@@ -81,12 +87,72 @@ def corpus_key(path: Path) -> str | None:
                     return None
                 rel = f.relative_to(root).as_posix().encode()
                 h.update(len(rel).to_bytes(8, "big") + rel)
-                h.update(hashlib.sha256(f.read_bytes()).digest())
+                h.update(digests.of(f))
             if any(Path(dirpath, d).is_symlink() for d in dirnames):
                 return None
     except OSError:
         return None
+    digests.save()
     return h.hexdigest()
+
+
+RACY = 2.0
+"""Seconds: a file changed (its ``ctime``) less than this long before its digest is taken is
+not remembered by its ``stat`` (it could change again within the same tick of the clock)."""
+
+
+class _Digests:
+    """The sha256 of each file, remembered by its ``stat`` (``digests.json`` in the cache
+    folder): a file whose device, inode, size, ``mtime_ns`` and ``ctime_ns`` are those it had
+    when it was hashed has the same bytes, and is not read again. ``ctime`` is set by the
+    system at every write and cannot be set back, so that any rewrite (even one that keeps the
+    size and restores ``mtime``) is hashed afresh; a file changed within :data:`RACY` seconds
+    of its hashing is not remembered (the racy case of ``git``'s index). The key of a corpus
+    is the same as if every file were hashed: only the reading is saved."""
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self.file = cache_dir() / "digests.json"
+        self.known: dict[str, list[Any]] | None = None
+        self.changed = False
+
+    def _known(self) -> dict[str, list[Any]]:
+        if self.known is None:
+            self.known = {}
+            with contextlib.suppress(OSError, ValueError):
+                found = json.loads(self.file.read_text(encoding="utf-8"))
+                if isinstance(found, dict):
+                    self.known = found
+        return self.known
+
+    def of(self, f: Path) -> bytes:
+        """The sha256 digest of the bytes of ``f``."""
+        st = f.stat()
+        name = os.path.abspath(f)
+        sig = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        known = self._known().get(name)
+        if isinstance(known, list) and known[:-1] == sig:
+            return bytes.fromhex(known[-1])
+        digest = hashlib.sha256(f.read_bytes()).digest()
+        if f.stat().st_ctime_ns == st.st_ctime_ns and time.time_ns() - max(
+            st.st_mtime_ns, st.st_ctime_ns
+        ) > int(RACY * 1e9):
+            self._known()[name] = [*sig, digest.hex()]
+            self.changed = True
+        return digest
+
+    def save(self) -> None:
+        """Write what was learnt (a file that cannot be written costs only the hashing)."""
+        if not self.changed or self.known is None:
+            return
+        known = dict(list(self.known.items())[-self.LIMIT :])
+        tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(known), encoding="utf-8")
+            os.replace(tmp, self.file)
+        self.changed = False
 
 
 def load_cached(path: str | Path) -> Corpus:
@@ -113,14 +179,17 @@ def load_cached(path: str | Path) -> Corpus:
 def _store(file: Path, corpus: Corpus) -> None:
     from dataclasses import replace
 
-    from foedus.corpus.kept import KeptRecords
+    from foedus.corpus.kept import KeptDict, KeptRecords
 
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    # instruments and events pickled one by one, each made when first asked for
+    # instruments and events pickled one by one, each made when first asked for; the source
+    # texts and the positions made when first used
     lazy = replace(
         corpus,
         instruments=KeptRecords(corpus.instruments),  # type: ignore[arg-type]
         events=KeptRecords(corpus.events),  # type: ignore[arg-type]
+        sources=KeptDict(corpus.sources),  # type: ignore[arg-type]
+        positions=KeptDict(corpus.positions),  # type: ignore[arg-type]
     )
     try:
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -5,14 +5,20 @@ events this way: a warm command unpickles the few records it shows, not every re
 corpus (GGO's 4,532 instruments carry 95,708 parties: 184,000 records, four seconds to make
 all of them). Ids, names and aliases are kept beside the pickled bytes, so that looking a
 record up by any of its names (:class:`foedus.corpus.resolve.Resolver`) or naming it
-(:class:`foedus.query.records.Renderer`) makes none.
+(:class:`foedus.query.records.Renderer`) makes none. Its source texts and the positions of its
+records are kept as one pickled blob each (:class:`KeptDict`), made only when first used: a
+command that quotes no source text and reports no position does not make them (GGO's sources
+are 19 MB of text).
 """
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from typing import Any, TypeVar, overload
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class KeptRecords(Sequence[Any]):
@@ -91,6 +97,55 @@ class _ById(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._records.ids)
+
+
+class KeptDict(MutableMapping[K, V]):
+    """A dict kept pickled as one blob, unpickled when first used (read or written)."""
+
+    def __init__(self, data: Mapping[K, V]) -> None:
+        self._data: dict[K, V] | None = dict(data)
+        self._blob: bytes | None = None
+
+    def __getstate__(self) -> bytes:
+        if self._data is None:
+            assert self._blob is not None
+            return self._blob
+        return pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __setstate__(self, blob: bytes) -> None:
+        self._data, self._blob = None, blob
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the dict has been made."""
+        return self._data is not None
+
+    def _dict(self) -> dict[K, V]:
+        if self._data is None:
+            assert self._blob is not None
+            self._data, self._blob = pickle.loads(self._blob), None
+        return self._data
+
+    def __getitem__(self, key: K) -> V:
+        return self._dict()[key]
+
+    def __setitem__(self, key: K, value: V) -> None:
+        self._dict()[key] = value
+
+    def __delitem__(self, key: K) -> None:
+        del self._dict()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._dict()
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __repr__(self) -> str:
+        return f"KeptDict({self._dict()!r})"
 
 
 def by_id(records: Sequence[Any]) -> Mapping[str, Any]:
