@@ -324,3 +324,21 @@ def test_a_corpus_file_is_hashed_again_only_when_it_changed(
     assert corpus_cache.corpus_key(folder) == key  # the same bytes: the same key
     (tmp_path / "cache" / "digests.json").write_text("not json")
     assert corpus_cache.corpus_key(folder) == key  # a broken memory costs only the hashing
+
+
+def test_a_kept_dict_first_used_by_many_threads_at_once() -> None:
+    import pickle
+    import threading
+
+    from foedus.corpus.kept import KeptDict
+
+    data = {f"s{i}": "text " * i for i in range(20_000)}
+    kept = pickle.loads(pickle.dumps(KeptDict(data)))
+    seen: list[int] = []
+    threads = [threading.Thread(target=lambda: seen.append(len(kept))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [len(data)] * 8 and dict(kept) == data
+    assert dict(pickle.loads(pickle.dumps(kept))) == data  # kept again once made

@@ -14,6 +14,7 @@ are 19 MB of text).
 from __future__ import annotations
 
 import pickle
+import threading
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar, overload
 
@@ -105,15 +106,18 @@ class KeptDict(MutableMapping[K, V]):
     def __init__(self, data: Mapping[K, V]) -> None:
         self._data: dict[K, V] | None = dict(data)
         self._blob: bytes | None = None
+        self._lock = threading.Lock()  # the HTTP server's threads may first use it at once
 
     def __getstate__(self) -> bytes:
-        if self._data is None:
-            assert self._blob is not None
-            return self._blob
-        return pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            if self._data is None:
+                assert self._blob is not None
+                return self._blob
+            return pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
 
     def __setstate__(self, blob: bytes) -> None:
         self._data, self._blob = None, blob
+        self._lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
@@ -121,10 +125,14 @@ class KeptDict(MutableMapping[K, V]):
         return self._data is not None
 
     def _dict(self) -> dict[K, V]:
-        if self._data is None:
-            assert self._blob is not None
-            self._data, self._blob = pickle.loads(self._blob), None
-        return self._data
+        data = self._data
+        if data is None:
+            with self._lock:
+                if self._data is None:
+                    assert self._blob is not None
+                    self._data, self._blob = pickle.loads(self._blob), None
+                data = self._data
+        return data
 
     def __getitem__(self, key: K) -> V:
         return self._dict()[key]
