@@ -3,6 +3,7 @@
     python benchmarks/startup.py                       # this checkout, 5 runs each
     python benchmarks/startup.py --before /tmp/old/src # and another checkout's src/, side by side
     python benchmarks/startup.py --runs 9 --out benchmarks/results/startup.json
+    python benchmarks/startup.py --cold-only --before /tmp/old/src  # the first answer only
 
 Each measurement is one process, as a user runs it (``python -c "from foedus.console import
 console; console()" ARGS``, the console script's entry point), timed wall to wall; the figure is
