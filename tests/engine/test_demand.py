@@ -58,6 +58,23 @@ def test_the_bundled_rules_compute_binds_and_protected_on_demand() -> None:
     assert compile_program(program("non-recognition.rules")).on_demand == {}
 
 
+def test_a_pair_asked_reads_only_its_parties_memberships() -> None:
+    """binds(T, A, B) for one pair: party_to is read only for A and B (the demand pushed into
+    the input: GGO's 153,400 memberships are not scanned whole), in_force whole (no rule
+    reading it binds T)."""
+    prog = program("de-facto.rules")
+    names = ["in_force", "party_to"]
+    inputs = {f: exp.select("*").from_(f"input_{f}") for f in names}
+    q = da.answer_query(prog, "binds", {1: ["a"], 2: ["b"]}, inputs, {}, 2)
+    ctes = {c.alias: c.this for c in q.args["with"].expressions}
+    narrowed = ctes["_foedus_in_party_to"].sql("duckdb")
+    assert narrowed == (
+        "SELECT * FROM _foedus_fl_party_to WHERE k0 IN (SELECT k0 FROM _foedus_dm_binds) "
+        "OR k0 IN (SELECT k1 FROM _foedus_dm_binds)"
+    )
+    assert "_foedus_in_in_force" not in ctes
+
+
 def test_a_fluent_read_in_full_is_computed_in_full() -> None:
     text = (_rule_file("base.rules")).read_text(encoding="utf-8") + (
         "\nfluent isolated(Actor).\n"

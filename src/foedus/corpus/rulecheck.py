@@ -15,6 +15,7 @@ only some of them have (a fluent that one perspective's file leaves undefined) n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -69,21 +70,28 @@ def rule_problems(corpus: Any) -> list[Problem]:
     found: dict[Problem, list[str]] = {}
     users: dict[str, list[str]] = {}  # displayed file -> perspectives that load it
     for p in corpus.perspectives:
-        files = [Path(display(f)) for f in perspective_files(corpus, p)]
-        if not files:
+        real = perspective_files(corpus, p)
+        if not real:
             continue
-        for f in files:
-            users.setdefault(str(f), []).append(p.id)
+        # parsed under the paths the build parses them by (the parse is then done once per
+        # process: foedus.rules.parse), and shown as the user sees them
+        shown = {str(f): display(f) for f in real}
+        for f in real:
+            users.setdefault(shown[str(f)], []).append(p.id)
         try:
-            program = load_rules(files)
-        except RuleError as e:
-            for problem in e.errors:
-                found.setdefault(problem, []).append(p.id)
+            program = load_rules(real)
+        except RuleError:
+            try:  # again, under the shown paths: every message names the files as shown
+                load_rules([Path(shown[str(f)]) for f in real])
+            except RuleError as e:
+                for problem in e.errors:
+                    found.setdefault(problem, []).append(p.id)
             continue
         for problem in event_problems(program):
+            problem = replace(problem, file=shown.get(problem.file, problem.file))
             found.setdefault(problem, []).append(p.id)
         for decl, message in vocabulary_mismatches(program):
-            where = (decl.pos.file, decl.pos.line, decl.pos.col)
+            where = (shown.get(decl.pos.file, decl.pos.file), decl.pos.line, decl.pos.col)
             found.setdefault(Problem(*where, message), []).append(p.id)
         labels = {r.label for r in program.rules}
         for k, label in enumerate(p.replaces):  # `replaces` names rule labels

@@ -35,7 +35,7 @@ from foedus.engine.demand import (
     demand_rows,
     transform,
 )
-from foedus.rules.ast import FactCond, Program, StaticRule
+from foedus.rules.ast import FactCond, Program, StaticRule, Var
 from foedus.rules.check import set_refs, strata
 
 
@@ -143,6 +143,12 @@ def answer_query(
                 len(ad),
             )
         ctes.append((t, q))
+    # each input read only for the keys asked: its rows whose argument, at a position where a
+    # rule reading it has a head variable the demand binds, is one of the demanded values
+    for f, alts in _pushdown(part, _inputs_of(part, names), readers, adorn).items():
+        narrowed = f"_foedus_in_{f}"
+        comp.ctx.tables[f] = narrowed
+        ctes.append((narrowed, _narrowed(fluent_table(f), alts, tables)))
     ordered = [n for names_ in strata(part) for n in sorted(names_) if n in names]
     for f in ordered:
         comp.ctx.tables[f] = fluent_table(f)
@@ -161,6 +167,64 @@ def answer_query(
     for name, q in ctes:
         out = out.with_(name, as_=q, copy=False)
     return out
+
+
+def _pushdown(
+    program: Program,
+    inputs: list[str],
+    readers: dict[str, list],
+    adorn: dict[str, tuple[int, ...]],
+) -> dict[str, list[tuple[int, str, int]]]:
+    """For each input fluent whose every reference, in every rule that reads it, has a head
+    variable bound by the demand at some position: ``(position, demanded fluent, column of
+    its demand table)`` per reference. Its rows outside those values cannot join any
+    demanded key (magic-set rewriting pushed into the inputs); an input some reference reads
+    unbound is left whole."""
+    out: dict[str, list[tuple[int, str, int]]] = {}
+    for f in inputs:
+        alts: list[tuple[int, str, int]] = []
+        whole = not readers.get(f)
+        for rule in readers.get(f, []):
+            h = rule.head.atom.name
+            if h not in adorn:
+                whole = True
+                break
+            head = _terms(program, rule.head)
+            column: dict[str, int] = {}
+            for j, i in enumerate(adorn[h]):
+                term = head[i]
+                if isinstance(term, Var) and not term.anonymous:
+                    column[term.name] = j
+            for ref, _neg in set_refs(rule.body):
+                if ref.atom.name != f:
+                    continue
+                at = [
+                    (p, column[t.name])
+                    for p, t in enumerate(_terms(program, ref))
+                    if isinstance(t, Var) and t.name in column
+                ]
+                if not at:
+                    whole = True
+                    break
+                alts.append((at[0][0], h, at[0][1]))
+            if whole:
+                break
+        if not whole and alts:
+            out[f] = alts
+    return out
+
+
+def _narrowed(source: str, alts: list[tuple[int, str, int]], tables: dict[str, str]) -> exp.Query:
+    """The rows of the fluent table ``source`` whose key at a position of ``alts`` is in the
+    matching column of that demand table."""
+    keep = [
+        col(f"k{p}").isin(query=select(col(f"k{j}")).from_(table(tables[h]), copy=False))
+        for p, h, j in dict.fromkeys(alts)
+    ]
+    cond: exp.Expression = keep[0]
+    for k in keep[1:]:
+        cond = exp.or_(cond, k)
+    return select(exp.Star()).from_(table(source), copy=False).where(cond, copy=False)
 
 
 def _inputs_of(program: Program, names: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ depends on the declarations, wherever they are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -88,7 +88,29 @@ def load_rules(paths: list[Path]) -> Program:
             )
     if problems:
         raise RuleError(problems)
-    return _build(sources)
+    key = tuple(sources)
+    program = _PARSED.get(key)
+    if program is None:
+        program = _PARSED[key] = _build(sources)
+    return _copy(program)
+
+
+# Programs parsed in this process, by their files' paths and texts: a cold start reads the same
+# rule files several times (the corpus's validation, the fluents step, the build's state), and
+# the same texts parse to the same program. A caller gets its own containers (rules and
+# declarations are frozen), so that one caller's change (a perspective dropping the rules it
+# replaces) never reaches another.
+_PARSED: dict[tuple[tuple[str, str], ...], Program] = {}
+
+
+def _copy(program: Program) -> Program:
+    return replace(
+        program,
+        fluents=dict(program.fluents),
+        facts=dict(program.facts),
+        rules=list(program.rules),
+        ground_facts=list(program.ground_facts),
+    )
 
 
 def _build(sources: list[tuple[str, str]]) -> Program:
