@@ -163,3 +163,29 @@ def test_http_all_is_the_cli_answer(kb: KnowledgeBase) -> None:
     assert r.json() == kb.across("status", actor="Lithuania", on="1950-01-01")
     r = asyncio.run(get("/api/v1/timeline?actor=Latvia&perspective=all"))
     assert r.status_code == 400
+
+
+def test_a_corpus_without_perspectives_answers_in_its_one_view() -> None:
+    """tests/corpora/good names no perspectives: its status table (which adds the views that
+    differ) and ``--perspective all`` answer in the one view, ``none``; they failed with an
+    internal error."""
+    from pathlib import Path
+
+    good = str(Path(__file__).parents[1] / "corpora" / "good")
+    code, out, err = cli("status", "northland", "--on", "1990-01-01", "--corpus", good)
+    assert (code, err) == (0, "") and "Northland on 1990-01-01 (none): not sovereign" in out
+    code, out, err = cli(
+        "status",
+        "northland",
+        "--on",
+        "1990-01-01",
+        "--corpus",
+        good,
+        "--perspective",
+        "all",
+        "--json",
+    )
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert fits("status", data) == []
+    assert [a["perspective"] for a in data["perspectives"]] == ["none"]

@@ -131,7 +131,7 @@ def across(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
             f"perspective all: {command} answers under one perspective "
             f"(all is for {', '.join(ACROSS)})"
         )
-    ids = perspective_ids(kb.corpus)
+    ids = perspective_ids(kb.corpus) or [default_perspective(kb.corpus)]  # none: the one view
     default = default_perspective(kb.corpus)
     names = {p.id: p.name for p in kb.corpus.perspectives}
     views = {p: kb.with_perspective(p) for p in ids}
