@@ -310,19 +310,27 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         con.execute(exp.insert(rows, "scenario_fluents").sql(dialect="duckdb", identify=True))
 
 
+def on_demand_in(kb: Any, perspective: str) -> dict[str, int]:
+    """:func:`on_demand` of a :class:`foedus.query.KnowledgeBase`'s database, looked up once
+    per perspective and kept with the knowledge base (shared by its views: its database does
+    not change)."""
+    known = kb._on_demand
+    if perspective not in known:
+        known[perspective] = on_demand(kb.cursor(), perspective)
+    return known[perspective]
+
+
 def rows_for(
     kb: Any, fluent: str, perspective: str, args: dict[int, str], at: int | None
 ) -> list[tuple[Any, ...]] | None:
     """:func:`rows` for a :class:`foedus.query.KnowledgeBase`, or None when ``fluent`` is not
     computed on demand in its database (then its rows are in ``fluents``)."""
-    con = kb.cursor()
-    cache = kb.__dict__.setdefault("_on_demand", {})  # per database, shared by perspectives
-    if perspective not in cache:
-        cache[perspective] = on_demand(con, perspective)
-    if fluent not in cache[perspective]:
+    computed = on_demand_in(kb, perspective)
+    if fluent not in computed:
         return None
+    con = kb.cursor()
     key = (f"{kb.corpus.path}#{kb.corpus.content_hash}", perspective)
-    scenarios = cache[perspective][fluent]
+    scenarios = computed[fluent]
     positions = tuple(sorted(args))
     stored = _stored_sql(key, perspective, fluent, scenarios, positions, at is not None)
     if stored is not None:

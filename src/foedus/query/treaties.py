@@ -177,10 +177,7 @@ def _binds(kb: KnowledgeBase, a: str, b: str, during: tuple[int, int]) -> list[R
 
 def _on_demand(kb: KnowledgeBase) -> bool:
     """Whether ``binds`` is computed on demand under this perspective."""
-    known = kb.__dict__.setdefault("_on_demand", {})  # as binding.rows_for keeps it
-    if kb.perspective not in known:
-        known[kb.perspective] = binding.on_demand(kb.cursor(), kb.perspective)
-    return BINDS in known[kb.perspective]
+    return BINDS in binding.on_demand_in(kb, kb.perspective)
 
 
 def _has_party(kb: KnowledgeBase, ins_id: str, actor_id: str) -> bool:
