@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlglot import exp
@@ -79,6 +80,33 @@ def dead_after(plan: Plan, keep: Sequence[str] = ()) -> dict[int, list[str]]:
     return out
 
 
+@dataclass(frozen=True)
+class Loop:
+    """A through-time cycle made ready to run (:meth:`Backend.script`): each round runs
+    ``body``, then ``changed`` (a query of one number); 0 ends the cycle, else ``swap`` runs and
+    the next round starts. At most ``max_rounds`` rounds (:class:`FixpointError` after)."""
+
+    body: tuple[Any, ...]
+    changed: str
+    swap: tuple[Any, ...]
+    max_rounds: int
+    fluents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Drop:
+    """An intermediate table dropped (:meth:`Backend.discard`), in a script."""
+
+    name: str
+
+
+Script = list[Any]
+"""What :meth:`Backend.run` runs for a plan, in order: each step made ready
+(:meth:`Backend.prepare`: on DuckDB, the statement's text), a :class:`Loop` or a
+:class:`Drop`. On DuckDB a script is text only (a drop is its statement), so it can be kept
+(:mod:`foedus.build.plans`)."""
+
+
 class Backend(ABC):
     """Runs compiled plans on one database connection."""
 
@@ -135,26 +163,48 @@ class Backend(ABC):
     def run(self, plan: Plan, keep: Sequence[str] = ()) -> None:
         """Run every step of ``plan``; leaves the ``intervals`` table (and the intermediate
         tables named in ``keep``, for the caller to read and drop)."""
+        self.play(self.script(plan, keep))
+
+    def script(self, plan: Plan, keep: Sequence[str] = ()) -> Script:
+        """Every statement :meth:`run` runs for ``plan``, made ready, in order: the steps, each
+        intermediate table dropped as soon as no later step reads it (:attr:`drop_early`),
+        the rest at the end."""
         dead = dead_after(plan, keep) if self.drop_early else {}
+        out: Script = []
         for i, step in enumerate(plan.steps):
             if isinstance(step, Materialize):
                 if step.table == OUTPUT and self.drop_early:
-                    self.output(step, [t for t in plan.intermediates if t not in keep])
+                    droppable = [t for t in plan.intermediates if t not in keep]
+                    out += self.output_script(step, droppable)
                 else:
-                    self.apply(self.prepare(step))
+                    out.append(self.prepare(step))
             else:
-                self._fixpoint(step)
-            for t in dead.get(i, ()):
-                self.discard(t)
-        for t in plan.intermediates:
-            if t not in keep:
-                self.discard(t)
+                out += [self.prepare(m) for m in step.init]
+                out.append(self.loop(step))
+            out += [self.dropping(t) for t in dead.get(i, ())]
+        out += [self.dropping(t) for t in plan.intermediates if t not in keep]
+        return out
 
-    def output(self, step: Materialize, droppable: Sequence[str]) -> None:
-        """Make the ``intervals`` table (the last step: the union of every fluent's rows). A
-        backend that can append to a table may do it one fluent at a time, dropping each
-        fluent's tables (among ``droppable``) once its rows are in."""
-        self.apply(self.prepare(step))
+    def play(self, script: Script) -> None:
+        """Run a :meth:`script`, in order (a :class:`Loop` until it settles)."""
+        for op in script:
+            if isinstance(op, Loop):
+                self._loop(op)
+            elif isinstance(op, Drop):
+                self.discard(op.name)
+            else:
+                self.apply(op)
+
+    def dropping(self, name: str) -> Any:
+        """:meth:`discard` of ``name``, in a script (a backend whose :meth:`apply` runs a
+        statement's text may give the statement instead)."""
+        return Drop(name)
+
+    def output_script(self, step: Materialize, droppable: Sequence[str]) -> Script:
+        """What makes the ``intervals`` table (the last step: the union of every fluent's
+        rows). A backend that can append to a table may do it one fluent at a time, dropping
+        each fluent's tables (among ``droppable``) once its rows are in."""
+        return [self.prepare(step)]
 
     def scratch(self) -> Backend:
         """A backend on the same database whose every table is temporary, for a caller that
@@ -171,23 +221,33 @@ class Backend(ABC):
         else:
             self._fixpoint(step)
 
+    def loop(self, step: Fixpoint) -> Loop:
+        """A through-time cycle's rounds made ready (its ``init`` steps are not in it)."""
+        return Loop(
+            body=tuple(self.prepare(m) for m in step.body),
+            changed=self.sql(step.changed),
+            swap=tuple(self.prepare(m) for m in step.swap),
+            max_rounds=step.max_rounds,
+            fluents=tuple(step.fluents),
+        )
+
     def _fixpoint(self, step: Fixpoint) -> None:
         for m in step.init:
             self.apply(self.prepare(m))
-        body = [self.prepare(m) for m in step.body]  # rendered once
-        changed_sql = self.sql(step.changed)
-        swap = [self.prepare(m) for m in step.swap]
-        for _ in range(step.max_rounds):
-            for prepared in body:
+        self._loop(self.loop(step))
+
+    def _loop(self, loop: Loop) -> None:
+        for _ in range(loop.max_rounds):
+            for prepared in loop.body:
                 self.apply(prepared)
-            ((changed,),) = self.fetch(changed_sql)
+            ((changed,),) = self.fetch(loop.changed)
             if not changed:
                 return
-            for prepared in swap:
+            for prepared in loop.swap:
                 self.apply(prepared)
         raise FixpointError(
-            f"{self.name}: the cycle of fluents {', '.join(step.fluents)} did not settle "
-            f"within {step.max_rounds} rounds"
+            f"{self.name}: the cycle of fluents {', '.join(loop.fluents)} did not settle "
+            f"within {loop.max_rounds} rounds"
         )
 
     def scenarios(self) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
-from foedus.backends.base import Backend, happening_columns, happening_rows
+from foedus.backends.base import Backend, Script, happening_columns, happening_rows
 from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
 from foedus.engine.narrative import Happening
 
@@ -109,21 +109,24 @@ class DuckDBBackend(Backend):
         ((n,),) = self.fetch(self.sql(q))
         return bool(n)
 
-    def output(self, step: Materialize, droppable: Sequence[str]) -> None:
+    def output_script(self, step: Materialize, droppable: Sequence[str]) -> Script:
         """``intervals`` one fluent at a time: created empty (the plan's columns), then each
         fluent's rows appended, after which the tables only they read are dropped — so the
         fluents' tables, their certainty groups and the output are not all held at once."""
         parts = _union_parts(step.query)
-        self.execute(f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})")
+        out: Script = [f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})"]
         last: dict[str, int] = {}
         for i, part in enumerate(parts):
             for ref in part.find_all(exp.Table):
                 last[ref.name] = i
         for i, part in enumerate(parts):
-            self.execute(f"INSERT INTO {OUTPUT} {self.sql(part)}")
-            for name in droppable:
-                if last.get(name) == i:
-                    self.discard(name)
+            out.append(f"INSERT INTO {OUTPUT} {self.sql(part)}")
+            out += [self.dropping(name) for name in droppable if last.get(name) == i]
+        return out
+
+    def dropping(self, name: str) -> str:
+        """The statement that drops ``name`` (:meth:`apply` runs it)."""
+        return self.sql(self.drop(name))
 
     def materialize(self, step: Materialize) -> exp.Expression:
         stmt = step.statement()

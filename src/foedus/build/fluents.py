@@ -25,12 +25,13 @@ from sqlglot import exp
 
 from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
 from foedus.backends.spark import SparkBackend
+from foedus.build import plans
 from foedus.build.database import insert_arrow
 from foedus.build.incremental.state import keep_state, state_tables
 from foedus.build.schema import SCENARIO_FLUENTS, create
 from foedus.corpus.perspectives import perspective_ids
 from foedus.engine import demand, from_corpus, from_tables, reference
-from foedus.engine.compile import compile_program, fluent_table
+from foedus.engine.compile import fluent_table
 from foedus.engine.dependencies import shared_fluents
 from foedus.engine.narrative import Interval
 from foedus.model.vocabulary import CORPUS_FACTS
@@ -192,15 +193,13 @@ def _run_perspectives(
         kept += [f for f in inputs if f not in kept]  # what the on-demand fluents read
         state = [] if any(f for f, _ in lazy.values()) else state_tables(program)
         keep = [fluent_table(f) for f in (*kept, *lent[pid])] + state
-        if shared[pid]:
-            given = {f: _shared_table(src, f) for f, src in shared[pid].items()}
-            plan = compile_program(program, scenarios=backend.scenarios(), given=given)
-            for rel, n in plan.fact_arities.items():  # as run_tables: missing ones are empty
-                if not backend.has_table(f"facts_{rel}"):
-                    backend.load_facts(rel, n, [])
-            backend.run(plan, keep)
-        else:
-            plan = backend.run_tables(program, keep=keep, demand=bool(lazy_fluents))
+        given = {f: _shared_table(src, f) for f, src in shared[pid].items()}
+        ready = plans.compiled(backend, program, given, keep, demand=bool(lazy_fluents))
+        plan = ready.plan
+        for rel, n in plan.fact_arities.items():  # as run_tables: missing ones are empty
+            if not backend.has_table(f"facts_{rel}"):
+                backend.load_facts(rel, n, [])
+        ready.run(backend, keep)
         for f in lent[pid]:
             backend.execute(
                 exp.Create(

@@ -8,6 +8,8 @@ a query never parses rules.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,17 @@ def program_for(corpus: Any, perspective: str) -> Program:
             )
         program.rules = [r for r in program.rules if r.label not in dropped]
     return program
+
+
+_FILE = re.compile(r"""Pos\(file=(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def program_digest(program: Program) -> str:
+    """A hash of everything ``program`` says: its declarations, rules (labels, texts and their
+    lines and columns) and ground facts, in order, but not the files' paths (the same rules
+    installed elsewhere have the same digest)."""
+    text = _FILE.sub("Pos(file=''", repr(program))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def rule_rows(program: Program) -> list[tuple[str, str, str, str | None, str]]:
