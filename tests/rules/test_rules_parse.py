@@ -242,8 +242,8 @@ def test_load_rules_parses_the_same_files_once_per_process(tmp_path, monkeypatch
     from foedus.rules import parse as parse_module
 
     built = []
-    real_build = parse_module._build
-    monkeypatch.setattr(parse_module, "_build", lambda s: built.append(s) or real_build(s))
+    real_build = parse_module.build_program
+    monkeypatch.setattr(parse_module, "build_program", lambda s: built.append(s) or real_build(s))
     f = tmp_path / "a.rules"
     f.write_text("fluent p(X).\ninitiated p(X) when sign(X).\n", encoding="utf-8")
     first = parse_module.load_rules([f])

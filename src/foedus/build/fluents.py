@@ -24,7 +24,6 @@ import pyarrow as pa
 from sqlglot import exp
 
 from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
-from foedus.backends.spark import SparkBackend
 from foedus.build import plans
 from foedus.build.database import insert_arrow
 from foedus.build.incremental.state import keep_state, state_tables
@@ -313,6 +312,8 @@ def _backend(con: duckdb.DuckDBPyConnection, engine: str) -> Any:
     the process's Spark session (:func:`foedus.backends.spark.session`), given the inputs
     (``happenings`` and the ``facts_*`` tables) as Parquet."""
     if engine == "spark":
+        from foedus.backends.spark import SparkBackend  # imported for a Spark build only
+
         inputs = [name for (name,) in con.execute(_INPUT_TABLES.sql("duckdb")).fetchall()]
         backend = SparkBackend()
         backend.attach(con, inputs)

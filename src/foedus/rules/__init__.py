@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from foedus import lazy
 
 if TYPE_CHECKING:
-    from foedus.rules.parse import load_rules, parse_rules
+    from foedus.rules.load import load_rules
+    from foedus.rules.parse import parse_rules
 
 __all__ = ["load_rules", "parse_rules"]
 
 # imported when first read: `foedus.rules.library.vocabulary` does not need the parser (lark)
 __getattr__ = lazy.attributes(
-    __name__, {"load_rules": "foedus.rules.parse", "parse_rules": "foedus.rules.parse"}
+    __name__, {"load_rules": "foedus.rules.load", "parse_rules": "foedus.rules.parse"}
 )

@@ -17,7 +17,7 @@ depends on the declarations, wherever they are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -50,7 +50,7 @@ from foedus.rules.ast import (
     Var,
 )
 
-__all__ = ["load_rules", "parse_rules"]
+__all__ = ["build_program", "load_rules", "parse_rules"]
 
 
 @cache
@@ -63,57 +63,19 @@ def _parser() -> Lark:
 
 def parse_rules(text: str, file: str = "<rules>") -> Program:
     """Parse and check one rule text; raise :class:`RuleError` listing every problem."""
-    return _build([(text, file)])
+    return build_program([(text, file)])
 
 
 def load_rules(paths: list[Path]) -> Program:
-    """Read several rule files as one program; the checks run over all of them together."""
-    sources = []
-    problems = []
-    for path in paths:
-        try:
-            sources.append((Path(path).read_text(encoding="utf-8"), str(path)))
-        except OSError as e:
-            problems.append(Problem(str(path), 1, 1, f"cannot read rule file: {e.strerror}"))
-        except UnicodeDecodeError as e:
-            line = e.object[: e.start].count(b"\n") + 1
-            col = e.start - (e.object.rfind(b"\n", 0, e.start) + 1) + 1
-            problems.append(
-                Problem(
-                    str(path),
-                    line,
-                    col,
-                    f"cannot read rule file: not UTF-8 (byte {e.object[e.start]:#04x})",
-                )
-            )
-    if problems:
-        raise RuleError(problems)
-    key = tuple(sources)
-    program = _PARSED.get(key)
-    if program is None:
-        program = _PARSED[key] = _build(sources)
-    return _copy(program)
+    """Read several rule files as one program (:func:`foedus.rules.load.load_rules`)."""
+    from foedus.rules.load import load_rules as load
+
+    return load(paths)
 
 
-# Programs parsed in this process, by their files' paths and texts: a cold start reads the same
-# rule files several times (the corpus's validation, the fluents step, the build's state), and
-# the same texts parse to the same program. A caller gets its own containers (rules and
-# declarations are frozen), so that one caller's change (a perspective dropping the rules it
-# replaces) never reaches another.
-_PARSED: dict[tuple[tuple[str, str], ...], Program] = {}
-
-
-def _copy(program: Program) -> Program:
-    return replace(
-        program,
-        fluents=dict(program.fluents),
-        facts=dict(program.facts),
-        rules=list(program.rules),
-        ground_facts=list(program.ground_facts),
-    )
-
-
-def _build(sources: list[tuple[str, str]]) -> Program:
+def build_program(sources: list[tuple[str, str]]) -> Program:
+    """Parse and check rule texts, each ``(text, file)``, as one program; raise
+    :class:`RuleError` listing every problem."""
     problems: list[Problem] = []
     statements: list[_Statement] = []
     for text, file in sources:

@@ -16,7 +16,7 @@ from typing import Any
 from foedus.errors import Problem, RuleError
 from foedus.rules.ast import EventRule, Program
 from foedus.rules.library import rule_paths
-from foedus.rules.parse import load_rules
+from foedus.rules.load import load_rules
 
 
 def program_for(corpus: Any, perspective: str) -> Program:
