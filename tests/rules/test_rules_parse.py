@@ -239,6 +239,7 @@ def test_every_rtec_description_parses() -> None:
 def test_load_rules_parses_the_same_files_once_per_process(tmp_path, monkeypatch):
     """A cold start reads the same rule files several times (validation, the fluents step, the
     build's state): the same paths and texts are parsed once, each caller gets its own program."""
+    from foedus.rules import load as load_module
     from foedus.rules import parse as parse_module
 
     built = []
@@ -246,12 +247,12 @@ def test_load_rules_parses_the_same_files_once_per_process(tmp_path, monkeypatch
     monkeypatch.setattr(parse_module, "build_program", lambda s: built.append(s) or real_build(s))
     f = tmp_path / "a.rules"
     f.write_text("fluent p(X).\ninitiated p(X) when sign(X).\n", encoding="utf-8")
-    first = parse_module.load_rules([f])
+    first = load_module.load_rules([f])
     first.rules.clear()  # one caller's change (a perspective drops rules) reaches no other
-    second = parse_module.load_rules([f])
+    second = load_module.load_rules([f])
     assert len(built) == 1
     assert [r.label for r in second.rules] == ["a.rules:2"]
     f.write_text("fluent p(X).\n\ninitiated p(X) when sign(X).\n", encoding="utf-8")
-    third = parse_module.load_rules([f])  # another text: parsed again
+    third = load_module.load_rules([f])  # another text: parsed again
     assert len(built) == 2
     assert [r.label for r in third.rules] == ["a.rules:3"]

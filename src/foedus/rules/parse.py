@@ -50,7 +50,7 @@ from foedus.rules.ast import (
     Var,
 )
 
-__all__ = ["build_program", "load_rules", "parse_rules"]
+__all__ = ["build_program", "parse_rules"]
 
 
 @cache
@@ -64,13 +64,6 @@ def _parser() -> Lark:
 def parse_rules(text: str, file: str = "<rules>") -> Program:
     """Parse and check one rule text; raise :class:`RuleError` listing every problem."""
     return build_program([(text, file)])
-
-
-def load_rules(paths: list[Path]) -> Program:
-    """Read several rule files as one program (:func:`foedus.rules.load.load_rules`)."""
-    from foedus.rules.load import load_rules as load
-
-    return load(paths)
 
 
 def build_program(sources: list[tuple[str, str]]) -> Program:
