@@ -16,6 +16,8 @@ a database) are here too (:data:`BEGIN`, :data:`COMMIT`, :data:`CHECKPOINT`, :fu
 
 from __future__ import annotations
 
+import functools
+
 from sqlglot import exp, parse_one
 
 from foedus.rules.library.vocabulary import BINDS, CONSENTED, PART_OF
@@ -132,8 +134,10 @@ ALL: dict[str, str] = {**TABLES, **DERIVED, **STATE, **INDEX}
 """Every table of a built database."""
 
 
+@functools.cache
 def create(name: str, *, if_not_exists: bool = False) -> str:
-    """The ``CREATE TABLE`` statement of table ``name`` (DuckDB's dialect)."""
+    """The ``CREATE TABLE`` statement of table ``name`` (DuckDB's dialect; parsed and rendered
+    once per process: a build makes some thirty tables)."""
     stmt = parse_one(f"CREATE TABLE {name} ({ALL[name]})", dialect="duckdb")
     if if_not_exists:
         stmt.set("exists", True)
