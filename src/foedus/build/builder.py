@@ -20,7 +20,6 @@ import duckdb
 from foedus.build import steps as build_steps
 from foedus.build.database import atomic, cached_path, connect_rw, latest_cached, out_of_memory
 from foedus.build.fluents import store_fluents
-from foedus.build.incremental import update
 from foedus.build.schema import CHECKPOINT, TABLES
 from foedus.build.steps import Step
 from foedus.build.tables import write_tables
@@ -68,6 +67,8 @@ def build(
 
     reason = None
     if previous is not None:
+        from foedus.build.incremental import update  # imported when there is a previous one
+
         try:
             prepared = update.prepare(Path(previous), corpus, steps, say)
         except NotIncremental as e:

@@ -8,11 +8,12 @@ docs/corpus-format.md lists the messages with an example of each.
 from __future__ import annotations
 
 import functools
+import json
+import os
 import unicodedata
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
-
-from confusable_homoglyphs import confusables
 
 from foedus.corpus.corpus import Corpus
 from foedus.corpus.folder import Loc, display
@@ -34,6 +35,19 @@ def _invisible(ch: str) -> bool:
 
 
 @functools.cache
+def confusables_table() -> dict[str, list[dict[str, str]]]:
+    """The Unicode confusables table (UTS #39) as the ``confusable_homoglyphs`` package ships
+    it: the JSON file its ``confusables`` module loads (``utils.load("confusables.json")``,
+    from the folder ``$CONFUSABLE_DATA`` names, else the package's own), read here without
+    importing that module, whose download helpers import ``urllib.request`` and ``ssl`` (some
+    40 ms of a first answer after install)."""
+    folder = os.environ.get("CONFUSABLE_DATA", str(files("confusable_homoglyphs")))
+    with open(os.path.join(folder, "confusables.json"), encoding="utf-8") as f:
+        table: dict[str, list[dict[str, str]]] = json.load(f)
+    return table
+
+
+@functools.cache
 def _latin_twin(ch: str) -> str:
     """The ASCII letter or digit a non-ASCII character cannot be told apart from (Cyrillic
     "Е" → "E", Greek "ο" → "o"), after the Unicode confusables table (UTS #39) as the
@@ -42,7 +56,7 @@ def _latin_twin(ch: str) -> str:
         return ch
     twins = sorted(
         h["c"]
-        for h in confusables.confusables_data.get(ch, [])
+        for h in confusables_table().get(ch, [])
         if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum()
     )
     return twins[0] if twins else ch
