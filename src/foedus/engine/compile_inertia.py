@@ -227,25 +227,56 @@ def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
     )
 
 
-def _bool_points(init: str, term: str, arity: int) -> exp.Query:
-    """Each pair's points for a Boolean fluent: one value, nothing breaks."""
-    ks = [SCN, *key_cols(arity)]
-    parts = [
-        select(*[col(k) for k in ks], col("p"), alias(lit(i), "i"), alias(lit(1 - i), "e")).from_(
-            table(src), copy=False
-        )
-        for src, i in ((init, 1), (term, 0))
-    ]
+def _sweep_window(
+    func: exp.Expression, kv: list[str], spec: exp.WindowSpec | None = None
+) -> exp.Window:
+    """``func`` over a pair's points in time order, its starts before its ends at a tie."""
+    return exp.Window(
+        this=func,
+        partition_by=[col(k) for k in kv],
+        order=exp.Order(expressions=[exp.Ordered(this=col("p")), exp.Ordered(this=col("e"))]),
+        spec=spec,
+    )
+
+
+def _sweep(points: exp.Query, kv: list[str]) -> exp.Query:
+    """The maximal intervals of each pair from its start (``e`` = 0) and end (``e`` = 1)
+    points ``(kv..., p, e)``, in one window pass.
+
+    In time order, with a pair's starts before its ends at one point (so that an end wins a
+    tie: the interval from that point to itself is empty and dropped), the pair holds after a
+    start and not after an end. An interval starts at a start point whose previous point is an
+    end (or that has none), and lasts until the first end point after it.
+    """
+    prev = exp.Lag(this=col("e"), offset=exp.Literal.number(1), default=lit(1))
+    first_end = exp.Min(this=case([(eq(col("e"), lit(1)), col("p"))]))
+    following = exp.WindowSpec(
+        kind="ROWS",
+        start=exp.Literal.number(1),
+        start_side="FOLLOWING",
+        end="UNBOUNDED",
+        end_side="FOLLOWING",
+    )
+    swept = select(
+        *[col(k) for k in kv],
+        col("p"),
+        col("e"),
+        alias(_sweep_window(prev, kv), "pe"),
+        alias(_sweep_window(first_end, kv, following), "nxt"),
+    ).from_(sub(points, "pt"), copy=False)
     return (
-        select(
-            *[col(k) for k in ks],
-            alias(lit("true"), VALUE),
-            col("p"),
-            alias(exp.GT(this=exp.Max(this=col("e")), expression=lit(0)), "is_end"),
-            alias(exp.GT(this=exp.Max(this=col("i")), expression=lit(0)), "only_v"),
+        select(*[col(k) for k in kv], alias(col("p"), START), alias(col("nxt"), END))
+        .from_(sub(swept, "sw"), copy=False)
+        .where(
+            and_(
+                [
+                    eq(col("e"), lit(0)),
+                    eq(col("pe"), lit(1)),
+                    paren(or_([is_null(col("nxt")), exp.LT(this=col("p"), expression=col("nxt"))])),
+                ]
+            ),
+            copy=False,
         )
-        .from_(sub(union_all(parts), "bp"), copy=False)
-        .group_by(*[col(k) for k in ks], col("p"), copy=False)
     )
 
 
@@ -259,39 +290,16 @@ def fluent_query(
     with_provenance = _provenance if provenance else _no_provenance
     if multivalued:
         return with_provenance(_multi_intervals(init, term, arity), init, term, arity)
-    pts = _bool_points(init, term, arity)
-    # the state after each point: holding iff the point is a start (not an end)
-    state = (
-        select(
-            *[col(k) for k in kv],
-            col("p"),
-            alias(and_([col("only_v"), exp.Not(this=col("is_end"))]), "s"),
-        )
-        .from_(sub(pts, "pt"), copy=False)
-        .where(or_([col("is_end"), col("only_v")]), copy=False)
+    # a Boolean fluent has one value, which nothing breaks: its initiations are its starts
+    points = union_all(
+        [
+            select(
+                *[col(k) for k in ks], alias(lit("true"), VALUE), col("p"), alias(lit(e), "e")
+            ).from_(table(src), copy=False)
+            for src, e in ((init, 0), (term, 1))
+        ]
     )
-    prev = select(
-        *[col(k) for k in kv],
-        col("p"),
-        col("s"),
-        alias(window(lag(col("s"), exp.false()), kv, "p"), "ps"),
-    ).from_(sub(state, "st"), copy=False)
-    changes = (
-        select(
-            *[col(k) for k in kv],
-            col("p"),
-            col("s"),
-            alias(window(lead(col("p")), kv, "p"), "nxt"),
-        )
-        .from_(sub(prev, "pv"), copy=False)
-        .where(neq(col("s"), col("ps")), copy=False)
-    )
-    ivs = (
-        select(*[col(k) for k in kv], alias(col("p"), START), alias(col("nxt"), END))
-        .from_(sub(changes, "ch"), copy=False)
-        .where(col("s"), copy=False)
-    )
-    return with_provenance(ivs, init, term, arity)
+    return with_provenance(_sweep(points, kv), init, term, arity)
 
 
 def _no_provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:
