@@ -26,7 +26,6 @@ from sqlglot import exp
 
 from foedus.engine.compile_sql import (
     END,
-    FOREVER,
     INIT_BY,
     RULE,
     SCN,
@@ -42,7 +41,6 @@ from foedus.engine.compile_sql import (
     is_null,
     key_cols,
     lag,
-    lead,
     lit,
     neq,
     not_null,
@@ -53,178 +51,102 @@ from foedus.engine.compile_sql import (
     sub,
     table,
     union_all,
-    union_distinct,
     window,
 )
 
 
 def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
-    """The intervals of a multi-valued fluent, by one sweep per key (linear, not per pair).
+    """The intervals of a multi-valued fluent: the points where the key's value is set, then
+    one sweep per pair (:func:`_sweep`).
 
-    A multi-valued fluent has at most one value at a time, so each key is swept once. A
-    *set point* is a point of the key where some value is initiated or every value is
-    terminated (``= _``); it sets the key's value to ``v`` when ``v`` is the only value
-    initiated there and nothing terminates ``v`` or every value there, and to nothing
-    otherwise (termination wins ties; two values break each other). The points from one set
-    point to the next form a *segment*; inside it the value set holds until the first
-    termination of that value (a *kill*). Pieces of one value that touch (the value set
-    again while it holds) are merged into one maximal interval.
+    A multi-valued fluent has at most one value at a time. A *set point* is a point of the
+    key where some value is initiated or every value is terminated (``= _``); it sets the
+    key's value to ``v`` when ``v`` is the only value initiated there and nothing terminates
+    ``v`` or every value there, and to nothing otherwise (termination wins ties; two values
+    break each other). So the pair ``(key, v)`` starts at a set point that sets ``v`` and ends
+    at a set point that sets something else after one that set ``v`` (found by ``LAG`` over
+    the key's set points), and at every termination of ``v``. A start while the pair holds
+    (the value set again) continues it: pieces that touch are one maximal interval.
     """
     ks = [SCN, *key_cols(arity)]
     kv = [*ks, VALUE]
-    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
-    inits = (
+    rows = union_all(
+        [
+            select(*[col(k) for k in kv], col("p"), alias(lit(e), "e")).from_(
+                table(src), copy=False
+            )
+            for src, e in ((init, 0), (term, 1))
+        ]
+    )
+    # one row per key, point and value: whether the value is initiated there, terminated
+    # there (a NULL value: every value terminated), or both
+    per_value = (
+        select(
+            *[col(k) for k in kv],
+            col("p"),
+            alias(exp.Min(this=col("e")), "ti"),  # 0: initiated there
+            alias(exp.Max(this=col("e")), "tt"),  # 1: terminated there
+        )
+        .from_(sub(rows, "r"), copy=False)
+        .group_by(*[col(k) for k in kv], col("p"), copy=False)
+    )
+    initiated = eq(col("ti"), lit(0))
+    init_value = case([(initiated, col(VALUE))])
+    flag = lambda cond: exp.Max(this=case([(cond, lit(1))], lit(0)))  # noqa: E731
+    per_point = (
         select(
             *[col(k) for k in ks],
             col("p"),
-            alias(exp.Min(this=col(VALUE)), "vmin"),
-            alias(exp.Max(this=col(VALUE)), "vmax"),
+            alias(exp.Min(this=init_value), "vmin"),
+            alias(exp.Max(this=init_value.copy()), "vmax"),
+            alias(flag(and_([is_null(col(VALUE)), eq(col("tt"), lit(1))])), "ta"),
+            alias(flag(and_([initiated.copy(), eq(col("tt"), lit(1))])), "tv"),
         )
-        .from_(table(init), copy=False)
+        .from_(sub(per_value, "vp"), copy=False)
         .group_by(*[col(k) for k in ks], col("p"), copy=False)
     )
-    term_any = (
-        select(*[col(k) for k in ks], col("p"))
-        .distinct(copy=False)
-        .from_(table(term), copy=False)
-        .where(is_null(col(VALUE)), copy=False)
+    only = and_([eq(col("vmin"), col("vmax")), eq(col("ta"), lit(0)), eq(col("tv"), lit(0))])
+    set_points = (
+        select(*[col(k) for k in ks], col("p"), alias(case([(only, col("vmin"))]), "v"))
+        .from_(sub(per_point, "pp"), copy=False)
+        .where(or_([not_null(col("vmin")), eq(col("ta"), lit(1))]), copy=False)
     )
-    term_v = (
-        select(*[col(k) for k in kv], col("p"))
-        .distinct(copy=False)
+    with_prev = select(
+        *[col(k) for k in ks],
+        col("p"),
+        col("v"),
+        alias(window(lag(col("v")), ks, "p"), "pv"),
+    ).from_(sub(set_points, "sp"), copy=False)
+    # each set point is a start of its value, and an end of the value before it if that
+    # differs: two rows of one set point, by a cross join with (0), (1)
+    e = col("e")
+    changed = or_([is_null(col("v")), neq(col("v"), col("pv"))])
+    starts_ends = (
+        select(
+            *[col(k) for k in ks],
+            alias(case([(eq(e, lit(0)), col("v"))], col("pv")), VALUE),
+            col("p"),
+            e.copy(),
+        )
+        .from_(sub(with_prev, "s"), copy=False)
+        .join(exp.values([(0,), (1,)], alias="two", columns=["e"]), join_type="cross", copy=False)
+        .where(
+            or_(
+                [
+                    paren(and_([eq(e.copy(), lit(0)), not_null(col("v"))])),
+                    paren(and_([eq(e.copy(), lit(1)), not_null(col("pv")), paren(changed)])),
+                ]
+            ),
+            copy=False,
+        )
+    )
+    kills = (
+        select(*[col(k) for k in kv], col("p"), alias(lit(1), "e"))
         .from_(table(term), copy=False)
         .where(not_null(col(VALUE)), copy=False)
     )
-    key_points = union_distinct(
-        [
-            select(*[col(k) for k in ks], col("p")).from_(table(init), copy=False),
-            select(*[col(k) for k in ks], col("p")).from_(table(term), copy=False),
-        ]
-    )
-    only = and_(
-        [
-            eq(col("vmin", "i"), col("vmax", "i")),
-            is_null(col("p", "ta")),
-            is_null(col("p", "tv")),
-        ]
-    )
-    is_set = or_([not_null(col("p", "i")), not_null(col("p", "ta"))])
-    points = (
-        select(
-            *[col(k, "kp") for k in ks],
-            col("p", "kp"),
-            alias(case([(is_set, lit(1))], lit(0)), "is_set"),
-            alias(case([(only, col("vmin", "i"))]), "v"),
-        )
-        .from_(sub(key_points, "kp"), copy=False)
-        .join(
-            sub(inits, "i"),
-            on=and_([*on_key("kp", "i"), eq(col("p", "kp"), col("p", "i"))]),
-            join_type="left",
-            copy=False,
-        )
-        .join(
-            sub(term_any, "ta"),
-            on=and_([*on_key("kp", "ta"), eq(col("p", "kp"), col("p", "ta"))]),
-            join_type="left",
-            copy=False,
-        )
-        .join(
-            sub(term_v, "tv"),
-            on=and_(
-                [
-                    *on_key("kp", "tv"),
-                    eq(col("p", "kp"), col("p", "tv")),
-                    eq(col(VALUE, "tv"), col("vmin", "i")),
-                ]
-            ),
-            join_type="left",
-            copy=False,
-        )
-    )
-    numbered = select(
-        *[col(k) for k in ks],
-        col("p"),
-        col("is_set"),
-        col("v"),
-        alias(window(exp.Sum(this=col("is_set")), ks, "p", frame=True), "seg"),
-    ).from_(sub(points, "pt"), copy=False)
-    segs = (
-        select(
-            *[col(k) for k in ks],
-            col("seg"),
-            alias(col("p"), "ps"),
-            col("v"),
-            alias(window(lead(col("p")), ks, "p"), "nxt"),
-        )
-        .from_(sub(numbered, "nb"), copy=False)
-        .where(eq(col("is_set"), lit(1)), copy=False)
-    )
-    kills = (
-        select(
-            *[col(k, "nb") for k in ks],
-            col("seg", "nb"),
-            col(VALUE, "tv"),
-            alias(exp.Min(this=col("p", "tv")), "q"),
-        )
-        .from_(sub(term_v.copy(), "tv"), copy=False)
-        .join(
-            sub(numbered.copy(), "nb"),
-            on=and_([*on_key("tv", "nb"), eq(col("p", "tv"), col("p", "nb"))]),
-            copy=False,
-        )
-        .group_by(*[col(k, "nb") for k in ks], col("seg", "nb"), col(VALUE, "tv"), copy=False)
-    )
-    pieces = (
-        select(
-            *[col(k, "sg") for k in ks],
-            alias(col("v", "sg"), VALUE),
-            alias(col("ps", "sg"), START),
-            alias(exp.Coalesce(this=col("q", "kl"), expressions=[col("nxt", "sg")]), END),
-        )
-        .from_(sub(segs, "sg"), copy=False)
-        .join(
-            sub(kills, "kl"),
-            on=and_(
-                [
-                    *on_key("sg", "kl"),
-                    eq(col("seg", "sg"), col("seg", "kl")),
-                    eq(col(VALUE, "kl"), col("v", "sg")),
-                ]
-            ),
-            join_type="left",
-            copy=False,
-        )
-        .where(not_null(col("v", "sg")), copy=False)
-    )
-    flagged = select(
-        *[col(k) for k in kv],
-        col(START),
-        col(END),
-        alias(
-            case(
-                [(eq(window(lag(col(END)), kv, START), col(START)), lit(0))],
-                lit(1),
-            ),
-            "fresh",
-        ),
-    ).from_(sub(pieces, "pc"), copy=False)
-    islands = select(
-        *[col(k) for k in kv],
-        col(START),
-        col(END),
-        alias(window(exp.Sum(this=col("fresh")), kv, START, frame=True), "isl"),
-    ).from_(sub(flagged, "fl"), copy=False)
-    last_end = exp.Max(this=exp.Coalesce(this=col(END), expressions=[lit(FOREVER)]))
-    return (
-        select(
-            *[col(k) for k in kv],
-            alias(exp.Min(this=col(START)), START),
-            alias(exp.Nullif(this=last_end, expression=lit(FOREVER)), END),
-        )
-        .from_(sub(islands, "il"), copy=False)
-        .group_by(*[col(k) for k in kv], col("isl"), copy=False)
-    )
+    points = union_all([starts_ends, kills])
+    return _sweep(points, kv)
 
 
 def _sweep_window(
