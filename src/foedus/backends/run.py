@@ -54,7 +54,7 @@ PYTHON_BELOW = 100_000
 #: ``python`` or ``duckdb`` forces a path (the tests run every case through both); internal.
 ENGINE_ENV = "FOEDUS_RUN_ENGINE"
 #: Bumped when the cached plan's layout changes.
-PLAN_VERSION = 3
+PLAN_VERSION = 4
 _ENGINE_FILES = (
     "engine/compile.py",
     "engine/compile_event.py",
@@ -159,10 +159,10 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
     """
     from sqlglot import exp
 
-    from foedus.backends.base import dead_after
+    from foedus.backends.base import dead_after, mentions
     from foedus.backends.duckdb import DuckDBBackend
     from foedus.engine.compile import OUTPUT, Materialize, compile_program
-    from foedus.engine.compile_event import EV
+    from foedus.engine.compile_event import EV, fact_table
     from foedus.errors import RuleError
     from foedus.rules import load_rules
 
@@ -176,6 +176,28 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
     def render(e: exp.Expression) -> str:
         return backend.sql(e)
 
+    def view(name: str, query: exp.Query) -> str:
+        return render(
+            exp.Create(
+                this=exp.to_table(name),
+                kind="VIEW",
+                replace=True,
+                expression=query,
+                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+            )
+        )
+
+    # a step that reads only the inputs (the events, the facts: never written again) is a
+    # view, read where it is used: the point tables of event rules without conditions on
+    # fluents. Writing them cost more than filtering the events again.
+    inputs = {EV, *(fact_table(r) for r in plan.fact_arities)}
+    views = {
+        s.table
+        for s in plan.steps
+        if isinstance(s, Materialize)
+        and s.table not in (EV, OUTPUT)
+        and mentions(s) - {s.table} <= inputs
+    }
     dead = dead_after(plan)
     steps: list[dict[str, Any]] = []
     batch: list[str] = []
@@ -183,15 +205,8 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
         if isinstance(step, Materialize):
             if step.table == EV:
                 continue  # run() reads the narrative into this table directly
-            if step.table == OUTPUT:  # a view: the COPY that writes the file reads it once
-                view = exp.Create(
-                    this=exp.to_table(OUTPUT),
-                    kind="VIEW",
-                    replace=True,
-                    expression=step.query,
-                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-                )
-                batch.append(render(view))
+            if step.table == OUTPUT or step.table in views:  # the COPY reads the output once
+                batch.append(view(step.table, step.query))
             else:
                 batch.append(render(backend.materialize(step)))
         else:
@@ -210,7 +225,7 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
                     }
                 }
             )
-        batch += [render(backend.drop(t)) for t in dead.get(i, ())]
+        batch += [render(backend.drop(t)) for t in dead.get(i, ()) if t not in views | inputs]
     if batch:
         steps.append({"sql": batch})
     return {
