@@ -255,6 +255,27 @@ def test_crlf_line_ends(tmp_path: Path, engine: str) -> None:
     assert (tmp_path / "o.csv").read_bytes() == (FIXTURES / "expected" / f"{case}.csv").read_bytes()
 
 
+def test_blank_lines_and_carriage_returns(tmp_path: Path, engine: str) -> None:
+    """Blank lines (empty, spaces, a no-break space, an ideographic space) are skipped and a
+    CR before the line end is cut; a line of a tab is a line, and a bad one."""
+    case = "g_wildcard__tiny"
+    src = (FIXTURES / "narratives" / f"{case}.csv").read_text().splitlines()
+    expected = (FIXTURES / "expected" / f"{case}.csv").read_bytes()
+    blanks = ["", "   ", "\u00a0", " \u3000"]
+    for end in ("\n", "\r\n"):
+        lines = [x for i, line in enumerate(src) for x in (line, blanks[i % 4])]
+        mixed = tmp_path / "n.csv"
+        mixed.write_bytes(end.join(lines).encode() + end.encode())
+        run([rules_of(case)], mixed, out=tmp_path / "o.csv")
+        assert (tmp_path / "o.csv").read_bytes() == expected
+    tab = tmp_path / "t.csv"
+    tab.write_text("\n".join(src[:2]) + "\n\t\n" + src[2] + "\n")
+    with pytest.raises(
+        RunError, match=r"t\.csv:3: expected event\|arrival\|time\|arg\.\.\., found '\t'"
+    ):
+        run([rules_of(case)], tab, out=tmp_path / "o.csv")
+
+
 def test_a_small_run_imports_no_duckdb_sqlglot_or_lark(tmp_path: Path) -> None:
     """A tiny narrative on a warm plan cache runs in plain Python: ``import duckdb`` alone
     would cost more than RTEC's whole run (docs/decisions/0010-small-narratives.md)."""
