@@ -55,7 +55,7 @@ from foedus.engine.compile_sql import (
 )
 
 
-def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
+def _multi_intervals(init: str, term: str, arity: int, one_scenario: bool = False) -> exp.Query:
     """The intervals of a multi-valued fluent: the points where the key's value is set, then
     one sweep per pair (:func:`_sweep`).
 
@@ -115,7 +115,7 @@ def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
         *[col(k) for k in ks],
         col("p"),
         col("v"),
-        alias(window(lag(col("v")), ks, "p"), "pv"),
+        alias(window(lag(col("v")), _part(ks, one_scenario), "p"), "pv"),
     ).from_(sub(set_points, "sp"), copy=False)
     # each set point is a start of its value, and an end of the value before it if that
     # differs: two rows of one set point, by a cross join with (0), (1)
@@ -146,22 +146,28 @@ def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
         .where(not_null(col(VALUE)), copy=False)
     )
     points = union_all([starts_ends, kills])
-    return _sweep(points, kv)
+    return _sweep(points, kv, _part(kv, one_scenario))
+
+
+def _part(keys: list[str], one_scenario: bool) -> list[str]:
+    """The partition of a window over ``keys``: without the scenario when there is one (a
+    constant column costs its hashing)."""
+    return [k for k in keys if k != SCN] if one_scenario else keys
 
 
 def _sweep_window(
-    func: exp.Expression, kv: list[str], spec: exp.WindowSpec | None = None
+    func: exp.Expression, part: list[str], spec: exp.WindowSpec | None = None
 ) -> exp.Window:
     """``func`` over a pair's points in time order, its starts before its ends at a tie."""
     return exp.Window(
         this=func,
-        partition_by=[col(k) for k in kv],
+        partition_by=[col(k) for k in part],
         order=exp.Order(expressions=[exp.Ordered(this=col("p")), exp.Ordered(this=col("e"))]),
         spec=spec,
     )
 
 
-def _sweep(points: exp.Query, kv: list[str]) -> exp.Query:
+def _sweep(points: exp.Query, kv: list[str], part: list[str]) -> exp.Query:
     """The maximal intervals of each pair from its start (``e`` = 0) and end (``e`` = 1)
     points ``(kv..., p, e)``, in one window pass.
 
@@ -183,8 +189,8 @@ def _sweep(points: exp.Query, kv: list[str]) -> exp.Query:
         *[col(k) for k in kv],
         col("p"),
         col("e"),
-        alias(_sweep_window(prev, kv), "pe"),
-        alias(_sweep_window(first_end, kv, following), "nxt"),
+        alias(_sweep_window(prev, part), "pe"),
+        alias(_sweep_window(first_end, part, following), "nxt"),
     ).from_(sub(points, "pt"), copy=False)
     return (
         select(*[col(k) for k in kv], alias(col("p"), START), alias(col("nxt"), END))
@@ -203,15 +209,22 @@ def _sweep(points: exp.Query, kv: list[str]) -> exp.Query:
 
 
 def fluent_query(
-    init: str, term: str, arity: int, multivalued: bool = True, provenance: bool = True
+    init: str,
+    term: str,
+    arity: int,
+    multivalued: bool = True,
+    provenance: bool = True,
+    one_scenario: bool = False,
 ) -> exp.Query:
     """The maximal intervals of a simple fluent from its point tables, with provenance (or
-    NULL in its columns when ``provenance`` is False: two joins fewer)."""
+    NULL in its columns when ``provenance`` is False: two joins fewer). ``one_scenario``:
+    every point is of scenario 0 (a plan of exact times), so no window is partitioned by it."""
     ks = [SCN, *key_cols(arity)]
     kv = [*ks, VALUE]
     with_provenance = _provenance if provenance else _no_provenance
     if multivalued:
-        return with_provenance(_multi_intervals(init, term, arity), init, term, arity)
+        multi = _multi_intervals(init, term, arity, one_scenario)
+        return with_provenance(multi, init, term, arity)
     # a Boolean fluent has one value, which nothing breaks: its initiations are its starts
     points = union_all(
         [
@@ -221,7 +234,9 @@ def fluent_query(
             for src, e in ((init, 0), (term, 1))
         ]
     )
-    return with_provenance(_sweep(points, kv), init, term, arity)
+    # (its value is one constant: the sweep is partitioned by the key alone)
+    sweep = _sweep(points, kv, _part(ks, one_scenario))
+    return with_provenance(sweep, init, term, arity)
 
 
 def _no_provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:
