@@ -7,13 +7,15 @@ RTEC does:
   ``v`` is the only value initiated there (MIN = MAX = v), and a broken or terminated point is
   an end point, whatever else happens there (termination wins ties);
 * otherwise an initiation of ``v`` is a start point;
-* after an end point the pair does not hold, after a start point it does, so the state after
-  each point is ``is_start``; intervals run from each change to "holding" to the next change
-  (``LAG`` finds the changes, ``LEAD`` the next one).
+* after an end point the pair does not hold, after a start point it does. One window pass over
+  each pair's points in time order, its ends after its starts at one point
+  (:func:`_sweep`), finds the intervals: from a start whose previous point is an end (``LAG``)
+  to the first end after it (a ``MIN`` over the following rows); a start whose first end is
+  at its own point makes an empty interval, which is dropped.
 
-A multi-valued fluent holds at most one value at a time, so it is swept once per key rather
-than once per pair (:func:`_multi_intervals`, linear in the points); the Boolean sweep above is
-the per-pair one.
+A Boolean fluent has one value, which nothing breaks, so its initiations are its starts and
+its terminations its ends. A multi-valued fluent holds at most one value at a time: its *set
+points* (:func:`_multi_intervals`) give each value's starts and ends, then the same sweep.
 
 Provenance: the rule (first label) and happening (smallest id) that started each interval, and
 the smallest id among the happenings that made its end point (terminations, or initiations of
