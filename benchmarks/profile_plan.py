@@ -1,12 +1,18 @@
 """Where the build's time goes: every statement of the compiled plan, timed, on one world.
 
     python benchmarks/profile_plan.py WORLD [--min 0.05] [--explain TABLE]
+    python benchmarks/profile_plan.py --run RULES NARRATIVE [--repeat 8] [--min 0.002]
 
 Loads the corpus tables into an in-memory DuckDB, makes the engine's inputs (SQL fast path),
 then runs the de-facto plan statement by statement and prints those that took at least
 ``--min`` seconds; ``--explain TABLE`` prints DuckDB's EXPLAIN ANALYZE of the statement that
 creates TABLE instead. The breach query is timed last, and the floor (one sort of the
 happenings into a table) for comparison.
+
+``--run`` times ``foedus run``'s DuckDB path instead (src/foedus/backends/run.py, one
+thread): reading the narrative, each statement of the cached plan and writing the CSV, in
+CPU seconds (the least of ``--repeat`` runs, each on a new connection: on a loaded machine
+the least is the figure the other jobs inflate least).
 """
 
 from __future__ import annotations
@@ -19,12 +25,12 @@ import duckdb
 
 from foedus import build as storage
 from foedus.backends.duckdb import DuckDBBackend
+from foedus.build import breaches
 from foedus.build import fluents as reasoning
 from foedus.build.schema import SCENARIO_FLUENTS
 from foedus.corpus import load_corpus
 from foedus.engine import from_tables
 from foedus.engine.compile import compile_program, fluent_table
-from foedus.norms import breaches
 from foedus.rules.programs import program_for
 
 
@@ -43,12 +49,49 @@ class Timed(DuckDBBackend):
             print(f"{d:8.2f} s  {sql[:100]}", flush=True)
 
 
+def profile_run(rules: Path, narrative: Path, repeat: int, least: float) -> None:
+    """``foedus run RULES NARRATIVE``'s DuckDB path, step by step (see the module's text)."""
+    import tempfile
+
+    from foedus.backends import run
+
+    plan = run.load_plan([rules])
+    happ, _ = run._happenings_sql(narrative, run._kind(narrative), plan["event_arity"])
+    if any("fixpoint" in step for step in plan["steps"]):
+        raise SystemExit("--run: a plan with a cycle through time is not profiled here")
+    sql = [s for step in plan["steps"] for s in step["sql"]]
+    names = ["read the narrative", *(s[:90] for s in sql), "sort and write the CSV"]
+    best = [float("inf")] * len(names)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "out.csv")
+        for _ in range(repeat):
+            con = duckdb.connect(config={"threads": 1})
+            steps = [f"CREATE TEMP TABLE {plan['events']} AS {happ}", *sql]
+            for i, s in enumerate([*steps, run._output_sql(out, "csv")]):
+                t = time.process_time()
+                con.execute(s)
+                best[i] = min(best[i], time.process_time() - t)
+            con.close()
+    for name, d in zip(names, best, strict=True):
+        if d >= least:
+            print(f"{d:8.3f} s  {name}")
+    print(f"{sum(best):8.3f} s  in all ({len(sql)} statements of the plan)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("world", type=Path)
-    ap.add_argument("--min", type=float, default=0.05)
+    ap.add_argument("world", type=Path, nargs="?")
+    ap.add_argument("--min", type=float, default=None)
     ap.add_argument("--explain")
+    ap.add_argument("--run", nargs=2, type=Path, metavar=("RULES", "NARRATIVE"))
+    ap.add_argument("--repeat", type=int, default=8)
     a = ap.parse_args()
+    if a.run:
+        profile_run(*a.run, a.repeat, 0.002 if a.min is None else a.min)
+        return
+    if a.world is None:
+        ap.error("give a WORLD, or --run RULES NARRATIVE")
+    a.min = 0.05 if a.min is None else a.min
     corpus = load_corpus(a.world)
     con = duckdb.connect()
     t = time.perf_counter()

@@ -255,6 +255,27 @@ def test_crlf_line_ends(tmp_path: Path, engine: str) -> None:
     assert (tmp_path / "o.csv").read_bytes() == (FIXTURES / "expected" / f"{case}.csv").read_bytes()
 
 
+def test_blank_lines_and_carriage_returns(tmp_path: Path, engine: str) -> None:
+    """Blank lines (empty, spaces, a no-break space, an ideographic space) are skipped and a
+    CR before the line end is cut; a line of a tab is a line, and a bad one."""
+    case = "g_wildcard__tiny"
+    src = (FIXTURES / "narratives" / f"{case}.csv").read_text().splitlines()
+    expected = (FIXTURES / "expected" / f"{case}.csv").read_bytes()
+    blanks = ["", "   ", "\u00a0", " \u3000"]
+    for end in ("\n", "\r\n"):
+        lines = [x for i, line in enumerate(src) for x in (line, blanks[i % 4])]
+        mixed = tmp_path / "n.csv"
+        mixed.write_bytes(end.join(lines).encode() + end.encode())
+        run([rules_of(case)], mixed, out=tmp_path / "o.csv")
+        assert (tmp_path / "o.csv").read_bytes() == expected
+    tab = tmp_path / "t.csv"
+    tab.write_text("\n".join(src[:2]) + "\n\t\n" + src[2] + "\n")
+    with pytest.raises(
+        RunError, match=r"t\.csv:3: expected event\|arrival\|time\|arg\.\.\., found '\t'"
+    ):
+        run([rules_of(case)], tab, out=tmp_path / "o.csv")
+
+
 def test_a_small_run_imports_no_duckdb_sqlglot_or_lark(tmp_path: Path) -> None:
     """A tiny narrative on a warm plan cache runs in plain Python: ``import duckdb`` alone
     would cost more than RTEC's whole run (docs/decisions/0010-small-narratives.md)."""
@@ -335,3 +356,43 @@ def test_an_odd_narrative_goes_to_duckdbs_reader(tmp_path: Path, engine: str) ->
     out = tmp_path / "o.csv"
     run([HERE / "a_boolean.rules"], narrative, out=out)
     assert out.read_text() == "fluent,args,value,start,end\nactive,x1,true,6,8\n"
+
+
+def test_point_tables_that_read_only_the_inputs_are_views(tmp_path: Path, engine: str) -> None:
+    """An event rule's points that read only the events and the facts are a view (filtering
+    the events again costs less than writing them); the facts they read (a file's and the
+    rules' own ground facts) stay until the end, where the view is read."""
+    rules = tmp_path / "r.rules"
+    rules.write_text(
+        "fact power(State).\npower(fr).\nfluent controlled(State).\nfluent watched(State).\n"
+        "initiated controlled(S) when invade(P, S), power(P).\n"
+        "terminated controlled(S) when withdraw(P, S).\n"
+        "initiated watched(S) when invade(P, S), not controlled(S).\n"
+    )
+    plan = run_mod.compile_plan([rules])
+    sql = [s for step in plan["steps"] for s in step["sql"]]
+    assert any(
+        s.startswith('CREATE OR REPLACE TEMPORARY VIEW "_foedus_init_controlled"') for s in sql
+    )
+    assert any(
+        s.startswith('CREATE OR REPLACE TEMPORARY VIEW "_foedus_term_controlled"') for s in sql
+    )
+    # a condition on a fluent: its points are written once, as before
+    assert any(
+        s.startswith('CREATE OR REPLACE TEMPORARY TABLE "_foedus_init_watched"') for s in sql
+    )
+    assert not any(
+        s.startswith("DROP") and ("_foedus_fact_" in s or "_foedus_ev" in s) for s in sql
+    )
+    narrative = tmp_path / "n.csv"
+    narrative.write_text(
+        "invade|1|1|ru|lv\ninvade|2|2|fr|lt\ninvade|3|3|ru|lt\nwithdraw|5|5|ru|lv\n"
+    )
+    prolog = tmp_path / "domain.prolog"
+    prolog.write_text("power(ru).\n")
+    out = tmp_path / "o.csv"
+    run([rules], narrative, [prolog], out)
+    assert out.read_text() == (
+        "fluent,args,value,start,end\ncontrolled,lt,true,3,inf\ncontrolled,lv,true,2,6\n"
+        "watched,lt,true,3,inf\nwatched,lv,true,2,inf\n"
+    )

@@ -391,3 +391,75 @@ def test_islands_are_the_sweep_union(rows_: list[tuple[str, int, int | None]]) -
         if cur:
             by_hand.add((key, "in", cur[0], None if cur[1] == 2**62 else cur[1]))
     assert want == by_hand
+
+
+# --- the inertia and `except` queries against the reference, on random narratives ------------
+
+SWEPT = """
+fluent on(Item).
+fluent mode(Item) = Level.
+fluent calm(Item, Item).
+initiated on(X) when start(X).
+initiated on(X) when again(X).
+terminated on(X) when stop(X).
+initiated mode(X) = V when set(X, V).
+terminated mode(X) = V when unset(X, V).
+terminated mode(X) = _ when clear(X).
+calm(X, Y) holds for on(X) and on(Y) except mode(X) = high.
+"""
+
+narratives = st.lists(
+    st.tuples(
+        st.sampled_from(["start", "again", "stop", "set", "unset", "clear"]),
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["low", "high", "mid"]),
+        st.integers(0, 9),
+    ),
+    max_size=24,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(narratives)
+def test_sweeps_and_except_equal_the_reference(events: list[tuple[str, str, str, int]]) -> None:
+    """The one-window sweeps (a Boolean fluent's pairs; a multi-valued fluent's set points,
+    kills and values set again while they hold) and ``except`` by the gaps of what is cut
+    away give the reference interpreter's intervals, ties at one time point included."""
+    backend = DuckDBBackend(duckdb.connect())
+    hs = [H(name, (x, v) if name in ("set", "unset") else (x,), t, t) for name, x, v, t in events]
+    rows(backend, SWEPT, hs)
+
+
+NOT_ANY = """
+fluent mode(Item) = Level.
+fluent calm(Item).
+initiated mode(X) = V when set(X, V).
+terminated mode(X) = _ when clear(X).
+initiated calm(X) when check(X), not mode(X) = high, not mode(X) = mid, not mode(X) = high.
+terminated calm(X) when alarm(X).
+"""
+
+
+def test_negations_of_one_fluent_are_one_anti_join(backend: DuckDBBackend) -> None:
+    """``not mode(X) = high, not mode(X) = mid`` is one NOT EXISTS of ``value IN (...)``, and
+    means what the reference says: no calm while either value holds, calm under the others."""
+    hs = [
+        H("set", ("a", "high"), 1, 1),
+        H("check", ("a",), 2, 2),  # high: not calm
+        H("set", ("a", "low"), 3, 3),
+        H("check", ("a",), 4, 4),  # low: calm from 5
+        H("set", ("b", "mid"), 1, 1),
+        H("check", ("b",), 2, 2),  # mid: not calm
+        H("clear", ("b",), 3, 3),
+        H("check", ("b",), 5, 5),  # nothing holds: calm from 6
+        H("check", ("c",), 1, 1),  # never set: calm from 2
+    ]
+    assert rows(backend, NOT_ANY, hs, fluent="calm") == {
+        ("calm", ("a",), "true", 5, None),
+        ("calm", ("b",), "true", 6, None),
+        ("calm", ("c",), "true", 2, None),
+    }
+    plan = compile_program(parse_rules(NOT_ANY, "t.rules"), scenarios=1)
+    init = next(s for s in plan.steps if getattr(s, "table", "") == "_foedus_init_calm")
+    sql = init.query.sql(dialect="duckdb")  # type: ignore[attr-defined]
+    assert sql.count("EXISTS") == 1 and "IN ('high', 'mid')" in sql

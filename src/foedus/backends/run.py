@@ -37,10 +37,11 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from foedus.backends import run_facts
 
 __all__ = ["RunError", "main", "register", "run"]
 
@@ -54,7 +55,7 @@ PYTHON_BELOW = 100_000
 #: ``python`` or ``duckdb`` forces a path (the tests run every case through both); internal.
 ENGINE_ENV = "FOEDUS_RUN_ENGINE"
 #: Bumped when the cached plan's layout changes.
-PLAN_VERSION = 3
+PLAN_VERSION = 4
 _ENGINE_FILES = (
     "engine/compile.py",
     "engine/compile_event.py",
@@ -159,10 +160,10 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
     """
     from sqlglot import exp
 
-    from foedus.backends.base import dead_after
+    from foedus.backends.base import dead_after, mentions
     from foedus.backends.duckdb import DuckDBBackend
     from foedus.engine.compile import OUTPUT, Materialize, compile_program
-    from foedus.engine.compile_event import EV
+    from foedus.engine.compile_event import EV, fact_table
     from foedus.errors import RuleError
     from foedus.rules import load_rules
 
@@ -176,6 +177,28 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
     def render(e: exp.Expression) -> str:
         return backend.sql(e)
 
+    def view(name: str, query: exp.Query) -> str:
+        return render(
+            exp.Create(
+                this=exp.to_table(name),
+                kind="VIEW",
+                replace=True,
+                expression=query,
+                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+            )
+        )
+
+    # a step that reads only the inputs (the events, the facts: never written again) is a
+    # view, read where it is used: the point tables of event rules without conditions on
+    # fluents. Writing them cost more than filtering the events again.
+    inputs = {EV, *(fact_table(r) for r in plan.fact_arities)}
+    views = {
+        s.table
+        for s in plan.steps
+        if isinstance(s, Materialize)
+        and s.table not in (EV, OUTPUT)
+        and mentions(s) - {s.table} <= inputs
+    }
     dead = dead_after(plan)
     steps: list[dict[str, Any]] = []
     batch: list[str] = []
@@ -183,15 +206,8 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
         if isinstance(step, Materialize):
             if step.table == EV:
                 continue  # run() reads the narrative into this table directly
-            if step.table == OUTPUT:  # a view: the COPY that writes the file reads it once
-                view = exp.Create(
-                    this=exp.to_table(OUTPUT),
-                    kind="VIEW",
-                    replace=True,
-                    expression=step.query,
-                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-                )
-                batch.append(render(view))
+            if step.table == OUTPUT or step.table in views:  # the COPY reads the output once
+                batch.append(view(step.table, step.query))
             else:
                 batch.append(render(backend.materialize(step)))
         else:
@@ -210,7 +226,7 @@ def compile_plan(paths: list[Path]) -> dict[str, Any]:
                     }
                 }
             )
-        batch += [render(backend.drop(t)) for t in dead.get(i, ())]
+        batch += [render(backend.drop(t)) for t in dead.get(i, ()) if t not in views | inputs]
     if batch:
         steps.append({"sql": batch})
     return {
@@ -252,9 +268,14 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
             f"read_csv({p}, columns={{'line': 'VARCHAR'}}, delim=chr(1), header=false, "
             "quote='', escape='', auto_detect=false)"
         )
+        # a CR before the line end is cut, a blank line skipped; each test made only where it
+        # can matter (a line ending in CR; a line not starting with a printable ASCII
+        # character, which DuckDB's trim never removes): done on every line, the two cost
+        # half the read
         rows = (
-            f"SELECT string_split(rtrim(line, chr(13)), '|') AS f FROM {lines} "
-            "WHERE line IS NOT NULL AND trim(line) <> ''"
+            "SELECT string_split(CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) "
+            f"ELSE line END, '|') AS f FROM {lines} WHERE line IS NOT NULL AND "
+            "(ascii(line) BETWEEN 33 AND 126 OR trim(line) <> '')"
         )
         name, time, args, n = "f[1]", "f[3]", "f[4:]", "len(f) - 3"
         what = (
@@ -289,7 +310,10 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
             f"AS e, row_number() OVER () + {first} AS ln FROM {reader}) WHERE "
             "TRY_CAST(tm AS BIGINT) IS NULL OR coalesce(e, '') = '' ORDER BY ln LIMIT 1"
         )
-    a = "".join(f"({args})[{i + 1}] AS a{i}, " for i in range(arity))
+    # an RTEC line's arguments are its fields from the fourth on: indexed directly (a slice
+    # f[4:] copies every list, which cost a third of the read)
+    arg = (lambda i: f"f[{i + 4}]") if kind == "rtec" else (lambda i: f"({args})[{i + 1}]")
+    a = "".join(f"{arg(i)} AS a{i}, " for i in range(arity))
     happ = (  # the plan's event table (scenario 0 only: RTEC's times are exact)
         f"SELECT 0 AS scn, {name} AS name, ({n})::INT AS arity, {a}"
         f"TRY_CAST({time} AS BIGINT) AS t, NULL::VARCHAR AS id FROM ({rows})"
@@ -297,66 +321,9 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
     return happ, bad
 
 
-_FACT = re.compile(r"^\s*([a-z][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*\.\s*(?:%.*)?$")
-_ATOM = re.compile(r"^\s*(?:'((?:[^'\\]|\\.|'')*)'|\"((?:[^\"\\]|\\.)*)\"|([^\s,()'\"]+))\s*$")
-
-
 def read_facts(paths: list[Path], arities: dict[str, int]) -> dict[str, list[tuple[str, ...]]]:
-    """The rows of the declared fact relations in ``paths`` (small files: read in Python)."""
-    import csv
-
-    rows: dict[str, list[tuple[str, ...]]] = {r: [] for r in arities}
-    errors: list[str] = []
-
-    def add(where: str, rel: str, args: list[str]) -> None:
-        if rel not in arities:
-            return
-        if len(args) != arities[rel]:
-            errors.append(
-                f"{where}: fact relation '{rel}' takes {arities[rel]} argument"
-                f"{'' if arities[rel] == 1 else 's'}, found {len(args)}"
-            )
-            return
-        rows[rel].append(tuple(args))
-
-    for path in paths:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            errors.append(f"{path}:1: cannot read facts: {getattr(e, 'strerror', None) or e}")
-            continue
-        if Path(path).suffix.lower() == ".csv":
-            reader = csv.reader(text.splitlines())
-            header = next(reader, None)
-            if header is None or [h.strip().lower() for h in header[:2]] != ["fact", "args"]:
-                errors.append(f"{path}:1: expected the header 'fact,args'")
-                continue
-            for n, row in enumerate(reader, start=2):
-                if not row:
-                    continue
-                if len(row) != 2:
-                    errors.append(f"{path}:{n}: expected 2 columns (fact,args), found {len(row)}")
-                    continue
-                add(f"{path}:{n}", row[0].strip(), row[1].split(";") if row[1] else [])
-            continue
-        for n, line in enumerate(text.splitlines(), start=1):
-            s = line.strip()
-            if not s or s.startswith("%"):
-                continue
-            m = _FACT.match(s)
-            args: list[str] = []
-            ok = m is not None
-            if m and m.group(2) is not None:
-                for piece in m.group(2).split(","):
-                    am = _ATOM.match(piece)
-                    if am is None:
-                        ok = False
-                        break
-                    args.append(next(g for g in am.groups() if g is not None))
-            if not ok or m is None:
-                errors.append(f"{path}:{n}: expected a fact such as 'state(s1).', found {s!r}")
-                continue
-            add(f"{path}:{n}", m.group(1), args)
+    """The rows of the declared fact relations in ``paths`` (:mod:`.run_facts`)."""
+    rows, errors = run_facts.read_facts(paths, arities)
     if errors:
         raise RunError(errors)
     return rows

@@ -285,6 +285,7 @@ class _Compiler:
                     arity,
                     self.program.fluents[name].multivalued,
                     provenance=self.provenance,
+                    one_scenario=self.scenarios == 1,
                 ),
             ),
         ]

@@ -112,15 +112,20 @@ class Body:
                 conds.append(c)
         return conds
 
-    def fluent(self, ref: FluentRef, negated: bool) -> None:
+    def fluent(self, ref: FluentRef, negated: bool, values: tuple[str, ...] = ()) -> None:
+        """``ref`` holds at the time (or, ``negated``, does not); with ``values``, a negated
+        reference to any of these values (``ref``'s own value is then not read)."""
         a = self.alias()
         name = ref.atom.name
         args: list[tuple[Term, exp.Expression]] = [
             (t, col(k, a)) for t, k in zip(ref.atom.args, key_cols(len(ref.atom.args)), strict=True)
         ]
-        args.append((ref.value, col(VALUE, a)))
+        if not values:
+            args.append((ref.value, col(VALUE, a)))
         conds = [eq(col(SCN, a), self.scn)]
         conds += self._pattern(a, args, bind=not negated)
+        if values:
+            conds.append(exp.In(this=col(VALUE, a), expressions=[lit(v) for v in values]))
         conds.append(holds_at(a, self.time))
         t = table(self.ctx.fluent_table(name), a)
         self._require(t, conds, negated)
@@ -172,11 +177,24 @@ class Body:
                 self.fact(c)
             else:
                 later.append(c)
+        # negations of one fluent reference with several constant values (``not f(X) = a,
+        # not f(X) = b``) are one NOT EXISTS of ``value IN (a, b)``: one anti-join, not one each
+        values: dict[tuple[str, tuple[Term, ...]], list[str]] = {}
+        for c in later:
+            if isinstance(c, HoldsCond) and isinstance(c.ref.value, Const):
+                values.setdefault((c.ref.atom.name, c.ref.atom.args), []).append(c.ref.value.value)
+        done: set[tuple[str, tuple[Term, ...]]] = set()
         for c in later:
             if isinstance(c, CompareCond):
                 self.compare(c)
             elif isinstance(c, HoldsCond):
-                self.fluent(c.ref, negated=True)
+                key = (c.ref.atom.name, c.ref.atom.args)
+                group = values.get(key, [])
+                if len(group) < 2 or not isinstance(c.ref.value, Const):
+                    self.fluent(c.ref, negated=True)
+                elif key not in done:  # the group's first: the whole group
+                    done.add(key)
+                    self.fluent(c.ref, negated=True, values=tuple(dict.fromkeys(group)))
             elif isinstance(c, FactCond):
                 self.fact(c)
 

@@ -7,13 +7,15 @@ RTEC does:
   ``v`` is the only value initiated there (MIN = MAX = v), and a broken or terminated point is
   an end point, whatever else happens there (termination wins ties);
 * otherwise an initiation of ``v`` is a start point;
-* after an end point the pair does not hold, after a start point it does, so the state after
-  each point is ``is_start``; intervals run from each change to "holding" to the next change
-  (``LAG`` finds the changes, ``LEAD`` the next one).
+* after an end point the pair does not hold, after a start point it does. One window pass over
+  each pair's points in time order, its ends after its starts at one point
+  (:func:`_sweep`), finds the intervals: from a start whose previous point is an end (``LAG``)
+  to the first end after it (a ``MIN`` over the following rows); a start whose first end is
+  at its own point makes an empty interval, which is dropped.
 
-A multi-valued fluent holds at most one value at a time, so it is swept once per key rather
-than once per pair (:func:`_multi_intervals`, linear in the points); the Boolean sweep above is
-the per-pair one.
+A Boolean fluent has one value, which nothing breaks, so its initiations are its starts and
+its terminations its ends. A multi-valued fluent holds at most one value at a time: its *set
+points* (:func:`_multi_intervals`) give each value's starts and ends, then the same sweep.
 
 Provenance: the rule (first label) and happening (smallest id) that started each interval, and
 the smallest id among the happenings that made its end point (terminations, or initiations of
@@ -26,7 +28,6 @@ from sqlglot import exp
 
 from foedus.engine.compile_sql import (
     END,
-    FOREVER,
     INIT_BY,
     RULE,
     SCN,
@@ -42,7 +43,6 @@ from foedus.engine.compile_sql import (
     is_null,
     key_cols,
     lag,
-    lead,
     lit,
     neq,
     not_null,
@@ -53,245 +53,192 @@ from foedus.engine.compile_sql import (
     sub,
     table,
     union_all,
-    union_distinct,
     window,
 )
 
 
-def _multi_intervals(init: str, term: str, arity: int) -> exp.Query:
-    """The intervals of a multi-valued fluent, by one sweep per key (linear, not per pair).
+def _multi_intervals(init: str, term: str, arity: int, one_scenario: bool = False) -> exp.Query:
+    """The intervals of a multi-valued fluent: the points where the key's value is set, then
+    one sweep per pair (:func:`_sweep`).
 
-    A multi-valued fluent has at most one value at a time, so each key is swept once. A
-    *set point* is a point of the key where some value is initiated or every value is
-    terminated (``= _``); it sets the key's value to ``v`` when ``v`` is the only value
-    initiated there and nothing terminates ``v`` or every value there, and to nothing
-    otherwise (termination wins ties; two values break each other). The points from one set
-    point to the next form a *segment*; inside it the value set holds until the first
-    termination of that value (a *kill*). Pieces of one value that touch (the value set
-    again while it holds) are merged into one maximal interval.
+    A multi-valued fluent has at most one value at a time. A *set point* is a point of the
+    key where some value is initiated or every value is terminated (``= _``); it sets the
+    key's value to ``v`` when ``v`` is the only value initiated there and nothing terminates
+    ``v`` or every value there, and to nothing otherwise (termination wins ties; two values
+    break each other). So the pair ``(key, v)`` starts at a set point that sets ``v`` and ends
+    at a set point that sets something else after one that set ``v`` (found by ``LAG`` over
+    the key's set points), and at every termination of ``v``. A start while the pair holds
+    (the value set again) continues it: pieces that touch are one maximal interval.
     """
     ks = [SCN, *key_cols(arity)]
     kv = [*ks, VALUE]
-    on_key = lambda a, b: [eq(col(k, a), col(k, b)) for k in ks]  # noqa: E731
-    inits = (
+    rows = union_all(
+        [
+            select(*[col(k) for k in kv], col("p"), alias(lit(e), "e")).from_(
+                table(src), copy=False
+            )
+            for src, e in ((init, 0), (term, 1))
+        ]
+    )
+    # one row per key, point and value: whether the value is initiated there, terminated
+    # there (a NULL value: every value terminated), or both
+    per_value = (
+        select(
+            *[col(k) for k in kv],
+            col("p"),
+            alias(exp.Min(this=col("e")), "ti"),  # 0: initiated there
+            alias(exp.Max(this=col("e")), "tt"),  # 1: terminated there
+        )
+        .from_(sub(rows, "r"), copy=False)
+        .group_by(*[col(k) for k in kv], col("p"), copy=False)
+    )
+    initiated = eq(col("ti"), lit(0))
+    init_value = case([(initiated, col(VALUE))])
+    flag = lambda cond: exp.Max(this=case([(cond, lit(1))], lit(0)))  # noqa: E731
+    per_point = (
         select(
             *[col(k) for k in ks],
             col("p"),
-            alias(exp.Min(this=col(VALUE)), "vmin"),
-            alias(exp.Max(this=col(VALUE)), "vmax"),
+            alias(exp.Min(this=init_value), "vmin"),
+            alias(exp.Max(this=init_value.copy()), "vmax"),
+            alias(flag(and_([is_null(col(VALUE)), eq(col("tt"), lit(1))])), "ta"),
+            alias(flag(and_([initiated.copy(), eq(col("tt"), lit(1))])), "tv"),
         )
-        .from_(table(init), copy=False)
+        .from_(sub(per_value, "vp"), copy=False)
         .group_by(*[col(k) for k in ks], col("p"), copy=False)
     )
-    term_any = (
-        select(*[col(k) for k in ks], col("p"))
-        .distinct(copy=False)
-        .from_(table(term), copy=False)
-        .where(is_null(col(VALUE)), copy=False)
+    only = and_([eq(col("vmin"), col("vmax")), eq(col("ta"), lit(0)), eq(col("tv"), lit(0))])
+    set_points = (
+        select(*[col(k) for k in ks], col("p"), alias(case([(only, col("vmin"))]), "v"))
+        .from_(sub(per_point, "pp"), copy=False)
+        .where(or_([not_null(col("vmin")), eq(col("ta"), lit(1))]), copy=False)
     )
-    term_v = (
-        select(*[col(k) for k in kv], col("p"))
-        .distinct(copy=False)
+    with_prev = select(
+        *[col(k) for k in ks],
+        col("p"),
+        col("v"),
+        alias(window(lag(col("v")), _part(ks, one_scenario), "p"), "pv"),
+    ).from_(sub(set_points, "sp"), copy=False)
+    # each set point is a start of its value, and an end of the value before it if that
+    # differs: two rows of one set point, by a cross join with (0), (1)
+    e = col("e")
+    changed = or_([is_null(col("v")), neq(col("v"), col("pv"))])
+    starts_ends = (
+        select(
+            *[col(k) for k in ks],
+            alias(case([(eq(e, lit(0)), col("v"))], col("pv")), VALUE),
+            col("p"),
+            e.copy(),
+        )
+        .from_(sub(with_prev, "s"), copy=False)
+        .join(exp.values([(0,), (1,)], alias="two", columns=["e"]), join_type="cross", copy=False)
+        .where(
+            or_(
+                [
+                    paren(and_([eq(e.copy(), lit(0)), not_null(col("v"))])),
+                    paren(and_([eq(e.copy(), lit(1)), not_null(col("pv")), paren(changed)])),
+                ]
+            ),
+            copy=False,
+        )
+    )
+    kills = (
+        select(*[col(k) for k in kv], col("p"), alias(lit(1), "e"))
         .from_(table(term), copy=False)
         .where(not_null(col(VALUE)), copy=False)
     )
-    key_points = union_distinct(
-        [
-            select(*[col(k) for k in ks], col("p")).from_(table(init), copy=False),
-            select(*[col(k) for k in ks], col("p")).from_(table(term), copy=False),
-        ]
+    points = union_all([starts_ends, kills])
+    return _sweep(points, kv, _part(kv, one_scenario))
+
+
+def _part(keys: list[str], one_scenario: bool) -> list[str]:
+    """The partition of a window over ``keys``: without the scenario when there is one (a
+    constant column costs its hashing)."""
+    return [k for k in keys if k != SCN] if one_scenario else keys
+
+
+def _sweep_window(
+    func: exp.Expression, part: list[str], spec: exp.WindowSpec | None = None
+) -> exp.Window:
+    """``func`` over a pair's points in time order, its starts before its ends at a tie."""
+    return exp.Window(
+        this=func,
+        partition_by=[col(k) for k in part],
+        order=exp.Order(expressions=[exp.Ordered(this=col("p")), exp.Ordered(this=col("e"))]),
+        spec=spec,
     )
-    only = and_(
-        [
-            eq(col("vmin", "i"), col("vmax", "i")),
-            is_null(col("p", "ta")),
-            is_null(col("p", "tv")),
-        ]
+
+
+def _sweep(points: exp.Query, kv: list[str], part: list[str]) -> exp.Query:
+    """The maximal intervals of each pair from its start (``e`` = 0) and end (``e`` = 1)
+    points ``(kv..., p, e)``, in one window pass.
+
+    In time order, with a pair's starts before its ends at one point (so that an end wins a
+    tie: the interval from that point to itself is empty and dropped), the pair holds after a
+    start and not after an end. An interval starts at a start point whose previous point is an
+    end (or that has none), and lasts until the first end point after it.
+    """
+    prev = exp.Lag(this=col("e"), offset=exp.Literal.number(1), default=lit(1))
+    first_end = exp.Min(this=case([(eq(col("e"), lit(1)), col("p"))]))
+    following = exp.WindowSpec(
+        kind="ROWS",
+        start=exp.Literal.number(1),
+        start_side="FOLLOWING",
+        end="UNBOUNDED",
+        end_side="FOLLOWING",
     )
-    is_set = or_([not_null(col("p", "i")), not_null(col("p", "ta"))])
-    points = (
-        select(
-            *[col(k, "kp") for k in ks],
-            col("p", "kp"),
-            alias(case([(is_set, lit(1))], lit(0)), "is_set"),
-            alias(case([(only, col("vmin", "i"))]), "v"),
-        )
-        .from_(sub(key_points, "kp"), copy=False)
-        .join(
-            sub(inits, "i"),
-            on=and_([*on_key("kp", "i"), eq(col("p", "kp"), col("p", "i"))]),
-            join_type="left",
-            copy=False,
-        )
-        .join(
-            sub(term_any, "ta"),
-            on=and_([*on_key("kp", "ta"), eq(col("p", "kp"), col("p", "ta"))]),
-            join_type="left",
-            copy=False,
-        )
-        .join(
-            sub(term_v, "tv"),
-            on=and_(
-                [
-                    *on_key("kp", "tv"),
-                    eq(col("p", "kp"), col("p", "tv")),
-                    eq(col(VALUE, "tv"), col("vmin", "i")),
-                ]
-            ),
-            join_type="left",
-            copy=False,
-        )
-    )
-    numbered = select(
-        *[col(k) for k in ks],
+    swept = select(
+        *[col(k) for k in kv],
         col("p"),
-        col("is_set"),
-        col("v"),
-        alias(window(exp.Sum(this=col("is_set")), ks, "p", frame=True), "seg"),
+        col("e"),
+        alias(_sweep_window(prev, part), "pe"),
+        alias(_sweep_window(first_end, part, following), "nxt"),
     ).from_(sub(points, "pt"), copy=False)
-    segs = (
-        select(
-            *[col(k) for k in ks],
-            col("seg"),
-            alias(col("p"), "ps"),
-            col("v"),
-            alias(window(lead(col("p")), ks, "p"), "nxt"),
-        )
-        .from_(sub(numbered, "nb"), copy=False)
-        .where(eq(col("is_set"), lit(1)), copy=False)
-    )
-    kills = (
-        select(
-            *[col(k, "nb") for k in ks],
-            col("seg", "nb"),
-            col(VALUE, "tv"),
-            alias(exp.Min(this=col("p", "tv")), "q"),
-        )
-        .from_(sub(term_v.copy(), "tv"), copy=False)
-        .join(
-            sub(numbered.copy(), "nb"),
-            on=and_([*on_key("tv", "nb"), eq(col("p", "tv"), col("p", "nb"))]),
-            copy=False,
-        )
-        .group_by(*[col(k, "nb") for k in ks], col("seg", "nb"), col(VALUE, "tv"), copy=False)
-    )
-    pieces = (
-        select(
-            *[col(k, "sg") for k in ks],
-            alias(col("v", "sg"), VALUE),
-            alias(col("ps", "sg"), START),
-            alias(exp.Coalesce(this=col("q", "kl"), expressions=[col("nxt", "sg")]), END),
-        )
-        .from_(sub(segs, "sg"), copy=False)
-        .join(
-            sub(kills, "kl"),
-            on=and_(
+    return (
+        select(*[col(k) for k in kv], alias(col("p"), START), alias(col("nxt"), END))
+        .from_(sub(swept, "sw"), copy=False)
+        .where(
+            and_(
                 [
-                    *on_key("sg", "kl"),
-                    eq(col("seg", "sg"), col("seg", "kl")),
-                    eq(col(VALUE, "kl"), col("v", "sg")),
+                    eq(col("e"), lit(0)),
+                    eq(col("pe"), lit(1)),
+                    paren(or_([is_null(col("nxt")), exp.LT(this=col("p"), expression=col("nxt"))])),
                 ]
             ),
-            join_type="left",
             copy=False,
         )
-        .where(not_null(col("v", "sg")), copy=False)
-    )
-    flagged = select(
-        *[col(k) for k in kv],
-        col(START),
-        col(END),
-        alias(
-            case(
-                [(eq(window(lag(col(END)), kv, START), col(START)), lit(0))],
-                lit(1),
-            ),
-            "fresh",
-        ),
-    ).from_(sub(pieces, "pc"), copy=False)
-    islands = select(
-        *[col(k) for k in kv],
-        col(START),
-        col(END),
-        alias(window(exp.Sum(this=col("fresh")), kv, START, frame=True), "isl"),
-    ).from_(sub(flagged, "fl"), copy=False)
-    last_end = exp.Max(this=exp.Coalesce(this=col(END), expressions=[lit(FOREVER)]))
-    return (
-        select(
-            *[col(k) for k in kv],
-            alias(exp.Min(this=col(START)), START),
-            alias(exp.Nullif(this=last_end, expression=lit(FOREVER)), END),
-        )
-        .from_(sub(islands, "il"), copy=False)
-        .group_by(*[col(k) for k in kv], col("isl"), copy=False)
-    )
-
-
-def _bool_points(init: str, term: str, arity: int) -> exp.Query:
-    """Each pair's points for a Boolean fluent: one value, nothing breaks."""
-    ks = [SCN, *key_cols(arity)]
-    parts = [
-        select(*[col(k) for k in ks], col("p"), alias(lit(i), "i"), alias(lit(1 - i), "e")).from_(
-            table(src), copy=False
-        )
-        for src, i in ((init, 1), (term, 0))
-    ]
-    return (
-        select(
-            *[col(k) for k in ks],
-            alias(lit("true"), VALUE),
-            col("p"),
-            alias(exp.GT(this=exp.Max(this=col("e")), expression=lit(0)), "is_end"),
-            alias(exp.GT(this=exp.Max(this=col("i")), expression=lit(0)), "only_v"),
-        )
-        .from_(sub(union_all(parts), "bp"), copy=False)
-        .group_by(*[col(k) for k in ks], col("p"), copy=False)
     )
 
 
 def fluent_query(
-    init: str, term: str, arity: int, multivalued: bool = True, provenance: bool = True
+    init: str,
+    term: str,
+    arity: int,
+    multivalued: bool = True,
+    provenance: bool = True,
+    one_scenario: bool = False,
 ) -> exp.Query:
     """The maximal intervals of a simple fluent from its point tables, with provenance (or
-    NULL in its columns when ``provenance`` is False: two joins fewer)."""
+    NULL in its columns when ``provenance`` is False: two joins fewer). ``one_scenario``:
+    every point is of scenario 0 (a plan of exact times), so no window is partitioned by it."""
     ks = [SCN, *key_cols(arity)]
     kv = [*ks, VALUE]
     with_provenance = _provenance if provenance else _no_provenance
     if multivalued:
-        return with_provenance(_multi_intervals(init, term, arity), init, term, arity)
-    pts = _bool_points(init, term, arity)
-    # the state after each point: holding iff the point is a start (not an end)
-    state = (
-        select(
-            *[col(k) for k in kv],
-            col("p"),
-            alias(and_([col("only_v"), exp.Not(this=col("is_end"))]), "s"),
-        )
-        .from_(sub(pts, "pt"), copy=False)
-        .where(or_([col("is_end"), col("only_v")]), copy=False)
+        multi = _multi_intervals(init, term, arity, one_scenario)
+        return with_provenance(multi, init, term, arity)
+    # a Boolean fluent has one value, which nothing breaks: its initiations are its starts
+    points = union_all(
+        [
+            select(
+                *[col(k) for k in ks], alias(lit("true"), VALUE), col("p"), alias(lit(e), "e")
+            ).from_(table(src), copy=False)
+            for src, e in ((init, 0), (term, 1))
+        ]
     )
-    prev = select(
-        *[col(k) for k in kv],
-        col("p"),
-        col("s"),
-        alias(window(lag(col("s"), exp.false()), kv, "p"), "ps"),
-    ).from_(sub(state, "st"), copy=False)
-    changes = (
-        select(
-            *[col(k) for k in kv],
-            col("p"),
-            col("s"),
-            alias(window(lead(col("p")), kv, "p"), "nxt"),
-        )
-        .from_(sub(prev, "pv"), copy=False)
-        .where(neq(col("s"), col("ps")), copy=False)
-    )
-    ivs = (
-        select(*[col(k) for k in kv], alias(col("p"), START), alias(col("nxt"), END))
-        .from_(sub(changes, "ch"), copy=False)
-        .where(col("s"), copy=False)
-    )
-    return with_provenance(ivs, init, term, arity)
+    # (its value is one constant: the sweep is partitioned by the key alone)
+    sweep = _sweep(points, kv, _part(ks, one_scenario))
+    return with_provenance(sweep, init, term, arity)
 
 
 def _no_provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:

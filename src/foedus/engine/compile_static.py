@@ -17,7 +17,9 @@ from sqlglot import exp
 
 from foedus.engine.compile_event import Body, Context
 from foedus.engine.compile_sql import (
+    BIGINT,
     END,
+    FOREVER,
     INIT_BY,
     RULE,
     SCN,
@@ -30,6 +32,7 @@ from foedus.engine.compile_sql import (
     case,
     col,
     eq,
+    exp_exists,
     holds_at,
     is_null,
     key_cols,
@@ -195,67 +198,87 @@ class _Static:
     def cut(self, base: Rel, m: Rel) -> Rel:
         """``base`` minus ``m`` (maximal, keyed by some of the base's variables).
 
-        Each base interval is joined with the ``m`` intervals that overlap it, in order; the
-        pieces are the gap before each of them and the rest after the last one (or the whole
-        interval when none overlaps). A two-row table picks "before" (0) or "after" (1).
+        ``m``'s gaps per key (from minus infinity, a NULL start, to its first interval, and
+        from each interval's end to the next one's start, or on without end) are found by one
+        window over ``m`` (a two-row table picks "before the first" (0) or "after this" (1));
+        the pieces of a base interval are its overlaps with the gaps of its key, and a base
+        interval whose key ``m`` lacks is kept whole. ``m`` being maximal, its gaps are
+        disjoint, so the pieces are maximal too.
         """
         keys = [SCN, *map(vcol, base.vars)]
-        b, c = self.name("b"), self.name("m")
-        on = [eq(col(k, b), col(k, c)) for k in [SCN, *map(vcol, m.vars)]]
-        joined = (
+        mkeys = [SCN, *map(vcol, m.vars)]
+        bn, mn = self.name("cb"), self.name("cm")
+        which = col("which")
+        ordered = select(
+            *[col(k) for k in mkeys],
+            col(START),
+            col(END),
+            alias(window(lag(col(START)), mkeys, START), "ps"),
+            alias(window(lead(col(START)), mkeys, START), "nx"),
+        ).from_(table(mn), copy=False)
+        two = exp.values([(0,), (1,)], alias="two", columns=["which"])
+        gaps = (
+            select(
+                *[col(k) for k in mkeys],
+                alias(case([(eq(which, lit(0)), null(BIGINT))], col(END)), "gs"),
+                alias(case([(eq(which.copy(), lit(0)), col(START))], col("nx")), "ge"),
+            )
+            .from_(sub(ordered, self.name("w")), copy=False)
+            .join(two, join_type="cross", copy=False)
+            .where(
+                or_(
+                    [
+                        paren(and_([eq(which.copy(), lit(0)), is_null(col("ps"))])),
+                        paren(and_([eq(which.copy(), lit(1)), not_null(col(END))])),
+                    ]
+                ),
+                copy=False,
+            )
+        )
+        b, g, x = self.name("b"), self.name("g"), self.name("x")
+        bs, be, gs, ge = col(START, b), col(END, b), col("gs", g), col("ge", g)
+        forever = lambda e: exp.Coalesce(this=e, expressions=[lit(FOREVER)])  # noqa: E731
+        open_ = forever(be.copy())
+        later = or_([is_null(gs), exp.GT(this=bs, expression=gs.copy())])
+        sooner = or_(
+            [is_null(ge), paren(and_([not_null(be), exp.LT(this=be.copy(), expression=ge.copy())]))]
+        )
+        pieces = (
             select(
                 *[col(k, b) for k in keys],
-                alias(col(START, b), "bs"),
-                alias(col(END, b), "be"),
-                alias(col(START, c), "ms"),
-                alias(col(END, c), "me"),
+                alias(case([(later, bs.copy())], gs.copy()), START),
+                alias(case([(sooner, be.copy())], ge.copy()), END),
             )
-            .from_(sub(base.query, b), copy=False)
-            .join(sub(m.query, c), on=and_([*on, overlaps(b, c)]), join_type="left", copy=False)
-        )
-        part = [*keys, "bs"]
-        ordered = select(
-            *[col(k) for k in keys],
-            col("bs"),
-            col("be"),
-            col("ms"),
-            col("me"),
-            alias(window(lag(col("me")), part, "ms"), "pe"),
-            alias(window(lead(col("ms")), part, "ms"), "nx"),
-        ).from_(sub(joined, self.name("j")), copy=False)
-        w, which = self.name("w"), col("which")
-        gap_start = exp.Coalesce(this=col("pe"), expressions=[col("bs")])
-        before = and_(
-            [
-                eq(which, lit(0)),
-                paren(or_([is_null(col("ms")), exp.LT(this=gap_start, expression=col("ms"))])),
-            ]
-        )
-        after = and_(
-            [
-                eq(which, lit(1)),
-                not_null(col("ms")),
-                is_null(col("nx")),
-                not_null(col("me")),
-                paren(or_([is_null(col("be")), exp.LT(this=col("me"), expression=col("be"))])),
-            ]
-        )
-        two = exp.values([(0,), (1,)], alias="two", columns=["which"])
-        q = (
-            select(
-                *[col(k) for k in keys],
-                alias(case([(eq(which.copy(), lit(0)), gap_start.copy())], col("me")), START),
-                alias(
-                    case(
-                        [(eq(which.copy(), lit(1)), col("be"))],
-                        exp.Coalesce(this=col("ms"), expressions=[col("be")]),
-                    ),
-                    END,
+            .from_(table(bn, b), copy=False)
+            .join(
+                sub(gaps, g),
+                on=and_(
+                    [
+                        *[eq(col(k, b), col(k, g)) for k in mkeys],
+                        paren(or_([is_null(gs.copy()), exp.LT(this=gs.copy(), expression=open_)])),
+                        exp.LT(this=bs.copy(), expression=forever(ge.copy())),
+                    ]
                 ),
+                copy=False,
             )
-            .from_(sub(ordered, w), copy=False)
-            .join(two, join_type="cross", copy=False)
-            .where(or_([paren(before), paren(after)]), copy=False)
+        )
+        absent = exp.Not(
+            this=exp_exists(
+                select(lit(1))
+                .from_(table(mn, x), copy=False)
+                .where(and_([eq(col(k, x), col(k, b)) for k in mkeys]), copy=False)
+            )
+        )
+        whole = (
+            select(*[col(k, b) for k in keys], col(START, b), col(END, b))
+            .from_(table(bn, b), copy=False)
+            .where(absent, copy=False)
+        )
+        q = (
+            select(*[col(k) for k in keys], col(START), col(END))
+            .from_(sub(union_all([pieces, whole]), self.name("c")), copy=False)
+            .with_(bn, as_=base.query, copy=False)
+            .with_(mn, as_=m.query, copy=False)
         )
         return Rel(q, base.vars, True)
 
