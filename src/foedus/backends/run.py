@@ -67,6 +67,7 @@ _ENGINE_FILES = (
     "backends/duckdb.py",
     "rules/grammar.lark",
     "rules/parse.py",
+    "rules/load.py",
     "rules/check.py",
     "rules/ast.py",
     "backends/run.py",
