@@ -33,6 +33,8 @@ HEAVY = (
     "lark",
     "ruamel.yaml",
     "sqlglot",
+    "sqlglot.optimizer",  # loaded by sqlglot to write a 0-based list index (query.common.arg)
+    "sqlglot.dialects.spark",  # loaded with it (the Spark, Hive and Databricks dialects)
     "networkx",
     "foedus.engine.compile",
     "foedus.build.steps",
@@ -122,6 +124,97 @@ def test_a_warm_status_imports_only_its_family(tmp_path: Path) -> None:
     code, _, names = done.stdout.strip().splitlines()[-1].partition(" ")
     assert int(code) == 0
     assert eval(names) == ["duckdb", "foedus.query.base", "sqlglot"]  # no other family
+
+
+def test_a_warm_status_under_a_named_perspective_imports_only_its_family(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ("status", "northland", "--on", "1990-01-01", "--perspective", "none")
+    probe = PROBE.replace("{heavy!r}", "{families!r}").format(families=FAMILIES + HEAVY)
+    env = {**os.environ, "FOEDUS_CACHE_DIR": str(cache)}
+    for json_ in (True, False):  # the first builds the database; then warm
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args, "--corpus", str(GOOD), *(["--json"] * json_)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+            check=True,
+        )
+    code, _, names = done.stdout.strip().splitlines()[-1].partition(" ")
+    assert int(code) == 0
+    # naming a perspective does not load `across` (every family) to see whether it is "all"
+    assert eval(names) == ["duckdb", "foedus.query.base", "sqlglot"]
+
+
+@pytest.mark.parametrize("name", ["all", "ALL", " All ", "de-facto", "alls", "", "a ll"])
+def test_the_command_line_tells_all_as_across_does(name: str) -> None:
+    from foedus.cli.core import _is_all
+    from foedus.query.across import is_all
+
+    assert _is_all(name) == is_all(name)
+
+
+def test_the_index_version_reads_no_source_and_follows_the_module_s_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import inspect
+
+    from foedus.build import index
+
+    monkeypatch.setattr(index, "_index_version", None)
+    real = inspect.getsourcefile(index.store_index)
+    assert real is not None
+
+    def no_source(obj: object) -> str:
+        raise AssertionError("source read")
+
+    monkeypatch.setattr(inspect, "getsource", no_source)
+    version = index.index_version()
+    assert len(version) == 12 and index.index_version() == version
+    changed = tmp_path / "index.py"
+    changed.write_bytes(Path(real).read_bytes() + b"\n# an edit\n")
+    monkeypatch.setattr(index, "_index_version", None)
+    monkeypatch.setattr(inspect, "getsourcefile", lambda obj: str(changed))
+    assert index.index_version() != version  # any edit of the module: a new version
+
+
+def test_a_kept_corpus_maps_its_records_and_texts_from_the_file(tmp_path: Path) -> None:
+    import pickle
+
+    folder = tmp_path / "good"
+    subprocess.run(["cp", "-r", str(GOOD), str(folder)], check=True)
+    fresh = corpus_cache.load_cached(folder)
+    kept = corpus_cache.load_cached(folder)
+    instruments, events = kept.instruments, kept.events
+    # neither read nor copied: views of the mapped file
+    assert isinstance(instruments._blob, memoryview)  # type: ignore[attr-defined]
+    assert isinstance(kept.sources._blob, memoryview)  # type: ignore[attr-defined]
+    assert [i.model_dump() for i in instruments] == [i.model_dump() for i in fresh.instruments]
+    assert [e.model_dump() for e in events] == [e.model_dump() for e in fresh.events]
+    assert dict(kept.sources) == fresh.sources
+    for protocol in (4, 5):  # kept again from the mapped file
+        again = pickle.loads(pickle.dumps(kept, protocol=protocol))
+        assert [i.id for i in again.instruments] == [i.id for i in fresh.instruments]
+        assert again.instruments[-1].model_dump() == fresh.instruments[-1].model_dump()
+        assert dict(again.sources) == fresh.sources
+    cached = next((tmp_path / "cache" / "corpora").glob("*.pickle"))
+    cached.write_bytes(cached.read_bytes()[:1000])  # cut short: loaded afresh
+    assert [i.id for i in corpus_cache.load_cached(folder).instruments] == [
+        i.id for i in fresh.instruments
+    ]
+
+
+def test_the_resolver_names_instruments_when_one_is_looked_up(tmp_path: Path) -> None:
+    from foedus.corpus.resolve import Resolver
+
+    corpus = load_corpus(GOOD)
+    resolver = Resolver(corpus)
+    assert resolver.actor(corpus.actors[0].name).id == corpus.actors[0].id
+    assert resolver._names_of_instruments is None  # an actor looked up: no instrument named
+    first = corpus.instruments[0]
+    assert resolver.instrument(first.name).id == first.id
+    assert resolver.instrument(first.id.upper()).id == first.id
+    assert resolver._names_of_instruments is not None
 
 
 def test_a_loaded_corpus_is_kept_by_its_content(

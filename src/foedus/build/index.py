@@ -266,11 +266,21 @@ def index_current(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def index_version() -> str:
-    """The cache version of :func:`store_index`: a hash of its code."""
-    parts = (store_index, _mentions_sql, _breaches_against_sql, _stamp_index, update_index)
-    try:
-        code = "".join(inspect.getsource(f) for f in parts)
-    except OSError:  # no source (a frozen install): the bytecode
-        code = "".join(f.__code__.co_code.hex() for f in parts)
-    text = code + COLUMNS + MENTIONS + INDEX_META + BREACHES_AGAINST + ",".join(BREACH_KEYS)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    """The cache version of :func:`store_index`: a hash of this module's bytes (its code and
+    its SQL constants; any edit of the module gives a new version), made once per process
+    (a warm command reads the version to find its database: reading the functions' source
+    with :mod:`inspect` cost ~25 ms each time)."""
+    global _index_version
+    if _index_version is None:
+        try:
+            with open(inspect.getsourcefile(store_index) or "", "rb") as f:
+                code = f.read()
+        except OSError:  # no source (a frozen install): the bytecode and its constants
+            parts = (store_index, _mentions_sql, _breaches_against_sql, _stamp_index, update_index)
+            code = repr([(p.__code__.co_code, p.__code__.co_consts) for p in parts]).encode()
+        text = COLUMNS + MENTIONS + INDEX_META + BREACHES_AGAINST + ",".join(BREACH_KEYS)
+        _index_version = hashlib.sha256(code + text.encode()).hexdigest()[:12]
+    return _index_version
+
+
+_index_version: str | None = None

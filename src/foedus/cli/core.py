@@ -253,11 +253,10 @@ def cli_parameter(p: Param) -> inspect.Parameter:
 
 
 def _is_all(perspective: str) -> bool:
-    """Whether ``perspective`` is ``all`` (:func:`foedus.query.across.is_all`, imported only
-    when a perspective is named: a command without one does not load every family)."""
-    from foedus.query.across import is_all
-
-    return is_all(perspective)
+    """Whether ``perspective`` is ``all``, as :func:`foedus.query.across.is_all` says (the
+    same test, not imported from there: that module loads every family of answers, which a
+    command under one perspective does not use; tests/cli/test_startup.py checks they agree)."""
+    return perspective.strip().lower() == "all"
 
 
 def query_function(command: Command) -> Callable[..., Any]:

@@ -14,7 +14,6 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from foedus.ask.question import Query
 from foedus.commands import COMMANDS
 from foedus.norms.explain import summary_rich, to_rich
 from foedus.shapes import Json
@@ -413,6 +412,8 @@ def explain_view(data: Json, rules: bool = False) -> RenderableType:
 def ask_view(result: Json) -> RenderableType:
     """A question's answer for people: the query line, the notes, then the command's own
     view."""
+    from foedus.ask.question import Query  # here: the other views do not load the asking
+
     q = result["query"]
     over = (q["over"]["from"], q["over"]["to"]) if q.get("over") else None
     shown = Query(q["command"], q["args"], q["perspective"], q["filter"], over=over).describe()

@@ -16,12 +16,15 @@ in the cache folder (``corpora/`` under :func:`foedus.paths.cache_dir`), keyed b
 
 Its instruments and events are pickled one by one (:mod:`.kept`): a warm command makes only
 the records it shows, and unpickles the source texts and the records' positions only when it
-uses them. A corpus with Parquet tables is not kept (its records are read from the
-tables when asked for); a corpus with problems is never kept, so its errors are reported
-afresh each time. A cache file that cannot be read or written costs only the load. The
-:data:`KEEP` most recently written files are kept, the older ones removed. The files are
-pickles: the cache folder is trusted as the built databases beside them are (it is the
-user's own, ``~/.cache/foedus``).
+uses them. The pickled records and the source texts are written after the pickle as its
+out-of-band buffers (pickle protocol 5) and mapped back with :mod:`mmap` (:func:`_load`): a
+warm command neither reads nor copies them (GGO: 47 MB, 85 ms of CPU before).
+
+A corpus with Parquet tables is not kept (its records are read from the tables when asked
+for); a corpus with problems is never kept, so its errors are reported afresh each time. A
+cache file that cannot be read or written costs only the load. The :data:`KEEP` most recently
+written files are kept, the older ones removed. The files are pickles: the cache folder is
+trusted as the built databases beside them are (it is the user's own, ``~/.cache/foedus``).
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import pickle
 import stat
+import struct
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +49,7 @@ if TYPE_CHECKING:
 KEEP = 32
 """How many loaded corpora the cache keeps (the most recently written)."""
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 """Bumped when what is pickled changes in a way the code hash does not see."""
 
 _PKG = Path(__file__).parents[1]
@@ -161,9 +166,10 @@ def load_cached(path: str | Path) -> Corpus:
     key = corpus_key(Path(path))
     file = cache_dir() / "corpora" / f"{key}.pickle"
     if key is not None:
-        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            with open(file, "rb") as stream:
-                found = pickle.load(stream)
+        with contextlib.suppress(
+            OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError
+        ):
+            found = _load(file)
             from foedus.corpus.corpus import Corpus
 
             if isinstance(found, Corpus):
@@ -174,6 +180,33 @@ def load_cached(path: str | Path) -> Corpus:
     if key is not None and not corpus.tables:
         _store(file, corpus)
     return corpus
+
+
+MAGIC = b"foedus-kept-corpus\0"
+"""The first bytes of a kept corpus's file; then the count of parts and each one's size (the
+pickle, then its out-of-band buffers: the pickled records and the source texts)."""
+
+
+def _load(file: Path) -> Any:
+    """The corpus kept in ``file``: its pickle read, its large buffers (the pickled records,
+    the source texts: GGO's 46 MB) mapped from the file, not read or copied (a warm command
+    touches the few pages of the records it shows)."""
+    with open(file, "rb") as stream:
+        mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(mapped)
+    if view[: len(MAGIC)] != MAGIC:
+        raise ValueError(f"{file}: not a kept corpus")
+    at = len(MAGIC)
+    (count,) = struct.unpack_from("<Q", view, at)
+    sizes = struct.unpack_from(f"<{count}Q", view, at + 8)
+    at += 8 + 8 * count
+    parts = []
+    for size in sizes:
+        if at + size > len(view):
+            raise EOFError(f"{file}: cut short")
+        parts.append(view[at : at + size])
+        at += size
+    return pickle.loads(parts[0], buffers=parts[1:])
 
 
 def _store(file: Path, corpus: Corpus) -> None:
@@ -193,8 +226,15 @@ def _store(file: Path, corpus: Corpus) -> None:
     )
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
+        buffers: list[pickle.PickleBuffer] = []
+        main = pickle.dumps(lazy, protocol=5, buffer_callback=buffers.append)
+        views = [b.raw() for b in buffers]
+        sizes = [len(main), *(v.nbytes for v in views)]
         with open(tmp, "wb") as stream:
-            pickle.dump(lazy, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(MAGIC + struct.pack(f"<Q{len(sizes)}Q", len(sizes), *sizes))
+            stream.write(main)
+            for v in views:
+                stream.write(v)
         os.replace(tmp, file)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         with contextlib.suppress(OSError):

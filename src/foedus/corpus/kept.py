@@ -16,35 +16,43 @@ from __future__ import annotations
 import pickle
 import threading
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from itertools import accumulate
 from typing import Any, TypeVar, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
+def _buffer(blob: bytes | memoryview, protocol: int) -> Any:
+    """``blob`` as pickled: out of band where the pickler takes buffers (protocol 5: the
+    cache writes them after the pickle and maps them back, :mod:`.cache`), else as bytes."""
+    return pickle.PickleBuffer(blob) if protocol >= 5 else bytes(blob)
+
+
 class KeptRecords(Sequence[Any]):
-    """A read-only list of records, each unpickled on first use and then held."""
+    """A read-only list of records, each unpickled on first use and then held. The pickled
+    records are one blob (with each one's offset in it), so that a cache file maps it back
+    without copying it (:func:`foedus.corpus.cache.load_cached`)."""
 
     def __init__(self, records: Sequence[Any]) -> None:
         self.ids: list[str] = [r.id for r in records]
         self.names: list[str] = [getattr(r, "name", r.id) for r in records]
         self.aliases: list[list[str]] = [list(getattr(r, "aliases", ())) for r in records]
-        self._blobs = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in records]
+        blobs = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in records]
+        self._offsets = [0, *accumulate(len(b) for b in blobs)]
+        self._blob: bytes | memoryview = b"".join(blobs)
         self._made: list[Any] = list(records)
         self._at: dict[str, int] | None = None
 
-    def __getstate__(self) -> tuple[Any, ...]:
-        return (self.ids, self.names, self.aliases, self._blobs)
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.ids, self.names, self.aliases, self._blobs = state
-        self._made = [None] * len(self.ids)
-        self._at = None
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        blob = _buffer(self._blob, int(protocol))
+        return (_records, (self.ids, self.names, self.aliases, blob, self._offsets))
 
     def _one(self, i: int) -> Any:
         made = self._made[i]
         if made is None:
-            made = self._made[i] = pickle.loads(self._blobs[i])
+            made = pickle.loads(self._blob[self._offsets[i] : self._offsets[i + 1]])
+            self._made[i] = made
         return made
 
     @property
@@ -80,6 +88,21 @@ class KeptRecords(Sequence[Any]):
         return _ById(self)
 
 
+def _records(
+    ids: list[str],
+    names: list[str],
+    aliases: list[list[str]],
+    blob: bytes | memoryview,
+    offsets: list[int],
+) -> KeptRecords:
+    """A :class:`KeptRecords` unpickled: none of its records made."""
+    kept = KeptRecords.__new__(KeptRecords)
+    kept.ids, kept.names, kept.aliases = ids, names, aliases
+    kept._blob, kept._offsets = blob, offsets
+    kept._made, kept._at = [None] * len(ids), None
+    return kept
+
+
 class _ById(Mapping[str, Any]):
     def __init__(self, records: KeptRecords) -> None:
         self._records = records
@@ -105,19 +128,16 @@ class KeptDict(MutableMapping[K, V]):
 
     def __init__(self, data: Mapping[K, V]) -> None:
         self._data: dict[K, V] | None = dict(data)
-        self._blob: bytes | None = None
+        self._blob: bytes | memoryview | None = None
         self._lock = threading.Lock()  # the HTTP server's threads may first use it at once
 
-    def __getstate__(self) -> bytes:
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
         with self._lock:
-            if self._data is None:
-                assert self._blob is not None
-                return self._blob
-            return pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def __setstate__(self, blob: bytes) -> None:
-        self._data, self._blob = None, blob
-        self._lock = threading.Lock()
+            blob = self._blob
+            if self._data is not None:
+                blob = pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
+        assert blob is not None
+        return (_kept_dict, (_buffer(blob, int(protocol)),))
 
     @property
     def loaded(self) -> bool:
@@ -154,6 +174,13 @@ class KeptDict(MutableMapping[K, V]):
 
     def __repr__(self) -> str:
         return f"KeptDict({self._dict()!r})"
+
+
+def _kept_dict(blob: bytes | memoryview) -> KeptDict[Any, Any]:
+    """A :class:`KeptDict` unpickled: its dict not made."""
+    kept: KeptDict[Any, Any] = KeptDict.__new__(KeptDict)
+    kept._data, kept._blob, kept._lock = None, blob, threading.Lock()
+    return kept
 
 
 def by_id(records: Sequence[Any]) -> Mapping[str, Any]:

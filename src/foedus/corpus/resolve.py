@@ -39,13 +39,23 @@ class Resolver:
                     self._actor_names.setdefault(_key(n), a.id)
         # by names kept beside the records (:mod:`.kept`): no instrument is made to be named
         self._instruments: Mapping[str, Instrument] = kept.by_id(corpus.instruments)
-        self._instrument_names: dict[str, str] = {}
-        listed = list(kept.names(corpus.instruments))
-        for pass_ in range(3):
-            for iid, name, aliases in listed:
-                for n in [iid] if pass_ == 0 else [name] if pass_ == 1 else aliases:
-                    self._instrument_names.setdefault(_key(n), iid)
+        self._names_of_instruments: dict[str, str] | None = None
         self._events: Mapping[str, Event] = kept.by_id(corpus.events)
+
+    @property
+    def _instrument_names(self) -> dict[str, str]:
+        """Each instrument's id, name and aliases (as keys) to its id, made when an instrument
+        is first looked up (GGO: 4,532 instruments, ~30 ms; a command naming actors only
+        does not make it)."""
+        if self._names_of_instruments is None:
+            found: dict[str, str] = {}
+            listed = list(kept.names(self.corpus.instruments))
+            for pass_ in range(3):
+                for iid, name, aliases in listed:
+                    for n in [iid] if pass_ == 0 else [name] if pass_ == 1 else aliases:
+                        found.setdefault(_key(n), iid)
+            self._names_of_instruments = found
+        return self._names_of_instruments
 
     def actor(self, name: str) -> Actor:
         """The actor with this id, name, alias or code; :class:`UnknownName` if none."""

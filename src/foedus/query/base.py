@@ -30,6 +30,7 @@ from sqlglot import exp
 
 from foedus import build
 from foedus.build.index import index_current
+from foedus.build.schema import set_setting
 from foedus.corpus.corpus import Corpus
 from foedus.corpus.kept import by_id
 from foedus.corpus.parquet import LazyRecords, events_by_id
@@ -158,6 +159,11 @@ class _Connection:
             with self.lock:
                 if self.con is None:
                     self.con = build.connect(path)
+                    # its reads are look-ups of a few thousand rows: on one thread each,
+                    # DuckDB spends a third less CPU on them (GGO, a new pair: 37 -> 23 ms)
+                    # and is not slowed by waiting for a second core; the HTTP server and
+                    # ask run their questions on threads of their own
+                    self.con.execute(set_setting("threads", 1))
                 con = self.con
         return con
 

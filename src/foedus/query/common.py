@@ -90,8 +90,12 @@ def lit(value: Any) -> exp.Expression:
 
 
 def arg(i: int) -> exp.Expression:
-    """The argument at 0-based position ``i`` of a row (``args[i + 1]`` in DuckDB)."""
-    return exp.Bracket(this=col("args"), expressions=[exp.Literal.number(i)])
+    """The argument at 0-based position ``i`` of a row (``args[i + 1]`` in DuckDB).
+
+    The index is written 1-based, as DuckDB counts (``offset=1``): a 0-based index makes
+    sqlglot infer the list's type to shift it, which imports its optimizer and the Spark,
+    Hive and Databricks dialects (~70 ms of a warm command)."""
+    return exp.Bracket(this=col("args"), expressions=[exp.Literal.number(i + 1)], offset=1)
 
 
 def one_of(column: exp.Expression, values: tuple[str, ...] | list[str]) -> exp.Expression:
