@@ -67,7 +67,7 @@ def _day(year: int, month: int, day: int, text: str) -> date:
 class FuzzyDate(BaseModel):
     """A closed range of days with the text as the source gives it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     earliest: date
     latest: date

@@ -26,7 +26,7 @@ Date = Annotated[FuzzyDate, BeforeValidator(_coerce_date)]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
 
 class Quote(Record):
@@ -241,7 +241,7 @@ class Group(BaseModel):
     """Actors a corpus names together ("the Baltic states"), declared in ``corpus.yaml``: a
     question about the group asks about each member."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: Slug
     name: str
