@@ -20,6 +20,7 @@ parquet    the same as Parquet files
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from foedus.build.schema import set_setting
 from foedus.errors import UserError
 from foedus.model import FuzzyDate
 from foedus.paths import atomic_files
@@ -482,6 +484,8 @@ def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
     leaves the folder as it was)."""
     out.mkdir(parents=True, exist_ok=True)
     con = kb.connect()
+    # the knowledge base reads its few rows on one thread; a whole table's copy uses every core
+    con.execute(set_setting("threads", os.cpu_count() or 1))
     written: dict[str, int] = {}
     try:
         tables = [r[0] for r in con.execute(_MAIN_TABLES.sql("duckdb")).fetchall()]
