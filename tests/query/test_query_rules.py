@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
-import foedus.rules.parse
+import foedus.rules.load
 import foedus.rules.programs
 from foedus.query import KnowledgeBase
 from foedus.query.rules import rule_texts, terminating_rules
@@ -19,7 +19,7 @@ from foedus.query.rules import rule_texts, terminating_rules
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every parse of a rule file from now on (through any path that reads one)."""
     calls: list[str] = []
-    real_program, real_load = foedus.rules.programs.program_for, foedus.rules.parse.load_rules
+    real_program, real_load = foedus.rules.programs.program_for, foedus.rules.load.load_rules
 
     def program(corpus: Any, perspective: str) -> Any:
         calls.append(perspective)
@@ -30,7 +30,7 @@ def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real_load(*args, **kwargs)
 
     monkeypatch.setattr(foedus.rules.programs, "program_for", program)
-    monkeypatch.setattr(foedus.rules.parse, "load_rules", load)
+    monkeypatch.setattr(foedus.rules.load, "load_rules", load)
     monkeypatch.setattr(foedus.rules, "load_rules", load)
     return calls
 

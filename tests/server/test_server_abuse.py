@@ -301,13 +301,13 @@ def test_no_request_parses_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     perspective, parses no rule text (the parser's one entry point is counted)."""
     fresh = create_app(log=None, static_dir=None, cache_size=0)
     calls: list[Any] = []
-    real = foedus.rules.parse._build
+    real = foedus.rules.parse.build_program
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(foedus.rules.parse, "_build", counted)
+    monkeypatch.setattr(foedus.rules.parse, "build_program", counted)
     assert foedus.rules.parse.parse_rules("fluent f(X).") is not None and len(calls) == 1
     calls.clear()
     for name, path, status in load_test.REQUESTS:
