@@ -120,7 +120,7 @@ def _mentions_sql(
     perspective and actor (the actor by its rank among the actor ids, an integer: the same
     order as by the id, and a cheaper sort of the 10^7 wide rows)."""
     names = _fn("list_distinct", _fn("list_append", exp.column("args"), exp.column("value")))
-    union = exp.select("perspective", *_columns(), exp.alias_(_fn("unnest", names), "who")).from_(
+    each = exp.select("perspective", *_columns(), exp.alias_(_fn("unnest", names), "who")).from_(
         fluents
     )
     named = [exp.column(c.name, "m", quoted=True) for c in _columns()]
@@ -136,7 +136,7 @@ def _mentions_sql(
     ).from_("actors")
     q = (
         exp.select("m.perspective", "m.who", *named)
-        .from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("m"))))
+        .from_(exp.Subquery(this=each, alias=exp.TableAlias(this=exp.to_identifier("m"))))
         .join(
             exp.Subquery(this=rank, alias=exp.TableAlias(this=exp.to_identifier("k"))),
             on="k.id = m.who",
