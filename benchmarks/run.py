@@ -157,13 +157,15 @@ def render(result: dict[str, Any]) -> None:
     t = Table(title="foedus pipeline (DuckDB) by number of events")
     cols = [
         "events",
-        "build s",
-        "fluents s",
-        "breaches s",
+        "tables s (CPU)",
+        "fluents s (CPU)",
+        "breaches s (CPU)",
+        "query index s (CPU)",
+        "build s (CPU)",
         "aggressor s",
-        "pipeline s",
+        "pipeline s (CPU)",
         "events/s",
-        "floor sort s",
+        "floor sort s (CPU)",
         "status p50/p99 ms",
         "treaties p50/p99 ms",
         "holds p50/p99 ms",
@@ -192,15 +194,25 @@ def render(result: dict[str, Any]) -> None:
         speed = "-"
         if r and "fluents_s" in r:
             speed = f"{r['fluents_s'] / p['fluents_s']:.0f}x"
+
+        def cpu(name: str, p: dict[str, Any] = p) -> str:
+            if f"{name}_s" not in p:
+                return "-"
+            if f"{name}_cpu_s" not in p:  # a results file from before the CPU times
+                return f"{p[name + '_s']:.2f}"
+            return f"{p[name + '_s']:.2f} ({p[name + '_cpu_s']:.2f})"
+
         t.add_row(
             f"{int(e):,}",
-            f"{p['build_s']:.2f}",
-            f"{p['fluents_s']:.2f}",
-            f"{p['breaches_s']:.2f}",
+            cpu("tables"),
+            cpu("fluents"),
+            cpu("breaches"),
+            cpu("query_index"),
+            cpu("build"),
             f"{p['aggressor_s']:.2f}",
-            f"{p['pipeline_s']:.2f}",
+            cpu("pipeline"),
             f"{int(e) / p['pipeline_s']:,.0f}",
-            f"{p['floor_sort_s']:.2f}",
+            cpu("floor_sort"),
             lat("status"),
             lat("treaties"),
             lat("holds"),
