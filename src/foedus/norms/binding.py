@@ -281,9 +281,13 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         program = program_for(corpus, pid)
         p = exp.Literal.string(pid)
         pairs = sqlglot.parse_one(
-            "SELECT DISTINCT actor AS x0, target AS x1 FROM event_acts UNION "
-            "SELECT a.actor, sf.value FROM event_acts AS a JOIN scenario_fluents AS sf "
-            "ON sf.perspective = '?p' AND sf.fluent = '?part_of' AND sf.args[1] = a.target",
+            # each distinct (actor, target) with each distinct (target, whole): acts and
+            # part_of rows repeat their pairs (10^6 events: 127 M joined rows made 250,000)
+            "WITH a AS (SELECT DISTINCT actor, target FROM event_acts), "
+            "w AS (SELECT DISTINCT args[1] AS target, value FROM scenario_fluents "
+            "WHERE perspective = '?p' AND fluent = '?part_of') "
+            "SELECT actor AS x0, target AS x1 FROM a UNION "
+            "SELECT a.actor, w.value FROM a JOIN w ON w.target = a.target",
             dialect="duckdb",
         ).transform(_literal, "?p", p)
         pairs = pairs.transform(_literal, "?part_of", exp.Literal.string(PART_OF))
