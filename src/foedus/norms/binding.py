@@ -283,11 +283,10 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         pairs = sqlglot.parse_one(
             # each distinct (actor, target) with each distinct (target, whole): acts and
             # part_of rows repeat their pairs (10^6 events: 127 M joined rows made 250,000)
-            "WITH a AS (SELECT DISTINCT actor, target FROM event_acts), "
-            "w AS (SELECT DISTINCT args[1] AS target, value FROM scenario_fluents "
-            "WHERE perspective = '?p' AND fluent = '?part_of') "
-            "SELECT actor AS x0, target AS x1 FROM a UNION "
-            "SELECT a.actor, w.value FROM a JOIN w ON w.target = a.target",
+            "SELECT DISTINCT actor AS x0, target AS x1 FROM event_acts UNION "
+            "SELECT a.actor, w.value FROM (SELECT DISTINCT actor, target FROM event_acts) AS a "
+            "JOIN (SELECT DISTINCT args[1] AS target, value FROM scenario_fluents "
+            "WHERE perspective = '?p' AND fluent = '?part_of') AS w ON w.target = a.target",
             dialect="duckdb",
         ).transform(_literal, "?p", p)
         pairs = pairs.transform(_literal, "?part_of", exp.Literal.string(PART_OF))
