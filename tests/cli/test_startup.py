@@ -107,12 +107,12 @@ FAMILIES = (
 method that answers from it)."""
 
 
-def test_a_warm_status_imports_only_its_family(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    args = ("status", "northland", "--on", "1990-01-01", "--corpus", str(GOOD), "--json")
+def _warm_families(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
+    """The families of answers and heavy modules the last of ``runs`` (the command's
+    arguments; the first builds the database) imported."""
     probe = PROBE.replace("{heavy!r}", "{families!r}").format(families=FAMILIES + HEAVY)
-    env = {**os.environ, "FOEDUS_CACHE_DIR": str(cache)}
-    for _ in range(2):  # the first builds the database; the second is warm
+    env = {**os.environ, "FOEDUS_CACHE_DIR": str(tmp_path / "cache")}
+    for args in runs:
         done = subprocess.run(
             [sys.executable, "-c", probe, *args],
             capture_output=True,
@@ -123,27 +123,22 @@ def test_a_warm_status_imports_only_its_family(tmp_path: Path) -> None:
         )
     code, _, names = done.stdout.strip().splitlines()[-1].partition(" ")
     assert int(code) == 0
-    assert eval(names) == ["duckdb", "foedus.query.base", "sqlglot"]  # no other family
+    return list(eval(names))
+
+
+def test_a_warm_status_imports_only_its_family(tmp_path: Path) -> None:
+    args = ("status", "northland", "--on", "1990-01-01", "--corpus", str(GOOD), "--json")
+    names = _warm_families(tmp_path, args, args)
+    assert names == ["duckdb", "foedus.query.base", "sqlglot"]  # no other family
 
 
 def test_a_warm_status_under_a_named_perspective_imports_only_its_family(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
     args = ("status", "northland", "--on", "1990-01-01", "--perspective", "none")
-    probe = PROBE.replace("{heavy!r}", "{families!r}").format(families=FAMILIES + HEAVY)
-    env = {**os.environ, "FOEDUS_CACHE_DIR": str(cache)}
-    for json_ in (True, False):  # the first builds the database; then warm
-        done = subprocess.run(
-            [sys.executable, "-c", probe, *args, "--corpus", str(GOOD), *(["--json"] * json_)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=env,
-            check=True,
-        )
-    code, _, names = done.stdout.strip().splitlines()[-1].partition(" ")
-    assert int(code) == 0
+    names = _warm_families(
+        tmp_path, (*args, "--corpus", str(GOOD), "--json"), (*args, "--corpus", str(GOOD))
+    )
     # naming a perspective does not load `across` (every family) to see whether it is "all"
-    assert eval(names) == ["duckdb", "foedus.query.base", "sqlglot"]
+    assert names == ["duckdb", "foedus.query.base", "sqlglot"]
 
 
 @pytest.mark.parametrize("name", ["all", "ALL", " All ", "de-facto", "alls", "", "a ll"])
