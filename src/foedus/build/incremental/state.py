@@ -76,13 +76,15 @@ def ensure_state(con: duckdb.DuckDBPyConnection, width: int) -> None:
 
 def state_arity(con: duckdb.DuckDBPyConnection) -> int:
     """The number of key columns of ``state_fluents``."""
+    # duckdb_columns(), not information_schema.columns: the same rows, without the view's
+    # joins over every table of the build (~16 ms a call on a cold start's build, ~2 here)
     query = (
         exp.select("column_name")
-        .from_("information_schema.columns")
+        .from_(exp.Table(this=exp.Anonymous(this="duckdb_columns")))
         .where(
             exp.column("table_name").eq(exp.Placeholder()),
-            exp.column("table_catalog").eq(exp.func("current_database")),
-            exp.column("table_schema").eq(exp.Literal.string("main")),
+            exp.column("database_name").eq(exp.func("current_database")),
+            exp.column("schema_name").eq(exp.Literal.string("main")),
         )
     )
     cols = {r[0] for r in con.execute(query.sql("duckdb"), [STATE]).fetchall()}
