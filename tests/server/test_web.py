@@ -602,7 +602,11 @@ def test_selecting_an_event_brings_the_quote_it_cites_into_view(page: Page) -> N
         """([id]) => {
             const el = document.querySelector(`[data-item='event:${id}']`);
             if (el && document.activeElement !== el) {
-                el.scrollIntoView({block: 'center'});
+                // scroll only when out of view: each scroll redraws the lane (and the focus)
+                const r = el.getBoundingClientRect();
+                if (r.bottom < 0 || r.top > window.innerHeight) {
+                    el.scrollIntoView({block: 'center'});
+                }
                 el.focus();
             }
             return document.activeElement?.dataset?.item === `event:${id}`;
