@@ -290,6 +290,9 @@ class Page:
 
     def __init__(self, browser: Any, base: str) -> None:
         self.page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        # a wait without its own timeout: a minute, not Playwright's 30 s (on two busy cores,
+        # under the suite's workers, vis-timeline's first redraws took longer than 30 s twice)
+        self.page.set_default_timeout(60_000)
         self.problems: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
