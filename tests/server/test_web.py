@@ -543,8 +543,18 @@ def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
         "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944 – 1991']"
     )
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
-    item.wait_for(state="visible")  # vis-timeline shows its items after its first redraw
-    item.focus()
+    item.wait_for(state="attached")
+    # vis-timeline may size or redraw the item late (under load, past a minute): focus
+    # whichever element carries it now, as a keyboard user tabbing to it does, until it holds
+    pg.wait_for_function(
+        """() => {
+            const el = document.querySelector("[data-item^='period:de-facto:latvia:']"
+                + "[aria-label*='part of Soviet Union, 1944 – 1991']");
+            if (el && document.activeElement !== el) el.focus();
+            return el !== null && document.activeElement === el;
+        }""",
+        polling=200,
+    )
     pg.keyboard.press("Enter")
     page.details_ready(before)
     assert "Latvia on 1944-12-31 under the de-facto perspective: part of Soviet Union" in (
