@@ -69,7 +69,7 @@ def foedus_cmd(rules: Path, narrative: Path, out: Path) -> list[str]:
     script = shutil.which("foedus")
     if script:
         return [script, "run", str(rules), str(narrative), "-o", str(out)]
-    runner = "from foedus.backends.run import console; console()"
+    runner = "from foedus.console import console; console()"
     return [sys.executable, "-c", runner, "run", str(rules), str(narrative), "-o", str(out)]
 
 

@@ -341,3 +341,46 @@ def test_an_n_party_instrument_without_events_makes_o_n_rows(
     corpus = load_corpus(n_party_corpus(tmp_path / "full", 100))
     full = stored_rows(build.build_database(corpus, tmp_path / "full.duckdb", steps))
     assert full > 100 * 99  # every ordered pair of parties, at least once
+
+
+# --------------------------------------------------------------------------- the default
+
+
+@pytest.mark.slow
+def test_by_default_a_world_of_the_benchmarks_shape_is_built_on_demand_and_the_bundled_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``FOEDUS_DEMAND=auto`` (the default): the generated benchmark worlds' instruments (E/500
+    of them among E/2000 states: 200 among 50 at 10^5) are over the threshold and computed on
+    demand, with the breaches and the other fluents of a full build; the bundled corpus (272
+    ordered pairs of co-parties) keeps every pair stored, as incremental updates need."""
+    from foedus import build
+    from foedus.generate import generate_world
+    from foedus.norms import binding
+
+    _key, steps = build.default_steps()
+    world = generate_world(tmp_path / "w", states=50, instruments=200, events=300, seed=1).path
+    corpus = load_corpus(world)
+    monkeypatch.delenv("FOEDUS_DEMAND", raising=False)
+    auto = build.build_database(corpus, tmp_path / "auto.duckdb", steps)
+    monkeypatch.setenv("FOEDUS_DEMAND", "off")
+    full = build.build_database(corpus, tmp_path / "full.duckdb", steps)
+    (pairs,) = fetch(full, binding._co_party_pairs())[0]
+    assert pairs > binding.PAIRS_THRESHOLD
+    assert fetch(auto, "SELECT DISTINCT fluent FROM on_demand ORDER BY 1") == [
+        ("binds",),
+        ("protected",),
+    ]
+    q = "SELECT * FROM breaches ORDER BY ALL"
+    assert fetch(auto, q) == fetch(full, q) and len(fetch(full, q)) > 10
+    q = "SELECT * FROM fluents WHERE fluent NOT IN ('binds', 'protected') ORDER BY ALL"
+    assert fetch(auto, q) == fetch(full, q)
+    # the intervals stored: a tenth of the full build's
+    count = "SELECT count(*) FROM fluents"
+    assert 10 * fetch(auto, count)[0][0] < fetch(full, count)[0][0]
+
+    monkeypatch.delenv("FOEDUS_DEMAND", raising=False)
+    bundled = build.build_database(load_corpus(bundled_path()), tmp_path / "b.duckdb", steps)
+    (pairs,) = fetch(bundled, binding._co_party_pairs())[0]
+    assert pairs <= binding.PAIRS_THRESHOLD
+    assert fetch(bundled, "SELECT count(*) FROM fluents WHERE fluent = 'binds'")[0][0] > 0
