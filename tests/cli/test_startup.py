@@ -36,6 +36,7 @@ HEAVY = (
     "sqlglot.optimizer",  # loaded by sqlglot to write a 0-based list index (query.common.arg)
     "sqlglot.dialects.spark",  # loaded with it (the Spark, Hive and Databricks dialects)
     "networkx",
+    "foedus.rules.ast",  # the rules' dataclasses: a query reads their answers, not the rules
     "foedus.engine.compile",
     "foedus.build.steps",
     "foedus.corpus.load",
@@ -139,6 +140,51 @@ def test_a_warm_status_under_a_named_perspective_imports_only_its_family(tmp_pat
     )
     # naming a perspective does not load `across` (every family) to see whether it is "all"
     assert names == ["duckdb", "foedus.query.base", "sqlglot"]
+
+
+MADE = (
+    "import sys, io, contextlib\n"
+    "sys.argv = ['foedus', *sys.argv[1:]]\n"
+    "from sqlglot.parser import Parser\n"
+    "parsed = []\n"
+    "real = Parser.parse\n"
+    "def parse(self, *args, **kwargs):\n"
+    "    parsed.append(args)\n"
+    "    return real(self, *args, **kwargs)\n"
+    "Parser.parse = parse\n"
+    "from foedus.console import console\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    try:\n"
+    "        console()\n"
+    "    except SystemExit as e:\n"
+    "        code = e.code\n"
+    "from foedus.corpus.corpus import CorpusMeta\n"
+    "from foedus.model import dates\n"
+    "compiled = getattr(dates, '_compiled', None)\n"
+    "patterns = compiled.cache_info().currsize if compiled else 'at-import'\n"
+    "print(code, len(parsed), CorpusMeta.__pydantic_complete__, patterns)\n"
+)
+"""What a command made that it did not need: SQL text parsed, a model's schema, the patterns of
+dates as sources write them."""
+
+
+def test_a_warm_status_makes_nothing_it_does_not_use(tmp_path: Path) -> None:
+    env = {**os.environ, "FOEDUS_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("status", "northland", "--on", "1990-01-01", "--corpus", str(GOOD))
+    for _ in range(2):  # the first builds the database and keeps the corpus
+        done = subprocess.run(
+            [sys.executable, "-c", MADE, *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+            check=True,
+        )
+    code, parsed, schema, patterns = done.stdout.split()
+    assert code == "0"
+    assert parsed == "0"  # the query index's SQL text is parsed when a build writes it
+    assert schema == "False"  # the corpus's metadata is unpickled, never validated
+    assert patterns == "0"  # its dates are ISO days
 
 
 @pytest.mark.parametrize("name", ["all", "ALL", " All ", "de-facto", "alls", "", "a ll"])

@@ -143,6 +143,42 @@ def test_status_without_perspective_adds_the_views_that_differ() -> None:
     assert "other perspectives" not in out
 
 
+def test_the_status_table_asks_each_perspective_once(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foedus.query import rules, status
+
+    asked: list[str] = []
+    tables: list[bool] = []
+    real_status, real_has_table = status.status, rules._has_table
+
+    def counting(view: KnowledgeBase, *args: Any, **kwargs: Any) -> Any:
+        asked.append(view.perspective)
+        return real_status(view, *args, **kwargs)
+
+    def has_table(view: KnowledgeBase) -> bool:
+        tables.append(real_has_table(view))
+        return tables[-1]
+
+    monkeypatch.setattr(status, "status", counting)
+    monkeypatch.setattr(rules, "_has_table", has_table)
+    code, out, _ = cli("status", "Lithuania", "--on", "1950-01-01")
+    assert code == 0
+    # the default perspective's answer is the one of the lines per perspective (not asked
+    # again), and whether the database stores the rules is asked once, not per perspective
+    assert sorted(asked) == sorted(p.id for p in kb.corpus.perspectives)
+    assert tables == [True]
+    monkeypatch.undo()
+    for actor, on in [
+        ("Lithuania", "1950-01-01"),
+        ("Estonia", "1940-08-01"),
+        ("USSR", "1939-09-01"),
+    ]:
+        every = kb.across("status", actor=actor, on=on)
+        mine = [p["answer"] for p in every["perspectives"] if p["default"]]
+        assert mine == [kb.status(actor, on)]  # the answer the table shows is the same
+
+
 def test_all_is_refused_where_it_means_nothing() -> None:
     code, out, err = cli("timeline", "Latvia", "--perspective", "all")
     assert code == 2

@@ -271,16 +271,23 @@ def query_function(command: Command) -> Callable[..., Any]:
             every = replace(opts, perspective=DEFAULT_PERSPECTIVE).kb()
             return every.across(method, **kwargs)
         kb = opts.kb()
-        result: Json = getattr(kb, method)(**kwargs)
+        result: Json
+        if method == "status" and not opts.json and opts.perspective is None:
+            # no perspective named: the table adds a line per perspective that differs, and
+            # the answer is the default perspective's of those (not asked for a second time)
+            from foedus.cli.views import status_view
+
+            others = kb.across("status", **kwargs)
+            mine = [p["answer"] for p in others["perspectives"] if p["default"]]
+            result = mine[0] if mine else kb.status(**kwargs)
+            return Output(result, status_view(result, others, rules=rules))
+        result = getattr(kb, method)(**kwargs)
         if opts.json:
             return result
         from foedus.cli.views import explain_view, status_view
 
-        if method == "status":
-            # no perspective named: the table adds a line per perspective that differs
-            named = opts.perspective is not None
-            others = None if named else kb.across("status", **kwargs)
-            return Output(result, status_view(result, others, rules=rules))
+        if method == "status":  # a perspective named: its answer alone
+            return Output(result, status_view(result, None, rules=rules))
         if method == "explain":
             return Output(result, explain_view(result, rules=rules))
         if method in ("timeline", "compare"):  # bounds in the source's words, not in the JSON

@@ -35,7 +35,7 @@ SINGULAR = {
 class CorpusMeta(BaseModel):
     """The corpus's ``corpus.yaml``."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     name: str
     title: str = ""

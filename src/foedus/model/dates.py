@@ -34,6 +34,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -175,10 +176,16 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year_range", r"(?P<y1>\d{4})" + _DASH + r"(?P<y2>\d{4})"),
     ("year", r"(?P<year>\d{4})"),
 ]
-_COMPILED = [
-    (name, re.compile(r"\s*(?:in\s+|on\s+)?" + pat + r"\s*\.?\s*", re.IGNORECASE))
-    for name, pat in _PATTERNS
-]
+
+
+@cache
+def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+    """:data:`_PATTERNS` compiled, on first use (a warm command that reads no date as written
+    does not pay the ~4 ms)."""
+    return [
+        (name, re.compile(r"\s*(?:in\s+|on\s+)?" + pat + r"\s*\.?\s*", re.IGNORECASE))
+        for name, pat in _PATTERNS
+    ]
 
 
 def parse_date(text: str) -> FuzzyDate:
@@ -242,7 +249,7 @@ def _open_date(cue: str, rest: str, given: str) -> FuzzyDate:
 
 def _closed(given: str) -> FuzzyDate:
     """A date closed on both sides (every form but the open ones)."""
-    for name, pattern in _COMPILED:
+    for name, pattern in _compiled():
         m = pattern.fullmatch(given)
         if m is None:
             continue

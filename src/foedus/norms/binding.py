@@ -26,18 +26,21 @@ import hashlib
 import os
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import sqlglot
 from sqlglot import exp
 
-from foedus.rules.ast import Program
 from foedus.rules.library.vocabulary import BINDS, PART_OF
 
-# The compiler (foedus.engine.demand, demand_answer) and the rules' parser (foedus.rules.programs)
-# are imported where a fluent is computed on demand: every query reads rows_for, most of them
-# from a database that computes nothing on demand (the CLI's start-up: docs/performance.md).
+if TYPE_CHECKING:
+    from foedus.rules.ast import Program
+
+# The compiler (foedus.engine.demand, demand_answer), the rules' parser (foedus.rules.programs)
+# and their AST (foedus.rules.ast: 17 dataclasses, ~8 ms to make) are imported where a fluent is
+# computed on demand: every query reads rows_for, most of them from a database that computes
+# nothing on demand (the CLI's start-up: docs/performance.md).
 
 #: Ordered pairs of co-parties (Σ n·(n−1) over instruments) above which a build computes the
 #: fan-out fluents on demand (``FOEDUS_DEMAND=auto``, the default). Measured side by side
@@ -167,6 +170,7 @@ def query(
     database."""
     from foedus.engine import demand as dm
     from foedus.engine import demand_answer as da
+    from foedus.rules.ast import Program
 
     d = dm.analyse(program)
     names = da._reachable(program, fluent, d.fluents)

@@ -44,11 +44,15 @@ class RuleBook:
     by_perspective: dict[str, list[RuleRow]] = field(default_factory=dict)
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stored: bool | None = None
+    """Whether the database has the table (asked once, with the first perspective's rules)."""
 
     def rules(self, kb: KnowledgeBase, perspective: str) -> list[RuleRow]:
         found = self.by_perspective.get(perspective)
         if found is None:
-            found = _stored(kb, perspective)
+            if self.stored is None:
+                self.stored = _has_table(kb)
+            found = _stored(kb, perspective) if self.stored else []
             with self.lock:
                 self.by_perspective[perspective] = found
         return found
@@ -64,10 +68,9 @@ def _has_table(kb: KnowledgeBase) -> bool:
 
 
 def _stored(kb: KnowledgeBase, perspective: str) -> list[RuleRow]:
-    """The rows of the ``rules`` table for ``perspective`` in the order of the rule files;
-    none from a database built without the step (its answers then show rule labels)."""
-    if not _has_table(kb):
-        return []
+    """The rows of the ``rules`` table (:func:`_has_table`) for ``perspective`` in the order of
+    the rule files (a database built without the step has none: its answers show rule
+    labels)."""
     query = (
         exp.select(*map(col, ("label", "kind", "fluent", "event", "text")))
         .from_(TABLE, copy=False)
