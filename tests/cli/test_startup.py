@@ -108,21 +108,28 @@ FAMILIES = (
 method that answers from it)."""
 
 
-def _warm_families(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
-    """The families of answers and heavy modules the last of ``runs`` (the command's
-    arguments; the first builds the database) imported."""
-    probe = PROBE.replace("{heavy!r}", "{families!r}").format(families=FAMILIES + HEAVY)
+def _last_output(tmp_path: Path, code: str, *runs: tuple[str, ...]) -> str:
+    """What ``python -c code`` printed for the last of ``runs`` (the command's arguments, each
+    in a fresh process; they share one cache folder, so the first builds the database)."""
     env = {**os.environ, "FOEDUS_CACHE_DIR": str(tmp_path / "cache")}
     for args in runs:
         done = subprocess.run(
-            [sys.executable, "-c", probe, *args],
+            [sys.executable, "-c", code, *args],
             capture_output=True,
             text=True,
             timeout=300,
             env=env,
             check=True,
         )
-    code, _, names = done.stdout.strip().splitlines()[-1].partition(" ")
+    return done.stdout
+
+
+def _warm_families(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
+    """The families of answers and heavy modules the last of ``runs`` (the command's
+    arguments; the first builds the database) imported."""
+    probe = PROBE.replace("{heavy!r}", "{families!r}").format(families=FAMILIES + HEAVY)
+    out = _last_output(tmp_path, probe, *runs)
+    code, _, names = out.strip().splitlines()[-1].partition(" ")
     assert int(code) == 0
     return list(eval(names))
 
@@ -169,18 +176,9 @@ dates as sources write them."""
 
 
 def test_a_warm_status_makes_nothing_it_does_not_use(tmp_path: Path) -> None:
-    env = {**os.environ, "FOEDUS_CACHE_DIR": str(tmp_path / "cache")}
     args = ("status", "northland", "--on", "1990-01-01", "--corpus", str(GOOD))
-    for _ in range(2):  # the first builds the database and keeps the corpus
-        done = subprocess.run(
-            [sys.executable, "-c", MADE, *args],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=env,
-            check=True,
-        )
-    code, parsed, schema, patterns = done.stdout.split()
+    # the first builds the database and keeps the corpus
+    code, parsed, schema, patterns = _last_output(tmp_path, MADE, args, args).split()
     assert code == "0"
     assert parsed == "0"  # the query index's SQL text is parsed when a build writes it
     assert schema == "False"  # the corpus's metadata is unpickled, never validated
