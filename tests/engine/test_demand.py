@@ -259,12 +259,21 @@ def test_the_bundled_corpus_built_on_demand_has_the_same_fluents_and_breaches(
     ]
     q = "SELECT * FROM breaches ORDER BY ALL"
     assert fetch(on, q) == fetch(off, q) and len(fetch(on, q)) > 100
-    # the binds rows breaches read are the full build's rows for the pairs events touch
+    # the binds rows breaches read are the full build's rows for the keys events touch:
+    # an (instrument, actor, beneficiary) that a norm of the instrument forbids an act of
     q = "SELECT * FROM scenario_fluents WHERE fluent = 'binds' ORDER BY ALL"
     lazy = fetch(on, q)
-    pairs = {(r[0], r[3][1], r[3][2]) for r in lazy}
-    assert lazy == [r for r in fetch(off, q) if (r[0], r[3][1], r[3][2]) in pairs]
+    keys = {(r[0], *r[3]) for r in lazy}
+    assert lazy == [r for r in fetch(off, q) if (r[0], *r[3]) in keys]
     assert len(lazy) < len(fetch(off, q)) / 5
+    forbidden = set(
+        fetch(
+            on,
+            "SELECT DISTINCT n.instrument, a.actor, n.beneficiary FROM event_acts AS a "
+            "JOIN norm_rows AS n ON n.bearer = a.actor AND n.event_type = a.type",
+        )
+    )
+    assert {k[1:] for k in keys} <= forbidden and len(keys) > 10
 
 
 # two builds of the bundled corpus (about 30 s): in the whole suite, not the quick one
