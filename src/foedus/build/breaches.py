@@ -76,15 +76,23 @@ links AS (
     ON po.scenario = a.scenario AND po.x = a.target
    AND po.start <= a.t AND a.t < po.until
 ),
-hits AS (
-  SELECT DISTINCT l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via,
-         n.instrument, n.clause, l.scenario
+-- the links a norm forbids, first and on their own: left to the optimiser, DuckDB joined the
+-- norms to binds first (10^6 events: 10.6 M rows, then a range join with 3.1 M links; 3.3 s
+-- against 1.3 s this way, the same rows)
+forbidden AS MATERIALIZED (
+  SELECT l.perspective, l.event_id, l.type, l.actor, l.target, l.beneficiary, l.via,
+         l.scenario, l.t, n.instrument, n.clause
   FROM links AS l
   JOIN norm_rows AS n
     ON n.bearer = l.actor AND n.beneficiary = l.beneficiary AND n.event_type = l.type
+),
+hits AS (
+  SELECT DISTINCT l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via,
+         l.instrument, l.clause, l.scenario
+  FROM forbidden AS l
   JOIN binds AS b
     ON b.perspective = l.perspective AND b.scenario = l.scenario
-   AND b.instrument = n.instrument AND b.x = l.actor AND b.y = l.beneficiary
+   AND b.instrument = l.instrument AND b.x = l.actor AND b.y = l.beneficiary
    AND b.start <= l.t AND l.t < b.until
   WHERE NOT EXISTS (
     SELECT 1 FROM consented AS c
