@@ -17,7 +17,10 @@ docs/decisions/0002 (every event at the earliest day of its range, and every eve
 latest; table ``scenario_fluents``), ``possible`` when in one only.
 
 The query is SQL, parsed by sqlglot once and rendered for the backend's dialect; it reads the
-tables ``event_acts``, ``norm_rows`` and ``scenario_fluents`` and writes ``breaches``.
+tables ``event_acts``, ``norm_rows`` and ``scenario_fluents`` and writes ``breaches``. When a
+perspective computes ``binds`` on demand, the build runs it in two statements: the forbidden
+acts (:data:`FORBIDDEN`) into a temporary table, whose keys are the ``binds`` computed
+(:func:`foedus.norms.binding.store_event_binds`), then their breaches.
 """
 
 from __future__ import annotations
@@ -38,25 +41,17 @@ from foedus.norms import binding
 EVENT_ACTS_DDL = create("event_acts")
 NORM_ROWS_DDL = create("norm_rows")
 
-#: The breach query as a sqlglot tree; render it with ``.sql(dialect=...)`` for a backend.
-BREACHES_PLAN = sqlglot.parse_one(
+#: The acts a norm forbids (its actor bears a norm of the instrument for the act's type towards
+#: the beneficiary), per perspective and scenario, with the time point: what the breach query
+#: then joins to ``binds`` (and, on demand, the keys of ``binds`` a build computes:
+#: :func:`foedus.norms.binding.store_event_binds`).
+FORBIDDEN = sqlglot.parse_one(
     """
-CREATE TABLE breaches AS
 WITH persp AS (SELECT DISTINCT perspective FROM fluents),
-binds AS (
-  SELECT perspective, scenario, args[1] AS instrument, args[2] AS x, args[3] AS y, start,
-         coalesce("end", 4611686018427387904) AS until
-  FROM scenario_fluents WHERE fluent = 'binds'
-),
 part_of AS (
   SELECT perspective, scenario, args[1] AS x, value, start,
          coalesce("end", 4611686018427387904) AS until
   FROM scenario_fluents WHERE fluent = 'part_of'
-),
-consented AS (
-  SELECT perspective, scenario, args[1] AS x, args[2] AS y, args[3] AS type, start,
-         coalesce("end", 4611686018427387904) AS until
-  FROM scenario_fluents WHERE fluent = 'consented'
 ),
 acts AS (
   SELECT a.event_id, a.type, a.actor, a.target, s.scenario,
@@ -75,16 +70,31 @@ links AS (
   JOIN part_of AS po
     ON po.scenario = a.scenario AND po.x = a.target
    AND po.start <= a.t AND a.t < po.until
+)
+SELECT l.perspective, l.event_id, l.type, l.actor, l.target, l.beneficiary, l.via,
+       l.scenario, l.t, n.instrument, n.clause
+FROM links AS l
+JOIN norm_rows AS n
+  ON n.bearer = l.actor AND n.beneficiary = l.beneficiary AND n.event_type = l.type
+""",
+    dialect="duckdb",
+)
+assert isinstance(FORBIDDEN, exp.Select)
+
+#: The breaches of the forbidden acts (the table ``forbidden``, rows of :data:`FORBIDDEN`):
+#: those whose instrument binds the actor towards the beneficiary at the act's time point,
+#: unless consented to.
+_OF_FORBIDDEN = sqlglot.parse_one(
+    """
+WITH binds AS (
+  SELECT perspective, scenario, args[1] AS instrument, args[2] AS x, args[3] AS y, start,
+         coalesce("end", 4611686018427387904) AS until
+  FROM scenario_fluents WHERE fluent = 'binds'
 ),
--- the links a norm forbids, first and on their own: left to the optimiser, DuckDB joined the
--- norms to binds first (10^6 events: 10.6 M rows, then a range join with 3.1 M links; 3.3 s
--- against 1.3 s this way, the same rows)
-forbidden AS MATERIALIZED (
-  SELECT l.perspective, l.event_id, l.type, l.actor, l.target, l.beneficiary, l.via,
-         l.scenario, l.t, n.instrument, n.clause
-  FROM links AS l
-  JOIN norm_rows AS n
-    ON n.bearer = l.actor AND n.beneficiary = l.beneficiary AND n.event_type = l.type
+consented AS (
+  SELECT perspective, scenario, args[1] AS x, args[2] AS y, args[3] AS type, start,
+         coalesce("end", 4611686018427387904) AS until
+  FROM scenario_fluents WHERE fluent = 'consented'
 ),
 hits AS (
   SELECT DISTINCT l.perspective, l.event_id, l.actor, l.target, l.beneficiary, l.via,
@@ -108,6 +118,27 @@ GROUP BY perspective, event_id, actor, target, beneficiary, via, instrument, cla
 """,
     dialect="duckdb",
 )
+assert isinstance(_OF_FORBIDDEN, exp.Select)
+
+
+def _breaches_plan() -> exp.Create:
+    """``CREATE TABLE breaches AS`` the one query: :data:`FORBIDDEN` as the materialised CTE
+    ``forbidden`` of the breach query. Materialised and joined to the norms first: left to the
+    optimiser, DuckDB joined the norms to ``binds`` first (10^6 events: 10.6 M rows, then a
+    range join with 3.1 M links; 3.3 s against 1.3 s this way, the same rows)."""
+    inner = FORBIDDEN.copy()
+    first = inner.args["with"].expressions
+    inner.set("with", None)
+    forbidden = exp.CTE(
+        this=inner, alias=exp.TableAlias(this=exp.to_identifier("forbidden")), materialized=True
+    )
+    query = _OF_FORBIDDEN.copy()
+    query.set("with", exp.With(expressions=[*first, forbidden, *query.args["with"].expressions]))
+    return exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=query)
+
+
+#: The breach query as a sqlglot tree; render it with ``.sql(dialect=...)`` for a backend.
+BREACHES_PLAN = _breaches_plan()
 
 
 def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
@@ -173,8 +204,28 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
         store_inputs_sql(con, corpus)
     else:
         store_inputs(con, corpus)
-    binding.store_event_binds(con, corpus)  # when binds is computed on demand
-    con.execute(BREACHES_PLAN.sql(dialect=dialect))
+    if not binding.computed_on_demand(con):
+        con.execute(BREACHES_PLAN.sql(dialect=dialect))
+        return
+    # binds on demand: the forbidden acts first, then binds for their keys
+    # (foedus.norms.binding.store_event_binds), then their breaches
+    forbidden = "_foedus_forbidden"
+    con.execute(_temp(forbidden, FORBIDDEN))
+    try:
+        binding.store_event_binds(con, corpus, forbidden)
+        query = _OF_FORBIDDEN.copy()
+        for t in list(query.find_all(exp.Table)):
+            if t.name == "forbidden":
+                t.set("this", exp.to_identifier(forbidden))
+        con.execute(
+            exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=query).sql(
+                dialect=dialect
+            )
+        )
+    finally:
+        con.execute(
+            exp.Drop(this=exp.table_(forbidden, db="temp"), kind="TABLE", exists=True).sql("duckdb")
+        )
 
 
 #: The rows of ``scenario_fluents`` the breaches of some events can read, from their acts

@@ -32,7 +32,7 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from foedus.rules.library.vocabulary import BINDS, PART_OF
+from foedus.rules.library.vocabulary import BINDS
 
 if TYPE_CHECKING:
     from foedus.rules.ast import Program
@@ -271,48 +271,37 @@ def instruments_binding(
     return found
 
 
-def _literal(node: exp.Expression, marker: str, value: exp.Expression) -> exp.Expression:
-    """``value`` for the string literal ``marker``, else ``node``."""
-    if isinstance(node, exp.Literal) and node.is_string and node.this == marker:
-        return value.copy()
-    return node
+def computed_on_demand(con: duckdb.DuckDBPyConnection, fluent: str = BINDS) -> bool:
+    """Whether a perspective of the database being built computes ``fluent`` on demand."""
+    return _has(con, "on_demand") and bool(con.execute(_on_demand_of(), [fluent]).fetchall())
 
 
-def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
+def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: str) -> None:
     """Build step (before breaches): the per-scenario rows of on-demand ``binds(T, X, Y)``
-    for the keys an act can breach a norm on (its actor ``X`` towards its target, or towards
-    what the target was ever part of in that perspective, ``Y``, when a norm of instrument
-    ``T`` forbids ``X`` acts of its type towards ``Y``: a row of ``norm_rows``), into
+    for the keys of the forbidden acts in table ``forbidden``
+    (:data:`foedus.build.breaches.FORBIDDEN`: an act of ``X`` towards ``Y``, its target or
+    what the target was part of at the time, that a norm of instrument ``T`` forbids), into
     ``scenario_fluents`` — what breach detection reads."""
-    if not all(_has(con, t) for t in ("on_demand", "event_acts", "norm_rows")):
-        return
     from foedus.rules.programs import program_for
 
     for pid, scenarios in con.execute(_on_demand_of(), [BINDS]).fetchall():
         program = program_for(corpus, pid)
         p = exp.Literal.string(pid)
-        pairs = sqlglot.parse_one(
-            # (instrument, actor, beneficiary) of each act that a norm of the instrument
-            # forbids its actor towards its beneficiary (the target, or a whole the target
-            # was part of): the breach query joins binds only on those. Distinct acts, norms
-            # and (part, whole) first: they repeat. 10^6 events: 250,000 (actor, target)
-            # pairs of acts; 43,562 pairs with a norm; 48,495 keys, half the CPU of the pairs.
-            "WITH n AS (SELECT DISTINCT instrument, bearer, beneficiary, event_type "
-            "FROM norm_rows), "
-            "a AS (SELECT DISTINCT actor, target, type FROM event_acts), "
-            "w AS (SELECT DISTINCT args[1] AS target, value FROM scenario_fluents "
-            "WHERE perspective = '?p' AND fluent = '?part_of'), "
-            "nw AS (SELECT w.target, n.instrument, n.bearer, n.event_type, n.beneficiary "
-            "FROM n JOIN w ON w.value = n.beneficiary) "
-            "SELECT n.instrument AS x0, a.actor AS x1, a.target AS x2 FROM a JOIN n "
-            "ON n.bearer = a.actor AND n.beneficiary = a.target AND n.event_type = a.type UNION "
-            "SELECT nw.instrument, a.actor, nw.beneficiary FROM a JOIN nw ON nw.target = a.target "
-            "AND nw.bearer = a.actor AND nw.event_type = a.type",
-            dialect="duckdb",
-        ).transform(_literal, "?p", p)
-        pairs = pairs.transform(_literal, "?part_of", exp.Literal.string(PART_OF))
-        assert isinstance(pairs, exp.Query)
-        q = query(program, pid, BINDS, scenarios, None, per_scenario=True, keys=((0, 1, 2), pairs))
+        # the keys the breach query joins binds on; 10^6 events: 48,495 from 393,461
+        # forbidden acts (computed from every (actor, target) pair of the acts instead, the
+        # keys were 250,000 pairs, and finding the forbidden ones without the acts' times
+        # cost more than binds itself)
+        keys = (
+            exp.select(
+                exp.column("instrument").as_("x0"),
+                exp.column("actor").as_("x1"),
+                exp.column("beneficiary").as_("x2"),
+            )
+            .distinct()
+            .from_(forbidden)
+            .where(exp.column("perspective").eq(p))
+        )
+        q = query(program, pid, BINDS, scenarios, None, per_scenario=True, keys=((0, 1, 2), keys))
         late = (
             sqlglot.parse_one("CASE WHEN scn = 0 THEN 'early' ELSE 'late' END", dialect="duckdb")
             if scenarios == 2
