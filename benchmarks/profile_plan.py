@@ -138,8 +138,7 @@ def main() -> None:
             f"FROM {fluent_table(f)}"
         )
     t = time.perf_counter()
-    breaches.store_inputs_sql(con, corpus)
-    con.execute(breaches.BREACHES_PLAN.sql(dialect="duckdb"))
+    breaches.store_breaches(con, corpus)
     print(f"{time.perf_counter() - t:8.2f} s  breaches (inputs and query)")
 
 

@@ -16,15 +16,17 @@ Fuzzy dates: a breach is ``certain`` when it is found in both scenarios of
 docs/decisions/0002 (every event at the earliest day of its range, and every event at the
 latest; table ``scenario_fluents``), ``possible`` when in one only.
 
-The query is SQL, parsed by sqlglot once and rendered for the backend's dialect; it reads the
-tables ``event_acts``, ``norm_rows`` and ``scenario_fluents`` and writes ``breaches``. When a
-perspective computes ``binds`` on demand, the build runs it in two statements: the forbidden
-acts (:data:`FORBIDDEN`) into a temporary table, whose keys are the ``binds`` computed
-(:func:`foedus.norms.binding.store_event_binds`), then their breaches.
+The queries are SQL, parsed by sqlglot once and rendered for the backend's dialect; they read
+the tables ``event_acts``, ``norm_rows`` and ``scenario_fluents`` and write ``breaches``, in
+two statements: the forbidden acts (:data:`FORBIDDEN`) into a temporary table, then their
+breaches. Between the two, a perspective that computes ``binds`` on demand computes it for
+the forbidden acts' keys (:func:`foedus.norms.binding.store_event_binds`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -79,7 +81,6 @@ JOIN norm_rows AS n
 """,
     dialect="duckdb",
 )
-assert isinstance(FORBIDDEN, exp.Select)
 
 #: The breaches of the forbidden acts (the table ``forbidden``, rows of :data:`FORBIDDEN`):
 #: those whose instrument binds the actor towards the beneficiary at the act's time point,
@@ -118,27 +119,10 @@ GROUP BY perspective, event_id, actor, target, beneficiary, via, instrument, cla
 """,
     dialect="duckdb",
 )
-assert isinstance(_OF_FORBIDDEN, exp.Select)
 
 
-def _breaches_plan() -> exp.Create:
-    """``CREATE TABLE breaches AS`` the one query: :data:`FORBIDDEN` as the materialised CTE
-    ``forbidden`` of the breach query. Materialised and joined to the norms first: left to the
-    optimiser, DuckDB joined the norms to ``binds`` first (10^6 events: 10.6 M rows, then a
-    range join with 3.1 M links; 3.3 s against 1.3 s this way, the same rows)."""
-    inner = FORBIDDEN.copy()
-    first = inner.args["with"].expressions
-    inner.set("with", None)
-    forbidden = exp.CTE(
-        this=inner, alias=exp.TableAlias(this=exp.to_identifier("forbidden")), materialized=True
-    )
-    query = _OF_FORBIDDEN.copy()
-    query.set("with", exp.With(expressions=[*first, forbidden, *query.args["with"].expressions]))
-    return exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=query)
-
-
-#: The breach query as a sqlglot tree; render it with ``.sql(dialect=...)`` for a backend.
-BREACHES_PLAN = _breaches_plan()
+#: The temporary table of the forbidden acts (:data:`FORBIDDEN`) while breaches are computed.
+FORBIDDEN_TABLE = "_foedus_forbidden"
 
 
 def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
@@ -204,28 +188,42 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
         store_inputs_sql(con, corpus)
     else:
         store_inputs(con, corpus)
-    if not binding.computed_on_demand(con):
-        con.execute(BREACHES_PLAN.sql(dialect=dialect))
-        return
-    # binds on demand: the forbidden acts first, then binds for their keys
-    # (foedus.norms.binding.store_event_binds), then their breaches
-    forbidden = "_foedus_forbidden"
-    con.execute(_temp(forbidden, FORBIDDEN))
+    # the forbidden acts first, then (on demand) binds for their keys, then their breaches:
+    # left to the optimiser in one query, DuckDB joined the norms to binds first (10^6 events:
+    # 10.6 M rows, then a range join with 3.1 M links; 3.3 s against 1.3 s this way)
+    with _forbidden(con, {}):
+        binding.store_event_binds(con, corpus, FORBIDDEN_TABLE)
+        made = exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=_of_forbidden({}))
+        con.execute(made.sql(dialect=dialect))
+
+
+def _renamed(query: exp.Expression, names: dict[str, str]) -> exp.Expression:
+    """``query`` reading the table ``names[t]`` for each table ``t`` it names in ``names``."""
+    out = query.copy()
+    for t in list(out.find_all(exp.Table)):
+        if t.name in names:
+            t.set("this", exp.to_identifier(names[t.name]))
+    return out
+
+
+@contextmanager
+def _forbidden(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> Iterator[None]:
+    """:data:`FORBIDDEN` (reading the tables renamed by ``names``) in :data:`FORBIDDEN_TABLE`
+    while the block runs."""
+    con.execute(_temp(FORBIDDEN_TABLE, _renamed(FORBIDDEN, names)))
     try:
-        binding.store_event_binds(con, corpus, forbidden)
-        query = _OF_FORBIDDEN.copy()
-        for t in list(query.find_all(exp.Table)):
-            if t.name == "forbidden":
-                t.set("this", exp.to_identifier(forbidden))
-        con.execute(
-            exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=query).sql(
-                dialect=dialect
-            )
-        )
+        yield
     finally:
-        con.execute(
-            exp.Drop(this=exp.table_(forbidden, db="temp"), kind="TABLE", exists=True).sql("duckdb")
-        )
+        _drop_temp(con, FORBIDDEN_TABLE)
+
+
+def _of_forbidden(names: dict[str, str]) -> exp.Expression:
+    """The breach query over :data:`FORBIDDEN_TABLE` (and the tables renamed by ``names``)."""
+    return _renamed(_OF_FORBIDDEN, {**names, "forbidden": FORBIDDEN_TABLE})
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute(exp.Drop(this=exp.table_(name, db="temp"), kind="TABLE", exists=True).sql("duckdb"))
 
 
 #: The rows of ``scenario_fluents`` the breaches of some events can read, from their acts
@@ -273,23 +271,16 @@ def store_breaches_for(
     ids = exp.select("event_id").from_(exp.to_table(events))
     mine = exp.select("*").from_("event_acts").where(exp.column("event_id").isin(query=ids))
     con.execute(_temp(acts, mine))
-    reads = _BREACH_SF.copy()
-    for t in list(reads.find_all(exp.Table)):
-        if t.name == "acts":
-            t.set("this", exp.to_identifier(acts))
-    con.execute(_temp(sf, reads))
-    plan = BREACHES_PLAN.copy()
-    for t in list(plan.find_all(sqlglot.exp.Table)):
-        if t.name in ("event_acts", "scenario_fluents"):
-            t.set("this", sqlglot.exp.to_identifier(acts if t.name == "event_acts" else sf))
+    con.execute(_temp(sf, _renamed(_BREACH_SF, {"acts": acts})))
+    names = {"event_acts": acts, "scenario_fluents": sf}
     try:
-        gone = exp.delete("breaches", where=exp.column("event_id").isin(query=ids.copy()))
-        con.execute(gone.sql(dialect=dialect))
-        con.execute(exp.insert(plan.expression, "breaches").sql(dialect=dialect))
+        with _forbidden(con, names):
+            gone = exp.delete("breaches", where=exp.column("event_id").isin(query=ids.copy()))
+            con.execute(gone.sql(dialect=dialect))
+            con.execute(exp.insert(_of_forbidden(names), "breaches").sql(dialect=dialect))
     finally:
         for name in (acts, sf):
-            drop = exp.Drop(this=exp.table_(name, db="temp"), kind="TABLE", exists=True)
-            con.execute(drop.sql("duckdb"))
+            _drop_temp(con, name)
 
 
 def _has_corpus_tables(con: duckdb.DuckDBPyConnection) -> bool:

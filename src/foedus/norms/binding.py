@@ -271,17 +271,15 @@ def instruments_binding(
     return found
 
 
-def computed_on_demand(con: duckdb.DuckDBPyConnection, fluent: str = BINDS) -> bool:
-    """Whether a perspective of the database being built computes ``fluent`` on demand."""
-    return _has(con, "on_demand") and bool(con.execute(_on_demand_of(), [fluent]).fetchall())
-
-
 def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: str) -> None:
     """Build step (before breaches): the per-scenario rows of on-demand ``binds(T, X, Y)``
     for the keys of the forbidden acts in table ``forbidden``
     (:data:`foedus.build.breaches.FORBIDDEN`: an act of ``X`` towards ``Y``, its target or
     what the target was part of at the time, that a norm of instrument ``T`` forbids), into
-    ``scenario_fluents`` — what breach detection reads."""
+    ``scenario_fluents`` — what breach detection reads. Nothing when no perspective
+    computes ``binds`` on demand."""
+    if not _has(con, "on_demand"):
+        return
     from foedus.rules.programs import program_for
 
     for pid, scenarios in con.execute(_on_demand_of(), [BINDS]).fetchall():
