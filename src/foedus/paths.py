@@ -60,8 +60,9 @@ def is_foedus_database(path: Path) -> bool:
     if head[offset : offset + len(magic)] != magic:
         return False
     # only here: this module is on the CLI's start-up path
-    import duckdb
     from sqlglot import exp
+
+    from foedus.duck import duckdb
 
     version = exp.column("key").eq(exp.Literal.string("schema_version"))
     query = exp.select("value").from_("meta").where(version).sql("duckdb")
@@ -204,7 +205,7 @@ _DISK = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO)
 def is_write_failure(e: BaseException, tmps: Sequence[Path] = ()) -> bool:
     """``e`` is a failure to write a file: DuckDB's ``IOException``, an :class:`OSError` of
     the disk (full, read-only, over quota), or one on one of ``tmps``."""
-    import duckdb  # here: the CLI's start-up imports this module, not DuckDB
+    from foedus.duck import duckdb  # here: the CLI's start-up imports this module, not DuckDB
 
     if isinstance(e, duckdb.IOException):
         return True

@@ -10,10 +10,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import duckdb
 from sqlglot import exp
 
 from foedus.backends.base import Backend, Script, happening_columns, happening_rows
+from foedus.duck import duckdb
 from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
 from foedus.engine.narrative import Happening
 

@@ -372,7 +372,7 @@ def run(
     fact_rows = read_facts(list(facts or []), plan["facts"])
     kind = _kind(Path(narrative))
 
-    import duckdb
+    from foedus.duck import duckdb
 
     if threads is None and Path(narrative).stat().st_size < SMALL:
         threads = 1  # a small narrative: threads cost more to start than they save

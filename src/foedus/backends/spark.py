@@ -45,8 +45,9 @@ from foedus.engine.narrative import Happening
 from foedus.errors import BackendError, UserError
 
 if TYPE_CHECKING:
-    import duckdb
     from pyspark.sql import DataFrame, SparkSession
+
+    from foedus.duck import duckdb
 
 DEFAULT_MASTER = "local[2]"
 #: Few shuffle partitions: the default (200) costs far more than it gains on a few cores;

@@ -29,13 +29,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
 from foedus.build.database import insert_arrow
 from foedus.build.schema import create
+from foedus.duck import duckdb
 from foedus.engine import from_corpus, from_tables
 from foedus.engine.timepoints import event_point
 from foedus.norms import binding

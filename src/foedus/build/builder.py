@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from foedus.build import steps as build_steps
 from foedus.build.database import atomic, cached_path, connect_rw, latest_cached, out_of_memory
 from foedus.build.fluents import store_fluents
@@ -24,6 +22,7 @@ from foedus.build.schema import CHECKPOINT, TABLES
 from foedus.build.steps import Step
 from foedus.build.tables import write_tables
 from foedus.corpus.load import Corpus
+from foedus.duck import duckdb
 from foedus.engine.dependencies import NotIncremental
 from foedus.paths import check_output
 

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 from sqlglot import exp
 
 from foedus.build.schema import SCHEMA_VERSION, set_setting
+from foedus.duck import duckdb
 
 if TYPE_CHECKING:  # a reader of a built database needs neither
     import pyarrow as pa

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
@@ -29,6 +28,7 @@ from foedus.build.database import insert_arrow
 from foedus.build.incremental.state import keep_state, state_tables
 from foedus.build.schema import SCENARIO_FLUENTS, create
 from foedus.corpus.perspectives import perspective_ids
+from foedus.duck import duckdb
 from foedus.engine import demand, from_corpus, from_tables, reference
 from foedus.engine.compile import fluent_table
 from foedus.engine.dependencies import shared_fluents

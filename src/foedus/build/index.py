@@ -11,7 +11,6 @@ import inspect
 from functools import cache
 from typing import Any
 
-import duckdb
 import sqlglot
 from sqlglot import exp
 
@@ -26,6 +25,7 @@ from foedus.build.schema import (
     set_setting,
     setting,
 )
+from foedus.duck import duckdb
 
 __all__ = [
     "BREACHES_AGAINST",

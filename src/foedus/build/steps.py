@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import duckdb
-
 from foedus.build import breaches, fluents, index
 from foedus.build.incremental import state
 from foedus.build.version import code_version
+from foedus.duck import duckdb
 
 Step = Callable[[duckdb.DuckDBPyConnection, Any], None]
 """A build step: ``step(con, corpus)`` adds its tables to the open database ``con``."""

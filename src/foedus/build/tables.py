@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
 from foedus.build.database import insert_arrow
 from foedus.build.schema import BEGIN, COMMIT, SCHEMA_VERSION, TABLES, create
 from foedus.corpus.load import Corpus
+from foedus.duck import duckdb
 from foedus.model import FuzzyDate
 
 Progress = Callable[[str], None]

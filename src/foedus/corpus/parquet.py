@@ -30,9 +30,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, overload
 
-import duckdb
 from sqlglot import exp
 
+from foedus.duck import duckdb
 from foedus.model import (
     Clause,
     Event,

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import sqlglot
 from sqlglot import exp
 
 from foedus.corpus.folder import display
 from foedus.corpus.parquet import COLUMNS, _not_in, _row_number, _scan
 from foedus.corpus.quotes import found, normalise
+from foedus.duck import duckdb
 from foedus.errors import Problem
 from foedus.model import EVENT_TYPES, NORM_KINDS
 

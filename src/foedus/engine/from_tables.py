@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
+from foedus.duck import duckdb
 from foedus.engine.from_corpus import BEGINNING, BREACHABLE_KINDS, successors
 from foedus.engine.timepoints import event_point
 from foedus.model.vocabulary import INSTRUMENT_ACTS

@@ -8,10 +8,10 @@ tables of a DuckDB connection; :mod:`foedus.generate.writers` writes them out.
 
 from __future__ import annotations
 
-import duckdb
 import sqlglot
 from sqlglot import exp
 
+from foedus.duck import duckdb
 from foedus.generate.episodes import (
     CLAUSES,
     DEFINITION,

@@ -34,9 +34,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from foedus.build.schema import set_setting
+from foedus.duck import duckdb
 from foedus.generate.draws import _build
 from foedus.generate.writers import _write_common, _write_parquet, _write_yaml
 

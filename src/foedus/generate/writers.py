@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import sqlglot
 from sqlglot import exp
 
+from foedus.duck import duckdb
 from foedus.generate.episodes import (
     CATEGORIES,
     CATEGORY_QUOTE,

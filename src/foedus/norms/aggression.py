@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import duckdb
 import sqlglot
+
+from foedus.duck import duckdb
 
 
 @cache

@@ -28,10 +28,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import sqlglot
 from sqlglot import exp
 
+from foedus.duck import duckdb
 from foedus.rules.library.vocabulary import BINDS
 
 if TYPE_CHECKING:

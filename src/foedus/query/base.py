@@ -25,7 +25,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from sqlglot import exp
 
 from foedus import build
@@ -36,6 +35,7 @@ from foedus.corpus.kept import by_id
 from foedus.corpus.parquet import LazyRecords, events_by_id
 from foedus.corpus.perspectives import DEFAULT_PERSPECTIVE, check_perspective
 from foedus.corpus.resolve import Resolver
+from foedus.duck import duckdb
 from foedus.engine.timepoints import query_point
 from foedus.errors import DateError, UnknownName, suggest
 from foedus.model import Event, Instrument, parse_day

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import duckdb
 from sqlglot import exp
 
 from foedus.build.incremental.sql import _P, _count
 from foedus.build.incremental.state import META, STATE, meta, rules_hash
 from foedus.build.schema import TABLES
+from foedus.duck import duckdb
 from foedus.engine.dependencies import NotIncremental
 
 #: The tables of the previous database (attached as ``old``).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import duckdb
 from sqlglot import exp
 
 from foedus.build.incremental.runner import _Runner
@@ -24,6 +23,7 @@ from foedus.build.incremental.sql import (
     _tbl,
 )
 from foedus.build.schema import STATE_FLUENTS as STATE
+from foedus.duck import duckdb
 from foedus.engine.compile import Materialize, Plan
 from foedus.engine.dependencies import BodyAtom, Derivation, arity
 from foedus.rules.ast import Const, EventRule, Program, Term, Var

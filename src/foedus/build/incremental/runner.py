@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import duckdb
 from sqlglot import exp
 
 from foedus.backends.duckdb import DuckDBBackend
 from foedus.build.incremental.sql import _EV, _NEXT, _create, _drop
+from foedus.duck import duckdb
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, Plan, fluent_table
 from foedus.engine.dependencies import read_fluents
 from foedus.rules.ast import Program

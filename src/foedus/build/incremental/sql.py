@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 from sqlglot import exp
+
+from foedus.duck import duckdb
 
 _P = "_foedus_inc_"  # every table an update makes is temporary and named so
 _EV = "_foedus_ev"

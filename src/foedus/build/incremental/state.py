@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-import duckdb
 import sqlglot
 from sqlglot import exp
 
@@ -31,6 +30,7 @@ from foedus.build.incremental.sql import (
 )
 from foedus.build.schema import SCENARIO_FLUENTS, STATE_FLUENTS, STATE_META, add_key_columns, create
 from foedus.corpus.perspectives import perspective_ids
+from foedus.duck import duckdb
 from foedus.engine import from_tables
 from foedus.engine.compile import Plan, compile_program, fluent_table
 from foedus.engine.dependencies import arity, read_fluents

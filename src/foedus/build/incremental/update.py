@@ -51,7 +51,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import sqlglot
 from sqlglot import exp
 
@@ -82,6 +81,7 @@ from foedus.build.steps import STEPS
 from foedus.build.steps import key as steps_key
 from foedus.build.tables import write_tables
 from foedus.corpus.perspectives import perspective_ids
+from foedus.duck import duckdb
 from foedus.engine.compile import compile_program
 from foedus.engine.dependencies import Derivation, NotIncremental, derivations
 from foedus.engine.from_tables import EVENT_ACTS_SQL
