@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from difflib import get_close_matches
 
 MAX_LINE = 300
 """Characters above which a line of a message is cut (its length is then given)."""
@@ -53,6 +52,8 @@ def suggest(
     key = name.lower().strip()
     if key in table:
         return [table[key]]
+    from difflib import get_close_matches  # here: only a name not found pays its import
+
     out: list[str] = []
     for match in get_close_matches(key, list(table), n=n * 3, cutoff=cutoff):
         if table[match] not in out:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -120,6 +119,8 @@ def _store(path: Path, data: bytes) -> None:
 
 def load_plan(paths: list[Path], key: str | None = None) -> dict[str, Any]:
     """The runnable plan of the rule files: from the cache, else compiled and cached."""
+    import json  # here: the plain-Python path of a small run reads no plan
+
     path = cache_dir() / "plans" / f"{key or rules_key(paths)}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
