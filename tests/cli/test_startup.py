@@ -46,12 +46,16 @@ HEAVY = (
 )
 """What the command line must not import before a command needs it."""
 
-PROBE = (
-    "import sys, io, contextlib, os\n"
-    "sys.argv = ['foedus', *sys.argv[1:]]\n"
-    "def _exit(code):\n"  # foedus run ends with os._exit: the probe must print first
+NO_QUICK_EXIT = (
+    "import os\n"
+    "def _exit(code):\n"  # an answer, or foedus run, ends with os._exit: the probe prints first
     "    raise SystemExit(code)\n"
     "os._exit = _exit\n"
+)
+
+PROBE = NO_QUICK_EXIT + (
+    "import sys, io, contextlib\n"
+    "sys.argv = ['foedus', *sys.argv[1:]]\n"
     "from foedus.console import console\n"
     "out = io.StringIO()\n"
     "with contextlib.redirect_stdout(out):\n"
@@ -98,6 +102,39 @@ def test_a_warm_answer_imports_neither_the_build_nor_the_corpus_reader(tmp_path:
     code, warm = imported_by(*args, cache=cache)
     assert code == 0
     assert warm == ["_duckdb", "foedus.query.base", "sqlglot"]
+
+
+def _console(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    """``foedus ARGS`` through the console script's entry, in a process whose exit handlers
+    say that they ran (``teardown`` on stderr): what a process ended at once never says."""
+    prelude = "import atexit, sys; atexit.register(lambda: print('teardown', file=sys.stderr))"
+    return subprocess.run(
+        [sys.executable, "-c", f"{prelude}; from foedus.console import console; console()", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "FOEDUS_CACHE_DIR": str(cache)},
+        check=False,
+    )
+
+
+def test_an_answer_ends_its_process_at_once_with_all_of_its_output(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ("events", "--corpus", str(GOOD), "--json", "--type", "non_recognition")
+    first = _console(*args, cache=cache)  # builds the database and keeps the corpus first
+    warm = _console(*args, cache=cache)
+    for done in (first, warm):
+        assert done.returncode == 0 and "teardown" not in done.stderr
+        assert json.loads(done.stdout) == json.loads(first.stdout)
+    assert json.loads(warm.stdout)["events"], "the answer is not empty"
+    # a refusal, a tool and a run's help end as before: exit handlers run
+    refused = _console(
+        "status", "nowhere", "--on", "1990-01-01", "--corpus", str(GOOD), cache=cache
+    )
+    assert refused.returncode == 2 and "teardown" in refused.stderr
+    assert "nowhere" in refused.stderr
+    validated = _console("validate", str(GOOD), cache=cache)
+    assert validated.returncode == 0 and "teardown" in validated.stderr
 
 
 FAMILIES = (
@@ -153,7 +190,7 @@ def test_a_warm_status_under_a_named_perspective_imports_only_its_family(tmp_pat
     assert names == ["_duckdb", "foedus.query.base", "sqlglot"]
 
 
-MADE = (
+MADE = NO_QUICK_EXIT + (
     "import sys, io, contextlib\n"
     "sys.argv = ['foedus', *sys.argv[1:]]\n"
     "from sqlglot.parser import Parser\n"
