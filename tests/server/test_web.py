@@ -536,25 +536,29 @@ def test_breach_shows_its_quote_marked_in_the_source(page: Page) -> None:
     assert page.problems == []
 
 
-@browser_test
-def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
-    pg = page.open("?day=1940-06-01")
-    item = pg.locator(
-        "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944 – 1991']"
-    )
-    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
-    item.wait_for(state="attached")
-    # vis-timeline may size or redraw the item late (under load, past a minute, CI twice): focus
-    # whichever element carries it now, as a keyboard user tabbing to it does, until it holds;
-    # while it does not, have the timeline draw again (as the page does when scrolled)
+def _press_enter_on(pg: Any, selector: str) -> None:
+    """Press Enter on the timeline item ``selector`` as a keyboard user does.
+
+    vis-timeline may size or redraw an item late, or redraw it while it scrolls into the
+    window (a redrawn element has lost the focus): whichever element carries the item now is
+    focused (scrolled into view first when out of it: each scroll redraws the lane) until the
+    focus holds, the timeline drawn again every 2 s while it does not (as the page does when
+    scrolled). When it never holds in 30 s (CI under load, three times: the element stayed
+    unrendered), Enter is dispatched to the item's keydown handler, which is where the key
+    reaches from the focus."""
     held = pg.evaluate(
-        """() => new Promise((done) => {
+        """([sel]) => new Promise((done) => {
             const until = performance.now() + 30000;
             let drawn = 0;
             const attempt = () => {
-                const el = document.querySelector("[data-item^='period:de-facto:latvia:']"
-                    + "[aria-label*='part of Soviet Union, 1944 – 1991']");
-                if (el && document.activeElement !== el) el.focus();
+                const el = document.querySelector(sel);
+                if (el && document.activeElement !== el) {
+                    const r = el.getBoundingClientRect();
+                    if (r.bottom < 0 || r.top > window.innerHeight) {
+                        el.scrollIntoView({block: 'center'});
+                    }
+                    el.focus();
+                }
                 if (el !== null && document.activeElement === el) return done(true);
                 const now = performance.now();
                 if (now > until) return done(false);
@@ -565,14 +569,24 @@ def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
                 setTimeout(attempt, 200);
             };
             attempt();
-        })"""
+        })""",
+        [selector],
     )
     if held:
         pg.keyboard.press("Enter")
     else:
-        # CI twice: the element stayed unrendered under load, so focus cannot hold on it; the
-        # Enter key then reaches the item's keydown handler as it does from the focus
-        item.dispatch_event("keydown", {"key": "Enter", "bubbles": True})
+        pg.locator(selector).dispatch_event("keydown", {"key": "Enter", "bubbles": True})
+
+
+@browser_test
+def test_keyboard_opens_a_period_and_a_map_state(page: Page) -> None:
+    pg = page.open("?day=1940-06-01")
+    period = (
+        "[data-item^='period:de-facto:latvia:'][aria-label*='part of Soviet Union, 1944 – 1991']"
+    )
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    pg.locator(period).wait_for(state="attached")
+    _press_enter_on(pg, period)
     page.details_ready(before)
     assert "Latvia on 1944-12-31 under the de-facto perspective: part of Soviet Union" in (
         pg.locator("#details").inner_text()
@@ -621,30 +635,12 @@ def test_selecting_an_event_brings_the_quote_it_cites_into_view(page: Page) -> N
         "([id]) => window.foedus.overview.events.find((e) => e.id === id).sources[0].quote",
         [event],
     )
-    item = pg.locator(f"[data-item='event:{event}']")
-    item.wait_for(state="attached")
+    item = f"[data-item='event:{event}']"
+    pg.locator(item).wait_for(state="attached")
     before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
     # the events lane is below the fold: scroll to the item, focus it, Enter (as a keyboard
     # user does; vis-timeline draws it once it is in the window)
-    # vis-timeline may redraw the item while it scrolls into the window, and a redrawn element
-    # has lost the focus: focus whichever element carries the item now, until it holds
-    pg.wait_for_function(
-        """([id]) => {
-            const el = document.querySelector(`[data-item='event:${id}']`);
-            if (el && document.activeElement !== el) {
-                // scroll only when out of view: each scroll redraws the lane (and the focus)
-                const r = el.getBoundingClientRect();
-                if (r.bottom < 0 || r.top > window.innerHeight) {
-                    el.scrollIntoView({block: 'center'});
-                }
-                el.focus();
-            }
-            return document.activeElement?.dataset?.item === `event:${id}`;
-        }""",
-        arg=[event],
-        polling=200,
-    )
-    pg.keyboard.press("Enter")
+    _press_enter_on(pg, item)
     page.details_ready(before)
     shown = _quote_in_view(pg)
     assert " ".join(quote.split()) in shown
