@@ -118,3 +118,21 @@ def test_every_edge_agrees_with_the_treaties_answer_for_its_pair(
             if (e["source"], e["target"]) == (a, b)
         }
         assert drawn == answer, (a, b)
+
+
+def test_the_default_perspective_is_the_servers_whichever_view_asked_first(
+    kb: KnowledgeBase,
+) -> None:
+    """The overview is kept once per corpus; the network of a day under another perspective
+    computes it first when no page has loaded yet (a race between two pages, or an API
+    client): the page's default is still the server's."""
+    from datetime import date
+
+    from foedus.server import explorer
+
+    explorer._overviews.clear()
+    soviet = kb.with_perspective("soviet")
+    explorer.network(kb, date(1960, 1, 1), "soviet")  # computes the overview under the Soviet view
+    assert explorer.overview(kb)["default_perspective"] == kb.perspective == "de-facto"
+    assert explorer.overview(soviet)["default_perspective"] == "soviet"
+    assert explorer.overview(kb)["lanes"] == explorer.overview(soviet)["lanes"]

@@ -261,7 +261,9 @@ def overview(kb: KnowledgeBase) -> Json:
     with _lock:
         cached = _overviews.get(key)
         if cached is not None and cached[0] is kb.corpus:
-            return cached[1]
+            # kept once per corpus, whichever perspective asked first (the network of a day
+            # asks it under its own): everything in it but the default is the same in each
+            return {**cached[1], "default_perspective": kb.perspective}
     c = kb.corpus
     spans = instrument_spans(kb)
     data: Json = {
