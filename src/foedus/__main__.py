@@ -1,5 +1,5 @@
-"""``python -m foedus``: the command line."""
+"""``python -m foedus``: the command line, as the console script runs it."""
 
-from foedus.cli import main
+from foedus.console import console
 
-main()
+console()

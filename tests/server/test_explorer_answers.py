@@ -5,6 +5,7 @@ instrument whose end the perspective does not give is drawn uncertain, not certa
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from explorer_client import explorer_get
 
 from foedus.query import KnowledgeBase
+from foedus.server import explorer
 
 MRP = "molotov-ribbentrop-pact"
 
@@ -126,10 +128,6 @@ def test_the_default_perspective_is_the_servers_whichever_view_asked_first(
     """The overview is kept once per corpus; the network of a day under another perspective
     computes it first when no page has loaded yet (a race between two pages, or an API
     client): the page's default is still the server's."""
-    from datetime import date
-
-    from foedus.server import explorer
-
     explorer._overviews.clear()
     soviet = kb.with_perspective("soviet")
     explorer.network(kb, date(1960, 1, 1), "soviet")  # computes the overview under the Soviet view

@@ -219,7 +219,7 @@ def register(command: Command, func: Callable[..., Any]) -> None:
     def wrapper(**kwargs: Any) -> None:
         opts = Options(**{p.name: kwargs.pop(p.name) for p in _COMMON})
         _run(command.name, func, opts, kwargs)
-        if command.kind in _ANSWERS:
+        if command.kind in ANSWERS:
             _answered.append(command.name)
 
     wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
@@ -229,13 +229,18 @@ def register(command: Command, func: Callable[..., Any]) -> None:
     app.command(command.name)(wrapper)
 
 
-_ANSWERS = ("query", "ask")
+ANSWERS = ("query", "ask")
 """The kinds of command (:data:`foedus.commands.Kind`) that only answer: whatever they wrote
 (a database built, the corpus kept) is written and closed before their answer is printed, and
-what they hold open then is the database read-only."""
+what they hold open then is the database read-only (:mod:`foedus.console` ends the process
+at once after one)."""
 _answered: list[str] = []
-"""The answering command this process ran to its end (:func:`main` then ends the process at
-once)."""
+
+
+def answered() -> bool:
+    """Whether the last :func:`main` ran an answering command (:data:`ANSWERS`) to its end."""
+    return bool(_answered)
+
 
 _TYPES: dict[str, Any] = {"text": str, "pair": tuple[str, str], "list": list[str]}
 
@@ -351,15 +356,4 @@ def main() -> None:
         raise SystemExit(2) from None
     except BrokenPipeError:  # e.g. piped into head: not an error of ours
         raise SystemExit(0) from None
-    code = code if isinstance(code, int) else 0
-    if _answered and not code:
-        # an answer printed: the interpreter's teardown (every module, DuckDB's extension and
-        # the read-only connection freed one by one) is 40-70 ms of a warm answer for nothing
-        # (docs/decisions/0012-duckdb-extension-import.md)
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except BrokenPipeError:
-            pass
-        os._exit(0)
-    raise SystemExit(code)
+    raise SystemExit(code if isinstance(code, int) else 0)
