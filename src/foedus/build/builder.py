@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from foedus.build import shipped
 from foedus.build import steps as build_steps
 from foedus.build.database import atomic, cached_path, connect_rw, latest_cached, out_of_memory
 from foedus.build.fluents import store_fluents
@@ -128,11 +129,13 @@ def ensure_built(
 ) -> Path:
     """The cached database of ``corpus`` built with ``steps``, building it on first use.
 
-    A first use starts from the most recent cached database of the same corpus name and steps
-    when the corpus differs from that one only by added events (:func:`build`).
+    A first use writes the database the package ships for it, if any (the bundled corpus as
+    installed: :func:`foedus.build.shipped.restore`); else it starts from the most recent
+    cached database of the same corpus name and steps when the corpus differs from that one
+    only by added events (:func:`build`).
     """
     path = cached_path(corpus, steps_key)
-    if not path.exists():
+    if not path.exists() and not (steps and shipped.restore(path)):
         build(corpus, path, steps, progress, previous=latest_cached(path) if steps else None)
     return path
 

@@ -59,13 +59,16 @@ class Options:
     def kb(self) -> KnowledgeBase:
         """The knowledge base these options name (its corpus from the cache of loaded corpora,
         :mod:`foedus.corpus.cache`); its database is built on first use, with a progress bar
-        on a terminal (:mod:`foedus.cli.progress`)."""
+        on a terminal (:mod:`foedus.cli.progress`), unless the package ships it (the bundled
+        corpus as installed: :mod:`foedus.build.shipped`)."""
         from foedus import build
+        from foedus.build.shipped import restore
         from foedus.build.version import steps_key
         from foedus.query import KnowledgeBase
 
         kb = KnowledgeBase(self.base(), perspective=self.perspective, assume=self.assume)
-        if not build.cached_path(kb.corpus, steps_key()).exists():
+        path = build.cached_path(kb.corpus, steps_key())
+        if not path.exists() and not restore(path):
             from foedus.cli.progress import build_progress
 
             key, steps = build.default_steps()

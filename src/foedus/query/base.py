@@ -310,13 +310,15 @@ class KnowledgeBase:
 
     @property
     def db_path(self) -> Path:
-        """The built database (from the cache, built on first use). A database in the cache
-        is found by its key alone (:mod:`foedus.build.version`), without importing the build."""
+        """The built database (from the cache, built on first use unless the package ships
+        it: :mod:`foedus.build.shipped`). A database in the cache is found by its key alone
+        (:mod:`foedus.build.version`), without importing the build."""
         if self._db is None:
+            from foedus.build.shipped import restore
             from foedus.build.version import steps_key
 
             cached = build.cached_path(self.corpus, steps_key())
-            if cached.exists():
+            if cached.exists() or restore(cached):
                 self._db = cached
             else:
                 key, steps = build.default_steps()
