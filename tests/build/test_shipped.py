@@ -121,10 +121,10 @@ def test_a_damaged_shipped_file_means_a_build(
     monkeypatch.setattr(shipped, "SHIPPED", folder)
     bad = shipped.shipped_for(target)
     bad.write_bytes(gzip.compress(b"not a database" * 100))
-    assert not shipped.restore(target)
+    assert not shipped.restore_shipped(target)
     assert not cache.exists() or list(cache.iterdir()) == []  # nothing half-written
     bad.write_bytes(b"\x1f\x8b truncated")
-    assert not shipped.restore(target)
+    assert not shipped.restore_shipped(target)
     made = build.ensure_built(corpus, *build.default_steps())
     assert made == target and made.is_file()
     con = duckdb.connect(str(made), read_only=True)
@@ -134,7 +134,7 @@ def test_a_damaged_shipped_file_means_a_build(
 def test_another_corpus_or_other_code_finds_no_shipped_database(cache: Path) -> None:
     good = load_corpus(GOOD)
     assert not shipped.shipped_for(build.cached_path(good, steps_key())).exists()
-    assert not shipped.restore(build.cached_path(good, steps_key()))
+    assert not shipped.restore_shipped(build.cached_path(good, steps_key()))
     bundled = load_corpus(bundled_path())
-    assert not shipped.restore(build.cached_path(bundled, "fluents@another-version"))
+    assert not shipped.restore_shipped(build.cached_path(bundled, "fluents@another-version"))
     assert not cache.exists() or list(cache.iterdir()) == []

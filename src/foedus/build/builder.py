@@ -130,12 +130,12 @@ def ensure_built(
     """The cached database of ``corpus`` built with ``steps``, building it on first use.
 
     A first use writes the database the package ships for it, if any (the bundled corpus as
-    installed: :func:`foedus.build.shipped.restore`); else it starts from the most recent
+    installed: :func:`foedus.build.shipped.restore_shipped`); else it starts from the most recent
     cached database of the same corpus name and steps when the corpus differs from that one
     only by added events (:func:`build`).
     """
     path = cached_path(corpus, steps_key)
-    if not path.exists() and not (steps and shipped.restore(path)):
+    if not path.exists() and not (steps and shipped.restore_shipped(path)):
         build(corpus, path, steps, progress, previous=latest_cached(path) if steps else None)
     return path
 

@@ -4,8 +4,8 @@
 The folder :data:`SHIPPED` holds one gzipped DuckDB file, named as its cache file is named
 (:func:`foedus.build.database.cached_path`: the corpus's name, its content hash, the key of
 the schema and of every build step's code) with ``.gz`` added. When a database is wanted in
-the cache and is not there, :func:`restore` looks for a shipped file of exactly that name and
-writes it into the cache instead of building: the name matches only for the same corpus
+the cache and is not there, :func:`restore_shipped` looks for a shipped file of exactly that
+name and writes it into the cache instead of building: the name matches only for the same corpus
 content built by the same code, so the shipped file is used only where a build would make the
 same database. ``python -m foedus.build.precompile`` writes it; tests/build/test_shipped.py
 fails while it is not what a build makes now.
@@ -30,7 +30,7 @@ def shipped_for(path: Path) -> Path:
     return SHIPPED / f"{path.name}.gz"
 
 
-def restore(path: Path) -> bool:
+def restore_shipped(path: Path) -> bool:
     """Write the shipped database for the cache file ``path`` there, atomically, if the
     package ships one of that name and it opens; False (nothing written) otherwise."""
     source = shipped_for(path)

@@ -314,11 +314,10 @@ class KnowledgeBase:
         it: :mod:`foedus.build.shipped`). A database in the cache is found by its key alone
         (:mod:`foedus.build.version`), without importing the build."""
         if self._db is None:
-            from foedus.build.shipped import restore
             from foedus.build.version import steps_key
 
             cached = build.cached_path(self.corpus, steps_key())
-            if cached.exists() or restore(cached):
+            if cached.exists() or build.restore_shipped(cached):
                 self._db = cached
             else:
                 key, steps = build.default_steps()
