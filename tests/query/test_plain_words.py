@@ -164,3 +164,16 @@ def test_a_bound_no_record_dates_is_the_engine_day(kb: KnowledgeBase) -> None:
 
     answer = kb.timeline("Finland")
     assert periods_in_words(kb, answer) == [[answer["periods"][0]["from"]["earliest"], "…"]]
+
+
+def test_an_actor_that_ends_an_interval_is_named_with_its_end(kb: KnowledgeBase) -> None:
+    # de facto, Estonia was part of the Soviet Union from 1944 until the Union's end in 1991
+    # (actors.yaml: ussr existed_from "1922", existed_to "1991"); the premise that ends the
+    # interval says when the actor ceased to exist, not only when it began
+    answer = kb.status(actor="Estonia", on="1960-01-01")
+    said = conclusions(answer["explanation"])
+    assert "ended by: Soviet Union exists from 1922 until 1991 [actor ussr]" in said
+    assert not any(c.startswith("ended by: Soviet Union exists from 1922 [") for c in said)
+    # an actor with no end is named by its beginning alone (the README's example)
+    free = conclusions(kb.status(actor="Estonia", on="1930-01-01")["explanation"])
+    assert "started by: Estonia exists from 1918 [actor estonia]" in free

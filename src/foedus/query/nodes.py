@@ -35,9 +35,12 @@ def event_node(kb: KnowledgeBase, ident: str | None, what: str = "") -> Explanat
     if kind == "actor":
         a = next((a for a in c.actors if a.id == rest), None)
         if a is not None:
+            # the id stands for its coming into existence and its end alike: say both
             since = f" from {a.existed_from.text}" if a.existed_from else ""
+            until = f" until {a.existed_to.text}" if a.existed_to else ""
             return node(
-                f"{what}{a.name} exists{since} [actor {a.id}]", sources=kb.render.quotes(a.sources)
+                f"{what}{a.name} exists{since}{until} [actor {a.id}]",
+                sources=kb.render.quotes(a.sources),
             )
     if kind == "instrument" and kb.instrument_record(rest) is not None:
         return instrument_node(kb, rest, what)
