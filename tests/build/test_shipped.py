@@ -5,6 +5,7 @@ content and code, and a damaged one means a build."""
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
@@ -138,3 +139,23 @@ def test_another_corpus_or_other_code_finds_no_shipped_database(cache: Path) -> 
     bundled = load_corpus(bundled_path())
     assert not shipped.restore_shipped(build.cached_path(bundled, "fluents@another-version"))
     assert not cache.exists() or list(cache.iterdir()) == []
+
+
+def test_a_full_disk_while_writing_the_shipped_database_is_one_line(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from foedus.cli import app
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shipped.shutil, "copyfileobj", full)
+    done = CliRunner().invoke(app, ["status", "Estonia", "--on", "1960-01-01"])
+    assert done.exit_code == 2 and done.stdout == ""
+    lines = [line for line in done.stderr.split("\n") if line]
+    assert len(lines) == 1 and lines[0].startswith(f"cannot write {cache}/baltic-soviet-")
+    assert "no space left on device" in lines[0] and "FOEDUS_CACHE_DIR" in lines[0]
+    # nothing whole or half in the cache (``corpora/`` and ``digests.json``: the corpus's)
+    assert [p.name for p in cache.iterdir() if p.name not in ("corpora", "digests.json")] == []
