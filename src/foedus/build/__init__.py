@@ -43,7 +43,7 @@ if TYPE_CHECKING:
         memory_limit,
     )
     from foedus.build.schema import TABLES
-    from foedus.build.shipped import restore_shipped
+    from foedus.build.shipped import cached_or_shipped
     from foedus.build.steps import STEPS, default_steps
     from foedus.build.tables import write_tables
 
@@ -56,6 +56,7 @@ __all__ = [
     "build_corpus",
     "build_database",
     "cache_dir",
+    "cached_or_shipped",
     "cached_path",
     "connect",
     "connect_rw",
@@ -64,7 +65,6 @@ __all__ = [
     "latest_cached",
     "memory_limit",
     "progress_total",
-    "restore_shipped",
     "write_tables",
 ]
 
@@ -84,7 +84,7 @@ __getattr__ = lazy.attributes(
         "latest_cached": "foedus.build.database",
         "memory_limit": "foedus.build.database",
         "TABLES": "foedus.build.schema",
-        "restore_shipped": "foedus.build.shipped",
+        "cached_or_shipped": "foedus.build.shipped",
         "STEPS": "foedus.build.steps",
         "default_steps": "foedus.build.steps",
         "write_tables": "foedus.build.tables",

@@ -17,9 +17,14 @@ import gzip
 import shutil
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from foedus.build.database import atomic
+from foedus.build.database import atomic, cached_path
+from foedus.build.version import steps_key
 from foedus.duck import duckdb
+
+if TYPE_CHECKING:
+    from foedus.corpus.corpus import Corpus
 
 SHIPPED = Path(__file__).with_name("shipped")
 """Where the package keeps the bundled corpus's built database."""
@@ -28,6 +33,14 @@ SHIPPED = Path(__file__).with_name("shipped")
 def shipped_for(path: Path) -> Path:
     """The shipped file that stands for the cache file ``path`` (it may not exist)."""
     return SHIPPED / f"{path.name}.gz"
+
+
+def cached_or_shipped(corpus: Corpus) -> Path | None:
+    """The cache file of ``corpus``'s database with every build step, found by its key alone
+    (:mod:`foedus.build.version`, without importing the build) or written from the shipped
+    one (:func:`restore_shipped`); None when it is to be built."""
+    path = cached_path(corpus, steps_key())
+    return path if path.exists() or restore_shipped(path) else None
 
 
 def restore_shipped(path: Path) -> bool:

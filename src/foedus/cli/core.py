@@ -62,12 +62,10 @@ class Options:
         on a terminal (:mod:`foedus.cli.progress`), unless the package ships it (the bundled
         corpus as installed: :mod:`foedus.build.shipped`)."""
         from foedus import build
-        from foedus.build.version import steps_key
         from foedus.query import KnowledgeBase
 
         kb = KnowledgeBase(self.base(), perspective=self.perspective, assume=self.assume)
-        path = build.cached_path(kb.corpus, steps_key())
-        if not path.exists() and not build.restore_shipped(path):
+        if build.cached_or_shipped(kb.corpus) is None:
             from foedus.cli.progress import build_progress
 
             key, steps = build.default_steps()

@@ -311,15 +311,11 @@ class KnowledgeBase:
     @property
     def db_path(self) -> Path:
         """The built database (from the cache, built on first use unless the package ships
-        it: :mod:`foedus.build.shipped`). A database in the cache is found by its key alone
-        (:mod:`foedus.build.version`), without importing the build."""
+        it: :func:`foedus.build.shipped.cached_or_shipped`, which finds it without importing
+        the build)."""
         if self._db is None:
-            from foedus.build.version import steps_key
-
-            cached = build.cached_path(self.corpus, steps_key())
-            if cached.exists() or build.restore_shipped(cached):
-                self._db = cached
-            else:
+            self._db = build.cached_or_shipped(self.corpus)
+            if self._db is None:
                 key, steps = build.default_steps()
                 self._db = build.ensure_built(self.corpus, key, steps)
         return self._db
