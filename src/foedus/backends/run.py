@@ -45,8 +45,11 @@ from foedus.backends import run_facts
 __all__ = ["RunError", "main", "register", "run"]
 
 FORMATS = ("csv", "parquet", "jsonl")
-#: Narratives smaller than this (bytes) run on one thread.
+#: Narratives smaller than this (bytes) run on at most :data:`SMALL_THREADS` threads.
 SMALL = 4_000_000
+#: A small narrative's threads: two beat one even on 28 events (0.097 against 0.103 s) and
+#: at 10^5 (0.40 against 0.45 s, docs/performance.md), more cost more to start than they save.
+SMALL_THREADS = 2
 #: A CSV run whose narrative and facts together are smaller than this (bytes) runs in plain
 #: Python (:mod:`foedus.backends.run_small`), without importing DuckDB: below it the Python
 #: evaluation costs less than ``import duckdb`` (docs/decisions/0010-small-narratives.md).
@@ -376,7 +379,7 @@ def run(
     from foedus.duck import duckdb
 
     if threads is None and Path(narrative).stat().st_size < SMALL:
-        threads = 1  # a small narrative: threads cost more to start than they save
+        threads = min(SMALL_THREADS, os.cpu_count() or 1)
     con = duckdb.connect(config={"threads": threads} if threads else {})
     happ, bad = _happenings_sql(Path(narrative), kind, plan["event_arity"])
     try:

@@ -53,8 +53,9 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     every row and a test of its argument list). ``foedus_index.breaches_against`` holds
     every ``breaches`` row once for each actor it is against (its beneficiary and its
     target), with the breaching event's type and earliest day, sorted the same way. The
-    event tables get ART indexes on the event id, so that a few events are read back by id
-    without making every record.
+    event tables get ART indexes on the event id (made here, after their rows: cheaper than
+    a key checked row by row), so that a few events are read back by id without making every
+    record.
 
     ``foedus_index.meta`` records the corpus content hash the index was made for: a database
     whose ``meta`` says otherwise (changed in place after the build) is read without the
@@ -75,6 +76,7 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         kept_on = bool(kept and kept[0])
         con.execute(set_setting(_ORDER, kept_on))
     for table, column in (
+        ("events", "id"),
         ("event_actors", "event_id"),
         ("event_targets", "event_id"),
         ("quotes", "owner_id"),

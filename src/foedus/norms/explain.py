@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.text import Text
-from rich.tree import Tree
+if TYPE_CHECKING:  # Rich is imported by the functions that draw (not by a --json answer)
+    from rich.console import RenderableType
+    from rich.tree import Tree
 
 Explanation = dict[str, Any]
 
@@ -89,6 +88,10 @@ def summary(text: str, quote: dict[str, str | None] | None) -> dict[str, Any]:
 
 def summary_rich(s: dict[str, Any]) -> RenderableType:
     """A summary for people: its sentence, then its quote (indented)."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
     q = s.get("quote")
     if not q:
         return Text(s["text"])
@@ -103,6 +106,9 @@ def to_rich(
     ``rules=False`` leaves out the rules written in the rule language (a clause's rule, in
     words, stays). "(hypothetical)" marks the topmost node of what rests on an overlay, once
     (``assumed``: an ancestor is marked)."""
+    from rich.text import Text
+    from rich.tree import Tree
+
     label = Text(tree["conclusion"])
     if tree.get("certainty") == "possible":
         label.append(" (possibly)", style="yellow")
