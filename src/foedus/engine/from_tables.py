@@ -69,6 +69,10 @@ FACTS_SQL: dict[str, str] = {
 }
 
 
+#: The name of :func:`happenings_sql`'s events joined with their actors.
+_ACTED = "_foedus_acted"
+
+
 def happenings_sql(arity: int = 2) -> str:
     """The query whose rows are the happenings of the corpus in the database, with argument
     columns ``a0 .. a{arity-1}`` (at least two)."""
@@ -121,21 +125,22 @@ def happenings_sql(arity: int = 2) -> str:
             "'party:' || instrument_id || ':' || actor_id || ':' || how",
             "parties",
         ),
-        f"SELECT e.type, 1, a.actor_id, {v}, {point('e.date_earliest')}, "
-        f"{point('e.date_latest')}, e.id FROM events AS e "
-        "JOIN event_actors AS a ON a.event_id = e.id",
-        f"SELECT e.type, 2, a.actor_id, t.actor_id, {point('e.date_earliest')}, "
-        f"{point('e.date_latest')}, e.id FROM events AS e "
-        "JOIN event_actors AS a ON a.event_id = e.id "
+        f"SELECT type, 1, actor_id, {v}, te, tl, id FROM {_ACTED}",
+        f"SELECT e.type, 2, e.actor_id, t.actor_id, e.te, e.tl, e.id FROM {_ACTED} AS e "
         "JOIN event_targets AS t ON t.event_id = e.id",
-        f"SELECT {_act_name('e.type')}, 2, a.actor_id, e.instrument_id, "
-        f"{point('e.date_earliest')}, {point('e.date_latest')}, e.id FROM events AS e "
-        "JOIN event_actors AS a ON a.event_id = e.id "
-        f"WHERE e.instrument_id IS NOT NULL AND e.type IN ({_types()})",
+        f"SELECT {_act_name('type')}, 2, actor_id, instrument_id, te, tl, id FROM {_ACTED} "
+        f"WHERE instrument_id IS NOT NULL AND type IN ({_types()})",
     ]
     extra = "".join(f", NULL::VARCHAR AS a{i}" for i in range(2, arity))
+    # every event with each of its actors, joined once for the three kinds of happening
+    # made from it (joined in each, the 10^6 world's happenings took 0.58 s, 0.43 s so)
+    acted = (
+        f"WITH {_ACTED} AS MATERIALIZED (SELECT e.id, e.type, e.instrument_id, a.actor_id, "
+        f"{point('e.date_earliest')} AS te, {point('e.date_latest')} AS tl FROM events AS e "
+        "JOIN event_actors AS a ON a.event_id = e.id) "
+    )
     return (
-        "SELECT name::VARCHAR AS name, CAST(arity AS INTEGER) AS arity, a0::VARCHAR AS a0, "
+        acted + "SELECT name::VARCHAR AS name, CAST(arity AS INTEGER) AS arity, a0::VARCHAR AS a0, "
         f"a1::VARCHAR AS a1{extra}, CAST(t_early AS BIGINT) AS t_early, "
         "CAST(t_late AS BIGINT) AS t_late, id::VARCHAR AS id FROM ("
         + " UNION ALL ".join(parts)
