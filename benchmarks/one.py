@@ -169,9 +169,10 @@ def reference(world: Path) -> dict[str, Any]:
 def rtec() -> dict[str, Any]:
     """Each RTEC conformance case: the compiled engine's time (load + plan + read), median of 5,
     and whether its intervals are RTEC's."""
-    root = Path(__file__).resolve().parent.parent / "tests"
+    root = Path(__file__).resolve().parent.parent / "tests" / "engine"
     sys.path.insert(0, str(root))
-    from test_compiled_rtec import FIXTURES, HERE, read_expected, read_narrative
+    from rtec_cases import FIXTURES, HERE, read_expected
+    from test_compiled_rtec import read_narrative
 
     from foedus.backends.duckdb import DuckDBBackend
     from foedus.rules import load_rules

@@ -87,7 +87,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=8)
     a = ap.parse_args()
     if a.run:
-        profile_run(*a.run, a.repeat, 0.002 if a.min is None else a.min)
+        rules, narrative = a.run
+        profile_run(rules, narrative, a.repeat, 0.002 if a.min is None else a.min)
         return
     if a.world is None:
         ap.error("give a WORLD, or --run RULES NARRATIVE")
