@@ -218,8 +218,10 @@ def store_norm_rows(con: duckdb.DuckDBPyConnection, corpus: Any, table: str = "n
 
 
 def store_engine_inputs(con: duckdb.DuckDBPyConnection, corpus: Any, arity: int = 2) -> None:
-    """``happenings`` and the ``facts_*`` tables from the corpus tables."""
-    con.execute(f"CREATE OR REPLACE TABLE happenings AS {happenings_sql(arity)}")
+    """``happenings`` (a temporary table: the build drops it once its fluents are made, and
+    a stored one cost the 10^6 world 1.4-1.7 s against 0.6 s) and the ``facts_*`` tables
+    from the corpus tables."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS {happenings_sql(arity)}")
     con.execute(
         "CREATE OR REPLACE TABLE facts_state AS "
         "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'"
