@@ -190,6 +190,16 @@ def test_a_warm_status_under_a_named_perspective_imports_only_its_family(tmp_pat
     assert names == ["_duckdb", "foedus.query.base", "sqlglot"]
 
 
+def test_a_warm_json_answer_imports_no_rich_and_a_drawn_one_does(tmp_path: Path) -> None:
+    """Rich draws an answer for people; a ``--json`` answer has nothing to draw."""
+    probe = PROBE.format(heavy=("rich.console", "rich.tree"))
+    args = ("status", "northland", "--on", "1990-01-01", "--corpus", str(GOOD))
+    for shown, drawn in (((*args, "--json"), []), (args, ["rich.console", "rich.tree"])):
+        out = _last_output(tmp_path, probe, shown, shown)
+        code, _, names = out.strip().splitlines()[-1].partition(" ")
+        assert (int(code), eval(names)) == (0, drawn)
+
+
 MADE = NO_QUICK_EXIT + (
     "import sys, io, contextlib\n"
     "sys.argv = ['foedus', *sys.argv[1:]]\n"

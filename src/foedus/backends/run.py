@@ -48,7 +48,8 @@ FORMATS = ("csv", "parquet", "jsonl")
 #: Narratives smaller than this (bytes) run on at most :data:`SMALL_THREADS` threads.
 SMALL = 4_000_000
 #: A small narrative's threads: two beat one even on 28 events (0.097 against 0.103 s) and
-#: at 10^5 (0.40 against 0.45 s, docs/performance.md), more cost more to start than they save.
+#: at 10^5 (0.40 against 0.45 s, docs/performance.md); more were not measured (a 2-core
+#: machine), so a small run does not start a thread per core of a large one.
 SMALL_THREADS = 2
 #: A CSV run whose narrative and facts together are smaller than this (bytes) runs in plain
 #: Python (:mod:`foedus.backends.run_small`), without importing DuckDB: below it the Python
