@@ -356,6 +356,12 @@ def test_page_loads_without_console_errors_and_renders_fast(page: Page, server: 
     print(f"\nfirst render of the Baltic corpus: {first:.0f} ms (overview data at {data:.0f} ms)")
     page.shot("overview")
     assert page.problems == []
+    # the timeline writes its lanes' names after its first drawing: on a loaded machine (a
+    # CI run's 1.45 s first render) they were still empty 500 ms after it
+    pg.wait_for_function(
+        "() => [...document.querySelectorAll('.vis-label .actor')].some(e => e.innerText.trim())",
+        timeout=20000,
+    )
     labels = pg.locator(".vis-label .actor").all_inner_texts()
     assert {"Estonia", "Latvia", "Lithuania"} <= set(labels)
     assert pg.locator("[data-item^='period:de-facto:latvia:']").count() > 3
