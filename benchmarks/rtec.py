@@ -4,12 +4,15 @@
     python benchmarks/rtec.py --cases e_treaties__tiny e_treaties__rand100k --runs 5
     python benchmarks/rtec.py --big 1000000        # also a 10^6 e_treaties narrative
     python benchmarks/rtec.py --rtec ~/RTEC        # RTEC too, in the same run (needs swipl)
+    python benchmarks/rtec.py --rtec ~/RTEC --rtec-stack-limit 8g --cases --big 1000000
 
 Each measurement is one ``foedus run RULES NARRATIVE -o OUT`` process, as a user runs it: wall
 time (median of ``--runs``, after one warm-up run that fills the plan cache, as RTEC's own
 figures are of repeated runs) and peak RSS (the child's ``ru_maxrss``, the largest of the
 runs). The output must equal RTEC's expected CSV byte for byte (for ``--big``: RTEC's output
-when ``--rtec`` is given, else it is only counted).
+when ``--rtec`` is given, else it is only counted). With ``--rtec``, RTEC's own output of the
+run is converted (``rtec_parse.py``, the fixtures' converter) and compared with foedus's,
+byte for byte (``identical_to_rtec``).
 
 RTEC's side comes from the same run when ``--rtec DIR`` (an RTEC checkout, as in
 tests/rtec/fixtures/README.md) and ``swipl`` are available, else from the recorded figures of
@@ -78,14 +81,22 @@ def recorded() -> dict[str, dict[str, str]]:
         return {r["case"]: r for r in csv.DictReader(f)}
 
 
-def rtec_run(rtec: Path, case: str, narrative: Path, work: Path) -> tuple[float, int, Path]:
-    """RTEC on one narrative, as tests/rtec/fixtures/README.md runs it: wall, RSS, results."""
+def rtec_run(
+    rtec: Path, case: str, narrative: Path, work: Path, env: dict[str, str] | None = None
+) -> tuple[float, int, Path]:
+    """RTEC on one narrative, as tests/rtec/fixtures/README.md runs it: wall, RSS, results
+    (``env``: the environment of RTEC's process, e.g. a ``PATH`` with :func:`swipl_with`)."""
     description = case.split("__")[0]
     scratch = work / f"rtec-{case}"
-    scratch.mkdir(exist_ok=True)
+    (scratch / "results").mkdir(parents=True, exist_ok=True)  # run_rtec.sh writes there
     shutil.copy(FIXTURES / "descriptions" / f"{description}.prolog", scratch / "rules.prolog")
-    gen = [sys.executable, str(ROOT / "benchmarks" / "rtec_gen.py"), "domain", description]
-    subprocess.run([*gen, str(narrative), "--out", str(scratch / "domain.prolog")], check=True)
+    domain = FIXTURES / "narratives" / f"{case}.domain.prolog"
+    if domain.exists():  # a case whose domain file is kept beside it (h_mixed)
+        shutil.copy(domain, scratch / "domain.prolog")
+    else:
+        gen = [sys.executable, str(ROOT / "benchmarks" / "rtec_gen.py"), "domain", description]
+        gen += [str(narrative), "--out", str(scratch / "domain.prolog")]
+        subprocess.run(gen, check=True)
     shutil.copy(narrative, scratch / "narrative.csv")
     with narrative.open() as f:
         last = max(int(line.split("|")[2]) for line in f if line.strip())
@@ -105,10 +116,35 @@ def rtec_run(rtec: Path, case: str, narrative: Path, work: Path) -> tuple[float,
     cwd = os.getcwd()
     os.chdir(rtec / "execution scripts")
     try:
-        wall, rss, _ = measure(cmd)
+        wall, rss, _ = measure(cmd, env)
     finally:
         os.chdir(cwd)
-    return wall, rss, scratch / "results" / f"log-swi-{q}-{q}-csv-file-recognised-intervals.txt"
+    found = sorted((scratch / "results").glob("*-recognised-intervals.txt"))
+    if not found:
+        raise RuntimeError(f"RTEC wrote no results for {case} (see {scratch})")
+    return wall, rss, found[-1]
+
+
+def rtec_csv(results: Path, narrative: Path, out: Path) -> Path:
+    """RTEC's recognised intervals as the fixtures' expected CSV (``rtec_parse.py``, in a
+    process of its own: read here, RTEC's output of 10^6 events would grow this process, and
+    a child's peak RSS starts from its parent's at the fork)."""
+    parse = [sys.executable, str(ROOT / "benchmarks" / "rtec_parse.py"), str(results)]
+    subprocess.run([*parse, "--narrative", str(narrative), "--out", str(out)], check=True)
+    return out
+
+
+def swipl_with(stack_limit: str, work: Path) -> dict[str, str]:
+    """An environment whose ``swipl`` runs with ``--stack-limit`` (RTEC's ``run_rtec.sh``
+    calls plain ``swipl``; its default 1 GB stack is too small for 10^6 events:
+    tests/rtec/fixtures/README.md)."""
+    real = shutil.which("swipl")
+    wrapper = work / "swipl-bin"
+    wrapper.mkdir(exist_ok=True)
+    script = wrapper / "swipl"
+    script.write_text(f'#!/bin/sh\nexec {real} --stack-limit={stack_limit} "$@"\n')
+    script.chmod(0o755)
+    return {**os.environ, "PATH": f"{wrapper}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
 def foedus_runs(cmd: list[str], engine: str, runs: int) -> dict[str, float]:
@@ -141,6 +177,7 @@ def bench_case(
     work: Path,
     rtec: Path | None,
     python_below: int,
+    rtec_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     from foedus.backends.run import PYTHON_BELOW
 
@@ -166,11 +203,16 @@ def bench_case(
     if rtec is not None:
         rw, rr = [], []
         for _ in range(runs):
-            wall, rss, _results = rtec_run(rtec, case, narrative, work)
+            wall, rss, results = rtec_run(rtec, case, narrative, work, rtec_env)
             rw.append(wall)
             rr.append(rss)
         row.update(rtec_wall_s=round(statistics.median(rw), 3), rtec_rss_mb=max(rr) / 1024)
         row["rtec_source"] = "measured in this run"
+        # foedus's output (the path it takes by itself) against RTEC's, byte for byte
+        theirs = rtec_csv(results, narrative, work / f"{case}.rtec.csv")
+        ours = work / f"{case}.{row['path']}.csv"
+        row["rtec_intervals"] = sum(1 for _ in theirs.open()) - 1
+        row["identical_to_rtec"] = ours.read_bytes() == theirs.read_bytes()
     elif rec is not None:
         row.update(
             rtec_wall_s=float(rec["wall_s"]),
@@ -184,11 +226,20 @@ def bench_case(
 
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--cases", nargs="*", help="case names (default: every fixture case)")
+    p.add_argument(
+        "--cases",
+        nargs="*",
+        help="case names (default: every fixture case; none with --cases alone)",
+    )
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--big", type=int, default=0, help="events of an extra e_treaties narrative")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--rtec", type=Path, help="an RTEC checkout (needs swipl on PATH)")
+    p.add_argument(
+        "--rtec-stack-limit",
+        metavar="SIZE",
+        help="run RTEC's swipl with --stack-limit=SIZE (8g for --big 1000000)",
+    )
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument(
         "--python-below",
@@ -198,16 +249,18 @@ def main(argv: list[str]) -> int:
     )
     args = p.parse_args(argv)
     rtec = args.rtec if args.rtec and shutil.which("swipl") else None
-    cases = args.cases or sorted(c.stem for c in (FIXTURES / "expected").glob("*.csv"))
+    every = sorted(c.stem for c in (FIXTURES / "expected").glob("*.csv"))
+    cases = every if args.cases is None else args.cases  # --cases alone: none (with --big)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.environ.setdefault("FOEDUS_CACHE_DIR", str(work / "cache"))
+        env = swipl_with(args.rtec_stack_limit, work) if rtec and args.rtec_stack_limit else None
         for case in cases:
             narrative = FIXTURES / "narratives" / f"{case}.csv"
             rules = RTEC / f"{case.split('__')[0]}.rules"
             rows.append(
-                bench_case(case, narrative, rules, args.runs, work, rtec, args.python_below)
+                bench_case(case, narrative, rules, args.runs, work, rtec, args.python_below, env)
             )
             print(json.dumps(rows[-1]), file=sys.stderr)
         if args.big:
@@ -227,6 +280,7 @@ def main(argv: list[str]) -> int:
                     work,
                     rtec,
                     args.python_below,
+                    env,
                 )
             )
             print(json.dumps(rows[-1]), file=sys.stderr)

@@ -34,7 +34,7 @@ def read_narrative(path: Path) -> list[Happening]:
 
 
 def test_every_case_is_collected() -> None:
-    assert len(CASES) == 13
+    assert len(CASES) == 15
 
 
 # e_treaties__rand100k (100,000 events) takes ~4 s
