@@ -246,6 +246,41 @@ def test_a_cycle_through_time_agrees_with_the_reference(tmp_path: Path, engine: 
     assert got == want and len(want) > 10
 
 
+def test_where_rtec_answers_differently_foedus_keeps_its_semantics(
+    tmp_path: Path, engine: str
+) -> None:
+    """The examples of docs/rule-language.md, "Where RTEC answers differently": foedus's
+    answers as the docs give them (RTEC's, found by running it, are in the docs)."""
+    rules = tmp_path / "d.rules"
+    rules.write_text(
+        "fluent a(X). fluent member(S, A). fluent in_any(S).\n"
+        "fluent r(X). fluent g(X). fluent either(X).\n"
+        "initiated a(X) when ping(X).\n"
+        "terminated a(X) when calm(X), a(X).\n"
+        "initiated member(S, A) when join(S, A).\n"
+        "terminated member(S, A) when quit(S, A).\n"
+        "in_any(S) holds for member(S, _A).\n"
+        "initiated r(X) when r_on(X).\n"
+        "initiated g(X) when g_on(X).\n"
+        "terminated r(X) when off(X).\n"
+        "terminated g(X) when off(X).\n"
+        "either(X) holds for r(X).\n"
+        "either(X) holds for g(X).\n"
+    )
+    narrative = tmp_path / "n.csv"
+    narrative.write_text(
+        "ping|10|10|x\ncalm|11|11|x\nping|10|10|y\ncalm|12|12|y\n"  # a: ended at 11, at 12
+        "join|1|1|s|a1\nquit|1|5|s|a1\njoin|1|3|s|a2\nquit|1|9|s|a2\n"  # in_any: 2 to 10
+        "r_on|1|1|z\noff|1|4|z\ng_on|1|6|z\noff|1|8|z\n"  # either: r's and g's
+    )
+    out = tmp_path / "o.csv"
+    run([rules], narrative, out=out)
+    rows = out.read_text().splitlines()
+    assert "a,x,true,11,12" in rows and "a,y,true,11,13" in rows
+    assert "in_any,s,true,2,10" in rows
+    assert "either,z,true,2,5" in rows and "either,z,true,7,9" in rows
+
+
 def test_crlf_line_ends(tmp_path: Path, engine: str) -> None:
     case = "g_wildcard__tiny"
     src = FIXTURES / "narratives" / f"{case}.csv"
