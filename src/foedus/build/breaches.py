@@ -47,6 +47,16 @@ NORM_ROWS_DDL = create("norm_rows")
 #: the beneficiary), per perspective and scenario, with the time point: what the breach query
 #: then joins to ``binds`` (and, on demand, the keys of ``binds`` a build computes:
 #: :func:`foedus.norms.binding.store_event_binds`).
+#:
+#: An act is joined to the ``part_of`` intervals of its target that hold at its time point by
+#: the target and the act's year (``t // 365``, a bucket of 365 days): each interval is listed
+#: once per year it touches within the acts' span (``part_of_years``), so that an act is
+#: compared with the few intervals of its year, not with every interval of its target (a plain
+#: hash join on the target with the range as a filter compared each of the 10^6 world's 1.9 M
+#: acts with its target's ~67 intervals: 6.0-6.5 s for this statement, 2.1-2.2 s by years, the
+#: same 393,461 rows). Any monotone bucket would be exact: an interval that holds at ``t`` lists
+#: ``t``'s bucket. With no acts the span is NULL and no interval is listed (``greatest`` and
+#: ``least`` pass over a NULL: an open interval would otherwise list every year to 2^62).
 FORBIDDEN = sqlglot.parse_one(
     """
 WITH persp AS (SELECT DISTINCT perspective FROM fluents),
@@ -61,6 +71,13 @@ acts AS (
   FROM event_acts AS a
   CROSS JOIN (SELECT 'early' AS scenario UNION ALL SELECT 'late' AS scenario) AS s
 ),
+span AS (SELECT min(t) // 365 AS lo, max(t) // 365 AS hi FROM acts),
+part_of_years AS (
+  SELECT po.perspective, po.scenario, po.x, po.value, po.start, po.until,
+         unnest(generate_series(greatest(po.start // 365, span.lo),
+                                least((po.until - 1) // 365, span.hi))) AS year
+  FROM part_of AS po JOIN span ON span.lo IS NOT NULL
+),
 links AS (
   SELECT p.perspective, a.event_id, a.type, a.actor, a.target, a.scenario, a.t,
          a.target AS beneficiary, CAST(NULL AS VARCHAR) AS via
@@ -69,8 +86,8 @@ links AS (
   SELECT po.perspective, a.event_id, a.type, a.actor, a.target, a.scenario, a.t,
          po.value AS beneficiary, a.target AS via
   FROM acts AS a
-  JOIN part_of AS po
-    ON po.scenario = a.scenario AND po.x = a.target
+  JOIN part_of_years AS po
+    ON po.scenario = a.scenario AND po.x = a.target AND po.year = a.t // 365
    AND po.start <= a.t AND a.t < po.until
 )
 SELECT l.perspective, l.event_id, l.type, l.actor, l.target, l.beneficiary, l.via,
