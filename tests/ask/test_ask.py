@@ -736,9 +736,9 @@ def test_unknown_instrument_named_whole(kb: KnowledgeBase) -> None:
         ),
         (
             "Who was the aggressor against Estonia?",
-            'the aggressor between Estonia and whom? (name two actors) ("Who was the aggressor '
-            'against Estonia?"); try: "Who was the aggressor between the Soviet Union and '
-            'Estonia in 1940?"',
+            "the aggressor between Estonia and whom? (Russian SFSR, Soviet Union or Germany) "
+            '("Who was the aggressor against Estonia?"); try: "Who was the aggressor between '
+            'the Soviet Union and Estonia in 1940?"',
         ),
         (
             "aggressor between",
@@ -974,3 +974,23 @@ def test_dates_other_forms(kb: KnowledgeBase) -> None:
         assert q.args["on"] == day, text
     q = parse_question("What happened to Estonia in the summer of 1940?", kb)
     assert (q.args["from_"], q.args["to"]) == ("1940-06-01", "1940-08-31")
+
+
+def test_aggressor_with_one_actor_reads_the_other_from_the_acts(kb: KnowledgeBase) -> None:
+    """One actor named: the other side is the one actor that committed an act the 1933
+    definition lists towards it (or suffered one from it) in the period, with a note; in June
+    1940 that is only the corpus's ussr-invades-lithuania-1940 ("the Soviet Union invades
+    Lithuania", mid-June 1940)."""
+    q = parse_question("Who was the aggressor in Lithuania in June 1940?", kb)
+    assert (q.command, q.args["a"], q.args["b"]) == ("aggressor", "lithuania", "ussr")
+    answer = answer_question("Who was the aggressor in Lithuania in June 1940?", kb)
+    assert answer["answer"]["aggressor"]["id"] == "ussr"
+    assert any(
+        "the other side read as Soviet Union" in n and "ussr-invades-lithuania-1940" in n
+        for n in answer["notes"]
+    )
+
+
+def test_aggressor_with_one_actor_and_no_act_says_so(kb: KnowledgeBase) -> None:
+    with pytest.raises(QuestionError, match=r"no act of aggression by or against Estonia"):
+        parse_question("Who was the aggressor against Estonia in 1925?", kb)

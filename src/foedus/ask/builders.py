@@ -54,18 +54,52 @@ def build_compare(p: Parsed) -> Query:
 def build_aggressor(p: Parsed) -> Query:
     _no_group(p, "aggressor")
     actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
-    if len(actors) < 2:
-        who = f"{p.mentions('actor')[0].text} and whom" if actors else "whom"
-        raise p.missing(f"the aggressor between {who}? (name two actors)", "aggressor")
+    if not actors:
+        raise p.missing("the aggressor between whom? (name two actors)", "aggressor")
     if len(actors) > 2:
         raise p.missing("the aggressor between which two? (name two actors)", "aggressor")
     start, end = p.period()
+    if len(actors) == 1:
+        actors.append(_other_side(p, actors[0], start, end))
     q = Query(
         "aggressor", {"a": actors[0], "b": actors[1], "from_": start, "to": end}, p.perspective()
     )
     if intent.is_yes_no(p):
         q = q.asking(("aggressor", actors[0]))
     return q
+
+
+def _other_side(p: Parsed, actor: str, start: str | None, end: str | None) -> str:
+    """The other actor of an aggressor question that names one (``who was the aggressor in
+    Lithuania in June 1940``): the one actor that committed an act the definition names
+    (:func:`foedus.norms.aggression.defined_acts`; any event if the corpus defines none)
+    towards ``actor``, or that ``actor`` committed one towards, in the period; a note says
+    so. None or several: the question lacks it, and the error lists those the acts name."""
+    from foedus.norms.aggression import defined_acts
+
+    acts = defined_acts(p.kb.corpus)[0]
+    seen: dict[str, list[str]] = {}
+    for role, side in (("actor", "targets"), ("target", "actors")):
+        for e in p.kb.events(**{role: actor}, from_=start, to=end)["events"]:
+            if acts and e["type"] not in acts:
+                continue
+            for other in e[side]:
+                if other["id"] != actor:
+                    seen.setdefault(other["id"], []).append(e["id"])
+    who = p.mentions("actor")[0].text
+    names = [p.lex.display.get(("actor", o), o) for o in seen]
+    if len(seen) == 1:
+        other, ids = next(iter(seen.items()))
+        shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        p.notes.append(
+            f"the other side read as {names[0]}: the only other party to the acts ({shown})"
+        )
+        return other
+    if not seen:
+        why = f"no act of aggression by or against {who} in that period"
+        raise p.missing(f"the aggressor between {who} and whom? ({why})", "aggressor")
+    which = ", ".join(names[:-1]) + " or " + names[-1]
+    raise p.missing(f"the aggressor between {who} and whom? ({which})", "aggressor")
 
 
 def build_breaches(p: Parsed) -> Query:
