@@ -22,7 +22,7 @@ from foedus.ask import intent, suggest
 from foedus.ask.builders import BUILDERS
 from foedus.ask.entities import correct
 from foedus.ask.errors import QuestionError
-from foedus.ask.lexicon import Lexicon, Mention, Token, Word, norm_word
+from foedus.ask.lexicon import VOCABULARY, Lexicon, Mention, Token, Word, norm_word
 from foedus.ask.question import Query
 from foedus.ask.slots import _NAMED, _SKIP, _is, _span_text
 from foedus.errors import UnknownName, UserError
@@ -31,43 +31,6 @@ from foedus.model import shift_day
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
 
-#: Words the forms know besides names, dates, perspectives and acts: a word outside them (and
-#: the concepts of :mod:`foedus.ask.intent`) may be a misspelling (:mod:`foedus.ask.entities`).
-VOCABULARY: frozenset[str] = frozenset(
-    """
-a an the of in on at to by for from with and or but nor as into onto towards toward within inside
-between against during since before after until till through throughout under over about
-according concerning regarding involving involved involve involves upon among amongst via
-was were is are be been being did does do done has have had will would could can should may might
-what which who whom whose when where how why whether if then than that this these those there
-here it its they their them his her he she we us our you your i me my any all every each some
-ever still also already yet just only even both either neither not no yes more most first last
-please tell show list give find get see know want like let name names say says said explain
-anything something everything nothing one ones other another same such much many
-treaty treaties agreement agreements pact pacts instrument instruments convention conventions
-protocol protocols accord accords charter charters declaration declarations
-bound bind binds binding force forced effect shared share shares sharing party parties
-signed sign signs signing signatory signatories member members joined join text clauses clause
-obligations obligation norms norm terms say
-status sovereign sovereignty independent state states country countries nation free legally
-controlled control controls ruled rule rules governed govern held hold holds true fact facts
-fluent fluents situation position standing legal under occupation part
-aggressor aggressors aggression aggressive attacked struck started start starts war wars strike
-breach breached breaches breaching violate violated violates violation violations violating
-broke break breaks broken infringe infringed infringement contravene contravened
-happened happen happens happening event events occurred occur occurs took take place
-timeline history over time period periods change changed changes chronology
-compare compared comparison differ differs differed difference differences disagree disagreed
-disagreement disagreements view views perspective perspectives agree
-year years date dates day days month months
-acts act actions action troops forces army military carry carried out conduct committed commit
-did its s de jure facto summary details detail information info non valid effective
-allies ally alliance linked tied link tie concluded conclude come came into leave left last
-sphere spheres influence assigned put placed moved eyes point
-independence relationship relations relation doing legal illegal lawful unlawful whom peace
-people government governments soldiers country end ended ending long
-""".split()
-)
 
 #: The words before a date that open its range on one side ("after 28 November 1939").
 OPEN_CUES = ("after", "before", "since", "until", "till", "by")

@@ -243,6 +243,45 @@ ACTS: dict[str, list[str]] = {
     "clash": ["clash", "clashes", "clashed"],
 }
 
+#: Words the forms know besides names, dates, perspectives and acts: a word outside them (and
+#: the concepts of :mod:`foedus.ask.intent`) may be a misspelling (:mod:`foedus.ask.entities`);
+#: a one-word name that is one of them ("AND", the COW code of Andorra) names only as written.
+VOCABULARY: frozenset[str] = frozenset(
+    """
+a an the of in on at to by for from with and or but nor as into onto towards toward within inside
+between against during since before after until till through throughout under over about
+according concerning regarding involving involved involve involves upon among amongst via
+was were is are be been being did does do done has have had will would could can should may might
+what which who whom whose when where how why whether if then than that this these those there
+here it its they their them his her he she we us our you your i me my any all every each some
+ever still also already yet just only even both either neither not no yes more most first last
+please tell show list give find get see know want like let name names say says said explain
+anything something everything nothing one ones other another same such much many
+treaty treaties agreement agreements pact pacts instrument instruments convention conventions
+protocol protocols accord accords charter charters declaration declarations
+bound bind binds binding force forced effect shared share shares sharing party parties
+signed sign signs signing signatory signatories member members joined join text clauses clause
+obligations obligation norms norm terms say
+status sovereign sovereignty independent state states country countries nation free legally
+controlled control controls ruled rule rules governed govern held hold holds true fact facts
+fluent fluents situation position standing legal under occupation part
+aggressor aggressors aggression aggressive attacked struck started start starts war wars strike
+breach breached breaches breaching violate violated violates violation violations violating
+broke break breaks broken infringe infringed infringement contravene contravened
+happened happen happens happening event events occurred occur occurs took take place
+timeline history over time period periods change changed changes chronology
+compare compared comparison differ differs differed difference differences disagree disagreed
+disagreement disagreements view views perspective perspectives agree
+year years date dates day days month months
+acts act actions action troops forces army military carry carried out conduct committed commit
+did its s de jure facto summary details detail information info non valid effective
+allies ally alliance linked tied link tie concluded conclude come came into leave left last
+sphere spheres influence assigned put placed moved eyes point
+independence relationship relations relation doing legal illegal lawful unlawful whom peace
+people government governments soldiers country end ended ending long
+""".split()
+)
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]*[a-z0-9]", re.IGNORECASE)  # what may be an event id
 
@@ -354,7 +393,7 @@ class Lexicon:
         for i in corpus.instruments:
             lex.display[("instrument", i.id)] = i.name
             for name in [i.id, i.name, *i.aliases]:
-                lex.add(name, "instrument", i.id)
+                lex.add(name, "instrument", i.id, exact=_as_written(name))
                 m = re.fullmatch(r"(?:the\s+)?(.+?)\s+of\s+(\w+)", name, re.IGNORECASE)
                 if m and m.group(1).lower() in ("treaty", "peace treaty", "pact"):
                     lex.add(f"{m.group(2)} {m.group(1)}", "instrument", i.id)
@@ -366,9 +405,9 @@ class Lexicon:
         for a in corpus.actors:
             lex.display[("actor", a.id)] = a.name
             for name in [a.id, a.name, *a.aliases, *a.wikidata, *a.demonyms]:
-                lex.add(name, "actor", a.id)
+                lex.add(name, "actor", a.id, exact=_as_written(name))
             if a.capital:
-                lex.add(a.capital, "actor", a.id)
+                lex.add(a.capital, "actor", a.id, exact=_as_written(a.capital))
             for code in a.iso3166:
                 lex.add(code, "actor", a.id, exact=code)
         actor_ids = {a.id for a in corpus.actors}
@@ -379,7 +418,7 @@ class Lexicon:
             lex.groups[g.id] = members
             lex.display[("group", g.id)] = g.name
             for group_name in [g.id, g.name, *g.aliases]:
-                lex.add(group_name, "group", g.id)
+                lex.add(group_name, "group", g.id, exact=_as_written(group_name))
         for event_type, phrases in ACTS.items():
             if event_type in EVENT_TYPES:
                 for act_phrase in phrases:
@@ -436,6 +475,14 @@ class Lexicon:
                 out.append(best)
                 i += best_n
         return out
+
+
+def _as_written(name: str) -> str | None:
+    """``name`` itself when it names only as written: one word that is also a word of the
+    questions (:data:`VOCABULARY`), such as the Correlates of War codes "AND" (Andorra),
+    "CAN" (Canada) and "NOR" (Norway) that an import keeps as aliases; else None (any case)."""
+    key = words(name)
+    return name if len(key) == 1 and key[0] in VOCABULARY else None
 
 
 _CACHE: dict[int, tuple[object, Lexicon]] = {}
