@@ -92,7 +92,7 @@ def test_rules_come_from_the_library_by_name(kb: KnowledgeBase) -> None:
     base = library_file("foedus:base")
     assert base == LIBRARY / "base.rules"
     status = kb.status("Aldoria", "1935-06-01")
-    assert "(base.rules:93)" in str(status["explanation"])  # control_by_occupation
+    assert "(base.rules:96)" in str(status["explanation"])  # control_by_occupation
     realist = kb.with_perspective("Realist")
     assert realist.rule_text("annexed_into") == (
         "annexed_into: initiated part_of(X) = Y when annexation(Y, X). (de-facto.rules:14)"

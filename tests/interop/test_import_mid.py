@@ -144,6 +144,33 @@ def test_territorial_change(tmp_path: Path) -> None:
     assert [v["value"]["id"] for v in status["part_of"]] == ["russia"]
 
 
+def test_an_independence_ends_what_an_annexation_began(tmp_path: Path) -> None:
+    """A row with no procedure coded but ``indep`` = 1 (a colony's independence) is a
+    secession of the gainer from the loser: the library's rules then end its being part of
+    the loser and make it sovereign and self-controlled again (invented rows, real codes:
+    200 the United Kingdom, 690 Kuwait)."""
+    head = (DATA / "tc.csv").read_text().splitlines()[0]
+    rows = [
+        "1900,1,200,0,2,690,0,10.00,1000,1,690,1,-9,0,0,9101,0,0,5",
+        "1950,3,690,1,-9,690,-9,10.00,1000,1,200,0,0,1,0,9102,1,0,5",
+    ]
+    tc = tmp_path / "tc.csv"
+    tc.write_text("\n".join([head, *rows]) + "\n")
+    run_import("territorial-change", [tc], tmp_path / "c")
+    kb = KnowledgeBase(tmp_path / "c")
+    ev = {e.id: e for e in kb.corpus.events}
+    freed = ev["tc-9102-secession"]
+    assert (freed.actors, freed.targets) == (["kuwait"], ["united-kingdom"])
+    assert "by independence" in freed.summary
+    before = kb.status("Kuwait", "1920-01-01")["status"]
+    assert [v["value"]["id"] for v in before["part_of"]] == ["united-kingdom"]
+    assert before["sovereign"] == [{"value": False, "certainty": "certain"}]
+    after = kb.status("Kuwait", "1960-01-01")["status"]
+    assert after["part_of"] == []
+    assert after["sovereign"] == [{"value": True, "certainty": "certain"}]
+    assert [v["value"]["id"] for v in after["controlled_by"]] == ["kuwait"]
+
+
 def test_territorial_change_entities_named_from_the_entity_list(tmp_path: Path) -> None:
     files = [DATA / "tc.csv", DATA / "tc_entities.csv"]
     report = run_import("territorial-change", files, tmp_path / "c")["report"]

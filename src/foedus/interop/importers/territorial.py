@@ -13,7 +13,8 @@ procedur meaning      event type
 4        secession    secession
 5        unification  unification
 6        mandate      administration
--9       n/a          other
+-9       n/a          secession when ``indep`` is 1 (the gainer became independent of the
+                      loser: a colony's independence), else other
 ======== ============ =====================
 
 COW's entity list (``tc_entities_tabula.csv``: entity number, name, years, status) may be given
@@ -106,7 +107,13 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
         if gainer in ("", "0", "-9", "."):
             imp.report.skip("no gainer", r.ref)
             continue
-        etype, word = PROCEDURES.get(r.get("procedur").strip(), ("other", "transfer"))
+        procedure = r.get("procedur").strip()
+        if procedure in PROCEDURES:
+            etype, word = PROCEDURES[procedure]
+        elif r.get("indep").strip() == "1":  # no procedure coded: an independence
+            etype, word = "secession", "independence"
+        else:
+            etype, word = "other", "transfer"
         actor = who(gainer, r)
         loser = r.get("loser").strip()
         targets = []
