@@ -166,6 +166,23 @@ def test_build_writes_the_file(tmp_path: Path) -> None:
         (["events", "--from", "June 1940"], "--from: not an ISO day (YYYY-MM-DD): 'June 1940'\n"),
         (["events", "--from", "1940-02-30"], "--from: not an ISO day (YYYY-MM-DD): '1940-02-30'\n"),
         (["treaty", "no such thing"], "unknown instrument 'no such thing'\n"),
+        (
+            ["events", "--from", "1941-01-01", "--to", "1940-01-01"],
+            "--to 1940-01-01 is before --from 1941-01-01\n",
+        ),
+        (
+            ["breaches", "--from", "1941-01-01", "--to", "1940-01-01"],
+            "--to 1940-01-01 is before --from 1941-01-01\n",
+        ),
+        (
+            ["aggressor", "Northland", "Southland", "--from", "1941-01-01", "--to", "1940-01-01"],
+            "--to 1940-01-01 is before --from 1941-01-01\n",
+        ),
+        (
+            ["aggressor", "Northland", "northland"],
+            "aggressor: 'Northland' and 'northland' are the same actor (northland); name two "
+            "actors\n",
+        ),
     ],
 )
 def test_user_errors_exit_2_with_one_line(args: list[str], message: str) -> None:

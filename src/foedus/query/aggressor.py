@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from foedus.engine.timepoints import event_point
+from foedus.errors import UserError
 from foedus.norms import aggression
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import name_of
@@ -46,6 +47,8 @@ def aggressor(
 ) -> Json:
     """See :meth:`foedus.query.KnowledgeBase.aggressor`."""
     x, y = kb.resolver.actor(a).id, kb.resolver.actor(b).id
+    if x == y:
+        raise UserError(f"aggressor: {a!r} and {b!r} are the same actor ({x}); name two actors")
     v = aggression.decide(
         kb.cursor(),
         kb.corpus,

@@ -57,6 +57,15 @@ def as_day(value: Day, what: str = "day") -> date | None:
         raise DateError(f"{what}: not an ISO day (YYYY-MM-DD): {value!r}") from None
 
 
+def as_span(from_: Day, to: Day) -> tuple[date | None, date | None]:
+    """``--from`` and ``--to`` as dates; :class:`DateError` when ``--to`` is before ``--from``
+    (a period that holds no day)."""
+    start, end = as_day(from_, "--from"), as_day(to, "--to")
+    if start and end and end < start:
+        raise DateError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+    return start, end
+
+
 def need_day(value: Day, what: str) -> date:
     """A required DAY argument as a date; :class:`DateError` when it is missing or bad."""
     day = as_day(value, what)
@@ -447,7 +456,7 @@ class KnowledgeBase:
         """
         from foedus.query.breaches import breaches as _breaches
 
-        return _breaches(self, by, against, treaty, as_day(from_, "--from"), as_day(to, "--to"))
+        return _breaches(self, by, against, treaty, *as_span(from_, to))
 
     def breach_summaries(self) -> list[Json]:
         """Every breach under this perspective, one per (event, instrument, clause), without
@@ -465,7 +474,7 @@ class KnowledgeBase:
         """
         from foedus.query.aggressor import aggressor as _aggressor
 
-        return _aggressor(self, a, b, as_day(from_, "--from"), as_day(to, "--to"))
+        return _aggressor(self, a, b, *as_span(from_, to))
 
     def compare(self, p: str, q: str, actor: str | None = None) -> Json:
         """Where perspectives ``p`` and ``q`` give different statuses, and the rules why."""
