@@ -252,3 +252,19 @@ def test_a_real_subprocess() -> None:
         check=False,
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "unknown actor 'mars'\n")
+
+
+def test_an_option_of_two_values_that_took_the_next_option_says_so() -> None:
+    """``--between`` takes two actors; given one, Click takes ``--on`` as the second and then
+    calls the day an unexpected extra argument: the message says what happened instead."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "foedus", "treaties", "--between", "Estonia", "--on", "1940-01-01"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.endswith(
+        "treaties: --between takes 2 values; got 'Estonia' and then the option '--on'\n"
+    )
+    assert proc.stderr.count("\n") == 1

@@ -352,8 +352,33 @@ def main() -> None:
         raise SystemExit(2) from None
     except click_exc.UsageError as e:
         where = f"{e.ctx.command_path}: " if e.ctx else ""
-        print(f"{where}{e.format_message()}", file=sys.stderr)
+        message = _swallowed_option(e.ctx, sys.argv[1:]) or e.format_message()
+        print(f"{where}{message}", file=sys.stderr)
         raise SystemExit(2) from None
     except BrokenPipeError:  # e.g. piped into head: not an error of ours
         raise SystemExit(0) from None
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _swallowed_option(ctx: Any, argv: list[str]) -> str | None:
+    """What went wrong when an option of several values took the next option's name as one of
+    them (``treaties --between Estonia --on 1940-01-01``: Click then reports the day as an
+    unexpected extra argument); None when that is not what happened."""
+    if ctx is None:
+        return None
+    params = [p for p in ctx.command.params if getattr(p, "opts", None)]
+    names = {name for p in params for name in p.opts}
+    for p in params:
+        if p.nargs < 2:
+            continue
+        for k, token in enumerate(argv):
+            if token not in p.opts:
+                continue
+            values = argv[k + 1 : k + 1 + p.nargs]
+            for j, value in enumerate(values):
+                if value.split("=", 1)[0] in names:
+                    given = " ".join(repr(v) for v in values[:j]) or "nothing"
+                    return (
+                        f"{token} takes {p.nargs} values; got {given} and then the option {value!r}"
+                    )
+    return None
