@@ -372,8 +372,7 @@ class KnowledgeBase:
         [from_, to], sorted by date."""
         from foedus.query.events import events as _events
 
-        start, end = as_day(from_, "--from"), as_day(to, "--to")
-        return _events(self, actor, target, type, start, end)
+        return _events(self, actor, target, type, *as_span(from_, to))
 
     def treaty(self, name: str) -> Json:
         """The instrument ``name`` (id, name or alias) with its parties, clauses and norms."""

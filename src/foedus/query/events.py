@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from foedus.errors import DateError, UnknownName, suggest
+from foedus.errors import UnknownName, suggest
 from foedus.model import EVENT_TYPES
 from foedus.query.common import col, lit, run
 from foedus.shapes import Json
@@ -74,8 +74,6 @@ def events(
     end: date | None = None,
 ) -> Json:
     """``{"events": [Event]}``: see :meth:`foedus.query.KnowledgeBase.events`."""
-    if start and end and end < start:
-        raise DateError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     actor_id = kb.resolver.actor(actor).id if actor is not None else None
     target_id = kb.resolver.actor(target).id if target is not None else None
     if type is not None and type not in EVENT_TYPES:
