@@ -176,6 +176,39 @@ def test_every_dyad_aggressor_agrees_with_decide(worlds: dict[str, Path], tmp_pa
         assert (v.aggressor, v.act and v.act.event_id, v.certainty) == (who, event, certainty)
 
 
+def test_definition_clauses_read_from_the_tables_as_from_the_records(
+    worlds: dict[str, Path], tmp_path: Path
+) -> None:
+    """The acts a definition names, read from a Parquet corpus's clauses table without making
+    its instruments, are those (and in that order) its records give: several definition
+    clauses, categories whose event types overlap, the table's rows in reverse order and a
+    clause of no instrument."""
+    import shutil
+
+    root = tmp_path / "defs"
+    shutil.copytree(worlds["parquet"], root)
+    src = worlds["parquet"] / "clauses.parquet"
+    defs = "norm_kind = 'prohibition' AND instrument_id IN ('t000003', 't000001')"
+    con = duckdb.connect()
+    con.execute(f"""COPY (SELECT * FROM (
+          SELECT * REPLACE (
+            CASE WHEN {defs} THEN 'definition' ELSE norm_kind END AS norm_kind,
+            CASE WHEN {defs} THEN ['attack', 'aggression', 'invasion'] ELSE norm_categories END
+              AS norm_categories)
+          FROM read_parquet('{src}')
+          UNION ALL SELECT * REPLACE ('t-none' AS instrument_id) FROM read_parquet('{src}')
+            WHERE norm_kind = 'definition')
+        ORDER BY instrument_id DESC, seq DESC) TO '{root / "clauses.parquet"}' (FORMAT parquet)""")
+    lazy = load_corpus(root)
+    acts, clauses = aggression.defined_acts(lazy)
+    assert isinstance(lazy.instruments, LazyRecords) and not lazy.instruments.loaded
+    made = load_corpus(root)
+    assert len(list(made.instruments)) > 3
+    want_acts, want_clauses = aggression.defined_acts(made)
+    assert len(want_clauses) >= 3 and "t-none" not in {i for i, _ in want_clauses}
+    assert (list(acts.items()), clauses) == (list(want_acts.items()), want_clauses)
+
+
 def test_parquet_problems_name_the_table_and_row(worlds: dict[str, Path], tmp_path: Path) -> None:
     import shutil
 

@@ -14,7 +14,7 @@ import sqlglot
 from sqlglot import exp
 
 from foedus.corpus.folder import display
-from foedus.corpus.parquet import COLUMNS, _not_in, _row_number, _scan
+from foedus.corpus.parquet import COLUMNS, _not_in, _numbered, _scan
 from foedus.corpus.quotes import found, normalise
 from foedus.duck import duckdb
 from foedus.errors import Problem
@@ -46,10 +46,19 @@ def _table(name: str, **columns: str) -> str:
     return exp.Create(this=schema, kind="TABLE").sql("duckdb")
 
 
-def _insert(name: str, width: int) -> str:
-    """``INSERT INTO name VALUES (?, …)``: a row of ``width`` values bound by DuckDB."""
-    row = exp.Tuple(expressions=[exp.Placeholder() for _ in range(width)])
-    return exp.insert(exp.Values(expressions=[row]), name).sql("duckdb")
+def _insert_all(
+    con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[Any, ...]], width: int
+) -> None:
+    """Insert ``rows`` (tuples of ``width`` values) into the table ``name`` in one statement:
+    ``INSERT INTO name SELECT unnest(?), …``, each column bound as one list (``executemany``
+    ran the statement once per row: 0.3 s for the 500 actors of a generated world)."""
+    if not rows:
+        return
+    cols = [exp.Unnest(expressions=[exp.Placeholder()]) for _ in range(width)]
+    con.execute(
+        exp.insert(exp.select(*cols), name).sql("duckdb"),
+        [list(c) for c in zip(*rows, strict=True)],
+    )
 
 
 def check_columns(tables: dict[str, Path]) -> list[Problem]:
@@ -99,14 +108,11 @@ def validate_tables(corpus: Any) -> list[Problem]:
             )
             for a in corpus.actors
         ]
-        if rows:
-            con.executemany(_insert("actors", 3), rows)
+        _insert_all(con, "actors", rows, 3)
         con.execute(_table("cats", id="VARCHAR"))
-        if corpus.categories:
-            con.executemany(_insert("cats", 1), [(c.id,) for c in corpus.categories])
+        _insert_all(con, "cats", [(c.id,) for c in corpus.categories], 1)
         for name, path in tables.items():
-            numbered = exp.select(_row_number(), "*").from_(_scan(path))
-            view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=numbered)
+            view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=_numbered(path))
             con.execute(view.sql("duckdb"))
 
         def report(
