@@ -152,8 +152,7 @@ def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         con.execute(NORM_ROWS_DDL)
         from_tables.store_chains(con, corpus)
         norms = sqlglot.parse_one(from_tables.norm_rows_sql(), read="duckdb")
-        rows = exp.select("*").from_(exp.Subquery(this=norms)).order_by(exp.var("ALL"))
-        con.execute(exp.insert(rows, "norm_rows").sql("duckdb"))
+        con.execute(exp.insert(norms, "norm_rows").sql("duckdb"))
 
 
 def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:

@@ -163,7 +163,8 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
         if any(f for f, _ in lazy.values())
         else ("happenings", *(f"facts_{rel}" for rel in CORPUS_FACTS))
     ):
-        con.execute(exp.Drop(this=exp.to_table(t), kind="TABLE", exists=True).sql("duckdb"))
+        kind = "VIEW" if t == from_tables.FORBIDS_VIEW else "TABLE"
+        con.execute(exp.Drop(this=exp.to_table(t), kind=kind, exists=True).sql("duckdb"))
 
 
 def _run_perspectives(
