@@ -146,7 +146,10 @@ def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     """``event_acts`` and ``norm_rows`` in SQL from the corpus tables in ``con`` (the fast
     path: the same rows as :func:`store_inputs`, without per-record Python)."""
     con.execute(EVENT_ACTS_DDL)
-    acts = sqlglot.parse_one(from_tables.EVENT_ACTS_SQL, read="duckdb")
+    tables = getattr(corpus, "tables", {})
+    restated = sorted({e.id for e in getattr(corpus, "added", {}).get("events", [])})
+    text = from_tables.event_acts_sql(tables.get("events"), restated)
+    acts = sqlglot.parse_one(text, read="duckdb")
     con.execute(exp.insert(acts, "event_acts").sql("duckdb"))
     if not from_tables._exists(con, "norm_rows"):
         con.execute(NORM_ROWS_DDL)

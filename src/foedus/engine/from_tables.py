@@ -16,6 +16,8 @@ per-record Python. The rows are the same, row for row (tests/generate/test_gener
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from foedus.duck import duckdb
@@ -156,6 +158,32 @@ FROM events AS e
 JOIN event_actors AS a ON a.event_id = e.id
 JOIN event_targets AS t ON t.event_id = e.id
 """
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def event_acts_sql(events: Path | None = None, restated: Sequence[str] = ()) -> str:
+    """:data:`EVENT_ACTS_SQL`; with ``events``, a Parquet corpus's events table: the rows of
+    the file's events read from it (each event's actors times its targets, unnested: no join
+    of three tables of a million rows by id, 0.14 s against 0.35 s for the 10^6 world), and
+    only those of the ``restated`` ids (an overlay's, which replace the file's rows of those
+    ids in ``events``: :func:`foedus.build.tables.write_tables`) by the join."""
+    if events is None:
+        return EVENT_ACTS_SQL
+    ids = ", ".join(_quoted(i) for i in restated)
+    keep = f"WHERE id NOT IN ({ids})" if restated else ""
+    unnested = f"""
+SELECT id AS event_id, type, actor, unnest(targets) AS target,
+       CAST({point("date_earliest")} AS BIGINT) AS t_early,
+       CAST({point("date_latest")} AS BIGINT) AS t_late
+FROM (SELECT id, type, date_earliest, date_latest, targets, unnest(actors) AS actor
+      FROM read_parquet({_quoted(str(events))}) {keep})
+"""
+    if not restated:
+        return unnested
+    return f"{unnested} UNION ALL {EVENT_ACTS_SQL} WHERE e.id IN ({ids})"
 
 
 def norm_rows_sql() -> str:
