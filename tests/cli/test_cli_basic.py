@@ -268,3 +268,21 @@ def test_an_option_of_two_values_that_took_the_next_option_says_so() -> None:
         "treaties: --between takes 2 values; got 'Estonia' and then the option '--on'\n"
     )
     assert proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["treaties", "--between", "Estonia"], "Option '--between' requires 2 arguments."),
+        (["status", "Estonia", "--on"], "Option '--on' requires an argument."),
+    ],
+)
+def test_an_option_missing_its_values_at_the_end_names_the_command(
+    argv: list[str], said: str
+) -> None:
+    """Click reports an option left without its values at the end of the line with no
+    command; the one line names it as every other usage error does."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "foedus", *argv], capture_output=True, text=True, check=False
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"foedus {argv[0]}: {said}\n")

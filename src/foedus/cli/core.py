@@ -351,13 +351,24 @@ def main() -> None:
         print(e.ctx.get_help() if e.ctx else str(e))
         raise SystemExit(2) from None
     except click_exc.UsageError as e:
-        where = f"{e.ctx.command_path}: " if e.ctx else ""
+        where = f"{e.ctx.command_path}: " if e.ctx else _command_named(sys.argv[1:])
         message = _swallowed_option(e.ctx, sys.argv[1:]) or e.format_message()
         print(f"{where}{message}", file=sys.stderr)
         raise SystemExit(2) from None
     except BrokenPipeError:  # e.g. piped into head: not an error of ours
         raise SystemExit(0) from None
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _command_named(argv: list[str]) -> str:
+    """``"foedus <command>: "`` for a usage error Click reports without its command (an
+    option missing its values at the end of the line: ``treaties --between Estonia``), when
+    the first word is one of the commands; else nothing."""
+    import typer
+
+    group = typer.main.get_command(app)
+    commands = getattr(group, "commands", {})
+    return f"foedus {argv[0]}: " if argv and argv[0] in commands else ""
 
 
 def _swallowed_option(ctx: Any, argv: list[str]) -> str | None:
