@@ -65,3 +65,48 @@ def test_kept_records_read_as_the_list_they_keep() -> None:
     inst = corpus.instruments
     assert list(names(KeptRecords(inst))) == list(names(inst))
     assert list(names(inst)) == [(i.id, i.name, list(i.aliases)) for i in inst]
+
+
+def test_a_parquet_corpus_is_kept_unvalidated_and_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Parquet corpus is kept as one of YAML: a warm load neither checks its tables again
+    nor makes its records; one instrument looked up is made alone, the same as when all are
+    made; a changed table is a new key, checked afresh."""
+    import duckdb
+
+    from foedus.corpus import parquet_check
+    from foedus.corpus.parquet import LazyRecords
+    from foedus.errors import CorpusError
+    from foedus.generate import generate_world
+    from foedus.query import KnowledgeBase
+
+    world = generate_world(
+        tmp_path / "w", states=6, instruments=4, events=40, seed=3, format="parquet"
+    ).path
+    fresh = corpus_cache.load_cached(world)  # read and checked, then kept
+    checked: list[object] = []
+    monkeypatch.setattr(parquet_check, "validate_tables", lambda c: checked.append(c) or [])
+    kept = corpus_cache.load_cached(world)
+    assert checked == [] and kept.tables == fresh.tables
+    for records in (kept.instruments, kept.events):
+        assert isinstance(records, LazyRecords) and not records.loaded
+    kb = KnowledgeBase(kept)
+    first = fresh.instruments[0]
+    assert kb.instrument(first.id) == first
+    assert kb.instrument_record("no-such-instrument") is None
+    assert not kept.instruments.loaded  # type: ignore[attr-defined]  # made alone
+    assert list(kept.instruments) == list(fresh.instruments)
+    assert list(kept.events) == list(fresh.events)
+    # a table changed in place: a new key, so the corpus is read and checked again
+    events = world / "events.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * REPLACE (['nowhere'] AS actors) FROM read_parquet('{events}')) "
+        f"TO '{tmp_path / 'e.parquet'}' (FORMAT parquet)"
+    )
+    (tmp_path / "e.parquet").replace(events)
+    monkeypatch.undo()
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.raises(CorpusError, match="unknown actor 'nowhere'"):
+        corpus_cache.load_cached(world)

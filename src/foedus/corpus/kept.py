@@ -184,10 +184,36 @@ def _kept_dict(blob: bytes | memoryview) -> KeptDict[Any, Any]:
 
 
 def by_id(records: Sequence[Any]) -> Mapping[str, Any]:
-    """``{record.id: record}``, without making kept records."""
+    """``{record.id: record}``, without making kept records, nor a Parquet corpus's records
+    not yet made (each looked up made alone: :meth:`foedus.corpus.parquet.LazyRecords.by_id`)."""
     if isinstance(records, KeptRecords):
         return records.by_id()
+    if getattr(records, "looks_up", False) and not getattr(records, "loaded", True):
+        return _Looked(records)
     return {r.id: r for r in records}
+
+
+class _Looked(Mapping[str, Any]):
+    """The records of a Parquet corpus by id, each made when first looked up (all of them
+    when iterated or counted)."""
+
+    def __init__(self, records: Any) -> None:
+        self._records = records
+        self._found: dict[str, Any] = {}
+
+    def __getitem__(self, record_id: str) -> Any:
+        if record_id not in self._found:
+            self._found[record_id] = self._records.by_id(record_id)
+        found = self._found[record_id]
+        if found is None:
+            raise KeyError(record_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (r.id for r in self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
 
 
 def names(records: Sequence[Any]) -> Iterator[tuple[str, str, list[str]]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -319,13 +320,14 @@ def _attach_parquet(corpus: Corpus, root: Path, problems: list[Problem]) -> None
         )
     problems += parquet_check.check_columns(tables)
     corpus.tables = tables
+    # partials, not closures: a kept corpus pickles how to make its records
     if "events" in tables:
         corpus.events = parquet.LazyRecords(  # type: ignore[assignment]
-            lambda: parquet.load_events(tables["events"])
+            partial(parquet.load_events, tables["events"])
         )
     if "instruments" in tables:
         corpus.instruments = parquet.LazyRecords(  # type: ignore[assignment]
-            lambda: parquet.load_instruments(tables)
+            partial(parquet.load_instruments, tables), partial(parquet.load_instruments, tables)
         )
 
 

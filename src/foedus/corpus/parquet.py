@@ -228,11 +228,34 @@ def counts(tables: dict[str, Path], skip_events: Iterable[str] = ()) -> dict[str
 
 
 class LazyRecords(Sequence[Any]):
-    """A read-only list of records made from a table on first use."""
+    """A read-only list of records made from a table on first use; ``some`` (optional) makes
+    only the records of some ids (:meth:`by_id`), without making the others. Pickled, it keeps
+    how to make them, not what it made (a kept corpus, :mod:`foedus.corpus.cache`)."""
 
-    def __init__(self, make: Callable[[], list[Any]]) -> None:
+    def __init__(
+        self,
+        make: Callable[[], list[Any]],
+        some: Callable[[Sequence[str]], list[Any]] | None = None,
+    ) -> None:
         self._make = make
+        self._some = some
         self._items: list[Any] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_make": self._make, "_some": self._some, "_items": None}
+
+    @property
+    def looks_up(self) -> bool:
+        """Whether one record is made alone by :meth:`by_id` (``some`` given)."""
+        return self._some is not None
+
+    def by_id(self, record_id: str) -> Any | None:
+        """The record of id ``record_id``, or None: from the records when they are made, else
+        made alone (when ``some`` was given), else all made first."""
+        if self._items is None and self._some is not None:
+            found = self._some([record_id])
+            return found[0] if found else None
+        return next((r for r in self._all() if r.id == record_id), None)
 
     def _all(self) -> list[Any]:
         if self._items is None:
@@ -264,10 +287,12 @@ def _fd(e: date | None, la: date | None, t: str | None) -> FuzzyDate | None:
     return FuzzyDate.model_construct(earliest=e, latest=la or e, text=t or e.isoformat())
 
 
-def _rows(path: Path, *order: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _rows(
+    path: Path, *order: str, where: exp.Expression | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     con = duckdb.connect()
     try:
-        q = exp.select("*").from_(_scan(path)).order_by(*order, dialect="duckdb")
+        q = exp.select("*").from_(_scan(path)).where(where).order_by(*order, dialect="duckdb")
         cur = con.execute(q.sql("duckdb"))
         return [d[0] for d in cur.description], cur.fetchall()
     finally:
@@ -404,10 +429,17 @@ def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str
     return out
 
 
-def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
+def load_instruments(tables: dict[str, Path], ids: Sequence[str] | None = None) -> list[Instrument]:
+    """The instruments of the tables, by id (only those of ``ids`` when given)."""
+
+    def among(column: str) -> exp.Expression | None:
+        if ids is None:
+            return None
+        return exp.column(column).isin(*(exp.Literal.string(i) for i in ids))
+
     parties: dict[str, list[Party]] = {}
     if "parties" in tables:
-        cols, rows = _rows(tables["parties"], "instrument_id", "seq")
+        cols, rows = _rows(tables["parties"], "instrument_id", "seq", where=among("instrument_id"))
         for r in rows:
             d = dict(zip(cols, r, strict=True))
             parties.setdefault(d["instrument_id"], []).append(
@@ -423,7 +455,7 @@ def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
             )
     clauses: dict[str, list[Clause]] = {}
     if "clauses" in tables:
-        cols, rows = _rows(tables["clauses"], "instrument_id", "seq")
+        cols, rows = _rows(tables["clauses"], "instrument_id", "seq", where=among("instrument_id"))
         for r in rows:
             d = dict(zip(cols, r, strict=True))
             norm = None
@@ -445,7 +477,7 @@ def load_instruments(tables: dict[str, Path]) -> list[Instrument]:
                     notes=None,
                 )
             )
-    cols, rows = _rows(tables["instruments"], "id")
+    cols, rows = _rows(tables["instruments"], "id", where=among("id"))
     out = []
     for r in rows:
         d = dict(zip(cols, r, strict=True))

@@ -20,7 +20,14 @@ class Renderer:
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self._names = {a.id: a.name for a in corpus.actors}
-        self._instruments = {iid: name for iid, name, _ in names(corpus.instruments)}
+        self._instruments: dict[str, str] | None = None  # made when first asked for
+
+    def _instrument_name(self, instrument_id: str) -> str:
+        """An instrument's name (a Parquet corpus's instruments are not all made to render
+        an answer that names none)."""
+        if self._instruments is None:
+            self._instruments = {iid: name for iid, name, _ in names(self.corpus.instruments)}
+        return self._instruments.get(instrument_id, instrument_id)
 
     def ref(self, actor_id: str | None) -> Json | None:
         if actor_id is None:
@@ -30,7 +37,7 @@ class Renderer:
     def instrument_ref(self, instrument_id: str | None) -> Json | None:
         if instrument_id is None:
             return None
-        return {"id": instrument_id, "name": self._instruments.get(instrument_id, instrument_id)}
+        return {"id": instrument_id, "name": self._instrument_name(instrument_id)}
 
     def refs(self, ids: Iterable[str] | None) -> list[Json] | None:
         return None if ids is None else [self.ref(i) for i in ids]  # type: ignore[misc]
