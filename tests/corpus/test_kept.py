@@ -75,6 +75,7 @@ def test_a_parquet_corpus_is_kept_unvalidated_and_unread(
     made; a changed table is a new key, checked afresh."""
     import duckdb
 
+    from foedus.ask.lexicon import Lexicon
     from foedus.corpus import parquet_check
     from foedus.corpus.parquet import LazyRecords
     from foedus.errors import CorpusError
@@ -95,6 +96,10 @@ def test_a_parquet_corpus_is_kept_unvalidated_and_unread(
     first = fresh.instruments[0]
     assert kb.instrument(first.id) == first
     assert kb.instrument_record("no-such-instrument") is None
+    # named, resolved and put in a question's lexicon from the table, none made
+    assert kb.resolver.instrument(first.name).id == first.id
+    Lexicon.of(kb)
+    assert kept.instruments.names() == [(i.id, i.name, list(i.aliases)) for i in fresh.instruments]
     assert not kept.instruments.loaded  # type: ignore[attr-defined]  # made alone
     assert list(kept.instruments) == list(fresh.instruments)
     assert list(kept.events) == list(fresh.events)

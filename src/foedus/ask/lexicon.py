@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from foedus.ask.dates import find_date
+from foedus.corpus.kept import names
 from foedus.model import EVENT_TYPES, FuzzyDate
 
 if TYPE_CHECKING:
@@ -390,13 +391,14 @@ class Lexicon:
                 lex.perspective_names.setdefault(words(key), p.id)
                 for phrase in perspective_phrases(key, strong):
                     lex.add(phrase, "perspective", p.id)
-        for i in corpus.instruments:
-            lex.display[("instrument", i.id)] = i.name
-            for name in [i.id, i.name, *i.aliases]:
-                lex.add(name, "instrument", i.id, exact=_as_written(name))
+        # the names without the records (a kept or a Parquet corpus makes none of them)
+        for iid, iname, ialiases in names(corpus.instruments):
+            lex.display[("instrument", iid)] = iname
+            for name in [iid, iname, *ialiases]:
+                lex.add(name, "instrument", iid, exact=_as_written(name))
                 m = re.fullmatch(r"(?:the\s+)?(.+?)\s+of\s+(\w+)", name, re.IGNORECASE)
                 if m and m.group(1).lower() in ("treaty", "peace treaty", "pact"):
-                    lex.add(f"{m.group(2)} {m.group(1)}", "instrument", i.id)
+                    lex.add(f"{m.group(2)} {m.group(1)}", "instrument", iid)
         if kb.events_on_demand:
             lex.find_events = lambda ids: kb.events_by_id(ids).keys()
         else:

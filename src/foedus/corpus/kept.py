@@ -221,5 +221,9 @@ def names(records: Sequence[Any]) -> Iterator[tuple[str, str, list[str]]]:
     if isinstance(records, KeptRecords):
         yield from zip(records.ids, records.names, records.aliases, strict=True)
         return
+    listed = records.names() if hasattr(records, "names") else None  # a Parquet corpus's
+    if listed is not None:
+        yield from listed
+        return
     for r in records:
         yield r.id, getattr(r, "name", r.id), list(getattr(r, "aliases", ()))

@@ -327,7 +327,9 @@ def _attach_parquet(corpus: Corpus, root: Path, problems: list[Problem]) -> None
         )
     if "instruments" in tables:
         corpus.instruments = parquet.LazyRecords(  # type: ignore[assignment]
-            partial(parquet.load_instruments, tables), partial(parquet.load_instruments, tables)
+            partial(parquet.load_instruments, tables),
+            partial(parquet.load_instruments, tables),
+            partial(parquet.instrument_names, tables),
         )
 
 

@@ -229,20 +229,30 @@ def counts(tables: dict[str, Path], skip_events: Iterable[str] = ()) -> dict[str
 
 class LazyRecords(Sequence[Any]):
     """A read-only list of records made from a table on first use; ``some`` (optional) makes
-    only the records of some ids (:meth:`by_id`), without making the others. Pickled, it keeps
+    only the records of some ids (:meth:`by_id`), without making the others, and ``listed``
+    (optional) reads their ids and names (:meth:`names`). Pickled, it keeps
     how to make them, not what it made (a kept corpus, :mod:`foedus.corpus.cache`)."""
 
     def __init__(
         self,
         make: Callable[[], list[Any]],
         some: Callable[[Sequence[str]], list[Any]] | None = None,
+        listed: Callable[[], list[tuple[str, str, list[str]]]] | None = None,
     ) -> None:
         self._make = make
         self._some = some
+        self._listed = listed
         self._items: list[Any] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"_make": self._make, "_some": self._some, "_items": None}
+        return {"_make": self._make, "_some": self._some, "_listed": self._listed, "_items": None}
+
+    def names(self) -> list[tuple[str, str, list[str]]] | None:
+        """``(id, name, aliases)`` of every record, read without making them when ``listed``
+        was given and they are not made; else None."""
+        if self._items is None and self._listed is not None:
+            return self._listed()
+        return None
 
     @property
     def looks_up(self) -> bool:
@@ -496,6 +506,20 @@ def load_instruments(tables: dict[str, Path], ids: Sequence[str] | None = None) 
                 sources=_quotes(d["source"], d["quote"]),
                 notes=None,
                 hypothetical=False,
+                # given, not left to its default: pydantic inspects a default factory's
+                # signature for every record it makes (0.5 s for 2,000 instruments)
+                supersedes=[],
             )
         )
     return out
+
+
+def instrument_names(tables: dict[str, Path]) -> list[tuple[str, str, list[str]]]:
+    """``(id, name, aliases)`` of every instrument, in the order :func:`load_instruments`
+    makes them (none has aliases there), read without making them."""
+    con = duckdb.connect()
+    try:
+        q = exp.select("id", "name").from_(_scan(tables["instruments"])).order_by("id")
+        return [(i, n, []) for i, n in con.execute(q.sql("duckdb")).fetchall()]
+    finally:
+        con.close()
