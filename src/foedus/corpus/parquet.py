@@ -243,9 +243,16 @@ class LazyRecords(Sequence[Any]):
         self._some = some
         self._listed = listed
         self._items: list[Any] | None = None
+        self._index: dict[str, Any] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"_make": self._make, "_some": self._some, "_listed": self._listed, "_items": None}
+        return {
+            "_make": self._make,
+            "_some": self._some,
+            "_listed": self._listed,
+            "_items": None,
+            "_index": None,
+        }
 
     def names(self) -> list[tuple[str, str, list[str]]] | None:
         """``(id, name, aliases)`` of every record, read without making them when ``listed``
@@ -265,7 +272,9 @@ class LazyRecords(Sequence[Any]):
         if self._items is None and self._some is not None:
             found = self._some([record_id])
             return found[0] if found else None
-        return next((r for r in self._all() if r.id == record_id), None)
+        if self._index is None:
+            self._index = {r.id: r for r in self._all()}
+        return self._index.get(record_id)
 
     def _all(self) -> list[Any]:
         if self._items is None:
