@@ -136,6 +136,25 @@ class Corpus:
             else self.instruments,
         )
 
+    def norm_clauses(self, kind: str) -> list[tuple[str, str, list[str]]]:
+        """``(instrument, clause, categories)`` of every clause whose norm is of ``kind``, in
+        the order of the instruments. A Parquet corpus whose instruments have not been made
+        reads them from its clauses table (:func:`foedus.corpus.parquet.norm_clauses`), an
+        overlay's instruments in place of the tables' of the same id and after them, as its
+        records are ordered: making every instrument to find one clause cost the 10^6 world
+        0.6 s."""
+        records: Any = self.instruments
+        found: list[tuple[str, str, list[str]]] = []
+        if "instruments" in self.tables and not getattr(records, "loaded", True):
+            records = self.added.get("instruments", [])
+            replaced = {r.id for r in records}
+            found = [r for r in parquet.norm_clauses(self.tables, kind) if r[0] not in replaced]
+        for ins in records:
+            for c in ins.clauses:
+                if c.norm is not None and c.norm.kind == kind:
+                    found.append((ins.id, c.id, list(c.norm.categories)))
+        return found
+
     def counts(self) -> dict[str, int]:
         """How many actors, instruments, events and quotes the corpus holds (a Parquet
         corpus's tables are counted in SQL: their records are not made)."""

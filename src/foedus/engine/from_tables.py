@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from foedus.duck import duckdb
+from foedus.engine.compile_sql import lit
 from foedus.engine.from_corpus import BEGINNING, BREACHABLE_KINDS, successors
 from foedus.engine.timepoints import event_point
 from foedus.model.vocabulary import INSTRUMENT_ACTS
@@ -161,7 +162,8 @@ JOIN event_targets AS t ON t.event_id = e.id
 
 
 def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    """``text`` as an SQL string literal."""
+    return lit(text).sql("duckdb")
 
 
 def event_acts_sql(events: Path | None = None, restated: Sequence[str] = ()) -> str:

@@ -68,34 +68,12 @@ def defined_acts(corpus: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
     types_of = {c.id: list(c.event_types) for c in corpus.categories}
     acts: dict[str, str] = {}
     clauses: list[tuple[str, str]] = []
-    for ins, clause, categories in _definition_clauses(corpus):
+    for ins, clause, categories in corpus.norm_clauses("definition"):
         clauses.append((ins, clause))
         for cat in categories:
             for t in types_of.get(cat, []):
                 acts.setdefault(t, cat)
     return acts, clauses
-
-
-def _definition_clauses(corpus: Any) -> list[tuple[str, str, list[str]]]:
-    """``(instrument, clause, categories)`` of the definition clauses, in the corpus's order
-    of instruments. A Parquet corpus whose instruments have not been made reads them from its
-    clauses table (:func:`foedus.corpus.parquet.norm_clauses`), with an overlay's instruments
-    in place of the tables' of the same id and after them, as the corpus orders its records:
-    making every instrument to find the one clause cost the 10^6 world 0.6 s."""
-    records = corpus.instruments
-    found: list[tuple[str, str, list[str]]] = []
-    tables = getattr(corpus, "tables", {})
-    if "instruments" in tables and not getattr(records, "loaded", True):
-        from foedus.corpus.parquet import norm_clauses
-
-        records = corpus.added.get("instruments", [])
-        replaced = {r.id for r in records}
-        found = [r for r in norm_clauses(tables, "definition") if r[0] not in replaced]
-    for ins in records:
-        for c in ins.clauses:
-            if c.norm is not None and c.norm.kind == "definition":
-                found.append((ins.id, c.id, list(c.norm.categories)))
-    return found
 
 
 def decide(
