@@ -202,8 +202,8 @@ def _named(kb: KnowledgeBase, ident: str) -> str:
     ref = kb.render.ref(ident)
     if ref is not None and ref["name"] != ident:
         return str(ref["name"])
-    ins = kb.instrument_record(ident)
-    return ins.name if ins is not None else ident
+    # the name only: an instrument's record is not made (a Parquet corpus reads it alone)
+    return str(kb.render.instrument_ref(ident)["name"])  # type: ignore[index]
 
 
 def fluent_text(kb: KnowledgeBase, r: Row) -> str:
