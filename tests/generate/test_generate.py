@@ -214,6 +214,39 @@ def test_definition_clauses_read_from_the_tables_as_from_the_records(
     assert (list(acts.items()), clauses) == (list(want_acts.items()), want_clauses)
 
 
+def test_instruments_of_parties_read_from_the_tables_as_from_the_records(
+    worlds: dict[str, Path], tmp_path: Path
+) -> None:
+    """The instruments that list every one of some actors among their parties, read from a
+    Parquet corpus's parties table without making its instruments, are those its records
+    give: for every pair of the world's states, one state, and with an overlay that adds an
+    instrument."""
+    made = load_corpus(worlds["parquet"])
+    first = list(made.instruments)[0]
+    states = sorted({p.actor for i in made.instruments for p in i.parties})
+    added = first.model_dump(mode="json", exclude_none=True, exclude={"hypothetical"})
+    added["parties"] = [dict(added["parties"][0], actor=a) for a in states[-2:]]
+    added.update(id="t-what-if", name="A hypothetical pact", clauses=[])
+    overlay = tmp_path / "overlay.yaml"
+    YAML().dump({"instruments": [added]}, overlay)
+    for lazy, records in (
+        (load_corpus(worlds["parquet"]), made),
+        (
+            load_overlay(overlay, load_corpus(worlds["parquet"])),
+            load_overlay(overlay, load_corpus(worlds["yaml"])),
+        ),
+    ):
+        records_list = list(records.instruments)
+        asked = [(a, b) for a in states for b in states if a < b] + [(states[0],)]
+        found = {x: lazy.instruments_with_parties(x) for x in asked}
+        assert isinstance(lazy.instruments, LazyRecords) and not lazy.instruments.loaded
+        for x in asked:
+            want = [i.id for i in records_list if {p.actor for p in i.parties} >= set(x)]
+            assert sorted(found[x]) == sorted(want), x
+        assert any(len(v) >= 1 for k, v in found.items() if len(k) == 2)
+    assert "t-what-if" in found[tuple(states[-2:])]
+
+
 def test_parquet_problems_name_the_table_and_row(worlds: dict[str, Path], tmp_path: Path) -> None:
     import shutil
 

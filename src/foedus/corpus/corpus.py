@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -153,6 +153,26 @@ class Corpus:
             for c in ins.clauses:
                 if c.norm is not None and c.norm.kind == kind:
                     found.append((ins.id, c.id, list(c.norm.categories)))
+        return found
+
+    def instruments_with_parties(self, actors: Iterable[str]) -> list[str]:
+        """The ids of the instruments that list every one of ``actors`` among their parties,
+        in the order of the instruments. A Parquet corpus whose instruments have not been
+        made reads its parties table (:func:`foedus.corpus.parquet.instruments_with_parties`),
+        an overlay's instruments in place of the tables' of the same id and after them:
+        ``treaties --between`` made every instrument of the 10^6 world for it (0.84 s)."""
+        wanted = set(actors)
+        records: Any = self.instruments
+        found: list[str] = []
+        if "instruments" in self.tables and not getattr(records, "loaded", True):
+            records = self.added.get("instruments", [])
+            replaced = {r.id for r in records}
+            found = [
+                i
+                for i in parquet.instruments_with_parties(self.tables, wanted)
+                if i not in replaced
+            ]
+        found += [ins.id for ins in records if {p.actor for p in ins.parties} >= wanted]
         return found
 
     def counts(self) -> dict[str, int]:

@@ -193,12 +193,32 @@ def norm_clauses(tables: dict[str, Path], kind: str) -> list[tuple[str, str, lis
         .where(exp.EQ(this=c("norm_kind", "c"), expression=exp.Literal.string(kind)))
         .order_by(c("instrument_id", "c"), c("seq", "c"))
     )
-    con = duckdb.connect()
-    try:
-        rows = con.execute(q.sql("duckdb")).fetchall()
-    finally:
-        con.close()
-    return [(i, k, list(cats or [])) for i, k, cats in rows]
+    return [(i, k, list(cats or [])) for i, k, cats in _read(q)[1]]
+
+
+def instruments_with_parties(tables: dict[str, Path], actors: Iterable[str]) -> list[str]:
+    """The ids of the instruments that list every one of ``actors`` among their parties (an
+    instrument of the instruments table; by id), read without making the instruments: what
+    ``treaties --between`` asks of every instrument."""
+    wanted = sorted(set(actors))
+    if "parties" not in tables or "instruments" not in tables or not wanted:
+        return []
+    c = exp.column
+    q = (
+        exp.select(c("instrument_id"))
+        .from_(_scan(tables["parties"]))
+        .where(c("actor").isin(*(exp.Literal.string(a) for a in wanted)))
+        .where(c("instrument_id").isin(query=exp.select("id").from_(_scan(tables["instruments"]))))
+        .group_by(c("instrument_id"))
+        .having(
+            exp.EQ(
+                this=exp.Count(this=exp.Distinct(expressions=[c("actor")])),
+                expression=exp.Literal.number(len(wanted)),
+            )
+        )
+        .order_by(c("instrument_id"))
+    )
+    return [i for (i,) in _read(q)[1]]
 
 
 def counts(tables: dict[str, Path], skip_events: Iterable[str] = ()) -> dict[str, int]:
@@ -328,19 +348,23 @@ _reader: list[duckdb.DuckDBPyConnection] = []
 _reader_lock = threading.Lock()
 
 
-def _rows(
-    path: Path, *order: str, where: exp.Expression | None = None
-) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _read(query: exp.Expression) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The column names and rows of ``query`` (a read of the tables), through :data:`_reader`."""
     with _reader_lock:
         if not _reader:
             _reader.append(duckdb.connect())
         cur = _reader[0].cursor()  # a cursor per read: threads read side by side
     try:
-        q = exp.select("*").from_(_scan(path)).where(where).order_by(*order, dialect="duckdb")
-        cur.execute(q.sql("duckdb"))
+        cur.execute(query.sql("duckdb"))
         return [d[0] for d in cur.description], cur.fetchall()
     finally:
         cur.close()
+
+
+def _rows(
+    path: Path, *order: str, where: exp.Expression | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    return _read(exp.select("*").from_(_scan(path)).where(where).order_by(*order, dialect="duckdb"))
 
 
 def _quotes(source: str | None, quote: str | None) -> list[Quote]:

@@ -170,12 +170,7 @@ def row_node(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> Exp
 def justification_node(kb: KnowledgeBase, ev: Event) -> Explanation:
     """A claimed justification, shown as rejected by the no-justification clauses; where the
     corpus holds none, shown as claimed, neither accepted nor rejected."""
-    rejecting = [
-        (ins.id, c.id)
-        for ins in kb.corpus.instruments
-        for c in ins.clauses
-        if c.norm is not None and c.norm.kind == "no_justification"
-    ]
+    rejecting = [(ins, clause) for ins, clause, _ in kb.corpus.norm_clauses("no_justification")]
     if not rejecting:
         return node(
             f"claimed justification: {ev.justification} (no clause of the corpus rejects or "

@@ -65,9 +65,8 @@ def treaties_on(
         for x in dict.fromkeys((a, b)):
             for r in rows_of(kb, "joined", naming_actor=x, args={0: x}):
                 joined.setdefault(r.args[1], set()).add(r.args[0])
-        for ins in kb.corpus.instruments:
-            if {p.actor for p in ins.parties} >= {a, b}:
-                joined.setdefault(ins.id, set()).update({a, b})
+        for ins_id in kb.corpus.instruments_with_parties((a, b)):
+            joined.setdefault(ins_id, set()).update({a, b})
         for ins_id, who in joined.items():
             if who >= {a, b}:
                 found[ins_id] = "certain"
