@@ -266,6 +266,43 @@ def test_runs_on_tables_already_loaded() -> None:
     assert con.execute("SELECT count(*) FROM intervals").fetchone() == (1,)
 
 
+def test_the_event_table_is_a_view_of_the_happenings_never_written() -> None:
+    """On DuckDB the plan's event table (every happening once per scenario) is a temporary
+    view of ``happenings``, dropped with the plan's other intermediates; the scratch backend
+    of an incremental update still makes it a table, and drops it as one."""
+    from foedus.engine.compile_event import EV
+
+    program = parse_rules(BOOL, "t.rules")
+    plan = compile_program(program, scenarios=2)
+    con = duckdb.connect()
+    be = DuckDBBackend(con)
+    made: list[str] = []
+    real = con.execute
+
+    class Spy:
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(con, name)
+
+        def execute(self, sql: str, *a):  # type: ignore[no-untyped-def]
+            made.append(sql)
+            return real(sql, *a)
+
+    be.con = Spy()  # type: ignore[assignment]
+    be.load_happenings([H("start", ("x",), 2, 4), H("stop", ("x",), 5, 5)], 1)
+    be.run(plan)
+    assert any(q.startswith(f'CREATE OR REPLACE TEMPORARY VIEW "{EV}"') for q in made)
+    assert not any(f'TABLE "{EV}"' in q for q in made if q.startswith("CREATE"))
+    assert f'DROP VIEW IF EXISTS "{EV}"' in made
+    got = con.execute('SELECT args, start, "end", certainty FROM intervals ORDER BY start')
+    assert got.fetchall() == [(["x"], 3, 5, "possible"), (["x"], 5, 6, "certain")]
+    scratch = be.scratch()
+    from foedus.engine.compile import Materialize
+
+    step = next(s for s in plan.steps if isinstance(s, Materialize) and s.table == EV)
+    assert scratch.sql(scratch.materialize(step)).startswith("CREATE OR REPLACE TEMPORARY TABLE")
+    assert scratch.sql(scratch.drop(EV)) == f'DROP TABLE IF EXISTS "{EV}"'
+
+
 def test_no_fluents_gives_an_empty_table(backend: DuckDBBackend) -> None:
     assert backend.evaluate(parse_rules("fact f(X).", "t.rules"), [H("e", (), 1, 1)]) == []
 

@@ -15,6 +15,7 @@ from sqlglot import exp
 from foedus.backends.base import Backend, Script, happening_columns, happening_rows
 from foedus.duck import duckdb
 from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
+from foedus.engine.compile_event import EV
 from foedus.engine.narrative import Happening
 
 try:
@@ -137,10 +138,22 @@ class DuckDBBackend(Backend):
         return self.sql(self.drop(name))
 
     def materialize(self, step: Materialize) -> exp.Expression:
+        """A step's temporary table; the plan's event table (every happening once per
+        scenario, :data:`~foedus.engine.compile_event.EV`) a temporary view of
+        ``happenings`` instead: each rule reads it filtered by its event's name, as fast from
+        the view as from the copy (10^6 events: the copy's 3.9 M rows cost 0.4-0.6 s to
+        write and ~170 MB of the build's peak memory)."""
         stmt = step.statement()
+        if step.table == EV:
+            stmt.set("kind", "VIEW")
         if step.table.startswith("_foedus_"):
             stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt
+
+    def drop(self, name: str) -> exp.Expression:
+        if name == EV:  # a view (:meth:`materialize`)
+            return exp.Drop(this=exp.to_table(name), kind="VIEW", exists=True)
+        return super().drop(name)
 
     def scratch(self) -> DuckDBBackend:
         return _TemporaryBackend(self.con)
@@ -190,6 +203,9 @@ class _TemporaryBackend(DuckDBBackend):
         stmt = step.statement()
         stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt
+
+    def drop(self, name: str) -> exp.Expression:
+        return exp.Drop(this=exp.to_table(name), kind="TABLE", exists=True)
 
 
 def _union_parts(q: exp.Expression) -> list[exp.Expression]:
