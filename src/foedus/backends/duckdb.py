@@ -205,7 +205,7 @@ class _TemporaryBackend(DuckDBBackend):
         return stmt
 
     def drop(self, name: str) -> exp.Expression:
-        return exp.Drop(this=exp.to_table(name), kind="TABLE", exists=True)
+        return Backend.drop(self, name)  # every step a table here, the event table too
 
 
 def _union_parts(q: exp.Expression) -> list[exp.Expression]:

@@ -143,11 +143,9 @@ class Corpus:
         overlay's instruments in place of the tables' of the same id and after them, as its
         records are ordered: making every instrument to find one clause cost the 10^6 world
         0.6 s."""
-        records: Any = self.instruments
+        records, replaced = self._records_beside_tables()
         found: list[tuple[str, str, list[str]]] = []
-        if "instruments" in self.tables and not getattr(records, "loaded", True):
-            records = self.added.get("instruments", [])
-            replaced = {r.id for r in records}
+        if replaced is not None:
             found = [r for r in parquet.norm_clauses(self.tables, kind) if r[0] not in replaced]
         for ins in records:
             for c in ins.clauses:
@@ -162,11 +160,9 @@ class Corpus:
         an overlay's instruments in place of the tables' of the same id and after them:
         ``treaties --between`` made every instrument of the 10^6 world for it (0.84 s)."""
         wanted = set(actors)
-        records: Any = self.instruments
+        records, replaced = self._records_beside_tables()
         found: list[str] = []
-        if "instruments" in self.tables and not getattr(records, "loaded", True):
-            records = self.added.get("instruments", [])
-            replaced = {r.id for r in records}
+        if replaced is not None:
             found = [
                 i
                 for i in parquet.instruments_with_parties(self.tables, wanted)
@@ -174,6 +170,17 @@ class Corpus:
             ]
         found += [ins.id for ins in records if {p.actor for p in ins.parties} >= wanted]
         return found
+
+    def _records_beside_tables(self) -> tuple[Any, set[str] | None]:
+        """The instrument records a question about every instrument reads one by one, and
+        the ids whose rows of the instruments table they replace: for a Parquet corpus whose
+        instruments have not been made, its overlay's (the table is read for the others);
+        otherwise every record, and None (no table to read)."""
+        records: Any = self.instruments
+        if "instruments" in self.tables and not getattr(records, "loaded", True):
+            added = self.added.get("instruments", [])
+            return added, {r.id for r in added}
+        return records, None
 
     def counts(self) -> dict[str, int]:
         """How many actors, instruments, events and quotes the corpus holds (a Parquet

@@ -575,9 +575,5 @@ def load_instruments(tables: dict[str, Path], ids: Sequence[str] | None = None) 
 def instrument_names(tables: dict[str, Path]) -> list[tuple[str, str, list[str]]]:
     """``(id, name, aliases)`` of every instrument, in the order :func:`load_instruments`
     makes them (none has aliases there), read without making them."""
-    con = duckdb.connect()
-    try:
-        q = exp.select("id", "name").from_(_scan(tables["instruments"])).order_by("id")
-        return [(i, n, []) for i, n in con.execute(q.sql("duckdb")).fetchall()]
-    finally:
-        con.close()
+    q = exp.select("id", "name").from_(_scan(tables["instruments"])).order_by("id")
+    return [(i, n, []) for i, n in _read(q)[1]]
