@@ -15,7 +15,6 @@ from sqlglot import exp
 from foedus.backends.base import Backend, Script, happening_columns, happening_rows
 from foedus.duck import duckdb
 from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
-from foedus.engine.compile_event import EV
 from foedus.engine.narrative import Happening
 
 try:
@@ -138,22 +137,17 @@ class DuckDBBackend(Backend):
         return self.sql(self.drop(name))
 
     def materialize(self, step: Materialize) -> exp.Expression:
-        """A step's temporary table; the plan's event table (every happening once per
-        scenario, :data:`~foedus.engine.compile_event.EV`) a temporary view of
-        ``happenings`` instead: each rule reads it filtered by its event's name, as fast from
-        the view as from the copy (10^6 events: the copy's 3.9 M rows cost 0.4-0.6 s to
-        write and ~170 MB of the build's peak memory)."""
+        """A step's table, temporary for the plan's intermediates. The plan's event table
+        (every happening once per scenario, :data:`~foedus.engine.compile_event.EV`) is a
+        table too, not a view of ``happenings``: DuckDB plans a rule's join of a view
+        without the view's row counts, and a rule that joins the events of one name with a
+        fact table ``ON TRUE`` and two ``party_to`` tables was planned as the product of the
+        fact and ``party_to`` first (the GGO corpus, no such event: 108 s for that statement
+        instead of 0.06 s; docs/performance.md, "Session 18")."""
         stmt = step.statement()
-        if step.table == EV:
-            stmt.set("kind", "VIEW")
         if step.table.startswith("_foedus_"):
             stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt
-
-    def drop(self, name: str) -> exp.Expression:
-        if name == EV:  # a view (:meth:`materialize`)
-            return exp.Drop(this=exp.to_table(name), kind="VIEW", exists=True)
-        return super().drop(name)
 
     def scratch(self) -> DuckDBBackend:
         return _TemporaryBackend(self.con)
@@ -203,9 +197,6 @@ class _TemporaryBackend(DuckDBBackend):
         stmt = step.statement()
         stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt
-
-    def drop(self, name: str) -> exp.Expression:
-        return Backend.drop(self, name)  # every step a table here, the event table too
 
 
 def _union_parts(q: exp.Expression) -> list[exp.Expression]:
