@@ -143,7 +143,7 @@ class DuckDBBackend(Backend):
         without the view's row counts, and a rule that joins the events of one name with a
         fact table ``ON TRUE`` and two ``party_to`` tables was planned as the product of the
         fact and ``party_to`` first (the GGO corpus, no such event: 108 s for that statement
-        instead of 0.06 s; docs/performance.md, "Session 18")."""
+        instead of 0.21 s as a table; docs/performance.md, "Session 18")."""
         stmt = step.statement()
         if step.table.startswith("_foedus_"):
             stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
