@@ -219,7 +219,13 @@ class _Compiler:
         )
 
     def events(self) -> Materialize:
+        """The plan's event table: each happening once per scenario, only those of a name
+        some event rule matches (every reader of the table asks for a rule's event name and
+        arity, so a happening of another name is never read: the 10^6 world's acts of
+        breach, half its happenings, are not copied twice into it)."""
         k = self.event_arity()
+        names = sorted({r.event.name for r in self.program.rules if isinstance(r, EventRule)})
+        matched = exp.In(this=col("name"), expressions=[lit(n) for n in names])
         parts = []
         for scn, t in enumerate(("t_early", "t_late")[: self.scenarios]):
             parts.append(
@@ -230,7 +236,9 @@ class _Compiler:
                     *[col(f"a{i}") for i in range(k)],
                     alias(col(t), "t"),
                     col("id"),
-                ).from_(table(HAPPENINGS), copy=False)
+                )
+                .from_(table(HAPPENINGS), copy=False)
+                .where(matched.copy() if names else exp.false(), copy=False)
             )
         return Materialize(self.temp(EV), union_all(parts))
 
