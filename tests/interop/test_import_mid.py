@@ -80,6 +80,10 @@ def test_mid_war_counts_as_an_article_ii_attack(tmp_path: Path) -> None:
     cats = {c.id: c.event_types for c in corpus.categories}
     assert "interstate_war" in cats["attack"] and "interstate_war" in cats["aggression"]
     assert "occupation" in cats["invasion"] and "clash" not in cats["aggression"]
+    assert (
+        "occupation_of_territory" in cats["invasion"]
+        and "occupation_of_territory" in (cats["aggression"])
+    )
     overlay = tmp_path / "definition.yaml"
     overlay.write_text(DEFINITION)
     kb = KnowledgeBase(out, assume=overlay)
@@ -171,6 +175,66 @@ def test_an_independence_ends_what_an_annexation_began(tmp_path: Path) -> None:
     assert [v["value"]["id"] for v in after["controlled_by"]] == ["kuwait"]
 
 
+def test_a_part_of_a_state_taken_is_not_the_state_annexed(tmp_path: Path) -> None:
+    """A conquest of a part of a state (``portion`` 0: COW 618, 1947, part of Romania to the
+    USSR) is ``annexation_of_territory``, which no rule reads: Romania is not made part of
+    Russia. A conquest of a state as a whole (``portion`` 1, the entity the loser itself,
+    ``exit`` 1: COW 585, Estonia 1940) is ``annexation``: part of Russia, and under its
+    control in fact (``control_by_annexation``, rules/imported.rules). Both are uses of
+    force (categories.yaml). Rows as in tc2018.csv, numbered apart."""
+    head = (DATA / "tc.csv").read_text().splitlines()[0]
+    rows = [
+        "1947,2,365,1,1,360,1,49987.00,3500000,0,360,1,1,0,0,9201,0,1,5",
+        "1940,7,365,1,1,366,1,47549.00,1126000,1,366,1,-9,0,1,9202,0,0,5",
+    ]
+    tc = tmp_path / "tc.csv"
+    tc.write_text("\n".join([head, *rows]) + "\n")
+    run_import("territorial-change", [tc], tmp_path / "c")
+    kb = KnowledgeBase(tmp_path / "c")
+    ev = {e.id: e for e in kb.corpus.events}
+    assert ev["tc-9201-annexation-of-territory"].targets == ["romania"]
+    assert ev["tc-9202-annexation"].targets == ["estonia"]
+    cats = {c.id: c.event_types for c in kb.corpus.categories}
+    assert {"annexation", "annexation_of_territory"} <= set(cats["use-of-force"])
+    romania = kb.status("Romania", "1950-01-01")["status"]
+    assert romania["part_of"] == [] and romania["occupied_by"] == []
+    assert [v["value"]["id"] for v in romania["controlled_by"]] == ["romania"]
+    estonia = kb.status("Estonia", "1941-01-01")["status"]
+    assert [v["value"]["id"] for v in estonia["part_of"]] == ["russia"]
+    assert [v["value"]["id"] for v in estonia["controlled_by"]] == ["russia"]
+    assert estonia["sovereign"] == [{"value": False, "certainty": "certain"}]
+
+
+def test_an_occupation_of_territory_is_not_control_of_the_state(tmp_path: Path) -> None:
+    """MID's highest action 14, occupation of territory (MID 1269: Germany in Estonia in
+    1919), is ``occupation_of_territory``: an invasion under Article II (categories.yaml),
+    but not the whole state taken under the occupier's control, which as ``occupation`` it
+    had been until the next change of control (Estonia "under occupation by Germany" in
+    1940). Rows as in MIDA/MIDB 4.01, numbered apart."""
+    mida = tmp_path / "mida.csv"
+    midb = tmp_path / "midb.csv"
+    mida.write_text(
+        (DATA / "mida.csv").read_text().splitlines()[0]
+        + "\n9301,-9,15,3,1919,15,12,1919,1,1,1,-9,276,276,14,4,1,1,1,0,0,0,0,4.01\n"
+    )
+    midb.write_text(
+        (DATA / "midb.csv").read_text().splitlines()[0]
+        + "\n9301,-9,GMY,255,15,3,1919,15,12,1919,1,1,1,-9,0,0,14,4,1,4.01"
+        + "\n9301,-9,EST,366,15,3,1919,15,12,1919,0,0,0,-9,0,0,0,1,1,4.01\n"
+    )
+    run_import("mid", [mida, midb], tmp_path / "c")
+    kb = KnowledgeBase(tmp_path / "c")
+    ev = {e.id: e for e in kb.corpus.events}
+    occupied = ev["mid-9301-germany"]
+    assert (occupied.type, occupied.targets) == ("occupation_of_territory", ["estonia"])
+    cats = {c.id: c.event_types for c in kb.corpus.categories}
+    assert "occupation_of_territory" in cats["invasion"]
+    for day in ("1919-06-01", "1940-08-15"):
+        status = kb.status("Estonia", day)["status"]
+        assert [v["value"]["id"] for v in status["controlled_by"]] == ["estonia"]
+        assert status["occupied_by"] == []
+
+
 def test_territorial_change_entities_named_from_the_entity_list(tmp_path: Path) -> None:
     files = [DATA / "tc.csv", DATA / "tc_entities.csv"]
     report = run_import("territorial-change", files, tmp_path / "c")["report"]
@@ -207,7 +271,7 @@ def test_icews_events(tmp_path: Path) -> None:
     assert sorted((e.type, e.actors[0], e.targets[0]) for e in corpus.events) == [
         ("attack", "russia", "estonia"),
         ("condemnation", "estonia", "russia"),  # Police (Estonia) acts for Estonia
-        ("occupation", "russia", "ukraine"),
+        ("occupation_of_territory", "russia", "ukraine"),  # CAMEO 192: not of the state
     ]
 
 

@@ -65,6 +65,14 @@ EVENT_TYPES: dict[str, str] = {
     "border_violation": "armed forces cross a border without taking territory (MID action 12)",
     "seizure": "armed forces seize material or personnel of another state (MID action 15)",
     "interstate_war": "a state begins or joins an interstate war (MID actions 20, 21)",
+    "occupation_of_territory": (
+        "armed forces occupy territory of another state, not the state as a whole: no control "
+        "of the state follows (MID action 14, CAMEO 192)"
+    ),
+    "annexation_of_territory": (
+        "a state takes by conquest or annexation a part of another's territory, or a territory "
+        "that is not the losing state itself (COW territorial change, not a whole unit)"
+    ),
     "other": "any other event",
 }
 

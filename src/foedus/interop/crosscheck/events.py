@@ -22,10 +22,12 @@ def compare_events(check: Check, kind: str, paths: list[Path]) -> None:
 
     if kind == "mid":
         imp = import_mid(paths, check.aliases)
-        types = {t for t, _ in HIGHEST_ACTION.values()} | {"invasion"}
+        # the corpus's occupations of a state are occupations of its territory to MID
+        types = {t for t, _ in HIGHEST_ACTION.values()} | {"invasion", "occupation"}
     else:
         imp = import_territorial(paths, check.aliases)
-        types = {t for t, _ in PROCEDURES.values()} | {"incorporation", "other"}
+        types = {t for t, _ in PROCEDURES.values()}
+        types |= {"annexation_of_territory", "incorporation", "other"}
     against = ", ".join(p.name for p in paths)
     period = check.period()
     theirs = []

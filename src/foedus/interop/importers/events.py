@@ -76,7 +76,7 @@ CAMEO: dict[str, tuple[str, tuple[str, ...]]] = {
         ("Use conventional military force, not specified below", "Use conventional military force"),
     ),
     "191": ("naval_blockade", ("Impose blockade, restrict movement",)),
-    "192": ("occupation", ("Occupy territory",)),
+    "192": ("occupation_of_territory", ("Occupy territory",)),
     "193": ("clash", ("Fight with small arms and light weapons",)),
     "194": ("attack", ("Fight with artillery and tanks",)),
     "195": ("attack", ("Employ aerial weapons",)),

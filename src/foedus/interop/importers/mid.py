@@ -64,7 +64,7 @@ HIGHEST_ACTION: dict[int, tuple[str, str]] = {
     11: ("border_fortification", "fortify border"),
     12: ("border_violation", "border violation"),
     13: ("naval_blockade", "blockade"),
-    14: ("occupation", "occupation of territory"),
+    14: ("occupation_of_territory", "occupation of territory"),
     15: ("seizure", "seizure"),
     16: ("attack", "attack"),
     17: ("clash", "clash"),

@@ -7,8 +7,9 @@ days). ``procedur`` gives the type:
 ======== ============ =====================
 procedur meaning      event type
 ======== ============ =====================
-1        conquest     annexation
-2        annexation   annexation
+1        conquest     annexation (of a whole unit: ``portion`` 1, the ``entity`` the loser
+                      itself), else annexation_of_territory
+2        annexation   as 1
 3        cession      cession
 4        secession    secession
 5        unification  unification
@@ -47,6 +48,14 @@ INFO = DatasetInfo(
     COW_TERMS,
     "https://correlatesofwar.org",
 )
+
+
+def _whole_loser(r: Row) -> bool:
+    """Whether the row transfers the loser as a whole: the whole unit (``portion`` 1) and
+    the unit the loser itself (``entity`` its code)."""
+    loser = r.get("loser").strip()
+    return r.get("portion").strip() == "1" and r.get("entity").strip() == loser
+
 
 PROCEDURES = {
     "1": ("annexation", "conquest"),
@@ -110,6 +119,10 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
         procedure = r.get("procedur").strip()
         if procedure in PROCEDURES:
             etype, word = PROCEDURES[procedure]
+            if etype == "annexation" and not _whole_loser(r):
+                # a part of the loser, or a territory that is not the loser itself (a colony):
+                # the loser is not annexed (COW 618, 1947: part of Romania, which stayed)
+                etype = "annexation_of_territory"
         elif r.get("indep").strip() == "1":  # no procedure coded: an independence
             etype, word = "secession", "independence"
         else:

@@ -31,7 +31,8 @@ IMPORTED_RULES = Path(__file__).resolve().parent.parent / "rules" / "imported.ru
 
 #: Act categories of imported corpora: the five acts of Article II of the 1933 Convention for
 #: the Definition of Aggression, and groupings of MID/CAMEO militarized acts. The MID codebook's
-#: acts are placed under Article II's by what they are: an occupation of territory (MID 14) is
+#: acts are placed under Article II's by what they are: an occupation of territory (MID 14,
+#: CAMEO 192: ``occupation_of_territory``, of some territory, not of the state as a whole) is
 #: armed forces entering and holding another state's territory, an invasion; a war begun or
 #: joined (MID 20, 21; a COW war) is sustained combat of regular armed forces, an attack by
 #: land, sea or air forces. A clash (MID 17: the initiator is unclear), a seizure of material
@@ -45,7 +46,7 @@ CATEGORIES: list[Json] = [
     {
         "id": "invasion",
         "name": "Invasion by armed forces (MID: occupation of territory)",
-        "event_types": ["invasion", "occupation"],
+        "event_types": ["invasion", "occupation", "occupation_of_territory"],
     },
     {
         "id": "attack",
@@ -65,6 +66,7 @@ CATEGORIES: list[Json] = [
             "declaration_of_war",
             "invasion",
             "occupation",
+            "occupation_of_territory",
             "attack",
             "interstate_war",
             "naval_blockade",
@@ -81,10 +83,12 @@ CATEGORIES: list[Json] = [
             "naval_blockade",
             "support_for_armed_bands",
             "occupation",
+            "occupation_of_territory",
             "seizure",
             "clash",
             "interstate_war",
             "annexation",
+            "annexation_of_territory",
         ],
     },
     {
@@ -111,6 +115,7 @@ CATEGORIES: list[Json] = [
             "border_violation",
             "naval_blockade",
             "occupation",
+            "occupation_of_territory",
             "seizure",
             "attack",
             "clash",
@@ -119,6 +124,7 @@ CATEGORIES: list[Json] = [
             "invasion",
             "support_for_armed_bands",
             "annexation",
+            "annexation_of_territory",
         ],
     },
 ]
