@@ -148,20 +148,25 @@ def test_territorial_change(tmp_path: Path) -> None:
     assert [v["value"]["id"] for v in status["part_of"]] == ["russia"]
 
 
+def _tc_corpus(tmp_path: Path, *rows: str) -> KnowledgeBase:
+    """The corpus ``foedus import territorial-change`` makes of ``rows`` (tc2018.csv's)."""
+    head = (DATA / "tc.csv").read_text().splitlines()[0]
+    tc = tmp_path / "tc.csv"
+    tc.write_text("\n".join([head, *rows]) + "\n")
+    run_import("territorial-change", [tc], tmp_path / "c")
+    return KnowledgeBase(tmp_path / "c")
+
+
 def test_an_independence_ends_what_an_annexation_began(tmp_path: Path) -> None:
     """A row with no procedure coded but ``indep`` = 1 (a colony's independence) is a
     secession of the gainer from the loser: the library's rules then end its being part of
     the loser and make it sovereign and self-controlled again (invented rows, real codes:
     200 the United Kingdom, 690 Kuwait)."""
-    head = (DATA / "tc.csv").read_text().splitlines()[0]
-    rows = [
+    kb = _tc_corpus(
+        tmp_path,
         "1900,1,200,0,2,690,0,10.00,1000,1,690,1,-9,0,0,9101,0,0,5",
         "1950,3,690,1,-9,690,-9,10.00,1000,1,200,0,0,1,0,9102,1,0,5",
-    ]
-    tc = tmp_path / "tc.csv"
-    tc.write_text("\n".join([head, *rows]) + "\n")
-    run_import("territorial-change", [tc], tmp_path / "c")
-    kb = KnowledgeBase(tmp_path / "c")
+    )
     ev = {e.id: e for e in kb.corpus.events}
     freed = ev["tc-9102-secession"]
     assert (freed.actors, freed.targets) == (["kuwait"], ["united-kingdom"])
@@ -182,15 +187,11 @@ def test_a_part_of_a_state_taken_is_not_the_state_annexed(tmp_path: Path) -> Non
     ``exit`` 1: COW 585, Estonia 1940) is ``annexation``: part of Russia, and under its
     control in fact (``control_by_annexation``, rules/imported.rules). Both are uses of
     force (categories.yaml). Rows as in tc2018.csv, numbered apart."""
-    head = (DATA / "tc.csv").read_text().splitlines()[0]
-    rows = [
+    kb = _tc_corpus(
+        tmp_path,
         "1947,2,365,1,1,360,1,49987.00,3500000,0,360,1,1,0,0,9201,0,1,5",
         "1940,7,365,1,1,366,1,47549.00,1126000,1,366,1,-9,0,1,9202,0,0,5",
-    ]
-    tc = tmp_path / "tc.csv"
-    tc.write_text("\n".join([head, *rows]) + "\n")
-    run_import("territorial-change", [tc], tmp_path / "c")
-    kb = KnowledgeBase(tmp_path / "c")
+    )
     ev = {e.id: e for e in kb.corpus.events}
     assert ev["tc-9201-annexation-of-territory"].targets == ["romania"]
     assert ev["tc-9202-annexation"].targets == ["estonia"]
