@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -259,6 +260,18 @@ def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     out = tmp_path_factory.mktemp("world") / "world"
     generate_world(out, states=12, instruments=10, events=60, seed=3)
+    with _serve(tmp_path_factory, out) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def busy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of a generated world with more events than the timeline draws one by
+    one (web/src/timeline.js, ``CLUSTER_FROM``: 500)."""
+    from foedus.generate import generate_world
+
+    out = tmp_path_factory.mktemp("busy") / "busy"
+    generate_world(out, states=12, instruments=10, events=1200, seed=5)
     with _serve(tmp_path_factory, out) as base:
         yield base
 
@@ -810,6 +823,39 @@ def test_any_corpus_gets_a_page(browser: Any, which: str, request: pytest.Fixtur
         assert page.problems == []
     finally:
         pg.close()
+
+
+@browser_test
+def test_many_events_are_drawn_as_clusters_and_few_one_by_one(
+    browser: Any, busy_server: str, server: str
+) -> None:
+    """A corpus of thousands of events (an imported dataset) made vis-timeline stack every
+    label before the page showed anything (ATOP + MID + territorial changes, 5,405 events:
+    about a minute with the tab frozen, then an empty timeline). Past ``CLUSTER_FROM`` events
+    the overlapping ones are one cluster each, opened by zooming in; the Baltic corpus's
+    events are still drawn one by one."""
+    overview = httpx.get(f"{busy_server}/api/v1/explorer/overview", timeout=60).json()
+    assert len(overview["events"]) > 500
+    for base, clustered in ((busy_server, True), (server, False)):
+        page = Page(browser, base)
+        pg = page.page
+        try:
+            pg.goto(base + "/?day=1940-06-01")
+            pg.wait_for_selector("body[data-ready='1']")
+            pg.wait_for_selector(".vis-item")
+            clusters = pg.locator(".vis-cluster")
+            if clustered:
+                clusters.first.wait_for()
+                label = clusters.locator(".item-label").first
+                assert re.fullmatch(r"\d+ (events|instruments)", label.inner_text())
+                assert "zoom in" in (label.get_attribute("title") or "")
+                assert "<div" not in pg.locator("#timeline").inner_text()
+            else:
+                assert clusters.count() == 0
+                assert pg.locator(".vis-item.event").count() > 10
+            assert page.problems == []
+        finally:
+            pg.close()
 
 
 @browser_test
