@@ -54,6 +54,12 @@ export function clampDay(day) {
   return day;
 }
 
+/** The timeline's default window: sixteen years around `day` (so that short periods are wide
+ * enough to click), within the page's range. */
+export function defaultWindow(day) {
+  return [clampDay(addMonths(day, -96)), clampDay(addMonths(day, 96))];
+}
+
 export function isDay(s) {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(toDate(s).getTime());
 }

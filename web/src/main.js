@@ -147,9 +147,8 @@ class Explorer {
   restoreView() {
     let win = (params.get("window") || "").split("..");
     if (!(win.length === 2 && isDay(win[0]) && isDay(win[1]) && win[0] < win[1])) {
-      // By default sixteen years around the day, so that short periods are wide enough to
-      // click; the toolbar's range button shows the whole corpus.
-      win = [clampDay(addMonths(this.state.day, -96)), clampDay(addMonths(this.state.day, 96))];
+      // by default sixteen years around the day; the toolbar's range button shows them all
+      win = dates.defaultWindow(this.state.day);
     }
     this.timeline.setWindowDays(win[0], win[1]);
     // vis-timeline's first draw applies its start and end options: set the window again after.

@@ -5,7 +5,7 @@
 import { DataSet } from "vis-data/peer";
 import { Timeline } from "vis-timeline/peer";
 import "vis-timeline/styles/vis-timeline-graph2d.css";
-import { addDays, addMonths, clampDay, daysBetween, FIRST_DAY, LAST_DAY, saidBound, toDate } from "./dates.js";
+import { addDays, daysBetween, defaultWindow, FIRST_DAY, LAST_DAY, saidBound, toDate } from "./dates.js";
 import { kindColour } from "./palette.js";
 
 /** The day after the page's last day: where open periods and instruments end. */
@@ -98,11 +98,11 @@ export class TimelineView {
     this.items = new DataSet();
     this.groups = new DataSet();
     this.payload = new Map();
+    // the first draw already in the default window, not the whole span: every item of the
+    // corpus was drawn once before the window was set
+    const [start, end] = defaultWindow(state.day);
     const options = {
-      // the first draw already in the default window (the page's: sixteen years around the
-      // day), not the whole span: every item of the corpus drawn once before the window was set
-      min: FIRST_DAY, max: openEnd(),
-      start: clampDay(addMonths(state.day, -96)), end: clampDay(addMonths(state.day, 96)),
+      min: FIRST_DAY, max: openEnd(), start, end,
       zoomMin: 1000 * 86400 * 20, zoomKey: "ctrlKey", stack: true, orientation: "top",
       showCurrentTime: false, horizontalScroll: false,
       margin: { item: { horizontal: 2, vertical: 3 } }, tooltip: { followMouse: true, delay: 150 },
@@ -121,8 +121,7 @@ export class TimelineView {
     // zooming in (double-click fits it); the Baltic corpus's 84 events are drawn one by one.
     if (overview.events.length > CLUSTER_FROM) {
       options.cluster = {
-        maxItems: 3, fitOnDoubleClick: true, showStipes: false,
-        titleTemplate: "{count} items: zoom in (or double-click) to see them",
+        maxItems: 3, fitOnDoubleClick: true, showStipes: false,  // its words: template()
         clusterCriteria: (a, b) => a.group === b.group && (a.group === "events" || a.group === "instruments"),
       };
     }
