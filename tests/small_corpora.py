@@ -12,8 +12,10 @@ def _library_rule(name: str) -> Path:
     return LIBRARY / name
 
 
-def n_party_corpus(root: Path, n: int) -> Path:
-    """A corpus of ``n`` states, one instrument that all of them joined, and no events."""
+def n_party_corpus(root: Path, n: int, norm: bool = False) -> Path:
+    """A corpus of ``n`` states, one instrument that all of them joined, and no events;
+    ``norm``: the instrument has a clause by which every party renounces aggression against
+    every other (a norm that names no bearers or beneficiaries: every party)."""
     good = Path(__file__).parent / "corpora" / "good"
     shutil.copytree(good / "sources", root / "sources")
     shutil.copy(good / "corpus.yaml", root / "corpus.yaml")
@@ -41,6 +43,13 @@ def n_party_corpus(root: Path, n: int) -> Path:
         + "".join(
             f"      - actor: {s}\n        how: signature\n        date: March 3, 1921\n"
             for s in states
+        )
+        + (
+            "    clauses:\n      - id: art-1\n        article: Article 1\n"
+            "        text: to refrain from acts of aggression against one another\n"
+            "        norm:\n          kind: prohibition\n          categories: [aggression]\n"
+            if norm
+            else ""
         )
         + "    sources:\n      - quote: signed the Treaty of Harbour on March 3, 1921\n"
         "        source: mini\n",

@@ -8,7 +8,8 @@ same rows as a full evaluation.
   reference interpreter's rows of every other fluent, and the rows of ``binds`` that
   :func:`~foedus.engine.demand_answer.answer_query` computes for any pair are the reference's;
 - the bundled corpus built both ways: the same fluents, breaches and answers;
-- an N-party instrument with no events makes O(N) stored rows, not O(N²).
+- an N-party instrument with no events makes O(N) stored rows, not O(N²), though its norm
+  forbids every party aggression against every other.
 """
 
 from __future__ import annotations
@@ -333,7 +334,7 @@ def test_an_n_party_instrument_without_events_makes_o_n_rows(
     _key, steps = build.default_steps()
     rows = {}
     for n in (10, 100, 1000):
-        corpus = load_corpus(n_party_corpus(tmp_path / f"n{n}", n))
+        corpus = load_corpus(n_party_corpus(tmp_path / f"n{n}", n, norm=True))
         if n == 1000:  # the default decides by the number of pairs of co-parties
             monkeypatch.delenv("FOEDUS_DEMAND", raising=False)
             assert n * (n - 1) > binding.PAIRS_THRESHOLD
@@ -341,13 +342,16 @@ def test_an_n_party_instrument_without_events_makes_o_n_rows(
             monkeypatch.setenv("FOEDUS_DEMAND", "on")
         db = build.build_database(corpus, tmp_path / f"n{n}.duckdb", steps)
         assert fetch(db, "SELECT count(*) FROM on_demand") == [(2,)]
+        # the norm binds every party towards every other, for each of its three event
+        # types: N (N - 1) 3 rows of norm_rows, which is a view of O(N) stored rows
+        assert fetch(db, "SELECT count(*) FROM norm_rows") == [(n * (n - 1) * 3,)]
         rows[n] = stored_rows(db)
     # linear: ten times the parties, about ten times the rows (a full build: a hundred)
     assert rows[100] < 12 * rows[10]
     assert rows[1000] < 12 * rows[100]
     assert rows[1000] < 40 * 1000
     monkeypatch.setenv("FOEDUS_DEMAND", "off")
-    corpus = load_corpus(n_party_corpus(tmp_path / "full", 100))
+    corpus = load_corpus(n_party_corpus(tmp_path / "full", 100, norm=True))
     full = stored_rows(build.build_database(corpus, tmp_path / "full.duckdb", steps))
     assert full > 100 * 99  # every ordered pair of parties, at least once
 

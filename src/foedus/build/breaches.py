@@ -41,7 +41,6 @@ from foedus.engine.timepoints import event_point
 from foedus.norms import binding
 
 EVENT_ACTS_DDL = create("event_acts")
-NORM_ROWS_DDL = create("norm_rows")
 
 #: The acts a norm forbids (its actor bears a norm of the instrument for the act's type towards
 #: the beneficiary), per perspective and scenario, with the time point: what the breach query
@@ -151,17 +150,13 @@ def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     text = from_tables.event_acts_sql(tables.get("events"), restated)
     acts = sqlglot.parse_one(text, read="duckdb")
     con.execute(exp.insert(acts, "event_acts").sql("duckdb"))
-    if not from_tables._exists(con, "norm_rows"):
-        con.execute(NORM_ROWS_DDL)
-        from_tables.store_chains(con, corpus)
-        norms = sqlglot.parse_one(from_tables.norm_rows_sql(), read="duckdb")
-        con.execute(exp.insert(norms, "norm_rows").sql("duckdb"))
+    from_tables.store_norm_rows(con, corpus)
 
 
 def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
-    """Load ``event_acts`` and ``norm_rows`` from the corpus."""
+    """Load ``event_acts`` and the norms' factors (the view ``norm_rows`` of their product)
+    from the corpus."""
     con.execute(EVENT_ACTS_DDL)
-    con.execute(NORM_ROWS_DDL)
     acts = [
         (ev.id, ev.type, a, b, event_point(ev.date.earliest), event_point(ev.date.latest))
         for ev in corpus.events
@@ -175,13 +170,12 @@ def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         [pa.string()] * 4 + [pa.int64()] * 2,
         acts,
     )
-    _insert(
-        con,
-        "norm_rows",
-        ["instrument", "clause", "bearer", "beneficiary", "event_type"],
-        [pa.string()] * 5,
-        from_corpus.norm_rows(corpus),
-    )
+    columns = {"norm_bearers": "bearer", "norm_beneficiaries": "beneficiary"}
+    for name, rows in zip(from_tables.NORM_FACTORS, from_corpus.norm_factors(corpus), strict=True):
+        con.execute(create(name))
+        last = columns.get(name, "event_type")
+        _insert(con, name, ["instrument", "clause", last], [pa.string()] * 3, sorted(rows))
+    con.execute(f"CREATE VIEW norm_rows AS {from_tables.NORM_ROWS_VIEW}")
 
 
 def _insert(

@@ -78,6 +78,10 @@ DERIVED: dict[str, str] = {
     'args VARCHAR[], value VARCHAR, start BIGINT, "end" BIGINT',
     "event_acts": "event_id VARCHAR, type VARCHAR, actor VARCHAR, target VARCHAR, "
     "t_early BIGINT, t_late BIGINT",
+    "norm_bearers": "instrument VARCHAR, clause VARCHAR, bearer VARCHAR",
+    "norm_beneficiaries": "instrument VARCHAR, clause VARCHAR, beneficiary VARCHAR",
+    "norm_types": "instrument VARCHAR, clause VARCHAR, event_type VARCHAR",
+    # a view of the three above (foedus.engine.from_tables.NORM_ROWS_VIEW): its columns
     "norm_rows": "instrument VARCHAR, clause VARCHAR, bearer VARCHAR, beneficiary VARCHAR, "
     "event_type VARCHAR",
     "rules": "perspective VARCHAR, label VARCHAR, kind VARCHAR, fluent VARCHAR, "

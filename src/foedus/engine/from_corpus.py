@@ -105,31 +105,52 @@ def successors(corpus: Any) -> dict[str, list[str]]:
     return chains
 
 
-def norm_rows(corpus: Any) -> list[tuple[str, str, str, str, str]]:
-    """``(instrument, clause, bearer, beneficiary, event_type)`` for every breachable norm."""
+NormFactors = tuple[set[tuple[str, str, str]], set[tuple[str, str, str]], set[tuple[str, str, str]]]
+"""A corpus's breachable norms as three sets of ``(instrument, clause, x)``: the bearers,
+the beneficiaries and the event types."""
+
+
+def norm_factors(corpus: Any) -> NormFactors:
+    """Every breachable norm's bearers and beneficiaries (each with its successors; a norm
+    that names none: every party of its instrument) and event types, one set each: what
+    :func:`norm_rows` is the product of (:data:`foedus.engine.from_tables.NORM_FACTORS`)."""
     types_of = {c.id: list(c.event_types) for c in corpus.categories}
     chains = successors(corpus)
-    rows: set[tuple[str, str, str, str, str]] = set()
+    bearers: set[tuple[str, str, str]] = set()
+    beneficiaries: set[tuple[str, str, str]] = set()
+    types: set[tuple[str, str, str]] = set()
     for ins in corpus.instruments:
         parties = sorted({p.actor for p in ins.parties})
         for clause in ins.clauses:
             norm = clause.norm
             if norm is None or norm.kind not in BREACHABLE_KINDS:
                 continue
-            bearers = set(norm.bearers or parties)
-            for b in list(bearers):
-                bearers.update(chains.get(b, []))
-            beneficiaries = set(norm.beneficiaries or parties)
-            for b in list(beneficiaries):
-                beneficiaries.update(chains.get(b, []))
-            types = {t for cat in norm.categories for t in types_of.get(cat, [])}
-            for x in bearers:
-                for y in beneficiaries:
-                    if x == y:
-                        continue
-                    for t in types:
-                        rows.add((ins.id, clause.id, x, y, t))
-    return sorted(rows)
+            for out, named in ((bearers, norm.bearers), (beneficiaries, norm.beneficiaries)):
+                for a in named or parties:
+                    out.update((ins.id, clause.id, x) for x in (a, *chains.get(a, [])))
+            types.update(
+                (ins.id, clause.id, t) for cat in norm.categories for t in types_of.get(cat, [])
+            )
+    return bearers, beneficiaries, types
+
+
+def norm_rows(corpus: Any) -> list[tuple[str, str, str, str, str]]:
+    """``(instrument, clause, bearer, beneficiary, event_type)`` for every breachable norm:
+    the product of its :func:`norm_factors`, a bearer never its own beneficiary."""
+    bearers, beneficiaries, types = norm_factors(corpus)
+    ys: dict[tuple[str, str], list[str]] = {}
+    ts: dict[tuple[str, str], list[str]] = {}
+    for ins, clause, y in beneficiaries:
+        ys.setdefault((ins, clause), []).append(y)
+    for ins, clause, t in types:
+        ts.setdefault((ins, clause), []).append(t)
+    return sorted(
+        (ins, clause, x, y, t)
+        for ins, clause, x in bearers
+        for y in ys.get((ins, clause), [])
+        if x != y
+        for t in ts.get((ins, clause), [])
+    )
 
 
 def facts(corpus: Any) -> Facts:
