@@ -175,7 +175,7 @@ def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         con.execute(create(name))
         last = columns.get(name, "event_type")
         _insert(con, name, ["instrument", "clause", last], [pa.string()] * 3, sorted(rows))
-    con.execute(f"CREATE VIEW norm_rows AS {from_tables.NORM_ROWS_VIEW}")
+    from_tables.store_norm_rows_view(con)
 
 
 def _insert(
