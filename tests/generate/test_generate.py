@@ -289,6 +289,41 @@ def test_generate_world_command(tmp_path: Path) -> None:
     assert res.exit_code == 2
 
 
+def test_a_world_is_generated_under_the_builds_memory_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generator's database holds the whole world before writing it: it runs under the
+    build's memory limit (``FOEDUS_MEMORY_LIMIT``), spilling beside the output, and the files
+    are the same as without a limit (an unbounded one held the 10^7 world in 5.3 GB)."""
+    from foedus.generate import world as generator
+
+    configs: list[dict[str, object]] = []
+    real = generator.duckdb.connect
+
+    def connect(*args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        configs.append(dict(kwargs.get("config") or {}))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator.duckdb, "connect", connect)
+    monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "64MB")
+    world = tmp_path / "w"
+    generate_world(world, states=60, instruments=50, events=30_000, seed=3, format="parquet")
+    monkeypatch.undo()
+    assert configs[0]["memory_limit"] == "64MB"
+    assert configs[0]["temp_directory"] == str(world / ".spill")
+    assert not (world / ".spill").exists()  # the spilled blocks removed with the database
+    free = tmp_path / "free"
+    generate_world(free, states=60, instruments=50, events=30_000, seed=3, format="parquet")
+    for name in ("events", "instruments", "parties", "clauses"):
+        assert (world / f"{name}.parquet").read_bytes() == (free / f"{name}.parquet").read_bytes()
+    res = CliRunner().invoke(
+        app, ["generate-world", "-o", str(free)], env={"FOEDUS_MEMORY_LIMIT": "lots"}
+    )
+    assert res.exit_code == 2
+    assert "generate-world: FOEDUS_MEMORY_LIMIT: 'lots' is not a memory size" in res.output
+    assert (free / "events.parquet").is_file()  # refused before the folder was replaced
+
+
 def overlay_for(world: Path, tmp_path: Path) -> Path:
     """An overlay: a new invasion and annexation, and a restatement of the world's first
     event (with a claimed justification)."""

@@ -19,11 +19,12 @@ def generate_world_cmd(
     fuzzy: Annotated[float, typer.Option(help="Share of month-dated events.")] = 0.1,
 ) -> None:
     """``foedus generate-world`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
+    from foedus.errors import UserError
     from foedus.generate import generate_world
 
     try:
         w = generate_world(output, states, instruments, events, seed, format, fuzzy)
-    except ValueError as e:
+    except (ValueError, UserError) as e:
         typer.echo(f"generate-world: {e}", err=True)
         raise typer.Exit(2) from None
     typer.echo(
