@@ -293,8 +293,8 @@ def test_a_world_is_generated_under_the_builds_memory_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The generator's database holds the whole world before writing it: it runs under the
-    build's memory limit (``FOEDUS_MEMORY_LIMIT``), spilling beside the output, and the files
-    are the same as without a limit (an unbounded one held the 10^7 world in 5.3 GB)."""
+    build's memory limit (``FOEDUS_MEMORY_LIMIT``), spilling beside the output, and writes the
+    same files under any limit (without one, the 10^7 world was held in 5.3 GB)."""
     from foedus.generate import world as generator
 
     configs: list[dict[str, object]] = []
