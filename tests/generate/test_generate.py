@@ -139,6 +139,29 @@ def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Pa
 
 
 @pytest.mark.slow
+def test_a_parquet_corpus_happenings_are_read_from_its_events_file(
+    worlds: dict[str, Path],
+) -> None:
+    """A Parquet corpus's event happenings are unnested from its events file, not made by
+    joining ``events`` with ``event_actors`` and ``event_targets`` (two joins of a million
+    rows by id at 10^6): with those two tables emptied, the happenings are still the
+    records' (on the old code, none of the events')."""
+    corpus = load_corpus(worlds["parquet"])
+    con = duckdb.connect()
+    foedus_build.write_tables(con, corpus)
+    con.execute("DELETE FROM event_actors")
+    con.execute("DELETE FROM event_targets")
+    from_tables.store_engine_inputs(con, corpus)
+    got = Counter(
+        con.execute("SELECT name, arity, a0, a1, t_early, t_late, id FROM happenings").fetchall()
+    )
+    want = Counter(
+        (h.name, len(h.args), *(h.args + (None, None))[:2], h.early, h.late, h.id)
+        for h in from_corpus.happenings(corpus)
+    )
+    assert got == want and sum(n for (name, *_), n in got.items() if name == "invasion") > 0
+
+
 def test_fluents_equal_the_per_record_path(worlds: dict[str, Path], tmp_path: Path) -> None:
     corpus = load_corpus(worlds["parquet"])
     con = build(worlds["parquet"], tmp_path / "f.duckdb")
