@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -109,12 +110,9 @@ def test_parquet_records_are_made_on_first_use(worlds: dict[str, Path]) -> None:
     assert [i.model_dump() for i in p.instruments] == [i.model_dump() for i in y.instruments]
 
 
-@pytest.mark.parametrize("which", ["bundled", "world"])
-def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Path]) -> None:
-    corpus = load_corpus(bundled_path() if which == "bundled" else worlds["parquet"])
-    con = duckdb.connect()
-    foedus_build.write_tables(con, corpus)
-    from_tables.store_engine_inputs(con, corpus)
+def happenings_both_ways(con: duckdb.DuckDBPyConnection, corpus: Any) -> tuple[Counter, Counter]:
+    """The rows of the table ``happenings`` in ``con`` and those the per-record path makes
+    from ``corpus``, each as a multiset."""
     got = Counter(
         con.execute("SELECT name, arity, a0, a1, t_early, t_late, id FROM happenings").fetchall()
     )
@@ -122,6 +120,16 @@ def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Pa
         (h.name, len(h.args), *(h.args + (None, None))[:2], h.early, h.late, h.id)
         for h in from_corpus.happenings(corpus)
     )
+    return got, want
+
+
+@pytest.mark.parametrize("which", ["bundled", "world"])
+def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Path]) -> None:
+    corpus = load_corpus(bundled_path() if which == "bundled" else worlds["parquet"])
+    con = duckdb.connect()
+    foedus_build.write_tables(con, corpus)
+    from_tables.store_engine_inputs(con, corpus)
+    got, want = happenings_both_ways(con, corpus)
     assert got == want
     assert sorted(con.execute("SELECT * FROM norm_rows").fetchall()) == from_corpus.norm_rows(
         corpus
@@ -152,13 +160,7 @@ def test_a_parquet_corpus_happenings_are_read_from_its_events_file(
     con.execute("DELETE FROM event_actors")
     con.execute("DELETE FROM event_targets")
     from_tables.store_engine_inputs(con, corpus)
-    got = Counter(
-        con.execute("SELECT name, arity, a0, a1, t_early, t_late, id FROM happenings").fetchall()
-    )
-    want = Counter(
-        (h.name, len(h.args), *(h.args + (None, None))[:2], h.early, h.late, h.id)
-        for h in from_corpus.happenings(corpus)
-    )
+    got, want = happenings_both_ways(con, corpus)
     assert got == want and sum(n for (name, *_), n in got.items() if name == "invasion") > 0
 
 

@@ -146,8 +146,7 @@ def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     path: the same rows as :func:`store_inputs`, without per-record Python)."""
     con.execute(EVENT_ACTS_DDL)
     tables = getattr(corpus, "tables", {})
-    restated = sorted({e.id for e in getattr(corpus, "added", {}).get("events", [])})
-    text = from_tables.event_acts_sql(tables.get("events"), restated)
+    text = from_tables.event_acts_sql(tables.get("events"), from_tables.restated_events(corpus))
     acts = sqlglot.parse_one(text, read="duckdb")
     con.execute(exp.insert(acts, "event_acts").sql("duckdb"))
     from_tables.store_norm_rows(con, corpus)

@@ -297,13 +297,18 @@ def store_norm_rows_view(con: duckdb.DuckDBPyConnection) -> None:
 FORBIDS_VIEW = "facts_forbids"
 
 
+def restated_events(corpus: Any) -> list[str]:
+    """The ids of the events an overlay adds to or restates in a corpus (sorted): in a Parquet
+    corpus's tables they replace the file's rows of those ids (:mod:`foedus.build.tables`)."""
+    return sorted({e.id for e in getattr(corpus, "added", {}).get("events", [])})
+
+
 def store_engine_inputs(con: duckdb.DuckDBPyConnection, corpus: Any, arity: int = 2) -> None:
     """``happenings`` (a temporary table: the build drops it once its fluents are made, and
     a stored one cost the 10^6 world 1.4-1.7 s against 0.6 s) and the ``facts_*`` tables
     from the corpus tables."""
     tables = getattr(corpus, "tables", {})
-    restated = sorted({e.id for e in getattr(corpus, "added", {}).get("events", [])})
-    happenings = happenings_sql(arity, tables.get("events"), restated)
+    happenings = happenings_sql(arity, tables.get("events"), restated_events(corpus))
     con.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS {happenings}")
     con.execute(
         "CREATE OR REPLACE TABLE facts_state AS "
