@@ -169,10 +169,14 @@ def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         [pa.string()] * 4 + [pa.int64()] * 2,
         acts,
     )
-    columns = {"norm_bearers": "bearer", "norm_beneficiaries": "beneficiary"}
-    for name, rows in zip(from_tables.NORM_FACTORS, from_corpus.norm_factors(corpus), strict=True):
+    factors = zip(
+        from_tables.NORM_FACTORS,
+        ("bearer", "beneficiary", "event_type"),
+        from_corpus.norm_factors(corpus),
+        strict=True,
+    )
+    for name, last, rows in factors:
         con.execute(create(name))
-        last = columns.get(name, "event_type")
         _insert(con, name, ["instrument", "clause", last], [pa.string()] * 3, sorted(rows))
     from_tables.store_norm_rows_view(con)
 
