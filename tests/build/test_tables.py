@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from foedus.build.schema import TABLES
+from foedus.build.schema import STORED_EVENTS, STORED_QUOTES, TABLES, VIEWS
 from foedus.build.tables import _rows, write_tables
 from foedus.corpus import bundled_path, load_corpus
 
@@ -34,7 +34,36 @@ def test_corpus_tables_are_written_in_bulk_with_the_records_values() -> None:
     # no statement carries the rows as SQL text (the old way: one INSERT ... VALUES of them all)
     assert max(len(s) for s in con.sql) < 2_000
     rows = _rows(corpus)
-    for name in TABLES:
+    assert set(rows) == {*TABLES, STORED_EVENTS, STORED_QUOTES} - set(VIEWS)
+    for name in rows:
         stored = con.con.execute(f"SELECT * FROM {name}").fetchall()
         assert sorted(map(repr, stored)) == sorted(map(repr, rows[name])), name
-    assert con.con.execute("SELECT count(*) FROM parties").fetchone() == (len(rows["parties"]),)
+
+
+def test_the_event_views_hold_each_events_actors_targets_and_quotes() -> None:
+    """``events``, ``event_actors``, ``event_targets`` and ``quotes`` are views of the stored
+    events (one row per event, its actors, targets and quotes as lists) and of the other
+    records' quotes: they hold the rows the tables held, as docs/corpus-format.md lists them."""
+    corpus = load_corpus(bundled_path())
+    con = duckdb.connect()
+    write_tables(con, corpus)
+
+    def view(name: str) -> list[tuple[Any, ...]]:
+        return sorted(con.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+
+    events = corpus.events
+    assert view("event_actors") == sorted(
+        ((e.id, k, a) for e in events for k, a in enumerate(e.actors)), key=repr
+    )
+    assert view("event_targets") == sorted(
+        ((e.id, k, a) for e in events for k, a in enumerate(e.targets)), key=repr
+    )
+    quoted = [
+        ("event", e.id, None, k, corpus.source_of(q.source), q.quote)
+        for e in events
+        for k, q in enumerate(e.sources)
+    ]
+    assert quoted and [r for r in view("quotes") if r[0] == "event"] == sorted(quoted, key=repr)
+    assert len(view("quotes")) == len(quoted) + len(_rows(corpus)[STORED_QUOTES])
+    columns = [d[0] for d in con.execute("SELECT * FROM events LIMIT 0").description]
+    assert columns == [c.split()[0] for c in TABLES["events"].split(", ")]

@@ -20,6 +20,7 @@ import pytest
 
 from foedus import build
 from foedus.build import index
+from foedus.build.schema import STORED_EVENTS
 from foedus.corpus import load_corpus
 from foedus.corpus.parquet import LazyRecords, events_by_id, load_events
 from foedus.engine.timepoints import last_day, query_point, start_day
@@ -212,18 +213,16 @@ def test_the_index_holds_each_row_once_per_actor_it_names(lazy: KnowledgeBase) -
     assert stored == sorted(stored) and len(set(stored)) > 1
 
 
-def test_the_event_tables_are_indexed_by_event_id(lazy: KnowledgeBase) -> None:
-    """The events' id and the event tables' event ids are indexed (made by the query index
-    step, after the rows; DuckDB scans a table this small instead, and uses the index at
-    10^6 events: docs/performance.md)."""
+def test_the_stored_events_are_indexed_by_id(lazy: KnowledgeBase) -> None:
+    """The stored events' id is indexed (made by the query index step, after the rows;
+    DuckDB scans a table this small instead, and uses the index at 10^6 events:
+    docs/performance.md); an event's actors, targets and quotes are in its row, so that one
+    index reads an event whole."""
     con = lazy.cursor()
-    indexed = con.execute("SELECT table_name, expressions FROM duckdb_indexes()").fetchall()
-    assert {(t, e.strip("[]'\"")) for t, e in indexed} >= {
-        ("events", "id"),
-        ("event_actors", "event_id"),
-        ("event_targets", "event_id"),
-        ("quotes", "owner_id"),
-    }
+    indexed = con.execute(
+        "SELECT schema_name, table_name, expressions FROM duckdb_indexes()"
+    ).fetchall()
+    assert {(s, t, e.strip("[]'\"")) for s, t, e in indexed} == {("foedus_store", "events", "id")}
 
 
 def test_events_read_by_id_are_the_parquet_records(
@@ -233,7 +232,7 @@ def test_events_read_by_id_are_the_parquet_records(
     render = Renderer(corpus)
     records = {e.id: e for e in load_events(corpus.tables["events"])}
     ids = sorted(records)
-    got = events_by_id(lazy.cursor(), [*ids[::7], "no-such-event", "actor:x"])
+    got = events_by_id(lazy.cursor(), [*ids[::7], "no-such-event", "actor:x"], STORED_EVENTS)
     assert sorted(got) == ids[::7]
     for i, e in got.items():
         assert render.event(e) == render.event(records[i])
@@ -243,6 +242,10 @@ def test_events_read_by_id_are_the_parquet_records(
             records[i].date,
             records[i].type,
         )
+        # a quote's source is the one it resolves to (the world's default here)
+        assert [(q.source or "world", q.quote) for q in records[i].sources] == [
+            (q.source, q.quote) for q in e.sources
+        ]
 
 
 def test_names_resolve_and_unknown_events_are_named(lazy: KnowledgeBase) -> None:

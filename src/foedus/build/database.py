@@ -173,7 +173,7 @@ def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
     """Append an Arrow table to table ``name`` in one scan."""
-    view = f"_foedus_in_{name}"
+    view = f"_foedus_in_{name.replace('.', '_')}"
     con.register(view, table)
     try:
         con.execute(exp.insert(exp.select("*").from_(view), name).sql("duckdb"))

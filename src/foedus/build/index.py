@@ -22,6 +22,7 @@ from foedus.build.schema import (
     INDEX_META,
     INDEX_SCHEMA,
     MENTIONS,
+    STORED_EVENTS,
     set_setting,
     setting,
 )
@@ -53,9 +54,10 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     every row and a test of its argument list). ``foedus_index.breaches_against`` holds
     every ``breaches`` row once for each actor it is against (its beneficiary and its
     target), with the breaching event's type and earliest day, sorted the same way. The
-    event tables get ART indexes on the event id (made here, after their rows: cheaper than
-    a key checked row by row), so that a few events are read back by id without making every
-    record.
+    stored events (:data:`foedus.build.schema.STORED_EVENTS`: an event, its actors, targets
+    and quotes in one row) get an ART index on the id (made here, after the rows: cheaper
+    than a key checked row by row), so that a few events are read back by id without making
+    every record.
 
     ``foedus_index.meta`` records the corpus content hash the index was made for: a database
     whose ``meta`` says otherwise (changed in place after the build) is read without the
@@ -75,18 +77,12 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     finally:
         kept_on = bool(kept and kept[0])
         con.execute(set_setting(_ORDER, kept_on))
-    for table, column in (
-        ("events", "id"),
-        ("event_actors", "event_id"),
-        ("event_targets", "event_id"),
-        ("quotes", "owner_id"),
-    ):
-        index = exp.Index(
-            this=exp.to_identifier(f"{INDEX_SCHEMA}_{table}"),
-            table=exp.to_table(table),
-            params=exp.IndexParameters(columns=[exp.Ordered(this=exp.column(column))]),
-        )
-        con.execute(_sql(exp.Create(this=index, kind="INDEX", exists=True)))
+    index = exp.Index(
+        this=exp.to_identifier(f"{INDEX_SCHEMA}_events"),
+        table=exp.to_table(STORED_EVENTS),
+        params=exp.IndexParameters(columns=[exp.Ordered(this=exp.column("id"))]),
+    )
+    con.execute(_sql(exp.Create(this=index, kind="INDEX", exists=True)))
     _stamp_index(con)
 
 

@@ -22,10 +22,12 @@ from sqlglot import exp, parse_one
 
 from foedus.rules.library.vocabulary import BINDS, CONSENTED, PART_OF
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 """The layout of the tables; part of the cache key, so a new layout rebuilds cached
 databases (2: the table ``rules``; 3: ``instruments.supersedes`` and ``political``; 4: the
-events' id indexed by the query index step instead of a primary key)."""
+events' id indexed by the query index step instead of a primary key; 5: an event stored as one
+row of :data:`STORE`, ``events``, ``event_actors``, ``event_targets`` and ``quotes`` views of
+it)."""
 
 
 def _date(name: str) -> str:
@@ -49,12 +51,7 @@ TABLES: dict[str, str] = {
     "norms": "instrument_id VARCHAR, clause_id VARCHAR, kind VARCHAR, bearers VARCHAR[], "
     "beneficiaries VARCHAR[], description VARCHAR",
     "norm_categories": "instrument_id VARCHAR, clause_id VARCHAR, category_id VARCHAR",
-    # an index on the id is how a Parquet corpus's events are read back by id
-    # (foedus.query.base.EventIndex): without it, status and holds at 10^6 events took
-    # 45-73 ms at the median instead of 11-19. It is made after the rows, by the query index
-    # step (foedus.build.index): a primary key, checked row by row as they are inserted, cost
-    # 2.0-2.4 s of the 10^6 world's build against 0.9 s for the rows and 0.6 s for the index
-    # (ids are unique already: the corpus loaders refuse a duplicate id)
+    # a view of the stored events (VIEWS, STORE): their columns
     "events": "id VARCHAR, type VARCHAR, "
     f"{_date('date')}, instrument_id VARCHAR, mode VARCHAR, summary VARCHAR, "
     "justification VARCHAR, notes VARCHAR, hypothetical BOOLEAN",
@@ -68,7 +65,50 @@ TABLES: dict[str, str] = {
     "perspectives": "id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, "
     "rules VARCHAR[], replaces VARCHAR[]",
 }
-"""Every corpus table and its columns (docs/corpus-format.md), in the order they are made."""
+"""Every corpus table and its columns (docs/corpus-format.md), in the order they are made;
+``events``, ``event_actors``, ``event_targets`` and ``quotes`` are views (:data:`VIEWS`) of the
+tables of :data:`STORE`."""
+
+STORE_SCHEMA = "foedus_store"
+"""The schema of the tables the corpus views of :data:`VIEWS` read (:data:`STORE`); like the
+query index's, a schema of its own, so that the database's ``main`` schema (what ``export
+csv|parquet`` writes) holds the corpus tables and views as docs/corpus-format.md lists them."""
+STORED_EVENTS = f"{STORE_SCHEMA}.events"
+STORED_QUOTES = f"{STORE_SCHEMA}.quotes"
+STORE: dict[str, str] = {
+    # an event is one row: its actors, targets and quotes are lists of it, not rows of three
+    # more tables, so that an event is read back by id through one index (the query index
+    # step's, made after the rows: a primary key, checked row by row as they are inserted,
+    # cost 2.0-2.4 s of the 10^6 world's build against 0.9 s for the rows and 0.6 s for the
+    # index) and the build copies the events once, not four times (docs/performance.md)
+    STORED_EVENTS: TABLES["events"]
+    + ", actors VARCHAR[], targets VARCHAR[], quotes STRUCT(source_id VARCHAR, quote VARCHAR)[]",
+    # the quotes of every other owner (actors, parties, clauses, instruments, ...)
+    STORED_QUOTES: TABLES["quotes"],
+}
+"""The tables under the views of :data:`VIEWS`."""
+
+_EVENT_COLUMNS = ", ".join(c.split()[0] for c in TABLES["events"].split(", "))
+
+
+def _unnested(role: str) -> str:
+    return (
+        f"SELECT id AS event_id, CAST(generate_subscripts({role}, 1) - 1 AS INTEGER) AS seq, "
+        f"unnest({role}) AS actor_id FROM {STORED_EVENTS}"
+    )
+
+
+VIEWS: dict[str, str] = {
+    "events": f"SELECT {_EVENT_COLUMNS} FROM {STORED_EVENTS}",
+    "event_actors": _unnested("actors"),
+    "event_targets": _unnested("targets"),
+    "quotes": f"SELECT * FROM {STORED_QUOTES} UNION ALL "
+    "SELECT 'event' AS owner_kind, id AS owner_id, CAST(NULL AS VARCHAR) AS part, seq, "
+    "q.source_id AS source_id, q.quote AS quote FROM (SELECT id, "
+    "CAST(generate_subscripts(quotes, 1) - 1 AS INTEGER) AS seq, unnest(quotes) AS q "
+    f"FROM {STORED_EVENTS})",
+}
+"""The corpus tables that are views of :data:`STORE` (their columns are :data:`TABLES`')."""
 
 DERIVED: dict[str, str] = {
     "fluents": "perspective VARCHAR, fluent VARCHAR, args VARCHAR[], value VARCHAR, "
@@ -141,14 +181,20 @@ INDEX: dict[str, str] = {
 }
 """The query index's tables."""
 
-ALL: dict[str, str] = {**TABLES, **DERIVED, **STATE, **INDEX}
+ALL: dict[str, str] = {**TABLES, **STORE, **DERIVED, **STATE, **INDEX}
 """Every table of a built database."""
 
 
 @functools.cache
 def create(name: str, *, if_not_exists: bool = False) -> str:
     """The ``CREATE TABLE`` statement of table ``name`` (DuckDB's dialect; parsed and rendered
-    once per process: a build makes some thirty tables)."""
+    once per process: a build makes some thirty tables); of a view of :data:`VIEWS`, its
+    ``CREATE VIEW``."""
+    if name in VIEWS:
+        view = parse_one(f"CREATE VIEW {name} AS {VIEWS[name]}", dialect="duckdb")
+        if if_not_exists:
+            view.set("exists", True)
+        return view.sql("duckdb")
     stmt = parse_one(f"CREATE TABLE {name} ({ALL[name]})", dialect="duckdb")
     if if_not_exists:
         stmt.set("exists", True)

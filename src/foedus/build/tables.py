@@ -14,7 +14,18 @@ import pyarrow as pa
 from sqlglot import exp
 
 from foedus.build.database import insert_arrow
-from foedus.build.schema import BEGIN, COMMIT, SCHEMA_VERSION, TABLES, create
+from foedus.build.schema import (
+    BEGIN,
+    COMMIT,
+    SCHEMA_VERSION,
+    STORE,
+    STORE_SCHEMA,
+    STORED_EVENTS,
+    STORED_QUOTES,
+    TABLES,
+    VIEWS,
+    create,
+)
 from foedus.corpus.load import Corpus
 from foedus.duck import duckdb
 from foedus.model import FuzzyDate
@@ -26,12 +37,22 @@ def _d(d: FuzzyDate | None) -> tuple[Any, Any, Any]:
     return (d.earliest, d.latest, d.text) if d else (None, None, None)
 
 
+def _stored(name: str) -> str:
+    """The table that holds the rows of corpus table ``name``: itself, or for a view of
+    :data:`foedus.build.schema.VIEWS` the table of :data:`foedus.build.schema.STORE` under it
+    (the rows of ``event_actors`` and ``event_targets`` are lists of ``events``' rows)."""
+    return {"events": STORED_EVENTS, "quotes": STORED_QUOTES}.get(name, name)
+
+
 def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
+    """The rows of each table that holds the corpus (keyed by :func:`_stored`'s names)."""
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        _stored(name): [] for name in TABLES if name not in ("event_actors", "event_targets")
+    }
 
     def quotes(kind: str, owner: str, part: str | None, qs: Iterable[Any]) -> None:
         for k, q in enumerate(qs):
-            rows["quotes"].append((kind, owner, part, k, corpus.source_of(q.source), q.quote))
+            rows[STORED_QUOTES].append((kind, owner, part, k, corpus.source_of(q.source), q.quote))
 
     for a in corpus.actors:
         rows["actors"].append(
@@ -77,7 +98,9 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
             rows["clauses"].append(
                 (i.id, c.id, k, c.article, c.text, corpus.source_of(c.source), c.notes)
             )
-            rows["quotes"].append(("clause", i.id, c.id, 0, corpus.source_of(c.source), c.text))
+            rows[STORED_QUOTES].append(
+                ("clause", i.id, c.id, 0, corpus.source_of(c.source), c.text)
+            )
             if c.norm is not None:
                 n = c.norm
                 rows["norms"].append(
@@ -86,7 +109,7 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
                 rows["norm_categories"] += [(i.id, c.id, cat) for cat in n.categories]
         quotes("instrument", i.id, None, i.sources)
     for e in corpus.events:
-        rows["events"].append(
+        rows[STORED_EVENTS].append(
             (
                 e.id,
                 e.type,
@@ -97,11 +120,11 @@ def _rows(corpus: Corpus) -> dict[str, list[tuple[Any, ...]]]:
                 e.justification,
                 e.notes,
                 e.hypothetical,
+                list(e.actors),
+                list(e.targets),
+                [{"source_id": corpus.source_of(q.source), "quote": q.quote} for q in e.sources],
             )
         )
-        rows["event_actors"] += [(e.id, k, a) for k, a in enumerate(e.actors)]
-        rows["event_targets"] += [(e.id, k, a) for k, a in enumerate(e.targets)]
-        quotes("event", e.id, None, e.sources)
     for cat in corpus.categories:
         rows["categories"].append((cat.id, cat.name, cat.notes))
         rows["category_event_types"] += [(cat.id, t) for t in cat.event_types]
@@ -127,7 +150,7 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
     given = corpus.default_source
     default = exp.null() if given is None else exp.Literal.string(given)
     src = exp.func("coalesce", exp.column("source"), default)
-    out: dict[str, list[str]] = {name: [] for name in TABLES}
+    out: dict[str, list[str]] = {name: [] for name in TABLES}  # by the corpus table's name
     null, false, zero = exp.null, exp.false, lambda: exp.Literal.number(0)
 
     def read(path: Any) -> exp.Expression:
@@ -137,7 +160,7 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
         return [f"{n}_{part}" for n in names for part in ("earliest", "latest", "text")]
 
     def insert(table: str, query: exp.Select) -> None:
-        out[table].append(exp.insert(query, table).sql("duckdb"))
+        out[table].append(exp.insert(query, _stored(table)).sql("duckdb"))
 
     def quoted() -> exp.Expression:
         return exp.column("quote").is_(exp.null()).not_()
@@ -196,24 +219,25 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
             ev = exp.select("*").from_(ev).where(kept).subquery()
         cols = ["id", "type", *dates("date")]
         rest = ["mode", "summary", "justification"]
-        insert("events", exp.select(*cols, null(), *rest, null(), false()).from_(ev.copy()))
-        for role in ("actors", "targets"):
-            position = exp.cast(
-                exp.Sub(
-                    this=exp.func("generate_subscripts", exp.column(role), exp.Literal.number(1)),
-                    expression=exp.Literal.number(1),
-                ),
-                "INTEGER",
-            )
-            insert(
-                f"event_{role}",
-                exp.select("id", position, exp.Explode(this=exp.column(role))).from_(ev.copy()),
-            )
+        # an event's one quote, as the list of the stored row (none: an empty list, as YAML's)
+        quote = exp.Struct(
+            expressions=[
+                exp.PropertyEQ(this=exp.to_identifier("source_id"), expression=src.copy()),
+                exp.PropertyEQ(this=exp.to_identifier("quote"), expression=exp.column("quote")),
+            ]
+        )
+        quotes = exp.If(
+            this=quoted(),
+            true=exp.Array(expressions=[quote]),
+            false=exp.Array(expressions=[]),
+        )
+        lists = [
+            exp.func("coalesce", exp.column(r), exp.Array(expressions=[]))
+            for r in ("actors", "targets")
+        ]
         insert(
-            "quotes",
-            exp.select(exp.Literal.string("event"), "id", null(), zero(), src.copy(), "quote")
-            .from_(ev.copy())
-            .where(quoted()),
+            "events",
+            exp.select(*cols, null(), *rest, null(), false(), *lists, quotes).from_(ev),
         )
     return out
 
@@ -242,12 +266,18 @@ def write_tables(
         corpus = corpus.untabled()  # the tables' records are not made; an overlay's are
     rows = _rows(corpus)
     con.execute(BEGIN)
+    con.execute(exp.Create(this=exp.to_table(STORE_SCHEMA), kind="SCHEMA").sql("duckdb"))
+    for name in STORE:
+        con.execute(create(name))
     for name in TABLES:
         if progress:
             progress(f"table {name}")
         con.execute(create(name))
-        if rows[name]:  # one Arrow table, typed as the table: no SQL text of the rows
-            _insert(con, name, rows[name])
+        stored = _stored(name)
+        if name in VIEWS and stored == name:
+            continue  # a view of another's rows
+        if rows[stored]:  # one Arrow table, typed as the table: no SQL text of the rows
+            _insert(con, stored, rows[stored])
         for sql in fast.get(name, []):
             con.execute(sql)
     con.execute(COMMIT)

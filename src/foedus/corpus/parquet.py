@@ -395,56 +395,32 @@ def load_events(path: Path) -> list[Event]:
     return out
 
 
-#: The columns of an event read back from a built database (:mod:`foedus.build.schema`'s
-#: tables) by :func:`events_by_id`.
+#: The columns of an event read back from a built database's stored events
+#: (:data:`foedus.build.schema.STORED_EVENTS`) by :func:`events_by_id`.
 _EVENT_COLUMNS = (
     "id, type, date_earliest, date_latest, date_text, instrument_id, mode, summary, "
-    "justification, notes, hypothetical"
+    "justification, notes, hypothetical, actors, targets, quotes"
 ).split(", ")
 
 
-def _of_ids(table: str, key: str, ids: list[exp.Literal], *columns: exp.Expression) -> exp.Select:
-    """``SELECT columns FROM table WHERE key IN (ids)``, made from new nodes (nothing to
-    parse, nothing to copy)."""
-    of_ids = exp.In(this=exp.column(key), expressions=[i.copy() for i in ids])
-    rows = exp.Select(expressions=list(columns))
-    return rows.from_(exp.Table(this=exp.to_identifier(table)), copy=False).where(
-        of_ids, copy=False
-    )
+def _events_by_id(table: str, ids: list[exp.Literal]) -> exp.Select:
+    """``SELECT`` the stored columns ``FROM table WHERE id IN (ids)``, made from new nodes
+    (nothing to parse, nothing to copy)."""
+    of_ids = exp.In(this=exp.column("id"), expressions=ids)
+    rows = exp.Select(expressions=[exp.column(c) for c in _EVENT_COLUMNS])
+    return rows.from_(exp.to_table(table), copy=False).where(of_ids, copy=False)
 
 
-def _events_by_id(ids: list[exp.Literal]) -> exp.Select:
-    """The rows of ``events`` whose id is one of ``ids``."""
-    return _of_ids("events", "id", ids, *map(exp.column, _EVENT_COLUMNS))
-
-
-def _event_parts(ids: list[exp.Literal]) -> exp.Union:
-    """The actors, targets and quotes of the events ``ids``, as ``(part, event, seq, value,
-    quote)`` rows (``part`` is ``#actor``, ``#target`` or the owner kind of a quote)."""
-    part, col = exp.Literal.string, exp.column
-    acts = [col("event_id"), col("seq"), col("actor_id")]
-    actors = _of_ids(
-        "event_actors",
-        "event_id",
-        ids,
-        exp.alias_(part("#actor"), "part"),
-        *acts,
-        exp.alias_(exp.null(), "quote"),
-    )
-    targets = _of_ids(
-        "event_targets", "event_id", ids, part("#target"), *(a.copy() for a in acts), exp.null()
-    )
-    quoted = ("owner_kind", "owner_id", "seq", "source_id", "quote")
-    quotes = _of_ids("quotes", "owner_id", ids, *map(col, quoted))
-    return exp.union(actors, targets, quotes, distinct=False, copy=False)
-
-
-def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, Event]:
-    """The events among ``ids``, read from the corpus tables of a built database.
+def events_by_id(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str], table: str
+) -> dict[str, Event]:
+    """The events among ``ids``, read from ``table``, the stored events of a built database
+    (:data:`foedus.build.schema.STORED_EVENTS`: an event with its actors, targets and quotes
+    in one row).
 
     The records are those :func:`load_events` makes from ``events.parquet`` (a quote's
-    ``source`` is the one it resolves to, which renders the same). Each table is read by its
-    id (the database's indexes make this a few index look-ups, not a scan), so that a query
+    ``source`` is the one it resolves to, which renders the same). The rows are read by their
+    id (the database's index makes this a few index look-ups, not a scan), so that a query
     about a few events never makes the million others.
     """
     if not ids:
@@ -452,20 +428,7 @@ def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str
     # the ids are inlined as literals, not bound: the client would look for pandas (an
     # import attempt, slow without pandas) for every bound value
     marks = [exp.Literal.string(str(i)) for i in ids]
-    heads = con.execute(_events_by_id(marks).sql("duckdb", copy=False)).fetchall()
-    if not heads:
-        return {}
-    parts = con.execute(_event_parts(marks).sql("duckdb", copy=False)).fetchall()
-    actors: dict[str, list[tuple[int, str]]] = {}
-    targets: dict[str, list[tuple[int, str]]] = {}
-    quotes: dict[str, list[tuple[int, Quote]]] = {}
-    for part, owner, seq, value, quote in parts:
-        if part == "#actor":
-            actors.setdefault(owner, []).append((seq, value))
-        elif part == "#target":
-            targets.setdefault(owner, []).append((seq, value))
-        elif part == "event":
-            quotes.setdefault(owner, []).extend((seq, q) for q in _quotes(value, quote))
+    rows = con.execute(_events_by_id(table, marks).sql("duckdb", copy=False)).fetchall()
     out = {}
     for (
         ev_id,
@@ -479,17 +442,20 @@ def events_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str
         justification,
         notes,
         hypothetical,
-    ) in heads:
+        actors,
+        targets,
+        quotes,
+    ) in rows:
         out[ev_id] = Event.model_construct(
             id=ev_id,
             type=type_,
             date=_fd(d_e, d_l, d_t),
-            actors=[a for _, a in sorted(actors.get(ev_id, []))],
-            targets=[t for _, t in sorted(targets.get(ev_id, []))],
+            actors=list(actors or []),
+            targets=list(targets or []),
             instrument=instrument,
             mode=mode,
             summary=summary,
-            sources=[q for _, q in sorted(quotes.get(ev_id, []), key=lambda x: x[0])],
+            sources=[q for x in quotes or [] for q in _quotes(x["source_id"], x["quote"])],
             justification=justification,
             notes=notes,
             hypothetical=bool(hypothetical),

@@ -29,7 +29,7 @@ from sqlglot import exp
 
 from foedus import build
 from foedus.build.index import index_current
-from foedus.build.schema import set_setting
+from foedus.build.schema import STORED_EVENTS, set_setting
 from foedus.corpus.corpus import Corpus
 from foedus.corpus.kept import by_id
 from foedus.corpus.parquet import LazyRecords, events_by_id
@@ -115,7 +115,7 @@ class EventIndex(Mapping[str, Event]):
                 cur = self._kb.cursor()
                 for k in range(0, len(todo), self.BATCH):
                     chunk = todo[k : k + self.BATCH]
-                    got = events_by_id(cur, chunk)
+                    got = events_by_id(cur, chunk, STORED_EVENTS)
                     with self._lock:
                         self._known.update(got)
                         self._missing.update(i for i in chunk if i not in got)

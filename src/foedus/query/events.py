@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from foedus.build.schema import STORED_EVENTS
 from foedus.errors import UnknownName, suggest
 from foedus.model import EVENT_TYPES
 from foedus.query.common import col, lit, run
@@ -28,31 +29,19 @@ def event_ids(
     """The ids of the events by ``actor`` (an id), to ``target`` (an id), of ``type``, whose
     dates overlap [start, end], in the order of their dates; ``involving``: only those that
     actor (an id) did or suffered (one query for both roles: the timeline's)."""
-    query = exp.select(col("id", "e")).from_("events AS e", copy=False)
+    stored = exp.to_table(STORED_EVENTS).as_("e")  # an event's actors and targets are lists
+    query = exp.select(col("id", "e")).from_(stored, copy=False)
 
-    def role(roles: str, actor_id: str) -> exp.Exists:
-        sub = (
-            exp.select(exp.Literal.number(1))
-            .from_(f"{roles} AS x", copy=False)
-            .where(col("event_id", "x").eq(col("id", "e")), copy=False)
-            .where(col("actor_id", "x").eq(lit(actor_id)), copy=False)
-        )
-        return exp.Exists(this=sub)
+    def has(role: str, actor_id: str) -> exp.Expression:
+        return exp.func("list_contains", col(role, "e"), lit(actor_id))
 
-    for actor_id, roles in ((actor, "event_actors"), (target, "event_targets")):
+    for actor_id, role in ((actor, "actors"), (target, "targets")):
         if actor_id is not None:
-            query = query.where(role(roles, actor_id), copy=False)
+            query = query.where(has(role, actor_id), copy=False)
     if involving is not None:
-        either = exp.union(
-            *(
-                exp.select(col("event_id"))
-                .from_(roles, copy=False)
-                .where(col("actor_id").eq(lit(involving)), copy=False)
-                for roles in ("event_actors", "event_targets")
-            ),
-            distinct=False,
+        query = query.where(
+            exp.or_(has("actors", involving), has("targets", involving)), copy=False
         )
-        query = query.where(col("id", "e").isin(query=either), copy=False)
     if type is not None:
         query = query.where(col("type", "e").eq(lit(type)), copy=False)
     if start is not None:

@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from foedus.build.incremental.sql import _P, _count
 from foedus.build.incremental.state import META, STATE, meta, rules_hash
-from foedus.build.schema import TABLES
+from foedus.build.schema import STORED_EVENTS, STORED_QUOTES, TABLES
 from foedus.duck import duckdb
 from foedus.engine.dependencies import NotIncremental
 
@@ -21,6 +21,7 @@ _OLD_TABLES = (
     .where(exp.column("table_schema").eq(exp.Literal.string("main")))
 )
 
+#: the corpus tables that are views of the stored events and quotes (compared as those)
 _EVENT_TABLES = ("events", "event_actors", "event_targets", "quotes")
 
 
@@ -43,7 +44,8 @@ def added_events(scratch: duckdb.DuckDBPyConnection, old: str = "old") -> list[s
         )
 
     def before(table: str) -> exp.Table:
-        return exp.table_(table, db="main", catalog=old)
+        schema, _, name = table.rpartition(".")
+        return exp.table_(name, db=schema or "main", catalog=old)
 
     def rows(table: exp.Table | str) -> exp.Select:
         return exp.select("*").from_(table)
@@ -54,6 +56,9 @@ def added_events(scratch: duckdb.DuckDBPyConnection, old: str = "old") -> list[s
     for table in TABLES:
         if table not in (*_EVENT_TABLES, "meta") and differ(rows(before(table)), rows(table)):
             raise NotIncremental(f"table {table} differs")
+    # the quotes of the records that are not events (an event's quotes are in its row)
+    if differ(rows(before(STORED_QUOTES)), rows(exp.to_table(STORED_QUOTES))):
+        raise NotIncremental("table quotes differs")
     old_ids = f"{_P}old_ids"
     scratch.execute(
         exp.Create(
@@ -66,38 +71,19 @@ def added_events(scratch: duckdb.DuckDBPyConnection, old: str = "old") -> list[s
     )
     ids = exp.select("id").from_(old_ids)
 
-    def missing(table: str, where: exp.Expression) -> int:
-        """Rows of the old table not in the new one (a hash join on every column: the large
-        event tables are compared so, their rows being unique by id and position)."""
-        cols = [d[0] for d in scratch.execute(rows(table).limit(0).sql("duckdb")).description]
-        on = exp.and_(
-            *(
-                exp.NullSafeEQ(
-                    this=exp.column(c, "o", quoted=True), expression=exp.column(c, "n", quoted=True)
-                )
-                for c in cols
+    # an old event's row (its actors, targets and quotes in it) not in the new corpus
+    cols = [d[0] for d in scratch.execute(rows(STORED_EVENTS).limit(0).sql("duckdb")).description]
+    on = exp.and_(
+        *(
+            exp.NullSafeEQ(
+                this=exp.column(c, "o", quoted=True), expression=exp.column(c, "n", quoted=True)
             )
-        )
-        new = rows(table).where(where).subquery("n")
-        return count(_count_of(before(table).as_("o")).join(new, on=on, join_type="ANTI"))
-
-    if missing("events", exp.true()):
-        raise NotIncremental("an event was edited or removed")
-    own_quotes = exp.not_(
-        exp.and_(
-            exp.column("owner_kind").eq(exp.Literal.string("event")),
-            exp.not_(exp.column("owner_id").isin(query=ids)),
+            for c in cols
         )
     )
-    for table, where in (
-        ("event_actors", exp.column("event_id").isin(query=ids)),
-        ("event_targets", exp.column("event_id").isin(query=ids)),
-        ("quotes", own_quotes),
-    ):
-        if missing(table, where) or count(_count_of(before(table))) != count(
-            _count_of(exp.to_table(table)).where(where)
-        ):
-            raise NotIncremental(f"table {table} differs for the corpus's own records")
+    new = exp.to_table(STORED_EVENTS).as_("n")
+    if count(_count_of(before(STORED_EVENTS).as_("o")).join(new, on=on, join_type="ANTI")):
+        raise NotIncremental("an event was edited or removed")
     added = (
         exp.select("id")
         .from_("events")

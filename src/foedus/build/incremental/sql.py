@@ -33,7 +33,9 @@ def _sql(e: exp.Expression) -> str:
 
 
 def _tbl(name: str, alias: str | None = None, db: str | None = None) -> exp.Table:
-    """The table ``name`` (in schema ``db``), as ``alias``."""
+    """The table ``name`` (in schema ``db``, or named ``schema.table``), as ``alias``."""
+    if db is None and "." in name:
+        db, name = name.split(".", 1)
     return exp.Table(
         this=exp.to_identifier(name, quoted=True),
         db=exp.to_identifier(db) if db else None,

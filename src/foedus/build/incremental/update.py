@@ -76,7 +76,7 @@ from foedus.build.incremental.sql import (
 )
 from foedus.build.incremental.state import STATE, Inputs, set_meta, state_arity
 from foedus.build.incremental.state import meta as state_meta
-from foedus.build.schema import BEGIN, CHECKPOINT, COMMIT, detach
+from foedus.build.schema import BEGIN, CHECKPOINT, COMMIT, STORED_EVENTS, detach
 from foedus.build.steps import STEPS
 from foedus.build.steps import key as steps_key
 from foedus.build.tables import write_tables
@@ -175,18 +175,8 @@ def prepare(
         scratch.execute(_create(CHANGES.new_events, _UNNEST_IDS.copy()), [new_ids])
         ids = exp.select("id").from_(_tbl(CHANGES.new_events))
         rows = {}
-        for table, where in (
-            ("events", _col("id").isin(query=ids)),
-            ("event_actors", _col("event_id").isin(query=ids)),
-            ("event_targets", _col("event_id").isin(query=ids)),
-            (
-                "quotes",
-                exp.and_(
-                    _eq(_col("owner_kind"), exp.Literal.string("event")),
-                    _col("owner_id").isin(query=ids),
-                ),
-            ),
-        ):
+        # an event's actors, targets and quotes are in its stored row
+        for table, where in ((STORED_EVENTS, _col("id").isin(query=ids)),):
             rel = scratch.execute(_sql(_star(table).where(where)))
             rows[table] = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
     finally:
@@ -267,7 +257,7 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
     report = UpdateReport(added_events=len(new_ids))
     con.execute(BEGIN)
     for table, data in prepared.rows.items():
-        view = f"{_P}rows_{table}"
+        view = f"{_P}rows_{table.replace('.', '_')}"
         con.register(view, data)
         try:
             con.execute(_sql(exp.insert(_star(view), _tbl(table))))
