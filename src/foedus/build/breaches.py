@@ -20,7 +20,8 @@ The queries are SQL, parsed by sqlglot once and rendered for the backend's diale
 the tables ``event_acts``, ``norm_rows`` and ``scenario_fluents`` and write ``breaches``, in
 two statements: the forbidden acts (:data:`FORBIDDEN`) into a temporary table, then their
 breaches. Between the two, a perspective that computes ``binds`` on demand computes it for
-the forbidden acts' keys (:func:`foedus.norms.binding.store_event_binds`).
+the forbidden acts' keys, into a temporary table the breaches read beside
+``scenario_fluents`` (:func:`foedus.norms.binding.store_event_binds`).
 """
 
 from __future__ import annotations
@@ -208,9 +209,17 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
     # left to the optimiser in one query, DuckDB joined the norms to binds first (10^6 events:
     # 10.6 M rows, then a range join with 3.1 M links; 3.3 s against 1.3 s this way)
     with _forbidden(con, {}):
-        binding.store_event_binds(con, corpus, FORBIDDEN_TABLE)
-        made = exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=_of_forbidden({}))
-        con.execute(made.sql(dialect=dialect))
+        on_demand = binding.store_event_binds(con, corpus, FORBIDDEN_TABLE)
+        query = _of_forbidden({})
+        if on_demand:  # the binds rows breaches read are in its table
+            (binds,) = (c for c in query.find_all(exp.CTE) if c.alias == "binds")
+            binds.set("this", _renamed(binds.this, {"scenario_fluents": binding.EVENT_BINDS}))
+        try:
+            made = exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=query)
+            con.execute(made.sql(dialect=dialect))
+        finally:
+            if on_demand:
+                _drop_temp(con, binding.EVENT_BINDS)
 
 
 def _renamed(query: exp.Expression, names: dict[str, str]) -> exp.Expression:
