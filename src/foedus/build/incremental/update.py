@@ -174,11 +174,11 @@ def prepare(
             scratch.execute(detach("old"))
         scratch.execute(_create(CHANGES.new_events, _UNNEST_IDS.copy()), [new_ids])
         ids = exp.select("id").from_(_tbl(CHANGES.new_events))
-        rows = {}
-        # an event's actors, targets and quotes are in its stored row
-        for table, where in ((STORED_EVENTS, _col("id").isin(query=ids)),):
-            rel = scratch.execute(_sql(_star(table).where(where)))
-            rows[table] = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        # the new events' stored rows (an event's actors, targets and quotes are in its row)
+        rel = scratch.execute(_sql(_star(STORED_EVENTS).where(_col("id").isin(query=ids))))
+        rows = {
+            STORED_EVENTS: rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        }
     finally:
         scratch.close()
     return Prepared(Path(previous), corpus, new_ids, rows, programs, derivs)
