@@ -35,7 +35,7 @@ import sqlglot
 from sqlglot import exp
 
 from foedus.build.database import insert_arrow
-from foedus.build.schema import create
+from foedus.build.schema import create, create_temp
 from foedus.duck import duckdb
 from foedus.engine import from_corpus, from_tables
 from foedus.engine.timepoints import event_point
@@ -235,7 +235,7 @@ def _renamed(query: exp.Expression, names: dict[str, str]) -> exp.Expression:
 def _forbidden(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> Iterator[None]:
     """:data:`FORBIDDEN` (reading the tables renamed by ``names``) in :data:`FORBIDDEN_TABLE`
     while the block runs."""
-    con.execute(_temp(FORBIDDEN_TABLE, _renamed(FORBIDDEN, names)))
+    con.execute(create_temp(FORBIDDEN_TABLE, _renamed(FORBIDDEN, names)))
     try:
         yield
     finally:
@@ -272,17 +272,6 @@ _BREACH_SF = sqlglot.parse_one(
 )
 
 
-def _temp(name: str, query: exp.Expression) -> str:
-    """``CREATE OR REPLACE TEMP TABLE name AS query``, rendered for DuckDB."""
-    return exp.Create(
-        this=exp.to_table(name),
-        kind="TABLE",
-        replace=True,
-        expression=query,
-        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-    ).sql("duckdb")
-
-
 def store_breaches_for(
     con: duckdb.DuckDBPyConnection, events: str, dialect: str = "duckdb"
 ) -> None:
@@ -295,8 +284,8 @@ def store_breaches_for(
     acts, sf = "_foedus_breach_acts", "_foedus_breach_sf"
     ids = exp.select("event_id").from_(exp.to_table(events))
     mine = exp.select("*").from_("event_acts").where(exp.column("event_id").isin(query=ids))
-    con.execute(_temp(acts, mine))
-    con.execute(_temp(sf, _renamed(_BREACH_SF, {"acts": acts})))
+    con.execute(create_temp(acts, mine))
+    con.execute(create_temp(sf, _renamed(_BREACH_SF, {"acts": acts})))
     names = {"event_acts": acts, "scenario_fluents": sf}
     try:
         with _forbidden(con, names):

@@ -23,6 +23,7 @@ from foedus.build.schema import (
     INDEX_SCHEMA,
     MENTIONS,
     STORED_EVENTS,
+    create_temp,
     set_setting,
     setting,
 )
@@ -200,17 +201,7 @@ def update_index(con: duckdb.DuckDBPyConnection, corpus: Any, changes: Any) -> N
     con.execute(BEGIN)
     con.execute(_sql(exp.delete(MENTIONS, where=is_changed())))
     rows = exp.select("*").from_("fluents").where(is_changed())
-    con.execute(
-        _sql(
-            exp.Create(
-                this=exp.to_table(changed),
-                kind="TABLE",
-                replace=True,
-                expression=rows,
-                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-            )
-        )
-    )
+    con.execute(create_temp(changed, rows))
     con.execute(_sql(exp.insert(_mentions_sql(con, changed), MENTIONS)))
     con.execute(_sql(exp.Drop(this=exp.table_(changed, db="temp"), kind="TABLE")))
 

@@ -228,6 +228,17 @@ CHECKPOINT = "CHECKPOINT"
 """Writes the write-ahead log into the database file."""
 
 
+def create_temp(name: str, query: exp.Expression) -> str:
+    """``CREATE OR REPLACE TEMP TABLE name AS query``, rendered for DuckDB."""
+    return exp.Create(
+        this=exp.to_table(name),
+        kind="TABLE",
+        replace=True,
+        expression=query,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    ).sql("duckdb")
+
+
 def detach(alias: str) -> str:
     """The statement that detaches the database attached as ``alias``."""
     return exp.Detach(this=exp.to_identifier(alias)).sql("duckdb")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import sqlglot
 from sqlglot import exp
 
+from foedus.build.schema import create_temp
 from foedus.duck import duckdb
 from foedus.rules.library.vocabulary import BINDS
 
@@ -293,15 +294,7 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: st
 
     stored = exp.column("fluent").eq(exp.Literal.string(BINDS))
     sf = exp.select(exp.Star()).from_("scenario_fluents").where(stored)
-    con.execute(
-        exp.Create(
-            this=exp.to_table(EVENT_BINDS),
-            kind="TABLE",
-            replace=True,
-            expression=sf,
-            properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-        ).sql("duckdb")
-    )
+    con.execute(create_temp(EVENT_BINDS, sf))
 
     for pid, scenarios in con.execute(_on_demand_of(), [BINDS]).fetchall():
         program = program_for(corpus, pid)
