@@ -339,3 +339,26 @@ def test_compare_reads_the_same_rows_with_and_without_the_index(tmp_path: Path) 
         assert got == plain.compare(p, q)
         one = kb.compare(p, q, actor="Estonia")["differences"]
         assert one == [d for d in got["differences"] if d["actor"]["id"] == "estonia"]
+
+
+def test_events_by_actor_target_and_involvement_are_the_records(
+    worlds: dict[str, Path], lazy: KnowledgeBase
+) -> None:
+    """The events of an actor, of a target, and those an actor took part in either way (the
+    page's timeline), read from the stored events' lists of actors and targets, are the
+    records' own, in the order of their dates."""
+    from foedus.query.events import event_ids
+
+    records = load_events(load_corpus(worlds["parquet"]).tables["events"])
+
+    def ordered(keep: Any) -> list[str]:
+        kept = [e for e in records if keep(e)]
+        return [e.id for e in sorted(kept, key=lambda e: (e.date.earliest, e.date.latest, e.id))]
+
+    named = {x for e in records for x in (*e.actors, *e.targets)}
+    assert set(states(lazy)) - named  # a state without events: none listed for it
+    for x in states(lazy)[:5]:
+        want = ordered(lambda e, x=x: x in e.actors or x in e.targets)
+        assert bool(want) == (x in named) and event_ids(lazy, involving=x) == want
+        assert event_ids(lazy, actor=x) == ordered(lambda e, x=x: x in e.actors)
+        assert event_ids(lazy, target=x) == ordered(lambda e, x=x: x in e.targets)
