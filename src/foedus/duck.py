@@ -9,14 +9,31 @@ CLI command): docs/decisions/0012-duckdb-extension-import.md. A DuckDB whose ext
 not importable under that name falls back to the package; types are checked against it.
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import duckdb as duckdb
+    import pyarrow as pa
 else:
     try:
         import _duckdb as duckdb
     except ImportError:  # pragma: no cover - a DuckDB packaged differently
         import duckdb
 
-__all__ = ["duckdb"]
+__all__ = ["duckdb", "insert_arrow"]
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Append an Arrow table to table ``name`` (maybe ``schema.table``) in one scan: the
+    table registered as a view, inserted, unregistered (rows bound as parameters instead,
+    DuckDB's client tries to import pandas once for every value)."""
+    from sqlglot import exp  # here: this module is imported by every command's start
+
+    view = f"_foedus_in_{name.replace('.', '_')}"
+    con.register(view, table)
+    try:
+        con.execute(exp.insert(exp.select("*").from_(view), name).sql("duckdb"))
+    finally:
+        con.unregister(view)

@@ -34,9 +34,8 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from foedus.build.database import insert_arrow
 from foedus.build.schema import create, create_temp
-from foedus.duck import duckdb
+from foedus.duck import duckdb, insert_arrow
 from foedus.engine import from_corpus, from_tables
 from foedus.engine.timepoints import event_point
 from foedus.norms import binding

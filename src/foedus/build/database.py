@@ -18,14 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlglot import exp
-
 from foedus.build.schema import SCHEMA_VERSION, set_setting
 from foedus.duck import duckdb
 
-if TYPE_CHECKING:  # a reader of a built database needs neither
-    import pyarrow as pa
-
+if TYPE_CHECKING:  # a reader of a built database needs no corpus
     from foedus.corpus.corpus import Corpus
 from foedus.errors import FoedusError, UserError
 from foedus.paths import cache_dir, is_write_failure, temporary_twin, write_error
@@ -169,13 +165,3 @@ def latest_cached(path: Path) -> Path | None:
 def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
     """Open a built database read-only."""
     return duckdb.connect(str(path), read_only=True)
-
-
-def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    """Append an Arrow table to table ``name`` in one scan."""
-    view = f"_foedus_in_{name.replace('.', '_')}"
-    con.register(view, table)
-    try:
-        con.execute(exp.insert(exp.select("*").from_(view), name).sql("duckdb"))
-    finally:
-        con.unregister(view)

@@ -24,11 +24,10 @@ from sqlglot import exp
 
 from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
 from foedus.build import plans
-from foedus.build.database import insert_arrow
 from foedus.build.incremental.state import keep_state, state_tables
 from foedus.build.schema import SCENARIO_FLUENTS, create
 from foedus.corpus.perspectives import perspective_ids
-from foedus.duck import duckdb
+from foedus.duck import duckdb, insert_arrow
 from foedus.engine import demand, from_corpus, from_tables, reference
 from foedus.engine.compile import fluent_table
 from foedus.engine.dependencies import shared_fluents

@@ -13,7 +13,6 @@ from typing import Any
 import pyarrow as pa
 from sqlglot import exp
 
-from foedus.build.database import insert_arrow
 from foedus.build.schema import (
     BEGIN,
     COMMIT,
@@ -23,11 +22,10 @@ from foedus.build.schema import (
     STORED_EVENTS,
     STORED_QUOTES,
     TABLES,
-    VIEWS,
     create,
 )
 from foedus.corpus.load import Corpus
-from foedus.duck import duckdb
+from foedus.duck import duckdb, insert_arrow
 from foedus.model import FuzzyDate
 
 Progress = Callable[[str], None]
@@ -273,11 +271,9 @@ def write_tables(
         if progress:
             progress(f"table {name}")
         con.execute(create(name))
-        stored = _stored(name)
-        if name in VIEWS and stored == name:
-            continue  # a view of another's rows
-        if rows[stored]:  # one Arrow table, typed as the table: no SQL text of the rows
-            _insert(con, stored, rows[stored])
+        stored = rows.get(_stored(name))  # none for a view of the events' lists
+        if stored:  # one Arrow table, typed as the table: no SQL text of the rows
+            _insert(con, _stored(name), stored)
         for sql in fast.get(name, []):
             con.execute(sql)
     con.execute(COMMIT)

@@ -16,7 +16,7 @@ from sqlglot import exp
 from foedus.corpus.folder import display
 from foedus.corpus.parquet import COLUMNS, _not_in, _numbered, _scan
 from foedus.corpus.quotes import found, normalise
-from foedus.duck import duckdb
+from foedus.duck import duckdb, insert_arrow
 from foedus.errors import Problem
 from foedus.model import EVENT_TYPES, NORM_KINDS
 
@@ -58,12 +58,7 @@ def _insert_all(
     import pyarrow as pa  # with a Parquet corpus only, which the build reads with it too
 
     columns = [pa.array(list(c)) for c in zip(*rows, strict=True)]
-    view = f"_foedus_rows_{name}"
-    con.register(view, pa.table(columns, names=[f"c{i}" for i in range(width)]))
-    try:
-        con.execute(exp.insert(exp.select("*").from_(view), name).sql("duckdb"))
-    finally:
-        con.unregister(view)
+    insert_arrow(con, name, pa.table(columns, names=[f"c{i}" for i in range(width)]))
 
 
 def check_columns(tables: dict[str, Path]) -> list[Problem]:

@@ -81,7 +81,7 @@ from foedus.build.steps import STEPS
 from foedus.build.steps import key as steps_key
 from foedus.build.tables import write_tables
 from foedus.corpus.perspectives import perspective_ids
-from foedus.duck import duckdb
+from foedus.duck import duckdb, insert_arrow
 from foedus.engine.compile import compile_program
 from foedus.engine.dependencies import Derivation, NotIncremental, derivations
 from foedus.engine.from_tables import EVENT_ACTS_SQL
@@ -257,12 +257,7 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
     report = UpdateReport(added_events=len(new_ids))
     con.execute(BEGIN)
     for table, data in prepared.rows.items():
-        view = f"{_P}rows_{table.replace('.', '_')}"
-        con.register(view, data)
-        try:
-            con.execute(_sql(exp.insert(_star(view), _tbl(table))))
-        finally:
-            con.unregister(view)
+        insert_arrow(con, table, data)
     hash_row = exp.update(
         _tbl("meta"),
         {"value": exp.Placeholder()},
