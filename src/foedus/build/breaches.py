@@ -30,17 +30,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
 from foedus.build.schema import create, create_temp
-from foedus.duck import duckdb, insert_arrow
-from foedus.engine import from_corpus, from_tables
-from foedus.engine.timepoints import event_point
+from foedus.duck import duckdb
+from foedus.engine import from_tables
 from foedus.norms import binding
-
-EVENT_ACTS_DDL = create("event_acts")
 
 #: The acts a norm forbids (its actor bears a norm of the instrument for the act's type towards
 #: the beneficiary), per perspective and scenario, with the time point: what the breach query
@@ -142,68 +138,16 @@ FORBIDDEN_TABLE = "_foedus_forbidden"
 
 
 def store_inputs_sql(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
-    """``event_acts`` and ``norm_rows`` in SQL from the corpus tables in ``con`` (the fast
-    path: the same rows as :func:`store_inputs`, without per-record Python)."""
-    con.execute(EVENT_ACTS_DDL)
-    tables = getattr(corpus, "tables", {})
-    text = from_tables.event_acts_sql(tables.get("events"), from_tables.restated_events(corpus))
-    acts = sqlglot.parse_one(text, read="duckdb")
-    con.execute(exp.insert(acts, "event_acts").sql("duckdb"))
+    """``event_acts`` and ``norm_rows`` from the corpus tables in ``con``: ``event_acts`` a
+    view of the stored events (:data:`foedus.build.schema.DERIVED_VIEWS`), not a copy of
+    their acts; the norms' factors tables, ``norm_rows`` a view of their product."""
+    con.execute(create("event_acts"))
     from_tables.store_norm_rows(con, corpus)
-
-
-def store_inputs(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
-    """Load ``event_acts`` and the norms' factors (the view ``norm_rows`` of their product)
-    from the corpus."""
-    con.execute(EVENT_ACTS_DDL)
-    acts = [
-        (ev.id, ev.type, a, b, event_point(ev.date.earliest), event_point(ev.date.latest))
-        for ev in corpus.events
-        for a in ev.actors
-        for b in ev.targets
-    ]
-    _insert(
-        con,
-        "event_acts",
-        ["event_id", "type", "actor", "target", "t_early", "t_late"],
-        [pa.string()] * 4 + [pa.int64()] * 2,
-        acts,
-    )
-    factors = zip(
-        from_tables.NORM_FACTORS,
-        ("bearer", "beneficiary", "event_type"),
-        from_corpus.norm_factors(corpus),
-        strict=True,
-    )
-    for name, last, rows in factors:
-        con.execute(create(name))
-        _insert(con, name, ["instrument", "clause", last], [pa.string()] * 3, sorted(rows))
-    from_tables.store_norm_rows_view(con)
-
-
-def _insert(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    columns: list[str],
-    types: list[pa.DataType],
-    rows: list[tuple[Any, ...]],
-) -> None:
-    if rows:
-        table = pa.table(
-            {
-                c: pa.array([r[i] for r in rows], t)
-                for i, (c, t) in enumerate(zip(columns, types, strict=True))
-            }
-        )
-        insert_arrow(con, name, table)
 
 
 def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "duckdb") -> None:
     """Build step: compute the table ``breaches`` (needs ``fluents``)."""
-    if _has_corpus_tables(con):
-        store_inputs_sql(con, corpus)
-    else:
-        store_inputs(con, corpus)
+    store_inputs_sql(con, corpus)
     # the forbidden acts first, then (on demand) binds for their keys, then their breaches:
     # left to the optimiser in one query, DuckDB joined the norms to binds first (10^6 events:
     # 10.6 M rows, then a range join with 3.1 M links; 3.3 s against 1.3 s this way)
@@ -294,9 +238,3 @@ def store_breaches_for(
     finally:
         for name in (acts, sf):
             _drop_temp(con, name)
-
-
-def _has_corpus_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    return all(
-        from_tables._exists(con, t) for t in ("events", "event_actors", "event_targets", "norms")
-    )

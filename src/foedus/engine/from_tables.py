@@ -11,8 +11,9 @@ per-record Python. The rows are the same, row for row (tests/generate/test_gener
 - ``facts_<rel>(c0 ..)`` for every relation of :data:`foedus.model.vocabulary.CORPUS_FACTS`
   (``state``, ``forbids`` — :func:`~foedus.engine.from_corpus.norm_rows` —, ``political``,
   ``bilateral``, ``supersedes``, ``body_of``): the facts;
-- ``event_acts`` and ``norm_rows`` (a view of the norms' factors, :data:`NORM_FACTORS`) —
-  what breach detection reads (:mod:`foedus.build.breaches`).
+- ``norm_rows`` (a view of the norms' factors, :data:`NORM_FACTORS`) — with ``event_acts``
+  (a view of the stored events: :data:`foedus.build.schema.DERIVED_VIEWS`), what breach
+  detection reads (:mod:`foedus.build.breaches`).
 """
 
 from __future__ import annotations
@@ -88,8 +89,7 @@ def happenings_sql(arity: int = 2, events: Path | None = None, restated: Sequenc
     actors times its targets, unnested: no join of three tables of a million rows by id;
     the 10^6 world's 1,963,516 happenings in 0.21-0.40 s against 0.34-0.62 s), and those of
     the ``restated`` ids (an overlay's, which replace the file's rows of those ids in
-    ``events``: :func:`foedus.build.tables.write_tables`) by the join, as
-    :func:`event_acts_sql`."""
+    ``events``: :func:`foedus.build.tables.write_tables`) by the join."""
     b = event_point(BEGINNING)
     v = "NULL::VARCHAR"
     parts = [
@@ -177,41 +177,9 @@ def happenings_sql(arity: int = 2, events: Path | None = None, restated: Sequenc
     )
 
 
-EVENT_ACTS_SQL = f"""
-SELECT e.id AS event_id, e.type, a.actor_id AS actor, t.actor_id AS target,
-       CAST({point("e.date_earliest")} AS BIGINT) AS t_early,
-       CAST({point("e.date_latest")} AS BIGINT) AS t_late
-FROM events AS e
-JOIN event_actors AS a ON a.event_id = e.id
-JOIN event_targets AS t ON t.event_id = e.id
-"""
-
-
 def _quoted(text: str) -> str:
     """``text`` as an SQL string literal."""
     return lit(text).sql("duckdb")
-
-
-def event_acts_sql(events: Path | None = None, restated: Sequence[str] = ()) -> str:
-    """:data:`EVENT_ACTS_SQL`; with ``events``, a Parquet corpus's events table: the rows of
-    the file's events read from it (each event's actors times its targets, unnested: no join
-    of three tables of a million rows by id, 0.14 s against 0.35 s for the 10^6 world), and
-    only those of the ``restated`` ids (an overlay's, which replace the file's rows of those
-    ids in ``events``: :func:`foedus.build.tables.write_tables`) by the join."""
-    if events is None:
-        return EVENT_ACTS_SQL
-    ids = ", ".join(_quoted(i) for i in restated)
-    keep = f"WHERE id NOT IN ({ids})" if restated else ""
-    unnested = f"""
-SELECT id AS event_id, type, actor, unnest(targets) AS target,
-       CAST({point("date_earliest")} AS BIGINT) AS t_early,
-       CAST({point("date_latest")} AS BIGINT) AS t_late
-FROM (SELECT id, type, date_earliest, date_latest, targets, unnest(actors) AS actor
-      FROM read_parquet({_quoted(str(events))}) {keep})
-"""
-    if not restated:
-        return unnested
-    return f"{unnested} UNION ALL {EVENT_ACTS_SQL} WHERE e.id IN ({ids})"
 
 
 #: The three tables a breachable norm is stored as, one factor each: a clause's bearers and

@@ -84,7 +84,6 @@ from foedus.corpus.perspectives import perspective_ids
 from foedus.duck import duckdb, insert_arrow
 from foedus.engine.compile import compile_program
 from foedus.engine.dependencies import Derivation, NotIncremental, derivations
-from foedus.engine.from_tables import EVENT_ACTS_SQL
 from foedus.rules.ast import Program
 from foedus.rules.programs import program_for
 
@@ -332,16 +331,7 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
             report.keys[pid] = {f: n for f, n in run.dirty.items() if n}
             report.changed[pid] = {f: n for f, n in run.changed.items() if n}
         say("incremental: breaches")
-        acts = exp.Subquery(
-            this=sqlglot.parse_one(EVENT_ACTS_SQL, read="duckdb"),
-            alias=exp.TableAlias(this=exp.to_identifier("x")),
-        )
-        new_acts = (
-            exp.select("*")
-            .from_(acts)
-            .where(_col("event_id").isin(query=exp.select("id").from_(_tbl(CHANGES.new_events))))
-        )
-        con.execute(_sql(exp.insert(new_acts, _tbl("event_acts"))))
+        # the new events' acts are in event_acts already: a view of the stored events
         # an event's breaches read whether binds(_, actor, Z) holds at its time, Z its target
         # or what its target is part of then: they change only where a row of those differs
         affected = exp.replace_placeholders(_AFFECTED.copy(), forever=exp.Literal.number(FOREVER))
