@@ -10,6 +10,7 @@ import duckdb
 from foedus.build.schema import STORED_EVENTS, STORED_QUOTES, TABLES, VIEWS
 from foedus.build.tables import _rows, write_tables
 from foedus.corpus import bundled_path, load_corpus
+from foedus.engine.timepoints import event_point
 
 
 class Recording:
@@ -67,3 +68,26 @@ def test_the_event_views_hold_each_events_actors_targets_and_quotes() -> None:
     assert len(view("quotes")) == len(quoted) + len(_rows(corpus)[STORED_QUOTES])
     columns = [d[0] for d in con.execute("SELECT * FROM events LIMIT 0").description]
     assert columns == [c.split()[0] for c in TABLES["events"].split(", ")]
+
+
+def test_a_build_keeps_event_acts_as_a_view_of_the_stored_events(kb_factory: Any) -> None:
+    """A built database's ``event_acts`` (what the breaches and ``aggressor`` read) is a view
+    of the stored events, not a stored copy of their acts, and holds each event's actors times
+    its targets at the event's earliest and latest time point, as the records say."""
+    kb = kb_factory()
+    con = duckdb.connect(str(kb.db_path), read_only=True)
+    try:
+        kind = con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'event_acts'"
+        ).fetchall()
+        assert kind == [("VIEW",)]
+        got = sorted(con.execute("SELECT * FROM event_acts").fetchall())
+    finally:
+        con.close()
+    want = sorted(
+        (e.id, e.type, a, b, event_point(e.date.earliest), event_point(e.date.latest))
+        for e in kb.corpus.events
+        for a in e.actors
+        for b in e.targets
+    )
+    assert got == want and any(r[4] != r[5] for r in want)  # some act has a fuzzy date
