@@ -43,6 +43,7 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     import duckdb
 
     from foedus import build as storage
+    from foedus.build.schema import STORED_EVENTS
     from foedus.corpus import load_corpus
     from foedus.engine import from_tables
     from foedus.norms import aggression
@@ -98,7 +99,7 @@ def pipeline(world: Path, db: Path, queries: int) -> dict[str, Any]:
     mem.execute(f"SET memory_limit = '{storage.memory_limit()}'")  # as the build's
     mem.execute(f"ATTACH '{db}' AS w (READ_ONLY)")
     mem.execute("USE w")
-    mem.execute(f"CREATE TEMP TABLE h AS {from_tables.happenings_sql()}")
+    mem.execute(f"CREATE TEMP TABLE h AS {from_tables.happenings_sql(STORED_EVENTS)}")
     out["happenings"] = mem.execute("SELECT count(*) FROM h").fetchone()[0]  # type: ignore[index]
     t4, c4 = time.perf_counter(), time.process_time()
     mem.execute("CREATE TEMP TABLE hs AS SELECT * FROM h ORDER BY a0, a1, name, t_early")

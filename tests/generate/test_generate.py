@@ -7,6 +7,7 @@ breaches), on the bundled corpus and on generated worlds written both as YAML an
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from foedus import build as foedus_build
 from foedus.build.fluents import evaluate
-from foedus.build.schema import create
+from foedus.build.schema import STORED_EVENTS, create
 from foedus.cli import app
 from foedus.corpus import bundled_path, load_corpus, load_overlay
 from foedus.corpus.parquet import LazyRecords
@@ -129,7 +130,7 @@ def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Pa
     corpus = load_corpus(bundled_path() if which == "bundled" else worlds["parquet"])
     con = duckdb.connect()
     foedus_build.write_tables(con, corpus)
-    from_tables.store_engine_inputs(con, corpus)
+    from_tables.store_engine_inputs(con, corpus, STORED_EVENTS)
     got, want = happenings_both_ways(con, corpus)
     assert got == want
     assert sorted(con.execute("SELECT * FROM norm_rows").fetchall()) == from_corpus.norm_rows(
@@ -146,21 +147,30 @@ def test_fast_path_inputs_equal_the_python_ones(which: str, worlds: dict[str, Pa
 
 
 @pytest.mark.slow
-def test_a_parquet_corpus_happenings_are_read_from_its_events_file(
-    worlds: dict[str, Path],
+def test_the_happenings_are_read_from_the_stored_events(
+    worlds: dict[str, Path], tmp_path: Path
 ) -> None:
-    """A Parquet corpus's event happenings are unnested from its events file, not made by
-    joining ``events`` with ``event_actors`` and ``event_targets`` (two joins of a million
-    rows by id at 10^6): with the stored events' actors and targets emptied (the two views
-    then empty), the happenings are still the records' (read from the tables, none of the
-    events')."""
-    corpus = load_corpus(worlds["parquet"])
+    """A corpus's event happenings are unnested from the stored events (one row per event,
+    its actors and targets as lists), whatever the corpus's format: a Parquet corpus's events
+    file is not read again once the tables are written (moved away, the happenings are still
+    the records'), nor are the events joined with the views of their actors and targets (with
+    those views dropped, the same)."""
+    world = tmp_path / "world"
+    shutil.copytree(worlds["parquet"], world)
+    corpus = load_corpus(world)
     con = duckdb.connect()
     foedus_build.write_tables(con, corpus)
-    con.execute("UPDATE foedus_store.events SET actors = [], targets = []")
-    assert con.execute("SELECT count(*) FROM event_actors").fetchone() == (0,)
-    from_tables.store_engine_inputs(con, corpus)
-    got, want = happenings_both_ways(con, corpus)
+    want = Counter(  # the records', read from the file
+        (h.name, len(h.args), *(h.args + (None, None))[:2], h.early, h.late, h.id)
+        for h in from_corpus.happenings(corpus)
+    )
+    (world / "events.parquet").rename(tmp_path / "moved.parquet")
+    for view in ("event_actors", "event_targets"):
+        con.execute(f"DROP VIEW {view}")
+    from_tables.store_engine_inputs(con, corpus, STORED_EVENTS)
+    got = Counter(
+        con.execute("SELECT name, arity, a0, a1, t_early, t_late, id FROM happenings").fetchall()
+    )
     assert got == want and sum(n for (name, *_), n in got.items() if name == "invasion") > 0
 
 

@@ -25,7 +25,7 @@ from sqlglot import exp
 from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
 from foedus.build import plans
 from foedus.build.incremental.state import keep_state, state_tables
-from foedus.build.schema import SCENARIO_FLUENTS, create
+from foedus.build.schema import SCENARIO_FLUENTS, STORED_EVENTS, create
 from foedus.corpus.perspectives import perspective_ids
 from foedus.duck import duckdb, insert_arrow
 from foedus.engine import demand, from_corpus, from_tables, reference
@@ -148,7 +148,7 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     arity = max(
         [2, *(len(r.event.args) for p in programs.values() for r in p.rules if hasattr(r, "event"))]
     )
-    from_tables.store_engine_inputs(con, corpus, arity)
+    from_tables.store_engine_inputs(con, corpus, STORED_EVENTS, arity)
     backend = _backend(con, engine)
     lazy = _on_demand(con, programs)
     inputs = [name for (name,) in con.execute(_INPUT_TABLES.sql("duckdb")).fetchall()]

@@ -18,12 +18,9 @@ per-record Python. The rows are the same, row for row (tests/generate/test_gener
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from foedus.duck import duckdb
-from foedus.engine.compile_sql import lit
 from foedus.engine.from_corpus import BEGINNING, BREACHABLE_KINDS, successors
 from foedus.engine.timepoints import event_point
 from foedus.model.vocabulary import INSTRUMENT_ACTS
@@ -74,22 +71,19 @@ FACTS_SQL: dict[str, str] = {
 }
 
 
-#: The name of :func:`happenings_sql`'s events joined with their actors.
+#: The name of :func:`happenings_sql`'s stored events with each of their actors.
 _ACTED = "_foedus_acted"
 
 
-#: The name of :func:`happenings_sql`'s events of a Parquet file with each of their actors.
-_FILED = "_foedus_filed"
-
-
-def happenings_sql(arity: int = 2, events: Path | None = None, restated: Sequence[str] = ()) -> str:
+def happenings_sql(stored: str, arity: int = 2) -> str:
     """The query whose rows are the happenings of the corpus in the database, with argument
-    columns ``a0 .. a{arity-1}`` (at least two). With ``events``, a Parquet corpus's events
-    table: the happenings of the file's events read from it (each event's actors, and its
-    actors times its targets, unnested: no join of three tables of a million rows by id;
-    the 10^6 world's 1,963,516 happenings in 0.21-0.40 s against 0.34-0.62 s), and those of
-    the ``restated`` ids (an overlay's, which replace the file's rows of those ids in
-    ``events``: :func:`foedus.build.tables.write_tables`) by the join."""
+    columns ``a0 .. a{arity-1}`` (at least two). ``stored`` is the table of the stored events,
+    one row per event with its actors and targets as lists (``foedus.build.schema.STORED_EVENTS``,
+    named by the caller: the build package is below this one): an event's happenings are
+    unnested from its row (each actor; each actor times each target; an instrument act's
+    actor and instrument), for a YAML corpus, a Parquet one and an overlay's events alike
+    (the Parquet file's events were read from the file and an overlay's by joining three
+    tables by id: the same 1,963,516 rows at 10^6, in the same 0.25-0.45 s)."""
     b = event_point(BEGINNING)
     v = "NULL::VARCHAR"
     parts = [
@@ -140,33 +134,17 @@ def happenings_sql(arity: int = 2, events: Path | None = None, restated: Sequenc
             "parties",
         ),
         f"SELECT type, 1, actor_id, {v}, te, tl, id FROM {_ACTED}",
-        f"SELECT e.type, 2, e.actor_id, t.actor_id, e.te, e.tl, e.id FROM {_ACTED} AS e "
-        "JOIN event_targets AS t ON t.event_id = e.id",
+        f"SELECT type, 2, actor_id, unnest(targets), te, tl, id FROM {_ACTED}",
         f"SELECT {_act_name('type')}, 2, actor_id, instrument_id, te, tl, id FROM {_ACTED} "
         f"WHERE instrument_id IS NOT NULL AND type IN ({_types()})",
     ]
     extra = "".join(f", NULL::VARCHAR AS a{i}" for i in range(2, arity))
-    # every event with each of its actors, joined once for the three kinds of happening
+    # every event with each of its actors, unnested once for the three kinds of happening
     # made from it (joined in each, the 10^6 world's happenings took 0.58 s, 0.43 s so)
-    of_events = filed = ""
-    if events is not None:
-        ids = ", ".join(_quoted(i) for i in restated)
-        # the file's events have no instrument (foedus.corpus.parquet): no instrument act
-        parts += [
-            f"SELECT type, 1, actor_id, {v}, te, tl, id FROM {_FILED}",
-            f"SELECT type, 2, actor_id, unnest(targets), te, tl, id FROM {_FILED}",
-        ]
-        keep = f"WHERE id NOT IN ({ids})" if restated else ""
-        of_events = f"WHERE e.id IN ({ids}) " if restated else "WHERE FALSE "
-        filed = (
-            f", {_FILED} AS MATERIALIZED (SELECT id, type, targets, unnest(actors) AS actor_id, "
-            f"{point('date_earliest')} AS te, {point('date_latest')} AS tl "
-            f"FROM read_parquet({_quoted(str(events))}) {keep}) "
-        )
     acted = (
-        f"WITH {_ACTED} AS MATERIALIZED (SELECT e.id, e.type, e.instrument_id, a.actor_id, "
-        f"{point('e.date_earliest')} AS te, {point('e.date_latest')} AS tl FROM events AS e "
-        f"JOIN event_actors AS a ON a.event_id = e.id {of_events}) {filed}"
+        f"WITH {_ACTED} AS MATERIALIZED (SELECT id, type, instrument_id, targets, "
+        f"unnest(actors) AS actor_id, {point('date_earliest')} AS te, "
+        f"{point('date_latest')} AS tl FROM {stored}) "
     )
     return (
         acted + "SELECT name::VARCHAR AS name, CAST(arity AS INTEGER) AS arity, a0::VARCHAR AS a0, "
@@ -175,11 +153,6 @@ def happenings_sql(arity: int = 2, events: Path | None = None, restated: Sequenc
         + " UNION ALL ".join(parts)
         + ")"
     )
-
-
-def _quoted(text: str) -> str:
-    """``text`` as an SQL string literal."""
-    return lit(text).sql("duckdb")
 
 
 #: The three tables a breachable norm is stored as, one factor each: a clause's bearers and
@@ -265,18 +238,13 @@ def store_norm_rows_view(con: duckdb.DuckDBPyConnection) -> None:
 FORBIDS_VIEW = "facts_forbids"
 
 
-def restated_events(corpus: Any) -> list[str]:
-    """The ids of the events an overlay adds to or restates in a corpus (sorted): in a Parquet
-    corpus's tables they replace the file's rows of those ids (:mod:`foedus.build.tables`)."""
-    return sorted({e.id for e in getattr(corpus, "added", {}).get("events", [])})
-
-
-def store_engine_inputs(con: duckdb.DuckDBPyConnection, corpus: Any, arity: int = 2) -> None:
+def store_engine_inputs(
+    con: duckdb.DuckDBPyConnection, corpus: Any, stored: str, arity: int = 2
+) -> None:
     """``happenings`` (a temporary table: the build drops it once its fluents are made, and
-    a stored one cost the 10^6 world 1.4-1.7 s against 0.6 s) and the ``facts_*`` tables
-    from the corpus tables."""
-    tables = getattr(corpus, "tables", {})
-    happenings = happenings_sql(arity, tables.get("events"), restated_events(corpus))
+    a stored one cost the 10^6 world 1.4-1.7 s against 0.6 s) from the stored events
+    (``stored``: :func:`happenings_sql`) and the corpus tables, and the ``facts_*`` tables."""
+    happenings = happenings_sql(stored, arity)
     con.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS {happenings}")
     con.execute(
         "CREATE OR REPLACE TABLE facts_state AS "

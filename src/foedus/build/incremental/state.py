@@ -28,7 +28,14 @@ from foedus.build.incremental.sql import (
     _sql,
     _tbl,
 )
-from foedus.build.schema import SCENARIO_FLUENTS, STATE_FLUENTS, STATE_META, add_key_columns, create
+from foedus.build.schema import (
+    SCENARIO_FLUENTS,
+    STATE_FLUENTS,
+    STATE_META,
+    STORED_EVENTS,
+    add_key_columns,
+    create,
+)
 from foedus.corpus.perspectives import perspective_ids
 from foedus.duck import duckdb
 from foedus.engine import from_tables
@@ -251,7 +258,9 @@ class Inputs:
         """``happenings`` (every happening; with ``full=False`` ``_foedus_inc_happ``) and the
         fact tables of every declared relation."""
         # the engine's query (foedus.engine.from_tables), as a tree
-        sql = sqlglot.parse_one(from_tables.happenings_sql(self.arity), read="duckdb")
+        sql = sqlglot.parse_one(
+            from_tables.happenings_sql(STORED_EVENTS, self.arity), read="duckdb"
+        )
         if full:
             self.temp("happenings", sql)
         else:
