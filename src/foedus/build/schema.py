@@ -20,6 +20,7 @@ import functools
 
 from sqlglot import exp, parse_one
 
+from foedus.engine.timepoints import event_point_sql
 from foedus.rules.library.vocabulary import BINDS, CONSENTED, PART_OF
 
 SCHEMA_VERSION = "6"
@@ -114,14 +115,13 @@ VIEWS: dict[str, str] = {
 def event_acts(where: str = "") -> str:
     """The rows of ``event_acts`` (:data:`DERIVED`): each stored event's actors times its
     targets, unnested from its lists, with the event time points of its earliest and latest
-    day (:func:`foedus.engine.timepoints.event_point`); ``where``, a condition on the stored
-    row, keeps only the events that satisfy it (before the unnest)."""
-    day = "date_diff('day', DATE '0001-01-01', {})"
+    day (:func:`foedus.engine.timepoints.event_point_sql`); ``where``, a condition on the
+    stored row, keeps only the events that satisfy it (before the unnest)."""
     return (
         "SELECT id AS event_id, type, actor, unnest(targets) AS target, t_early, t_late "
         "FROM (SELECT id, type, targets, unnest(actors) AS actor, "
-        f"CAST({day.format('date_earliest')} AS BIGINT) AS t_early, "
-        f"CAST({day.format('date_latest')} AS BIGINT) AS t_late FROM {STORED_EVENTS}"
+        f"CAST({event_point_sql('date_earliest')} AS BIGINT) AS t_early, "
+        f"CAST({event_point_sql('date_latest')} AS BIGINT) AS t_late FROM {STORED_EVENTS}"
         + (f" WHERE {where}" if where else "")
         + ")"
     )

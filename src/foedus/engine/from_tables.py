@@ -23,12 +23,8 @@ from typing import Any
 from foedus.duck import duckdb
 from foedus.engine.from_corpus import BEGINNING, BREACHABLE_KINDS, successors
 from foedus.engine.timepoints import event_point
+from foedus.engine.timepoints import event_point_sql as point
 from foedus.model.vocabulary import INSTRUMENT_ACTS
-
-
-def point(column: str) -> str:
-    """The event time point of a DATE column (:func:`~foedus.engine.timepoints.event_point`)."""
-    return f"date_diff('day', DATE '0001-01-01', {column})"
 
 
 def _dated(

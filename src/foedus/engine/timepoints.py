@@ -23,6 +23,12 @@ def event_point(d: date) -> int:
     return d.toordinal() - 1
 
 
+def event_point_sql(column: str) -> str:
+    """:func:`event_point` of a DATE column in SQL (DuckDB's dialect): the days since
+    0001-01-01, which is day 1."""
+    return f"date_diff('day', DATE '0001-01-01', {column})"
+
+
 def query_point(d: date) -> int:
     """The time point at which a question about day ``d`` is asked."""
     return d.toordinal()
