@@ -138,7 +138,7 @@ class Prepared:
     previous: Path
     corpus: Any
     new_ids: list[str]
-    rows: dict[str, Any]
+    rows: Any  # the new events' stored rows (an Arrow table of STORED_EVENTS)
     programs: dict[str, Program]
     derivations: dict[str, list[Derivation]]
 
@@ -175,9 +175,7 @@ def prepare(
         ids = exp.select("id").from_(_tbl(CHANGES.new_events))
         # the new events' stored rows (an event's actors, targets and quotes are in its row)
         rel = scratch.execute(_sql(_star(STORED_EVENTS).where(_col("id").isin(query=ids))))
-        rows = {
-            STORED_EVENTS: rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
-        }
+        rows = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
     finally:
         scratch.close()
     return Prepared(Path(previous), corpus, new_ids, rows, programs, derivs)
@@ -255,8 +253,7 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
     corpus, new_ids, programs = prepared.corpus, prepared.new_ids, prepared.programs
     report = UpdateReport(added_events=len(new_ids))
     con.execute(BEGIN)
-    for table, data in prepared.rows.items():
-        insert_arrow(con, table, data)
+    insert_arrow(con, STORED_EVENTS, prepared.rows)
     hash_row = exp.update(
         _tbl("meta"),
         {"value": exp.Placeholder()},
