@@ -227,18 +227,21 @@ def start_server(
 
 
 def summary(stats: Stats, seconds: float, clients: int) -> dict[str, Any]:
+    """The run's figures; ``seconds`` is its length as measured (a short run of a few
+    requests on a fast server can take less than 0.05 s: the throughput divides by the
+    measured length, not by the rounded one shown)."""
     every = [x for xs in stats.latencies.values() for x in xs]
     failed = [n for what, n in stats.errors.items() if not what.split(": ")[1][0].isdigit()]
     total = len(every) + sum(failed)  # requests with no answer (timeouts, resets) count too
     ms = lambda x: round(x * 1000, 1)  # noqa: E731
     return {
         "clients": clients,
-        "seconds": seconds,
+        "seconds": round(seconds, 1),
         "requests": total,
         "errors": sum(stats.errors.values()),
         "error_counts": dict(stats.errors.most_common()),
         "error_samples": stats.samples,
-        "throughput_rps": round(total / seconds, 1),
+        "throughput_rps": round(total / seconds, 1) if seconds > 0 else None,
         "latency_ms": {
             "p50": ms(_pct(every, 50)),
             "p90": ms(_pct(every, 90)),
@@ -301,7 +304,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             run(url, args.clients, args.seconds, args.max_requests, args.timeout, args.client)
         )
         elapsed = time.monotonic() - start
-        result = summary(stats, round(elapsed, 1), args.clients)
+        result = summary(stats, elapsed, args.clients)
         # the machine's load average (1, 5, 15 min) before and after: the figures depend on it
         result["load_average"] = {
             "before": load_before,

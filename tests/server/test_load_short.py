@@ -73,6 +73,18 @@ def test_short_load_every_query_kind_no_errors(server: tuple[str, int, Path]) ->
     assert httpx.get(url + API).status_code == 200
 
 
+def test_a_run_shorter_than_its_rounding_has_a_throughput() -> None:
+    """40 answers in 0.03 s (a fast server, two requests per client): the throughput is the
+    measured one (the summary divided by the length rounded to 0.0 s and raised)."""
+    stats = load_test.Stats()
+    stats.latencies["status"] += [0.0005] * 40
+    result = load_test.summary(stats, 0.03, 20)
+    assert result["requests"] == 40
+    assert result["seconds"] == 0.0
+    assert result["throughput_rps"] == round(40 / 0.03, 1)
+    assert load_test.summary(load_test.Stats(), 0.0, 1)["throughput_rps"] is None
+
+
 def test_binds_loopback_only(server: tuple[str, int, Path]) -> None:
     _, port, _ = server
     tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
