@@ -222,12 +222,7 @@ def store_norm_rows(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
         store_chains(con, corpus)
         for name, sql in norm_factors_sql().items():
             con.execute(f"CREATE TABLE {name} AS {sql}")
-        store_norm_rows_view(con)
-
-
-def store_norm_rows_view(con: duckdb.DuckDBPyConnection) -> None:
-    """The view ``norm_rows`` of the product of the tables of :data:`NORM_FACTORS`."""
-    con.execute(f"CREATE VIEW norm_rows AS {NORM_ROWS_VIEW}")
+        con.execute(f"CREATE VIEW norm_rows AS {NORM_ROWS_VIEW}")
 
 
 #: The one fact relation that is a view (of ``norm_rows``), not a table.
