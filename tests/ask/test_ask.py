@@ -680,6 +680,20 @@ def test_answer_holds_and_compare(kb: KnowledgeBase) -> None:
     assert diff["perspectives"] == [D, NR] and diff["differences"]
 
 
+def test_compare_says_it_does_not_use_a_date(kb: KnowledgeBase) -> None:
+    """compare takes no day: a date in the question is named in a note, not dropped unseen,
+    and the answer is the whole comparison (the same as without the date)."""
+    asked = "Compare the de facto and non-recognition views of Estonia in 1960"
+    got = answer_question(asked, kb)
+    assert (
+        "1960 not used: compare lists every period where de-facto and non-recognition "
+        "differ" in got["notes"]
+    )
+    plain = answer_question("Compare the de facto and non-recognition views of Estonia", kb)
+    assert got["answer"] == plain["answer"]
+    assert not any("not used" in n for n in plain["notes"])
+
+
 def test_answer_treaty_in_force_filter(kb: KnowledgeBase) -> None:
     yes = answer_question(
         "Was the Treaty of Riga binding on Latvia and the USSR on 1 June 1940?", kb

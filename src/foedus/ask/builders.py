@@ -17,6 +17,7 @@ from foedus.ask.slots import (
     _matching_events,
     _no_group,
     _one_actor,
+    _span_text,
     _sphere_slots,
     _with_group,
 )
@@ -43,6 +44,12 @@ def build_compare(p: Parsed) -> Query:
                 first, second = second, first
         p.notes.append(f"comparing {first} with {second}")
     _no_group(p, "compare")
+    dates = p.mentions("date")
+    if dates:  # compare has no day: say so rather than drop the date unseen
+        p.notes.append(
+            f"{_span_text(p, dates)} not used: compare lists every period where "
+            f"{first} and {second} differ"
+        )
     actors = p.mentions("actor")
     return Query(
         "compare",
