@@ -31,6 +31,23 @@ def test_ussr_latvia_bound_on_1940_06_01(kb_factory):
     assert "molotov-ribbentrop-pact" not in got
 
 
+def test_a_party_s_instruments_on_a_day_are_those_in_force(kb_factory):
+    # "On 23 August 1939, ... the Molotov–Ribbentrop Pact"; de facto it ended with the German
+    # invasion of 1941 ("In 1941, as part of Operation Barbarossa, Germany invaded the
+    # Baltic countries"): on 1 January 1985 Germany was party to the Kellogg–Briand Pact only
+    kb = kb_factory()
+    assert "molotov-ribbentrop-pact" in ids(kb.treaties(party="Germany", on="1940-01-01"))
+    assert ids(kb.treaties(party="Germany", on="1985-01-01")) == {"kellogg-briand-pact"}
+    # under the Soviet perspective no rule ends it: possible, with the reason, as for two
+    got = {
+        t["id"]: t
+        for t in kb_factory("soviet").treaties(party="Germany", on="1985-01-01")["treaties"]
+    }
+    assert got["molotov-ribbentrop-pact"]["certainty"] == "possible"
+    assert "de-facto perspective it ends" in got["molotov-ribbentrop-pact"]["certainty_note"]
+    assert got["kellogg-briand-pact"]["certainty"] == "certain"
+
+
 def test_ussr_lithuania_by_succession_and_litvinov_adherence(kb_factory):
     kb = kb_factory()
     assert "soviet-lithuanian-peace-treaty" in ids(

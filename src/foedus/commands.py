@@ -200,7 +200,7 @@ COMMANDS: tuple[Command, ...] = (
             ),
             Param(
                 "party",
-                "Only instruments this actor was (on --on) party to.",
+                "Only instruments this actor was party to (with --on: in force that day).",
                 http_help=_ACTOR_HELP,
             ),
             Param("on", "ISO day.", metavar="DAY", http_help="ISO day (YYYY-MM-DD)."),

@@ -159,6 +159,9 @@ def test_a_denunciation_ends_a_bilateral_instrument(small: KnowledgeBase) -> Non
     # it ends as an instrument, not only for Alpha
     assert "harbour-treaty" not in ids_on(small, "1935-03-02")
     assert in_force_rows(small, "harbour-treaty")[-1][3] == "alpha-denounces-harbour"
+    # nor is it an instrument of Beta's once it ended, though Beta never left it
+    assert "harbour-treaty" in ids_on(small, "1935-02-01", party="beta")
+    assert "harbour-treaty" not in ids_on(small, "1935-03-02", party="beta")
 
 
 def test_a_withdrawal_ends_one_membership_of_a_multilateral_instrument(

@@ -108,6 +108,13 @@ def treaties_each_day(
     else:
         rows, position = rows_of(kb, IN_FORCE, during=during), 0
     wanted = kb.resolver.actor(party).id if between is not None and party is not None else None
+    # a party's instruments on a day are those it was party to that were in force that day
+    # (as ``binds`` is for two): an instrument that has ended binds its former parties to
+    # nothing, though their ``party_to`` rows go on
+    in_force: dict[str, list[Row]] | None = None
+    if between is None and party is not None:
+        ids = sorted({r.args[position] for r in rows})
+        in_force = _in_force_rows(kb, ids, [kb.perspective])[kb.perspective] if ids else {}
     each_day: list[dict[str, str]] = []
     for t in points:
         found: dict[str, str] = {}
@@ -116,6 +123,8 @@ def treaties_each_day(
                 _better(found, r.args[position], r.certainty)
         if wanted is not None:
             found = {i: c for i, c in found.items() if _has_party(kb, i, wanted)}
+        if in_force is not None:
+            found = _while_in_force(found, in_force, t)
         each_day.append(found)
     certain = sorted({i for found in each_day for i, c in found.items() if c == "certain"})
     views = [kb.perspective, *(p.id for p in kb.corpus.perspectives if p.id != kb.perspective)]
@@ -262,6 +271,23 @@ def _in_force_rows(
     for r in found:
         if r[2][0] in out[r[0]]:
             out[r[0]][r[2][0]].append(Row(r[1], tuple(r[2]), *r[3:]))
+    return out
+
+
+def _while_in_force(
+    found: dict[str, str], in_force: dict[str, list[Row]], t: int
+) -> dict[str, str]:
+    """The instruments of ``found`` (id -> certainty) in force at time point ``t`` by their
+    rows of ``in_force``: certain where both are, else possible."""
+    out: dict[str, str] = {}
+    for ins_id, certainty in found.items():
+        held: dict[str, str] = {}
+        for r in in_force.get(ins_id, ()):
+            if r.holds_at(t):
+                _better(held, ins_id, r.certainty)
+        if ins_id in held:
+            both = certainty == "certain" and held[ins_id] == "certain"
+            out[ins_id] = "certain" if both else "possible"
     return out
 
 
