@@ -210,6 +210,29 @@ def test_aggressor_overlays():
     assert {c["id"] for c in loose["candidates"]} == {"ussr", "estonia"}
 
 
+@pytest.mark.slow
+def test_ask_an_uncertain_aggressor_is_possibly_either():
+    """When the order of the first acts is not known, "was A the aggressor?" is possibly for
+    each candidate, not yes for the one listed first and no for the other."""
+    from foedus.ask import answer_question
+    from foedus.query import KnowledgeBase
+
+    loose = KnowledgeBase(assume=OVERLAYS / "simultaneous.yaml")
+    for a, b in (("the USSR", "Estonia"), ("Estonia", "the USSR")):
+        got = answer_question(f"Was {a} the aggressor against {b}?", loose)
+        assert got["verdict"]["answer"] == "possibly", a
+    # the bundled corpus alone: certain
+    kb = KnowledgeBase()
+    assert (
+        answer_question("Was the USSR the aggressor against Estonia?", kb)["verdict"]["answer"]
+        == "yes"
+    )
+    assert (
+        answer_question("Was Estonia the aggressor against the USSR?", kb)["verdict"]["answer"]
+        == "no"
+    )
+
+
 def all_quotes(tree):
     yield from tree["sources"]
     for p in tree["premises"]:

@@ -6,7 +6,8 @@ in 1934?") maps to a query like any other, marked with what it checks (:attr:`Qu
 - ``sovereign``: the status says sovereign (``possible`` → possibly);
 - ``occupied`` / ``part_of`` / ``controlled`` (by B, when B is named): the status's
   ``occupied_by`` / ``part_of`` / ``controlled_by`` is set (and is B);
-- ``aggressor`` A: the aggressor found is A;
+- ``aggressor`` A: the aggressor found is A (possibly, when A is one of the candidates of an
+  uncertain order of first acts);
 - ``any``: the answer's list (treaties, events, breaches) is not empty; possibly when every
   treaty found binds only possibly.
 
@@ -86,6 +87,9 @@ def judge(query: Query, answer: Json) -> str:
         return "yes"
     if check == "aggressor":
         found = answer.get("aggressor")
+        if answer.get("certainty") == "possible":  # the first acts' order is not known
+            named = {c.get("id") for c in answer.get("candidates") or []}
+            return "possibly" if other in named else "no"
         return "yes" if found and found.get("id") == other else "no"
     status = answer.get("status") or {}
     if check == "sovereign":
