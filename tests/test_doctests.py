@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "foedus",
     "foedus.model.dates",
+    "foedus.model.records",
     "foedus.engine.timepoints",
     "foedus.query",
     "foedus.query.base",

@@ -177,3 +177,19 @@ def test_an_actor_that_ends_an_interval_is_named_with_its_end(kb: KnowledgeBase)
     # an actor with no end is named by its beginning alone (the README's example)
     free = conclusions(kb.status(actor="Estonia", on="1930-01-01")["explanation"])
     assert "started by: Estonia exists from 1918 [actor estonia]" in free
+
+
+def test_a_clause_is_named_by_its_article_as_written(kb: KnowledgeBase) -> None:
+    """"Article" goes before a bare number or numeral, not before an article that names
+    itself: the Convention's "Annex to Article III" was shown as "Article Annex to Article
+    III", a clause written "Article 2" or "Art. 2" as "Article Article 2"."""
+    from foedus.query.nodes import clause_node
+
+    ins = "convention-for-the-definition-of-aggression"
+    annex = clause_node(kb, ins, "annex-to-art-3", "x")["rule"]
+    assert "Annex to Article III clause annex-to-art-3" in annex
+    assert "Article Annex" not in annex
+    listed = kb.aggressor("USSR", "Estonia")["rule"]
+    assert listed == (
+        "first to have committed one of the acts listed in Article II of the 1933 Convention"
+    )

@@ -5,6 +5,12 @@ import { get } from "./api.js";
 import { dateText, saidBound, spanText } from "./dates.js";
 import { scrollToQuote, showSource } from "./source.js";
 
+// A clause's article as a reader names it (as foedus.model.records.Clause.article_label):
+// "Article" before a bare number or Roman numeral, anything else as written.
+function articleLabel(a) {
+  return /^(?:[0-9]+|[IVXLCDM]+)\b/.test(a) ? `Article ${a}` : a;
+}
+
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
   for (const c of children) if (c !== null && c !== undefined) node.append(c);
@@ -277,7 +283,7 @@ export class Details {
     return this.wrap("instrument", async () => {
       const t = await get("/api/v1/treaty", { name: id });
       const premises = (t.clauses || []).map((c) => ({
-        conclusion: `${c.article ? `Article ${c.article} ` : ""}(${c.id})${c.norm ? `: ${c.norm.kind}${c.norm.categories?.length ? ` of ${c.norm.categories.join(", ")}` : ""}` : ""}`,
+        conclusion: `${c.article ? `${articleLabel(c.article)} ` : ""}(${c.id})${c.norm ? `: ${c.norm.kind}${c.norm.categories?.length ? ` of ${c.norm.categories.join(", ")}` : ""}` : ""}`,
         rule: c.norm?.description || null, certainty: null, hypothetical: false,
         sources: [{ source: c.source, quote: c.text }], premises: [],
       }));

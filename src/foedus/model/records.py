@@ -6,6 +6,7 @@ are :class:`~foedus.model.dates.FuzzyDate`; actor and instrument references are 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -135,6 +136,21 @@ class Clause(Record):
     source: str = ""
     norm: Norm | None = None
     notes: str | None = None
+
+    @property
+    def article_label(self) -> str | None:
+        """The article as a reader names it: a bare number or Roman numeral gets "Article"
+        before it (``II`` -> ``Article II``, ``2(1)`` -> ``Article 2(1)``); anything else is
+        as written (``Article 2``, ``Art. 2``, ``Sole article``, ``Annex to Article III``).
+
+        >>> labels = ("II", "Art. 2", "Sole article", "Annex to Article III")
+        >>> [Clause(id="c", text="t", article=a).article_label for a in labels]
+        ['Article II', 'Art. 2', 'Sole article', 'Annex to Article III']
+        """
+        if not self.article:
+            return None
+        bare = re.match(r"(?:[0-9]+|[IVXLCDM]+)\b", self.article)
+        return f"Article {self.article}" if bare else self.article
 
 
 class Instrument(Record):

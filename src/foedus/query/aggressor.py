@@ -35,9 +35,7 @@ def wording(kb: KnowledgeBase) -> tuple[str, str]:
     ins_id, clause_id = clauses[0]
     ins = kb.instrument(ins_id)
     clause = next(c for c in ins.clauses if c.id == clause_id)
-    article = clause.article or clause.id
-    if "article" not in article.lower():
-        article = f"Article {article}"
+    article = clause.article_label or clause.id
     title = f"the {ins.signed.earliest.year} {ins.kind.capitalize()}" if ins.signed else ins.name
     return f"first to have committed one of the acts listed in {article} of {title}", article
 

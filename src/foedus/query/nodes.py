@@ -77,7 +77,7 @@ def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str)
     assumed = ins.hypothetical or ("instrument", ins.id) in kb.corpus.hypothetical_ids
     src = None if assumed else (clause.source or kb.corpus.default_source or "")
     kind = clause.norm.kind if clause.norm else "clause"
-    art = f"Article {clause.article} " if clause.article else ""
+    art = f"{clause.article_label} " if clause.article else ""
     return node(
         conclusion,
         rule=f"{ins.name}, {art}clause {clause.id} ({kind})",
