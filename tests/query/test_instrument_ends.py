@@ -229,6 +229,24 @@ def test_a_denunciation_must_name_its_instrument(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_only_a_party_can_denounce_an_instrument(tmp_path: Path) -> None:
+    """The rules end a bilateral instrument on any denunciation of it: one by a state that
+    is not its party would end the others' treaty, so it is refused, with where it is."""
+    events = CORPUS["events.yaml"].replace(
+        "    actors: [alpha]\n    instrument: harbour-treaty",
+        "    actors: [gamma]\n    instrument: harbour-treaty",
+    )
+    assert events != CORPUS["events.yaml"]
+    root = write_corpus(tmp_path / "c", {"events.yaml": events})
+    result = CliRunner().invoke(app, ["validate", "--corpus", str(root)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{root / 'events.yaml'}:5:14: ")
+    assert "'gamma' is not a party of 'harbour-treaty' (its parties: alpha, beta)" in lines[0]
+    assert "Traceback" not in result.output
+
+
 # --- the bundled corpus ---------------------------------------------------------------------
 
 

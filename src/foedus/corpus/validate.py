@@ -87,6 +87,7 @@ class _Validator:
         self.c = corpus
         self.problems: list[Problem] = []
         self.actors: dict[str, Actor] = {a.id: a for a in corpus.actors}
+        self.parties: dict[str, set[str]] | None = None  # instrument -> its parties
         self.known: dict[str, set[str]] = {
             "actor": set(self.actors),
             "instrument": {i.id for i in corpus.instruments},
@@ -370,8 +371,28 @@ class _Validator:
                 where("event", e.id, "type"),
                 f"{owner} of type {e.type!r} names no instrument (give `instrument:`)",
             )
+        elif e.type in INSTRUMENT_ACTS and e.instrument in self.known["instrument"]:
+            self.instrument_act(e, owner)
         self.quotes("event", e.id, e.sources, owner)
         self.flags("event", e.id, e.hypothetical, bool(e.sources))
+
+    def instrument_act(self, e: Any, owner: str) -> None:
+        """An event that denounces or withdraws from an instrument is by its parties: the
+        rules end a bilateral instrument on any denunciation of it, so one by a state that
+        never was a party would end the others' treaty."""
+        if self.parties is None:  # made on the first such event
+            self.parties = {i.id: {p.actor for p in i.parties} for i in self.c.instruments}
+        parties = self.parties.get(e.instrument)
+        if parties is None:  # an instrument whose own record failed to validate
+            return
+        for k, a in enumerate(e.actors):
+            if a in self.actors and a not in parties:
+                listed = ", ".join(sorted(parties)) or "none"
+                self.add(
+                    self.c.where("event", e.id, f"actors[{k}]"),
+                    f"{owner}: {a!r} is not a party of {e.instrument!r} (its parties: "
+                    f"{listed}), so it cannot {INSTRUMENT_ACTS[e.type]} it",
+                )
 
     def perspective(self, p: Any) -> None:
         names = set()
