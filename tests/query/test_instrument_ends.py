@@ -164,6 +164,18 @@ def test_a_denunciation_ends_a_bilateral_instrument(small: KnowledgeBase) -> Non
     assert "harbour-treaty" not in ids_on(small, "1935-03-02", party="beta")
 
 
+def test_a_party_s_until_is_its_denunciation_or_withdrawal(small: KnowledgeBase) -> None:
+    """A party that left by an event (the corpus gives no `until`) is shown until then."""
+
+    def until(ins: str) -> dict[str, str | None]:
+        parties = small.treaty(ins)["parties"]
+        return {p["actor"]["id"]: (p["until"] or {}).get("earliest") for p in parties}
+
+    assert until("harbour-treaty") == {"alpha": "1935-03-01", "beta": None}
+    assert until("lake-convention")["alpha"] == "1936-03-01"
+    assert until("lake-convention")["beta"] is None
+
+
 def test_a_withdrawal_ends_one_membership_of_a_multilateral_instrument(
     small: KnowledgeBase,
 ) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from foedus.corpus.corpus import Corpus
 from foedus.corpus.kept import names
 from foedus.model import Event, FuzzyDate, Instrument, Quote
+from foedus.model.vocabulary import INSTRUMENT_ACTS
 from foedus.shapes import Json
 
 
@@ -21,6 +22,7 @@ class Renderer:
         self.corpus = corpus
         self._names = {a.id: a.name for a in corpus.actors}
         self._instruments: dict[str, str] | None = None  # made when first asked for
+        self._left: dict[tuple[str, str], list[FuzzyDate]] | None = None  # likewise
 
     def _instrument_name(self, instrument_id: str) -> str:
         """An instrument's name (a Parquet corpus's instruments are not all made to render
@@ -28,6 +30,21 @@ class Renderer:
         if self._instruments is None:
             self._instruments = {iid: name for iid, name, _ in names(self.corpus.instruments)}
         return self._instruments.get(instrument_id, instrument_id)
+
+    def _until(self, instrument_id: str, actor_id: str, joined: FuzzyDate) -> FuzzyDate | None:
+        """When ``actor_id``, a party from ``joined``, left the instrument by an event (a
+        denunciation or withdrawal naming it, the first after ``joined``), else None. The
+        YAML and overlay events only: a Parquet table's events name no instrument."""
+        if self._left is None:
+            self._left = {}
+            for e in self.corpus.untabled().events:
+                if e.type in INSTRUMENT_ACTS and e.instrument:
+                    for a in e.actors:
+                        self._left.setdefault((e.instrument, a), []).append(e.date)
+        after = [
+            d for d in self._left.get((instrument_id, actor_id), ()) if d.latest >= joined.earliest
+        ]
+        return min(after, key=lambda d: (d.earliest, d.latest)) if after else None
 
     def ref(self, actor_id: str | None) -> Json | None:
         if actor_id is None:
@@ -75,7 +92,7 @@ class Renderer:
                     "actor": self.ref(p.actor),
                     "how": p.how,
                     "date": date_json(p.date),
-                    "until": date_json(p.until),
+                    "until": date_json(p.until or self._until(i.id, p.actor, p.date)),
                     "via": self.ref(p.via),
                     "sources": self.quotes(p.sources),
                 }
