@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from foedus.cli import app
 from foedus.engine.timepoints import query_point
+from foedus.errors import UserError
 from foedus.query import KnowledgeBase
 
 SOURCE = (
@@ -257,6 +258,47 @@ def test_only_a_party_can_denounce_an_instrument(tmp_path: Path) -> None:
     assert lines[0].startswith(f"{root / 'events.yaml'}:5:14: ")
     assert "'gamma' is not a party of 'harbour-treaty' (its parties: alpha, beta)" in lines[0]
     assert "Traceback" not in result.output
+
+
+def test_a_possible_breach_says_possibly(tmp_path: Path) -> None:
+    """An act that breaches a pact only if the pact had not yet ended (the war that ends it in
+    fact dated only "March 1939", the act 15 March 1939) is "possibly breached" in its explanation
+    and summary, not stated as fact; an act that breached nothing is said to, not unknown."""
+    pact = CORPUS["instruments.yaml"].replace(
+        '    sources: ["Beta and Gamma signed the Border Pact in 1923"]\n',
+        '    sources: ["Beta and Gamma signed the Border Pact in 1923"]\n'
+        "    clauses:\n"
+        "      - id: art-1\n"
+        "        article: '1'\n"
+        "        text: Beta and Gamma signed the Border Pact in 1923\n"
+        "        norm: {kind: guarantee, categories: [held]}\n",
+    )
+    events = CORPUS["events.yaml"].replace("    date: 1939-03-01\n", "    date: March 1939\n")
+    events += (
+        "  - id: beta-occupies-gamma\n"
+        "    type: occupation\n"
+        "    date: 1939-03-15\n"
+        "    actors: [beta]\n"
+        "    targets: [gamma]\n"
+        "    summary: Beta occupies Gamma.\n"
+        '    sources: ["Beta invaded Gamma in 1939"]\n'
+    )
+    cats = "categories:\n  - {id: held, name: Held, event_types: [occupation]}\n"
+    kb = KnowledgeBase(
+        write_corpus(
+            tmp_path / "c",
+            {"instruments.yaml": pact, "events.yaml": events, "categories.yaml": cats},
+        )
+    )
+    got = kb.explain("breach", ["beta-occupies-gamma", "border-pact"])
+    assert got["explanation"]["certainty"] == "possible"
+    assert (
+        "Beta occupies Gamma. (1939-03-15) possibly breached Border Pact, clause art-1"
+        == (got["explanation"]["conclusion"])
+    )
+    assert "possibly breached" in got["summary"]["text"]
+    with pytest.raises(UserError, match="beta-invades-gamma breached no clause of Border Pact "):
+        kb.explain("breach", ["beta-invades-gamma", "border-pact"])
 
 
 # --- the bundled corpus ---------------------------------------------------------------------

@@ -95,8 +95,9 @@ def breach_json(
         premises.append(consent)
     if ev.justification:
         premises.append(justification_node(kb, ev))
+    verb = "possibly breached" if certainty == "possible" else "breached"
     expl = node(
-        f"{ev.summary} ({ev.date.text}) breached {ins.name}, clause {clause_id}",
+        f"{ev.summary} ({ev.date.text}) {verb} {ins.name}, clause {clause_id}",
         rule=f"{kind}: an act of a forbidden category by a bound party towards a "
         "party it is bound towards",
         certainty=certainty,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from foedus.errors import UnknownName, UserError
+from foedus.errors import UserError
 from foedus.norms.explain import node
 from foedus.query.aggressor import aggressor
 from foedus.query.breaches import breaches
@@ -33,7 +33,11 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
             ins = kb.resolver.instrument(args[1])
             found = [b for b in found if b["treaty"]["id"] == ins.id]
         if not found:
-            raise UnknownName("breach", " ".join(args))
+            of = f" of {kb.instrument(ins.id).name}" if len(args) == 2 else ""
+            raise UserError(
+                f"{ev.id} breached no clause{of} under the {kb.perspective} perspective "
+                "(foedus breaches --by ACTOR lists the acts that did)"
+            )
         if len(found) == 1:
             tree = found[0]["explanation"]
             return {
@@ -41,12 +45,15 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
                 "explanation": tree,
             }
         names = list(dict.fromkeys(b["treaty"]["name"] for b in found))
+        maybe = sum(b["certainty"] == "possible" for b in found)
+        verb = "possibly breached" if maybe == len(found) else "breached"
+        some = f" ({maybe} possibly)" if 0 < maybe < len(found) else ""
         tree = node(
-            f"{ev.summary} ({ev.date.text}) breached {len(found)} clauses",
+            f"{ev.summary} ({ev.date.text}) {verb} {len(found)} clauses{some}",
             premises=[b["explanation"] for b in found],
         )
         text = (
-            f"{ev.summary.rstrip('.')} ({ev.date.text}) breached {len(found)} clauses "
+            f"{ev.summary.rstrip('.')} ({ev.date.text}) {verb} {len(found)} clauses{some} "
             f"of {', '.join(names)}."
         )
         return {
