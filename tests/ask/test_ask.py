@@ -1008,3 +1008,14 @@ def test_aggressor_with_one_actor_reads_the_other_from_the_acts(kb: KnowledgeBas
 def test_aggressor_with_one_actor_and_no_act_says_so(kb: KnowledgeBase) -> None:
     with pytest.raises(QuestionError, match=r"no act of aggression by or against Estonia"):
         parse_question("Who was the aggressor against Estonia in 1925?", kb)
+
+
+def test_when_did_a_state_join_or_leave_an_instrument(kb: KnowledgeBase) -> None:
+    """A when-question about a party and an instrument gives the party's own dates, not only
+    the instrument's: the Kellogg–Briand Pact lists Lithuania's "adherence" on "July 24,
+    1929"; a state not among its parties is said to be none."""
+    got = answer_question("When did Lithuania join the Kellogg-Briand Pact?", kb)
+    assert got["query"]["command"] == "treaty"
+    assert "Lithuania: adherence July 24, 1929" in got["notes"]
+    none = answer_question("When did Finland sign the Kellogg-Briand Pact?", kb)
+    assert "Finland is not a party of Kellogg–Briand Pact" in none["notes"]

@@ -177,6 +177,16 @@ def test_a_party_s_until_is_its_denunciation_or_withdrawal(small: KnowledgeBase)
     assert until("lake-convention")["beta"] is None
 
 
+def test_ask_when_a_party_left_is_its_withdrawal_not_a_troop_withdrawal(
+    small: KnowledgeBase,
+) -> None:
+    from foedus.ask import answer_question
+
+    got = answer_question("When did Alpha leave the Lake Convention?", small)
+    assert got["query"]["command"] == "treaty"
+    assert "Alpha: signature 1921-03-01, until 1936-03-01" in got["notes"]
+
+
 def test_a_withdrawal_ends_one_membership_of_a_multilateral_instrument(
     small: KnowledgeBase,
 ) -> None:

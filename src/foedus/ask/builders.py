@@ -169,7 +169,8 @@ def build_when(p: Parsed) -> Query:
         )
     act = p.act()
     instruments = p.mentions("instrument")
-    if instruments and act is None:
+    if instruments and (act is None or act in _LEAVING):
+        _party_notes(p, instruments[0].value)
         return Query("treaty", {"name": instruments[0].value}, p.perspective())
     if act is None and not p.named():
         raise p.missing(
@@ -180,6 +181,25 @@ def build_when(p: Parsed) -> Query:
     if act == "sphere_assignment":
         return build_sphere(p)
     return build_events(p)
+
+
+#: Acts that, with an instrument named, ask when a party left it ("when did X leave T?"):
+#: the instrument's answer, with the party's dates, not a withdrawal of troops.
+_LEAVING = frozenset({"withdrawal", "withdrawal_from_treaty", "denunciation"})
+
+
+def _party_notes(p: Parsed, ins_id: str) -> None:
+    """When each actor a when-question names joined the instrument (how, and until when,
+    its denunciation or withdrawal included), or that it never was a party."""
+    ins = p.kb.render.instrument(p.kb.instrument(ins_id))
+    for actor in dict.fromkeys(m.value for m in p.mentions("actor")):
+        name = p.kb.render.ref(actor)["name"]  # type: ignore[index]
+        rows = [x for x in ins["parties"] if x["actor"]["id"] == actor]
+        if not rows:
+            p.notes.append(f"{name} is not a party of {ins['name']}")
+        for x in rows:
+            until = f", until {x['until']['text']}" if x["until"] else ""
+            p.notes.append(f"{name}: {x['how']} {x['date']['text']}{until}")
 
 
 def build_holds(p: Parsed) -> Query:
