@@ -29,6 +29,13 @@ def _names(refs: list[Json] | None) -> str:
     return ", ".join(r["name"] for r in refs or [])
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 instrument``, ``2 instruments``, ``1 breach``, ``0 breaches``."""
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun}es" if noun.endswith(("ch", "sh", "s")) else f"{n} {noun}s"
+
+
 def _mark(hypothetical: bool, text: str = "") -> str:
     """ " [hypothetical]" for what an overlay assumes (unless its text says so already)."""
     return " [hypothetical]" if hypothetical and "hypothetical" not in text else ""
@@ -36,7 +43,7 @@ def _mark(hypothetical: bool, text: str = "") -> str:
 
 def events_table(data: Json) -> RenderableType:
     """``{"events": [...]}`` as a table: date as the source gives it, type, who, to whom."""
-    table = Table(title=f"{len(data['events'])} events", title_justify="left")
+    table = Table(title=_count(len(data["events"]), "event"), title_justify="left")
     for col in ("date", "type", "actors", "targets", "summary"):
         table.add_column(col)
     for e in data["events"]:
@@ -55,7 +62,7 @@ def events_table(data: Json) -> RenderableType:
 
 def treaties_table(data: Json) -> RenderableType:
     """``{"treaties": [...]}`` as a table."""
-    table = Table(title=f"{len(data['treaties'])} instruments", title_justify="left")
+    table = Table(title=_count(len(data["treaties"]), "instrument"), title_justify="left")
     dated = any("certainty" in t for t in data["treaties"])
     for col in ("name", "kind", "signed", "parties") + (("certainty",) if dated else ()):
         table.add_column(col)
@@ -327,7 +334,7 @@ def breaches_view(data: Json) -> RenderableType:
     """The breaches, each event once (its date, what it was, against whom), then each clause
     it breached: the instrument's name, the clause and its norm."""
     table = Table(
-        title=f"{len(data['breaches'])} breaches ({data.get('perspective', '')})",
+        title=f"{_count(len(data['breaches']), 'breach')} ({data.get('perspective', '')})",
         title_justify="left",
     )
     for col in ("date", "event", "breached", "certainty"):
