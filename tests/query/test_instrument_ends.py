@@ -187,6 +187,35 @@ def test_ask_when_a_party_left_is_its_withdrawal_not_a_troop_withdrawal(
     assert "Alpha: signature 1921-03-01, until 1936-03-01" in got["notes"]
 
 
+def test_an_occupier_s_withdrawal_ends_its_control(tmp_path: Path) -> None:
+    """Armed forces withdrawn, the occupier controls the territory no longer (foedus:base's
+    control_ends_by_withdrawal): Gamma, occupied by Beta in 1939, is not occupied once Beta
+    withdraws; who holds it then is not assumed."""
+    events = CORPUS["events.yaml"] + "".join(
+        f"  - id: beta-{what}-gamma\n"
+        f"    type: {kind}\n"
+        f"    date: {day}\n"
+        "    actors: [beta]\n"
+        "    targets: [gamma]\n"
+        f"    summary: Beta {what} Gamma.\n"
+        '    sources: ["Beta invaded Gamma in 1939"]\n'
+        for what, kind, day in (
+            ("occupies", "occupation", "1939-04-01"),
+            ("leaves", "withdrawal", "1940-01-01"),
+        )
+    )
+    kb = KnowledgeBase(write_corpus(tmp_path / "c", {"events.yaml": events}))
+
+    def status(day: str) -> dict[str, Any]:
+        st = kb.status("gamma", date.fromisoformat(day))["status"]
+        return {
+            k: [v["value"]["id"] for v in st[k] or []] for k in ("controlled_by", "occupied_by")
+        }
+
+    assert status("1939-06-01") == {"controlled_by": ["beta"], "occupied_by": ["beta"]}
+    assert status("1940-06-01") == {"controlled_by": [], "occupied_by": []}
+
+
 def test_a_withdrawal_ends_one_membership_of_a_multilateral_instrument(
     small: KnowledgeBase,
 ) -> None:
