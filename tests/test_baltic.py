@@ -193,6 +193,17 @@ def test_ussr_is_the_aggressor_in_1940(kb_factory, state):
     assert got["certainty"] == "certain"
 
 
+def test_an_aggressor_whose_act_may_fall_outside_the_period_is_possible(kb_factory):
+    # the invasion is dated "mid-June 1940" (11 to 20 June): asked from 15 June, it may have
+    # come before the period, so only possibly is the USSR the first to act in it
+    kb = kb_factory()
+    got = kb.aggressor("USSR", "Estonia", from_="1940-06-15")
+    assert (got["aggressor"]["id"], got["certainty"]) == ("ussr", "possible")
+    assert "may fall outside the period" in got["explanation"]["conclusion"]
+    inside = kb.aggressor("USSR", "Estonia", from_="1940-06-01", to="1940-06-30")
+    assert (inside["aggressor"]["id"], inside["certainty"]) == ("ussr", "certain")
+
+
 @pytest.mark.slow
 def test_aggressor_overlays():
     from foedus.query import KnowledgeBase

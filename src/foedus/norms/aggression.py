@@ -72,6 +72,7 @@ class Verdict:
     candidates: list[str] = field(default_factory=list)
     first_acts: dict[str, Act] = field(default_factory=dict)
     definition_clauses: list[tuple[str, str]] = field(default_factory=list)  # (instrument, clause)
+    edge: bool = False  # the first act's date reaches past an end of the period asked
 
 
 def defined_acts(corpus: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -111,12 +112,14 @@ def decide(
     ordered = sorted(first.values(), key=lambda x: (x.t_early, x.t_late, x.event_id))
     lead = ordered[0]
     verdict.aggressor, verdict.act = lead.actor, lead
-    if len(ordered) == 1 or lead.t_late < ordered[1].t_early:
+    # an act whose fuzzy date reaches past an end of the period may not be in it at all
+    verdict.edge = not (lo <= lead.t_early and lead.t_late <= hi)
+    if not verdict.edge and (len(ordered) == 1 or lead.t_late < ordered[1].t_early):
         verdict.certainty = "certain"
         verdict.candidates = [lead.actor]
     else:
         verdict.certainty = "possible"
-        verdict.candidates = [x.actor for x in ordered if x.t_early <= lead.t_late]
+        verdict.candidates = [x.actor for x in ordered if verdict.edge or x.t_early <= lead.t_late]
     return verdict
 
 

@@ -94,7 +94,13 @@ def aggressor(
             premises.append(node(f"{names[side]} committed none of the listed acts in the period"))
     premises.extend(defs)
     who = names.get(v.aggressor or "", v.aggressor)
-    if v.certainty == "possible":
+    if v.certainty == "possible" and v.edge:
+        cands = " or ".join(names.get(c, c) for c in v.candidates)
+        others = f" (candidates: {cands})" if len(v.candidates) > 1 else ""
+        conclusion = (
+            f"possibly {who}: its first act ({ev.date.text}) may fall outside the period{others}"
+        )
+    elif v.certainty == "possible":
         cands = " or ".join(names.get(c, c) for c in v.candidates)
         conclusion = (
             f"possibly {who}: the order of the first acts is uncertain (candidates: {cands})"
