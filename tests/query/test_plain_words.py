@@ -180,7 +180,7 @@ def test_an_actor_that_ends_an_interval_is_named_with_its_end(kb: KnowledgeBase)
 
 
 def test_a_clause_is_named_by_its_article_as_written(kb: KnowledgeBase) -> None:
-    """"Article" goes before a bare number or numeral, not before an article that names
+    """ "Article" goes before a bare number or numeral, not before an article that names
     itself: the Convention's "Annex to Article III" was shown as "Article Annex to Article
     III", a clause written "Article 2" or "Art. 2" as "Article Article 2"."""
     from foedus.query.nodes import clause_node
