@@ -286,3 +286,11 @@ def test_an_option_missing_its_values_at_the_end_names_the_command(
         [sys.executable, "-m", "foedus", *argv], capture_output=True, text=True, check=False
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"foedus {argv[0]}: {said}\n")
+
+
+def test_an_instrument_named_by_one_word_of_its_name_is_suggested() -> None:
+    """ "Vell" is too short for a close match of "Treaty of Vell", but it is a word of it."""
+    any_corpus = str(Path(__file__).parent.parent / "corpora" / "any")
+    code, out, err = run("treaty", "Vell", "--corpus", any_corpus)
+    assert (code, out) == (2, "")
+    assert err == "unknown instrument 'Vell'; did you mean 'treaty-of-vell'?\n"

@@ -68,7 +68,14 @@ class Resolver:
         """The instrument with this id, name or alias; :class:`UnknownName` if none."""
         found = self._instrument_names.get(_key(name))
         if found is None:
-            raise UnknownName("instrument", name, suggest(_key(name), self._instrument_names))
+            hints = suggest(_key(name), self._instrument_names)
+            if not hints:  # a word of its name or alias ("Tartu": the Treaty of Tartu)
+                words = set(_key(name).split())
+                named = dict.fromkeys(
+                    iid for n, iid in self._instrument_names.items() if words <= set(n.split())
+                )
+                hints = list(named) if words and len(named) <= 3 else []
+            raise UnknownName("instrument", name, hints)
         return self._instruments[found]
 
     def event(self, name: str) -> Event:
