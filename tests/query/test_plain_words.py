@@ -193,3 +193,14 @@ def test_a_clause_is_named_by_its_article_as_written(kb: KnowledgeBase) -> None:
     assert listed == (
         "first to have committed one of the acts listed in Article II of the 1933 Convention"
     )
+
+
+def test_a_status_outside_the_actor_s_existence_says_so(kb: KnowledgeBase) -> None:
+    """Before Estonia existed (the corpus dates its existence from 1918) it was "not
+    sovereign", and the summary says why, not only that."""
+    s = kb.status("Estonia", "1910-01-01")
+    assert s["status"]["label"] == "not sovereign"
+    assert s["summary"]["text"] == (
+        "In the de-facto view, Estonia on 1910-01-01 was not sovereign: the corpus has it "
+        "exist from 1918."
+    )

@@ -17,6 +17,7 @@ from foedus.query.nodes import clause_node, event_node, provenance_dates, source
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
+    from foedus.model import Actor
     from foedus.query.base import KnowledgeBase
 
 
@@ -36,6 +37,17 @@ def _since(kb: KnowledgeBase, row: Row, used: list[Row]) -> tuple[str, Json | No
         quote = (premise or {}).get("sources", [])[:1]
     since = f", since {when}" if when else ""
     return (f"{since}: {what}" if what else since), (dict(quote[0]) if quote else None)
+
+
+def _existence(actor: Actor, on: date) -> str:
+    """``": the corpus has it exist from …"`` (or ``until …``) when ``on`` is outside the actor's
+    existence as the corpus dates it, else the empty string."""
+    born, gone = actor.existed_from, actor.existed_to
+    if born is not None and on < born.earliest:
+        return f": the corpus has it exist from {born.text}"
+    if gone is not None and on > gone.latest:
+        return f": the corpus has it exist until {gone.text}"
+    return ""
 
 
 def status_summary(
@@ -65,7 +77,7 @@ def status_summary(
             dict(clause["sources"][0]) if clause["sources"] else None,
         )
     if not used:
-        return summary(f"{head}.", None)
+        return summary(f"{head}{_existence(kb.resolver.actor(actor_id), on)}.", None)
     open_ = _open_date(kb, on, used) if st["certainty"] == "possible" else None
     if open_ is not None:
         when, what, quote = open_
