@@ -204,3 +204,14 @@ def test_a_status_outside_the_actor_s_existence_says_so(kb: KnowledgeBase) -> No
         "In the de-facto view, Estonia on 1910-01-01 was not sovereign: the corpus has it "
         "exist from 1918."
     )
+
+
+def test_a_row_from_an_undated_beginning_says_so(kb: KnowledgeBase) -> None:
+    """An actor the corpus gives no `existed_from` holds its rows from the engine's first
+    day, which no source gives: said as such, not as "from 1800-01-01"."""
+    undated = [a.id for a in kb.corpus.actors if a.existed_from is None and a.kind == "state"]
+    assert undated, "the bundled corpus has a state with no existed_from"
+    tree = kb.explain("status", [undated[0]], on="1930-01-01")["explanation"]
+    text = " ".join(conclusions(tree))
+    assert "1800-01-01" not in text
+    assert "from the start (the corpus dates no beginning)" in text

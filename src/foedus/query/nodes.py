@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from foedus.engine.from_corpus import BEGINNING
 from foedus.engine.timepoints import last_day, start_day
 from foedus.model import Event, FuzzyDate
 from foedus.norms.explain import Explanation, node
@@ -135,6 +136,8 @@ def row_span(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> str
     idents += [i for r in peers or [] for i in (r.initiated_by, r.terminated_by)]
     first = start_day(row.start)
     began = source_date(kb, idents, first, after=row.certainty == "certain")
+    if began is None and first <= BEGINNING:  # an actor the corpus gives no beginning
+        began = "the start (the corpus dates no beginning)"
     if row.end is None:
         return f"from {began or first.isoformat()}"
     ended = source_date(kb, idents[1:2] + idents, start_day(row.end))
