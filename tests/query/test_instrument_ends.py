@@ -332,7 +332,7 @@ def test_a_possible_breach_says_possibly(tmp_path: Path) -> None:
     got = kb.explain("breach", ["beta-occupies-gamma", "border-pact"])
     assert got["explanation"]["certainty"] == "possible"
     assert (
-        "Beta occupies Gamma. (1939-03-15) possibly breached Border Pact, clause art-1"
+        "Beta occupies Gamma (1939-03-15) possibly breached Border Pact, clause art-1"
         == (got["explanation"]["conclusion"])
     )
     assert "possibly breached" in got["summary"]["text"]

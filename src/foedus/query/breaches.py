@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import breach_rows, name_of
-from foedus.query.nodes import clause_node, event_node, instrument_node, justification_node
+from foedus.query.nodes import (
+    clause_node,
+    event_node,
+    event_words,
+    instrument_node,
+    justification_node,
+)
 from foedus.query.records import date_json
 from foedus.rules.library.vocabulary import CONSENTED
 from foedus.shapes import Json
@@ -97,7 +103,7 @@ def breach_json(
         premises.append(justification_node(kb, ev))
     verb = "possibly breached" if certainty == "possible" else "breached"
     expl = node(
-        f"{ev.summary} ({ev.date.text}) {verb} {ins.name}, clause {clause_id}",
+        f"{event_words(ev)} {verb} {ins.name}, clause {clause_id}",
         rule=f"{kind}: an act of a forbidden category by a bound party towards a "
         "party it is bound towards",
         certainty=certainty,

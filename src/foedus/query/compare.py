@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from foedus.engine.timepoints import last_day, start_day
 from foedus.query.common import Row, day_json, own_rows
+from foedus.query.nodes import event_words
 from foedus.query.rules import rule_texts, terminating_rules
 from foedus.query.status import in_words, is_sovereign, said, span_words, status_at
 from foedus.rules.library.vocabulary import SOVEREIGN, STATUS
@@ -48,7 +49,7 @@ def why_sovereignty_differs(
         verb = "ended sovereignty" if side in lost else "did not end sovereignty"
         out[side] = {
             "rules": labels,
-            "text": f"{ev.summary} ({ev.date.text}) {verb}"
+            "text": f"{event_words(ev)} {verb}"
             + (
                 f" by rule {', '.join(labels)}"
                 if side in lost and labels

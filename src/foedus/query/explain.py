@@ -9,6 +9,7 @@ from foedus.errors import UserError
 from foedus.norms.explain import node
 from foedus.query.aggressor import aggressor
 from foedus.query.breaches import breaches
+from foedus.query.nodes import event_words
 from foedus.query.status import status
 from foedus.query.summaries import tree_summary
 from foedus.shapes import Json
@@ -49,7 +50,7 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
         verb = "possibly breached" if maybe == len(found) else "breached"
         some = f" ({maybe} possibly)" if 0 < maybe < len(found) else ""
         tree = node(
-            f"{ev.summary} ({ev.date.text}) {verb} {len(found)} clauses{some}",
+            f"{event_words(ev)} {verb} {len(found)} clauses{some}",
             premises=[b["explanation"] for b in found],
         )
         text = (

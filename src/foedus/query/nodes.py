@@ -28,7 +28,7 @@ def event_node(kb: KnowledgeBase, ident: str | None, what: str = "") -> Explanat
     ev = kb.event_record(ident)
     if ev is not None:
         return node(
-            f"{what}{ev.summary} ({ev.date.text}) [event {ev.id}]",
+            f"{what}{event_words(ev)} [event {ev.id}]",
             sources=kb.render.quotes(ev.sources),
             hypothetical=ev.hypothetical or hyp("event", ev.id),
         )
@@ -126,6 +126,12 @@ def source_date(
             if d.earliest <= day <= d.latest + timedelta(days=1 if after else 0):
                 return d.text
     return None
+
+
+def event_words(ev: Event) -> str:
+    """An event in words with its date as the source gives it: ``Beta invades Gamma (March
+    1939)`` (the summary's closing full stop dropped before the date)."""
+    return f"{ev.summary.rstrip('.')} ({ev.date.text})"
 
 
 def row_span(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> str:

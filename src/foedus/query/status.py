@@ -10,7 +10,7 @@ from foedus.engine.timepoints import event_point, last_day, query_point, start_d
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name_of, rows_about
 from foedus.query.events import event_ids
-from foedus.query.nodes import clause_node, event_node, row_node, row_span, source_date
+from foedus.query.nodes import clause_node, event_node, event_words, row_node, row_span, source_date
 from foedus.query.summaries import status_summary
 from foedus.rules.library.vocabulary import CONTROLLED_BY, OCCUPIED_BY, PART_OF, SOVEREIGN
 from foedus.shapes import Json
@@ -189,7 +189,7 @@ def unless_nodes(
         ]
         out.append(
             node(
-                f"{ev.summary} ({ev.date.text}) did not end sovereignty: it breached "
+                f"{event_words(ev)} did not end sovereignty: it breached "
                 f"norms binding its author towards {name_of(kb, actor_id)}",
                 premises=[p for p in [event_node(kb, ev.id)] if p] + clauses,
             )
