@@ -34,7 +34,7 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
             ins = kb.resolver.instrument(args[1])
             found = [b for b in found if b["treaty"]["id"] == ins.id]
         if not found:
-            of = f" of {kb.instrument(ins.id).name}" if len(args) == 2 else ""
+            of = f" of {ins.name}" if len(args) == 2 else ""
             raise UserError(
                 f"{ev.id} breached no clause{of} under the {kb.perspective} perspective "
                 "(foedus breaches --by ACTOR lists the acts that did)"
@@ -54,7 +54,7 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
             premises=[b["explanation"] for b in found],
         )
         text = (
-            f"{ev.summary.rstrip('.')} ({ev.date.text}) {verb} {len(found)} clauses{some} "
+            f"{event_words(ev)} {verb} {len(found)} clauses{some} "
             f"of {', '.join(names)}."
         )
         return {
