@@ -53,10 +53,7 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
             f"{event_words(ev)} {verb} {len(found)} clauses{some}",
             premises=[b["explanation"] for b in found],
         )
-        text = (
-            f"{event_words(ev)} {verb} {len(found)} clauses{some} "
-            f"of {', '.join(names)}."
-        )
+        text = f"{event_words(ev)} {verb} {len(found)} clauses{some} of {', '.join(names)}."
         return {
             "summary": {"text": text, "quote": tree_summary(tree, names[0])["quote"]},
             "explanation": tree,
