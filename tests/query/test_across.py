@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from foedus import contract
 from foedus.cli import app
+from foedus.errors import UserError
 from foedus.query import KnowledgeBase
 from foedus.server.app import create_app
 
@@ -225,3 +226,20 @@ def test_a_corpus_without_perspectives_answers_in_its_one_view() -> None:
     data = json.loads(out)
     assert fits("status", data) == []
     assert [a["perspective"] for a in data["perspectives"]] == ["none"]
+
+
+def test_explain_a_breach_that_one_view_does_not_see(kb: KnowledgeBase) -> None:
+    """The Soviet view reads the 1940 annexation as consented to: it breached nothing there.
+    Explained under every view, that view's answer says so instead of failing the others'."""
+    data = kb.across("explain", what="breach", args=["ussr-annexes-estonia-1940"])
+    assert fits("explain", data) == []
+    views = by_perspective(data)
+    assert "breached 3 clauses" in views["de-facto"]["answer"]["summary"]["text"]
+    soviet = views["soviet"]
+    assert soviet["differs"] is True
+    assert soviet["answer"]["summary"]["text"].startswith(
+        "ussr-annexes-estonia-1940 breached no clause under the soviet perspective"
+    )
+    # an act no view sees as a breach is refused, as under one view
+    with pytest.raises(UserError, match="breached no clause under the de-facto perspective"):
+        kb.across("explain", what="breach", args=["estonia-proclaims-independence-1918"])

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from foedus.corpus.perspectives import default_perspective, perspective_ids
 from foedus.engine.timepoints import query_point
 from foedus.errors import UserError
-from foedus.norms.explain import Explanation
+from foedus.norms.explain import Explanation, node
 from foedus.query.common import STATUS_FLUENTS, Row, rows_about, shared_reads
 from foedus.query.compare import CORE, why_sovereignty_differs
 from foedus.query.rules import rule_texts
@@ -123,6 +123,24 @@ def _because(
 # --------------------------------------------------------------------------- the answer
 
 
+def _answer(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
+    """One perspective's answer; an ``explain`` that this perspective refuses (a breach it
+    does not see) is its answer too, in words: the explanation's conclusion says why (the
+    others' answers are what the comparison is for)."""
+    try:
+        answer: Json = getattr(kb, command)(**kwargs)
+        return answer
+    except UserError as e:
+        if command != "explain":
+            raise
+        words = str(e)
+        return {
+            "summary": {"text": words, "quote": None},
+            "explanation": node(words),
+            "refused": True,
+        }
+
+
 def across(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
     """The answer of ``command`` (a :class:`~foedus.query.KnowledgeBase` method, called with
     ``kwargs``) under every perspective of the corpus, side by side."""
@@ -137,7 +155,11 @@ def across(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
     views = {p: kb.with_perspective(p) for p in ids}
     # the rows every perspective's answer reads, read once for all of them
     with shared_reads(ids):
-        answers: dict[str, Json] = {p: getattr(v, command)(**kwargs) for p, v in views.items()}
+        answers: dict[str, Json] = {p: _answer(v, command, kwargs) for p, v in views.items()}
+        if all(a.get("refused") for a in answers.values()):
+            getattr(views[default], command)(**kwargs)  # no perspective has it: its error
+        for a in answers.values():
+            a.pop("refused", None)
         own: dict[str, list[Row]] = {p: [] for p in ids}
         if command == "status":  # the actor's own rows in each perspective
             aid = answers[default]["actor"]["id"]
