@@ -1019,3 +1019,14 @@ def test_when_did_a_state_join_or_leave_an_instrument(kb: KnowledgeBase) -> None
     assert "Lithuania: adherence July 24, 1929" in got["notes"]
     none = answer_question("When did Finland sign the Kellogg-Briand Pact?", kb)
     assert "Finland is not a party of Kellogg–Briand Pact" in none["notes"]
+
+
+def test_an_impossible_day_is_refused_not_dropped(kb: KnowledgeBase) -> None:
+    """1940-02-30 read as no date would answer the question over every day."""
+    with pytest.raises(QuestionError) as e:
+        answer_question("Was Estonia sovereign on 1940-02-30?", kb)
+    assert str(e.value).startswith(
+        'could not understand "1940-02-30" in "Was Estonia sovereign on 1940-02-30?": no such day'
+    )
+    got = answer_question("Was Estonia sovereign on 1940-02-28?", kb)
+    assert got["query"]["args"]["on"] == "1940-02-28"

@@ -13,6 +13,7 @@ parsed question (:class:`Parsed`), the refusals of what is not understood, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -351,6 +352,16 @@ def _did_you_mean(kb: KnowledgeBase, *names: str) -> str:
     return why
 
 
+def _impossible_days(p: Parsed) -> None:
+    """An ISO day that no calendar has (``1940-02-30``) is refused, naming it: read as no
+    date at all, the question would be answered over every day."""
+    for day in re.findall(r"\b\d{4}-\d{2}-\d{2}\b", p.text):
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise p.error(day, "no such day") from None
+
+
 def parse(text: str, kb: KnowledgeBase) -> Query:
     """The :class:`Query` a question maps to; :class:`QuestionError` when none does."""
     question = " ".join(str(text).split())
@@ -359,6 +370,7 @@ def parse(text: str, kb: KnowledgeBase) -> Query:
     lex = Lexicon.of(kb)
     tokens, notes = correct(lex.scan(question), lex, KNOWN)
     p = Parsed(question, tokens, kb, lex, list(notes))
+    _impossible_days(p)
     _unknown_names(p)
     _gibberish(p)
     kind = intent.classify(p)
