@@ -75,6 +75,22 @@ def test_atop_member_file_alone(tmp_path: Path) -> None:
     }
 
 
+def test_only_an_actor_nobody_knows_is_refused(tmp_path: Path) -> None:
+    """--only with a name neither the alias table nor the dataset has would write an empty
+    corpus: refused with the nearest names, and nothing written."""
+    out = tmp_path / "c"
+    files = [DATA / "atop_m.csv", DATA / "atop_a.csv"]
+    with pytest.raises(DatasetError) as e:
+        run_import("atop", files, out, only=["Estnia"])
+    assert str(e.value).startswith(
+        "--only 'Estnia': no actor of that name or code in the alias table or the dataset; "
+        "did you mean 'Estonia'"
+    )
+    assert not out.exists()
+    kept = run_import("atop", files, out, only=["Estonia"])["report"]
+    assert any(n.startswith("kept after --only: 2 instruments") for n in kept.notes)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not REAL.is_dir(), reason="no shared data")
 def test_real_atop_counts(tmp_path: Path) -> None:

@@ -50,20 +50,37 @@ def run_import(
         raise DatasetError(f"unknown import kind {kind!r}; kinds: {', '.join(IMPORTERS)}")
     table = aliases or AliasTable.bundled()
     paths = list(iter_files(files))
-    keep = (
-        {table.resolve(name=n, iso=n, cow=n if n.isdigit() else None).id for n in only}
-        if only
-        else None
-    )
+    asked = {n: table.resolve(name=n, iso=n, cow=n if n.isdigit() else None) for n in only or []}
+    keep = {a.id for a in asked.values()} if only else None
     if kind == "treaties":
         imp = IMPORTERS[kind](paths, table, keep)
     else:
         imp = IMPORTERS[kind](paths, table)
-        if keep is not None:
-            _restrict(imp, keep)
+    _known_only(asked, imp, table)
+    if keep is not None and kind != "treaties":
+        _restrict(imp, keep)
     _respect_existence(imp, out)
     written = write_corpus(out, imp, paths)
     return {"report": imp.report, **written}
+
+
+def _known_only(asked: dict[str, Any], imp: Import, table: AliasTable) -> None:
+    """An ``--only`` name that neither the alias table nor the dataset knows is refused,
+    with the names nearest it: kept, it would write an empty corpus (exit 0)."""
+    from foedus.errors import did_you_mean, suggest
+
+    for name, alias in asked.items():
+        if alias.known or alias.id in imp.actors:
+            continue
+        names = {r.name.lower(): r.name for r in table.rows}
+        names.update(
+            {str(v.get("name", k)).lower(): str(v.get("name", k)) for k, v in imp.actors.items()}
+        )
+        hint = did_you_mean(suggest(name, names))
+        raise DatasetError(
+            f"--only {name!r}: no actor of that name or code in the alias table or the "
+            f"dataset{hint}"
+        )
 
 
 def _restrict(imp: Import, keep: set[str]) -> None:

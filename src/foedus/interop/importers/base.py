@@ -264,7 +264,7 @@ class Report:
             lines.append("skipped:")
             for reason, n in self.skipped.most_common():
                 ex = "; ".join(self.examples.get(reason, []))
-                lines.append(f"  {n:6d}  {reason}  (e.g. {ex})")
+                lines.append(f"  {n:6d}  {reason}" + (f"  (e.g. {ex})" if ex else ""))
         if self.unresolved:
             shown = ", ".join(f"{k} ({n})" for k, n in self.unresolved.most_common(12))
             more = len(self.unresolved) - 12
