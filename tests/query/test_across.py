@@ -243,3 +243,26 @@ def test_explain_a_breach_that_one_view_does_not_see(kb: KnowledgeBase) -> None:
     # an act no view sees as a breach is refused, as under one view
     with pytest.raises(UserError, match="breached no clause under the de-facto perspective"):
         kb.across("explain", what="breach", args=["estonia-proclaims-independence-1918"])
+
+
+def test_http_all_is_refused_with_400_on_every_route_of_one_perspective() -> None:
+    """The routes that answer under one perspective refuse `all` as a user error (400), the
+    explorer's and the question's too: they answered 404 "unknown perspective 'all'"."""
+
+    async def get(urls: list[str]) -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=create_app(log=None))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return [await c.get(u) for u in urls]
+
+    routes = {
+        "validate": "/api/v1/validate?perspective=all",
+        "coverage": "/api/v1/coverage?perspective=all",
+        "ask": "/api/v1/ask?q=What+happened+in+1940%3F&perspective=all",
+        "explorer/network": "/api/v1/explorer/network?on=1940-06-01&perspective=all",
+        "timeline": "/api/v1/timeline?actor=Latvia&perspective=ALL",
+    }
+    for (name, url), r in zip(routes.items(), asyncio.run(get(list(routes.values())))):
+        assert r.status_code == 400, (url, r.json())
+        assert r.json()["error"]["message"].startswith(
+            f"perspective all: {name} answers under one perspective"
+        ), url

@@ -30,8 +30,10 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from foedus.engine.timepoints import last_day, start_day
+from foedus.errors import UserError
 from foedus.model import Actor
 from foedus.query import KnowledgeBase, need_day
+from foedus.query.across import is_all, one_perspective
 from foedus.query.common import STATUS_FLUENTS, Row, rows_about
 from foedus.query.records import date_json
 from foedus.query.status import said_at, span_words
@@ -388,6 +390,8 @@ async def get_network(
     ] = None,
 ) -> Json:
     """The actors and the instruments binding them on a day, edges breached that day flagged."""
+    if is_all(perspective):
+        raise UserError(one_perspective("explorer/network"))
     return await _run(
         request, lambda kb: network(kb, need_day(on, "on"), perspective or kb.perspective)
     )
