@@ -136,3 +136,21 @@ def test_real_cow_states(tmp_path: Path) -> None:
         e.date.text for e in corpus.events if e.type == "state_exit" and e.actors == ["latvia"]
     }
     assert exits == {"1940-06-17"}
+
+
+def test_a_quote_left_open_is_refused_where_it_opens(tmp_path: Path) -> None:
+    """A quote opened and not closed on its line would swallow every line after it into one
+    field (the rows read silently: 69 of 243 states): refused at the quote, nothing written."""
+    lines = (DATA / "cow_states.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    row = lines[2].split(",")
+    row[2] = '"' + row[2]
+    lines[2] = ",".join(row)
+    broken = tmp_path / "states.csv"
+    broken.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DatasetError) as e:
+        run_import("states", [broken], tmp_path / "c")
+    col = lines[2].index('"') + 1
+    assert str(e.value).startswith(
+        f"{broken}:3:{col}: a quote opened here is not closed on its line"
+    )
+    assert not (tmp_path / "c").exists()

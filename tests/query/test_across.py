@@ -261,7 +261,7 @@ def test_http_all_is_refused_with_400_on_every_route_of_one_perspective() -> Non
         "explorer/network": "/api/v1/explorer/network?on=1940-06-01&perspective=all",
         "timeline": "/api/v1/timeline?actor=Latvia&perspective=ALL",
     }
-    for (name, url), r in zip(routes.items(), asyncio.run(get(list(routes.values())))):
+    for (name, url), r in zip(routes.items(), asyncio.run(get(list(routes.values()))), strict=True):
         assert r.status_code == 400, (url, r.json())
         assert r.json()["error"]["message"].startswith(
             f"perspective all: {name} answers under one perspective"

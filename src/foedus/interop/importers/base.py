@@ -95,6 +95,15 @@ def read_rows(
     rows = []
     for values in reader:
         first = tap.taken[0][0] if tap.taken else 0
+        if len(tap.taken) > 1 and len(values) != len(header):
+            # a quote opened and not closed on its line swallowed the lines after it
+            line = tap.taken[0][1]
+            col = line.rfind('"') + 1 or 1
+            raise DatasetError(
+                f"{path}:{first}:{col}: a quote opened here is not closed on its line: the "
+                f"row runs on to line {tap.taken[-1][0]} and has {len(values)} fields, the "
+                f"header {len(header)}"
+            )
         raw = "".join(x for _, x in tap.taken).rstrip("\r\n")
         tap.taken.clear()
         if not raw.strip():
