@@ -446,3 +446,16 @@ def test_real_territorial_change_entities_named() -> None:
     assert {"Transvaal", "Hamburg", "Danzig", "Hejaz Sultanate"} <= names
     # 1 and 822 are not in the entity list: still named by their code
     assert {n for n in imp.report.unresolved if n.startswith("COW ")} == {"COW 1", "COW 822"}
+
+
+def test_icews_an_impossible_day_is_skipped_not_written(tmp_path: Path) -> None:
+    """A line dated 2014-02-31 is skipped with its reason: written, the corpus would not
+    validate (every query of it refused)."""
+    lines = (DATA / "icews.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].replace("2014-03-02", "2014-02-31")
+    bad = tmp_path / "icews.txt"
+    bad.write_text("".join(lines), encoding="utf-8")
+    report = run_import("events", [bad, DATA / "cameo.txt"], tmp_path / "c")["report"]
+    assert report.skipped["impossible date (no such day)"] == 1
+    corpus = load_corpus(tmp_path / "c")  # it validates
+    assert all(e.date.text != "2014-02-31" for e in corpus.events)

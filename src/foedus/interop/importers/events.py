@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from foedus.interop.aliases import AliasTable
@@ -281,6 +282,11 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
             day = r.get("date").strip()
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
                 imp.report.skip("unreadable date", r.ref)
+                continue
+            try:
+                date.fromisoformat(day)
+            except ValueError:  # 2014-02-31: the corpus would not validate
+                imp.report.skip("impossible date (no such day)", r.ref)
                 continue
             a = imp.actor(aliases.resolve(name=subj))
             b = imp.actor(aliases.resolve(name=obj))
