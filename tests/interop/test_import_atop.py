@@ -127,3 +127,15 @@ def test_real_atop_phases_never_repeat_a_party() -> None:
             spells.setdefault(p["actor"], []).append((lo, hi))
     cambodia = [p for i in imp.instruments if i["id"] == "atop-3424" for p in i["parties"]]
     assert len([p for p in cambodia if p["actor"] == "cambodia"]) == 2
+
+
+def test_a_member_who_leaves_before_joining_is_skipped(tmp_path: Path) -> None:
+    """An exit before the entry (a typing slip in the file) is skipped with its reason:
+    written, the corpus would not validate ("leaves before it joined")."""
+    lines = (DATA / "atop_m.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",1930,1,1,", ",1919,9,17,", 1)
+    bad = tmp_path / "atop_m.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    report = run_import("atop", [bad, DATA / "atop_a.csv"], tmp_path / "c")["report"]
+    assert report.skipped["member row whose exit is before its entry"] == 1
+    load_corpus(tmp_path / "c")  # it validates

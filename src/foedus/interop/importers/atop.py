@@ -95,6 +95,12 @@ def _continues(until: str | None, entered: str) -> bool:
     return a is not None and b is not None and b[0] <= a[1]
 
 
+def _left_before_joining(exited: str, entered: str) -> bool:
+    """Every day ``exited`` can be is before every day ``entered`` can be."""
+    a, b = date_bounds(exited), date_bounds(entered)
+    return a is not None and b is not None and a[1] < b[0]
+
+
 def _ends_before(a: str, b: str) -> bool:
     ba, bb = date_bounds(a), date_bounds(b)
     return ba is not None and bb is not None and ba[1] < bb[1]
@@ -124,6 +130,10 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
             if r.get("ineffect").strip() == "1"
             else ymd(r.get("yrexit"), r.get("moexit"), r.get("dayexit"))
         )
+        if exited is not None and _left_before_joining(exited, entered):
+            # written, the corpus would not validate (a party leaves before it joined)
+            imp.report.skip("member row whose exit is before its entry", r.ref)
+            continue
         for col in OBLIGATIONS:
             if _flag(r, col) and actor not in bearers[col]:
                 bearers[col].append(actor)
