@@ -281,3 +281,18 @@ def test_compare_shows_the_1940_1991_divergence(kb_factory):
             and d["status"]["de-facto"]["sovereign"] == [{"value": False, "certainty": "certain"}]
             for d in mine
         )
+
+
+@pytest.mark.slow
+def test_cli_an_uncertain_aggressor_names_no_one_side():
+    """The headline of an uncertain order of first acts names every candidate, not the one
+    listed first as "the aggressor"."""
+    from typer.testing import CliRunner
+
+    from foedus.cli import app
+
+    args = ["aggressor", "USSR", "Estonia", "--assume", str(OVERLAYS / "simultaneous.yaml")]
+    out = CliRunner().invoke(app, args, env={"COLUMNS": "200"}).stdout
+    assert out.splitlines()[0] == (
+        "aggressor: possibly Estonia or Soviet Union (the order of their first acts is uncertain)"
+    )

@@ -369,6 +369,14 @@ def breaches_view(data: Json) -> RenderableType:
 def aggressor_view(data: Json) -> RenderableType:
     if data["aggressor"] is None:
         head = Text(f"no aggressor: {data['explanation']['conclusion']}", style="bold")
+    elif data.get("certainty") == "possible" and len(data["candidates"]) > 1:
+        # no one side is the aggressor: the candidates, the first act's side first
+        names = " or ".join(c["name"] for c in data["candidates"])
+        head = Text.assemble(
+            ("aggressor: ", "bold"),
+            (f"possibly {names}", "bold yellow"),
+            " (the order of their first acts is uncertain)",
+        )
     else:
         head = Text.assemble(
             ("aggressor: ", "bold"),
@@ -376,12 +384,7 @@ def aggressor_view(data: Json) -> RenderableType:
             f" — {data['category']}, {data['act']['date']['text']}",
         )
         if data.get("certainty") == "possible":
-            head.append(
-                "  (possibly; candidates: "
-                + ", ".join(c["name"] for c in data["candidates"])
-                + ")",
-                style="yellow",
-            )
+            head.append("  (possibly: its act may fall outside the period)", style="yellow")
     return Group(head, Text(f"rule: {data['rule']}"), to_rich(data["explanation"], rules=False))
 
 
