@@ -421,6 +421,14 @@ def test_timeline_lanes_de_facto_and_non_recognition(page: Page) -> None:
 
 
 @browser_test
+def test_a_day_no_calendar_has_is_not_taken_from_the_url(page: Page) -> None:
+    """?day=1940-02-30 (which JavaScript's Date rolls on to 1 March) is not the page's day:
+    it asked the server for that day's network and showed its 400."""
+    pg = page.open("?day=1940-02-30")
+    pg.wait_for_selector("#edge-list[data-day]")
+    assert pg.get_attribute("#edge-list", "data-day") != "1940-02-30"
+
+
 def test_slider_day_shows_the_instruments_binding_that_day(page: Page) -> None:
     pg = page.open("?day=1939-01-01")
     pg.wait_for_selector("#edge-list[data-day='1939-01-01']")

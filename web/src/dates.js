@@ -60,8 +60,11 @@ export function defaultWindow(day) {
   return [clampDay(addMonths(day, -96)), clampDay(addMonths(day, 96))];
 }
 
+/** An ISO day that a calendar has: not 1940-02-30 (which Date would roll on to 1 March). */
 export function isDay(s) {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(toDate(s).getTime());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = toDate(s);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /** The text of a JSON date: the source's words, and the range when it is not one day. */
