@@ -269,6 +269,23 @@ def test_extinction_ends_a_party_s_membership(tmp_path: Path) -> None:
     assert "lake-convention" in ids_on(kb, "1925-01-02", between=("alpha", "gamma"))
 
 
+def test_a_status_over_a_range_includes_the_actor_s_end(tmp_path: Path) -> None:
+    """Over a range in which the actor ceases to exist (no period of status follows its
+    last), the status says what held after: "independent, then not sovereign", not only
+    "independent"."""
+    from foedus.ask.expand import status_over
+
+    actors = CORPUS["actors.yaml"].replace(
+        "{id: beta, name: Beta, existed_from: 1900}",
+        "{id: beta, name: Beta, existed_from: 1900, existed_to: 1925-01-01}",
+    )
+    events = CORPUS["events.yaml"].split("  - id: beta-invades-gamma")[0]
+    kb = KnowledgeBase(write_corpus(tmp_path / "c", {"actors.yaml": actors, "events.yaml": events}))
+    got = status_over(kb, "beta", "1924-06-01", "1925-06-01")["status"]
+    assert got["label"] == "independent, then not sovereign"
+    assert {v["value"] for v in got["sovereign"]} == {True, False}
+
+
 def test_a_denunciation_must_name_its_instrument(tmp_path: Path) -> None:
     events = CORPUS["events.yaml"].replace("    instrument: harbour-treaty\n", "")
     root = write_corpus(tmp_path / "c", {"events.yaml": events})

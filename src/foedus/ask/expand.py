@@ -22,7 +22,7 @@ import json
 import weakref
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -217,9 +217,16 @@ def status_over(kb: KnowledgeBase, actor: str, start: str, end: str) -> Json:
     ``to`` its last; the explanation is the first day's."""
     first = kb.status(actor=actor, on=start)
     seen = [first["status"]]
-    for period in kb.periods(kb.resolver.actor(actor).id):
+    periods = kb.periods(kb.resolver.actor(actor).id)
+    starts = {p["from"]["earliest"] for p in periods}
+    for period in periods:
         if start < period["from"]["earliest"] <= end:
             seen.append(period)
+        last = (period.get("to") or {}).get("latest")
+        if last and start <= last < end:
+            after = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+            if after not in starts:  # no period follows (the actor ceased to exist): its day
+                seen.append(kb.status(actor=actor, on=after)["status"])
     status: Json = {}
     for field_, values in first["status"].items():
         if not isinstance(values, list):
