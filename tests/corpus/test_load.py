@@ -105,9 +105,12 @@ def test_a_reference_to_a_broken_record_is_not_reported_twice(
     assert _errors(copy) == "actors.yaml:15:19: actors[1].existed_from: cannot read date 'x'"
 
 
-def test_not_a_folder() -> None:
-    with pytest.raises(CorpusError, match="not a corpus folder"):
+def test_not_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no-such-corpus:1:1: no such folder"):
         load_corpus(CORPORA / "no-such-corpus")
+    (tmp_path / "file.yaml").write_text("x: 1\n")
+    with pytest.raises(CorpusError, match="file.yaml:1:1: not a corpus folder"):
+        load_corpus(tmp_path / "file.yaml")
 
 
 def test_read_corpus_returns_partial_results(copy: Path) -> None:

@@ -251,7 +251,8 @@ def read_corpus(
     root = Path(path)
     problems: list[Problem] = []
     if not root.is_dir():
-        raise CorpusError([Problem(display(root), 1, 1, "not a corpus folder")])
+        why = "not a corpus folder" if root.exists() or root.is_symlink() else "no such folder"
+        raise CorpusError([Problem(display(root), 1, 1, why)])
     positions: dict[Any, Loc] = {}
     corpus = Corpus(path=root, metadata=_load_meta(root, problems, positions))
     corpus.positions.update(positions)
