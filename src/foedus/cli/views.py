@@ -384,7 +384,7 @@ def aggressor_view(data: Json) -> RenderableType:
             f" — {data['category']}, {data['act']['date']['text']}",
         )
         if data.get("certainty") == "possible":
-            head.append("  (possibly: its act may fall outside the period)", style="yellow")
+            head.append("  (possibly: see why below)", style="yellow")
     return Group(head, Text(f"rule: {data['rule']}"), to_rich(data["explanation"], rules=False))
 
 

@@ -52,6 +52,36 @@ ORDER BY t_early, t_late, event_id
     return query.with_("acts", as_=acts).sql("duckdb")
 
 
+@cache
+def _acts_via_territory() -> str:
+    """The acts of ``$types`` by ``$a`` or ``$b`` against a territory that was, at some time
+    of the act's dates, part of the other (``part_of`` under perspective ``$p``), with whether
+    it certainly was over all of them: DuckDB's SQL, parsed by sqlglot on first use."""
+    either = (
+        "list_contains($types, type) AND (list_contains(actors, $a) OR list_contains(actors, $b))"
+    )
+    acts = sqlglot.parse_one(event_acts(either), read="duckdb")
+    query = sqlglot.parse_one(
+        """
+SELECT e.event_id, e.type, e.actor, e.target, e.t_early, e.t_late,
+       bool_or(f.certainty = 'certain' AND f.start <= e.t_early
+               AND (f."end" IS NULL OR e.t_late < f."end")) AS sure
+FROM acts AS e
+JOIN fluents AS f
+  ON f.perspective = $p AND f.fluent = 'part_of' AND f.args = [e.target]
+ AND f.start <= e.t_late AND (f."end" IS NULL OR e.t_early < f."end")
+WHERE ((e.actor = $a AND f.value = $b) OR (e.actor = $b AND f.value = $a))
+  AND e.target NOT IN ($a, $b)
+  AND e.t_late >= $lo AND e.t_early <= $hi
+GROUP BY ALL
+ORDER BY e.t_early, e.t_late, e.event_id
+""",
+        read="duckdb",
+    )
+    assert isinstance(query, exp.Select)
+    return query.with_("acts", as_=acts).sql("duckdb")
+
+
 @dataclass
 class Act:
     event_id: str
@@ -60,6 +90,8 @@ class Act:
     target: str
     t_early: int
     t_late: int
+    sure: bool = True  # an act against a territory: certainly part of the other side then
+    via: bool = False  # its target is a territory that was part of the other side
 
 
 @dataclass
@@ -73,6 +105,7 @@ class Verdict:
     first_acts: dict[str, Act] = field(default_factory=dict)
     definition_clauses: list[tuple[str, str]] = field(default_factory=list)  # (instrument, clause)
     edge: bool = False  # the first act's date reaches past an end of the period asked
+    unsure_via: bool = False  # its target was only possibly part of the other side then
 
 
 def defined_acts(corpus: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -95,16 +128,24 @@ def decide(
     b: str,
     t_from: int | None = None,
     t_to: int | None = None,
+    perspective: str | None = None,
 ) -> Verdict:
-    """Apply the first-to-commit rule to the conflict between ``a`` and ``b``."""
+    """Apply the first-to-commit rule to the conflict between ``a`` and ``b``. Under a
+    ``perspective``, an act against a territory that was then part of the other side (its
+    ``part_of``) is an act against that side, as breach detection reads it: Germany's 1941
+    invasion of Estonia, de facto part of the Soviet Union, is an act against the Soviet
+    Union; only possibly so where the territory was only possibly part of it then."""
     acts, clauses = defined_acts(corpus)
     lo = t_from if t_from is not None else -(2**62)
     hi = t_to if t_to is not None else 2**62
     params = {"types": sorted(acts), "a": a, "b": b, "lo": lo, "hi": hi}
-    rows = con.execute(_first_acts(), params).fetchall()
+    found = [Act(*row) for row in con.execute(_first_acts(), params).fetchall()]
+    if perspective is not None and acts:
+        via = con.execute(_acts_via_territory(), {**params, "p": perspective}).fetchall()
+        for ev, kind, actor, target, t_early, t_late, sure in via:
+            found.append(Act(ev, kind, actor, target, t_early, t_late, bool(sure), via=True))
     first: dict[str, Act] = {}
-    for row in rows:
-        act = Act(*row)
+    for act in sorted(found, key=lambda x: (x.t_early, x.t_late, not x.sure, x.event_id)):
         first.setdefault(act.actor, act)
     verdict = Verdict(None, None, None, first_acts=first, definition_clauses=clauses)
     if not first:
@@ -112,8 +153,10 @@ def decide(
     ordered = sorted(first.values(), key=lambda x: (x.t_early, x.t_late, x.event_id))
     lead = ordered[0]
     verdict.aggressor, verdict.act = lead.actor, lead
-    # an act whose fuzzy date reaches past an end of the period may not be in it at all
-    verdict.edge = not (lo <= lead.t_early and lead.t_late <= hi)
+    # an act whose fuzzy date reaches past an end of the period may not be in it at all, and
+    # one against a territory may not have been against the other side
+    verdict.unsure_via = not lead.sure
+    verdict.edge = not (lo <= lead.t_early and lead.t_late <= hi) or verdict.unsure_via
     if not verdict.edge and (len(ordered) == 1 or lead.t_late < ordered[1].t_early):
         verdict.certainty = "certain"
         verdict.candidates = [lead.actor]

@@ -54,6 +54,7 @@ def aggressor(
         y,
         event_point(from_) if from_ else None,
         event_point(to) if to else None,
+        kb.perspective,
     )
     acts, _ = aggression.defined_acts(kb.corpus)
     rule, article = wording(kb)
@@ -85,6 +86,10 @@ def aggressor(
     for side, act in sorted(v.first_acts.items()):
         e = events[act.event_id]
         p = event_node(kb, e.id, f"first act of {names.get(side, side)}: ")
+        if p is not None and act.via:  # against a territory that was part of the other side
+            other = names[y if side == x else x]
+            then = "then part of" if act.sure else "then possibly part of"
+            p["conclusion"] += f" ({name_of(kb, act.target)}, {then} {other})"
         if p is not None:
             if e.justification:
                 p["premises"].append(justification_node(kb, e))
@@ -97,9 +102,13 @@ def aggressor(
     if v.certainty == "possible" and v.edge:
         cands = " or ".join(names.get(c, c) for c in v.candidates)
         others = f" (candidates: {cands})" if len(v.candidates) > 1 else ""
-        conclusion = (
-            f"possibly {who}: its first act ({ev.date.text}) may fall outside the period{others}"
+        why = (
+            f"{name_of(kb, v.act.target)} may not have been part of "
+            f"{names[y if v.aggressor == x else x]} at the time of its first act ({ev.date.text})"
+            if v.unsure_via
+            else f"its first act ({ev.date.text}) may fall outside the period"
         )
+        conclusion = f"possibly {who}: {why}{others}"
     elif v.certainty == "possible":
         cands = " or ".join(names.get(c, c) for c in v.candidates)
         conclusion = (
