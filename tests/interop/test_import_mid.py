@@ -122,6 +122,18 @@ def test_cow_wars_import(tmp_path: Path) -> None:
     assert spell2.date.earliest.isoformat() == "1937-01-20" and spell2.type == "interstate_war"
 
 
+def test_ask_an_attack_finds_the_wars_the_category_holds(tmp_path: Path) -> None:
+    """An imported corpus's `attack` category holds its wars (`interstate_war`): "did Russia
+    attack Finland?" finds them, where a filter on the type `attack` alone answered no."""
+    from foedus.ask import answer_question
+
+    run_import("wars", [DATA / "wars.csv"], tmp_path / "c")
+    got = answer_question("Did Russia attack Finland in 1936?", KnowledgeBase(tmp_path / "c"))
+    assert got["verdict"]["answer"] == "yes"
+    assert [e["id"] for e in got["answer"]["events"]] == ["war-9201-russia"]
+    assert "attack read as the corpus's category attack: attack, interstate_war" in got["notes"]
+
+
 def test_atop_and_mid_together_give_breaches(tmp_path: Path) -> None:
     out = tmp_path / "c"
     run_import("atop", [DATA / "atop_m.csv", DATA / "atop_a.csv"], out)

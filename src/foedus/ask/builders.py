@@ -303,13 +303,35 @@ def build_sphere(p: Parsed) -> Query:
 
 def _events_query(p: Parsed, actor: str | None, target: str | None, act: str | None) -> Query:
     start, end = p.period()
+    types = _category_types(p, act)
     q = Query(
         "events",
-        {"actor": actor, "target": target, "type": act, "from_": start, "to": end},
+        {
+            "actor": actor,
+            "target": target,
+            "type": None if types else act,
+            "from_": start,
+            "to": end,
+        },
         p.perspective(),
+        {"event_type": types} if types else {},
     )
     q = _with_group(p, q, [actor, target])
     return q.asking(("any", None)) if intent.is_yes_no(p) else q
+
+
+def _category_types(p: Parsed, act: str | None) -> list[str]:
+    """The event types of the corpus's category named as the act (``attack``), when it has
+    more than the act's own: an imported corpus's attacks are also its wars
+    (``interstate_war``), which a filter on the one type would miss; else none."""
+    if act is None:
+        return []
+    for cat in p.kb.corpus.categories:
+        if cat.id == act.replace("_", "-") and set(cat.event_types) - {act}:
+            types = sorted(set(cat.event_types) | {act})
+            p.notes.append(f"{act} read as the corpus's category {cat.id}: {', '.join(types)}")
+            return types
+    return []
 
 
 BUILDERS = {

@@ -103,8 +103,10 @@ class Query:
             return item["event"] if key == "breaches" else item
 
         kept = list(answer[key])
-        if "event_type" in self.filter:
-            kept = [x for x in kept if event_of(x)["type"] == self.filter["event_type"]]
+        if "event_type" in self.filter:  # one type, or a category's types
+            wanted = self.filter["event_type"]
+            types = {wanted} if isinstance(wanted, str) else set(wanted)
+            kept = [x for x in kept if event_of(x)["type"] in types]
         if "event" in self.filter:
             ids = set(self.filter["event"])
             kept = [x for x in kept if event_of(x)["id"] in ids]
