@@ -215,3 +215,14 @@ def test_a_row_from_an_undated_beginning_says_so(kb: KnowledgeBase) -> None:
     text = " ".join(conclusions(tree))
     assert "1800-01-01" not in text
     assert "from the start (the corpus dates no beginning)" in text
+
+
+def test_a_breach_binds_in_a_fuzzy_date_not_on_it(kb: KnowledgeBase) -> None:
+    """The invasion is dated "mid-June 1940", which is no one day: the treaty bound the USSR
+    towards Estonia *in* mid-June 1940 (an exact date is *on* its day)."""
+    tree = kb.explain(
+        "breach", ["ussr-invades-estonia-1940", "soviet-estonian-non-aggression-treaty"]
+    )["explanation"]
+    text = " ".join(conclusions(tree))
+    assert "bound Soviet Union towards Estonia in mid-June 1940" in text
+    assert "on mid-June" not in text

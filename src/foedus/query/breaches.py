@@ -73,6 +73,8 @@ def breach_json(
     kind = norm.kind if norm else "clause"
     cats = ", ".join(norm.categories) if norm else ""
     premises: list[Explanation | None] = [event_node(kb, ev.id, "the act: ")]
+    # "on 20 June 1940", but "in mid-June 1940": a fuzzy date is no one day
+    when = f"{'on' if ev.date.earliest == ev.date.latest else 'in'} {ev.date.text}"
     for r in rows:
         via = (
             f" ({name_of(kb, r['target'])} being part of {name_of(kb, r['beneficiary'])})"
@@ -82,7 +84,7 @@ def breach_json(
         premises.append(
             node(
                 f"{ins.name} bound {name_of(kb, r['actor'])} towards "
-                f"{name_of(kb, r['beneficiary'])} on {ev.date.text}{via}",
+                f"{name_of(kb, r['beneficiary'])} {when}{via}",
                 rule="binds(T, X, Y) = party_to(X, T) ∩ party_to(Y, T) ∩ in_force(T)",
                 certainty=r["certainty"],
                 premises=[instrument_node(kb, ins_id)],
