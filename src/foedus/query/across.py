@@ -130,22 +130,20 @@ def _because(
 # --------------------------------------------------------------------------- the answer
 
 
-def _answer(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
-    """One perspective's answer; an ``explain`` that this perspective refuses (a breach it
-    does not see) is its answer too, in words: the explanation's conclusion says why (the
+def _answer(
+    kb: KnowledgeBase, command: str, kwargs: dict[str, Any]
+) -> tuple[Json, UserError | None]:
+    """One perspective's answer, and its refusal if it refused: an ``explain`` that this
+    perspective refuses (a breach it does not see) is answered by the refusal, in words (the
     others' answers are what the comparison is for)."""
     try:
         answer: Json = getattr(kb, command)(**kwargs)
-        return answer
+        return answer, None
     except UserError as e:
         if command != "explain":
             raise
         words = str(e)
-        return {
-            "summary": {"text": words, "quote": None},
-            "explanation": node(words),
-            "refused": True,
-        }
+        return {"summary": {"text": words, "quote": None}, "explanation": node(words)}, e
 
 
 def across(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
@@ -159,11 +157,11 @@ def across(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
     views = {p: kb.with_perspective(p) for p in ids}
     # the rows every perspective's answer reads, read once for all of them
     with shared_reads(ids):
-        answers: dict[str, Json] = {p: _answer(v, command, kwargs) for p, v in views.items()}
-        if all(a.get("refused") for a in answers.values()):
-            getattr(views[default], command)(**kwargs)  # no perspective has it: its error
-        for a in answers.values():
-            a.pop("refused", None)
+        got = {p: _answer(v, command, kwargs) for p, v in views.items()}
+        refusal = got[default][1]
+        if refusal is not None and all(e is not None for _, e in got.values()):
+            raise refusal  # no perspective has it: its error, as under one
+        answers: dict[str, Json] = {p: a for p, (a, _) in got.items()}
         own: dict[str, list[Row]] = {p: [] for p in ids}
         if command == "status":  # the actor's own rows in each perspective
             aid = answers[default]["actor"]["id"]

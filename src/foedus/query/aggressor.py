@@ -65,6 +65,7 @@ def aggressor(
         for i, c in v.definition_clauses
     ]
     names = {k: name_of(kb, k) for k in (x, y)}
+    other_side = {x: y, y: x}
     if v.act is None:
         expl = node(
             f"no act listed in {article} between {names[x]} and {names[y]} in the period",
@@ -87,7 +88,7 @@ def aggressor(
         e = events[act.event_id]
         p = event_node(kb, e.id, f"first act of {names.get(side, side)}: ")
         if p is not None and act.via:  # against a territory that was part of the other side
-            other = names[y if side == x else x]
+            other = names[other_side[side]]
             then = "then part of" if act.sure else "then possibly part of"
             p["conclusion"] += f" ({name_of(kb, act.target)}, {then} {other})"
         if p is not None:
@@ -104,7 +105,7 @@ def aggressor(
         others = f" (candidates: {cands})" if len(v.candidates) > 1 else ""
         why = (
             f"{name_of(kb, v.act.target)} may not have been part of "
-            f"{names[y if v.aggressor == x else x]} at the time of its first act ({ev.date.text})"
+            f"{names[other_side[v.act.actor]]} at the time of its first act ({ev.date.text})"
             if v.unsure_via
             else f"its first act ({ev.date.text}) may fall outside the period"
         )
