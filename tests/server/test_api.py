@@ -269,10 +269,108 @@ def test_error_400_bad_day_pinned(client: Client) -> None:
             "error": {
                 "status": 400,
                 "message": "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'",
-                "errors": [],
+                "errors": [
+                    {
+                        "message": "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'",
+                        "loc": ["query", "on"],
+                        "type": "day",
+                    }
+                ],
             }
         },
     )
+
+
+EMPTY_PERSPECTIVE = (
+    "perspective: empty value {!r}; name a perspective (de-facto, non-recognition, soviet), "
+    "or leave the parameter out for the default (de-facto)"
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "status?actor=Estonia&on=1960-01-01&perspective=",
+        "treaties?perspective=",
+        "timeline?actor=Latvia&perspective=",
+        "explorer/network?on=1940-06-01&perspective=",
+        "status?actor=Estonia&on=1960-01-01&perspective=%20",
+    ],
+)
+def test_error_400_empty_perspective_pinned(client: Client, url: str) -> None:
+    """``perspective=`` names no perspective: it was answered under the default, while the CLI
+    refuses ``--perspective ''``. Refused, naming the parameter and the value; leaving the
+    parameter out still asks for the default."""
+    r = client.get(f"{API}/{url}")
+    value = " " if url.endswith("%20") else ""
+    message = EMPTY_PERSPECTIVE.format(value)
+    assert (r.status_code, r.json()) == (
+        400,
+        {
+            "error": {
+                "status": 400,
+                "message": message,
+                "errors": [{"message": message, "loc": ["query", "perspective"], "type": "empty"}],
+            }
+        },
+    )
+    valid("Error", r.json())
+    code, out, _ = cli("status", "Estonia", "--on", "1960-01-01", "--perspective", value, "--json")
+    assert (code, out) == (2, "")
+    without = client.get(f"{API}/{url.rsplit('perspective=', 1)[0].rstrip('&?')}")
+    assert without.status_code == 200, without.text
+
+
+# each refusal (400) says what is wrong: one item, naming the parameter where there is one
+REFUSALS: list[tuple[str, list[str] | None, str | None]] = [
+    ("status?actor=Latvia&on=1943-02-30", ["query", "on"], "day"),
+    ("events?from=1940-13-01", ["query", "from"], "day"),
+    ("breaches?to=1940-02-30", ["query", "to"], "day"),
+    ("events?from=1941-01-01&to=1940-01-01", ["query", "to"], "range"),
+    ("aggressor?a=ussr&b=USSR", ["query", "b"], "same_actor"),
+    ("explain?what=nonsense&args=x", ["query", "what"], "no_answer"),
+    (
+        "explain?what=breach&args=estonia-proclaims-independence-1918",
+        ["query", "args"],
+        "no_answer",
+    ),
+    ("timeline?actor=Latvia&perspective=all", ["query", "perspective"], "one_perspective"),
+    ("explorer/network?on=1940-13-01", ["query", "on"], "day"),
+    (
+        "explorer/network?on=1940-06-01&perspective=all",
+        ["query", "perspective"],
+        "one_perspective",
+    ),
+    ("status?actor=Latvia&on=1943-01-01&perspective=", ["query", "perspective"], "empty"),
+    ("status?actor=Estonia&actor=Latvia&on=1943-01-01", ["query", "actor"], "duplicate"),
+    ("ask?q=frobnicate%20the%20treaty", None, None),
+]
+
+
+@pytest.mark.parametrize("url, loc, kind", REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_every_400_says_what_is_wrong(
+    client: Client, url: str, loc: list[str] | None, kind: str | None
+) -> None:
+    r = client.get(f"{API}/{url}")
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    valid("Error", r.json())
+    assert error["errors"], "a refusal with no error listed"
+    assert all(item["message"] for item in error["errors"])
+    first = error["errors"][0]
+    assert first["message"] in error["message"]
+    if loc is not None:
+        assert (first["loc"], first["type"]) == (loc, kind)
+
+
+def test_a_400_never_has_an_empty_list() -> None:
+    """Whatever raises it: an :class:`ApiError` 400 without items lists its message."""
+    from foedus.errors import UserError
+    from foedus.server.errors import ApiError, from_foedus
+
+    assert ApiError(400, "bad").errors == [{"message": "bad"}]
+    assert from_foedus(UserError("some new refusal")).errors == [{"message": "some new refusal"}]
+    assert ApiError(405, "method not allowed").errors == []
 
 
 def test_error_422_missing_parameter_pinned(client: Client) -> None:

@@ -139,6 +139,7 @@ def test_a_protocol_error_is_a_json_400(small: tuple[int, Path]) -> None:
         assert b"content-type: application/json" in head
         error = json.loads(body)["error"]
         assert error["status"] == 400 and "invalid HTTP request" in error["message"]
+        assert error["errors"] == [{"message": error["message"]}]  # a refusal says what is wrong
     assert "Traceback" not in log.read_text()
 
 

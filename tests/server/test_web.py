@@ -738,6 +738,162 @@ def test_search_finds_actors_instruments_events_and_breaches(page: Page) -> None
     assert page.problems == []
 
 
+def _axe_violations(pg: Any) -> list[dict[str, Any]]:
+    """The serious and critical violations axe-core finds on the page as it is now."""
+    if not pg.evaluate("typeof axe !== 'undefined'"):
+        pg.add_script_tag(path=str(AXE))
+    return pg.evaluate(  # type: ignore[no-any-return]
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+             .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                           nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
+    )
+
+
+@browser_test
+def test_the_search_list_closes_when_the_user_moves_on(page: Page) -> None:
+    """The list of hits stayed open over the Ask box (covering it: a click there chose a hit)
+    once the user had moved on. It closes on Escape, when the focus or a click goes outside
+    the search, and when a hit is chosen; typing, the down arrow or a click opens it again."""
+    pg = page.open("?day=1940-08-15")
+    results = pg.locator("#search-results")
+    focused = "() => document.activeElement.id || document.activeElement.className"
+    pg.fill("#search-input", "latvia")
+    assert results.is_visible()
+    pg.keyboard.press("Escape")  # the first Escape closes the list and keeps the words
+    assert results.is_hidden() and pg.input_value("#search-input") == "latvia"
+    pg.keyboard.press("ArrowDown")  # opens it again, on the first hit
+    assert results.is_visible() and pg.evaluate(focused) == "hit"
+    if AXE.is_file():
+        assert _axe_violations(pg) == []  # the open list is as accessible as the page
+    pg.keyboard.press("ArrowDown")
+    pg.keyboard.press("ArrowUp")
+    pg.keyboard.press("ArrowUp")  # from the first hit back to the box
+    assert pg.evaluate(focused) == "search-input"
+    pg.keyboard.press("ArrowDown")
+    pg.keyboard.press("Escape")  # Escape on a hit: closed, the focus back in the box
+    assert results.is_hidden() and pg.evaluate(focused) == "search-input"
+    pg.keyboard.press("Escape")  # the next one clears the box
+    assert pg.input_value("#search-input") == ""
+    pg.fill("#search-input", "latvia")
+    pg.keyboard.press("Tab")  # Tab leaves the search (the hits are reached by the arrows)
+    assert results.is_hidden()
+    assert not pg.evaluate("document.querySelector('.search').contains(document.activeElement)")
+    pg.fill("#search-input", "latvia")
+    pg.focus("#ask-input")  # moving on to the Ask box
+    assert results.is_hidden()
+    pg.click("#ask-input")  # not covered by the list any more
+    pg.click("#search-input")  # a click in the box shows the hits again
+    assert results.is_visible()
+    pg.click("#timeline-h")  # a click elsewhere, on no control
+    assert results.is_hidden()
+    pg.fill("#search-input", "kellogg")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    pg.locator("#search-results button.hit").first.click()  # choosing a hit
+    page.details_ready(before)
+    assert results.is_hidden() and "Kellogg" in pg.locator("#details").inner_text()
+    pg.fill("#search-input", "treaty of tartu")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready")
+    pg.keyboard.press("ArrowDown")
+    pg.keyboard.press("Enter")  # choosing one with the keyboard
+    page.details_ready(before)
+    assert results.is_hidden() and "Tartu" in pg.locator("#details").inner_text()
+    assert page.problems == []
+
+
+LABEL_OVERLAPS = """() => {
+    const ns = window.foedus.network.cy.nodes().toArray();
+    const boxes = ns.map((n) => n.boundingBox({includeNodes: false, includeLabels: true}));
+    const out = [];
+    for (let i = 0; i < ns.length; i++) for (let j = i + 1; j < ns.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.w && b.w && a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) {
+        out.push([ns[i].data('name'), ns[j].data('name')]);
+      }
+    }
+    return out; }"""
+
+
+@browser_test
+def test_network_labels_do_not_overlap(page: Page) -> None:
+    """On 1940 days the labels of the Soviet Union, Latvia, Germany and the Convention's hub
+    were drawn over each other; a day reached from another keeps them apart too, at a size
+    that can be read."""
+    pg = page.open("?day=1940-08-15&perspective=non-recognition")
+    pg.wait_for_selector("#edge-list[data-day='1940-08-15']")
+    assert pg.evaluate(LABEL_OVERLAPS) == []
+    page.shot("network-1940-08-15", full=False)
+    for day in ("1940-06-15", "1939-09-01", "1941-06-01"):
+        pg.fill("#day-input", day)
+        pg.press("#day-input", "Enter")
+        pg.wait_for_selector(f"#edge-list[data-day='{day}']")
+        assert pg.evaluate(LABEL_OVERLAPS) == [], day
+        assert pg.evaluate("window.foedus.network.cy.zoom()") > 0.6, day  # readable
+    assert page.problems == []
+
+
+@browser_test
+def test_an_act_dated_only_by_its_year_did_not_breach_on_this_day(page: Page) -> None:
+    """An act the source dates "1940" was flagged "breached this day" on every day of 1940:
+    the list says when the source dates it instead; only an act of one day breached "this
+    day"."""
+    pg = page.open("?day=1940-08-15&perspective=non-recognition")
+    pg.wait_for_selector("#edge-list[data-day='1940-08-15'][data-perspective='non-recognition']")
+    badges = pg.locator("#edge-list li.breached .badge.breach").all_inner_texts()
+    assert badges and set(badges) == {"breached in 1940 (the source gives no day)"}
+    labels = pg.locator("#edge-list li.breached button").evaluate_all(
+        "(els) => els.map((e) => e.getAttribute('aria-label'))"
+    )
+    assert labels and not [x for x in labels if "this day" in x]
+    pg.fill("#day-input", "1940-06-15")
+    pg.press("#day-input", "Enter")
+    pg.wait_for_selector("#edge-list[data-day='1940-06-15']")
+    badges = pg.locator("#edge-list li.breached .badge.breach").all_inner_texts()
+    assert any("in mid-June 1940" in b and "(the source gives no day)" in b for b in badges)
+    assert "breached this day" not in badges
+    # an act the source dates to one day is said to breach on this day
+    events = pg.evaluate("window.foedus.overview.events")
+    one_day = next(e for e in events if e["date"]["earliest"] == e["date"]["latest"])
+    said = pg.evaluate(
+        "([id]) => window.foedus.network.breachedWhen([{event: id, certainty: 'certain'}])",
+        [one_day["id"]],
+    )
+    assert said == "breached this day"
+    assert page.problems == []
+
+
+@browser_test
+def test_the_map_names_the_actor_a_shape_stands_for_on_the_day(page: Page) -> None:
+    """Today's Russia stands for the Russian SFSR, the Soviet Union or the Russian Federation,
+    whichever held it on the day shown: in 1940 the map spoke of the Russian Federation."""
+    actors = {
+        a["id"]: a for a in httpx.get(f"{page.base}/api/v1/explorer/overview").json()["actors"]
+    }
+    shape = "#map path[data-home='russia']"
+    for day, actor in (("1921-06-01", "rsfsr"), ("1940-08-15", "ussr"), ("1995-01-01", "russia")):
+        pg = page.open(f"?day={day}&perspective=non-recognition")
+        pg.wait_for_selector(f"#map path[data-home='russia'][data-actor='{actor}']")
+        name = actors[actor]["name"]
+        said = pg.locator(shape).get_attribute("aria-label") or ""
+        assert said.startswith(f"{name} on {day}"), said
+        caption = pg.locator("#map-caption").inner_text()
+        others = [
+            a["name"] for i, a in actors.items() if i in {"rsfsr", "ussr", "russia"} - {actor}
+        ]
+        for text in (said, caption):
+            assert not [o for o in others if o in text], (text, others)
+        if actor != "russia":  # drawn on another's shape: the caption says so
+            assert f"{name} on the shape of today's Russia" in caption
+            assert name in pg.locator("#map text.lane").all_text_contents()
+    page.shot("map-1995-01-01", full=False)
+    pg = page.open("?day=1940-08-15&perspective=non-recognition")
+    before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+    pg.locator(shape).click()  # the shape explains the actor it stands for
+    page.details_ready(before)
+    assert f"{actors['ussr']['name']} on 1940-08-15" in pg.locator("#details").inner_text()
+    assert page.problems == []
+
+
 @browser_test
 def test_a_state_on_a_day_under_every_perspective(page: Page) -> None:
     pg = page.open("?day=1960-01-01")
@@ -879,11 +1035,5 @@ def test_no_serious_accessibility_violation(page: Page) -> None:
     if not AXE.is_file():
         pytest.skip(f"axe-core not installed ({AXE}; npm ci in web/)")
     pg = page.open("?day=1940-06-01")
-    pg.add_script_tag(path=str(AXE))
-    found = pg.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-             .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-             .map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                           nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
-    )
+    found = _axe_violations(pg)
     assert found == [], json.dumps(found, indent=1)

@@ -314,7 +314,7 @@ class Explorer {
       label.append(k.replaceAll("-", " "));
       li.append(box, label);
       return li;
-    }), Object.assign(document.createElement("li"), { innerHTML: '<span class="line breach-line"></span>breached this day' }),
+    }), Object.assign(document.createElement("li"), { innerHTML: '<span class="line breach-line"></span>breached this day, or in the year or month the source gives' }),
     Object.assign(document.createElement("li"), { innerHTML: '<span class="line dotted-line"></span>possibly binding' }),
     Object.assign(document.createElement("li"), { innerHTML: '<span class="hub-sw" aria-hidden="true">◆</span>instrument of more than two parties' }));
   }

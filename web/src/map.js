@@ -44,6 +44,8 @@ export class MapView {
       }
       return null;
     };
+    this.actorById = actorById;
+    this.laneIds = new Set(lanes.map((l) => l.actor.id));
     this.laneFeatures = new Map();
     for (const lane of lanes) {
       const f = shapeOf(lane.actor.id, lane.actor.name);
@@ -88,6 +90,7 @@ export class MapView {
     Object.entries({ width: W, height: H, class: "sea" }).forEach(([k, v]) => sea.setAttribute(k, v));
     this.svg.append(sea);
     this.paths = new Map();
+    this.standsFor = new Map();
     const laneByFeature = new Map([...this.laneFeatures].map(([id, f]) => [f, id]));
     const labels = [];
     for (const f of this.features) {
@@ -98,16 +101,22 @@ export class MapView {
       p.setAttribute("class", "land");
       const actorId = laneByFeature.get(f);
       if (actorId) {
+        // The shape stands for whichever actor of its line of succession holds it on the day
+        // shown (today's Russia: the Russian SFSR, the Soviet Union, the Russian Federation);
+        // show() sets data-actor to it, and a click explains that actor.
         p.dataset.actor = actorId;
+        p.dataset.home = actorId;
         p.setAttribute("tabindex", "0");
         p.setAttribute("role", "button");
-        p.addEventListener("click", () => this.onState(actorId));
+        p.addEventListener("click", () => this.onState(p.dataset.actor));
         p.addEventListener("keydown", (ev) => {
-          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); this.onState(actorId); }
+          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); this.onState(p.dataset.actor); }
         });
         this.paths.set(actorId, p);
+        this.standsFor.set(p, this.lineOf([actorId, this.containerOf.get(f)]));
       }
       if (this.containerOf.has(f)) p.dataset.container = this.containerOf.get(f);
+      if (actorId || this.containerOf.has(f)) p.dataset.shape = f.properties.name; // Natural Earth's
       this.svg.append(p);
       const [cx, cy] = this.projection(geoCentroid(f)) || [-1, -1];
       const [[bx0, by0], [bx1, by1]] = this.path.bounds(f);
@@ -118,6 +127,7 @@ export class MapView {
         labels.push([f.properties.name, labelAt, actorId]);
       }
     }
+    this.labels = new Map();
     for (const [name, [x, y], actorId] of labels) {
       const t = document.createElementNS(NS, "text");
       t.setAttribute("x", x);
@@ -125,29 +135,104 @@ export class MapView {
       t.setAttribute("class", actorId ? "label lane" : "label");
       t.setAttribute("aria-hidden", "true");
       t.textContent = name;
+      if (actorId) this.labels.set(this.paths.get(actorId), t);
       this.svg.append(t);
     }
   }
 
-  /** Colour the lane states by their status on `day`; `status(actorId)` gives the period. */
+  /**
+   * The actors a shape may stand for: each of `ids` (a lane's actor, the container drawn on
+   * the shape) with its predecessors and successors, in the order they came into being.
+   */
+  lineOf(ids) {
+    const out = [];
+    const add = (id) => { if (id && !out.includes(id)) out.push(id); };
+    for (const id of ids.filter(Boolean)) {
+      const before = [];
+      for (let a = this.actorById.get(id)?.predecessor; a && !before.includes(a) && before.length < 20; a = this.actorById.get(a)?.predecessor) before.unshift(a);
+      before.forEach(add);
+      add(id);
+      for (let a = this.actorById.get(id)?.successor, n = 0; a && n < 20; a = this.actorById.get(a)?.successor, n++) add(a);
+    }
+    const from = (id) => this.actorById.get(id)?.existed_from?.earliest || "";
+    return out.map((id, i) => [id, i]).sort((x, y) => (from(x[0]) < from(y[0]) ? -1 : from(x[0]) > from(y[0]) ? 1 : x[1] - y[1])).map(([id]) => id);
+  }
+
+  /** Whether `name` is one of actor `id`'s names or aliases (any case, any accents). */
+  isNamed(id, name) {
+    const a = this.actorById.get(id);
+    return Boolean(a) && [a.name, ...(a.aliases || [])].some((n) => fold(n) === fold(name));
+  }
+
+  /** Whether the corpus lets actor `id` exist on `day` (its existed_from/existed_to, if any). */
+  mayExist(id, day) {
+    const a = this.actorById.get(id);
+    if (!a) return false;
+    return (!a.existed_from || a.existed_from.earliest <= day) && (!a.existed_to || day <= a.existed_to.latest);
+  }
+
+  /**
+   * The actors a lane shape stands for on `day`: those of its line with a status that day
+   * (certain ones first), else those that may exist then, else its own; each with its period.
+   */
+  standing(p, day, status) {
+    const line = this.standsFor.get(p) || [p.dataset.home];
+    const withStatus = line.map((id) => [id, status(id)]).filter(([, per]) => per);
+    if (withStatus.length) {
+      const certain = withStatus.filter(([, per]) => per.certainty !== "possible");
+      return certain.length ? certain : withStatus;
+    }
+    const alive = line.filter((id) => this.mayExist(id, day));
+    return (alive.length ? alive : [p.dataset.home]).map((id) => [id, null]);
+  }
+
+  /**
+   * Colour the lane states by their status on `day`; `status(actorId)` gives the period. A
+   * shape is named, coloured and explained as the actor it stands for that day.
+   */
   show(day, perspectiveName, status, containers = []) {
     const parts = [];
-    for (const [actorId, p] of this.paths) {
-      const per = status(actorId);
+    const onShapes = [];
+    const coloured = new Set();
+    for (const p of this.paths.values()) {
+      const here = this.standing(p, day, status);
+      const [actorId, per] = here[0];
+      p.dataset.actor = actorId;
+      if (per) coloured.add(p);
       const cls = per ? per.class : "none";
       // No status that day (the state did not exist): plain land, or its container's shade.
       p.style.fill = !per ? "" : per.certainty === "possible" ? `url(#hatch-${cls})` : STATUS_COLOURS[cls];
       p.dataset.status = cls;
-      const label = `${per ? per.label : "no status"}${per?.certainty === "possible" ? " (possible)" : ""}`;
-      p.setAttribute("aria-label", `${this.laneName(actorId)} on ${day}: ${label}. Press Enter to explain.`);
-      parts.push(`${this.laneName(actorId)}: ${label}`);
+      const words = ([id, x]) => `${x ? x.label : "no status"}${x?.certainty === "possible" ? " (possible)" : ""}`;
+      const said = here.map((h) => `${this.laneName(h[0])}: ${words(h)}`);
+      const names = here.map(([id]) => this.laneName(id)).join(" or ");
+      // today's shape named after another actor (Natural Earth's Russia, in 1940 the Soviet Union's)
+      const shape = p.dataset.shape || "";
+      const other = shape && !here.some(([id]) => this.isNamed(id, shape));
+      const drawnOn = other ? ` (drawn on the modern borders of ${shape})` : "";
+      p.setAttribute("aria-label", `${names} on ${day}${drawnOn}: ${here.length > 1 ? said.join("; ") : words(here[0])}. Press Enter to explain.`);
+      parts.push(...said);
+      const label = this.labels.get(p);
+      if (label) label.textContent = other ? here.map(([id]) => this.laneName(id)).join(" / ") : shape;
+      if (other) onShapes.push(`${names} on the shape of today's ${shape}`);
     }
     const active = new Set(containers.map((c) => c.id));
-    for (const p of this.svg.querySelectorAll("path[data-container]")) p.classList.toggle("container", active.has(p.dataset.container));
-    const shaded = containers.filter((c) => this.svg.querySelector(`path[data-container="${CSS.escape(c.id)}"]`));
+    const shaded = [];
+    for (const p of this.svg.querySelectorAll("path[data-container]")) {
+      const on = active.has(p.dataset.container) && !coloured.has(p);
+      p.classList.toggle("container", on);
+      const c = containers.find((x) => x.id === p.dataset.container);
+      if (on && c && !shaded.includes(c)) shaded.push(c);
+    }
+    const shapeName = (c) => {
+      const p = this.svg.querySelector(`path[data-container="${CSS.escape(c.id)}"]`);
+      const name = p?.dataset.shape;
+      return name && !this.isNamed(c.id, name) ? ` (on the shape of today's ${name})` : "";
+    };
     this.svg.setAttribute("aria-label", `Map on ${day} under the ${perspectiveName} perspective. ${parts.join("; ")}.`);
     this.caption.textContent = `${day}, ${perspectiveName}: the states of the timeline coloured by status` +
-      `${shaded.length ? `; shaded: ${shaded.map((c) => c.name).join(", ")} (on the borders of its successor or predecessor)` : ""}. Modern borders (Natural Earth 1:110m, world-atlas), not those of the day.`;
+      `${onShapes.length ? `; ${onShapes.join("; ")}` : ""}` +
+      `${shaded.length ? `; shaded: ${shaded.map((c) => `${c.name}${shapeName(c)}`).join(", ")}` : ""}. Modern borders (Natural Earth 1:110m, world-atlas), not those of the day.`;
   }
 
   laneName(actorId) {

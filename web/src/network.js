@@ -1,8 +1,9 @@
 // The treaty network on a day (Cytoscape.js). Nodes are actors; a bilateral instrument binding a
 // pair that day is an edge between them, an instrument of more than two parties is one hub (a
 // diamond, labelled with its name) with a spoke to each party bound that day, never a clique.
-// Edges are coloured by kind, an edge breached that day is red and thick, a possibly binding
-// one dotted. Positions are computed once from the whole corpus (Cytoscape's force-directed
+// Edges are coloured by kind, an edge breached that day (by an act dated to it, or to a year,
+// month or span holding it: the list then says which) is red and thick, a possibly binding
+// one dotted. Labels are kept apart (separateLabels). Positions are computed once from the whole corpus (Cytoscape's force-directed
 // "cose" layout over every instrument's parties), so that nodes stay put while the day changes.
 // The same instruments are listed as buttons below the graph, for the keyboard and screen
 // readers; a filter by instrument kind applies to both.
@@ -70,6 +71,7 @@ export class NetworkView {
     this.hiddenKinds = new Set();
     this.positions = computeLayout(overview);
     this.instruments = new Map(overview.instruments.map((i) => [i.id, i]));
+    this.eventDates = new Map(overview.events.map((e) => [e.id, e.date]));
     this.cy = cytoscape({
       container, autoungrabify: true, boxSelectionEnabled: false,
       minZoom: 0.2, maxZoom: 4,
@@ -190,9 +192,12 @@ export class NetworkView {
         edgeElasticity: (e) => 32 * e.parallelEdges().length,
         nodeOverlap: 40, componentSpacing: 50, numIter: 800, gravity: 0.5,
       }).run();
-    } else {
-      this.cy.fit(undefined, 24);
+      // cose keeps the nodes apart but not their labels (its nodeDimensionsIncludeLabels
+      // counts a label's width as height, and spreads the graph until the labels are too
+      // small to read): move the nodes whose labels overlap apart, a little at a time.
+      separateLabels(this.cy);
     }
+    this.cy.fit(undefined, 24);
     if (this.cy.zoom() > 1.6) {
       this.cy.zoom(1.6);
       this.cy.center();
@@ -249,7 +254,7 @@ export class NetworkView {
           li.dataset.edge = e.id;
           li.dataset.pair = [e.source, e.target].join("|");
           b.textContent = `${names(e.source)} – ${names(e.target)}: ${g.instrument.name}`;
-          b.setAttribute("aria-label", `${b.textContent} (${g.kind})${e.certainty === "possible" ? `, possibly binding${e.certainty_note ? `: ${e.certainty_note}` : ""}` : ""}${e.breaches.length ? ", breached this day" : ""}`);
+          b.setAttribute("aria-label", `${b.textContent} (${g.kind})${e.certainty === "possible" ? `, possibly binding${e.certainty_note ? `: ${e.certainty_note}` : ""}` : ""}${e.breaches.length ? `, ${this.breachedWhen(e.breaches)}` : ""}`);
           b.addEventListener("click", () => this.onEdge(e));
         } else {
           const parties = [...g.parties].sort((x, y) => names(x).localeCompare(names(y)));
@@ -258,7 +263,7 @@ export class NetworkView {
           const first = g.edges.find((x) => x.breaches.length) || g.edges[0];
           b.textContent = `${g.instrument.name}: ${parties.length} parties`;
           b.title = parties.map(names).join(", ");
-          b.setAttribute("aria-label", `${b.textContent} (${g.kind}): ${parties.map(names).join(", ")}${breached ? "; breached this day" : ""}`);
+          b.setAttribute("aria-label", `${b.textContent} (${g.kind}): ${parties.map(names).join(", ")}${breached ? `; ${this.breachedWhen(g.edges.flatMap((x) => x.breaches))}` : ""}`);
           b.addEventListener("click", () => this.onEdge(first));
         }
         li.append(sw, b);
@@ -269,7 +274,8 @@ export class NetworkView {
         if (isPossible) li.append(" ", Object.assign(document.createElement("span"), { className: "badge possible", textContent: "possible", title: note || "" }));
         if (isBreached) {
           li.classList.add("breached");
-          li.append(" ", Object.assign(document.createElement("span"), { className: "badge breach", textContent: "breached this day" }));
+          const acts = e ? e.breaches : g.edges.flatMap((x) => x.breaches);
+          li.append(" ", Object.assign(document.createElement("span"), { className: "badge breach", textContent: this.breachedWhen(acts) }));
         }
         items.push(li);
       }
@@ -283,6 +289,20 @@ export class NetworkView {
     this.list.replaceChildren(...items);
     this.list.dataset.day = this.net.on;
     this.list.dataset.perspective = this.net.perspective;
+  }
+
+  /**
+   * When an edge's acts breached it, as the source dates them: "breached this day" only for
+   * an act dated to this very day; an act the source dates only by its year, month or a
+   * span holding the day was not committed on every day of it: "breached in 1940 (the
+   * source gives no day)". "possibly" when every one of the breaches is only possible.
+   */
+  breachedWhen(breaches) {
+    const verb = breaches.length && breaches.every((b) => b.certainty === "possible") ? "possibly breached" : "breached";
+    const dates = breaches.map((b) => this.eventDates.get(b.event));
+    if (!dates.length || dates.some((d) => !d || d.earliest === d.latest)) return `${verb} this day`;
+    const texts = [...new Set(dates.map((d) => d.text))];
+    return `${verb} in ${texts.join(" and in ")} (the source gives no day)`;
   }
 
   /** Rows of the day's network for export: one per pair bound, multilateral ones included. */
@@ -319,6 +339,46 @@ export class NetworkView {
     const vb = `${bb.x1 - pad} ${bb.y1 - pad} ${bb.w + 2 * pad} ${bb.h + 2 * pad}`;
     return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${vb}" width="${bb.w + 2 * pad}" height="${bb.h + 2 * pad}"><rect x="${bb.x1 - pad}" y="${bb.y1 - pad}" width="${bb.w + 2 * pad}" height="${bb.h + 2 * pad}" fill="#fff"/>${parts.join("")}</svg>`;
   }
+}
+
+/**
+ * Move nodes apart until no two of their boxes, label included, overlap (or `rounds` passes):
+ * each overlapping pair is pushed apart along the axis on which it overlaps least, half each.
+ * A label keeps its place relative to its node, so the boxes are measured once.
+ */
+export function separateLabels(cy, { gap = 3, rounds = 200 } = {}) {
+  const nodes = cy.nodes().toArray();
+  const pos = nodes.map((n) => ({ ...n.position() }));
+  const rel = nodes.map((n, i) => {
+    const b = n.boundingBox({ includeLabels: true, includeOverlays: false });
+    return { x1: b.x1 - pos[i].x, x2: b.x2 - pos[i].x, y1: b.y1 - pos[i].y, y2: b.y2 - pos[i].y };
+  });
+  for (let round = 0; round < rounds; round++) {
+    let moved = false;
+    for (let i = 0; i < nodes.length; i++) {
+      for (let j = i + 1; j < nodes.length; j++) {
+        const a = rel[i], b = rel[j], p = pos[i], q = pos[j];
+        const dx = Math.min(p.x + a.x2, q.x + b.x2) - Math.max(p.x + a.x1, q.x + b.x1) + gap;
+        const dy = Math.min(p.y + a.y2, q.y + b.y2) - Math.max(p.y + a.y1, q.y + b.y1) + gap;
+        if (dx <= 0 || dy <= 0) continue;
+        moved = true;
+        // the centres of the boxes, to know which way each goes (ties: by order)
+        const cx = (q.x + (b.x1 + b.x2) / 2) - (p.x + (a.x1 + a.x2) / 2);
+        const cyy = (q.y + (b.y1 + b.y2) / 2) - (p.y + (a.y1 + a.y2) / 2);
+        if (dy <= dx) {
+          const s = (cyy >= 0 ? 1 : -1) * (dy / 2 + 0.5);
+          p.y -= s;
+          q.y += s;
+        } else {
+          const s = (cx >= 0 ? 1 : -1) * (dx / 2 + 0.5);
+          p.x -= s;
+          q.x += s;
+        }
+      }
+    }
+    if (!moved) break;
+  }
+  cy.batch(() => nodes.forEach((n, i) => n.position(pos[i])));
 }
 
 function centroid(points) {

@@ -1,6 +1,9 @@
 // Search across the corpus: actors, instruments, events and breaches, by any word of their
 // names, aliases, summaries or dates. Each hit is a button that opens it in the details (an
-// actor: its status on the day; an event: its day too).
+// actor: its status on the day; an event: its day too). The list of hits is a pop-up over the
+// page: it closes when a hit is chosen, on Escape, and when the focus or a click goes anywhere
+// outside the search (so that it never stays open over the Ask box); typing, the down arrow or
+// a click in the box opens it again.
 
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
@@ -15,12 +18,60 @@ export class Search {
     this.input = input;
     this.out = out;
     this.app = app;
+    this.box = input.closest(".search") || input.parentElement;
+    out.tabIndex = -1; // a scrolling list is a tab stop in Chromium: Tab leaves the search instead
     this.entries = this.index();
+    const help = document.getElementById(input.getAttribute("aria-describedby") || "");
+    if (help) help.textContent = "Results appear below: the down arrow reaches them, the up and down arrows move between them, Escape closes them.";
     input.addEventListener("input", () => this.run(input.value));
+    input.addEventListener("click", () => { if (this.out.hidden && input.value.trim()) this.run(input.value); });
     input.addEventListener("keydown", (ev) => {
-      if (ev.key === "Escape") { input.value = ""; this.run(""); }
-      if (ev.key === "ArrowDown") { ev.preventDefault(); this.out.querySelector("button")?.focus(); }
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        if (!this.out.hidden) this.close(); // the first Escape closes the list, the next clears the box
+        else input.value = "";
+      } else if (ev.key === "ArrowDown") {
+        ev.preventDefault();
+        if (this.out.hidden && input.value.trim()) this.run(input.value);
+        this.hits()[0]?.focus();
+      }
     });
+    out.addEventListener("keydown", (ev) => {
+      const hits = this.hits();
+      const at = hits.indexOf(document.activeElement);
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        this.close();
+        input.focus();
+      } else if (ev.key === "ArrowDown") {
+        ev.preventDefault();
+        hits[Math.min(at + 1, hits.length - 1)]?.focus();
+      } else if (ev.key === "ArrowUp") {
+        ev.preventDefault();
+        (at <= 0 ? input : hits[at - 1]).focus();
+      }
+    });
+    // The focus leaving the search (Tab, a click on another control) closes the list ...
+    this.box.addEventListener("focusout", (ev) => {
+      if (!(ev.relatedTarget && this.box.contains(ev.relatedTarget))) this.close();
+    });
+    // ... and so does a click anywhere else, focusable or not.
+    document.addEventListener("pointerdown", (ev) => {
+      if (!this.out.hidden && !this.box.contains(ev.target)) this.close();
+    });
+    // A press on a hit keeps the focus where it is (a browser that does not focus a clicked
+    // button would otherwise close the list before the click reaches the hit).
+    out.addEventListener("mousedown", (ev) => { if (ev.target.closest("button")) ev.preventDefault(); });
+  }
+
+  /** The hits' buttons, in order. */
+  hits() {
+    return [...this.out.querySelectorAll("button.hit")];
+  }
+
+  /** Hide the list (its hits are kept until the next search). */
+  close() {
+    this.out.hidden = true;
   }
 
   index() {
@@ -69,9 +120,13 @@ export class Search {
     });
     this.out.hidden = false;
     this.out.replaceChildren(...shown.map((h) => {
-      const b = el("button", { type: "button", className: "hit" }, el("span", { className: `kind kind-${h.kind}`, textContent: h.kind }), ` ${h.label}`);
+      // out of the tab order: the arrows move between hits, Tab leaves the search (and closes it)
+      const b = el("button", { type: "button", className: "hit", tabIndex: -1 }, el("span", { className: `kind kind-${h.kind}`, textContent: h.kind }), ` ${h.label}`);
       if (h.hint) b.append(el("span", { className: "hint-inline", textContent: ` — ${h.hint}` }));
-      b.addEventListener("click", () => h.open());
+      b.addEventListener("click", () => {
+        this.close();
+        h.open();
+      });
       return el("li", {}, b);
     }));
     if (!shown.length) this.out.append(el("li", { className: "hint", textContent: "Nothing found." }));

@@ -205,9 +205,30 @@ async def single_values(request: Request) -> None:
         raise ApiError(400, "; ".join(i["message"] for i in items), items)
 
 
+async def named_perspective(request: Request) -> None:
+    """Refuse an empty ``perspective`` (400): ``perspective=`` names no perspective, and read
+    as the default it answered a question that was not asked (the CLI refuses
+    ``--perspective ''`` too). Leaving the parameter out is how the default is asked for."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None or "perspective" not in {str(f.alias) for f in dependant.query_params}:
+        return
+    for value in request.query_params.getlist("perspective"):
+        if value.strip():
+            continue
+        kb = explorer.knowledge_base(request)
+        named = ", ".join(perspectives.perspective_ids(kb.corpus)) or kb.perspective
+        msg = (
+            f"perspective: empty value {value!r}; name a perspective ({named}), "
+            f"or leave the parameter out for the default ({kb.perspective})"
+        )
+        raise ApiError(
+            400, msg, [{"message": msg, "loc": ["query", "perspective"], "type": "empty"}]
+        )
+
+
 async def known_params(request: Request) -> None:
-    """Refuse query parameters the route does not take (422), ``assume`` above all, and a
-    parameter given twice that takes one value (400)."""
+    """Refuse query parameters the route does not take (422), ``assume`` above all, a
+    parameter given twice that takes one value (400) and an empty ``perspective`` (400)."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
@@ -230,6 +251,7 @@ async def known_params(request: Request) -> None:
         )
     if items:
         raise ApiError(422, "; ".join(i["message"] for i in items), items)
+    await named_perspective(request)
 
 
 def _query(p: Param, alias: str | None = None) -> Query:  # type: ignore[valid-type]
@@ -428,7 +450,9 @@ def create_app(
     errors.install(app)
     app.include_router(meta_router())
     app.include_router(api_router())
-    app.include_router(explorer.router, dependencies=[Depends(single_values)])
+    app.include_router(
+        explorer.router, dependencies=[Depends(single_values), Depends(named_perspective)]
+    )
     app.include_router(unknown_router())
     _docs(app, static_dir)
     _mount_static(app, static_dir)

@@ -86,7 +86,10 @@ def limits() -> Limits:
 
 
 def _error_body(status: int, message: str) -> bytes:
-    return json.dumps({"error": {"status": status, "message": message, "errors": []}}).encode()
+    """The error shape, as :class:`foedus.server.errors.ApiError` gives it (a 400, a refusal,
+    lists what is wrong), written without importing FastAPI."""
+    items = [{"message": message}] if status == 400 else []
+    return json.dumps({"error": {"status": status, "message": message, "errors": items}}).encode()
 
 
 def _answer_and_close(
