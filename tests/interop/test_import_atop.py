@@ -89,6 +89,9 @@ def test_only_an_actor_nobody_knows_is_refused(tmp_path: Path) -> None:
     assert not out.exists()
     kept = run_import("atop", files, out, only=["Estonia"])["report"]
     assert any(n.startswith("kept after --only: 2 instruments") for n in kept.notes)
+    assert kept.mapped["instruments"] == 2  # the counts are of what was written
+    written = load_corpus(out).instruments
+    assert kept.mapped["parties"] == sum(len(i.parties) for i in written)
 
 
 @pytest.mark.slow
@@ -97,7 +100,9 @@ def test_real_atop_counts(tmp_path: Path) -> None:
     report = run_import(
         "atop", [REAL / "atop5_1m.csv", REAL / "atop5_1a.csv"], tmp_path / "c", only=["Estonia"]
     )["report"]
-    assert report.mapped["instruments"] == 789
+    # the counts are of what was written: Estonia's 15 alliances, the others skipped
+    assert report.mapped["instruments"] == 15
+    assert report.skipped["instrument without a party asked for (--only)"] == 789 - 15
     corpus = load_corpus(tmp_path / "c")
     ins = {i.id: i for i in corpus.instruments}
     assert {p.actor for p in ins["atop-2290"].parties} == {"russia", "estonia"}

@@ -119,7 +119,76 @@ def test_cow_wars_import(tmp_path: Path) -> None:
     assert "an initiator of the war" in ev["war-9201-russia"].summary
     assert "not an initiator" in ev["war-9201-finland"].summary
     spell2 = ev["war-9201-finland-2"]
-    assert spell2.date.earliest.isoformat() == "1937-01-20" and spell2.type == "interstate_war"
+    assert spell2.date.earliest.isoformat() == "1937-01-20"
+    # COW's Initiator: the initiator's entry is an act (interstate_war, category attack); a
+    # non-initiator's participation is a clash, in use-of-force but not an Article II act
+    assert ev["war-9201-russia"].type == "interstate_war"
+    assert ev["war-9201-finland"].type == spell2.type == "clash"
+    assert "imported as clash" in ev["war-9201-finland"].notes
+    assert report.mapped["interstate_war events"] == 1 and report.mapped["clash events"] == 2
+
+
+WAR_HEADER = (
+    "WarNum,WarName,WarType,ccode,StateName,Side,StartMonth1,StartDay1,StartYear1,EndMonth1,"
+    "EndDay1,EndYear1,StartMonth2,StartDay2,StartYear2,EndMonth2,EndDay2,EndYear2,TransFrom,"
+    "WhereFought,Initiator,Outcome,TransTo,BatDeath,Version"
+)
+
+
+def _war_file(tmp_path: Path, *rows: str) -> Path:
+    """A made-up COW inter-state war file (CR line ends, as the real one)."""
+    path = tmp_path / "wars.csv"
+    path.write_text("\r".join([WAR_HEADER, *rows]) + "\r", encoding="ascii")
+    return path
+
+
+def test_war_initiator_is_the_aggressor_not_both_sides(tmp_path: Path) -> None:
+    """Both sides enter war 9301 on the same day; COW codes Germany as its initiator. Read
+    with the 1933 definition, Germany is the aggressor (both sides' entries were acts on the
+    same day, and the answer was 'possibly Poland or Germany'); a non-initiator that joined
+    the initiator's side (Italy) commits no act either; an initiator's spell after a break
+    (who resumed the fighting is not coded) is not an act."""
+    path = _war_file(
+        tmp_path,
+        "9301,Made-up War,1,255,Germany,2,9,1,1939,5,7,1940,6,1,1940,9,30,1940,-8,2,1,2,-8,9,4",
+        "9301,Made-up War,1,290,Poland,1,9,1,1939,9,27,1939,-8,-8,-8,-8,-8,-8,-8,2,2,1,-8,9,4",
+        "9301,Made-up War,1,220,France,1,9,3,1939,6,22,1940,-8,-8,-8,-8,-8,-8,-8,2,2,1,-8,9,4",
+        "9301,Made-up War,1,325,Italy,2,6,10,1940,9,2,1943,-8,-8,-8,-8,-8,-8,-8,2,2,2,-8,9,4",
+    )
+    out = tmp_path / "c"
+    run_import("wars", [path], out)
+    ev = {e.id: e for e in load_corpus(out).events}
+    assert ev["war-9301-germany"].type == "interstate_war"
+    assert ev["war-9301-germany"].targets == ["poland", "france"]
+    assert ev["war-9301-germany-2"].type == "clash"  # June 1940, after a break
+    assert {ev[f"war-9301-{s}"].type for s in ("poland", "france", "italy")} == {"clash"}
+    overlay = tmp_path / "definition.yaml"
+    overlay.write_text(DEFINITION)
+    kb = KnowledgeBase(out, assume=overlay)
+    verdict = kb.aggressor("Germany", "Poland")
+    assert verdict["aggressor"]["id"] == "germany" and verdict["certainty"] == "certain"
+    assert verdict["act"]["id"] == "war-9301-germany"
+    assert kb.aggressor("Italy", "France")["aggressor"] is None  # COW codes neither
+
+
+def test_war_unreadable_year_skips_the_row_saying_why(tmp_path: Path) -> None:
+    path = _war_file(
+        tmp_path,
+        "9302,Made-up War,1,255,Germany,2,9,1,19z9,5,7,1940,-8,-8,-8,-8,-8,-8,-8,2,1,2,-8,9,4",
+        "9302,Made-up War,1,290,Poland,1,9,1,1939,9,31,1939,-8,-8,-8,-8,-8,-8,-8,2,2,1,-8,9,4",
+        "9302,Made-up War,1,220,France,1,9,3,1939,6,22,1940,-8,-8,-8,-8,-8,-8,-8,2,3,1,-8,9,4",
+    )
+    report = run_import("wars", [path], tmp_path / "c")["report"]
+    assert report.skipped["spell 1 start year '19z9' is not a year"] == 1
+    assert report.examples["spell 1 start year '19z9' is not a year"] == ["wars.csv line 2"]
+    # a day no calendar has: the row kept, dated to the month, and said so
+    assert (
+        report.skipped[
+            "spell 1 end day '31' is not a day of 1939-09 (row kept, dated to the month)"
+        ]
+        == 1
+    )
+    assert any(k.startswith("Initiator '3' is not 1 (yes) or 2 (no)") for k in report.skipped)
 
 
 def test_ask_an_attack_finds_the_wars_the_category_holds(tmp_path: Path) -> None:
@@ -403,7 +472,15 @@ def test_real_cow_wars() -> None:
 
     imp = import_wars([REAL / "cow-wars" / "Inter-StateWarData_v4.0.csv"], AliasTable.bundled())
     assert imp.report.read == 337 and imp.report.mapped["events"] == 356
+    # every initiator's entry (109 rows coded Initiator 1) is an act; the rest are clashes
+    assert imp.report.mapped["interstate_war events"] == 109
+    assert imp.report.mapped["clash events"] == 247
     ev = {e["id"]: e for e in imp.events}
+    assert ev["war-139-germany"]["type"] == "interstate_war"
+    assert ev["war-139-poland"]["type"] == "clash"
+    assert ev["war-142-finland"]["type"] == "clash"
+    assert ev["war-148-jordan"]["type"] == "interstate_war"  # 1948: COW's initiator
+    assert ev["war-148-jordan-2"]["type"] == "clash"  # October 1948, after a break
     assert ev["war-142-russia"]["targets"] == ["finland"]
     assert "an initiator of the war" in ev["war-142-russia"]["summary"]
     assert ev["war-142-russia"]["date"]["earliest"] == "1939-11-30"
@@ -468,6 +545,6 @@ def test_icews_an_impossible_day_is_skipped_not_written(tmp_path: Path) -> None:
     bad = tmp_path / "icews.txt"
     bad.write_text("".join(lines), encoding="utf-8")
     report = run_import("events", [bad, DATA / "cameo.txt"], tmp_path / "c")["report"]
-    assert report.skipped["impossible date (no such day)"] == 1
+    assert report.skipped["date '2014-02-31' is not a day (no such day)"] == 1
     corpus = load_corpus(tmp_path / "c")  # it validates
     assert all(e.date.text != "2014-02-31" for e in corpus.events)

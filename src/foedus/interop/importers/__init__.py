@@ -12,7 +12,7 @@ from typing import Any
 
 from foedus.interop.aliases import AliasTable
 from foedus.interop.importers.atop import import_atop
-from foedus.interop.importers.base import DatasetError, Import, Report, iter_files
+from foedus.interop.importers.base import DatasetError, Import, Json, Report, iter_files
 from foedus.interop.importers.dyadic import import_dyadic_mid
 from foedus.interop.importers.events import import_events
 from foedus.interop.importers.mid import import_mid
@@ -20,7 +20,7 @@ from foedus.interop.importers.states import import_states
 from foedus.interop.importers.territorial import import_territorial
 from foedus.interop.importers.treaties import import_treaties
 from foedus.interop.importers.wars import import_wars
-from foedus.interop.importers.write import write_corpus
+from foedus.interop.importers.write import starts_after, write_corpus
 
 IMPORTERS: dict[str, Callable[..., Import]] = {
     "states": import_states,
@@ -59,8 +59,10 @@ def run_import(
     _known_only(asked, imp, table)
     if keep is not None and kind != "treaties":
         _restrict(imp, keep)
-    _respect_existence(imp, out)
-    written = write_corpus(out, imp, paths)
+    starts = starts_after(out, imp) if out.is_dir() else dict(imp.existed_from)
+    _respect_existence(imp, starts)
+    earlier = _earlier_imports(imp, out, starts)
+    written = write_corpus(out, imp, paths, earlier)
     return {"report": imp.report, **written}
 
 
@@ -85,63 +87,127 @@ def _known_only(asked: dict[str, Any], imp: Import, table: AliasTable) -> None:
 
 def _restrict(imp: Import, keep: set[str]) -> None:
     """Keep only the events and instruments that involve an actor of ``keep``."""
-    before = len(imp.events)
-    imp.events = [e for e in imp.events if keep & {*e["actors"], *e.get("targets", [])}]
-    n_ev = before - len(imp.events)
-    before = len(imp.instruments)
-    imp.instruments = [i for i in imp.instruments if keep & {p["actor"] for p in i["parties"]}]
-    n_ins = before - len(imp.instruments)
+    kept_events = []
+    for e in imp.events:
+        if keep & {*e["actors"], *e.get("targets", [])}:
+            kept_events.append(e)
+        else:
+            imp.drop(e)
+            imp.report.skip("event not involving an actor asked for (--only)", _ref(e))
+    imp.events = kept_events
+    kept_instruments = []
+    for i in imp.instruments:
+        if keep & {p["actor"] for p in i["parties"]}:
+            kept_instruments.append(i)
+        else:
+            imp.drop(i)
+            imp.report.skip("instrument without a party asked for (--only)", _ref(i))
+    imp.instruments = kept_instruments
     used = {a for e in imp.events for a in (*e["actors"], *e.get("targets", []))}
     used |= {p["actor"] for i in imp.instruments for p in i["parties"]}
     used |= {b for i in imp.instruments for c in i["clauses"] for b in c["norm"]["bearers"]}
     imp.actors = {k: v for k, v in imp.actors.items() if k in used}
+    names = {str(a["name"]) for a in imp.actors.values()}
+    for name in [n for n in imp.report.unresolved if n not in names]:
+        del imp.report.unresolved[name]
+    if "actors" in imp.report.mapped:
+        imp.report.mapped["actors"] = len(imp.actors)
     imp.report.notes.append(
         f"kept after --only: {len(imp.instruments)} instruments, {len(imp.events)} events, "
-        f"{len(imp.actors)} actors (the counts above are before --only)"
+        f"{len(imp.actors)} actors (the counts above are of what was kept)"
     )
-    if n_ev:
-        imp.report.skipped["event not involving an actor asked for (--only)"] += n_ev
-    if n_ins:
-        imp.report.skipped["instrument without a party asked for (--only)"] += n_ins
 
 
-def _respect_existence(imp: Import, out: Path) -> None:
-    """Skip facts dated before an actor's first entry in a state list already imported into
-    ``out`` (the corpus would not validate: an actor cannot act before it exists)."""
+def _ref(record: Json) -> str:
+    """Where a record comes from, for a report's examples: the first part of its notes."""
+    return str(record.get("notes") or record.get("id", "")).split(";")[0]
+
+
+#: Why a fact is not written: a state list says an actor did not exist yet.
+BEFORE_ENTRY = "dated before an actor's first entry in the state list (existed_from)"
+PARTY_BEFORE_ENTRY = "party joins before its first entry in the state list"
+
+
+def _early(starts: dict[str, str], actor: str, when: Any) -> bool:
+    """Every day of ``when`` is before ``actor``'s first day (as the corpus's check reads it)."""
     from foedus.interop.importers.base import date_bounds
-    from foedus.interop.importers.write import _load_yaml
 
-    existing = (_load_yaml(out / "actors.yaml") or {}).get("actors") or [] if out.is_dir() else []
-    starts = {a["id"]: str(a["existed_from"]) for a in existing if a.get("existed_from")}
-    starts.update(imp.existed_from)
+    b = date_bounds(when)
+    return actor in starts and b is not None and b[1].isoformat() < starts[actor]
+
+
+def _respect_existence(imp: Import, starts: dict[str, str]) -> None:
+    """Skip facts dated before an actor's first entry in the state list (the corpus would not
+    validate: an actor cannot act before it exists), taking them off the counts."""
     if not starts:
         return
-
-    def early(actor: str, when: Any) -> bool:
-        b = date_bounds(when)
-        return actor in starts and b is not None and b[1].isoformat() < starts[actor]
-
     kept = []
     for e in imp.events:
-        if any(early(a, e["date"]) for a in (*e["actors"], *e.get("targets", []))):
-            imp.report.skip(
-                "dated before an actor's first entry in the state list (existed_from)",
-                e["notes"].split(";")[0],
-            )
+        if any(_early(starts, a, e["date"]) for a in (*e["actors"], *e.get("targets", []))):
+            imp.drop(e)
+            imp.report.skip(BEFORE_ENTRY, _ref(e))
             continue
         kept.append(e)
     imp.events = kept
     for ins in imp.instruments:
         parties = []
         for p in ins["parties"]:
-            if early(p["actor"], p["date"]):
-                imp.report.skip(
-                    "party joins before its first entry in the state list",
-                    p.get("notes", ins["id"]),
-                )
+            if _early(starts, p["actor"], p["date"]):
+                imp.drop(p)
+                imp.report.skip(PARTY_BEFORE_ENTRY, p.get("notes", ins["id"]))
                 continue
             parties.append(p)
         ins["parties"] = parties
+
+
+def _earlier_imports(imp: Import, out: Path, starts: dict[str, str]) -> dict[str, Json]:
+    """A state list imported into a folder that holds other imports: their facts dated
+    before an actor's first entry, which the corpus would refuse, are taken out of their
+    files (and reported here), as the other importers skip them when the state list comes
+    first. The files to rewrite, by name, with their new content; nothing is written here."""
+    if not imp.existed_from or not out.is_dir():
+        return {}
+    from foedus.interop.importers.write import load_yaml
+
+    rewrite: dict[str, Json] = {}
+    for path in sorted(out.glob("events-*.yaml")) + sorted(out.glob("instruments-*.yaml")):
+        kind = path.stem.split("-", 1)[1]
+        if kind == imp.kind:
+            continue
+        key = path.stem.split("-", 1)[0]
+        data = load_yaml(path) or {}
+        records = data.get(key) or []
+        changed = False
+        if key == "events":
+            kept = []
+            for e in records:
+                who = [*(e.get("actors") or []), *(e.get("targets") or [])]
+                if any(_early(starts, a, e.get("date")) for a in who):
+                    imp.report.skip(
+                        f"{BEFORE_ENTRY}: an event of the {kind} import, taken out of {path.name}",
+                        _ref(e),
+                    )
+                    changed = True
+                    continue
+                kept.append(e)
+            records = kept
+        else:
+            for ins in records:
+                parties = []
+                for p in ins.get("parties") or []:
+                    if _early(starts, p.get("actor", ""), p.get("date")):
+                        imp.report.skip(
+                            f"{PARTY_BEFORE_ENTRY}: a party of the {kind} import, "
+                            f"taken out of {path.name}",
+                            p.get("notes", ins["id"]),
+                        )
+                        changed = True
+                        continue
+                    parties.append(p)
+                ins["parties"] = parties
+        if changed:
+            rewrite[path.name] = {key: records}
+    return rewrite
 
 
 __all__ = ["IMPORTERS", "Import", "DatasetError", "Report", "run_import"]

@@ -31,8 +31,8 @@ from foedus.interop.importers.base import (
     Json,
     Row,
     date_bounds,
+    read_ymd,
     sniff_header,
-    ymd,
 )
 
 INFO = DatasetInfo(
@@ -106,6 +106,18 @@ def _ends_before(a: str, b: str) -> bool:
     return ba is not None and bb is not None and ba[1] < bb[1]
 
 
+def _alliance_date(
+    imp: Import, arow: Row, cols: tuple[str, str, str], what: str, instead: str
+) -> tuple[str | None, bool]:
+    """An alliance row's begin or end date, and whether its year was written but not read
+    (reported: the alliance is kept, dated ``instead``)."""
+    when, why = read_ymd(arow.get(cols[0]), arow.get(cols[1]), arow.get(cols[2]), what)
+    if why:
+        kept = f"dated to the {'year' if len(when) == 4 else 'month'}" if when else instead
+        imp.report.skip(f"alliance row: {why} (alliance kept, {kept})", arow.ref)
+    return when, bool(why) and when is None
+
+
 def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> None:
     rows = sorted(rows, key=lambda r: (r.get("member"), int(r.get("phase") or 0), r.line))
     quotes = [imp.cite(arow)] if arow is not None else []
@@ -113,23 +125,32 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
     parties: list[Json] = []
     names: list[str] = []
     bearers: dict[str, list[str]] = {col: [] for col in OBLIGATIONS}
-    begin = ymd(arow.get("begyr"), arow.get("begmo"), arow.get("begday")) if arow else None
-    end = None
-    if arow is not None and arow.get("ineffect").strip() != "1":
-        end = ymd(arow.get("endyr"), arow.get("endmo"), arow.get("endday"))
+    begin = end = None
+    end_from_members = arow is None
+    if arow is not None:
+        begin, _ = _alliance_date(
+            imp, arow, ("begyr", "begmo", "begday"), "begin", "its begin from its members' entries"
+        )
+        if arow.get("ineffect").strip() != "1":
+            end, unread = _alliance_date(
+                imp, arow, ("endyr", "endmo", "endday"), "end", "its end from its members' exits"
+            )
+            end_from_members = unread
     last: dict[str, Json] = {}
     for r in rows:
-        alias = imp.aliases.resolve(cow=r.get("member"))
-        actor = imp.actor(alias, ref=r.ref)
-        entered = ymd(r.get("yrent"), r.get("moent"), r.get("dayent"))
+        entered, ok = imp.when(r, r.get("yrent"), r.get("moent"), r.get("dayent"), "entry")
+        if not ok:
+            continue
         if entered is None:
             imp.report.skip("member row without an entry year", r.ref)
             continue
-        exited = (
-            None
-            if r.get("ineffect").strip() == "1"
-            else ymd(r.get("yrexit"), r.get("moexit"), r.get("dayexit"))
-        )
+        exited = None
+        if r.get("ineffect").strip() != "1":
+            exited, ok = imp.when(r, r.get("yrexit"), r.get("moexit"), r.get("dayexit"), "exit")
+            if not ok:
+                continue
+        alias = imp.aliases.resolve(cow=r.get("member"))
+        actor = imp.actor(alias, ref=r.ref)
         if exited is not None and _left_before_joining(exited, entered):
             # written, the corpus would not validate (a party leaves before it joined)
             imp.report.skip("member row whose exit is before its entry", r.ref)
@@ -168,12 +189,12 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
         last[actor] = party
         if alias.name not in names:
             names.append(alias.name)
-        imp.report.mapped["parties"] += 1
+        imp.count(party, "parties")
     if not parties:
         return
     if begin is None:
         begin = min(p["date"] for p in parties)
-    if end is None and arow is None and all(p.get("until") for p in parties):
+    if end is None and end_from_members and all(p.get("until") for p in parties):
         end = max(p["until"] for p in parties)
     flags = [col for col in OBLIGATIONS if bearers[col]]
     label = ", ".join(OBLIGATIONS[c][1] for c in flags) or "no obligation coded"
@@ -196,7 +217,6 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
                 "notes": f"ATOP {col} = 1 ({text_row.ref}); bearers: the members coded {col} = 1",
             }
         )
-        imp.report.mapped[f"{cid} clauses"] += 1
     ident = imp.new_id(f"atop-{atopid}")
     ins: Json = {
         "id": ident,
@@ -217,4 +237,4 @@ def _alliance(imp: Import, atopid: str, rows: list[Row], arow: Row | None) -> No
         + (f"; COW alliance id {arow.get('cowid')}" if arow and arow.get("cowid") else "")
     )
     imp.instruments.append(ins)
-    imp.report.mapped["instruments"] += 1
+    imp.count(ins, "instruments", *(f"{c['id']} clauses" for c in clauses))

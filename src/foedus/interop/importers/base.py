@@ -44,16 +44,65 @@ class Row:
         return f"{self.file} line {self.line}"
 
 
+#: The first bytes of binary files that are given where a CSV file is expected, and what they
+#: are (an Excel workbook is the usual one: ``gwstates.xlsx`` beside ``gwstates.csv``).
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a zip archive, as an Excel .xlsx workbook is"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel .xls workbook or other OLE2 file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"\xff\xfe", "UTF-16 text"),
+    (b"\xfe\xff", "UTF-16 text"),
+)
+#: Characters no text CSV file holds: C0 controls other than tab, line feed, form feed and
+#: carriage return (a NUL is the mark of a binary file). C1 controls do occur in real text
+#: files (GGO_parties.csv holds U+0092, a Windows-1252 apostrophe decoded as Latin-1).
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def _line_of(text: str, pos: int) -> int:
+    """The line (from 1) of character ``pos``: lines end in LF, CR LF or CR alone."""
+    head = text[:pos]
+    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+
+
+def decode_text(path: Path | str, data: bytes) -> str:
+    """The text of a data file's bytes: UTF-8 (with or without BOM), else Windows-1252.
+
+    A binary file (an Excel workbook, a zip, a PDF, UTF-16, anything with control bytes, or
+    bytes that neither encoding reads) is refused in one line naming the file: its bytes are
+    never echoed.
+    """
+    what = next((w for magic, w in _MAGIC if data.startswith(magic)), None)
+    text = ""
+    if what is None:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            if "\ufffd" in text:
+                line = _line_of(text, text.index("\ufffd"))
+                what = f"binary data: bytes neither UTF-8 nor Windows-1252 on line {line}"
+    if what is None:
+        bad = _NOT_TEXT.search(text)
+        if bad is not None:
+            line = _line_of(text, bad.start())
+            what = f"binary data: the control character {bad.group()!r} on line {line}"
+    if what is not None:
+        raise DatasetError(
+            f"{path}: not a text CSV file ({what}); save it as CSV (UTF-8) and import that"
+        )
+    return text
+
+
 def read_text(path: Path) -> str:
-    """A data file's text: UTF-8 (with or without BOM), else Windows-1252."""
+    """A data file's text: UTF-8 (with or without BOM), else Windows-1252; a binary file is
+    refused (:func:`decode_text`)."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise DatasetError(f"{path}: cannot read file: {e.strerror or e}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return decode_text(path, data)
 
 
 class _Tap:
@@ -148,6 +197,62 @@ def ymd(year: str, month: str = "", day: str = "") -> str | None:
     if d is None or d > calendar.monthrange(y, m)[1]:
         return f"{y:04d}-{m:02d}"
     return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+#: Codes for a year, month or day not given: empty, NA, ".", 0 and the COW codes -7 (ongoing),
+#: -8 (not applicable) and -9 (unknown).
+_NOT_GIVEN_TEXT = {"", "na", "."}
+_NOT_GIVEN_CODES = {0, -7, -8, -9}
+
+
+def _whole(text: str) -> int | None:
+    try:
+        f = float(text)
+    except ValueError:
+        return None
+    return int(f) if f.is_integer() else None
+
+
+def _given(text: str) -> bool:
+    return text.lower() not in _NOT_GIVEN_TEXT and _whole(text) not in _NOT_GIVEN_CODES
+
+
+def read_ymd(
+    year: str, month: str = "", day: str = "", what: str = ""
+) -> tuple[str | None, str | None]:
+    """:func:`ymd` with what is wrong with a value: ``(date, problem)``.
+
+    - the year not given (empty, NA, 0, -7, -8, -9): ``(None, None)``;
+    - the year written but not a year: ``(None, "entry year '19z9' is not a year")``;
+    - a month or day written but not one: the date to the year or month, and the problem
+      (``("1923", "start month '31' is not a month (1-12)")``);
+    - else ``(date, None)``.
+
+    >>> read_ymd("19z9", "3", "1", "entry")
+    (None, "entry year '19z9' is not a year")
+    >>> read_ymd("1940", "6", "31", "end")
+    ('1940-06', "end day '31' is not a day of 1940-06")
+    >>> read_ymd("-9"), read_ymd("1939", "-9", "-9")
+    ((None, None), ('1939', None))
+    """
+    label = f"{what} " if what else ""
+    y_text, m_text, d_text = ((v or "").strip() for v in (year, month, day))
+    if not _given(y_text):
+        return None, None
+    y = _whole(y_text)
+    if y is None or not 1 <= y <= 9999:
+        return None, f"{label}year {y_text!r} is not a year"
+    if not _given(m_text):
+        return f"{y:04d}", None
+    m = _whole(m_text)
+    if m is None or not 1 <= m <= 12:
+        return f"{y:04d}", f"{label}month {m_text!r} is not a month (1-12)"
+    if not _given(d_text):
+        return f"{y:04d}-{m:02d}", None
+    d = _whole(d_text)
+    if d is None or not 1 <= d <= calendar.monthrange(y, m)[1]:
+        return f"{y:04d}-{m:02d}", f"{label}day {d_text!r} is not a day of {y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}", None
 
 
 def day_after(iso_day: str) -> str:
@@ -310,6 +415,43 @@ class Import:
     headers: dict[str, str] = field(default_factory=dict)
     cited: dict[tuple[str, int], str] = field(default_factory=dict)
     existed_from: dict[str, str] = field(default_factory=dict)
+
+    counted: dict[int, tuple[Json, list[str]]] = field(default_factory=dict)
+
+    def count(self, record: Json, *keys: str) -> None:
+        """Count ``record`` (an event, instrument or party) as mapped under ``keys``; a record
+        later dropped (:meth:`drop`) is taken off those counts, so the report stays true."""
+        self.counted.setdefault(id(record), (record, []))[1].extend(keys)
+        for k in keys:
+            self.report.mapped[k] += 1
+
+    def drop(self, record: Json) -> None:
+        """Take a record that will not be written off the counts it was mapped under (and,
+        for an instrument, its parties')."""
+        for part in record.get("parties") or []:
+            self.drop(part)
+        _, keys = self.counted.pop(id(record), (record, []))
+        for k in keys:
+            self.report.mapped[k] -= 1
+            if self.report.mapped[k] <= 0:
+                del self.report.mapped[k]
+
+    def when(
+        self, row: Row, year: str, month: str = "", day: str = "", what: str = ""
+    ) -> tuple[str | None, bool]:
+        """The date of ``row`` written as ``year``, ``month`` and ``day`` (values, read by
+        :func:`read_ymd`): ``(date, ok)``. A year written but not a year skips the row with
+        that reason (``ok`` False); a month or day written but not one is reported and the row
+        kept, its date to the year or month; a year not given is ``(None, True)``."""
+        when, problem = read_ymd(year, month, day, what)
+        if problem is None:
+            return when, True
+        if when is None:
+            self.report.skip(problem, row.ref)
+            return None, False
+        to = "year" if len(when) == 4 else "month"
+        self.report.skip(f"{problem} (row kept, dated to the {to})", row.ref)
+        return when, True
 
     def read(self, path: Path) -> list[Row]:
         """Every row of a CSV file, with the file recorded in the report."""

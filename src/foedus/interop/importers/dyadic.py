@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from foedus.interop.aliases import AliasTable
-from foedus.interop.importers.base import DatasetError, DatasetInfo, Import, Row, sniff_header, ymd
+from foedus.interop.importers.base import DatasetError, DatasetInfo, Import, Row, sniff_header
 from foedus.interop.importers.mid import HIGHEST_ACTION, span_date
 from foedus.interop.importers.states import COW_TERMS
 
@@ -68,8 +68,16 @@ def _dyad(imp: Import, disno: str, a: str, b: str, group: list[Row]) -> None:
             f"no militarized action by state A against state B (mid5hiacta {act})", first.ref
         )
         return
-    start = ymd(first.get("strtyr"), first.get("strtmnth"), first.get("strtday"))
-    end = ymd(first.get("endyear"), first.get("endmnth"), first.get("endday"))
+    start, ok = imp.when(
+        first, first.get("strtyr"), first.get("strtmnth"), first.get("strtday"), "start"
+    )
+    if not ok:
+        return
+    end, ok = imp.when(
+        first, first.get("endyear"), first.get("endmnth"), first.get("endday"), "end"
+    )
+    if not ok:
+        return
     if start is None:
         imp.report.skip("no start year", first.ref)
         return
@@ -87,20 +95,18 @@ def _dyad(imp: Import, disno: str, a: str, b: str, group: list[Row]) -> None:
     lines = ", ".join(str(r.line) for r in group)
     for r in group:
         imp.keep(r)
-    imp.events.append(
-        {
-            "id": imp.new_id(f"dymid-{disno}-{actor}-{target}"),
-            "type": etype,
-            "date": when,
-            "actors": [actor],
-            "targets": [target],
-            "summary": f"{name}'s highest action against {tname} in militarized interstate "
-            f"dispute {disno}: {words} (MID action {act}); {name} on {side}",
-            "sources": [imp.cite(first)],
-            "notes": f"Dyadic MID rows {first.file} lines {lines} (one per year); mid5hiacta "
-            f"{act}, highmcaa {first.get('highmcaa').strip()}, war {first.get('war').strip()}, "
-            f"sideaa {first.get('sideaa').strip()}",
-        }
-    )
-    imp.report.mapped[f"{etype} events"] += 1
-    imp.report.mapped["events"] += 1
+    event = {
+        "id": imp.new_id(f"dymid-{disno}-{actor}-{target}"),
+        "type": etype,
+        "date": when,
+        "actors": [actor],
+        "targets": [target],
+        "summary": f"{name}'s highest action against {tname} in militarized interstate "
+        f"dispute {disno}: {words} (MID action {act}); {name} on {side}",
+        "sources": [imp.cite(first)],
+        "notes": f"Dyadic MID rows {first.file} lines {lines} (one per year); mid5hiacta "
+        f"{act}, highmcaa {first.get('highmcaa').strip()}, war {first.get('war').strip()}, "
+        f"sideaa {first.get('sideaa').strip()}",
+    }
+    imp.events.append(event)
+    imp.count(event, f"{etype} events", "events")

@@ -281,30 +281,28 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
                 continue
             day = r.get("date").strip()
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-                imp.report.skip("unreadable date", r.ref)
+                imp.report.skip(f"date {day!r} is not a day (YYYY-MM-DD)", r.ref)
                 continue
             try:
                 date.fromisoformat(day)
             except ValueError:  # 2014-02-31: the corpus would not validate
-                imp.report.skip("impossible date (no such day)", r.ref)
+                imp.report.skip(f"date {day!r} is not a day (no such day)", r.ref)
                 continue
             a = imp.actor(aliases.resolve(name=subj))
             b = imp.actor(aliases.resolve(name=obj))
-            imp.events.append(
-                {
-                    "id": imp.new_id(f"icews-{path.stem}-{r.line}"),
-                    "type": etype,
-                    "date": day,
-                    "actors": [a],
-                    "targets": [b],
-                    "summary": f"{r.get('subject')}: {r.get('relation')}: {r.get('object')} "
-                    f"(CAMEO {code})",
-                    "sources": [imp.cite(r)],
-                    "notes": f"ICEWS {r.ref}; CAMEO {code} -> {etype}",
-                }
-            )
-            imp.report.mapped[f"{etype} events"] += 1
-            imp.report.mapped["events"] += 1
+            event = {
+                "id": imp.new_id(f"icews-{path.stem}-{r.line}"),
+                "type": etype,
+                "date": day,
+                "actors": [a],
+                "targets": [b],
+                "summary": f"{r.get('subject')}: {r.get('relation')}: {r.get('object')} "
+                f"(CAMEO {code})",
+                "sources": [imp.cite(r)],
+                "notes": f"ICEWS {r.ref}; CAMEO {code} -> {etype}",
+            }
+            imp.events.append(event)
+            imp.count(event, f"{etype} events", "events")
     imp.report.mapped["actors"] = len(imp.actors)
     if non_state:
         imp.report.notes.append(

@@ -180,7 +180,14 @@ def _dispute(
             )
             continue
         etype, words = HIGHEST_ACTION[hiact]
-        start, end = _span(v)
+        start, ok = imp.when(
+            r, v.get("styear", ""), v.get("stmon", ""), v.get("stday", ""), "start"
+        )
+        if not ok:
+            continue
+        end, ok = imp.when(r, v.get("endyear", ""), v.get("endmon", ""), v.get("endday", ""), "end")
+        if not ok:
+            continue
         if start is None:
             imp.report.skip("no start year", r.ref)
             continue
@@ -215,23 +222,21 @@ def _dispute(
             end,
             f"{name}'s participation in MID {disp}; the day of its highest action is not coded",
         )
-        imp.events.append(
-            {
-                "id": imp.new_id(f"mid-{disp}-{actor}"),
-                "type": etype,
-                "date": when,
-                "actors": [actor],
-                "targets": targets,
-                "summary": f"{name}'s highest action in militarized interstate dispute {disp}: "
-                f"{words} (MID action {hiact}); {role}",
-                "sources": [imp.cite(r), *a_quote],
-                "notes": f"MID participant row {r.ref}"
-                + (f"; dispute row {arow.ref}" if arow is not None else "")
-                + f"; side A = {v.get('sidea', '').strip()}, originator = "
-                f"{v.get('orig', '').strip()}, hostility level "
-                f"{v.get('hostlev', '').strip()}, revisionist "
-                f"{v.get('revstate', '').strip()}",
-            }
-        )
-        imp.report.mapped[f"{etype} events"] += 1
-        imp.report.mapped["events"] += 1
+        event = {
+            "id": imp.new_id(f"mid-{disp}-{actor}"),
+            "type": etype,
+            "date": when,
+            "actors": [actor],
+            "targets": targets,
+            "summary": f"{name}'s highest action in militarized interstate dispute {disp}: "
+            f"{words} (MID action {hiact}); {role}",
+            "sources": [imp.cite(r), *a_quote],
+            "notes": f"MID participant row {r.ref}"
+            + (f"; dispute row {arow.ref}" if arow is not None else "")
+            + f"; side A = {v.get('sidea', '').strip()}, originator = "
+            f"{v.get('orig', '').strip()}, hostility level "
+            f"{v.get('hostlev', '').strip()}, revisionist "
+            f"{v.get('revstate', '').strip()}",
+        }
+        imp.events.append(event)
+        imp.count(event, f"{etype} events", "events")

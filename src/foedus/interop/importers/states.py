@@ -10,6 +10,7 @@ takes effect from its day, so the state is sovereign up to and including the las
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from foedus.interop.importers.base import (
     Row,
     day_after,
     read_rows,
+    read_ymd,
     sniff_header,
 )
 
@@ -89,7 +91,7 @@ def detect(path: Path) -> str:
 
 def _dmy(text: str) -> date | None:
     parts = text.strip().split(".")
-    if len(parts) != 3:
+    if len(parts) != 3 or not all(x.strip().isdigit() for x in parts):
         return None
     try:
         return date(int(parts[2]), int(parts[1]), int(parts[0]))
@@ -104,6 +106,33 @@ def _iso(text: str) -> date | None:
         return None
 
 
+#: A day read from a state list, or why it is not one.
+Day = tuple[date | None, str | None]
+
+
+def _written(text: str, what: str, read: Callable[[str], date | None], form: str) -> Day:
+    """A day written in one column (G&W, ISD), or why it is not one."""
+    if not text.strip():
+        return None, f"no {what} date"
+    day = read(text)
+    if day is None:
+        return None, f"{what} date {text.strip()!r} is not a date ({form})"
+    return day, None
+
+
+def _columns(v: dict[str, str], cols: tuple[str, str, str], what: str) -> Day:
+    """A day written in year, month and day columns (COW), or why it is not one."""
+    year, month, day = (v.get(c, "") for c in cols)
+    when, problem = read_ymd(year, month, day, what)
+    if problem is not None:
+        return None, problem
+    if when is None:
+        return None, f"no {what} year ({cols[0]} {v.get(cols[0], '')!r})"
+    if len(when) != 10:
+        return None, f"{what} date {when} is not a day (its month or day not given)"
+    return date.fromisoformat(when), None
+
+
 @dataclass
 class Spell:
     """One spell of membership of a state list, as that list gives it."""
@@ -116,7 +145,11 @@ class Spell:
 
 
 def spells(path: Path) -> tuple[str, list[Spell], list[tuple[Row, str]], str]:
-    """The spells of a state list: (format, spells, rows not read with the reason, header)."""
+    """The spells of a state list: (format, spells, rows not read with the reason, header).
+
+    A row is not read when its first or last day is not a day (the reason says what is wrong
+    with which value) or when its last day is before its first.
+    """
     fmt = detect(path)
     header, rows = read_rows(path)
     out: list[Spell] = []
@@ -124,25 +157,24 @@ def spells(path: Path) -> tuple[str, list[Spell], list[tuple[Row, str]], str]:
     for r in rows:
         v = {k.lower(): x for k, x in r.values.items()}
         if fmt == "cow":
-            try:
-                start = date(int(v["styear"]), int(v["stmonth"]), int(v["stday"]))
-                end = date(int(v["endyear"]), int(v["endmonth"]), int(v["endday"]))
-            except (KeyError, ValueError):
-                bad.append((r, "unreadable start or end date"))
-                continue
-            out.append(Spell(v.get("ccode", ""), v.get("statenme", ""), start, end, r))
-            continue
-        if fmt == "gw":
-            code, name = v.get("cow nr.", ""), v.get("name of state", "")
-            s, e = _dmy(v.get("start", "")), _dmy(v.get("end", ""))
-        elif fmt == "isd1":
-            code, name = v.get("cow nr.", ""), v.get("state name", "")
-            s, e = _dmy(v.get("start", "")), _dmy(v.get("end", ""))
+            code, name = v.get("ccode", ""), v.get("statenme", "")
+            s, why_s = _columns(v, ("styear", "stmonth", "stday"), "start")
+            e, why_e = _columns(v, ("endyear", "endmonth", "endday"), "end")
         else:
-            code, name = v.get("cownum", ""), v.get("statename", "")
-            s, e = _iso(v.get("start", "")), _iso(v.get("end", ""))
+            if fmt == "gw":
+                code, name = v.get("cow nr.", ""), v.get("name of state", "")
+            elif fmt == "isd1":
+                code, name = v.get("cow nr.", ""), v.get("state name", "")
+            else:
+                code, name = v.get("cownum", ""), v.get("statename", "")
+            read, form = (_iso, "YYYY-MM-DD") if fmt == "isd2" else (_dmy, "DD.MM.YYYY")
+            s, why_s = _written(v.get("start", ""), "start", read, form)
+            e, why_e = _written(v.get("end", ""), "end", read, form)
         if s is None or e is None:
-            bad.append((r, "unreadable start or end date"))
+            bad.append((r, str(why_s or why_e)))
+            continue
+        if e < s:
+            bad.append((r, f"spell ends ({e.isoformat()}) before it starts ({s.isoformat()})"))
             continue
         out.append(Spell(code, name, s, e, r))
     return fmt, out, bad, header
@@ -176,35 +208,33 @@ def import_states(paths: list[Path], aliases: AliasTable) -> Import:
             imp.existed_from[actor] = start
         quote = imp.cite(s.row)
         note = f"{s.row.ref}: code {s.code}, spell {start} - {s.end.isoformat()}"
-        imp.events.append(
-            {
-                "id": imp.new_id(f"{imp.info.id}-{actor}-entry-{start}"),
-                "type": "state_entry",
-                "date": start,
-                "actors": [actor],
-                "summary": f"{s.name} enters the state system ({title})",
-                "sources": [quote],
-                "notes": note,
-            }
-        )
-        imp.report.mapped["entries"] += 1
+        entry = {
+            "id": imp.new_id(f"{imp.info.id}-{actor}-entry-{start}"),
+            "type": "state_entry",
+            "date": start,
+            "actors": [actor],
+            "summary": f"{s.name} enters the state system ({title})",
+            "sources": [quote],
+            "notes": note,
+        }
+        imp.events.append(entry)
         if s.end == end_of_data:
-            imp.report.mapped["spells running to the end of the data (no exit)"] += 1
+            imp.count(entry, "entries", "spells running to the end of the data (no exit)")
             continue
+        imp.count(entry, "entries")
         exit_day = day_after(s.end.isoformat())
-        imp.events.append(
-            {
-                "id": imp.new_id(f"{imp.info.id}-{actor}-exit-{exit_day}"),
-                "type": "state_exit",
-                "date": exit_day,
-                "actors": [actor],
-                "summary": f"{s.name} leaves the state system after {s.end.isoformat()}, its last "
-                f"day as a member ({title})",
-                "sources": [quote],
-                "notes": note,
-            }
-        )
-        imp.report.mapped["exits"] += 1
+        leave = {
+            "id": imp.new_id(f"{imp.info.id}-{actor}-exit-{exit_day}"),
+            "type": "state_exit",
+            "date": exit_day,
+            "actors": [actor],
+            "summary": f"{s.name} leaves the state system after {s.end.isoformat()}, its last "
+            f"day as a member ({title})",
+            "sources": [quote],
+            "notes": note,
+        }
+        imp.events.append(leave)
+        imp.count(leave, "exits")
     imp.report.mapped["actors"] = len(imp.actors)
     if end_of_data:
         imp.report.notes.append(

@@ -35,7 +35,6 @@ from foedus.interop.importers.base import (
     Row,
     read_rows,
     sniff_header,
-    ymd,
 )
 from foedus.interop.importers.states import COW_TERMS
 
@@ -108,7 +107,9 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
         return imp.actor(alias, ref=r.ref)
 
     for r in changes:
-        when = ymd(r.get("year"), r.get("month"))
+        when, ok = imp.when(r, r.get("year"), r.get("month"))
+        if not ok:
+            continue
         if when is None:
             imp.report.skip("no year", r.ref)
             continue
@@ -147,22 +148,21 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             if r.get(col).strip() == "1"
         ]
         number = r.get("number").strip()
-        imp.events.append(
-            {
-                "id": imp.new_id(f"tc-{number}-{etype}"),
-                "type": etype,
-                "date": when,
-                "actors": [actor],
-                "targets": targets,
-                "summary": f"{name} gains {what} by {word} (COW territorial change {number}"
-                + (": " + ", ".join(flags) if flags else "")
-                + ")",
-                "sources": [imp.cite(r)],
-                "notes": f"COW Territorial Change {r.ref}: procedur {r.get('procedur')}, "
-                f"area {r.get('area')} km2, population {r.get('pop')}",
-            }
-        )
-        imp.report.mapped[f"{etype} events"] += 1
+        event = {
+            "id": imp.new_id(f"tc-{number}-{etype}"),
+            "type": etype,
+            "date": when,
+            "actors": [actor],
+            "targets": targets,
+            "summary": f"{name} gains {what} by {word} (COW territorial change {number}"
+            + (": " + ", ".join(flags) if flags else "")
+            + ")",
+            "sources": [imp.cite(r)],
+            "notes": f"COW Territorial Change {r.ref}: procedur {r.get('procedur')}, "
+            f"area {r.get('area')} km2, population {r.get('pop')}",
+        }
+        imp.events.append(event)
+        imp.count(event, f"{etype} events")
     # an entity named like another actor of the import gets its code in its name: a name
     # leads to one actor (the corpus's validation refuses confusable names)
     entity_ids = {

@@ -20,6 +20,7 @@ first, their dates kept in the party's notes, and counted in the report.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from foedus.interop.aliases import AliasTable
@@ -75,6 +76,35 @@ def _kind(row: Row) -> str:
 def _before(a: object, b: object) -> bool:
     ba, bb = date_bounds(a), date_bounds(b)  # type: ignore[arg-type]
     return ba is not None and bb is not None and ba[1] < bb[0]
+
+
+_DAY_LIKE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _date(imp: Import, row: Row, col: str, kept: str) -> Json | str | None:
+    """The ``messydates`` value of ``row[col]`` (:func:`messy_date`). A value written but not a
+    date is reported with what is wrong with it: a day no calendar has (``1976-06-31``) is
+    read as its month, a month that is not one (``2020-99-99``) as its year, the text kept;
+    anything else is left out (``kept`` says what stays)."""
+    raw = row.get(col).strip()
+    val = messy_date(raw)
+    if val is not None or not raw or raw.upper() == "NA" or raw.startswith("9999"):
+        return val
+    m = _DAY_LIKE.match(raw)
+    coarse, to = None, "year"
+    if m is not None and int(m.group(1)) > 0:
+        if 1 <= int(m.group(2)) <= 12:
+            coarse, to = messy_date(f"{m.group(1)}-{m.group(2)}"), "month"
+        else:
+            coarse = messy_date(m.group(1))
+    bounds = date_bounds(coarse)
+    if bounds is None:
+        imp.report.skip(f"{col} {raw!r} is not a date (left out, {kept})", row.ref)
+        return None
+    imp.report.skip(
+        f"{col} {raw!r} is not a date (no such day or month): read as its {to} ({kept})", row.ref
+    )
+    return {"earliest": bounds[0].isoformat(), "latest": bounds[1].isoformat(), "text": raw}
 
 
 def import_treaties(paths: list[Path], aliases: AliasTable, only: set[str] | None = None) -> Import:
@@ -168,7 +198,7 @@ def _which(r: Row, candidates: list[int], agreements: list[Row]) -> int | None:
 def _party(imp: Import, r: Row) -> Json | None:
     alias = imp.aliases.resolve(iso=r.get("stateID"), name=r.get("stateID"))
     dates = {
-        k: messy_date(r.get(k))
+        k: _date(imp, r, k, "party row kept")
         for k in ("StateSignature", "StateRatification", "StateForce", "StateEnd")
     }
     if dates["StateRatification"]:
@@ -227,15 +257,9 @@ def _agreement(
     if only is not None and not ({p["actor"] for p in parties} & only):
         imp.report.skip("no party among the actors asked for (--only)", row.ref)
         return
-    signed = messy_date(row.get("Signature"))
-    force = messy_date(row.get("Force"))
-    end = messy_date(row.get("End"))
-    for what, raw, val in (
-        ("signature", row.get("Signature"), signed),
-        ("force", row.get("Force"), force),
-    ):
-        if raw and val is None and not raw.startswith("9999"):
-            imp.report.skip(f"unreadable {what} date (left out, instrument kept)", row.ref)
+    signed = _date(imp, row, "Signature", "instrument kept")
+    force = _date(imp, row, "Force", "instrument kept")
+    end = _date(imp, row, "End", "instrument kept")
     if signed and force and _before(force, signed):
         imp.report.skip("entry into force before signature (force date left out)", row.ref)
         force = None
@@ -266,5 +290,6 @@ def _agreement(
     if ":" in tid:
         ins["_parent"] = tid.split(":", 1)[1]
     imp.instruments.append(ins)
-    imp.report.mapped["instruments"] += 1
-    imp.report.mapped["parties"] += len(parties)
+    imp.count(ins, "instruments")
+    for p in parties:
+        imp.count(p, "parties")

@@ -25,7 +25,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from foedus.interop.importers.base import Import, Json
+from foedus.interop.importers.base import DatasetError, Import, Json
 
 IMPORTED_RULES = Path(__file__).resolve().parent.parent / "rules" / "imported.rules"
 
@@ -189,10 +189,34 @@ def dump_yaml(data: Json, comment: str = "") -> str:
     return "\n".join(out) + "\n"
 
 
-def _load_yaml(path: Path) -> Any:
+def load_yaml(path: Path) -> Any:
+    """A YAML file of a corpus folder (None when there is none); one that cannot be read is
+    refused, naming it, before anything is written."""
     if not path.is_file():
         return None
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    try:
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception as e:  # a file edited by hand: ruamel's errors are many kinds
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise DatasetError(f"{path}: cannot read the corpus file to add to it: {first}") from None
+
+
+def starts_after(out: Path, imp: Import) -> dict[str, str]:
+    """Each actor's ``existed_from`` as the corpus in ``out`` will hold it once ``imp`` is
+    written: a state list gives its actors' first entries and replaces the state list
+    imported before it (whose days are dropped); an actor's day that no state list gave (a
+    corpus made by hand) is kept, the earlier of the two where both give one."""
+    meta = load_yaml(out / "corpus.yaml") or {}
+    replaced = bool(imp.existed_from) and any(i.get("kind") == imp.kind for i in _imports(meta))
+    actors = (load_yaml(out / "actors.yaml") or {}).get("actors") or []
+    starts = (
+        {}
+        if replaced
+        else {a["id"]: str(a["existed_from"]) for a in actors if a.get("existed_from")}
+    )
+    for actor, day in imp.existed_from.items():
+        starts[actor] = min(starts.get(actor, day), day)
+    return starts
 
 
 # --------------------------------------------------------------------------- merging
@@ -218,12 +242,18 @@ def _imports(meta: Json | None) -> list[Json]:
     return list((meta or {}).get("imports") or [])
 
 
-def write_corpus(out: Path, imp: Import, files: list[Path]) -> Json:
-    """Write ``imp`` into the corpus folder ``out`` (created or added to); what was written."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "sources").mkdir(exist_ok=True)
-    (out / "rules").mkdir(exist_ok=True)
-    meta = _load_yaml(out / "corpus.yaml") or {}
+def write_corpus(
+    out: Path, imp: Import, files: list[Path], earlier: dict[str, Json] | None = None
+) -> Json:
+    """Write ``imp`` into the corpus folder ``out`` (created or added to); what was written.
+
+    ``earlier``: files of other imports to write anew (by name, their content), when a state
+    list takes out their facts dated before an actor's first entry. Every file is made first
+    and then written, so a file that cannot be read or made leaves the folder as it was.
+    """
+    meta = load_yaml(out / "corpus.yaml") or {}
+    existing = (load_yaml(out / "actors.yaml") or {}).get("actors") or []
+    replaced = bool(imp.existed_from) and any(i.get("kind") == imp.kind for i in _imports(meta))
     imports = [i for i in _imports(meta) if i.get("kind") != imp.kind]
     info = imp.info
     imports.append(
@@ -257,16 +287,15 @@ def write_corpus(out: Path, imp: Import, files: list[Path]) -> Json:
         "imports": imports,
         "sources": sources,
     }
-    written: list[str] = []
-
-    def put(name: str, text: str) -> None:
-        (out / name).write_text(text, encoding="utf-8")
-        written.append(name)
-
-    put("corpus.yaml", dump_yaml(meta_out, "A corpus made by `foedus import` (docs/data.md)."))
-
-    existing = (_load_yaml(out / "actors.yaml") or {}).get("actors") or []
-    actors: dict[str, Json] = {a["id"]: a for a in existing}
+    files_out: dict[str, str] = {}
+    files_out["corpus.yaml"] = dump_yaml(
+        meta_out, "A corpus made by `foedus import` (docs/data.md)."
+    )
+    actors: dict[str, Json] = {}
+    for a in existing:
+        if replaced:  # the state list before this one gave these days: they go with it
+            a = {k: v for k, v in a.items() if k != "existed_from"}
+        actors[a["id"]] = a
     for a in imp.actors.values():
         a = dict(a)
         if a["id"] in imp.existed_from:
@@ -276,54 +305,60 @@ def write_corpus(out: Path, imp: Import, files: list[Path]) -> Json:
         {k: v for k, v in a.items() if v not in ([], None, "")}
         for a in sorted(actors.values(), key=lambda a: a["id"])
     ]
-    put(
-        "actors.yaml",
-        dump_yaml(
-            {"actors": clean}, "Actors of every import, merged by id (foedus/interop/aliases.csv)."
-        ),
+    files_out["actors.yaml"] = dump_yaml(
+        {"actors": clean}, "Actors of every import, merged by id (foedus/interop/aliases.csv)."
     )
-    put(
-        "categories.yaml",
-        dump_yaml(
-            {"categories": [{**c, "notes": CATEGORY_NOTES} for c in CATEGORIES]},
-            "Act categories of imported corpora (docs/data.md).",
-        ),
+    files_out["categories.yaml"] = dump_yaml(
+        {"categories": [{**c, "notes": CATEGORY_NOTES} for c in CATEGORIES]},
+        "Act categories of imported corpora (docs/data.md).",
     )
-    for stale in (f"instruments-{imp.kind}.yaml", f"events-{imp.kind}.yaml"):
-        (out / stale).unlink(missing_ok=True)
     if imp.instruments:
-        put(
-            f"instruments-{imp.kind}.yaml",
-            dump_yaml({"instruments": imp.instruments}, f"Made by foedus import {imp.kind}."),
+        files_out[f"instruments-{imp.kind}.yaml"] = dump_yaml(
+            {"instruments": imp.instruments}, f"Made by foedus import {imp.kind}."
         )
     if imp.events:
-        put(
-            f"events-{imp.kind}.yaml",
-            dump_yaml({"events": imp.events}, f"Made by foedus import {imp.kind}."),
+        files_out[f"events-{imp.kind}.yaml"] = dump_yaml(
+            {"events": imp.events}, f"Made by foedus import {imp.kind}."
         )
-    put(f"sources/{info.id}.txt", imp.source_text())
-    shutil.copyfile(IMPORTED_RULES, out / "rules" / "imported.rules")
-    put(
-        "perspectives.yaml",
-        dump_yaml(
-            {
-                "perspectives": [
-                    {
-                        "id": "de-facto",
-                        "name": "De facto",
-                        "description": (
-                            "Who actually held control: the rule library's foedus:base and "
-                            "foedus:de-facto, with state-list entries and exits (imported.rules)."
-                        ),
-                        "rules": [
-                            "foedus:base",
-                            "foedus:de-facto",
-                            "rules/imported.rules",
-                        ],
-                    }
-                ]
-            },
-            "The perspective of imported corpora.",
-        ),
+    for name, content in (earlier or {}).items():
+        kind = name.split("-", 1)[1].removesuffix(".yaml")
+        files_out[name] = dump_yaml(
+            content,
+            f"Made by foedus import {kind}; facts dated before an actor's first entry taken "
+            f"out by foedus import {imp.kind} (docs/data.md).",
+        )
+    files_out[f"sources/{info.id}.txt"] = imp.source_text()
+    files_out["perspectives.yaml"] = dump_yaml(
+        {
+            "perspectives": [
+                {
+                    "id": "de-facto",
+                    "name": "De facto",
+                    "description": (
+                        "Who actually held control: the rule library's foedus:base and "
+                        "foedus:de-facto, with state-list entries and exits (imported.rules)."
+                    ),
+                    "rules": [
+                        "foedus:base",
+                        "foedus:de-facto",
+                        "rules/imported.rules",
+                    ],
+                }
+            ]
+        },
+        "The perspective of imported corpora.",
     )
+
+    # everything is made: now write it
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "sources").mkdir(exist_ok=True)
+    (out / "rules").mkdir(exist_ok=True)
+    for stale in (f"instruments-{imp.kind}.yaml", f"events-{imp.kind}.yaml"):
+        if stale not in files_out:
+            (out / stale).unlink(missing_ok=True)
+    written: list[str] = []
+    for name, text in files_out.items():
+        (out / name).write_text(text, encoding="utf-8")
+        written.append(name)
+    shutil.copyfile(IMPORTED_RULES, out / "rules" / "imported.rules")
     return {"corpus": str(out), "written": written}
