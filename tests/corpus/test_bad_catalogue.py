@@ -154,7 +154,7 @@ def test_cycle_through_negation(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_wrong_types_name_the_value_found(monkeypatch: pytest.MonkeyPatch) -> None:
     got = corpus_lines("wrong-types", monkeypatch)
     assert "wrong-types/actors.yaml:4:14: actors[0].aliases: expected a list, found 'Alfa'" in got
-    assert "wrong-types/actors.yaml:11:19: actors[3].existed_from: not a date: True" in got
+    assert "wrong-types/actors.yaml:11:19: actor 'delta': existed_from: not a date: True" in got
     assert (
         "wrong-types/events.yaml:9:19: events[0].hypothetical: expected true or false, "
         "found 'maybe'"
@@ -167,9 +167,10 @@ def test_wrong_types_name_the_value_found(monkeypatch: pytest.MonkeyPatch) -> No
 def test_unquoted_iso_days_that_cannot_exist(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pinned from the fuzzer: ``date: 1940-06-31`` (unquoted) was an internal error."""
     got = corpus_lines("yaml-dates", monkeypatch)
-    assert "yaml-dates/events.yaml:4:11: events[0].date: impossible date '1940-06-31'" in got
+    assert "yaml-dates/events.yaml:4:11: event 'e1': date: impossible date '1940-06-31'" in got
     assert (
-        "yaml-dates/actors.yaml:8:19: actors[1].existed_from: impossible date '0000-01-01'" in got
+        "yaml-dates/actors.yaml:8:19: actor 'beta': existed_from: impossible date '0000-01-01'"
+        in got
     )
 
 

@@ -90,7 +90,8 @@ def test_every_problem_is_collected(copy: Path, monkeypatch: pytest.MonkeyPatch)
     (copy / "events.yaml").write_text(text)
     report = _errors(copy).splitlines()
     assert report == [
-        "events.yaml:11:11: events[1].date: impossible date 'June 31, 1940'",
+        "events.yaml:11:11: event 'southland-invades-northland': date: impossible date "
+        "'June 31, 1940'",
         "events.yaml:21:14: event 'us-non-recognition': unknown actor 'united-sates'; "
         "did you mean 'united-states'?",
     ]
@@ -102,7 +103,9 @@ def test_a_reference_to_a_broken_record_is_not_reported_twice(
     monkeypatch.chdir(copy)
     actors = (copy / "actors.yaml").read_text().replace("existed_from: 1900", "existed_from: x")
     (copy / "actors.yaml").write_text(actors)
-    assert _errors(copy) == "actors.yaml:15:19: actors[1].existed_from: cannot read date 'x'"
+    assert (
+        _errors(copy) == "actors.yaml:15:19: actor 'southland': existed_from: cannot read date 'x'"
+    )
 
 
 def test_not_a_folder(tmp_path: Path) -> None:

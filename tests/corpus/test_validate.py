@@ -81,9 +81,10 @@ def test_duplicate_ids_within_and_across_files() -> None:
 
 def test_impossible_and_inverted_dates() -> None:
     got = lines("dates")
-    assert got[0] == "dates/events.yaml:4:11: events[0].date: impossible date 'February 30, 1920'"
+    assert got[0] == "dates/events.yaml:4:11: event 'e1': date: impossible date 'February 30, 1920'"
     assert (
-        got[2] == "dates/events.yaml:16:11: events[2].date: inverted date range 'June 20–10, 1940'"
+        got[2]
+        == "dates/events.yaml:16:11: event 'e3': date: inverted date range 'June 20–10, 1940'"
     )
 
 

@@ -51,6 +51,26 @@ class CorpusMeta(BaseModel):
 
 
 @dataclass
+class Salvaged:
+    """What is left of a record that failed its schema (:mod:`.salvage`), to be checked
+    against the corpus all the same: its well-typed fields, each field with an error empty.
+
+    It is not one of the corpus's records (nothing refers to it, nothing is built from it);
+    the validator checks its references, dates and quotes so that one run reports them
+    beside its schema error (an event's ``mode: [1]`` and its unknown actor).
+    """
+
+    kind: str
+    record: Any
+    positions: dict[str | None, Loc]
+    """Where its values are written, by path inside the record (None: the record)."""
+    bad: frozenset[str]
+    """Its top-level fields that have a schema error."""
+    overlay: bool = False
+    """Read from an overlay (``--assume``): hypothetical, and cites no source."""
+
+
+@dataclass
 class Corpus:
     """A loaded corpus: typed records, source texts, rule files and where each value is written.
 
@@ -82,6 +102,9 @@ class Corpus:
     tables: dict[str, Path] = field(default_factory=dict)
     """The Parquet tables of a Parquet corpus by name (``events``, ``instruments``, ...);
     their records are read into ``events`` and ``instruments`` only when first used."""
+    salvaged: list[Salvaged] = field(default_factory=list)
+    """Records that failed their schema, as far as they can still be checked (empty in a
+    corpus that loaded)."""
     added: dict[str, list[Any]] = field(default_factory=dict)
     """On a Parquet corpus with an overlay: the overlay's ``events`` and ``instruments``,
     which the build writes beside the tables' rows (and instead of those with their ids)."""

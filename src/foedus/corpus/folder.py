@@ -112,9 +112,10 @@ def read_text(
         before = data[: e.start].decode("utf-8", "replace")
         line, col = line_col(before, len(before))
         byte = data[e.start]
-        problems.append(
-            Problem(shown, line, col, f"cannot read {what}: not UTF-8 (byte {byte:#04x})")
-        )
+        why = f"not UTF-8 (byte {byte:#04x})"
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            line, col, why = 1, 1, "not UTF-8 but UTF-16 (by its byte order mark); save it as UTF-8"
+        problems.append(Problem(shown, line, col, f"cannot read {what}: {why}"))
         return None
     nul = text.find("\x00")
     if nul >= 0:

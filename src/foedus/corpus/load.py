@@ -25,9 +25,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from foedus.corpus import parquet, parquet_check
-from foedus.corpus.corpus import KINDS, SINGULAR, Corpus, CorpusMeta
+from foedus.corpus.corpus import KINDS, SINGULAR, Corpus, CorpusMeta, Salvaged
 from foedus.corpus.folder import Loc, content_hash, display, read_text, refusal
 from foedus.corpus.horizon import bound_open_dates
+from foedus.corpus.salvage import salvage
 from foedus.corpus.validate import validate_corpus
 from foedus.corpus.yamlread import (
     Doubt,
@@ -63,6 +64,9 @@ class _Loader:
     positions (``unplaced``; :meth:`Corpus.place` finds them)."""
     unplaced: list[tuple[Path, str]] = field(default_factory=list)
     plain_data: bool = False
+    failed_at: dict[tuple[str, str], Loc] = field(default_factory=dict)
+    """Where each record that failed its schema has its id (a later record with the same id
+    is a duplicate)."""
 
     def load_file(self, path: Path) -> None:
         shown = display(path)
@@ -75,9 +79,20 @@ class _Loader:
                 self.unplaced.append((path, shown))
             except Doubt:
                 pass
+        before = len(self.problems)
         if not self.plain_data:
             data = read_yaml(path, self.problems, self.root)
         if data is None:
+            if len(self.problems) == before and _blank(path):  # (only comments: a placeholder)
+                self.problems.append(
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        "the file is empty; a corpus file is a mapping with top-level lists "
+                        f"{', '.join(KINDS)} (remove the file if it is not needed)",
+                    )
+                )
             return
         if not isinstance(data, dict):
             self.problems.append(
@@ -137,6 +152,7 @@ class _Loader:
         try:
             rec = KINDS[key].model_validate(raw)
         except ValidationError as e:
+            named = isinstance(rid, str) and rid.strip() != ""
             for err in e.errors():
                 loc = err["loc"]
                 pos = None
@@ -147,11 +163,63 @@ class _Loader:
                 at = pos or (line, col)
                 path = where + ("." + loc_path(loc) if loc else "")
                 path = path.replace(".[", "[")
-                self.problems.append(Problem(shown, at[0], at[1], error_message(err, path)))
+                message = error_message(err, path)
+                if _is_date(loc) and err["type"] in ("model_type", "dict_type"):
+                    message = f"{path}: expected a date, found {as_written(err.get('input'))}"
+                if named and _is_date(loc) and message.startswith(f"{where}."):
+                    # a date is named by its record's id, as the validator's messages are
+                    message = f"{kind} {rid!r}: {message.removeprefix(where + '.')}"
+                self.problems.append(Problem(shown, at[0], at[1], message))
             if isinstance(rid, str):
                 self.failed_ids.setdefault(kind, set()).add(rid)
+                if not self.plain_data:  # a fast reading is read again, with positions
+                    self.keep_salvaged(kind, key, rid, raw, e, shown, (line, col), fields)
             return
         self.add(kind, key, rec, shown, (line, col), fields)
+
+    def keep_salvaged(
+        self,
+        kind: str,
+        key: str,
+        rid: str,
+        raw: dict[str, Any],
+        error: ValidationError,
+        shown: str,
+        pos: tuple[int, int],
+        fields: dict[str, tuple[int, int]],
+    ) -> None:
+        """Keep what can still be checked of a record that failed its schema
+        (:mod:`.salvage`), and report its id when another record has it."""
+        rec, bad = salvage(KINDS[key], raw, [tuple(err["loc"]) for err in error.errors()])
+        rec.id = rid  # as written, even when it is not a slug: the messages name it so
+        at: Loc = (shown, *fields.get("id", pos))
+        first = self.corpus.positions.get((kind, rid, None))
+        if self.restates(kind, rid, first):
+            first = None
+        first = first or self.failed_at.get((kind, rid))
+        if first is not None:
+            self.problems.append(
+                Problem(
+                    *at,
+                    f"duplicate {kind} id {rid!r} "
+                    f"(first defined at {first[0]}:{first[1]}:{first[2]})",
+                )
+            )
+        self.failed_at.setdefault((kind, rid), at)
+        positions: dict[str | None, Loc] = {None: at}
+        positions.update({path: (shown, ln, cl) for path, (ln, cl) in fields.items()})
+        self.corpus.salvaged.append(
+            Salvaged(kind, rec, positions, frozenset(bad), overlay=self.hypothetical)
+        )
+
+    def restates(self, kind: str, rid: str, first: Loc | None) -> bool:
+        """Whether a record of an overlay restates a corpus event (which it then replaces)."""
+        return (
+            first is not None
+            and self.hypothetical
+            and kind == "event"
+            and (kind, rid) not in self.corpus.hypothetical_ids
+        )
 
     def add(
         self,
@@ -163,17 +231,13 @@ class _Loader:
         fields: dict[str, tuple[int, int]],
     ) -> None:
         first = self.corpus.positions.get((kind, rec.id, None))
-        if (
-            first is not None
-            and self.hypothetical
-            and kind == "event"
-            and (kind, rec.id) not in self.corpus.hypothetical_ids
-        ):
+        if self.restates(kind, rec.id, first):
             # An overlay may restate a corpus event (e.g. to add a claimed justification):
             # the restatement replaces it, marked hypothetical.
             items = getattr(self.corpus, key)
             items[:] = [r for r in items if r.id != rec.id]
             first = None
+        first = first or self.failed_at.get((kind, rec.id))  # one that failed its schema
         if first is not None:
             at = fields.get("id", pos)
             self.problems.append(
@@ -192,6 +256,24 @@ class _Loader:
             self.corpus.positions[(kind, rec.id, path)] = (shown, line, col)
         if self.hypothetical:
             self.corpus.hypothetical_ids.add((kind, rec.id))
+
+
+def _blank(path: Path) -> bool:
+    """Whether a file that was read holds nothing but white space (not even a comment)."""
+    try:
+        return not path.read_bytes().strip()
+    except OSError:  # pragma: no cover - it was just read
+        return False
+
+
+_DATES = ("existed_from", "existed_to", "signed", "in_force", "ended", "date")
+
+
+def _is_date(loc: tuple[Any, ...]) -> bool:
+    """Whether an error's ``loc`` is in a date of a record (or of a party of it)."""
+    if loc and loc[0] in _DATES:
+        return True
+    return len(loc) >= 3 and loc[0] == "parties" and loc[2] in ("date", "until")
 
 
 def _load_meta(root: Path, problems: list[Problem], positions: dict[Any, Loc]) -> CorpusMeta:
@@ -264,12 +346,31 @@ def read_corpus(
             used.append(f)
     for f in sorted((root / "sources").glob("*.txt")):
         text = read_text(f, root, problems, "source")
-        if text is not None:
-            corpus.sources[f.stem] = text
-            corpus.source_files[f.stem] = f
-            used.append(f)
+        if text is not None and not text.strip():
+            problems.append(
+                Problem(display(f), 1, 1, "source is empty: a source is the text its quotes are in")
+            )
+            text = None
+        if text is None:  # reported here: the quotes that cite it are not reported again
+            loader.failed_ids.setdefault("source", set()).add(f.stem)
+            continue
+        corpus.sources[f.stem] = text
+        corpus.source_files[f.stem] = f
+        used.append(f)
     for f in sorted((root / "rules").glob("*.rules")):
-        if read_text(f, root, problems, "rule file") is None:
+        text = read_text(f, root, problems, "rule file")
+        if text is not None and text.startswith("\ufeff"):
+            problems.append(
+                Problem(
+                    display(f),
+                    1,
+                    1,
+                    "rule file begins with a byte order mark (U+FEFF), which the rule "
+                    "language does not read; save it as UTF-8 without one",
+                )
+            )
+            text = None
+        if text is None:
             corpus.unreadable.append(f)
         else:
             corpus.rule_files.append(f)
@@ -396,6 +497,7 @@ def load_overlay(file: str | Path, base: Corpus) -> Corpus:
         hypothetical_ids=set(base.hypothetical_ids),
         overlay=path,
         added={},
+        salvaged=[],
     )
     loader = _Loader(corpus, hypothetical=True)
     loader.load_file(path)

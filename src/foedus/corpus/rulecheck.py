@@ -69,10 +69,13 @@ def rule_problems(corpus: Any) -> list[Problem]:
     """Every problem of every perspective's rule program, each once."""
     found: dict[Problem, list[str]] = {}
     users: dict[str, list[str]] = {}  # displayed file -> perspectives that load it
+    unread = set()  # the names of rule files the loader could not read (and reported)
+    for f in getattr(corpus, "unreadable", []):
+        unread |= {f.name, f.stem, f.relative_to(corpus.path).as_posix()}
     for p in corpus.perspectives:
         real = perspective_files(corpus, p)
-        if not real:
-            continue
+        if not real or unread.intersection(p.rules):
+            continue  # without one of its files, its program would show false problems
         # parsed under the paths the build parses them by (the parse is then done once per
         # process: foedus.rules.parse), and shown as the user sees them
         shown = {str(f): display(f) for f in real}

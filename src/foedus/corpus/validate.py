@@ -1,8 +1,11 @@
 """Cross-record checks of a corpus: references, duplicates, dates, existence and quotes.
 
 :func:`validate_corpus` returns every problem at once, each at the ``file:line:col`` of the
-value that is wrong (the perspectives' rule programs are checked too: :mod:`.rulecheck`);
-docs/corpus-format.md lists the messages with an example of each.
+value that is wrong (the perspectives' rule programs are checked too: :mod:`.rulecheck`); a
+record that failed its schema is checked too, as far as its well-typed fields go
+(:class:`~.corpus.Salvaged`, made by :mod:`.salvage`), so that its schema error does not hide
+its unknown actor until it is fixed. docs/corpus-format.md lists the messages with an example of
+each.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from foedus.corpus.corpus import Corpus
+from foedus.corpus.corpus import Corpus, Salvaged
 from foedus.corpus.folder import Loc, display
 from foedus.corpus.quotes import found, nearest, normalise
 from foedus.corpus.rulecheck import rule_problems
@@ -77,9 +80,10 @@ def name_key(name: str) -> str:
     return key.removeprefix("the ")
 
 
-def _before(a: FuzzyDate, b: FuzzyDate) -> bool:
-    """``a`` is certainly before ``b``: every day of ``a`` precedes every day of ``b``."""
-    return a.latest < b.earliest
+def _before(a: FuzzyDate | None, b: FuzzyDate | None) -> bool:
+    """``a`` is certainly before ``b``: every day of ``a`` precedes every day of ``b`` (never,
+    when one is not known: a date with a schema error, in a salvaged record)."""
+    return a is not None and b is not None and a.latest < b.earliest
 
 
 class _Validator:
@@ -105,6 +109,26 @@ class _Validator:
             "source": {s.lower(): s for s in corpus.sources},
         }
 
+    current: Salvaged | None = None
+    """The record that failed its schema being checked (:meth:`salvaged`), if any."""
+
+    def where(self, kind: str, rid: str, *fields: str | None) -> Loc:
+        """Where a value of a record is written (:meth:`Corpus.where`; of the salvaged
+        record being checked, by its own positions)."""
+        s = self.current
+        if s is not None and kind == s.kind and rid == s.record.id:
+            for f in (*fields, None):
+                if f in s.positions:
+                    return s.positions[f]
+        return self.c.where(kind, rid, *fields)
+
+    def in_overlay(self, kind: str, rid: str) -> bool:
+        """Whether a record is an overlay's (hypothetical; it needs no source)."""
+        s = self.current
+        if s is not None and kind == s.kind and rid == s.record.id:
+            return s.overlay
+        return (kind, rid) in self.c.hypothetical_ids
+
     def add(self, loc: Loc, message: str) -> None:
         self.problems.append(Problem(loc[0], loc[1], loc[2], message))
 
@@ -120,12 +144,13 @@ class _Validator:
 
     def run(self) -> list[Problem]:
         meta = self.c.metadata
-        if meta.default_source and meta.default_source not in self.c.sources:
-            self.ref(
-                "source",
-                meta.default_source,
-                self.c.where("corpus", "", "default_source"),
-                "corpus.yaml default_source",
+        named = meta.default_source
+        if named and named not in self.c.sources and named not in self.known["source"]:
+            hint = did_you_mean(suggest(named, self.names["source"]))
+            self.add(  # once: the quotes that name no source are not reported again
+                self.where("corpus", "", "default_source"),
+                f"corpus.yaml default_source: unknown source {named!r} (there is no "
+                f"sources/{named}.txt){hint}",
             )
         named = meta.default_perspective
         if named and named.lower() not in {
@@ -133,13 +158,13 @@ class _Validator:
         }:
             ids = {p.id: p.id for p in self.c.perspectives}
             self.add(
-                self.c.where("corpus", "", "default_perspective"),
+                self.where("corpus", "", "default_perspective"),
                 f"corpus.yaml default_perspective: unknown perspective {named!r}"
                 + (did_you_mean(suggest(named, ids)) if ids else " (the corpus has none)"),
             )
         for g in meta.groups:  # groups of actors (corpus.yaml), read by foedus ask
             for m in g.members:
-                self.ref("actor", m, self.c.where("corpus", "", "groups"), f"group {g.id!r}")
+                self.ref("actor", m, self.where("corpus", "", "groups"), f"group {g.id!r}")
         for a in self.c.actors:
             self.actor(a)
         self.actor_names()
@@ -150,23 +175,45 @@ class _Validator:
         for e in self.c.events:
             self.event(e)
         for cat in self.c.categories:
-            for k, t in enumerate(cat.event_types):
-                if t not in EVENT_TYPES:
-                    self.add(
-                        self.c.where("category", cat.id, f"event_types[{k}]"),
-                        f"category {cat.id!r}: unknown event type {t!r}" + event_type_hint(t),
-                    )
-            self.quotes("category", cat.id, cat.sources, f"category {cat.id!r}")
+            self.category(cat)
         for p in self.c.perspectives:
             self.perspective(p)
+        for s in self.c.salvaged:
+            self.salvaged(s)
         return self.problems
+
+    def salvaged(self, s: Salvaged) -> None:
+        """The checks of a record that failed its schema, on what is left of it (its fields
+        with an error are empty: nothing is checked of them), so that its unknown actor is
+        reported in the same run as its wrong type."""
+        check = {
+            "actor": self.actor,
+            "instrument": self.instrument,
+            "event": self.event,
+            "category": self.category,
+            "perspective": self.perspective,
+        }[s.kind]
+        self.current = s
+        try:
+            check(s.record)
+        finally:
+            self.current = None
+
+    def category(self, cat: Any) -> None:
+        for k, t in enumerate(cat.event_types):
+            if t not in EVENT_TYPES:
+                self.add(
+                    self.where("category", cat.id, f"event_types[{k}]"),
+                    f"category {cat.id!r}: unknown event type {t!r}" + event_type_hint(t),
+                )
+        self.quotes("category", cat.id, cat.sources, f"category {cat.id!r}")
 
     def actor(self, a: Actor) -> None:
         for f in ("predecessor", "successor", "part_of"):
-            self.ref("actor", getattr(a, f), self.c.where("actor", a.id, f), f"actor {a.id!r}")
+            self.ref("actor", getattr(a, f), self.where("actor", a.id, f), f"actor {a.id!r}")
         if a.existed_from and a.existed_to and _before(a.existed_to, a.existed_from):
             self.add(
-                self.c.where("actor", a.id, "existed_to"),
+                self.where("actor", a.id, "existed_to"),
                 f"actor {a.id!r} ceases to exist on {a.existed_to} before it existed "
                 f"(from {a.existed_from})",
             )
@@ -185,7 +232,7 @@ class _Validator:
             codes = [(f"iso3166[{k}]", n) for k, n in enumerate(a.iso3166)]
             codes += [(f"wikidata[{k}]", n) for k, n in enumerate(a.wikidata)]
             for f, name in words + codes:
-                at = self.c.where("actor", a.id, f)
+                at = self.where("actor", a.id, f)
                 hidden = sorted({f"U+{ord(ch):04X}" for ch in name if _invisible(ch)})
                 if hidden:
                     self.add(
@@ -194,7 +241,7 @@ class _Validator:
                         f"({', '.join(hidden)}); remove it",
                     )
             for f, name in words:
-                at = self.c.where("actor", a.id, f)
+                at = self.where("actor", a.id, f)
                 first = seen.setdefault(name_key(name), (a.id, name, at))
                 if first[0] == a.id:
                     continue
@@ -225,13 +272,13 @@ class _Validator:
             reported.update(chain)
             path = " -> ".join(repr(x) for x in [*chain, a.id])
             self.add(
-                self.c.where("actor", a.id, field_name),
+                self.where("actor", a.id, field_name),
                 f"actor {a.id!r}: {field_name} leads back to itself ({path})",
             )
 
-    def existence(self, actor_id: str, when: FuzzyDate, at: Loc, what: str) -> None:
+    def existence(self, actor_id: str, when: FuzzyDate | None, at: Loc, what: str) -> None:
         a = self.actors.get(actor_id)
-        if a is None:
+        if a is None or when is None:
             return
         if a.existed_from and _before(when, a.existed_from):
             self.add(at, f"{what} before it existed (from {a.existed_from})")
@@ -239,7 +286,7 @@ class _Validator:
             self.add(at, f"{what} after it ceased to exist (to {a.existed_to})")
 
     def instrument(self, i: Any) -> None:
-        where = self.c.where
+        where = self.where
         owner = f"instrument {i.id!r}"
         if i.amends == i.id:
             self.add(where("instrument", i.id, "amends"), f"{owner} amends itself")
@@ -266,7 +313,9 @@ class _Validator:
         seen: dict[str, Loc] = {}
         for j, cl in enumerate(i.clauses):
             at = where("instrument", i.id, f"clauses[{j}].id", f"clauses[{j}]")
-            if cl.id in seen:
+            if cl.id is None:  # a clause id with a schema error, in a salvaged record
+                pass
+            elif cl.id in seen:
                 first = seen[cl.id]
                 self.add(
                     at,
@@ -274,7 +323,7 @@ class _Validator:
                     f"(first defined at {first[0]}:{first[1]}:{first[2]})",
                 )
             seen.setdefault(cl.id, at)
-            if ("instrument", i.id) not in self.c.hypothetical_ids:  # an overlay's is assumed
+            if not self.in_overlay("instrument", i.id):  # an overlay's is assumed
                 self.quote(
                     "instrument",
                     i.id,
@@ -309,22 +358,23 @@ class _Validator:
         (a party that left and rejoined, one spell after the other, is not repeated)."""
         spells: dict[str, list[tuple[int, Any]]] = {}
         for j, p in enumerate(i.parties):
-            for k, q in spells.get(p.actor, []):
+            for k, q in spells.get(p.actor, []) if p.date is not None else []:
                 apart = (q.until is not None and _before(q.until, p.date)) or (
                     p.until is not None and _before(p.until, q.date)
                 )
                 if not apart:
-                    first = self.c.where("instrument", i.id, f"parties[{k}].actor")
+                    first = self.where("instrument", i.id, f"parties[{k}].actor")
                     self.add(
-                        self.c.where("instrument", i.id, f"parties[{j}].actor", f"parties[{j}]"),
+                        self.where("instrument", i.id, f"parties[{j}].actor", f"parties[{j}]"),
                         f"instrument {i.id!r}: party {p.actor!r} is listed twice "
                         f"(first at {first[0]}:{first[1]}:{first[2]}), with spells that overlap",
                     )
                     break
-            spells.setdefault(p.actor, []).append((j, p))
+            if p.date is not None:  # (not known in a salvaged record)
+                spells.setdefault(p.actor, []).append((j, p))
 
     def party(self, i: Any, j: int, p: Any) -> None:
-        where = self.c.where
+        where = self.where
         base = f"parties[{j}]"
         owner = f"instrument {i.id!r}"
         known = self.ref("actor", p.actor, where("instrument", i.id, f"{base}.actor", base), owner)
@@ -354,7 +404,7 @@ class _Validator:
         )
 
     def event(self, e: Any) -> None:
-        where = self.c.where
+        where = self.where
         owner = f"event {e.id!r}"
         for role in ("actors", "targets"):
             for k, a in enumerate(getattr(e, role)):
@@ -366,7 +416,9 @@ class _Validator:
                         f"event {e.id!r} on {e.date} involves {a!r}",
                     )
         self.ref("instrument", e.instrument, where("event", e.id, "instrument"), owner)
-        if e.type in INSTRUMENT_ACTS and not e.instrument:
+        if self.current is not None and "instrument" in self.current.bad:
+            pass  # not known of a salvaged record
+        elif e.type in INSTRUMENT_ACTS and not e.instrument:
             self.add(
                 where("event", e.id, "type"),
                 f"{owner} of type {e.type!r} names no instrument (give `instrument:`)",
@@ -389,7 +441,7 @@ class _Validator:
             if a in self.actors and a not in parties:
                 listed = ", ".join(sorted(parties)) or "none"
                 self.add(
-                    self.c.where("event", e.id, f"actors[{k}]"),
+                    self.where("event", e.id, f"actors[{k}]"),
                     f"{owner}: {a!r} is not a party of {e.instrument!r} (its parties: "
                     f"{listed}), so it cannot {INSTRUMENT_ACTS[e.type]} it",
                 )
@@ -405,7 +457,7 @@ class _Validator:
                     known = library_names()
                     hint = did_you_mean(suggest(r, {n.lower(): n for n in known}))
                     self.add(
-                        self.c.where("perspective", p.id, field_name),
+                        self.where("perspective", p.id, field_name),
                         f"perspective {p.id!r}: unknown rule file {r!r} of the rule library"
                         f"{hint or ' (it has ' + ', '.join(known) + ')'}",
                     )
@@ -419,21 +471,23 @@ class _Validator:
                         " foedus:base)"
                     )
                 self.add(
-                    self.c.where("perspective", p.id, field_name),
+                    self.where("perspective", p.id, field_name),
                     f"perspective {p.id!r}: unknown rule file {r!r}{hint}",
                 )
         self.quotes("perspective", p.id, p.sources, f"perspective {p.id!r}")
 
     def flags(self, kind: str, rid: str, hypothetical: bool, cited: bool) -> None:
-        in_overlay = (kind, rid) in self.c.hypothetical_ids
+        if self.current is not None and self.current.bad & {"sources", "clauses", "hypothetical"}:
+            return  # not known of a salvaged record
+        in_overlay = self.in_overlay(kind, rid)
         if hypothetical and not in_overlay:
             self.add(
-                self.c.where(kind, rid, "hypothetical"),
+                self.where(kind, rid, "hypothetical"),
                 f"{kind} {rid!r} is marked hypothetical; hypothetical facts belong in an "
                 "overlay (--assume FILE)",
             )
         if not cited and not in_overlay:
-            self.add(self.c.where(kind, rid, "id"), f"{kind} {rid!r} cites no source")
+            self.add(self.where(kind, rid, "id"), f"{kind} {rid!r} cites no source")
 
     # ----------------------------------------------------------------------- quotes
 
@@ -446,7 +500,7 @@ class _Validator:
     def quote(
         self, kind: str, rid: str, base: str, text_field: str, source: str, text: str, owner: str
     ) -> None:
-        at = self.c.where(kind, rid, f"{base}.{text_field}", base, base.rsplit("[", 1)[0])
+        at = self.where(kind, rid, f"{base}.{text_field}", base, base.rsplit("[", 1)[0])
         src = self.c.source_of(source)
         if src is None:
             self.add(
@@ -454,7 +508,11 @@ class _Validator:
             )
             return
         if src not in self.c.sources:
-            self.ref("source", src, self.c.where(kind, rid, f"{base}.source", base), owner)
+            if not source:  # the default source, reported once at corpus.yaml's line
+                return
+            self.ref("source", src, self.where(kind, rid, f"{base}.source", base), owner)
+            return
+        if text is None:  # a text with a schema error, in a salvaged record
             return
         if not text.strip():
             self.add(at, f"{owner} quotes no text (the quote is empty or white space only)")

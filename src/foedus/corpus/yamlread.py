@@ -202,6 +202,8 @@ def read_yaml(path: Path, problems: list[Problem], root: Path | None = None) -> 
             what = (
                 f"duplicate key {duplicate.group(1)!r} in the mapping that starts on line {first}"
             )
+        if "'\\t'" in what:
+            what += " (YAML indents with spaces, not tabs: replace the tab)"
         problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
         return None
     except YAMLError as e:
@@ -371,6 +373,10 @@ def walk(node: Any, prefix: str, out: dict[str, tuple[int, int]]) -> None:
             else f"{prefix}[{key}]"
         )
         pos = pos_key(node, key)
+        if value is None and isinstance(node, dict) and pos is not None:
+            # an empty value (``date:``) is placed where the next one begins: show its key
+            at = key_pos(node, key)
+            pos = at if at[0] < pos[0] else pos
         if pos is not None:
             out[path] = pos
         if isinstance(value, dict | list):
@@ -403,14 +409,33 @@ _EXPECTED = {
 
 
 def as_written(value: Any) -> str:
-    """A bad value as a message shows it: as written, cut short."""
+    """A bad value as a message shows it: as written, cut short (an empty value, which YAML
+    reads as None, as ``nothing``)."""
+    if value is None:
+        return "nothing (the value is empty)"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_PATTERNS = {
+    "^[a-z0-9][a-z0-9-]*$": "an id: lower-case letters, digits and hyphens",
+    "^Q[0-9]+$": "a Wikidata id: Q and digits (Q191)",
+}
+
+
+def _slug(text: str) -> str:
+    """``text`` as an id could be written: ``'Treaty of Tartu'`` -> ``'treaty-of-tartu'``."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def error_message(err: Any, where: str) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
+    pattern = (err.get("ctx") or {}).get("pattern")
+    if kind == "string_pattern_mismatch" and pattern in _PATTERNS:
+        value = str(err.get("input"))
+        hint = f" (e.g. {_slug(value)!r})" if pattern.startswith("^[a-z") and _slug(value) else ""
+        return f"{where}: expected {_PATTERNS[pattern]}{hint}, found {as_written(value)}"
     if kind in _EXPECTED or msg.startswith("Input should"):
         what = _EXPECTED.get(kind) or "expected" + msg.removeprefix("Input should be")
         return f"{where}: {what}, found {as_written(err.get('input'))}"
