@@ -82,7 +82,7 @@ def child(args: list[str]) -> dict[str, Any]:
     env = dict(os.environ)
     env.setdefault("FOEDUS_CACHE_DIR", str(HERE / ".cache"))
     # an update needs every key of every fluent stored (docs/incremental.md): the 10^6 world
-    # would otherwise compute its pairwise fluents on demand (foedus.norms.binding)
+    # would otherwise compute its pairwise fluents on demand (foedus.build.binding)
     env["FOEDUS_DEMAND"] = "off"
     t = time.perf_counter()
     done = subprocess.run(

@@ -3,6 +3,10 @@
 1. No import circle: the graph of imports between the package's modules (every ``import``
    and ``from … import``, at module level or inside a function; those under
    ``if TYPE_CHECKING:`` are annotations only and left out) has no cycle.
+   Nor between the packages: with each module counted as its top-level package
+   (``foedus.build.index`` as ``foedus.build``, ``foedus.errors`` as itself), the graph of
+   the packages has no cycle either, so the packages read in layers (docs/architecture.md,
+   "The map of the packages").
 2. No module over 600 lines.
 3. SQL text outside engine/, backends/ and build/schema.py only as sqlglot trees: an
    f-string or a ``+``/``%``/``.format`` built string that contains an SQL statement's
@@ -184,6 +188,35 @@ def sql_findings(name: str, tree: ast.Module) -> list[tuple[int, str]]:
     return sorted(built + constant)
 
 
+def package_of(module: str) -> str:
+    """The top-level package a module belongs to: ``foedus.build`` for
+    ``foedus.build.incremental.update``, the module itself for ``foedus.errors``."""
+    return ".".join(module.split(".")[:2])
+
+
+def package_circles(graph: nx.DiGraph, where: dict[tuple[str, str], tuple[Path, int]]) -> list[str]:
+    """An import circle between top-level packages, each with one import that makes it."""
+    packages: nx.DiGraph = nx.DiGraph()
+    edge: dict[tuple[str, str], tuple[str, str]] = {}
+    for a, b in graph.edges:
+        pa, pb = package_of(a), package_of(b)
+        if pa != pb:
+            packages.add_edge(pa, pb)
+            edge.setdefault((pa, pb), (a, b))
+    out = []
+    for component in sorted(sorted(c) for c in nx.strongly_connected_components(packages)):
+        if len(component) < 2:
+            continue
+        cycle = [a for a, _ in nx.find_cycle(packages.subgraph(component))]
+        ma, mb = edge[(cycle[0], cycle[1 % len(cycle)])]
+        path, line = where[(ma, mb)]
+        out.append(
+            f"{path.relative_to(ROOT)}:{line}: package import circle: "
+            f"{' -> '.join([*cycle, cycle[0]])} ({ma} imports {mb})"
+        )
+    return out
+
+
 def main(argv: list[str]) -> int:
     files = sorted((SRC / PACKAGE).rglob("*.py"))
     modules = {module_name(p) for p in files}
@@ -213,6 +246,7 @@ def main(argv: list[str]) -> int:
             f"{path.relative_to(ROOT)}:{line}: import circle: {' -> '.join([*cycle, cycle[0]])}"
             f" (a strongly connected set of {len(component)} modules: {', '.join(component)})"
         )
+    problems.extend(package_circles(graph, where))
     for p in problems:
         print(p)
     print(f"{len(files)} modules, {graph.number_of_edges()} imports, {len(problems)} problems")

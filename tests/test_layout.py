@@ -1,4 +1,5 @@
-"""scripts/check_layout.py: the rule on SQL text outside engine/, backends/ and build/schema.py."""
+"""scripts/check_layout.py: the rule on SQL text outside engine/, backends/ and build/schema.py, and
+the packages in layers (no import circle between them)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,25 @@ def test_docstrings_messages_and_parsed_text_are_not_reported(source: str) -> No
 def test_built_text_is_still_reported() -> None:
     source = 'def f(con, t):\n    con.execute(f"SELECT * FROM {t}")\n'
     assert [m for _, m in findings(source)] == ["SQL built as text (use a sqlglot tree)"]
+
+
+def test_a_circle_between_packages_is_reported_with_an_import_that_makes_it() -> None:
+    """No module circle, but ``build`` and ``norms`` import each other (as they did when
+    ``norms.binding`` ran inside the build): the packages are not in layers."""
+    import networkx as nx
+
+    graph = nx.DiGraph(
+        [
+            ("foedus.build.fluents", "foedus.norms.binding"),
+            ("foedus.norms.binding", "foedus.build.schema"),
+            ("foedus.query.common", "foedus.build.schema"),
+        ]
+    )
+    here = check_layout.ROOT / "src" / "foedus" / "x.py"
+    where = {e: (here, i) for i, e in enumerate(graph.edges, 1)}
+    found = check_layout.package_circles(graph, where)
+    assert len(found) == 1
+    assert "package import circle: foedus.build -> foedus.norms -> foedus.build" in found[0]
+    assert "(foedus.build.fluents imports foedus.norms.binding)" in found[0]
+    graph.remove_edge("foedus.build.fluents", "foedus.norms.binding")
+    assert check_layout.package_circles(graph, where) == []

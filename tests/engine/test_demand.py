@@ -1,4 +1,4 @@
-"""Demand-driven evaluation (foedus.engine.demand, foedus.norms.binding): fan-out fluents such
+"""Demand-driven evaluation (foedus.engine.demand, foedus.build.binding): fan-out fluents such
 as ``binds`` are computed only for the keys that rules, events and questions ask for, with the
 same rows as a full evaluation.
 
@@ -246,8 +246,7 @@ def fetch(path: Path, sql: str) -> list[tuple]:
 def event_binds(path: Path) -> list[tuple]:
     """The rows of ``binds`` the breach step of the database at ``path`` (built on demand)
     computes for its forbidden acts (in a copy of it), sorted."""
-    from foedus.build import breaches
-    from foedus.norms import binding
+    from foedus.build import binding, breaches
 
     copy = path.with_name(f"{path.stem}-binds.duckdb")
     copy.write_bytes(path.read_bytes())
@@ -350,7 +349,7 @@ def test_an_n_party_instrument_without_events_makes_o_n_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from foedus import build
-    from foedus.norms import binding
+    from foedus.build import binding
 
     _key, steps = build.default_steps()
     rows = {}
@@ -389,8 +388,8 @@ def test_by_default_a_world_of_the_benchmarks_shape_is_built_on_demand_and_the_b
     demand, with the breaches and the other fluents of a full build; the bundled corpus (272
     ordered pairs of co-parties) keeps every pair stored, as incremental updates need."""
     from foedus import build
+    from foedus.build import binding
     from foedus.generate import generate_world
-    from foedus.norms import binding
 
     _key, steps = build.default_steps()
     world = generate_world(tmp_path / "w", states=50, instruments=200, events=300, seed=1).path

@@ -1,5 +1,5 @@
 """``treaties --between A B --on D`` where ``binds`` is computed on demand (a large corpus:
-foedus.norms.binding): the rows of a pair of actors are read once and kept with the knowledge
+foedus.build.binding): the rows of a pair of actors are read once and kept with the knowledge
 base, and the answers are those of a database that stores ``binds``."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from foedus.norms import binding
+from foedus.build import binding
 from foedus.query import KnowledgeBase
 from foedus.query import treaties as treaties_module
 from small_corpora import n_party_corpus

@@ -21,7 +21,7 @@ the tables ``event_acts``, ``norm_rows`` and ``scenario_fluents`` and write ``br
 two statements: the forbidden acts (:data:`FORBIDDEN`) into a temporary table, then their
 breaches. Between the two, a perspective that computes ``binds`` on demand computes it for
 the forbidden acts' keys, into a temporary table the breaches read beside
-``scenario_fluents`` (:func:`foedus.norms.binding.store_event_binds`).
+``scenario_fluents`` (:func:`foedus.build.binding.store_event_binds`).
 """
 
 from __future__ import annotations
@@ -33,15 +33,15 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from foedus.build import binding
 from foedus.build.schema import create, create_temp
 from foedus.duck import duckdb
 from foedus.engine import from_tables
-from foedus.norms import binding
 
 #: The acts a norm forbids (its actor bears a norm of the instrument for the act's type towards
 #: the beneficiary), per perspective and scenario, with the time point: what the breach query
 #: then joins to ``binds`` (and, on demand, the keys of ``binds`` a build computes:
-#: :func:`foedus.norms.binding.store_event_binds`).
+#: :func:`foedus.build.binding.store_event_binds`).
 #:
 #: An act is joined to the ``part_of`` intervals of its target that hold at its time point by
 #: the target and the act's year (``t // 365``, a bucket of 365 days): each interval is listed

@@ -23,7 +23,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
-from foedus.build import plans
+from foedus.build import binding, plans
 from foedus.build.incremental.state import keep_state, state_tables
 from foedus.build.schema import SCENARIO_FLUENTS, STORED_EVENTS, create
 from foedus.corpus.perspectives import perspective_ids
@@ -33,7 +33,6 @@ from foedus.engine.compile import fluent_table
 from foedus.engine.dependencies import shared_fluents
 from foedus.engine.narrative import Interval
 from foedus.model.vocabulary import CORPUS_FACTS
-from foedus.norms import binding
 from foedus.rules.ast import Program
 from foedus.rules.programs import program_for, rule_rows
 
@@ -296,7 +295,7 @@ def _on_demand(
     con: duckdb.DuckDBPyConnection, programs: dict[str, Program]
 ) -> dict[str, tuple[list[str], list[str]]]:
     """Per perspective, the fluents a build computes on demand and the fluents their rules
-    read (:mod:`foedus.norms.binding`); both empty when the build computes every fluent."""
+    read (:mod:`foedus.build.binding`); both empty when the build computes every fluent."""
     out: dict[str, tuple[list[str], list[str]]] = {pid: ([], []) for pid in programs}
     if not binding.use_demand(con):
         return out

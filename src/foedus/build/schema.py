@@ -163,7 +163,7 @@ DERIVED: dict[str, str] = {
 row per rule of each perspective: ``kind`` is ``initiated``, ``terminated`` or ``static``,
 ``fluent`` the head fluent, ``event`` the triggering event's name (NULL for a static rule),
 ``text`` the rule as written with its place (``"<rule> (file:line)"``). A build that computes
-some fluents on demand (:mod:`foedus.norms.binding`) lists them in ``on_demand`` (with the
+some fluents on demand (:mod:`foedus.build.binding`) lists them in ``on_demand`` (with the
 number of scenarios of the build) and keeps the fact tables their rules read (``facts_state``,
 ``facts_forbids``, ...: :mod:`foedus.engine.from_tables`); other builds have neither."""
 

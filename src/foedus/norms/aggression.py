@@ -8,8 +8,11 @@ event types). A claimed justification never changes the answer (Article III, the
 ``no_justification`` norm); it is shown as rejected.
 
 The first acts of each side are found in SQL over ``event_acts``; the order of two first acts
-is certain when one's latest day is before the other's earliest day, and uncertain otherwise:
-then the answer is "possible" and names the candidates.
+is certain when one's latest day is before the other's earliest day, or when another act of
+the side that may be first surely came before the other's earliest day (an invasion dated
+"September 1939" may be before or after the other side's act of 5 September, a war declared on
+3 September is not), and uncertain otherwise: then the answer is "possible" and names the
+candidates.
 """
 
 from __future__ import annotations
@@ -145,8 +148,16 @@ def decide(
         for ev, kind, actor, target, t_early, t_late, sure in via:
             found.append(Act(ev, kind, actor, target, t_early, t_late, bool(sure), via=True))
     first: dict[str, Act] = {}
+    # each side's act that is surely in the period and against the other side and ends
+    # soonest: the side acted by its last day, whichever of its acts came first (a war
+    # declared on 3 September comes before an act of the other side on 5 September, even
+    # where an invasion dated "September" may have come before it)
+    surest: dict[str, Act] = {}
     for act in sorted(found, key=lambda x: (x.t_early, x.t_late, not x.sure, x.event_id)):
         first.setdefault(act.actor, act)
+        inside = act.sure and lo <= act.t_early and act.t_late <= hi
+        if inside and (act.actor not in surest or act.t_late < surest[act.actor].t_late):
+            surest[act.actor] = act
     verdict = Verdict(None, None, None, first_acts=first, definition_clauses=clauses)
     if not first:
         return verdict
@@ -157,7 +168,16 @@ def decide(
     # one against a territory may not have been against the other side
     verdict.unsure_via = not lead.sure
     verdict.edge = not (lo <= lead.t_early and lead.t_late <= hi) or verdict.unsure_via
-    if not verdict.edge and (len(ordered) == 1 or lead.t_late < ordered[1].t_early):
+    others = ordered[1].t_early if len(ordered) > 1 else None
+    proof = surest.get(lead.actor)
+    if not verdict.edge and (others is None or lead.t_late < others):
+        verdict.certainty = "certain"
+        verdict.candidates = [lead.actor]
+    elif not verdict.edge and proof is not None and others is not None and proof.t_late < others:
+        # the order of the first acts is uncertain, but another act of the lead surely came
+        # before the others' (an act that may fall outside the period stays possible:
+        # docs/norms.md)
+        verdict.act = first[lead.actor] = proof
         verdict.certainty = "certain"
         verdict.candidates = [lead.actor]
     else:
@@ -168,8 +188,10 @@ def decide(
 
 @cache
 def _all_dyads() -> str:
-    """The first act of each dyad and its certainty (:func:`decide_all`); ``?`` is the list of
-    the defined acts' event types: DuckDB's SQL, parsed by sqlglot on first use."""
+    """The first act of each dyad and its certainty (:func:`decide_all`; where the order of the
+    first acts is uncertain but another act of the first side surely came before the other's,
+    that act, certain, as :func:`decide` reads it); ``?`` is the list of the defined acts'
+    event types: DuckDB's SQL, parsed by sqlglot on first use."""
     return sqlglot.parse_one(
         """
 WITH acts AS (
@@ -183,16 +205,32 @@ firsts AS (
                                  ORDER BY t_early, t_late, event_id) AS k
     FROM acts) WHERE k = 1
 ),
+soonest AS (
+  SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY a, b, actor
+                                 ORDER BY t_late, t_early, event_id) AS k
+    FROM acts) WHERE k = 1
+),
 ranked AS (
   SELECT *, row_number() OVER (PARTITION BY a, b ORDER BY t_early, t_late, event_id) AS r
   FROM firsts
+),
+judged AS (
+  SELECT l.a, l.b, l.actor, l.event_id, l.type,
+         o.actor IS NULL OR l.t_late < o.t_early AS sure_first,
+         o.actor IS NOT NULL AND l.t_late >= o.t_early AND s.t_late < o.t_early AS sure_other,
+         s.event_id AS s_event_id, s.type AS s_type
+  FROM ranked AS l
+  LEFT JOIN ranked AS o ON o.a = l.a AND o.b = l.b AND o.r = 2
+  JOIN soonest AS s ON s.a = l.a AND s.b = l.b AND s.actor = l.actor
+  WHERE l.r = 1
 )
-SELECT l.a, l.b, l.actor AS aggressor, l.event_id, l.type,
-       CASE WHEN o.actor IS NULL OR l.t_late < o.t_early THEN 'certain' ELSE 'possible' END
-         AS certainty
-FROM ranked AS l LEFT JOIN ranked AS o ON o.a = l.a AND o.b = l.b AND o.r = 2
-WHERE l.r = 1
-ORDER BY l.a, l.b
+SELECT a, b, actor AS aggressor,
+       CASE WHEN sure_other THEN s_event_id ELSE event_id END AS event_id,
+       CASE WHEN sure_other THEN s_type ELSE type END AS type,
+       CASE WHEN sure_first OR sure_other THEN 'certain' ELSE 'possible' END AS certainty
+FROM judged
+ORDER BY a, b
 """,
         dialect="duckdb",
     ).sql("duckdb")

@@ -21,6 +21,32 @@ if TYPE_CHECKING:  # Rich is imported by the functions that draw (not by a --jso
 
 Explanation = dict[str, Any]
 
+#: The words a source's date may open with that leave it open on one side (the corpus
+#: format's "by mid-1941", "after 28 November 1939", "not before June 1940", ...).
+OPEN_WORDS = (
+    "by ",
+    "before ",
+    "after ",
+    "not before ",
+    "not after ",
+    "no earlier than ",
+    "no later than ",
+    "until ",
+    "till ",
+    "since ",
+)
+
+
+def dated(text: str) -> str:
+    """A source's date as it reads after "from", "until" or "since": itself ("1944",
+    "mid-June 1940"), or, where its words leave it open on one side, "some day" before them
+    ("from some day by 20 February 1938", not "from by 20 February 1938").
+
+    >>> dated("mid-June 1940"), dated("by 20 February 1938")
+    ('mid-June 1940', 'some day by 20 February 1938')
+    """
+    return f"some day {text}" if text.lower().startswith(OPEN_WORDS) else text
+
 
 def node(
     conclusion: str,

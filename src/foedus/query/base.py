@@ -234,7 +234,7 @@ class KnowledgeBase:
         self._db: Path | None = None
         self._shared = _Connection()
         self._on_demand: dict[str, dict[str, int]] = {}
-        """The fluents computed on demand per perspective (:func:`foedus.norms.binding.
+        """The fluents computed on demand per perspective (:func:`foedus.build.binding.
         rows_for`), looked up once and shared by :meth:`with_perspective`'s views."""
         self.rule_book = RuleBook()
         """The rules' texts of every perspective read, shared by :meth:`with_perspective`."""

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlglot import exp
 
+from foedus.build import binding
 from foedus.build.schema import BREACH_KEYS, BREACHES_AGAINST, MENTIONS
-from foedus.norms import binding
 from foedus.rules.library.vocabulary import STATUS
 from foedus.shapes import Json
 
@@ -270,7 +270,7 @@ def rows_of(
     if during is not None and during[0] == during[1]:
         at, during = during[0], None
     lazy = binding.rows_for(kb, fluent, perspective or kb.perspective, args or {}, at)
-    if lazy is not None:  # a fluent computed on demand (foedus.norms.binding)
+    if lazy is not None:  # a fluent computed on demand (foedus.build.binding)
         found = [Row(*r) for r in lazy]
         if during is not None:
             lo, hi = during

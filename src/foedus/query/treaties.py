@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from foedus.build import binding
 from foedus.engine.timepoints import query_point
 from foedus.errors import UserError
-from foedus.norms import binding
 from foedus.query.common import (
     COLUMNS,
     Row,
@@ -160,7 +160,7 @@ KEPT_PAIRS = 256
 
 def _binds(kb: KnowledgeBase, a: str, b: str, during: tuple[int, int]) -> list[Row]:
     """The rows of ``binds(T, a, b)`` that hold at some time point of ``during``. Where
-    ``binds`` is computed on demand (:mod:`foedus.norms.binding`: one query over both
+    ``binds`` is computed on demand (:mod:`foedus.build.binding`: one query over both
     actors' memberships, most of a warm answer's time on a large corpus), the rows of every
     day are read once per perspective and pair of actors and kept with the knowledge base
     (the :data:`KEPT_PAIRS` last asked; its database does not change), so that the same

@@ -197,7 +197,7 @@ def store_state(con: duckdb.DuckDBPyConnection, corpus: Any, steps_key: str) -> 
     When the fluents step kept the state itself (:func:`keep_state`), this only records the
     steps key (``steps_key``: :func:`foedus.build.steps.key`) and the rules; otherwise it
     computes the kept fluents once more. A build that computes some fluents on demand
-    (table ``on_demand``, :mod:`foedus.norms.binding`) keeps no state: an update of it is a
+    (table ``on_demand``, :mod:`foedus.build.binding`) keeps no state: an update of it is a
     full build.
     """
     if "on_demand" in _tables(con):
