@@ -7,6 +7,7 @@ one line what is missing when a slot cannot be filled ("between whom?").
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from foedus.ask import intent
@@ -180,7 +181,49 @@ def build_when(p: Parsed) -> Query:
         )
     if act == "sphere_assignment":
         return build_sphere(p)
-    return build_events(p)
+    return _successor_acted(p, build_events(p))
+
+
+def _successor_acted(p: Parsed, q: Query) -> Query:
+    """A when-question about what a state did that no event of it matches, where one of its
+    successor or predecessor states did it ("when did the last Valdmark troops leave
+    Skarvia?": the Kingdom's successor, the Republic, withdrew them): asked of that state,
+    with a note saying so."""
+    actor = q.args.get("actor")
+    if q.command != "events" or not actor or q.each or q.check is not None:
+        return q
+    if p.kb.events(**q.args)["events"]:
+        return q
+    for other in _lineage(p, actor):
+        args = {**q.args, "actor": other}
+        if p.kb.events(**args)["events"]:
+            name = p.lex.display.get(("actor", actor), actor)
+            shown = p.lex.display.get(("actor", other), other)
+            p.notes.append(
+                f"no event of {name} matches; read as {shown}, its "
+                + ("successor" if other in _successors(p, actor) else "predecessor")
+            )
+            return replace(q, args=args)
+    return q
+
+
+def _successors(p: Parsed, actor: str) -> list[str]:
+    out: list[str] = []
+    a = p.kb.resolver.actor(actor)
+    while a.successor and a.successor not in out and a.successor != actor:
+        out.append(a.successor)
+        a = p.kb.resolver.actor(a.successor)
+    return out
+
+
+def _lineage(p: Parsed, actor: str) -> list[str]:
+    """The actor's successors, nearest first, then its predecessors."""
+    before: list[str] = []
+    a = p.kb.resolver.actor(actor)
+    while a.predecessor and a.predecessor not in before and a.predecessor != actor:
+        before.append(a.predecessor)
+        a = p.kb.resolver.actor(a.predecessor)
+    return _successors(p, actor) + before
 
 
 #: Acts that, with an instrument named, ask when a party left it ("when did X leave T?"):
@@ -190,9 +233,16 @@ _LEAVING = frozenset({"withdrawal", "withdrawal_from_treaty", "denunciation"})
 
 def _party_notes(p: Parsed, ins_id: str) -> None:
     """When each actor a when-question names joined the instrument (how, and until when,
-    its denunciation or withdrawal included), or that it never was a party."""
+    its denunciation or withdrawal included), or that it never was a party; a question that
+    asks when the instrument was left ("when was T denounced?") and names no actor: every
+    party that left it."""
     ins = p.kb.render.instrument(p.kb.instrument(ins_id))
-    for actor in dict.fromkeys(m.value for m in p.mentions("actor")):
+    actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
+    if not actors and p.act() in _LEAVING:
+        actors = list(dict.fromkeys(x["actor"]["id"] for x in ins["parties"] if x["until"]))
+        if not actors:
+            p.notes.append(f"no party left {ins['name']}, in the corpus")
+    for actor in actors:
         name = p.kb.render.ref(actor)["name"]  # type: ignore[index]
         rows = [x for x in ins["parties"] if x["actor"]["id"] == actor]
         if not rows:
@@ -279,7 +329,12 @@ def build_treaty_in_force(p: Parsed) -> Query:
 
 
 def build_treaty(p: Parsed) -> Query:
-    return Query("treaty", {"name": p.mentions("instrument")[0].value}, p.perspective())
+    q = Query("treaty", {"name": p.mentions("instrument")[0].value}, p.perspective())
+    if intent.is_yes_no(p) and p.act() in _LEAVING:
+        # "did A withdraw from T?", "was T denounced?": whether a party (A) left it
+        actors = p.mentions("actor")
+        return q.asking(("left", actors[0].value if actors else None))
+    return q
 
 
 def build_events(p: Parsed) -> Query:

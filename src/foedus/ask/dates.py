@@ -25,6 +25,7 @@ their fuzzy ranges: "1 June 1940", "June 1940", "mid-June 1940", "early 1940", "
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date
 
@@ -98,6 +99,7 @@ def _season(m: re.Match[str]) -> FuzzyDate:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def _other_day(text: str) -> FuzzyDate | None:
     # dateparser is imported when a question has such a day: it takes a third of a second
     # to import, which every other command of the CLI would pay.
@@ -116,6 +118,28 @@ def _other_day(text: str) -> FuzzyDate | None:
         return None
     day = found.date()
     return FuzzyDate(earliest=day, latest=day, text=text)
+
+
+_WORD_START = re.compile(r"\b\w")
+
+
+def impossible_day(text: str) -> str | None:
+    """The first day written in ``text`` that no calendar has ("30 February 1938",
+    "February 30, 1938", "31/04/1938", "the 31st of June 1940"), else None. :func:`find_date`
+    does not read such a day, and the question would be read without it (as "February 1938",
+    or as the year alone)."""
+    for w in _WORD_START.finditer(text):
+        m = OTHER_DAYS.match(text, w.start())
+        if m and _other_day(m.group()) is None:
+            return m.group()
+        m = SOURCE_FORMS.match(text, w.start())
+        if m:
+            try:
+                parse_date(m.group())
+            except DateError as e:
+                if str(e).startswith("impossible date"):
+                    return m.group()
+    return None
 
 
 def find_date(text: str, start: int) -> tuple[FuzzyDate, int] | None:

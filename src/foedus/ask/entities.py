@@ -58,7 +58,7 @@ def _names(lex: Lexicon) -> _Names:
         if len(key) > 4:
             continue
         for e in found:
-            if e.kind in _KINDS and e.exact is None:
+            if e.kind in _KINDS and e.exact is None and not e.definite:
                 keys.append(" ".join(key))
                 entries.append((e.kind, e.value))
                 shown.setdefault((e.kind, e.value), lex.display.get((e.kind, e.value), e.value))

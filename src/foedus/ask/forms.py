@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from foedus.ask import intent, suggest
 from foedus.ask.builders import BUILDERS
+from foedus.ask.dates import impossible_day
 from foedus.ask.entities import correct
 from foedus.ask.errors import QuestionError
 from foedus.ask.lexicon import VOCABULARY, Lexicon, Mention, Token, Word, norm_word
@@ -353,13 +354,57 @@ def _did_you_mean(kb: KnowledgeBase, *names: str) -> str:
 
 
 def _impossible_days(p: Parsed) -> None:
-    """An ISO day that no calendar has (``1940-02-30``) is refused, naming it: read as no
-    date at all, the question would be answered over every day."""
+    """A day that no calendar has (``1940-02-30``, "30 February 1940") is refused, naming
+    it: read as no date at all, the question would be answered over every day."""
     for day in re.findall(r"\b\d{4}-\d{2}-\d{2}\b", p.text):
         try:
             date.fromisoformat(day)
         except ValueError:
             raise p.error(day, "no such day") from None
+    # a day in words or figures ("30 February 1938", "31/04/1938"): read without its day,
+    # it would be answered over its month or its year
+    written = impossible_day(p.text)
+    if written is not None:
+        raise p.error(written, "no such day")
+
+
+def _shared_tails(p: Parsed) -> None:
+    """ "the non-aggression treaty" where several instruments' names end so: the one whose
+    parties include every actor the question names ("did the invasion of Estonia breach the
+    non-aggression treaty"), with a note; several left, the question must say which (read
+    as none, a yes/no question would be answered about every instrument)."""
+    tails = p.lex.shared_tails
+    if not tails:
+        return
+    longest = max(len(t) for t in tails)
+    named = {m.value for m in p.mentions("actor")}
+    for group in p.mentions("group"):
+        named.update(p.group_members(group.value))
+    k = 0
+    while k < len(p.tokens):
+        t = p.tokens[k]
+        if not (isinstance(t, Word) and t.norm == "the"):
+            k += 1
+            continue
+        for n in range(longest, 1, -1):
+            window = p.tokens[k + 1 : k + 1 + n]
+            if len(window) < n or not all(isinstance(w, Word) for w in window):
+                continue
+            ids = tails.get(tuple(w.norm for w in window if isinstance(w, Word)))
+            if ids is None:
+                continue
+            fits = [i for i in ids if named <= {x.actor for x in p.kb.instrument(i).parties}]
+            surface = p.text[t.start : window[-1].end]
+            if len(fits) != 1:
+                shown = [p.lex.display[("instrument", i)] for i in (fits or ids)]
+                which = ", ".join(shown[:-1]) + " or " + shown[-1]
+                raise p.missing(f"which {surface[4:]}? ({which})", "treaty")
+            p.notes.append(f"read {surface!r} as {p.lex.display[('instrument', fits[0])]}")
+            p.tokens[k + 1 : k + 1 + n] = [
+                Mention("instrument", fits[0], surface[4:], window[0].start, window[-1].end)
+            ]
+            break
+        k += 1
 
 
 def parse(text: str, kb: KnowledgeBase) -> Query:
@@ -371,6 +416,7 @@ def parse(text: str, kb: KnowledgeBase) -> Query:
     tokens, notes = correct(lex.scan(question), lex, KNOWN)
     p = Parsed(question, tokens, kb, lex, list(notes))
     _impossible_days(p)
+    _shared_tails(p)
     _unknown_names(p)
     _gibberish(p)
     kind = intent.classify(p)

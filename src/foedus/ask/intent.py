@@ -16,7 +16,8 @@ and mentions support, tried in this order (docs/questions.md, "How a question is
 7. ``timeline``: "timeline", "history", "chronology", "over time", "change";
 8. ``treaties``: a treaty word with no instrument named, or a relation ("bound", "tied",
    "allies", "in force") between actors or on a date; with an instrument named, "in force" on
-   a date asks whether that instrument was;
+   a date asks whether that instrument was, and "was A (a) party to T", "did A join T"
+   whether it bound A (then);
 9. ``status``: a status word, "who ruled / controlled / occupied A", "was A occupied / annexed
    (by B) in Y", "what was A in Y", or "was A a Soviet republic in Y";
 10. ``treaty``: an instrument named;
@@ -69,6 +70,10 @@ CONCEPTS: dict[str, frozenset[str]] = {
         "bound bind binds binding tied tie ties linked link links connected connect joined "
         "shared share shares sharing concluded conclude party parties signatory signatories "
         "valid effective force effect".split()
+    ),
+    "member": frozenset(
+        "party parties member members signatory signatories join joined joins accede "
+        "acceded accedes accession adhere adhered adheres adherence".split()
     ),
     "status": frozenset(
         "status sovereign sovereignty independent free standing situation controlled control "
@@ -250,7 +255,9 @@ def classify(p: Parsed) -> str | None:
         return "timeline"
     treaty_word = has(p, "treaty")
     if instruments:
-        if _in_force(p) and (dates or len(actors) >= 1) and not acts:
+        # "was A (a) party to T (in Y)?", "did A join T?": whether that instrument bound A
+        member = has(p, "member") and len(actors) >= 1
+        if (member or (_in_force(p) and (dates or len(actors) >= 1))) and not acts:
             return "treaty_in_force"
     elif treaty_word and not _passive_status(p) and not (acts and not _relation(p)):
         return "treaties"

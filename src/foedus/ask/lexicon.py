@@ -112,8 +112,10 @@ ACTS: dict[str, list[str]] = {
         "incorporation",
     ],
     "attack": ["attack", "attacks", "attacked", "attacking"],
-    "declaration_of_war": ["declare war", "declared war", "declares war", "declaration of war"],
-    "naval_blockade": ["blockade", "blockaded", "naval blockade"],
+    "declaration_of_war": [f"{verb} war" for verb in "declare declared declares declaring".split()]
+    + ["declaration of war", "declarations of war"],
+    "naval_blockade": "blockade blockades blockaded blockading".split()
+    + ["naval blockade", "naval blockades"],
     "withdrawal": [
         "withdraw",
         "withdraws",
@@ -194,6 +196,7 @@ ACTS: dict[str, list[str]] = {
     "deportation": ["deport", "deports", "deported", "deporting", "deportation", "deportations"],
     "decree": ["decree", "decrees", "decreed"],
     "condemnation": ["condemn", "condemns", "condemned", "condemnation"],
+    "denunciation": "denounce denounces denounced denouncing denunciation denunciations".split(),
     "formation": ["formed", "founded", "formation", "created", "creation"],
     "dissolution": [
         "dissolve",
@@ -341,6 +344,35 @@ class _Entry:
     kind: Kind
     value: str
     exact: str | None = None  # match only when typed exactly so (ISO codes)
+    definite: bool = False  # match only after "the" (the tail of one instrument's name)
+
+
+#: The nouns an instrument's name may end with: a tail of its name that ends with one of
+#: them ("the non-aggression treaty") names it (:func:`instrument_tails`).
+INSTRUMENT_NOUNS = frozenset(
+    "treaty pact accord accords convention protocol charter agreement declaration "
+    "resolution".split()
+)
+_TAIL_LEADS = frozenset("of the for on in and to a an with between".split())
+
+
+def instrument_tails(
+    names: Iterable[tuple[str, Iterable[str]]],
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each tail of two or more words of an instrument's name or alias that ends with a noun
+    of :data:`INSTRUMENT_NOUNS` ("non aggression treaty" of "Valdmark–Skarvian Non-Aggression
+    Treaty"), with the instruments whose names end so, in the corpus's order. A question that
+    says "the non-aggression treaty" names the instrument when it is the only one."""
+    out: dict[tuple[str, ...], dict[str, None]] = {}
+    for iid, all_names in names:
+        for name in all_names:
+            w = words(name)
+            if not w or w[-1] not in INSTRUMENT_NOUNS:
+                continue
+            for k in range(1, len(w) - 1):
+                if w[k] not in _TAIL_LEADS:
+                    out.setdefault(w[k:], {})[iid] = None
+    return {tail: tuple(ids) for tail, ids in out.items()}
 
 
 @dataclass
@@ -356,19 +388,28 @@ class Lexicon:
     display: dict[tuple[str, str], str] = field(default_factory=dict)
     """The name to show for an actor, group or instrument: ``("actor", "ussr")`` → "Soviet
     Union"."""
+    shared_tails: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    """Tails of instruments' names that several instruments share ("the non-aggression
+    treaty" of three), with those instruments: :mod:`foedus.ask.forms` picks one by the
+    actors a question names."""
     find_events: Callable[[list[str]], Iterable[str]] | None = None
     """For a corpus whose events are not all made (a Parquet corpus): which of a question's
     id-like tokens are event ids, looked up in the database when the question is read."""
 
     def add(
-        self, phrase: str | tuple[str, ...], kind: Kind, value: str, exact: str | None = None
+        self,
+        phrase: str | tuple[str, ...],
+        kind: Kind,
+        value: str,
+        exact: str | None = None,
+        definite: bool = False,
     ) -> None:
         key = words(phrase) if isinstance(phrase, str) else phrase
         if not key:
             return
         found = self.entries.setdefault(key, [])
         if all(e.kind != kind for e in found) or exact:
-            found.append(_Entry(kind, value, exact))
+            found.append(_Entry(kind, value, exact, definite))
         self.longest = max(self.longest, len(key))
 
     @classmethod
@@ -392,13 +433,21 @@ class Lexicon:
                 for phrase in perspective_phrases(key, strong):
                     lex.add(phrase, "perspective", p.id)
         # the names without the records (a kept or a Parquet corpus makes none of them)
+        instrument_names = []
         for iid, iname, ialiases in names(corpus.instruments):
             lex.display[("instrument", iid)] = iname
+            instrument_names.append((iid, [iname, *ialiases]))
             for name in [iid, iname, *ialiases]:
                 lex.add(name, "instrument", iid, exact=_as_written(name))
                 m = re.fullmatch(r"(?:the\s+)?(.+?)\s+of\s+(\w+)", name, re.IGNORECASE)
                 if m and m.group(1).lower() in ("treaty", "peace treaty", "pact"):
                     lex.add(f"{m.group(2)} {m.group(1)}", "instrument", iid)
+        # "the non-aggression treaty": the tail of one instrument's name names it after "the"
+        for tail, ids in instrument_tails(instrument_names).items():
+            if len(ids) == 1:
+                lex.add(tail, "instrument", ids[0], definite=True)
+            else:
+                lex.shared_tails[tail] = ids
         if kb.events_on_demand:
             lex.find_events = lambda ids: kb.events_by_id(ids).keys()
         else:
@@ -459,7 +508,12 @@ class Lexicon:
                 if not named:
                     continue
                 surface = text[start : chunk[-1][1]]
-                usable = [e for e in named if e.exact is None or surface == e.exact]
+                after_the = bool(out) and isinstance(out[-1], Word) and out[-1].norm == "the"
+                usable = [
+                    e
+                    for e in named
+                    if (e.exact is None or surface == e.exact) and (after_the or not e.definite)
+                ]
                 if not usable or chunk[-1][1] <= best_end:
                     continue
                 entry = usable[0]

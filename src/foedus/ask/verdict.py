@@ -9,7 +9,9 @@ in 1934?") maps to a query like any other, marked with what it checks (:attr:`Qu
 - ``aggressor`` A: the aggressor found is A (possibly, when A is one of the candidates of an
   uncertain order of first acts);
 - ``any``: the answer's list (treaties, events, breaches) is not empty; possibly when every
-  treaty found binds only possibly.
+  treaty found binds only possibly;
+- ``left`` (A): a party of the instrument (A) left it, by its denunciation, its withdrawal
+  or an end of its party the corpus dates (``until``).
 
 The query is run under every perspective of the corpus (:meth:`KnowledgeBase.with_perspective`),
 so that a question whose answer depends on the view says so: ``{"answer": "no", "perspective":
@@ -64,7 +66,7 @@ def verdict(query: Query, kb: KnowledgeBase, answer: Json | None = None) -> Json
 def perspectives_of(query: Query, kb: KnowledgeBase) -> list[str]:
     """The perspectives a question is answered under: its own, then (a yes/no question that
     depends on the perspective) every other one of the corpus."""
-    if query.check is None or query.command == "events":
+    if query.check is None or query.command in ("events", "treaty"):
         return [query.perspective]
     return [query.perspective] + [p.id for p in kb.corpus.perspectives if p.id != query.perspective]
 
@@ -85,6 +87,13 @@ def judge(query: Query, answer: Json) -> str:
         ):
             return "possibly"
         return "yes"
+    if check == "left":
+        gone = [
+            x
+            for x in answer.get("parties") or []
+            if x.get("until") and (other is None or x["actor"]["id"] == other)
+        ]
+        return "yes" if gone else "no"
     if check == "aggressor":
         found = answer.get("aggressor")
         if answer.get("certainty") == "possible":  # the first acts' order is not known

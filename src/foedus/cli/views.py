@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from foedus.commands import COMMANDS
-from foedus.norms.explain import summary_rich, to_rich
+from foedus.norms.explain import dated, summary_rich, to_rich
 from foedus.shapes import Json
 
 # --------------------------------------------------------------------------- tables
@@ -396,7 +396,8 @@ def compare_view(data: Json, said: list[list[str]] | None = None) -> RenderableT
     parts: list[RenderableType] = [Text(f"where {p} and {q} differ", style="bold")]
     bounds = _bounds(data["differences"], said)
     for d, (first, last) in zip(data["differences"], bounds, strict=True):
-        parts.append(Text.assemble(("\n" + d["actor"]["name"], "bold"), f", {first} to {last}"))
+        span = f", {dated(first)} to {dated(last)}"
+        parts.append(Text.assemble(("\n" + d["actor"]["name"], "bold"), span))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True)
         grid.add_column()

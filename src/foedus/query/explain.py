@@ -6,9 +6,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from foedus.errors import UserError
+from foedus.model import Event, Instrument
 from foedus.norms.explain import node
 from foedus.query.aggressor import aggressor
 from foedus.query.breaches import breaches
+from foedus.query.common import name_of
 from foedus.query.nodes import event_words
 from foedus.query.status import status
 from foedus.query.summaries import tree_summary
@@ -16,6 +18,20 @@ from foedus.shapes import Json
 
 if TYPE_CHECKING:
     from foedus.query.base import KnowledgeBase
+
+
+def _why_not(kb: KnowledgeBase, ev: Event, ins: Instrument) -> str:
+    """Why an act breached no clause of an instrument, where the records say it: its author
+    was never a party, or the instrument had ended before the act (its ``ended``, or the
+    denunciation of a bilateral one); else the empty string."""
+    parties = {p.actor for p in ins.parties}
+    outside = [a for a in ev.actors if a not in parties]
+    if ev.actors and len(outside) == len(ev.actors):
+        return f": {name_of(kb, outside[0])} was never a party to it"
+    ended = kb.render.instrument(ins)["ended"]
+    if ended is not None and ended["latest"] < ev.date.earliest.isoformat():
+        return f": it had ended ({ended['text']}) before the act ({ev.date.text})"
+    return ""
 
 
 def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> Json:
@@ -35,8 +51,9 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
             found = [b for b in found if b["treaty"]["id"] == ins.id]
         if not found:
             of = f" of {ins.name}" if len(args) == 2 else ""
+            why = _why_not(kb, ev, ins) if len(args) == 2 else ""
             raise UserError(
-                f"{ev.id} breached no clause{of} under the {kb.perspective} perspective "
+                f"{ev.id} breached no clause{of} under the {kb.perspective} perspective{why} "
                 "(foedus breaches --by ACTOR lists the acts that did)"
             )
         if len(found) == 1:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from foedus.engine.from_corpus import BEGINNING
 from foedus.engine.timepoints import last_day, start_day
 from foedus.model import Event, FuzzyDate
-from foedus.norms.explain import Explanation, node
+from foedus.norms.explain import OPEN_WORDS, Explanation, dated, node
 from foedus.query.common import Row, name_of
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ def event_node(kb: KnowledgeBase, ident: str | None, what: str = "") -> Explanat
         a = next((a for a in c.actors if a.id == rest), None)
         if a is not None:
             # the id stands for its coming into existence and its end alike: say both
-            since = f" from {a.existed_from.text}" if a.existed_from else ""
-            until = f" until {a.existed_to.text}" if a.existed_to else ""
+            since = f" from {dated(a.existed_from.text)}" if a.existed_from else ""
+            until = f" until {dated(a.existed_to.text)}" if a.existed_to else ""
             return node(
                 f"{what}{a.name} exists{since}{until} [actor {a.id}]",
                 sources=kb.render.quotes(a.sources),
@@ -145,25 +145,66 @@ def row_span(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> str
     if began is None and first <= BEGINNING:  # an actor the corpus gives no beginning
         began = "the start (the corpus dates no beginning)"
     if row.end is None:
-        return f"from {began or first.isoformat()}"
+        return f"from {dated(began) if began else first.isoformat()}"
     ended = source_date(kb, idents[1:2] + idents, start_day(row.end))
     if began is not None and began == ended:
-        return f"in {began}"
-    return f"from {began or first.isoformat()} " + (
-        f"until {ended}" if ended else f"to {last_day(row.end)}"
+        open_ = began.lower().startswith(OPEN_WORDS)
+        return f"at some time {began}" if open_ else f"in {began}"
+    return f"from {dated(began) if began else first.isoformat()} " + (
+        f"until {dated(ended)}" if ended else f"to {last_day(row.end)}"
     )
 
 
-def row_node(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> Explanation:
+def neighbours(rows: list[Row], row: Row) -> list[Row]:
+    """The rows of ``rows`` with ``row``'s fluent, arguments and value that end where it
+    starts or start where it ends: a possible row beside a certain one holds only possibly
+    because of what ended (or started) its neighbour, a record whose fuzzy date the row's
+    own provenance does not name (Valdmark's withdrawal "1945", after which its control of
+    Orsund possibly goes on until May 1945)."""
+    return [
+        r
+        for r in rows
+        if (r.fluent, r.args, r.value) == (row.fluent, row.args, row.value)
+        and r is not row
+        and (r.end == row.start or (row.end is not None and r.start == row.end))
+    ]
+
+
+def possibly_ended_by(rows: list[Row], row: Row) -> str | None:
+    """What possibly ended a possible row: the record that ended the certain row just before
+    it, where that is not the row's own end (:func:`neighbours`), else None."""
+    if row.certainty != "possible":
+        return None
+    for r in neighbours(rows, row):
+        if r.end == row.start and r.terminated_by and r.terminated_by != row.terminated_by:
+            return r.terminated_by
+    return None
+
+
+def row_node(
+    kb: KnowledgeBase, row: Row, peers: list[Row] | None = None, rows: list[Row] | None = None
+) -> Explanation:
     """Why a fluent row holds: its rule and the events that started and ended it; when it
-    holds is said as the sources date those (``peers``: the rows a derived one rests on)."""
+    holds is said as the sources date those (``peers``: the rows a derived one rests on;
+    ``rows``: every row of the actor, where a possible row's :func:`neighbours` say what
+    possibly ended it)."""
     args = ", ".join(row.args)
     value = "" if row.value == "true" else f" = {row.value}"
-    span = row_span(kb, row, peers)
+    # a possible row (or a possible row it rests on) holds only possibly because of what
+    # ended or started its neighbour: that record's date says when
+    near = [
+        n
+        for q in (row, *(peers or []))
+        if rows is not None and q.certainty == "possible"
+        for n in neighbours(rows, q)
+    ]
+    span = row_span(kb, row, [*(peers or []), *near])
+    possibly = possibly_ended_by(rows or [], row)
     premises = [
         p
         for p in (
             event_node(kb, row.initiated_by, "started by: "),
+            event_node(kb, possibly, "possibly ended by: "),
             event_node(kb, row.terminated_by, "ended by: "),
         )
         if p

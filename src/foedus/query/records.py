@@ -46,6 +46,22 @@ class Renderer:
         ]
         return min(after, key=lambda d: (d.earliest, d.latest)) if after else None
 
+    def _ended(self, i: Instrument) -> FuzzyDate | None:
+        """When an instrument ended: its ``ended``, else, for a bilateral one (two parties,
+        as the rules count them), the first denunciation of or withdrawal from it by a
+        party, which ends it (docs/corpus-format.md), else None."""
+        if i.ended is not None:
+            return i.ended
+        actors = {p.actor for p in i.parties}
+        if len(actors) != 2:
+            return None
+        left = [
+            d
+            for p in i.parties
+            if (d := self._until(i.id, p.actor, p.date)) is not None and p.until is None
+        ]
+        return min(left, key=lambda d: (d.earliest, d.latest)) if left else None
+
     def ref(self, actor_id: str | None) -> Json | None:
         if actor_id is None:
             return None
@@ -86,7 +102,7 @@ class Renderer:
             "aliases": list(i.aliases),
             "signed": date_json(i.signed),
             "in_force": date_json(i.in_force),
-            "ended": date_json(i.ended),
+            "ended": date_json(self._ended(i)),
             "parties": [
                 {
                     "actor": self.ref(p.actor),

@@ -3,6 +3,7 @@ periods), with the explanation down to the rules and the sources' words."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,15 @@ from foedus.engine.timepoints import event_point, last_day, query_point, start_d
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name_of, rows_about
 from foedus.query.events import event_ids
-from foedus.query.nodes import clause_node, event_node, event_words, row_node, row_span, source_date
+from foedus.query.nodes import (
+    clause_node,
+    event_node,
+    event_words,
+    neighbours,
+    row_node,
+    row_span,
+    source_date,
+)
 from foedus.query.summaries import status_summary
 from foedus.rules.library.vocabulary import CONTROLLED_BY, OCCUPIED_BY, PART_OF, SOVEREIGN
 from foedus.shapes import Json
@@ -135,7 +144,7 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
     acts = unless_acts(kb, a.id, rows, t)
     # every event the explanation names, read in one batch
     kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i), *acts])
-    premises = [row_node(kb, r, used) for r in used]
+    premises = [row_node(kb, r, used, rows) for r in used]
     premises.extend(unless_nodes(kb, a.id, rows, t, acts))
     expl = node(
         f"{a.name} on {on.isoformat()} under the {kb.perspective} perspective: {st['label']}",
@@ -148,7 +157,7 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
         "on": on.isoformat(),
         "perspective": kb.perspective,
         "status": st,
-        "summary": status_summary(kb, a.id, on, st, used, acts),
+        "summary": status_summary(kb, a.id, on, st, used, acts, rows),
         "explanation": expl,
     }
 
@@ -217,6 +226,28 @@ def fluent_text(kb: KnowledgeBase, r: Row) -> str:
 INTERNAL_FLUENTS = ("binds", "protected")
 
 
+def _peers(kb: KnowledgeBase, rows: list[Row], r: Row) -> list[Row]:
+    """The rows a derived row may rest on: those of its arguments, then those of some of
+    them whose fluent its rule reads (``party_while_sovereign: party_to(X, T) holds for
+    joined(X, T) and sovereign(X)`` ends with the annexation that ended ``sovereign(X)``)."""
+    same = [q for q in rows if q.args == r.args]
+    text = kb.rule_text(r.rule) or ""
+    body = text.split(" holds for ", 1)[1] if " holds for " in text else ""
+    read = set(re.findall(r"([a-z_][a-z0-9_]*)\(", body))
+    return same + [
+        q for q in rows if q.args != r.args and q.fluent in read and set(q.args) <= set(r.args)
+    ]
+
+
+def _near(every_row: list[Row], r: Row, here: list[Row]) -> list[Row]:
+    """The neighbours (:func:`~foedus.query.nodes.neighbours`) of ``r`` and of the possible
+    rows of its arguments that hold with it (``here``), among ``every_row`` of the actor."""
+    if not every_row:
+        return []
+    mine = [r, *(q for q in here if q.args == r.args and q.fluent != r.fluent)]
+    return [n for q in mine if q.certainty == "possible" for n in neighbours(every_row, q)]
+
+
 def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
     """The ``holds`` answer: every fluent row about the actor that holds on ``on``; the
     internal fluents (:data:`INTERNAL_FLUENTS`) only with ``every``."""
@@ -224,6 +255,9 @@ def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
     t = query_point(on)
     out = []
     rows = [r for r in rows_about(kb, a.id, at=t) if every or r.fluent not in INTERNAL_FLUENTS]
+    # a possible row is dated by what ended or started its neighbours (nodes.neighbours):
+    # every row of the actor is read only then
+    near = rows_about(kb, a.id) if any(r.certainty == "possible" for r in rows) else []
     kb.events_by_id([i for r in rows for i in (r.initiated_by, r.terminated_by) if i])
     for r in rows:
         out.append(
@@ -234,7 +268,7 @@ def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
                 "text": fluent_text(kb, r),
                 "from": day_json(start_day(r.start)),
                 "to": day_json(last_day(r.end)),
-                "when": row_span(kb, r, [q for q in rows if q.args == r.args]),
+                "when": row_span(kb, r, _peers(kb, rows, r) + _near(near, r, rows)),
                 "certainty": r.certainty,
                 "rule": r.rule,
             }

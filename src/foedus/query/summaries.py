@@ -11,9 +11,15 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from foedus.engine.timepoints import start_day
-from foedus.norms.explain import Explanation, first_quote, summary
+from foedus.norms.explain import Explanation, dated, first_quote, summary
 from foedus.query.common import Row, name_of
-from foedus.query.nodes import clause_node, event_node, provenance_dates, source_date
+from foedus.query.nodes import (
+    clause_node,
+    event_node,
+    neighbours,
+    provenance_dates,
+    source_date,
+)
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -35,7 +41,7 @@ def _since(kb: KnowledgeBase, row: Row, used: list[Row]) -> tuple[str, Json | No
         premise = event_node(kb, ident)
         what = premise["conclusion"].split(" [")[0] if premise else ""
         quote = (premise or {}).get("sources", [])[:1]
-    since = f", since {when}" if when else ""
+    since = f", since {dated(when)}" if when else ""
     return (f"{since}: {what}" if what else since), (dict(quote[0]) if quote else None)
 
 
@@ -44,9 +50,9 @@ def _existence(actor: Actor, on: date) -> str:
     existence as the corpus dates it, else the empty string."""
     born, gone = actor.existed_from, actor.existed_to
     if born is not None and on < born.earliest:
-        return f": the corpus has it exist from {born.text}"
+        return f": the corpus has it exist from {dated(born.text)}"
     if gone is not None and on > gone.latest:
-        return f": the corpus has it exist until {gone.text}"
+        return f": the corpus has it exist until {dated(gone.text)}"
     return ""
 
 
@@ -57,10 +63,12 @@ def status_summary(
     st: Json,
     used: list[Row],
     acts: dict[str, list[Json]],
+    rows: list[Row] | None = None,
 ) -> Json:
     """The summary of a status: what it is in this perspective and why, in one sentence,
     with the quote it turns on (the clause an act breached, under non-recognition; else what
-    started the latest of the rows it rests on)."""
+    started the latest of the rows it rests on). ``rows``: every status row of the actor,
+    where what makes a row only possible is what ended the row before it."""
     label = st["label"]
     if label.startswith("sovereign state"):
         label = "a " + label
@@ -78,7 +86,7 @@ def status_summary(
         )
     if not used:
         return summary(f"{head}{_existence(kb.resolver.actor(actor_id), on)}.", None)
-    open_ = _open_date(kb, on, used) if st["certainty"] == "possible" else None
+    open_ = _open_date(kb, on, used, rows or []) if st["certainty"] == "possible" else None
     if open_ is not None:
         when, what, quote = open_
         return summary(f"{head}: the source dates it only “{when}” ({what}).", quote)
@@ -89,14 +97,22 @@ def status_summary(
     return summary(text if text.endswith(".") else text + ".", quote)
 
 
-def _open_date(kb: KnowledgeBase, on: date, used: list[Row]) -> tuple[str, str, Json | None] | None:
+def _open_date(
+    kb: KnowledgeBase, on: date, used: list[Row], rows: list[Row]
+) -> tuple[str, str, Json | None] | None:
     """Where a status is only possible: the fuzzy date (as the source gives it) of the record
-    that started or ended one of its possible rows and whose range holds the day, what that
-    record says, and its first quote."""
+    that started or ended one of its possible rows, or ended or started the row beside it
+    (:func:`~foedus.query.nodes.neighbours`: a withdrawal dated "1945" after which an
+    occupation possibly goes on), and whose range holds the day, what that record says, and
+    its first quote."""
     for r in used:
         if r.certainty != "possible":
             continue
-        for ident in (r.initiated_by, r.terminated_by):
+        near = neighbours(rows, r)
+        idents = [r.initiated_by, r.terminated_by]
+        idents += [n.terminated_by for n in near if n.end == r.start]
+        idents += [n.initiated_by for n in near if n.start == r.end]
+        for ident in dict.fromkeys(idents):
             if not ident:
                 continue
             for d in provenance_dates(kb, ident):
@@ -107,6 +123,9 @@ def _open_date(kb: KnowledgeBase, on: date, used: list[Row]) -> tuple[str, str, 
                     if premise is not None and not what:
                         what = premise["conclusion"].split(" [")[0]
                     quotes = premise["sources"] if premise else []
+                    if ident.startswith("actor:"):  # its end, not its beginning, where
+                        # the date left open is the end the actor's quotes give
+                        quotes = [q for q in quotes if d.text in q["quote"]] or quotes
                     return d.text, what, dict(quotes[0]) if quotes else None
     return None
 
