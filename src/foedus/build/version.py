@@ -13,7 +13,14 @@ import hashlib
 from pathlib import Path
 
 _PKG = Path(__file__).parents[1]
-_ENGINE_CODE = ("engine", "rules", "backends", "build", "corpus/perspectives.py")
+_ENGINE_CODE = (
+    "engine",
+    "rules",
+    "backends",
+    "build",
+    "corpus/perspectives.py",
+    "corpus/horizon.py",  # what an open date reaches is what the engine reads
+)
 
 STEP_NAMES = ("fluents", "state", "breaches", "rules", "query_index")
 """The names of :data:`foedus.build.steps.STEPS`, in order."""

@@ -9,6 +9,11 @@ that side, as far as the record it belongs to allows, else to the corpus's horiz
   ``in_force``); its ``signed`` and ``in_force`` open at the end reach its ``ended``;
 - an actor's ``existed_to`` open at the start begins with its ``existed_from``, and its
   ``existed_from`` open at the end reaches its ``existed_to``;
+- an event's date open at the start begins no earlier than the latest first day of existence
+  (a closed ``existed_from``) among the actors it names, as actors or targets, and its date
+  open at the end reaches no further than their earliest last day (a closed ``existed_to``):
+  nothing is done by or to an actor that does not exist yet, or any more (validation refuses
+  such an event), so "by 20 February 1938" of a state that exists from 1919 begins in 1919;
 - everything else reaches the corpus's horizon: the first and the last day that a date closed
   on both sides names anywhere in the corpus (with its overlay).
 
@@ -59,6 +64,7 @@ class _Bounder:
         self.c = corpus
         self.span = horizon(corpus)
         self.problems: list[Problem] = []
+        self.actors: dict[str, Any] = {}  # by id, bounded: what an event's date may reach
 
     def bound(
         self,
@@ -68,12 +74,18 @@ class _Bounder:
         field: str,
         start: FuzzyDate | None = None,
         end: FuzzyDate | None = None,
+        within: tuple[date | None, date | None] = (None, None),
     ) -> FuzzyDate | None:
-        """``d`` bounded by ``start``/``end`` (closed dates of its record), else the horizon."""
+        """``d`` bounded by ``start``/``end`` (closed dates of its record), else the horizon
+        (narrowed to ``within``, the days the record's actors exist, where it is given)."""
         if d is None or d.open is None:
             return d
         lo = start.earliest if start is not None else self.span[0] if self.span else None
         hi = end.latest if end is not None else self.span[1] if self.span else None
+        if start is None and lo is not None and within[0] is not None:
+            lo = max(lo, within[0])
+        if end is None and hi is not None and within[1] is not None:
+            hi = min(hi, within[1])
         bad = (d.open == "end" and (hi is None or hi < d.earliest)) or (
             d.open == "start" and (lo is None or lo > d.latest)
         )
@@ -98,6 +110,19 @@ class _Bounder:
             )
             return d.bounded(known, known)
         return d.bounded(lo or d.earliest, hi or d.latest)
+
+    def event(self, e: Any) -> Any:
+        if e.date.open is None:
+            return e
+        return _update(e, date=self.bound(e.date, "event", e.id, "date", within=self.lives(e)))
+
+    def lives(self, e: Any) -> tuple[date | None, date | None]:
+        """The days every actor an event names exists on, as far as their closed dates say:
+        the latest first day and the earliest last day (None where none says)."""
+        named = [self.actors[n] for n in (*e.actors, *e.targets) if n in self.actors]
+        starts = [d.earliest for a in named if (d := _closed(a.existed_from)) is not None]
+        ends = [d.latest for a in named if (d := _closed(a.existed_to)) is not None]
+        return (max(starts) if starts else None, min(ends) if ends else None)
 
     def actor(self, a: Any) -> Any:
         return _update(
@@ -157,5 +182,6 @@ def bound_open_dates(corpus: Corpus) -> list[Problem]:
     b = _Bounder(corpus)
     corpus.actors = [b.actor(a) for a in corpus.actors]
     corpus.instruments = [b.instrument(i) for i in corpus.instruments]
-    corpus.events = [_update(e, date=b.bound(e.date, "event", e.id, "date")) for e in corpus.events]
+    b.actors = {a.id: a for a in corpus.actors}
+    corpus.events = [b.event(e) for e in corpus.events]
     return b.problems
