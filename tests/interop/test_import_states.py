@@ -350,3 +350,7 @@ def test_status_holds_through_the_last_day_of_a_spell(tmp_path: Path) -> None:
     assert sovereign("1939-09-27") == [{"value": True, "certainty": "certain"}]
     assert sovereign("1939-09-28") == [{"value": False, "certainty": "certain"}]
     assert kb.timeline("Poland")["periods"][0]["to"]["latest"] == "1939-09-27"
+    # the period's last day in words too: the exit event's day (28 September) is the first
+    # day after it, so the period's "to" is its last day, as its earliest and latest say
+    to = kb.timeline("Poland")["periods"][0]["to"]
+    assert to == {"earliest": "1939-09-27", "latest": "1939-09-27", "text": "1939-09-27"}

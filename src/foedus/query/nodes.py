@@ -121,10 +121,18 @@ def source_date(
     """The date as the source gives it ("1918", "mid-June 1940") of the first of the records
     ``idents`` whose date holds ``day``, or (``after``) whose date has just passed on it (a
     certain row starts, and a row ends, when a fuzzy date is sure to have passed), or None."""
+    found = source_dated(kb, idents, day, after)
+    return found.text if found is not None else None
+
+
+def source_dated(
+    kb: KnowledgeBase, idents: list[str | None], day: date, after: bool = True
+) -> FuzzyDate | None:
+    """:func:`source_date`'s date itself."""
     for ident in dict.fromkeys(idents):
         for d in provenance_dates(kb, ident):
             if d.earliest <= day <= d.latest + timedelta(days=1 if after else 0):
-                return d.text
+                return d
     return None
 
 

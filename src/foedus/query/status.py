@@ -18,13 +18,14 @@ from foedus.query.nodes import (
     neighbours,
     row_node,
     row_span,
-    source_date,
+    source_dated,
 )
 from foedus.query.summaries import status_summary
 from foedus.rules.library.vocabulary import CONTROLLED_BY, OCCUPIED_BY, PART_OF, SOVEREIGN
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
+    from foedus.model import FuzzyDate
     from foedus.query.base import KnowledgeBase
 
 #: The acts that, under non-recognition, did not end a sovereignty they breached a norm of.
@@ -345,9 +346,15 @@ def said_at(kb: KnowledgeBase, rows: list[Row], t: int) -> str | None:
     """Where rows change at time point ``t`` (a period's first day, or the day after its last):
     the date, as the source gives it ("1918", "mid-June 1940"), of a record that started or
     ended one of ``rows`` there, or None."""
+    found = said_dated_at(kb, rows, t)
+    return found.text if found is not None else None
+
+
+def said_dated_at(kb: KnowledgeBase, rows: list[Row], t: int) -> FuzzyDate | None:
+    """:func:`said_at`'s date itself."""
     idents = [r.initiated_by for r in rows if r.start == t]
     idents += [r.terminated_by for r in rows if r.end == t]
-    return source_date(kb, idents, start_day(t)) if any(idents) else None
+    return source_dated(kb, idents, start_day(t)) if any(idents) else None
 
 
 def span_words(kb: KnowledgeBase, rows: list[Row], first: Json, last: Json | None) -> list[str]:
@@ -359,7 +366,11 @@ def span_words(kb: KnowledgeBase, rows: list[Row], first: Json, last: Json | Non
     if last is None:
         return [began, "…"]
     end = date.fromisoformat(last["latest"]).toordinal() + 1
-    return [began, said_at(kb, rows, end) or last["latest"]]
+    # the record that ended a row dates the day after the period: a fuzzy date ("mid-June
+    # 1940") says when the period ended, one day would name a day outside it (an exit on
+    # 1939-09-28 ends a period whose last day is 1939-09-27)
+    ended = said_dated_at(kb, rows, end)
+    return [began, ended.text if ended is not None and not ended.exact else last["latest"]]
 
 
 def said(period: Json, words: list[str]) -> None:
