@@ -183,6 +183,11 @@ def test_build_writes_the_file(tmp_path: Path) -> None:
             "aggressor: 'Northland' and 'northland' are the same actor (northland); name two "
             "actors\n",
         ),
+        (
+            ["treaties", "--between", "Northland", "northland", "--on", "1930-01-01"],
+            "treaties --between: 'Northland' and 'northland' are the same actor (northland); "
+            "name two actors\n",
+        ),
     ],
 )
 def test_user_errors_exit_2_with_one_line(args: list[str], message: str) -> None:

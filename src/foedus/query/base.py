@@ -37,7 +37,7 @@ from foedus.corpus.perspectives import DEFAULT_PERSPECTIVE, check_perspective
 from foedus.corpus.resolve import Resolver
 from foedus.duck import duckdb
 from foedus.engine.timepoints import query_point
-from foedus.errors import DateError, UnknownName, suggest
+from foedus.errors import DateError, UnknownName, UserError, suggest
 from foedus.model import Event, Instrument, parse_day
 from foedus.query.common import Row, col, rows_of, run
 from foedus.query.records import Renderer
@@ -398,6 +398,12 @@ class KnowledgeBase:
                 if len(between) != 2:
                     raise UnknownName("pair of actors", " ".join(between))
                 pair = (between[0], between[1])
+                x, y = (self.resolver.actor(n).id for n in pair)
+                if x == y:
+                    raise UserError(
+                        f"treaties --between: {pair[0]!r} and {pair[1]!r} are the same actor "
+                        f"({x}); name two actors"
+                    )
             return _treaties_on(self, pair, party, day)
         return _all_treaties(self, party)
 
