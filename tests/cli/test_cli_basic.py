@@ -124,7 +124,7 @@ def test_human_tables_show_dates_as_the_source_gives_them() -> None:
 
 def test_validate_ok_and_problems() -> None:
     code, out, _ = run("validate", str(GOOD))
-    assert (code, out) == (0, "ok: 3 actors, 1 instruments, 4 events, 9 quotes\n")
+    assert (code, out) == (0, "ok: 3 actors, 1 instrument, 4 events, 9 quotes\n")
     code, out, err = run("validate", str(BAD / "existence"))
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 4 and "before it existed (from 1918)" in err

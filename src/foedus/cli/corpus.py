@@ -12,6 +12,7 @@ import typer
 
 from foedus.cli.core import Options, Output
 from foedus.shapes import Json
+from foedus.words import counted
 
 PathArg = Annotated[
     Path | None,
@@ -38,8 +39,8 @@ def validate(opts: Options, path: PathArg = None) -> Output:
         raise
     n = corpus.counts()
     text = (
-        f"ok: {n['actors']} actors, {n['instruments']} instruments, {n['events']} events, "
-        f"{n['quotes']} quotes"
+        f"ok: {counted(n['actors'], 'actor')}, {counted(n['instruments'], 'instrument')}, "
+        f"{counted(n['events'], 'event')}, {counted(n['quotes'], 'quote')}"
     )
     return Output({"ok": True, "counts": n}, text)
 
@@ -132,8 +133,8 @@ def build(
         }
     return Output(
         data,
-        f"{how}: {n['actors']} actors, {n['instruments']} instruments, "
-        f"{n['events']} events, {n['quotes']} quotes",
+        f"{how}: {counted(n['actors'], 'actor')}, {counted(n['instruments'], 'instrument')}, "
+        f"{counted(n['events'], 'event')}, {counted(n['quotes'], 'quote')}",
     )
 
 

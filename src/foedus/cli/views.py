@@ -17,6 +17,7 @@ from rich.text import Text
 from foedus.commands import COMMANDS
 from foedus.norms.explain import dated, summary_rich, to_rich
 from foedus.shapes import Json
+from foedus.words import counted
 
 # --------------------------------------------------------------------------- tables
 
@@ -31,9 +32,7 @@ def _names(refs: list[Json] | None) -> str:
 
 def _count(n: int, noun: str) -> str:
     """``1 instrument``, ``2 instruments``, ``1 breach``, ``0 breaches``."""
-    if n == 1:
-        return f"1 {noun}"
-    return f"{n} {noun}es" if noun.endswith(("ch", "sh", "s")) else f"{n} {noun}s"
+    return counted(n, noun)
 
 
 def _mark(hypothetical: bool, text: str = "") -> str:

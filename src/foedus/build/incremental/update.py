@@ -86,6 +86,7 @@ from foedus.engine.compile import compile_program
 from foedus.engine.dependencies import Derivation, NotIncremental, derivations
 from foedus.rules.ast import Program
 from foedus.rules.programs import program_for
+from foedus.words import counted
 
 #: The build steps an update updates; it runs every other build step again on the updated
 #: database (such a step must remake its tables when run on a database that has them), or its
@@ -126,8 +127,9 @@ class UpdateReport:
     def summary(self) -> str:
         changed = sum(n for per in self.changed.values() for n in per.values())
         return (
-            f"{self.added_events} events added, {self.recomputed} fluent keys recomputed "
-            f"({changed} changed), breaches of {self.breach_events} events rechecked"
+            f"{counted(self.added_events, 'event')} added, "
+            f"{counted(self.recomputed, 'fluent key')} recomputed ({changed} changed), "
+            f"breaches of {counted(self.breach_events, 'event')} rechecked"
         )
 
 
