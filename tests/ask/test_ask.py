@@ -356,7 +356,8 @@ PHRASINGS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "What events involved Estonia between 1939 and 1941?",
         "events",
-        {"target": "estonia", "from_": "1939-01-01", "to": "1941-12-31"},
+        # Estonia's part, as actor or target: query.filter {"involving": "estonia"}
+        {"actor": None, "target": None, "from_": "1939-01-01", "to": "1941-12-31"},
         D,
     ),
     (

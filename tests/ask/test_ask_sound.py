@@ -216,3 +216,19 @@ def test_a_day_no_calendar_has_is_refused(kb: KnowledgeBase, question: str, day:
 def test_days_that_exist_are_read(kb: KnowledgeBase) -> None:
     assert parse_question("What happened on 29 February 1940?", kb).args["from_"] == "1940-02-29"
     assert parse_question("What happened on 6/15/1940?", kb).args["from_"] == "1940-06-15"
+
+
+def test_what_happened_in_a_state_is_what_it_did_and_what_was_done_to_it() -> None:
+    """The bundled corpus: "in Lithuania" names a place, not a target; Lithuania's own 1990
+    elections and declaration are among what happened in it (they name it as actor and no
+    target, and were missed), beside what was done to it. "to Lithuania" keeps its target."""
+    kb = KnowledgeBase()
+    inside = answer_question("What happened in Lithuania in 1990?", kb)
+    assert inside["query"]["filter"] == {"involving": "lithuania"}
+    ids = [e["id"] for e in inside["answer"]["events"]]
+    assert {"lithuania-elections-1990", "ussr-coup-attempt-lithuania"} <= set(ids)
+    for e in inside["answer"]["events"]:
+        assert "lithuania" in {a["id"] for a in (*e["actors"], *e["targets"])}
+    to = answer_question("What happened to Lithuania in 1990?", kb)
+    assert to["query"]["args"]["target"] == "lithuania"
+    assert "lithuania-elections-1990" not in [e["id"] for e in to["answer"]["events"]]

@@ -8,7 +8,7 @@ one line what is missing when a slot cannot be filled ("between whom?").
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from foedus.ask import intent
 from foedus.ask.question import Query
@@ -341,8 +341,22 @@ def build_events(p: Parsed) -> Query:
     act = p.act()
     if len({m.value for m in p.mentions("act")}) > 1:
         p.notes.append(f"several acts named; reading the question as {act}")
+    place = _involving(p, act)
+    if place is not None:
+        return _events_query(p, None, None, None, involving=place)
     actor, target = _event_slots(p, act)
     return _events_query(p, actor, target, act)
+
+
+def _involving(p: Parsed, act: str | None) -> str | None:
+    """The one actor a question names with no act, as a place or a topic ("what happened in
+    Lithuania in 1990?", "events involving Latvia"): its events are those it took part in,
+    as an actor (its elections, its declarations) or as a target; else None."""
+    cues = p.cues()
+    if act is not None or len(cues) != 1:
+        return None
+    m, cue = cues[0]
+    return m.value if m.kind == "actor" and cue in ("in", "about") else None
 
 
 def build_happened(p: Parsed) -> Query:
@@ -356,9 +370,18 @@ def build_sphere(p: Parsed) -> Query:
     return _events_query(p, power, state, "sphere_assignment")
 
 
-def _events_query(p: Parsed, actor: str | None, target: str | None, act: str | None) -> Query:
+def _events_query(
+    p: Parsed,
+    actor: str | None,
+    target: str | None,
+    act: str | None,
+    involving: str | None = None,
+) -> Query:
     start, end = p.period()
     types = _category_types(p, act)
+    flt: dict[str, Any] = {"event_type": types} if types else {}
+    if involving is not None:
+        flt["involving"] = involving
     q = Query(
         "events",
         {
@@ -369,7 +392,7 @@ def _events_query(p: Parsed, actor: str | None, target: str | None, act: str | N
             "to": end,
         },
         p.perspective(),
-        {"event_type": types} if types else {},
+        flt,
     )
     q = _with_group(p, q, [actor, target])
     return q.asking(("any", None)) if intent.is_yes_no(p) else q

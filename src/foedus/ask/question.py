@@ -110,4 +110,11 @@ class Query:
         if "event" in self.filter:
             ids = set(self.filter["event"])
             kept = [x for x in kept if event_of(x)["id"] in ids]
+        if "involving" in self.filter:  # by it or to it
+            who = self.filter["involving"]
+            kept = [
+                x
+                for x in kept
+                if any(a["id"] == who for a in (*event_of(x)["actors"], *event_of(x)["targets"]))
+            ]
         return {**answer, key: kept}
