@@ -366,7 +366,7 @@ class AskGroup(Shape):
 class AskQuery(Shape):
     """The query a question was mapped to: a command, its arguments, the perspective, and a
     filter of the answer's list (``{"event_type": T}``, ``{"event": [ids]}``,
-    ``{"instrument": id}``)."""
+    ``{"involving": id}``, ``{"instrument": id}``)."""
 
     command: str
     args: dict[str, Any]

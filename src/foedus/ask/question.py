@@ -3,7 +3,8 @@
 A :class:`Query` names a :class:`~foedus.query.KnowledgeBase` method (``command``), its keyword
 arguments exactly (``args``: actor ids resolved, days as ISO strings), the perspective it is
 read under, and an optional ``filter`` of the answer's list: ``{"event_type": T}`` keeps the
-breaches or events of that type, ``{"event": [ids]}`` those of these events, and
+breaches or events of that type, ``{"event": [ids]}`` those of these events,
+``{"involving": id}`` the events that actor took part in (as an actor or a target), and
 ``{"instrument": id}`` keeps that instrument of ``{"treaties": [...]}`` (was it in force?).
 
 >>> q = Query("treaties", {"between": ["ussr", "latvia"], "on": "1940-06-01"}, "de-facto")
