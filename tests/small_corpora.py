@@ -57,3 +57,17 @@ def n_party_corpus(root: Path, n: int, norm: bool = False) -> Path:
     )
     (root / "events.yaml").write_text("events: []\n", encoding="utf-8")
     return root
+
+
+#: A fictional corpus of the Sound (six states, four instruments, 25 events, three
+#: perspectives), written from docs/corpus-format.md alone: successor states, an annexed and
+#: restored state, a denounced treaty, fuzzy dates. Tests copy it (:func:`sound_corpus`).
+SOUND = Path(__file__).parent / "ask" / "sound-corpus"
+
+
+def sound_corpus(root: Path) -> Path:
+    """A copy of :data:`SOUND` in ``root`` (a test's own folder): its cache and any overlay
+    stay there."""
+    target = root / "sound"
+    shutil.copytree(SOUND, target)
+    return target

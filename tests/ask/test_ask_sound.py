@@ -8,23 +8,18 @@ it should have answered)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from foedus.ask import QuestionError, answer_question, parse_question
 from foedus.query import KnowledgeBase
-
-SOUND = Path(__file__).parent / "sound-corpus"
+from small_corpora import sound_corpus
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("sound") / "sound"
-    shutil.copytree(SOUND, root)
-    return KnowledgeBase(root)
+    return KnowledgeBase(sound_corpus(tmp_path_factory.mktemp("sound")))
 
 
 def _verdict(question: str, kb: KnowledgeBase) -> dict[str, Any]:

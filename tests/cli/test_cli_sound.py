@@ -3,22 +3,18 @@ historian typed, what it printed, what it should print."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from foedus.cli import app
-
-SOUND = Path(__file__).parents[1] / "ask" / "sound-corpus"
+from small_corpora import sound_corpus
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sound") / "sound"
-    shutil.copytree(SOUND, root)
-    return root
+    return sound_corpus(tmp_path_factory.mktemp("sound"))
 
 
 def run(*args: str) -> tuple[int, str, str]:

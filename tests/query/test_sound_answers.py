@@ -7,7 +7,6 @@ Each test pins a wrong or misleading answer, with the command that gave it."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,15 +15,12 @@ import pytest
 
 from foedus.errors import UserError
 from foedus.query import KnowledgeBase
-
-SOUND = Path(__file__).parents[1] / "ask" / "sound-corpus"
+from small_corpora import sound_corpus
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sound") / "sound"
-    shutil.copytree(SOUND, root)
-    return root
+    return sound_corpus(tmp_path_factory.mktemp("sound"))
 
 
 @pytest.fixture(scope="module")

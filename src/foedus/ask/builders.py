@@ -207,23 +207,24 @@ def _successor_acted(p: Parsed, q: Query) -> Query:
     return q
 
 
-def _successors(p: Parsed, actor: str) -> list[str]:
+def _chain(p: Parsed, actor: str, link: str) -> list[str]:
+    """The actors ``link`` (``successor`` or ``predecessor``) leads to from ``actor``,
+    nearest first, each once."""
     out: list[str] = []
     a = p.kb.resolver.actor(actor)
-    while a.successor and a.successor not in out and a.successor != actor:
-        out.append(a.successor)
-        a = p.kb.resolver.actor(a.successor)
+    while (nxt := getattr(a, link)) and nxt not in out and nxt != actor:
+        out.append(nxt)
+        a = p.kb.resolver.actor(nxt)
     return out
+
+
+def _successors(p: Parsed, actor: str) -> list[str]:
+    return _chain(p, actor, "successor")
 
 
 def _lineage(p: Parsed, actor: str) -> list[str]:
     """The actor's successors, nearest first, then its predecessors."""
-    before: list[str] = []
-    a = p.kb.resolver.actor(actor)
-    while a.predecessor and a.predecessor not in before and a.predecessor != actor:
-        before.append(a.predecessor)
-        a = p.kb.resolver.actor(a.predecessor)
-    return _successors(p, actor) + before
+    return _successors(p, actor) + _chain(p, actor, "predecessor")
 
 
 #: Acts that, with an instrument named, ask when a party left it ("when did X leave T?"):
