@@ -88,7 +88,12 @@ def test_the_bundled_corpus_default_is_its_own() -> None:
 
 
 def test_rules_come_from_the_library_by_name(kb: KnowledgeBase) -> None:
-    assert library_names() == ["foedus:base", "foedus:de-facto", "foedus:non-recognition"]
+    assert library_names() == [
+        "foedus:base",
+        "foedus:de-facto",
+        "foedus:non-recognition",
+        "foedus:successor-states",
+    ]
     base = library_file("foedus:base")
     assert base == LIBRARY / "base.rules"
     status = kb.status("Aldoria", "1935-06-01")

@@ -17,13 +17,16 @@ docs/rule-language.md ("What the corpus gives the rules"):
   ``T`` forbids its bearer ``X`` acts of event type ``E`` towards ``Y`` (from norms of kind
   prohibition, obligation, renunciation and guarantee, their categories, bearers and
   beneficiaries; bearers pass on to their successors); ``political(T)`` for instruments
-  marked ``political``; ``bilateral(T)`` for instruments of exactly two parties;
+  marked ``political``; ``bilateral(T)`` for instruments of exactly two sides
+  (:func:`sides`: a party that took over another party's part by succession is that
+  party's side, not a third one);
   ``supersedes(N, T)`` when ``N`` replaces ``T``; ``body_of(B, X)`` for an actor ``B`` whose
   ``part_of`` is ``X`` (an assembly or government of a state).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -153,15 +156,30 @@ def norm_rows(corpus: Any) -> list[tuple[str, str, str, str, str]]:
     )
 
 
+def sides(instrument: Any, predecessors: Mapping[str, str | None]) -> set[str]:
+    """The parties of an instrument that make its sides: every party but one that came by
+    succession (``how: succession``) from another party of the same instrument (its ``via``,
+    else the actor's ``predecessor``), which continues that party's side. So a treaty of
+    Estonia and the RSFSR, with the USSR its successor, has two sides, and is bilateral.
+    ``predecessors`` maps an actor to its predecessor."""
+    parties = {p.actor for p in instrument.parties}
+    out: set[str] = set()
+    for p in instrument.parties:
+        via = p.via or predecessors.get(p.actor)
+        if p.how == "succession" and via in parties and via != p.actor:
+            continue
+        out.add(p.actor)
+    return out
+
+
 def facts(corpus: Any) -> Facts:
     """The static facts of a corpus (see the module docstring)."""
+    predecessors = {a.id: a.predecessor for a in corpus.actors}
     return {
         "state": {(a.id,) for a in corpus.actors if a.kind == "state"},
         "forbids": set(norm_rows(corpus)),
         "political": {(i.id,) for i in corpus.instruments if i.political},
-        "bilateral": {
-            (i.id,) for i in corpus.instruments if len({p.actor for p in i.parties}) == 2
-        },
+        "bilateral": {(i.id,) for i in corpus.instruments if len(sides(i, predecessors)) == 2},
         "supersedes": {(i.id, old) for i in corpus.instruments for old in i.supersedes},
         "body_of": {(a.id, a.part_of) for a in corpus.actors if a.part_of},
     }

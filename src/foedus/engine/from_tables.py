@@ -52,9 +52,18 @@ def _types() -> str:
 #: (:func:`foedus.engine.from_corpus.facts`), over the corpus tables.
 FACTS_SQL: dict[str, str] = {
     "political": "SELECT DISTINCT id::VARCHAR AS c0 FROM instruments WHERE political",
+    # two sides: a party that came by succession from another party of the instrument (its
+    # via, else its predecessor) is that party's side (foedus.engine.from_corpus.sides)
     "bilateral": (
-        "SELECT instrument_id::VARCHAR AS c0 FROM parties GROUP BY instrument_id "
-        "HAVING count(DISTINCT actor_id) = 2"
+        "WITH p AS (SELECT p.instrument_id, p.actor_id, p.how, "
+        "coalesce(nullif(p.via, ''), nullif(a.predecessor, '')) AS via "
+        "FROM parties AS p LEFT JOIN actors AS a ON a.id = p.actor_id) "
+        "SELECT p.instrument_id::VARCHAR AS c0 FROM p "
+        "LEFT JOIN (SELECT DISTINCT instrument_id, actor_id FROM parties) AS q "
+        "ON p.how = 'succession' AND q.instrument_id = p.instrument_id "
+        "AND q.actor_id = p.via AND p.via <> p.actor_id "
+        "WHERE q.actor_id IS NULL GROUP BY p.instrument_id "
+        "HAVING count(DISTINCT p.actor_id) = 2"
     ),
     "supersedes": (
         "SELECT DISTINCT id::VARCHAR AS c0, unnest(supersedes)::VARCHAR AS c1 FROM instruments "

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from foedus.corpus.corpus import Corpus
 from foedus.corpus.kept import names
+from foedus.engine.from_corpus import sides
 from foedus.model import Event, FuzzyDate, Instrument, Quote
 from foedus.model.vocabulary import INSTRUMENT_ACTS
 from foedus.shapes import Json
@@ -23,6 +24,7 @@ class Renderer:
         self._names = {a.id: a.name for a in corpus.actors}
         self._instruments: dict[str, str] | None = None  # made when first asked for
         self._left: dict[tuple[str, str], list[FuzzyDate]] | None = None  # likewise
+        self._predecessors: dict[str, str | None] | None = None  # likewise
 
     def _instrument_name(self, instrument_id: str) -> str:
         """An instrument's name (a Parquet corpus's instruments are not all made to render
@@ -47,13 +49,15 @@ class Renderer:
         return min(after, key=lambda d: (d.earliest, d.latest)) if after else None
 
     def _ended(self, i: Instrument) -> FuzzyDate | None:
-        """When an instrument ended: its ``ended``, else, for a bilateral one (two parties,
-        as the rules count them), the first denunciation of or withdrawal from it by a
-        party, which ends it (docs/corpus-format.md), else None."""
+        """When an instrument ended: its ``ended``, else, for a bilateral one (two sides, as
+        the rules count them: :func:`foedus.engine.from_corpus.sides`), the first
+        denunciation of or withdrawal from it by a party, which ends it
+        (docs/corpus-format.md), else None."""
         if i.ended is not None:
             return i.ended
-        actors = {p.actor for p in i.parties}
-        if len(actors) != 2:
+        if self._predecessors is None:
+            self._predecessors = {a.id: a.predecessor for a in self.corpus.actors}
+        if len(sides(i, self._predecessors)) != 2:
             return None
         left = [
             d

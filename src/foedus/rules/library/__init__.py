@@ -2,11 +2,12 @@
 ``foedus:NAME`` beside its corpus's own rule files (docs/rules.md).
 
 ``foedus:base`` (existence, instruments in force, parties, protection, sovereignty, control,
-spheres of influence), ``foedus:de-facto`` (what an annexation made of a state in fact) and
-``foedus:non-recognition`` (an annexation in breach of a binding norm creates no title).
+spheres of influence), ``foedus:de-facto`` (what an annexation made of a state in fact),
+``foedus:non-recognition`` (an annexation in breach of a binding norm creates no title) and
+``foedus:successor-states`` (what a state held passes to its successor, or ends with it).
 
 >>> sorted(library_names())
-['foedus:base', 'foedus:de-facto', 'foedus:non-recognition']
+['foedus:base', 'foedus:de-facto', 'foedus:non-recognition', 'foedus:successor-states']
 >>> library_file("foedus:base").name
 'base.rules'
 >>> library_file("foedus:nothing") is None
