@@ -71,13 +71,24 @@ def test_overview_has_the_baltic_lanes_under_every_perspective() -> None:
 
 
 def test_network_on_a_day_has_the_binding_instruments() -> None:
+    """A bilateral instrument is an edge; one binding more than two parties that day is a hub
+    listing them (the Kellogg–Briand Pact: 14 parties, no pairs)."""
     net = explorer_get("/api/v1/explorer/network", on="1940-06-01").json()
     pair = {
         e["instrument"]["id"]
         for e in net["edges"]
         if {e["source"], e["target"]} == {"latvia", "ussr"}
     }
-    assert pair == LATVIA_USSR_1940_06_01
+    hubs = {
+        h["instrument"]["id"]
+        for h in net["hubs"]
+        if {"latvia", "ussr"} <= {p["id"] for p in h["parties"]}
+    }
+    assert pair | hubs == LATVIA_USSR_1940_06_01
+    assert "kellogg-briand-pact" in hubs and not pair & hubs
+    kellogg = next(h for h in net["hubs"] if h["id"] == "hub:kellogg-briand-pact")
+    assert len(kellogg["parties"]) == 14
+    assert not [e for e in net["edges"] if e["instrument"]["id"] == "kellogg-briand-pact"]
     assert {"latvia", "ussr"} <= {n["id"] for n in net["nodes"]}
 
 
@@ -98,8 +109,10 @@ def test_network_flags_edges_breached_that_day() -> None:
     net = explorer_get(
         "/api/v1/explorer/network", on="1940-06-15", perspective="non-recognition"
     ).json()
-    breached = {e["id"] for e in net["edges"] if e["breaches"]}
-    assert "convention-for-the-definition-of-aggression:latvia:ussr" in breached
+    breached = {
+        (h["instrument"]["id"], b["by"], b["against"]) for h in net["hubs"] for b in h["breaches"]
+    }
+    assert ("convention-for-the-definition-of-aggression", "ussr", "latvia") in breached
 
 
 def test_network_refuses_a_bad_day() -> None:
@@ -949,6 +962,9 @@ def test_exports_of_the_view(page: Page) -> None:
         if what == "answers-json":
             rows = json.loads(data)["network"]
             assert {"latvia", "ussr"} in [{r["a"], r["b"]} for r in rows]
+            # an instrument of more than two parties: one row naming them, not its pairs
+            kellogg = [r for r in rows if r["instrument"] == "kellogg-briand-pact"]
+            assert len(kellogg) == 1 and {"latvia", "ussr"} <= set(kellogg[0]["parties"].split("|"))
         if what == "timeline-png":
             assert data[:4] == b"\x89PNG"
     assert page.problems == []
@@ -1037,3 +1053,284 @@ def test_no_serious_accessibility_violation(page: Page) -> None:
     pg = page.open("?day=1940-06-01")
     found = _axe_violations(pg)
     assert found == [], json.dumps(found, indent=1)
+
+
+# --------------------------------------------------------------------------- corpora of many
+
+
+@pytest.fixture(scope="module")
+def country_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of a generated world whose states are named as countries (some close
+    together on a map, some far apart), with 532 instruments (more than the timeline draws
+    one by one; 520 of them in force on any day from 1901) and a source of 600,000
+    characters, as an imported dataset has."""
+    from page_corpora import country_world
+
+    out = country_world(tmp_path_factory.mktemp("country") / "country", 520, 12000)
+    with _serve(tmp_path_factory, out) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def universal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``foedus serve`` of 350 states and five conventions that all of them ratified (as
+    GGO's universal conventions: 75 of 193 parties)."""
+    from page_corpora import universal_corpus
+
+    out = universal_corpus(tmp_path_factory.mktemp("universal") / "universal")
+    with _serve(tmp_path_factory, out) as base:
+        yield base
+
+
+@browser_test
+def test_many_instruments_on_a_day_are_listed_down_not_across(
+    browser: Any, country_server: str
+) -> None:
+    """The list under the network was a box of CSS columns of fixed height: with 78
+    instruments on a day of ATOP it flowed into 23 columns off to the right, two in view, a
+    long badge over an empty one. Rows go down now, every one of them in the box."""
+    page = Page(browser, country_server)
+    try:
+        pg = page.open("?day=1950-01-01")
+        box = pg.evaluate(
+            """() => { const l = document.querySelector('#edge-list');
+                 const r = l.getBoundingClientRect();
+                 const rows = [...l.querySelectorAll('li[data-edge]')];
+                 return {n: rows.length, sw: l.scrollWidth, cw: l.clientWidth,
+                         out: rows.filter((li) => { const b = li.getBoundingClientRect();
+                           return b.left < r.left - 1 || b.right > r.right + 1; }).length}; }"""
+        )
+        assert box["n"] >= 520
+        assert box["sw"] <= box["cw"] + 1 and box["out"] == 0, box
+        page.shot("country-edge-list")
+        assert page.problems == []
+    finally:
+        page.page.close()
+
+
+@browser_test
+def test_the_map_holds_far_states_and_its_labels_do_not_collide(
+    browser: Any, country_server: str
+) -> None:
+    """States of the timeline far apart (Chile, Canada, Austria, Slovenia, Croatia, Laos):
+    the map was fitted to the small ones only, Chile and Canada left off it; on a map of the
+    world their labels, and the Balkan ones, were written over each other. Each lane state's
+    shape is on the map, and no two labels shown overlap."""
+    page = Page(browser, country_server)
+    try:
+        pg = page.open("?day=1950-01-01")
+        pg.wait_for_selector("#map path[data-actor]")
+        found = pg.evaluate(
+            """() => { const svg = document.querySelector('#map');
+                 const off = [...svg.querySelectorAll('path[data-home]')].filter((p) => {
+                   const b = p.getBBox();
+                   return b.x + b.width < 1 || b.x > 479 || b.y + b.height < 1 || b.y > 359; })
+                   .map((p) => p.dataset.shape);
+                 const ts = [...svg.querySelectorAll('text.label')]
+                   .filter((t) => t.getAttribute('display') !== 'none');
+                 const bs = ts.map((t) => [t.textContent, t.getBBox()]);
+                 const clash = [];
+                 for (let i = 0; i < bs.length; i++) for (let j = i + 1; j < bs.length; j++) {
+                   const a = bs[i][1], b = bs[j][1];
+                   if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height
+                       && b.y < a.y + a.height) clash.push([bs[i][0], bs[j][0]]); }
+                 return {off, clash, shapes: [...svg.querySelectorAll('path[data-home]')]
+                   .map((p) => p.dataset.shape), shown: ts.map((t) => t.textContent)}; }"""
+        )
+        assert {"Chile", "Canada", "Austria"} <= set(found["shapes"])
+        assert found["off"] == [], found
+        assert found["clash"] == [], found
+        page.shot("country-map", full=False)
+        assert page.problems == []
+    finally:
+        page.page.close()
+
+
+@browser_test
+def test_many_instruments_are_points_at_their_signature(
+    browser: Any, country_server: str, server: str
+) -> None:
+    """GGO has no event and 4,532 treaties, thousands in force at once: each bar, running to
+    the present, was stacked one by one (12 s before the timeline showed, a lane taller than
+    the screen). Past 500 instruments each is a point at its signature, clustered as events
+    are; the Baltic corpus's 20 are still bars."""
+    for base, many in ((country_server, True), (server, False)):
+        page = Page(browser, base)
+        try:
+            pg = page.open("?day=1950-01-01")
+            kinds = pg.evaluate(
+                "[...new Set(window.foedus.timeline.items.get({filter: (it) => "
+                "it.group === 'instruments'}).map((it) => it.type))]"
+            )
+            assert kinds == (["point"] if many else ["range"])
+            if many:
+                pg.locator(".vis-cluster").first.wait_for()
+            assert page.problems == []
+        finally:
+            page.page.close()
+
+
+@browser_test
+def test_a_long_source_is_shown_in_excerpts_around_its_marks(
+    browser: Any, country_server: str
+) -> None:
+    """An imported dataset's source is megabytes of rows (GGO's: 19 MB): the page laid it all
+    out, and normalised it character by character, for each selection (6 s). A long source
+    shows its first lines and the lines of the marked passages, the rest left out and said so;
+    the quote is still marked and current."""
+    page = Page(browser, country_server)
+    try:
+        pg = page.open("?day=1950-01-01")
+        before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+        pg.locator("#edge-list li[data-edge] button.edge").first.click()
+        page.details_ready(before)
+        src = pg.evaluate(
+            """() => { const s = document.querySelector('#source');
+                 return {len: s.textContent.length, gaps: s.querySelectorAll('.source-gap').length,
+                         head: s.querySelector('.source-head').textContent,
+                         current: s.querySelector('mark.current')?.textContent || ''}; }"""
+        )
+        assert src["gaps"] >= 1 and src["len"] < 20000, src
+        assert "excerpts" in src["head"]
+        assert "concluded many treaties" in src["current"]
+        assert page.problems == []
+    finally:
+        page.page.close()
+
+
+@browser_test
+def test_a_universal_convention_is_listed_not_drawn_and_its_parties_folded(
+    browser: Any, universal_server: str
+) -> None:
+    """Five conventions of 350 parties each: 1,750 spokes. As many hubs are drawn as keep the
+    graph readable (the smallest first), the others listed below the graph with a note; an
+    instrument's 350 parties are folded in its details. Labels too small to read are not
+    drawn, and the name of a node shows under the pointer."""
+    page = Page(browser, universal_server)
+    try:
+        pg = page.open("?day=1950-06-01")
+        drawn = pg.evaluate(
+            """() => { const cy = window.foedus.network.cy;
+                 return {hubs: cy.nodes('[?hub]').length, spokes: cy.edges('[?spoke]').length}; }"""
+        )
+        assert drawn == {"hubs": 4, "spokes": 1400}
+        # a name that lists every party (as ATOP's do) is cut at a word on the graph
+        hub = pg.evaluate(
+            "(() => { const d = window.foedus.network.cy.$id('hub:convention-0').data();"
+            " return [d.name, d.full]; })()"
+        )
+        assert hub[1].startswith(hub[0][:-1]) and hub[0].endswith("…") and len(hub[0]) <= 49
+        note = pg.locator("#network-note").inner_text()
+        assert "Not drawn" in note and "1 instrument of 350 parties" in note
+        assert pg.locator("#edge-list li[data-parties]").count() == 5
+        title = pg.evaluate(
+            """() => { const n = window.foedus.network.cy.$id('u0001'); n.emit('mouseover');
+                 return document.querySelector('#network').title; }"""
+        )
+        assert title == "State u0001"
+        before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+        pg.locator("#edge-list li[data-parties] button.edge").first.click()
+        page.details_ready(before)
+        folded = pg.locator("#details details.parties")
+        assert folded.locator("summary").inner_text() == "350 parties"
+        assert not pg.locator("#details details.parties[open]").count()
+        assert page.problems == []
+    finally:
+        page.page.close()
+
+
+@browser_test
+def test_an_empty_network_says_so_and_exports_nothing(browser: Any, universal_server: str) -> None:
+    """Before its conventions, the corpus binds nobody and has no lane: the graph was a blank
+    panel, and its PNG export a file of 0 bytes (its SVG one, a box Infinity wide)."""
+    page = Page(browser, universal_server)
+    try:
+        pg = page.page
+        pg.goto(f"{universal_server}/?day=1950-01-01")
+        pg.wait_for_selector("body[data-ready='1']")
+        pg.wait_for_selector("#edge-list[data-day='1950-01-01']")
+        assert "Nothing to draw" in pg.locator("#network-note").inner_text()
+        downloads: list[Any] = []
+        pg.on("download", lambda d: downloads.append(d))
+        for what in ("network-png", "network-svg"):
+            pg.click(f"button[data-export='{what}']")
+            pg.wait_for_function(
+                "() => document.querySelector('#status-bar').textContent.includes('Nothing')"
+            )
+        pg.wait_for_timeout(300)
+        assert downloads == []
+        assert page.problems == []
+    finally:
+        page.page.close()
+
+
+@browser_test
+def test_a_date_that_gives_its_range_is_not_followed_by_it_again(
+    browser: Any, country_server: str
+) -> None:
+    """An imported event's date gives its days in its words ("1950-03-01 – 1950-04-30
+    (Peru's participation in dispute 7; ...)"): the details wrote them again after it."""
+    page = Page(browser, country_server)
+    try:
+        pg = page.open("?day=1950-01-01")
+        pg.fill("#search-input", "blockades the ports of Chile")
+        before = pg.evaluate("document.querySelector('#details').dataset.ready || null")
+        pg.locator("#search-results button.hit").first.click()
+        page.details_ready(before)
+        date = pg.locator("#details dl.fields dt:text-is('date') + dd").inner_text()
+        assert date.startswith("1950-03-01 – 1950-04-30 (Peru's participation")
+        assert date.count("1950-03-01") == 1
+        assert page.problems == []
+    finally:
+        page.page.close()
+
+
+@browser_test
+def test_each_search_landmark_is_named(page: Page) -> None:
+    """The page has two search landmarks (the corpus's search and the question box): axe-core
+    found them indistinguishable (landmark-unique) until each was named."""
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not installed ({AXE}; npm ci in web/)")
+    pg = page.open("?day=1940-06-01")
+    pg.add_script_tag(path=str(AXE))
+    found = pg.evaluate(
+        """async () => (await axe.run(document, {runOnly: ['landmark-unique']})).violations
+             .map((v) => v.nodes.map((n) => n.target.join(' ')))"""
+    )
+    assert found == []
+
+
+@browser_test
+def test_search_lists_the_closest_names_first(browser: Any, country_server: str) -> None:
+    """Every hit holds every word, anywhere: "... number 1 between" found the 520 treaties
+    (their date, 1901, holds a "1") in the corpus's order, five shown, the one named last or
+    not at all. The name itself comes first, then names that start with the words."""
+    page = Page(browser, country_server)
+    try:
+        pg = page.open("?day=1950-01-01")
+        pg.fill("#search-input", "treaty of friendship and commerce number 1 between")
+        first = pg.locator("#search-results button.hit").first.inner_text()
+        assert "number 1 between Latvia and Japan" in first, first
+        pg.fill("#search-input", "Instrument 11")
+        assert " Instrument 11 — " in pg.locator("#search-results button.hit").first.inner_text()
+        assert page.problems == []
+    finally:
+        page.page.close()
+
+
+@browser_test
+def test_compare_is_off_for_a_corpus_of_one_perspective(
+    browser: Any, world_server: str, page: Page
+) -> None:
+    """A generated or imported corpus has one perspective: "Compare with" offered it against
+    itself, and ticking it did nothing. It is disabled there, and says why; the Baltic
+    corpus's three perspectives can still be compared."""
+    world = Page(browser, world_server)
+    try:
+        pg = world.open()
+        assert pg.locator("#compare").is_disabled()
+        assert "one perspective" in (pg.locator("label.check").get_attribute("title") or "")
+        assert world.problems == []
+    finally:
+        world.page.close()
+    assert page.open().locator("#compare").is_enabled()

@@ -70,8 +70,10 @@ export function isDay(s) {
 /** The text of a JSON date: the source's words, and the range when it is not one day. */
 export function dateText(d) {
   if (!d) return "";
-  if (d.earliest === d.latest) return d.text === d.earliest ? d.earliest : `${d.text} (${d.earliest})`;
-  return `${d.text} (${d.earliest} – ${d.latest})`;
+  if (d.earliest === d.latest) return d.text === d.earliest || d.text.includes(d.earliest) ? d.text : `${d.text} (${d.earliest})`;
+  // a text that already gives both days (an imported dataset's "1962-10-01 – 1963-12-22
+  // (...)") is not followed by them again
+  return d.text.includes(d.earliest) && d.text.includes(d.latest) ? d.text : `${d.text} (${d.earliest} – ${d.latest})`;
 }
 
 /**

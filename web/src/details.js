@@ -11,6 +11,9 @@ function articleLabel(a) {
   return /^(?:[0-9]+|[IVXLCDM]+)\b/.test(a) ? `Article ${a}` : a;
 }
 
+/** The parties an instrument's details list unfolded; more are folded in a disclosure. */
+export const PARTIES_SHOWN = 20;
+
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
   for (const c of children) if (c !== null && c !== undefined) node.append(c);
@@ -112,7 +115,7 @@ export class Details {
     if (primary && !quotes.some((q) => q.quote === primary.quote)) quotes.unshift(primary);
     const main = primary || quotes[0] || null;
     const sid = main?.source || quotes.find((q) => q.source)?.source || this.defaultSource;
-    this.data = { title, fields: fields.filter(([, v]) => v).map(([k, v]) => [k, typeof v === "string" ? v : v.textContent]) };
+    this.data = { title, fields: fields.filter(([, v]) => v).map(([k, v]) => [k, typeof v === "string" ? v : v.dataset?.text ?? v.textContent]) };
     if (!sid) {
       this.box.dataset.ready = String(++this.seq);
       return;
@@ -289,7 +292,14 @@ export class Details {
       }));
       const tree = { conclusion: `${t.name} (${t.kind})`, rule: null, certainty: null,
         hypothetical: t.hypothetical, sources: t.sources, premises };
-      const parties = (t.parties || []).map((p) => `${p.actor.name} (${p.how}, ${p.date ? p.date.text : "?"})`).join("; ");
+      const each = (t.parties || []).map((p) => `${p.actor.name} (${p.how}, ${p.date ? p.date.text : "?"})`);
+      // a convention of every state: its parties folded, so that they do not push the
+      // explanation and the source a screen down
+      let parties = each.join("; ");
+      if (each.length > PARTIES_SHOWN) {
+        parties = el("details", { className: "parties" }, el("summary", { textContent: `${each.length} parties` }), each.join("; "));
+        parties.dataset.text = each.join("; ");
+      }
       await this.render(t.name, [
         ["binds", pairText], ["certainty", certaintyNote], ["kind", t.kind], ["signed", dateText(t.signed)],
         ["in force", dateText(t.in_force)], ["ended", dateText(t.ended)], ["parties", parties],

@@ -121,6 +121,7 @@ class Explorer {
     });
     this.network = new NetworkView($("#network"), $("#edge-list"),
       (e) => this.openEdge(e), (id) => this.details.status(id, this.state.day, this.state.perspective), this.overview);
+    this.network.note = $("#network-note");
     this.map = new MapView($("#map"), $("#map-caption"), (id) => this.details.status(id, this.state.day, this.state.perspective));
     this.map.names = (id) => this.name(id);
     this.map.ready.then(() => {
@@ -203,6 +204,14 @@ class Explorer {
     const stamp = () => `${this.overview.corpus.name}-${this.state.day}-${this.state.perspective}`;
     const run = async (what) => {
       const bar = $("#status-bar");
+      if (what.startsWith("network-") && this.network.cy.elements().empty()) {
+        // an empty graph made a PNG of 0 bytes and an SVG whose box was Infinity wide
+        bar.textContent = `Nothing to export: the network is empty on ${this.state.day}.`;
+        bar.classList.remove("error");
+        clearTimeout(this.barTimer);
+        this.barTimer = setTimeout(() => { bar.textContent = ""; }, 4000);
+        return;
+      }
       try {
         if (what === "timeline-svg") await exportImage($("#timeline"), `${stamp()}-timeline.svg`, "svg");
         else if (what === "timeline-png") await exportImage($("#timeline"), `${stamp()}-timeline.png`, "png");
@@ -232,7 +241,8 @@ class Explorer {
   /** The same as rows for CSV: section, subject, value, day, perspective, certainty. */
   answerRows() {
     const a = this.answers();
-    const rows = a.network.map((r) => ({ section: "network", subject: `${this.name(r.a)} – ${this.name(r.b)}`, value: r.name,
+    const rows = a.network.map((r) => ({ section: "network",
+      subject: r.a ? `${this.name(r.a)} – ${this.name(r.b)}` : r.parties.split("|").map((x) => this.name(x)).join("; "), value: r.name,
       kind: r.kind, day: r.day, perspective: r.perspective, certainty: r.certainty, breached: r.breached }));
     if (a.details) {
       for (const [k, v] of a.details.fields) rows.push({ section: "details", subject: a.details.title, value: `${k}: ${v}`, day: this.state.day, perspective: this.state.perspective });
@@ -253,6 +263,13 @@ class Explorer {
     const cmp = $("#compare");
     cmp.checked = this.state.compare;
     selB.disabled = !cmp.checked;
+    if (this.overview.perspectives.length < 2) {
+      // one perspective (every imported or generated corpus): nothing to compare it with; the
+      // box did nothing when ticked
+      cmp.disabled = true;
+      cmp.checked = false;
+      cmp.closest("label").title = "This corpus has one perspective: there is none to compare it with.";
+    }
     sel.addEventListener("change", () => this.setPerspective(sel.value));
     selB.addEventListener("change", () => { this.state.perspectiveB = selB.value; this.timeline.render(); this.saveUrl(); });
     cmp.addEventListener("change", () => {
@@ -453,12 +470,14 @@ class Explorer {
     return null;
   }
 
+  /** An edge of the network (a pair) or a hub (`parties`): its breach, else its instrument. */
   openEdge(e) {
     if (e.breaches.length) {
       const b = this.overview.breaches[this.state.perspective].find((x) => x.event === e.breaches[0].event && x.treaty === e.instrument.id && x.clause === e.breaches[0].clause);
       if (b) return this.details.breach(b);
     }
-    return this.details.instrument(e.instrument.id, `${this.name(e.source)} and ${this.name(e.target)} on ${this.state.day}${e.certainty === "possible" ? " (possibly)" : ""}`, e.certainty_note);
+    const who = e.parties ? `${e.parties.length} parties` : `${this.name(e.source)} and ${this.name(e.target)}`;
+    return this.details.instrument(e.instrument.id, `${who} on ${this.state.day}${e.certainty === "possible" ? " (possibly)" : ""}`, e.certainty_note);
   }
 
   /** Focus the timeline (and the day) on `day` and `actorId`, from an answer's link. */

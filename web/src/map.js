@@ -69,6 +69,19 @@ export class MapView {
         x1 = Math.max(...bs.map((b) => b[1][0])); y1 = Math.max(...bs.map((b) => b[1][1]));
       }
     }
+    // A large state the box leaves out altogether (Chile and Canada beside Austria and
+    // Slovenia) would not be on the map at all: the box takes in its centre. One that
+    // borders the box (the Soviet Union beside the Baltic states) stays cut.
+    if (small.length && small.length < shapes.length) {
+      for (const f of shapes.filter((x) => !small.includes(x))) {
+        const [[bx0, by0], [bx1, by1]] = geoBounds(f);
+        const across = bx1 < bx0; // across 180°: from bx0 east to bx1
+        const meets = by0 <= y1 && y0 <= by1 && (across ? bx0 <= x1 || x0 <= bx1 : bx0 <= x1 && x0 <= bx1);
+        if (meets) continue;
+        const [cx, cy] = geoCentroid(f);
+        [x0, x1, y0, y1] = [Math.min(x0, cx), Math.max(x1, cx), Math.min(y0, cy), Math.max(y1, cy)];
+      }
+    }
     // A margin of half the box (at least 4° by 3°), so the neighbours show.
     const mx = Math.max(4, (x1 - x0) / 2);
     const my = Math.max(3, (y1 - y0) / 2);
@@ -124,16 +137,21 @@ export class MapView {
       const inside = cx > 0 && cx < W && cy > 0 && cy < H;
       const labelAt = inside ? [cx, cy] : [(Math.max(0, bx0) + Math.min(W, bx1)) / 2, (Math.max(0, by0) + Math.min(H, by1)) / 2];
       if (labelAt[0] > 20 && labelAt[0] < W - 20 && labelAt[1] > 10 && labelAt[1] < H - 10 && (actorId || (!this.wide && geoArea(f) > 0.004))) {
-        labels.push([f.properties.name, labelAt, actorId]);
+        labels.push([f.properties.name, labelAt, actorId, geoArea(f)]);
       }
     }
+    // the timeline's states the map cannot draw: no shape of their names, nor of another of
+    // their line (an imported "COW 1", Luxembourg at 1:110m, a state of the past)
+    const drawn = new Set([...this.standsFor.values()].flat());
+    this.unmapped = lanes.filter((l) => !this.laneFeatures.has(l.actor.id) && !drawn.has(l.actor.id)).map((l) => l.actor.name);
     this.labels = new Map();
-    for (const [name, [x, y], actorId] of labels) {
+    for (const [name, [x, y], actorId, area] of labels) {
       const t = document.createElementNS(NS, "text");
       t.setAttribute("x", x);
       t.setAttribute("y", y);
       t.setAttribute("class", actorId ? "label lane" : "label");
       t.setAttribute("aria-hidden", "true");
+      t.dataset.area = String(area);
       t.textContent = name;
       if (actorId) this.labels.set(this.paths.get(actorId), t);
       this.svg.append(t);
@@ -229,10 +247,33 @@ export class MapView {
       const name = p?.dataset.shape;
       return name && !this.isNamed(c.id, name) ? ` (on the shape of today's ${name})` : "";
     };
+    this.declutter();
     this.svg.setAttribute("aria-label", `Map on ${day} under the ${perspectiveName} perspective. ${parts.join("; ")}.`);
     this.caption.textContent = `${day}, ${perspectiveName}: the states of the timeline coloured by status` +
       `${onShapes.length ? `; ${onShapes.join("; ")}` : ""}` +
-      `${shaded.length ? `; shaded: ${shaded.map((c) => `${c.name}${shapeName(c)}`).join(", ")}` : ""}. Modern borders (Natural Earth 1:110m, world-atlas), not those of the day.`;
+      `${shaded.length ? `; shaded: ${shaded.map((c) => `${c.name}${shapeName(c)}`).join(", ")}` : ""}. Modern borders (Natural Earth 1:110m, world-atlas), not those of the day.` +
+      `${this.unmapped.length ? ` Not on the map (no shape of that name): ${this.unmapped.slice(0, 8).join(", ")}${this.unmapped.length > 8 ? ` and ${this.unmapped.length - 8} more` : ""}.` : ""}`;
+  }
+
+  /**
+   * Hide each label that would overlap one kept before it: the timeline's states first, the
+   * larger shapes first (a map of the world with the Baltic states on it wrote "Estonia",
+   * "Latvia" and "Lithuania" over each other). Each shape still names itself in its
+   * description, and the hidden labels show when the day's labels no longer collide.
+   */
+  declutter() {
+    const order = [...this.svg.querySelectorAll("text.label")]
+      .map((t) => [t, t.classList.contains("lane") ? 1 : 0, Number(t.dataset.area) || 0])
+      .sort((a, b) => b[1] - a[1] || b[2] - a[2]);
+    const kept = [];
+    for (const [t] of order) {
+      t.removeAttribute("display");
+      const b = t.getBBox();
+      if (!b.width) continue; // not drawn (the map hidden): nothing to compare
+      const hit = kept.some((k) => b.x < k.x + k.width + 1 && k.x < b.x + b.width + 1 && b.y < k.y + k.height && k.y < b.y + b.height);
+      if (hit) t.setAttribute("display", "none");
+      else kept.push(b);
+    }
   }
 
   laneName(actorId) {

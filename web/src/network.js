@@ -14,7 +14,29 @@ import { BREACH_COLOUR, kindColour, STATUS_COLOURS } from "./palette.js";
 const W = 900;
 const H = 620;
 
-/** Positions of every actor and of every multilateral instrument's hub, from the corpus. */
+/** A graph of more nodes than this (actors and hubs) is large: laid out more cheaply. */
+export const LARGE = 300;
+/** The spokes drawn on a day at most: past them, the largest instruments are listed, not drawn
+ * (GGO on 2014-03-01: 1,179 instruments of more than two parties, 60,000 spokes). */
+export const SPOKE_BUDGET = 1500;
+/** The parties of an instrument that a large corpus's layout gives a hub. */
+const HUB_PARTIES = 12;
+
+/** A hub's label: its instrument's name, cut at a word (ATOP's names list every party). */
+export function hubLabel(name, n = 48) {
+  if (name.length <= n) return name;
+  const cut = name.slice(0, n);
+  const at = cut.lastIndexOf(" ");
+  return `${(at > n / 2 ? cut.slice(0, at) : cut).replace(/[,;:.(]$/, "")}…`;
+}
+
+/**
+ * Positions of every actor and of every multilateral instrument's hub, from the corpus. In a
+ * large corpus (more than LARGE nodes) only the hubs of instruments of at most HUB_PARTIES
+ * parties take part, the smallest first, as many as there are actors at most (an instrument
+ * of every state pulls them all together, and 1,400 hubs took Cytoscape's cose a minute),
+ * and cose runs fewer iterations; a hub it leaves out is drawn at its parties' centre.
+ */
 export function computeLayout(overview) {
   const els = [];
   const seen = new Set();
@@ -24,11 +46,20 @@ export function computeLayout(overview) {
     els.push({ group: "nodes", data: { id, hub } });
   };
   for (const lane of overview.lanes) node(lane.actor.id);
+  const members = overview.instruments.map((ins) =>
+    [ins, [...new Set((ins.parties || []).map((p) => p.actor?.id || p.actor).filter(Boolean))]]);
+  const actors = new Set([...overview.lanes.map((l) => l.actor.id), ...members.flatMap(([, ps]) => ps)]);
+  let multi = members.filter(([, ps]) => ps.length > 2);
+  if (actors.size + multi.length > LARGE) {
+    multi = multi.filter(([, ps]) => ps.length <= HUB_PARTIES)
+      .sort((a, b) => a[1].length - b[1].length).slice(0, actors.size);
+  }
+  const hubs = new Set(multi.map(([ins]) => ins.id));
   const pairs = new Set();
-  for (const ins of overview.instruments) {
-    const parties = [...new Set((ins.parties || []).map((p) => p.actor?.id || p.actor).filter(Boolean))];
+  for (const [ins, parties] of members) {
     parties.forEach((p) => node(p));
     if (parties.length > 2) {
+      if (!hubs.has(ins.id)) continue;
       node(`hub:${ins.id}`, true);
       for (const p of parties) els.push({ group: "edges", data: { source: `hub:${ins.id}`, target: p } });
     } else if (parties.length === 2) {
@@ -53,7 +84,7 @@ export function computeLayout(overview) {
     cy.layout({
       name: "cose", randomize: false, animate: false, fit: true, boundingBox: { x1: 0, y1: 0, w: W, h: H },
       nodeRepulsion: () => 9000, idealEdgeLength: (e) => (e.source().data("hub") ? 90 : 70),
-      nodeOverlap: 20, componentSpacing: 60, numIter: 1500,
+      nodeOverlap: 20, componentSpacing: 60, numIter: n > LARGE ? Math.max(250, Math.round(1500 * (LARGE / n) ** 2)) : 1500,
     }).run();
   }
   const out = new Map();
@@ -80,7 +111,10 @@ export class NetworkView {
           label: "data(name)", "font-size": 13, "text-valign": "bottom", "text-margin-y": 3,
           color: "#1a1a1a", "text-background-color": "#fff", "text-background-opacity": 0.85,
           "text-background-padding": 2, "background-color": "data(colour)", width: 22, height: 22,
-          "border-width": 2, "border-color": "#fff" } },
+          "border-width": 2, "border-color": "#fff",
+          // a label too small to read at this zoom is not drawn (hundreds of states): zoom in,
+          // or hover a node, to read it
+          "min-zoomed-font-size": 7 } },
         { selector: "node[?possible]", style: { "border-style": "dashed", "border-color": "#222" } },
         { selector: "node[?hub]", style: {
           shape: "diamond", width: 16, height: 16, "background-color": "data(colour)", "font-size": 11,
@@ -104,8 +138,12 @@ export class NetworkView {
       if (d.hub) this.onEdge(d.edge);
       else this.onNode(ev.target.id());
     });
+    // the name of a node under the pointer, whatever the zoom (labels too small are hidden)
+    this.cy.on("mouseover", "node", (ev) => { container.title = ev.target.data("full") || ev.target.data("name") || ""; });
+    this.cy.on("mouseout", "node", () => { container.title = ""; });
     this.userViewport = false;
     this.cy.on("viewport", () => { if (!this.fitting) this.userViewport = true; });
+    this.note = null; // set by the page: says which instruments are listed but not drawn
   }
 
   position(id) {
@@ -121,17 +159,42 @@ export class NetworkView {
     this.renderList();
   }
 
-  /** The day's instruments, each with the edges (pairs) it binds: visible kinds only. */
+  /**
+   * The day's instruments (visible kinds only), in the order of their ids: one that binds two
+   * parties with its edge, one that binds more with its hub (`hub`: the answer's parties,
+   * certainty, note and breaches) and no pairs.
+   */
   groups() {
     const byIns = new Map();
     for (const e of this.net.edges) {
       if (this.hiddenKinds.has(e.kind)) continue;
-      if (!byIns.has(e.instrument.id)) byIns.set(e.instrument.id, { instrument: e.instrument, kind: e.kind, edges: [], parties: new Set() });
+      if (!byIns.has(e.instrument.id)) byIns.set(e.instrument.id, { instrument: e.instrument, kind: e.kind, edges: [], parties: new Set(), hub: null });
       const g = byIns.get(e.instrument.id);
       g.edges.push(e);
       g.parties.add(e.source).add(e.target);
     }
-    return [...byIns.values()];
+    for (const h of this.net.hubs || []) {
+      if (this.hiddenKinds.has(h.kind)) continue;
+      byIns.set(h.instrument.id, { instrument: h.instrument, kind: h.kind, edges: [], parties: new Set(h.parties.map((p) => p.id)), hub: h });
+    }
+    return [...byIns.values()].sort((a, b) => (a.instrument.id < b.instrument.id ? -1 : a.instrument.id > b.instrument.id ? 1 : 0));
+  }
+
+  /**
+   * The hubs drawn: every one while their spokes stay within SPOKE_BUDGET, else the smallest
+   * first until they would not (the others are listed below the graph, and the note says so).
+   */
+  drawnHubs(groups) {
+    const hubs = groups.filter((g) => g.hub).sort((a, b) => a.parties.size - b.parties.size);
+    const out = new Set();
+    let spokes = 0;
+    for (const g of hubs) {
+      if (spokes + g.parties.size > SPOKE_BUDGET) break;
+      spokes += g.parties.size;
+      out.add(g.instrument.id);
+    }
+    this.undrawn = hubs.filter((g) => !out.has(g.instrument.id));
+    return out;
   }
 
   draw() {
@@ -146,9 +209,11 @@ export class NetworkView {
         position: this.position(n.id),
       };
     });
-    for (const g of this.groups()) {
+    const groups = this.groups();
+    const drawn = this.drawnHubs(groups);
+    for (const g of groups) {
       const colour = kindColour(g.kind);
-      if (g.parties.size <= 2) {
+      if (!g.hub) {
         for (const e of g.edges) {
           els.push({ group: "edges", data: {
             id: e.id, source: e.source, target: e.target, colour, possible: e.certainty === "possible",
@@ -156,24 +221,19 @@ export class NetworkView {
         }
         continue;
       }
+      if (!drawn.has(g.instrument.id)) continue;
       // A hub: one node for the instrument, a spoke to each party bound that day; a spoke is
-      // red when its party breached the instrument that day, or was the victim of the breach.
-      const hub = `hub:${g.instrument.id}`;
-      const first = g.edges.find((e) => e.breaches.length) || g.edges[0];
-      const pos = this.positions.get(hub) || centroid([...g.parties].map((p) => this.position(p)));
-      els.push({ group: "nodes", data: { id: hub, name: g.instrument.name, hub: true, colour, edge: first }, position: pos });
-      const breachedParties = new Set(g.edges.filter((e) => e.breaches.length).flatMap((e) => [e.source, e.target]));
-      const possibleOnly = new Map();
-      for (const e of g.edges) {
-        for (const p of [e.source, e.target]) {
-          possibleOnly.set(p, (possibleOnly.get(p) ?? true) && e.certainty === "possible");
-        }
-      }
-      for (const p of g.parties) {
-        const e = g.edges.find((x) => (x.source === p || x.target === p) && x.breaches.length) || first;
+      // red when its party breached the instrument that day, or was the victim of the breach;
+      // dotted when the party is only possibly bound, or the instrument only possibly in force.
+      const h = g.hub;
+      const pos = this.positions.get(h.id) || centroid([...g.parties].map((p) => this.position(p)));
+      els.push({ group: "nodes", data: { id: h.id, name: hubLabel(h.instrument.name), full: h.instrument.name, hub: true, colour, edge: h }, position: pos });
+      const breachedParties = new Set(h.breaches.flatMap((b) => [b.by, b.against]));
+      for (const p of h.parties) {
         els.push({ group: "edges", data: {
-          id: `${hub}:${p}`, source: hub, target: p, colour, spoke: true, possible: possibleOnly.get(p),
-          breached: breachedParties.has(p), edge: e } });
+          id: `${h.id}:${p.id}`, source: h.id, target: p.id, colour, spoke: true,
+          possible: p.certainty === "possible" || h.certainty === "possible",
+          breached: breachedParties.has(p.id), edge: h } });
       }
     }
     this.cy.batch(() => {
@@ -184,7 +244,8 @@ export class NetworkView {
     // day to the next), spread over the panel; kept as the reader zoomed it, if they did.
     this.fitting = true;
     const saved = this.userViewport ? { zoom: this.cy.zoom(), pan: { ...this.cy.pan() } } : null;
-    if (this.cy.nodes().length > 1) {
+    const many = this.cy.nodes().length > LARGE;
+    if (this.cy.nodes().length > 1 && !many) {
       this.cy.layout({
         name: "cose", randomize: false, animate: false, fit: true, padding: 24,
         // Parallel edges (one pair bound by several instruments) pull as one, not as several.
@@ -206,6 +267,16 @@ export class NetworkView {
     this.cy.nodes().forEach((v) => { this.positions.set(v.id(), { ...v.position() }); });
     this.fitting = false;
     this.applyFocus();
+    if (this.note) {
+      const n = this.undrawn.length;
+      const sizes = this.undrawn.map((g) => g.parties.size);
+      this.note.textContent = n
+        ? `Not drawn, to keep the graph readable: ${n} instrument${n === 1 ? "" : "s"} of ${Math.min(...sizes)}` +
+          `${Math.max(...sizes) > Math.min(...sizes) ? ` to ${Math.max(...sizes)}` : ""} parties (listed below).`
+        : this.cy.elements().empty()
+          ? "Nothing to draw on this day: no instrument binds two parties, and no state of the timeline exists."
+          : "";
+    }
   }
 
   setFocus(actorId) {
@@ -239,9 +310,8 @@ export class NetworkView {
     const items = [];
     for (const g of this.groups()) {
       if (focus && !g.parties.has(focus)) continue;
-      const breached = g.edges.some((e) => e.breaches.length);
-      const possible = g.edges.every((e) => e.certainty === "possible");
-      const rows = g.parties.size <= 2 ? g.edges.filter((e) => !focus || e.source === focus || e.target === focus) : [null];
+      const h = g.hub;
+      const rows = h ? [null] : g.edges.filter((e) => !focus || e.source === focus || e.target === focus);
       for (const e of rows) {
         const li = document.createElement("li");
         li.dataset.instrument = g.instrument.id;
@@ -259,23 +329,19 @@ export class NetworkView {
         } else {
           const parties = [...g.parties].sort((x, y) => names(x).localeCompare(names(y)));
           li.dataset.parties = parties.join("|");
-          li.dataset.edge = `hub:${g.instrument.id}`;
-          const first = g.edges.find((x) => x.breaches.length) || g.edges[0];
+          li.dataset.edge = h.id;
           b.textContent = `${g.instrument.name}: ${parties.length} parties`;
           b.title = parties.map(names).join(", ");
-          b.setAttribute("aria-label", `${b.textContent} (${g.kind}): ${parties.map(names).join(", ")}${breached ? `; ${this.breachedWhen(g.edges.flatMap((x) => x.breaches))}` : ""}`);
-          b.addEventListener("click", () => this.onEdge(first));
+          b.setAttribute("aria-label", `${b.textContent} (${g.kind}): ${parties.map(names).join(", ")}${h.breaches.length ? `; ${this.breachedWhen(h.breaches)}` : ""}`);
+          b.addEventListener("click", () => this.onEdge(h));
         }
         li.append(sw, b);
-        const isPossible = e ? e.certainty === "possible" : possible;
-        const isBreached = e ? e.breaches.length > 0 : breached;
+        const what = e || h;
         // why only possibly: the treaties answer's certainty_note (an end no rule of this view gives)
-        const note = e ? e.certainty_note : g.edges.map((x) => x.certainty_note).find(Boolean);
-        if (isPossible) li.append(" ", Object.assign(document.createElement("span"), { className: "badge possible", textContent: "possible", title: note || "" }));
-        if (isBreached) {
+        if (what.certainty === "possible") li.append(" ", Object.assign(document.createElement("span"), { className: "badge possible", textContent: "possible", title: what.certainty_note || "" }));
+        if (what.breaches.length) {
           li.classList.add("breached");
-          const acts = e ? e.breaches : g.edges.flatMap((x) => x.breaches);
-          li.append(" ", Object.assign(document.createElement("span"), { className: "badge breach", textContent: this.breachedWhen(acts) }));
+          li.append(" ", Object.assign(document.createElement("span"), { className: "badge breach", textContent: this.breachedWhen(what.breaches) }));
         }
         items.push(li);
       }
@@ -305,13 +371,18 @@ export class NetworkView {
     return `${verb} in ${texts.join(" and in ")} (the source gives no day)`;
   }
 
-  /** Rows of the day's network for export: one per pair bound, multilateral ones included. */
+  /** Rows of the day's network for export: one per pair bound by an instrument of two
+   * parties, one per instrument binding more (its parties, `|`-separated). */
   rows() {
     if (!this.net) return [];
-    return this.net.edges.filter((e) => !this.hiddenKinds.has(e.kind)).map((e) => ({
-      day: this.net.on, perspective: this.net.perspective, instrument: e.instrument.id, name: e.instrument.name,
-      kind: e.kind, a: e.source, b: e.target, certainty: e.certainty, certainty_note: e.certainty_note, breached: e.breaches.length > 0,
-    }));
+    return this.groups().flatMap((g) => (g.hub
+      ? [{ day: this.net.on, perspective: this.net.perspective, instrument: g.instrument.id, name: g.instrument.name,
+        kind: g.kind, a: null, b: null, parties: [...g.parties].join("|"), certainty: g.hub.certainty,
+        certainty_note: g.hub.certainty_note, breached: g.hub.breaches.length > 0 }]
+      : g.edges.map((e) => ({
+        day: this.net.on, perspective: this.net.perspective, instrument: e.instrument.id, name: e.instrument.name,
+        kind: e.kind, a: e.source, b: e.target, certainty: e.certainty, certainty_note: e.certainty_note, breached: e.breaches.length > 0,
+      }))));
   }
 
   /** The graph as it is drawn, as a standalone SVG document (vector: nodes, edges, labels). */

@@ -111,7 +111,24 @@ export class Search {
     }
     const pid = this.app.state.perspective;
     const hits = this.entries.filter((e) => (!e.perspective || e.perspective === pid) && words.every((w) => e.text.includes(w)));
-    hits.sort((a, b) => Number(b.lane || 0) - Number(a.lane || 0));
+    // The best matches first: the name itself, a name that starts with the words, one that
+    // has each of them as a word, one whose words start with them, one that holds them, then
+    // the rest (a word found only in a date or an id). With thousands of instruments,
+    // "Instrument 16" listed five whose dates held "16" before it, and then said "more: type
+    // more words"; "MID 61" listed disputes 612, 613 and 616 before 61.
+    const query = words.join(" ");
+    const score = (h) => {
+      const label = fold(h.label);
+      if (label === query) return 0;
+      if (label.startsWith(query)) return 1;
+      const own = label.split(/[^\p{L}\p{N}]+/u);
+      if (words.every((w) => own.includes(w))) return 2;
+      if (words.every((w) => own.some((x) => x.startsWith(w)))) return 3;
+      return words.every((w) => label.includes(w)) ? 4 : 5;
+    };
+    const rank = new Map(hits.map((h, i) => [h, [score(h), h.lane ? 0 : 1, i]]));
+    const cmp = (a, b) => { const x = rank.get(a), y = rank.get(b); return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; };
+    hits.sort(cmp);
     // At most five of each kind, so that every kind found shows.
     const per = new Map();
     const shown = hits.filter((h) => {

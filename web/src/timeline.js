@@ -86,8 +86,16 @@ export function differences(a, b) {
   return out;
 }
 
-/** How many events a corpus may have before the timeline clusters the ones that overlap. */
+/** How many events and instruments a corpus may have before the timeline clusters the ones
+ * that overlap. */
 export const CLUSTER_FROM = 500;
+
+/** Whether the timeline of `overview` draws overlapping events and instruments as clusters:
+ * past CLUSTER_FROM of them together (GGO: no event, 4,532 treaties, each one stacked took
+ * the first draw 17 s). */
+export function clustered(overview) {
+  return overview.events.length + overview.instruments.length > CLUSTER_FROM;
+}
 
 export class TimelineView {
   constructor(container, overview, state, onOpen, onWindow = () => {}) {
@@ -115,11 +123,12 @@ export class TimelineView {
         return d;
       },
     };
-    // A corpus of thousands of events (an imported dataset) would have every label stacked
-    // at once: vis-timeline's stacking of 5,000 labels took the page ~55 s before it showed
-    // anything. Overlapping events are then drawn as one cluster ("12 events"), opened by
-    // zooming in (double-click fits it); the Baltic corpus's 84 events are drawn one by one.
-    if (overview.events.length > CLUSTER_FROM) {
+    // A corpus of thousands of events or instruments (an imported dataset) would have every
+    // label stacked at once: vis-timeline's stacking of 5,000 labels took the page ~55 s
+    // before it showed anything. Overlapping ones are then drawn as one cluster ("12 events"),
+    // opened by zooming in (double-click fits it); the Baltic corpus's 84 events and 20
+    // instruments are drawn one by one.
+    if (clustered(overview)) {
       options.cluster = {
         maxItems: 3, fitOnDoubleClick: true, showStipes: false,  // its words: template()
         clusterCriteria: (a, b) => a.group === b.group && (a.group === "events" || a.group === "instruments"),
@@ -222,10 +231,25 @@ export class TimelineView {
       }
     }
     groups.push({ id: "instruments", order: order + 1, html: '<span class="actor">Instruments</span>', className: "lane-instruments" });
+    // Past CLUSTER_FROM instruments each is a point at its signature (its time in force in its
+    // tooltip and details), clustered as events are: thousands of bars, most of them running
+    // to the present, were drawn one by one (GGO's 3,600 in force in 2014: 12 s), stacked
+    // into a lane taller than the screen.
+    const asPoints = this.overview.instruments.length > CLUSTER_FROM;
     for (const ins of this.overview.instruments) {
       if (!ins.signed) continue;
       const id = `instrument:${ins.id}`;
       const { end, certainEnd, until, note } = instrumentEnd(ins, perspective);
+      if (asPoints) {
+        items.push({
+          id, group: "instruments", start: ins.signed.earliest, type: "point", content: shortLabel(ins.name),
+          className: `instrument-point kind-${ins.kind}`, style: `color: ${kindColour(ins.kind)};`,
+          title: `${esc(ins.name)} (${esc(ins.kind)})<br>signed ${esc(ins.signed.text)}; ${esc(until)}${note ? `<br><i>${esc(note)}</i>` : ""}<br>(${esc(name[perspective] || perspective)})`,
+          aria: `Instrument ${ins.name}, ${ins.kind}, signed ${ins.signed.text}, ${until}`,
+        });
+        this.payload.set(id, { kind: "instrument", id: ins.id });
+        continue;
+      }
       const fuzzy = ins.signed.earliest !== ins.signed.latest || (ins.ended && ins.ended.earliest !== ins.ended.latest);
       const colour = kindColour(ins.kind);
       // Past its last certain day an instrument is drawn hatched, as a possible period is:
