@@ -7,16 +7,28 @@ days). ``procedur`` gives the type:
 ======== ============ =====================
 procedur meaning      event type
 ======== ============ =====================
-1        conquest     annexation (of a whole unit: ``portion`` 1, the ``entity`` the loser
-                      itself), else annexation_of_territory
+1        conquest     annexation of the loser as a whole (below), else
+                      annexation_of_territory; state_exit of the loser when the gainer is 1
 2        annexation   as 1
 3        cession      cession
 4        secession    secession
 5        unification  unification
-6        mandate      administration
+6        mandate      administration (with no target when the unit is not the loser
+                      whole: a mandate over a territory of the loser is not over the loser)
 -9       n/a          secession when ``indep`` is 1 (the gainer became independent of the
-                      loser: a colony's independence), else other
+                      loser: a colony's independence); restoration_of_independence when
+                      ``entry`` is 1, the gainer is the entity and a state absorbed as a whole
+                      by an earlier row (Austria, COW 666, 1955); else other
 ======== ============ =====================
+
+The loser as a whole is absorbed only where the codebook says so of the row: the whole unit
+(``portion`` 1), the unit the loser itself (``entity`` its code), the loser's homeland
+(``losetype`` 1), and no contiguity of the unit to the loser coded (``contlose`` -9: the
+manual's "in effect contiguous to itself"). A row of the loser's own code that is a part of it
+fails one of these: COW 895, India's 1954 Dadra and Nagar Haveli (491 km2), has ``losetype``
+-9 (not Portugal's homeland); COW 890, Russia's 2014 Crimea, ``contlose`` 1. Gainer 1 is "no
+political entity" (the manual; the UN in the entity list): a loser conquered whole by it (COW
+606, Germany 1945, ``exit`` 1) is part of no state; the row is the loser's ``state_exit``.
 
 COW's entity list (``tc_entities_tabula.csv``: entity number, name, years, status) may be given
 as a further file: a gainer or loser whose code is not a state in the alias table (the
@@ -49,11 +61,37 @@ INFO = DatasetInfo(
 )
 
 
+#: COW's code for "no political entity" (tcmanual.pdf: "1 signifies no political entity"; the
+#: UN in the COW entity list): a gainer of this code is no state a loser can become part of.
+NO_ENTITY = "1"
+
+
 def _whole_loser(r: Row) -> bool:
-    """Whether the row transfers the loser as a whole: the whole unit (``portion`` 1) and
-    the unit the loser itself (``entity`` its code)."""
+    """Whether the row transfers the loser as a whole: the whole unit (``portion`` 1), the
+    unit the loser itself (``entity`` its code), the loser's homeland (``losetype`` 1) and no
+    contiguity of the unit to the loser coded (``contlose`` -9, "in effect contiguous to
+    itself"; a part of the loser is coded 0 or 1)."""
     loser = r.get("loser").strip()
-    return r.get("portion").strip() == "1" and r.get("entity").strip() == loser
+    return (
+        r.get("portion").strip() == "1"
+        and r.get("entity").strip() == loser
+        and r.get("losetype").strip() == "1"
+        and r.get("contlose").strip() == "-9"
+    )
+
+
+def _absorbed(r: Row) -> bool:
+    """Whether the row absorbs the loser as a whole: a conquest or annexation of it whole."""
+    return r.get("procedur").strip() in ("1", "2") and _whole_loser(r)
+
+
+def _year_month(r: Row) -> tuple[int, int]:
+    """The row's year and month as numbers (0 when not given), for ordering rows."""
+    year, month = r.get("year").strip(), r.get("month").strip()
+    return (
+        int(year) if year.isdigit() else 0,
+        int(month) if month.isdigit() else 0,
+    )
 
 
 PROCEDURES = {
@@ -91,6 +129,11 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
     if not changes:
         raise DatasetError("import territorial-change: the change file (tc2018.csv) is required")
     named: set[str] = set()
+    # when each code was absorbed as a whole (a restoration of its independence ends that)
+    absorbed: dict[str, list[tuple[int, int]]] = {}
+    for r in changes:
+        if _absorbed(r):
+            absorbed.setdefault(r.get("loser").strip(), []).append(_year_month(r))
 
     def who(code: str, r: Row) -> str:
         alias = aliases.resolve(cow=code)
@@ -118,26 +161,53 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             imp.report.skip("no gainer", r.ref)
             continue
         procedure = r.get("procedur").strip()
+        loser = r.get("loser").strip()
+        entity = r.get("entity").strip()
+        exited = False
         if procedure in PROCEDURES:
             etype, word = PROCEDURES[procedure]
             if etype == "annexation" and not _whole_loser(r):
                 # a part of the loser, or a territory that is not the loser itself (a colony):
-                # the loser is not annexed (COW 618, 1947: part of Romania, which stayed)
+                # the loser is not annexed (COW 618, 1947: part of Romania, which stayed; COW
+                # 895, 1954: Dadra and Nagar Haveli, not Portugal)
                 etype = "annexation_of_territory"
+            elif etype == "annexation" and gainer == NO_ENTITY:
+                # conquered whole by no political entity (COW 606, Germany 1945): the loser
+                # leaves the state system, part of no state
+                etype, exited = "state_exit", True
         elif r.get("indep").strip() == "1":  # no procedure coded: an independence
             etype, word = "secession", "independence"
+        elif (
+            r.get("entry").strip() == "1"
+            and entity == gainer
+            and any(d < _year_month(r) for d in absorbed.get(gainer, []))
+        ):  # a state absorbed whole enters the system again (Austria, COW 666, 1955)
+            etype, word = "restoration_of_independence", "restoration of independence"
         else:
             etype, word = "other", "transfer"
-        actor = who(gainer, r)
-        loser = r.get("loser").strip()
-        targets = []
-        if loser not in ("", "0", "-9", ".") and loser != gainer:
-            targets.append(who(loser, r))
-        entity = r.get("entity").strip()
-        name = imp.actors[actor]["name"]
-        what = f"territory of {imp.actors[targets[0]]['name']}" if targets else "territory"
-        if entity not in (gainer, loser):
-            what += f" (COW entity {entity})"
+        if exited:
+            actor, targets = who(loser, r), list[str]()
+            name = imp.actors[actor]["name"]
+            lead = f"{name} leaves the state system: conquered whole by no political entity"
+        else:
+            actor = who(gainer, r)
+            targets = []
+            if loser not in ("", "0", "-9", ".") and loser != gainer:
+                targets.append(who(loser, r))
+            name = imp.actors[actor]["name"]
+            what = f"territory of {imp.actors[targets[0]]['name']}" if targets else "territory"
+            if entity not in (gainer, loser):
+                what += f" (COW entity {entity})"
+            lead = f"{name} gains {what} by {word}"
+            if etype == "administration" and not _whole_loser(r):
+                # a mandate over a territory of the loser (COW 543, Ruanda-Urundi, 1924), not
+                # over the loser: no target, which the rules would read as administered whole
+                # (part of the mandatory: Germany part of Belgium); the summary names the loser
+                targets = []
+            if etype == "restoration_of_independence":
+                lead = f"{name} restores its independence: gains its territory" + (
+                    f" from {imp.actors[targets[0]]['name']}" if targets else ""
+                )
         flags = [
             f
             for f, col in (
@@ -154,7 +224,7 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             "date": when,
             "actors": [actor],
             "targets": targets,
-            "summary": f"{name} gains {what} by {word} (COW territorial change {number}"
+            "summary": f"{lead} (COW territorial change {number}"
             + (": " + ", ".join(flags) if flags else "")
             + ")",
             "sources": [imp.cite(r)],

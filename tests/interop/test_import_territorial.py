@@ -1,0 +1,102 @@
+"""foedus import territorial-change: a part of a state taken is not the state annexed; a
+restoration of independence ends an annexation (rows as in tc2018.csv, numbered apart)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foedus.interop.importers import run_import
+from foedus.query import KnowledgeBase
+
+DATA = Path(__file__).parents[1] / "fixtures" / "data"
+REAL = next(
+    (
+        p / "shared" / "data" / "cow-territorial-change-v6"
+        for p in Path(__file__).resolve().parents[3:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).parents[2].parent / "shared" / "data" / "cow-territorial-change-v6",
+)
+
+
+def _kb(tmp_path: Path, *rows: str) -> KnowledgeBase:
+    head = (DATA / "tc.csv").read_text().splitlines()[0]
+    tc = tmp_path / "tc.csv"
+    tc.write_text("\n".join([head, *rows]) + "\n")
+    run_import("territorial-change", [tc], tmp_path / "c")
+    return KnowledgeBase(tmp_path / "c")
+
+
+def _part_of(kb: KnowledgeBase, who: str, on: str) -> list[str]:
+    return [v["value"]["id"] for v in kb.status(who, on)["status"]["part_of"]]
+
+
+def test_a_part_coded_with_the_losers_own_code_is_not_the_loser(tmp_path: Path) -> None:
+    """COW 895 (India, Dadra and Nagar Haveli, 1954: ``entity`` Portugal's code, ``portion``
+    1, but ``losetype`` -9) and COW 890 (Russia, Crimea, 2014: ``contlose`` 1) transfer a part
+    of the loser: Portugal and Ukraine are not annexed."""
+    kb = _kb(
+        tmp_path,
+        "1954,8,750,1,2,235,0,491.00,57963,1,235,-9,-9,-9,-9,9895,0,1,6",
+        "2014,3,365,1,1,369,1,27000.00,2400000,1,369,1,1,0,0,9890,0,1,6",
+    )
+    types = {e.id: e.type for e in kb.corpus.events}
+    assert types == {
+        "tc-9895-annexation-of-territory": "annexation_of_territory",
+        "tc-9890-annexation-of-territory": "annexation_of_territory",
+    }
+    assert _part_of(kb, "Portugal", "1962-10-20") == []
+    assert _part_of(kb, "Ukraine", "2015-01-01") == []
+
+
+def test_a_restoration_ends_the_annexation(tmp_path: Path) -> None:
+    """Austria annexed whole in 1938 (COW 573) and entering the system again in 1955 with no
+    procedure coded (COW 666, ``entry`` 1): a restoration of independence."""
+    kb = _kb(
+        tmp_path,
+        "1938,3,255,1,2,305,1,83869.00,6760000,1,305,1,-9,0,0,9573,0,0,5",
+        "1955,7,305,1,-9,305,-9,83869.00,6947000,1,1,-9,-9,1,0,9666,0,0,5",
+    )
+    ev = {e.id: e for e in kb.corpus.events}
+    assert ev["tc-9573-annexation"].targets == ["austria"]
+    assert ev["tc-9666-restoration-of-independence"].actors == ["austria"]
+    assert _part_of(kb, "Austria", "1940-01-01") == ["germany"]
+    status = kb.status("Austria", "1962-10-20")["status"]
+    assert status["part_of"] == []
+    assert status["sovereign"] == [{"value": True, "certainty": "certain"}]
+
+
+def test_an_entry_with_no_earlier_absorption_is_no_restoration(tmp_path: Path) -> None:
+    kb = _kb(tmp_path, "1955,5,260,1,-9,260,-9,247476.00,50200000,1,1,-9,-9,1,0,9665,0,0,5")
+    assert [e.type for e in kb.corpus.events] == ["other"]
+
+
+def test_no_political_entity_and_mandates_make_no_part_of(tmp_path: Path) -> None:
+    """Germany conquered whole by gainer 1, "no political entity" (COW 606, 1945, ``exit`` 1),
+    leaves the state system, part of no state; a mandate over a territory of Germany (COW 543,
+    Ruanda-Urundi to Belgium) does not make Germany part of Belgium."""
+    kb = _kb(
+        tmp_path,
+        "1924,10,211,0,6,515,0,54222.00,3000000,1,255,0,0,0,0,9543,0,0,5",
+        "1945,5,1,-9,1,255,-9,472605.00,69600000,1,255,1,-9,0,1,9606,0,0,5",
+    )
+    ev = {e.id: e for e in kb.corpus.events}
+    assert (ev["tc-9606-state-exit"].actors, ev["tc-9606-state-exit"].targets) == (["germany"], [])
+    mandate = ev["tc-9543-administration"]
+    assert mandate.targets == [] and "territory of Germany" in mandate.summary
+    assert _part_of(kb, "Germany", "1930-01-01") == []
+    assert _part_of(kb, "Germany", "1962-10-20") == []
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="no shared data (cow-territorial-change-v6)")
+def test_real_file(tmp_path: Path) -> None:
+    run_import("territorial-change", [REAL / "tc2018.csv"], tmp_path / "c")
+    kb = KnowledgeBase(tmp_path / "c")
+    assert _part_of(kb, "Portugal", "1962-10-20") == []
+    assert _part_of(kb, "Austria", "1962-10-20") == []
+    assert _part_of(kb, "Austria", "1940-01-01") == ["germany"]
+    assert _part_of(kb, "Germany", "1962-10-20") == []
+    assert _part_of(kb, "Estonia", "1940-08-15") == ["russia"]
+    assert _part_of(kb, "Estonia", "1992-01-01") == []
