@@ -145,9 +145,14 @@ def change_days(
             if start <= x <= end:
                 days.add(x)
 
-    for ins in kb.corpus.instruments:
-        if wanted is not None and ins.id not in wanted:
-            continue
+    # the instruments wanted are looked up by id: on a large corpus (a Parquet or kept one,
+    # whose records are made when first read) reading every instrument is most of the time
+    chosen: Iterable[Any]
+    if wanted is None:
+        chosen = kb.corpus.instruments
+    else:
+        chosen = [ins for i in sorted(wanted) if (ins := kb.instrument_record(i)) is not None]
+    for ins in chosen:
         add(ins.signed)
         add(ins.in_force)
         for party in ins.parties:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,40 +232,119 @@ def _ratio(covered: int, total: int) -> dict[str, Any]:
     return {"total": total, "covered": covered, "percent": percent}
 
 
+def _quote_spans(
+    text: str, words: list[tuple[int, int]], quotes: Iterable[list[str]]
+) -> set[tuple[int, int]]:
+    """The spans (first word, last word) of the text that the quotes (each split in words)
+    match: what ``re.finditer`` of a quote's words joined by ``\\s+`` finds, each match read
+    as the words it touches. A quote of three or more words is looked up by its rarest middle
+    word (which is a whole word of the text) in an index of the text's words, not searched
+    for through the whole text; the matches are then taken from left to right, none
+    overlapping the one before, as ``re.finditer`` does. A quote of one or two words is searched
+    for with the expression."""
+    tokens = [text[a:b] for a, b in words]
+    at: dict[str, list[int]] = {}
+    for k, token in enumerate(tokens):
+        at.setdefault(token, []).append(k)
+    starts = [w[0] for w in words]
+    spans: set[tuple[int, int]] = set()
+    for ws in quotes:
+        n = len(ws)
+        if n == 1:  # the words that hold it: found with str.find, a word at a time
+            pos = text.find(ws[0])
+            while pos >= 0:
+                j = bisect.bisect_right(starts, pos) - 1
+                spans.add((j, j))
+                pos = text.find(ws[0], words[j][1])
+            continue
+        if n == 2:
+            pattern = r"\s+".join(re.escape(w) for w in ws)
+            for m in re.finditer(pattern, text):
+                spans.add(_word_range(words, starts, m.start(), m.end()))
+            continue
+        k = min(range(1, n - 1), key=lambda i: len(at.get(ws[i], ())))
+        last_end = 0
+        for x in at.get(ws[k], ()):
+            j = x - k
+            if j < 0 or j + n > len(tokens):
+                continue
+            if not tokens[j].endswith(ws[0]) or not tokens[j + n - 1].startswith(ws[-1]):
+                continue
+            if any(tokens[j + i] != ws[i] for i in range(1, n - 1)):
+                continue
+            begin = words[j][1] - len(ws[0])
+            if begin < last_end:
+                continue  # overlaps the match before
+            last_end = words[j + n - 1][0] + len(ws[-1])
+            spans.add((j, j + n - 1))
+    return spans
+
+
+def _word_range(
+    words: list[tuple[int, int]], starts: list[int], start: int, end: int
+) -> tuple[int, int]:
+    """The first and last word of ``words`` that [start, end) touches."""
+    lo = max(0, bisect.bisect_right(starts, start) - 1)
+    if words and words[lo][1] <= start:
+        lo += 1
+    hi = bisect.bisect_left(starts, end) - 1
+    return lo, hi
+
+
+class _Spans:
+    """Whether a range of words [lo, hi] holds a span entirely or overlaps one by at least
+    :data:`MIN_OVERLAP` words, in O(log n) a range: the spans are sorted by first word, with
+    the least last word of the spans from each on (for a span inside the range), and the
+    greatest last word of the spans of at least :data:`MIN_OVERLAP` words up to each (for an
+    overlap: ``min(b, hi) - max(a, lo) + 1 >= K`` is ``b - a >= K - 1``, ``a <= hi - K + 1``,
+    ``b >= lo + K - 1`` and ``hi - lo >= K - 1``)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.firsts = [a for a, _ in ordered]
+        self.least_last: list[int] = [0] * len(ordered)
+        least: int | None = None
+        for k in range(len(ordered) - 1, -1, -1):
+            b = ordered[k][1]
+            least = b if least is None else min(least, b)
+            self.least_last[k] = least
+        long = [(a, b) for a, b in ordered if b - a >= MIN_OVERLAP - 1]
+        self.long_firsts = [a for a, _ in long]
+        self.most_last: list[int] = []
+        most: int | None = None
+        for _, b in long:
+            most = b if most is None else max(most, b)
+            self.most_last.append(most)
+
+    def covers(self, lo: int, hi: int) -> bool:
+        k = bisect.bisect_left(self.firsts, lo)
+        if k < len(self.firsts) and self.least_last[k] <= hi:
+            return True  # a span inside [lo, hi]
+        if hi - lo < MIN_OVERLAP - 1:
+            return False
+        k = bisect.bisect_right(self.long_firsts, hi - MIN_OVERLAP + 1)
+        return k > 0 and self.most_last[k - 1] >= lo + MIN_OVERLAP - 1
+
+
 def source_coverage(corpus: Corpus, source: str) -> dict[str, Any]:
     """The coverage report of one source (see :func:`coverage`)."""
     text = corpus.sources[source]
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     starts = [w[0] for w in words]
-
-    def word_range(start: int, end: int) -> tuple[int, int]:
-        lo = max(0, bisect.bisect_right(starts, start) - 1)
-        if words and words[lo][1] <= start:
-            lo += 1
-        hi = bisect.bisect_left(starts, end) - 1
-        return lo, hi
-
-    spans: list[tuple[int, int]] = []
-    for src, quote in _quotes(corpus):
-        if src != source or not quote.split():
-            continue
-        pattern = r"\s+".join(re.escape(w) for w in quote.split())
-        spans += [word_range(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    quotes = {tuple(q.split()) for src, q in _quotes(corpus) if src == source and q.split()}
+    spans = _Spans(_quote_spans(text, words, (list(q) for q in sorted(quotes))))
     sents = sentences(text)
-    covered: list[bool] = []
-    for s in sents:
-        lo, hi = word_range(s.start, s.end)
-        covered.append(
-            any(
-                (a >= lo and b <= hi) or min(b, hi) - max(a, lo) + 1 >= MIN_OVERLAP
-                for a, b in spans
-            )
-        )
+    covered = [spans.covers(*_word_range(words, starts, s.start, s.end)) for s in sents]
     marked = [bool(DATED.search(s.text) or NAMED.search(s.text)) for s in sents]
     known = list(_dates(corpus))
     texts = {" ".join(d.text.split()).lower() for d in known}
     ranges = {(d.earliest, d.latest) for d in known}
-    dated = [(d, [" ".join(q.split()) for q in qs]) for d, qs in _dated_records(corpus)]
+    # the dated records by their earliest day: those dated within a range are looked up
+    dated = sorted(
+        ((d, [" ".join(q.split()) for q in qs]) for d, qs in _dated_records(corpus)),
+        key=lambda r: r[0].earliest,
+    )
+    firsts = [d.earliest for d, _ in dated]
     dates = [(s, d) for s in sents for d in find_dates(s.text)]
     missing: list[str] = []
     represented = 0
@@ -277,7 +356,10 @@ def source_coverage(corpus: Corpus, source: str) -> dict[str, Any]:
             shown.lower() in texts
             or (d.earliest, d.latest) in ranges
             or any(
-                _within(r, d) and any(q and (q in flat or flat in q) for q in qs) for r, qs in dated
+                _within(r, d) and any(q and (q in flat or flat in q) for q in qs)
+                for r, qs in dated[
+                    bisect.bisect_left(firsts, d.earliest) : bisect.bisect_right(firsts, d.latest)
+                ]
             )
         ):
             represented += 1

@@ -129,14 +129,18 @@ def treaties_each_day(
     certain = sorted({i for found in each_day for i, c in found.items() if c == "certain"})
     views = [kb.perspective, *(p.id for p in kb.corpus.perspectives if p.id != kb.perspective)]
     ends = _in_force_rows(kb, certain, views) if certain and len(views) > 1 else {}
+    # an instrument found on many days is rendered once (on a large corpus, rendering its
+    # parties is most of the time of a range's answer); each day's answer has its own dict
+    rendered: dict[str, Json] = {}
     for t, found in zip(points, each_day, strict=True):
         notes = _unknown_ends(kb, found, t, views, ends)
-        yield {
-            "treaties": [
-                _rendered(kb, i, "possible" if i in notes else found[i], notes.get(i))
-                for i in _by_signature(kb, found)
-            ]
-        }
+        answer = []
+        for i in _by_signature(kb, found):
+            if i not in rendered:
+                rendered[i] = kb.render.instrument(kb.instrument(i))
+            certainty = "possible" if i in notes else found[i]
+            answer.append({**rendered[i], "certainty": certainty, "certainty_note": notes.get(i)})
+        yield {"treaties": answer}
 
 
 def read_ahead(kb: KnowledgeBase, pairs: Sequence[Sequence[str]], span: tuple[date, date]) -> None:
