@@ -227,3 +227,19 @@ def test_what_happened_in_a_state_is_what_it_did_and_what_was_done_to_it() -> No
     to = answer_question("What happened to Lithuania in 1990?", kb)
     assert to["query"]["args"]["target"] == "lithuania"
     assert "lithuania-elections-1990" not in [e["id"] for e in to["answer"]["events"]]
+
+
+def test_attack_names_any_armed_attack_an_invasion_too() -> None:
+    """The bundled corpus types the Soviet entry of June 1940 as an invasion: "Did the USSR
+    attack Estonia in 1940?" answered "no" on the narrow type ``attack``. The verb reads as the
+    corpus's smallest category holding ``attack`` with other acts (Article II's five), and
+    says so in a note; the order of first acts (the aggressor) is asked as before."""
+    kb = KnowledgeBase()
+    got = answer_question("Did the USSR attack Estonia in 1940?", kb)
+    assert got["verdict"]["answer"] == "yes"
+    types = got["query"]["filter"]["event_type"]
+    assert {"attack", "invasion"} <= set(types) and "occupation" not in types
+    assert any("category aggression" in n for n in got["notes"])
+    assert any(e["type"] == "invasion" for e in got["answer"]["events"])
+    first = answer_question("Who attacked first, Estonia or the USSR, in 1940?", kb)
+    assert first["query"]["command"] == "aggressor"

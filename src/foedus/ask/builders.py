@@ -410,7 +410,25 @@ def _category_types(p: Parsed, act: str | None) -> list[str]:
             types = sorted(set(cat.event_types) | {act})
             p.notes.append(f"{act} read as the corpus's category {cat.id}: {', '.join(types)}")
             return types
+    if act == "attack":
+        return _armed_attack(p)
     return []
+
+
+def _armed_attack(p: Parsed) -> list[str]:
+    """The verb "attack" names any armed attack, an invasion as much as an attack in the
+    narrow sense of Article II, 3 of the 1933 Convention ("did the USSR attack Estonia in
+    1940?" is answered by the invasion): the types of the corpus's smallest category that
+    holds ``attack`` beside other acts (the bundled corpus's ``aggression``, the five acts
+    of Article II), with a note; none when no category does."""
+    holding = [c for c in p.kb.corpus.categories if "attack" in c.event_types]
+    wider = [c for c in holding if set(c.event_types) - {"attack"}]
+    if not wider:
+        return []
+    cat = min(wider, key=lambda c: (len(set(c.event_types)), c.id))
+    types = sorted(set(cat.event_types))
+    p.notes.append(f"attack read as the corpus's category {cat.id}: {', '.join(types)}")
+    return types
 
 
 BUILDERS = {
