@@ -7,15 +7,26 @@ from pathlib import Path
 
 from foedus.rules.library import LIBRARY
 
+#: ../shared/data beside the project, where the real datasets are (a worktree's project sits
+#: one folder deeper); tests that read it skip when it is not there
+SHARED_DATA = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[2:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).parents[1].parent / "shared" / "data",
+)
+
 
 def _library_rule(name: str) -> Path:
     return LIBRARY / name
 
 
-def n_party_corpus(root: Path, n: int, norm: bool = False) -> Path:
-    """A corpus of ``n`` states, one instrument that all of them joined, and no events;
-    ``norm``: the instrument has a clause by which every party renounces aggression against
-    every other (a norm that names no bearers or beneficiaries: every party)."""
+def de_facto_skeleton(root: Path) -> None:
+    """What every generated test corpus shares: tests/corpora/good's source, corpus.yaml and
+    categories, and one perspective, de facto, of the library's base and de-facto rules
+    (copied into the corpus); its actors, instruments and events are the caller's."""
     good = Path(__file__).parent / "corpora" / "good"
     shutil.copytree(good / "sources", root / "sources")
     shutil.copy(good / "corpus.yaml", root / "corpus.yaml")
@@ -28,6 +39,13 @@ def n_party_corpus(root: Path, n: int, norm: bool = False) -> Path:
         "    rules: [rules/base.rules, rules/de-facto.rules]\n",
         encoding="utf-8",
     )
+
+
+def n_party_corpus(root: Path, n: int, norm: bool = False) -> Path:
+    """A corpus of ``n`` states, one instrument that all of them joined, and no events;
+    ``norm``: the instrument has a clause by which every party renounces aggression against
+    every other (a norm that names no bearers or beneficiaries: every party)."""
+    de_facto_skeleton(root)
     states = [f"s{i:04d}" for i in range(n)]
     (root / "actors.yaml").write_text(
         "actors:\n"
@@ -71,3 +89,15 @@ def sound_corpus(root: Path) -> Path:
     target = root / "sound"
     shutil.copytree(SOUND, target)
     return target
+
+
+def tc_corpus(root: Path, *rows: str) -> Path:
+    """The corpus ``foedus import territorial-change`` makes in ``root`` of ``rows`` (lines of
+    COW's tc2018.csv, under the header of tests/fixtures/data/tc.csv)."""
+    from foedus.interop.importers import run_import
+
+    head = (Path(__file__).parent / "fixtures" / "data" / "tc.csv").read_text().splitlines()[0]
+    tc = root / "tc.csv"
+    tc.write_text("\n".join([head, *rows]) + "\n")
+    run_import("territorial-change", [tc], root / "c")
+    return root / "c"

@@ -13,6 +13,7 @@ from pyoxigraph import RdfFormat, Store
 from foedus.errors import UserError
 from foedus.interop.exports import export
 from foedus.query import KnowledgeBase
+from small_corpora import SHARED_DATA
 
 PREFIXES = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
 PREFIX fd: <urn:foedus:vocab#>
@@ -195,14 +196,7 @@ def test_tables(kb: KnowledgeBase, tmp_path: Path) -> None:
         export(kb, "xlsx", tmp_path / "x")
 
 
-SHARED = next(
-    (
-        p / "shared" / "data"
-        for p in Path(__file__).resolve().parents[3:]
-        if (p / "shared").is_dir()
-    ),
-    Path(__file__).parents[2].parent / "shared" / "data",
-)
+SHARED = SHARED_DATA
 
 
 @pytest.mark.slow

@@ -11,17 +11,10 @@ from foedus.corpus import load_corpus
 from foedus.interop.importers import run_import
 from foedus.interop.importers.events import NO_COUNTRY, acts_for_state
 from foedus.query import KnowledgeBase
+from small_corpora import SHARED_DATA, tc_corpus
 
 DATA = Path(__file__).parents[1] / "fixtures" / "data"
-#: ../shared/data beside the project (a worktree's project sits one folder deeper)
-SHARED = next(
-    (
-        p / "shared" / "data"
-        for p in Path(__file__).resolve().parents[3:]
-        if (p / "shared").is_dir()
-    ),
-    Path(__file__).parents[2].parent / "shared" / "data",
-)
+SHARED = SHARED_DATA
 REAL = SHARED
 
 
@@ -231,11 +224,7 @@ def test_territorial_change(tmp_path: Path) -> None:
 
 def _tc_corpus(tmp_path: Path, *rows: str) -> KnowledgeBase:
     """The corpus ``foedus import territorial-change`` makes of ``rows`` (tc2018.csv's)."""
-    head = (DATA / "tc.csv").read_text().splitlines()[0]
-    tc = tmp_path / "tc.csv"
-    tc.write_text("\n".join([head, *rows]) + "\n")
-    run_import("territorial-change", [tc], tmp_path / "c")
-    return KnowledgeBase(tmp_path / "c")
+    return KnowledgeBase(tc_corpus(tmp_path, *rows))
 
 
 def test_an_independence_ends_what_an_annexation_began(tmp_path: Path) -> None:

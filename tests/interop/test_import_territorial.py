@@ -9,24 +9,13 @@ import pytest
 
 from foedus.interop.importers import run_import
 from foedus.query import KnowledgeBase
+from small_corpora import SHARED_DATA, tc_corpus
 
-DATA = Path(__file__).parents[1] / "fixtures" / "data"
-REAL = next(
-    (
-        p / "shared" / "data" / "cow-territorial-change-v6"
-        for p in Path(__file__).resolve().parents[3:]
-        if (p / "shared").is_dir()
-    ),
-    Path(__file__).parents[2].parent / "shared" / "data" / "cow-territorial-change-v6",
-)
+REAL = SHARED_DATA / "cow-territorial-change-v6"
 
 
 def _kb(tmp_path: Path, *rows: str) -> KnowledgeBase:
-    head = (DATA / "tc.csv").read_text().splitlines()[0]
-    tc = tmp_path / "tc.csv"
-    tc.write_text("\n".join([head, *rows]) + "\n")
-    run_import("territorial-change", [tc], tmp_path / "c")
-    return KnowledgeBase(tmp_path / "c")
+    return KnowledgeBase(tc_corpus(tmp_path, *rows))
 
 
 def _part_of(kb: KnowledgeBase, who: str, on: str) -> list[str]:

@@ -12,17 +12,10 @@ from foedus.errors import CorpusError
 from foedus.interop.aliases import AliasTable
 from foedus.interop.importers import run_import
 from foedus.interop.importers.treaties import import_treaties
+from small_corpora import SHARED_DATA
 
 DATA = Path(__file__).parents[1] / "fixtures" / "data"
-#: ../shared/data beside the project (a worktree's project sits one folder deeper)
-SHARED = next(
-    (
-        p / "shared" / "data"
-        for p in Path(__file__).resolve().parents[3:]
-        if (p / "shared").is_dir()
-    ),
-    Path(__file__).parents[2].parent / "shared" / "data",
-)
+SHARED = SHARED_DATA
 REAL = SHARED / "ggo-treaties-manytreaties"
 
 

@@ -4,10 +4,9 @@ Baltic corpus has in all."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from foedus.rules.library import LIBRARY
+from small_corpora import de_facto_skeleton
 
 # Close together first (their labels collide on a map of the world), then far away.
 COUNTRIES = [
@@ -96,18 +95,7 @@ LONG = ": defence, non-aggression, consultation (State u0000, State u0001, State
 def universal_corpus(root: Path, states: int = 350, conventions: int = 5) -> Path:
     """``states`` states and ``conventions`` conventions that every one of them ratified in
     1950 (as the universal conventions of GGO: 75 of 193 parties), no event."""
-    good = Path(__file__).parents[1] / "corpora" / "good"
-    shutil.copytree(good / "sources", root / "sources")
-    shutil.copy(good / "corpus.yaml", root / "corpus.yaml")
-    shutil.copy(good / "categories.yaml", root / "categories.yaml")
-    (root / "rules").mkdir()
-    for f in ("base.rules", "de-facto.rules"):
-        shutil.copy(LIBRARY / f, root / "rules" / f)
-    (root / "perspectives.yaml").write_text(
-        "perspectives:\n  - id: de-facto\n    name: De facto\n    description: In fact.\n"
-        "    rules: [rules/base.rules, rules/de-facto.rules]\n",
-        encoding="utf-8",
-    )
+    de_facto_skeleton(root)
     ids = [f"u{i:04d}" for i in range(states)]
     (root / "actors.yaml").write_text(
         "actors:\n" + "".join(f"  - id: {a}\n    name: State {a}\n    kind: state\n" for a in ids),
