@@ -93,9 +93,20 @@ class FoedusError(Exception):
 
 
 class UserError(FoedusError):
-    """The user's input is wrong; exit code 2."""
+    """The user's input is wrong; exit code 2.
+
+    ``param``: the argument of the query it is about, where it is about one (``on``, ``to``,
+    ``b``, ...), and ``problem`` what is wrong with it (``day``, ``range``, ...): the HTTP API
+    names them in the error's ``loc`` and ``type`` (:mod:`foedus.server.errors`)."""
 
     exit_code = 2
+    param: str | None = None
+    problem: str | None = None
+
+    def __init__(self, *args: object, param: str | None = None, problem: str | None = None):
+        super().__init__(*args)
+        self.param = param
+        self.problem = problem
 
 
 class ProblemsError(UserError, ValueError):

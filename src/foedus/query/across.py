@@ -46,10 +46,13 @@ ACROSS = ("status", "holds", "treaties", "breaches", "explain")
 """The commands that answer ``--perspective all``."""
 
 
-def one_perspective(command: str) -> str:
-    """Why ``command`` refuses ``perspective all``, in one line."""
-    return (
-        f"perspective all: {command} answers under one perspective (all is for {', '.join(ACROSS)})"
+def one_perspective(command: str) -> UserError:
+    """The refusal of ``perspective all`` by ``command``, in one line."""
+    return UserError(
+        f"perspective all: {command} answers under one perspective (all is for "
+        f"{', '.join(ACROSS)})",
+        param="perspective",
+        problem="one_perspective",
     )
 
 
@@ -150,7 +153,7 @@ def across(kb: KnowledgeBase, command: str, kwargs: dict[str, Any]) -> Json:
     """The answer of ``command`` (a :class:`~foedus.query.KnowledgeBase` method, called with
     ``kwargs``) under every perspective of the corpus, side by side."""
     if command not in ACROSS:
-        raise UserError(one_perspective(command))
+        raise one_perspective(command)
     ids = perspective_ids(kb.corpus) or [default_perspective(kb.corpus)]  # none: the one view
     default = default_perspective(kb.corpus)
     names = {p.id: p.name for p in kb.corpus.perspectives}

@@ -46,7 +46,11 @@ def aggressor(
     """See :meth:`foedus.query.KnowledgeBase.aggressor`."""
     x, y = kb.resolver.actor(a).id, kb.resolver.actor(b).id
     if x == y:
-        raise UserError(f"aggressor: {a!r} and {b!r} are the same actor ({x}); name two actors")
+        raise UserError(
+            f"aggressor: {a!r} and {b!r} are the same actor ({x}); name two actors",
+            param="b",
+            problem="same_actor",
+        )
     v = aggression.decide(
         kb.cursor(),
         kb.corpus,

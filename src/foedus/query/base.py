@@ -54,7 +54,9 @@ def as_day(value: Day, what: str = "day") -> date | None:
     try:
         return parse_day(value)
     except DateError:
-        raise DateError(f"{what}: not an ISO day (YYYY-MM-DD): {value!r}") from None
+        raise DateError(
+            f"{what}: not an ISO day (YYYY-MM-DD): {value!r}", param=_param(what), problem="day"
+        ) from None
 
 
 def as_span(from_: Day, to: Day) -> tuple[date | None, date | None]:
@@ -62,7 +64,11 @@ def as_span(from_: Day, to: Day) -> tuple[date | None, date | None]:
     (a period that holds no day)."""
     start, end = as_day(from_, "--from"), as_day(to, "--to")
     if start and end and end < start:
-        raise DateError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+        raise DateError(
+            f"--to {end.isoformat()} is before --from {start.isoformat()}",
+            param="to",
+            problem="range",
+        )
     return start, end
 
 
@@ -70,8 +76,16 @@ def need_day(value: Day, what: str) -> date:
     """A required DAY argument as a date; :class:`DateError` when it is missing or bad."""
     day = as_day(value, what)
     if day is None:
-        raise DateError(f"{what}: a day is required (YYYY-MM-DD)")
+        raise DateError(
+            f"{what}: a day is required (YYYY-MM-DD)", param=_param(what), problem="missing"
+        )
     return day
+
+
+def _param(what: str) -> str | None:
+    """The query's argument a day's name names (``--on`` and ``on``: ``on``); None for the
+    default, ``day``, which names none."""
+    return None if what == "day" else what.removeprefix("--")
 
 
 class EventIndex(Mapping[str, Event]):

@@ -54,7 +54,9 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
             why = _why_not(kb, ev, ins) if len(args) == 2 else ""
             raise UserError(
                 f"{ev.id} breached no clause{of} under the {kb.perspective} perspective{why} "
-                "(foedus breaches --by ACTOR lists the acts that did)"
+                "(foedus breaches --by ACTOR lists the acts that did)",
+                param="args",
+                problem="no_answer",
             )
         if len(found) == 1:
             tree = found[0]["explanation"]
@@ -77,5 +79,7 @@ def explain(kb: KnowledgeBase, what: str, args: list[str], on: date | None) -> J
         }
     raise UserError(
         f"explain: expected 'status A --on DAY', 'breach EVENT [TREATY]' or "
-        f"'aggressor A B', got {' '.join([what, *args])!r}"
+        f"'aggressor A B', got {' '.join([what, *args])!r}",
+        param="what",
+        problem="no_answer",
     )

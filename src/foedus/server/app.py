@@ -39,7 +39,7 @@ from foedus.commands import Command, Param, http_commands, method_kwargs
 from foedus.contract import ACROSS, RESPONSES, load_schema
 from foedus.corpus import perspectives
 from foedus.corpus.coverage import coverage as corpus_coverage
-from foedus.errors import FoedusError, UserError
+from foedus.errors import FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
 from foedus.query.across import is_all, one_perspective
 from foedus.query.rules import rule_texts
@@ -326,7 +326,7 @@ def _endpoint(command: Command) -> Callable[..., Any]:
             method, kwargs = command.method or command.name, method_kwargs(command, values)
             return JSONResponse(await svc.run(lambda: svc.kb(None).across(method, **kwargs)))
         if is_all(perspective):  # validate, coverage, ask: one perspective (400, as the rest)
-            raise UserError(one_perspective(command.name))
+            raise one_perspective(command.name)
         return await answer(request, perspective, _work(command, svc, values))
 
     endpoint.__signature__ = _signature(command)  # type: ignore[attr-defined]

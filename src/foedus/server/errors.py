@@ -9,7 +9,7 @@ Every error response, whatever raised it, is::
 ``message`` is the same line the CLI prints on stderr; ``errors`` lists the problems behind it,
 each an object with at least a ``message``: a corpus file's ``{"file", "line", "col"}``, a
 request parameter's ``{"loc", "type"}``. A refusal (400) always lists at least one: a user
-error of the query names its parameter where its message does (:func:`user_error_items`).
+error of the query names its parameter where the error carries one (:func:`user_error_items`).
 Statuses: 400 a user error (a bad day, a bad question, an empty perspective), 404 an unknown
 name, route or perspective, 405 a method other than GET/HEAD/OPTIONS, 414 a request line too
 long, 422 a missing or malformed parameter, 500 an internal error, 501 a command this build
@@ -18,7 +18,6 @@ lacks, 503 a query over the time limit.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -86,40 +85,23 @@ def from_foedus(e: FoedusError) -> ApiError:
         examples = list(getattr(e, "examples", ()))  # a question not understood (foedus.ask)
         if examples:
             return ApiError(400, str(e), [{"message": str(e), "suggestions": examples}])
-        return ApiError(400, str(e), user_error_items(str(e)))
+        return ApiError(400, str(e), user_error_items(e))
     return ApiError(500, str(e))
 
 
-_USER_ERRORS: tuple[tuple[re.Pattern[str], str | None, str], ...] = (
-    # (the message, the parameter it is about (None: the one the message names), the type)
-    (re.compile(r"^(?:--)?(on|from|to): not an ISO day"), None, "day"),
-    (re.compile(r"^(?:--)?(on|from|to): a day is required"), None, "missing"),
-    (re.compile(r"^--to \S+ is before --from "), "to", "range"),
-    (re.compile(r"^aggressor: .* are the same actor"), "b", "same_actor"),
-    (re.compile(r"^perspective all: "), "perspective", "one_perspective"),
-    (re.compile(r"^explain: expected "), "what", "no_answer"),
-    (re.compile(r"^\S+ breached no clause"), "args", "no_answer"),
-)
-"""The user errors of the queries that are about one request parameter (the messages are the
-CLI's, worded by :mod:`foedus.query`; tests/server/test_api.py pins each)."""
-
-
-def user_error_items(message: str) -> list[Item]:
+def user_error_items(e: UserError) -> list[Item]:
     """The ``errors`` of a refused query: one item with the message, and the ``loc`` and
-    ``type`` of the request parameter it is about when the message names one.
+    ``type`` of the request parameter it is about where the error names one
+    (:class:`foedus.errors.UserError`'s ``param`` and ``problem``).
 
-    >>> user_error_items("--on: not an ISO day (YYYY-MM-DD): '1943-02-30'")
-    [{'message': "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'", 'loc': ['query', 'on'], \
-'type': 'day'}]
-    >>> user_error_items("something else")
+    >>> user_error_items(UserError("--on: not an ISO day", param="on", problem="day"))
+    [{'message': '--on: not an ISO day', 'loc': ['query', 'on'], 'type': 'day'}]
+    >>> user_error_items(UserError("something else"))
     [{'message': 'something else'}]
     """
-    for pattern, param, kind in _USER_ERRORS:
-        found = pattern.search(message)
-        if found:
-            name = param or found.group(1)
-            return [{"message": message, "loc": ["query", name], "type": kind}]
-    return [{"message": message}]
+    if e.param is None:
+        return [{"message": str(e)}]
+    return [{"message": str(e), "loc": ["query", e.param], "type": e.problem or "value"}]
 
 
 def internal(e: BaseException) -> ApiError:

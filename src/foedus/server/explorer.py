@@ -31,7 +31,6 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from foedus.engine.timepoints import last_day, start_day
-from foedus.errors import UserError
 from foedus.model import Actor
 from foedus.query import KnowledgeBase, need_day
 from foedus.query.across import is_all, one_perspective
@@ -449,7 +448,7 @@ async def get_network(
 ) -> Json:
     """The actors and the instruments binding them on a day, edges breached that day flagged."""
     if is_all(perspective):
-        raise UserError(one_perspective("explorer/network"))
+        raise one_perspective("explorer/network")
     return await _run(
         request, lambda kb: network(kb, need_day(on, "on"), perspective or kb.perspective)
     )
