@@ -171,17 +171,6 @@ def sniff_header(path: Path) -> list[str]:
 # --------------------------------------------------------------------------- dates
 
 
-def _int(value: str) -> int | None:
-    value = (value or "").strip()
-    if not value or value.upper() == "NA" or value == ".":
-        return None
-    try:
-        n = int(float(value))
-    except ValueError:
-        return None
-    return n if n > 0 else None
-
-
 def ymd(year: str, month: str = "", day: str = "") -> str | None:
     """A date from year, month and day columns as a corpus writes it: ``1940-06-16``, or
     ``1940-06`` / ``1940`` when the day / month is missing (-9, NA, 0 or empty).
@@ -189,14 +178,7 @@ def ymd(year: str, month: str = "", day: str = "") -> str | None:
     >>> ymd("1939", "3", "-9"), ymd("1940", "6", "16"), ymd("-9")
     ('1939-03', '1940-06-16', None)
     """
-    y, m, d = _int(year), _int(month), _int(day)
-    if y is None:
-        return None
-    if m is None or not 1 <= m <= 12:
-        return f"{y:04d}"
-    if d is None or d > calendar.monthrange(y, m)[1]:
-        return f"{y:04d}-{m:02d}"
-    return f"{y:04d}-{m:02d}-{d:02d}"
+    return read_ymd(year, month, day)[0]  # what is wrong with a value: read_ymd
 
 
 #: Codes for a year, month or day not given: empty, NA, ".", 0 and the COW codes -7 (ongoing),
