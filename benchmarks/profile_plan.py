@@ -2,6 +2,7 @@
 
     python benchmarks/profile_plan.py WORLD [--min 0.05] [--explain TABLE]
     python benchmarks/profile_plan.py --run RULES NARRATIVE [--repeat 8] [--min 0.002]
+    python benchmarks/profile_plan.py --build WORLD [--min 0.05]
 
 Loads the corpus tables into an in-memory DuckDB, makes the engine's inputs (SQL fast path),
 then runs the de-facto plan statement by statement and prints those that took at least
@@ -13,6 +14,10 @@ happenings into a table) for comparison.
 thread): reading the narrative, each statement of the cached plan and writing the CSV, in
 CPU seconds (the least of ``--repeat`` runs, each on a new connection: on a loaded machine
 the least is the figure the other jobs inflate least).
+
+``--build`` times the build itself (``foedus build``'s steps, with the on-demand fluents and
+the query index, into a database in a temporary folder): every statement DuckDB runs, its
+wall and CPU seconds, summed per build step, and those that took at least ``--min`` seconds.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from foedus import build as storage
 from foedus.backends.duckdb import DuckDBBackend
 from foedus.build import breaches
 from foedus.build import fluents as reasoning
-from foedus.build.schema import SCENARIO_FLUENTS
+from foedus.build.schema import SCENARIO_FLUENTS, STORED_EVENTS
 from foedus.corpus import load_corpus
 from foedus.engine import from_tables
 from foedus.engine.compile import compile_program, fluent_table
@@ -78,6 +83,61 @@ def profile_run(rules: Path, narrative: Path, repeat: int, least: float) -> None
     print(f"{sum(best):8.3f} s  in all ({len(sql)} statements of the plan)")
 
 
+def profile_build(world: Path, least: float) -> None:
+    """The build of ``world`` statement by statement (see the module's text): every
+    connection the build opens is wrapped so that each ``execute`` is timed."""
+    import tempfile
+
+    from foedus.duck import duckdb as extension
+
+    timed: list[tuple[str, float, float, str]] = []  # (step, wall, CPU, statement)
+    step = ["load"]
+    connect = extension.connect
+
+    class Timing:
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self._con = con
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._con, name)
+
+        def execute(self, sql: object, *args: object) -> object:
+            t, c = time.perf_counter(), time.process_time()
+            out = self._con.execute(sql, *args)  # type: ignore[arg-type]
+            timed.append((step[0], time.perf_counter() - t, time.process_time() - c, str(sql)))
+            return out
+
+        def __enter__(self) -> Timing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._con.__exit__(*exc)  # type: ignore[arg-type]
+
+    def progress(what: str) -> None:  # the build says which step it starts
+        step[0] = what
+
+    extension.connect = lambda *a, **k: Timing(connect(*a, **k))  # type: ignore[assignment]
+    try:
+        corpus = load_corpus(world)
+        _, steps = storage.default_steps()
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            storage.build_database(corpus, Path(tmp) / "w.duckdb", steps, progress)
+            total = time.perf_counter() - t
+    finally:
+        extension.connect = connect  # type: ignore[assignment]
+    print(f"{total:8.2f} s  the build ({len(timed)} statements)")
+    sums: dict[str, list[float]] = {}
+    for name, wall, cpu, _ in timed:
+        s = sums.setdefault(name, [0.0, 0.0, 0])
+        s[0], s[1], s[2] = s[0] + wall, s[1] + cpu, s[2] + 1
+    for name, (wall, cpu, n) in sums.items():
+        print(f"{wall:8.2f} s  (CPU {cpu:5.2f} s, {int(n):3d} statements)  {name}")
+    for name, wall, cpu, sql in timed:
+        if wall >= least:
+            print(f"{wall:8.3f} s  (CPU {cpu:5.2f} s)  [{name}]  {' '.join(sql.split())[:110]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("world", type=Path, nargs="?")
@@ -85,6 +145,7 @@ def main() -> None:
     ap.add_argument("--explain")
     ap.add_argument("--run", nargs=2, type=Path, metavar=("RULES", "NARRATIVE"))
     ap.add_argument("--repeat", type=int, default=8)
+    ap.add_argument("--build", action="store_true")
     a = ap.parse_args()
     if a.run:
         rules, narrative = a.run
@@ -93,13 +154,16 @@ def main() -> None:
     if a.world is None:
         ap.error("give a WORLD, or --run RULES NARRATIVE")
     a.min = 0.05 if a.min is None else a.min
+    if a.build:
+        profile_build(a.world, a.min)
+        return
     corpus = load_corpus(a.world)
     con = duckdb.connect()
     t = time.perf_counter()
     storage.write_tables(con, corpus)
     print(f"{time.perf_counter() - t:8.2f} s  corpus tables")
     t = time.perf_counter()
-    from_tables.store_engine_inputs(con, corpus)
+    from_tables.store_engine_inputs(con, corpus, STORED_EVENTS)
     print(f"{time.perf_counter() - t:8.2f} s  engine inputs (happenings, facts)")
     n = con.execute("SELECT count(*) FROM happenings").fetchone()[0]  # type: ignore[index]
     t = time.perf_counter()
