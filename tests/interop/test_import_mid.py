@@ -102,6 +102,51 @@ def test_dyadic_mid_import(tmp_path: Path) -> None:
     assert show.type == "show_of_force" and show.date.text.startswith("1938-04")
 
 
+DYADIC_HEADER = (
+    "disno,dyindex,statea,namea,stateb,nameb,strtday,strtmnth,strtyr,endday,endmnth,endyear,"
+    "highmcaa,sideaa,war,year,mid5hiacta\n"
+)
+
+
+def test_dyadic_mid_highest_action_of_any_year(tmp_path: Path) -> None:
+    """mid5hiacta is coded per year: a dyad with no action in its first year and a war in the
+    next (China against Canada in MID 51: 0 in 1950, 20 in 1951) is a war, not skipped as "no
+    militarized action"; its days run to its last year's end."""
+    path = tmp_path / "dyadic.csv"
+    path.write_text(
+        DYADIC_HEADER
+        + "9201,9201.001,365,RUS,375,FIN,30,9,1950,27,7,1951,0,1,0,1950,0\n"
+        + "9201,9201.001,365,RUS,375,FIN,30,9,1950,27,7,1951,22,1,1,1951,20\n",
+        encoding="utf-8",
+    )
+    report = run_import("dyadic-mid", [path], tmp_path / "c")["report"]
+    assert report.mapped["events"] == 1 and not report.skipped
+    (war,) = load_corpus(tmp_path / "c").events
+    assert (war.type, war.actors, war.targets) == ("interstate_war", ["russia"], ["finland"])
+    assert (war.date.earliest.isoformat(), war.date.latest.isoformat()) == (
+        "1950-09-30",
+        "1951-07-27",
+    )
+    assert "highest mid5hiacta 20 (line 3)" in war.notes
+    assert len(war.sources) == 2  # the first row and the row of the highest action
+
+
+def test_dyadic_mid_spells_of_a_pair_are_apart(tmp_path: Path) -> None:
+    """A pair of states can have several dyads (dyindex) in one dispute: in MID 257 the United
+    States declared war on Austria-Hungary in December 1917 and fought it in October 1918. Each
+    is its own event, not the first one's (the declaration was lost, named in its notes)."""
+    path = tmp_path / "dyadic.csv"
+    path.write_text(
+        DYADIC_HEADER
+        + "9202,9202.002,365,RUS,375,FIN,24,10,1938,3,11,1938,22,1,1,1938,20\n"
+        + "9202,9202.035,365,RUS,375,FIN,7,12,1937,7,12,1937,20,1,0,1937,18\n",
+        encoding="utf-8",
+    )
+    run_import("dyadic-mid", [path], tmp_path / "c")
+    got = sorted((e.date.text[:10], e.type) for e in load_corpus(tmp_path / "c").events)
+    assert got == [("1937-12-07", "declaration_of_war"), ("1938-10-24", "interstate_war")]
+
+
 def test_cow_wars_import(tmp_path: Path) -> None:
     report = run_import("wars", [DATA / "wars.csv"], tmp_path / "c")["report"]
     assert report.read == 3  # CR-only line ends read as three rows
@@ -210,9 +255,10 @@ def test_atop_and_mid_together_give_breaches(tmp_path: Path) -> None:
 
 def test_territorial_change(tmp_path: Path) -> None:
     report = run_import("territorial-change", [DATA / "tc.csv"], tmp_path / "c")["report"]
-    assert report.skipped["no gainer"] == 1
+    assert not report.skipped  # gainer 0 is the League of Nations (tcmanual.pdf, Appendix A)
     corpus = load_corpus(tmp_path / "c")
     ev = {e.id: e for e in corpus.events}
+    assert ev["tc-9003-cession"].actors == ["league-of-nations"]
     assert ev["tc-9001-secession"].actors == ["estonia"]
     assert ev["tc-9001-secession"].targets == ["russia"]
     annex = ev["tc-9002-annexation"]
@@ -346,6 +392,25 @@ def test_icews_events(tmp_path: Path) -> None:
     ]
 
 
+def test_icews_fighting_with_small_arms_is_an_attack(tmp_path: Path) -> None:
+    """CAMEO 193 (root 19 FIGHT: "Fight with small arms and light weapons") differs from 194
+    ("Fight with artillery and tanks") by the weapons only: both are the source's attack, so
+    "Did Russia attack Ukraine in 2014?" finds the line (it answered no when 193 was a clash)."""
+    from foedus.ask import answer_question
+
+    lines = tmp_path / "icews.txt"
+    lines.write_text(
+        "Military (Russia)\tfight with small arms and light weapons\tPolice (Ukraine)"
+        "\t2014-04-07\n",
+        encoding="utf-8",
+    )
+    run_import("events", [lines], tmp_path / "c")
+    kb = KnowledgeBase(tmp_path / "c")
+    assert [e.type for e in load_corpus(tmp_path / "c").events] == ["attack"]
+    got = answer_question("Did Russia attack Ukraine in 2014?", kb)
+    assert got["verdict"]["answer"] == "yes"
+
+
 def test_icews_any_ministry_acts_for_its_state() -> None:
     assert acts_for_state("Labor and Employment Ministry")
     assert acts_for_state("Justice Department/Ministery")
@@ -441,14 +506,19 @@ def test_real_dyadic_mid() -> None:
     path = REAL / "cow-dyadic-mid-v4.02" / "dyadic_mid_4.02.csv"
     imp = import_dyadic_mid([path], AliasTable.bundled())
     assert imp.report.read == 10_358
-    assert imp.report.mapped["events"] == 5_292
+    assert imp.report.mapped["events"] == 5_350
     assert imp.report.skipped[
         "no militarized action by state A against state B (mid5hiacta 0)"
-    ] == (1_730)
+    ] == (1_742)
     ev = {e["id"]: e for e in imp.events}
     fin = ev["dymid-258-russia-finland"]
     assert fin["type"] == "interstate_war" and fin["targets"] == ["finland"]
     assert fin["date"]["earliest"] == "1941-06-25"
+    # 0 in 1950, 20 from 1951: a war (it was skipped as no action, from its first year)
+    assert ev["dymid-51-china-canada"]["type"] == "interstate_war"
+    # MID 257: the United States' declaration of war on Austria-Hungary (December 1917) is
+    # its own dyad, apart from the war of October 1918
+    assert ev["dymid-257-united-states-austria-hungary-2"]["type"] == "declaration_of_war"
 
 
 @pytest.mark.slow
@@ -522,8 +592,8 @@ def test_real_territorial_change_entities_named() -> None:
     assert imp.report.mapped["entities named from the entity list"] == 33
     names = {a["name"] for a in imp.actors.values()}
     assert {"Transvaal", "Hamburg", "Danzig", "Hejaz Sultanate"} <= names
-    # 1 and 822 are not in the entity list: still named by their code
-    assert {n for n in imp.report.unresolved if n.startswith("COW ")} == {"COW 1", "COW 822"}
+    # 822 is not in the entity list: still named by its code; 1 is the United Nations
+    assert {n for n in imp.report.unresolved if n.startswith("COW ")} == {"COW 822"}
 
 
 def test_icews_an_impossible_day_is_skipped_not_written(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_an_entry_with_no_earlier_absorption_is_no_restoration(tmp_path: Path) -
 
 
 def test_no_political_entity_and_mandates_make_no_part_of(tmp_path: Path) -> None:
-    """Germany conquered whole by gainer 1, "no political entity" (COW 606, 1945, ``exit`` 1),
+    """Germany conquered whole by gainer 1, the UN (COW 606, 1945, ``exit`` 1),
     leaves the state system, part of no state; a mandate over a territory of Germany (COW 543,
     Ruanda-Urundi to Belgium) does not make Germany part of Belgium."""
     kb = _kb(
@@ -79,6 +79,62 @@ def test_no_political_entity_and_mandates_make_no_part_of(tmp_path: Path) -> Non
     assert _part_of(kb, "Germany", "1962-10-20") == []
 
 
+def test_codes_0_and_1_are_the_league_and_the_un(tmp_path: Path) -> None:
+    """tcmanual.pdf, Appendix A: "According to the COW Entities list, the League is 0 and the UN
+    is 1." The League's gain of Tangier from France (COW 547, 1924) was skipped as having no
+    gainer; Japan's independence of 1952 (COW 654) was from an actor named "COW 1"."""
+    kb = _kb(
+        tmp_path,
+        "1924,2,0,-9,3,601,-9,363.00,50000,1,220,0,0,0,0,9547,0,0,5",
+        "1952,4,740,1,-9,740,-9,371205.00,83200000,1,1,-9,-9,-9,0,9654,1,0,5",
+    )
+    ev = {e.id: e for e in kb.corpus.events}
+    assert (ev["tc-9547-cession"].actors, ev["tc-9547-cession"].targets) == (
+        ["league-of-nations"],
+        ["france"],
+    )
+    assert ev["tc-9654-secession"].targets == ["united-nations"]
+    actors = {a.id: a for a in kb.corpus.actors}
+    assert actors["united-nations"].name == "United Nations"
+    assert actors["united-nations"].kind == actors["league-of-nations"].kind == "organisation"
+
+
+def test_a_loser_that_left_the_system_exits(tmp_path: Path) -> None:
+    """``exit`` 1, "the loser left the state system": the GDR by the unification of October 1990
+    (COW 837) is no longer sovereign (it was independent ever after); Czechoslovakia's two
+    rows of January 1993 (COW 861, 862) give it one exit, quoting both."""
+    kb = _kb(
+        tmp_path,
+        "1990,10,255,1,5,265,1,108333.00,16600000,1,265,1,1,0,1,9837,0,0,5",
+        "1993,1,316,1,4,316,-9,79228.00,10300000,1,315,1,1,1,1,9861,1,0,6",
+        "1993,1,317,1,4,317,-9,48666.00,5200000,1,315,1,1,1,1,9862,1,0,6",
+    )
+    ev = {e.id: e for e in kb.corpus.events}
+    assert ev["tc-9837-unification"].targets == ["german-democratic-republic"]
+    assert ev["tc-9837-state-exit"].actors == ["german-democratic-republic"]
+    assert len(ev["tc-9861-state-exit"].sources) == 2 and "tc-9862-state-exit" not in ev
+    for who, before, after in (
+        ("German Democratic Republic", "1990-09-01", "1990-11-01"),
+        ("Czechoslovakia", "1992-12-01", "1993-02-01"),
+    ):
+        assert kb.status(who, before)["status"]["label"] == "independent"
+        assert kb.status(who, after)["status"]["sovereign"][0]["value"] is False
+
+
+def test_a_state_ceded_itself_back_is_restored(tmp_path: Path) -> None:
+    """Czechoslovakia annexed whole by Germany in March 1939 (COW 577) gains itself back from
+    Germany in April 1945 (COW 593: a cession, ``indep`` 1): a restoration of independence. As a
+    cession it stayed "part of Germany" ever after."""
+    kb = _kb(
+        tmp_path,
+        "1939,3,255,1,2,315,1,98909.00,9807096,1,315,1,-9,0,0,9577,0,0,5",
+        "1945,4,315,1,3,315,-9,127860.00,12900000,1,255,0,1,-9,0,9593,1,1,5",
+    )
+    assert _part_of(kb, "Czechoslovakia", "1940-01-01") == ["germany"]
+    assert _part_of(kb, "Czechoslovakia", "1950-01-01") == []
+    assert kb.status("Czechoslovakia", "1950-01-01")["status"]["label"] == "independent"
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="no shared data (cow-territorial-change-v6)")
 def test_real_file(tmp_path: Path) -> None:
     run_import("territorial-change", [REAL / "tc2018.csv"], tmp_path / "c")
@@ -89,3 +145,7 @@ def test_real_file(tmp_path: Path) -> None:
     assert _part_of(kb, "Germany", "1962-10-20") == []
     assert _part_of(kb, "Estonia", "1940-08-15") == ["russia"]
     assert _part_of(kb, "Estonia", "1992-01-01") == []
+    assert _part_of(kb, "Czechoslovakia", "1950-01-01") == []
+    for who in ("German Democratic Republic", "Yemen People's Republic"):
+        assert kb.status(who, "1991-01-01")["status"]["sovereign"][0]["value"] is False
+    assert not [a for a in kb.corpus.actors if a.name == "COW 1"]

@@ -7,9 +7,16 @@ one event: actor ``statea``, target ``stateb``, date the dyad's own days (``strt
 type ``statea``'s highest action against ``stateb``. The action is read from ``mid5hiacta``, the
 MID5-aligned highest action on the MIDA/MIDB 0-21 scale (table
 :data:`~foedus.interop.importers.mid.HIGHEST_ACTION`); the file's own ``highmcaa`` is on another
-scale (values 22 and 23 occur) and is kept in the notes only. A dyad with action 0 is skipped
-with that reason. The dyad's first row is quoted; the lines of its other years are named in
-the notes.
+scale (values 22 and 23 occur) and is kept in the notes only. A dyad with action 0 in every year
+is skipped with that reason.
+
+A dyad is the file's ``dyindex`` (one per pair of states and spell within the dispute): in MID
+257 the United States and Austria-Hungary have four (December 1915, January 1917, December 1917,
+October 1918), each its own event. ``mid5hiacta`` is coded per year (``year``), so the dyad's
+highest action is the highest of its years: China against Canada in MID 51 is 0 in 1950 and 20
+in 1951-53 (an interstate war, not "no action"). Its days run from its earliest year's start to
+its latest year's end. The dyad's first row is quoted, and the row of its highest action when
+that is another; the lines of its other years are named in the notes.
 """
 
 from __future__ import annotations
@@ -45,24 +52,44 @@ def import_dyadic_mid(paths: list[Path], aliases: AliasTable) -> Import:
                 f"{path}: not a COW Dyadic MID file (columns {', '.join(sorted(COLUMNS))})"
             )
         rows += imp.read(path)
-    dyads: dict[tuple[str, str, str], list[Row]] = {}
+    # a dyad: its dyindex (the file's own, one per pair and spell); without one, the pair
+    dyads: dict[tuple[str, str, str, str], list[Row]] = {}
     for r in rows:
-        key = (r.get("disno").strip(), r.get("statea").strip(), r.get("stateb").strip())
+        key = (
+            r.get("disno").strip(),
+            r.get("statea").strip(),
+            r.get("stateb").strip(),
+            r.get("dyindex").strip(),
+        )
         dyads.setdefault(key, []).append(r)
-    for (disno, a, b), group in dyads.items():
+    for (disno, a, b, _), group in dyads.items():
         _dyad(imp, disno, a, b, group)
     imp.report.mapped["actors"] = len(imp.actors)
     return imp
 
 
+def _action(r: Row) -> int:
+    """A dyad-year row's ``mid5hiacta`` (-9 when not a number)."""
+    try:
+        return int(r.get("mid5hiacta").strip())
+    except ValueError:
+        return -9
+
+
+def _year(r: Row) -> int:
+    """A dyad-year row's ``year`` (0 when not a number), for ordering a dyad's years."""
+    year = r.get("year").strip()
+    return int(year) if year.isdigit() else 0
+
+
 def _dyad(imp: Import, disno: str, a: str, b: str, group: list[Row]) -> None:
-    first = group[0]
+    group = sorted(group, key=_year)  # stable: the file's order within a year
+    first, last = group[0], group[-1]
     if len(group) > 1:
         imp.report.mapped["dyad-year rows merged into their dyad's event"] += len(group) - 1
-    try:
-        act = int(first.get("mid5hiacta").strip())
-    except ValueError:
-        act = -9
+    # the dyad's highest action over its years (the first year coded so, when several are)
+    top = max(group, key=lambda r: (_action(r) in HIGHEST_ACTION, _action(r)))
+    act = _action(top)
     if act not in HIGHEST_ACTION:
         imp.report.skip(
             f"no militarized action by state A against state B (mid5hiacta {act})", first.ref
@@ -73,9 +100,7 @@ def _dyad(imp: Import, disno: str, a: str, b: str, group: list[Row]) -> None:
     )
     if not ok:
         return
-    end, ok = imp.when(
-        first, first.get("endyear"), first.get("endmnth"), first.get("endday"), "end"
-    )
+    end, ok = imp.when(last, last.get("endyear"), last.get("endmnth"), last.get("endday"), "end")
     if not ok:
         return
     if start is None:
@@ -93,8 +118,10 @@ def _dyad(imp: Import, disno: str, a: str, b: str, group: list[Row]) -> None:
     )
     side = "side A (the initiating side)" if first.get("sideaa").strip() == "1" else "side B"
     lines = ", ".join(str(r.line) for r in group)
+    by_year = ", ".join(f"{r.get('year').strip()} {_action(r)}" for r in group)
     for r in group:
         imp.keep(r)
+    sources = [imp.cite(first)] + ([imp.cite(top)] if top is not first else [])
     event = {
         "id": imp.new_id(f"dymid-{disno}-{actor}-{target}"),
         "type": etype,
@@ -103,10 +130,11 @@ def _dyad(imp: Import, disno: str, a: str, b: str, group: list[Row]) -> None:
         "targets": [target],
         "summary": f"{name}'s highest action against {tname} in militarized interstate "
         f"dispute {disno}: {words} (MID action {act}); {name} on {side}",
-        "sources": [imp.cite(first)],
-        "notes": f"Dyadic MID rows {first.file} lines {lines} (one per year); mid5hiacta "
-        f"{act}, highmcaa {first.get('highmcaa').strip()}, war {first.get('war').strip()}, "
-        f"sideaa {first.get('sideaa').strip()}",
+        "sources": sources,
+        "notes": f"Dyadic MID rows {first.file} lines {lines} (one per year; mid5hiacta by "
+        f"year: {by_year}); highest mid5hiacta {act} (line {top.line}), highmcaa "
+        f"{top.get('highmcaa').strip()}, war {top.get('war').strip()}, "
+        f"sideaa {first.get('sideaa').strip()}, dyindex {first.get('dyindex').strip()}",
     }
     imp.events.append(event)
     imp.count(event, f"{etype} events", "events")

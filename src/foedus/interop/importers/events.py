@@ -78,7 +78,11 @@ CAMEO: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "191": ("naval_blockade", ("Impose blockade, restrict movement",)),
     "192": ("occupation_of_territory", ("Occupy territory",)),
-    "193": ("clash", ("Fight with small arms and light weapons",)),
+    # 19 FIGHT: its sub-codes tell the weapons (193 small arms, 194 artillery and tanks, 195
+    # aerial weapons), not whether the source struck first; the source fights the target in
+    # each, so 193 is an attack as 194 is (it was a clash, and "Did Russia attack Ukraine in
+    # 2014?" answered no over "Military (Russia) fight with small arms ... Police (Ukraine)")
+    "193": ("attack", ("Fight with small arms and light weapons",)),
     "194": ("attack", ("Fight with artillery and tanks",)),
     "195": ("attack", ("Employ aerial weapons",)),
     "196": ("clash", ("Violate ceasefire",)),

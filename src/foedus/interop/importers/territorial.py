@@ -1,16 +1,17 @@
 """``foedus import territorial-change``: COW Territorial Change (``tc2018.csv``) as events.
 
 Each row is one transfer of territory: the gainer is the event's actor, the loser (when it is
-a state, not 0) its target; the date is the row's year and month (the month as a range of
+not missing) its target; the date is the row's year and month (the month as a range of
 days). ``procedur`` gives the type:
 
 ======== ============ =====================
 procedur meaning      event type
 ======== ============ =====================
 1        conquest     annexation of the loser as a whole (below), else
-                      annexation_of_territory; state_exit of the loser when the gainer is 1
+                      annexation_of_territory; state_exit of the loser when the gainer is 0 or 1
 2        annexation   as 1
-3        cession      cession
+3        cession      cession; restoration_of_independence when the gainer gains itself
+                      whole, ``indep`` 1, after a row absorbed it whole (COW 593, 1945)
 4        secession    secession
 5        unification  unification
 6        mandate      administration (with no target when the unit is not the loser
@@ -26,9 +27,22 @@ The loser as a whole is absorbed only where the codebook says so of the row: the
 (``losetype`` 1), and no contiguity of the unit to the loser coded (``contlose`` -9: the
 manual's "in effect contiguous to itself"). A row of the loser's own code that is a part of it
 fails one of these: COW 895, India's 1954 Dadra and Nagar Haveli (491 km2), has ``losetype``
--9 (not Portugal's homeland); COW 890, Russia's 2014 Crimea, ``contlose`` 1. Gainer 1 is "no
-political entity" (the manual; the UN in the entity list): a loser conquered whole by it (COW
-606, Germany 1945, ``exit`` 1) is part of no state; the row is the loser's ``state_exit``.
+-9 (not Portugal's homeland); COW 890, Russia's 2014 Crimea, ``contlose`` 1.
+
+Codes 0 and 1 are the League of Nations and the United Nations (the manual, Appendix A: "According
+to the COW Entities list, the League is 0 and the UN is 1"; the codebook's first "1 signifies no
+political entity" was replaced by -9 in 2000): actors of kind ``organisation``, so the League
+gains Tangier from France in 1924 (COW 547, which was skipped as having no gainer) and Japan's
+1952 independence is from the UN (COW 654, which named an actor "COW 1"). A loser conquered
+whole by one of them (COW 606, Germany 1945, ``exit`` 1) is part of no state: the row is the
+loser's ``state_exit``.
+
+A row coding ``exit`` 1 ("the loser left the state system") whose event does not end the loser
+already (an annexation of it whole does) also gives the loser's ``state_exit`` on the row's date,
+quoting the row: the German Democratic Republic by the unification of October 1990 (COW 837),
+South Yemen (836), Tuscany, Modena, Parma and the Two Sicilies (1860), Czechoslovakia (1993, two
+rows, one exit), Japan (COW 605, September 1945). Nothing else is read from the flags: Germany's
+1990 gain of the GDR codes no ``entry`` for Germany.
 
 COW's entity list (``tc_entities_tabula.csv``: entity number, name, years, status) may be given
 as a further file: a gainer or loser whose code is not a state in the alias table (the
@@ -49,6 +63,7 @@ from foedus.interop.importers.base import (
     sniff_header,
 )
 from foedus.interop.importers.states import COW_TERMS
+from foedus.shapes import Json
 
 INFO = DatasetInfo(
     "cow-territorial-change",
@@ -61,9 +76,15 @@ INFO = DatasetInfo(
 )
 
 
-#: COW's code for "no political entity" (tcmanual.pdf: "1 signifies no political entity"; the
-#: UN in the COW entity list): a gainer of this code is no state a loser can become part of.
-NO_ENTITY = "1"
+#: Codes of the organisations (tcmanual.pdf, Appendix A, "Corrections to state code 998": "The
+#: original TC data set used code 998 to represent the UN and the League of Nations. According
+#: to the COW Entities list, the League is 0 and the UN is 1."): no state a loser can become
+#: part of.
+ORGANISATIONS = {"0": "League of Nations", "1": "United Nations"}
+ORGANISATION_NOTE = (
+    'COW Territorial Change code {code}: tcmanual.pdf, Appendix A: "According to the COW '
+    'Entities list, the League is 0 and the UN is 1."'
+)
 
 
 def _whole_loser(r: Row) -> bool:
@@ -129,6 +150,7 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
     if not changes:
         raise DatasetError("import territorial-change: the change file (tc2018.csv) is required")
     named: set[str] = set()
+    exits: dict[tuple[str, str], Json] = {}  # (loser, date) -> its state_exit
     # when each code was absorbed as a whole (a restoration of its independence ends that)
     absorbed: dict[str, list[tuple[int, int]]] = {}
     for r in changes:
@@ -136,6 +158,12 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             absorbed.setdefault(r.get("loser").strip(), []).append(_year_month(r))
 
     def who(code: str, r: Row) -> str:
+        if code in ORGANISATIONS:
+            name = ORGANISATIONS[code]
+            ident = imp.actor(Alias(id=slugify(name), name=name, cow=(int(code),)), ref=r.ref)
+            imp.actors[ident]["kind"] = "organisation"
+            imp.actors[ident]["notes"] = ORGANISATION_NOTE.format(code=code)
+            return ident
         alias = aliases.resolve(cow=code)
         if not alias.known and code in entities:
             name = entities[code]
@@ -157,7 +185,7 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             imp.report.skip("no year", r.ref)
             continue
         gainer = r.get("gainer").strip()
-        if gainer in ("", "0", "-9", "."):
+        if gainer in ("", "-9", "."):
             imp.report.skip("no gainer", r.ref)
             continue
         procedure = r.get("procedur").strip()
@@ -171,9 +199,19 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
                 # the loser is not annexed (COW 618, 1947: part of Romania, which stayed; COW
                 # 895, 1954: Dadra and Nagar Haveli, not Portugal)
                 etype = "annexation_of_territory"
-            elif etype == "annexation" and gainer == NO_ENTITY:
-                # conquered whole by no political entity (COW 606, Germany 1945): the loser
-                # leaves the state system, part of no state
+            elif (
+                procedure == "3"
+                and entity == gainer
+                and r.get("portion").strip() == "1"
+                and r.get("indep").strip() == "1"
+                and any(d < _year_month(r) for d in absorbed.get(gainer, []))
+            ):  # a state absorbed whole gains itself back, independent (Czechoslovakia from
+                # Germany, COW 593, 1945; Ethiopia 588 and Albania 596 from Italy): it was a
+                # cession, and Czechoslovakia stayed part of Germany ever after
+                etype, word = "restoration_of_independence", "restoration of independence"
+            elif etype == "annexation" and gainer in ORGANISATIONS:
+                # conquered whole by an organisation (COW 606, Germany 1945, gainer 1): the
+                # loser leaves the state system, part of no state
                 etype, exited = "state_exit", True
         elif r.get("indep").strip() == "1":  # no procedure coded: an independence
             etype, word = "secession", "independence"
@@ -188,11 +226,14 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
         if exited:
             actor, targets = who(loser, r), list[str]()
             name = imp.actors[actor]["name"]
-            lead = f"{name} leaves the state system: conquered whole by no political entity"
+            lead = (
+                f"{name} leaves the state system: conquered whole by "
+                f"the {ORGANISATIONS[gainer]} (COW code {gainer}), no state"
+            )
         else:
             actor = who(gainer, r)
             targets = []
-            if loser not in ("", "0", "-9", ".") and loser != gainer:
+            if loser not in ("", "-9", ".") and loser != gainer:
                 targets.append(who(loser, r))
             name = imp.actors[actor]["name"]
             what = f"territory of {imp.actors[targets[0]]['name']}" if targets else "territory"
@@ -233,6 +274,13 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
         }
         imp.events.append(event)
         imp.count(event, f"{etype} events")
+        if (
+            r.get("exit").strip() == "1"
+            and etype not in ("annexation", "state_exit")
+            and loser not in ("", "-9", ".", *ORGANISATIONS)
+        ):
+            # the loser left the state system (exit 1): the event above does not end it
+            _exit(imp, who(loser, r), when, number, r, exits)
     # an entity named like another actor of the import gets its code in its name: a name
     # leads to one actor (the corpus's validation refuses confusable names)
     entity_ids = {
@@ -252,3 +300,36 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
     if entities:
         imp.report.mapped["entities named from the entity list"] = len(named)
     return imp
+
+
+def _exit(
+    imp: Import,
+    loser: str,
+    when: Json | str,
+    number: str,
+    r: Row,
+    exits: dict[tuple[str, str], Json],
+) -> None:
+    """The loser's ``state_exit`` coded by a row's ``exit`` 1 (one per loser and date: two rows
+    of one exit, Czechoslovakia's in January 1993, are quoted by one event)."""
+    key = (loser, repr(when))
+    ev = exits.get(key)
+    if ev is not None:
+        ev["sources"].append(imp.cite(r))
+        ev["summary"] = ev["summary"][:-1] + f", {number})"
+        ev["notes"] += f"; {r.ref}"
+        return
+    ev = {
+        "id": imp.new_id(f"tc-{number}-state_exit"),
+        "type": "state_exit",
+        "date": when,
+        "actors": [loser],
+        "targets": [],
+        "summary": f"{imp.actors[loser]['name']} leaves the state system (COW territorial "
+        f"change, exit 1: the loser left the state system: {number})",
+        "sources": [imp.cite(r)],
+        "notes": f"COW Territorial Change exit = 1 ('the loser left the state system'): {r.ref}",
+    }
+    exits[key] = ev
+    imp.events.append(ev)
+    imp.count(ev, "state_exit events")
