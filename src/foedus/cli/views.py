@@ -35,6 +35,17 @@ def _count(n: int, noun: str) -> str:
     return counted(n, noun)
 
 
+def type_words(event_type: str) -> str:
+    """An event type in words: ``declaration of war`` for ``declaration_of_war``, and a
+    prefix ``non`` joined by its hyphen (``non-recognition``, not ``non recognition``).
+
+    >>> type_words("non_recognition"), type_words("liquidation_of_administration")
+    ('non-recognition', 'liquidation of administration')
+    """
+    words = event_type.replace("_", " ")
+    return "non-" + words[4:] if words.startswith("non ") else words
+
+
 def _mark(hypothetical: bool, text: str = "") -> str:
     """ " [hypothetical]" for what an overlay assumes (unless its text says so already)."""
     return " [hypothetical]" if hypothetical and "hypothetical" not in text else ""
@@ -48,7 +59,7 @@ def events_table(data: Json) -> RenderableType:
     for e in data["events"]:
         table.add_row(
             _text(e["date"]),
-            e["type"].replace("_", " "),
+            type_words(e["type"]),
             _names(e["actors"]),
             _names(e["targets"]),
             e["summary"] + _mark(e["hypothetical"], e["summary"]),
@@ -325,7 +336,7 @@ def timeline_view(data: Json, said: list[list[str]] | None = None) -> Renderable
     for col in ("date", "type", "summary"):
         events.add_column(col)
     for e in data["events"]:
-        events.add_row(e["date"]["text"], e["type"].replace("_", " "), e["summary"])
+        events.add_row(e["date"]["text"], type_words(e["type"]), e["summary"])
     return Group(table, events)
 
 

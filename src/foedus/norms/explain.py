@@ -125,6 +125,21 @@ def summary_rich(s: dict[str, Any]) -> RenderableType:
     return Group(Text(s["text"]), Padding(quote, (0, 0, 0, 2), expand=False))
 
 
+def says_possibly(tree: Explanation) -> bool:
+    """Whether a node's conclusion needs the mark "(possibly)": it is only possible and its
+    words do not say so already ("possibly Germany: ...", "...: possibly sovereign" would
+    read "possibly ... (possibly)").
+
+    >>> says_possibly({"conclusion": "part_of(x) = y holds in 1941", "certainty": "possible"})
+    True
+    >>> says_possibly({"conclusion": "possibly Germany: ...", "certainty": "possible"})
+    False
+    """
+    if tree.get("certainty") != "possible":
+        return False
+    return re.search(r"\bpossibl[ey]\b", tree["conclusion"], re.IGNORECASE) is None
+
+
 def to_rich(
     tree: Explanation, parent: Tree | None = None, rules: bool = True, assumed: bool = False
 ) -> Tree:
@@ -136,7 +151,7 @@ def to_rich(
     from rich.tree import Tree
 
     label = Text(tree["conclusion"])
-    if tree.get("certainty") == "possible":
+    if says_possibly(tree):
         label.append(" (possibly)", style="yellow")
     hypothetical = bool(tree.get("hypothetical"))
     if hypothetical and not assumed and "hypothetical" not in tree["conclusion"]:
@@ -158,7 +173,7 @@ def to_text(tree: Explanation, indent: int = 0) -> str:
     lines = [
         pad
         + tree["conclusion"]
-        + (" (possibly)" if tree.get("certainty") == "possible" else "")
+        + (" (possibly)" if says_possibly(tree) else "")
         + (" (hypothetical)" if tree.get("hypothetical") else "")
     ]
     if tree.get("rule"):

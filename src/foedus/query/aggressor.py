@@ -109,7 +109,8 @@ def aggressor(
         others = f" (candidates: {cands})" if len(v.candidates) > 1 else ""
         why = (
             f"{name_of(kb, v.act.target)} may not have been part of "
-            f"{names[other_side[v.act.actor]]} at the time of its first act ({ev.date.text})"
+            f"{names[other_side[v.act.actor]]} at the time of {who}'s first act "
+            f"({ev.date.text})"
             if v.unsure_via
             else f"its first act ({ev.date.text}) may fall outside the period"
         )

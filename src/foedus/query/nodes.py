@@ -142,19 +142,31 @@ def event_words(ev: Event) -> str:
     return f"{ev.summary.rstrip('.')} ({ev.date.text})"
 
 
+def row_bounds(
+    kb: KnowledgeBase, row: Row, peers: list[Row] | None = None
+) -> tuple[FuzzyDate | None, FuzzyDate | None]:
+    """The dates, as the source gives them, of the records that started and ended a row, or
+    one of ``peers`` (the rows a derived row rests on), where the row's first day, and the day
+    after its last, fall within them: ``("mid-June 1940", "1941")``; None for a bound no such
+    record's date holds (and for an open end)."""
+    idents = [row.initiated_by, row.terminated_by]
+    idents += [i for r in peers or [] for i in (r.initiated_by, r.terminated_by)]
+    began = source_dated(kb, idents, start_day(row.start), after=row.certainty == "certain")
+    if row.end is None:
+        return began, None
+    return began, source_dated(kb, idents[1:2] + idents, start_day(row.end))
+
+
 def row_span(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> str:
     """When a row holds, in the source's words where its start and end fall within the date
     of a record that started or ended it ("from 1944 until 1991", "in 1941"), or of one of
     ``peers`` (the rows a derived row rests on); else by the days the engine derived."""
-    idents = [row.initiated_by, row.terminated_by]
-    idents += [i for r in peers or [] for i in (r.initiated_by, r.terminated_by)]
     first = start_day(row.start)
-    began = source_date(kb, idents, first, after=row.certainty == "certain")
+    began, ended = (d.text if d is not None else None for d in row_bounds(kb, row, peers))
     if began is None and first <= BEGINNING:  # an actor the corpus gives no beginning
         began = "the start (the corpus dates no beginning)"
     if row.end is None:
         return f"from {dated(began) if began else first.isoformat()}"
-    ended = source_date(kb, idents[1:2] + idents, start_day(row.end))
     if began is not None and began == ended:
         open_ = began.lower().startswith(OPEN_WORDS)
         return f"at some time {began}" if open_ else f"in {began}"

@@ -16,6 +16,7 @@ from foedus.query.nodes import (
     event_node,
     event_words,
     neighbours,
+    row_bounds,
     row_node,
     row_span,
     source_dated,
@@ -194,7 +195,7 @@ def unless_nodes(
     for ev_id, breached in acts.items():
         ev = events[ev_id]
         clauses = [
-            clause_node(kb, x["instrument"], x["clause"], f"breaches {x['instrument']}")
+            clause_node(kb, x["instrument"], x["clause"], f"breaches {_named(kb, x['instrument'])}")
             for x in breached
         ]
         out.append(
@@ -261,15 +262,25 @@ def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
     near = rows_about(kb, a.id) if any(r.certainty == "possible" for r in rows) else []
     kb.events_by_id([i for r in rows for i in (r.initiated_by, r.terminated_by) if i])
     for r in rows:
+        peers = _peers(kb, rows, r) + _near(near, r, rows)
+        # a Date's text is the date as the source gives it (as ``when`` says it), not the
+        # day the engine derived from it: "mid-June 1940", not "1940-06-20"; the bounds as
+        # a timeline period's (span_words): an end one exact day dates is the row's last day
+        began, ended = row_bounds(kb, r, peers)
+        first, last = day_json(start_day(r.start)), day_json(last_day(r.end))
+        if first is not None and began is not None:
+            first["text"] = began.text
+        if last is not None and ended is not None and not ended.exact:
+            last["text"] = ended.text
         out.append(
             {
                 "fluent": r.fluent,
                 "args": list(r.args),
                 "value": r.value,
                 "text": fluent_text(kb, r),
-                "from": day_json(start_day(r.start)),
-                "to": day_json(last_day(r.end)),
-                "when": row_span(kb, r, _peers(kb, rows, r) + _near(near, r, rows)),
+                "from": first,
+                "to": last,
+                "when": row_span(kb, r, peers),
                 "certainty": r.certainty,
                 "rule": r.rule,
             }
