@@ -170,7 +170,7 @@ def build_when(p: Parsed) -> Query:
         )
     act = p.act()
     instruments = p.mentions("instrument")
-    if instruments and (act is None or act in _LEAVING):
+    if instruments and (act is None or act in intent.LEAVING):
         _party_notes(p, instruments[0].value)
         return Query("treaty", {"name": instruments[0].value}, p.perspective())
     if act is None and not p.named():
@@ -227,11 +227,6 @@ def _lineage(p: Parsed, actor: str) -> list[str]:
     return _successors(p, actor) + _chain(p, actor, "predecessor")
 
 
-#: Acts that, with an instrument named, ask when a party left it ("when did X leave T?"):
-#: the instrument's answer, with the party's dates, not a withdrawal of troops.
-_LEAVING = frozenset({"withdrawal", "withdrawal_from_treaty", "denunciation"})
-
-
 def _party_notes(p: Parsed, ins_id: str) -> None:
     """When each actor a when-question names joined the instrument (how, and until when,
     its denunciation or withdrawal included), or that it never was a party; a question that
@@ -239,7 +234,7 @@ def _party_notes(p: Parsed, ins_id: str) -> None:
     party that left it."""
     ins = p.kb.render.instrument(p.kb.instrument(ins_id))
     actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
-    if not actors and p.act() in _LEAVING:
+    if not actors and p.act() in intent.LEAVING:
         actors = list(dict.fromkeys(x["actor"]["id"] for x in ins["parties"] if x["until"]))
         if not actors:
             p.notes.append(f"no party left {ins['name']}, in the corpus")
@@ -275,6 +270,9 @@ def _status_check(p: Parsed) -> tuple[str, str | None]:
         return "part_of", other
     if any(w in ("controlled", "ruled", "governed", "control") for w in words):
         return "controlled", other
+    if other is not None and intent._was_a(p):
+        # "was A a Soviet republic in Y": a member of B (named by its demonym), not sovereign
+        return "part_of", other
     return "sovereign", None
 
 
@@ -309,10 +307,11 @@ def build_treaties(p: Parsed) -> Query:
             "a treaties question takes one actor (party) or two (between); which two?",
             "treaties",
         )
-    words = intent.words_of(p)
-    if len(named) == 1 and "between" in words:
+    if len(named) == 1 and any(cue == "between" for _, cue in p.cues()):
+        # "between A" wants a second name; "between 1940 and 1945" is a period
         raise p.missing(f"between {p.named()[0].text} and whom?", "treaties")
     on, over = p.day_or_range()
+    _not_in_existence(p, named, over or ((on, on) if on else None))
     if len(named) == 2:
         args = {"party": None, "between": named, "on": on}
     else:
@@ -320,6 +319,32 @@ def build_treaties(p: Parsed) -> Query:
     q = Query("treaties", args, p.perspective(), over=over)
     q = _with_group(p, q, named)
     return q.asking(("any", None)) if intent.is_yes_no(p) else q
+
+
+def _not_in_existence(p: Parsed, ids: list[str], span: tuple[str, str] | None) -> None:
+    """A note for each actor that did not exist at any time in the span a treaties question
+    asks about ("did Latvia have a treaty with the Soviets in 1921?": the Soviet Union
+    existed from 1922), naming its predecessor or successor: the answer is no treaty, and
+    says why."""
+    if span is None:
+        return
+    lo, hi = span
+    for actor in ids:
+        if actor in p.lex.groups:
+            continue
+        a = p.kb.resolver.actor(actor)
+        name = p.lex.display.get(("actor", actor), actor)
+        if a.existed_from is not None and hi < a.existed_from.earliest.isoformat():
+            note = f"{name} existed only from {a.existed_from.text}"
+            other, role = a.predecessor, "predecessor"
+        elif a.existed_to is not None and lo > a.existed_to.latest.isoformat():
+            note = f"{name} existed only until {a.existed_to.text}"
+            other, role = a.successor, "successor"
+        else:
+            continue
+        if other is not None:
+            note += f"; its {role} was {p.lex.display.get(('actor', other), other)}"
+        p.notes.append(note)
 
 
 def build_treaty_in_force(p: Parsed) -> Query:
@@ -331,10 +356,16 @@ def build_treaty_in_force(p: Parsed) -> Query:
 
 def build_treaty(p: Parsed) -> Query:
     q = Query("treaty", {"name": p.mentions("instrument")[0].value}, p.perspective())
-    if intent.is_yes_no(p) and p.act() in _LEAVING:
+    if intent.is_yes_no(p) and p.act() in intent.LEAVING:
         # "did A withdraw from T?", "was T denounced?": whether a party (A) left it
         actors = p.mentions("actor")
         return q.asking(("left", actors[0].value if actors else None))
+    signers = list(dict.fromkeys(m.value for m in p.mentions("actor")))
+    if intent.is_yes_no(p) and intent.has(p, "sign") and signers and p.act() is None:
+        # "did A (and B) sign T?": whether each became a party of its own act (signature,
+        # adherence, ...), not by succeeding to a predecessor's; the notes say how and when
+        _party_notes(p, q.args["name"])
+        return q.asking(("signed", ",".join(signers)))
     return q
 
 
@@ -346,7 +377,17 @@ def build_events(p: Parsed) -> Query:
     if place is not None:
         return _events_query(p, None, None, None, involving=place)
     actor, target = _event_slots(p, act)
-    return _events_query(p, actor, target, act)
+    q = _events_query(p, actor, target, act)
+    ins = intent.act_on_instrument(p)
+    if ins is not None and act is not None and not q.each:
+        # "did the USSR condemn the secret protocol?": the events of that act on it
+        found = _matching_events(p, act, actor, target, (q.args["from_"], q.args["to"]))
+        ids = [e.id for e in found if e.instrument == ins]
+        q = replace(q, filter={**q.filter, "event": ids})
+        if not ids:
+            shown = p.lex.display.get(("instrument", ins), ins)
+            p.notes.append(f"no {act.replace('_', ' ')} event of {shown} in the corpus")
+    return q
 
 
 def _involving(p: Parsed, act: str | None) -> str | None:
@@ -396,7 +437,18 @@ def _events_query(
         flt,
     )
     q = _with_group(p, q, [actor, target])
-    return q.asking(("any", None)) if intent.is_yes_no(p) else q
+    if not intent.is_yes_no(p):
+        return q
+    lawful = [w for w in intent.words_of(p) if w in intent.CONCEPTS["lawful"]]
+    if lawful and act is not None:
+        # "was the annexation of Latvia legal?": whether it happened is no answer to that
+        p.notes.append(
+            f"{lawful[0]!r} is not judged here: the answer lists the {act.replace('_', ' ')} "
+            'events; whether they were lawful is which treaties they breached (ask "which '
+            f'treaties did the {act.replace("_", " ")} breach?")'
+        )
+        return q
+    return q.asking(("any", None))
 
 
 def _category_types(p: Parsed, act: str | None) -> list[str]:

@@ -75,6 +75,11 @@ CONCEPTS: dict[str, frozenset[str]] = {
         "party parties member members signatory signatories join joined joins accede "
         "acceded accedes accession adhere adhered adheres adherence".split()
     ),
+    "lawful": frozenset(
+        "legal illegal lawful unlawful legitimate illegitimate legality lawfulness "
+        "legitimacy".split()
+    ),
+    "sign": frozenset("sign signs signed signing".split()),
     "status": frozenset(
         "status sovereign sovereignty independent free standing situation controlled control "
         "controls ruled rule rules governed govern governs belonged belong belongs "
@@ -90,6 +95,9 @@ CONCEPTS: dict[str, frozenset[str]] = {
 
 #: Acts that are a status when asked of a state on a date ("was Latvia occupied in 1950?").
 STATUS_ACTS = frozenset({"occupation", "annexation", "incorporation", "reoccupation"})
+#: Acts that, with an instrument named, ask when or whether a party left it ("when did X
+#: leave T?": the instrument's answer, with the party's dates, not a withdrawal of troops).
+LEAVING = frozenset({"withdrawal", "withdrawal_from_treaty", "denunciation"})
 _AUX = frozenset("was were is are did do does had has have".split())
 
 
@@ -221,6 +229,18 @@ def _in_force(p: Parsed) -> bool:
     )
 
 
+def act_on_instrument(p: Parsed) -> str | None:
+    """The instrument an act is done to ("condemn the secret protocol", "reaffirmed the
+    Atlantic Charter": its name is the act's object), other than leaving it; else None."""
+    acts = p.mentions("act")
+    if not acts or acts[0].value in LEAVING:
+        return None
+    obj = p._neighbour(p.tokens.index(acts[0]), 1)
+    if isinstance(obj, Mention) and obj.kind == "instrument":
+        return obj.value
+    return None
+
+
 def classify(p: Parsed) -> str | None:
     """The intent of a parsed question (module docstring), or ``None``."""
     actors = p.mentions("actor") + p.mentions("group")
@@ -256,7 +276,9 @@ def classify(p: Parsed) -> str | None:
     treaty_word = has(p, "treaty")
     if instruments:
         # "was A (a) party to T (in Y)?", "did A join T?": whether that instrument bound A
-        member = has(p, "member") and len(actors) >= 1
+        # "did A sign T in Y?": whether T bound A then (with no date: build_treaty checks
+        # how A became a party)
+        member = (has(p, "member") or (has(p, "sign") and bool(dates))) and len(actors) >= 1
         if (member or (_in_force(p) and (dates or len(actors) >= 1))) and not acts:
             return "treaty_in_force"
     elif treaty_word and not _passive_status(p) and not (acts and not _relation(p)):
@@ -270,6 +292,9 @@ def classify(p: Parsed) -> str | None:
         return "status"
     if _phrase(p, "part", "of") and actors:
         return "status"
+    if act_on_instrument(p) and is_yes_no(p):
+        # "did the USSR condemn the secret protocol?": whether such an act on it happened
+        return "events"
     if instruments:
         return "treaty"
     if acts or has(p, "events"):

@@ -93,7 +93,8 @@ def _event_slots(p: Parsed, act: str | None) -> tuple[str | None, str | None]:
 
 def _sphere_slots(p: Parsed) -> tuple[str | None, str | None]:
     """(power, state) of a sphere question: the power's name stands before "sphere" ("the
-    Soviet sphere") or after it ("the sphere of the USSR"); the other name is the state."""
+    Soviet sphere"), after it ("the sphere of the USSR") or after "assigned to" ("assigned
+    to Germany"); the other name is the state."""
     power: str | None = None
     state: str | None = None
     for k, t in enumerate(p.tokens):
@@ -109,7 +110,18 @@ def _sphere_slots(p: Parsed) -> tuple[str | None, str | None]:
             and isinstance(prev2, Mention)
             and prev2.value == "sphere_assignment"
         )
-        if (sphere_next and t.kind == "actor" and not _passive_before(p, k)) or sphere_before:
+        # "assigned to the Soviets": the power a state was assigned to
+        assigned_to = (
+            isinstance(prev, Word)
+            and prev.norm == "to"
+            and isinstance(prev2, Mention)
+            and prev2.value == "sphere_assignment"
+        )
+        if (
+            (sphere_next and t.kind == "actor" and not _passive_before(p, k))
+            or sphere_before
+            or (assigned_to and t.kind == "actor")
+        ):
             power = power or t.value
         elif state is None:
             state = t.value

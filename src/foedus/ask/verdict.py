@@ -10,6 +10,8 @@ in 1934?") maps to a query like any other, marked with what it checks (:attr:`Qu
   uncertain order of first acts);
 - ``any``: the answer's list (treaties, events, breaches) is not empty; possibly when every
   treaty found binds only possibly;
+- ``signed`` A (,B): each actor named became a party of the instrument by its own act
+  (signature, ratification, adherence, accession), not only as a successor state;
 - ``left`` (A): a party of the instrument (A) left it, by its denunciation, its withdrawal
   or an end of its party the corpus dates (``until``).
 
@@ -94,6 +96,11 @@ def judge(query: Query, answer: Json) -> str:
             if x.get("until") and (other is None or x["actor"]["id"] == other)
         ]
         return "yes" if gone else "no"
+    if check == "signed":
+        # every actor named became a party by its own act, not only by succession
+        rows = answer.get("parties") or []
+        signed = {x["actor"]["id"] for x in rows if x.get("how") != "succession"}
+        return "yes" if set((other or "").split(",")) <= signed else "no"
     if check == "aggressor":
         found = answer.get("aggressor")
         if answer.get("certainty") == "possible":  # the first acts' order is not known
