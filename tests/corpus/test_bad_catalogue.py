@@ -132,9 +132,11 @@ def test_undefined_fluents_name_the_perspective_that_lacks_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     got = corpus_lines("rule-undefined-fluent", monkeypatch)
-    assert got[0] == (
-        "rule-undefined-fluent/rules/base.rules:7:52: undefined fluent "
-        "'occupied_by' (in perspective 'de-facto')"
+    assert got[0] == (  # a fluent of the vocabulary of status: a declaration to add, once
+        "rule-undefined-fluent/rules/base.rules:7:52: undefined fluent 'occupied_by', which the "
+        "answers read (status, timeline): declare it 'fluent occupied_by(Actor) = Actor.' or "
+        "name foedus:de-facto or foedus:non-recognition (docs/rules.md); also used at "
+        "rule-undefined-fluent/rules/de-facto.rules:5:23 (in perspective 'de-facto')"
     )
     assert (
         "rule-undefined-fluent/rules/de-facto.rules:4:22: undefined fluent 'controled_by'; "

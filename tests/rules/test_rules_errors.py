@@ -192,3 +192,37 @@ def test_wildcard_terminations_are_accepted() -> None:
         "terminated m(_S) = _V when reset.\n"
     )
     assert [sorted(r.wildcards()) for r in program.rules] == [[1], [0], [0, 1], [], [0, 1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the next statement is a declaration: it is not lost with the error
+            "fluent a(X).\ninitiated a(X) when e(X)\n\n# b\nfluent b(X).\n"
+            "initiated b(X) when f(X), a(X).\n",
+            "r.rules:2:25: syntax error: expected '.' at the end of the statement, found "
+            "'fluent' on line 5 (every statement ends with '.')",
+        ),
+        (  # a labelled rule, after a comment on the line that lacks it
+            "fluent a(X).\ninitiated a(X) when e(X)  # no stop\nlab: terminated a(X) when f(X).\n",
+            "r.rules:2:25: syntax error: expected '.' at the end of the statement, found "
+            "'lab' on line 3 (every statement ends with '.')",
+        ),
+        (  # a declaration without its stop: the rule that uses it still knows it
+            'fluent a(X)\ninitiated a(X) when e(X, "# not a comment").\n',
+            "r.rules:1:12: syntax error: expected '.' at the end of the statement, found "
+            "'initiated' on line 2 (every statement ends with '.')",
+        ),
+    ],
+)
+def test_a_missing_full_stop_is_one_error_at_the_end_of_its_statement(
+    text: str, expected: str
+) -> None:
+    assert problems(text) == [expected]
+
+
+def test_a_statement_cut_short_on_its_own_line_is_no_missing_stop() -> None:
+    # the line that follows does not start a statement: the error is where the parser stops
+    assert problems("fluent a(X).\ninitiated a(X) when e(X),\nf(X) g.\n") == [
+        "r.rules:3:6: syntax error: expected one of ',', '.' or '=', found 'g'"
+    ]

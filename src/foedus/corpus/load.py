@@ -28,12 +28,13 @@ from foedus.corpus import parquet, parquet_check
 from foedus.corpus.corpus import KINDS, SINGULAR, Corpus, CorpusMeta, Salvaged
 from foedus.corpus.folder import Loc, content_hash, display, read_text, refusal
 from foedus.corpus.horizon import bound_open_dates
-from foedus.corpus.salvage import salvage
+from foedus.corpus.salvage import fields_at, salvage
 from foedus.corpus.validate import validate_corpus
 from foedus.corpus.yamlread import (
     Doubt,
     as_written,
     error_message,
+    ids_in_broken,
     key_pos,
     loc_path,
     plain,
@@ -82,6 +83,8 @@ class _Loader:
         before = len(self.problems)
         if not self.plain_data:
             data = read_yaml(path, self.problems, self.root)
+        if data is None and self.problems[before:]:
+            self.known_in_broken(path, self.problems[-1])
         if data is None:
             if len(self.problems) == before and _blank(path):  # (only comments: a placeholder)
                 self.problems.append(
@@ -126,6 +129,17 @@ class _Loader:
             for index, item in enumerate(items):
                 self.load_record(shown, key, items, index, item)
 
+    def known_in_broken(self, path: Path, problem: Problem) -> None:
+        """A file with a YAML syntax error is reported once: the ids its lines show
+        (:func:`.yamlread.ids_in_broken`) are known, as those of a record that failed its
+        schema are, so that the references to them are not reported as unknown too."""
+        if not problem.message.startswith("YAML syntax error"):
+            return
+        text = read_text(path, self.root, [])
+        for key, ids in ids_in_broken(text or "").items():
+            if key in SINGULAR:
+                self.failed_ids.setdefault(SINGULAR[key], set()).update(ids)
+
     def load_record(self, shown: str, key: str, items: Any, index: int, item: Any) -> None:
         kind = SINGULAR[key]
         line, col = (1, 1) if self.plain_data else (pos_key(items, index) or (1, 1))
@@ -163,7 +177,7 @@ class _Loader:
                 at = pos or (line, col)
                 path = where + ("." + loc_path(loc) if loc else "")
                 path = path.replace(".[", "[")
-                message = error_message(err, path)
+                message = error_message(err, path, fields_at(KINDS[key], loc))
                 if _is_date(loc) and err["type"] in ("model_type", "dict_type"):
                     message = f"{path}: expected a date, found {as_written(err.get('input'))}"
                 if named and _is_date(loc) and message.startswith(f"{where}."):
@@ -305,6 +319,10 @@ def _load_meta(root: Path, problems: list[Problem], positions: dict[Any, Loc]) -
     for key in data:
         line, col = pos_key(data, key) or key_pos(data, key)
         positions[("corpus", "", str(key))] = (shown, line, col)
+    if isinstance(data.get("groups"), list):  # a group's member is reported where it is
+        fields: dict[str, tuple[int, int]] = {}
+        walk(data["groups"], "groups", fields)
+        positions.update({("corpus", "", k): (shown, *at) for k, at in fields.items()})
     try:
         return CorpusMeta.model_validate(plain(data))
     except ValidationError as e:

@@ -112,3 +112,22 @@ def salvage(model: type[BaseModel], raw: dict[str, Any], locs: Locs) -> tuple[An
             values[name] = _field(model, name, raw[name], by_field.get(name, []))
     bad = {name for name in by_field if name in model.model_fields}
     return model.model_construct(**values), bad
+
+
+def fields_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """The field names (and aliases) of the record that holds the value at ``loc`` of a
+    ``model`` record: what an unknown field there could have been meant as.
+
+    >>> from foedus.model import Instrument
+    >>> "categories" in fields_at(Instrument, ("clauses", 0, "norm", "categoris"))
+    True
+    """
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(str(part))
+        inner = _inner(info.annotation)[0] if info is not None else None
+        if inner is None:
+            return []
+        model = inner
+    return [n for name, f in model.model_fields.items() for n in (name, f.alias) if n]

@@ -154,7 +154,11 @@ class _Validator:
             )
         named = meta.default_perspective
         if named and named.lower() not in {
-            n.lower() for p in self.c.perspectives for n in (p.id, p.name)
+            n.lower()
+            for n in (
+                *(n for p in self.c.perspectives for n in (p.id, p.name)),
+                *self.known.get("perspective", ()),  # in a file or record that failed
+            )
         }:
             ids = {p.id: p.id for p in self.c.perspectives}
             self.add(
@@ -162,9 +166,10 @@ class _Validator:
                 f"corpus.yaml default_perspective: unknown perspective {named!r}"
                 + (did_you_mean(suggest(named, ids)) if ids else " (the corpus has none)"),
             )
-        for g in meta.groups:  # groups of actors (corpus.yaml), read by foedus ask
-            for m in g.members:
-                self.ref("actor", m, self.where("corpus", "", "groups"), f"group {g.id!r}")
+        for j, g in enumerate(meta.groups):  # groups of actors (corpus.yaml), for foedus ask
+            for k, m in enumerate(g.members):
+                at = self.where("corpus", "", f"groups[{j}].members[{k}]", "groups")
+                self.ref("actor", m, at, f"group {g.id!r}")
         for a in self.c.actors:
             self.actor(a)
         self.actor_names()
@@ -392,7 +397,8 @@ class _Validator:
                 actor = self.actors.get(p.actor)
                 pred = actor.predecessor if actor else None
                 via = self.actors.get(p.via)
-                if pred != p.via and (via is None or via.successor != p.actor):
+                # (either may be known only as a record that failed: then it is not checked)
+                if actor and via and pred != p.via and via.successor != p.actor:
                     tail = f" (its predecessor is {pred!r})" if pred else ""
                     self.add(
                         via_at,
@@ -447,9 +453,11 @@ class _Validator:
                 )
 
     def perspective(self, p: Any) -> None:
-        names = set()
-        for f in [*self.c.rule_files, *self.c.unreadable]:  # the unreadable are reported
-            names |= {f.name, f.stem, f.relative_to(self.c.path).as_posix()}
+        forms = [  # each file by its name, stem and path (the unreadable are reported)
+            (f.name, f.stem, f.relative_to(self.c.path).as_posix())
+            for f in [*self.c.rule_files, *self.c.unreadable]
+        ]
+        names = {n for form in forms for n in form}
         for k, r in enumerate(p.rules):  # `replaces` names rule labels: checked with the rules
             field_name = f"rules[{k}]"
             if is_library_name(r):
@@ -463,7 +471,8 @@ class _Validator:
                     )
                 continue
             if r not in names:
-                hint = did_you_mean(suggest(r, {n.lower(): n for n in names}))
+                way = 2 if "/" in r else 0 if r.endswith(".rules") else 1  # as r is written
+                hint = did_you_mean(suggest(r, {n.lower(): f[way] for f in forms for n in f}))
                 if not (self.c.path / r).resolve().is_relative_to(self.c.path.resolve()):
                     hint = (
                         " (it leads out of the corpus folder: a corpus reads its own rule files"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -221,6 +221,40 @@ def read_yaml(path: Path, problems: list[Problem], root: Path | None = None) -> 
     return data
 
 
+_TOP_KEY = re.compile(r"^([A-Za-z_]+)\s*:")
+_ITEM = re.compile(r"^( *)- ")
+_ITEM_ID = re.compile(r"^( *)(- +)?id *: *(['\"]?)([^'\"#\s]+)\3 *(?:#.*)?$")
+
+
+def ids_in_broken(text: str) -> dict[str, set[str]]:
+    r"""The ids of the records a YAML file that does not parse defines, as far as its lines
+    show them: each ``- id: x`` (or an ``id: x`` line of the item) of a top-level list, by
+    the list's key. The file's syntax error is reported once; a reference elsewhere to a
+    record it defines is not reported again as unknown.
+
+    >>> ids_in_broken("actors:\n  - id: alpha\n   name: A\n  - name: B\n    id: 'beta'\n"
+    ...               "events:\n  - id: e1\n    clauses:\n      - id: c1\n")
+    {'actors': {'alpha', 'beta'}, 'events': {'e1'}}
+    """
+    out: dict[str, set[str]] = {}
+    key, item_col = "", -1
+    for line in text.splitlines():
+        top = _TOP_KEY.match(line)
+        if top:
+            key, item_col = top.group(1), -1
+            continue
+        item = _ITEM.match(line)
+        if key and item is not None and item_col < 0:
+            item_col = len(item.group(1))  # the column of the list's items
+        m = _ITEM_ID.match(line)
+        if not key or m is None:
+            continue
+        indent = len(m.group(1))
+        if (indent if m.group(2) is not None else indent - 2) == item_col:
+            out.setdefault(key, set()).add(m.group(4))
+    return out
+
+
 class Doubt(Exception):
     """The fast reading (:func:`read_fast`) cannot promise the values and problems of the
     round-trip reading (:func:`read_yaml`): the file is read that way instead."""
@@ -428,7 +462,9 @@ def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def error_message(err: Any, where: str) -> str:
+def error_message(err: Any, where: str, fields: Iterable[str] = ()) -> str:
+    """A pydantic error of the value at ``where`` in the words of docs/corpus-format.md
+    (``fields``: the names an unknown field there could have been meant as)."""
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
     pattern = (err.get("ctx") or {}).get("pattern")
@@ -443,7 +479,8 @@ def error_message(err: Any, where: str) -> str:
     if kind in ("missing", "extra_forbidden"):
         parent = where.rsplit(".", 1)[0] if where.endswith(f".{field_name}") else where
         what = "missing" if kind == "missing" else "unknown"
-        return f"{parent}: {what} field {field_name!r}"
+        hint = "" if kind == "missing" else did_you_mean(suggest(str(field_name), fields, n=1))
+        return f"{parent}: {what} field {field_name!r}{hint}"
     if msg.startswith("unknown event type"):
         msg += event_type_hint(str(err.get("input", "")))
     return f"{where}: {msg}"

@@ -17,6 +17,7 @@ depends on the declarations, wherever they are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -50,7 +51,7 @@ from foedus.rules.ast import (
     Var,
 )
 
-__all__ = ["build_program", "parse_rules"]
+__all__ = ["build_program", "declarations", "parse_rules"]
 
 
 @cache
@@ -84,6 +85,23 @@ def build_program(sources: list[tuple[str, str]]) -> Program:
     problems.extend(check.check_program(program))
     if problems:
         raise RuleError(problems)
+    return program
+
+
+def declarations(sources: list[tuple[str, str]]) -> Program:
+    """The fluents and fact relations that rule texts, each ``(text, file)``, declare, with
+    nothing else built or checked (a statement with a syntax error is left out): what a
+    program that has problems still says of its names.
+
+    >>> sorted(declarations([("fluent a(X) = Y. fact f(X). initiated a(X) = 1 when e(X", "r")])
+    ...        .fluents)
+    ['a']
+    """
+    program = Program()
+    for text, file in sources:
+        for st in _statements(text, file, []):
+            if st.tree.data in ("fluent_decl", "fact_decl"):
+                _declare(st, program, [])
     return program
 
 
@@ -149,21 +167,82 @@ def _doc_above(lines: list[str], line: int) -> str:
 
 def _statements(text: str, file: str, problems: list[Problem]) -> list[_Statement]:
     lines = text.splitlines()
-    out = []
-    for start, end in _split(text):
+    out: list[_Statement] = []
+    spans = _split(text)
+    while spans:
+        start, end = spans.pop(0)
         line, col = _line_col(text, start)
         chunk = text[start:end]
         probe = _Statement(Tree("item", []), file, line, col, "")
         try:
             tree = _parser().parse(chunk)
         except UnexpectedInput as e:
-            problems.append(_syntax_problem(e, chunk, probe))
+            cut = _missing_stop(e, chunk)
+            if cut is None:
+                problems.append(_syntax_problem(e, chunk, probe))
+                continue
+            # a statement without its '.': the next one starts on a line of its own, and is
+            # parsed as its own statement (its declaration is not lost with the error)
+            stop = len(_uncommented(chunk[:cut]).rstrip())
+            pos = probe.pos(*_line_col(chunk, stop))
+            found = str(e.token.value) if isinstance(e, UnexpectedToken) else ""
+            problems.append(
+                Problem(
+                    pos.file,
+                    pos.line,
+                    pos.col,
+                    f"syntax error: expected '.' at the end of the statement, found '{found}' "
+                    f"on line {probe.pos(*_line_col(chunk, cut)).line} (every statement ends "
+                    "with '.')",
+                )
+            )
+            head = _parser().parse(_uncommented(chunk[:cut]).rstrip() + ".").children[0]
+            assert isinstance(head, Tree)
+            first_line = head.meta.line + line - 1
+            out.append(_Statement(head, file, line, col, _doc_above(lines, first_line)))
+            spans.insert(0, (start + cut, end))
             continue
         stmt = tree.children[0]
         assert isinstance(stmt, Tree)
         first_line = stmt.meta.line + line - 1
         out.append(_Statement(stmt, file, line, col, _doc_above(lines, first_line)))
     return out
+
+
+_STARTS = {"FLUENT", "FACT", "INITIATED", "TERMINATED"}
+"""The tokens that can only start a statement (a label, ``name:``, starts one too)."""
+
+
+def _missing_stop(e: UnexpectedInput, chunk: str) -> int | None:
+    """Where the next statement starts in ``chunk``, when ``e`` is that of a statement whose
+    ``.`` is missing: the parser would take a ``.`` where a token that starts a statement
+    (``fluent``, ``initiated``, a label ``name:``) begins a line of its own; else None."""
+    if not isinstance(e, UnexpectedToken) or e.token.start_pos is None:
+        return None
+    at = e.token.start_pos
+    line_start = chunk.rfind("\n", 0, at) + 1
+    if at == 0 or chunk[line_start:at].strip() or not chunk[:line_start].strip():
+        return None
+    label = re.match(r"[a-z0-9][A-Za-z0-9_\-]*\s*:(?!-)", chunk[at:]) is not None
+    if e.token.type not in _STARTS and not label:
+        return None
+    if "DOT" not in _accepts(e):
+        return None
+    try:
+        _parser().parse(_uncommented(chunk[:at]).rstrip() + ".")
+    except UnexpectedInput:
+        return None
+    return at
+
+
+_STRING_OR_COMMENT = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*')
+
+
+def _uncommented(text: str) -> str:
+    """``text`` with its comments blanked (as many spaces), its strings kept."""
+    return _STRING_OR_COMMENT.sub(
+        lambda m: m.group() if m.group().startswith('"') else " " * len(m.group()), text
+    )
 
 
 _WORDS = {
