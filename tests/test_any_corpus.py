@@ -289,6 +289,39 @@ def test_the_aggressor_is_worded_from_the_corpus_own_clause(tmp_path: Path) -> N
     assert "rejected" not in text
 
 
+def test_a_rejected_justification_quotes_the_corpus_clause_only(tmp_path: Path) -> None:
+    """The node of a rejected justification gave as its rule the 1933 Convention's Article
+    III ("no political, military, economic or other considerations may serve as an excuse or
+    justification") in every corpus, whatever its own no-justification clause said."""
+    copy = tmp_path / "any"
+    shutil.copytree(ANY, copy)
+    ins = copy / "instruments.yaml"
+    ins.write_text(
+        ins.read_text(encoding="utf-8").replace(
+            "    sources:\n      - Brennmark and Aldoria signed",
+            "      - id: first-attack\n"
+            "        article: Sole article\n"
+            "        text: each party undertook to refrain from any attack on the other\n"
+            "        norm:\n"
+            "          kind: definition\n"
+            "          categories: [aggression]\n"
+            "      - id: no-excuse\n"
+            "        article: Second article\n"
+            "        text: no massing of troops excuses an attack\n"
+            "        norm:\n"
+            "          kind: no_justification\n"
+            "    sources:\n      - Brennmark and Aldoria signed",
+        ),
+        "utf-8",
+    )
+    with (copy / "sources" / "chronicle.txt").open("a", encoding="utf-8") as f:
+        f.write("\nIts second article said that no massing of troops excuses an attack.\n")
+    text = str(KnowledgeBase(copy).aggressor("Aldoria", "Brennmark")["explanation"])
+    assert "claimed justification rejected: Aldorian troops had massed at the border." in text
+    assert "no massing of troops excuses an attack" in text
+    assert "political, military, economic" not in text
+
+
 # --------------------------------------------------------------------------- the vocabulary
 
 

@@ -248,7 +248,8 @@ def justification_node(kb: KnowledgeBase, ev: Event) -> Explanation:
         )
     return node(
         f"claimed justification rejected: {ev.justification}",
-        rule="no political, military, economic or other considerations may serve as an "
-        "excuse or justification (no-justification clause)",
+        # the norm kind's meaning (docs/norms.md), not any one corpus's words: the clauses'
+        # own words are the premises
+        rule="norm no_justification: no consideration excuses the defined acts",
         premises=[clause_node(kb, i, c, "the no-justification clause") for i, c in rejecting],
     )
