@@ -343,6 +343,13 @@ REFUSALS: list[tuple[str, list[str] | None, str | None]] = [
     ),
     ("status?actor=Latvia&on=1943-01-01&perspective=", ["query", "perspective"], "empty"),
     ("status?actor=Estonia&actor=Latvia&on=1943-01-01", ["query", "actor"], "duplicate"),
+    # one value under both its names: was answered for the first, the second ignored
+    ("treaty?name=Treaty%20of%20Tartu&t=Treaty%20of%20Riga", ["query", "t"], "duplicate"),
+    (
+        "ask?q=Was%20Estonia%20sovereign%20in%201960&question=hello",
+        ["query", "question"],
+        "duplicate",
+    ),
     ("ask?q=frobnicate%20the%20treaty", None, None),
 ]
 
@@ -370,7 +377,46 @@ def test_a_400_never_has_an_empty_list() -> None:
 
     assert ApiError(400, "bad").errors == [{"message": "bad"}]
     assert from_foedus(UserError("some new refusal")).errors == [{"message": "some new refusal"}]
-    assert ApiError(405, "method not allowed").errors == []
+    assert ApiError(405, "method not allowed").errors == [{"message": "method not allowed"}]
+
+
+@pytest.mark.parametrize(
+    "method, url, status",
+    [
+        ("GET", f"{API}/nope", 404),
+        ("GET", "/nope", 404),
+        ("GET", f"{API}/status/extra", 404),
+        ("GET", "/docs", None),
+        ("POST", f"{API}/status", 405),
+        ("DELETE", API, 405),
+        ("GET", f"{API}/events?actor=" + "x" * 9000, 414),
+    ],
+)
+def test_every_error_lists_what_is_wrong(
+    client: Client, method: str, url: str, status: int | None
+) -> None:
+    """Not only a refusal: an unknown route, a method the API does not take, a request line
+    too long each list their message (their ``errors`` were empty)."""
+    r = client.request(method, url)
+    if status is None:  # /docs: 404 only where the page's Swagger UI is not built
+        if r.status_code == 200:
+            return
+        status = 404
+    assert r.status_code == status, r.text
+    error = r.json()["error"]
+    assert error["errors"] == [{"message": error["message"]}]
+    valid("Error", r.json())
+
+
+def test_protocol_errors_answered_outside_the_app_list_what_is_wrong() -> None:
+    """408 and 503 are written by the connection guard, not the app: the same shape."""
+    from foedus.server.run import _error_body
+
+    for status in (400, 408, 503):
+        body = json.loads(_error_body(status, "why"))
+        assert body == {
+            "error": {"status": status, "message": "why", "errors": [{"message": "why"}]}
+        }
 
 
 def test_error_422_missing_parameter_pinned(client: Client) -> None:
@@ -406,10 +452,36 @@ def test_error_422_missing_parameter_pinned(client: Client) -> None:
             "assume: not a parameter of this route (the server is read-only: start it with "
             "`foedus serve --assume FILE`)",
         ),
+        # the value that is not a boolean is named
+        (
+            "holds?actor=Latvia&on=1943-01-01&all=maybe",
+            "all: Input should be a valid boolean, unable to interpret input: 'maybe'",
+        ),
+        (
+            "holds?actor=Latvia&on=1943-01-01&all=",
+            "all: Input should be a valid boolean, unable to interpret input: ''",
+        ),
+        # a parameter with no name is named as such, not as ': not a parameter'
+        (
+            "status?actor=Latvia&on=1943-01-01&=x",
+            "'': not a parameter of this route (expected one of actor, on, perspective)",
+        ),
+        # the API's index and schema take no parameter, `assume` least of all
+        (
+            "schema?assume=what-if.yaml",
+            "assume: not a parameter of this route (the server is read-only: start it with "
+            "`foedus serve --assume FILE`)",
+        ),
+        ("schema?v=2", "v: not a parameter of this route (it takes none)"),
+        (
+            "?assume=x",
+            "assume: not a parameter of this route (the server is read-only: start "
+            "it with `foedus serve --assume FILE`)",
+        ),
     ],
 )
 def test_error_422_malformed_request(client: Client, url: str, message: str) -> None:
-    r = client.get(f"{API}/{url}")
+    r = client.get(f"{API}/{url}" if not url.startswith("?") else f"{API}{url}")
     assert r.status_code == 422
     assert r.json()["error"]["message"] == message
     assert [e["message"] for e in r.json()["error"]["errors"]] == [message]
@@ -424,7 +496,9 @@ def test_error_405_read_only_pinned(client: Client, method: str) -> None:
             "error": {
                 "status": 405,
                 "message": f"method not allowed: {method} (the API is read-only: GET)",
-                "errors": [],
+                "errors": [
+                    {"message": f"method not allowed: {method} (the API is read-only: GET)"}
+                ],
             }
         },
     )
@@ -459,6 +533,7 @@ def test_error_501_ask_when_not_built(client: Client, monkeypatch: pytest.Monkey
     r = client.get(f"{API}/ask?q=who")
     assert r.status_code == 501
     assert r.json()["error"]["message"].startswith("ask: not available in this build")
+    assert r.json()["error"]["errors"] == [{"message": r.json()["error"]["message"]}]
 
 
 def test_timeout_is_503_and_the_server_stays_up(
@@ -473,6 +548,7 @@ def test_timeout_is_503_and_the_server_stays_up(
     r = client.get(f"{API}/timeline?actor=Estonia")
     assert r.status_code == 503
     assert r.json()["error"]["message"].startswith("the query took longer than 0.1 s")
+    assert r.json()["error"]["errors"] == [{"message": r.json()["error"]["message"]}]
     monkeypatch.undo()
     assert client.get(f"{API}/timeline?actor=Estonia").status_code == 200
 
@@ -487,7 +563,13 @@ def test_internal_error_is_500_in_the_shape(
     r = client.get(f"{API}/timeline?actor=Estonia")
     assert (r.status_code, r.json()) == (
         500,
-        {"error": {"status": 500, "message": "internal error: RuntimeError: boom", "errors": []}},
+        {
+            "error": {
+                "status": 500,
+                "message": "internal error: RuntimeError: boom",
+                "errors": [{"message": "internal error: RuntimeError: boom"}],
+            }
+        },
     )
 
 

@@ -165,6 +165,15 @@ def _two(name: str, values: list[str] | None, what: str) -> tuple[str, str] | No
 
 
 def _one_of(names: tuple[str, str], first: str | None, second: str | None) -> str:
+    """The value of a parameter with two names (``name`` or ``t``): given once, under either."""
+    if first is not None and second is not None:  # one value, given under both names
+        msg = (
+            f"{names[0]}: given 2 times, as {names[0]} and {names[1]} "
+            f"({errors.shown(first)}, {errors.shown(second)}); it takes one value"
+        )
+        raise ApiError(
+            400, msg, [{"message": msg, "loc": ["query", names[1]], "type": "duplicate"}]
+        )
     value = first if first is not None else second
     if value is None:
         msg = f"{names[0]}: required (or {names[1]})"
@@ -190,10 +199,7 @@ async def single_values(request: Request) -> None:
     items: list[dict[str, Any]] = [
         {
             "message": f"{name}: given {n} times ("
-            + ", ".join(
-                repr(v if len(v) <= 60 else v[:60] + "…")
-                for v in request.query_params.getlist(name)
-            )
+            + ", ".join(errors.shown(v) for v in request.query_params.getlist(name))
             + "); it takes one value",
             "loc": ["query", name],
             "type": "duplicate",
@@ -241,10 +247,12 @@ async def known_params(request: Request) -> None:
             "the server is read-only: start it with `foedus serve --assume FILE`"
             if name == "assume"
             else "expected one of " + ", ".join(sorted(known))
+            if known
+            else "it takes none"
         )
         items.append(
             {
-                "message": f"{name}: not a parameter of this route ({why})",
+                "message": f"{name or repr(name)}: not a parameter of this route ({why})",
                 "loc": ["query", name],
                 "type": "unknown",
             }
@@ -366,7 +374,7 @@ def _ask() -> Callable[[str, KnowledgeBase], Json]:
 
 def meta_router() -> APIRouter:
     """The index of the API and the contract's JSON Schema."""
-    r = APIRouter(tags=["meta"])
+    r = APIRouter(tags=["meta"], dependencies=[Depends(known_params)])
 
     @r.get(API, summary="The API: its version, perspectives and routes")
     async def index(request: Request) -> JSONResponse:

@@ -8,8 +8,9 @@ Every error response, whatever raised it, is::
 
 ``message`` is the same line the CLI prints on stderr; ``errors`` lists the problems behind it,
 each an object with at least a ``message``: a corpus file's ``{"file", "line", "col"}``, a
-request parameter's ``{"loc", "type"}``. A refusal (400) always lists at least one: a user
-error of the query names its parameter where the error carries one (:func:`user_error_items`).
+request parameter's ``{"loc", "type"}``. Every error lists at least one (its message, where
+nothing more is known); a user error of the query names its parameter where the error carries
+one (:func:`user_error_items`).
 Statuses: 400 a user error (a bad day, a bad question, an empty perspective), 404 an unknown
 name, route or perspective, 405 a method other than GET/HEAD/OPTIONS, 414 a request line too
 long, 422 a missing or malformed parameter, 500 an internal error, 501 a command this build
@@ -45,14 +46,16 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-        # a refusal says what is wrong: never an empty list
-        self.errors = errors or ([{"message": message}] if status == 400 else [])
+        # an error says what is wrong: never an empty list
+        self.errors = errors or [{"message": message}]
         self.headers = headers
 
 
 def body(status: int, message: str, errors: list[Item] | None = None) -> dict[str, Any]:
-    """The error shape."""
-    return {"error": {"status": status, "message": message, "errors": errors or []}}
+    """The error shape (``errors`` at least the message)."""
+    return {
+        "error": {"status": status, "message": message, "errors": errors or [{"message": message}]}
+    }
 
 
 def response(err: ApiError) -> JSONResponse:
@@ -115,14 +118,22 @@ def _param(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_items(exc: RequestValidationError) -> list[Item]:
+    """The malformed parameters, each named with the value given (``all: Input should be a
+    valid boolean, unable to interpret input: 'maybe'``); a missing one has none."""
     return [
         {
-            "message": f"{_param(e.get('loc', ()))}: {e.get('msg', 'invalid')}",
+            "message": f"{_param(e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            + (f": {shown(e['input'])}" if isinstance(e.get("input"), str) else ""),
             "loc": [str(x) for x in e.get("loc", ())],
             "type": e.get("type", ""),
         }
         for e in exc.errors()
     ]
+
+
+def shown(value: str) -> str:
+    """A request's value in an error message: quoted, and cut at 60 characters."""
+    return repr(value if len(value) <= 60 else value[:60] + "…")
 
 
 def install(app: FastAPI) -> None:

@@ -35,6 +35,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import resource
 import sys
 from collections import OrderedDict
@@ -51,6 +52,8 @@ ENV_LIMITS = "FOEDUS_SERVE_LIMITS"
 """Environment variable carrying the :class:`Limits` to the worker processes (JSON)."""
 
 log = logging.getLogger("uvicorn.error")
+_HEAD_END = re.compile(rb"\n\r?\n")
+"""The end of a request head (h11's blank line)."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,9 @@ def limits() -> Limits:
 
 
 def _error_body(status: int, message: str) -> bytes:
-    """The error shape, as :class:`foedus.server.errors.ApiError` gives it (a 400, a refusal,
-    lists what is wrong), written without importing FastAPI."""
-    items = [{"message": message}] if status == 400 else []
+    """The error shape, as :class:`foedus.server.errors.ApiError` gives it (``errors`` lists
+    what is wrong: the message), written without importing FastAPI."""
+    items = [{"message": message}]
     return json.dumps({"error": {"status": status, "message": message, "errors": items}}).encode()
 
 
@@ -199,6 +202,34 @@ class GuardedH11Protocol(H11Protocol):
         if self._refused:
             return
         super().connection_lost(exc)
+
+    def handle_events(self) -> None:
+        if self.conn.their_state is h11.IDLE and self._head_too_large():
+            return
+        super().handle_events()
+
+    def _head_too_large(self) -> bool:
+        """Refuse (400) a request head over ``max_head_bytes``, however it arrives: h11 refuses
+        only a head still incomplete past the limit, so a whole one in one read would pass."""
+        from foedus.server.middleware import MAX_REQUEST_LINE
+
+        limit = limits().max_head_bytes
+        buffered = getattr(self.conn, "_receive_buffer", None)  # h11's, measured without a copy
+        if buffered is not None and len(buffered) <= limit:
+            return False  # (a head arriving in small parts is not copied once per part)
+        data, _ = self.conn.trailing_data
+        end = _HEAD_END.search(data, 0, limit + 3)  # where h11 ends a head: a blank line
+        size = end.end() if end is not None else len(data)
+        if size <= limit:
+            return False
+        target = data.split(b"\n", 1)[0].split(b" ")[1:2]
+        if target and len(target[0]) > MAX_REQUEST_LINE and _HEAD_END.search(data):
+            return False  # a whole head whose path and query are too long: the app says 414
+        log.warning(
+            "refused request from %s: a request head over %d bytes", _peer(self.client), limit
+        )
+        self.send_400_response("head too large")
+        return True
 
     def send_400_response(self, msg: str) -> None:
         """A protocol error, in the JSON error shape."""
