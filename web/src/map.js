@@ -125,6 +125,8 @@ export class MapView {
         p.addEventListener("keydown", (ev) => {
           if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); this.onState(p.dataset.actor); }
         });
+        p.addEventListener("focus", () => this.ring(p));
+        p.addEventListener("blur", () => this.ring(null));
         this.paths.set(actorId, p);
         this.standsFor.set(p, this.lineOf([actorId, this.containerOf.get(f)]));
       }
@@ -144,6 +146,17 @@ export class MapView {
     // their line (an imported "COW 1", Luxembourg at 1:110m, a state of the past)
     const drawn = new Set([...this.standsFor.values()].flat());
     this.unmapped = lanes.filter((l) => !this.laneFeatures.has(l.actor.id) && !drawn.has(l.actor.id)).map((l) => l.actor.name);
+    // The focused state's outline, drawn over every shape (black under amber): its own stroke
+    // was half under the neighbours drawn after it (Latvia over Lithuania's northern border),
+    // amber on pale land. Below the labels; the tab order stays the shapes' order.
+    this.rings = ["focus-ring-outer", "focus-ring"].map((cls) => {
+      const r = document.createElementNS(NS, "path");
+      r.setAttribute("class", cls);
+      r.setAttribute("aria-hidden", "true");
+      r.setAttribute("display", "none");
+      this.svg.append(r);
+      return r;
+    });
     this.labels = new Map();
     for (const [name, [x, y], actorId, area] of labels) {
       const t = document.createElementNS(NS, "text");
@@ -202,6 +215,15 @@ export class MapView {
     }
     const alive = line.filter((id) => this.mayExist(id, day));
     return (alive.length ? alive : [p.dataset.home]).map((id) => [id, null]);
+  }
+
+  /** Outline the focused shape `p` (a keyboard's focus only), or none. */
+  ring(p) {
+    const on = p && p.matches(":focus-visible");
+    for (const r of this.rings || []) {
+      if (on) r.setAttribute("d", p.getAttribute("d"));
+      r.setAttribute("display", on ? "inline" : "none");
+    }
   }
 
   /**

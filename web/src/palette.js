@@ -21,8 +21,10 @@ export const STATUS_COLOURS = {
 
 export const BREACH_COLOUR = "#d50000";
 
-// Kinds a corpus uses beyond the named ones get these, in the order they are first seen.
-const MORE = ["#1b6e3a", "#7b4f00", "#3b4cc0", "#a1286a", "#2f6f73", "#6d5c00", "#5d3fd3", "#8b2d00"];
+// Kinds a corpus uses beyond the named ones get these, in the order they are first seen: those
+// farthest from the status colours first (an imported corpus has one kind, ATOP's "agreement":
+// it was the first, green, every bar and edge of the corpus in the green of "independent").
+const MORE = ["#7b4f00", "#6d5c00", "#a1286a", "#8b2d00", "#2f6f73", "#3b4cc0", "#5d3fd3", "#1b6e3a"];
 const assigned = new Map();
 
 export function kindColour(kind) {

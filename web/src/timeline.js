@@ -148,7 +148,36 @@ export class TimelineView {
       const p = this.payload.get(target.dataset.item);
       if (p) this.onOpen(p);
     });
+    // A redraw (main.js redraws on every scroll of the page, and focusing an item scrolls it
+    // into view) takes each lane out of the DOM and puts it back (vis-timeline's
+    // ItemSet._orderGroups), the focused item with it: the focus fell to <body>, and the next
+    // Tab started again at the first lane. The item keeps the focus across a redraw.
+    this.focused = null;
+    container.addEventListener("focusin", (ev) => { this.focused = ev.target.closest?.("[data-item]") || null; });
+    // the user moved on: Tab or Shift + Tab out (a related target), a click elsewhere (a redraw
+    // blurs with neither)
+    container.addEventListener("focusout", (ev) => {
+      if (ev.relatedTarget && !container.contains(ev.relatedTarget)) this.focused = null;
+    });
+    document.addEventListener("pointerdown", (ev) => {
+      if (this.focused && !this.focused.contains(ev.target)) this.focused = null;
+    }, true);
+    this.timeline.on("changed", () => this.keepFocus());
     this.render();
+  }
+
+  /** Give the focus back to the item that had it before a redraw took it out of the DOM. */
+  keepFocus() {
+    const el = this.focused;
+    if (!el || document.activeElement === el) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) {
+      this.focused = null;
+      return;
+    }
+    const now = el.isConnected ? el : this.container.querySelector(`[data-item="${CSS.escape(el.dataset.item)}"]`);
+    if (now) now.focus({ preventScroll: true });
+    else this.focused = null;
   }
 
   template(item, element) {
