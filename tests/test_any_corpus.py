@@ -259,7 +259,9 @@ def test_no_baltic_actor_id_or_date_in_the_code() -> None:
     assert found == []
 
 
-def test_the_aggressor_is_worded_from_the_corpus_own_clause(tmp_path: Path) -> None:
+def _with_definition(tmp_path: Path, more: str = "") -> Path:
+    """A copy of tests/corpora/any whose Treaty of Vell defines aggression in a sole article
+    of its own words, and has the clauses ``more`` (YAML) after it."""
     copy = tmp_path / "any"
     shutil.copytree(ANY, copy)
     ins = copy / "instruments.yaml"
@@ -272,10 +274,15 @@ def test_the_aggressor_is_worded_from_the_corpus_own_clause(tmp_path: Path) -> N
             "        norm:\n"
             "          kind: definition\n"
             "          categories: [aggression]\n"
-            "    sources:\n      - Brennmark and Aldoria signed",
+            f"{more}    sources:\n      - Brennmark and Aldoria signed",
         ),
         "utf-8",
     )
+    return copy
+
+
+def test_the_aggressor_is_worded_from_the_corpus_own_clause(tmp_path: Path) -> None:
+    copy = _with_definition(tmp_path)
     out = KnowledgeBase(copy).aggressor("Aldoria", "Brennmark")
     assert out["aggressor"]["id"] == "brennmark"
     assert out["rule"] == (
@@ -293,26 +300,13 @@ def test_a_rejected_justification_quotes_the_corpus_clause_only(tmp_path: Path) 
     """The node of a rejected justification gave as its rule the 1933 Convention's Article
     III ("no political, military, economic or other considerations may serve as an excuse or
     justification") in every corpus, whatever its own no-justification clause said."""
-    copy = tmp_path / "any"
-    shutil.copytree(ANY, copy)
-    ins = copy / "instruments.yaml"
-    ins.write_text(
-        ins.read_text(encoding="utf-8").replace(
-            "    sources:\n      - Brennmark and Aldoria signed",
-            "      - id: first-attack\n"
-            "        article: Sole article\n"
-            "        text: each party undertook to refrain from any attack on the other\n"
-            "        norm:\n"
-            "          kind: definition\n"
-            "          categories: [aggression]\n"
-            "      - id: no-excuse\n"
-            "        article: Second article\n"
-            "        text: no massing of troops excuses an attack\n"
-            "        norm:\n"
-            "          kind: no_justification\n"
-            "    sources:\n      - Brennmark and Aldoria signed",
-        ),
-        "utf-8",
+    copy = _with_definition(
+        tmp_path,
+        "      - id: no-excuse\n"
+        "        article: Second article\n"
+        "        text: no massing of troops excuses an attack\n"
+        "        norm:\n"
+        "          kind: no_justification\n",
     )
     with (copy / "sources" / "chronicle.txt").open("a", encoding="utf-8") as f:
         f.write("\nIts second article said that no massing of troops excuses an attack.\n")

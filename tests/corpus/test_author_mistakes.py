@@ -7,44 +7,18 @@ Each test makes its corpus in ``tmp_path`` from a copy of ``tests/corpora/good``
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+import good_copy
 import pytest
+from good_copy import edit, report
 from typer.testing import CliRunner
 
 from foedus.cli import app
-from foedus.corpus import load_corpus
-from foedus.errors import CorpusError
 
-GOOD = Path(__file__).parents[1] / "corpora" / "good"
-
-
-@pytest.fixture(autouse=True)
-def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("FOEDUS_DEBUG", raising=False)
-
-
-@pytest.fixture
-def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "good"
-    shutil.copytree(GOOD, target)
-    monkeypatch.chdir(target)  # the problems name the files as good/x.yaml would: x.yaml
-    return target
-
-
-def edit(root: Path, name: str, old: str, new: str) -> None:
-    f = root / name
-    text = f.read_text(encoding="utf-8")
-    assert old in text, (name, old)
-    f.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def report(root: Path) -> list[str]:
-    with pytest.raises(CorpusError) as info:
-        load_corpus(root)
-    return info.value.report().splitlines()
+# good_copy's fixtures, used here by name
+_env = good_copy._env
+copy = good_copy.copy
 
 
 def perspectives(root: Path, rules: str, own: str) -> None:
