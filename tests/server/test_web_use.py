@@ -4,19 +4,18 @@ skips) and failed before the fix it names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 import test_web
-from test_web import ARTIFACTS, Page, _serve, browser_test
+from test_web import ARTIFACTS, Page, browser_test
 
 # test_web's fixtures, used here by name
 server = test_web.server
 browser = test_web.browser
 page = test_web.page
+imported_server = test_web.imported_server
 
 
 def page_artifact(name: str) -> Path:
@@ -80,20 +79,6 @@ def _rgb(colour: str) -> tuple[int, int, int]:
         return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
     r, g, b = (int(x) for x in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3])
     return (r, g, b)
-
-
-@pytest.fixture(scope="module")
-def imported_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``foedus serve`` of a corpus imported from the test fixtures (COW states and ATOP)."""
-    from test_web import DATA
-
-    from foedus.interop.importers import run_import
-
-    out = tmp_path_factory.mktemp("imported") / "imported"
-    run_import("states", [DATA / "cow_states.csv"], out)
-    run_import("atop", [DATA / "atop_m.csv", DATA / "atop_a.csv"], out)
-    with _serve(tmp_path_factory, out) as base:
-        yield base
 
 
 @browser_test
