@@ -61,6 +61,7 @@ def run_import(
         _restrict(imp, keep)
     starts = starts_after(out, imp) if out.is_dir() else dict(imp.existed_from)
     _respect_existence(imp, starts)
+    own_names(imp, out)
     earlier = _earlier_imports(imp, out, starts)
     written = write_corpus(out, imp, paths, earlier)
     return {"report": imp.report, **written}
@@ -116,6 +117,76 @@ def _restrict(imp: Import, keep: set[str]) -> None:
         f"kept after --only: {len(imp.instruments)} instruments, {len(imp.events)} events, "
         f"{len(imp.actors)} actors (the counts above are of what was kept)"
     )
+
+
+def own_names(imp: Import, out: Path) -> None:
+    """Make the names a file gives its actors (G&W's "Rumania", "Italy/Sardinia") aliases
+    of the actor each row was mapped to, so that a user can ask about them by the file's own
+    words, where that is safe: a name the alias table gives another actor ("German Federal
+    Republic": ``west-germany``, where G&W's code 260 maps to ``germany``), or that the
+    corpus in ``out`` or this import already gives another actor (by id, name, alias or
+    code), or that the file gives several actors, is not made an alias: a name leads to one
+    actor (``foedus validate``), and it is reported with the row that gives it."""
+    from foedus.corpus.validate import name_key
+    from foedus.interop.importers.write import load_yaml
+
+    existing = (load_yaml(out / "actors.yaml") or {}).get("actors") or [] if out.is_dir() else []
+    holders: dict[str, set[str]] = {}
+    for a in [*existing, *imp.actors.values()]:
+        words = (a.get("id"), a.get("name"), *(a.get("aliases") or []))
+        codes = (*(a.get("iso3166") or []), *(a.get("cow") or []), *(a.get("wikidata") or []))
+        for n in (*words, *codes):
+            if n not in (None, ""):
+                holders.setdefault(name_key(str(n)), set()).add(str(a["id"]))
+    given: dict[str, set[str]] = {}  # a name's key -> the actors the file gives it
+    for actor, names in imp.data_names.items():
+        if actor in imp.actors:  # (not left out by --only)
+            for n in names:
+                given.setdefault(name_key(n), set()).add(actor)
+    added: list[str] = []
+    refused: list[str] = []
+    for actor, names in imp.data_names.items():
+        if actor not in imp.actors:
+            continue
+        for n, ref in names.items():
+            key = name_key(n)
+            if holders.get(key, set()) == {actor}:
+                continue  # already a name of its actor
+            listed = imp.aliases.by_name(n)
+            others = sorted(holders.get(key, set()) - {actor})
+            if listed is not None and listed.id != actor:
+                why = f"the alias table's name of {listed.id}"
+            elif others:
+                why = f"a name of {', '.join(others)} in the corpus"
+            elif len(given[key]) > 1:
+                why = "the file gives it to " + ", ".join(sorted(given[key])) + " too"
+            else:
+                imp.actors[actor]["aliases"].append(n)
+                holders[key] = {actor}
+                added.append(f"{n} → {actor}")
+                continue
+            refused.append(f"{n!r} ({ref}, mapped to {actor}): {why}")
+
+    def shown(items: list[str], most: int) -> str:
+        more = len(items) - most
+        return "; ".join(items[:most]) + (f"; and {more} more" if more > 0 else "")
+
+    if added:
+        made = (
+            "names of the file made aliases" if len(added) > 1 else "name of the file made an alias"
+        )
+        imp.report.notes.append(
+            f"{len(added)} {made} of the actor its row is mapped to: {shown(added, 6)}"
+        )
+    if refused:
+        made = (
+            "names of the file not made aliases"
+            if len(refused) > 1
+            else "name of the file not made an alias"
+        )
+        imp.report.notes.append(
+            f"{len(refused)} {made} (a name leads to one actor): {shown(refused, 5)}"
+        )
 
 
 def _ref(record: Json) -> str:

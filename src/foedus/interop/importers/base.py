@@ -469,8 +469,19 @@ class Import:
         """Keep ``row`` in the source file without quoting it (its record names it in notes)."""
         self.cited[(row.file, row.line)] = row.raw
 
-    def actor(self, alias: Alias, *, ref: str = "") -> str:
-        """The slug of an actor, adding it to the import (merging codes) on first use."""
+    #: Names the data itself gives an actor (a state list's "Rumania" for ``romania``), by
+    #: actor, each with the first row that gives it: made its aliases where that is safe
+    #: (:func:`foedus.interop.importers.own_names`), so the file's own names work.
+    data_names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def actor(self, alias: Alias, *, ref: str = "", named: str | None = None) -> str:
+        """The slug of an actor, adding it to the import (merging codes) on first use.
+
+        ``named``: the name the data gives it on this row (kept in :attr:`data_names`; a
+        value not given, such as ``NA``, or a number is no name)."""
+        name = " ".join((named or "").split())
+        if _given(name) and _whole(name) is None:
+            self.data_names.setdefault(alias.id, {}).setdefault(name, ref)
         a = self.actors.get(alias.id)
         if a is None:
             a = {

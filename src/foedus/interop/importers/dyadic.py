@@ -106,8 +106,9 @@ def _dyad(imp: Import, disno: str, a: str, b: str, group: list[Row]) -> None:
     if start is None:
         imp.report.skip("no start year", first.ref)
         return
-    actor = imp.actor(imp.aliases.resolve(cow=a, name=first.get("namea") or None), ref=first.ref)
-    target = imp.actor(imp.aliases.resolve(cow=b, name=first.get("nameb") or None), ref=first.ref)
+    namea, nameb = first.get("namea"), first.get("nameb")  # COW letter codes
+    actor = imp.actor(imp.aliases.resolve(cow=a, name=namea or None), ref=first.ref, named=namea)
+    target = imp.actor(imp.aliases.resolve(cow=b, name=nameb or None), ref=first.ref, named=nameb)
     if actor == target:
         imp.report.skip("state A and state B are the same actor", first.ref)
         return

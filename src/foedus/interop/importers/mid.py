@@ -164,7 +164,8 @@ def _dispute(
     sides: dict[str, list[tuple[str, tuple[date, date] | None]]] = {"1": [], "0": []}
     ids: list[str] = []
     for r, v in rows:
-        actor = imp.actor(imp.aliases.resolve(cow=v.get("ccode")), ref=r.ref)
+        # named by its COW letter code (StAbb), kept as an alias where safe (own_names)
+        actor = imp.actor(imp.aliases.resolve(cow=v.get("ccode")), ref=r.ref, named=v.get("stabb"))
         ids.append(actor)
         side = "1" if v.get("sidea", "").strip() == "1" else "0"
         sides[side].append((actor, _bounds(v)))

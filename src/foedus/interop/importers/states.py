@@ -202,7 +202,7 @@ def import_states(paths: list[Path], aliases: AliasTable) -> Import:
     end_of_data = max((s.end for s in found), default=None)
     title = imp.info.title
     for s in found:
-        actor = imp.actor(resolve(aliases, fmt, s), ref=s.row.ref)
+        actor = imp.actor(resolve(aliases, fmt, s), ref=s.row.ref, named=s.name)
         start = s.start.isoformat()
         if actor not in imp.existed_from or start < imp.existed_from[actor]:
             imp.existed_from[actor] = start

@@ -130,6 +130,7 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
     imp = Import("territorial-change", INFO, aliases)
     changes: list[Row] = []
     entities: dict[str, str] = {}
+    entity_rows: dict[str, str] = {}  # code -> the entity list's row naming it
     for path in paths:
         head = set(sniff_header(path))
         if {"gainer", "loser", "procedur", "number"} <= head:
@@ -147,6 +148,7 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             code, name = r.get(keys["entitynumber"]).strip(), r.get(keys["name"]).strip()
             if code and name:
                 entities.setdefault(code, name)
+                entity_rows.setdefault(code, r.ref)
     if not changes:
         raise DatasetError("import territorial-change: the change file (tc2018.csv) is required")
     named: set[str] = set()
@@ -165,6 +167,8 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             imp.actors[ident]["notes"] = ORGANISATION_NOTE.format(code=code)
             return ident
         alias = aliases.resolve(cow=code)
+        if alias.known and code in entities:  # the list's name, an alias where safe
+            return imp.actor(alias, ref=entity_rows[code], named=entities[code])
         if not alias.known and code in entities:
             name = entities[code]
             ident = slugify(name)

@@ -111,6 +111,7 @@ def _war(imp: Import, num: str, group: list[Row]) -> None:
         actor = imp.actor(
             imp.aliases.resolve(cow=r.get("ccode").strip(), name=r.get("StateName") or None),
             ref=r.ref,
+            named=r.get("StateName"),
         )
         people.append((r, actor, r.get("Side").strip(), spells))
     for r, actor, side, spells in people:

@@ -238,6 +238,30 @@ def _merge_actor(old: Json, new: Json) -> Json:
     return out
 
 
+def _aliases_yield_to_names(actors: dict[str, Json], imp: Import) -> None:
+    """A name leads to one actor (``foedus validate``): an alias of one actor that is another
+    actor's id or name is taken off the first, and reported. (A state list makes its file's
+    names aliases, "United Provinces of Central America" of ``united-province-ca`` from G&W
+    code 89; an import after it may make an actor of that name from its own data, ISD's
+    code 89, which the alias table does not know.)"""
+    from foedus.corpus.validate import name_key
+
+    named = {name_key(str(n)): a["id"] for a in actors.values() for n in (a["id"], a["name"])}
+    for a in actors.values():
+        kept = []
+        for alias in a.get("aliases") or []:
+            owner = named.get(name_key(str(alias)))
+            if owner is None or owner == a["id"]:
+                kept.append(alias)
+                continue
+            imp.report.notes.append(
+                f"alias {alias!r} taken off {a['id']}: it is the name of {owner} "
+                "(a name leads to one actor)"
+            )
+        if a.get("aliases"):
+            a["aliases"] = kept
+
+
 def _imports(meta: Json | None) -> list[Json]:
     return list((meta or {}).get("imports") or [])
 
@@ -301,6 +325,7 @@ def write_corpus(
         if a["id"] in imp.existed_from:
             a["existed_from"] = imp.existed_from[a["id"]]
         actors[a["id"]] = _merge_actor(actors[a["id"]], a) if a["id"] in actors else a
+    _aliases_yield_to_names(actors, imp)
     clean = [
         {k: v for k, v in a.items() if v not in ([], None, "")}
         for a in sorted(actors.values(), key=lambda a: a["id"])
