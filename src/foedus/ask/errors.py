@@ -47,3 +47,23 @@ class QuestionError(UserError, ValueError):
         if self.examples:
             msg += f'; try: "{self.examples[0]}"'
         super().__init__(msg)
+
+
+class QuestionRefused(QuestionError):
+    """A question read, whose query is refused (a day past the calendar's end, ``to`` before
+    ``from``): the query's refusal in its own words, with example questions that work, as
+    every question that cannot be answered is (docs/api.md: ``errors[0].suggestions``).
+
+    >>> str(QuestionRefused(UserError("there is no day after 9999-12-31"), "after 9999?",
+    ...                     ("what happened in 1940?",)))
+    'there is no day after 9999-12-31; try: "what happened in 1940?"'
+    """
+
+    def __init__(self, error: UserError, question: str, examples: tuple[str, ...] = ()) -> None:
+        self.part = question
+        self.question = question
+        self.why = str(error)
+        self.examples = tuple(examples)
+        self.missing = False
+        msg = self.why + (f'; try: "{self.examples[0]}"' if self.examples else "")
+        UserError.__init__(self, msg)

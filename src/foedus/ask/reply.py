@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from foedus.ask.forms import parse
+from foedus.ask.errors import QuestionError, QuestionRefused
+from foedus.ask.forms import examples_for, parse
 from foedus.ask.question import Query
 from foedus.ask.verdict import perspectives_of, verdict
+from foedus.errors import UnknownName, UserError
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -68,11 +70,18 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
     """
     from foedus.query.common import shared_reads
 
-    query = parse_question(text, kb)
-    # the perspectives' answers read the database together: one query for all of them
-    with shared_reads(perspectives_of(query, kb)):
-        answer = query.run(kb)
-        judged = verdict(query, kb, answer)
+    query: Query | None = None
+    try:
+        query = parse_question(text, kb)
+        # the perspectives' answers read the database together: one query for all of them
+        with shared_reads(perspectives_of(query, kb)):
+            answer = query.run(kb)
+            judged = verdict(query, kb, answer)
+    except (QuestionError, UnknownName):
+        raise
+    except UserError as e:  # the query it maps to is refused: with questions that work
+        kind = str(query.command) if query is not None else ""
+        raise QuestionRefused(e, str(text), examples_for(kb, kind)) from None
     notes = list(query.notes)
     if query.command in ("events", "treaty") and _is_when(text):
         notes += _answer_notes(query, answer)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from foedus.cli.core import Options, Output, query_parameters
+from foedus.cli.core import Options, Output, one_perspective_only, query_parameters
 from foedus.commands import by_name
 
 
@@ -21,6 +21,7 @@ def ask(opts: Options, question: str) -> Output:
     from foedus.ask import answer_question
     from foedus.cli.views import ask_view
 
+    one_perspective_only(opts, "ask")  # an empty or unknown one: refused by opts.kb()
     result = answer_question(question, opts.kb())
     return Output(result, ask_view(result))
 

@@ -274,6 +274,24 @@ def _is_all(perspective: str) -> bool:
     return perspective.strip().lower() == "all"
 
 
+def one_perspective_only(opts: Options, command: str, corpus: Corpus | None = None) -> None:
+    """Refuse ``--perspective`` as the HTTP API refuses its ``perspective`` for ``command``, a
+    command answered under one perspective (``ask``, ``validate``, ``coverage``): ``all`` is
+    refused (:func:`foedus.query.across.one_perspective`), and with ``corpus`` an empty or
+    unknown name too (:func:`foedus.query.base.named_perspective`); without ``corpus`` the
+    knowledge base refuses those when it is made."""
+    if opts.perspective is None:
+        return
+    if _is_all(opts.perspective):
+        from foedus.query.across import one_perspective
+
+        raise one_perspective(command)
+    if corpus is not None:
+        from foedus.query.base import named_perspective
+
+        named_perspective(corpus, opts.perspective)
+
+
 def query_function(command: Command) -> Callable[..., Any]:
     """``func(opts, **params)`` for a query command: its knowledge base method, called with
     the table's parameters."""

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from foedus.cli.core import Options, Output
+from foedus.cli.core import Options, Output, one_perspective_only
 from foedus.shapes import Json
 from foedus.words import counted
 
@@ -26,6 +26,7 @@ def validate(opts: Options, path: PathArg = None) -> Output:
     """``foedus validate`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
     from foedus.errors import CorpusError
 
+    one_perspective_only(opts, "validate")
     try:
         corpus = opts.load(path)
     except CorpusError as e:
@@ -37,6 +38,7 @@ def validate(opts: Options, path: PathArg = None) -> Output:
             sys.stdout.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False) + "\n")
             raise typer.Exit(2) from None
         raise
+    one_perspective_only(opts, "validate", corpus)
     n = corpus.counts()
     text = (
         f"ok: {counted(n['actors'], 'actor')}, {counted(n['instruments'], 'instrument')}, "
@@ -49,7 +51,10 @@ def coverage(opts: Options) -> Json:
     """``foedus coverage`` (its help: its row of :data:`foedus.commands.COMMANDS`)."""
     from foedus.corpus.coverage import coverage as corpus_coverage
 
-    return corpus_coverage(opts.load())
+    one_perspective_only(opts, "coverage")
+    corpus = opts.load()
+    one_perspective_only(opts, "coverage", corpus)
+    return corpus_coverage(corpus)
 
 
 #: Where ``build`` runs the rules (the --engine values).

@@ -18,6 +18,7 @@ command imports only the family it answers from (docs/performance.md, cold start
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -33,7 +34,12 @@ from foedus.build.schema import STORED_EVENTS, set_setting
 from foedus.corpus.corpus import Corpus
 from foedus.corpus.kept import by_id
 from foedus.corpus.parquet import LazyRecords, events_by_id
-from foedus.corpus.perspectives import DEFAULT_PERSPECTIVE, check_perspective
+from foedus.corpus.perspectives import (
+    DEFAULT_PERSPECTIVE,
+    check_perspective,
+    default_perspective,
+    perspective_ids,
+)
 from foedus.corpus.resolve import Resolver
 from foedus.duck import duckdb
 from foedus.engine.timepoints import query_point
@@ -47,11 +53,26 @@ from foedus.shapes import Json
 Day = date | str | None
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+"""An ISO day as the contract writes it, ``YYYY-MM-DD`` (not the basic ``YYYYMMDD``, nor a
+week date, which :meth:`date.fromisoformat` also reads)."""
+
+
 def as_day(value: Day, what: str = "day") -> date | None:
-    """A DAY argument as a date: an ISO day or a date; :class:`DateError` names a bad value."""
+    """A DAY argument as a date: an ISO day (``YYYY-MM-DD``) or a date; :class:`DateError`
+    names a bad value.
+
+    >>> as_day("1943-01-01")
+    datetime.date(1943, 1, 1)
+    >>> as_day("19430101", "--on")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    foedus.errors.DateError: --on: not an ISO day (YYYY-MM-DD): '19430101'
+    """
     if value is None or isinstance(value, date):
         return value
     try:
+        if not isinstance(value, str) or not _ISO_DAY.fullmatch(value.strip()):
+            raise DateError(f"not an ISO day (YYYY-MM-DD): {value!r}")
         return parse_day(value)
     except DateError:
         raise DateError(
@@ -80,6 +101,50 @@ def need_day(value: Day, what: str) -> date:
             f"{what}: a day is required (YYYY-MM-DD)", param=_param(what), problem="missing"
         )
     return day
+
+
+def named(value: str | None, what: str, name: str, any_: str) -> str | None:
+    """A name a filter was given (``--by``, ``--party``, ``actor``...), None when it was left
+    out; :class:`UserError` (``empty``) for an empty or blank one: it names nothing, and read
+    as no filter it answered a question that was not asked (as an empty ``perspective``).
+
+    >>> named("Estonia", "--by", "an actor", "acts by any actor")
+    'Estonia'
+    >>> try:
+    ...     named(" ", "--by", "an actor", "acts by any actor")
+    ... except UserError as e:
+    ...     print(e, (e.param, e.problem))
+    --by: empty value ' '; name an actor, or leave it out for acts by any actor ('by', 'empty')
+    """
+    if value is not None and not value.strip():
+        raise UserError(
+            f"{what}: empty value {value!r}; name {name}, or leave it out for {any_}",
+            param=_param(what),
+            problem="empty",
+        )
+    return value
+
+
+def empty_perspective(corpus: Corpus, value: str, default: str) -> UserError:
+    """The refusal of an empty or blank perspective (``--perspective ''``, ``perspective=``),
+    worded alike by the CLI and the HTTP API: it names no perspective, and the default is
+    asked for by leaving it out."""
+    names = ", ".join(perspective_ids(corpus)) or default
+    return UserError(
+        f"perspective: empty value {value!r}; name a perspective ({names}), "
+        f"or leave the parameter out for the default ({default})",
+        param="perspective",
+        problem="empty",
+    )
+
+
+def named_perspective(corpus: Corpus, perspective: str | None) -> str:
+    """The id of ``perspective`` (None: the corpus's default), as
+    :func:`~foedus.corpus.perspectives.check_perspective` finds it; an empty or blank one is
+    refused as :func:`empty_perspective` words it."""
+    if perspective is not None and not perspective.strip():
+        raise empty_perspective(corpus, perspective, default_perspective(corpus))
+    return check_perspective(corpus, perspective)
 
 
 def _param(what: str) -> str | None:
@@ -243,7 +308,7 @@ class KnowledgeBase:
 
             loaded = load_overlay(assume, loaded)
         self.corpus = loaded
-        self.perspective = check_perspective(loaded, perspective)
+        self.perspective = named_perspective(loaded, perspective)
         self.render = Renderer(loaded)
         self._db: Path | None = None
         self._shared = _Connection()
@@ -279,7 +344,7 @@ class KnowledgeBase:
         """The same knowledge base read under another perspective."""
         other = KnowledgeBase.__new__(KnowledgeBase)
         other.__dict__.update(self.__dict__)
-        other.perspective = check_perspective(self.corpus, perspective)
+        other.perspective = named_perspective(self.corpus, perspective)
         return other
 
     # ----------------------------------------------------------------------- records
@@ -386,6 +451,9 @@ class KnowledgeBase:
         [from_, to], sorted by date."""
         from foedus.query.events import events as _events
 
+        actor = named(actor, "--actor", "an actor", "events by any actor")
+        target = named(target, "--target", "an actor", "events done to any actor")
+        type = named(type, "--type", "an event type", "events of every type")
         return _events(self, actor, target, type, *as_span(from_, to))
 
     def treaty(self, name: str) -> Json:
@@ -405,6 +473,10 @@ class KnowledgeBase:
         from foedus.query.treaties import all_treaties as _all_treaties
         from foedus.query.treaties import treaties_on as _treaties_on
 
+        party = named(party, "--party", "an actor", "the treaties of every party")
+        if between is not None:
+            for name in between:
+                named(name, "--between", "two actors", "the treaties of every party")
         day = as_day(on, "--on")
         if between is not None or day is not None:
             pair = None
@@ -416,7 +488,9 @@ class KnowledgeBase:
                 if x == y:
                     raise UserError(
                         f"treaties --between: {pair[0]!r} and {pair[1]!r} are the same actor "
-                        f"({x}); name two actors"
+                        f"({x}); name two actors",
+                        param="between",
+                        problem="same_actor",
                     )
             return _treaties_on(self, pair, party, day)
         return _all_treaties(self, party)
@@ -475,6 +549,9 @@ class KnowledgeBase:
         """
         from foedus.query.breaches import breaches as _breaches
 
+        by = named(by, "--by", "an actor", "acts by any actor")
+        against = named(against, "--against", "an actor", "acts against any actor")
+        treaty = named(treaty, "--treaty", "an instrument", "every instrument")
         return _breaches(self, by, against, treaty, *as_span(from_, to))
 
     def breach_summaries(self) -> list[Json]:
@@ -501,7 +578,7 @@ class KnowledgeBase:
 
         p_id = check_perspective(self.corpus, p)
         q_id = check_perspective(self.corpus, q)
-        return _compare(self, p_id, q_id, actor)
+        return _compare(self, p_id, q_id, named(actor, "actor", "an actor", "every actor"))
 
     def explain(self, what: str, args: list[str], on: Day = None) -> Json:
         """``{"explanation": Explanation}`` of a status, a breach or an aggressor answer."""

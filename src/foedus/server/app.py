@@ -42,6 +42,7 @@ from foedus.corpus.coverage import coverage as corpus_coverage
 from foedus.errors import FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
 from foedus.query.across import is_all, one_perspective
+from foedus.query.base import empty_perspective
 from foedus.query.rules import rule_texts
 from foedus.server import errors, explorer
 from foedus.server.errors import ApiError
@@ -222,14 +223,7 @@ async def named_perspective(request: Request) -> None:
         if value.strip():
             continue
         kb = explorer.knowledge_base(request)
-        named = ", ".join(perspectives.perspective_ids(kb.corpus)) or kb.perspective
-        msg = (
-            f"perspective: empty value {value!r}; name a perspective ({named}), "
-            f"or leave the parameter out for the default ({kb.perspective})"
-        )
-        raise ApiError(
-            400, msg, [{"message": msg, "loc": ["query", "perspective"], "type": "empty"}]
-        )
+        raise errors.from_foedus(empty_perspective(kb.corpus, value, kb.perspective))
 
 
 async def known_params(request: Request) -> None:
