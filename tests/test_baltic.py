@@ -301,11 +301,13 @@ def test_cli_an_uncertain_aggressor_names_no_one_side():
 def test_germany_against_the_ussr_through_the_territory_it_held(kb_factory):
     # "In 1941, as part of Operation Barbarossa, Germany invaded the Baltic countries": de
     # facto those were part of the Soviet Union (breaches count the invasions against it), so
-    # the aggressor between Germany and the USSR is Germany; only possibly, since the source
-    # dates both the invasion and the German administration that followed only "1941"
+    # the aggressor between Germany and the USSR is Germany; certainly, though the source
+    # dates both the invasion and the German administration that followed only "1941": in
+    # either scenario of the dates the invasion comes while they are the Soviet Union's
+    # (decisions 0002 and 0006, as the breaches read it)
     got = kb_factory().aggressor("Germany", "USSR")
-    assert (got["aggressor"]["id"], got["certainty"]) == ("germany", "possible")
+    assert (got["aggressor"]["id"], got["certainty"]) == ("germany", "certain")
     assert got["act"]["id"].startswith("germany-invades-")
-    assert "may not have been part of Soviet Union" in got["explanation"]["conclusion"]
+    assert "may not have been part of" not in got["explanation"]["conclusion"]
     # in law the Baltic states were never part of it: no act against the USSR itself
     assert kb_factory("non-recognition").aggressor("Germany", "USSR")["aggressor"] is None

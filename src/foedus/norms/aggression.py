@@ -57,9 +57,13 @@ ORDER BY t_early, t_late, event_id
 
 @cache
 def _acts_via_territory() -> str:
-    """The acts of ``$types`` by ``$a`` or ``$b`` against a territory that was, at some time
-    of the act's dates, part of the other (``part_of`` under perspective ``$p``), with whether
-    it certainly was over all of them: DuckDB's SQL, parsed by sqlglot on first use."""
+    """The acts of ``$types`` by ``$a`` or ``$b`` against a territory that was part of the
+    other (``part_of`` under perspective ``$p``) at the act's time point in some scenario of
+    docs/decisions/0002, with whether it was in both (``sure``): every event at the earliest
+    day of its range, the act at ``t_early``, and every event at the latest, the act at
+    ``t_late``, each read against that scenario's ``part_of`` (``scenario_fluents``), as
+    breach detection reads it (docs/decisions/0006): DuckDB's SQL, parsed by sqlglot on first
+    use."""
     either = (
         "list_contains($types, type) AND (list_contains(actors, $a) OR list_contains(actors, $b))"
     )
@@ -67,16 +71,17 @@ def _acts_via_territory() -> str:
     query = sqlglot.parse_one(
         """
 SELECT e.event_id, e.type, e.actor, e.target, e.t_early, e.t_late,
-       bool_or(f.certainty = 'certain' AND f.start <= e.t_early
-               AND (f."end" IS NULL OR e.t_late < f."end")) AS sure
+       count(DISTINCT f.scenario) = 2 AS sure
 FROM acts AS e
-JOIN fluents AS f
+JOIN scenario_fluents AS f
   ON f.perspective = $p AND f.fluent = 'part_of' AND f.args = [e.target]
- AND f.start <= e.t_late AND (f."end" IS NULL OR e.t_early < f."end")
+ AND f.start <= CASE WHEN f.scenario = 'early' THEN e.t_early ELSE e.t_late END
+ AND (f."end" IS NULL
+      OR CASE WHEN f.scenario = 'early' THEN e.t_early ELSE e.t_late END < f."end")
 WHERE ((e.actor = $a AND f.value = $b) OR (e.actor = $b AND f.value = $a))
   AND e.target NOT IN ($a, $b)
   AND e.t_late >= $lo AND e.t_early <= $hi
-GROUP BY ALL
+GROUP BY e.event_id, e.type, e.actor, e.target, e.t_early, e.t_late
 ORDER BY e.t_early, e.t_late, e.event_id
 """,
         read="duckdb",
@@ -93,7 +98,7 @@ class Act:
     target: str
     t_early: int
     t_late: int
-    sure: bool = True  # an act against a territory: certainly part of the other side then
+    sure: bool = True  # an act against a territory: part of the other side in both scenarios
     via: bool = False  # its target is a territory that was part of the other side
 
 
@@ -108,7 +113,7 @@ class Verdict:
     first_acts: dict[str, Act] = field(default_factory=dict)
     definition_clauses: list[tuple[str, str]] = field(default_factory=list)  # (instrument, clause)
     edge: bool = False  # the first act's date reaches past an end of the period asked
-    unsure_via: bool = False  # its target was only possibly part of the other side then
+    unsure_via: bool = False  # its target was part of the other side in one scenario only
 
 
 def defined_acts(corpus: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -137,7 +142,12 @@ def decide(
     ``perspective``, an act against a territory that was then part of the other side (its
     ``part_of``) is an act against that side, as breach detection reads it: Germany's 1941
     invasion of Estonia, de facto part of the Soviet Union, is an act against the Soviet
-    Union; only possibly so where the territory was only possibly part of it then."""
+    Union. Whether the territory was part of the other side is read at the act's time point
+    in each scenario of docs/decisions/0002 (the act at its earliest day against the
+    ``part_of`` of every event at its earliest, at its latest against every event at its
+    latest), as breaches read it (docs/decisions/0006): only possibly so where one scenario
+    finds it. :func:`decide_all` reads no perspective, only acts against the other side itself,
+    as this does without one."""
     acts, clauses = defined_acts(corpus)
     lo = t_from if t_from is not None else -(2**62)
     hi = t_to if t_to is not None else 2**62

@@ -3,6 +3,7 @@ fluent row (with its rule's text), a claimed justification."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from foedus.engine.timepoints import last_day, start_day
 from foedus.model import Event, FuzzyDate
 from foedus.norms.explain import OPEN_WORDS, Explanation, dated, node
 from foedus.query.common import Row, name_of
+from foedus.query.events import event_ids
 
 if TYPE_CHECKING:
     from foedus.query.base import KnowledgeBase
@@ -116,7 +118,7 @@ def provenance_dates(kb: KnowledgeBase, ident: str | None) -> list[FuzzyDate]:
 
 
 def source_date(
-    kb: KnowledgeBase, idents: list[str | None], day: date, after: bool = True
+    kb: KnowledgeBase, idents: Sequence[str | None], day: date, after: bool = True
 ) -> str | None:
     """The date as the source gives it ("1918", "mid-June 1940") of the first of the records
     ``idents`` whose date holds ``day``, or (``after``) whose date has just passed on it (a
@@ -126,7 +128,7 @@ def source_date(
 
 
 def source_dated(
-    kb: KnowledgeBase, idents: list[str | None], day: date, after: bool = True
+    kb: KnowledgeBase, idents: Sequence[str | None], day: date, after: bool = True
 ) -> FuzzyDate | None:
     """:func:`source_date`'s date itself."""
     for ident in dict.fromkeys(idents):
@@ -134,6 +136,46 @@ def source_dated(
             if d.earliest <= day <= d.latest + timedelta(days=1 if after else 0):
                 return d
     return None
+
+
+def ending_records(kb: KnowledgeBase, rows: list[Row], t: int) -> list[str]:
+    """The events that may have ended, at time point ``t``, one of ``rows`` that ends there
+    where what its provenance names does not date that end: an event of a type a
+    ``terminated`` rule of the row's fluent reads (in the perspective's rules), involving the
+    row's first argument, whose date holds the day of ``t`` or has just passed on it; those
+    involving the row's value first.
+
+    A row's provenance is its early scenario's (docs/decisions/0002): a blockade lifted "by
+    1 May 1932" is lifted only in the late scenario (at its earliest day it had not begun), so
+    the certain row that the lifting ends names no record that ended it, or names what ended
+    the blockade in the early scenario, later."""
+    day = start_day(t)
+    out: list[str] = []
+    for row in rows:
+        if row.end != t or not row.args:
+            continue
+        types = sorted(
+            {
+                r.event
+                for r in kb.rule_book.rules(kb, kb.perspective)
+                if r.kind == "terminated" and r.fluent == row.fluent and r.event
+            }
+        )
+        found = [
+            i
+            for kind in types
+            for i in event_ids(
+                kb, type=kind, start=day - timedelta(days=1), end=day, involving=row.args[0]
+            )
+        ]
+        events = kb.events_by_id(found)
+        found.sort(
+            key=lambda i: (
+                row.value not in (*events[i].actors, *events[i].targets) if i in events else True
+            )
+        )
+        out.extend(found)
+    return list(dict.fromkeys(out))
 
 
 def event_words(ev: Event) -> str:
@@ -147,14 +189,35 @@ def row_bounds(
 ) -> tuple[FuzzyDate | None, FuzzyDate | None]:
     """The dates, as the source gives them, of the records that started and ended a row, or
     one of ``peers`` (the rows a derived row rests on), where the row's first day, and the day
-    after its last, fall within them: ``("mid-June 1940", "1941")``; None for a bound no such
+    after its last, fall within them: ``("mid-June 1940", "1941")``; where none does, a record
+    that may have ended the row (or, for its start, a neighbour among ``peers``) without its
+    provenance naming it (:func:`ending_records`: "by 1 May 1932"); None for a bound no such
     record's date holds (and for an open end)."""
     idents = [row.initiated_by, row.terminated_by]
     idents += [i for r in peers or [] for i in (r.initiated_by, r.terminated_by)]
     began = source_dated(kb, idents, start_day(row.start), after=row.certainty == "certain")
+    if began is None and peers:  # a neighbour ended by a record its provenance does not name
+        found = ending_records(kb, peers, row.start)
+        began = source_dated(kb, found, start_day(row.start), after=row.certainty == "certain")
     if row.end is None:
         return began, None
-    return began, source_dated(kb, idents[1:2] + idents, start_day(row.end))
+    ended = source_dated(kb, idents[1:2] + idents, start_day(row.end))
+    if ended is None:  # ended by a record its provenance does not name (ending_records)
+        ended = source_dated(
+            kb, ending_records(kb, [row, *(peers or [])], row.end), start_day(row.end)
+        )
+    return began, ended
+
+
+def end_text(ended: FuzzyDate | None, last: str) -> str:
+    """The text of a period's (or a row's) end, its last day ``last`` (ISO): the date, as the
+    source gives it, of the record that ended it, whatever its form ("by 1 May 1932", "late
+    1930s", "30 June 1933"); the last day where no dated record did, or where the record's date
+    is itself written as an ISO day (an imported dataset's exit "1939-09-28" after a last day
+    of 1939-09-27), which would read as the period's last day."""
+    if ended is None or (ended.exact and ended.text == ended.earliest.isoformat()):
+        return last
+    return ended.text
 
 
 def row_span(kb: KnowledgeBase, row: Row, peers: list[Row] | None = None) -> str:

@@ -13,6 +13,8 @@ from foedus.query.common import STATUS_FLUENTS, Row, breach_rows, day_json, name
 from foedus.query.events import event_ids
 from foedus.query.nodes import (
     clause_node,
+    end_text,
+    ending_records,
     event_node,
     event_words,
     neighbours,
@@ -198,10 +200,15 @@ def unless_nodes(
             clause_node(kb, x["instrument"], x["clause"], f"breaches {_named(kb, x['instrument'])}")
             for x in breached
         ]
+        # an act whose date has not surely passed at ``t`` may not have happened yet then
+        pending = event_point(ev.date.latest) >= t
         out.append(
             node(
-                f"{event_words(ev)} did not end sovereignty: it breached "
-                f"norms binding its author towards {name_of(kb, actor_id)}",
+                f"{event_words(ev)}"
+                + (", which may not have happened yet then," if pending else "")
+                + " did not end sovereignty"
+                + (" if it had" if pending else "")
+                + f": it breached norms binding its author towards {name_of(kb, actor_id)}",
                 premises=[p for p in [event_node(kb, ev.id)] if p] + clauses,
             )
         )
@@ -265,13 +272,14 @@ def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
         peers = _peers(kb, rows, r) + _near(near, r, rows)
         # a Date's text is the date as the source gives it (as ``when`` says it), not the
         # day the engine derived from it: "mid-June 1940", not "1940-06-20"; the bounds as
-        # a timeline period's (span_words): an end one exact day dates is the row's last day
+        # a timeline period's (span_words): an end a dated record made is that record's date
+        # ("by 1 May 1932", "30 June 1933"), whatever its form
         began, ended = row_bounds(kb, r, peers)
         first, last = day_json(start_day(r.start)), day_json(last_day(r.end))
         if first is not None and began is not None:
             first["text"] = began.text
-        if last is not None and ended is not None and not ended.exact:
-            last["text"] = ended.text
+        if last is not None:
+            last["text"] = end_text(ended, last["text"])
         out.append(
             {
                 "fluent": r.fluent,
@@ -365,7 +373,11 @@ def said_dated_at(kb: KnowledgeBase, rows: list[Row], t: int) -> FuzzyDate | Non
     """:func:`said_at`'s date itself."""
     idents = [r.initiated_by for r in rows if r.start == t]
     idents += [r.terminated_by for r in rows if r.end == t]
-    return source_dated(kb, idents, start_day(t)) if any(idents) else None
+    found = source_dated(kb, idents, start_day(t)) if any(idents) else None
+    if found is None and any(r.end == t for r in rows):
+        # ended by a record the rows' provenance does not name (nodes.ending_records)
+        found = source_dated(kb, ending_records(kb, rows, t), start_day(t))
+    return found
 
 
 def span_words(kb: KnowledgeBase, rows: list[Row], first: Json, last: Json | None) -> list[str]:
@@ -377,11 +389,12 @@ def span_words(kb: KnowledgeBase, rows: list[Row], first: Json, last: Json | Non
     if last is None:
         return [began, "…"]
     end = date.fromisoformat(last["latest"]).toordinal() + 1
-    # the record that ended a row dates the day after the period: a fuzzy date ("mid-June
-    # 1940") says when the period ended, one day would name a day outside it (an exit on
-    # 1939-09-28 ends a period whose last day is 1939-09-27)
+    # the record that ended a row dates the day after the period: its date as the source
+    # gives it says when the period ended, whatever its form ("mid-June 1940", "by 1 May
+    # 1932", "30 June 1933": the period runs to that record, its last day the day before);
+    # a date written as an ISO day would read as the last day (nodes.end_text)
     ended = said_dated_at(kb, rows, end)
-    return [began, ended.text if ended is not None and not ended.exact else last["latest"]]
+    return [began, end_text(ended, last["latest"])]
 
 
 def said(period: Json, words: list[str]) -> None:

@@ -79,11 +79,16 @@ def status_summary(
         treaties = list(dict.fromkeys(kb.instrument(x["instrument"]).name for x in breached))
         first = breached[0]
         clause = clause_node(kb, first["instrument"], first["clause"], "")
-        return summary(
-            f"{head}: {ev.summary.rstrip('.')} ({ev.date.text}) did not end its sovereignty, "
-            f"because it breached {', '.join(treaties)}.",
-            dict(clause["sources"][0]) if clause["sources"] else None,
-        )
+        act = f"{ev.summary.rstrip('.')} ({ev.date.text})"
+        because = f"because it breached {', '.join(treaties)}"
+        if on < ev.date.latest:  # the act may not have happened yet on that day
+            text = (
+                f"{head}: {act}, which may not have happened yet on that day, did not end its "
+                f"sovereignty if it had, {because}."
+            )
+        else:
+            text = f"{head}: {act} did not end its sovereignty, {because}."
+        return summary(text, dict(clause["sources"][0]) if clause["sources"] else None)
     if not used:
         return summary(f"{head}{_existence(kb.resolver.actor(actor_id), on)}.", None)
     open_ = _open_date(kb, on, used, rows or []) if st["certainty"] == "possible" else None
