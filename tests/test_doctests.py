@@ -13,6 +13,8 @@ MODULES = [
     "foedus.model.records",
     "foedus.engine.timepoints",
     "foedus.query",
+    "foedus.ask",
+    "foedus.ask.lexicon",
     "foedus.query.base",
     "foedus.query.common",
     "foedus.query.across",

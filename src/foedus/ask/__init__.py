@@ -7,6 +7,9 @@ no model, and no word of any one corpus in code:
   corpus's own names, demonyms, groups and perspective words; :mod:`foedus.ask.dates`: dates,
   as the corpus format writes them, seasons, and other day forms (dateparser);
 - :mod:`foedus.ask.entities`: misspelt names and words, matched fuzzily (rapidfuzz);
+- :mod:`foedus.ask.anchors`: "today", and dates named by a record ("after the Tartu treaty",
+  "when the Soviets invaded Lithuania"), phrases the corpus's events use ("Operation
+  Barbarossa"); :mod:`foedus.ask.objects`: an act done to an act ("recognised the annexation");
 - :mod:`foedus.ask.intent`: what the question asks for, from the meaning of its words;
 - :mod:`foedus.ask.forms`: the parsed question, what is not understood, and ``parse``;
 - :mod:`foedus.ask.builders`: one builder per intent, its query's day or range and what is
@@ -20,6 +23,7 @@ no model, and no word of any one corpus in code:
 The result is one :class:`~foedus.query.KnowledgeBase` method and its arguments
 (:class:`Query`). docs/questions.md describes every step.
 
+>>> from foedus.ask import QuestionError, parse_question
 >>> from foedus.query import KnowledgeBase
 >>> kb = KnowledgeBase()
 >>> q = parse_question("What was Estonia's status in 1960 according to the non-recognition "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from foedus.ask import intent
+from foedus.ask import intent, objects
 from foedus.ask.question import Query
 from foedus.ask.slots import (
     _breach_slots,
@@ -118,7 +118,14 @@ def build_breaches(p: Parsed) -> Query:
     act = p.act()
     start, end = p.period(note=not (events or act))
     flt: dict[str, object] = {}
-    if events:
+    phrase = _phrase_events(p)
+    if phrase and not events:
+        # "did Operation Barbarossa breach ...": the events whose records name it
+        by = by or _common(e.actors for e in phrase)
+        start = min(e.date.earliest for e in phrase).isoformat()
+        end = max(e.date.latest for e in phrase).isoformat()
+        flt = {"event": [e.id for e in phrase]}
+    elif events:
         e = p.kb.resolver.event(events[0].value)
         by = by or (e.actors[0] if e.actors else None)
         against = against or (e.targets[0] if len(e.targets) == 1 else None)
@@ -170,6 +177,16 @@ def build_when(p: Parsed) -> Query:
         )
     act = p.act()
     instruments = p.mentions("instrument")
+    phrase = _phrase_events(p)
+    if phrase and act is None and not instruments:
+        # "when was Operation Barbarossa?": the events whose records name it
+        q = Query(
+            "events",
+            {"actor": None, "target": None, "type": None, "from_": None, "to": None},
+            p.perspective(),
+            {"event": [e.id for e in phrase]},
+        )
+        return q
     if instruments and (act is None or act in intent.LEAVING):
         _party_notes(p, instruments[0].value)
         return Query("treaty", {"name": instruments[0].value}, p.perspective())
@@ -371,6 +388,9 @@ def build_treaty(p: Parsed) -> Query:
 
 def build_events(p: Parsed) -> Query:
     act = p.act()
+    done_to = objects.object_act(p)
+    if done_to is not None:
+        return objects.build(p, *done_to, _events_query)
     if len({m.value for m in p.mentions("act")}) > 1:
         p.notes.append(f"several acts named; reading the question as {act}")
     place = _involving(p, act)
@@ -378,6 +398,10 @@ def build_events(p: Parsed) -> Query:
         return _events_query(p, None, None, None, involving=place)
     actor, target = _event_slots(p, act)
     q = _events_query(p, actor, target, act)
+    phrase = _phrase_events(p)
+    if phrase:
+        # "what did Operation Barbarossa do to Latvia?": the events whose records name it
+        q = replace(q, filter={**q.filter, "event": [e.id for e in phrase]})
     ins = intent.act_on_instrument(p)
     if ins is not None and act is not None and not q.each:
         # "did the USSR condemn the secret protocol?": the events of that act on it
@@ -388,6 +412,19 @@ def build_events(p: Parsed) -> Query:
             shown = p.lex.display.get(("instrument", ins), ins)
             p.notes.append(f"no {act.replace('_', ' ')} event of {shown} in the corpus")
     return q
+
+
+def _phrase_events(p: Parsed) -> list[Any]:
+    """The events of the question's phrase (:func:`foedus.ask.anchors.quoted`), else none."""
+    found = p.mentions("phrase")
+    if not found:
+        return []
+    return list(p.kb.events_by_id(p.phrases[found[0].start]).values())
+
+
+def _common(actors: Any) -> str | None:
+    shared = set.intersection(*(set(a) for a in actors))
+    return shared.pop() if len(shared) == 1 else None
 
 
 def _involving(p: Parsed, act: str | None) -> str | None:

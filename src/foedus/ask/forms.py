@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from foedus.ask import intent, suggest
+from foedus.ask import anchors, intent, suggest
 from foedus.ask.builders import BUILDERS
 from foedus.ask.dates import impossible_day
 from foedus.ask.entities import correct
@@ -51,6 +51,8 @@ class Parsed:
     kb: KnowledgeBase
     lex: Lexicon
     notes: list[str] = field(default_factory=list)
+    phrases: dict[int, list[str]] = field(default_factory=dict)
+    """The events of each ``phrase`` mention, by where it starts (:mod:`foedus.ask.anchors`)."""
 
     @property
     def template(self) -> str:
@@ -307,7 +309,13 @@ def examples_for(kb: KnowledgeBase, kind: str) -> tuple[str, ...]:
 
 
 def _unknown_names(p: Parsed) -> None:
-    """Refuse a capitalised word, not the question's first, that is no name of the corpus."""
+    """Refuse a capitalised word, not the question's first, that is no name of the corpus,
+    nor a phrase its events use (:func:`foedus.ask.anchors.quoted`)."""
+    while _unknown_name(p):
+        pass
+
+
+def _unknown_name(p: Parsed) -> bool:
     toks = p.tokens
     for k, t in enumerate(toks):
         if not isinstance(t, Word) or t.norm in KNOWN or not t.capitalised or k == 0:
@@ -334,8 +342,37 @@ def _unknown_names(p: Parsed) -> None:
                 lo -= 2
             else:
                 break
+        if anchors.quoted(p, lo, k + len(run) - 1):
+            return True
         name = p.text[toks[lo].start : run[-1].end]
         raise p.error(name, _did_you_mean(p.kb, name, p.text[t.start : run[-1].end]))
+    return False
+
+
+def _qualified(p: Parsed) -> None:
+    """ "the Supreme Soviets of the Baltic countries": a name followed by "of" and the states
+    all its members are part of is that name; the second is no other actor of the question."""
+    k = 0
+    while k + 2 < len(p.tokens):
+        a, of = p.tokens[k], p.tokens[k + 1]
+        j = k + 2
+        if isinstance(p.tokens[j], Word) and p.tokens[j].norm == "the":  # type: ignore[union-attr]
+            j += 1
+        b = p.tokens[j] if j < len(p.tokens) else None
+        if (
+            isinstance(a, Mention)
+            and a.kind in ("actor", "group")
+            and isinstance(of, Word)
+            and of.norm == "of"
+            and isinstance(b, Mention)
+            and b.kind in ("actor", "group")
+        ):
+            first = p.lex.groups.get(a.value, (a.value,))
+            whole = set(p.lex.groups.get(b.value, (b.value,)))
+            if all(p.kb.resolver.actor(m).part_of in whole for m in first):
+                p.notes.append(f"{p.text[a.start : b.end]!r} read as {a.text}")
+                del p.tokens[k + 1 : j + 1]
+        k += 1
 
 
 def _gibberish(p: Parsed) -> None:
@@ -476,11 +513,15 @@ def parse(text: str, kb: KnowledgeBase) -> Query:
     if not question.strip(" ?.!,;:"):
         raise QuestionError("", "", "", examples_for(kb, ""), missing=True)
     lex = Lexicon.of(kb)
-    tokens, notes = correct(lex.scan(question), lex, KNOWN)
-    p = Parsed(question, tokens, kb, lex, list(notes))
+    p = Parsed(question, lex.scan(question), kb, lex)
+    anchors.present(p)
+    p.tokens, notes = correct(p.tokens, lex, KNOWN)
+    p.notes[:0] = notes
     _impossible_days(p)
     _shared_tails(p)
     _unknown_names(p)
+    _qualified(p)
+    anchors.anchored(p)
     _gibberish(p)
     kind = intent.classify(p)
     _dangling(p, kind)

@@ -88,7 +88,7 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "who_rules": frozenset("controlled ruled governed occupied held administered".split()),
     "events": frozenset(
         "happened happen happens happening happend event events occurred occur occurs place "
-        "do done doing".split()
+        "do done doing declare declared declares adopt adopted adopts".split()
     ),
     "about": frozenset("about tell details detail information info summary".split()),
 }

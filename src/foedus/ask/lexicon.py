@@ -46,7 +46,7 @@ from foedus.model import EVENT_TYPES, FuzzyDate
 if TYPE_CHECKING:
     from foedus.query import KnowledgeBase
 
-Kind = Literal["actor", "group", "instrument", "event", "perspective", "act", "date"]
+Kind = Literal["actor", "group", "instrument", "event", "perspective", "act", "date", "phrase"]
 
 #: Words before a perspective's name that mark a point of view ("according to Moscow").
 FRAMES: tuple[str, ...] = (
@@ -290,6 +290,7 @@ class Lexicon:
             lex.display[("group", g.id)] = g.name
             for group_name in [g.id, g.name, *g.aliases]:
                 lex.add(group_name, "group", g.id, exact=_as_written(group_name))
+        _plural_groups(lex, corpus, actor_ids)
         for event_type, phrases in ACTS.items():
             if event_type in EVENT_TYPES:
                 for act_phrase in phrases:
@@ -351,6 +352,35 @@ class Lexicon:
                 out.append(best)
                 i += best_n
         return out
+
+
+def _plural_groups(lex: Lexicon, corpus: object, actor_ids: set[str]) -> None:
+    """ "the Supreme Soviets": the plural of a name several actors share before "of" ("Supreme
+    Soviet of Estonia", "... of Latvia"), as a group of them, where a record of the corpus
+    quotes that plural (the source's "the Supreme Soviets of the Baltic countries")."""
+    heads: dict[tuple[str, ...], dict[str, None]] = {}
+    for a in corpus.actors:  # type: ignore[attr-defined]
+        for name in (a.name, *a.aliases):
+            m = re.fullmatch(r"(?:the\s+)?(.+?)\s+of\s+.+", name, re.IGNORECASE)
+            if m:
+                heads.setdefault(words(m.group(1)), {})[a.id] = None
+    shared = {h: tuple(ids) for h, ids in heads.items() if len(ids) > 1 and h[-1][-1:] != "s"}
+    if not shared:
+        return
+    quotes = " ".join(
+        " ".join(words(q.quote))
+        for records in (corpus.actors, corpus.events)  # type: ignore[attr-defined]
+        for r in records
+        for q in r.sources
+    )
+    for head, ids in shared.items():
+        plural = (*head[:-1], head[-1] + "s")
+        gid = "-".join(plural)
+        if f" {' '.join(plural)} " not in f" {quotes} " or gid in actor_ids or gid in lex.groups:
+            continue
+        lex.groups[gid] = ids
+        lex.display[("group", gid)] = "the " + " ".join(w.capitalize() for w in plural)
+        lex.add(plural, "group", gid)
 
 
 def _as_written(name: str) -> str | None:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from foedus.ask.errors import QuestionError, QuestionRefused
@@ -83,6 +84,7 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
         kind = str(query.command) if query is not None else ""
         raise QuestionRefused(e, str(text), examples_for(kb, kind)) from None
     notes = list(query.notes)
+    notes += _other_views(query, kb, answer, judged)
     if query.command in ("events", "treaty") and _is_when(text):
         notes += _answer_notes(query, answer)
     return {
@@ -92,6 +94,39 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
         "verdict": judged,
         "answer": answer,
     }
+
+
+#: The list of the answer a perspective may change, by command.
+_LISTS = {"breaches": "breaches", "treaties": "treaties"}
+
+
+def _other_views(query: Query, kb: KnowledgeBase, answer: Json, judged: Json | None) -> list[str]:
+    """A note for each other perspective of the corpus that answers otherwise where the
+    answer, under the perspective asked, is empty or a yes/no is "no" ("Which treaties did
+    the Soviet Union violate in 1944?": none in fact, 15 under non-recognition). The answer
+    itself is the perspective's asked."""
+    if judged is not None:
+        others = {p: v for p, v in judged["by_perspective"].items() if p != query.perspective}
+        return [
+            f"no under {query.perspective}, {v} under {p}: the perspectives differ "
+            f'(ask "... according to the {p} view")'
+            for p, v in others.items()
+            if judged["answer"] == "no" and v != "no"
+        ]
+    key = _LISTS.get(str(query.command))
+    if key is None or answer.get(key):
+        return []
+    out = []
+    for p in kb.corpus.perspectives:
+        if p.id == query.perspective:
+            continue
+        got = replace(query, perspective=p.id).run(kb).get(key) or []
+        if got:
+            out.append(
+                f"no {key} under {query.perspective}, {len(got)} under {p.id}: the "
+                f'perspectives differ (ask "... according to the {p.id} view")'
+            )
+    return out
 
 
 def _is_when(text: str) -> bool:

@@ -177,6 +177,10 @@ ACTS: dict[str, list[str]] = {
     "clash": ["clash", "clashes", "clashed"],
 }
 
+#: Acts whose object may be another act ("recognised the Soviet annexation"): with another
+#: act named, the act asked about (:mod:`foedus.ask.objects`).
+ON_ACTS = frozenset({"recognition", "non_recognition"})
+
 #: Words the forms know besides names, dates, perspectives and acts: a word outside them (and
 #: the concepts of :mod:`foedus.ask.intent`) may be a misspelling (:mod:`foedus.ask.entities`);
 #: a one-word name that is one of them ("AND", the COW code of Andorra) names only as written.

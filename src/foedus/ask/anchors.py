@@ -1,0 +1,273 @@
+"""Dates a question gives by naming something: "today", an instrument, an event, a phrase.
+
+A question may date itself by what happened rather than by a date (docs/questions.md,
+"Dates named by a record"). Each such span is replaced by a date mention of the corpus's own
+record, with a note saying what was read:
+
+- "today", "now", "currently", "nowadays", "at present", "present-day" are the corpus's last
+  date, the latest day of any of its records (:func:`present`): the knowledge base says
+  nothing of later days;
+- after a time word ("after", "before", "since", "until", "till", "when", "during", "on the
+  day", "at the time of") an instrument is the day it was signed, or entered into force
+  where the question says so ("after the Tartu treaty", "on the day the Molotov–Ribbentrop
+  Pact was signed"); an event, or a clause of an act and its actors ("when the Soviets
+  invaded Lithuania", "after the invasion of Estonia"), is the date of the corpus's record of
+  it, the earliest where several match, naming the others (:func:`anchored`);
+- a capitalised phrase that names nothing of the corpus but that its events' summaries or
+  quotes use ("Operation Barbarossa") is those events (:func:`quoted`): a ``phrase`` mention
+  whose events :attr:`Parsed.phrases` keeps.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from foedus.ask import intent
+from foedus.ask.lexicon import Mention, Token, Word, words
+from foedus.model import FuzzyDate
+
+if TYPE_CHECKING:
+    from foedus.ask.forms import Parsed
+    from foedus.query import KnowledgeBase
+
+#: Words that mean the day a question is asked: read as the corpus's last date.
+PRESENT: tuple[tuple[str, ...], ...] = (
+    ("today",),
+    ("now",),
+    ("currently",),
+    ("nowadays",),
+    ("at", "present"),
+    ("present", "day"),
+    ("these", "days"),
+)
+#: Time words before a record that dates the question by it.
+_CUES = (
+    ("at", "the", "time", "of"),
+    ("at", "the", "time"),
+    ("on", "the", "day", "that"),
+    ("on", "the", "day"),
+    ("the", "day"),
+    ("after",),
+    ("before",),
+    ("since",),
+    ("until",),
+    ("till",),
+    ("when",),
+    ("during",),
+)
+_OPEN = frozenset({"after", "before", "since", "until", "till"})
+#: Words a clause of an act may hold besides names and the act.
+_CLAUSE = frozenset("the of by against on from it they its their troops forces had have".split())
+_INSTRUMENT_VERBS = frozenset("was were had been signed concluded came entered took into".split())
+_FORCE = frozenset({"force", "effect"})
+
+_LAST: dict[int, tuple[object, str, str]] = {}
+
+
+def last_date(kb: KnowledgeBase) -> tuple[str, str]:
+    """The corpus's last date (the latest day of any event) and the event that ends there."""
+    cached = _LAST.get(id(kb.corpus))
+    if cached is not None and cached[0] is kb.corpus:
+        return cached[1], cached[2]
+    day, which = "", ""
+    for e in kb.events()["events"]:
+        if e["date"]["latest"] >= day:
+            day, which = e["date"]["latest"], e["id"]
+    _LAST[id(kb.corpus)] = (kb.corpus, day, which)
+    return day, which
+
+
+def _match(tokens: list[Token], k: int, phrase: tuple[str, ...]) -> bool:
+    window = tokens[k : k + len(phrase)]
+    return len(window) == len(phrase) and all(
+        isinstance(t, Word) and t.norm == w for t, w in zip(window, phrase, strict=True)
+    )
+
+
+def present(p: Parsed) -> None:
+    """ "today", "now", ...: the corpus's last date, with a note."""
+    k = 0
+    while k < len(p.tokens):
+        found = next((ph for ph in PRESENT if _match(p.tokens, k, ph)), None)
+        if found is None:
+            k += 1
+            continue
+        first, last = p.tokens[k], p.tokens[k + len(found) - 1]
+        day, which = last_date(p.kb)
+        text = p.text[first.start : last.end]
+        d = FuzzyDate.model_validate({"earliest": day, "latest": day, "text": day})
+        p.tokens[k : k + len(found)] = [Mention("date", day, text, first.start, last.end, date=d)]
+        p.notes.append(
+            f"{text!r} read as {day}, the corpus's last date ({which}): it records nothing later"
+        )
+        k += 1
+
+
+def _span_date(text: str, earliest: str, latest: str) -> FuzzyDate:
+    return FuzzyDate.model_validate({"earliest": earliest, "latest": latest, "text": text})
+
+
+def anchored(p: Parsed) -> None:
+    """A record after a time word ("after the Tartu treaty", "when the Soviets invaded
+    Lithuania"): the date of the corpus's record of it, with a note."""
+    k = 0
+    while k < len(p.tokens):
+        cue = next((c for c in _CUES if _match(p.tokens, k, c)), None)
+        if cue is None or _asks_when(p, k):
+            k += 1
+            continue
+        start = k + len(cue)
+        # "what treaties were broken when the USSR occupied Estonia?": the act is the breach
+        # asked about, not its date
+        acts_asked = cue[-1] in ("when", "during") and (
+            intent.has(p, "breach") or intent.has(p, "aggressor")
+        )
+        found = (
+            _instrument_at(p, start)
+            or _phrase_at(p, start)
+            or (None if acts_asked else _event_at(p, start))
+        )
+        if found is None:
+            k += 1
+            continue
+        end, d, shown = found
+        first, last = p.tokens[k], p.tokens[end - 1]
+        said = p.text[first.start : last.end]
+        keep = [p.tokens[k]] if cue[-1] in _OPEN else []
+        begin = p.tokens[start].start
+        p.tokens[k:end] = [*keep, Mention("date", d.text, d.text, begin, last.end, date=d)]
+        p.notes.append(f"{said!r} read as {shown}")
+        k += 1
+
+
+def _asks_when(p: Parsed, k: int) -> bool:
+    """ "when did ...", "when was ...": the question asks for the date, it does not give it."""
+    t = p.tokens[k]
+    if not (isinstance(t, Word) and t.norm == "when"):
+        return False
+    nxt = p.tokens[k + 1] if k + 1 < len(p.tokens) else None
+    return not isinstance(nxt, Mention) and not (isinstance(nxt, Word) and nxt.norm == "the")
+
+
+def _skip_the(p: Parsed, k: int) -> int:
+    while k < len(p.tokens) and isinstance(p.tokens[k], Word) and p.tokens[k].norm == "the":  # type: ignore[union-attr]
+        k += 1
+    return k
+
+
+def _instrument_at(p: Parsed, k: int) -> tuple[int, FuzzyDate, str] | None:
+    k = _skip_the(p, k)
+    t = p.tokens[k] if k < len(p.tokens) else None
+    if not (isinstance(t, Mention) and t.kind == "instrument"):
+        return None
+    end = k + 1
+    said: list[str] = []
+    while end < len(p.tokens):
+        w = p.tokens[end]
+        if not (isinstance(w, Word) and (w.norm in _INSTRUMENT_VERBS or w.norm in _FORCE)):
+            break
+        said.append(w.norm)
+        end += 1
+    ins = p.kb.resolver.instrument(t.value)
+    key = "in_force" if _FORCE & set(said) else "signed"
+    when = getattr(ins, key) or ins.signed or ins.in_force
+    if when is None:
+        return None
+    what = "entered into force" if when is ins.in_force else "signed"
+    d = _span_date(when.text, when.earliest.isoformat(), when.latest.isoformat())
+    return end, d, f"{when.text}, the day {ins.name} was {what}"
+
+
+def _phrase_at(p: Parsed, k: int) -> tuple[int, FuzzyDate, str] | None:
+    k = _skip_the(p, k)
+    t = p.tokens[k] if k < len(p.tokens) else None
+    if not (isinstance(t, Mention) and t.kind in ("phrase", "event")):
+        return None
+    ids = p.phrases.get(t.start) or [t.value]
+    events = list(p.kb.events_by_id(ids).values())
+    lo = min(e.date.earliest for e in events).isoformat()
+    hi = max(e.date.latest for e in events).isoformat()
+    text = events[0].date.text if lo == hi or len({e.date.text for e in events}) == 1 else lo
+    d = _span_date(text, lo, hi)
+    return k + 1, d, f"{lo} to {hi}, the dates of {', '.join(ids)}"
+
+
+def _event_at(p: Parsed, k: int) -> tuple[int, FuzzyDate, str] | None:
+    """A clause of one act and the names around it ("the Soviets invaded Lithuania", "the
+    invasion of Estonia"): the corpus's events of it; the earliest where several match."""
+    from foedus.ask.slots import _event_slots, _matching_events
+
+    end = k
+    acts: list[Mention] = []
+    named = 0
+    while end < len(p.tokens):
+        t = p.tokens[end]
+        if isinstance(t, Mention) and t.kind in ("actor", "group"):
+            named += 1
+        elif isinstance(t, Mention) and t.kind == "act":
+            acts.append(t)
+        elif not (isinstance(t, Word) and t.norm in _CLAUSE):
+            break
+        end += 1
+    while end > k and isinstance(p.tokens[end - 1], Word):
+        end -= 1  # "... invaded Lithuania, the" ends on its last name or act
+    if len({a.value for a in acts}) != 1 or not named:
+        return None
+    act = acts[0].value
+    clause = type(p)(p.text, p.tokens[k:end], p.kb, p.lex)
+    try:
+        actor, target = _event_slots(clause, act)
+    except Exception:  # a clause naming too many: not a record's date
+        return None
+    found = []
+    if actor is None:
+        # "did the USSR violate ... after the invasion of Estonia": the question's actor's act
+        rest = [*p.tokens[:k], *p.tokens[end:]]
+        for m in (t for t in rest if isinstance(t, Mention) and t.kind == "actor"):
+            found = _matching_events(clause, act, m.value, target, (None, None))
+            if found:
+                break
+    found = sorted(
+        found or _matching_events(clause, act, actor, target, (None, None)),
+        key=lambda e: (e.date.earliest, e.date.latest),
+    )
+    if not found:
+        return None
+    first = found[0]
+    same = [e for e in found if e.date == first.date]
+    others = [e for e in found if e.date != first.date]
+    lo, hi = first.date.earliest.isoformat(), first.date.latest.isoformat()
+    d = _span_date(first.date.text, lo, hi)
+    shown = f"{first.date.text} ({lo} to {hi}), the date of {', '.join(e.id for e in same)}"
+    if others:
+        shown += (
+            " (the earliest of "
+            + ", ".join(f"{e.id}: {e.date.text}" for e in [*same, *others])
+            + ")"
+        )
+    return end, d, shown
+
+
+def quoted(p: Parsed, first: int, last: int) -> bool:
+    """Tokens ``first`` to ``last`` (capitalised words no table knows) as a phrase the
+    corpus's events use in their summaries or quotes ("Operation Barbarossa"): a ``phrase``
+    mention whose events :attr:`Parsed.phrases` keeps; False when no event uses it."""
+    if p.kb.events_on_demand:
+        return False
+    a, b = p.tokens[first], p.tokens[last]
+    text = p.text[a.start : b.end]
+    key = words(text)
+    if len(key) < 2:
+        return False
+    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, key)) + r"\b", re.IGNORECASE)
+    # the records whose own summary names it; else those that quote it
+    ids = [e.id for e in p.kb.corpus.events if pattern.search(e.summary)] or [
+        e.id for e in p.kb.corpus.events if any(pattern.search(q.quote) for q in e.sources)
+    ]
+    if not ids:
+        return False
+    p.tokens[first : last + 1] = [Mention("phrase", key[-1], text, a.start, b.end)]
+    p.phrases[a.start] = ids
+    p.notes.append(f"{text!r} read as the events whose records name it: {', '.join(ids)}")
+    return True
