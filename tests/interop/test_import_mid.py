@@ -589,8 +589,13 @@ def test_real_territorial_change_entities_named() -> None:
     imp = import_territorial(
         [base / "tc2018.csv", base / "tc_entities_tabula.csv"], AliasTable.bundled()
     )
-    # 32: Vatican City (328) is in the alias table, apart from the Papal States (327)
-    assert imp.report.mapped["entities named from the entity list"] == 32
+    # 26: Vatican City (328) and Korea (730) are in the alias table (Vatican City apart from
+    # the Papal States, 327); Brunswick, Hamburg, Nassau, Oldenburg and the Transvaal are the
+    # alias table's actors of those names, with the entity list's COW codes
+    assert imp.report.mapped["entities named from the entity list"] == 26
+    assert imp.report.mapped["entities that are an actor of that name"] == 5
+    assert imp.actors["brunswick"]["cow"] == [244] and "brunswick-cow-244" not in imp.actors
+    assert imp.actors["transvaal"]["cow"] == [563]
     assert "vatican-city" in imp.actors and "vatican-city-cow-328" not in imp.actors
     names = {a["name"] for a in imp.actors.values()}
     assert {"Transvaal", "Hamburg", "Danzig", "Hejaz Sultanate"} <= names

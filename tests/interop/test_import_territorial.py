@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from foedus.corpus.load import load_corpus
 from foedus.interop.importers import run_import
 from foedus.query import KnowledgeBase
 from small_corpora import SHARED_DATA, tc_corpus
@@ -149,3 +150,90 @@ def test_real_file(tmp_path: Path) -> None:
     for who in ("German Democratic Republic", "Yemen People's Republic"):
         assert kb.status(who, "1991-01-01")["status"]["sovereign"][0]["value"] is False
     assert not [a for a in kb.corpus.actors if a.name == "COW 1"]
+
+
+TC_HEAD = (
+    "year,month,gainer,gaintype,procedur,entity,contgain,area,pop,portion,loser,losetype,"
+    "contlose,entry,exit,number,indep,conflict,version"
+)
+ENTITY_HEAD = '"Entity\nNumber",Name,Begin Year,End Year,Ending Political Status'
+
+
+def _files(tmp_path: Path, entity: str, change: str, state: str) -> tuple[list[Path], Path]:
+    """A change file and entity list (made-up rows in COW's layout) and an ISD v2.2 list."""
+    tc, ent, isd = tmp_path / "tc.csv", tmp_path / "entities.csv", tmp_path / "isd.csv"
+    tc.write_text(f"{TC_HEAD}\n{change}\n")
+    ent.write_text(f"{ENTITY_HEAD}\n{entity}\n")
+    isd.write_text(f"COWNum,COWID,StateName,OtherName,Start,End\n{state}\n")
+    return [tc, ent], isd
+
+
+@pytest.mark.parametrize("state_list_first", [True, False])
+def test_an_entity_named_as_an_actor_in_its_years_is_that_actor(
+    tmp_path: Path, state_list_first: bool
+) -> None:
+    """Hamburg is a row of the alias table without a COW number; a state list names it (its
+    own code), the entity list gives it a code: in either order of the imports the corpus
+    validates and has one Hamburg, with the entity list's code (it was `hamburg` and
+    `hamburg-cow-9248`, both named "Hamburg": the corpus did not validate)."""
+    tc, isd = _files(
+        tmp_path,
+        "9248,Hamburg,1871,1945,Became part of 255",
+        "1871,1,255,1,5,9248,1,400.00,1000,1,9248,1,-9,0,1,9101,0,0,5",
+        "9248,HBG,Hamburg,,1816-01-01,1870-12-31",
+    )
+    out = tmp_path / "c"
+    for kind, files in (("states", [isd]), ("territorial-change", tc))[
+        :: 1 if state_list_first else -1
+    ]:
+        run_import(kind, files, out)
+    corpus = load_corpus(out)  # it validates
+    hamburg = [a for a in corpus.actors if "Hamburg" in (a.name, *a.aliases)]
+    assert [a.id for a in hamburg] == ["hamburg"]
+    assert hamburg[0].cow == [9248]
+    ev = {e.id: e for e in corpus.events}
+    assert ev["tc-9101-unification"].targets == ["hamburg"]
+
+
+@pytest.mark.parametrize("state_list_first", [True, False])
+def test_an_entity_named_as_an_actor_that_did_not_exist_then_is_apart(
+    tmp_path: Path, state_list_first: bool
+) -> None:
+    """An entity whose years all lie before an actor of its name came into existence is
+    another entity: it gets its code in its id and its name, and the corpus validates."""
+    tc, isd = _files(
+        tmp_path,
+        "9700,Invented Land,1816,1830,Became part of 2",
+        "1830,1,2,1,2,9700,1,400.00,1000,1,9700,1,-9,0,1,9102,0,0,5",
+        "9701,INV,Invented Land,,1950-01-01,1960-12-31",
+    )
+    out = tmp_path / "c"
+    for kind, files in (("states", [isd]), ("territorial-change", tc))[
+        :: 1 if state_list_first else -1
+    ]:
+        run_import(kind, files, out)
+    corpus = load_corpus(out)  # it validates
+    if state_list_first:  # the entity list's years end before the state's first entry
+        names = {a.id: a.name for a in corpus.actors}
+        assert names["invented-land"] == "Invented Land"
+        assert names["invented-land-cow-9700"] == "Invented Land (COW entity 9700)"
+
+
+def test_korea_is_one_actor_of_every_dataset(tmp_path: Path) -> None:
+    """COW and G&W number Korea (1816/1887-1905/1910) 730: one row of the alias table, so the
+    state lists, MID, ATOP and the entity list's "Korea (Chosen)" name one actor (they named
+    `korea`, `cow-730`, `kor` and `korea-chosen`)."""
+    from foedus.interop.aliases import AliasTable
+
+    t = AliasTable.bundled()
+    assert t.by_cow(730).id == t.by_gw(730).id == t.by_name("Korea").id == "korea"
+    assert t.by_iso("KOR").id == "south-korea"
+    tc, _ = _files(
+        tmp_path,
+        "730,Korea (Chosen),1905,1945,Became colony of 740",
+        "1910,8,740,1,2,730,0,220000.00,1000,1,730,1,-9,0,1,9103,0,0,5",
+        "",
+    )
+    run_import("territorial-change", tc, tmp_path / "c")
+    ev = {e.id: e for e in load_corpus(tmp_path / "c").events}
+    assert ev["tc-9103-annexation"].targets == ["korea"]

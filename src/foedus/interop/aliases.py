@@ -5,11 +5,12 @@
 Gleditsch–Ward number and letter code (``gwn``, ``gwc``), ISO 3166 alpha-2 and alpha-3 codes
 (``iso3`` may hold several, ``|``-separated) and English name variants (``names``). It was
 derived, as data (codes and names, no regular expressions), from the ``countrycode`` codelist
-(Arel-Bundock, Enevoldsen and Yetman 2018; GPL-3), with three additions: the names and ISO
+(Arel-Bundock, Enevoldsen and Yetman 2018; GPL-3), with four additions: the names and ISO
 code of the Soviet Union on COW 365 (COW and the codelist treat Russia and the USSR as one
-code), a row for the German Federal Republic (COW 260), and the Papal States (COW and G&W 327,
+code), a row for the German Federal Republic (COW 260), the Papal States (COW and G&W 327,
 which the codelist gives to Vatican City) apart from Vatican City (the Holy See, ISO VAT; 328 in
-COW's territorial change entity list). docs/data.md describes it.
+COW's territorial change entity list), and Korea before 1910 (COW and G&W 730, which the
+codelist lacks; COW's and G&W's state lists name it so). docs/data.md describes it.
 
 >>> table = AliasTable.bundled()
 >>> table.by_cow(366).id, table.by_iso("LVA").id, table.by_name("Soviet Union").id

@@ -54,6 +54,8 @@ def run_import(
     keep = {a.id for a in asked.values()} if only else None
     if kind == "treaties":
         imp = IMPORTERS[kind](paths, table, keep)
+    elif kind == "territorial-change":  # its entities may be actors of the corpus
+        imp = IMPORTERS[kind](paths, table, _corpus_actors(out))
     else:
         imp = IMPORTERS[kind](paths, table)
     _known_only(asked, imp, table)
@@ -65,6 +67,15 @@ def run_import(
     earlier = _earlier_imports(imp, out, starts)
     written = write_corpus(out, imp, paths, earlier)
     return {"report": imp.report, **written}
+
+
+def _corpus_actors(out: Path) -> list[Json]:
+    """The actors of the corpus in ``out`` (none when there is no corpus yet)."""
+    from foedus.interop.importers.write import load_yaml
+
+    if not out.is_dir():
+        return []
+    return list((load_yaml(out / "actors.yaml") or {}).get("actors") or [])
 
 
 def _known_only(asked: dict[str, Any], imp: Import, table: AliasTable) -> None:

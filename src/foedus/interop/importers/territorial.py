@@ -125,12 +125,95 @@ PROCEDURES = {
 }
 
 
-def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
-    """Import COW Territorial Change rows."""
+def _year(text: object) -> int | None:
+    """The year of a value written ``YYYY`` or ``YYYY-MM-DD`` (None when it is not one)."""
+    head = str(text or "").strip()[:4]
+    return int(head) if len(head) == 4 and head.isdigit() else None
+
+
+#: An actor of a corpus that names no first day exists from the engine's first day
+#: (docs/data.md: "Without a state list, an imported actor exists from ... 1800-01-01").
+FIRST_YEAR = 1800
+
+
+class _Namesakes:
+    """The actors an entity of the entity list may be: those of the corpus being imported
+    into and the alias table's, by name (id, name or alias), each with its COW codes and
+    its years of existence (from its ``existed_from`` to its ``existed_to``; from 1800 when
+    the corpus gives no first day)."""
+
+    def __init__(self, aliases: AliasTable, existing: list[Json]) -> None:
+        from foedus.corpus.validate import name_key
+
+        self.key = name_key
+        self.aliases = aliases
+        self.corpus: dict[str, Json] = {}
+        for a in existing:
+            for n in (a.get("id"), a.get("name"), *(a.get("aliases") or [])):
+                if n not in (None, ""):
+                    self.corpus.setdefault(name_key(str(n)), a)
+
+    def taken(self, name: str, ident: str) -> bool:
+        """Whether ``name`` or the slug ``ident`` already leads to an actor."""
+        return (
+            self.key(name) in self.corpus
+            or self.key(ident) in self.corpus
+            or self.aliases.by_name(name) is not None
+            or any(a.id == ident for a in self.aliases.rows)
+        )
+
+    def same(self, code: str, name: str, years: tuple[int, int] | None) -> Alias | None:
+        """The actor that the entity ``code`` named ``name`` is: one of that name whose
+        existence overlaps the entity's ``years`` and whose COW codes, if it has any, include
+        ``code`` (COW numbers one entity once: an actor with another COW code is another
+        entity, as Vietnam 816 is not the entity list's 815, which became part of it). Its COW
+        code is recorded where the actor has none: the entity list's row says it."""
+        cow = int(code) if code.isdigit() else None
+        row = self.aliases.by_name(name)
+        # by its name, or by the id its name makes (ISD's "Anhalt-Dessau", "Anhalt Dessau")
+        held = self.corpus.get(self.key(name)) or self.corpus.get(self.key(slugify(name)))
+        if held is None and row is not None:
+            held = self.corpus.get(self.key(row.id))
+        if held is None and row is None or years is None:
+            return None
+        codes = {*(row.cow if row else ()), *((held or {}).get("cow") or [])}
+        if codes and cow not in codes:
+            return None
+        start = _year((held or {}).get("existed_from")) or FIRST_YEAR
+        end = _year((held or {}).get("existed_to"))
+        if years[1] < start or (end is not None and years[0] > end):
+            return None
+        add = (cow,) if cow is not None and not codes else ()
+        if row is not None and (held is None or held.get("id") == row.id):
+            return Alias(
+                id=row.id,
+                name=row.name,
+                cow=(*row.cow, *add),
+                cowc=row.cowc,
+                gw=row.gw,
+                iso=row.iso,
+                names=row.names,
+            )
+        assert held is not None
+        name = str(held.get("name") or held["id"])
+        return Alias(id=str(held["id"]), name=name, cow=add, known=False)
+
+
+def import_territorial(
+    paths: list[Path], aliases: AliasTable, existing: list[Json] | None = None
+) -> Import:
+    """Import COW Territorial Change rows.
+
+    ``existing``: the actors of the corpus being imported into (``actors.yaml``): an entity of
+    the entity list named as one of them, or as a row of the alias table, whose years
+    overlap that actor's existence is that actor; another entity of such a name gets its code
+    in its id and name (``brunswick-cow-244``, "Brunswick (COW entity 244)")."""
     imp = Import("territorial-change", INFO, aliases)
+    namesakes = _Namesakes(aliases, existing or [])
     changes: list[Row] = []
     entities: dict[str, str] = {}
     entity_rows: dict[str, str] = {}  # code -> the entity list's row naming it
+    spans: dict[str, list[int]] = {}  # code -> the years the entity list and changes give it
     for path in paths:
         head = set(sniff_header(path))
         if {"gainer", "loser", "procedur", "number"} <= head:
@@ -149,13 +232,22 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             if code and name:
                 entities.setdefault(code, name)
                 entity_rows.setdefault(code, r.ref)
+                for col in ("beginyear", "endyear"):
+                    year = _year(r.get(keys[col])) if col in keys else None
+                    if year is not None:
+                        spans.setdefault(code, []).append(year)
     if not changes:
         raise DatasetError("import territorial-change: the change file (tc2018.csv) is required")
     named: set[str] = set()
+    joined: set[str] = set()  # entities that are an actor of the corpus or the alias table
     exits: dict[tuple[str, str], Json] = {}  # (loser, date) -> its state_exit
     # when each code was absorbed as a whole (a restoration of its independence ends that)
     absorbed: dict[str, list[tuple[int, int]]] = {}
     for r in changes:
+        year = _year(r.get("year"))
+        for col in ("gainer", "loser"):
+            if year is not None and r.get(col).strip() in entities:
+                spans.setdefault(r.get(col).strip(), []).append(year)
         if _absorbed(r):
             absorbed.setdefault(r.get("loser").strip(), []).append(_year_month(r))
 
@@ -171,11 +263,15 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
             return imp.actor(alias, ref=entity_rows[code], named=entities[code])
         if not alias.known and code in entities:
             name = entities[code]
+            years = (min(spans[code]), max(spans[code])) if spans.get(code) else None
+            same = namesakes.same(code, name, years)
+            if same is not None:  # a state of the corpus or the alias table: that actor
+                joined.add(code)
+                return imp.actor(same, ref=entity_rows[code], named=name)
             ident = slugify(name)
-            if aliases.by_name(name) is not None or any(
-                a.id == ident for a in aliases.rows
-            ):  # a state's name: keep the entity apart (a name leads to one actor)
-                ident = f"{ident}-cow-{code}"
+            if namesakes.taken(name, ident):
+                # another actor's name: keep the entity apart (a name leads to one actor)
+                ident, name = f"{ident}-cow-{code}", f"{name} (COW entity {code})"
             cows = (int(code),) if code.isdigit() else ()
             alias = Alias(id=ident, name=name, cow=cows, known=False)
             named.add(code)
@@ -303,6 +399,8 @@ def import_territorial(paths: list[Path], aliases: AliasTable) -> Import:
     imp.report.mapped["actors"] = len(imp.actors)
     if entities:
         imp.report.mapped["entities named from the entity list"] = len(named)
+        if joined:
+            imp.report.mapped["entities that are an actor of that name"] = len(joined)
     return imp
 
 
