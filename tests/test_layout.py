@@ -109,3 +109,14 @@ def test_a_circle_between_packages_is_reported_with_an_import_that_makes_it() ->
     assert "(foedus.build.fluents imports foedus.norms.binding)" in found[0]
     graph.remove_edge("foedus.build.fluents", "foedus.norms.binding")
     assert check_layout.package_circles(graph, where) == []
+
+
+def test_no_two_test_files_share_a_name() -> None:
+    """pytest imports each test file by its name alone (the test folders have no
+    ``__init__.py``): a second tests/*/test_x.py stops the whole run with "import file
+    mismatch" (tests/query/test_refusals.py beside tests/corpus/test_refusals.py did)."""
+    tests = Path(__file__).parent
+    seen: dict[str, list[str]] = {}
+    for f in sorted(tests.rglob("test_*.py")):
+        seen.setdefault(f.name, []).append(str(f.relative_to(tests)))
+    assert {name: where for name, where in seen.items() if len(where) > 1} == {}
