@@ -11,16 +11,82 @@ Wikidata ids, case-insensitively and with or without a leading "the"::
 from __future__ import annotations
 
 from collections.abc import Mapping
+from difflib import SequenceMatcher
 
 from foedus.corpus import kept
 from foedus.corpus.corpus import Corpus
-from foedus.errors import UnknownName, suggest
+from foedus.errors import UnknownName
 from foedus.model import Actor, Event, Instrument
 
 
 def _key(name: str) -> str:
     key = " ".join(str(name).split()).lower()
     return key.removeprefix("the ") if key.startswith("the ") else key
+
+
+#: How alike (difflib's ratio, 0 to 1) a name typed must be to a name of the corpus, or to one
+#: word of it, for "did you mean" to offer it: a misspelling ("Latvja": latvia, 0.83;
+#: "Ostlnd": the Ostland of reichskommissariat-ostland, 0.92), not a name that shares a few
+#: letters ("Skrunda": "SUN", 0.6; "Stalin": "Ostland" and "Britain", 0.62; "Riga":
+#: "Russia", 0.6).
+CLOSE = 0.75
+#: Suggestions are those as close as the closest but this much: "Lituania" is lithuania
+#: (0.94), not lithuanian-ssr (0.73 below it); "Nothland" northland (0.94) or southland (0.82).
+NEAR_BEST = 0.15
+#: Names shorter than this (codes: "SUN", "LVA", "FR") are suggested only when typed whole.
+SHORTEST = 4
+
+
+def nearest(name: str, table: Mapping[str, str], n: int = 2) -> list[str]:
+    """Up to ``n`` ids whose names (``table``: lower-case name -> id) are plausibly what
+    ``name`` meant, the closest first; an exact match is the only answer. A name is close
+    when it is at least :data:`CLOSE` alike as a whole; where none is, when each word typed
+    is that alike to a word of it ("Kellog pact": the Kellogg–Briand Pact; "Ostlnd":
+    Reichskommissariat Ostland). A name cut short ("Esto") is as close as need be. Those
+    within :data:`NEAR_BEST` of the closest are given.
+
+    >>> nearest("latvja", {"latvia": "latvia", "lithuania": "lithuania"})
+    ['latvia']
+    >>> nearest("skrunda", {"sun": "ussr", "russia": "russia"})
+    []
+    """
+    key = _key(name)
+    if key in table:
+        return [table[key]]
+    matcher = SequenceMatcher()
+
+    def alike(typed: str, known: str) -> float:
+        if len(typed) >= SHORTEST and known.startswith(typed):
+            return max(CLOSE, 2 * len(typed) / (len(typed) + len(known)))  # cut short: "Esto"
+        matcher.set_seqs(known, typed)
+        if matcher.real_quick_ratio() < CLOSE or matcher.quick_ratio() < CLOSE:
+            return 0.0
+        return matcher.ratio()
+
+    typed_words = [w for w in _words(key) if len(w) >= 3] or [key]
+    whole: dict[str, float] = {}
+    by_words: dict[str, float] = {}
+    for known, ident in table.items():
+        if len(known) < SHORTEST:
+            continue  # a code: only typed whole
+        score = alike(key, known)
+        if score >= CLOSE:
+            whole[ident] = max(score, whole.get(ident, 0.0))
+        elif not whole:
+            words = _words(known)
+            score = min(max((alike(t, w) for w in words), default=0.0) for t in typed_words)
+            if score >= CLOSE:
+                by_words[ident] = max(score, by_words.get(ident, 0.0))
+    scored = whole or by_words
+    if not scored:
+        return []
+    best = max(scored.values())
+    near = [i for i, score in scored.items() if score >= best - NEAR_BEST]
+    return sorted(near, key=lambda i: -scored[i])[:n]
+
+
+def _words(name: str) -> list[str]:
+    return name.replace("-", " ").replace("–", " ").split()
 
 
 class Resolver:
@@ -61,14 +127,14 @@ class Resolver:
         """The actor with this id, name, alias or code; :class:`UnknownName` if none."""
         found = self._actors.get(_key(name))
         if found is None:
-            raise UnknownName("actor", name, suggest(_key(name), self._actor_names))
+            raise UnknownName("actor", name, nearest(name, self._actor_names))
         return found
 
     def instrument(self, name: str) -> Instrument:
         """The instrument with this id, name or alias; :class:`UnknownName` if none."""
         found = self._instrument_names.get(_key(name))
         if found is None:
-            hints = suggest(_key(name), self._instrument_names)
+            hints = nearest(name, self._instrument_names)
             if not hints:  # a word of its name or alias ("Tartu": the Treaty of Tartu)
                 words = set(_key(name).split())
                 named = dict.fromkeys(
@@ -82,5 +148,5 @@ class Resolver:
         """The event with this id; :class:`UnknownName` if none."""
         found = self._events.get(str(name).strip().lower())
         if found is None:
-            raise UnknownName("event", name, suggest(name, {k: k for k in self._events}))
+            raise UnknownName("event", name, nearest(name, {k: k for k in self._events}))
         return found
