@@ -252,13 +252,15 @@ def _lit(s: str) -> str:
 
 
 def _kind(path: Path) -> str:
+    """``parquet``, ``csv`` (a first line with a comma and no ``|``: a header, checked by
+    :func:`.run_facts.csv_header`) or ``rtec``."""
     if path.suffix.lower() == ".parquet":
         return "parquet"
     try:
-        with path.open(encoding="utf-8", errors="replace") as f:
+        with path.open(encoding="utf-8-sig", errors="replace") as f:
             for line in f:
                 if line.strip():
-                    return "csv" if line.strip().lower().startswith("event,") else "rtec"
+                    return "csv" if "," in line and "|" not in line else "rtec"
     except OSError as e:
         raise RunError([f"{path}:1: cannot read narrative: {e.strerror}"]) from None
     return "rtec"
@@ -287,34 +289,44 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
         what = (
             "CASE WHEN len(f) < 3 THEN 'expected event|arrival|time|arg..., found ' || "
             "chr(39) || line || chr(39) WHEN f[1] = '' THEN 'no event name' "
-            "ELSE 'time ' || chr(39) || f[3] || chr(39) || ' is not an integer' END"
+            f"ELSE {run_facts.time_what('f[3]')} END"
         )
         bad = (
             f"SELECT ln, {what} FROM (SELECT line, string_split(rtrim(line, chr(13)), '|') AS f, "
             f"row_number() OVER () AS ln FROM {lines}) WHERE line IS NOT NULL AND trim(line) "
-            "<> '' AND (len(f) < 3 OR TRY_CAST(f[3] AS BIGINT) IS NULL OR f[1] = '') "
+            f"<> '' AND (len(f) < 3 OR ({run_facts.time_sql('f[3]')}) IS NULL OR f[1] = '') "
             "ORDER BY ln LIMIT 1"
         )
     else:
         if kind == "parquet":
-            reader = f"read_parquet({p})"
+            reader, cols = f"read_parquet({p})", ("event", "time", "args")
             args = "CASE WHEN ar IS NULL THEN []::VARCHAR[] ELSE ar END"
-        else:
-            reader = f"read_csv({p}, header=true, all_varchar=true)"
+        else:  # the header's columns by position (run_facts.csv_header); a bad row: run()
+            try:
+                cols, ncols = run_facts.csv_header(path)
+            except ValueError as e:
+                raise RunError([str(e)]) from None
+            columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols))
+            reader = (
+                f"read_csv({p}, header=true, auto_detect=false, columns={{{columns}}}, "
+                "delim=',', quote='\"', escape='\"')"
+            )
             args = (
                 "CASE WHEN coalesce(ar, '') = '' THEN []::VARCHAR[] ELSE string_split(ar, ';') END"
             )
-        rows = f"SELECT event AS e, time AS tm, args AS ar FROM {reader}"
+        rows = (
+            f"SELECT CAST({cols[0]} AS VARCHAR) AS e, CAST({cols[1]} AS VARCHAR) AS tm, "
+            f"{cols[2]} AS ar FROM {reader}"
+        )
         name, time, n = "e", "tm", f"len({args})"
-        first = 0 if kind == "parquet" else 1  # a CSV's header is line 1
         what = (
             "CASE WHEN tm IS NULL THEN 'no time' WHEN coalesce(e, '') = '' THEN 'no event name' "
-            "ELSE 'time ' || chr(39) || tm || chr(39) || ' is not an integer' END"
+            f"ELSE {run_facts.time_what('tm')} END"
         )
-        bad = (
-            f"SELECT ln, {what} FROM (SELECT CAST(time AS VARCHAR) AS tm, CAST(event AS VARCHAR) "
-            f"AS e, row_number() OVER () + {first} AS ln FROM {reader}) WHERE "
-            "TRY_CAST(tm AS BIGINT) IS NULL OR coalesce(e, '') = '' ORDER BY ln LIMIT 1"
+        bad = (  # a Parquet file's rows, numbered from 1
+            f"SELECT ln, {what} FROM (SELECT e, tm, row_number() OVER () AS ln FROM ({rows})) "
+            f"WHERE ({run_facts.time_sql('tm')}) IS NULL OR coalesce(e, '') = '' "
+            "ORDER BY ln LIMIT 1"
         )
     # an RTEC line's arguments are its fields from the fourth on: indexed directly (a slice
     # f[4:] copies every list, which cost a third of the read)
@@ -322,7 +334,7 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
     a = "".join(f"{arg(i)} AS a{i}, " for i in range(arity))
     happ = (  # the plan's event table (scenario 0 only: RTEC's times are exact)
         f"SELECT 0 AS scn, {name} AS name, ({n})::INT AS arity, {a}"
-        f"TRY_CAST({time} AS BIGINT) AS t, NULL::VARCHAR AS id FROM ({rows})"
+        f"{run_facts.time_sql(time)} AS t, NULL::VARCHAR AS id FROM ({rows})"
     )
     return happ, bad
 
@@ -386,17 +398,20 @@ def run(
     try:
         con.execute(f"CREATE TEMP TABLE {plan['events']} AS {happ}")
     except duckdb.Error as e:
-        raise RunError([f"{narrative}:1: cannot read narrative: {_first_line(e)}"]) from None
+        raise RunError([run_facts.read_error(con, Path(narrative), kind, e)]) from None
     ((nbad,),) = con.execute(
         f"SELECT count(*) FROM {plan['events']} WHERE t IS NULL OR arity < 0 OR name IS NULL "
         "OR name = ''"
     ).fetchall()
     if nbad:
-        try:
-            found = con.execute(bad).fetchall()
-        except duckdb.Error as e:  # pragma: no cover - the first query read the same file
-            raise RunError([f"{narrative}:1: {_first_line(e)}"]) from None
-        line, what = found[0] if found else (1, "bad event")
+        found = run_facts.csv_bad_row(Path(narrative)) if kind == "csv" else None
+        if found is None and kind != "csv":
+            try:
+                rows = con.execute(bad).fetchall()
+            except duckdb.Error as e:  # pragma: no cover - the first query read the same file
+                raise RunError([f"{narrative}:1: {_first_line(e)}"]) from None
+            found = rows[0] if rows else None
+        line, what = found or (1, "bad event")
         raise RunError([f"{narrative}:{line}: {what}"])
     for rel, arity in plan["facts"].items():
         cols = ", ".join(f"c{i} VARCHAR" for i in range(arity))

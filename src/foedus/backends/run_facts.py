@@ -1,17 +1,26 @@
-"""``foedus run --facts``: domain facts, read in plain Python (small files).
+"""``foedus run --facts``: domain facts, read in plain Python (small files); and the header
+and the first bad row of a CSV narrative (:func:`csv_header`, :func:`csv_bad_row`).
 
-RTEC-style lines (``state(s1).``, one per line, ``%`` comments; an argument may be quoted) or a
-CSV file with the header ``fact,args`` (``args`` joined by ``;``). Facts of relations that the
-rules do not declare are ignored (RTEC's grounding facts, which foedus does not need).
+RTEC-style lines (``state(s1).``, one per line, ``%`` comments; an argument may be quoted, and
+a quoted one may hold a comma) or a CSV file with the header ``fact,args`` (``args`` joined by
+``;``). Facts of relations that the rules do not declare are ignored (RTEC's grounding facts,
+which foedus does not need). A byte order mark before the first line is not part of it.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 _FACT = re.compile(r"^\s*([a-z][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*\.\s*(?:%.*)?$")
 _ATOM = re.compile(r"^\s*(?:'((?:[^'\\]|\\.|'')*)'|\"((?:[^\"\\]|\\.)*)\"|([^\s,()'\"]+))\s*$")
+#: The pieces of an argument list: a quoted atom (which may hold a comma) or anything else up
+#: to a comma (checked by :data:`_ATOM`).
+_PIECE = re.compile(r"\s*(?:'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"]*)*")
+#: A narrative's time, as the DuckDB path reads it (RE2's ``\s``); a CSV header's columns.
+_TIME = re.compile(r"[\t\n\f\r ]*[+-]?[0-9]+[\t\n\f\r ]*")
+COLUMNS = ("event", "time", "args")
 
 
 def read_facts(
@@ -37,7 +46,7 @@ def read_facts(
 
     for path in paths:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:
             errors.append(f"{path}:1: cannot read facts: {getattr(e, 'strerror', None) or e}")
             continue
@@ -63,7 +72,7 @@ def read_facts(
             args: list[str] = []
             ok = m is not None
             if m and m.group(2) is not None:
-                for piece in m.group(2).split(","):
+                for piece in _split(m.group(2)):
                     am = _ATOM.match(piece)
                     if am is None:
                         ok = False
@@ -74,3 +83,132 @@ def read_facts(
                 continue
             add(f"{path}:{n}", m.group(1), args)
     return rows, errors
+
+
+def _split(args: str) -> list[str]:
+    """An argument list split at the commas outside quotes."""
+    out, at = [], 0
+    while True:
+        m = _PIECE.match(args, at)
+        end = m.end() if m else at
+        out.append(args[at:end])
+        if end >= len(args) or args[end] != ",":
+            if end < len(args):  # an unclosed quote: the rest, for _ATOM to refuse
+                out[-1] = args[at:]
+            return out
+        at = end + 1
+
+
+def csv_header(path: Path) -> tuple[tuple[str, str, str], int]:
+    """The columns (``c0``, ``c1``... by position) of ``event``, ``time`` and ``args`` in a CSV
+    narrative's header, and how many columns it has; ValueError (``file:1: message``) when the
+    header lacks one. Other columns are ignored, names are read without case."""
+    import csv
+
+    try:
+        with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as f:
+            header = next(csv.reader(f), [])
+    except OSError as e:
+        raise ValueError(f"{path}:1: cannot read narrative: {e.strerror}") from None
+    names = [h.strip().lower() for h in header]
+    if not set(COLUMNS) <= set(names):
+        raise ValueError(
+            f"{path}:1: expected the header 'event,time,args', found {','.join(header)!r}"
+        )
+    cols = tuple(f"c{names.index(c)}" for c in COLUMNS)
+    return (cols[0], cols[1], cols[2]), len(names)
+
+
+def csv_bad_row(path: Path) -> tuple[int, str] | None:
+    """The line of the first bad row of a CSV narrative and what is wrong with it (too few
+    or too many fields, no event name, a time that is not an integer or out of range), or
+    None. Run only when the DuckDB path found a bad row or could not read the file."""
+    import csv
+
+    try:
+        (ev, tm, _), n = csv_header(path)
+    except ValueError:
+        return None
+    e, t = int(ev[1:]), int(tm[1:])
+    with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return None
+            except csv.Error as err:
+                return line, f"not a CSV row: {err}"
+            if not row:
+                continue
+            if len(row) != n:
+                return line, (
+                    f"expected {n} fields ({','.join(header)}), found {len(row)}: {','.join(row)!r}"
+                )
+            if row[e] == "":
+                return line, "no event name"
+            if row[t] == "":
+                return line, "no time"
+            if not _TIME.fullmatch(row[t]):
+                return line, f"time {row[t]!r} is not an integer"
+            if not -(2**63) <= int(row[t]) <= MAX_TIME:
+                return line, f"time {row[t]!r} is out of range {_RANGE}"
+
+
+# --- the narrative's times, and what DuckDB cannot read ----------------------------------
+
+#: The largest time a narrative may give: an event at ``T`` takes effect at ``T + 1``, a
+#: BIGINT (the engine's time points are DuckDB's BIGINT, Python's int on the small path).
+MAX_TIME = 2**63 - 2
+_RANGE = f"({-(2**63)} to {MAX_TIME})"
+_DIGITS = "regexp_full_match({0}, '\\s*[+-]?[0-9]+\\s*')"
+
+
+def time_sql(col: str) -> str:
+    """A time field as a BIGINT, else NULL (not an integer: ``1.5``, ``1e3``; out of range)."""
+    big = f"TRY_CAST({col} AS HUGEINT) <= {MAX_TIME}"
+    return f"CASE WHEN {_DIGITS.format(col)} AND {big} THEN TRY_CAST({col} AS BIGINT) END"
+
+
+def time_what(col: str) -> str:
+    """Why a time field is bad (for the query of the first bad row)."""
+    q = f"'time ' || chr(39) || {col} || chr(39)"
+    return (
+        f"CASE WHEN {_DIGITS.format(col)} THEN {q} || ' is out of range {_RANGE}' "
+        f"ELSE {q} || ' is not an integer' END"
+    )
+
+
+def read_error(con: Any, path: Path, kind: str, e: BaseException) -> str:
+    """The line of a narrative that DuckDB cannot read: bytes that are not UTF-8, a CSV row
+    with too few or too many fields (:func:`csv_bad_row`), a Parquet file without a column;
+    else DuckDB's message."""
+    try:
+        data = b"" if kind == "parquet" else Path(path).read_bytes()
+        data.decode("utf-8")
+    except UnicodeDecodeError as u:
+        line = data.count(b"\n", 0, u.start) + 1
+        col = u.start - (data.rfind(b"\n", 0, u.start) + 1) + 1
+        what = f"not UTF-8 text (byte 0x{data[u.start]:02x})"
+        return f"{path}:{line}:{col}: cannot read narrative: {what}"
+    except OSError:
+        pass
+    if kind == "csv":
+        found = csv_bad_row(path)
+        if found is not None:
+            return f"{path}:{found[0]}: {found[1]}"
+    if kind == "parquet":
+        lit = "'" + str(path).replace("'", "''") + "'"
+        try:
+            names = [r[0] for r in con.execute(f"DESCRIBE FROM read_parquet({lit})").fetchall()]
+        except Exception:  # noqa: BLE001 - not a Parquet file: DuckDB's message below
+            names = None
+        if names is not None and not set(COLUMNS) <= set(names):
+            return (
+                f"{path}:1: cannot read narrative: expected the columns event, time and args, "
+                f"found {', '.join(names) or 'none'}"
+            )
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return f"{path}:1: cannot read narrative: {first}"

@@ -33,7 +33,7 @@ HEADER = b"fluent,args,value,start,end\n"
 
 def _lines(path: Path) -> list[str] | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte order mark: as DuckDB's reader
     except (OSError, UnicodeDecodeError):
         return None
     if "\r" in text:

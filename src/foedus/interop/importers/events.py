@@ -11,7 +11,9 @@ attacking India. A named person ("Barack Obama") is skipped too: the line's four
 no country for a named actor, so a leader stands for a state only when the line says which
 ("Head of Government (Latvia)"); the report lists the names skipped. So is anything else the alias
 table does not know, and an event whose subject and object are the same state (domestic).
-Identical lines are imported once.
+Identical lines are imported once (lines that differ only in white space, or in the case or
+spacing of the relation, are identical). A line without exactly four tab-separated fields is
+refused, naming its line: with one missing, the date would be read as the object.
 
 The relation is mapped to a CAMEO code and an event type by :data:`CAMEO` (our mapping; the
 descriptions are CAMEO's, Schrodt 2012). Codes not in the table are skipped and counted. A
@@ -21,6 +23,7 @@ descriptions, so relations written exactly as the code list writes them are reco
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from datetime import date
@@ -234,7 +237,13 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
     data: list[Path] = []
     extra: dict[str, str] = {}
     for path in paths:
-        first = read_text(path).split("\n", 1)[0]
+        text = read_text(path)
+        if not text.strip():
+            raise DatasetError(
+                f"{path}: empty file (expected lines subject, relation, object, date separated "
+                "by tabs)"
+            )
+        first = text.split("\n", 1)[0].rstrip("\r")
         if first.upper().startswith("CAMEOEVENTCODE"):
             for line in read_text(path).splitlines()[1:]:
                 num, _, text = line.partition("\t")
@@ -255,7 +264,21 @@ def import_events(paths: list[Path], aliases: AliasTable) -> Import:
         imp.report.files.append(path.name)
         imp.report.read += len(rows)
         for r in rows:
-            key = (r.get("subject"), r.get("relation"), r.get("object"), r.get("date"))
+            fields = next(csv.reader([r.raw.replace("\n", " ")], delimiter="\t"), [])
+            if len(fields) != 4:
+                # the column of the fifth field, or the line's end, where a field is missing
+                col = len("\t".join(r.raw.split("\t")[:4])) + 2 if len(fields) > 4 else 0
+                col = col or len(r.raw.splitlines()[0] if r.raw else "") + 1
+                raise DatasetError(
+                    f"{path}:{r.line}:{col}: expected 4 fields (subject, relation, object, date) "
+                    f"separated by tabs, found {len(fields)}: {r.raw!r}"
+                )
+            key = (
+                " ".join(r.get("subject").split()),
+                _norm(r.get("relation")),
+                " ".join(r.get("object").split()),
+                r.get("date").strip(),
+            )
             if key in seen:
                 imp.report.skip("duplicate of an earlier line", r.ref)
                 continue
