@@ -186,7 +186,8 @@ def test_an_overlay_widens_the_horizon_without_changing_the_corpus(tmp_path: Pat
 
 
 def test_exports_give_an_open_date_only_its_known_bound(tmp_path: Path) -> None:
-    from foedus.interop.exports import graph, network
+    from foedus.interop.exports import network
+    from foedus.interop.rdf import graph
 
     c = load_corpus(corpus(tmp_path))
     g = graph(c)

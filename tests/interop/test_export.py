@@ -126,7 +126,7 @@ def test_rdf_vocabulary_declares_every_term(store: Store) -> None:
     and the schema loads in rdflib and pyoxigraph."""
     import rdflib
 
-    from foedus.interop.exports import VOCAB
+    from foedus.interop.rdf import VOCAB
 
     schema = rdflib.Graph().parse(VOCAB)
     declared = {str(s) for s in schema.subjects()}

@@ -19,6 +19,8 @@ parquet    the same as Parquet files
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 from collections.abc import Callable
@@ -31,207 +33,9 @@ from sqlglot import exp
 
 from foedus.build.schema import set_setting
 from foedus.errors import UserError
+from foedus.interop.rdf import FD, PROV, WD, WDT, base_iri, check_base, graph
 from foedus.model import FuzzyDate
 from foedus.paths import atomic_files
-
-WD = "http://www.wikidata.org/entity/"
-WDT = "http://www.wikidata.org/prop/direct/"
-PROV = "http://www.w3.org/ns/prov#"
-#: The foedus vocabulary; its RDF schema is ``vocab.ttl`` beside this module.
-FD = "urn:foedus:vocab#"
-VOCAB = Path(__file__).resolve().parent / "vocab.ttl"
-
-
-def base_iri(corpus: Any, base: str | None = None) -> str:
-    """The IRI every record of ``corpus`` is named under: ``base`` (``--base``, a ``/`` added
-    when it ends in neither ``/`` nor ``#``), else ``urn:foedus:corpus:<name>/``."""
-    if base:
-        return base if base.endswith(("/", "#")) else base + "/"
-    return f"urn:foedus:corpus:{corpus.metadata.name}/"
-
-
-def check_base(base: str) -> str:
-    """``base`` when it is an absolute IRI; a one-line error naming it otherwise."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(base)
-    if not parts.scheme or any(c in base for c in ' <>"{}|\\^`'):
-        raise UserError(f"--base {base!r}: not an absolute IRI (e.g. https://example.org/kb/)")
-    if (parts.hostname or "").endswith(".invalid"):
-        raise UserError(f"--base {base!r}: a .invalid host names nothing; give your own IRI")
-    return base
-
-
-# --------------------------------------------------------------------------- RDF
-
-
-def graph(corpus: Any, base: str | None = None) -> Any:
-    """The corpus as an rdflib Graph.
-
-    Actors, instruments and events are ``<base>actor/<id>``, ``<base>instrument/<id>`` and
-    ``<base>event/<id>``; ``wdt:P31`` gives their class (``fd:Actor``, ``fd:Instrument``,
-    ``fd:Event``) and ``fd:eventType`` the event type (``fd:type/invasion``). A date is a
-    Wikidata point in time only when it is an exact day; every date is also written as its
-    bounds, ``fd:<x>Earliest`` and ``fd:<x>Latest``, with the text (``fd:<x>Text``). Quotes
-    are PROV-O: the record ``prov:wasDerivedFrom`` an entity whose ``prov:value`` is the quote
-    and which ``prov:wasQuotedFrom`` the source document (``<base>source/<id>``).
-    """
-    from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import OWL
-
-    base = base_iri(corpus, base)
-    fd = Namespace(FD)
-    wdt = Namespace(WDT)
-    wd = Namespace(WD)
-    prov = Namespace(PROV)
-    g = Graph()
-    g.bind("fd", fd)
-    g.bind("wdt", wdt)
-    g.bind("wd", wd)
-    g.bind("owl", OWL)
-    g.bind("prov", prov)
-
-    def node(kind: str, ident: str) -> URIRef:
-        return URIRef(f"{base}{kind}/{ident}")
-
-    def day(d: date) -> Literal:
-        return Literal(d.isoformat(), datatype=XSD.date)
-
-    def point(subject: Any, prop: Any, d: FuzzyDate | None) -> None:
-        """A Wikidata point in time: only for an exact day (a fuzzy date has its bounds)."""
-        if d is not None and d.exact:
-            g.add((subject, prop, day(d.earliest)))
-
-    def dates(subject: Any, d: FuzzyDate | None, prefix: str) -> None:
-        """A date's bounds and text; a side the source leaves open ("after 1939") has no
-        bound here (the corpus's horizon bounds it only for the answers)."""
-        if d is None:
-            return
-        if d.open != "start":
-            g.add((subject, fd[f"{prefix}Earliest"], day(d.earliest)))
-        if d.open != "end":
-            g.add((subject, fd[f"{prefix}Latest"], day(d.latest)))
-        g.add((subject, fd[f"{prefix}Text"], Literal(d.text)))
-
-    def quotes(subject: Any, qs: list[Any]) -> None:
-        for q in qs:
-            b = BNode()
-            g.add((subject, prov.wasDerivedFrom, b))
-            g.add((b, RDF.type, prov.Entity))
-            g.add((b, prov.value, Literal(q.quote)))
-            src = corpus.source_of(q.source)
-            if src:
-                g.add((b, prov.wasQuotedFrom, node("source", src)))
-
-    for ident in corpus.sources:
-        g.add((node("source", ident), RDF.type, prov.Entity))
-        g.add((node("source", ident), fd.id, Literal(ident)))
-
-    for a in corpus.actors:
-        s = node("actor", a.id)
-        g.add((s, wdt.P31, fd.Actor))
-        g.add((s, RDFS.label, Literal(a.name)))
-        g.add((s, fd.id, Literal(a.id)))
-        g.add((s, fd.kind, Literal(a.kind)))
-        for n in a.aliases:
-            g.add((s, fd.alias, Literal(n)))
-        for code in a.iso3166:
-            g.add((s, fd.iso3166, Literal(code)))
-        for c in a.cow:
-            g.add((s, fd.cow, Literal(c)))
-        for q in a.wikidata:
-            g.add((s, OWL.sameAs, wd[q]))
-        for rel, other in (
-            ("predecessor", a.predecessor),
-            ("successor", a.successor),
-            ("partOf", a.part_of),
-        ):
-            if other:
-                g.add((s, fd[rel], node("actor", other)))
-        point(s, wdt.P571, a.existed_from)  # inception
-        dates(s, a.existed_from, "existedFrom")
-        point(s, wdt.P576, a.existed_to)  # dissolved
-        dates(s, a.existed_to, "existedTo")
-        quotes(s, a.sources)
-    for i in corpus.instruments:
-        s = node("instrument", i.id)
-        g.add((s, wdt.P31, fd.Instrument))
-        g.add((s, RDFS.label, Literal(i.name)))
-        g.add((s, fd.id, Literal(i.id)))
-        g.add((s, fd.kind, Literal(i.kind)))
-        for n in i.aliases:
-            g.add((s, fd.alias, Literal(n)))
-        point(s, wdt.P585, i.signed)  # point in time (of signature)
-        dates(s, i.signed, "signed")
-        point(s, wdt.P580, i.in_force or i.signed)  # start time
-        dates(s, i.in_force, "inForce")
-        point(s, wdt.P582, i.ended)  # end time
-        dates(s, i.ended, "ended")
-        if i.amends:
-            g.add((s, fd.amends, node("instrument", i.amends)))
-        for k, p in enumerate(i.parties):
-            if p.how in SIGNED:  # signatory: not a party by accession, adherence, succession
-                g.add((s, wdt.P1891, node("actor", p.actor)))
-            g.add((s, wdt.P710, node("actor", p.actor)))  # participant
-            pn = URIRef(f"{s}/party/{k}")
-            g.add((s, fd.party, pn))
-            g.add((pn, RDF.type, fd.Party))
-            g.add((pn, fd.actor, node("actor", p.actor)))
-            g.add((pn, fd.how, Literal(p.how)))
-            dates(pn, p.date, "joined")
-            dates(pn, p.until, "left")
-            quotes(pn, p.sources)
-        for c in i.clauses:
-            cn = URIRef(f"{s}/clause/{c.id}")
-            g.add((s, fd.clause, cn))
-            g.add((cn, RDF.type, fd.Clause))
-            g.add((cn, fd.id, Literal(c.id)))
-            g.add((cn, fd.text, Literal(c.text)))
-            if c.article:
-                g.add((cn, fd.article, Literal(c.article)))
-            if c.norm is not None:
-                nn = URIRef(f"{cn}/norm")
-                g.add((cn, fd.norm, nn))
-                g.add((nn, fd.normKind, Literal(c.norm.kind)))
-                for cat in c.norm.categories:
-                    g.add((nn, fd.category, node("category", cat)))
-                for b in c.norm.bearers or []:
-                    g.add((nn, fd.bearer, node("actor", b)))
-                for b in c.norm.beneficiaries or []:
-                    g.add((nn, fd.beneficiary, node("actor", b)))
-        quotes(s, i.sources)
-    for e in corpus.events:
-        s = node("event", e.id)
-        g.add((s, wdt.P31, fd.Event))
-        g.add((s, fd.eventType, fd[f"type/{e.type}"]))
-        g.add((s, fd.id, Literal(e.id)))
-        g.add((s, RDFS.label, Literal(e.summary)))
-        point(s, wdt.P585, e.date)
-        dates(s, e.date, "date")
-        for a in e.actors:
-            g.add((s, fd.actor, node("actor", a)))
-            g.add((s, wdt.P710, node("actor", a)))
-        for t in e.targets:
-            g.add((s, fd.target, node("actor", t)))
-            g.add((s, wdt.P710, node("actor", t)))
-        if e.instrument:
-            g.add((s, fd.instrument, node("instrument", e.instrument)))
-        if e.justification:
-            g.add((s, fd.justification, Literal(e.justification)))
-        if e.hypothetical:
-            g.add((s, fd.hypothetical, Literal(True)))
-        quotes(s, e.sources)
-    for cat in corpus.categories:
-        s = node("category", cat.id)
-        g.add((s, RDFS.label, Literal(cat.name)))
-        for t in cat.event_types:
-            g.add((s, fd.eventTypeIn, fd[f"type/{t}"]))
-    return g
-
-
-#: How a party joined that makes it a signatory (``wdt:P1891``): it signed, or ratified what
-#: it signed; a state that accedes, adheres or succeeds did not sign.
-SIGNED = ("signature", "ratification")
 
 
 def _write_text(text: str, out: Path) -> None:
@@ -256,8 +60,22 @@ def write_jsonld(corpus: Any, out: Path, base: str | None = None) -> dict[str, A
         "owl": "http://www.w3.org/2002/07/owl#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
     }
-    _write_text(g.serialize(format="json-ld", context=context, indent=1), out)
+    doc = json.loads(g.serialize(format="json-ld", context=context))
+    text = json.dumps(_in_order(doc), ensure_ascii=False, indent=1, sort_keys=True)
+    _write_text(text + "\n", out)
     return {"triples": len(g)}
+
+
+def _in_order(doc: Any) -> Any:
+    """A JSON-LD document with its nodes and each property's values sorted (neither order
+    means anything in JSON-LD; rdflib writes them in its hash order, so the same corpus gave
+    a different file each run). An ``@list`` keeps its order."""
+    if isinstance(doc, dict):
+        return {k: v if k == "@list" else _in_order(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        items = [_in_order(v) for v in doc]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return doc
 
 
 # --------------------------------------------------------------------------- GraphML
@@ -478,11 +296,44 @@ _MAIN_TABLES = sqlglot.parse_one(
 )
 
 
+#: The columns of a table of the database's ``main`` schema and their types, in order.
+_COLUMNS = sqlglot.parse_one(
+    "SELECT column_name, data_type FROM information_schema.columns "
+    "WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position",
+    read="duckdb",
+)
+
+
+def _columns(con: Any, table: str, fmt: str) -> list[exp.Expression]:
+    """What to select of ``table``: its columns, a list (``VARCHAR[]``: a fluent's ``args``,
+    a norm's ``bearers``) as a JSON array in CSV (``["rsfsr","ussr"]``; DuckDB's own text
+    for a list, ``[rsfsr, ussr]``, quotes some elements and not others, and cannot be read
+    back when one holds ``, ``), and the fluents' time points also as days."""
+    cols: list[exp.Expression] = []
+    for name, kind in con.execute(_COLUMNS.sql("duckdb"), [table]).fetchall():
+        col = exp.column(name, quoted=True)
+        if fmt == "csv" and str(kind).endswith("[]"):
+            cols.append(
+                exp.alias_(exp.Anonymous(this="to_json", expressions=[col]), name, quoted=True)
+            )
+        else:
+            cols.append(col)
+    if table in ("fluents", "scenario_fluents"):
+        cols += FLUENT_DAYS
+    return cols
+
+
 def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
     """Every table of the built database as ``<out>/<table>.<csv|parquet>``: each written
     beside its file first, and all renamed onto theirs once every one is written (a full disk
-    leaves the folder as it was)."""
-    out.mkdir(parents=True, exist_ok=True)
+    leaves the folder as it was). In CSV a list is a JSON array (:func:`_columns`).
+
+    ``fluents`` is the fluents the database stores: a database of many co-parties computes
+    ``binds`` and ``protected`` for the pairs a question asks about (table ``on_demand`` lists
+    them, per perspective), and they are not written whole here (every pair of the GGO
+    treaties' parties is 10.5 million ``binds`` keys); a database built with
+    ``FOEDUS_DEMAND=off`` stores them, and its export holds them."""
+    out.mkdir(parents=True, exist_ok=True)  # made by :func:`export` when it runs this
     con = kb.connect()
     # the knowledge base reads its few rows on one thread; a whole table's copy uses every core
     con.execute(set_setting("threads", os.cpu_count() or 1))
@@ -493,7 +344,7 @@ def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
         def copy_all(tmps: list[Path]) -> None:
             for t, tmp in zip(tables, tmps, strict=True):
                 table = exp.to_table(t, quoted=True)
-                cols = [exp.Star(), *FLUENT_DAYS] if t in ("fluents", "scenario_fluents") else ["*"]
+                cols = _columns(con, t, fmt)
                 kind = "PARQUET" if fmt == "parquet" else "CSV"
                 params = [exp.CopyParameter(this=exp.var("FORMAT"), expression=exp.var(kind))]
                 if fmt != "parquet":
@@ -533,9 +384,48 @@ ALIASES = {
 }
 
 
+#: The formats written as a folder of files (the others are one file).
+FOLDER_FORMATS = ("csv", "parquet")
+
+
+def _make_folders(folder: Path, *, target: bool) -> list[Path]:
+    """The missing folders of ``folder`` made, outermost first, and returned (so that a
+    failed export can take them away again). A part of the path that is a file is refused
+    as the operating system would (``afile: not a directory``; ``folder`` itself, when it is
+    the ``target`` to write: ``afile: file exists``), before anything is made."""
+    missing: list[Path] = []
+    p = folder
+    while not p.exists() and not p.is_symlink() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    if not p.is_dir():
+        if target and p == folder:  # the folder to write is a file
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(p))
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(p))
+    made: list[Path] = []
+    try:
+        for m in reversed(missing):
+            m.mkdir()
+            made.append(m)
+    except BaseException:
+        _remove_folders(made)
+        raise
+    return made
+
+
+def _remove_folders(made: list[Path]) -> None:
+    """The folders an export made taken away again, innermost first (only when empty)."""
+    for m in reversed(made):
+        with contextlib.suppress(OSError):
+            m.rmdir()
+
+
 def export(kb: Any, fmt: str, out: Path, base: str | None = None) -> dict[str, Any]:
     """Write ``kb`` (a :class:`~foedus.query.KnowledgeBase`) in format ``fmt`` to ``out``;
-    ``base`` names the records of an RDF export (turtle, jsonld)."""
+    ``base`` names the records of an RDF export (turtle, jsonld).
+
+    Missing folders on the way to ``out`` are made; an export that fails takes them away
+    again, and leaves every file as it was."""
     name = ALIASES.get(fmt.lower(), fmt.lower())
     if name not in FORMATS:
         raise UserError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
@@ -545,13 +435,19 @@ def export(kb: Any, fmt: str, out: Path, base: str | None = None) -> dict[str, A
                 f"--base names RDF records: it applies to turtle and jsonld, not {name}"
             )
         check_base(base)
-    if name in ("turtle", "jsonld"):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        info = FORMATS[name](kb.corpus, out, base)
-        info["base"] = base_iri(kb.corpus, base)
-    elif name not in ("csv", "parquet"):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        info = FORMATS[name](kb.corpus, out)
-    else:
-        info = FORMATS[name](kb, out)
+    if name not in FOLDER_FORMATS and (not out.name or out.name == ".." or out.is_dir()):
+        raise UserError(f"cannot write {out}: is a directory; give a file's path")
+    folder = name in FOLDER_FORMATS
+    made = _make_folders(out if folder else out.parent, target=folder)
+    try:
+        if name in ("turtle", "jsonld"):
+            info = FORMATS[name](kb.corpus, out, base)
+            info["base"] = base_iri(kb.corpus, base)
+        elif name not in FOLDER_FORMATS:
+            info = FORMATS[name](kb.corpus, out)
+        else:
+            info = FORMATS[name](kb, out)
+    except BaseException:
+        _remove_folders(made)
+        raise
     return {"format": name, "path": str(out), **info}
