@@ -27,6 +27,7 @@ MODULES = [
     "foedus.corpus.perspectives",
     "foedus.rules.library",
     "foedus.corpus.validate",
+    "foedus.corpus.quotes",
     "foedus.rules.library.vocabulary",
 ]
 

@@ -26,13 +26,29 @@ def normalise(text: str) -> str:
 
 
 def found(quote: str, source: str) -> bool:
-    """True when ``quote`` occurs in ``source`` verbatim, runs of white space aside."""
-    return normalise(quote) in _normalised(source)
+    """True when ``quote`` occurs in ``source`` verbatim, runs of white space aside.
+
+    A quote that is one whole line of the source (an imported row cites its line) is found in
+    a set of the source's lines; another is searched for in the whole text (each search reads
+    the source: 40,000 quotes of an imported 2.5 MB file took 6.6 s that way).
+
+    >>> found("b  c", "a\\nb c\\nd"), found("c d", "a\\nb c\\nd"), found("c e", "a\\nb c\\nd")
+    (True, True, False)
+    """
+    q = normalise(quote)
+    return q in _lines(source) or q in _normalised(source)
 
 
 @lru_cache(maxsize=32)
 def _normalised(source: str) -> str:
     return normalise(source)
+
+
+@lru_cache(maxsize=32)
+def _lines(source: str) -> frozenset[str]:
+    """The source's lines, each :func:`normalise`-d (a contiguous run of the normalised
+    text's words, so a quote among them is in the text)."""
+    return frozenset(normalise(line) for line in source.splitlines())
 
 
 def _key(word: str) -> str:
