@@ -10,6 +10,7 @@ and set of steps in a cache folder; :func:`build_corpus` is ``foedus build``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,15 @@ from typing import Any
 
 from foedus.build import shipped
 from foedus.build import steps as build_steps
-from foedus.build.database import atomic, cached_path, connect_rw, latest_cached, out_of_memory
+from foedus.build.database import (
+    atomic,
+    cached_path,
+    connect_rw,
+    intact,
+    latest_cached,
+    out_of_memory,
+    prune_cached,
+)
 from foedus.build.fluents import store_fluents
 from foedus.build.schema import CHECKPOINT, TABLES
 from foedus.build.steps import Step
@@ -78,15 +87,41 @@ def build(
             raise out_of_memory(e, stage[0], out) from e
         else:
             try:
-                report = atomic(out, lambda tmp: update.apply(prepared, tmp, say))
+                report = atomic(out, lambda tmp: _apply(update, prepared, tmp, say))
             except duckdb.OutOfMemoryException as e:
                 raise out_of_memory(e, stage[0], out) from e
-            return BuildResult(out, report)
+            except _UpdateFailed as e:  # a damaged block of the previous file, found reading it
+                reason = f"the update failed in stage '{stage[0]}': {e}"
+                say(f"full build: {reason}")
+            else:
+                return BuildResult(out, report)
     try:
         atomic(out, lambda tmp: _fill(tmp, corpus, steps, say))
     except duckdb.OutOfMemoryException as e:
         raise out_of_memory(e, stage[0], out) from e
     return BuildResult(out, None, reason)
+
+
+class _UpdateFailed(Exception):
+    """An incremental update could not read its copy of the previous database (a damaged
+    block: DuckDB's checksum or a short read); the database is built from scratch instead."""
+
+
+_DAMAGED = ("Corrupt database file", "Could not read enough bytes")
+
+
+def _apply(update: Any, prepared: Any, tmp: Path, say: Progress) -> Any:
+    """``update.apply``, its failures to read the previous database as :class:`_UpdateFailed`
+    (a failure to write, a full disk, stays one: :func:`foedus.build.database.atomic`)."""
+    try:
+        return update.apply(prepared, tmp, say)
+    except duckdb.OutOfMemoryException:
+        raise
+    except duckdb.Error as e:
+        text = str(e)
+        if isinstance(e, duckdb.IOException) and not any(d in text for d in _DAMAGED):
+            raise
+        raise _UpdateFailed(text.splitlines()[0] if text else type(e).__name__) from e
 
 
 def step_name(step: Step) -> str:
@@ -132,11 +167,20 @@ def ensure_built(
     A first use writes the database the package ships for it, if any (the bundled corpus as
     installed: :func:`foedus.build.shipped.restore_shipped`); else it starts from the most recent
     cached database of the same corpus name and steps when the corpus differs from that one
-    only by added events (:func:`build`).
+    only by added events (:func:`build`). A cache file whose header is not whole
+    (:func:`foedus.build.database.intact`) is built again; after a build the cache keeps the
+    :data:`~foedus.build.database.KEEP` most recent databases of the corpus's name
+    (:func:`~foedus.build.database.prune_cached`).
     """
     path = cached_path(corpus, steps_key)
-    if not path.exists() and not (steps and shipped.restore_shipped(path)):
+    if intact(path):
+        return path
+    if path.exists():  # emptied, cut or overwritten: a cache file is remade, never read
+        with contextlib.suppress(OSError):
+            path.unlink()
+    if not (steps and shipped.restore_shipped(path)):
         build(corpus, path, steps, progress, previous=latest_cached(path) if steps else None)
+    prune_cached(path)
     return path
 
 
@@ -163,8 +207,14 @@ def build_corpus(
     target = check_output(
         output if output is not None else cached_path(corpus, key), corpus_root=corpus.path
     )
+    if output is None and target.exists() and not intact(target):
+        with contextlib.suppress(OSError):  # a damaged cache file: built anew
+            target.unlink()
     previous = target if target.exists() else (latest_cached(target) if output is None else None)
-    return build(corpus, target, steps, progress, previous=previous)
+    result = build(corpus, target, steps, progress, previous=previous)
+    if output is None:
+        prune_cached(target)
+    return result
 
 
 def progress_total() -> int:

@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import shutil
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,11 +36,18 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_stale(out: Path) -> None:
-    """Remove temporary files that killed builds of ``out`` left behind."""
-    for leftover in out.parent.glob(f".{out.name}.*.tmp*"):
+def _remove_stale(out: Path, pattern: str | None = None) -> None:
+    """Remove temporary files that killed builds of ``out`` left behind (of every file
+    ``pattern`` matches in its folder, if given: ``<file>.<pid>.…tmp``)."""
+    for leftover in out.parent.glob(
+        f".{glob.escape(out.name)}.*.tmp*" if pattern is None else pattern
+    ):
         try:
-            pid = int(leftover.name[len(out.name) + 2 :].split(".")[0])
+            pid = (
+                int(leftover.name.split(".duckdb.", 1)[1].split(".")[0])
+                if pattern
+                else int(leftover.name[len(out.name) + 2 :].split(".")[0])
+            )
             os.kill(pid, 0)
         except ProcessLookupError:
             with contextlib.suppress(OSError):
@@ -152,14 +160,81 @@ def cached_path(corpus: Corpus, steps_key: str) -> Path:
 
 
 def latest_cached(path: Path) -> Path | None:
-    """The most recently written cache file of the same corpus name and steps as ``path``."""
+    """The most recently written (or used: :func:`touch`) cache file of the same corpus name
+    and steps as ``path``, whose header is whole (:func:`intact`)."""
     name, key = path.name.rsplit("-", 2)[0], path.name.rsplit("-", 1)[1]
     found = []
     for p in path.parent.glob(f"{glob.escape(name)}-{'?' * 24}-{glob.escape(key)}"):
         with contextlib.suppress(OSError):
-            if p != path:
+            if p != path and intact(p):
                 found.append((p.stat().st_mtime_ns, p))
     return max(found)[1] if found else None
+
+
+KEEP = 8
+"""How many cached databases of one corpus name the cache keeps (the most recently written
+or used, of any build steps): a corpus edited all day would otherwise leave one database per
+version in the cache (tens of MB each). A version edited and then reverted within the last
+:data:`KEEP` is answered from its database again."""
+
+
+def prune_cached(path: Path, keep: int | None = None) -> None:
+    """Remove the cache files of the same corpus name as ``path`` but the ``keep`` (default
+    :data:`KEEP`) most recently written or used (``path`` itself always stays), and what
+    killed builds of that name left. A process still reading a removed file keeps reading
+    it (POSIX keeps an open file until it is closed)."""
+    name = path.name.rsplit("-", 2)[0]
+    found = []
+    for p in path.parent.glob(f"{glob.escape(name)}-{'?' * 24}-{'?' * 12}.duckdb"):
+        if p.name.rsplit("-", 2)[0] != name:  # a longer name sharing this prefix
+            continue
+        with contextlib.suppress(OSError):
+            if p != path:
+                found.append((p.stat().st_mtime_ns, p))
+    keep = KEEP if keep is None else keep
+    # what builds killed on the way to other versions left (one per version, as large as it)
+    _remove_stale(path, f".{glob.escape(name)}-{'?' * 24}-{'?' * 12}.duckdb.*.tmp*")
+    for _, old in sorted(found, reverse=True)[max(keep - 1, 0) :]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+        with contextlib.suppress(OSError):
+            Path(f"{old}.wal").unlink()
+
+
+def touch(path: Path) -> None:
+    """Mark the cache file ``path`` as used now (its ``mtime``): the most recently used
+    database is the one an edit most likely starts from (:func:`latest_cached`), and the last
+    one :func:`prune_cached` removes. A cache folder that cannot be written is left as it is."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+_HEADER = 4096
+"""The size of each of the three headers at the start of a DuckDB file (the main header,
+then two database headers, the one with the higher iteration being current)."""
+
+
+def intact(path: Path) -> bool:
+    """Whether the database file ``path`` has a DuckDB header and is as long as its current
+    header says (its block count times the block size, after the headers): an emptied,
+    overwritten or cut file in the cache is not (DuckDB refuses to open it, or fails reading
+    the blocks past the end). A cheap check (the first 12 KiB are read), not a proof: a block
+    damaged inside the file is found only when it is read. A header this code cannot read
+    (another storage version) is given the benefit of the doubt."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(3 * _HEADER)
+            size = os.fstat(f.fileno()).st_size
+    except OSError:
+        return False
+    if len(head) < 3 * _HEADER or head[8:12] != b"DUCK":
+        return False
+    headers = [struct.unpack_from("<8Q", head, at) for at in (_HEADER, 2 * _HEADER)]
+    current = max(headers, key=lambda h: h[1])  # (checksum, iteration, meta, free, count, size..)
+    count, block = current[4], current[5]
+    if not (block & (block - 1) == 0 and 2**12 <= block <= 2**26 and count < 2**40):
+        return True  # a header of another layout: not judged
+    return size >= 3 * _HEADER + count * block
 
 
 def connect(path: str | Path) -> duckdb.DuckDBPyConnection:

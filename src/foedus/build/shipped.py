@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foedus.build.database import atomic, cached_path
+from foedus.build.database import atomic, cached_path, intact, touch
 from foedus.build.version import steps_key
 from foedus.duck import duckdb
 
@@ -40,7 +40,10 @@ def cached_or_shipped(corpus: Corpus) -> Path | None:
     (:mod:`foedus.build.version`, without importing the build) or written from the shipped
     one (:func:`restore_shipped`); None when it is to be built."""
     path = cached_path(corpus, steps_key())
-    return path if path.exists() or restore_shipped(path) else None
+    if intact(path):
+        touch(path)  # the most recently used: an edit starts from it, the cache keeps it
+        return path
+    return None if path.exists() or not restore_shipped(path) else path
 
 
 def restore_shipped(path: Path) -> bool:

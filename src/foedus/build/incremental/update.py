@@ -44,6 +44,7 @@ without the state) raises :class:`NotIncremental`, and the caller builds from sc
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -171,8 +172,14 @@ def prepare(
             check_state(scratch, corpus, steps, (steps_key(), [s.run for s in STEPS]))
             say("incremental: comparing with the previous build")
             new_ids = added_events(scratch)
+        except duckdb.OutOfMemoryException:
+            raise
+        except duckdb.Error as e:  # a damaged block of the previous file: built from scratch
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise NotIncremental(f"cannot read the previous database: {first}") from None
         finally:
-            scratch.execute(detach("old"))
+            with contextlib.suppress(duckdb.Error):
+                scratch.execute(detach("old"))
         scratch.execute(_create(CHANGES.new_events, _UNNEST_IDS.copy()), [new_ids])
         ids = exp.select("id").from_(_tbl(CHANGES.new_events))
         # the new events' stored rows (an event's actors, targets and quotes are in its row)
