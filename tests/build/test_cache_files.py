@@ -159,3 +159,26 @@ def test_what_a_killed_build_of_another_version_left_is_removed(corpus: Path) ->
     add_event(corpus, 1)
     ask(corpus)  # was: left in the cache for good, as large as a database each
     assert [f.exists() for f in left] == [False, False] and alive.exists()
+
+
+def test_foedus_demand_set_is_its_own_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``FOEDUS_DEMAND=off`` (docs/incremental.md: build so to update a corpus of many
+    co-parties) after a build on demand was answered from the database built on demand, in
+    the same cache: the setting was not in the cache key."""
+    from foedus.query import KnowledgeBase
+    from small_corpora import n_party_corpus
+
+    corpus = n_party_corpus(tmp_path / "corpus", 6, norm=True)
+    monkeypatch.setenv("FOEDUS_CACHE_DIR", str(tmp_path / "cache"))
+    stored = {}
+    for mode in ("on", "off", "auto"):
+        monkeypatch.setenv("FOEDUS_DEMAND", mode)
+        kb = KnowledgeBase(corpus)
+        with kb.connect() as con:
+            tables = {
+                t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            }
+        stored[mode] = "on_demand" in tables
+    assert stored == {"on": True, "off": False, "auto": False}

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import sqlglot
 from sqlglot import exp
 
+from foedus.build.database import demand_setting
 from foedus.build.schema import create_temp
 from foedus.duck import duckdb
 from foedus.rules.library.vocabulary import BINDS
@@ -59,11 +60,9 @@ def use_demand(con: duckdb.DuckDBPyConnection) -> bool:
     else (``auto``) when the corpus's instruments have more than :data:`PAIRS_THRESHOLD`
     ordered pairs of co-parties (a full build then holds that many ``binds`` keys, and an
     incremental update, which needs every key, is given up: docs/architecture.md)."""
-    mode = os.environ.get("FOEDUS_DEMAND", "auto").strip().lower()
-    if mode in ("on", "1", "true", "yes"):
-        return True
-    if mode in ("off", "0", "false", "no"):
-        return False
+    mode = demand_setting()
+    if mode is not None:
+        return mode == "on"
     row = con.execute(_co_party_pairs()).fetchone()
     return bool(row and row[0] > PAIRS_THRESHOLD)
 

@@ -152,9 +152,24 @@ def atomic(out: Path, fill: Callable[[Path], Any]) -> Any:
     return result
 
 
+def demand_setting() -> str | None:
+    """``FOEDUS_DEMAND`` as a build reads it: ``"on"`` or ``"off"`` when set so, None for
+    ``auto`` (the default: the corpus decides, :func:`foedus.build.binding.use_demand`)."""
+    mode = os.environ.get("FOEDUS_DEMAND", "auto").strip().lower()
+    if mode in ("on", "1", "true", "yes"):
+        return "on"
+    if mode in ("off", "0", "false", "no"):
+        return "off"
+    return None
+
+
 def cached_path(corpus: Corpus, steps_key: str) -> Path:
-    """The cache file for a corpus's content and a set of steps."""
-    key = hashlib.sha256(f"{SCHEMA_VERSION}\0{steps_key}".encode()).hexdigest()[:12]
+    """The cache file for a corpus's content and a set of steps, and ``FOEDUS_DEMAND`` where
+    it is set (``on`` or ``off``: a database built on demand is another database; with the
+    setting out of the key, whichever was built first was answered from whatever it said)."""
+    demand = demand_setting()
+    material = f"{SCHEMA_VERSION}\0{steps_key}" + (f"\0demand={demand}" if demand else "")
+    key = hashlib.sha256(material.encode()).hexdigest()[:12]
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in corpus.metadata.name)
     return cache_dir() / f"{safe}-{corpus.content_hash[:24]}-{key}.duckdb"
 
