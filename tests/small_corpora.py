@@ -101,3 +101,21 @@ def tc_corpus(root: Path, *rows: str) -> Path:
     tc.write_text("\n".join([head, *rows]) + "\n")
     run_import("territorial-change", [tc], root / "c")
     return root / "c"
+
+
+def june_1941(root: Path) -> Path:
+    """An overlay (written in ``root``) that restates Germany's invasions of the Baltic states
+    in the bundled corpus as of "June 1941", a what-if: at its earliest day Estonia may already
+    be Ostland's, at its latest it is still the Soviet Union's, so Germany is only possibly
+    the aggressor against the Soviet Union (one scenario only)."""
+    overlay = root / "june.yaml"
+    overlay.write_text(
+        "events:\n"
+        + "".join(
+            f"  - id: germany-invades-{s}-1941\n    type: invasion\n    date: June 1941\n"
+            f"    actors: [germany]\n    targets: [{s}]\n    summary: Germany invades {s}.\n"
+            for s in ("estonia", "latvia", "lithuania")
+        ),
+        encoding="utf-8",
+    )
+    return overlay

@@ -12,6 +12,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from foedus.cli import app
+from small_corpora import june_1941
 
 ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 
@@ -46,23 +47,6 @@ def test_holds_dates_text_is_the_source_s_date_as_when_says() -> None:
     # every bound a dated record gives is in its words: none here is a derived day
     texts = [d["text"] for f in data["fluents"] for d in (f["from"], f["to"]) if d is not None]
     assert [t for t in texts if ISO_DAY.match(t)] == []
-
-
-def june_1941(root: Path) -> Path:
-    """An overlay that restates Germany's invasions of the Baltic states as of "June 1941"
-    (a what-if): Estonia was part of the Soviet Union at the invasion in one scenario only, so
-    Germany is only possibly the aggressor against it (tests/query/test_aggressor_scenarios.py)."""
-    overlay = root / "june.yaml"
-    overlay.write_text(
-        "events:\n"
-        + "".join(
-            f"  - id: germany-invades-{s}-1941\n    type: invasion\n    date: June 1941\n"
-            f"    actors: [germany]\n    targets: [{s}]\n    summary: Germany invades {s}.\n"
-            for s in ("estonia", "latvia", "lithuania")
-        ),
-        encoding="utf-8",
-    )
-    return overlay
 
 
 def test_possibly_is_not_said_twice(tmp_path: Path) -> None:

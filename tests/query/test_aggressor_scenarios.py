@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from foedus.query import KnowledgeBase
+from small_corpora import june_1941
 
 
 def test_germany_against_the_ussr_as_breaches_read_it(kb_factory) -> None:  # type: ignore[no-untyped-def]
@@ -48,16 +49,7 @@ def test_part_of_in_one_scenario_only_stays_possible(tmp_path: Path) -> None:
     """The invasions restated as of "June 1941" (a what-if) against the administrations of
     "1941": at its earliest day Estonia may already be Ostland's, at its latest it is still
     the Soviet Union's: one scenario only, so possibly."""
-    overlay = tmp_path / "june.yaml"
-    overlay.write_text(
-        "events:\n"
-        + "".join(
-            f"  - id: germany-invades-{s}-1941\n    type: invasion\n    date: June 1941\n"
-            f"    actors: [germany]\n    targets: [{s}]\n    summary: Germany invades {s}.\n"
-            for s in ("estonia", "latvia", "lithuania")
-        ),
-        encoding="utf-8",
-    )
+    overlay = june_1941(tmp_path)
     got = KnowledgeBase(assume=overlay).aggressor("Germany", "USSR")
     assert (got["aggressor"]["id"], got["certainty"]) == ("germany", "possible")
     assert got["explanation"]["conclusion"].startswith(
