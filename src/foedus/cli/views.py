@@ -336,7 +336,11 @@ def timeline_view(data: Json, said: list[list[str]] | None = None) -> Renderable
     for col in ("date", "type", "summary"):
         events.add_column(col)
     for e in data["events"]:
-        events.add_row(e["date"]["text"], type_words(e["type"]), e["summary"])
+        events.add_row(
+            e["date"]["text"],
+            type_words(e["type"]),
+            e["summary"] + _mark(e["hypothetical"], e["summary"]),
+        )
     return Group(table, events)
 
 
@@ -360,7 +364,8 @@ def breaches_view(data: Json) -> RenderableType:
             what.append(f"\nagainst {against}", style="dim")
         clause = b["clause"]
         kind = (clause["norm"] or {}).get("kind", "")
-        breached = Text(b["treaty"]["name"])
+        treaty = b["treaty"]
+        breached = Text(treaty["name"] + _mark(treaty["hypothetical"], treaty["name"]))
         breached.append(f"\n  {clause['id']}" + (f" ({kind})" if kind else ""), style="dim")
         table.add_row(
             ev["date"]["text"] if first else "",

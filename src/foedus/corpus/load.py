@@ -86,7 +86,19 @@ class _Loader:
         if data is None and self.problems[before:]:
             self.known_in_broken(path, self.problems[-1])
         if data is None:
-            if len(self.problems) == before and _blank(path):  # (only comments: a placeholder)
+            if len(self.problems) == before and self.hypothetical:
+                # an overlay that assumes nothing is a mistake (the wrong file), not a
+                # placeholder: the answers would be the corpus's own, said to be a what-if
+                self.problems.append(
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        "the overlay is empty (white space or comments only): it assumes "
+                        f"nothing; an overlay is a mapping with top-level lists {', '.join(KINDS)}",
+                    )
+                )
+            elif len(self.problems) == before and _blank(path):  # (only comments: a placeholder)
                 self.problems.append(
                     Problem(
                         shown,

@@ -123,7 +123,8 @@ class Renderer:
                     "id": c.id,
                     "article": c.article,
                     "text": c.text,
-                    "source": self.corpus.source_of(c.source),
+                    # an overlay's clause is assumed, not quoted: it is in no source
+                    "source": None if i.hypothetical else self.corpus.source_of(c.source),
                     "norm": None
                     if c.norm is None
                     else {
