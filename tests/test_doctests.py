@@ -28,6 +28,7 @@ MODULES = [
     "foedus.rules.library",
     "foedus.corpus.validate",
     "foedus.corpus.quotes",
+    "foedus.norms.explain",
     "foedus.rules.library.vocabulary",
 ]
 

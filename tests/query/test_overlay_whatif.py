@@ -164,3 +164,18 @@ def test_a_bad_overlay_is_refused_in_one_line(
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert f"bad.yaml:{where}: " in err and words in err
+
+
+def test_an_assumed_clause_quoted_in_an_explanation_says_it_is_assumed() -> None:
+    """Its source is null (above): the explanation printed its words "— None"."""
+    code, out, _ = run(
+        "explain",
+        "breach",
+        "ussr-invades-estonia-1940",
+        "guarantee-of-estonia-1939",
+        "--assume",
+        str(OVERLAYS / "guarantee-of-estonia.yaml"),
+    )
+    assert code == 0
+    assert "None" not in out
+    assert "— assumed (no source)" in " ".join(out.split())

@@ -112,6 +112,16 @@ def summary(text: str, quote: dict[str, str | None] | None) -> dict[str, Any]:
     return {"text": text, "quote": quote}
 
 
+def cited(quote: dict[str, Any]) -> str:
+    """Where a quote's words are from: its source, or, for the text of a record an overlay
+    assumes (no source: docs/corpus-format.md), that it is assumed.
+
+    >>> cited({"quote": "a", "source": "chronicle"}), cited({"quote": "b", "source": None})
+    ('chronicle', 'assumed (no source)')
+    """
+    return quote.get("source") or "assumed (no source)"
+
+
 def summary_rich(s: dict[str, Any]) -> RenderableType:
     """A summary for people: its sentence, then its quote (indented)."""
     from rich.console import Group
@@ -121,7 +131,7 @@ def summary_rich(s: dict[str, Any]) -> RenderableType:
     q = s.get("quote")
     if not q:
         return Text(s["text"])
-    quote = Text.assemble((f"“{q['quote']}”", "green"), (f" — {q['source']}", "dim"))
+    quote = Text.assemble((f"“{q['quote']}”", "green"), (f" — {cited(q)}", "dim"))
     return Group(Text(s["text"]), Padding(quote, (0, 0, 0, 2), expand=False))
 
 
@@ -161,7 +171,7 @@ def to_rich(
     if rule and (rules or not is_rule_syntax(rule)):
         branch.add(Text.assemble(("rule: ", "cyan"), rule))
     for q in tree.get("sources", []):
-        branch.add(Text.assemble((f"“{q['quote']}”", "green"), (f" — {q['source']}", "dim")))
+        branch.add(Text.assemble((f"“{q['quote']}”", "green"), (f" — {cited(q)}", "dim")))
     for p in tree.get("premises", []):
         to_rich(p, branch, rules, assumed or hypothetical)
     return branch
@@ -179,7 +189,7 @@ def to_text(tree: Explanation, indent: int = 0) -> str:
     if tree.get("rule"):
         lines.append(pad + "  rule: " + tree["rule"])
     for q in tree.get("sources", []):
-        lines.append(pad + f'  "{q["quote"]}" ({q["source"]})')
+        lines.append(pad + f'  "{q["quote"]}" ({cited(q)})')
     for p in tree.get("premises", []):
         lines.append(to_text(p, indent + 1))
     return "\n".join(lines)
