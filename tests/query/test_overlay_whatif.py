@@ -179,3 +179,15 @@ def test_an_assumed_clause_quoted_in_an_explanation_says_it_is_assumed() -> None
     assert code == 0
     assert "None" not in out
     assert "— assumed (no source)" in " ".join(out.split())
+
+
+def test_a_real_act_breaching_an_assumed_instrument_is_a_what_if_at_its_top() -> None:
+    """The breach of the overlay's guarantee by the corpus's own 1940 invasion: only its inner
+    instrument and clause nodes were marked, so the conclusion read as a fact."""
+    found = as_json(
+        "breaches", "--by", "USSR", "--treaty", "guarantee-of-estonia-1939", "--assume", GUARANTEE
+    )["breaches"]
+    assert found[0]["event"]["hypothetical"] is False
+    assert found[0]["explanation"]["hypothetical"] is True
+    corpus_own = as_json("breaches", "--by", "USSR", "--treaty", "treaty-of-tartu")["breaches"]
+    assert corpus_own and not any(b["explanation"]["hypothetical"] for b in corpus_own)

@@ -110,7 +110,8 @@ def breach_json(
         "party it is bound towards",
         certainty=certainty,
         premises=[p for p in premises if p],
-        hypothetical=ev.hypothetical,
+        # a what-if: the act, or the instrument it breaches, is an overlay's assumption
+        hypothetical=ev.hypothetical or ins.hypothetical,
     )
     instrument = kb.render.instrument(ins)
     return {
