@@ -10,7 +10,6 @@ and set of steps in a cache folder; :func:`build_corpus` is ``foedus build``.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from foedus.build.database import (
     atomic,
     cached_path,
     connect_rw,
-    intact,
+    drop_damaged,
     latest_cached,
     out_of_memory,
     prune_cached,
@@ -173,11 +172,9 @@ def ensure_built(
     (:func:`~foedus.build.database.prune_cached`).
     """
     path = cached_path(corpus, steps_key)
-    if intact(path):
+    drop_damaged(path)
+    if path.exists():
         return path
-    if path.exists():  # emptied, cut or overwritten: a cache file is remade, never read
-        with contextlib.suppress(OSError):
-            path.unlink()
     if not (steps and shipped.restore_shipped(path)):
         build(corpus, path, steps, progress, previous=latest_cached(path) if steps else None)
     prune_cached(path)
@@ -207,9 +204,8 @@ def build_corpus(
     target = check_output(
         output if output is not None else cached_path(corpus, key), corpus_root=corpus.path
     )
-    if output is None and target.exists() and not intact(target):
-        with contextlib.suppress(OSError):  # a damaged cache file: built anew
-            target.unlink()
+    if output is None:
+        drop_damaged(target)
     previous = target if target.exists() else (latest_cached(target) if output is None else None)
     result = build(corpus, target, steps, progress, previous=previous)
     if output is None:

@@ -252,6 +252,14 @@ def intact(path: Path) -> bool:
     return size >= 3 * _HEADER + count * block
 
 
+def drop_damaged(path: Path) -> None:
+    """Remove the cache file ``path`` when it is there but not :func:`intact` (emptied, cut
+    or overwritten): a cache file is made again, never read so."""
+    if path.exists() and not intact(path):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
     """Open a built database read-only."""
     return duckdb.connect(str(path), read_only=True)

@@ -323,11 +323,25 @@ def _closed(given: str) -> FuzzyDate:
     raise DateError(f"cannot read date {given!r}")
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+"""An ISO day as the contract writes it, ``YYYY-MM-DD`` (not the basic ``YYYYMMDD``, nor a
+week date, which :meth:`date.fromisoformat` also reads)."""
+
+
 def parse_day(text: str) -> date:
-    """Parse a DAY argument (an ISO day, as the contract asks): ``1940-06-01``."""
+    """Parse a DAY argument (an ISO day, as the contract asks): ``1940-06-01``.
+
+    >>> parse_day("1940-06-01")
+    datetime.date(1940, 6, 1)
+    >>> parse_day("19400601")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    foedus.errors.DateError: not an ISO day (YYYY-MM-DD): '19400601'
+    """
+    if not isinstance(text, str) or not _ISO_DAY.fullmatch(text.strip()):
+        raise DateError(f"not an ISO day (YYYY-MM-DD): {text!r}")
     try:
         return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
+    except ValueError:
         raise DateError(f"not an ISO day (YYYY-MM-DD): {text!r}") from None
 
 

@@ -20,7 +20,7 @@ from foedus.interop.importers.states import import_states
 from foedus.interop.importers.territorial import import_territorial
 from foedus.interop.importers.treaties import import_treaties
 from foedus.interop.importers.wars import import_wars
-from foedus.interop.importers.write import starts_after, write_corpus
+from foedus.interop.importers.write import corpus_actors, starts_after, write_corpus
 
 IMPORTERS: dict[str, Callable[..., Import]] = {
     "states": import_states,
@@ -55,7 +55,7 @@ def run_import(
     if kind == "treaties":
         imp = IMPORTERS[kind](paths, table, keep)
     elif kind == "territorial-change":  # its entities may be actors of the corpus
-        imp = IMPORTERS[kind](paths, table, _corpus_actors(out))
+        imp = IMPORTERS[kind](paths, table, corpus_actors(out))
     else:
         imp = IMPORTERS[kind](paths, table)
     _known_only(asked, imp, table)
@@ -67,15 +67,6 @@ def run_import(
     earlier = _earlier_imports(imp, out, starts)
     written = write_corpus(out, imp, paths, earlier)
     return {"report": imp.report, **written}
-
-
-def _corpus_actors(out: Path) -> list[Json]:
-    """The actors of the corpus in ``out`` (none when there is no corpus yet)."""
-    from foedus.interop.importers.write import load_yaml
-
-    if not out.is_dir():
-        return []
-    return list((load_yaml(out / "actors.yaml") or {}).get("actors") or [])
 
 
 def _known_only(asked: dict[str, Any], imp: Import, table: AliasTable) -> None:
@@ -139,9 +130,8 @@ def own_names(imp: Import, out: Path) -> None:
     code), or that the file gives several actors, is not made an alias: a name leads to one
     actor (``foedus validate``), and it is reported with the row that gives it."""
     from foedus.corpus.validate import name_key
-    from foedus.interop.importers.write import load_yaml
 
-    existing = (load_yaml(out / "actors.yaml") or {}).get("actors") or [] if out.is_dir() else []
+    existing = corpus_actors(out)
     holders: dict[str, set[str]] = {}
     for a in [*existing, *imp.actors.values()]:
         words = (a.get("id"), a.get("name"), *(a.get("aliases") or []))

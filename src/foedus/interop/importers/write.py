@@ -201,6 +201,11 @@ def load_yaml(path: Path) -> Any:
         raise DatasetError(f"{path}: cannot read the corpus file to add to it: {first}") from None
 
 
+def corpus_actors(out: Path) -> list[Json]:
+    """The actors of the corpus in the folder ``out`` (none when it has none yet)."""
+    return list((load_yaml(out / "actors.yaml") or {}).get("actors") or [])
+
+
 def starts_after(out: Path, imp: Import) -> dict[str, str]:
     """Each actor's ``existed_from`` as the corpus in ``out`` will hold it once ``imp`` is
     written: a state list gives its actors' first entries and replaces the state list
@@ -208,7 +213,7 @@ def starts_after(out: Path, imp: Import) -> dict[str, str]:
     corpus made by hand) is kept, the earlier of the two where both give one."""
     meta = load_yaml(out / "corpus.yaml") or {}
     replaced = bool(imp.existed_from) and any(i.get("kind") == imp.kind for i in _imports(meta))
-    actors = (load_yaml(out / "actors.yaml") or {}).get("actors") or []
+    actors = corpus_actors(out)
     starts = (
         {}
         if replaced
@@ -276,7 +281,7 @@ def write_corpus(
     and then written, so a file that cannot be read or made leaves the folder as it was.
     """
     meta = load_yaml(out / "corpus.yaml") or {}
-    existing = (load_yaml(out / "actors.yaml") or {}).get("actors") or []
+    existing = corpus_actors(out)
     replaced = bool(imp.existed_from) and any(i.get("kind") == imp.kind for i in _imports(meta))
     imports = [i for i in _imports(meta) if i.get("kind") != imp.kind]
     info = imp.info
