@@ -164,7 +164,10 @@ def test_build_writes_the_file(tmp_path: Path) -> None:
             "unknown event type 'invasio'; did you mean 'invasion'?\n",
         ),
         (["events", "--from", "June 1940"], "--from: not an ISO day (YYYY-MM-DD): 'June 1940'\n"),
-        (["events", "--from", "1940-02-30"], "--from: not an ISO day (YYYY-MM-DD): '1940-02-30'\n"),
+        (
+            ["events", "--from", "1940-02-30"],
+            "--from: impossible date '1940-02-30' (February 1940 has 29 days)\n",
+        ),
         (["treaty", "no such thing"], "unknown instrument 'no such thing'\n"),
         (
             ["events", "--from", "1941-01-01", "--to", "1940-01-01"],

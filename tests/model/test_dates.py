@@ -160,3 +160,19 @@ def test_a_closed_date_is_its_own_bound() -> None:
     d = parse_date("June 1940")
     assert d.open is None
     assert d.bounded(date(1900, 1, 1), date(2000, 1, 1)) is d
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("1938-02-30", "impossible date '1938-02-30' (February 1938 has 28 days)"),
+        ("1940-02-30", "impossible date '1940-02-30' (February 1940 has 29 days)"),
+        ("1940-13-01", "impossible date '1940-13-01' (there is no month 13)"),
+        ("1940-04-00", "impossible date '1940-04-00' (no day 0)"),
+    ],
+)
+def test_parse_day_says_why_a_day_cannot_exist(text: str, why: str) -> None:
+    """A day in the contract's shape that names no day says so, not "not an ISO day"."""
+    with pytest.raises(DateError) as caught:
+        parse_day(text)
+    assert str(caught.value) == why

@@ -290,7 +290,7 @@ def test_the_doc_s_pinned_answers_hold(server: FastAPI) -> None:
     day = get(server, f"{API}/status?actor=Latvia&on=1943-02-30").json()
     assert day["error"]["errors"] == [
         {
-            "message": "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'",
+            "message": "--on: impossible date '1943-02-30' (February 1943 has 28 days)",
             "loc": ["query", "on"],
             "type": "day",
         }

@@ -268,10 +268,10 @@ def test_error_400_bad_day_pinned(client: Client) -> None:
         {
             "error": {
                 "status": 400,
-                "message": "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'",
+                "message": "--on: impossible date '1943-02-30' (February 1943 has 28 days)",
                 "errors": [
                     {
-                        "message": "--on: not an ISO day (YYYY-MM-DD): '1943-02-30'",
+                        "message": "--on: impossible date '1943-02-30' (February 1943 has 28 days)",
                         "loc": ["query", "on"],
                         "type": "day",
                     }

@@ -336,13 +336,28 @@ def parse_day(text: str) -> date:
     >>> parse_day("19400601")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     foedus.errors.DateError: not an ISO day (YYYY-MM-DD): '19400601'
+    >>> parse_day("1938-02-30")
+    Traceback (most recent call last):
+    foedus.errors.DateError: impossible date '1938-02-30' (February 1938 has 28 days)
     """
     if not isinstance(text, str) or not _ISO_DAY.fullmatch(text.strip()):
         raise DateError(f"not an ISO day (YYYY-MM-DD): {text!r}")
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise DateError(f"not an ISO day (YYYY-MM-DD): {text!r}") from None
+        raise DateError(f"impossible date {text!r}{_why_impossible(text.strip())}") from None
+
+
+def _why_impossible(day: str) -> str:
+    """Why a ``YYYY-MM-DD`` that :meth:`date.fromisoformat` refuses names no day: " (February
+    1938 has 28 days)", " (there is no month 13)", or "" (year 0)."""
+    year, month, dom = (int(part) for part in day.split("-"))
+    if not 1 <= month <= 12:
+        return f" (there is no month {month})"
+    if year < 1:
+        return ""
+    last = calendar.monthrange(year, month)[1]
+    return f" ({calendar.month_name[month]} {year} has {last} days)" if dom else " (no day 0)"
 
 
 def shift_day(day: date, days: int) -> date:

@@ -66,10 +66,8 @@ def as_day(value: Day, what: str = "day") -> date | None:
         return value
     try:
         return parse_day(value)
-    except DateError:
-        raise DateError(
-            f"{what}: not an ISO day (YYYY-MM-DD): {value!r}", param=_param(what), problem="day"
-        ) from None
+    except DateError as e:
+        raise DateError(f"{what}: {e}", param=_param(what), problem="day") from None
 
 
 def as_span(from_: Day, to: Day) -> tuple[date | None, date | None]:
