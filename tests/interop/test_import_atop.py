@@ -32,7 +32,7 @@ def test_atop_member_and_alliance_files(tmp_path: Path) -> None:
     assert baltic.ended.text == "1938-06"
     norms = {c.id: c.norm for c in baltic.clauses}
     assert norms["defence"].kind == "obligation"
-    assert norms["defence"].categories == ["militarized-action"]
+    assert norms["defence"].categories == []  # owed against an attacker: no act breaks it
     assert norms["consultation"].categories == []
     pact = ins["atop-9002"]
     assert pact.clauses[0].norm.kind == "prohibition"

@@ -5,18 +5,35 @@ the alliance-level file (``atop5_1a.csv``); they are told apart by their headers
 instrument per ``atopid``; its parties are the members, with the day each entered and left
 (contiguous phases joined); each obligation coded 1 becomes a clause whose norm is:
 
-=============  ============  =========================  ===================================
-ATOP column    clause id     norm kind                  categories (categories.yaml)
-=============  ============  =========================  ===================================
-defense        defence       obligation                 militarized-action
-offense        offence       obligation                 (none: owed against third states)
-neutral        neutrality    prohibition                use-of-force
-nonagg         non-aggression prohibition               militarized-action
-consul         consultation  obligation                 (none: a procedure)
-=============  ============  =========================  ===================================
+=============  ==============  ===========  ======================================
+ATOP column    clause id       norm kind    categories (categories.yaml)
+=============  ==============  ===========  ======================================
+defense        defence         obligation   (none: owed when a partner is attacked)
+offense        offence         obligation   (none: owed against third states)
+neutral        neutrality      prohibition  use-of-force
+nonagg         non-aggression  prohibition  use-of-force
+consul         consultation    obligation   (none: a procedure)
+=============  ==============  ===========  ======================================
 
-The bearers of a norm are the members coded with that obligation (ATOP codes obligations per
-member); its beneficiaries are every member.
+The categories follow what ATOP's codebook says each member promises (section 2.33). An
+obligation's categories name the acts that breach it when its bearer takes them towards a
+beneficiary (docs/norms.md), so only a promise to *refrain* from acts towards the partners can
+name any:
+
+* ``defense``: "to provide active military support in the event of attack on the sovereignty
+  or territorial integrity of one or more alliance partners". It is owed against the attacker,
+  a third state; it is broken by not coming to the partner's aid, which no event records. A
+  member's own militarized act against its partner is no breach of it (MID 505, the Soviet
+  blockade of Estonia of June 1940, is no breach of the defence clause of their 1939 pact,
+  ATOP 2475), so the clause names no category, as ``offense`` does.
+* ``nonagg``: "not to use force against one or more alliance partners to settle disputes".
+  Its categories are ``use-of-force`` (MID hostility levels 4 and 5: blockade, occupation,
+  seizure, attack, clash, declaration of war, war), not ``militarized-action``: a threat or
+  display of force (MID actions 1-12: threats, shows of force, alerts, mobilizations,
+  fortifying one's own border, border violations) is not a use of force.
+* ``neutral``: not to join a conflict between a partner and a third party on the adversary's
+  side; a member using force against the partner has joined it, so ``use-of-force``.
+* ``consul``: to consult in a crisis (a procedure; nothing an event shows breaks it).
 """
 
 from __future__ import annotations
@@ -48,10 +65,12 @@ INFO = DatasetInfo(
 
 #: ATOP obligation column -> (clause id, clause label, norm kind, categories)
 OBLIGATIONS: dict[str, tuple[str, str, str, list[str]]] = {
-    "defense": ("defence", "defence", "obligation", ["militarized-action"]),
+    # owed against a third state that attacks a partner: no act towards the partner breaks it
+    "defense": ("defence", "defence", "obligation", []),
     "offense": ("offence", "offence", "obligation", []),
     "neutral": ("neutrality", "neutrality", "prohibition", ["use-of-force"]),
-    "nonagg": ("non-aggression", "non-aggression", "prohibition", ["militarized-action"]),
+    # "not to use force": a threat or display of force (MID actions 1-12) is not one
+    "nonagg": ("non-aggression", "non-aggression", "prohibition", ["use-of-force"]),
     "consul": ("consultation", "consultation", "obligation", []),
 }
 
