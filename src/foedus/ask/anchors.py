@@ -62,6 +62,9 @@ _CLAUSE = frozenset("the of by against on from it they its their troops forces h
 _INSTRUMENT_VERBS = frozenset("was were had been signed concluded came entered took into".split())
 _FORCE = frozenset({"force", "effect"})
 
+#: Words before a phrase in a record that date the record relative to it, not by it.
+_TIME_LEADS = frozenset("after before following since until till prior".split())
+
 _LAST: dict[int, tuple[object, str, str]] = {}
 
 
@@ -129,6 +132,8 @@ def anchored(p: Parsed) -> None:
             or (None if acts_asked else _event_at(p, start))
         )
         if found is None:
+            if (cue[-1] in _OPEN or cue[-1] == "during") and _unnamed(p, k, start):
+                continue  # a phrase the corpus's events use: read it as their dates
             k += 1
             continue
         end, d, shown = found
@@ -139,6 +144,30 @@ def anchored(p: Parsed) -> None:
         p.tokens[k:end] = [*keep, Mention("date", d.text, d.text, begin, last.end, date=d)]
         p.notes.append(f"{said!r} read as {shown}")
         k += 1
+
+
+def _unnamed(p: Parsed, k: int, start: int) -> bool:
+    """ "after the war", "during world war ii": a time word that ends the question on words
+    that name no date and no record of the corpus ("the" and any words, or up to three
+    words) is refused, naming them: read without them, the question would be answered over
+    every day. Words that the corpus's events use, in any case ("after operation
+    barbarossa"), are those events (:func:`quoted`): True, to read them so."""
+    rest = p.tokens[start:]
+    if not rest or not all(isinstance(t, Word) for t in rest):
+        return False
+    ws = [t.norm for t in rest if isinstance(t, Word)]
+    if (ws[0] != "the" and len(ws) > 3) or ws == ["the"] or {"day", "time"} & set(ws):
+        return False
+    first = start + 1 if ws[0] == "the" else start
+    if quoted(p, first, len(p.tokens) - 1):
+        return True
+    said = p.text[p.tokens[k].start : rest[-1].end]
+    cue = p.tokens[k].text.lower()
+    raise p.error(
+        said,
+        "it names no date, and no record of the corpus is called so; give a year or a range "
+        f'instead ("{cue} 1945", "{cue} the 1940s")',
+    )
 
 
 def _asks_when(p: Parsed, k: int) -> bool:
@@ -260,10 +289,20 @@ def quoted(p: Parsed, first: int, last: int) -> bool:
     key = words(text)
     if len(key) < 2:
         return False
-    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, key)) + r"\b", re.IGNORECASE)
+    pattern = re.compile(
+        r"(?:\b(?P<lead>\w+)\W+)?\b" + r"\W+".join(map(re.escape, key)) + r"\b", re.IGNORECASE
+    )
+
+    def names(text: str) -> bool:
+        # "After World War II, ... mass deportations were concluded": the record is dated
+        # after what it names there, not by it
+        return any(
+            (m.group("lead") or "").lower() not in _TIME_LEADS for m in pattern.finditer(text)
+        )
+
     # the records whose own summary names it; else those that quote it
-    ids = [e.id for e in p.kb.corpus.events if pattern.search(e.summary)] or [
-        e.id for e in p.kb.corpus.events if any(pattern.search(q.quote) for q in e.sources)
+    ids = [e.id for e in p.kb.corpus.events if names(e.summary)] or [
+        e.id for e in p.kb.corpus.events if any(names(q.quote) for q in e.sources)
     ]
     if not ids:
         return False
@@ -271,3 +310,71 @@ def quoted(p: Parsed, first: int, last: int) -> bool:
     p.phrases[a.start] = ids
     p.notes.append(f"{text!r} read as the events whose records name it: {', '.join(ids)}")
     return True
+
+
+_ARTICLES = frozenset("the a an its their".split())
+
+
+def instrument_years(p: Parsed) -> None:
+    """ "the 1933 convention", "the 1939 mutual assistance pact": a year written between an
+    article and an instrument's noun dates the instrument, not the question. With the noun
+    alone, the one instrument of the corpus whose name holds the noun and that was signed
+    then is it; before a tail of instruments' names ("mutual assistance pact"), the tail
+    names it (:func:`foedus.ask.forms._shared_tails`); either way the year is no date of the
+    question (read as one, "was the USSR the aggressor in June 1940 under the 1933
+    convention" would ask of two dates)."""
+    from foedus.ask.lexicon import INSTRUMENT_NOUNS
+
+    k = 1
+    while k < len(p.tokens):
+        t, before = p.tokens[k], p.tokens[k - 1]
+        if not (
+            isinstance(t, Mention)
+            and t.kind == "date"
+            and t.date is not None
+            and isinstance(before, Word)
+            and before.norm in _ARTICLES
+        ):
+            k += 1
+            continue
+        j = k + 1
+        while j < len(p.tokens) and j <= k + 4:
+            w = p.tokens[j]
+            if isinstance(w, Mention) or w.norm in INSTRUMENT_NOUNS:
+                break
+            j += 1
+        u = p.tokens[j] if j < len(p.tokens) else None
+        between = tuple(w.norm for w in p.tokens[k + 1 : j] if isinstance(w, Word))
+        if isinstance(u, Mention) and u.kind == "instrument":
+            del p.tokens[k]
+            p.notes.append(f"{t.text} read as the date of {p.lex.display[('instrument', u.value)]}")
+            continue
+        if not (isinstance(u, Word) and u.norm in INSTRUMENT_NOUNS):
+            k += 1
+            continue
+        if between:
+            if (*between, u.norm) in p.lex.tails:
+                del p.tokens[k]
+                p.notes.append(f"{t.text} read as the date of the {' '.join(between)} {u.norm}")
+                continue
+            k += 1
+            continue
+        ids = [
+            iid
+            for kind, iid in p.lex.display
+            if kind == "instrument" and _signed_then(p, iid, u.norm, t)
+        ]
+        if len(ids) == 1:
+            shown = p.lex.display[("instrument", ids[0])]
+            p.tokens[k : j + 1] = [Mention("instrument", ids[0], shown, t.start, u.end)]
+            p.notes.append(f"'the {t.text} {u.text}' read as {shown}")
+        k += 1
+
+
+def _signed_then(p: Parsed, iid: str, noun: str, when: Mention) -> bool:
+    """Whether the instrument's name holds ``noun`` and it was signed in ``when``'s range."""
+    ins = p.kb.resolver.instrument(iid)
+    if not any(noun in words(n) for n in (ins.name, *ins.aliases)) or ins.signed is None:
+        return False
+    assert when.date is not None
+    return ins.signed.earliest <= when.date.latest and ins.signed.latest >= when.date.earliest

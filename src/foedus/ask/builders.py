@@ -275,12 +275,21 @@ def build_timeline(p: Parsed) -> Query:
     return Query("timeline", {"actor": actor}, p.perspective())
 
 
+#: Words that ask whether a state lost what the status word names ("cease to be sovereign").
+_LOSS = frozenset("cease ceased ceases lose loses lost losing stop stopped end ended ends".split())
+_STATEHOOD = frozenset("sovereign sovereignty independent independence free state".split())
+
+
 def _status_check(p: Parsed) -> tuple[str, str | None]:
     """What a yes/no status question asks: occupied (by B), part of B, independent, ..."""
     words = intent.words_of(p)
     named = [m.value for m in p.named()]
     other = named[1] if len(named) > 1 else None
     act = p.act()
+    if set(words) & _LOSS and set(words) & _STATEHOOD:
+        # "did Latvia cease to be sovereign in 1940", "lose its independence": whether it was
+        # not sovereign at some time of the range, not whether it was sovereign at some time
+        return "sovereign_lost", None
     if act in ("occupation", "reoccupation"):
         return "occupied", other
     if act in ("annexation", "incorporation") or "part" in words or "belonged" in words:
@@ -395,7 +404,7 @@ def build_events(p: Parsed) -> Query:
         p.notes.append(f"several acts named; reading the question as {act}")
     place = _involving(p, act)
     if place is not None:
-        return _events_query(p, None, None, None, involving=place)
+        return _events_query(p, None, None, act, involving=place)
     actor, target = _event_slots(p, act)
     q = _events_query(p, actor, target, act)
     phrase = _phrase_events(p)
@@ -430,12 +439,26 @@ def _common(actors: Any) -> str | None:
 def _involving(p: Parsed, act: str | None) -> str | None:
     """The one actor a question names with no act, as a place or a topic ("what happened in
     Lithuania in 1990?", "events involving Latvia"): its events are those it took part in,
-    as an actor (its elections, its declarations) or as a target; else None."""
+    as an actor (its elections, its declarations) or as a target; else None. With an act,
+    only a place that no event of the act has as its target in the period, while one has it
+    as an actor: "the 1990 elections in Latvia" are Latvia's own (those of 1940 were held
+    there by the USSR, its target)."""
     cues = p.cues()
-    if act is not None or len(cues) != 1:
+    if len(cues) != 1:
         return None
     m, cue = cues[0]
-    return m.value if m.kind == "actor" and cue in ("in", "about") else None
+    if m.kind != "actor" or cue not in ("in", "about"):
+        return None
+    if act is None:
+        return m.value
+    if cue != "in":
+        return None
+    span = p.period(note=False)
+    if _matching_events(p, act, None, m.value, span) or not _matching_events(
+        p, act, m.value, None, span
+    ):
+        return None
+    return m.value
 
 
 def build_happened(p: Parsed) -> Query:

@@ -7,6 +7,9 @@ their fuzzy ranges: "1 June 1940", "June 1940", "mid-June 1940", "early 1940", "
 - seasons, which no source form covers: "the summer of 1940" is June–August, "autumn 1939"
   (or "fall") September–November, "spring 1941" March–May; winter is left out (it straddles
   two years);
+- decades written with two digits, "the 80s", "the '80s", "the early 20s": the latest decade
+  of that name that had begun by the corpus's last year (``last_year``; the twentieth
+  century's without one), so a corpus of 1918–1999 reads "the 20s" as the 1920s;
 - days in any other written form, through dateparser (day before month where it is ambiguous,
   as in most of Europe): "24/8/1939", "1.6.1940", "June the 1st, 1940", "the 17th of June
   1940".
@@ -27,6 +30,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from collections.abc import Callable
 from datetime import date
 
 from foedus.errors import DateError
@@ -87,6 +91,21 @@ SEASON = re.compile(
     re.IGNORECASE,
 )
 _MIDDLE = re.compile(r"(?:the\s+)?middle\s+of\s+", re.IGNORECASE)
+#: A decade in two digits: "the 80s", "the '80s", "the 80's", "the late 80s".
+SHORT_DECADE = re.compile(
+    r"(?P<part>(?:early|mid|late)[\s-]+|(?:the\s+)?(?:beginning|end|middle)\s+of\s+)?"
+    r"(?:the\s+)?['’]?(?P<tens>\d)0['’]?s(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def decade_year(tens: int, last_year: int | None) -> int:
+    """The first year of the decade written "the {tens}0s": the latest such decade that had
+    begun by ``last_year`` (the corpus's last year), else the twentieth century's."""
+    if last_year is None:
+        return 1900 + 10 * tens
+    year = last_year - last_year % 100 + 10 * tens
+    return year if year <= last_year else year - 100
 
 
 def _season(m: re.Match[str]) -> FuzzyDate:
@@ -142,11 +161,25 @@ def impossible_day(text: str) -> str | None:
     return None
 
 
-def find_date(text: str, start: int) -> tuple[FuzzyDate, int] | None:
-    """The date written at ``text[start:]`` and where it ends, or ``None``."""
+def find_date(
+    text: str, start: int, last_year: Callable[[], int | None] | None = None
+) -> tuple[FuzzyDate, int] | None:
+    """The date written at ``text[start:]`` and where it ends, or ``None``. ``last_year``
+    gives the corpus's last year, which a decade of two digits ("the 80s") is read by.
+
+    >>> d, end = find_date("in the late 80s", 7, lambda: 1999)
+    >>> d.earliest.isoformat(), d.latest.isoformat(), d.text
+    ('1986-01-01', '1989-12-31', 'late 80s')
+    """
     m = SEASON.match(text, start)
     if m:
         return _season(m), m.end()
+    m = SHORT_DECADE.match(text, start)
+    if m:
+        year = decade_year(int(m.group("tens")), last_year() if last_year else None)
+        part = m.group("part") or ""
+        parsed = parse_date(_MIDDLE.sub("mid-", part).replace("mid- ", "mid-") + f"{year}s")
+        return FuzzyDate(earliest=parsed.earliest, latest=parsed.latest, text=m.group()), m.end()
     m = OTHER_DAYS.match(text, start)
     if m:
         found = _other_day(m.group())

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from foedus.ask.lexicon import Lexicon, Mention, Token, Word
+from foedus.ask.lexicon import Lexicon, Mention, Token, Word, norm_word
 
 NAME_CUTOFF = 80.0
 WORD_CUTOFF = 80.0
@@ -105,7 +105,41 @@ def correct(
                 continue
         out.append(t)
         i += 1
-    return out, notes
+    return _rejoined(out, lex), notes
+
+
+def _rejoined(tokens: list[Token], lex: Lexicon) -> list[Token]:
+    """The tokens with each run of words that a correction made into a phrase of the lexicon
+    ("declare independance" → "declare independence", an act) made that mention, as the
+    scan would have made it had the words been written so."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        found = None
+        for n in range(min(lex.longest, len(tokens) - i), 1, -1):
+            window = tokens[i : i + n]
+            if not all(isinstance(w, Word) for w in window):
+                continue
+            ws = [w for w in window if isinstance(w, Word)]
+            if all(w.norm == norm_word(w.text)[0] for w in ws):
+                continue  # no word of it corrected: the scan saw it as written
+            entries = [
+                e
+                for e in lex.entries.get(tuple(w.norm for w in ws), [])
+                if e.exact is None and not e.definite
+            ]
+            if entries:
+                e = entries[0]
+                text = " ".join(w.text for w in ws)
+                found = (Mention(e.kind, e.value, text, ws[0].start, ws[-1].end), n)
+                break
+        if found is None:
+            out.append(tokens[i])
+            i += 1
+        else:
+            out.append(found[0])
+            i += found[1]
+    return out
 
 
 def _name_at(

@@ -518,6 +518,7 @@ def parse(text: str, kb: KnowledgeBase) -> Query:
     p.tokens, notes = correct(p.tokens, lex, KNOWN)
     p.notes[:0] = notes
     _impossible_days(p)
+    anchors.instrument_years(p)
     _shared_tails(p)
     _unknown_names(p)
     _qualified(p)

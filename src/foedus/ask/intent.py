@@ -85,7 +85,7 @@ CONCEPTS: dict[str, frozenset[str]] = {
         "controls ruled rule rules governed govern governs belonged belong belongs "
         "occupied".split()
     ),
-    "who_rules": frozenset("controlled ruled governed occupied held administered".split()),
+    "who_rules": frozenset("controlled ruled governed occupied held administered ran".split()),
     "events": frozenset(
         "happened happen happens happening happend event events occurred occur occurs place "
         "do done doing declare declared declares adopt adopted adopts".split()

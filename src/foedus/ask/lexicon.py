@@ -211,6 +211,9 @@ class Lexicon:
     """Every tail of an instrument's name (:func:`instrument_tails`), one instrument's or
     several's: "the non-aggression pact" of a question that names the parties of a
     non-aggression *treaty* is that treaty (:mod:`foedus.ask.forms`)."""
+    last_year: Callable[[], int | None] | None = None
+    """The corpus's last year (the latest of any event's), read once when a question first
+    writes a decade in two digits ("the 80s": :func:`foedus.ask.dates.find_date`)."""
     find_events: Callable[[list[str]], Iterable[str]] | None = None
     """For a corpus whose events are not all made (a Parquet corpus): which of a question's
     id-like tokens are event ids, looked up in the database when the question is read."""
@@ -268,6 +271,7 @@ class Lexicon:
                 lex.add(tail, "instrument", ids[0], definite=True)
             else:
                 lex.shared_tails[tail] = ids
+        lex.last_year = _last_year(kb)
         if kb.events_on_demand:
             lex.find_events = lambda ids: kb.events_by_id(ids).keys()
         else:
@@ -315,7 +319,7 @@ class Lexicon:
             start = spans[i][0]
             best: Token | None = None
             best_end, best_n = -1, 0
-            found_date = find_date(text, start)
+            found_date = find_date(text, start, self.last_year)
             if found_date is not None:
                 parsed, date_end = found_date
                 n = sum(1 for s in spans[i:] if s[0] < date_end)
@@ -381,6 +385,19 @@ def _plural_groups(lex: Lexicon, corpus: object, actor_ids: set[str]) -> None:
         lex.groups[gid] = ids
         lex.display[("group", gid)] = "the " + " ".join(w.capitalize() for w in plural)
         lex.add(plural, "group", gid)
+
+
+def _last_year(kb: KnowledgeBase) -> Callable[[], int | None]:
+    """The corpus's last year, computed when first asked for, then kept."""
+    kept: list[int | None] = []
+
+    def last_year() -> int | None:
+        if not kept:
+            days = [e["date"]["latest"] for e in kb.events()["events"]]
+            kept.append(int(max(days)[:4]) if days else None)
+        return kept[0]
+
+    return last_year
 
 
 def _as_written(name: str) -> str | None:

@@ -142,7 +142,8 @@ def _breach_slots(p: Parsed) -> tuple[str | None, str | None]:
     for m, cue in p.cues():
         if cue in ("by", "subject", "possessor") and by is None:
             by = m.value
-        elif cue in _TARGET_CUES and against is None:
+        elif (cue in _TARGET_CUES or cue == "with") and against is None:
+            # "the treaty with Latvia": the party it was breached against, not the breaker
             against = m.value
         else:
             plain.append(m)

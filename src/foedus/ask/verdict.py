@@ -4,6 +4,8 @@ A yes/no question ("Was Estonia occupied in 1970?", "Did Latvia have a pact with
 in 1934?") maps to a query like any other, marked with what it checks (:attr:`Query.check`):
 
 - ``sovereign``: the status says sovereign (``possible`` → possibly);
+- ``sovereign_lost``: the status says not sovereign at some time ("did Latvia cease to be
+  sovereign in 1940?"; ``possible`` → possibly);
 - ``occupied`` / ``part_of`` / ``controlled`` (by B, when B is named): the status's
   ``occupied_by`` / ``part_of`` / ``controlled_by`` is set (and is B);
 - ``aggressor`` A: the aggressor found is A (possibly, when A is one of the candidates of an
@@ -111,6 +113,9 @@ def judge(query: Query, answer: Json) -> str:
     if check == "sovereign":
         sov = {v["value"]: v["certainty"] for v in status.get("sovereign") or []}
         return "yes" if sov.get(True) == "certain" else "possibly" if True in sov else "no"
+    if check == "sovereign_lost":
+        sov = {v["value"]: v["certainty"] for v in status.get("sovereign") or []}
+        return "yes" if sov.get(False) == "certain" else "possibly" if False in sov else "no"
     field = {"occupied": "occupied_by", "part_of": "part_of", "controlled": "controlled_by"}[check]
     values = [
         v for v in status.get(field) or [] if other is None or (v["value"] or {}).get("id") == other

@@ -18,7 +18,8 @@ ACTS: dict[str, list[str]] = {
         "re-occupied",
         "re-occupation",
     ],
-    "occupation": ["occupy", "occupies", "occupied", "occupying", "occupation", "occupations"],
+    "occupation": ["occupy", "occupies", "occupied", "occupying", "occupation", "occupations"]
+    + ["take over", "takes over", "took over", "taken over", "taking over", "takeover"],
     "annexation": ["annex", "annexes", "annexed", "annexing", "annexation", "annexations"],
     "incorporation": [
         "incorporate",
@@ -77,7 +78,12 @@ ACTS: dict[str, list[str]] = {
         )
         for pron in ("", "its ", "their ")
     ]
-    + ["restoration of independence", "independence restored"],
+    + ["restoration of independence", "independence restored"]
+    + [
+        f"{verb} {pron}independence back"
+        for verb in ("get", "gets", "got", "getting", "win", "won")
+        for pron in ("its ", "their ")
+    ],
     "declaration_of_sovereignty": [
         f"{verb} {pron}sovereignty"
         for verb in ("declare", "declares", "declared")
@@ -137,7 +143,8 @@ ACTS: dict[str, list[str]] = {
         "collapse",
         "collapsed",
     ],
-    "coup_attempt": ["coup", "coups", "coup attempt", "attempted coup", "coup attempts"],
+    "coup_attempt": ["coup", "coups", "coup attempt", "attempted coup", "coup attempts"]
+    + ["overthrow", "overthrew", "overthrown", "overthrowing"],
     "seizure_of_power": [
         "seize power",
         "seized power",
@@ -217,5 +224,7 @@ allies ally alliance linked tied link tie concluded conclude come came into leav
 sphere spheres influence assigned put placed moved eyes point
 independence relationship relations relation doing legal illegal lawful unlawful whom peace
 people government governments soldiers country end ended ending long
+right shortly soon immediately straight directly three become became becomes times back eve
+world cease ceased ceases lose loses lost losing stop stopped stops
 """.split()
 )
