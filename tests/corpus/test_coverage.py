@@ -59,7 +59,7 @@ def test_dates_are_found_in_every_form() -> None:
         "mid-June 1940",
         "late 1920s",
         "September 1939",
-        "the end of 1918",
+        "by the end of 1918",  # a date open at its start, as the sources write it
         "1991",
     ]
 

@@ -114,7 +114,12 @@ _DATE_FORMS = [
     rf"{_Y}{_DASH}{_Y}",
     _Y,
 ]
-DATE_EXPR = re.compile(r"(?<![\w-])(?:" + "|".join(_DATE_FORMS) + r")(?![\w-])", re.IGNORECASE)
+# a date open on one side, as sources write it ("after 28 November 1939", "by mid-1941"):
+# the whole expression is the date, as a record gives it (docs/corpus-format.md, "Dates")
+_OPEN = r"(?:after|before|by|not\s+before|not\s+after|no\s+earlier\s+than|no\s+later\s+than)\s+"
+DATE_EXPR = re.compile(
+    r"(?<![\w-])(?:" + _OPEN + r")?(?:" + "|".join(_DATE_FORMS) + r")(?![\w-])", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,9 @@ def find_dates(text: str) -> list[tuple[str, FuzzyDate]]:
 
 
 def _quotes(corpus: Corpus) -> Iterator[tuple[str | None, str]]:
+    for g in corpus.metadata.groups:  # a group of corpus.yaml quotes its source too
+        for q in g.sources:
+            yield corpus.source_of(q.source), q.quote
     for _, rec in corpus.records():
         for q in rec.sources:
             yield corpus.source_of(q.source), q.quote

@@ -297,6 +297,12 @@ class _Validator:
             self.add(where("instrument", i.id, "amends"), f"{owner} amends itself")
         else:
             self.ref("instrument", i.amends, where("instrument", i.id, "amends"), owner)
+        for k, old in enumerate(i.supersedes or ()):
+            at = where("instrument", i.id, f"supersedes[{k}]", "supersedes")
+            if old == i.id:
+                self.add(at, f"{owner} supersedes itself")
+            else:
+                self.ref("instrument", old, at, owner)
         if i.signed and i.in_force and _before(i.in_force, i.signed):
             self.add(
                 where("instrument", i.id, "in_force"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from foedus.engine.timepoints import last_day, start_day
+from foedus.model import Event
 from foedus.query.common import Row, day_json, own_rows
 from foedus.query.nodes import event_words
 from foedus.query.rules import rule_texts, terminating_rules
@@ -24,7 +25,10 @@ def why_sovereignty_differs(
 ) -> dict[str, Json]:
     """Where some perspectives hold the actor sovereign at ``t`` and others do not: the
     (latest) event that ended sovereignty in the latter, and the rules of each perspective
-    that read that event."""
+    that read that event. Where that event ended sovereignty in a view that holds the actor
+    sovereign again at ``t`` (a restoration of independence that the other view does not
+    read as one), it ended it there too, and the event that restored it is the difference:
+    :func:`_restored`."""
     sides = list(rows)
     lost = [s for s in sides if is_sovereign(status[s]) is not True]
     kept = [s for s in sides if is_sovereign(status[s]) is True]
@@ -43,9 +47,14 @@ def why_sovereignty_differs(
     if not ended:
         return {}
     ev = kb.event(max(ended, key=lambda r: r.end or 0).terminated_by or "")
+    restored = _restored(kb, aid, t, ev.id, {s: rows[s] for s in kept})
     out: dict[str, Json] = {}
     for side in sides:
         labels = terminating_rules(kb, side, SOVEREIGN, ev.type)
+        again = restored.get(side) if side in kept else next(iter(restored.values()), None)
+        if again is not None:
+            out[side] = _restoration_words(kb, side, side in kept, ev, labels, again)
+            continue
         verb = "ended sovereignty" if side in lost else "did not end sovereignty"
         out[side] = {
             "rules": labels,
@@ -59,6 +68,50 @@ def why_sovereignty_differs(
             ),
         }
     return out
+
+
+def _restored(
+    kb: KnowledgeBase, aid: str, t: int, ended_by: str, kept: dict[str, list[Row]]
+) -> dict[str, Event]:
+    """``{view: event}``: of the views that hold the actor sovereign at ``t`` (``kept``),
+    those where ``ended_by`` ended its sovereignty too, and the event that made it sovereign
+    again there."""
+    out: dict[str, Event] = {}
+    for side, side_rows in kept.items():
+        sov = [r for r in side_rows if r.fluent == SOVEREIGN and r.args == (aid,)]
+        gone = [r.end for r in sov if r.terminated_by == ended_by and r.end is not None]
+        now = [r for r in sov if r.holds_at(t) and r.initiated_by]
+        if gone and now and now[0].start >= min(gone):
+            again = kb.event_record(now[0].initiated_by or "")
+            if again is not None:
+                out[side] = again
+    return out
+
+
+def _restoration_words(
+    kb: KnowledgeBase, side: str, kept: bool, ev: Event, labels: list[str], again: Event
+) -> Json:
+    """Why a view does (``kept``) or does not hold the actor sovereign again after ``ev``
+    ended its sovereignty in it (by rules ``labels``): the event ``again`` that restored it in
+    some view, and the rules of this view that read that event."""
+    starts = terminating_rules(kb, side, SOVEREIGN, again.type, kind="initiated")
+    ended = f"{event_words(ev)} ended sovereignty" + (
+        f" by rule {', '.join(labels)}" if labels else ""
+    )
+    if kept:
+        restored = f"{event_words(again)} restored it" + (
+            f" by rule {', '.join(starts)}" if starts else ""
+        )
+    else:
+        restored = f"{event_words(again)} did not restore it" + (
+            f": the condition of {', '.join(starts)} failed"
+            if starts
+            else ": no rule of this view restores it"
+        )
+    return {
+        "rules": [*labels, *(x for x in starts if x not in labels)],
+        "text": f"{ended}; {restored}",
+    }
 
 
 def compare(kb: KnowledgeBase, p: str, q: str, actor: str | None = None) -> Json:

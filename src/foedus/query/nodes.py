@@ -201,7 +201,10 @@ def row_bounds(
         began = source_dated(kb, found, start_day(row.start), after=row.certainty == "certain")
     if row.end is None:
         return began, None
-    ended = source_dated(kb, idents[1:2] + idents, start_day(row.end))
+    # what ended the row or a row it rests on first: the date of what started a peer may
+    # hold the day too ("no earlier than 1930" of a joining, and a withdrawal in 1956)
+    enders = [row.terminated_by, *(r.terminated_by for r in peers or [])]
+    ended = source_dated(kb, enders + idents, start_day(row.end))
     if ended is None:  # ended by a record its provenance does not name (ending_records)
         ended = source_dated(
             kb, ending_records(kb, [row, *(peers or [])], row.end), start_day(row.end)

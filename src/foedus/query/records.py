@@ -25,6 +25,7 @@ class Renderer:
         self._instruments: dict[str, str] | None = None  # made when first asked for
         self._left: dict[tuple[str, str], list[FuzzyDate]] | None = None  # likewise
         self._predecessors: dict[str, str | None] | None = None  # likewise
+        self._superseded: dict[str, list[FuzzyDate]] | None = None  # likewise
 
     def _instrument_name(self, instrument_id: str) -> str:
         """An instrument's name (a Parquet corpus's instruments are not all made to render
@@ -49,22 +50,30 @@ class Renderer:
         return min(after, key=lambda d: (d.earliest, d.latest)) if after else None
 
     def _ended(self, i: Instrument) -> FuzzyDate | None:
-        """When an instrument ended: its ``ended``, else, for a bilateral one (two sides, as
-        the rules count them: :func:`foedus.engine.from_corpus.sides`), the first
-        denunciation of or withdrawal from it by a party, which ends it
+        """When an instrument ended: its ``ended``, else the first of the entry into force
+        of an instrument that supersedes it and, for a bilateral one (two sides, as the
+        rules count them: :func:`foedus.engine.from_corpus.sides`), a denunciation of or
+        withdrawal from it by a party, each of which ends it in every view
         (docs/corpus-format.md), else None."""
         if i.ended is not None:
             return i.ended
         if self._predecessors is None:
             self._predecessors = {a.id: a.predecessor for a in self.corpus.actors}
-        if len(sides(i, self._predecessors)) != 2:
-            return None
-        left = [
-            d
-            for p in i.parties
-            if (d := self._until(i.id, p.actor, p.date)) is not None and p.until is None
-        ]
-        return min(left, key=lambda d: (d.earliest, d.latest)) if left else None
+        if self._superseded is None:
+            self._superseded = {}
+            for n in self.corpus.untabled().instruments:
+                when = n.in_force or n.signed
+                if when is not None:
+                    for old in n.supersedes:
+                        self._superseded.setdefault(old, []).append(when)
+        ends = list(self._superseded.get(i.id, ()))
+        if len(sides(i, self._predecessors)) == 2:
+            ends += [
+                d
+                for p in i.parties
+                if (d := self._until(i.id, p.actor, p.date)) is not None and p.until is None
+            ]
+        return min(ends, key=lambda d: (d.earliest, d.latest)) if ends else None
 
     def ref(self, actor_id: str | None) -> Json | None:
         if actor_id is None:

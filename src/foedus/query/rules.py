@@ -90,11 +90,13 @@ def rule_texts(kb: KnowledgeBase, perspective: str) -> dict[str, str]:
     return found
 
 
-def terminating_rules(kb: KnowledgeBase, perspective: str, fluent: str, event: str) -> list[str]:
+def terminating_rules(
+    kb: KnowledgeBase, perspective: str, fluent: str, event: str, kind: str = "terminated"
+) -> list[str]:
     """The labels of the rules of ``perspective`` that terminate ``fluent`` on an event of
-    type ``event``, in the order of the rule files."""
+    type ``event`` (``kind="initiated"``: that initiate it), in the order of the rule files."""
     return [
         r.label
         for r in kb.rule_book.rules(kb, perspective)
-        if r.kind == "terminated" and r.fluent == fluent and r.event == event
+        if r.kind == kind and r.fluent == fluent and r.event == event
     ]
