@@ -353,9 +353,12 @@ def read_facts(paths: list[Path], arities: dict[str, int]) -> dict[str, list[tup
 def _output_sql(out: str, fmt: str) -> str:
     if fmt == "csv":
         select = (
-            "SELECT fluent, array_to_string(args, ';') AS args, value, start, "
-            'COALESCE(CAST("end" AS VARCHAR), \'inf\') AS "end" FROM intervals '
-            "ORDER BY fluent, args, value, start"
+            # a fluent of no argument: an empty args field, unquoted, as RTEC's CSV has it (a
+            # NULL is written bare; an empty string would be written "")
+            "SELECT fluent, NULLIF(args_text, '') AS args, value, start, "
+            'COALESCE(CAST("end" AS VARCHAR), \'inf\') AS "end" FROM (SELECT *, '
+            "array_to_string(args, ';') AS args_text FROM intervals) "
+            "ORDER BY fluent, args_text, value, start"
         )
         options = "FORMAT csv, HEADER true"
     else:

@@ -96,11 +96,14 @@ def _field(s: str) -> str:
 
 
 def csv_bytes(intervals: Iterable[Interval]) -> bytes:
-    """The interval CSV (``fluent,args,value,start,end``; an open end ``inf``)."""
+    """The interval CSV (``fluent,args,value,start,end``; an open end ``inf``). A fluent of no
+    argument has an empty ``args`` field, unquoted, as in RTEC's CSV (DuckDB's path writes a
+    NULL there)."""
     parts = [HEADER.decode()]
     for i in intervals:
         end = "inf" if i.end is None else str(i.end)
+        args = ";".join(i.args)
         parts.append(
-            f"{_field(i.fluent)},{_field(';'.join(i.args))},{_field(i.value)},{i.start},{end}\n"
+            f"{_field(i.fluent)},{_field(args) if args else ''},{_field(i.value)},{i.start},{end}\n"
         )
     return "".join(parts).encode("utf-8")

@@ -1,0 +1,3 @@
+unit(u1).
+unit(u2).
+unit(u3).

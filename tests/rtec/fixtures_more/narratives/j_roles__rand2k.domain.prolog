@@ -1,0 +1,10 @@
+committee(c1).
+committee(c2).
+committee(c3).
+person(p1).
+person(p2).
+person(p3).
+person(p4).
+person(p5).
+guest(p2).
+guest(p4).

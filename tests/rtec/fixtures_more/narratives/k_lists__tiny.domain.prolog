@@ -1,0 +1,3 @@
+lamp(l1).
+lamp(l2).
+lamp(l3).

@@ -1,0 +1,9 @@
+car(k1).
+car(k2).
+car(k3).
+car(k4).
+car(k5).
+gearval(low).
+gearval(mid).
+gearval(high).
+gearval(bogus).

@@ -1,0 +1,10 @@
+grp(g1).
+grp(g2).
+grp(g3).
+room(r1).
+room(r2).
+room(r3).
+room(r4).
+room(r5).
+tagged(r1).
+tagged(r3).
