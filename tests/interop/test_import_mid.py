@@ -443,7 +443,7 @@ def test_real_gml_mid_figures() -> None:
 
     base = REAL / "gml-mid-v2.0"
     imp = import_mid([base / "gml-mida-2.0.csv", base / "gml-midb-2.0.csv"], AliasTable.bundled())
-    assert imp.report.read == 7_554 and imp.report.mapped["events"] == 4_042
+    assert imp.report.read == 7_554 and imp.report.mapped["events"] == 4_740
     assert imp.report.skipped["no militarized action by this participant (highest action 0)"] == (
         1_291
     )
@@ -459,19 +459,31 @@ def test_real_gml_mid_figures() -> None:
 )
 def test_real_cow_mid_targets_overlap(tmp_path: Path) -> None:
     """MID 258: the USSR's September 1939 row no longer targets the states it fought from
-    1941 (the United States, Brazil, Mongolia, Italy, Finland)."""
+    1941 (the United States, Brazil, Mongolia, Italy, Finland); France's 1939-40 row targets
+    the USSR (MIDB lines 525 and 506) for the 13 days the USSR took part only, after ATOP
+    2300 had ended, and Germany (line 527) on its own days."""
     from foedus.interop.aliases import AliasTable
     from foedus.interop.importers.mid import import_mid
 
     base = REAL / "cow-mid-v4.01"
     imp = import_mid([base / "MIDA_4.01.csv", base / "MIDB_4.01.csv"], AliasTable.bundled())
     assert imp.report.mapped["opponents left out of targets (participation not overlapping)"] == 217
+    assert imp.report.mapped["events"] == 5_337
     ev = {e["id"]: e for e in imp.events}
-    sept = ev["mid-258-russia"]
-    assert sept["date"]["earliest"] == "1939-09-17"
-    assert "poland" in sept["targets"]
-    assert not {"united-states", "brazil", "mongolia", "italy", "finland"} & set(sept["targets"])
-    assert "finland" in ev["mid-258-russia-2"]["targets"]  # 1941-45
+    sept = [e for e in imp.events if e["id"] in ("mid-258-russia", "mid-258-russia-poland")]
+    assert {e["date"]["earliest"] for e in sept} == {"1939-09-17"}
+    assert ev["mid-258-russia-poland"]["targets"] == ["poland"]
+    assert ev["mid-258-russia-poland"]["date"]["latest"] == "1939-09-27"  # Poland's last day
+    sept_targets = {t for e in sept for t in e["targets"]}
+    assert not {"united-states", "brazil", "mongolia", "italy", "finland"} & sept_targets
+    assert "finland" in ev["mid-258-russia-finland"]["targets"]  # 1941-44
+    assert ev["mid-258-france-2"]["targets"] == ["germany"]
+    france_ussr = ev["mid-258-france-russia"]
+    assert france_ussr["targets"] == ["russia"]
+    assert (france_ussr["date"]["earliest"], france_ussr["date"]["latest"]) == (
+        "1939-09-17",
+        "1939-09-29",
+    )
 
 
 @pytest.mark.slow

@@ -2,19 +2,31 @@
 
 Reads the participant-level file (MIDB: one row per state per dispute; required) and the
 dispute-level file (MIDA; optional, cited beside each participant's row); COW's capitalised
-and GML's lower-case headers are both read. Each participant whose highest action is not 0
-becomes one event: its actor is the participant, its targets are the states on the other
-side whose own participation overlaps its own (MID 258: the USSR's September 1939 row targets
-Poland, not the states it fought from 1941), its type is the highest action (table
-:data:`HIGHEST_ACTION`), and its date is the participant's own span in the dispute, as a
-range: MID codes the highest action, not the day it was taken. Side A is the side that took
-the first militarized action (the initiator).
+and GML's lower-case headers are both read. Side A is the side that took the first
+militarized action (the initiator).
+
+What MIDB says, and what it does not: a row gives one state's span in the dispute, its side
+(``SideA``) and its highest action in the dispute (the MID v4.0 codebook: "Highest action by
+state in dispute"). It does not say against which state on the other side that action was taken,
+nor on which day. So each participant whose highest action is not 0 becomes an event of that
+type whose actor is the participant and whose targets are the states on the other side (never
+its own) taking part at the same time, dated, as a range, to the days both took part: the
+overlap of the two spans, not the actor's whole span. Opponents whose overlap differs are in
+events of their own (MID 258: France's 1939-40 row against Germany, and apart against the
+USSR for 17-29 September 1939 only, after ATOP 2300 had ended). The row's own id
+(``mid-<dispute>-<actor>``, ``-2`` for its second row in the dispute) goes to its longest
+common span; each other span's event is ``mid-<dispute>-<actor>-<first target>``. A target is
+a state that may have been acted against, not one known to have been: in MID 258 the dyadic
+file has no dyad of France and the USSR, nor of Japan and the USSR (their MIDB rows overlap
+from December 1941). For who fought whom, with each pair's own days, use the dyadic MID file
+(``foedus import dyadic-mid``; :mod:`.dyadic`).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from foedus.interop.aliases import AliasTable
 from foedus.interop.importers.base import (
@@ -155,22 +167,56 @@ def import_mid(paths: list[Path], aliases: AliasTable) -> Import:
     for disp, prows in by_dispute.items():
         _dispute(imp, disp, prows, disputes.get(disp))
     imp.report.mapped["actors"] = len(imp.actors)
+    imp.report.notes.append(
+        "MIDB codes each participant's span and highest action in the dispute, not against "
+        "whom or on which day it was taken: an event's targets are the states on the other "
+        "side that took part at the same time (not necessarily states it fought), dated to the "
+        "days both took part; for who fought whom, import the dyadic file (foedus import "
+        "dyadic-mid)"
+    )
     return imp
+
+
+class _Part(NamedTuple):
+    """One participant row, as the other rows see it: actor, side, span and row."""
+
+    actor: str
+    side: str
+    bounds: tuple[date, date] | None
+    start: str | None
+    end: str | None
+    row: Row
+
+
+def _common(me: _Part, them: _Part) -> tuple[date, date, str | None, str | None] | None:
+    """The days ``me`` and ``them`` both took part (first and last day, and the start and end
+    as written in the row that sets each), or None when their spans do not meet. An unknown
+    span overlaps anything and leaves ``me``'s own."""
+    if me.bounds is None:
+        return None
+    if them.bounds is None:
+        return (*me.bounds, me.start, me.end)
+    if not _overlap(me.bounds, them.bounds):
+        return None
+    first = me if me.bounds[0] >= them.bounds[0] else them
+    last = me if me.bounds[1] <= them.bounds[1] else them
+    assert first.bounds is not None and last.bounds is not None
+    return first.bounds[0], last.bounds[1], first.start, last.end or last.start
 
 
 def _dispute(
     imp: Import, disp: str, rows: list[tuple[Row, dict[str, str]]], arow: Row | None
 ) -> None:
-    sides: dict[str, list[tuple[str, tuple[date, date] | None]]] = {"1": [], "0": []}
-    ids: list[str] = []
+    parts: list[_Part] = []
     for r, v in rows:
         # named by its COW letter code (StAbb), kept as an alias where safe (own_names)
         actor = imp.actor(imp.aliases.resolve(cow=v.get("ccode")), ref=r.ref, named=v.get("stabb"))
-        ids.append(actor)
         side = "1" if v.get("sidea", "").strip() == "1" else "0"
-        sides[side].append((actor, _bounds(v)))
+        parts.append(_Part(actor, side, _bounds(v), *_span(v), r))
     a_quote = [imp.cite(arow)] if arow is not None else []
-    for (r, v), actor in zip(rows, ids, strict=True):
+    later: list[tuple[Json, str]] = []  # events split off a row, named after the dispute's
+    for (r, v), me in zip(rows, parts, strict=True):
+        actor = me.actor
         try:
             hiact = int(v.get("hiact", "").strip())
         except ValueError:
@@ -192,52 +238,99 @@ def _dispute(
         if start is None:
             imp.report.skip("no start year", r.ref)
             continue
-        side = "1" if v.get("sidea", "").strip() == "1" else "0"
-        other = [(t, b) for t, b in sides["0" if side == "1" else "1"] if t != actor]
+        # only the other side's rows: SideA says which side each participant is on
+        other = [p for p in parts if p.side != me.side and p.actor != actor]
         if not other:
             imp.report.skip("no state on the other side", r.ref)
             continue
-        mine = _bounds(v)
-        targets: list[str] = []
-        for t, b in other:
-            if t not in targets and _overlap(mine, b):
-                targets.append(t)
-        dropped = {t for t, _ in other} - set(targets)
+        # the opponents taking part at the same time, by the days both took part
+        spans: dict[tuple[date, date], tuple[str | None, str | None, list[_Part]]] = {}
+        for p in other:
+            common = _common(me, p)
+            if common is not None:
+                spans.setdefault(common[:2], (common[2], common[3], []))[2].append(p)
+        targets = {p.actor for ps in spans.values() for p in ps[2]}
+        dropped = {p.actor for p in other} - targets
         if dropped:
             imp.report.mapped["opponents left out of targets (participation not overlapping)"] += (
                 len(dropped)
             )
-        if not targets:
+        if not spans:
             imp.report.skip(
                 "no state on the other side took part while this participant did", r.ref
             )
             continue
         name = imp.actors[actor]["name"]
         role = (
-            "side A (the side that took the first militarized action)" if side == "1" else "side B"
+            "side A (the side that took the first militarized action)"
+            if me.side == "1"
+            else "side B"
         )
         if v.get("orig", "").strip() == "1":
             role += ", an originator"
-        when = span_date(
-            start,
-            end,
-            f"{name}'s participation in MID {disp}; the day of its highest action is not coded",
-        )
-        event = {
-            "id": imp.new_id(f"mid-{disp}-{actor}"),
-            "type": etype,
-            "date": when,
-            "actors": [actor],
-            "targets": targets,
-            "summary": f"{name}'s highest action in militarized interstate dispute {disp}: "
-            f"{words} (MID action {hiact}); {role}",
-            "sources": [imp.cite(r), *a_quote],
-            "notes": f"MID participant row {r.ref}"
-            + (f"; dispute row {arow.ref}" if arow is not None else "")
-            + f"; side A = {v.get('sidea', '').strip()}, originator = "
-            f"{v.get('orig', '').strip()}, hostility level "
-            f"{v.get('hostlev', '').strip()}, revisionist "
-            f"{v.get('revstate', '').strip()}",
-        }
-        imp.events.append(event)
-        imp.count(event, f"{etype} events", "events")
+        # the longest common span keeps the row's id (its own span, when an opponent took
+        # part throughout); each other span, by date, is an event named after its first target
+        longest = min(spans, key=lambda k: (k[0] - k[1], k[0], k[1]))
+        order = [longest, *sorted(k for k in spans if k != longest)]  # the rest by date
+        if len(order) > 1:
+            imp.report.mapped[
+                "participant rows split by their opponents' participation (an event per span)"
+            ] += 1
+        for k, key in enumerate(order):
+            s_text, e_text, opps = spans[key]
+            own = me.bounds is None or key == me.bounds
+            tnames = list(dict.fromkeys(p.actor for p in opps))
+            if own:
+                what = (
+                    f"{name}'s participation in MID {disp}; the day of its highest action is "
+                    "not coded"
+                )
+                when = span_date(start, end, what)
+            else:
+                names = ", ".join(imp.actors[t]["name"] for t in tnames)
+                what = (
+                    f"the days both {name} and {names} took part in MID {disp}; the day of "
+                    f"{name}'s highest action is not coded"
+                )
+                when = span_date(s_text or start, e_text, what)
+            theirs = [] if own else [p for p in opps if p.row is not r]
+            event: Json = {
+                "id": None,
+                "type": etype,
+                "date": when,
+                "actors": [actor],
+                "targets": tnames,
+                "summary": f"{name}'s highest action in militarized interstate dispute {disp}: "
+                f"{words} (MID action {hiact}); {role}",
+                "sources": [imp.cite(r), *a_quote, *(imp.cite(p.row) for p in theirs)],
+                "notes": f"MID participant row {r.ref}"
+                + (f"; dispute row {arow.ref}" if arow is not None else "")
+                + f"; side A = {v.get('sidea', '').strip()}, originator = "
+                f"{v.get('orig', '').strip()}, hostility level "
+                f"{v.get('hostlev', '').strip()}, revisionist "
+                f"{v.get('revstate', '').strip()}"
+                + (
+                    "; dated to the days the targets also took part (their rows: "
+                    + ", ".join(p.row.ref for p in theirs)
+                    + ")"
+                    if theirs
+                    else ""
+                ),
+            }
+            if not own:
+                imp.report.mapped[
+                    "events dated to the days their targets took part (not the actor's whole span)"
+                ] += 1
+            if len(order) > 1:
+                event["notes"] += (
+                    f"; one of {len(order)} events of this row, one per span in which "
+                    "opponents took part (the row codes one highest action, not against whom)"
+                )
+            if k == 0:
+                event["id"] = imp.new_id(f"mid-{disp}-{actor}")
+            else:
+                later.append((event, f"mid-{disp}-{actor}-{tnames[0]}"))
+            imp.events.append(event)
+            imp.count(event, f"{etype} events", "events")
+    for event, base in later:
+        event["id"] = imp.new_id(base)
