@@ -40,6 +40,7 @@ from foedus.corpus.yamlread import (
     plain,
     pos_key,
     read_fast,
+    read_marked,
     read_yaml,
     walk,
 )
@@ -65,6 +66,7 @@ class _Loader:
     positions (``unplaced``; :meth:`Corpus.place` finds them)."""
     unplaced: list[tuple[Path, str]] = field(default_factory=list)
     plain_data: bool = False
+    marks: Any = None  # where the values of the file read are written (yamlread.read_marked)
     failed_at: dict[tuple[str, str], Loc] = field(default_factory=dict)
     """Where each record that failed its schema has its id (a later record with the same id
     is a duplicate)."""
@@ -80,9 +82,12 @@ class _Loader:
                 self.unplaced.append((path, shown))
             except Doubt:
                 pass
-        before = len(self.problems)
+        before, self.marks = len(self.problems), None
         if not self.plain_data:
-            data = read_yaml(path, self.problems, self.root)
+            try:
+                data, self.marks = read_marked(path, self.root)
+            except Doubt:
+                data = read_yaml(path, self.problems, self.root)
         if data is None and self.problems[before:]:
             self.known_in_broken(path, self.problems[-1])
         if data is None:
@@ -115,7 +120,7 @@ class _Loader:
             )
             return
         for key, items in data.items():
-            line, col = key_pos(data, key)
+            line, col = key_pos(data, key, self.marks)
             if key not in KINDS:
                 self.problems.append(
                     Problem(
@@ -154,7 +159,7 @@ class _Loader:
 
     def load_record(self, shown: str, key: str, items: Any, index: int, item: Any) -> None:
         kind = SINGULAR[key]
-        line, col = (1, 1) if self.plain_data else (pos_key(items, index) or (1, 1))
+        line, col = (1, 1) if self.plain_data else (pos_key(items, index, self.marks) or (1, 1))
         where = f"{key}[{index}]"
         if not isinstance(item, dict):
             self.problems.append(
@@ -170,8 +175,8 @@ class _Loader:
         if self.plain_data:
             raw = item
         else:
-            walk(item, "", fields)
-            raw = plain(item)
+            walk(item, "", fields, self.marks)
+            raw = item if self.marks else plain(item)
         if self.hypothetical and key in ("events", "instruments"):
             raw["hypothetical"] = True
         rid = raw.get("id")

@@ -16,18 +16,19 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import TaggedScalar
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.resolver import VersionedResolver
 
+from foedus.corpus import yamlevents
 from foedus.corpus.folder import Loc, display, read_text
+from foedus.corpus.yamlevents import Doubt
 from foedus.errors import Problem, did_you_mean, suggest
 from foedus.model import EVENT_TYPES
 
-try:  # libyaml's parser (the package ruamel.yaml.clib): several times faster than ruamel's
-    from _ruamel_yaml import CParser as _CParser
-except ImportError:  # pragma: no cover - the C extension is a dependency; without it, rt only
-    _CParser = None
+__all__ = ["Doubt", "read_fast", "read_yaml", "record_positions"]
+
+_CParser = yamlevents.CParser
+"""libyaml's parser; None (as without ruamel.yaml.clib) reads every file the round-trip way."""
 
 
 def event_type_hint(value: str) -> str:
@@ -255,49 +256,6 @@ def ids_in_broken(text: str) -> dict[str, set[str]]:
     return out
 
 
-class Doubt(Exception):
-    """The fast reading (:func:`read_fast`) cannot promise the values and problems of the
-    round-trip reading (:func:`read_yaml`): the file is read that way instead."""
-
-
-class _FastConstructor(SafeConstructor):
-    """Safe construction giving what :func:`plain` gives of the round-trip tree; whatever
-    it might give otherwise (a time of day, a tag the round-trip reader keeps) is a
-    :class:`Doubt`. Duplicate keys are refused by ruamel's safe constructor too."""
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            value = super().construct_yaml_timestamp(node, values)
-        except (ValueError, OverflowError):
-            return str(node.value)  # as _Constructor: an impossible date stays text
-        if isinstance(value, datetime) or not isinstance(value, date):
-            raise Doubt("a time of day")  # the round-trip reading writes it otherwise
-        return value
-
-    def construct_doubt(self, node: Any) -> Any:
-        raise Doubt(f"tag {node.tag}")
-
-
-_FastConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _FastConstructor.construct_yaml_timestamp
-)
-for _tag_name in ("binary", "set", "omap", "pairs"):
-    _FastConstructor.add_constructor(
-        f"tag:yaml.org,2002:{_tag_name}", _FastConstructor.construct_doubt
-    )
-_FastConstructor.add_constructor(None, _FastConstructor.construct_doubt)
-
-
-class _Resolver(VersionedResolver):
-    """YAML 1.2, as the round-trip reading of a file without a ``%YAML`` directive (one with
-    it is not read fast). ruamel looks the version up at every scalar, through an exception
-    when the parser is libyaml's: a fifth of the fast reading's time."""
-
-    @property
-    def processing_version(self) -> Any:
-        return (1, 2)
-
-
 _UNSURE = re.compile(
     r"(?:^|[\s\[{,])!|<<|^%|[\x00\ud800-\udfff]"
     r"|(?<!\\)(?:\\\\)*\\(?:0|x00|u0000|U00000000|u[dD][89a-fA-F]|U0000[dD][89a-fA-F])",
@@ -307,6 +265,28 @@ _UNSURE = re.compile(
 key (``<<``: its keys come in another order), a directive (``%YAML 1.1``: libyaml's parser does
 not pass its version on), a NUL or a lone surrogate, as such or as an escape (``"\\0"``).
 Text that merely looks so (``Hurrah !``) only costs the slower reading."""
+_TAG_MARK = re.compile(r"[\s\[{,]!")
+_ESCAPED = re.compile(r"\\+(?:0|x00|u0000|U00000000|u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+_STRANGE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unsure(text: str) -> bool:
+    """Whether :data:`_UNSURE` finds anything in ``text``, found by the quick searches of
+    literal text (the one regular expression tries each of its branches at every character:
+    a second on a large corpus file)."""
+    if "<<" in text or text.startswith("%") or "\n%" in text:
+        return True
+    if "!" in text and (text.startswith("!") or _TAG_MARK.search(text)):
+        return True
+    if not text.isascii() and _STRANGE.search(text):
+        return True
+    if "\x00" in text:
+        return True
+    # an escape of a NUL or a surrogate after an odd number of backslashes (an even number
+    # is escaped backslashes, then text)
+    return any((m.group().count("\\") % 2) == 1 for m in _ESCAPED.finditer(text))
+
+
 _INDENT = re.compile(r"^[ \t?:-]+", re.M)
 _BRACKETS = re.compile(r"[\[\]{}]")
 FAST_DEPTH = 200
@@ -325,44 +305,47 @@ def _shallow(text: str) -> bool:
     return 2 * indent + deepest + 2 < FAST_DEPTH
 
 
-def read_fast(path: Path, root: Path | None = None) -> Any:
-    """The plain values of the YAML document of ``path`` (as :func:`plain` makes them of
-    :func:`read_yaml`'s tree), read by libyaml's C parser and ruamel's safe constructor.
-
-    Keeps no position. Raises :class:`Doubt` whenever the reading could differ from
-    :func:`read_yaml`'s, or :func:`read_yaml` could report a problem: the C extension is
-    missing, the file cannot be read, the parser or constructor fails, or the text holds what
-    :data:`_UNSURE` names or nests deeply."""
+def _plain_text(path: Path, root: Path | None) -> str:
+    """The text of a file the fast reading may read, else a :class:`Doubt`."""
     if _CParser is None:
         raise Doubt("no C parser")
     scratch: list[Problem] = []
     text = read_text(path, root, scratch)
-    if text is None or scratch or _UNSURE.search(text) or not _shallow(text):
+    if text is None or scratch or _unsure(text) or not _shallow(text):
         raise Doubt("not a plain file")
-    yaml = YAML(typ="safe", pure=False)
-    yaml.Constructor = _FastConstructor
-    yaml.Resolver = _Resolver
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            data = yaml.load(text)
-    except Doubt:
-        raise
-    except Exception as e:  # any error: the round-trip reading words it, at its place
-        raise Doubt(str(e)) from e
-    if _too_big(data) is not None:
-        raise Doubt("too big")
-    return plain(data)
+    return text
+
+
+def read_fast(path: Path, root: Path | None = None) -> Any:
+    """The plain values of the YAML document of ``path`` (as :func:`plain` makes them of
+    :func:`read_yaml`'s tree), made from the events of libyaml's C parser
+    (:func:`.yamlevents.compose`).
+
+    Keeps no position. Raises :class:`Doubt` whenever the reading could differ from
+    :func:`read_yaml`'s, or :func:`read_yaml` could report a problem: the C extension is
+    missing, the file cannot be read, the parser fails, or the text holds what
+    :data:`_UNSURE` names or nests deeply."""
+    data, shared = yamlevents.compose(_plain_text(path, root))
+    if shared:  # an alias: each place gets its own copy, as the round-trip reading's
+        if _too_big(data) is not None:
+            raise Doubt("too big")
+        return plain(data)
+    return data
 
 
 def record_positions(
     path: Path, shown: str, root: Path | None, singular: dict[str, str]
 ) -> dict[tuple[str, str, str | None], Loc]:
     """Where every record of a corpus file that loaded without a problem, and every value of
-    it, is written (by the round-trip reading): what :func:`read_fast` does not keep;
-    ``shown`` is the file as the messages name it."""
-    data = read_yaml(path, [], root)
+    it, is written (as the round-trip reading places them): what :func:`read_fast` does not
+    keep; ``shown`` is the file as the messages name it. Read from the C parser's events
+    when they place every value as the round-trip reading does, else by that reading."""
     out: dict[tuple[str, str, str | None], Loc] = {}
+    marks: yamlevents.Marks = {}
+    try:
+        data, marks = read_marked(path, root)
+    except Doubt:
+        data = read_yaml(path, [], root)
     if not isinstance(data, dict):
         return out
     for key, items in data.items():
@@ -372,15 +355,32 @@ def record_positions(
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 continue
             fields: dict[str, tuple[int, int]] = {}
-            walk(item, "", fields)
+            walk(item, "", fields, marks)
+            at = pos_key(items, index, marks)
             kind, rid = singular[key], str(item["id"])
-            out[(kind, rid, None)] = (shown, *fields.get("id", pos_key(items, index) or (1, 1)))
+            out[(kind, rid, None)] = (shown, *fields.get("id", at or (1, 1)))
             for where, (line, col) in fields.items():
                 out[(kind, rid, where)] = (shown, line, col)
     return out
 
 
-def pos_key(node: Any, key: Any) -> tuple[int, int] | None:
+def read_marked(path: Path, root: Path | None = None) -> tuple[dict[str, Any], yamlevents.Marks]:
+    """The plain values of a YAML file that is a mapping, and where each is written
+    (:data:`.yamlevents.Marks`), as :func:`read_yaml` and :func:`walk` give them; a
+    :class:`Doubt` whenever they might not (as :func:`read_fast`'s), or the file holds no
+    mapping: the caller reads it the round-trip way."""
+    marks: yamlevents.Marks = {}
+    data, _ = yamlevents.compose(_plain_text(path, root), marks)
+    if not isinstance(data, dict):
+        raise Doubt("not a mapping")
+    return data, marks
+
+
+def pos_key(node: Any, key: Any, marks: yamlevents.Marks | None = None) -> tuple[int, int] | None:
+    """Where the value of ``key`` (an index of a list) of ``node`` is written: by ruamel's
+    round-trip tree, or by the ``marks`` of :func:`read_marked`."""
+    if marks:
+        return yamlevents.key_at(node, marks, key)
     lc: Any = getattr(node, "lc", None)  # ruamel's position of every key, value and item
     try:
         line, col = lc.value(key) if isinstance(node, dict) else lc.item(key)
@@ -389,16 +389,23 @@ def pos_key(node: Any, key: Any) -> tuple[int, int] | None:
     return line + 1, col + 1
 
 
-def key_pos(node: Any, key: Any) -> tuple[int, int]:
+def key_pos(node: Any, key: Any, marks: yamlevents.Marks | None = None) -> tuple[int, int]:
+    """Where ``key`` of the mapping ``node`` is written (as :func:`pos_key`)."""
     try:
-        line, col = node.lc.key(key)
+        line, col = marks[id(node)][key][:2] if marks else node.lc.key(key)
     except (AttributeError, KeyError, TypeError):
         return 1, 1
     return line + 1, col + 1
 
 
-def walk(node: Any, prefix: str, out: dict[str, tuple[int, int]]) -> None:
-    """Record the position of every value below ``node`` by its path inside the record."""
+def walk(
+    node: Any, prefix: str, out: dict[str, tuple[int, int]], marks: yamlevents.Marks | None = None
+) -> None:
+    """Record the position of every value below ``node`` by its path inside the record (by
+    the ``marks`` of :func:`read_marked` when given)."""
+    if marks:
+        yamlevents.walk(node, marks, prefix, out)
+        return
     items = node.items() if isinstance(node, dict) else enumerate(node)
     for key, value in items:
         path = (
