@@ -151,21 +151,39 @@ def says_possibly(tree: Explanation) -> bool:
 
 
 def to_rich(
-    tree: Explanation, parent: Tree | None = None, rules: bool = True, assumed: bool = False
+    tree: Explanation,
+    parent: Tree | None = None,
+    rules: bool = True,
+    assumed: bool = False,
+    shown: set[str] | None = None,
 ) -> Tree:
     """The tree as a Rich tree: conclusion, then the rule, the quotes and the premises;
     ``rules=False`` leaves out the rules written in the rule language (a clause's rule, in
     words, stays). "(hypothetical)" marks the topmost node of what rests on an overlay, once
-    (``assumed``: an ancestor is marked)."""
+    (``assumed``: an ancestor is marked). A node with quotes or premises that the tree has
+    shown in full above (``shown``: those already drawn) is drawn once more by its conclusion
+    only, marked "(as above)": an instrument under both the premise that it bound the parties
+    and its clause, a breach under both the annexation and the incorporation; the JSON keeps
+    every node whole."""
+    import json
+
     from rich.text import Text
     from rich.tree import Tree
 
+    shown = set() if shown is None else shown
     label = Text(tree["conclusion"])
     if says_possibly(tree):
         label.append(" (possibly)", style="yellow")
     hypothetical = bool(tree.get("hypothetical"))
     if hypothetical and not assumed and "hypothetical" not in tree["conclusion"]:
         label.append(" (hypothetical)", style="magenta")
+    key = None
+    if tree.get("sources") or tree.get("premises"):
+        key = json.dumps(tree, sort_keys=True, ensure_ascii=False)
+        if key in shown:
+            label.append(" (as above)", style="dim")
+            return parent.add(label) if parent is not None else Tree(label)
+        shown.add(key)
     branch = parent.add(label) if parent is not None else Tree(label)
     rule = tree.get("rule")
     if rule and (rules or not is_rule_syntax(rule)):
@@ -173,7 +191,7 @@ def to_rich(
     for q in tree.get("sources", []):
         branch.add(Text.assemble((f"“{q['quote']}”", "green"), (f" — {cited(q)}", "dim")))
     for p in tree.get("premises", []):
-        to_rich(p, branch, rules, assumed or hypothetical)
+        to_rich(p, branch, rules, assumed or hypothetical, shown)
     return branch
 
 

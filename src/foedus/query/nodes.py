@@ -62,13 +62,29 @@ def event_node(kb: KnowledgeBase, ident: str | None, what: str = "") -> Explanat
 
 
 def instrument_node(kb: KnowledgeBase, ins_id: str, what: str = "") -> Explanation:
-    """The premise for an instrument: its name and signature, with its quotes."""
+    """The premise for an instrument: its name and signature, with its quotes; and, for each
+    party that never signed it but took it over from a predecessor, that succession with its
+    own quotes (a treaty signed by Bolshevist Russia in 1920 binds the Soviet Union because
+    the Soviet Union succeeded to it in 1922: its signature alone does not say so)."""
     ins = kb.instrument(ins_id)
     signed = f", signed {ins.signed.text}" if ins.signed else ""
+    hyp = ("instrument", ins.id) in kb.corpus.hypothetical_ids
+    successions = [
+        node(
+            f"{name_of(kb, p.actor)} joined {ins.name} by succession"
+            + (f" to {name_of(kb, p.via)}" if p.via else "")
+            + f" ({p.date.text})",
+            sources=kb.render.quotes(p.sources or ins.sources),
+            hypothetical=hyp,
+        )
+        for p in ins.parties
+        if p.how == "succession"
+    ]
     return node(
         f"{what}{ins.name}{signed} [instrument {ins.id}]",
         sources=kb.render.quotes(ins.sources),
-        hypothetical=(("instrument", ins.id) in kb.corpus.hypothetical_ids),
+        premises=successions,
+        hypothetical=hyp,
     )
 
 
@@ -304,13 +320,39 @@ def row_node(
 
 
 def justification_node(kb: KnowledgeBase, ev: Event) -> Explanation:
-    """A claimed justification, shown as rejected by the no-justification clauses; where the
-    corpus holds none, shown as claimed, neither accepted nor rejected."""
-    rejecting = [(ins, clause) for ins, clause, _ in kb.corpus.norm_clauses("no_justification")]
-    if not rejecting:
+    """A claimed justification, shown as rejected by the no-justification clauses that cover
+    the act's type (a clause naming no categories covers the acts the definition clauses
+    define, or every act where none does); where the corpus holds none, shown as claimed,
+    neither accepted nor rejected; where it holds some that cover other acts only (Article
+    III speaks of "the aggression referred to in Article II", its five acts; an annexation is
+    none of them), shown as claimed, with what those clauses cover."""
+    clauses = kb.corpus.norm_clauses("no_justification")
+    if not clauses:
         return node(
             f"claimed justification: {ev.justification} (no clause of the corpus rejects or "
             "accepts it; it does not change who was first)"
+        )
+    types_of = {c.id: set(c.event_types) for c in kb.corpus.categories}
+    defined = {
+        t
+        for _, _, cats in kb.corpus.norm_clauses("definition")
+        for cat in cats
+        for t in types_of.get(cat, ())
+    }
+
+    def covers(cats: list[str]) -> bool:
+        if not cats:
+            return not defined or ev.type in defined
+        return any(ev.type in types_of.get(cat, ()) for cat in cats)
+
+    rejecting = [(ins, clause) for ins, clause, cats in clauses if covers(cats)]
+    if not rejecting:
+        named = ", ".join(dict.fromkeys(cat for _, _, cats in clauses for cat in cats))
+        kind = ev.type.replace("_", " ")
+        return node(
+            f"claimed justification: {(ev.justification or '').rstrip('.')} (neither rejected nor "
+            f"accepted: the corpus's no-justification clauses cover only {named}, not an act "
+            f"of type {kind})"
         )
     return node(
         f"claimed justification rejected: {ev.justification}",
