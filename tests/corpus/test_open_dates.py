@@ -59,16 +59,17 @@ def test_an_open_date_reaches_the_corpus_horizon(tmp_path: Path) -> None:
 
 
 def test_an_open_start_begins_when_every_actor_it_names_exists(tmp_path: Path) -> None:
-    """Northland exists from 2 February 1920: an occupation of it "by 28 November 1939" cannot
-    begin before that day, though the corpus's horizon (Southland's "1900") reaches back
-    further; an occupation of a state that does not exist yet would be refused."""
+    """Northland exists from 2 February 1920: an occupation of it "by 28 November 1939" begins
+    the day after that day (docs/decisions/0014), though the corpus's horizon (Southland's
+    "1900") reaches back further; an occupation of a state that does not exist yet would be
+    refused."""
     c = load_corpus(corpus(tmp_path, "by 28 November 1939"))
     ev = next(e for e in c.events if e.id == "southland-occupies-northland")
-    assert (ev.date.earliest, ev.date.latest) == (date(1920, 2, 2), date(1939, 11, 28))
+    assert (ev.date.earliest, ev.date.latest) == (date(1920, 2, 3), date(1939, 11, 28))
     assert min(a.existed_from.earliest for a in c.actors if a.existed_from) == date(1900, 1, 1)
     kb = KnowledgeBase(corpus(tmp_path / "again", "by 28 November 1939"), perspective="de-facto")
     [event] = [e for e in kb.events(target="northland")["events"] if e["type"] == "occupation"]
-    assert event["date"]["earliest"] == "1920-02-02"
+    assert event["date"]["earliest"] == "1920-02-03"
 
 
 def test_the_engine_answers_possible_between_the_known_side_and_the_horizon(

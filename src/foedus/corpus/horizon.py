@@ -9,31 +9,52 @@ that side, as far as the record it belongs to allows, else to the corpus's horiz
   ``in_force``); its ``signed`` and ``in_force`` open at the end reach its ``ended``;
 - an actor's ``existed_to`` open at the start begins with its ``existed_from``, and its
   ``existed_from`` open at the end reaches its ``existed_to``;
-- an event's date open at the start begins no earlier than the latest first day of existence
+- an event's date open at the start begins the day after the latest first day of existence
   (a closed ``existed_from``) among the actors it names, as actors or targets, and its date
   open at the end reaches no further than their earliest last day (a closed ``existed_to``):
   nothing is done by or to an actor that does not exist yet, or any more (validation refuses
-  such an event), so "by 20 February 1938" of a state that exists from 1919 begins in 1919;
+  such an event), so "by 20 February 1938" of a state that exists from 2 February 1919 begins
+  on 3 February 1919;
+- an event open at the start that undoes an act (:data:`UNDOES`: a ``withdrawal`` of forces, a
+  ``recognition_withdrawn``) begins, moreover, the day after the last day of the latest such act
+  by one of its actors towards one of its targets that ends before its known side: "occupied
+  at the end of 1952 and withdrew not after 1955" withdrew from 1 January 1953;
 - everything else reaches the corpus's horizon: the first and the last day that a date closed
   on both sides names anywhere in the corpus (with its overlay).
 
-The engines then read the date as any fuzzy date: every day between the known side and the
-bound is possible (docs/corpus-format.md, "Dates"). A date whose bound lies on the wrong side
-of its known one (nothing in the corpus comes after "after 1999") cannot be bounded and is a
-validation error at the date's file:line:col.
+An event's open start begins the day *after* its actors' first day (or the act it undoes),
+unless its known side is that very day: the early scenario puts the event on its first day,
+and two events at one time point that start two values of a multi-valued fluent both end
+there (RTEC's rule), so an occupation "by mid-1941" put on its target's first day would leave
+the target controlled by no one (docs/decisions/0014). The engines then read the date as any
+fuzzy date: every day between the known side and the bound is possible (docs/corpus-format.md,
+"Dates"). A date whose bound lies on the wrong side of its known one (nothing in the corpus
+comes after "after 1999") cannot be bounded and is a validation error at the date's
+file:line:col.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from foedus.corpus.corpus import Corpus
 from foedus.errors import Problem
 from foedus.model import FuzzyDate
 
-__all__ = ["bound_open_dates", "horizon"]
+__all__ = ["UNDOES", "bound_open_dates", "horizon"]
+
+UNDOES: dict[str, frozenset[str]] = {
+    "withdrawal": frozenset({"occupation", "reoccupation"}),
+    "recognition_withdrawn": frozenset({"recognition"}),
+}
+"""The event types that undo an earlier act of the same actor towards the same target, and the
+types of the acts they undo (foedus.model.vocabulary: forces leave a state they occupied, a
+state withdraws a recognition it had given): such an event's date open at the start begins
+after the latest act it can undo, so that both scenarios undo the same act."""
+
+_DAY = timedelta(days=1)
 
 
 def _dates(corpus: Corpus) -> Iterator[FuzzyDate]:
@@ -75,20 +96,28 @@ class _Bounder:
         start: FuzzyDate | None = None,
         end: FuzzyDate | None = None,
         within: tuple[date | None, date | None] = (None, None),
+        after: bool = False,
     ) -> FuzzyDate | None:
         """``d`` bounded by ``start``/``end`` (closed dates of its record), else the horizon
-        (narrowed to ``within``, the days the record's actors exist, where it is given)."""
+        (narrowed to ``within``, the days the record's actors exist, where it is given).
+
+        With ``after``, an open start bounded by ``start`` or ``within`` begins the day after
+        it (the record comes after what it presupposes: at one time point the engine's tie
+        rules would undo it), unless the known side is that very day."""
         if d is None or d.open is None:
             return d
         lo = start.earliest if start is not None else self.span[0] if self.span else None
         hi = end.latest if end is not None else self.span[1] if self.span else None
-        if start is None and lo is not None and within[0] is not None:
-            lo = max(lo, within[0])
+        own = start is not None
+        if start is None and lo is not None and within[0] is not None and within[0] >= lo:
+            lo, own = within[0], True
         if end is None and hi is not None and within[1] is not None:
             hi = min(hi, within[1])
         bad = (d.open == "end" and (hi is None or hi < d.earliest)) or (
             d.open == "start" and (lo is None or lo > d.latest)
         )
+        if d.open == "start" and after and own and lo is not None and lo < d.latest:
+            lo += _DAY
         if bad:
             known = d.earliest if d.open == "end" else d.latest
             by = end if d.open == "end" else start
@@ -114,7 +143,30 @@ class _Bounder:
     def event(self, e: Any) -> Any:
         if e.date.open is None:
             return e
-        return _update(e, date=self.bound(e.date, "event", e.id, "date", within=self.lives(e)))
+        first, last = self.lives(e)
+        undone = self.undone(e)
+        if undone is not None:
+            first = undone if first is None else max(first, undone)
+        return _update(
+            e, date=self.bound(e.date, "event", e.id, "date", within=(first, last), after=True)
+        )
+
+    def undone(self, e: Any) -> date | None:
+        """The last day of the latest act ``e`` can undo (:data:`UNDOES`) that ends before its
+        known side, by one of its actors towards one of its targets, its last day known."""
+        types = UNDOES.get(e.type)
+        if not types or e.date.open != "start":
+            return None
+        days = [
+            a.date.latest
+            for a in self.c.events
+            if a.type in types
+            and a.date.open != "end"
+            and a.date.latest < e.date.latest
+            and set(a.actors) & set(e.actors)
+            and set(a.targets) & set(e.targets)
+        ]
+        return max(days, default=None)
 
     def lives(self, e: Any) -> tuple[date | None, date | None]:
         """The days every actor an event names exists on, as far as their closed dates say:
