@@ -75,6 +75,15 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv in (["-h"], ["--help"]):
+        print(__doc__)
+        return 0
+    if argv not in ([], ["--check"]):  # a typo ('--chek') must not rewrite the file
+        print(
+            f"usage: python scripts/gen_cli_docs.py [--check] (not {' '.join(argv)})",
+            file=sys.stderr,
+        )
+        return 2
     text = render()
     if "--check" in argv:
         if DOC.read_text(encoding="utf-8") != text:

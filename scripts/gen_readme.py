@@ -90,6 +90,14 @@ def render(text: str | None = None) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv in (["-h"], ["--help"]):
+        print(__doc__)
+        return 0
+    if argv not in ([], ["--check"]):  # a typo ('--chek') must not rewrite the file
+        print(
+            f"usage: python scripts/gen_readme.py [--check] (not {' '.join(argv)})", file=sys.stderr
+        )
+        return 2
     fresh = render()
     if "--check" in argv:
         if README.read_text(encoding="utf-8") != fresh:

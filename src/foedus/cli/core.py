@@ -208,9 +208,12 @@ def register(command: Command, func: Callable[..., Any]) -> None:
     """Add ``command`` to the app, run by ``func``: ``func(opts, ...)`` returns the command's
     JSON object (or an :class:`Output`), shown as JSON with ``--json`` and as its view
     otherwise; a command without the common options is ``func(...)`` as Typer calls it."""
+    # the list of `foedus --help` shows the help's first paragraph: as one line, so that the
+    # help's own line breaks ("occupied\nby") do not break the list's lines
+    short = " ".join(command.help.split("\n\n", 1)[0].split())
     if not command.common_options:
         func.__doc__ = command.help
-        app.command(command.name)(func)
+        app.command(command.name, short_help=short)(func)
         return
     signature = getattr(func, "__signature__", None)
     own = list(signature.parameters.values()) if signature is not None else _own_params(func)
@@ -226,7 +229,7 @@ def register(command: Command, func: Callable[..., Any]) -> None:
     wrapper.__annotations__ = {p.name: p.annotation for p in params}
     wrapper.__name__ = command.name.replace("-", "_")
     wrapper.__doc__ = command.help
-    app.command(command.name)(wrapper)
+    app.command(command.name, short_help=short)(wrapper)
 
 
 ANSWERS = ("query", "ask")
