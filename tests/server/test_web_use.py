@@ -9,13 +9,14 @@ from typing import Any
 
 import httpx
 import test_web
-from test_web import ARTIFACTS, Page, browser_test
+from test_web import ARTIFACTS, AXE, Page, _axe_violations, browser_test
 
 # test_web's fixtures, used here by name
 server = test_web.server
 browser = test_web.browser
 page = test_web.page
 imported_server = test_web.imported_server
+country_server = test_web.country_server
 
 
 def page_artifact(name: str) -> Path:
@@ -149,3 +150,81 @@ def test_the_focused_map_state_is_outlined_over_its_neighbours(page: Page) -> No
         "(r) => r.getAttribute('display') === 'none')"
     )
     assert page.problems == []
+
+
+@browser_test
+def test_a_long_answer_scrolls_in_a_box_the_keyboard_reaches_and_says_what_it_leaves_out(
+    browser: Any,  # noqa: F811
+    country_server: str,  # noqa: F811
+) -> None:
+    """On a corpus of hundreds of instruments ("which treaties were in force on ...?") the
+    answer's list showed its first 30 lines in a scroll box that no key could reach (axe-core:
+    scrollable-region-focusable, serious) and dropped the rest without a word."""
+    pg_ = Page(browser, country_server)
+    try:
+        pg = pg_.open("?day=1950-01-01")
+        pg.fill("#ask-input", "which treaties were in force on 1950-01-01?")
+        pg.press("#ask-input", "Enter")
+        pg.wait_for_selector("#ask-answer[data-ready='1'] ul.answer")
+        got = pg.evaluate(
+            """() => { const ul = document.querySelector('#ask-answer ul.answer');
+                 return {tab: ul.tabIndex, scrolls: ul.scrollHeight > ul.clientHeight,
+                         rows: ul.querySelectorAll('li:not(.more)').length,
+                         more: ul.querySelector('li.more')?.textContent || '',
+                         lines: window.foedus.ask.last.lines.length}; }"""
+        )
+        assert got["lines"] > got["rows"] == 30 and got["scrolls"], got
+        assert got["tab"] == 0, got
+        assert f"{got['lines'] - 30} more ({got['lines']} in all" in got["more"], got
+        if AXE.is_file():
+            found = [v for v in _axe_violations(pg) if v["id"] == "scrollable-region-focusable"]
+            assert found == [], found
+        assert pg_.problems == []
+    finally:
+        pg_.page.close()
+
+
+@browser_test
+def test_any_party_can_be_picked_and_the_graph_zooms_onto_it(
+    browser: Any,  # noqa: F811
+    country_server: str,  # noqa: F811
+) -> None:
+    """The Actor box offered the states of the timeline only: on a corpus imported without a
+    state list (GGO: 4,532 treaties, no lane) it offered "all", and a graph of 500 nodes, its
+    labels too small to draw, had no way in. Every party is offered now (after the lanes);
+    picking one fades the rest, rings it and zooms onto its edges until its name is drawn."""
+    pg_ = Page(browser, country_server)
+    try:
+        pg = pg_.open("?day=1950-01-01")
+        pick = pg.evaluate(
+            """() => { const f = window.foedus; const cy = f.network.cy;
+                 const lanes = new Set(f.overview.lanes.map((l) => l.actor.id));
+                 const opts = [...document.querySelectorAll('#focus-actor option')]
+                   .map((o) => o.value).filter(Boolean);
+                 const other = cy.nodes('[!hub]').map((n) => n.id())
+                   .find((id) => !lanes.has(id) && cy.getElementById(id).degree() > 0);
+                 return {other, offered: opts.includes(other),
+                         lanesFirst: opts.slice(0, lanes.size).every((o) => lanes.has(o)),
+                         zoom: cy.zoom()}; }"""
+        )
+        assert pick["other"] and pick["offered"] and pick["lanesFirst"], pick
+        pg.select_option("#focus-actor", pick["other"])
+        got = pg.evaluate(
+            """([id]) => { const cy = window.foedus.network.cy; const me = cy.getElementById(id);
+                 const p = me.renderedPosition();
+                 return {ringed: me.hasClass('focused'), faded: me.hasClass('faded'),
+                         others: cy.nodes('.faded').length, zoom: cy.zoom(),
+                         inside: p.x > 0 && p.y > 0 && p.x < cy.width() && p.y < cy.height(),
+                         rows: [...document.querySelectorAll('#edge-list li[data-edge]')]
+                           .map((li) => (li.dataset.pair || li.dataset.parties).split('|'))}; }""",
+            [pick["other"]],
+        )
+        assert got["ringed"] and not got["faded"] and got["others"] > 0, got
+        assert got["inside"] and got["zoom"] * 13 >= 7, got  # its 13 px label drawn (7 px)
+        assert got["rows"] and all(pick["other"] in r for r in got["rows"]), got
+        pg.locator("#network-section").screenshot(path=str(page_artifact("focus-party")))
+        pg.select_option("#focus-actor", "")
+        assert pg.evaluate("window.foedus.network.cy.nodes('.faded').length") == 0
+        assert pg_.problems == []
+    finally:
+        pg_.page.close()

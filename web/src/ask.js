@@ -21,6 +21,9 @@ export function describeQuery(q) {
   return [q.command, ...args, ...over, ...filt].join(" ") + (q.perspective ? ` (${q.perspective})` : "");
 }
 
+/** The lines of an answer shown in the box; the export has them all. */
+export const SHOWN = 30;
+
 /** A short human summary of an answer object, whatever command produced it. */
 function summary(a) {
   const out = [];
@@ -112,9 +115,17 @@ export class AskBox {
     if (res.verdict) parts.push(el("p", { className: "verdict" }, el("strong", { textContent: res.verdict.text })));
     if (query) parts.push(el("p", { className: "mapped" }, el("span", { className: "k", textContent: "Mapped to " }), el("code", { textContent: describeQuery(query) })));
     const ul = el("ul", { className: "answer" });
+    // The list scrolls when long (a corpus of thousands of instruments): a scroll box the
+    // keyboard reaches (axe: scrollable-region-focusable), named for a screen reader.
+    ul.tabIndex = 0;
+    ul.setAttribute("aria-label", "Answer");
     const lines = summary(answer);
     this.last = { question: res.question || "", query: describeQuery(query), lines, answer };
-    for (const line of lines.slice(0, 30)) ul.append(el("li", { textContent: line }));
+    for (const line of lines.slice(0, SHOWN)) ul.append(el("li", { textContent: line }));
+    if (lines.length > SHOWN) {
+      // the rest was cut without a word: say how many, and where they all are
+      ul.append(el("li", { className: "more", textContent: `… and ${lines.length - SHOWN} more (${lines.length} in all; Export: Answers CSV or JSON lists every one)` }));
+    }
     parts.push(ul);
     const known = this.app.actorIndex;
     const { actors, days } = anchors({ ...res, answer }, known);

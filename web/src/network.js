@@ -128,7 +128,10 @@ export class NetworkView {
         { selector: "edge[?possible]", style: { "line-style": "dotted", opacity: 0.7 } },
         { selector: "edge[?breached]", style: {
           width: 6, "line-color": BREACH_COLOUR, "line-style": "solid", opacity: 1, "z-index": 10 } },
-        { selector: ".faded", style: { opacity: 0.08 } },
+        // faded: no label (at a focused actor's zoom, hundreds of faded labels were a grey
+        // scrawl under its own); the focused actor ringed
+        { selector: ".faded", style: { opacity: 0.08, "text-opacity": 0 } },
+        { selector: "node.focused", style: { "border-width": 4, "border-color": "#000", "font-weight": "bold", "z-index": 20 } },
         { selector: ":selected", style: { "overlay-color": "#000", "overlay-opacity": 0.15, "overlay-padding": 4 } },
       ],
     });
@@ -267,6 +270,7 @@ export class NetworkView {
     this.cy.nodes().forEach((v) => { this.positions.set(v.id(), { ...v.position() }); });
     this.fitting = false;
     this.applyFocus();
+    if (!saved && this.focusActor) this.frameFocus();
     if (this.note) {
       const n = this.undrawn.length;
       const sizes = this.undrawn.map((g) => g.parties.size);
@@ -282,7 +286,26 @@ export class NetworkView {
   setFocus(actorId) {
     this.focusActor = actorId;
     this.applyFocus();
+    this.frameFocus();
     if (this.net) this.renderList();
+  }
+
+  /**
+   * Zoom onto the focused actor and its own edges and hubs (in a graph of 500 nodes, as GGO's
+   * on any day, its label was not drawn and its node was a dot in a hairball); the whole
+   * graph again when the focus is cleared.
+   */
+  frameFocus() {
+    const me = this.focusActor ? this.cy.getElementById(this.focusActor) : null;
+    this.fitting = true;
+    this.cy.fit(me && me.nonempty() ? me.closedNeighborhood() : undefined, 24);
+    if (this.cy.zoom() > 1.6) {
+      const at = me && me.nonempty() ? me.renderedPosition() : null;
+      this.cy.zoom(at ? { level: 1.6, renderedPosition: at } : 1.6);
+      if (!at) this.cy.center();
+    }
+    this.fitting = false;
+    this.userViewport = false;
   }
 
   setHiddenKinds(kinds) {
@@ -295,9 +318,10 @@ export class NetworkView {
 
   applyFocus() {
     const a = this.focusActor;
-    this.cy.elements().removeClass("faded");
+    this.cy.elements().removeClass("faded focused");
     if (!a || this.cy.getElementById(a).empty()) return;
     const me = this.cy.getElementById(a);
+    me.addClass("focused");
     const hubs = me.neighborhood("node[?hub]");
     const keep = me.closedNeighborhood().union(hubs.connectedEdges()).union(hubs.connectedEdges().connectedNodes());
     this.cy.elements().not(keep).addClass("faded");
