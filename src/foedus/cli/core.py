@@ -324,6 +324,8 @@ def query_function(command: Command) -> Callable[..., Any]:
 
         if method == "status":  # a perspective named: its answer alone
             return Output(result, status_view(result, None, rules=rules))
+        if method == "treaties" and not result["treaties"] and kwargs.get("on"):
+            return Output(result, _no_treaties_view(kb, result, kwargs))
         if method == "explain":
             return Output(result, explain_view(result, rules=rules))
         if method in ("timeline", "compare"):  # bounds in the source's words, not in the JSON
@@ -338,6 +340,24 @@ def query_function(command: Command) -> Callable[..., Any]:
 
     func.__signature__ = query_parameters(command)  # type: ignore[attr-defined]
     return func
+
+
+def _no_treaties_view(kb: Any, result: Json, kwargs: dict[str, Any]) -> RenderableType:
+    """``treaties --on``'s empty table, and why none bound them that day when the engine's
+    rows say it (:func:`foedus.query.treaties.why_none`: not sovereign in this view)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from foedus.cli.views import treaties_table
+    from foedus.query.base import as_day
+    from foedus.query.treaties import why_none
+
+    between = kwargs.get("between")
+    on = as_day(kwargs["on"], "--on")
+    assert on is not None
+    why = why_none(kb, tuple(between) if between else None, kwargs.get("party"), on)
+    table = treaties_table(result)
+    return Group(table, Text(why)) if why else table
 
 
 RULES = Param(

@@ -13,7 +13,7 @@ from foedus.errors import UserError
 from foedus.norms import aggression
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import name_of
-from foedus.query.nodes import clause_node, event_node, justification_node
+from foedus.query.nodes import clause_node, event_node, justification_node, part_of_nodes
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -38,6 +38,45 @@ def wording(kb: KnowledgeBase) -> tuple[str, str]:
     article = clause.article_label or clause.id
     title = f"the {ins.signed.earliest.year} {ins.kind.capitalize()}" if ins.signed else ins.name
     return f"first to have committed one of the acts listed in {article} of {title}", article
+
+
+def listed_item_nodes(
+    kb: KnowledgeBase, definitions: list[tuple[str, str]], event_type: str
+) -> list[Explanation]:
+    """Why an act of ``event_type`` is one the definition clauses list: the clause of the
+    same instrument and article that names it, an item of the list ("Second—invasion by armed
+    forces of the territory of another State even without a declaration of war.": a clause
+    of Article II whose norm concerns the category of invasions), with its words; of several,
+    the one naming the fewest categories (the item, not a clause about all five acts). None
+    where no such clause names the act (a definition clause that lists its acts in its own
+    words)."""
+    types_of = {c.id: set(c.event_types) for c in kb.corpus.categories}
+    out = []
+    for ins_id, clause_id in definitions:
+        ins = kb.instrument(ins_id)
+        definition = next(c for c in ins.clauses if c.id == clause_id)
+        items = [
+            c
+            for c in ins.clauses
+            if c.id != clause_id
+            and c.article == definition.article
+            and c.norm is not None
+            and c.norm.kind not in ("definition", "no_justification")
+            and any(event_type in types_of.get(cat, ()) for cat in c.norm.categories)
+        ]
+        if not items:
+            continue
+        item = min(items, key=lambda c: len(c.norm.categories) if c.norm else 0)
+        label = definition.article_label or definition.id
+        out.append(
+            clause_node(
+                kb,
+                ins_id,
+                item.id,
+                f"{event_type.replace('_', ' ')} is one of the acts listed in {label}",
+            )
+        )
+    return out
 
 
 def aggressor(
@@ -88,7 +127,9 @@ def aggressor(
     events = kb.events_by_id([v.act.event_id, *(a.event_id for a in v.first_acts.values())])
     ev = events[v.act.event_id]
     premises: list[Explanation] = []
-    for side, act in sorted(v.first_acts.items()):
+    # the aggressor's first act first: the act the answer turns on, whose words (or, for an
+    # act an overlay assumes, the words of the item that lists it) the summary quotes
+    for side, act in sorted(v.first_acts.items(), key=lambda kv: (kv[0] != v.aggressor, kv[0])):
         e = events[act.event_id]
         p = event_node(kb, e.id, f"first act of {names.get(side, side)}: ")
         if p is not None and act.via:  # against a territory that was part of the other side
@@ -96,6 +137,13 @@ def aggressor(
             then = "then part of" if act.sure else "then possibly part of"
             p["conclusion"] += f" ({name_of(kb, act.target)}, {then} {other})"
         if p is not None:
+            # why the act is a listed one (the item of the article that names it), then, for
+            # an act against a territory, why that territory was part of the other side: the
+            # item first, the words the answer turns on where the act has no quote of its
+            # own (an overlay's act)
+            p["premises"].extend(listed_item_nodes(kb, v.definition_clauses, e.type))
+            if act.via:
+                p["premises"].extend(part_of_nodes(kb, e, act.target, other_side[side]))
             if e.justification:
                 p["premises"].append(justification_node(kb, e))
             premises.append(p)

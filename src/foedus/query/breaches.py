@@ -14,6 +14,7 @@ from foedus.query.nodes import (
     event_words,
     instrument_node,
     justification_node,
+    part_of_nodes,
 )
 from foedus.query.records import date_json
 from foedus.rules.library.vocabulary import CONSENTED
@@ -87,7 +88,10 @@ def breach_json(
                 f"{name_of(kb, r['beneficiary'])} {when}{via}",
                 rule="binds(T, X, Y) = party_to(X, T) ∩ party_to(Y, T) ∩ in_force(T)",
                 certainty=r["certainty"],
-                premises=[instrument_node(kb, ins_id)],
+                premises=[
+                    instrument_node(kb, ins_id),
+                    *part_of_nodes(kb, ev, r["via"], r["beneficiary"]),
+                ],
             )
         )
     premises.append(

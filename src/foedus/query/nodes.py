@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from foedus.engine.from_corpus import BEGINNING
-from foedus.engine.timepoints import last_day, start_day
+from foedus.engine.timepoints import event_point, last_day, start_day
 from foedus.model import Event, FuzzyDate
 from foedus.norms.explain import OPEN_WORDS, Explanation, dated, node
-from foedus.query.common import Row, name_of
+from foedus.query.common import Row, name_of, rows_of
 from foedus.query.events import event_ids
+from foedus.rules.library.vocabulary import PART_OF
 
 if TYPE_CHECKING:
     from foedus.query.base import KnowledgeBase
@@ -361,3 +362,29 @@ def justification_node(kb: KnowledgeBase, ev: Event) -> Explanation:
         rule="norm no_justification: no consideration excuses the defined acts",
         premises=[clause_node(kb, i, c, "the no-justification clause") for i, c in rejecting],
     )
+
+
+def part_of_nodes(
+    kb: KnowledgeBase, ev: Event, target: str | None, value: str
+) -> list[Explanation]:
+    """Why an act's ``target`` was part of ``value``, the party the act is read as against (a
+    breach, or a first act, "via" a territory): the rows of ``part_of(target) = value`` under
+    this perspective that hold at the act's earliest or latest time point (as breach detection
+    and the aggressor rule read them, docs/decisions/0006), each with its rule and the event
+    that started it, with its quotes (Germany's 1941 invasion of Estonia is an act against the
+    Soviet Union because the Soviet Union annexed Estonia in 1940); one per rule and event
+    that started it, a certain one first. None where ``target`` is None (an act against the
+    party itself)."""
+    if not target:
+        return []
+    points = (event_point(ev.date.earliest), event_point(ev.date.latest))
+    every = rows_of(kb, PART_OF, naming_actor=target, args={0: target})
+    holding = [r for r in every if r.value == value and any(r.holds_at(t) for t in points)]
+    holding.sort(key=lambda r: (r.certainty != "certain", r.start))
+    seen: set[tuple[str | None, str | None]] = set()
+    out = []
+    for r in holding:
+        if (r.rule, r.initiated_by) not in seen:
+            seen.add((r.rule, r.initiated_by))
+            out.append(row_node(kb, r, rows=every))
+    return out

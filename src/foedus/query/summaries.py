@@ -20,6 +20,7 @@ from foedus.query.nodes import (
     provenance_dates,
     source_date,
 )
+from foedus.rules.library.vocabulary import CONTROLLED_BY, OCCUPIED_BY, PART_OF, SOVEREIGN
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -43,6 +44,30 @@ def _since(kb: KnowledgeBase, row: Row, used: list[Row]) -> tuple[str, Json | No
         quote = (premise or {}).get("sources", [])[:1]
     since = f", since {dated(when)}" if when else ""
     return (f"{since}: {what}" if what else since), (dict(quote[0]) if quote else None)
+
+
+def _named(st: Json) -> set[str]:
+    """The status fluents a status's label names (:func:`foedus.query.status.label`): what it
+    is part of and under whose occupation, sovereign where it says "sovereign state"; where it
+    names neither part of nor occupation, sovereignty and control ("independent", "not
+    sovereign, controlled by ...")."""
+    named = {f for f in (PART_OF, OCCUPIED_BY) if st.get(f)}
+    sovereign = any(v["value"] is True for v in st["sovereign"])
+    if not named:
+        return {SOVEREIGN, CONTROLLED_BY}
+    return named | ({SOVEREIGN} if sovereign else set())
+
+
+def _began(rows: list[Row], named: set[str]) -> Row:
+    """The row whose start "since" names: the latest start of the rows of the fluents the
+    label names (Lithuania in 1950, under the soviet perspective, has been part of the Soviet
+    Union since its annexation in 1940, though Soviet control began again in 1944), and of the
+    rows starting then, the first that names what started it (a derived row, an occupation
+    read from control, names none: the control it rests on does)."""
+    mine = [r for r in rows if r.fluent in named] or rows
+    start = max(r.start for r in mine)
+    at = [r for r in rows if r.start == start]
+    return next((r for r in at if r.initiated_by), max(mine, key=lambda r: r.start))
 
 
 def _existence(actor: Actor, on: date) -> str:
@@ -96,8 +121,7 @@ def status_summary(
         when, what, quote = open_
         return summary(f"{head}: the source dates it only “{when}” ({what}).", quote)
     certain = [r for r in used if r.certainty == "certain"] or used
-    latest = max(certain, key=lambda r: r.start)
-    why, quote = _since(kb, latest, used)
+    why, quote = _since(kb, _began(certain, _named(st)), used)
     text = f"{head}{why}"
     return summary(text if text.endswith(".") else text + ".", quote)
 

@@ -19,6 +19,7 @@ from foedus.query.common import (
     arg,
     col,
     lit,
+    name_of,
     one_of,
     rows_of,
     run,
@@ -26,7 +27,8 @@ from foedus.query.common import (
     sharing,
 )
 from foedus.query.common import read_ahead as ahead
-from foedus.rules.library.vocabulary import BINDS, IN_FORCE, PARTY_TO
+from foedus.query.nodes import event_words
+from foedus.rules.library.vocabulary import BINDS, IN_FORCE, PARTY_TO, SOVEREIGN
 from foedus.shapes import Json
 
 if TYPE_CHECKING:
@@ -303,3 +305,50 @@ def _better(found: dict[str, str], key: str, certainty: str) -> None:
 def _signed(kb: KnowledgeBase, ins_id: str) -> str:
     ins = kb.instrument(ins_id)
     return ins.signed.earliest.isoformat() if ins.signed else "9999"
+
+
+def why_none(
+    kb: KnowledgeBase, between: tuple[str, str] | None, party: str | None, on: date
+) -> str | None:
+    """Why ``treaties --on`` found no instrument, where the engine's rows say it: an actor
+    asked about had joined instruments in force that day (with the other, for ``between``)
+    but was party to none of them, because it was not sovereign in this perspective (its
+    rules make a party only of a sovereign state: ``party_while_sovereign``); with the rule,
+    and the event that ended its sovereignty, as the source dates it. None when no actor is
+    asked about, or when the rows give no such reason (they shared no instrument in force)."""
+    names = [*(between or ()), *((party,) if party else ())]
+    ids = list(dict.fromkeys(kb.resolver.actor(n).id for n in names))
+    if not ids:
+        return None
+    t = query_point(on)
+    joined = {
+        x: {r.args[1] for r in rows_of(kb, "joined", naming_actor=x, args={0: x}, at=t)}
+        for x in ids
+    }
+    shared = set.intersection(*joined.values()) if between is not None else joined[ids[0]]
+    if not shared:
+        return None
+    in_force = {r.args[0] for r in rows_of(kb, IN_FORCE, at=t) if r.args[0] in shared}
+    if not in_force:
+        return None
+    rules = [r for r in kb.rule_book.rules(kb, kb.perspective) if r.fluent == PARTY_TO]
+    for x in ids:
+        if rows_of(kb, SOVEREIGN, naming_actor=x, args={0: x}, at=t):
+            continue
+        ended = [
+            r
+            for r in rows_of(kb, SOVEREIGN, naming_actor=x, args={0: x})
+            if r.end is not None and r.end <= t
+        ]
+        last = max(ended, key=lambda r: r.end or 0) if ended else None
+        ev = kb.event_record(last.terminated_by) if last and last.terminated_by else None
+        by = f": its sovereignty ended with {event_words(ev)}" if ev is not None else ""
+        said = "; ".join(r.text for r in rules)
+        of = sorted(in_force, key=lambda i: (_signed(kb, i), i))
+        which = ", ".join(kb.instrument(i).name for i in of)
+        return (
+            f"{name_of(kb, x)} had joined instruments in force on {on.isoformat()} "
+            f"({which}) but was party to none of them under the {kb.perspective} "
+            f"perspective, because it was not sovereign in that view{by}. The rule: {said}"
+        )
+    return None
