@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from foedus.ask import intent
 from foedus.ask.lexicon import Mention, Token, Word, words
-from foedus.model import FuzzyDate
+from foedus.model import FuzzyDate, shift_day
 
 if TYPE_CHECKING:
     from foedus.ask.forms import Parsed
@@ -43,6 +43,9 @@ PRESENT: tuple[tuple[str, ...], ...] = (
 )
 #: Time words before a record that dates the question by it.
 _CUES = (
+    ("on", "the", "eve", "of"),
+    ("the", "eve", "of"),
+    ("eve", "of"),
     ("at", "the", "time", "of"),
     ("at", "the", "time"),
     ("on", "the", "day", "that"),
@@ -116,6 +119,8 @@ def anchored(p: Parsed) -> None:
     Lithuania"): the date of the corpus's record of it, with a note."""
     k = 0
     while k < len(p.tokens):
+        if _either_side(p, k):
+            continue
         cue = next((c for c in _CUES if _match(p.tokens, k, c)), None)
         if cue is None or _asks_when(p, k):
             k += 1
@@ -131,19 +136,66 @@ def anchored(p: Parsed) -> None:
             or _phrase_at(p, start)
             or (None if acts_asked else _event_at(p, start))
         )
+        eve = "eve" in cue
         if found is None:
-            if (cue[-1] in _OPEN or cue[-1] == "during") and _unnamed(p, k, start):
+            if (cue[-1] in _OPEN or cue[-1] == "during" or eve) and _unnamed(p, k, start):
                 continue  # a phrase the corpus's events use: read it as their dates
             k += 1
             continue
         end, d, shown = found
         first, last = p.tokens[k], p.tokens[end - 1]
         said = p.text[first.start : last.end]
+        if eve:
+            d, shown = _eve(p, said, d, shown)
         keep = [p.tokens[k]] if cue[-1] in _OPEN else []
         begin = p.tokens[start].start
         p.tokens[k:end] = [*keep, Mention("date", d.text, d.text, begin, last.end, date=d)]
         p.notes.append(f"{said!r} read as {shown}")
         k += 1
+
+
+_EITHER = (("before", "or", "after"), ("after", "or", "before"))
+
+
+def _either_side(p: Parsed, k: int) -> bool:
+    """ "before or after the Atlantic Charter": the question asks on which side of a record
+    its answer falls, not for what lies on one side. The words are taken out and the record
+    kept (:attr:`Parsed.relative`); the reply says, for each item, before or after."""
+    if not any(_match(p.tokens, k, c) for c in _EITHER):
+        return False
+    start = k + 3
+    rest = p.tokens[start:]
+    if rest and all(isinstance(t, Word) for t in rest):
+        # a phrase the corpus's events use, in any case ("operation barbarossa")
+        first = _skip_the(p, start)
+        if first < len(p.tokens):
+            quoted(p, first, len(p.tokens) - 1)
+    found = _instrument_at(p, start) or _phrase_at(p, start) or _event_at(p, start)
+    if found is None:
+        return False
+    end, d, shown = found
+    said = p.text[p.tokens[k].start : p.tokens[end - 1].end]
+    what = p.text[p.tokens[start].start : p.tokens[end - 1].end]
+    del p.tokens[k:end]
+    p.relative = (what, d.earliest.isoformat(), d.latest.isoformat())
+    p.notes.append(f"{said!r}: set against {shown}")
+    return True
+
+
+def _eve(p: Parsed, said: str, d: FuzzyDate, shown: str) -> tuple[FuzzyDate, str]:
+    """ "on the eve of X": the day before X, where the record dates X to a day; where it
+    dates it only to a month, a season or a year, no day is the eve, and the question is
+    refused with the date the record gives."""
+    if d.earliest != d.latest:
+        span = f"{d.earliest.isoformat()} to {d.latest.isoformat()}"
+        what = re.split(r", the dates? of ", shown)[-1].split(" (the earliest")[0]
+        raise p.error(
+            said,
+            f"the corpus dates it ({what}) only as {d.text!r} ({span}), not to a day, so no "
+            f'day is its eve; ask "before {d.text}" instead',
+        )
+    day = shift_day(d.earliest, -1).isoformat()
+    return _span_date(day, day, day), f"{day}, the day before {shown}"
 
 
 def _unnamed(p: Parsed, k: int, start: int) -> bool:
@@ -163,6 +215,8 @@ def _unnamed(p: Parsed, k: int, start: int) -> bool:
         return True
     said = p.text[p.tokens[k].start : rest[-1].end]
     cue = p.tokens[k].text.lower()
+    if any(isinstance(t, Word) and t.norm == "eve" for t in p.tokens[k:start]):
+        cue = "before"  # "on the eve of the war"
     raise p.error(
         said,
         "it names no date, and no record of the corpus is called so; give a year or a range "
@@ -225,7 +279,7 @@ def _phrase_at(p: Parsed, k: int) -> tuple[int, FuzzyDate, str] | None:
 def _event_at(p: Parsed, k: int) -> tuple[int, FuzzyDate, str] | None:
     """A clause of one act and the names around it ("the Soviets invaded Lithuania", "the
     invasion of Estonia"): the corpus's events of it; the earliest where several match."""
-    from foedus.ask.slots import _event_slots, _matching_events
+    from foedus.ask.slots import _event_slots, _matching_events, again
 
     end = k
     acts: list[Mention] = []
@@ -241,10 +295,12 @@ def _event_at(p: Parsed, k: int) -> tuple[int, FuzzyDate, str] | None:
         end += 1
     while end > k and isinstance(p.tokens[end - 1], Word):
         end -= 1  # "... invaded Lithuania, the" ends on its last name or act
-    if len({a.value for a in acts}) != 1 or not named:
+    if len({a.value for a in acts}) != 1:
         return None
     act = acts[0].value
     clause = type(p)(p.text, p.tokens[k:end], p.kb, p.lex)
+    if not named and not again(clause):  # "after the re-invasion" names its events alone
+        return None
     try:
         actor, target = _event_slots(clause, act)
     except Exception:  # a clause naming too many: not a record's date
@@ -287,7 +343,7 @@ def quoted(p: Parsed, first: int, last: int) -> bool:
     a, b = p.tokens[first], p.tokens[last]
     text = p.text[a.start : b.end]
     key = words(text)
-    if len(key) < 2:
+    if not key or (len(key) < 2 and not _proper(p, key[0])):
         return False
     pattern = re.compile(
         r"(?:\b(?P<lead>\w+)\W+)?\b" + r"\W+".join(map(re.escape, key)) + r"\b", re.IGNORECASE
@@ -310,6 +366,42 @@ def quoted(p: Parsed, first: int, last: int) -> bool:
     p.phrases[a.start] = ids
     p.notes.append(f"{text!r} read as the events whose records name it: {', '.join(ids)}")
     return True
+
+
+def _proper(p: Parsed, word: str) -> bool:
+    """Whether the corpus's records write ``word`` as a name: capitalised within a sentence
+    ("the Skrunda-1 radar station", "Izvestia published"), so that one word is a phrase of
+    theirs, not any word a summary happens to use."""
+    if len(word) < 4:
+        return False
+    pattern = re.compile(r"[^.!?\s]\s+" + re.escape(word.capitalize()) + r"\b")
+    return any(
+        pattern.search(text)
+        for e in p.kb.corpus.events
+        for text in (e.summary, *(q.quote for q in e.sources))
+    )
+
+
+def proper_nouns(p: Parsed, known: frozenset[str]) -> None:
+    """A word in lower case that no table knows and that the records write as a name
+    ("when did the last russian troops leave skrunda") is a phrase of theirs
+    (:func:`quoted`), as it is capitalised."""
+    if p.kb.events_on_demand:
+        return
+
+    def unknown(t: Token) -> bool:
+        return isinstance(t, Word) and t.norm not in known and not t.capitalised
+
+    k = 0
+    while k < len(p.tokens):
+        j = k
+        while j < len(p.tokens) and unknown(p.tokens[j]):
+            j += 1
+        # the longest run of such words first ("operation barbarossa"), then each alone
+        if j > k and not quoted(p, k, j - 1):
+            for i in range(j - 1, k - 1, -1):
+                quoted(p, i, i)
+        k = max(j, k + 1) if j == k else k + 1
 
 
 _ARTICLES = frozenset("the a an its their".split())

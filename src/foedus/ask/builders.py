@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from foedus.ask import intent, objects
+from foedus.ask.lexicon import words
 from foedus.ask.question import Query
 from foedus.ask.slots import (
     _breach_slots,
@@ -21,6 +22,14 @@ from foedus.ask.slots import (
     _span_text,
     _sphere_slots,
     _with_group,
+    again,
+)
+from foedus.ask.standing import (
+    _party_notes,
+    build_status,
+    build_treaties,
+    build_treaty,
+    build_treaty_in_force,
 )
 
 if TYPE_CHECKING:
@@ -198,6 +207,11 @@ def build_when(p: Parsed) -> Query:
         )
     if act == "sphere_assignment":
         return build_sphere(p)
+    if act is None and intent.lost_statehood(p):
+        # "when did Estonia lose its independence?": the periods of its status say when
+        actor = _one_actor(p, "timeline", "the timeline of whom? (name an actor)")
+        p.notes.append("when it lost its statehood: the timeline of its statuses says")
+        return Query("timeline", {"actor": actor}, p.perspective())
     return _successor_acted(p, build_events(p))
 
 
@@ -244,27 +258,6 @@ def _lineage(p: Parsed, actor: str) -> list[str]:
     return _successors(p, actor) + _chain(p, actor, "predecessor")
 
 
-def _party_notes(p: Parsed, ins_id: str) -> None:
-    """When each actor a when-question names joined the instrument (how, and until when,
-    its denunciation or withdrawal included), or that it never was a party; a question that
-    asks when the instrument was left ("when was T denounced?") and names no actor: every
-    party that left it."""
-    ins = p.kb.render.instrument(p.kb.instrument(ins_id))
-    actors = list(dict.fromkeys(m.value for m in p.mentions("actor")))
-    if not actors and p.act() in intent.LEAVING:
-        actors = list(dict.fromkeys(x["actor"]["id"] for x in ins["parties"] if x["until"]))
-        if not actors:
-            p.notes.append(f"no party left {ins['name']}, in the corpus")
-    for actor in actors:
-        name = p.kb.render.ref(actor)["name"]  # type: ignore[index]
-        rows = [x for x in ins["parties"] if x["actor"]["id"] == actor]
-        if not rows:
-            p.notes.append(f"{name} is not a party of {ins['name']}")
-        for x in rows:
-            until = f", until {x['until']['text']}" if x["until"] else ""
-            p.notes.append(f"{name}: {x['how']} {x['date']['text']}{until}")
-
-
 def build_holds(p: Parsed) -> Query:
     actor = _one_actor(p, "holds", "what held for whom? (name an actor)")
     return Query("holds", {"actor": actor, "on": p.point(True, "held")}, p.perspective())
@@ -273,126 +266,6 @@ def build_holds(p: Parsed) -> Query:
 def build_timeline(p: Parsed) -> Query:
     actor = _one_actor(p, "timeline", "the timeline of whom? (name an actor)")
     return Query("timeline", {"actor": actor}, p.perspective())
-
-
-#: Words that ask whether a state lost what the status word names ("cease to be sovereign").
-_LOSS = frozenset("cease ceased ceases lose loses lost losing stop stopped end ended ends".split())
-_STATEHOOD = frozenset("sovereign sovereignty independent independence free state".split())
-
-
-def _status_check(p: Parsed) -> tuple[str, str | None]:
-    """What a yes/no status question asks: occupied (by B), part of B, independent, ..."""
-    words = intent.words_of(p)
-    named = [m.value for m in p.named()]
-    other = named[1] if len(named) > 1 else None
-    act = p.act()
-    if set(words) & _LOSS and set(words) & _STATEHOOD:
-        # "did Latvia cease to be sovereign in 1940", "lose its independence": whether it was
-        # not sovereign at some time of the range, not whether it was sovereign at some time
-        return "sovereign_lost", None
-    if act in ("occupation", "reoccupation"):
-        return "occupied", other
-    if act in ("annexation", "incorporation") or "part" in words or "belonged" in words:
-        return "part_of", other
-    if any(w in ("controlled", "ruled", "governed", "control") for w in words):
-        return "controlled", other
-    if other is not None and intent._was_a(p):
-        # "was A a Soviet republic in Y": a member of B (named by its demonym), not sovereign
-        return "part_of", other
-    return "sovereign", None
-
-
-def build_status(p: Parsed) -> Query:
-    named = p.named()
-    if not named:
-        raise p.missing("the status of whom? (name an actor)", "status")
-    subject = named[0]
-    if intent._who_rules(p) or len(named) > 1:
-        # "who occupied A", "was A part of B": the state asked about is the one not after "by"
-        for m, cue in p.cues():
-            if cue not in ("by", "subject") or intent._who_rules(p):
-                subject = m
-                break
-    if subject.kind == "group":
-        raise p.refuse_group(subject, "status")
-    if not p.mentions("date"):
-        p.notes.append("no day given: showing the timeline of statuses")
-        return Query("timeline", {"actor": subject.value}, p.perspective())
-    on, over = p.day_or_range()
-    q = Query("status", {"actor": subject.value, "on": on}, p.perspective(), over=over)
-    if intent.is_yes_no(p):
-        check, other = _status_check(p)
-        q = q.asking((check, other if other != subject.value else None))
-    return q
-
-
-def build_treaties(p: Parsed) -> Query:
-    named = list(dict.fromkeys(m.value for m in p.named()))
-    if len(named) > 2:
-        raise p.missing(
-            "a treaties question takes one actor (party) or two (between); which two?",
-            "treaties",
-        )
-    if len(named) == 1 and any(cue == "between" for _, cue in p.cues()):
-        # "between A" wants a second name; "between 1940 and 1945" is a period
-        raise p.missing(f"between {p.named()[0].text} and whom?", "treaties")
-    on, over = p.day_or_range()
-    _not_in_existence(p, named, over or ((on, on) if on else None))
-    if len(named) == 2:
-        args = {"party": None, "between": named, "on": on}
-    else:
-        args = {"party": named[0] if named else None, "between": None, "on": on}
-    q = Query("treaties", args, p.perspective(), over=over)
-    q = _with_group(p, q, named)
-    return q.asking(("any", None)) if intent.is_yes_no(p) else q
-
-
-def _not_in_existence(p: Parsed, ids: list[str], span: tuple[str, str] | None) -> None:
-    """A note for each actor that did not exist at any time in the span a treaties question
-    asks about ("did Latvia have a treaty with the Soviets in 1921?": the Soviet Union
-    existed from 1922), naming its predecessor or successor: the answer is no treaty, and
-    says why."""
-    if span is None:
-        return
-    lo, hi = span
-    for actor in ids:
-        if actor in p.lex.groups:
-            continue
-        a = p.kb.resolver.actor(actor)
-        name = p.lex.display.get(("actor", actor), actor)
-        if a.existed_from is not None and hi < a.existed_from.earliest.isoformat():
-            note = f"{name} existed only from {a.existed_from.text}"
-            other, role = a.predecessor, "predecessor"
-        elif a.existed_to is not None and lo > a.existed_to.latest.isoformat():
-            note = f"{name} existed only until {a.existed_to.text}"
-            other, role = a.successor, "successor"
-        else:
-            continue
-        if other is not None:
-            note += f"; its {role} was {p.lex.display.get(('actor', other), other)}"
-        p.notes.append(note)
-
-
-def build_treaty_in_force(p: Parsed) -> Query:
-    name = p.mentions("instrument")[0].value
-    q = build_treaties(p)
-    q = Query(q.command, q.args, q.perspective, {"instrument": name}, over=q.over, each=q.each)
-    return q.asking(("any", None)) if intent.is_yes_no(p) else q
-
-
-def build_treaty(p: Parsed) -> Query:
-    q = Query("treaty", {"name": p.mentions("instrument")[0].value}, p.perspective())
-    if intent.is_yes_no(p) and p.act() in intent.LEAVING:
-        # "did A withdraw from T?", "was T denounced?": whether a party (A) left it
-        actors = p.mentions("actor")
-        return q.asking(("left", actors[0].value if actors else None))
-    signers = list(dict.fromkeys(m.value for m in p.mentions("actor")))
-    if intent.is_yes_no(p) and intent.has(p, "sign") and signers and p.act() is None:
-        # "did A (and B) sign T?": whether each became a party of its own act (signature,
-        # adherence, ...), not by succeeding to a predecessor's; the notes say how and when
-        _party_notes(p, q.args["name"])
-        return q.asking(("signed", ",".join(signers)))
-    return q
 
 
 def build_events(p: Parsed) -> Query:
@@ -420,7 +293,29 @@ def build_events(p: Parsed) -> Query:
         if not ids:
             shown = p.lex.display.get(("instrument", ins), ins)
             p.notes.append(f"no {act.replace('_', ' ')} event of {shown} in the corpus")
+            _parts_acted_on(p, ins, [e for e in found if e.instrument])
     return q
+
+
+def _parts_acted_on(p: Parsed, ins: str, found: list[Any]) -> None:
+    """A note for the events of the act on an instrument whose name holds the name asked
+    about ("did the USSR condemn the Molotov–Ribbentrop Pact?": the corpus records the
+    condemnation of the "Secret Protocol of the Molotov–Ribbentrop Pact"); the answer stays
+    the instrument's own."""
+    record = p.kb.resolver.instrument(ins)
+    asked = [" ".join(words(n)) for n in (record.name, *record.aliases)]
+    for e in found:
+        other = p.kb.resolver.instrument(e.instrument)
+        if other.id == ins:
+            continue
+        if any(
+            f" {a} " in f" {' '.join(words(n))} "
+            for a in asked
+            for n in (other.name, *other.aliases)
+        ):
+            p.notes.append(
+                f"the corpus records it of {other.name}, whose name holds {record.name}'s: {e.id}"
+            )
 
 
 def _phrase_events(p: Parsed) -> list[Any]:
@@ -447,9 +342,11 @@ def _involving(p: Parsed, act: str | None) -> str | None:
     if len(cues) != 1:
         return None
     m, cue = cues[0]
-    if m.kind != "actor" or cue not in ("in", "about"):
+    if cue not in ("in", "about") or (m.kind != "actor" and act is not None):
         return None
     if act is None:
+        # a group ("what happened in the Baltics in July 1989"): what any member did or
+        # suffered, its own declarations as well as what was done to it
         return m.value
     if cue != "in":
         return None
@@ -496,7 +393,16 @@ def _events_query(
         p.perspective(),
         flt,
     )
-    q = _with_group(p, q, [actor, target])
+    q = _with_group(p, q, [actor, target, involving])
+    if act is not None and again(p):
+        # "the soviet re-invasion", "invaded Latvia again": the events that repeat an earlier one
+        found = _matching_events(p, act, actor, target, (start, end))
+        q = replace(q, filter={**q.filter, "event": [e.id for e in found]})
+        shown = ", ".join(f"{e.id} ({e.date.text})" for e in found) or "none"
+        p.notes.append(
+            f"{act.replace('_', ' ')} again read as the events that repeat an earlier one by the "
+            f"same actor against the same target: {shown}"
+        )
     if not intent.is_yes_no(p):
         return q
     lawful = [w for w in intent.words_of(p) if w in intent.CONCEPTS["lawful"]]

@@ -166,12 +166,13 @@ def treaties_over(
     between: list[str] | None,
     start: str,
     end: str,
-    only: str | None = None,
+    only: str | list[str] | None = None,
     settle: bool = False,
 ) -> Json:
     """``{"treaties": [...]}``: the instruments :meth:`KnowledgeBase.treaties` finds on any day
-    of [start, end] (module docstring); ``only``: of these, the instrument with this id (a
-    question about one treaty asks only on the days that instrument changes); ``settle``: stop
+    of [start, end] (module docstring); ``only``: of these, the instrument with this id, or
+    those with these ids (a question about one treaty asks only on the days that instrument
+    changes); ``settle``: stop
     at the first batch of days that finds an instrument certainly (a yes/no question's
     answer is then settled)."""
     lo, hi = date.fromisoformat(start), date.fromisoformat(end)
@@ -179,8 +180,11 @@ def treaties_over(
     if party is not None or between is not None:
         ever = kb.treaties(party=party, between=between)["treaties"]
         candidates = [t["id"] for t in ever]
-    if only is not None:
-        candidates = [only] if candidates is None else [c for c in candidates if c == only]
+    wanted = None if only is None else {only} if isinstance(only, str) else set(only)
+    if wanted is not None:
+        candidates = (
+            sorted(wanted) if candidates is None else [c for c in candidates if c in wanted]
+        )
     if candidates is not None and not candidates:
         return {"treaties": []}
     from foedus.query.treaties import treaties_each_day
@@ -193,7 +197,7 @@ def treaties_over(
     for _ in range(0, len(days), _BATCH):
         for answer in islice(each_day, _BATCH):
             for t in answer["treaties"]:
-                if only is not None and t["id"] != only:
+                if wanted is not None and t["id"] not in wanted:
                     continue
                 kept = found.get(t["id"])
                 if kept is None or (

@@ -52,6 +52,9 @@ class Parsed:
     lex: Lexicon
     notes: list[str] = field(default_factory=list)
     phrases: dict[int, list[str]] = field(default_factory=dict)
+    relative: tuple[str, str, str] | None = None
+    """A record the question sets its answer against ("before or after the Atlantic
+    Charter"): what it is, and its earliest and latest days (:mod:`foedus.ask.anchors`)."""
     """The events of each ``phrase`` mention, by where it starts (:mod:`foedus.ask.anchors`)."""
 
     @property
@@ -433,6 +436,9 @@ def _shared_tails(p: Parsed) -> None:
     def fits(ids: tuple[str, ...]) -> list[str]:
         return [i for i in ids if named <= {x.actor for x in p.kb.instrument(i).parties}]
 
+    # "when did Latvia sign a non-aggression pact with the Soviets": a date asked of "a"
+    # such instrument is the date of the one the actors named share
+    when = intent.asks_when(p) and bool(named)
     k = 0
     while k < len(p.tokens):
         t = p.tokens[k]
@@ -456,13 +462,19 @@ def _shared_tails(p: Parsed) -> None:
                 continue
             key = tuple(w.norm for w in window if isinstance(w, Word))
             ids = tails.get(key)
+            if ids is None and when and t.norm != "the":
+                ids = p.lex.tails.get(key)
             if ids is None:
                 continue
-            if t.norm != "the" and not (
-                isinstance(window[0], Word)
-                and window[0].capitalised
-                and isinstance(window[-1], Word)
-                and window[-1].capitalised
+            if (
+                t.norm != "the"
+                and not when
+                and not (
+                    isinstance(window[0], Word)
+                    and window[0].capitalised
+                    and isinstance(window[-1], Word)
+                    and window[-1].capitalised
+                )
             ):
                 # "a non-aggression treaty" is any such treaty; "a Pact of Mutual
                 # Assistance", written as a name, is one of them
@@ -523,6 +535,7 @@ def parse(text: str, kb: KnowledgeBase) -> Query:
     _unknown_names(p)
     _qualified(p)
     anchors.anchored(p)
+    anchors.proper_nouns(p, KNOWN)
     _gibberish(p)
     kind = intent.classify(p)
     _dangling(p, kind)
@@ -531,6 +544,17 @@ def parse(text: str, kb: KnowledgeBase) -> Query:
     if kind is None:
         raise p.error(question, "it asks for none of the things foedus answers")
     q = BUILDERS[kind](p)
+    check = q.check
+    if p.relative is not None:
+        check = None  # "did A invade B before or after T?" asks which, not whether
     return Query(
-        q.command, q.args, q.perspective, q.filter, tuple(p.notes), q.over, q.each, q.check
+        q.command,
+        q.args,
+        q.perspective,
+        q.filter,
+        tuple(p.notes),
+        q.over,
+        q.each,
+        check,
+        p.relative,
     )

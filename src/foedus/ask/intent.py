@@ -88,13 +88,16 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "who_rules": frozenset("controlled ruled governed occupied held administered ran".split()),
     "events": frozenset(
         "happened happen happens happening happend event events occurred occur occurs place "
-        "do done doing declare declared declares adopt adopted adopts".split()
+        "do done doing declare declared declares adopt adopted adopts say said says publish "
+        "published".split()
     ),
     "about": frozenset("about tell details detail information info summary".split()),
 }
 
 #: Acts that are a status when asked of a state on a date ("was Latvia occupied in 1950?").
 STATUS_ACTS = frozenset({"occupation", "annexation", "incorporation", "reoccupation"})
+#: Acts that, after "who", ask who held a state on a date ("who administered Latvia in 1942?").
+_RULING_ACTS = STATUS_ACTS | {"administration"}
 #: Acts that, with an instrument named, ask when or whether a party left it ("when did X
 #: leave T?": the instrument's answer, with the party's dates, not a withdrawal of troops).
 LEAVING = frozenset({"withdrawal", "withdrawal_from_treaty", "denunciation"})
@@ -168,7 +171,7 @@ def _who_rules(p: Parsed) -> bool:
         if any(w in CONCEPTS["who_rules"] for w in rest):
             return True
         acts = p.mentions("act")
-        if acts and acts[0].value in STATUS_ACTS and not p.mentions("instrument"):
+        if acts and acts[0].value in _RULING_ACTS and not p.mentions("instrument"):
             return bool(p.mentions("date"))
     return False
 
@@ -241,6 +244,30 @@ def act_on_instrument(p: Parsed) -> str | None:
     return None
 
 
+#: Words that ask whether a state lost what a statehood word names ("cease to be sovereign").
+LOSS = frozenset("cease ceased ceases lose loses lost losing stop stopped end ended ends".split())
+STATEHOOD = frozenset(
+    "sovereign sovereignty independent independence free freedom state statehood".split()
+)
+
+
+def lost_statehood(p: Parsed) -> bool:
+    """ "did Estonia lose its independence", "cease to be sovereign": whether a state lost
+    its statehood, a status (the noun "independence" is no status word of its own: "the
+    independence of" names an act's object)."""
+    ws = set(words_of(p))
+    return bool(ws & LOSS and ws & STATEHOOD) and bool(p.mentions("actor"))
+
+
+def asks_when(p: Parsed) -> bool:
+    """ "when", "what year", "which date": the question asks for a date."""
+    ws = words_of(p)
+    return "when" in ws or any(
+        w in ("what", "which") and nxt in CONCEPTS["timeunit"]
+        for w, nxt in zip(ws, ws[1:], strict=False)
+    )
+
+
 def classify(p: Parsed) -> str | None:
     """The intent of a parsed question (module docstring), or ``None``."""
     actors = p.mentions("actor") + p.mentions("group")
@@ -263,10 +290,7 @@ def classify(p: Parsed) -> str | None:
         or _phrase(p, "what", "holds")
     ):
         return "holds"
-    when = "when" in ws or any(
-        w in ("what", "which") and nxt in CONCEPTS["timeunit"]
-        for w, nxt in zip(ws, ws[1:], strict=False)
-    )
+    when = asks_when(p)
     if when and not (has(p, "treaty") and not acts and not instruments):
         return "when"
     if has(p, "timeline") and not dates and not acts:
@@ -286,7 +310,10 @@ def classify(p: Parsed) -> str | None:
     elif _relation(p) and not acts and (len(actors) >= 2 or dates or "force" in ws):
         if not (has(p, "status") and len(actors) < 2):
             return "treaties"
-    if _passive_status(p) or _who_rules(p) or _what_was(p) or _was_a(p):
+    elif has(p, "sign") and actors and not acts and not has(p, "status"):
+        # "what did the Soviet Union sign in 1945?": the instruments it signed
+        return "treaties"
+    if _passive_status(p) or _who_rules(p) or _what_was(p) or _was_a(p) or lost_statehood(p):
         return "status"
     if has(p, "status") and not (acts and not _status_word_beyond_acts(p)):
         return "status"

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from foedus.ask.intent import STATUS_ACTS
 from foedus.ask.lexicon import Mention, Word, words
 from foedus.ask.vocabulary import ACTS, ON_ACTS
 
@@ -74,6 +75,17 @@ def _object_types(p: Parsed, obj: str) -> set[str]:
     return {obj} | set(min(wider, key=lambda c: (len(c.event_types), c.id)).event_types)
 
 
+def _grouped_types(p: Parsed, obj: str) -> set[str]:
+    """Every act a category of the corpus holds together with ``obj``."""
+    return {t for c in p.kb.corpus.categories if obj in c.event_types for t in c.event_types}
+
+
+def _heads(p: Parsed, head: str) -> list[Any]:
+    from foedus.ask.slots import _matching_events
+
+    return _matching_events(p, head, None, None, (None, None))
+
+
 def _names_object(e: Any, types: set[str]) -> bool:
     text = " " + " ".join(" ".join(words(s)) for s in (e.summary, *(q.quote for q in e.sources)))
     phrases = {" ".join(words(ph)) for t in types for ph in ACTS.get(t, [t.replace("_", " ")])}
@@ -107,6 +119,21 @@ def build(p: Parsed, head: str, obj: str, events_query: Callable[..., Query]) ->
         ]
 
     found = of_object(head)
+    if not found and obj in STATUS_ACTS:
+        # "did the West recognise the Soviet takeover?": what is recognised is a status; no
+        # record names the occupation as recognised, those that name a status act the corpus
+        # groups with it (the annexation) are read, with a note saying which
+        wider = (_grouped_types(p, obj) & STATUS_ACTS) - types
+        named = sorted(t for t in wider if any(_names_object(e, {t}) for e in _heads(p, head)))
+        if named:
+            types = types.union(*(_object_types(p, t) for t in named))
+            found = of_object(head)
+            if found:
+                p.notes.append(
+                    f"no {head.replace('_', ' ')} record names the {obj.replace('_', ' ')}; "
+                    f"read as the {head.replace('_', ' ')} of what the corpus groups with it: "
+                    + ", ".join(t.replace("_", " ") for t in named)
+                )
     if mode is not None:
         kept = [e for e in found if e.mode == mode[0]]
         p.notes.append(f"{mode[1]!r} read as the {head.replace('_', ' ')}'s mode ({mode[0]})")

@@ -5,7 +5,8 @@ arguments exactly (``args``: actor ids resolved, days as ISO strings), the persp
 read under, and an optional ``filter`` of the answer's list: ``{"event_type": T}`` keeps the
 breaches or events of that type, ``{"event": [ids]}`` those of these events,
 ``{"involving": id}`` the events that actor took part in (as an actor or a target), and
-``{"instrument": id}`` keeps that instrument of ``{"treaties": [...]}`` (was it in force?).
+``{"instrument": id}`` keeps that instrument of ``{"treaties": [...]}`` (was it in force?),
+``{"instrument": [ids]}`` those the actors named signed in the range asked about.
 
 >>> q = Query("treaties", {"between": ["ussr", "latvia"], "on": "1940-06-01"}, "de-facto")
 >>> q.describe()
@@ -46,6 +47,9 @@ class Query:
     member and the answers' lists are merged."""
     check: tuple[str, str | None] | None = None
     """What a yes/no question asks of the answer (:mod:`foedus.ask.verdict`)."""
+    relative: tuple[str, str, str] | None = None
+    """``(what, earliest, latest)``: a record a question asks the answer's dates to be set
+    against ("before or after the Atlantic Charter"): the notes say which is which."""
 
     def asking(self, check: tuple[str, str | None]) -> Query:
         """The same query, asked as a yes/no question."""
@@ -92,10 +96,10 @@ class Query:
         if not self.filter:
             return answer
         if "instrument" in self.filter and "treaties" in answer:
-            return {
-                **answer,
-                "treaties": [t for t in answer["treaties"] if t["id"] == self.filter["instrument"]],
-            }
+            # one instrument, or (what a party signed in a range) a list of them
+            wanted = self.filter["instrument"]
+            ids = {wanted} if isinstance(wanted, str) else set(wanted)
+            return {**answer, "treaties": [t for t in answer["treaties"] if t["id"] in ids]}
         key = "breaches" if "breaches" in answer else "events" if "events" in answer else None
         if key is None:
             return answer
@@ -111,11 +115,12 @@ class Query:
         if "event" in self.filter:
             ids = set(self.filter["event"])
             kept = [x for x in kept if event_of(x)["id"] in ids]
-        if "involving" in self.filter:  # by it or to it
+        if "involving" in self.filter:  # by it or to it (a group: by or to any member)
             who = self.filter["involving"]
+            ids = set(self.each[1]) if self.each and self.each[0] == who else {who}
             kept = [
                 x
                 for x in kept
-                if any(a["id"] == who for a in (*event_of(x)["actors"], *event_of(x)["targets"]))
+                if any(a["id"] in ids for a in (*event_of(x)["actors"], *event_of(x)["targets"]))
             ]
         return {**answer, key: kept}

@@ -87,6 +87,7 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
     notes += _other_views(query, kb, answer, judged)
     if query.command in ("events", "treaty") and _is_when(text):
         notes += _answer_notes(query, answer)
+    notes += _relative_notes(query, answer)
     return {
         "question": text,
         "query": query.as_dict(),
@@ -94,6 +95,49 @@ def answer_question(text: str, kb: KnowledgeBase) -> Json:
         "verdict": judged,
         "answer": answer,
     }
+
+
+def _relative_notes(query: Query, answer: Json) -> list[str]:
+    """For a question that sets its answer against a record ("did the USSR invade Estonia
+    before or after the Atlantic Charter?"), whether each item of the answer (an event, a
+    breach's event, an instrument's signature) was before it, after it, or, where the dates
+    the sources give overlap, cannot be told."""
+    if query.relative is None:
+        return []
+    what, lo, hi = query.relative
+    dated: list[tuple[str, Json | None]] = []
+    for e in answer.get("events") or []:
+        dated.append((f"{e['id']} ({e['date']['text']})", e["date"]))
+    for b in answer.get("breaches") or []:
+        e = b["event"]
+        dated.append(
+            (f"{e['id']} ({e['date']['text']}), breaching {b['treaty']['name']}", e["date"])
+        )
+    for t in answer.get("treaties") or []:
+        dated.append((f"{t['name']}, signed {(t['signed'] or {}).get('text', '?')}", t["signed"]))
+    if answer.get("name") and "parties" in answer:  # one instrument
+        dated.append(
+            (
+                f"{answer['name']}, signed {(answer.get('signed') or {}).get('text', '?')}",
+                answer.get("signed"),
+            )
+        )
+    if not dated:
+        return [f"nothing in the answer to set against {what}"]
+    out = []
+    for shown, d in dated[:12]:
+        if d is None:
+            side = "undated"
+        elif d["latest"] < lo:
+            side = "before"
+        elif d["earliest"] > hi:
+            side = "after"
+        else:
+            side = "not known: the dates the sources give overlap"
+        out.append(f"{shown}: {side} {what}" if side in ("before", "after") else f"{shown}: {side}")
+    if len(dated) > 12:
+        out.append(f"... and {len(dated) - 12} more")
+    return out
 
 
 #: The list of the answer a perspective may change, by command.

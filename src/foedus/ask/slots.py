@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from foedus.ask.lexicon import Mention, Token, Word
 from foedus.ask.question import Query
+from foedus.ask.vocabulary import ACTS
 
 if TYPE_CHECKING:
     from foedus.ask.forms import Parsed
@@ -181,7 +182,63 @@ def _one_actor(p: Parsed, form: str, what: str) -> str:
     return named[0].value
 
 
+def again(p: Parsed) -> bool:
+    """Whether the question asks for an act done again: a verb or noun of the act with "re"
+    before a word of the same act ("re-invasion", "reinvaded": not "reoccupation", an act of
+    its own), or "again", "second" beside an act."""
+    acts = p.mentions("act")
+    if not acts:
+        return False
+    for m in acts:
+        text = m.text.lower()
+        for prefix in ("re-", "re"):
+            if text.startswith(prefix) and text[len(prefix) :] in ACTS.get(m.value, ()):
+                return True
+    for k, t in enumerate(p.tokens):
+        if isinstance(t, Word) and t.norm == "again":
+            return True
+        if isinstance(t, Word) and t.norm == "second":
+            # "the second invasion", "the second Soviet invasion"
+            nxt = [u for u in p.tokens[k + 1 : k + 3] if isinstance(u, Mention)]
+            if nxt and (nxt[0].kind == "act" or (len(nxt) > 1 and nxt[1].kind == "act")):
+                return True
+    return False
+
+
+def _repeated(p: Parsed, act: str, found: list) -> list:
+    """Of ``found``, the events that repeat an earlier event of the act by one of the same
+    actors against one of the same targets (the 1944 invasion of Estonia by the USSR, after
+    that of 1940): what "again", "re-invasion" ask for."""
+    every = _matching_events(p, act, None, None, (None, None), repeat=False)
+    return [
+        e
+        for e in found
+        if any(
+            o.id != e.id
+            and o.date.latest < e.date.earliest
+            and set(o.actors) & set(e.actors)
+            and set(o.targets) & set(e.targets)
+            for o in every
+        )
+    ]
+
+
 def _matching_events(
+    p: Parsed,
+    act: str,
+    by: str | None,
+    against: str | None,
+    span: tuple[str | None, str | None],
+    repeat: bool = True,
+) -> list:
+    """The events of ``act`` by ``by`` against ``against`` in ``span`` (a group for its
+    members); where the question asks for the act done again (:func:`again`), those that
+    repeat an earlier one."""
+    found = _events_of(p, act, by, against, span)
+    return _repeated(p, act, found) if repeat and again(p) else found
+
+
+def _events_of(
     p: Parsed, act: str, by: str | None, against: str | None, span: tuple[str | None, str | None]
 ) -> list:
     kb = p.kb

@@ -225,6 +225,6 @@ sphere spheres influence assigned put placed moved eyes point
 independence relationship relations relation doing legal illegal lawful unlawful whom peace
 people government governments soldiers country end ended ending long
 right shortly soon immediately straight directly three become became becomes times back eve
-world cease ceased ceases lose loses lost losing stop stopped stops
+world cease ceased ceases lose loses lost losing stop stopped stops again second
 """.split()
 )
