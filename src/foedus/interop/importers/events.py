@@ -19,6 +19,19 @@ The relation is mapped to a CAMEO code and an event type by :data:`CAMEO` (our m
 descriptions are CAMEO's, Schrodt 2012). Codes not in the table are skipped and counted. A
 CAMEO code list (``CAMEO.eventcodes.txt``, tab-separated) given as a further file adds its
 descriptions, so relations written exactly as the code list writes them are recognised too.
+
+A code is typed no more specifically than its words (the CAMEO code list's) say: an act of
+Article II of the 1933 Convention (``attack``, ``naval_blockade``, ``occupation_of_territory``:
+an invasion) only where the code names that act. 191 "Impose blockade, restrict movement" is
+``other``, not ``naval_blockade``: its words cover any restriction of movement, by land as by
+sea and not necessarily by armed forces (ICEWS codes it for police, citizens and farm workers,
+mostly in their own country, and "Government (United States) ... Tanzania"), so it is neither
+Article II's naval blockade nor surely a use of force; the event type list has no generic
+blockade, which is the type missing. 190 "Use conventional military force", 193-195
+(fighting, by weapon), 204 "Use weapons of mass destruction" are attacks; 200 "Use
+unconventional mass violence" stays an attack for want of a type of mass violence that is a use
+of force but not an Article II act. "Accuse of aggression" is 1123 (it was filed under 1125,
+which the code list gives "Accuse of espionage, treason").
 """
 
 from __future__ import annotations
@@ -56,7 +69,7 @@ CAMEO: dict[str, tuple[str, tuple[str, ...]]] = {
     "054": ("recognition", ("Grant diplomatic recognition",)),
     "111": ("condemnation", ("Criticize or denounce",)),
     "112": ("condemnation", ("Accuse, not specified below", "Accuse")),
-    "1125": ("condemnation", ("Accuse of aggression",)),
+    "1123": ("condemnation", ("Accuse of aggression",)),
     "1124": ("condemnation", ("Accuse of war crimes",)),
     "138": (
         "threat_of_force",
@@ -79,7 +92,9 @@ CAMEO: dict[str, tuple[str, tuple[str, ...]]] = {
         "attack",
         ("Use conventional military force, not specified below", "Use conventional military force"),
     ),
-    "191": ("naval_blockade", ("Impose blockade, restrict movement",)),
+    # not naval_blockade (Article II's "naval blockade of coasts or ports"): CAMEO's words
+    # cover any restriction of movement, and ICEWS codes it for police and citizens (docstring)
+    "191": ("other", ("Impose blockade, restrict movement",)),
     "192": ("occupation_of_territory", ("Occupy territory",)),
     # 19 FIGHT: its sub-codes tell the weapons (193 small arms, 194 artillery and tanks, 195
     # aerial weapons), not whether the source struck first; the source fights the target in

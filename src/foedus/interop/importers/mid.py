@@ -20,6 +20,16 @@ a state that may have been acted against, not one known to have been: in MID 258
 file has no dyad of France and the USSR, nor of Japan and the USSR (their MIDB rows overlap
 from December 1941). For who fought whom, with each pair's own days, use the dyadic MID file
 (``foedus import dyadic-mid``; :mod:`.dyadic`).
+
+The highest action is typed by :data:`HIGHEST_ACTION`, checked against the MID v4.0 codebook,
+which gives each action its hostility level (4 "Use of force", 5 "War"). Action 13 is
+"Blockade [4]": a use of force, and the codebook does not say naval. It stays
+``naval_blockade`` (Article II's "naval blockade of coasts or ports") for want of a better
+type: the event type list has no blockade that is a use of force but not an act of Article II,
+which is the type missing; ``other`` would drop the use of force the codebook codes (MID 23,
+the Soviet pressure on Estonia of 1939, would no longer be "possibly" a breach of the
+non-aggression treaty, ATOP 2290). CAMEO's 191, whose words say no more than a restriction of
+movement, is ``other`` (:mod:`.events`).
 """
 
 from __future__ import annotations
@@ -75,6 +85,7 @@ HIGHEST_ACTION: dict[int, tuple[str, str]] = {
     10: ("mobilization", "mobilization"),
     11: ("border_fortification", "fortify border"),
     12: ("border_violation", "border violation"),
+    # the codebook says "Blockade", not naval; no type of a non-naval blockade (docstring)
     13: ("naval_blockade", "blockade"),
     14: ("occupation_of_territory", "occupation of territory"),
     15: ("seizure", "seizure"),

@@ -9,7 +9,8 @@ procedur meaning      event type
 ======== ============ =====================
 1        conquest     annexation of the loser as a whole (below), else
                       annexation_of_territory; state_exit of the loser when the gainer is 0 or 1
-2        annexation   as 1
+2        annexation   annexation of the loser as a whole, as 1; of a part, or of another
+                      entity, annexation_of_territory only with ``conflict`` 1, else other
 3        cession      cession; restoration_of_independence when the gainer gains itself
                       whole, ``indep`` 1, after a row absorbed it whole (COW 593, 1945)
 4        secession    secession
@@ -21,6 +22,22 @@ procedur meaning      event type
                       ``entry`` is 1, the gainer is the entity and a state absorbed as a whole
                       by an earlier row (Austria, COW 666, 1955); else other
 ======== ============ =====================
+
+Conquest and annexation differ in the force used (the TC manual): "Conquest occurs when armed
+force is the primary agent of the territorial change"; "Annexation occurs when one political
+entity unilaterally extends its sovereignty over another political entity when the primary
+agent of change is diplomacy, although the implied threat of force may be involved". The types
+a conquest gets, ``annexation`` and ``annexation_of_territory``, are in the ``use-of-force``
+category, which a non-aggression clause forbids. So an annexation of a part of the loser (or of
+another entity) is ``other`` (the summary says "by annexation", the notes why), unless the row
+codes ``conflict`` 1, "military conflict between organized forces of both sides" (COW 895,
+India's 1954 Dadra and Nagar Haveli): North Yemen's 1972 annexation of 182 km2 of South Yemen
+(COW 778, ``conflict`` 0) no longer breaches the non-aggression clauses of ATOP 3015 and 3205.
+An annexation of the loser as a whole stays ``annexation`` (the Anschluss, COW 573), because
+the rules read it (part of the gainer, no longer sovereign, under its control), and so stays
+in ``use-of-force``: the event type list has no type for a whole state annexed without force
+that the rules read so (the rule library's ``incorporation`` makes it part of the gainer and
+no longer sovereign, but ``rules/imported.rules`` gives control only by ``annexation``).
 
 The loser as a whole is absorbed only where the codebook says so of the row: the whole unit
 (``portion`` 1), the unit the loser itself (``entity`` its code), the loser's homeland
@@ -123,6 +140,13 @@ PROCEDURES = {
     "5": ("unification", "unification"),
     "6": ("administration", "mandate"),
 }
+
+
+#: Why an annexation of a part (procedure 2, ``conflict`` not 1) is imported as ``other``.
+NOT_FORCE = (
+    "imported as other: an annexation (procedur 2: 'the primary agent of change is "
+    "diplomacy', the TC manual) with no military conflict coded is not a use of force"
+)
 
 
 def _year(text: object) -> int | None:
@@ -292,6 +316,7 @@ def import_territorial(
         loser = r.get("loser").strip()
         entity = r.get("entity").strip()
         exited = False
+        why = ""
         if procedure in PROCEDURES:
             etype, word = PROCEDURES[procedure]
             if etype == "annexation" and not _whole_loser(r):
@@ -299,6 +324,10 @@ def import_territorial(
                 # the loser is not annexed (COW 618, 1947: part of Romania, which stayed; COW
                 # 895, 1954: Dadra and Nagar Haveli, not Portugal)
                 etype = "annexation_of_territory"
+                if procedure == "2" and r.get("conflict").strip() != "1":
+                    # an annexation by diplomacy, with no military conflict: not a use of
+                    # force (annexation_of_territory is one: categories.yaml)
+                    etype, why = "other", NOT_FORCE
             elif (
                 procedure == "3"
                 and entity == gainer
@@ -370,7 +399,7 @@ def import_territorial(
             + ")",
             "sources": [imp.cite(r)],
             "notes": f"COW Territorial Change {r.ref}: procedur {r.get('procedur')}, "
-            f"area {r.get('area')} km2, population {r.get('pop')}",
+            f"area {r.get('area')} km2, population {r.get('pop')}" + (f"; {why}" if why else ""),
         }
         imp.events.append(event)
         imp.count(event, f"{etype} events")
