@@ -270,8 +270,17 @@ export class MapView {
       return name && !this.isNamed(c.id, name) ? ` (on the shape of today's ${name})` : "";
     };
     this.declutter();
-    this.svg.setAttribute("aria-label", `Map on ${day} under the ${perspectiveName} perspective. ${parts.join("; ")}.`);
-    this.caption.textContent = `${day}, ${perspectiveName}: the states of the timeline coloured by status` +
+    if (this.paths.size) this.svg.setAttribute("aria-label", `Map on ${day} under the ${perspectiveName} perspective. ${parts.join("; ")}.`);
+    // What the map colours: nothing, when the corpus has no lane (GGO: treaties only, no
+    // status) or none of its lanes has a shape (a generated world's "State 12"); the caption
+    // said "the states of the timeline coloured by status" over a blank map.
+    const what = this.paths.size
+      ? "the states of the timeline coloured by status"
+      : !this.laneIds.size
+        ? "no state coloured: this corpus has no lane on the timeline (no state whose status it records), so the map shows the modern borders only"
+        : "no state coloured: none of the timeline's states has a shape of its name on this map";
+    if (!this.paths.size) this.svg.setAttribute("aria-label", `Map on ${day}: ${what}.`);
+    this.caption.textContent = `${day}, ${perspectiveName}: ${what}` +
       `${onShapes.length ? `; ${onShapes.join("; ")}` : ""}` +
       `${shaded.length ? `; shaded: ${shaded.map((c) => `${c.name}${shapeName(c)}`).join(", ")}` : ""}. Modern borders (Natural Earth 1:110m, world-atlas), not those of the day.` +
       `${this.unmapped.length ? ` Not on the map (no shape of that name): ${this.unmapped.slice(0, 8).join(", ")}${this.unmapped.length > 8 ? ` and ${this.unmapped.length - 8} more` : ""}.` : ""}`;
