@@ -225,7 +225,7 @@ COMMANDS: tuple[Command, ...] = (
         "holds",
         "Every fluent that holds for an actor on a day",
         "Every fluent that holds for an actor on a day, with its certainty and rule; the "
-        "rules' internal fluents (binds, protected) only with --all.\n\n"
+        "rules' internal fluents (binds, protected, displaced_by) only with --all.\n\n"
         "Example: foedus holds Lithuania --on 1939-08-26",
         method="holds",
         params=(
@@ -233,7 +233,7 @@ COMMANDS: tuple[Command, ...] = (
             DAY,
             Param(
                 "every",
-                "Also the rules' internal fluents (binds, protected).",
+                "Also the rules' internal fluents (binds, protected, displaced_by).",
                 type="flag",
                 flags=("--all",),
                 http="all",

@@ -62,12 +62,20 @@ def test_the_bundled_perspectives_share_what_foedus_base_computes_alike() -> Non
     assert shared["de-facto"] == {}
     assert shared["non-recognition"] == {
         f: "de-facto"
-        for f in ("exists", "joined", "consented", "controlled_by", "sphere_of_influence")
+        for f in (
+            "exists",
+            "joined",
+            "consented",
+            "controlled_by",
+            "displaced_by",
+            "sphere_of_influence",
+        )
     }
     assert shared["soviet"] == {
         "exists": "de-facto",
         "joined": "de-facto",
         "controlled_by": "de-facto",
+        "displaced_by": "de-facto",
         "sphere_of_influence": "de-facto",
         "in_force": "non-recognition",
     }

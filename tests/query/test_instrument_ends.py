@@ -190,7 +190,8 @@ def test_ask_when_a_party_left_is_its_withdrawal_not_a_troop_withdrawal(
 def test_an_occupier_s_withdrawal_ends_its_control(tmp_path: Path) -> None:
     """Armed forces withdrawn, the occupier controls the territory no longer (foedus:base's
     control_ends_by_withdrawal): Gamma, occupied by Beta in 1939, is not occupied once Beta
-    withdraws; who holds it then is not assumed."""
+    withdraws, and controls itself again, as before Beta took its control from it
+    (control_regained_by_withdrawal, docs/rules.md "Control after a withdrawal")."""
     events = CORPUS["events.yaml"] + "".join(
         f"  - id: beta-{what}-gamma\n"
         f"    type: {kind}\n"
@@ -213,7 +214,7 @@ def test_an_occupier_s_withdrawal_ends_its_control(tmp_path: Path) -> None:
         }
 
     assert status("1939-06-01") == {"controlled_by": ["beta"], "occupied_by": ["beta"]}
-    assert status("1940-06-01") == {"controlled_by": [], "occupied_by": []}
+    assert status("1940-06-01") == {"controlled_by": ["gamma"], "occupied_by": []}
 
 
 def test_a_withdrawal_ends_one_membership_of_a_multilateral_instrument(

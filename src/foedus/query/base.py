@@ -500,7 +500,7 @@ class KnowledgeBase:
 
     def holds(self, actor: str, on: Day, every: bool | None = False) -> Json:
         """``{"fluents": [...]}``: every fluent that holds for ``actor`` on ``on``; the rules'
-        internal fluents (``binds``, ``protected``) only with ``every``."""
+        internal fluents (``binds``, ``protected``, ``displaced_by``) only with ``every``."""
         from foedus.query.status import holds as _holds
 
         return _holds(self, actor, need_day(on, "--on"), every=bool(every))

@@ -232,7 +232,7 @@ def fluent_text(kb: KnowledgeBase, r: Row) -> str:
 
 #: The fluents the rules derive only to derive others (a pair bound by an instrument, an actor
 #: protected against a type of act): ``holds`` shows them only when asked (``--all``).
-INTERNAL_FLUENTS = ("binds", "protected")
+INTERNAL_FLUENTS = ("binds", "protected", "displaced_by")
 
 
 def _peers(kb: KnowledgeBase, rows: list[Row], r: Row) -> list[Row]:
@@ -373,10 +373,20 @@ def said_dated_at(kb: KnowledgeBase, rows: list[Row], t: int) -> FuzzyDate | Non
     """:func:`said_at`'s date itself."""
     idents = [r.initiated_by for r in rows if r.start == t]
     idents += [r.terminated_by for r in rows if r.end == t]
-    found = source_dated(kb, idents, start_day(t)) if any(idents) else None
+    # of the records that date the change, one whose date holds the day before one that has
+    # just passed on it, and then the one the source dates most narrowly: Tarn's control is
+    # its own again from its restoration "4 August 1939" in one scenario and from the troops'
+    # withdrawal in the "late 1930s" in the other (tests/rules/test_control_after_withdrawal.py),
+    # and the change on 4 August 1939 is the restoration's
+    day = start_day(t)
+    found = min(
+        (d for i in dict.fromkeys(idents) if (d := source_dated(kb, [i], day))),
+        key=lambda d: (not d.earliest <= day <= d.latest, d.latest - d.earliest),
+        default=None,
+    )
     if found is None and any(r.end == t for r in rows):
         # ended by a record the rows' provenance does not name (nodes.ending_records)
-        found = source_dated(kb, ending_records(kb, rows, t), start_day(t))
+        found = source_dated(kb, ending_records(kb, rows, t), day)
     return found
 
 
