@@ -31,8 +31,10 @@ ACTS: dict[str, list[str]] = {
     "attack": ["attack", "attacks", "attacked", "attacking"],
     "declaration_of_war": [f"{verb} war" for verb in "declare declared declares declaring".split()]
     + ["declaration of war", "declarations of war"],
-    "naval_blockade": "blockade blockades blockaded blockading".split()
-    + ["naval blockade", "naval blockades"],
+    # "blockade" alone: a blockade not known to be naval where the corpus records such
+    # (an imported MID's action 13), else a naval one (Article II's): forms.Parsed.act
+    "blockade": "blockade blockades blockaded blockading".split(),
+    "naval_blockade": ["naval blockade", "naval blockades", "blockade by sea"],
     "withdrawal": [
         "withdraw",
         "withdraws",

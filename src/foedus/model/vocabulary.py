@@ -13,6 +13,10 @@ EVENT_TYPES: dict[str, str] = {
         "an attack by land, sea or air forces on another state's territory, vessels or aircraft"
     ),
     "naval_blockade": "a naval blockade of another state's coasts or ports",
+    "blockade": (
+        "a blockade not known to be naval: a use of force, not Article II's naval blockade "
+        "(MID action 13)"
+    ),
     "support_for_armed_bands": "support for armed bands that invade another state",
     "occupation": "armed forces take or keep control of another state's territory",
     "reoccupation": "a state occupies again a territory it had occupied before",

@@ -22,8 +22,10 @@ def compare_events(check: Check, kind: str, paths: list[Path]) -> None:
 
     if kind == "mid":
         imp = import_mid(paths, check.aliases)
-        # the corpus's occupations of a state are occupations of its territory to MID
-        types = {t for t, _ in HIGHEST_ACTION.values()} | {"invasion", "occupation"}
+        # the corpus's occupations of a state are occupations of its territory to MID, and
+        # its naval blockades are blockades (MID 13, ``blockade``: not said to be naval)
+        types = {t for t, _ in HIGHEST_ACTION.values()}
+        types |= {"invasion", "occupation", "naval_blockade"}
     else:
         imp = import_territorial(paths, check.aliases)
         types = {t for t, _ in PROCEDURES.values()}

@@ -26,8 +26,8 @@ an invasion) only where the code names that act. 191 "Impose blockade, restrict 
 ``other``, not ``naval_blockade``: its words cover any restriction of movement, by land as by
 sea and not necessarily by armed forces (ICEWS codes it for police, citizens and farm workers,
 mostly in their own country, and "Government (United States) ... Tanzania"), so it is neither
-Article II's naval blockade nor surely a use of force; the event type list has no generic
-blockade, which is the type missing. 190 "Use conventional military force", 193-195
+Article II's naval blockade nor surely a use of force, which ``blockade`` (MID action 13, a
+blockade not known to be naval) is. 190 "Use conventional military force", 193-195
 (fighting, by weapon), 204 "Use weapons of mass destruction" are attacks; 200 "Use
 unconventional mass violence" stays an attack for want of a type of mass violence that is a use
 of force but not an Article II act. "Accuse of aggression" is 1123 (it was filed under 1125,
@@ -92,8 +92,9 @@ CAMEO: dict[str, tuple[str, tuple[str, ...]]] = {
         "attack",
         ("Use conventional military force, not specified below", "Use conventional military force"),
     ),
-    # not naval_blockade (Article II's "naval blockade of coasts or ports"): CAMEO's words
-    # cover any restriction of movement, and ICEWS codes it for police and citizens (docstring)
+    # not naval_blockade (Article II's "naval blockade of coasts or ports") nor blockade (a use
+    # of force): CAMEO's words cover any restriction of movement, and ICEWS codes it for
+    # police and citizens (docstring)
     "191": ("other", ("Impose blockade, restrict movement",)),
     "192": ("occupation_of_territory", ("Occupy territory",)),
     # 19 FIGHT: its sub-codes tell the weapons (193 small arms, 194 artillery and tanks, 195

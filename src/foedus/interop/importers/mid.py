@@ -23,13 +23,14 @@ from December 1941). For who fought whom, with each pair's own days, use the dya
 
 The highest action is typed by :data:`HIGHEST_ACTION`, checked against the MID v4.0 codebook,
 which gives each action its hostility level (4 "Use of force", 5 "War"). Action 13 is
-"Blockade [4]": a use of force, and the codebook does not say naval. It stays
-``naval_blockade`` (Article II's "naval blockade of coasts or ports") for want of a better
-type: the event type list has no blockade that is a use of force but not an act of Article II,
-which is the type missing; ``other`` would drop the use of force the codebook codes (MID 23,
-the Soviet pressure on Estonia of 1939, would no longer be "possibly" a breach of the
-non-aggression treaty, ATOP 2290). CAMEO's 191, whose words say no more than a restriction of
-movement, is ``other`` (:mod:`.events`).
+"Blockade [4]": a use of force, and the codebook does not say naval. It is ``blockade``, a
+blockade not known to be naval: in the imported corpora's ``use-of-force`` and
+``militarized-action`` categories, not in ``aggression`` nor ``naval-blockade``, since
+Article II's act is a "naval blockade of coasts or ports". So MID 23, the Soviet pressure on
+Estonia of 1939, is still "possibly" a breach of the non-aggression treaty (ATOP 2290), and no
+aggressor under the 1933 definition rests on it (it was ``naval_blockade``, for want of this
+type). CAMEO's 191, whose words say no more than a restriction of movement, is ``other``
+(:mod:`.events`).
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ HIGHEST_ACTION: dict[int, tuple[str, str]] = {
     10: ("mobilization", "mobilization"),
     11: ("border_fortification", "fortify border"),
     12: ("border_violation", "border violation"),
-    # the codebook says "Blockade", not naval; no type of a non-naval blockade (docstring)
-    13: ("naval_blockade", "blockade"),
+    # the codebook says "Blockade" (a use of force), not naval: not Article II's (docstring)
+    13: ("blockade", "blockade"),
     14: ("occupation_of_territory", "occupation of territory"),
     15: ("seizure", "seizure"),
     16: ("attack", "attack"),

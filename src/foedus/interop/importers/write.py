@@ -36,7 +36,9 @@ IMPORTED_RULES = Path(__file__).resolve().parent.parent / "rules" / "imported.ru
 #: armed forces entering and holding another state's territory, an invasion; a war begun or
 #: joined (MID 20, 21; a COW war) is sustained combat of regular armed forces, an attack by
 #: land, sea or air forces. A clash (MID 17: the initiator is unclear), a seizure of material
-#: or personnel (15) and the threats and displays (1-12) are not among Article II's acts.
+#: or personnel (15) and the threats and displays (1-12) are not among Article II's acts, nor
+#: is a blockade the codebook does not say is naval (13, ``blockade``: a use of force; Article
+#: II's is a "naval blockade of coasts or ports").
 CATEGORIES: list[Json] = [
     {
         "id": "declaration-of-war",
@@ -81,6 +83,7 @@ CATEGORIES: list[Json] = [
             "invasion",
             "attack",
             "naval_blockade",
+            "blockade",
             "support_for_armed_bands",
             "occupation",
             "occupation_of_territory",
@@ -114,6 +117,7 @@ CATEGORIES: list[Json] = [
             "border_fortification",
             "border_violation",
             "naval_blockade",
+            "blockade",
             "occupation",
             "occupation_of_territory",
             "seizure",
@@ -131,7 +135,9 @@ CATEGORIES: list[Json] = [
 CATEGORY_NOTES = (
     "Categories of corpora made by `foedus import` (docs/data.md): the MID "
     "highest-action scale and CAMEO codes mapped onto foedus event types; MID occupation "
-    "counts as an invasion and an interstate war as an attack (Article II, 1933)."
+    "counts as an invasion and an interstate war as an attack (Article II, 1933); a MID "
+    "blockade, which the codebook does not say is naval, is a use of force but not Article "
+    "II's naval blockade."
 )
 
 
