@@ -33,6 +33,15 @@ from sqlglot import exp
 
 from foedus.build.schema import set_setting
 from foedus.errors import UserError
+from foedus.interop.exports_overlay import (
+    ASSUMED,
+    BASE,
+    assumed,
+    assumed_ids,
+    base_attached,
+    marked,
+    marked_select,
+)
 from foedus.interop.rdf import FD, PROV, WD, WDT, base_iri, check_base, graph
 from foedus.model import FuzzyDate
 from foedus.paths import atomic_files
@@ -87,7 +96,8 @@ def network(corpus: Any) -> Any:
 
     Node ids are ``actor:<id>`` and ``instrument:<id>``; an instrument node carries its dates
     (text, earliest and latest day); a party edge how and when the actor joined (and left),
-    each date as its text and its earliest and latest day.
+    each date as its text and its earliest and latest day. With an overlay, every node and
+    edge has ``hypothetical``: true for an assumed record and an assumed instrument's parties.
     """
     import networkx as nx
 
@@ -99,19 +109,28 @@ def network(corpus: Any) -> Any:
             if d.open != "end":
                 attrs[f"{key}_latest"] = d.latest.isoformat()
 
+    overlay = bool(assumed_ids(corpus))
+
+    def mark(attrs: dict[str, Any], hypothetical: bool) -> dict[str, Any]:
+        if overlay:  # the attribute (and its key) only in an export with an overlay
+            attrs["hypothetical"] = hypothetical
+        return attrs
+
     g = nx.MultiGraph(name=corpus.metadata.name)
     for a in corpus.actors:
-        g.add_node(f"actor:{a.id}", kind="actor", id=a.id, name=a.name, actor_kind=a.kind)
+        attrs = {"kind": "actor", "id": a.id, "name": a.name, "actor_kind": a.kind}
+        g.add_node(f"actor:{a.id}", **mark(attrs, assumed(corpus, "actor", a)))
     for i in corpus.instruments:
         attrs = {"kind": "instrument", "id": i.id, "name": i.name, "instrument_kind": i.kind}
         for key, d in (("signed", i.signed), ("in_force", i.in_force), ("ended", i.ended)):
             put(attrs, key, d)
-        g.add_node(f"instrument:{i.id}", **attrs)
+        hypothetical = assumed(corpus, "instrument", i)
+        g.add_node(f"instrument:{i.id}", **mark(attrs, hypothetical))
         for p in i.parties:
             edge: dict[str, Any] = {"how": p.how}
             put(edge, "date", p.date)
             put(edge, "until", p.until)
-            g.add_edge(f"actor:{p.actor}", f"instrument:{i.id}", **edge)
+            g.add_edge(f"actor:{p.actor}", f"instrument:{i.id}", **mark(edge, hypothetical))
     return g
 
 
@@ -130,8 +149,13 @@ def _tl_date(d: date) -> dict[str, str]:
     return {"year": str(d.year), "month": str(d.month), "day": str(d.day)}
 
 
-def _quotes_html(corpus: Any, qs: list[Any]) -> str:
-    return "".join(f"<blockquote>{_esc(q.quote)}</blockquote>" for q in qs)
+def _quotes_html(corpus: Any, qs: list[Any], hypothetical: bool = False) -> str:
+    """A record's quotes; for one an overlay assumes, "[hypothetical]" first, and "assumed
+    (no source)" where it quotes nothing."""
+    quotes = "".join(f"<blockquote>{_esc(q.quote)}</blockquote>" for q in qs)
+    if not hypothetical:
+        return quotes
+    return ("<p>[hypothetical]</p>" if qs else f"<p>[hypothetical] {ASSUMED}</p>") + quotes
 
 
 def _esc(text: str) -> str:
@@ -167,12 +191,16 @@ def timelinejs(corpus: Any) -> dict[str, Any]:
     slides = []
     open_end = last_day(corpus)
     for e in corpus.events:
+        hyp = assumed(corpus, "event", e)
         slide: dict[str, Any] = {
             "unique_id": f"event-{e.id}",
             "start_date": _tl_date(e.date.earliest),
             "display_date": e.date.text,
             "group": e.type.replace("_", " "),
-            "text": {"headline": _esc(e.summary), "text": _quotes_html(corpus, e.sources)},
+            "text": {
+                "headline": _esc(marked(e.summary, hyp)),
+                "text": _quotes_html(corpus, e.sources, hyp),
+            },
         }
         if not e.date.exact:
             slide["end_date"] = _tl_date(e.date.latest)
@@ -182,6 +210,7 @@ def timelinejs(corpus: Any) -> dict[str, Any]:
         if start is None:
             continue
         end = i.ended.latest if i.ended is not None else open_end
+        hyp = assumed(corpus, "instrument", i)
         slide = {
             "unique_id": f"instrument-{i.id}",
             "start_date": _tl_date(start.earliest),
@@ -189,8 +218,10 @@ def timelinejs(corpus: Any) -> dict[str, Any]:
             "display_date": instrument_dates(i),
             "group": "instruments",
             "text": {
-                "headline": _esc(i.name),
-                "text": "Parties: " + ", ".join(p.actor for p in i.parties),
+                "headline": _esc(marked(i.name, hyp)),
+                "text": (_quotes_html(corpus, i.sources, True) if hyp else "")
+                + "Parties: "
+                + ", ".join(p.actor for p in i.parties),
             },
         }
         slides.append(slide)
@@ -217,16 +248,21 @@ def vis_items(corpus: Any) -> dict[str, Any]:
     """vis-timeline ``items`` and ``groups``: events (points, or ranges when fuzzy) and
     instruments (ranges from entry into force, or signature, to end; an instrument with no
     recorded end runs to the corpus's last day, class ``open-ended``), each with its dates
-    as the sources give them (``title``)."""
+    as the sources give them (``title``). What an overlay assumes has class ``hypothetical``
+    and " [hypothetical]" after its text, and so has a group only such items fill."""
     items: list[dict[str, Any]] = []
     groups: dict[str, dict[str, Any]] = {}
     open_end = last_day(corpus)
+    facts: set[str] = set()  # the groups with an item no overlay assumes
     for e in corpus.events:
+        hyp = assumed(corpus, "event", e)
         groups.setdefault(e.type, {"id": e.type, "content": e.type.replace("_", " ")})
+        if not hyp:
+            facts.add(e.type)
         item: dict[str, Any] = {
             "id": f"event:{e.id}",
             "group": e.type,
-            "content": _esc(e.summary),
+            "content": _esc(marked(e.summary, hyp)),
             "start": e.date.earliest.isoformat(),
             "title": e.date.text,
             "type": "point",
@@ -235,17 +271,21 @@ def vis_items(corpus: Any) -> dict[str, Any]:
             item["end"] = (e.date.latest + timedelta(days=1)).isoformat()
             item["type"] = "range"
             item["className"] = "fuzzy"
+        _vis_mark(item, hyp)
         items.append(item)
     for i in corpus.instruments:
         start = i.in_force or i.signed
         if start is None:
             continue
         groups.setdefault("instruments", {"id": "instruments", "content": "instruments"})
+        hyp = assumed(corpus, "instrument", i)
+        if not hyp:
+            facts.add("instruments")
         end = i.ended.latest if i.ended is not None else open_end
         item = {
             "id": f"instrument:{i.id}",
             "group": "instruments",
-            "content": _esc(i.name),
+            "content": _esc(marked(i.name, hyp)),
             "start": start.earliest.isoformat(),
             "end": (max(end, start.latest) + timedelta(days=1)).isoformat(),
             "title": instrument_dates(i),
@@ -253,8 +293,17 @@ def vis_items(corpus: Any) -> dict[str, Any]:
         }
         if i.ended is None:
             item["className"] = "open-ended"
+        _vis_mark(item, hyp)
         items.append(item)
+    for gid, group in groups.items():
+        _vis_mark(group, gid not in facts)  # a group only an overlay's items fill
     return {"items": items, "groups": sorted(groups.values(), key=lambda g: g["id"])}
+
+
+def _vis_mark(item: dict[str, Any], hypothetical: bool) -> None:
+    """Class ``hypothetical`` (beside ``fuzzy``, ``open-ended``) for what an overlay assumes."""
+    if hypothetical:
+        item["className"] = " ".join(filter(None, (item.get("className"), "hypothetical")))
 
 
 def _write_json(data: dict[str, Any], out: Path) -> None:
@@ -291,15 +340,25 @@ FLUENT_DAYS = [
 #: The tables of the database's ``main`` schema, by name.
 _MAIN_TABLES = sqlglot.parse_one(
     "SELECT table_name FROM information_schema.tables "
-    "WHERE table_schema = 'main' ORDER BY table_name",
+    "WHERE table_catalog = current_database() AND table_schema = 'main' ORDER BY table_name",
     read="duckdb",
 )
 
 
-#: The columns of a table of the database's ``main`` schema and their types, in order.
+#: The columns of a table of the database's ``main`` schema and their types, in order (of
+#: the database itself, not of the base corpus's one attached beside it: :func:`write_tables`).
 _COLUMNS = sqlglot.parse_one(
     "SELECT column_name, data_type FROM information_schema.columns "
-    "WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position",
+    "WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $1 "
+    "ORDER BY ordinal_position",
+    read="duckdb",
+)
+
+#: The columns of a table of the base corpus's database attached beside (its catalog $1).
+_BASE_COLUMNS = sqlglot.parse_one(
+    "SELECT column_name FROM information_schema.columns "
+    "WHERE table_catalog = $1 AND table_schema = 'main' AND table_name = $2 "
+    "ORDER BY ordinal_position",
     read="duckdb",
 )
 
@@ -338,19 +397,31 @@ def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
     # the knowledge base reads its few rows on one thread; a whole table's copy uses every core
     con.execute(set_setting("threads", os.cpu_count() or 1))
     written: dict[str, int] = {}
+    ids = assumed_ids(kb.corpus)
     try:
         tables = [r[0] for r in con.execute(_MAIN_TABLES.sql("duckdb")).fetchall()]
 
-        def copy_all(tmps: list[Path]) -> None:
+        def rows(t: str, overlay: bool) -> exp.Select:
+            """The rows of ``t`` to write: with an overlay, each marked hypothetical or not
+            (:func:`foedus.interop.exports_overlay.marked_select`)."""
+            table = exp.to_table(t, quoted=True)
+            cols = _columns(con, t, fmt)
+            if not overlay:
+                return exp.select(*cols).from_(table)
+            sql = _COLUMNS.sql("duckdb")
+            have = [r[0] for r in con.execute(sql, [t]).fetchall()]
+            base = [r[0] for r in con.execute(_BASE_COLUMNS.sql("duckdb"), [BASE, t]).fetchall()]
+            return marked_select(t, cols, have, base or None, ids)
+
+        def copy_all(tmps: list[Path], overlay: bool) -> None:
             for t, tmp in zip(tables, tmps, strict=True):
                 table = exp.to_table(t, quoted=True)
-                cols = _columns(con, t, fmt)
                 kind = "PARQUET" if fmt == "parquet" else "CSV"
                 params = [exp.CopyParameter(this=exp.var("FORMAT"), expression=exp.var(kind))]
                 if fmt != "parquet":
                     params.append(exp.CopyParameter(this=exp.var("HEADER")))
                 copy = exp.Copy(
-                    this=exp.Subquery(this=exp.select(*cols).from_(table)),
+                    this=exp.Subquery(this=rows(t, overlay)),
                     kind=False,
                     files=[exp.Literal.string(str(tmp.resolve()))],
                     params=params,
@@ -359,7 +430,8 @@ def write_tables(kb: Any, out: Path, fmt: str) -> dict[str, Any]:
                 count = exp.select(exp.Count(this=exp.Star())).from_(table)
                 written[t] = con.execute(count.sql("duckdb")).fetchone()[0]
 
-        atomic_files([out / f"{t}.{fmt}" for t in tables], copy_all)
+        with base_attached(kb, con) as overlay:
+            atomic_files([out / f"{t}.{fmt}" for t in tables], lambda tmps: copy_all(tmps, overlay))
     finally:
         con.close()
     return {"tables": written}

@@ -133,6 +133,8 @@ def graph(corpus: Any, base: str | None = None) -> Any:
         dates(s, a.existed_from, "existedFrom")
         point(s, wdt.P576, a.existed_to)  # dissolved
         dates(s, a.existed_to, "existedTo")
+        if ("actor", a.id) in corpus.hypothetical_ids:
+            g.add((s, fd.hypothetical, Literal(True)))
         quotes(s, a.sources)
     for i in corpus.instruments:
         s = node("instrument", i.id)
@@ -165,6 +167,8 @@ def graph(corpus: Any, base: str | None = None) -> Any:
             g.add((pn, RDF.type, fd.Party))
             g.add((pn, fd.actor, node("actor", p.actor)))
             g.add((pn, fd.how, Literal(p.how)))
+            if i.hypothetical:  # an assumed instrument's parties, clauses, norms are assumed
+                g.add((pn, fd.hypothetical, Literal(True)))
             if p.via:
                 g.add((pn, fd.via, node("actor", p.via)))
             dates(pn, p.date, "joined")
@@ -176,6 +180,8 @@ def graph(corpus: Any, base: str | None = None) -> Any:
             g.add((cn, RDF.type, fd.Clause))
             g.add((cn, fd.id, Literal(c.id)))
             g.add((cn, fd.text, Literal(c.text)))
+            if i.hypothetical:
+                g.add((cn, fd.hypothetical, Literal(True)))
             src = corpus.source_of(c.source)
             if src and not i.hypothetical:  # an overlay's clause is assumed, not quoted
                 g.add((cn, prov.wasQuotedFrom, node("source", src)))
@@ -186,6 +192,8 @@ def graph(corpus: Any, base: str | None = None) -> Any:
                 g.add((cn, fd.norm, nn))
                 g.add((nn, RDF.type, fd.Norm))
                 g.add((nn, fd.normKind, Literal(c.norm.kind)))
+                if i.hypothetical:
+                    g.add((nn, fd.hypothetical, Literal(True)))
                 for cat in c.norm.categories:
                     g.add((nn, fd.category, node("category", cat)))
                 for b in c.norm.bearers or []:
@@ -221,6 +229,8 @@ def graph(corpus: Any, base: str | None = None) -> Any:
         g.add((s, RDF.type, fd.Category))
         g.add((s, RDFS.label, Literal(cat.name)))
         g.add((s, fd.id, Literal(cat.id)))
+        if ("category", cat.id) in corpus.hypothetical_ids:
+            g.add((s, fd.hypothetical, Literal(True)))
         for t in cat.event_types:
             g.add((s, fd.eventTypeIn, fd[f"type/{t}"]))
         quotes(s, cat.sources)
