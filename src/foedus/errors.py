@@ -156,3 +156,16 @@ class UnknownName(UserError, LookupError):
 
 class BackendError(FoedusError, NotImplementedError):
     """A backend cannot perform an operation; the message names both."""
+
+
+class DamagedDatabase(FoedusError):
+    """A built database whose file is damaged (DuckDB found a block whose checksum fails)
+    and that cannot be built again here: the message names the file and what to do; exit
+    code 2, and 503 from the HTTP API (:mod:`foedus.build.database`, ``recover``)."""
+
+    exit_code = 2
+
+    def __init__(self, path: object, what: str) -> None:
+        self.path = str(path)
+        # each part made printable, the whole not cut: the line must name the file in full
+        super().__init__(f"{printable(self.path)}: {printable(what)}")

@@ -15,6 +15,8 @@ import os
 import re
 import shutil
 import struct
+import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +26,7 @@ from foedus.duck import duckdb
 
 if TYPE_CHECKING:  # a reader of a built database needs no corpus
     from foedus.corpus.corpus import Corpus
-from foedus.errors import FoedusError, UserError
+from foedus.errors import DamagedDatabase, FoedusError, UserError
 from foedus.paths import cache_dir, is_write_failure, temporary_twin, write_error
 
 
@@ -260,6 +262,164 @@ def drop_damaged(path: Path) -> None:
             path.unlink()
 
 
+class _Readers:
+    """The read-only connections :func:`connect` opened to one file, and which file that was
+    (its device and inode when the first of them was opened: DuckDB shares one open instance
+    of a path among a process's connections, so they all read that file)."""
+
+    def __init__(self) -> None:
+        self.identity: tuple[int, int] | None = None
+        self.cons: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+
+
+_READERS: dict[str, _Readers] = {}
+_READERS_LOCK = threading.Lock()
+
+
+def _identity(path: str | Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """Open a built database read-only."""
-    return duckdb.connect(str(path), read_only=True)
+    """Open a built database read-only (remembered, with the file it is, so that a file found
+    damaged when a query reads it can be closed and removed: :func:`recover`)."""
+    where = str(path)
+    with _READERS_LOCK:
+        readers = _READERS.pop(where, None) or _Readers()
+        _READERS[where] = readers  # the most recently opened last
+        if not readers.cons:
+            readers.identity = _identity(where)
+    con = duckdb.connect(where, read_only=True)
+    readers.cons.add(con)
+    return con
+
+
+_DAMAGE = (
+    "Corrupt database file",  # a block whose checksum does not match its bytes
+    "not a valid DuckDB database file",
+    "Could not read enough bytes from file",  # a file cut short under an open database
+    "Could not read from file",  # the disk failed to read it (EIO)
+    "appears to be corrupted",  # a string dictionary pointing out of its block
+)
+"""What DuckDB says when the bytes of a database file are damaged: its
+``single_file_block_manager.cpp`` checks the checksum of every block it reads, the headers
+included, and throws ``IOException: Corrupt database file: computed checksum C does not match
+stored checksum S in block at location N``; damage its checksum misses can still be caught
+later (``Failed to scan dictionary string - offset out of range. Database file appears to be
+corrupted.``, wrapped in an ``InvalidInputException`` by the Python client; a
+``SerializationException`` reading the stored catalog: ``Failed to deserialize``)."""
+
+_BLOCK = re.compile(r"stored checksum (\d+) in block at location (\d+)")
+
+
+def damage(e: BaseException) -> str | None:
+    """What is damaged, in a few words, when ``e`` is DuckDB's report of a damaged database
+    file (a block whose checksum fails, a file that is not or no longer a database); None
+    for any other error."""
+    if not isinstance(e, duckdb.Error):
+        return None
+    text = str(e).strip()
+    damaged = any(sign in text for sign in _DAMAGE) or (
+        isinstance(e, duckdb.SerializationException) and "Failed to deserialize" in text
+    )
+    if not damaged:
+        return None
+    block = _BLOCK.search(text)
+    if block:
+        return f"the block at byte {block.group(2)} fails its checksum"
+    last = text.splitlines()[-1] if text else type(e).__name__
+    return last.removeprefix("Error: ").removeprefix("IO Error: ")
+
+
+def _damaged_file(e: BaseException) -> str | None:
+    """Which file :func:`connect` opened ``e`` is about: the one it names, else the only one,
+    else the one whose bytes at the failing block's location are the stored checksum DuckDB
+    read there (else the most recently opened)."""
+    text = str(e)
+    with _READERS_LOCK:
+        opened = list(_READERS)
+    named = [p for p in opened if f'"{p}"' in text]
+    if named or len(opened) <= 1:
+        found = named or opened
+        return found[-1] if found else None
+    block = _BLOCK.search(text)
+    if block:
+        stored, at = int(block.group(1)), int(block.group(2))
+        for p in reversed(opened):
+            with contextlib.suppress(OSError), open(p, "rb") as f:
+                f.seek(at)
+                if f.read(8) == stored.to_bytes(8, "little"):
+                    return p
+    return opened[-1]
+
+
+class Recovered:
+    """A damaged database file removed by :func:`recover` (or already replaced), to be built
+    again: ``path`` and ``why`` (:func:`damage`)."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        self.why = why
+
+    def notice(self) -> str:
+        """The one line on stderr that says so."""
+        return f"foedus: {self.path}: the database was damaged ({self.why}); building it again"
+
+    def again(self, e: BaseException) -> DamagedDatabase:
+        """The error when the database built again is found damaged too (``e``)."""
+        return DamagedDatabase(
+            self.path,
+            f"the database is damaged again after it was built anew ({damage(e) or e}); "
+            "the disk may be failing: remove the file, check the disk and run the command again",
+        )
+
+
+def recover(e: BaseException) -> Recovered | None:
+    """When ``e`` is DuckDB's report of a damaged database file (:func:`damage`) that
+    :func:`connect` opened: close every connection to it, and remove it when it is a cache file
+    (in :func:`foedus.paths.cache_dir`) still the file they opened (another process may have
+    built it again already), so that the next use builds it again; None for any other error.
+
+    Raises :class:`~foedus.errors.DamagedDatabase` (one line naming the file and what to do)
+    when the file is not a cache file (it is the user's: built with ``-o``) or cannot be
+    removed (a read-only cache). A query that never reads the damaged block answers; DuckDB
+    checks every block it reads, so none answers from damaged bytes."""
+    why = damage(e)
+    where = _damaged_file(e) if why is not None else None
+    if why is None or where is None:
+        return None
+    with _READERS_LOCK:
+        readers = _READERS.pop(where, None) or _Readers()
+        cons = list(readers.cons)
+    for con in cons:  # DuckDB frees the open instance when its last connection closes
+        with contextlib.suppress(duckdb.Error):
+            con.close()
+    path = Path(where)
+    try:
+        inside = path.resolve().parent == cache_dir().resolve()
+    except OSError:
+        inside = False
+    if not inside:
+        raise DamagedDatabase(
+            path, f"the database is damaged ({why}); build it again (foedus build -o {path})"
+        )
+    current = _identity(path)
+    if current is not None and current == readers.identity:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as err:
+            raise DamagedDatabase(
+                path,
+                f"the cached database is damaged ({why}) and cannot be removed "
+                f"({err.strerror or err}); remove it or set FOEDUS_CACHE_DIR to a folder you "
+                "can write, then run the command again",
+            ) from None
+        with contextlib.suppress(OSError):
+            Path(f"{path}.wal").unlink()
+    return Recovered(path, why)

@@ -175,7 +175,7 @@ def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, A
     from foedus.paths import os_error_line
 
     try:
-        _show(name, func(opts, **kwargs), opts)
+        _show(name, _call(func, opts, kwargs), opts)
     except (typer.Exit, typer.Abort, SystemExit):
         raise
     except CorpusError as e:
@@ -192,6 +192,34 @@ def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, A
         if isinstance(e, OSError) and e.filename is not None:  # a path: the user's to fix
             fail(os_error_line(e), 2)
         fail(f"internal error: {type(e).__name__}: {e}", 1)
+
+
+def _call(func: Callable[..., Any], opts: Options, kwargs: dict[str, Any]) -> Any:
+    """``func(opts, **kwargs)``; when it finds its database damaged (DuckDB's checksum of a
+    block fails: :func:`foedus.build.database.recover`), the cache file is removed, one line
+    on stderr says so, and the command runs once more, on the database built again. Damaged
+    again, or a file that cannot be removed: one line naming it, exit 2."""
+    try:
+        return func(opts, **kwargs)
+    except Exception as e:
+        from foedus.duck import duckdb  # only when something failed
+
+        if not isinstance(e, duckdb.Error):
+            raise
+        from foedus.build.database import recover
+
+        recovered = recover(e)
+        if recovered is None:
+            raise
+    print(recovered.notice(), file=sys.stderr, flush=True)
+    try:
+        return func(opts, **kwargs)
+    except Exception as e:
+        from foedus.build.database import damage
+
+        if damage(e) is None:
+            raise
+        raise recovered.again(e) from None
 
 
 def _own_params(func: Callable[..., Any]) -> list[inspect.Parameter]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -34,11 +35,13 @@ from typing import Annotated, Any, TextIO, Union, get_args, get_origin
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
-from foedus import __version__
+from foedus import __version__, build
+from foedus.build import database
 from foedus.commands import Command, Param, http_commands, method_kwargs
 from foedus.contract import ACROSS, RESPONSES, load_schema
 from foedus.corpus import perspectives
 from foedus.corpus.coverage import coverage as corpus_coverage
+from foedus.duck import duckdb
 from foedus.errors import FoedusError
 from foedus.query import DEFAULT_PERSPECTIVE, KnowledgeBase
 from foedus.query.across import is_all, one_perspective
@@ -82,14 +85,58 @@ class Service:
         self._kbs: dict[str, KnowledgeBase] = {self.default: self.base}
         self._lock = threading.Lock()
         self._coverage: Json | None = None
+        self._generation = 0
+        """How many times the database was found damaged and built again (:meth:`answer`)."""
 
     def warm(self) -> None:
         """Build (or find in the cache) the database now rather than on the first query, and
-        read every perspective's stored rules now (no request reads them, none parses them)."""
+        read every perspective's stored rules now (no request reads them, none parses them);
+        a damaged database is built again (:meth:`answer`)."""
+        self.answer(self._warm)
+
+    def _warm(self) -> Json:
         with self._lock:
             self.base.db_path  # noqa: B018 (builds it)
         for pid in perspectives.perspective_ids(self.base.corpus):
             rule_texts(self.kb(pid), pid)
+        return {}
+
+    def answer(self, work: Callable[[], Json]) -> Json:
+        """``work()``; when it finds the database damaged (DuckDB's checksum of a block fails:
+        :func:`foedus.build.database.recover`), the file is removed and built again, once for
+        every thread that found it so (one line on stderr), and ``work()`` runs once more.
+        Damaged again, or a file that cannot be removed: :class:`~foedus.errors.DamagedDatabase`
+        (503)."""
+        generation = self._generation
+        try:
+            return work()
+        except duckdb.Error as e:
+            rebuilt = self._rebuilt(e, generation)
+            if rebuilt is None:
+                raise
+        try:
+            return work()
+        except duckdb.Error as e:
+            if isinstance(rebuilt, database.Recovered) and database.damage(e) is not None:
+                raise rebuilt.again(e) from None
+            raise
+
+    def _rebuilt(self, e: duckdb.Error, generation: int) -> database.Recovered | bool | None:
+        """The damaged file removed and built again for ``e``; True when another thread did so
+        while the work ran (its connection was closed under it); None when ``e`` is no damage."""
+        with self._lock:
+            if self._generation != generation:
+                return True
+            recovered = database.recover(e)
+            if recovered is None:
+                return None
+            print(recovered.notice(), file=sys.stderr, flush=True)
+            self.base.close()  # every perspective's view shares its connection
+            if build.cached_or_shipped(self.base.corpus) is None:
+                key, steps = build.default_steps()
+                build.ensure_built(self.base.corpus, key, steps)
+            self._generation += 1
+            return recovered
 
     def kb(self, perspective: str | None) -> KnowledgeBase:
         """The knowledge base read under ``perspective`` (default: the server's)."""
@@ -108,7 +155,7 @@ class Service:
     async def run(self, work: Callable[[], Json]) -> Json:
         """``work()`` in a worker thread, under the time limit; errors as :class:`ApiError`."""
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.pool, _guarded, work)
+        future = loop.run_in_executor(self.pool, _guarded, lambda: self.answer(work))
         try:
             return await asyncio.wait_for(future, self.timeout)
         except TimeoutError:

@@ -14,7 +14,7 @@ one (:func:`user_error_items`).
 Statuses: 400 a user error (a bad day, a bad question, an empty perspective), 404 an unknown
 name, route or perspective, 405 a method other than GET/HEAD/OPTIONS, 414 a request line too
 long, 422 a missing or malformed parameter, 500 an internal error, 501 a command this build
-lacks, 503 a query over the time limit.
+lacks, 503 a query over the time limit or a damaged database that cannot be built again.
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from foedus.errors import CorpusError, FoedusError, RuleError, UnknownName, UserError
+from foedus.errors import (
+    CorpusError,
+    DamagedDatabase,
+    FoedusError,
+    RuleError,
+    UnknownName,
+    UserError,
+)
 
 Item = dict[str, Any]
 
@@ -79,6 +86,8 @@ def from_foedus(e: FoedusError) -> ApiError:
                 }
             ],
         )
+    if isinstance(e, DamagedDatabase):  # the server cannot answer until the file is made again
+        return ApiError(503, str(e), [{"message": str(e), "file": e.path}])
     if isinstance(e, CorpusError | RuleError):
         problems = [
             {"message": p.message, "file": p.file, "line": p.line, "col": p.col} for p in e.errors
