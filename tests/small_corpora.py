@@ -119,3 +119,32 @@ def june_1941(root: Path) -> Path:
         encoding="utf-8",
     )
     return overlay
+
+
+#: The 1933 Convention's definition (Article II's five acts), as a what-if overlay for an
+#: imported corpus, which has no definition of aggression of its own (docs/data.md).
+DEFINITION_1933 = """instruments:
+  - id: definition-1933
+    name: Convention for the Definition of Aggression (assumed)
+    kind: convention
+    parties: []
+    clauses:
+      - id: art-2
+        text: The acts of Article II, assumed for the question.
+        norm:
+          kind: definition
+          categories: [declaration-of-war, invasion, attack, naval-blockade,
+                       support-for-armed-bands]
+"""
+
+#: COW MID rows (MIDA, MIDB layouts) of one made-up dispute, 9401: Russia blockades Estonia
+#: (action 13) from March to 18 October 1939.
+MID_BLOCKADE = (
+    "DispNum3,DispNum4,StDay,StMon,StYear,EndDay,EndMon,EndYear,Outcome,Settle,Fatality,"
+    "FatalPre,MaxDur,MinDur,HiAct,HostLev,Recip,NumA,NumB,Link1,Link2,Link3,Ongo2010,Version\n"
+    "9401,-9,-9,3,1939,18,10,1939,4,1,0,0,232,202,13,4,0,1,1,0,0,0,0,4.01\n",
+    "DispNum3,DispNum4,StAbb,ccode,StDay,StMon,StYear,EndDay,EndMon,EndYear,SideA,RevState,"
+    "RevType1,RevType2,Fatality,FataPre,HiAct,HostLev,Orig,Version\n"
+    "9401,-9,RUS,365,-9,3,1939,18,10,1939,1,1,2,-9,0,0,13,4,1,4.01\n"
+    "9401,-9,EST,366,-9,3,1939,18,10,1939,0,0,0,-9,0,0,0,1,1,4.01\n",
+)

@@ -8,18 +8,9 @@ from pathlib import Path
 from foedus.ask import answer_question
 from foedus.interop.importers import run_import
 from foedus.query import KnowledgeBase
+from small_corpora import MID_BLOCKADE
 
-MIDA = (
-    "DispNum3,DispNum4,StDay,StMon,StYear,EndDay,EndMon,EndYear,Outcome,Settle,Fatality,"
-    "FatalPre,MaxDur,MinDur,HiAct,HostLev,Recip,NumA,NumB,Link1,Link2,Link3,Ongo2010,Version\n"
-    "9401,-9,-9,3,1939,18,10,1939,4,1,0,0,232,202,13,4,0,1,1,0,0,0,0,4.01\n"
-)
-MIDB = (
-    "DispNum3,DispNum4,StAbb,ccode,StDay,StMon,StYear,EndDay,EndMon,EndYear,SideA,RevState,"
-    "RevType1,RevType2,Fatality,FataPre,HiAct,HostLev,Orig,Version\n"
-    "9401,-9,RUS,365,-9,3,1939,18,10,1939,1,1,2,-9,0,0,13,4,1,4.01\n"
-    "9401,-9,EST,366,-9,3,1939,18,10,1939,0,0,0,-9,0,0,0,1,1,4.01\n"
-)
+MIDA, MIDB = MID_BLOCKADE
 
 
 def test_a_mid_blockade_is_found_by_the_word_blockade(tmp_path: Path) -> None:

@@ -153,9 +153,9 @@ def test_every_query_is_answered_right_or_rebuilds(corpus: Path, answers: dict[s
             one_notice(out.stderr, db)
 
 
-def test_a_damaged_file_that_cannot_be_removed_is_one_line_exit_2(
-    corpus: Path, answers: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _damaged_and_not_removable(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The corpus's cache database, a table's block damaged, in a cache folder that refuses
+    to remove it (a read-only folder: the tests run as root, so unlink is made to refuse)."""
     db = cached(corpus)
     overwrite(db, WHERE["a table's block"](db))
     unlink = Path.unlink
@@ -165,7 +165,14 @@ def test_a_damaged_file_that_cannot_be_removed_is_one_line_exit_2(
             raise PermissionError(13, "Permission denied", str(self))
         unlink(self, missing_ok)
 
-    monkeypatch.setattr(Path, "unlink", refused)  # a read-only cache folder (tests run as root)
+    monkeypatch.setattr(Path, "unlink", refused)
+    return db
+
+
+def test_a_damaged_file_that_cannot_be_removed_is_one_line_exit_2(
+    corpus: Path, answers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _damaged_and_not_removable(corpus, monkeypatch)
     out = run(corpus, QUERIES[0])
     assert out.exit_code == 2, out.output
     assert out.stdout == ""
@@ -270,16 +277,7 @@ def test_the_server_builds_a_damaged_database_again(
 def test_the_server_answers_503_when_it_cannot_remove_the_file(
     corpus: Path, api_answer: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = cached(corpus)
-    overwrite(db, WHERE["a table's block"](db))
-    unlink = Path.unlink
-
-    def refused(self: Path, missing_ok: bool = False) -> None:
-        if self == db:
-            raise PermissionError(13, "Permission denied", str(self))
-        unlink(self, missing_ok)
-
-    monkeypatch.setattr(Path, "unlink", refused)
+    db = _damaged_and_not_removable(corpus, monkeypatch)
     client = Client(create_app(corpus, log=None, cache_size=0, warm=False))
     got = client.get(STATUS)
     assert got.status_code == 503, got.text

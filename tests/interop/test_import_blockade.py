@@ -15,18 +15,9 @@ from foedus.interop.importers.mid import HIGHEST_ACTION
 from foedus.interop.rdf import VOCAB
 from foedus.model import EVENT_TYPES
 from foedus.query import KnowledgeBase
+from small_corpora import DEFINITION_1933, MID_BLOCKADE
 
-MIDA = (
-    "DispNum3,DispNum4,StDay,StMon,StYear,EndDay,EndMon,EndYear,Outcome,Settle,Fatality,"
-    "FatalPre,MaxDur,MinDur,HiAct,HostLev,Recip,NumA,NumB,Link1,Link2,Link3,Ongo2010,Version\n"
-    "9401,-9,-9,3,1939,18,10,1939,4,1,0,0,232,202,13,4,0,1,1,0,0,0,0,4.01\n"
-)
-MIDB = (
-    "DispNum3,DispNum4,StAbb,ccode,StDay,StMon,StYear,EndDay,EndMon,EndYear,SideA,RevState,"
-    "RevType1,RevType2,Fatality,FataPre,HiAct,HostLev,Orig,Version\n"
-    "9401,-9,RUS,365,-9,3,1939,18,10,1939,1,1,2,-9,0,0,13,4,1,4.01\n"
-    "9401,-9,EST,366,-9,3,1939,18,10,1939,0,0,0,-9,0,0,0,1,1,4.01\n"
-)
+MIDA, MIDB = MID_BLOCKADE
 DYADIC = (
     "disno,dyindex,statea,namea,stateb,nameb,strtday,strtmnth,strtyr,endday,endmnth,endyear,"
     "highmcaa,sideaa,war,year,mid5hiacta\n"
@@ -35,19 +26,9 @@ DYADIC = (
 
 #: The 1933 definition (Article II's five acts) and a Soviet-Estonian non-aggression pact,
 #: assumed: ATOP's non-aggression clause forbids ``use-of-force`` (importers/atop.py).
-OVERLAY = """instruments:
-  - id: definition-1933
-    name: Convention for the Definition of Aggression (assumed)
-    kind: convention
-    parties: []
-    clauses:
-      - id: art-2
-        text: The acts of Article II, assumed for the question.
-        norm:
-          kind: definition
-          categories: [declaration-of-war, invasion, attack, naval-blockade,
-                       support-for-armed-bands]
-  - id: pact
+OVERLAY = (
+    DEFINITION_1933
+    + """  - id: pact
     name: Non-aggression pact (assumed)
     kind: pact
     signed: 1932-05-04
@@ -59,6 +40,7 @@ OVERLAY = """instruments:
         text: not to use force against the other party, assumed for the question.
         norm: {kind: prohibition, categories: [use-of-force]}
 """
+)
 
 NAVAL = """  - id: naval-1939
     type: naval_blockade

@@ -10,21 +10,9 @@ from pathlib import Path
 from foedus.corpus.load import load_corpus
 from foedus.interop.importers import run_import
 from foedus.query import KnowledgeBase
-from small_corpora import tc_corpus
+from small_corpora import DEFINITION_1933, tc_corpus
 
-DEFINITION = """instruments:
-  - id: definition-1933
-    name: Convention for the Definition of Aggression (assumed)
-    kind: convention
-    parties: []
-    clauses:
-      - id: art-2
-        text: The acts of Article II, assumed for the question.
-        norm:
-          kind: definition
-          categories: [declaration-of-war, invasion, attack, naval-blockade,
-                       support-for-armed-bands]
-"""
+DEFINITION = DEFINITION_1933
 
 #: A non-aggression pact of India and Pakistan, assumed: what ATOP's non-aggression clause
 #: forbids (``use-of-force``, importers/atop.py).

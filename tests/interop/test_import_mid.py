@@ -11,7 +11,7 @@ from foedus.corpus import load_corpus
 from foedus.interop.importers import run_import
 from foedus.interop.importers.events import NO_COUNTRY, acts_for_state
 from foedus.query import KnowledgeBase
-from small_corpora import SHARED_DATA, tc_corpus
+from small_corpora import DEFINITION_1933, SHARED_DATA, tc_corpus
 
 DATA = Path(__file__).parents[1] / "fixtures" / "data"
 SHARED = SHARED_DATA
@@ -49,19 +49,7 @@ def test_mid_targets_are_opponents_taking_part_at_the_same_time(tmp_path: Path) 
     assert "mid-9003-latvia" not in ev
 
 
-DEFINITION = """instruments:
-  - id: definition-1933
-    name: Convention for the Definition of Aggression (assumed)
-    kind: convention
-    parties: []
-    clauses:
-      - id: art-2
-        text: The acts of Article II, assumed for the question.
-        norm:
-          kind: definition
-          categories: [declaration-of-war, invasion, attack, naval-blockade,
-                       support-for-armed-bands]
-"""
+DEFINITION = DEFINITION_1933
 
 
 def test_mid_war_counts_as_an_article_ii_attack(tmp_path: Path) -> None:
