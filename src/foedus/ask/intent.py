@@ -96,8 +96,9 @@ CONCEPTS: dict[str, frozenset[str]] = {
 
 #: Acts that are a status when asked of a state on a date ("was Latvia occupied in 1950?").
 STATUS_ACTS = frozenset({"occupation", "annexation", "incorporation", "reoccupation"})
-#: Acts that, after "who", ask who held a state on a date ("who administered Latvia in 1942?").
-_RULING_ACTS = STATUS_ACTS | {"administration"}
+#: Acts that, after "who", ask who held a state on a date ("who administered Latvia in 1942?");
+#: the acts of a change ("who annexed / reoccupied A in Y?") ask who did it: their events.
+_RULING_ACTS = frozenset({"occupation", "administration"})
 #: Acts that, with an instrument named, ask when or whether a party left it ("when did X
 #: leave T?": the instrument's answer, with the party's dates, not a withdrawal of troops).
 LEAVING = frozenset({"withdrawal", "withdrawal_from_treaty", "denunciation"})

@@ -5,7 +5,8 @@ word, the longest mention that starts there wins, found in one table built from 
 
 - every actor's id, name, aliases, demonyms ("Estonian", "Soviet") and capital, where the corpus
   gives them (ISO codes only when typed in capitals; Correlates of War numbers never, they read
-  as numbers);
+  as numbers; an alias of initials with dots, "U.S.", also without them after "the": "the us",
+  never the pronoun "us");
 - the corpus's groups ("the Baltic states": ``groups`` in ``corpus.yaml``);
 - every instrument's id, name and aliases ("Treaty of X" also as "X treaty"); every event id;
 - every perspective by its id, name and ``words``: a phrase written in lower case ("de jure",
@@ -92,6 +93,7 @@ VIEW_NOUNS: tuple[str, ...] = (
 )
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){2,}")  # an alias of initials with dots: "U.S."
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]*[a-z0-9]", re.IGNORECASE)  # what may be an event id
 
 
@@ -230,7 +232,7 @@ class Lexicon:
         if not key:
             return
         found = self.entries.setdefault(key, [])
-        if all(e.kind != kind for e in found) or exact:
+        if all(e.kind != kind for e in found) or exact or definite:
             found.append(_Entry(kind, value, exact, definite))
         self.longest = max(self.longest, len(key))
 
@@ -285,6 +287,11 @@ class Lexicon:
                 lex.add(a.capital, "actor", a.id, exact=_as_written(a.capital))
             for code in a.iso3166:
                 lex.add(code, "actor", a.id, exact=code)
+            for alias in a.aliases:
+                if _INITIALS.fullmatch(alias):
+                    # "U.S.": also "the us", its letters run together in any case after "the"
+                    # (never the pronoun "us" alone)
+                    lex.add((alias.replace(".", "").lower(),), "actor", a.id, definite=True)
         actor_ids = {a.id for a in corpus.actors}
         for g in corpus.metadata.groups:
             members = tuple(m for m in g.members if m in actor_ids)

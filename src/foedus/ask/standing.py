@@ -44,9 +44,15 @@ def _status_check(p: Parsed) -> tuple[str, str | None]:
     other = named[1] if len(named) > 1 else None
     act = p.act()
     if intent.lost_statehood(p):
-        # "did Latvia cease to be sovereign in 1940", "lose its independence": whether it was
-        # not sovereign at some time of the range, not whether it was sovereign at some time
-        return "sovereign_lost", None
+        # "did Latvia cease to be sovereign in 1940", "lose its independence in Y": whether it
+        # went from sovereign to not sovereign within the range (a change in Y), not whether
+        # it was not sovereign at some time of it (Lithuania, not sovereign de facto from
+        # 1940, did not lose its sovereignty in 1990)
+        p.notes.append(
+            "lost read as a change within the time asked about: sovereign up to it or in it, "
+            "then not sovereign later in it"
+        )
+        return "sovereign_lost_in", None
     if act in ("occupation", "reoccupation"):
         return "occupied", other
     if act in ("annexation", "incorporation") or "part" in words or "belonged" in words:

@@ -4,8 +4,13 @@ A yes/no question ("Was Estonia occupied in 1970?", "Did Latvia have a pact with
 in 1934?") maps to a query like any other, marked with what it checks (:attr:`Query.check`):
 
 - ``sovereign``: the status says sovereign (``possible`` → possibly);
-- ``sovereign_lost``: the status says not sovereign at some time ("did Latvia cease to be
-  sovereign in 1940?"; ``possible`` → possibly);
+- ``sovereign_lost``: the status says not sovereign at some time ("did Estonia lose its
+  independence?", asked from the first day it was certainly sovereign; ``possible`` →
+  possibly);
+- ``sovereign_lost_in``: a change within the range asked about ("did Latvia cease to be
+  sovereign in 1940?"): A's timeline has it sovereign on a day from the eve of the range to
+  its end and not sovereign on a later day of the range (yes when both certainly, possibly
+  when either only possibly);
 - ``occupied`` / ``part_of`` / ``controlled`` (by B, when B is named): the status's
   ``occupied_by`` / ``part_of`` / ``controlled_by`` is set (and is B);
 - ``aggressor`` A: the aggressor found is A (possibly, when A is one of the candidates of an
@@ -33,9 +38,10 @@ depend on the perspective and are checked once.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from foedus.ask.expand import parallel
+from foedus.ask.expand import parallel, under
 
 if TYPE_CHECKING:
     from foedus.ask.question import Query
@@ -52,6 +58,8 @@ def verdict(query: Query, kb: KnowledgeBase, answer: Json | None = None) -> Json
     ids = perspectives_of(query, kb)
 
     def judged(pid: str) -> str:
+        if query.check == ("sovereign_lost_in", None):
+            return lost_in(query, under(kb, pid))
         got = answer if pid == query.perspective and answer is not None else None
         if got is None:
             # another perspective's answer is only judged: as much of it as settles the check
@@ -73,6 +81,30 @@ def perspectives_of(query: Query, kb: KnowledgeBase) -> list[str]:
     if query.check is None or query.command in ("events", "treaty"):
         return [query.perspective]
     return [query.perspective] + [p.id for p in kb.corpus.perspectives if p.id != query.perspective]
+
+
+def lost_in(query: Query, kb: KnowledgeBase) -> str:
+    """``sovereign_lost_in``: whether the actor's timeline (under ``kb``'s perspective) goes
+    from sovereign to not sovereign within the range. Each loss is a window of days: after
+    the last day it was certainly sovereign, up to the first day of a period where it is not
+    (the periods between, where both are possible, leave its day open). Yes when a window
+    lies within the range and the loss is certain, possibly when one overlaps it, else no."""
+    lo, hi = query.over or (query.args["on"], query.args["on"])
+    found = "no"
+    last_sovereign: str | None = None  # last day of the latest certainly sovereign period
+    for period in kb.periods(query.args["actor"]):
+        start, end = period["from"]["earliest"], (period.get("to") or {}).get("latest")
+        sov = {v["value"]: v["certainty"] for v in period["sovereign"]}
+        if sov == {True: "certain"}:
+            last_sovereign = end
+        elif sov and True not in sov and last_sovereign is not None:
+            first = (date.fromisoformat(last_sovereign) + timedelta(days=1)).isoformat()
+            if lo <= first and start <= hi and sov[False] == "certain":
+                return "yes"
+            if first <= hi and start >= lo:
+                found = "possibly"
+            last_sovereign = None
+    return found
 
 
 def judge(query: Query, answer: Json) -> str:
