@@ -38,6 +38,11 @@ class KeptRecords(Sequence[Any]):
         self.ids: list[str] = [r.id for r in records]
         self.names: list[str] = [getattr(r, "name", r.id) for r in records]
         self.aliases: list[list[str]] = [list(getattr(r, "aliases", ())) for r in records]
+        # which instruments an instrument replaces: the answers' ends read them from every
+        # instrument (query.records.Renderer), which would otherwise make all of them
+        self.supersedes: list[list[str]] | None = [
+            list(getattr(r, "supersedes", ())) for r in records
+        ]
         blobs = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in records]
         self._offsets = [0, *accumulate(len(b) for b in blobs)]
         self._blob: bytes | memoryview = b"".join(blobs)
@@ -46,7 +51,10 @@ class KeptRecords(Sequence[Any]):
 
     def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
         blob = _buffer(self._blob, int(protocol))
-        return (_records, (self.ids, self.names, self.aliases, blob, self._offsets))
+        return (
+            _records,
+            (self.ids, self.names, self.aliases, blob, self._offsets, self.supersedes),
+        )
 
     def _one(self, i: int) -> Any:
         made = self._made[i]
@@ -94,10 +102,12 @@ def _records(
     aliases: list[list[str]],
     blob: bytes | memoryview,
     offsets: list[int],
+    supersedes: list[list[str]] | None = None,
 ) -> KeptRecords:
     """A :class:`KeptRecords` unpickled: none of its records made."""
     kept = KeptRecords.__new__(KeptRecords)
     kept.ids, kept.names, kept.aliases = ids, names, aliases
+    kept.supersedes = supersedes
     kept._blob, kept._offsets = blob, offsets
     kept._made, kept._at = [None] * len(ids), None
     return kept

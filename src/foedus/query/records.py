@@ -6,10 +6,10 @@ and clauses. Names come from the corpus.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from foedus.corpus.corpus import Corpus
-from foedus.corpus.kept import names
+from foedus.corpus.kept import KeptRecords, names
 from foedus.engine.from_corpus import sides
 from foedus.model import Event, FuzzyDate, Instrument, Quote
 from foedus.model.vocabulary import INSTRUMENT_ACTS
@@ -61,7 +61,7 @@ class Renderer:
             self._predecessors = {a.id: a.predecessor for a in self.corpus.actors}
         if self._superseded is None:
             self._superseded = {}
-            for n in self.corpus.untabled().instruments:
+            for n in _superseding(self.corpus.untabled().instruments):
                 when = n.in_force or n.signed
                 if when is not None:
                     for old in n.supersedes:
@@ -157,3 +157,18 @@ def date_json(d: FuzzyDate | None) -> Json | None:
     if d is None:
         return None
     return {"earliest": d.earliest.isoformat(), "latest": d.latest.isoformat(), "text": d.text}
+
+
+def _superseding(instruments: Sequence[Instrument]) -> Iterator[Instrument]:
+    """The instruments that supersede another; of a kept corpus (:class:`KeptRecords`, which
+    keeps each one's ``supersedes`` beside its bytes) only those are made, not every one
+    (GGO's 4,532 instruments took a warm command 1.2 s to make)."""
+    listed = (
+        getattr(instruments, "supersedes", None) if isinstance(instruments, KeptRecords) else None
+    )
+    if listed is None:
+        yield from (n for n in instruments if n.supersedes)
+        return
+    for k, replaced in enumerate(listed):
+        if replaced:
+            yield instruments[k]
