@@ -64,6 +64,8 @@ _OPEN = frozenset({"after", "before", "since", "until", "till"})
 _CLAUSE = frozenset("the of by against on from it they its their troops forces had have".split())
 _INSTRUMENT_VERBS = frozenset("was were had been signed concluded came entered took into".split())
 _FORCE = frozenset({"force", "effect"})
+#: Words that ask a question of their own after a clause ("when A did X, who ruled B?").
+_ASKING = frozenset("what which who whom whose where why how was were is are did do does".split())
 
 #: Words before a phrase in a record that date the record relative to it, not by it.
 _TIME_LEADS = frozenset("after before following since until till prior".split())
@@ -230,7 +232,13 @@ def _asks_when(p: Parsed, k: int) -> bool:
     if not (isinstance(t, Word) and t.norm == "when"):
         return False
     nxt = p.tokens[k + 1] if k + 1 < len(p.tokens) else None
-    return not isinstance(nxt, Mention) and not (isinstance(nxt, Word) and nxt.norm == "the")
+    if not isinstance(nxt, Mention) and not (isinstance(nxt, Word) and nxt.norm == "the"):
+        return True
+    # "when USSR invaded Lithuania", "when signed Estonia the treaty": opening the question,
+    # with no question of its own after the clause, it asks for the date
+    lead = [t for t in p.tokens[:k] if not (isinstance(t, Mention) and t.kind == "perspective")]
+    rest = {t.norm for t in p.tokens[k + 1 :] if isinstance(t, Word)}
+    return not lead and not rest & _ASKING
 
 
 def _skip_the(p: Parsed, k: int) -> int:

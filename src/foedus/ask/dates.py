@@ -11,7 +11,8 @@ their fuzzy ranges: "1 June 1940", "June 1940", "mid-June 1940", "early 1940", "
   of that name that had begun by the corpus's last year (``last_year``; the twentieth
   century's without one), so a corpus of 1918–1999 reads "the 20s" as the 1920s;
 - days in any other written form, through dateparser (day before month where it is ambiguous,
-  as in most of Europe): "24/8/1939", "1.6.1940", "June the 1st, 1940", "the 17th of June
+  as in most of Europe): "24/8/1939", "1.6.1940", year first as ISO orders it ("1940/06/17",
+  "1940.06.17"), "June the 1st, 1940", "the 17th of June
   1940".
 
 :func:`find_date` is anchored where a word starts; it returns the date and where it ends.
@@ -77,6 +78,7 @@ OTHER_DAYS = re.compile(
     + "|".join(
         [
             r"\d{1,2}[./]\d{1,2}[./]\d{4}(?!\d)",
+            r"\d{4}[./]\d{1,2}[./]\d{1,2}(?!\d)",
             _MONTH + r"\s+the\s+" + _D + _ORD + r",?\s+" + _Y,
             r"the\s+" + _D + _ORD + r"\s+of\s+" + _MONTH + r",?\s+" + _Y,
         ]
@@ -118,14 +120,20 @@ def _season(m: re.Match[str]) -> FuzzyDate:
     )
 
 
+_YEAR_FIRST = re.compile(r"(\d{4})[./](\d{1,2})[./](\d{1,2})")
+
+
 @functools.lru_cache(maxsize=256)
 def _other_day(text: str) -> FuzzyDate | None:
     # dateparser is imported when a question has such a day: it takes a third of a second
     # to import, which every other command of the CLI would pay.
     import dateparser
 
+    ymd = _YEAR_FIRST.fullmatch(text)
+    # "1940/06/17": year, month, day (as ISO orders them), never day first
+    read = f"{ymd.group(3)}.{ymd.group(2)}.{ymd.group(1)}" if ymd else text
     found = dateparser.parse(
-        text,
+        read,
         languages=["en"],
         settings={
             "DATE_ORDER": "DMY",

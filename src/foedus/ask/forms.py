@@ -24,6 +24,7 @@ from foedus.ask.builders import BUILDERS
 from foedus.ask.dates import impossible_day
 from foedus.ask.entities import correct
 from foedus.ask.errors import QuestionError
+from foedus.ask.followup import refuse_follow_up
 from foedus.ask.lexicon import INSTRUMENT_NOUNS, Lexicon, Mention, Token, Word, norm_word, words
 from foedus.ask.question import Query
 from foedus.ask.slots import _NAMED, _SKIP, _is, _span_text
@@ -547,6 +548,7 @@ def parse(text: str, kb: KnowledgeBase) -> Query:
     _gibberish(p)
     kind = intent.classify(p)
     _dangling(p, kind)
+    refuse_follow_up(p, kind)
     if kind == "compare":
         _views(p)
     if kind is None:

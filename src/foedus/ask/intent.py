@@ -103,6 +103,7 @@ _RULING_ACTS = frozenset({"occupation", "administration"})
 #: leave T?": the instrument's answer, with the party's dates, not a withdrawal of troops).
 LEAVING = frozenset({"withdrawal", "withdrawal_from_treaty", "denunciation"})
 _AUX = frozenset("was were is are did do does had has have".split())
+_WH = frozenset("what which who whom whose when where why how".split())
 
 
 def words_of(p: Parsed) -> list[str]:
@@ -120,14 +121,28 @@ def _phrase(p: Parsed, *seq: str) -> bool:
 
 
 def is_yes_no(p: Parsed) -> bool:
-    """Whether the question asks yes or no: it starts with an auxiliary verb."""
+    """Whether the question asks yes or no: it starts with an auxiliary verb, or it is a
+    statement with a question mark (:func:`_stated`)."""
     for t in p.tokens:
         if isinstance(t, Mention) and t.kind == "perspective":
             continue
         if isinstance(t, Word) and t.norm in ("in", "according", "so", "then", "and", "but"):
             return False
-        return isinstance(t, Word) and t.norm in _AUX
+        return (isinstance(t, Word) and t.norm in _AUX) or _stated(p)
     return False
+
+
+def _stated(p: Parsed) -> bool:
+    """ "Estonia in 1960 was occupied?", "USSR attacked Estonia in 1940?": a statement about a
+    state asked with a question mark, as a learner of English may ask it, is a yes/no
+    question: it opens with a name, ends with "?", holds no question word and has a verb (an
+    auxiliary, an act or a status word)."""
+    lead = next((t for t in p.tokens if not _is_date(t)), None)
+    if not (isinstance(lead, Mention) and lead.kind in ("actor", "group")):
+        return False
+    if not p.text.rstrip().endswith("?") or any(w in _WH for w in words_of(p)):
+        return False
+    return any(w in _AUX for w in words_of(p)) or bool(p.mentions("act")) or has(p, "status")
 
 
 def _aggression(p: Parsed) -> bool:
@@ -148,20 +163,28 @@ def _sphere(p: Parsed) -> bool:
 def _passive_status(p: Parsed) -> bool:
     """ "was A occupied / annexed (by B) (in Y)": a state's status, not an event."""
     skip = ("still", "then", "the", "a", "an")
-    toks = [t for t in p.tokens if not (isinstance(t, Word) and t.norm in skip)]
+    # a date between is passed over: "was Estonia in 1960 occupied", "Estonia in 1960 was
+    # occupied?" (the statement with a question mark: :func:`_stated`)
+    toks = [
+        t
+        for k, t in enumerate(p.tokens)
+        if not (isinstance(t, Word) and t.norm in skip or _is_date(t))
+        and not (isinstance(t, Word) and t.norm in ("in", "on") and _is_date(p._neighbour(k, 1)))
+    ]
+    be = ("was", "were", "is", "are", "been")
     for k in range(len(toks) - 2):
         a, b, c = toks[k : k + 3]
-        if (
-            isinstance(a, Word)
-            and a.norm in ("was", "were", "is", "are", "been")
-            and isinstance(b, Mention)
-            and b.kind in ("actor", "group")
-            and isinstance(c, Mention)
-            and c.kind == "act"
-            and c.value in STATUS_ACTS
-        ):
+        if not (isinstance(c, Mention) and c.kind == "act" and c.value in STATUS_ACTS):
+            continue
+        if isinstance(a, Word) and a.norm in be and _is_named(b):
+            return bool(p.mentions("date"))
+        if _is_named(a) and isinstance(b, Word) and b.norm in be and _stated(p):
             return bool(p.mentions("date"))
     return False
+
+
+def _is_named(t: object) -> bool:
+    return isinstance(t, Mention) and t.kind in ("actor", "group")
 
 
 def _who_rules(p: Parsed) -> bool:
@@ -328,6 +351,8 @@ def classify(p: Parsed) -> str | None:
     if acts or has(p, "events"):
         return "events"
     if actors and (has(p, "about") or all(_filler(t) for t in p.tokens)):
+        if dates:  # "what about Lithuania in 1945": what happened to it then, not its timeline
+            return "status" if p.mentions("perspective") else "happened"
         return "about"
     if actors and dates and all(_filler(t) or _is_date(t) for t in p.tokens):
         # only names and a date: "Latvia 1940" (what happened), "the Soviet view of Estonia
