@@ -268,7 +268,7 @@ def vis_items(corpus: Any) -> dict[str, Any]:
             "type": "point",
         }
         if not e.date.exact:
-            item["end"] = (e.date.latest + timedelta(days=1)).isoformat()
+            item["end"] = _day_after(e.date.latest).isoformat()
             item["type"] = "range"
             item["className"] = "fuzzy"
         _vis_mark(item, hyp)
@@ -287,7 +287,7 @@ def vis_items(corpus: Any) -> dict[str, Any]:
             "group": "instruments",
             "content": _esc(marked(i.name, hyp)),
             "start": start.earliest.isoformat(),
-            "end": (max(end, start.latest) + timedelta(days=1)).isoformat(),
+            "end": _day_after(max(end, start.latest)).isoformat(),
             "title": instrument_dates(i),
             "type": "range",
         }
@@ -523,3 +523,9 @@ def export(kb: Any, fmt: str, out: Path, base: str | None = None) -> dict[str, A
         _remove_folders(made)
         raise
     return {"format": name, "path": str(out), **info}
+
+
+def _day_after(day: date) -> date:
+    """The day after ``day`` (vis-timeline's ends are exclusive), the calendar's last day
+    itself for 9999-12-31 (there is no day after it)."""
+    return day if day == date.max else day + timedelta(days=1)

@@ -150,7 +150,8 @@ def source_dated(
     """:func:`source_date`'s date itself."""
     for ident in dict.fromkeys(idents):
         for d in provenance_dates(kb, ident):
-            if d.earliest <= day <= d.latest + timedelta(days=1 if after else 0):
+            # by ordinal: the day after 9999-12-31 is no date
+            if d.earliest <= day and day.toordinal() <= d.latest.toordinal() + (1 if after else 0):
                 return d
     return None
 
