@@ -7,26 +7,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from rtec_rows import Row, read_expected
+
+__all__ = ["CASES", "FIXTURES", "HERE", "Row", "read_expected"]
 
 HERE = Path(__file__).parents[1] / "rtec"
 FIXTURES = HERE / "fixtures"
 CASES = sorted(p.stem for p in (FIXTURES / "expected").glob("*.csv"))
-
-#: (fluent, args, value, start, end); an open end is infinity, as RTEC writes ``inf``
-Row = tuple[str, str, str, int, float]
-
-
-def read_expected(path: Path) -> set[Row]:
-    with path.open(newline="") as f:
-        return {
-            (
-                r["fluent"],
-                r["args"],
-                r["value"],
-                int(r["start"]),
-                float("inf") if r["end"] == "inf" else int(r["end"]),
-            )
-            for r in csv.DictReader(f)
-        }

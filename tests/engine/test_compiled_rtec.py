@@ -10,23 +10,13 @@ test records the compiled engine's time as the ``seconds`` property.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from rtec_cases import CASES, FIXTURES, HERE, read_expected
 
 from foedus.backends.base import Backend
-from foedus.engine.narrative import Happening
 from foedus.rules import load_rules
-
-
-def read_narrative(path: Path) -> list[Happening]:
-    out = []
-    for n, line in enumerate(path.read_text().splitlines()):
-        if line.strip():
-            name, _arrival, t, *args = line.split("|")
-            out.append(Happening(name, tuple(args), int(t), int(t), f"h{n:07d}"))
-    return out
+from rtec_rows import interval_rows, read_narrative
 
 
 @pytest.mark.parametrize(
@@ -47,10 +37,7 @@ def test_compiled_conformance(case: str, backend: Backend, record_property) -> N
     t0 = time.perf_counter()
     intervals = backend.evaluate(program, happenings)
     record_property("seconds", round(time.perf_counter() - t0, 3))
-    got = {
-        (i.fluent, ";".join(i.args), i.value, i.start, float("inf") if i.end is None else i.end)
-        for i in intervals
-    }
+    got = interval_rows(intervals)
     assert {i.certainty for i in intervals} <= {"certain"}
     assert len(got) == len(intervals)
     expected = read_expected(FIXTURES / "expected" / f"{case}.csv")

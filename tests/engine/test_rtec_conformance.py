@@ -16,6 +16,7 @@ from rtec_cases import CASES, FIXTURES, HERE, read_expected
 from foedus.engine.narrative import Happening
 from foedus.engine.reference import evaluate
 from foedus.rules import load_rules
+from rtec_rows import interval_rows
 
 
 def _slow_if_large(case: str) -> object:
@@ -43,10 +44,7 @@ def test_conformance(case: str) -> None:
     description = case.split("__")[0]
     program = load_rules([HERE / f"{description}.rules"])
     intervals = evaluate(program, read_narrative(FIXTURES / "narratives" / f"{case}.csv"))
-    got = {
-        (i.fluent, ";".join(i.args), i.value, i.start, float("inf") if i.end is None else i.end)
-        for i in intervals
-    }
+    got = interval_rows(intervals)
     assert {i.certainty for i in intervals} <= {"certain"}
     expected = read_expected(FIXTURES / "expected" / f"{case}.csv")
     assert sorted(got - expected) == [] and sorted(expected - got) == []

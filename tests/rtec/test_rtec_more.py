@@ -20,7 +20,7 @@ import pytest
 from foedus.backends import run as run_mod
 from foedus.backends.base import Backend
 from foedus.backends.run import load_program, read_facts, run
-from foedus.engine.narrative import Happening
+from rtec_rows import interval_rows, read_expected, read_narrative
 
 HERE = Path(__file__).parent
 MORE = HERE / "fixtures_more"
@@ -65,37 +65,16 @@ def test_run_writes_rtecs_intervals_exactly(
     assert out.read_bytes() == expected.read_bytes()
 
 
-def _rows(path: Path) -> set[tuple[str, str, str, int, float]]:
-    with path.open(newline="") as f:
-        return {
-            (
-                r["fluent"],
-                r["args"],
-                r["value"],
-                int(r["start"]),
-                float("inf") if r["end"] == "inf" else int(r["end"]),
-            )
-            for r in csv.DictReader(f)
-        }
-
-
 @pytest.mark.parametrize("backend", ["duckdb"], indirect=True)
 @pytest.mark.parametrize("case", CASES)
 def test_compiled_engine_gives_rtecs_rows(case: str, backend: Backend) -> None:
     rules, narrative, domain = _paths(case)
     program, arities = load_program([rules])
     facts = read_facts([domain], arities)
-    happenings = []
-    for n, line in enumerate(narrative.read_text().splitlines()):
-        name, _arrival, t, *args = line.split("|")
-        happenings.append(Happening(name, tuple(args), int(t), int(t), f"h{n:07d}"))
-    intervals = backend.evaluate(program, happenings, facts)
-    got = {
-        (i.fluent, ";".join(i.args), i.value, i.start, float("inf") if i.end is None else i.end)
-        for i in intervals
-    }
+    intervals = backend.evaluate(program, read_narrative(narrative), facts)
+    got = interval_rows(intervals)
     assert len(got) == len(intervals)
-    expected = _rows(MORE / "expected" / f"{case}.csv")
+    expected = read_expected(MORE / "expected" / f"{case}.csv")
     assert sorted(got - expected) == [] and sorted(expected - got) == []
 
 

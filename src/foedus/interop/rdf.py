@@ -108,14 +108,19 @@ def graph(corpus: Any, base: str | None = None) -> Any:
         g.add((node("source", ident), RDF.type, prov.Entity))
         g.add((node("source", ident), fd.id, Literal(ident)))
 
-    for a in corpus.actors:
-        s = node("actor", a.id)
-        g.add((s, wdt.P31, fd.Actor))
-        g.add((s, RDFS.label, Literal(a.name)))
-        g.add((s, fd.id, Literal(a.id)))
-        g.add((s, fd.kind, Literal(a.kind)))
-        for n in a.aliases:
+    def named(kind: str, cls: URIRef, r: Any) -> URIRef:
+        """The node of an actor or instrument ``r``: its class, name, id, kind and aliases."""
+        s = node(kind, r.id)
+        g.add((s, wdt.P31, cls))
+        g.add((s, RDFS.label, Literal(r.name)))
+        g.add((s, fd.id, Literal(r.id)))
+        g.add((s, fd.kind, Literal(r.kind)))
+        for n in r.aliases:
             g.add((s, fd.alias, Literal(n)))
+        return s
+
+    for a in corpus.actors:
+        s = named("actor", fd.Actor, a)
         for code in a.iso3166:
             g.add((s, fd.iso3166, Literal(code)))
         for c in a.cow:
@@ -137,13 +142,7 @@ def graph(corpus: Any, base: str | None = None) -> Any:
             g.add((s, fd.hypothetical, Literal(True)))
         quotes(s, a.sources)
     for i in corpus.instruments:
-        s = node("instrument", i.id)
-        g.add((s, wdt.P31, fd.Instrument))
-        g.add((s, RDFS.label, Literal(i.name)))
-        g.add((s, fd.id, Literal(i.id)))
-        g.add((s, fd.kind, Literal(i.kind)))
-        for n in i.aliases:
-            g.add((s, fd.alias, Literal(n)))
+        s = named("instrument", fd.Instrument, i)
         point(s, wdt.P585, i.signed)  # point in time (of signature)
         dates(s, i.signed, "signed")
         point(s, wdt.P580, i.in_force or i.signed)  # start time
