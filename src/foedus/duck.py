@@ -11,7 +11,8 @@ not importable under that name falls back to the package; types are checked agai
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import duckdb as duckdb
@@ -22,7 +23,21 @@ else:
     except ImportError:  # pragma: no cover - a DuckDB packaged differently
         import duckdb
 
-__all__ = ["duckdb", "insert_arrow"]
+__all__ = ["arrow_table", "duckdb", "insert_arrow"]
+
+
+def arrow_table(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
+) -> pa.Table:
+    """The rows of ``sql`` as one Arrow table. DuckDB 2's extension has no Arrow output of
+    its own: the ``duckdb`` package adds it (and its relational API) to the extension's
+    connections when imported, so it is imported here, on first use, by the few steps that
+    read many rows at once (a build, an evaluation); a warm command never gets here."""
+    import duckdb as package  # noqa: F401 - the import adds the relational API
+
+    rel = con.sql(sql, params=list(params) if params is not None else None)
+    assert rel is not None, sql
+    return rel.to_arrow_table()
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

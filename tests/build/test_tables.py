@@ -18,10 +18,10 @@ class Recording:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.sql: list[str] = []
+        self.statements: list[str] = []
 
     def execute(self, sql: str, *args: Any) -> Any:
-        self.sql.append(sql)
+        self.statements.append(sql)
         return self.con.execute(sql, *args)
 
     def __getattr__(self, name: str) -> Any:
@@ -33,7 +33,7 @@ def test_corpus_tables_are_written_in_bulk_with_the_records_values() -> None:
     con = Recording(duckdb.connect())
     write_tables(con, corpus)  # type: ignore[arg-type]
     # no statement carries the rows as SQL text (the old way: one INSERT ... VALUES of them all)
-    assert max(len(s) for s in con.sql) < 2_000
+    assert max(len(s) for s in con.statements) < 2_000
     rows = _rows(corpus)
     assert set(rows) == {*TABLES, STORED_EVENTS, STORED_QUOTES} - set(VIEWS)
     for name in rows:

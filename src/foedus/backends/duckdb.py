@@ -13,7 +13,7 @@ from typing import Any
 from sqlglot import exp
 
 from foedus.backends.base import Backend, Script, happening_columns, happening_rows
-from foedus.duck import duckdb
+from foedus.duck import arrow_table, duckdb
 from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
 from foedus.engine.narrative import Happening
 
@@ -87,8 +87,7 @@ class DuckDBBackend(Backend):
     def fetch_columns(self, sql: str) -> list[list[Any]]:
         if pa is None:  # pragma: no cover - without pyarrow
             return super().fetch_columns(sql)
-        rel = self.con.execute(sql)
-        result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        result = arrow_table(self.con, sql)
         if result.num_rows == 0:
             return []
         return [c.to_pylist() for c in result.columns]

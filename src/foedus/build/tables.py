@@ -25,7 +25,7 @@ from foedus.build.schema import (
     create,
 )
 from foedus.corpus.load import Corpus
-from foedus.duck import duckdb, insert_arrow
+from foedus.duck import arrow_table, duckdb, insert_arrow
 from foedus.model import FuzzyDate
 
 Progress = Callable[[str], None]
@@ -242,7 +242,7 @@ def _parquet_inserts(corpus: Corpus) -> dict[str, list[str]]:
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[Any, ...]]) -> None:
     """Append ``rows`` to table ``name`` as one Arrow table with the table's column types."""
-    schema = con.table(name).limit(0).fetch_arrow_table().schema
+    schema = arrow_table(con, exp.select("*").from_(name).limit(0).sql("duckdb")).schema
     columns = list(zip(*rows, strict=True))
     table = pa.Table.from_arrays(
         [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],

@@ -82,7 +82,7 @@ from foedus.build.steps import STEPS
 from foedus.build.steps import key as steps_key
 from foedus.build.tables import write_tables
 from foedus.corpus.perspectives import perspective_ids
-from foedus.duck import duckdb, insert_arrow
+from foedus.duck import arrow_table, duckdb, insert_arrow
 from foedus.engine.compile import compile_program
 from foedus.engine.dependencies import Derivation, NotIncremental, derivations
 from foedus.rules.ast import Program
@@ -183,8 +183,7 @@ def prepare(
         scratch.execute(_create(CHANGES.new_events, _UNNEST_IDS.copy()), [new_ids])
         ids = exp.select("id").from_(_tbl(CHANGES.new_events))
         # the new events' stored rows (an event's actors, targets and quotes are in its row)
-        rel = scratch.execute(_sql(_star(STORED_EVENTS).where(_col("id").isin(query=ids))))
-        rows = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        rows = arrow_table(scratch, _sql(_star(STORED_EVENTS).where(_col("id").isin(query=ids))))
     finally:
         scratch.close()
     return Prepared(Path(previous), corpus, new_ids, rows, programs, derivs)
