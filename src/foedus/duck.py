@@ -23,18 +23,24 @@ else:
     except ImportError:  # pragma: no cover - a DuckDB packaged differently
         import duckdb
 
-__all__ = ["arrow_table", "duckdb", "insert_arrow"]
+__all__ = ["arrow_table", "duckdb", "insert_arrow", "with_arrow"]
+
+
+def with_arrow() -> None:
+    """Make DuckDB 2's extension read and write Arrow data. The extension alone neither scans
+    an Arrow table (``register`` then fails: "Python Arrow objects cannot be scanned") nor
+    returns one: the ``duckdb`` package sets both up, with its relational API, when it is
+    imported. So the package is imported here, on first use, by the few steps that move many
+    rows at once (a build, an evaluation, a Parquet corpus's checks); a warm answer never
+    gets here (decision 0015)."""
+    import duckdb as package  # noqa: F401 - the import is the point
 
 
 def arrow_table(
     con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
 ) -> pa.Table:
-    """The rows of ``sql`` as one Arrow table. DuckDB 2's extension has no Arrow output of
-    its own: the ``duckdb`` package adds it (and its relational API) to the extension's
-    connections when imported, so it is imported here, on first use, by the few steps that
-    read many rows at once (a build, an evaluation); a warm command never gets here."""
-    import duckdb as package  # noqa: F401 - the import adds the relational API
-
+    """The rows of ``sql`` as one Arrow table (see :func:`with_arrow`)."""
+    with_arrow()
     rel = con.sql(sql, params=list(params) if params is not None else None)
     assert rel is not None, sql
     return rel.to_arrow_table()
@@ -46,6 +52,7 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> 
     DuckDB's client tries to import pandas once for every value)."""
     from sqlglot import exp  # here: this module is imported by every command's start
 
+    with_arrow()
     view = f"_foedus_in_{name.replace('.', '_')}"
     con.register(view, table)
     try:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlglot import exp
 
 from foedus.backends.base import Backend, Script, happening_columns, happening_rows
-from foedus.duck import arrow_table, duckdb
+from foedus.duck import arrow_table, duckdb, insert_arrow
 from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
 from foedus.engine.narrative import Happening
 
@@ -169,12 +169,7 @@ class DuckDBBackend(Backend):
                     for i, (c, t) in enumerate(columns)
                 }
             )
-            view = f"_foedus_arrow_{name}"
-            self.con.register(view, data)
-            try:
-                self.execute(self.sql(exp.insert(exp.select(exp.Star()).from_(view), name)))
-            finally:
-                self.con.unregister(view)
+            insert_arrow(self.con, name, data)
             return
         for i in range(0, len(rows), _BATCH):  # pragma: no cover - without pyarrow
             values = exp.values(rows[i : i + _BATCH])
