@@ -31,3 +31,16 @@ def test_a_parquet_corpus_validates_and_builds_in_a_process_of_its_own(tmp_path:
     built = foedus("build", str(world), "-o", str(tmp_path / "w.duckdb"), cache=tmp_path / "cache")
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "w.duckdb").is_file()
+
+
+def test_a_yaml_world_is_generated_in_a_process_of_its_own(tmp_path: Path) -> None:
+    # the YAML writer read its Parquet files back with the package's relational API
+    # ("'DuckDBPyConnection' object has no attribute 'read_parquet'")
+    out = tmp_path / "y"
+    made = foedus(
+        "generate-world", "--states", "5", "--instruments", "3", "--events", "100",
+        "--seed", "2", "--format", "yaml", "-o", str(out), cache=tmp_path / "cache",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    checked = foedus("validate", str(out), cache=tmp_path / "cache")
+    assert checked.stdout.startswith("ok: 6 actors, 3 instruments, 100 events"), checked.stderr

@@ -121,8 +121,9 @@ def _write_yaml(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     _write_parquet(con, tmp)
 
     def rows(name: str) -> list[dict[str, Any]]:
-        rel = con.read_parquet(str(tmp / name))
-        return [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
+        rows = con.execute("SELECT * FROM read_parquet(?)", [str(tmp / name)])
+        columns = [d[0] for d in rows.description or ()]
+        return [dict(zip(columns, r, strict=True)) for r in rows.fetchall()]
 
     def date(r: dict[str, Any], name: str) -> Any:
         e, la, t = r[f"{name}_earliest"], r[f"{name}_latest"], r[f"{name}_text"]
