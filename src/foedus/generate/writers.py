@@ -121,7 +121,8 @@ def _write_yaml(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     _write_parquet(con, tmp)
 
     def rows(name: str) -> list[dict[str, Any]]:
-        rows = con.execute("SELECT * FROM read_parquet(?)", [str(tmp / name)])
+        read = exp.select("*").from_(exp.func("read_parquet", exp.Placeholder()))
+        rows = con.execute(read.sql("duckdb"), [str(tmp / name)])
         columns = [d[0] for d in rows.description or ()]
         return [dict(zip(columns, r, strict=True)) for r in rows.fetchall()]
 
