@@ -12,6 +12,7 @@ not importable under that name falls back to the package; types are checked agai
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -57,5 +58,10 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> 
     con.register(view, table)
     try:
         con.execute(exp.insert(exp.select("*").from_(view), name).sql("duckdb"))
-    finally:
-        con.unregister(view)
+    except BaseException:
+        # the insert's own error, not the one DuckDB 2 gives for unregistering in the
+        # transaction it aborted ("Current transaction is aborted")
+        with suppress(duckdb.Error):
+            con.unregister(view)
+        raise
+    con.unregister(view)

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from foedus import build as foedus_build
-from foedus.corpus import Corpus, load_corpus
+from foedus.corpus import Corpus, bundled_path, load_corpus
 from foedus.errors import UserError
 
 GOOD = Path(__file__).parents[1] / "corpora" / "good"
@@ -301,3 +301,54 @@ def test_every_table_is_in_the_one_schema_module() -> None:
 
     assert set(schema.TABLES) | {"fluents", "breaches", "rules", "state_fluents"} <= set(schema.ALL)
     assert schema.create("rules").startswith("CREATE TABLE rules (perspective")
+
+
+def test_the_index_of_mentions_is_made_beside_the_breaches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The part of the query index that reads only ``fluents`` and the stored events is made
+    on a connection of its own, in another thread, while the breaches step runs; the rest
+    after both, and the database holds every part."""
+    from foedus.build import breaches, index
+
+    seen: dict[str, tuple[str, bool]] = {}
+    made, store = index.store_mentions, breaches.store_breaches
+
+    def mentions(con: duckdb.DuckDBPyConnection) -> None:
+        seen["mentions"] = (threading.current_thread().name, "breaches" in seen)
+        made(con)
+
+    def breaches_step(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+        seen["breaches"] = (threading.current_thread().name, "mentions" in seen)
+        store(con, corpus)
+
+    monkeypatch.setattr(index, "store_mentions", mentions)
+    _, steps = foedus_build.default_steps()
+    steps = [breaches_step if s is store else s for s in steps]
+    bundled = load_corpus(bundled_path())
+    target = foedus_build.build_database(bundled, tmp_path / "db.duckdb", steps)
+    assert seen["breaches"][0] == threading.main_thread().name
+    assert seen["mentions"][0] != threading.main_thread().name
+    counts = rows(
+        target,
+        "SELECT (SELECT count(*) FROM foedus_index.mentions), "
+        "(SELECT count(*) FROM foedus_index.breaches_against), "
+        "(SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'foedus_index_events'), "
+        "(SELECT count(*) FROM foedus_index.meta)",
+    )
+    assert counts[0][0] > 0 and counts[0][2:] == (1, 1)
+
+
+def test_a_failure_beside_the_breaches_is_the_build_s_failure(
+    good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foedus.build import index
+
+    def failing(con: duckdb.DuckDBPyConnection) -> None:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate (test)")
+
+    monkeypatch.setattr(index, "store_mentions", failing)
+    _, steps = foedus_build.default_steps()
+    with pytest.raises(foedus_build.OutOfMemory, match="^out of memory in build stage"):
+        foedus_build.build_database(good, tmp_path / "db.duckdb", steps)
+    assert list(tmp_path.iterdir()) == [tmp_path / "cache"] or not list(tmp_path.iterdir())

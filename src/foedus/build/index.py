@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -38,7 +40,9 @@ __all__ = [
     "MENTIONS",
     "index_current",
     "index_version",
+    "store_breaches_against",
     "store_index",
+    "store_mentions",
     "update_index",
 ]
 
@@ -64,27 +68,51 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     whose ``meta`` says otherwise (changed in place after the build) is read without the
     index (:func:`index_current`). Running the step again remakes the index.
     """
-    kept = con.execute(setting(_ORDER)).fetchone()
-    con.execute(set_setting(_ORDER, True))  # the ORDER BY is the point
-    try:
-        con.execute(_sql(exp.Create(this=exp.to_table(INDEX_SCHEMA), kind="SCHEMA", exists=True)))
-        against = _breaches_against_sql().order_by("b.perspective", "w.who", dialect="duckdb")
-        for name, query in (
-            (MENTIONS, _mentions_sql(con, ordered=True)),
-            (BREACHES_AGAINST, against),
-        ):
-            con.execute(_sql(exp.Drop(this=exp.to_table(name), kind="TABLE", exists=True)))
-            con.execute(_sql(exp.Create(this=exp.to_table(name), kind="TABLE", expression=query)))
-    finally:
-        kept_on = bool(kept and kept[0])
-        con.execute(set_setting(_ORDER, kept_on))
+    store_mentions(con)
+    store_breaches_against(con)
+
+
+def store_mentions(con: duckdb.DuckDBPyConnection) -> None:
+    """The part of :func:`store_index` that reads only ``fluents`` and the stored events
+    (:data:`MENTIONS` and the events' index): a build makes it beside the breaches step, on
+    a connection of its own (:func:`foedus.build.builder.concurrently`)."""
+    con.execute(_sql(exp.Create(this=exp.to_table(INDEX_SCHEMA), kind="SCHEMA", exists=True)))
+    with _ordered(con):
+        con.execute(_sql(exp.Drop(this=exp.to_table(MENTIONS), kind="TABLE", exists=True)))
+        made = exp.Create(
+            this=exp.to_table(MENTIONS), kind="TABLE", expression=_mentions_sql(con, ordered=True)
+        )
+        con.execute(_sql(made))
     index = exp.Index(
         this=exp.to_identifier(f"{INDEX_SCHEMA}_events"),
         table=exp.to_table(STORED_EVENTS),
         params=exp.IndexParameters(columns=[exp.Ordered(this=exp.column("id"))]),
     )
     con.execute(_sql(exp.Create(this=index, kind="INDEX", exists=True)))
+
+
+def store_breaches_against(con: duckdb.DuckDBPyConnection) -> None:
+    """The rest of :func:`store_index`: :data:`BREACHES_AGAINST` (it reads ``breaches``),
+    and the stamp of the corpus the index was made for."""
+    con.execute(_sql(exp.Create(this=exp.to_table(INDEX_SCHEMA), kind="SCHEMA", exists=True)))
+    against = _breaches_against_sql().order_by("b.perspective", "w.who", dialect="duckdb")
+    with _ordered(con):
+        con.execute(_sql(exp.Drop(this=exp.to_table(BREACHES_AGAINST), kind="TABLE", exists=True)))
+        made = exp.Create(this=exp.to_table(BREACHES_AGAINST), kind="TABLE", expression=against)
+        con.execute(_sql(made))
     _stamp_index(con)
+
+
+@contextmanager
+def _ordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB keeping the rows of a table in the order inserted while the block runs (the
+    ORDER BY is the point), then as before."""
+    kept = con.execute(setting(_ORDER)).fetchone()
+    con.execute(set_setting(_ORDER, True))
+    try:
+        yield
+    finally:
+        con.execute(set_setting(_ORDER, bool(kept and kept[0])))
 
 
 #: DuckDB's setting that keeps the rows of a table in the order they were inserted
@@ -245,7 +273,15 @@ def index_version() -> str:
             with open(inspect.getsourcefile(store_index) or "", "rb") as f:
                 code = f.read()
         except OSError:  # no source (a frozen install): the bytecode and its constants
-            parts = (store_index, _mentions_sql, _breaches_against_sql, _stamp_index, update_index)
+            parts = (
+                store_index,
+                store_mentions,
+                store_breaches_against,
+                _mentions_sql,
+                _breaches_against_sql,
+                _stamp_index,
+                update_index,
+            )
             code = repr([(p.__code__.co_code, p.__code__.co_consts) for p in parts]).encode()
         text = COLUMNS + MENTIONS + INDEX_META + BREACHES_AGAINST + ",".join(BREACH_KEYS)
         _index_version = hashlib.sha256(code + text.encode()).hexdigest()[:12]
