@@ -152,7 +152,9 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     lazy = _on_demand(con, programs)
     inputs = [name for (name,) in con.execute(_INPUT_TABLES.sql("duckdb")).fetchall()]
     rows = input_rows(con, inputs) if engine == "duckdb" else SMALL_ROWS + 1
-    with small_run(con, rows):  # a small corpus: one transaction, one thread
+    with small_run(con, rows) as small:  # a small corpus: one transaction, one thread
+        if isinstance(backend, DuckDBBackend):
+            backend.output_in_one_transaction = not small
         _run_perspectives(con, backend, programs, lazy)
     backend.close_inputs()
     # the fact tables stay when some fluent is on demand: its rules read them at query time

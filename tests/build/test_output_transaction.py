@@ -1,0 +1,46 @@
+"""A build of a large corpus appends its output in one transaction; a small one runs all in
+one already (``small_run``). Either way the rows are the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foedus import build as foedus_build
+from foedus.backends import duckdb as backend_module
+from foedus.corpus import load_corpus
+
+GULF = Path(__file__).parents[1] / "corpora" / "gulf"
+
+
+def fluents(path: Path) -> list[tuple[object, ...]]:
+    con = foedus_build.connect(path)
+    try:
+        return con.execute("SELECT * FROM fluents ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_large_build_appends_its_output_in_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = load_corpus(GULF)  # not the bundled corpus: its scripts are shipped, made before
+    _, steps = foedus_build.default_steps()
+    small = foedus_build.build_database(corpus, tmp_path / "small.duckdb", steps)
+    scripts: list[list[object]] = []
+    made = backend_module.DuckDBBackend.output_script
+
+    def recorded(self: backend_module.DuckDBBackend, *args: object) -> object:
+        out = made(self, *args)  # type: ignore[arg-type]
+        scripts.append(list(out))
+        return out
+
+    monkeypatch.setattr(backend_module.DuckDBBackend, "output_script", recorded)
+    monkeypatch.setattr(backend_module, "SMALL_ROWS", 0)  # every corpus "large"
+    large = foedus_build.build_database(corpus, tmp_path / "large.duckdb", steps)
+    assert scripts and all(
+        s[0] == "BEGIN TRANSACTION" and s[-1] == "COMMIT" and "COMMIT" not in s[1:-1]
+        for s in scripts
+    )
+    assert fluents(large) == fluents(small) != []
