@@ -201,7 +201,10 @@ def _all_dyads() -> str:
     """The first act of each dyad and its certainty (:func:`decide_all`; where the order of the
     first acts is uncertain but another act of the first side surely came before the other's,
     that act, certain, as :func:`decide` reads it); ``?`` is the list of the defined acts'
-    event types: DuckDB's SQL, parsed by sqlglot on first use."""
+    event types: DuckDB's SQL, parsed by sqlglot on first use. Each side's first act (by its
+    earliest day) and surest act (by its latest) are found in one grouping, as the least of
+    a struct ordered by those keys (two windows over every act, before: 10^6 events, 0.25-0.34
+    s against 0.22 s)."""
     return sqlglot.parse_one(
         """
 WITH acts AS (
@@ -209,30 +212,25 @@ WITH acts AS (
          type, t_early, t_late
   FROM event_acts WHERE list_contains(?, type) AND actor <> target
 ),
-firsts AS (
-  SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY a, b, actor
-                                 ORDER BY t_early, t_late, event_id) AS k
-    FROM acts) WHERE k = 1
-),
-soonest AS (
-  SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY a, b, actor
-                                 ORDER BY t_late, t_early, event_id) AS k
-    FROM acts) WHERE k = 1
+sides AS (
+  SELECT a, b, actor,
+         min({'t_early': t_early, 't_late': t_late, 'event_id': event_id, 'type': type}) AS f,
+         min({'t_late': t_late, 't_early': t_early, 'event_id': event_id, 'type': type}) AS s
+  FROM acts GROUP BY a, b, actor
 ),
 ranked AS (
-  SELECT *, row_number() OVER (PARTITION BY a, b ORDER BY t_early, t_late, event_id) AS r
-  FROM firsts
+  SELECT a, b, actor, f.t_early AS t_early, f.t_late AS t_late, f.event_id AS event_id,
+         f.type AS type, s.t_late AS s_t_late, s.event_id AS s_event_id, s.type AS s_type,
+         row_number() OVER (PARTITION BY a, b ORDER BY f.t_early, f.t_late, f.event_id) AS r
+  FROM sides
 ),
 judged AS (
   SELECT l.a, l.b, l.actor, l.event_id, l.type,
          o.actor IS NULL OR l.t_late < o.t_early AS sure_first,
-         o.actor IS NOT NULL AND l.t_late >= o.t_early AND s.t_late < o.t_early AS sure_other,
-         s.event_id AS s_event_id, s.type AS s_type
+         o.actor IS NOT NULL AND l.t_late >= o.t_early AND l.s_t_late < o.t_early AS sure_other,
+         l.s_event_id, l.s_type
   FROM ranked AS l
   LEFT JOIN ranked AS o ON o.a = l.a AND o.b = l.b AND o.r = 2
-  JOIN soonest AS s ON s.a = l.a AND s.b = l.b AND s.actor = l.actor
   WHERE l.r = 1
 )
 SELECT a, b, actor AS aggressor,
