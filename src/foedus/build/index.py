@@ -75,7 +75,7 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
 def store_mentions(con: duckdb.DuckDBPyConnection) -> None:
     """The part of :func:`store_index` that reads only ``fluents`` and the stored events
     (:data:`MENTIONS` and the events' index): a build makes it beside the breaches step, on
-    a connection of its own (:func:`foedus.build.builder.concurrently`)."""
+    a connection of its own (:func:`foedus.build.builder._run_steps`)."""
     con.execute(_sql(exp.Create(this=exp.to_table(INDEX_SCHEMA), kind="SCHEMA", exists=True)))
     with _ordered(con):
         con.execute(_sql(exp.Drop(this=exp.to_table(MENTIONS), kind="TABLE", exists=True)))
