@@ -420,7 +420,7 @@ def instrument_years(p: Parsed) -> None:
     article and an instrument's noun dates the instrument, not the question. With the noun
     alone, the one instrument of the corpus whose name holds the noun and that was signed
     then is it; before a tail of instruments' names ("mutual assistance pact"), the tail
-    names it (:func:`foedus.ask.forms._shared_tails`); either way the year is no date of the
+    names it (:func:`foedus.ask.tails.shared_tails`); either way the year is no date of the
     question (read as one, "was the USSR the aggressor in June 1940 under the 1933
     convention" would ask of two dates)."""
     from foedus.ask.lexicon import INSTRUMENT_NOUNS

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from foedus.ask import anchors, intent, suggest
+from foedus.ask import anchors, intent, suggest, tails
 from foedus.ask.builders import BUILDERS
 from foedus.ask.dates import impossible_day
 from foedus.ask.entities import correct
 from foedus.ask.errors import QuestionError
 from foedus.ask.followup import refuse_follow_up
-from foedus.ask.lexicon import INSTRUMENT_NOUNS, Lexicon, Mention, Token, Word, norm_word, words
+from foedus.ask.lexicon import Lexicon, Mention, Token, Word, norm_word
 from foedus.ask.question import Query
 from foedus.ask.slots import _NAMED, _SKIP, _is, _span_text
 from foedus.ask.vocabulary import VOCABULARY
@@ -426,108 +426,6 @@ def _impossible_days(p: Parsed) -> None:
         raise p.error(written, "no such day")
 
 
-def _shared_tails(p: Parsed) -> None:
-    """ "the non-aggression treaty" where several instruments' names end so: the one whose
-    parties include every actor the question names ("did the invasion of Estonia breach the
-    non-aggression treaty"), with a note; several left, the question must say which (read
-    as none, a yes/no question would be answered about every instrument).
-
-    Where no instrument whose name ends so has those parties, or the one it names does not,
-    the noun is not held to: "when did Estonia and the USSR sign the non-aggression pact"
-    names the Soviet–Estonian Non-Aggression *Treaty* (its parties are those named), not the
-    one instrument whose name ends in "Non-Aggression Pact" (:func:`_loose_tail`)."""
-    tails = p.lex.shared_tails
-    longest = max((len(t) for t in p.lex.tails), default=0)
-    named = {m.value for m in p.mentions("actor")}
-    for group in p.mentions("group"):
-        named.update(p.group_members(group.value))
-
-    def fits(ids: tuple[str, ...]) -> list[str]:
-        return [i for i in ids if named <= {x.actor for x in p.kb.instrument(i).parties}]
-
-    # "when did Latvia sign a non-aggression pact with the Soviets": a date asked of "a"
-    # such instrument is the date of the one the actors named share
-    when = intent.asks_when(p) and bool(named)
-    k = 0
-    while k < len(p.tokens):
-        t = p.tokens[k]
-        if not (isinstance(t, Word) and t.norm in ("the", "a", "an")):
-            k += 1
-            continue
-        nxt = p.tokens[k + 1] if k + 1 < len(p.tokens) else None
-        if t.norm == "the" and isinstance(nxt, Mention) and nxt.kind == "instrument":
-            key = words(nxt.text)
-            tail = p.lex.tails.get(key)
-            if tail == (nxt.value,) and not fits(tail):
-                other = _loose_tail(p, key, fits)
-                if other is not None:
-                    p.notes.append(f"read {p.text[t.start : nxt.end]!r} as {other[1]}")
-                    p.tokens[k + 1] = replace(nxt, value=other[0])
-            k += 1
-            continue
-        for n in range(longest, 1, -1):
-            window = p.tokens[k + 1 : k + 1 + n]
-            if len(window) < n or not all(isinstance(w, Word) for w in window):
-                continue
-            key = tuple(w.norm for w in window if isinstance(w, Word))
-            ids = tails.get(key)
-            if ids is None and when and t.norm != "the":
-                ids = p.lex.tails.get(key)
-            if ids is None:
-                continue
-            if (
-                t.norm != "the"
-                and not when
-                and not (
-                    isinstance(window[0], Word)
-                    and window[0].capitalised
-                    and isinstance(window[-1], Word)
-                    and window[-1].capitalised
-                )
-            ):
-                # "a non-aggression treaty" is any such treaty; "a Pact of Mutual
-                # Assistance", written as a name, is one of them
-                continue
-            found = fits(ids)
-            surface = p.text[t.start : window[-1].end]
-            shown_as = p.text[window[0].start : window[-1].end]
-            if not found:
-                other = _loose_tail(p, key, fits)
-                found = [other[0]] if other is not None else []
-            if len(found) != 1:
-                shown = [p.lex.display[("instrument", i)] for i in (found or ids)]
-                which = ", ".join(shown[:-1]) + " or " + shown[-1]
-                raise p.missing(f"which {shown_as}? ({which})", "treaty")
-            p.notes.append(f"read {surface!r} as {p.lex.display[('instrument', found[0])]}")
-            p.tokens[k + 1 : k + 1 + n] = [
-                Mention("instrument", found[0], shown_as, window[0].start, window[-1].end)
-            ]
-            break
-        k += 1
-
-
-def _loose_tail(
-    p: Parsed, key: tuple[str, ...], fits: Callable[[tuple[str, ...]], list[str]]
-) -> tuple[str, str] | None:
-    """The one instrument, with its name, whose name ends as ``key`` does but for its last
-    noun ("non aggression pact": a "... Non-Aggression Treaty") and whose parties include
-    every actor named; else None."""
-    if len(key) < 2 or key[-1] not in INSTRUMENT_NOUNS:
-        return None
-    ids = tuple(
-        dict.fromkeys(
-            i
-            for tail, tail_ids in p.lex.tails.items()
-            if tail[:-1] == key[:-1] and tail[-1] in INSTRUMENT_NOUNS
-            for i in tail_ids
-        )
-    )
-    found = fits(ids)
-    if len(found) != 1:
-        return None
-    return found[0], p.lex.display[("instrument", found[0])]
-
-
 def parse(text: str, kb: KnowledgeBase) -> Query:
     """The :class:`Query` a question maps to; :class:`QuestionError` when none does."""
     question = " ".join(str(text).split())
@@ -540,7 +438,7 @@ def parse(text: str, kb: KnowledgeBase) -> Query:
     p.notes[:0] = notes
     _impossible_days(p)
     anchors.instrument_years(p)
-    _shared_tails(p)
+    tails.shared_tails(p)
     _unknown_names(p)
     _qualified(p)
     anchors.anchored(p)
