@@ -137,6 +137,25 @@ DEFINITION_1933 = """instruments:
                        support-for-armed-bands]
 """
 
+
+def non_aggression_pact(a: str, b: str, day: str) -> str:
+    """A non-aggression pact of ``a`` and ``b`` signed on ``day``, assumed for a question: one
+    item of an ``instruments:`` list, its clause forbidding what ATOP's non-aggression clause
+    does (``use-of-force``, importers/atop.py)."""
+    return f"""  - id: pact
+    name: Non-aggression pact (assumed)
+    kind: pact
+    signed: {day}
+    parties:
+      - {{actor: {a}, how: signature, date: {day}}}
+      - {{actor: {b}, how: signature, date: {day}}}
+    clauses:
+      - id: non-aggression
+        text: not to use force against the other party, assumed for the question.
+        norm: {{kind: prohibition, categories: [use-of-force]}}
+"""
+
+
 #: COW MID rows (MIDA, MIDB layouts) of one made-up dispute, 9401: Russia blockades Estonia
 #: (action 13) from March to 18 October 1939.
 MID_BLOCKADE = (

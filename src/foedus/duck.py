@@ -11,9 +11,8 @@ not importable under that name falls back to the package; types are checked agai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import duckdb as duckdb
@@ -37,12 +36,10 @@ def with_arrow() -> None:
     import duckdb as package  # noqa: F401 - the import is the point
 
 
-def arrow_table(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
-) -> pa.Table:
+def arrow_table(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
     """The rows of ``sql`` as one Arrow table (see :func:`with_arrow`)."""
     with_arrow()
-    rel = con.sql(sql, params=list(params) if params is not None else None)
+    rel = con.sql(sql)
     assert rel is not None, sql
     return rel.to_arrow_table()
 

@@ -15,7 +15,7 @@ from foedus.interop.importers.mid import HIGHEST_ACTION
 from foedus.interop.rdf import VOCAB
 from foedus.model import EVENT_TYPES
 from foedus.query import KnowledgeBase
-from small_corpora import DEFINITION_1933, MID_BLOCKADE
+from small_corpora import DEFINITION_1933, MID_BLOCKADE, non_aggression_pact
 
 MIDA, MIDB = MID_BLOCKADE
 DYADIC = (
@@ -26,21 +26,7 @@ DYADIC = (
 
 #: The 1933 definition (Article II's five acts) and a Soviet-Estonian non-aggression pact,
 #: assumed: ATOP's non-aggression clause forbids ``use-of-force`` (importers/atop.py).
-OVERLAY = (
-    DEFINITION_1933
-    + """  - id: pact
-    name: Non-aggression pact (assumed)
-    kind: pact
-    signed: 1932-05-04
-    parties:
-      - {actor: russia, how: signature, date: 1932-05-04}
-      - {actor: estonia, how: signature, date: 1932-05-04}
-    clauses:
-      - id: non-aggression
-        text: not to use force against the other party, assumed for the question.
-        norm: {kind: prohibition, categories: [use-of-force]}
-"""
-)
+OVERLAY = DEFINITION_1933 + non_aggression_pact("russia", "estonia", "1932-05-04")
 
 NAVAL = """  - id: naval-1939
     type: naval_blockade

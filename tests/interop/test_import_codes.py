@@ -10,25 +10,13 @@ from pathlib import Path
 from foedus.corpus.load import load_corpus
 from foedus.interop.importers import run_import
 from foedus.query import KnowledgeBase
-from small_corpora import DEFINITION_1933, tc_corpus
+from small_corpora import DEFINITION_1933, non_aggression_pact, tc_corpus
 
 DEFINITION = DEFINITION_1933
 
 #: A non-aggression pact of India and Pakistan, assumed: what ATOP's non-aggression clause
 #: forbids (``use-of-force``, importers/atop.py).
-NON_AGGRESSION = """instruments:
-  - id: pact
-    name: Non-aggression pact (assumed)
-    kind: pact
-    signed: 1900-01-01
-    parties:
-      - {actor: india, how: signature, date: 1900-01-01}
-      - {actor: pakistan, how: signature, date: 1900-01-01}
-    clauses:
-      - id: non-aggression
-        text: not to use force against the other party, assumed for the question.
-        norm: {kind: prohibition, categories: [use-of-force]}
-"""
+NON_AGGRESSION = "instruments:\n" + non_aggression_pact("india", "pakistan", "1900-01-01")
 
 
 def _events(tmp_path: Path, lines: list[str]) -> Path:

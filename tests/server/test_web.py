@@ -216,6 +216,18 @@ def _free_port() -> int:
 
 
 @contextmanager
+def _serve_world(tmp: pytest.TempPathFactory, name: str, **world: Any) -> Iterator[str]:
+    """A real ``foedus serve`` of a world ``foedus generate-world`` writes with ``world``'s
+    settings (:func:`foedus.generate.generate_world`)."""
+    from foedus.generate import generate_world
+
+    out = tmp.mktemp(name) / name
+    generate_world(out, **world)
+    with _serve(tmp, out) as base:
+        yield base
+
+
+@contextmanager
 def _serve(tmp: pytest.TempPathFactory, corpus: Path | None = None) -> Iterator[str]:
     """A real ``foedus serve`` (of ``corpus``, default the bundled one) on a free port."""
     if _skip_reason():
@@ -269,24 +281,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``foedus serve`` of a small world written by ``foedus generate-world`` (its corpus.yaml
     has no ``sources:`` map)."""
-    from foedus.generate import generate_world
-
-    out = tmp_path_factory.mktemp("world") / "world"
-    generate_world(out, states=12, instruments=10, events=60, seed=3)
-    with _serve(tmp_path_factory, out) as base:
-        yield base
+    with _serve_world(tmp_path_factory, "world", states=12, instruments=10, events=60, seed=3) as b:
+        yield b
 
 
 @pytest.fixture(scope="module")
 def busy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``foedus serve`` of a generated world with more events than the timeline draws one by
     one (web/src/timeline.js, ``CLUSTER_FROM``: 500)."""
-    from foedus.generate import generate_world
-
-    out = tmp_path_factory.mktemp("busy") / "busy"
-    generate_world(out, states=12, instruments=10, events=1200, seed=5)
-    with _serve(tmp_path_factory, out) as base:
-        yield base
+    with _serve_world(
+        tmp_path_factory, "busy", states=12, instruments=10, events=1200, seed=5
+    ) as b:
+        yield b
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import test_web
-from test_web import ARTIFACTS, AXE, Page, _axe_violations, _serve, browser_test
+from test_web import ARTIFACTS, AXE, Page, _axe_violations, _serve, _serve_world, browser_test
 
 # test_web's fixtures, used here by name
 server = test_web.server
@@ -25,11 +25,9 @@ LONG_NAMES = ["Czechoslovakia", "Liechtenstein", "Transcaucasia", "Herzegovina",
 def scale_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``foedus serve`` of a generated world of 40 states (more lanes than MANY_LANES in
     web/src/timeline.js), 150 instruments and 4,000 events."""
-    from foedus.generate import generate_world
-
-    out = tmp_path_factory.mktemp("scale") / "scale"
-    generate_world(out, states=40, instruments=150, events=4000, seed=11)
-    with _serve(tmp_path_factory, out) as base:
+    with _serve_world(
+        tmp_path_factory, "scale", states=40, instruments=150, events=4000, seed=11
+    ) as base:
         yield base
 
 
