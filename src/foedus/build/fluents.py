@@ -16,6 +16,7 @@ rules.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -199,7 +200,9 @@ def _run_perspectives(
         for rel, n in plan.fact_arities.items():  # as run_tables: missing ones are empty
             if not backend.has_table(f"facts_{rel}"):
                 backend.load_facts(rel, n, [])
-        ready.run(backend, keep)
+        direct = isinstance(backend, DuckDBBackend)  # the rows go straight into fluents
+        with backend.output_into("fluents", "perspective", pid) if direct else nullcontext():
+            ready.run(backend, keep)
         for f in lent[pid]:
             backend.execute(
                 exp.Create(
@@ -221,11 +224,12 @@ def _run_perspectives(
         if state:  # else no incremental state: an update of this database is a full build
             keep_state(con, backend, pid, program, plan)
         cols = ("fluent", "args", "value", "start", "end", "certainty", "rule")
-        rows = exp.select(
-            exp.alias_(exp.Placeholder(), "perspective"),
-            *(exp.column(c, quoted=True) for c in (*cols, "initiated_by", "terminated_by")),
-        ).from_("intervals")
-        backend.copy_out(rows.sql("duckdb"), "fluents", [pid])
+        if not direct:
+            rows = exp.select(
+                exp.alias_(exp.Placeholder(), "perspective"),
+                *(exp.column(c, quoted=True) for c in (*cols, "initiated_by", "terminated_by")),
+            ).from_("intervals")
+            backend.copy_out(rows.sql("duckdb"), "fluents", [pid])
         for f, src in shared[pid].items():  # a shared fluent's intervals: its lender's
             again = (
                 exp.select(

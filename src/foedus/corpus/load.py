@@ -498,8 +498,8 @@ def _validate(
     """The cross-record problems of a corpus read by :func:`read_corpus` with ``problems``."""
     out: list[Problem] = []
     if corpus.tables:  # a Parquet corpus: its tables are checked in SQL, table by table
-        if not problems:
-            out += parquet_check.validate_tables(corpus)
+        if not problems:  # its columns were checked by read_corpus, with no problem
+            out += parquet_check.validate_tables(corpus, columns_checked=True)
         out += validate_corpus(corpus.untabled(), failed)
     else:
         out += validate_corpus(corpus, failed)

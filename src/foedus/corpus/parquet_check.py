@@ -91,10 +91,105 @@ def check_columns(tables: dict[str, Path]) -> list[Problem]:
     return out
 
 
-def validate_tables(corpus: Any) -> list[Problem]:
-    """The cross-record checks of a Parquet corpus, in SQL, table by table."""
+#: The actors and the targets of the events, each unnested beside its role (0: an actor, 1: a
+#: target) in one scan, that name no actor or one outside its existence; the first 50 of each
+#: role in file order (over the 10^6 world's events, 0.110 s in two scans, 0.105 s in one:
+#: the join of the 2·10^6 names costs the most).
+_INVOLVED = sqlglot.parse_one(
+    """
+  SELECT e.role, e._row, e.id, e.who, a.id IS NULL, a.existed_from, a.existed_to
+  FROM (SELECT role, _row, id, date_earliest, date_latest, unnest(l) AS who
+        FROM (SELECT _row, id, date_earliest, date_latest, unnest([0, 1]) AS role,
+                     unnest([actors, targets]) AS l
+              FROM events)) AS e
+  LEFT JOIN actors AS a ON a.id = e.who
+  WHERE a.id IS NULL OR e.date_latest < a.existed_from OR e.date_earliest > a.existed_to
+  QUALIFY row_number() OVER (PARTITION BY e.role ORDER BY e._row) <= 50
+  ORDER BY e.role, e._row""",
+    read="duckdb",
+)
+
+
+def _nul(table: str) -> exp.Expression:
+    """A text column of ``table`` holds a NUL character."""
+    return exp.or_(
+        *(
+            exp.Anonymous(
+                this="contains",
+                expressions=[
+                    exp.column(c),
+                    exp.Anonymous(this="chr", expressions=[exp.Literal.number(0)]),
+                ],
+            )
+            for c in TEXT_COLUMNS[table]
+        )
+    )
+
+
+def _flagged(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: tuple[str, ...],
+    checks: list[exp.Expression],
+    limit: int = 50,
+) -> list[list[tuple[Any, ...]]]:
+    """Several row-level checks of ``table`` in one scan: for each condition of ``checks``,
+    the first ``limit`` rows (in file order) where it is true, each as ``(_row, *columns)``.
+    Each condition is a flag of the row (NULL counts as false, as in a ``WHERE``), and the
+    flagged rows are numbered per flag, so that no more than ``limit`` of each are read (the
+    events' unknown types, bad dates, unsourced rows and NUL characters cost 0.17 s in four
+    scans of the 10^6 world, 0.10 s in one)."""
+    flags = [f"_k{i}" for i in range(len(checks))]
+    inner = exp.select(
+        "_row",
+        *columns,
+        *(
+            exp.alias_(exp.func("coalesce", c, exp.false()), k)
+            for c, k in zip(checks, flags, strict=True)
+        ),
+    ).from_(table)
+    order = exp.Order(expressions=[exp.Ordered(this=exp.column("_row"))])
+    counted = (
+        exp.select(
+            "*",
+            *(
+                exp.alias_(
+                    exp.Window(this=exp.func("count_if", exp.column(k)), order=order.copy()),
+                    f"_n{i}",
+                )
+                for i, k in enumerate(flags)
+            ),
+        )
+        .from_(inner.subquery())
+        .where(exp.or_(*(exp.column(k) for k in flags)))
+    )
+    kept = exp.or_(
+        *(
+            exp.and_(
+                exp.column(k),
+                exp.LTE(this=exp.column(f"_n{i}"), expression=exp.Literal.number(limit)),
+            )
+            for i, k in enumerate(flags)
+        )
+    )
+    q = exp.select("*").from_(counted.subquery()).where(kept).order_by("_row")
+    out: list[list[tuple[Any, ...]]] = [[] for _ in checks]
+    width = 1 + len(columns)
+    for r in con.execute(q.sql("duckdb")).fetchall():
+        for i in range(len(checks)):
+            if r[width + i] and r[width + len(checks) + i] <= limit:
+                out[i].append(r[:width])
+    return out
+
+
+def validate_tables(corpus: Any, *, columns_checked: bool = False) -> list[Problem]:
+    """The cross-record checks of a Parquet corpus, in SQL, table by table; its columns are
+    checked first unless ``columns_checked`` (:func:`read_corpus` has, and reported them).
+
+    The row-level checks of a table are made in one scan of it (:func:`_flagged`), their
+    problems reported in the order of the checks, each kind's first 50 rows in file order."""
     tables: dict[str, Path] = corpus.tables
-    problems = check_columns(tables)
+    problems = [] if columns_checked else check_columns(tables)
     if problems:
         return problems
     con = duckdb.connect()
@@ -115,14 +210,19 @@ def validate_tables(corpus: Any) -> list[Problem]:
             view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=_numbered(path))
             con.execute(view.sql("duckdb"))
 
+        def add(table: str, found: list[tuple[Any, ...]], message: Callable[..., str]) -> None:
+            """Rows ``(_row, *values)`` as problems."""
+            for r in found:
+                problems.append(_problem(tables[table], r[0], message(*r[1:])))
+
         def report(
             table: str, q: exp.Expression, message: Callable[..., str], limit: int = 50
         ) -> None:
             """The first rows of the query ``q`` (a sqlglot tree) as problems."""
             assert isinstance(q, exp.Select)
-            for r in con.execute(q.order_by("1").limit(limit).sql("duckdb")).fetchall():
-                problems.append(_problem(tables[table], r[0], message(*r[1:])))
+            add(table, con.execute(q.order_by("1").limit(limit).sql("duckdb")).fetchall(), message)
 
+        nuls: dict[str, list[tuple[Any, ...]]] = {}  # reported last, table by table
         for table, key in (("instruments", "id"), ("events", "id")):
             if table in tables:
                 report(
@@ -135,47 +235,38 @@ def validate_tables(corpus: Any) -> list[Problem]:
                     ),
                     lambda k, t=table: f"duplicate {t[:-1]} id {k!r}",
                 )
+        unsourced: list[tuple[Any, ...]] = []
         if "events" in tables:
-            report(
+            typed, dated, unsourced, nuls["events"] = _flagged(
+                con,
                 "events",
-                exp.select("_row", "id", "type")
-                .from_("events")
-                .where(_not_in(EVENT_TYPES, "type")),
-                lambda i, t: f"event {i!r}: unknown event type {t!r}",
-            )
-            report(
-                "events",
-                sqlglot.parse_one(
-                    "SELECT _row, id FROM events WHERE date_earliest IS NULL OR "
-                    "date_latest < date_earliest OR len(actors) = 0",
-                    read="duckdb",
-                ),
-                lambda i: f"event {i!r}: missing or inverted date, or no actors",
-            )
-            for role in ("actors", "targets"):
-                outside = sqlglot.parse_one(
-                    """
-                  SELECT e._row, e.id, e.who, a.id IS NULL, a.existed_from, a.existed_to
-                  FROM (SELECT _row, id, date_earliest, date_latest, unnest(actors) AS who
-                        FROM events) AS e
-                  LEFT JOIN actors AS a ON a.id = e.who
-                  WHERE a.id IS NULL OR e.date_latest < a.existed_from
-                     OR e.date_earliest > a.existed_to""",
-                    read="duckdb",
-                )
-                for c in outside.find_all(exp.Column):  # unnest(actors) or unnest(targets)
-                    if c.name == "actors" and not c.table:
-                        c.set("this", exp.to_identifier(role))
-                assert isinstance(outside, exp.Select)
-                report(
-                    "events",
-                    outside,
-                    lambda i, a, unknown, f, t: (
-                        f"event {i!r}: unknown actor {a!r}"
-                        if unknown
-                        else f"event {i!r} involves {a!r} outside its existence ({f} to {t})"
+                ("id", "type"),
+                [
+                    _not_in(EVENT_TYPES, "type"),
+                    sqlglot.parse_one(
+                        "date_earliest IS NULL OR date_latest < date_earliest OR len(actors) = 0",
+                        read="duckdb",
                     ),
-                )
+                    sqlglot.parse_one("quote IS NULL", read="duckdb"),
+                    _nul("events"),
+                ],
+            )
+            add("events", typed, lambda i, t: f"event {i!r}: unknown event type {t!r}")
+            add(
+                "events",
+                dated,
+                lambda i, _t: f"event {i!r}: missing or inverted date, or no actors",
+            )
+            involved = con.execute(_INVOLVED.sql("duckdb")).fetchall()
+            add(
+                "events",
+                [r[1:] for r in involved],  # the actors, then the targets
+                lambda i, a, unknown, f, t: (
+                    f"event {i!r}: unknown actor {a!r}"
+                    if unknown
+                    else f"event {i!r} involves {a!r} outside its existence ({f} to {t})"
+                ),
+            )
         if "parties" in tables:
             report(
                 "parties",
@@ -187,14 +278,20 @@ def validate_tables(corpus: Any) -> list[Problem]:
                 ),
                 lambda i, a: f"instrument {i!r}: unknown actor {a!r}",
             )
-            report(
+            dated, nuls["parties"] = _flagged(
+                con,
                 "parties",
-                sqlglot.parse_one(
-                    """
-              SELECT p._row, p.instrument_id FROM parties AS p
-              WHERE p.date_earliest IS NULL OR p.until_latest < p.date_earliest""",
-                    read="duckdb",
-                ),
+                ("instrument_id",),
+                [
+                    sqlglot.parse_one(
+                        "date_earliest IS NULL OR until_latest < date_earliest", read="duckdb"
+                    ),
+                    _nul("parties"),
+                ],
+            )
+            add(
+                "parties",
+                dated,
                 lambda i: f"instrument {i!r}: a party's date is missing or inverted",
             )
             if "instruments" in tables:
@@ -213,11 +310,10 @@ def validate_tables(corpus: Any) -> list[Problem]:
                 exp.not_(exp.Is(this=exp.column("norm_kind"), expression=exp.null())),
                 _not_in(NORM_KINDS, "norm_kind"),
             )
-            report(
-                "clauses",
-                exp.select("_row", "instrument_id", "norm_kind").from_("clauses").where(known),
-                lambda i, k: f"instrument {i!r}: unknown norm kind {k!r}",
+            kinds, nuls["clauses"] = _flagged(
+                con, "clauses", ("instrument_id", "norm_kind"), [known, _nul("clauses")]
             )
+            add("clauses", kinds, lambda i, k: f"instrument {i!r}: unknown norm kind {k!r}")
             report(
                 "clauses",
                 sqlglot.parse_one(
@@ -230,16 +326,19 @@ def validate_tables(corpus: Any) -> list[Problem]:
                 lambda i, cat: f"instrument {i!r}: unknown category {cat!r}",
             )
         if "instruments" in tables:
-            report(
+            ordered, nuls["instruments"] = _flagged(
+                con,
                 "instruments",
-                sqlglot.parse_one(
-                    """
-              SELECT _row, id FROM instruments
-              WHERE in_force_latest < signed_earliest OR ended_latest < in_force_earliest""",
-                    read="duckdb",
-                ),
-                lambda i: f"instrument {i!r}: dates out of order",
+                ("id",),
+                [
+                    sqlglot.parse_one(
+                        "in_force_latest < signed_earliest OR ended_latest < in_force_earliest",
+                        read="duckdb",
+                    ),
+                    _nul("instruments"),
+                ],
             )
+            add("instruments", ordered, lambda i: f"instrument {i!r}: dates out of order")
         # quotes: each distinct (source, text) once
         quoted = []
         for table, col in (("instruments", "quote"), ("events", "quote"), ("clauses", "text")):
@@ -275,31 +374,13 @@ def validate_tables(corpus: Any) -> list[Problem]:
                         f'source {src!r}\n  quote:   "{normalise(text)}"',
                     )
                 )
-        if "events" in tables:
-            report(
-                "events",
-                sqlglot.parse_one("SELECT _row, id FROM events WHERE quote IS NULL", read="duckdb"),
-                lambda i: f"event {i!r} cites no source",
+        add("events", unsourced, lambda i, _t: f"event {i!r} cites no source")
+        for table in TEXT_COLUMNS:  # text that cannot be stored or shown
+            add(
+                table,
+                nuls.get(table, []),
+                lambda i, *_, t=table: f"{t}: {i!r}: text with a NUL character (\\x00)",
             )
-        for table, columns in TEXT_COLUMNS.items():  # text that cannot be stored or shown
-            if table in tables:
-                nul = exp.or_(
-                    *(
-                        exp.Anonymous(
-                            this="contains",
-                            expressions=[
-                                exp.column(c),
-                                exp.Anonymous(this="chr", expressions=[exp.Literal.number(0)]),
-                            ],
-                        )
-                        for c in columns
-                    )
-                )
-                report(
-                    table,
-                    exp.select("_row", columns[0]).from_(table).where(nul),
-                    lambda i, t=table: f"{t}: {i!r}: text with a NUL character (\\x00)",
-                )
     finally:
         con.close()
     return problems

@@ -1,0 +1,211 @@
+"""How the DuckDB backend runs a plan with less work and the same intervals
+(src/foedus/backends/base.py: :func:`live_steps`, :func:`settle_on_points`;
+src/foedus/backends/duckdb.py: :meth:`DuckDBBackend.output_into`)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlglot import exp
+
+from foedus.backends.base import live_steps, settle_on_points
+from foedus.backends.duckdb import DuckDBBackend
+from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, Plan, compile_program
+from foedus.engine.narrative import Happening, Interval
+from foedus.engine.reference import evaluate
+from foedus.rules import parse_rules
+
+#: Cycles through time: two fluents that read each other; one that ends itself (a territory
+#: stays part of a state until that state ends); one carried on by succession.
+CYCLES = {
+    "pair": """
+        fluent a(X). fluent b(X).
+        ra: initiated a(X) when e(X), not b(X).
+        rb: initiated b(X) when f(X), a(X).
+        terminated a(X) when g(X).
+    """,
+    "self": """
+        fluent part_of(X) = Y.
+        into: initiated part_of(X) = Y when annex(Y, X).
+        free: terminated part_of(X) = _ when free(X).
+        gone: terminated part_of(X) = Y when end(Y), part_of(X) = Y.
+    """,
+    "succession": """
+        fluent joined(X, T).
+        join: initiated joined(X, T) when join(X, T).
+        leave: terminated joined(X, T) when leave(X, T).
+        heir: initiated joined(Y, T) when succession(X, Y), joined(X, T).
+        gone: terminated joined(X, T) when succession(X, _), joined(X, T).
+    """,
+}
+
+_EVENTS = {
+    "pair": [("e", 1), ("f", 1), ("g", 1)],
+    "self": [("annex", 2), ("free", 1), ("end", 1)],
+    "succession": [("join", 2), ("leave", 2), ("succession", 2)],
+}
+
+
+def _narrative(kind: str, seed: int) -> list[Happening]:
+    """Random happenings of the cycle's events over a few actors, a fifth of them fuzzy."""
+    rng = random.Random(seed)
+    names = ["x", "y", "z", "t"]
+    out = []
+    for i in range(rng.randint(5, 40)):
+        name, arity = rng.choice(_EVENTS[kind])
+        early = rng.randint(1, 30)
+        late = early + (rng.randint(1, 6) if rng.random() < 0.2 else 0)
+        args = tuple(rng.choice(names) for _ in range(arity))
+        out.append(Happening(name, args, early, late, f"h{i:02d}"))
+    return out
+
+
+class _Counting(DuckDBBackend):
+    """Counts the statements that make a cycle's next intervals."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nexts = 0
+
+    def execute(self, sql: str) -> None:
+        if '"_foedus_next_' in sql.split(" AS ", 1)[0]:
+            self.nexts += 1
+        super().execute(sql)
+
+
+class _PlainCounting(_Counting):
+    """The cycle run as compiled: every round makes its intervals again."""
+
+    settle_on_points = False
+
+
+class _Recording(DuckDBBackend):
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: list[str] = []
+
+    def execute(self, sql: str) -> None:
+        self.made.append(sql)
+        super().execute(sql)
+
+
+def _rows(intervals: list[Interval]) -> list[tuple[object, ...]]:
+    return sorted(
+        (
+            i.fluent,
+            i.args,
+            i.value,
+            i.start,
+            i.end or -1,
+            i.certainty,
+            i.rule or "",
+            i.initiated_by or "",
+        )
+        for i in intervals
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(CYCLES))
+def test_a_cycle_settled_on_its_points_has_the_intervals_of_the_compiled_cycle(kind: str) -> None:
+    program = parse_rules(CYCLES[kind])
+    fewer = 0
+    for seed in range(25):
+        narrative = _narrative(kind, seed)
+        counting = _Counting()
+        got = counting.evaluate(program, narrative)
+        plain = _PlainCounting()
+        want = plain.evaluate(program, narrative)
+        assert _rows(got) == _rows(want), seed
+        assert _rows(got) == _rows(evaluate(program, narrative)), seed
+        assert counting.nexts <= plain.nexts
+        fewer += counting.nexts < plain.nexts
+    assert fewer > 0  # the last round's intervals are not made again
+
+
+def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points() -> None:
+    events = compile_program(parse_rules(CYCLES["self"]), scenarios=2)
+    (cycle,) = [s for s in events.steps if isinstance(s, Fixpoint)]
+    rewritten = settle_on_points(cycle)
+    assert rewritten is not None
+    first, loop, prev = rewritten
+    assert [m.table for m in loop.body] == ["_foedus_term_part_of"]  # the points that read it
+    assert "_foedus_init_part_of" in [m.table for m in first]  # made once, before the cycle
+    assert prev == ["_foedus_prev_term_part_of"]
+    static = parse_rules("""
+        fluent a(X). fluent b(X). fluent s(X).
+        initiated a(X) when e(X), not s(X).
+        terminated a(X) when g(X).
+        initiated b(X) when f(X).
+        s(X) holds for a(X) and b(X).
+    """)
+    (inside,) = [s for s in compile_program(static).steps if isinstance(s, Fixpoint)]
+    assert settle_on_points(inside) is None  # a static fluent reads the intervals themselves
+    narrative = [
+        Happening(n, ("x",), t, t, f"h{t}") for n, t in [("f", 1), ("e", 2), ("g", 4), ("e", 6)]
+    ]
+    assert _rows(DuckDBBackend().evaluate(static, narrative)) == _rows(evaluate(static, narrative))
+
+
+def _table(name: str, query: str) -> Materialize:
+    return Materialize(name, exp.maybe_parse(query, dialect="duckdb"))  # type: ignore[arg-type]
+
+
+def test_a_table_nothing_reads_is_not_made() -> None:
+    plan = Plan(
+        steps=[
+            _table("_foedus_a", "SELECT 1 AS x"),
+            _table("_foedus_b", "SELECT x + 1 AS x FROM _foedus_a"),
+            _table("_foedus_unread", "SELECT 2 AS x"),
+            _table("_foedus_c", "SELECT 3 AS x FROM _foedus_unread"),
+            _table(
+                OUTPUT,
+                "SELECT 'f' AS fluent, ['a'] AS args, 'true' AS value, x AS start, NULL AS end, "
+                "'certain' AS certainty, NULL AS rule, NULL AS initiated_by, "
+                "NULL AS terminated_by FROM _foedus_b",
+            ),
+        ],
+        scenarios=1,
+        event_arity=0,
+        fact_arities={},
+        intermediates=["_foedus_a", "_foedus_b", "_foedus_unread", "_foedus_c"],
+    )
+    assert [s.table for s in live_steps(plan)] == ["_foedus_a", "_foedus_b", OUTPUT]  # type: ignore[union-attr]
+    kept = live_steps(plan, keep=["_foedus_c"])
+    assert [s.table for s in kept] == [s.table for s in plan.steps]  # type: ignore[union-attr]
+    backend = _Recording()
+    backend.run(plan)
+    assert not any("_foedus_unread" in s for s in backend.made if not s.startswith("DROP"))
+    assert backend.fetch("SELECT start FROM intervals") == [(2,)]
+
+
+def test_the_output_goes_straight_into_another_table() -> None:
+    program = parse_rules(CYCLES["self"])
+    narrative = _narrative("self", 3)
+    want = DuckDBBackend().evaluate(program, narrative)
+    backend = DuckDBBackend()
+    backend.con.execute(
+        "CREATE TABLE out (who VARCHAR, fluent VARCHAR, args VARCHAR[], value VARCHAR, "
+        'start BIGINT, "end" BIGINT, certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, '
+        "terminated_by VARCHAR)"
+    )
+    with backend.output_into("out", "who", "it's mine"):
+        got = backend.evaluate(program, narrative)
+    assert got == []  # nothing in intervals
+    rows = backend.fetch("SELECT * FROM out")
+    assert {r[0] for r in rows} == {"it's mine"}
+    assert sorted(r[1:] for r in rows) == sorted(
+        (
+            i.fluent,
+            list(i.args),
+            i.value,
+            i.start,
+            i.end,
+            i.certainty,
+            i.rule,
+            i.initiated_by,
+            i.terminated_by,
+        )
+        for i in want
+    )
+    assert want  # the narrative makes some intervals
