@@ -181,9 +181,9 @@ class Backend(ABC):
         self.play(self.script(plan, keep))
 
     def script(self, plan: Plan, keep: Sequence[str] = ()) -> Script:
-        """Every statement :meth:`run` runs for ``plan``, made ready, in order: the steps, each
-        intermediate table dropped as soon as no later step reads it (:attr:`drop_early`),
-        the rest at the end."""
+        """Every statement :meth:`run` runs for ``plan``, made ready, in order: the steps whose
+        tables something reads (:func:`live_steps`), each intermediate table dropped as soon
+        as no later step reads it (:attr:`drop_early`), the rest at the end."""
         plan = replace(plan, steps=live_steps(plan, keep))
         dead = dead_after(plan, keep) if self.drop_early else {}
         out: Script = []
