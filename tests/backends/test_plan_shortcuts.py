@@ -1,6 +1,6 @@
 """How the DuckDB backend runs a plan with less work and the same intervals
-(src/foedus/backends/base.py: :func:`live_steps`, :func:`settle_on_points`;
-src/foedus/backends/duckdb.py: :meth:`DuckDBBackend.output_into`)."""
+(src/foedus/backends/base.py: :func:`live_steps`; src/foedus/backends/settle.py:
+:func:`settle_on_points`; src/foedus/backends/duckdb.py: :meth:`DuckDBBackend.output_into`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import random
 import pytest
 from sqlglot import exp
 
-from foedus.backends.base import live_steps, settle_on_points
+from foedus.backends.base import live_steps
 from foedus.backends.duckdb import DuckDBBackend
+from foedus.backends.settle import settle_on_points
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, Plan, compile_program
 from foedus.engine.narrative import Happening, Interval
 from foedus.engine.reference import evaluate
@@ -128,10 +129,22 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     (cycle,) = [s for s in events.steps if isinstance(s, Fixpoint)]
     rewritten = settle_on_points(cycle)
     assert rewritten is not None
-    first, loop, prev = rewritten
-    assert [m.table for m in loop.body] == ["_foedus_term_part_of"]  # the points that read it
-    assert "_foedus_init_part_of" in [m.table for m in first]  # made once, before the cycle
-    assert prev == ["_foedus_prev_term_part_of"]
+    first, loop, scratch = rewritten
+    # each round: the rule that reads part_of (gone), the terminations whole again, the keys
+    # whose points changed; the initiations and the rule that reads nothing of it (free) once
+    assert [m.table for m in loop.body] == [
+        "_foedus_var_term_part_of",
+        "_foedus_term_part_of",
+        "_foedus_delta_part_of",
+    ]
+    once = [m.table for m in first]
+    assert "_foedus_init_part_of" in once and "_foedus_fixed_term_part_of" in once
+    assert "'gone'" in loop.body[0].query.sql("duckdb")
+    assert "'free'" not in loop.body[0].query.sql("duckdb")
+    # only the changed keys are swept again, the others keep their intervals
+    swept = [m.table for m in loop.swap]
+    assert swept[:3] == ["_foedus_dinit_part_of", "_foedus_dterm_part_of", "_foedus_dnext_part_of"]
+    assert set(scratch) >= {"_foedus_prev_var_term_part_of", "_foedus_delta_part_of"}
     static = parse_rules("""
         fluent a(X). fluent b(X). fluent s(X).
         initiated a(X) when e(X), not s(X).

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from foedus.backends.settle import settle_on_points
 from foedus.engine.compile import (
     HAPPENINGS,
     OUTPUT,
@@ -22,7 +23,6 @@ from foedus.engine.compile import (
     Plan,
     Step,
     compile_program,
-    fluent_table,
 )
 from foedus.engine.narrative import Facts, Happening, Interval
 from foedus.errors import FoedusError
@@ -245,11 +245,11 @@ class Backend(ABC):
         points = settle_on_points(step) if self.settle_on_points else None
         if points is None:
             return [*(self.prepare(m) for m in step.init), self.loop(step)]
-        first, loop, prev = points
+        first, loop, scratch = points
         return [
             *(self.prepare(m) for m in first),
             self.loop(loop),
-            *(self.dropping(t) for t in prev),
+            *(self.dropping(t) for t in scratch),
         ]
 
     def loop(self, step: Fixpoint) -> Loop:
@@ -351,70 +351,3 @@ class Backend(ABC):
         for rel, decl in program.facts.items():
             self.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
         return self.evaluate_tables(program, max_rounds, demand)
-
-
-def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[str]] | None:
-    """A through-time cycle of event fluents rewritten to settle on its points, not its
-    intervals: ``(first, loop, prev)``, the steps to run once, the cycle to run after them and
-    the tables to drop after it; None when the cycle is not of that shape.
-
-    Each round of the compiled cycle makes the fluents' initiation and termination points
-    from the current intervals, the next intervals from the points (the ``_foedus_next_*``
-    steps, which read nothing else of the cycle), then compares the next intervals with the
-    current ones. The next intervals being a function of the points, the cycle has settled
-    as soon as a round's points are those of the round before, before its intervals are made
-    again: the last round of the compiled cycle, which makes the same intervals once more only
-    to find them unchanged, is then only its points (the 10^6 world's ``part_of``: a window
-    over every interval of 0.09 s per round). The points that read nothing of the cycle are
-    made once, before it (an initiation by an event alone). The intervals are those of the
-    compiled cycle: if round ``r``'s points are round ``r-1``'s, its intervals would be too;
-    and once the intervals of two rounds are equal, the next round's points are equal.
-    """
-    names = set(step.fluents)
-    current = {fluent_table(n) for n in names}
-    nexts = {f"_foedus_next_{n}" for n in names}
-
-    def reads(m: Materialize) -> set[str]:
-        return {t.name for t in m.query.find_all(exp.Table)}
-
-    next_steps = [m for m in step.body if m.table in nexts]
-    points = [m for m in step.body if m.table not in nexts]
-    if len(next_steps) != len(names) or any(reads(m) & current for m in next_steps):
-        return None  # a static fluent in the cycle reads the intervals themselves
-    variant: list[Materialize] = []
-    fixed: list[Materialize] = []
-    moving = set(current)
-    for m in points:
-        if reads(m) & moving:
-            variant.append(m)
-            moving.add(m.table)
-        else:
-            fixed.append(m)
-    if not variant:
-        return None
-    prev = {m.table: "_foedus_prev_" + m.table.removeprefix("_foedus_") for m in variant}
-    keep = [
-        Materialize(prev[m.table], exp.select(exp.Star()).from_(exp.to_table(m.table)))
-        for m in variant
-    ]
-    diffs: list[exp.Query] = []
-    for m in variant:
-        mine = exp.select(exp.Star()).from_(exp.to_table(m.table))
-        before = exp.select(exp.Star()).from_(exp.to_table(prev[m.table]))
-        for a, b in ((mine, before), (before, mine)):
-            gone = exp.except_(a.copy(), b.copy(), distinct=False)
-            diffs.append(
-                exp.select(exp.alias_(exp.Count(this=exp.Star()), "n")).from_(
-                    gone.subquery(f"x{len(diffs)}")
-                )
-            )
-    union = diffs[0]
-    for d in diffs[1:]:
-        union = exp.union(union, d, distinct=False)
-    changed = exp.select(exp.alias_(exp.Sum(this=exp.column("n")), "changed")).from_(
-        union.subquery("d")
-    )
-    then = (*next_steps, *step.swap, *keep)
-    first = [*step.init, *fixed, *variant, *then]
-    loop = Fixpoint(step.fluents, (), tuple(variant), changed, then, step.max_rounds)
-    return first, loop, list(prev.values())
