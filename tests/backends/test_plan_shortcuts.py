@@ -114,9 +114,9 @@ def test_a_cycle_settled_on_its_points_has_the_intervals_of_the_compiled_cycle(k
     for seed in range(25):
         narrative = _narrative(kind, seed)
         counting = _Counting()
-        got = counting.evaluate(program, narrative)
+        got = counting.evaluate(program, narrative, max_rounds=60)
         plain = _PlainCounting()
-        want = plain.evaluate(program, narrative)
+        want = plain.evaluate(program, narrative, max_rounds=60)
         assert _rows(got) == _rows(want), seed
         assert _rows(got) == _rows(evaluate(program, narrative)), seed
         assert counting.nexts <= plain.nexts
@@ -130,21 +130,29 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     rewritten = settle_on_points(cycle)
     assert rewritten is not None
     first, loop, scratch = rewritten
-    # each round: the rule that reads part_of (gone), the terminations whole again, the keys
-    # whose points changed; the initiations and the rule that reads nothing of it (free) once
+    assert cycle.keyed == (("gone", ("part_of",)),)  # it reads part_of at its own key
+    # once: the initiations, and the termination that reads nothing of the cycle (free)
+    once = [m.table for m in first]
+    assert "_foedus_init_part_of" in once and "_foedus_fixed_term_part_of" in once
+    assert "'free'" in next(m for m in first if m.table == "_foedus_fixed_term_part_of").query.sql()
+    # each round: the rule that reads part_of (gone) only at the keys where part_of changed,
+    # the terminations whole again, the keys whose points changed
     assert [m.table for m in loop.body] == [
-        "_foedus_var_term_part_of",
+        "_foedus_touch_term_part_of",
+        "_foedus_knew_term_part_of",
+        "_foedus_kvar_term_part_of",
         "_foedus_term_part_of",
         "_foedus_delta_part_of",
     ]
-    once = [m.table for m in first]
-    assert "_foedus_init_part_of" in once and "_foedus_fixed_term_part_of" in once
-    assert "'gone'" in loop.body[0].query.sql("duckdb")
-    assert "'free'" not in loop.body[0].query.sql("duckdb")
+    again = loop.body[1].query.sql("duckdb")
+    assert "'gone'" in again and "'free'" not in again and "_foedus_touch_term_part_of" in again
     # only the changed keys are swept again, the others keep their intervals
     swept = [m.table for m in loop.swap]
     assert swept[:3] == ["_foedus_dinit_part_of", "_foedus_dterm_part_of", "_foedus_dnext_part_of"]
-    assert set(scratch) >= {"_foedus_prev_var_term_part_of", "_foedus_delta_part_of"}
+    assert set(scratch) >= {"_foedus_prev_kvar_term_part_of", "_foedus_delta_part_of"}
+    succession = compile_program(parse_rules(CYCLES["succession"]), scenarios=2)
+    (heirs,) = [s for s in succession.steps if isinstance(s, Fixpoint)]
+    assert heirs.keyed == (("gone", ("joined",)),)  # heir reads joined(X, T) for joined(Y, T)
     static = parse_rules("""
         fluent a(X). fluent b(X). fluent s(X).
         initiated a(X) when e(X), not s(X).

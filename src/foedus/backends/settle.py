@@ -20,7 +20,13 @@ compares the next intervals with the current ones; it stops when they are equal.
 - **a rule that reads nothing of the cycle makes the same points every round**: the points
   table of a fluent is its rules' points, a ``UNION ALL`` of one query per rule, and the rules
   that read nothing of the cycle (an initiation by an event alone) are made once, before it;
-  only the others are made, and compared, each round.
+  only the others are made, and compared, each round;
+- **a rule that reads the cycle only at its own key** (:attr:`Fixpoint.keyed`: ``initiated
+  displaced_by(X) = Y when occupation(Y, X), controlled_by(X) = X``) makes different points at
+  a key only where what it reads changed at that key: after its first round it is made only at
+  the keys that the last round swept again, its other points kept, and compared only there.
+  At 10^6 events the rounds of the ``controlled_by`` cycle after the first take 0.07-0.23 s
+  instead of 0.19 s each.
 """
 
 from __future__ import annotations
@@ -84,6 +90,50 @@ def _of_keys(table: str, delta: str, keys: list[str], inside: bool) -> exp.Selec
     )
 
 
+def _label(part: exp.Query) -> str | None:
+    """The rule a part of a points table is made by (its ``rule`` column, a literal)."""
+    if not isinstance(part, exp.Select):
+        return None
+    for e in part.expressions:
+        if e.alias_or_name == "rule" and isinstance(e, exp.Alias) and e.this.is_string:
+            return str(e.this.this)
+    return None
+
+
+def _keyed(
+    part: exp.Query,
+    keyed: dict[str, tuple[str, ...]],
+    current: set[str],
+    variant: set[str],
+    with_delta: set[str],
+) -> bool:
+    """Whether a part of a points table reads the cycle only through fluents read at its own
+    key (:attr:`Fixpoint.keyed`), each of which has its changed keys in a delta table."""
+    label = _label(part)
+    if label is None or label not in keyed or not isinstance(part, exp.Select):
+        return False
+    reads = _reads(part)
+    fluents = keyed[label]
+    return (
+        not reads & variant
+        and reads & current <= {fluent_table(f) for f in fluents}
+        and set(fluents) <= with_delta
+    )
+
+
+def _at_keys(part: exp.Query, touch: str, keys: list[str]) -> exp.Query:
+    """A part of a points table made only at the keys in the table ``touch``: its key
+    expressions matched against them in its own ``WHERE`` (so that the optimiser joins the
+    events with the few keys first)."""
+    assert isinstance(part, exp.Select)
+    made = {e.alias_or_name: (e.this if isinstance(e, exp.Alias) else e) for e in part.expressions}
+    match = exp.and_(
+        *(exp.NullSafeEQ(this=exp.column(k, table="tk"), expression=made[k].copy()) for k in keys)
+    )
+    found = exp.Exists(this=exp.select("1").from_(exp.to_table(touch).as_("tk")).where(match))
+    return part.copy().where(found)
+
+
 def _renamed(q: exp.Query, names: dict[str, str]) -> exp.Query:
     out = q.copy()
     for t in list(out.find_all(exp.Table)):
@@ -120,42 +170,105 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         return None
     first: list[Materialize] = [*step.init]
     body: list[Materialize] = []
+    # which points tables read the cycle (made each round), in the cycle's order
     moving = set(current)
-    var: dict[str, str] = {}  # a points table -> the table of its parts that read the cycle
-    scratch: list[str] = []
     for m in points:
-        parts = _parts(m.query)
-        mine = [p for p in parts if _reads(p) & moving]
-        if not mine:
+        if _reads(m.query) & moving:
+            moving.add(m.table)
+    variant = moving - current
+    owner = {f"_foedus_{kind}_{n}": n for n in names for kind in ("init", "term")}
+    with_delta = {owner[t] for t in variant if t in owner}
+    keyed_rules = dict(step.keyed)
+    # a points table -> the tables of its parts that read the cycle: (table, None) made whole
+    # each round, (table, (touch, keys)) made each round only at the keys in touch
+    var: dict[str, list[tuple[str, tuple[str, list[str]] | None]]] = {}
+    scratch: list[str] = []
+    touches: list[Materialize] = []  # made each round before the points, from the deltas
+    for m in points:
+        if m.table not in variant:
             first.append(m)  # made once
             continue
-        moving.add(m.table)
+        parts = _parts(m.query)
+        mine = [p for p in parts if _reads(p) & moving]
         fixed = [p for p in parts if not any(p is q for q in mine)]
-        if not fixed:
-            var[m.table] = m.table
+        keyed = [p for p in mine if _keyed(p, keyed_rules, current, variant, with_delta)]
+        other = [p for p in mine if not any(p is q for q in keyed)]
+        stem = m.table.removeprefix("_foedus_")
+        if not fixed and not keyed:
+            var[m.table] = [(m.table, None)]
             first.append(m)
             body.append(m)
             continue
-        stem = m.table.removeprefix("_foedus_")
-        made_once, each_round = f"_foedus_fixed_{stem}", f"_foedus_var_{stem}"
-        var[m.table] = each_round
-        scratch += [made_once, each_round]
-        whole = Materialize(m.table, exp.union(_star(made_once), _star(each_round), distinct=False))
-        first += [Materialize(made_once, _union(fixed)), Materialize(each_round, _union(mine))]
+        pieces: list[str] = []
+        var[m.table] = []
+        if fixed:
+            made_once = f"_foedus_fixed_{stem}"
+            first.append(Materialize(made_once, _union(fixed)))
+            pieces.append(made_once)
+            scratch.append(made_once)
+        if other:
+            each_round = f"_foedus_var_{stem}"
+            first.append(Materialize(each_round, _union(other)))
+            body.append(Materialize(each_round, _union(other)))
+            pieces.append(each_round)
+            var[m.table].append((each_round, None))
+            scratch.append(each_round)
+        if keyed:
+            # made whole once; then each round only at the keys where a fluent it reads changed
+            kvar, fresh, touch = (f"_foedus_{w}_{stem}" for w in ("kvar", "knew", "touch"))
+            keys = _keys(empty[fluent_table(owner[m.table])])
+            read = sorted({f for p in keyed for f in keyed_rules[_label(p) or ""]})
+            changed = _union(
+                [exp.select(*keys).from_(exp.to_table(f"_foedus_delta_{f}")) for f in read]
+            )
+            touches.append(
+                Materialize(touch, exp.select(*keys).distinct().from_(changed.subquery("c")))
+            )
+            first.append(Materialize(kvar, _union(keyed)))
+            redone = [_at_keys(p, touch, keys) for p in keyed]
+            body.append(
+                Materialize(
+                    fresh,
+                    exp.union(
+                        _of_keys(kvar, touch, keys, inside=False), _union(redone), distinct=False
+                    ),
+                )
+            )
+            body.append(Materialize(kvar, _star(fresh)))
+            pieces.append(kvar)
+            var[m.table].append((kvar, (touch, keys)))
+            scratch += [kvar, fresh, touch]
+        whole = Materialize(m.table, _union([_star(t) for t in pieces]))
         first.append(whole)
-        body += [Materialize(each_round, _union(mine)), whole]
+        body.append(whole)
+    body[:0] = touches
     if not var:
         return None
-    prev = {v: "_foedus_prev_" + v.removeprefix("_foedus_") for v in var.values()}
+    tables = [(v, touch) for vs in var.values() for v, touch in vs]
+    prev = {v: "_foedus_prev_" + v.removeprefix("_foedus_") for v, _ in tables}
     scratch += list(prev.values())
-    keep = [Materialize(prev[v], _star(v)) for v in var.values()]
-    first += [*(next_steps[n] for n in names), *step.swap, *keep]
+    keep = [Materialize(prev[v], _star(v)) for v, _ in tables]
+    # before the first round, every key a fluent has is one where it changed (from nothing)
+    start = [
+        Materialize(
+            f"_foedus_delta_{n}",
+            exp.select(*_keys(empty[fluent_table(n)])).distinct().from_(fluent_table(n)),
+        )
+        for n in names
+        if n in with_delta
+    ]
+    first += [*(next_steps[n] for n in names), *step.swap, *keep, *start]
 
-    def changed_rows(v: str) -> exp.Query:
+    def changed_rows(v: str, touch: tuple[str, list[str]] | None) -> exp.Query:
         """The rows of the points table ``v`` not in its previous round's, and the reverse
         (each difference a subquery: set operations chained without parentheses apply left
-        to right)."""
-        mine, before = _star(v), _star(prev[v])
+        to right); with ``touch``, only at its keys (the table is the previous one elsewhere)."""
+        if touch is None:
+            mine, before = _star(v), _star(prev[v])
+        else:
+            at, keys = touch
+            mine = _of_keys(v, at, keys, inside=True)
+            before = _of_keys(prev[v], at, keys, inside=True)
         gone = [
             exp.select(exp.Star()).from_(
                 exp.except_(a.copy(), b.copy(), distinct=False).subquery(f"x{i}")
@@ -167,13 +280,15 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
     deltas: list[str] = []
     swap: list[Materialize] = []
     for n in names:
-        own = [var[t] for t in (f"_foedus_init_{n}", f"_foedus_term_{n}") if t in var]
+        own = [
+            pair for t in (f"_foedus_init_{n}", f"_foedus_term_{n}") if t in var for pair in var[t]
+        ]
         if not own:
             continue  # its points read nothing of the cycle: its intervals stay
         keys = _keys(empty[fluent_table(n)])
         delta = f"_foedus_delta_{n}"
         deltas.append(delta)
-        rows = _union([changed_rows(v) for v in own]).subquery("c")
+        rows = _union([changed_rows(v, touch) for v, touch in own]).subquery("c")
         body.append(Materialize(delta, exp.select(*keys).distinct().from_(rows)))
         # the keys whose points changed are swept again; the others keep their intervals
         only = {}

@@ -68,7 +68,7 @@ from foedus.engine.compile_sql import (
 from foedus.engine.compile_static import static_query
 from foedus.engine.compile_strata import cyclic, evaluation_strata
 from foedus.errors import BackendError
-from foedus.rules.ast import EventRule, Program, StaticRule
+from foedus.rules.ast import EventRule, HoldsCond, Program, StaticRule
 
 OUTPUT = "intervals"
 #: The columns of the output table, as SQL.
@@ -102,6 +102,11 @@ class Fixpoint:
     changed: exp.Query
     swap: tuple[Materialize, ...]
     max_rounds: int
+    #: The event rules of the cycle's fluents whose every condition on a fluent of the cycle
+    #: reads it at the rule's own key (``initiated displaced_by(X) = Y when occupation(Y, X),
+    #: controlled_by(X) = X``), by label, with those fluents: their points at a key change only
+    #: when those fluents change at that key (:mod:`foedus.backends.settle`).
+    keyed: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 Step = Materialize | Fixpoint
@@ -343,7 +348,19 @@ class _Compiler:
             )
             for n in names
         )
-        self.steps.append(Fixpoint(tuple(names), init, tuple(body), changed, swap, self.max_rounds))
+        keyed = []
+        for n in names:
+            for r in self.program.rules_for(n):
+                if not isinstance(r, EventRule):
+                    continue
+                reads = [
+                    c for c in r.conditions if isinstance(c, HoldsCond) and c.ref.atom.name in names
+                ]
+                if reads and all(c.ref.atom.args == r.head.atom.args for c in reads):
+                    keyed.append((r.label, tuple(sorted({c.ref.atom.name for c in reads}))))
+        self.steps.append(
+            Fixpoint(tuple(names), init, tuple(body), changed, swap, self.max_rounds, tuple(keyed))
+        )
 
     def odd_table(self, name: str) -> str:
         return self.temp(f"_foedus_odd_{name}")
