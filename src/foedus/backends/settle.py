@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from foedus.engine.compile import Fixpoint, Materialize, fluent_table
+from foedus.engine.compile_sql import renamed
 
 
 def _reads(q: exp.Expression) -> set[str]:
@@ -132,14 +133,6 @@ def _at_keys(part: exp.Query, touch: str, keys: list[str]) -> exp.Query:
     )
     found = exp.Exists(this=exp.select("1").from_(exp.to_table(touch).as_("tk")).where(match))
     return part.copy().where(found)
-
-
-def _renamed(q: exp.Query, names: dict[str, str]) -> exp.Query:
-    out = q.copy()
-    for t in list(out.find_all(exp.Table)):
-        if t.name in names:
-            t.set("this", exp.to_identifier(names[t.name]))
-    return out
 
 
 def _count(tables: list[str]) -> exp.Select:
@@ -299,7 +292,7 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         if set(_reads(next_steps[n].query)) - set(only) - {"_foedus_ivs"}:
             return None  # the sweep reads more than the fluent's points
         swept = f"_foedus_dnext_{n}"
-        swap.append(Materialize(swept, _renamed(next_steps[n].query, only)))
+        swap.append(Materialize(swept, renamed(next_steps[n].query, only)))
         kept = _of_keys(fluent_table(n), delta, keys, inside=False)
         swap.append(Materialize(f"_foedus_next_{n}", exp.union(kept, _star(swept), distinct=False)))
         scratch += [delta, *only.values(), swept]

@@ -37,6 +37,7 @@ from foedus.build import binding
 from foedus.build.schema import create, create_temp
 from foedus.duck import duckdb
 from foedus.engine import from_tables
+from foedus.engine.compile_sql import renamed
 
 #: The acts a norm forbids (its actor bears a norm of the instrument for the act's type towards
 #: the beneficiary), per perspective and scenario, with the time point: what the breach query
@@ -156,7 +157,7 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
         query = _of_forbidden({})
         if on_demand:  # the binds rows breaches read are in its table
             (binds,) = (c for c in query.find_all(exp.CTE) if c.alias == "binds")
-            binds.set("this", _renamed(binds.this, {"scenario_fluents": binding.EVENT_BINDS}))
+            binds.set("this", renamed(binds.this, {"scenario_fluents": binding.EVENT_BINDS}))
         try:
             made = exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=query)
             con.execute(made.sql(dialect=dialect))
@@ -165,20 +166,11 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
                 _drop_temp(con, binding.EVENT_BINDS)
 
 
-def _renamed(query: exp.Expression, names: dict[str, str]) -> exp.Expression:
-    """``query`` reading the table ``names[t]`` for each table ``t`` it names in ``names``."""
-    out = query.copy()
-    for t in list(out.find_all(exp.Table)):
-        if t.name in names:
-            t.set("this", exp.to_identifier(names[t.name]))
-    return out
-
-
 @contextmanager
 def _forbidden(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> Iterator[None]:
     """:data:`FORBIDDEN` (reading the tables renamed by ``names``) in :data:`FORBIDDEN_TABLE`
     while the block runs."""
-    con.execute(create_temp(FORBIDDEN_TABLE, _renamed(FORBIDDEN, names)))
+    con.execute(create_temp(FORBIDDEN_TABLE, renamed(FORBIDDEN, names)))
     try:
         yield
     finally:
@@ -187,7 +179,7 @@ def _forbidden(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> Iterato
 
 def _of_forbidden(names: dict[str, str]) -> exp.Expression:
     """The breach query over :data:`FORBIDDEN_TABLE` (and the tables renamed by ``names``)."""
-    return _renamed(_OF_FORBIDDEN, {**names, "forbidden": FORBIDDEN_TABLE})
+    return renamed(_OF_FORBIDDEN, {**names, "forbidden": FORBIDDEN_TABLE})
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -228,7 +220,7 @@ def store_breaches_for(
     ids = exp.select("event_id").from_(exp.to_table(events))
     mine = exp.select("*").from_("event_acts").where(exp.column("event_id").isin(query=ids))
     con.execute(create_temp(acts, mine))
-    con.execute(create_temp(sf, _renamed(_BREACH_SF, {"acts": acts})))
+    con.execute(create_temp(sf, renamed(_BREACH_SF, {"acts": acts})))
     names = {"event_acts": acts, "scenario_fluents": sf}
     try:
         with _forbidden(con, names):

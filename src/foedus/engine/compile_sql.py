@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from sqlglot import exp
+
+_E = TypeVar("_E", bound=exp.Expression)
 
 # Column names shared by every interval table.
 SCN = "scn"  # the scenario: 0 for times taken from t_early, 1 for times taken from t_late
@@ -106,6 +109,16 @@ _names = itertools.count()
 
 #: A time point after every other: an open interval's ``end`` (NULL) in comparisons.
 FOREVER = 2**62
+
+
+def renamed(query: _E, names: dict[str, str]) -> _E:
+    """A copy of ``query`` that reads the table ``names[t]`` wherever it read a table ``t``
+    named in ``names`` (a table named with its schema or database is left as it is)."""
+    out = query.copy()
+    for t in list(out.find_all(exp.Table)):
+        if t.name in names and not t.args.get("db"):
+            t.set("this", exp.to_identifier(names[t.name]))
+    return out
 
 
 def end_or_forever(iv: str) -> exp.Expression:

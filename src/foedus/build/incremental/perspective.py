@@ -21,7 +21,6 @@ from foedus.build.incremental.sql import (
     _lit,
     _match,
     _null,
-    _renamed,
     _sql,
     _star,
     _tbl,
@@ -31,6 +30,7 @@ from foedus.build.incremental.state import insert_state
 from foedus.build.schema import SCENARIO_FLUENTS
 from foedus.build.schema import STATE_FLUENTS as STATE
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, fluent_table
+from foedus.engine.compile_sql import renamed
 from foedus.engine.dependencies import arity, static_links
 from foedus.rules.ast import StaticRule
 
@@ -152,9 +152,9 @@ class _Perspective(_DirtyKeys):
             self.temp(name, sql)
             names[fluent_table(g)] = name
         for m in steps:
-            self.materialize(m.table, _renamed(m.query, names))
+            self.materialize(m.table, renamed(m.query, names))
         fresh = self.t("fresh", f)
-        self.materialize(fresh, _renamed(last.query, names))
+        self.materialize(fresh, renamed(last.query, names))
         self.temp(self.cur(f), self.only_dirty(f, fresh))
         self.define(fluent_table(f), f, self.cur(f))
 
@@ -197,9 +197,9 @@ class _Perspective(_DirtyKeys):
                     else:
                         names[fluent_table(g)] = self.empty(g)
                 for m in pending:
-                    self.materialize(m.table, _renamed(m.query, names))
+                    self.materialize(m.table, renamed(m.query, names))
                 pending = []
-                self.materialize(OUTPUT, _renamed(step.query, names))
+                self.materialize(OUTPUT, renamed(step.query, names))
 
     def fixpoint(self, step: Fixpoint) -> None:
         """A cycle through time over the dirty keys of its fluents, the clean ones read from
@@ -234,10 +234,10 @@ class _Perspective(_DirtyKeys):
                     self.tables.append(name)
                     names[fluent_table(h)] = name
                 for p in pending:
-                    body.append(_create(p.table, _renamed(p.query, names)))
+                    body.append(_create(p.table, renamed(p.query, names)))
                     self.tables.append(p.table)
                 fresh, nxt = self.t("fresh", g), self.t("next", g)
-                body.append(_create(fresh, _renamed(m.query, names)))
+                body.append(_create(fresh, renamed(m.query, names)))
                 body.append(_create(nxt, self.only_dirty(g, fresh)))
                 self.tables += [fresh, nxt]
                 self.temp(nxt, _star(self.cur(g)).where(exp.false()))

@@ -104,14 +104,6 @@ def _union_all(parts: list[exp.Query]) -> exp.Query:
     return exp.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
 
 
-def _renamed(q: exp.Query, names: dict[str, str]) -> exp.Query:
-    q = q.copy()
-    for t in list(q.find_all(exp.Table)):
-        if t.name in names and not t.args.get("db"):
-            t.set("this", exp.to_identifier(names[t.name]))
-    return q
-
-
 def _create(table: str, query: exp.Expression, kind: str = "TABLE") -> str:
     """``CREATE OR REPLACE TEMP TABLE|VIEW table AS query``, rendered."""
     stmt = exp.Create(

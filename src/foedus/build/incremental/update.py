@@ -70,7 +70,6 @@ from foedus.build.incremental.sql import (
     _create,
     _drop,
     _eq,
-    _renamed,
     _sql,
     _star,
     _tbl,
@@ -84,6 +83,7 @@ from foedus.build.tables import write_tables
 from foedus.corpus.perspectives import perspective_ids
 from foedus.duck import arrow_table, duckdb, insert_arrow
 from foedus.engine.compile import compile_program
+from foedus.engine.compile_sql import renamed
 from foedus.engine.dependencies import Derivation, NotIncremental, derivations
 from foedus.rules.ast import Program
 from foedus.rules.programs import program_for
@@ -341,7 +341,7 @@ def _update(con: duckdb.DuckDBPyConnection, prepared: Prepared, say: Progress) -
         # or what its target is part of then: they change only where a row of those differs
         affected = exp.replace_placeholders(_AFFECTED.copy(), forever=exp.Literal.number(FOREVER))
         assert isinstance(affected, exp.Query)
-        con.execute(_create(CHANGES.breach_events, _renamed(affected, _UPDATE_TABLES)))
+        con.execute(_create(CHANGES.breach_events, renamed(affected, _UPDATE_TABLES)))
         report.breach_events = _count(con, _count_of(CHANGES.breach_events))
         store_breaches_for(con, CHANGES.breach_events)
         set_meta(con, corpus_hash=corpus.content_hash)
