@@ -15,6 +15,7 @@ from sqlglot import exp
 from foedus.backends.base import Backend, Script, happening_columns, happening_rows
 from foedus.duck import arrow_table, duckdb, insert_arrow
 from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
+from foedus.engine.compile_sql import union_parts
 from foedus.engine.narrative import Happening
 
 try:
@@ -159,7 +160,7 @@ class DuckDBBackend(Backend):
         """``intervals`` one fluent at a time: created empty (the plan's columns), then each
         fluent's rows appended, after which the tables only they read are dropped — so the
         fluents' tables, their certainty groups and the output are not all held at once."""
-        parts = _union_parts(step.query)
+        parts = union_parts(step.query)
         out: Script = [f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})"]
         last: dict[str, int] = {}
         for i, part in enumerate(parts):
@@ -232,10 +233,3 @@ class _TemporaryBackend(DuckDBBackend):
         stmt = step.statement()
         stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt
-
-
-def _union_parts(q: exp.Expression) -> list[exp.Expression]:
-    """The operands of a chain of ``UNION ALL`` (a query that is not one: itself)."""
-    if isinstance(q, exp.Union) and not q.args.get("distinct"):
-        return [*_union_parts(q.this), *_union_parts(q.expression)]
-    return [q]

@@ -37,26 +37,16 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from foedus.engine.compile import Fixpoint, Materialize, fluent_table
-from foedus.engine.compile_sql import renamed
+from foedus.engine.compile_sql import renamed, union_all, union_parts
 
 
 def _reads(q: exp.Expression) -> set[str]:
     return {t.name for t in q.find_all(exp.Table)}
 
 
-def _parts(q: exp.Query) -> list[exp.Query]:
-    """The operands of a chain of ``UNION ALL`` (a query that is not one: itself)."""
-    if isinstance(q, exp.Union) and not q.args.get("distinct") and not q.args.get("with"):
-        return [*_parts(q.this), *_parts(q.expression)]
-    return [q]
-
-
-def _union(parts: Sequence[exp.Query]) -> exp.Query:
-    """``UNION ALL`` of ``parts`` (each a plain select or a parenthesised query)."""
-    out = parts[0].copy()
-    for p in parts[1:]:
-        out = exp.union(out, p.copy(), distinct=False)
-    return out
+def _union_of(parts: Sequence[exp.Query]) -> exp.Query:
+    """``UNION ALL`` of copies of ``parts`` (a part may be used in more than one step)."""
+    return union_all([p.copy() for p in parts])
 
 
 def _star(table: str) -> exp.Select:
@@ -142,7 +132,7 @@ def _count(tables: list[str]) -> exp.Select:
         for t in tables
     ]
     return exp.select(exp.alias_(exp.Sum(this=exp.column("n")), "changed")).from_(
-        _union(counts).subquery("d")
+        _union_of(counts).subquery("d")
     )
 
 
@@ -181,7 +171,7 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         if m.table not in variant:
             first.append(m)  # made once
             continue
-        parts = _parts(m.query)
+        parts = union_parts(m.query)
         mine = [p for p in parts if _reads(p) & moving]
         fixed = [p for p in parts if not any(p is q for q in mine)]
         keyed = [p for p in mine if _keyed(p, keyed_rules, current, variant, with_delta)]
@@ -196,13 +186,13 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         var[m.table] = []
         if fixed:
             made_once = f"_foedus_fixed_{stem}"
-            first.append(Materialize(made_once, _union(fixed)))
+            first.append(Materialize(made_once, _union_of(fixed)))
             pieces.append(made_once)
             scratch.append(made_once)
         if other:
             each_round = f"_foedus_var_{stem}"
-            first.append(Materialize(each_round, _union(other)))
-            body.append(Materialize(each_round, _union(other)))
+            first.append(Materialize(each_round, _union_of(other)))
+            body.append(Materialize(each_round, _union_of(other)))
             pieces.append(each_round)
             var[m.table].append((each_round, None))
             scratch.append(each_round)
@@ -211,19 +201,19 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
             kvar, fresh, touch = (f"_foedus_{w}_{stem}" for w in ("kvar", "knew", "touch"))
             keys = _keys(empty[fluent_table(owner[m.table])])
             read = sorted({f for p in keyed for f in keyed_rules[_label(p) or ""]})
-            changed = _union(
+            changed = _union_of(
                 [exp.select(*keys).from_(exp.to_table(f"_foedus_delta_{f}")) for f in read]
             )
             touches.append(
                 Materialize(touch, exp.select(*keys).distinct().from_(changed.subquery("c")))
             )
-            first.append(Materialize(kvar, _union(keyed)))
+            first.append(Materialize(kvar, _union_of(keyed)))
             redone = [_at_keys(p, touch, keys) for p in keyed]
             body.append(
                 Materialize(
                     fresh,
                     exp.union(
-                        _of_keys(kvar, touch, keys, inside=False), _union(redone), distinct=False
+                        _of_keys(kvar, touch, keys, inside=False), _union_of(redone), distinct=False
                     ),
                 )
             )
@@ -231,7 +221,7 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
             pieces.append(kvar)
             var[m.table].append((kvar, (touch, keys)))
             scratch += [kvar, fresh, touch]
-        whole = Materialize(m.table, _union([_star(t) for t in pieces]))
+        whole = Materialize(m.table, _union_of([_star(t) for t in pieces]))
         first.append(whole)
         body.append(whole)
     body[:0] = touches
@@ -281,7 +271,7 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         keys = _keys(empty[fluent_table(n)])
         delta = f"_foedus_delta_{n}"
         deltas.append(delta)
-        rows = _union([changed_rows(v, touch) for v, touch in own]).subquery("c")
+        rows = _union_of([changed_rows(v, touch) for v, touch in own]).subquery("c")
         body.append(Materialize(delta, exp.select(*keys).distinct().from_(rows)))
         # the keys whose points changed are swept again; the others keep their intervals
         only = {}

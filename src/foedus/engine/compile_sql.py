@@ -194,6 +194,14 @@ def union_all(queries: Sequence[exp.Query]) -> exp.Query:
     return out
 
 
+def union_parts(q: exp.Query) -> list[exp.Query]:
+    """The operands of a chain of ``UNION ALL`` (a query that is not one, or one with its own
+    ``WITH``, whose operands read its common tables: itself)."""
+    if isinstance(q, exp.Union) and not q.args.get("distinct") and not q.args.get("with"):
+        return [*union_parts(q.this), *union_parts(q.expression)]
+    return [q]
+
+
 def union_distinct(queries: Sequence[exp.Query]) -> exp.Query:
     out = queries[0]
     for q in queries[1:]:
