@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from foedus.backends.settle import settle_on_points
+from foedus.backends.settle import in_place, settle_on_points
 from foedus.engine.compile import (
     HAPPENINGS,
     OUTPUT,
@@ -154,7 +154,12 @@ class Backend(ABC):
 
     def prepare(self, step: Materialize) -> Any:
         """A step made ready to run, once per run: by default its statement, rendered (a
-        backend that does not run ``CREATE TABLE .. AS`` statements makes something else)."""
+        backend that does not run ``CREATE TABLE .. AS`` statements makes something else);
+        a step that :func:`settle_on_points` makes in place (a rename, a patch), its
+        statements joined by ``;``."""
+        moves = in_place(step)
+        if moves is not None:
+            return "; ".join(self.sql(m) for m in moves)
         return self.sql(self.materialize(step))
 
     def apply(self, prepared: Any) -> None:

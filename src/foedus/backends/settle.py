@@ -1,10 +1,10 @@
 """A through-time cycle run with less work than its compiled rounds, to the same intervals.
 
-Each round of a compiled cycle (:class:`foedus.engine.compile.Fixpoint`) makes the cycle
-fluents' initiation and termination points from the current intervals, sweeps the points into
+Each round of a compiled cycle (:class:`foedus.engine.compile.Fixpoint`) makes every cycle
+fluent's initiation and termination points from the current intervals, sweeps the points into
 the next intervals (the ``_foedus_next_*`` steps, which read nothing else of the cycle), then
 compares the next intervals with the current ones; it stops when they are equal.
-:func:`settle_on_points` rewrites it, on three facts about that shape:
+:func:`settle_on_points` rewrites it, on these facts about that shape:
 
 - **the sweep is a function of the points**, so the cycle has settled as soon as a round's
   points are the round before's; the last round, which swept the same intervals once more only
@@ -26,18 +26,80 @@ compares the next intervals with the current ones; it stops when they are equal.
   a key only where what it reads changed at that key: after its first round it is made only at
   the keys that the last round swept again, its other points kept, and compared only there.
   At 10^6 events the rounds of the ``controlled_by`` cycle after the first take 0.07-0.23 s
-  instead of 0.19 s each.
+  instead of 0.19 s each;
+- **one fluent after the other** (Gauss-Seidel): a round makes one fluent's points from the
+  intervals as they are now, sweeps its changed keys and patches its intervals before it
+  makes the next fluent's points, so that a change reaches the fluents after it in the same
+  round, not the next. The order changes how many rounds it takes, not where it settles:
+  what holds at ``T`` depends only on points before ``T``, so each round, in any order, makes
+  the intervals right up to a later time point than the round before. Each fluent's delta
+  table holds the keys where it changed since the fluents that read it last made their
+  points (the last time it was swept), so a keyed rule's keys are the union of the deltas it
+  reads as they are when its turn comes. The cycle has settled when a whole round changes no
+  fluent's points. At 10^6 events the ``controlled_by`` cycle takes four rounds, not eight;
+- **nothing is copied whole**: the last round's points are moved aside by a rename
+  (:class:`Moved`) before a round makes them again, and a fluent's intervals are patched in
+  place (:class:`Patched`: its rows at the changed keys deleted, the new ones inserted)
+  instead of made again as the union of the kept and the swept rows and then copied. The
+  copies cost 1.0-1.3 s of the 10^6 world's fluents step.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlglot import exp
 
 from foedus.engine.compile import Fixpoint, Materialize, fluent_table
 from foedus.engine.compile_sql import renamed, union_all, union_parts
+
+
+@dataclass(frozen=True)
+class Moved(Materialize):
+    """``table`` made from the one table ``query`` reads by renaming it (which is gone after):
+    a copy (``query``) says what it holds; the rename costs nothing, where a copy of the
+    10^6 world's 400,000 points of ``controlled_by`` took 0.02-0.1 s a round."""
+
+    def in_place(self) -> list[exp.Expression]:
+        (source,) = _reads(self.query)
+        return [
+            exp.Drop(this=exp.to_table(self.table), kind="TABLE", exists=True),
+            exp.Alter(
+                this=exp.to_table(source),
+                kind="TABLE",
+                actions=[exp.AlterRename(this=exp.to_table(self.table))],
+            ),
+        ]
+
+
+@dataclass(frozen=True)
+class Patched(Materialize):
+    """``table`` with its rows at the keys in the table ``delta`` (columns ``keys``) replaced
+    by the rows of the table ``rows``, in place: ``query`` (which reads ``table`` itself) says
+    what it then holds; deleting and inserting costs what changed, not a copy of the rest."""
+
+    delta: str = ""
+    rows: str = ""
+    keys: tuple[str, ...] = ()
+
+    def in_place(self) -> list[exp.Expression]:
+        found = exp.Exists(
+            this=exp.select("1")
+            .from_(exp.to_table(self.delta).as_("d"))
+            .where(_matches(list(self.keys), "d", self.table))
+        )
+        return [
+            exp.delete(self.table, where=found),
+            exp.insert(_star(self.rows), self.table),
+        ]
+
+
+def in_place(step: Materialize) -> list[exp.Expression] | None:
+    """The statements that make a :class:`Moved` or :class:`Patched` step's table in place
+    (None for a step made by its query)."""
+    return step.in_place() if isinstance(step, Moved | Patched) else None
 
 
 def _reads(q: exp.Expression) -> set[str]:
@@ -151,26 +213,34 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
     empty = {m.table: m for m in step.init}
     if any(fluent_table(n) not in empty for n in names):
         return None
-    first: list[Materialize] = [*step.init]
-    body: list[Materialize] = []
+    owner = {f"_foedus_{kind}_{n}": n for n in names for kind in ("init", "term")}
+    if any(m.table not in owner for m in points):
+        return None  # a points table of no one fluent: its place in the round is unknown
+    if {m.table for m in step.swap} != current:
+        return None
+    hoisted: list[Materialize] = []  # made once, before the cycle: they read nothing of it
     # which points tables read the cycle (made each round), in the cycle's order
     moving = set(current)
     for m in points:
         if _reads(m.query) & moving:
             moving.add(m.table)
     variant = moving - current
-    owner = {f"_foedus_{kind}_{n}": n for n in names for kind in ("init", "term")}
-    with_delta = {owner[t] for t in variant if t in owner}
+    with_delta = {owner[t] for t in variant}
     keyed_rules = dict(step.keyed)
+    # per fluent: its points made in the first round, made each round, and the keys each
+    # round's keyed rules are made at (made first in its turn, from the deltas)
+    once: dict[str, list[Materialize]] = {n: [] for n in names}
+    again: dict[str, list[Materialize]] = {n: [] for n in names}
+    touches: dict[str, list[Materialize]] = {n: [] for n in names}
     # a points table -> the tables of its parts that read the cycle: (table, None) made whole
     # each round, (table, (touch, keys)) made each round only at the keys in touch
     var: dict[str, list[tuple[str, tuple[str, list[str]] | None]]] = {}
     scratch: list[str] = []
-    touches: list[Materialize] = []  # made each round before the points, from the deltas
     for m in points:
         if m.table not in variant:
-            first.append(m)  # made once
+            hoisted.append(m)  # made once
             continue
+        n = owner[m.table]
         parts = union_parts(m.query)
         mine = [p for p in parts if _reads(p) & moving]
         fixed = [p for p in parts if not any(p is q for q in mine)]
@@ -179,60 +249,74 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         stem = m.table.removeprefix("_foedus_")
         if not fixed and not keyed:
             var[m.table] = [(m.table, None)]
-            first.append(m)
-            body.append(m)
+            once[n].append(m)
+            again[n].append(m)
             continue
         pieces: list[str] = []
         var[m.table] = []
         if fixed:
             made_once = f"_foedus_fixed_{stem}"
-            first.append(Materialize(made_once, _union_of(fixed)))
+            hoisted.append(Materialize(made_once, _union_of(fixed)))
             pieces.append(made_once)
             scratch.append(made_once)
         if other:
             each_round = f"_foedus_var_{stem}"
-            first.append(Materialize(each_round, _union_of(other)))
-            body.append(Materialize(each_round, _union_of(other)))
+            once[n].append(Materialize(each_round, _union_of(other)))
+            again[n].append(Materialize(each_round, _union_of(other)))
             pieces.append(each_round)
             var[m.table].append((each_round, None))
             scratch.append(each_round)
         if keyed:
             # made whole once; then each round only at the keys where a fluent it reads changed
             kvar, fresh, touch = (f"_foedus_{w}_{stem}" for w in ("kvar", "knew", "touch"))
-            keys = _keys(empty[fluent_table(owner[m.table])])
+            keys = _keys(empty[fluent_table(n)])
             read = sorted({f for p in keyed for f in keyed_rules[_label(p) or ""]})
             changed = _union_of(
                 [exp.select(*keys).from_(exp.to_table(f"_foedus_delta_{f}")) for f in read]
             )
-            touches.append(
+            touches[n].append(
                 Materialize(touch, exp.select(*keys).distinct().from_(changed.subquery("c")))
             )
-            first.append(Materialize(kvar, _union_of(keyed)))
+            once[n].append(Materialize(kvar, _union_of(keyed)))
             redone = [_at_keys(p, touch, keys) for p in keyed]
-            body.append(
+            before = "_foedus_prev_" + kvar.removeprefix("_foedus_")
+            again[n].append(
                 Materialize(
                     fresh,
                     exp.union(
-                        _of_keys(kvar, touch, keys, inside=False), _union_of(redone), distinct=False
+                        _of_keys(before, touch, keys, inside=False),
+                        _union_of(redone),
+                        distinct=False,
                     ),
                 )
             )
-            body.append(Materialize(kvar, _star(fresh)))
+            again[n].append(Moved(kvar, _star(fresh)))
             pieces.append(kvar)
             var[m.table].append((kvar, (touch, keys)))
             scratch += [kvar, fresh, touch]
         whole = Materialize(m.table, _union_of([_star(t) for t in pieces]))
-        first.append(whole)
-        body.append(whole)
-    body[:0] = touches
+        once[n].append(whole)
+        again[n].append(whole)
     if not var:
         return None
-    tables = [(v, touch) for vs in var.values() for v, touch in vs]
-    prev = {v: "_foedus_prev_" + v.removeprefix("_foedus_") for v, _ in tables}
+    prev = {v: "_foedus_prev_" + v.removeprefix("_foedus_") for vs in var.values() for v, _ in vs}
     scratch += list(prev.values())
-    keep = [Materialize(prev[v], _star(v)) for v, _ in tables]
-    # before the first round, every key a fluent has is one where it changed (from nothing)
-    start = [
+
+    def keep(n: str) -> list[Materialize]:
+        """The points of ``n`` that each round makes again, kept (moved) as the previous
+        round's before it does."""
+        return [
+            Moved(prev[v], _star(v))
+            for t in (f"_foedus_init_{n}", f"_foedus_term_{n}")
+            for v, _ in var.get(t, ())
+        ]
+
+    # the first round, one fluent after the other, each reading the intervals of those made
+    # before it; then every key a fluent has is one where it changed (from nothing)
+    first: list[Materialize] = [*step.init, *hoisted]
+    for n in names:
+        first += [*once[n], next_steps[n], Moved(fluent_table(n), _star(f"_foedus_next_{n}"))]
+    first += [
         Materialize(
             f"_foedus_delta_{n}",
             exp.select(*_keys(empty[fluent_table(n)])).distinct().from_(fluent_table(n)),
@@ -240,7 +324,6 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         for n in names
         if n in with_delta
     ]
-    first += [*(next_steps[n] for n in names), *step.swap, *keep, *start]
 
     def changed_rows(v: str, touch: tuple[str, list[str]] | None) -> exp.Query:
         """The rows of the points table ``v`` not in its previous round's, and the reverse
@@ -260,8 +343,11 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         ]
         return exp.union(*gone, distinct=False)
 
+    # each round, one fluent after the other (Gauss-Seidel): its points from the intervals
+    # as they are now, those of the fluents before it already this round's; then the keys
+    # whose points changed, swept again, and its intervals replaced
     deltas: list[str] = []
-    swap: list[Materialize] = []
+    body: list[Materialize] = []
     for n in names:
         own = [
             pair for t in (f"_foedus_init_{n}", f"_foedus_term_{n}") if t in var for pair in var[t]
@@ -271,6 +357,7 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         keys = _keys(empty[fluent_table(n)])
         delta = f"_foedus_delta_{n}"
         deltas.append(delta)
+        body += [*touches[n], *keep(n), *again[n]]
         rows = _union_of([changed_rows(v, touch) for v, touch in own]).subquery("c")
         body.append(Materialize(delta, exp.select(*keys).distinct().from_(rows)))
         # the keys whose points changed are swept again; the others keep their intervals
@@ -278,16 +365,16 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         for t in (f"_foedus_init_{n}", f"_foedus_term_{n}"):
             if t in _reads(next_steps[n].query):
                 only[t] = f"_foedus_d{t.removeprefix('_foedus_')}"
-                swap.append(Materialize(only[t], _of_keys(t, delta, keys, inside=True)))
+                body.append(Materialize(only[t], _of_keys(t, delta, keys, inside=True)))
         if set(_reads(next_steps[n].query)) - set(only) - {"_foedus_ivs"}:
             return None  # the sweep reads more than the fluent's points
         swept = f"_foedus_dnext_{n}"
-        swap.append(Materialize(swept, renamed(next_steps[n].query, only)))
+        body.append(Materialize(swept, renamed(next_steps[n].query, only)))
         kept = _of_keys(fluent_table(n), delta, keys, inside=False)
-        swap.append(Materialize(f"_foedus_next_{n}", exp.union(kept, _star(swept), distinct=False)))
+        patched = exp.union(kept, _star(swept), distinct=False)
+        body.append(Patched(fluent_table(n), patched, delta, swept, tuple(keys)))
         scratch += [delta, *only.values(), swept]
     if not deltas:
         return None
-    swap += [*step.swap, *keep]
-    loop = Fixpoint(step.fluents, (), tuple(body), _count(deltas), tuple(swap), step.max_rounds)
+    loop = Fixpoint(step.fluents, (), tuple(body), _count(deltas), (), step.max_rounds)
     return first, loop, scratch
