@@ -143,7 +143,7 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     (cycle,) = [s for s in events.steps if isinstance(s, Fixpoint)]
     rewritten = settle_on_points(cycle)
     assert rewritten is not None
-    first, loop, scratch = rewritten
+    first, loop, last, scratch = rewritten
     assert cycle.keyed == (("gone", ("part_of",)),)  # it reads part_of at its own key
     # once: the initiations, and the termination that reads nothing of the cycle (free)
     once = [m.table for m in first]
@@ -179,6 +179,17 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     assert delete.startswith("DELETE FROM _foedus_fl_part_of WHERE EXISTS")
     assert "_foedus_delta_part_of" in delete
     assert insert == "INSERT INTO _foedus_fl_part_of SELECT * FROM _foedus_dnext_part_of"
+    # the rounds sweep without provenance (what the rules read are the intervals); the
+    # settled intervals are given theirs once, from the same points
+    swept = loop.body[-2].query.sql("duckdb")
+    assert "CAST(NULL AS TEXT) AS initiated_by" in swept and "MATERIALIZED" not in swept
+    assert [(type(m).__name__, m.table) for m in last] == [
+        ("Materialize", "_foedus_given_part_of"),
+        ("Moved", "_foedus_fl_part_of"),
+    ]
+    given = last[0].query.sql("duckdb")
+    assert "FROM _foedus_fl_part_of" in given and "_foedus_init_part_of" in given
+    assert "initiated_by" in given and "_foedus_dinit_part_of" not in given
     assert set(scratch) >= {"_foedus_prev_kvar_term_part_of", "_foedus_delta_part_of"}
     succession = compile_program(parse_rules(CYCLES["succession"]), scenarios=2)
     (heirs,) = [s for s in succession.steps if isinstance(s, Fixpoint)]

@@ -250,10 +250,11 @@ class Backend(ABC):
         points = settle_on_points(step) if self.settle_on_points else None
         if points is None:
             return [*(self.prepare(m) for m in step.init), self.loop(step)]
-        first, loop, scratch = points
+        first, loop, last, scratch = points
         return [
             *(self.prepare(m) for m in first),
             self.loop(loop),
+            *(self.prepare(m) for m in last),
             *(self.dropping(t) for t in scratch),
         ]
 

@@ -41,7 +41,11 @@ compares the next intervals with the current ones; it stops when they are equal.
   (:class:`Moved`) before a round makes them again, and a fluent's intervals are patched in
   place (:class:`Patched`: its rows at the changed keys deleted, the new ones inserted)
   instead of made again as the union of the kept and the swept rows and then copied. The
-  copies cost 1.0-1.3 s of the 10^6 world's fluents step.
+  copies cost 1.0-1.3 s of the 10^6 world's fluents step;
+- **the rules read intervals, not who made them**: a round sweeps without provenance (the
+  rule and happenings that started and ended each interval, two joins of the points), and
+  the settled intervals are given theirs once, by the compiled sweep's own joins over the
+  last round's points, which are the settled ones: the provenance of the compiled cycle.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from foedus.engine.compile import Fixpoint, Materialize, fluent_table
+from foedus.engine.compile_inertia import IVS
 from foedus.engine.compile_sql import renamed, union_all, union_parts
 
 
@@ -198,11 +203,40 @@ def _count(tables: list[str]) -> exp.Select:
     )
 
 
-def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[str]] | None:
-    """``step`` rewritten (the module's text): ``(first, loop, scratch)``, the steps to run
-    once, the cycle to run after them and the tables to drop after it; None when the cycle
-    is not of the shape the rewriting needs (a static fluent in the cycle, whose intervals are
-    made from the intervals themselves)."""
+#: The columns of an interval's provenance (:func:`foedus.engine.compile_inertia.fluent_query`).
+_PROVENANCE = ("rule", "initiated_by", "terminated_by")
+
+
+def _without_provenance(query: exp.Query, table: str) -> tuple[exp.Query, exp.Query | None]:
+    """A sweep's query (``_foedus_next_*``) split in two: the same intervals with NULL
+    provenance (what a round needs: the cycle's rules read the intervals, not who made
+    them), and the query that gives the intervals in ``table`` their provenance, from the
+    same points (None when the sweep has none: a plan without provenance)."""
+    with_ = query.args.get("with")
+    ctes = [c for c in with_.expressions if c.alias == IVS] if with_ else []
+    if not isinstance(query, exp.Select) or len(ctes) != 1:
+        return query, None
+    names = [e.alias_or_name for e in query.expressions]
+    if tuple(names[-3:]) != _PROVENANCE:
+        return query, None
+    bare = exp.select(
+        *(exp.column(c) for c in names[:-3]),
+        *(exp.alias_(exp.cast(exp.null(), "VARCHAR"), c) for c in _PROVENANCE),
+    ).from_(ctes[0].this.copy().subquery("iv"))
+    given = query.copy()
+    (cte,) = [c for c in given.args["with"].expressions if c.alias == IVS]
+    cte.set("this", exp.select(*(exp.column(c) for c in names[:-3])).from_(exp.to_table(table)))
+    return bare, given
+
+
+def settle_on_points(
+    step: Fixpoint,
+) -> tuple[list[Materialize], Fixpoint, list[Materialize], list[str]] | None:
+    """``step`` rewritten (the module's text): ``(first, loop, last, scratch)``, the steps to
+    run once, the cycle to run after them, the steps to run after it (the intervals'
+    provenance) and the tables to drop then; None when the cycle is not of the shape the
+    rewriting needs (a static fluent in the cycle, whose intervals are made from the
+    intervals themselves)."""
     names = list(step.fluents)
     current = {fluent_table(n) for n in names}
     next_of = {f"_foedus_next_{n}": n for n in names}
@@ -213,6 +247,9 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
     empty = {m.table: m for m in step.init}
     if any(fluent_table(n) not in empty for n in names):
         return None
+    # the rounds sweep without provenance; the settled intervals are given theirs once
+    split = {n: _without_provenance(next_steps[n].query, fluent_table(n)) for n in names}
+    sweeps = {n: Materialize(f"_foedus_next_{n}", bare) for n, (bare, _) in split.items()}
     owner = {f"_foedus_{kind}_{n}": n for n in names for kind in ("init", "term")}
     if any(m.table not in owner for m in points):
         return None  # a points table of no one fluent: its place in the round is unknown
@@ -315,7 +352,7 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
     # before it; then every key a fluent has is one where it changed (from nothing)
     first: list[Materialize] = [*step.init, *hoisted]
     for n in names:
-        first += [*once[n], next_steps[n], Moved(fluent_table(n), _star(f"_foedus_next_{n}"))]
+        first += [*once[n], sweeps[n], Moved(fluent_table(n), _star(f"_foedus_next_{n}"))]
     first += [
         Materialize(
             f"_foedus_delta_{n}",
@@ -363,13 +400,13 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
         # the keys whose points changed are swept again; the others keep their intervals
         only = {}
         for t in (f"_foedus_init_{n}", f"_foedus_term_{n}"):
-            if t in _reads(next_steps[n].query):
+            if t in _reads(sweeps[n].query):
                 only[t] = f"_foedus_d{t.removeprefix('_foedus_')}"
                 body.append(Materialize(only[t], _of_keys(t, delta, keys, inside=True)))
-        if set(_reads(next_steps[n].query)) - set(only) - {"_foedus_ivs"}:
+        if set(_reads(sweeps[n].query)) - set(only):
             return None  # the sweep reads more than the fluent's points
         swept = f"_foedus_dnext_{n}"
-        body.append(Materialize(swept, renamed(next_steps[n].query, only)))
+        body.append(Materialize(swept, renamed(sweeps[n].query, only)))
         kept = _of_keys(fluent_table(n), delta, keys, inside=False)
         patched = exp.union(kept, _star(swept), distinct=False)
         body.append(Patched(fluent_table(n), patched, delta, swept, tuple(keys)))
@@ -377,4 +414,9 @@ def settle_on_points(step: Fixpoint) -> tuple[list[Materialize], Fixpoint, list[
     if not deltas:
         return None
     loop = Fixpoint(step.fluents, (), tuple(body), _count(deltas), (), step.max_rounds)
-    return first, loop, scratch
+    last: list[Materialize] = []
+    for n, (_, given) in split.items():
+        if given is not None:
+            made = f"_foedus_given_{n}"
+            last += [Materialize(made, given), Moved(fluent_table(n), _star(made))]
+    return first, loop, last, scratch

@@ -296,7 +296,7 @@ def _provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:
         select(
             *[col(k, "iv") for k in kv], col(START, "iv"), alias(exp.Min(this=col("id", "x")), "id")
         )
-        .from_(table(_IVS, "iv"), copy=False)
+        .from_(table(IVS, "iv"), copy=False)
         .join(
             sub(enders, "x"),
             on=and_([*on_key("iv", "x"), eq(col("p", "x"), col(END, "iv")), paren(ends_match)]),
@@ -314,7 +314,7 @@ def _provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:
             alias(col("id", "st"), INIT_BY),
             alias(col("id", "en"), TERM_BY),
         )
-        .from_(table(_IVS, "iv"), copy=False)
+        .from_(table(IVS, "iv"), copy=False)
         .join(
             sub(started, "st"),
             on=and_(
@@ -337,11 +337,11 @@ def _provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:
             join_type="left",
             copy=False,
         )
-        .with_(_IVS, as_=ivs, materialized=True, copy=False)
+        .with_(IVS, as_=ivs, materialized=True, copy=False)
     )
 
 
 #: The intervals :func:`_provenance` reads twice (its rows, and their ends' happenings): a
 #: materialised common table expression, computed once (as two subqueries DuckDB swept the
 #: points twice: 0.8 s of the 10^6 world's ``controlled_by``)
-_IVS = "_foedus_ivs"
+IVS = "_foedus_ivs"
