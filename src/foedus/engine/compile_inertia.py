@@ -64,11 +64,12 @@ def _multi_intervals(init: str, term: str, arity: int, one_scenario: bool = Fals
     A multi-valued fluent has at most one value at a time. A *set point* is a point of the
     key where some value is initiated or every value is terminated (``= _``); it sets the
     key's value to ``v`` when ``v`` is the only value initiated there and nothing terminates
-    ``v`` or every value there, and to nothing otherwise (termination wins ties; two values
-    break each other). So the pair ``(key, v)`` starts at a set point that sets ``v`` and ends
-    at a set point that sets something else after one that set ``v`` (found by ``LAG`` over
-    the key's set points), and at every termination of ``v``. A start while the pair holds
-    (the value set again) continues it: pieces that touch are one maximal interval.
+    every value there, and to nothing otherwise (termination wins ties; two values break
+    each other; a termination of ``v`` itself there ends it at that point). So the pair
+    ``(key, v)`` starts at a set point that sets ``v`` and ends at a set point that sets
+    something else after one that set ``v`` (found by ``LAG`` over the key's set points), and
+    at every termination of ``v``. A start while the pair holds (the value set again)
+    continues it: pieces that touch are one maximal interval.
     """
     ks = [SCN, *key_cols(arity)]
     kv = [*ks, VALUE]
@@ -80,34 +81,30 @@ def _multi_intervals(init: str, term: str, arity: int, one_scenario: bool = Fals
             for src, e in ((init, 0), (term, 1))
         ]
     )
-    # one row per key, point and value: whether the value is initiated there, terminated
-    # there (a NULL value: every value terminated), or both
-    per_value = (
-        select(
-            *[col(k) for k in kv],
-            col("p"),
-            alias(exp.Min(this=col("e")), "ti"),  # 0: initiated there
-            alias(exp.Max(this=col("e")), "tt"),  # 1: terminated there
-        )
-        .from_(sub(rows, "r"), copy=False)
-        .group_by(*[col(k) for k in kv], col("p"), copy=False)
-    )
-    initiated = eq(col("ti"), lit(0))
+    # one row per key and point: the least and greatest value initiated there, and whether
+    # every value is terminated there (a NULL value)
+    initiated = eq(col("e"), lit(0))
     init_value = case([(initiated, col(VALUE))])
-    flag = lambda cond: exp.Max(this=case([(cond, lit(1))], lit(0)))  # noqa: E731
     per_point = (
         select(
             *[col(k) for k in ks],
             col("p"),
             alias(exp.Min(this=init_value), "vmin"),
             alias(exp.Max(this=init_value.copy()), "vmax"),
-            alias(flag(and_([is_null(col(VALUE)), eq(col("tt"), lit(1))])), "ta"),
-            alias(flag(and_([initiated.copy(), eq(col("tt"), lit(1))])), "tv"),
+            alias(
+                exp.Max(
+                    this=case([(and_([is_null(col(VALUE)), eq(col("e"), lit(1))]), lit(1))], lit(0))
+                ),
+                "ta",
+            ),
         )
-        .from_(sub(per_value, "vp"), copy=False)
+        .from_(sub(rows, "r"), copy=False)
         .group_by(*[col(k) for k in ks], col("p"), copy=False)
     )
-    only = and_([eq(col("vmin"), col("vmax")), eq(col("ta"), lit(0)), eq(col("tv"), lit(0))])
+    # a value both initiated and terminated at the point sets it here, but its own end row
+    # (the kills, below) ends it at that point, which an end wins: the same intervals as
+    # setting nothing, and the next set point's end row for it ends nothing that holds
+    only = and_([eq(col("vmin"), col("vmax")), eq(col("ta"), lit(0))])
     set_points = (
         select(*[col(k) for k in ks], col("p"), alias(case([(only, col("vmin"))]), "v"))
         .from_(sub(per_point, "pp"), copy=False)
