@@ -93,6 +93,39 @@ def test_broken_values_and_two_values_at_once(backend: DuckDBBackend) -> None:
     }
 
 
+VALUED = """
+fluent mode(Item) = Level.
+initiated mode(X) = V when set(X, V).
+terminated mode(X) = V when unset(X, V).
+"""
+
+
+def test_a_value_initiated_and_terminated_at_one_point(backend: DuckDBBackend) -> None:
+    """Termination wins: the value does not start there, or ends there if it held; another
+    value that held ends there; the next set point starts what it sets."""
+    hs = [
+        H("set", ("m", "low"), 1, 1),
+        H("set", ("m", "low"), 3, 3),
+        H("unset", ("m", "low"), 3, 3),  # low held: ends at 4
+        H("set", ("m", "low"), 5, 5),  # starts again
+        H("set", ("m", "mid"), 7, 7),
+        H("set", ("m", "high"), 9, 9),
+        H("unset", ("m", "high"), 9, 9),  # high does not start; mid ends at 10
+        H("set", ("m", "mid"), 11, 11),
+        H("set", ("m", "high"), 13, 13),
+        H("unset", ("m", "high"), 13, 13),
+        H("set", ("m", "high"), 15, 15),  # after a tie of its own: starts
+        H("unset", ("m", "mid"), 17, 17),  # nothing holds it
+    ]
+    assert rows(backend, VALUED, hs) == {
+        ("mode", ("m",), "low", 2, 4),
+        ("mode", ("m",), "low", 6, 8),
+        ("mode", ("m",), "mid", 8, 10),
+        ("mode", ("m",), "mid", 12, 14),
+        ("mode", ("m",), "high", 16, None),
+    }
+
+
 def test_closed_domain_ignores_other_values(backend: DuckDBBackend) -> None:
     text = """
     fluent mode(Item) = {low, high}.
