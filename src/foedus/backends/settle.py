@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from foedus.engine.compile import Fixpoint, Materialize, fluent_table
-from foedus.engine.compile_inertia import IVS
+from foedus.engine.compile_inertia import IVS, PROVENANCE, null_provenance
 from foedus.engine.compile_sql import renamed, union_all, union_parts
 
 
@@ -90,13 +90,8 @@ class Patched(Materialize):
     keys: tuple[str, ...] = ()
 
     def in_place(self) -> list[exp.Expression]:
-        found = exp.Exists(
-            this=exp.select("1")
-            .from_(exp.to_table(self.delta).as_("d"))
-            .where(_matches(list(self.keys), "d", self.table))
-        )
         return [
-            exp.delete(self.table, where=found),
+            exp.delete(self.table, where=_in(self.delta, list(self.keys), self.table)),
             exp.insert(_star(self.rows), self.table),
         ]
 
@@ -136,11 +131,17 @@ def _matches(keys: list[str], a: str, b: str) -> exp.Expression:
     )
 
 
+def _in(delta: str, keys: list[str], row: str) -> exp.Exists:
+    """Whether the key (columns ``keys``) of the row of table or alias ``row`` is in the table
+    ``delta``."""
+    return exp.Exists(
+        this=exp.select("1").from_(exp.to_table(delta).as_("d")).where(_matches(keys, "d", row))
+    )
+
+
 def _of_keys(table: str, delta: str, keys: list[str], inside: bool) -> exp.Select:
     """The rows of ``table`` whose key is (``inside``) or is not in the table ``delta``."""
-    found = exp.Exists(
-        this=exp.select("1").from_(exp.to_table(delta).as_("d")).where(_matches(keys, "d", "t"))
-    )
+    found = _in(delta, keys, "t")
     return (
         exp.select(exp.Star())
         .from_(exp.to_table(table).as_("t"))
@@ -203,10 +204,6 @@ def _count(tables: list[str]) -> exp.Select:
     )
 
 
-#: The columns of an interval's provenance (:func:`foedus.engine.compile_inertia.fluent_query`).
-_PROVENANCE = ("rule", "initiated_by", "terminated_by")
-
-
 def _without_provenance(query: exp.Query, table: str) -> tuple[exp.Query, exp.Query | None]:
     """A sweep's query (``_foedus_next_*``) split in two: the same intervals with NULL
     provenance (what a round needs: the cycle's rules read the intervals, not who made
@@ -217,15 +214,13 @@ def _without_provenance(query: exp.Query, table: str) -> tuple[exp.Query, exp.Qu
     if not isinstance(query, exp.Select) or len(ctes) != 1:
         return query, None
     names = [e.alias_or_name for e in query.expressions]
-    if tuple(names[-3:]) != _PROVENANCE:
+    if tuple(names[-3:]) != PROVENANCE:
         return query, None
-    bare = exp.select(
-        *(exp.column(c) for c in names[:-3]),
-        *(exp.alias_(exp.cast(exp.null(), "VARCHAR"), c) for c in _PROVENANCE),
-    ).from_(ctes[0].this.copy().subquery("iv"))
+    intervals = names[:-3]  # key, value, start, end
+    bare = null_provenance(ctes[0].this.copy(), intervals)
     given = query.copy()
     (cte,) = [c for c in given.args["with"].expressions if c.alias == IVS]
-    cte.set("this", exp.select(*(exp.column(c) for c in names[:-3])).from_(exp.to_table(table)))
+    cte.set("this", exp.select(*intervals).from_(exp.to_table(table)))
     return bare, given
 
 

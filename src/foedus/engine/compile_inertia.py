@@ -238,14 +238,19 @@ def fluent_query(
     return with_provenance(sweep, init, term, arity)
 
 
+#: The columns of an interval's provenance, after its key, value, start and end.
+PROVENANCE = (RULE, INIT_BY, TERM_BY)
+
+
+def null_provenance(ivs: exp.Query, columns: list[str]) -> exp.Query:
+    """The intervals ``ivs`` (``columns``: key, value, start and end) with NULL provenance."""
+    return select(*[col(c) for c in columns], *[alias(null(VARCHAR), c) for c in PROVENANCE]).from_(
+        sub(ivs, "iv"), copy=False
+    )
+
+
 def _no_provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:
-    kv = [SCN, *key_cols(arity), VALUE]
-    return select(
-        *[col(k) for k in kv],
-        col(START),
-        col(END),
-        *[alias(null(VARCHAR), c) for c in (RULE, INIT_BY, TERM_BY)],
-    ).from_(sub(ivs, "iv"), copy=False)
+    return null_provenance(ivs, [SCN, *key_cols(arity), VALUE, START, END])
 
 
 def _provenance(ivs: exp.Query, init: str, term: str, arity: int) -> exp.Query:
