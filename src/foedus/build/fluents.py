@@ -148,7 +148,8 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     arity = max(
         [2, *(len(r.event.args) for p in programs.values() for r in p.rules if hasattr(r, "event"))]
     )
-    from_tables.store_engine_inputs(con, corpus, STORED_EVENTS, arity)
+    encode = engine == "duckdb"  # the names as an ENUM inside the plan (not sent to Spark)
+    from_tables.store_engine_inputs(con, corpus, STORED_EVENTS, arity, encode=encode)
     backend = _backend(con, engine)
     lazy = _on_demand(con, programs)
     inputs = [name for (name,) in con.execute(_INPUT_TABLES.sql("duckdb")).fetchall()]
@@ -166,6 +167,8 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     ):
         kind = "VIEW" if t == from_tables.FORBIDS_VIEW else "TABLE"
         con.execute(exp.Drop(this=exp.to_table(t), kind=kind, exists=True).sql("duckdb"))
+    if encode:
+        from_tables.drop_names(con)  # the database keeps no type of its build
 
 
 def _run_perspectives(

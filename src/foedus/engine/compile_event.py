@@ -31,6 +31,7 @@ from foedus.engine.compile_sql import (
     lit,
     neq,
     null,
+    null_like,
     select,
     sub,
     table,
@@ -247,7 +248,7 @@ def rule_query(ctx: Context, rule: EventRule, keys: str | None = None) -> exp.Se
     if n in wild:
         if rule.kind == "initiated":
             raise BackendError("sql compiler: an initiation needs a value, not '_'")
-        v: exp.Expression = null(VARCHAR)
+        v: exp.Expression = null_like(col("a0", "e"))  # the type of the names
     else:
         v = body.term(head.value)
     decl = ctx.program.fluents[head.atom.name]

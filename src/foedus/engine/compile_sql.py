@@ -62,6 +62,14 @@ def null(type_: exp.DataType) -> exp.Expression:
     return exp.Cast(this=exp.Null(), to=type_.copy())
 
 
+def null_like(e: exp.Expression) -> exp.Expression:
+    """A NULL of the type of ``e`` (``CASE WHEN FALSE THEN e END``): a rule's ``_`` value is
+    of the type of the names it stands among, so that a fluent's points keep their type (the
+    ENUM a build gives the names: :func:`foedus.engine.from_tables.store_engine_inputs`)
+    rather than becoming text where they meet a NULL of type text."""
+    return exp.Case(ifs=[exp.If(this=exp.false(), true=e)])
+
+
 def alias(e: exp.Expression, name: str) -> exp.Alias:
     return exp.Alias(this=e, alias=ident(name))
 

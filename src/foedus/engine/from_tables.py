@@ -238,14 +238,37 @@ def store_norm_rows(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
 FORBIDS_VIEW = "facts_forbids"
 
 
+#: The type :func:`store_engine_inputs` gives the happenings' arguments when asked to encode
+#: them: an ``ENUM`` of every name they hold (:func:`drop_names` drops it).
+NAMES = "_foedus_name"
+
+
 def store_engine_inputs(
-    con: duckdb.DuckDBPyConnection, corpus: Any, stored: str, arity: int = 2
+    con: duckdb.DuckDBPyConnection,
+    corpus: Any,
+    stored: str,
+    arity: int = 2,
+    encode: bool = False,
 ) -> None:
     """``happenings`` (a temporary table: the build drops it once its fluents are made, and
     a stored one cost the 10^6 world 1.4-1.7 s against 0.6 s) from the stored events
-    (``stored``: :func:`happenings_sql`) and the corpus tables, and the ``facts_*`` tables."""
+    (``stored``: :func:`happenings_sql`) and the corpus tables, and the ``facts_*`` tables.
+
+    With ``encode``, the happenings' arguments ``a0 ..`` are of the type :data:`NAMES`, an
+    ``ENUM`` of their names in sorted order, made here: DuckDB stores such a value as its
+    number among the names and compares, hashes, groups and sorts it as that number (the
+    integer ids inside the plan), and gives it back as its text wherever it meets text
+    (a fact's column, a rule's constant, the stored ``fluents``). The plan carries the type
+    from the arguments to the keys and values of the fluents made from them
+    (:func:`foedus.engine.compile_sql.null_like`); the names in sorted order keep every
+    comparison, ``min``, ``max`` and ordering of them what it is on their text. The same
+    rows, in 4.4-4.7 s instead of 5.5-6.1 s for the 10^6 world's fluents step
+    (docs/performance.md, "Session 31"). The caller drops the type once no table holds it
+    (:func:`drop_names`)."""
     happenings = happenings_sql(stored, arity)
     con.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS {happenings}")
+    if encode:
+        _encode_names(con, arity)
     con.execute(
         "CREATE OR REPLACE TABLE facts_state AS "
         "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'"
@@ -258,6 +281,27 @@ def store_engine_inputs(
     )
     for rel, sql in FACTS_SQL.items():
         con.execute(f"CREATE OR REPLACE TABLE facts_{rel} AS {sql}")
+
+
+def _encode_names(con: duckdb.DuckDBPyConnection, arity: int) -> None:
+    """The arguments of ``happenings`` as :data:`NAMES` (none if it names nothing)."""
+    args = [f"a{i}" for i in range(arity)]
+    every = " UNION ALL ".join(f"SELECT {a} AS n FROM happenings" for a in args)
+    names = f"SELECT DISTINCT n FROM ({every}) WHERE n IS NOT NULL ORDER BY n"
+    drop_names(con)
+    ((n,),) = con.execute(f"SELECT count(*) FROM ({names})").fetchall()
+    if not n:
+        return
+    con.execute(f"CREATE TYPE {NAMES} AS ENUM ({names})")
+    encoded = ", ".join(f"{a}::{NAMES} AS {a}" for a in args)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE happenings AS SELECT * REPLACE ({encoded}) FROM happenings"
+    )
+
+
+def drop_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the type :data:`NAMES`, if there is one (no table may hold it)."""
+    con.execute(f"DROP TYPE IF EXISTS {NAMES}")
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -1,0 +1,67 @@
+"""A DuckDB build gives its plan the names as an ENUM (``encode`` of
+:func:`foedus.engine.from_tables.store_engine_inputs`): the keys and values of the fluents made
+from the happenings keep that type, also where a rule's value is ``_``; the rows are those of
+a build on the names as text; and the database keeps no type of its build."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from foedus import build as foedus_build
+from foedus.backends import duckdb as backend_module
+from foedus.corpus import bundled_path, load_corpus
+from foedus.engine import from_tables
+
+GULF = Path(__file__).parents[1] / "corpora" / "gulf"
+TABLES = ("fluents", "scenario_fluents", "breaches", "state_fluents")
+
+
+def _rows(path: Path) -> dict[str, object]:
+    con = foedus_build.connect(path)
+    try:
+        made = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        out: dict[str, object] = {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in TABLES
+            if t in made
+        }
+        out["types"] = con.execute(
+            "SELECT type_name FROM duckdb_types() WHERE NOT internal"
+        ).fetchall()
+        return out
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("which", ["gulf", "bundled"])
+def test_the_names_as_an_enum_give_the_rows_of_the_names_as_text(
+    which: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = load_corpus(GULF if which == "gulf" else bundled_path())
+    _, steps = foedus_build.default_steps()
+    made: dict[str, dict[str, str]] = {}  # a plan table -> its key and value columns' types
+    execute = backend_module.DuckDBBackend.execute
+
+    def typed(self: backend_module.DuckDBBackend, sql: str) -> None:
+        execute(self, sql)
+        for table in re.findall(r'^CREATE OR REPLACE TEMPORARY TABLE "(_foedus_\w+)"', sql):
+            cols = self.con.execute(f'DESCRIBE "{table}"').fetchall()
+            made[table] = {c[0]: c[1] for c in cols if re.fullmatch(r"k\d|value", c[0])}
+
+    monkeypatch.setattr(backend_module.DuckDBBackend, "execute", typed)
+    encoded = _rows(foedus_build.build_database(corpus, tmp_path / "enum.duckdb", steps))
+    # the happenings' names reach the fluents' keys and values as the ENUM, a rule's "_"
+    # value too (base.rules: "terminated controlled_by(X) = _ when ceases_to_exist(X)")
+    term = made["_foedus_term_controlled_by"]
+    assert term["k0"].startswith("ENUM(") and term["value"] == term["k0"]
+    assert made["_foedus_next_controlled_by"]["value"] == term["k0"]
+
+    made.clear()
+    monkeypatch.setattr(from_tables, "_encode_names", lambda con, arity: None)
+    text = _rows(foedus_build.build_database(corpus, tmp_path / "text.duckdb", steps))
+    assert made["_foedus_term_controlled_by"]["value"] == "VARCHAR"
+    assert encoded == text
+    assert encoded["types"] == [] and encoded["fluents"] and encoded["breaches"]
