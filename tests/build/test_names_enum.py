@@ -1,7 +1,7 @@
 """A DuckDB build gives its plan the names as an ENUM (``encode`` of
 :func:`foedus.engine.from_tables.store_engine_inputs`): the keys and values of the fluents made
 from the happenings keep that type, also where a rule's value is ``_``; the rows are those of
-a build on the names as text; and the database keeps no type of its build."""
+a build on the names as text; and the database keeps no type of its build, nor a column of one."""
 
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ def _rows(path: Path) -> dict[str, object]:
             if t in made
         }
         out["types"] = con.execute(
-            "SELECT type_name FROM duckdb_types() WHERE NOT internal"
-        ).fetchall()
+            "SELECT type_name FROM duckdb_types() WHERE NOT internal UNION ALL "
+            "SELECT data_type FROM duckdb_columns() WHERE data_type LIKE '%ENUM%'"
+        ).fetchall()  # no type of the build's, no column of an ENUM
         return out
     finally:
         con.close()
@@ -60,7 +61,12 @@ def test_the_names_as_an_enum_give_the_rows_of_the_names_as_text(
     assert made["_foedus_next_controlled_by"]["value"] == term["k0"]
 
     made.clear()
-    monkeypatch.setattr(from_tables, "_encode_names", lambda con, arity: None)
+    inputs = from_tables.store_engine_inputs
+
+    def as_text(con: object, corpus: object, stored: str, arity: int = 2, **_: object) -> None:
+        inputs(con, corpus, stored, arity, encode=False)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(from_tables, "store_engine_inputs", as_text)
     text = _rows(foedus_build.build_database(corpus, tmp_path / "text.duckdb", steps))
     assert made["_foedus_term_controlled_by"]["value"] == "VARCHAR"
     assert encoded == text

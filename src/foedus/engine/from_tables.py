@@ -80,7 +80,7 @@ FACTS_SQL: dict[str, str] = {
 _ACTED = "_foedus_acted"
 
 
-def happenings_sql(stored: str, arity: int = 2) -> str:
+def happenings_sql(stored: str, arity: int = 2, names: str = "VARCHAR") -> str:
     """The query whose rows are the happenings of the corpus in the database, with argument
     columns ``a0 .. a{arity-1}`` (at least two). ``stored`` is the table of the stored events,
     one row per event with its actors and targets as lists (``foedus.build.schema.STORED_EVENTS``,
@@ -88,7 +88,9 @@ def happenings_sql(stored: str, arity: int = 2) -> str:
     unnested from its row (each actor; each actor times each target; an instrument act's
     actor and instrument), for a YAML corpus, a Parquet one and an overlay's events alike
     (the Parquet file's events were read from the file and an overlay's by joining three
-    tables by id: the same 1,963,516 rows at 10^6, in the same 0.25-0.45 s)."""
+    tables by id: the same 1,963,516 rows at 10^6, in the same 0.25-0.45 s). The argument
+    columns are of the type ``names``: text, or an ENUM of every name :func:`names_sql` finds
+    (:func:`store_engine_inputs`)."""
     b = event_point(BEGINNING)
     v = "NULL::VARCHAR"
     parts = [
@@ -143,7 +145,7 @@ def happenings_sql(stored: str, arity: int = 2) -> str:
         f"SELECT {_act_name('type')}, 2, actor_id, instrument_id, te, tl, id FROM {_ACTED} "
         f"WHERE instrument_id IS NOT NULL AND type IN ({_types()})",
     ]
-    extra = "".join(f", NULL::VARCHAR AS a{i}" for i in range(2, arity))
+    extra = "".join(f", NULL::{names} AS a{i}" for i in range(2, arity))
     # every event with each of its actors, unnested once for the three kinds of happening
     # made from it (joined in each, the 10^6 world's happenings took 0.58 s, 0.43 s so)
     acted = (
@@ -152,12 +154,33 @@ def happenings_sql(stored: str, arity: int = 2) -> str:
         f"{point('date_latest')} AS tl FROM {stored}) "
     )
     return (
-        acted + "SELECT name::VARCHAR AS name, CAST(arity AS INTEGER) AS arity, a0::VARCHAR AS a0, "
-        f"a1::VARCHAR AS a1{extra}, CAST(t_early AS BIGINT) AS t_early, "
+        acted + "SELECT name::VARCHAR AS name, CAST(arity AS INTEGER) AS arity, "
+        f"a0::{names} AS a0, a1::{names} AS a1{extra}, CAST(t_early AS BIGINT) AS t_early, "
         "CAST(t_late AS BIGINT) AS t_late, id::VARCHAR AS id FROM ("
         + " UNION ALL ".join(parts)
         + ")"
     )
+
+
+def names_sql(stored: str) -> str:
+    """Every name :func:`happenings_sql` can give an argument of a happening (each once, in
+    sorted order): the actors and their predecessors, the instruments, the parties' actors
+    and instruments, and the stored events' (``stored``) actors, targets and instruments. A
+    name read from a column that is not here would fail the cast to the ENUM made of these
+    (:func:`store_engine_inputs`): the build stops, it does not lose the name."""
+    every = " UNION ALL ".join(
+        [
+            "SELECT id AS n FROM actors",
+            "SELECT predecessor FROM actors",
+            "SELECT id FROM instruments",
+            "SELECT actor_id FROM parties",
+            "SELECT instrument_id FROM parties",
+            f"SELECT instrument_id FROM {stored}",
+            f"SELECT unnest(actors) FROM {stored}",
+            f"SELECT unnest(targets) FROM {stored}",
+        ]
+    )
+    return f"SELECT DISTINCT n::VARCHAR FROM ({every}) WHERE n IS NOT NULL ORDER BY 1"
 
 
 #: The three tables a breachable norm is stored as, one factor each: a clause's bearers and
@@ -263,12 +286,14 @@ def store_engine_inputs(
     (:func:`foedus.engine.compile_sql.null_like`); the names in sorted order keep every
     comparison, ``min``, ``max`` and ordering of them what it is on their text. The same
     rows, in 4.4-4.7 s instead of 5.5-6.1 s for the 10^6 world's fluents step
-    (docs/performance.md, "Session 31"). The caller drops the type once no table holds it
-    (:func:`drop_names`)."""
-    happenings = happenings_sql(stored, arity)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS {happenings}")
+    (docs/performance.md, "Session 31"). The names are every name the happenings can hold
+    (:func:`names_sql`), found before the happenings are made, so that they are made once,
+    of the type. The caller drops the type once the plan has run (:func:`drop_names`)."""
     if encode:
-        _encode_names(con, arity)
+        drop_names(con)
+        con.execute(f"CREATE TYPE {NAMES} AS ENUM ({names_sql(stored)})")
+    happenings = happenings_sql(stored, arity, NAMES if encode else "VARCHAR")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS {happenings}")
     con.execute(
         "CREATE OR REPLACE TABLE facts_state AS "
         "SELECT DISTINCT id::VARCHAR AS c0 FROM actors WHERE kind = 'state'"
@@ -281,22 +306,6 @@ def store_engine_inputs(
     )
     for rel, sql in FACTS_SQL.items():
         con.execute(f"CREATE OR REPLACE TABLE facts_{rel} AS {sql}")
-
-
-def _encode_names(con: duckdb.DuckDBPyConnection, arity: int) -> None:
-    """The arguments of ``happenings`` as :data:`NAMES` (none if it names nothing)."""
-    args = [f"a{i}" for i in range(arity)]
-    every = " UNION ALL ".join(f"SELECT {a} AS n FROM happenings" for a in args)
-    names = f"SELECT DISTINCT n FROM ({every}) WHERE n IS NOT NULL ORDER BY n"
-    drop_names(con)
-    ((n,),) = con.execute(f"SELECT count(*) FROM ({names})").fetchall()
-    if not n:
-        return
-    con.execute(f"CREATE TYPE {NAMES} AS ENUM ({names})")
-    encoded = ", ".join(f"{a}::{NAMES} AS {a}" for a in args)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE happenings AS SELECT * REPLACE ({encoded}) FROM happenings"
-    )
 
 
 def drop_names(con: duckdb.DuckDBPyConnection) -> None:
