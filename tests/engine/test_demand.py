@@ -80,6 +80,12 @@ def test_a_pair_asked_reads_only_its_parties_memberships() -> None:
         "SELECT * FROM _foedus_fl_party_to WHERE k0 IN (SELECT k0 FROM _foedus_dm_binds) "
         "OR k0 IN (SELECT k1 FROM _foedus_dm_binds)"
     )
+    # each narrowed input made before the rule's joins read it (DuckDB otherwise kept a
+    # subquery's filter for after the joins), the rules' own tables inlined as before
+    made = {c.alias: bool(c.args.get("materialized")) for c in q.args["with"].expressions}
+    assert made["_foedus_in_party_to"]
+    assert all(m for name, m in made.items() if name.startswith("_foedus_in_"))
+    assert not made["_foedus_fl_binds"] and not made["_foedus_dm_binds"]
     # no combination asked: no membership read
     q = da.answer_query(prog, "binds", {1: ["a"], 2: []}, inputs, {}, 2)
     ctes = {c.alias: c.this for c in q.args["with"].expressions}
