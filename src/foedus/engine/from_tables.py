@@ -309,7 +309,9 @@ def store_engine_inputs(
 
 
 def drop_names(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the type :data:`NAMES`, if there is one (no table may hold it)."""
+    """Drop the type :data:`NAMES`, if there is one: once the plan has run (a temporary table
+    that still holds it keeps its own copy of the type; no stored table ever holds it, which
+    tests/build/test_names_enum.py checks)."""
     con.execute(f"DROP TYPE IF EXISTS {NAMES}")
 
 
