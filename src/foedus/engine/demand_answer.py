@@ -152,9 +152,10 @@ def answer_query(
             asked[fluent] = [[] for _ in adorn[fluent]]
     narrowed: set[str] = set()
     for f, alts in _pushdown(part, _inputs_of(part, names), readers, adorn).items():
-        narrowed.add(f"_foedus_in_{f}")
-        comp.ctx.tables[f] = f"_foedus_in_{f}"
-        ctes.append((f"_foedus_in_{f}", _narrowed(fluent_table(f), alts, tables, asked)))
+        name = f"_foedus_in_{f}"
+        narrowed.add(name)
+        comp.ctx.tables[f] = name
+        ctes.append((name, _narrowed(fluent_table(f), alts, tables, asked)))
     ordered = [n for names_ in strata(part) for n in sorted(names_) if n in names]
     for f in ordered:
         comp.ctx.tables[f] = fluent_table(f)
