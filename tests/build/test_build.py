@@ -188,6 +188,9 @@ def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_
         int(default[:-3]) * 2**20, rel=1e-3
     )
     assert setting("preserve_insertion_order") is False
+    # no automatic checkpoint (a build ends with its own): DuckDB's default is 16 MiB
+    number, unit = str(setting("checkpoint_threshold")).split()
+    assert unit == "TiB" and float(number) > 100
     spill = str(setting("temp_directory"))  # DuckDB spills beside the file it writes
     assert spill == str(tmp_path / "temp_directory-None.db.tmp")
     monkeypatch.setenv("FOEDUS_MEMORY_LIMIT", "1GB")

@@ -73,12 +73,15 @@ def _multi_intervals(init: str, term: str, arity: int, one_scenario: bool = Fals
     """
     ks = [SCN, *key_cols(arity)]
     kv = [*ks, VALUE]
+    # a termination of one value is no set point (below): only those of every value are read
     rows = union_all(
         [
-            select(*[col(k) for k in kv], col("p"), alias(lit(e), "e")).from_(
-                table(src), copy=False
-            )
-            for src, e in ((init, 0), (term, 1))
+            select(*[col(k) for k in kv], col("p"), alias(lit(0), "e")).from_(
+                table(init), copy=False
+            ),
+            select(*[col(k) for k in kv], col("p"), alias(lit(1), "e"))
+            .from_(table(term), copy=False)
+            .where(is_null(col(VALUE)), copy=False),
         ]
     )
     # one row per key and point: the least and greatest value initiated there, and whether
@@ -139,10 +142,21 @@ def _multi_intervals(init: str, term: str, arity: int, one_scenario: bool = Fals
             copy=False,
         )
     )
+    # a termination of a value the key never has initiated ends nothing (its pair has no
+    # start): only the others are swept (the 10^6 world's ``displaced_by``: 183,000 of its
+    # 280,000 window rows)
+    initiated_here = exp.Exists(
+        this=select(lit(1))
+        .from_(table(init, "i"), copy=False)
+        .where(
+            and_([exp.NullSafeEQ(this=col(k, "i"), expression=col(k, "t")) for k in kv]),
+            copy=False,
+        )
+    )
     kills = (
-        select(*[col(k) for k in kv], col("p"), alias(lit(1), "e"))
-        .from_(table(term), copy=False)
-        .where(not_null(col(VALUE)), copy=False)
+        select(*[col(k, "t") for k in kv], col("p", "t"), alias(lit(1), "e"))
+        .from_(table(term, "t"), copy=False)
+        .where(and_([not_null(col(VALUE, "t")), initiated_here]), copy=False)
     )
     points = union_all([starts_ends, kills])
     return _sweep(points, kv, _part(kv, one_scenario))
