@@ -31,6 +31,7 @@ from foedus.corpus.perspectives import perspective_ids
 from foedus.duck import duckdb, insert_arrow
 from foedus.engine import demand, from_corpus, from_tables, reference
 from foedus.engine.compile import fluent_table
+from foedus.engine.compile_event import event_forms
 from foedus.engine.dependencies import shared_fluents
 from foedus.engine.narrative import Interval
 from foedus.model.vocabulary import CORPUS_FACTS
@@ -149,7 +150,8 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
         [2, *(len(r.event.args) for p in programs.values() for r in p.rules if hasattr(r, "event"))]
     )
     encode = engine == "duckdb"  # the names as an ENUM inside the plan (not sent to Spark)
-    from_tables.store_engine_inputs(con, corpus, STORED_EVENTS, arity, encode=encode)
+    forms = event_forms(r for p in programs.values() for r in p.rules)
+    from_tables.store_engine_inputs(con, corpus, STORED_EVENTS, arity, encode=encode, forms=forms)
     backend = _backend(con, engine)
     lazy = _on_demand(con, programs)
     inputs = [name for (name,) in con.execute(_INPUT_TABLES.sql("duckdb")).fetchall()]

@@ -34,6 +34,7 @@ from sqlglot import exp
 from foedus.engine.compile_event import (
     EV,
     Context,
+    event_forms,
     fact_table,
     points_query,
 )
@@ -230,22 +231,18 @@ class _Compiler:
         its happenings, are not copied twice into it, nor the one-actor form ``occupation(Y)``
         of an act whose rules read ``occupation(Y, X)``, 47 % of the rest)."""
         k = self.event_arity()
-        by_arity: dict[int, set[str]] = {}
-        for r in self.program.rules:
-            if isinstance(r, EventRule):
-                by_arity.setdefault(len(r.event.args), set()).add(r.event.name)
+        forms = event_forms(self.program.rules)
         matched = or_(
             [
                 and_(
                     [
                         eq(col("arity"), lit(n)),
-                        exp.In(this=col("name"), expressions=[lit(x) for x in sorted(names)]),
+                        exp.In(this=col("name"), expressions=[lit(x) for x in names]),
                     ]
                 )
-                for n, names in sorted(by_arity.items())
+                for n, names in forms.items()
             ]
         )
-        names = bool(by_arity)
         parts = []
         for scn, t in enumerate(("t_early", "t_late")[: self.scenarios]):
             parts.append(
@@ -258,7 +255,7 @@ class _Compiler:
                     col("id"),
                 )
                 .from_(table(HAPPENINGS), copy=False)
-                .where(matched.copy() if names else exp.false(), copy=False)
+                .where(matched.copy() if forms else exp.false(), copy=False)
             )
         return Materialize(self.temp(EV), union_all(parts))
 

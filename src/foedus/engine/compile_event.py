@@ -11,6 +11,7 @@ points into intervals.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -51,6 +52,18 @@ from foedus.rules.ast import (
 )
 
 EV = "_foedus_ev"
+
+
+def event_forms(rules: Iterable[object]) -> dict[int, list[str]]:
+    """The forms of happening the event rules among ``rules`` read: for each number of
+    arguments, the names (sorted). Every reader of the plan's event table asks for one of
+    these, so a happening of another form is never read (:meth:`foedus.engine.compile`'s event
+    table, :func:`foedus.engine.from_tables.happenings_sql`)."""
+    forms: dict[int, set[str]] = {}
+    for r in rules:
+        if isinstance(r, EventRule):
+            forms.setdefault(len(r.event.args), set()).add(r.event.name)
+    return {n: sorted(names) for n, names in sorted(forms.items())}
 
 
 def fact_table(rel: str) -> str:

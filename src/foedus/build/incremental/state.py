@@ -40,6 +40,7 @@ from foedus.corpus.perspectives import perspective_ids
 from foedus.duck import duckdb
 from foedus.engine import from_tables
 from foedus.engine.compile import Plan, compile_program, fluent_table
+from foedus.engine.compile_event import event_forms
 from foedus.engine.dependencies import arity, read_fluents
 from foedus.rules.ast import EventRule, Program
 from foedus.rules.library import rule_paths
@@ -258,8 +259,9 @@ class Inputs:
         """``happenings`` (every happening; with ``full=False`` ``_foedus_inc_happ``) and the
         fact tables of every declared relation."""
         # the engine's query (foedus.engine.from_tables), as a tree
+        forms = event_forms(r for p in self.programs for r in p.rules)  # as the build's
         sql = sqlglot.parse_one(
-            from_tables.happenings_sql(STORED_EVENTS, self.arity), read="duckdb"
+            from_tables.happenings_sql(STORED_EVENTS, self.arity, forms=forms), read="duckdb"
         )
         if full:
             self.temp("happenings", sql)
