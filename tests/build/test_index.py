@@ -25,6 +25,7 @@ ROWS: list[tuple[Any, ...]] = [
     ("p0", "exists", ["s10"], "true"),
     ("p0", "exists", ["s10"], "true"),  # the same row twice: two rows of each
     ("p2", "empty", [], "s9"),
+    ("p2", "gap", [None, "a", "a"], "a"),  # a NULL argument names no one; "a" once
 ]
 
 
@@ -52,7 +53,7 @@ def test_each_row_once_per_actor_it_names(con: duckdb.DuckDBPyConnection) -> Non
     rows = con.execute(index._mentions_sql(con).sql("duckdb")).fetchall()
     got = Counter((r[0], r[1], r[2], tuple(r[3]), r[4]) for r in rows)
     assert got == expected()
-    assert sum(got.values()) == 13
+    assert sum(got.values()) == 14
 
 
 def test_stored_by_perspective_and_actor(con: duckdb.DuckDBPyConnection) -> None:
