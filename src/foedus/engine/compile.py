@@ -36,6 +36,7 @@ from foedus.engine.compile_event import (
     Context,
     event_forms,
     fact_table,
+    of_forms,
     points_query,
 )
 from foedus.engine.compile_inertia import fluent_query
@@ -232,17 +233,6 @@ class _Compiler:
         of an act whose rules read ``occupation(Y, X)``, 47 % of the rest)."""
         k = self.event_arity()
         forms = event_forms(self.program.rules)
-        matched = or_(
-            [
-                and_(
-                    [
-                        eq(col("arity"), lit(n)),
-                        exp.In(this=col("name"), expressions=[lit(x) for x in names]),
-                    ]
-                )
-                for n, names in forms.items()
-            ]
-        )
         parts = []
         for scn, t in enumerate(("t_early", "t_late")[: self.scenarios]):
             parts.append(
@@ -255,7 +245,7 @@ class _Compiler:
                     col("id"),
                 )
                 .from_(table(HAPPENINGS), copy=False)
-                .where(matched.copy() if forms else exp.false(), copy=False)
+                .where(of_forms(forms), copy=False)
             )
         return Materialize(self.temp(EV), union_all(parts))
 

@@ -11,7 +11,7 @@ points into intervals.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -33,6 +33,7 @@ from foedus.engine.compile_sql import (
     neq,
     null,
     null_like,
+    or_,
     select,
     sub,
     table,
@@ -64,6 +65,23 @@ def event_forms(rules: Iterable[object]) -> dict[int, list[str]]:
         if isinstance(r, EventRule):
             forms.setdefault(len(r.event.args), set()).add(r.event.name)
     return {n: sorted(names) for n, names in sorted(forms.items())}
+
+
+def of_forms(forms: Mapping[int, Sequence[str]]) -> exp.Expression:
+    """The condition that a happening (its columns ``name`` and ``arity``) is of one of
+    ``forms`` (:func:`event_forms`); false when there are none."""
+    return or_(
+        [
+            and_(
+                [
+                    eq(col("arity"), lit(n)),
+                    exp.In(this=col("name"), expressions=[lit(x) for x in names]),
+                ]
+            )
+            for n, names in sorted(forms.items())
+            if names
+        ]
+    )
 
 
 def fact_table(rel: str) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from foedus.duck import duckdb
+from foedus.engine.compile_event import of_forms
 from foedus.engine.from_corpus import BEGINNING, BREACHABLE_KINDS, successors
 from foedus.engine.timepoints import event_point
 from foedus.engine.timepoints import event_point_sql as point
@@ -169,22 +170,8 @@ def happenings_sql(
         "CAST(t_late AS BIGINT) AS t_late, id::VARCHAR AS id FROM ("
         + " UNION ALL ".join(parts)
         + ")"
-        + ("" if forms is None else f" WHERE {_of_forms(forms)}")
+        + ("" if forms is None else f" WHERE {of_forms(forms).sql('duckdb')}")
     )
-
-
-def _of_forms(forms: Mapping[int, Sequence[str]]) -> str:
-    """The condition that a happening (``name``, ``arity``) is of one of ``forms``."""
-    each = [
-        f"(arity = {int(n)} AND name IN ({', '.join(_literal(x) for x in names)}))"
-        for n, names in sorted(forms.items())
-        if names
-    ]
-    return " OR ".join(each) if each else "FALSE"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def names_sql(stored: str) -> str:
