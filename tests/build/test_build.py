@@ -201,6 +201,26 @@ def test_a_build_runs_under_a_memory_limit(monkeypatch: pytest.MonkeyPatch, tmp_
     assert not (tmp_path / "never.db").exists()
 
 
+def test_a_new_database_is_not_vacuumed(good: Corpus, tmp_path: Path) -> None:
+    """A build's final checkpoint does not rewrite the row groups its inserts left part-full
+    (nothing in a new database was deleted); a connection that may update a database vacuums
+    as DuckDB does by default."""
+    seen: list[object] = []
+
+    def spy(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+        row = con.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()
+        seen.append(row[0] if row else None)
+
+    foedus_build.build_database(good, tmp_path / "db.duckdb", [spy])
+    assert seen == [0]
+    con = foedus_build.connect_rw(tmp_path / "update.db")
+    try:
+        row = con.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()
+    finally:
+        con.close()
+    assert row is not None and int(row[0]) > 0
+
+
 def test_running_out_of_memory_is_one_clear_error(
     good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

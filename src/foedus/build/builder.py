@@ -132,7 +132,7 @@ def step_name(step: Step) -> str:
 
 
 def _fill(tmp: Path, corpus: Corpus, steps: Sequence[Step], progress: Progress) -> None:
-    con = connect_rw(tmp)
+    con = connect_rw(tmp, vacuum=False)  # a new database: nothing deleted to vacuum
     try:
         write_tables(con, corpus, progress)
         with ThreadPoolExecutor(max_workers=1) as beside:

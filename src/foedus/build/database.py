@@ -95,7 +95,7 @@ def spill_dir(path: str | Path) -> Path:
 CHECKPOINT_THRESHOLD = "1000TB"
 
 
-def connect_rw(path: str | Path) -> duckdb.DuckDBPyConnection:
+def connect_rw(path: str | Path, *, vacuum: bool = True) -> duckdb.DuckDBPyConnection:
     """Open a database to write it, under :func:`memory_limit`, spilling to
     :func:`spill_dir`, without preserving the insertion order (a statement that needs an order
     says ORDER BY; DuckDB spills more freely without it), without DuckDB's own progress
@@ -105,7 +105,13 @@ def connect_rw(path: str | Path) -> duckdb.DuckDBPyConnection:
     update end with one ``CHECKPOINT`` of their own. DuckDB checkpoints by itself whenever its
     log passes :data:`CHECKPOINT_THRESHOLD`, and such a checkpoint also compresses every
     temporary table the plan holds then, tables that are dropped moments later (the 10^6
-    world's fluents step spent 0.45 s on it, docs/performance.md, "Session 32")."""
+    world's fluents step spent 0.45 s on it, docs/performance.md, "Session 32").
+
+    ``vacuum=False`` (a new database: nothing in it was deleted): the final checkpoint does not
+    rewrite the row groups that the build's inserts left part-full into fewer, fuller ones,
+    DuckDB's vacuum (``max_vacuum_tasks``), which took most of the 10^6 world's checkpoint
+    (0.15-0.18 s against 0.35-0.39 s, the same rows; docs/performance.md, "Session 33"). An
+    update, which deletes rows, vacuums."""
     limit = memory_limit()
     con = duckdb.connect(
         str(path),
@@ -114,6 +120,7 @@ def connect_rw(path: str | Path) -> duckdb.DuckDBPyConnection:
             "temp_directory": str(spill_dir(path)),
             "preserve_insertion_order": False,
             "checkpoint_threshold": CHECKPOINT_THRESHOLD,
+            **({} if vacuum else {"max_vacuum_tasks": 0}),
         },
     )
     con.execute(set_setting("enable_progress_bar", False))  # a setting of the connection
