@@ -150,20 +150,23 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     assert "_foedus_init_part_of" in once and "_foedus_fixed_term_part_of" in once
     assert "'free'" in next(m for m in first if m.table == "_foedus_fixed_term_part_of").query.sql()
     # each round: the rule that reads part_of (gone) only at the keys where part_of changed
-    # (the last round's points moved aside, not copied), the terminations whole again, the
-    # keys whose points changed, swept again, and the intervals patched there in place
+    # (the last round's points moved aside, not copied), the keys whose points changed, their
+    # points read from the pieces the terminations are made of (not the whole made again),
+    # swept again, and the intervals patched there in place
     assert [(type(m).__name__, m.table) for m in loop.body] == [
         ("Materialize", "_foedus_touch_term_part_of"),
         ("Moved", "_foedus_prev_kvar_term_part_of"),
         ("Materialize", "_foedus_knew_term_part_of"),
         ("Moved", "_foedus_kvar_term_part_of"),
-        ("Materialize", "_foedus_term_part_of"),
         ("Materialize", "_foedus_delta_part_of"),
         ("Materialize", "_foedus_dinit_part_of"),
         ("Materialize", "_foedus_dterm_part_of"),
         ("Materialize", "_foedus_dnext_part_of"),
         ("Patched", "_foedus_fl_part_of"),
     ]
+    dterm = next(m for m in loop.body if m.table == "_foedus_dterm_part_of").query.sql("duckdb")
+    assert "_foedus_fixed_term_part_of" in dterm and "_foedus_kvar_term_part_of" in dterm
+    assert "FROM _foedus_term_part_of" not in dterm
     again = loop.body[2].query.sql("duckdb")
     assert "'gone'" in again and "'free'" not in again and "_foedus_touch_term_part_of" in again
     assert "_foedus_prev_kvar_term_part_of" in again  # the other keys' points, kept
@@ -183,11 +186,14 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     # settled intervals are given theirs once, from the same points
     swept = loop.body[-2].query.sql("duckdb")
     assert "CAST(NULL AS TEXT) AS initiated_by" in swept and "MATERIALIZED" not in swept
+    # the terminations made whole once more, from the settled pieces, for the provenance
     assert [(type(m).__name__, m.table) for m in last] == [
+        ("Materialize", "_foedus_term_part_of"),
         ("Materialize", "_foedus_given_part_of"),
         ("Moved", "_foedus_fl_part_of"),
     ]
-    given = last[0].query.sql("duckdb")
+    assert "_foedus_kvar_term_part_of" in last[0].query.sql("duckdb")
+    given = last[1].query.sql("duckdb")
     assert "FROM _foedus_fl_part_of" in given and "_foedus_init_part_of" in given
     assert "initiated_by" in given and "_foedus_dinit_part_of" not in given
     assert set(scratch) >= {"_foedus_prev_kvar_term_part_of", "_foedus_delta_part_of"}

@@ -267,6 +267,10 @@ def settle_on_points(
     # a points table -> the tables of its parts that read the cycle: (table, None) made whole
     # each round, (table, (touch, keys)) made each round only at the keys in touch
     var: dict[str, list[tuple[str, tuple[str, list[str]] | None]]] = {}
+    # a points table made of pieces (the union of their rows): the pieces; and those tables,
+    # made again after the cycle
+    made_of: dict[str, list[str]] = {}
+    remade: list[Materialize] = []
     scratch: list[str] = []
     for m in points:
         if m.table not in variant:
@@ -328,7 +332,10 @@ def settle_on_points(
             scratch += [kvar, fresh, touch]
         whole = Materialize(m.table, _union_of([_star(t) for t in pieces]))
         once[n].append(whole)
-        again[n].append(whole)
+        # later rounds read its rows at their changed keys from the pieces themselves, and
+        # the whole is made again once, after the last round (for the provenance)
+        made_of[m.table] = pieces
+        remade.append(whole)
     if not var:
         return None
     prev = {v: "_foedus_prev_" + v.removeprefix("_foedus_") for vs in var.values() for v, _ in vs}
@@ -397,7 +404,8 @@ def settle_on_points(
         for t in (f"_foedus_init_{n}", f"_foedus_term_{n}"):
             if t in _reads(sweeps[n].query):
                 only[t] = f"_foedus_d{t.removeprefix('_foedus_')}"
-                body.append(Materialize(only[t], _of_keys(t, delta, keys, inside=True)))
+                at = [_of_keys(piece, delta, keys, inside=True) for piece in made_of.get(t, [t])]
+                body.append(Materialize(only[t], _union_of(at)))
         if set(_reads(sweeps[n].query)) - set(only):
             return None  # the sweep reads more than the fluent's points
         swept = f"_foedus_dnext_{n}"
@@ -409,7 +417,7 @@ def settle_on_points(
     if not deltas:
         return None
     loop = Fixpoint(step.fluents, (), tuple(body), _count(deltas), (), step.max_rounds)
-    last: list[Materialize] = []
+    last: list[Materialize] = list(remade)
     for n, (_, given) in split.items():
         if given is not None:
             made = f"_foedus_given_{n}"
