@@ -41,7 +41,11 @@ compares the next intervals with the current ones; it stops when they are equal.
   (:class:`Moved`) before a round makes them again, and a fluent's intervals are patched in
   place (:class:`Patched`: its rows at the changed keys deleted, the new ones inserted)
   instead of made again as the union of the kept and the swept rows and then copied. The
-  copies cost 1.0-1.3 s of the 10^6 world's fluents step;
+  copies cost 1.0-1.3 s of the 10^6 world's fluents step. A points table made of pieces (the
+  rules' points that read nothing of the cycle, made once, and a keyed rule's) is not made
+  whole again each round either: a round reads its rows at the changed keys from the pieces,
+  and it is made whole once, after the last round, for the provenance (10 copies of the 10^6
+  world's, 0.09-0.10 s, to one);
 - **the rules read intervals, not who made them**: a round sweeps without provenance (the
   rule and happenings that started and ended each interval, two joins of the points), and
   the settled intervals are given theirs once, by the compiled sweep's own joins over the
