@@ -274,7 +274,7 @@ def settle_on_points(
     # a points table made of pieces (the union of their rows): the pieces; and those tables,
     # made again after the cycle
     made_of: dict[str, list[str]] = {}
-    remade: list[Materialize] = []
+    remade: dict[str, list[Materialize]] = {n: [] for n in names}
     scratch: list[str] = []
     for m in points:
         if m.table not in variant:
@@ -339,7 +339,7 @@ def settle_on_points(
         # later rounds read its rows at their changed keys from the pieces themselves, and
         # the whole is made again once, after the last round (for the provenance)
         made_of[m.table] = pieces
-        remade.append(whole)
+        remade[n].append(whole)
     if not var:
         return None
     prev = {v: "_foedus_prev_" + v.removeprefix("_foedus_") for vs in var.values() for v, _ in vs}
@@ -421,9 +421,11 @@ def settle_on_points(
     if not deltas:
         return None
     loop = Fixpoint(step.fluents, (), tuple(body), _count(deltas), (), step.max_rounds)
-    last: list[Materialize] = list(remade)
+    last: list[Materialize] = []
     for n, (_, given) in split.items():
-        if given is not None:
+        if given is not None:  # the provenance reads the points whole
             made = f"_foedus_given_{n}"
-            last += [Materialize(made, given), Moved(fluent_table(n), _star(made))]
+            last += [*remade[n], Materialize(made, given), Moved(fluent_table(n), _star(made))]
+        else:  # nothing reads them after the cycle: dropped, not left as the first round's
+            scratch += [m.table for m in remade[n]]
     return first, loop, last, scratch
