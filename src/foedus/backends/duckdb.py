@@ -232,7 +232,8 @@ class _TemporaryBackend(DuckDBBackend):
     name = "duckdb (temporary tables)"
 
     def materialize(self, step: Materialize) -> exp.Expression:
-        stmt = _by_name(step).statement()
+        """:meth:`DuckDBBackend.materialize`'s statement, its table temporary whatever its name."""
+        stmt = super().materialize(step)
         stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt
 
