@@ -106,8 +106,16 @@ def forbidden(w: dict[str, Any]) -> Counter[tuple[Any, ...]]:
         con.executemany("INSERT INTO scenario_fluents VALUES (?, ?, ?, ?, ?, ?, ?)", w["part_of"])
     if w["acts"]:
         con.executemany("INSERT INTO event_acts VALUES (?, ?, ?, ?, ?, ?)", w["acts"])
+    # the factors of the norms (what a build makes norm_rows of): the acts whose actor bears
+    # some norm for their type are the only ones the query joins
+    con.execute("CREATE TABLE norm_bearers (instrument VARCHAR, clause VARCHAR, bearer VARCHAR)")
+    con.execute("CREATE TABLE norm_types (instrument VARCHAR, clause VARCHAR, event_type VARCHAR)")
     if w["norms"]:
         con.executemany("INSERT INTO norm_rows VALUES (?, ?, ?, ?, ?)", w["norms"])
+        con.executemany("INSERT INTO norm_bearers VALUES (?, ?, ?)", [n[:3] for n in w["norms"]])
+        con.executemany(
+            "INSERT INTO norm_types VALUES (?, ?, ?)", [(*n[:2], n[4]) for n in w["norms"]]
+        )
     return Counter(tuple(r) for r in con.execute(FORBIDDEN.sql("duckdb")).fetchall())
 
 

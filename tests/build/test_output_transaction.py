@@ -1,5 +1,6 @@
-"""A build of a large corpus appends its output in one transaction; a small one runs all in
-one already (``small_run``). Either way the rows are the same."""
+"""A build of a large corpus appends its output in one transaction, in one statement; a small
+one runs all in one transaction already (``small_run``), a fluent at a time. Either way the rows
+are the same."""
 
 from __future__ import annotations
 
@@ -43,4 +44,9 @@ def test_a_large_build_appends_its_output_in_one_transaction(
         s[0] == "BEGIN TRANSACTION" and s[-1] == "COMMIT" and "COMMIT" not in s[1:-1]
         for s in scripts
     )
+    # every fluent's rows in one append (written on every thread), not one append per fluent
+    appends = [
+        [o for o in s if isinstance(o, str) and o.startswith("INSERT INTO")] for s in scripts
+    ]
+    assert all(len(a) == 1 for a in appends)
     assert fluents(large) == fluents(small) != []

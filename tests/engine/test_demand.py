@@ -289,10 +289,11 @@ def test_the_bundled_corpus_built_on_demand_has_the_same_fluents_and_breaches(
     # computed for the breaches into a temporary table, not stored
     q = "SELECT * FROM scenario_fluents WHERE fluent = 'binds' ORDER BY ALL"
     assert fetch(on, q) == []
-    lazy = event_binds(on)
-    keys = {(r[0], *r[3]) for r in lazy}
-    assert lazy == [r for r in fetch(off, q) if (r[0], *r[3]) in keys]
-    assert len(lazy) < len(fetch(off, q)) / 5
+    lazy = event_binds(on)  # (perspective, scenario, instrument, x, y, start, end)
+    keys = {(r[0], *r[2:5]) for r in lazy}
+    full = [(p, s, *args, start, end) for p, s, _, args, _, start, end in fetch(off, q)]
+    assert lazy == sorted(r for r in full if (r[0], *r[2:5]) in keys)
+    assert len(lazy) < len(full) / 5
     forbidden = set(
         fetch(
             on,

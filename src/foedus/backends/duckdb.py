@@ -79,12 +79,12 @@ def input_rows(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> int:
 class DuckDBBackend(Backend):
     name = "duckdb"
     dialect = "duckdb"
-    #: Run the output's statements (:meth:`output_script`) in one transaction: a build of a
-    #: large corpus, whose statements are otherwise each their own. Their commits one by one
-    #: cost the 10^6 world's fluents step 0.15-0.3 s (a commit after appending to the output
-    #: took up to 0.19 s), and the tables dropped in between hold their memory only until
-    #: the output is whole (10-30 MB more at the peak). Not inside a transaction already
-    #: (:func:`small_run`'s).
+    #: Run the output (:meth:`output_script`) in one transaction, as one append of every
+    #: fluent's rows: a build of a large corpus, whose statements are otherwise each their
+    #: own. Their commits one by one cost the 10^6 world's fluents step 0.15-0.3 s (a commit
+    #: after appending to the output took up to 0.19 s), and the tables each fluent's rows
+    #: read are then dropped after the append of them all, not after their own (10-30 MB more
+    #: at the peak). Not inside a transaction already (:func:`small_run`'s).
     output_in_one_transaction = False
     settle_on_points = True
     #: Where the output's rows go instead of ``intervals`` (:meth:`output_into`): the table,
@@ -160,18 +160,25 @@ class DuckDBBackend(Backend):
     def output_script(self, step: Materialize, droppable: Sequence[str]) -> Script:
         """``intervals`` one fluent at a time: created empty (the plan's columns), then each
         fluent's rows appended, after which the tables only they read are dropped — so the
-        fluents' tables, their certainty groups and the output are not all held at once."""
+        fluents' tables, their certainty groups and the output are not all held at once. With
+        :attr:`output_in_one_transaction` (a large build, its rows going to a stored table:
+        :meth:`output_into`), every fluent's rows in one append instead, and then the drops."""
         parts = union_parts(step.query)
         out: Script = [f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})"]
         last: dict[str, int] = {}
         for i, part in enumerate(parts):
             for ref in part.find_all(exp.Table):
                 last[ref.name] = i
+        if self.output_in_one_transaction:
+            # every fluent's rows in one append, which DuckDB writes on every thread; one
+            # append per fluent is written on one (the 10^6 world's 11 appends to a stored
+            # table: 0.45-0.48 s, against 0.24-0.25 s in one; docs/performance.md, "Session 34")
+            out.append(_INSERT_OUTPUT + self.sql(step.query))
+            out += [self.dropping(name) for name in droppable if name in last]
+            return ["BEGIN TRANSACTION", *out, "COMMIT"]
         for i, part in enumerate(parts):
             out.append(_INSERT_OUTPUT + self.sql(part))
             out += [self.dropping(name) for name in droppable if last.get(name) == i]
-        if self.output_in_one_transaction:
-            out = ["BEGIN TRANSACTION", *out, "COMMIT"]
         return out
 
     def dropping(self, name: str) -> str:

@@ -53,6 +53,12 @@ from foedus.engine.compile_sql import renamed
 #: same 393,461 rows). Any monotone bucket would be exact: an interval that holds at ``t`` lists
 #: ``t``'s bucket. With no acts the span is NULL and no interval is listed (``greatest`` and
 #: ``least`` pass over a NULL: an open interval would otherwise list every year to 2^62).
+#:
+#: Only the acts whose actor bears some norm for their type (``borne_acts``: a semi-join with
+#: the bearers and types of the norms, few rows) are joined at all, and an act towards its own
+#: target is joined with the norms once, before it is made once per scenario and perspective
+#: (neither changes which norms forbid it). At 10^6 events: 682,324 of the 949,676 acts, and
+#: the statement took 0.36 s against 0.44 s (alone, on the built database, median of five).
 FORBIDDEN = sqlglot.parse_one(
     """
 WITH persp AS (SELECT DISTINCT perspective FROM fluents),
@@ -61,34 +67,52 @@ part_of AS (
          coalesce("end", 4611686018427387904) AS until
   FROM scenario_fluents WHERE fluent = 'part_of'
 ),
+borne AS (
+  SELECT DISTINCT b.bearer, t.event_type
+  FROM norm_bearers AS b
+  JOIN norm_types AS t ON t.instrument = b.instrument AND t.clause = b.clause
+),
+borne_acts AS MATERIALIZED (
+  SELECT a.event_id, a.type, a.actor, a.target, a.t_early, a.t_late
+  FROM event_acts AS a
+  SEMI JOIN borne AS n ON n.bearer = a.actor AND n.event_type = a.type
+),
+scenarios AS (SELECT 'early' AS scenario UNION ALL SELECT 'late' AS scenario),
 acts AS (
   SELECT a.event_id, a.type, a.actor, a.target, s.scenario,
          CASE WHEN s.scenario = 'early' THEN a.t_early ELSE a.t_late END AS t
-  FROM event_acts AS a
-  CROSS JOIN (SELECT 'early' AS scenario UNION ALL SELECT 'late' AS scenario) AS s
+  FROM borne_acts AS a CROSS JOIN scenarios AS s
 ),
-span AS (SELECT min(t) // 365 AS lo, max(t) // 365 AS hi FROM acts),
+span AS (SELECT min(t_early) // 365 AS lo, max(t_late) // 365 AS hi FROM borne_acts),
 part_of_years AS (
   SELECT po.perspective, po.scenario, po.x, po.value, po.start, po.until,
          unnest(generate_series(greatest(po.start // 365, span.lo),
                                 least((po.until - 1) // 365, span.hi))) AS year
   FROM part_of AS po JOIN span ON span.lo IS NOT NULL
 ),
-links AS (
-  SELECT p.perspective, a.event_id, a.type, a.actor, a.target, a.scenario, a.t,
-         a.target AS beneficiary, CAST(NULL AS VARCHAR) AS via
-  FROM acts AS a CROSS JOIN persp AS p
-  UNION ALL
+direct AS (
+  SELECT a.event_id, a.type, a.actor, a.target, a.t_early, a.t_late, n.instrument, n.clause
+  FROM borne_acts AS a
+  JOIN norm_rows AS n
+    ON n.bearer = a.actor AND n.beneficiary = a.target AND n.event_type = a.type
+),
+via_part_of AS (
   SELECT po.perspective, a.event_id, a.type, a.actor, a.target, a.scenario, a.t,
-         po.value AS beneficiary, a.target AS via
+         po.value AS beneficiary
   FROM acts AS a
   JOIN part_of_years AS po
     ON po.scenario = a.scenario AND po.x = a.target AND po.year = a.t // 365
    AND po.start <= a.t AND a.t < po.until
 )
-SELECT l.perspective, l.event_id, l.type, l.actor, l.target, l.beneficiary, l.via,
+SELECT p.perspective, d.event_id, d.type, d.actor, d.target, d.target AS beneficiary,
+       CAST(NULL AS VARCHAR) AS via, s.scenario,
+       CASE WHEN s.scenario = 'early' THEN d.t_early ELSE d.t_late END AS t,
+       d.instrument, d.clause
+FROM direct AS d CROSS JOIN scenarios AS s CROSS JOIN persp AS p
+UNION ALL
+SELECT l.perspective, l.event_id, l.type, l.actor, l.target, l.beneficiary, l.target AS via,
        l.scenario, l.t, n.instrument, n.clause
-FROM links AS l
+FROM via_part_of AS l
 JOIN norm_rows AS n
   ON n.bearer = l.actor AND n.beneficiary = l.beneficiary AND n.event_type = l.type
 """,
@@ -134,6 +158,17 @@ GROUP BY perspective, event_id, actor, target, beneficiary, via, instrument, cla
 )
 
 
+#: The ``binds`` of :data:`_OF_FORBIDDEN` when the build computes it on demand: the rows of
+#: :data:`foedus.build.binding.EVENT_BINDS`.
+_EVENT_BINDS = sqlglot.parse_one(
+    """
+SELECT perspective, scenario, instrument, x, y, start,
+       coalesce("end", 4611686018427387904) AS until
+FROM event_binds
+""",
+    dialect="duckdb",
+)
+
 #: The temporary table of the forbidden acts (:data:`FORBIDDEN`) while breaches are computed.
 FORBIDDEN_TABLE = "_foedus_forbidden"
 
@@ -155,9 +190,9 @@ def store_breaches(con: duckdb.DuckDBPyConnection, corpus: Any, dialect: str = "
     with _forbidden(con, {}):
         on_demand = binding.store_event_binds(con, corpus, FORBIDDEN_TABLE)
         query = _of_forbidden({})
-        if on_demand:  # the binds rows breaches read are in its table
+        if on_demand:  # the binds rows breaches read are in its table, their arguments apart
             (binds,) = (c for c in query.find_all(exp.CTE) if c.alias == "binds")
-            binds.set("this", renamed(binds.this, {"scenario_fluents": binding.EVENT_BINDS}))
+            binds.set("this", renamed(_EVENT_BINDS, {"event_binds": binding.EVENT_BINDS}))
         try:
             made = exp.Create(this=exp.to_table("breaches"), kind="TABLE", expression=query)
             con.execute(made.sql(dialect=dialect))

@@ -75,6 +75,7 @@ def plan_key(
         code_version(),
         sqlglot.__version__,
         type(backend).__module__ + "." + type(backend).__qualname__,
+        bool(getattr(backend, "output_in_one_transaction", False)),  # one append or many
         program_digest(program),
         scenarios,
         sorted(given.items()),
