@@ -32,6 +32,7 @@ from foedus.duck import duckdb, insert_arrow
 from foedus.engine import demand, from_corpus, from_tables, reference
 from foedus.engine.compile import fluent_table
 from foedus.engine.compile_event import event_forms
+from foedus.engine.compile_sql import union_all
 from foedus.engine.dependencies import shared_fluents
 from foedus.engine.narrative import Interval
 from foedus.model.vocabulary import CORPUS_FACTS
@@ -248,6 +249,10 @@ def _run_perspectives(
                 )
             )
             backend.copy_out(again.sql("duckdb"), "fluents", [pid, src, f])
+        # every kept fluent's per-scenario rows in one append (DuckDB writes it on both
+        # threads; one append per fluent is written on one: 0.14 s for the 10^6 world's five)
+        copies: list[exp.Query] = []
+        params: list[str] = []
         for f in kept:
             n = len(program.fluents[f].arg_types)
             args = exp.cast(
@@ -282,11 +287,11 @@ def _run_perspectives(
                     scenario_rows(exp.Literal.string("late")),
                     distinct=False,
                 )
-            backend.copy_out(
-                query.sql("duckdb"),
-                "scenario_fluents",
-                [pid, f] if late else [pid, f, pid, f],
-            )
+            copies.append(query)
+            params += [pid, f] if late else [pid, f, pid, f]
+        if copies:
+            backend.copy_out(union_all(copies).sql("duckdb"), "scenario_fluents", params)
+        for f in kept:
             backend.discard(fluent_table(f))
         for f in lent[pid]:
             backend.discard(fluent_table(f))
