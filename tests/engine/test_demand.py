@@ -220,6 +220,78 @@ def test_demand_equals_reference_on_instruments_of_up_to_200_parties(world, pers
     assert n >= 0
 
 
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=worlds(), times=st.lists(st.integers(-2, 50), min_size=1, max_size=6))
+def test_keys_asked_at_time_points_get_their_rows_cut_to_those_points(world, times) -> None:  # type: ignore[no-untyped-def]
+    """A key asked at time points only (``points``: the build's breach detection asks each
+    forbidden act's binds at the act's point) holds at a point exactly where the key asked at
+    every time holds; its rows lie inside the points asked. ``protected`` reads ``binds``, on
+    demand too: the demand of the one at points makes the other's demand."""
+    hs, facts, pairs = world
+    prog = program("de-facto.rules")
+    b = DuckDBBackend()
+    b.load_happenings(hs, 2)
+    for rel, decl in prog.facts.items():
+        b.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
+    keep = [fluent_table(f) for f in ("party_to", "in_force")]
+    plan = b.run_tables(prog, keep=keep, demand=True)
+    inputs = {
+        f: exp.select("*").from_(exp.to_table(fluent_table(f))) for f in ("party_to", "in_force")
+    }
+    facts_q = {r: exp.select("*").from_(f"facts_{r}") for r in ("forbids", "state")}
+    instruments = sorted({h.args[0] for h in hs if h.name == "enter_into_force"})
+    asks = {
+        "binds": ((0, 1, 2), [(t, x, y) for t in instruments for x, y in pairs]),
+        "protected": (
+            (0, 1, 2),
+            [(y, x, e) for x, y in pairs for e in ("annexation", "incorporation")],
+        ),
+    }
+    for fluent, (positions, ks) in asks.items():
+        if not ks:
+            continue
+        scns = range(plan.scenarios)
+        whole = exp.values([k for k in ks], alias="k", columns=["x0", "x1", "x2"])
+        at = [(s, *k, t) for s in scns for k in ks for t in times]
+        pts = exp.values(at, alias="k", columns=["scn", "x0", "x1", "x2", "t"])
+
+        def rows(
+            keys: exp.Query, points: bool, f: str = fluent, at_: tuple = positions
+        ) -> list[tuple]:
+            q = da.answer_query(
+                prog,
+                f,
+                None,
+                inputs,
+                facts_q,
+                plan.scenarios,
+                per_scenario=True,
+                keys=(at_, exp.select("*").from_(keys)),
+                points=points,
+            )
+            inner = q.sql(dialect="duckdb", identify=True)
+            sql = f'SELECT scn, k0, k1, k2, start, "end" FROM ({inner})'
+            return b.con.execute(sql).fetchall()
+
+        full, cut = rows(whole, False), rows(pts, True)
+        held = {}
+        for s, *k, start, end in full:
+            held.setdefault((s, *k), []).append((start, 2**62 if end is None else end))
+        have = {}
+        for s, *k, start, end in cut:
+            have.setdefault((s, *k), []).append((start, end))
+        asked = {(s, *k): set() for s, *k, _ in at}
+        for s, *k, t in at:
+            asked[(s, *k)].add(t)
+        for key_, ts in asked.items():
+            for t in ts:
+                want = any(a <= t < e for a, e in held.get(key_, []))
+                assert any(a <= t < e for a, e in have.get(key_, [])) == want
+        for key_, ivs in have.items():
+            assert all(t in asked[key_] for a, e in ivs for t in range(a, e))
+
+
 # --------------------------------------------------------------------------- built databases
 
 
@@ -249,9 +321,10 @@ def fetch(path: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def event_binds(path: Path) -> list[tuple]:
+def event_binds(path: Path) -> tuple[list[tuple], list[tuple]]:
     """The rows of ``binds`` the breach step of the database at ``path`` (built on demand)
-    computes for its forbidden acts (in a copy of it), sorted."""
+    computes for its forbidden acts (in a copy of it), sorted, and what those acts ask of
+    it: ``(perspective, scenario, instrument, actor, beneficiary, t)``."""
     from foedus.build import binding, breaches
 
     copy = path.with_name(f"{path.stem}-binds.duckdb")
@@ -262,9 +335,23 @@ def event_binds(path: Path) -> list[tuple]:
             assert binding.store_event_binds(
                 con, load_corpus(bundled_path()), breaches.FORBIDDEN_TABLE
             )
-            return con.execute(f"SELECT * FROM {binding.EVENT_BINDS} ORDER BY ALL").fetchall()
+            asked = con.execute(
+                "SELECT DISTINCT perspective, scenario, instrument, actor, beneficiary, t "
+                f"FROM {breaches.FORBIDDEN_TABLE} ORDER BY ALL"
+            ).fetchall()
+            rows = con.execute(f"SELECT * FROM {binding.EVENT_BINDS} ORDER BY ALL").fetchall()
+            return rows, asked
     finally:
         con.close()
+
+
+def holding(rows: list[tuple]) -> dict[tuple, list[tuple[int, int]]]:
+    """Rows ``(perspective, scenario, instrument, x, y, start, end)`` as the intervals of
+    each key (an open end as 2^62)."""
+    out: dict[tuple, list[tuple[int, int]]] = {}
+    for *key, start, end in rows:
+        out.setdefault(tuple(key), []).append((start, 2**62 if end is None else end))
+    return out
 
 
 # two builds of the bundled corpus (about 30 s): in the whole suite, not the quick one
@@ -289,11 +376,21 @@ def test_the_bundled_corpus_built_on_demand_has_the_same_fluents_and_breaches(
     # computed for the breaches into a temporary table, not stored
     q = "SELECT * FROM scenario_fluents WHERE fluent = 'binds' ORDER BY ALL"
     assert fetch(on, q) == []
-    lazy = event_binds(on)  # (perspective, scenario, instrument, x, y, start, end)
-    keys = {(r[0], *r[2:5]) for r in lazy}
+    # (perspective, scenario, instrument, x, y, start, end): each key asked at the time
+    # points of its acts only, so its rows are the full build's cut to those points
+    lazy, asked = event_binds(on)
     full = [(p, s, *args, start, end) for p, s, _, args, _, start, end in fetch(off, q)]
-    assert lazy == sorted(r for r in full if (r[0], *r[2:5]) in keys)
+    have, want = holding(lazy), holding(full)
+    found = 0
+    for *key, t in asked:
+        holds = any(a <= t < b for a, b in want.get(tuple(key), []))
+        assert any(a <= t < b for a, b in have.get(tuple(key), [])) == holds
+        found += holds
+    assert found > 10
+    points = {(*key, t) for *key, t in asked}
+    assert all((*key, t) in points for *key, a, b in lazy for t in range(a, b))
     assert len(lazy) < len(full) / 5
+    keys = {(r[0], *r[2:5]) for r in lazy}
     forbidden = set(
         fetch(
             on,

@@ -319,14 +319,23 @@ def _demand_table(name: str) -> str:
     return f"_foedus_dm_{name}"
 
 
-def _shape(scn: exp.Expression, keys: list[exp.Expression]) -> list[exp.Expression]:
-    """The columns of a fluent table for a demand row: always holding, value ``true``."""
+def _shape(
+    scn: exp.Expression, keys: list[exp.Expression], at: exp.Expression | None = None
+) -> list[exp.Expression]:
+    """The columns of a fluent table for a demand row, value ``true``: always holding, or at
+    the time point ``at`` only (``[at, at + 1)``)."""
+    start = exp.Neg(this=exp.Literal.number(FOREVER)) if at is None else at
+    end = (
+        null(exp.DataType.build("BIGINT"))
+        if at is None
+        else exp.Add(this=at.copy(), expression=exp.Literal.number(1))
+    )
     return [
         alias(scn, SCN),
         *[alias(k, c) for k, c in zip(keys, key_cols(len(keys)), strict=True)],
         alias(lit("true"), VALUE),
-        alias(exp.Neg(this=exp.Literal.number(FOREVER)), START),
-        alias(null(exp.DataType.build("BIGINT")), END),
+        alias(start, START),
+        alias(end, END),
         alias(null(VARCHAR), RULE),
         alias(null(VARCHAR), INIT_BY),
         alias(null(VARCHAR), TERM_BY),
@@ -415,6 +424,23 @@ def demand_queries(
                 parts += _static_seed(program, rule, f, demand, tables[rule.head.atom.name])
         out.append((tables[f], demand_rows(parts, len(ad))))
     return out
+
+
+def demand_points(keys: exp.Query, n: int) -> exp.Query:
+    """A demand table (fluent-table shape) of the distinct rows of ``keys`` (``scn, x0 ..,
+    t``): each key asked at its time point ``t`` only, the interval ``[t, t + 1)``. Every
+    rule of an on-demand fluent intersects its body with its demand (:func:`transform`; a
+    complement's base, each branch of a union), so its rows are then its intervals cut to
+    the points asked: what holds at a point, where that is all a reader asks (an event's
+    condition at its time, as breach detection's ``binds``)."""
+    xs = [f"x{i}" for i in range(n)]
+    rows = (
+        select(col(SCN), *[col(x) for x in xs], col("t"))
+        .distinct(copy=False)
+        .from_(sub(keys, "u"), copy=False)
+    )
+    shape = _shape(col(SCN, "r"), [col(x, "r") for x in xs], col("t", "r"))
+    return select(*shape).from_(sub(rows, "r"), copy=False)
 
 
 def demand_rows(parts: list[exp.Query], n: int) -> exp.Query:

@@ -31,6 +31,7 @@ from foedus.engine.demand import (
     _terms,
     analyse,
     demand_name,
+    demand_points,
     demand_queries,
     demand_rows,
     transform,
@@ -62,6 +63,7 @@ def answer_query(
     scenarios: int,
     per_scenario: bool = False,
     keys: tuple[tuple[int, ...], exp.Query] | None = None,
+    points: bool = False,
 ) -> exp.Query:
     """One read-only query whose rows are on-demand ``fluent``'s rows for the given keys.
 
@@ -73,6 +75,11 @@ def answer_query(
     the full program for ``fluent`` (``fluent, args, value, start, end, certainty, rule,
     initiated_by, terminated_by``), or with ``per_scenario`` the fluent table
     (``scn, k0 .., value, start, end, rule, ..``) of each scenario.
+
+    ``keys`` gives the keys instead, as ``(positions, query)``: a query of the values
+    ``x0 ..`` at those positions, asked in every scenario; with ``points``, of ``scn, x0 ..,
+    t``, each asked in its scenario at its time point only (:func:`foedus.engine.demand.
+    demand_points`: the rows are then cut to ``[t, t + 1)``).
     """
     demand = analyse(program)
     names = _reachable(program, fluent, demand.fluents)
@@ -117,7 +124,9 @@ def answer_query(
     for f, t in tables.items():
         comp.ctx.tables[demand_name(f)] = t
     for t, q in demand_queries(comp.ctx, dem, tables):
-        if t == tables.get(fluent) and keys is not None:
+        if t == tables.get(fluent) and keys is not None and points:
+            q = demand_points(keys[1], len(keys[0]))
+        elif t == tables.get(fluent) and keys is not None:
             xs = [f"x{i}" for i in range(len(keys[0]))]
             scns = exp.values([(i,) for i in range(scenarios)], alias="s", columns=[SCN])
             q = demand_rows(
