@@ -183,6 +183,22 @@ def key(iv):  # type: ignore[no-untyped-def]
     )
 
 
+def planned(prog, hs, facts):  # type: ignore[no-untyped-def]
+    """The world's plan run with its fan-out fluents on demand, ``party_to`` and ``in_force``
+    kept; the queries of those two and of the fact tables, as the demand reads them."""
+    b = DuckDBBackend()
+    b.load_happenings(hs, 2)
+    for rel, decl in prog.facts.items():
+        b.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
+    keep = [fluent_table(f) for f in ("party_to", "in_force")]
+    plan = b.run_tables(prog, keep=keep, demand=True)
+    inputs = {
+        f: exp.select("*").from_(exp.to_table(fluent_table(f))) for f in ("party_to", "in_force")
+    }
+    facts_q = {r: exp.select("*").from_(f"facts_{r}") for r in ("forbids", "state")}
+    return b, plan, inputs, facts_q
+
+
 @pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=worlds(), persp=st.sampled_from(["de-facto.rules", "non-recognition.rules"]))
@@ -190,22 +206,13 @@ def test_demand_equals_reference_on_instruments_of_up_to_200_parties(world, pers
     hs, facts, pairs = world
     prog = program(persp)
     want = evaluate(prog, hs, facts)
-    b = DuckDBBackend()
-    b.load_happenings(hs, 2)
-    for rel, decl in prog.facts.items():
-        b.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
-    keep = [fluent_table(f) for f in ("party_to", "in_force")]
-    plan = b.run_tables(prog, keep=keep, demand=True)
+    b, plan, inputs, facts_q = planned(prog, hs, facts)
     assert set(plan.on_demand) == {"binds", "protected"}
     got = [key(iv) for iv in b.read_intervals()]
     assert len(got) == len(set(got))
     assert set(got) == {key(iv) for iv in want if iv.fluent not in plan.on_demand}
     # no pairwise table: the plan's binds holds only the demanded pairs
     (n,) = b.con.execute(f'SELECT count(*) FROM "{fluent_table("party_to")}"').fetchone()
-    inputs = {
-        f: exp.select("*").from_(exp.to_table(fluent_table(f))) for f in ("party_to", "in_force")
-    }
-    facts_q = {r: exp.select("*").from_(f"facts_{r}") for r in ("forbids", "state")}
     for x, y in pairs:
         q = da.answer_query(prog, "binds", {1: [x], 2: [y]}, inputs, facts_q, plan.scenarios)
         rows = b.con.execute(q.sql(dialect="duckdb", identify=True)).fetchall()
@@ -230,16 +237,7 @@ def test_keys_asked_at_time_points_get_their_rows_cut_to_those_points(world, tim
     demand too: the demand of the one at points makes the other's demand."""
     hs, facts, pairs = world
     prog = program("de-facto.rules")
-    b = DuckDBBackend()
-    b.load_happenings(hs, 2)
-    for rel, decl in prog.facts.items():
-        b.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
-    keep = [fluent_table(f) for f in ("party_to", "in_force")]
-    plan = b.run_tables(prog, keep=keep, demand=True)
-    inputs = {
-        f: exp.select("*").from_(exp.to_table(fluent_table(f))) for f in ("party_to", "in_force")
-    }
-    facts_q = {r: exp.select("*").from_(f"facts_{r}") for r in ("forbids", "state")}
+    b, plan, inputs, facts_q = planned(prog, hs, facts)
     instruments = sorted({h.args[0] for h in hs if h.name == "enter_into_force"})
     asks = {
         "binds": ((0, 1, 2), [(t, x, y) for t in instruments for x, y in pairs]),
