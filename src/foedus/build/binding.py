@@ -281,10 +281,9 @@ def instruments_binding(
     return found
 
 
-#: The temporary table of :func:`store_event_binds`, of :data:`EVENT_BINDS_COLUMNS`.
+#: The temporary table of :func:`store_event_binds`: a row of ``binds(instrument, x, y)`` in
+#: a scenario (``perspective, scenario, instrument, x, y, start, end``).
 EVENT_BINDS = "_foedus_event_binds"
-#: The columns of :data:`EVENT_BINDS`: a row of ``binds(instrument, x, y)`` in a scenario.
-EVENT_BINDS_COLUMNS = ("perspective", "scenario", "instrument", "x", "y", "start", "end")
 
 
 def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: str) -> bool:
@@ -292,7 +291,7 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: st
     for the keys of the forbidden acts in table ``forbidden``
     (:data:`foedus.build.breaches.FORBIDDEN`: an act of ``X`` towards ``Y``, its target or
     what the target was part of at the time, that a norm of instrument ``T`` forbids), into
-    the temporary table :data:`EVENT_BINDS` (:data:`EVENT_BINDS_COLUMNS`, with the rows of
+    the temporary table :data:`EVENT_BINDS` (its columns there, with the rows of
     ``binds`` it stores, of the perspectives that compute it in full) — the rows of ``binds``
     breach detection reads; whether it made it (not when no perspective computes ``binds``
     on demand). The rows are not stored: an answer computes a pair's ``binds`` when asked

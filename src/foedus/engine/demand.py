@@ -426,33 +426,22 @@ def demand_queries(
     return out
 
 
-def demand_points(keys: exp.Query, n: int) -> exp.Query:
-    """A demand table (fluent-table shape) of the distinct rows of ``keys`` (``scn, x0 ..,
-    t``): each key asked at its time point ``t`` only, the interval ``[t, t + 1)``. Every
-    rule of an on-demand fluent intersects its body with its demand (:func:`transform`; a
-    complement's base, each branch of a union), so its rows are then its intervals cut to
-    the points asked: what holds at a point, where that is all a reader asks (an event's
-    condition at its time, as breach detection's ``binds``)."""
-    xs = [f"x{i}" for i in range(n)]
-    rows = (
-        select(col(SCN), *[col(x) for x in xs], col("t"))
-        .distinct(copy=False)
-        .from_(sub(keys, "u"), copy=False)
-    )
-    shape = _shape(col(SCN, "r"), [col(x, "r") for x in xs], col("t", "r"))
-    return select(*shape).from_(sub(rows, "r"), copy=False)
-
-
-def demand_rows(parts: list[exp.Query], n: int) -> exp.Query:
-    """A demand table (fluent-table shape) of the distinct rows of ``parts`` (``scn, x0 ..``)."""
+def demand_rows(parts: list[exp.Query], n: int, points: bool = False) -> exp.Query:
+    """A demand table (fluent-table shape) of the distinct rows of ``parts`` (``scn, x0 ..``),
+    each key asked at every time; with ``points``, of ``scn, x0 .., t``, each key asked at its
+    time point ``t`` only, the interval ``[t, t + 1)``. Every rule of an on-demand fluent
+    intersects its body with its demand (:func:`transform`; a complement's base, each branch
+    of a union), so its rows are then its intervals cut to the points asked: what holds at a
+    point, where that is all a reader asks (an event's condition at its time, as breach
+    detection's ``binds``)."""
     if not parts:
         return _empty(n)
     xs = [f"x{i}" for i in range(n)]
+    at = ["t"] if points else []
     rows = (
-        select(col(SCN), *[col(x) for x in xs])
+        select(col(SCN), *[col(x) for x in [*xs, *at]])
         .distinct(copy=False)
         .from_(sub(union_all(parts), "u"), copy=False)
     )
-    return select(*_shape(col(SCN, "r"), [col(x, "r") for x in xs])).from_(
-        sub(rows, "r"), copy=False
-    )
+    shape = _shape(col(SCN, "r"), [col(x, "r") for x in xs], col("t", "r") if points else None)
+    return select(*shape).from_(sub(rows, "r"), copy=False)

@@ -31,7 +31,6 @@ from foedus.engine.demand import (
     _terms,
     analyse,
     demand_name,
-    demand_points,
     demand_queries,
     demand_rows,
     transform,
@@ -79,7 +78,7 @@ def answer_query(
     ``keys`` gives the keys instead, as ``(positions, query)``: a query of the values
     ``x0 ..`` at those positions, asked in every scenario; with ``points``, of ``scn, x0 ..,
     t``, each asked in its scenario at its time point only (:func:`foedus.engine.demand.
-    demand_points`: the rows are then cut to ``[t, t + 1)``).
+    demand_rows`: the rows are then cut to ``[t, t + 1)``).
     """
     demand = analyse(program)
     names = _reachable(program, fluent, demand.fluents)
@@ -125,7 +124,7 @@ def answer_query(
         comp.ctx.tables[demand_name(f)] = t
     for t, q in demand_queries(comp.ctx, dem, tables):
         if t == tables.get(fluent) and keys is not None and points:
-            q = demand_points(keys[1], len(keys[0]))
+            q = demand_rows([keys[1]], len(keys[0]), points=True)
         elif t == tables.get(fluent) and keys is not None:
             xs = [f"x{i}" for i in range(len(keys[0]))]
             scns = exp.values([(i,) for i in range(scenarios)], alias="s", columns=[SCN])
