@@ -209,3 +209,21 @@ def test_the_cli_says_it_in_one_line_and_exits_2(copy: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == "" and "Traceback" not in result.output
     assert len(result.stderr.splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- perspectives
+
+
+@pytest.mark.parametrize(("field", "value"), [("id", "all"), ("name", "All"), ("name", " ALL")])
+def test_a_perspective_called_all_is_refused(copy: Path, field: str, value: str) -> None:
+    # `--perspective all` (and the HTTP API's `perspective=all`) asks every perspective at
+    # once: a perspective of that id or name could never be asked alone
+    ident, name = ("own", repr(value)) if field == "name" else (value, "Own")
+    (copy / "perspectives.yaml").write_text(
+        f"perspectives:\n  - id: {ident}\n    name: {name}\n    description: d\n"
+        "    rules: [foedus:base]\n",
+        encoding="utf-8",
+    )
+    (line,) = report(copy)
+    assert line.startswith("perspectives.yaml:")
+    assert f"perspective {ident!r}: its {field} {value!r} is reserved" in line

@@ -138,3 +138,8 @@ def happening_arities(name: str) -> tuple[int, ...]:
     if name in EVENT_TYPES:
         return (1, 2)
     return ()
+
+
+ALL_PERSPECTIVES = "all"
+"""The perspective name that asks for every perspective at once (``--perspective all``, the
+HTTP API's ``perspective=all``): no perspective of a corpus may be called so."""

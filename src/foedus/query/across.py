@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from foedus.corpus.perspectives import default_perspective, perspective_ids
 from foedus.engine.timepoints import query_point
 from foedus.errors import UserError
+from foedus.model.vocabulary import ALL_PERSPECTIVES
 from foedus.norms.explain import Explanation, node
 from foedus.query.common import STATUS_FLUENTS, Row, rows_about, shared_reads
 from foedus.query.compare import CORE, why_sovereignty_differs
@@ -39,7 +40,7 @@ from foedus.shapes import Json
 if TYPE_CHECKING:
     from foedus.query.base import KnowledgeBase
 
-ALL = "all"
+ALL = ALL_PERSPECTIVES
 """The perspective name that asks for every perspective at once."""
 
 ACROSS = ("status", "holds", "treaties", "breaches", "explain")
