@@ -227,3 +227,18 @@ def test_a_perspective_called_all_is_refused(copy: Path, field: str, value: str)
     (line,) = report(copy)
     assert line.startswith("perspectives.yaml:")
     assert f"perspective {ident!r}: its {field} {value!r} is reserved" in line
+
+
+@pytest.mark.parametrize("rules", ["    rules: []\n", ""])
+def test_a_perspective_with_no_rule_files_is_refused(copy: Path, rules: str) -> None:
+    # it would derive nothing, and every answer under it would say so as if it were known
+    (copy / "perspectives.yaml").write_text(
+        f"perspectives:\n  - id: own\n    name: Own\n    description: d\n{rules}",
+        encoding="utf-8",
+    )
+    (line,) = report(copy)
+    assert line.startswith("perspectives.yaml:")
+    assert line.endswith(
+        "perspective 'own': no rule files, so it would derive nothing: give it "
+        "some, e.g. rules: [foedus:base] (the rule library's base rules)"
+    )

@@ -18,6 +18,7 @@ import difflib
 from typing import Any
 
 from foedus.errors import UnknownName
+from foedus.model.vocabulary import ALL_PERSPECTIVES
 
 DEFAULT_PERSPECTIVE: str | None = None
 """No perspective named: answers are given under the corpus's default
@@ -57,3 +58,31 @@ def check_perspective(corpus: Any, name: str | None) -> str:
     if not ids and name == NO_PERSPECTIVE:
         return NO_PERSPECTIVE  # a corpus without rules: nothing is derived
     raise UnknownName("perspective", name, difflib.get_close_matches(name, ids, n=2, cutoff=0.5))
+
+
+def naming_problems(p: Any) -> list[tuple[str, str]]:
+    """What is wrong with how the perspective record ``p`` is named and filled, as (field,
+    problem) pairs for :mod:`foedus.corpus.validate`: an id or name ``all`` (in any case:
+    ``--perspective all`` and the HTTP API's ``perspective=all`` ask every perspective at once,
+    so such a perspective could never be asked alone; only the id as written is compared, an
+    id in capitals being refused as an id already), and no rule files (it would derive
+    nothing, and every answer under it would say so as if it were known)."""
+    out = [
+        (
+            field_name,
+            f"perspective {p.id!r}: its {field_name} {getattr(p, field_name)!r} is reserved "
+            f"(--perspective {ALL_PERSPECTIVES} asks every perspective at once, so a "
+            "perspective of that name could never be asked alone): choose another",
+        )
+        for field_name, said in (("id", p.id), ("name", str(p.name or "").strip().lower()))
+        if said == ALL_PERSPECTIVES
+    ]
+    if not p.rules:
+        out.append(
+            (
+                "rules",
+                f"perspective {p.id!r}: no rule files, so it would derive nothing: give it "
+                "some, e.g. rules: [foedus:base] (the rule library's base rules)",
+            )
+        )
+    return out

@@ -20,12 +20,13 @@ from typing import Any
 
 from foedus.corpus.corpus import Corpus, Salvaged
 from foedus.corpus.folder import Loc, display
+from foedus.corpus.perspectives import naming_problems
 from foedus.corpus.quotes import found, nearest, normalise
 from foedus.corpus.rulecheck import rule_problems
 from foedus.corpus.yamlread import event_type_hint
 from foedus.errors import Problem, did_you_mean, suggest
 from foedus.model import EVENT_TYPES, Actor, FuzzyDate, Quote
-from foedus.model.vocabulary import ALL_PERSPECTIVES, INSTRUMENT_ACTS
+from foedus.model.vocabulary import INSTRUMENT_ACTS
 from foedus.rules.library import is_library_name, library_file, library_names
 
 __all__ = ["did_you_mean", "event_type_hint", "suggest", "validate_corpus"]
@@ -459,16 +460,8 @@ class _Validator:
                 )
 
     def perspective(self, p: Any) -> None:
-        # `--perspective all` asks every perspective at once; an id in capitals is refused
-        for field_name, said in (("id", p.id), ("name", str(p.name or "").strip().lower())):
-            if said == ALL_PERSPECTIVES:  # as an id already: only the id as written is compared
-                self.add(
-                    self.where("perspective", p.id, field_name),
-                    f"perspective {p.id!r}: its {field_name} {getattr(p, field_name)!r} is "
-                    f"reserved (--perspective {ALL_PERSPECTIVES} asks every perspective at "
-                    "once, so a perspective of that name could never be asked alone): choose "
-                    "another",
-                )
+        for field_name, problem in naming_problems(p):
+            self.add(self.where("perspective", p.id, field_name), problem)
         forms = [  # each file by its name, stem and path (the unreadable are reported)
             (f.name, f.stem, f.relative_to(self.c.path).as_posix())
             for f in [*self.c.rule_files, *self.c.unreadable]
