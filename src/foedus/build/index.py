@@ -144,9 +144,9 @@ def _mentions_sql(
 ) -> exp.Select:
     """The rows of :data:`MENTIONS` for the rows of ``fluents`` (a table with the
     columns of ``fluents``): each once for every actor it names (in its arguments or as its
-    value, each distinct name once); ``ordered``: sorted by perspective and actor (the actor
-    by its rank among the actor ids, an integer: the same order as by the id, and a cheaper
-    sort of the 10^7 wide rows).
+    value, each distinct name once); ``ordered``: sorted by perspective and actor (each by its
+    rank among the perspectives and the actor ids, an integer: the same order as by their
+    text, and a cheaper sort of the 10^7 wide rows).
 
     One scan of ``fluents`` per argument position and one for the value, each keeping a name
     that no earlier position holds (as many positions as the longest argument list): one scan
@@ -181,25 +181,27 @@ def _mentions_sql(
     scans.append(scan(exp.column("value"), exp.not_(in_args)))
     each = exp.union(*scans, distinct=False) if len(scans) > 1 else scans[0]
     named = [exp.column(c.name, "m", quoted=True) for c in _columns()]
-    rank = exp.select(
-        "id",
-        exp.alias_(
-            exp.Window(
-                this=exp.RowNumber(),
-                order=exp.Order(expressions=[exp.Ordered(this=exp.column("id"))]),
-            ),
-            "rank",
-        ),
-    ).from_("actors")
     q = (
         exp.select("m.perspective", "m.who", *named)
         .from_(exp.Subquery(this=each, alias=exp.TableAlias(this=exp.to_identifier("m"))))
-        .join(
-            exp.Subquery(this=rank, alias=exp.TableAlias(this=exp.to_identifier("k"))),
-            on="k.id = m.who",
-        )
+        .join(_ranked(exp.to_table("actors"), "id", "k"), on="k.id = m.who")
     )
-    return q.order_by("m.perspective", "k.rank", dialect="duckdb") if ordered else q
+    if not ordered:
+        return q
+    # sorted by two integers, not by the perspective's text: 0.46-0.50 s against 0.54-0.58 s
+    # for the 10^6 world's 750,000 rows, alone (docs/performance.md, "Session 35")
+    views = exp.select("perspective").distinct().from_(fluents)
+    q = q.join(_ranked(views.subquery(), "perspective", "pk"), on="pk.perspective = m.perspective")
+    return q.order_by("pk.rank", "k.rank", dialect="duckdb")
+
+
+def _ranked(source: exp.Expression, column: str, alias: str) -> exp.Subquery:
+    """``column`` of ``source`` with its ``rank`` among them (1, 2, .. in its sort order), as
+    the subquery ``alias``."""
+    order = exp.Order(expressions=[exp.Ordered(this=exp.column(column))])
+    rank = exp.alias_(exp.Window(this=exp.RowNumber(), order=order), "rank")
+    ranked = exp.select(column, rank).from_(source)
+    return exp.Subquery(this=ranked, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
 
 @cache
