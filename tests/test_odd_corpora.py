@@ -76,3 +76,34 @@ def test_the_vis_export_of_a_date_on_the_last_day_of_9999(tmp_path: Path) -> Non
     export(KnowledgeBase(root), "vis", out)
     items = json.loads(out.read_text(encoding="utf-8"))["items"]
     assert any(i.get("start") == "9999-12-01" and i.get("end") == "9999-12-31" for i in items)
+
+
+def test_an_undated_beginning_before_an_end_before_1800(tmp_path: Path) -> None:
+    """An actor with no `existed_from` exists from the engine's first day, 1800-01-01; one
+    that ended before it (`existed_to: 1795`) was revived there, and was "independent" in
+    1850 and "not sovereign" in 1790. It exists from the first day of the calendar instead,
+    until its end, in the build and in the reference interpreter alike."""
+    from foedus.build.fluents import evaluate
+    from foedus.corpus import load_corpus
+
+    root = gulf_with(
+        tmp_path / "gulf",
+        actors="  - id: old-duchy\n    name: Old Duchy\n    existed_to: 1795\n"
+        "    sources: [The Old Duchy ended in 1795.]\n",
+        source="The Old Duchy ended in 1795.",
+    )
+    kb = KnowledgeBase(root)
+    assert kb.status("old-duchy", "1790-06-01")["status"]["label"] == "independent"
+    assert kb.status("old-duchy", "1850-06-01")["status"]["label"] != "independent"
+    after = kb.status("old-duchy", "1850-06-01")["status"]
+    assert after["sovereign"] == [{"certainty": "certain", "value": False}]
+    corpus = load_corpus(root)
+    for scenario in ("early", "late"):
+        spans = [
+            (iv.start, iv.end)
+            for engine in ("duckdb", "reference")
+            for iv in evaluate(corpus, kb.perspective, engine, scenario)
+            if iv.fluent == "exists" and iv.args == ("old-duchy",)
+        ]
+        assert spans[0] == spans[1] and len(spans) == 2, spans  # one interval, both engines
+        assert spans[0][1] is not None and spans[0][1] < 1800 * 366

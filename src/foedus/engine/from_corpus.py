@@ -4,7 +4,8 @@ Everything the rules can see of a corpus is made here, in one place, and documen
 docs/rule-language.md ("What the corpus gives the rules"):
 
 - every actor ``X``: ``comes_into_existence(X)`` on its ``existed_from`` (or, when the corpus
-  gives none, at :data:`BEGINNING`), ``ceases_to_exist(X)`` on its ``existed_to``;
+  gives none, at :data:`BEGINNING`, or on the calendar's first day if ``X`` ceased to exist
+  before that: :func:`undated_beginning`), ``ceases_to_exist(X)`` on its ``existed_to``;
   ``succession(P, X)`` on ``X``'s ``existed_from`` when ``P`` is its predecessor;
 - every instrument ``T``: ``signed(T)``, ``enter_into_force(T)`` (on ``in_force``, else on
   ``signed``), ``end(T)``; every party ``X``: ``join(X, T)`` on the day it joined (however it
@@ -45,8 +46,18 @@ def _at(name: str, args: tuple[str, ...], when: FuzzyDate, ident: str | None) ->
     return Happening(name, args, event_point(when.earliest), event_point(when.latest), ident)
 
 
-def _begin(name: str, args: tuple[str, ...], ident: str | None) -> Happening:
-    p = event_point(BEGINNING)
+def undated_beginning(existed_to: FuzzyDate | None) -> date:
+    """The day an actor that the corpus gives no ``existed_from`` comes into existence: the
+    engine's first day, :data:`BEGINNING`, unless it ceased to exist earlier (an
+    ``existed_to`` whose earliest day is before it): then the first day of the calendar, so
+    that it exists until its end rather than coming back into existence after it."""
+    if existed_to is not None and existed_to.earliest < BEGINNING:
+        return date.min
+    return BEGINNING
+
+
+def _begin(name: str, args: tuple[str, ...], day: date, ident: str | None) -> Happening:
+    p = event_point(day)
     return Happening(name, args, p, p, ident)
 
 
@@ -62,7 +73,8 @@ def happenings(corpus: Any) -> list[Happening]:
                     _at("succession", (actor.predecessor, actor.id), actor.existed_from, ident)
                 )
         else:
-            out.append(_begin("comes_into_existence", (actor.id,), ident))
+            day = undated_beginning(actor.existed_to)
+            out.append(_begin("comes_into_existence", (actor.id,), day, ident))
         if actor.existed_to is not None:
             out.append(_at("ceases_to_exist", (actor.id,), actor.existed_to, ident))
     for ins in corpus.instruments:

@@ -19,6 +19,7 @@ per-record Python. The rows are the same, row for row (tests/generate/test_gener
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from foedus.duck import duckdb
@@ -102,7 +103,12 @@ def happenings_sql(
     happenings of those forms: the 10^6 world's rules read 463,218 of its 1,963,516
     happenings (the acts of breach, and the one-actor form ``occupation(Y)`` of an act they
     read as ``occupation(Y, X)``, are read by no rule)."""
-    b = event_point(BEGINNING)
+    # an actor with no existed_from: from the engine's first day, or from the calendar's if it
+    # ceased to exist before that (foedus.engine.from_corpus.undated_beginning)
+    b = (
+        f"CASE WHEN existed_to_earliest < DATE '{BEGINNING.isoformat()}' "
+        f"THEN {event_point(date.min)} ELSE {event_point(BEGINNING)} END"
+    )
     v = "NULL::VARCHAR"
     parts = [
         f"SELECT 'comes_into_existence' AS name, 1 AS arity, id AS a0, {v} AS a1, "
