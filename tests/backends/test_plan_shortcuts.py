@@ -149,15 +149,15 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     once = [m.table for m in first]
     assert "_foedus_init_part_of" in once and "_foedus_fixed_term_part_of" in once
     assert "'free'" in next(m for m in first if m.table == "_foedus_fixed_term_part_of").query.sql()
-    # each round: the rule that reads part_of (gone) only at the keys where part_of changed
-    # (the last round's points moved aside, not copied), the keys whose points changed, their
-    # points read from the pieces the terminations are made of (not the whole made again),
-    # swept again, and the intervals patched there in place
+    # each round: the rule that reads part_of (gone) only at the keys where part_of changed,
+    # its points there set aside, made again and patched in place (nothing copied whole), the
+    # keys whose points changed, their points read from the pieces the terminations are made
+    # of (not the whole made again), swept again, and the intervals patched there in place
     assert [(type(m).__name__, m.table) for m in loop.body] == [
         ("Materialize", "_foedus_touch_term_part_of"),
-        ("Moved", "_foedus_prev_kvar_term_part_of"),
+        ("Materialize", "_foedus_kold_term_part_of"),
         ("Materialize", "_foedus_knew_term_part_of"),
-        ("Moved", "_foedus_kvar_term_part_of"),
+        ("Patched", "_foedus_kvar_term_part_of"),
         ("Materialize", "_foedus_delta_part_of"),
         ("Materialize", "_foedus_dinit_part_of"),
         ("Materialize", "_foedus_dterm_part_of"),
@@ -169,15 +169,20 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     assert "FROM _foedus_term_part_of" not in dterm
     again = loop.body[2].query.sql("duckdb")
     assert "'gone'" in again and "'free'" not in again and "_foedus_touch_term_part_of" in again
-    assert "_foedus_prev_kvar_term_part_of" in again  # the other keys' points, kept
+    assert "_foedus_kvar_term_part_of" not in again  # only the keys in touch: nothing kept
+    aside = loop.body[1].query.sql("duckdb")
+    assert "FROM _foedus_kvar_term_part_of" in aside and "_foedus_touch_term_part_of" in aside
+    delta = loop.body[4].query.sql("duckdb")  # the new points against those they replaced
+    assert "_foedus_knew_term_part_of" in delta and "_foedus_kold_term_part_of" in delta
+    assert "_foedus_kvar_term_part_of" not in delta
     assert loop.swap == ()
-    moved, patched = loop.body[1], loop.body[-1]
-    assert isinstance(moved, Moved) and isinstance(patched, Patched)
-    rename = "; ".join(s.sql("duckdb") for s in moved.in_place())
-    assert rename == (
-        "DROP TABLE IF EXISTS _foedus_prev_kvar_term_part_of; "
-        "ALTER TABLE _foedus_kvar_term_part_of RENAME TO _foedus_prev_kvar_term_part_of"
-    )
+    points, patched = loop.body[3], loop.body[-1]
+    assert isinstance(points, Patched) and isinstance(patched, Patched)
+    assert not any(isinstance(m, Moved) for m in loop.body)
+    delete, insert = (s.sql("duckdb") for s in points.in_place())
+    assert delete.startswith("DELETE FROM _foedus_kvar_term_part_of WHERE EXISTS")
+    assert "_foedus_touch_term_part_of" in delete
+    assert insert == "INSERT INTO _foedus_kvar_term_part_of SELECT * FROM _foedus_knew_term_part_of"
     delete, insert = (s.sql("duckdb") for s in patched.in_place())
     assert delete.startswith("DELETE FROM _foedus_fl_part_of WHERE EXISTS")
     assert "_foedus_delta_part_of" in delete
@@ -196,7 +201,7 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     given = last[1].query.sql("duckdb")
     assert "FROM _foedus_fl_part_of" in given and "_foedus_init_part_of" in given
     assert "initiated_by" in given and "_foedus_dinit_part_of" not in given
-    assert set(scratch) >= {"_foedus_prev_kvar_term_part_of", "_foedus_delta_part_of"}
+    assert set(scratch) >= {"_foedus_kold_term_part_of", "_foedus_delta_part_of"}
     succession = compile_program(parse_rules(CYCLES["succession"]), scenarios=2)
     (heirs,) = [s for s in succession.steps if isinstance(s, Fixpoint)]
     assert heirs.keyed == (("gone", ("joined",)),)  # heir reads joined(X, T) for joined(Y, T)

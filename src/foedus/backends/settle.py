@@ -24,9 +24,11 @@ compares the next intervals with the current ones; it stops when they are equal.
 - **a rule that reads the cycle only at its own key** (:attr:`Fixpoint.keyed`: ``initiated
   displaced_by(X) = Y when occupation(Y, X), controlled_by(X) = X``) makes different points at
   a key only where what it reads changed at that key: after its first round it is made only at
-  the keys that the last round swept again, its other points kept, and compared only there.
-  At 10^6 events the rounds of the ``controlled_by`` cycle after the first take 0.07-0.23 s
-  instead of 0.19 s each;
+  the keys that the last round swept again, its other points kept, and compared only there:
+  its rows at those keys set aside, the new ones made, and its table patched there in place
+  (:class:`Patched`; a copy of the kept rows each round cost the 10^6 world's ``displaced_by``
+  12-51 ms a round). At 10^6 events the rounds of the ``controlled_by`` cycle after the
+  first take 0.07-0.23 s instead of 0.19 s each;
 - **one fluent after the other** (Gauss-Seidel): a round makes one fluent's points from the
   intervals as they are now, sweeps its changed keys and patches its intervals before it
   makes the next fluent's points, so that a change reaches the fluents after it in the same
@@ -269,8 +271,9 @@ def settle_on_points(
     again: dict[str, list[Materialize]] = {n: [] for n in names}
     touches: dict[str, list[Materialize]] = {n: [] for n in names}
     # a points table -> the tables of its parts that read the cycle: (table, None) made whole
-    # each round, (table, (touch, keys)) made each round only at the keys in touch
-    var: dict[str, list[tuple[str, tuple[str, list[str]] | None]]] = {}
+    # each round, (table, (made, replaced)) patched each round at the keys where a fluent it
+    # reads changed: ``made`` the rows made there this round, ``replaced`` those they replaced
+    var: dict[str, list[tuple[str, tuple[str, str] | None]]] = {}
     # a points table made of pieces (the union of their rows): the pieces; and those tables,
     # made again after the cycle
     made_of: dict[str, list[str]] = {}
@@ -307,8 +310,12 @@ def settle_on_points(
             var[m.table].append((each_round, None))
             scratch.append(each_round)
         if keyed:
-            # made whole once; then each round only at the keys where a fluent it reads changed
-            kvar, fresh, touch = (f"_foedus_{w}_{stem}" for w in ("kvar", "knew", "touch"))
+            # made whole once; then each round only at the keys where a fluent it reads
+            # changed, patched there in place: the rows it had there set aside (to find what
+            # changed), the new ones made, and the table's rows there replaced by them
+            kvar, fresh, old, touch = (
+                f"_foedus_{w}_{stem}" for w in ("kvar", "knew", "kold", "touch")
+            )
             keys = _keys(empty[fluent_table(n)])
             read = sorted({f for p in keyed for f in keyed_rules[_label(p) or ""]})
             changed = _union_of(
@@ -319,21 +326,21 @@ def settle_on_points(
             )
             once[n].append(Materialize(kvar, _union_of(keyed)))
             redone = [_at_keys(p, touch, keys) for p in keyed]
-            before = "_foedus_prev_" + kvar.removeprefix("_foedus_")
-            again[n].append(
-                Materialize(
+            kept = _of_keys(kvar, touch, keys, inside=False)
+            again[n] += [
+                Materialize(old, _of_keys(kvar, touch, keys, inside=True)),
+                Materialize(fresh, _union_of(redone)),
+                Patched(
+                    kvar,
+                    exp.union(kept, _star(fresh), distinct=False),
+                    touch,
                     fresh,
-                    exp.union(
-                        _of_keys(before, touch, keys, inside=False),
-                        _union_of(redone),
-                        distinct=False,
-                    ),
-                )
-            )
-            again[n].append(Moved(kvar, _star(fresh)))
+                    tuple(keys),
+                ),
+            ]
             pieces.append(kvar)
-            var[m.table].append((kvar, (touch, keys)))
-            scratch += [kvar, fresh, touch]
+            var[m.table].append((kvar, (fresh, old)))
+            scratch += [kvar, fresh, old, touch]
         whole = Materialize(m.table, _union_of([_star(t) for t in pieces]))
         once[n].append(whole)
         # later rounds read its rows at their changed keys from the pieces themselves, and
@@ -342,16 +349,22 @@ def settle_on_points(
         remade[n].append(whole)
     if not var:
         return None
-    prev = {v: "_foedus_prev_" + v.removeprefix("_foedus_") for vs in var.values() for v, _ in vs}
+    prev = {
+        v: "_foedus_prev_" + v.removeprefix("_foedus_")
+        for vs in var.values()
+        for v, patched in vs
+        if patched is None
+    }
     scratch += list(prev.values())
 
     def keep(n: str) -> list[Materialize]:
-        """The points of ``n`` that each round makes again, kept (moved) as the previous
-        round's before it does."""
+        """The points of ``n`` that each round makes again whole, kept (moved) as the
+        previous round's before it does."""
         return [
             Moved(prev[v], _star(v))
             for t in (f"_foedus_init_{n}", f"_foedus_term_{n}")
-            for v, _ in var.get(t, ())
+            for v, patched in var.get(t, ())
+            if patched is None
         ]
 
     # the first round, one fluent after the other, each reading the intervals of those made
@@ -368,16 +381,16 @@ def settle_on_points(
         if n in with_delta
     ]
 
-    def changed_rows(v: str, touch: tuple[str, list[str]] | None) -> exp.Query:
+    def changed_rows(v: str, patched: tuple[str, str] | None) -> exp.Query:
         """The rows of the points table ``v`` not in its previous round's, and the reverse
         (each difference a subquery: set operations chained without parentheses apply left
-        to right); with ``touch``, only at its keys (the table is the previous one elsewhere)."""
-        if touch is None:
+        to right); for a table ``patched`` at some keys, the rows made there against the
+        rows they replaced (the table is the previous one elsewhere)."""
+        if patched is None:
             mine, before = _star(v), _star(prev[v])
         else:
-            at, keys = touch
-            mine = _of_keys(v, at, keys, inside=True)
-            before = _of_keys(prev[v], at, keys, inside=True)
+            made, replaced = patched
+            mine, before = _star(made), _star(replaced)
         gone = [
             exp.select(exp.Star()).from_(
                 exp.except_(a.copy(), b.copy(), distinct=False).subquery(f"x{i}")
@@ -401,7 +414,7 @@ def settle_on_points(
         delta = f"_foedus_delta_{n}"
         deltas.append(delta)
         body += [*touches[n], *keep(n), *again[n]]
-        rows = _union_of([changed_rows(v, touch) for v, touch in own]).subquery("c")
+        rows = _union_of([changed_rows(v, patched) for v, patched in own]).subquery("c")
         body.append(Materialize(delta, exp.select(*keys).distinct().from_(rows)))
         # the keys whose points changed are swept again; the others keep their intervals
         only = {}
