@@ -329,29 +329,43 @@ def test_every_table_is_in_the_one_schema_module() -> None:
 def test_the_index_of_mentions_is_made_beside_the_breaches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The part of the query index that reads only ``fluents`` and the stored events is made
-    on a connection of its own, in another thread, while the breaches step runs; the rest
-    after both, and the database holds every part."""
+    """The parts of the query index that read only ``fluents`` and the stored events (the
+    mentions, then the events' index) are made on connections of their own, in another
+    thread, while the breaches step runs; the breaches' part once the mentions are, and the
+    database holds every part."""
     from foedus.build import breaches, index
 
     seen: dict[str, tuple[str, bool]] = {}
     made, store = index.store_mentions, breaches.store_breaches
+    indexed, against = index.store_events_index, index.store_breaches_against
 
     def mentions(con: duckdb.DuckDBPyConnection) -> None:
         seen["mentions"] = (threading.current_thread().name, "breaches" in seen)
         made(con)
+
+    def events_index(con: duckdb.DuckDBPyConnection) -> None:
+        seen["events"] = (threading.current_thread().name, "mentions" in seen)
+        indexed(con)
+
+    def breaches_against(con: duckdb.DuckDBPyConnection) -> None:
+        seen["against"] = (threading.current_thread().name, "mentions" in seen)
+        against(con)
 
     def breaches_step(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
         seen["breaches"] = (threading.current_thread().name, "mentions" in seen)
         store(con, corpus)
 
     monkeypatch.setattr(index, "store_mentions", mentions)
+    monkeypatch.setattr(index, "store_events_index", events_index)
+    monkeypatch.setattr(index, "store_breaches_against", breaches_against)
     _, steps = foedus_build.default_steps()
     steps = [breaches_step if s is store else s for s in steps]
     bundled = load_corpus(bundled_path())
     target = foedus_build.build_database(bundled, tmp_path / "db.duckdb", steps)
     assert seen["breaches"][0] == threading.main_thread().name
     assert seen["mentions"][0] != threading.main_thread().name
+    assert seen["events"] == (seen["mentions"][0], True)  # after the mentions, on their thread
+    assert seen["against"] == (threading.main_thread().name, True)
     counts = rows(
         target,
         "SELECT (SELECT count(*) FROM foedus_index.mentions), "

@@ -41,6 +41,7 @@ __all__ = [
     "index_current",
     "index_version",
     "store_breaches_against",
+    "store_events_index",
     "store_index",
     "store_mentions",
     "update_index",
@@ -69,13 +70,14 @@ def store_index(con: duckdb.DuckDBPyConnection, corpus: Any) -> None:
     index (:func:`index_current`). Running the step again remakes the index.
     """
     store_mentions(con)
+    store_events_index(con)
     store_breaches_against(con)
 
 
 def store_mentions(con: duckdb.DuckDBPyConnection) -> None:
-    """The part of :func:`store_index` that reads only ``fluents`` and the stored events
-    (:data:`MENTIONS` and the events' index): a build makes it beside the breaches step, on
-    a connection of its own (:func:`foedus.build.builder._run_steps`)."""
+    """The part of :func:`store_index` that reads only ``fluents`` (:data:`MENTIONS`): a
+    build makes it beside the breaches step, on a connection of its own, and then the
+    events' index (:func:`foedus.build.builder._run_steps`)."""
     con.execute(_sql(exp.Create(this=exp.to_table(INDEX_SCHEMA), kind="SCHEMA", exists=True)))
     with _ordered(con):
         con.execute(_sql(exp.Drop(this=exp.to_table(MENTIONS), kind="TABLE", exists=True)))
@@ -83,6 +85,10 @@ def store_mentions(con: duckdb.DuckDBPyConnection) -> None:
             this=exp.to_table(MENTIONS), kind="TABLE", expression=_mentions_sql(con, ordered=True)
         )
         con.execute(_sql(made))
+
+
+def store_events_index(con: duckdb.DuckDBPyConnection) -> None:
+    """The stored events' ART index on their id (:func:`store_index`)."""
     index = exp.Index(
         this=exp.to_identifier(f"{INDEX_SCHEMA}_events"),
         table=exp.to_table(STORED_EVENTS),
