@@ -326,13 +326,13 @@ def settle_on_points(
             )
             once[n].append(Materialize(kvar, _union_of(keyed)))
             redone = [_at_keys(p, touch, keys) for p in keyed]
-            kept = _of_keys(kvar, touch, keys, inside=False)
+            elsewhere = _of_keys(kvar, touch, keys, inside=False)
             again[n] += [
                 Materialize(old, _of_keys(kvar, touch, keys, inside=True)),
                 Materialize(fresh, _union_of(redone)),
                 Patched(
                     kvar,
-                    exp.union(kept, _star(fresh), distinct=False),
+                    exp.union(elsewhere, _star(fresh), distinct=False),
                     touch,
                     fresh,
                     tuple(keys),
