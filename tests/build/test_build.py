@@ -376,6 +376,54 @@ def test_the_index_of_mentions_is_made_beside_the_breaches(
     assert counts[0][0] > 0 and counts[0][2:] == (1, 1)
 
 
+def test_the_mentions_start_once_every_row_of_fluents_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that is not small (its statements each their own transaction) starts the query
+    index's mentions as soon as every perspective's rows of ``fluents`` are in, before the
+    fluents step has written the last perspective's ``scenario_fluents``; a small run (one
+    transaction, committed at the step's end) after the step. The same database either
+    way."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+    from typing import Any
+
+    from foedus.backends import duckdb as backend
+    from foedus.build import builder, index
+
+    seen: list[tuple[object, ...]] = []
+
+    class Recording(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            if args and args[0] is index.store_mentions:  # read on its cursor, before it runs
+                found = (
+                    args[1]
+                    .execute(
+                        "SELECT (SELECT count(*) FROM fluents), "
+                        "(SELECT count(*) FROM scenario_fluents)"
+                    )
+                    .fetchone()
+                )
+                seen.append(found)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(builder, "ThreadPoolExecutor", Recording)
+    bundled = load_corpus(bundled_path())
+    _, steps = foedus_build.default_steps()
+    counts = (
+        "SELECT (SELECT count(*) FROM fluents), (SELECT count(*) FROM scenario_fluents), "
+        "(SELECT count(*) FROM foedus_index.mentions)"
+    )
+    small = rows(foedus_build.build_database(bundled, tmp_path / "small.duckdb", steps), counts)
+    assert seen == [small[0][:2]] and small[0][1] > 0  # after the step: both written
+    seen.clear()
+    monkeypatch.setattr(backend, "SMALL_ROWS", -1)  # run as a large corpus's plans run
+    large = rows(foedus_build.build_database(bundled, tmp_path / "large.duckdb", steps), counts)
+    # every row of fluents; of scenario_fluents, the earlier perspectives' rows only
+    ((fluents, scenario),) = seen
+    assert fluents == large[0][0] and 0 < scenario < large[0][1]
+    assert large == small
+
+
 def test_a_failure_beside_the_breaches_is_the_build_s_failure(
     good: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,7 @@ from foedus.build.database import (
     out_of_memory,
     prune_cached,
 )
+from foedus.build.fluents import WRITTEN as fluents_written
 from foedus.build.fluents import store_fluents
 from foedus.build.schema import CHECKPOINT, TABLES
 from foedus.build.steps import Step
@@ -160,6 +161,13 @@ def _run_steps(
     (0.1 s of the 10^6 world's; "Session 36"). A failure of any is raised once all have
     stopped."""
     early: list[Future[None]] = []
+
+    def beside_the_rest() -> None:
+        early[:] = [
+            beside.submit(_on_own_connection, made, con.cursor())
+            for made in (index.store_mentions, index.store_events_index)
+        ]
+
     try:
         for step in steps:
             progress(f"step {step_name(step)}")
@@ -168,12 +176,18 @@ def _run_steps(
                 index.store_breaches_against(con)
                 early[1].result()  # the events' index
                 continue
-            step(con, corpus)
-            if step is store_fluents and index.store_index in steps:
-                early = [
-                    beside.submit(_on_own_connection, made, con.cursor())
-                    for made in (index.store_mentions, index.store_events_index)
-                ]
+            if step is not store_fluents or index.store_index not in steps:
+                step(con, corpus)
+                continue
+            # started as soon as every row of fluents is in, beside the rest of the step (its
+            # per-scenario rows: 0.11 s of the 10^6 world's, on one core), else after it
+            token = fluents_written.set(beside_the_rest)
+            try:
+                step(con, corpus)
+            finally:
+                fluents_written.reset(token)
+            if not early:
+                beside_the_rest()
     finally:
         wait(early)
 

@@ -16,7 +16,9 @@ rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -80,6 +82,12 @@ perspective)."""
 
 FLUENTS_DDL = create("fluents")
 SCENARIO_DDL = create("scenario_fluents")
+
+#: What to call once every row of ``fluents`` is in and committed, before the rest of the
+#: step (the per-scenario rows, the plan's inputs dropped): a build starts the query index's
+#: mentions then, beside the rest (:func:`foedus.build.builder._run_steps`). Not called in a
+#: small run, whose one transaction commits at the step's end, nor off DuckDB and Spark.
+WRITTEN: ContextVar[Callable[[], None] | None] = ContextVar("foedus_fluents_written", default=None)
 
 
 def store_fluents(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str = "duckdb") -> None:
@@ -160,7 +168,7 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     with small_run(con, rows) as small:  # a small corpus: one transaction, one thread
         if isinstance(backend, DuckDBBackend):
             backend.output_in_one_transaction = not small
-        _run_perspectives(con, backend, programs, lazy)
+        _run_perspectives(con, backend, programs, lazy, None if small else WRITTEN.get())
     backend.close_inputs()
     # the fact tables stay when some fluent is on demand: its rules read them at query time
     for t in (
@@ -179,8 +187,10 @@ def _run_perspectives(
     backend: Any,
     programs: dict[str, Program],
     lazy: dict[str, tuple[list[str], list[str]]],
+    written: Callable[[], None] | None = None,
 ) -> None:
-    """Each perspective's plan, its rows copied into ``fluents`` and ``scenario_fluents``.
+    """Each perspective's plan, its rows copied into ``fluents`` and ``scenario_fluents``;
+    ``written`` called once the last perspective's rows of ``fluents`` are in (:data:`WRITTEN`).
 
     On DuckDB, with every fluent computed at build time, a fluent that an earlier perspective
     computes by the same rules from the same inputs (its whole dependency cone the same:
@@ -194,6 +204,7 @@ def _run_perspectives(
         pid: sorted({f for s in shared.values() for f, src in s.items() if src == pid})
         for pid in programs
     }  # fluents a later perspective takes from each
+    last = list(programs)[-1]
     for pid, program in programs.items():
         lazy_fluents, inputs = lazy[pid]
         kept = [f for f in SCENARIO_FLUENTS if f in program.fluents and f not in lazy_fluents]
@@ -249,6 +260,8 @@ def _run_perspectives(
                 )
             )
             backend.copy_out(again.sql("duckdb"), "fluents", [pid, src, f])
+        if written is not None and pid == last:
+            written()  # every row of fluents is in: the rest of the step runs beside what reads it
         # every kept fluent's per-scenario rows in one append (DuckDB writes it on both
         # threads; one append per fluent is written on one: 0.14 s for the 10^6 world's five)
         copies: list[exp.Query] = []
