@@ -160,7 +160,8 @@ def _show(name: str, out: Output | Json, opts: Options) -> None:
     from foedus.cli.views import VIEWS, across_view
 
     human = result.human
-    if human is None and result.data.get("perspective") == "all" and "perspectives" in result.data:
+    across = _is_all(str(result.data.get("perspective") or ""))
+    if human is None and across and "perspectives" in result.data:
         human = across_view(result.data)
     if human is None:
         view = VIEWS.get(name)
