@@ -8,7 +8,7 @@ Anything dialect-specific lives in a subclass, as a hook that returns a sqlglot 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -189,21 +189,23 @@ class Backend(ABC):
         """Every statement :meth:`run` runs for ``plan``, made ready, in order: the steps whose
         tables something reads (:func:`live_steps`), each intermediate table dropped as soon
         as no later step reads it (:attr:`drop_early`), the rest at the end."""
+        return list(self.script_steps(plan, keep))
+
+    def script_steps(self, plan: Plan, keep: Sequence[str] = ()) -> Iterator[Any]:
+        """:meth:`script`, each step made ready as it is taken."""
         plan = replace(plan, steps=live_steps(plan, keep))
         dead = dead_after(plan, keep) if self.drop_early else {}
-        out: Script = []
         for i, step in enumerate(plan.steps):
             if isinstance(step, Materialize):
                 if step.table == OUTPUT and self.drop_early:
                     droppable = [t for t in plan.intermediates if t not in keep]
-                    out += self.output_script(step, droppable)
+                    yield from self.output_script(step, droppable)
                 else:
-                    out.append(self.prepare(step))
+                    yield self.prepare(step)
             else:
-                out += self.fixpoint_script(step)
-            out += [self.dropping(t) for t in dead.get(i, ())]
-        out += [self.dropping(t) for t in plan.intermediates if t not in keep]
-        return out
+                yield from self.fixpoint_script(step)
+            yield from (self.dropping(t) for t in dead.get(i, ()))
+        yield from (self.dropping(t) for t in plan.intermediates if t not in keep)
 
     def play(self, script: Script) -> None:
         """Run a :meth:`script`, in order (a :class:`Loop` until it settles)."""

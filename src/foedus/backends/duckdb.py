@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlglot import exp
 
+from foedus.backends import side
 from foedus.backends.base import Backend, Script, happening_columns, happening_rows
 from foedus.duck import arrow_table, duckdb, insert_arrow
-from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize
+from foedus.engine.compile import HAPPENINGS, OUTPUT, OUTPUT_COLUMNS, Materialize, Plan
 from foedus.engine.compile_event import EV
 from foedus.engine.compile_sql import union_parts
 from foedus.engine.narrative import Happening
@@ -86,6 +87,11 @@ class DuckDBBackend(Backend):
     #: read are then dropped after the append of them all, not after their own (10-30 MB more
     #: at the peak). Not inside a transaction already (:func:`small_run`'s).
     output_in_one_transaction = False
+    #: How many connections run the plan's statements (:mod:`foedus.backends.side`), when
+    #: :attr:`output_in_one_transaction` (a large build): more than one makes every
+    #: intermediate table in the in-memory database :data:`~foedus.backends.side.SCRATCH`,
+    #: which the caller attaches (:func:`~foedus.backends.side.scratch_catalog`).
+    workers = 1
     settle_on_points = True
     #: Where the output's rows go instead of ``intervals`` (:meth:`output_into`): the table,
     #: the column it has beside the output's and that column's value (a build's ``fluents``,
@@ -94,6 +100,23 @@ class DuckDBBackend(Backend):
 
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
         self.con = con if con is not None else duckdb.connect()
+
+    @property
+    def side_by_side(self) -> bool:
+        """Whether a plan runs on :attr:`workers` connections (:mod:`foedus.backends.side`)."""
+        return self.workers > 1 and self.output_in_one_transaction
+
+    def run(self, plan: Plan, keep: Sequence[str] = ()) -> None:
+        if self.side_by_side:  # the statements made (rendered) while the first ones run
+            side.play(self, self.script_steps(plan, keep), self.workers, _INSERT_OUTPUT)
+        else:
+            super().run(plan, keep)
+
+    def play(self, script: Script) -> None:
+        if self.side_by_side:
+            side.play(self, script, self.workers, _INSERT_OUTPUT)
+        else:
+            super().play(script)
 
     def execute(self, sql: str) -> None:
         if self._into is not None and sql.startswith(_INSERT_OUTPUT):
@@ -165,11 +188,14 @@ class DuckDBBackend(Backend):
         :meth:`output_into`), every fluent's rows in one append instead, and then the drops."""
         parts = union_parts(step.query)
         out: Script = [f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})"]
+        if self.side_by_side:  # each part's rows as soon as they are made, beside the rest
+            where = exp.table_(OUTPUT, db="main", catalog=side.SCRATCH, quoted=True)
+            out[0] = f"CREATE OR REPLACE TABLE {self.sql(where)} ({OUTPUT_COLUMNS})"
         last: dict[str, int] = {}
         for i, part in enumerate(parts):
             for ref in part.find_all(exp.Table):
                 last[ref.name] = i
-        if self.output_in_one_transaction:
+        if self.output_in_one_transaction and not self.side_by_side:
             # every fluent's rows in one append, which DuckDB writes on every thread; one
             # append per fluent is written on one (the 10^6 world's 11 appends to a stored
             # table: 0.45-0.48 s, against 0.24-0.25 s in one; docs/performance.md, "Session 34")
@@ -195,7 +221,11 @@ class DuckDBBackend(Backend):
         instead of 0.21 s as a table; docs/performance.md, "Session 18"). Its rows are
         stored in the order of their names (:func:`_by_name`)."""
         stmt = _by_name(step).statement()
-        if step.table.startswith("_foedus_"):
+        if not step.table.startswith("_foedus_"):
+            return stmt
+        if self.side_by_side:  # every connection of the database sees it
+            stmt.set("this", exp.table_(step.table, db="main", catalog=side.SCRATCH, quoted=True))
+        else:
             stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt
 
@@ -237,6 +267,7 @@ class _TemporaryBackend(DuckDBBackend):
     """The same connection, every table a plan step makes temporary (:meth:`Backend.scratch`)."""
 
     name = "duckdb (temporary tables)"
+    workers = 1
 
     def materialize(self, step: Materialize) -> exp.Expression:
         """:meth:`DuckDBBackend.materialize`'s statement, its table temporary whatever its name."""

@@ -26,6 +26,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
+from foedus.backends.side import scratch_catalog
 from foedus.build import binding, plans
 from foedus.build.incremental.state import keep_state, state_tables
 from foedus.build.schema import SCENARIO_FLUENTS, STORED_EVENTS, create
@@ -87,6 +88,10 @@ SCENARIO_DDL = create("scenario_fluents")
 #: step (the per-scenario rows, the plan's inputs dropped): a build starts the query index's
 #: mentions then, beside the rest (:func:`foedus.build.builder._run_steps`). Not called in a
 #: small run, whose one transaction commits at the step's end, nor off DuckDB and Spark.
+SIDE_BY_SIDE = 2
+"""How many connections run a large build's plan (:mod:`foedus.backends.side`): the 10^6
+world's fluents step 0.2-0.4 s shorter on two cores (docs/performance.md, "Session 37")."""
+
 WRITTEN: ContextVar[Callable[[], None] | None] = ContextVar("foedus_fluents_written", default=None)
 
 
@@ -168,7 +173,10 @@ def store_fluents_sql(con: duckdb.DuckDBPyConnection, corpus: Any, engine: str =
     with small_run(con, rows) as small:  # a small corpus: one transaction, one thread
         if isinstance(backend, DuckDBBackend):
             backend.output_in_one_transaction = not small
-        _run_perspectives(con, backend, programs, lazy, None if small else WRITTEN.get())
+            backend.workers = 1 if small else SIDE_BY_SIDE
+        beside = isinstance(backend, DuckDBBackend) and backend.side_by_side
+        with scratch_catalog(con) if beside else nullcontext():
+            _run_perspectives(con, backend, programs, lazy, None if small else WRITTEN.get())
     backend.close_inputs()
     # the fact tables stay when some fluent is on demand: its rules read them at query time
     for t in (

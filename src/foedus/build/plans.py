@@ -76,6 +76,7 @@ def plan_key(
         sqlglot.__version__,
         type(backend).__module__ + "." + type(backend).__qualname__,
         bool(getattr(backend, "output_in_one_transaction", False)),  # one append or many
+        bool(getattr(backend, "side_by_side", False)),  # where its intermediate tables are
         program_digest(program),
         scenarios,
         sorted(given.items()),
