@@ -3,6 +3,7 @@ statement waits for, the run itself, and the same database as a run in order."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -225,3 +226,14 @@ def test_side_by_side_makes_the_same_database(
     for table in one:
         if table != "main.meta":  # the build's own facts (when, where)
             assert one[table] == two[table], table
+
+
+def test_the_switch_interval_is_restored_when_the_last_run_ends() -> None:
+    before = sys.getswitchinterval()
+    side._switching(+1)
+    side._switching(+1)  # a second build in the same process
+    assert sys.getswitchinterval() == side._SWITCH
+    side._switching(-1)
+    assert sys.getswitchinterval() == side._SWITCH  # the other still runs
+    side._switching(-1)
+    assert sys.getswitchinterval() == before

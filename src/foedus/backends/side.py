@@ -16,10 +16,11 @@ looks names up in the database's own schema, then in it.
 What may run when follows from the statements' text alone (:func:`units`): the tables each
 writes (the one it creates, drops, renames, deletes from or inserts into) and every name it
 mentions. A statement runs after every earlier one that writes a name it mentions or mentions
-a name it writes; a statement of any other kind waits for every earlier one, and every later
-one waits for it. A :class:`~foedus.backends.base.Loop` is one unit, as is a transaction
-(``BEGIN`` to ``COMMIT``). What reads a temporary table of the calling connection (the
-build's ``happenings``) runs on that connection. The database is the same as run in order
+a name it writes (two appends to one table do not wait for each other); a statement of any
+other kind waits for every earlier one, and every later one waits for it. A
+:class:`~foedus.backends.base.Loop` is one unit, as is a transaction (``BEGIN`` to
+``COMMIT``). What reads a temporary table of the calling connection (the build's
+``happenings``) runs on that connection. The database is the same as run in order
 (tests/backends/test_side.py).
 """
 
@@ -77,14 +78,15 @@ class Unit:
 
 
 def names(sql: str) -> set[str]:
-    """Every identifier in ``sql``: quoted ones as written, others in lower case."""
-    return {q.replace('""', '"') if q else w.lower() for q, w in _NAME.findall(sql)}
+    """Every identifier in ``sql``, in lower case (DuckDB matches a name in any case, quoted
+    or not)."""
+    return {(q.replace('""', '"') if q else w).lower() for q, w in _NAME.findall(sql)}
 
 
 def _table(qualified: str) -> str:
     """The table's own name in a qualified name (not its schema's or database's)."""
     q, w = _NAME.findall(qualified)[-1]
-    return q.replace('""', '"') if q else w.lower()
+    return (q.replace('""', '"') if q else w).lower()
 
 
 def _statements(sql: str) -> list[str]:
@@ -110,7 +112,8 @@ def _describe(unit: Unit, sql: str) -> None:
             unit.appends.add(_table(head.group(1)))
         elif head is not None:
             unit.writes.add(_table(head.group(1)))
-            if stmt.lstrip()[:5].upper() == "ALTER":  # a rename writes both names; else?
+            if stmt.lstrip()[:5].upper() == "ALTER":  # a rename writes both names, any other
+                # ALTER waits for every statement and every statement for it
                 rename = _RENAME.match(stmt, head.end())
                 if rename is None:
                     unit.barrier = True
@@ -288,8 +291,7 @@ def play(
     search_path = _search_path(backend.con)
     threads: list[threading.Thread] = []
     cons: list[duckdb.DuckDBPyConnection] = []
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(_SWITCH)  # a worker back from DuckDB waits less for the renderer
+    _switching(+1)  # a worker back from DuckDB waits less for the renderer
     try:
         threads.append(threading.Thread(target=run.make, args=(script,), name="foedus-script"))
         threads[0].start()
@@ -315,9 +317,27 @@ def play(
             thread.join()
         for con in cons:
             con.close()
-        sys.setswitchinterval(interval)
+        _switching(-1)
     if run.errors:
         raise run.errors[0]
+
+
+_SWITCHING = threading.Lock()
+_switched: list[float] = []  # the interval before the runs now on began, once per run
+
+
+def _switching(step: int) -> None:
+    """Python's switch interval :data:`_SWITCH` while any run is on (two builds in one
+    process, the server's, may overlap; ``step`` +1 as one starts, -1 as it ends), and back
+    to what it was before the first when the last ends."""
+    with _SWITCHING:
+        if step > 0:
+            _switched.append(sys.getswitchinterval() if not _switched else _switched[0])
+            sys.setswitchinterval(_SWITCH)
+        else:
+            before = _switched.pop()
+            if not _switched:
+                sys.setswitchinterval(before)
 
 
 def _search_path(con: duckdb.DuckDBPyConnection) -> str:
