@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from databases import dump
 from foedus import build as foedus_build
 from foedus.backends import duckdb as duck_backend
 from foedus.backends import side
@@ -176,23 +177,6 @@ def test_the_first_error_stops_the_run_and_is_raised(tmp_path: Path) -> None:
     con.close()
 
 
-def _contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table of a database, its rows sorted (as text: lists and NULLs compare)."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL"
-        ).fetchall()
-        return {
-            f"{s}.{t}": sorted(
-                tuple(map(str, r)) for r in con.execute(f'SELECT * FROM "{s}"."{t}"').fetchall()
-            )
-            for s, t in tables
-        }
-    finally:
-        con.close()
-
-
 @pytest.mark.parametrize("which", ["bundled", "gulf", "generated"])
 def test_side_by_side_makes_the_same_database(
     which: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -221,7 +205,7 @@ def test_side_by_side_makes_the_same_database(
         monkeypatch.setattr(fluents, "SIDE_BY_SIDE", workers)
         runs[workers] = foedus_build.build_database(corpus, tmp_path / f"{workers}.duckdb", steps)
         assert bool(played) == (workers == 2)
-    one, two = _contents(runs[1]), _contents(runs[2])
+    one, two = dump(runs[1]), dump(runs[2])
     assert one.keys() == two.keys() and one["main.fluents"]
     for table in one:
         if table != "main.meta":  # the build's own facts (when, where)

@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from ruamel.yaml import YAML
 
+from databases import dump
 from foedus import build
 from foedus.build import index
 from foedus.build.incremental import update as incremental
@@ -82,21 +82,6 @@ def write_events(folder: Path, name: str, events: list[dict[str, Any]]) -> None:
     yaml = YAML()
     with (folder / name).open("w", encoding="utf-8") as f:
         yaml.dump({"events": events}, f)
-
-
-def dump(db: Path) -> dict[str, list[str]]:
-    """Every table of a database as sorted rows."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        names = con.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables ORDER BY ALL"
-        ).fetchall()
-        return {
-            f"{s}.{t}": sorted(map(repr, con.execute(f'SELECT * FROM "{s}"."{t}"').fetchall()))
-            for s, t in names
-        }
-    finally:
-        con.close()
 
 
 def assert_same(updated: Path, full: Path) -> None:
