@@ -185,10 +185,13 @@ class DuckDBBackend(Backend):
         fluent's rows appended, after which the tables only they read are dropped — so the
         fluents' tables, their certainty groups and the output are not all held at once. With
         :attr:`output_in_one_transaction` (a large build, its rows going to a stored table:
-        :meth:`output_into`), every fluent's rows in one append instead, and then the drops."""
+        :meth:`output_into`), every fluent's rows in one append instead, and then the drops;
+        but with :attr:`side_by_side`, each fluent's rows an append of its own again, which
+        the run makes once nothing else runs, the appends ready then as one
+        (:mod:`foedus.backends.side`)."""
         parts = union_parts(step.query)
         out: Script = [f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})"]
-        if self.side_by_side:  # each part's rows as soon as they are made, beside the rest
+        if self.side_by_side:  # a table every connection sees
             where = exp.table_(OUTPUT, db="main", catalog=side.SCRATCH, quoted=True)
             out[0] = f"CREATE OR REPLACE TABLE {self.sql(where)} ({OUTPUT_COLUMNS})"
         last: dict[str, int] = {}

@@ -84,14 +84,14 @@ perspective)."""
 FLUENTS_DDL = create("fluents")
 SCENARIO_DDL = create("scenario_fluents")
 
+SIDE_BY_SIDE = 2
+"""How many connections run a large build's plan (:mod:`foedus.backends.side`): the 10^6
+world's fluents step about 0.4 s shorter on two cores (docs/performance.md, "Session 37")."""
+
 #: What to call once every row of ``fluents`` is in and committed, before the rest of the
 #: step (the per-scenario rows, the plan's inputs dropped): a build starts the query index's
 #: mentions then, beside the rest (:func:`foedus.build.builder._run_steps`). Not called in a
 #: small run, whose one transaction commits at the step's end, nor off DuckDB and Spark.
-SIDE_BY_SIDE = 2
-"""How many connections run a large build's plan (:mod:`foedus.backends.side`): the 10^6
-world's fluents step 0.2-0.4 s shorter on two cores (docs/performance.md, "Session 37")."""
-
 WRITTEN: ContextVar[Callable[[], None] | None] = ContextVar("foedus_fluents_written", default=None)
 
 
