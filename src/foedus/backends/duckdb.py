@@ -1,7 +1,9 @@
 """The DuckDB backend: renders plans in the "duckdb" dialect on an embedded connection.
 
 Inputs are bulk-loaded from an Arrow table when pyarrow is installed (one scan, no per-row
-Python), else inserted as rendered ``VALUES`` batches. Intermediate tables are temporary.
+Python), else inserted as rendered ``VALUES`` batches. Intermediate tables are temporary;
+in a large build, whose plan runs on two connections at once (:mod:`foedus.backends.side`),
+they are in an in-memory database that both connections see.
 """
 
 from __future__ import annotations
