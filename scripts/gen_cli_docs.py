@@ -38,7 +38,9 @@ accepts `--corpus PATH`, `--perspective NAME`, `--assume FILE` and `--json` afte
 with `--json` it prints exactly one JSON object on success (the shapes: `src/foedus/schema/
 contract.schema.json`, and [api.md](api.md) for the same queries over HTTP). Exit codes: 0 on
 success, 2 on a user error (one line on stderr, nothing on stdout), 1 on an internal error or
-when a build runs out of memory or disk (one line naming the build stage and what to do).
+when a build runs out of memory or disk (one line naming the build stage and what to do), 130
+when interrupted by Ctrl-C (`interrupted` on stderr; a build leaves its database whole or not
+at all).
 """
 
 

@@ -302,3 +302,86 @@ def test_an_instrument_named_by_one_word_of_its_name_is_suggested() -> None:
     code, out, err = run("treaty", "Vell", "--corpus", any_corpus)
     assert (code, out) == (2, "")
     assert err == "unknown instrument 'Vell'; did you mean 'treaty-of-vell'?\n"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command stopped by Ctrl-C: DuckDB's client turns the signal into a RuntimeError of its
+    own while a statement runs (here a real statement and a real SIGINT to this process),
+    Python into KeyboardInterrupt elsewhere; both are ``interrupted`` and exit 130, not an
+    internal error."""
+    import os
+    import signal
+    import threading
+
+    from foedus import query
+    from foedus.duck import duckdb
+
+    def long_statement(*args: object, **kwargs: object) -> None:
+        con = duckdb.connect()
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        # seconds of work: a signal that lands just before DuckDB's client watches for it is
+        # Python's KeyboardInterrupt once the statement ends (the same line and exit code)
+        con.execute("SELECT sum(hash(x)) FROM range(2000000000) AS t(x)").fetchall()
+
+    monkeypatch.setattr(query.KnowledgeBase, "treaties", long_statement)
+    assert run("treaties", "--corpus", str(GOOD)) == (130, "", "interrupted\n")
+
+    # each of the two the signal may become, for certain (above it is one or the other)
+    for stop in (KeyboardInterrupt(), RuntimeError("Query interrupted")):
+
+        def stopped(*args: object, stop: BaseException = stop, **kwargs: object) -> None:
+            raise stop
+
+        monkeypatch.setattr(query.KnowledgeBase, "treaties", stopped)
+        assert run("treaties", "--corpus", str(GOOD)) == (130, "", "interrupted\n")
+
+
+def test_ctrl_c_on_a_real_build_leaves_no_file(tmp_path: Path) -> None:
+    """SIGINT to ``foedus build`` while it builds (a generated world large enough to take a
+    while): one line, exit 130, nothing at the output path."""
+    import signal
+    import time
+
+    world = tmp_path / "world"
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "foedus",
+            "generate-world",
+            "--states",
+            "40",
+            "--instruments",
+            "100",
+            "--events",
+            "200000",
+            "--seed",
+            "3",
+            "-o",
+            str(world),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    out = tmp_path / "out.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "foedus", "build", "--corpus", str(world), "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.5)
+    while (
+        proc.poll() is None
+        and not list(tmp_path.glob("*.duckdb*"))
+        and not list(tmp_path.glob(".*"))
+    ):
+        time.sleep(0.05)  # the build has begun writing
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the signal")
+    assert (proc.returncode, err) == (130, "interrupted\n")
+    assert not out.exists()

@@ -5,8 +5,10 @@ a command of the table (:data:`foedus.commands.COMMANDS`) becomes a Typer comman
 Every command accepts, after its name, the common options ``--corpus PATH``,
 ``--perspective NAME``, ``--assume FILE`` and ``--json``. Errors: a
 :class:`~foedus.errors.FoedusError` becomes its message on stderr and its exit code (2 for
-user errors, every problem line for a corpus); anything else is ``internal error: ...`` and
-exit 1. ``FOEDUS_DEBUG=1`` shows the traceback instead.
+user errors, every problem line for a corpus); Ctrl-C is ``interrupted`` and exit 130 (the
+signal's number plus 128, as a shell reports it; a build writes its database whole or not at
+all); anything else is ``internal error: ...`` and exit 1. ``FOEDUS_DEBUG=1`` shows the
+traceback instead.
 """
 
 from __future__ import annotations
@@ -144,6 +146,17 @@ _COMMON: list[inspect.Parameter] = [
 ]
 
 
+INTERRUPTED = "interrupted"
+"""The line a command interrupted by Ctrl-C prints on stderr (exit 130)."""
+
+
+def interrupted(e: BaseException) -> bool:
+    """Whether ``e`` is DuckDB stopping a statement because the user pressed Ctrl-C: its
+    client catches the signal while a statement runs and raises a ``RuntimeError`` saying
+    so, not ``KeyboardInterrupt``."""
+    return isinstance(e, RuntimeError) and str(e) == "Query interrupted"
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print ``message`` on stderr and exit with ``code``."""
     print(message, file=sys.stderr)
@@ -179,6 +192,10 @@ def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, A
         _show(name, _call(func, opts, kwargs), opts)
     except (typer.Exit, typer.Abort, SystemExit):
         raise
+    except KeyboardInterrupt:
+        if os.environ.get("FOEDUS_DEBUG") == "1":
+            raise
+        fail(INTERRUPTED, 130)
     except CorpusError as e:
         if os.environ.get("FOEDUS_DEBUG") == "1":
             raise
@@ -192,6 +209,8 @@ def _run(name: str, func: Callable[..., Any], opts: Options, kwargs: dict[str, A
             raise
         if isinstance(e, OSError) and e.filename is not None:  # a path: the user's to fix
             fail(os_error_line(e), 2)
+        if interrupted(e):
+            fail(INTERRUPTED, 130)
         fail(f"internal error: {type(e).__name__}: {e}", 1)
 
 
@@ -427,6 +446,12 @@ def main() -> None:
         raise SystemExit(2) from None
     except BrokenPipeError:  # e.g. piped into head: not an error of ours
         raise SystemExit(0) from None
+    except RuntimeError as e:  # Ctrl-C during a statement of ``foedus run``, which is not
+        # run by :func:`_run` (Typer makes a KeyboardInterrupt exit 130 itself)
+        if not interrupted(e):
+            raise
+        print(INTERRUPTED, file=sys.stderr)
+        raise SystemExit(130) from None
     raise SystemExit(code if isinstance(code, int) else 0)
 
 
