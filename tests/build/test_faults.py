@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -421,3 +422,45 @@ def test_an_export_onto_a_folder_is_one_line_and_leaves_nothing(corpus: Path) ->
     )
     assert sorted(p.name for p in Path().iterdir()) == ["C", "a-folder", "cache"]
     assert list(Path("a-folder").iterdir()) == []
+
+
+def test_a_failed_step_stops_the_index_made_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The query index's mentions and events' index are made on connections of their own
+    beside the steps after the fluents (foedus.build.builder._run_steps); when a step fails
+    (Ctrl-C among the ways), the build stops them instead of waiting for them: the running
+    one's statement interrupted, the one not begun never begun, and the step's error raised,
+    with nothing at the output path."""
+    from foedus.build import builder, index
+    from foedus.build.fluents import store_fluents
+
+    seen: list[str] = []
+    started = threading.Event()
+
+    def slow_mentions(con: duckdb.DuckDBPyConnection) -> None:
+        started.set()
+        try:  # minutes of work unless interrupted
+            con.execute("SELECT sum(hash(x)) FROM range(100000000000) AS t(x)").fetchall()
+            seen.append("finished")
+        except duckdb.InterruptException:
+            seen.append("interrupted")
+
+    def events_index(con: duckdb.DuckDBPyConnection) -> None:
+        seen.append("events index begun")
+
+    def failing_step(con: duckdb.DuckDBPyConnection, corpus: object) -> None:
+        assert started.wait(60)
+        raise RuntimeError("the step failed")
+
+    monkeypatch.setattr(index, "store_mentions", slow_mentions)
+    monkeypatch.setattr(index, "store_events_index", events_index)
+    out = tmp_path / "out.duckdb"
+    t = time.perf_counter()
+    with pytest.raises(RuntimeError, match="the step failed"):
+        builder.build_database(
+            load_corpus(GOOD), out, [store_fluents, failing_step, index.store_index]
+        )
+    assert seen == ["interrupted"]
+    assert time.perf_counter() - t < 60
+    assert not out.exists()

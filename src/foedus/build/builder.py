@@ -159,13 +159,18 @@ def _run_steps(
     by side, 2.04-2.17 s one after the other; docs/performance.md, "Session 28"); the
     breaches' part of the index is made once the mentions are, beside the events' index
     (0.1 s of the 10^6 world's; "Session 36"). A failure of any is raised once all have
-    stopped."""
+    stopped; a failure of the steps (Ctrl-C among them) stops the parts made beside them
+    first: those not begun are not, the statements of the one running are interrupted (at
+    10^7 events, a Ctrl-C during the breaches step waited 8 s for the mentions to end)."""
     early: list[Future[None]] = []
+    cursors: list[duckdb.DuckDBPyConnection] = []
 
     def beside_the_rest() -> None:
+        made = (index.store_mentions, index.store_events_index)
+        cursors[:] = [con.cursor() for _ in made]
         early[:] = [
-            beside.submit(_on_own_connection, made, con.cursor())
-            for made in (index.store_mentions, index.store_events_index)
+            beside.submit(_on_own_connection, part, cursor)
+            for part, cursor in zip(made, cursors, strict=True)
         ]
 
     try:
@@ -188,8 +193,28 @@ def _run_steps(
                 fluents_written.reset(token)
             if not early:
                 beside_the_rest()
+    except BaseException:
+        begun = []
+        for future, cursor in zip(early, cursors, strict=True):
+            if future.cancel():  # not begun: never will (each cancelled before any ends)
+                cursor.close()
+            else:
+                begun.append((future, cursor))
+        for future, cursor in begun:
+            while not future.done():  # its statements interrupted until it ends (one that
+                # begins after an interrupt would run to its end)
+                try:
+                    cursor.interrupt()
+                except duckdb.Error:  # closed: its part has ended
+                    break
+                wait([future], timeout=_INTERRUPT_EVERY)
+        raise
     finally:
         wait(early)
+
+
+_INTERRUPT_EVERY = 0.05
+"""Seconds between the interrupts of a part of the index made beside a failed step."""
 
 
 def _on_own_connection(
