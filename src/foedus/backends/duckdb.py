@@ -194,8 +194,9 @@ class DuckDBBackend(Backend):
         parts = union_parts(step.query)
         out: Script = [f"CREATE OR REPLACE TEMP TABLE {OUTPUT} ({OUTPUT_COLUMNS})"]
         if self.side_by_side:  # a table every connection sees
-            where = exp.table_(OUTPUT, db="main", catalog=side.SCRATCH, quoted=True)
-            out[0] = f"CREATE OR REPLACE TABLE {self.sql(where)} ({OUTPUT_COLUMNS})"
+            out[0] = (
+                f"CREATE OR REPLACE TABLE {self.sql(side.scratch_table(OUTPUT))} ({OUTPUT_COLUMNS})"
+            )
         last: dict[str, int] = {}
         for i, part in enumerate(parts):
             for ref in part.find_all(exp.Table):
@@ -229,7 +230,7 @@ class DuckDBBackend(Backend):
         if not step.table.startswith("_foedus_"):
             return stmt
         if self.side_by_side:  # every connection of the database sees it
-            stmt.set("this", exp.table_(step.table, db="main", catalog=side.SCRATCH, quoted=True))
+            stmt.set("this", side.scratch_table(step.table))
         else:
             stmt.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
         return stmt

@@ -35,6 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlglot import exp
+
 from foedus.backends.base import Backend, Loop
 
 if TYPE_CHECKING:
@@ -43,6 +45,12 @@ if TYPE_CHECKING:
 
 SCRATCH = "_foedus_scratch"
 """The in-memory database a side-by-side run's intermediate tables are made in."""
+
+
+def scratch_table(name: str) -> exp.Table:
+    """The table ``name`` of :data:`SCRATCH`, which every connection of the run sees."""
+    return exp.table_(name, db="main", catalog=SCRATCH, quoted=True)
+
 
 _BEGIN = "BEGIN TRANSACTION"
 _COMMIT = "COMMIT"
