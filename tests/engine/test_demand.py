@@ -333,9 +333,10 @@ def event_binds(path: Path) -> tuple[list[tuple], list[tuple]]:
             assert binding.store_event_binds(
                 con, load_corpus(bundled_path()), breaches.FORBIDDEN_TABLE
             )
-            asked = con.execute(
-                "SELECT DISTINCT perspective, scenario, instrument, actor, beneficiary, t "
-                f"FROM {breaches.FORBIDDEN_TABLE} ORDER BY ALL"
+            asked = con.execute(  # a forbidden act's scenarios are a mask (1, 2 or 3)
+                "SELECT DISTINCT perspective, s.scenario, instrument, actor, beneficiary, t "
+                f"FROM {breaches.FORBIDDEN_TABLE} JOIN (VALUES (1, 'early'), (2, 'late')) "
+                "AS s(bit, scenario) ON (scenarios & s.bit) <> 0 ORDER BY ALL"
             ).fetchall()
             rows = con.execute(f"SELECT * FROM {binding.EVENT_BINDS} ORDER BY ALL").fetchall()
             return rows, asked
@@ -519,3 +520,59 @@ def test_by_default_a_world_of_the_benchmarks_shape_is_built_on_demand_and_the_b
     (pairs,) = fetch(bundled, binding._co_party_pairs())[0]
     assert pairs <= binding.PAIRS_THRESHOLD
     assert fetch(bundled, "SELECT count(*) FROM fluents WHERE fluent = 'binds'")[0][0] > 0
+
+
+@pytest.mark.slow
+def test_fuzzy_acts_that_no_rule_reads_breach_in_both_scenarios_on_demand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A world whose rules read only exact dates (one scenario for the fluents) but whose acts
+    of other types are fuzzy: an act's breaches are found at its earliest and at its latest
+    day all the same, and ``binds`` on demand is asked at both, so the breaches are those of
+    a full build. (Asked at the earliest days only, the on-demand build of such a world at
+    10^5 events found 25,808 breaches against the full build's 25,912.)"""
+    from foedus import build
+    from foedus.engine.compile_event import event_forms
+    from foedus.generate import generate_world
+    from foedus.rules.programs import program_for
+
+    world = generate_world(
+        tmp_path / "w", states=30, instruments=60, events=4000, seed=3, format="parquet"
+    ).path
+    corpus = load_corpus(world)
+    read = sorted(
+        {
+            n
+            for p in corpus.perspectives
+            for ns in event_forms(program_for(corpus, p.id).rules).values()
+            for n in ns
+        }
+    )
+    events = world / "events.parquet"
+    moved = tmp_path / "events.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * REPLACE (CASE WHEN list_contains(?, type) THEN date_earliest "
+        f"ELSE date_latest END AS date_latest) FROM '{events}') TO '{moved}' (FORMAT parquet)",
+        [read],
+    )
+    (fuzzy,) = con.execute(
+        f"SELECT count(*) FROM '{moved}' WHERE date_earliest < date_latest"
+    ).fetchone()
+    con.close()
+    assert fuzzy > 100  # acts of the types no rule reads
+    events.write_bytes(moved.read_bytes())
+    corpus = load_corpus(world)
+    _key, steps = build.default_steps()
+    built = {}
+    for mode in ("on", "off"):
+        monkeypatch.setenv("FOEDUS_DEMAND", mode)
+        built[mode] = build.build_database(corpus, tmp_path / f"{mode}.duckdb", steps)
+    assert fetch(built["on"], "SELECT DISTINCT fluent, scenarios FROM on_demand ORDER BY 1") == [
+        ("binds", 1),
+        ("protected", 1),
+    ]
+    q = "SELECT * FROM breaches ORDER BY ALL"
+    assert fetch(built["on"], q) == fetch(built["off"], q)
+    certainty = "SELECT certainty, count(*) FROM breaches GROUP BY 1 ORDER BY 1"
+    assert [c for c, n in fetch(built["on"], certainty) if n] == ["certain", "possible"]

@@ -325,12 +325,11 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: st
         # 393,461 forbidden acts; their whole intervals were 790,771 rows (computed from
         # every (actor, target) pair of the acts instead, the keys were 250,000 pairs, and
         # finding the forbidden ones without the acts' times cost more than binds itself)
-        early = exp.column("scenario").eq(exp.Literal.string("early"))
-        scn = (
-            exp.Case().when(early, exp.Literal.number(0)).else_(exp.Literal.number(1))
-            if scenarios == 2
-            else exp.Literal.number(0)  # every date exact: the one scenario, at its point
-        )
+        # a forbidden act's row holds a mask of its scenarios (1 early, 2 late, 3 both:
+        # :data:`foedus.build.breaches.FORBIDDEN`); every date exact for the rules, binds is
+        # the one scenario's, asked at the acts' points in both
+        bits = exp.values([(0, 1), (1, 2)], alias="s", columns=["scn", "bit"])
+        scn = exp.column("scn", "s") if scenarios == 2 else exp.Literal.number(0)
         keys = (
             exp.select(
                 scn.as_("scn"),
@@ -341,10 +340,9 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: st
             )
             .distinct()
             .from_(forbidden)
+            .join(bits, on="(scenarios & s.bit) <> 0")
             .where(exp.column("perspective").eq(p))
         )
-        if scenarios != 2:
-            keys = keys.where(early)
         q = query(
             program,
             pid,
