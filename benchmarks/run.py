@@ -160,8 +160,9 @@ def ratios_line(e: str, row: dict[str, Any]) -> str | None:
     number over 10x of ``--repeat``'s runs."""
     import statistics
 
-    runs = row.get("repeats") or ([ratio_of(row["pipeline"])] if row.get("pipeline") else [])
-    if not runs:
+    first = row.get("pipeline") or {}
+    runs = row.get("repeats") or ([ratio_of(first)] if first.get("floor_sort_s") else [])
+    if not runs:  # a failed run, or a results file from before the floor
         return None
     xs = sorted(r["ratio"] for r in runs)
     if len(xs) == 1:
