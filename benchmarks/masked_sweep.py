@@ -1,13 +1,13 @@
 """Would a plan whose rows carry the mask of their scenarios sweep more cheaply? A measurement.
 
-The inertia sweep of today's plan (`foedus.engine.compile_inertia._sweep`) runs over both
-scenarios' points, partitioned by the scenario, and the certainty then groups both scenarios'
-intervals to find those they share (`_foedus_odd_*`). A *masked* plan would keep one row for a
-point both scenarios have (mask 3; 1 the early only, 2 the late only), sweep each scenario's
-state over one sort of the merged points, and merge equal intervals into one masked row: its
-twins would come for free. This script times the two on the same synthetic points (random keys,
-values and days; a fraction of them fuzzy, the late scenario's point some days later) and checks
-that they give the same intervals with the same masks. It times the sweep's statements only:
+The inertia sweep of today's plan (`foedus.engine.compile_inertia._sweep`, run here as the compiler
+makes it) runs over both scenarios' points, partitioned by the scenario, and the certainty then
+groups both scenarios' intervals to find those they share (`_foedus_odd_*`). A *masked* plan would
+keep one row for a point both scenarios have (mask 3; 1 the early only, 2 the late only), sweep
+each scenario's state over one sort of the merged points, and merge equal intervals into one masked
+row: its twins would come for free. This script times the two on the same synthetic points (random
+keys, values and days; a fraction of them fuzzy, the late scenario's point some days later) and
+checks that they give the same intervals with the same masks. It times the sweep's statements only:
 the points of the masked form are made before the clock starts, as a masked plan would have them.
 
     python benchmarks/masked_sweep.py [--points 1000000] [--fuzzy 0.1] [--runs 3]
@@ -25,25 +25,26 @@ import time
 
 import duckdb
 
-#: Today's form: both scenarios' points, the sweep partitioned by the scenario (lag of the
-#: previous point's kind; the first end after each point), then the grouping that finds twins.
-TODAY = [
-    """
-CREATE OR REPLACE TEMP TABLE out_today AS
-SELECT scn, k, v, p AS start, nxt AS "end" FROM (
-  SELECT scn, k, v, p, e,
-         lag(e, 1, 1) OVER w AS pe,
-         min(CASE WHEN e = 1 THEN p END) OVER (
-           PARTITION BY scn, k, v ORDER BY p, e
-           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS nxt
-  FROM pts WINDOW w AS (PARTITION BY scn, k, v ORDER BY p, e))
-WHERE e = 0 AND pe = 1 AND (nxt IS NULL OR p < nxt)""",
-    """
+
+def today() -> list[str]:
+    """Today's form: both scenarios' points swept by the compiler's own sweep
+    (:func:`foedus.engine.compile_inertia._sweep`, partitioned by the scenario), then the
+    grouping that finds the twins, as the certainty's (``_foedus_odd_*``) does."""
+    from foedus.engine.compile_inertia import _sweep
+    from foedus.engine.compile_sql import col, select, table
+
+    kv = ["scn", "k", "v"]
+    points = select(*map(col, [*kv, "p", "e"])).from_(table("pts"))
+    swept = _sweep(points, kv, kv).sql("duckdb")
+    return [
+        f"CREATE OR REPLACE TEMP TABLE out_today AS {swept}",
+        """
 CREATE OR REPLACE TEMP TABLE twins_today AS
 SELECT k, v, start, "end",
        CASE WHEN min(scn) < max(scn) THEN 3 WHEN min(scn) = 0 THEN 1 ELSE 2 END AS m
 FROM out_today GROUP BY ALL""",
-]
+    ]
+
 
 #: The masked form: each scenario's previous kind and first end over the one sort of the
 #: merged points (the last point of the scenario before this one: `last_value ... IGNORE
@@ -115,10 +116,11 @@ def main() -> None:
     a = ap.parse_args()
     con = duckdb.connect()
     rows, merged = points(con, a.points, a.fuzzy)
+    statements = today()
     print(f"today's rows {rows:,}; masked rows {merged:,}")
     for _ in range(a.runs):
         print(
-            f"today: sweep and twins {timed(con, TODAY):.3f} s | "
+            f"today: sweep and twins {timed(con, statements):.3f} s | "
             f"masked: sweep and merge {timed(con, MASKED):.3f} s"
         )
     differ = con.execute(
