@@ -62,3 +62,26 @@ def test_stored_by_perspective_and_actor(con: duckdb.DuckDBPyConnection) -> None
     keys = [(r[0], r[1]) for r in rows]
     assert keys == sorted(keys)  # the actor ids sort as text: s10 before s9
     assert keys[:3] == [("p0", "s10"), ("p0", "s10"), ("p0", "s9")]
+
+
+def test_the_columns_given_a_compression_are_stored_with_it(kb_factory: Any) -> None:
+    """The event ids, summaries and dates, and the provenance's event ids, are stored with
+    the compression :data:`foedus.build.schema.COMPRESSION` gives them (zstd: DuckDB's own
+    choice tries its dictionary and FSST on every block first), the other columns as DuckDB
+    chooses; every table of a built database is created by :func:`create`."""
+    from foedus.build.schema import COMPRESSION
+
+    con = duckdb.connect(str(kb_factory().db_path), read_only=True)
+    for table, given in COMPRESSION.items():
+        stored = dict(
+            con.execute(
+                "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info(?) "
+                "WHERE segment_type = 'VARCHAR' AND count > 0 GROUP BY ALL",
+                [table],
+            ).fetchall()
+        )
+        for column, method in given.items():
+            assert stored[column] == [method.upper()], (table, column, stored[column])
+        others = {c for c, ms in stored.items() if c not in given and "ZSTD" in ms}
+        assert not others, (table, others)
+    con.close()

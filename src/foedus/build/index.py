@@ -25,6 +25,7 @@ from foedus.build.schema import (
     INDEX_SCHEMA,
     MENTIONS,
     STORED_EVENTS,
+    create,
     create_temp,
     set_setting,
     setting,
@@ -81,10 +82,8 @@ def store_mentions(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_sql(exp.Create(this=exp.to_table(INDEX_SCHEMA), kind="SCHEMA", exists=True)))
     with _ordered(con):
         con.execute(_sql(exp.Drop(this=exp.to_table(MENTIONS), kind="TABLE", exists=True)))
-        made = exp.Create(
-            this=exp.to_table(MENTIONS), kind="TABLE", expression=_mentions_sql(con, ordered=True)
-        )
-        con.execute(_sql(made))
+        con.execute(create(MENTIONS))
+        con.execute(_sql(exp.insert(_mentions_sql(con, ordered=True), MENTIONS)))
 
 
 def store_events_index(con: duckdb.DuckDBPyConnection) -> None:
