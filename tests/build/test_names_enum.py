@@ -1,6 +1,7 @@
 """A DuckDB build gives its plan the names as an ENUM (``encode`` of
 :func:`foedus.engine.from_tables.store_engine_inputs`): the keys and values of the fluents made
-from the happenings keep that type, also where a rule's value is ``_``; the rows are those of
+from the happenings keep that type, also where a rule's value is ``_``; the happenings' kinds
+are an ENUM of their own; the rows are those of
 a build on the names as text; and the database keeps no type of its build, nor a column of one."""
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def test_the_names_as_an_enum_give_the_rows_of_the_names_as_text(
         execute(self, sql)
         for table in re.findall(r'^CREATE OR REPLACE TEMPORARY TABLE "(_foedus_\w+)"', sql):
             cols = self.con.execute(f'DESCRIBE "{table}"').fetchall()
-            made[table] = {c[0]: c[1] for c in cols if re.fullmatch(r"k\d|value", c[0])}
+            made[table] = {c[0]: c[1] for c in cols if re.fullmatch(r"k\d|value|name", c[0])}
 
     monkeypatch.setattr(backend_module.DuckDBBackend, "execute", typed)
     encoded = _rows(foedus_build.build_database(corpus, tmp_path / "enum.duckdb", steps))
@@ -59,6 +60,11 @@ def test_the_names_as_an_enum_give_the_rows_of_the_names_as_text(
     term = made["_foedus_term_controlled_by"]
     assert term["k0"].startswith("ENUM(") and term["value"] == term["k0"]
     assert made["_foedus_next_controlled_by"]["value"] == term["k0"]
+    # the happenings' own names (the kinds of happening the rules read) too, in sorted order:
+    # the plan's event table is sorted by them, and each rule reads the rows of one
+    kinds = re.findall(r"'([^']*)'", made["_foedus_ev"]["name"])
+    assert made["_foedus_ev"]["name"].startswith("ENUM(") and kinds == sorted(kinds)
+    assert {"occupation", "join", "comes_into_existence"} <= set(kinds)
 
     made.clear()
     inputs = from_tables.store_engine_inputs
