@@ -67,8 +67,8 @@ def test_stored_by_perspective_and_actor(con: duckdb.DuckDBPyConnection) -> None
 def test_the_columns_given_a_compression_are_stored_with_it(kb_factory: Any) -> None:
     """The event ids, summaries and dates, and the provenance's event ids, are stored with
     the compression :data:`foedus.build.schema.COMPRESSION` gives them (zstd: DuckDB's own
-    choice tries its dictionary and FSST on every block first), the other columns as DuckDB
-    chooses; every table of a built database is created by :func:`create`."""
+    choice tries its dictionary and FSST on every block first), and no other text column is:
+    the bundled corpus's shipped database, made by a build as any other."""
     from foedus.build.schema import COMPRESSION
 
     con = duckdb.connect(str(kb_factory().db_path), read_only=True)
