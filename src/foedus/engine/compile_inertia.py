@@ -168,15 +168,12 @@ def _part(keys: list[str], one_scenario: bool) -> list[str]:
     return [k for k in keys if k != SCN] if one_scenario else keys
 
 
-def _sweep_window(
-    func: exp.Expression, part: list[str], spec: exp.WindowSpec | None = None
-) -> exp.Window:
+def _sweep_window(func: exp.Expression, part: list[str]) -> exp.Window:
     """``func`` over a pair's points in time order, its starts before its ends at a tie."""
     return exp.Window(
         this=func,
         partition_by=[col(k) for k in part],
         order=exp.Order(expressions=[exp.Ordered(this=col("p")), exp.Ordered(this=col("e"))]),
-        spec=spec,
     )
 
 

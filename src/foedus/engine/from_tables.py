@@ -105,7 +105,8 @@ def happenings_sql(
     :func:`foedus.engine.compile_event.event_forms` of the rules that will read them), only the
     happenings of those forms: the 10^6 world's rules read 463,218 of its 1,963,516
     happenings (the acts of breach, and the one-actor form ``occupation(Y)`` of an act they
-    read as ``occupation(Y, X)``, are read by no rule)."""
+    read as ``occupation(Y, X)``, are read by no rule). The happenings' own names are of the
+    type ``kinds``: text, or an ENUM of the names the forms hold (:data:`KINDS`)."""
     # an actor with no existed_from: from the engine's first day, or from the calendar's if it
     # ceased to exist before that (foedus.engine.from_corpus.undated_beginning)
     b = (
@@ -322,15 +323,15 @@ def store_engine_inputs(
 
     ``forms``: only the happenings of those forms (:func:`happenings_sql`); the whole build
     asks for those its perspectives' rules read, and so does an incremental update."""
-    kinds = sorted({n for ns in (forms or {}).values() for n in ns})
+    read = sorted({n for ns in (forms or {}).values() for n in ns})  # the kinds the rules read
     if encode:
         drop_names(con)
         con.execute(f"CREATE TYPE {NAMES} AS ENUM ({names_sql(stored)})")
-        if kinds:
-            listed = ", ".join(exp.Literal.string(k).sql("duckdb") for k in kinds)
+        if read:
+            listed = ", ".join(exp.Literal.string(k).sql("duckdb") for k in read)
             con.execute(f"CREATE TYPE {KINDS} AS ENUM ({listed})")
-    kind = KINDS if encode and kinds else "VARCHAR"
-    happenings = happenings_sql(stored, arity, NAMES if encode else "VARCHAR", forms, kind)
+    kinds = KINDS if encode and read else "VARCHAR"
+    happenings = happenings_sql(stored, arity, NAMES if encode else "VARCHAR", forms, kinds)
     con.execute(f"CREATE OR REPLACE TEMP TABLE happenings AS {happenings}")
     con.execute(
         "CREATE OR REPLACE TABLE facts_state AS "
