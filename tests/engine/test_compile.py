@@ -457,6 +457,26 @@ def test_plan_renders_in_each_dialect(dialect: str, scenarios: int) -> None:
     assert isinstance(plan.steps[-1], Materialize) and plan.steps[-1].table == "intervals"
 
 
+def test_the_certainty_grouping_takes_each_scenarios_provenance_in_each_dialect() -> None:
+    """The intervals both scenarios have take scenario 0's provenance (``arg_min_null`` in
+    DuckDB, ``min_by`` in Spark, which keep the value of the lowest scenario even when it is
+    NULL), and a plan rendered for Spark names no DuckDB-only function."""
+    plan = compile_program(parse_rules(BOOL, "t.rules"), scenarios=2)
+    duck = " ".join(plan.render("duckdb"))
+    spark = " ".join(plan.render("spark"))
+    assert "ARG_MIN_NULL(" in duck and "MIN_BY(" not in duck
+    assert "MIN_BY(" in spark and "ARG_MIN_NULL(" not in spark
+    from foedus.engine.compile_sql import col, first_by
+
+    rows = (
+        "(VALUES ('a', 1, 'late'), ('a', 0, NULL), ('b', 1, 'only'), ('c', 0, 'early'), "
+        "('c', 1, 'late')) AS t(k, scn, p)"
+    )
+    taken = first_by(col("p"), col("scn")).sql("duckdb")
+    got = duckdb.sql(f"SELECT k, {taken} FROM {rows} GROUP BY k ORDER BY k").fetchall()
+    assert got == [("a", None), ("b", "only"), ("c", "early")]
+
+
 def test_loads_without_pyarrow(monkeypatch: pytest.MonkeyPatch) -> None:
     import foedus.backends.duckdb as module
 

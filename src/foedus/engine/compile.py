@@ -56,6 +56,8 @@ from foedus.engine.compile_sql import (
     case,
     col,
     eq,
+    first_by,
+    for_dialect,
     holds_at,
     key_cols,
     lit,
@@ -141,7 +143,9 @@ class Plan:
         return out
 
     def render(self, dialect: str) -> list[str]:
-        return [s.sql(dialect=dialect, identify=True) for s in self.statements()]
+        return [
+            for_dialect(s, dialect).sql(dialect=dialect, identify=True) for s in self.statements()
+        ]
 
 
 def output_rows(name: str, arity: int, source: exp.Expression) -> exp.Select:
@@ -370,13 +374,14 @@ class _Compiler:
     def odd_step(self, name: str) -> Materialize:
         """The intervals of ``name`` grouped by pair, start and end, over both scenarios:
         ``lo``/``hi`` are the lowest and highest scenario that has the interval (0 and 1: both
-        have it exactly), and the provenance is scenario 0's where both have it."""
+        have it exactly), and the provenance is scenario 0's where both have it: a scenario
+        has an interval at most once, so a group's provenance is that of its row of the
+        lowest scenario (:func:`first_by`; three ``max`` of a ``CASE`` took the 10^6 world's
+        five large groupings 0.20 s against 0.15 s: docs/performance.md, "Session 42")."""
         ks = [*key_cols(self.arity(name)), VALUE]
-        both = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
 
         def prov(p: str) -> exp.Expression:
-            first = exp.Max(this=case([(eq(col(SCN), lit(0)), col(p))]))
-            return alias(case([(both, first)], exp.Max(this=col(p))), p)
+            return alias(first_by(col(p), col(SCN)), p)
 
         q = (
             select(

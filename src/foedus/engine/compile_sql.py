@@ -181,6 +181,36 @@ def lag(e: exp.Expression, default: exp.Expression | None = None) -> exp.Express
     return exp.Lag(this=e, offset=exp.Literal.number(1), default=default)
 
 
+#: DuckDB's aggregate that takes its first argument from the row with the least second one,
+#: NULL or not (its ``arg_min`` skips the rows whose first argument is NULL); Spark's
+#: ``min_by`` does the same, and :func:`spark_functions` renames it for Spark.
+FIRST_BY = "arg_min_null"
+
+
+def first_by(e: exp.Expression, order: exp.Expression) -> exp.Expression:
+    """``e`` of the row with the least ``order`` in a group (:data:`FIRST_BY`)."""
+    return exp.Anonymous(this=FIRST_BY, expressions=[e, order])
+
+
+def spark_functions(e: exp.Expression) -> exp.Expression:
+    """``e`` with DuckDB's :data:`FIRST_BY` as Spark's ``min_by`` (a copy where it has one:
+    a plan's tree is rendered for DuckDB too)."""
+    if not any(a.name.lower() == FIRST_BY for a in e.find_all(exp.Anonymous)):
+        return e
+
+    def rename(n: exp.Expression) -> exp.Expression:
+        if isinstance(n, exp.Anonymous) and n.name.lower() == FIRST_BY:
+            return exp.ArgMin(this=n.expressions[0].copy(), expression=n.expressions[1].copy())
+        return n
+
+    return e.transform(rename)
+
+
+def for_dialect(e: exp.Expression, dialect: str) -> exp.Expression:
+    """``e`` as ``dialect`` reads it: DuckDB's functions as Spark's for ``spark``."""
+    return spark_functions(e) if dialect == "spark" else e
+
+
 def lead(e: exp.Expression) -> exp.Expression:
     return exp.Lead(this=e, offset=exp.Literal.number(1))
 

@@ -19,11 +19,11 @@ command imports only the family it answers from (docs/performance.md, cold start
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlglot import exp
 
@@ -48,6 +48,8 @@ from foedus.query.common import Row, col, rows_of, run
 from foedus.query.records import Renderer
 from foedus.query.rules import RuleBook, rule_texts
 from foedus.shapes import Json
+
+_T = TypeVar("_T")
 
 Day = date | str | None
 
@@ -229,6 +231,7 @@ class _Connection:
         self.indexed: bool | None = None
         self.local = threading.local()
         self.lock = threading.Lock()
+        self.memo: dict[Hashable, Any] = {}  # KnowledgeBase.remembered's, of this database
 
     def _open(self, kb: KnowledgeBase) -> duckdb.DuckDBPyConnection:
         con = self.con
@@ -264,6 +267,7 @@ class _Connection:
     def close(self) -> None:
         with self.lock:
             con, self.con, self.indexed = self.con, None, None
+            self.memo = {}
         if con is not None:
             con.close()
 
@@ -403,6 +407,16 @@ class KnowledgeBase:
         close it). A DuckDB connection must not run queries from two threads at once; a
         cursor is a connection of its own to the same database, so each thread has one."""
         return self._shared.cursor(self)
+
+    def remembered(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """``make()``, kept under ``key`` (all it depends on but the database) while the
+        database is open, for :meth:`with_perspective`'s views too (4,096 at most)."""
+        memo = self._shared.memo
+        if key not in memo:
+            if len(memo) >= 4096:
+                memo.clear()
+            memo[key] = make()
+        return memo[key]  # type: ignore[no-any-return]
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the built database, for the caller to close."""

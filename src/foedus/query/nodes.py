@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from foedus.engine.from_corpus import BEGINNING
@@ -179,13 +180,23 @@ def ending_records(kb: KnowledgeBase, rows: list[Row], t: int) -> list[str]:
                 if r.kind == "terminated" and r.fluent == row.fluent and r.event
             }
         )
-        found = [
-            i
-            for kind in types
-            for i in event_ids(
-                kb, type=kind, start=day - timedelta(days=1), end=day, involving=row.args[0]
+        # the types in one query, kept for the answer's other reads of the same end (a query
+        # per type, each read again, took a `holds` of the 10^6 world 0.35 s: 40 scans)
+        found = list(
+            kb.remembered(
+                ("ending", tuple(types), day, row.args[0]),
+                partial(
+                    event_ids,
+                    kb,
+                    types=types,
+                    start=day - timedelta(days=1),
+                    end=day,
+                    involving=row.args[0],
+                ),
             )
-        ]
+            if types
+            else []
+        )
         events = kb.events_by_id(found)
         found.sort(
             key=lambda i: (
