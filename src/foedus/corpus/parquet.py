@@ -257,6 +257,8 @@ class LazyRecords(Sequence[Any]):
     #: Records made alone before all are made at once: a caller going through many (a
     #: server's answers) reads the tables once, not three reads per record (~15 ms each).
     ONE_BY_ONE = 24
+    #: Records made together by :meth:`some` at most (more are made with all the others).
+    TOGETHER = 2_000
     _ids: frozenset[str] | None = None  # the ids, read once to answer a look-up of no record
     _singles = 0  # how many records were made alone
 
@@ -310,6 +312,28 @@ class LazyRecords(Sequence[Any]):
         if self._index is None:
             self._index = {r.id: r for r in self._all()}
         return self._index.get(record_id)
+
+    def some(self, record_ids: Sequence[str]) -> dict[str, Any]:
+        """The records of ``record_ids`` that there are, by id: made together in one read
+        (when ``some`` was given, fewer than :data:`ONE_BY_ONE` reads were made alone, and
+        they are at most :data:`TOGETHER`; it counts as one), else as :meth:`by_id` makes
+        each."""
+        ids = list(dict.fromkeys(record_ids))
+        if (
+            self._items is not None
+            or self._some is None
+            or self._singles >= self.ONE_BY_ONE
+            or len(ids) > self.TOGETHER
+        ):
+            return {i: r for i in ids if (r := self.by_id(i)) is not None}
+        if self._listed is not None:  # ids that are none of theirs read nothing
+            if self._ids is None:
+                self._ids = frozenset(i for i, _, _ in self._listed())
+            ids = [i for i in ids if i in self._ids]
+        if not ids:
+            return {}
+        self._singles += 1
+        return {r.id: r for r in self._some(ids)}
 
     def _all(self) -> list[Any]:
         if self._items is None:

@@ -19,20 +19,18 @@ command imports only the family it answers from (docs/performance.md, cold start
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlglot import exp
-
 from foedus import build
 from foedus.build.index import index_current
-from foedus.build.schema import STORED_EVENTS, set_setting
+from foedus.build.schema import set_setting
 from foedus.corpus.corpus import Corpus
 from foedus.corpus.kept import by_id
-from foedus.corpus.parquet import LazyRecords, events_by_id
+from foedus.corpus.parquet import LazyRecords
 from foedus.corpus.perspectives import (
     DEFAULT_PERSPECTIVE,
     check_perspective,
@@ -44,7 +42,8 @@ from foedus.duck import duckdb
 from foedus.engine.timepoints import query_point
 from foedus.errors import DateError, UnknownName, UserError, suggest
 from foedus.model import Event, Instrument, parse_day
-from foedus.query.common import Row, col, rows_of, run
+from foedus.query.common import Row, rows_of
+from foedus.query.lookup import EventIndex
 from foedus.query.records import Renderer
 from foedus.query.rules import RuleBook, rule_texts
 from foedus.shapes import Json
@@ -143,83 +142,6 @@ def _param(what: str) -> str | None:
     """The query's argument a day's name names (``--on`` and ``on``: ``on``); None for the
     default, ``day``, which names none."""
     return None if what == "day" else what.removeprefix("--")
-
-
-class EventIndex(Mapping[str, Event]):
-    """The events of a corpus by id, made from the built database when first asked for.
-
-    For a Parquet corpus whose records have not been made: a look-up reads that event (and a
-    batch, :meth:`fetch`, reads many) from the database; what has been read is kept, and so
-    is what is not an event. Iterating or counting reads the ids only. Asked for more than
-    :data:`ALL_AT_ONCE` events at once, or for more than :data:`ONE_BY_ONE` events one look-up
-    at a time (``index[id]``, ``id in index``: a caller going through them all), it makes
-    every record instead, once (as the corpus would).
-    """
-
-    ALL_AT_ONCE = 200_000
-    ONE_BY_ONE = 5_000
-    BATCH = 2_000
-
-    def __init__(self, kb: KnowledgeBase, records: LazyRecords) -> None:
-        self._kb = kb
-        self._records = records
-        self._known: dict[str, Event] = {}
-        self._missing: set[str] = set()
-        self._complete = False
-        self._singles = 0
-        self._lock = threading.Lock()
-
-    def fetch(self, ids: Iterable[str], one: bool = False) -> dict[str, Event]:
-        """The events among ``ids`` (those that are events), read in as few queries as can."""
-        wanted = list(dict.fromkeys(ids))
-        if not self._complete:
-            todo = [i for i in wanted if i not in self._known and i not in self._missing]
-            if one and todo:
-                self._singles += 1
-            if (
-                self._records.loaded
-                or len(todo) > self.ALL_AT_ONCE
-                or self._singles > self.ONE_BY_ONE
-            ):
-                self._load_all()
-            elif todo:
-                cur = self._kb.cursor()
-                for k in range(0, len(todo), self.BATCH):
-                    chunk = todo[k : k + self.BATCH]
-                    got = events_by_id(cur, chunk, STORED_EVENTS)
-                    with self._lock:
-                        self._known.update(got)
-                        self._missing.update(i for i in chunk if i not in got)
-        known = self._known
-        return {i: known[i] for i in wanted if i in known}
-
-    def _load_all(self) -> None:
-        """Every record, as the corpus makes them (its first use, or a use before)."""
-        with self._lock:
-            if not self._complete:
-                self._known = {e.id: e for e in self._records}
-                self._complete = True
-
-    def __getitem__(self, key: str) -> Event:
-        found = self.fetch([key], one=True)
-        if key not in found:
-            raise KeyError(key)
-        return found[key]
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self.fetch([key], one=True)
-
-    def __iter__(self) -> Iterator[str]:
-        if self._records.loaded:
-            return iter([e.id for e in self._records])
-        query = exp.select(col("id")).from_("events", copy=False).order_by(col("id"), copy=False)
-        return iter([r[0] for r in run(self._kb, query)])
-
-    def __len__(self) -> int:
-        if self._records.loaded:
-            return len(self._records)
-        rows = run(self._kb, exp.select(exp.func("count", exp.Star())).from_("events", copy=False))
-        return int(rows[0][0]) if rows else 0
 
 
 class _Connection:
@@ -364,6 +286,15 @@ class KnowledgeBase:
     def instrument_record(self, instrument_id: str) -> Instrument | None:
         """The instrument with id ``instrument_id``, or None."""
         return self._instruments.get(instrument_id)
+
+    def instruments_by_id(self, ids: Iterable[str]) -> dict[str, Instrument]:
+        """The instruments among ``ids``, made (for a Parquet corpus) together in one read:
+        an answer that names many reads them so before it goes through them one by one."""
+        wanted = list(dict.fromkeys(ids))
+        fetch = getattr(self._instruments, "fetch", None)
+        if fetch is not None:
+            fetch(wanted)
+        return {i: ins for i in wanted if (ins := self._instruments.get(i)) is not None}
 
     def source(self, source_id: str) -> Json:
         """One source of the corpus by id, with its text: ``{"id", "title", "url",

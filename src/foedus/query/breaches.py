@@ -42,6 +42,7 @@ def breaches(
     grouped: dict[tuple[str, str, str], list[Json]] = {}
     rows = [r for r, _ in breach_rows(kb, against_id, by=by_id, treaty=treaty_id, event=event)]
     events = kb.events_by_id([b["event_id"] for b in rows])
+    kb.instruments_by_id([b["instrument"] for b in rows])  # made together (breach_json)
     for b in rows:
         ev = events[b["event_id"]]
         if from_ and ev.date.latest < from_:

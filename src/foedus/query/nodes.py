@@ -3,7 +3,7 @@ fluent row (with its rule's text), a claimed justification."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -106,6 +106,18 @@ def clause_node(kb: KnowledgeBase, ins_id: str, clause_id: str, conclusion: str)
         premises=[instrument_node(kb, ins_id)],
         hypothetical=assumed,
     )
+
+
+def provenance_instruments(idents: Iterable[str | None]) -> list[str]:
+    """The instruments that provenance ids name (``instrument:X``, ``party:X:...``): what
+    :func:`provenance_dates` reads, for an answer to read them together first
+    (:meth:`foedus.query.KnowledgeBase.instruments_by_id`)."""
+    out = []
+    for ident in idents:
+        kind, _, rest = (ident or "").partition(":")
+        if kind in ("instrument", "party"):
+            out.append(rest.split(":")[0])
+    return list(dict.fromkeys(out))
 
 
 def provenance_dates(kb: KnowledgeBase, ident: str | None) -> list[FuzzyDate]:

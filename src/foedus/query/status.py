@@ -18,6 +18,7 @@ from foedus.query.nodes import (
     event_node,
     event_words,
     neighbours,
+    provenance_instruments,
     row_bounds,
     row_node,
     row_span,
@@ -146,8 +147,10 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
     rows = rows_about(kb, a.id, own=True, fluents=STATUS_FLUENTS)
     st, used = status_at(kb, a.id, t, rows)
     acts = unless_acts(kb, a.id, rows, t)
-    # every event the explanation names, read in one batch
+    # every event and instrument the explanation names, each read in one batch
+    named = [i for r in rows for i in (r.initiated_by, r.terminated_by) if i]
     kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i), *acts])
+    kb.instruments_by_id(provenance_instruments(named))
     premises = [row_node(kb, r, used, rows) for r in used]
     premises.extend(unless_nodes(kb, a.id, rows, t, acts))
     expl = node(
@@ -268,6 +271,10 @@ def holds(kb: KnowledgeBase, actor: str, on: date, every: bool = False) -> Json:
     # every row of the actor is read only then
     near = rows_about(kb, a.id) if any(r.certainty == "possible" for r in rows) else []
     kb.events_by_id([i for r in rows for i in (r.initiated_by, r.terminated_by) if i])
+    # the instruments the rows' dates are read from (nodes.row_bounds), in one batch
+    kb.instruments_by_id(
+        provenance_instruments(i for r in [*rows, *near] for i in (r.initiated_by, r.terminated_by))
+    )
     for r in rows:
         peers = _peers(kb, rows, r) + _near(near, r, rows)
         # a Date's text is the date as the source gives it (as ``when`` says it), not the

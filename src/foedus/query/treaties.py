@@ -51,7 +51,9 @@ def all_treaties(kb: KnowledgeBase, party: str | None = None) -> Json:
     query = query.order_by(
         exp.Ordered(this=col("signed_earliest", "i"), nulls_first=False), col("id", "i"), copy=False
     )
-    return {"treaties": [kb.render.instrument(kb.instrument(r[0])) for r in run(kb, query)]}
+    ids = [r[0] for r in run(kb, query)]
+    found = kb.instruments_by_id(ids)  # made together (a Parquet corpus's)
+    return {"treaties": [kb.render.instrument(found[i]) for i in ids]}
 
 
 def treaties_on(
@@ -109,6 +111,7 @@ def treaties_each_day(
         rows, position = rows_of(kb, PARTY_TO, naming_actor=pid, args={0: pid}, during=during), 1
     else:
         rows, position = rows_of(kb, IN_FORCE, during=during), 0
+    kb.instruments_by_id({r.args[position] for r in rows})  # made together, read below
     wanted = kb.resolver.actor(party).id if between is not None and party is not None else None
     # a party's instruments on a day are those it was party to that were in force that day
     # (as ``binds`` is for two): an instrument that has ended binds its former parties to
