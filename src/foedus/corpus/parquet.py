@@ -298,26 +298,15 @@ class LazyRecords(Sequence[Any]):
 
     def by_id(self, record_id: str) -> Any | None:
         """The record of id ``record_id``, or None: from the records when they are made, else
-        made alone (when ``some`` was given, for the first :data:`ONE_BY_ONE` records), else
-        all made first."""
-        if self._items is None and self._some is not None and self._singles < self.ONE_BY_ONE:
-            if self._listed is not None:  # an id that is none of theirs reads nothing more
-                if self._ids is None:
-                    self._ids = frozenset(i for i, _, _ in self._listed())
-                if record_id not in self._ids:
-                    return None
-            self._singles += 1
-            found = self._some([record_id])
-            return found[0] if found else None
-        if self._index is None:
-            self._index = {r.id: r for r in self._all()}
-        return self._index.get(record_id)
+        made alone (when ``some`` was given, for the first :data:`ONE_BY_ONE` reads), else
+        all made first (:meth:`some`)."""
+        return self.some([record_id]).get(record_id)
 
     def some(self, record_ids: Sequence[str]) -> dict[str, Any]:
         """The records of ``record_ids`` that there are, by id: made together in one read
-        (when ``some`` was given, fewer than :data:`ONE_BY_ONE` reads were made alone, and
-        they are at most :data:`TOGETHER`; it counts as one), else as :meth:`by_id` makes
-        each."""
+        (when ``some`` was given, fewer than :data:`ONE_BY_ONE` reads were made so, and they
+        are at most :data:`TOGETHER`; it counts as one read), else from all the records, made
+        first."""
         ids = list(dict.fromkeys(record_ids))
         if (
             self._items is not None
@@ -325,7 +314,9 @@ class LazyRecords(Sequence[Any]):
             or self._singles >= self.ONE_BY_ONE
             or len(ids) > self.TOGETHER
         ):
-            return {i: r for i in ids if (r := self.by_id(i)) is not None}
+            if self._index is None:
+                self._index = {r.id: r for r in self._all()}
+            return {i: self._index[i] for i in ids if i in self._index}
         if self._listed is not None:  # ids that are none of theirs read nothing
             if self._ids is None:
                 self._ids = frozenset(i for i, _, _ in self._listed())

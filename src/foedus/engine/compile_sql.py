@@ -183,7 +183,7 @@ def lag(e: exp.Expression, default: exp.Expression | None = None) -> exp.Express
 
 #: DuckDB's aggregate that takes its first argument from the row with the least second one,
 #: NULL or not (its ``arg_min`` skips the rows whose first argument is NULL); Spark's
-#: ``min_by`` does the same, and :func:`spark_functions` renames it for Spark.
+#: ``min_by`` does the same, and :func:`for_dialect` renames it for Spark.
 FIRST_BY = "arg_min_null"
 
 
@@ -192,10 +192,10 @@ def first_by(e: exp.Expression, order: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this=FIRST_BY, expressions=[e, order])
 
 
-def spark_functions(e: exp.Expression) -> exp.Expression:
-    """``e`` with DuckDB's :data:`FIRST_BY` as Spark's ``min_by`` (a copy where it has one:
-    a plan's tree is rendered for DuckDB too)."""
-    if not any(a.name.lower() == FIRST_BY for a in e.find_all(exp.Anonymous)):
+def for_dialect(e: exp.Expression, dialect: str) -> exp.Expression:
+    """``e`` as ``dialect`` reads it: for ``spark``, DuckDB's :data:`FIRST_BY` as Spark's
+    ``min_by`` (a copy where it has one: a plan's tree is rendered for DuckDB too)."""
+    if dialect != "spark" or not any(a.name.lower() == FIRST_BY for a in e.find_all(exp.Anonymous)):
         return e
 
     def rename(n: exp.Expression) -> exp.Expression:
@@ -204,11 +204,6 @@ def spark_functions(e: exp.Expression) -> exp.Expression:
         return n
 
     return e.transform(rename)
-
-
-def for_dialect(e: exp.Expression, dialect: str) -> exp.Expression:
-    """``e`` as ``dialect`` reads it: DuckDB's functions as Spark's for ``spark``."""
-    return spark_functions(e) if dialect == "spark" else e
 
 
 def lead(e: exp.Expression) -> exp.Expression:

@@ -148,9 +148,10 @@ def status(kb: KnowledgeBase, actor: str, on: date) -> Json:
     st, used = status_at(kb, a.id, t, rows)
     acts = unless_acts(kb, a.id, rows, t)
     # every event and instrument the explanation names, each read in one batch
-    named = [i for r in rows for i in (r.initiated_by, r.terminated_by) if i]
     kb.events_by_id([*(i for r in used for i in (r.initiated_by, r.terminated_by) if i), *acts])
-    kb.instruments_by_id(provenance_instruments(named))
+    kb.instruments_by_id(
+        provenance_instruments(i for r in rows for i in (r.initiated_by, r.terminated_by))
+    )
     premises = [row_node(kb, r, used, rows) for r in used]
     premises.extend(unless_nodes(kb, a.id, rows, t, acts))
     expl = node(
