@@ -340,9 +340,11 @@ def test_the_event_table_is_a_table_that_the_joins_are_planned_on() -> None:
 
 def test_the_event_table_holds_only_the_happenings_a_rule_matches() -> None:
     """The plan's event table holds each happening of a name some event rule matches, once
-    per scenario, and no other: every reader of the table asks for a rule's event name (in
-    the 10^6 world half the happenings, acts of breach that no fluent rule reads, were copied
-    twice into it). The intervals are those of every happening given."""
+    with the mask 3 when its date is exact, else once per scenario (mask 1 at its earliest
+    time, 2 at its latest), and no other happening: every reader of the table asks for a
+    rule's event name (in the 10^6 world half the happenings, acts of breach that no fluent
+    rule reads, were copied twice into it). The intervals are those of every happening
+    given."""
     from foedus.engine.compile_event import EV
 
     program = parse_rules(BOOL, "t.rules")
@@ -359,13 +361,8 @@ def test_the_event_table_holds_only_the_happenings_a_rule_matches() -> None:
         1,
     )
     be.run(plan, keep=[EV])
-    got = con.execute(f'SELECT scn, name, a0, t FROM "{EV}" ORDER BY scn, t').fetchall()
-    assert got == [
-        (0, "start", "x", 2),
-        (0, "stop", "x", 5),
-        (1, "start", "x", 4),
-        (1, "stop", "x", 5),
-    ]
+    got = con.execute(f'SELECT m, name, a0, t FROM "{EV}" ORDER BY t, m').fetchall()
+    assert got == [(1, "start", "x", 2), (2, "start", "x", 4), (3, "stop", "x", 5)]
     got = con.execute('SELECT args, start, "end", certainty FROM intervals ORDER BY start')
     assert got.fetchall() == [(["x"], 3, 5, "possible"), (["x"], 5, 6, "certain")]
     only_facts = compile_program(parse_rules("fact f(X).", "t.rules"), scenarios=1)
@@ -457,24 +454,41 @@ def test_plan_renders_in_each_dialect(dialect: str, scenarios: int) -> None:
     assert isinstance(plan.steps[-1], Materialize) and plan.steps[-1].table == "intervals"
 
 
-def test_the_certainty_grouping_takes_each_scenarios_provenance_in_each_dialect() -> None:
-    """The intervals both scenarios have take scenario 0's provenance (``arg_min_null`` in
-    DuckDB, ``min_by`` in Spark, which keep the value of the lowest scenario even when it is
-    NULL), and a plan rendered for Spark names no DuckDB-only function."""
-    plan = compile_program(parse_rules(BOOL, "t.rules"), scenarios=2)
-    duck = " ".join(plan.render("duckdb"))
-    spark = " ".join(plan.render("spark"))
-    assert "ARG_MIN_NULL(" in duck and "MIN_BY(" not in duck
-    assert "MIN_BY(" in spark and "ARG_MIN_NULL(" not in spark
-    from foedus.engine.compile_sql import col, first_by
+def test_an_interval_both_scenarios_have_is_one_row_made_once() -> None:
+    """A fluent's table holds an interval that both scenarios have as one row of mask 3, with
+    its provenance, and an interval of one scenario as a row of its own mask; an interval both
+    have whose start each scenario owes to a different happening (a fuzzy one moved onto it)
+    is a row per scenario, each with its own provenance. The output is the same as each
+    scenario's alone: the certain interval's provenance is the early scenario's."""
+    from foedus.engine.compile import fluent_table
 
-    rows = (
-        "(VALUES ('a', 1, 'late'), ('a', 0, NULL), ('b', 1, 'only'), ('c', 0, 'early'), "
-        "('c', 1, 'late')) AS t(k, scn, p)"
-    )
-    taken = first_by(col("p"), col("scn")).sql("duckdb")
-    got = duckdb.sql(f"SELECT k, {taken} FROM {rows} GROUP BY k ORDER BY k").fetchall()
-    assert got == [("a", None), ("b", "only"), ("c", "early")]
+    program = parse_rules(BOOL, "t.rules")
+    plan = compile_program(program, scenarios=2)
+    con = duckdb.connect()
+    be = DuckDBBackend(con)
+    hs = [
+        H("start", ("x",), 2, 2, "a"),  # x: [3, 6) in both
+        H("stop", ("x",), 5, 5, "b"),
+        H("start", ("y",), 2, 4, "c"),  # y: [3, 9) early, [5, 9) late
+        H("stop", ("y",), 8, 8, "d"),
+        H("start", ("z",), 2, 2, "f"),  # z: [3, ...) in both, started by e in the early
+        H("start", ("z",), 2, 5, "e"),  # (the least id at 3), by f alone in the late
+    ]
+    be.load_happenings(hs, 1)
+    table = fluent_table("active")
+    be.run(plan, keep=[table])
+    rows = con.execute(
+        f'SELECT m, k0, start, "end", initiated_by, terminated_by FROM "{table}" ORDER BY k0, m'
+    ).fetchall()
+    assert rows == [
+        (3, "x", 3, 6, "a", "b"),
+        (1, "y", 3, 9, "c", "d"),
+        (2, "y", 5, 9, "c", "d"),
+        (1, "z", 3, None, "e", None),
+        (2, "z", 3, None, "f", None),
+    ]
+    got = sorted(be.read_intervals())
+    assert got == sorted(evaluate(program, hs))
 
 
 def test_loads_without_pyarrow(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
@@ -183,6 +184,16 @@ def key(iv):  # type: ignore[no-untyped-def]
     )
 
 
+def per_scenario(table: str) -> exp.Query:
+    """The plan's masked rows of a fluent table as the per-scenario rows the demand reads
+    (``scenario_fluents``' shape): a row once per scenario it holds in."""
+    return sqlglot.parse_one(
+        f'SELECT sb.scn, t.* EXCLUDE (m) FROM "{table}" AS t '
+        "JOIN (VALUES (0, 1), (1, 2)) AS sb(scn, bit) ON (t.m & sb.bit) <> 0",
+        dialect="duckdb",
+    )
+
+
 def planned(prog, hs, facts):  # type: ignore[no-untyped-def]
     """The world's plan run with its fan-out fluents on demand, ``party_to`` and ``in_force``
     kept; the queries of those two and of the fact tables, as the demand reads them."""
@@ -192,9 +203,7 @@ def planned(prog, hs, facts):  # type: ignore[no-untyped-def]
         b.load_facts(rel, len(decl.arg_types), sorted(facts.get(rel, ())))
     keep = [fluent_table(f) for f in ("party_to", "in_force")]
     plan = b.run_tables(prog, keep=keep, demand=True)
-    inputs = {
-        f: exp.select("*").from_(exp.to_table(fluent_table(f))) for f in ("party_to", "in_force")
-    }
+    inputs = {f: per_scenario(fluent_table(f)) for f in ("party_to", "in_force")}
     facts_q = {r: exp.select("*").from_(f"facts_{r}") for r in ("forbids", "state")}
     return b, plan, inputs, facts_q
 

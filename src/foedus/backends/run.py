@@ -332,8 +332,8 @@ def _happenings_sql(path: Path, kind: str, arity: int) -> tuple[str, str]:
     # f[4:] copies every list, which cost a third of the read)
     arg = (lambda i: f"f[{i + 4}]") if kind == "rtec" else (lambda i: f"({args})[{i + 1}]")
     a = "".join(f"{arg(i)} AS a{i}, " for i in range(arity))
-    happ = (  # the plan's event table (scenario 0 only: RTEC's times are exact)
-        f"SELECT 0 AS scn, {name} AS name, ({n})::INT AS arity, {a}"
+    happ = (  # the plan's event table (the early scenario only, mask 1: RTEC's times are exact)
+        f"SELECT 1 AS m, {name} AS name, ({n})::INT AS arity, {a}"
         f"{run_facts.time_sql(time)} AS t, NULL::VARCHAR AS id FROM ({rows})"
     )
     return happ, bad

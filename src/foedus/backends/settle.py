@@ -11,7 +11,7 @@ compares the next intervals with the current ones; it stops when they are equal.
   to find them unchanged, is then only its points. If round ``r``'s points are round
   ``r-1``'s, its intervals would be too; once the intervals of two rounds are equal, the next
   round's points are equal: the intervals are the compiled cycle's;
-- **the sweep is per key** (scenario and arguments), so a round sweeps again only the keys
+- **the sweep is per key** (its arguments, in every scenario), so a round sweeps again only the keys
   whose points changed, and keeps the other keys' intervals: the semi-naive evaluation of a
   recursive program, with the points as its delta. At 10^6 events the current rule library's
   ``controlled_by`` and ``displaced_by`` (a withdrawal gives a state its control back when the
@@ -122,13 +122,22 @@ def _star(table: str) -> exp.Select:
 
 
 def _keys(step: Materialize) -> list[str]:
-    """The key columns (scenario and arguments) of a fluent's table, from its empty schema."""
+    """The key columns (the arguments) of a fluent's table, from its empty schema: a key's
+    rows in every scenario are swept together (a row's mask is not part of its key)."""
     assert isinstance(step.query, exp.Select)
     names = [e.alias_or_name for e in step.query.expressions]
-    return [n for n in names if n == "scn" or re.fullmatch(r"k\d+", n)]
+    return [n for n in names if re.fullmatch(r"k\d+", n)]
+
+
+def _key_list(keys: list[str]) -> list[exp.Expression]:
+    """The columns of a table of keys: ``keys``, or, for a fluent without arguments (one key,
+    the empty one), a constant (a row: the key is in the table)."""
+    return [exp.column(k) for k in keys] if keys else [exp.alias_(exp.Literal.number(1), "_key")]
 
 
 def _matches(keys: list[str], a: str, b: str) -> exp.Expression:
+    if not keys:
+        return exp.true()
     return exp.and_(
         *(
             exp.NullSafeEQ(this=exp.column(k, table=a), expression=exp.column(k, table=b))
@@ -192,8 +201,15 @@ def _at_keys(part: exp.Query, touch: str, keys: list[str]) -> exp.Query:
     events with the few keys first)."""
     assert isinstance(part, exp.Select)
     made = {e.alias_or_name: (e.this if isinstance(e, exp.Alias) else e) for e in part.expressions}
-    match = exp.and_(
-        *(exp.NullSafeEQ(this=exp.column(k, table="tk"), expression=made[k].copy()) for k in keys)
+    match = (
+        exp.and_(
+            *(
+                exp.NullSafeEQ(this=exp.column(k, table="tk"), expression=made[k].copy())
+                for k in keys
+            )
+        )
+        if keys
+        else exp.true()
     )
     found = exp.Exists(this=exp.select("1").from_(exp.to_table(touch).as_("tk")).where(match))
     return part.copy().where(found)
@@ -319,10 +335,15 @@ def settle_on_points(
             keys = _keys(empty[fluent_table(n)])
             read = sorted({f for p in keyed for f in keyed_rules[_label(p) or ""]})
             changed = _union_of(
-                [exp.select(*keys).from_(exp.to_table(f"_foedus_delta_{f}")) for f in read]
+                [
+                    exp.select(*_key_list(keys)).from_(exp.to_table(f"_foedus_delta_{f}"))
+                    for f in read
+                ]
             )
             touches[n].append(
-                Materialize(touch, exp.select(*keys).distinct().from_(changed.subquery("c")))
+                Materialize(
+                    touch, exp.select(*_key_list(keys)).distinct().from_(changed.subquery("c"))
+                )
             )
             once[n].append(Materialize(kvar, _union_of(keyed)))
             redone = [_at_keys(p, touch, keys) for p in keyed]
@@ -375,7 +396,7 @@ def settle_on_points(
     first += [
         Materialize(
             f"_foedus_delta_{n}",
-            exp.select(*_keys(empty[fluent_table(n)])).distinct().from_(fluent_table(n)),
+            exp.select(*_key_list(_keys(empty[fluent_table(n)]))).distinct().from_(fluent_table(n)),
         )
         for n in names
         if n in with_delta
@@ -415,7 +436,7 @@ def settle_on_points(
         deltas.append(delta)
         body += [*touches[n], *keep(n), *again[n]]
         rows = _union_of([changed_rows(v, patched) for v, patched in own]).subquery("c")
-        body.append(Materialize(delta, exp.select(*keys).distinct().from_(rows)))
+        body.append(Materialize(delta, exp.select(*_key_list(keys)).distinct().from_(rows)))
         # the keys whose points changed are swept again; the others keep their intervals
         only = {}
         for t in (f"_foedus_init_{n}", f"_foedus_term_{n}"):

@@ -40,7 +40,7 @@ from sqlglot import exp
 
 from foedus.backends.base import Backend, happening_columns, happening_rows
 from foedus.engine.compile import HAPPENINGS, Materialize, Plan
-from foedus.engine.compile_sql import for_dialect, inline_ctes
+from foedus.engine.compile_sql import inline_ctes
 from foedus.engine.narrative import Happening
 from foedus.errors import BackendError, UserError
 
@@ -407,8 +407,8 @@ class SparkBackend(Backend):
 
     def sql(self, e: exp.Expression) -> str:
         """Render one statement, its CTEs inlined (Spark hoists them and refuses a name
-        twice, and computes a CTE at each use anyway), DuckDB's functions as Spark's."""
-        return super().sql(for_dialect(inline_ctes(e), self.dialect))
+        twice, and computes a CTE at each use anyway)."""
+        return super().sql(inline_ctes(e))
 
     def prepare(self, step: Materialize) -> Any:
         """``(table, select SQL, None)``, or ``(table, None, source)`` for a plain copy of

@@ -28,7 +28,7 @@ from sqlglot import exp
 from foedus.backends.duckdb import SMALL_ROWS, DuckDBBackend, input_rows, small_run
 from foedus.backends.side import scratch_catalog
 from foedus.build import binding, plans
-from foedus.build.incremental.state import keep_state, state_tables
+from foedus.build.incremental.state import keep_state, state_tables, unfold
 from foedus.build.schema import SCENARIO_FLUENTS, STORED_EVENTS, create
 from foedus.corpus.perspectives import perspective_ids
 from foedus.duck import duckdb, insert_arrow
@@ -277,26 +277,29 @@ def _run_perspectives(
         for f in kept:
             n = len(program.fluents[f].arg_types)
             args = exp.cast(
-                exp.Array(expressions=[exp.column(f"k{i}") for i in range(n)]), "VARCHAR[]"
+                exp.Array(expressions=[exp.column(f"k{i}", "f") for i in range(n)]), "VARCHAR[]"
             )
             late = 1 if plan.scenarios == 2 else 0
 
             def scenario_rows(
                 scenario: exp.Expression, args: exp.Expression = args, f: str = f
             ) -> exp.Select:
-                return exp.select(
-                    exp.alias_(exp.Placeholder(), "perspective"),
-                    exp.alias_(scenario, "scenario"),
-                    exp.alias_(exp.Placeholder(), "fluent"),
-                    exp.alias_(args.copy(), "args"),
-                    *(exp.column(c, quoted=True) for c in ("value", "start", "end")),
-                ).from_(fluent_table(f))
+                return unfold(
+                    exp.select(
+                        exp.alias_(exp.Placeholder(), "perspective"),
+                        exp.alias_(scenario, "scenario"),
+                        exp.alias_(exp.Placeholder(), "fluent"),
+                        exp.alias_(args.copy(), "args"),
+                        *(exp.column(c, "f", quoted=True) for c in ("value", "start", "end")),
+                    ),
+                    fluent_table(f),
+                )
 
-            if late:
+            if late:  # a masked row once per scenario it holds in
                 which = (
                     exp.Case()
                     .when(
-                        exp.EQ(this=exp.column("scn"), expression=exp.Literal.number(0)),
+                        exp.EQ(this=exp.column("scn", "sb"), expression=exp.Literal.number(0)),
                         exp.Literal.string("early"),
                     )
                     .else_(exp.Literal.string("late"))

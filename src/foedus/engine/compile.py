@@ -13,10 +13,13 @@ certainty VARCHAR, rule VARCHAR, initiated_by VARCHAR, terminated_by VARCHAR)``
     the result: one row per maximal interval of a fluent-value pair and certainty; ``end`` NULL
     is open (still holding at the end of the data).
 
-Every intermediate table is named ``_foedus_*``. Each fluent's table carries a scenario column
-``scn``: 0 where every happening is taken at ``t_early``, 1 at ``t_late``. With two scenarios,
-a pair is *certain* where it holds in both and *possible* where it holds in one. A plan built
-with ``scenarios=1`` (all dates exact) computes scenario 0 only and calls everything certain.
+Every intermediate table is named ``_foedus_*``. There are two scenarios: the early, where
+every happening is taken at ``t_early``, and the late, at ``t_late``. Each row of a fluent's
+table carries the mask of the scenarios it holds in (column ``m``: 1 the early, 2 the late, 3
+both), so that an interval both scenarios have is one row, made once (docs/architecture.md,
+"Scenarios as masks"). A pair is *certain* where it holds in both and *possible* where it holds
+in one. A plan built with ``scenarios=1`` (all dates exact) computes the early scenario only
+(every mask 1) and calls everything certain.
 
 >>> from foedus.rules.ast import Program
 >>> plan = compile_program(Program())
@@ -45,8 +48,8 @@ from foedus.engine.compile_sql import (
     END,
     INIT_BY,
     INT,
+    MASK,
     RULE,
-    SCN,
     START,
     TERM_BY,
     VALUE,
@@ -56,13 +59,13 @@ from foedus.engine.compile_sql import (
     case,
     col,
     eq,
-    first_by,
-    for_dialect,
     holds_at,
     key_cols,
     lit,
+    neq,
     null,
     or_,
+    paren,
     select,
     sub,
     sweep,
@@ -143,9 +146,7 @@ class Plan:
         return out
 
     def render(self, dialect: str) -> list[str]:
-        return [
-            for_dialect(s, dialect).sql(dialect=dialect, identify=True) for s in self.statements()
-        ]
+        return [s.sql(dialect=dialect, identify=True) for s in self.statements()]
 
 
 def output_rows(name: str, arity: int, source: exp.Expression) -> exp.Select:
@@ -176,7 +177,7 @@ def fluent_table(name: str) -> str:
 def _schema(arity: int) -> exp.Select:
     """An empty fluent table of the right shape."""
     return select(
-        alias(null(INT), SCN),
+        alias(null(INT), MASK),
         *[alias(null(VARCHAR), k) for k in key_cols(arity)],
         alias(null(VARCHAR), VALUE),
         alias(null(BIGINT), START),
@@ -211,7 +212,7 @@ class _Compiler:
         self.provenance = provenance
         self.scenarios = scenarios
         self.max_rounds = max_rounds
-        self.ctx = Context(program)
+        self.ctx = Context(program, scenarios=scenarios)
         self.steps: list[Step] = []
         self.temps: list[str] = []
         self.given = dict(given or {})
@@ -230,26 +231,39 @@ class _Compiler:
         )
 
     def events(self) -> Materialize:
-        """The plan's event table: each happening once per scenario, only those of a name and
-        arity some event rule matches (every reader of the table asks for a rule's event name
-        and arity, so another happening is never read: the 10^6 world's acts of breach, half
-        its happenings, are not copied twice into it, nor the one-actor form ``occupation(Y)``
-        of an act whose rules read ``occupation(Y, X)``, 47 % of the rest)."""
+        """The plan's event table: a happening of an exact date once (mask 3, or 1 with one
+        scenario), one of a range twice (mask 1 at its earliest time, 2 at its latest); only
+        those of a name and arity some event rule matches (every reader of the table asks for
+        a rule's event name and arity, so another happening is never read: the 10^6 world's
+        acts of breach, half its happenings, are not copied into it, nor the one-actor form
+        ``occupation(Y)`` of an act whose rules read ``occupation(Y, X)``, 47 % of the rest)."""
         k = self.event_arity()
         forms = event_forms(self.program.rules)
+        exact = eq(col("t_early"), col("t_late"))
         parts = []
-        for scn, t in enumerate(("t_early", "t_late")[: self.scenarios]):
+        whens = (
+            [(lit(1), col("t_early"), None)]
+            if self.scenarios == 1
+            else [
+                (case([(exact, lit(3))], lit(1)), col("t_early"), None),
+                (lit(2), col("t_late"), exp.Not(this=paren(exact.copy()))),
+            ]
+        )
+        for mask, t, only in whens:
+            where = of_forms(forms)
+            if only is not None:
+                where = and_([paren(where), only])
             parts.append(
                 select(
-                    alias(lit(scn), SCN),
+                    alias(mask, MASK),
                     col("name"),
                     col("arity"),
                     *[col(f"a{i}") for i in range(k)],
-                    alias(col(t), "t"),
+                    alias(t, "t"),
                     col("id"),
                 )
                 .from_(table(HAPPENINGS), copy=False)
-                .where(of_forms(forms), copy=False)
+                .where(where, copy=False)
             )
         return Materialize(self.temp(EV), union_all(parts))
 
@@ -304,7 +318,7 @@ class _Compiler:
                     arity,
                     self.program.fluents[name].multivalued,
                     provenance=self.provenance,
-                    one_scenario=self.scenarios == 1,
+                    scenarios=self.scenarios,
                 ),
             ),
         ]
@@ -335,7 +349,7 @@ class _Compiler:
             body += self.fluent_steps(n, self.temp(f"_foedus_next_{n}"))
         diffs: list[exp.Query] = []
         for n in names:
-            cs = [SCN, *key_cols(self.arity(n)), VALUE, START, END, RULE, INIT_BY, TERM_BY]
+            cs = [MASK, *key_cols(self.arity(n)), VALUE, START, END, RULE, INIT_BY, TERM_BY]
             cur = select(*[col(c) for c in cs]).from_(table(fluent_table(n)), copy=False)
             nxt = select(*[col(c) for c in cs]).from_(table(f"_foedus_next_{n}"), copy=False)
             for a, b in ((cur, nxt), (nxt, cur)):
@@ -368,35 +382,6 @@ class _Compiler:
             Fixpoint(tuple(names), init, tuple(body), changed, swap, self.max_rounds, tuple(keyed))
         )
 
-    def odd_table(self, name: str) -> str:
-        return self.temp(f"_foedus_odd_{name}")
-
-    def odd_step(self, name: str) -> Materialize:
-        """The intervals of ``name`` grouped by pair, start and end, over both scenarios:
-        ``lo``/``hi`` are the lowest and highest scenario that has the interval (0 and 1: both
-        have it exactly), and the provenance is scenario 0's where both have it: a scenario
-        has an interval at most once, so a group's provenance is that of its row of the
-        lowest scenario (:func:`first_by`; three ``max`` of a ``CASE`` took the 10^6 world's
-        five large groupings 0.20 s against 0.15 s: docs/performance.md, "Session 42")."""
-        ks = [*key_cols(self.arity(name)), VALUE]
-
-        def prov(p: str) -> exp.Expression:
-            return alias(first_by(col(p), col(SCN)), p)
-
-        q = (
-            select(
-                *[col(k) for k in ks],
-                col(START),
-                col(END),
-                alias(exp.Min(this=col(SCN)), "lo"),
-                alias(exp.Max(this=col(SCN)), "hi"),
-                *[prov(p) for p in (RULE, INIT_BY, TERM_BY)],
-            )
-            .from_(table(fluent_table(name)), copy=False)
-            .group_by(*[col(k) for k in ks], col(START), col(END), copy=False)
-        )
-        return Materialize(self.odd_table(name), q)
-
     def certainty(self, name: str) -> exp.Query:
         """One fluent's rows of the output, with certainty and provenance."""
         arity = self.arity(name)
@@ -411,65 +396,7 @@ class _Compiler:
                 alias(lit("certain"), "certainty"),
                 *[col(p) for p in prov],
             ).from_(table(fl), copy=False)
-        # An interval that both scenarios have, exactly, is certain as it is (most intervals:
-        # no fuzzy date touches them). Each scenario's intervals of a pair are maximal (they
-        # neither overlap nor touch), so no certain or possible piece of the other intervals
-        # can touch such an interval: only the intervals without a twin go through the sweep.
-        grouped = self.odd_table(name)
-        twins = exp.LT(this=col("lo"), expression=col("hi"))
-        same = (
-            select(
-                *[col(k) for k in ks],
-                col(START),
-                col(END),
-                alias(lit("certain"), "certainty"),
-                *[col(p) for p in prov],
-            )
-            .from_(table(grouped), copy=False)
-            .where(twins, copy=False)
-        )
-        lone = exp.Not(this=twins.copy())
-        odd = (
-            select(
-                *[col(k) for k in ks],
-                col(START),
-                col(END),
-                alias(col("lo"), SCN),
-                *[col(p) for p in prov],
-            )
-            .from_(table(grouped), copy=False)
-            .where(lone, copy=False)
-        )
-        src = select(*[col(k) for k in ks], col(START), col(END), alias(col(SCN), "cat")).from_(
-            sub(odd.copy(), "od"), copy=False
-        )
-
-        def label(c: list[exp.Expression]) -> exp.Expression:
-            pos = [exp.GT(this=x, expression=lit(0)) for x in c]
-            return case([(and_(pos), lit("certain")), (or_(pos), lit("possible"))])
-
-        pieces = sweep(src, ks, 2, label)
-        joins = []
-        for a, scn in (("e", 0), ("l", 1)):
-            on = and_(
-                [
-                    *[eq(col(k, "pc"), col(k, a)) for k in ks],
-                    eq(col(SCN, a), lit(scn)),
-                    holds_at(a, col(START, "pc")),
-                ]
-            )
-            joins.append((sub(odd.copy(), a), on))
-        from_e = exp.Not(this=exp.Is(this=col(START, "e"), expression=exp.Null()))
-        q = select(
-            *[col(k, "pc") for k in ks],
-            col(START, "pc"),
-            col(END, "pc"),
-            alias(col("label", "pc"), "certainty"),
-            *[alias(case([(from_e, col(p, "e"))], col(p, "l")), p) for p in prov],
-        ).from_(sub(pieces, "pc"), copy=False)
-        for t, on in joins:
-            q = q.join(t, on=on, join_type="left", copy=False)
-        return union_all([same, q])
+        return certainty_rows(table(fl), ks)
 
     def output(self) -> Materialize:
         parts: list[exp.Query] = []
@@ -511,8 +438,6 @@ class _Compiler:
             self.steps += self.demand_steps()
         for names in evaluation_strata(self.program):
             self.stratum(names)
-        if self.scenarios == 2:
-            self.steps += [self.odd_step(name) for name in self.outputs()]
         self.steps.append(self.output())
         return Plan(
             steps=self.steps,
@@ -522,6 +447,71 @@ class _Compiler:
             intermediates=list(self.temps),
             on_demand=dict(self.on_demand),
         )
+
+
+def certainty_rows(source: exp.Expression, ks: list[str]) -> exp.Query:
+    """The output rows (``ks``, start, end, certainty, provenance) of the masked intervals of
+    one fluent in ``source`` (a table, or a subquery named ``src``).
+
+    An interval of mask 3 both scenarios have: certain as it is (most intervals: no fuzzy date
+    touches them), with its provenance. Each scenario's intervals of a pair are maximal (they
+    neither overlap nor touch), so no certain or possible piece of the other intervals can
+    touch it: only the intervals of one scenario go through the sweep, which finds where both
+    scenarios' intervals overlap (certain) and where one's alone (possible); a piece's
+    provenance is that of the early scenario's interval there if it has one, else the
+    late's. (The same interval may also come as two rows of masks 1 and 2, when its scenarios
+    gave it different provenance: the sweep makes it certain, with the early's.)"""
+    prov = [RULE, INIT_BY, TERM_BY]
+    both = eq(col(MASK), lit(3))
+    same = (
+        select(
+            *[col(k) for k in ks],
+            col(START),
+            col(END),
+            alias(lit("certain"), "certainty"),
+            *[col(p) for p in prov],
+        )
+        .from_(source.copy(), copy=False)
+        .where(both, copy=False)
+    )
+    odd = (
+        select(*[col(k) for k in ks], col(START), col(END), col(MASK), *[col(p) for p in prov])
+        .from_(source.copy(), copy=False)
+        .where(neq(col(MASK), lit(3)), copy=False)
+    )
+    src = select(
+        *[col(k) for k in ks],
+        col(START),
+        col(END),
+        alias(exp.Sub(this=col(MASK), expression=lit(1)), "cat"),
+    ).from_(sub(odd.copy(), "od"), copy=False)
+
+    def label(c: list[exp.Expression]) -> exp.Expression:
+        pos = [exp.GT(this=x, expression=lit(0)) for x in c]
+        return case([(and_(pos), lit("certain")), (or_(pos), lit("possible"))])
+
+    pieces = sweep(src, ks, 2, label)
+    joins = []
+    for a, bit in (("e", 1), ("l", 2)):
+        on = and_(
+            [
+                *[eq(col(k, "pc"), col(k, a)) for k in ks],
+                eq(col(MASK, a), lit(bit)),
+                holds_at(a, col(START, "pc")),
+            ]
+        )
+        joins.append((sub(odd.copy(), a), on))
+    from_e = exp.Not(this=exp.Is(this=col(START, "e"), expression=exp.Null()))
+    q = select(
+        *[col(k, "pc") for k in ks],
+        col(START, "pc"),
+        col(END, "pc"),
+        alias(col("label", "pc"), "certainty"),
+        *[alias(case([(from_e, col(p, "e"))], col(p, "l")), p) for p in prov],
+    ).from_(sub(pieces, "pc"), copy=False)
+    for t, on in joins:
+        q = q.join(t, on=on, join_type="left", copy=False)
+    return union_all([same, q])
 
 
 def self_name(i: int) -> str:

@@ -1,12 +1,18 @@
 """Event rules to SQL: the start and end points of simple fluents.
 
-Each ``initiated`` rule becomes a query over the scenario's happenings (``_foedus_ev``) joined
-with its conditions, giving candidate start points ``T+1`` with their rule label and happening
-id; each ``terminated`` rule gives end points (value NULL for ``= _``: every value; a wildcard
-argument is expanded over the fluent's initiated keys, see :func:`rule_query`). Conditions
-are read at ``T``: a positive one joins the fluent's intervals that contain ``T`` (and may bind
-variables), a negated one is a ``NOT EXISTS``. :mod:`foedus.engine.compile_inertia` turns the
-points into intervals.
+Each ``initiated`` rule becomes a query over the happenings (``_foedus_ev``) joined with its
+conditions, giving candidate start points ``T+1`` with their rule label and happening id; each
+``terminated`` rule gives end points (value NULL for ``= _``: every value; a wildcard argument
+is expanded over the fluent's initiated keys, see :func:`rule_query`). Conditions are read at
+``T``: a positive one joins the fluent's intervals that contain ``T`` (and may bind variables),
+a negated one asks that none does. :mod:`foedus.engine.compile_inertia` turns the points into
+intervals.
+
+Every row carries the mask of the scenarios it holds in (:data:`~foedus.engine.compile_sql.
+MASK`): a happening of an exact date is one row of mask 3, a point made from it one row where
+both scenarios make it. A positive condition keeps the scenarios the row and the interval
+share (``e.m & c.m``); a negated one takes away those in which some interval matches (the
+``bit_or`` of their masks). With one scenario every mask is 1 and neither is read.
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ from sqlglot import exp
 
 from foedus.engine.compile_sql import (
     BIGINT,
+    MASK,
     RULE,
-    SCN,
     VALUE,
     VARCHAR,
     alias,
@@ -27,9 +33,12 @@ from foedus.engine.compile_sql import (
     col,
     eq,
     exp_exists,
+    has_bit,
     holds_at,
     key_cols,
     lit,
+    mask_and,
+    mask_less,
     neq,
     null,
     null_like,
@@ -94,6 +103,8 @@ class Context:
 
     program: Program
     tables: dict[str, str] = field(default_factory=dict)
+    #: 1: every mask is 1 and no condition reads one (a plan of exact times)
+    scenarios: int = 2
 
     def fluent_table(self, name: str) -> str:
         return self.tables[name]
@@ -102,14 +113,21 @@ class Context:
 class Body:
     """Joins a rule body one literal at a time, binding variables to column expressions."""
 
-    def __init__(self, ctx: Context, time: exp.Expression, scn: exp.Expression) -> None:
+    def __init__(self, ctx: Context, time: exp.Expression, mask: exp.Expression) -> None:
         self.ctx = ctx
         self.time = time
-        self.scn = scn
+        #: the scenarios the joined row holds in (an expression of the joined masks)
+        self.mask = mask
+        #: the masks of the scenarios in which a negated condition fails: taken from it
+        self.unless: list[exp.Expression] = []
         self.env: dict[str, exp.Expression] = {}
         self.joins: list[tuple[exp.Expression, exp.Expression]] = []
         self.where: list[exp.Expression] = []
         self.n = 0
+
+    @property
+    def masked(self) -> bool:
+        return self.ctx.scenarios > 1
 
     def alias(self) -> str:
         self.n += 1
@@ -154,13 +172,33 @@ class Body:
         ]
         if not values:
             args.append((ref.value, col(VALUE, a)))
-        conds = [eq(col(SCN, a), self.scn)]
-        conds += self._pattern(a, args, bind=not negated)
+        conds = self._pattern(a, args, bind=not negated)
         if values:
             conds.append(exp.In(this=col(VALUE, a), expressions=[lit(v) for v in values]))
         conds.append(holds_at(a, self.time))
         t = table(self.ctx.fluent_table(name), a)
-        self._require(t, conds, negated)
+        if not self.masked:
+            self._require(t, conds, negated)
+        elif negated:
+            # the scenarios in which some interval matches (NULL: none does)
+            found = select(exp.BitwiseOrAgg(this=col(MASK, a))).from_(t, copy=False)
+            self.unless.append(
+                exp.Coalesce(
+                    this=exp.Subquery(this=found.where(and_(conds), copy=False)),
+                    expressions=[lit(0)],
+                )
+            )
+        else:
+            conds.append(has_bit(self.mask.copy(), col(MASK, a)))
+            self.joins.append((t, and_(conds)))
+            self.mask = mask_and(self.mask, col(MASK, a))
+
+    def row_mask(self) -> exp.Expression:
+        """The scenarios the row holds in, its negated conditions' taken away."""
+        m = self.mask.copy()
+        for u in self.unless:
+            m = mask_less(m, u.copy())
+        return m
 
     def fact(self, cond: FactCond) -> None:
         a = self.alias()
@@ -231,20 +269,26 @@ class Body:
                 self.fact(c)
 
     def query(self, base: exp.Select) -> exp.Select:
+        """``base`` (whose mask column, if any, is :meth:`row_mask`) with the body's joins and
+        conditions; a row whose every scenario a negated condition took away is dropped."""
         q = base
         for t, on in self.joins:
             q = q.join(t, on=on, copy=False)
-        return q.where(and_(self.where), copy=False) if self.where else q
+        q = q.where(and_(self.where), copy=False) if self.where else q
+        if self.unless:
+            q = select(exp.Star()).from_(sub(q, "nm"), copy=False)
+            q = q.where(neq(col(MASK), lit(0)), copy=False)
+        return q
 
 
 def rule_query(ctx: Context, rule: EventRule, keys: str | None = None) -> exp.Select:
-    """The points of one event rule: ``scn, k.., value, p, rule, id`` (value NULL: any).
+    """The points of one event rule: ``m, k.., value, p, rule, id`` (value NULL: any).
 
     A termination with wildcard arguments (:meth:`EventRule.wildcards`) is joined with the
     distinct keys of ``keys`` (the fluent's initiation points: no other key can hold) that
     match its bound arguments, giving one point per such key.
     """
-    body = Body(ctx, time=col("t", "e"), scn=col(SCN, "e"))
+    body = Body(ctx, time=col("t", "e"), mask=col(MASK, "e"))
     ev = rule.event
     body.where.append(eq(col("name", "e"), lit(ev.name)))
     body.where.append(eq(col("arity", "e"), lit(len(ev.args))))
@@ -260,17 +304,14 @@ def rule_query(ctx: Context, rule: EventRule, keys: str | None = None) -> exp.Se
     if any(i < n for i in wild):
         if keys is None:
             raise BackendError("sql compiler: a wildcard termination needs the fluent's keys")
-        on = [eq(col(SCN, "wk"), col(SCN, "e"))]
-        on += [
+        # the keys initiated in either scenario: a termination of a key that the row's
+        # scenario never initiates ends nothing there
+        on = [
             eq(col(k, "wk"), body.term(t))
             for i, (t, k) in enumerate(zip(head.atom.args, ks, strict=True))
             if i not in wild
         ]
-        distinct = (
-            select(col(SCN), *[col(k) for k in ks])
-            .distinct(copy=False)
-            .from_(table(keys), copy=False)
-        )
+        distinct = select(*[col(k) for k in ks]).distinct(copy=False).from_(table(keys), copy=False)
         body.joins.append((sub(distinct, "wk"), and_(on)))
         key_exprs: list[exp.Expression] = [col(k, "wk") for k in ks]
     else:
@@ -286,7 +327,7 @@ def rule_query(ctx: Context, rule: EventRule, keys: str | None = None) -> exp.Se
     if rule.kind == "initiated" and decl.domain and decl.values is not None:
         body.where.append(exp.In(this=v.copy(), expressions=[lit(x) for x in decl.values]))
     base = select(
-        col(SCN, "e"),
+        alias(body.row_mask(), MASK),
         *key_sel,
         alias(v, VALUE),
         alias(exp.Add(this=col("t", "e"), expression=lit(1)), "p"),
@@ -304,7 +345,7 @@ def points_query(
     if rules:
         return union_all([rule_query(ctx, r, keys) for r in rules])
     return select(
-        alias(null(exp.DataType.build("INT")), SCN),
+        alias(null(exp.DataType.build("INT")), MASK),
         *[alias(null(VARCHAR), k) for k in key_cols(arity)],
         alias(null(VARCHAR), VALUE),
         alias(null(BIGINT), "p"),

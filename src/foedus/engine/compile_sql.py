@@ -26,7 +26,11 @@ from sqlglot import exp
 _E = TypeVar("_E", bound=exp.Expression)
 
 # Column names shared by every interval table.
-SCN = "scn"  # the scenario: 0 for times taken from t_early, 1 for times taken from t_late
+SCN = "scn"  # a scenario outside the plan: 0 for times taken from t_early, 1 from t_late
+#: The scenarios a row of the plan holds in, as a mask: bit 1 the early scenario (every
+#: happening at ``t_early``), bit 2 the late one (at ``t_late``), 3 both. A row both scenarios
+#: have is one row (docs/architecture.md, "Scenarios as masks").
+MASK = "m"
 START = "start"
 END = "end"
 VALUE = "value"
@@ -42,6 +46,34 @@ INT = exp.DataType.build("INT")
 def key_cols(n: int) -> list[str]:
     """The argument columns of an ``n``-ary fluent table: ``k0 .. k{n-1}``."""
     return [f"k{i}" for i in range(n)]
+
+
+def bits(scenarios: int) -> tuple[int, ...]:
+    """The mask bits of a plan of ``scenarios`` scenarios: ``(1,)`` or ``(1, 2)``."""
+    return (1, 2)[:scenarios]
+
+
+def has_bit(mask: exp.Expression, bit: int | exp.Expression) -> exp.Expression:
+    """``(mask & bit) <> 0``: the row holds in that scenario."""
+    b = lit(bit) if isinstance(bit, int) else bit
+    return exp.NEQ(this=paren(exp.BitwiseAnd(this=mask, expression=b)), expression=lit(0))
+
+
+def mask_and(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    """``a & b``: the scenarios both rows hold in."""
+    return paren(exp.BitwiseAnd(this=a, expression=b))
+
+
+def mask_less(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    """``a - (a & b)``: the scenarios of ``a`` that ``b`` lacks (``a & ~b``, without ``~``)."""
+    return paren(exp.Sub(this=a, expression=mask_and(a.copy(), b)))
+
+
+def unfolded(scenarios: int, alias_: str = "sb") -> exp.Expression:
+    """The scenarios of a plan as rows ``(scn, bit)`` (``(0, 1)``, ``(1, 2)``): joined with a
+    masked row on ``has_bit(m, bit)``, one row per scenario it holds in."""
+    rows = [(i, b) for i, b in enumerate(bits(scenarios))]
+    return exp.values(rows, alias=alias_, columns=[SCN, "bit"])
 
 
 def ident(name: str) -> exp.Identifier:
@@ -179,31 +211,6 @@ def window(
 
 def lag(e: exp.Expression, default: exp.Expression | None = None) -> exp.Expression:
     return exp.Lag(this=e, offset=exp.Literal.number(1), default=default)
-
-
-#: DuckDB's aggregate that takes its first argument from the row with the least second one,
-#: NULL or not (its ``arg_min`` skips the rows whose first argument is NULL); Spark's
-#: ``min_by`` does the same, and :func:`for_dialect` renames it for Spark.
-FIRST_BY = "arg_min_null"
-
-
-def first_by(e: exp.Expression, order: exp.Expression) -> exp.Expression:
-    """``e`` of the row with the least ``order`` in a group (:data:`FIRST_BY`)."""
-    return exp.Anonymous(this=FIRST_BY, expressions=[e, order])
-
-
-def for_dialect(e: exp.Expression, dialect: str) -> exp.Expression:
-    """``e`` as ``dialect`` reads it: for ``spark``, DuckDB's :data:`FIRST_BY` as Spark's
-    ``min_by`` (a copy where it has one: a plan's tree is rendered for DuckDB too)."""
-    if dialect != "spark" or not any(a.name.lower() == FIRST_BY for a in e.find_all(exp.Anonymous)):
-        return e
-
-    def rename(n: exp.Expression) -> exp.Expression:
-        if isinstance(n, exp.Anonymous) and n.name.lower() == FIRST_BY:
-            return exp.ArgMin(this=n.expressions[0].copy(), expression=n.expressions[1].copy())
-        return n
-
-    return e.transform(rename)
 
 
 def lead(e: exp.Expression) -> exp.Expression:

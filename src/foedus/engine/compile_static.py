@@ -7,6 +7,10 @@ joins overlapping intervals (``GREATEST`` of the starts, ``LEAST`` of the ends, 
 = +infinity in every dialect we target), which stays maximal because each input is;
 ``except`` sweeps the base against the union of the others. Variables that are not in the head
 are projected out: the union over them, again by the sweep.
+
+The algebra is computed per scenario (column ``scn``): each fluent it reads is unfolded from
+its masked rows (a row of mask 3 read once in each scenario), and the result folded back into
+masked rows (an interval both scenarios have, with the same rule, one row of mask 3).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from foedus.engine.compile_sql import (
     END,
     FOREVER,
     INIT_BY,
+    MASK,
     RULE,
     SCN,
     START,
@@ -33,6 +38,7 @@ from foedus.engine.compile_sql import (
     col,
     eq,
     exp_exists,
+    has_bit,
     holds_at,
     is_null,
     key_cols,
@@ -47,6 +53,7 @@ from foedus.engine.compile_sql import (
     select,
     sub,
     table,
+    unfolded,
     union_all,
     union_merge,
     window,
@@ -136,11 +143,17 @@ class _Static:
                 bound[term.name] = k
         vars_ = tuple(bound)
         q = select(
-            col(SCN, a),
+            alias(lit(0), SCN) if self.ctx.scenarios == 1 else col(SCN, "sb"),
             *[alias(col(bound[v], a), vcol(v)) for v in vars_],
             col(START, a),
             col(END, a),
         ).from_(table(self.ctx.fluent_table(atom.name), a), copy=False)
+        if self.ctx.scenarios > 1:  # each row once per scenario it holds in
+            q = q.join(
+                unfolded(self.ctx.scenarios, "sb"),
+                on=has_bit(col(MASK, a), col("bit", "sb")),
+                copy=False,
+            )
         if conds:
             q = q.where(and_(conds), copy=False)
         return Rel(q, vars_, maximal)
@@ -288,7 +301,7 @@ def _rule_query(ctx: Context, rule: StaticRule) -> exp.Query:
     st = _Static(ctx)
     rel = st.expr(rule.body)
     b = "b"
-    body = Body(ctx, time=lit(0), scn=col(SCN, b))
+    body = Body(ctx, time=lit(0), mask=col(SCN, b))  # reads no fluent: no mask
     for v in rel.vars:
         body.env[v] = col(vcol(v), b)
     conds = tuple(c for c in rule.where if isinstance(c, (FactCond, CompareCond)))
@@ -319,7 +332,25 @@ def _rule_query(ctx: Context, rule: StaticRule) -> exp.Query:
 
 def static_query(ctx: Context, rules: list[StaticRule], arity: int) -> exp.Query:
     """A statically determined fluent from its rules (several rules unite), with provenance:
-    the first label, alphabetically, of the rules whose own result holds at the start."""
+    the first label, alphabetically, of the rules whose own result holds at the start; as
+    masked rows (the module's text)."""
+    per_scn = _per_scenario(ctx, rules, arity)
+    ks = [*key_cols(arity), VALUE, START, END, RULE]
+    tail = [alias(null(VARCHAR), INIT_BY), alias(null(VARCHAR), TERM_BY)]
+    if ctx.scenarios == 1:
+        return select(alias(lit(1), MASK), *[col(k) for k in ks], *tail).from_(
+            sub(per_scn, "ps"), copy=False
+        )
+    mask = exp.BitwiseOrAgg(this=exp.Add(this=col(SCN), expression=lit(1)))
+    return (
+        select(alias(mask, MASK), *[col(k) for k in ks], *tail)
+        .from_(sub(per_scn, "ps"), copy=False)
+        .group_by(*[col(k) for k in ks], copy=False)
+    )
+
+
+def _per_scenario(ctx: Context, rules: list[StaticRule], arity: int) -> exp.Query:
+    """The fluent's intervals per scenario: ``scn, k.., value, start, end, rule``."""
     out_keys = [SCN, *key_cols(arity), VALUE]
     per_rule = [
         select(*[col(k) for k in out_keys], col(START), col(END), alias(lit(r.label), RULE)).from_(
@@ -327,9 +358,8 @@ def static_query(ctx: Context, rules: list[StaticRule], arity: int) -> exp.Query
         )
         for i, r in enumerate(rules)
     ]
-    tail = [alias(null(VARCHAR), INIT_BY), alias(null(VARCHAR), TERM_BY)]
     if len(rules) == 1:
-        return select(*[col(k) for k in out_keys], col(START), col(END), col(RULE), *tail).from_(
+        return select(*[col(k) for k in out_keys], col(START), col(END), col(RULE)).from_(
             sub(per_rule[0], "sd"), copy=False
         )
     each = union_all(per_rule)
@@ -344,7 +374,6 @@ def static_query(ctx: Context, rules: list[StaticRule], arity: int) -> exp.Query
             col(START, "m"),
             col(END, "m"),
             alias(exp.Min(this=col(RULE, "r")), RULE),
-            *tail,
         )
         .from_(sub(merged, "m"), copy=False)
         .join(sub(each, "r"), on=on, copy=False)

@@ -56,8 +56,8 @@ from foedus.engine.compile_sql import (
     END,
     FOREVER,
     INIT_BY,
+    MASK,
     RULE,
-    SCN,
     START,
     TERM_BY,
     VALUE,
@@ -320,7 +320,7 @@ def _demand_table(name: str) -> str:
 
 
 def _shape(
-    scn: exp.Expression, keys: list[exp.Expression], at: exp.Expression | None = None
+    mask: exp.Expression, keys: list[exp.Expression], at: exp.Expression | None = None
 ) -> list[exp.Expression]:
     """The columns of a fluent table for a demand row, value ``true``: always holding, or at
     the time point ``at`` only (``[at, at + 1)``)."""
@@ -331,7 +331,7 @@ def _shape(
         else exp.Add(this=at.copy(), expression=exp.Literal.number(1))
     )
     return [
-        alias(scn, SCN),
+        alias(mask, MASK),
         *[alias(k, c) for k, c in zip(keys, key_cols(len(keys)), strict=True)],
         alias(lit("true"), VALUE),
         alias(start, START),
@@ -353,7 +353,7 @@ def _event_seed(
 ) -> exp.Select:
     """The demand that the condition ``cond`` of event rule ``rule`` makes: the bound values of
     every happening that matches the event pattern (and the positive fact conditions)."""
-    body = Body(ctx, time=col("t", "e"), scn=col(SCN, "e"))
+    body = Body(ctx, time=col("t", "e"), mask=col(MASK, "e"))
     ev = rule.event
     body.where.append(eq(col("name", "e"), lit(ev.name)))
     body.where.append(eq(col("arity", "e"), lit(len(ev.args))))
@@ -366,7 +366,7 @@ def _event_seed(
             body.fact(fc)
     terms = _terms(ctx.program, cond.ref)
     keys = [alias(body.term(terms[i]), f"x{j}") for j, i in enumerate(adornment)]
-    return body.query(select(alias(col(SCN, "e"), SCN), *keys).from_(table(EV, "e"), copy=False))
+    return body.query(select(alias(col(MASK, "e"), MASK), *keys).from_(table(EV, "e"), copy=False))
 
 
 def _static_seed(
@@ -396,7 +396,7 @@ def _static_seed(
             alias(lit(t.value) if isinstance(t, Const) else env[t.name].copy(), f"x{j}")
             for j, t in enumerate(terms[i] for i in demand.fluents[fluent])
         ]
-        q = select(alias(col(SCN, "d"), SCN), *keys).from_(table(source, "d"), copy=False)
+        q = select(alias(col(MASK, "d"), MASK), *keys).from_(table(source, "d"), copy=False)
         if where:
             q = q.where(and_([w.copy() for w in where]), copy=False)
         out.append(q)
@@ -427,8 +427,9 @@ def demand_queries(
 
 
 def demand_rows(parts: list[exp.Query], n: int, points: bool = False) -> exp.Query:
-    """A demand table (fluent-table shape) of the distinct rows of ``parts`` (``scn, x0 ..``),
-    each key asked at every time; with ``points``, of ``scn, x0 .., t``, each key asked at its
+    """A demand table (fluent-table shape) of the distinct rows of ``parts`` (``m, x0 ..``: the
+    mask of the scenarios that ask), each key asked at every time; with ``points``, of ``m,
+    x0 .., t``, each key asked at its
     time point ``t`` only, the interval ``[t, t + 1)``. Every rule of an on-demand fluent
     intersects its body with its demand (:func:`transform`; a complement's base, each branch
     of a union), so its rows are then its intervals cut to the points asked: what holds at a
@@ -438,10 +439,11 @@ def demand_rows(parts: list[exp.Query], n: int, points: bool = False) -> exp.Que
         return _empty(n)
     xs = [f"x{i}" for i in range(n)]
     at = ["t"] if points else []
-    rows = (
-        select(col(SCN), *[col(x) for x in [*xs, *at]])
-        .distinct(copy=False)
-        .from_(sub(union_all(parts), "u"), copy=False)
-    )
-    shape = _shape(col(SCN, "r"), [col(x, "r") for x in xs], col("t", "r") if points else None)
+    # one row per key (and point): the scenarios that ask it, so that no scenario asks twice
+    rows = select(
+        alias(exp.BitwiseOrAgg(this=col(MASK)), MASK), *[col(x) for x in [*xs, *at]]
+    ).from_(sub(union_all(parts), "u"), copy=False)
+    if xs or at:
+        rows = rows.group_by(*[col(x) for x in [*xs, *at]], copy=False)
+    shape = _shape(col(MASK, "r"), [col(x, "r") for x in xs], col("t", "r") if points else None)
     return select(*shape).from_(sub(rows, "r"), copy=False)

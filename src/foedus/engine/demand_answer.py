@@ -16,11 +16,23 @@ from sqlglot import exp
 from foedus.engine.compile import _Compiler, fluent_table, output_rows
 from foedus.engine.compile_event import fact_table
 from foedus.engine.compile_sql import (
+    END,
+    INIT_BY,
+    MASK,
+    RULE,
     SCN,
+    START,
+    TERM_BY,
+    VALUE,
+    alias,
     col,
+    has_bit,
+    key_cols,
+    lit,
     select,
     sub,
     table,
+    unfolded,
     union_all,
 )
 from foedus.engine.demand import (
@@ -116,34 +128,36 @@ def answer_query(
     ctes: list[tuple[str, exp.Query]] = []
     for f in _inputs_of(part, names):
         comp.ctx.tables[f] = fluent_table(f)
-        ctes.append((fluent_table(f), inputs[f]))
+        ctes.append((fluent_table(f), _masked(inputs[f], len(program.fluents[f].arg_types))))
     for rel in _facts_of(part):
         ctes.append((fact_table(rel), _with_ground(program, rel, facts[rel])))
     tables = {f: f"_foedus_dm_{f}" for f in order}
     for f, t in tables.items():
         comp.ctx.tables[demand_name(f)] = t
     for t, q in demand_queries(comp.ctx, dem, tables):
+        every = 3 if scenarios == 2 else 1  # the mask of a key asked in every scenario
         if t == tables.get(fluent) and keys is not None and points:
-            q = demand_rows([keys[1]], len(keys[0]), points=True)
+            xs = [f"x{i}" for i in range(len(keys[0]))]
+            at_points = select(
+                alias(exp.Add(this=col(SCN), expression=lit(1)), MASK),
+                *[col(x) for x in xs],
+                col("t"),
+            ).from_(sub(keys[1], "k"), copy=False)
+            q = demand_rows([at_points], len(keys[0]), points=True)
         elif t == tables.get(fluent) and keys is not None:
             xs = [f"x{i}" for i in range(len(keys[0]))]
-            scns = exp.values([(i,) for i in range(scenarios)], alias="s", columns=[SCN])
             q = demand_rows(
                 [
-                    select(col(SCN, "s"), *[col(x, "k") for x in xs])
-                    .from_(sub(keys[1], "k"), copy=False)
-                    .join(scns, join_type="cross", copy=False)
+                    select(alias(lit(every), MASK), *[col(x, "k") for x in xs]).from_(
+                        sub(keys[1], "k"), copy=False
+                    )
                 ],
                 len(xs),
             )
         elif t == tables.get(fluent) and bound:
             ad = adorn[fluent]
-            rows = [
-                (s, *combo)
-                for s in range(scenarios)
-                for combo in product(*(sorted(set(bound[i])) for i in ad))
-            ]
-            cols = [SCN, *[f"x{i}" for i in range(len(ad))]]
+            rows = [(every, *combo) for combo in product(*(sorted(set(bound[i])) for i in ad))]
+            cols = [MASK, *[f"x{i}" for i in range(len(ad))]]
             q = demand_rows(
                 [select(*[col(c) for c in cols]).from_(exp.values(rows, alias="v", columns=cols))]
                 if rows
@@ -170,13 +184,19 @@ def answer_query(
     for f in ordered:
         for m in comp.fluent_steps(f, fluent_table(f)):
             ctes.append((m.table, m.query))
-    if per_scenario:
-        final: exp.Query = select(exp.Star()).from_(table(fluent_table(fluent)), copy=False)
+    arity = len(program.fluents[fluent].arg_types)
+    if per_scenario:  # the masked rows unfolded: one per scenario they hold in
+        rest = [*key_cols(arity), VALUE, START, END, RULE, INIT_BY, TERM_BY]
+        final: exp.Query = (
+            select(col(SCN, "sb"), *[col(c, "f") for c in rest])
+            .from_(table(fluent_table(fluent), "f"), copy=False)
+            .join(
+                unfolded(scenarios, "sb"),
+                on=has_bit(col(MASK, "f"), col("bit", "sb")),
+                copy=False,
+            )
+        )
     else:
-        if scenarios == 2:
-            m = comp.odd_step(fluent)
-            ctes.append((m.table, m.query))
-        arity = len(program.fluents[fluent].arg_types)
         final = output_rows(fluent, arity, sub(comp.certainty(fluent), "o"))
     out = final
     for name, q in ctes:
@@ -186,6 +206,15 @@ def answer_query(
         # s for the statement against 0.27-0.31 s so; docs/performance.md, "Session 31")
         out = out.with_(name, as_=q, copy=False, materialized=name in narrowed or None)
     return out
+
+
+def _masked(rows: exp.Query, arity: int) -> exp.Query:
+    """Per-scenario rows (``scn, k0 .., value, start, end, rule, ..``) as the plan's masked
+    rows: each row of its own scenario's mask (``scn + 1``)."""
+    rest = [*key_cols(arity), VALUE, START, END, RULE, INIT_BY, TERM_BY]
+    return select(
+        alias(exp.Add(this=col(SCN), expression=lit(1)), MASK), *[col(c) for c in rest]
+    ).from_(sub(rows, "sr"), copy=False)
 
 
 def _pushdown(

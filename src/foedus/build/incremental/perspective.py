@@ -26,11 +26,11 @@ from foedus.build.incremental.sql import (
     _tbl,
     _union_all,
 )
-from foedus.build.incremental.state import insert_state
+from foedus.build.incremental.state import insert_state, unfold
 from foedus.build.schema import SCENARIO_FLUENTS
 from foedus.build.schema import STATE_FLUENTS as STATE
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, fluent_table
-from foedus.engine.compile_sql import renamed
+from foedus.engine.compile_sql import MASK, renamed
 from foedus.engine.dependencies import arity, static_links
 from foedus.rules.ast import StaticRule
 
@@ -54,9 +54,12 @@ class _Perspective(_DirtyKeys):
     def find_changed(self, f: str) -> None:
         """The dirty keys of ``f`` whose fresh rows are not their stored rows."""
         changed = self.t("changed", f)
-        if f in self.read:
-            old = self.state_rows(f, clean_only=False).where(self.dirty_exists(f, "s"))
-            new = exp.select(_col("scn"), *self.ks(f), *_fl_cols()).from_(_tbl(self.cur(f)))
+        if f in self.read:  # compared per scenario: the stored rows are each scenario's
+            old = self.state_rows(f, clean_only=False, masked=False).where(
+                self.dirty_exists(f, "s")
+            )
+            rest = [_col(c.name, "f") for c in (*self.ks(f), *_fl_cols())]
+            new = unfold(exp.select(_col("scn", "sb"), *rest), self.cur(f))
             diff = exp.union(
                 exp.paren(exp.except_(old, new, distinct=False)),
                 exp.paren(exp.except_(new.copy(), old.copy(), distinct=False)),
@@ -73,9 +76,16 @@ class _Perspective(_DirtyKeys):
         self.changed[f] = self.count(changed)
 
     # -- the plan
-    def state_rows(self, f: str, clean_only: bool) -> exp.Select:
+    def state_rows(self, f: str, clean_only: bool, masked: bool = True) -> exp.Select:
+        """The stored rows of ``f`` (of its clean keys only, ``clean_only``): as the plan's
+        masked rows (each scenario's rows of its own mask), or per scenario."""
+        first = (
+            exp.alias_(exp.Add(this=_col("scn"), expression=exp.Literal.number(1)), MASK)
+            if masked
+            else _col("scn")
+        )
         q = (
-            exp.select(_col("scn"), *self.ks(f), *_fl_cols())
+            exp.select(first, *self.ks(f), *_fl_cols())
             .from_(_tbl(STATE, "s"))
             .where(
                 exp.and_(
@@ -107,7 +117,7 @@ class _Perspective(_DirtyKeys):
         name = self.t("empty", f)
         if name not in self.made:
             cols = [
-                _null("INTEGER", "scn"),
+                _null("INTEGER", MASK),
                 *(_null("VARCHAR", k.name) for k in self.ks(f)),
                 _null("VARCHAR", "value"),
                 _null("BIGINT", "start"),
@@ -320,20 +330,25 @@ class _Perspective(_DirtyKeys):
             out = self.t("out", f)
 
             def scenario_rows(scenario: exp.Expression, f: str = f, out: str = out) -> exp.Select:
-                return exp.select(
-                    exp.alias_(p(), "perspective"),
-                    exp.alias_(scenario, "scenario"),
-                    exp.alias_(_lit(f), "fluent"),
-                    exp.alias_(_args(self.ks(f)), "args"),
-                    _col("value"),
-                    _col("start"),
-                    _col("end"),
-                ).from_(_tbl(out))
+                return unfold(
+                    exp.select(
+                        exp.alias_(p(), "perspective"),
+                        exp.alias_(scenario, "scenario"),
+                        exp.alias_(_lit(f), "fluent"),
+                        exp.alias_(_args(self.ks(f, "f")), "args"),
+                        _col("value", "f"),
+                        _col("start", "f"),
+                        _col("end", "f"),
+                    ),
+                    out,
+                )
 
             if scenarios == 2:
                 new: exp.Query = scenario_rows(
                     exp.Case()
-                    .when(_eq(_col("scn"), exp.Literal.number(0)), exp.Literal.string("early"))
+                    .when(
+                        _eq(_col("scn", "sb"), exp.Literal.number(0)), exp.Literal.string("early")
+                    )
                     .else_(exp.Literal.string("late"))
                 )
             else:

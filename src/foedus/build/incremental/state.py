@@ -41,6 +41,7 @@ from foedus.duck import duckdb
 from foedus.engine import from_tables
 from foedus.engine.compile import Plan, compile_program, fluent_table
 from foedus.engine.compile_event import event_forms
+from foedus.engine.compile_sql import MASK, has_bit
 from foedus.engine.dependencies import arity, read_fluents
 from foedus.rules.ast import EventRule, Program
 from foedus.rules.library import rule_paths
@@ -132,11 +133,15 @@ def insert_state(
     """Append the rows of table ``source`` (the columns of a plan's fluent table) to
     ``state_fluents``, as fluent ``fluent`` (``n`` arguments) of ``perspective``."""
     keys = [f"k{i}" for i in range(n)]
-    rows = exp.select(
-        exp.Literal.string(perspective),
-        exp.Literal.string(fluent),
-        *(exp.column(c) for c in ("scn", *keys, *_STATE_COLS)),
-    ).from_(exp.to_table(source))
+    rows = unfold(
+        exp.select(
+            exp.Literal.string(perspective),
+            exp.Literal.string(fluent),
+            exp.column("scn", "sb"),
+            *(exp.column(c, "f") for c in (*keys, *_STATE_COLS)),
+        ),
+        source,
+    )
     columns = ["perspective", "fluent", "scn", *keys, *_STATE_COLS]
     target = exp.Schema(
         this=exp.to_table(STATE), expressions=[exp.to_identifier(c) for c in columns]
@@ -145,6 +150,16 @@ def insert_state(
 
 
 _STATE_COLS = ("value", "start", "end", "rule", "initiated_by", "terminated_by")
+
+
+def unfold(columns: exp.Select, source: str) -> exp.Select:
+    """``columns`` (which read the alias ``f`` and ``sb.scn``) from the masked rows of the plan's
+    fluent table ``source``, each once per scenario it holds in (``state_fluents`` keeps
+    each scenario's rows: docs/incremental.md)."""
+    bits = exp.values([(0, 1), (1, 2)], alias="sb", columns=["scn", "bit"])
+    return columns.from_(exp.to_table(source).as_("f")).join(
+        bits, on=has_bit(exp.column(MASK, "f"), exp.column("bit", "sb"))
+    )
 
 
 def keep_state(
@@ -165,13 +180,17 @@ def keep_state(
     width = state_arity(con)
     for f in fluents:
         n = arity(program, f)
-        ks = [_col(f"k{i}") if i < n else exp.null() for i in range(width)]
-        rows = exp.select(
-            exp.alias_(exp.Placeholder(), "perspective"),
-            exp.alias_(exp.Placeholder(), "fluent"),
-            *(_col(c) for c in ("scn", *_STATE_COLS)),
-            *ks,
-        ).from_(_tbl(fluent_table(f)))
+        ks = [_col(f"k{i}", "f") if i < n else exp.null() for i in range(width)]
+        rows = unfold(
+            exp.select(
+                exp.alias_(exp.Placeholder(), "perspective"),
+                exp.alias_(exp.Placeholder(), "fluent"),
+                _col("scn", "sb"),
+                *(_col(c, "f") for c in _STATE_COLS),
+                *ks,
+            ),
+            fluent_table(f),
+        )
         backend.copy_out(_sql(rows), STATE, [perspective, f])
         if f not in SCENARIO_FLUENTS:
             if hasattr(backend, "discard"):
