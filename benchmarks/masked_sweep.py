@@ -1,26 +1,30 @@
-"""Would a plan whose rows carry the mask of their scenarios sweep more cheaply? A measurement.
+"""The masked plan's sweep against the per-scenario sweep it replaced: a measurement.
 
-The inertia sweep of today's plan (`foedus.engine.compile_inertia._sweep`, run here as the compiler
-makes it) runs over both scenarios' points, partitioned by the scenario, and the certainty then
-groups both scenarios' intervals to find those they share (`_foedus_odd_*`). A *masked* plan would
-keep one row for a point both scenarios have (mask 3; 1 the early only, 2 the late only), sweep
-each scenario's state over one sort of the merged points, and merge equal intervals into one masked
-row: its twins would come for free. This script times the two on the same synthetic points (random
-keys, values and days; a fraction of them fuzzy, the late scenario's point some days later) and
-checks that they give the same intervals with the same masks. It times the sweep's statements only:
-the points of the masked form are made before the clock starts, as a masked plan would have them.
+Up to session 43 the inertia sweep ran over both scenarios' points, partitioned by the scenario,
+and the certainty then grouped both scenarios' intervals to find those they share
+(`_foedus_odd_*`). Since session 44 the plan's rows carry the mask of their scenarios (mask 3 a
+point both have; 1 the early only, 2 the late only): the compiler's sweep
+(`foedus.engine.compile_inertia._sweep`, run here as the compiler makes it) reads each scenario's
+state over one sort of the merged points, and an interval both scenarios have is one row of mask 3
+without a grouping. This script times the two on the same synthetic points (random keys, values
+and days; a fraction of them fuzzy, the late scenario's point some days later) and checks that
+they give each scenario the same intervals. It times the sweep's statements only: the points of
+the masked form are made before the clock starts, as the masked plan has them.
 
     python benchmarks/masked_sweep.py [--points 1000000] [--fuzzy 0.1] [--runs 3]
 
 Session 40 (docs/performance.md, "Session 40"), 10^6 points a scenario, the masked sweep
 reading each scenario's previous kind and first end through framed windows (``last_value ...
-IGNORE NULLS`` over the rows before, ``min`` over the rows after): 10 % fuzzy, today's sweep and
-grouping 0.42-0.51 s, the masked one 0.39-0.47 s (7-14 % less; 1,097,854 merged points against
+IGNORE NULLS`` over the rows before, ``min`` over the rows after): 10 % fuzzy, the per-scenario
+sweep and grouping 0.42-0.51 s, the masked one 0.39-0.47 s (7-14 % less; 1,097,854 merged points against
 2,000,000 rows); 2 % fuzzy, 17 % less; 50 % fuzzy, 28 % more. Session 43 ("Session 43"), the
 masked sweep as here, each scenario's previous kind a ``lag`` and its next end a ``lead`` (both
-``IGNORE NULLS``, one window): 10 % fuzzy, 0.32-0.33 s against today's 0.40-0.42 s (20 % less);
-2 % fuzzy 0.29 s against 0.39 s (24 % less); 50 % fuzzy 0.43 s against 0.39 s (11 % more); the
-framed form 0.44-0.46 s in the same runs. The same intervals and masks every time.
+``IGNORE NULLS``, one window, then a grouping of equal intervals): 10 % fuzzy, 0.32-0.33 s
+against the per-scenario 0.40-0.42 s (20 % less); 2 % fuzzy 0.29 s against 0.39 s (24 % less);
+50 % fuzzy 0.43 s against 0.39 s (11 % more); the framed form 0.44-0.46 s in the same runs.
+Session 44 ("Session 44"), the compiler's sweep (a start both scenarios have, with the same end,
+one row of mask 3: no grouping): 10 % fuzzy, 0.29 s against 0.39 s (25 % less); each scenario's
+intervals the same.
 """
 
 from __future__ import annotations
@@ -30,50 +34,35 @@ import time
 
 import duckdb
 
-
-def today() -> list[str]:
-    """Today's form: both scenarios' points swept by the compiler's own sweep
-    (:func:`foedus.engine.compile_inertia._sweep`, partitioned by the scenario), then the
-    grouping that finds the twins, as the certainty's (``_foedus_odd_*``) does."""
-    from foedus.engine.compile_inertia import _sweep
-    from foedus.engine.compile_sql import col, select, table
-
-    kv = ["scn", "k", "v"]
-    points = select(*map(col, [*kv, "p", "e"])).from_(table("pts"))
-    swept = _sweep(points, kv, kv).sql("duckdb")
-    return [
-        f"CREATE OR REPLACE TEMP TABLE out_today AS {swept}",
-        """
-CREATE OR REPLACE TEMP TABLE twins_today AS
+#: The sweep of sessions up to 43: each scenario's points swept apart (the window partitioned by
+#: the scenario), then the grouping that found the intervals both scenarios have (the twins of
+#: the certainty, ``_foedus_odd_*``).
+BEFORE = [
+    """
+CREATE OR REPLACE TEMP TABLE out_before AS
+SELECT scn, k, v, p AS start, nxt AS "end" FROM (
+  SELECT scn, k, v, p, e,
+         lag(e, 1, 1) OVER w AS pe,
+         lead(CASE WHEN e = 1 THEN p END IGNORE NULLS) OVER w AS nxt
+  FROM pts WINDOW w AS (PARTITION BY scn, k, v ORDER BY p, e))
+WHERE e = 0 AND pe = 1 AND (nxt IS NULL OR p < nxt)""",
+    """
+CREATE OR REPLACE TEMP TABLE twins_before AS
 SELECT k, v, start, "end",
        CASE WHEN min(scn) < max(scn) THEN 3 WHEN min(scn) = 0 THEN 1 ELSE 2 END AS m
-FROM out_today GROUP BY ALL""",
-    ]
-
-
-#: The masked form: each scenario's previous kind and next end over the one sort of the merged
-#: points (the nearest point of that scenario before this one, and its next end after it: a
-#: ``lag`` and a ``lead`` of the scenario's values, ``IGNORE NULLS``), each scenario's
-#: intervals, merged into masks.
-MASKED = [
-    """
-CREATE OR REPLACE TEMP TABLE out_masked AS
-WITH sw AS (
-  SELECT k, v, p, e, m,
-         lag(CASE WHEN m & 1 <> 0 THEN e END IGNORE NULLS) OVER w AS pe1,
-         lag(CASE WHEN m & 2 <> 0 THEN e END IGNORE NULLS) OVER w AS pe2,
-         lead(CASE WHEN e = 1 AND m & 1 <> 0 THEN p END IGNORE NULLS) OVER w AS n1,
-         lead(CASE WHEN e = 1 AND m & 2 <> 0 THEN p END IGNORE NULLS) OVER w AS n2
-  FROM mpts
-  WINDOW w AS (PARTITION BY k, v ORDER BY p, e)),
-ivs AS (
-  SELECT k, v, p AS start, n1 AS "end", 1 AS b FROM sw
-  WHERE e = 0 AND m & 1 <> 0 AND coalesce(pe1, 1) = 1 AND (n1 IS NULL OR p < n1)
-  UNION ALL
-  SELECT k, v, p, n2, 2 FROM sw
-  WHERE e = 0 AND m & 2 <> 0 AND coalesce(pe2, 1) = 1 AND (n2 IS NULL OR p < n2))
-SELECT k, v, start, "end", bit_or(b) AS m FROM ivs GROUP BY ALL""",
+FROM out_before GROUP BY ALL""",
 ]
+
+
+def masked() -> list[str]:
+    """The compiler's masked sweep (:func:`foedus.engine.compile_inertia._sweep` with both
+    scenarios' bits), over the merged points: no grouping after it."""
+    from foedus.engine.compile_inertia import TWO, _sweep
+    from foedus.engine.compile_sql import col, select, table
+
+    points = select(*map(col, ["m", "k", "v", "p", "e"])).from_(table("mpts"))
+    swept = _sweep(points, ["k", "v"], ["k", "v"], TWO).sql("duckdb")
+    return [f"CREATE OR REPLACE TEMP TABLE out_masked AS {swept}"]
 
 
 def points(con: duckdb.DuckDBPyConnection, n: int, fuzzy: float) -> tuple[int, int]:
@@ -119,20 +108,23 @@ def main() -> None:
     a = ap.parse_args()
     con = duckdb.connect()
     rows, merged = points(con, a.points, a.fuzzy)
-    statements = today()
-    print(f"today's rows {rows:,}; masked rows {merged:,}")
+    statements = masked()
+    print(f"per-scenario rows {rows:,}; masked rows {merged:,}")
     for _ in range(a.runs):
         print(
-            f"today: sweep and twins {timed(con, statements):.3f} s | "
-            f"masked: sweep and merge {timed(con, MASKED):.3f} s"
+            f"before: sweep and twins {timed(con, BEFORE):.3f} s | "
+            f"masked (the compiler's): sweep {timed(con, statements):.3f} s"
         )
+    # each scenario's intervals, from either: the same (a masked interval may be one row of
+    # mask 3 or, where its scenarios came from different points, a row of each bit)
+    each = """SELECT b.scn, k, v, start, "end" FROM {t}
+              JOIN (VALUES (0, 1), (1, 2)) AS b(scn, bit) ON (m & b.bit) <> 0"""
+    a_, b_ = each.format(t="twins_before"), each.format(t="out_masked")
     differ = con.execute(
-        """SELECT count(*) FROM (
-             (SELECT * FROM twins_today EXCEPT SELECT * FROM out_masked)
-             UNION ALL (SELECT * FROM out_masked EXCEPT SELECT * FROM twins_today))"""
+        f"SELECT count(*) FROM (({a_} EXCEPT ALL {b_}) UNION ALL ({b_} EXCEPT ALL {a_}))"
     ).fetchall()[0][0]
     ((n,),) = con.execute("SELECT count(*) FROM out_masked").fetchall()
-    print(f"intervals {n:,}; rows that differ between the two: {differ}")
+    print(f"masked rows out {n:,}; each scenario's intervals that differ between the two: {differ}")
 
 
 if __name__ == "__main__":

@@ -197,10 +197,11 @@ def main() -> None:
     for f in SCENARIO_FLUENTS:
         arity = len(program.fluents[f].arg_types)
         args = "[" + ", ".join(f"k{i}" for i in range(arity)) + "]"
-        con.execute(
+        con.execute(  # a masked row once per scenario it holds in
             f"INSERT INTO scenario_fluents SELECT 'de-facto', CASE WHEN scn = 0 THEN "
             f"'early' ELSE 'late' END, '{f}', {args}, value, start, \"end\" "
-            f"FROM {fluent_table(f)}"
+            f"FROM {fluent_table(f)} JOIN (VALUES (0, 1), (1, 2)) AS sb(scn, bit) "
+            "ON (m & bit) <> 0"
         )
     t = time.perf_counter()
     breaches.store_breaches(con, corpus)
