@@ -255,6 +255,40 @@ def test_through_time_cycle_is_a_fixpoint(backend: DuckDBBackend) -> None:
     }
 
 
+NULLARY_CYCLE = """
+fluent a.
+fluent b.
+initiated a when e.
+initiated b when f, a.
+terminated a when f, b.
+terminated b when g.
+"""
+
+
+def test_a_cycle_of_fluents_without_arguments_with_fuzzy_dates(backend: DuckDBBackend) -> None:
+    """A cycle's fluents without arguments have one key, the empty one: a round that changes
+    any of their points sweeps the whole fluent again (in both scenarios), and the intervals,
+    certainty and provenance are the reference's."""
+    program = parse_rules(NULLARY_CYCLE, "t.rules")
+    hs = [
+        H("e", (), 1, 1, "h1"),
+        H("f", (), 3, 4, "h2"),
+        H("f", (), 5, 5, "h3"),
+        H("g", (), 6, 8, "h4"),
+        H("e", (), 8, 9, "h5"),
+    ]
+    got = sorted(backend.evaluate(program, hs))
+    assert got == sorted(evaluate(program, hs))
+    assert [(i.fluent, i.start, i.end, i.certainty) for i in got] == [
+        ("a", 2, 6, "certain"),
+        ("a", 9, 10, "possible"),
+        ("a", 10, None, "certain"),
+        ("b", 4, 5, "possible"),
+        ("b", 5, 7, "certain"),
+        ("b", 7, 9, "possible"),
+    ]
+
+
 def test_a_cycle_that_does_not_settle_is_an_error(backend: DuckDBBackend) -> None:
     hs = [H("e", ("x",), 1, 1), H("f", ("x",), 3, 3), H("f", ("x",), 5, 5)]
     with pytest.raises(FixpointError, match="a, b did not settle within 1 rounds"):
