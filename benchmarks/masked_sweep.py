@@ -18,7 +18,7 @@ reading each scenario's previous kind and first end through framed windows (``la
 IGNORE NULLS`` over the rows before, ``min`` over the rows after): 10 % fuzzy, the per-scenario
 sweep and grouping 0.42-0.51 s, the masked one 0.39-0.47 s (7-14 % less; 1,097,854 merged
 points against 2,000,000 rows); 2 % fuzzy, 17 % less; 50 % fuzzy, 28 % more. Session 43
-("Session 43"), the masked sweep with a grouping after it, each scenario's previous kind a ``lag`` and its next end a ``lead`` (both
+("Session 43"), each scenario's previous kind a ``lag`` and its next end a ``lead`` (both
 ``IGNORE NULLS``, one window, then a grouping of equal intervals): 10 % fuzzy, 0.32-0.33 s
 against the per-scenario 0.40-0.42 s (20 % less); 2 % fuzzy 0.29 s against 0.39 s (24 % less);
 50 % fuzzy 0.43 s against 0.39 s (11 % more); the framed form 0.44-0.46 s in the same runs.
