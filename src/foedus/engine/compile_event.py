@@ -275,8 +275,12 @@ class Body:
         for t, on in self.joins:
             q = q.join(t, on=on, copy=False)
         q = q.where(and_(self.where), copy=False) if self.where else q
-        if self.unless:
-            q = select(exp.Star()).from_(sub(q, "nm"), copy=False)
+        if self.unless:  # the same columns by name (a rule's label still a literal in them)
+            names = [
+                e.copy() if isinstance(e, exp.Alias) and e.this.is_string else col(e.alias_or_name)
+                for e in base.expressions
+            ]
+            q = select(*names).from_(sub(q, "nm"), copy=False)
             q = q.where(neq(col(MASK), lit(0)), copy=False)
         return q
 
