@@ -220,6 +220,21 @@ def test_a_cycle_is_rewritten_only_when_its_intervals_are_made_from_its_points()
     assert _rows(DuckDBBackend().evaluate(static, narrative)) == _rows(evaluate(static, narrative))
 
 
+def test_a_keyed_rule_with_a_negated_condition_is_made_at_its_changed_keys() -> None:
+    """With two scenarios a negated condition takes scenarios away from a point's mask, and
+    the rule's points are filtered by an outer query: it still names the rule's label and key,
+    so that the rule (``ra``, which reads ``b`` at its own key) is made each round only at the
+    keys where ``b`` changed, as without the negation."""
+    plan = compile_program(parse_rules(CYCLES["pair"]), scenarios=2)
+    (cycle,) = [s for s in plan.steps if isinstance(s, Fixpoint)]
+    assert ("ra", ("b",)) in cycle.keyed
+    rewritten = settle_on_points(cycle)
+    assert rewritten is not None
+    _, loop, _, _ = rewritten
+    again = [m for m in loop.body if m.table == "_foedus_knew_init_a"]
+    assert len(again) == 1 and "_foedus_touch_init_a" in again[0].query.sql("duckdb")
+
+
 def _table(name: str, query: str) -> Materialize:
     return Materialize(name, exp.maybe_parse(query, dialect="duckdb"))  # type: ignore[arg-type]
 
