@@ -57,11 +57,11 @@ FROM out_before GROUP BY ALL""",
 def masked() -> list[str]:
     """The compiler's masked sweep (:func:`foedus.engine.compile_inertia._sweep` with both
     scenarios' bits), over the merged points: no grouping after it."""
-    from foedus.engine.compile_inertia import TWO, _sweep
-    from foedus.engine.compile_sql import col, select, table
+    from foedus.engine.compile_inertia import _sweep
+    from foedus.engine.compile_sql import bits, col, select, table
 
     points = select(*map(col, ["m", "k", "v", "p", "e"])).from_(table("mpts"))
-    swept = _sweep(points, ["k", "v"], ["k", "v"], TWO).sql("duckdb")
+    swept = _sweep(points, ["k", "v"], ["k", "v"], bits(2)).sql("duckdb")
     return [f"CREATE OR REPLACE TEMP TABLE out_masked AS {swept}"]
 
 

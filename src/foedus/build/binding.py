@@ -298,6 +298,8 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: st
     (:func:`rows_for`), and at 10^6 events the 790,771 rows cost 0.55-0.84 s to write into
     the database (0.2-0.3 s into a temporary table). Their arguments are three columns, not
     the list of ``scenario_fluents``: 0.26 s for the statement against 0.38 s."""
+    from foedus.engine.compile_sql import unfolded
+
     if not _has(con, "on_demand"):
         return False
     from foedus.rules.programs import program_for
@@ -328,7 +330,7 @@ def store_event_binds(con: duckdb.DuckDBPyConnection, corpus: Any, forbidden: st
         # a forbidden act's row holds a mask of its scenarios (1 early, 2 late, 3 both:
         # :data:`foedus.build.breaches.FORBIDDEN`); every date exact for the rules, binds is
         # the one scenario's, asked at the acts' points in both
-        bits = exp.values([(0, 1), (1, 2)], alias="s", columns=["scn", "bit"])
+        bits = unfolded(2, "s")  # (scn, bit) of both scenarios
         scn = exp.column("scn", "s") if scenarios == 2 else exp.Literal.number(0)
         keys = (
             exp.select(

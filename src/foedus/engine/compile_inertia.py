@@ -45,6 +45,7 @@ from foedus.engine.compile_sql import (
     VARCHAR,
     alias,
     and_,
+    bits,
     case,
     col,
     eq,
@@ -61,12 +62,10 @@ from foedus.engine.compile_sql import (
     select,
     sub,
     table,
+    unfolded,
     union_all,
     window,
 )
-
-#: The mask bits of a plan's scenarios (one: the early only).
-ONE, TWO = (1,), (1, 2)
 
 
 def _same(a: exp.Expression, b: exp.Expression) -> exp.Expression:
@@ -96,10 +95,6 @@ def _two_rows(
     )
     mask = case([(and_([eq(b.copy(), lit(1)), both.copy()]), lit(3))], b.copy())
     return keep, mask
-
-
-def _bits_table(name: str = "sb") -> exp.Expression:
-    return exp.values([(1,), (2,)], alias=name, columns=["bit"])
 
 
 def _multi_intervals(init: str, term: str, arity: int, bits: tuple[int, ...]) -> exp.Query:
@@ -187,7 +182,7 @@ def _multi_intervals(init: str, term: str, arity: int, bits: tuple[int, ...]) ->
                 alias(case([(eq(col("bit"), lit(1)), col("v1"))], col("v2")), "v"),
             )
             .from_(sub(each, "ea"), copy=False)
-            .join(_bits_table("bt"), join_type="cross", copy=False)
+            .join(unfolded(2, "bt"), join_type="cross", copy=False)
             .where(keep, copy=False)
         )
     if len(bits) == 1:
@@ -365,7 +360,7 @@ def _sweep(points: exp.Query, kv: list[str], part: list[str], bits: tuple[int, .
             alias(case([(eq(col("bit"), lit(1)), col("nx1"))], col("nx2")), END),
         )
         .from_(sub(flagged, "fl"), copy=False)
-        .join(_bits_table("bt"), join_type="cross", copy=False)
+        .join(unfolded(2, "bt"), join_type="cross", copy=False)
         .where(keep, copy=False)
     )
 
@@ -381,11 +376,14 @@ def fluent_query(
     """The maximal intervals of a simple fluent from its point tables, with provenance (or
     NULL in its columns when ``provenance`` is False: two joins fewer). ``scenarios`` 1: every
     point is of the early scenario (a plan of exact times), every mask 1 and none read."""
-    bits = ONE if scenarios == 1 else TWO
     ks = key_cols(arity)
     if multivalued:
-        multi = _multi_intervals(init, term, arity, bits)
-        return _provenance(multi, init, term, arity, bits) if provenance else _none(multi, arity)
+        multi = _multi_intervals(init, term, arity, bits(scenarios))
+        return (
+            _provenance(multi, init, term, arity, bits(scenarios))
+            if provenance
+            else _none(multi, arity)
+        )
     # a Boolean fluent has one value, which nothing breaks: its initiations are its starts
     points = union_all(
         [
@@ -400,8 +398,12 @@ def fluent_query(
         ]
     )
     # (its value is one constant: the sweep is partitioned by the key alone)
-    sweep = _sweep(points, [*ks, VALUE], ks, bits)
-    return _provenance(sweep, init, term, arity, bits) if provenance else _none(sweep, arity)
+    sweep = _sweep(points, [*ks, VALUE], ks, bits(scenarios))
+    return (
+        _provenance(sweep, init, term, arity, bits(scenarios))
+        if provenance
+        else _none(sweep, arity)
+    )
 
 
 #: The columns of an interval's provenance, after its key, value, start and end.
@@ -558,7 +560,7 @@ def _provenance(
             alias(pick("term"), TERM_BY),
         )
         .from_(sub(joined, "pj"), copy=False)
-        .join(_bits_table("bt"), join_type="cross", copy=False)
+        .join(unfolded(2, "bt"), join_type="cross", copy=False)
         .where(keep, copy=False)
     )
     return out.with_(IVS, as_=ivs, materialized=True, copy=False)

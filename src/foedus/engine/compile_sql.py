@@ -69,6 +69,11 @@ def mask_less(a: exp.Expression, b: exp.Expression) -> exp.Expression:
     return paren(exp.Sub(this=a, expression=mask_and(a.copy(), b)))
 
 
+def scenario_mask(scn: exp.Expression) -> exp.Expression:
+    """``scn + 1``: the mask of a row of one scenario (0 the early, 1 the late)."""
+    return exp.Add(this=scn, expression=lit(1))
+
+
 def unfolded(scenarios: int, alias_: str = "sb") -> exp.Expression:
     """The scenarios of a plan as rows ``(scn, bit)`` (``(0, 1)``, ``(1, 2)``): joined with a
     masked row on ``has_bit(m, bit)``, one row per scenario it holds in."""

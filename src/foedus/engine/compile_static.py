@@ -50,6 +50,7 @@ from foedus.engine.compile_sql import (
     or_,
     overlaps,
     paren,
+    scenario_mask,
     select,
     sub,
     table,
@@ -341,7 +342,7 @@ def static_query(ctx: Context, rules: list[StaticRule], arity: int) -> exp.Query
         return select(alias(lit(1), MASK), *[col(k) for k in ks], *tail).from_(
             sub(per_scn, "ps"), copy=False
         )
-    mask = exp.BitwiseOrAgg(this=exp.Add(this=col(SCN), expression=lit(1)))
+    mask = exp.BitwiseOrAgg(this=scenario_mask(col(SCN)))
     return (
         select(alias(mask, MASK), *[col(k) for k in ks], *tail)
         .from_(sub(per_scn, "ps"), copy=False)

@@ -29,6 +29,7 @@ from foedus.engine.compile_sql import (
     has_bit,
     key_cols,
     lit,
+    scenario_mask,
     select,
     sub,
     table,
@@ -134,12 +135,12 @@ def answer_query(
     tables = {f: f"_foedus_dm_{f}" for f in order}
     for f, t in tables.items():
         comp.ctx.tables[demand_name(f)] = t
+    every = 3 if scenarios == 2 else 1  # the mask of a key asked in every scenario
     for t, q in demand_queries(comp.ctx, dem, tables):
-        every = 3 if scenarios == 2 else 1  # the mask of a key asked in every scenario
         if t == tables.get(fluent) and keys is not None and points:
             xs = [f"x{i}" for i in range(len(keys[0]))]
             at_points = select(
-                alias(exp.Add(this=col(SCN), expression=lit(1)), MASK),
+                alias(scenario_mask(col(SCN)), MASK),
                 *[col(x) for x in xs],
                 col("t"),
             ).from_(sub(keys[1], "k"), copy=False)
@@ -212,9 +213,9 @@ def _masked(rows: exp.Query, arity: int) -> exp.Query:
     """Per-scenario rows (``scn, k0 .., value, start, end, rule, ..``) as the plan's masked
     rows: each row of its own scenario's mask (``scn + 1``)."""
     rest = [*key_cols(arity), VALUE, START, END, RULE, INIT_BY, TERM_BY]
-    return select(
-        alias(exp.Add(this=col(SCN), expression=lit(1)), MASK), *[col(c) for c in rest]
-    ).from_(sub(rows, "sr"), copy=False)
+    return select(alias(scenario_mask(col(SCN)), MASK), *[col(c) for c in rest]).from_(
+        sub(rows, "sr"), copy=False
+    )
 
 
 def _pushdown(

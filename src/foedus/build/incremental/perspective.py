@@ -30,7 +30,7 @@ from foedus.build.incremental.state import insert_state, unfold
 from foedus.build.schema import SCENARIO_FLUENTS
 from foedus.build.schema import STATE_FLUENTS as STATE
 from foedus.engine.compile import OUTPUT, Fixpoint, Materialize, fluent_table
-from foedus.engine.compile_sql import MASK, renamed
+from foedus.engine.compile_sql import MASK, renamed, scenario_mask
 from foedus.engine.dependencies import arity, static_links
 from foedus.rules.ast import StaticRule
 
@@ -79,11 +79,7 @@ class _Perspective(_DirtyKeys):
     def state_rows(self, f: str, clean_only: bool, masked: bool = True) -> exp.Select:
         """The stored rows of ``f`` (of its clean keys only, ``clean_only``): as the plan's
         masked rows (each scenario's rows of its own mask), or per scenario."""
-        first = (
-            exp.alias_(exp.Add(this=_col("scn"), expression=exp.Literal.number(1)), MASK)
-            if masked
-            else _col("scn")
-        )
+        first = exp.alias_(scenario_mask(_col("scn")), MASK) if masked else _col("scn")
         q = (
             exp.select(first, *self.ks(f), *_fl_cols())
             .from_(_tbl(STATE, "s"))

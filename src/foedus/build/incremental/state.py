@@ -41,7 +41,7 @@ from foedus.duck import duckdb
 from foedus.engine import from_tables
 from foedus.engine.compile import Plan, compile_program, fluent_table
 from foedus.engine.compile_event import event_forms
-from foedus.engine.compile_sql import MASK, has_bit
+from foedus.engine.compile_sql import MASK, has_bit, unfolded
 from foedus.engine.dependencies import arity, read_fluents
 from foedus.rules.ast import EventRule, Program
 from foedus.rules.library import rule_paths
@@ -156,9 +156,8 @@ def unfold(columns: exp.Select, source: str) -> exp.Select:
     """``columns`` (which read the alias ``f`` and ``sb.scn``) from the masked rows of the plan's
     fluent table ``source``, each once per scenario it holds in (``state_fluents`` keeps
     each scenario's rows: docs/incremental.md)."""
-    bits = exp.values([(0, 1), (1, 2)], alias="sb", columns=["scn", "bit"])
     return columns.from_(exp.to_table(source).as_("f")).join(
-        bits, on=has_bit(exp.column(MASK, "f"), exp.column("bit", "sb"))
+        unfolded(2, "sb"), on=has_bit(exp.column(MASK, "f"), exp.column("bit", "sb"))
     )
 
 
